@@ -1,0 +1,90 @@
+// The IMAP4rev1 connection state machine, exactly as drawn in RFC 3501 section 3.
+//
+// This table is the only definition of the diagram: the session engine checks
+// transitions against it, the tests walk it exhaustively, and the GUI draws it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace mailscope::imap {
+
+enum class State : std::uint8_t {
+    Connecting,        // "connection established", waiting for the greeting
+    NotAuthenticated,  // RFC 3501 3.1
+    Authenticated,     // RFC 3501 3.2
+    Selected,          // RFC 3501 3.3
+    Logout,            // RFC 3501 3.4
+    Closed,            // "both sides close the connection"
+};
+
+inline constexpr std::array<State, 6> all_states{State::Connecting,    State::NotAuthenticated,
+                                                 State::Authenticated, State::Selected,
+                                                 State::Logout,        State::Closed};
+
+constexpr std::string_view state_name(State state) {
+    switch (state) {
+        case State::Connecting: return "Connection Established";
+        case State::NotAuthenticated: return "Not Authenticated";
+        case State::Authenticated: return "Authenticated";
+        case State::Selected: return "Selected";
+        case State::Logout: return "Logout";
+        case State::Closed: return "Closed";
+    }
+    return "?";
+}
+
+constexpr std::string_view state_section(State state) {
+    switch (state) {
+        case State::Connecting: return "RFC 3501 3";
+        case State::NotAuthenticated: return "RFC 3501 3.1";
+        case State::Authenticated: return "RFC 3501 3.2";
+        case State::Selected: return "RFC 3501 3.3";
+        case State::Logout: return "RFC 3501 3.4";
+        case State::Closed: return "RFC 3501 3.4";
+    }
+    return "RFC 3501 3";
+}
+
+struct Transition {
+    int number;             // as numbered in the RFC diagram; 0 for the unnumbered edges
+    State from;
+    State to;
+    std::string_view label; // the RFC's legend for the number
+};
+
+// RFC 3501 section 3 legend:
+//  (1) connection without pre-authentication (OK greeting)
+//  (2) pre-authenticated connection (PREAUTH greeting)
+//  (3) rejected connection (BYE greeting)
+//  (4) successful LOGIN or AUTHENTICATE command
+//  (5) successful SELECT or EXAMINE command
+//  (6) CLOSE command, unsolicited CLOSED response code, or failed SELECT or EXAMINE command
+//  (7) LOGOUT command, server shutdown, or connection closed
+// Edges 5 and 7 leave several states in the diagram; each is listed once per
+// source state. Selected -> Selected (a SELECT while selected) is edge 5 as well.
+// The last edge, Logout -> Closed, is drawn without a number in the RFC.
+inline constexpr std::array<Transition, 11> transitions{{
+    {1, State::Connecting, State::NotAuthenticated, "connection without pre-authentication (OK greeting)"},
+    {2, State::Connecting, State::Authenticated, "pre-authenticated connection (PREAUTH greeting)"},
+    {3, State::Connecting, State::Logout, "rejected connection (BYE greeting)"},
+    {4, State::NotAuthenticated, State::Authenticated, "successful LOGIN or AUTHENTICATE command"},
+    {5, State::Authenticated, State::Selected, "successful SELECT or EXAMINE command"},
+    {5, State::Selected, State::Selected, "successful SELECT or EXAMINE command"},
+    {6, State::Selected, State::Authenticated, "CLOSE command, or failed SELECT or EXAMINE command"},
+    {7, State::NotAuthenticated, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
+    {7, State::Authenticated, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
+    {7, State::Selected, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
+    {0, State::Logout, State::Closed, "both sides close the connection"},
+}};
+
+constexpr std::optional<Transition> find_transition(State from, State to) {
+    for (const auto& t : transitions) {
+        if (t.from == from && t.to == to) return t;
+    }
+    return std::nullopt;
+}
+
+}  // namespace mailscope::imap

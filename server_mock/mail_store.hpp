@@ -1,0 +1,262 @@
+// MailStore: the mailboxes and messages behind the mock servers.
+//
+// One store serves every session of a run (the TCP server drives all of them
+// from one Asio thread, so there is no locking). It knows nothing of the wire:
+// sessions turn IMAP/POP3 commands into these calls and turn the results and
+// the change log (change_log.hpp) into responses. It never reads a clock;
+// internal dates come from the caller.
+//
+// Names given to the store are as the client sent them (wire form, modified
+// UTF-7), relative to the user's view: "Archive/2024" is the user's own,
+// "#news.comp.mail" lives in a shared namespace, "#users/bob/INBOX" is bob's
+// (namespaces.hpp). Internally each mailbox belongs to a tree: a user's
+// personal tree or a shared namespace's tree, keyed by owner.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server_mock/change_log.hpp"
+#include "server_mock/internal_date.hpp"
+#include "server_mock/message_flags.hpp"
+#include "server_mock/namespaces.hpp"
+#include "server_mock/store_result.hpp"
+#include "server_mock/users.hpp"
+
+namespace mailscope::server {
+
+// A Maildir keeps keywords as the letters a-z in file names (maildir_store.hpp);
+// the same bound keeps a hostile client from growing FLAGS without end.
+inline constexpr std::size_t kMaxKeywordsPerMailbox = 26;
+inline constexpr std::size_t kMaxMessageSize = 64 * 1024 * 1024;
+
+struct Message {
+    Uid uid = 0;
+    // The RFC 5322 octets with CRLF line ends, shared by every copy of the
+    // message and never changed once stored. Sessions that need the parsed
+    // form (BODYSTRUCTURE, ENVELOPE) parse these octets with sim/mime and may
+    // keep the result keyed by this pointer: it identifies the content.
+    std::shared_ptr<const std::string> octets;
+    FlagSet flags;
+    InternalDate internal_date;
+    // \Recent (RFC 3501 2.3.2) belongs to one session: the one in
+    // `recent_session`, or the next one to claim it while `recent_pending`.
+    SessionId recent_session = kNoSession;
+    bool recent_pending = false;
+    ModSeq modseq = 0;  // the last change to this message
+
+    std::uint64_t size() const { return octets ? octets->size() : 0; }
+};
+
+struct Mailbox {
+    MailboxId id = 0;
+    std::string owner;  // a user name, or a shared namespace's prefix
+    std::string name;   // within the owner's tree, wire form
+    char delimiter = kPersonalDelimiter;
+    bool selectable = true;  // false: \Noselect, a level that only holds others
+    std::uint32_t uidvalidity = 0;
+    Uid uidnext = 1;
+    std::vector<Message> messages;      // ascending UID
+    std::vector<std::string> keywords;  // every keyword used here: FLAGS and PERMANENTFLAGS
+
+    const Message* find(Uid uid) const;
+    Message* find(Uid uid);
+    // 1-based message sequence number in the store's current view.
+    std::optional<std::uint32_t> sequence_of(Uid uid) const;
+    std::uint32_t unseen() const;
+};
+
+struct ListEntry {
+    std::string name;  // as the user sees it
+    char delimiter = kPersonalDelimiter;
+    bool noselect = false;
+    bool exists = true;  // false: subscribed (LSUB) or a level implied by others
+    bool has_children = false;
+
+    // \Noselect, \HasChildren / \HasNoChildren (RFC 3348).
+    std::vector<std::string> attributes() const;
+};
+
+struct StatusInfo {
+    std::uint32_t messages = 0;
+    std::uint32_t recent = 0;
+    std::uint32_t unseen = 0;
+    Uid uidnext = 1;
+    std::uint32_t uidvalidity = 0;
+};
+
+// What COPY and MOVE report in COPYUID (RFC 4315 3): pairs in the same order.
+struct CopyResult {
+    std::uint32_t destination_uidvalidity = 0;
+    std::vector<Uid> source;
+    std::vector<Uid> destination;
+};
+
+enum class FlagOperation : std::uint8_t { Replace, Add, Remove };
+
+struct FlagUpdate {
+    Uid uid = 0;
+    FlagSet flags;  // after the operation
+    bool changed = false;
+};
+
+// Where a user-visible name lives.
+struct MailboxLocation {
+    std::string owner;
+    std::string name;
+    char delimiter = kPersonalDelimiter;
+};
+
+// Persistence hook (maildir_store.hpp). The store calls it before changing
+// its memory and reports failure to the client when it fails, so nothing a
+// client was told is stored can be lost by a restart.
+class StoreBackend {
+  public:
+    virtual ~StoreBackend() = default;
+    virtual StoreResult<Done> save_counter(std::uint32_t next_uidvalidity) = 0;
+    // A new mailbox, or its UIDVALIDITY/UIDNEXT/keywords/\Noselect changed.
+    virtual StoreResult<Done> save_mailbox(const Mailbox& mailbox) = 0;
+    // Removes the messages and state; keeps the level when inferiors remain.
+    virtual StoreResult<Done> remove_mailbox(const Mailbox& mailbox, bool keep_level) = 0;
+    // Moves the mailbox and all its inferiors.
+    virtual StoreResult<Done> rename_mailbox(const Mailbox& mailbox, std::string_view new_name) = 0;
+    // A new message; `mailbox.uidnext` is already past its UID.
+    virtual StoreResult<Done> save_message(const Mailbox& mailbox, const Message& message) = 0;
+    virtual StoreResult<Done> update_flags(const Mailbox& mailbox, const Message& before,
+                                           const Message& after) = 0;
+    virtual StoreResult<Done> remove_messages(const Mailbox& mailbox,
+                                              const std::vector<const Message*>& messages) = 0;
+    virtual StoreResult<Done> save_subscriptions(std::string_view user,
+                                                 const std::set<std::string>& names) = 0;
+};
+
+class MailStore {
+  public:
+    explicit MailStore(std::uint32_t uidvalidity_seed = 1);
+
+    // --- configuration -------------------------------------------------
+    // Adds a user with an empty INBOX; returns a sentence on failure.
+    std::optional<std::string> add_user(std::string name, std::string password);
+    const UserDirectory& users() const { return m_users; }
+    std::optional<std::string> set_namespaces(NamespaceConfig config);
+    const NamespaceConfig& namespaces() const { return m_namespaces; }
+    // Not owned; nullptr detaches. See attach_data_dir in maildir_store.hpp.
+    void set_backend(StoreBackend* backend) { m_backend = backend; }
+    std::uint32_t next_uidvalidity() const { return m_next_uidvalidity; }
+    void set_next_uidvalidity(std::uint32_t value);
+
+    // --- names ------------------------------------------------------------
+    StoreResult<MailboxLocation> locate(std::string_view user, std::string_view name) const;
+    std::string visible_name(std::string_view user, const Mailbox& mailbox) const;
+    const Mailbox* find(std::string_view user, std::string_view name) const;
+    const Mailbox* mailbox(MailboxId id) const;
+    const std::map<MailboxId, Mailbox>& mailboxes() const { return m_mailboxes; }
+
+    // --- mailbox operations (RFC 3501 6.3) --------------------------------
+    StoreResult<MailboxId> create_mailbox(std::string_view user, std::string_view name,
+                                          SessionId by = kNoSession,
+                                          std::optional<std::uint32_t> uidvalidity = {});
+    StoreResult<Done> delete_mailbox(std::string_view user, std::string_view name,
+                                     SessionId by = kNoSession);
+    StoreResult<Done> rename_mailbox(std::string_view user, std::string_view from,
+                                     std::string_view to, SessionId by = kNoSession);
+    StoreResult<Done> subscribe(std::string_view user, std::string_view name);
+    StoreResult<Done> unsubscribe(std::string_view user, std::string_view name);
+    std::set<std::string> subscriptions(std::string_view user) const;
+    std::vector<ListEntry> list(std::string_view user, std::string_view reference,
+                                std::string_view pattern) const;
+    std::vector<ListEntry> lsub(std::string_view user, std::string_view reference,
+                                std::string_view pattern) const;
+    // RECENT counts what `asking` would see as \Recent if it selected now.
+    StoreResult<StatusInfo> status(std::string_view user, std::string_view name,
+                                   SessionId asking = kNoSession) const;
+
+    // --- message operations ----------------------------------------------
+    StoreResult<Uid> append(MailboxId mailbox, std::string octets, FlagSet flags,
+                            InternalDate internal_date, SessionId by = kNoSession);
+    // UIDs not in the source are skipped (RFC 3501 6.4.8 UID COPY).
+    StoreResult<CopyResult> copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
+                                 SessionId by = kNoSession);
+    // RFC 6851: copy, then expunge the originals.
+    StoreResult<CopyResult> move(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
+                                 SessionId by = kNoSession);
+    StoreResult<std::vector<FlagUpdate>> store_flags(MailboxId mailbox,
+                                                     const std::vector<Uid>& uids,
+                                                     FlagOperation operation, const FlagSet& flags,
+                                                     SessionId by = kNoSession);
+    // Removes the messages marked \Deleted; with `only`, just those among them
+    // (UID EXPUNGE, RFC 4315 2.1). Returns the expunged UIDs, ascending.
+    StoreResult<std::vector<Uid>> expunge(MailboxId mailbox,
+                                          std::optional<std::vector<Uid>> only = {},
+                                          SessionId by = kNoSession);
+
+    // --- sessions -------------------------------------------------------------
+    SessionId open_session();
+    void close_session(SessionId session);
+    // SELECT / EXAMINE: a read-write watcher receives \Recent for messages that
+    // arrive while it has the mailbox selected. One mailbox per session.
+    void watch(SessionId session, MailboxId mailbox, bool read_write);
+    void unwatch(SessionId session);
+    // Gives `session` every message of `mailbox` nobody has seen as \Recent
+    // yet and returns their UIDs. SELECT calls it; EXAMINE must not (RFC 3501
+    // 6.3.2).
+    std::vector<Uid> claim_recent(MailboxId mailbox, SessionId session);
+    static bool is_recent(const Message& message, SessionId session) {
+        return session != kNoSession && message.recent_session == session;
+    }
+    // Changes after the session's cursor, oldest first; all mailboxes.
+    std::vector<Change> pending_changes(SessionId session) const;
+    // The session has reported everything up to `modseq`.
+    void acknowledge(SessionId session, ModSeq modseq);
+    const ChangeLog& change_log() const { return m_log; }
+
+    // --- loading (fixtures, data directories): no backend call, no log -------
+    void clear_mailboxes();
+    StoreResult<MailboxId> restore_mailbox(Mailbox mailbox);
+    // Adds a message that already has its UID (Mailbox::uidnext must be past it).
+    StoreResult<Done> restore_message(MailboxId mailbox, Message message);
+    void restore_subscriptions(std::string_view user, std::set<std::string> names);
+
+  private:
+    using Tree = std::map<std::string, MailboxId, std::less<>>;
+
+    struct SessionInfo {
+        MailboxId watched = 0;
+        bool read_write = false;
+    };
+
+    Mailbox* find_mutable(MailboxId id);
+    Mailbox* find_mutable(const MailboxLocation& location);
+    char tree_delimiter(std::string_view owner) const;
+    bool has_inferiors(const MailboxLocation& location) const;
+    std::uint32_t take_uidvalidity();
+    StoreResult<MailboxId> add_mailbox(const MailboxLocation& location, bool selectable,
+                                       std::optional<std::uint32_t> uidvalidity, SessionId by);
+    StoreResult<Done> create_superiors(const MailboxLocation& location, SessionId by);
+    StoreResult<Done> add_keywords(Mailbox& mailbox, const FlagSet& flags, SessionId by);
+    StoreResult<Done> remove_messages(Mailbox& mailbox, const std::vector<Uid>& uids, SessionId by);
+    void assign_recent(const Mailbox& mailbox, Message& message) const;
+    void record(Change change);
+    void forget_mailbox(MailboxId id);
+
+    UserDirectory m_users;
+    NamespaceConfig m_namespaces;
+    StoreBackend* m_backend = nullptr;
+    std::uint32_t m_next_uidvalidity;
+    MailboxId m_next_mailbox_id = 1;
+    std::map<MailboxId, Mailbox> m_mailboxes;
+    std::map<std::string, Tree, std::less<>> m_trees;
+    std::map<std::string, std::set<std::string>, std::less<>> m_subscriptions;
+    SessionId m_next_session = 1;
+    std::map<SessionId, SessionInfo> m_sessions;
+    std::map<MailboxId, std::vector<SessionId>> m_watchers;  // in selection order
+    ChangeLog m_log;
+};
+
+}  // namespace mailscope::server

@@ -1,0 +1,143 @@
+#include "server_mock/mailbox_name.hpp"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "server_mock/message_flags.hpp"
+
+namespace mailscope::server {
+namespace {
+
+bool is_modified_base64(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == ',';
+}
+
+std::string_view first_level(std::string_view name, char delimiter) {
+    const auto end = name.find(delimiter);
+    return end == std::string_view::npos ? name : name.substr(0, end);
+}
+
+// RFC 3501 5.1.3: "&" starts a base64 run ended by "-", and "&-" is "&".
+std::optional<std::string> modified_utf7_error(std::string_view name) {
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (name[i] != '&') continue;
+        std::size_t end = i + 1;
+        while (end < name.size() && is_modified_base64(name[end]))
+            ++end;
+        if (end >= name.size() || name[end] != '-') {
+            return std::string(
+                "the name has an \"&\" that does not start a modified UTF-7 sequence ending "
+                "with \"-\" (RFC 3501 5.1.3); write a literal \"&\" as \"&-\"");
+        }
+        const std::size_t run = end - i - 1;
+        // k UTF-16 units take ceil(16k / 6) characters: 3, 6, 8, 11, 14, 16...
+        if (run % 8 != 0 && run % 8 != 3 && run % 8 != 6) {
+            return std::string(
+                "the name has a modified UTF-7 sequence whose length cannot encode whole "
+                "UTF-16 characters (RFC 3501 5.1.3)");
+        }
+        i = end;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool is_inbox(std::string_view name) {
+    return equal_ignoring_case(name, "INBOX");
+}
+
+std::string canonical_mailbox_name(std::string_view name, char delimiter) {
+    std::string out(name);
+    if (is_inbox(first_level(name, delimiter))) out.replace(0, 5, "INBOX");
+    return out;
+}
+
+std::optional<std::string> mailbox_name_error(std::string_view name, char delimiter) {
+    if (name.empty()) return std::string("a mailbox name cannot be empty");
+    if (name.size() > kMaxMailboxNameLength) {
+        return fmt::format("the name is {} characters long; this server accepts at most {}",
+                           name.size(), kMaxMailboxNameLength);
+    }
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u > 0x7e) {
+            return std::string(
+                "the name contains a character outside printable ASCII; international names "
+                "travel in modified UTF-7 (RFC 3501 5.1.3)");
+        }
+        if (c == '*' || c == '%') {
+            return std::string(
+                "the name contains \"*\" or \"%\", which LIST would read as wildcards");
+        }
+    }
+    std::size_t level_start = 0;
+    while (level_start <= name.size()) {
+        auto level_end = name.find(delimiter, level_start);
+        if (level_end == std::string_view::npos) level_end = name.size();
+        const auto level = name.substr(level_start, level_end - level_start);
+        if (level.empty()) {
+            return fmt::format(
+                "the name has an empty hierarchy level (a leading, trailing or doubled \"{}\")",
+                delimiter);
+        }
+        if (level.size() > kMaxMailboxLevelLength) {
+            return fmt::format("one hierarchy level is {} characters long; at most {} are allowed",
+                               level.size(), kMaxMailboxLevelLength);
+        }
+        level_start = level_end + 1;
+    }
+    return modified_utf7_error(name);
+}
+
+bool list_match(std::string_view pattern, std::string_view name, char delimiter) {
+    // reachable[j]: the pattern read so far can match the first j characters.
+    std::vector<char> reachable(name.size() + 1, 0);
+    std::vector<char> next(name.size() + 1, 0);
+    reachable[0] = 1;
+    for (const char p : pattern) {
+        if (p == '*') {
+            next[0] = reachable[0];
+            for (std::size_t j = 1; j <= name.size(); ++j)
+                next[j] = reachable[j] || next[j - 1];
+        } else if (p == '%') {
+            next[0] = reachable[0];
+            for (std::size_t j = 1; j <= name.size(); ++j) {
+                next[j] = reachable[j] || (next[j - 1] && name[j - 1] != delimiter);
+            }
+        } else {
+            next[0] = 0;
+            for (std::size_t j = 1; j <= name.size(); ++j) {
+                next[j] = reachable[j - 1] && name[j - 1] == p;
+            }
+        }
+        reachable.swap(next);
+    }
+    return reachable[name.size()] != 0;
+}
+
+std::string join_list_reference(std::string_view reference, std::string_view pattern,
+                                char delimiter) {
+    if (reference.empty()) return std::string(pattern);
+    if (!pattern.empty() &&
+        (pattern.front() == delimiter || pattern.front() == '#' || pattern.front() == '~')) {
+        return std::string(pattern);
+    }
+    return fmt::format("{}{}", reference, pattern);
+}
+
+std::vector<std::string> superior_names(std::string_view name, char delimiter) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (name[i] == delimiter && i > 0) out.emplace_back(name.substr(0, i));
+    }
+    return out;
+}
+
+bool is_inferior_of(std::string_view name, std::string_view parent, char delimiter) {
+    return name.size() > parent.size() + 1 && name.substr(0, parent.size()) == parent &&
+           name[parent.size()] == delimiter;
+}
+
+}  // namespace mailscope::server

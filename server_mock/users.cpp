@@ -1,0 +1,65 @@
+#include "server_mock/users.hpp"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace mailscope::server {
+
+std::optional<std::string> user_name_error(std::string_view name) {
+    if (name.empty()) return std::string("a user name cannot be empty");
+    if (name.size() > 64) return std::string("a user name can have at most 64 characters");
+    if (name.front() == '.') return std::string("a user name cannot start with \".\"");
+    for (const char c : name) {
+        const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                             c == '-' || c == '@';
+        if (!allowed) {
+            return fmt::format(
+                "the user name \"{}\" may only use letters, digits, \".\", \"_\", \"-\" and "
+                "\"@\"",
+                name);
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> UserDirectory::add(std::string name, std::string password) {
+    if (auto error = user_name_error(name)) return error;
+    if (m_users.contains(name)) return fmt::format("the user \"{}\" is defined twice", name);
+    User user{name, std::move(password)};
+    m_users.emplace(std::move(name), std::move(user));
+    return std::nullopt;
+}
+
+const User* UserDirectory::find(std::string_view name) const {
+    const auto it = m_users.find(name);
+    return it == m_users.end() ? nullptr : &it->second;
+}
+
+bool UserDirectory::check_password(std::string_view name, std::string_view password) const {
+    const User* user = find(name);
+    if (user == nullptr) return false;
+    // No early exit on the first difference, so timing does not reveal the
+    // length of the matching prefix.
+    unsigned difference = user->password.size() == password.size() ? 0U : 1U;
+    for (std::size_t i = 0; i < password.size(); ++i) {
+        const char expected = i < user->password.size() ? user->password[i] : '\0';
+        difference |= static_cast<unsigned char>(expected ^ password[i]);
+    }
+    return difference == 0;
+}
+
+std::optional<std::string> UserDirectory::secret(std::string_view name) const {
+    const User* user = find(name);
+    if (user == nullptr) return std::nullopt;
+    return user->password;
+}
+
+std::vector<std::string> UserDirectory::names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, user] : m_users)
+        out.push_back(name);
+    return out;
+}
+
+}  // namespace mailscope::server

@@ -1,0 +1,258 @@
+#include "sim/mime/address.hpp"
+
+#include <cstddef>
+
+namespace mailscope::mime {
+
+namespace {
+
+enum class TokenKind { Atom, Quoted, DomainLiteral, Comment, Special };
+
+struct Token {
+    TokenKind kind = TokenKind::Atom;
+    std::string raw;    // as written
+    std::string value;  // quoted string or comment content, unescaped
+    char special = 0;
+};
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool is_special(char c) {
+    return c == '<' || c == '>' || c == '@' || c == ',' || c == ';' || c == ':' || c == '.' ||
+           c == ')' || c == ']' || c == '\\';
+}
+
+// Reads a delimited run starting at `pos` (the opening character) and returns
+// the offset just past its end; `value` receives the unescaped content.
+// Comments nest (RFC 5322 3.2.2), the depth is only counted.
+std::size_t read_delimited(std::string_view text, std::size_t pos, char open, char close,
+                           std::string& value) {
+    std::size_t depth = 1;
+    std::size_t i = pos + 1;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '\\' && i + 1 < text.size()) {
+            value.push_back(text[i + 1]);
+            i += 2;
+            continue;
+        }
+        ++i;
+        if (c == close && --depth == 0) return i;
+        if (c == open && open != close) ++depth;
+        value.push_back(c);
+    }
+    return i;
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+    std::vector<Token> tokens;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const char c = text[pos];
+        if (is_space(c)) {
+            ++pos;
+            continue;
+        }
+        Token token;
+        std::size_t end = pos + 1;
+        if (c == '"') {
+            token.kind = TokenKind::Quoted;
+            end = read_delimited(text, pos, '"', '"', token.value);
+        } else if (c == '(') {
+            token.kind = TokenKind::Comment;
+            end = read_delimited(text, pos, '(', ')', token.value);
+        } else if (c == '[') {
+            token.kind = TokenKind::DomainLiteral;
+            end = read_delimited(text, pos, '[', ']', token.value);
+        } else if (is_special(c)) {
+            token.kind = TokenKind::Special;
+            token.special = c;
+        } else {
+            while (end < text.size() && !is_space(text[end]) && !is_special(text[end]) &&
+                   text[end] != '"' && text[end] != '(' && text[end] != '[') {
+                ++end;
+            }
+        }
+        token.raw = std::string(text.substr(pos, end - pos));
+        tokens.push_back(std::move(token));
+        pos = end;
+    }
+    return tokens;
+}
+
+class AddressParser {
+  public:
+    explicit AddressParser(std::vector<Token> tokens) : m_tokens(std::move(tokens)) {}
+
+    std::vector<AddressData> parse() {
+        while (m_pos < m_tokens.size()) {
+            if (is(',')) {
+                ++m_pos;
+                continue;
+            }
+            parse_one(false);
+        }
+        return std::move(m_out);
+    }
+
+  private:
+    bool is(char special) const {
+        return m_pos < m_tokens.size() && m_tokens[m_pos].kind == TokenKind::Special &&
+               m_tokens[m_pos].special == special;
+    }
+
+    bool is_word(std::size_t i) const {
+        return m_tokens[i].kind == TokenKind::Atom || m_tokens[i].kind == TokenKind::Quoted;
+    }
+
+    // Display phrase: words joined by one space, quoted strings unquoted.
+    struct Phrase {
+        std::string display;
+        std::string local;  // the same tokens as a local part: raw, no spaces
+        std::optional<std::string> comment;
+    };
+
+    Phrase read_phrase() {
+        Phrase phrase;
+        while (m_pos < m_tokens.size()) {
+            const Token& token = m_tokens[m_pos];
+            if (token.kind == TokenKind::Comment) {
+                if (!phrase.comment) phrase.comment = token.value;
+            } else if (is_word(m_pos)) {
+                if (!phrase.display.empty()) phrase.display.push_back(' ');
+                phrase.display.append(token.kind == TokenKind::Quoted ? token.value : token.raw);
+                phrase.local.append(token.raw);
+            } else if (is('.')) {
+                phrase.display.push_back('.');
+                phrase.local.push_back('.');
+            } else {
+                break;
+            }
+            ++m_pos;
+        }
+        return phrase;
+    }
+
+    // Domain: atoms, dots and domain literals, as written.
+    std::string read_domain(std::optional<std::string>& comment) {
+        std::string domain;
+        while (m_pos < m_tokens.size()) {
+            const Token& token = m_tokens[m_pos];
+            if (token.kind == TokenKind::Comment) {
+                if (!comment) comment = token.value;
+            } else if (token.kind == TokenKind::Atom || token.kind == TokenKind::DomainLiteral ||
+                       is('.')) {
+                domain.append(token.raw);
+            } else {
+                break;
+            }
+            ++m_pos;
+        }
+        return domain;
+    }
+
+    void skip_comments(std::optional<std::string>& comment) {
+        while (m_pos < m_tokens.size() && m_tokens[m_pos].kind == TokenKind::Comment) {
+            if (!comment) comment = m_tokens[m_pos].value;
+            ++m_pos;
+        }
+    }
+
+    void parse_one(bool in_group) {
+        const std::size_t start = m_pos;
+        Phrase phrase = read_phrase();
+        if (is(':') && !in_group) {
+            ++m_pos;
+            m_out.push_back({std::nullopt, std::nullopt, phrase.display, std::nullopt});
+            while (m_pos < m_tokens.size() && !is(';')) {
+                if (is(',')) {
+                    ++m_pos;
+                    continue;
+                }
+                parse_one(true);
+            }
+            if (is(';')) ++m_pos;
+            m_out.push_back({});
+            return;
+        }
+        if (is('<')) {
+            ++m_pos;
+            parse_angle_addr(phrase);
+            return;
+        }
+        if (is('@') && !phrase.local.empty()) {
+            ++m_pos;
+            std::optional<std::string> comment = phrase.comment;
+            AddressData address;
+            address.mailbox = phrase.local;
+            address.host = read_domain(comment);
+            skip_comments(comment);
+            address.name = comment;
+            m_out.push_back(std::move(address));
+            return;
+        }
+        if (!phrase.local.empty()) {
+            // A bare word such as "undisclosed-recipients": a mailbox without a domain.
+            AddressData address;
+            address.mailbox = phrase.local;
+            address.host = std::string();
+            address.name = phrase.comment;
+            m_out.push_back(std::move(address));
+            return;
+        }
+        // Something that starts no address: skip it, keeping "," and a group's ";".
+        if (m_pos == start && m_pos < m_tokens.size() && !(in_group && is(';')) && !is(',')) {
+            ++m_pos;
+        }
+    }
+
+    void parse_angle_addr(const Phrase& phrase) {
+        AddressData address;
+        if (!phrase.display.empty()) address.name = phrase.display;
+        std::optional<std::string> comment = phrase.comment;
+        skip_comments(comment);
+        // Obsolete route (RFC 5322 4.4): "@a,@b:" before the addr-spec.
+        if (is('@')) {
+            std::string route;
+            while (m_pos < m_tokens.size() && !is(':') && !is('>')) {
+                route.append(m_tokens[m_pos].raw);
+                ++m_pos;
+            }
+            if (is(':')) {
+                ++m_pos;
+                address.adl = route;
+            }
+        }
+        const Phrase local = read_phrase();
+        if (!comment) comment = local.comment;
+        address.mailbox = local.local;
+        if (is('@')) {
+            ++m_pos;
+            address.host = read_domain(comment);
+        } else {
+            address.host = std::string();
+        }
+        while (m_pos < m_tokens.size() && !is('>') && !is(',') && !is(';'))
+            ++m_pos;
+        if (is('>')) ++m_pos;
+        skip_comments(comment);
+        if (!address.name) address.name = comment;
+        // "<>" (an empty return path) carries no address at all.
+        if (address.mailbox->empty() && address.host->empty() && !address.name) return;
+        m_out.push_back(std::move(address));
+    }
+
+    std::vector<Token> m_tokens;
+    std::size_t m_pos = 0;
+    std::vector<AddressData> m_out;
+};
+
+}  // namespace
+
+std::vector<AddressData> parse_address_list(std::string_view value) {
+    return AddressParser(tokenize(value)).parse();
+}
+
+}  // namespace mailscope::mime

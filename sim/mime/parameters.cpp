@@ -1,0 +1,94 @@
+#include "sim/mime/parameters.hpp"
+
+namespace mailscope::mime {
+
+namespace {
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && is_space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// Splits at unquoted ";" after dropping comments. Quoted strings keep their
+// quotes here; unquote() removes them later.
+std::vector<std::string> split_clauses(std::string_view text) {
+    std::vector<std::string> clauses(1);
+    bool quoted = false;
+    std::size_t comment_depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (comment_depth > 0) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '(') {
+                ++comment_depth;
+            } else if (c == ')') {
+                --comment_depth;
+            }
+            continue;
+        }
+        if (quoted) {
+            clauses.back().push_back(c);
+            if (c == '\\' && i + 1 < text.size()) {
+                clauses.back().push_back(text[++i]);
+            } else if (c == '"') {
+                quoted = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            quoted = true;
+        } else if (c == '(') {
+            comment_depth = 1;
+            continue;
+        } else if (c == ';') {
+            if (clauses.size() > max_parameters) break;
+            clauses.emplace_back();
+            continue;
+        }
+        clauses.back().push_back(c);
+    }
+    return clauses;
+}
+
+std::string unquote(std::string_view text) {
+    text = trim(text);
+    if (text.empty() || text.front() != '"') return std::string(text);
+    std::string out;
+    for (std::size_t i = 1; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            out.push_back(text[++i]);
+        } else if (text[i] == '"') {
+            break;
+        } else {
+            out.push_back(text[i]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ParameterizedValue parse_parameterized_value(std::string_view text) {
+    const std::vector<std::string> clauses = split_clauses(text);
+    ParameterizedValue result;
+    result.value = std::string(trim(clauses.front()));
+    for (std::size_t i = 1; i < clauses.size(); ++i) {
+        const std::string_view clause = clauses[i];
+        const std::size_t equals = clause.find('=');
+        if (equals == std::string_view::npos) continue;
+        const std::string_view name = trim(clause.substr(0, equals));
+        if (name.empty()) continue;
+        result.params.push_back({std::string(name), unquote(clause.substr(equals + 1))});
+    }
+    return result;
+}
+
+}  // namespace mailscope::mime

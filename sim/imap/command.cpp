@@ -1,0 +1,1306 @@
+#include "sim/imap/command.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <utility>
+
+namespace mailscope::imap {
+
+namespace {
+
+struct VerbName {
+    Verb verb;
+    std::string_view name;
+};
+
+constexpr std::array<VerbName, 30> verb_names{{
+    {Verb::Capability, "CAPABILITY"},
+    {Verb::Noop, "NOOP"},
+    {Verb::Logout, "LOGOUT"},
+    {Verb::Starttls, "STARTTLS"},
+    {Verb::Authenticate, "AUTHENTICATE"},
+    {Verb::Login, "LOGIN"},
+    {Verb::Select, "SELECT"},
+    {Verb::Examine, "EXAMINE"},
+    {Verb::Create, "CREATE"},
+    {Verb::Delete, "DELETE"},
+    {Verb::Rename, "RENAME"},
+    {Verb::Subscribe, "SUBSCRIBE"},
+    {Verb::Unsubscribe, "UNSUBSCRIBE"},
+    {Verb::List, "LIST"},
+    {Verb::Lsub, "LSUB"},
+    {Verb::Status, "STATUS"},
+    {Verb::Append, "APPEND"},
+    {Verb::Check, "CHECK"},
+    {Verb::Close, "CLOSE"},
+    {Verb::Expunge, "EXPUNGE"},
+    {Verb::Search, "SEARCH"},
+    {Verb::Fetch, "FETCH"},
+    {Verb::Store, "STORE"},
+    {Verb::Copy, "COPY"},
+    {Verb::Move, "MOVE"},
+    {Verb::Idle, "IDLE"},
+    {Verb::Namespace, "NAMESPACE"},
+    {Verb::Unselect, "UNSELECT"},
+    {Verb::Id, "ID"},
+    {Verb::Enable, "ENABLE"},
+}};
+
+struct KeyName {
+    SearchKey::Kind kind;
+    std::string_view name;
+};
+
+using K = SearchKey::Kind;
+constexpr std::array<KeyName, 35> key_names{{
+    {K::All, "ALL"},
+    {K::Answered, "ANSWERED"},
+    {K::Bcc, "BCC"},
+    {K::Before, "BEFORE"},
+    {K::Body, "BODY"},
+    {K::Cc, "CC"},
+    {K::Deleted, "DELETED"},
+    {K::Draft, "DRAFT"},
+    {K::Flagged, "FLAGGED"},
+    {K::From, "FROM"},
+    {K::Header, "HEADER"},
+    {K::Keyword, "KEYWORD"},
+    {K::Larger, "LARGER"},
+    {K::New, "NEW"},
+    {K::Not, "NOT"},
+    {K::Old, "OLD"},
+    {K::On, "ON"},
+    {K::Or, "OR"},
+    {K::Recent, "RECENT"},
+    {K::Seen, "SEEN"},
+    {K::SentBefore, "SENTBEFORE"},
+    {K::SentOn, "SENTON"},
+    {K::SentSince, "SENTSINCE"},
+    {K::Since, "SINCE"},
+    {K::Smaller, "SMALLER"},
+    {K::Subject, "SUBJECT"},
+    {K::Text, "TEXT"},
+    {K::To, "TO"},
+    {K::Uid, "UID"},
+    {K::Unanswered, "UNANSWERED"},
+    {K::Undeleted, "UNDELETED"},
+    {K::Undraft, "UNDRAFT"},
+    {K::Unflagged, "UNFLAGGED"},
+    {K::Unkeyword, "UNKEYWORD"},
+    {K::Unseen, "UNSEEN"},
+}};
+
+enum class KeyArg : std::uint8_t { None, String, Date, Flag, Header, Number, Set, Not, Or };
+
+KeyArg key_arg(K kind) {
+    switch (kind) {
+        case K::Bcc:
+        case K::Body:
+        case K::Cc:
+        case K::From:
+        case K::Subject:
+        case K::Text:
+        case K::To:
+            return KeyArg::String;
+        case K::Before:
+        case K::On:
+        case K::Since:
+        case K::SentBefore:
+        case K::SentOn:
+        case K::SentSince:
+            return KeyArg::Date;
+        case K::Keyword:
+        case K::Unkeyword:
+            return KeyArg::Flag;
+        case K::Header:
+            return KeyArg::Header;
+        case K::Larger:
+        case K::Smaller:
+            return KeyArg::Number;
+        case K::Uid:
+            return KeyArg::Set;
+        case K::Not:
+            return KeyArg::Not;
+        case K::Or:
+            return KeyArg::Or;
+        default:
+            return KeyArg::None;
+    }
+}
+
+constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// date-text = date-day "-" date-month "-" date-year (RFC 3501 9)
+bool is_date_text(std::string_view s) {
+    std::size_t dash = s.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 2) return false;
+    if (!all_digits(s.substr(0, dash))) return false;
+    std::string_view rest = s.substr(dash + 1);
+    if (rest.size() != 8 || rest[3] != '-') return false;
+    bool month = false;
+    for (auto m : months)
+        month = month || iequals(rest.substr(0, 3), m);
+    return month && all_digits(rest.substr(4));
+}
+
+// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
+bool is_date_time(std::string_view s) {
+    if (s.size() != 26) return false;
+    if (!((s[0] == ' ' || (s[0] >= '0' && s[0] <= '9')) && s[1] >= '0' && s[1] <= '9'))
+        return false;
+    std::string date(s.substr(0, 11));
+    if (date[0] == ' ') date.erase(0, 1);
+    if (!is_date_text(date) || s[11] != ' ') return false;
+    std::string_view time = s.substr(12, 8);
+    if (!(all_digits(time.substr(0, 2)) && time[2] == ':' && all_digits(time.substr(3, 2)) &&
+          time[5] == ':' && all_digits(time.substr(6, 2))))
+        return false;
+    return s[20] == ' ' && (s[21] == '+' || s[21] == '-') && all_digits(s.substr(22, 4));
+}
+
+bool is_list_mailbox_atom(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (!(is_astring_char(c) || c == '%' || c == '*')) return false;
+    }
+    return true;
+}
+
+bool is_uid_verb(Verb verb) {
+    return verb == Verb::Copy || verb == Verb::Fetch || verb == Verb::Store ||
+           verb == Verb::Search || verb == Verb::Move || verb == Verb::Expunge;
+}
+
+std::optional<std::uint32_t> parse_nz(std::string_view s) {
+    if (!all_digits(s) || s[0] == '0' || s.size() > 10) return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : s)
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    if (n > UINT32_MAX) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+}
+
+std::optional<std::uint32_t> parse_u32(std::string_view s) {
+    if (!all_digits(s) || s.size() > 10) return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : s)
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    if (n > UINT32_MAX) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+}
+
+// Reads typed arguments out of a node list, remembering the first error.
+class Reader {
+  public:
+    Reader(const std::vector<Node>& nodes, std::size_t end_offset, const Limits& limits)
+        : m_nodes(nodes), m_end(end_offset), m_limits(limits) {}
+
+    std::optional<ParseError> error;
+
+    bool fail(const Node* at, std::string message) {
+        if (!error) error = ParseError{at ? at->offset : m_end, std::move(message)};
+        return false;
+    }
+    bool done() const { return m_i >= m_nodes.size(); }
+    const Node* peek() const { return done() ? nullptr : &m_nodes[m_i]; }
+    const Node* take() { return done() ? nullptr : &m_nodes[m_i++]; }
+
+    bool finish(std::string_view verb) {
+        if (!done()) return fail(peek(), fmt::format("too many arguments for {}", verb));
+        return true;
+    }
+
+    bool astring(std::string& out, std::string_view what) {
+        const Node* n = take();
+        if (!n) return fail(nullptr, fmt::format("missing {}", what));
+        return node_astring(*n, out, what);
+    }
+
+    bool node_astring(const Node& n, std::string& out, std::string_view what) {
+        if (!n.is_string()) return fail(&n, fmt::format("expected {} (an atom or a string)", what));
+        if (n.kind == Node::Kind::Atom && !is_astring_atom(n.value)) {
+            return fail(&n, fmt::format("{} '{}' contains characters an atom cannot hold; quote it",
+                                        what, n.value));
+        }
+        out = n.value;
+        return true;
+    }
+
+    bool list_mailbox(std::string& out) {
+        const Node* n = take();
+        if (!n) return fail(nullptr, "missing mailbox name pattern");
+        if (!n->is_string()) return fail(n, "expected a mailbox name pattern");
+        if (n->kind == Node::Kind::Atom && !is_list_mailbox_atom(n->value)) {
+            return fail(n,
+                        fmt::format("mailbox pattern '{}' contains characters an atom cannot hold",
+                                    n->value));
+        }
+        out = n->value;
+        return true;
+    }
+
+    bool atom(std::string& out, std::string_view what) {
+        const Node* n = take();
+        if (!n) return fail(nullptr, fmt::format("missing {}", what));
+        if (!(n->kind == Node::Kind::Atom || n->kind == Node::Kind::Number ||
+              n->kind == Node::Kind::Nil) ||
+            !is_atom_text(n->value)) {
+            return fail(n, fmt::format("expected {} (an atom)", what));
+        }
+        out = n->value;
+        return true;
+    }
+
+    bool sequence_set(SequenceSet& out) {
+        const Node* n = take();
+        if (!n) return fail(nullptr, "missing message set");
+        return node_set(*n, out);
+    }
+
+    bool node_set(const Node& n, SequenceSet& out) {
+        if (n.kind != Node::Kind::Atom && n.kind != Node::Kind::Number) {
+            return fail(&n, "expected a message set such as 1:4,7,*");
+        }
+        auto set = SequenceSet::parse(n.value);
+        if (!set) {
+            return fail(
+                &n,
+                fmt::format(
+                    "'{}' is not a valid message set (numbers from 1, ':' ranges, ',' lists, '*')",
+                    n.value));
+        }
+        out = std::move(*set);
+        return true;
+    }
+
+    bool flag(const Node& n, std::string& out, bool allow_star) {
+        bool ok = n.kind == Node::Kind::Atom || n.kind == Node::Kind::Number;
+        std::string_view v = n.value;
+        if (ok && !v.empty() && v[0] == '\\') {
+            if (v == "\\*") {
+                ok = allow_star;
+                if (!ok) return fail(&n, "the flag \\* is only meaningful in PERMANENTFLAGS");
+            } else {
+                ok = is_atom_text(v.substr(1));
+            }
+        } else {
+            ok = ok && is_atom_text(v);
+        }
+        if (!ok) return fail(&n, fmt::format("'{}' is not a valid flag", n.value));
+        out = n.value;
+        return true;
+    }
+
+    bool flag_list(const Node& n, std::vector<std::string>& out) {
+        if (!n.is_list()) return fail(&n, "expected a parenthesised flag list");
+        for (const Node& child : n.children) {
+            std::string f;
+            if (!flag(child, f, false)) return false;
+            out.push_back(std::move(f));
+        }
+        return true;
+    }
+
+    bool date(const Node& n, std::string& out) {
+        if ((n.kind != Node::Kind::Atom && n.kind != Node::Kind::Quoted) ||
+            !is_date_text(n.value)) {
+            return fail(&n, fmt::format("'{}' is not a date like 1-Feb-1994", n.value));
+        }
+        out = n.value;
+        return true;
+    }
+
+    bool search_key(const std::vector<Node>& nodes, std::size_t& i, SearchKey& key,
+                    std::size_t depth) {
+        if (depth > m_limits.max_nesting) {
+            return fail(&nodes[i], fmt::format("search keys are nested deeper than {} levels",
+                                               m_limits.max_nesting));
+        }
+        const Node& n = nodes[i++];
+        if (n.is_list()) {
+            if (n.children.empty()) return fail(&n, "an empty parenthesised search key");
+            key.kind = K::Group;
+            for (std::size_t j = 0; j < n.children.size();) {
+                SearchKey child;
+                if (!search_key(n.children, j, child, depth + 1)) return false;
+                key.children.push_back(std::move(child));
+            }
+            return true;
+        }
+        if (n.kind != Node::Kind::Atom && n.kind != Node::Kind::Number) {
+            return fail(&n, "expected a search key");
+        }
+        if (n.value.find_first_not_of("0123456789:,*") == std::string::npos) {
+            key.kind = K::SequenceSet;
+            return node_set(n, key.set);
+        }
+        const KeyName* found = nullptr;
+        for (const auto& k : key_names) {
+            if (iequals(k.name, n.value)) found = &k;
+        }
+        if (!found) return fail(&n, fmt::format("'{}' is not a search key", n.value));
+        key.kind = found->kind;
+        auto need = [&](std::string_view what) -> const Node* {
+            if (i >= nodes.size()) {
+                fail(nullptr, fmt::format("{} needs {}", found->name, what));
+                return nullptr;
+            }
+            return &nodes[i++];
+        };
+        switch (key_arg(key.kind)) {
+            case KeyArg::None:
+                return true;
+            case KeyArg::String: {
+                const Node* a = need("a string");
+                return a && node_astring(*a, key.string, "a search string");
+            }
+            case KeyArg::Date: {
+                const Node* a = need("a date");
+                return a && date(*a, key.string);
+            }
+            case KeyArg::Flag: {
+                const Node* a = need("a keyword");
+                if (!a) return false;
+                if (a->kind != Node::Kind::Atom || !is_atom_text(a->value)) {
+                    return fail(a, fmt::format("'{}' is not a keyword", a->value));
+                }
+                key.string = a->value;
+                return true;
+            }
+            case KeyArg::Header: {
+                const Node* a = need("a header field name and a value");
+                if (!a || !node_astring(*a, key.string, "a header field name")) return false;
+                const Node* b = need("a header field name and a value");
+                return b && node_astring(*b, key.value, "a header value");
+            }
+            case KeyArg::Number: {
+                const Node* a = need("a number of octets");
+                if (!a) return false;
+                auto v = a->as_number();
+                if (!v) return fail(a, fmt::format("'{}' is not a number", a->value));
+                key.number = *v;
+                return true;
+            }
+            case KeyArg::Set: {
+                const Node* a = need("a UID set");
+                return a && node_set(*a, key.set);
+            }
+            case KeyArg::Not: {
+                if (i >= nodes.size()) return fail(nullptr, "NOT needs a search key");
+                SearchKey child;
+                if (!search_key(nodes, i, child, depth + 1)) return false;
+                key.children.push_back(std::move(child));
+                return true;
+            }
+            case KeyArg::Or: {
+                for (int k = 0; k < 2; ++k) {
+                    if (i >= nodes.size()) return fail(nullptr, "OR needs two search keys");
+                    SearchKey child;
+                    if (!search_key(nodes, i, child, depth + 1)) return false;
+                    key.children.push_back(std::move(child));
+                }
+                return true;
+            }
+        }
+        return true;
+    }
+
+    const std::vector<Node>& nodes() const { return m_nodes; }
+    std::size_t index() const { return m_i; }
+    void set_index(std::size_t i) { m_i = i; }
+
+  private:
+    const std::vector<Node>& m_nodes;
+    std::size_t m_i = 0;
+    std::size_t m_end;
+    const Limits& m_limits;
+};
+
+bool parse_section_spec(Reader& r, const Node& section, SectionSpec& out, bool allow_fields) {
+    const auto& c = section.children;
+    if (c.empty()) return true;
+    const Node& first = c[0];
+    if (first.kind != Node::Kind::Atom && first.kind != Node::Kind::Number) {
+        return r.fail(&first, "expected a section such as 1.2.TEXT or HEADER.FIELDS (FROM)");
+    }
+    std::string_view text = first.value;
+    while (!text.empty()) {
+        std::size_t dot = text.find('.');
+        std::string_view seg = text.substr(0, dot);
+        if (!all_digits(seg)) break;
+        auto n = parse_nz(seg);
+        if (!n)
+            return r.fail(&first, fmt::format("section part '{}' must be a number from 1", seg));
+        out.part.push_back(*n);
+        text = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+        if (dot != std::string_view::npos && text.empty())
+            return r.fail(&first, "a section part cannot end with '.'");
+    }
+    using T = SectionSpec::Text;
+    if (text.empty()) {
+        out.text = T::None;
+    } else if (iequals(text, "HEADER")) {
+        out.text = T::Header;
+    } else if (iequals(text, "HEADER.FIELDS")) {
+        out.text = T::HeaderFields;
+    } else if (iequals(text, "HEADER.FIELDS.NOT")) {
+        out.text = T::HeaderFieldsNot;
+    } else if (iequals(text, "TEXT")) {
+        out.text = T::Text;
+    } else if (iequals(text, "MIME") && !out.part.empty()) {
+        out.text = T::Mime;
+    } else {
+        return r.fail(&first, fmt::format("'{}' is not a section (HEADER, HEADER.FIELDS, "
+                                          "HEADER.FIELDS.NOT, TEXT or part.MIME)",
+                                          first.value));
+    }
+    bool fields = out.text == T::HeaderFields || out.text == T::HeaderFieldsNot;
+    if (!fields) {
+        if (c.size() != 1) return r.fail(&c[1], "unexpected data in the section");
+        return true;
+    }
+    if (!allow_fields) return r.fail(&first, "unexpected header field list");
+    if (c.size() != 2 || !c[1].is_list() || c[1].children.empty()) {
+        return r.fail(&first, "HEADER.FIELDS needs a parenthesised list of header field names");
+    }
+    for (const Node& f : c[1].children) {
+        std::string name;
+        if (!r.node_astring(f, name, "a header field name")) return false;
+        out.fields.push_back(std::move(name));
+    }
+    return true;
+}
+
+bool parse_fetch_att(Reader& r, const std::vector<Node>& nodes, std::size_t& i, FetchAtt& att) {
+    const Node& n = nodes[i++];
+    if (n.kind != Node::Kind::Atom) return r.fail(&n, "expected a fetch attribute");
+    using FK = FetchAtt::Kind;
+    struct Simple {
+        std::string_view name;
+        FK kind;
+    };
+    static constexpr std::array<Simple, 9> simple{{{"ENVELOPE", FK::Envelope},
+                                                   {"FLAGS", FK::Flags},
+                                                   {"INTERNALDATE", FK::InternalDate},
+                                                   {"RFC822", FK::Rfc822},
+                                                   {"RFC822.HEADER", FK::Rfc822Header},
+                                                   {"RFC822.SIZE", FK::Rfc822Size},
+                                                   {"RFC822.TEXT", FK::Rfc822Text},
+                                                   {"BODYSTRUCTURE", FK::BodyStructure},
+                                                   {"UID", FK::Uid}}};
+    bool has_section = i < nodes.size() && nodes[i].kind == Node::Kind::Section;
+    for (const auto& s : simple) {
+        if (iequals(n.value, s.name)) {
+            att.kind = s.kind;
+            return true;
+        }
+    }
+    bool body = iequals(n.value, "BODY");
+    bool peek = iequals(n.value, "BODY.PEEK");
+    if (body && !has_section) {
+        att.kind = FK::Body;
+        return true;
+    }
+    if (body || peek) {
+        if (!has_section) return r.fail(&n, "BODY.PEEK needs a [section]");
+        att.kind = FK::BodySection;
+        att.peek = peek;
+        if (!parse_section_spec(r, nodes[i++], att.section, true)) return false;
+        if (i < nodes.size() && nodes[i].kind == Node::Kind::Partial) {
+            const Node& p = nodes[i++];
+            std::string_view v = p.value;
+            std::size_t dot = v.find('.');
+            auto origin =
+                dot == std::string_view::npos ? std::nullopt : parse_u32(v.substr(0, dot));
+            auto count = dot == std::string_view::npos ? std::nullopt : parse_nz(v.substr(dot + 1));
+            if (!origin || !count)
+                return r.fail(&p, "a partial range must look like <origin.count>, count from 1");
+            att.partial = std::make_pair(*origin, *count);
+        }
+        return true;
+    }
+    if (!is_atom_text(n.value))
+        return r.fail(&n, fmt::format("'{}' is not a fetch attribute", n.value));
+    att.kind = FK::Other;
+    att.name = n.value;
+    while (i < nodes.size() && !nodes[i].space_before)
+        write_node(att.name, nodes[i++]);
+    return true;
+}
+
+void expand_macro(std::string_view macro, std::vector<FetchAtt>& atts) {
+    using FK = FetchAtt::Kind;
+    std::vector<FK> kinds{FK::Flags, FK::InternalDate, FK::Rfc822Size};
+    if (iequals(macro, "ALL") || iequals(macro, "FULL")) kinds.push_back(FK::Envelope);
+    if (iequals(macro, "FULL")) kinds.push_back(FK::Body);
+    for (FK k : kinds) {
+        FetchAtt att;
+        att.kind = k;
+        atts.push_back(std::move(att));
+    }
+}
+
+bool parse_typed(Command& cmd, Reader& r) {
+    std::string_view verb = verb_name(cmd.verb);
+    auto no_args = [&]() -> bool {
+        if (!r.done()) return r.fail(r.peek(), fmt::format("{} takes no arguments", verb));
+        return true;
+    };
+    switch (cmd.verb) {
+        case Verb::Capability:
+        case Verb::Noop:
+        case Verb::Logout:
+        case Verb::Starttls:
+        case Verb::Check:
+        case Verb::Close:
+        case Verb::Idle:
+        case Verb::Namespace:
+        case Verb::Unselect:
+            return no_args();
+        case Verb::Expunge: {
+            if (!cmd.uid) return no_args();
+            ExpungeArgs a;
+            if (!r.sequence_set(a.set) || !r.finish("UID EXPUNGE")) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Login: {
+            LoginArgs a;
+            if (!r.astring(a.user, "user name") || !r.astring(a.password, "password") ||
+                !r.finish(verb))
+                return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Authenticate: {
+            AuthenticateArgs a;
+            if (!r.atom(a.mechanism, "SASL mechanism name")) return false;
+            if (!r.done()) {
+                const Node* n = r.take();
+                bool base64 =
+                    n->kind != Node::Kind::Quoted && n->kind != Node::Kind::Literal &&
+                    !n->value.empty() &&
+                    n->value.find_first_not_of(
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+                        std::string::npos;
+                if (!base64)
+                    return r.fail(n, "the initial response must be base64 or '=' (RFC 4959)");
+                a.initial_response = n->value;
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Select:
+        case Verb::Examine:
+        case Verb::Create:
+        case Verb::Delete:
+        case Verb::Subscribe:
+        case Verb::Unsubscribe: {
+            MailboxArgs a;
+            if (!r.astring(a.mailbox, "mailbox name") || !r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Rename: {
+            RenameArgs a;
+            if (!r.astring(a.from, "existing mailbox name") ||
+                !r.astring(a.to, "new mailbox name") || !r.finish(verb))
+                return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::List:
+        case Verb::Lsub: {
+            ListArgs a;
+            if (!r.astring(a.reference, "reference name") || !r.list_mailbox(a.pattern) ||
+                !r.finish(verb))
+                return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Status: {
+            StatusArgs a;
+            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            const Node* n = r.take();
+            if (!n || !n->is_list() || n->children.empty()) {
+                return r.fail(
+                    n, "STATUS needs a parenthesised list of status items, e.g. (MESSAGES UNSEEN)");
+            }
+            for (const Node& item : n->children) {
+                if (item.kind != Node::Kind::Atom || !is_atom_text(item.value)) {
+                    return r.fail(&item, "expected a status item such as MESSAGES");
+                }
+                a.items.push_back(item.value);
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Append: {
+            AppendArgs a;
+            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            const Node* n = r.peek();
+            if (n && n->is_list()) {
+                a.has_flags = true;
+                if (!r.flag_list(*r.take(), a.flags)) return false;
+                n = r.peek();
+            }
+            if (n && n->kind == Node::Kind::Quoted) {
+                if (!is_date_time(n->value)) {
+                    return r.fail(
+                        n,
+                        fmt::format("'{}' is not a date-time like \"17-Jul-1996 02:44:25 -0700\"",
+                                    n->value));
+                }
+                a.date_time = r.take()->value;
+                n = r.peek();
+            }
+            if (!n || n->kind != Node::Kind::Literal) {
+                return r.fail(n, "APPEND needs the message as a literal {size}");
+            }
+            a.message = r.take()->value;
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Search: {
+            SearchArgs a;
+            const auto& nodes = r.nodes();
+            std::size_t i = 0;
+            if (!nodes.empty() && nodes[0].is_atom("CHARSET")) {
+                if (nodes.size() < 2) return r.fail(nullptr, "CHARSET needs a character set name");
+                std::string cs;
+                if (!r.node_astring(nodes[1], cs, "character set name")) return false;
+                a.charset = std::move(cs);
+                i = 2;
+            }
+            if (i >= nodes.size()) return r.fail(nullptr, "SEARCH needs at least one search key");
+            while (i < nodes.size()) {
+                SearchKey key;
+                if (!r.search_key(nodes, i, key, 0)) return false;
+                a.keys.push_back(std::move(key));
+            }
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Fetch: {
+            FetchArgs a;
+            if (!r.sequence_set(a.set)) return false;
+            const Node* n = r.peek();
+            if (!n) return r.fail(nullptr, "FETCH needs data items after the message set");
+            if (n->is_list()) {
+                r.take();
+                if (n->children.empty()) return r.fail(n, "the list of fetch attributes is empty");
+                for (std::size_t i = 0; i < n->children.size();) {
+                    FetchAtt att;
+                    if (!parse_fetch_att(r, n->children, i, att)) return false;
+                    a.atts.push_back(std::move(att));
+                }
+            } else if (n->is_atom("ALL") || n->is_atom("FAST") || n->is_atom("FULL")) {
+                a.macro = r.take()->value;
+                expand_macro(a.macro, a.atts);
+            } else {
+                std::size_t i = r.index();
+                FetchAtt att;
+                if (!parse_fetch_att(r, r.nodes(), i, att)) return false;
+                r.set_index(i);
+                a.atts.push_back(std::move(att));
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Store: {
+            StoreArgs a;
+            if (!r.sequence_set(a.set)) return false;
+            const Node* n = r.take();
+            if (!n) return r.fail(nullptr, "STORE needs FLAGS, +FLAGS or -FLAGS");
+            std::string_view item = n->value;
+            if (n->kind == Node::Kind::Atom && !item.empty() &&
+                (item[0] == '+' || item[0] == '-')) {
+                a.mode = item[0] == '+' ? StoreArgs::Mode::Add : StoreArgs::Mode::Remove;
+                item.remove_prefix(1);
+            }
+            if (n->kind == Node::Kind::Atom && iequals(item, "FLAGS.SILENT")) {
+                a.silent = true;
+            } else if (n->kind != Node::Kind::Atom || !iequals(item, "FLAGS")) {
+                return r.fail(
+                    n, fmt::format("'{}' is not FLAGS, +FLAGS or -FLAGS (optionally .SILENT)",
+                                   n->value));
+            }
+            const Node* f = r.peek();
+            if (!f) return r.fail(nullptr, "STORE needs the flags to set");
+            if (f->is_list()) {
+                if (!r.flag_list(*r.take(), a.flags)) return false;
+            } else {
+                while (!r.done()) {
+                    std::string flag;
+                    if (!r.flag(*r.take(), flag, false)) return false;
+                    a.flags.push_back(std::move(flag));
+                }
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Copy:
+        case Verb::Move: {
+            CopyArgs a;
+            if (!r.sequence_set(a.set) || !r.astring(a.mailbox, "mailbox name") || !r.finish(verb))
+                return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Id: {
+            IdArgs a;
+            const Node* n = r.take();
+            if (!n) return r.fail(nullptr, "ID needs a parenthesised field list or NIL");
+            if (n->is_list()) {
+                if (n->children.size() % 2 != 0)
+                    return r.fail(n, "ID fields come in name and value pairs");
+                for (std::size_t i = 0; i < n->children.size(); i += 2) {
+                    const Node& key = n->children[i];
+                    const Node& value = n->children[i + 1];
+                    if (key.kind != Node::Kind::Quoted && key.kind != Node::Kind::Literal) {
+                        return r.fail(&key, "an ID field name must be a string");
+                    }
+                    if (value.kind == Node::Kind::Nil) {
+                        a.fields.emplace_back(key.value, std::nullopt);
+                    } else if (value.kind == Node::Kind::Quoted ||
+                               value.kind == Node::Kind::Literal) {
+                        a.fields.emplace_back(key.value, value.value);
+                    } else {
+                        return r.fail(&value, "an ID field value must be a string or NIL");
+                    }
+                }
+            } else if (n->kind != Node::Kind::Nil) {
+                return r.fail(n, "ID needs a parenthesised field list or NIL");
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Enable: {
+            EnableArgs a;
+            if (r.done()) return r.fail(nullptr, "ENABLE needs at least one capability name");
+            while (!r.done()) {
+                std::string cap;
+                if (!r.atom(cap, "capability name")) return false;
+                a.capabilities.push_back(std::move(cap));
+            }
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Unknown:
+            return true;
+    }
+    return true;
+}
+
+// --- builders ---------------------------------------------------------------
+
+Node list_mailbox_node(std::string_view pattern) {
+    if (is_list_mailbox_atom(pattern) && !iequals(pattern, "NIL"))
+        return make_atom(std::string(pattern));
+    return make_string(pattern);
+}
+
+}  // namespace
+
+void add_fetch_att(std::vector<Node>& out, const FetchAtt& att) {
+    using FK = FetchAtt::Kind;
+    if (att.kind == FK::Other) {
+        out.push_back(make_atom(att.name));
+        return;
+    }
+    if (att.kind != FK::BodySection) {
+        out.push_back(make_atom(fetch_att_name(att)));
+        return;
+    }
+    out.push_back(make_atom(att.peek ? "BODY.PEEK" : "BODY"));
+    std::vector<Node> inner;
+    std::string head;
+    for (std::size_t i = 0; i < att.section.part.size(); ++i) {
+        if (i) head += '.';
+        head += fmt::format("{}", att.section.part[i]);
+    }
+    SectionSpec only_text = att.section;
+    only_text.part.clear();
+    only_text.fields.clear();
+    std::string text = only_text.to_string();
+    if (!text.empty()) {
+        if (!head.empty()) head += '.';
+        head += text;
+    }
+    if (!head.empty()) inner.push_back(make_atom(head));
+    if (!att.section.fields.empty()) {
+        std::vector<Node> fields;
+        for (const auto& f : att.section.fields)
+            fields.push_back(make_astring(f));
+        inner.push_back(make_list(std::move(fields)));
+    }
+    out.push_back(make_section(std::move(inner)));
+    if (att.partial) {
+        out.push_back(make_partial(fmt::format("{}.{}", att.partial->first, att.partial->second)));
+    }
+}
+
+std::vector<Node> fetch_att_nodes(const FetchAtt& att) {
+    std::vector<Node> out;
+    add_fetch_att(out, att);
+    return out;
+}
+
+namespace {
+
+Node flag_list_node(const std::vector<std::string>& flags) {
+    std::vector<Node> items;
+    for (const auto& f : flags)
+        items.push_back(make_atom(f));
+    return make_list(std::move(items));
+}
+
+void add_search_key(std::vector<Node>& out, const SearchKey& key) {
+    if (key.kind == K::Group) {
+        std::vector<Node> inner;
+        for (const auto& c : key.children)
+            add_search_key(inner, c);
+        out.push_back(make_list(std::move(inner)));
+        return;
+    }
+    if (key.kind == K::SequenceSet) {
+        out.push_back(make_atom(key.set.to_string()));
+        return;
+    }
+    out.push_back(make_atom(std::string(search_key_name(key.kind))));
+    switch (key_arg(key.kind)) {
+        case KeyArg::None:
+            break;
+        case KeyArg::String:
+            out.push_back(make_astring(key.string));
+            break;
+        case KeyArg::Date:
+        case KeyArg::Flag:
+            out.push_back(make_atom(key.string));
+            break;
+        case KeyArg::Header:
+            out.push_back(make_astring(key.string));
+            out.push_back(make_astring(key.value));
+            break;
+        case KeyArg::Number:
+            out.push_back(make_number(key.number));
+            break;
+        case KeyArg::Set:
+            out.push_back(make_atom(key.set.to_string()));
+            break;
+        case KeyArg::Not:
+        case KeyArg::Or:
+            for (const auto& c : key.children)
+                add_search_key(out, c);
+            break;
+    }
+}
+
+std::vector<Node> build_args(const CommandArgs& typed, bool non_sync) {
+    std::vector<Node> out;
+    auto astr = [&](std::string_view s) { out.push_back(make_astring(s, non_sync)); };
+    std::visit(
+        [&](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, LoginArgs>) {
+                astr(a.user);
+                astr(a.password);
+            } else if constexpr (std::is_same_v<T, AuthenticateArgs>) {
+                out.push_back(make_atom(a.mechanism));
+                if (a.initial_response) {
+                    out.push_back(
+                        make_atom(a.initial_response->empty() ? "=" : *a.initial_response));
+                }
+            } else if constexpr (std::is_same_v<T, MailboxArgs>) {
+                astr(a.mailbox);
+            } else if constexpr (std::is_same_v<T, RenameArgs>) {
+                astr(a.from);
+                astr(a.to);
+            } else if constexpr (std::is_same_v<T, ListArgs>) {
+                astr(a.reference);
+                out.push_back(list_mailbox_node(a.pattern));
+            } else if constexpr (std::is_same_v<T, StatusArgs>) {
+                astr(a.mailbox);
+                std::vector<Node> items;
+                for (const auto& i : a.items)
+                    items.push_back(make_atom(i));
+                out.push_back(make_list(std::move(items)));
+            } else if constexpr (std::is_same_v<T, AppendArgs>) {
+                astr(a.mailbox);
+                if (a.has_flags || !a.flags.empty()) out.push_back(flag_list_node(a.flags));
+                if (a.date_time) out.push_back(make_quoted(*a.date_time));
+                out.push_back(make_literal(a.message, !non_sync));
+            } else if constexpr (std::is_same_v<T, SearchArgs>) {
+                if (a.charset) {
+                    out.push_back(make_atom("CHARSET"));
+                    astr(*a.charset);
+                }
+                for (const auto& k : a.keys)
+                    add_search_key(out, k);
+            } else if constexpr (std::is_same_v<T, FetchArgs>) {
+                out.push_back(make_atom(a.set.to_string()));
+                if (!a.macro.empty()) {
+                    out.push_back(make_atom(a.macro));
+                } else if (a.atts.size() == 1) {
+                    add_fetch_att(out, a.atts[0]);
+                } else {
+                    std::vector<Node> items;
+                    for (const auto& att : a.atts)
+                        add_fetch_att(items, att);
+                    Node list = make_list({});
+                    for (std::size_t i = 0; i < items.size(); ++i) {
+                        if (items[i].kind != Node::Kind::Section &&
+                            items[i].kind != Node::Kind::Partial) {
+                            items[i].space_before = !list.children.empty();
+                        }
+                        list.children.push_back(std::move(items[i]));
+                    }
+                    out.push_back(std::move(list));
+                }
+            } else if constexpr (std::is_same_v<T, StoreArgs>) {
+                out.push_back(make_atom(a.set.to_string()));
+                std::string item = a.mode == StoreArgs::Mode::Add      ? "+FLAGS"
+                                   : a.mode == StoreArgs::Mode::Remove ? "-FLAGS"
+                                                                       : "FLAGS";
+                if (a.silent) item += ".SILENT";
+                out.push_back(make_atom(item));
+                out.push_back(flag_list_node(a.flags));
+            } else if constexpr (std::is_same_v<T, CopyArgs>) {
+                out.push_back(make_atom(a.set.to_string()));
+                astr(a.mailbox);
+            } else if constexpr (std::is_same_v<T, IdArgs>) {
+                if (a.fields.empty()) {
+                    out.push_back(make_nil());
+                } else {
+                    std::vector<Node> items;
+                    for (const auto& [k, v] : a.fields) {
+                        items.push_back(make_string(k));
+                        items.push_back(make_nstring(v));
+                    }
+                    out.push_back(make_list(std::move(items)));
+                }
+            } else if constexpr (std::is_same_v<T, EnableArgs>) {
+                for (const auto& c : a.capabilities)
+                    out.push_back(make_atom(c));
+            } else if constexpr (std::is_same_v<T, ExpungeArgs>) {
+                out.push_back(make_atom(a.set.to_string()));
+            }
+        },
+        typed);
+    for (Node& n : out)
+        n.space_before = true;
+    return out;
+}
+
+std::string command_prefix(const Command& command) {
+    std::string out = command.tag;
+    out.push_back(' ');
+    if (command.uid) {
+        out += command.uid_word.empty() ? "UID" : command.uid_word;
+        out.push_back(' ');
+    }
+    out += command.name;
+    return out;
+}
+
+}  // namespace
+
+std::string_view verb_name(Verb verb) {
+    for (const auto& v : verb_names) {
+        if (v.verb == verb) return v.name;
+    }
+    return "UNKNOWN";
+}
+
+Verb verb_from_name(std::string_view name) {
+    for (const auto& v : verb_names) {
+        if (iequals(v.name, name)) return v.verb;
+    }
+    return Verb::Unknown;
+}
+
+std::string_view search_key_name(SearchKey::Kind kind) {
+    for (const auto& k : key_names) {
+        if (k.kind == kind) return k.name;
+    }
+    return kind == K::Group ? "()" : "";
+}
+
+bool SequenceSet::contains(std::uint32_t n, std::uint32_t star) const {
+    for (const auto& r : ranges) {
+        std::uint32_t a = r.first == 0 ? star : r.first;
+        std::uint32_t b = r.last == 0 ? star : r.last;
+        if (a > b) std::swap(a, b);
+        if (n >= a && n <= b) return true;
+    }
+    return false;
+}
+
+std::string SequenceSet::to_string() const {
+    std::string out;
+    auto num = [](std::uint32_t v) { return v == 0 ? std::string("*") : fmt::format("{}", v); };
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        if (i) out.push_back(',');
+        out += num(ranges[i].first);
+        if (ranges[i].last != ranges[i].first) {
+            out.push_back(':');
+            out += num(ranges[i].last);
+        }
+    }
+    return out;
+}
+
+std::optional<SequenceSet> SequenceSet::parse(std::string_view text) {
+    SequenceSet set;
+    if (text.empty()) return std::nullopt;
+    auto number = [](std::string_view s) -> std::optional<std::uint32_t> {
+        if (s == "*") return 0u;
+        return parse_nz(s);
+    };
+    while (true) {
+        std::size_t comma = text.find(',');
+        std::string_view item = text.substr(0, comma);
+        std::size_t colon = item.find(':');
+        auto first = number(item.substr(0, colon));
+        if (!first) return std::nullopt;
+        SeqRange range{*first, *first};
+        if (colon != std::string_view::npos) {
+            auto last = number(item.substr(colon + 1));
+            if (!last) return std::nullopt;
+            range.last = *last;
+        }
+        set.ranges.push_back(range);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return set;
+}
+
+std::string SectionSpec::to_string() const {
+    std::string out;
+    for (std::size_t i = 0; i < part.size(); ++i) {
+        if (i) out.push_back('.');
+        out += fmt::format("{}", part[i]);
+    }
+    std::string_view word;
+    switch (text) {
+        case Text::None:
+            break;
+        case Text::Header:
+            word = "HEADER";
+            break;
+        case Text::HeaderFields:
+            word = "HEADER.FIELDS";
+            break;
+        case Text::HeaderFieldsNot:
+            word = "HEADER.FIELDS.NOT";
+            break;
+        case Text::Text:
+            word = "TEXT";
+            break;
+        case Text::Mime:
+            word = "MIME";
+            break;
+    }
+    if (!word.empty()) {
+        if (!out.empty()) out.push_back('.');
+        out += word;
+    }
+    if (!fields.empty()) {
+        std::vector<Node> items;
+        for (const auto& f : fields)
+            items.push_back(make_astring(f));
+        out.push_back(' ');
+        write_node(out, make_list(std::move(items)));
+    }
+    return out;
+}
+
+std::string fetch_att_name(const FetchAtt& att) {
+    using FK = FetchAtt::Kind;
+    switch (att.kind) {
+        case FK::Envelope:
+            return "ENVELOPE";
+        case FK::Flags:
+            return "FLAGS";
+        case FK::InternalDate:
+            return "INTERNALDATE";
+        case FK::Rfc822:
+            return "RFC822";
+        case FK::Rfc822Header:
+            return "RFC822.HEADER";
+        case FK::Rfc822Size:
+            return "RFC822.SIZE";
+        case FK::Rfc822Text:
+            return "RFC822.TEXT";
+        case FK::Body:
+            return "BODY";
+        case FK::BodyStructure:
+            return "BODYSTRUCTURE";
+        case FK::Uid:
+            return "UID";
+        case FK::Other:
+            return att.name;
+        case FK::BodySection: {
+            std::vector<Node> nodes;
+            add_fetch_att(nodes, att);
+            nodes[0].space_before = false;
+            return to_wire(nodes);
+        }
+    }
+    return att.name;
+}
+
+CommandParse parse_command(const Frame& frame, const Limits& limits) {
+    return parse_command(std::string_view(frame.bytes), limits);
+}
+
+CommandParse parse_command(std::string_view bytes, const Limits& limits) {
+    CommandParse result;
+    auto fail = [&](std::size_t offset, std::string message) {
+        result.error = ParseError{offset, std::move(message)};
+        return result;
+    };
+    std::size_t pos = 0;
+    while (pos < bytes.size() && bytes[pos] != ' ' && bytes[pos] != '\r' && bytes[pos] != '\n')
+        ++pos;
+    std::string_view tag = bytes.substr(0, pos);
+    if (tag.empty()) return fail(0, "a command must start with a tag");
+    for (std::size_t i = 0; i < tag.size(); ++i) {
+        if (!is_astring_char(tag[i]) || tag[i] == '+') {
+            return fail(i, fmt::format("the tag '{}' contains a character a tag cannot hold", tag));
+        }
+    }
+    result.tag.assign(tag);
+    if (auto nul = find_nul(bytes)) {
+        result.error = std::move(nul);
+        return result;
+    }
+    auto read_word = [&](std::string_view what) -> std::optional<std::string_view> {
+        if (pos >= bytes.size() || bytes[pos] != ' ') {
+            fail(pos, fmt::format("expected SP after {}", what));
+            return std::nullopt;
+        }
+        ++pos;
+        std::size_t begin = pos;
+        while (pos < bytes.size() && is_atom_char(bytes[pos]))
+            ++pos;
+        if (pos == begin) {
+            fail(pos, bytes[pos] == ' '
+                          ? "two spaces in a row; IMAP separates values with exactly one space"
+                          : fmt::format("expected a command name after {}", what));
+            return std::nullopt;
+        }
+        return bytes.substr(begin, pos - begin);
+    };
+    Command cmd;
+    cmd.tag.assign(tag);
+    auto word = read_word("the tag");
+    if (!word) return result;
+    if (iequals(*word, "UID")) {
+        cmd.uid = true;
+        cmd.uid_word.assign(*word);
+        word = read_word("UID");
+        if (!word) return result;
+    }
+    cmd.name.assign(*word);
+    cmd.verb = verb_from_name(cmd.name);
+    if (cmd.uid && !is_uid_verb(cmd.verb)) {
+        return fail(pos - word->size(),
+                    "UID must be followed by COPY, FETCH, STORE, SEARCH, MOVE or EXPUNGE");
+    }
+    if (auto err = lex_nodes(bytes, pos, cmd.args, limits)) {
+        result.error = std::move(err);
+        return result;
+    }
+    if (auto err = expect_line_end(bytes, pos)) {
+        result.error = std::move(err);
+        return result;
+    }
+    Reader reader(cmd.args, pos, limits);
+    if (!parse_typed(cmd, reader)) {
+        result.error = reader.error;
+        return result;
+    }
+    result.command = std::move(cmd);
+    return result;
+}
+
+std::string serialize(const Command& command) {
+    std::string out = command_prefix(command);
+    write_nodes(out, command.args);
+    out += "\r\n";
+    return out;
+}
+
+Command make_command(std::string tag, Verb verb, CommandArgs args, bool uid, bool non_sync) {
+    Command cmd;
+    cmd.tag = std::move(tag);
+    cmd.verb = verb;
+    cmd.name = std::string(verb_name(verb));
+    cmd.uid = uid;
+    if (uid) cmd.uid_word = "UID";
+    if (auto* fetch = std::get_if<FetchArgs>(&args);
+        fetch && !fetch->macro.empty() && fetch->atts.empty()) {
+        expand_macro(fetch->macro, fetch->atts);
+    }
+    cmd.args = build_args(args, non_sync);
+    cmd.typed = std::move(args);
+    return cmd;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> secret_ranges(const Frame& frame,
+                                                               const Command& command) {
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    std::size_t secret_from = 0;
+    if (command.verb == Verb::Login) {
+        secret_from = 1;
+    } else if (command.verb == Verb::Authenticate) {
+        secret_from = 1;
+    } else {
+        return ranges;
+    }
+    if (command.args.size() <= secret_from) return ranges;
+    if (frame.bare_lf) {
+        // Offsets shift where a bare LF replaced CRLF: hide everything from the secret on.
+        std::size_t begin = command.args[secret_from].offset;
+        std::size_t end = frame.bytes.size();
+        while (end > begin && (frame.bytes[end - 1] == '\n' || frame.bytes[end - 1] == '\r'))
+            --end;
+        if (begin < end) ranges.emplace_back(begin, end);
+        return ranges;
+    }
+    std::string out = command_prefix(command);
+    for (std::size_t i = 0; i < command.args.size(); ++i) {
+        const Node& n = command.args[i];
+        if (n.space_before) out.push_back(' ');
+        std::size_t begin = out.size();
+        Node bare = n;
+        bare.space_before = false;
+        write_node(out, bare);
+        std::size_t end = out.size();
+        if (i < secret_from) continue;
+        if (n.kind == Node::Kind::Quoted) {
+            ++begin;
+            --end;
+        } else if (n.kind == Node::Kind::Literal) {
+            begin = end - n.value.size();
+        }
+        if (begin < end && end <= frame.bytes.size()) ranges.emplace_back(begin, end);
+    }
+    return ranges;
+}
+
+}  // namespace mailscope::imap

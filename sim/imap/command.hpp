@@ -1,0 +1,258 @@
+// Typed IMAP client commands: parse, serialize and build (RFC 3501 6 and 9,
+// RFC 7888 literals, RFC 4315 UID EXPUNGE, RFC 6851 MOVE, RFC 2177 IDLE,
+// RFC 2342 NAMESPACE, RFC 3691 UNSELECT, RFC 2971 ID, RFC 5161 ENABLE,
+// RFC 4959 SASL-IR).
+//
+// The generic node tree (`Command::args`) is the exact wire form and what
+// serialize() writes; the typed view (`Command::typed`) is read from it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/imap/framer.hpp"
+#include "sim/imap/limits.hpp"
+#include "sim/imap/syntax.hpp"
+
+namespace mailscope::imap {
+
+enum class Verb : std::uint8_t {
+    Capability,
+    Noop,
+    Logout,
+    Starttls,
+    Authenticate,
+    Login,
+    Select,
+    Examine,
+    Create,
+    Delete,
+    Rename,
+    Subscribe,
+    Unsubscribe,
+    List,
+    Lsub,
+    Status,
+    Append,
+    Check,
+    Close,
+    Expunge,
+    Search,
+    Fetch,
+    Store,
+    Copy,
+    Move,
+    Idle,
+    Namespace,
+    Unselect,
+    Id,
+    Enable,
+    Unknown,
+};
+
+std::string_view verb_name(Verb verb);       // "LOGIN"...
+Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
+
+// 0 stands for "*"; a range may be reversed (4:2).
+struct SeqRange {
+    std::uint32_t first = 0, last = 0;
+};
+
+struct SequenceSet {
+    std::vector<SeqRange> ranges;
+    // `star` is the value "*" stands for (the highest number in use).
+    bool contains(std::uint32_t n, std::uint32_t star) const;
+    std::string to_string() const;
+    static std::optional<SequenceSet> parse(std::string_view text);
+};
+
+struct SectionSpec {
+    std::vector<std::uint32_t> part;  // 1.2.3
+    enum class Text : std::uint8_t { None, Header, HeaderFields, HeaderFieldsNot, Text, Mime };
+    Text text = Text::None;
+    std::vector<std::string> fields;  // HEADER.FIELDS (..) / HEADER.FIELDS.NOT (..)
+    std::string to_string() const;    // the text between [ and ]
+};
+
+struct FetchAtt {
+    enum class Kind : std::uint8_t {
+        Envelope,
+        Flags,
+        InternalDate,
+        Rfc822,
+        Rfc822Header,
+        Rfc822Size,
+        Rfc822Text,
+        Body,  // non-extensible BODYSTRUCTURE
+        BodyStructure,
+        Uid,
+        BodySection,  // BODY[..]
+        Other,
+    };
+    Kind kind = Kind::Other;
+    bool peek = false;
+    SectionSpec section;
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> partial;  // <origin.count>
+    std::string name;  // as written, for Other (with any [..]<..> that followed it)
+};
+
+// The canonical wire spelling of a fetch attribute: "RFC822.SIZE", "BODY.PEEK[1.MIME]<0.10>".
+std::string fetch_att_name(const FetchAtt& att);
+// Its wire nodes: the name, then [section] and <partial> when present.
+std::vector<Node> fetch_att_nodes(const FetchAtt& att);
+void add_fetch_att(std::vector<Node>& out, const FetchAtt& att);
+
+// RFC 3501 6.4.4 search-key.
+struct SearchKey {
+    enum class Kind : std::uint8_t {
+        All,
+        Answered,
+        Bcc,
+        Before,
+        Body,
+        Cc,
+        Deleted,
+        Draft,
+        Flagged,
+        From,
+        Header,
+        Keyword,
+        Larger,
+        New,
+        Not,
+        Old,
+        On,
+        Or,
+        Recent,
+        Seen,
+        SentBefore,
+        SentOn,
+        SentSince,
+        Since,
+        Smaller,
+        Subject,
+        Text,
+        To,
+        Uid,
+        Unanswered,
+        Undeleted,
+        Undraft,
+        Unflagged,
+        Unkeyword,
+        Unseen,
+        SequenceSet,  // a bare sequence set
+        Group,        // ( key *(SP key) )
+    };
+    Kind kind = Kind::All;
+    std::string string;  // BCC/BODY/CC/FROM/SUBJECT/TEXT/TO value, HEADER field name, KEYWORD flag,
+                         // date text
+    std::string value;   // HEADER field value
+    std::uint32_t number = 0;         // LARGER / SMALLER
+    SequenceSet set;                  // SequenceSet / UID
+    std::vector<SearchKey> children;  // NOT: 1, OR: 2, Group: 1 or more
+};
+
+std::string_view search_key_name(SearchKey::Kind kind);  // "SENTBEFORE"...
+
+struct LoginArgs {
+    std::string user;
+    std::string password;
+};
+struct AuthenticateArgs {
+    std::string mechanism;
+    std::optional<std::string> initial_response;  // SASL-IR (RFC 4959), base64 or "="
+};
+struct MailboxArgs {  // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE
+    std::string mailbox;
+};
+struct RenameArgs {
+    std::string from, to;
+};
+struct ListArgs {  // LIST and LSUB
+    std::string reference, pattern;
+};
+struct StatusArgs {
+    std::string mailbox;
+    std::vector<std::string> items;
+};
+struct AppendArgs {
+    std::string mailbox;
+    std::vector<std::string> flags;
+    bool has_flags = false;
+    std::optional<std::string> date_time;  // "17-Jul-1996 02:44:25 -0700"
+    std::string message;
+};
+struct SearchArgs {
+    std::optional<std::string> charset;
+    std::vector<SearchKey> keys;  // ANDed
+};
+struct FetchArgs {
+    SequenceSet set;
+    std::vector<FetchAtt> atts;
+    std::string macro;  // ALL, FAST or FULL as written (expanded into `atts`)
+};
+struct StoreArgs {
+    SequenceSet set;
+    enum class Mode : std::uint8_t { Replace, Add, Remove } mode = Mode::Replace;
+    bool silent = false;
+    std::vector<std::string> flags;
+};
+struct CopyArgs {  // COPY and MOVE
+    SequenceSet set;
+    std::string mailbox;
+};
+struct IdArgs {  // empty for NIL
+    std::vector<std::pair<std::string, std::optional<std::string>>> fields;
+};
+struct EnableArgs {
+    std::vector<std::string> capabilities;
+};
+struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
+    SequenceSet set;
+};
+
+using CommandArgs = std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs,
+                                 RenameArgs, ListArgs, StatusArgs, AppendArgs, SearchArgs,
+                                 FetchArgs, StoreArgs, CopyArgs, IdArgs, EnableArgs, ExpungeArgs>;
+
+struct Command {
+    std::string tag;
+    std::string name;  // verb as written ("login"; for "UID FETCH" only "FETCH")
+    Verb verb = Verb::Unknown;
+    bool uid = false;        // UID COPY / FETCH / STORE / SEARCH / MOVE / EXPUNGE
+    std::string uid_word;    // "UID" as written when uid
+    std::vector<Node> args;  // generic tree of the arguments (exact wire form)
+    CommandArgs typed;
+};
+
+struct CommandParse {
+    std::optional<Command> command;
+    std::optional<ParseError> error;
+    std::string tag;  // set whenever it could be read, so the server can answer `tag BAD`
+};
+
+// Parses one complete message from a client. Strict: missing or extra spaces
+// or arguments are errors (RFC 3501 2.2.1). An unknown verb with a valid tag
+// parses as Verb::Unknown with generic args.
+CommandParse parse_command(const Frame& frame, const Limits& limits = {});
+CommandParse parse_command(std::string_view bytes, const Limits& limits = {});
+
+std::string serialize(const Command& command);  // exact wire form incl. CRLF and literals
+
+// Builds a command and its wire tree from typed arguments, choosing atom,
+// quoted or literal forms (literal for 8-bit or CR/LF content; `non_sync`
+// picks {n+}).
+Command make_command(std::string tag, Verb verb, CommandArgs args = {}, bool uid = false,
+                     bool non_sync = false);
+
+// Byte ranges [begin, end) inside the frame that hold secrets (LOGIN password,
+// AUTHENTICATE initial response), for redaction.
+std::vector<std::pair<std::size_t, std::size_t>> secret_ranges(const Frame& frame,
+                                                               const Command& command);
+
+}  // namespace mailscope::imap

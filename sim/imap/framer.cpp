@@ -1,0 +1,262 @@
+#include "sim/imap/framer.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <utility>
+
+namespace mailscope::imap {
+
+namespace {
+
+constexpr std::size_t prefix_limit = 256;
+
+const char* find_lf(const std::string& buf, std::size_t from) {
+    if (from >= buf.size()) return nullptr;
+    return static_cast<const char*>(std::memchr(buf.data() + from, '\n', buf.size() - from));
+}
+
+}  // namespace
+
+Framer::Framer(Limits limits) : m_limits(limits) {}
+
+void Framer::feed(std::string_view bytes) {
+    if (m_mode == Mode::Dead || bytes.empty()) return;
+    if (m_mode == Mode::Discard && m_begin == m_buf.size()) {
+        // Skip the rest of an over-long line without holding it.
+        const void* lf = std::memchr(bytes.data(), '\n', bytes.size());
+        std::size_t skip =
+            lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - bytes.data())
+               : bytes.size();
+        m_offset += skip;
+        bytes.remove_prefix(skip);
+        m_buf.clear();
+        m_begin = m_line_begin = m_scan = 0;
+        if (bytes.empty()) return;
+    }
+    if (m_begin > 0 && m_begin >= m_buf.size() - m_begin) {
+        m_buf.erase(0, m_begin);
+        m_line_begin -= m_begin;
+        m_scan -= m_begin;
+        m_literal_end = m_literal_end >= m_begin ? m_literal_end - m_begin : 0;
+        m_begin = 0;
+    }
+    m_buf.append(bytes);
+}
+
+std::optional<FramerEvent> Framer::next() {
+    while (true) {
+        switch (m_mode) {
+            case Mode::Dead:
+                return std::nullopt;
+            case Mode::Discard: {
+                const char* lf = find_lf(m_buf, m_scan);
+                if (!lf) {
+                    m_offset += m_buf.size() - m_begin;
+                    m_buf.clear();
+                    m_begin = m_line_begin = m_scan = 0;
+                    return std::nullopt;
+                }
+                std::size_t end = static_cast<std::size_t>(lf - m_buf.data()) + 1;
+                m_offset += end - m_begin;
+                m_begin = m_line_begin = m_scan = end;
+                m_mode = Mode::Line;
+                return std::move(m_discarded);
+            }
+            case Mode::Literal:
+                if (m_buf.size() < m_literal_end) return std::nullopt;
+                m_line_begin = m_scan = m_literal_end;
+                m_mode = Mode::Line;
+                break;
+            case Mode::Line: {
+                const char* lf = find_lf(m_buf, m_scan);
+                if (!lf) {
+                    m_scan = m_buf.size();
+                    // One octet of slack for the CR of a line that is exactly at the limit.
+                    if (m_buf.size() - m_line_begin > m_limits.max_line_length + 1) {
+                        m_discarded = make_error(
+                            FrameErrorKind::LineTooLong,
+                            fmt::format("line longer than {} octets", m_limits.max_line_length),
+                            false, m_buf.size());
+                        m_offset += m_buf.size() - m_begin;
+                        m_buf.clear();
+                        m_begin = m_line_begin = m_scan = 0;
+                        m_literals.clear();
+                        m_bare_lf = false;
+                        m_mode = Mode::Discard;
+                        return std::nullopt;
+                    }
+                    return std::nullopt;
+                }
+                if (auto event = on_line(static_cast<std::size_t>(lf - m_buf.data()))) return event;
+                break;
+            }
+        }
+    }
+}
+
+std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
+    std::size_t content_end = lf;
+    if (lf > m_line_begin && m_buf[lf - 1] == '\r') {
+        content_end = lf - 1;
+    } else {
+        m_bare_lf = true;
+    }
+    std::size_t line_end = lf + 1;
+    bool at_message_start = m_line_begin == m_begin;
+    bool raw = at_message_start && m_raw_next_line;
+    if (at_message_start) m_raw_next_line = false;
+
+    if (content_end - m_line_begin > m_limits.max_line_length) {
+        FrameError error = make_error(
+            FrameErrorKind::LineTooLong,
+            fmt::format("line longer than {} octets", m_limits.max_line_length), false, line_end);
+        drop_message(line_end);
+        return error;
+    }
+
+    if (!raw && content_end > m_line_begin && m_buf[content_end - 1] == '}') {
+        std::string_view line(m_buf.data() + m_line_begin, content_end - 1 - m_line_begin);
+        std::size_t open = line.rfind('{');
+        if (open != std::string_view::npos) {
+            std::string_view inner = line.substr(open + 1);
+            if (!inner.empty() &&
+                inner.find_first_not_of("0123456789+-") == std::string_view::npos) {
+                bool sync = inner.back() != '+';
+                std::string_view digits = sync ? inner : inner.substr(0, inner.size() - 1);
+                bool valid = !digits.empty() &&
+                             digits.find_first_not_of("0123456789") == std::string_view::npos;
+                std::uint64_t size = 0;
+                bool overflow = false;
+                for (char c : valid ? digits : std::string_view{}) {
+                    auto d = static_cast<std::uint64_t>(c - '0');
+                    if (size > (UINT64_MAX - d) / 10) {
+                        overflow = true;
+                        break;
+                    }
+                    size = size * 10 + d;
+                }
+                if (!valid || overflow) {
+                    FrameError error = make_error(
+                        FrameErrorKind::BadLiteralSize,
+                        overflow
+                            ? fmt::format("literal size {{{}}} does not fit in 64 bits", inner)
+                            : fmt::format("literal size {{{}}} is not a number of octets", inner),
+                        false, line_end);
+                    drop_message(line_end);
+                    return error;
+                }
+                std::size_t so_far = line_end - m_begin;
+                bool too_large = size > m_limits.max_literal_size;
+                bool message_too_large =
+                    !too_large &&
+                    size > m_limits.max_message_size -
+                               std::min<std::uint64_t>(so_far, m_limits.max_message_size);
+                if (too_large || message_too_large) {
+                    FrameError error =
+                        too_large
+                            ? make_error(
+                                  FrameErrorKind::LiteralTooLarge,
+                                  fmt::format("literal of {} octets is larger than the limit of {}",
+                                              size, m_limits.max_literal_size),
+                                  !sync, line_end)
+                            : make_error(
+                                  FrameErrorKind::MessageTooLarge,
+                                  fmt::format("message would be larger than the limit of {} octets",
+                                              m_limits.max_message_size),
+                                  !sync, line_end);
+                    if (sync) {
+                        drop_message(line_end);
+                    } else {
+                        // The {n+} data follows right away and cannot be told apart from commands.
+                        m_offset += m_buf.size() - m_begin;
+                        m_buf.clear();
+                        m_begin = m_line_begin = m_scan = 0;
+                        m_literals.clear();
+                        m_mode = Mode::Dead;
+                    }
+                    return error;
+                }
+                LiteralPart part;
+                part.header_begin = m_line_begin + open - m_begin;
+                part.data_begin = so_far;
+                part.size = size;
+                part.synchronizing = sync;
+                m_literals.push_back(part);
+                m_literal_end = line_end + static_cast<std::size_t>(size);
+                m_mode = Mode::Literal;
+                if (sync && m_literal_events) {
+                    LiteralAwaited awaited;
+                    awaited.stream_offset = m_offset + part.header_begin;
+                    awaited.size = size;
+                    awaited.line.assign(m_buf, m_begin, so_far);
+                    return awaited;
+                }
+                return std::nullopt;
+            }
+        }
+    }
+
+    if (line_end - m_begin > m_limits.max_message_size) {
+        FrameError error = make_error(
+            FrameErrorKind::MessageTooLarge,
+            fmt::format("message larger than the limit of {} octets", m_limits.max_message_size),
+            false, line_end);
+        drop_message(line_end);
+        return error;
+    }
+    return take_frame(line_end);
+}
+
+FrameError Framer::make_error(FrameErrorKind kind, std::string message, bool fatal,
+                              std::size_t end) const {
+    FrameError error;
+    error.kind = kind;
+    error.stream_offset = m_offset;
+    // Never more than an over-long line shows before it is discarded, so the
+    // prefix is the same however the bytes were split.
+    std::size_t limit = std::min(prefix_limit, m_limits.max_line_length + 2);
+    error.prefix.assign(m_buf, m_begin, std::min(limit, end - m_begin));
+    error.message = std::move(message);
+    error.fatal = fatal;
+    return error;
+}
+
+void Framer::drop_message(std::size_t end) {
+    m_offset += end - m_begin;
+    m_begin = m_line_begin = m_scan = end;
+    m_literals.clear();
+    m_bare_lf = false;
+    m_mode = Mode::Line;
+}
+
+Frame Framer::take_frame(std::size_t end) {
+    Frame frame;
+    frame.stream_offset = m_offset;
+    if (m_begin == 0 && end == m_buf.size()) {
+        frame.bytes = std::move(m_buf);
+        m_buf.clear();
+        end = 0;
+    } else {
+        frame.bytes.assign(m_buf, m_begin, end - m_begin);
+    }
+    frame.literals = std::move(m_literals);
+    m_literals.clear();
+    frame.bare_lf = m_bare_lf;
+    m_bare_lf = false;
+    m_offset += frame.bytes.size();
+    m_begin = m_line_begin = m_scan = end;
+    m_mode = Mode::Line;
+    return frame;
+}
+
+void Framer::abandon_pending() {
+    if (m_mode != Mode::Literal || m_literals.empty()) return;
+    drop_message(m_begin + m_literals.back().data_begin);
+}
+
+void Framer::set_raw_next_line(bool raw) {
+    m_raw_next_line = raw;
+}
+
+}  // namespace mailscope::imap

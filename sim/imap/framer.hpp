@@ -1,0 +1,108 @@
+// Framer: splits one direction's IMAP byte stream into complete messages.
+//
+// A message is a line plus every literal it announces (RFC 3501 4.3, RFC 7888),
+// CRLFs included. Incremental: feed() any split and call next() until it
+// returns nullopt; the events are the same whether the bytes arrive one at a
+// time or all at once. Never blocks, never throws; memory is bounded by Limits.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/imap/limits.hpp"
+
+namespace mailscope::imap {
+
+struct LiteralPart {
+    std::size_t header_begin = 0;  // offset in Frame::bytes of '{'
+    std::size_t data_begin = 0;    // offset in Frame::bytes of the first literal octet
+    std::uint64_t size = 0;
+    bool synchronizing = true;  // {n}; false for {n+} (RFC 7888)
+};
+
+struct Frame {
+    std::uint64_t stream_offset = 0;  // offset of bytes[0] in this direction's stream
+    std::string bytes;                // everything, CRLFs and literal data included
+    std::vector<LiteralPart> literals;
+    bool bare_lf = false;  // some line of it ended with LF without CR (tolerated, reported)
+};
+
+// A synchronizing literal was announced and its data has not started: the
+// receiver of a command (server role) must now answer "+ ..." or reject the
+// command. `line` is the message so far.
+struct LiteralAwaited {
+    std::uint64_t stream_offset = 0;  // offset of the '{'
+    std::uint64_t size = 0;
+    std::string line;  // the message so far, ending with "{n}\r\n"
+};
+
+enum class FrameErrorKind : std::uint8_t {
+    LineTooLong,
+    LiteralTooLarge,
+    BadLiteralSize,
+    MessageTooLarge
+};
+
+struct FrameError {
+    FrameErrorKind kind = FrameErrorKind::LineTooLong;
+    std::uint64_t stream_offset = 0;
+    std::string prefix;   // the first <= 256 octets of the offending message (holds the tag)
+    std::string message;  // plain sentence, e.g. "line longer than 65536 octets"
+    bool fatal = false;   // the stream cannot be resynchronised (e.g. too-large {n+} literal)
+};
+
+using FramerEvent = std::variant<Frame, LiteralAwaited, FrameError>;
+
+class Framer {
+  public:
+    explicit Framer(Limits limits = {});
+
+    void feed(std::string_view bytes);
+    std::optional<FramerEvent> next();  // nullopt: need more bytes
+
+    // The receiver refused the announced synchronizing literal (sent BAD/NO
+    // instead of "+"): the partial message is dropped and the next octet starts
+    // a new message (RFC 3501 7.5, 2.2.1).
+    void abandon_pending();
+    // Line mode for lines that are not commands, e.g. an AUTHENTICATE client
+    // response or IDLE's DONE: literal announcements are not interpreted in the
+    // next line.
+    void set_raw_next_line(bool raw);
+    // LiteralAwaited events are only useful to the receiver of commands; the
+    // reader of responses can switch them off.
+    void set_literal_events(bool enabled) { m_literal_events = enabled; }
+
+    std::uint64_t consumed() const { return m_offset; }              // octets fully accounted for
+    std::size_t buffered() const { return m_buf.size() - m_begin; }  // octets held
+    bool dead() const { return m_mode == Mode::Dead; }  // a fatal error stopped framing
+
+  private:
+    enum class Mode : std::uint8_t { Line, Literal, Discard, Dead };
+
+    std::optional<FramerEvent> on_line(std::size_t lf);
+    // `end`: where the offending message ends in m_buf (or what is buffered of it).
+    FrameError make_error(FrameErrorKind kind, std::string message, bool fatal,
+                          std::size_t end) const;
+    void drop_message(std::size_t end);
+    Frame take_frame(std::size_t end);
+
+    Limits m_limits;
+    std::string m_buf;
+    std::size_t m_begin = 0;        // start of the current message in m_buf
+    std::size_t m_line_begin = 0;   // start of the current line in m_buf
+    std::size_t m_scan = 0;         // where the search for LF resumes
+    std::size_t m_literal_end = 0;  // Literal mode: end of the literal data in m_buf
+    std::uint64_t m_offset = 0;     // stream offset of m_buf[m_begin]
+    Mode m_mode = Mode::Line;
+    std::vector<LiteralPart> m_literals;
+    bool m_bare_lf = false;
+    bool m_raw_next_line = false;
+    bool m_literal_events = true;
+    FrameError m_discarded;  // Discard mode: the error reported once the line ends
+};
+
+}  // namespace mailscope::imap

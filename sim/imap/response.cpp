@@ -1,0 +1,1067 @@
+#include "sim/imap/response.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace mailscope::imap {
+
+namespace {
+
+using NK = Node::Kind;
+using FK = FetchAtt::Kind;
+
+std::optional<Status> status_from(std::string_view word) {
+    if (iequals(word, "OK")) return Status::Ok;
+    if (iequals(word, "NO")) return Status::No;
+    if (iequals(word, "BAD")) return Status::Bad;
+    if (iequals(word, "BYE")) return Status::Bye;
+    if (iequals(word, "PREAUTH")) return Status::Preauth;
+    return std::nullopt;
+}
+
+std::size_t line_end_of(std::string_view bytes) {
+    if (bytes.size() >= 2 && bytes[bytes.size() - 2] == '\r' && bytes.back() == '\n')
+        return bytes.size() - 2;
+    if (!bytes.empty() && bytes.back() == '\n') return bytes.size() - 1;
+    return bytes.size();
+}
+
+// Typed readers over the generic tree; each returns false and records the first error.
+class Reader {
+  public:
+    std::optional<ParseError> error;
+
+    bool fail(const Node* at, std::string message) {
+        if (!error) error = ParseError{at ? at->offset : 0, std::move(message)};
+        return false;
+    }
+
+    bool nstring(const Node& n, std::optional<std::string>& out, std::string_view what) {
+        if (n.kind == NK::Nil) {
+            out.reset();
+            return true;
+        }
+        if (n.kind == NK::Quoted || n.kind == NK::Literal) {
+            out = n.value;
+            return true;
+        }
+        return fail(&n, fmt::format("expected {} as a string or NIL", what));
+    }
+
+    bool string(const Node& n, std::string& out, std::string_view what) {
+        if (n.kind == NK::Quoted || n.kind == NK::Literal) {
+            out = n.value;
+            return true;
+        }
+        return fail(&n, fmt::format("expected {} as a string", what));
+    }
+
+    bool astring(const Node& n, std::string& out, std::string_view what) {
+        if (n.is_string()) {
+            out = n.value;
+            return true;
+        }
+        return fail(&n, fmt::format("expected {}", what));
+    }
+
+    bool number(const Node& n, std::uint32_t& out, std::string_view what) {
+        auto v = n.as_number();
+        if (!v) return fail(&n, fmt::format("expected {} as a number", what));
+        out = *v;
+        return true;
+    }
+
+    bool flags(const Node& n, std::vector<std::string>& out) {
+        if (!n.is_list()) return fail(&n, "expected a parenthesised flag list");
+        for (const Node& f : n.children) {
+            if (f.kind != NK::Atom && f.kind != NK::Number)
+                return fail(&f, "a flag must be an atom");
+            out.push_back(f.value);
+        }
+        return true;
+    }
+
+    bool addresses(const Node& n, std::vector<Address>& out) {
+        if (n.kind == NK::Nil) return true;
+        if (!n.is_list()) return fail(&n, "expected an address list or NIL");
+        for (const Node& a : n.children) {
+            if (!a.is_list() || a.children.size() != 4) {
+                return fail(&a, "an address must be a list of 4 fields (name adl mailbox host)");
+            }
+            Address addr;
+            if (!nstring(a.children[0], addr.name, "the address name") ||
+                !nstring(a.children[1], addr.adl, "the source route") ||
+                !nstring(a.children[2], addr.mailbox, "the mailbox name") ||
+                !nstring(a.children[3], addr.host, "the host name"))
+                return false;
+            out.push_back(std::move(addr));
+        }
+        return true;
+    }
+
+    bool envelope(const Node& n, Envelope& env) {
+        if (!n.is_list() || n.children.size() != 10) {
+            return fail(&n, "an ENVELOPE must be a list of 10 fields (RFC 3501 7.4.2)");
+        }
+        const auto& c = n.children;
+        return nstring(c[0], env.date, "the envelope date") &&
+               nstring(c[1], env.subject, "the envelope subject") && addresses(c[2], env.from) &&
+               addresses(c[3], env.sender) && addresses(c[4], env.reply_to) &&
+               addresses(c[5], env.to) && addresses(c[6], env.cc) && addresses(c[7], env.bcc) &&
+               nstring(c[8], env.in_reply_to, "In-Reply-To") &&
+               nstring(c[9], env.message_id, "Message-ID");
+    }
+
+    bool params(const Node& n, BodyParams& out) {
+        if (n.kind == NK::Nil) return true;
+        if (!n.is_list() || n.children.empty() || n.children.size() % 2 != 0) {
+            return fail(&n, "body parameters must be NIL or a list of name and value strings");
+        }
+        for (std::size_t i = 0; i < n.children.size(); i += 2) {
+            std::string k, v;
+            if (!string(n.children[i], k, "a parameter name") ||
+                !string(n.children[i + 1], v, "a parameter value"))
+                return false;
+            out.emplace_back(std::move(k), std::move(v));
+        }
+        return true;
+    }
+
+    // The extension fields after the basic ones, starting at c[i].
+    bool extensions(const std::vector<Node>& c, std::size_t i, BodyStructure& body) {
+        body.extension_count = c.size() - i;
+        if (i >= c.size()) return true;
+        if (body.multipart) {
+            if (!params(c[i], body.params)) return false;
+        } else {
+            if (!nstring(c[i], body.md5, "the body MD5")) return false;
+        }
+        if (++i >= c.size()) return true;
+        if (c[i].is_list()) {
+            const auto& d = c[i].children;
+            if (d.size() != 2) return fail(&c[i], "a disposition must be (type parameters)");
+            BodyDisposition dsp;
+            if (!string(d[0], dsp.type, "the disposition type") || !params(d[1], dsp.params))
+                return false;
+            body.disposition = std::move(dsp);
+        } else if (c[i].kind != NK::Nil) {
+            return fail(&c[i], "a disposition must be a list or NIL");
+        }
+        if (++i >= c.size()) return true;
+        if (c[i].is_list()) {
+            for (const Node& l : c[i].children) {
+                std::string lang;
+                if (!string(l, lang, "a language tag")) return false;
+                body.language.push_back(std::move(lang));
+            }
+        } else if (c[i].kind != NK::Nil) {
+            std::string lang;
+            if (!string(c[i], lang, "a language tag")) return false;
+            body.language.push_back(std::move(lang));
+        }
+        if (++i >= c.size()) return true;
+        if (!nstring(c[i], body.location, "the body location")) return false;
+        for (++i; i < c.size(); ++i)
+            body.extensions.push_back(c[i]);
+        return true;
+    }
+
+    bool body(const Node& n, BodyStructure& out) {
+        if (!n.is_list() || n.children.empty())
+            return fail(&n, "a body structure must be a non-empty list");
+        const auto& c = n.children;
+        if (c[0].is_list()) {
+            out.multipart = true;
+            out.type = "MULTIPART";
+            std::size_t i = 0;
+            while (i < c.size() && c[i].is_list()) {
+                BodyStructure part;
+                if (!body(c[i], part)) return false;
+                out.parts.push_back(std::move(part));
+                ++i;
+            }
+            if (i >= c.size() || !string(c[i], out.subtype, "the multipart subtype")) {
+                return fail(&n, "a multipart body needs its subtype after the parts");
+            }
+            return extensions(c, i + 1, out);
+        }
+        if (c.size() < 7)
+            return fail(
+                &n,
+                "a body part needs type, subtype, parameters, id, description, encoding and size");
+        if (!string(c[0], out.type, "the media type") ||
+            !string(c[1], out.subtype, "the media subtype") || !params(c[2], out.params) ||
+            !nstring(c[3], out.id, "the Content-ID") ||
+            !nstring(c[4], out.description, "the Content-Description") ||
+            !string(c[5], out.encoding, "the transfer encoding") ||
+            !number(c[6], out.size, "the body size"))
+            return false;
+        std::size_t i = 7;
+        if (iequals(out.type, "MESSAGE") && iequals(out.subtype, "RFC822") && c.size() >= 10 &&
+            c[7].is_list()) {
+            Envelope env;
+            BodyStructure inner;
+            std::uint32_t lines = 0;
+            if (!envelope(c[7], env) || !body(c[8], inner) ||
+                !number(c[9], lines, "the line count"))
+                return false;
+            out.envelope = std::move(env);
+            out.parts.push_back(std::move(inner));
+            out.lines = lines;
+            i = 10;
+        } else if (iequals(out.type, "TEXT")) {
+            std::uint32_t lines = 0;
+            if (c.size() < 8 || !number(c[7], lines, "the line count")) {
+                return fail(&n, "a TEXT body part needs its line count");
+            }
+            out.lines = lines;
+            i = 8;
+        }
+        return extensions(c, i, out);
+    }
+
+    bool section(const Node& s, SectionSpec& out) {
+        const auto& c = s.children;
+        if (c.empty()) return true;
+        if (c[0].kind != NK::Atom && c[0].kind != NK::Number)
+            return fail(&c[0], "expected a section");
+        std::string_view text = c[0].value;
+        while (!text.empty()) {
+            std::size_t dot = text.find('.');
+            std::string_view seg = text.substr(0, dot);
+            if (seg.empty() || seg.find_first_not_of("0123456789") != std::string_view::npos) break;
+            Node num = make_atom(std::string(seg));
+            auto v = num.as_number();
+            if (!v || *v == 0) return fail(&c[0], "a section part must be a number from 1");
+            out.part.push_back(*v);
+            text = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+        }
+        using T = SectionSpec::Text;
+        if (text.empty())
+            out.text = T::None;
+        else if (iequals(text, "HEADER"))
+            out.text = T::Header;
+        else if (iequals(text, "HEADER.FIELDS"))
+            out.text = T::HeaderFields;
+        else if (iequals(text, "HEADER.FIELDS.NOT"))
+            out.text = T::HeaderFieldsNot;
+        else if (iequals(text, "TEXT"))
+            out.text = T::Text;
+        else if (iequals(text, "MIME"))
+            out.text = T::Mime;
+        else
+            return fail(&c[0], fmt::format("'{}' is not a section", c[0].value));
+        if (c.size() > 1) {
+            if (!c[1].is_list()) return fail(&c[1], "expected a header field list");
+            for (const Node& f : c[1].children) {
+                std::string name;
+                if (!astring(f, name, "a header field name")) return false;
+                out.fields.push_back(std::move(name));
+            }
+        }
+        return true;
+    }
+
+    bool msg_att(const Node& list, std::vector<FetchItem>& out) {
+        if (!list.is_list() || list.children.empty())
+            return fail(&list, "FETCH data must be a non-empty parenthesised list");
+        const auto& c = list.children;
+        std::size_t i = 0;
+        while (i < c.size()) {
+            const Node& n = c[i++];
+            if (n.kind != NK::Atom) return fail(&n, "expected a FETCH data item name");
+            FetchItem item;
+            item.name = n.value;
+            std::optional<const Node*> section;
+            if (i < c.size() && c[i].kind == NK::Section) {
+                section = &c[i];
+                write_node(item.name, c[i++]);
+                if (i < c.size() && c[i].kind == NK::Partial) {
+                    const Node& p = c[i];
+                    Node num = make_atom(p.value);
+                    auto origin = num.as_number();
+                    if (!origin) return fail(&p, "a partial origin must look like <number>");
+                    item.origin = *origin;
+                    write_node(item.name, c[i++]);
+                }
+            }
+            if (i >= c.size())
+                return fail(&n, fmt::format("FETCH item {} has no value", item.name));
+            const Node& v = c[i++];
+            std::string up = to_upper(n.value);
+            bool ok = true;
+            if (section && up == "BODY") {
+                item.kind = FK::BodySection;
+                ok = this->section(**section, item.section) &&
+                     nstring(v, item.string, "the body section data");
+            } else if (section) {
+                item.kind = FK::Other;
+            } else if (up == "FLAGS") {
+                item.kind = FK::Flags;
+                ok = flags(v, item.flags);
+            } else if (up == "UID" || up == "RFC822.SIZE") {
+                item.kind = up == "UID" ? FK::Uid : FK::Rfc822Size;
+                std::uint32_t value = 0;
+                ok = number(v, value, item.name);
+                item.number = value;
+            } else if (up == "INTERNALDATE") {
+                item.kind = FK::InternalDate;
+                std::string date;
+                ok = string(v, date, "INTERNALDATE");
+                item.string = std::move(date);
+            } else if (up == "RFC822" || up == "RFC822.HEADER" || up == "RFC822.TEXT") {
+                item.kind = up == "RFC822"          ? FK::Rfc822
+                            : up == "RFC822.HEADER" ? FK::Rfc822Header
+                                                    : FK::Rfc822Text;
+                ok = nstring(v, item.string, item.name);
+            } else if (up == "ENVELOPE") {
+                item.kind = FK::Envelope;
+                Envelope env;
+                ok = envelope(v, env);
+                item.envelope = std::move(env);
+            } else if (up == "BODY" || up == "BODYSTRUCTURE") {
+                item.kind = up == "BODY" ? FK::Body : FK::BodyStructure;
+                BodyStructure b;
+                ok = body(v, b);
+                item.body = std::move(b);
+            } else {
+                item.kind = FK::Other;
+            }
+            if (!ok) return false;
+            out.push_back(std::move(item));
+        }
+        return true;
+    }
+};
+
+void code_from_args(ResponseCode& code) {
+    std::string up = to_upper(code.name);
+    const auto& a = code.args;
+    if ((up == "UIDNEXT" || up == "UIDVALIDITY" || up == "UNSEEN") && a.size() == 1) {
+        code.number = a[0].as_number();
+    } else if (up == "CAPABILITY") {
+        for (const Node& n : a)
+            code.list.push_back(n.value);
+    } else if ((up == "PERMANENTFLAGS" || up == "BADCHARSET") && a.size() == 1 && a[0].is_list()) {
+        for (const Node& n : a[0].children)
+            code.list.push_back(n.value);
+    } else if (up == "APPENDUID" && a.size() == 2) {
+        code.uidvalidity = a[0].as_number();
+        if (auto s = SequenceSet::parse(a[1].value)) code.set1 = std::move(*s);
+    } else if (up == "COPYUID" && a.size() == 3) {
+        code.uidvalidity = a[0].as_number();
+        if (auto s = SequenceSet::parse(a[1].value)) code.set1 = std::move(*s);
+        if (auto s = SequenceSet::parse(a[2].value)) code.set2 = std::move(*s);
+    }
+}
+
+bool structured_code(std::string_view name) {
+    return iequals(name, "UIDNEXT") || iequals(name, "UIDVALIDITY") || iequals(name, "UNSEEN") ||
+           iequals(name, "CAPABILITY") || iequals(name, "PERMANENTFLAGS") ||
+           iequals(name, "BADCHARSET") || iequals(name, "APPENDUID") || iequals(name, "COPYUID");
+}
+
+// resp-text-code between '[' (at `pos`) and ']'; returns the position after ']'
+// when the code is well-formed and followed by SP or the end of the line.
+std::optional<std::size_t> parse_code(std::string_view bytes, std::size_t pos, std::size_t end,
+                                      const Limits& limits, Response& r) {
+    std::size_t p = pos + 1;
+    std::size_t name_begin = p;
+    while (p < end && bytes[p] != ']' && is_atom_char(bytes[p]))
+        ++p;
+    ResponseCode code;
+    code.name.assign(bytes.substr(name_begin, p - name_begin));
+    if (code.name.empty()) return std::nullopt;
+    if (structured_code(code.name)) {
+        if (lex_nodes(bytes, p, code.args, limits, true)) return std::nullopt;
+    } else if (p < end && bytes[p] == ' ') {
+        std::size_t close = bytes.find(']', p);
+        if (close == std::string_view::npos || close >= end || close == p + 1) return std::nullopt;
+        Node text = make_text(std::string(bytes.substr(p + 1, close - p - 1)));
+        text.offset = p + 1;
+        code.args.push_back(std::move(text));
+        p = close;
+    }
+    if (p >= end || bytes[p] != ']') return std::nullopt;
+    if (p + 1 < end && bytes[p + 1] != ' ') return std::nullopt;
+    Node name = make_atom(code.name);
+    name.space_before = false;
+    name.offset = name_begin;
+    Node section;
+    section.kind = NK::Section;
+    section.offset = pos;
+    section.children.push_back(std::move(name));
+    for (const Node& a : code.args)
+        section.children.push_back(a);
+    code_from_args(code);
+    r.code = std::move(code);
+    r.data.push_back(std::move(section));
+    return p + 1;
+}
+
+// resp-text = ["[" resp-text-code "]" SP] text, from `pos` (just after the SP).
+// A '[' that does not open a well-formed code is read as plain text.
+void parse_resp_text(std::string_view bytes, std::size_t pos, std::size_t end, const Limits& limits,
+                     Response& r) {
+    if (pos < end && bytes[pos] == '[') {
+        if (auto after = parse_code(bytes, pos, end, limits, r)) {
+            if (*after == end) return;
+            pos = *after + 1;
+        }
+    }
+    Node text = make_text(std::string(bytes.substr(pos, end - pos)));
+    text.offset = pos;
+    r.text = text.value;
+    r.data.push_back(std::move(text));
+}
+
+std::optional<ParseError> check_text(std::string_view bytes, std::size_t from, std::size_t end) {
+    for (std::size_t i = from; i < end; ++i) {
+        if (bytes[i] == '\r' || bytes[i] == '\n') {
+            return ParseError{i, "a line break inside the response text"};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view status_name(Status status) {
+    switch (status) {
+        case Status::None:
+            return "";
+        case Status::Ok:
+            return "OK";
+        case Status::No:
+            return "NO";
+        case Status::Bad:
+            return "BAD";
+        case Status::Bye:
+            return "BYE";
+        case Status::Preauth:
+            return "PREAUTH";
+    }
+    return "";
+}
+
+ResponseParse parse_response(const Frame& frame, const Limits& limits) {
+    return parse_response(std::string_view(frame.bytes), limits);
+}
+
+ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
+    ResponseParse result;
+    auto fail = [&](std::size_t offset, std::string message) {
+        result.error = ParseError{offset, std::move(message)};
+        return result;
+    };
+    if (auto nul = find_nul(bytes)) {
+        result.error = std::move(nul);
+        return result;
+    }
+    std::size_t end = line_end_of(bytes);
+    if (end == bytes.size()) return fail(end, "the response does not end with CRLF");
+    Response r;
+    std::size_t pos = 0;
+
+    // Status responses and continuations carry free text to the end of the line.
+    auto resp_text = [&](std::size_t at) -> bool {
+        if (at == end) return true;
+        if (bytes[at] != ' ') {
+            fail(at, "expected SP before the response text");
+            return false;
+        }
+        if (auto err = check_text(bytes, at + 1, end)) {
+            result.error = std::move(err);
+            return false;
+        }
+        parse_resp_text(bytes, at + 1, end, limits, r);
+        return true;
+    };
+
+    if (bytes[0] == '+') {
+        r.kind = ResponseKind::Continuation;
+        r.tag = "+";
+        if (!resp_text(1)) return result;
+        if (!r.data.empty()) r.data.front().space_before = true;
+        result.response = std::move(r);
+        return result;
+    }
+
+    while (pos < end && bytes[pos] != ' ')
+        ++pos;
+    std::string_view tag = bytes.substr(0, pos);
+    if (tag.empty()) return fail(0, "a response must start with '*', '+' or a tag");
+    if (pos >= end) return fail(pos, "expected SP after the tag");
+    ++pos;
+    std::size_t word_begin = pos;
+    while (pos < end && is_atom_char(bytes[pos]))
+        ++pos;
+    std::string_view word = bytes.substr(word_begin, pos - word_begin);
+    if (word.empty()) return fail(word_begin, "expected a response name after the tag");
+
+    if (tag != "*") {
+        for (std::size_t i = 0; i < tag.size(); ++i) {
+            if (!is_astring_char(tag[i]) || tag[i] == '+') {
+                return fail(
+                    i, fmt::format("the tag '{}' contains a character a tag cannot hold", tag));
+            }
+        }
+        auto status = status_from(word);
+        if (!status || *status == Status::Bye || *status == Status::Preauth) {
+            return fail(word_begin,
+                        fmt::format("a tagged response must be OK, NO or BAD, not '{}'", word));
+        }
+        r.kind = ResponseKind::Tagged;
+        r.tag.assign(tag);
+        r.status = *status;
+        r.name = std::string(status_name(*status));
+        r.word.assign(word);
+        if (!resp_text(pos)) return result;
+        result.response = std::move(r);
+        return result;
+    }
+
+    r.kind = ResponseKind::Untagged;
+    r.tag = "*";
+    if (auto status = status_from(word)) {
+        r.status = *status;
+        r.name = std::string(status_name(*status));
+        r.word.assign(word);
+        if (!resp_text(pos)) return result;
+        result.response = std::move(r);
+        return result;
+    }
+
+    if (word.find_first_not_of("0123456789") == std::string_view::npos) {
+        Node num = make_atom(std::string(word));
+        auto n = num.as_number();
+        if (!n)
+            return fail(word_begin, fmt::format("'{}' is too large for a message number", word));
+        r.number = *n;
+        if (pos >= end || bytes[pos] != ' ')
+            return fail(pos, "expected SP after the message number");
+        ++pos;
+        word_begin = pos;
+        while (pos < end && is_atom_char(bytes[pos]))
+            ++pos;
+        word = bytes.substr(word_begin, pos - word_begin);
+        if (word.empty()) return fail(word_begin, "expected a response name after the number");
+    }
+    r.word.assign(word);
+    r.name = to_upper(word);
+    if (auto err = lex_nodes(bytes, pos, r.data, limits)) {
+        result.error = std::move(err);
+        return result;
+    }
+    if (auto err = expect_line_end(bytes, pos)) {
+        result.error = std::move(err);
+        return result;
+    }
+
+    Reader reader;
+    const auto& d = r.data;
+    const std::string& name = r.name;
+    auto need = [&](bool ok, std::string message) {
+        if (!ok) reader.fail(d.empty() ? nullptr : &d[0], std::move(message));
+        return ok;
+    };
+    bool ok = true;
+    if (r.number) {
+        if (name == "EXISTS" || name == "RECENT" || name == "EXPUNGE") {
+            ok = need(d.empty(), fmt::format("{} takes no data after it", name));
+        } else if (name == "FETCH") {
+            ok = need(d.size() == 1, "FETCH needs one parenthesised list of data items") &&
+                 reader.msg_att(d[0], r.fetch);
+        }
+    } else if (name == "CAPABILITY" || name == "ENABLED") {
+        for (const Node& n : d) {
+            if (!ok) break;
+            ok = need(n.kind == NK::Atom || n.kind == NK::Number,
+                      fmt::format("{} lists atoms only", name));
+            r.flags.push_back(n.value);
+        }
+    } else if (name == "FLAGS") {
+        ok = need(d.size() == 1, "FLAGS needs one parenthesised flag list") &&
+             reader.flags(d[0], r.flags);
+    } else if (name == "SEARCH") {
+        for (const Node& n : d) {
+            std::uint32_t v = 0;
+            if (!(ok = reader.number(n, v, "a message number"))) break;
+            r.numbers.push_back(v);
+        }
+    } else if (name == "LIST" || name == "LSUB") {
+        ListData list;
+        ok = need(d.size() >= 3 && d[0].is_list(),
+                  fmt::format("{} needs (attributes) delimiter mailbox", name)) &&
+             reader.flags(d[0], list.attributes);
+        if (ok) {
+            if (d[1].kind == NK::Quoted && d[1].value.size() == 1) {
+                list.delimiter = d[1].value[0];
+            } else {
+                ok = need(d[1].kind == NK::Nil,
+                          "the hierarchy delimiter must be one quoted character or NIL");
+            }
+        }
+        ok = ok && reader.astring(d[2], list.mailbox, "a mailbox name");
+        if (ok) r.list = std::move(list);
+    } else if (name == "STATUS") {
+        StatusData sd;
+        ok = need(d.size() == 2 && d[1].is_list() && d[1].children.size() % 2 == 0,
+                  "STATUS needs a mailbox and a list of item and number pairs") &&
+             reader.astring(d[0], sd.mailbox, "a mailbox name");
+        for (std::size_t i = 0; ok && i < d[1].children.size(); i += 2) {
+            auto v = d[1].children[i + 1].as_number64();
+            ok = need(d[1].children[i].kind == NK::Atom && v.has_value(),
+                      "STATUS items are an atom followed by a number");
+            if (ok) sd.items.emplace_back(d[1].children[i].value, *v);
+        }
+        if (ok) r.status_data = std::move(sd);
+    }
+    if (!ok) {
+        result.error = reader.error;
+        return result;
+    }
+    result.response = std::move(r);
+    return result;
+}
+
+std::string serialize(const Response& response) {
+    std::string out;
+    switch (response.kind) {
+        case ResponseKind::Continuation:
+            out = "+";
+            break;
+        case ResponseKind::Untagged:
+            out = "*";
+            break;
+        case ResponseKind::Tagged:
+            out = response.tag;
+            break;
+    }
+    if (response.number) out += fmt::format(" {}", *response.number);
+    const std::string& word = response.word.empty() ? response.name : response.word;
+    if (!word.empty()) {
+        out.push_back(' ');
+        out += word;
+    }
+    write_nodes(out, response.data);
+    out += "\r\n";
+    return out;
+}
+
+// --- builders ---------------------------------------------------------------
+
+namespace {
+
+Node code_node(const ResponseCode& code) {
+    std::vector<Node> children;
+    children.push_back(make_atom(code.name));
+    for (const Node& a : code.args)
+        children.push_back(a);
+    Node section = make_section(std::move(children));
+    for (std::size_t i = 0; i < code.args.size(); ++i)
+        section.children[i + 1].space_before = true;
+    section.space_before = true;
+    return section;
+}
+
+Node params_node(const BodyParams& params) {
+    if (params.empty()) return make_nil();
+    std::vector<Node> items;
+    for (const auto& [k, v] : params) {
+        items.push_back(make_string(k));
+        items.push_back(make_string(v));
+    }
+    return make_list(std::move(items));
+}
+
+Node addresses_node(const std::vector<Address>& list) {
+    if (list.empty()) return make_nil();
+    std::vector<Node> items;
+    for (const Address& a : list) {
+        items.push_back(make_list({make_nstring(a.name), make_nstring(a.adl),
+                                   make_nstring(a.mailbox), make_nstring(a.host)}));
+    }
+    return make_list(std::move(items));
+}
+
+// A code built from typed fields only gets its wire arguments here.
+void fill_code_args(ResponseCode& code) {
+    if (!code.args.empty()) return;
+    if (code.uidvalidity) {
+        code.args.push_back(make_number(*code.uidvalidity));
+        code.args.push_back(make_atom(code.set1.to_string()));
+        if (!code.set2.ranges.empty()) code.args.push_back(make_atom(code.set2.to_string()));
+    } else if (code.number) {
+        code.args.push_back(make_number(*code.number));
+    } else if (!code.list.empty() || iequals(code.name, "PERMANENTFLAGS")) {
+        std::vector<Node> nodes;
+        for (const auto& i : code.list)
+            nodes.push_back(make_atom(i));
+        if (iequals(code.name, "CAPABILITY")) {
+            code.args = std::move(nodes);
+        } else {
+            code.args.push_back(make_list(std::move(nodes)));
+        }
+    }
+}
+
+}  // namespace
+
+Response make_status(std::string tag_or_star, Status status, std::optional<ResponseCode> code,
+                     std::string text) {
+    Response r;
+    r.kind = tag_or_star == "*" ? ResponseKind::Untagged : ResponseKind::Tagged;
+    r.tag = std::move(tag_or_star);
+    r.status = status;
+    r.name = std::string(status_name(status));
+    r.word = r.name;
+    if (code) {
+        fill_code_args(*code);
+        r.data.push_back(code_node(*code));
+        r.code = std::move(code);
+    }
+    r.text = text;
+    r.data.push_back(make_text(std::move(text)));
+    return r;
+}
+
+Response make_continuation(std::string text) {
+    Response r;
+    r.kind = ResponseKind::Continuation;
+    r.tag = "+";
+    r.text = text;
+    r.data.push_back(make_text(std::move(text)));
+    return r;
+}
+
+Response make_untagged_number(std::uint32_t number, std::string name) {
+    Response r;
+    r.kind = ResponseKind::Untagged;
+    r.tag = "*";
+    r.number = number;
+    r.name = to_upper(name);
+    r.word = std::move(name);
+    return r;
+}
+
+Response make_untagged(std::string name, std::vector<Node> data) {
+    Response r;
+    r.kind = ResponseKind::Untagged;
+    r.tag = "*";
+    r.name = to_upper(name);
+    r.word = std::move(name);
+    for (Node& n : data)
+        n.space_before = true;
+    r.data = std::move(data);
+    return r;
+}
+
+ResponseCode make_code(std::string name) {
+    ResponseCode code;
+    code.name = std::move(name);
+    return code;
+}
+
+ResponseCode make_code_number(std::string name, std::uint32_t number) {
+    ResponseCode code;
+    code.name = std::move(name);
+    code.number = number;
+    code.args.push_back(make_number(number));
+    return code;
+}
+
+ResponseCode make_code_list(std::string name, std::vector<std::string> items) {
+    ResponseCode code;
+    code.name = std::move(name);
+    std::vector<Node> nodes;
+    for (const auto& i : items)
+        nodes.push_back(make_atom(i));
+    if (iequals(code.name, "CAPABILITY")) {
+        code.args = std::move(nodes);
+    } else {
+        code.args.push_back(make_list(std::move(nodes)));
+    }
+    code.list = std::move(items);
+    return code;
+}
+
+ResponseCode make_code_appenduid(std::uint32_t uidvalidity, SequenceSet uids) {
+    ResponseCode code;
+    code.name = "APPENDUID";
+    code.uidvalidity = uidvalidity;
+    code.args.push_back(make_number(uidvalidity));
+    code.args.push_back(make_atom(uids.to_string()));
+    code.set1 = std::move(uids);
+    return code;
+}
+
+ResponseCode make_code_copyuid(std::uint32_t uidvalidity, SequenceSet from, SequenceSet to) {
+    ResponseCode code;
+    code.name = "COPYUID";
+    code.uidvalidity = uidvalidity;
+    code.args.push_back(make_number(uidvalidity));
+    code.args.push_back(make_atom(from.to_string()));
+    code.args.push_back(make_atom(to.to_string()));
+    code.set1 = std::move(from);
+    code.set2 = std::move(to);
+    return code;
+}
+
+Response make_capability(std::vector<std::string> capabilities) {
+    std::vector<Node> data;
+    for (const auto& c : capabilities)
+        data.push_back(make_atom(c));
+    Response r = make_untagged("CAPABILITY", std::move(data));
+    r.flags = std::move(capabilities);
+    return r;
+}
+
+Response make_flags(std::vector<std::string> flags) {
+    std::vector<Node> items;
+    for (const auto& f : flags)
+        items.push_back(make_atom(f));
+    Response r = make_untagged("FLAGS", {make_list(std::move(items))});
+    r.flags = std::move(flags);
+    return r;
+}
+
+Response make_enabled(std::vector<std::string> capabilities) {
+    Response r = make_capability(std::move(capabilities));
+    r.name = r.word = "ENABLED";
+    return r;
+}
+
+Response make_search(std::vector<std::uint32_t> numbers) {
+    std::vector<Node> data;
+    for (auto n : numbers)
+        data.push_back(make_number(n));
+    Response r = make_untagged("SEARCH", std::move(data));
+    r.numbers = std::move(numbers);
+    return r;
+}
+
+Response make_list(std::string name, ListData data) {
+    std::vector<Node> attrs;
+    for (const auto& a : data.attributes)
+        attrs.push_back(make_atom(a));
+    std::vector<Node> nodes;
+    nodes.push_back(make_list(std::move(attrs)));
+    nodes.push_back(data.delimiter ? make_quoted(std::string(1, *data.delimiter)) : make_nil());
+    nodes.push_back(make_astring(data.mailbox));
+    Response r = make_untagged(std::move(name), std::move(nodes));
+    r.list = std::move(data);
+    return r;
+}
+
+Response make_status_data(StatusData data) {
+    std::vector<Node> items;
+    for (const auto& [k, v] : data.items) {
+        items.push_back(make_atom(k));
+        items.push_back(make_number(v));
+    }
+    Response r = make_untagged("STATUS", {make_astring(data.mailbox), make_list(std::move(items))});
+    r.status_data = std::move(data);
+    return r;
+}
+
+Node envelope_node(const Envelope& e) {
+    return make_list({make_nstring(e.date), make_nstring(e.subject), addresses_node(e.from),
+                      addresses_node(e.sender), addresses_node(e.reply_to), addresses_node(e.to),
+                      addresses_node(e.cc), addresses_node(e.bcc), make_nstring(e.in_reply_to),
+                      make_nstring(e.message_id)});
+}
+
+Node body_structure_node(const BodyStructure& b, bool extensible) {
+    std::vector<Node> c;
+    if (b.multipart) {
+        for (const auto& p : b.parts)
+            c.push_back(body_structure_node(p, extensible));
+        c.push_back(make_string(b.subtype));
+    } else {
+        c.push_back(make_string(b.type));
+        c.push_back(make_string(b.subtype));
+        c.push_back(params_node(b.params));
+        c.push_back(make_nstring(b.id));
+        c.push_back(make_nstring(b.description));
+        c.push_back(make_string(b.encoding));
+        c.push_back(make_number(b.size));
+        if (b.envelope && !b.parts.empty()) {
+            c.push_back(envelope_node(*b.envelope));
+            c.push_back(body_structure_node(b.parts.front(), extensible));
+        }
+        if (b.lines) c.push_back(make_number(*b.lines));
+    }
+    if (extensible) {
+        std::vector<Node> ext;
+        ext.push_back(b.multipart ? params_node(b.params) : make_nstring(b.md5));
+        if (b.disposition) {
+            ext.push_back(
+                make_list({make_string(b.disposition->type), params_node(b.disposition->params)}));
+        } else {
+            ext.push_back(make_nil());
+        }
+        if (b.language.empty()) {
+            ext.push_back(make_nil());
+        } else if (b.language.size() == 1) {
+            ext.push_back(make_string(b.language[0]));
+        } else {
+            std::vector<Node> langs;
+            for (const auto& l : b.language)
+                langs.push_back(make_string(l));
+            ext.push_back(make_list(std::move(langs)));
+        }
+        ext.push_back(make_nstring(b.location));
+        for (const Node& n : b.extensions)
+            ext.push_back(n);
+        // Write up to the last field that holds something, or as many as were parsed.
+        std::size_t count = 0;
+        if (b.multipart ? !b.params.empty() : b.md5.has_value()) count = 1;
+        if (b.disposition) count = 2;
+        if (!b.language.empty()) count = 3;
+        if (b.location) count = 4;
+        if (!b.extensions.empty()) count = ext.size();
+        count = std::min(std::max(count, b.extension_count), ext.size());
+        for (std::size_t i = 0; i < count; ++i)
+            c.push_back(std::move(ext[i]));
+    }
+    return make_list(std::move(c));
+}
+
+std::string fetch_item_name(const FetchItem& item) {
+    switch (item.kind) {
+        case FK::BodySection: {
+            std::string name = "BODY[" + item.section.to_string() + "]";
+            if (item.origin) name += fmt::format("<{}>", *item.origin);
+            return name;
+        }
+        case FK::Other:
+            return item.name;
+        default: {
+            FetchAtt att;
+            att.kind = item.kind;
+            return fetch_att_name(att);
+        }
+    }
+}
+
+Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
+    std::vector<Node> c;
+    for (FetchItem& item : items) {
+        if (item.name.empty()) item.name = fetch_item_name(item);
+        if (item.kind == FK::BodySection) {
+            FetchAtt att;
+            att.kind = FK::BodySection;
+            att.section = item.section;
+            for (Node& n : fetch_att_nodes(att))
+                c.push_back(std::move(n));
+            if (item.origin) c.push_back(make_partial(fmt::format("{}", *item.origin)));
+            c.push_back(make_nstring(item.string));
+            continue;
+        }
+        c.push_back(make_atom(item.name));
+        switch (item.kind) {
+            case FK::Flags: {
+                std::vector<Node> flags;
+                for (const auto& f : item.flags)
+                    flags.push_back(make_atom(f));
+                c.push_back(make_list(std::move(flags)));
+                break;
+            }
+            case FK::Uid:
+            case FK::Rfc822Size:
+                c.push_back(make_number(item.number.value_or(0)));
+                break;
+            case FK::InternalDate:
+                c.push_back(make_quoted(item.string.value_or("")));
+                break;
+            case FK::Rfc822:
+            case FK::Rfc822Header:
+            case FK::Rfc822Text:
+                c.push_back(make_nstring(item.string));
+                break;
+            case FK::Envelope:
+                c.push_back(envelope_node(item.envelope.value_or(Envelope{})));
+                break;
+            case FK::Body:
+            case FK::BodyStructure:
+                c.push_back(body_structure_node(item.body.value_or(BodyStructure{}),
+                                                item.kind == FK::BodyStructure));
+                break;
+            default:
+                c.push_back(make_nstring(item.string));
+                break;
+        }
+    }
+    Node list = make_list({});
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        if (c[i].kind != NK::Section && c[i].kind != NK::Partial) c[i].space_before = i != 0;
+        list.children.push_back(std::move(c[i]));
+    }
+    Response r = make_untagged("FETCH", {std::move(list)});
+    r.number = seq;
+    r.fetch = std::move(items);
+    return r;
+}
+
+FetchItem fetch_flags(std::vector<std::string> flags) {
+    FetchItem item;
+    item.kind = FK::Flags;
+    item.name = "FLAGS";
+    item.flags = std::move(flags);
+    return item;
+}
+
+FetchItem fetch_uid(std::uint32_t uid) {
+    FetchItem item;
+    item.kind = FK::Uid;
+    item.name = "UID";
+    item.number = uid;
+    return item;
+}
+
+FetchItem fetch_size(std::uint32_t size) {
+    FetchItem item;
+    item.kind = FK::Rfc822Size;
+    item.name = "RFC822.SIZE";
+    item.number = size;
+    return item;
+}
+
+FetchItem fetch_internal_date(std::string date_time) {
+    FetchItem item;
+    item.kind = FK::InternalDate;
+    item.name = "INTERNALDATE";
+    item.string = std::move(date_time);
+    return item;
+}
+
+FetchItem fetch_envelope(Envelope envelope) {
+    FetchItem item;
+    item.kind = FK::Envelope;
+    item.name = "ENVELOPE";
+    item.envelope = std::move(envelope);
+    return item;
+}
+
+FetchItem fetch_body_structure(BodyStructure body, bool extensible) {
+    FetchItem item;
+    item.kind = extensible ? FK::BodyStructure : FK::Body;
+    item.name = extensible ? "BODYSTRUCTURE" : "BODY";
+    item.body = std::move(body);
+    return item;
+}
+
+FetchItem fetch_section(SectionSpec section, std::optional<std::string> data,
+                        std::optional<std::uint32_t> origin, FetchAtt::Kind kind) {
+    FetchItem item;
+    item.kind = kind;
+    item.section = std::move(section);
+    item.origin = origin;
+    item.string = std::move(data);
+    item.name = fetch_item_name(item);
+    return item;
+}
+
+}  // namespace mailscope::imap

@@ -1,0 +1,174 @@
+// Typed IMAP server responses: parse, serialize and build (RFC 3501 7 and 9,
+// plus the responses of the extensions the commands cover).
+//
+// The generic node tree (`Response::data`) after the name is the exact wire
+// form and what serialize() writes; the typed fields are read from it, and the
+// builders fill both.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/imap/command.hpp"
+#include "sim/imap/framer.hpp"
+#include "sim/imap/limits.hpp"
+#include "sim/imap/syntax.hpp"
+
+namespace mailscope::imap {
+
+enum class ResponseKind : std::uint8_t { Tagged, Untagged, Continuation };
+enum class Status : std::uint8_t { None, Ok, No, Bad, Bye, Preauth };
+
+std::string_view status_name(Status status);  // "OK"...; "" for None
+
+struct ResponseCode {
+    // ALERT, BADCHARSET, CAPABILITY, PARSE, PERMANENTFLAGS, READ-ONLY, READ-WRITE,
+    // TRYCREATE, UIDNEXT, UIDVALIDITY, UNSEEN, APPENDUID, COPYUID, or any atom
+    std::string name;
+    std::vector<Node> args;               // generic form (exact); Text for unknown codes
+    std::optional<std::uint32_t> number;  // UIDNEXT / UIDVALIDITY / UNSEEN
+    std::vector<std::string> list;        // CAPABILITY / PERMANENTFLAGS / BADCHARSET items
+    // APPENDUID uidvalidity uid-set / COPYUID uidvalidity src-set dst-set (RFC 4315)
+    std::optional<std::uint32_t> uidvalidity;
+    SequenceSet set1, set2;
+};
+
+struct Address {
+    std::optional<std::string> name, adl, mailbox, host;
+};
+
+struct Envelope {
+    std::optional<std::string> date, subject;
+    std::vector<Address> from, sender, reply_to, to, cc, bcc;
+    std::optional<std::string> in_reply_to, message_id;
+};
+
+using BodyParams = std::vector<std::pair<std::string, std::string>>;
+
+struct BodyDisposition {
+    std::string type;  // "inline", "attachment"
+    BodyParams params;
+};
+
+// RFC 3501 7.4.2 BODYSTRUCTURE: one part or a multipart, with the optional
+// extension data.
+struct BodyStructure {
+    bool multipart = false;
+    std::string type;     // as written: "TEXT"; "MULTIPART" for a multipart
+    std::string subtype;  // "PLAIN", "MIXED"
+    BodyParams params;    // body-fld-param (for a multipart: its extension parameters)
+    std::optional<std::string> id, description;
+    std::string encoding;
+    std::uint32_t size = 0;
+    std::optional<std::uint32_t> lines;  // text/* and message/rfc822
+    std::optional<Envelope> envelope;    // message/rfc822
+    std::vector<BodyStructure> parts;    // multipart children, or the body of a message/rfc822
+    // Extension fields present after the basic fields (0: the non-extensible BODY form).
+    // Single part: md5, disposition, language, location; multipart: params, disposition,
+    // language, location; then `extensions`.
+    std::size_t extension_count = 0;
+    std::optional<std::string> md5;
+    std::optional<BodyDisposition> disposition;
+    std::vector<std::string> language;
+    std::optional<std::string> location;
+    std::vector<Node> extensions;  // anything after location, kept generic
+};
+
+struct FetchItem {
+    // as written: FLAGS, UID, RFC822.SIZE, INTERNALDATE, ENVELOPE, BODY, BODYSTRUCTURE,
+    // BODY[1.TEXT]<0>, RFC822, RFC822.HEADER, RFC822.TEXT
+    std::string name;
+    FetchAtt::Kind kind = FetchAtt::Kind::Other;
+    SectionSpec section;
+    std::optional<std::uint32_t> origin;  // BODY[..]<origin>
+    std::vector<std::string> flags;       // FLAGS
+    std::optional<std::uint32_t> number;  // UID, RFC822.SIZE
+    std::optional<std::string>
+        string;  // nstring payloads (BODY[..], RFC822*, INTERNALDATE); nullopt = NIL
+    std::optional<Envelope> envelope;
+    std::optional<BodyStructure> body;
+};
+
+struct ListData {  // LIST, LSUB
+    std::vector<std::string> attributes;
+    std::optional<char> delimiter;
+    std::string mailbox;
+};
+
+struct StatusData {
+    std::string mailbox;
+    std::vector<std::pair<std::string, std::uint64_t>> items;
+};
+
+struct Response {
+    ResponseKind kind = ResponseKind::Untagged;
+    std::string tag;               // for Tagged
+    Status status = Status::None;  // OK/NO/BAD/BYE/PREAUTH
+    // canonical uppercase: "OK", "EXISTS", "RECENT", "EXPUNGE", "FETCH", "FLAGS", "LIST",
+    // "LSUB", "STATUS", "SEARCH", "CAPABILITY", "NAMESPACE", "ID", "ENABLED", or the unknown atom
+    std::string name;
+    std::string word;  // the name as written on the wire (serialize() writes this one)
+    std::optional<std::uint32_t> number;  // "* 23 EXISTS"
+    std::optional<ResponseCode> code;
+    std::string text;                    // human text (status responses, continuation)
+    std::vector<Node> data;              // generic tree after the name (exact)
+    std::vector<FetchItem> fetch;        // FETCH
+    std::vector<std::string> flags;      // FLAGS, CAPABILITY, ENABLED atoms
+    std::vector<std::uint32_t> numbers;  // SEARCH
+    std::optional<ListData> list;
+    std::optional<StatusData> status_data;
+};
+
+struct ResponseParse {
+    std::optional<Response> response;
+    std::optional<ParseError> error;
+};
+
+ResponseParse parse_response(const Frame& frame, const Limits& limits = {});
+ResponseParse parse_response(std::string_view bytes, const Limits& limits = {});
+std::string serialize(const Response& response);  // exact wire form incl. CRLF
+
+// --- builders ---------------------------------------------------------------
+// `tag_or_star`: a tag for a completion, "*" for an untagged status.
+Response make_status(std::string tag_or_star, Status status, std::optional<ResponseCode> code,
+                     std::string text);
+Response make_continuation(std::string text);
+Response make_untagged_number(std::uint32_t number, std::string name);  // EXISTS/RECENT/EXPUNGE
+Response make_untagged(std::string name, std::vector<Node> data);       // generic
+
+// Codes: fills `args` from the typed fields.
+ResponseCode make_code(std::string name);  // ALERT, READ-ONLY, TRYCREATE...
+ResponseCode make_code_number(std::string name, std::uint32_t number);  // UIDNEXT, UNSEEN...
+ResponseCode make_code_list(std::string name,
+                            std::vector<std::string> items);  // PERMANENTFLAGS, CAPABILITY
+ResponseCode make_code_appenduid(std::uint32_t uidvalidity, SequenceSet uids);
+ResponseCode make_code_copyuid(std::uint32_t uidvalidity, SequenceSet from, SequenceSet to);
+
+Response make_capability(std::vector<std::string> capabilities);
+Response make_flags(std::vector<std::string> flags);
+Response make_enabled(std::vector<std::string> capabilities);
+Response make_search(std::vector<std::uint32_t> numbers);
+Response make_list(std::string name, ListData data);  // name: "LIST" or "LSUB"
+Response make_status_data(StatusData data);
+
+// FETCH: the items are written from their typed fields (kind decides the form).
+Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items);
+FetchItem fetch_flags(std::vector<std::string> flags);
+FetchItem fetch_uid(std::uint32_t uid);
+FetchItem fetch_size(std::uint32_t size);
+FetchItem fetch_internal_date(std::string date_time);  // "17-Jul-1996 02:44:25 -0700"
+FetchItem fetch_envelope(Envelope envelope);
+FetchItem fetch_body_structure(BodyStructure body, bool extensible = true);  // BODYSTRUCTURE / BODY
+// BODY[section]<origin> (and RFC822, RFC822.HEADER, RFC822.TEXT with `kind`).
+FetchItem fetch_section(SectionSpec section, std::optional<std::string> data,
+                        std::optional<std::uint32_t> origin = std::nullopt,
+                        FetchAtt::Kind kind = FetchAtt::Kind::BodySection);
+
+Node envelope_node(const Envelope& envelope);
+Node body_structure_node(const BodyStructure& body, bool extensible);
+std::string fetch_item_name(const FetchItem& item);  // canonical "BODY[1.TEXT]<0>"
+
+}  // namespace mailscope::imap

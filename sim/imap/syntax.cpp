@@ -1,0 +1,544 @@
+#include "sim/imap/syntax.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+
+namespace mailscope::imap {
+
+namespace {
+
+char upper_ascii(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// Words followed directly by a [section] (RFC 3501 fetch-att and msg-att, RFC 3516 BINARY).
+bool takes_section(std::string_view word) {
+    static constexpr std::array<std::string_view, 5> words{"BODY", "BODY.PEEK", "BINARY",
+                                                           "BINARY.PEEK", "BINARY.SIZE"};
+    for (auto w : words) {
+        if (iequals(word, w)) return true;
+    }
+    return false;
+}
+
+std::string describe_octet(unsigned char c) {
+    if (c == 0) return "a NUL octet";
+    if (c >= 0x80)
+        return fmt::format("the 8-bit octet 0x{:02X} (only allowed in quoted strings and literals)",
+                           c);
+    if (c < 0x20 || c == 0x7f) return fmt::format("the control character 0x{:02X}", c);
+    return fmt::format("'{}'", static_cast<char>(c));
+}
+
+class Lexer {
+  public:
+    Lexer(std::string_view bytes, std::size_t& pos, const Limits& limits)
+        : m_bytes(bytes), m_pos(pos), m_limits(limits) {}
+
+    // `closer` is 0 for the end of the line, ')' or ']'.
+    std::optional<ParseError> sequence(std::vector<Node>& out, std::size_t depth, char closer,
+                                       bool in_bracket, bool first_needs_space) {
+        bool first = true;
+        while (true) {
+            if (m_pos >= m_bytes.size()) {
+                if (closer == 0) return std::nullopt;
+                return error(fmt::format("missing '{}' before the end of the message", closer));
+            }
+            char c = m_bytes[m_pos];
+            if (c == '\r' || c == '\n') {
+                if (closer == 0) return std::nullopt;
+                return error(fmt::format("missing '{}' before the end of the line", closer));
+            }
+            if (closer != 0 && c == closer) return std::nullopt;
+            if (closer == 0 && in_bracket && c == ']') return std::nullopt;
+            bool space = false;
+            if (c == ' ') {
+                space = true;
+                ++m_pos;
+                if (m_pos >= m_bytes.size()) return error("the line ends with a space");
+                char next = m_bytes[m_pos];
+                if (next == ' ')
+                    return error(
+                        "two spaces in a row; IMAP separates values with exactly one space");
+                if (next == '\r' || next == '\n')
+                    return error("extra space at the end of the line");
+                if (next == ')' || next == ']')
+                    return error(fmt::format("extra space before '{}'", next));
+                if (first && !first_needs_space)
+                    return error("extra space after an opening bracket");
+            } else if (!first || first_needs_space) {
+                return error(fmt::format("expected a space before {}",
+                                         describe_octet(static_cast<unsigned char>(c))));
+            }
+            if (auto err = one(out, depth, in_bracket, space)) return err;
+            first = false;
+        }
+    }
+
+  private:
+    std::optional<ParseError> error(std::string message) const {
+        return ParseError{m_pos, std::move(message)};
+    }
+
+    std::optional<ParseError> one(std::vector<Node>& out, std::size_t depth, bool in_bracket,
+                                  bool space) {
+        char c = m_bytes[m_pos];
+        switch (c) {
+            case '(':
+                return list(out, depth, in_bracket, space);
+            case '"':
+                return quoted(out, space);
+            case '{':
+                return literal(out, space);
+            case ')':
+            case ']':
+                return error(fmt::format("unexpected '{}'", c));
+            default:
+                return atom(out, depth, in_bracket, space);
+        }
+    }
+
+    std::optional<ParseError> list(std::vector<Node>& out, std::size_t depth, bool in_bracket,
+                                   bool space) {
+        if (depth + 1 > m_limits.max_nesting) {
+            return error(
+                fmt::format("lists are nested deeper than {} levels", m_limits.max_nesting));
+        }
+        Node node;
+        node.kind = Node::Kind::List;
+        node.space_before = space;
+        node.offset = m_pos;
+        ++m_pos;
+        if (auto err = sequence(node.children, depth + 1, ')', in_bracket, false)) return err;
+        ++m_pos;
+        out.push_back(std::move(node));
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> quoted(std::vector<Node>& out, bool space) {
+        Node node;
+        node.kind = Node::Kind::Quoted;
+        node.space_before = space;
+        node.offset = m_pos;
+        ++m_pos;
+        while (true) {
+            if (m_pos >= m_bytes.size()) return error("quoted string is not closed");
+            char c = m_bytes[m_pos];
+            if (c == '"') break;
+            if (c == '\r' || c == '\n')
+                return error("quoted string is not closed before the end of the line");
+            if (c == '\0') return error("a NUL octet is not allowed in a quoted string");
+            if (c == '\\') {
+                ++m_pos;
+                if (m_pos >= m_bytes.size() || (m_bytes[m_pos] != '\\' && m_bytes[m_pos] != '"')) {
+                    return error("in a quoted string a backslash may only escape '\\' or '\"'");
+                }
+                c = m_bytes[m_pos];
+            }
+            node.value.push_back(c);
+            ++m_pos;
+        }
+        ++m_pos;
+        out.push_back(std::move(node));
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> literal(std::vector<Node>& out, bool space) {
+        Node node;
+        node.kind = Node::Kind::Literal;
+        node.space_before = space;
+        node.offset = m_pos;
+        ++m_pos;
+        std::uint64_t size = 0;
+        std::size_t digits = 0;
+        while (m_pos < m_bytes.size() && is_digit(m_bytes[m_pos])) {
+            std::uint64_t d = static_cast<std::uint64_t>(m_bytes[m_pos] - '0');
+            if (size > (UINT64_MAX - d) / 10) return error("literal size does not fit in 64 bits");
+            size = size * 10 + d;
+            ++digits;
+            ++m_pos;
+        }
+        if (digits == 0)
+            return error("a literal must start with '{' followed by its size in octets");
+        if (m_pos < m_bytes.size() && m_bytes[m_pos] == '+') {
+            node.synchronizing = false;
+            ++m_pos;
+        }
+        if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '}')
+            return error("expected '}' after the literal size");
+        ++m_pos;
+        if (m_pos < m_bytes.size() && m_bytes[m_pos] == '\r') ++m_pos;
+        if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '\n')
+            return error("a literal announcement must end the line (CRLF after '}')");
+        ++m_pos;
+        if (size > m_limits.max_literal_size) {
+            return error(fmt::format("literal of {} octets is larger than the limit of {}", size,
+                                     m_limits.max_literal_size));
+        }
+        if (size > m_bytes.size() - m_pos)
+            return error(
+                fmt::format("literal announces {} octets but the message ends earlier", size));
+        std::string_view data = m_bytes.substr(m_pos, static_cast<std::size_t>(size));
+        if (const void* nul = std::memchr(data.data(), 0, data.size())) {
+            m_pos += static_cast<std::size_t>(static_cast<const char*>(nul) - data.data());
+            return error(
+                "literal data contains a NUL octet, which IMAP never allows (RFC 3501 9: CHAR8)");
+        }
+        node.value.assign(data);
+        m_pos += data.size();
+        out.push_back(std::move(node));
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> atom(std::vector<Node>& out, std::size_t depth, bool in_bracket,
+                                   bool space) {
+        std::size_t begin = m_pos;
+        while (m_pos < m_bytes.size()) {
+            unsigned char c = static_cast<unsigned char>(m_bytes[m_pos]);
+            if (c <= 0x20 || c >= 0x7f || c == '(' || c == ')' || c == '{' || c == '"') break;
+            if (c == ']' && in_bracket) break;
+            if (c == '[' && m_pos > begin && takes_section(m_bytes.substr(begin, m_pos - begin)))
+                break;
+            ++m_pos;
+        }
+        if (m_pos == begin) {
+            return error(fmt::format("unexpected {}",
+                                     describe_octet(static_cast<unsigned char>(m_bytes[m_pos]))));
+        }
+        Node node;
+        node.space_before = space;
+        node.offset = begin;
+        node.value.assign(m_bytes.substr(begin, m_pos - begin));
+        if (iequals(node.value, "NIL")) {
+            node.kind = Node::Kind::Nil;
+        } else if (node.value.find_first_not_of("0123456789") == std::string::npos) {
+            node.kind = Node::Kind::Number;
+        }
+        out.push_back(std::move(node));
+        if (m_pos < m_bytes.size() && m_bytes[m_pos] == '[') return section(out, depth);
+        if (m_pos < m_bytes.size()) {
+            unsigned char c = static_cast<unsigned char>(m_bytes[m_pos]);
+            if (c == 0 || c >= 0x80 || (c < 0x20 && c != '\r' && c != '\n') || c == 0x7f) {
+                return error(fmt::format("unexpected {}", describe_octet(c)));
+            }
+        }
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> section(std::vector<Node>& out, std::size_t depth) {
+        if (depth + 1 > m_limits.max_nesting) {
+            return error(
+                fmt::format("lists are nested deeper than {} levels", m_limits.max_nesting));
+        }
+        Node node;
+        node.kind = Node::Kind::Section;
+        node.space_before = false;
+        node.offset = m_pos;
+        ++m_pos;
+        if (auto err = sequence(node.children, depth + 1, ']', true, false)) return err;
+        ++m_pos;
+        out.push_back(std::move(node));
+        if (m_pos < m_bytes.size() && m_bytes[m_pos] == '<') return partial(out);
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> partial(std::vector<Node>& out) {
+        Node node;
+        node.kind = Node::Kind::Partial;
+        node.space_before = false;
+        node.offset = m_pos;
+        ++m_pos;
+        std::size_t begin = m_pos;
+        while (m_pos < m_bytes.size() && (is_digit(m_bytes[m_pos]) || m_bytes[m_pos] == '.'))
+            ++m_pos;
+        if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '>')
+            return error("expected '>' to close the partial range <origin.count>");
+        node.value.assign(m_bytes.substr(begin, m_pos - begin));
+        ++m_pos;
+        out.push_back(std::move(node));
+        return std::nullopt;
+    }
+
+    std::string_view m_bytes;
+    std::size_t& m_pos;
+    const Limits& m_limits;
+};
+
+void write_quoted(std::string& out, std::string_view text) {
+    out.push_back('"');
+    for (char c : text) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+bool quotable(std::string_view value) {
+    if (value.size() > 1024) return false;
+    for (char c : value) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (u == 0 || u == '\r' || u == '\n' || u >= 0x80) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool Node::is_atom(std::string_view word) const {
+    return (kind == Kind::Atom || kind == Kind::Number || kind == Kind::Nil) &&
+           iequals(value, word);
+}
+
+bool Node::is_string() const {
+    return kind == Kind::Atom || kind == Kind::Number || kind == Kind::Quoted ||
+           kind == Kind::Literal || kind == Kind::Nil;
+}
+
+std::optional<std::uint64_t> Node::as_number64() const {
+    if (kind != Kind::Number || value.empty() || value.size() > 20) return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : value) {
+        std::uint64_t d = static_cast<std::uint64_t>(c - '0');
+        if (n > (UINT64_MAX - d) / 10) return std::nullopt;
+        n = n * 10 + d;
+    }
+    return n;
+}
+
+std::optional<std::uint32_t> Node::as_number() const {
+    auto n = as_number64();
+    if (!n || *n > UINT32_MAX) return std::nullopt;
+    return static_cast<std::uint32_t>(*n);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (upper_ascii(a[i]) != upper_ascii(b[i])) return false;
+    }
+    return true;
+}
+
+std::string to_upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        c = upper_ascii(c);
+    return out;
+}
+
+bool is_atom_char(char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) return false;
+    switch (c) {
+        case '(':
+        case ')':
+        case '{':
+        case '%':
+        case '*':
+        case '"':
+        case '\\':
+        case ']':
+            return false;
+        default:
+            return true;
+    }
+}
+
+bool is_astring_char(char c) {
+    return c == ']' || is_atom_char(c);
+}
+
+bool is_atom_text(std::string_view text) {
+    if (text.empty()) return false;
+    for (char c : text) {
+        if (!is_atom_char(c)) return false;
+    }
+    return true;
+}
+
+bool is_astring_atom(std::string_view text) {
+    if (text.empty()) return false;
+    for (char c : text) {
+        if (!is_astring_char(c)) return false;
+    }
+    return true;
+}
+
+Node make_atom(std::string text) {
+    Node node;
+    if (iequals(text, "NIL")) {
+        node.kind = Node::Kind::Nil;
+    } else if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+        node.kind = Node::Kind::Number;
+    }
+    node.value = std::move(text);
+    return node;
+}
+
+Node make_number(std::uint64_t number) {
+    Node node;
+    node.kind = Node::Kind::Number;
+    node.value = fmt::format("{}", number);
+    return node;
+}
+
+Node make_quoted(std::string text) {
+    Node node;
+    node.kind = Node::Kind::Quoted;
+    node.value = std::move(text);
+    return node;
+}
+
+Node make_literal(std::string data, bool synchronizing) {
+    Node node;
+    node.kind = Node::Kind::Literal;
+    node.synchronizing = synchronizing;
+    node.value = std::move(data);
+    return node;
+}
+
+Node make_nil() {
+    Node node;
+    node.kind = Node::Kind::Nil;
+    node.value = "NIL";
+    return node;
+}
+
+namespace {
+Node make_group(Node::Kind kind, std::vector<Node> children) {
+    Node node;
+    node.kind = kind;
+    for (std::size_t i = 0; i < children.size(); ++i)
+        children[i].space_before = i != 0;
+    node.children = std::move(children);
+    return node;
+}
+}  // namespace
+
+Node make_list(std::vector<Node> children) {
+    return make_group(Node::Kind::List, std::move(children));
+}
+
+Node make_section(std::vector<Node> children) {
+    Node node = make_group(Node::Kind::Section, std::move(children));
+    node.space_before = false;
+    return node;
+}
+
+Node make_partial(std::string text) {
+    Node node;
+    node.kind = Node::Kind::Partial;
+    node.space_before = false;
+    node.value = std::move(text);
+    return node;
+}
+
+Node make_text(std::string text) {
+    Node node;
+    node.kind = Node::Kind::Text;
+    node.value = std::move(text);
+    return node;
+}
+
+Node make_astring(std::string_view value, bool non_sync) {
+    if (is_astring_atom(value) && !iequals(value, "NIL")) return make_atom(std::string(value));
+    return make_string(value, non_sync);
+}
+
+Node make_string(std::string_view value, bool non_sync) {
+    if (quotable(value)) return make_quoted(std::string(value));
+    return make_literal(std::string(value), !non_sync);
+}
+
+Node make_nstring(const std::optional<std::string>& value) {
+    return value ? make_string(*value) : make_nil();
+}
+
+void write_node(std::string& out, const Node& node) {
+    if (node.space_before) out.push_back(' ');
+    switch (node.kind) {
+        case Node::Kind::Atom:
+        case Node::Kind::Number:
+        case Node::Kind::Nil:
+        case Node::Kind::Text:
+            out += node.value;
+            break;
+        case Node::Kind::Quoted:
+            write_quoted(out, node.value);
+            break;
+        case Node::Kind::Literal:
+            out += fmt::format("{{{}{}}}\r\n", node.value.size(), node.synchronizing ? "" : "+");
+            out += node.value;
+            break;
+        case Node::Kind::List:
+            out.push_back('(');
+            write_nodes(out, node.children);
+            out.push_back(')');
+            break;
+        case Node::Kind::Section:
+            out.push_back('[');
+            write_nodes(out, node.children);
+            out.push_back(']');
+            break;
+        case Node::Kind::Partial:
+            out.push_back('<');
+            out += node.value;
+            out.push_back('>');
+            break;
+    }
+}
+
+void write_nodes(std::string& out, const std::vector<Node>& nodes) {
+    for (const Node& node : nodes)
+        write_node(out, node);
+}
+
+std::string to_wire(const std::vector<Node>& nodes) {
+    std::string out;
+    write_nodes(out, nodes);
+    return out;
+}
+
+std::optional<ParseError> lex_nodes(std::string_view bytes, std::size_t& pos,
+                                    std::vector<Node>& out, const Limits& limits,
+                                    bool stop_at_bracket) {
+    Lexer lexer(bytes, pos, limits);
+    return lexer.sequence(out, 0, 0, stop_at_bracket, true);
+}
+
+std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t pos) {
+    if (pos < bytes.size() && bytes[pos] == '\r') {
+        if (pos + 1 < bytes.size() && bytes[pos + 1] == '\n') {
+            if (pos + 2 == bytes.size()) return std::nullopt;
+            return ParseError{pos + 2, "unexpected data after the end of the line"};
+        }
+        return ParseError{pos, "a CR must be followed by LF"};
+    }
+    if (pos < bytes.size() && bytes[pos] == '\n') {
+        if (pos + 1 == bytes.size()) return std::nullopt;
+        return ParseError{pos + 1, "unexpected data after the end of the line"};
+    }
+    if (pos >= bytes.size()) return ParseError{pos, "the line does not end with CRLF"};
+    return ParseError{
+        pos, fmt::format("unexpected {}", describe_octet(static_cast<unsigned char>(bytes[pos])))};
+}
+
+std::optional<ParseError> find_nul(std::string_view bytes) {
+    if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
+        auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data());
+        return ParseError{
+            offset,
+            fmt::format(
+                "NUL octet at offset {}: IMAP never allows NUL, not even in a literal (RFC 3501 9)",
+                offset)};
+    }
+    return std::nullopt;
+}
+
+}  // namespace mailscope::imap

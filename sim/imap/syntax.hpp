@@ -1,0 +1,95 @@
+// The lexical tree every IMAP line is made of (RFC 3501 section 9, RFC 7888 literals).
+//
+// A Node keeps the form each value was written in (atom, quoted string,
+// literal and its sync-ness, spacing), so writing a parsed tree back gives
+// the very same octets. Typed commands and responses are read from this tree.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/imap/limits.hpp"
+
+namespace mailscope::imap {
+
+struct ParseError {
+    std::size_t offset = 0;  // octet of the message where the problem was found
+    std::string message;     // plain sentence: "expected SP after tag"
+};
+
+struct Node {
+    enum class Kind : std::uint8_t {
+        Atom,
+        Number,
+        Quoted,
+        Literal,
+        Nil,
+        List,
+        Section,  // [..]
+        Partial,  // <..>
+        Text,     // free text to the end of the line (or to ']' inside a response code)
+    };
+    Kind kind = Kind::Atom;
+    bool space_before = true;   // false e.g. for the [..] in BODY[..] or the first node of a list
+    bool synchronizing = true;  // Literal only
+    std::string value;  // atom text as written, decoded quoted content, literal octets, text
+    std::vector<Node> children;  // List / Section
+    std::size_t offset = 0;      // where the node starts in the parsed message (0 for built nodes)
+
+    // Atom, Number or Nil spelled `word`, ignoring case.
+    bool is_atom(std::string_view word) const;
+    // Usable as an astring: atom, number, quoted or literal (NIL counts as the atom "NIL").
+    bool is_string() const;
+    bool is_list() const { return kind == Kind::List; }
+    std::optional<std::uint32_t> as_number() const;
+    std::optional<std::uint64_t> as_number64() const;
+};
+
+bool iequals(std::string_view a, std::string_view b);
+std::string to_upper(std::string_view text);
+
+// RFC 3501 9: ATOM-CHAR, ASTRING-CHAR (ATOM-CHAR plus ']'), and strings made of them.
+bool is_atom_char(char c);
+bool is_astring_char(char c);
+bool is_atom_text(std::string_view text);
+bool is_astring_atom(std::string_view text);
+
+// Builders: nodes separated by one SP unless placed first in a list or section.
+Node make_atom(std::string text);
+Node make_number(std::uint64_t number);
+Node make_quoted(std::string text);
+Node make_literal(std::string data, bool synchronizing = true);
+Node make_nil();
+Node make_list(std::vector<Node> children);
+Node make_section(std::vector<Node> children);
+Node make_partial(std::string text);
+Node make_text(std::string text);
+// The lightest form that can carry `value`: atom, else quoted, else literal
+// (8-bit, CR, LF or a quote-unfriendly length); `non_sync` picks {n+}.
+Node make_astring(std::string_view value, bool non_sync = false);
+// A string (never an atom): quoted, else literal.
+Node make_string(std::string_view value, bool non_sync = false);
+Node make_nstring(const std::optional<std::string>& value);
+
+void write_node(std::string& out, const Node& node);
+void write_nodes(std::string& out, const std::vector<Node>& nodes);  // exact wire form
+std::string to_wire(const std::vector<Node>& nodes);
+
+// Reads nodes from `bytes` at `pos`, each introduced by exactly one SP, until
+// the end of the line (CR or LF, not consumed) or, with `stop_at_bracket`,
+// a ']' (not consumed). Nesting deeper than limits.max_nesting is an error.
+std::optional<ParseError> lex_nodes(std::string_view bytes, std::size_t& pos,
+                                    std::vector<Node>& out, const Limits& limits,
+                                    bool stop_at_bracket = false);
+
+// The message ends at `pos` with CRLF (or a tolerated bare LF) and nothing after.
+std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t pos);
+
+// A NUL octet anywhere in the message (RFC 3501 9: CHAR8 excludes NUL).
+std::optional<ParseError> find_nul(std::string_view bytes);
+
+}  // namespace mailscope::imap

@@ -1,0 +1,46 @@
+// Loads the IMAP test vectors of tests/vectors/imap/ (format described at the top of each file).
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mailscope::imap::test {
+
+struct Vector {
+    std::string section;  // "RFC 3501 6.3.11"
+    std::string bytes;    // the message, CRLFs included
+};
+
+inline std::vector<Vector> load_vectors(const std::string& name) {
+    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/imap/" + name, std::ios::binary);
+    std::vector<Vector> out;
+    std::string section;
+    std::string line;
+    bool open = false;
+    auto close = [&] {
+        if (open) out.back().bytes += "\r\n";
+        open = false;
+    };
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("..", 0) == 0 && open) {
+            out.back().bytes += "\r\n";
+            if (line.size() > 2) out.back().bytes += line.substr(3);
+            continue;
+        }
+        close();
+        if (line.empty()) continue;
+        if (line[0] == '#') {
+            if (line.rfind("# RFC", 0) == 0) section = line.substr(2);
+            continue;
+        }
+        out.push_back({section, line});
+        open = true;
+    }
+    close();
+    return out;
+}
+
+}  // namespace mailscope::imap::test

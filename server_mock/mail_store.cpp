@@ -75,6 +75,16 @@ std::optional<std::string> MailStore::add_user(std::string name, std::string pas
     return std::nullopt;
 }
 
+StoreResult<MailboxId> MailStore::ensure_inbox(std::string_view user) {
+    if (!m_users.contains(user)) {
+        return store_error(StoreErrorKind::NoSuchMailbox,
+                           fmt::format("there is no user called \"{}\".", user));
+    }
+    const MailboxLocation inbox{std::string(user), "INBOX", kPersonalDelimiter};
+    if (const Mailbox* existing = find_mutable(inbox)) return existing->id;
+    return add_mailbox(inbox, true, {}, kNoSession);
+}
+
 std::optional<std::string> MailStore::set_namespaces(NamespaceConfig config) {
     std::vector<const NamespaceDefinition*> all;
     if (config.other_users) all.push_back(&*config.other_users);
@@ -920,7 +930,7 @@ StoreResult<MailboxId> MailStore::restore_mailbox(Mailbox mailbox) {
         return store_error(StoreErrorKind::AlreadyExists,
                            fmt::format("the mailbox \"{}\" appears twice.", mailbox.name));
     }
-    if (mailbox.uidvalidity == 0) mailbox.uidvalidity = take_uidvalidity();
+    if (mailbox.uidvalidity == 0 && mailbox.selectable) mailbox.uidvalidity = take_uidvalidity();
     if (mailbox.uidvalidity >= m_next_uidvalidity) set_next_uidvalidity(mailbox.uidvalidity + 1);
     mailbox.id = m_next_mailbox_id++;
     const MailboxId id = mailbox.id;

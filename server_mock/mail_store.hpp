@@ -144,6 +144,8 @@ class MailStore {
     // Adds a user with an empty INBOX; returns a sentence on failure.
     std::optional<std::string> add_user(std::string name, std::string password);
     const UserDirectory& users() const { return m_users; }
+    // Creates the user's INBOX if it is missing (after loading a data directory).
+    StoreResult<MailboxId> ensure_inbox(std::string_view user);
     std::optional<std::string> set_namespaces(NamespaceConfig config);
     const NamespaceConfig& namespaces() const { return m_namespaces; }
     // Not owned; nullptr detaches. See attach_data_dir in maildir_store.hpp.

@@ -534,6 +534,9 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     }
 
     if (word.find_first_not_of("0123456789") == std::string_view::npos) {
+        if (word.size() > 1 && word[0] == '0') {
+            return fail(word_begin, fmt::format("the number '{}' must not start with 0", word));
+        }
         Node num = make_atom(std::string(word));
         auto n = num.as_number();
         if (!n)
@@ -926,7 +929,12 @@ Node body_structure_node(const BodyStructure& b, bool extensible) {
         for (std::size_t i = 0; i < count; ++i)
             c.push_back(std::move(ext[i]));
     }
-    return make_list(std::move(c));
+    Node node = make_list(std::move(c));
+    if (b.multipart) {
+        for (std::size_t i = 0; i < b.parts.size(); ++i)
+            node.children[i].space_before = false;
+    }
+    return node;
 }
 
 std::string fetch_item_name(const FetchItem& item) {

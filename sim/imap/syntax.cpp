@@ -72,6 +72,9 @@ class Lexer {
                     return error(fmt::format("extra space before '{}'", next));
                 if (first && !first_needs_space)
                     return error("extra space after an opening bracket");
+            } else if (c == '(' && !out.empty() && out.back().kind == Node::Kind::List && !first) {
+                // body-type-mpart = 1*body SP media-subtype: the parts of a multipart
+                // BODYSTRUCTURE follow each other without a space (RFC 3501 9).
             } else if (!first || first_needs_space) {
                 return error(fmt::format("expected a space before {}",
                                          describe_octet(static_cast<unsigned char>(c))));

@@ -1264,14 +1264,9 @@ Command make_command(std::string tag, Verb verb, CommandArgs args, bool uid, boo
 std::vector<std::pair<std::size_t, std::size_t>> secret_ranges(const Frame& frame,
                                                                const Command& command) {
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
-    std::size_t secret_from = 0;
-    if (command.verb == Verb::Login) {
-        secret_from = 1;
-    } else if (command.verb == Verb::Authenticate) {
-        secret_from = 1;
-    } else {
-        return ranges;
-    }
+    // LOGIN's password and AUTHENTICATE's initial response are both the second argument.
+    if (command.verb != Verb::Login && command.verb != Verb::Authenticate) return ranges;
+    const std::size_t secret_from = 1;
     if (command.args.size() <= secret_from) return ranges;
     if (frame.bare_lf) {
         // Offsets shift where a bare LF replaced CRLF: hide everything from the secret on.

@@ -273,7 +273,7 @@ class Reader {
             if (n.kind != NK::Atom) return fail(&n, "expected a FETCH data item name");
             FetchItem item;
             item.name = n.value;
-            std::optional<const Node*> section;
+            const Node* section = nullptr;
             if (i < c.size() && c[i].kind == NK::Section) {
                 section = &c[i];
                 write_node(item.name, c[i++]);
@@ -293,7 +293,7 @@ class Reader {
             bool ok = true;
             if (section && up == "BODY") {
                 item.kind = FK::BodySection;
-                ok = this->section(**section, item.section) &&
+                ok = this->section(*section, item.section) &&
                      nstring(v, item.string, "the body section data");
             } else if (section) {
                 item.kind = FK::Other;

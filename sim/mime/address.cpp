@@ -10,8 +10,7 @@ enum class TokenKind { Atom, Quoted, DomainLiteral, Comment, Special };
 
 struct Token {
     TokenKind kind = TokenKind::Atom;
-    std::string raw;    // as written
-    std::string value;  // quoted string or comment content, unescaped
+    std::string_view raw;  // as written, delimiters included
     char special = 0;
 };
 
@@ -24,26 +23,37 @@ bool is_special(char c) {
            c == ')' || c == ']' || c == '\\';
 }
 
-// Reads a delimited run starting at `pos` (the opening character) and returns
-// the offset just past its end; `value` receives the unescaped content.
-// Comments nest (RFC 5322 3.2.2), the depth is only counted.
-std::size_t read_delimited(std::string_view text, std::size_t pos, char open, char close,
-                           std::string& value) {
+// Offset just past the delimited run that opens at `pos`. Comments nest
+// (RFC 5322 3.2.2); the depth is only counted.
+std::size_t skip_delimited(std::string_view text, std::size_t pos, char open, char close) {
     std::size_t depth = 1;
     std::size_t i = pos + 1;
     while (i < text.size()) {
         const char c = text[i];
-        if (c == '\\' && i + 1 < text.size()) {
-            value.push_back(text[i + 1]);
+        if (c == '\\') {
             i += 2;
             continue;
         }
         ++i;
         if (c == close && --depth == 0) return i;
         if (c == open && open != close) ++depth;
-        value.push_back(c);
     }
-    return i;
+    return text.size();
+}
+
+// The content of a quoted string or comment: delimiters dropped, quoted pairs
+// unescaped. Nested comment parentheses are kept.
+std::string unescape(const Token& token) {
+    std::string_view inner = token.raw.substr(1);
+    const char close = token.kind == TokenKind::Quoted ? '"' : ')';
+    if (!inner.empty() && inner.back() == close) inner.remove_suffix(1);
+    std::string out;
+    out.reserve(inner.size());
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        if (inner[i] == '\\' && i + 1 < inner.size()) ++i;
+        out.push_back(inner[i]);
+    }
+    return out;
 }
 
 std::vector<Token> tokenize(std::string_view text) {
@@ -59,13 +69,13 @@ std::vector<Token> tokenize(std::string_view text) {
         std::size_t end = pos + 1;
         if (c == '"') {
             token.kind = TokenKind::Quoted;
-            end = read_delimited(text, pos, '"', '"', token.value);
+            end = skip_delimited(text, pos, '"', '"');
         } else if (c == '(') {
             token.kind = TokenKind::Comment;
-            end = read_delimited(text, pos, '(', ')', token.value);
+            end = skip_delimited(text, pos, '(', ')');
         } else if (c == '[') {
             token.kind = TokenKind::DomainLiteral;
-            end = read_delimited(text, pos, '[', ']', token.value);
+            end = skip_delimited(text, pos, '[', ']');
         } else if (is_special(c)) {
             token.kind = TokenKind::Special;
             token.special = c;
@@ -75,8 +85,8 @@ std::vector<Token> tokenize(std::string_view text) {
                 ++end;
             }
         }
-        token.raw = std::string(text.substr(pos, end - pos));
-        tokens.push_back(std::move(token));
+        token.raw = text.substr(pos, end - pos);
+        tokens.push_back(token);
         pos = end;
     }
     return tokens;
@@ -87,7 +97,7 @@ class AddressParser {
     explicit AddressParser(std::vector<Token> tokens) : m_tokens(std::move(tokens)) {}
 
     std::vector<AddressData> parse() {
-        while (m_pos < m_tokens.size()) {
+        while (m_pos < m_tokens.size() && m_out.size() < max_addresses) {
             if (is(',')) {
                 ++m_pos;
                 continue;
@@ -119,10 +129,14 @@ class AddressParser {
         while (m_pos < m_tokens.size()) {
             const Token& token = m_tokens[m_pos];
             if (token.kind == TokenKind::Comment) {
-                if (!phrase.comment) phrase.comment = token.value;
+                if (!phrase.comment) phrase.comment = unescape(token);
             } else if (is_word(m_pos)) {
                 if (!phrase.display.empty()) phrase.display.push_back(' ');
-                phrase.display.append(token.kind == TokenKind::Quoted ? token.value : token.raw);
+                if (token.kind == TokenKind::Quoted) {
+                    phrase.display.append(unescape(token));
+                } else {
+                    phrase.display.append(token.raw);
+                }
                 phrase.local.append(token.raw);
             } else if (is('.')) {
                 phrase.display.push_back('.');
@@ -141,7 +155,7 @@ class AddressParser {
         while (m_pos < m_tokens.size()) {
             const Token& token = m_tokens[m_pos];
             if (token.kind == TokenKind::Comment) {
-                if (!comment) comment = token.value;
+                if (!comment) comment = unescape(token);
             } else if (token.kind == TokenKind::Atom || token.kind == TokenKind::DomainLiteral ||
                        is('.')) {
                 domain.append(token.raw);
@@ -155,7 +169,7 @@ class AddressParser {
 
     void skip_comments(std::optional<std::string>& comment) {
         while (m_pos < m_tokens.size() && m_tokens[m_pos].kind == TokenKind::Comment) {
-            if (!comment) comment = m_tokens[m_pos].value;
+            if (!comment) comment = unescape(m_tokens[m_pos]);
             ++m_pos;
         }
     }
@@ -166,7 +180,7 @@ class AddressParser {
         if (is(':') && !in_group) {
             ++m_pos;
             m_out.push_back({std::nullopt, std::nullopt, phrase.display, std::nullopt});
-            while (m_pos < m_tokens.size() && !is(';')) {
+            while (m_pos < m_tokens.size() && !is(';') && m_out.size() < max_addresses) {
                 if (is(',')) {
                     ++m_pos;
                     continue;

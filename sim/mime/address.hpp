@@ -2,6 +2,7 @@
 // (RFC 3501 7.4.2).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ struct AddressData {
     bool is_group_end() const { return !name && !adl && !mailbox && !host; }
     bool operator==(const AddressData&) const = default;
 };
+
+// Addresses beyond this many in one list are dropped, so hostile input
+// cannot blow up memory; real lists are far shorter.
+inline constexpr std::size_t max_addresses = 10000;
 
 // Parses an address-list header value (From, To, Cc...). Never fails: what
 // cannot be understood is skipped up to the next comma.

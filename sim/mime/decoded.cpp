@@ -65,7 +65,8 @@ std::string decoded_subject(const ParsedMessage& message) {
 std::string format_address(const AddressData& address) {
     std::string mailbox = text::sanitize_utf8(address.mailbox.value_or(std::string()));
     if (address.host && !address.host->empty()) {
-        mailbox += "@" + text::sanitize_utf8(*address.host);
+        mailbox.push_back('@');
+        mailbox.append(text::sanitize_utf8(*address.host));
     }
     if (!address.name || address.name->empty()) return mailbox;
     return text::decode_header_value(*address.name) + " <" + mailbox + ">";

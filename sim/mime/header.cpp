@@ -68,7 +68,8 @@ std::string unfold(std::string_view raw_value) {
     return std::string(trim(out));
 }
 
-HeaderBlock parse_header_block(std::string_view message, std::size_t begin) {
+HeaderBlock parse_header_block(std::string_view message, std::size_t begin,
+                               std::size_t max_fields) {
     HeaderBlock block;
     block.begin = begin;
     std::size_t pos = std::min(begin, message.size());
@@ -91,7 +92,7 @@ HeaderBlock parse_header_block(std::string_view message, std::size_t begin) {
                                           : trim(first_line.substr(0, colon));
         if (is_blank(message[pos]) || !is_valid_name(name)) {
             ++block.malformed_lines;
-        } else if (block.fields.size() >= max_header_fields) {
+        } else if (block.fields.size() >= max_fields) {
             block.truncated = true;
         } else {
             HeaderField field;

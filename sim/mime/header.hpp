@@ -33,7 +33,9 @@ inline constexpr std::size_t max_header_fields = 4096;
 
 // Parses the header block that starts at `begin` in `message` and ends at the
 // first empty line (or at the end of `message`). Accepts CRLF and bare LF.
-HeaderBlock parse_header_block(std::string_view message, std::size_t begin = 0);
+// At most `max_fields` fields are indexed.
+HeaderBlock parse_header_block(std::string_view message, std::size_t begin = 0,
+                               std::size_t max_fields = max_header_fields);
 
 bool equals_ignoring_case(std::string_view a, std::string_view b);
 

@@ -67,7 +67,9 @@ class Parser {
     MimePart parse_part(std::size_t begin, std::size_t end, std::size_t depth, bool in_digest) {
         ++m_parts;
         MimePart part;
-        HeaderBlock block = parse_header_block(m_raw.substr(0, end), begin);
+        HeaderBlock block = parse_header_block(m_raw.substr(0, end), begin,
+                                               std::min(max_header_fields, m_fields_left));
+        m_fields_left -= block.fields.size();
         part.headers = std::move(block.fields);
         part.header_begin = begin;
         part.header_end = block.end;
@@ -80,8 +82,8 @@ class Parser {
                    " line(s) that are neither a field nor a continuation; they were ignored.");
         }
         if (block.truncated) {
-            report("The header at offset " + std::to_string(begin) + " has more than " +
-                   std::to_string(max_header_fields) + " fields; only the first ones are used.");
+            report("The header at offset " + std::to_string(begin) +
+                   " has more fields than this viewer indexes; only the first ones are used.");
         }
         read_content_fields(part, in_digest);
         part.body_lines = count_lines(m_raw.substr(part.body_begin, part.body_size()));
@@ -230,6 +232,7 @@ class Parser {
     std::string_view m_raw;
     std::vector<std::string>& m_problems;
     std::size_t m_parts = 0;
+    std::size_t m_fields_left = max_total_header_fields;
 };
 
 }  // namespace

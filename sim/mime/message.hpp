@@ -21,6 +21,8 @@ namespace mailscope::mime {
 
 inline constexpr std::size_t max_nesting_depth = 32;
 inline constexpr std::size_t max_parts = 10000;
+// Header fields indexed over the whole message, all parts together.
+inline constexpr std::size_t max_total_header_fields = 65536;
 
 struct MimePart {
     // The part's own header: the MIME header of a body part, or the message

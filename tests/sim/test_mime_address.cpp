@@ -104,3 +104,10 @@ TEST_CASE("envelope: defaults and raw values") {
     CHECK(envelope.in_reply_to == std::string("<parent@example.org>"));
     CHECK(envelope.message_id == std::string("<B27397-0100000@Blurdybloop.COM>"));
 }
+
+TEST_CASE("address: a hostile list is capped") {
+    std::string list;
+    for (std::size_t i = 0; i < max_addresses + 50; ++i)
+        list += "a@b, ";
+    CHECK(parse_address_list(list).size() == max_addresses);
+}

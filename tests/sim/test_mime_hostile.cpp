@@ -129,3 +129,21 @@ TEST_CASE("mime hostile: sections of odd inputs never misbehave") {
     CHECK_FALSE(section_octets(message, raw, {1, 1}, SectionText::None));
     CHECK_FALSE(section_octets(message, "other", {}, SectionText::None));
 }
+
+TEST_CASE("mime hostile: header fields are capped over the whole message") {
+    std::string raw = "Content-Type: multipart/mixed; boundary=b\r\n\r\n";
+    std::string part_header;
+    for (int i = 0; i < 2000; ++i)
+        part_header += "X: y\r\n";
+    for (int i = 0; i < 40; ++i)
+        raw += "--b\r\n" + part_header + "\r\nbody\r\n";
+    raw += "--b--\r\n";
+    const ParsedMessage message = parse_message(raw);
+    REQUIRE(message.root.children.size() == 40);
+    std::size_t fields = message.root.headers.size();
+    for (const MimePart& child : message.root.children) {
+        fields += child.headers.size();
+        CHECK(raw.substr(child.body_begin, child.body_size()) == "body");
+    }
+    CHECK(fields == max_total_header_fields);
+}

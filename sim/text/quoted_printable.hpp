@@ -10,6 +10,7 @@ namespace mailscope::text {
 // Decodes "=XX" escapes and removes soft line breaks ("=" at the end of a line).
 // Trailing whitespace on a line is dropped, as rule 3 asks. Broken escapes are
 // kept literally, since mail in the wild is often sloppy and nothing is lost.
+// Hard line breaks (CRLF or bare LF) come out as CRLF.
 std::string quoted_printable_decode(std::string_view text);
 
 // Encodes bytes with CRLF line breaks kept as hard breaks and lines wrapped

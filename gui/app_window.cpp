@@ -1,0 +1,147 @@
+#include "gui/app_window.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "gui/screenshot.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+void report_glfw_error(int code, const char* description) {
+    std::fprintf(stderr, "mailscope: window system error %d: %s\n", code, description);
+}
+
+// Owns GLFW and the window for the length of run_gui, so every exit path
+// releases them.
+class Window {
+  public:
+    Window() = default;
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+    ~Window() {
+        if (m_window) glfwDestroyWindow(m_window);
+        if (m_glfw) glfwTerminate();
+    }
+
+    int open(const GuiOptions& options) {
+        glfwSetErrorCallback(report_glfw_error);
+        if (!glfwInit()) {
+            std::fprintf(stderr, "mailscope: no display could be opened; use the text mode.\n");
+            return gui_no_display;
+        }
+        m_glfw = true;
+        // GL 3.0 and GLSL 130: what Mesa's software renderer offers under Xvfb.
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+        if (!options.screenshot_path.empty()) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+        m_window = glfwCreateWindow(options.width, options.height, "mailscope", nullptr, nullptr);
+        if (!m_window) {
+            std::fprintf(stderr, "mailscope: the display offers no OpenGL 3.0 window.\n");
+            return gui_no_opengl;
+        }
+        glfwMakeContextCurrent(m_window);
+        glfwSwapInterval(options.screenshot_path.empty() ? 1 : 0);
+        return gui_ok;
+    }
+
+    GLFWwindow* get() const { return m_window; }
+
+  private:
+    bool m_glfw = false;
+    GLFWwindow* m_window = nullptr;
+};
+
+class ImGuiSession {
+  public:
+    explicit ImGuiSession(GLFWwindow* window) {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        ImGui_ImplGlfw_InitForOpenGL(window, true);
+        ImGui_ImplOpenGL3_Init("#version 130");
+    }
+    ImGuiSession(const ImGuiSession&) = delete;
+    ImGuiSession& operator=(const ImGuiSession&) = delete;
+    ~ImGuiSession() {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+};
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+    if (!options.trace || options.width <= 0 || options.height <= 0) {
+        std::fprintf(stderr, "mailscope: the GUI needs a session trace and a positive size.\n");
+        return gui_bad_options;
+    }
+    Window window;
+    if (const int status = window.open(options); status != gui_ok) return status;
+    ImGuiSession imgui(window.get());
+
+    float scale_x = 1.0f;
+    float scale_y = 1.0f;
+    glfwGetWindowContentScale(window.get(), &scale_x, &scale_y);
+    const float dpi_scale = std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
+    const FontSet fonts = load_fonts(*ImGui::GetIO().Fonts, dpi_scale, options.font_directory);
+    if (!fonts.from_files) {
+        std::fprintf(stderr, "mailscope: DejaVu fonts not found in %s; using the built-in font.\n",
+                     options.font_directory.c_str());
+    }
+
+    GuiModel model(*options.trace);
+    model.lesson = options.lesson;
+    ViewState view;
+    view.language = options.language;
+    view.large_text = options.large_text;
+    view.dpi_scale = dpi_scale;
+    if (options.cursor) {
+        model.sync();
+        set_cursor(view, *options.cursor, options.trace->size());
+    }
+
+    const bool screenshot = !options.screenshot_path.empty();
+    for (int frame = 0; !glfwWindowShouldClose(window.get()); ++frame) {
+        if (screenshot) {
+            glfwPollEvents();
+        } else {
+            // Sleep until input arrives, but wake for playback and for
+            // events another thread announces with glfwPostEmptyEvent().
+            glfwWaitEventsTimeout(view.playing ? 1.0 / 60 : 0.25);
+        }
+        if (options.on_frame) options.on_frame(model, view);
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        const FrameIntents intents = draw_frame(model, view, fonts);
+        ImGui::Render();
+        int width = 0;
+        int height = 0;
+        glfwGetFramebufferSize(window.get(), &width, &height);
+        glViewport(0, 0, width, height);
+        glClearColor(0.90f, 0.90f, 0.92f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (options.on_intents) options.on_intents(intents, model, view);
+        if (screenshot && frame + 1 >= std::max(options.warmup_frames, 2)) {
+            const std::string error = save_framebuffer_png(options.screenshot_path, width, height);
+            if (!error.empty()) {
+                std::fprintf(stderr, "mailscope: %s\n", error.c_str());
+                return gui_screenshot_failed;
+            }
+            return gui_ok;
+        }
+        glfwSwapBuffers(window.get());
+    }
+    return gui_ok;
+}
+
+}  // namespace mailscope::gui

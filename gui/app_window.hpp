@@ -1,0 +1,54 @@
+// The GUI window: GLFW + OpenGL 3 + Dear ImGui, one loop of immediate-mode
+// panels over a GuiModel.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "gui/fonts.hpp"
+#include "gui/frame.hpp"
+#include "gui/i18n.hpp"
+#include "sim/core/trace.hpp"
+
+namespace mailscope::gui {
+
+// run_gui results. The caller falls back to text mode on no_display.
+inline constexpr int gui_ok = 0;
+inline constexpr int gui_no_display = 2;  // GLFW could not start: no X server / Wayland
+inline constexpr int gui_no_opengl = 3;   // a display, but no OpenGL 3.0 context
+inline constexpr int gui_screenshot_failed = 4;
+inline constexpr int gui_bad_options = 5;
+
+struct GuiOptions {
+    int width = 1600;
+    int height = 1000;
+    Language language = Language::Ru;
+    bool large_text = false;  // projector mode: bigger fonts and widgets
+
+    // Non-empty: draw `warmup_frames` frames, save the window as a PNG here and return.
+    std::string screenshot_path;
+    int warmup_frames = 8;
+
+    std::string font_directory = default_font_directory;
+
+    // The session shown; must outlive run_gui. The caller may append to it
+    // from `on_frame` (the UI thread): the views follow.
+    const sim::SessionTrace* trace = nullptr;
+    LessonView lesson;
+    // Where the cursor starts; the newest event when absent.
+    std::optional<std::uint64_t> cursor;
+
+    // Called at the start of every frame, before the model syncs: drain
+    // queues, step a lesson, update model.lesson.
+    std::function<void(GuiModel&, ViewState&)> on_frame;
+    // Called after every frame with what the learner asked for.
+    std::function<void(const FrameIntents&, GuiModel&, ViewState&)> on_intents;
+};
+
+// Returns gui_ok when the window was closed (or the screenshot saved), or one
+// of the error codes above; the reason is printed on stderr.
+int run_gui(const GuiOptions& options);
+
+}  // namespace mailscope::gui

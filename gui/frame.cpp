@@ -1,0 +1,109 @@
+#include "gui/frame.hpp"
+
+#include <array>
+
+#include "gui/theme.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+using PanelDraw = void (*)(PanelContext&, bool*);
+
+struct PanelEntry {
+    Text title;
+    bool OpenPanels::*open;
+    PanelDraw draw;
+};
+
+// The one list of panels: the View menu and the frame both walk it.
+constexpr std::array<PanelEntry, 5> panels{{
+    {Text::WindowTimeline, &OpenPanels::timeline, draw_timeline_panel},
+    {Text::WindowStateDiagram, &OpenPanels::state_diagram, draw_state_diagram_panel},
+    {Text::WindowExchanges, &OpenPanels::exchanges, draw_exchange_panel},
+    {Text::WindowMailbox, &OpenPanels::mailbox, draw_mailbox_panel},
+    {Text::WindowLesson, &OpenPanels::lesson, draw_lesson_panel},
+}};
+
+void draw_menu(PanelContext& context) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    ViewState& view = context.view;
+    if (ImGui::BeginMenu(context.text(Text::MenuView))) {
+        for (const PanelEntry& panel : panels) {
+            ImGui::MenuItem(context.text(panel.title), nullptr, &(view.open.*panel.open));
+        }
+        ImGui::Separator();
+        ImGui::MenuItem(context.text(Text::MenuLargeText), nullptr, &view.large_text);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(context.text(Text::MenuLanguage))) {
+        if (ImGui::MenuItem(tr(Language::En, Text::LanguageEnglish), nullptr,
+                            view.language == Language::En)) {
+            view.language = Language::En;
+        }
+        if (ImGui::MenuItem(tr(Language::Ru, Text::LanguageRussian), nullptr,
+                            view.language == Language::Ru)) {
+            view.language = Language::Ru;
+        }
+        ImGui::EndMenu();
+    }
+    ImGui::TextDisabled("%s", context.model.trace().label().c_str());
+    ImGui::EndMainMenuBar();
+}
+
+struct Placement {
+    ImVec2 pos;
+    ImVec2 size;
+};
+
+// First-use placement, in the order of `panels`: the timeline across the top,
+// the diagram and the lesson on the left, the exchanges in the middle, the
+// mailbox on the right.
+std::array<Placement, panels.size()> placements(float scale) {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    // Below the menu bar; WorkPos only accounts for it from the second frame on.
+    const float menu = ImGui::GetFrameHeight();
+    const ImVec2 origin{viewport->Pos.x, viewport->Pos.y + menu};
+    const ImVec2 size{viewport->Size.x, viewport->Size.y - menu};
+    const float timeline_height = 118.0f * scale;
+    const float top = origin.y + timeline_height;
+    const float height = size.y - timeline_height;
+    const float left = size.x * 0.31f;
+    const float right = size.x * 0.27f;
+    const float diagram = height * 0.58f;
+    return {{
+        {origin, {size.x, timeline_height}},
+        {{origin.x, top}, {left, diagram}},
+        {{origin.x + left, top}, {size.x - left - right, height}},
+        {{origin.x + size.x - right, top}, {right, height}},
+        {{origin.x, top + diagram}, {left, height - diagram}},
+    }};
+}
+
+}  // namespace
+
+FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) {
+    model.sync();
+    begin_view_frame(view, model.trace().size(), ImGui::GetIO().DeltaTime);
+    const float scale = view.dpi_scale * (view.large_text ? large_font_px / normal_font_px : 1.0f);
+    if (scale != view.applied_style_scale) {
+        theme::apply_style(scale);
+        view.applied_style_scale = scale;
+    }
+
+    PanelContext context{model, view, fonts, {}};
+    ImGui::PushFont(view.large_text ? fonts.ui_large : fonts.ui);
+    draw_menu(context);
+    const auto places = placements(scale);
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        bool& open = view.open.*panels[i].open;
+        if (!open) continue;
+        ImGui::SetNextWindowPos(places[i].pos, ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowSize(places[i].size, ImGuiCond_FirstUseEver);
+        panels[i].draw(context, &open);
+    }
+    ImGui::PopFont();
+    return context.intents;
+}
+
+}  // namespace mailscope::gui

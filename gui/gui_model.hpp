@@ -1,0 +1,40 @@
+// GuiModel: everything the panels read, derived from one SessionTrace.
+//
+// The trace is the only source; the indices here are projections of it that
+// grow as it grows (sync() costs O(new events)). Panels never read an engine.
+#pragma once
+
+#include "gui/view_model/display_index.hpp"
+#include "gui/view_model/lesson_view.hpp"
+#include "gui/view_model/mailbox_snapshot.hpp"
+#include "gui/view_model/state_timeline.hpp"
+#include "gui/view_model/trace_index.hpp"
+#include "sim/core/trace.hpp"
+
+namespace mailscope::gui {
+
+class GuiModel {
+  public:
+    explicit GuiModel(const sim::SessionTrace& trace) : m_trace(&trace) {}
+
+    // Catches the indices up with the trace. Call once per frame, before drawing.
+    void sync();
+
+    const sim::SessionTrace& trace() const { return *m_trace; }
+    const TraceIndex& index() const { return m_index; }
+    DisplayIndex& display() { return m_display; }
+    const DisplayIndex& display() const { return m_display; }
+    const StateTimeline& states() const { return m_states; }
+    MailboxTimeline& mailbox() { return m_mailbox; }
+
+    LessonView lesson;
+
+  private:
+    const sim::SessionTrace* m_trace;
+    TraceIndex m_index;
+    DisplayIndex m_display;
+    StateTimeline m_states;
+    MailboxTimeline m_mailbox;
+};
+
+}  // namespace mailscope::gui

@@ -1,0 +1,124 @@
+#include "gui/i18n.hpp"
+
+#include <array>
+#include <cstddef>
+
+namespace mailscope::gui {
+
+namespace {
+
+struct Entry {
+    Text id;
+    const char* en;
+    const char* ru;
+};
+
+constexpr std::size_t count = static_cast<std::size_t>(Text::Count);
+
+// Entries marked {} are fmt format strings; the argument order is the same in both languages.
+constexpr std::array<Entry, count> entries{{
+    {Text::AppTitle, "mailscope: IMAP, POP3 and SMTP up close",
+     "mailscope: IMAP, POP3 и SMTP вблизи"},
+    {Text::MenuView, "View", "Вид"},
+    {Text::MenuLanguage, "Language", "Язык"},
+    {Text::MenuLargeText, "Large text (projector)", "Крупный текст (проектор)"},
+    {Text::LanguageEnglish, "English", "English"},
+    {Text::LanguageRussian, "Русский", "Русский"},
+    {Text::WindowStateDiagram, "State diagram", "Диаграмма состояний"},
+    {Text::WindowExchanges, "Exchanges", "Обмен сообщениями"},
+    {Text::WindowTimeline, "Timeline", "Шкала времени"},
+    {Text::WindowMailbox, "Mailbox", "Почтовый ящик"},
+    {Text::WindowLesson, "Lesson", "Урок"},
+    {Text::CurrentState, "Current state: {}", "Текущее состояние: {}"},
+    {Text::LastTransition, "Last transition ({}): {} \u2192 {}",
+     "Последний переход ({}): {} \u2192 {}"},
+    {Text::NoTransitionYet, "No transition yet: waiting for the server greeting.",
+     "Переходов ещё не было: ждём приветствия сервера."},
+    {Text::DiagramImapOnly, "The diagram is drawn for IMAP sessions.",
+     "Диаграмма строится для сеансов IMAP."},
+    {Text::TabSequence, "Sequence diagram", "Диаграмма последовательности"},
+    {Text::TabLog, "Log", "Журнал"},
+    {Text::Client, "Client", "Клиент"},
+    {Text::Server, "Server", "Сервер"},
+    {Text::ShowInternal, "Show engine events", "Показывать события движка"},
+    {Text::ColumnSeq, "#", "№"},
+    {Text::ColumnDirection, "Dir", "Напр."},
+    {Text::ColumnKind, "Kind", "Вид"},
+    {Text::ColumnMessage, "Message", "Сообщение"},
+    {Text::ColumnSection, "RFC", "RFC"},
+    {Text::LiteralOctets, "literal: {} octets", "литерал: октетов {}"},
+    {Text::LiteralNonSynchronizing, "non-synchronizing (RFC 7888)",
+     "несинхронизирующий (RFC 7888)"},
+    {Text::LiteralTruncated, "only the first octets are kept", "сохранено только начало"},
+    {Text::ClickToExpand, "Click to show or hide the content.",
+     "Щёлкните, чтобы показать или скрыть содержимое."},
+    {Text::AnswersCommand, "Answers command #{}", "Ответ на команду №{}"},
+    {Text::CompletedBy, "Completed by #{}", "Завершена ответом №{}"},
+    {Text::Outstanding, "Outstanding: no completion yet", "Выполняется: завершения ещё нет"},
+    {Text::NoEvents, "Nothing has been exchanged yet.", "Обмена ещё не было."},
+    {Text::Redacted, "a secret was masked", "секрет скрыт"},
+    {Text::KindCommand, "command", "команда"},
+    {Text::KindUntagged, "untagged", "непомеченный"},
+    {Text::KindTaggedOk, "tagged OK", "помеченный OK"},
+    {Text::KindTaggedNo, "tagged NO", "помеченный NO"},
+    {Text::KindTaggedBad, "tagged BAD", "помеченный BAD"},
+    {Text::KindContinuation, "continuation", "продолжение"},
+    {Text::KindBye, "BYE", "BYE"},
+    {Text::KindViolation, "violation", "нарушение"},
+    {Text::KindLiteral, "literal", "литерал"},
+    {Text::KindTransition, "transition", "переход"},
+    {Text::KindFlags, "flags", "флаги"},
+    {Text::KindRenumbering, "renumbering", "перенумерация"},
+    {Text::KindNote, "note", "заметка"},
+    {Text::Play, "Play", "Пуск"},
+    {Text::Pause, "Pause", "Пауза"},
+    {Text::Live, "Live", "Вживую"},
+    {Text::Speed, "events/s", "событий/с"},
+    {Text::EventOf, "event {} of {}", "событие {} из {}"},
+    {Text::ColumnUid, "UID", "UID"},
+    {Text::ColumnFlags, "Flags", "Флаги"},
+    {Text::ColumnSize, "Size", "Размер"},
+    {Text::ColumnSubject, "Subject", "Тема"},
+    {Text::NoMailbox, "No mailbox is selected.", "Почтовый ящик не выбран."},
+    {Text::MessageCount, "{}: {} messages", "{}: сообщений {}"},
+    {Text::RecentCount, "recent: {}", "новых (\\Recent): {}"},
+    {Text::Expunged, "Message {} was expunged: every number above it moves down by one.",
+     "Сообщение {} удалено: все номера выше него уменьшаются на единицу."},
+    {Text::RowsNotListed, "{} more messages are not listed.", "Ещё сообщений не показано: {}."},
+    {Text::NoLesson, "No lesson is running. Pick one from the lesson list.",
+     "Урок не запущен. Выберите урок из списка."},
+    {Text::StepOf, "Step {} of {}", "Шаг {} из {}"},
+    {Text::Previous, "Back", "Назад"},
+    {Text::Next, "Next", "Далее"},
+    {Text::Hint, "Hint", "Подсказка"},
+    {Text::Correct, "Correct.", "Верно."},
+    {Text::Incorrect, "Not quite.", "Не совсем."},
+}};
+
+constexpr bool entries_in_order() {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (static_cast<std::size_t>(entries[i].id) != i) return false;
+    }
+    return true;
+}
+static_assert(entries_in_order(), "i18n entries must follow the order of enum Text");
+
+}  // namespace
+
+const char* tr(Language language, Text id) {
+    const auto index = static_cast<std::size_t>(id);
+    if (index >= count) return "?";
+    return language == Language::Ru ? entries[index].ru : entries[index].en;
+}
+
+std::string_view language_code(Language language) {
+    return language == Language::Ru ? "ru" : "en";
+}
+
+std::optional<Language> language_from_code(std::string_view code) {
+    if (code == "en") return Language::En;
+    if (code == "ru") return Language::Ru;
+    return std::nullopt;
+}
+
+}  // namespace mailscope::gui

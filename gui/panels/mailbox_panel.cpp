@@ -1,0 +1,139 @@
+// Mailbox inspector: the selected mailbox at the cursor, as the session saw it.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+#include "gui/theme.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+std::string flags_text(const MessageRow& row) {
+    if (!row.flags_known) return "?";
+    return fmt::format("{}", fmt::join(row.flags, " "));
+}
+
+void draw_cells(const MessageRow& row) {
+    ImGui::TableNextColumn();
+    if (row.uid) {
+        ImGui::Text("%u", *row.uid);
+    } else {
+        ImGui::TextDisabled("?");
+    }
+    ImGui::TableNextColumn();
+    const std::string flags = flags_text(row);
+    const bool recent =
+        std::find(row.flags.begin(), row.flags.end(), "\\Recent") != row.flags.end();
+    if (recent) ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Command));
+    ImGui::TextUnformatted(flags.c_str());
+    if (recent) ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    if (row.size) {
+        ImGui::Text("%llu", static_cast<unsigned long long>(*row.size));
+    } else {
+        ImGui::TextDisabled("?");
+    }
+    ImGui::TableNextColumn();
+    if (row.subject) {
+        ImGui::TextUnformatted(row.subject->c_str());
+    } else {
+        ImGui::TextDisabled("?");
+    }
+}
+
+void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
+    if (!ImGui::BeginTable("###messages", 5, flags)) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(context.text(Text::ColumnSeq), ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(context.text(Text::ColumnUid), ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::GetFontSize() * 2.2f);
+    ImGui::TableSetupColumn(context.text(Text::ColumnFlags), ImGuiTableColumnFlags_WidthStretch,
+                            1.0f);
+    ImGui::TableSetupColumn(context.text(Text::ColumnSize), ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::GetFontSize() * 3.5f);
+    ImGui::TableSetupColumn(context.text(Text::ColumnSubject), ImGuiTableColumnFlags_WidthStretch,
+                            1.6f);
+    ImGui::TableHeadersRow();
+
+    const auto& renumbered = snapshot.renumbered;
+    if (renumbered) {
+        // The message that just left, struck out, where it used to be.
+        ImGui::TableNextRow();
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0,
+                               theme::kind_background(RowKind::Violation));
+        ImGui::TableNextColumn();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::TaggedBad)),
+                           "\u00D7 %u", renumbered->expunged);
+        draw_cells(renumbered->removed);
+    }
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(snapshot.messages.size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const auto seq = static_cast<std::uint32_t>(i + 1);
+            ImGui::TableNextRow();
+            const bool changed = std::find(snapshot.changed.begin(), snapshot.changed.end(), seq) !=
+                                 snapshot.changed.end();
+            if (changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::changed_row);
+            ImGui::TableNextColumn();
+            if (renumbered && seq >= renumbered->expunged) {
+                ImGui::TextColored(
+                    ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::Renumbering)),
+                    "%u \u2192 %u", seq + 1, seq);
+            } else {
+                ImGui::Text("%u", seq);
+            }
+            draw_cells(snapshot.messages[static_cast<std::size_t>(i)]);
+        }
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_mailbox_panel(PanelContext& context, bool* open) {
+    const std::string title = fmt::format("{}###mailbox", context.text(Text::WindowMailbox));
+    if (!ImGui::Begin(title.c_str(), open)) {
+        ImGui::End();
+        return;
+    }
+    const sim::SessionTrace& trace = context.model.trace();
+    const MailboxSnapshot& snapshot =
+        context.model.mailbox().at(trace, trace.empty() ? 0 : context.view.cursor);
+    if (snapshot.mailbox.empty() && snapshot.messages.empty()) {
+        ImGui::TextWrapped("%s", context.text(Text::NoMailbox));
+        ImGui::End();
+        return;
+    }
+    ImGui::TextUnformatted(fmt::format(fmt::runtime(context.text(Text::MessageCount)),
+                                       snapshot.mailbox, snapshot.exists)
+                               .c_str());
+    if (snapshot.recent) {
+        ImGui::SameLine();
+        ImGui::TextDisabled(
+            "%s",
+            fmt::format(fmt::runtime(context.text(Text::RecentCount)), *snapshot.recent).c_str());
+    }
+    if (snapshot.renumbered) {
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Renumbering));
+        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(context.text(Text::Expunged)),
+                                             snapshot.renumbered->expunged)
+                                     .c_str());
+        ImGui::PopStyleColor();
+    }
+    if (snapshot.exists > snapshot.messages.size()) {
+        ImGui::TextDisabled("%s", fmt::format(fmt::runtime(context.text(Text::RowsNotListed)),
+                                              snapshot.exists - snapshot.messages.size())
+                                      .c_str());
+    }
+    draw_table(context, snapshot);
+    ImGui::End();
+}
+
+}  // namespace mailscope::gui

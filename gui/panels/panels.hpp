@@ -1,0 +1,36 @@
+// The panels. Each one lives in its own file and has the same shape:
+// Begin, return early when collapsed, draw the content, End. They read the
+// model and the view state and report what the learner asked for through
+// PanelContext::intents; they never change the model.
+#pragma once
+
+#include <imgui.h>
+
+#include "gui/fonts.hpp"
+#include "gui/gui_model.hpp"
+#include "gui/view_model/lesson_view.hpp"
+#include "gui/view_state.hpp"
+
+namespace mailscope::gui {
+
+struct FrameIntents {
+    LessonIntent lesson;
+};
+
+struct PanelContext {
+    GuiModel& model;
+    ViewState& view;
+    const FontSet& fonts;
+    FrameIntents intents;
+
+    const char* text(Text id) const { return tr(view.language, id); }
+    ImFont* mono() const { return view.large_text ? fonts.mono_large : fonts.mono; }
+};
+
+void draw_state_diagram_panel(PanelContext& context, bool* open);
+void draw_exchange_panel(PanelContext& context, bool* open);
+void draw_timeline_panel(PanelContext& context, bool* open);
+void draw_mailbox_panel(PanelContext& context, bool* open);
+void draw_lesson_panel(PanelContext& context, bool* open);
+
+}  // namespace mailscope::gui

@@ -1,0 +1,89 @@
+#include "gui/theme.hpp"
+
+namespace mailscope::gui::theme {
+
+ImU32 kind_color(RowKind kind) {
+    switch (kind) {
+        case RowKind::Command:
+            return IM_COL32(25, 90, 200, 255);
+        case RowKind::Untagged:
+            return IM_COL32(100, 60, 170, 255);
+        case RowKind::TaggedOk:
+            return IM_COL32(20, 140, 60, 255);
+        case RowKind::TaggedNo:
+            return IM_COL32(200, 120, 0, 255);
+        case RowKind::TaggedBad:
+            return IM_COL32(200, 30, 30, 255);
+        case RowKind::Continuation:
+            return IM_COL32(0, 140, 150, 255);
+        case RowKind::Bye:
+            return IM_COL32(150, 30, 110, 255);
+        case RowKind::Violation:
+            return IM_COL32(230, 0, 0, 255);
+        case RowKind::Literal:
+            return IM_COL32(120, 90, 40, 255);
+        case RowKind::Transition:
+            return IM_COL32(220, 90, 0, 255);
+        case RowKind::Flags:
+            return IM_COL32(60, 120, 120, 255);
+        case RowKind::Renumbering:
+            return IM_COL32(160, 100, 20, 255);
+        case RowKind::Note:
+            return IM_COL32(110, 110, 120, 255);
+    }
+    return IM_COL32(110, 110, 120, 255);
+}
+
+ImU32 kind_background(RowKind kind) {
+    ImVec4 color = ImGui::ColorConvertU32ToFloat4(kind_color(kind));
+    color.w = kind == RowKind::Violation ? 0.22f : 0.10f;
+    return ImGui::ColorConvertFloat4ToU32(color);
+}
+
+Text kind_label(RowKind kind) {
+    switch (kind) {
+        case RowKind::Command:
+            return Text::KindCommand;
+        case RowKind::Untagged:
+            return Text::KindUntagged;
+        case RowKind::TaggedOk:
+            return Text::KindTaggedOk;
+        case RowKind::TaggedNo:
+            return Text::KindTaggedNo;
+        case RowKind::TaggedBad:
+            return Text::KindTaggedBad;
+        case RowKind::Continuation:
+            return Text::KindContinuation;
+        case RowKind::Bye:
+            return Text::KindBye;
+        case RowKind::Violation:
+            return Text::KindViolation;
+        case RowKind::Literal:
+            return Text::KindLiteral;
+        case RowKind::Transition:
+            return Text::KindTransition;
+        case RowKind::Flags:
+            return Text::KindFlags;
+        case RowKind::Renumbering:
+            return Text::KindRenumbering;
+        case RowKind::Note:
+            return Text::KindNote;
+    }
+    return Text::KindNote;
+}
+
+void apply_style(float scale) {
+    ImGuiStyle style;
+    ImGui::StyleColorsLight(&style);
+    style.WindowRounding = 4.0f;
+    style.FrameRounding = 3.0f;
+    style.GrabRounding = 3.0f;
+    style.WindowBorderSize = 1.0f;
+    style.FrameBorderSize = 1.0f;
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
+    style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(text);
+    style.ScaleAllSizes(scale);
+    ImGui::GetStyle() = style;
+}
+
+}  // namespace mailscope::gui::theme

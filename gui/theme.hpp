@@ -1,0 +1,32 @@
+// One colour per event kind, and the window style. Light background and
+// saturated, dark colours: a projector washes out dark themes and pastels.
+#pragma once
+
+#include <imgui.h>
+
+#include "gui/i18n.hpp"
+#include "gui/view_model/event_class.hpp"
+
+namespace mailscope::gui::theme {
+
+ImU32 kind_color(RowKind kind);
+// A pale version of kind_color for row backgrounds.
+ImU32 kind_background(RowKind kind);
+Text kind_label(RowKind kind);
+
+inline constexpr ImU32 text = IM_COL32(20, 20, 28, 255);
+inline constexpr ImU32 muted = IM_COL32(110, 110, 120, 255);
+inline constexpr ImU32 lane = IM_COL32(90, 90, 100, 255);
+inline constexpr ImU32 cursor = IM_COL32(230, 120, 0, 255);
+inline constexpr ImU32 link_highlight = IM_COL32(255, 200, 40, 110);
+inline constexpr ImU32 changed_row = IM_COL32(255, 214, 90, 140);
+inline constexpr ImU32 node_fill = IM_COL32(245, 245, 250, 255);
+inline constexpr ImU32 node_current = IM_COL32(30, 110, 200, 255);
+inline constexpr ImU32 node_outline = IM_COL32(60, 60, 70, 255);
+inline constexpr ImU32 edge = IM_COL32(120, 120, 130, 255);
+inline constexpr ImU32 edge_last = IM_COL32(220, 90, 0, 255);
+
+// Light style, rounded a little, scaled by `scale` (HiDPI times projector factor).
+void apply_style(float scale);
+
+}  // namespace mailscope::gui::theme

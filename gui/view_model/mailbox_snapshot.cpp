@@ -1,0 +1,167 @@
+#include "gui/view_model/mailbox_snapshot.hpp"
+
+#include <algorithm>
+
+#include "gui/view_model/fetch_scan.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+// The mailbox argument of "tag SELECT name" as written (quotes removed).
+std::string mailbox_argument(std::string_view raw) {
+    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    for (int skip = 0; skip < 2; ++skip) {
+        const std::size_t space = raw.find(' ');
+        if (space == std::string_view::npos) return {};
+        raw.remove_prefix(space + 1);
+    }
+    if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+        raw = raw.substr(1, raw.size() - 2);
+    }
+    return std::string(raw.substr(0, 256));
+}
+
+MessageRow* row(MailboxSnapshot& snapshot, std::uint32_t seq) {
+    if (seq == 0 || seq > MailboxSnapshot::max_rows) return nullptr;
+    if (seq > snapshot.messages.size()) snapshot.messages.resize(seq);
+    snapshot.exists = std::max(snapshot.exists, seq);
+    snapshot.changed.push_back(seq);
+    return &snapshot.messages[seq - 1];
+}
+
+void set_exists(MailboxSnapshot& snapshot, std::uint32_t count) {
+    snapshot.exists = count;
+    snapshot.messages.resize(std::min(count, MailboxSnapshot::max_rows));
+}
+
+bool repeats_pending(const MailboxSnapshot& snapshot, std::uint32_t number, bool from_wire) {
+    const auto& pending = snapshot.pending_expunge;
+    return pending && pending->from_wire != from_wire && pending->view.expunged == number &&
+           snapshot.exists + 1 == pending->view.old_count;
+}
+
+void expunge(MailboxSnapshot& snapshot, std::uint32_t number, bool from_wire) {
+    if (repeats_pending(snapshot, number, from_wire)) {
+        snapshot.renumbered = snapshot.pending_expunge->view;
+        snapshot.pending_expunge.reset();
+        return;
+    }
+    if (number == 0 || number > snapshot.exists) return;
+    RenumberView view{number, snapshot.exists, {}};
+    if (number <= snapshot.messages.size()) {
+        view.removed = std::move(snapshot.messages[number - 1]);
+        snapshot.messages.erase(snapshot.messages.begin() + (number - 1));
+    }
+    --snapshot.exists;
+    snapshot.renumbered = view;
+    snapshot.pending_expunge = MailboxSnapshot::PendingExpunge{std::move(view), from_wire};
+}
+
+void fold_fetch(MailboxSnapshot& snapshot, std::uint32_t number, std::string_view raw) {
+    FetchFacts facts = scan_fetch(raw);
+    MessageRow* message = row(snapshot, number);
+    if (!message) return;
+    if (facts.uid) message->uid = facts.uid;
+    if (facts.flags) {
+        message->flags = std::move(*facts.flags);
+        message->flags_known = true;
+    }
+    if (facts.size) message->size = facts.size;
+    if (facts.subject) message->subject = std::move(facts.subject);
+}
+
+void fold_untagged(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
+    const auto number = untagged_number(event.raw);
+    if (!number) return;
+    if (event.name == "EXISTS") {
+        set_exists(snapshot, *number);
+    } else if (event.name == "RECENT") {
+        snapshot.recent = *number;
+    } else if (event.name == "EXPUNGE") {
+        expunge(snapshot, *number, true);
+    } else if (event.name == "FETCH") {
+        fold_fetch(snapshot, *number, event.raw);
+    }
+}
+
+}  // namespace
+
+void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
+    snapshot.changed.clear();
+    snapshot.renumbered.reset();
+    const bool expunge_event = event.kind == sim::EventKind::Renumbering ||
+                               (event.kind == sim::EventKind::Untagged && event.name == "EXPUNGE");
+    // Only mailbox data between the two reports of one expunge makes them two expunges.
+    const bool keeps_pending = expunge_event || (event.kind != sim::EventKind::Untagged &&
+                                                 event.kind != sim::EventKind::FlagChange &&
+                                                 event.kind != sim::EventKind::Command);
+
+    switch (event.kind) {
+        case sim::EventKind::Command:
+            if (event.name == "SELECT" || event.name == "EXAMINE") {
+                snapshot = MailboxSnapshot{};
+                snapshot.mailbox = mailbox_argument(event.raw);
+            }
+            break;
+        case sim::EventKind::Untagged:
+            fold_untagged(snapshot, event);
+            break;
+        case sim::EventKind::FlagChange:
+            if (event.flags) {
+                if (MessageRow* message = row(snapshot, event.flags->seq)) {
+                    if (event.flags->uid) message->uid = event.flags->uid;
+                    message->flags = event.flags->after;
+                    message->flags_known = true;
+                }
+            }
+            break;
+        case sim::EventKind::Renumbering:
+            if (event.renumber) expunge(snapshot, event.renumber->expunged, false);
+            break;
+        case sim::EventKind::StateTransition:
+            // Leaving Selected (CLOSE, a failed SELECT: RFC 3501 3, edge 6) drops the mailbox.
+            if (event.transition && event.transition->from == "Selected" &&
+                event.transition->to != "Selected" && event.transition->to != "Logout") {
+                snapshot = MailboxSnapshot{};
+            }
+            break;
+        default:
+            break;
+    }
+    if (!keeps_pending) snapshot.pending_expunge.reset();
+}
+
+void MailboxTimeline::sync(const sim::SessionTrace& trace) {
+    if (trace.size() < m_head_next) *this = MailboxTimeline{};
+    const auto& events = trace.events();
+    while (m_head_next < events.size()) {
+        fold(m_head, events[m_head_next]);
+        ++m_head_next;
+        const std::uint64_t gap =
+            std::max<std::uint64_t>(min_checkpoint_gap, m_head.messages.size());
+        if (m_head_next - m_checkpoints.back().next_seq >= gap) {
+            m_checkpoints.push_back({m_head_next, m_head});
+        }
+    }
+}
+
+const MailboxSnapshot& MailboxTimeline::at(const sim::SessionTrace& trace, std::uint64_t cursor) {
+    const std::uint64_t target = std::min<std::uint64_t>(cursor + 1, trace.size());
+    const auto after = std::upper_bound(
+        m_checkpoints.begin(), m_checkpoints.end(), target,
+        [](std::uint64_t seq, const Checkpoint& checkpoint) { return seq < checkpoint.next_seq; });
+    const Checkpoint& nearest = *(after - 1);
+    const bool cache_usable =
+        m_cache_valid && m_cache.next_seq <= target && m_cache.next_seq >= nearest.next_seq;
+    if (!cache_usable) m_cache = nearest;
+    m_cache_valid = true;
+    const auto& events = trace.events();
+    for (; m_cache.next_seq < target; ++m_cache.next_seq) {
+        fold(m_cache.snapshot, events[m_cache.next_seq]);
+    }
+    return m_cache.snapshot;
+}
+
+}  // namespace mailscope::gui

@@ -1,0 +1,24 @@
+#include "gui/view_model/row_text.hpp"
+
+#include <string_view>
+
+#include "gui/view_model/event_class.hpp"
+
+namespace mailscope::gui {
+
+std::string row_text(const sim::TraceEvent& event, std::size_t max_chars) {
+    std::string_view text = event.summary;
+    if (is_wire_event(event) && event.kind != sim::EventKind::Literal && !event.raw.empty()) {
+        text = event.raw;
+    }
+    const std::size_t line_end = text.find_first_of("\r\n");
+    if (line_end != std::string_view::npos) text = text.substr(0, line_end);
+    if (text.size() <= max_chars) return std::string(text);
+    std::size_t cut = max_chars;
+    // Back up over UTF-8 continuation bytes so a character is never split.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return std::string(text.substr(0, cut)) + "...";
+}
+
+}  // namespace mailscope::gui

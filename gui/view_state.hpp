@@ -1,0 +1,57 @@
+// ViewState: what only the views care about (which panels are open, the
+// cursor, playback, hover). The model never reads it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "gui/i18n.hpp"
+
+namespace mailscope::gui {
+
+struct OpenPanels {
+    bool state_diagram = true;
+    bool exchanges = true;
+    bool timeline = true;
+    bool mailbox = true;
+    bool lesson = true;
+};
+
+enum class ExchangeTab : std::uint8_t { Sequence, Log };
+
+struct ViewState {
+    Language language = Language::Ru;
+    bool large_text = false;
+    float dpi_scale = 1.0f;
+    OpenPanels open;
+
+    // The moment shown: every view draws events [0, cursor]. While `live`,
+    // the cursor follows the newest event.
+    std::uint64_t cursor = 0;
+    bool live = true;
+    bool playing = false;
+    float speed = 8.0f;  // events per second while playing
+    double play_budget = 0;
+
+    // The event under the mouse: `hovered` is filled while drawing a frame
+    // and becomes `hovered_before` for the next one, so every panel of a
+    // frame highlights the same thing.
+    std::optional<std::uint64_t> hovered;
+    std::optional<std::uint64_t> hovered_before;
+
+    std::optional<ExchangeTab> select_exchange_tab;  // a tab to bring forward on the next frame
+    ExchangeTab shown_exchange_tab = ExchangeTab::Sequence;
+    bool scroll_to_cursor = true;   // the exchange views bring the cursor row into sight
+    std::size_t rows_seen = 0;      // display rows at the last frame, to follow new ones
+    float applied_style_scale = 0;  // the style scale currently applied, 0 before the first frame
+};
+
+// Moves the cursor, leaves live mode unless it lands on the newest event.
+void set_cursor(ViewState& view, std::uint64_t cursor, std::size_t event_count);
+
+// Start-of-frame bookkeeping: follows the newest event when live, advances
+// playback by `dt` seconds, rotates the hover state.
+void begin_view_frame(ViewState& view, std::size_t event_count, float dt);
+
+}  // namespace mailscope::gui

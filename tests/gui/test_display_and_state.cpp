@@ -1,0 +1,158 @@
+#include <doctest/doctest.h>
+
+#include "gui/synthetic_trace.hpp"
+#include "gui/view_model/display_index.hpp"
+#include "gui/view_model/row_text.hpp"
+#include "gui/view_model/state_timeline.hpp"
+#include "gui/view_state.hpp"
+
+using namespace mailscope;
+using namespace mailscope::gui;
+
+TEST_CASE("the state at a cursor is the target of the last transition at or before it") {
+    const auto trace = make_synthetic_trace(300);
+    StateTimeline timeline;
+    timeline.sync(trace);
+    REQUIRE(timeline.transitions().size() >= 5);
+
+    const StateAtCursor start = timeline.at(trace, 0);
+    CHECK(start.imap_state == imap::State::Connecting);
+    CHECK_FALSE(start.transition_seq);
+
+    const std::uint64_t first = timeline.transitions()[0];
+    const StateAtCursor greeted = timeline.at(trace, first);
+    CHECK(greeted.imap_state == imap::State::NotAuthenticated);
+    CHECK(greeted.transition_seq == first);
+    REQUIRE(greeted.last);
+    CHECK(greeted.last->number == 1);
+
+    const StateAtCursor selected = timeline.at(trace, timeline.transitions()[2] + 1);
+    CHECK(selected.imap_state == imap::State::Selected);
+    CHECK(selected.last->number == 5);
+
+    const StateAtCursor end = timeline.at(trace, trace.size() - 1);
+    CHECK(end.imap_state == imap::State::Closed);
+    CHECK(end.last->number == 0);
+}
+
+TEST_CASE("every RFC 3501 state name maps back to its state") {
+    for (imap::State state : imap::all_states) {
+        CHECK(imap_state_named(imap::state_name(state)) == state);
+    }
+    CHECK_FALSE(imap_state_named("Transaction"));
+}
+
+TEST_CASE("a POP3 trace has no IMAP state") {
+    sim::SessionTrace trace(sim::Protocol::Pop3);
+    sim::TraceEvent event;
+    event.kind = sim::EventKind::StateTransition;
+    event.transition = sim::StateChange{"Authorization", "Transaction", 0, "PASS accepted"};
+    trace.append(event);
+    StateTimeline timeline;
+    timeline.sync(trace);
+    const auto state = timeline.at(trace, 0);
+    CHECK(state.name == "Transaction");
+    CHECK_FALSE(state.imap_state);
+}
+
+TEST_CASE("the display index filters engine events and expands literals into lines") {
+    const auto trace = make_synthetic_trace(400);
+    DisplayIndex display;
+    display.sync(trace);
+    CHECK(display.rows().size() == trace.size());
+    CHECK(display.rows_through(9) == 10);
+
+    display.set_show_internal(false);
+    display.sync(trace);
+    CHECK(display.rows().size() < trace.size());
+    for (const DisplayRow& row : display.rows()) {
+        const auto kind = trace.at(row.seq).kind;
+        CHECK(kind != sim::EventKind::StateTransition);
+        CHECK(kind != sim::EventKind::FlagChange);
+    }
+
+    std::uint64_t literal = 0;
+    while (trace.at(literal).kind != sim::EventKind::Literal)
+        ++literal;
+    const std::size_t before = display.rows().size();
+    display.toggle_expanded(literal);
+    display.sync(trace);
+    const auto lines = literal_lines(trace.at(literal).raw);
+    CHECK(display.rows().size() == before + lines.size());
+    const std::size_t at = display.row_of(literal);
+    CHECK(display.rows()[at].line == 0);
+    CHECK(display.rows()[at + 1].line == 1);
+    CHECK(display.line_text(literal, 1) == lines[0]);
+    CHECK(display.rows_through(literal) == at + 1 + lines.size());
+
+    display.toggle_expanded(literal);
+    display.sync(trace);
+    CHECK(display.rows().size() == before);
+}
+
+TEST_CASE("the display index grows with the trace") {
+    const auto full = make_synthetic_trace(600);
+    sim::SessionTrace growing;
+    DisplayIndex display;
+    for (std::size_t i = 0; i < full.size(); ++i) {
+        growing.append(full.at(i));
+        if (i % 37 == 0) display.sync(growing);
+    }
+    display.sync(growing);
+    DisplayIndex fresh;
+    fresh.sync(full);
+    REQUIRE(display.rows().size() == fresh.rows().size());
+    for (std::size_t i = 0; i < fresh.rows().size(); ++i) {
+        CHECK(display.rows()[i].seq == fresh.rows()[i].seq);
+    }
+}
+
+TEST_CASE("literal lines are printable, wrapped and bounded") {
+    const auto lines = literal_lines("ab\r\ncd\nlong-line\x01\xff", 4, 10);
+    CHECK(lines == std::vector<std::string>{
+                       "ab",
+                       "cd",
+                       "long",
+                       "-lin",
+                       "e..",
+                   });
+    const std::string big(100000, 'x');
+    const auto capped = literal_lines(big, 10, 5);
+    REQUIRE(capped.size() == 5);
+    CHECK(capped.back().find("more octets") != std::string::npos);
+    CHECK(literal_lines("", 10, 5).empty());
+}
+
+TEST_CASE("row text shows the first line and never splits a UTF-8 character") {
+    sim::TraceEvent event;
+    event.kind = sim::EventKind::Command;
+    event.raw = "a1 LOGIN x y\r\nmore";
+    CHECK(row_text(event) == "a1 LOGIN x y");
+    event.raw = "\xd0\x9f\xd1\x80\xd0\xb8";  // "При"
+    CHECK(row_text(event, 3) == "\xd0\x9f...");
+    event.kind = sim::EventKind::StateTransition;
+    event.summary = "A -> B";
+    CHECK(row_text(event) == "A -> B");
+}
+
+TEST_CASE("the cursor follows the trace while live and plays forward otherwise") {
+    ViewState view;
+    begin_view_frame(view, 10, 0.016f);
+    CHECK(view.cursor == 9);
+    set_cursor(view, 2, 10);
+    CHECK_FALSE(view.live);
+    view.playing = true;
+    view.speed = 100;
+    begin_view_frame(view, 10, 0.05f);
+    CHECK(view.cursor == 7);
+    begin_view_frame(view, 10, 1.0f);
+    CHECK(view.cursor == 9);
+    CHECK(view.live);
+    CHECK_FALSE(view.playing);
+    set_cursor(view, 500, 10);
+    CHECK(view.cursor == 9);
+    view.hovered = 3;
+    begin_view_frame(view, 10, 0.0f);
+    CHECK(view.hovered_before == 3u);
+    CHECK_FALSE(view.hovered);
+}

@@ -1,0 +1,478 @@
+#include "server_mock/fixture.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace mailscope::server {
+namespace fs = std::filesystem;
+
+namespace {
+
+const InternalDate kFallbackDate = *make_internal_date(2024, 1, 1, 0, 0, 0, 0);
+
+// Thrown only inside this file and turned into a StoreError at the top:
+// the nesting of YAML walking makes early returns unreadable.
+struct FixtureProblem {
+    std::string message;
+};
+
+class FixtureReader {
+  public:
+    FixtureReader(MailStore& store, std::string label, fs::path base_dir)
+        : m_store(store), m_label(std::move(label)), m_base_dir(std::move(base_dir)) {}
+
+    void read(const YAML::Node& root) {
+        expect_map(root, "the fixture");
+        check_fields(root, {"uidvalidity_seed", "default_date", "namespaces", "users"},
+                     "the top level");
+        if (root["uidvalidity_seed"]) {
+            m_store.set_next_uidvalidity(number<std::uint32_t>(root["uidvalidity_seed"]));
+        }
+        if (root["default_date"]) m_default_date = date(root["default_date"]);
+        const YAML::Node users = root["users"];
+        if (!users || !users.IsSequence() || users.size() == 0) {
+            fail(users ? users : root, "the fixture needs a \"users\" list with at least one user");
+        }
+        for (const auto& user : users)
+            read_user_account(user);
+        if (root["namespaces"]) read_namespaces(root["namespaces"]);
+        for (const auto& user : users) {
+            const std::string name = text(user["name"]);
+            if (user["mailboxes"]) read_mailboxes(user["mailboxes"], name, "");
+        }
+    }
+
+  private:
+    [[noreturn]] void fail(const YAML::Node& node, std::string_view what) const {
+        const auto mark = node.Mark();
+        if (mark.line >= 0) {
+            throw FixtureProblem{fmt::format("{} line {}: {}.", m_label, mark.line + 1, what)};
+        }
+        throw FixtureProblem{fmt::format("{}: {}.", m_label, what)};
+    }
+
+    void expect_map(const YAML::Node& node, std::string_view what) const {
+        if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping of field: value", what));
+    }
+
+    void check_fields(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                      std::string_view where) const {
+        for (const auto& field : node) {
+            const std::string key = field.first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            std::string list;
+            for (const auto name : allowed)
+                list += (list.empty() ? "" : ", ") + std::string(name);
+            fail(field.first, fmt::format("unknown field \"{}\" in {}; the fields allowed there "
+                                          "are {}",
+                                          key, where, list));
+        }
+    }
+
+    std::string text(const YAML::Node& node) const {
+        if (!node || !node.IsScalar()) fail(node, "a text value was expected here");
+        return node.Scalar();
+    }
+
+    template <class Number>
+    Number number(const YAML::Node& node) const {
+        try {
+            if (node.IsScalar()) return node.as<Number>();
+        } catch (const YAML::Exception&) {
+        }
+        fail(node, fmt::format("\"{}\" is not a valid number here",
+                               node.IsScalar() ? node.Scalar() : ""));
+    }
+
+    bool boolean(const YAML::Node& node) const {
+        try {
+            if (node.IsScalar()) return node.as<bool>();
+        } catch (const YAML::Exception&) {
+        }
+        fail(node, "true or false was expected here");
+    }
+
+    InternalDate date(const YAML::Node& node) const {
+        const auto parsed = parse_date_time(text(node));
+        if (!parsed) {
+            fail(node, fmt::format("\"{}\" is not a date; write it as \"15-Jan-2024 09:30:00 "
+                                   "+0100\" or \"2024-01-15T09:30:00+01:00\"",
+                                   node.Scalar()));
+        }
+        return *parsed;
+    }
+
+    void read_user_account(const YAML::Node& user) {
+        expect_map(user, "a user");
+        check_fields(user, {"name", "password", "mailboxes"}, "a user");
+        if (!user["name"] || !user["password"]) fail(user, "a user needs a name and a password");
+        if (auto error = m_store.add_user(text(user["name"]), text(user["password"]))) {
+            fail(user["name"], *error);
+        }
+    }
+
+    void read_namespaces(const YAML::Node& node) {
+        expect_map(node, "namespaces");
+        check_fields(node, {"other_users", "shared"}, "namespaces");
+        NamespaceConfig config;
+        if (node["other_users"]) config.other_users = definition(node["other_users"], false);
+        if (node["shared"]) {
+            if (!node["shared"].IsSequence()) fail(node["shared"], "\"shared\" must be a list");
+            for (const auto& shared : node["shared"]) {
+                config.shared.push_back(definition(shared, true));
+            }
+        }
+        if (auto error = m_store.set_namespaces(config)) fail(node, *error);
+        if (!node["shared"]) return;
+        for (const auto& shared : node["shared"]) {
+            if (shared["mailboxes"]) {
+                read_mailboxes(shared["mailboxes"], "", text(shared["prefix"]));
+            }
+        }
+    }
+
+    NamespaceDefinition definition(const YAML::Node& node, bool shared) const {
+        expect_map(node, "a namespace");
+        if (shared) {
+            check_fields(node, {"prefix", "delimiter", "mailboxes"}, "a shared namespace");
+        } else {
+            check_fields(node, {"prefix", "delimiter"}, "the other users' namespace");
+        }
+        NamespaceDefinition out;
+        out.prefix = text(node["prefix"]);
+        if (node["delimiter"]) {
+            const std::string delimiter = text(node["delimiter"]);
+            if (delimiter.size() != 1) fail(node["delimiter"], "a delimiter is one character");
+            out.delimiter = delimiter.front();
+        }
+        return out;
+    }
+
+    void read_mailboxes(const YAML::Node& list, const std::string& user,
+                        const std::string& prefix) {
+        if (!list.IsSequence()) fail(list, "\"mailboxes\" must be a list");
+        for (const auto& node : list) {
+            expect_map(node, "a mailbox");
+            check_fields(node, {"name", "subscribed", "uidvalidity", "messages", "mbox", "maildir"},
+                         "a mailbox");
+            const std::string name = prefix + text(node["name"]);
+            std::optional<std::uint32_t> uidvalidity;
+            if (node["uidvalidity"]) uidvalidity = number<std::uint32_t>(node["uidvalidity"]);
+            const MailboxId id = open_mailbox(node["name"], user, name, uidvalidity);
+            if (node["subscribed"] && boolean(node["subscribed"]) && !user.empty()) {
+                if (auto subscribed = m_store.subscribe(user, name); !subscribed) {
+                    fail(node["subscribed"], subscribed.error().message);
+                }
+            }
+            if (node["messages"]) {
+                if (!node["messages"].IsSequence())
+                    fail(node["messages"], "\"messages\" must be a list");
+                for (const auto& message : node["messages"])
+                    read_message(message, id);
+            }
+            if (node["mbox"]) {
+                const fs::path file = m_base_dir / text(node["mbox"]);
+                if (auto imported = import_mbox_file(m_store, id, file, m_default_date);
+                    !imported) {
+                    fail(node["mbox"], imported.error().message);
+                }
+            }
+            if (node["maildir"]) {
+                const fs::path dir = m_base_dir / text(node["maildir"]);
+                if (auto imported = import_maildir(m_store, id, dir); !imported) {
+                    fail(node["maildir"], imported.error().message);
+                }
+            }
+        }
+    }
+
+    MailboxId open_mailbox(const YAML::Node& where, const std::string& user,
+                           const std::string& name, std::optional<std::uint32_t> uidvalidity) {
+        if (const Mailbox* existing = m_store.find(user, name); existing && existing->selectable) {
+            if (existing->name != "INBOX" || !existing->messages.empty()) {
+                fail(where, fmt::format("the mailbox \"{}\" is listed twice", name));
+            }
+            if (uidvalidity) {
+                fail(where,
+                     "INBOX cannot be given a uidvalidity: it is created with its user, "
+                     "from uidvalidity_seed");
+            }
+            return existing->id;
+        }
+        auto created = m_store.create_mailbox(user, name, kNoSession, uidvalidity);
+        if (!created) fail(where, created.error().message);
+        return created.value();
+    }
+
+    void read_message(const YAML::Node& node, MailboxId mailbox) {
+        expect_map(node, "a message");
+        check_fields(node,
+                     {"raw", "from", "to", "cc", "subject", "date", "message_id", "headers", "body",
+                      "flags", "internal_date"},
+                     "a message");
+        FlagSet flags;
+        if (node["flags"]) {
+            if (!node["flags"].IsSequence()) fail(node["flags"], "\"flags\" must be a list");
+            for (const auto& flag : node["flags"]) {
+                if (auto error = flags.add_name(text(flag))) fail(flag, *error);
+            }
+        }
+        std::string octets;
+        std::optional<InternalDate> header_date;
+        if (node["date"]) header_date = date(node["date"]);
+        if (node["raw"]) {
+            for (const char* field :
+                 {"from", "to", "cc", "subject", "date", "message_id", "headers", "body"}) {
+                if (node[field]) {
+                    fail(node[field], fmt::format("a message with \"raw\" text cannot also have "
+                                                  "\"{}\"; put the header inside the raw text",
+                                                  field));
+                }
+            }
+            octets = to_crlf(text(node["raw"]));
+        } else {
+            octets = assemble(node, header_date.value_or(m_default_date));
+        }
+        const InternalDate internal = node["internal_date"] ? date(node["internal_date"])
+                                                            : header_date.value_or(m_default_date);
+        auto appended = m_store.append(mailbox, std::move(octets), std::move(flags), internal);
+        if (!appended) fail(node, appended.error().message);
+    }
+
+    std::string assemble(const YAML::Node& node, InternalDate header_date) const {
+        std::string out;
+        auto header = [&](std::string_view name, const YAML::Node& value) {
+            const std::string content = text(value);
+            if (content.find_first_of("\r\n") != std::string::npos) {
+                fail(value, fmt::format("the {} header must fit on one line", name));
+            }
+            out += fmt::format("{}: {}\n", name, content);
+        };
+        out += fmt::format("Date: {}\n", format_rfc5322_date(header_date));
+        if (node["from"]) header("From", node["from"]);
+        if (node["to"]) header("To", node["to"]);
+        if (node["cc"]) header("Cc", node["cc"]);
+        if (node["subject"]) header("Subject", node["subject"]);
+        if (node["message_id"]) header("Message-ID", node["message_id"]);
+        bool has_content_type = false;
+        if (node["headers"]) {
+            expect_map(node["headers"], "\"headers\"");
+            for (const auto& field : node["headers"]) {
+                const std::string name = field.first.Scalar();
+                const bool valid =
+                    !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+                        return c > ' ' && c < 0x7f && c != ':';
+                    });
+                if (!valid) fail(field.first, fmt::format("\"{}\" is not a header name", name));
+                has_content_type = has_content_type || equal_ignoring_case(name, "Content-Type");
+                header(name, field.second);
+            }
+        }
+        if (!has_content_type) {
+            out += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n";
+        }
+        out += "\n";
+        if (node["body"]) out += text(node["body"]);
+        return to_crlf(out);
+    }
+
+    MailStore& m_store;
+    std::string m_label;
+    fs::path m_base_dir;
+    InternalDate m_default_date = kFallbackDate;
+};
+
+std::optional<std::string> read_bounded(const fs::path& file) {
+    std::error_code error;
+    const auto size = fs::file_size(file, error);
+    if (error || size > kMaxFixtureFileSize) return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+FlagSet maildir_flags(std::string_view file_name) {
+    FlagSet flags;
+    const auto info = file_name.find(":2,");
+    if (info == std::string_view::npos) return flags;
+    for (const char c : file_name.substr(info + 3)) {
+        switch (c) {
+            case 'D':
+                flags.set(SystemFlag::Draft, true);
+                break;
+            case 'F':
+                flags.set(SystemFlag::Flagged, true);
+                break;
+            case 'R':
+                flags.set(SystemFlag::Answered, true);
+                break;
+            case 'S':
+                flags.set(SystemFlag::Seen, true);
+                break;
+            case 'T':
+                flags.set(SystemFlag::Deleted, true);
+                break;
+            default:
+                break;
+        }
+    }
+    return flags;
+}
+
+}  // namespace
+
+std::string to_crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\r') {
+            out += "\r\n";
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else if (c == '\n') {
+            out += "\r\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std::string_view label,
+                                    const fs::path& base_dir) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+        return store_error(
+            StoreErrorKind::BadInput,
+            fmt::format("{} line {}: the YAML cannot be read: {}.", label, e.mark.line + 1, e.msg));
+    }
+    try {
+        FixtureReader(store, std::string(label), base_dir).read(root);
+    } catch (const FixtureProblem& problem) {
+        return store_error(StoreErrorKind::BadInput, problem.message);
+    } catch (const YAML::Exception& e) {
+        return store_error(StoreErrorKind::BadInput,
+                           fmt::format("{} line {}: {}.", label, e.mark.line + 1, e.msg));
+    }
+    return Done{};
+}
+
+StoreResult<Done> load_fixture(MailStore& store, const fs::path& file) {
+    const auto text = read_bounded(file);
+    if (!text) {
+        return store_error(StoreErrorKind::BadInput,
+                           fmt::format("the fixture {} cannot be read (missing, unreadable or "
+                                       "larger than {} octets).",
+                                       file.string(), kMaxFixtureFileSize));
+    }
+    return load_fixture_text(store, *text, file.string(), file.parent_path());
+}
+
+StoreResult<std::vector<Uid>> import_mbox(MailStore& store, MailboxId mailbox,
+                                          std::string_view mbox, InternalDate fallback) {
+    struct Pending {
+        std::string octets;
+        InternalDate date;
+    };
+    std::vector<Pending> messages;
+    std::size_t start = 0;
+    while (start < mbox.size()) {
+        auto end = mbox.find('\n', start);
+        if (end == std::string_view::npos) end = mbox.size();
+        std::string_view line = mbox.substr(start, end - start);
+        start = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.starts_with("From ")) {
+            // "From sender Mon Jan 15 09:30:00 2024": the date follows the sender.
+            const auto sender_end = line.find(' ', 5);
+            const auto stamp = sender_end == std::string_view::npos ? std::string_view()
+                                                                    : line.substr(sender_end + 1);
+            messages.push_back(Pending{{}, parse_asctime(stamp).value_or(fallback)});
+            continue;
+        }
+        if (messages.empty()) {
+            if (line.empty()) continue;
+            return store_error(StoreErrorKind::BadInput,
+                               "this is not an mbox file: it does not start with a \"From \" "
+                               "line.");
+        }
+        // mboxrd: ">From ", ">>From "... lose one ">" (the writer added it).
+        const auto quotes = line.find_first_not_of('>');
+        if (quotes != std::string_view::npos && quotes > 0 &&
+            line.substr(quotes).starts_with("From ")) {
+            line.remove_prefix(1);
+        }
+        std::string& octets = messages.back().octets;
+        octets.append(line);
+        octets += "\r\n";
+        if (octets.size() > kMaxMessageSize) {
+            return store_error(StoreErrorKind::LimitReached,
+                               "a message in the mbox is larger than the store accepts.");
+        }
+    }
+    std::vector<Uid> uids;
+    for (auto& message : messages) {
+        // The blank line that separates messages belongs to the mbox format.
+        if (message.octets.ends_with("\r\n\r\n")) message.octets.resize(message.octets.size() - 2);
+        auto uid = store.append(mailbox, std::move(message.octets), {}, message.date);
+        if (!uid) return uid.error();
+        uids.push_back(uid.value());
+    }
+    return uids;
+}
+
+StoreResult<std::vector<Uid>> import_mbox_file(MailStore& store, MailboxId mailbox,
+                                               const fs::path& file, InternalDate fallback) {
+    const auto text = read_bounded(file);
+    if (!text) {
+        return store_error(StoreErrorKind::BadInput,
+                           fmt::format("the mbox file {} cannot be read.", file.string()));
+    }
+    return import_mbox(store, mailbox, *text, fallback);
+}
+
+StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox,
+                                             const fs::path& dir) {
+    std::error_code error;
+    if (!fs::is_directory(dir / "cur", error) && !fs::is_directory(dir / "new", error)) {
+        return store_error(
+            StoreErrorKind::BadInput,
+            fmt::format("{} is not a Maildir: it has neither cur/ nor new/.", dir.string()));
+    }
+    std::vector<fs::path> files;
+    for (const char* sub : {"cur", "new"}) {
+        for (const auto& entry : fs::directory_iterator(dir / sub, error)) {
+            if (entry.is_regular_file()) files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+    std::vector<Uid> uids;
+    for (const auto& file : files) {
+        auto octets = read_bounded(file);
+        if (!octets) {
+            return store_error(StoreErrorKind::BadInput,
+                               fmt::format("the message file {} cannot be read.", file.string()));
+        }
+        const auto written = fs::last_write_time(file, error);
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::file_clock::to_sys(written).time_since_epoch());
+        auto uid = store.append(mailbox, to_crlf(*octets), maildir_flags(file.filename().string()),
+                                InternalDate{error ? 0 : seconds.count(), 0});
+        if (!uid) return uid.error();
+        uids.push_back(uid.value());
+    }
+    return uids;
+}
+
+}  // namespace mailscope::server

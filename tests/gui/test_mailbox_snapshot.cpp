@@ -15,7 +15,7 @@ sim::TraceEvent untagged(std::string name, std::string raw) {
     sim::TraceEvent event;
     event.kind = sim::EventKind::Untagged;
     event.dir = sim::Direction::ServerToClient;
-    event.tag = "*";
+    event.tag.push_back('*');
     event.name = std::move(name);
     event.raw = fmt::format("{}\r\n", raw);
     return event;

@@ -6,16 +6,26 @@ namespace mailscope::sim {
 
 std::string_view to_string(EventKind kind) {
     switch (kind) {
-        case EventKind::Command: return "command";
-        case EventKind::Untagged: return "untagged";
-        case EventKind::Tagged: return "tagged";
-        case EventKind::Continuation: return "continuation";
-        case EventKind::Literal: return "literal";
-        case EventKind::StateTransition: return "transition";
-        case EventKind::FlagChange: return "flags";
-        case EventKind::Renumbering: return "renumbering";
-        case EventKind::Violation: return "violation";
-        case EventKind::Note: return "note";
+        case EventKind::Command:
+            return "command";
+        case EventKind::Untagged:
+            return "untagged";
+        case EventKind::Tagged:
+            return "tagged";
+        case EventKind::Continuation:
+            return "continuation";
+        case EventKind::Literal:
+            return "literal";
+        case EventKind::StateTransition:
+            return "transition";
+        case EventKind::FlagChange:
+            return "flags";
+        case EventKind::Renumbering:
+            return "renumbering";
+        case EventKind::Violation:
+            return "violation";
+        case EventKind::Note:
+            return "note";
     }
     return "note";
 }

@@ -50,54 +50,59 @@ enum class Link : std::uint8_t {
 };
 
 struct StateChange {
-    std::string from;    // state names as in the RFC diagram ("Not Authenticated"...)
+    std::string from;  // state names as in the RFC diagram ("Not Authenticated"...)
     std::string to;
-    int number = 0;      // the transition's number in the RFC diagram (RFC 3501 section 3: 1-7)
-    std::string cause;   // "A001 LOGIN completed OK", "greeting * PREAUTH"...
+    int number = 0;     // the transition's number in the RFC diagram (RFC 3501 section 3: 1-7)
+    std::string cause;  // "A001 LOGIN completed OK", "greeting * PREAUTH"...
 };
 
 struct FlagDelta {
-    std::uint32_t seq = 0;                 // message sequence number when it changed
-    std::optional<std::uint32_t> uid;      // when known
-    std::vector<std::string> before;       // empty with known_before == false: never seen
+    std::uint32_t seq = 0;             // message sequence number when it changed
+    std::optional<std::uint32_t> uid;  // when known
+    std::vector<std::string> before;   // empty with known_before == false: never seen
     std::vector<std::string> after;
     bool known_before = false;
 };
 
 struct Renumber {
-    std::uint32_t expunged = 0;            // the sequence number that left
-    std::uint32_t old_count = 0;           // messages before the EXPUNGE
+    std::uint32_t expunged = 0;   // the sequence number that left
+    std::uint32_t old_count = 0;  // messages before the EXPUNGE
 };
 
 struct RuleBreak {
-    std::string rule;       // plain sentence a learner can read
-    std::string section;    // "RFC 3501 7.5", "RFC 7888 4"
-    bool fatal = false;     // the session cannot go on (the engine stops parsing)
+    std::string rule;     // plain sentence a learner can read
+    std::string section;  // "RFC 3501 7.5", "RFC 7888 4"
+    bool fatal = false;   // the session cannot go on (the engine stops parsing)
 };
 
 struct LiteralInfo {
-    std::uint64_t size = 0;       // octets announced in {n}
-    bool synchronizing = true;    // {n} waits for "+"; {n+} (RFC 7888) does not
-    bool truncated = false;       // `bytes` holds only a prefix (the trace keeps memory bounded)
+    std::uint64_t size = 0;     // octets announced in {n}
+    bool synchronizing = true;  // {n} waits for "+"; {n+} (RFC 7888) does not
+    bool truncated = false;     // `bytes` holds only a prefix (the trace keeps memory bounded)
 };
 
 struct TraceEvent {
-    std::uint64_t seq = 0;          // dense, starts at 0: the time axis of every view
-    std::int64_t time_us = 0;       // wall clock for display only; never drives logic
+    std::uint64_t seq = 0;     // dense, starts at 0: the time axis of every view
+    std::int64_t time_us = 0;  // wall clock for display only; never drives logic
     Protocol protocol = Protocol::Imap;
     Direction dir = Direction::ClientToServer;
     EventKind kind = EventKind::Note;
-    ByteSpan wire;                  // where the bytes sit in `dir`'s stream
-    std::string raw;                // the bytes as sent (secrets already masked unless revealed)
-    std::string tag;                // command/completion tag, "*" or "+" for the others
-    std::string name;               // "LOGIN", "FETCH", "EXISTS", "OK", "BYE"...
-    std::string summary;            // one line for humans: what this is
-    std::string section;            // RFC section that defines it, e.g. "RFC 3501 6.4.5"
+    ByteSpan wire;    // where the bytes sit in `dir`'s stream
+    std::string raw;  // the bytes as sent (secrets already masked unless revealed)
+    // Octets at the start of `raw` that earlier events already showed: a command
+    // with a synchronizing literal goes out in pieces, each announced piece is
+    // its own event before the "+", and the completed command repeats them.
+    std::size_t shown_before = 0;
+    std::string tag;      // command/completion tag, "*" or "+" for the others
+    std::string name;     // "LOGIN", "FETCH", "EXISTS", "OK", "BYE"...
+    std::string summary;  // one line for humans: what this is
+    std::string section;  // RFC section that defines it, e.g. "RFC 3501 6.4.5"
     Link link = Link::None;
-    std::optional<std::uint64_t> link_seq;  // the command event this answers / the completion of a command
-    std::string status;             // OK/NO/BAD/BYE/PREAUTH for status responses
-    std::string code;               // response code text inside [ ], if any
-    bool redacted = false;          // a secret in `raw` was masked
+    std::optional<std::uint64_t>
+        link_seq;           // the command event this answers / the completion of a command
+    std::string status;     // OK/NO/BAD/BYE/PREAUTH for status responses
+    std::string code;       // response code text inside [ ], if any
+    bool redacted = false;  // a secret in `raw` was masked
     std::optional<StateChange> transition;
     std::optional<FlagDelta> flags;
     std::optional<Renumber> renumber;
@@ -108,7 +113,7 @@ struct TraceEvent {
 // Append-only. Sequence numbers are indices, so lookups by seq are O(1) and
 // a view can binary-search time ranges.
 class SessionTrace {
-public:
+  public:
     explicit SessionTrace(Protocol protocol = Protocol::Imap, std::string label = {});
 
     Protocol protocol() const { return m_protocol; }
@@ -129,7 +134,7 @@ public:
         return from >= m_events.size() ? 0 : m_events.size() - from;
     }
 
-private:
+  private:
     Protocol m_protocol;
     std::string m_label;
     std::vector<TraceEvent> m_events;

@@ -1,0 +1,114 @@
+#include "sim/core/trace_format.hpp"
+
+#include <fmt/format.h>
+
+namespace mailscope::sim {
+
+namespace {
+
+const char* colour_of(const TraceEvent& event) {
+    switch (event.kind) {
+        case EventKind::Command:
+            return "\x1b[36m";  // cyan
+        case EventKind::Continuation:
+            return "\x1b[35m";  // magenta
+        case EventKind::Literal:
+            return "\x1b[34m";  // blue
+        case EventKind::StateTransition:
+            return "\x1b[1;33m";
+        case EventKind::FlagChange:
+            return "\x1b[33m";
+        case EventKind::Renumbering:
+            return "\x1b[33m";
+        case EventKind::Violation:
+            return "\x1b[1;31m";
+        case EventKind::Note:
+            return "\x1b[2m";
+        case EventKind::Tagged:
+            if (event.status == "OK") return "\x1b[32m";
+            if (event.status == "NO") return "\x1b[31m";
+            return "\x1b[1;31m";
+        case EventKind::Untagged:
+            if (event.status == "BYE") return "\x1b[1;35m";
+            return "\x1b[0m";
+    }
+    return "";
+}
+
+// Control octets made visible so a terminal never interprets wire data.
+std::string printable(std::string_view text, std::size_t max) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (out.size() >= max) {
+            out += "…";
+            break;
+        }
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+        if (c == '\n') {
+            out += "⏎";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\x{:02x}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string format_event(const SessionTrace& trace, const TraceEvent& event,
+                         const FormatOptions& options) {
+    const char* on = options.colour ? colour_of(event) : "";
+    const char* off = options.colour ? "\x1b[0m" : "";
+    const char* arrow = event.dir == Direction::ClientToServer ? "C→S" : "S→C";
+    std::string line =
+        fmt::format("{}#{:<5} {} {:<12}", on, event.seq, arrow, std::string(to_string(event.kind)));
+    switch (event.kind) {
+        case EventKind::Command:
+        case EventKind::Untagged:
+        case EventKind::Tagged:
+        case EventKind::Continuation: {
+            std::string_view raw(event.raw);
+            raw.remove_prefix(std::min(event.shown_before, raw.size()));
+            line += options.show_raw ? printable(raw, options.max_raw) : event.summary;
+            break;
+        }
+        case EventKind::Literal:
+            if (event.name == "ANNOUNCE") {
+                line += printable(event.raw, options.max_raw);
+                line += fmt::format("  ({})", event.summary);
+            } else {
+                line += fmt::format("{{{}{}}} {} octets", event.literal ? event.literal->size : 0,
+                                    event.literal && !event.literal->synchronizing ? "+" : "",
+                                    event.literal ? event.literal->size : 0);
+                if (event.redacted) line += " (hidden)";
+            }
+            break;
+        default:
+            line += event.summary;
+            break;
+    }
+    line += off;
+    std::string notes;
+    if (event.link_seq && event.kind == EventKind::Tagged) {
+        const auto& command = trace.at(*event.link_seq);
+        notes += fmt::format(" completes #{} {}", command.seq, command.name);
+    } else if (event.link_seq &&
+               (event.kind == EventKind::Untagged || event.kind == EventKind::Continuation)) {
+        const auto& command = trace.at(*event.link_seq);
+        notes += fmt::format(" answers #{} {} {}", command.seq, command.tag, command.name);
+    } else if (event.link == Link::Unsolicited && event.kind == EventKind::Untagged) {
+        notes += " unsolicited";
+    }
+    if (event.redacted && event.kind != EventKind::Literal) notes += " (secret hidden)";
+    if (options.show_sections && !event.section.empty())
+        notes += fmt::format(" [{}]", event.section);
+    if (!notes.empty())
+        line += fmt::format("{}  ←{}{}", options.colour ? "\x1b[2m" : "", notes, off);
+    line += '\n';
+    return line;
+}
+
+}  // namespace mailscope::sim

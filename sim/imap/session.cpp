@@ -1,0 +1,1097 @@
+#include "sim/imap/session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "sim/imap/sections.hpp"
+
+namespace mailscope::imap {
+
+using sim::Direction;
+using sim::EventKind;
+using sim::TraceEvent;
+
+namespace {
+
+constexpr std::size_t index_of(Direction dir) {
+    return dir == Direction::ClientToServer ? 0 : 1;
+}
+
+bool is_selected_only(Verb verb) {
+    switch (verb) {
+        case Verb::Check:
+        case Verb::Close:
+        case Verb::Expunge:
+        case Verb::Search:
+        case Verb::Fetch:
+        case Verb::Store:
+        case Verb::Copy:
+        case Verb::Move:
+        case Verb::Unselect:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_authenticated_or_selected(Verb verb) {
+    switch (verb) {
+        case Verb::Select:
+        case Verb::Examine:
+        case Verb::Create:
+        case Verb::Delete:
+        case Verb::Rename:
+        case Verb::Subscribe:
+        case Verb::Unsubscribe:
+        case Verb::List:
+        case Verb::Lsub:
+        case Verb::Status:
+        case Verb::Append:
+        case Verb::Namespace:
+        case Verb::Idle:
+        case Verb::Enable:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_not_authenticated_only(Verb verb) {
+    return verb == Verb::Starttls || verb == Verb::Authenticate || verb == Verb::Login;
+}
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return out;
+}
+
+std::string_view status_word(Status status) {
+    switch (status) {
+        case Status::Ok:
+            return "OK";
+        case Status::No:
+            return "NO";
+        case Status::Bad:
+            return "BAD";
+        case Status::Bye:
+            return "BYE";
+        case Status::Preauth:
+            return "PREAUTH";
+        case Status::None:
+            return "";
+    }
+    return "";
+}
+
+// The first line of a message, without its CRLF, for one-line summaries.
+std::string first_line(std::string_view bytes) {
+    auto end = bytes.find('\n');
+    auto line = bytes.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return std::string(line);
+}
+
+std::string flag_list_text(const std::vector<std::string>& flags) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        if (i) out += ' ';
+        out += flags[i];
+    }
+    return out + ")";
+}
+
+// A redacted copy of `bytes` with the [begin, end) ranges masked so that the
+// result is still valid IMAP: literal secrets keep their length (the {n}
+// framing stays true), quoted ones become "***", atoms `atom_mask`.
+std::string redact(std::string_view bytes,
+                   const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
+                   std::string_view atom_mask) {
+    std::string out;
+    std::size_t at = 0;
+    for (auto [begin, end] : ranges) {
+        if (begin < at || end > bytes.size() || end <= begin) continue;
+        out.append(bytes.substr(at, begin - at));
+        const bool in_literal = begin >= 3 && bytes[begin - 1] == '\n' &&
+                                bytes[begin - 2] == '\r' && bytes[begin - 3] == '}';
+        const bool quoted = begin >= 1 && bytes[begin - 1] == '"';
+        if (in_literal) {
+            out.append(end - begin, '*');
+        } else if (quoted) {
+            out.append("***");
+        } else {
+            out.append(atom_mask);
+        }
+        at = end;
+    }
+    out.append(bytes.substr(at));
+    return out;
+}
+
+}  // namespace
+
+bool command_allowed(Verb verb, State state) {
+    if (verb == Verb::Capability || verb == Verb::Noop || verb == Verb::Logout ||
+        verb == Verb::Id || verb == Verb::Unknown) {
+        return state == State::NotAuthenticated || state == State::Authenticated ||
+               state == State::Selected;
+    }
+    if (is_not_authenticated_only(verb)) return state == State::NotAuthenticated;
+    if (is_selected_only(verb)) return state == State::Selected;
+    if (is_authenticated_or_selected(verb)) {
+        return state == State::Authenticated || state == State::Selected;
+    }
+    return false;
+}
+
+ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
+    : m_trace(trace), m_options(options) {
+    m_framer[0] = Framer(m_options.limits);
+    m_framer[1] = Framer(m_options.limits);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Bytes in
+// ---------------------------------------------------------------------------
+
+void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    observe(dir, bytes, time_us);
+}
+
+void ImapSession::receive(std::string_view bytes, std::int64_t time_us) {
+    if (m_options.role == Role::Client) {
+        observe(Direction::ServerToClient, bytes, time_us);
+    } else {
+        observe(Direction::ClientToServer, bytes, time_us);
+    }
+}
+
+void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    m_now = time_us;
+    if (bytes.empty() || m_state == State::Closed) return;
+    auto d = index_of(dir);
+    if (dir == Direction::ClientToServer && m_awaiting_plus && !m_awaiting_plus->reported) {
+        m_awaiting_plus->reported = true;
+        violation(dir,
+                  fmt::format("literal data for {} sent before the server's \"+\" continuation "
+                              "request",
+                              m_awaiting_plus->tag),
+                  "RFC 3501 2.2.1", false, {m_fed[d], bytes.size()});
+    }
+    m_fed[d] += bytes.size();
+    m_framer[d].feed(bytes);
+    drain(dir);
+}
+
+void ImapSession::drain(Direction dir) {
+    auto d = index_of(dir);
+    while (!m_fatal) {
+        if (dir == Direction::ClientToServer && m_hold_client_input) return;
+        auto event = m_framer[d].next();
+        if (!event) return;
+        if (auto* frame = std::get_if<Frame>(&*event)) {
+            if (dir == Direction::ClientToServer) {
+                on_client_frame(std::move(*frame));
+            } else {
+                on_server_frame(std::move(*frame));
+            }
+        } else if (auto* awaited = std::get_if<LiteralAwaited>(&*event)) {
+            if (dir == Direction::ClientToServer) {
+                on_literal_awaited(*awaited);
+            }
+            // A server's literals never wait for the client (RFC 3501 4.3).
+        } else if (auto* error = std::get_if<FrameError>(&*event)) {
+            on_frame_error(dir, *error);
+        }
+    }
+}
+
+void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_state == State::Closed) return;
+    auto d = index_of(dir);
+    const bool client = dir == Direction::ClientToServer;
+    if (m_framer[d].buffered() > 0) {
+        violation(
+            dir,
+            fmt::format(
+                "the {} closed the connection in the middle of a {}", client ? "client" : "server",
+                m_awaiting_plus || m_framer[d].buffered() > 0 ? "message or literal" : "message"),
+            client ? "RFC 3501 2.2.1" : "RFC 3501 2.2.2", false,
+            {m_framer[d].consumed(), m_framer[d].buffered()});
+    }
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "CLOSE";
+    event.summary =
+        client ? "the client closed the connection" : "the server closed the connection";
+    event.section = "RFC 3501 3.4";
+    add_event(std::move(event));
+    if (m_state != State::Logout) {
+        transition(State::Logout, "connection closed", dir);
+    }
+    transition(State::Closed, "connection closed", dir);
+}
+
+void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
+    m_now = time_us;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "NOTE";
+    event.summary = std::move(text);
+    add_event(std::move(event));
+}
+
+void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
+    const bool client = dir == Direction::ClientToServer;
+    std::string section = error.kind == FrameErrorKind::LiteralTooLarge ||
+                                  error.kind == FrameErrorKind::BadLiteralSize
+                              ? "RFC 3501 4.3"
+                              : "RFC 3501 2.2";
+    violation(dir, error.message, section, error.fatal, {error.stream_offset, 0});
+    if (error.fatal) m_fatal = true;
+    if (client && m_options.role == Role::Server) {
+        std::string tag;
+        auto space = error.prefix.find(' ');
+        if (space != std::string::npos && space > 0) tag = error.prefix.substr(0, space);
+        for (char c : tag) {
+            if (c == '+' || c == '*' || static_cast<unsigned char>(c) < 0x21 ||
+                static_cast<unsigned char>(c) > 0x7e) {
+                tag.clear();
+                break;
+            }
+        }
+        m_inputs.push_back(CommandRejected{tag, error.message, error.fatal});
+    }
+    if (client) m_awaiting_plus.reset();
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Client to server
+// ---------------------------------------------------------------------------
+
+void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
+    TraceEvent event;
+    event.dir = Direction::ClientToServer;
+    event.kind = EventKind::Literal;
+    event.name = "ANNOUNCE";
+    auto space = awaited.line.find(' ');
+    event.tag = space == std::string::npos ? std::string() : awaited.line.substr(0, space);
+    // Only the part not shown by an earlier announcement of the same command.
+    std::string_view line = awaited.line;
+    std::size_t shown = std::min(m_command_prefix_shown, line.size());
+    event.raw = keep(line.substr(shown));
+    const std::uint64_t line_start = awaited.stream_offset - line.rfind('{');
+    const std::uint64_t header_end = line_start + line.size();
+    event.wire = {line_start + shown, line.size() - shown};
+    event.summary = fmt::format(
+        "announces a synchronizing literal of {} octets and waits for \"+\"", awaited.size);
+    event.section = "RFC 3501 4.3";
+    event.literal = sim::LiteralInfo{awaited.size, true, false};
+    auto seq = add_event(std::move(event));
+    m_awaiting_plus = AwaitingPlus{m_trace.at(seq).tag, seq, header_end, line.size(), false};
+    m_command_prefix_shown = line.size();
+    if (m_fed[0] > header_end) {
+        m_awaiting_plus->reported = true;
+        violation(Direction::ClientToServer,
+                  fmt::format("literal data for {} sent before the server's \"+\" continuation "
+                              "request",
+                              m_awaiting_plus->tag),
+                  "RFC 3501 2.2.1", false, {header_end, m_fed[0] - header_end});
+    }
+    if (m_options.role == Role::Server) {
+        m_hold_client_input = true;
+        m_inputs.push_back(LiteralRequested{m_awaiting_plus->tag, awaited.size, seq});
+    }
+}
+
+void ImapSession::on_client_frame(Frame frame) {
+    m_awaiting_plus.reset();
+    std::size_t shown_before = m_command_prefix_shown;
+    m_command_prefix_shown = 0;
+    if (frame.bare_lf) {
+        violation(Direction::ClientToServer, "a line ended with LF alone; IMAP lines end with CRLF",
+                  "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
+    }
+
+    if (m_expect_raw_line) {
+        m_expect_raw_line = false;
+        std::string line = first_line(frame.bytes);
+        if (m_sasl_tag) {
+            auto tag = *m_sasl_tag;
+            m_sasl_tag.reset();
+            TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
+            event.tag = tag;
+            event.name = "AUTHENTICATE";
+            bool cancelled = line == "*";
+            event.summary = cancelled ? "cancels the authentication exchange"
+                                      : "answers the server's SASL challenge (base64)";
+            event.section = "RFC 3501 6.2.2";
+            if (!m_options.reveal_secrets && !cancelled) {
+                event.raw = "***\r\n";
+                event.redacted = true;
+            }
+            if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
+            event.link = sim::Link::Answers;
+            add_event(std::move(event));
+            if (m_options.role == Role::Server) {
+                m_inputs.push_back(SaslReceived{tag, line, cancelled});
+            }
+            return;
+        }
+        if (m_idle_tag) {
+            auto tag = *m_idle_tag;
+            TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
+            event.tag = tag;
+            event.name = "DONE";
+            event.summary = "ends IDLE";
+            event.section = "RFC 2177 3";
+            if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
+            event.link = sim::Link::Answers;
+            add_event(std::move(event));
+            if (upper(line) != "DONE") {
+                violation(Direction::ClientToServer,
+                          fmt::format("expected DONE to end IDLE, got \"{}\"", line), "RFC 2177 3");
+            }
+            m_idle_tag.reset();
+            if (m_options.role == Role::Server) m_inputs.push_back(IdleDone{tag});
+            return;
+        }
+    }
+
+    auto parsed = parse_command(frame, m_options.limits);
+    if (!parsed.command) {
+        TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
+        event.tag = parsed.tag;
+        event.name = "?";
+        event.summary = "a command that does not parse";
+        event.shown_before = std::min(shown_before, event.raw.size());
+        event.section = "RFC 3501 9";
+        add_event(std::move(event));
+        std::string message =
+            parsed.error ? parsed.error->message : std::string("command does not parse");
+        violation(Direction::ClientToServer, fmt::format("syntax error: {}", message), "RFC 3501 9",
+                  false, {frame.stream_offset, frame.bytes.size()});
+        if (m_options.role == Role::Server) {
+            m_inputs.push_back(CommandRejected{parsed.tag, message, false});
+        }
+        return;
+    }
+    on_command(*parsed.command, frame, shown_before);
+}
+
+void ImapSession::on_command(const Command& command, Frame& frame, std::size_t shown_before) {
+    const auto dir = Direction::ClientToServer;
+    auto secrets = secret_ranges(frame, command);
+    TraceEvent event = wire_event(dir, EventKind::Command, frame);
+    event.shown_before = shown_before;
+    if (!secrets.empty() && !m_options.reveal_secrets) {
+        event.raw = keep(
+            redact(frame.bytes, secrets, command.verb == Verb::Login ? "\"***\"" : "REDACTED"));
+        event.redacted = true;
+    }
+    event.tag = command.tag;
+    event.name = command.uid
+                     ? "UID " + std::string(verb_name(command.verb))
+                     : (command.verb == Verb::Unknown ? upper(command.name)
+                                                      : std::string(verb_name(command.verb)));
+    event.section = std::string(command_section(command.verb));
+    event.summary = first_line(event.raw);
+    auto seq = add_event(std::move(event));
+    add_literal_events(dir, frame, m_options.reveal_secrets ? decltype(secrets){} : secrets);
+
+    std::optional<std::string> state_error;
+    const bool already = find_pending(command.tag) != nullptr;
+    if (already) {
+        violation(dir,
+                  fmt::format("tag {} reused while its earlier command is still outstanding",
+                              command.tag),
+                  "RFC 3501 2.2.1");
+    }
+    if (!state_change_outstanding() && !command_allowed(command.verb, m_state) &&
+        m_state != State::Connecting) {
+        state_error = fmt::format("{} is not valid in the {} state", verb_name(command.verb),
+                                  state_name(m_state));
+        violation(dir, *state_error, std::string(state_section(m_state)));
+    }
+    if (m_pending.size() >= m_options.limits.max_outstanding) {
+        std::string message =
+            fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
+        violation(dir, message, "RFC 3501 5.5");
+        if (m_options.role == Role::Server) {
+            m_inputs.push_back(CommandRejected{command.tag, message, false});
+        }
+        return;
+    }
+
+    Pending pending;
+    pending.tag = command.tag;
+    pending.seq = seq;
+    pending.verb = command.verb;
+    pending.uid = command.uid;
+    if (auto* mailbox = std::get_if<MailboxArgs>(&command.typed))
+        pending.mailbox = mailbox->mailbox;
+    if (auto* status = std::get_if<StatusArgs>(&command.typed)) pending.mailbox = status->mailbox;
+    if (auto* store = std::get_if<StoreArgs>(&command.typed)) pending.silent = store->silent;
+    m_pending.push_back(pending);
+
+    if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
+        m_messages.clear();
+    }
+    // Even with an initial response (SASL-IR) the server may send further
+    // challenges, so the exchange stays open until the completion.
+    if (command.verb == Verb::Authenticate) m_sasl_tag = command.tag;
+    if (m_options.role == Role::Server) {
+        m_inputs.push_back(CommandReceived{command, seq, state_error});
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Server to client
+// ---------------------------------------------------------------------------
+
+void ImapSession::on_server_frame(Frame frame) {
+    if (frame.bare_lf) {
+        violation(Direction::ServerToClient, "a line ended with LF alone; IMAP lines end with CRLF",
+                  "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
+    }
+    auto parsed = parse_response(frame, m_options.limits);
+    if (!parsed.response) {
+        TraceEvent event = wire_event(Direction::ServerToClient, EventKind::Untagged, frame);
+        event.name = "?";
+        event.summary = "a response that does not parse";
+        event.section = "RFC 3501 9";
+        event.link = sim::Link::Unmatched;
+        add_event(std::move(event));
+        std::string message =
+            parsed.error ? parsed.error->message : std::string("response does not parse");
+        violation(Direction::ServerToClient, fmt::format("syntax error: {}", message), "RFC 3501 9",
+                  false, {frame.stream_offset, frame.bytes.size()});
+        return;
+    }
+    on_response(*parsed.response, frame);
+}
+
+void ImapSession::on_response(const Response& response, const Frame& frame) {
+    const auto dir = Direction::ServerToClient;
+    EventKind kind = response.kind == ResponseKind::Tagged         ? EventKind::Tagged
+                     : response.kind == ResponseKind::Continuation ? EventKind::Continuation
+                                                                   : EventKind::Untagged;
+    TraceEvent event = wire_event(dir, kind, frame);
+    event.tag = response.kind == ResponseKind::Tagged         ? response.tag
+                : response.kind == ResponseKind::Continuation ? "+"
+                                                              : "*";
+    event.name = response.kind == ResponseKind::Continuation ? "+" : response.name;
+    event.status = std::string(status_word(response.status));
+    if (response.code) {
+        event.code = response.code->name;
+        std::string args;
+        write_nodes(args, response.code->args);
+        event.code += args;
+    }
+    event.section = std::string(response_section(response));
+    event.summary = first_line(event.raw);
+    const bool sasl_challenge = response.kind == ResponseKind::Continuation && m_sasl_tag &&
+                                !m_awaiting_plus && !m_options.reveal_secrets;
+    if (sasl_challenge && !response.text.empty()) {
+        // Challenges of PLAIN/LOGIN are harmless, but CRAM-MD5 and XOAUTH2
+        // error payloads can carry account data: treat all as secrets.
+        event.raw = "+ ***\r\n";
+        event.redacted = true;
+        event.summary = "+ (SASL challenge, hidden)";
+    }
+    auto seq = add_event(std::move(event));
+    add_literal_events(dir, frame, {});
+
+    if (m_options.role == Role::Client) m_responses.push_back(ResponseReceived{response, seq});
+
+    if (m_state == State::Connecting) {
+        on_greeting(response, seq);
+        return;
+    }
+    switch (response.kind) {
+        case ResponseKind::Continuation:
+            on_continuation(response, seq);
+            break;
+        case ResponseKind::Tagged:
+            on_tagged(response, seq);
+            break;
+        case ResponseKind::Untagged:
+            on_untagged(response, seq);
+            break;
+    }
+}
+
+void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
+    auto& event = m_trace.mutable_at(seq);
+    event.link = sim::Link::Unsolicited;
+    if (response.kind == ResponseKind::Untagged && response.status == Status::Ok) {
+        event.summary = "greeting: the server is ready, log in next";
+        transition(State::NotAuthenticated, "greeting * OK", Direction::ServerToClient);
+    } else if (response.kind == ResponseKind::Untagged && response.status == Status::Preauth) {
+        event.summary = "greeting: the connection is already authenticated";
+        transition(State::Authenticated, "greeting * PREAUTH", Direction::ServerToClient);
+    } else if (response.kind == ResponseKind::Untagged && response.status == Status::Bye) {
+        event.summary = "greeting: the server rejects the connection";
+        transition(State::Logout, "greeting * BYE", Direction::ServerToClient);
+    } else {
+        violation(Direction::ServerToClient,
+                  "the server's first message must be a greeting: * OK, * PREAUTH or * BYE",
+                  "RFC 3501 7.1");
+        // Carry on as if greeted so the rest of a live session still decodes.
+        transition(State::NotAuthenticated, "missing greeting", Direction::ServerToClient);
+        if (response.kind == ResponseKind::Tagged)
+            on_tagged(response, seq);
+        else if (response.kind == ResponseKind::Untagged)
+            on_untagged(response, seq);
+    }
+}
+
+void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
+    (void)response;
+    auto& event = m_trace.mutable_at(seq);
+    if (m_awaiting_plus) {
+        event.link = sim::Link::Answers;
+        event.link_seq = m_awaiting_plus->event_seq;
+        event.summary = "the server is ready for the literal data";
+        event.section = "RFC 3501 7.5";
+        m_awaiting_plus.reset();
+        if (m_options.role == Role::Client && !m_held.empty()) {
+            auto part = std::move(m_held.front());
+            m_held.pop_front();
+            m_outgoing += part;
+            observe(Direction::ClientToServer, part, m_now);
+        }
+        return;
+    }
+    if (m_sasl_tag) {
+        auto* pending = find_pending(*m_sasl_tag);
+        if (pending) {
+            event.link = sim::Link::Answers;
+            event.link_seq = pending->seq;
+        }
+        if (event.summary.empty() || !event.redacted) {
+            event.summary = "SASL challenge: the client answers with one base64 line";
+        }
+        event.section = "RFC 3501 7.5";
+        m_expect_raw_line = true;
+        m_framer[0].set_raw_next_line(true);
+        return;
+    }
+    if (auto* idle = find_pending_verb({Verb::Idle}); idle && !m_idle_tag) {
+        event.link = sim::Link::Answers;
+        event.link_seq = idle->seq;
+        event.summary = "IDLE accepted: updates arrive until the client sends DONE";
+        event.section = "RFC 2177 3";
+        m_idle_tag = idle->tag;
+        m_expect_raw_line = true;
+        m_framer[0].set_raw_next_line(true);
+        return;
+    }
+    event.link = sim::Link::Unmatched;
+    violation(Direction::ServerToClient, "a continuation request that no command is waiting for",
+              "RFC 3501 7.5");
+}
+
+void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
+    auto* pending = find_pending(response.tag);
+    auto& event = m_trace.mutable_at(seq);
+    if (!pending) {
+        event.link = sim::Link::Unmatched;
+        violation(Direction::ServerToClient,
+                  fmt::format("completion for tag {} but no command with that tag is outstanding",
+                              response.tag),
+                  "RFC 3501 2.2.2");
+        return;
+    }
+    link(seq, pending);
+    m_trace.mutable_at(pending->seq).link_seq = seq;
+    m_trace.mutable_at(pending->seq).link = sim::Link::Answers;
+    Pending done = *pending;
+    m_pending.erase(m_pending.begin() + (pending - m_pending.data()));
+    if (m_sasl_tag == done.tag) {
+        m_sasl_tag.reset();
+        m_expect_raw_line = false;
+        m_framer[0].set_raw_next_line(false);
+    }
+    if (m_idle_tag == done.tag) {
+        m_idle_tag.reset();
+    }
+    if (m_awaiting_plus && m_awaiting_plus->tag == done.tag) {
+        // The server refused the literal: the client must not send it (RFC 3501 7.5).
+        m_awaiting_plus.reset();
+        m_command_prefix_shown = 0;
+        if (m_options.role != Role::Server) m_framer[0].abandon_pending();
+        m_held.clear();
+    }
+    const bool ok = response.status == Status::Ok;
+    std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
+                                    status_word(response.status));
+    switch (done.verb) {
+        case Verb::Login:
+        case Verb::Authenticate:
+            if (ok && m_state == State::NotAuthenticated) {
+                transition(State::Authenticated, cause, Direction::ServerToClient);
+            }
+            break;
+        case Verb::Select:
+        case Verb::Examine:
+            if (ok && (m_state == State::Authenticated || m_state == State::Selected)) {
+                transition(State::Selected, cause, Direction::ServerToClient);
+            } else if (response.status == Status::No && m_state == State::Selected) {
+                m_messages.clear();
+                transition(State::Authenticated, cause, Direction::ServerToClient);
+            }
+            break;
+        case Verb::Close:
+        case Verb::Unselect:
+            if (ok && m_state == State::Selected) {
+                m_messages.clear();
+                transition(State::Authenticated, cause, Direction::ServerToClient);
+            }
+            break;
+        case Verb::Logout:
+            if (ok && m_state != State::Logout) {
+                transition(State::Logout, cause, Direction::ServerToClient);
+            }
+            break;
+        case Verb::Starttls:
+            if (ok) note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
+            break;
+        default:
+            break;
+    }
+}
+
+void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
+    auto& event = m_trace.mutable_at(seq);
+    const auto& name = response.name;
+    Pending* pending = nullptr;
+    event.link = sim::Link::Unsolicited;
+
+    if (response.status == Status::Bye) {
+        pending = find_pending_verb({Verb::Logout});
+        if (pending) link(seq, pending);
+        if (m_state != State::Logout) {
+            transition(State::Logout, pending ? "LOGOUT: * BYE" : "server shutdown: * BYE",
+                       Direction::ServerToClient);
+        }
+        return;
+    }
+    if (response.status != Status::None) {
+        // Untagged OK/NO/BAD: SELECT's codes belong to the SELECT in progress.
+        if (response.code) {
+            static const char* select_codes[] = {"UNSEEN",         "UIDVALIDITY", "UIDNEXT",
+                                                 "PERMANENTFLAGS", "READ-ONLY",   "READ-WRITE",
+                                                 "HIGHESTMODSEQ"};
+            for (auto* c : select_codes) {
+                if (response.code->name == c) {
+                    pending = find_pending_verb({Verb::Select, Verb::Examine});
+                    break;
+                }
+            }
+            if (response.code->name == "CAPABILITY")
+                pending = find_pending_verb({Verb::Capability});
+        }
+        if (pending) link(seq, pending);
+        return;
+    }
+
+    if (name == "CAPABILITY") {
+        pending =
+            find_pending_verb({Verb::Capability, Verb::Login, Verb::Authenticate, Verb::Starttls});
+    } else if (name == "LIST") {
+        pending = find_pending_verb({Verb::List});
+    } else if (name == "LSUB") {
+        pending = find_pending_verb({Verb::Lsub});
+    } else if (name == "STATUS") {
+        for (auto& p : m_pending) {
+            if (p.verb == Verb::Status &&
+                (!response.status_data ||
+                 upper(p.mailbox) == upper(response.status_data->mailbox) ||
+                 p.mailbox == response.status_data->mailbox)) {
+                pending = &p;
+                break;
+            }
+        }
+        if (!pending) pending = find_pending_verb({Verb::Status});
+    } else if (name == "SEARCH") {
+        pending = find_pending_verb({Verb::Search});
+    } else if (name == "NAMESPACE") {
+        pending = find_pending_verb({Verb::Namespace});
+    } else if (name == "ID") {
+        pending = find_pending_verb({Verb::Id});
+    } else if (name == "ENABLED") {
+        pending = find_pending_verb({Verb::Enable});
+    } else if (name == "FLAGS") {
+        pending = find_pending_verb({Verb::Select, Verb::Examine});
+    } else if (name == "EXISTS" || name == "RECENT") {
+        pending = find_pending_verb({Verb::Select, Verb::Examine});
+        if (name == "EXISTS" && response.number) {
+            auto n = *response.number;
+            if (n < m_messages.size()) {
+                violation(Direction::ServerToClient,
+                          fmt::format("EXISTS {} is below the {} messages already announced; "
+                                      "only EXPUNGE may lower the count",
+                                      n, m_messages.size()),
+                          "RFC 3501 7.3.1");
+            }
+            m_messages.resize(std::max<std::size_t>(n, m_messages.size()));
+        }
+    } else if (name == "EXPUNGE") {
+        pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
+        bool forbidden_now = false;
+        for (auto& p : m_pending) {
+            if (!p.uid &&
+                (p.verb == Verb::Fetch || p.verb == Verb::Store || p.verb == Verb::Search)) {
+                forbidden_now = true;
+            }
+        }
+        if (forbidden_now) {
+            violation(Direction::ServerToClient,
+                      "EXPUNGE sent while a FETCH, STORE or SEARCH was in progress",
+                      "RFC 3501 7.4.1");
+        } else if (m_pending.empty()) {
+            violation(Direction::ServerToClient, "EXPUNGE sent while no command was in progress",
+                      "RFC 3501 7.4.1");
+        }
+        if (response.number) {
+            auto n = *response.number;
+            if (n == 0 || n > m_messages.size()) {
+                violation(Direction::ServerToClient,
+                          fmt::format("EXPUNGE {} names no message (the mailbox has {})", n,
+                                      m_messages.size()),
+                          "RFC 3501 7.4.1");
+            } else {
+                TraceEvent renumber;
+                renumber.dir = Direction::ServerToClient;
+                renumber.kind = EventKind::Renumbering;
+                renumber.name = "RENUMBER";
+                renumber.section = "RFC 3501 7.4.1";
+                renumber.summary =
+                    n == m_messages.size()
+                        ? fmt::format("message {} removed; no other number changes", n)
+                        : fmt::format("message {} removed; messages {}..{} become {}..{}", n, n + 1,
+                                      m_messages.size(), n, m_messages.size() - 1);
+                renumber.renumber = sim::Renumber{n, static_cast<std::uint32_t>(m_messages.size())};
+                renumber.link = sim::Link::Answers;
+                renumber.link_seq = seq;
+                m_messages.erase(m_messages.begin() + (n - 1));
+                add_event(std::move(renumber));
+            }
+        }
+    } else if (name == "FETCH") {
+        pending = find_pending_verb({Verb::Fetch, Verb::Store, Verb::Copy, Verb::Move});
+        if (pending && pending->verb != Verb::Fetch && pending->verb != Verb::Store)
+            pending = nullptr;
+        on_fetch_data(response, seq);
+    }
+    if (pending) link(seq, pending);
+}
+
+void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
+    if (!response.number) return;
+    auto n = *response.number;
+    if (n == 0 || n > m_messages.size()) {
+        if (m_state == State::Selected) {
+            violation(Direction::ServerToClient,
+                      fmt::format("FETCH for message {} but the mailbox has only {}", n,
+                                  m_messages.size()),
+                      "RFC 3501 7.4.2");
+        }
+        if (n == 0 || n > 10'000'000) return;
+        m_messages.resize(n);
+    }
+    auto& message = m_messages[n - 1];
+    for (const auto& item : response.fetch) {
+        if (item.kind == FetchAtt::Kind::Uid && item.number) {
+            message.uid = *item.number;
+        }
+    }
+    for (const auto& item : response.fetch) {
+        if (item.kind != FetchAtt::Kind::Flags) continue;
+        if (message.flags && *message.flags == item.flags) continue;
+        TraceEvent event;
+        event.dir = Direction::ServerToClient;
+        event.kind = EventKind::FlagChange;
+        event.name = "FLAGS";
+        event.section = "RFC 3501 7.4.2";
+        sim::FlagDelta delta;
+        delta.seq = n;
+        delta.uid = message.uid;
+        delta.known_before = message.flags.has_value();
+        if (message.flags) delta.before = *message.flags;
+        delta.after = item.flags;
+        event.summary = delta.known_before
+                            ? fmt::format("message {}: {} -> {}", n, flag_list_text(delta.before),
+                                          flag_list_text(delta.after))
+                            : fmt::format("message {}: flags {}", n, flag_list_text(delta.after));
+        event.flags = std::move(delta);
+        event.link = sim::Link::Answers;
+        event.link_seq = seq;
+        message.flags = item.flags;
+        add_event(std::move(event));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Client role
+// ---------------------------------------------------------------------------
+
+std::string ImapSession::next_tag() {
+    return fmt::format("A{:03}", ++m_tag_counter);
+}
+
+ImapSession::SubmitResult ImapSession::submit(Command command, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_options.role != Role::Client) return {std::nullopt, "only a client submits commands"};
+    if (m_state == State::Connecting) return {std::nullopt, "wait for the server's greeting"};
+    if (m_state == State::Logout || m_state == State::Closed) {
+        return {std::nullopt, "the session has ended"};
+    }
+    if (!m_held.empty() || m_awaiting_plus || m_sasl_tag || m_idle_tag) {
+        return {std::nullopt,
+                "the previous command is not complete yet (it waits for a \"+\" from the server)"};
+    }
+    if (command.tag.empty()) command.tag = next_tag();
+    if (find_pending(command.tag)) {
+        return {std::nullopt, fmt::format("tag {} is still in use", command.tag)};
+    }
+    if (!state_change_outstanding() && !command_allowed(command.verb, m_state)) {
+        return {std::nullopt, fmt::format("{} is not valid in the {} state",
+                                          verb_name(command.verb), state_name(m_state))};
+    }
+    std::string bytes = serialize(command);
+    // Cut after each synchronizing literal's announcement: what follows waits for "+".
+    Framer probe(m_options.limits);
+    probe.feed(bytes);
+    std::vector<std::size_t> cuts;
+    while (auto event = probe.next()) {
+        if (auto* frame = std::get_if<Frame>(&*event)) {
+            for (const auto& literal : frame->literals) {
+                if (literal.synchronizing) cuts.push_back(literal.data_begin);
+            }
+        }
+    }
+    std::size_t at = 0;
+    std::string first;
+    for (auto cut : cuts) {
+        if (first.empty() && at == 0) {
+            first = bytes.substr(0, cut);
+        } else {
+            m_held.push_back(bytes.substr(at, cut - at));
+        }
+        at = cut;
+    }
+    if (cuts.empty()) {
+        first = bytes;
+    } else {
+        m_held.push_back(bytes.substr(at));
+    }
+    m_outgoing += first;
+    observe(Direction::ClientToServer, first, time_us);
+    return {command.tag, {}};
+}
+
+void ImapSession::send_sasl_line(std::string_view line, std::int64_t time_us) {
+    std::string bytes = std::string(line) + "\r\n";
+    m_outgoing += bytes;
+    observe(Direction::ClientToServer, bytes, time_us);
+}
+
+void ImapSession::send_done(std::int64_t time_us) {
+    std::string bytes = "DONE\r\n";
+    m_outgoing += bytes;
+    observe(Direction::ClientToServer, bytes, time_us);
+}
+
+std::optional<ResponseReceived> ImapSession::next_response() {
+    if (m_responses.empty()) return std::nullopt;
+    auto response = std::move(m_responses.front());
+    m_responses.pop_front();
+    return response;
+}
+
+std::string ImapSession::take_outgoing() {
+    return std::exchange(m_outgoing, {});
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Server role
+// ---------------------------------------------------------------------------
+
+std::optional<ServerInput> ImapSession::next_input() {
+    if (m_inputs.empty()) return std::nullopt;
+    auto input = std::move(m_inputs.front());
+    m_inputs.pop_front();
+    return input;
+}
+
+std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
+    std::string bytes = serialize(response);
+    m_outgoing += bytes;
+    auto before = m_trace.size();
+    observe(Direction::ServerToClient, bytes, time_us);
+    return before < m_trace.size() ? before : m_trace.size();
+}
+
+void ImapSession::grant_continuation(std::string text, std::int64_t time_us) {
+    send(make_continuation(std::move(text)), time_us);
+    if (m_hold_client_input) {
+        m_hold_client_input = false;
+        drain(Direction::ClientToServer);
+    }
+}
+
+void ImapSession::refuse_literal(const std::string& tag, Status status, std::string text,
+                                 std::int64_t time_us) {
+    m_framer[0].abandon_pending();
+    send(make_status(tag, status, std::nullopt, std::move(text)), time_us);
+    if (m_hold_client_input) {
+        m_hold_client_input = false;
+        drain(Direction::ClientToServer);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Trace helpers
+// ---------------------------------------------------------------------------
+
+std::uint64_t ImapSession::add_event(TraceEvent event) {
+    event.time_us = m_now;
+    return m_trace.append(std::move(event));
+}
+
+std::string ImapSession::keep(std::string_view bytes) const {
+    return std::string(bytes.substr(0, m_options.max_event_bytes));
+}
+
+TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& frame) {
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = kind;
+    event.wire = {frame.stream_offset, frame.bytes.size()};
+    event.raw = keep(frame.bytes);
+    return event;
+}
+
+void ImapSession::add_literal_events(
+    Direction dir, const Frame& frame,
+    const std::vector<std::pair<std::size_t, std::size_t>>& secrets) {
+    for (const auto& literal : frame.literals) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Literal;
+        event.name = "LITERAL";
+        event.section = literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
+        event.wire = {frame.stream_offset + literal.data_begin, literal.size};
+        std::string_view data(frame.bytes);
+        data = data.substr(literal.data_begin, literal.size);
+        bool secret = false;
+        for (auto [begin, end] : secrets) {
+            if (begin < literal.data_begin + literal.size && end > literal.data_begin) {
+                secret = true;
+            }
+        }
+        sim::LiteralInfo info{literal.size, literal.synchronizing,
+                              data.size() > m_options.max_event_bytes};
+        if (secret) {
+            event.raw = std::string(std::min<std::size_t>(literal.size, 64), '*');
+            event.redacted = true;
+            info.truncated = literal.size > 64;
+        } else {
+            event.raw = keep(data);
+        }
+        event.literal = info;
+        event.summary = fmt::format("{} octets{}", literal.size,
+                                    literal.synchronizing ? "" : " (non-synchronizing)");
+        event.link = sim::Link::Answers;
+        event.link_seq = m_trace.size() - 1;
+        if (!m_trace.empty()) event.tag = m_trace.at(m_trace.size() - 1).tag;
+        add_event(std::move(event));
+    }
+}
+
+std::uint64_t ImapSession::violation(Direction dir, std::string rule, std::string section,
+                                     bool fatal, sim::ByteSpan wire) {
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Violation;
+    event.name = "VIOLATION";
+    event.wire = wire;
+    event.summary = fmt::format("{} broke a rule: {}",
+                                dir == Direction::ClientToServer ? "client" : "server", rule);
+    event.section = section;
+    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    return add_event(std::move(event));
+}
+
+void ImapSession::transition(State to, std::string cause, Direction dir) {
+    auto from = m_state;
+    auto edge = find_transition(from, to);
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::StateTransition;
+    event.name = "STATE";
+    event.section = std::string(state_section(to));
+    sim::StateChange change;
+    change.from = std::string(state_name(from));
+    change.to = std::string(state_name(to));
+    change.number = edge ? edge->number : 0;
+    change.cause = std::move(cause);
+    event.summary =
+        change.number
+            ? fmt::format("{} -> {} ({}: {})", change.from, change.to, change.number, change.cause)
+            : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
+    event.transition = std::move(change);
+    m_state = to;
+    add_event(std::move(event));
+}
+
+ImapSession::Pending* ImapSession::find_pending(std::string_view tag) {
+    for (auto& pending : m_pending) {
+        if (pending.tag == tag) return &pending;
+    }
+    return nullptr;
+}
+
+ImapSession::Pending* ImapSession::find_pending_verb(std::initializer_list<Verb> verbs) {
+    for (auto& pending : m_pending) {
+        for (auto verb : verbs) {
+            if (pending.verb == verb) return &pending;
+        }
+    }
+    return nullptr;
+}
+
+void ImapSession::link(std::uint64_t answer_seq, const Pending* pending) {
+    auto& event = m_trace.mutable_at(answer_seq);
+    event.link = sim::Link::Answers;
+    event.link_seq = pending->seq;
+}
+
+bool ImapSession::state_change_outstanding() const {
+    for (const auto& pending : m_pending) {
+        switch (pending.verb) {
+            case Verb::Login:
+            case Verb::Authenticate:
+            case Verb::Select:
+            case Verb::Examine:
+            case Verb::Close:
+            case Verb::Unselect:
+            case Verb::Logout:
+                return true;
+            default:
+                break;
+        }
+    }
+    return false;
+}
+
+}  // namespace mailscope::imap

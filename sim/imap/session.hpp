@@ -1,0 +1,211 @@
+// ImapSession: the one IMAP4rev1 session engine behind the mock server, the
+// network client, the proxy and `mailscope decode`.
+//
+// Sans-I/O: bytes go in, typed trace events and (for the client and server
+// roles) bytes to transmit come out. No sockets, no clocks (time stamps are
+// passed in for display), no threads. Every octet of both directions is
+// accounted for in the SessionTrace, which is what every view reads.
+//
+// Roles:
+//   Observer - sees both directions (a transcript, a proxy); feed() each.
+//   Client   - submit() commands, receive() server bytes, take_outgoing().
+//              Holds the data of a synchronizing literal until the "+".
+//   Server   - receive() client bytes, next_input() what to act on, send()
+//              responses, take_outgoing(). Announced literals wait for
+//              grant_continuation() or refuse_literal().
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/core/trace.hpp"
+#include "sim/imap/command.hpp"
+#include "sim/imap/framer.hpp"
+#include "sim/imap/limits.hpp"
+#include "sim/imap/response.hpp"
+#include "sim/imap/states.hpp"
+
+namespace mailscope::imap {
+
+enum class Role : std::uint8_t { Observer, Client, Server };
+
+struct SessionOptions {
+    Role role = Role::Observer;
+    Limits limits;
+    // Teaching switch: show LOGIN passwords and SASL payloads in the trace.
+    bool reveal_secrets = false;
+    // Octets of raw wire data kept per trace event; longer literals keep a prefix.
+    std::size_t max_event_bytes = 1u << 20;
+};
+
+// Is `verb` valid in `state`? (RFC 3501 6.1 to 6.4 and the extensions' RFCs).
+bool command_allowed(Verb verb, State state);
+
+// --- what the server role must act on, in order -----------------------------
+struct CommandReceived {
+    Command command;
+    std::uint64_t event_seq = 0;
+    // Set when the command is not valid in the current state; the server
+    // should answer BAD with this text instead of executing it.
+    std::optional<std::string> state_error;
+};
+// The client announced a synchronizing literal; answer with grant_continuation()
+// or refuse_literal().
+struct LiteralRequested {
+    std::string tag;
+    std::uint64_t size = 0;
+    std::uint64_t event_seq = 0;
+};
+// A line answering an AUTHENTICATE continuation (base64, or "*" to cancel).
+struct SaslReceived {
+    std::string tag;
+    std::string line;  // without CRLF; never in the trace unless secrets are revealed
+    bool cancelled = false;
+};
+struct IdleDone {
+    std::string tag;
+};
+// A command that could not be parsed or exceeded a limit: answer `tag BAD message`
+// (`* BAD` when no tag could be read); close after a BYE when fatal.
+struct CommandRejected {
+    std::string tag;
+    std::string message;
+    bool fatal = false;
+};
+using ServerInput =
+    std::variant<CommandReceived, LiteralRequested, SaslReceived, IdleDone, CommandRejected>;
+
+// --- what the client role learns -------------------------------------------
+struct ResponseReceived {
+    Response response;
+    std::uint64_t event_seq = 0;
+};
+
+// The client's knowledge of one message of the selected mailbox.
+struct MessageView {
+    std::optional<std::uint32_t> uid;
+    std::optional<std::vector<std::string>> flags;
+};
+
+class ImapSession {
+  public:
+    ImapSession(sim::SessionTrace& trace, SessionOptions options = {});
+
+    Role role() const { return m_options.role; }
+    State state() const { return m_state; }
+    const sim::SessionTrace& trace() const { return m_trace; }
+    // The selected mailbox as far as the responses told (sequence order).
+    const std::vector<MessageView>& messages() const { return m_messages; }
+    std::size_t outstanding() const { return m_pending.size(); }
+    bool idling() const { return m_idle_tag.has_value(); }
+    bool closed() const { return m_state == State::Closed; }
+
+    // Observer: bytes seen on the wire in the order they were seen.
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
+    // Either side closed its end (or the connection broke).
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
+    // A note in the trace (TLS established, a fault injected...).
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
+
+    // Client and server: bytes arriving from the peer.
+    void receive(std::string_view bytes, std::int64_t time_us = 0);
+    // Client and server: bytes to put on the wire now.
+    std::string take_outgoing();
+    bool wants_write() const { return !m_outgoing.empty(); }
+
+    // Client role. Returns the tag used, or an error sentence (nothing sent).
+    struct SubmitResult {
+        std::optional<std::string> tag;
+        std::string error;
+    };
+    SubmitResult submit(Command command, std::int64_t time_us = 0);
+    std::string next_tag();
+    // Answer an AUTHENTICATE continuation; `line` is the base64 text (or "*").
+    void send_sasl_line(std::string_view line, std::int64_t time_us = 0);
+    // End IDLE.
+    void send_done(std::int64_t time_us = 0);
+    std::optional<ResponseReceived> next_response();
+
+    // Server role.
+    std::optional<ServerInput> next_input();
+    std::uint64_t send(const Response& response, std::int64_t time_us = 0);
+    void grant_continuation(std::string text = "Ready for literal data", std::int64_t time_us = 0);
+    void refuse_literal(const std::string& tag, Status status, std::string text,
+                        std::int64_t time_us = 0);
+
+  private:
+    struct Pending {
+        std::string tag;
+        std::uint64_t seq = 0;
+        Verb verb = Verb::Unknown;
+        bool uid = false;
+        bool silent = false;
+        std::string mailbox;
+        bool got_continuation = false;
+    };
+
+    void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
+    void drain(sim::Direction dir);
+    void on_client_frame(Frame frame);
+    void on_server_frame(Frame frame);
+    void on_literal_awaited(const LiteralAwaited& awaited);
+    void on_frame_error(sim::Direction dir, const FrameError& error);
+    void on_command(const Command& command, Frame& frame, std::size_t shown_before);
+    void on_response(const Response& response, const Frame& frame);
+    void on_continuation(const Response& response, std::uint64_t seq);
+    void on_tagged(const Response& response, std::uint64_t seq);
+    void on_untagged(const Response& response, std::uint64_t seq);
+    void on_greeting(const Response& response, std::uint64_t seq);
+    void on_fetch_data(const Response& response, std::uint64_t seq);
+
+    std::uint64_t add_event(sim::TraceEvent event);
+    sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
+    void add_literal_events(sim::Direction dir, const Frame& frame,
+                            const std::vector<std::pair<std::size_t, std::size_t>>& secrets);
+    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
+                            bool fatal = false, sim::ByteSpan wire = {});
+    void transition(State to, std::string cause, sim::Direction dir);
+    Pending* find_pending(std::string_view tag);
+    Pending* find_pending_verb(std::initializer_list<Verb> verbs);
+    void link(std::uint64_t answer_seq, const Pending* pending);
+    std::string keep(std::string_view bytes) const;
+    bool state_change_outstanding() const;
+
+    sim::SessionTrace& m_trace;
+    SessionOptions m_options;
+    State m_state = State::Connecting;
+    Framer m_framer[2];
+    std::uint64_t m_fed[2] = {0, 0};
+    std::int64_t m_now = 0;
+    std::vector<Pending> m_pending;
+    std::vector<MessageView> m_messages;
+    std::optional<std::string> m_idle_tag;
+    // A synchronizing literal was announced and no "+" has answered it yet.
+    struct AwaitingPlus {
+        std::string tag;
+        std::uint64_t event_seq = 0;
+        std::uint64_t header_end = 0;  // stream offset just past "{n}\r\n"
+        std::size_t prefix_size = 0;   // octets of the command shown so far
+        bool reported = false;
+    };
+    std::optional<AwaitingPlus> m_awaiting_plus;
+    std::size_t m_command_prefix_shown = 0;
+    std::optional<std::string> m_sasl_tag;  // AUTHENTICATE waiting for a client line
+    bool m_expect_raw_line = false;
+    bool m_hold_client_input = false;  // server role: literal decision pending
+    bool m_fatal = false;
+    std::uint64_t m_tag_counter = 0;
+
+    // client role: command parts held until the server's "+"
+    std::deque<std::string> m_held;
+    std::string m_outgoing;
+    std::deque<ServerInput> m_inputs;
+    std::deque<ResponseReceived> m_responses;
+};
+
+}  // namespace mailscope::imap

@@ -1,0 +1,70 @@
+// TcpServer: accepts connections on loopback (unless told otherwise) and runs
+// one sans-I/O ConnectionHandler per connection, plain, with STARTTLS
+// upgrades, or with implicit TLS. Everything runs on the io_context's thread,
+// so handlers and the mail store they share need no locks.
+#pragma once
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/transport/connection_handler.hpp"
+
+namespace mailscope::transport {
+
+struct ListenerConfig {
+    std::string name;  // "imap", "imaps", "pop3", ...
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: any free port (tests)
+    bool implicit_tls = false;
+};
+
+struct ConnectionInfo {
+    std::string listener;
+    std::string peer;  // "127.0.0.1:53211"
+    std::uint64_t id = 0;
+};
+
+using HandlerFactory =
+    std::function<std::unique_ptr<ConnectionHandler>(const ConnectionInfo& info)>;
+
+// "ADDR:PORT", "[v6]:PORT" or "PORT" (then on 127.0.0.1). Throws
+// std::invalid_argument with a readable message.
+ListenerConfig parse_listen_address(const std::string& text, std::string name, bool implicit_tls);
+
+class TcpServer {
+  public:
+    // `tls` may be null when no listener needs TLS and STARTTLS is not offered.
+    TcpServer(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls);
+    ~TcpServer();
+
+    // Binds and starts accepting; returns the bound port. Throws
+    // std::system_error when the address cannot be bound.
+    std::uint16_t listen(const ListenerConfig& config, HandlerFactory factory);
+    // Stops accepting and closes every connection after telling its handler.
+    void stop();
+    std::size_t connection_count() const;
+    bool tls_available() const { return static_cast<bool>(m_tls); }
+
+    class Connection;
+
+  private:
+    struct Listener;
+    void accept(const std::shared_ptr<Listener>& listener);
+
+    asio::io_context& m_io;
+    std::shared_ptr<asio::ssl::context> m_tls;
+    std::vector<std::shared_ptr<Listener>> m_listeners;
+    std::shared_ptr<std::vector<std::weak_ptr<Connection>>> m_connections;
+    std::uint64_t m_next_id = 1;
+};
+
+// Steady-clock microseconds (the TCP transport's clock).
+Micros steady_now();
+
+}  // namespace mailscope::transport

@@ -1,0 +1,597 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/core/transcript.hpp"
+#include "sim/imap/session.hpp"
+
+using namespace mailscope;
+using sim::Direction;
+using sim::EventKind;
+
+namespace {
+
+std::string read_vector(const std::string& name) {
+    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/imap/" + name, std::ios::binary);
+    REQUIRE(in);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::vector<sim::TranscriptChunk> section8() {
+    auto parsed = sim::parse_text_transcript(read_vector("rfc3501_section8.txt"));
+    REQUIRE_FALSE(parsed.error);
+    return parsed.chunks;
+}
+
+std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace, EventKind kind) {
+    std::vector<const sim::TraceEvent*> out;
+    for (const auto& event : trace.events()) {
+        if (event.kind == kind) out.push_back(&event);
+    }
+    return out;
+}
+
+const sim::TraceEvent* command(const sim::SessionTrace& trace, std::string_view tag) {
+    for (const auto& event : trace.events()) {
+        if (event.kind == EventKind::Command && event.tag == tag) return &event;
+    }
+    return nullptr;
+}
+
+const sim::TraceEvent* first_raw(const sim::SessionTrace& trace, std::string_view start) {
+    for (const auto& event : trace.events()) {
+        if (std::string_view(event.raw).starts_with(start)) return &event;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> violations(const sim::SessionTrace& trace) {
+    std::vector<std::string> out;
+    for (const auto* event : of_kind(trace, EventKind::Violation)) {
+        out.push_back(event->violation->rule);
+    }
+    return out;
+}
+
+imap::SessionOptions as(imap::Role role) {
+    imap::SessionOptions options;
+    options.role = role;
+    return options;
+}
+
+bool is_literal_request(std::optional<imap::ServerInput> input) {
+    return input && std::holds_alternative<imap::LiteralRequested>(*input);
+}
+
+void feed_all(imap::ImapSession& session, const std::vector<sim::TranscriptChunk>& chunks) {
+    for (const auto& chunk : chunks)
+        session.feed(chunk.dir, chunk.bytes);
+}
+
+// A client and a server session wired back to back, the way the in-process
+// transport drives them.
+struct Pair {
+    sim::SessionTrace client_trace;
+    sim::SessionTrace server_trace;
+    imap::ImapSession client{client_trace, as(imap::Role::Client)};
+    imap::ImapSession server{server_trace, as(imap::Role::Server)};
+
+    void pump() {
+        for (int i = 0; i < 100; ++i) {
+            auto c = client.take_outgoing();
+            auto s = server.take_outgoing();
+            if (c.empty() && s.empty()) return;
+            if (!c.empty()) server.receive(c);
+            if (!s.empty()) client.receive(s);
+        }
+    }
+    void say(std::string_view bytes) {
+        server.send(parse(bytes));
+        pump();
+    }
+    static imap::Response parse(std::string_view bytes) {
+        imap::Framer framer;
+        framer.feed(bytes);
+        auto event = framer.next();
+        REQUIRE(event);
+        auto* frame = std::get_if<imap::Frame>(&*event);
+        REQUIRE(frame);
+        auto parsed = imap::parse_response(*frame);
+        REQUIRE(parsed.response);
+        return *parsed.response;
+    }
+    static imap::Command command(std::string_view bytes) {
+        imap::Framer framer;
+        framer.feed(bytes);
+        auto event = framer.next();
+        while (event && std::holds_alternative<imap::LiteralAwaited>(*event))
+            event = framer.next();
+        REQUIRE(event);
+        auto* frame = std::get_if<imap::Frame>(&*event);
+        REQUIRE(frame);
+        auto parsed = imap::parse_command(*frame);
+        REQUIRE(parsed.command);
+        return *parsed.command;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    feed_all(session, section8());
+    session.feed_eof(Direction::ServerToClient);
+
+    CHECK(violations(trace).empty());
+    auto transitions = of_kind(trace, EventKind::StateTransition);
+    REQUIRE(transitions.size() == 5);
+    CHECK(transitions[0]->transition->number == 1);
+    CHECK(transitions[0]->transition->to == "Not Authenticated");
+    CHECK(transitions[1]->transition->number == 4);
+    CHECK(transitions[1]->transition->to == "Authenticated");
+    CHECK(transitions[2]->transition->number == 5);
+    CHECK(transitions[2]->transition->to == "Selected");
+    CHECK(transitions[3]->transition->number == 7);
+    CHECK(transitions[3]->transition->to == "Logout");
+    CHECK(transitions[4]->transition->to == "Closed");
+    CHECK(session.state() == imap::State::Closed);
+
+    // Every tagged completion closes the command with its tag.
+    for (const auto* done : of_kind(trace, EventKind::Tagged)) {
+        REQUIRE(done->link_seq);
+        CHECK(trace.at(*done->link_seq).tag == done->tag);
+        CHECK(trace.at(*done->link_seq).link_seq == done->seq);
+    }
+    // SELECT's untagged data answers the SELECT; FETCH data its FETCH / STORE.
+    auto* select = command(trace, "a002");
+    REQUIRE(select);
+    auto* exists = first_raw(trace, "* 18 EXISTS");
+    REQUIRE(exists);
+    CHECK(exists->link_seq == select->seq);
+    auto* unseen = first_raw(trace, "* OK [UNSEEN 17]");
+    REQUIRE(unseen);
+    CHECK(unseen->link_seq == select->seq);
+    auto* store = command(trace, "a005");
+    REQUIRE(store);
+    CHECK(store->name == "STORE");
+    auto* flags_fetch = first_raw(trace, "* 12 FETCH (FLAGS (\\Seen \\Deleted))");
+    REQUIRE(flags_fetch);
+    CHECK(flags_fetch->link_seq == store->seq);
+    auto* body_fetch = first_raw(trace, "* 12 FETCH (BODY[HEADER] {342}");
+    REQUIRE(body_fetch);
+    CHECK(body_fetch->link_seq == command(trace, "a004")->seq);
+    auto* bye = first_raw(trace, "* BYE");
+    REQUIRE(bye);
+    CHECK(bye->link_seq == command(trace, "a006")->seq);
+
+    // The literal of a004's answer is its own event with its size.
+    auto literals = of_kind(trace, EventKind::Literal);
+    REQUIRE(literals.size() == 1);
+    CHECK(literals[0]->literal->size == 342);
+    CHECK(literals[0]->dir == Direction::ServerToClient);
+
+    // \Seen was learnt from FULL, \Deleted added by the STORE.
+    auto changes = of_kind(trace, EventKind::FlagChange);
+    REQUIRE(changes.size() == 2);
+    CHECK_FALSE(changes[0]->flags->known_before);
+    CHECK(changes[0]->flags->after == std::vector<std::string>{"\\Seen"});
+    CHECK(changes[1]->flags->before == std::vector<std::string>{"\\Seen"});
+    CHECK(changes[1]->flags->after == std::vector<std::string>{"\\Seen", "\\Deleted"});
+    CHECK(changes[1]->flags->seq == 12);
+
+    // Each line names the RFC section that defines it.
+    CHECK(command(trace, "a001")->section == "RFC 3501 6.2.3");
+    CHECK(flags_fetch->section == "RFC 3501 7.4.2");
+}
+
+TEST_CASE("the password of the example never reaches an export") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    feed_all(session, section8());
+    auto text = sim::export_text(trace);
+    auto jsonl = sim::export_jsonl(trace);
+    CHECK(text.find("secret") == std::string::npos);
+    CHECK(jsonl.find("secret") == std::string::npos);
+    CHECK(text.find("C: a001 login mrc \"***\"") != std::string::npos);
+    CHECK(command(trace, "a001")->redacted);
+
+    sim::SessionTrace revealed;
+    imap::SessionOptions options;
+    options.reveal_secrets = true;
+    imap::ImapSession teaching(revealed, options);
+    feed_all(teaching, section8());
+    CHECK(sim::export_text(revealed).find("a001 login mrc secret") != std::string::npos);
+}
+
+TEST_CASE("random chunkings of the example stream give the same trace") {
+    sim::SessionTrace whole;
+    imap::ImapSession reference(whole);
+    auto chunks = section8();
+    feed_all(reference, chunks);
+    auto expected = sim::export_jsonl(whole);
+
+    std::mt19937 random(3501);
+    for (int round = 0; round < 50; ++round) {
+        sim::SessionTrace trace;
+        imap::ImapSession session(trace);
+        for (const auto& chunk : chunks) {
+            std::string_view rest = chunk.bytes;
+            while (!rest.empty()) {
+                auto n = std::uniform_int_distribution<std::size_t>(1, 9)(random);
+                n = std::min(n, rest.size());
+                session.feed(chunk.dir, rest.substr(0, n));
+                rest.remove_prefix(n);
+            }
+        }
+        REQUIRE(sim::export_jsonl(trace) == expected);
+    }
+}
+
+TEST_CASE("exported text reads back to the same trace") {
+    sim::SessionTrace first;
+    imap::ImapSession a(first);
+    feed_all(a, section8());
+    auto parsed = sim::parse_text_transcript(sim::export_text(first));
+    REQUIRE_FALSE(parsed.error);
+    sim::SessionTrace second;
+    imap::ImapSession b(second);
+    feed_all(b, parsed.chunks);
+    CHECK(sim::export_text(second) == sim::export_text(first));
+    CHECK(second.size() == first.size());
+}
+
+TEST_CASE("client and server roles agree on the example session") {
+    Pair pair;
+    pair.say("* OK IMAP4rev1 Service Ready\r\n");
+    CHECK(pair.client.state() == imap::State::NotAuthenticated);
+    CHECK(pair.server.state() == imap::State::NotAuthenticated);
+
+    auto login = pair.client.submit(Pair::command("a001 login mrc secret\r\n"));
+    REQUIRE(login.tag);
+    pair.pump();
+    auto input = pair.server.next_input();
+    REQUIRE(input);
+    auto* received = std::get_if<imap::CommandReceived>(&*input);
+    REQUIRE(received);
+    CHECK(received->command.verb == imap::Verb::Login);
+    CHECK_FALSE(received->state_error);
+    pair.say("a001 OK LOGIN completed\r\n");
+    CHECK(pair.client.state() == imap::State::Authenticated);
+    CHECK(pair.server.state() == imap::State::Authenticated);
+
+    // A command invalid in the state is refused locally by the client.
+    auto refused = pair.client.submit(Pair::command("a009 FETCH 1 FLAGS\r\n"));
+    CHECK_FALSE(refused.tag);
+    CHECK(refused.error.find("not valid") != std::string::npos);
+
+    pair.client.submit(Pair::command("a002 select inbox\r\n"));
+    pair.pump();
+    REQUIRE(pair.server.next_input());
+    pair.say("* 18 EXISTS\r\n");
+    pair.say("* 2 RECENT\r\n");
+    pair.say("a002 OK [READ-WRITE] SELECT completed\r\n");
+    CHECK(pair.client.state() == imap::State::Selected);
+    CHECK(pair.client.messages().size() == 18);
+    CHECK(pair.server.messages().size() == 18);
+
+    pair.client.submit(Pair::command("a006 logout\r\n"));
+    pair.pump();
+    pair.say("* BYE IMAP4rev1 server terminating connection\r\n");
+    pair.say("a006 OK LOGOUT completed\r\n");
+    CHECK(pair.client.state() == imap::State::Logout);
+    CHECK(violations(pair.client_trace).empty());
+    CHECK(violations(pair.server_trace).empty());
+}
+
+TEST_CASE("a synchronizing literal waits for the server's continuation") {
+    Pair pair;
+    pair.say("* OK ready\r\n");
+    pair.client.submit(Pair::command("A1 LOGIN {4}\r\nfred {6}\r\nsecret\r\n"));
+    auto sent = pair.client.take_outgoing();
+    CHECK(sent == "A1 LOGIN {4}\r\n");
+    pair.server.receive(sent);
+    auto input = pair.server.next_input();
+    REQUIRE(input);
+    auto* literal = std::get_if<imap::LiteralRequested>(&*input);
+    REQUIRE(literal);
+    CHECK(literal->size == 4);
+    pair.server.grant_continuation();
+    pair.client.receive(pair.server.take_outgoing());
+    CHECK(pair.client.take_outgoing() == "fred {6}\r\n");
+    pair.server.receive("fred {6}\r\n");
+    REQUIRE(is_literal_request(pair.server.next_input()));
+    pair.server.grant_continuation();
+    pair.pump();
+    input = pair.server.next_input();
+    REQUIRE(input);
+    auto* login = std::get_if<imap::CommandReceived>(&*input);
+    REQUIRE(login);
+    auto* args = std::get_if<imap::LoginArgs>(&login->command.typed);
+    REQUIRE(args);
+    CHECK(args->user == "fred");
+    CHECK(args->password == "secret");
+    CHECK(violations(pair.server_trace).empty());
+    // The literal password is masked but keeps the literal's framing.
+    CHECK(sim::export_text(pair.server_trace).find("secret") == std::string::npos);
+    CHECK(sim::export_jsonl(pair.client_trace).find("secret") == std::string::npos);
+    auto text = sim::export_text(pair.server_trace);
+    CHECK(text.find("C: A1 LOGIN {4}\nS: + Ready for literal data\nC: fred {6}\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("literal data before the continuation is a client violation") {
+    sim::SessionTrace trace;
+    imap::ImapSession server(trace, as(imap::Role::Server));
+    server.send(Pair::parse("* OK ready\r\n"));
+    server.receive("A1 LOGIN {4}\r\nfred secret\r\n");
+    auto rules = violations(trace);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].find("before the server's \"+\"") != std::string::npos);
+    auto* event = of_kind(trace, EventKind::Violation)[0];
+    CHECK(event->section == "RFC 3501 2.2.1");
+    CHECK(event->dir == Direction::ClientToServer);
+}
+
+TEST_CASE("a refused literal is not read as data") {
+    sim::SessionTrace trace;
+    imap::ImapSession server(trace, as(imap::Role::Server));
+    server.send(Pair::parse("* OK ready\r\n"));
+    server.receive("A1 APPEND INBOX {99999}\r\n");
+    REQUIRE(is_literal_request(server.next_input()));
+    server.refuse_literal("A1", imap::Status::No, "too big for this lab");
+    server.receive("A2 NOOP\r\n");
+    auto input = server.next_input();
+    REQUIRE(input);
+    auto* noop = std::get_if<imap::CommandReceived>(&*input);
+    REQUIRE(noop);
+    CHECK(noop->command.tag == "A2");
+}
+
+TEST_CASE("pipelined commands complete in any order and stay linked") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* PREAUTH ready\r\n");
+    CHECK(session.state() == imap::State::Authenticated);
+    session.feed(Direction::ClientToServer, "A1 STATUS INBOX (MESSAGES)\r\n");
+    session.feed(Direction::ClientToServer, "A2 STATUS Drafts (MESSAGES)\r\n");
+    session.feed(Direction::ClientToServer, "A3 LIST \"\" %\r\n");
+    CHECK(session.outstanding() == 3);
+    session.feed(Direction::ServerToClient, "* STATUS Drafts (MESSAGES 2)\r\n");
+    session.feed(Direction::ServerToClient, "* LIST () \"/\" INBOX\r\n");
+    session.feed(Direction::ServerToClient, "A3 OK LIST done\r\n");
+    session.feed(Direction::ServerToClient, "* STATUS INBOX (MESSAGES 7)\r\n");
+    session.feed(Direction::ServerToClient, "A2 OK done\r\n");
+    session.feed(Direction::ServerToClient, "A1 OK done\r\n");
+    CHECK(session.outstanding() == 0);
+    CHECK(violations(trace).empty());
+    CHECK(first_raw(trace, "* STATUS Drafts")->link_seq == command(trace, "A2")->seq);
+    CHECK(first_raw(trace, "* STATUS INBOX")->link_seq == command(trace, "A1")->seq);
+    CHECK(first_raw(trace, "* LIST")->link_seq == command(trace, "A3")->seq);
+    CHECK(first_raw(trace, "A3 OK")->link_seq == command(trace, "A3")->seq);
+    CHECK(first_raw(trace, "A1 OK")->link_seq == command(trace, "A1")->seq);
+    CHECK(trace.at(command(trace, "A2")->seq).link_seq == first_raw(trace, "A2 OK")->seq);
+}
+
+TEST_CASE("violations by either side become events, never crashes") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* OK hi\r\n");
+    SUBCASE("a tag reused while outstanding") {
+        session.feed(Direction::ClientToServer, "A1 NOOP\r\nA1 CAPABILITY\r\n");
+        auto rules = violations(trace);
+        REQUIRE(rules.size() == 1);
+        CHECK(rules[0].find("reused") != std::string::npos);
+    }
+    SUBCASE("a command invalid in the state") {
+        session.feed(Direction::ClientToServer, "A1 SELECT INBOX\r\n");
+        auto events = of_kind(trace, EventKind::Violation);
+        REQUIRE(events.size() == 1);
+        CHECK(events[0]->violation->rule == "SELECT is not valid in the Not Authenticated state");
+        CHECK(events[0]->section == "RFC 3501 3.1");
+    }
+    SUBCASE("a bare LF") {
+        session.feed(Direction::ClientToServer, "A1 NOOP\n");
+        auto rules = violations(trace);
+        REQUIRE(rules.size() == 1);
+        CHECK(rules[0].find("LF alone") != std::string::npos);
+    }
+    SUBCASE("a completion for an unknown tag") {
+        session.feed(Direction::ServerToClient, "Z9 OK what?\r\n");
+        auto events = of_kind(trace, EventKind::Violation);
+        REQUIRE(events.size() == 1);
+        CHECK(events[0]->dir == Direction::ServerToClient);
+        CHECK(first_raw(trace, "Z9 OK")->link == sim::Link::Unmatched);
+    }
+    SUBCASE("a continuation nobody asked for") {
+        session.feed(Direction::ServerToClient, "+ go on\r\n");
+        CHECK(violations(trace).size() == 1);
+    }
+    SUBCASE("EXPUNGE while a FETCH is in progress") {
+        session.feed(Direction::ClientToServer, "A1 LOGIN a b\r\n");
+        session.feed(Direction::ServerToClient, "A1 OK\r\n");
+        session.feed(Direction::ClientToServer, "A2 SELECT INBOX\r\n");
+        session.feed(Direction::ServerToClient, "* 3 EXISTS\r\nA2 OK done\r\n");
+        session.feed(Direction::ClientToServer, "A3 FETCH 1:* FLAGS\r\n");
+        session.feed(Direction::ServerToClient, "* 2 EXPUNGE\r\n");
+        auto events = of_kind(trace, EventKind::Violation);
+        REQUIRE(events.size() == 1);
+        CHECK(events[0]->section == "RFC 3501 7.4.1");
+        // The renumbering is still shown: the client must follow the server.
+        auto renumbering = of_kind(trace, EventKind::Renumbering);
+        REQUIRE(renumbering.size() == 1);
+        CHECK(renumbering[0]->renumber->expunged == 2);
+        CHECK(session.messages().size() == 2);
+    }
+    SUBCASE("garbage from the server") {
+        session.feed(Direction::ServerToClient, std::string("\0\x01\x02 (((\r\n", 9));
+        CHECK_FALSE(violations(trace).empty());
+    }
+    CHECK(trace.size() > 0);
+}
+
+TEST_CASE("the server role rejects what it cannot parse and what exceeds limits") {
+    sim::SessionTrace trace;
+    imap::SessionOptions options;
+    options.role = imap::Role::Server;
+    options.limits.max_line_length = 1000;
+    options.limits.max_outstanding = 2;
+    imap::ImapSession server(trace, options);
+    server.send(Pair::parse("* OK ready\r\n"));
+
+    server.receive("A1 LOGIN \"unterminated\r\n");
+    auto input = server.next_input();
+    REQUIRE(input);
+    auto* rejected = std::get_if<imap::CommandRejected>(&*input);
+    REQUIRE(rejected);
+    CHECK(rejected->tag == "A1");
+
+    server.receive("A2 NOOP " + std::string(5000, 'x') + "\r\n");
+    input = server.next_input();
+    REQUIRE(input);
+    rejected = std::get_if<imap::CommandRejected>(&*input);
+    REQUIRE(rejected);
+    CHECK(rejected->tag == "A2");
+
+    server.receive("B1 NOOP\r\nB2 NOOP\r\nB3 NOOP\r\n");
+    int accepted = 0, refused = 0;
+    while (auto next = server.next_input()) {
+        if (std::get_if<imap::CommandReceived>(&*next)) ++accepted;
+        if (std::get_if<imap::CommandRejected>(&*next)) ++refused;
+    }
+    CHECK(accepted == 2);
+    CHECK(refused == 1);
+}
+
+TEST_CASE("AUTHENTICATE: the SASL lines go through continuations and stay hidden") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* OK hi\r\n");
+    session.feed(Direction::ClientToServer, "A1 AUTHENTICATE PLAIN\r\n");
+    session.feed(Direction::ServerToClient, "+ \r\n");
+    // base64 of "\0fred\0secret"
+    session.feed(Direction::ClientToServer, "AGZyZWQAc2VjcmV0\r\n");
+    session.feed(Direction::ServerToClient, "A1 OK authenticated\r\n");
+    CHECK(violations(trace).empty());
+    CHECK(session.state() == imap::State::Authenticated);
+    auto text = sim::export_text(trace);
+    CHECK(text.find("AGZyZWQAc2VjcmV0") == std::string::npos);
+    CHECK(text.find("C: ***") != std::string::npos);
+
+    sim::SessionTrace ir;
+    imap::ImapSession with_initial(ir);
+    with_initial.feed(Direction::ServerToClient, "* OK hi\r\n");
+    with_initial.feed(Direction::ClientToServer, "A1 AUTHENTICATE PLAIN AGZyZWQAc2VjcmV0\r\n");
+    with_initial.feed(Direction::ServerToClient, "A1 OK authenticated\r\n");
+    CHECK(sim::export_jsonl(ir).find("AGZyZWQAc2VjcmV0") == std::string::npos);
+}
+
+TEST_CASE("IDLE: the continuation, unsolicited updates and DONE") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* PREAUTH hi\r\n");
+    session.feed(Direction::ClientToServer, "A1 SELECT INBOX\r\n");
+    session.feed(Direction::ServerToClient, "* 2 EXISTS\r\nA1 OK [READ-WRITE] done\r\n");
+    session.feed(Direction::ClientToServer, "A2 IDLE\r\n");
+    session.feed(Direction::ServerToClient, "+ idling\r\n");
+    CHECK(session.idling());
+    session.feed(Direction::ServerToClient, "* 3 EXISTS\r\n");
+    session.feed(Direction::ClientToServer, "DONE\r\n");
+    session.feed(Direction::ServerToClient, "A2 OK IDLE terminated\r\n");
+    CHECK(violations(trace).empty());
+    CHECK_FALSE(session.idling());
+    CHECK(session.messages().size() == 3);
+    auto* done = first_raw(trace, "DONE");
+    REQUIRE(done);
+    CHECK(done->name == "DONE");
+    CHECK(done->link_seq == command(trace, "A2")->seq);
+}
+
+TEST_CASE("greetings PREAUTH and BYE take transitions 2 and 3") {
+    sim::SessionTrace preauth;
+    imap::ImapSession a(preauth);
+    a.feed(Direction::ServerToClient, "* PREAUTH IMAP4rev1 server logged in as Smith\r\n");
+    auto t = of_kind(preauth, EventKind::StateTransition);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0]->transition->number == 2);
+
+    sim::SessionTrace bye;
+    imap::ImapSession b(bye);
+    b.feed(Direction::ServerToClient, "* BYE Autologout; idle for too long\r\n");
+    t = of_kind(bye, EventKind::StateTransition);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0]->transition->number == 3);
+    CHECK(b.state() == imap::State::Logout);
+}
+
+TEST_CASE("CLOSE and a failed SELECT take transition 6") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* PREAUTH hi\r\n");
+    session.feed(Direction::ClientToServer, "A1 SELECT INBOX\r\n");
+    session.feed(Direction::ServerToClient, "A1 OK done\r\n");
+    session.feed(Direction::ClientToServer, "A2 SELECT nosuch\r\n");
+    session.feed(Direction::ServerToClient, "A2 NO no such mailbox\r\n");
+    CHECK(session.state() == imap::State::Authenticated);
+    session.feed(Direction::ClientToServer, "A3 EXAMINE INBOX\r\n");
+    session.feed(Direction::ServerToClient, "A3 OK [READ-ONLY] done\r\n");
+    session.feed(Direction::ClientToServer, "A4 CLOSE\r\n");
+    session.feed(Direction::ServerToClient, "A4 OK closed\r\n");
+    auto t = of_kind(trace, EventKind::StateTransition);
+    REQUIRE(t.size() == 5);
+    CHECK(t[1]->transition->number == 5);
+    CHECK(t[2]->transition->number == 6);
+    CHECK(t[3]->transition->number == 5);
+    CHECK(t[4]->transition->number == 6);
+}
+
+TEST_CASE("a disconnect in the middle of a literal is reported") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* PREAUTH hi\r\n");
+    session.feed(Direction::ClientToServer, "A1 APPEND INBOX {100}\r\n");
+    session.feed(Direction::ServerToClient, "+ go\r\n");
+    session.feed(Direction::ClientToServer, "From: half a message");
+    session.feed_eof(Direction::ClientToServer);
+    CHECK(session.state() == imap::State::Closed);
+    auto rules = violations(trace);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].find("middle") != std::string::npos);
+}
+
+TEST_CASE("the transition table has every state and the RFC's seven numbers") {
+    std::set<int> numbers;
+    for (const auto& t : imap::transitions)
+        numbers.insert(t.number);
+    for (int n = 1; n <= 7; ++n)
+        CHECK(numbers.count(n) == 1);
+    for (auto state : imap::all_states) {
+        bool touched = false;
+        for (const auto& t : imap::transitions)
+            touched |= t.from == state || t.to == state;
+        CHECK(touched);
+    }
+}
+
+TEST_CASE("every command is allowed in exactly the states RFC 3501 gives it") {
+    using imap::State;
+    using imap::Verb;
+    CHECK(imap::command_allowed(Verb::Capability, State::NotAuthenticated));
+    CHECK(imap::command_allowed(Verb::Capability, State::Selected));
+    CHECK(imap::command_allowed(Verb::Login, State::NotAuthenticated));
+    CHECK_FALSE(imap::command_allowed(Verb::Login, State::Authenticated));
+    CHECK_FALSE(imap::command_allowed(Verb::Select, State::NotAuthenticated));
+    CHECK(imap::command_allowed(Verb::Select, State::Selected));
+    CHECK_FALSE(imap::command_allowed(Verb::Fetch, State::Authenticated));
+    CHECK(imap::command_allowed(Verb::Fetch, State::Selected));
+    CHECK_FALSE(imap::command_allowed(Verb::Noop, State::Logout));
+    CHECK(imap::command_allowed(Verb::Append, State::Authenticated));
+    CHECK_FALSE(imap::command_allowed(Verb::Starttls, State::Authenticated));
+}

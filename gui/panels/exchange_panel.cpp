@@ -122,6 +122,7 @@ struct SequenceLayout {
     float client_x = 0;
     float server_x = 0;
     float section_x = 0;
+    bool show_section = true;
 };
 
 constexpr int max_span_columns = 8;
@@ -135,7 +136,11 @@ SequenceLayout sequence_layout(const PanelContext& context, float width) {
     layout.span_columns = std::min(context.model.index().column_count(), max_span_columns);
     layout.seq_x = layout.span_column * static_cast<float>(layout.span_columns) + font * 0.4f;
     layout.client_x = layout.seq_x + ImGui::CalcTextSize("000000").x + font * 0.5f;
-    const float section_width = ImGui::CalcTextSize("RFC 3501 6.4.5").x;
+    // A narrow window (projector text) keeps the lanes and leaves the RFC
+    // section to the tooltip.
+    layout.show_section = width > font * 40;
+    const float section_width =
+        layout.show_section ? ImGui::CalcTextSize("RFC 3501 6.4.5").x : 0.0f;
     layout.server_x = std::max(layout.client_x + font * 8, width - section_width - font * 1.2f);
     layout.section_x = layout.server_x + font * 0.6f;
     return layout;
@@ -179,7 +184,9 @@ void draw_sequence_row(PanelContext& context, const SequenceLayout& layout, cons
     }
     const std::string seq = fmt::format("{}", row.seq);
     draw->AddText({pos.x + layout.seq_x, text_y}, theme::muted, seq.c_str());
-    draw->AddText({pos.x + layout.section_x, text_y}, theme::muted, event.section.c_str());
+    if (layout.show_section) {
+        draw->AddText({pos.x + layout.section_x, text_y}, theme::muted, event.section.c_str());
+    }
 
     const Lane lane = index.lane(row.seq);
     std::string label = kind == RowKind::Literal ? literal_label(context, event) : row_text(event);

@@ -1,0 +1,38 @@
+// FETCH answers for one message from the mail store (RFC 3501 6.4.5, 7.4.2).
+//
+// The session decides which messages a FETCH names and sends the responses;
+// this file turns one message and the requested attributes into the typed
+// FETCH items that imap::make_fetch serializes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "server_mock/mail_store.hpp"
+#include "server_mock/parsed_cache.hpp"
+#include "sim/imap/command.hpp"
+#include "sim/imap/response.hpp"
+
+namespace mailscope::server {
+
+struct MessageContext {
+    const Message& message;
+    std::uint32_t seq;
+    bool recent;  // \Recent as seen by the asking session
+};
+
+// The FLAGS item: the stored flags, plus \Recent when `recent`.
+imap::FetchItem flags_item(const Message& message, bool recent);
+
+// FETCH items for one message, in the order of `atts`; UID comes first when
+// `uid_command` and UID was not requested (RFC 3501 6.4.8).
+// `sets_seen` becomes true when a non-PEEK BODY[...], RFC822 or RFC822.TEXT
+// was fetched and \Seen is not set (RFC 3501 6.4.5): the caller then sets
+// \Seen in the store and adds a FLAGS item to the response.
+// A section that does not exist answers "" (Dovecot does the same).
+std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
+                                               const std::vector<imap::FetchAtt>& atts,
+                                               ParsedCache& cache, bool uid_command,
+                                               bool& sets_seen);
+
+}  // namespace mailscope::server

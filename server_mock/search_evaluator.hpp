@@ -1,0 +1,35 @@
+// SEARCH criteria evaluated against one stored message (RFC 3501 6.4.4).
+//
+// String keys match as case-insensitive substrings of the decoded text:
+// RFC 2047 words and body charsets are converted to UTF-8 first and both
+// sides are lower-cased (ASCII and Cyrillic), so SUBJECT "привет" finds a
+// subject sent as windows-1251 encoded-words.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server_mock/fetch_responder.hpp"
+#include "server_mock/parsed_cache.hpp"
+#include "sim/imap/command.hpp"
+
+namespace mailscope::server {
+
+// Every key of `keys` must match (AND). `max_seq` and `max_uid` are what "*"
+// stands for in sequence sets and UID sets.
+bool matches_search(const std::vector<imap::SearchKey>& keys, const MessageContext& context,
+                    ParsedCache& cache, std::uint32_t max_seq, std::uint32_t max_uid);
+
+// A sentence when the criteria cannot be run (a date that does not parse,
+// such as "31-Feb-2024"); nullopt when they can. An unknown CHARSET is the
+// caller's to reject (with a BADCHARSET code).
+std::optional<std::string> search_error(const std::vector<imap::SearchKey>& keys);
+
+// Lower-cases ASCII and Cyrillic letters of UTF-8 text (invalid sequences
+// become U+FFFD), the folding SEARCH compares with.
+std::string fold_case(std::string_view utf8);
+
+}  // namespace mailscope::server

@@ -40,6 +40,7 @@ class ParsedCache {
         // A weak reference: the cache must not keep expunged messages alive,
         // and an expired pointer may be reused by a new message.
         std::weak_ptr<const std::string> octets;
+        const std::string* key = nullptr;  // the address the entry is indexed by
         mime::ParsedMessage parsed;
     };
     using EntryList = std::list<Entry>;

@@ -28,6 +28,12 @@ bool matches_search(const std::vector<imap::SearchKey>& keys, const MessageConte
 // caller's to reject (with a BADCHARSET code).
 std::optional<std::string> search_error(const std::vector<imap::SearchKey>& keys);
 
+// Converts the strings of `keys` from the SEARCH CHARSET to UTF-8, in place
+// (RFC 3501 6.4.4). Gives a sentence, and changes nothing, when the charset
+// is not one the simulator knows: the caller answers NO [BADCHARSET].
+std::optional<std::string> convert_search_charset(std::vector<imap::SearchKey>& keys,
+                                                  std::string_view charset);
+
 // Lower-cases ASCII and Cyrillic letters of UTF-8 text (invalid sequences
 // become U+FFFD), the folding SEARCH compares with.
 std::string fold_case(std::string_view utf8);

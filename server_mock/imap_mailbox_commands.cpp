@@ -1,0 +1,343 @@
+// Mailbox-level commands of ImapServerSession (RFC 3501 6.3 and the
+// NAMESPACE, ID and ENABLE extensions).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "server_mock/imap_server_session.hpp"
+
+namespace mailscope::server {
+
+using imap::Command;
+using imap::Status;
+
+namespace {
+
+std::vector<std::string> system_flag_names() {
+    std::vector<std::string> out;
+    for (auto flag : kSystemFlags)
+        out.emplace_back(flag_name(flag));
+    return out;
+}
+
+imap::SequenceSet single(std::uint32_t n) {
+    imap::SequenceSet set;
+    set.ranges.push_back({n, n});
+    return set;
+}
+
+}  // namespace
+
+void ImapServerSession::no_from_store(const std::string& tag, const StoreError& error,
+                                      bool trycreate) {
+    std::optional<imap::ResponseCode> code;
+    switch (error.kind) {
+        case StoreErrorKind::NoSuchMailbox:
+            code = imap::make_code(trycreate ? "TRYCREATE" : "NONEXISTENT");
+            break;
+        case StoreErrorKind::AlreadyExists:
+            code = imap::make_code("ALREADYEXISTS");
+            break;
+        case StoreErrorKind::InvalidName:
+        case StoreErrorKind::NotPermitted:
+        case StoreErrorKind::HasInferiors:
+            code = imap::make_code("CANNOT");
+            break;
+        case StoreErrorKind::LimitReached:
+            code = imap::make_code("LIMIT");
+            break;
+        case StoreErrorKind::Storage:
+            code = imap::make_code("SERVERBUG");
+            break;
+        default:
+            break;
+    }
+    no(tag, error.message, std::move(code));
+}
+
+bool ImapServerSession::refuse_read_only_user(const std::string& tag) {
+    if (!m_read_only_user) return false;
+    no(tag, "Anonymous access is read-only", imap::make_code("NOPERM"));
+    return true;
+}
+
+void ImapServerSession::deselect() {
+    if (m_selected != 0 && m_session != kNoSession) m_store.unwatch(m_session);
+    m_selected = 0;
+    m_read_only = false;
+    m_view.clear();
+    m_keywords_known = 0;
+}
+
+void ImapServerSession::cmd_select(const Command& command, bool examine) {
+    const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
+    // RFC 3501 6.3.1: a failed SELECT leaves no mailbox selected.
+    deselect();
+    const Mailbox* mailbox = m_store.find(m_user, name);
+    if (mailbox == nullptr) {
+        no(command.tag, fmt::format("There is no mailbox named \"{}\"", name),
+           imap::make_code("NONEXISTENT"));
+        return;
+    }
+    if (!mailbox->selectable) {
+        no(command.tag,
+           fmt::format("\"{}\" only holds other mailboxes (\\Noselect) and cannot be selected",
+                       name),
+           imap::make_code("CANNOT"));
+        return;
+    }
+    // What happened before this SELECT is in the snapshot below.
+    m_store.acknowledge(m_session, m_store.change_log().last());
+    m_selected = mailbox->id;
+    m_read_only = examine || m_read_only_user;
+    m_store.watch(m_session, m_selected, !m_read_only);
+    if (!m_read_only) m_store.claim_recent(m_selected, m_session);
+    mailbox = m_store.mailbox(m_selected);
+    for (const auto& message : mailbox->messages)
+        m_view.push_back(message.uid);
+    m_keywords_known = mailbox->keywords.size();
+
+    auto flags = system_flag_names();
+    flags.insert(flags.end(), mailbox->keywords.begin(), mailbox->keywords.end());
+    send(imap::make_flags(flags));
+    send(imap::make_untagged_number(static_cast<std::uint32_t>(m_view.size()), "EXISTS"));
+    std::uint32_t recent = 0;
+    std::optional<std::uint32_t> first_unseen;
+    for (std::size_t i = 0; i < mailbox->messages.size(); ++i) {
+        const auto& message = mailbox->messages[i];
+        if (MailStore::is_recent(message, m_session)) ++recent;
+        if (!first_unseen && !message.flags.has(SystemFlag::Seen))
+            first_unseen = static_cast<std::uint32_t>(i + 1);
+    }
+    send(imap::make_untagged_number(recent, "RECENT"));
+    if (first_unseen) {
+        send(imap::make_status("*", Status::Ok, imap::make_code_number("UNSEEN", *first_unseen),
+                               fmt::format("Message {} is the first unseen", *first_unseen)));
+    }
+    send(imap::make_status("*", Status::Ok,
+                           imap::make_code_number("UIDVALIDITY", mailbox->uidvalidity),
+                           "UIDs valid"));
+    send(imap::make_status("*", Status::Ok, imap::make_code_number("UIDNEXT", mailbox->uidnext),
+                           "Predicted next UID"));
+    std::vector<std::string> permanent;
+    if (!m_read_only) {
+        permanent = flags;
+        if (mailbox->keywords.size() < kMaxKeywordsPerMailbox) permanent.emplace_back("\\*");
+    }
+    send(imap::make_status("*", Status::Ok, imap::make_code_list("PERMANENTFLAGS", permanent),
+                           m_read_only ? "No permanent flags permitted" : "Limited"));
+    ok(command.tag, fmt::format("{} completed", examine ? "EXAMINE" : "SELECT"),
+       imap::make_code(m_read_only ? "READ-ONLY" : "READ-WRITE"));
+}
+
+void ImapServerSession::cmd_create(const Command& command) {
+    if (refuse_read_only_user(command.tag)) return;
+    std::string name = std::get<imap::MailboxArgs>(command.typed).mailbox;
+    // RFC 3501 6.3.3: a trailing delimiter only says inferiors may follow.
+    if (auto where = m_store.locate(m_user, name);
+        where && name.size() > 1 && name.back() == where.value().delimiter) {
+        name.pop_back();
+    }
+    auto created = m_store.create_mailbox(m_user, name, m_session);
+    if (!created) {
+        no_from_store(command.tag, created.error());
+        return;
+    }
+    ok(command.tag, "CREATE completed");
+}
+
+void ImapServerSession::cmd_delete(const Command& command) {
+    if (refuse_read_only_user(command.tag)) return;
+    const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
+    auto deleted = m_store.delete_mailbox(m_user, name, m_session);
+    if (!deleted) {
+        no_from_store(command.tag, deleted.error());
+        return;
+    }
+    ok(command.tag, "DELETE completed");
+}
+
+void ImapServerSession::cmd_rename(const Command& command) {
+    if (refuse_read_only_user(command.tag)) return;
+    const auto& args = std::get<imap::RenameArgs>(command.typed);
+    auto renamed = m_store.rename_mailbox(m_user, args.from, args.to, m_session);
+    if (!renamed) {
+        no_from_store(command.tag, renamed.error());
+        return;
+    }
+    ok(command.tag, "RENAME completed");
+}
+
+void ImapServerSession::cmd_subscribe(const Command& command, bool subscribe) {
+    if (refuse_read_only_user(command.tag)) return;
+    const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
+    auto result = subscribe ? m_store.subscribe(m_user, name) : m_store.unsubscribe(m_user, name);
+    if (!result) {
+        no_from_store(command.tag, result.error());
+        return;
+    }
+    ok(command.tag, subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
+}
+
+void ImapServerSession::cmd_list(const Command& command, bool lsub) {
+    const auto& args = std::get<imap::ListArgs>(command.typed);
+    const char* verb = lsub ? "LSUB" : "LIST";
+    if (!lsub && args.pattern.empty()) {
+        // RFC 3501 6.3.8: the hierarchy delimiter and the root of the reference.
+        imap::ListData data;
+        data.attributes = {"\\Noselect"};
+        data.delimiter = kPersonalDelimiter;
+        for (const auto& shared : m_store.namespaces().shared) {
+            if (args.reference.starts_with(shared.prefix)) {
+                data.delimiter = shared.delimiter;
+                data.mailbox = shared.prefix;
+            }
+        }
+        if (const auto& other = m_store.namespaces().other_users;
+            other && args.reference.starts_with(other->prefix)) {
+            data.delimiter = other->delimiter;
+            data.mailbox = other->prefix;
+        }
+        send(imap::make_list("LIST", data));
+        ok(command.tag, "LIST completed");
+        return;
+    }
+    auto entries = lsub ? m_store.lsub(m_user, args.reference, args.pattern)
+                        : m_store.list(m_user, args.reference, args.pattern);
+    for (const auto& entry : entries) {
+        imap::ListData data;
+        data.delimiter = entry.delimiter;
+        data.mailbox = entry.name;
+        for (auto& attribute : entry.attributes()) {
+            const bool child_attribute = attribute != "\\Noselect";
+            if (child_attribute && (lsub || !m_config.capabilities.children)) continue;
+            data.attributes.push_back(attribute);
+        }
+        send(imap::make_list(verb, data));
+    }
+    ok(command.tag, fmt::format("{} completed", verb));
+}
+
+void ImapServerSession::cmd_status(const Command& command) {
+    const auto& args = std::get<imap::StatusArgs>(command.typed);
+    std::vector<std::string> items;
+    for (const auto& item : args.items) {
+        const std::string name = imap::to_upper(item);
+        if (name != "MESSAGES" && name != "RECENT" && name != "UIDNEXT" && name != "UIDVALIDITY" &&
+            name != "UNSEEN") {
+            bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
+                                         "UIDVALIDITY or UNSEEN",
+                                         item));
+            return;
+        }
+        items.push_back(name);
+    }
+    auto status = m_store.status(m_user, args.mailbox, m_session);
+    if (!status) {
+        no_from_store(command.tag, status.error());
+        return;
+    }
+    const auto& info = status.value();
+    imap::StatusData data;
+    data.mailbox = args.mailbox;
+    for (const auto& name : items) {
+        std::uint64_t value = name == "MESSAGES"      ? info.messages
+                              : name == "RECENT"      ? info.recent
+                              : name == "UIDNEXT"     ? info.uidnext
+                              : name == "UIDVALIDITY" ? info.uidvalidity
+                                                      : info.unseen;
+        data.items.emplace_back(name, value);
+    }
+    send(imap::make_status_data(std::move(data)));
+    ok(command.tag, "STATUS completed");
+}
+
+void ImapServerSession::cmd_append(const Command& command) {
+    if (refuse_read_only_user(command.tag)) return;
+    const auto& args = std::get<imap::AppendArgs>(command.typed);
+    const Mailbox* mailbox = m_store.find(m_user, args.mailbox);
+    if (mailbox == nullptr) {
+        // RFC 3501 6.3.11: TRYCREATE tells the client a CREATE may help.
+        no(command.tag, fmt::format("There is no mailbox named \"{}\"", args.mailbox),
+           imap::make_code("TRYCREATE"));
+        return;
+    }
+    if (args.message.size() > m_config.max_append_size) {
+        no(command.tag, "The message is larger than this server accepts",
+           imap::make_code("TOOBIG"));
+        return;
+    }
+    FlagSet flags;
+    for (const auto& flag : args.flags) {
+        if (auto error = flags.add_name(flag)) {
+            bad(command.tag, *error);
+            return;
+        }
+    }
+    InternalDate date =
+        m_config.clock ? m_config.clock() : *make_internal_date(2024, 1, 15, 12, 0, 0, 0);
+    if (args.date_time) {
+        auto parsed = parse_date_time(*args.date_time);
+        if (!parsed) {
+            bad(command.tag,
+                fmt::format("\"{}\" is not a date-time such as \"17-Jul-1996 02:44:25 -0700\"",
+                            *args.date_time));
+            return;
+        }
+        date = *parsed;
+    }
+    const MailboxId id = mailbox->id;
+    auto appended = m_store.append(id, args.message, std::move(flags), date, m_session);
+    if (!appended) {
+        no_from_store(command.tag, appended.error(), true);
+        return;
+    }
+    std::optional<imap::ResponseCode> code;
+    if (m_config.capabilities.uidplus) {
+        code =
+            imap::make_code_appenduid(m_store.mailbox(id)->uidvalidity, single(appended.value()));
+    }
+    ok(command.tag, "APPEND completed", std::move(code));
+}
+
+void ImapServerSession::cmd_namespace(const Command& command) {
+    // RFC 2342 5: personal, other users, shared; each NIL or a list of
+    // (prefix delimiter) pairs.
+    auto one = [](const std::string& prefix, char delimiter) {
+        return imap::make_list(
+            {imap::make_quoted(prefix), imap::make_quoted(std::string(1, delimiter))});
+    };
+    std::vector<imap::Node> data;
+    data.push_back(imap::make_list({one("", kPersonalDelimiter)}));
+    if (const auto& other = m_store.namespaces().other_users) {
+        data.push_back(imap::make_list({one(other->prefix, other->delimiter)}));
+    } else {
+        data.push_back(imap::make_nil());
+    }
+    if (m_store.namespaces().shared.empty()) {
+        data.push_back(imap::make_nil());
+    } else {
+        std::vector<imap::Node> shared;
+        for (const auto& space : m_store.namespaces().shared)
+            shared.push_back(one(space.prefix, space.delimiter));
+        data.push_back(imap::make_list(std::move(shared)));
+    }
+    send(imap::make_untagged("NAMESPACE", std::move(data)));
+    ok(command.tag, "NAMESPACE completed");
+}
+
+void ImapServerSession::cmd_id(const Command& command) {
+    std::vector<imap::Node> fields{imap::make_quoted("name"), imap::make_quoted("mailscope"),
+                                   imap::make_quoted("version"),
+                                   imap::make_quoted(m_config.version)};
+    send(imap::make_untagged("ID", {imap::make_list(std::move(fields))}));
+    ok(command.tag, "ID completed");
+}
+
+void ImapServerSession::cmd_enable(const Command& command) {
+    // RFC 5161 3.1: nothing this server offers needs enabling.
+    send(imap::make_enabled({}));
+    ok(command.tag, "ENABLE completed");
+}
+
+}  // namespace mailscope::server

@@ -1,0 +1,418 @@
+// Commands on the selected mailbox (RFC 3501 6.4, RFC 4315 UIDPLUS,
+// RFC 6851 MOVE, RFC 2177 IDLE) and the reporting of other sessions'
+// changes (RFC 3501 5.2, 7.4.1; RFC 2180 4).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "server_mock/fetch_responder.hpp"
+#include "server_mock/imap_server_session.hpp"
+#include "server_mock/search_evaluator.hpp"
+
+namespace mailscope::server {
+
+using imap::Command;
+using imap::Status;
+
+namespace {
+
+imap::SequenceSet to_set(const std::vector<Uid>& uids) {
+    imap::SequenceSet set;
+    for (Uid uid : uids) {
+        if (!set.ranges.empty() && set.ranges.back().last + 1 == uid) {
+            set.ranges.back().last = uid;
+        } else {
+            set.ranges.push_back({uid, uid});
+        }
+    }
+    return set;
+}
+
+// RFC 2180 4.1.2 choice: a message another session expunged, that this
+// client still sees, is not answered from stale data; FETCH and STORE
+// answer NO for it after serving the others.
+constexpr const char* kGoneText =
+    "Some of the requested messages were expunged by another session (RFC 2180 4.1.2)";
+
+}  // namespace
+
+const Mailbox* ImapServerSession::selected() const {
+    return m_selected == 0 ? nullptr : m_store.mailbox(m_selected);
+}
+
+bool ImapServerSession::is_recent(Uid uid) const {
+    const Mailbox* mailbox = selected();
+    const Message* message = mailbox ? mailbox->find(uid) : nullptr;
+    return message && MailStore::is_recent(*message, m_session);
+}
+
+std::vector<std::pair<std::uint32_t, Uid>> ImapServerSession::resolve(const imap::SequenceSet& set,
+                                                                      bool uid) const {
+    std::vector<std::pair<std::uint32_t, Uid>> out;
+    const std::uint32_t count = static_cast<std::uint32_t>(m_view.size());
+    const std::uint32_t star = uid ? (m_view.empty() ? 0 : m_view.back()) : count;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        if (set.contains(uid ? m_view[i] : i + 1, star)) out.emplace_back(i + 1, m_view[i]);
+    }
+    return out;
+}
+
+namespace {
+
+// RFC 3501 9: a message sequence number above the count is an error.
+std::optional<std::string> sequence_error(const imap::SequenceSet& set, std::size_t count) {
+    for (const auto& range : set.ranges) {
+        for (auto n : {range.first, range.last}) {
+            if ((n == 0 && count == 0) || n > count) {
+                if (count == 0)
+                    return std::string("The mailbox is empty: no sequence number is valid");
+                return fmt::format("Message sequence number {} is beyond the last message ({})",
+                                   n == 0 ? std::string("*") : std::to_string(n), count);
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void ImapServerSession::report_changes(Report report) {
+    if (report == Report::None || m_session == kNoSession || m_selected == 0) return;
+    const auto changes = m_store.pending_changes(m_session);
+    if (changes.empty()) return;
+    ModSeq acknowledged = m_store.change_log().cursor(m_session);
+    std::size_t announced = m_view.size();
+    auto announce_exists = [&] {
+        if (announced == m_view.size()) return;
+        announced = m_view.size();
+        send(imap::make_untagged_number(static_cast<std::uint32_t>(m_view.size()), "EXISTS"));
+        std::uint32_t recent = 0;
+        for (Uid uid : m_view)
+            recent += is_recent(uid) ? 1 : 0;
+        send(imap::make_untagged_number(recent, "RECENT"));
+    };
+    bool held = false;
+    for (const auto& change : changes) {
+        if (change.mailbox != m_selected) {
+            acknowledged = change.modseq;
+            continue;
+        }
+        auto position = std::find(m_view.begin(), m_view.end(), change.uid);
+        const auto seq = static_cast<std::uint32_t>(position - m_view.begin() + 1);
+        switch (change.kind) {
+            case ChangeKind::Appended:
+                if (position == m_view.end()) m_view.push_back(change.uid);
+                break;
+            case ChangeKind::FlagsChanged:
+                if (change.by == m_session || position == m_view.end()) break;
+                announce_exists();
+                {
+                    auto flags = change.flags.names();
+                    if (is_recent(change.uid)) flags.emplace_back("\\Recent");
+                    send(imap::make_fetch(seq, {imap::fetch_flags(std::move(flags))}));
+                }
+                break;
+            case ChangeKind::Expunged:
+                if (change.by == m_session || position == m_view.end()) break;
+                if (report == Report::NoExpunge) {
+                    // Held back: acknowledging stops before it, so it comes again.
+                    held = true;
+                    break;
+                }
+                if (static_cast<std::size_t>(position - m_view.begin()) >= announced) {
+                    // The client never heard of it: drop it quietly.
+                    m_view.erase(position);
+                    announced = std::min(announced, m_view.size());
+                    break;
+                }
+                announce_exists();
+                send(imap::make_untagged_number(seq, "EXPUNGE"));
+                m_view.erase(position);
+                announced = m_view.size();
+                break;
+            case ChangeKind::KeywordsChanged:
+                if (const Mailbox* mailbox = selected();
+                    mailbox && mailbox->keywords.size() != m_keywords_known) {
+                    m_keywords_known = mailbox->keywords.size();
+                    std::vector<std::string> flags;
+                    for (auto flag : kSystemFlags)
+                        flags.emplace_back(flag_name(flag));
+                    flags.insert(flags.end(), mailbox->keywords.begin(), mailbox->keywords.end());
+                    send(imap::make_flags(flags));
+                    if (!m_read_only) {
+                        if (mailbox->keywords.size() < kMaxKeywordsPerMailbox)
+                            flags.emplace_back("\\*");
+                        send(imap::make_status("*", Status::Ok,
+                                               imap::make_code_list("PERMANENTFLAGS", flags),
+                                               "Flags permitted"));
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+        if (held) break;
+        acknowledged = change.modseq;
+    }
+    announce_exists();
+    m_store.acknowledge(m_session, acknowledged);
+}
+
+void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {
+    for (Uid uid : uids) {
+        auto position = std::find(m_view.begin(), m_view.end(), uid);
+        if (position == m_view.end()) continue;
+        send(imap::make_untagged_number(static_cast<std::uint32_t>(position - m_view.begin() + 1),
+                                        "EXPUNGE"));
+        m_view.erase(position);
+    }
+}
+
+void ImapServerSession::inject_unsolicited(const FaultRule& rule) {
+    auto words = std::string_view(rule.untagged);
+    const std::string upper = imap::to_upper(words);
+    auto number_after = [&](std::size_t skip) -> std::uint32_t {
+        std::uint32_t n = 0;
+        for (std::size_t i = skip; i < upper.size(); ++i) {
+            if (upper[i] >= '0' && upper[i] <= '9' && n < 100000000) n = n * 10 + (upper[i] - '0');
+        }
+        return n;
+    };
+    if (upper.starts_with("EXISTS")) {
+        send(imap::make_untagged_number(static_cast<std::uint32_t>(m_view.size()), "EXISTS"));
+    } else if (upper.starts_with("EXPUNGE")) {
+        // The message leaves this client's view only; the store keeps it.
+        const std::uint32_t n = number_after(7);
+        if (n >= 1 && n <= m_view.size()) {
+            m_view.erase(m_view.begin() + (n - 1));
+            send(imap::make_untagged_number(n, "EXPUNGE"));
+        }
+    } else if (upper.starts_with("FETCH")) {
+        std::uint32_t n = number_after(11);
+        if (n == 0) n = 1;
+        const Mailbox* mailbox = selected();
+        const Message* message =
+            mailbox && n <= m_view.size() ? mailbox->find(m_view[n - 1]) : nullptr;
+        if (message) {
+            send(imap::make_fetch(n, {flags_item(*message, is_recent(message->uid))}));
+        }
+    }
+}
+
+void ImapServerSession::cmd_close(const Command& command, bool expunge) {
+    if (expunge && !m_read_only) {
+        // RFC 3501 6.4.2: removed silently, no EXPUNGE responses.
+        auto removed = m_store.expunge(m_selected, std::nullopt, m_session);
+        if (!removed) {
+            no_from_store(command.tag, removed.error());
+            return;
+        }
+    }
+    deselect();
+    ok(command.tag, expunge ? "CLOSE completed" : "UNSELECT completed");
+}
+
+void ImapServerSession::cmd_expunge(const Command& command) {
+    if (m_read_only) {
+        no(command.tag, "The mailbox is read-only (EXAMINE)", imap::make_code("READ-ONLY"));
+        return;
+    }
+    std::optional<std::vector<Uid>> only;
+    if (command.uid) {
+        only.emplace();
+        for (auto [seq, uid] : resolve(std::get<imap::ExpungeArgs>(command.typed).set, true))
+            only->push_back(uid);
+    }
+    auto removed = m_store.expunge(m_selected, std::move(only), m_session);
+    if (!removed) {
+        no_from_store(command.tag, removed.error());
+        return;
+    }
+    announce_expunged(removed.value());
+    ok(command.tag, "EXPUNGE completed");
+}
+
+void ImapServerSession::cmd_search(const Command& command) {
+    const auto& args = std::get<imap::SearchArgs>(command.typed);
+    if (args.charset && !imap::iequals(*args.charset, "UTF-8") &&
+        !imap::iequals(*args.charset, "US-ASCII")) {
+        no(command.tag, fmt::format("The charset {} is not supported", *args.charset),
+           imap::make_code_list("BADCHARSET", {"UTF-8", "US-ASCII"}));
+        return;
+    }
+    if (auto error = search_error(args.keys)) {
+        bad(command.tag, *error);
+        return;
+    }
+    const Mailbox* mailbox = selected();
+    std::vector<std::uint32_t> found;
+    const auto max_seq = static_cast<std::uint32_t>(m_view.size());
+    const Uid max_uid = m_view.empty() ? 0 : m_view.back();
+    for (std::uint32_t i = 0; i < m_view.size(); ++i) {
+        const Message* message = mailbox ? mailbox->find(m_view[i]) : nullptr;
+        if (message == nullptr) continue;
+        MessageContext context{*message, i + 1, MailStore::is_recent(*message, m_session)};
+        if (matches_search(args.keys, context, m_cache, max_seq, max_uid))
+            found.push_back(command.uid ? m_view[i] : i + 1);
+    }
+    send(imap::make_search(std::move(found)));
+    ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
+}
+
+void ImapServerSession::cmd_fetch(const Command& command) {
+    const auto& args = std::get<imap::FetchArgs>(command.typed);
+    if (!command.uid) {
+        if (auto error = sequence_error(args.set, m_view.size())) {
+            bad(command.tag, *error);
+            return;
+        }
+    }
+    bool gone = false;
+    for (auto [seq, uid] : resolve(args.set, command.uid)) {
+        const Mailbox* mailbox = selected();
+        const Message* message = mailbox ? mailbox->find(uid) : nullptr;
+        if (message == nullptr) {
+            gone = true;
+            continue;
+        }
+        bool sets_seen = false;
+        MessageContext context{*message, seq, is_recent(uid)};
+        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, sets_seen);
+        if (sets_seen && !m_read_only) {
+            // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new
+            // flags go out with the data.
+            FlagSet seen;
+            seen.set(SystemFlag::Seen, true);
+            m_store.store_flags(m_selected, {uid}, FlagOperation::Add, seen, m_session);
+            const Message* updated = selected()->find(uid);
+            auto flags = flags_item(*updated, is_recent(uid));
+            auto existing = std::find_if(items.begin(), items.end(), [](const auto& item) {
+                return item.kind == imap::FetchAtt::Kind::Flags;
+            });
+            if (existing != items.end()) {
+                *existing = std::move(flags);
+            } else {
+                items.push_back(std::move(flags));
+            }
+        }
+        send(imap::make_fetch(seq, std::move(items)));
+    }
+    if (gone) {
+        no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));
+        return;
+    }
+    ok(command.tag, command.uid ? "UID FETCH completed" : "FETCH completed");
+}
+
+void ImapServerSession::cmd_store(const Command& command) {
+    const auto& args = std::get<imap::StoreArgs>(command.typed);
+    if (!command.uid) {
+        if (auto error = sequence_error(args.set, m_view.size())) {
+            bad(command.tag, *error);
+            return;
+        }
+    }
+    if (m_read_only) {
+        no(command.tag, "The mailbox is read-only (EXAMINE): flags cannot be changed",
+           imap::make_code("READ-ONLY"));
+        return;
+    }
+    FlagSet flags;
+    for (const auto& name : args.flags) {
+        if (auto error = flags.add_name(name)) {
+            bad(command.tag, *error);
+            return;
+        }
+    }
+    const Mailbox* mailbox = selected();
+    std::vector<Uid> uids;
+    std::vector<std::uint32_t> seqs;
+    bool gone = false;
+    for (auto [seq, uid] : resolve(args.set, command.uid)) {
+        if (mailbox->find(uid) == nullptr) {
+            gone = true;
+            continue;
+        }
+        uids.push_back(uid);
+        seqs.push_back(seq);
+    }
+    const FlagOperation operation = args.mode == imap::StoreArgs::Mode::Add ? FlagOperation::Add
+                                    : args.mode == imap::StoreArgs::Mode::Remove
+                                        ? FlagOperation::Remove
+                                        : FlagOperation::Replace;
+    auto updated = m_store.store_flags(m_selected, uids, operation, flags, m_session);
+    if (!updated) {
+        no_from_store(command.tag, updated.error());
+        return;
+    }
+    if (!args.silent) {
+        for (const auto& update : updated.value()) {
+            auto index = std::find(uids.begin(), uids.end(), update.uid) - uids.begin();
+            auto names = update.flags.names();
+            if (is_recent(update.uid)) names.emplace_back("\\Recent");
+            std::vector<imap::FetchItem> items;
+            if (command.uid) items.push_back(imap::fetch_uid(update.uid));
+            items.push_back(imap::fetch_flags(std::move(names)));
+            send(imap::make_fetch(seqs[static_cast<std::size_t>(index)], std::move(items)));
+        }
+    }
+    if (gone) {
+        no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));
+        return;
+    }
+    ok(command.tag, command.uid ? "UID STORE completed" : "STORE completed");
+}
+
+void ImapServerSession::cmd_copy(const Command& command, bool move) {
+    const auto& args = std::get<imap::CopyArgs>(command.typed);
+    if (!command.uid) {
+        if (auto error = sequence_error(args.set, m_view.size())) {
+            bad(command.tag, *error);
+            return;
+        }
+    }
+    if (move && m_read_only) {
+        no(command.tag, "The mailbox is read-only (EXAMINE): messages cannot be moved out",
+           imap::make_code("READ-ONLY"));
+        return;
+    }
+    if (refuse_read_only_user(command.tag)) return;
+    const Mailbox* target = m_store.find(m_user, args.mailbox);
+    if (target == nullptr) {
+        no(command.tag, fmt::format("There is no mailbox named \"{}\"", args.mailbox),
+           imap::make_code("TRYCREATE"));
+        return;
+    }
+    std::vector<Uid> uids;
+    for (auto [seq, uid] : resolve(args.set, command.uid))
+        uids.push_back(uid);
+    auto result = move ? m_store.move(m_selected, uids, target->id, m_session)
+                       : m_store.copy(m_selected, uids, target->id, m_session);
+    if (!result) {
+        no_from_store(command.tag, result.error(), true);
+        return;
+    }
+    const auto& copied = result.value();
+    std::optional<imap::ResponseCode> code;
+    if (m_config.capabilities.uidplus && !copied.source.empty()) {
+        code = imap::make_code_copyuid(copied.destination_uidvalidity, to_set(copied.source),
+                                       to_set(copied.destination));
+    }
+    if (!move) {
+        ok(command.tag, command.uid ? "UID COPY completed" : "COPY completed", std::move(code));
+        return;
+    }
+    // RFC 6851 4.3: COPYUID travels in an untagged OK before the EXPUNGEs.
+    if (code) send(imap::make_status("*", Status::Ok, std::move(code), "Moved UIDs"));
+    announce_expunged(copied.source);
+    ok(command.tag, command.uid ? "UID MOVE completed" : "MOVE completed");
+}
+
+void ImapServerSession::cmd_idle(const Command& command) {
+    m_idle_tag = command.tag;
+    m_last_poll = m_now;
+    send(imap::make_continuation("idling"));
+    report_changes(Report::All);
+}
+
+}  // namespace mailscope::server

@@ -1,0 +1,472 @@
+#include "server_mock/imap_server_session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace mailscope::server {
+
+using imap::Command;
+using imap::Response;
+using imap::Status;
+using imap::Verb;
+
+namespace {
+
+imap::SessionOptions server_options(const ServerConfig& config) {
+    imap::SessionOptions options;
+    options.role = imap::Role::Server;
+    options.limits = config.limits;
+    return options;
+}
+
+// RFC 3501 7.4.1: no EXPUNGE while the client may hold sequence numbers of a
+// FETCH, STORE or SEARCH in flight; the UID forms are safe (RFC 3501 5.5).
+bool holds_expunges(const Command& command) {
+    return !command.uid && (command.verb == Verb::Fetch || command.verb == Verb::Store ||
+                            command.verb == Verb::Search);
+}
+
+}  // namespace
+
+ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& config,
+                                     sim::SessionTrace& trace)
+    : m_store(store),
+      m_config(config),
+      m_imap(trace, server_options(config)),
+      m_faults(config.faults, config.fault_seed) {}
+
+ImapServerSession::~ImapServerSession() {
+    if (m_session != kNoSession) m_store.close_session(m_session);
+}
+
+std::unique_ptr<transport::ConnectionHandler> make_imap_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace) {
+    return std::make_unique<ImapServerSession>(store, config, trace);
+}
+
+// ---------------------------------------------------------------------------
+// Transport events
+// ---------------------------------------------------------------------------
+
+void ImapServerSession::on_open(transport::Micros now, bool tls) {
+    if (m_open) return;
+    m_open = true;
+    m_now = m_last_activity = m_last_poll = now;
+    m_tls = tls;
+    m_session = m_store.open_session();
+    send(imap::make_status("*", Status::Ok, imap::make_code_list("CAPABILITY", capabilities()),
+                           m_config.greeting));
+    flush();
+}
+
+void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+    m_now = now;
+    if (m_close || m_stalled || !m_open) return;
+    m_last_activity = now;
+    m_imap.receive(bytes, now);
+    process_inputs();
+}
+
+void ImapServerSession::on_eof(transport::Micros now) {
+    m_now = now;
+    if (!m_imap.closed()) m_imap.feed_eof(sim::Direction::ClientToServer, now);
+    m_close = true;
+    finish();
+}
+
+void ImapServerSession::on_timer(transport::Micros now) {
+    m_now = now;
+    if (m_close || m_stalled) return;
+    if (now - m_last_activity >= m_config.autologout) {
+        bye_and_close("Autologout; idle for too long");
+        flush();
+        return;
+    }
+    if (m_idle_tag && now - m_last_poll >= m_config.idle_poll) {
+        m_last_poll = now;
+        report_changes(Report::All);
+        flush();
+    }
+}
+
+void ImapServerSession::on_tls_started(transport::Micros now) {
+    m_now = now;
+    m_tls = true;
+    m_imap.note(sim::Direction::ServerToClient,
+                "TLS is active: the client must ask for CAPABILITY again (RFC 3501 6.2.1)", now);
+}
+
+void ImapServerSession::on_server_shutdown(transport::Micros now) {
+    m_now = now;
+    if (m_close) return;
+    bye_and_close("Server shutting down");
+    flush();
+}
+
+std::optional<transport::Micros> ImapServerSession::next_deadline() const {
+    if (m_close || m_stalled || !m_open) return std::nullopt;
+    transport::Micros deadline = m_last_activity + m_config.autologout;
+    if (m_idle_tag) deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
+    return deadline;
+}
+
+// ---------------------------------------------------------------------------
+// Driving the engine
+// ---------------------------------------------------------------------------
+
+void ImapServerSession::process_inputs() {
+    while (!m_close && !m_stalled) {
+        auto input = m_imap.next_input();
+        if (!input) break;
+        on_input(*input);
+    }
+    flush();
+}
+
+void ImapServerSession::on_input(imap::ServerInput& input) {
+    if (auto* received = std::get_if<imap::CommandReceived>(&input)) {
+        if (received->state_error) {
+            bad(received->command.tag, *received->state_error);
+            flush();
+            return;
+        }
+        execute(received->command);
+    } else if (auto* literal = std::get_if<imap::LiteralRequested>(&input)) {
+        if (literal->size > m_config.max_append_size ||
+            literal->size > m_config.limits.max_literal_size) {
+            m_imap.refuse_literal(
+                literal->tag, Status::No,
+                fmt::format("[TOOBIG] A literal of {} octets is larger than this server accepts "
+                            "({} octets)",
+                            literal->size,
+                            std::min<std::uint64_t>(m_config.max_append_size,
+                                                    m_config.limits.max_literal_size)),
+                m_now);
+        } else {
+            m_imap.grant_continuation("Ready for literal data", m_now);
+        }
+        flush();
+    } else if (auto* sasl = std::get_if<imap::SaslReceived>(&input)) {
+        on_sasl_line(*sasl);
+        flush();
+    } else if (auto* done = std::get_if<imap::IdleDone>(&input)) {
+        if (m_idle_tag && *m_idle_tag == done->tag) {
+            m_idle_tag.reset();
+            ok(done->tag, "IDLE terminated");
+        }
+        flush();
+    } else if (auto* rejected = std::get_if<imap::CommandRejected>(&input)) {
+        if (rejected->fatal) {
+            bye_and_close(rejected->message);
+        } else if (rejected->tag.empty()) {
+            send(imap::make_status("*", Status::Bad, std::nullopt, rejected->message));
+        } else {
+            bad(rejected->tag, rejected->message);
+        }
+        flush();
+    }
+}
+
+void ImapServerSession::execute(const Command& command) {
+    const auto state = m_imap.state();
+    if (command.verb == Verb::Unknown) {
+        bad(command.tag, fmt::format("Unknown command {}", command.name));
+        flush();
+        return;
+    }
+    // Pipelined commands were checked before the command ahead of them
+    // changed the state; check again now that it has.
+    if (!imap::command_allowed(command.verb, state)) {
+        bad(command.tag, fmt::format("{} is not valid in the {} state",
+                                     imap::verb_name(command.verb), imap::state_name(state)));
+        flush();
+        return;
+    }
+    if (!extension_enabled(command.verb) ||
+        (command.uid && command.verb == Verb::Expunge && !m_config.capabilities.uidplus)) {
+        bad(command.tag, fmt::format("{} is not offered by this server (see CAPABILITY)",
+                                     imap::verb_name(command.verb)));
+        flush();
+        return;
+    }
+    std::vector<FaultRule> fired;
+    if (!apply_faults_before(command, fired)) {
+        flush(fired);
+        return;
+    }
+    m_report = holds_expunges(command) ? Report::NoExpunge : Report::All;
+    dispatch(command);
+    m_report = Report::All;
+    flush(fired);
+}
+
+void ImapServerSession::dispatch(const Command& command) {
+    const std::string& tag = command.tag;
+    switch (command.verb) {
+        case Verb::Capability:
+            send(imap::make_capability(capabilities()));
+            ok(tag, "CAPABILITY completed");
+            break;
+        case Verb::Noop:
+            ok(tag, "NOOP completed");
+            break;
+        case Verb::Check:
+            ok(tag, "CHECK completed");
+            break;
+        case Verb::Logout:
+            m_report = Report::None;
+            send(imap::make_status("*", Status::Bye, std::nullopt, "Logging out"));
+            ok(tag, "LOGOUT completed");
+            m_close = true;
+            finish();
+            break;
+        case Verb::Starttls:
+            cmd_starttls(command);
+            break;
+        case Verb::Authenticate:
+            cmd_authenticate(command);
+            break;
+        case Verb::Login:
+            cmd_login(command);
+            break;
+        case Verb::Select:
+            cmd_select(command, false);
+            break;
+        case Verb::Examine:
+            cmd_select(command, true);
+            break;
+        case Verb::Create:
+            cmd_create(command);
+            break;
+        case Verb::Delete:
+            cmd_delete(command);
+            break;
+        case Verb::Rename:
+            cmd_rename(command);
+            break;
+        case Verb::Subscribe:
+            cmd_subscribe(command, true);
+            break;
+        case Verb::Unsubscribe:
+            cmd_subscribe(command, false);
+            break;
+        case Verb::List:
+            cmd_list(command, false);
+            break;
+        case Verb::Lsub:
+            cmd_list(command, true);
+            break;
+        case Verb::Status:
+            cmd_status(command);
+            break;
+        case Verb::Append:
+            cmd_append(command);
+            break;
+        case Verb::Close:
+            cmd_close(command, true);
+            break;
+        case Verb::Unselect:
+            cmd_close(command, false);
+            break;
+        case Verb::Expunge:
+            cmd_expunge(command);
+            break;
+        case Verb::Search:
+            cmd_search(command);
+            break;
+        case Verb::Fetch:
+            cmd_fetch(command);
+            break;
+        case Verb::Store:
+            cmd_store(command);
+            break;
+        case Verb::Copy:
+            cmd_copy(command, false);
+            break;
+        case Verb::Move:
+            cmd_copy(command, true);
+            break;
+        case Verb::Idle:
+            cmd_idle(command);
+            break;
+        case Verb::Namespace:
+            cmd_namespace(command);
+            break;
+        case Verb::Id:
+            cmd_id(command);
+            break;
+        case Verb::Enable:
+            cmd_enable(command);
+            break;
+        case Verb::Unknown:
+            bad(tag, "Unknown command");
+            break;
+    }
+}
+
+bool ImapServerSession::extension_enabled(Verb verb) const {
+    const auto& caps = m_config.capabilities;
+    switch (verb) {
+        case Verb::Starttls:
+            return m_config.starttls_available;
+        case Verb::Idle:
+            return caps.idle;
+        case Verb::Move:
+            return caps.move;
+        case Verb::Namespace:
+            return caps.namespaces;
+        case Verb::Unselect:
+            return caps.unselect;
+        case Verb::Id:
+            return caps.id;
+        case Verb::Enable:
+            return caps.enable;
+        default:
+            return true;
+    }
+}
+
+std::vector<std::string> ImapServerSession::capabilities() const {
+    const auto& caps = m_config.capabilities;
+    std::vector<std::string> out{"IMAP4rev1"};
+    const bool plaintext_ok = !plaintext_refused();
+    if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
+    if (!plaintext_ok) out.push_back("LOGINDISABLED");
+    if (caps.auth_plain && plaintext_ok) out.push_back("AUTH=PLAIN");
+    if (caps.auth_login && plaintext_ok) out.push_back("AUTH=LOGIN");
+    if (caps.auth_cram_md5) out.push_back("AUTH=CRAM-MD5");
+    if (m_config.anonymous) out.push_back("AUTH=ANONYMOUS");
+    if (caps.sasl_ir) out.push_back("SASL-IR");
+    if (caps.literal_plus) out.push_back("LITERAL+");
+    if (caps.idle) out.push_back("IDLE");
+    if (caps.uidplus) out.push_back("UIDPLUS");
+    if (caps.move) out.push_back("MOVE");
+    if (caps.namespaces) out.push_back("NAMESPACE");
+    if (caps.unselect) out.push_back("UNSELECT");
+    if (caps.id) out.push_back("ID");
+    if (caps.children) out.push_back("CHILDREN");
+    if (caps.enable) out.push_back("ENABLE");
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Responses and output
+// ---------------------------------------------------------------------------
+
+void ImapServerSession::send(const Response& response) {
+    m_imap.send(response, m_now);
+}
+
+void ImapServerSession::ok(const std::string& tag, std::string text,
+                           std::optional<imap::ResponseCode> code) {
+    report_changes(m_report);
+    send(imap::make_status(tag, Status::Ok, std::move(code), std::move(text)));
+}
+
+void ImapServerSession::no(const std::string& tag, std::string text,
+                           std::optional<imap::ResponseCode> code) {
+    report_changes(m_report);
+    send(imap::make_status(tag, Status::No, std::move(code), std::move(text)));
+}
+
+void ImapServerSession::bad(const std::string& tag, std::string text) {
+    send(imap::make_status(tag, Status::Bad, std::nullopt, std::move(text)));
+}
+
+void ImapServerSession::bye_and_close(std::string text) {
+    send(imap::make_status("*", Status::Bye, std::nullopt, std::move(text)));
+    m_close = true;
+    finish();
+}
+
+// Leaves the store; the engine's trace keeps the record of the session.
+void ImapServerSession::finish() {
+    m_idle_tag.reset();
+    if (m_session != kNoSession) {
+        m_store.close_session(m_session);
+        m_session = kNoSession;
+    }
+    m_selected = 0;
+}
+
+void ImapServerSession::flush(const std::vector<FaultRule>& fired) {
+    std::string bytes = m_imap.take_outgoing();
+    if (bytes.empty()) return;
+    transport::Micros not_before = m_last_not_before;
+    bool split = false;
+    for (const auto& rule : fired) {
+        if (rule.action == FaultAction::Delay)
+            not_before = std::max(not_before, m_now + rule.delay);
+        if (rule.action == FaultAction::Split) split = true;
+        if (rule.action == FaultAction::Cut) {
+            // The first literal is cut in half; without one, the answer is.
+            std::size_t cut = bytes.size() / 2;
+            auto close = bytes.find("}\r\n");
+            auto open = close == std::string::npos ? std::string::npos : bytes.rfind('{', close);
+            if (open != std::string::npos) {
+                std::uint64_t size = 0;
+                for (std::size_t i = open + 1; i < close && size < (1ull << 40); ++i)
+                    size = size * 10 + static_cast<std::uint64_t>(bytes[i] - '0');
+                cut = std::min<std::size_t>(bytes.size(), close + 3 + size / 2);
+            }
+            bytes.resize(cut);
+            m_imap.note(sim::Direction::ServerToClient,
+                        fmt::format("fault injected: the connection is closed after {} octets of "
+                                    "this answer",
+                                    cut),
+                        m_now);
+            m_close = true;
+            finish();
+        }
+    }
+    m_last_not_before = not_before;
+    if (!split || bytes.size() < 2) {
+        m_output.push_back({std::move(bytes), not_before});
+        return;
+    }
+    std::size_t start = 0;
+    const std::size_t pieces = 2 + m_faults.next_below(3);
+    for (std::size_t i = 1; i < pieces && start + 1 < bytes.size(); ++i) {
+        const std::size_t room = bytes.size() - start - 1;
+        const std::size_t length = 1 + m_faults.next_below(std::max<std::size_t>(1, room / 2));
+        m_output.push_back({bytes.substr(start, length), not_before});
+        start += length;
+    }
+    m_output.push_back({bytes.substr(start), not_before});
+}
+
+bool ImapServerSession::apply_faults_before(const Command& command, std::vector<FaultRule>& fired) {
+    if (m_faults.empty()) return true;
+    fired = m_faults.fire(imap::verb_name(command.verb), m_user);
+    for (const auto& rule : fired) {
+        m_imap.note(sim::Direction::ServerToClient,
+                    fmt::format("fault injected: {}", rule.to_string()), m_now);
+        switch (rule.action) {
+            case FaultAction::Stall:
+                m_stalled = true;
+                return false;
+            case FaultAction::Bye:
+                bye_and_close("Injected fault: the server hangs up");
+                return false;
+            case FaultAction::No:
+                send(imap::make_status(command.tag, Status::No, std::nullopt,
+                                       "Injected fault: the server refuses this command"));
+                return false;
+            case FaultAction::Bad:
+                send(imap::make_status(command.tag, Status::Bad, std::nullopt,
+                                       "Injected fault: the server rejects this command"));
+                return false;
+            case FaultAction::Unsolicited:
+                inject_unsolicited(rule);
+                break;
+            default:
+                break;
+        }
+    }
+    return true;
+}
+
+}  // namespace mailscope::server

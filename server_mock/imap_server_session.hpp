@@ -1,0 +1,167 @@
+// ImapServerSession: one IMAP4rev1 connection of the mock server.
+//
+// It turns what the shared session engine (sim/imap/session.hpp, server
+// role) hears from the client into mail store calls and responses, and
+// implements the transport contract (connection_handler.hpp), so the same
+// object runs over the in-process link of a lesson or a real TCP/TLS socket.
+//
+// Other sessions' changes (new mail, flags, expunges) reach the client only
+// at the moments RFC 3501 5.2 and 7.4.1 allow: after a command completes,
+// on NOOP/CHECK, and while idling (RFC 2177); never an EXPUNGE during
+// FETCH, STORE or SEARCH.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server_mock/fault_injection.hpp"
+#include "server_mock/mail_store.hpp"
+#include "server_mock/parsed_cache.hpp"
+#include "server_mock/server_config.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/imap/session.hpp"
+#include "sim/transport/connection_handler.hpp"
+
+namespace mailscope::server {
+
+class ImapServerSession : public transport::ConnectionHandler {
+  public:
+    // `store`, `config` and `trace` must outlive the session.
+    ImapServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
+    ~ImapServerSession() override;
+    ImapServerSession(const ImapServerSession&) = delete;
+    ImapServerSession& operator=(const ImapServerSession&) = delete;
+
+    void on_open(transport::Micros now, bool tls) override;
+    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    void on_eof(transport::Micros now) override;
+    void on_timer(transport::Micros now) override;
+    void on_tls_started(transport::Micros now) override;
+    void on_server_shutdown(transport::Micros now) override;
+
+    std::deque<transport::OutChunk>& output() override { return m_output; }
+    bool wants_tls_upgrade() const override { return m_wants_tls; }
+    void tls_upgrade_started() override { m_wants_tls = false; }
+    bool wants_close() const override { return m_close; }
+    bool reading_paused() const override { return m_stalled; }
+    std::optional<transport::Micros> next_deadline() const override;
+
+    // For views and tests.
+    const imap::ImapSession& engine() const { return m_imap; }
+    const std::string& user() const { return m_user; }
+    bool tls_active() const { return m_tls; }
+    bool read_only() const { return m_read_only; }
+    SessionId store_session() const { return m_session; }
+    // UIDs of the selected mailbox as this client knows them, in sequence order.
+    const std::vector<Uid>& view() const { return m_view; }
+
+  private:
+    struct Sasl {
+        std::string tag;
+        std::string mechanism;  // uppercase
+        int step = 0;
+        std::string user;       // AUTHENTICATE LOGIN: the name from step 1
+        std::string challenge;  // CRAM-MD5
+    };
+    // When the changes of other sessions may be told (RFC 3501 7.4.1).
+    enum class Report : std::uint8_t { None, All, NoExpunge };
+
+    // --- driving ----------------------------------------------------------
+    void process_inputs();
+    void on_input(imap::ServerInput& input);
+    void execute(const imap::Command& command);
+    void dispatch(const imap::Command& command);
+    bool apply_faults_before(const imap::Command& command, std::vector<FaultRule>& fired);
+    void flush(const std::vector<FaultRule>& fired = {});
+    void send(const imap::Response& response);
+    void ok(const std::string& tag, std::string text,
+            std::optional<imap::ResponseCode> code = std::nullopt);
+    void no(const std::string& tag, std::string text,
+            std::optional<imap::ResponseCode> code = std::nullopt);
+    void bad(const std::string& tag, std::string text);
+    void bye_and_close(std::string text);
+    void finish();
+    bool extension_enabled(imap::Verb verb) const;
+    std::vector<std::string> capabilities() const;
+
+    // --- authentication (imap_auth.cpp) -------------------------------------
+    void cmd_starttls(const imap::Command& command);
+    void cmd_login(const imap::Command& command);
+    void cmd_authenticate(const imap::Command& command);
+    void on_sasl_line(const imap::SaslReceived& line);
+    void sasl_step(const std::string& payload);
+    void sasl_finish(const std::string& user, const std::string& password);
+    void log_in(const std::string& tag, const std::string& user, bool read_only,
+                std::string_view how);
+    bool plaintext_refused() const;
+
+    // --- mailboxes (imap_mailbox_commands.cpp) ---------------------------------
+    void cmd_select(const imap::Command& command, bool examine);
+    void cmd_create(const imap::Command& command);
+    void cmd_delete(const imap::Command& command);
+    void cmd_rename(const imap::Command& command);
+    void cmd_subscribe(const imap::Command& command, bool subscribe);
+    void cmd_list(const imap::Command& command, bool lsub);
+    void cmd_status(const imap::Command& command);
+    void cmd_append(const imap::Command& command);
+    void cmd_namespace(const imap::Command& command);
+    void cmd_id(const imap::Command& command);
+    void cmd_enable(const imap::Command& command);
+    void deselect();
+    void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
+    bool refuse_read_only_user(const std::string& tag);
+
+    // --- the selected mailbox (imap_message_commands.cpp) -----------------------
+    void cmd_close(const imap::Command& command, bool expunge);
+    void cmd_expunge(const imap::Command& command);
+    void cmd_search(const imap::Command& command);
+    void cmd_fetch(const imap::Command& command);
+    void cmd_store(const imap::Command& command);
+    void cmd_copy(const imap::Command& command, bool move);
+    void cmd_idle(const imap::Command& command);
+    // The messages a set names: (sequence number, UID) pairs, ascending.
+    std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
+                                                       bool uid) const;
+    const Mailbox* selected() const;
+    bool is_recent(Uid uid) const;
+    void report_changes(Report report);
+    void announce_expunged(const std::vector<Uid>& uids);
+    void inject_unsolicited(const FaultRule& rule);
+
+    MailStore& m_store;
+    const ServerConfig& m_config;
+    imap::ImapSession m_imap;
+    ParsedCache m_cache;
+    FaultInjector m_faults;
+    SessionId m_session = kNoSession;
+    std::deque<transport::OutChunk> m_output;
+    transport::Micros m_now = 0;
+    transport::Micros m_last_activity = 0;
+    transport::Micros m_last_poll = 0;
+    transport::Micros m_last_not_before = 0;
+    bool m_open = false;
+    bool m_tls = false;
+    bool m_wants_tls = false;
+    bool m_close = false;
+    bool m_stalled = false;
+    std::string m_user;
+    bool m_read_only_user = false;
+    std::optional<Sasl> m_sasl;
+    std::optional<std::string> m_idle_tag;
+    std::uint64_t m_challenges = 0;
+    Report m_report = Report::All;
+
+    MailboxId m_selected = 0;
+    bool m_read_only = false;
+    std::vector<Uid> m_view;
+    std::size_t m_keywords_known = 0;
+};
+
+// For `mailscope serve` and the lab: a session behind the transport interface.
+std::unique_ptr<transport::ConnectionHandler> make_imap_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace);
+
+}  // namespace mailscope::server

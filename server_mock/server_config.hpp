@@ -1,0 +1,67 @@
+// ServerConfig: what a mock IMAP server offers and how it misbehaves.
+//
+// One config serves every connection of a listener or a lesson. The
+// listener fills `starttls_available` when it has a TLS context; the rest
+// comes from the command line or a lesson's YAML.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server_mock/fault_injection.hpp"
+#include "server_mock/mail_store.hpp"
+#include "sim/imap/limits.hpp"
+#include "sim/transport/connection_handler.hpp"
+
+namespace mailscope::server {
+
+// Extensions the server may advertise; switching one off also refuses its
+// commands, so a lesson can show a client coping without it.
+struct CapabilityToggles {
+    bool idle = true;           // RFC 2177
+    bool uidplus = true;        // RFC 4315
+    bool move = true;           // RFC 6851
+    bool namespaces = true;     // RFC 2342
+    bool literal_plus = true;   // RFC 7888
+    bool unselect = true;       // RFC 3691
+    bool id = true;             // RFC 2971
+    bool children = true;       // RFC 3348
+    bool enable = true;         // RFC 5161
+    bool sasl_ir = true;        // RFC 4959
+    bool auth_plain = true;     // RFC 4616
+    bool auth_login = true;     // draft-murchison-sasl-login
+    bool auth_cram_md5 = true;  // RFC 2195
+};
+
+struct ServerConfig {
+    std::string greeting = "mailscope IMAP4rev1 teaching server ready";
+    CapabilityToggles capabilities;
+    // RFC 3501 6.2.3 / 7.2.1: advertise LOGINDISABLED and refuse LOGIN and
+    // the plaintext SASL mechanisms until STARTTLS has protected the link.
+    bool login_disabled_without_tls = false;
+    bool starttls_available = false;
+    // LOGIN anonymous / AUTHENTICATE ANONYMOUS (RFC 4505) open the mailboxes
+    // of `anonymous_user` read-only: SELECT behaves as EXAMINE.
+    bool anonymous = false;
+    std::string anonymous_user = "anonymous";
+    // RFC 3501 5.4: at least 30 minutes; lessons shorten it for a demo.
+    transport::Micros autologout = 30ll * 60 * 1000 * 1000;
+    // While a client idles (RFC 2177) the session looks for other sessions'
+    // changes this often.
+    transport::Micros idle_poll = 1000 * 1000;
+    imap::Limits limits;
+    // Largest APPEND literal accepted; larger ones are refused before the "+".
+    std::uint64_t max_append_size = kMaxMessageSize;
+    std::vector<FaultRule> faults;
+    std::uint64_t fault_seed = 1;
+    // The INTERNALDATE of an APPEND that gives none. The server never reads a
+    // clock itself: `mailscope serve` passes the wall clock, and without one a
+    // fixed date keeps lessons reproducible.
+    std::function<InternalDate()> clock;
+    // Shown by the ID command (RFC 2971).
+    std::string version = "1.0";
+};
+
+}  // namespace mailscope::server

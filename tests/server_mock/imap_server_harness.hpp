@@ -1,0 +1,61 @@
+// A raw-bytes IMAP client for the mock server tests: what goes in is exactly
+// what a client would write, and what comes out is exactly what it would read.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+#include "server_mock/imap_server_session.hpp"
+#include "sim/core/in_process_link.hpp"
+
+namespace mailscope::server::testing {
+
+inline const InternalDate kTestDate = *make_internal_date(2024, 1, 15, 9, 30, 0, 60);
+
+// alice/wonderland with three INBOX messages (the first \Seen), bob/builder.
+inline void fill_store(MailStore& store) {
+    REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
+    REQUIRE_FALSE(store.add_user("bob", "builder").has_value());
+    const MailboxId inbox = store.find("alice", "INBOX")->id;
+    const char* subjects[] = {"first", "second", "third"};
+    for (int i = 0; i < 3; ++i) {
+        FlagSet flags;
+        if (i == 0) flags.set(SystemFlag::Seen, true);
+        std::string text = std::string("From: bob@example.org\r\nSubject: ") + subjects[i] +
+                           "\r\n\r\nbody " + subjects[i] + "\r\n";
+        REQUIRE(store.append(inbox, std::move(text), std::move(flags), kTestDate).ok());
+    }
+    REQUIRE(store.create_mailbox("alice", "Archive").ok());
+}
+
+struct Client {
+    explicit Client(MailStore& store, ServerConfig server_config = {})
+        : config(std::move(server_config)), server(store, config, trace), link(server) {
+        link.open();
+        greeting = link.receive();
+    }
+    // Sends `bytes` and returns everything the server wrote in answer.
+    std::string send(std::string_view bytes) {
+        link.send(bytes);
+        return link.receive();
+    }
+    void login(std::string_view user = "alice", std::string_view password = "wonderland") {
+        auto answer = send(std::string("L1 LOGIN ") + std::string(user) + " " +
+                           std::string(password) + "\r\n");
+        REQUIRE(answer == "L1 OK LOGIN completed\r\n");
+    }
+    void select(std::string_view mailbox = "INBOX") {
+        auto answer = send(std::string("S1 SELECT ") + std::string(mailbox) + "\r\n");
+        REQUIRE(answer.find("S1 OK [READ-WRITE]") != std::string::npos);
+    }
+
+    ServerConfig config;
+    sim::SessionTrace trace;
+    ImapServerSession server;
+    sim::InProcessLink link;
+    std::string greeting;
+};
+
+}  // namespace mailscope::server::testing

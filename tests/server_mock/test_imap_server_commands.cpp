@@ -1,0 +1,377 @@
+#include <doctest/doctest.h>
+
+#include "imap_server_harness.hpp"
+#include "server_mock/fixture.hpp"
+#include "server_mock/hmac_md5.hpp"
+#include "sim/text/base64.hpp"
+
+using namespace mailscope;
+using namespace mailscope::server;
+using namespace mailscope::server::testing;
+
+TEST_CASE("greeting, CAPABILITY, NOOP and LOGOUT") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    CHECK(
+        c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+                               "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
+                               "CHILDREN ENABLE] "));
+    CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
+    CHECK(c.send("a2 SELECT INBOX\r\n") ==
+          "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
+    CHECK(c.send("a3 FROBNICATE\r\n") == "a3 BAD Unknown command FROBNICATE\r\n");
+    CHECK(c.send("a4 LOGOUT\r\n") == "* BYE Logging out\r\na4 OK LOGOUT completed\r\n");
+    CHECK(c.link.server_closed());
+}
+
+TEST_CASE("LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") {
+    MailStore store(100);
+    fill_store(store);
+    SUBCASE("LOGIN with a wrong password") {
+        Client c(store);
+        CHECK(c.send("a LOGIN alice nope\r\n") ==
+              "a NO [AUTHENTICATIONFAILED] Invalid user name or password\r\n");
+        CHECK(c.send("b LOGIN alice wonderland\r\n") == "b OK LOGIN completed\r\n");
+        CHECK(c.send("c LOGIN alice wonderland\r\n") ==
+              "c BAD LOGIN is not valid in the Authenticated state\r\n");
+    }
+    SUBCASE("PLAIN with a continuation") {
+        Client c(store);
+        CHECK(c.send("a AUTHENTICATE PLAIN\r\n") == "+ \r\n");
+        CHECK(c.send(text::base64_encode(std::string("\0alice\0wonderland", 17)) + "\r\n") ==
+              "a OK AUTHENTICATE completed\r\n");
+        CHECK(c.server.user() == "alice");
+    }
+    SUBCASE("PLAIN with SASL-IR") {
+        Client c(store);
+        CHECK(c.send("a AUTHENTICATE PLAIN " +
+                     text::base64_encode(std::string("\0bob\0builder", 12)) + "\r\n") ==
+              "a OK AUTHENTICATE completed\r\n");
+    }
+    SUBCASE("the client cancels with *") {
+        Client c(store);
+        CHECK(c.send("a AUTHENTICATE PLAIN\r\n") == "+ \r\n");
+        CHECK(c.send("*\r\n") == "a BAD Authentication cancelled by the client\r\n");
+        CHECK(c.send("b NOOP\r\n") == "b OK NOOP completed\r\n");
+    }
+    SUBCASE("LOGIN mechanism, the user name as initial response") {
+        Client c(store);
+        CHECK(c.send("a AUTHENTICATE LOGIN " + text::base64_encode("alice") + "\r\n") ==
+              "+ UGFzc3dvcmQ6\r\n");
+        CHECK(c.send(text::base64_encode("wonderland") + "\r\n") ==
+              "a OK AUTHENTICATE completed\r\n");
+    }
+    SUBCASE("CRAM-MD5") {
+        Client c(store);
+        auto challenge_line = c.send("a AUTHENTICATE CRAM-MD5\r\n");
+        REQUIRE(challenge_line.starts_with("+ "));
+        auto challenge =
+            text::base64_decode_strict(challenge_line.substr(2, challenge_line.size() - 4));
+        REQUIRE(challenge.has_value());
+        const std::string answer = "alice " + to_hex(hmac_md5("wonderland", *challenge));
+        CHECK(c.send(text::base64_encode(answer) + "\r\n") == "a OK AUTHENTICATE completed\r\n");
+    }
+    SUBCASE("an unknown mechanism") {
+        Client c(store);
+        CHECK(c.send("a AUTHENTICATE GSSAPI\r\n") ==
+              "a NO The SASL mechanism GSSAPI is not supported\r\n");
+    }
+}
+
+TEST_CASE("HMAC-MD5 matches RFC 2195 and RFC 2104 vectors") {
+    CHECK(to_hex(md5("")) == "d41d8cd98f00b204e9800998ecf8427e");
+    CHECK(to_hex(md5("The quick brown fox jumps over the lazy dog")) ==
+          "9e107d9d372bb6826bd81d3542a419d6");
+    CHECK(to_hex(hmac_md5("tanstaaftanstaaf", "<1896.697170952@postoffice.reston.mci.net>")) ==
+          "b913a602c7eda7a495b4e6e7334d3890");
+    CHECK(to_hex(hmac_md5("Jefe", "what do ya want for nothing?")) ==
+          "750c783e6ab0b503eaa86e310a5db738");
+}
+
+TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
+    MailStore store(100);
+    fill_store(store);
+    ServerConfig config;
+    config.login_disabled_without_tls = true;
+    config.starttls_available = true;
+    Client c(store, config);
+    CHECK(c.send("a CAPABILITY\r\n") ==
+          "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE\r\na OK CAPABILITY completed\r\n");
+    CHECK(c.send("b LOGIN alice wonderland\r\n") ==
+          "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
+    CHECK(c.send("c AUTHENTICATE PLAIN\r\n") ==
+          "c NO [PRIVACYREQUIRED] AUTHENTICATE PLAIN is disabled until STARTTLS protects the "
+          "connection\r\n");
+    CHECK_FALSE(c.link.tls_active());
+    CHECK(c.send("d STARTTLS\r\n") == "d OK Begin TLS negotiation now\r\n");
+    CHECK(c.link.tls_active());
+    CHECK(c.server.tls_active());
+    CHECK(c.send("e CAPABILITY\r\n") ==
+          "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE\r\ne OK CAPABILITY completed\r\n");
+    CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
+    CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
+}
+
+TEST_CASE("STARTTLS is refused when the listener has no TLS") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    CHECK(c.send("a STARTTLS\r\n") ==
+          "a BAD STARTTLS is not offered by this server (see CAPABILITY)\r\n");
+}
+
+TEST_CASE("anonymous login is read-only") {
+    MailStore store(100);
+    fill_store(store);
+    REQUIRE_FALSE(store.add_user("anonymous", "unused").has_value());
+    ServerConfig config;
+    config.anonymous = true;
+    Client c(store, config);
+    CHECK(c.send("a LOGIN anonymous guest@example.org\r\n") ==
+          "a OK LOGIN completed; read-only access\r\n");
+    auto select = c.send("b SELECT INBOX\r\n");
+    CHECK(select.find("* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n") !=
+          std::string::npos);
+    CHECK(select.ends_with("b OK [READ-ONLY] SELECT completed\r\n"));
+    CHECK(c.send("c CREATE Mine\r\n") == "c NO [NOPERM] Anonymous access is read-only\r\n");
+}
+
+TEST_CASE("SELECT and EXAMINE responses") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    CHECK(c.send("a SELECT INBOX\r\n") ==
+          "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+          "* 3 EXISTS\r\n"
+          "* 3 RECENT\r\n"
+          "* OK [UNSEEN 2] Message 2 is the first unseen\r\n"
+          "* OK [UIDVALIDITY 100] UIDs valid\r\n"
+          "* OK [UIDNEXT 4] Predicted next UID\r\n"
+          "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Limited\r\n"
+          "a OK [READ-WRITE] SELECT completed\r\n");
+    CHECK(c.send("b EXAMINE INBOX\r\n") ==
+          "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+          "* 3 EXISTS\r\n"
+          "* 3 RECENT\r\n"
+          "* OK [UNSEEN 2] Message 2 is the first unseen\r\n"
+          "* OK [UIDVALIDITY 100] UIDs valid\r\n"
+          "* OK [UIDNEXT 4] Predicted next UID\r\n"
+          "* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n"
+          "b OK [READ-ONLY] EXAMINE completed\r\n");
+    CHECK(c.send("c STORE 1 +FLAGS (\\Flagged)\r\n") ==
+          "c NO [READ-ONLY] The mailbox is read-only (EXAMINE): flags cannot be changed\r\n");
+    CHECK(c.send("d SELECT Nowhere\r\n") ==
+          "d NO [NONEXISTENT] There is no mailbox named \"Nowhere\"\r\n");
+    CHECK(c.send("e FETCH 1 FLAGS\r\n") ==
+          "e BAD FETCH is not valid in the Authenticated state\r\n");
+}
+
+TEST_CASE("CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB and STATUS") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    CHECK(c.send("a CREATE Work/2024/\r\n") == "a OK CREATE completed\r\n");
+    CHECK(c.send("b CREATE INBOX\r\n").starts_with("b NO [ALREADYEXISTS] "));
+    CHECK(c.send("c LIST \"\" *\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+          "* LIST (\\HasNoChildren) \"/\" Archive\r\n"
+          "* LIST (\\Noselect \\HasChildren) \"/\" Work\r\n"
+          "* LIST (\\HasNoChildren) \"/\" Work/2024\r\n"
+          "c OK LIST completed\r\n");
+    CHECK(c.send("d LIST \"\" \"\"\r\n") ==
+          "* LIST (\\Noselect) \"/\" \"\"\r\nd OK LIST completed\r\n");
+    CHECK(c.send("e SUBSCRIBE Work/2024\r\n") == "e OK SUBSCRIBE completed\r\n");
+    CHECK(c.send("f LSUB \"\" *\r\n") == "* LSUB () \"/\" Work/2024\r\nf OK LSUB completed\r\n");
+    CHECK(c.send("g UNSUBSCRIBE Work/2024\r\n") == "g OK UNSUBSCRIBE completed\r\n");
+    CHECK(c.send("h RENAME Work Play\r\n") == "h OK RENAME completed\r\n");
+    CHECK(c.send("i LIST \"\" Play/%\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" Play/2024\r\ni OK LIST completed\r\n");
+    CHECK(c.send("j DELETE Play/2024\r\n") == "j OK DELETE completed\r\n");
+    CHECK(c.send("k DELETE Play/2024\r\n").starts_with("k NO [NONEXISTENT] "));
+    CHECK(c.send("l STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)\r\n") ==
+          "* STATUS INBOX (MESSAGES 3 RECENT 3 UIDNEXT 4 UIDVALIDITY 100 UNSEEN 2)\r\n"
+          "l OK STATUS completed\r\n");
+    CHECK(c.send("m STATUS INBOX (SIZE)\r\n").starts_with("m BAD "));
+    CHECK(c.send("n RENAME INBOX Old\r\n") == "n OK RENAME completed\r\n");
+    CHECK(c.send("o STATUS INBOX (MESSAGES)\r\n") ==
+          "* STATUS INBOX (MESSAGES 0)\r\no OK STATUS completed\r\n");
+    CHECK(c.send("p STATUS Old (MESSAGES)\r\n") ==
+          "* STATUS Old (MESSAGES 3)\r\np OK STATUS completed\r\n");
+}
+
+TEST_CASE("NAMESPACE, LIST and SELECT on the classroom fixture") {
+    MailStore store;
+    auto loaded = load_fixture(store, MAILSCOPE_SOURCE_DIR "/server_mock/fixtures/classroom.yaml");
+    REQUIRE(loaded.ok());
+    Client c(store);
+    c.login();
+    CHECK(c.send("a NAMESPACE\r\n") ==
+          "* NAMESPACE ((\"\" \"/\")) ((\"#users/\" \"/\")) ((\"#news.\" \".\"))\r\n"
+          "a OK NAMESPACE completed\r\n");
+    CHECK(c.send("b LIST \"#news.\" \"\"\r\n") ==
+          "* LIST (\\Noselect) \".\" #news.\r\nb OK LIST completed\r\n");
+    CHECK(c.send("c LIST \"\" \"#news.*\"\r\n").find(" #news.comp.mail.imap\r\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("APPEND: continuation, LITERAL+, TRYCREATE, flags and date, a refused literal") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    CHECK(c.send("a APPEND Archive (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {7}\r\n") ==
+          "+ Ready for literal data\r\n");
+    CHECK(c.send("Hi\r\n\r\nX\r\n") == "a OK [APPENDUID 102 1] APPEND completed\r\n");
+    const Mailbox* archive = store.find("alice", "Archive");
+    REQUIRE(archive->messages.size() == 1);
+    CHECK(*archive->messages[0].octets == "Hi\r\n\r\nX");
+    CHECK(archive->messages[0].flags.has(SystemFlag::Seen));
+    CHECK(format_imap_date_time(archive->messages[0].internal_date) ==
+          "17-Jul-1996 02:44:25 -0700");
+    CHECK(c.send("b APPEND Archive {3+}\r\nabc\r\n") ==
+          "b OK [APPENDUID 102 2] APPEND completed\r\n");
+    CHECK(c.send("c APPEND Missing {3+}\r\nabc\r\n") ==
+          "c NO [TRYCREATE] There is no mailbox named \"Missing\"\r\n");
+    CHECK(c.send("d APPEND Archive (\\Recent) {3+}\r\nabc\r\n").starts_with("d BAD "));
+    CHECK(c.send("e APPEND Archive {999999999}\r\n") ==
+          "e BAD literal of 999999999 octets is larger than the limit of 67108864\r\n");
+    CHECK(c.send("f NOOP\r\n") == "f OK NOOP completed\r\n");
+    CHECK(store.find("alice", "Archive")->messages.size() == 2);
+}
+
+TEST_CASE("APPEND larger than the configured size is refused before the \"+\"") {
+    MailStore store(100);
+    fill_store(store);
+    ServerConfig config;
+    config.max_append_size = 1000;
+    Client c(store, config);
+    c.login();
+    CHECK(c.send("a APPEND Archive {5000}\r\n") ==
+          "a NO [TOOBIG] A literal of 5000 octets is larger than this server accepts (1000 "
+          "octets)\r\n");
+    CHECK(c.send("b APPEND Archive {4}\r\n") == "+ Ready for literal data\r\n");
+    CHECK(c.send("abcd\r\n") == "b OK [APPENDUID 102 1] APPEND completed\r\n");
+}
+
+TEST_CASE("a disconnect in the middle of APPEND leaves the store unchanged") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    CHECK(c.send("a APPEND Archive {100}\r\n") == "+ Ready for literal data\r\n");
+    c.send("only part of the message");
+    c.link.close_client();
+    CHECK(store.find("alice", "Archive")->messages.empty());
+    CHECK(store.change_log().cursor_count() == 0);
+}
+
+TEST_CASE("FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("a FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)\r\n") ==
+          "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {19}\r\nSubject: second\r\n\r\n"
+          " FLAGS (\\Recent))\r\na OK FETCH completed\r\n");
+    CHECK(c.send("b FETCH 2 BODY[TEXT]\r\n") ==
+          "* 2 FETCH (BODY[TEXT] {13}\r\nbody second\r\n FLAGS (\\Seen \\Recent))\r\n"
+          "b OK FETCH completed\r\n");
+    CHECK(c.send("c UID FETCH 3 (FLAGS)\r\n") ==
+          "* 3 FETCH (UID 3 FLAGS (\\Recent))\r\nc OK UID FETCH completed\r\n");
+    CHECK(c.send("d FETCH 9 FLAGS\r\n") ==
+          "d BAD Message sequence number 9 is beyond the last message (3)\r\n");
+    CHECK(c.send("e UID FETCH 9 FLAGS\r\n") == "e OK UID FETCH completed\r\n");
+}
+
+TEST_CASE("STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("a STORE 1:2 +FLAGS (\\Deleted)\r\n") ==
+          "* 1 FETCH (FLAGS (\\Deleted \\Seen \\Recent))\r\n"
+          "* 2 FETCH (FLAGS (\\Deleted \\Recent))\r\na OK STORE completed\r\n");
+    CHECK(c.send("b STORE 3 FLAGS.SILENT ($Later)\r\n") ==
+          "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later)\r\n"
+          "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later \\*)] "
+          "Flags permitted\r\nb OK STORE completed\r\n");
+    CHECK(c.send("c UID STORE 3 -FLAGS ($Later)\r\n") ==
+          "* 3 FETCH (UID 3 FLAGS (\\Recent))\r\nc OK UID STORE completed\r\n");
+    CHECK(c.send("d STORE 1 +FLAGS (\\Recent)\r\n").starts_with("d BAD "));
+    CHECK(c.send("e UID EXPUNGE 2\r\n") == "* 2 EXPUNGE\r\ne OK EXPUNGE completed\r\n");
+    CHECK(c.send("f EXPUNGE\r\n") == "* 1 EXPUNGE\r\nf OK EXPUNGE completed\r\n");
+    CHECK(c.send("g STORE 1 +FLAGS (\\Deleted)\r\n") ==
+          "* 1 FETCH (FLAGS (\\Deleted \\Recent))\r\ng OK STORE completed\r\n");
+    CHECK(c.send("h CLOSE\r\n") == "h OK CLOSE completed\r\n");
+    CHECK(store.find("alice", "INBOX")->messages.empty());
+    CHECK(c.send("i NOOP\r\n") == "i OK NOOP completed\r\n");
+    c.select("Archive");
+    CHECK(c.send("j UNSELECT\r\n") == "j OK UNSELECT completed\r\n");
+    CHECK(c.send("k CLOSE\r\n") == "k BAD CLOSE is not valid in the Authenticated state\r\n");
+}
+
+TEST_CASE("SEARCH, UID SEARCH and CHARSET") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("a SEARCH UNSEEN\r\n") == "* SEARCH 2 3\r\na OK SEARCH completed\r\n");
+    CHECK(c.send("b UID SEARCH SUBJECT third\r\n") ==
+          "* SEARCH 3\r\nb OK UID SEARCH completed\r\n");
+    CHECK(c.send("c SEARCH CHARSET UTF-8 SUBJECT second\r\n") ==
+          "* SEARCH 2\r\nc OK SEARCH completed\r\n");
+    CHECK(c.send("d SEARCH CHARSET KOI8-R SUBJECT x\r\n") ==
+          "d NO [BADCHARSET (UTF-8 US-ASCII)] The charset KOI8-R is not supported\r\n");
+}
+
+TEST_CASE("COPY and MOVE with COPYUID and TRYCREATE") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("a COPY 1:2 Archive\r\n") == "a OK [COPYUID 102 1:2 1:2] COPY completed\r\n");
+    CHECK(c.send("b COPY 1 Nowhere\r\n") ==
+          "b NO [TRYCREATE] There is no mailbox named \"Nowhere\"\r\n");
+    CHECK(c.send("c UID MOVE 2:3 Archive\r\n") ==
+          "* OK [COPYUID 102 2:3 3:4] Moved UIDs\r\n* 2 EXPUNGE\r\n* 2 EXPUNGE\r\n"
+          "c OK UID MOVE completed\r\n");
+    CHECK(store.find("alice", "Archive")->messages.size() == 4);
+    CHECK(c.server.view() == std::vector<Uid>{1});
+}
+
+TEST_CASE("IDLE, ID and ENABLE") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.login();
+    CHECK(c.send("a ID (\"name\" \"test\")\r\n") ==
+          "* ID (\"name\" \"mailscope\" \"version\" \"1.0\")\r\na OK ID completed\r\n");
+    CHECK(c.send("b ENABLE CONDSTORE\r\n") == "* ENABLED\r\nb OK ENABLE completed\r\n");
+    c.select();
+    CHECK(c.send("c IDLE\r\n") == "+ idling\r\n");
+    CHECK(c.send("DONE\r\n") == "c OK IDLE terminated\r\n");
+}
+
+TEST_CASE("switched-off extensions are neither advertised nor accepted") {
+    MailStore store(100);
+    fill_store(store);
+    ServerConfig config;
+    config.capabilities.move = false;
+    config.capabilities.idle = false;
+    Client c(store, config);
+    CHECK(c.greeting.find("MOVE") == std::string::npos);
+    CHECK(c.greeting.find("IDLE") == std::string::npos);
+    c.login();
+    c.select();
+    CHECK(c.send("a MOVE 1 Archive\r\n") ==
+          "a BAD MOVE is not offered by this server (see CAPABILITY)\r\n");
+}

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
@@ -252,7 +253,7 @@ TEST_CASE("ParsedCache: one parse per content, bounded, safe with copies") {
     CHECK(&cache.get(copy) == &first);
     CHECK(cache.size() == 1);
     for (server::Uid uid = 2; uid < 10; ++uid)
-        cache.get(stored("Subject: " + std::to_string(uid) + "\r\n\r\nx", uid));
+        cache.get(stored(fmt::format("Subject: {}\r\n\r\nx", uid), uid));
     CHECK(cache.size() == 3);
     CHECK(cache.get(a).envelope.subject == std::optional<std::string>("Hello"));
 
@@ -260,8 +261,26 @@ TEST_CASE("ParsedCache: one parse per content, bounded, safe with copies") {
     server::ParsedCache fresh;
     std::optional<std::string> subject;
     for (int i = 0; i < 50; ++i) {
-        const Message temporary = stored("Subject: s" + std::to_string(i) + "\r\n\r\n", 1);
+        const Message temporary = stored(fmt::format("Subject: s{}\r\n\r\n", i), 1);
         subject = fresh.get(temporary).envelope.subject;
-        CHECK(subject == std::optional<std::string>("s" + std::to_string(i)));
+        CHECK(subject == std::optional<std::string>(fmt::format("s{}", i)));
     }
+}
+
+TEST_CASE("FETCH: hostile nesting stays bounded and answers") {
+    std::string raw;
+    for (int depth = 0; depth < 200; ++depth) {
+        const std::string boundary = fmt::format("b{}", depth);
+        raw += "Content-Type: multipart/mixed; boundary=";
+        raw += boundary;
+        raw += "\r\n\r\n--";
+        raw += boundary;
+        raw += "\r\n";
+    }
+    raw += "\r\ntext\xff\r\n";
+    const Message hostile = stored(raw);
+    const Answer answer =
+        fetch(hostile, "(BODYSTRUCTURE ENVELOPE BODY.PEEK[1.1.1.1.MIME] BODY.PEEK[999.1]<5.5>)");
+    CHECK(answer.wire.starts_with("* 3 FETCH (BODYSTRUCTURE ("));
+    CHECK(answer.wire.ends_with(" BODY[999.1]<5> \"\")\r\n"));
 }

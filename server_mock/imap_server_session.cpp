@@ -66,8 +66,16 @@ void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) 
     m_now = now;
     if (m_close || m_stalled || !m_open) return;
     m_last_activity = now;
-    m_imap.receive(bytes, now);
-    process_inputs();
+    // One line at a time, answering in between: a client that pipelines
+    // many commands at once then never has more in flight than the engine's
+    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize).
+    while (!bytes.empty() && !m_close && !m_stalled) {
+        auto end = bytes.find('\n');
+        std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
+        m_imap.receive(bytes.substr(0, take), now);
+        bytes.remove_prefix(take);
+        process_inputs();
+    }
 }
 
 void ImapServerSession::on_eof(transport::Micros now) {

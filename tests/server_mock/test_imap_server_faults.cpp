@@ -1,0 +1,163 @@
+#include <doctest/doctest.h>
+
+#include "imap_server_harness.hpp"
+#include "server_mock/lab_report.hpp"
+
+using namespace mailscope;
+using namespace mailscope::server;
+using namespace mailscope::server::testing;
+
+namespace {
+
+FaultRule rule(std::string_view text) {
+    auto parsed = parse_fault_rule(text);
+    REQUIRE(std::holds_alternative<FaultRule>(parsed));
+    return std::get<FaultRule>(parsed);
+}
+
+ServerConfig with_faults(std::string_view text) {
+    ServerConfig config;
+    auto parsed = parse_fault_rules(text);
+    REQUIRE(std::holds_alternative<std::vector<FaultRule>>(parsed));
+    config.faults = std::get<std::vector<FaultRule>>(parsed);
+    return config;
+}
+
+}  // namespace
+
+TEST_CASE("fault rules parse from their text form") {
+    auto delay = rule("delay:FETCH:2000ms");
+    CHECK(delay.action == FaultAction::Delay);
+    CHECK(delay.verb == "FETCH");
+    CHECK(delay.delay == 2'000'000);
+    CHECK(rule("split:*").verb == "*");
+    auto bad = rule("bad:LOGIN@2");
+    CHECK(bad.nth == 2);
+    CHECK(rule("bye:FETCH:p=0.5").probability == doctest::Approx(0.5));
+    auto unsolicited = rule("unsolicited:EXPUNGE 1:after=NOOP");
+    CHECK(unsolicited.untagged == "EXPUNGE 1");
+    CHECK(unsolicited.verb == "NOOP");
+    CHECK(rule("stall:IDLE").action == FaultAction::Stall);
+    CHECK(rule("no:select:user=alice").user == "alice");
+    CHECK(rule("delay:*:3s").to_string() == "delay:*:3000ms");
+    for (auto text : {"", "explode:FETCH", "delay:FETCH", "bye:FETCH:p=2", "no:FE TCH",
+                      "bad:LOGIN@0", "unsolicited:HELLO", "split:*:after=NOOP", "no:X:color=red"}) {
+        CAPTURE(text);
+        CHECK(std::holds_alternative<std::string>(parse_fault_rule(text)));
+    }
+    CHECK(std::get<std::vector<FaultRule>>(parse_fault_rules("no:SELECT, split:*")).size() == 2);
+}
+
+TEST_CASE("fault: delay holds the answer on the virtual clock") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("delay:NOOP:2000ms"));
+    CHECK(c.send("a NOOP\r\n").empty());
+    c.link.advance(1'999'000);
+    CHECK(c.link.receive().empty());
+    c.link.advance(1000);
+    CHECK(c.link.receive() == "a OK NOOP completed\r\n");
+}
+
+TEST_CASE("fault: split writes the answer in several pieces") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("split:CAPABILITY"));
+    const auto before = c.link.writes();
+    auto answer = c.send("a CAPABILITY\r\n");
+    CHECK(answer.ends_with("a OK CAPABILITY completed\r\n"));
+    CHECK(c.link.writes() - before >= 2);
+}
+
+TEST_CASE("fault: NO and BAD instead of the command, the Nth time") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("bad:LOGIN@2,no:SELECT"));
+    CHECK(c.send("a LOGIN alice nope\r\n").starts_with("a NO [AUTHENTICATIONFAILED]"));
+    CHECK(c.send("b LOGIN alice wonderland\r\n") ==
+          "b BAD Injected fault: the server rejects this command\r\n");
+    CHECK(c.send("c LOGIN alice wonderland\r\n") == "c OK LOGIN completed\r\n");
+    CHECK(c.send("d SELECT INBOX\r\n") ==
+          "d NO Injected fault: the server refuses this command\r\n");
+}
+
+TEST_CASE("fault: BYE and close, per user") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("bye:NOOP:user=alice"));
+    CHECK(c.send("a NOOP\r\n") == "a OK NOOP completed\r\n");
+    c.login();
+    CHECK(c.send("b NOOP\r\n") == "* BYE Injected fault: the server hangs up\r\n");
+    CHECK(c.link.server_closed());
+}
+
+TEST_CASE("fault: probability is seeded and reproducible") {
+    auto run = [] {
+        MailStore store(100);
+        fill_store(store);
+        Client c(store, with_faults("no:NOOP:p=0.5"));
+        std::string pattern;
+        for (int i = 0; i < 20; ++i)
+            pattern += c.send("a NOOP\r\n").starts_with("a NO ") ? 'N' : 'o';
+        return pattern;
+    };
+    const auto first = run();
+    CHECK(first == run());
+    CHECK(first.find('N') != std::string::npos);
+    CHECK(first.find('o') != std::string::npos);
+}
+
+TEST_CASE("fault: unsolicited responses before the answer") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store,
+             with_faults("unsolicited:EXPUNGE 1:after=NOOP,unsolicited:FETCH FLAGS 2:after=CHECK"));
+    c.login();
+    c.select();
+    CHECK(c.send("a NOOP\r\n") == "* 1 EXPUNGE\r\na OK NOOP completed\r\n");
+    CHECK(c.server.view() == std::vector<Uid>{2, 3});
+    CHECK(c.send("b CHECK\r\n") == "* 2 FETCH (FLAGS (\\Recent))\r\nb OK CHECK completed\r\n");
+}
+
+TEST_CASE("fault: cut closes in the middle of a FETCH literal") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("cut:FETCH"));
+    c.login();
+    c.select();
+    auto answer = c.send("a FETCH 2 BODY.PEEK[]\r\n");
+    CHECK(answer.starts_with("* 2 FETCH (BODY[] {55}\r\n"));
+    CHECK(answer.size() == std::string("* 2 FETCH (BODY[] {55}\r\n").size() + 27);
+    CHECK(c.link.server_closed());
+}
+
+TEST_CASE("fault: stall stops reading and answering") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store, with_faults("stall:IDLE"));
+    c.login();
+    c.select();
+    CHECK(c.send("a IDLE\r\n").empty());
+    CHECK(c.server.reading_paused());
+    CHECK(c.send("DONE\r\nb NOOP\r\n").empty());
+    CHECK_FALSE(c.server.next_deadline().has_value());
+}
+
+TEST_CASE("lab report lists the client's violations with transcript lines") {
+    MailStore store(100);
+    fill_store(store);
+    Client c(store);
+    c.trace.set_label("student 7");
+    c.send("a1 SELECT INBOX\r\n");
+    c.login();
+    auto report = violation_report(c.trace);
+    CHECK(report.starts_with("student 7: the client broke 1 protocol rule.\n"));
+    CHECK(report.find("  line 2: RFC 3501 3.1: SELECT is not valid in the Not Authenticated "
+                      "state\n") != std::string::npos);
+    CHECK(report.find("    2 C: a1 SELECT INBOX\n") != std::string::npos);
+    CHECK(report.find("    3 S: a1 BAD SELECT is not valid") != std::string::npos);
+
+    Client clean(store);
+    clean.login();
+    CHECK(violation_report(clean.trace).starts_with("session: the client broke no protocol rule."));
+}

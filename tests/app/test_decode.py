@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""CLI tests of `mailscope decode`.
+
+usage: test_decode.py MAILSCOPE_BINARY VECTORS_DIR
+
+Runs the binary on the RFC 3501 section 8 example and on malformed
+transcripts, and checks the exit codes and what is printed.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+binary = sys.argv[1]
+vectors = sys.argv[2]
+section8 = os.path.join(vectors, "imap", "rfc3501_section8.txt")
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def decode(*args):
+    result = subprocess.run([binary, "decode", *args], capture_output=True, timeout=60)
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+def test_section8_annotations():
+    code, out, err = decode(section8)
+    check(code == 0, f"section 8 example: exit {code}, stderr {err!r}")
+    # The RFC 3501 section 3 diagram: greeting (1), LOGIN (4), SELECT (5), LOGOUT (7).
+    for number in (1, 4, 5, 7):
+        check(f"({number}: " in out, f"section 8 example: transition {number} not shown")
+    check("completes #" in out, "section 8 example: no completion linked to its command")
+    check("{342} 342 octets" in out, "section 8 example: the 342-octet literal not shown")
+    check("mrc secret" not in out, "section 8 example: the LOGIN password is printed")
+    check("(secret hidden)" in out, "section 8 example: the password is not marked hidden")
+
+
+def test_reveal_secrets():
+    code, out, _ = decode("--reveal-secrets", section8)
+    check(code == 0 and "mrc secret" in out, "--reveal-secrets does not show the password")
+
+
+def test_json_lines():
+    code, out, err = decode("--json", section8)
+    check(code == 0, f"--json: exit {code}, stderr {err!r}")
+    events = []
+    for number, line in enumerate(out.splitlines(), 1):
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            failures.append(f"--json: line {number} is not JSON ({error}): {line!r}")
+    check([e.get("seq") for e in events] == list(range(len(events))),
+          "--json: sequence numbers are not 0, 1, 2...")
+    transitions = [e["transition"]["number"] for e in events if e.get("kind") == "transition"]
+    check(transitions == [1, 4, 5, 7], f"--json: transitions {transitions}")
+    literals = [e for e in events if e.get("kind") == "literal"]
+    check(len(literals) == 1 and literals[0]["literal"]["size"] == 342,
+          "--json: the 342-octet literal is missing")
+    check("mrc secret" not in out, "--json: the LOGIN password is printed")
+
+
+def expect_malformed(text, line, what):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write(text)
+        path = f.name
+    try:
+        code, _, err = decode(path)
+        check(code == 1, f"{what}: exit {code} instead of 1")
+        check(f"{path}:{line}:" in err, f"{what}: stderr lacks {path}:{line}: ({err!r})")
+    finally:
+        os.unlink(path)
+
+
+def test_malformed():
+    expect_malformed("S: * OK ready\nC: a1 NOOP\nhello there\nS: a1 OK done\n", 3,
+                     "a line without C: or S:")
+    expect_malformed("S: * OK ready\nC: a1 NOOP\nS: * 12 FETCH (FLAGS (\\Seen)\nS: a1 OK done\n",
+                     3, "a response that does not parse")
+
+
+def test_missing_file():
+    code, _, err = decode("/nonexistent/transcript.txt")
+    check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
+
+
+for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
+             test_missing_file):
+    test()
+
+for failure in failures:
+    print("FAIL:", failure)
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)

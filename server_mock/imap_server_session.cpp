@@ -75,6 +75,13 @@ void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) 
         m_imap.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
         process_inputs();
+        if (m_wants_tls && !bytes.empty()) {
+            // RFC 3501 6.2.1: plaintext after STARTTLS could have been
+            // injected; it is dropped unread.
+            m_imap.note(sim::Direction::ClientToServer,
+                        "input sent before TLS started is discarded (RFC 3501 6.2.1)", now);
+            break;
+        }
     }
 }
 

@@ -115,6 +115,18 @@ TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
 }
 
+TEST_CASE("commands pipelined after STARTTLS are dropped") {
+    MailStore store(100);
+    fill_store(store);
+    ServerConfig config;
+    config.starttls_available = true;
+    Client c(store, config);
+    CHECK(c.send("a STARTTLS\r\nb LOGIN alice wonderland\r\n") ==
+          "a OK Begin TLS negotiation now\r\n");
+    CHECK(c.server.user().empty());
+    CHECK(c.send("c NOOP\r\n") == "c OK NOOP completed\r\n");
+}
+
 TEST_CASE("STARTTLS is refused when the listener has no TLS") {
     MailStore store(100);
     fill_store(store);

@@ -685,6 +685,8 @@ Node addresses_node(const std::vector<Address>& list) {
     for (const Address& a : list) {
         items.push_back(make_list({make_nstring(a.name), make_nstring(a.adl),
                                    make_nstring(a.mailbox), make_nstring(a.host)}));
+        // RFC 3501 9: "(" 1*address ")" puts no space between addresses.
+        if (items.size() > 1) items.back().space_before = false;
     }
     return make_list(std::move(items));
 }

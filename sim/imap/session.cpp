@@ -324,8 +324,9 @@ void ImapSession::on_client_frame(Frame frame) {
         m_expect_raw_line = false;
         std::string line = first_line(frame.bytes);
         if (m_sasl_tag) {
+            // The exchange stays open until the completion: mechanisms such
+            // as LOGIN take several challenge/response rounds.
             auto tag = *m_sasl_tag;
-            m_sasl_tag.reset();
             TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
             event.tag = tag;
             event.name = "AUTHENTICATE";

@@ -485,6 +485,19 @@ TEST_CASE("AUTHENTICATE: the SASL lines go through continuations and stay hidden
     CHECK(text.find("AGZyZWQAc2VjcmV0") == std::string::npos);
     CHECK(text.find("C: ***") != std::string::npos);
 
+    sim::SessionTrace login;
+    imap::ImapSession two_rounds(login);
+    two_rounds.feed(Direction::ServerToClient, "* OK hi\r\n");
+    two_rounds.feed(Direction::ClientToServer, "A1 AUTHENTICATE LOGIN\r\n");
+    two_rounds.feed(Direction::ServerToClient, "+ VXNlcm5hbWU6\r\n");
+    two_rounds.feed(Direction::ClientToServer, "ZnJlZA==\r\n");
+    two_rounds.feed(Direction::ServerToClient, "+ UGFzc3dvcmQ6\r\n");
+    two_rounds.feed(Direction::ClientToServer, "c2VjcmV0\r\n");
+    two_rounds.feed(Direction::ServerToClient, "A1 OK authenticated\r\n");
+    CHECK(violations(login).empty());
+    CHECK(two_rounds.state() == imap::State::Authenticated);
+    CHECK(sim::export_text(login).find("c2VjcmV0") == std::string::npos);
+
     sim::SessionTrace ir;
     imap::ImapSession with_initial(ir);
     with_initial.feed(Direction::ServerToClient, "* OK hi\r\n");

@@ -1,0 +1,192 @@
+#include "app/lesson_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+
+#include "lessons/lesson_catalog.hpp"
+#include "lessons/lesson_loader.hpp"
+#include "lessons/lesson_runner.hpp"
+#include "sim/core/trace_format.hpp"
+
+namespace mailscope::app {
+
+namespace {
+
+using lessons::Language;
+
+struct Palette {
+    bool on = false;
+    std::string paint(std::string_view code, std::string_view text) const {
+        if (!on) return std::string(text);
+        return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+    }
+    std::string heading(std::string_view text) const { return paint("1;36", text); }
+    std::string narration(std::string_view text) const { return paint("1", text); }
+    std::string good(std::string_view text) const { return paint("32", text); }
+    std::string bad(std::string_view text) const { return paint("1;31", text); }
+    std::string dim(std::string_view text) const { return paint("2", text); }
+};
+
+std::optional<Language> language(const std::string& name, std::string_view command) {
+    auto lang = lessons::language_from_name(name);
+    if (!lang) {
+        std::cerr << fmt::format("mailscope {}: the language is ru or en, not \"{}\"\n", command,
+                                 name);
+    }
+    return lang;
+}
+
+// Texts of the terminal itself, in the learner's language.
+std::string_view say(Language lang, std::string_view en, std::string_view ru) {
+    return lang == Language::Ru ? ru : en;
+}
+
+void print_step_events(const lessons::LessonRunner& runner, const lessons::StepResult& result,
+                       const Palette& palette) {
+    sim::FormatOptions format;
+    format.colour = palette.on;
+    const bool several = runner.client_count() > 1;
+    for (std::size_t c = 0; c < runner.client_count(); ++c) {
+        const auto& trace = runner.client_trace(c);
+        const auto range = result.client_events.at(c);
+        for (auto i = range.begin; i < range.end; ++i) {
+            auto text = sim::format_event(trace, trace.at(i), format);
+            if (several) {
+                std::string prefixed;
+                std::size_t start = 0;
+                while (start < text.size()) {
+                    auto end = text.find('\n', start);
+                    if (end == std::string::npos) end = text.size() - 1;
+                    prefixed += palette.dim(fmt::format("[{}] ", runner.client_name(c)));
+                    prefixed += text.substr(start, end - start + 1);
+                    start = end + 1;
+                }
+                text = std::move(prefixed);
+            }
+            std::cout << text;
+        }
+    }
+}
+
+// Asks the quiz; false when stdin has ended.
+bool ask_quiz(const lessons::Quiz& quiz, Language lang, const Palette& palette) {
+    std::cout << palette.heading(say(lang, "Question: ", "Вопрос: ")) << quiz.question.in(lang)
+              << "\n";
+    for (std::size_t i = 0; i < quiz.choices.size(); ++i) {
+        std::cout << fmt::format("  {}. {}\n", i + 1, quiz.choices[i].in(lang));
+    }
+    std::cout << say(lang, "Your answer: ", "Ваш ответ: ") << std::flush;
+    std::string reply;
+    if (!std::getline(std::cin, reply)) return false;
+    if (lessons::quiz_accepts(quiz, reply)) {
+        std::cout << palette.good(say(lang, "Right.", "Верно.")) << " ";
+    } else {
+        std::cout << palette.bad(say(lang, "Not quite.", "Не совсем.")) << " ";
+        if (quiz.answer) {
+            std::cout << fmt::format("{} {}. ", say(lang, "The answer is", "Правильный ответ:"),
+                                     *quiz.answer + 1);
+        } else if (!quiz.accept.empty()) {
+            std::cout << fmt::format("{} {}. ", say(lang, "The answer is", "Правильный ответ:"),
+                                     quiz.accept.front());
+        }
+    }
+    std::cout << quiz.explanation.in(lang) << "\n\n";
+    return true;
+}
+
+}  // namespace
+
+int run_lesson_list(const LessonListOptions& options) {
+    const auto lang = language(options.lang, "lesson list");
+    if (!lang) return 2;
+    const auto files = lessons::find_all_lessons();
+    if (files.empty()) {
+        std::cerr << "mailscope lesson list: no lessons directory was found; set "
+                     "MAILSCOPE_LESSONS to one\n";
+        return 2;
+    }
+    int status = 0;
+    for (const auto& file : files) {
+        const auto loaded = lessons::load_lesson_file(file);
+        if (!loaded.lesson) {
+            std::cerr << to_string(*loaded.error) << "\n";
+            status = 1;
+            continue;
+        }
+        const auto& lesson = *loaded.lesson;
+        std::cout << fmt::format("{:<28} {}  ({} {})\n", lesson.id, lesson.title.in(*lang),
+                                 lesson.steps.size(), say(*lang, "steps", "шагов"));
+    }
+    return status;
+}
+
+int run_lesson(const LessonRunOptions& options) {
+    const auto lang = language(options.lang, "lesson run");
+    if (!lang) return 2;
+    std::string error;
+    const auto file = lessons::find_lesson(options.lesson, error);
+    if (!file) {
+        std::cerr << "mailscope lesson run: " << error << "\n";
+        return 2;
+    }
+    auto loaded = lessons::load_lesson_file(*file);
+    if (!loaded.lesson) {
+        std::cerr << to_string(*loaded.error) << "\n";
+        return 2;
+    }
+    const Palette palette{options.colour};
+    const bool interactive = !options.check && isatty(STDIN_FILENO) != 0;
+    bool quizzes = interactive;
+
+    lessons::LessonRunner runner(std::move(*loaded.lesson));
+    const auto& lesson = runner.lesson();
+    std::cout << palette.heading(lesson.title.in(*lang)) << "\n"
+              << lesson.summary.in(*lang) << "\n\n";
+
+    if (options.step && *options.step > 1) runner.jump_to(*options.step - 1);
+    std::size_t failures = 0;
+    for (const auto& earlier : runner.results())
+        failures += earlier.failures.size();
+
+    while (const auto* step = runner.current_step()) {
+        std::cout << palette.heading(fmt::format("── {} {}/{} ──", say(*lang, "Step", "Шаг"),
+                                                 step->index + 1, lesson.steps.size()));
+        if (lesson.clients.size() > 1) {
+            std::cout << palette.dim(fmt::format(" ({} {})", say(*lang, "client", "клиент"),
+                                                 lesson.clients.at(step->client)));
+        }
+        std::cout << "\n" << palette.narration(step->narration.in(*lang)) << "\n\n";
+        if (step->quiz && quizzes) quizzes = ask_quiz(*step->quiz, *lang, palette);
+
+        const auto* result = runner.step_forward();
+        print_step_events(runner, *result, palette);
+        for (const auto& failure : result->failures) {
+            std::cout << palette.bad(fmt::format("{}: {}", lessons::to_string(failure.mark),
+                                                 failure.message))
+                      << "\n";
+        }
+        failures += result->failures.size();
+        std::cout << "\n";
+        if (interactive && !runner.finished()) {
+            std::cout << palette.dim(say(*lang, "[Enter: next step]", "[Enter: следующий шаг]"))
+                      << std::flush;
+            std::string ignored;
+            if (!std::getline(std::cin, ignored)) break;
+        }
+    }
+    if (failures == 0) {
+        std::cout << palette.good(say(*lang, "Every check of the lesson held.",
+                                      "Все проверки урока выполнены."))
+                  << "\n";
+        return 0;
+    }
+    std::cout << palette.bad(fmt::format("{} {}", failures,
+                                         say(*lang, "check(s) failed.", "проверок не прошло.")))
+              << "\n";
+    return 1;
+}
+
+}  // namespace mailscope::app

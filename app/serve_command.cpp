@@ -1,0 +1,291 @@
+#include "app/serve_command.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "server_mock/fixture.hpp"
+#include "server_mock/imap_server_session.hpp"
+#include "server_mock/lab_report.hpp"
+#include "server_mock/maildir_store.hpp"
+#include "sim/core/transcript.hpp"
+#include "sim/transport/tcp_server.hpp"
+#include "sim/transport/tls.hpp"
+
+namespace mailscope::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+server::InternalDate wall_clock() {
+    auto now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return server::InternalDate{static_cast<std::int64_t>(now),
+                                static_cast<std::int32_t>(local.tm_gmtoff / 60)};
+}
+
+fs::path default_tls_dir(const ServeOptions& options) {
+    if (!options.data_dir.empty()) return fs::path(options.data_dir) / "tls";
+    if (const char* config = std::getenv("XDG_CONFIG_HOME"); config && *config) {
+        return fs::path(config) / "mailscope" / "tls";
+    }
+    if (const char* home = std::getenv("HOME"); home && *home) {
+        return fs::path(home) / ".config" / "mailscope" / "tls";
+    }
+    return fs::path(".mailscope-tls");
+}
+
+// Each connection's trace lives as long as the connection; when it ends the
+// transcript, the JSON Lines and the client's violation report are written
+// to the trace directory (secrets are masked by the engine itself).
+class TracedSession : public transport::ConnectionHandler {
+  public:
+    TracedSession(server::MailStore& store, const server::ServerConfig& config,
+                  const transport::ConnectionInfo& info, fs::path trace_dir)
+        : m_trace(sim::Protocol::Imap,
+                  fmt::format("{} #{} from {}", info.listener, info.id, info.peer)),
+          m_inner(server::make_imap_session(store, config, m_trace)),
+          m_info(info),
+          m_trace_dir(std::move(trace_dir)) {}
+
+    ~TracedSession() override { save(); }
+
+    void on_open(transport::Micros now, bool tls) override { m_inner->on_open(now, tls); }
+    void on_bytes(std::string_view bytes, transport::Micros now) override {
+        m_inner->on_bytes(bytes, now);
+    }
+    void on_eof(transport::Micros now) override { m_inner->on_eof(now); }
+    void on_timer(transport::Micros now) override { m_inner->on_timer(now); }
+    void on_tls_started(transport::Micros now) override { m_inner->on_tls_started(now); }
+    void on_server_shutdown(transport::Micros now) override { m_inner->on_server_shutdown(now); }
+    std::deque<transport::OutChunk>& output() override { return m_inner->output(); }
+    bool wants_tls_upgrade() const override { return m_inner->wants_tls_upgrade(); }
+    void tls_upgrade_started() override { m_inner->tls_upgrade_started(); }
+    bool wants_close() const override { return m_inner->wants_close(); }
+    bool reading_paused() const override { return m_inner->reading_paused(); }
+    std::optional<transport::Micros> next_deadline() const override {
+        return m_inner->next_deadline();
+    }
+
+  private:
+    void save() {
+        if (m_trace_dir.empty() || m_trace.empty()) return;
+        std::error_code ec;
+        fs::create_directories(m_trace_dir, ec);
+        auto stem = m_trace_dir / fmt::format("{}-{:05}", m_info.listener, m_info.id);
+        std::ofstream(stem.string() + ".txt", std::ios::binary) << sim::export_text(m_trace);
+        std::ofstream(stem.string() + ".jsonl", std::ios::binary) << sim::export_jsonl(m_trace);
+        std::ofstream(stem.string() + ".report.txt", std::ios::binary)
+            << server::violation_report(m_trace);
+    }
+
+    sim::SessionTrace m_trace;
+    std::unique_ptr<transport::ConnectionHandler> m_inner;
+    transport::ConnectionInfo m_info;
+    fs::path m_trace_dir;
+};
+
+bool load_users(server::MailStore& store, const ServeOptions& options) {
+    auto add = [&](const std::string& spec, const std::string& where) {
+        auto colon = spec.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            std::cerr << fmt::format("mailscope serve: {}: expected NAME:PASSWORD, got \"{}\"\n",
+                                     where, spec);
+            return false;
+        }
+        if (auto error = store.add_user(spec.substr(0, colon), spec.substr(colon + 1))) {
+            std::cerr << fmt::format("mailscope serve: {}: {}\n", where, *error);
+            return false;
+        }
+        return true;
+    };
+    for (const auto& spec : options.users) {
+        if (!add(spec, "--user")) return false;
+    }
+    if (!options.users_file.empty()) {
+        std::ifstream in(options.users_file);
+        if (!in) {
+            std::cerr << fmt::format("mailscope serve: cannot read {}\n", options.users_file);
+            return false;
+        }
+        std::string line;
+        int number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty() || line.front() == '#') continue;
+            if (!add(line, fmt::format("{}:{}", options.users_file, number))) return false;
+        }
+    }
+    return true;
+}
+
+bool load_store(server::MailStore& store, const ServeOptions& options) {
+    const bool from_fixture =
+        !options.fixture.empty() || (options.mbox.empty() && options.maildir.empty());
+    if (from_fixture) {
+        fs::path fixture = options.fixture.empty() ? fs::path(MAILSCOPE_SOURCE_DIR) /
+                                                         "server_mock/fixtures/classroom.yaml"
+                                                   : fs::path(options.fixture);
+        auto loaded = server::load_fixture(store, fixture);
+        if (!loaded.ok()) {
+            std::cerr << fmt::format("mailscope serve: {}\n", loaded.error().message);
+            return false;
+        }
+    }
+    if (!load_users(store, options)) return false;
+    if (!options.mbox.empty() || !options.maildir.empty()) {
+        // The first --user given, else the first user by name.
+        auto users = store.users().names();
+        if (!options.users.empty()) {
+            users.insert(users.begin(),
+                         options.users.front().substr(0, options.users.front().find(':')));
+        }
+        if (users.empty()) {
+            std::cerr
+                << "mailscope serve: --mbox and --maildir need a user (--user NAME:PASSWORD)\n";
+            return false;
+        }
+        const auto* inbox = store.find(users.front(), "INBOX");
+        if (!inbox) {
+            std::cerr << fmt::format("mailscope serve: {} has no INBOX\n", users.front());
+            return false;
+        }
+        auto result = !options.mbox.empty()
+                          ? server::import_mbox_file(store, inbox->id, options.mbox, wall_clock())
+                          : server::import_maildir(store, inbox->id, options.maildir);
+        if (!result.ok()) {
+            std::cerr << fmt::format("mailscope serve: {}\n", result.error().message);
+            return false;
+        }
+        std::cout << fmt::format("imported {} messages into {}'s INBOX\n", result.value().size(),
+                                 users.front());
+    }
+    return true;
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& options) {
+    server::MailStore store;
+    if (!load_store(store, options)) return 1;
+
+    std::unique_ptr<server::MaildirBackend> backend;
+    if (!options.data_dir.empty()) {
+        auto attached = server::attach_data_dir(store, options.data_dir);
+        if (!attached.ok()) {
+            std::cerr << fmt::format("mailscope serve: {}\n", attached.error().message);
+            return 1;
+        }
+        backend = std::move(attached.value());
+    }
+
+    server::ServerConfig config = options.config;
+    config.clock = wall_clock;
+
+    std::vector<transport::ListenerConfig> listeners;
+    try {
+        for (const auto& address : options.imap) {
+            listeners.push_back(transport::parse_listen_address(address, "imap", false));
+        }
+        for (const auto& address : options.imaps) {
+            listeners.push_back(transport::parse_listen_address(address, "imaps", true));
+        }
+    } catch (const std::exception& error) {
+        std::cerr << fmt::format("mailscope serve: {}\n", error.what());
+        return 1;
+    }
+    if (listeners.empty()) {
+        listeners.push_back(transport::parse_listen_address("127.0.0.1:1143", "imap", false));
+        listeners.push_back(transport::parse_listen_address("127.0.0.1:1993", "imaps", true));
+    }
+
+    std::shared_ptr<asio::ssl::context> tls;
+    transport::ServerTlsFiles files{options.cert, options.key};
+    if (files.cert_file.empty() != files.key_file.empty()) {
+        std::cerr << "mailscope serve: --cert and --key go together\n";
+        return 1;
+    }
+    if (files.cert_file.empty()) {
+        auto dir = default_tls_dir(options);
+        files = {(dir / "cert.pem").string(), (dir / "key.pem").string()};
+    }
+    if (!fs::exists(files.cert_file) || !fs::exists(files.key_file)) {
+        if (auto error = transport::ensure_self_signed(files)) {
+            std::cerr << fmt::format("mailscope serve: {}\n", *error);
+            return 1;
+        }
+        std::cout << fmt::format("made a self-signed certificate for localhost: {}\n",
+                                 files.cert_file);
+    }
+    try {
+        tls = transport::make_server_context(files);
+    } catch (const std::exception& error) {
+        std::cerr << fmt::format("mailscope serve: {}\n", error.what());
+        return 1;
+    }
+    config.starttls_available = true;
+
+    asio::io_context io;
+    transport::TcpServer server(io, tls);
+    fs::path trace_dir = options.trace_dir;
+    auto factory = [&store, &config, trace_dir](const transport::ConnectionInfo& info)
+        -> std::unique_ptr<transport::ConnectionHandler> {
+        return std::make_unique<TracedSession>(store, config, info, trace_dir);
+    };
+    for (const auto& listener : listeners) {
+        try {
+            auto port = server.listen(listener, factory);
+            std::cout << fmt::format("listening: {} {}:{}{}\n", listener.name, listener.address,
+                                     port,
+                                     listener.implicit_tls ? " (TLS)" : " (STARTTLS offered)");
+        } catch (const std::exception& error) {
+            std::cerr << fmt::format("mailscope serve: cannot listen on {}:{}: {}\n",
+                                     listener.address, listener.port, error.what());
+            return 1;
+        }
+        if (listener.address != "127.0.0.1" && listener.address != "::1") {
+            std::cout << fmt::format("warning: {} listens on {}, reachable from other machines\n",
+                                     listener.name, listener.address);
+        }
+    }
+    std::cout << fmt::format("users: {}\n", fmt::join(store.users().names(), ", "));
+    if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
+    std::cout << "press Ctrl+C to stop" << std::endl;
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](std::error_code, int) {
+        std::cout << "stopping: saying BYE to every session" << std::endl;
+        server.stop();
+        // Wait for the goodbyes to be written; sessions that take longer
+        // than three seconds are cut.
+        auto started = std::chrono::steady_clock::now();
+        auto check = std::make_shared<asio::steady_timer>(io);
+        auto poll = std::make_shared<std::function<void()>>();
+        *poll = [&io, &server, check, poll, started] {
+            if (server.connection_count() == 0 ||
+                std::chrono::steady_clock::now() - started > std::chrono::seconds(3)) {
+                io.stop();
+                return;
+            }
+            check->expires_after(std::chrono::milliseconds(20));
+            check->async_wait([poll](std::error_code) { (*poll)(); });
+        };
+        (*poll)();
+    });
+    io.run();
+    return 0;
+}
+
+}  // namespace mailscope::app

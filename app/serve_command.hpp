@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "server_mock/server_config.hpp"
+
+namespace mailscope::app {
+
+struct ServeOptions {
+    std::vector<std::string> imap;   // [ADDR:]PORT, plain with STARTTLS
+    std::vector<std::string> imaps;  // [ADDR:]PORT, implicit TLS
+    std::vector<std::string> users;  // NAME:PASSWORD
+    std::string users_file;
+    std::string fixture;
+    std::string mbox;
+    std::string maildir;
+    std::string data_dir;
+    std::string trace_dir;
+    std::string cert;
+    std::string key;
+    server::ServerConfig config;
+};
+
+// `mailscope serve`: the mock server on TCP until SIGINT/SIGTERM, when every
+// session gets a BYE. Returns the exit code.
+int run_serve(const ServeOptions& options);
+
+}  // namespace mailscope::app

@@ -1,0 +1,82 @@
+"""curl as a real IMAP client against `mailscope serve`: plain, STARTTLS and IMAPS.
+
+Run by CTest as: python3 test_serve_curl.py PATH/TO/mailscope
+"""
+
+import os
+import subprocess
+import sys
+import unittest
+
+from mailscope_server import MailscopeServer
+
+BINARY = None
+
+
+def curl(*args):
+    result = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "15",
+                             "--user", "alice:wonderland", *args],
+                            capture_output=True, timeout=30)
+    return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode()
+
+
+class CurlTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MailscopeServer(BINARY).start()
+        cls.plain = f"imap://127.0.0.1:{cls.server.ports['imap']}"
+        cls.secure = f"imaps://127.0.0.1:{cls.server.ports['imaps']}"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.tmp.cleanup()
+
+    def test_list_mailboxes(self):
+        code, out, err = curl(self.plain + "/")
+        self.assertEqual(code, 0, err)
+        self.assertIn("INBOX", out)
+        self.assertIn("Archive", out)
+
+    def test_fetch_message_by_uid(self):
+        code, out, err = curl(self.plain + "/INBOX;UID=1")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Subject:", out)
+
+    def test_search_and_examine(self):
+        code, out, err = curl(self.plain + "/INBOX?ALL")
+        self.assertEqual(code, 0, err)
+        self.assertIn("SEARCH", out)
+        code, out, err = curl(self.plain + "/", "-X", "EXAMINE INBOX")
+        self.assertEqual(code, 0, err)
+        self.assertIn("EXISTS", out)
+
+    def test_starttls_required(self):
+        code, out, err = curl(self.plain + "/", "--ssl-reqd", "--cacert", self.server.cert)
+        self.assertEqual(code, 0, err)
+        self.assertIn("INBOX", out)
+
+    def test_imaps(self):
+        code, out, err = curl(self.secure + "/INBOX;UID=1", "--cacert", self.server.cert)
+        self.assertEqual(code, 0, err)
+        self.assertIn("Subject:", out)
+
+    def test_imaps_rejects_unknown_certificate_by_default(self):
+        code, _, _ = curl(self.secure + "/")
+        self.assertNotEqual(code, 0)
+
+    def test_append_by_upload(self):
+        message = b"From: curl@example.org\r\nSubject: uploaded by curl\r\n\r\nhi\r\n"
+        path = os.path.join(self.server.tmp.name, "upload.eml")
+        with open(path, "wb") as f:
+            f.write(message)
+        code, _, err = curl(self.plain + "/Drafts", "-T", path)
+        self.assertEqual(code, 0, err)
+        code, out, err = curl(self.plain + "/Drafts?SUBJECT%20uploaded")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"SEARCH \d+")
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

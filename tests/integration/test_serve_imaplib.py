@@ -1,0 +1,348 @@
+"""Python's imaplib as a real client against `mailscope serve`.
+
+Run by CTest as: python3 test_serve_imaplib.py PATH/TO/mailscope
+Every network operation stays on 127.0.0.1 and has a timeout.
+"""
+
+import imaplib
+import os
+import socket
+import ssl
+import sys
+import tempfile
+import time
+import unittest
+
+from mailscope_server import MailscopeServer
+
+BINARY = None
+TIMEOUT = 10
+USER, PASSWORD = "alice", "wonderland"
+
+
+def tls_context(server):
+    context = ssl.create_default_context(cafile=server.cert)
+    return context
+
+
+def connect(server):
+    return imaplib.IMAP4("127.0.0.1", server.ports["imap"], timeout=TIMEOUT)
+
+
+def raw_exchange(port, lines, end_marker, wait=10.0):
+    """Sends raw bytes; returns what the server wrote until `end_marker` (a tag
+    followed by a space at the start of a line) was seen, or the time is up."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.settimeout(wait)
+        greeting = sock.recv(4096)
+        for line in lines:
+            sock.sendall(line)
+        data = b""
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            if (b"\r\n" + end_marker + b" ") in b"\r\n" + data and data.endswith(b"\r\n"):
+                break
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return greeting, data
+
+
+class ServeTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MailscopeServer(BINARY).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.tmp.cleanup()
+
+    def login(self):
+        client = connect(self.server)
+        typ, _ = client.login(USER, PASSWORD)
+        self.assertEqual(typ, "OK")
+        return client
+
+    def test_greeting_and_capability(self):
+        client = connect(self.server)
+        self.assertIn(b"IMAP4rev1", client.welcome)
+        typ, data = client.capability()
+        self.assertEqual(typ, "OK")
+        caps = data[0].split()
+        for cap in [b"IMAP4rev1", b"STARTTLS", b"IDLE", b"UIDPLUS", b"MOVE", b"NAMESPACE",
+                    b"LITERAL+", b"UNSELECT", b"ID", b"CHILDREN", b"ENABLE", b"AUTH=PLAIN"]:
+            self.assertIn(cap, caps)
+        self.assertEqual(client.noop()[0], "OK")
+        self.assertEqual(client.logout()[0], "BYE")
+
+    def test_login_failure_is_no(self):
+        client = connect(self.server)
+        with self.assertRaises(imaplib.IMAP4.error) as failure:
+            client.login(USER, "wrong")
+        self.assertTrue(str(failure.exception))
+        client.shutdown()
+
+    def test_authenticate_plain_and_cram_md5(self):
+        client = connect(self.server)
+        typ, _ = client.authenticate("PLAIN", lambda _: f"\0{USER}\0{PASSWORD}".encode())
+        self.assertEqual(typ, "OK")
+        client.logout()
+        client = connect(self.server)
+        typ, _ = client.login_cram_md5(USER, PASSWORD)
+        self.assertEqual(typ, "OK")
+        client.logout()
+
+    def test_select_examine_fetch_search_store(self):
+        client = self.login()
+        typ, data = client.select("INBOX")
+        self.assertEqual(typ, "OK")
+        count = int(data[0])
+        self.assertGreaterEqual(count, 5)
+        self.assertTrue(client.response("UIDVALIDITY")[1][0])
+        typ, data = client.fetch("1", "(FLAGS UID RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"ENVELOPE", data[0] if isinstance(data[0], bytes) else data[0][0])
+        typ, data = client.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"Subject:", data[0][1])
+        typ, data = client.fetch("2", "(BODY[TEXT])")
+        self.assertEqual(typ, "OK")
+        typ, data = client.fetch("2", "(FLAGS)")
+        self.assertIn(b"\\Seen", data[0])
+        typ, data = client.search(None, "ALL")
+        self.assertEqual(len(data[0].split()), count)
+        typ, data = client.search("UTF-8", "NOT", "DELETED", "SINCE", "1-Jan-2000")
+        self.assertEqual(typ, "OK")
+        typ, data = client.store("1", "+FLAGS", "(\\Flagged)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"\\Flagged", data[0])
+        typ, data = client.store("1", "-FLAGS.SILENT", "(\\Flagged)")
+        self.assertEqual(typ, "OK")
+        typ, data = client.uid("FETCH", "1:*", "(FLAGS)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"UID", data[0])
+        typ, data = client.uid("SEARCH", None, "ALL")
+        self.assertTrue(data[0].split())
+        self.assertEqual(client.check()[0], "OK")
+        self.assertEqual(client.close()[0], "OK")
+        typ, data = client.select("INBOX", readonly=True)
+        self.assertEqual(typ, "OK")
+        typ, _ = client.store("1", "+FLAGS", "(\\Seen)")
+        self.assertEqual(typ, "NO")
+        client.logout()
+
+    def test_mailbox_management(self):
+        client = self.login()
+        self.assertEqual(client.create("Lab/Week1")[0], "OK")
+        typ, data = client.list("", "Lab/*")
+        self.assertEqual(typ, "OK")
+        self.assertTrue(any(b"Lab/Week1" in line for line in data))
+        typ, data = client.list("", "%")
+        self.assertTrue(any(b"\\HasChildren" in line and b"Lab" in line for line in data))
+        self.assertEqual(client.rename("Lab/Week1", "Lab/Week2")[0], "OK")
+        self.assertEqual(client.subscribe("Lab/Week2")[0], "OK")
+        typ, data = client.lsub("", "Lab/*")
+        self.assertTrue(any(b"Lab/Week2" in line for line in data))
+        self.assertEqual(client.unsubscribe("Lab/Week2")[0], "OK")
+        typ, data = client.status("Lab/Week2", "(MESSAGES UIDNEXT UIDVALIDITY UNSEEN RECENT)")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"MESSAGES 0", data[0])
+        self.assertEqual(client.delete("Lab/Week2")[0], "OK")
+        typ, _ = client.delete("Lab/Week2")
+        self.assertEqual(typ, "NO")
+        typ, data = client.list('""', '""')
+        self.assertIn(b'"/"', data[0])
+        typ, data = client.namespace()
+        self.assertEqual(typ, "OK")
+        client.logout()
+
+    def test_append_copy_move_expunge(self):
+        client = self.login()
+        client.create("Work")
+        message = b"From: bob@example.org\r\nSubject: lab report\r\n\r\nhello\r\n"
+        typ, data = client.append("Work", "(\\Seen)", imaplib.Time2Internaldate(time.time()), message)
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"APPENDUID", data[0])
+        typ, _ = client.append("NoSuchFolder", None, None, message)
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"TRYCREATE", client.response("TRYCREATE")[1][0] or b"TRYCREATE")
+        client.select("Work")
+        typ, data = client.copy("1", "Trash")
+        self.assertEqual(typ, "OK")
+        typ, data = client._simple_command("MOVE", "1", "Archive/2024")
+        self.assertEqual(typ, "OK")
+        typ, data = client.select("Work")
+        self.assertEqual(int(data[0]), 0)
+        client.select("Trash")
+        client.store("1:*", "+FLAGS", "(\\Deleted)")
+        typ, data = client.expunge()
+        self.assertEqual(typ, "OK")
+        self.assertTrue(data[0])
+        self.assertEqual(client._simple_command("UNSELECT")[0], "OK")
+        client.delete("Work")
+        client.logout()
+
+    def test_id_enable_idle(self):
+        client = self.login()
+        typ, data = client.xatom("ID", '("name" "imaplib")')
+        self.assertEqual(typ, "OK")
+        self.assertEqual(client._simple_command("ENABLE", "CONDSTORE")[0], "OK")
+        client.select("INBOX")
+        tag = client._new_tag()
+        client.send(tag + b" IDLE\r\n")
+        line = client.readline()
+        self.assertTrue(line.startswith(b"+"))
+        other = self.login()
+        other.append("INBOX", None, None, b"Subject: while idling\r\n\r\nhi\r\n")
+        other.logout()
+        line = client.readline()
+        self.assertRegex(line, rb"^\* \d+ EXISTS")
+        client.send(b"DONE\r\n")
+        while True:
+            line = client.readline()
+            if line.startswith(tag):
+                self.assertIn(b"OK", line)
+                break
+        client.logout()
+
+    def test_two_sessions_see_each_other(self):
+        first = self.login()
+        second = self.login()
+        first.create("Shared")
+        first.select("Shared")
+        second.select("Shared")
+        second.append("Shared", None, None, b"Subject: one\r\n\r\nbody\r\n")
+        typ, _ = first.noop()
+        self.assertTrue(first.response("EXISTS")[1][0])
+        # \Recent belongs to one session only.
+        typ, data = first.fetch("1", "(FLAGS)")
+        typ2, data2 = second.fetch("1", "(FLAGS)")
+        recent = [b"\\Recent" in data[0], b"\\Recent" in data2[0]]
+        self.assertEqual(recent.count(True), 1)
+        second.store("1", "+FLAGS", "(\\Flagged)")
+        first.noop()
+        fetches = first.response("FETCH")[1]
+        self.assertTrue(any(b"\\Flagged" in f for f in fetches if f))
+        second.store("1", "+FLAGS", "(\\Deleted)")
+        second.expunge()
+        typ, _ = first.noop()
+        self.assertTrue(first.response("EXPUNGE")[1][0])
+        first.logout()
+        second.logout()
+
+    def test_starttls_and_imaps(self):
+        client = connect(self.server)
+        client.starttls(ssl_context=tls_context(self.server))
+        self.assertEqual(client.login(USER, PASSWORD)[0], "OK")
+        client.logout()
+        secure = imaplib.IMAP4_SSL("127.0.0.1", self.server.ports["imaps"],
+                                   ssl_context=tls_context(self.server), timeout=TIMEOUT)
+        self.assertEqual(secure.login(USER, PASSWORD)[0], "OK")
+        self.assertEqual(secure.select("INBOX")[0], "OK")
+        secure.logout()
+
+    def test_hostile_input(self):
+        port = self.server.ports["imap"]
+        _, data = raw_exchange(port, [b"a1 NOOP " + b"x" * (1 << 20) + b"\r\n", b"a2 NOOP\r\n"],
+                               b"a2")
+        self.assertIn(b"a1 BAD", data)
+        self.assertIn(b"a2 OK", data)
+        _, data = raw_exchange(port, [b"a1 LOGIN alice wonderland\r\n",
+                                      b"a2 APPEND INBOX {4294967296}\r\n", b"a3 NOOP\r\n"],
+                               b"a3")
+        self.assertRegex(data, rb"a2 (NO|BAD)")
+        self.assertIn(b"a3 OK", data)
+        _, data = raw_exchange(port, [b"a1 LOGIN alice wonderland\r\n"] +
+                               [b"p%d NOOP\r\n" % i for i in range(1000)] + [b"z LOGOUT\r\n"],
+                               b"z", wait=20)
+        self.assertEqual(data.count(b" OK"), 1002)
+
+    def test_disconnect_mid_append_keeps_store(self):
+        client = self.login()
+        typ, before = client.status("INBOX", "(MESSAGES UIDNEXT)")
+        port = self.server.ports["imap"]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.recv(4096)
+            sock.sendall(b"a1 LOGIN alice wonderland\r\n")
+            time.sleep(0.2)
+            sock.sendall(b"a2 APPEND INBOX {100}\r\n")
+            time.sleep(0.2)
+            sock.sendall(b"Subject: half\r\n\r\nonly part")
+        time.sleep(0.3)
+        typ, after = client.status("INBOX", "(MESSAGES UIDNEXT)")
+        self.assertEqual(before, after)
+        client.logout()
+
+
+class RestartTests(unittest.TestCase):
+    def test_data_dir_survives_restart(self):
+        with tempfile.TemporaryDirectory() as data_dir:
+            with MailscopeServer(BINARY, data_dir=data_dir, tls=False) as server:
+                client = connect(server)
+                client.login(USER, PASSWORD)
+                client.create("Kept")
+                typ, data = client.append("Kept", "(\\Flagged)", None,
+                                          b"Subject: kept\r\n\r\nstill here\r\n")
+                self.assertEqual(typ, "OK")
+                client.select("INBOX")
+                client.store("1", "+FLAGS", "(\\Answered)")
+                client.logout()
+            with MailscopeServer(BINARY, data_dir=data_dir, tls=False) as server:
+                client = connect(server)
+                client.login(USER, PASSWORD)
+                typ, data = client.select("Kept")
+                self.assertEqual(int(data[0]), 1)
+                typ, data = client.fetch("1", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                self.assertIn(b"\\Flagged", data[0][0])
+                self.assertIn(b"kept", data[0][1])
+                client.select("INBOX")
+                typ, data = client.fetch("1", "(FLAGS)")
+                self.assertIn(b"\\Answered", data[0])
+                client.logout()
+
+
+class FaultTests(unittest.TestCase):
+    def test_no_to_select_and_split_writes(self):
+        with MailscopeServer(BINARY, "--fault", "no:SELECT", "--fault", "split:*",
+                             tls=False) as server:
+            client = connect(server)
+            client.login(USER, PASSWORD)
+            typ, _ = client.select("INBOX")
+            self.assertEqual(typ, "NO")
+            typ, _ = client.list()
+            self.assertEqual(typ, "OK")
+            client.logout()
+
+    def test_login_disabled_before_starttls(self):
+        with MailscopeServer(BINARY, "--login-disabled") as server:
+            client = connect(server)
+            typ, data = client.capability()
+            self.assertIn(b"LOGINDISABLED", data[0])
+            with self.assertRaises(imaplib.IMAP4.error):
+                client.login(USER, PASSWORD)
+            client.starttls(ssl_context=tls_context(server))
+            self.assertEqual(client.login(USER, PASSWORD)[0], "OK")
+            client.logout()
+
+    def test_trace_dir_has_transcripts_without_passwords(self):
+        with MailscopeServer(BINARY, tls=False) as server:
+            client = connect(server)
+            client.login(USER, PASSWORD)
+            client.logout()
+            time.sleep(0.3)
+            server.stop()
+            files = os.listdir(server.trace_dir)
+            self.assertTrue(any(name.endswith(".txt") for name in files), files)
+            for name in files:
+                with open(os.path.join(server.trace_dir, name), "rb") as f:
+                    self.assertNotIn(PASSWORD.encode(), f.read(), name)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

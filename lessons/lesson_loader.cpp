@@ -1,0 +1,765 @@
+#include "lessons/lesson_loader.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "lessons/pattern.hpp"
+#include "server_mock/fault_injection.hpp"
+#include "server_mock/fixture.hpp"
+#include "server_mock/mail_store.hpp"
+#include "sim/text/charset.hpp"
+
+namespace mailscope::lessons {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LessonProblem {
+    LoadError error;
+};
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Accepts the RFC's names ("Not Authenticated") and the enumerators'
+// ("NotAuthenticated"), in any case.
+std::optional<imap::State> state_from_name(std::string_view name) {
+    std::string wanted;
+    for (char c : name) {
+        if (c != ' ' && c != '_' && c != '-') {
+            wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    for (auto state : imap::all_states) {
+        std::string candidate;
+        for (char c : imap::state_name(state)) {
+            if (c != ' ')
+                candidate += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (candidate == wanted) return state;
+    }
+    if (wanted == "connecting") return imap::State::Connecting;
+    return std::nullopt;
+}
+
+std::optional<Highlight> highlight_from_name(std::string_view name) {
+    for (auto h : {Highlight::StateDiagram, Highlight::Flags, Highlight::Literal,
+                   Highlight::Exchanges, Highlight::Mailbox}) {
+        if (highlight_name(h) == name) return h;
+    }
+    return std::nullopt;
+}
+
+bool is_name_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+bool is_name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// Counts "{}" and "{+}" placeholders of a send_literal line.
+std::size_t count_placeholders(std::string_view line) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line.substr(i).starts_with("{}") || line.substr(i).starts_with("{+}")) ++count;
+    }
+    return count;
+}
+
+class Reader {
+  public:
+    Reader(std::string label, fs::path base_dir)
+        : m_label(std::move(label)), m_base(std::move(base_dir)) {}
+
+    Lesson read(const YAML::Node& root) {
+        if (!root.IsMap()) fail(root, "a lesson file must be a mapping of field: value");
+        check_fields(root,
+                     {"id", "protocol", "title", "summary", "fixture", "store", "server", "clients",
+                      "steps"},
+                     "a lesson");
+        Lesson lesson;
+        lesson.file = m_label;
+        if (!root["id"]) fail(root, "a lesson needs an \"id\"");
+        lesson.id = text(root["id"]);
+        if (lesson.id.empty()) fail(root["id"], "the lesson id must not be empty");
+        if (root["protocol"]) {
+            lesson.protocol = text(root["protocol"]);
+            if (lesson.protocol != "imap") {
+                fail(root["protocol"], fmt::format("the protocol \"{}\" has no lessons yet; "
+                                                   "write \"imap\"",
+                                                   lesson.protocol));
+            }
+        }
+        if (!root["title"]) fail(root, "a lesson needs a \"title\" with ru and en texts");
+        lesson.title = local_text(root["title"], "the title");
+        if (!root["summary"]) fail(root, "a lesson needs a \"summary\" with ru and en texts");
+        lesson.summary = local_text(root["summary"], "the summary");
+        read_fixture(root, lesson);
+        if (root["server"]) lesson.server = server_options(root["server"]);
+        read_clients(root, lesson);
+        if (!root["steps"] || !root["steps"].IsSequence() || root["steps"].size() == 0) {
+            fail(root["steps"] ? root["steps"] : root,
+                 "a lesson needs a \"steps\" list with at least one step");
+        }
+        for (const auto& node : root["steps"]) {
+            lesson.steps.push_back(step(node, lesson, lesson.steps.size()));
+        }
+        check_variables(lesson);
+        return lesson;
+    }
+
+  private:
+    SourceMark mark(const YAML::Node& node) const {
+        const auto m = node.Mark();
+        if (m.line < 0) return SourceMark{m_label, 0, 0};
+        return SourceMark{m_label, m.line + 1, m.column + 1};
+    }
+
+    [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
+        throw LessonProblem{LoadError{mark(node), std::move(message) + "."}};
+    }
+
+    [[noreturn]] void fail_at(const SourceMark& at, std::string message) const {
+        throw LessonProblem{LoadError{at, std::move(message) + "."}};
+    }
+
+    void expect_map(const YAML::Node& node, std::string_view what) const {
+        if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping of field: value", what));
+    }
+
+    void check_fields(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                      std::string_view where) const {
+        for (const auto& field : node) {
+            const std::string key = field.first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            std::string list;
+            for (const auto name : allowed)
+                list += (list.empty() ? "" : ", ") + std::string(name);
+            fail(field.first, fmt::format("unknown field \"{}\" in {}; the fields allowed there "
+                                          "are {}",
+                                          key, where, list));
+        }
+    }
+
+    std::string text(const YAML::Node& node) const {
+        if (!node || !node.IsScalar()) fail(node, "a text value was expected here");
+        return node.Scalar();
+    }
+
+    bool boolean(const YAML::Node& node) const {
+        try {
+            if (node.IsScalar()) return node.as<bool>();
+        } catch (const YAML::Exception&) {
+        }
+        fail(node, "true or false was expected here");
+    }
+
+    void must_be_true(const YAML::Node& node, std::string_view field) const {
+        if (!boolean(node)) fail(node, fmt::format("\"{}\" can only be true", field));
+    }
+
+    std::uint32_t number(const YAML::Node& node) const {
+        try {
+            if (node.IsScalar()) return node.as<std::uint32_t>();
+        } catch (const YAML::Exception&) {
+        }
+        fail(node, "a whole number was expected here");
+    }
+
+    std::int64_t duration(const YAML::Node& node) const {
+        const auto micros = parse_duration_micros(text(node));
+        if (!micros) {
+            fail(node, fmt::format("\"{}\" is not a duration; write it as 2s, 500ms, 31m or 1h",
+                                   node.Scalar()));
+        }
+        return *micros;
+    }
+
+    LocalText local_text(const YAML::Node& node, std::string_view what) const {
+        if (!node.IsMap()) {
+            fail(node,
+                 fmt::format("{} needs a Russian and an English text: {{ru: ..., en: ...}}", what));
+        }
+        check_fields(node, {"ru", "en"}, what);
+        LocalText out;
+        if (!node["ru"] || text(node["ru"]).empty()) {
+            fail(node, fmt::format("{} has no Russian text (ru)", what));
+        }
+        if (!node["en"] || text(node["en"]).empty()) {
+            fail(node, fmt::format("{} has no English text (en)", what));
+        }
+        out.ru = text(node["ru"]);
+        out.en = text(node["en"]);
+        return out;
+    }
+
+    std::string read_file(const YAML::Node& at, const fs::path& file) const {
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        if (ec) fail(at, fmt::format("the fixture {} cannot be read", file.string()));
+        if (size > server::kMaxFixtureFileSize) {
+            fail(at, fmt::format("the fixture {} is larger than {} octets", file.string(),
+                                 server::kMaxFixtureFileSize));
+        }
+        std::ifstream in(file, std::ios::binary);
+        std::string out(size, '\0');
+        if (!in.read(out.data(), static_cast<std::streamsize>(size))) {
+            fail(at, fmt::format("the fixture {} cannot be read", file.string()));
+        }
+        return out;
+    }
+
+    void read_fixture(const YAML::Node& root, Lesson& lesson) const {
+        const bool has_file = static_cast<bool>(root["fixture"]);
+        const bool has_inline = static_cast<bool>(root["store"]);
+        if (has_file == has_inline) {
+            fail(has_file ? root["store"] : root,
+                 "a lesson needs either \"fixture\" (a fixture file) or \"store\" (the fixture "
+                 "written inline), not both");
+        }
+        YAML::Node at;
+        if (has_file) {
+            at = root["fixture"];
+            const fs::path path = m_base / text(at);
+            lesson.fixture_text = read_file(at, path);
+            lesson.fixture_label = path.lexically_normal().string();
+            lesson.fixture_base = path.parent_path();
+        } else {
+            at = root["store"];
+            expect_map(at, "store");
+            lesson.fixture_text = YAML::Dump(at);
+            lesson.fixture_label = fmt::format("{} (store)", to_string(mark(at)));
+            lesson.fixture_base = m_base;
+        }
+        server::MailStore probe;
+        const auto loaded = server::load_fixture_text(probe, lesson.fixture_text,
+                                                      lesson.fixture_label, lesson.fixture_base);
+        if (!loaded) {
+            std::string message = loaded.error().message;
+            if (!message.empty() && message.back() == '.') message.pop_back();
+            fail(at, fmt::format("the fixture cannot be loaded: {}", message));
+        }
+    }
+
+    ServerOptions server_options(const YAML::Node& node) const {
+        expect_map(node, "server");
+        check_fields(node,
+                     {"login_disabled", "starttls", "autologout", "greeting", "literal_plus",
+                      "idle", "move", "anonymous", "faults"},
+                     "server");
+        ServerOptions out;
+        if (node["login_disabled"]) out.login_disabled = boolean(node["login_disabled"]);
+        out.starttls = out.login_disabled;
+        if (node["starttls"]) out.starttls = boolean(node["starttls"]);
+        if (out.login_disabled && !out.starttls) {
+            fail(node,
+                 "with login_disabled the server must offer STARTTLS, or nobody could "
+                 "ever log in");
+        }
+        if (node["autologout"]) out.autologout_micros = duration(node["autologout"]);
+        if (node["greeting"]) out.greeting = text(node["greeting"]);
+        if (node["literal_plus"]) out.literal_plus = boolean(node["literal_plus"]);
+        if (node["idle"]) out.idle = boolean(node["idle"]);
+        if (node["move"]) out.move = boolean(node["move"]);
+        if (node["anonymous"]) out.anonymous = boolean(node["anonymous"]);
+        if (node["faults"]) {
+            if (!node["faults"].IsSequence()) fail(node["faults"], "\"faults\" must be a list");
+            for (const auto& fault : node["faults"]) {
+                out.faults.push_back(text(fault));
+                check_fault(fault);
+            }
+        }
+        return out;
+    }
+
+    void check_fault(const YAML::Node& node) const {
+        auto parsed = server::parse_fault_rule(node.Scalar());
+        if (auto* problem = std::get_if<std::string>(&parsed)) {
+            if (!problem->empty() && problem->back() == '.') problem->pop_back();
+            fail(node,
+                 fmt::format("the fault rule \"{}\" is invalid: {}", node.Scalar(), *problem));
+        }
+    }
+
+    void read_clients(const YAML::Node& root, Lesson& lesson) const {
+        if (!root["clients"]) {
+            lesson.clients = {"A"};
+            return;
+        }
+        const auto& node = root["clients"];
+        if (!node.IsSequence() || node.size() == 0) {
+            fail(node, "\"clients\" must be a list of names such as [A, B]");
+        }
+        for (const auto& client : node) {
+            auto name = text(client);
+            if (name.empty()) fail(client, "a client name must not be empty");
+            if (std::find(lesson.clients.begin(), lesson.clients.end(), name) !=
+                lesson.clients.end()) {
+                fail(client, fmt::format("the client \"{}\" is listed twice", name));
+            }
+            lesson.clients.push_back(std::move(name));
+        }
+    }
+
+    Step step(const YAML::Node& node, const Lesson& lesson, std::size_t index) {
+        expect_map(node, fmt::format("step {}", index + 1));
+        check_fields(node,
+                     {"narration", "client", "connect", "send", "send_raw", "send_literal", "sasl",
+                      "done", "wait", "close", "server_event", "expect", "highlight", "quiz"},
+                     "a step");
+        Step out;
+        out.index = index;
+        out.mark = mark(node);
+        if (!node["narration"]) fail(node, fmt::format("step {} has no narration", index + 1));
+        out.narration = local_text(node["narration"], "the narration");
+        if (node["client"]) {
+            const auto name = text(node["client"]);
+            const auto found = std::find(lesson.clients.begin(), lesson.clients.end(), name);
+            if (found == lesson.clients.end()) {
+                std::string known;
+                for (const auto& c : lesson.clients)
+                    known += (known.empty() ? "" : ", ") + c;
+                fail(node["client"], fmt::format("unknown client \"{}\"; this lesson's clients "
+                                                 "are {}",
+                                                 name, known));
+            }
+            out.client = static_cast<std::size_t>(found - lesson.clients.begin());
+        }
+        read_action(node, out);
+        if (node["expect"]) out.expect = expectation(node["expect"], index);
+        if (node["highlight"]) {
+            const auto& list = node["highlight"];
+            if (!list.IsSequence()) fail(list, "\"highlight\" must be a list");
+            for (const auto& item : list) {
+                const auto h = highlight_from_name(text(item));
+                if (!h) {
+                    fail(item, fmt::format("\"{}\" is not a view to highlight; use state_diagram, "
+                                           "flags, literal, exchanges or mailbox",
+                                           item.Scalar()));
+                }
+                out.highlight.push_back(*h);
+            }
+        }
+        if (node["quiz"]) out.quiz = quiz(node["quiz"]);
+        return out;
+    }
+
+    void read_action(const YAML::Node& node, Step& out) {
+        static constexpr std::string_view actions[] = {"connect",      "send",  "send_raw",
+                                                       "send_literal", "sasl",  "done",
+                                                       "wait",         "close", "server_event"};
+        const YAML::Node* chosen = nullptr;
+        std::string_view chosen_name;
+        for (auto name : actions) {
+            if (!node[std::string(name)]) continue;
+            if (chosen) {
+                fail(node[std::string(name)],
+                     fmt::format("a step has one action; this one has both \"{}\" and \"{}\"",
+                                 chosen_name, name));
+            }
+            m_action_node = node[std::string(name)];
+            chosen = &m_action_node;
+            chosen_name = name;
+        }
+        if (!chosen) return;
+        const YAML::Node& a = *chosen;
+        const auto step = out.index;
+        if (chosen_name == "connect") {
+            must_be_true(a, "connect");
+            out.action = ConnectAction{};
+        } else if (chosen_name == "send") {
+            SendAction send;
+            if (a.IsSequence()) {
+                for (const auto& line : a)
+                    send.lines.push_back(command_line(line));
+            } else {
+                send.lines.push_back(command_line(a));
+            }
+            if (send.lines.empty()) fail(a, "\"send\" needs at least one command line");
+            for (const auto& line : send.lines)
+                use(line, a, step);
+            out.action = std::move(send);
+        } else if (chosen_name == "send_raw") {
+            SendRawAction raw{text(a)};
+            if (raw.bytes.empty()) fail(a, "\"send_raw\" needs at least one octet");
+            use(raw.bytes, a, step);
+            out.action = std::move(raw);
+        } else if (chosen_name == "send_literal") {
+            out.action = send_literal(a, step);
+        } else if (chosen_name == "sasl") {
+            SaslAction sasl{text(a)};
+            use(sasl.line, a, step);
+            out.action = std::move(sasl);
+        } else if (chosen_name == "done") {
+            must_be_true(a, "done");
+            out.action = DoneAction{};
+        } else if (chosen_name == "wait") {
+            out.action = WaitAction{duration(a)};
+        } else if (chosen_name == "close") {
+            must_be_true(a, "close");
+            out.action = CloseAction{};
+        } else {
+            out.action = server_event(a);
+        }
+    }
+
+    std::string command_line(const YAML::Node& node) const {
+        auto line = text(node);
+        if (line.find_first_of("\r\n") != std::string::npos) {
+            fail(node,
+                 "a \"send\" line must not contain CR or LF (CRLF is added for you; use "
+                 "send_raw to write line ends yourself)");
+        }
+        if (line.empty()) fail(node, "a \"send\" line must not be empty");
+        return line;
+    }
+
+    SendLiteralAction send_literal(const YAML::Node& node, std::size_t step) {
+        expect_map(node, "send_literal");
+        check_fields(node, {"line", "literals", "charset"}, "send_literal");
+        SendLiteralAction out;
+        if (!node["line"]) fail(node, "send_literal needs a \"line\" with {} where literals go");
+        out.line = text(node["line"]);
+        if (out.line.find_first_of("\r\n") != std::string::npos) {
+            fail(node["line"], "the line of send_literal must not contain CR or LF");
+        }
+        use(out.line, node["line"], step);
+        if (node["literals"]) {
+            const auto& list = node["literals"];
+            if (list.IsSequence()) {
+                for (const auto& item : list)
+                    out.literals.push_back(text(item));
+            } else {
+                out.literals.push_back(text(list));
+            }
+            for (const auto& literal : out.literals)
+                use(literal, list, step);
+        }
+        if (count_placeholders(out.line) != out.literals.size()) {
+            fail(node, fmt::format("the line has {} literal places ({{}} or {{+}}) but {} literals "
+                                   "are given",
+                                   count_placeholders(out.line), out.literals.size()));
+        }
+        if (out.literals.empty()) fail(node, "send_literal needs at least one literal");
+        if (node["charset"]) {
+            out.charset = text(node["charset"]);
+            const auto canonical = text::canonical_charset(out.charset);
+            if (!canonical) {
+                fail(node["charset"], fmt::format("the charset \"{}\" is not known", out.charset));
+            }
+            for (const auto& literal : out.literals) {
+                std::string problem;
+                if (!text::from_utf8(literal, *canonical, &problem)) {
+                    fail(node["literals"], fmt::format("a literal cannot be written in {}: {}",
+                                                       out.charset, problem));
+                }
+            }
+        }
+        return out;
+    }
+
+    ServerEventAction server_event(const YAML::Node& node) const {
+        expect_map(node, "server_event");
+        check_fields(node, {"deliver", "fault"}, "server_event");
+        if (static_cast<bool>(node["deliver"]) == static_cast<bool>(node["fault"])) {
+            fail(node, "a server_event is either \"deliver\" or \"fault\"");
+        }
+        if (node["fault"]) {
+            FaultEvent fault{text(node["fault"])};
+            check_fault(node["fault"]);
+            return ServerEventAction{fault};
+        }
+        const auto& d = node["deliver"];
+        expect_map(d, "deliver");
+        check_fields(d, {"to", "mailbox", "from", "subject", "body"}, "deliver");
+        DeliverEvent deliver;
+        if (!d["to"]) fail(d, "deliver needs \"to\": the user who receives the message");
+        deliver.to = text(d["to"]);
+        if (d["mailbox"]) deliver.mailbox = text(d["mailbox"]);
+        if (d["from"]) deliver.from = text(d["from"]);
+        if (d["subject"]) deliver.subject = text(d["subject"]);
+        if (d["body"]) deliver.body = text(d["body"]);
+        return ServerEventAction{deliver};
+    }
+
+    Pattern pattern(const YAML::Node& node, std::size_t step, bool force_regex = false) {
+        Pattern out;
+        out.mark = mark(node);
+        auto value = text(node);
+        if (value.starts_with("re:")) {
+            out.kind = Pattern::Kind::Regex;
+            out.text = value.substr(3);
+        } else if (force_regex) {
+            out.kind = Pattern::Kind::Regex;
+            out.text = value;
+        } else {
+            out.kind = Pattern::Kind::Glob;
+            out.text = value;
+        }
+        use(out.text, node, step);
+        if (out.kind == Pattern::Kind::Regex) {
+            if (auto problem = check_regex(out.text)) {
+                fail(node, fmt::format("the regular expression \"{}\" is invalid: {}", out.text,
+                                       *problem));
+            }
+        }
+        return out;
+    }
+
+    Expectation expectation(const YAML::Node& node, std::size_t step) {
+        expect_map(node, "expect");
+        check_fields(node,
+                     {"responses", "allow_extra_untagged", "tagged", "state", "flags", "exists",
+                      "violation", "closed", "capture"},
+                     "expect");
+        Expectation out;
+        if (node["responses"]) {
+            const auto& list = node["responses"];
+            out.responses_mark = mark(list);
+            if (list.IsSequence()) {
+                for (const auto& item : list)
+                    out.responses.push_back(pattern(item, step));
+            } else {
+                out.responses.push_back(pattern(list, step));
+            }
+        }
+        if (node["allow_extra_untagged"]) {
+            out.allow_extra_untagged = boolean(node["allow_extra_untagged"]);
+        }
+        if (node["tagged"]) {
+            out.tagged_mark = mark(node["tagged"]);
+            std::string status = text(node["tagged"]);
+            std::transform(status.begin(), status.end(), status.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            if (status != "OK" && status != "NO" && status != "BAD") {
+                fail(node["tagged"], "a tagged completion is OK, NO or BAD");
+            }
+            out.tagged = status;
+        }
+        if (node["state"]) {
+            out.state_mark = mark(node["state"]);
+            out.state = state_from_name(text(node["state"]));
+            if (!out.state) {
+                fail(node["state"],
+                     fmt::format("\"{}\" is not an IMAP state; use Not Authenticated, "
+                                 "Authenticated, Selected, Logout or Closed",
+                                 node["state"].Scalar()));
+            }
+        }
+        if (node["flags"]) flag_expectations(node["flags"], out);
+        if (node["exists"]) {
+            out.exists_mark = mark(node["exists"]);
+            out.exists = number(node["exists"]);
+        }
+        if (node["violation"]) {
+            out.violation_mark = mark(node["violation"]);
+            out.violation = text(node["violation"]);
+        }
+        if (node["closed"]) {
+            out.closed_mark = mark(node["closed"]);
+            out.closed = boolean(node["closed"]);
+        }
+        if (node["capture"]) {
+            const auto& captures = node["capture"];
+            expect_map(captures, "capture");
+            for (const auto& item : captures) {
+                const auto name = item.first.Scalar();
+                if (name.empty() || !is_name_start(name[0]) ||
+                    !std::all_of(name.begin(), name.end(), is_name_char)) {
+                    fail(item.first, fmt::format("\"{}\" cannot name a variable; use letters, "
+                                                 "digits and _",
+                                                 name));
+                }
+                Capture capture{name, pattern(item.second, step, true)};
+                if (!m_captured.count(name)) m_captured[name] = step;
+                out.captures.push_back(std::move(capture));
+            }
+        }
+        return out;
+    }
+
+    void flag_expectations(const YAML::Node& node, Expectation& out) const {
+        expect_map(node, "flags");
+        for (const auto& item : node) {
+            FlagExpectation flags;
+            flags.mark = mark(item.first);
+            std::string key = lower(item.first.Scalar());
+            if (key.starts_with("uid")) {
+                flags.by_uid = true;
+                key = key.substr(3);
+                key.erase(0, key.find_first_not_of(' '));
+            }
+            if (key.empty() ||
+                !std::all_of(key.begin(), key.end(),
+                             [](unsigned char c) { return std::isdigit(c) != 0; }) ||
+                key.size() > 9) {
+                fail(item.first, fmt::format("\"{}\" is not a message; write a sequence number "
+                                             "(3) or a UID (uid 12)",
+                                             item.first.Scalar()));
+            }
+            flags.number = static_cast<std::uint32_t>(std::stoul(key));
+            if (flags.number == 0) fail(item.first, "messages are numbered from 1");
+            if (!item.second.IsSequence()) {
+                fail(item.second, "the flags must be a list such as [\\Seen, \\Answered]");
+            }
+            for (const auto& flag : item.second)
+                flags.flags.push_back(text(flag));
+            out.flags.push_back(std::move(flags));
+        }
+    }
+
+    Quiz quiz(const YAML::Node& node) const {
+        expect_map(node, "quiz");
+        check_fields(node, {"question", "choices", "answer", "accept", "explanation"}, "quiz");
+        Quiz out;
+        if (!node["question"]) fail(node, "a quiz needs a \"question\"");
+        out.question = local_text(node["question"], "the question");
+        if (!node["explanation"]) fail(node, "a quiz needs an \"explanation\"");
+        out.explanation = local_text(node["explanation"], "the explanation");
+        const bool has_choices = static_cast<bool>(node["choices"]);
+        const bool has_accept = static_cast<bool>(node["accept"]);
+        if (has_choices == has_accept) {
+            fail(node,
+                 "a quiz has either \"choices\" with an \"answer\", or \"accept\" for a "
+                 "free-text reply");
+        }
+        if (has_choices) {
+            if (!node["choices"].IsSequence() || node["choices"].size() < 2) {
+                fail(node["choices"], "\"choices\" must be a list of at least two choices");
+            }
+            for (const auto& choice : node["choices"])
+                out.choices.push_back(local_text(choice, "a choice"));
+            if (!node["answer"]) fail(node, "a multiple-choice quiz needs an \"answer\" index");
+            const auto answer = number(node["answer"]);
+            if (answer >= out.choices.size()) {
+                fail(node["answer"],
+                     fmt::format("the answer is an index from 0 to {}", out.choices.size() - 1));
+            }
+            out.answer = answer;
+        } else {
+            const auto& list = node["accept"];
+            if (list.IsSequence()) {
+                for (const auto& item : list)
+                    out.accept.push_back(text(item));
+            } else {
+                out.accept.push_back(text(list));
+            }
+            if (out.accept.empty()) fail(list, "\"accept\" needs at least one answer");
+        }
+        return out;
+    }
+
+    // Remembers the $variables a step uses; checked once every capture is known.
+    void use(std::string_view value, const YAML::Node& node, std::size_t step) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (value[i] != '$' || i + 1 >= value.size() || !is_name_start(value[i + 1])) continue;
+            std::size_t end = i + 1;
+            while (end < value.size() && is_name_char(value[end]))
+                ++end;
+            m_uses.push_back(Use{std::string(value.substr(i + 1, end - i - 1)), step, mark(node)});
+            i = end - 1;
+        }
+    }
+
+    // A $word that no step captures is plain text (keywords such as $Important
+    // start with "$" too); one captured only at or after the step using it is
+    // an error.
+    void check_variables(const Lesson&) const {
+        for (const auto& use : m_uses) {
+            const auto found = m_captured.find(use.name);
+            if (found == m_captured.end()) continue;
+            if (found->second >= use.step) {
+                fail_at(use.mark,
+                        fmt::format("the variable ${} is used in step {} but only step {} "
+                                    "captures it",
+                                    use.name, use.step + 1, found->second + 1));
+            }
+        }
+    }
+
+    struct Use {
+        std::string name;
+        std::size_t step = 0;
+        SourceMark mark;
+    };
+
+    std::string m_label;
+    fs::path m_base;
+    YAML::Node m_action_node;
+    std::map<std::string, std::size_t> m_captured;  // variable -> first step capturing it
+    std::vector<Use> m_uses;
+};
+
+}  // namespace
+
+std::string to_string(const LoadError& error) {
+    return fmt::format("{}: {}", to_string(error.mark), error.message);
+}
+
+std::optional<std::int64_t> parse_duration_micros(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    if (digits == 0 || digits > 9) return std::nullopt;
+    const std::int64_t value = std::stoll(std::string(text.substr(0, digits)));
+    const auto unit = text.substr(digits);
+    if (unit == "ms") return value * 1000;
+    if (unit == "s" || unit.empty()) return value * 1'000'000;
+    if (unit == "m" || unit == "min") return value * 60'000'000;
+    if (unit == "h") return value * 3'600'000'000;
+    return std::nullopt;
+}
+
+LoadResult load_lesson_text(std::string_view yaml, const std::string& label,
+                            const fs::path& base_dir) {
+    LoadResult result;
+    try {
+        const auto root = YAML::Load(std::string(yaml));
+        Reader reader(label, base_dir);
+        result.lesson = reader.read(root);
+    } catch (const LessonProblem& problem) {
+        result.error = problem.error;
+    } catch (const YAML::Exception& e) {
+        SourceMark at{label, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                      e.mark.column >= 0 ? e.mark.column + 1 : 0};
+        result.error = LoadError{at, fmt::format("this is not valid YAML: {}.", e.msg)};
+    }
+    return result;
+}
+
+LoadResult load_lesson_file(const fs::path& file) {
+    LoadResult result;
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    std::string text;
+    if (!ec && size <= kMaxLessonFileSize) {
+        std::ifstream in(file, std::ios::binary);
+        text.resize(size);
+        if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+            ec = {EIO, std::generic_category()};
+    }
+    if (ec || size > kMaxLessonFileSize) {
+        result.error = LoadError{SourceMark{file.string(), 0, 0},
+                                 fmt::format("the lesson file cannot be read (missing, unreadable "
+                                             "or larger than {} octets).",
+                                             kMaxLessonFileSize)};
+        return result;
+    }
+    return load_lesson_text(text, file.string(), file.parent_path());
+}
+
+}  // namespace mailscope::lessons

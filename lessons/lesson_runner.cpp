@@ -1,0 +1,500 @@
+#include "lessons/lesson_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "server_mock/fault_injection.hpp"
+#include "server_mock/fixture.hpp"
+#include "server_mock/imap_server_session.hpp"
+#include "sim/core/in_process_link.hpp"
+#include "sim/imap/command.hpp"
+#include "sim/mime/builder.hpp"
+#include "sim/text/charset.hpp"
+
+namespace mailscope::lessons {
+
+namespace {
+
+// Lessons keep the date of delivered mail fixed so every run looks the same.
+constexpr std::int64_t kDeliveryDate = 1705914000;  // 22-Jan-2024 09:00:00 UTC
+
+std::string without_crlf(std::string_view raw) {
+    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    return std::string(raw);
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool is_response(const sim::TraceEvent& event) {
+    return event.dir == sim::Direction::ServerToClient &&
+           (event.kind == sim::EventKind::Untagged || event.kind == sim::EventKind::Tagged ||
+            event.kind == sim::EventKind::Continuation);
+}
+
+std::string flag_list(std::vector<std::string> flags) {
+    std::sort(flags.begin(), flags.end());
+    std::string out;
+    for (const auto& flag : flags)
+        out += (out.empty() ? "" : " ") + flag;
+    return "(" + out + ")";
+}
+
+std::string listed(const std::vector<std::string>& lines) {
+    if (lines.empty()) return "none arrived";
+    std::string out;
+    constexpr std::size_t kShown = 12;
+    for (std::size_t i = 0; i < lines.size() && i < kShown; ++i) {
+        auto line = lines[i];
+        if (line.size() > 120) line = line.substr(0, 117) + "...";
+        out += fmt::format("\n    {}", line);
+    }
+    if (lines.size() > kShown) out += fmt::format("\n    ... and {} more", lines.size() - kShown);
+    return out;
+}
+
+// "{}" and "{+}" become announced literals of the encoded text.
+std::string build_literal_command(const SendLiteralAction& action, const Variables& variables,
+                                  std::string& error) {
+    const auto line = substitute(action.line, variables);
+    std::string out;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const bool sync = line.compare(i, 2, "{}") == 0;
+        const bool plus = line.compare(i, 3, "{+}") == 0;
+        if (!sync && !plus) {
+            out += line[i];
+            continue;
+        }
+        const auto text = substitute(action.literals.at(next++), variables);
+        auto encoded = text::from_utf8(text, action.charset, &error);
+        if (!encoded) return {};
+        out += fmt::format("{{{}{}}}\r\n", encoded->size(), plus ? "+" : "");
+        out += *encoded;
+        i += plus ? 2 : 1;
+    }
+    return out + "\r\n";
+}
+
+}  // namespace
+
+struct LessonRunner::Client {
+    std::string name;
+    std::unique_ptr<sim::SessionTrace> trace;
+    std::unique_ptr<sim::SessionTrace> server_trace;
+    std::unique_ptr<imap::ImapSession> session;
+    std::unique_ptr<transport::ConnectionHandler> server;
+    std::unique_ptr<sim::InProcessLink> link;
+    bool eof_seen = false;
+};
+
+LessonRunner::LessonRunner(Lesson lesson) : m_lesson(std::move(lesson)) {
+    const auto& options = m_lesson.server;
+    if (options.greeting) m_config.greeting = *options.greeting;
+    m_config.login_disabled_without_tls = options.login_disabled;
+    m_config.starttls_available = options.starttls;
+    m_config.capabilities.literal_plus = options.literal_plus;
+    m_config.capabilities.idle = options.idle;
+    m_config.capabilities.move = options.move;
+    m_config.anonymous = options.anonymous;
+    if (options.autologout_micros) m_config.autologout = *options.autologout_micros;
+    for (const auto& text : options.faults) {
+        auto parsed = server::parse_fault_rule(text);
+        if (auto* rule = std::get_if<server::FaultRule>(&parsed)) m_config.faults.push_back(*rule);
+    }
+    reset();
+}
+
+LessonRunner::~LessonRunner() {
+    // Sessions hold references into the store: they go first.
+    m_clients.clear();
+}
+
+void LessonRunner::reset() {
+    m_clients.clear();
+    m_results.clear();
+    m_variables.clear();
+    m_now = 0;
+    m_store = std::make_unique<server::MailStore>();
+    // The loader already loaded this fixture once, so it cannot fail here.
+    (void)server::load_fixture_text(*m_store, m_lesson.fixture_text, m_lesson.fixture_label,
+                                    m_lesson.fixture_base);
+    for (const auto& name : m_lesson.clients) {
+        auto client = std::make_unique<Client>();
+        client->name = name;
+        client->trace = std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, name);
+        client->server_trace =
+            std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, "server for " + name);
+        imap::SessionOptions options;
+        options.role = imap::Role::Client;
+        client->session = std::make_unique<imap::ImapSession>(*client->trace, options);
+        m_clients.push_back(std::move(client));
+    }
+}
+
+const Step* LessonRunner::current_step() const {
+    return finished() ? nullptr : &m_lesson.steps[position()];
+}
+
+std::string_view LessonRunner::current_narration(Language language) const {
+    const auto* step = current_step();
+    return step ? std::string_view(step->narration.in(language)) : std::string_view();
+}
+
+const std::string& LessonRunner::client_name(std::size_t client) const {
+    return m_clients.at(client)->name;
+}
+
+const sim::SessionTrace& LessonRunner::client_trace(std::size_t client) const {
+    return *m_clients.at(client)->trace;
+}
+
+const sim::SessionTrace& LessonRunner::server_trace(std::size_t client) const {
+    return *m_clients.at(client)->server_trace;
+}
+
+const imap::ImapSession& LessonRunner::client_session(std::size_t client) const {
+    return *m_clients.at(client)->session;
+}
+
+bool LessonRunner::connected(std::size_t client) const {
+    return m_clients.at(client)->link != nullptr;
+}
+
+bool LessonRunner::all_passed() const {
+    return std::all_of(m_results.begin(), m_results.end(),
+                       [](const StepResult& r) { return r.passed; });
+}
+
+const StepResult* LessonRunner::step_forward() {
+    if (finished()) return nullptr;
+    const Step& step = m_lesson.steps[position()];
+    StepResult result;
+    result.index = step.index;
+    for (const auto& client : m_clients) {
+        result.client_events.push_back({client->trace->size(), 0});
+        result.server_events.push_back({client->server_trace->size(), 0});
+    }
+    std::vector<StepFailure> failures;
+    if (step.action) run_action(step, *m_clients.at(step.client), failures);
+    pump_all();
+    for (std::size_t i = 0; i < m_clients.size(); ++i) {
+        result.client_events[i].end = m_clients[i]->trace->size();
+        result.server_events[i].end = m_clients[i]->server_trace->size();
+    }
+    check(step, result, failures);
+    result.passed = failures.empty();
+    result.failures = std::move(failures);
+    m_results.push_back(std::move(result));
+    return &m_results.back();
+}
+
+void LessonRunner::step_back() {
+    if (position() > 0) jump_to(position() - 1);
+}
+
+void LessonRunner::jump_to(std::size_t steps) {
+    steps = std::min(steps, m_lesson.steps.size());
+    if (steps < position()) reset();
+    while (position() < steps)
+        step_forward();
+}
+
+const std::vector<StepResult>& LessonRunner::run_to_end() {
+    while (!finished())
+        step_forward();
+    return m_results;
+}
+
+// ---------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------
+
+void LessonRunner::run_action(const Step& step, Client& client,
+                              std::vector<StepFailure>& failures) {
+    auto fail = [&](std::string message) { failures.push_back({step.mark, std::move(message)}); };
+    const auto& action = *step.action;
+    if (std::holds_alternative<ConnectAction>(action)) {
+        if (client.link) return fail(fmt::format("client {} is already connected", client.name));
+        connect(client);
+        return;
+    }
+    if (const auto* wait = std::get_if<WaitAction>(&action)) {
+        for (auto& c : m_clients) {
+            if (c->link) c->link->advance(wait->micros);
+            pump(*c);
+        }
+        m_now += wait->micros;
+        return;
+    }
+    if (const auto* event = std::get_if<ServerEventAction>(&action)) {
+        if (const auto* d = std::get_if<DeliverEvent>(&event->event))
+            return deliver(step, *d, failures);
+        // A fault rule joins the configuration: connections opened from now on obey it.
+        auto parsed = server::parse_fault_rule(std::get<FaultEvent>(event->event).rule);
+        if (auto* rule = std::get_if<server::FaultRule>(&parsed)) m_config.faults.push_back(*rule);
+        return;
+    }
+    if (!client.link) {
+        return fail(fmt::format("client {} is not connected yet; add a step with connect: true",
+                                client.name));
+    }
+    if (client.link->server_closed()) {
+        return fail(fmt::format("the server has closed client {}'s connection", client.name));
+    }
+    if (const auto* send = std::get_if<SendAction>(&action)) {
+        std::string bytes;
+        for (const auto& line : send->lines)
+            bytes += substitute(line, m_variables) + "\r\n";
+        send_bytes(client, bytes);
+    } else if (const auto* raw = std::get_if<SendRawAction>(&action)) {
+        send_bytes(client, substitute(raw->bytes, m_variables));
+    } else if (const auto* literal = std::get_if<SendLiteralAction>(&action)) {
+        send_literal(step, client, *literal, failures);
+    } else if (const auto* sasl = std::get_if<SaslAction>(&action)) {
+        client.session->send_sasl_line(substitute(sasl->line, m_variables), client.link->now());
+        pump(client);
+    } else if (std::holds_alternative<DoneAction>(action)) {
+        client.session->send_done(client.link->now());
+        pump(client);
+    } else if (std::holds_alternative<CloseAction>(action)) {
+        client.link->close_client();
+        client.session->feed_eof(sim::Direction::ClientToServer, client.link->now());
+        client.eof_seen = true;
+    }
+}
+
+// Bytes written exactly as the lesson gives them, mistakes included: the
+// client engine only records them, as an observer of its own side would.
+void LessonRunner::send_bytes(Client& client, const std::string& bytes) {
+    pump(client);
+    client.session->feed(sim::Direction::ClientToServer, bytes, client.link->now());
+    client.link->send(bytes);
+    pump(client);
+}
+
+void LessonRunner::send_literal(const Step& step, Client& client, const SendLiteralAction& action,
+                                std::vector<StepFailure>& failures) {
+    std::string error;
+    const auto bytes = build_literal_command(action, m_variables, error);
+    if (bytes.empty()) {
+        failures.push_back({step.mark, fmt::format("the literal cannot be encoded: {}", error)});
+        return;
+    }
+    auto parsed = imap::parse_command(bytes);
+    if (!parsed.command) {
+        failures.push_back(
+            {step.mark, fmt::format("the command does not parse: {}",
+                                    parsed.error ? parsed.error->message : "syntax error")});
+        return;
+    }
+    pump(client);
+    const auto submitted = client.session->submit(*parsed.command, client.link->now());
+    if (!submitted.tag) {
+        failures.push_back(
+            {step.mark, fmt::format("the client engine refused the command: {}", submitted.error)});
+        return;
+    }
+    pump(client);
+}
+
+void LessonRunner::deliver(const Step& step, const DeliverEvent& event,
+                           std::vector<StepFailure>& failures) {
+    const auto* mailbox = m_store->find(event.to, event.mailbox);
+    if (!mailbox) {
+        failures.push_back({step.mark, fmt::format("user {} has no mailbox \"{}\" to deliver to",
+                                                   event.to, event.mailbox)});
+        return;
+    }
+    mime::MessageHeaders headers;
+    headers.from = event.from;
+    headers.to = event.to + "@example.org";
+    headers.subject = event.subject;
+    headers.date = "Mon, 22 Jan 2024 09:00:00 +0000";
+    headers.message_id = fmt::format("<lesson-{}@example.org>", step.index + 1);
+    const server::InternalDate date{kDeliveryDate, 0};
+    auto stored =
+        m_store->append(mailbox->id, mime::build_plain_text(headers, event.body), {}, date);
+    if (!stored) {
+        failures.push_back(
+            {step.mark, fmt::format("the delivery failed: {}", stored.error().message)});
+    }
+}
+
+void LessonRunner::connect(Client& client) {
+    client.server = server::make_imap_session(*m_store, m_config, *client.server_trace);
+    client.link = std::make_unique<sim::InProcessLink>(*client.server, m_now);
+    client.link->open();
+    pump(client);
+}
+
+// Moves bytes both ways until neither side has anything more to say now.
+void LessonRunner::pump(Client& client) {
+    if (!client.link) return;
+    for (;;) {
+        auto out = client.session->take_outgoing();
+        if (!out.empty()) client.link->send(out);
+        auto in = client.link->receive();
+        if (!in.empty()) client.session->receive(in, client.link->now());
+        if (out.empty() && in.empty()) break;
+    }
+    if (client.link->server_closed() && !client.eof_seen) {
+        client.eof_seen = true;
+        client.session->feed_eof(sim::Direction::ServerToClient, client.link->now());
+    }
+}
+
+void LessonRunner::pump_all() {
+    for (auto& client : m_clients)
+        pump(*client);
+}
+
+// ---------------------------------------------------------------------------
+// Expectations
+// ---------------------------------------------------------------------------
+
+void LessonRunner::check(const Step& step, const StepResult& result,
+                         std::vector<StepFailure>& failures) {
+    const auto& expect = step.expect;
+    const auto& client = *m_clients.at(step.client);
+    const auto& events = client.trace->events();
+    const auto range = result.client_events.at(step.client);
+
+    std::vector<const sim::TraceEvent*> responses;
+    std::vector<std::string> texts;
+    for (auto i = range.begin; i < range.end; ++i) {
+        if (!is_response(events[i])) continue;
+        responses.push_back(&events[i]);
+        texts.push_back(without_crlf(events[i].raw));
+    }
+
+    std::vector<bool> used(responses.size(), false);
+    for (const auto& pattern : expect.responses) {
+        bool found = false;
+        for (std::size_t i = 0; i < responses.size() && !found; ++i) {
+            if (used[i] || !pattern_matches(pattern, texts[i], m_variables)) continue;
+            used[i] = true;
+            found = true;
+        }
+        if (!found) {
+            failures.push_back(
+                {pattern.mark,
+                 fmt::format("no response of client {} matches \"{}\"; the responses "
+                             "were: {}",
+                             client.name, substitute(pattern.text, m_variables), listed(texts))});
+        }
+    }
+    if (!expect.allow_extra_untagged) {
+        for (std::size_t i = 0; i < responses.size(); ++i) {
+            if (used[i] || responses[i]->kind != sim::EventKind::Untagged) continue;
+            failures.push_back({expect.responses_mark,
+                                fmt::format("an untagged response nobody expected: {}", texts[i])});
+        }
+    }
+    if (expect.tagged) {
+        bool any = false;
+        for (const auto* response : responses) {
+            if (response->kind != sim::EventKind::Tagged) continue;
+            any = true;
+            if (response->status != *expect.tagged) {
+                failures.push_back(
+                    {expect.tagged_mark,
+                     fmt::format("the completion was {} where {} was expected: {}",
+                                 response->status, *expect.tagged, without_crlf(response->raw))});
+            }
+        }
+        if (!any) {
+            failures.push_back(
+                {expect.tagged_mark,
+                 fmt::format("no tagged completion arrived; {} was expected", *expect.tagged)});
+        }
+    }
+    if (expect.state && client.session->state() != *expect.state) {
+        failures.push_back(
+            {expect.state_mark, fmt::format("client {} is in the {} state, not {}", client.name,
+                                            imap::state_name(client.session->state()),
+                                            imap::state_name(*expect.state))});
+    }
+    const auto& messages = client.session->messages();
+    if (expect.exists && messages.size() != *expect.exists) {
+        failures.push_back(
+            {expect.exists_mark, fmt::format("client {} knows {} messages, not {}", client.name,
+                                             messages.size(), *expect.exists)});
+    }
+    for (const auto& wanted : expect.flags) {
+        const imap::MessageView* view = nullptr;
+        if (wanted.by_uid) {
+            for (const auto& m : messages)
+                if (m.uid == wanted.number) view = &m;
+        } else if (wanted.number <= messages.size()) {
+            view = &messages[wanted.number - 1];
+        }
+        const auto label = fmt::format("{}{}", wanted.by_uid ? "UID " : "message ", wanted.number);
+        if (!view || !view->flags) {
+            failures.push_back({wanted.mark, fmt::format("client {} does not know the flags of {}",
+                                                         client.name, label)});
+            continue;
+        }
+        if (flag_list(*view->flags) != flag_list(wanted.flags)) {
+            failures.push_back(
+                {wanted.mark, fmt::format("{} has the flags {}, not {}", label,
+                                          flag_list(*view->flags), flag_list(wanted.flags))});
+        }
+    }
+    if (expect.closed) {
+        const bool closed = client.eof_seen || client.session->closed();
+        if (closed != *expect.closed) {
+            failures.push_back({expect.closed_mark, closed ? "the connection was closed"
+                                                           : "the connection is still open"});
+        }
+    }
+
+    // Every rule broken during the step must be the one the lesson shows.
+    bool violation_seen = false;
+    for (std::size_t c = 0; c < m_clients.size(); ++c) {
+        const auto& trace = m_clients[c]->trace->events();
+        const auto r = result.client_events[c];
+        for (auto i = r.begin; i < r.end; ++i) {
+            if (trace[i].kind != sim::EventKind::Violation || !trace[i].violation) continue;
+            const auto& rule = trace[i].violation->rule;
+            if (expect.violation &&
+                lower(rule).find(lower(*expect.violation)) != std::string::npos) {
+                violation_seen = true;
+                continue;
+            }
+            failures.push_back(
+                {step.mark, fmt::format("client {} saw a protocol violation: {} "
+                                        "({})",
+                                        m_clients[c]->name, rule, trace[i].violation->section)});
+        }
+    }
+    if (expect.violation && !violation_seen) {
+        failures.push_back(
+            {expect.violation_mark,
+             fmt::format("no protocol violation containing \"{}\" was seen", *expect.violation)});
+    }
+
+    for (const auto& capture : expect.captures) {
+        std::optional<std::string> value;
+        for (std::size_t i = 0; i < texts.size() && !value; ++i) {
+            value = capture_from(capture.pattern, texts[i], m_variables);
+        }
+        if (!value) {
+            failures.push_back({capture.pattern.mark,
+                                fmt::format("nothing to capture into ${}: no response matches "
+                                            "\"{}\"",
+                                            capture.name, capture.pattern.text)});
+            continue;
+        }
+        m_variables[capture.name] = *value;
+    }
+}
+
+}  // namespace mailscope::lessons

@@ -1,0 +1,146 @@
+// The loader names the file, line and column of every mistake a teacher can
+// make, in a sentence.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "lessons/lesson_loader.hpp"
+
+using namespace mailscope::lessons;
+
+namespace {
+
+const std::filesystem::path kBroken = std::filesystem::path(MAILSCOPE_TEST_DATA) / "lessons/broken";
+
+LoadError broken(const char* name) {
+    const auto result = load_lesson_file(kBroken / name);
+    REQUIRE_FALSE(result.lesson);
+    REQUIRE(result.error);
+    return *result.error;
+}
+
+constexpr const char* kHeader = R"(id: t
+title: {ru: "Т", en: "T"}
+summary: {ru: "Т", en: "T"}
+store:
+  users:
+    - {name: alice, password: wonderland}
+)";
+
+LoadResult from_text(const std::string& body) {
+    return load_lesson_text(std::string(kHeader) + body, "inline.yaml", ".");
+}
+
+}  // namespace
+
+TEST_CASE("an unknown field is reported at its line and column") {
+    const auto error = broken("unknown_field.yaml");
+    CHECK(error.mark.line == 11);
+    CHECK(error.mark.column == 5);
+    CHECK(error.message.find("unknown field \"sned\"") != std::string::npos);
+    CHECK(to_string(error).find("unknown_field.yaml:11:5: ") != std::string::npos);
+}
+
+TEST_CASE("bad YAML is reported with the parser's position") {
+    const auto error = broken("bad_yaml.yaml");
+    CHECK(error.mark.line >= 10);
+    CHECK(error.mark.line <= 12);
+    CHECK(error.message.starts_with("this is not valid YAML"));
+}
+
+TEST_CASE("a step for a client the lesson does not have") {
+    const auto error = broken("unknown_client.yaml");
+    CHECK(error.mark.line == 12);
+    CHECK(error.message.find("unknown client \"C\"") != std::string::npos);
+    CHECK(error.message.find("A, B") != std::string::npos);
+}
+
+TEST_CASE("an invalid regular expression cannot match") {
+    const auto error = broken("bad_regex.yaml");
+    CHECK(error.mark.line == 13);
+    CHECK(error.message.find("regular expression") != std::string::npos);
+}
+
+TEST_CASE("a state name that does not exist") {
+    const auto error = broken("bad_state.yaml");
+    CHECK(error.mark.line == 11);
+    CHECK(error.message.find("\"Connected\" is not an IMAP state") != std::string::npos);
+}
+
+TEST_CASE("a variable used before the step that captures it") {
+    const auto error = broken("variable_too_early.yaml");
+    CHECK(error.mark.line == 11);
+    CHECK(error.message.find("$uid") != std::string::npos);
+    CHECK(error.message.find("step 3") != std::string::npos);
+}
+
+TEST_CASE("a text without its English version") {
+    const auto error = broken("missing_english.yaml");
+    CHECK(error.mark.line == 8);
+    CHECK(error.message.find("English") != std::string::npos);
+}
+
+TEST_CASE("a well-formed lesson keeps what it says") {
+    const auto result = from_text(R"yaml(clients: [A, B]
+steps:
+  - narration: {ru: "Подключаемся.", en: "Connect."}
+    client: B
+    connect: true
+    highlight: [state_diagram, exchanges]
+    expect:
+      responses: ["* OK *"]
+      state: Not Authenticated
+      capture: {greeting: "re:\\* OK (.*)"}
+  - narration: {ru: "Вход.", en: "Log in."}
+    client: B
+    send: ["a1 LOGIN alice wonderland", "a2 NOOP $greeting"]
+    quiz:
+      question: {ru: "Что придёт?", en: "What comes back?"}
+      choices: [{ru: "OK", en: "OK"}, {ru: "NO", en: "NO"}]
+      answer: 0
+      explanation: {ru: "Пароль верный.", en: "The password is right."}
+  - narration: {ru: "Ждём.", en: "Wait."}
+    wait: 1500ms
+)yaml");
+    REQUIRE(result.lesson);
+    const auto& lesson = *result.lesson;
+    CHECK(lesson.clients.size() == 2);
+    REQUIRE(lesson.steps.size() == 3);
+    CHECK(lesson.steps[0].client == 1);
+    CHECK(lesson.steps[0].expect.state == mailscope::imap::State::NotAuthenticated);
+    CHECK(lesson.steps[0].highlight.size() == 2);
+    CHECK(std::get<SendAction>(*lesson.steps[1].action).lines.size() == 2);
+    REQUIRE(lesson.steps[1].quiz);
+    CHECK(quiz_accepts(*lesson.steps[1].quiz, "1"));
+    CHECK(quiz_accepts(*lesson.steps[1].quiz, " ok "));
+    CHECK_FALSE(quiz_accepts(*lesson.steps[1].quiz, "2"));
+    CHECK(std::get<WaitAction>(*lesson.steps[2].action).micros == 1'500'000);
+}
+
+TEST_CASE("smaller mistakes are caught too") {
+    CHECK(from_text("steps: []\n").error);
+    CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    connect: true\n    "
+                    "wait: 2s\n")
+              .error->message.find("one action") != std::string::npos);
+    CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    wait: soon\n")
+              .error->message.find("duration") != std::string::npos);
+    CHECK(from_text("server: {faults: [\"explode:FETCH\"]}\nsteps:\n  - narration: {ru: \"а\", "
+                    "en: \"a\"}\n")
+              .error->message.find("fault rule") != std::string::npos);
+    CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    send_literal: {line: "
+                    "\"a1 LOGIN {} {}\", literals: [alice]}\n")
+              .error->message.find("literal places") != std::string::npos);
+    CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    expect: {tagged: MAYBE}\n")
+              .error.has_value());
+}
+
+TEST_CASE("durations") {
+    CHECK(parse_duration_micros("2s") == 2'000'000);
+    CHECK(parse_duration_micros("150ms") == 150'000);
+    CHECK(parse_duration_micros("31m") == 31ll * 60'000'000);
+    CHECK(parse_duration_micros("1h") == 3'600'000'000ll);
+    CHECK(parse_duration_micros("7") == 7'000'000);
+    CHECK_FALSE(parse_duration_micros("s"));
+    CHECK_FALSE(parse_duration_micros("2 weeks"));
+}

@@ -1,0 +1,116 @@
+// The runner: expectations pass and fail where they should, captures feed
+// later steps, and stepping back lands exactly where stepping forward did.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "lessons/lesson_loader.hpp"
+#include "lessons/lesson_runner.hpp"
+
+using namespace mailscope::lessons;
+
+namespace {
+
+constexpr const char* kLesson = R"yaml(id: runner-test
+title: {ru: "Т", en: "T"}
+summary: {ru: "Т", en: "T"}
+store:
+  uidvalidity_seed: 42
+  users:
+    - name: alice
+      password: wonderland
+      mailboxes:
+        - name: INBOX
+          messages:
+            - {from: "bob@example.org", subject: "One", body: "1", flags: [\Seen]}
+            - {from: "bob@example.org", subject: "Two", body: "2"}
+clients: [A, B]
+steps:
+  - narration: {ru: "Подключаемся.", en: "Connect."}
+    connect: true
+    expect: {responses: ["* OK *"], state: Not Authenticated}
+  - narration: {ru: "Вход.", en: "Log in."}
+    send: "a1 LOGIN alice wonderland"
+    expect: {tagged: OK, state: Authenticated}
+  - narration: {ru: "Выбор.", en: "Select."}
+    send: "a2 SELECT INBOX"
+    expect:
+      responses: ["* 2 EXISTS", "re:\\* OK \\[UIDVALIDITY (\\d+)\\].*"]
+      tagged: OK
+      capture: {validity: "re:UIDVALIDITY (\\d+)",
+                     next : "re:UIDNEXT (\\d+)"
+}
+  - narration: {ru: "Флаги.", en: "Flags."}
+    send: "a3 FETCH 1:* (FLAGS)"
+    expect:
+      exists: 2
+      flags: {1: [\Seen, \Recent], 2: [\Recent]}
+  - narration: {ru: "Второй клиент.", en: "Client B."}
+    client: B
+    connect: true
+  - narration: {ru: "Переменная.", en: "A variable."}
+    client: B
+    send: "b1 LOGIN alice wonderland"
+  - narration: {ru: "Переменная.", en: "A variable."}
+    client: B
+    send: "b2 STATUS INBOX (UIDNEXT UIDVALIDITY)"
+    expect:
+      responses: ["* STATUS INBOX (UIDNEXT $next UIDVALIDITY $validity)"]
+  - narration: {ru: "Ошибка.", en: "A failing check."}
+    send: "a4 NOOP"
+    expect: {tagged: NO, state: Logout}
+)yaml";
+
+Lesson load() {
+    auto result = load_lesson_text(kLesson, "runner.yaml", ".");
+    if (result.error) FAIL(to_string(*result.error));
+    return std::move(*result.lesson);
+}
+
+std::vector<std::string> raws(const mailscope::sim::SessionTrace& trace) {
+    std::vector<std::string> out;
+    for (const auto& event : trace.events())
+        out.push_back(std::string(mailscope::sim::to_string(event.kind)) + " " + event.raw);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("expectations hold, captures carry over, failures point at the file") {
+    LessonRunner runner(load());
+    const auto& results = runner.run_to_end();
+    REQUIRE(results.size() == 8);
+    for (std::size_t i = 0; i < 7; ++i) {
+        INFO("step " << i + 1);
+        for (const auto& f : results[i].failures)
+            INFO(to_string(f.mark) << " " << f.message);
+        CHECK(results[i].passed);
+    }
+    CHECK(runner.variables().at("validity") == "42");
+    CHECK_FALSE(results[7].passed);
+    REQUIRE(results[7].failures.size() == 2);
+    CHECK(results[7].failures[0].mark.file == "runner.yaml");
+    CHECK(results[7].failures[0].mark.line == 48);
+    CHECK(results[7].failures[0].message.find("OK where NO") != std::string::npos);
+    CHECK(results[7].failures[1].message.find("Selected state, not Logout") != std::string::npos);
+    CHECK_FALSE(runner.all_passed());
+}
+
+TEST_CASE("step back replays to the same traces") {
+    LessonRunner forward(load());
+    forward.jump_to(5);
+    LessonRunner back(load());
+    back.run_to_end();
+    while (back.position() > 5)
+        back.step_back();
+    REQUIRE(back.position() == 5);
+    for (std::size_t c = 0; c < 2; ++c) {
+        CHECK(raws(back.client_trace(c)) == raws(forward.client_trace(c)));
+        CHECK(raws(back.server_trace(c)) == raws(forward.server_trace(c)));
+    }
+    CHECK(back.current_narration(Language::Ru) == "Переменная.");
+    CHECK(back.current_narration(Language::En) == "A variable.");
+    back.jump_to(100);
+    CHECK(back.finished());
+    CHECK(back.current_narration(Language::En).empty());
+}

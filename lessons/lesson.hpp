@@ -72,7 +72,9 @@ struct Expectation {
     std::vector<FlagExpectation> flags;
     std::optional<std::uint32_t> exists;
     SourceMark exists_mark;
-    std::optional<std::string> violation;  // a substring of the broken rule's sentence
+    // Substrings of the rules the step breaks, each found in some violation;
+    // any other violation during the step fails it.
+    std::vector<std::string> violations;
     SourceMark violation_mark;
     std::optional<bool> closed;  // the connection has (not) been closed
     SourceMark closed_mark;

@@ -566,8 +566,14 @@ class Reader {
             out.exists = number(node["exists"]);
         }
         if (node["violation"]) {
-            out.violation_mark = mark(node["violation"]);
-            out.violation = text(node["violation"]);
+            const auto& v = node["violation"];
+            out.violation_mark = mark(v);
+            if (v.IsSequence()) {
+                for (const auto& item : v)
+                    out.violations.push_back(text(item));
+            } else {
+                out.violations.push_back(text(v));
+            }
         }
         if (node["closed"]) {
             out.closed_mark = mark(node["closed"]);

@@ -456,29 +456,32 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         }
     }
 
-    // Every rule broken during the step must be the one the lesson shows.
-    bool violation_seen = false;
+    // Every rule broken during the step must be one the lesson shows.
+    std::vector<bool> seen(expect.violations.size(), false);
     for (std::size_t c = 0; c < m_clients.size(); ++c) {
         const auto& trace = m_clients[c]->trace->events();
         const auto r = result.client_events[c];
         for (auto i = r.begin; i < r.end; ++i) {
             if (trace[i].kind != sim::EventKind::Violation || !trace[i].violation) continue;
             const auto& rule = trace[i].violation->rule;
-            if (expect.violation &&
-                lower(rule).find(lower(*expect.violation)) != std::string::npos) {
-                violation_seen = true;
-                continue;
+            bool expected = false;
+            for (std::size_t v = 0; v < expect.violations.size(); ++v) {
+                if (lower(rule).find(lower(expect.violations[v])) == std::string::npos) continue;
+                seen[v] = true;
+                expected = true;
             }
-            failures.push_back(
-                {step.mark, fmt::format("client {} saw a protocol violation: {} "
-                                        "({})",
-                                        m_clients[c]->name, rule, trace[i].violation->section)});
+            if (expected) continue;
+            failures.push_back({step.mark, fmt::format("client {} saw a protocol violation: {} "
+                                                       "({})",
+                                                       m_clients[c]->name, rule,
+                                                       trace[i].violation->section)});
         }
     }
-    if (expect.violation && !violation_seen) {
-        failures.push_back(
-            {expect.violation_mark,
-             fmt::format("no protocol violation containing \"{}\" was seen", *expect.violation)});
+    for (std::size_t v = 0; v < expect.violations.size(); ++v) {
+        if (seen[v]) continue;
+        failures.push_back({expect.violation_mark,
+                            fmt::format("no protocol violation containing \"{}\" was seen",
+                                        expect.violations[v])});
     }
 
     for (const auto& capture : expect.captures) {

@@ -1198,7 +1198,7 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
         while (pos < bytes.size() && is_atom_char(bytes[pos]))
             ++pos;
         if (pos == begin) {
-            fail(pos, bytes[pos] == ' '
+            fail(pos, pos < bytes.size() && bytes[pos] == ' '
                           ? "two spaces in a row; IMAP separates values with exactly one space"
                           : fmt::format("expected a command name after {}", what));
             return std::nullopt;

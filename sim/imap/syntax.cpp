@@ -169,6 +169,9 @@ class Lexer {
         }
         if (digits == 0)
             return error("a literal must start with '{' followed by its size in octets");
+        const std::size_t significant = fmt::formatted_size("{}", size);
+        if (digits - significant > 255) return error("literal size has too many leading zeros");
+        node.size_leading_zeros = static_cast<std::uint8_t>(digits - significant);
         if (m_pos < m_bytes.size() && m_bytes[m_pos] == '+') {
             node.synchronizing = false;
             ++m_pos;
@@ -476,7 +479,9 @@ void write_node(std::string& out, const Node& node) {
             write_quoted(out, node.value);
             break;
         case Node::Kind::Literal:
-            out += fmt::format("{{{}{}}}\r\n", node.value.size(), node.synchronizing ? "" : "+");
+            out += '{';
+            out.append(node.size_leading_zeros, '0');
+            out += fmt::format("{}{}}}\r\n", node.value.size(), node.synchronizing ? "" : "+");
             out += node.value;
             break;
         case Node::Kind::List:

@@ -36,6 +36,8 @@ struct Node {
     Kind kind = Kind::Atom;
     bool space_before = true;   // false e.g. for the [..] in BODY[..] or the first node of a list
     bool synchronizing = true;  // Literal only
+    // Literal only: "{05}" is a legal size (number = 1*DIGIT) and is written back as sent.
+    std::uint8_t size_leading_zeros = 0;
     std::string value;  // atom text as written, decoded quoted content, literal octets, text
     std::vector<Node> children;  // List / Section
     std::size_t offset = 0;      // where the node starts in the parsed message (0 for built nodes)

@@ -63,8 +63,9 @@ class DovecotServer:
     messages directly before start(); start() hands the files to the mail uid.
     """
 
-    def __init__(self, users=None, timeout=20, fsync=False):
+    def __init__(self, users=None, timeout=20, fsync=False, extra_config=""):
         self.users = dict(users or DEFAULT_USERS)
+        self.extra_config = extra_config
         self.timeout = timeout
         self.fsync = fsync
         self.tmp = tempfile.TemporaryDirectory(prefix="mailscope-dovecot-")
@@ -146,6 +147,7 @@ service imap-login {{
 service anvil {{
   chroot =
 }}
+{self.extra_config}
 """
         with open(self.config, "w") as out:
             out.write(config)

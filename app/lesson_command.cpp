@@ -117,8 +117,8 @@ int run_lesson_list(const LessonListOptions& options) {
             continue;
         }
         const auto& lesson = *loaded.lesson;
-        std::cout << fmt::format("{:<28} {}  ({} {})\n", lesson.id, lesson.title.in(*lang),
-                                 lesson.steps.size(), say(*lang, "steps", "шагов"));
+        std::cout << fmt::format("{:<28} {}  ({}: {})\n", lesson.id, lesson.title.in(*lang),
+                                 say(*lang, "steps", "шагов"), lesson.steps.size());
     }
     return status;
 }

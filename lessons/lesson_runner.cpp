@@ -471,17 +471,17 @@ void LessonRunner::check(const Step& step, const StepResult& result,
                 expected = true;
             }
             if (expected) continue;
-            failures.push_back({step.mark, fmt::format("client {} saw a protocol violation: {} "
-                                                       "({})",
-                                                       m_clients[c]->name, rule,
-                                                       trace[i].violation->section)});
+            failures.push_back(
+                {step.mark, fmt::format("client {} saw a protocol violation: {} "
+                                        "({})",
+                                        m_clients[c]->name, rule, trace[i].violation->section)});
         }
     }
     for (std::size_t v = 0; v < expect.violations.size(); ++v) {
         if (seen[v]) continue;
-        failures.push_back({expect.violation_mark,
-                            fmt::format("no protocol violation containing \"{}\" was seen",
-                                        expect.violations[v])});
+        failures.push_back(
+            {expect.violation_mark, fmt::format("no protocol violation containing \"{}\" was seen",
+                                                expect.violations[v])});
     }
 
     for (const auto& capture : expect.captures) {

@@ -5,9 +5,13 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
+#include "gui/export.hpp"
 #include "gui/screenshot.hpp"
 
 namespace mailscope::gui {
@@ -60,10 +64,10 @@ class Window {
 
 class ImGuiSession {
   public:
-    explicit ImGuiSession(GLFWwindow* window) {
+    ImGuiSession(GLFWwindow* window, const char* ini_path) {
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
+        ImGui::GetIO().IniFilename = ini_path;
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 130");
     }
@@ -76,6 +80,27 @@ class ImGuiSession {
     }
 };
 
+// A File menu export, right after rendering so a PNG holds this very frame.
+void export_view(const GuiOptions& options, const FrameIntents& intents, GuiModel& model,
+                 ViewState& view) {
+    const sim::SessionTrace& trace = model.trace();
+    const std::string name = export_file_name(intents.export_kind, trace.label(), view.cursor);
+    const std::string path = (std::filesystem::path(options.export_directory) / name).string();
+    std::string error;
+    if (intents.export_kind == ExportKind::Png) {
+        const ImGuiIO& io = ImGui::GetIO();
+        error = save_framebuffer_png(
+            path, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+            static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+    } else {
+        const std::string title = model.lesson.title.empty() ? trace.label() : model.lesson.title;
+        error = write_export(intents.export_kind, trace, view.cursor, view.language, title, path);
+    }
+    view.status = error.empty()
+                      ? fmt::format(fmt::runtime(tr(view.language, Text::Saved)), path)
+                      : fmt::format(fmt::runtime(tr(view.language, Text::SaveFailed)), path, error);
+}
+
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
@@ -85,7 +110,10 @@ int run_gui(const GuiOptions& options) {
     }
     Window window;
     if (const int status = window.open(options); status != gui_ok) return status;
-    ImGuiSession imgui(window.get());
+    const bool screenshot = !options.screenshot_path.empty();
+    // ImGui keeps the pointer: the string lives in `options` until run_gui returns.
+    const char* ini = screenshot || options.ini_path.empty() ? nullptr : options.ini_path.c_str();
+    ImGuiSession imgui(window.get(), ini);
 
     float scale_x = 1.0f;
     float scale_y = 1.0f;
@@ -108,7 +136,6 @@ int run_gui(const GuiOptions& options) {
         set_cursor(view, *options.cursor, options.trace->size());
     }
 
-    const bool screenshot = !options.screenshot_path.empty();
     for (int frame = 0; !glfwWindowShouldClose(window.get()); ++frame) {
         if (screenshot) {
             glfwPollEvents();
@@ -130,7 +157,9 @@ int run_gui(const GuiOptions& options) {
         glClearColor(0.90f, 0.90f, 0.92f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (intents.export_kind != ExportKind::None) export_view(options, intents, model, view);
         if (options.on_intents) options.on_intents(intents, model, view);
+        if (intents.quit) glfwSetWindowShouldClose(window.get(), GLFW_TRUE);
         if (screenshot && frame + 1 >= std::max(options.warmup_frames, 2)) {
             const std::string error = save_framebuffer_png(options.screenshot_path, width, height);
             if (!error.empty()) {

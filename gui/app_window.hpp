@@ -33,6 +33,12 @@ struct GuiOptions {
 
     std::string font_directory = default_font_directory;
 
+    // Where ImGui keeps the window layout between runs; empty: nowhere.
+    // Ignored while taking a screenshot, so screenshots never depend on it.
+    std::string ini_path;
+    // Where File menu exports are written.
+    std::string export_directory = ".";
+
     // The session shown; must outlive run_gui. The caller may append to it
     // from `on_frame` (the UI thread): the views follow.
     const sim::SessionTrace* trace = nullptr;

@@ -1,5 +1,7 @@
 #include "gui/frame.hpp"
 
+#include <imgui_internal.h>
+
 #include <array>
 
 #include "gui/theme.hpp"
@@ -25,9 +27,26 @@ constexpr std::array<PanelEntry, 5> panels{{
     {Text::WindowLesson, &OpenPanels::lesson, draw_lesson_panel},
 }};
 
+void draw_file_menu(PanelContext& context) {
+    if (!ImGui::BeginMenu(context.text(Text::MenuFile))) return;
+    constexpr std::array<std::pair<Text, ExportKind>, 4> exports{{
+        {Text::ExportText, ExportKind::Text},
+        {Text::ExportJsonl, ExportKind::Jsonl},
+        {Text::ExportSvg, ExportKind::Svg},
+        {Text::ExportPng, ExportKind::Png},
+    }};
+    for (const auto& [label, kind] : exports) {
+        if (ImGui::MenuItem(context.text(label))) context.intents.export_kind = kind;
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(context.text(Text::Quit))) context.intents.quit = true;
+    ImGui::EndMenu();
+}
+
 void draw_menu(PanelContext& context) {
     if (!ImGui::BeginMainMenuBar()) return;
     ViewState& view = context.view;
+    draw_file_menu(context);
     if (ImGui::BeginMenu(context.text(Text::MenuView))) {
         for (const PanelEntry& panel : panels) {
             ImGui::MenuItem(context.text(panel.title), nullptr, &(view.open.*panel.open));
@@ -48,6 +67,10 @@ void draw_menu(PanelContext& context) {
         ImGui::EndMenu();
     }
     ImGui::TextDisabled("%s", context.model.trace().label().c_str());
+    if (!view.status.empty()) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(view.status.c_str());
+    }
     ImGui::EndMainMenuBar();
 }
 
@@ -80,6 +103,37 @@ std::array<Placement, panels.size()> placements(float scale) {
     }};
 }
 
+const char* window_id(PanelId panel) {
+    switch (panel) {
+        case PanelId::StateDiagram:
+            return "###state_diagram";
+        case PanelId::Exchanges:
+            return "###exchanges";
+        case PanelId::Mailbox:
+            return "###mailbox";
+        case PanelId::Timeline:
+            return "###timeline";
+        case PanelId::Lesson:
+            return "###lesson";
+    }
+    return "";
+}
+
+// The step's `highlight:` list: a thick outline around each named panel,
+// drawn over everything so no panel hides it.
+void draw_highlights(const LessonView& lesson, float scale) {
+    ImDrawList* draw = ImGui::GetForegroundDrawList();
+    const float thickness = 4.0f * scale;
+    for (const PanelId panel : lesson.highlights) {
+        const ImGuiWindow* window = ImGui::FindWindowByName(window_id(panel));
+        if (!window || !window->Active || window->Collapsed) continue;
+        const ImVec2 min{window->Pos.x + thickness / 2, window->Pos.y + thickness / 2};
+        const ImVec2 max{window->Pos.x + window->Size.x - thickness / 2,
+                         window->Pos.y + window->Size.y - thickness / 2};
+        draw->AddRect(min, max, theme::cursor, 6.0f * scale, 0, thickness);
+    }
+}
+
 }  // namespace
 
 FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) {
@@ -102,6 +156,7 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
         ImGui::SetNextWindowSize(places[i].size, ImGuiCond_FirstUseEver);
         panels[i].draw(context, &open);
     }
+    draw_highlights(model.lesson, scale);
     ImGui::PopFont();
     return context.intents;
 }

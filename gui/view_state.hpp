@@ -2,9 +2,11 @@
 // cursor, playback, hover). The model never reads it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "gui/i18n.hpp"
 
@@ -45,6 +47,13 @@ struct ViewState {
     bool scroll_to_cursor = true;   // the exchange views bring the cursor row into sight
     std::size_t rows_seen = 0;      // display rows at the last frame, to follow new ones
     float applied_style_scale = 0;  // the style scale currently applied, 0 before the first frame
+
+    // Text being typed: a quiz answer and a free-play command.
+    std::array<char, 256> quiz_input{};
+    std::array<char, 1024> composer_input{};
+    std::array<char, 4096> composer_literal{};
+    // A line the File menu or an export left for the status bar.
+    std::string status;
 };
 
 // Moves the cursor, leaves live mode unless it lands on the newest event.

@@ -5,6 +5,7 @@
 
 #include "gui/panels/panels.hpp"
 #include "gui/theme.hpp"
+#include "sim/text/mutf7.hpp"
 
 namespace mailscope::gui {
 
@@ -38,6 +39,8 @@ void draw_cells(const MessageRow& row) {
     ImGui::TableNextColumn();
     if (row.subject) {
         ImGui::TextUnformatted(row.subject->c_str());
+        if (row.raw_subject && *row.raw_subject != *row.subject && ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s", row.raw_subject->c_str());
     } else {
         ImGui::TextDisabled("?");
     }
@@ -95,6 +98,39 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
     ImGui::EndTable();
 }
 
+std::string folder_label(const FolderRow& folder) {
+    std::string label = folder.decoded;
+    if (folder.decoded != folder.wire) label += fmt::format("   ← {}", folder.wire);
+    for (const std::string& attribute : folder.attributes)
+        label += " " + attribute;
+    return label;
+}
+
+// Each folder indented by its depth: the hierarchy delimiter (RFC 3501 5.1.1)
+// splits the name, so "Work/2024" sits under "Work".
+void draw_folders(PanelContext& context, const MailboxSnapshot& snapshot) {
+    if (snapshot.folders.empty()) return;
+    const std::string header =
+        fmt::format("{} ({})###folders", context.text(Text::Folders), snapshot.folders.size());
+    if (!ImGui::CollapsingHeader(header.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
+    const std::string selected = text::mutf7_decode(snapshot.mailbox).value_or(snapshot.mailbox);
+    for (const FolderRow& folder : snapshot.folders) {
+        int depth = 0;
+        if (folder.delimiter) {
+            depth = static_cast<int>(
+                std::count(folder.decoded.begin(), folder.decoded.end(), *folder.delimiter));
+        }
+        const float indent = ImGui::GetFontSize() * (1.0f + std::min(depth, 8));
+        ImGui::Indent(indent);
+        const bool current = folder.decoded == selected;
+        if (current) ImGui::PushStyleColor(ImGuiCol_Text, theme::node_current);
+        ImGui::TextUnformatted(
+            fmt::format("{} {}", current ? "▶" : "□", folder_label(folder)).c_str());
+        if (current) ImGui::PopStyleColor();
+        ImGui::Unindent(indent);
+    }
+}
+
 }  // namespace
 
 void draw_mailbox_panel(PanelContext& context, bool* open) {
@@ -106,20 +142,31 @@ void draw_mailbox_panel(PanelContext& context, bool* open) {
     const sim::SessionTrace& trace = context.model.trace();
     const MailboxSnapshot& snapshot =
         context.model.mailbox().at(trace, trace.empty() ? 0 : context.view.cursor);
+    draw_folders(context, snapshot);
     if (snapshot.mailbox.empty() && snapshot.messages.empty()) {
         ImGui::TextWrapped("%s", context.text(Text::NoMailbox));
         ImGui::End();
         return;
     }
-    ImGui::TextUnformatted(fmt::format(fmt::runtime(context.text(Text::MessageCount)),
-                                       snapshot.mailbox, snapshot.exists)
-                               .c_str());
+    const std::string mailbox = text::mutf7_decode(snapshot.mailbox).value_or(snapshot.mailbox);
+    ImGui::TextUnformatted(
+        fmt::format(fmt::runtime(context.text(Text::MessageCount)), mailbox, snapshot.exists)
+            .c_str());
     if (snapshot.recent) {
         ImGui::SameLine();
         ImGui::TextDisabled(
             "%s",
             fmt::format(fmt::runtime(context.text(Text::RecentCount)), *snapshot.recent).c_str());
     }
+    std::string uids;
+    if (snapshot.uid_validity) {
+        uids = fmt::format(fmt::runtime(context.text(Text::UidValidity)), *snapshot.uid_validity);
+    }
+    if (snapshot.uid_next) {
+        if (!uids.empty()) uids += "   ";
+        uids += fmt::format(fmt::runtime(context.text(Text::UidNext)), *snapshot.uid_next);
+    }
+    if (!uids.empty()) ImGui::TextDisabled("%s", uids.c_str());
     if (snapshot.renumbered) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Renumbering));
         ImGui::TextWrapped("%s", fmt::format(fmt::runtime(context.text(Text::Expunged)),

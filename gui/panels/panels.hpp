@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "gui/export.hpp"
 #include "gui/fonts.hpp"
 #include "gui/gui_model.hpp"
 #include "gui/view_model/lesson_view.hpp"
@@ -15,6 +16,8 @@ namespace mailscope::gui {
 
 struct FrameIntents {
     LessonIntent lesson;
+    ExportKind export_kind = ExportKind::None;  // File menu
+    bool quit = false;
 };
 
 struct PanelContext {

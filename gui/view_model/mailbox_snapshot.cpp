@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gui/view_model/fetch_scan.hpp"
+#include "sim/text/encoded_words.hpp"
 
 namespace mailscope::gui {
 
@@ -69,10 +70,31 @@ void fold_fetch(MailboxSnapshot& snapshot, std::uint32_t number, std::string_vie
         message->flags_known = true;
     }
     if (facts.size) message->size = facts.size;
-    if (facts.subject) message->subject = std::move(facts.subject);
+    if (facts.subject) {
+        message->subject = text::decode_header_value(*facts.subject);
+        message->raw_subject = std::move(facts.subject);
+    }
+}
+
+void fold_folder(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
+    auto folder = scan_list(event.raw);
+    if (!folder) return;
+    for (FolderRow& known : snapshot.folders) {
+        if (known.wire == folder->wire) {
+            known = std::move(*folder);
+            return;
+        }
+    }
+    if (snapshot.folders.size() < MailboxSnapshot::max_folders)
+        snapshot.folders.push_back(std::move(*folder));
 }
 
 void fold_untagged(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
+    if (event.name == "LIST" || event.name == "LSUB") return fold_folder(snapshot, event);
+    if (!event.code.empty()) {
+        if (auto value = code_number(event.code, "UIDVALIDITY")) snapshot.uid_validity = value;
+        if (auto value = code_number(event.code, "UIDNEXT")) snapshot.uid_next = value;
+    }
     const auto number = untagged_number(event.raw);
     if (!number) return;
     if (event.name == "EXISTS") {
@@ -101,7 +123,9 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
     switch (event.kind) {
         case sim::EventKind::Command:
             if (event.name == "SELECT" || event.name == "EXAMINE") {
+                std::vector<FolderRow> folders = std::move(snapshot.folders);
                 snapshot = MailboxSnapshot{};
+                snapshot.folders = std::move(folders);
                 snapshot.mailbox = mailbox_argument(event.raw);
             }
             break;
@@ -124,7 +148,9 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
             // Leaving Selected (CLOSE, a failed SELECT: RFC 3501 3, edge 6) drops the mailbox.
             if (event.transition && event.transition->from == "Selected" &&
                 event.transition->to != "Selected" && event.transition->to != "Logout") {
+                std::vector<FolderRow> folders = std::move(snapshot.folders);
                 snapshot = MailboxSnapshot{};
+                snapshot.folders = std::move(folders);
             }
             break;
         default:

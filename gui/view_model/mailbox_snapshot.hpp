@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/view_model/list_scan.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
@@ -17,7 +18,8 @@ struct MessageRow {
     std::vector<std::string> flags;  // includes \Recent when the server said so
     bool flags_known = false;
     std::optional<std::uint64_t> size;
-    std::optional<std::string> subject;
+    std::optional<std::string> subject;      // RFC 2047 words decoded
+    std::optional<std::string> raw_subject;  // as the ENVELOPE carried it
 };
 
 struct RenumberView {
@@ -34,6 +36,13 @@ struct MailboxSnapshot {
     std::string mailbox;       // as named in the last SELECT or EXAMINE
     std::uint32_t exists = 0;  // message count, as announced
     std::optional<std::uint32_t> recent;
+    std::optional<std::uint32_t> uid_validity;  // from "* OK [UIDVALIDITY n]" (RFC 3501 7.1)
+    std::optional<std::uint32_t> uid_next;
+
+    // Every folder a LIST or LSUB response named so far, in order of first
+    // appearance; a new SELECT keeps them. At most max_folders are kept.
+    static constexpr std::size_t max_folders = 1000;
+    std::vector<FolderRow> folders;
     std::vector<MessageRow> messages;  // messages[i] has sequence number i + 1
 
     // What the last folded event did, for highlighting the current step.

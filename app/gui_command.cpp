@@ -1,0 +1,245 @@
+#include "app/gui_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <vector>
+
+#include "lessons/lesson_catalog.hpp"
+#include "lessons/lesson_loader.hpp"
+
+#if MAILSCOPE_WITH_GUI
+#include <imgui.h>
+
+#include "gui/app_window.hpp"
+#include "gui/export.hpp"
+#include "gui/lesson_session.hpp"
+#include "gui/sequence_svg.hpp"
+#endif
+
+namespace mailscope::app {
+
+void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
+    command.add_option("--lesson", options.lesson,
+                       "the lesson: an id or a lesson file (default: the first lesson)");
+    command.add_option("--step", options.step, "run this many steps before showing");
+    command.add_option("--lang", options.lang, "language of the interface and lesson: ru or en")
+        ->check(CLI::IsMember({"ru", "en"}));
+    command.add_option("--size", options.size, "window size WxH (default 1600x1000)");
+    command.add_option("--screenshot", options.screenshot,
+                       "draw one frame, save it as a PNG file and exit (uses Xvfb without a "
+                       "display)");
+    command.add_flag("--large-text", options.large_text, "projector mode: large fonts");
+    command.add_option("--export-svg", options.export_svg,
+                       "write the exchange so far as a sequence diagram SVG and exit");
+    command.add_option("--client", options.client, "the client shown in a multi-client lesson");
+}
+
+#if MAILSCOPE_WITH_GUI
+
+namespace {
+
+bool parse_size(const std::string& text, int& width, int& height) {
+    const std::size_t x = text.find('x');
+    if (x == std::string::npos) return false;
+    width = std::atoi(text.substr(0, x).c_str());
+    height = std::atoi(text.substr(x + 1).c_str());
+    return width >= 320 && height >= 240 && width <= 8192 && height <= 8192;
+}
+
+std::optional<lessons::Lesson> load(const GuiCommandOptions& options) {
+    std::optional<std::filesystem::path> file;
+    if (options.lesson.empty()) {
+        const auto all = lessons::find_all_lessons();
+        if (all.empty()) {
+            std::cerr << "mailscope gui: no lessons were found; set MAILSCOPE_LESSONS to the "
+                         "lessons directory or pass --lesson FILE.\n";
+            return std::nullopt;
+        }
+        file = all.front();
+    } else {
+        std::string error;
+        file = lessons::find_lesson(options.lesson, error);
+        if (!file) {
+            std::cerr << fmt::format("mailscope gui: {}\n", error);
+            return std::nullopt;
+        }
+    }
+    auto loaded = lessons::load_lesson_file(*file);
+    if (!loaded.lesson) {
+        std::cerr << fmt::format("mailscope gui: {}\n", lessons::to_string(*loaded.error));
+        return std::nullopt;
+    }
+    return std::move(loaded.lesson);
+}
+
+bool has_display() {
+    const char* x11 = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    return (x11 && *x11) || (wayland && *wayland);
+}
+
+// A screenshot needs no screen: without one, run this very command again
+// inside a virtual X server. Returns only when that is impossible.
+void rerun_under_xvfb(int width, int height) {
+    if (std::getenv("MAILSCOPE_IN_XVFB")) return;
+    std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
+    const std::string all{std::istreambuf_iterator<char>(cmdline), {}};
+    std::vector<std::string> words;
+    for (std::size_t start = 0; start < all.size();) {
+        const std::size_t end = all.find('\0', start);
+        words.push_back(all.substr(start, end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (words.empty() || error) return;
+    words[0] = self.string();
+    const std::string screen = fmt::format("-screen 0 {}x{}x24", width, height);
+    std::vector<std::string> command{"xvfb-run", "-a", "-s", screen};
+    command.insert(command.end(), words.begin(), words.end());
+    std::vector<char*> argv;
+    for (auto& word : command)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    setenv("MAILSCOPE_IN_XVFB", "1", 1);
+    std::cout.flush();
+    execvp("xvfb-run", argv.data());
+    unsetenv("MAILSCOPE_IN_XVFB");
+}
+
+// $XDG_CONFIG_HOME/mailscope/imgui.ini, else ~/.config/mailscope/imgui.ini;
+// empty when neither can be made.
+std::string layout_file() {
+    std::filesystem::path base;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+        base = xdg;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        base = std::filesystem::path(home) / ".config";
+    } else {
+        return {};
+    }
+    std::error_code error;
+    std::filesystem::create_directories(base / "mailscope", error);
+    if (error) return {};
+    return (base / "mailscope" / "imgui.ini").string();
+}
+
+}  // namespace
+
+int run_gui_command(const GuiCommandOptions& options) {
+    const auto language = gui::language_from_code(options.lang);
+    int width = 0;
+    int height = 0;
+    if (!language) {
+        std::cerr << fmt::format("mailscope gui: the language is ru or en, not \"{}\".\n",
+                                 options.lang);
+        return gui_command_failed;
+    }
+    if (!parse_size(options.size, width, height)) {
+        std::cerr << fmt::format(
+            "mailscope gui: the size must look like 1600x1000 (from 320x240 to 8192x8192), "
+            "not \"{}\".\n",
+            options.size);
+        return gui_command_failed;
+    }
+    auto lesson = load(options);
+    if (!lesson) return gui_command_failed;
+    if (options.step && *options.step > lesson->steps.size()) {
+        std::cerr << fmt::format(
+            "mailscope gui: the lesson has {} steps; --step {} is past its end.\n",
+            lesson->steps.size(), *options.step);
+        return gui_command_failed;
+    }
+
+    auto session = std::make_unique<gui::LessonSession>(std::move(*lesson));
+    if (!options.client.empty()) {
+        bool found = false;
+        for (std::size_t c = 0; c < session->runner().client_count(); ++c) {
+            if (session->runner().client_name(c) == options.client) {
+                session->select_client(c);
+                found = true;
+            }
+        }
+        if (!found) {
+            std::cerr << fmt::format("mailscope gui: the lesson has no client called \"{}\".\n",
+                                     options.client);
+            return gui_command_failed;
+        }
+    }
+    if (options.step) session->jump_to(*options.step);
+
+    if (!options.export_svg.empty()) {
+        gui::SvgOptions svg;
+        svg.language = *language;
+        svg.title = session->view(*language).title;
+        const std::string error =
+            gui::write_file(options.export_svg, gui::sequence_svg(session->trace(), svg));
+        if (!error.empty()) {
+            std::cerr << fmt::format("mailscope gui: {}\n", error);
+            return gui_command_failed;
+        }
+        if (options.screenshot.empty()) return gui_command_ok;
+    }
+
+    const bool screenshot = !options.screenshot.empty();
+    if (screenshot && !has_display()) rerun_under_xvfb(width, height);
+
+    gui::GuiOptions gui_options;
+    gui_options.width = width;
+    gui_options.height = height;
+    gui_options.language = *language;
+    gui_options.large_text = options.large_text;
+    gui_options.screenshot_path = options.screenshot;
+    if (!screenshot) gui_options.ini_path = layout_file();
+    gui_options.trace = &session->trace();
+    gui_options.lesson = session->view(*language);
+
+    std::uint64_t bound = session->generation();
+    auto rebind = [&session, &bound](gui::GuiModel& model, gui::ViewState& view) {
+        gui::GuiModel fresh(session->trace());
+        model = std::move(fresh);
+        bound = session->generation();
+        view.live = true;
+        view.playing = false;
+    };
+    gui_options.on_frame = [&](gui::GuiModel& model, gui::ViewState& view) {
+        if (session->tick(ImGui::GetIO().DeltaTime) || bound != session->generation())
+            rebind(model, view);
+        model.lesson = session->view(view.language);
+    };
+    gui_options.on_intents = [&](const gui::FrameIntents& intents, gui::GuiModel& model,
+                                 gui::ViewState& view) {
+        if (session->apply(intents.lesson)) rebind(model, view);
+        model.lesson = session->view(view.language);
+    };
+
+    switch (gui::run_gui(gui_options)) {
+        case gui::gui_ok:
+            return gui_command_ok;
+        case gui::gui_no_display:
+        case gui::gui_no_opengl:
+            return gui_command_no_display;
+        default:
+            return gui_command_failed;
+    }
+}
+
+#else
+
+int run_gui_command(const GuiCommandOptions&) {
+    std::cerr << "mailscope gui: this mailscope was built without the GUI; use the text mode.\n";
+    return gui_command_no_display;
+}
+
+#endif
+
+}  // namespace mailscope::app

@@ -1,0 +1,38 @@
+// `mailscope gui`: the window on a lesson against the embedded mock server,
+// a one-frame screenshot at a given step, or the step's exchange as an SVG
+// for slides (no window needed). `mailscope` with no arguments runs it too
+// and falls back to the text lesson when no display can be opened.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace mailscope::app {
+
+struct GuiCommandOptions {
+    std::string lesson;               // an id or a lesson file; empty: the catalogue's first
+    std::optional<std::size_t> step;  // steps run before the window opens
+    std::string lang = "ru";          // "ru" or "en"
+    std::string size = "1600x1000";   // WxH of the window
+    std::string screenshot;           // draw one frame, save it as PNG here and exit
+    bool large_text = false;          // projector mode
+    std::string export_svg;           // write the sequence diagram here and exit
+    std::string client;               // the client shown in a multi-client lesson
+};
+
+// Exit codes of run_gui_command.
+inline constexpr int gui_command_ok = 0;
+inline constexpr int gui_command_failed = 1;      // bad options, no lesson, a file not written
+inline constexpr int gui_command_no_display = 2;  // no window could be opened: use the text mode
+
+// Declares the options above on `command` (the lead's `gui` subcommand).
+void add_gui_options(CLI::App& command, GuiCommandOptions& options);
+
+int run_gui_command(const GuiCommandOptions& options);
+
+}  // namespace mailscope::app

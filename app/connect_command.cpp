@@ -1,0 +1,654 @@
+#include "app/connect_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <asio.hpp>
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "app/password_prompt.hpp"
+#include "sim/core/trace_format.hpp"
+#include "sim/core/transcript.hpp"
+#include "sim/imap/session.hpp"
+#include "sim/transport/net_client.hpp"
+#include "sim/transport/tcp_server.hpp"
+
+namespace mailscope::app {
+
+namespace {
+
+constexpr const char* kRed = "\x1b[1;31m";
+constexpr const char* kReset = "\x1b[0m";
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool has_capability(const std::vector<std::string>& list, std::string_view wanted) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& item) { return upper(item) == wanted; });
+}
+
+// A typed line keeps its own tag only when it starts with a tag and a verb
+// mailscope knows; otherwise it gets the next "A00N". An unknown verb (an
+// extension) keeps a first word that looks like a tag (it has a digit).
+std::variant<imap::Command, std::string> command_from_input(const std::string& bytes,
+                                                            const std::string& tag) {
+    auto own = imap::parse_command(bytes);
+    if (own.command && own.command->verb != imap::Verb::Unknown) return *own.command;
+    auto tagged = imap::parse_command(tag + " " + bytes);
+    if (tagged.command && tagged.command->verb != imap::Verb::Unknown) return *tagged.command;
+    if (own.command &&
+        std::any_of(own.tag.begin(), own.tag.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return *own.command;
+    }
+    if (tagged.command) return *tagged.command;
+    return tagged.error ? tagged.error->message : std::string("this is not an IMAP command");
+}
+
+// Lines typed at the terminal, handed to the io_context's thread. The
+// reader thread may outlive the session: it only posts while the session
+// says it is listening.
+struct InputChannel {
+    std::mutex mutex;
+    asio::io_context* io = nullptr;
+    std::function<void(std::optional<std::string>)> on_line;
+
+    void post(std::optional<std::string> line) {
+        std::lock_guard lock(mutex);
+        if (!io) return;
+        asio::post(*io, [this, line = std::move(line)] { on_line(line); });
+    }
+    void detach() {
+        std::lock_guard lock(mutex);
+        io = nullptr;
+    }
+};
+
+enum class Phase { Connecting, Greeting, Capability, StartTls, Login, Ready, Done };
+
+class ConnectSession {
+  public:
+    ConnectSession(const ConnectOptions& options, transport::ServerUrl url,
+                   std::optional<std::string> password, std::vector<std::string> script)
+        : m_options(options),
+          m_url(std::move(url)),
+          m_password(std::move(password)),
+          m_script(std::move(script)),
+          m_scripted(!options.script.empty()),
+          m_trace(sim::Protocol::Imap,
+                  fmt::format("{}://{}:{}", m_url.scheme, m_url.host, m_url.port)),
+          m_session(m_trace, session_options(options)) {
+        m_format.colour = options.colour;
+    }
+
+    int run() {
+        transport::NetClientOptions net;
+        net.host = m_url.host;
+        net.port = m_url.port;
+        net.implicit_tls = m_url.implicit_tls;
+        if (!m_options.ca_file.empty()) net.tls.ca_file = m_options.ca_file;
+        net.tls.insecure = m_options.insecure;
+        net.timeout = std::chrono::milliseconds(
+            static_cast<std::int64_t>(std::max(0.001, m_options.timeout_seconds) * 1000));
+        try {
+            m_client = transport::NetClient::create(m_io, net);
+        } catch (const std::exception& error) {
+            return fail(error.what());
+        }
+        std::cout << fmt::format("connecting to {}:{}{}\n", m_url.host, m_url.port,
+                                 m_url.implicit_tls ? " with TLS" : "")
+                  << std::flush;
+        m_client->connect([this](const std::string& error) { on_connected(error); });
+        m_io.run();
+        if (m_input) m_input->detach();
+        save_transcript();
+        return m_exit_code;
+    }
+
+  private:
+    static imap::SessionOptions session_options(const ConnectOptions& options) {
+        imap::SessionOptions result;
+        result.role = imap::Role::Client;
+        result.reveal_secrets = options.reveal_secrets;
+        return result;
+    }
+
+    std::int64_t now() const { return transport::steady_now(); }
+
+    int fail(const std::string& message) {
+        std::cerr << fmt::format("mailscope connect: {}\n", message);
+        m_exit_code = 1;
+        return 1;
+    }
+
+    void on_connected(const std::string& error) {
+        if (!error.empty()) {
+            fail(error);
+            return;
+        }
+        m_session.note(sim::Direction::ServerToClient,
+                       fmt::format("connected to {}:{}", m_url.host, m_url.port), now());
+        if (m_client->tls_active()) note_tls();
+        m_phase = Phase::Greeting;
+        m_client->expect_reply(true);
+        m_client->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
+                                [this](const std::string& error) { on_end(error); });
+        print_events();
+    }
+
+    void note_tls() {
+        std::string text = fmt::format("TLS established: {}", m_client->tls_description());
+        if (m_options.insecure) {
+            auto reason = m_client->verify_result();
+            text += reason.empty() ? "; certificate NOT verified (--insecure)"
+                                   : fmt::format(
+                                         "; certificate NOT verified (--insecure), and "
+                                         "it would have failed: {}",
+                                         reason);
+        } else {
+            text += fmt::format("; certificate verified for {}", m_url.host);
+        }
+        m_session.note(sim::Direction::ServerToClient, text, now());
+    }
+
+    void on_bytes(std::string_view bytes) {
+        m_session.receive(bytes, now());
+        flush();
+        while (auto received = m_session.next_response())
+            on_response(received->response);
+        flush();
+        print_events();
+        update_reply_timer();
+        if (m_phase == Phase::Ready) after_progress();
+    }
+
+    void on_end(const std::string& error) {
+        m_session.feed_eof(sim::Direction::ServerToClient, now());
+        print_events();
+        if (!error.empty()) {
+            fail(error);
+        } else {
+            std::cout << "connection closed\n" << std::flush;
+        }
+        m_phase = Phase::Done;
+        m_io.stop();
+    }
+
+    void flush() {
+        auto bytes = m_session.take_outgoing();
+        if (!bytes.empty()) m_client->write(std::move(bytes));
+    }
+
+    void print_events() {
+        for (; m_printed < m_trace.size(); ++m_printed) {
+            std::cout << sim::format_event(m_trace, m_trace.at(m_printed), m_format);
+        }
+        std::cout << std::flush;
+    }
+
+    void update_reply_timer() {
+        bool waiting_for_server =
+            !m_in_flight.empty() && !m_session.idling() && !(m_sasl_tag && m_sasl_prompted);
+        m_client->expect_reply(waiting_for_server || m_phase == Phase::Greeting);
+    }
+
+    std::string take_tag() { return fmt::format("A{:03}", ++m_tag_counter); }
+
+    // Commands the tool sends itself (CAPABILITY, STARTTLS, LOGIN, LOGOUT).
+    std::string submit_own(imap::Verb verb, imap::CommandArgs args = {}) {
+        auto result =
+            m_session.submit(imap::make_command(take_tag(), verb, std::move(args)), now());
+        flush();
+        if (!result.tag) {
+            fail(result.error);
+            return {};
+        }
+        m_in_flight.insert(*result.tag);
+        return *result.tag;
+    }
+
+    void on_response(const imap::Response& response) {
+        using imap::ResponseKind;
+        using imap::Status;
+        if (response.kind == ResponseKind::Untagged && response.code &&
+            response.code->name == "CAPABILITY") {
+            m_offers_starttls = has_capability(response.code->list, "STARTTLS");
+        }
+        if (response.kind == ResponseKind::Untagged && response.name == "CAPABILITY") {
+            m_offers_starttls = has_capability(response.flags, "STARTTLS");
+        }
+        if (response.kind == ResponseKind::Continuation && m_sasl_tag) m_sasl_prompted = true;
+        if (response.kind == ResponseKind::Tagged) m_in_flight.erase(response.tag);
+
+        switch (m_phase) {
+            case Phase::Greeting:
+                if (response.kind == ResponseKind::Untagged &&
+                    m_session.state() != imap::State::Connecting) {
+                    after_greeting(response.status);
+                }
+                return;
+            case Phase::Capability:
+                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
+                    if (!m_offers_starttls) {
+                        abort_session(
+                            "the server does not offer STARTTLS, so --starttls cannot protect "
+                            "this session; nothing was sent in clear beyond CAPABILITY");
+                        return;
+                    }
+                    m_phase = Phase::StartTls;
+                    m_own_tag = submit_own(imap::Verb::Starttls);
+                }
+                return;
+            case Phase::StartTls:
+                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
+                    if (response.status != Status::Ok) {
+                        abort_session("the server refused STARTTLS");
+                        return;
+                    }
+                    m_client->start_tls([this](const std::string& error) {
+                        if (!error.empty()) {
+                            abort_session(error);
+                            return;
+                        }
+                        note_tls();
+                        print_events();
+                        login_or_ready();
+                    });
+                }
+                return;
+            case Phase::Login:
+                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
+                    if (response.status != Status::Ok) {
+                        std::cout << "login failed: the session stays unauthenticated\n";
+                    }
+                    become_ready();
+                }
+                return;
+            case Phase::Ready:
+                on_ready_response(response);
+                return;
+            case Phase::Connecting:
+            case Phase::Done:
+                return;
+        }
+    }
+
+    void after_greeting(imap::Status status) {
+        if (status == imap::Status::Bye) {
+            m_phase = Phase::Done;
+            return;
+        }
+        if (m_options.starttls) {
+            if (status == imap::Status::Preauth) {
+                abort_session(
+                    "the server pre-authenticated the session in clear (PREAUTH), so "
+                    "STARTTLS is no longer possible (RFC 3501 6.2.1)");
+                return;
+            }
+            m_phase = Phase::Capability;
+            m_own_tag = submit_own(imap::Verb::Capability);
+            return;
+        }
+        if (status == imap::Status::Preauth) {
+            become_ready();
+            return;
+        }
+        login_or_ready();
+    }
+
+    void login_or_ready() {
+        if (m_url.user.empty() || !m_password ||
+            m_session.state() != imap::State::NotAuthenticated) {
+            become_ready();
+            return;
+        }
+        m_phase = Phase::Login;
+        m_own_tag = submit_own(imap::Verb::Login, imap::LoginArgs{m_url.user, *m_password});
+        print_events();
+        update_reply_timer();
+    }
+
+    void become_ready() {
+        m_phase = Phase::Ready;
+        if (!m_scripted && !m_input) start_terminal_input();
+        after_progress();
+    }
+
+    void abort_session(const std::string& message) {
+        fail(message);
+        print_events();
+        m_phase = Phase::Done;
+        m_client->close();
+        m_io.stop();
+    }
+
+    void on_ready_response(const imap::Response& response) {
+        if (response.kind != imap::ResponseKind::Tagged) return;
+        if (m_sasl_tag && response.tag == *m_sasl_tag) {
+            m_sasl_tag.reset();
+            m_sasl_prompted = false;
+        }
+        if (auto it = m_select_tags.find(response.tag); it != m_select_tags.end()) {
+            m_mailbox = response.status == imap::Status::Ok ? it->second : std::string();
+            m_select_tags.erase(it);
+        }
+        if (m_session.state() != imap::State::Selected) m_mailbox.clear();
+        if (response.tag == m_starttls_tag) {
+            m_starttls_tag.clear();
+            if (response.status == imap::Status::Ok) {
+                m_client->start_tls([this](const std::string& error) {
+                    if (!error.empty()) {
+                        abort_session(error);
+                        return;
+                    }
+                    note_tls();
+                    after_progress();
+                });
+            }
+        }
+    }
+
+    // --- input ---------------------------------------------------------------
+
+    void start_terminal_input() {
+        m_input = std::make_shared<InputChannel>();
+        m_input->io = &m_io;
+        m_input->on_line = [this](std::optional<std::string> line) {
+            if (m_phase == Phase::Done) return;
+            if (line) {
+                on_line(*line);
+                after_progress();
+            } else {
+                end_of_input();
+            }
+        };
+        std::thread([input = m_input] {
+            std::string line;
+            while (std::getline(std::cin, line))
+                input->post(line);
+            input->post(std::nullopt);
+        }).detach();
+    }
+
+    bool secure_or_local() const {
+        return m_client->tls_active() || transport::is_loopback_host(m_url.host) ||
+               m_options.allow_plaintext_login;
+    }
+
+    void on_line(std::string line) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (m_partial.empty()) {
+            if (m_session.idling()) {
+                if (upper(line) == "DONE") {
+                    m_session.send_done(now());
+                    flush();
+                } else {
+                    std::cout << "IDLE is running: type DONE to end it\n";
+                }
+                return;
+            }
+            if (m_sasl_tag) {
+                if (!secure_or_local()) {
+                    std::cout << "refused: this SASL line would cross the network in clear "
+                                 "(use TLS or --allow-plaintext-login)\n";
+                    return;
+                }
+                m_session.send_sasl_line(line, now());
+                m_sasl_prompted = false;
+                flush();
+                return;
+            }
+        }
+        // A line ending in a literal announcement continues on the next lines
+        // until the framer has the whole message.
+        m_partial += line;
+        m_partial += "\r\n";
+        imap::Framer framer;
+        framer.set_literal_events(false);
+        framer.feed(m_partial);
+        auto event = framer.next();
+        if (!event) return;
+        std::string bytes = std::exchange(m_partial, {});
+        if (auto* error = std::get_if<imap::FrameError>(&*event)) {
+            std::cout << fmt::format("not sent: {}\n", error->message);
+            return;
+        }
+        if (line.empty() && bytes == "\r\n") return;
+        submit_typed(bytes);
+    }
+
+    void submit_typed(const std::string& bytes) {
+        std::string tag = fmt::format("A{:03}", m_tag_counter + 1);
+        auto parsed = command_from_input(bytes, tag);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            std::cout << fmt::format("not sent: {}\n", *error);
+            return;
+        }
+        auto command = std::get<imap::Command>(std::move(parsed));
+        const bool our_tag = command.tag == tag;
+        if ((command.verb == imap::Verb::Login || command.verb == imap::Verb::Authenticate) &&
+            !secure_or_local()) {
+            std::cout << fmt::format(
+                "not sent: {} would send credentials to {} in clear; use imaps://, --starttls, "
+                "or --allow-plaintext-login\n",
+                imap::verb_name(command.verb), m_url.host);
+            return;
+        }
+        auto verb = command.verb;
+        std::string mailbox;
+        if (auto* args = std::get_if<imap::MailboxArgs>(&command.typed)) mailbox = args->mailbox;
+        auto result = m_session.submit(std::move(command), now());
+        if (!result.tag) {
+            std::cout << fmt::format("not sent: {}\n", result.error);
+            return;
+        }
+        m_in_flight.insert(*result.tag);
+        if (our_tag) ++m_tag_counter;
+        if (verb == imap::Verb::Authenticate) {
+            m_sasl_tag = *result.tag;
+            m_sasl_prompted = false;
+        }
+        if (verb == imap::Verb::Select || verb == imap::Verb::Examine) {
+            m_select_tags[*result.tag] = mailbox;
+        }
+        if (verb == imap::Verb::Starttls) m_starttls_tag = *result.tag;
+        flush();
+    }
+
+    void end_of_input() {
+        if (m_phase == Phase::Done) return;
+        const auto state = m_session.state();
+        if (state == imap::State::Logout || state == imap::State::Closed) return;
+        if (m_session.idling()) {
+            m_session.send_done(now());
+            flush();
+        }
+        m_logout_requested = true;
+        after_progress();
+    }
+
+    // The script line as shown: the trace masks credentials, and so must the echo.
+    std::string echo_of(const std::string& line) const {
+        if (m_options.reveal_secrets) return line;
+        if (m_sasl_tag && m_partial.empty()) return "*** (SASL line hidden)";
+        auto words = upper(line);
+        if (words.find("LOGIN") != std::string::npos ||
+            words.find("AUTHENTICATE") != std::string::npos) {
+            return "*** (a line with credentials, hidden)";
+        }
+        return line;
+    }
+
+    // Is the session waiting for nothing from the user's side?
+    bool ready_for_next_line() const {
+        if (!m_partial.empty()) return true;
+        if (m_sasl_tag) return m_sasl_prompted;
+        if (m_session.idling()) return true;
+        return m_in_flight.empty();
+    }
+
+    void after_progress() {
+        if (m_phase != Phase::Ready) return;
+        print_events();
+        if (m_scripted) {
+            while (m_phase == Phase::Ready && m_next_line < m_script.size() &&
+                   ready_for_next_line()) {
+                const auto& line = m_script[m_next_line++];
+                std::cout << fmt::format("script> {}\n", echo_of(line));
+                on_line(line);
+            }
+            if (m_next_line >= m_script.size()) m_logout_requested = true;
+        }
+        if (m_logout_requested && !m_logout_sent && m_in_flight.empty() && !m_sasl_tag &&
+            m_partial.empty()) {
+            m_logout_sent = true;
+            const auto state = m_session.state();
+            if (state != imap::State::Logout && state != imap::State::Closed) {
+                submit_own(imap::Verb::Logout);
+            }
+        }
+        print_events();
+        update_reply_timer();
+        if (!m_scripted && !m_logout_requested && ready_for_next_line()) print_prompt();
+    }
+
+    void print_prompt() {
+        std::string state(imap::state_name(m_session.state()));
+        if (!m_mailbox.empty()) state += " " + m_mailbox;
+        std::string prefix;
+        if (m_options.insecure) {
+            prefix = m_options.colour ? fmt::format("{}[INSECURE]{} ", kRed, kReset)
+                                      : std::string("[INSECURE] ");
+        }
+        std::string next;
+        if (!m_partial.empty()) {
+            next = "...";
+        } else if (m_session.idling()) {
+            next = "DONE?";
+        } else if (m_sasl_tag) {
+            next = "SASL";
+        } else {
+            next = fmt::format("A{:03}", m_tag_counter + 1);
+        }
+        std::cout << fmt::format("{}[{}] {}> ", prefix, state, next) << std::flush;
+    }
+
+    void save_transcript() {
+        if (m_options.transcript.empty()) return;
+        std::ofstream out(m_options.transcript, std::ios::binary | std::ios::trunc);
+        const bool json = m_options.transcript.ends_with(".jsonl");
+        out << (json ? sim::export_jsonl(m_trace) : sim::export_text(m_trace));
+        if (!out) {
+            std::cerr << fmt::format("mailscope connect: cannot write {}\n", m_options.transcript);
+        }
+    }
+
+    const ConnectOptions& m_options;
+    transport::ServerUrl m_url;
+    std::optional<std::string> m_password;
+    std::vector<std::string> m_script;
+    bool m_scripted = false;
+    asio::io_context m_io;
+    sim::SessionTrace m_trace;
+    imap::ImapSession m_session;
+    sim::FormatOptions m_format;
+    std::shared_ptr<transport::NetClient> m_client;
+    std::shared_ptr<InputChannel> m_input;
+    Phase m_phase = Phase::Connecting;
+    std::size_t m_printed = 0;
+    std::string m_own_tag;
+    std::string m_starttls_tag;  // a STARTTLS typed at the prompt
+    bool m_offers_starttls = false;
+    std::optional<std::string> m_sasl_tag;
+    bool m_sasl_prompted = false;
+    std::map<std::string, std::string> m_select_tags;
+    // Tags sent and not completed yet (the engine counts a command only once
+    // its literals are on the wire).
+    std::set<std::string> m_in_flight;
+    std::string m_mailbox;
+    std::string m_partial;
+    std::size_t m_next_line = 0;
+    bool m_logout_requested = false;
+    bool m_logout_sent = false;
+    unsigned m_tag_counter = 0;
+    int m_exit_code = 0;
+};
+
+}  // namespace
+
+int run_connect(const ConnectOptions& options) {
+    auto parsed = transport::parse_server_url(options.url);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        std::cerr << fmt::format("mailscope connect: {}\n", *error);
+        return 2;
+    }
+    auto url = std::get<transport::ServerUrl>(parsed);
+    if (options.starttls && url.implicit_tls) {
+        std::cerr << "mailscope connect: --starttls is for imap://; imaps:// is TLS from the "
+                     "first octet\n";
+        return 2;
+    }
+    if (options.insecure && !options.ca_file.empty()) {
+        std::cerr << "mailscope connect: --insecure and --ca-file contradict each other\n";
+        return 2;
+    }
+    const bool tls = url.implicit_tls || options.starttls;
+    if (!url.user.empty() && !tls && !transport::is_loopback_host(url.host) &&
+        !options.allow_plaintext_login) {
+        std::cerr << fmt::format(
+            "mailscope connect: logging in to {} would send the password in clear; use imaps://, "
+            "--starttls, or --allow-plaintext-login if you really mean it\n",
+            url.host);
+        return 2;
+    }
+
+    std::vector<std::string> script;
+    if (!options.script.empty()) {
+        std::ifstream in(options.script, std::ios::binary);
+        if (!in) {
+            std::cerr << fmt::format("mailscope connect: cannot read {}\n", options.script);
+            return 2;
+        }
+        std::string line;
+        while (std::getline(in, line))
+            script.push_back(line);
+    }
+
+    if (options.insecure) {
+        std::cout << fmt::format(
+            "{}WARNING: --insecure: the server's certificate is NOT verified; anyone on the path "
+            "can read and change this session{}\n",
+            options.colour ? kRed : "", options.colour ? kReset : "");
+    }
+
+    std::optional<std::string> password;
+    if (!url.user.empty()) {
+        auto result = obtain_password(fmt::format("password for {}@{}: ", url.user, url.host));
+        if (!result.password) {
+            std::cerr << fmt::format("mailscope connect: {}\n", result.error);
+            return 2;
+        }
+        password = std::move(result.password);
+    }
+
+    ConnectSession session(options, std::move(url), std::move(password), std::move(script));
+    return session.run();
+}
+
+}  // namespace mailscope::app

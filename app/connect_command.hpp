@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+namespace mailscope::app {
+
+struct ConnectOptions {
+    std::string url;  // imap://[user@]host[:port] or imaps://...
+    bool starttls = false;
+    bool allow_plaintext_login = false;
+    std::string ca_file;
+    bool insecure = false;
+    double timeout_seconds = 30;
+    std::string script;      // commands, one per line, run without a terminal
+    std::string transcript;  // .jsonl: JSON Lines, anything else: C:/S: text
+    bool reveal_secrets = false;
+    bool colour = false;
+};
+
+// `mailscope connect`: a real IMAP session with every exchange annotated.
+// Returns 0 unless the connection or TLS failed (a NO or BAD is a lesson,
+// not a failure).
+int run_connect(const ConnectOptions& options);
+
+}  // namespace mailscope::app

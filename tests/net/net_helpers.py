@@ -1,0 +1,147 @@
+"""Shared pieces of the `net` tests: a test CA and a server certificate made
+with the openssl command line, a private Dovecot that also speaks TLS, and
+`mailscope connect` runs that never put a password on a command line."""
+
+import base64
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "dovecot"))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+
+from dovecot_fixture import DovecotServer, dovecot_available, free_port  # noqa: E402
+from mailscope_server import MailscopeServer  # noqa: E402
+
+USER = "alice"
+PASSWORD = "wonderland"
+SKIP = 77  # CTest's SKIP_RETURN_CODE for this directory
+
+
+def skip_unless_connect(binary):
+    """The executable must have the `connect` and `proxy` subcommands."""
+    result = subprocess.run([binary, "connect", "--help"], capture_output=True, text=True)
+    if result.returncode != 0:
+        print("mailscope has no `connect` subcommand yet: skipped")
+        sys.exit(SKIP)
+
+
+def sasl_plain(user, password):
+    return base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+
+
+def secrets(user=USER, password=PASSWORD):
+    """Every form in which the password could leak."""
+    return [password, sasl_plain(user, password)]
+
+
+class TestPki:
+    """A CA and a certificate for "localhost" only (no IP address), so that
+    connecting to 127.0.0.1 must fail host verification."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="mailscope-pki-")
+        d = self.tmp.name
+        self.ca = os.path.join(d, "ca.pem")
+        self.ca_key = os.path.join(d, "ca.key")
+        self.cert = os.path.join(d, "server.pem")
+        self.key = os.path.join(d, "server.key")
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        self._run(["openssl", "req", "-x509", *ec, "-keyout", self.ca_key, "-out", self.ca,
+                   "-days", "2", "-subj", "/CN=mailscope test CA",
+                   "-addext", "basicConstraints=critical,CA:TRUE",
+                   "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        csr = os.path.join(d, "server.csr")
+        self._run(["openssl", "req", *ec, "-keyout", self.key, "-out", csr,
+                   "-subj", "/CN=localhost"])
+        ext = os.path.join(d, "server.ext")
+        with open(ext, "w") as out:
+            out.write("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n"
+                      "extendedKeyUsage=serverAuth\n")
+        self._run(["openssl", "x509", "-req", "-in", csr, "-CA", self.ca, "-CAkey", self.ca_key,
+                   "-CAcreateserial", "-out", self.cert, "-days", "2", "-extfile", ext])
+        os.chmod(d, 0o755)
+        for path in (self.cert, self.key, self.ca):
+            os.chmod(path, 0o644)
+
+    @staticmethod
+    def _run(command):
+        subprocess.run(command, check=True, capture_output=True)
+
+    def cleanup(self):
+        self.tmp.cleanup()
+
+
+class TlsDovecot(DovecotServer):
+    """The shared Dovecot fixture with TLS on: STARTTLS on the imap port and
+    an imaps listener, both with the test PKI's certificate."""
+
+    def __init__(self, pki, **kwargs):
+        super().__init__(**kwargs)
+        self.pki = pki
+        self.imaps_port = None
+
+    def _write_config(self):
+        super()._write_config()
+        self.imaps_port = free_port()
+        with open(self.config) as source:
+            config = source.read()
+        config = config.replace(
+            "ssl = no",
+            f"ssl = yes\nssl_cert = <{self.pki.cert}\nssl_key = <{self.pki.key}\n")
+        config, count = re.subn(
+            r"inet_listener imaps \{\s*port = 0\s*\}",
+            f"inet_listener imaps {{\n    address = 127.0.0.1\n    port = {self.imaps_port}\n  }}",
+            config)
+        if count != 1:
+            raise RuntimeError("the Dovecot fixture's imaps listener changed shape")
+        with open(self.config, "w") as out:
+            out.write(config)
+
+
+def connect(binary, url, script_lines=None, extra=(), transcript=None, timeout=30,
+            password=PASSWORD):
+    """Runs `mailscope connect --script`; the password travels in the
+    environment only. Returns the CompletedProcess."""
+    args = [binary, "connect", url, "--timeout", "10"]
+    tmp = None
+    if script_lines is not None:
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".imap", delete=False)
+        tmp.write("\n".join(script_lines) + "\n")
+        tmp.close()
+        args += ["--script", tmp.name]
+    if transcript:
+        args += ["--transcript", transcript]
+    args += list(extra)
+    env = dict(os.environ)
+    if password is not None:
+        env["MAILSCOPE_PASSWORD"] = password
+    else:
+        env.pop("MAILSCOPE_PASSWORD", None)
+    try:
+        # A new session has no controlling terminal, so no prompt can wait.
+        return subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        if tmp:
+            os.unlink(tmp.name)
+
+
+def append_lines(mailbox, message_lines):
+    """An APPEND whose literal is typed on the following script lines; the
+    empty line after it ends the command."""
+    size = sum(len(line.encode()) + 2 for line in message_lines)
+    return [f"APPEND {mailbox} {{{size}}}"] + message_lines + [""]
+
+
+SAMPLE_MESSAGE = [
+    "From: Alice <alice@example.org>",
+    "To: Bob <bob@example.org>",
+    "Subject: mailscope net test",
+    "Date: Mon, 15 Jan 2024 10:00:00 +0000",
+    "",
+    "Hello through the real network.",
+]

@@ -1,0 +1,81 @@
+"""`mailscope connect` against `mailscope serve`: quick coverage of the
+client without Dovecot, and the checks done before any connection."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, MailscopeServer, append_lines,
+                         connect, secrets, skip_unless_connect)
+
+BINARY = None
+
+
+class ConnectToServe(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MailscopeServer(BINARY).start()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mailscope-net-serve-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.tmp.cleanup()
+        cls.tmp.cleanup()
+
+    def test_scripted_session(self):
+        transcript = os.path.join(self.tmp.name, "serve.txt")
+        script = ["SELECT INBOX", *append_lines("INBOX", SAMPLE_MESSAGE), "SEARCH ALL",
+                  "FETCH 1 (FLAGS)", "LOGOUT"]
+        result = connect(BINARY, f"imap://{USER}@127.0.0.1:{self.server.ports['imap']}", script,
+                         transcript=transcript)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(transcript) as source:
+            text = source.read()
+        self.assertRegex(text, r"S: A\d+ OK")
+        self.assertIn("S: + ", text)
+        self.assertIn("S: * SEARCH", text)
+        for secret in secrets():
+            self.assertNotIn(secret, text + result.stdout + result.stderr)
+
+    def test_starttls_with_the_servers_certificate(self):
+        result = connect(BINARY, f"imap://{USER}@localhost:{self.server.ports['imap']}",
+                         ["LOGOUT"], extra=["--starttls", "--ca-file", self.server.cert])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("TLS established", result.stdout)
+
+    def test_wrong_password_is_not_a_failure(self):
+        result = connect(BINARY, f"imap://{USER}@127.0.0.1:{self.server.ports['imap']}",
+                         ["LOGOUT"], password="not-the-password")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("login failed", result.stdout)
+        self.assertNotIn("not-the-password", result.stdout)
+
+
+class Refusals(unittest.TestCase):
+    def test_pop3_is_not_supported_yet(self):
+        result = connect(BINARY, "pop3://mail.example.org", [])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("not supported yet", result.stderr)
+
+    def test_cleartext_password_to_a_remote_host(self):
+        result = connect(BINARY, "imap://alice@192.0.2.1", [])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--allow-plaintext-login", result.stderr)
+
+    def test_no_password_without_terminal(self):
+        result = connect(BINARY, "imaps://alice@127.0.0.1:1", [], password=None)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("MAILSCOPE_PASSWORD", result.stderr)
+
+    def test_refused_connection(self):
+        result = connect(BINARY, "imap://127.0.0.1:1", ["LOGOUT"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("cannot connect to 127.0.0.1:1", result.stderr)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    skip_unless_connect(BINARY)
+    unittest.main(verbosity=2)

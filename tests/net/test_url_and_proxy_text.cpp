@@ -1,0 +1,71 @@
+#include <doctest/doctest.h>
+
+#include "sim/transport/net_client.hpp"
+#include "sim/transport/proxy.hpp"
+
+using namespace mailscope::transport;
+
+namespace {
+
+ServerUrl url_of(std::string_view text) {
+    auto parsed = parse_server_url(text);
+    REQUIRE(std::holds_alternative<ServerUrl>(parsed));
+    return std::get<ServerUrl>(parsed);
+}
+
+std::string error_of(std::string_view text) {
+    auto parsed = parse_server_url(text);
+    REQUIRE(std::holds_alternative<std::string>(parsed));
+    return std::get<std::string>(parsed);
+}
+
+}  // namespace
+
+TEST_CASE("server URLs: schemes, users, hosts and ports") {
+    auto plain = url_of("imap://mail.example.org");
+    CHECK(plain.port == 143);
+    CHECK_FALSE(plain.implicit_tls);
+    CHECK(plain.user.empty());
+
+    auto tls = url_of("IMAPS://alice%40example.org@[::1]:10993/");
+    CHECK(tls.implicit_tls);
+    CHECK(tls.user == "alice@example.org");
+    CHECK(tls.host == "::1");
+    CHECK(tls.port == 10993);
+
+    CHECK(url_of("imaps://bob@localhost").port == 993);
+}
+
+TEST_CASE("server URLs: mistakes are explained") {
+    CHECK(error_of("pop3://host").find("not supported yet") != std::string::npos);
+    CHECK(error_of("smtp://host").find("not supported yet") != std::string::npos);
+    CHECK(error_of("gopher://host").find("unknown scheme") != std::string::npos);
+    CHECK(error_of("mail.example.org").find("not a URL") != std::string::npos);
+    CHECK(error_of("imap://alice:secret@host").find("shell history") != std::string::npos);
+    CHECK(error_of("imap://host:99999").find("out of range") != std::string::npos);
+    CHECK(error_of("imap://host:x1").find("not a number") != std::string::npos);
+    CHECK(error_of("imap://host:").find("empty") != std::string::npos);
+    CHECK(error_of("imap://@host").find("user name") != std::string::npos);
+    CHECK(error_of("imap://%zz@host").find("percent") != std::string::npos);
+    CHECK(error_of("imap://host/INBOX").find("SELECT") != std::string::npos);
+    CHECK(error_of("imap://[::1").find("]") != std::string::npos);
+}
+
+TEST_CASE("loopback hosts") {
+    CHECK(is_loopback_host("localhost"));
+    CHECK(is_loopback_host("127.0.0.1"));
+    CHECK(is_loopback_host("127.9.9.9"));
+    CHECK(is_loopback_host("::1"));
+    CHECK_FALSE(is_loopback_host("192.0.2.1"));
+    CHECK_FALSE(is_loopback_host("mail.example.org"));
+}
+
+TEST_CASE("the relayed greeting loses its pre-TLS capability list") {
+    CHECK(strip_greeting_capabilities(
+              "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n") ==
+          "* OK Dovecot ready.\r\n");
+    CHECK(strip_greeting_capabilities("* OK [CAPABILITY IMAP4rev1]\r\n") == "* OK ready\r\n");
+    CHECK(strip_greeting_capabilities("* OK hello\r\n") == "* OK hello\r\n");
+    CHECK(strip_greeting_capabilities("* OK [CAPABILITY broken\r\n") ==
+          "* OK [CAPABILITY broken\r\n");
+}

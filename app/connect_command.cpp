@@ -196,6 +196,12 @@ class ConnectSession {
     }
 
     void print_events() {
+        if (m_printed < m_trace.size() && m_prompt_shown) {
+            // The prompt is redrawn after the news: on a terminal its line is
+            // cleared, elsewhere the news starts on a line of its own.
+            std::cout << (m_options.colour ? "\r\x1b[2K" : "\n");
+            m_prompt_shown = false;
+        }
         for (; m_printed < m_trace.size(); ++m_printed) {
             std::cout << sim::format_event(m_trace, m_trace.at(m_printed), m_format);
         }
@@ -392,6 +398,7 @@ class ConnectSession {
     }
 
     void on_line(std::string line) {
+        m_prompt_shown = false;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (m_partial.empty()) {
             if (m_session.idling()) {
@@ -529,6 +536,8 @@ class ConnectSession {
     }
 
     void print_prompt() {
+        if (m_prompt_shown) return;
+        m_prompt_shown = true;
         std::string state(imap::state_name(m_session.state()));
         if (!m_mailbox.empty()) state += " " + m_mailbox;
         std::string prefix;
@@ -584,6 +593,7 @@ class ConnectSession {
     std::string m_mailbox;
     std::string m_partial;
     std::size_t m_next_line = 0;
+    bool m_prompt_shown = false;
     bool m_logout_requested = false;
     bool m_logout_sent = false;
     unsigned m_tag_counter = 0;

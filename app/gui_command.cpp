@@ -30,6 +30,8 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--lesson", options.lesson,
                        "the lesson: an id or a lesson file (default: the first lesson)");
     command.add_option("--step", options.step, "run this many steps before showing");
+    command.add_option("--back", options.back,
+                       "after --step, undo this many steps (shows step back's exact replay)");
     command.add_option("--lang", options.lang, "language of the interface and lesson: ru or en")
         ->check(CLI::IsMember({"ru", "en"}));
     command.add_option("--size", options.size, "window size WxH (default 1600x1000)");
@@ -176,6 +178,8 @@ int run_gui_command(const GuiCommandOptions& options) {
         }
     }
     if (options.step) session->jump_to(*options.step);
+    for (std::size_t i = 0; i < options.back; ++i)
+        session->back();
 
     if (!options.export_svg.empty()) {
         gui::SvgOptions svg;

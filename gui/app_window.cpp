@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <filesystem>
 
@@ -147,6 +148,9 @@ int run_gui(const GuiOptions& options) {
         if (options.on_frame) options.on_frame(model, view);
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        // The pointer of a virtual screen sits in its middle: keep it out of
+        // screenshots so no tooltip or hover makes two runs differ.
+        if (screenshot) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
         const FrameIntents intents = draw_frame(model, view, fonts);
         ImGui::Render();

@@ -202,10 +202,19 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         ImGui::End();
         return;
     }
-    ImVec2 area = ImGui::GetContentRegionAvail();
-    // Room on the right for the self-loop of edge 5.
-    area.x -= ImGui::GetFontSize() * 2.5f;
-    if (area.x > 50 && area.y > 50) draw_diagram(state, area);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (avail.x > 50 && avail.y > 50) {
+        // The layout is in fractions of the area but the boxes grow with the
+        // font: below this size (in font heights) they would overlap, so a
+        // small panel or projector mode scrolls the diagram instead.
+        const float font = ImGui::GetFontSize();
+        ImGui::BeginChild("###diagram_area", avail, false, ImGuiWindowFlags_HorizontalScrollbar);
+        // Room on the right for the self-loop of edge 5.
+        const ImVec2 area{std::max(avail.x - font * 2.5f, font * 26.0f),
+                          std::max(avail.y - 1.0f, font * 22.0f)};
+        draw_diagram(state, area);
+        ImGui::EndChild();
+    }
     ImGui::End();
 }
 

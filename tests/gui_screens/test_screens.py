@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Screenshot tests of `mailscope gui` under xvfb-run.
+
+For several lessons, steps and both languages: the PNG is not blank (many
+distinct colours), the panels are there (their title bars' colour shows up
+in the rows where each panel starts), two runs give the same pixels, and a
+step reached by going forward looks exactly like the same step reached by
+going further and stepping back. Exits 77 (CTest skip) without xvfb-run.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+
+SKIP = 77
+
+
+def read_png(path):
+    """Decodes an 8-bit RGB or RGBA PNG into (width, height, channels, rows)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    pos, idat, width, height, channels = 8, b"", 0, 0, 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            if depth != 8 or colour not in (2, 6):
+                raise ValueError(f"{path}: only 8-bit RGB/RGBA is read here")
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
+                line[i] = (line[i] + pred) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return width, height, channels, rows
+
+
+def pixels(image):
+    width, _, channels, rows = image
+    for row in rows:
+        for x in range(width):
+            yield row[x * channels:x * channels + 3]
+
+
+def pixel_hash(image):
+    digest = hashlib.sha256()
+    for row in image[3]:
+        digest.update(row)
+    return digest.hexdigest()
+
+
+def title_bar_rows(image, colour, tolerance=6):
+    """Rows where a run of at least 200 pixels has the title bar colour."""
+    width, _, channels, rows = image
+    found = 0
+    for row in rows:
+        run = 0
+        for x in range(width):
+            px = row[x * channels:x * channels + 3]
+            if all(abs(px[i] - colour[i]) <= tolerance for i in range(3)):
+                run += 1
+                if run >= 200:
+                    found += 1
+                    break
+            else:
+                run = 0
+    return found
+
+
+class Runner:
+    def __init__(self, binary, work):
+        self.binary, self.work, self.count = binary, work, 0
+
+    def shot(self, lesson, step, lang, extra=()):
+        self.count += 1
+        out = os.path.join(self.work, f"shot-{self.count}-{os.path.basename(lesson)}-{step}-{lang}.png")
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", self.binary,
+                   "--lesson", lesson, "--step", str(step), "--lang", lang,
+                   "--screenshot", out, *extra]
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)
+        env["MAILSCOPE_IN_XVFB"] = "1"
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} failed ({result.returncode}): {result.stderr}")
+        return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--lessons", required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    if shutil.which("xvfb-run") is None:
+        print("xvfb-run is not installed: screenshot tests skipped")
+        return SKIP
+    os.makedirs(args.work, exist_ok=True)
+    runner = Runner(args.binary, args.work)
+    two = os.path.join(args.lessons, "01-two-clients.yaml")
+    broken = os.path.join(args.lessons, "02-broken-check.yaml")
+    failures = []
+
+    def check(condition, message):
+        if not condition:
+            failures.append(message)
+            print("FAIL:", message)
+
+    cases = [(two, 1, "en", ()), (two, 6, "ru", ()), (two, 10, "en", ("--client", "B")),
+             (broken, 2, "ru", ()), (two, 4, "en", ("--large-text",))]
+    for lesson, step, lang, extra in cases:
+        path = runner.shot(lesson, step, lang, extra)
+        image = read_png(path)
+        colours = {bytes(px) for px in pixels(image)}
+        print(f"{os.path.basename(path)}: {len(colours)} colours")
+        check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
+        again = read_png(runner.shot(lesson, step, lang, extra))
+        check(pixel_hash(image) == pixel_hash(again), f"{path}: two runs differ")
+        # The panels' title bars (ImGui's TitleBg of the light style, #f5f5f5):
+        # the timeline's band and the band of the three middle panels, ~20 rows each.
+        bar_rows = title_bar_rows(image, (0xF5, 0xF5, 0xF5), tolerance=2)
+        print(f"  title bar rows: {bar_rows}")
+        check(bar_rows >= 2 * 15, f"{path}: panel title bars are missing ({bar_rows} rows)")
+
+    # Step back reproduces exactly the earlier screen: step 3 reached forward
+    # versus step 5 then two steps back (the runner replays from the start).
+    forward = read_png(runner.shot(two, 3, "en"))
+    replayed = read_png(runner.shot(two, 5, "en", ("--back", "2")))
+    check(pixel_hash(forward) == pixel_hash(replayed), "step 3 forward and step 5 back twice differ")
+
+    # Russian and English screens differ (the interface is translated).
+    check(pixel_hash(read_png(runner.shot(two, 2, "en"))) !=
+          pixel_hash(read_png(runner.shot(two, 2, "ru"))), "ru and en screens are identical")
+
+    svg = os.path.join(args.work, "exchange.svg")
+    result = subprocess.run([args.binary, "--lesson", two, "--step", "6", "--export-svg", svg],
+                            capture_output=True, text=True, timeout=60)
+    check(result.returncode == 0 and open(svg, encoding="utf-8").read().endswith("</svg>\n"),
+          f"--export-svg failed: {result.stderr}")
+
+    if failures:
+        print(f"{len(failures)} screenshot checks failed")
+        return 1
+    print("all screenshot checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

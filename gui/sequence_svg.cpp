@@ -48,9 +48,10 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
         case sim::EventKind::Literal: {
             const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
             const bool sync = !event.literal || event.literal->synchronizing;
-            return fmt::format(
-                "{{{}{}}} {} {}", size, sync ? "" : "+",
-                ru ? "октетов литерала:" : "octets of literal:", row_text(event, 60));
+            std::string_view first = event.raw;
+            first = first.substr(0, std::min(first.find_first_of("\r\n"), std::size_t{60}));
+            return fmt::format("{{{}{}}} {} {}", size, sync ? "" : "+",
+                               ru ? "октетов литерала:" : "octets of literal:", first);
         }
         case sim::EventKind::StateTransition:
             if (event.transition) {

@@ -5,8 +5,15 @@
 
 #include <iostream>
 
+#include "app/connect_command.hpp"
 #include "app/decode_command.hpp"
+#ifdef MAILSCOPE_WITH_GUI
+#include "app/gui_command.hpp"
+#endif
+#include "app/lesson_command.hpp"
+#include "app/proxy_command.hpp"
 #include "app/serve_command.hpp"
+#include "lessons/lesson_catalog.hpp"
 #include "server_mock/fault_injection.hpp"
 
 int main(int argc, char** argv) {
@@ -62,6 +69,82 @@ int main(int argc, char** argv) {
                           "bye:FETCH:p=0.5 (repeatable; see docs/faults.md)");
     serve_cmd->add_option("--fault-seed", serve.config.fault_seed, "seed for probabilistic faults");
 
+#ifdef MAILSCOPE_WITH_GUI
+    mailscope::app::GuiCommandOptions gui;
+    auto* gui_cmd = cli.add_subcommand(
+        "gui", "Open the GUI on a lesson (default: the first) against the embedded mock server");
+    mailscope::app::add_gui_options(*gui_cmd, gui);
+#endif
+
+    mailscope::app::LessonListOptions lesson_list;
+    mailscope::app::LessonRunOptions lesson_run;
+    bool lesson_no_colour = false;
+    std::size_t lesson_step = 0;
+    auto* lesson_cmd = cli.add_subcommand("lesson", "List and play the lessons in a terminal");
+    lesson_cmd->require_subcommand(1);
+    auto* lesson_list_cmd = lesson_cmd->add_subcommand("list", "List the lessons");
+    lesson_list_cmd->add_option("--lang", lesson_list.lang, "ru or en")
+        ->check(CLI::IsMember({"ru", "en"}));
+    auto* lesson_run_cmd = lesson_cmd->add_subcommand("run", "Play a lesson step by step");
+    lesson_run_cmd->add_option("LESSON", lesson_run.lesson, "a lesson id or a lesson file")
+        ->required();
+    lesson_run_cmd->add_option("--lang", lesson_run.lang, "ru or en")
+        ->check(CLI::IsMember({"ru", "en"}));
+    lesson_run_cmd->add_option("--step", lesson_step, "start at step N (earlier steps run unseen)")
+        ->check(CLI::PositiveNumber);
+    lesson_run_cmd->add_flag("--check", lesson_run.check,
+                             "run without pauses; exit 1 if any expectation fails");
+    lesson_run_cmd->add_flag("--no-color", lesson_no_colour, "no ANSI colours");
+
+    mailscope::app::ConnectOptions connect;
+    auto* connect_cmd =
+        cli.add_subcommand("connect", "Talk to a real IMAP server with every exchange annotated");
+    connect_cmd->add_option("URL", connect.url, "imap://[user@]host[:port] or imaps://...")
+        ->required();
+    connect_cmd->add_flag("--starttls", connect.starttls,
+                          "upgrade an imap:// session to TLS before any credential is sent");
+    connect_cmd->add_flag("--allow-plaintext-login", connect.allow_plaintext_login,
+                          "allow a password in clear to a host that is not this machine");
+    connect_cmd->add_option("--ca-file", connect.ca_file,
+                            "trust this CA (PEM) instead of the system's");
+    connect_cmd->add_flag("--insecure", connect.insecure,
+                          "do not verify the server's certificate (announced loudly)");
+    connect_cmd
+        ->add_option("--timeout", connect.timeout_seconds,
+                     "seconds allowed for connecting and for each awaited answer")
+        ->check(CLI::PositiveNumber);
+    connect_cmd->add_option("--script", connect.script,
+                            "run the commands of FILE (one per line) without a terminal");
+    connect_cmd->add_option("--transcript", connect.transcript,
+                            "write the session to FILE (.jsonl: JSON Lines, else C:/S: text)");
+    connect_cmd->add_flag("--reveal-secrets", connect.reveal_secrets,
+                          "show passwords and SASL payloads instead of masking them");
+
+    mailscope::app::ProxyOptions proxy;
+    auto* proxy_cmd = cli.add_subcommand(
+        "proxy", "Relay real IMAP clients to a real server and show every exchange");
+    proxy_cmd->add_option("--listen", proxy.listen,
+                          "[ADDR:]PORT for clients (default 127.0.0.1:1143)");
+    proxy_cmd->add_option("--upstream", proxy.upstream, "imaps://host[:port] or imap://host[:port]")
+        ->required();
+    proxy_cmd->add_flag("--upstream-starttls", proxy.upstream_starttls,
+                        "with an imap:// upstream: the proxy negotiates STARTTLS itself");
+    proxy_cmd->add_option("--client-tls", proxy.client_tls,
+                          "none or implicit (default: implicit when --cert is given)");
+    proxy_cmd->add_option("--cert", proxy.cert, "certificate towards the clients (PEM)");
+    proxy_cmd->add_option("--key", proxy.key, "private key of --cert (PEM)");
+    proxy_cmd->add_option("--ca-file", proxy.ca_file, "trust this CA (PEM) for the upstream");
+    proxy_cmd->add_flag("--insecure", proxy.insecure,
+                        "do not verify the upstream's certificate (announced loudly)");
+    proxy_cmd->add_option("--trace-dir", proxy.trace_dir,
+                          "write each session's transcript and JSON Lines here");
+    proxy_cmd
+        ->add_option("--timeout", proxy.timeout_seconds,
+                     "seconds allowed for connecting to the upstream")
+        ->check(CLI::PositiveNumber);
+    proxy_cmd->add_flag("--reveal-secrets", proxy.reveal_secrets,
+                        "show passwords and SASL payloads instead of masking them");
+
     CLI11_PARSE(cli, argc, argv);
 
     if (*serve_cmd) {
@@ -83,10 +166,44 @@ int main(int argc, char** argv) {
         return mailscope::app::run_serve(serve);
     }
 
+    if (*lesson_list_cmd) return mailscope::app::run_lesson_list(lesson_list);
+    if (*lesson_run_cmd) {
+        if (lesson_step > 0) lesson_run.step = lesson_step;
+        lesson_run.colour = !lesson_no_colour && isatty(STDOUT_FILENO) != 0;
+        return mailscope::app::run_lesson(lesson_run);
+    }
+    if (*connect_cmd) {
+        connect.colour = isatty(STDOUT_FILENO) != 0;
+        return mailscope::app::run_connect(connect);
+    }
+    if (*proxy_cmd) {
+        proxy.colour = isatty(STDOUT_FILENO) != 0;
+        return mailscope::app::run_proxy(proxy);
+    }
     if (*decode_cmd) {
         decode.colour = isatty(STDOUT_FILENO) != 0;
         return mailscope::app::run_decode(decode);
     }
-    std::cout << cli.help();
-    return 0;
+#ifdef MAILSCOPE_WITH_GUI
+    if (*gui_cmd) return mailscope::app::run_gui_command(gui);
+#endif
+        // No subcommand: the main job, the first lesson against the embedded mock
+        // server in the GUI, or as text when there is no display for it.
+#ifdef MAILSCOPE_WITH_GUI
+    if (int code = mailscope::app::run_gui_command({});
+        code != mailscope::app::gui_command_no_display) {
+        return code;
+    }
+    std::cerr << "mailscope: no display for the GUI; playing the first lesson as text\n";
+#endif
+    auto lessons = mailscope::lessons::find_all_lessons();
+    if (lessons.empty()) {
+        std::cerr << "mailscope: no lessons found (set MAILSCOPE_LESSONS to a lessons folder)\n";
+        std::cout << cli.help();
+        return 2;
+    }
+    mailscope::app::LessonRunOptions first;
+    first.lesson = lessons.front().string();
+    first.colour = isatty(STDOUT_FILENO) != 0;
+    return mailscope::app::run_lesson(first);
 }

@@ -161,12 +161,16 @@ struct ServerOptions {
     bool login_disabled = false;
     bool starttls = false;
     std::optional<std::int64_t> autologout_micros;
-    std::optional<std::string> greeting;  // the text of the "* OK" greeting
-    bool literal_plus = true;             // advertise LITERAL+ (RFC 7888)
-    bool idle = true;                     // RFC 2177
-    bool move = true;                     // RFC 6851
-    bool anonymous = false;               // LOGIN anonymous (RFC 4505)
-    std::vector<std::string> faults;      // fault-rule text (server_mock/fault_injection.hpp)
+    std::optional<std::string> greeting;  // the text of the greeting
+    // "ok", "preauth" (RFC 3501 transition 2, logged in as preauth_user) or
+    // "bye" (transition 3).
+    std::string greeting_kind = "ok";
+    std::string preauth_user;
+    bool literal_plus = true;         // advertise LITERAL+ (RFC 7888)
+    bool idle = true;                 // RFC 2177
+    bool move = true;                 // RFC 6851
+    bool anonymous = false;           // LOGIN anonymous (RFC 4505)
+    std::vector<std::string> faults;  // fault-rule text (server_mock/fault_injection.hpp)
 };
 
 struct Lesson {

@@ -258,8 +258,8 @@ class Reader {
     ServerOptions server_options(const YAML::Node& node) const {
         expect_map(node, "server");
         check_fields(node,
-                     {"login_disabled", "starttls", "autologout", "greeting", "literal_plus",
-                      "idle", "move", "anonymous", "faults"},
+                     {"login_disabled", "starttls", "autologout", "greeting", "greeting_kind",
+                      "preauth_user", "literal_plus", "idle", "move", "anonymous", "faults"},
                      "server");
         ServerOptions out;
         if (node["login_disabled"]) out.login_disabled = boolean(node["login_disabled"]);
@@ -272,6 +272,19 @@ class Reader {
         }
         if (node["autologout"]) out.autologout_micros = duration(node["autologout"]);
         if (node["greeting"]) out.greeting = text(node["greeting"]);
+        if (node["greeting_kind"]) {
+            out.greeting_kind = text(node["greeting_kind"]);
+            if (out.greeting_kind != "ok" && out.greeting_kind != "preauth" &&
+                out.greeting_kind != "bye") {
+                fail(node["greeting_kind"], "\"greeting_kind\" is one of ok, preauth, bye");
+            }
+        }
+        if (node["preauth_user"]) out.preauth_user = text(node["preauth_user"]);
+        if (out.greeting_kind == "preauth" && out.preauth_user.empty()) {
+            fail(node,
+                 "a PREAUTH greeting needs \"preauth_user\": the user the connection is "
+                 "logged in as");
+        }
         if (node["literal_plus"]) out.literal_plus = boolean(node["literal_plus"]);
         if (node["idle"]) out.idle = boolean(node["idle"]);
         if (node["move"]) out.move = boolean(node["move"]);

@@ -98,6 +98,12 @@ struct LessonRunner::Client {
 LessonRunner::LessonRunner(Lesson lesson) : m_lesson(std::move(lesson)) {
     const auto& options = m_lesson.server;
     if (options.greeting) m_config.greeting = *options.greeting;
+    if (options.greeting_kind == "preauth") {
+        m_config.greeting_kind = server::GreetingKind::Preauth;
+        m_config.preauth_user = options.preauth_user;
+    } else if (options.greeting_kind == "bye") {
+        m_config.greeting_kind = server::GreetingKind::Bye;
+    }
     m_config.login_disabled_without_tls = options.login_disabled;
     m_config.starttls_available = options.starttls;
     m_config.capabilities.literal_plus = options.literal_plus;

@@ -105,10 +105,11 @@ void ImapServerSession::cmd_select(const Command& command, bool examine) {
     std::optional<std::uint32_t> first_unseen;
     for (std::size_t i = 0; i < mailbox->messages.size(); ++i) {
         const auto& message = mailbox->messages[i];
-        if (MailStore::is_recent(message, m_session)) ++recent;
+        if (is_recent(message.uid)) ++recent;
         if (!first_unseen && !message.flags.has(SystemFlag::Seen))
             first_unseen = static_cast<std::uint32_t>(i + 1);
     }
+    m_recent_announced = recent;
     send(imap::make_untagged_number(recent, "RECENT"));
     if (first_unseen) {
         send(imap::make_status("*", Status::Ok, imap::make_code_number("UNSEEN", *first_unseen),

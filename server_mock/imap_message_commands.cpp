@@ -43,7 +43,26 @@ const Mailbox* ImapServerSession::selected() const {
 bool ImapServerSession::is_recent(Uid uid) const {
     const Mailbox* mailbox = selected();
     const Message* message = mailbox ? mailbox->find(uid) : nullptr;
-    return message && MailStore::is_recent(*message, m_session);
+    if (!message) return false;
+    if (MailStore::is_recent(*message, m_session)) return true;
+    // RFC 3501 2.3.2: a read-only session sees \Recent on messages no
+    // read-write session has been told about, without taking it from them.
+    return m_read_only && message->recent_pending && message->recent_session == kNoSession;
+}
+
+std::uint32_t ImapServerSession::count_recent() const {
+    std::uint32_t recent = 0;
+    for (Uid uid : m_view)
+        recent += is_recent(uid) ? 1 : 0;
+    return recent;
+}
+
+void ImapServerSession::announce_recent_if_changed() {
+    if (m_selected == 0) return;
+    auto recent = count_recent();
+    if (recent == m_recent_announced) return;
+    m_recent_announced = recent;
+    send(imap::make_untagged_number(recent, "RECENT"));
 }
 
 std::vector<std::pair<std::uint32_t, Uid>> ImapServerSession::resolve(const imap::SequenceSet& set,
@@ -86,10 +105,8 @@ void ImapServerSession::report_changes(Report report) {
         if (announced == m_view.size()) return;
         announced = m_view.size();
         send(imap::make_untagged_number(static_cast<std::uint32_t>(m_view.size()), "EXISTS"));
-        std::uint32_t recent = 0;
-        for (Uid uid : m_view)
-            recent += is_recent(uid) ? 1 : 0;
-        send(imap::make_untagged_number(recent, "RECENT"));
+        m_recent_announced = count_recent();
+        send(imap::make_untagged_number(m_recent_announced, "RECENT"));
     };
     bool held = false;
     for (const auto& change : changes) {
@@ -155,6 +172,9 @@ void ImapServerSession::report_changes(Report report) {
         acknowledged = change.modseq;
     }
     announce_exists();
+    // While an EXPUNGE is held back the count would describe messages the
+    // client has not been told are gone.
+    if (!held) announce_recent_if_changed();
     m_store.acknowledge(m_session, acknowledged);
 }
 
@@ -166,6 +186,7 @@ void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {
                                         "EXPUNGE"));
         m_view.erase(position);
     }
+    announce_recent_if_changed();
 }
 
 void ImapServerSession::inject_unsolicited(const FaultRule& rule) {
@@ -251,7 +272,7 @@ void ImapServerSession::cmd_search(const Command& command) {
     for (std::uint32_t i = 0; i < m_view.size(); ++i) {
         const Message* message = mailbox ? mailbox->find(m_view[i]) : nullptr;
         if (message == nullptr) continue;
-        MessageContext context{*message, i + 1, MailStore::is_recent(*message, m_session)};
+        MessageContext context{*message, i + 1, is_recent(message->uid)};
         if (matches_search(args.keys, context, m_cache, max_seq, max_uid))
             found.push_back(command.uid ? m_view[i] : i + 1);
     }
@@ -261,6 +282,13 @@ void ImapServerSession::cmd_search(const Command& command) {
 
 void ImapServerSession::cmd_fetch(const Command& command) {
     const auto& args = std::get<imap::FetchArgs>(command.typed);
+    // An item outside RFC 3501's fetch-att is a syntax error, not something to skip.
+    for (const auto& att : args.atts) {
+        if (att.kind == imap::FetchAtt::Kind::Other) {
+            bad(command.tag, fmt::format("Unknown FETCH item {}", att.name));
+            return;
+        }
+    }
     if (!command.uid) {
         if (auto error = sequence_error(args.set, m_view.size())) {
             bad(command.tag, *error);

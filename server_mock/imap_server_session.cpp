@@ -57,8 +57,26 @@ void ImapServerSession::on_open(transport::Micros now, bool tls) {
     m_now = m_last_activity = m_last_poll = now;
     m_tls = tls;
     m_session = m_store.open_session();
-    send(imap::make_status("*", Status::Ok, imap::make_code_list("CAPABILITY", capabilities()),
-                           m_config.greeting));
+    switch (m_config.greeting_kind) {
+        case GreetingKind::Ok:
+            send(imap::make_status("*", Status::Ok,
+                                   imap::make_code_list("CAPABILITY", capabilities()),
+                                   m_config.greeting));
+            break;
+        case GreetingKind::Preauth:
+            if (m_store.users().contains(m_config.preauth_user)) {
+                m_user = m_config.preauth_user;
+                send(imap::make_status(
+                    "*", Status::Preauth, imap::make_code_list("CAPABILITY", capabilities()),
+                    fmt::format("{}; logged in as {}", m_config.greeting, m_user)));
+            } else {
+                bye_and_close("no such pre-authenticated user");
+            }
+            break;
+        case GreetingKind::Bye:
+            bye_and_close(m_config.greeting);
+            break;
+    }
     flush();
 }
 

@@ -126,6 +126,9 @@ class ImapServerSession : public transport::ConnectionHandler {
                                                        bool uid) const;
     const Mailbox* selected() const;
     bool is_recent(Uid uid) const;
+    std::uint32_t count_recent() const;
+    // RFC 3501 7.3.2: RECENT follows every change of the mailbox's size.
+    void announce_recent_if_changed();
     void report_changes(Report report);
     void announce_expunged(const std::vector<Uid>& uids);
     void inject_unsolicited(const FaultRule& rule);
@@ -157,6 +160,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool m_read_only = false;
     std::vector<Uid> m_view;
     std::size_t m_keywords_known = 0;
+    std::uint32_t m_recent_announced = 0;
 };
 
 // For `mailscope serve` and the lab: a session behind the transport interface.

@@ -35,8 +35,16 @@ struct CapabilityToggles {
     bool auth_cram_md5 = true;  // RFC 2195
 };
 
+// The three greetings of RFC 3501 7.1: the connection is ready for a login
+// (transition 1), already authenticated (PREAUTH, transition 2), or refused
+// (BYE, transition 3).
+enum class GreetingKind : std::uint8_t { Ok, Preauth, Bye };
+
 struct ServerConfig {
     std::string greeting = "mailscope IMAP4rev1 teaching server ready";
+    GreetingKind greeting_kind = GreetingKind::Ok;
+    // PREAUTH logs every connection in as this user.
+    std::string preauth_user;
     CapabilityToggles capabilities;
     // RFC 3501 6.2.3 / 7.2.1: advertise LOGINDISABLED and refuse LOGIN and
     // the plaintext SASL mechanisms until STARTTLS has protected the link.

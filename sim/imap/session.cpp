@@ -312,6 +312,9 @@ void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
 }
 
 void ImapSession::on_client_frame(Frame frame) {
+    // The command completed without the "+" its literal needed (the data came
+    // early, a violation already reported): the server's late "+" answers it.
+    if (m_awaiting_plus) m_late_plus = m_awaiting_plus->event_seq;
     m_awaiting_plus.reset();
     std::size_t shown_before = m_command_prefix_shown;
     m_command_prefix_shown = 0;
@@ -374,13 +377,21 @@ void ImapSession::on_client_frame(Frame frame) {
         event.summary = "a command that does not parse";
         event.shown_before = std::min(shown_before, event.raw.size());
         event.section = "RFC 3501 9";
-        add_event(std::move(event));
+        const auto command_seq = add_event(std::move(event));
         std::string message =
             parsed.error ? parsed.error->message : std::string("command does not parse");
         violation(Direction::ClientToServer, fmt::format("syntax error: {}", message), "RFC 3501 9",
                   false, {frame.stream_offset, frame.bytes.size()});
         if (m_options.role == Role::Server) {
             m_inputs.push_back(CommandRejected{parsed.tag, message, false});
+        }
+        // The server still answers it by tag (with BAD), so it is outstanding.
+        if (!parsed.tag.empty() && !find_pending(parsed.tag) &&
+            m_pending.size() < m_options.limits.max_outstanding) {
+            Pending pending;
+            pending.tag = parsed.tag;
+            pending.seq = command_seq;
+            m_pending.push_back(pending);
         }
         return;
     }
@@ -593,6 +604,14 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         m_idle_tag = idle->tag;
         m_expect_raw_line = true;
         m_framer[0].set_raw_next_line(true);
+        return;
+    }
+    if (m_late_plus) {
+        event.link = sim::Link::Answers;
+        event.link_seq = *m_late_plus;
+        event.summary = "a \"+\" for literal data the client had already sent";
+        event.section = "RFC 3501 7.5";
+        m_late_plus.reset();
         return;
     }
     event.link = sim::Link::Unmatched;

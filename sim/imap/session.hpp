@@ -194,6 +194,7 @@ class ImapSession {
         bool reported = false;
     };
     std::optional<AwaitingPlus> m_awaiting_plus;
+    std::optional<std::uint64_t> m_late_plus;
     std::size_t m_command_prefix_shown = 0;
     std::optional<std::string> m_sasl_tag;  // AUTHENTICATE waiting for a client line
     bool m_expect_raw_line = false;

@@ -317,8 +317,8 @@ TEST_CASE("STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     CHECK(c.send("c UID STORE 3 -FLAGS ($Later)\r\n") ==
           "* 3 FETCH (UID 3 FLAGS (\\Recent))\r\nc OK UID STORE completed\r\n");
     CHECK(c.send("d STORE 1 +FLAGS (\\Recent)\r\n").starts_with("d BAD "));
-    CHECK(c.send("e UID EXPUNGE 2\r\n") == "* 2 EXPUNGE\r\ne OK EXPUNGE completed\r\n");
-    CHECK(c.send("f EXPUNGE\r\n") == "* 1 EXPUNGE\r\nf OK EXPUNGE completed\r\n");
+    CHECK(c.send("e UID EXPUNGE 2\r\n") == "* 2 EXPUNGE\r\n* 2 RECENT\r\ne OK EXPUNGE completed\r\n");
+    CHECK(c.send("f EXPUNGE\r\n") == "* 1 EXPUNGE\r\n* 1 RECENT\r\nf OK EXPUNGE completed\r\n");
     CHECK(c.send("g STORE 1 +FLAGS (\\Deleted)\r\n") ==
           "* 1 FETCH (FLAGS (\\Deleted \\Recent))\r\ng OK STORE completed\r\n");
     CHECK(c.send("h CLOSE\r\n") == "h OK CLOSE completed\r\n");
@@ -355,7 +355,7 @@ TEST_CASE("COPY and MOVE with COPYUID and TRYCREATE") {
           "b NO [TRYCREATE] There is no mailbox named \"Nowhere\"\r\n");
     CHECK(c.send("c UID MOVE 2:3 Archive\r\n") ==
           "* OK [COPYUID 102 2:3 3:4] Moved UIDs\r\n* 2 EXPUNGE\r\n* 2 EXPUNGE\r\n"
-          "c OK UID MOVE completed\r\n");
+          "* 1 RECENT\r\nc OK UID MOVE completed\r\n");
     CHECK(store.find("alice", "Archive")->messages.size() == 4);
     CHECK(c.server.view() == std::vector<Uid>{1});
 }

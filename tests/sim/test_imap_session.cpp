@@ -338,6 +338,21 @@ TEST_CASE("literal data before the continuation is a client violation") {
     auto* event = of_kind(trace, EventKind::Violation)[0];
     CHECK(event->section == "RFC 3501 2.2.1");
     CHECK(event->dir == Direction::ClientToServer);
+    // The server's "+" that comes too late is not a second violation.
+    server.grant_continuation();
+    CHECK(violations(trace).size() == 1);
+}
+
+TEST_CASE("a command that does not parse is still answered by its tag") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* OK hi\r\n");
+    session.feed(Direction::ClientToServer, "a2 LOGIN\r\n");
+    session.feed(Direction::ServerToClient, "a2 BAD missing arguments\r\n");
+    auto rules = violations(trace);
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].starts_with("syntax error"));
+    CHECK(first_raw(trace, "a2 BAD")->link_seq == command(trace, "a2")->seq);
 }
 
 TEST_CASE("a refused literal is not read as data") {
@@ -459,6 +474,8 @@ TEST_CASE("the server role rejects what it cannot parse and what exceeds limits"
     rejected = std::get_if<imap::CommandRejected>(&*input);
     REQUIRE(rejected);
     CHECK(rejected->tag == "A2");
+    // A rejected command still waits for its BAD (it holds its tag).
+    server.send(Pair::parse("A1 BAD unterminated quoted string\r\n"));
 
     server.receive("B1 NOOP\r\nB2 NOOP\r\nB3 NOOP\r\n");
     int accepted = 0, refused = 0;

@@ -20,6 +20,7 @@
 
 #include "gui/app_window.hpp"
 #include "gui/export.hpp"
+#include "gui/free_play.hpp"
 #include "gui/lesson_session.hpp"
 #include "gui/sequence_svg.hpp"
 #endif
@@ -42,6 +43,12 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--export-svg", options.export_svg,
                        "write the exchange so far as a sequence diagram SVG and exit");
     command.add_option("--client", options.client, "the client shown in a multi-client lesson");
+    command.add_flag("--free-play", options.free_play,
+                     "start in free play: type IMAP commands against the classroom mail");
+    command.add_option("--type", options.type,
+                       "a free-play command sent before the window opens (repeatable)");
+    command.add_option("--expand", options.expand,
+                       "show this literal event expanded, raw and decoded (repeatable)");
 }
 
 #if MAILSCOPE_WITH_GUI
@@ -197,6 +204,36 @@ int run_gui_command(const GuiCommandOptions& options) {
     const bool screenshot = !options.screenshot.empty();
     if (screenshot && !has_display()) rerun_under_xvfb(width, height);
 
+    // Free play is made on first use; the lesson stays as it is meanwhile.
+    std::unique_ptr<gui::FreePlay> free_play;
+    std::string composer_error;
+    const auto start_free_play = [&]() -> bool {
+        if (free_play) return true;
+        auto made = gui::FreePlay::from_fixture(std::filesystem::path(MAILSCOPE_SOURCE_DIR) /
+                                                "server_mock/fixtures/classroom.yaml");
+        if (auto* error = std::get_if<std::string>(&made)) {
+            std::cerr << fmt::format("mailscope gui: {}\n", *error);
+            return false;
+        }
+        free_play = std::move(std::get<std::unique_ptr<gui::FreePlay>>(made));
+        return true;
+    };
+    enum class Shown { Lesson, FreePlay };
+    Shown shown = Shown::Lesson;
+    if (options.free_play || !options.type.empty()) {
+        if (!start_free_play()) return gui_command_failed;
+        shown = Shown::FreePlay;
+        for (const std::string& line : options.type) {
+            if (auto error = free_play->send(line, "")) {
+                std::cerr << fmt::format("mailscope gui: \"{}\" was not sent: {}\n", line, *error);
+                return gui_command_failed;
+            }
+        }
+    }
+    const auto shown_trace = [&]() -> const sim::SessionTrace& {
+        return shown == Shown::FreePlay ? free_play->trace() : session->trace();
+    };
+
     gui::GuiOptions gui_options;
     gui_options.width = width;
     gui_options.height = height;
@@ -204,26 +241,71 @@ int run_gui_command(const GuiCommandOptions& options) {
     gui_options.large_text = options.large_text;
     gui_options.screenshot_path = options.screenshot;
     if (!screenshot) gui_options.ini_path = layout_file();
-    gui_options.trace = &session->trace();
+    gui_options.trace = &shown_trace();
     gui_options.lesson = session->view(*language);
 
     std::uint64_t bound = session->generation();
-    auto rebind = [&session, &bound](gui::GuiModel& model, gui::ViewState& view) {
-        gui::GuiModel fresh(session->trace());
+    auto rebind = [&](gui::GuiModel& model, gui::ViewState& view) {
+        gui::GuiModel fresh(shown_trace());
         model = std::move(fresh);
         bound = session->generation();
         view.live = true;
         view.playing = false;
     };
-    gui_options.on_frame = [&](gui::GuiModel& model, gui::ViewState& view) {
-        if (session->tick(ImGui::GetIO().DeltaTime) || bound != session->generation())
-            rebind(model, view);
+    // What the menus and the composer show, refreshed after every change.
+    auto describe = [&](gui::GuiModel& model, const gui::ViewState& view) {
         model.lesson = session->view(view.language);
+        // A lesson step's outlines point at its own session, not at free play.
+        if (shown == Shown::FreePlay) model.lesson.highlights.clear();
+        model.sessions.labels = {model.lesson.title,
+                                 gui::tr(view.language, gui::Text::WindowComposer)};
+        model.sessions.active = shown == Shown::FreePlay ? 1 : 0;
+        model.composer = {};
+        if (shown != Shown::FreePlay) return;
+        model.composer.active = true;
+        model.composer.state = std::string(imap::state_name(free_play->state()));
+        model.composer.verbs = free_play->allowed_verbs();
+        model.composer.error = composer_error;
+    };
+    bool first_frame = true;
+    gui_options.on_frame = [&](gui::GuiModel& model, gui::ViewState& view) {
+        if (first_frame) {
+            first_frame = false;
+            view.open.composer = shown == Shown::FreePlay;
+            view.open.lesson = shown == Shown::Lesson;
+            for (const std::uint64_t seq : options.expand) {
+                if (seq < model.trace().size()) model.display().toggle_expanded(seq);
+            }
+        }
+        if (shown == Shown::Lesson &&
+            (session->tick(ImGui::GetIO().DeltaTime) || bound != session->generation())) {
+            rebind(model, view);
+        }
+        describe(model, view);
     };
     gui_options.on_intents = [&](const gui::FrameIntents& intents, gui::GuiModel& model,
                                  gui::ViewState& view) {
-        if (session->apply(intents.lesson)) rebind(model, view);
-        model.lesson = session->view(view.language);
+        if (intents.choose_session) {
+            const Shown wanted = *intents.choose_session == 1 ? Shown::FreePlay : Shown::Lesson;
+            if (wanted != shown && (wanted == Shown::Lesson || start_free_play())) {
+                shown = wanted;
+                view.open.composer = shown == Shown::FreePlay;
+                view.open.lesson = shown == Shown::Lesson;
+                rebind(model, view);
+            }
+        }
+        if (intents.composer_send && shown == Shown::FreePlay) {
+            const auto error =
+                free_play->send(view.composer_input.data(), view.composer_literal.data());
+            composer_error = error.value_or(std::string());
+            if (!error) {
+                view.composer_input.fill('\0');
+                view.composer_literal.fill('\0');
+                view.live = true;
+            }
+        }
+        if (shown == Shown::Lesson && session->apply(intents.lesson)) rebind(model, view);
+        describe(model, view);
     };
 
     switch (gui::run_gui(gui_options)) {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -15,15 +17,18 @@ class App;
 namespace mailscope::app {
 
 struct GuiCommandOptions {
-    std::string lesson;               // an id or a lesson file; empty: the catalogue's first
-    std::optional<std::size_t> step;  // steps run before the window opens
-    std::size_t back = 0;             // then steps undone (the exact replay of step back)
-    std::string lang = "ru";          // "ru" or "en"
-    std::string size = "1600x1000";   // WxH of the window
-    std::string screenshot;           // draw one frame, save it as PNG here and exit
-    bool large_text = false;          // projector mode
-    std::string export_svg;           // write the sequence diagram here and exit
-    std::string client;               // the client shown in a multi-client lesson
+    std::string lesson;                 // an id or a lesson file; empty: the catalogue's first
+    std::optional<std::size_t> step;    // steps run before the window opens
+    std::size_t back = 0;               // then steps undone (the exact replay of step back)
+    std::string lang = "ru";            // "ru" or "en"
+    std::string size = "1600x1000";     // WxH of the window
+    std::string screenshot;             // draw one frame, save it as PNG here and exit
+    bool large_text = false;            // projector mode
+    std::string export_svg;             // write the sequence diagram here and exit
+    std::string client;                 // the client shown in a multi-client lesson
+    bool free_play = false;             // start in free play instead of the lesson
+    std::vector<std::string> type;      // free-play commands sent before the window opens
+    std::vector<std::uint64_t> expand;  // literal events shown expanded at the start
 };
 
 // Exit codes of run_gui_command.

@@ -3,6 +3,9 @@
 #include <imgui_internal.h>
 
 #include <array>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "gui/theme.hpp"
 
@@ -19,12 +22,13 @@ struct PanelEntry {
 };
 
 // The one list of panels: the View menu and the frame both walk it.
-constexpr std::array<PanelEntry, 5> panels{{
+constexpr std::array<PanelEntry, 6> panels{{
     {Text::WindowTimeline, &OpenPanels::timeline, draw_timeline_panel},
     {Text::WindowStateDiagram, &OpenPanels::state_diagram, draw_state_diagram_panel},
     {Text::WindowExchanges, &OpenPanels::exchanges, draw_exchange_panel},
     {Text::WindowMailbox, &OpenPanels::mailbox, draw_mailbox_panel},
     {Text::WindowLesson, &OpenPanels::lesson, draw_lesson_panel},
+    {Text::WindowComposer, &OpenPanels::composer, draw_composer_panel},
 }};
 
 void draw_file_menu(PanelContext& context) {
@@ -43,6 +47,20 @@ void draw_file_menu(PanelContext& context) {
     ImGui::EndMenu();
 }
 
+// The lesson's clients, free play, the lab's connections: whichever the
+// program offers; choosing one rebinds every panel to its trace.
+void draw_session_menu(PanelContext& context) {
+    const SessionList& sessions = context.model.sessions;
+    if (sessions.labels.empty() || !ImGui::BeginMenu(context.text(Text::MenuSession))) return;
+    for (std::size_t i = 0; i < sessions.labels.size(); ++i) {
+        const std::string label = fmt::format("{}###session{}", sessions.labels[i], i);
+        if (ImGui::MenuItem(label.c_str(), nullptr, i == sessions.active)) {
+            context.intents.choose_session = i;
+        }
+    }
+    ImGui::EndMenu();
+}
+
 void draw_menu(PanelContext& context) {
     if (!ImGui::BeginMainMenuBar()) return;
     ViewState& view = context.view;
@@ -55,6 +73,7 @@ void draw_menu(PanelContext& context) {
         ImGui::MenuItem(context.text(Text::MenuLargeText), nullptr, &view.large_text);
         ImGui::EndMenu();
     }
+    draw_session_menu(context);
     if (ImGui::BeginMenu(context.text(Text::MenuLanguage))) {
         if (ImGui::MenuItem(tr(Language::En, Text::LanguageEnglish), nullptr,
                             view.language == Language::En)) {
@@ -81,7 +100,7 @@ struct Placement {
 
 // First-use placement, in the order of `panels`: the timeline across the top,
 // the diagram and the lesson on the left, the exchanges in the middle, the
-// mailbox on the right.
+// mailbox on the right; the composer where the lesson is (free play hides it).
 std::array<Placement, panels.size()> placements(float scale) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     // Below the menu bar; WorkPos only accounts for it from the second frame on.
@@ -99,6 +118,7 @@ std::array<Placement, panels.size()> placements(float scale) {
         {{origin.x, top}, {left, diagram}},
         {{origin.x + left, top}, {size.x - left - right, height}},
         {{origin.x + size.x - right, top}, {right, height}},
+        {{origin.x, top + diagram}, {left, height - diagram}},
         {{origin.x, top + diagram}, {left, height - diagram}},
     }};
 }

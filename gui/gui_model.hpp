@@ -7,6 +7,7 @@
 #include "gui/view_model/display_index.hpp"
 #include "gui/view_model/lesson_view.hpp"
 #include "gui/view_model/mailbox_snapshot.hpp"
+#include "gui/view_model/session_view.hpp"
 #include "gui/view_model/state_timeline.hpp"
 #include "gui/view_model/trace_index.hpp"
 #include "sim/core/trace.hpp"
@@ -28,6 +29,8 @@ class GuiModel {
     MailboxTimeline& mailbox() { return m_mailbox; }
 
     LessonView lesson;
+    ComposerView composer;
+    SessionList sessions;
 
   private:
     const sim::SessionTrace* m_trace;

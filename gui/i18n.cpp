@@ -125,11 +125,11 @@ constexpr std::array<Entry, count> entries{{
      "Введите команду без тега: тег и размеры литералов добавятся сами."},
     {Text::Send, "Send", "Отправить"},
     {Text::ValidNow, "Valid in {}:", "Допустимо в состоянии {}:"},
-    {Text::ComposerLiteral, "Literal text, one per {} in the command",
-     "Текст литерала, по одному на каждый {} в команде"},
+    {Text::ComposerLiteral, "Literal text, one per {} in the command (a line --- separates them)",
+     "Текст литерала, по одному на каждый {} в команде (разделитель: строка ---)"},
     {Text::ComposerStarted,
-     "Free play starts from the lesson's mail store; the lesson is left as it is.",
-     "Свободная игра начинается с почты урока; сам урок не меняется."},
+     "Free play runs on a fresh copy of the classroom mail; the lesson is left as it is.",
+     "Свободная игра идёт на свежей копии учебной почты; урок не меняется."},
     {Text::Folders, "Folders", "Папки"},
     {Text::UidValidity, "UIDVALIDITY {}", "UIDVALIDITY {}"},
     {Text::UidNext, "UIDNEXT {}", "UIDNEXT {}"},
@@ -138,6 +138,10 @@ constexpr std::array<Entry, count> entries{{
     {Text::Hidden, "hidden", "скрыто"},
     {Text::ShowDecoded, "Show decoded", "Показать расшифровку"},
     {Text::Transition, "Transition {}: {}", "Переход {}: {}"},
+    {Text::MenuSession, "Session", "Сеанс"},
+    {Text::SessionFreePlayNotOn, "Choose free play in the Session menu to type commands.",
+     "Выберите свободную игру в меню «Сеанс», чтобы вводить команды."},
+    {Text::LiteralSizes, "Literal sizes in octets: {}", "Размеры литералов в октетах: {}"},
 }};
 
 constexpr bool entries_in_order() {

@@ -116,6 +116,9 @@ enum class Text : std::uint16_t {
     Hidden,
     ShowDecoded,
     Transition,
+    MenuSession,
+    SessionFreePlayNotOn,
+    LiteralSizes,
     Count,
 };
 

@@ -18,6 +18,7 @@ struct OpenPanels {
     bool timeline = true;
     bool mailbox = true;
     bool lesson = true;
+    bool composer = false;
 };
 
 enum class ExchangeTab : std::uint8_t { Sequence, Log };

@@ -14,6 +14,7 @@
 
 #include "gui/panels/panels.hpp"
 #include "gui/theme.hpp"
+#include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/row_text.hpp"
 
 namespace mailscope::gui {
@@ -39,6 +40,15 @@ std::string literal_label(const PanelContext& context, const sim::TraceEvent& ev
     const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
     return fmt::format("{} {}", context.model.display().expanded(event.seq) ? "\u25BE" : "\u25B8",
                        fmt::format(fmt::runtime(context.text(Text::LiteralOctets)), size));
+}
+
+// The row's text, led by the decoded mailbox names or "hidden" for a masked
+// secret: the raw text can be too long for the row, the decoding is the news.
+std::string row_label(const PanelContext& context, const sim::TraceEvent& event) {
+    if (event.kind == sim::EventKind::Literal) return literal_label(context, event);
+    const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
+    if (note.empty()) return row_text(event);
+    return fmt::format("[{}] {}", note, row_text(event));
 }
 
 void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
@@ -78,6 +88,9 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
     }
     if (event.transition) ImGui::TextWrapped("%s", event.transition->cause.c_str());
     if (event.redacted) ImGui::TextDisabled("%s", context.text(Text::Redacted));
+    if (const std::string note = decoded_note(event, context.text(Text::Hidden)); !note.empty()) {
+        ImGui::TextUnformatted(fmt::format("{}: {}", context.text(Text::Decoded), note).c_str());
+    }
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
 }
@@ -176,10 +189,19 @@ void draw_sequence_row(PanelContext& context, const SequenceLayout& layout, cons
 
     const float text_y = pos.y + ImGui::GetStyle().ItemSpacing.y * 0.5f;
     if (row.line > 0) {
-        const std::string& line = context.model.display().line_text(row.seq, row.line);
+        // The raw line on the left half between the lanes, the decoded one on the right.
+        const DisplayIndex& display = context.model.display();
+        const float middle = (client + server) * 0.5f;
         const float indent =
             event.dir == sim::Direction::ClientToServer ? client : client + font * 2;
-        draw->AddText({indent + font * 0.6f, text_y + h * 0.15f}, theme::muted, line.c_str());
+        draw->PushClipRect({client, pos.y}, {middle - font * 0.5f, end.y}, true);
+        draw->AddText({indent + font * 0.6f, text_y + h * 0.15f}, theme::muted,
+                      display.line_text(row.seq, row.line).c_str());
+        draw->PopClipRect();
+        draw->PushClipRect({middle, pos.y}, {server, end.y}, true);
+        draw->AddText({middle + font * 0.3f, text_y + h * 0.15f}, theme::text,
+                      display.decoded_text(row.seq, row.line).c_str());
+        draw->PopClipRect();
         return;
     }
     const std::string seq = fmt::format("{}", row.seq);
@@ -189,7 +211,7 @@ void draw_sequence_row(PanelContext& context, const SequenceLayout& layout, cons
     }
 
     const Lane lane = index.lane(row.seq);
-    std::string label = kind == RowKind::Literal ? literal_label(context, event) : row_text(event);
+    std::string label = row_label(context, event);
     if (lane == Lane::Internal) {
         label = "\u25C6 " + label;
         const float width = ImGui::CalcTextSize(label.c_str()).x;
@@ -337,7 +359,11 @@ void draw_log_row(PanelContext& context, const DisplayRow& row, int row_number,
         ImGui::TableNextColumn();
         ImGui::TableNextColumn();
         ImGui::PushFont(context.mono());
+        const float half = ImGui::GetContentRegionAvail().x * 0.5f;
+        const float start = ImGui::GetCursorPosX();
         ImGui::TextDisabled("%s", context.model.display().line_text(row.seq, row.line).c_str());
+        ImGui::SameLine(start + half);
+        ImGui::TextUnformatted(context.model.display().decoded_text(row.seq, row.line).c_str());
         ImGui::PopFont();
         return;
     }
@@ -347,6 +373,11 @@ void draw_log_row(PanelContext& context, const DisplayRow& row, int row_number,
     ImGui::TextColored(color, "%s", context.text(theme::kind_label(kind)));
     ImGui::TableNextColumn();
     ImGui::PushFont(context.mono());
+    const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
+    if (!note.empty()) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::text), "[%s]", note.c_str());
+        ImGui::SameLine();
+    }
     const std::string text =
         kind == RowKind::Literal ? literal_label(context, event) : row_text(event);
     ImGui::TextColored(color, "%s", text.c_str());

@@ -6,6 +6,9 @@
 
 #include <imgui.h>
 
+#include <cstddef>
+#include <optional>
+
 #include "gui/export.hpp"
 #include "gui/fonts.hpp"
 #include "gui/gui_model.hpp"
@@ -18,6 +21,8 @@ struct FrameIntents {
     LessonIntent lesson;
     ExportKind export_kind = ExportKind::None;  // File menu
     bool quit = false;
+    bool composer_send = false;                 // free play: send view.composer_input
+    std::optional<std::size_t> choose_session;  // Session menu: index into model.sessions
 };
 
 struct PanelContext {
@@ -35,5 +40,6 @@ void draw_exchange_panel(PanelContext& context, bool* open);
 void draw_timeline_panel(PanelContext& context, bool* open);
 void draw_mailbox_panel(PanelContext& context, bool* open);
 void draw_lesson_panel(PanelContext& context, bool* open);
+void draw_composer_panel(PanelContext& context, bool* open);
 
 }  // namespace mailscope::gui

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/event_class.hpp"
 
 namespace mailscope::gui {
@@ -43,7 +44,7 @@ void DisplayIndex::set_show_internal(bool show) {
 }
 
 void DisplayIndex::toggle_expanded(std::uint64_t seq) {
-    if (!m_expanded.erase(seq)) m_expanded.emplace(seq, std::vector<std::string>{});
+    if (!m_expanded.erase(seq)) m_expanded.emplace(seq, ExpandedLines{});
     m_dirty = true;
 }
 
@@ -64,8 +65,11 @@ void DisplayIndex::add(const sim::TraceEvent& event) {
     m_rows.push_back({event.seq, 0});
     const auto expanded = m_expanded.find(event.seq);
     if (expanded == m_expanded.end()) return;
-    expanded->second = literal_lines(event.raw);
-    for (std::uint32_t line = 1; line <= expanded->second.size(); ++line) {
+    expanded->second.raw = literal_lines(event.raw);
+    expanded->second.decoded = decoded_literal_lines(event.raw);
+    const std::size_t lines =
+        std::max(expanded->second.raw.size(), expanded->second.decoded.size());
+    for (std::uint32_t line = 1; line <= lines; ++line) {
         m_rows.push_back({event.seq, line});
     }
 }
@@ -87,8 +91,15 @@ std::size_t DisplayIndex::row_of(std::uint64_t seq) const {
 const std::string& DisplayIndex::line_text(std::uint64_t seq, std::uint32_t line) const {
     static const std::string empty;
     const auto it = m_expanded.find(seq);
-    if (it == m_expanded.end() || line == 0 || line > it->second.size()) return empty;
-    return it->second[line - 1];
+    if (it == m_expanded.end() || line == 0 || line > it->second.raw.size()) return empty;
+    return it->second.raw[line - 1];
+}
+
+const std::string& DisplayIndex::decoded_text(std::uint64_t seq, std::uint32_t line) const {
+    static const std::string empty;
+    const auto it = m_expanded.find(seq);
+    if (it == m_expanded.end() || line == 0 || line > it->second.decoded.size()) return empty;
+    return it->second.decoded[line - 1];
 }
 
 }  // namespace mailscope::gui

@@ -1,7 +1,8 @@
 // DisplayIndex: the rows the exchange views list, in order.
 //
 // One row per event that passes the filter, plus one row per content line of
-// each literal the learner expanded. Every row has the same height, so the
+// each literal the learner expanded (the raw lines and, beside them, the
+// decoded ones: as many rows as the longer of the two). Every row has the same height, so the
 // views can hand the row count to ImGuiListClipper. The index is extended as
 // the trace grows and rebuilt only when the filter or an expansion changes.
 #pragma once
@@ -42,8 +43,10 @@ class DisplayIndex {
     std::size_t rows_through(std::uint64_t cursor) const;
     // Index of the first row of the event `seq`, or of the next shown event.
     std::size_t row_of(std::uint64_t seq) const;
-    // Line `line` (1-based) of an expanded literal.
+    // Line `line` (1-based) of an expanded literal, as sent and decoded; empty
+    // past the end of either.
     const std::string& line_text(std::uint64_t seq, std::uint32_t line) const;
+    const std::string& decoded_text(std::uint64_t seq, std::uint32_t line) const;
 
   private:
     void add(const sim::TraceEvent& event);
@@ -52,7 +55,11 @@ class DisplayIndex {
     bool m_dirty = false;
     std::size_t m_seen = 0;
     std::vector<DisplayRow> m_rows;
-    std::map<std::uint64_t, std::vector<std::string>> m_expanded;
+    struct ExpandedLines {
+        std::vector<std::string> raw;
+        std::vector<std::string> decoded;
+    };
+    std::map<std::uint64_t, ExpandedLines> m_expanded;
 };
 
 }  // namespace mailscope::gui

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "gui/synthetic_trace.hpp"
+#include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/display_index.hpp"
 #include "gui/view_model/row_text.hpp"
 #include "gui/view_model/state_timeline.hpp"
@@ -77,12 +78,15 @@ TEST_CASE("the display index filters engine events and expands literals into lin
     const std::size_t before = display.rows().size();
     display.toggle_expanded(literal);
     display.sync(trace);
-    const auto lines = literal_lines(trace.at(literal).raw);
+    const auto raw_lines = literal_lines(trace.at(literal).raw);
+    const auto decoded_lines = decoded_literal_lines(trace.at(literal).raw);
+    const auto lines = raw_lines.size() > decoded_lines.size() ? raw_lines : decoded_lines;
     CHECK(display.rows().size() == before + lines.size());
     const std::size_t at = display.row_of(literal);
     CHECK(display.rows()[at].line == 0);
     CHECK(display.rows()[at + 1].line == 1);
-    CHECK(display.line_text(literal, 1) == lines[0]);
+    CHECK(display.line_text(literal, 1) == raw_lines[0]);
+    CHECK(display.decoded_text(literal, 1) == decoded_lines[0]);
     CHECK(display.rows_through(literal) == at + 1 + lines.size());
 
     display.toggle_expanded(literal);

@@ -1,0 +1,76 @@
+#include "gui/free_play.hpp"
+
+#include <fmt/format.h>
+
+#include "server_mock/fixture.hpp"
+#include "server_mock/imap_server_session.hpp"
+
+namespace mailscope::gui {
+
+std::variant<std::unique_ptr<FreePlay>, std::string> FreePlay::from_fixture(
+    const std::filesystem::path& fixture) {
+    auto store = std::make_unique<server::MailStore>();
+    auto loaded = server::load_fixture(*store, fixture);
+    if (!loaded) {
+        return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
+                           loaded.error().message);
+    }
+    return std::make_unique<FreePlay>(std::move(store));
+}
+
+FreePlay::FreePlay(std::unique_ptr<server::MailStore> store, server::ServerConfig config)
+    : m_store(std::move(store)),
+      m_config(std::move(config)),
+      m_trace(std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, "free play")),
+      m_server_trace(std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, "free play server")) {
+    imap::SessionOptions options;
+    options.role = imap::Role::Client;
+    m_client = std::make_unique<imap::ImapSession>(*m_trace, options);
+    m_server = server::make_imap_session(*m_store, m_config, *m_server_trace);
+    m_link = std::make_unique<sim::InProcessLink>(*m_server);
+    m_link->open();
+    pump();
+}
+
+FreePlay::~FreePlay() {
+    // The server session holds references into the store: it goes first.
+    m_link.reset();
+    m_server.reset();
+}
+
+std::optional<std::string> FreePlay::send(std::string_view line, std::string_view typed_literals) {
+    ComposedCommand composed = compose_command(line, typed_literals, m_client->next_tag());
+    if (!composed.command) return composed.error;
+    const auto submitted = m_client->submit(std::move(*composed.command), m_link->now());
+    if (!submitted.tag) return submitted.error;
+    pump();
+    return std::nullopt;
+}
+
+std::vector<std::string> FreePlay::allowed_verbs() const {
+    std::vector<std::string> verbs;
+    for (int v = 0; v < static_cast<int>(imap::Verb::Unknown); ++v) {
+        const auto verb = static_cast<imap::Verb>(v);
+        if (imap::command_allowed(verb, m_client->state())) {
+            verbs.emplace_back(imap::verb_name(verb));
+        }
+    }
+    return verbs;
+}
+
+// Moves bytes both ways until neither side has anything more to say now.
+void FreePlay::pump() {
+    for (;;) {
+        const std::string out = m_client->take_outgoing();
+        if (!out.empty()) m_link->send(out);
+        const std::string in = m_link->receive();
+        if (!in.empty()) m_client->receive(in, m_link->now());
+        if (out.empty() && in.empty()) break;
+    }
+    if (m_link->server_closed() && !m_eof_seen) {
+        m_eof_seen = true;
+        m_client->feed_eof(sim::Direction::ServerToClient, m_link->now());
+    }
+}
+
+}  // namespace mailscope::gui

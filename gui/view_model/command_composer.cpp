@@ -1,0 +1,99 @@
+#include "gui/view_model/command_composer.hpp"
+
+#include <fmt/format.h>
+
+namespace mailscope::gui {
+
+namespace {
+
+constexpr std::string_view literal_separator = "---";
+
+std::string without_line_end(std::string_view line) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.remove_suffix(1);
+    return std::string(line);
+}
+
+std::string expand_literals(std::string_view line, const std::vector<std::string>& literals) {
+    std::string out;
+    std::size_t next = 0;
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+        const std::size_t found = line.find("{}", pos);
+        if (found == std::string_view::npos) {
+            out.append(line.substr(pos));
+            break;
+        }
+        out.append(line.substr(pos, found - pos));
+        const std::string literal = next < literals.size() ? literals[next] : std::string();
+        ++next;
+        out += fmt::format("{{{}}}\r\n", literal.size());
+        out += literal;
+        pos = found + 2;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_literal_texts(std::string_view typed) {
+    std::vector<std::string> texts;
+    std::string current;
+    std::size_t pos = 0;
+    bool first_line = true;
+    while (pos <= typed.size()) {
+        std::size_t end = typed.find('\n', pos);
+        if (end == std::string_view::npos) end = typed.size();
+        std::string_view line = typed.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const bool last = end == typed.size();
+        if (line == literal_separator) {
+            texts.push_back(std::move(current));
+            current.clear();
+            first_line = true;
+        } else {
+            if (!first_line) current += "\r\n";
+            current.append(line);
+            first_line = false;
+        }
+        if (last) break;
+        pos = end + 1;
+    }
+    texts.push_back(std::move(current));
+    return texts;
+}
+
+std::string literal_size_hint(std::string_view typed_literals) {
+    std::string hint;
+    for (const std::string& text : split_literal_texts(typed_literals)) {
+        if (!hint.empty()) hint += ' ';
+        hint += fmt::format("{{{}}}", text.size());
+    }
+    return hint;
+}
+
+ComposedCommand compose_command(std::string_view line, std::string_view typed_literals,
+                                const std::string& tag) {
+    const std::string typed = without_line_end(line);
+    const std::string body = expand_literals(typed, split_literal_texts(typed_literals));
+    ComposedCommand result;
+    result.wire = body + "\r\n";
+    auto parsed = imap::parse_command(result.wire);
+    if (parsed.command && parsed.command->verb != imap::Verb::Unknown) {
+        result.command = std::move(parsed.command);
+        return result;
+    }
+    // "LOGIN alice x" reads as tag "LOGIN" and an unknown verb: the tag is missing.
+    result.wire = fmt::format("{} {}\r\n", tag, body);
+    parsed = imap::parse_command(result.wire);
+    if (parsed.command && parsed.command->verb != imap::Verb::Unknown) {
+        result.command = std::move(parsed.command);
+    } else if (parsed.error) {
+        result.error = parsed.error->message;
+    } else {
+        result.error = "this is not a command the mock server knows";
+    }
+    return result;
+}
+
+}  // namespace mailscope::gui

@@ -1,0 +1,25 @@
+// What the Session menu and the free-play composer draw. The program that
+// owns the sessions (a lesson, free play, the lab's TCP clients) fills it;
+// the panels only show it and report the learner's choice in FrameIntents.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace mailscope::gui {
+
+// The sessions the learner can switch between, in menu order.
+struct SessionList {
+    std::vector<std::string> labels;
+    std::size_t active = 0;
+};
+
+struct ComposerView {
+    bool active = false;             // the shown session is a free-play client
+    std::string state;               // its protocol state, as in the RFC diagram
+    std::vector<std::string> verbs;  // commands valid in that state
+    std::string error;               // why the last command was not sent
+};
+
+}  // namespace mailscope::gui

@@ -1,0 +1,102 @@
+// FreePlay: typed commands against the mock server on the classroom fixture.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "gui/free_play.hpp"
+
+using namespace mailscope;
+using namespace mailscope::gui;
+
+namespace {
+
+std::unique_ptr<FreePlay> classroom() {
+    auto made = FreePlay::from_fixture(std::string(MAILSCOPE_SOURCE_DIR) +
+                                       "/server_mock/fixtures/classroom.yaml");
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    return std::move(std::get<std::unique_ptr<FreePlay>>(made));
+}
+
+bool has(const std::vector<std::string>& verbs, const char* verb) {
+    return std::ranges::find(verbs, verb) != verbs.end();
+}
+
+bool server_said(const FreePlay& play, std::string_view text) {
+    return std::ranges::any_of(play.trace().events(), [&](const sim::TraceEvent& event) {
+        return event.dir == sim::Direction::ServerToClient &&
+               event.raw.find(text) != std::string::npos;
+    });
+}
+
+}  // namespace
+
+TEST_CASE("the composer adds the tag only when it is missing") {
+    const auto untagged = compose_command("NOOP", "", "A007");
+    REQUIRE(untagged.command);
+    CHECK(untagged.wire == "A007 NOOP\r\n");
+    CHECK(untagged.command->tag == "A007");
+
+    // "LOGIN alice x" would read as tag LOGIN with an unknown verb.
+    const auto login = compose_command("login alice wonderland", "", "A002");
+    REQUIRE(login.command);
+    CHECK(login.wire == "A002 login alice wonderland\r\n");
+
+    const auto own = compose_command("x1 CAPABILITY\r\n", "", "A003");
+    REQUIRE(own.command);
+    CHECK(own.wire == "x1 CAPABILITY\r\n");
+    CHECK(own.command->tag == "x1");
+
+    const auto broken = compose_command("SELECT", "", "A004");
+    CHECK_FALSE(broken.command);
+    CHECK_FALSE(broken.error.empty());
+}
+
+TEST_CASE("literal sizes are counted in octets") {
+    CHECK(literal_size_hint("") == "{0}");
+    CHECK(literal_size_hint("abc") == "{3}");
+    // Cyrillic letters take two octets each in UTF-8; line ends become CRLF.
+    CHECK(literal_size_hint("Ёж\nok") == "{8}");
+    CHECK(literal_size_hint("one\n---\ntwo words") == "{3} {9}");
+
+    const auto split = split_literal_texts("a\nb\n---\nc");
+    REQUIRE(split.size() == 2);
+    CHECK(split[0] == "a\r\nb");
+    CHECK(split[1] == "c");
+
+    const auto login = compose_command("LOGIN {} {}", "alice\n---\nwonderland", "A001");
+    REQUIRE(login.command);
+    CHECK(login.wire == "A001 LOGIN {5}\r\nalice {10}\r\nwonderland\r\n");
+}
+
+TEST_CASE("free play talks to the mock server on the classroom mail") {
+    auto play = classroom();
+    CHECK(play->state() == imap::State::NotAuthenticated);
+    CHECK(has(play->allowed_verbs(), "LOGIN"));
+    CHECK_FALSE(has(play->allowed_verbs(), "SELECT"));
+
+    // A command not valid in the state is refused before it is sent.
+    const std::size_t before = play->trace().size();
+    const auto refused = play->send("SELECT INBOX", "");
+    REQUIRE(refused);
+    CHECK(refused->find("not valid") != std::string::npos);
+    CHECK(play->trace().size() == before);
+
+    CHECK_FALSE(play->send("LOGIN {} {}", "alice\n---\nwonderland"));
+    CHECK(play->state() == imap::State::Authenticated);
+    CHECK(has(play->allowed_verbs(), "SELECT"));
+
+    CHECK_FALSE(play->send("SELECT INBOX", ""));
+    CHECK(play->state() == imap::State::Selected);
+    CHECK(server_said(*play, "EXISTS"));
+
+    CHECK_FALSE(play->send("LOGOUT", ""));
+    CHECK(server_said(*play, "BYE"));
+    CHECK(play->send("NOOP", ""));
+}
+
+TEST_CASE("a fixture that cannot be read is a sentence, not a crash") {
+    auto made = FreePlay::from_fixture("/nonexistent/classroom.yaml");
+    REQUIRE(std::holds_alternative<std::string>(made));
+    CHECK_FALSE(std::get<std::string>(made).empty());
+}

@@ -21,6 +21,7 @@
 #include "gui/app_window.hpp"
 #include "gui/export.hpp"
 #include "gui/free_play.hpp"
+#include "gui/lab_server.hpp"
 #include "gui/lesson_session.hpp"
 #include "gui/sequence_svg.hpp"
 #endif
@@ -47,6 +48,9 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
                      "start in free play: type IMAP commands against the classroom mail");
     command.add_option("--type", options.type,
                        "a free-play command sent before the window opens (repeatable)");
+    command.add_option("--serve", options.serve,
+                       "[ADDR:]PORT: run the mock IMAP server on TCP in the window's process; "
+                       "each connection is listed in the Session menu");
     command.add_option("--expand", options.expand,
                        "show this literal event expanded, raw and decoded (repeatable)");
 }
@@ -123,6 +127,11 @@ void rerun_under_xvfb(int width, int height) {
     std::cout.flush();
     execvp("xvfb-run", argv.data());
     unsetenv("MAILSCOPE_IN_XVFB");
+}
+
+// The mail free play and the lab start from, as `mailscope serve` does.
+std::filesystem::path classroom_fixture() {
+    return std::filesystem::path(MAILSCOPE_SOURCE_DIR) / "server_mock/fixtures/classroom.yaml";
 }
 
 // $XDG_CONFIG_HOME/mailscope/imgui.ini, else ~/.config/mailscope/imgui.ini;
@@ -209,8 +218,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     std::string composer_error;
     const auto start_free_play = [&]() -> bool {
         if (free_play) return true;
-        auto made = gui::FreePlay::from_fixture(std::filesystem::path(MAILSCOPE_SOURCE_DIR) /
-                                                "server_mock/fixtures/classroom.yaml");
+        auto made = gui::FreePlay::from_fixture(classroom_fixture());
         if (auto* error = std::get_if<std::string>(&made)) {
             std::cerr << fmt::format("mailscope gui: {}\n", *error);
             return false;
@@ -218,11 +226,14 @@ int run_gui_command(const GuiCommandOptions& options) {
         free_play = std::move(std::get<std::unique_ptr<gui::FreePlay>>(made));
         return true;
     };
-    enum class Shown { Lesson, FreePlay };
-    Shown shown = Shown::Lesson;
+    // The Session menu: the lesson, free play, then the lab's connections.
+    constexpr std::size_t lesson_entry = 0;
+    constexpr std::size_t free_play_entry = 1;
+    constexpr std::size_t first_lab_entry = 2;
+    std::size_t shown = lesson_entry;
     if (options.free_play || !options.type.empty()) {
         if (!start_free_play()) return gui_command_failed;
-        shown = Shown::FreePlay;
+        shown = free_play_entry;
         for (const std::string& line : options.type) {
             if (auto error = free_play->send(line, "")) {
                 std::cerr << fmt::format("mailscope gui: \"{}\" was not sent: {}\n", line, *error);
@@ -230,8 +241,28 @@ int run_gui_command(const GuiCommandOptions& options) {
             }
         }
     }
+    std::unique_ptr<gui::LabServer> lab;
+    if (!options.serve.empty()) {
+        auto made = gui::LabServer::start(options.serve, classroom_fixture());
+        if (auto* error = std::get_if<std::string>(&made)) {
+            std::cerr << fmt::format("mailscope gui: {}\n", *error);
+            return gui_command_failed;
+        }
+        lab = std::move(std::get<std::unique_ptr<gui::LabServer>>(made));
+        std::cout << fmt::format("lab: the mock IMAP server listens on {}", lab->address())
+                  << std::endl;
+    }
+    // With a lab and nothing else asked for, the window follows the newest
+    // connection (the one a learner just opened) until a session is chosen.
+    bool follow_lab = lab && shown == lesson_entry && !options.step;
     const auto shown_trace = [&]() -> const sim::SessionTrace& {
-        return shown == Shown::FreePlay ? free_play->trace() : session->trace();
+        if (shown == free_play_entry) return free_play->trace();
+        if (shown >= first_lab_entry) return *lab->sessions()[shown - first_lab_entry].trace;
+        return session->trace();
+    };
+    const auto show_panels = [&](gui::ViewState& view) {
+        view.open.composer = shown == free_play_entry;
+        view.open.lesson = shown == lesson_entry;
     };
 
     gui::GuiOptions gui_options;
@@ -255,13 +286,20 @@ int run_gui_command(const GuiCommandOptions& options) {
     // What the menus and the composer show, refreshed after every change.
     auto describe = [&](gui::GuiModel& model, const gui::ViewState& view) {
         model.lesson = session->view(view.language);
-        // A lesson step's outlines point at its own session, not at free play.
-        if (shown == Shown::FreePlay) model.lesson.highlights.clear();
+        // A lesson step's outlines point at its own session.
+        if (shown != lesson_entry) model.lesson.highlights.clear();
         model.sessions.labels = {model.lesson.title,
                                  gui::tr(view.language, gui::Text::WindowComposer)};
-        model.sessions.active = shown == Shown::FreePlay ? 1 : 0;
+        if (lab) {
+            for (const auto& connection : lab->sessions()) {
+                model.sessions.labels.push_back(gui::lab_session_label(connection));
+            }
+            model.sessions.caption = fmt::format(
+                fmt::runtime(gui::tr(view.language, gui::Text::LabListening)), lab->address());
+        }
+        model.sessions.active = shown;
         model.composer = {};
-        if (shown != Shown::FreePlay) return;
+        if (shown != free_play_entry) return;
         model.composer.active = true;
         model.composer.state = std::string(imap::state_name(free_play->state()));
         model.composer.verbs = free_play->allowed_verbs();
@@ -271,13 +309,20 @@ int run_gui_command(const GuiCommandOptions& options) {
     gui_options.on_frame = [&](gui::GuiModel& model, gui::ViewState& view) {
         if (first_frame) {
             first_frame = false;
-            view.open.composer = shown == Shown::FreePlay;
-            view.open.lesson = shown == Shown::Lesson;
+            show_panels(view);
             for (const std::uint64_t seq : options.expand) {
                 if (seq < model.trace().size()) model.display().toggle_expanded(seq);
             }
         }
-        if (shown == Shown::Lesson &&
+        // The lab's new events reach the UI's own traces here, before the model syncs.
+        if (lab) lab->drain();
+        if (follow_lab && !lab->sessions().empty() &&
+            shown != first_lab_entry + lab->sessions().size() - 1) {
+            shown = first_lab_entry + lab->sessions().size() - 1;
+            show_panels(view);
+            rebind(model, view);
+        }
+        if (shown == lesson_entry &&
             (session->tick(ImGui::GetIO().DeltaTime) || bound != session->generation())) {
             rebind(model, view);
         }
@@ -285,16 +330,20 @@ int run_gui_command(const GuiCommandOptions& options) {
     };
     gui_options.on_intents = [&](const gui::FrameIntents& intents, gui::GuiModel& model,
                                  gui::ViewState& view) {
-        if (intents.choose_session) {
-            const Shown wanted = *intents.choose_session == 1 ? Shown::FreePlay : Shown::Lesson;
-            if (wanted != shown && (wanted == Shown::Lesson || start_free_play())) {
+        if (intents.choose_session) follow_lab = false;
+        if (intents.choose_session && *intents.choose_session != shown) {
+            const std::size_t wanted = *intents.choose_session;
+            const bool available = wanted == lesson_entry ||
+                                   (wanted == free_play_entry && start_free_play()) ||
+                                   (lab && wanted >= first_lab_entry &&
+                                    wanted - first_lab_entry < lab->sessions().size());
+            if (available) {
                 shown = wanted;
-                view.open.composer = shown == Shown::FreePlay;
-                view.open.lesson = shown == Shown::Lesson;
+                show_panels(view);
                 rebind(model, view);
             }
         }
-        if (intents.composer_send && shown == Shown::FreePlay) {
+        if (intents.composer_send && shown == free_play_entry) {
             const auto error =
                 free_play->send(view.composer_input.data(), view.composer_literal.data());
             composer_error = error.value_or(std::string());
@@ -304,7 +353,7 @@ int run_gui_command(const GuiCommandOptions& options) {
                 view.live = true;
             }
         }
-        if (shown == Shown::Lesson && session->apply(intents.lesson)) rebind(model, view);
+        if (shown == lesson_entry && session->apply(intents.lesson)) rebind(model, view);
         describe(model, view);
     };
 

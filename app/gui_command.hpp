@@ -29,6 +29,7 @@ struct GuiCommandOptions {
     bool free_play = false;             // start in free play instead of the lesson
     std::vector<std::string> type;      // free-play commands sent before the window opens
     std::vector<std::uint64_t> expand;  // literal events shown expanded at the start
+    std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock server
 };
 
 // Exit codes of run_gui_command.

@@ -58,6 +58,10 @@ void draw_session_menu(PanelContext& context) {
             context.intents.choose_session = i;
         }
     }
+    if (!sessions.caption.empty()) {
+        ImGui::Separator();
+        ImGui::TextDisabled("%s", sessions.caption.c_str());
+    }
     ImGui::EndMenu();
 }
 

@@ -142,6 +142,8 @@ constexpr std::array<Entry, count> entries{{
     {Text::SessionFreePlayNotOn, "Choose free play in the Session menu to type commands.",
      "Выберите свободную игру в меню «Сеанс», чтобы вводить команды."},
     {Text::LiteralSizes, "Literal sizes in octets: {}", "Размеры литералов в октетах: {}"},
+    {Text::LabListening, "Lab: the mock server listens on {}; each connection is listed above.",
+     "Лаборатория: сервер слушает {}; каждое подключение есть в списке выше."},
 }};
 
 constexpr bool entries_in_order() {

@@ -119,6 +119,7 @@ enum class Text : std::uint16_t {
     MenuSession,
     SessionFreePlayNotOn,
     LiteralSizes,
+    LabListening,
     Count,
 };
 

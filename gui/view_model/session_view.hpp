@@ -13,6 +13,7 @@ namespace mailscope::gui {
 struct SessionList {
     std::vector<std::string> labels;
     std::size_t active = 0;
+    std::string caption;  // shown under the list: where the lab listens
 };
 
 struct ComposerView {

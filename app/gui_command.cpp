@@ -129,11 +129,6 @@ void rerun_under_xvfb(int width, int height) {
     unsetenv("MAILSCOPE_IN_XVFB");
 }
 
-// The mail free play and the lab start from, as `mailscope serve` does.
-std::filesystem::path classroom_fixture() {
-    return std::filesystem::path(MAILSCOPE_SOURCE_DIR) / "server_mock/fixtures/classroom.yaml";
-}
-
 // $XDG_CONFIG_HOME/mailscope/imgui.ini, else ~/.config/mailscope/imgui.ini;
 // empty when neither can be made.
 std::string layout_file() {
@@ -218,7 +213,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     std::string composer_error;
     const auto start_free_play = [&]() -> bool {
         if (free_play) return true;
-        auto made = gui::FreePlay::from_fixture(classroom_fixture());
+        auto made = gui::FreePlay::from_fixture(gui::classroom_fixture());
         if (auto* error = std::get_if<std::string>(&made)) {
             std::cerr << fmt::format("mailscope gui: {}\n", *error);
             return false;
@@ -243,7 +238,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     }
     std::unique_ptr<gui::LabServer> lab;
     if (!options.serve.empty()) {
-        auto made = gui::LabServer::start(options.serve, classroom_fixture());
+        auto made = gui::LabServer::start(options.serve, gui::classroom_fixture());
         if (auto* error = std::get_if<std::string>(&made)) {
             std::cerr << fmt::format("mailscope gui: {}\n", *error);
             return gui_command_failed;

@@ -7,6 +7,10 @@
 
 namespace mailscope::gui {
 
+std::filesystem::path classroom_fixture() {
+    return std::filesystem::path(MAILSCOPE_SOURCE_DIR) / "server_mock/fixtures/classroom.yaml";
+}
+
 std::variant<std::unique_ptr<FreePlay>, std::string> FreePlay::from_fixture(
     const std::filesystem::path& fixture) {
     auto store = std::make_unique<server::MailStore>();

@@ -23,6 +23,10 @@
 
 namespace mailscope::gui {
 
+// The mail free play and the lab start from: the classroom fixture of the
+// source tree, as for `mailscope serve`.
+std::filesystem::path classroom_fixture();
+
 class FreePlay {
   public:
     // Loads the fixture into a fresh store, connects and reads the greeting.

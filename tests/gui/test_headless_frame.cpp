@@ -16,7 +16,7 @@ TEST_CASE("every panel draws without a window, in both languages and sizes") {
     model.lesson.title = "Урок";
     model.lesson.narration = "Текст";
     model.lesson.step_count = 3;
-    model.lesson.quiz = QuizView{"?", {"a", "b"}, 1, true, "because", {}, {}};
+    model.lesson.quiz = QuizView{"?", {"a", "b"}, 1, true, "because", {}};
     ViewState view;
     for (Language language : {Language::Ru, Language::En}) {
         for (bool large : {false, true}) {

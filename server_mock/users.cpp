@@ -1,5 +1,7 @@
 #include "server_mock/users.hpp"
 
+#include "sim/text/utf8.hpp"
+
 #include <cctype>
 
 #include <fmt/format.h>
@@ -8,11 +10,17 @@ namespace mailscope::server {
 
 std::optional<std::string> user_name_error(std::string_view name) {
     if (name.empty()) return std::string("a user name cannot be empty");
-    if (name.size() > 64) return std::string("a user name can have at most 64 characters");
+    if (name.size() > 64) return std::string("a user name can have at most 64 octets");
     if (name.front() == '.') return std::string("a user name cannot start with \".\"");
+    // Letters of any script are welcome (a class may log in as "борис"), as
+    // long as the name is valid UTF-8: it also names a directory on disk.
+    if (!text::is_valid_utf8(name)) {
+        return std::string("a user name must be valid UTF-8");
+    }
     for (const char c : name) {
-        const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                             c == '-' || c == '@';
+        const auto octet = static_cast<unsigned char>(c);
+        const bool allowed =
+            octet >= 0x80 || std::isalnum(octet) || c == '.' || c == '_' || c == '-' || c == '@';
         if (!allowed) {
             return fmt::format(
                 "the user name \"{}\" may only use letters, digits, \".\", \"_\", \"-\" and "

@@ -64,7 +64,7 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
     const char* off = options.colour ? "\x1b[0m" : "";
     const char* arrow = event.dir == Direction::ClientToServer ? "C→S" : "S→C";
     std::string line =
-        fmt::format("{}#{:<5} {} {:<12}", on, event.seq, arrow, std::string(to_string(event.kind)));
+        fmt::format("{}#{:<5} {} {:<13}", on, event.seq, arrow, std::string(to_string(event.kind)));
     switch (event.kind) {
         case EventKind::Command:
         case EventKind::Untagged:

@@ -1,0 +1,113 @@
+// LiveSession: the GUI as a client of a real server over TCP. The server here
+// is the lab (the mock server on 127.0.0.1, a port of its own).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "gui/lab_server.hpp"
+#include "gui/live_session.hpp"
+#include "sim/core/transcript.hpp"
+
+using namespace mailscope;
+using namespace mailscope::gui;
+
+namespace {
+
+std::unique_ptr<LabServer> start_lab() {
+    auto made = LabServer::start(
+        "127.0.0.1:0", std::string(MAILSCOPE_SOURCE_DIR) + "/server_mock/fixtures/classroom.yaml");
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    return std::move(std::get<std::unique_ptr<LabServer>>(made));
+}
+
+std::unique_ptr<LiveSession> start_live(LiveOptions options) {
+    auto made = LiveSession::start(std::move(options));
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    return std::move(std::get<std::unique_ptr<LiveSession>>(made));
+}
+
+// Drains until `done` holds, for at most five seconds.
+template <typename Done>
+bool drain_until(LiveSession& live, Done done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+        live.drain();
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("a live session logs in, selects INBOX, and never shows the password") {
+    auto lab = start_lab();
+    LiveOptions options;
+    options.host = "127.0.0.1";
+    options.port = lab->port();
+    options.user = "alice";
+    options.password = "wonderland";
+    auto live = start_live(options);
+
+    REQUIRE(drain_until(*live, [&] { return live->state() == imap::State::Authenticated; }));
+    CHECK(live->status().phase == LivePhase::Connected);
+    CHECK_FALSE(live->status().tls);
+    CHECK(live_status_text(live->status()) == "connected, no TLS");
+
+    CHECK_FALSE(live->send("SELECT INBOX", ""));
+    REQUIRE(drain_until(*live, [&] { return live->state() == imap::State::Selected; }));
+    const std::string text = sim::export_text(live->trace());
+    CHECK(text.find("SELECT INBOX") != std::string::npos);
+    CHECK(text.find("OK [READ-WRITE]") != std::string::npos);
+    CHECK(text.find("wonderland") == std::string::npos);
+    for (std::size_t i = 0; i < live->trace().size(); ++i) {
+        CHECK(live->trace().at(i).seq == i);
+    }
+
+    const auto error = live->send("FETCH", "");
+    REQUIRE(error);
+    CHECK_FALSE(error->empty());
+
+    live->close();
+    REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Closed; }));
+    CHECK(live->send("NOOP", "") == std::optional<std::string>("The connection is not open."));
+}
+
+TEST_CASE("a live session refuses a password in clear to another machine") {
+    LiveOptions options;
+    options.host = "mail.example.org";
+    options.user = "alice";
+    options.password = "wonderland";
+    auto made = LiveSession::start(options);
+    REQUIRE(std::holds_alternative<std::string>(made));
+    CHECK(std::get<std::string>(made).find("in clear") != std::string::npos);
+
+    options.mode = LiveMode::Imaps;
+    options.tls.insecure = true;
+    options.tls.ca_file = "ca.pem";
+    made = LiveSession::start(options);
+    REQUIRE(std::holds_alternative<std::string>(made));
+    CHECK(std::get<std::string>(made).find("contradict") != std::string::npos);
+}
+
+TEST_CASE("a live session to a closed port says it failed") {
+    LiveOptions options;
+    options.host = "127.0.0.1";
+    options.port = 1;
+    options.timeout = std::chrono::milliseconds(2000);
+    auto live = start_live(options);
+    REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Failed; }));
+    CHECK(live_status_text(live->status()).starts_with("failed: "));
+    CHECK(live->send("NOOP", ""));
+}
+
+TEST_CASE("the status of an insecure TLS session says so loudly") {
+    LiveStatus status;
+    status.phase = LivePhase::Connected;
+    status.tls = true;
+    status.insecure = true;
+    status.detail = "TLSv1.3";
+    CHECK(live_status_text(status).starts_with("INSECURE TLS"));
+}

@@ -51,7 +51,7 @@ void draw_file_menu(PanelContext& context) {
 // program offers; choosing one rebinds every panel to its trace.
 void draw_session_menu(PanelContext& context) {
     const SessionList& sessions = context.model.sessions;
-    if (sessions.labels.empty() || !ImGui::BeginMenu(context.text(Text::MenuSession))) return;
+    if (!ImGui::BeginMenu(context.text(Text::MenuSession))) return;
     for (std::size_t i = 0; i < sessions.labels.size(); ++i) {
         const std::string label = fmt::format("{}###session{}", sessions.labels[i], i);
         if (ImGui::MenuItem(label.c_str(), nullptr, i == sessions.active)) {
@@ -61,6 +61,11 @@ void draw_session_menu(PanelContext& context) {
     if (!sessions.caption.empty()) {
         ImGui::Separator();
         ImGui::TextDisabled("%s", sessions.caption.c_str());
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(context.text(Text::MenuConnect))) context.view.connect.open = true;
+    if (context.model.live.active && ImGui::MenuItem(context.text(Text::MenuDisconnect))) {
+        context.intents.disconnect = true;
     }
     ImGui::EndMenu();
 }
@@ -90,6 +95,16 @@ void draw_menu(PanelContext& context) {
         ImGui::EndMenu();
     }
     ImGui::TextDisabled("%s", context.model.trace().label().c_str());
+    if (context.model.live.active) {
+        ImGui::SameLine();
+        if (context.model.live.insecure) {
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Violation));
+            ImGui::TextUnformatted(context.text(Text::InsecureBadge));
+            ImGui::PopStyleColor();
+            ImGui::SameLine();
+        }
+        ImGui::TextUnformatted(context.model.live.status.c_str());
+    }
     if (!view.status.empty()) {
         ImGui::SameLine();
         ImGui::TextUnformatted(view.status.c_str());
@@ -180,6 +195,7 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
         ImGui::SetNextWindowSize(places[i].size, ImGuiCond_FirstUseEver);
         panels[i].draw(context, &open);
     }
+    if (view.connect.open) draw_connect_dialog(context);
     draw_highlights(model.lesson, scale);
     ImGui::PopFont();
     return context.intents;

@@ -30,6 +30,13 @@ class GuiModel {
 
     LessonView lesson;
     ComposerView composer;
+    // The live session to a real server, when there is one.
+    struct Live {
+        bool active = false;
+        bool insecure = false;  // shown in red in the menu bar while it lasts
+        std::string status;     // live_status_text()
+        std::string error;      // why the last Connect did not start
+    } live;
     SessionList sessions;
 
   private:

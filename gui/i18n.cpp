@@ -144,6 +144,27 @@ constexpr std::array<Entry, count> entries{{
     {Text::LiteralSizes, "Literal sizes in octets: {}", "Размеры литералов в октетах: {}"},
     {Text::LabListening, "Lab: the mock server listens on {}; each connection is listed above.",
      "Лаборатория: сервер слушает {}; каждое подключение есть в списке выше."},
+    {Text::MenuConnect, "Connect to a server…", "Подключиться к серверу…"},
+    {Text::MenuDisconnect, "Disconnect (LOGOUT)", "Отключиться (LOGOUT)"},
+    {Text::ConnectTitle, "Connect to an IMAP server", "Подключение к серверу IMAP"},
+    {Text::ConnectHost, "Host", "Сервер"},
+    {Text::ConnectPort, "Port (0: 143, or 993 for IMAPS)", "Порт (0: 143, для IMAPS 993)"},
+    {Text::ConnectMode, "Protection", "Защита"},
+    {Text::ModePlain, "None: plain text", "Нет: открытый текст"},
+    {Text::ModeStartTls, "STARTTLS before logging in", "STARTTLS перед входом"},
+    {Text::ModeImaps, "IMAPS: TLS from the first octet", "IMAPS: TLS с первого октета"},
+    {Text::ConnectUser, "User (empty: log in by hand)", "Пользователь (пусто: войти вручную)"},
+    {Text::ConnectPassword, "Password", "Пароль"},
+    {Text::ConnectCaFile, "CA file (empty: the system's)", "Файл УЦ (пусто: системные)"},
+    {Text::ConnectInsecure, "Do not verify the certificate (insecure)",
+     "Не проверять сертификат (небезопасно)"},
+    {Text::ConnectInsecureWarning,
+     "INSECURE TLS: the server's certificate is NOT verified; anyone on the path can read and "
+     "change this session.",
+     "НЕБЕЗОПАСНЫЙ TLS: сертификат сервера НЕ проверяется; любой на пути может читать и менять "
+     "этот сеанс."},
+    {Text::ConnectButton, "Connect", "Подключиться"},
+    {Text::InsecureBadge, "INSECURE TLS", "НЕБЕЗОПАСНЫЙ TLS"},
 }};
 
 constexpr bool entries_in_order() {

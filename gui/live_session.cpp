@@ -356,6 +356,28 @@ std::string live_status_text(const LiveStatus& status) {
     return {};
 }
 
+std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm& form) {
+    LiveOptions options;
+    options.host = form.host.data();
+    if (options.host.empty()) return std::string("Give the name or address of the server.");
+    if (form.port < 0 || form.port > 65535) {
+        return std::string("The port is a number from 1 to 65535 (0 for the usual one).");
+    }
+    options.port = static_cast<std::uint16_t>(form.port);
+    if (form.mode < 0 || form.mode > 2) return std::string("Choose how the session is protected.");
+    options.mode = static_cast<LiveMode>(form.mode);
+    options.user = form.user.data();
+    options.password = form.password.data();
+    if (!options.user.empty() && options.password.empty()) {
+        return std::string("Give the password too, or leave the user empty to log in by hand.");
+    }
+    if (options.mode != LiveMode::Plain) {
+        if (form.ca_file[0] != '\0') options.tls.ca_file = std::string(form.ca_file.data());
+        options.tls.insecure = form.insecure;
+    }
+    return options;
+}
+
 LiveSession::LiveSession(LiveOptions options) : m_options(std::move(options)) {}
 
 std::variant<std::unique_ptr<LiveSession>, std::string> LiveSession::start(LiveOptions options) {

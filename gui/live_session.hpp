@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "gui/view_state.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/transport/tls.hpp"
@@ -46,6 +47,10 @@ struct LiveStatus {
     bool insecure = false;  // the certificate is not verified (--insecure)
     std::string detail;     // the TLS description, or why it failed
 };
+
+// The dialog's fields as options, or a sentence saying what is missing.
+// The password is copied; the caller clears the form's copy.
+std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm& form);
 
 // "connecting…", "connected, TLS …", "INSECURE TLS …", "failed: …": for the menu bar.
 std::string live_status_text(const LiveStatus& status);

@@ -21,6 +21,19 @@ struct OpenPanels {
     bool composer = false;
 };
 
+// The Session menu's "Connect…" dialog, as typed. The password stays here
+// only until a session takes it.
+struct ConnectForm {
+    bool open = false;
+    std::array<char, 256> host{};
+    int port = 0;  // 0: the usual port of the mode
+    int mode = 0;  // in LiveMode order: plain, STARTTLS, IMAPS
+    std::array<char, 128> user{};
+    std::array<char, 256> password{};
+    std::array<char, 512> ca_file{};
+    bool insecure = false;
+};
+
 enum class ExchangeTab : std::uint8_t { Sequence, Log };
 
 struct ViewState {
@@ -53,6 +66,7 @@ struct ViewState {
     std::array<char, 256> quiz_input{};
     std::array<char, 1024> composer_input{};
     std::array<char, 4096> composer_literal{};
+    ConnectForm connect;
     // A line the File menu or an export left for the status bar.
     std::string status;
 };

@@ -23,6 +23,8 @@ struct FrameIntents {
     bool quit = false;
     bool composer_send = false;                 // free play: send view.composer_input
     std::optional<std::size_t> choose_session;  // Session menu: index into model.sessions
+    bool connect = false;                       // connect dialog: start view.connect
+    bool disconnect = false;                    // Session menu: end the live session
 };
 
 struct PanelContext {
@@ -41,5 +43,7 @@ void draw_timeline_panel(PanelContext& context, bool* open);
 void draw_mailbox_panel(PanelContext& context, bool* open);
 void draw_lesson_panel(PanelContext& context, bool* open);
 void draw_composer_panel(PanelContext& context, bool* open);
+// A window of its own while view.connect.open.
+void draw_connect_dialog(PanelContext& context);
 
 }  // namespace mailscope::gui

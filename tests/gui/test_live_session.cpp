@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -110,4 +111,25 @@ TEST_CASE("the status of an insecure TLS session says so loudly") {
     status.insecure = true;
     status.detail = "TLSv1.3";
     CHECK(live_status_text(status).starts_with("INSECURE TLS"));
+}
+
+TEST_CASE("the connect dialog's fields become live options") {
+    ConnectForm form;
+    CHECK(std::holds_alternative<std::string>(live_options_from_form(form)));
+    std::snprintf(form.host.data(), form.host.size(), "%s", "imap.example.org");
+    form.mode = 1;
+    std::snprintf(form.user.data(), form.user.size(), "%s", "alice");
+    CHECK(std::get<std::string>(live_options_from_form(form)).find("password") !=
+          std::string::npos);
+    std::snprintf(form.password.data(), form.password.size(), "%s", "wonderland");
+    form.insecure = true;
+    const auto options = std::get<LiveOptions>(live_options_from_form(form));
+    CHECK(options.host == "imap.example.org");
+    CHECK(options.mode == LiveMode::StartTls);
+    CHECK(options.user == "alice");
+    CHECK(options.password == "wonderland");
+    CHECK(options.tls.insecure);
+    CHECK_FALSE(options.tls.ca_file);
+    form.port = 70000;
+    CHECK(std::holds_alternative<std::string>(live_options_from_form(form)));
 }

@@ -1,0 +1,58 @@
+// The connect dialog: where a live session to a real server starts. The
+// "insecure" choice is spelled out in red before and after connecting.
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <array>
+#include <string>
+
+#include "gui/panels/panels.hpp"
+#include "gui/theme.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+void red_text(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Violation));
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+void draw_connect_dialog(PanelContext& context) {
+    ConnectForm& form = context.view.connect;
+    const std::string title = fmt::format("{}###connect", context.text(Text::ConnectTitle));
+    ImGui::SetNextWindowSize({460.0f * context.view.dpi_scale, 0.0f}, ImGuiCond_FirstUseEver);
+    if (!ImGui::Begin(title.c_str(), &form.open)) {
+        ImGui::End();
+        return;
+    }
+    ImGui::InputText(context.text(Text::ConnectHost), form.host.data(), form.host.size());
+    ImGui::InputInt(context.text(Text::ConnectPort), &form.port, 0);
+    const std::array<const char*, 3> modes{context.text(Text::ModePlain),
+                                           context.text(Text::ModeStartTls),
+                                           context.text(Text::ModeImaps)};
+    ImGui::Combo(context.text(Text::ConnectMode), &form.mode, modes.data(),
+                 static_cast<int>(modes.size()));
+    ImGui::InputText(context.text(Text::ConnectUser), form.user.data(), form.user.size());
+    ImGui::InputText(context.text(Text::ConnectPassword), form.password.data(),
+                     form.password.size(), ImGuiInputTextFlags_Password);
+    if (form.mode != 0) {
+        ImGui::InputText(context.text(Text::ConnectCaFile), form.ca_file.data(),
+                         form.ca_file.size());
+        ImGui::Checkbox(context.text(Text::ConnectInsecure), &form.insecure);
+        if (form.insecure) red_text(context.text(Text::ConnectInsecureWarning));
+    }
+    if (ImGui::Button(context.text(Text::ConnectButton))) context.intents.connect = true;
+    const GuiModel::Live& live = context.model.live;
+    if (!live.error.empty()) red_text(live.error.c_str());
+    if (live.active) {
+        if (live.insecure) red_text(context.text(Text::InsecureBadge));
+        ImGui::TextWrapped("%s", live.status.c_str());
+    }
+    ImGui::End();
+}
+
+}  // namespace mailscope::gui

@@ -4,12 +4,14 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "lessons/lesson_catalog.hpp"
@@ -18,12 +20,15 @@
 #if MAILSCOPE_WITH_GUI
 #include <imgui.h>
 
+#include "app/password_prompt.hpp"
 #include "gui/app_window.hpp"
 #include "gui/export.hpp"
 #include "gui/free_play.hpp"
 #include "gui/lab_server.hpp"
 #include "gui/lesson_session.hpp"
+#include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
+#include "sim/transport/net_client.hpp"
 #endif
 
 namespace mailscope::app {
@@ -51,6 +56,14 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--serve", options.serve,
                        "[ADDR:]PORT: run the mock IMAP server on TCP in the window's process; "
                        "each connection is listed in the Session menu");
+    command.add_option("--connect", options.connect,
+                       "imap://[USER@]HOST[:PORT] or imaps://...: open a live session to a real "
+                       "server (the password from MAILSCOPE_PASSWORD or asked for)");
+    command.add_flag("--starttls", options.starttls,
+                     "with --connect imap://: upgrade to TLS before LOGIN");
+    command.add_option("--ca-file", options.ca_file, "with --connect: trust this CA (PEM)");
+    command.add_flag("--insecure", options.insecure,
+                     "with --connect: do not verify the certificate (shown in red)");
     command.add_option("--expand", options.expand,
                        "show this literal event expanded, raw and decoded (repeatable)");
 }
@@ -211,6 +224,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     // Free play is made on first use; the lesson stays as it is meanwhile.
     std::unique_ptr<gui::FreePlay> free_play;
     std::string composer_error;
+    std::string live_error;
     const auto start_free_play = [&]() -> bool {
         if (free_play) return true;
         auto made = gui::FreePlay::from_fixture(gui::classroom_fixture());
@@ -221,10 +235,14 @@ int run_gui_command(const GuiCommandOptions& options) {
         free_play = std::move(std::get<std::unique_ptr<gui::FreePlay>>(made));
         return true;
     };
-    // The Session menu: the lesson, free play, then the lab's connections.
+    // A session with a real server, opened from the connect dialog.
+    std::unique_ptr<gui::LiveSession> live;
+    // The Session menu: the lesson, free play, the live session, then the
+    // lab's connections.
     constexpr std::size_t lesson_entry = 0;
     constexpr std::size_t free_play_entry = 1;
-    constexpr std::size_t first_lab_entry = 2;
+    constexpr std::size_t live_entry = 2;
+    constexpr std::size_t first_lab_entry = 3;
     std::size_t shown = lesson_entry;
     if (options.free_play || !options.type.empty()) {
         if (!start_free_play()) return gui_command_failed;
@@ -247,16 +265,61 @@ int run_gui_command(const GuiCommandOptions& options) {
         std::cout << fmt::format("lab: the mock IMAP server listens on {}", lab->address())
                   << std::endl;
     }
+    if (!options.connect.empty()) {
+        auto url = transport::parse_server_url(options.connect);
+        if (auto* error = std::get_if<std::string>(&url)) {
+            std::cerr << fmt::format("mailscope gui: --connect: {}\n", *error);
+            return gui_command_failed;
+        }
+        const auto& server = std::get<transport::ServerUrl>(url);
+        gui::LiveOptions live_options;
+        live_options.host = server.host;
+        live_options.port = server.port;
+        live_options.mode = server.implicit_tls ? gui::LiveMode::Imaps
+                            : options.starttls  ? gui::LiveMode::StartTls
+                                                : gui::LiveMode::Plain;
+        live_options.user = server.user;
+        if (!options.ca_file.empty()) live_options.tls.ca_file = options.ca_file;
+        live_options.tls.insecure = options.insecure;
+        if (!server.user.empty()) {
+            auto password = obtain_password(fmt::format("password for {}: ", server.user));
+            if (!password.password) {
+                std::cerr << fmt::format("mailscope gui: {}\n", password.error);
+                return gui_command_failed;
+            }
+            live_options.password = *password.password;
+        }
+        auto made = gui::LiveSession::start(std::move(live_options));
+        if (auto* error = std::get_if<std::string>(&made)) {
+            std::cerr << fmt::format("mailscope gui: {}\n", *error);
+            return gui_command_failed;
+        }
+        live = std::move(std::get<std::unique_ptr<gui::LiveSession>>(made));
+        shown = live_entry;
+        // A screenshot shows the session once it settled: logged in, or failed.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (std::chrono::steady_clock::now() < deadline) {
+            live->drain();
+            const auto phase = live->status().phase;
+            if (phase == gui::LivePhase::Failed || phase == gui::LivePhase::Closed) break;
+            if (live->state() == imap::State::Authenticated ||
+                (server.user.empty() && live->state() == imap::State::NotAuthenticated)) {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
     // With a lab and nothing else asked for, the window follows the newest
     // connection (the one a learner just opened) until a session is chosen.
     bool follow_lab = lab && shown == lesson_entry && !options.step;
     const auto shown_trace = [&]() -> const sim::SessionTrace& {
         if (shown == free_play_entry) return free_play->trace();
+        if (shown == live_entry) return live->trace();
         if (shown >= first_lab_entry) return *lab->sessions()[shown - first_lab_entry].trace;
         return session->trace();
     };
     const auto show_panels = [&](gui::ViewState& view) {
-        view.open.composer = shown == free_play_entry;
+        view.open.composer = shown == free_play_entry || shown == live_entry;
         view.open.lesson = shown == lesson_entry;
     };
 
@@ -283,8 +346,18 @@ int run_gui_command(const GuiCommandOptions& options) {
         model.lesson = session->view(view.language);
         // A lesson step's outlines point at its own session.
         if (shown != lesson_entry) model.lesson.highlights.clear();
-        model.sessions.labels = {model.lesson.title,
-                                 gui::tr(view.language, gui::Text::WindowComposer)};
+        model.sessions.labels = {
+            model.lesson.title, gui::tr(view.language, gui::Text::WindowComposer),
+            live ? fmt::format("{} {}:{}", gui::tr(view.language, gui::Text::Live),
+                               live->options().host, live->options().port)
+                 : std::string(gui::tr(view.language, gui::Text::MenuConnect))};
+        model.live = {};
+        if (live) {
+            model.live.active = true;
+            model.live.insecure = live->status().insecure || live->options().tls.insecure;
+            model.live.status = gui::live_status_text(live->status());
+        }
+        model.live.error = live_error;
         if (lab) {
             for (const auto& connection : lab->sessions()) {
                 model.sessions.labels.push_back(gui::lab_session_label(connection));
@@ -294,6 +367,13 @@ int run_gui_command(const GuiCommandOptions& options) {
         }
         model.sessions.active = shown;
         model.composer = {};
+        if (shown == live_entry) {
+            model.composer.active = true;
+            model.composer.state = std::string(imap::state_name(live->state()));
+            model.composer.verbs = live->allowed_verbs();
+            model.composer.error = composer_error;
+            return;
+        }
         if (shown != free_play_entry) return;
         model.composer.active = true;
         model.composer.state = std::string(imap::state_name(free_play->state()));
@@ -309,8 +389,10 @@ int run_gui_command(const GuiCommandOptions& options) {
                 if (seq < model.trace().size()) model.display().toggle_expanded(seq);
             }
         }
-        // The lab's new events reach the UI's own traces here, before the model syncs.
+        // The lab's and the live session's new events reach the UI's own
+        // traces here, before the model syncs.
         if (lab) lab->drain();
+        if (live) live->drain();
         if (follow_lab && !lab->sessions().empty() &&
             shown != first_lab_entry + lab->sessions().size() - 1) {
             shown = first_lab_entry + lab->sessions().size() - 1;
@@ -328,8 +410,10 @@ int run_gui_command(const GuiCommandOptions& options) {
         if (intents.choose_session) follow_lab = false;
         if (intents.choose_session && *intents.choose_session != shown) {
             const std::size_t wanted = *intents.choose_session;
+            if (wanted == live_entry && !live) view.connect.open = true;
             const bool available = wanted == lesson_entry ||
                                    (wanted == free_play_entry && start_free_play()) ||
+                                   (wanted == live_entry && live) ||
                                    (lab && wanted >= first_lab_entry &&
                                     wanted - first_lab_entry < lab->sessions().size());
             if (available) {
@@ -338,9 +422,32 @@ int run_gui_command(const GuiCommandOptions& options) {
                 rebind(model, view);
             }
         }
-        if (intents.composer_send && shown == free_play_entry) {
+        if (intents.connect) {
+            auto options = gui::live_options_from_form(view.connect);
+            live_error.clear();
+            if (auto* error = std::get_if<std::string>(&options)) {
+                live_error = *error;
+            } else {
+                if (live) live->close();
+                auto made = gui::LiveSession::start(std::get<gui::LiveOptions>(std::move(options)));
+                if (auto* error = std::get_if<std::string>(&made)) {
+                    live_error = *error;
+                } else {
+                    live = std::move(std::get<std::unique_ptr<gui::LiveSession>>(made));
+                    view.connect.password.fill('\0');
+                    view.connect.open = false;
+                    shown = live_entry;
+                    show_panels(view);
+                    rebind(model, view);
+                }
+            }
+        }
+        if (intents.disconnect && live) live->close();
+        if (intents.composer_send && (shown == free_play_entry || shown == live_entry)) {
             const auto error =
-                free_play->send(view.composer_input.data(), view.composer_literal.data());
+                shown == live_entry
+                    ? live->send(view.composer_input.data(), view.composer_literal.data())
+                    : free_play->send(view.composer_input.data(), view.composer_literal.data());
             composer_error = error.value_or(std::string());
             if (!error) {
                 view.composer_input.fill('\0');

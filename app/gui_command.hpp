@@ -30,6 +30,10 @@ struct GuiCommandOptions {
     std::vector<std::string> type;      // free-play commands sent before the window opens
     std::vector<std::uint64_t> expand;  // literal events shown expanded at the start
     std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock server
+    std::string connect;                // imap:// or imaps:// URL: open a live session
+    bool starttls = false;              // with an imap:// URL: STARTTLS before LOGIN
+    std::string ca_file;                // trust this CA for the live session
+    bool insecure = false;              // no certificate verification (shown in red)
 };
 
 // Exit codes of run_gui_command.

@@ -41,7 +41,7 @@ inline constexpr int gui_command_ok = 0;
 inline constexpr int gui_command_failed = 1;      // bad options, no lesson, a file not written
 inline constexpr int gui_command_no_display = 2;  // no window could be opened: use the text mode
 
-// Declares the options above on `command` (the lead's `gui` subcommand).
+// Declares the options above on `command` (the `gui` subcommand).
 void add_gui_options(CLI::App& command, GuiCommandOptions& options);
 
 int run_gui_command(const GuiCommandOptions& options);

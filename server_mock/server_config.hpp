@@ -1,4 +1,5 @@
-// ServerConfig: what a mock IMAP server offers and how it misbehaves.
+// ServerConfig: what the mock IMAP, POP3 and SMTP servers offer and how they
+// misbehave.
 //
 // One config serves every connection of a listener or a lesson. The
 // listener fills `starttls_available` when it has a TLS context; the rest
@@ -12,6 +13,8 @@
 
 #include "server_mock/fault_injection.hpp"
 #include "server_mock/mail_store.hpp"
+#include "server_mock/pop3_config.hpp"
+#include "server_mock/smtp_config.hpp"
 #include "sim/imap/limits.hpp"
 #include "sim/transport/connection_handler.hpp"
 
@@ -70,6 +73,9 @@ struct ServerConfig {
     std::function<InternalDate()> clock;
     // Shown by the ID command (RFC 2971).
     std::string version = "1.0";
+    // The POP3 and SMTP servers on the same store.
+    Pop3Config pop3;
+    SmtpConfig smtp;
 };
 
 }  // namespace mailscope::server

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sim/imap/states.hpp"
+#include "sim/pop3/states.hpp"
+#include "sim/smtp/states.hpp"
+
 namespace mailscope::lessons {
 
 namespace {
@@ -20,7 +24,68 @@ std::string folded(std::string_view text) {
     return out;
 }
 
+// Lower case without spaces, "_" and "-": "Not Authenticated" == "not_authenticated".
+std::string squeezed(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c != ' ' && c != '_' && c != '-')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+template <typename States, typename Name>
+std::vector<std::string_view> names_of(const States& states, Name name) {
+    std::vector<std::string_view> out;
+    for (auto state : states)
+        out.push_back(name(state));
+    return out;
+}
+
 }  // namespace
+
+std::string_view protocol_name(sim::Protocol protocol) {
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return "imap";
+        case sim::Protocol::Pop3:
+            return "pop3";
+        case sim::Protocol::Smtp:
+            return "smtp";
+    }
+    return "imap";
+}
+
+std::optional<sim::Protocol> protocol_from_name(std::string_view name) {
+    for (auto protocol : {sim::Protocol::Imap, sim::Protocol::Pop3, sim::Protocol::Smtp}) {
+        if (squeezed(name) == protocol_name(protocol)) return protocol;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string_view> state_names(sim::Protocol protocol) {
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return names_of(imap::all_states, [](imap::State s) { return imap::state_name(s); });
+        case sim::Protocol::Pop3:
+            return names_of(pop3::all_states, [](pop3::State s) { return pop3::state_name(s); });
+        case sim::Protocol::Smtp:
+            return names_of(smtp::all_states, [](smtp::State s) { return smtp::state_name(s); });
+    }
+    return {};
+}
+
+std::optional<std::string_view> canonical_state_name(sim::Protocol protocol,
+                                                     std::string_view name) {
+    const auto wanted = squeezed(name);
+    const auto names = state_names(protocol);
+    for (const auto candidate : names) {
+        if (squeezed(candidate) == wanted) return candidate;
+    }
+    // Every table starts with the state before the greeting.
+    if (wanted == "connecting" && !names.empty()) return names.front();
+    return std::nullopt;
+}
 
 std::optional<Language> language_from_name(std::string_view name) {
     if (name == "ru") return Language::Ru;

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/imap/states.hpp"
+#include "sim/core/trace.hpp"
 
 namespace mailscope::lessons {
 
@@ -30,6 +30,18 @@ struct SourceMark {
 
 // "file:line:column"
 std::string to_string(const SourceMark& mark);
+
+// "imap", "pop3", "smtp": the protocol names lesson files use.
+std::string_view protocol_name(sim::Protocol protocol);
+std::optional<sim::Protocol> protocol_from_name(std::string_view name);
+
+// The state names of `protocol` as its state table spells them
+// ("Not Authenticated", "TRANSACTION", "Rcpt"...).
+std::vector<std::string_view> state_names(sim::Protocol protocol);
+// The state table's spelling of `name`, matched ignoring case, spaces, "_"
+// and "-" ("transaction", "NotAuthenticated", "RCPT"); nullopt when
+// `protocol` has no such state.
+std::optional<std::string_view> canonical_state_name(sim::Protocol protocol, std::string_view name);
 
 // A text every learner reads in their language; the loader insists on both.
 struct LocalText {
@@ -65,9 +77,16 @@ struct Expectation {
     std::vector<Pattern> responses;
     SourceMark responses_mark;
     bool allow_extra_untagged = true;
-    std::optional<std::string> tagged;  // "OK", "NO" or "BAD"
+    std::optional<std::string> tagged;  // IMAP: "OK", "NO" or "BAD"
     SourceMark tagged_mark;
-    std::optional<imap::State> state;
+    // POP3 and SMTP: the status of the last reply of the step ("+OK", "-ERR",
+    // "250", "5xx" where x is any digit), or with `replies_in_order` the
+    // status of every reply of the step, one pattern each, in order.
+    std::vector<std::string> replies;
+    bool replies_in_order = false;
+    SourceMark reply_mark;
+    // The state name as the client's protocol's state_name() spells it.
+    std::optional<std::string> state;
     SourceMark state_mark;
     std::vector<FlagExpectation> flags;
     std::optional<std::uint32_t> exists;
@@ -125,6 +144,13 @@ struct WaitAction {
     std::int64_t micros = 0;
 };
 struct CloseAction {};  // the client closes its end
+// SMTP message content: the lines of `text` with CRLF line ends, a line that
+// starts with "." doubled (RFC 5321 4.5.2), then the final ".". With
+// `command` the DATA command goes first and the content only after its 354.
+struct DataAction {
+    std::string text;
+    bool command = true;
+};
 // A message arrives from outside (an MTA delivering mail).
 struct DeliverEvent {
     std::string to;  // user name
@@ -142,7 +168,7 @@ struct ServerEventAction {
 };
 
 using Action = std::variant<ConnectAction, SendAction, SendRawAction, SendLiteralAction, SaslAction,
-                            DoneAction, WaitAction, CloseAction, ServerEventAction>;
+                            DoneAction, WaitAction, CloseAction, ServerEventAction, DataAction>;
 
 struct Step {
     std::size_t index = 0;   // 0-based
@@ -171,12 +197,20 @@ struct ServerOptions {
     bool move = true;                 // RFC 6851
     bool anonymous = false;           // LOGIN anonymous (RFC 4505)
     std::vector<std::string> faults;  // fault-rule text (server_mock/fault_injection.hpp)
+    // POP3 (server_mock/pop3_config.hpp).
+    std::optional<std::string> pop3_greeting;
+    bool pop3_apop = true;
+    // SMTP (server_mock/smtp_config.hpp).
+    std::optional<std::string> smtp_hostname;
+    std::optional<std::uint64_t> smtp_max_message_size;
+    std::optional<std::size_t> smtp_max_recipients;
+    std::optional<std::int64_t> smtp_timeout_micros;
 };
 
 struct Lesson {
     std::filesystem::path file;
     std::string id;
-    std::string protocol = "imap";
+    sim::Protocol protocol = sim::Protocol::Imap;  // of clients listed without one
     LocalText title;
     LocalText summary;
     // The fixture as YAML text, and the folder its relative paths start from.
@@ -184,8 +218,11 @@ struct Lesson {
     std::string fixture_label;
     std::filesystem::path fixture_base;
     ServerOptions server;
-    std::vector<std::string> clients;  // at least one; "A" when not given
+    std::vector<std::string> clients;             // at least one; "A" when not given
+    std::vector<sim::Protocol> client_protocols;  // one per client
     std::vector<Step> steps;
+
+    sim::Protocol client_protocol(std::size_t client) const { return client_protocols.at(client); }
 };
 
 }  // namespace mailscope::lessons

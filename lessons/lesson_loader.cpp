@@ -12,6 +12,7 @@
 #include <set>
 
 #include "lessons/pattern.hpp"
+#include "lessons/text_functions.hpp"
 #include "server_mock/fault_injection.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
@@ -32,27 +33,6 @@ std::string lower(std::string_view text) {
     for (auto& c : out)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-// Accepts the RFC's names ("Not Authenticated") and the enumerators'
-// ("NotAuthenticated"), in any case.
-std::optional<imap::State> state_from_name(std::string_view name) {
-    std::string wanted;
-    for (char c : name) {
-        if (c != ' ' && c != '_' && c != '-') {
-            wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    for (auto state : imap::all_states) {
-        std::string candidate;
-        for (char c : imap::state_name(state)) {
-            if (c != ' ')
-                candidate += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        if (candidate == wanted) return state;
-    }
-    if (wanted == "connecting") return imap::State::Connecting;
-    return std::nullopt;
 }
 
 std::optional<Highlight> highlight_from_name(std::string_view name) {
@@ -96,14 +76,7 @@ class Reader {
         if (!root["id"]) fail(root, "a lesson needs an \"id\"");
         lesson.id = text(root["id"]);
         if (lesson.id.empty()) fail(root["id"], "the lesson id must not be empty");
-        if (root["protocol"]) {
-            lesson.protocol = text(root["protocol"]);
-            if (lesson.protocol != "imap") {
-                fail(root["protocol"], fmt::format("the protocol \"{}\" has no lessons yet; "
-                                                   "write \"imap\"",
-                                                   lesson.protocol));
-            }
-        }
+        if (root["protocol"]) lesson.protocol = protocol(root["protocol"]);
         if (!root["title"]) fail(root, "a lesson needs a \"title\" with ru and en texts");
         lesson.title = local_text(root["title"], "the title");
         if (!root["summary"]) fail(root, "a lesson needs a \"summary\" with ru and en texts");
@@ -153,6 +126,17 @@ class Reader {
                                           "are {}",
                                           key, where, list));
         }
+    }
+
+    sim::Protocol protocol(const YAML::Node& node) const {
+        const auto name = text(node);
+        const auto found = protocol_from_name(name);
+        if (!found) {
+            fail(node,
+                 fmt::format("\"{}\" is not a protocol of mailscope; write imap, pop3 or smtp",
+                             name));
+        }
+        return *found;
     }
 
     std::string text(const YAML::Node& node) const {
@@ -257,10 +241,11 @@ class Reader {
 
     ServerOptions server_options(const YAML::Node& node) const {
         expect_map(node, "server");
-        check_fields(node,
-                     {"login_disabled", "starttls", "autologout", "greeting", "greeting_kind",
-                      "preauth_user", "literal_plus", "idle", "move", "anonymous", "faults"},
-                     "server");
+        check_fields(
+            node,
+            {"login_disabled", "starttls", "autologout", "greeting", "greeting_kind",
+             "preauth_user", "literal_plus", "idle", "move", "anonymous", "faults", "pop3", "smtp"},
+            "server");
         ServerOptions out;
         if (node["login_disabled"]) out.login_disabled = boolean(node["login_disabled"]);
         out.starttls = out.login_disabled;
@@ -296,7 +281,31 @@ class Reader {
                 check_fault(fault);
             }
         }
+        if (node["pop3"]) pop3_options(node["pop3"], out);
+        if (node["smtp"]) smtp_options(node["smtp"], out);
         return out;
+    }
+
+    void pop3_options(const YAML::Node& node, ServerOptions& out) const {
+        expect_map(node, "server: pop3");
+        check_fields(node, {"greeting", "apop"}, "server: pop3");
+        if (node["greeting"]) out.pop3_greeting = text(node["greeting"]);
+        if (node["apop"]) out.pop3_apop = boolean(node["apop"]);
+    }
+
+    void smtp_options(const YAML::Node& node, ServerOptions& out) const {
+        expect_map(node, "server: smtp");
+        check_fields(node, {"hostname", "max_message_size", "max_recipients", "timeout"},
+                     "server: smtp");
+        if (node["hostname"]) out.smtp_hostname = text(node["hostname"]);
+        if (node["max_message_size"]) out.smtp_max_message_size = number(node["max_message_size"]);
+        if (node["max_recipients"]) {
+            out.smtp_max_recipients = number(node["max_recipients"]);
+            if (*out.smtp_max_recipients == 0) {
+                fail(node["max_recipients"], "a server must accept at least one recipient");
+            }
+        }
+        if (node["timeout"]) out.smtp_timeout_micros = duration(node["timeout"]);
     }
 
     void check_fault(const YAML::Node& node) const {
@@ -308,9 +317,11 @@ class Reader {
         }
     }
 
+    // A client is a name, taking the lesson's protocol, or {name: M, protocol: smtp}.
     void read_clients(const YAML::Node& root, Lesson& lesson) const {
         if (!root["clients"]) {
             lesson.clients = {"A"};
+            lesson.client_protocols = {lesson.protocol};
             return;
         }
         const auto& node = root["clients"];
@@ -318,22 +329,35 @@ class Reader {
             fail(node, "\"clients\" must be a list of names such as [A, B]");
         }
         for (const auto& client : node) {
-            auto name = text(client);
+            std::string name;
+            auto client_protocol = lesson.protocol;
+            if (client.IsMap()) {
+                check_fields(client, {"name", "protocol"}, "a client");
+                if (!client["name"]) fail(client, "a client needs a \"name\"");
+                name = text(client["name"]);
+                if (client["protocol"]) client_protocol = protocol(client["protocol"]);
+            } else if (client.IsScalar()) {
+                name = text(client);
+            } else {
+                fail(client, "a client is a name (A) or {name: A, protocol: pop3}");
+            }
             if (name.empty()) fail(client, "a client name must not be empty");
             if (std::find(lesson.clients.begin(), lesson.clients.end(), name) !=
                 lesson.clients.end()) {
                 fail(client, fmt::format("the client \"{}\" is listed twice", name));
             }
             lesson.clients.push_back(std::move(name));
+            lesson.client_protocols.push_back(client_protocol);
         }
     }
 
     Step step(const YAML::Node& node, const Lesson& lesson, std::size_t index) {
         expect_map(node, fmt::format("step {}", index + 1));
-        check_fields(node,
-                     {"narration", "client", "connect", "send", "send_raw", "send_literal", "sasl",
-                      "done", "wait", "close", "server_event", "expect", "highlight", "quiz"},
-                     "a step");
+        check_fields(
+            node,
+            {"narration", "client", "connect", "send", "send_raw", "send_literal", "sasl", "done",
+             "wait", "close", "server_event", "data", "expect", "highlight", "quiz"},
+            "a step");
         Step out;
         out.index = index;
         out.mark = mark(node);
@@ -352,8 +376,12 @@ class Reader {
             }
             out.client = static_cast<std::size_t>(found - lesson.clients.begin());
         }
-        read_action(node, out);
-        if (node["expect"]) out.expect = expectation(node["expect"], index);
+        const auto client_protocol = lesson.client_protocol(out.client);
+        read_action(node, out, client_protocol, lesson.clients.at(out.client));
+        if (node["expect"]) {
+            out.expect =
+                expectation(node["expect"], index, client_protocol, lesson.clients.at(out.client));
+        }
         if (node["highlight"]) {
             const auto& list = node["highlight"];
             if (!list.IsSequence()) fail(list, "\"highlight\" must be a list");
@@ -371,10 +399,28 @@ class Reader {
         return out;
     }
 
-    void read_action(const YAML::Node& node, Step& out) {
-        static constexpr std::string_view actions[] = {"connect",      "send",  "send_raw",
-                                                       "send_literal", "sasl",  "done",
-                                                       "wait",         "close", "server_event"};
+    // Actions that only one protocol has, refused for another protocol's client.
+    void check_action_protocol(const YAML::Node& at, std::string_view action,
+                               sim::Protocol client_protocol, const std::string& client) const {
+        std::optional<sim::Protocol> only;
+        std::string_view why;
+        if (action == "send_literal" || action == "done") {
+            only = sim::Protocol::Imap;
+            why = action == "done" ? "DONE ends an IMAP IDLE" : "literals are IMAP's";
+        } else if (action == "data") {
+            only = sim::Protocol::Smtp;
+            why = "message content is sent after SMTP's DATA";
+        }
+        if (!only || *only == client_protocol) return;
+        fail(at, fmt::format("\"{}\" is for {} clients ({}); client {} speaks {}", action,
+                             protocol_name(*only), why, client, protocol_name(client_protocol)));
+    }
+
+    void read_action(const YAML::Node& node, Step& out, sim::Protocol client_protocol,
+                     const std::string& client) {
+        static constexpr std::string_view actions[] = {
+            "connect", "send", "send_raw", "send_literal", "sasl",
+            "done",    "wait", "close",    "server_event", "data"};
         const YAML::Node* chosen = nullptr;
         std::string_view chosen_name;
         for (auto name : actions) {
@@ -391,6 +437,7 @@ class Reader {
         if (!chosen) return;
         const YAML::Node& a = *chosen;
         const auto step = out.index;
+        check_action_protocol(a, chosen_name, client_protocol, client);
         if (chosen_name == "connect") {
             must_be_true(a, "connect");
             out.action = ConnectAction{};
@@ -404,18 +451,18 @@ class Reader {
             }
             if (send.lines.empty()) fail(a, "\"send\" needs at least one command line");
             for (const auto& line : send.lines)
-                use(line, a, step);
+                use_expanded(line, a, step);
             out.action = std::move(send);
         } else if (chosen_name == "send_raw") {
             SendRawAction raw{text(a)};
             if (raw.bytes.empty()) fail(a, "\"send_raw\" needs at least one octet");
-            use(raw.bytes, a, step);
+            use_expanded(raw.bytes, a, step);
             out.action = std::move(raw);
         } else if (chosen_name == "send_literal") {
             out.action = send_literal(a, step);
         } else if (chosen_name == "sasl") {
             SaslAction sasl{text(a)};
-            use(sasl.line, a, step);
+            use_expanded(sasl.line, a, step);
             out.action = std::move(sasl);
         } else if (chosen_name == "done") {
             must_be_true(a, "done");
@@ -425,6 +472,8 @@ class Reader {
         } else if (chosen_name == "close") {
             must_be_true(a, "close");
             out.action = CloseAction{};
+        } else if (chosen_name == "data") {
+            out.action = data(a, step);
         } else {
             out.action = server_event(a);
         }
@@ -485,6 +534,21 @@ class Reader {
         return out;
     }
 
+    DataAction data(const YAML::Node& node, std::size_t step) {
+        DataAction out;
+        if (node.IsMap()) {
+            check_fields(node, {"text", "command"}, "data");
+            if (!node["text"]) fail(node, "\"data\" needs a \"text\": the message");
+            out.text = text(node["text"]);
+            if (node["command"]) out.command = boolean(node["command"]);
+            use_expanded(out.text, node["text"], step);
+        } else {
+            out.text = text(node);
+            use_expanded(out.text, node, step);
+        }
+        return out;
+    }
+
     ServerEventAction server_event(const YAML::Node& node) const {
         expect_map(node, "server_event");
         check_fields(node, {"deliver", "fault"}, "server_event");
@@ -533,12 +597,64 @@ class Reader {
         return out;
     }
 
-    Expectation expectation(const YAML::Node& node, std::size_t step) {
+    // Expectations that only IMAP has, or only POP3 and SMTP.
+    void check_expectation_protocol(const YAML::Node& node, sim::Protocol client_protocol,
+                                    const std::string& client) const {
+        const bool imap = client_protocol == sim::Protocol::Imap;
+        for (const auto* field : {"tagged", "exists", "flags"}) {
+            if (!node[field] || imap) continue;
+            fail(node[field], fmt::format("\"{}\" is for IMAP clients; client {} speaks {}{}",
+                                          field, client, protocol_name(client_protocol),
+                                          std::string_view(field) == "tagged"
+                                              ? client_protocol == sim::Protocol::Pop3
+                                                    ? " (write reply: \"+OK\" or reply: \"-ERR\")"
+                                                    : " (write reply: \"250\" or reply: \"5xx\")"
+                                              : ""));
+        }
+        if (node["reply"] && imap) {
+            fail(node["reply"], fmt::format("\"reply\" is for POP3 and SMTP clients; client {} "
+                                            "speaks imap (write tagged: OK, NO or BAD)",
+                                            client));
+        }
+    }
+
+    std::string reply_status(const YAML::Node& node, sim::Protocol client_protocol) const {
+        auto status = text(node);
+        for (auto& c : status)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (client_protocol == sim::Protocol::Pop3) {
+            if (status == "+OK" || status == "-ERR") return status;
+            fail(node, fmt::format("\"{}\" is not a POP3 status; write \"+OK\" or \"-ERR\"",
+                                   node.Scalar()));
+        }
+        // "5*" and "5xx" alike: the code's first digits, the rest any digit.
+        if (!status.empty() && status.back() == '*' && status.size() <= 3) {
+            status.pop_back();
+            status.resize(3, 'X');
+        }
+        const bool shaped = status.size() == 3 && status[0] >= '2' && status[0] <= '5' &&
+                            std::all_of(status.begin() + 1, status.end(), [](char c) {
+                                return c == 'X' || std::isdigit(static_cast<unsigned char>(c)) != 0;
+                            });
+        if (!shaped) {
+            fail(node, fmt::format("\"{}\" is not an SMTP reply code; write three digits "
+                                   "(250), or the first ones and x or * for the rest (5xx, 55x, "
+                                   "4*)",
+                                   node.Scalar()));
+        }
+        for (auto& c : status)
+            c = c == 'X' ? 'x' : c;
+        return status;
+    }
+
+    Expectation expectation(const YAML::Node& node, std::size_t step, sim::Protocol client_protocol,
+                            const std::string& client) {
         expect_map(node, "expect");
         check_fields(node,
-                     {"responses", "allow_extra_untagged", "tagged", "state", "flags", "exists",
-                      "violation", "closed", "capture"},
+                     {"responses", "allow_extra_untagged", "tagged", "reply", "state", "flags",
+                      "exists", "violation", "closed", "capture"},
                      "expect");
+        check_expectation_protocol(node, client_protocol, client);
         Expectation out;
         if (node["responses"]) {
             const auto& list = node["responses"];
@@ -563,15 +679,34 @@ class Reader {
             }
             out.tagged = status;
         }
+        if (node["reply"]) {
+            const auto& reply = node["reply"];
+            out.reply_mark = mark(reply);
+            if (reply.IsSequence()) {
+                out.replies_in_order = true;
+                for (const auto& item : reply)
+                    out.replies.push_back(reply_status(item, client_protocol));
+                if (out.replies.empty()) fail(reply, "\"reply\" needs at least one status");
+            } else {
+                out.replies.push_back(reply_status(reply, client_protocol));
+            }
+        }
         if (node["state"]) {
             out.state_mark = mark(node["state"]);
-            out.state = state_from_name(text(node["state"]));
-            if (!out.state) {
+            const auto name = text(node["state"]);
+            const auto canonical = canonical_state_name(client_protocol, name);
+            if (!canonical) {
+                std::string known;
+                for (const auto state : state_names(client_protocol))
+                    known += (known.empty() ? "" : ", ") + std::string(state);
                 fail(node["state"],
-                     fmt::format("\"{}\" is not an IMAP state; use Not Authenticated, "
-                                 "Authenticated, Selected, Logout or Closed",
-                                 node["state"].Scalar()));
+                     fmt::format("\"{}\" is not {} state; client {} is in one of {}", name,
+                                 client_protocol == sim::Protocol::Imap   ? "an IMAP"
+                                 : client_protocol == sim::Protocol::Pop3 ? "a POP3"
+                                                                          : "an SMTP",
+                                 client, known));
             }
+            out.state = std::string(*canonical);
         }
         if (node["flags"]) flag_expectations(node["flags"], out);
         if (node["exists"]) {
@@ -680,6 +815,12 @@ class Reader {
             if (out.accept.empty()) fail(list, "\"accept\" needs at least one answer");
         }
         return out;
+    }
+
+    // Text an action sends: its $functions must be well formed too.
+    void use_expanded(std::string_view value, const YAML::Node& node, std::size_t step) {
+        if (auto problem = check_functions(value)) fail(node, *problem);
+        use(value, node, step);
     }
 
     // Remembers the $variables a step uses; checked once every capture is known.

@@ -422,11 +422,10 @@ void LessonRunner::check(const Step& step, const StepResult& result,
                  fmt::format("no tagged completion arrived; {} was expected", *expect.tagged)});
         }
     }
-    if (expect.state && client.session->state() != *expect.state) {
-        failures.push_back(
-            {expect.state_mark, fmt::format("client {} is in the {} state, not {}", client.name,
-                                            imap::state_name(client.session->state()),
-                                            imap::state_name(*expect.state))});
+    if (expect.state && imap::state_name(client.session->state()) != *expect.state) {
+        failures.push_back({expect.state_mark,
+                            fmt::format("client {} is in the {} state, not {}", client.name,
+                                        imap::state_name(client.session->state()), *expect.state)});
     }
     const auto& messages = client.session->messages();
     if (expect.exists && messages.size() != *expect.exists) {

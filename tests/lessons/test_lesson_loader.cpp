@@ -108,7 +108,7 @@ steps:
     CHECK(lesson.clients.size() == 2);
     REQUIRE(lesson.steps.size() == 3);
     CHECK(lesson.steps[0].client == 1);
-    CHECK(lesson.steps[0].expect.state == mailscope::imap::State::NotAuthenticated);
+    CHECK(lesson.steps[0].expect.state == "Not Authenticated");
     CHECK(lesson.steps[0].highlight.size() == 2);
     CHECK(std::get<SendAction>(*lesson.steps[1].action).lines.size() == 2);
     REQUIRE(lesson.steps[1].quiz);

@@ -1,0 +1,978 @@
+#include "sim/smtp/session.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace mailscope::smtp {
+
+using sim::Direction;
+using sim::EventKind;
+using sim::TraceEvent;
+
+namespace {
+
+constexpr std::size_t index_of(Direction dir) {
+    return dir == Direction::ClientToServer ? 0 : 1;
+}
+
+// Reply lines longer than RFC 5321's 512 octets are reported but still read
+// up to this bound, as real servers send them.
+constexpr std::size_t kReplyFramingBound = 4096;
+// What a too-long line's trace event keeps of it.
+constexpr std::size_t kTooLongPrefix = 80;
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return out;
+}
+
+std::string first_line(std::string_view bytes) {
+    auto end = bytes.find('\n');
+    auto line = bytes.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return std::string(line);
+}
+
+// RFC 2920 3.1 and the STARTTLS/AUTH RFCs: these end a pipelined group.
+bool ends_group(Verb verb) {
+    switch (verb) {
+        case Verb::Helo:
+        case Verb::Ehlo:
+        case Verb::Data:
+        case Verb::Vrfy:
+        case Verb::Expn:
+        case Verb::Quit:
+        case Verb::Noop:
+        case Verb::Starttls:
+        case Verb::Auth:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool in_session(State state) {
+    return state == State::Ready || state == State::Greeted || state == State::Mail ||
+           state == State::Rcpt;
+}
+
+// The verb word of a line that does not parse, for the trace.
+std::string verb_word(std::string_view text) {
+    auto word = text.substr(0, std::min<std::size_t>(text.find(' '), 16));
+    for (char c : word) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return "?";
+    }
+    return word.empty() ? "?" : upper(word);
+}
+
+}  // namespace
+
+std::string_view SmtpSession::Line::text() const {
+    std::string_view out(bytes);
+    if (!too_long) {
+        if (!out.empty() && out.back() == '\n') out.remove_suffix(1);
+        if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+    }
+    return out;
+}
+
+SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
+    : m_trace(trace), m_options(options) {}
+
+bool SmtpSession::extension_offered(std::string_view keyword) const {
+    for (const auto& line : m_extensions) {
+        auto word = std::string_view(line).substr(0, line.find(' '));
+        if (word == keyword) return true;
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Bytes in
+// ---------------------------------------------------------------------------
+
+void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    observe(dir, bytes, time_us);
+}
+
+void SmtpSession::receive(std::string_view bytes, std::int64_t time_us) {
+    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
+            bytes, time_us);
+}
+
+void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    m_now = time_us;
+    if (bytes.empty() || m_state == State::Closed) return;
+    const auto d = index_of(dir);
+    m_buffer[d].append(bytes);
+    if (dir == Direction::ClientToServer) {
+        process_client();
+    } else {
+        process_server();
+        // A reply may have released held client octets (354, 334, a refusal).
+        process_client();
+    }
+}
+
+std::optional<SmtpSession::Line> SmtpSession::next_line(Direction dir, std::size_t max) {
+    const auto d = index_of(dir);
+    auto& buffer = m_buffer[d];
+    auto newline = buffer.find('\n');
+    if (m_discard[d]) {
+        auto& discard = *m_discard[d];
+        const std::size_t take = newline == std::string::npos ? buffer.size() : newline + 1;
+        discard.size += take;
+        const bool finished = newline != std::string::npos;
+        buffer.erase(0, take);
+        m_buffer_offset[d] += take;
+        if (!finished) return std::nullopt;
+        Line line;
+        line.offset = discard.offset;
+        line.size = discard.size;
+        line.bytes = std::move(discard.prefix);
+        line.too_long = true;
+        m_discard[d].reset();
+        return line;
+    }
+    if (newline == std::string::npos) {
+        if (buffer.size() > max) {
+            // Over the limit with no end in sight: keep a prefix, drop the
+            // rest up to the next line end (memory stays bounded).
+            m_discard[d] =
+                Discard{m_buffer_offset[d], buffer.size(), buffer.substr(0, kTooLongPrefix)};
+            m_buffer_offset[d] += buffer.size();
+            buffer.clear();
+        }
+        return std::nullopt;
+    }
+    Line line;
+    line.offset = m_buffer_offset[d];
+    line.size = newline + 1;
+    if (line.size > max) {
+        line.too_long = true;
+        line.bytes = buffer.substr(0, kTooLongPrefix);
+    } else {
+        line.bytes = buffer.substr(0, newline + 1);
+        line.bare_lf = newline == 0 || buffer[newline - 1] != '\r';
+    }
+    buffer.erase(0, newline + 1);
+    m_buffer_offset[d] += line.size;
+    return line;
+}
+
+void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_state == State::Closed) return;
+    const bool client = dir == Direction::ClientToServer;
+    const auto d = index_of(dir);
+    if (client && m_data) {
+        violation(dir,
+                  "the client closed the connection in the middle of the message data; nothing "
+                  "is delivered",
+                  "RFC 5321 3.8", false, {m_data->offset, m_data->reader.wire_size()});
+        finish_data(false);
+    } else if (!m_buffer[d].empty() || m_discard[d]) {
+        violation(dir,
+                  fmt::format("the {} closed the connection in the middle of a line",
+                              client ? "client" : "server"),
+                  "RFC 5321 3.8", false, {m_buffer_offset[d], m_buffer[d].size()});
+    }
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "CLOSE";
+    event.summary =
+        client ? "the client closed the connection" : "the server closed the connection";
+    event.section = "RFC 5321 3.8";
+    add_event(std::move(event));
+    if (m_state == State::Connecting) {
+        transition(State::Quit, "connection closed before any greeting", dir);
+    } else if (m_state == State::Data) {
+        transition(State::Quit, "connection lost mid-data: nothing delivered", dir);
+    } else if (in_session(m_state)) {
+        transition(State::Quit, "connection lost", dir);
+    }
+    transition(State::Closed, "connection closed", dir);
+}
+
+void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
+    m_now = time_us;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "NOTE";
+    event.summary = std::move(text);
+    add_event(std::move(event));
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Client to server
+// ---------------------------------------------------------------------------
+
+void SmtpSession::process_client() {
+    const auto d = index_of(Direction::ClientToServer);
+    while (!m_stopped && m_state != State::Closed) {
+        if (m_data) {
+            on_data_bytes();
+            if (m_data) return;
+            continue;
+        }
+        if (m_hold) {
+            if (!m_buffer[d].empty() && !m_hold_reported && !m_pending.empty()) {
+                m_hold_reported = true;
+                const auto verb = m_pending.back().verb;
+                violation(Direction::ClientToServer,
+                          fmt::format("the client sent more before the reply to {} (it ends a "
+                                      "group of pipelined commands; wait for its reply)",
+                                      verb_name(verb)),
+                          verb == Verb::Starttls ? "RFC 3207 4.2" : "RFC 2920 3.1", false,
+                          {m_buffer_offset[d], m_buffer[d].size()});
+            }
+            if (m_buffer[d].size() > m_options.limits.max_held_bytes) {
+                violation(Direction::ClientToServer,
+                          fmt::format("{} octets sent without waiting for a reply are dropped",
+                                      m_buffer[d].size()),
+                          "RFC 2920 3.1", false, {m_buffer_offset[d], m_buffer[d].size()});
+                m_buffer_offset[d] += m_buffer[d].size();
+                m_buffer[d].clear();
+            }
+            return;
+        }
+        auto line = next_line(Direction::ClientToServer, m_options.limits.max_auth_line);
+        if (!line) return;
+        if (m_sasl_expected) {
+            on_sasl_line(*line);
+        } else {
+            on_command_line(*line);
+        }
+    }
+}
+
+void SmtpSession::reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
+                         std::string message) {
+    violation(Direction::ClientToServer, message,
+              code == 500 ? "RFC 5321 4.5.3.1.4" : "RFC 5321 4.1", false, {line.offset, line.size});
+    push_pending(Verb::Unknown, seq);
+    if (m_options.role == Role::Server) {
+        m_inputs.push_back(CommandRejected{code, std::move(enhanced), std::move(message), seq});
+    }
+}
+
+void SmtpSession::on_command_line(const Line& line) {
+    const auto dir = Direction::ClientToServer;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Command;
+    event.wire = {line.offset, line.size};
+    event.raw = keep(line.bytes);
+    event.section = "RFC 5321 4.1";
+
+    const auto text = line.text();
+    const bool auth_line = upper(text.substr(0, 5)) == "AUTH ";
+    if (line.too_long || (line.size > m_options.limits.max_command_line && !auth_line)) {
+        event.name = verb_word(text);
+        event.summary = fmt::format("a command line of {} octets", line.size);
+        if (auth_line && !m_options.reveal_secrets) {
+            event.raw = "AUTH ***\r\n";
+            event.redacted = true;
+        }
+        const auto seq = add_event(std::move(event));
+        reject(line, seq, 500, "5.5.2",
+               fmt::format(
+                   "a command line of {} octets is longer than the {} allowed", line.size,
+                   auth_line ? m_options.limits.max_auth_line : m_options.limits.max_command_line));
+        return;
+    }
+    if (line.bare_lf) {
+        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
+                  false, {line.offset, line.size});
+    }
+    auto parsed = parse_command(text);
+    if (!parsed.command) {
+        event.name =
+            parsed.verb == Verb::Unknown ? verb_word(text) : std::string(verb_name(parsed.verb));
+        event.section = std::string(command_section(parsed.verb));
+        event.summary = "a command that does not parse";
+        if (parsed.verb == Verb::Auth && !m_options.reveal_secrets) {
+            event.raw = "AUTH ***\r\n";
+            event.redacted = true;
+        }
+        const auto seq = add_event(std::move(event));
+        reject(line, seq, parsed.verb == Verb::Unknown ? 500 : 501, "5.5.2",
+               fmt::format("syntax error: {}", parsed.error));
+        return;
+    }
+    const auto& command = *parsed.command;
+    event.name = command.name;
+    event.section = std::string(command_section(command.verb));
+    if (command.verb == Verb::Auth && command.initial_response && !m_options.reveal_secrets) {
+        event.raw = fmt::format("AUTH {} ***\r\n", command.mechanism);
+        event.redacted = true;
+    }
+    event.summary = first_line(event.raw);
+    if (command.path && !command.path->route.empty()) {
+        event.summary +=
+            fmt::format(" (source route via {} is ignored: RFC 5321 4.1.1.3, appendix C)",
+                        fmt::join(command.path->route, ", "));
+    }
+    const auto seq = add_event(std::move(event));
+    for (const auto& warning : command.warnings) {
+        violation(dir, warning, std::string(command_section(command.verb)), false,
+                  {line.offset, line.size});
+    }
+    std::optional<std::string> state_error;
+    check_order(command, state_error);
+    push_pending(command.verb, seq);
+    if (command.verb == Verb::Data || command.verb == Verb::Auth ||
+        command.verb == Verb::Starttls) {
+        m_hold = true;
+        m_hold_reported = false;
+    }
+    if (m_options.role == Role::Server) {
+        m_inputs.push_back(CommandReceived{command, seq, std::move(state_error)});
+    }
+}
+
+void SmtpSession::check_order(const Command& command, std::optional<std::string>& state_error) {
+    const auto dir = Direction::ClientToServer;
+    if (m_state == State::Connecting) {
+        violation(dir, fmt::format("{} sent before the server's 220 greeting", command.name),
+                  "RFC 5321 3.1");
+        return;
+    }
+    if (!command_allowed(command.verb, m_state) &&
+        !command_allowed(command.verb, projected_state())) {
+        state_error =
+            fmt::format("{} is not valid in the {} state", command.name, state_name(m_state));
+        violation(dir, *state_error, "RFC 5321 4.1.4");
+    }
+    if (m_pending.empty()) return;
+    const auto& previous = m_pending.back();
+    if (!extension_offered("PIPELINING")) {
+        violation(dir,
+                  fmt::format("{} sent before the reply to {}; the server did not offer "
+                              "PIPELINING",
+                              command.name, verb_name(previous.verb)),
+                  "RFC 2920 3.1");
+        return;
+    }
+    for (const auto& pending : m_pending) {
+        if (ends_group(pending.verb) && !pending.content_done) {
+            violation(dir,
+                      fmt::format("{} sent before the reply to {}, which must be the last "
+                                  "command of a pipelined group",
+                                  command.name, verb_name(pending.verb)),
+                      "RFC 2920 3.1");
+            return;
+        }
+    }
+}
+
+// The state if every command in flight succeeds: a pipelining client may
+// send RCPT before MAIL's reply (RFC 2920).
+State SmtpSession::projected_state() const {
+    State state = m_state;
+    for (const auto& pending : m_pending) {
+        switch (pending.verb) {
+            case Verb::Helo:
+            case Verb::Ehlo:
+                if (in_session(state)) state = State::Greeted;
+                break;
+            case Verb::Mail:
+                if (state == State::Greeted) state = State::Mail;
+                break;
+            case Verb::Rcpt:
+                if (state == State::Mail) state = State::Rcpt;
+                break;
+            case Verb::Data:
+                if (pending.content_done) {
+                    state = State::Greeted;
+                } else if (state == State::Rcpt) {
+                    state = State::Data;
+                }
+                break;
+            case Verb::Rset:
+                if (state == State::Mail || state == State::Rcpt) state = State::Greeted;
+                break;
+            case Verb::Starttls:
+                state = State::Ready;
+                break;
+            case Verb::Quit:
+                state = State::Quit;
+                break;
+            default:
+                break;
+        }
+    }
+    return state;
+}
+
+void SmtpSession::on_sasl_line(const Line& line) {
+    const auto dir = Direction::ClientToServer;
+    m_sasl_expected = false;
+    const std::string text(line.too_long ? std::string_view{} : line.text());
+    const bool cancelled = text == "*";
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Command;
+    event.name = "AUTH";
+    event.section = "RFC 4954 4";
+    event.wire = {line.offset, line.size};
+    event.raw = keep(line.bytes);
+    event.summary = cancelled ? "cancels the authentication exchange"
+                              : "answers the server's SASL challenge (base64)";
+    if (!m_options.reveal_secrets && !cancelled) {
+        event.raw = "***\r\n";
+        event.redacted = true;
+    }
+    for (const auto& pending : m_pending) {
+        if (pending.verb == Verb::Auth) {
+            event.link = sim::Link::Answers;
+            event.link_seq = pending.seq;
+        }
+    }
+    add_event(std::move(event));
+    if (line.too_long) {
+        violation(dir,
+                  fmt::format("a SASL line of {} octets is longer than the {} allowed", line.size,
+                              m_options.limits.max_auth_line),
+                  "RFC 4954 4", false, {line.offset, line.size});
+    } else if (line.bare_lf) {
+        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
+                  false, {line.offset, line.size});
+    }
+    m_hold = true;
+    m_hold_reported = false;
+    if (m_options.role == Role::Server) m_inputs.push_back(SaslReceived{text, cancelled});
+}
+
+void SmtpSession::on_data_bytes() {
+    const auto d = index_of(Direction::ClientToServer);
+    auto& buffer = m_buffer[d];
+    if (buffer.empty()) return;
+    const auto used = m_data->reader.feed(buffer);
+    if (m_data->raw.size() < m_options.max_event_bytes) {
+        m_data->raw.append(std::string_view(buffer).substr(
+            0, std::min(used, m_options.max_event_bytes - m_data->raw.size())));
+    }
+    buffer.erase(0, used);
+    m_buffer_offset[d] += used;
+    if (m_data->reader.done()) finish_data(true);
+}
+
+void SmtpSession::finish_data(bool ended) {
+    const auto dir = Direction::ClientToServer;
+    auto data = std::move(*m_data);
+    m_data.reset();
+    const auto& reader = data.reader;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Literal;
+    event.name = "DATA";
+    event.section = "RFC 5321 4.1.1.4";
+    event.wire = {data.offset, reader.wire_size()};
+    event.raw = std::move(data.raw);
+    event.literal =
+        sim::LiteralInfo{reader.content_size(), false, event.raw.size() < reader.wire_size()};
+    event.summary = ended ? fmt::format("message data: {} octets", reader.content_size())
+                          : fmt::format("unfinished message data: {} octets, never ended",
+                                        reader.content_size());
+    event.link = sim::Link::Answers;
+    event.link_seq = data.command_seq;
+    const auto seq = add_event(std::move(event));
+    if (reader.long_lines() > 0) {
+        violation(
+            dir,
+            fmt::format("{} line(s) of the message are longer than {} octets (the longest "
+                        "has {})",
+                        reader.long_lines(), m_options.limits.max_text_line, reader.longest_line()),
+            "RFC 5321 4.5.3.1.6", false, {data.offset, reader.wire_size()});
+    }
+    if (reader.bare_line_ends() > 0) {
+        violation(dir,
+                  fmt::format("the message holds {} bare CR or LF; only CRLF ends a line",
+                              reader.bare_line_ends()),
+                  "RFC 5321 2.3.8", false, {data.offset, reader.wire_size()});
+    }
+    if (!ended) return;
+    for (auto& pending : m_pending) {
+        if (pending.verb == Verb::Data && pending.intermediate && !pending.content_done) {
+            pending.content_done = true;
+            break;
+        }
+    }
+    if (m_options.role == Role::Server) {
+        const bool too_large = reader.truncated();
+        const auto size = reader.content_size();
+        m_inputs.push_back(MessageReceived{data.reader.take_content(), size, too_large, seq});
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Server to client
+// ---------------------------------------------------------------------------
+
+void SmtpSession::process_server() {
+    while (!m_stopped && m_state != State::Closed) {
+        auto line = next_line(Direction::ServerToClient, kReplyFramingBound);
+        if (!line) return;
+        on_reply_line(*line);
+    }
+}
+
+void SmtpSession::on_reply_line(const Line& line) {
+    const auto dir = Direction::ServerToClient;
+    if (line.too_long || line.size > m_options.limits.max_reply_line) {
+        violation(dir,
+                  fmt::format("a reply line of {} octets is longer than the {} allowed", line.size,
+                              m_options.limits.max_reply_line),
+                  "RFC 5321 4.5.3.1.5", false, {line.offset, line.size});
+    }
+    if (line.bare_lf) {
+        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
+                  false, {line.offset, line.size});
+    }
+    auto parsed = line.too_long ? std::nullopt : parse_reply_line(line.text());
+    if (!parsed) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Untagged;
+        event.name = "?";
+        event.wire = {line.offset, line.size};
+        event.raw = keep(line.bytes);
+        event.summary = "a line that is not a reply";
+        event.section = "RFC 5321 4.2";
+        event.link = sim::Link::Unmatched;
+        add_event(std::move(event));
+        violation(dir, "a reply line starts with three digits and a space or \"-\"", "RFC 5321 4.2",
+                  false, {line.offset, line.size});
+        return;
+    }
+    if (!m_partial) {
+        m_partial = PartialReply{};
+        m_partial->code = parsed->code;
+        m_partial->offset = line.offset;
+    } else if (parsed->code != m_partial->code) {
+        m_partial->mixed_codes = true;
+    }
+    m_partial->size = line.offset + line.size - m_partial->offset;
+    if (m_partial->raw.size() < m_options.max_event_bytes) m_partial->raw += line.bytes;
+    if (m_partial->lines.size() < m_options.limits.max_reply_lines) {
+        m_partial->lines.push_back(std::move(parsed->text));
+    } else {
+        m_partial->too_many_lines = true;
+    }
+    if (parsed->last) {
+        auto partial = std::move(*m_partial);
+        m_partial.reset();
+        on_reply(std::move(partial));
+    }
+}
+
+void SmtpSession::on_reply(PartialReply partial) {
+    const auto dir = Direction::ServerToClient;
+    Reply reply;
+    reply.code = partial.code;
+    if (auto enhanced = leading_enhanced_code(partial.lines.front(), partial.code)) {
+        reply.enhanced = *enhanced;
+        for (auto& text : partial.lines) {
+            if (text.rfind(reply.enhanced, 0) == 0) {
+                text.erase(0, reply.enhanced.size());
+                if (!text.empty() && text.front() == ' ') text.erase(0, 1);
+            }
+        }
+    }
+    reply.lines = std::move(partial.lines);
+
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Tagged;
+    event.wire = {partial.offset, partial.size};
+    event.raw = keep(partial.raw);
+    event.name = fmt::format("{:03}", reply.code);
+    event.status = event.name;
+    event.code = reply.enhanced;
+    event.section = std::string(reply_section(reply.code));
+    event.summary =
+        fmt::format("{} {}: {}", event.name, reply_meaning(reply.code), reply.first_line());
+    const auto seq = add_event(std::move(event));
+    if (partial.mixed_codes) {
+        violation(dir, "the lines of one multi-line reply carry different codes", "RFC 5321 4.2.1",
+                  false, {partial.offset, partial.size});
+    }
+    if (partial.too_many_lines) {
+        violation(dir,
+                  fmt::format("a reply of more than {} lines; the rest is not kept",
+                              m_options.limits.max_reply_lines),
+                  "RFC 5321 4.2.1", false, {partial.offset, partial.size});
+    }
+    if (!code_in_range(reply.code)) {
+        violation(dir,
+                  fmt::format("reply code {:03} is out of range: the first digit is 2 to 5, the "
+                              "second 0 to 5",
+                              reply.code),
+                  "RFC 5321 4.2", false, {partial.offset, partial.size});
+    }
+    if (!m_greeting_seen) {
+        on_greeting(reply, seq);
+        return;
+    }
+    on_answer(reply, seq);
+}
+
+void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
+    m_greeting_seen = true;
+    auto& event = m_trace.mutable_at(seq);
+    event.kind = EventKind::Untagged;
+    event.link = sim::Link::Unsolicited;
+    event.section = "RFC 5321 4.2.3";
+    if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, {}, true});
+    if (reply.code == 220) {
+        event.summary = fmt::format("greeting: {} is ready, say EHLO next", reply.first_line());
+        transition(State::Ready, "220 greeting", Direction::ServerToClient);
+    } else if (reply.code == 554 || reply.code == 421) {
+        event.summary = fmt::format("greeting: no service here ({})", reply.first_line());
+        transition(State::Quit, fmt::format("{} greeting", reply.code), Direction::ServerToClient);
+    } else {
+        violation(Direction::ServerToClient,
+                  "the server's first reply must be a 220 greeting (or 554 to refuse)",
+                  "RFC 5321 4.2.3");
+        transition(State::Ready, "a greeting that is not 220", Direction::ServerToClient);
+    }
+}
+
+void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
+    const auto dir = Direction::ServerToClient;
+    auto& event = m_trace.mutable_at(seq);
+    if (m_pending.empty()) {
+        if (m_options.role == Role::Client)
+            m_replies.push_back(ReplyReceived{reply, seq, {}, false});
+        if (reply.code == 421) {
+            event.kind = EventKind::Untagged;
+            event.link = sim::Link::Unsolicited;
+            if (in_session(m_state) || m_state == State::Data) {
+                transition(State::Quit, "421: the server closes the connection", dir);
+            }
+            return;
+        }
+        event.kind = EventKind::Untagged;
+        event.link = sim::Link::Unmatched;
+        violation(dir, fmt::format("reply {:03} answers no command", reply.code), "RFC 5321 4.2");
+        return;
+    }
+    auto& pending = m_pending.front();
+    const Verb verb = pending.verb;
+    event.link = sim::Link::Answers;
+    event.link_seq = pending.seq;
+    if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, verb, false});
+
+    // Intermediate replies: the command stays in flight.
+    if (verb == Verb::Data && !pending.intermediate && reply.code == 354) {
+        event.kind = EventKind::Continuation;
+        event.summary = "354: send the message, end it with <CRLF>.<CRLF>";
+        pending.intermediate = true;
+        m_hold = false;
+        m_data.emplace(m_options.limits);
+        m_data->offset = m_buffer_offset[index_of(Direction::ClientToServer)];
+        m_data->command_seq = pending.seq;
+        if (m_state == State::Rcpt) {
+            transition(State::Data, "DATA answered 354", dir);
+        } else {
+            violation(dir, "354 although no recipient was accepted", "RFC 5321 3.3");
+        }
+        return;
+    }
+    if (verb == Verb::Auth && reply.code == 334) {
+        event.kind = EventKind::Continuation;
+        event.summary = "334 SASL challenge: the client answers with one base64 line";
+        if (!m_options.reveal_secrets && !reply.first_line().empty()) {
+            event.raw = "334 ***\r\n";
+            event.redacted = true;
+            event.summary = "334 SASL challenge (hidden): the client answers with one base64 line";
+        }
+        pending.intermediate = true;
+        m_hold = false;
+        m_sasl_expected = true;
+        return;
+    }
+
+    const Pending done = pending;
+    m_pending.pop_front();
+    m_trace.mutable_at(done.seq).link_seq = seq;
+    m_trace.mutable_at(done.seq).link = sim::Link::Answers;
+    if (m_pending.empty()) m_hold = false;
+    m_sasl_expected = false;
+    const bool ok = reply.code / 100 == 2;
+    const std::string name(verb_name(done.verb));
+
+    if (verb == Verb::Data && done.intermediate) {
+        if (!done.content_done) {
+            // The server answered before the end of the data (a 421 cut).
+            violation(dir, "a reply in the middle of the message data", "RFC 5321 4.1.1.4");
+            m_data.reset();
+        }
+        event.summary = ok ? fmt::format("end of data: message accepted ({})", reply.first_line())
+                           : fmt::format("end of data: message refused ({} {})", reply.code,
+                                         reply.first_line());
+        if (reply.code == 421) {
+            transition(State::Quit, "421 after the data", dir);
+        } else if (m_state == State::Data || m_state == State::Mail || m_state == State::Rcpt) {
+            transition(State::Greeted,
+                       ok ? "end of data answered 250: delivered"
+                          : fmt::format("end of data answered {}: refused", reply.code),
+                       dir);
+        }
+        return;
+    }
+    if (reply.code == 421) {
+        if (in_session(m_state)) {
+            transition(State::Quit, fmt::format("421 in reply to {}", name), dir);
+        }
+        return;
+    }
+    switch (verb) {
+        case Verb::Helo:
+        case Verb::Ehlo:
+            if (reply.code == 250) {
+                if (verb == Verb::Ehlo) {
+                    m_extensions.clear();
+                    for (std::size_t i = 1; i < reply.lines.size(); ++i) {
+                        auto line = reply.lines[i];
+                        auto space = line.find(' ');
+                        m_extensions.push_back(
+                            upper(line.substr(0, space)) +
+                            (space == std::string::npos ? std::string() : line.substr(space)));
+                    }
+                    event.summary = fmt::format("EHLO: {} extensions", m_extensions.size());
+                } else {
+                    m_extensions.clear();
+                }
+                if (m_state == State::Ready || m_state == State::Greeted) {
+                    transition(State::Greeted, fmt::format("250 after {}", name), dir);
+                } else if (m_state == State::Mail || m_state == State::Rcpt) {
+                    transition(State::Greeted,
+                               fmt::format("250 after {}: transaction aborted", name), dir);
+                }
+            }
+            break;
+        case Verb::Mail:
+            if (reply.code == 250 && m_state == State::Greeted) {
+                transition(State::Mail, "250 after MAIL FROM", dir);
+            }
+            break;
+        case Verb::Rcpt:
+            if ((reply.code == 250 || reply.code == 251) &&
+                (m_state == State::Mail || m_state == State::Rcpt)) {
+                transition(State::Rcpt, fmt::format("{} after RCPT TO", reply.code), dir);
+            }
+            break;
+        case Verb::Rset:
+            if (reply.code == 250 && (m_state == State::Mail || m_state == State::Rcpt)) {
+                transition(State::Greeted, "250 after RSET: transaction aborted", dir);
+            }
+            break;
+        case Verb::Starttls:
+            if (reply.code == 220) {
+                m_extensions.clear();
+                note(dir, "TLS negotiation starts now; the client must say EHLO again", m_now);
+                const auto d = index_of(Direction::ClientToServer);
+                if (!m_buffer[d].empty()) {
+                    violation(Direction::ClientToServer,
+                              fmt::format("{} octets sent after STARTTLS before TLS started are "
+                                          "discarded",
+                                          m_buffer[d].size()),
+                              "RFC 3207 4.2", false, {m_buffer_offset[d], m_buffer[d].size()});
+                    m_buffer_offset[d] += m_buffer[d].size();
+                    m_buffer[d].clear();
+                }
+                if (m_state == State::Greeted) {
+                    transition(State::Ready, "220 after STARTTLS", dir);
+                }
+            }
+            break;
+        case Verb::Quit:
+            if (reply.code == 221 && in_session(m_state)) {
+                transition(State::Quit, "221 after QUIT", dir);
+            }
+            break;
+        case Verb::Auth:
+            event.summary = reply.code == 235
+                                ? "235: authenticated"
+                                : fmt::format("{} {}", reply.code, reply_meaning(reply.code));
+            break;
+        case Verb::Data:
+            // DATA refused before any data (503, 554): nothing to read.
+            break;
+        case Verb::Noop:
+        case Verb::Vrfy:
+        case Verb::Expn:
+        case Verb::Help:
+        case Verb::Unknown:
+            break;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Client role
+// ---------------------------------------------------------------------------
+
+SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_options.role != Role::Client) return {false, "only a client submits commands"};
+    if (m_state == State::Connecting) return {false, "wait for the server's greeting"};
+    if (m_state == State::Quit || m_state == State::Closed) return {false, "the session has ended"};
+    if (m_data) return {false, "the message data is being sent; end it with a line \".\""};
+    if (m_sasl_expected) return {false, "the server waits for a SASL line (base64 or \"*\")"};
+    if (m_hold) {
+        return {false, fmt::format("wait for the reply to {}", verb_name(m_pending.back().verb))};
+    }
+    if (line.find_first_of("\r\n") != std::string_view::npos) {
+        return {false, "one command per line"};
+    }
+    auto parsed = parse_command(line);
+    if (!parsed.command) return {false, fmt::format("syntax error: {}", parsed.error)};
+    const auto& command = *parsed.command;
+    const std::size_t limit = command.verb == Verb::Auth ? m_options.limits.max_auth_line
+                                                         : m_options.limits.max_command_line;
+    if (line.size() + 2 > limit) {
+        return {false, fmt::format("a command line is at most {} octets with its CRLF", limit)};
+    }
+    if (!command_allowed(command.verb, projected_state())) {
+        return {false, fmt::format("{} is not valid in the {} state", command.name,
+                                   state_name(projected_state()))};
+    }
+    if (!m_pending.empty() && !extension_offered("PIPELINING")) {
+        return {false, fmt::format("wait for the reply to {} (the server did not offer "
+                                   "PIPELINING)",
+                                   verb_name(m_pending.back().verb))};
+    }
+    for (const auto& pending : m_pending) {
+        if (ends_group(pending.verb) && !pending.content_done) {
+            return {false, fmt::format("wait for the reply to {}", verb_name(pending.verb))};
+        }
+    }
+    send_raw(std::string(line) + "\r\n", time_us);
+    return {true, {}};
+}
+
+void SmtpSession::send_raw(std::string_view bytes, std::int64_t time_us) {
+    m_outgoing += bytes;
+    observe(Direction::ClientToServer, bytes, time_us);
+}
+
+SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,
+                                                    std::int64_t time_us) {
+    if (m_options.role != Role::Client) return {false, "only a client sends a message"};
+    if (!m_data) return {false, "the server has not answered DATA with 354"};
+    send_raw(dot_stuff(content), time_us);
+    return {true, {}};
+}
+
+std::optional<ReplyReceived> SmtpSession::next_reply() {
+    if (m_replies.empty()) return std::nullopt;
+    auto reply = std::move(m_replies.front());
+    m_replies.pop_front();
+    return reply;
+}
+
+std::string SmtpSession::take_outgoing() {
+    return std::exchange(m_outgoing, {});
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Server role
+// ---------------------------------------------------------------------------
+
+std::optional<ServerInput> SmtpSession::next_input() {
+    if (m_inputs.empty()) return std::nullopt;
+    auto input = std::move(m_inputs.front());
+    m_inputs.pop_front();
+    return input;
+}
+
+std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
+    std::string bytes = serialize(reply);
+    m_outgoing += bytes;
+    const auto before = m_trace.size();
+    observe(Direction::ServerToClient, bytes, time_us);
+    for (auto seq = before; seq < m_trace.size(); ++seq) {
+        const auto kind = m_trace.at(seq).kind;
+        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
+            kind == EventKind::Continuation) {
+            return seq;
+        }
+    }
+    return before;
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Trace helpers
+// ---------------------------------------------------------------------------
+
+void SmtpSession::push_pending(Verb verb, std::uint64_t seq) {
+    if (m_pending.size() >= m_options.limits.max_outstanding) {
+        violation(
+            Direction::ClientToServer,
+            fmt::format("more than {} commands without a reply", m_options.limits.max_outstanding),
+            "RFC 2920 3.1");
+        return;
+    }
+    m_pending.push_back(Pending{verb, seq, false, false});
+}
+
+std::uint64_t SmtpSession::add_event(TraceEvent event) {
+    event.time_us = m_now;
+    event.protocol = sim::Protocol::Smtp;
+    return m_trace.append(std::move(event));
+}
+
+std::string SmtpSession::keep(std::string_view bytes) const {
+    return std::string(bytes.substr(0, m_options.max_event_bytes));
+}
+
+std::uint64_t SmtpSession::violation(Direction dir, std::string rule, std::string section,
+                                     bool fatal, sim::ByteSpan wire) {
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Violation;
+    event.name = "VIOLATION";
+    event.wire = wire;
+    event.summary = fmt::format("{} broke a rule: {}",
+                                dir == Direction::ClientToServer ? "client" : "server", rule);
+    event.section = section;
+    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    if (fatal) m_stopped = true;
+    return add_event(std::move(event));
+}
+
+void SmtpSession::transition(State to, std::string cause, Direction dir) {
+    const auto from = m_state;
+    const auto edge = find_transition(from, to);
+    // Only the edges of states.hpp are ever taken.
+    if (!edge) return;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::StateTransition;
+    event.name = "STATE";
+    event.section = std::string(edge->section);
+    sim::StateChange change;
+    change.from = std::string(state_name(from));
+    change.to = std::string(state_name(to));
+    change.number = edge->number;
+    change.cause = std::move(cause);
+    event.summary =
+        change.number
+            ? fmt::format("{} -> {} ({}: {})", change.from, change.to, change.number, change.cause)
+            : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
+    event.transition = std::move(change);
+    m_state = to;
+    add_event(std::move(event));
+}
+
+}  // namespace mailscope::smtp

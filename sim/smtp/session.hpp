@@ -1,0 +1,210 @@
+// SmtpSession: the one SMTP session engine behind the mock server, the
+// network client and the lesson runner's observer.
+//
+// Sans-I/O like ImapSession (sim/imap/session.hpp): bytes go in, typed trace
+// events and (client and server roles) bytes to transmit come out. Every
+// octet of both directions is accounted for in the SessionTrace.
+//
+// Replies answer commands in order (RFC 5321 4.1.4, RFC 2920 3.1), so the
+// engine keeps the commands in flight as a queue. A few replies change how
+// the client's next octets are read: 354 starts the message data, 334 asks
+// for a SASL line, 220 to STARTTLS ends plaintext. Until such a reply
+// arrives the engine holds the client's later octets unread (bounded by
+// Limits::max_held_bytes) and reports them as sent too early.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/core/trace.hpp"
+#include "sim/smtp/command.hpp"
+#include "sim/smtp/limits.hpp"
+#include "sim/smtp/message_data.hpp"
+#include "sim/smtp/reply.hpp"
+#include "sim/smtp/states.hpp"
+
+namespace mailscope::smtp {
+
+enum class Role : std::uint8_t { Observer, Client, Server };
+
+struct SessionOptions {
+    Role role = Role::Observer;
+    // Teaching switch: show AUTH payloads in the trace.
+    bool reveal_secrets = false;
+    Limits limits;
+    // Octets of raw wire data kept per trace event; longer data keeps a prefix.
+    std::size_t max_event_bytes = 1u << 20;
+};
+
+// --- what the server role must act on, in order -----------------------------
+struct CommandReceived {
+    Command command;
+    std::uint64_t event_seq = 0;
+    // Set when the command breaks the order of RFC 5321 4.1.4 (answer 503).
+    std::optional<std::string> state_error;
+};
+// A line that is not a command, or is too long: answer `code enhanced message`.
+struct CommandRejected {
+    int code = 500;
+    std::string enhanced;
+    std::string message;
+    std::uint64_t event_seq = 0;
+};
+// A line answering a 334 challenge (base64, or "*" to cancel, RFC 4954 4).
+struct SaslReceived {
+    std::string line;  // without CRLF; never in the trace unless secrets are revealed
+    bool cancelled = false;
+};
+// The message data ended with <CRLF>.<CRLF>.
+struct MessageReceived {
+    std::string content;     // stuffing removed; a prefix when too_large
+    std::uint64_t size = 0;  // octets of content, all of it
+    bool too_large = false;  // beyond Limits::max_message_size: not kept
+    std::uint64_t event_seq = 0;
+};
+using ServerInput = std::variant<CommandReceived, CommandRejected, SaslReceived, MessageReceived>;
+
+// --- what the client role learns -------------------------------------------
+struct ReplyReceived {
+    Reply reply;
+    std::uint64_t event_seq = 0;
+    // The command it answers (nothing for the greeting and unsolicited replies).
+    std::optional<Verb> answers;
+    bool greeting = false;
+};
+
+class SmtpSession {
+  public:
+    SmtpSession(sim::SessionTrace& trace, SessionOptions options = {});
+
+    Role role() const { return m_options.role; }
+    State state() const { return m_state; }
+    bool closed() const { return m_state == State::Closed; }
+    const sim::SessionTrace& trace() const { return m_trace; }
+    // EHLO keywords of the last EHLO reply, upper case ("SIZE", "AUTH"...),
+    // with their parameters after a space as the server wrote them.
+    const std::vector<std::string>& extensions() const { return m_extensions; }
+    bool extension_offered(std::string_view keyword) const;
+    std::size_t outstanding() const { return m_pending.size(); }
+    // 354 seen and the terminating "." not yet.
+    bool in_data() const { return m_data.has_value(); }
+    // A 334 challenge waits for the client's SASL line.
+    bool awaiting_sasl_line() const { return m_sasl_expected; }
+
+    // Observer: bytes seen on the wire, either direction, in order.
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
+
+    // Client and server roles.
+    void receive(std::string_view bytes, std::int64_t time_us = 0);
+    std::string take_outgoing();
+    bool wants_write() const { return !m_outgoing.empty(); }
+
+    // Client role: one command line without CRLF.
+    struct SubmitResult {
+        bool ok = false;
+        std::string error;
+    };
+    SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
+    // Octets sent as they are (a SASL line with its CRLF, prepared data).
+    void send_raw(std::string_view bytes, std::int64_t time_us = 0);
+    // After 354: the message, dot-stuffed and terminated by the engine.
+    SubmitResult send_message(std::string_view content, std::int64_t time_us = 0);
+    std::optional<ReplyReceived> next_reply();
+
+    // Server role.
+    std::optional<ServerInput> next_input();
+    // Writes and traces a reply; returns the reply event's seq.
+    std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
+
+  private:
+    struct Pending {
+        Verb verb = Verb::Unknown;
+        std::uint64_t seq = 0;
+        bool intermediate = false;  // 354 / 334 seen
+        bool content_done = false;  // DATA: the "." has been sent
+    };
+    struct Line {
+        std::string bytes;  // as on the wire (a prefix when too_long)
+        std::uint64_t offset = 0;
+        std::uint64_t size = 0;
+        bool too_long = false;
+        bool bare_lf = false;
+        std::string_view text() const;
+    };
+    struct Discard {
+        std::uint64_t offset = 0;
+        std::uint64_t size = 0;
+        std::string prefix;
+    };
+    struct PartialReply {
+        int code = 0;
+        std::uint64_t offset = 0;
+        std::uint64_t size = 0;
+        std::string raw;
+        std::vector<std::string> lines;
+        bool mixed_codes = false;
+        bool too_many_lines = false;
+    };
+    struct DataInProgress {
+        explicit DataInProgress(const Limits& limits) : reader(limits) {}
+        DataReader reader;
+        std::uint64_t offset = 0;
+        std::string raw;
+        std::uint64_t command_seq = 0;
+    };
+
+    void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
+    std::optional<Line> next_line(sim::Direction dir, std::size_t max);
+    void process_client();
+    void process_server();
+    void on_command_line(const Line& line);
+    void on_sasl_line(const Line& line);
+    void on_reply_line(const Line& line);
+    void on_reply(PartialReply partial);
+    void on_greeting(const Reply& reply, std::uint64_t seq);
+    void on_answer(const Reply& reply, std::uint64_t seq);
+    void on_data_bytes();
+    void finish_data(bool ended);
+    void check_order(const Command& command, std::optional<std::string>& state_error);
+    State projected_state() const;
+    void reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
+                std::string message);
+
+    std::uint64_t add_event(sim::TraceEvent event);
+    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
+                            bool fatal = false, sim::ByteSpan wire = {});
+    void transition(State to, std::string cause, sim::Direction dir);
+    std::string keep(std::string_view bytes) const;
+    void push_pending(Verb verb, std::uint64_t seq);
+
+    sim::SessionTrace& m_trace;
+    SessionOptions m_options;
+    State m_state = State::Connecting;
+    std::int64_t m_now = 0;
+    std::string m_buffer[2];
+    std::uint64_t m_buffer_offset[2] = {0, 0};
+    std::optional<Discard> m_discard[2];
+    std::deque<Pending> m_pending;
+    std::optional<PartialReply> m_partial;
+    std::optional<DataInProgress> m_data;
+    std::vector<std::string> m_extensions;
+    bool m_greeting_seen = false;
+    bool m_sasl_expected = false;
+    bool m_hold = false;
+    bool m_hold_reported = false;
+    bool m_tls_pending = false;
+    bool m_stopped = false;  // a fatal violation: nothing more is parsed
+
+    std::string m_outgoing;
+    std::deque<ServerInput> m_inputs;
+    std::deque<ReplyReceived> m_replies;
+};
+
+}  // namespace mailscope::smtp

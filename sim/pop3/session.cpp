@@ -1,0 +1,863 @@
+#include "sim/pop3/session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace mailscope::pop3 {
+
+using sim::Direction;
+using sim::EventKind;
+using sim::TraceEvent;
+
+namespace {
+
+constexpr std::size_t index_of(Direction dir) {
+    return dir == Direction::ClientToServer ? 0 : 1;
+}
+
+std::string_view strip_line_end(std::string_view line) {
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
+}
+
+bool carries_message(Verb verb) {
+    return verb == Verb::Retr || verb == Verb::Top;
+}
+
+// The "<...@...>" timestamp of an APOP-capable greeting (RFC 1939 7).
+std::string find_timestamp(std::string_view text) {
+    auto open = text.find('<');
+    while (open != std::string_view::npos) {
+        auto close = text.find('>', open);
+        if (close == std::string_view::npos) return {};
+        auto candidate = text.substr(open, close - open + 1);
+        if (candidate.find('@') != std::string_view::npos &&
+            candidate.find(' ') == std::string_view::npos) {
+            return std::string(candidate);
+        }
+        open = text.find('<', open + 1);
+    }
+    return {};
+}
+
+std::string code_meaning(std::string_view code) {
+    if (code == "IN-USE") return " (another session holds the maildrop lock, RFC 2449 8.1.1)";
+    if (code == "LOGIN-DELAY") return " (logging in again this soon is refused, RFC 2449 8.1.2)";
+    if (code == "SYS/TEMP") return " (a temporary server problem, RFC 3206 4)";
+    if (code == "SYS/PERM") return " (a permanent server problem, RFC 3206 4)";
+    if (code == "AUTH") return " (the credentials are wrong, RFC 3206 5)";
+    return {};
+}
+
+// RFC 1939 5: "+OK nn mm", the message count and the size in octets.
+std::optional<std::pair<std::uint32_t, std::uint64_t>> stat_counts(std::string_view text) {
+    const auto space = text.find(' ');
+    if (space == std::string_view::npos) return std::nullopt;
+    auto count = parse_number(text.substr(0, space));
+    auto rest = text.substr(space + 1);
+    rest = rest.substr(0, rest.find(' '));
+    if (!count || rest.empty() || rest.size() > 19) return std::nullopt;
+    std::uint64_t size = 0;
+    for (char c : rest) {
+        if (c < '0' || c > '9') return std::nullopt;
+        size = size * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return std::pair{*count, size};
+}
+
+std::string first_words(std::string_view data, std::size_t limit) {
+    std::string out;
+    std::size_t count = 0;
+    for (auto line : data_lines(data)) {
+        if (count == limit) {
+            out += ", ...";
+            break;
+        }
+        auto word = line.substr(0, line.find(' '));
+        if (count++) out += ", ";
+        out += std::string(word);
+    }
+    return out;
+}
+
+}  // namespace
+
+Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
+    : m_trace(trace), m_options(options) {}
+
+// ---------------------------------------------------------------------------
+// Bytes in
+// ---------------------------------------------------------------------------
+
+void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    observe(dir, bytes, time_us);
+}
+
+void Pop3Session::receive(std::string_view bytes, std::int64_t time_us) {
+    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
+            bytes, time_us);
+}
+
+void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
+    m_now = time_us;
+    if (bytes.empty()) return;
+    read_lines(dir, bytes);
+}
+
+std::size_t Pop3Session::line_limit(Direction dir) const {
+    if (dir == Direction::ServerToClient) return m_options.limits.max_reply_line;
+    return m_expect_sasl_line ? m_options.limits.max_sasl_line : m_options.limits.max_command_line;
+}
+
+void Pop3Session::read_lines(Direction dir, std::string_view bytes) {
+    const auto d = index_of(dir);
+    while (!bytes.empty()) {
+        if (m_state == State::Closed) {
+            after_close_data(dir, bytes.size());
+            m_fed[d] += bytes.size();
+            return;
+        }
+        if (dir == Direction::ServerToClient && m_body) {
+            const auto used = m_body->decoder.feed(bytes);
+            if (m_body->raw.size() < m_options.max_event_bytes) {
+                m_body->raw.append(bytes.substr(
+                    0, std::min(used, m_options.max_event_bytes - m_body->raw.size())));
+            }
+            m_fed[d] += used;
+            bytes.remove_prefix(used);
+            if (m_body->decoder.done()) finish_body(true);
+            continue;
+        }
+        const auto lf = bytes.find('\n');
+        const std::size_t take = lf == std::string_view::npos ? bytes.size() : lf + 1;
+        if (m_discarding[d]) {
+            m_fed[d] += take;
+            bytes.remove_prefix(take);
+            if (lf != std::string_view::npos) m_discarding[d] = false;
+            continue;
+        }
+        if (m_line[d].empty()) m_line_start[d] = m_fed[d];
+        const auto limit = line_limit(dir);
+        if (m_line[d].size() + take > limit) {
+            m_line[d].clear();
+            m_fed[d] += take;
+            bytes.remove_prefix(take);
+            if (lf == std::string_view::npos) m_discarding[d] = true;
+            on_line_too_long(dir, m_line_start[d], limit);
+            continue;
+        }
+        m_line[d].append(bytes.substr(0, take));
+        m_fed[d] += take;
+        bytes.remove_prefix(take);
+        if (lf == std::string_view::npos) continue;
+        std::string line = std::exchange(m_line[d], {});
+        const bool bare_lf = line.size() < 2 || line[line.size() - 2] != '\r';
+        if (dir == Direction::ClientToServer) {
+            on_client_line(line, m_line_start[d], bare_lf);
+        } else {
+            on_server_line(line, m_line_start[d], bare_lf);
+        }
+    }
+}
+
+void Pop3Session::on_line_too_long(Direction dir, std::uint64_t offset, std::size_t limit) {
+    const bool client = dir == Direction::ClientToServer;
+    const bool sasl = client && m_expect_sasl_line;
+    std::string rule =
+        client ? fmt::format("a {} line longer than {} octets (CRLF included); it is dropped",
+                             sasl ? "SASL" : "command", limit)
+               : fmt::format("a reply line longer than {} octets (CRLF included); it is dropped",
+                             limit);
+    const auto seq =
+        violation(dir, rule, sasl ? "RFC 5034 4" : "RFC 2449 4", false, {offset, limit});
+    if (client && m_options.role == Role::Server) {
+        if (sasl) {
+            m_expect_sasl_line = false;
+            m_inputs.push_back(SaslReceived{"*", true});
+        } else {
+            m_inputs.push_back(
+                CommandRejected{fmt::format("command line longer than {} octets", limit), seq});
+        }
+    }
+    if (client && !sasl && m_pending.size() < m_options.limits.max_outstanding &&
+        m_state != State::Connecting) {
+        // The server still answers it (with -ERR).
+        Pending pending;
+        pending.seq = seq;
+        pending.valid = false;
+        m_pending.push_back(std::move(pending));
+    }
+}
+
+void Pop3Session::after_close_data(Direction dir, std::size_t size) {
+    const auto d = index_of(dir);
+    if (m_reported_after_close[d]) return;
+    m_reported_after_close[d] = true;
+    violation(dir, fmt::format("{} octets sent after the session ended", size), "RFC 1939 6", false,
+              {m_fed[d], size});
+}
+
+void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_state == State::Closed) return;
+    const auto d = index_of(dir);
+    const bool client = dir == Direction::ClientToServer;
+    if (dir == Direction::ServerToClient && m_body) finish_body(false);
+    if (!m_line[d].empty()) {
+        violation(dir,
+                  fmt::format("the {} closed the connection in the middle of a line",
+                              client ? "client" : "server"),
+                  "RFC 1939 3", false, {m_line_start[d], m_line[d].size()});
+        m_line[d].clear();
+    }
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "CLOSE";
+    event.summary =
+        client ? "the client closed the connection" : "the server closed the connection";
+    event.section = "RFC 1939 6";
+    add_event(std::move(event));
+    switch (m_state) {
+        case State::Connecting:
+            transition(State::Closed, "connection closed before a greeting", dir);
+            break;
+        case State::Authorization:
+            transition(State::Closed, "connection closed", dir);
+            break;
+        case State::Transaction:
+            transition(State::Closed, "connection lost without QUIT: nothing deleted", dir);
+            break;
+        case State::Update:
+            transition(State::Closed, "connection closed after QUIT", dir);
+            break;
+        case State::Closed:
+            break;
+    }
+}
+
+void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
+    m_now = time_us;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Note;
+    event.name = "NOTE";
+    event.summary = std::move(text);
+    add_event(std::move(event));
+}
+
+// ---------------------------------------------------------------------------
+// Client to server
+// ---------------------------------------------------------------------------
+
+void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bool bare_lf) {
+    const auto dir = Direction::ClientToServer;
+    if (bare_lf) {
+        violation(dir, "a line ended with LF alone; POP3 lines end with CRLF", "RFC 1939 3", false,
+                  {offset, line.size()});
+    }
+    if (m_state == State::Connecting && !m_spoke_early_reported) {
+        m_spoke_early_reported = true;
+        violation(dir, "the client sent a command before the server's greeting", "RFC 1939 4",
+                  false, {offset, line.size()});
+    }
+    const auto content = strip_line_end(line);
+    if (m_expect_sasl_line) {
+        on_sasl_line(content, offset, line.size());
+        return;
+    }
+    auto parsed = parse_command(content);
+    if (parsed.command) {
+        on_command(*parsed.command, line, offset);
+        return;
+    }
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Command;
+    event.wire = {offset, line.size()};
+    event.name = parsed.keyword.empty() ? "?" : parsed.keyword;
+    const bool secret = parsed.keyword == "PASS" || parsed.keyword == "AUTH";
+    if (secret && !m_options.reveal_secrets) {
+        event.raw = parsed.keyword + " ***\r\n";
+        event.redacted = true;
+    } else {
+        event.raw = keep(line);
+    }
+    event.summary = fmt::format("a command that does not parse: {}", parsed.error);
+    event.section = "RFC 1939 3";
+    const auto seq = add_event(std::move(event));
+    violation(dir, fmt::format("syntax error: {}", parsed.error), "RFC 1939 3", false,
+              {offset, line.size()});
+    if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{parsed.error, seq});
+    if (m_pending.size() < m_options.limits.max_outstanding) {
+        Pending pending;
+        pending.command.keyword = parsed.keyword;
+        pending.seq = seq;
+        pending.valid = false;
+        m_pending.push_back(std::move(pending));
+    }
+}
+
+void Pop3Session::on_command(const Command& command, std::string_view wire, std::uint64_t offset) {
+    const auto dir = Direction::ClientToServer;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Command;
+    event.wire = {offset, wire.size()};
+    event.raw = keep(wire);
+    if (!m_options.reveal_secrets) {
+        if (command.verb == Verb::Pass) {
+            event.raw = "PASS ***\r\n";
+            event.redacted = true;
+        } else if (command.verb == Verb::Auth && command.args.size() == 2) {
+            event.raw = fmt::format("AUTH {} ***\r\n", command.args[0]);
+            event.redacted = true;
+        }
+    }
+    const std::string name =
+        command.verb == Verb::Unknown ? command.keyword : std::string(verb_name(command.verb));
+    event.name = name;
+    event.section = std::string(command_section(command.verb));
+    event.summary = fmt::format("{}: {}", strip_line_end(event.raw), command_purpose(command.verb));
+    const auto seq = add_event(std::move(event));
+
+    std::optional<std::string> state_error;
+    if (m_state == State::Update || m_state == State::Closed) {
+        state_error = fmt::format("no command may follow QUIT ({} sent in the {} state)", name,
+                                  state_name(m_state));
+    } else if (m_state != State::Connecting && !state_change_outstanding()) {
+        if (!command_allowed(command.verb, m_state)) {
+            state_error = fmt::format("{} is not valid in the {} state", name, state_name(m_state));
+        } else if (command.verb == Verb::Pass && !m_user_accepted &&
+                   std::none_of(m_pending.begin(), m_pending.end(), [](const Pending& p) {
+                       return p.valid && p.command.verb == Verb::User;
+                   })) {
+            state_error = std::string("PASS must follow a USER command the server accepted");
+        }
+    }
+    if (state_error) {
+        violation(dir, *state_error,
+                  std::string(command.verb == Verb::Pass ? "RFC 1939 7" : state_section(m_state)),
+                  false, {offset, wire.size()});
+    }
+    if (m_pending.size() >= m_options.limits.max_outstanding) {
+        auto message =
+            fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
+        violation(dir, message, "RFC 2449 6.6");
+        if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{message, seq});
+        return;
+    }
+    const bool quit_in_transaction =
+        command.verb == Verb::Quit && m_state == State::Transaction && !state_change_outstanding();
+    Pending pending;
+    pending.command = command;
+    pending.seq = seq;
+    pending.multiline = reply_is_multiline(command);
+    m_pending.push_back(std::move(pending));
+    // RFC 1939 6: QUIT from TRANSACTION enters UPDATE; the reply follows
+    // once the deletions are done.
+    if (quit_in_transaction) transition(State::Update, "QUIT in TRANSACTION", dir);
+    if (m_options.role == Role::Server) {
+        m_inputs.push_back(CommandReceived{command, seq, state_error});
+    }
+}
+
+void Pop3Session::on_sasl_line(std::string_view line, std::uint64_t offset, std::size_t wire_size) {
+    m_expect_sasl_line = false;
+    const bool cancelled = line == "*";
+    TraceEvent event;
+    event.dir = Direction::ClientToServer;
+    event.kind = EventKind::Command;
+    event.wire = {offset, wire_size};
+    event.name = "AUTH";
+    event.raw = keep(std::string(line) + "\r\n");
+    if (!m_options.reveal_secrets && !cancelled) {
+        event.raw = "***\r\n";
+        event.redacted = true;
+    }
+    event.summary =
+        cancelled ? "cancels the SASL exchange" : "answers the server's SASL challenge (base64)";
+    event.section = "RFC 5034 4";
+    if (!m_pending.empty()) {
+        event.link = sim::Link::Answers;
+        event.link_seq = m_pending.front().seq;
+    }
+    add_event(std::move(event));
+    if (m_options.role == Role::Server) {
+        m_inputs.push_back(SaslReceived{std::string(line), cancelled});
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Server to client
+// ---------------------------------------------------------------------------
+
+void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bool bare_lf) {
+    const auto dir = Direction::ServerToClient;
+    if (bare_lf) {
+        violation(dir, "a line ended with LF alone; POP3 lines end with CRLF", "RFC 1939 3", false,
+                  {offset, line.size()});
+    }
+    const auto content = strip_line_end(line);
+    auto parsed = parse_status_line(content);
+    const sim::ByteSpan wire{offset, line.size()};
+    auto unparsable = [&](std::string rule) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Untagged;
+        event.wire = wire;
+        event.raw = keep(line);
+        event.name = "?";
+        event.summary = "a line that is neither +OK nor -ERR";
+        event.section = "RFC 1939 3";
+        event.link = sim::Link::Unmatched;
+        add_event(std::move(event));
+        violation(dir, std::move(rule), "RFC 1939 3", false, wire);
+    };
+    if (m_state == State::Connecting) {
+        if (!parsed || parsed->kind == ReplyKind::Continuation) {
+            unparsable("the server's first line must be a greeting starting with +OK or -ERR");
+            // Carry on as if greeted so the rest of a live session still decodes.
+            transition(State::Authorization, "missing greeting", dir);
+            return;
+        }
+        on_greeting(*parsed, line, offset);
+        return;
+    }
+    if (!parsed) {
+        unparsable("a reply starts with +OK or -ERR");
+        return;
+    }
+    if (parsed->kind == ReplyKind::Continuation) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Continuation;
+        event.wire = wire;
+        event.raw = keep(line);
+        event.name = "+";
+        event.tag = "+";
+        event.section = "RFC 5034 4";
+        const bool in_auth = !m_pending.empty() && m_pending.front().valid &&
+                             m_pending.front().command.verb == Verb::Auth &&
+                             !m_pending.front().command.args.empty();
+        if (!in_auth) {
+            event.link = sim::Link::Unmatched;
+            event.summary = "a SASL challenge, but no AUTH exchange is in progress";
+            add_event(std::move(event));
+            violation(dir, "a \"+\" challenge that no AUTH command is waiting for", "RFC 5034 4",
+                      false, wire);
+            return;
+        }
+        event.link = sim::Link::Answers;
+        event.link_seq = m_pending.front().seq;
+        event.summary = "SASL challenge: the client answers with one base64 line";
+        if (!m_options.reveal_secrets && !parsed->text.empty()) {
+            event.raw = "+ ***\r\n";
+            event.redacted = true;
+            event.summary = "+ (SASL challenge, hidden)";
+        }
+        const auto seq = add_event(std::move(event));
+        m_expect_sasl_line = true;
+        if (m_options.role == Role::Client) {
+            m_replies.push_back(ReplyReceived{*parsed, seq, false, Verb::Auth});
+        }
+        return;
+    }
+    if (m_pending.empty()) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Tagged;
+        event.wire = wire;
+        event.raw = keep(line);
+        event.name = std::string(status_text(parsed->kind));
+        event.status = event.name;
+        event.code = parsed->code;
+        event.summary = fmt::format("{} that answers no command", event.name);
+        event.section = "RFC 1939 3";
+        event.link = sim::Link::Unmatched;
+        const auto seq = add_event(std::move(event));
+        violation(dir, "a reply that answers no command", "RFC 1939 3", false, wire);
+        if (m_options.role == Role::Client) {
+            m_replies.push_back(ReplyReceived{*parsed, seq, false, Verb::Unknown});
+        }
+        return;
+    }
+    Pending answered = std::move(m_pending.front());
+    m_pending.pop_front();
+    if (parsed->kind == ReplyKind::Ok && answered.valid && answered.multiline) {
+        Body body;
+        body.reply = std::move(*parsed);
+        body.reply.multiline = true;
+        body.answers = std::move(answered);
+        body.status_seq_offset = offset;
+        body.data_offset = offset + line.size();
+        const bool keep_data = m_options.role == Role::Client;
+        const bool message = carries_message(body.answers.command.verb);
+        body.decoder = MultilineDecoder(
+            keep_data ? m_options.limits.max_multiline_size
+            : message ? 0
+                      : std::min<std::uint64_t>(m_options.limits.max_multiline_size, 64 * 1024));
+        body.status_line = keep(line);
+        m_body = std::move(body);
+        return;
+    }
+    on_reply(std::move(*parsed), std::move(answered), keep(line), wire, std::nullopt, {});
+}
+
+void Pop3Session::on_greeting(const Reply& reply, std::string_view wire, std::uint64_t offset) {
+    const auto dir = Direction::ServerToClient;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Untagged;
+    event.wire = {offset, wire.size()};
+    event.raw = keep(wire);
+    event.name = "GREETING";
+    event.status = std::string(status_text(reply.kind));
+    event.code = reply.code;
+    event.section = "RFC 1939 4";
+    event.link = sim::Link::Unsolicited;
+    const bool ok = reply.kind == ReplyKind::Ok;
+    if (ok) {
+        m_timestamp = find_timestamp(reply.text);
+        event.summary =
+            m_timestamp.empty()
+                ? std::string("greeting: the server is ready; log in with USER and PASS")
+                : fmt::format("greeting: the server is ready; APOP timestamp {}", m_timestamp);
+    } else {
+        event.summary =
+            fmt::format("greeting: the server refuses the connection{}", code_meaning(reply.code));
+    }
+    const auto seq = add_event(std::move(event));
+    if (m_options.role == Role::Client) {
+        m_replies.push_back(ReplyReceived{reply, seq, true, Verb::Unknown});
+    }
+    if (ok) {
+        transition(State::Authorization, "+OK greeting", dir);
+    } else {
+        transition(State::Closed, "-ERR greeting", dir);
+    }
+}
+
+void Pop3Session::finish_body(bool complete) {
+    Body body = std::move(*m_body);
+    m_body.reset();
+    const auto dir = Direction::ServerToClient;
+    const auto& decoder = body.decoder;
+    const std::uint64_t data_end = m_fed[1];
+    const std::uint64_t wire_size = data_end - body.data_offset;
+    const std::size_t terminator = complete ? decoder.terminator_size() : 0;
+    if (!complete) {
+        violation(dir, "the connection ended before the \".\" line that ends a multi-line reply",
+                  "RFC 1939 3", false, {body.data_offset, wire_size});
+    }
+    if (decoder.bare_lf()) {
+        violation(dir, "a line of multi-line data ended with LF alone; POP3 lines end with CRLF",
+                  "RFC 1939 3", false, {body.data_offset, wire_size});
+    }
+    Reply reply = std::move(body.reply);
+    reply.data = decoder.data();
+    reply.data_size = decoder.data_size();
+    reply.truncated = decoder.truncated() && m_options.role == Role::Client;
+    if (reply.truncated) {
+        note(dir,
+             fmt::format("the reply carries {} octets; only the first {} are kept", reply.data_size,
+                         reply.data.size()),
+             m_now);
+    }
+    std::string raw = std::move(body.status_line);
+    raw += body.raw;
+    std::string body_raw = body.raw;
+    const std::uint64_t body_size = wire_size - terminator;
+    if (body_raw.size() > body_size) body_raw.resize(body_size);
+    on_reply(std::move(reply), std::move(body.answers), keep(raw),
+             {body.status_seq_offset, data_end - body.status_seq_offset},
+             sim::ByteSpan{body.data_offset, body_size}, std::move(body_raw));
+}
+
+void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::ByteSpan wire,
+                           std::optional<sim::ByteSpan> body_wire, std::string body_raw) {
+    const auto dir = Direction::ServerToClient;
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Tagged;
+    event.wire = wire;
+    event.raw = std::move(raw);
+    event.name = std::string(status_text(reply.kind));
+    event.status = event.name;
+    event.code = reply.code;
+    event.section = answered.valid ? std::string(command_section(answered.command.verb))
+                                   : std::string("RFC 1939 3");
+    event.summary = reply_summary(reply, answered);
+    event.link = sim::Link::Answers;
+    event.link_seq = answered.seq;
+    const auto seq = add_event(std::move(event));
+    auto& command_event = m_trace.mutable_at(answered.seq);
+    if (command_event.kind == EventKind::Command) {
+        command_event.link = sim::Link::Answers;
+        command_event.link_seq = seq;
+    }
+    if (body_wire && answered.valid && carries_message(answered.command.verb)) {
+        TraceEvent literal;
+        literal.dir = dir;
+        literal.kind = EventKind::Literal;
+        literal.name = "MESSAGE";
+        literal.wire = *body_wire;
+        literal.section = std::string(command_section(answered.command.verb));
+        const bool truncated = body_raw.size() < body_wire->size;
+        literal.raw = std::move(body_raw);
+        literal.literal = sim::LiteralInfo{reply.data_size, false, truncated};
+        literal.summary = fmt::format("{} octets of message data ({} on the wire, dot-stuffed)",
+                                      reply.data_size, body_wire->size);
+        literal.link = sim::Link::Answers;
+        literal.link_seq = seq;
+        add_event(std::move(literal));
+    }
+    if (m_options.role == Role::Client) {
+        m_replies.push_back(ReplyReceived{reply, seq, false,
+                                          answered.valid ? answered.command.verb : Verb::Unknown});
+    }
+    after_reply(reply, answered, seq);
+}
+
+std::string Pop3Session::reply_summary(const Reply& reply, const Pending& answered) const {
+    const auto verb = answered.valid ? answered.command.verb : Verb::Unknown;
+    const auto& args = answered.command.args;
+    if (reply.kind == ReplyKind::Err) {
+        return fmt::format("-ERR: {}{}", reply.text, code_meaning(reply.code));
+    }
+    auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("?"); };
+    const auto lines = data_lines(reply.data).size();
+    switch (verb) {
+        case Verb::Stat:
+            if (auto counts = stat_counts(reply.text)) {
+                return fmt::format("{} messages, {} octets in the maildrop", counts->first,
+                                   counts->second);
+            }
+            return fmt::format("+OK {}", reply.text);
+        case Verb::List:
+            return reply.multiline
+                       ? fmt::format("scan listing of {} messages", lines)
+                       : fmt::format("+OK: message {} (number, octets: {})", arg(0), reply.text);
+        case Verb::Uidl:
+            return reply.multiline
+                       ? fmt::format("unique-id listing of {} messages", lines)
+                       : fmt::format("+OK: unique-id of message {}: {}", arg(0), reply.text);
+        case Verb::Retr:
+            return fmt::format("message {} follows: {} octets", arg(0), reply.data_size);
+        case Verb::Top:
+            return fmt::format("headers and the first {} body lines of message {} ({} octets)",
+                               arg(1), arg(0), reply.data_size);
+        case Verb::Capa:
+            return fmt::format("capabilities: {}", first_words(reply.data, 16));
+        case Verb::Auth:
+            if (reply.multiline)
+                return fmt::format("SASL mechanisms: {}", first_words(reply.data, 16));
+            return fmt::format("logged in with AUTH: {}", reply.text);
+        case Verb::Pass:
+        case Verb::Apop:
+            return fmt::format("logged in, maildrop locked: {}", reply.text);
+        case Verb::Dele:
+            return fmt::format("message {} marked as deleted: {}", arg(0), reply.text);
+        case Verb::Rset:
+            return fmt::format("deletion marks removed: {}", reply.text);
+        case Verb::Quit:
+            return fmt::format("session ends: {}", reply.text);
+        case Verb::Stls:
+            return "TLS negotiation starts after this line";
+        default:
+            return reply.text.empty() ? std::string("+OK") : fmt::format("+OK {}", reply.text);
+    }
+}
+
+void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::uint64_t seq) {
+    (void)seq;
+    const auto dir = Direction::ServerToClient;
+    const bool ok = reply.kind == ReplyKind::Ok;
+    if (!answered.valid) return;
+    switch (answered.command.verb) {
+        case Verb::User:
+            m_user_accepted = ok;
+            break;
+        case Verb::Pass:
+        case Verb::Apop:
+            m_user_accepted = false;
+            if (ok && m_state == State::Authorization) {
+                transition(State::Transaction,
+                           fmt::format("{} accepted", verb_name(answered.command.verb)), dir);
+            }
+            break;
+        case Verb::Auth:
+            if (answered.command.args.empty()) break;
+            m_expect_sasl_line = false;
+            if (ok && m_state == State::Authorization) {
+                transition(State::Transaction, "AUTH accepted", dir);
+            }
+            break;
+        case Verb::Quit:
+            if (m_state == State::Authorization) {
+                transition(State::Closed, "QUIT in AUTHORIZATION", dir);
+            } else if (m_state == State::Transaction) {
+                transition(State::Update, "QUIT in TRANSACTION", dir);
+                transition(State::Closed, "reply to QUIT", dir);
+            } else if (m_state == State::Update) {
+                transition(State::Closed, fmt::format("{} to QUIT", status_text(reply.kind)), dir);
+            }
+            break;
+        case Verb::Stls:
+            if (ok) note(dir, "TLS negotiation starts now", m_now);
+            break;
+        case Verb::Stat:
+            if (ok && !stat_counts(reply.text)) {
+                violation(dir, "the +OK to STAT must give the message count and the size in octets",
+                          "RFC 1939 5");
+            }
+            break;
+        default:
+            break;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Client role
+// ---------------------------------------------------------------------------
+
+Pop3Session::SubmitResult Pop3Session::submit_line(std::string_view line, std::int64_t time_us) {
+    m_now = time_us;
+    if (m_options.role != Role::Client) return {false, "only a client submits commands"};
+    if (m_state == State::Connecting) return {false, "wait for the server's greeting"};
+    if (m_state == State::Update || m_state == State::Closed) {
+        return {false, "the session has ended"};
+    }
+    if (m_expect_sasl_line) return {false, "answer the server's SASL challenge first"};
+    if (line.find_first_of("\r\n") != std::string_view::npos) {
+        return {false, "one command line, without CR or LF"};
+    }
+    if (line.size() + 2 > m_options.limits.max_command_line) {
+        return {false, fmt::format("a command line is at most {} octets with its CRLF "
+                                   "(RFC 2449 4)",
+                                   m_options.limits.max_command_line)};
+    }
+    auto parsed = parse_command(line);
+    if (!parsed.command) return {false, parsed.error};
+    const auto verb = parsed.command->verb;
+    if (!state_change_outstanding() && !command_allowed(verb, m_state)) {
+        return {false, fmt::format("{} is not valid in the {} state", parsed.command->keyword,
+                                   state_name(m_state))};
+    }
+    std::string bytes = std::string(line) + "\r\n";
+    m_outgoing += bytes;
+    observe(Direction::ClientToServer, bytes, time_us);
+    return {true, {}};
+}
+
+void Pop3Session::send_raw(std::string_view bytes, std::int64_t time_us) {
+    m_outgoing.append(bytes);
+    observe(Direction::ClientToServer, bytes, time_us);
+}
+
+std::optional<ReplyReceived> Pop3Session::next_reply() {
+    if (m_replies.empty()) return std::nullopt;
+    auto reply = std::move(m_replies.front());
+    m_replies.pop_front();
+    return reply;
+}
+
+std::string Pop3Session::take_outgoing() {
+    return std::exchange(m_outgoing, {});
+}
+
+// ---------------------------------------------------------------------------
+// Server role
+// ---------------------------------------------------------------------------
+
+std::optional<ServerInput> Pop3Session::next_input() {
+    if (m_inputs.empty()) return std::nullopt;
+    auto input = std::move(m_inputs.front());
+    m_inputs.pop_front();
+    return input;
+}
+
+std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
+    std::string bytes = serialize(reply);
+    m_outgoing += bytes;
+    const auto before = m_trace.size();
+    observe(Direction::ServerToClient, bytes, time_us);
+    for (auto seq = before; seq < m_trace.size(); ++seq) {
+        const auto kind = m_trace.at(seq).kind;
+        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
+            kind == EventKind::Continuation) {
+            return seq;
+        }
+    }
+    return before;
+}
+
+// ---------------------------------------------------------------------------
+// Trace helpers
+// ---------------------------------------------------------------------------
+
+std::uint64_t Pop3Session::add_event(TraceEvent event) {
+    event.time_us = m_now;
+    event.protocol = sim::Protocol::Pop3;
+    return m_trace.append(std::move(event));
+}
+
+std::string Pop3Session::keep(std::string_view bytes) const {
+    return std::string(bytes.substr(0, m_options.max_event_bytes));
+}
+
+std::uint64_t Pop3Session::violation(Direction dir, std::string rule, std::string section,
+                                     bool fatal, sim::ByteSpan wire) {
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::Violation;
+    event.name = "VIOLATION";
+    event.wire = wire;
+    event.summary = fmt::format("{} broke a rule: {}",
+                                dir == Direction::ClientToServer ? "client" : "server", rule);
+    event.section = section;
+    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    return add_event(std::move(event));
+}
+
+void Pop3Session::transition(State to, std::string cause, Direction dir) {
+    const auto from = m_state;
+    const auto edge = find_transition(from, to);
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = EventKind::StateTransition;
+    event.name = "STATE";
+    event.section = edge ? std::string(edge->section) : std::string(state_section(to));
+    sim::StateChange change;
+    change.from = std::string(state_name(from));
+    change.to = std::string(state_name(to));
+    change.number = edge ? edge->number : 0;
+    change.cause = std::move(cause);
+    event.summary =
+        change.number
+            ? fmt::format("{} -> {} ({}: {})", change.from, change.to, change.number, change.cause)
+            : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
+    event.transition = std::move(change);
+    m_state = to;
+    add_event(std::move(event));
+}
+
+bool Pop3Session::state_change_outstanding() const {
+    return std::any_of(m_pending.begin(), m_pending.end(), [](const Pending& pending) {
+        if (!pending.valid) return false;
+        switch (pending.command.verb) {
+            case Verb::Pass:
+            case Verb::Apop:
+            case Verb::Auth:
+            case Verb::Quit:
+                return true;
+            default:
+                return false;
+        }
+    });
+}
+
+}  // namespace mailscope::pop3

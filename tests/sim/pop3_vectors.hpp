@@ -1,0 +1,45 @@
+// Loads the POP3 exchanges of tests/vectors/pop3/ (format at the top of the file).
+#pragma once
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sim/core/trace.hpp"
+
+namespace mailscope::pop3::test {
+
+struct ExchangeLine {
+    sim::Direction dir = sim::Direction::ClientToServer;
+    std::string text;  // without CRLF
+};
+
+struct Exchange {
+    std::string section;  // "RFC 1939 7"
+    std::string start;    // "start", "AUTHORIZATION" or "TRANSACTION"
+    std::string end;      // the state name after the exchange; empty: as it started
+    std::vector<ExchangeLine> lines;
+};
+
+inline std::vector<Exchange> load_exchanges(const std::string& name) {
+    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/pop3/" + name, std::ios::binary);
+    std::vector<Exchange> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("# RFC", 0) == 0) {
+            out.push_back({line.substr(2), "start", "", {}});
+        } else if (line.rfind("# state: ", 0) == 0 && !out.empty()) {
+            out.back().start = line.substr(9);
+        } else if (line.rfind("# end: ", 0) == 0 && !out.empty()) {
+            out.back().end = line.substr(7);
+        } else if ((line.rfind("C: ", 0) == 0 || line.rfind("S: ", 0) == 0) && !out.empty()) {
+            out.back().lines.push_back(
+                {line[0] == 'C' ? sim::Direction::ClientToServer : sim::Direction::ServerToClient,
+                 line.substr(3)});
+        }
+    }
+    return out;
+}
+
+}  // namespace mailscope::pop3::test

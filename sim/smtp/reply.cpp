@@ -40,8 +40,8 @@ std::string serialize(const Reply& reply) {
         const bool last = i + 1 == count;
         std::string_view text = reply.lines.empty() ? std::string_view{} : reply.lines[i];
         out += fmt::format("{:03}", reply.code);
-        if (reply.enhanced.empty() && text.empty()) {
-            out += last ? "" : "-";
+        if (reply.lines.empty()) {
+            // "ddd" alone: RFC 5321 4.2 makes the text optional.
         } else {
             out += last ? ' ' : '-';
             if (!reply.enhanced.empty()) {

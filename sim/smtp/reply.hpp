@@ -22,7 +22,8 @@ struct Reply {
 
 // A reply of one line, or of several when `text` holds "\n".
 Reply make_reply(int code, std::string_view enhanced, std::string_view text);
-// Every line prefixed with the code and, when set, the enhanced code.
+// Every line prefixed with the code and, when set, the enhanced code; a reply
+// without lines is the code alone ("250"), an empty line keeps its space ("334 ").
 std::string serialize(const Reply& reply);
 
 struct ReplyLine {

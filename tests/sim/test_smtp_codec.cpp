@@ -79,7 +79,8 @@ TEST_CASE("SMTP codec: multi-line replies and enhanced status codes") {
           "250-foo.com greets bar.com\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n250 HELP\r\n");
     auto enhanced = make_reply(550, "5.7.1", "relaying denied");
     CHECK(serialize(enhanced) == "550 5.7.1 relaying denied\r\n");
-    CHECK(serialize(make_reply(250, "", "")) == "250\r\n");
+    CHECK(serialize(make_reply(334, "", "")) == "334 \r\n");
+    CHECK(serialize(Reply{250, "", {}}) == "250\r\n");
     CHECK(leading_enhanced_code("2.1.0 Ok", 250) == "2.1.0");
     CHECK(leading_enhanced_code("5.7.1 denied", 550) == "5.7.1");
     CHECK_FALSE(leading_enhanced_code("2.1.0 Ok", 550));  // class must match the code

@@ -1,0 +1,515 @@
+#include "server_mock/smtp_server_session.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+#include "sim/text/base64.hpp"
+
+namespace mailscope::server {
+
+using smtp::Command;
+using smtp::Verb;
+
+namespace {
+
+smtp::SessionOptions server_options(const ServerConfig& config) {
+    smtp::SessionOptions options;
+    options.role = smtp::Role::Server;
+    options.limits.max_message_size = config.smtp.max_message_size;
+    return options;
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+    std::uint64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+SmtpServerSession::SmtpServerSession(MailStore& store, const ServerConfig& config,
+                                     sim::SessionTrace& trace)
+    : m_store(store), m_config(config), m_smtp(trace, server_options(config)) {}
+
+std::unique_ptr<transport::ConnectionHandler> make_smtp_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace) {
+    return std::make_unique<SmtpServerSession>(store, config, trace);
+}
+
+// ---------------------------------------------------------------------------
+// Transport events
+// ---------------------------------------------------------------------------
+
+void SmtpServerSession::on_open(transport::Micros now, bool tls) {
+    if (m_open) return;
+    m_open = true;
+    m_now = m_last_activity = now;
+    m_tls = tls;
+    reply(220, "", fmt::format("{} ESMTP mailscope teaching server ready", m_config.smtp.hostname));
+    flush();
+}
+
+void SmtpServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+    m_now = now;
+    if (m_close || !m_open) return;
+    m_last_activity = now;
+    // One line at a time, answering in between: pipelined commands are
+    // answered in order, and a STARTTLS reply is written before anything
+    // that followed it is read.
+    while (!bytes.empty() && !m_close) {
+        auto end = bytes.find('\n');
+        std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
+        m_smtp.receive(bytes.substr(0, take), now);
+        bytes.remove_prefix(take);
+        process_inputs();
+        if (m_wants_tls && !bytes.empty()) {
+            // RFC 3207 4.2 and 6: plaintext after STARTTLS could have been
+            // injected; it is dropped unread.
+            m_smtp.note(sim::Direction::ClientToServer,
+                        "input sent before TLS started is discarded (RFC 3207 6)", now);
+            break;
+        }
+    }
+}
+
+void SmtpServerSession::on_eof(transport::Micros now) {
+    m_now = now;
+    // A transaction without its final "." delivers nothing (RFC 5321 3.8).
+    m_transaction.reset();
+    if (!m_smtp.closed()) m_smtp.feed_eof(sim::Direction::ClientToServer, now);
+    m_close = true;
+}
+
+void SmtpServerSession::on_timer(transport::Micros now) {
+    m_now = now;
+    if (m_close || !m_open) return;
+    if (now - m_last_activity >= m_config.smtp.timeout) {
+        m_transaction.reset();
+        close_with(421, "4.4.2",
+                   fmt::format("{} timeout: no command for too long, closing the connection",
+                               m_config.smtp.hostname));
+        flush();
+    }
+}
+
+void SmtpServerSession::on_tls_started(transport::Micros now) {
+    m_now = now;
+    m_tls = true;
+    m_smtp.note(sim::Direction::ServerToClient,
+                "TLS is active: the client must say EHLO again (RFC 3207 4.2)", now);
+}
+
+void SmtpServerSession::on_server_shutdown(transport::Micros now) {
+    m_now = now;
+    if (m_close) return;
+    m_transaction.reset();
+    close_with(421, "4.3.2", fmt::format("{} shutting down", m_config.smtp.hostname));
+    flush();
+}
+
+std::optional<transport::Micros> SmtpServerSession::next_deadline() const {
+    if (m_close || !m_open) return std::nullopt;
+    return m_last_activity + m_config.smtp.timeout;
+}
+
+// ---------------------------------------------------------------------------
+// Driving the engine
+// ---------------------------------------------------------------------------
+
+void SmtpServerSession::process_inputs() {
+    while (!m_close) {
+        auto input = m_smtp.next_input();
+        if (!input) break;
+        on_input(*input);
+    }
+    flush();
+}
+
+void SmtpServerSession::on_input(smtp::ServerInput& input) {
+    if (auto* received = std::get_if<smtp::CommandReceived>(&input)) {
+        execute(received->command);
+    } else if (auto* rejected = std::get_if<smtp::CommandRejected>(&input)) {
+        reply(rejected->code, rejected->enhanced, rejected->message);
+    } else if (auto* sasl = std::get_if<smtp::SaslReceived>(&input)) {
+        on_sasl_line(*sasl);
+    } else if (auto* message = std::get_if<smtp::MessageReceived>(&input)) {
+        on_message(*message);
+    }
+}
+
+std::string SmtpServerSession::out_of_order(const Command& command) const {
+    const auto state = m_smtp.state();
+    switch (command.verb) {
+        case Verb::Mail:
+            return state == smtp::State::Ready ? "send EHLO or HELO first"
+                                               : "a mail transaction is already in progress";
+        case Verb::Rcpt:
+            return "send MAIL FROM first";
+        case Verb::Data:
+            return "send MAIL FROM and RCPT TO first";
+        case Verb::Auth:
+            return state == smtp::State::Ready ? "send EHLO first"
+                                               : "AUTH is not allowed during a mail transaction";
+        case Verb::Starttls:
+            return state == smtp::State::Ready ? "send EHLO first"
+                                               : "STARTTLS is not allowed during a mail "
+                                                 "transaction";
+        default:
+            return fmt::format("{} is not valid in the {} state", command.name,
+                               smtp::state_name(state));
+    }
+}
+
+void SmtpServerSession::execute(const Command& command) {
+    if (command.verb == Verb::Unknown) {
+        reply(500, "5.5.1", fmt::format("command {} not recognized", command.name));
+        return;
+    }
+    // The engine's state is current: every earlier command has its reply.
+    if (!smtp::command_allowed(command.verb, m_smtp.state())) {
+        if (command.verb == Verb::Data && m_smtp.state() == smtp::State::Mail) {
+            // RFC 5321 3.3: MAIL accepted, every RCPT refused.
+            reply(554, "5.5.1", "no valid recipients");
+        } else {
+            reply(503, "5.5.1", out_of_order(command));
+        }
+        return;
+    }
+    switch (command.verb) {
+        case Verb::Helo:
+        case Verb::Ehlo:
+            cmd_ehlo(command);
+            break;
+        case Verb::Mail:
+            cmd_mail(command);
+            break;
+        case Verb::Rcpt:
+            cmd_rcpt(command);
+            break;
+        case Verb::Data:
+            cmd_data();
+            break;
+        case Verb::Rset:
+            reset_transaction();
+            reply(250, "2.0.0", "Ok: transaction reset");
+            break;
+        case Verb::Noop:
+            reply(250, "2.0.0", "Ok");
+            break;
+        case Verb::Vrfy:
+            cmd_vrfy(command);
+            break;
+        case Verb::Expn:
+            reply(502, "5.5.1", "EXPN is not implemented: this server has no mailing lists");
+            break;
+        case Verb::Help:
+            reply(214, "2.0.0",
+                  "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY EXPN HELP QUIT STARTTLS AUTH\n"
+                  "Mail is accepted for local users only (RFC 5321 4.1.1.8)");
+            break;
+        case Verb::Quit:
+            m_transaction.reset();
+            close_with(221, "2.0.0", fmt::format("{} closing connection", m_config.smtp.hostname));
+            break;
+        case Verb::Starttls:
+            cmd_starttls();
+            break;
+        case Verb::Auth:
+            cmd_auth(command);
+            break;
+        case Verb::Unknown:
+            break;
+    }
+}
+
+std::vector<std::string> SmtpServerSession::extensions() const {
+    std::vector<std::string> out;
+    out.push_back(fmt::format("SIZE {}", m_config.smtp.max_message_size));
+    out.push_back("8BITMIME");
+    out.push_back("PIPELINING");
+    if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
+    out.push_back("AUTH PLAIN LOGIN");
+    out.push_back("ENHANCEDSTATUSCODES");
+    out.push_back("HELP");
+    return out;
+}
+
+void SmtpServerSession::cmd_ehlo(const Command& command) {
+    reset_transaction();
+    m_client_domain = command.argument.substr(0, command.argument.find(' '));
+    m_extended = command.verb == Verb::Ehlo;
+    std::string greeting = fmt::format("{} greets {}", m_config.smtp.hostname, m_client_domain);
+    if (!m_extended) {
+        reply(250, "", greeting);
+        return;
+    }
+    // RFC 2034: no enhanced codes in the EHLO reply itself.
+    std::string text = greeting;
+    for (const auto& extension : extensions())
+        text += "\n" + extension;
+    reply(250, "", text);
+}
+
+void SmtpServerSession::cmd_mail(const Command& command) {
+    std::string note;
+    for (const auto& parameter : command.parameters) {
+        if (parameter.keyword == "SIZE") {
+            auto size = parameter.value ? parse_number(*parameter.value) : std::nullopt;
+            if (!size) {
+                reply(501, "5.5.4", "SIZE takes a number of octets");
+                return;
+            }
+            if (*size > m_config.smtp.max_message_size) {
+                reply(552, "5.3.4",
+                      fmt::format("message size {} exceeds the fixed maximum of {} octets", *size,
+                                  m_config.smtp.max_message_size));
+                return;
+            }
+        } else if (parameter.keyword == "BODY") {
+            const auto value = parameter.value.value_or("");
+            if (value != "7BIT" && value != "8BITMIME") {
+                reply(501, "5.5.4", "BODY is 7BIT or 8BITMIME (RFC 6152)");
+                return;
+            }
+        } else if (parameter.keyword == "AUTH") {
+            // RFC 4954 5: accepted and ignored from a client not trusted to relay.
+        } else {
+            reply(555, "5.5.4", fmt::format("MAIL parameter {} not recognized", parameter.keyword));
+            return;
+        }
+    }
+    const auto& path = *command.path;
+    if (!path.route.empty()) {
+        note = fmt::format(" (source route via {} ignored, RFC 5321 4.1.1.3)",
+                           fmt::join(path.route, ", "));
+    }
+    m_transaction = Transaction{};
+    m_transaction->reverse_path = path.mailbox();
+    m_transaction->envelope.reverse_path = path.mailbox();
+    m_transaction->envelope.client_domain = m_client_domain;
+    reply(250, "2.1.0", fmt::format("Ok: sender <{}>{}", path.mailbox(), note));
+}
+
+void SmtpServerSession::cmd_rcpt(const Command& command) {
+    if (!command.parameters.empty()) {
+        reply(555, "5.5.4",
+              fmt::format("RCPT parameter {} not recognized", command.parameters.front().keyword));
+        return;
+    }
+    auto& transaction = *m_transaction;
+    if (transaction.accepted >= m_config.smtp.max_recipients) {
+        reply(452, "4.5.3",
+              fmt::format("too many recipients: at most {} per message",
+                          m_config.smtp.max_recipients));
+        return;
+    }
+    const auto& path = *command.path;
+    auto lookup = resolve_recipient(m_store, m_config.smtp, path);
+    if (!lookup.user) {
+        reply(lookup.code, lookup.enhanced, lookup.text);
+        return;
+    }
+    auto& envelope = transaction.envelope;
+    if (std::find(envelope.users.begin(), envelope.users.end(), *lookup.user) ==
+        envelope.users.end()) {
+        envelope.users.push_back(*lookup.user);
+    }
+    envelope.addresses.push_back(path.mailbox());
+    ++transaction.accepted;
+    std::string note =
+        path.route.empty() ? std::string() : " (source route ignored, RFC 5321 4.1.1.3)";
+    reply(250, lookup.enhanced, lookup.text + note);
+}
+
+void SmtpServerSession::cmd_data() {
+    reply(354, "", "End data with <CR><LF>.<CR><LF>");
+}
+
+void SmtpServerSession::cmd_vrfy(const Command& command) {
+    std::string_view name = command.argument;
+    if (name.size() >= 2 && name.front() == '<' && name.back() == '>') {
+        name = name.substr(1, name.size() - 2);
+    }
+    std::optional<std::string> user;
+    if (name.find('@') != std::string_view::npos) {
+        auto parsed = smtp::parse_path(fmt::format("<{}>", name), false, true);
+        if (parsed.path) user = resolve_recipient(m_store, m_config.smtp, *parsed.path).user;
+    } else if (m_store.users().contains(name)) {
+        user = std::string(name);
+    }
+    if (!user) {
+        reply(550, "5.1.1", fmt::format("{} is not a user here", name));
+        return;
+    }
+    // RFC 5321 3.5.3: 252 says "would accept mail" without confirming more.
+    reply(252, "2.5.2",
+          fmt::format("cannot VRFY, but will accept a message for <{}@{}>", *user,
+                      m_config.smtp.hostname));
+}
+
+void SmtpServerSession::cmd_starttls() {
+    if (!m_config.starttls_available || m_tls) {
+        reply(502, "5.5.1",
+              m_tls ? "TLS is already active" : "STARTTLS is not offered by this server");
+        return;
+    }
+    reply(220, "2.0.0", "Ready to start TLS");
+    // RFC 3207 4.2: everything learnt before TLS is forgotten.
+    m_wants_tls = true;
+    m_transaction.reset();
+    m_client_domain.clear();
+    m_extended = false;
+    m_user.clear();
+    m_sasl.reset();
+}
+
+void SmtpServerSession::reply(int code, std::string_view enhanced, std::string_view text) {
+    m_smtp.send(smtp::make_reply(code, enhanced, text), m_now);
+}
+
+void SmtpServerSession::reset_transaction() {
+    m_transaction.reset();
+}
+
+void SmtpServerSession::close_with(int code, std::string_view enhanced, std::string_view text) {
+    reply(code, enhanced, text);
+    m_close = true;
+}
+
+void SmtpServerSession::flush() {
+    std::string bytes = m_smtp.take_outgoing();
+    if (bytes.empty()) return;
+    m_output.push_back(transport::OutChunk{std::move(bytes), 0});
+}
+
+// ---------------------------------------------------------------------------
+// AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN
+// ---------------------------------------------------------------------------
+
+void SmtpServerSession::cmd_auth(const Command& command) {
+    if (!m_user.empty()) {
+        reply(503, "5.5.1", "already authenticated");
+        return;
+    }
+    if (command.mechanism != "PLAIN" && command.mechanism != "LOGIN") {
+        reply(504, "5.5.4",
+              fmt::format("unrecognized authentication type {}; PLAIN and LOGIN are offered",
+                          command.mechanism));
+        return;
+    }
+    if (m_config.login_disabled_without_tls && !m_tls) {
+        reply(538, "5.7.11", "encryption required: use STARTTLS before AUTH");
+        return;
+    }
+    m_sasl = Sasl{command.mechanism, 0, {}};
+    if (command.initial_response) {
+        on_sasl_line(smtp::SaslReceived{
+            *command.initial_response == "=" ? std::string() : *command.initial_response, false});
+        return;
+    }
+    if (command.mechanism == "PLAIN") {
+        reply(334, "", "");
+    } else {
+        reply(334, "", text::base64_encode("Username:"));
+    }
+}
+
+void SmtpServerSession::on_sasl_line(const smtp::SaslReceived& line) {
+    if (!m_sasl) {
+        reply(503, "5.5.1", "no authentication exchange in progress");
+        return;
+    }
+    if (line.cancelled) {
+        m_sasl.reset();
+        reply(501, "5.0.0", "authentication cancelled");
+        return;
+    }
+    std::string error;
+    auto decoded = text::base64_decode_strict(line.line, &error);
+    if (!decoded) {
+        m_sasl.reset();
+        reply(501, "5.5.2", fmt::format("the SASL response is not valid base64: {}", error));
+        return;
+    }
+    if (m_sasl->mechanism == "PLAIN") {
+        const auto& payload = *decoded;
+        auto first = payload.find('\0');
+        auto second = first == std::string::npos ? first : payload.find('\0', first + 1);
+        if (second == std::string::npos) {
+            m_sasl.reset();
+            reply(501, "5.5.2", "PLAIN expects authzid, user and password separated by NUL octets");
+            return;
+        }
+        const std::string authzid = payload.substr(0, first);
+        const std::string user = payload.substr(first + 1, second - first - 1);
+        if (!authzid.empty() && authzid != user) {
+            m_sasl.reset();
+            reply(535, "5.7.8", "authentication credentials invalid");
+            return;
+        }
+        check_credentials(user, payload.substr(second + 1));
+        return;
+    }
+    if (m_sasl->step == 0) {
+        m_sasl->user = *decoded;
+        m_sasl->step = 1;
+        reply(334, "", text::base64_encode("Password:"));
+        return;
+    }
+    check_credentials(m_sasl->user, *decoded);
+}
+
+void SmtpServerSession::check_credentials(const std::string& user, const std::string& password) {
+    m_sasl.reset();
+    if (!m_store.users().check_password(user, password)) {
+        reply(535, "5.7.8", "authentication credentials invalid");
+        return;
+    }
+    m_user = user;
+    reply(235, "2.7.0", "authentication successful");
+}
+
+// ---------------------------------------------------------------------------
+// Delivery
+// ---------------------------------------------------------------------------
+
+void SmtpServerSession::on_message(smtp::MessageReceived& message) {
+    if (!m_transaction) {
+        reply(503, "5.5.1", "no mail transaction");
+        return;
+    }
+    auto transaction = std::move(*m_transaction);
+    m_transaction.reset();
+    if (message.too_large) {
+        reply(552, "5.3.4",
+              fmt::format("message of {} octets exceeds the fixed maximum of {}; nothing "
+                          "delivered",
+                          message.size, m_config.smtp.max_message_size));
+        return;
+    }
+    auto& envelope = transaction.envelope;
+    envelope.protocol =
+        m_extended ? fmt::format("ESMTP{}{}", m_tls ? "S" : "", m_user.empty() ? "" : "A") : "SMTP";
+    const InternalDate date =
+        m_config.clock ? m_config.clock() : *make_internal_date(2024, 1, 15, 12, 0, 0, 0);
+    std::string content = trace_headers(envelope, m_config.smtp, date) + message.content;
+    auto delivered = deliver(m_store, envelope, std::move(content), date);
+    if (!delivered) {
+        reply(451, "4.3.0",
+              fmt::format("local error: {} Nothing was delivered; try again later",
+                          delivered.error().message));
+        return;
+    }
+    m_delivered += delivered.value();
+    reply(250, "2.0.0",
+          fmt::format("Ok: delivered to {} mailbox{}", delivered.value(),
+                      delivered.value() == 1 ? "" : "es"));
+}
+
+}  // namespace mailscope::server

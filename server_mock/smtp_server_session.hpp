@@ -1,0 +1,109 @@
+// SmtpServerSession: one SMTP connection of the mock server.
+//
+// It turns what the SMTP engine (sim/smtp/session.hpp, server role) hears
+// into replies and local deliveries, and implements the transport contract
+// (connection_handler.hpp) like ImapServerSession, so it runs over the
+// in-process link of a lesson or a real TCP/TLS socket.
+//
+// Mail is accepted only for local users (smtp_delivery.hpp): this server is
+// the last hop, never a relay. A message reaches every recipient's INBOX or
+// none, and the IMAP sessions watching an INBOX learn of it from the store's
+// change log like any other new message.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server_mock/mail_store.hpp"
+#include "server_mock/server_config.hpp"
+#include "server_mock/smtp_delivery.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/smtp/session.hpp"
+#include "sim/transport/connection_handler.hpp"
+
+namespace mailscope::server {
+
+class SmtpServerSession : public transport::ConnectionHandler {
+  public:
+    // `store`, `config` and `trace` must outlive the session.
+    SmtpServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
+    SmtpServerSession(const SmtpServerSession&) = delete;
+    SmtpServerSession& operator=(const SmtpServerSession&) = delete;
+
+    void on_open(transport::Micros now, bool tls) override;
+    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    void on_eof(transport::Micros now) override;
+    void on_timer(transport::Micros now) override;
+    void on_tls_started(transport::Micros now) override;
+    void on_server_shutdown(transport::Micros now) override;
+
+    std::deque<transport::OutChunk>& output() override { return m_output; }
+    bool wants_tls_upgrade() const override { return m_wants_tls; }
+    void tls_upgrade_started() override { m_wants_tls = false; }
+    bool wants_close() const override { return m_close; }
+    std::optional<transport::Micros> next_deadline() const override;
+
+    // For views and tests.
+    const smtp::SmtpSession& engine() const { return m_smtp; }
+    const std::string& user() const { return m_user; }
+    bool tls_active() const { return m_tls; }
+    std::size_t delivered() const { return m_delivered; }
+
+  private:
+    struct Transaction {
+        std::string reverse_path;
+        Envelope envelope;
+        std::size_t accepted = 0;  // RCPT replies 250, duplicates included
+    };
+    struct Sasl {
+        std::string mechanism;
+        int step = 0;
+        std::string user;  // LOGIN: the name from the first step
+    };
+
+    void process_inputs();
+    void on_input(smtp::ServerInput& input);
+    void execute(const smtp::Command& command);
+    void cmd_ehlo(const smtp::Command& command);
+    void cmd_mail(const smtp::Command& command);
+    void cmd_rcpt(const smtp::Command& command);
+    void cmd_data();
+    void cmd_vrfy(const smtp::Command& command);
+    void cmd_starttls();
+    void cmd_auth(const smtp::Command& command);
+    void on_sasl_line(const smtp::SaslReceived& line);
+    void check_credentials(const std::string& user, const std::string& password);
+    void on_message(smtp::MessageReceived& message);
+    void reply(int code, std::string_view enhanced, std::string_view text);
+    void reset_transaction();
+    void close_with(int code, std::string_view enhanced, std::string_view text);
+    void flush();
+    std::vector<std::string> extensions() const;
+    std::string out_of_order(const smtp::Command& command) const;
+
+    MailStore& m_store;
+    const ServerConfig& m_config;
+    smtp::SmtpSession m_smtp;
+    std::deque<transport::OutChunk> m_output;
+    transport::Micros m_now = 0;
+    transport::Micros m_last_activity = 0;
+    bool m_open = false;
+    bool m_tls = false;
+    bool m_wants_tls = false;
+    bool m_close = false;
+    bool m_extended = false;  // EHLO (not HELO) greeted
+    std::string m_client_domain;
+    std::string m_user;  // after AUTH
+    std::optional<Sasl> m_sasl;
+    std::optional<Transaction> m_transaction;
+    std::size_t m_delivered = 0;
+};
+
+// For `mailscope serve` and the lab: a session behind the transport interface.
+std::unique_ptr<transport::ConnectionHandler> make_smtp_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace);
+
+}  // namespace mailscope::server

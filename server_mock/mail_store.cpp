@@ -866,6 +866,7 @@ SessionId MailStore::open_session() {
 
 void MailStore::close_session(SessionId session) {
     unwatch(session);
+    std::erase_if(m_maildrop_locks, [session](const auto& lock) { return lock.second == session; });
     m_sessions.erase(session);
     m_log.close_cursor(session);
 }
@@ -904,6 +905,18 @@ std::vector<Uid> MailStore::claim_recent(MailboxId id, SessionId session) {
 
 std::vector<Change> MailStore::pending_changes(SessionId session) const {
     return m_log.since(m_log.cursor(session));
+}
+
+bool MailStore::lock_maildrop(std::string_view user, SessionId session) {
+    auto it = m_maildrop_locks.find(user);
+    if (it != m_maildrop_locks.end()) return it->second == session;
+    m_maildrop_locks.emplace(std::string(user), session);
+    return true;
+}
+
+void MailStore::unlock_maildrop(std::string_view user, SessionId session) {
+    auto it = m_maildrop_locks.find(user);
+    if (it != m_maildrop_locks.end() && it->second == session) m_maildrop_locks.erase(it);
 }
 
 void MailStore::acknowledge(SessionId session, ModSeq modseq) {

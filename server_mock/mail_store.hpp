@@ -217,6 +217,10 @@ class MailStore {
     // The session has reported everything up to `modseq`.
     void acknowledge(SessionId session, ModSeq modseq);
     const ChangeLog& change_log() const { return m_log; }
+    // RFC 1939 8: one POP3 session at a time holds a user's maildrop. False
+    // when another session holds it; close_session() releases it.
+    bool lock_maildrop(std::string_view user, SessionId session);
+    void unlock_maildrop(std::string_view user, SessionId session);
 
     // --- loading (fixtures, data directories): no backend call, no log -------
     void clear_mailboxes();
@@ -258,6 +262,7 @@ class MailStore {
     SessionId m_next_session = 1;
     std::map<SessionId, SessionInfo> m_sessions;
     std::map<MailboxId, std::vector<SessionId>> m_watchers;  // in selection order
+    std::map<std::string, SessionId, std::less<>> m_maildrop_locks;
     ChangeLog m_log;
 };
 

@@ -1,0 +1,144 @@
+// Authorization commands of Pop3ServerSession: USER/PASS and APOP (RFC 1939
+// 7), AUTH PLAIN (RFC 5034, RFC 4616) and STLS (RFC 2595 4). A login locks
+// the maildrop and takes its snapshot.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "server_mock/hmac_md5.hpp"
+#include "server_mock/pop3_server_session.hpp"
+#include "sim/text/base64.hpp"
+
+namespace mailscope::server {
+
+using pop3::Command;
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+}  // namespace
+
+void Pop3ServerSession::cmd_user(const Command& command) {
+    m_user_named = command.args[0];
+    ok(fmt::format("send PASS for {}", m_user_named));
+}
+
+void Pop3ServerSession::cmd_pass(const Command& command) {
+    const std::string user = std::exchange(m_user_named, {});
+    if (!m_store.users().check_password(user, command.args[0])) {
+        err("invalid user name or password", "AUTH");
+        return;
+    }
+    log_in(user, "PASS");
+}
+
+void Pop3ServerSession::cmd_apop(const Command& command) {
+    const auto& user = command.args[0];
+    const auto secret = m_store.users().secret(user);
+    if (m_timestamp.empty()) {
+        err("APOP is not offered: the greeting carried no timestamp");
+        return;
+    }
+    // RFC 1939 7: MD5 over the greeting's timestamp followed by the secret.
+    if (!secret || to_hex(md5(m_timestamp + *secret)) != lower(command.args[1])) {
+        err("invalid user name or APOP digest", "AUTH");
+        return;
+    }
+    log_in(user, "APOP");
+}
+
+void Pop3ServerSession::cmd_auth(const Command& command) {
+    if (command.args.empty()) {
+        send(pop3::make_multiline("SASL mechanisms follow", "PLAIN\r\n"));
+        return;
+    }
+    if (lower(command.args[0]) != "plain") {
+        err(fmt::format("SASL mechanism {} is not offered; CAPA lists SASL PLAIN",
+                        command.args[0]));
+        return;
+    }
+    if (command.args.size() == 2) {
+        sasl_plain(command.args[1] == "=" ? std::string_view() : command.args[1]);
+        return;
+    }
+    m_sasl_plain = true;
+    send(pop3::make_continuation(""));
+}
+
+void Pop3ServerSession::on_sasl_line(const pop3::SaslReceived& line) {
+    if (!m_sasl_plain) return;
+    m_sasl_plain = false;
+    if (line.cancelled) {
+        err("AUTH cancelled by the client");
+        return;
+    }
+    sasl_plain(line.line);
+}
+
+void Pop3ServerSession::sasl_plain(std::string_view base64) {
+    auto decoded = text::base64_decode_strict(base64);
+    // RFC 4616 2: [authzid] NUL authcid NUL passwd.
+    const auto first = decoded ? decoded->find('\0') : std::string::npos;
+    const auto second = first == std::string::npos ? first : decoded->find('\0', first + 1);
+    if (second == std::string::npos) {
+        err("the PLAIN response is not base64 of authzid NUL user NUL password");
+        return;
+    }
+    const auto authzid = decoded->substr(0, first);
+    const auto user = decoded->substr(first + 1, second - first - 1);
+    const auto password = decoded->substr(second + 1);
+    if (!m_store.users().check_password(user, password) || (!authzid.empty() && authzid != user)) {
+        err("invalid user name or password", "AUTH");
+        return;
+    }
+    log_in(user, "AUTH PLAIN");
+}
+
+void Pop3ServerSession::cmd_stls() {
+    if (m_tls) {
+        err("Command not permitted when TLS active");
+        return;
+    }
+    if (!m_config.starttls_available) {
+        err("STLS is not offered by this server (see CAPA)");
+        return;
+    }
+    ok("Begin TLS negotiation");
+    m_wants_tls = true;
+}
+
+void Pop3ServerSession::log_in(const std::string& user, std::string_view how) {
+    const Mailbox* inbox = m_store.find(user, "INBOX");
+    if (inbox == nullptr) {
+        err(fmt::format("{} has no maildrop", user), "SYS/PERM");
+        return;
+    }
+    if (!m_store.lock_maildrop(user, m_session)) {
+        err("maildrop already locked: another POP3 session of this user is open", "IN-USE");
+        return;
+    }
+    m_user = user;
+    m_inbox = inbox->id;
+    m_uidvalidity = inbox->uidvalidity;
+    m_maildrop.clear();
+    for (const auto& message : inbox->messages) {
+        Entry entry;
+        entry.uid = message.uid;
+        entry.octets = message.octets;
+        entry.size = message.size();
+        if (entry.octets && !entry.octets->empty() && entry.octets->back() != '\n') {
+            entry.size += 2;  // the CRLF that ends the last line on the wire
+        }
+        m_maildrop.push_back(std::move(entry));
+    }
+    ok(fmt::format("{} accepted; {}'s {}", how, user, maildrop_summary()));
+}
+
+}  // namespace mailscope::server

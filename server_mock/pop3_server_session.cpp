@@ -1,0 +1,260 @@
+#include "server_mock/pop3_server_session.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <utility>
+
+namespace mailscope::server {
+
+using pop3::Command;
+using pop3::Verb;
+
+namespace {
+
+pop3::SessionOptions server_options() {
+    pop3::SessionOptions options;
+    options.role = pop3::Role::Server;
+    return options;
+}
+
+}  // namespace
+
+Pop3ServerSession::Pop3ServerSession(MailStore& store, const ServerConfig& config,
+                                     sim::SessionTrace& trace)
+    : m_store(store), m_config(config), m_pop(trace, server_options()) {}
+
+Pop3ServerSession::~Pop3ServerSession() {
+    finish();
+}
+
+std::unique_ptr<transport::ConnectionHandler> make_pop3_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace) {
+    return std::make_unique<Pop3ServerSession>(store, config, trace);
+}
+
+// ---------------------------------------------------------------------------
+// Transport events
+// ---------------------------------------------------------------------------
+
+void Pop3ServerSession::on_open(transport::Micros now, bool tls) {
+    if (m_open) return;
+    m_open = true;
+    m_now = m_last_activity = now;
+    m_tls = tls;
+    m_session = m_store.open_session();
+    std::string greeting = m_config.pop3.greeting;
+    if (m_config.pop3.apop) {
+        // RFC 1939 7: <process-ID.clock@hostname>, unique per greeting. The
+        // session number stands for the process; without a clock (a lesson)
+        // it stands for the time too, so runs repeat exactly.
+        const auto clock =
+            m_config.clock ? m_config.clock().utc_seconds : static_cast<std::int64_t>(m_session);
+        m_timestamp = fmt::format("<{}.{}@mailscope>", m_session, clock);
+        greeting += ' ';
+        greeting += m_timestamp;
+    }
+    ok(greeting);
+    flush();
+}
+
+void Pop3ServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+    m_now = now;
+    if (m_close || !m_open) return;
+    m_last_activity = now;
+    // One line at a time, answering in between: pipelined commands (RFC
+    // 2449 6.6) are answered in order and never pile up in the engine.
+    while (!bytes.empty() && !m_close) {
+        const auto end = bytes.find('\n');
+        const std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
+        m_pop.receive(bytes.substr(0, take), now);
+        bytes.remove_prefix(take);
+        process_inputs();
+        if (m_wants_tls && !bytes.empty()) {
+            // RFC 2595 4: what came after STLS in the clear could have been
+            // injected; it is dropped unread.
+            m_pop.note(sim::Direction::ClientToServer,
+                       "input sent before TLS started is discarded (RFC 2595 4)", now);
+            break;
+        }
+    }
+}
+
+void Pop3ServerSession::on_eof(transport::Micros now) {
+    m_now = now;
+    if (!m_pop.closed()) m_pop.feed_eof(sim::Direction::ClientToServer, now);
+    m_close = true;
+    finish();
+}
+
+void Pop3ServerSession::on_timer(transport::Micros now) {
+    m_now = now;
+    if (m_close || !m_open) return;
+    if (now - m_last_activity >= m_config.pop3.autologout) {
+        close_without_reply(
+            "autologout: the client was idle too long; the server closes without a reply and "
+            "deletes nothing (RFC 1939 3)");
+        flush();
+    }
+}
+
+void Pop3ServerSession::on_tls_started(transport::Micros now) {
+    m_now = now;
+    m_tls = true;
+    m_pop.note(sim::Direction::ServerToClient,
+               "TLS is active: the client must ask for CAPA again (RFC 2595 4)", now);
+}
+
+void Pop3ServerSession::on_server_shutdown(transport::Micros now) {
+    m_now = now;
+    if (m_close) return;
+    // POP3 has no unsolicited reply to say goodbye with.
+    close_without_reply("the server is shutting down; nothing is deleted");
+}
+
+std::optional<transport::Micros> Pop3ServerSession::next_deadline() const {
+    if (m_close || !m_open) return std::nullopt;
+    return m_last_activity + m_config.pop3.autologout;
+}
+
+// ---------------------------------------------------------------------------
+// Driving the engine
+// ---------------------------------------------------------------------------
+
+void Pop3ServerSession::process_inputs() {
+    while (!m_close) {
+        auto input = m_pop.next_input();
+        if (!input) break;
+        on_input(*input);
+        if (m_wants_tls) break;
+    }
+    flush();
+    // The log keeps changes for sessions that will report them; POP3 never
+    // does, so this session is always up to date.
+    if (m_session != kNoSession) m_store.acknowledge(m_session, m_store.change_log().last());
+}
+
+void Pop3ServerSession::on_input(pop3::ServerInput& input) {
+    if (auto* received = std::get_if<pop3::CommandReceived>(&input)) {
+        if (received->state_error) {
+            err(*received->state_error);
+            return;
+        }
+        dispatch(received->command);
+    } else if (auto* rejected = std::get_if<pop3::CommandRejected>(&input)) {
+        err(rejected->message);
+    } else if (auto* sasl = std::get_if<pop3::SaslReceived>(&input)) {
+        on_sasl_line(*sasl);
+    }
+}
+
+void Pop3ServerSession::dispatch(const Command& command) {
+    switch (command.verb) {
+        case Verb::User:
+            cmd_user(command);
+            break;
+        case Verb::Pass:
+            cmd_pass(command);
+            break;
+        case Verb::Apop:
+            cmd_apop(command);
+            break;
+        case Verb::Auth:
+            cmd_auth(command);
+            break;
+        case Verb::Stls:
+            cmd_stls();
+            break;
+        case Verb::Capa: {
+            std::string data;
+            for (const auto& line : capabilities())
+                data += line + "\r\n";
+            send(pop3::make_multiline("Capability list follows", std::move(data)));
+            break;
+        }
+        case Verb::Stat:
+            cmd_stat();
+            break;
+        case Verb::List:
+            cmd_list(command, false);
+            break;
+        case Verb::Uidl:
+            cmd_list(command, true);
+            break;
+        case Verb::Retr:
+            cmd_retr(command);
+            break;
+        case Verb::Top:
+            cmd_top(command);
+            break;
+        case Verb::Dele:
+            cmd_dele(command);
+            break;
+        case Verb::Rset:
+            cmd_rset();
+            break;
+        case Verb::Noop:
+            ok("");
+            break;
+        case Verb::Quit:
+            cmd_quit();
+            break;
+        case Verb::Last:
+            err("LAST was dropped from POP3 by RFC 1939; remember the UIDL unique-ids of the "
+                "messages you have read instead");
+            break;
+        case Verb::Unknown:
+            err(fmt::format("unknown command {}", command.keyword));
+            break;
+    }
+}
+
+std::vector<std::string> Pop3ServerSession::capabilities() const {
+    std::vector<std::string> out{"TOP",        "USER",           "UIDL",
+                                 "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"};
+    if (m_config.starttls_available && !m_tls) out.emplace_back("STLS");
+    out.emplace_back("SASL PLAIN");
+    out.push_back(fmt::format("IMPLEMENTATION mailscope-{}", m_config.version));
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Replies and output
+// ---------------------------------------------------------------------------
+
+void Pop3ServerSession::send(const pop3::Reply& reply) {
+    m_pop.send(reply, m_now);
+}
+
+void Pop3ServerSession::ok(std::string text, std::string code) {
+    send(pop3::make_ok(std::move(text), std::move(code)));
+}
+
+void Pop3ServerSession::err(std::string text, std::string code) {
+    send(pop3::make_err(std::move(text), std::move(code)));
+}
+
+void Pop3ServerSession::flush() {
+    std::string bytes = m_pop.take_outgoing();
+    if (!bytes.empty()) m_output.push_back({std::move(bytes), 0});
+}
+
+void Pop3ServerSession::close_without_reply(std::string why) {
+    m_pop.note(sim::Direction::ServerToClient, std::move(why), m_now);
+    if (!m_pop.closed()) m_pop.feed_eof(sim::Direction::ServerToClient, m_now);
+    m_close = true;
+    finish();
+}
+
+// Leaves the store: the lock goes, unexpunged marks are forgotten.
+void Pop3ServerSession::finish() {
+    if (!m_user.empty()) m_store.unlock_maildrop(m_user, m_session);
+    if (m_session != kNoSession) {
+        m_store.close_session(m_session);
+        m_session = kNoSession;
+    }
+    m_maildrop.clear();
+}
+
+}  // namespace mailscope::server

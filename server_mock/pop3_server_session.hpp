@@ -1,0 +1,129 @@
+// Pop3ServerSession: one POP3 connection of the mock server (RFC 1939, RFC
+// 2449 CAPA and response codes, RFC 2595 STLS, RFC 5034 AUTH PLAIN).
+//
+// The user's INBOX on the shared MailStore is the maildrop. At login the
+// session locks it (a second POP3 session of the same user gets
+// -ERR [IN-USE], RFC 2449 8.1.1) and takes a snapshot: message numbers and
+// sizes stay fixed for the session (RFC 1939 5). DELE only marks; QUIT from
+// TRANSACTION sets \Deleted on exactly the marked messages and expunges them
+// through the store, so IMAP sessions see EXPUNGE; a connection that ends
+// any other way deletes nothing (RFC 1939 6).
+//
+// Choices where the RFC leaves room: USER answers +OK for any name (the
+// failure comes at PASS, so names cannot be probed); RETR sets \Seen, as
+// Dovecot does; LAST (RFC 1725, removed by RFC 1939) is answered -ERR with
+// the reason; the autologout timer closes without a reply (RFC 1939 3).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server_mock/mail_store.hpp"
+#include "server_mock/server_config.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/pop3/session.hpp"
+#include "sim/transport/connection_handler.hpp"
+
+namespace mailscope::server {
+
+class Pop3ServerSession : public transport::ConnectionHandler {
+  public:
+    // `store`, `config` and `trace` must outlive the session.
+    Pop3ServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
+    ~Pop3ServerSession() override;
+    Pop3ServerSession(const Pop3ServerSession&) = delete;
+    Pop3ServerSession& operator=(const Pop3ServerSession&) = delete;
+
+    void on_open(transport::Micros now, bool tls) override;
+    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    void on_eof(transport::Micros now) override;
+    void on_timer(transport::Micros now) override;
+    void on_tls_started(transport::Micros now) override;
+    void on_server_shutdown(transport::Micros now) override;
+
+    std::deque<transport::OutChunk>& output() override { return m_output; }
+    bool wants_tls_upgrade() const override { return m_wants_tls; }
+    void tls_upgrade_started() override { m_wants_tls = false; }
+    bool wants_close() const override { return m_close; }
+    std::optional<transport::Micros> next_deadline() const override;
+
+    // For views and tests.
+    const pop3::Pop3Session& engine() const { return m_pop; }
+    const std::string& user() const { return m_user; }
+    bool tls_active() const { return m_tls; }
+    const std::string& apop_timestamp() const { return m_timestamp; }
+
+  private:
+    // One message of the maildrop as it was at login.
+    struct Entry {
+        Uid uid = 0;
+        std::shared_ptr<const std::string> octets;
+        std::uint64_t size = 0;  // octets as sent, CRLF line ends
+        bool deleted = false;
+    };
+
+    // --- driving ----------------------------------------------------------
+    void process_inputs();
+    void on_input(pop3::ServerInput& input);
+    void dispatch(const pop3::Command& command);
+    void send(const pop3::Reply& reply);
+    void ok(std::string text, std::string code = {});
+    void err(std::string text, std::string code = {});
+    void flush();
+    void close_without_reply(std::string why);
+    void finish();
+    std::vector<std::string> capabilities() const;
+
+    // --- authorization (pop3_auth.cpp) ----------------------------------------
+    void cmd_user(const pop3::Command& command);
+    void cmd_pass(const pop3::Command& command);
+    void cmd_apop(const pop3::Command& command);
+    void cmd_auth(const pop3::Command& command);
+    void cmd_stls();
+    void on_sasl_line(const pop3::SaslReceived& line);
+    void sasl_plain(std::string_view base64);
+    void log_in(const std::string& user, std::string_view how);
+
+    // --- the maildrop (pop3_maildrop_commands.cpp) ------------------------------
+    void cmd_stat();
+    void cmd_list(const pop3::Command& command, bool uidl);
+    void cmd_retr(const pop3::Command& command);
+    void cmd_top(const pop3::Command& command);
+    void cmd_dele(const pop3::Command& command);
+    void cmd_rset();
+    void cmd_quit();
+    // The message a number names, or nothing after answering -ERR.
+    Entry* message(const std::string& number);
+    std::string unique_id(const Entry& entry) const;
+    std::string maildrop_summary() const;
+
+    MailStore& m_store;
+    const ServerConfig& m_config;
+    pop3::Pop3Session m_pop;
+    SessionId m_session = kNoSession;
+    std::deque<transport::OutChunk> m_output;
+    transport::Micros m_now = 0;
+    transport::Micros m_last_activity = 0;
+    bool m_open = false;
+    bool m_tls = false;
+    bool m_wants_tls = false;
+    bool m_close = false;
+    std::string m_timestamp;
+    std::string m_user_named;   // from USER, waiting for PASS
+    std::string m_user;         // logged in, maildrop locked
+    bool m_sasl_plain = false;  // AUTH PLAIN waits for its line
+
+    MailboxId m_inbox = 0;
+    std::uint32_t m_uidvalidity = 0;
+    std::vector<Entry> m_maildrop;
+};
+
+// For `mailscope serve`, the lab and the lessons: a session behind the
+// transport interface.
+std::unique_ptr<transport::ConnectionHandler> make_pop3_session(MailStore& store,
+                                                                const ServerConfig& config,
+                                                                sim::SessionTrace& trace);
+
+}  // namespace mailscope::server

@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
                           "IMAP listener [ADDR:]PORT with STARTTLS (default 127.0.0.1:1143)");
     serve_cmd->add_option("--imaps", serve.imaps,
                           "IMAP over implicit TLS [ADDR:]PORT (default 127.0.0.1:1993)");
+    serve_cmd->add_option("--smtp", serve.smtp,
+                          "SMTP listener [ADDR:]PORT with STARTTLS; delivers to local users' "
+                          "INBOX, never relays");
+    serve_cmd->add_option("--smtps", serve.smtps, "SMTP over implicit TLS [ADDR:]PORT");
     serve_cmd->add_option("--user", serve.users, "add a user NAME:PASSWORD (repeatable)");
     serve_cmd->add_option("--users", serve.users_file, "a file of NAME:PASSWORD lines");
     auto* fixture =

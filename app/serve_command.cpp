@@ -17,6 +17,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/lab_report.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "server_mock/smtp_server_session.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/transport/tcp_server.hpp"
 #include "sim/transport/tls.hpp"
@@ -46,6 +47,21 @@ fs::path default_tls_dir(const ServeOptions& options) {
     return fs::path(".mailscope-tls");
 }
 
+// Which protocol a listener speaks, from its name ("imap", "smtps"...).
+struct ListenerProtocol {
+    sim::Protocol protocol;
+    std::unique_ptr<transport::ConnectionHandler> (*make)(server::MailStore&,
+                                                          const server::ServerConfig&,
+                                                          sim::SessionTrace&);
+};
+
+ListenerProtocol listener_protocol(const std::string& listener) {
+    if (listener.rfind("smtp", 0) == 0) {
+        return {sim::Protocol::Smtp, server::make_smtp_session};
+    }
+    return {sim::Protocol::Imap, server::make_imap_session};
+}
+
 // Each connection's trace lives as long as the connection; when it ends the
 // transcript, the JSON Lines and the client's violation report are written
 // to the trace directory (secrets are masked by the engine itself).
@@ -53,9 +69,9 @@ class TracedSession : public transport::ConnectionHandler {
   public:
     TracedSession(server::MailStore& store, const server::ServerConfig& config,
                   const transport::ConnectionInfo& info, fs::path trace_dir)
-        : m_trace(sim::Protocol::Imap,
+        : m_trace(listener_protocol(info.listener).protocol,
                   fmt::format("{} #{} from {}", info.listener, info.id, info.peer)),
-          m_inner(server::make_imap_session(store, config, m_trace)),
+          m_inner(listener_protocol(info.listener).make(store, config, m_trace)),
           m_info(info),
           m_trace_dir(std::move(trace_dir)) {}
 
@@ -201,6 +217,12 @@ int run_serve(const ServeOptions& options) {
         }
         for (const auto& address : options.imaps) {
             listeners.push_back(transport::parse_listen_address(address, "imaps", true));
+        }
+        for (const auto& address : options.smtp) {
+            listeners.push_back(transport::parse_listen_address(address, "smtp", false));
+        }
+        for (const auto& address : options.smtps) {
+            listeners.push_back(transport::parse_listen_address(address, "smtps", true));
         }
     } catch (const std::exception& error) {
         std::cerr << fmt::format("mailscope serve: {}\n", error.what());

@@ -21,6 +21,7 @@
 #include "app/password_prompt.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
+#include "sim/imap/login_driver.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/transport/net_client.hpp"
 #include "sim/transport/tcp_server.hpp"
@@ -37,11 +38,6 @@ std::string upper(std::string_view text) {
     for (auto& c : out)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
-}
-
-bool has_capability(const std::vector<std::string>& list, std::string_view wanted) {
-    return std::any_of(list.begin(), list.end(),
-                       [&](const std::string& item) { return upper(item) == wanted; });
 }
 
 // A typed line keeps its own tag only when it starts with a tag and a verb
@@ -80,7 +76,8 @@ struct InputChannel {
     }
 };
 
-enum class Phase { Connecting, Greeting, Capability, StartTls, Login, Ready, Done };
+// Connecting and LoggingIn belong to the LoginDriver; Ready is the person's turn.
+enum class Phase { Connecting, LoggingIn, Ready, Done };
 
 class ConnectSession {
   public:
@@ -93,7 +90,8 @@ class ConnectSession {
           m_scripted(!options.script.empty()),
           m_trace(sim::Protocol::Imap,
                   fmt::format("{}://{}:{}", m_url.scheme, m_url.host, m_url.port)),
-          m_session(m_trace, session_options(options)) {
+          m_session(m_trace, session_options(options)),
+          m_login(m_session, login_plan()) {
         m_format.colour = options.colour;
     }
 
@@ -129,7 +127,26 @@ class ConnectSession {
         return result;
     }
 
+    imap::LoginPlan login_plan() {
+        imap::LoginPlan plan;
+        plan.host = m_url.host;
+        plan.port = m_url.port;
+        plan.starttls = m_options.starttls;
+        plan.user = m_url.user;
+        plan.password = m_password;
+        plan.plaintext_login_allowed =
+            transport::is_loopback_host(m_url.host) || m_options.allow_plaintext_login;
+        plan.insecure = m_options.insecure;
+        plan.next_tag = [this] { return take_tag(); };
+        return plan;
+    }
+
     std::int64_t now() const { return transport::steady_now(); }
+
+    imap::TlsReport tls_report() {
+        return {m_client->tls_description(),
+                m_options.insecure ? m_client->verify_result() : std::string()};
+    }
 
     int fail(const std::string& message) {
         std::cerr << fmt::format("mailscope connect: {}\n", message);
@@ -142,29 +159,12 @@ class ConnectSession {
             fail(error);
             return;
         }
-        m_session.note(sim::Direction::ServerToClient,
-                       fmt::format("connected to {}:{}", m_url.host, m_url.port), now());
-        if (m_client->tls_active()) note_tls();
-        m_phase = Phase::Greeting;
+        m_login.start(m_client->tls_active() ? std::optional(tls_report()) : std::nullopt, now());
+        m_phase = Phase::LoggingIn;
         m_client->expect_reply(true);
         m_client->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
                                 [this](const std::string& error) { on_end(error); });
         print_events();
-    }
-
-    void note_tls() {
-        std::string text = fmt::format("TLS established: {}", m_client->tls_description());
-        if (m_options.insecure) {
-            auto reason = m_client->verify_result();
-            text += reason.empty() ? "; certificate NOT verified (--insecure)"
-                                   : fmt::format(
-                                         "; certificate NOT verified (--insecure), and "
-                                         "it would have failed: {}",
-                                         reason);
-        } else {
-            text += fmt::format("; certificate verified for {}", m_url.host);
-        }
-        m_session.note(sim::Direction::ServerToClient, text, now());
     }
 
     void on_bytes(std::string_view bytes) {
@@ -211,123 +211,74 @@ class ConnectSession {
     void update_reply_timer() {
         bool waiting_for_server =
             !m_in_flight.empty() && !m_session.idling() && !(m_sasl_tag && m_sasl_prompted);
-        m_client->expect_reply(waiting_for_server || m_phase == Phase::Greeting);
+        m_client->expect_reply(waiting_for_server || m_phase == Phase::LoggingIn);
     }
 
     std::string take_tag() { return fmt::format("A{:03}", ++m_tag_counter); }
 
-    // Commands the tool sends itself (CAPABILITY, STARTTLS, LOGIN, LOGOUT).
-    std::string submit_own(imap::Verb verb, imap::CommandArgs args = {}) {
-        auto result =
-            m_session.submit(imap::make_command(take_tag(), verb, std::move(args)), now());
+    // LOGOUT at the end; the LoginDriver sends CAPABILITY, STARTTLS and LOGIN.
+    void submit_logout() {
+        auto result = m_session.submit(imap::make_command(take_tag(), imap::Verb::Logout), now());
         flush();
         if (!result.tag) {
             fail(result.error);
-            return {};
+            return;
         }
         m_in_flight.insert(*result.tag);
-        return *result.tag;
     }
 
     void on_response(const imap::Response& response) {
         using imap::ResponseKind;
-        using imap::Status;
-        if (response.kind == ResponseKind::Untagged && response.code &&
-            response.code->name == "CAPABILITY") {
-            m_offers_starttls = has_capability(response.code->list, "STARTTLS");
-        }
-        if (response.kind == ResponseKind::Untagged && response.name == "CAPABILITY") {
-            m_offers_starttls = has_capability(response.flags, "STARTTLS");
-        }
         if (response.kind == ResponseKind::Continuation && m_sasl_tag) m_sasl_prompted = true;
         if (response.kind == ResponseKind::Tagged) m_in_flight.erase(response.tag);
+        m_login.on_response(response, now());
+        if (m_phase == Phase::LoggingIn) {
+            follow_login();
+        } else if (m_phase == Phase::Ready) {
+            on_ready_response(response);
+        }
+    }
 
-        switch (m_phase) {
-            case Phase::Greeting:
-                if (response.kind == ResponseKind::Untagged &&
-                    m_session.state() != imap::State::Connecting) {
-                    after_greeting(response.status);
+    // Acts on what the LoginDriver decided after a response or a handshake.
+    void follow_login() {
+        if (m_login.take_tls_request()) {
+            upgrade();
+            return;
+        }
+        switch (m_login.phase()) {
+            case imap::LoginPhase::Failed:
+                abort_session(m_login.failure());
+                return;
+            case imap::LoginPhase::Rejected:
+                m_phase = Phase::Done;
+                return;
+            case imap::LoginPhase::Ready:
+                if (m_login.login_refused()) {
+                    std::cout << "login failed: the session stays unauthenticated\n";
                 }
+                become_ready();
                 return;
-            case Phase::Capability:
-                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
-                    if (!m_offers_starttls) {
-                        abort_session(
-                            "the server does not offer STARTTLS, so --starttls cannot protect "
-                            "this session; nothing was sent in clear beyond CAPABILITY");
-                        return;
-                    }
-                    m_phase = Phase::StartTls;
-                    m_own_tag = submit_own(imap::Verb::Starttls);
-                }
-                return;
-            case Phase::StartTls:
-                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
-                    if (response.status != Status::Ok) {
-                        abort_session("the server refused STARTTLS");
-                        return;
-                    }
-                    m_client->start_tls([this](const std::string& error) {
-                        if (!error.empty()) {
-                            abort_session(error);
-                            return;
-                        }
-                        note_tls();
-                        print_events();
-                        login_or_ready();
-                    });
-                }
-                return;
-            case Phase::Login:
-                if (response.kind == ResponseKind::Tagged && response.tag == m_own_tag) {
-                    if (response.status != Status::Ok) {
-                        std::cout << "login failed: the session stays unauthenticated\n";
-                    }
-                    become_ready();
-                }
-                return;
-            case Phase::Ready:
-                on_ready_response(response);
-                return;
-            case Phase::Connecting:
-            case Phase::Done:
+            default:
                 return;
         }
     }
 
-    void after_greeting(imap::Status status) {
-        if (status == imap::Status::Bye) {
-            m_phase = Phase::Done;
-            return;
-        }
-        if (m_options.starttls) {
-            if (status == imap::Status::Preauth) {
-                abort_session(
-                    "the server pre-authenticated the session in clear (PREAUTH), so "
-                    "STARTTLS is no longer possible (RFC 3501 6.2.1)");
+    void upgrade() {
+        m_client->start_tls([this](const std::string& error) {
+            if (!error.empty()) {
+                abort_session(error);
                 return;
             }
-            m_phase = Phase::Capability;
-            m_own_tag = submit_own(imap::Verb::Capability);
-            return;
-        }
-        if (status == imap::Status::Preauth) {
-            become_ready();
-            return;
-        }
-        login_or_ready();
-    }
-
-    void login_or_ready() {
-        if (m_url.user.empty() || !m_password ||
-            m_session.state() != imap::State::NotAuthenticated) {
-            become_ready();
-            return;
-        }
-        m_phase = Phase::Login;
-        m_own_tag = submit_own(imap::Verb::Login, imap::LoginArgs{m_url.user, *m_password});
-        print_events();
-        update_reply_timer();
+            m_login.on_tls_established(tls_report(), now());
+            flush();
+            print_events();
+            if (m_phase == Phase::LoggingIn) {
+                follow_login();
+                update_reply_timer();
+            } else {
+                after_progress();
+            }
+        });
     }
 
     void become_ready() {
@@ -355,19 +306,7 @@ class ConnectSession {
             m_select_tags.erase(it);
         }
         if (m_session.state() != imap::State::Selected) m_mailbox.clear();
-        if (response.tag == m_starttls_tag) {
-            m_starttls_tag.clear();
-            if (response.status == imap::Status::Ok) {
-                m_client->start_tls([this](const std::string& error) {
-                    if (!error.empty()) {
-                        abort_session(error);
-                        return;
-                    }
-                    note_tls();
-                    after_progress();
-                });
-            }
-        }
+        if (m_login.take_tls_request()) upgrade();
     }
 
     // --- input ---------------------------------------------------------------
@@ -474,7 +413,7 @@ class ConnectSession {
         if (verb == imap::Verb::Select || verb == imap::Verb::Examine) {
             m_select_tags[*result.tag] = mailbox;
         }
-        if (verb == imap::Verb::Starttls) m_starttls_tag = *result.tag;
+        if (verb == imap::Verb::Starttls) m_login.watch_starttls(*result.tag);
         flush();
     }
 
@@ -527,7 +466,7 @@ class ConnectSession {
             m_logout_sent = true;
             const auto state = m_session.state();
             if (state != imap::State::Logout && state != imap::State::Closed) {
-                submit_own(imap::Verb::Logout);
+                submit_logout();
             }
         }
         print_events();
@@ -576,14 +515,12 @@ class ConnectSession {
     asio::io_context m_io;
     sim::SessionTrace m_trace;
     imap::ImapSession m_session;
+    imap::LoginDriver m_login;
     sim::FormatOptions m_format;
     std::shared_ptr<transport::NetClient> m_client;
     std::shared_ptr<InputChannel> m_input;
     Phase m_phase = Phase::Connecting;
     std::size_t m_printed = 0;
-    std::string m_own_tag;
-    std::string m_starttls_tag;  // a STARTTLS typed at the prompt
-    bool m_offers_starttls = false;
     std::optional<std::string> m_sasl_tag;
     bool m_sasl_prompted = false;
     std::map<std::string, std::string> m_select_tags;
@@ -641,10 +578,8 @@ int run_connect(const ConnectOptions& options) {
     }
 
     if (options.insecure) {
-        std::cout << fmt::format(
-            "{}WARNING: --insecure: the server's certificate is NOT verified; anyone on the path "
-            "can read and change this session{}\n",
-            options.colour ? kRed : "", options.colour ? kReset : "");
+        std::cout << fmt::format("{}WARNING: --insecure: {}{}\n", options.colour ? kRed : "",
+                                 imap::insecure_tls_warning, options.colour ? kReset : "");
     }
 
     std::optional<std::string> password;

@@ -4,36 +4,16 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <future>
 #include <mutex>
 
 #include "gui/view_model/command_composer.hpp"
+#include "sim/imap/login_driver.hpp"
 #include "sim/imap/states.hpp"
 #include "sim/transport/net_client.hpp"
 #include "sim/transport/tcp_server.hpp"
 
 namespace mailscope::gui {
-
-namespace {
-
-// Where the session is in what it does by itself before the learner types.
-enum class Step { Connecting, Greeting, Capability, StartTls, Login, Ready, Done };
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-bool has_capability(const std::vector<std::string>& list, std::string_view wanted) {
-    return std::any_of(list.begin(), list.end(),
-                       [&](const std::string& item) { return upper(item) == wanted; });
-}
-
-}  // namespace
 
 // What the Asio thread leaves for the UI, always under `mutex`.
 struct LiveFeed {
@@ -52,7 +32,8 @@ class LiveConnection {
           m_options(options),
           m_feed(feed),
           m_trace(sim::Protocol::Imap, fmt::format("live {}:{}", options.host, options.port)),
-          m_session(m_trace, client_options()) {
+          m_session(m_trace, client_options()),
+          m_login(m_session, login_plan(options)) {
         m_status.insecure = options.tls.insecure;
     }
 
@@ -74,10 +55,10 @@ class LiveConnection {
 
     // Runs on the Asio thread; the result goes back to the waiting UI thread.
     std::optional<std::string> send(imap::Command command) {
-        if (!m_client || !m_client->is_open() || m_step == Step::Done) {
+        if (!m_client || !m_client->is_open() || m_done) {
             return std::string("The connection is not open.");
         }
-        if (m_step != Step::Ready) {
+        if (!m_login.ready()) {
             return std::string("The session is still starting; wait for it to be connected.");
         }
         if ((command.verb == imap::Verb::Login || command.verb == imap::Verb::Authenticate) &&
@@ -90,7 +71,7 @@ class LiveConnection {
         const auto verb = command.verb;
         const auto result = m_session.submit(std::move(command), now());
         if (!result.tag) return result.error;
-        if (verb == imap::Verb::Starttls) m_starttls_tag = *result.tag;
+        if (verb == imap::Verb::Starttls) m_login.watch_starttls(*result.tag);
         m_client->expect_reply(true);
         flush();
         publish();
@@ -106,7 +87,14 @@ class LiveConnection {
             shut();
             return;
         }
-        submit_own(imap::Verb::Logout);
+        const auto result =
+            m_session.submit(imap::make_command(m_session.next_tag(), imap::Verb::Logout), now());
+        if (!result.tag) {
+            fail(result.error);
+            return;
+        }
+        m_client->expect_reply(true);
+        flush();
         publish();
     }
 
@@ -121,7 +109,24 @@ class LiveConnection {
         return options;
     }
 
+    static imap::LoginPlan login_plan(const LiveOptions& options) {
+        imap::LoginPlan plan;
+        plan.host = options.host;
+        plan.port = options.port;
+        plan.starttls = options.mode == LiveMode::StartTls;
+        plan.user = options.user;
+        plan.password = options.password;
+        plan.plaintext_login_allowed = transport::is_loopback_host(options.host);
+        plan.insecure = options.tls.insecure;
+        return plan;
+    }
+
     std::int64_t now() const { return transport::steady_now(); }
+
+    imap::TlsReport tls_report() {
+        return {m_client->tls_description(),
+                m_options.tls.insecure ? m_client->verify_result() : std::string()};
+    }
 
     bool secure_or_local() const {
         return m_client->tls_active() || transport::is_loopback_host(m_options.host);
@@ -132,10 +137,8 @@ class LiveConnection {
             fail(error);
             return;
         }
-        m_session.note(sim::Direction::ServerToClient,
-                       fmt::format("connected to {}:{}", m_options.host, m_options.port), now());
-        if (m_client->tls_active()) note_tls();
-        m_step = Step::Greeting;
+        if (m_client->tls_active()) tls_on();
+        m_login.start(m_client->tls_active() ? std::optional(tls_report()) : std::nullopt, now());
         m_status.phase = LivePhase::Connected;
         m_client->expect_reply(true);
         m_client->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
@@ -143,27 +146,16 @@ class LiveConnection {
         publish();
     }
 
-    void note_tls() {
+    void tls_on() {
         m_status.tls = true;
         m_status.detail = m_client->tls_description();
-        std::string text = fmt::format("TLS established: {}", m_status.detail);
-        if (m_options.tls.insecure) {
-            const auto reason = m_client->verify_result();
-            text += reason.empty() ? "; certificate NOT verified (insecure)"
-                                   : fmt::format(
-                                         "; certificate NOT verified (insecure), and it would "
-                                         "have failed: {}",
-                                         reason);
-        } else {
-            text += fmt::format("; certificate verified for {}", m_options.host);
-        }
-        m_session.note(sim::Direction::ServerToClient, text, now());
     }
 
     void on_bytes(std::string_view bytes) {
         m_session.receive(bytes, now());
         while (auto received = m_session.next_response())
-            on_response(received->response);
+            m_login.on_response(received->response, now());
+        follow_login();
         flush();
         m_client->expect_reply(m_session.outstanding() > 0 && !m_session.idling());
         publish();
@@ -171,7 +163,7 @@ class LiveConnection {
 
     void on_end(const std::string& error) {
         m_session.feed_eof(sim::Direction::ServerToClient, now());
-        m_step = Step::Done;
+        m_done = true;
         if (error.empty()) {
             m_status.phase = LivePhase::Closed;
         } else {
@@ -182,7 +174,7 @@ class LiveConnection {
     }
 
     void fail(const std::string& reason) {
-        m_step = Step::Done;
+        m_done = true;
         m_status.phase = LivePhase::Failed;
         m_status.detail = reason;
         m_session.note(sim::Direction::ServerToClient, reason, now());
@@ -195,113 +187,25 @@ class LiveConnection {
         if (!bytes.empty()) m_client->write(std::move(bytes));
     }
 
-    void submit_own(imap::Verb verb, imap::CommandArgs args = {}) {
-        const auto result = m_session.submit(
-            imap::make_command(m_session.next_tag(), verb, std::move(args)), now());
-        if (!result.tag) {
-            fail(result.error);
-            return;
-        }
-        m_own_tag = *result.tag;
-        m_client->expect_reply(true);
-        flush();
-    }
-
-    void on_response(const imap::Response& response) {
-        using imap::ResponseKind;
-        using imap::Status;
-        if (response.kind == ResponseKind::Untagged && response.code &&
-            response.code->name == "CAPABILITY") {
-            m_offers_starttls = has_capability(response.code->list, "STARTTLS");
-        }
-        if (response.kind == ResponseKind::Untagged && response.name == "CAPABILITY") {
-            m_offers_starttls = has_capability(response.flags, "STARTTLS");
-        }
-        const bool own_done = response.kind == ResponseKind::Tagged && response.tag == m_own_tag;
-        switch (m_step) {
-            case Step::Greeting:
-                if (response.kind == ResponseKind::Untagged &&
-                    m_session.state() != imap::State::Connecting) {
-                    after_greeting(response.status);
-                }
-                return;
-            case Step::Capability:
-                if (!own_done) return;
-                if (!m_offers_starttls) {
-                    fail(
-                        "The server does not offer STARTTLS, so the session cannot be protected; "
-                        "nothing was sent in clear beyond CAPABILITY.");
+    // Acts on what the LoginDriver decided: the handshake it asks for, or
+    // the end of the session when it failed.
+    void follow_login() {
+        if (m_login.take_tls_request()) {
+            m_client->start_tls([this](const std::string& error) {
+                if (!error.empty()) {
+                    fail(error);
                     return;
                 }
-                m_step = Step::StartTls;
-                submit_own(imap::Verb::Starttls);
-                return;
-            case Step::StartTls:
-                if (!own_done) return;
-                if (response.status != Status::Ok) {
-                    fail("The server refused STARTTLS.");
-                    return;
-                }
-                upgrade([this] { login_or_ready(); });
-                return;
-            case Step::Login:
-                if (own_done) m_step = Step::Ready;
-                return;
-            case Step::Ready:
-                if (response.kind == ResponseKind::Tagged && response.tag == m_starttls_tag) {
-                    m_starttls_tag.clear();
-                    if (response.status == Status::Ok) upgrade([] {});
-                }
-                return;
-            case Step::Connecting:
-            case Step::Done:
-                return;
-        }
-    }
-
-    template <typename Then>
-    void upgrade(Then then) {
-        m_client->start_tls([this, then](const std::string& error) {
-            if (!error.empty()) {
-                fail(error);
-                return;
-            }
-            note_tls();
-            then();
-            publish();
-        });
-    }
-
-    void after_greeting(imap::Status status) {
-        if (status == imap::Status::Bye) {
-            m_step = Step::Done;
+                tls_on();
+                m_login.on_tls_established(tls_report(), now());
+                follow_login();
+                m_client->expect_reply(m_session.outstanding() > 0);
+                flush();
+                publish();
+            });
             return;
         }
-        if (m_options.mode == LiveMode::StartTls) {
-            if (status == imap::Status::Preauth) {
-                fail(
-                    "The server pre-authenticated the session in clear (PREAUTH), so STARTTLS is "
-                    "no longer possible (RFC 3501 6.2.1).");
-                return;
-            }
-            m_step = Step::Capability;
-            submit_own(imap::Verb::Capability);
-            return;
-        }
-        login_or_ready();
-    }
-
-    void login_or_ready() {
-        if (m_options.user.empty() || m_session.state() != imap::State::NotAuthenticated) {
-            m_step = Step::Ready;
-            return;
-        }
-        if (!secure_or_local()) {
-            fail(fmt::format("Logging in to {} would send the password in clear.", m_options.host));
-            return;
-        }
-        m_step = Step::Login;
-        submit_own(imap::Verb::Login, imap::LoginArgs{m_options.user, m_options.password});
+        if (m_login.phase() == imap::LoginPhase::Failed && !m_done) fail(m_login.failure());
     }
 
     void publish() {
@@ -318,12 +222,10 @@ class LiveConnection {
     LiveFeed& m_feed;
     sim::SessionTrace m_trace;
     imap::ImapSession m_session;
+    imap::LoginDriver m_login;
     std::shared_ptr<transport::NetClient> m_client;
     LiveStatus m_status;
-    Step m_step = Step::Connecting;
-    std::string m_own_tag;
-    std::string m_starttls_tag;  // a STARTTLS typed by the learner
-    bool m_offers_starttls = false;
+    bool m_done = false;
     std::size_t m_published = 0;
 };
 

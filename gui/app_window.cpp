@@ -132,6 +132,7 @@ int run_gui(const GuiOptions& options) {
     view.language = options.language;
     view.large_text = options.large_text;
     view.dpi_scale = dpi_scale;
+    view.animate = !screenshot;
     if (options.cursor) {
         model.sync();
         set_cursor(view, *options.cursor, options.trace->size());
@@ -143,7 +144,7 @@ int run_gui(const GuiOptions& options) {
         } else {
             // Sleep until input arrives, but wake for playback and for
             // events another thread announces with glfwPostEmptyEvent().
-            glfwWaitEventsTimeout(view.playing ? 1.0 / 60 : 0.25);
+            glfwWaitEventsTimeout(view.playing || view.animating ? 1.0 / 60 : 0.25);
         }
         if (options.on_frame) options.on_frame(model, view);
         ImGui_ImplOpenGL3_NewFrame();

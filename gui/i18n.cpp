@@ -34,8 +34,6 @@ constexpr std::array<Entry, count> entries{{
      "Последний переход ({}): {} \u2192 {}"},
     {Text::NoTransitionYet, "No transition yet: waiting for the server greeting.",
      "Переходов ещё не было: ждём приветствия сервера."},
-    {Text::DiagramImapOnly, "The diagram is drawn for IMAP sessions.",
-     "Диаграмма строится для сеансов IMAP."},
     {Text::TabSequence, "Sequence diagram", "Диаграмма последовательности"},
     {Text::TabLog, "Log", "Журнал"},
     {Text::Client, "Client", "Клиент"},

@@ -26,7 +26,6 @@ enum class Text : std::uint16_t {
     CurrentState,
     LastTransition,
     NoTransitionYet,
-    DiagramImapOnly,
     TabSequence,
     TabLog,
     Client,

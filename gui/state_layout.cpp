@@ -1,14 +1,106 @@
 #include "gui/state_layout.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace mailscope::gui {
 
-std::optional<Point> node_center(imap::State state) {
-    for (const NodeLayout& node : state_nodes) {
-        if (node.state == state) return node.center;
+namespace {
+
+// RFC 3501 section 3, as drawn in the RFC.
+constexpr std::array<Point, 6> imap_nodes{{
+    {0.50f, 0.06f},  // Connection Established
+    {0.22f, 0.28f},  // Not Authenticated
+    {0.50f, 0.48f},  // Authenticated
+    {0.76f, 0.66f},  // Selected
+    {0.50f, 0.81f},  // Logout
+    {0.50f, 0.96f},  // Closed
+}};
+constexpr std::array<EdgeLayout, 11> imap_edges{{
+    {},                                       // (1) greeting OK
+    {},                                       // (2) PREAUTH
+    {{{{0.96f, 0.06f}, {0.96f, 0.81f}}}, 2},  // (3) BYE greeting, down the right side
+    {},                                       // (4) LOGIN
+    {{}, 0, 0.45f},                           // (5) SELECT
+    {{}, 0, 0, true},                         // (5) SELECT while selected
+    {{}, 0, 0.45f},                           // (6) CLOSE
+    {{{{0.22f, 0.81f}, {}}}, 1},              // (7) from Not Authenticated
+    {},                                       // (7) from Authenticated
+    {{{{0.76f, 0.81f}, {}}}, 1},              // (7) from Selected
+    {},                                       // Logout -> Closed
+}};
+
+// RFC 1939: one column of the three states, the ways out to Closed beside it.
+constexpr std::array<Point, 5> pop3_nodes{{
+    {0.50f, 0.06f},  // Connection Established
+    {0.50f, 0.30f},  // AUTHORIZATION
+    {0.50f, 0.54f},  // TRANSACTION
+    {0.50f, 0.76f},  // UPDATE
+    {0.50f, 0.95f},  // Closed
+}};
+constexpr std::array<EdgeLayout, 7> pop3_edges{{
+    {},                                       // (1) +OK greeting
+    {},                                       // (2) PASS or APOP
+    {},                                       // (3) QUIT in TRANSACTION
+    {{{{0.16f, 0.30f}, {0.16f, 0.95f}}}, 2},  // (4) QUIT in AUTHORIZATION, down the left
+    {{{{0.80f, 0.54f}, {0.80f, 0.95f}}}, 2},  // (5) connection lost in TRANSACTION
+    {{{{0.96f, 0.06f}, {0.96f, 0.95f}}}, 2},  // (6) -ERR greeting, down the far right
+    {},                                       // UPDATE -> Closed
+}};
+
+// RFC 5321: the mail transaction down the left column, Quit and Closed on
+// the right; the transaction's ends (7) run back up on the far left.
+constexpr std::array<Point, 8> smtp_nodes{{
+    {0.40f, 0.05f},  // Connection Established
+    {0.40f, 0.19f},  // Ready
+    {0.40f, 0.34f},  // Greeted
+    {0.40f, 0.50f},  // Mail
+    {0.40f, 0.66f},  // Rcpt
+    {0.40f, 0.84f},  // Data
+    {0.84f, 0.62f},  // Quit
+    {0.84f, 0.84f},  // Closed
+}};
+constexpr std::array<EdgeLayout, 18> smtp_edges{{
+    {},                                                       // (1) 220 greeting
+    {{{{0.84f, 0.05f}, {}}}, 1},                              // (2) 554 greeting
+    {{}, 0, 0.45f},                                           // (3) EHLO
+    {{}, 0, 0, true, false, -1},                              // (3) EHLO again
+    {},                                                       // (4) MAIL FROM
+    {},                                                       // (5) RCPT TO
+    {{}, 0, 0, true, false, -1},                              // (5) another RCPT TO
+    {},                                                       // (6) DATA 354
+    {{{{0.06f, 0.84f}, {0.06f, 0.34f}}}, 2, 0, false, true},  // (7) end of data
+    {{{{0.20f, 0.50f}, {0.20f, 0.34f}}}, 2, 0, false, true},  // (7) RSET from Mail
+    {{{{0.13f, 0.66f}, {0.13f, 0.34f}}}, 2, 0, false, true},  // (7) RSET from Rcpt
+    {{}, 0, 0.45f},                                           // (8) STARTTLS
+    {{}, 0, 0, false, true},                                  // (9) from Ready
+    {{}, 0, 0, false, true},                                  // (9) from Greeted
+    {{}, 0, 0, false, true},                                  // (9) from Mail
+    {{}, 0, 0, false, true},                                  // (9) from Rcpt
+    {{}, 0, 0, false, true},                                  // (9) from Data
+    {},                                                       // Quit -> Closed
+}};
+
+float distance(Point a, Point b) {
+    return std::hypot(b.x - a.x, b.y - a.y);
+}
+
+}  // namespace
+
+const DiagramLayout& diagram_layout(sim::Protocol protocol) {
+    static const DiagramLayout imap{imap_nodes, imap_edges, 26, 22};
+    static const DiagramLayout pop3{pop3_nodes, pop3_edges, 24, 20};
+    static const DiagramLayout smtp{smtp_nodes, smtp_edges, 30, 27};
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return imap;
+        case sim::Protocol::Pop3:
+            return pop3;
+        case sim::Protocol::Smtp:
+            return smtp;
     }
-    return std::nullopt;
+    return imap;
 }
 
 Point leave_box(Point center, Point half, Point target) {
@@ -22,11 +114,22 @@ Point leave_box(Point center, Point half, Point target) {
     return {center.x + dx * t, center.y + dy * t};
 }
 
-std::optional<std::size_t> transition_index(imap::State from, imap::State to) {
-    for (std::size_t i = 0; i < imap::transitions.size(); ++i) {
-        if (imap::transitions[i].from == from && imap::transitions[i].to == to) return i;
+Point along_polyline(std::span<const Point> points, float t) {
+    if (points.empty()) return {};
+    float total = 0;
+    for (std::size_t i = 1; i < points.size(); ++i)
+        total += distance(points[i - 1], points[i]);
+    float left = std::clamp(t, 0.0f, 1.0f) * total;
+    for (std::size_t i = 1; i < points.size(); ++i) {
+        const float length = distance(points[i - 1], points[i]);
+        if (left <= length && length > 0) {
+            const float k = left / length;
+            return {points[i - 1].x + (points[i].x - points[i - 1].x) * k,
+                    points[i - 1].y + (points[i].y - points[i - 1].y) * k};
+        }
+        left -= length;
     }
-    return std::nullopt;
+    return points.back();
 }
 
 }  // namespace mailscope::gui

@@ -25,6 +25,7 @@ inline constexpr ImU32 node_current = IM_COL32(30, 110, 200, 255);
 inline constexpr ImU32 node_outline = IM_COL32(60, 60, 70, 255);
 inline constexpr ImU32 edge = IM_COL32(120, 120, 130, 255);
 inline constexpr ImU32 edge_last = IM_COL32(220, 90, 0, 255);
+inline constexpr ImU32 edge_faint = IM_COL32(175, 175, 185, 255);
 
 // Light style, rounded a little, scaled by `scale` (HiDPI times projector factor).
 void apply_style(float scale);

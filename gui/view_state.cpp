@@ -19,6 +19,8 @@ void set_cursor(ViewState& view, std::uint64_t cursor, std::size_t event_count) 
 void begin_view_frame(ViewState& view, std::size_t event_count, float dt) {
     view.hovered_before = view.hovered;
     view.hovered.reset();
+    view.transition_age += dt;
+    view.animating = false;
     if (event_count == 0) {
         view.cursor = 0;
         return;

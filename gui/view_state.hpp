@@ -56,6 +56,14 @@ struct ViewState {
     std::optional<std::uint64_t> hovered;
     std::optional<std::uint64_t> hovered_before;
 
+    // The state diagram's animation of the transition just taken: which
+    // transition event it shows and for how long it has (seconds). With
+    // `animate` off (screenshots) every animation is drawn at its final frame.
+    bool animate = true;
+    std::optional<std::uint64_t> animated_transition;
+    double transition_age = 0;
+    bool animating = false;  // a panel animated this frame: the window keeps redrawing
+
     std::optional<ExchangeTab> select_exchange_tab;  // a tab to bring forward on the next frame
     ExchangeTab shown_exchange_tab = ExchangeTab::Sequence;
     bool scroll_to_cursor = true;   // the exchange views bring the cursor row into sight

@@ -1,16 +1,21 @@
-// State diagram: RFC 3501 section 3 drawn from the transition table in
-// sim/imap/states.hpp, with the state at the cursor filled and the last
-// transition taken highlighted with its number and cause.
+// State diagram: the states and numbered transitions of the trace's
+// protocol (IMAP: RFC 3501 section 3; POP3 and SMTP: the tables in
+// sim/pop3 and sim/smtp), with the state at the cursor filled and the
+// transition just taken highlighted with its number and cause. That
+// transition is animated (gui/view_model/transition_pulse.hpp): a marker
+// travels along the edge, then the edge and its number pulse.
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
+#include <imgui_internal.h>
 
 #include "gui/panels/panels.hpp"
 #include "gui/state_layout.hpp"
 #include "gui/theme.hpp"
+#include "gui/view_model/protocol_states.hpp"
+#include "gui/view_model/transition_pulse.hpp"
 
 namespace mailscope::gui {
 
@@ -49,6 +54,12 @@ ImVec2 normalized(ImVec2 v) {
     return length > 0 ? v * (1.0f / length) : ImVec2{0, 0};
 }
 
+ImU32 with_alpha(ImU32 color, float alpha) {
+    ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
+    c.w *= alpha;
+    return ImGui::ColorConvertFloat4ToU32(c);
+}
+
 void arrow_head(ImDrawList* draw, ImVec2 tip, ImVec2 from, ImU32 color, float size) {
     const ImVec2 dir = normalized(tip - from);
     const ImVec2 side{-dir.y, dir.x};
@@ -56,26 +67,42 @@ void arrow_head(ImDrawList* draw, ImVec2 tip, ImVec2 from, ImU32 color, float si
                             tip - dir * size - side * (size * 0.5f), color);
 }
 
-// Draws one edge; returns where its number label sits.
-ImVec2 draw_edge(ImDrawList* draw, const Canvas& canvas, const std::array<NodeBox, 6>& boxes,
-                 const EdgeLayout& edge, ImU32 color, float thickness) {
-    const imap::Transition& transition = imap::transitions[edge.transition];
-    const NodeBox& from = boxes[static_cast<std::size_t>(transition.from)];
-    const NodeBox& to = boxes[static_cast<std::size_t>(transition.to)];
-    const float font = ImGui::GetFontSize();
-    if (edge.self_loop) {
-        const ImVec2 start = from.center + ImVec2{from.half.x, -from.half.y * 0.5f};
-        const ImVec2 end = from.center + ImVec2{from.half.x, from.half.y * 0.5f};
-        const float reach = font * 2.2f;
-        const ImVec2 c1 = start + ImVec2{reach, -reach * 0.6f};
-        const ImVec2 c2 = end + ImVec2{reach, reach * 0.6f};
-        draw->AddBezierCubic(start, c1, c2, end, color, thickness);
-        arrow_head(draw, end, c2, color, font * 0.55f);
-        return from.center + ImVec2{from.half.x + reach * 0.78f, 0};
+// One edge in screen coordinates: a polyline, or a cubic Bézier for a self-loop.
+struct EdgePath {
+    std::vector<ImVec2> points;
+    bool curve = false;
+    ImVec2 label;
+
+    ImVec2 at(float t) const {
+        if (curve) return ImBezierCubicCalc(points[0], points[1], points[2], points[3], t);
+        std::vector<Point> line;
+        for (const ImVec2& point : points)
+            line.push_back(to_point(point));
+        return to_vec(along_polyline(line, t));
     }
-    std::vector<ImVec2> points{from.center};
+};
+
+EdgePath edge_path(const Canvas& canvas, const std::vector<NodeBox>& boxes,
+                   const TransitionInfo& transition, const EdgeLayout& edge) {
+    const NodeBox& from = boxes[transition.from];
+    const NodeBox& to = boxes[transition.to];
+    const float font = ImGui::GetFontSize();
+    EdgePath path;
+    if (edge.self_loop) {
+        const float side = edge.loop_side;
+        const ImVec2 start = from.center + ImVec2{side * from.half.x, -from.half.y * 0.5f};
+        const ImVec2 end = from.center + ImVec2{side * from.half.x, from.half.y * 0.5f};
+        const float reach = font * 2.2f;
+        path.points = {start, start + ImVec2{side * reach, -reach * 0.6f},
+                       end + ImVec2{side * reach, reach * 0.6f}, end};
+        path.curve = true;
+        path.label = from.center + ImVec2{side * (from.half.x + reach * 0.78f), 0};
+        return path;
+    }
+    std::vector<ImVec2>& points = path.points;
+    points.push_back(from.center);
     for (int i = 0; i < edge.bend_count; ++i)
-        points.push_back(canvas.at(edge.bends[i]));
+        points.push_back(canvas.at(edge.bends[static_cast<std::size_t>(i)]));
     points.push_back(to.center);
     if (edge.shift != 0) {
         const ImVec2 dir = normalized(points.back() - points.front());
@@ -87,89 +114,128 @@ ImVec2 draw_edge(ImDrawList* draw, const Canvas& canvas, const std::array<NodeBo
         to_vec(leave_box(to_point(points.front()), to_point(from.half), to_point(points[1])));
     points.back() = to_vec(
         leave_box(to_point(points.back()), to_point(to.half), to_point(points[points.size() - 2])));
-    draw->AddPolyline(points.data(), static_cast<int>(points.size()), color, ImDrawFlags_None,
-                      thickness);
-    arrow_head(draw, points.back(), points[points.size() - 2], color, font * 0.55f);
     const std::size_t middle = (points.size() - 1) / 2;
     // Two shifted edges run side by side in opposite directions; labelling
     // each nearer its own start keeps the two numbers apart.
     const float along = edge.shift != 0 ? 0.3f : 0.5f;
-    return points[middle] + (points[middle + 1] - points[middle]) * along;
+    path.label = points[middle] + (points[middle + 1] - points[middle]) * along;
+    return path;
 }
 
-void draw_label(ImDrawList* draw, ImVec2 center, int number, bool highlighted) {
-    // The RFC draws Logout -> Closed without a number.
+void draw_edge(ImDrawList* draw, const EdgePath& path, ImU32 color, float thickness) {
+    const float head = ImGui::GetFontSize() * 0.55f;
+    const std::vector<ImVec2>& points = path.points;
+    if (path.curve) {
+        draw->AddBezierCubic(points[0], points[1], points[2], points[3], color, thickness);
+    } else {
+        draw->AddPolyline(points.data(), static_cast<int>(points.size()), color, ImDrawFlags_None,
+                          thickness);
+    }
+    arrow_head(draw, points.back(), points[points.size() - 2], color, head);
+}
+
+void draw_label(ImDrawList* draw, ImVec2 center, int number, bool highlighted, bool faint,
+                float grow) {
+    // Unnumbered edges (Logout -> Closed in the RFC) get no circle.
     if (number == 0) return;
-    const float radius = ImGui::GetFontSize() * 0.62f;
+    const float radius = ImGui::GetFontSize() * 0.62f * (1.0f + grow);
+    const ImU32 outline = highlighted ? theme::edge_last : faint ? theme::edge_faint : theme::edge;
     draw->AddCircleFilled(center, radius, highlighted ? theme::edge_last : theme::node_fill);
-    draw->AddCircle(center, radius, highlighted ? theme::edge_last : theme::edge, 0, 1.5f);
+    draw->AddCircle(center, radius, outline, 0, 1.5f);
     const std::string text = fmt::format("{}", number);
     const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-    draw->AddText(center - size * 0.5f, highlighted ? IM_COL32_WHITE : theme::text, text.c_str());
+    const ImU32 ink = highlighted ? IM_COL32_WHITE : faint ? theme::muted : theme::text;
+    draw->AddText(center - size * 0.5f, ink, text.c_str());
 }
 
-void draw_diagram(const StateAtCursor& state, ImVec2 area) {
+// The cause beside the travelling marker, on a white slip so edges do not cross it.
+void draw_cause(ImDrawList* draw, ImVec2 at, const std::string& cause, float alpha) {
+    const float font = ImGui::GetFontSize();
+    const ImVec2 size = ImGui::CalcTextSize(cause.c_str());
+    const ImVec2 min = at + ImVec2{font * 0.8f, -size.y * 0.5f};
+    const ImVec2 pad{font * 0.3f, font * 0.15f};
+    draw->AddRectFilled(min - pad, min + size + pad, with_alpha(IM_COL32_WHITE, alpha * 0.9f),
+                        font * 0.2f);
+    draw->AddRect(min - pad, min + size + pad, with_alpha(theme::edge_last, alpha), font * 0.2f);
+    draw->AddText(min, with_alpha(theme::edge_last, alpha), cause.c_str());
+}
+
+void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const TransitionPulse& pulse,
+                  ImVec2 area) {
+    const ProtocolStates& table = protocol_states(protocol);
+    const DiagramLayout& layout = diagram_layout(protocol);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const Canvas canvas{ImGui::GetCursorScreenPos(), area};
     ImGui::Dummy(area);
     const float font = ImGui::GetFontSize();
     const ImVec2 padding{font * 0.6f, font * 0.35f};
 
-    std::array<NodeBox, 6> boxes{};
-    for (const NodeLayout& node : state_nodes) {
-        const ImVec2 text = ImGui::CalcTextSize(imap::state_name(node.state).data());
-        boxes[static_cast<std::size_t>(node.state)] = {canvas.at(node.center),
-                                                       text * 0.5f + padding};
+    std::vector<NodeBox> boxes(table.states.size());
+    for (std::size_t i = 0; i < table.states.size(); ++i) {
+        const std::string_view name = table.states[i].name;
+        const ImVec2 text = ImGui::CalcTextSize(name.data(), name.data() + name.size());
+        boxes[i] = {canvas.at(layout.nodes[i]), text * 0.5f + padding};
+    }
+    std::vector<EdgePath> paths;
+    for (std::size_t i = 0; i < table.transitions.size(); ++i)
+        paths.push_back(edge_path(canvas, boxes, table.transitions[i], layout.edges[i]));
+
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        if (i == state.edge) continue;
+        draw_edge(draw, paths[i], layout.edges[i].faint ? theme::edge_faint : theme::edge,
+                  layout.edges[i].faint ? 1.0f : 1.5f);
+    }
+    // The transition just taken goes last so nothing covers it.
+    if (state.edge) {
+        const EdgePath& path = paths[*state.edge];
+        draw_edge(draw, path, theme::edge_last, 4.0f + 3.0f * pulse.glow);
     }
 
-    std::optional<std::size_t> last_edge;
-    if (state.last) {
-        const auto from = imap_state_named(state.last->from);
-        const auto to = imap_state_named(state.last->to);
-        if (from && to) last_edge = transition_index(*from, *to);
-    }
-
-    std::array<ImVec2, state_edges.size()> labels{};
-    for (std::size_t i = 0; i < state_edges.size(); ++i) {
-        if (state_edges[i].transition == last_edge) continue;
-        labels[i] = draw_edge(draw, canvas, boxes, state_edges[i], theme::edge, 1.5f);
-    }
-    // The highlighted edge goes last so nothing covers it.
-    for (std::size_t i = 0; i < state_edges.size(); ++i) {
-        if (state_edges[i].transition != last_edge) continue;
-        labels[i] = draw_edge(draw, canvas, boxes, state_edges[i], theme::edge_last, 4.0f);
-    }
-
-    for (const NodeLayout& node : state_nodes) {
-        const NodeBox& box = boxes[static_cast<std::size_t>(node.state)];
-        const bool current = state.imap_state == node.state;
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const NodeBox& box = boxes[i];
+        const bool current = state.state == i;
         const ImVec2 min = box.center - box.half;
         const ImVec2 max = box.center + box.half;
         draw->AddRectFilled(min, max, current ? theme::node_current : theme::node_fill,
                             font * 0.3f);
         draw->AddRect(min, max, current ? theme::node_current : theme::node_outline, font * 0.3f, 0,
                       current ? 3.0f : 1.5f);
-        const std::string_view name = imap::state_name(node.state);
+        const std::string_view name = table.states[i].name;
         draw->AddText(min + padding, current ? IM_COL32_WHITE : theme::text, name.data(),
                       name.data() + name.size());
         if (ImGui::IsMouseHoveringRect(min, max)) {
-            ImGui::SetTooltip("%s\n%s", name.data(), imap::state_section(node.state).data());
+            ImGui::SetTooltip("%.*s\n%.*s", static_cast<int>(name.size()), name.data(),
+                              static_cast<int>(table.states[i].section.size()),
+                              table.states[i].section.data());
         }
     }
 
     const float radius = font * 0.62f;
-    for (std::size_t i = 0; i < state_edges.size(); ++i) {
-        const imap::Transition& transition = imap::transitions[state_edges[i].transition];
-        const bool highlighted = state_edges[i].transition == last_edge;
-        draw_label(draw, labels[i], transition.number, highlighted);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const TransitionInfo& transition = table.transitions[i];
+        const bool highlighted = i == state.edge;
+        draw_label(draw, paths[i].label, transition.number, highlighted, layout.edges[i].faint,
+                   highlighted ? 0.35f * pulse.glow : 0.0f);
         const ImVec2 corner{radius, radius};
-        if (ImGui::IsMouseHoveringRect(labels[i] - corner, labels[i] + corner)) {
+        if (ImGui::IsMouseHoveringRect(paths[i].label - corner, paths[i].label + corner)) {
             const std::string number =
                 transition.number == 0 ? std::string() : fmt::format("({}) ", transition.number);
-            ImGui::SetTooltip("%s%s \u2192 %s\n%s\nRFC 3501 3", number.c_str(),
-                              imap::state_name(transition.from).data(),
-                              imap::state_name(transition.to).data(), transition.label.data());
+            ImGui::SetTooltip(
+                "%s",
+                fmt::format("{}{} \u2192 {}\n{}\n{}", number, table.states[transition.from].name,
+                            table.states[transition.to].name, transition.label, transition.section)
+                    .c_str());
         }
+    }
+
+    if (state.edge && pulse.marker && state.last) {
+        const ImVec2 at = paths[*state.edge].at(pulse.travel);
+        draw->AddCircleFilled(at, font * 0.45f, theme::edge_last);
+        draw->AddCircle(at, font * 0.45f, IM_COL32_WHITE, 0, 2.0f);
+        const std::string cause =
+            state.last->number > 0 ? fmt::format("({}) {}", state.last->number, state.last->cause)
+                                   : state.last->cause;
+        draw_cause(draw, at, cause, 1.0f);
     }
 }
 
@@ -185,6 +251,15 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
     const sim::SessionTrace& trace = context.model.trace();
     const StateAtCursor state =
         context.model.states().at(trace, trace.empty() ? 0 : context.view.cursor);
+    ViewState& view = context.view;
+    if (state.transition_seq != view.animated_transition) {
+        view.animated_transition = state.transition_seq;
+        view.transition_age = 0;
+    }
+    const TransitionPulse pulse = transition_pulse(
+        view.animate && state.transition_seq ? std::optional(view.transition_age) : std::nullopt);
+    if (pulse.running) view.animating = true;
+
     ImGui::TextUnformatted(
         fmt::format(fmt::runtime(context.text(Text::CurrentState)), state.name).c_str());
     if (state.last) {
@@ -197,22 +272,18 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
     } else {
         ImGui::TextDisabled("%s", context.text(Text::NoTransitionYet));
     }
-    if (trace.protocol() != sim::Protocol::Imap) {
-        ImGui::TextWrapped("%s", context.text(Text::DiagramImapOnly));
-        ImGui::End();
-        return;
-    }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (avail.x > 50 && avail.y > 50) {
         // The layout is in fractions of the area but the boxes grow with the
-        // font: below this size (in font heights) they would overlap, so a
-        // small panel or projector mode scrolls the diagram instead.
+        // font: below the layout's size (in font heights) they would overlap,
+        // so a small panel or projector mode scrolls the diagram instead.
         const float font = ImGui::GetFontSize();
+        const DiagramLayout& layout = diagram_layout(trace.protocol());
         ImGui::BeginChild("###diagram_area", avail, false, ImGuiWindowFlags_HorizontalScrollbar);
-        // Room on the right for the self-loop of edge 5.
-        const ImVec2 area{std::max(avail.x - font * 2.5f, font * 26.0f),
-                          std::max(avail.y - 1.0f, font * 22.0f)};
-        draw_diagram(state, area);
+        // Room on the right for the self-loops.
+        const ImVec2 area{std::max(avail.x - font * 2.5f, font * layout.min_width),
+                          std::max(avail.y - 1.0f, font * layout.min_height)};
+        draw_diagram(trace.protocol(), state, pulse, area);
         ImGui::EndChild();
     }
     ImGui::End();

@@ -2,14 +2,9 @@
 
 #include <algorithm>
 
-namespace mailscope::gui {
+#include "gui/view_model/protocol_states.hpp"
 
-std::optional<imap::State> imap_state_named(std::string_view name) {
-    for (imap::State state : imap::all_states) {
-        if (imap::state_name(state) == name) return state;
-    }
-    return std::nullopt;
-}
+namespace mailscope::gui {
 
 void StateTimeline::sync(const sim::SessionTrace& trace) {
     if (trace.size() < m_seen) *this = StateTimeline{};
@@ -23,10 +18,9 @@ void StateTimeline::sync(const sim::SessionTrace& trace) {
 }
 
 StateAtCursor StateTimeline::at(const sim::SessionTrace& trace, std::uint64_t cursor) const {
+    const sim::Protocol protocol = trace.protocol();
     StateAtCursor result;
-    if (trace.protocol() == sim::Protocol::Imap) {
-        result.name = std::string(imap::state_name(imap::State::Connecting));
-    }
+    result.name = std::string(protocol_states(protocol).states.front().name);
     const auto it = std::upper_bound(m_transitions.begin(), m_transitions.end(), cursor);
     if (it != m_transitions.begin()) {
         const std::uint64_t seq = *(it - 1);
@@ -34,9 +28,12 @@ StateAtCursor StateTimeline::at(const sim::SessionTrace& trace, std::uint64_t cu
             result.transition_seq = seq;
             result.last = *trace.at(seq).transition;
             result.name = result.last->to;
+            const auto from = state_index(protocol, result.last->from);
+            const auto to = state_index(protocol, result.last->to);
+            if (from && to) result.edge = transition_index(protocol, *from, *to);
         }
     }
-    if (trace.protocol() == sim::Protocol::Imap) result.imap_state = imap_state_named(result.name);
+    result.state = state_index(protocol, result.name);
     return result;
 }
 

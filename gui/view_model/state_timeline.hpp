@@ -8,27 +8,26 @@
 #include <vector>
 
 #include "sim/core/trace.hpp"
-#include "sim/imap/states.hpp"
 
 namespace mailscope::gui {
 
 struct StateAtCursor {
     std::string name;  // as the trace names it; the start state before any transition
-    std::optional<imap::State> imap_state;  // set when `name` is a state of RFC 3501 section 3
+    // Index of `name` in protocol_states(trace.protocol()), when the table has it.
+    std::optional<std::size_t> state;
+    // Index of the last transition in the protocol's table, when it is one of its edges.
+    std::optional<std::size_t> edge;
     std::optional<std::uint64_t> transition_seq;  // the last transition at or before the cursor
     std::optional<sim::StateChange> last;         // its details (number, cause)
 };
-
-// The RFC 3501 state a diagram name stands for, if any.
-std::optional<imap::State> imap_state_named(std::string_view name);
 
 class StateTimeline {
   public:
     // Records the transitions appended since the last call: O(new events).
     void sync(const sim::SessionTrace& trace);
 
-    // O(log transitions). Before the first transition an IMAP session is in
-    // "Connection Established"; other protocols report an empty name.
+    // O(log transitions). Before the first transition every protocol's
+    // session is in "Connection Established", the first state of each table.
     StateAtCursor at(const sim::SessionTrace& trace, std::uint64_t cursor) const;
 
     const std::vector<std::uint64_t>& transitions() const { return m_transitions; }

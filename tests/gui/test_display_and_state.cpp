@@ -3,9 +3,11 @@
 #include "gui/synthetic_trace.hpp"
 #include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/display_index.hpp"
+#include "gui/view_model/protocol_states.hpp"
 #include "gui/view_model/row_text.hpp"
 #include "gui/view_model/state_timeline.hpp"
 #include "gui/view_state.hpp"
+#include "sim/imap/states.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -16,44 +18,51 @@ TEST_CASE("the state at a cursor is the target of the last transition at or befo
     timeline.sync(trace);
     REQUIRE(timeline.transitions().size() >= 5);
 
+    const auto index = [](imap::State state) { return static_cast<std::size_t>(state); };
     const StateAtCursor start = timeline.at(trace, 0);
-    CHECK(start.imap_state == imap::State::Connecting);
+    CHECK(start.state == index(imap::State::Connecting));
+    CHECK_FALSE(start.edge);
     CHECK_FALSE(start.transition_seq);
 
     const std::uint64_t first = timeline.transitions()[0];
     const StateAtCursor greeted = timeline.at(trace, first);
-    CHECK(greeted.imap_state == imap::State::NotAuthenticated);
+    CHECK(greeted.state == index(imap::State::NotAuthenticated));
+    CHECK(greeted.edge == 0u);
     CHECK(greeted.transition_seq == first);
     REQUIRE(greeted.last);
     CHECK(greeted.last->number == 1);
 
     const StateAtCursor selected = timeline.at(trace, timeline.transitions()[2] + 1);
-    CHECK(selected.imap_state == imap::State::Selected);
+    CHECK(selected.state == index(imap::State::Selected));
     CHECK(selected.last->number == 5);
 
     const StateAtCursor end = timeline.at(trace, trace.size() - 1);
-    CHECK(end.imap_state == imap::State::Closed);
+    CHECK(end.state == index(imap::State::Closed));
+    CHECK(end.edge == imap::transitions.size() - 1);
     CHECK(end.last->number == 0);
 }
 
 TEST_CASE("every RFC 3501 state name maps back to its state") {
     for (imap::State state : imap::all_states) {
-        CHECK(imap_state_named(imap::state_name(state)) == state);
+        CHECK(state_index(sim::Protocol::Imap, imap::state_name(state)) ==
+              static_cast<std::size_t>(state));
     }
-    CHECK_FALSE(imap_state_named("Transaction"));
+    CHECK_FALSE(state_index(sim::Protocol::Imap, "TRANSACTION"));
 }
 
-TEST_CASE("a POP3 trace has no IMAP state") {
+TEST_CASE("a state outside the protocol's table has a name but no node") {
     sim::SessionTrace trace(sim::Protocol::Pop3);
     sim::TraceEvent event;
+    event.protocol = sim::Protocol::Pop3;
     event.kind = sim::EventKind::StateTransition;
-    event.transition = sim::StateChange{"Authorization", "Transaction", 0, "PASS accepted"};
+    event.transition = sim::StateChange{"AUTHORIZATION", "Somewhere", 9, "made up"};
     trace.append(event);
     StateTimeline timeline;
     timeline.sync(trace);
     const auto state = timeline.at(trace, 0);
-    CHECK(state.name == "Transaction");
-    CHECK_FALSE(state.imap_state);
+    CHECK(state.name == "Somewhere");
+    CHECK_FALSE(state.state);
+    CHECK_FALSE(state.edge);
 }
 
 TEST_CASE("the display index filters engine events and expands literals into lines") {

@@ -1,38 +1,70 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "gui/i18n.hpp"
 #include "gui/state_layout.hpp"
+#include "gui/view_model/protocol_states.hpp"
+#include "sim/imap/states.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
 
-TEST_CASE("the diagram layout has a node for every state and a route for every transition") {
-    for (imap::State state : imap::all_states) {
-        const auto center = node_center(state);
-        REQUIRE(center);
-        CHECK(center->x >= 0.0f);
-        CHECK(center->x <= 1.0f);
-        CHECK(center->y >= 0.0f);
-        CHECK(center->y <= 1.0f);
+TEST_CASE(
+    "each protocol's diagram has a node for every state and a route for every "
+    "transition") {
+    for (const sim::Protocol protocol :
+         {sim::Protocol::Imap, sim::Protocol::Pop3, sim::Protocol::Smtp}) {
+        CAPTURE(static_cast<int>(protocol));
+        const ProtocolStates& table = protocol_states(protocol);
+        const DiagramLayout& layout = diagram_layout(protocol);
+        REQUIRE(layout.nodes.size() == table.states.size());
+        REQUIRE(layout.edges.size() == table.transitions.size());
+        for (const Point& center : layout.nodes) {
+            CHECK(center.x >= 0.0f);
+            CHECK(center.x <= 1.0f);
+            CHECK(center.y >= 0.0f);
+            CHECK(center.y <= 1.0f);
+        }
+        std::set<std::pair<float, float>> places;
+        for (const Point& center : layout.nodes)
+            places.insert({center.x, center.y});
+        CHECK(places.size() == layout.nodes.size());
+        for (std::size_t i = 0; i < layout.edges.size(); ++i) {
+            const TransitionInfo& transition = table.transitions[i];
+            CHECK(transition.from < table.states.size());
+            CHECK(transition.to < table.states.size());
+            CHECK(layout.edges[i].self_loop == (transition.from == transition.to));
+            CHECK_FALSE(transition.section.empty());
+        }
     }
-    std::set<std::size_t> routed;
-    for (const EdgeLayout& edge : state_edges) {
-        REQUIRE(edge.transition < imap::transitions.size());
-        routed.insert(edge.transition);
-        const auto& transition = imap::transitions[edge.transition];
-        CHECK(edge.self_loop == (transition.from == transition.to));
-    }
-    CHECK(routed.size() == imap::transitions.size());
 }
 
 TEST_CASE("transitions are found by their end states") {
-    const auto index = transition_index(imap::State::NotAuthenticated, imap::State::Authenticated);
+    const auto index = transition_index(sim::Protocol::Imap,
+                                        static_cast<std::size_t>(imap::State::NotAuthenticated),
+                                        static_cast<std::size_t>(imap::State::Authenticated));
     REQUIRE(index);
     CHECK(imap::transitions[*index].number == 4);
-    CHECK_FALSE(transition_index(imap::State::Closed, imap::State::Selected));
+    CHECK_FALSE(transition_index(sim::Protocol::Imap, static_cast<std::size_t>(imap::State::Closed),
+                                 static_cast<std::size_t>(imap::State::Selected)));
+}
+
+TEST_CASE("a point along a polyline is measured by length") {
+    const std::array<Point, 3> line{{{0, 0}, {3, 0}, {3, 1}}};
+    const Point start = along_polyline(line, 0);
+    CHECK(start.x == doctest::Approx(0));
+    const Point middle = along_polyline(line, 0.5f);
+    CHECK(middle.x == doctest::Approx(2));
+    CHECK(middle.y == doctest::Approx(0));
+    const Point corner = along_polyline(line, 0.75f);
+    CHECK(corner.x == doctest::Approx(3));
+    CHECK(corner.y == doctest::Approx(0));
+    const Point end = along_polyline(line, 1.5f);
+    CHECK(end.y == doctest::Approx(1));
 }
 
 TEST_CASE("an edge leaves a node box on its border") {

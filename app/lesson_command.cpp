@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -44,6 +45,45 @@ std::string_view say(Language lang, std::string_view en, std::string_view ru) {
     return lang == Language::Ru ? ru : en;
 }
 
+// The trace printer colours completions by IMAP's OK/NO/BAD; POP3 and SMTP
+// replies are coloured here by their own status classes instead.
+const char* reply_colour(const sim::TraceEvent& event) {
+    const auto& status = event.status.empty() ? event.raw : event.status;
+    if (status.starts_with("+OK") || status.starts_with('2')) return "32";
+    if (status.starts_with('+') || status.starts_with('3')) return "35";
+    if (status.starts_with('4')) return "33";
+    return "31";
+}
+
+// A POP3 or SMTP event: status replies coloured by class, a message body
+// carried by RETR, TOP or DATA counted in octets without IMAP's {n}.
+std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceEvent& event,
+                               const Palette& palette) {
+    sim::FormatOptions format;
+    format.colour = palette.on;
+    const bool reply =
+        event.dir == sim::Direction::ServerToClient &&
+        (event.kind == sim::EventKind::Untagged || event.kind == sim::EventKind::Tagged ||
+         event.kind == sim::EventKind::Continuation);
+    if (event.kind == sim::EventKind::Literal) {
+        const auto size = event.literal ? event.literal->size : event.raw.size();
+        const auto text = fmt::format(
+            "#{:<5} {} {:<13}{}: {} octets{}\n", event.seq,
+            event.dir == sim::Direction::ClientToServer ? "C→S" : "S→C",
+            std::string(sim::to_string(event.kind)),
+            event.dir == sim::Direction::ClientToServer ? "message content" : "message", size,
+            event.literal && event.literal->truncated ? " (only the start kept)" : "");
+        return palette.paint("34", text);
+    }
+    if (!reply || !palette.on) return sim::format_event(trace, event, format);
+    format.colour = false;
+    auto text = sim::format_event(trace, event, format);
+    const auto end = text.find("  ←");
+    if (end == std::string::npos) return palette.paint(reply_colour(event), text);
+    return palette.paint(reply_colour(event), text.substr(0, end)) +
+           palette.dim(text.substr(end, text.size() - end - 1)) + "\n";
+}
+
 void print_step_events(const lessons::LessonRunner& runner, const lessons::StepResult& result,
                        const Palette& palette) {
     sim::FormatOptions format;
@@ -52,8 +92,10 @@ void print_step_events(const lessons::LessonRunner& runner, const lessons::StepR
     for (std::size_t c = 0; c < runner.client_count(); ++c) {
         const auto& trace = runner.client_trace(c);
         const auto range = result.client_events.at(c);
+        const bool imap = runner.client_protocol(c) == sim::Protocol::Imap;
         for (auto i = range.begin; i < range.end; ++i) {
-            auto text = sim::format_event(trace, trace.at(i), format);
+            auto text = imap ? sim::format_event(trace, trace.at(i), format)
+                             : format_reply_event(trace, trace.at(i), palette);
             if (several) {
                 std::string prefixed;
                 std::size_t start = 0;
@@ -97,6 +139,17 @@ bool ask_quiz(const lessons::Quiz& quiz, Language lang, const Palette& palette) 
     return true;
 }
 
+// The heading of a folder of lessons in `lesson list`.
+std::string group_title(const std::string& folder, Language lang) {
+    if (folder == "imap") return "IMAP4rev1 (RFC 3501)";
+    if (folder == "pop3") return "POP3 (RFC 1939)";
+    if (folder == "smtp") return "SMTP (RFC 5321)";
+    if (folder == "e2e")
+        return std::string(say(lang, "End to end: SMTP, POP3 and IMAP together",
+                               "Сквозные: SMTP, POP3 и IMAP вместе"));
+    return folder;
+}
+
 }  // namespace
 
 int run_lesson_list(const LessonListOptions& options) {
@@ -109,6 +162,7 @@ int run_lesson_list(const LessonListOptions& options) {
         return 2;
     }
     int status = 0;
+    std::string current_group;
     for (const auto& file : files) {
         const auto loaded = lessons::load_lesson_file(file);
         if (!loaded.lesson) {
@@ -117,7 +171,13 @@ int run_lesson_list(const LessonListOptions& options) {
             continue;
         }
         const auto& lesson = *loaded.lesson;
-        std::cout << fmt::format("{:<28} {}  ({}: {})\n", lesson.id, lesson.title.in(*lang),
+        const auto group = file.parent_path().filename().string();
+        if (group != current_group) {
+            std::cout << (current_group.empty() ? "" : "\n")
+                      << fmt::format("{}\n", group_title(group, *lang));
+            current_group = group;
+        }
+        std::cout << fmt::format("  {:<28} {}  ({}: {})\n", lesson.id, lesson.title.in(*lang),
                                  say(*lang, "steps", "шагов"), lesson.steps.size());
     }
     return status;
@@ -155,8 +215,14 @@ int run_lesson(const LessonRunOptions& options) {
         std::cout << palette.heading(fmt::format("── {} {}/{} ──", say(*lang, "Step", "Шаг"),
                                                  step->index + 1, lesson.steps.size()));
         if (lesson.clients.size() > 1) {
-            std::cout << palette.dim(fmt::format(" ({} {})", say(*lang, "client", "клиент"),
-                                                 lesson.clients.at(step->client)));
+            const bool mixed =
+                std::any_of(lesson.client_protocols.begin(), lesson.client_protocols.end(),
+                            [&](sim::Protocol p) { return p != lesson.client_protocols.front(); });
+            std::cout << palette.dim(fmt::format(
+                " ({} {}{})", say(*lang, "client", "клиент"), lesson.clients.at(step->client),
+                mixed ? fmt::format(", {}",
+                                    lessons::protocol_name(lesson.client_protocol(step->client)))
+                      : std::string()));
         }
         std::cout << "\n" << palette.narration(step->narration.in(*lang)) << "\n\n";
         if (step->quiz && quizzes) quizzes = ask_quiz(*step->quiz, *lang, palette);

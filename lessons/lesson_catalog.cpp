@@ -17,6 +17,19 @@ constexpr int kMaxDepth = 3;
 // A lessons directory is read whole on every `lesson list`; bound it.
 constexpr std::size_t kMaxLessonFiles = 1000;
 
+// The course goes IMAP, POP3, SMTP, then the lessons that join them; other
+// folders follow in name order.
+int folder_rank(const fs::path& dir, const fs::path& file) {
+    const auto relative = file.lexically_relative(dir);
+    const auto folder =
+        relative.begin() == relative.end() ? std::string() : relative.begin()->string();
+    constexpr std::string_view kOrder[] = {"imap", "pop3", "smtp", "e2e"};
+    for (std::size_t i = 0; i < std::size(kOrder); ++i) {
+        if (folder == kOrder[i]) return static_cast<int>(i);
+    }
+    return static_cast<int>(std::size(kOrder));
+}
+
 }  // namespace
 
 std::vector<fs::path> lesson_directories() {
@@ -47,7 +60,11 @@ std::vector<fs::path> lesson_files(const fs::path& dir) {
             if (out.size() >= kMaxLessonFiles) break;
         }
     }
-    std::sort(out.begin(), out.end());
+    std::sort(out.begin(), out.end(), [&](const fs::path& a, const fs::path& b) {
+        const auto rank_a = folder_rank(dir, a);
+        const auto rank_b = folder_rank(dir, b);
+        return rank_a != rank_b ? rank_a < rank_b : a < b;
+    });
     return out;
 }
 

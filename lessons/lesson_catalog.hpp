@@ -2,8 +2,9 @@
 //
 // The lessons directory is, in order: $MAILSCOPE_LESSONS; lessons/ in the
 // current directory; lessons/ of the source tree mailscope was built from.
-// Lesson files are the *.yaml files below it (lessons/imap/01-greeting.yaml),
-// ordered by their path, so numbering the files orders the course.
+// Lesson files are the *.yaml files below it (lessons/imap/01-greeting.yaml):
+// the folders imap, pop3, smtp and e2e in that order, then any other folder,
+// and by path within a folder, so numbering the files orders the course.
 #pragma once
 
 #include <filesystem>
@@ -17,7 +18,7 @@ namespace mailscope::lessons {
 // The directories that exist, in the order above (duplicates removed).
 std::vector<std::filesystem::path> lesson_directories();
 
-// The *.yaml files below `dir` (at most three levels deep), in path order.
+// The *.yaml files below `dir` (at most three levels deep), in course order.
 std::vector<std::filesystem::path> lesson_files(const std::filesystem::path& dir);
 
 // The lessons of the first directory that has any; empty when none does.

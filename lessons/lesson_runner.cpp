@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
+#include "lessons/text_functions.hpp"
 #include "server_mock/fault_injection.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
+#include "server_mock/pop3_server_session.hpp"
+#include "server_mock/smtp_server_session.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/mime/builder.hpp"
@@ -39,6 +43,58 @@ bool is_response(const sim::TraceEvent& event) {
             event.kind == sim::EventKind::Continuation);
 }
 
+// The lines of a POP3 or SMTP reply, each matched on its own: a multi-line
+// reply (an EHLO list, a scan listing, a RETR body) is one event.
+std::vector<std::string> reply_lines(std::string_view raw) {
+    std::vector<std::string> out;
+    while (!raw.empty()) {
+        const auto end = raw.find('\n');
+        out.push_back(without_crlf(raw.substr(0, end)));
+        if (end == std::string_view::npos) break;
+        raw.remove_prefix(end + 1);
+    }
+    return out;
+}
+
+// "+OK", "-ERR", "+" (a SASL challenge), or the SMTP reply code.
+std::string reply_status(const sim::TraceEvent& event) {
+    if (!event.status.empty()) return event.status;
+    if (event.protocol == sim::Protocol::Smtp) return event.raw.substr(0, 3);
+    const auto end = event.raw.find_first_of(" \r\n");
+    return event.raw.substr(0, end);
+}
+
+// `wanted` is "+OK"/"-ERR" or an SMTP code where x stands for any digit.
+bool status_matches(std::string_view wanted, std::string_view status) {
+    if (wanted.size() != status.size()) return false;
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (wanted[i] == 'x' && std::isdigit(static_cast<unsigned char>(status[i]))) continue;
+        if (std::toupper(static_cast<unsigned char>(wanted[i])) !=
+            std::toupper(static_cast<unsigned char>(status[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// RFC 5321 4.5.2: CRLF line ends, a line that starts with "." gets another
+// one, and a line holding only "." ends the content.
+std::string dot_stuffed(std::string_view text) {
+    std::string out;
+    if (text.ends_with('\n')) text.remove_suffix(1);
+    for (;;) {
+        const auto end = text.find('\n');
+        auto line = text.substr(0, end);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.starts_with('.')) out += '.';
+        out += line;
+        out += "\r\n";
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return out + ".\r\n";
+}
+
 std::string flag_list(std::vector<std::string> flags) {
     std::sort(flags.begin(), flags.end());
     std::string out;
@@ -63,7 +119,7 @@ std::string listed(const std::vector<std::string>& lines) {
 // "{}" and "{+}" become announced literals of the encoded text.
 std::string build_literal_command(const SendLiteralAction& action, const Variables& variables,
                                   std::string& error) {
-    const auto line = substitute(action.line, variables);
+    const auto line = expand(action.line, variables);
     std::string out;
     std::size_t next = 0;
     for (std::size_t i = 0; i < line.size(); ++i) {
@@ -73,7 +129,7 @@ std::string build_literal_command(const SendLiteralAction& action, const Variabl
             out += line[i];
             continue;
         }
-        const auto text = substitute(action.literals.at(next++), variables);
+        const auto text = expand(action.literals.at(next++), variables);
         auto encoded = text::from_utf8(text, action.charset, &error);
         if (!encoded) return {};
         out += fmt::format("{{{}{}}}\r\n", encoded->size(), plus ? "+" : "");
@@ -87,12 +143,46 @@ std::string build_literal_command(const SendLiteralAction& action, const Variabl
 
 struct LessonRunner::Client {
     std::string name;
+    sim::Protocol protocol = sim::Protocol::Imap;
     std::unique_ptr<sim::SessionTrace> trace;
     std::unique_ptr<sim::SessionTrace> server_trace;
-    std::unique_ptr<imap::ImapSession> session;
+    // Exactly one engine is set, by `protocol`.
+    std::unique_ptr<imap::ImapSession> imap;
+    std::unique_ptr<pop3::Pop3Session> pop3;
+    std::unique_ptr<smtp::SmtpSession> smtp;
     std::unique_ptr<transport::ConnectionHandler> server;
     std::unique_ptr<sim::InProcessLink> link;
     bool eof_seen = false;
+
+    // Octets the client put on the wire: the IMAP client engine records them
+    // as an observer of its own side would, mistakes included.
+    void sent(std::string_view bytes, std::int64_t now) {
+        if (imap) imap->feed(sim::Direction::ClientToServer, bytes, now);
+        if (pop3) pop3->feed(sim::Direction::ClientToServer, bytes, now);
+        if (smtp) smtp->feed(sim::Direction::ClientToServer, bytes, now);
+    }
+    void received(std::string_view bytes, std::int64_t now) {
+        if (imap) imap->receive(bytes, now);
+        if (pop3) pop3->feed(sim::Direction::ServerToClient, bytes, now);
+        if (smtp) smtp->feed(sim::Direction::ServerToClient, bytes, now);
+    }
+    void ended(sim::Direction dir, std::int64_t now) {
+        if (imap) imap->feed_eof(dir, now);
+        if (pop3) pop3->feed_eof(dir, now);
+        if (smtp) smtp->feed_eof(dir, now);
+    }
+    // What the IMAP client engine queued itself (literals after "+", DONE).
+    std::string take_outgoing() { return imap ? imap->take_outgoing() : std::string(); }
+    std::string state_name() const {
+        if (pop3) return std::string(pop3::state_name(pop3->state()));
+        if (smtp) return std::string(smtp::state_name(smtp->state()));
+        return std::string(imap::state_name(imap->state()));
+    }
+    bool closed() const {
+        if (pop3) return pop3->closed();
+        if (smtp) return smtp->closed();
+        return imap->closed();
+    }
 };
 
 LessonRunner::LessonRunner(Lesson lesson) : m_lesson(std::move(lesson)) {
@@ -111,6 +201,13 @@ LessonRunner::LessonRunner(Lesson lesson) : m_lesson(std::move(lesson)) {
     m_config.capabilities.move = options.move;
     m_config.anonymous = options.anonymous;
     if (options.autologout_micros) m_config.autologout = *options.autologout_micros;
+    if (options.pop3_greeting) m_config.pop3.greeting = *options.pop3_greeting;
+    m_config.pop3.apop = options.pop3_apop;
+    if (options.smtp_hostname) m_config.smtp.hostname = *options.smtp_hostname;
+    if (options.smtp_max_message_size)
+        m_config.smtp.max_message_size = *options.smtp_max_message_size;
+    if (options.smtp_max_recipients) m_config.smtp.max_recipients = *options.smtp_max_recipients;
+    if (options.smtp_timeout_micros) m_config.smtp.timeout = *options.smtp_timeout_micros;
     for (const auto& text : options.faults) {
         auto parsed = server::parse_fault_rule(text);
         if (auto* rule = std::get_if<server::FaultRule>(&parsed)) m_config.faults.push_back(*rule);
@@ -132,15 +229,33 @@ void LessonRunner::reset() {
     // The loader already loaded this fixture once, so it cannot fail here.
     (void)server::load_fixture_text(*m_store, m_lesson.fixture_text, m_lesson.fixture_label,
                                     m_lesson.fixture_base);
-    for (const auto& name : m_lesson.clients) {
+    for (std::size_t i = 0; i < m_lesson.clients.size(); ++i) {
         auto client = std::make_unique<Client>();
-        client->name = name;
-        client->trace = std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, name);
+        client->name = m_lesson.clients[i];
+        client->protocol = m_lesson.client_protocol(i);
+        client->trace = std::make_unique<sim::SessionTrace>(client->protocol, client->name);
         client->server_trace =
-            std::make_unique<sim::SessionTrace>(sim::Protocol::Imap, "server for " + name);
-        imap::SessionOptions options;
-        options.role = imap::Role::Client;
-        client->session = std::make_unique<imap::ImapSession>(*client->trace, options);
+            std::make_unique<sim::SessionTrace>(client->protocol, "server for " + client->name);
+        switch (client->protocol) {
+            case sim::Protocol::Imap: {
+                imap::SessionOptions options;
+                options.role = imap::Role::Client;
+                client->imap = std::make_unique<imap::ImapSession>(*client->trace, options);
+                break;
+            }
+            case sim::Protocol::Pop3: {
+                pop3::SessionOptions options;
+                options.role = pop3::Role::Observer;
+                client->pop3 = std::make_unique<pop3::Pop3Session>(*client->trace, options);
+                break;
+            }
+            case sim::Protocol::Smtp: {
+                smtp::SessionOptions options;
+                options.role = smtp::Role::Observer;
+                client->smtp = std::make_unique<smtp::SmtpSession>(*client->trace, options);
+                break;
+            }
+        }
         m_clients.push_back(std::move(client));
     }
 }
@@ -166,8 +281,30 @@ const sim::SessionTrace& LessonRunner::server_trace(std::size_t client) const {
     return *m_clients.at(client)->server_trace;
 }
 
+sim::Protocol LessonRunner::client_protocol(std::size_t client) const {
+    return m_clients.at(client)->protocol;
+}
+
+std::string LessonRunner::client_state_name(std::size_t client) const {
+    return m_clients.at(client)->state_name();
+}
+
 const imap::ImapSession& LessonRunner::client_session(std::size_t client) const {
-    return *m_clients.at(client)->session;
+    const auto& c = *m_clients.at(client);
+    if (!c.imap) throw std::invalid_argument(fmt::format("client {} does not speak IMAP", c.name));
+    return *c.imap;
+}
+
+const pop3::Pop3Session& LessonRunner::pop3_session(std::size_t client) const {
+    const auto& c = *m_clients.at(client);
+    if (!c.pop3) throw std::invalid_argument(fmt::format("client {} does not speak POP3", c.name));
+    return *c.pop3;
+}
+
+const smtp::SmtpSession& LessonRunner::smtp_session(std::size_t client) const {
+    const auto& c = *m_clients.at(client);
+    if (!c.smtp) throw std::invalid_argument(fmt::format("client {} does not speak SMTP", c.name));
+    return *c.smtp;
 }
 
 bool LessonRunner::connected(std::size_t client) const {
@@ -255,33 +392,60 @@ void LessonRunner::run_action(const Step& step, Client& client,
     if (client.link->server_closed()) {
         return fail(fmt::format("the server has closed client {}'s connection", client.name));
     }
+    const bool imap = client.imap != nullptr;
+    const bool imap_only = std::holds_alternative<SendLiteralAction>(action) ||
+                           std::holds_alternative<DoneAction>(action);
+    if (imap_only && !imap) {
+        return fail(fmt::format("client {} speaks {}: literals and DONE are IMAP's", client.name,
+                                protocol_name(client.protocol)));
+    }
     if (const auto* send = std::get_if<SendAction>(&action)) {
         std::string bytes;
         for (const auto& line : send->lines)
-            bytes += substitute(line, m_variables) + "\r\n";
+            bytes += expand(line, m_variables) + "\r\n";
         send_bytes(client, bytes);
     } else if (const auto* raw = std::get_if<SendRawAction>(&action)) {
-        send_bytes(client, substitute(raw->bytes, m_variables));
+        send_bytes(client, expand(raw->bytes, m_variables));
     } else if (const auto* literal = std::get_if<SendLiteralAction>(&action)) {
         send_literal(step, client, *literal, failures);
     } else if (const auto* sasl = std::get_if<SaslAction>(&action)) {
-        client.session->send_sasl_line(substitute(sasl->line, m_variables), client.link->now());
-        pump(client);
+        if (imap) {
+            client.imap->send_sasl_line(expand(sasl->line, m_variables), client.link->now());
+            pump(client);
+        } else {
+            send_bytes(client, expand(sasl->line, m_variables) + "\r\n");
+        }
     } else if (std::holds_alternative<DoneAction>(action)) {
-        client.session->send_done(client.link->now());
+        client.imap->send_done(client.link->now());
         pump(client);
+    } else if (const auto* data = std::get_if<DataAction>(&action)) {
+        if (client.protocol != sim::Protocol::Smtp) {
+            return fail(fmt::format("client {} speaks {}: message content follows SMTP's DATA",
+                                    client.name, protocol_name(client.protocol)));
+        }
+        send_data(client, *data);
     } else if (std::holds_alternative<CloseAction>(action)) {
         client.link->close_client();
-        client.session->feed_eof(sim::Direction::ClientToServer, client.link->now());
+        client.ended(sim::Direction::ClientToServer, client.link->now());
         client.eof_seen = true;
     }
+}
+
+// DATA, and the content only once the server has answered 354 (the engine
+// is then in the Data state), as a client must (RFC 5321 4.1.1.4).
+void LessonRunner::send_data(Client& client, const DataAction& action) {
+    if (action.command) {
+        send_bytes(client, "DATA\r\n");
+        if (client.state_name() != smtp::state_name(smtp::State::Data)) return;
+    }
+    send_bytes(client, dot_stuffed(expand(action.text, m_variables)));
 }
 
 // Bytes written exactly as the lesson gives them, mistakes included: the
 // client engine only records them, as an observer of its own side would.
 void LessonRunner::send_bytes(Client& client, const std::string& bytes) {
     pump(client);
-    client.session->feed(sim::Direction::ClientToServer, bytes, client.link->now());
+    client.sent(bytes, client.link->now());
     client.link->send(bytes);
     pump(client);
 }
@@ -302,7 +466,7 @@ void LessonRunner::send_literal(const Step& step, Client& client, const SendLite
         return;
     }
     pump(client);
-    const auto submitted = client.session->submit(*parsed.command, client.link->now());
+    const auto submitted = client.imap->submit(*parsed.command, client.link->now());
     if (!submitted.tag) {
         failures.push_back(
             {step.mark, fmt::format("the client engine refused the command: {}", submitted.error)});
@@ -335,7 +499,17 @@ void LessonRunner::deliver(const Step& step, const DeliverEvent& event,
 }
 
 void LessonRunner::connect(Client& client) {
-    client.server = server::make_imap_session(*m_store, m_config, *client.server_trace);
+    switch (client.protocol) {
+        case sim::Protocol::Imap:
+            client.server = server::make_imap_session(*m_store, m_config, *client.server_trace);
+            break;
+        case sim::Protocol::Pop3:
+            client.server = server::make_pop3_session(*m_store, m_config, *client.server_trace);
+            break;
+        case sim::Protocol::Smtp:
+            client.server = server::make_smtp_session(*m_store, m_config, *client.server_trace);
+            break;
+    }
     client.link = std::make_unique<sim::InProcessLink>(*client.server, m_now);
     client.link->open();
     pump(client);
@@ -345,15 +519,15 @@ void LessonRunner::connect(Client& client) {
 void LessonRunner::pump(Client& client) {
     if (!client.link) return;
     for (;;) {
-        auto out = client.session->take_outgoing();
+        auto out = client.take_outgoing();
         if (!out.empty()) client.link->send(out);
         auto in = client.link->receive();
-        if (!in.empty()) client.session->receive(in, client.link->now());
+        if (!in.empty()) client.received(in, client.link->now());
         if (out.empty() && in.empty()) break;
     }
     if (client.link->server_closed() && !client.eof_seen) {
         client.eof_seen = true;
-        client.session->feed_eof(sim::Direction::ServerToClient, client.link->now());
+        client.ended(sim::Direction::ServerToClient, client.link->now());
     }
 }
 
@@ -373,18 +547,33 @@ void LessonRunner::check(const Step& step, const StepResult& result,
     const auto& events = client.trace->events();
     const auto range = result.client_events.at(step.client);
 
+    // IMAP responses are matched whole; POP3 and SMTP replies line by line,
+    // with the message bodies they carry (RETR, TOP).
+    const bool imap = client.imap != nullptr;
     std::vector<const sim::TraceEvent*> responses;
+    std::vector<const sim::TraceEvent*> text_events;
     std::vector<std::string> texts;
     for (auto i = range.begin; i < range.end; ++i) {
-        if (!is_response(events[i])) continue;
-        responses.push_back(&events[i]);
-        texts.push_back(without_crlf(events[i].raw));
+        const auto& event = events[i];
+        const bool carried_body = !imap && event.dir == sim::Direction::ServerToClient &&
+                                  event.kind == sim::EventKind::Literal;
+        if (!is_response(event) && !carried_body) continue;
+        if (is_response(event)) responses.push_back(&event);
+        if (imap) {
+            text_events.push_back(&event);
+            texts.push_back(without_crlf(event.raw));
+            continue;
+        }
+        for (auto& line : reply_lines(event.raw)) {
+            text_events.push_back(&event);
+            texts.push_back(std::move(line));
+        }
     }
 
-    std::vector<bool> used(responses.size(), false);
+    std::vector<bool> used(texts.size(), false);
     for (const auto& pattern : expect.responses) {
         bool found = false;
-        for (std::size_t i = 0; i < responses.size() && !found; ++i) {
+        for (std::size_t i = 0; i < texts.size() && !found; ++i) {
             if (used[i] || !pattern_matches(pattern, texts[i], m_variables)) continue;
             used[i] = true;
             found = true;
@@ -398,8 +587,8 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         }
     }
     if (!expect.allow_extra_untagged) {
-        for (std::size_t i = 0; i < responses.size(); ++i) {
-            if (used[i] || responses[i]->kind != sim::EventKind::Untagged) continue;
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            if (used[i] || text_events[i]->kind != sim::EventKind::Untagged) continue;
             failures.push_back({expect.responses_mark,
                                 fmt::format("an untagged response nobody expected: {}", texts[i])});
         }
@@ -422,12 +611,14 @@ void LessonRunner::check(const Step& step, const StepResult& result,
                  fmt::format("no tagged completion arrived; {} was expected", *expect.tagged)});
         }
     }
-    if (expect.state && imap::state_name(client.session->state()) != *expect.state) {
-        failures.push_back({expect.state_mark,
-                            fmt::format("client {} is in the {} state, not {}", client.name,
-                                        imap::state_name(client.session->state()), *expect.state)});
+    if (!expect.replies.empty()) check_replies(step, client, responses, failures);
+    if (expect.state && client.state_name() != *expect.state) {
+        failures.push_back(
+            {expect.state_mark, fmt::format("client {} is in the {} state, not {}", client.name,
+                                            client.state_name(), *expect.state)});
     }
-    const auto& messages = client.session->messages();
+    static const std::vector<imap::MessageView> no_messages;
+    const auto& messages = imap ? client.imap->messages() : no_messages;
     if (expect.exists && messages.size() != *expect.exists) {
         failures.push_back(
             {expect.exists_mark, fmt::format("client {} knows {} messages, not {}", client.name,
@@ -454,7 +645,7 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         }
     }
     if (expect.closed) {
-        const bool closed = client.eof_seen || client.session->closed();
+        const bool closed = client.eof_seen || client.closed();
         if (closed != *expect.closed) {
             failures.push_back({expect.closed_mark, closed ? "the connection was closed"
                                                            : "the connection is still open"});
@@ -490,6 +681,7 @@ void LessonRunner::check(const Step& step, const StepResult& result,
     }
 
     for (const auto& capture : expect.captures) {
+        // A capture looks at every line, so a greeting's <timestamp> is found too.
         std::optional<std::string> value;
         for (std::size_t i = 0; i < texts.size() && !value; ++i) {
             value = capture_from(capture.pattern, texts[i], m_variables);
@@ -502,6 +694,47 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             continue;
         }
         m_variables[capture.name] = *value;
+    }
+}
+
+void LessonRunner::check_replies(const Step& step, const Client& client,
+                                 const std::vector<const sim::TraceEvent*>& responses,
+                                 std::vector<StepFailure>& failures) const {
+    const auto& expect = step.expect;
+    std::vector<std::string> statuses;
+    std::vector<std::string> lines;
+    for (const auto* response : responses) {
+        statuses.push_back(reply_status(*response));
+        lines.push_back(reply_lines(response->raw).front());
+    }
+    auto wanted_list = [&] {
+        std::string out;
+        for (const auto& w : expect.replies)
+            out += (out.empty() ? "" : ", ") + w;
+        return out;
+    };
+    if (statuses.empty()) {
+        failures.push_back(
+            {expect.reply_mark, fmt::format("client {} received no reply; {} was expected",
+                                            client.name, wanted_list())});
+        return;
+    }
+    if (!expect.replies_in_order) {
+        if (!status_matches(expect.replies.front(), statuses.back())) {
+            failures.push_back(
+                {expect.reply_mark,
+                 fmt::format("the last reply was {} where {} was expected: {}", statuses.back(),
+                             expect.replies.front(), lines.back())});
+        }
+        return;
+    }
+    bool same = statuses.size() == expect.replies.size();
+    for (std::size_t i = 0; same && i < statuses.size(); ++i)
+        same = status_matches(expect.replies[i], statuses[i]);
+    if (!same) {
+        failures.push_back(
+            {expect.reply_mark, fmt::format("the replies were not {}, in this order; they were:{}",
+                                            wanted_list(), listed(lines))});
     }
 }
 

@@ -1,11 +1,14 @@
 // LessonRunner: plays a lesson without any GUI.
 //
 // It owns a mail store filled from the lesson's fixture and, per named
-// client, a client-role session engine, an in-process link on a virtual
-// clock and one mock IMAP server session behind it. Steps run one at a
-// time; stepping back replays from the start, which lands in exactly the
-// same place because nothing reads a real clock. The GUI draws the traces
-// exposed here; `mailscope lesson run` prints them.
+// client, an in-process link on a virtual clock with one mock server
+// session of the client's protocol behind it (IMAP, POP3 or SMTP, all on
+// the same store, so an SMTP delivery shows in an IMAP client's INBOX).
+// Each client's side is traced by a session engine: IMAP's in the client
+// role, POP3's and SMTP's as observers fed both directions of the wire.
+// Steps run one at a time; stepping back replays from the start, which lands
+// in exactly the same place because nothing reads a real clock. The GUI
+// draws the traces exposed here; `mailscope lesson run` prints them.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,8 @@
 #include "server_mock/server_config.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
+#include "sim/pop3/session.hpp"
+#include "sim/smtp/session.hpp"
 
 namespace mailscope::lessons {
 
@@ -76,7 +81,14 @@ class LessonRunner {
     const std::string& client_name(std::size_t client) const;
     const sim::SessionTrace& client_trace(std::size_t client) const;
     const sim::SessionTrace& server_trace(std::size_t client) const;
+    sim::Protocol client_protocol(std::size_t client) const;
+    // The client's state as its protocol's state_name() spells it.
+    std::string client_state_name(std::size_t client) const;
+    // The engines behind the traces; each throws std::invalid_argument for a
+    // client of another protocol.
     const imap::ImapSession& client_session(std::size_t client) const;
+    const pop3::Pop3Session& pop3_session(std::size_t client) const;
+    const smtp::SmtpSession& smtp_session(std::size_t client) const;
     bool connected(std::size_t client) const;
     const server::MailStore& store() const { return *m_store; }
     const Variables& variables() const { return m_variables; }
@@ -88,6 +100,7 @@ class LessonRunner {
 
     void run_action(const Step& step, Client& client, std::vector<StepFailure>& failures);
     void send_bytes(Client& client, const std::string& bytes);
+    void send_data(Client& client, const DataAction& action);
     void send_literal(const Step& step, Client& client, const SendLiteralAction& action,
                       std::vector<StepFailure>& failures);
     void deliver(const Step& step, const DeliverEvent& event, std::vector<StepFailure>& failures);
@@ -95,6 +108,9 @@ class LessonRunner {
     void pump(Client& client);
     void pump_all();
     void check(const Step& step, const StepResult& result, std::vector<StepFailure>& failures);
+    void check_replies(const Step& step, const Client& client,
+                       const std::vector<const sim::TraceEvent*>& responses,
+                       std::vector<StepFailure>& failures) const;
 
     Lesson m_lesson;
     server::ServerConfig m_config;

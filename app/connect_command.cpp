@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "app/connect_smtp.hpp"
 #include "app/password_prompt.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
@@ -540,6 +541,7 @@ class ConnectSession {
 }  // namespace
 
 int run_connect(const ConnectOptions& options) {
+    if (is_smtp_url(options.url)) return run_connect_smtp(options);
     auto parsed = transport::parse_server_url(options.url);
     if (auto* error = std::get_if<std::string>(&parsed)) {
         std::cerr << fmt::format("mailscope connect: {}\n", *error);

@@ -210,6 +210,30 @@ class SmtpServeTests(unittest.TestCase):
         out = self.swaks(token(), "--pipeline")
         self.assertIn("PIPELINING", out)
 
+    def test_mailscope_connect_smtp(self):
+        mark = token()
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("MAIL FROM:<carol@example.net>\nRCPT TO:<alice@localhost>\nDATA\n"
+                    f"Subject: connect {mark}\n\n.dotted line\n.\n")
+            script = f.name
+        try:
+            result = subprocess.run(
+                [BINARY, "connect", f"smtp://{USER}@127.0.0.1:{self.server.ports['smtp']}",
+                 "--starttls", "--ca-file", self.server.cert, "--script", script,
+                 "--timeout", "10"],
+                capture_output=True, text=True, timeout=60,
+                env=dict(os.environ, MAILSCOPE_PASSWORD=PASSWORD), stdin=subprocess.DEVNULL)
+        finally:
+            os.unlink(script)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        for expected in ["Greeted -> Ready (8: 220 after STARTTLS)", "AUTH PLAIN ***",
+                         "235 2.7.0", "Rcpt -> Data (6: DATA answered 354)",
+                         "250 2.0.0 Ok: delivered to 1 mailbox", "221 2.0.0"]:
+            self.assertIn(expected, result.stdout)
+        self.assertNotIn(PASSWORD, result.stdout)
+        _, octets = self.inbox_message(mark)
+        self.assertIn(b"\r\n\r\n.dotted line\r\n", octets)
+
     def test_traces_hide_passwords(self):
         client = self.smtp()
         client.login(USER, PASSWORD)

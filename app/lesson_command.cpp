@@ -55,6 +55,32 @@ const char* reply_colour(const sim::TraceEvent& event) {
     return "31";
 }
 
+// The first lines of a message as they went on the wire, dot-stuffing and
+// the final "." included: what the lessons on transparency point at.
+std::string wire_lines(std::string_view raw) {
+    constexpr std::size_t kShownLines = 12;
+    constexpr std::size_t kShownWidth = 100;
+    std::string out;
+    std::size_t shown = 0;
+    while (!raw.empty()) {
+        const auto end = raw.find('\n');
+        auto line = raw.substr(0, end);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (shown == kShownLines) {
+            out += "       …\n";
+            break;
+        }
+        std::string printable;
+        for (unsigned char c : line.substr(0, kShownWidth))
+            printable += c < 0x20 || c == 0x7f ? '.' : static_cast<char>(c);
+        out += fmt::format("       | {}{}\n", printable, line.size() > kShownWidth ? "…" : "");
+        ++shown;
+        if (end == std::string_view::npos) break;
+        raw.remove_prefix(end + 1);
+    }
+    return out;
+}
+
 // A POP3 or SMTP event: status replies coloured by class, a message body
 // carried by RETR, TOP or DATA counted in octets without IMAP's {n}.
 std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceEvent& event,
@@ -67,12 +93,13 @@ std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceE
          event.kind == sim::EventKind::Continuation);
     if (event.kind == sim::EventKind::Literal) {
         const auto size = event.literal ? event.literal->size : event.raw.size();
-        const auto text = fmt::format(
+        auto text = fmt::format(
             "#{:<5} {} {:<13}{}: {} octets{}\n", event.seq,
             event.dir == sim::Direction::ClientToServer ? "C→S" : "S→C",
             std::string(sim::to_string(event.kind)),
             event.dir == sim::Direction::ClientToServer ? "message content" : "message", size,
             event.literal && event.literal->truncated ? " (only the start kept)" : "");
+        text += wire_lines(event.raw);
         return palette.paint("34", text);
     }
     if (!reply || !palette.on) return sim::format_event(trace, event, format);

@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "app/connect_pop3.hpp"
 #include "app/connect_smtp.hpp"
 #include "app/password_prompt.hpp"
 #include "sim/core/trace_format.hpp"
@@ -542,6 +543,7 @@ class ConnectSession {
 
 int run_connect(const ConnectOptions& options) {
     if (is_smtp_url(options.url)) return run_connect_smtp(options);
+    if (is_pop3_url(options.url)) return run_connect_pop3(options);
     auto parsed = transport::parse_server_url(options.url);
     if (auto* error = std::get_if<std::string>(&parsed)) {
         std::cerr << fmt::format("mailscope connect: {}\n", *error);

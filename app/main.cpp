@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
                           "SMTP listener [ADDR:]PORT with STARTTLS; delivers to local users' "
                           "INBOX, never relays");
     serve_cmd->add_option("--smtps", serve.smtps, "SMTP over implicit TLS [ADDR:]PORT");
+    serve_cmd->add_option("--pop3", serve.pop3,
+                          "POP3 listener [ADDR:]PORT with STLS; the maildrop is each user's INBOX");
+    serve_cmd->add_option("--pop3s", serve.pop3s, "POP3 over implicit TLS [ADDR:]PORT");
     serve_cmd->add_option("--user", serve.users, "add a user NAME:PASSWORD (repeatable)");
     serve_cmd->add_option("--users", serve.users_file, "a file of NAME:PASSWORD lines");
     auto* fixture =

@@ -17,6 +17,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/lab_report.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/transport/tcp_server.hpp"
@@ -58,6 +59,9 @@ struct ListenerProtocol {
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {
         return {sim::Protocol::Smtp, server::make_smtp_session};
+    }
+    if (listener.rfind("pop3", 0) == 0) {
+        return {sim::Protocol::Pop3, server::make_pop3_session};
     }
     return {sim::Protocol::Imap, server::make_imap_session};
 }
@@ -223,6 +227,12 @@ int run_serve(const ServeOptions& options) {
         }
         for (const auto& address : options.smtps) {
             listeners.push_back(transport::parse_listen_address(address, "smtps", true));
+        }
+        for (const auto& address : options.pop3) {
+            listeners.push_back(transport::parse_listen_address(address, "pop3", false));
+        }
+        for (const auto& address : options.pop3s) {
+            listeners.push_back(transport::parse_listen_address(address, "pop3s", true));
         }
     } catch (const std::exception& error) {
         std::cerr << fmt::format("mailscope serve: {}\n", error.what());

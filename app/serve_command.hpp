@@ -12,6 +12,8 @@ struct ServeOptions {
     std::vector<std::string> imaps;  // [ADDR:]PORT, implicit TLS
     std::vector<std::string> smtp;   // [ADDR:]PORT, plain with STARTTLS
     std::vector<std::string> smtps;  // [ADDR:]PORT, implicit TLS (RFC 8314)
+    std::vector<std::string> pop3;   // [ADDR:]PORT, plain with STLS
+    std::vector<std::string> pop3s;  // [ADDR:]PORT, implicit TLS (RFC 8314)
     std::vector<std::string> users;  // NAME:PASSWORD
     std::string users_file;
     std::string fixture;

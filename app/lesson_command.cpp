@@ -71,8 +71,17 @@ std::string wire_lines(std::string_view raw) {
             break;
         }
         std::string printable;
-        for (unsigned char c : line.substr(0, kShownWidth))
-            printable += c < 0x20 || c == 0x7f ? '.' : static_cast<char>(c);
+        // A control octet must not print as "." here: a leading "." is the
+        // dot-stuffing these lines exist to show.
+        for (unsigned char c : line.substr(0, kShownWidth)) {
+            if (c == '\t') {
+                printable += "    ";
+            } else if (c < 0x20 || c == 0x7f) {
+                printable += fmt::format("\\x{:02x}", c);
+            } else {
+                printable += static_cast<char>(c);
+            }
+        }
         out += fmt::format("       | {}{}\n", printable, line.size() > kShownWidth ? "…" : "");
         ++shown;
         if (end == std::string_view::npos) break;

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""CLI tests of `mailscope lesson` for the POP3 and SMTP lessons.
+
+usage: test_lesson_cli.py MAILSCOPE_BINARY
+
+Checks the grouped list and how message content is printed: dot-stuffed
+lines as they went on the wire, and control octets never shown as "." (a
+leading "." is what the transparency lessons point at).
+"""
+
+import subprocess
+import sys
+
+binary = sys.argv[1]
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def run(*args):
+    result = subprocess.run([binary, "lesson", *args], capture_output=True, timeout=120,
+                            stdin=subprocess.DEVNULL)
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+def test_list_groups():
+    code, out, err = run("list", "--lang", "en")
+    check(code == 0, f"lesson list: exit {code}, {err!r}")
+    order = [out.find(heading) for heading in ("POP3 (RFC 1939)", "SMTP (RFC 5321)", "End to end")]
+    check(all(i > 0 for i in order) and order == sorted(order),
+          f"lesson list: protocol groups missing or out of order: {order}")
+    for lesson in ("pop3-session", "pop3-apop", "pop3-against-imap", "smtp-session", "smtp-to-imap"):
+        check(lesson in out, f"lesson list: {lesson} missing")
+
+
+def test_message_lines():
+    code, out, err = run("run", "smtp-to-imap", "--lang", "en", "--no-color", "--check")
+    check(code == 0, f"smtp-to-imap --check: exit {code}, {err!r}")
+    code, out, err = run("run", "smtp-to-imap", "--lang", "en", "--no-color")
+    check(code == 0, f"smtp-to-imap: exit {code}")
+    body = [line for line in out.splitlines() if line.startswith("[P]        | ")]
+    check(any("Received: from" in line for line in body), "TOP body: Received line not shown")
+    # The Received field is folded with a tab: shown as spaces, never as a dot.
+    check(not any(line.startswith("[P]        | .for") for line in body),
+          "TOP body: a folding tab printed as '.'")
+    check(any(line.startswith("[P]        |     for <alice@") for line in body),
+          "TOP body: the folded line not shown with its indentation")
+    code, out, err = run("run", "smtp-session", "--lang", "en", "--no-color")
+    check(code == 0, f"smtp-session: exit {code}")
+    check("| .." in out, "smtp-session: the dot-stuffed line not shown as sent")
+
+
+for test in (test_list_groups, test_message_lines):
+    test()
+
+if failures:
+    for failure in failures:
+        print("FAIL:", failure)
+    sys.exit(1)
+print("ok")

@@ -1,0 +1,179 @@
+"""`mailscope connect pop3://` against a real Dovecot POP3 server on loopback:
+plain, STLS and POP3S sessions with USER/PASS, STAT, LIST, UIDL, RETR, TOP,
+DELE and QUIT, the deletion seen by the next session, no violation reported
+by the engine, and no password in any output or transcript."""
+
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+from net_helpers import (PASSWORD, SKIP, USER, TestPki, TlsDovecot, connect, dovecot_available,
+                         free_port, secrets, skip_unless_connect)
+
+BINARY = None
+POP3_BINARY = "/usr/lib/dovecot/pop3"
+
+MESSAGES = [
+    "From: Bob <bob@example.org>\r\nTo: Alice <alice@example.org>\r\n"
+    "Subject: first over POP3\r\n\r\nline one\r\n.a line with a leading dot\r\nline three\r\n",
+    "From: Bob <bob@example.org>\r\nTo: Alice <alice@example.org>\r\n"
+    "Subject: second over POP3\r\n\r\nhello\r\n",
+]
+
+
+class Pop3Dovecot(TlsDovecot):
+    """The TLS Dovecot with POP3 on too: STLS on the pop3 port and a pop3s
+    listener, and two messages in alice's Maildir."""
+
+    def __init__(self, pki, **kwargs):
+        super().__init__(pki, **kwargs)
+        self.pop3_port = None
+        self.pop3s_port = None
+
+    def _write_config(self):
+        super()._write_config()
+        self.pop3_port = free_port()
+        self.pop3s_port = free_port()
+        with open(self.config) as source:
+            config = source.read()
+        config, count = re.subn(r"^protocols = imap$", "protocols = imap pop3", config,
+                                flags=re.M)
+        if count != 1:
+            raise RuntimeError("the Dovecot fixture's protocols line changed shape")
+        config += f"""
+pop3_uidl_format = %08Xu%08Xv
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {self.pop3_port}
+  }}
+  inet_listener pop3s {{
+    address = 127.0.0.1
+    port = {self.pop3s_port}
+  }}
+  chroot =
+}}
+"""
+        with open(self.config, "w") as out:
+            out.write(config)
+        maildir = self.maildir(USER)
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(maildir, sub), exist_ok=True)
+        for number, message in enumerate(MESSAGES, start=1):
+            with open(os.path.join(maildir, "new", f"100000000{number}.M{number}P1.test"),
+                      "w", newline="") as out:
+                out.write(message)
+        uid, gid = os.stat(self.home(USER)).st_uid, os.stat(self.home(USER)).st_gid
+        for top, dirs, files in os.walk(self.home(USER)):
+            for name in [top] + [os.path.join(top, entry) for entry in dirs + files]:
+                os.chown(name, uid, gid)
+
+
+SCRIPT = ["CAPA", "STAT", "LIST", "LIST 2", "UIDL", "UIDL 1", "RETR 1", "TOP 2 0", "NOOP",
+          "DELE 1", "LIST"]
+
+
+class DovecotPop3Sessions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pki = TestPki()
+        cls.server = Pop3Dovecot(cls.pki).start()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mailscope-net-pop3-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+        cls.pki.cleanup()
+        cls.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def read(self, path):
+        with open(path, encoding="utf-8", errors="replace") as source:
+            return source.read()
+
+    def assert_no_secret(self, *texts):
+        for text in texts:
+            for secret in secrets():
+                self.assertNotIn(secret, text)
+
+    def run_session(self, url, script, extra=(), name="session"):
+        """Runs the script with a JSON Lines transcript; returns the result and
+        the C:/S: text of the wire lines, rebuilt from the events."""
+        jsonl = self.path(name + ".jsonl")
+        result = connect(BINARY, url, script, extra=extra, transcript=jsonl)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        events = [json.loads(line) for line in self.read(jsonl).splitlines()]
+        self.assert_no_secret(result.stdout, result.stderr, self.read(jsonl))
+        # The engine agrees with Dovecot on every rule it checks.
+        self.assertEqual([e for e in events if e["kind"] == "violation"], [])
+        self.assertTrue(all(e["protocol"] == "pop3" for e in events))
+        transcript = ""
+        for event in events:
+            if event["kind"] not in ("command", "untagged", "tagged", "continuation"):
+                continue
+            for line in event["raw"].split("\r\n")[:-1]:
+                transcript += f"{event['dir']}: {line}\n"
+        return result, transcript
+
+    def test_01_plain_every_command_and_the_deletion(self):
+        url = f"pop3://{USER}@127.0.0.1:{self.server.pop3_port}"
+        result, transcript = self.run_session(url, SCRIPT, name="plain")
+        for line in ("C: USER alice", "C: PASS ***", "C: STAT", "S: +OK 2 ", "C: UIDL",
+                     "C: RETR 1", "S: ..a line with a leading dot", "C: TOP 2 0",
+                     "S: Subject: second over POP3", "C: DELE 1", "C: QUIT"):
+            self.assertIn(line, transcript)
+        self.assertIn("AUTHORIZATION -> TRANSACTION (2: PASS accepted)", result.stdout)
+        self.assertIn("TRANSACTION -> UPDATE (3: QUIT in TRANSACTION)", result.stdout)
+        # The second LIST no longer shows message 1 (RFC 1939 5).
+        last_list = transcript[transcript.rindex("C: LIST\n"):transcript.index("C: QUIT")]
+        self.assertIn("S: 2 ", last_list)
+        self.assertNotIn("S: 1 ", last_list)
+        # QUIT carried the deletion out: the next session sees one message.
+        after = connect(BINARY, url, ["STAT"])
+        self.assertEqual(after.returncode, 0, after.stdout + after.stderr)
+        self.assertIn("+OK 1 ", after.stdout)
+
+    def test_02_stls(self):
+        url = f"pop3://{USER}@localhost:{self.server.pop3_port}"
+        result, transcript = self.run_session(
+            url, ["STAT", "UIDL", "RETR 1"], extra=["--starttls", "--ca-file", self.pki.ca],
+            name="stls")
+        self.assertIn("TLS established", result.stdout)
+        self.assertIn("certificate verified for localhost", result.stdout)
+        # STLS goes first, the credentials only after TLS.
+        self.assertLess(transcript.index("C: STLS"), transcript.index("C: USER alice"))
+        self.assertIn("S: Subject: second over POP3", transcript)
+
+    def test_03_pop3s(self):
+        url = f"pop3s://{USER}@localhost:{self.server.pop3s_port}"
+        result, transcript = self.run_session(url, ["STAT", "TOP 1 1"],
+                                              extra=["--ca-file", self.pki.ca], name="pop3s")
+        self.assertIn("TLS established", result.stdout)
+        self.assertIn("C: TOP 1 1", transcript)
+
+    def test_04_unverified_certificate_is_refused(self):
+        url = f"pop3s://{USER}@127.0.0.1:{self.server.pop3s_port}"
+        result = connect(BINARY, url, ["STAT"], extra=["--ca-file", self.pki.ca])
+        self.assertNotEqual(result.returncode, 0)
+        self.assert_no_secret(result.stdout, result.stderr)
+
+    def test_05_wrong_password(self):
+        url = f"pop3://{USER}@127.0.0.1:{self.server.pop3_port}"
+        result = connect(BINARY, url, ["STAT"], password="not the password")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("login failed", result.stdout)
+        self.assertNotIn("not the password", result.stdout + result.stderr)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    skip_unless_connect(BINARY)
+    if not dovecot_available() or not os.path.exists(POP3_BINARY):
+        print("dovecot's pop3 is not installed: skipped")
+        sys.exit(SKIP)
+    unittest.main(verbosity=2)

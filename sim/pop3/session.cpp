@@ -278,10 +278,15 @@ void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bo
     event.dir = dir;
     event.kind = EventKind::Command;
     event.wire = {offset, line.size()};
-    event.name = parsed.keyword.empty() ? "?" : parsed.keyword;
-    const bool secret = parsed.keyword == "PASS" || parsed.keyword == "AUTH";
+    // A line that only starts like PASS or AUTH may still carry a secret.
+    std::string head(content.substr(0, 4));
+    for (auto& c : head) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    const bool secret = head == "PASS" || head == "AUTH";
+    event.name = secret ? head : parsed.keyword.empty() ? "?" : parsed.keyword;
     if (secret && !m_options.reveal_secrets) {
-        event.raw = parsed.keyword + " ***\r\n";
+        event.raw = head + " ***\r\n";
         event.redacted = true;
     } else {
         event.raw = keep(line);

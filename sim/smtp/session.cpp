@@ -628,16 +628,17 @@ void SmtpSession::on_reply(PartialReply partial) {
 
 void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
     m_greeting_seen = true;
-    auto& event = m_trace.mutable_at(seq);
-    event.kind = EventKind::Untagged;
-    event.link = sim::Link::Unsolicited;
-    event.section = "RFC 5321 4.2.3";
+    // Re-read each time: new events may move the trace's storage.
+    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
+    event().kind = EventKind::Untagged;
+    event().link = sim::Link::Unsolicited;
+    event().section = "RFC 5321 4.2.3";
     if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, {}, true});
     if (reply.code == 220) {
-        event.summary = fmt::format("greeting: {} is ready, say EHLO next", reply.first_line());
+        event().summary = fmt::format("greeting: {} is ready, say EHLO next", reply.first_line());
         transition(State::Ready, "220 greeting", Direction::ServerToClient);
     } else if (reply.code == 554 || reply.code == 421) {
-        event.summary = fmt::format("greeting: no service here ({})", reply.first_line());
+        event().summary = fmt::format("greeting: no service here ({})", reply.first_line());
         transition(State::Quit, fmt::format("{} greeting", reply.code), Direction::ServerToClient);
     } else {
         violation(Direction::ServerToClient,
@@ -649,33 +650,34 @@ void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
 
 void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     const auto dir = Direction::ServerToClient;
-    auto& event = m_trace.mutable_at(seq);
+    // Re-read each time: new events may move the trace's storage.
+    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
     if (m_pending.empty()) {
         if (m_options.role == Role::Client)
             m_replies.push_back(ReplyReceived{reply, seq, {}, false});
         if (reply.code == 421) {
-            event.kind = EventKind::Untagged;
-            event.link = sim::Link::Unsolicited;
+            event().kind = EventKind::Untagged;
+            event().link = sim::Link::Unsolicited;
             if (in_session(m_state) || m_state == State::Data) {
                 transition(State::Quit, "421: the server closes the connection", dir);
             }
             return;
         }
-        event.kind = EventKind::Untagged;
-        event.link = sim::Link::Unmatched;
+        event().kind = EventKind::Untagged;
+        event().link = sim::Link::Unmatched;
         violation(dir, fmt::format("reply {:03} answers no command", reply.code), "RFC 5321 4.2");
         return;
     }
     auto& pending = m_pending.front();
     const Verb verb = pending.verb;
-    event.link = sim::Link::Answers;
-    event.link_seq = pending.seq;
+    event().link = sim::Link::Answers;
+    event().link_seq = pending.seq;
     if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, verb, false});
 
     // Intermediate replies: the command stays in flight.
     if (verb == Verb::Data && !pending.intermediate && reply.code == 354) {
-        event.kind = EventKind::Continuation;
-        event.summary = "354: send the message, end it with <CRLF>.<CRLF>";
+        event().kind = EventKind::Continuation;
+        event().summary = "354: send the message, end it with <CRLF>.<CRLF>";
         pending.intermediate = true;
         m_hold = false;
         m_data.emplace(m_options.limits);
@@ -689,12 +691,13 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         return;
     }
     if (verb == Verb::Auth && reply.code == 334) {
-        event.kind = EventKind::Continuation;
-        event.summary = "334 SASL challenge: the client answers with one base64 line";
+        event().kind = EventKind::Continuation;
+        event().summary = "334 SASL challenge: the client answers with one base64 line";
         if (!m_options.reveal_secrets && !reply.first_line().empty()) {
-            event.raw = "334 ***\r\n";
-            event.redacted = true;
-            event.summary = "334 SASL challenge (hidden): the client answers with one base64 line";
+            event().raw = "334 ***\r\n";
+            event().redacted = true;
+            event().summary =
+                "334 SASL challenge (hidden): the client answers with one base64 line";
         }
         pending.intermediate = true;
         m_hold = false;
@@ -717,9 +720,9 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             violation(dir, "a reply in the middle of the message data", "RFC 5321 4.1.1.4");
             m_data.reset();
         }
-        event.summary = ok ? fmt::format("end of data: message accepted ({})", reply.first_line())
-                           : fmt::format("end of data: message refused ({} {})", reply.code,
-                                         reply.first_line());
+        event().summary = ok ? fmt::format("end of data: message accepted ({})", reply.first_line())
+                             : fmt::format("end of data: message refused ({} {})", reply.code,
+                                           reply.first_line());
         if (reply.code == 421) {
             transition(State::Quit, "421 after the data", dir);
         } else if (m_state == State::Data || m_state == State::Mail || m_state == State::Rcpt) {
@@ -749,7 +752,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                             upper(line.substr(0, space)) +
                             (space == std::string::npos ? std::string() : line.substr(space)));
                     }
-                    event.summary = fmt::format("EHLO: {} extensions", m_extensions.size());
+                    event().summary = fmt::format("EHLO: {} extensions", m_extensions.size());
                 } else {
                     m_extensions.clear();
                 }
@@ -802,9 +805,9 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             }
             break;
         case Verb::Auth:
-            event.summary = reply.code == 235
-                                ? "235: authenticated"
-                                : fmt::format("{} {}", reply.code, reply_meaning(reply.code));
+            event().summary = reply.code == 235
+                                  ? "235: authenticated"
+                                  : fmt::format("{} {}", reply.code, reply_meaning(reply.code));
             break;
         case Verb::Data:
             // DATA refused before any data (503, 554): nothing to read.

@@ -199,7 +199,6 @@ class SmtpSession {
     bool m_sasl_expected = false;
     bool m_hold = false;
     bool m_hold_reported = false;
-    bool m_tls_pending = false;
     bool m_stopped = false;  // a fatal violation: nothing more is parsed
 
     std::string m_outgoing;

@@ -497,3 +497,24 @@ TEST_CASE("SMTP session: a client and a server engine talk, with dot-stuffing") 
     REQUIRE(literal.size() == 1);
     CHECK(literal[0]->raw == "Subject: dots\r\n\r\n..one\r\n...two\r\n..\r\nlast\r\n.\r\n");
 }
+
+TEST_CASE("SMTP session: a 421 in the middle of the data ends the session") {
+    Observed o;
+    greet(o);
+    o.c("MAIL FROM:<a@c.example>\r\n");
+    o.s("250 ok\r\n");
+    o.c("RCPT TO:<b@c.example>\r\n");
+    o.s("250 ok\r\n");
+    o.c("DATA\r\n");
+    o.s("354 go\r\n");
+    o.c("Subject: cut\r\n\r\nhalf");
+    o.s("421 4.4.2 timeout\r\n");
+    CHECK(has_violation(o.trace, "RFC 5321 4.1.1.4"));
+    CHECK(o.session.state() == State::Quit);
+    CHECK_FALSE(o.session.in_data());
+    auto replies = of_kind(o.trace, EventKind::Tagged);
+    REQUIRE_FALSE(replies.empty());
+    CHECK(replies.back()->status == "421");
+    CHECK(replies.back()->summary.find("end of data: message refused (421") == 0);
+    CHECK(transition_numbers(o.trace).back() == 9);
+}

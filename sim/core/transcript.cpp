@@ -14,8 +14,12 @@ bool carries_wire_text(const TraceEvent& event) {
         case EventKind::Continuation:
             return true;
         // A command cut by a synchronizing literal: the piece sent before "+".
+        // SMTP message content follows the 354 on its own; no other event
+        // carries its octets (IMAP literals and POP3 bodies sit inside the
+        // command or reply that carries them).
         case EventKind::Literal:
-            return event.name == "ANNOUNCE";
+            return event.name == "ANNOUNCE" ||
+                   (event.protocol == Protocol::Smtp && event.dir == Direction::ClientToServer);
         default:
             return false;
     }

@@ -28,6 +28,7 @@
 #include "gui/lesson_session.hpp"
 #include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
+#include "sim/core/transcript.hpp"
 #include "sim/transport/net_client.hpp"
 #endif
 
@@ -48,6 +49,13 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_flag("--large-text", options.large_text, "projector mode: large fonts");
     command.add_option("--export-svg", options.export_svg,
                        "write the exchange so far as a sequence diagram SVG and exit");
+    command.add_option("--export-png", options.export_png,
+                       "write the exchange so far as a sequence diagram PNG and exit (uses Xvfb "
+                       "without a display)");
+    command.add_option("--transcript", options.transcript,
+                       "when the window closes (or the screenshot is saved), write the session "
+                       "shown: FILE.jsonl as JSON Lines, anything else as C:/S: text; "
+                       "credentials stay masked");
     command.add_option("--client", options.client, "the client shown in a multi-client lesson");
     command.add_flag("--free-play", options.free_play,
                      "start in free play: type IMAP commands against the classroom mail");
@@ -215,11 +223,13 @@ int run_gui_command(const GuiCommandOptions& options) {
             std::cerr << fmt::format("mailscope gui: {}\n", error);
             return gui_command_failed;
         }
-        if (options.screenshot.empty()) return gui_command_ok;
+        if (options.screenshot.empty() && options.export_png.empty()) return gui_command_ok;
     }
 
     const bool screenshot = !options.screenshot.empty();
-    if (screenshot && !has_display()) rerun_under_xvfb(width, height);
+    if ((screenshot || !options.export_png.empty()) && !has_display()) {
+        rerun_under_xvfb(width, height);
+    }
 
     // Free play is made on first use; the lesson stays as it is meanwhile.
     std::unique_ptr<gui::FreePlay> free_play;
@@ -329,6 +339,9 @@ int run_gui_command(const GuiCommandOptions& options) {
     gui_options.language = *language;
     gui_options.large_text = options.large_text;
     gui_options.screenshot_path = options.screenshot;
+    gui_options.sequence_png_path = options.export_png;
+    gui_options.sequence_title =
+        shown == lesson_entry ? session->view(*language).title : shown_trace().label();
     if (!screenshot) gui_options.ini_path = layout_file();
     gui_options.trace = &shown_trace();
     gui_options.lesson = session->view(*language);
@@ -459,7 +472,24 @@ int run_gui_command(const GuiCommandOptions& options) {
         describe(model, view);
     };
 
-    switch (gui::run_gui(gui_options)) {
+    const int status = gui::run_gui(gui_options);
+    if (live) {
+        live->drain();
+        std::cout << fmt::format("live session: {}; state {}\n",
+                                 gui::live_status_text(live->status()),
+                                 imap::state_name(live->state()));
+    }
+    if (!options.transcript.empty()) {
+        const bool json = options.transcript.ends_with(".jsonl");
+        const std::string error =
+            gui::write_file(options.transcript, json ? sim::export_jsonl(shown_trace())
+                                                     : sim::export_text(shown_trace()));
+        if (!error.empty()) {
+            std::cerr << fmt::format("mailscope gui: {}\n", error);
+            return gui_command_failed;
+        }
+    }
+    switch (status) {
         case gui::gui_ok:
             return gui_command_ok;
         case gui::gui_no_display:

@@ -25,6 +25,8 @@ struct GuiCommandOptions {
     std::string screenshot;             // draw one frame, save it as PNG here and exit
     bool large_text = false;            // projector mode
     std::string export_svg;             // write the sequence diagram here and exit
+    std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)
+    std::string transcript;             // the session shown, written when the window closes
     std::string client;                 // the client shown in a multi-client lesson
     bool free_play = false;             // start in free play instead of the lesson
     std::vector<std::string> type;      // free-play commands sent before the window opens

@@ -14,6 +14,7 @@
 
 #include "gui/export.hpp"
 #include "gui/screenshot.hpp"
+#include "gui/sequence_png.hpp"
 
 namespace mailscope::gui {
 
@@ -46,6 +47,10 @@ class Window {
         glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
         glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
         if (!options.screenshot_path.empty()) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+        // Only the sequence diagram, drawn offscreen: no window to show.
+        if (options.screenshot_path.empty() && !options.sequence_png_path.empty()) {
+            glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+        }
         m_window = glfwCreateWindow(options.width, options.height, "mailscope", nullptr, nullptr);
         if (!m_window) {
             std::fprintf(stderr, "mailscope: the display offers no OpenGL 3.0 window.\n");
@@ -81,20 +86,34 @@ class ImGuiSession {
     }
 };
 
+std::string save_sequence_png(const sim::SessionTrace& trace, std::uint64_t through,
+                              Language language, const std::string& title, const FontSet& fonts,
+                              const std::string& path) {
+    SequenceOptions figure;
+    figure.language = language;
+    figure.title = title;
+    figure.through = through;
+    figure.max_rows = png_max_rows;
+    return write_sequence_png(sequence_figure(trace, figure), fonts, sequence_png_scale(fonts),
+                              path);
+}
+
 // A File menu export, right after rendering so a PNG holds this very frame.
 void export_view(const GuiOptions& options, const FrameIntents& intents, GuiModel& model,
-                 ViewState& view) {
+                 ViewState& view, const FontSet& fonts) {
     const sim::SessionTrace& trace = model.trace();
     const std::string name = export_file_name(intents.export_kind, trace.label(), view.cursor);
     const std::string path = (std::filesystem::path(options.export_directory) / name).string();
     std::string error;
-    if (intents.export_kind == ExportKind::Png) {
+    const std::string title = model.lesson.title.empty() ? trace.label() : model.lesson.title;
+    if (intents.export_kind == ExportKind::SequencePng) {
+        error = save_sequence_png(trace, view.cursor, view.language, title, fonts, path);
+    } else if (intents.export_kind == ExportKind::Png) {
         const ImGuiIO& io = ImGui::GetIO();
         error = save_framebuffer_png(
             path, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
     } else {
-        const std::string title = model.lesson.title.empty() ? trace.label() : model.lesson.title;
         error = write_export(intents.export_kind, trace, view.cursor, view.language, title, path);
     }
     view.status = error.empty()
@@ -138,6 +157,20 @@ int run_gui(const GuiOptions& options) {
         set_cursor(view, *options.cursor, options.trace->size());
     }
 
+    if (!options.sequence_png_path.empty()) {
+        // The renderer makes the font texture the diagram's text needs.
+        ImGui_ImplOpenGL3_NewFrame();
+        const std::uint64_t through = options.cursor.value_or(~0ull);
+        const std::string error =
+            save_sequence_png(*options.trace, through, options.language, options.sequence_title,
+                              fonts, options.sequence_png_path);
+        if (!error.empty()) {
+            std::fprintf(stderr, "mailscope: %s\n", error.c_str());
+            return gui_screenshot_failed;
+        }
+        if (!screenshot) return gui_ok;
+    }
+
     for (int frame = 0; !glfwWindowShouldClose(window.get()); ++frame) {
         if (screenshot) {
             glfwPollEvents();
@@ -162,7 +195,9 @@ int run_gui(const GuiOptions& options) {
         glClearColor(0.90f, 0.90f, 0.92f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        if (intents.export_kind != ExportKind::None) export_view(options, intents, model, view);
+        if (intents.export_kind != ExportKind::None) {
+            export_view(options, intents, model, view, fonts);
+        }
         if (options.on_intents) options.on_intents(intents, model, view);
         if (intents.quit) glfwSetWindowShouldClose(window.get(), GLFW_TRUE);
         if (screenshot && frame + 1 >= std::max(options.warmup_frames, 2)) {

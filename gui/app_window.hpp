@@ -10,6 +10,7 @@
 #include "gui/fonts.hpp"
 #include "gui/frame.hpp"
 #include "gui/i18n.hpp"
+#include "gui/sequence_figure.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
@@ -29,6 +30,10 @@ struct GuiOptions {
 
     // Non-empty: draw `warmup_frames` frames, save the window as a PNG here and return.
     std::string screenshot_path;
+    // Non-empty: before the first frame, save the sequence diagram of
+    // `trace` through `cursor` as a PNG here; return unless a screenshot is asked for too.
+    std::string sequence_png_path;
+    std::string sequence_title;
     int warmup_frames = 8;
 
     std::string font_directory = default_font_directory;

@@ -34,6 +34,9 @@ std::string export_file_name(ExportKind kind, std::string_view label, std::uint6
         case ExportKind::Png:
             extension = "png";
             break;
+        case ExportKind::SequencePng:
+            extension = "sequence.png";
+            break;
         case ExportKind::Text:
         case ExportKind::None:
             break;
@@ -74,6 +77,7 @@ std::string write_export(ExportKind kind, const sim::SessionTrace& trace, std::u
             return write_file(path, sequence_svg(trace, options));
         }
         case ExportKind::Png:
+        case ExportKind::SequencePng:
         case ExportKind::None:
             break;
     }

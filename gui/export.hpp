@@ -1,7 +1,7 @@
 // Saving what the GUI shows: the trace up to the cursor as a C:/S:
 // transcript, as JSON Lines (both from sim/core/transcript.hpp, secrets
-// already masked) or as a sequence diagram SVG. The PNG of the window is
-// taken by the window loop, which owns the framebuffer.
+// already masked) or as a sequence diagram SVG. The PNGs (the window, the
+// sequence diagram) are drawn by the window loop, which owns OpenGL.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +13,10 @@
 
 namespace mailscope::gui {
 
-enum class ExportKind : std::uint8_t { None, Text, Jsonl, Svg, Png };
+enum class ExportKind : std::uint8_t { None, Text, Jsonl, Svg, Png, SequencePng };
 
-// "mailscope-<label>-<cursor>.<ext>": the label reduced to letters, digits and '-'.
+// "mailscope-<label>-<cursor>.<ext>": the label reduced to letters, digits and
+// '-'; the sequence diagram's PNG ends in ".sequence.png".
 std::string export_file_name(ExportKind kind, std::string_view label, std::uint64_t cursor);
 
 // The first `through + 1` events of `trace` (time travel: what the cursor shows).

@@ -33,10 +33,11 @@ constexpr std::array<PanelEntry, 6> panels{{
 
 void draw_file_menu(PanelContext& context) {
     if (!ImGui::BeginMenu(context.text(Text::MenuFile))) return;
-    constexpr std::array<std::pair<Text, ExportKind>, 4> exports{{
+    constexpr std::array<std::pair<Text, ExportKind>, 5> exports{{
         {Text::ExportText, ExportKind::Text},
         {Text::ExportJsonl, ExportKind::Jsonl},
         {Text::ExportSvg, ExportKind::Svg},
+        {Text::ExportSequencePng, ExportKind::SequencePng},
         {Text::ExportPng, ExportKind::Png},
     }};
     for (const auto& [label, kind] : exports) {

@@ -114,6 +114,7 @@ constexpr std::array<Entry, count> entries{{
     {Text::ExportJsonl, "Transcript as JSON Lines", "Протокол в JSON Lines"},
     {Text::ExportSvg, "Sequence diagram (SVG)", "Диаграмма последовательности (SVG)"},
     {Text::ExportPng, "Window as PNG", "Окно в PNG"},
+    {Text::ExportSequencePng, "Sequence diagram (PNG)", "Диаграмма последовательности (PNG)"},
     {Text::Saved, "Saved {}", "Сохранено: {}"},
     {Text::SaveFailed, "Could not write {}: {}", "Не удалось записать {}: {}"},
     {Text::Quit, "Quit", "Выход"},

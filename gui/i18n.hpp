@@ -98,6 +98,7 @@ enum class Text : std::uint16_t {
     ExportJsonl,
     ExportSvg,
     ExportPng,
+    ExportSequencePng,
     Saved,
     SaveFailed,
     Quit,

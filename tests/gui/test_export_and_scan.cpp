@@ -1,6 +1,11 @@
 // Exports (SVG, file names, prefixes) and the LIST scanner of the mailbox inspector.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <string_view>
+#include <variant>
+
 #include "gui/export.hpp"
 #include "gui/sequence_svg.hpp"
 #include "gui/synthetic_trace.hpp"
@@ -85,4 +90,32 @@ TEST_CASE("export names and prefixes") {
     const sim::SessionTrace trace = make_synthetic_trace(50, 1);
     CHECK(trace_prefix(trace, 9).size() == 10);
     CHECK(trace_prefix(trace, 1000).size() == trace.size());
+}
+
+TEST_CASE("the SVG writes every shape of the figure the PNG draws") {
+    const sim::SessionTrace trace = make_synthetic_trace(80, 2);
+    SequenceOptions options;
+    options.title = "Title";
+    options.through = 30;
+    const SequenceFigure figure = sequence_figure(trace, options);
+    const std::string svg = sequence_svg(trace, options);
+    std::size_t texts = 0, lines = 0, rects = 0;
+    for (const FigureShape& shape : figure.shapes) {
+        texts += std::holds_alternative<FigureText>(shape);
+        lines += std::holds_alternative<FigureLine>(shape);
+        rects += std::holds_alternative<FigureRect>(shape);
+    }
+    const auto count = [&](std::string_view needle) {
+        std::size_t found = 0;
+        for (auto at = svg.find(needle); at != std::string::npos; at = svg.find(needle, at + 1))
+            ++found;
+        return found;
+    };
+    CHECK(texts == count("<text "));
+    CHECK(lines == count("<line "));
+    CHECK(rects == count("<rect "));
+    CHECK(figure.width == 1100);
+    CHECK(svg.find(fmt::format("height=\"{}\"", figure.height)) != std::string::npos);
+    // One seq label per event through the cursor, a title, two lane names.
+    CHECK(texts >= 31 + 3);
 }

@@ -5,10 +5,13 @@ For several lessons, steps and both languages: the PNG is not blank (many
 distinct colours), the panels are there (their title bars' colour shows up
 in the rows where each panel starts), two runs give the same pixels, and a
 step reached by going forward looks exactly like the same step reached by
-going further and stepping back. Exits 77 (CTest skip) without xvfb-run.
+going further and stepping back. The sequence diagram's PNG export, and
+the live session over STARTTLS and over IMAPS against `mailscope serve`.
+Exits 77 (CTest skip) without xvfb-run.
 """
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -17,6 +20,12 @@ import sys
 import zlib
 
 SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+
+from mailscope_server import MailscopeServer  # noqa: E402
+
+PASSWORD = "wonderland"
 
 
 def read_png(path):
@@ -100,19 +109,102 @@ class Runner:
     def __init__(self, binary, work):
         self.binary, self.work, self.count = binary, work, 0
 
+    def run(self, args, env_extra=None):
+        """The binary under a virtual X server; returns the CompletedProcess."""
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", self.binary, *args]
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)
+        env.pop("MAILSCOPE_PASSWORD", None)
+        env["MAILSCOPE_IN_XVFB"] = "1"
+        env.update(env_extra or {})
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        if result.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} failed ({result.returncode}): {result.stderr}")
+        return result
+
     def shot(self, lesson, step, lang, extra=()):
         self.count += 1
         out = os.path.join(self.work, f"shot-{self.count}-{os.path.basename(lesson)}-{step}-{lang}.png")
-        command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", self.binary,
-                   "--lesson", lesson, "--step", str(step), "--lang", lang,
-                   "--screenshot", out, *extra]
-        env = dict(os.environ)
-        env.pop("DISPLAY", None)
-        env["MAILSCOPE_IN_XVFB"] = "1"
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            raise AssertionError(f"{' '.join(command)} failed ({result.returncode}): {result.stderr}")
+        self.run(["--lesson", lesson, "--step", str(step), "--lang", lang, "--screenshot", out,
+                  *extra])
         return out
+
+    def sequence_png(self, lesson, step, lang):
+        self.count += 1
+        out = os.path.join(self.work, f"sequence-{self.count}-{os.path.basename(lesson)}-{step}.png")
+        self.run(["--lesson", lesson, "--step", str(step), "--lang", lang, "--export-png", out])
+        return out
+
+
+def check_sequence_png(runner, lesson, check):
+    """The sequence diagram alone: a plausible size that grows with the
+    exchange, not blank, the same pixels on every run."""
+    early = read_png(runner.sequence_png(lesson, 1, "en"))
+    path = runner.sequence_png(lesson, 6, "en")
+    late = read_png(path)
+    again = read_png(runner.sequence_png(lesson, 6, "en"))
+    width, height = late[0], late[1]
+    print(f"{os.path.basename(path)}: {width}x{height}, step 1: {early[0]}x{early[1]}")
+    check(1000 <= width <= 3000, f"{path}: implausible width {width}")
+    check(early[0] == width, f"{path}: the width changes with the exchange")
+    check(height > early[1] + 200, f"{path}: the diagram does not grow with the exchange")
+    check(height < 30000, f"{path}: implausible height {height}")
+    colours = {bytes(px) for px in pixels(late)}
+    check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
+    check(pixel_hash(late) == pixel_hash(again), f"{path}: two exports differ")
+    # Not the window: no title bars, a white page.
+    check(title_bar_rows(late, (0xF5, 0xF5, 0xF5), tolerance=2) == 0,
+          f"{path}: looks like the window, not the diagram alone")
+    background = sum(1 for px in pixels(late) if px == b"\xff\xff\xff")
+    check(background > width * height // 2, f"{path}: the page is not mostly white")
+
+
+def check_live_sessions(runner, mailscope, work, check):
+    """`mailscope gui --connect` over STARTTLS and over IMAPS against `mailscope
+    serve`: logged in, TLS on and said so, the password nowhere."""
+    with MailscopeServer(mailscope) as server:
+        imap, imaps = server.ports["imap"], server.ports["imaps"]
+        cases = [
+            ("starttls", [f"imap://alice@127.0.0.1:{imap}", "--starttls", "--ca-file", server.cert],
+             "certificate verified for 127.0.0.1"),
+            ("imaps", [f"imaps://alice@127.0.0.1:{imaps}", "--ca-file", server.cert],
+             "certificate verified for 127.0.0.1"),
+            ("insecure", [f"imaps://alice@127.0.0.1:{imaps}", "--insecure"],
+             "certificate NOT verified (insecure)"),
+        ]
+        for name, connect, tls_note in cases:
+            shot = os.path.join(work, f"live-{name}.png")
+            transcript = os.path.join(work, f"live-{name}.jsonl")
+            result = runner.run(["--connect", *connect, "--lang", "en", "--screenshot", shot,
+                                 "--transcript", transcript],
+                                env_extra={"MAILSCOPE_PASSWORD": PASSWORD})
+            with open(transcript, encoding="utf-8") as source:
+                text = source.read()
+            events = [json.loads(line) for line in text.splitlines()]
+            states = [e["transition"]["to"] for e in events if e.get("transition")]
+            notes = [e["summary"] for e in events if e["kind"] == "note"]
+            print(f"live {name}: states {states}; {result.stdout.strip()}")
+            check(states and states[-1] == "Authenticated",
+                  f"live {name}: did not reach Authenticated: {states}")
+            check(any(n.startswith("TLS established") and tls_note in n for n in notes),
+                  f"live {name}: no TLS note with '{tls_note}': {notes}")
+            login = [e for e in events if e["kind"] == "command" and e["name"] == "LOGIN"]
+            tls_at = next((i for i, e in enumerate(events)
+                           if e["kind"] == "note" and e["summary"].startswith("TLS established")),
+                          len(events))
+            check(login and events.index(login[0]) > tls_at,
+                  f"live {name}: LOGIN went out before TLS")
+            check("state Authenticated" in result.stdout, f"live {name}: {result.stdout}")
+            if name == "starttls":
+                check(any(e["name"] == "STARTTLS" for e in events), "live starttls: no STARTTLS")
+            if name == "insecure":
+                check("INSECURE TLS" in result.stdout, f"live insecure: not said loudly: "
+                                                       f"{result.stdout}")
+            for output in (text, result.stdout, result.stderr):
+                check(PASSWORD not in output, f"live {name}: the password leaked")
+            colours = {bytes(px) for px in pixels(read_png(shot))}
+            check(len(colours) >= 40, f"{shot} looks blank")
 
 
 def main():
@@ -120,6 +212,7 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--lessons", required=True)
     parser.add_argument("--work", required=True)
+    parser.add_argument("--mailscope", required=True, help="the mailscope binary, for serve")
     args = parser.parse_args()
     if shutil.which("xvfb-run") is None:
         print("xvfb-run is not installed: screenshot tests skipped")
@@ -166,6 +259,9 @@ def main():
                             capture_output=True, text=True, timeout=60)
     check(result.returncode == 0 and open(svg, encoding="utf-8").read().endswith("</svg>\n"),
           f"--export-svg failed: {result.stderr}")
+
+    check_sequence_png(runner, two, check)
+    check_live_sessions(runner, args.mailscope, args.work, check)
 
     if failures:
         print(f"{len(failures)} screenshot checks failed")

@@ -11,9 +11,14 @@ namespace {
 
 constexpr std::size_t prefix_limit = 256;
 
-const char* find_lf(const std::string& buf, std::size_t from) {
-    if (from >= buf.size()) return nullptr;
-    return static_cast<const char*>(std::memchr(buf.data() + from, '\n', buf.size() - from));
+// While a message begun in an earlier feed is unfinished, the caller's octets
+// are copied a piece of this size at a time, so that little more than that
+// message is copied before framing goes on in place.
+constexpr std::size_t copied_piece = 64 * 1024;
+
+const char* find_lf(std::string_view in, std::size_t from) {
+    if (from >= in.size()) return nullptr;
+    return static_cast<const char*>(std::memchr(in.data() + from, '\n', in.size() - from));
 }
 
 }  // namespace
@@ -44,43 +49,81 @@ void Framer::feed(std::string_view bytes) {
     m_buf.append(bytes);
 }
 
+void Framer::feed(std::string_view bytes, const EventSink& on_event) {
+    while (!bytes.empty() && m_mode != Mode::Dead) {
+        if (buffered() > 0 || m_mode != Mode::Line) {
+            const auto piece = bytes.substr(0, copied_piece);
+            bytes.remove_prefix(piece.size());
+            feed(piece);
+            while (auto event = next()) {
+                if (!on_event(std::move(*event))) {
+                    feed(bytes);
+                    return;
+                }
+            }
+            // What is held now may be only the start of a first line, all of
+            // it from this piece: nothing of it was framed, so it is framed
+            // again from the caller's octets.
+            const std::size_t held = buffered();
+            if (m_mode == Mode::Line && m_line_begin == m_begin && held <= piece.size() &&
+                !bytes.empty()) {
+                bytes = std::string_view(piece.data() + piece.size() - held, held + bytes.size());
+                m_buf.clear();
+                m_begin = m_line_begin = m_scan = 0;
+            }
+            continue;
+        }
+        m_buf.clear();
+        m_begin = m_line_begin = m_scan = 0;
+        m_caller_bytes = bytes;
+        m_in_place = true;
+        // on_event may throw: the framer must not be left pointing at the caller's octets.
+        struct KeepUnread {
+            Framer& framer;
+            ~KeepUnread() { framer.keep_unread(); }
+        } keep_unread_on_exit{*this};
+        while (auto event = next()) {
+            if (!on_event(std::move(*event))) break;
+        }
+        return;
+    }
+}
+
 std::optional<FramerEvent> Framer::next() {
     while (true) {
         switch (m_mode) {
             case Mode::Dead:
                 return std::nullopt;
             case Mode::Discard: {
-                const char* lf = find_lf(m_buf, m_scan);
+                const char* lf = find_lf(input(), m_scan);
                 if (!lf) {
-                    m_offset += m_buf.size() - m_begin;
-                    m_buf.clear();
-                    m_begin = m_line_begin = m_scan = 0;
+                    m_offset += input().size() - m_begin;
+                    drop_input();
                     return std::nullopt;
                 }
-                std::size_t end = static_cast<std::size_t>(lf - m_buf.data()) + 1;
+                std::size_t end = static_cast<std::size_t>(lf - input().data()) + 1;
                 m_offset += end - m_begin;
                 m_begin = m_line_begin = m_scan = end;
                 m_mode = Mode::Line;
                 return std::move(m_discarded);
             }
             case Mode::Literal:
-                if (m_buf.size() < m_literal_end) return std::nullopt;
+                if (input().size() < m_literal_end) return std::nullopt;
                 m_line_begin = m_scan = m_literal_end;
                 m_mode = Mode::Line;
                 break;
             case Mode::Line: {
-                const char* lf = find_lf(m_buf, m_scan);
+                const char* lf = find_lf(input(), m_scan);
                 if (!lf) {
-                    m_scan = m_buf.size();
+                    m_scan = input().size();
                     // One octet of slack for the CR of a line that is exactly at the limit.
-                    if (m_buf.size() - m_line_begin > m_limits.max_line_length + 1) {
+                    if (input().size() - m_line_begin > m_limits.max_line_length + 1) {
                         m_discarded = make_error(
                             FrameErrorKind::LineTooLong,
                             fmt::format("line longer than {} octets", m_limits.max_line_length),
-                            false, m_buf.size());
-                        m_offset += m_buf.size() - m_begin;
-                        m_buf.clear();
-                        m_begin = m_line_begin = m_scan = 0;
+                            false, input().size());
+                        m_offset += input().size() - m_begin;
+                        drop_input();
                         m_literals.clear();
                         m_bare_lf = false;
                         m_mode = Mode::Discard;
@@ -88,7 +131,8 @@ std::optional<FramerEvent> Framer::next() {
                     }
                     return std::nullopt;
                 }
-                if (auto event = on_line(static_cast<std::size_t>(lf - m_buf.data()))) return event;
+                if (auto event = on_line(static_cast<std::size_t>(lf - input().data())))
+                    return event;
                 break;
             }
         }
@@ -96,8 +140,9 @@ std::optional<FramerEvent> Framer::next() {
 }
 
 std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
+    const std::string_view in = input();
     std::size_t content_end = lf;
-    if (lf > m_line_begin && m_buf[lf - 1] == '\r') {
+    if (lf > m_line_begin && in[lf - 1] == '\r') {
         content_end = lf - 1;
     } else {
         m_bare_lf = true;
@@ -115,8 +160,8 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
         return error;
     }
 
-    if (!raw && content_end > m_line_begin && m_buf[content_end - 1] == '}') {
-        std::string_view line(m_buf.data() + m_line_begin, content_end - 1 - m_line_begin);
+    if (!raw && content_end > m_line_begin && in[content_end - 1] == '}') {
+        std::string_view line = in.substr(m_line_begin, content_end - 1 - m_line_begin);
         std::size_t open = line.rfind('{');
         if (open != std::string_view::npos) {
             std::string_view inner = line.substr(open + 1);
@@ -169,9 +214,8 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                         drop_message(line_end);
                     } else {
                         // The {n+} data follows right away and cannot be told apart from commands.
-                        m_offset += m_buf.size() - m_begin;
-                        m_buf.clear();
-                        m_begin = m_line_begin = m_scan = 0;
+                        m_offset += in.size() - m_begin;
+                        drop_input();
                         m_literals.clear();
                         m_mode = Mode::Dead;
                     }
@@ -189,7 +233,7 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                     LiteralAwaited awaited;
                     awaited.stream_offset = m_offset + part.header_begin;
                     awaited.size = size;
-                    awaited.line.assign(m_buf, m_begin, so_far);
+                    awaited.line.assign(in.substr(m_begin, so_far));
                     return awaited;
                 }
                 return std::nullopt;
@@ -216,7 +260,7 @@ FrameError Framer::make_error(FrameErrorKind kind, std::string message, bool fat
     // Never more than an over-long line shows before it is discarded, so the
     // prefix is the same however the bytes were split.
     std::size_t limit = std::min(prefix_limit, m_limits.max_line_length + 2);
-    error.prefix.assign(m_buf, m_begin, std::min(limit, end - m_begin));
+    error.prefix.assign(input().substr(m_begin, std::min(limit, end - m_begin)));
     error.message = std::move(message);
     error.fatal = fatal;
     return error;
@@ -233,12 +277,12 @@ void Framer::drop_message(std::size_t end) {
 Frame Framer::take_frame(std::size_t end) {
     Frame frame;
     frame.stream_offset = m_offset;
-    if (m_begin == 0 && end == m_buf.size()) {
+    if (!m_in_place && m_begin == 0 && end == m_buf.size()) {
         frame.bytes = std::move(m_buf);
         m_buf.clear();
         end = 0;
     } else {
-        frame.bytes.assign(m_buf, m_begin, end - m_begin);
+        frame.bytes.assign(input().substr(m_begin, end - m_begin));
     }
     frame.literals = std::move(m_literals);
     m_literals.clear();
@@ -248,6 +292,24 @@ Frame Framer::take_frame(std::size_t end) {
     m_begin = m_line_begin = m_scan = end;
     m_mode = Mode::Line;
     return frame;
+}
+
+// Everything in input() is accounted for.
+void Framer::drop_input() {
+    if (!m_in_place) m_buf.clear();
+    m_begin = m_line_begin = m_scan = input().size();
+}
+
+// The end of framing in place: what the caller's octets hold of an unfinished
+// message is copied, and the offsets move over to m_buf.
+void Framer::keep_unread() {
+    m_buf.assign(m_caller_bytes.substr(m_begin));
+    m_line_begin -= m_begin;
+    m_scan -= m_begin;
+    m_literal_end = m_literal_end >= m_begin ? m_literal_end - m_begin : 0;
+    m_begin = 0;
+    m_caller_bytes = {};
+    m_in_place = false;
 }
 
 void Framer::abandon_pending() {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,8 +62,19 @@ class Framer {
   public:
     explicit Framer(Limits limits = {});
 
+    // Keeps a copy of `bytes`; next() then hands out the events.
     void feed(std::string_view bytes);
     std::optional<FramerEvent> next();  // nullopt: need more bytes
+
+    // Hands each event to `on_event` as soon as it is complete, framing
+    // straight from `bytes`: every message copied once, into its Frame, and
+    // only what is left unfinished kept. The events and their order are the
+    // ones feed(bytes) and next() give, and on_event may call the setters and
+    // abandon_pending() between events just as between next() calls, but must
+    // not feed this framer. on_event returns false to stop: the rest of
+    // `bytes` is then kept, for next() or a later feed.
+    using EventSink = std::function<bool(FramerEvent&&)>;
+    void feed(std::string_view bytes, const EventSink& on_event);
 
     // The receiver refused the announced synchronizing literal (sent BAD/NO
     // instead of "+"): the partial message is dropped and the next octet starts
@@ -76,27 +88,34 @@ class Framer {
     // reader of responses can switch them off.
     void set_literal_events(bool enabled) { m_literal_events = enabled; }
 
-    std::uint64_t consumed() const { return m_offset; }              // octets fully accounted for
-    std::size_t buffered() const { return m_buf.size() - m_begin; }  // octets held
+    std::uint64_t consumed() const { return m_offset; }                // octets fully accounted for
+    std::size_t buffered() const { return input().size() - m_begin; }  // octets held
     bool dead() const { return m_mode == Mode::Dead; }  // a fatal error stopped framing
 
   private:
     enum class Mode : std::uint8_t { Line, Literal, Discard, Dead };
 
     std::optional<FramerEvent> on_line(std::size_t lf);
-    // `end`: where the offending message ends in m_buf (or what is buffered of it).
+    // `end`: where the offending message ends in input() (or what there is of it).
     FrameError make_error(FrameErrorKind kind, std::string message, bool fatal,
                           std::size_t end) const;
     void drop_message(std::size_t end);
+    // The octets being framed: m_buf, or the caller's bytes while
+    // feed(bytes, on_event) frames them in place. The offsets below are in it.
+    std::string_view input() const { return m_in_place ? m_caller_bytes : std::string_view(m_buf); }
+    void drop_input();
     Frame take_frame(std::size_t end);
+    void keep_unread();
 
     Limits m_limits;
     std::string m_buf;
-    std::size_t m_begin = 0;        // start of the current message in m_buf
-    std::size_t m_line_begin = 0;   // start of the current line in m_buf
+    std::string_view m_caller_bytes;
+    bool m_in_place = false;
+    std::size_t m_begin = 0;        // start of the current message
+    std::size_t m_line_begin = 0;   // start of the current line
     std::size_t m_scan = 0;         // where the search for LF resumes
-    std::size_t m_literal_end = 0;  // Literal mode: end of the literal data in m_buf
-    std::uint64_t m_offset = 0;     // stream offset of m_buf[m_begin]
+    std::size_t m_literal_end = 0;  // Literal mode: end of the literal data
+    std::uint64_t m_offset = 0;     // stream offset of input()[m_begin]
     Mode m_mode = Mode::Line;
     std::vector<LiteralPart> m_literals;
     bool m_bare_lf = false;

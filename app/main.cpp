@@ -104,12 +104,16 @@ int main(int argc, char** argv) {
     lesson_run_cmd->add_flag("--no-color", lesson_no_colour, "no ANSI colours");
 
     mailscope::app::ConnectOptions connect;
-    auto* connect_cmd =
-        cli.add_subcommand("connect", "Talk to a real IMAP server with every exchange annotated");
-    connect_cmd->add_option("URL", connect.url, "imap://[user@]host[:port] or imaps://...")
+    auto* connect_cmd = cli.add_subcommand(
+        "connect", "Talk to a real IMAP, POP3 or SMTP server with every exchange annotated");
+    connect_cmd
+        ->add_option("URL", connect.url,
+                     "[user@]host[:port] after imap:// imaps:// pop3:// pop3s:// smtp:// "
+                     "smtps:// or submission://")
         ->required();
-    connect_cmd->add_flag("--starttls", connect.starttls,
-                          "upgrade an imap:// session to TLS before any credential is sent");
+    connect_cmd->add_flag(
+        "--starttls", connect.starttls,
+        "upgrade a plain session to TLS (STARTTLS, STLS) before any credential is sent");
     connect_cmd->add_flag("--allow-plaintext-login", connect.allow_plaintext_login,
                           "allow a password in clear to a host that is not this machine");
     connect_cmd->add_option("--ca-file", connect.ca_file,

@@ -50,36 +50,43 @@ constexpr std::array<EdgeLayout, 7> pop3_edges{{
 }};
 
 // RFC 5321: the mail transaction down the left column, Quit and Closed on
-// the right; the transaction's ends (7) run back up on the far left.
+// the right. The transaction's ends (7) run back up one shared route on the
+// left; the ways to Quit (9) fan out to the right, numbered once.
 constexpr std::array<Point, 8> smtp_nodes{{
-    {0.40f, 0.05f},  // Connection Established
-    {0.40f, 0.19f},  // Ready
-    {0.40f, 0.34f},  // Greeted
-    {0.40f, 0.50f},  // Mail
-    {0.40f, 0.66f},  // Rcpt
-    {0.40f, 0.84f},  // Data
-    {0.84f, 0.62f},  // Quit
-    {0.84f, 0.84f},  // Closed
+    {0.34f, 0.05f},  // Connection Established
+    {0.34f, 0.22f},  // Ready
+    {0.34f, 0.39f},  // Greeted
+    {0.34f, 0.56f},  // Mail
+    {0.34f, 0.73f},  // Rcpt
+    {0.34f, 0.92f},  // Data
+    {0.84f, 0.56f},  // Quit
+    {0.84f, 0.92f},  // Closed
 }};
+constexpr EdgeLayout smtp_back_to_greeted(float y, bool numbered) {
+    return {{{{0.05f, y}, {0.05f, 0.39f}}}, 2, 0, false, true, 1, numbered};
+}
+constexpr EdgeLayout smtp_to_quit(bool numbered) {
+    return {{}, 0, 0, false, true, 1, numbered};
+}
 constexpr std::array<EdgeLayout, 18> smtp_edges{{
-    {},                                                       // (1) 220 greeting
-    {{{{0.84f, 0.05f}, {}}}, 1},                              // (2) 554 greeting
-    {{}, 0, 0.45f},                                           // (3) EHLO
-    {{}, 0, 0, true, false, -1},                              // (3) EHLO again
-    {},                                                       // (4) MAIL FROM
-    {},                                                       // (5) RCPT TO
-    {{}, 0, 0, true, false, -1},                              // (5) another RCPT TO
-    {},                                                       // (6) DATA 354
-    {{{{0.06f, 0.84f}, {0.06f, 0.34f}}}, 2, 0, false, true},  // (7) end of data
-    {{{{0.20f, 0.50f}, {0.20f, 0.34f}}}, 2, 0, false, true},  // (7) RSET from Mail
-    {{{{0.13f, 0.66f}, {0.13f, 0.34f}}}, 2, 0, false, true},  // (7) RSET from Rcpt
-    {{}, 0, 0.45f},                                           // (8) STARTTLS
-    {{}, 0, 0, false, true},                                  // (9) from Ready
-    {{}, 0, 0, false, true},                                  // (9) from Greeted
-    {{}, 0, 0, false, true},                                  // (9) from Mail
-    {{}, 0, 0, false, true},                                  // (9) from Rcpt
-    {{}, 0, 0, false, true},                                  // (9) from Data
-    {},                                                       // Quit -> Closed
+    {},                                  // (1) 220 greeting
+    {{{{0.84f, 0.05f}, {}}}, 1},         // (2) 554 greeting
+    {{}, 0, 0.45f},                      // (3) EHLO
+    {{}, 0, 0, true},                    // (3) EHLO again
+    {},                                  // (4) MAIL FROM
+    {},                                  // (5) RCPT TO
+    {{}, 0, 0, true},                    // (5) another RCPT TO
+    {},                                  // (6) DATA 354
+    smtp_back_to_greeted(0.92f, true),   // (7) end of data
+    smtp_back_to_greeted(0.56f, false),  // (7) RSET from Mail
+    smtp_back_to_greeted(0.73f, false),  // (7) RSET from Rcpt
+    {{}, 0, 0.45f},                      // (8) STARTTLS
+    smtp_to_quit(false),                 // (9) from Ready
+    smtp_to_quit(false),                 // (9) from Greeted
+    smtp_to_quit(true),                  // (9) from Mail
+    smtp_to_quit(false),                 // (9) from Rcpt
+    smtp_to_quit(false),                 // (9) from Data
+    {},                                  // Quit -> Closed
 }};
 
 float distance(Point a, Point b) {
@@ -91,7 +98,7 @@ float distance(Point a, Point b) {
 const DiagramLayout& diagram_layout(sim::Protocol protocol) {
     static const DiagramLayout imap{imap_nodes, imap_edges, 26, 22};
     static const DiagramLayout pop3{pop3_nodes, pop3_edges, 24, 20};
-    static const DiagramLayout smtp{smtp_nodes, smtp_edges, 30, 27};
+    static const DiagramLayout smtp{smtp_nodes, smtp_edges, 24, 21};
     switch (protocol) {
         case sim::Protocol::Imap:
             return imap;

@@ -27,6 +27,9 @@ struct EdgeLayout {
     // drawn lighter so the main path stands out.
     bool faint = false;
     float loop_side = 1;  // a self-loop bulges right (1) or left (-1)
+    // Edges of one number that share a route show the number once; the
+    // others show it only while they are the transition just taken.
+    bool numbered = true;
 };
 
 struct DiagramLayout {

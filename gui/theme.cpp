@@ -1,5 +1,7 @@
 #include "gui/theme.hpp"
 
+#include <optional>
+
 namespace mailscope::gui::theme {
 
 ImU32 kind_color(RowKind kind) {
@@ -40,7 +42,65 @@ ImU32 kind_background(RowKind kind) {
     return ImGui::ColorConvertFloat4ToU32(color);
 }
 
-Text kind_label(RowKind kind) {
+namespace {
+
+std::optional<Text> pop3_label(RowKind kind) {
+    switch (kind) {
+        case RowKind::Untagged:
+            return Text::KindGreeting;
+        case RowKind::TaggedOk:
+            return Text::KindPop3Ok;
+        case RowKind::TaggedBad:
+            return Text::KindPop3Err;
+        case RowKind::Bye:
+            return Text::KindRefused;
+        case RowKind::Literal:
+            return Text::KindMessage;
+        default:
+            return std::nullopt;
+    }
+}
+
+std::optional<Text> smtp_label(RowKind kind) {
+    switch (kind) {
+        case RowKind::Untagged:
+            return Text::KindGreeting;
+        case RowKind::TaggedOk:
+            return Text::KindSmtp2xx;
+        case RowKind::Continuation:
+            return Text::KindSmtp3xx;
+        case RowKind::TaggedNo:
+            return Text::KindSmtp4xx;
+        case RowKind::TaggedBad:
+            return Text::KindSmtp5xx;
+        case RowKind::Bye:
+            return Text::KindRefused;
+        case RowKind::Literal:
+            return Text::KindMessage;
+        default:
+            return std::nullopt;
+    }
+}
+
+}  // namespace
+
+bool kind_used(RowKind kind, sim::Protocol protocol) {
+    switch (kind) {
+        case RowKind::Flags:
+        case RowKind::Renumbering:
+            return protocol == sim::Protocol::Imap;
+        case RowKind::TaggedNo:
+            return protocol != sim::Protocol::Pop3;
+        default:
+            return true;
+    }
+}
+
+Text kind_label(RowKind kind, sim::Protocol protocol) {
+    const std::optional<Text> own = protocol == sim::Protocol::Pop3   ? pop3_label(kind)
+                                    : protocol == sim::Protocol::Smtp ? smtp_label(kind)
+                                                                      : std::nullopt;
+    if (own) return *own;
     switch (kind) {
         case RowKind::Command:
             return Text::KindCommand;

@@ -12,7 +12,10 @@ namespace mailscope::gui::theme {
 ImU32 kind_color(RowKind kind);
 // A pale version of kind_color for row backgrounds.
 ImU32 kind_background(RowKind kind);
-Text kind_label(RowKind kind);
+// The kind's name as the protocol calls it (POP3 "+OK", SMTP "2xx"...).
+Text kind_label(RowKind kind, sim::Protocol protocol = sim::Protocol::Imap);
+// Whether the protocol's sessions have rows of this kind (the legend lists those).
+bool kind_used(RowKind kind, sim::Protocol protocol);
 
 inline constexpr ImU32 text = IM_COL32(20, 20, 28, 255);
 inline constexpr ImU32 muted = IM_COL32(110, 110, 120, 255);

@@ -36,10 +36,13 @@ bool is_related(const TraceIndex& index, std::uint64_t seq, std::optional<std::u
     return command && (seq == *command || index.command_of(seq) == command);
 }
 
+// IMAP literals are announced {n}; POP3 and SMTP literals are message bodies.
 std::string literal_label(const PanelContext& context, const sim::TraceEvent& event) {
     const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
+    const Text octets =
+        event.protocol == sim::Protocol::Imap ? Text::LiteralOctets : Text::MessageOctets;
     return fmt::format("{} {}", context.model.display().expanded(event.seq) ? "\u25BE" : "\u25B8",
-                       fmt::format(fmt::runtime(context.text(Text::LiteralOctets)), size));
+                       fmt::format(fmt::runtime(context.text(octets)), size));
 }
 
 // The row's text, led by the decoded mailbox names or "hidden" for a masked
@@ -58,7 +61,8 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(kind)), "#%llu  %s  %s",
                        static_cast<unsigned long long>(event.seq),
-                       context.text(theme::kind_label(kind)), event.section.c_str());
+                       context.text(theme::kind_label(kind, context.model.trace().protocol())),
+                       event.section.c_str());
     if (!event.summary.empty()) ImGui::TextWrapped("%s", event.summary.c_str());
     if (const auto command = index.command_of(event.seq)) {
         ImGui::TextUnformatted(
@@ -370,7 +374,8 @@ void draw_log_row(PanelContext& context, const DisplayRow& row, int row_number,
     ImGui::TextUnformatted(direction_mark(context, row.seq));
     ImGui::TableNextColumn();
     const ImVec4 color = ImGui::ColorConvertU32ToFloat4(theme::kind_color(kind));
-    ImGui::TextColored(color, "%s", context.text(theme::kind_label(kind)));
+    ImGui::TextColored(color, "%s",
+                       context.text(theme::kind_label(kind, context.model.trace().protocol())));
     ImGui::TableNextColumn();
     ImGui::PushFont(context.mono());
     const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
@@ -422,12 +427,15 @@ void draw_log(PanelContext& context) {
 void draw_legend(const PanelContext& context) {
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     const float box = ImGui::GetTextLineHeight() * 0.7f;
+    const sim::Protocol protocol = context.model.trace().protocol();
+    bool first = true;
     for (int k = 0; k < row_kind_count; ++k) {
         const auto kind = static_cast<RowKind>(k);
-        const char* label = context.text(theme::kind_label(kind));
+        if (!theme::kind_used(kind, protocol)) continue;
+        const char* label = context.text(theme::kind_label(kind, protocol));
         const float width =
             box + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
-        if (k > 0) {
+        if (!first) {
             ImGui::SameLine();
             if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
         }
@@ -438,6 +446,7 @@ void draw_legend(const PanelContext& context) {
         ImGui::Dummy({box, ImGui::GetTextLineHeight()});
         ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
         ImGui::TextUnformatted(label);
+        first = false;
     }
 }
 

@@ -214,6 +214,7 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
     for (std::size_t i = 0; i < paths.size(); ++i) {
         const TransitionInfo& transition = table.transitions[i];
         const bool highlighted = i == state.edge;
+        if (!layout.edges[i].numbered && !highlighted) continue;
         draw_label(draw, paths[i].label, transition.number, highlighted, layout.edges[i].faint,
                    highlighted ? 0.35f * pulse.glow : 0.0f);
         const ImVec2 corner{radius, radius};

@@ -8,7 +8,9 @@
 namespace mailscope::gui {
 
 // One colour per kind (see theme.hpp). Status responses are split by their
-// status because a learner reads OK, NO, BAD and BYE very differently.
+// status because a learner reads OK, NO, BAD and BYE very differently. POP3
+// and SMTP replies share the families: +OK and 2xx as OK, 4xx as NO, -ERR and
+// 5xx as BAD, 3xx as a continuation, a refusing greeting as BYE.
 enum class RowKind : std::uint8_t {
     Command,
     Untagged,

@@ -9,9 +9,11 @@ namespace {
 
 constexpr std::uint64_t no_seq = std::numeric_limits<std::uint64_t>::max();
 
-bool is_tagged_command(const sim::TraceEvent& event) {
-    return event.kind == sim::EventKind::Command && !event.tag.empty() && event.tag != "*" &&
-           event.tag != "+";
+bool opens_span(const sim::TraceEvent& event) {
+    if (event.kind != sim::EventKind::Command) return false;
+    // POP3 and SMTP commands carry no tag: their engines link each reply to its command.
+    if (event.protocol != sim::Protocol::Imap) return true;
+    return !event.tag.empty() && event.tag != "*" && event.tag != "+";
 }
 
 }  // namespace
@@ -41,7 +43,7 @@ void TraceIndex::add(const sim::TraceEvent& event) {
     // DONE after IDLE and SASL response lines are client lines linked to the
     // command they continue: part of its span, not a new one.
     const bool continues = event.link_seq && *event.link_seq < seq;
-    if (is_tagged_command(event) && !continues) {
+    if (opens_span(event) && !continues) {
         open_span(event);
         return;
     }
@@ -65,7 +67,7 @@ void TraceIndex::open_span(const sim::TraceEvent& event) {
     const std::size_t index = m_spans.size();
     m_spans.push_back({event.seq, std::nullopt, take_column()});
     m_span_by_command.emplace(m_kinds.size() - 1, index);
-    m_open_by_tag[event.tag] = index;
+    if (!event.tag.empty()) m_open_by_tag[event.tag] = index;
     m_span_tags.push_back(event.tag);
     m_open.push_back(index);
 }

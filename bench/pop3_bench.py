@@ -1,0 +1,281 @@
+"""POP3 server benchmark: mailscope serve --pop3 against a private Dovecot POP3.
+
+    python3 bench/pop3_bench.py PATH/TO/mailscope [--messages 10000]
+        [--runs 5] [--seed 7]
+
+Both servers get the INBOX that bench/server_bench.py builds (the same
+generator and seed; mailscope imports the Maildir with --maildir, Dovecot
+serves a copy). One raw-socket client then times, on one POP3 connection per
+run: USER/PASS, STAT, LIST, UIDL, RETR of every message, TOP n 0 of every
+message (one command at a time, as poplib and most clients send them), then
+DELE of the first 100 and QUIT, which removes them. Between runs the 100
+messages are put back with IMAP APPEND on both servers, so every run starts
+from a mailbox of the same size. The runs alternate between the servers;
+each phase reports the median over the runs and the ratio mailscope/Dovecot.
+Not a CTest test. Results are kept in bench/SERVER.md.
+"""
+
+import argparse
+import imaplib
+import os
+import re
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from server_bench import PASSWORD, USER, DovecotServer, MailscopeServer, write_maildir  # noqa: E402
+
+DELETED = 100
+POP3_LISTENING = re.compile(r"listening: pop3 [0-9.]+:(\d+)")
+
+
+def dovecot_pop3_config(port):
+    """Adds POP3 on 127.0.0.1:port to the fixture's IMAP-only configuration;
+    Dovecot keeps the last value of a repeated setting."""
+    return f"""
+protocols = imap pop3
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+  chroot =
+}}
+"""
+
+
+class Pop3Client:
+    """Reads replies without decoding them: a single line up to CRLF, or a
+    multi-line reply up to the line holding only a dot. Dot-stuffed lines
+    start with two dots, so the terminator cannot match inside the data."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self.buffer = bytearray()
+        self.pos = 0
+        greeting = self.line()
+        if not greeting.startswith(b"+OK"):
+            raise RuntimeError(f"greeting {greeting!r}")
+
+    def _fill(self):
+        chunk = self.sock.recv(1 << 20)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        if self.pos > (1 << 20):
+            del self.buffer[: self.pos]
+            self.pos = 0
+        self.buffer += chunk
+
+    def line(self):
+        while True:
+            end = self.buffer.find(b"\r\n", self.pos)
+            if end >= 0:
+                line = bytes(self.buffer[self.pos : end + 2])
+                self.pos = end + 2
+                return line
+            self._fill()
+
+    def single(self, text):
+        self.sock.sendall(text.encode() + b"\r\n")
+        reply = self.line()
+        if not reply.startswith(b"+OK"):
+            raise RuntimeError(f"{text.split()[0]}: {reply!r}")
+        return reply
+
+    def multi(self, text):
+        """Returns the number of lines of data."""
+        self.single(text)
+        start = self.pos
+        search = max(self.pos - 1, 0)
+        while True:
+            end = self.buffer.find(b"\n.\r\n", search)
+            if end >= 0:
+                lines = self.buffer.count(b"\n", start, end + 1)
+                self.pos = end + 4
+                return lines
+            search = max(len(self.buffer) - 3, start)
+            self._fill()
+
+    def close(self):
+        self.sock.close()
+
+
+PHASES = ["USER/PASS", "STAT", "LIST", "UIDL", "RETR (every message)", "TOP n 0 (every message)",
+          f"DELE 1..{DELETED} + QUIT"]
+
+
+def workload(port, expected):
+    times = {}
+    client = Pop3Client(port)
+    try:
+        start = time.perf_counter()
+        client.single(f"USER {USER}")
+        client.single(f"PASS {PASSWORD}")
+        times["USER/PASS"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        stat = client.single("STAT").split()
+        times["STAT"] = time.perf_counter() - start
+        if int(stat[1]) != expected:
+            raise RuntimeError(f"STAT answered {stat}, expected {expected} messages")
+
+        for phase, command in (("LIST", "LIST"), ("UIDL", "UIDL")):
+            start = time.perf_counter()
+            lines = client.multi(command)
+            times[phase] = time.perf_counter() - start
+            if lines != expected:
+                raise RuntimeError(f"{command} listed {lines} messages, expected {expected}")
+
+        for phase, command in (("RETR (every message)", "RETR {}"),
+                               ("TOP n 0 (every message)", "TOP {} 0")):
+            start = time.perf_counter()
+            lines = 0
+            for number in range(1, expected + 1):
+                lines += client.multi(command.format(number))
+            times[phase] = time.perf_counter() - start
+            # Every message has at least From, To, Subject, Date and the empty line.
+            if lines < 5 * expected:
+                raise RuntimeError(f"{phase}: only {lines} lines for {expected} messages")
+
+        start = time.perf_counter()
+        for number in range(1, DELETED + 1):
+            client.single(f"DELE {number}")
+        client.single("QUIT")
+        times[PHASES[-1]] = time.perf_counter() - start
+    finally:
+        client.close()
+    return times
+
+
+def count_messages(port):
+    client = Pop3Client(port)
+    try:
+        client.single(f"USER {USER}")
+        client.single(f"PASS {PASSWORD}")
+        count = int(client.single("STAT").split()[1])
+        client.single("QUIT")
+        return count
+    finally:
+        client.close()
+
+
+def warm_up(port):
+    """One untimed session: Dovecot builds its index and caches sizes here."""
+    client = Pop3Client(port)
+    try:
+        client.single(f"USER {USER}")
+        client.single(f"PASS {PASSWORD}")
+        client.multi("LIST")
+        client.multi("UIDL")
+        client.single("QUIT")
+    finally:
+        client.close()
+
+
+def put_back(imap_port, messages):
+    """APPENDs the deleted number of messages, so the next run starts full."""
+    imap = imaplib.IMAP4("127.0.0.1", imap_port, timeout=120)
+    try:
+        imap.login(USER, PASSWORD)
+        for octets in messages:
+            status, reply = imap.append("INBOX", None, None, octets)
+            if status != "OK":
+                raise RuntimeError(f"APPEND: {reply}")
+        imap.logout()
+    except BaseException:
+        imap.shutdown()
+        raise
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("binary")
+    parser.add_argument("--messages", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.messages <= DELETED:
+        parser.error(f"--messages must be more than {DELETED}")
+
+    with tempfile.TemporaryDirectory(prefix="mailscope-pop3-bench-") as tmp:
+        source = os.path.join(tmp, "Maildir")
+        start = time.perf_counter()
+        octets = write_maildir(source, args.messages, args.seed)
+        print(f"generated {args.messages} messages, {octets / 1e6:.1f} MB, "
+              f"in {time.perf_counter() - start:.1f} s")
+        cur = os.path.join(source, "cur")
+        refill = []
+        for name in sorted(os.listdir(cur))[:DELETED]:
+            with open(os.path.join(cur, name), "rb") as message:
+                refill.append(message.read())
+
+        pop3_port = None
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            pop3_port = probe.getsockname()[1]
+        dovecot = DovecotServer({USER: PASSWORD}, extra_config=dovecot_pop3_config(pop3_port))
+        shutil.copytree(source, dovecot.maildir(USER))
+        mailscope = MailscopeServer(args.binary, "--maildir", source, "--user",
+                                    f"{USER}:{PASSWORD}", "--pop3", "127.0.0.1:0", tls=False,
+                                    timeout=300)
+        try:
+            start = time.perf_counter()
+            mailscope.start()
+            while "pop3" not in mailscope.ports:
+                line = mailscope.process.stdout.readline()
+                if not line:
+                    raise RuntimeError("mailscope serve exited: " + "".join(mailscope.output))
+                mailscope.output.append(line)
+                match = POP3_LISTENING.search(line)
+                if match:
+                    mailscope.ports["pop3"] = int(match.group(1))
+            print(f"mailscope serve loaded the Maildir in {time.perf_counter() - start:.1f} s")
+            dovecot.start()
+            servers = {
+                "mailscope": (mailscope.ports["pop3"], mailscope.ports["imap"]),
+                "dovecot": (pop3_port, dovecot.port),
+            }
+            for name, (port, _) in servers.items():
+                start = time.perf_counter()
+                warm_up(port)
+                print(f"{name}: first LIST and UIDL session {(time.perf_counter() - start) * 1000:.0f} ms")
+
+            results = {name: {phase: [] for phase in PHASES} for name in servers}
+            for run in range(args.runs):
+                for name, (port, imap_port) in servers.items():
+                    times = workload(port, args.messages)
+                    for phase in PHASES:
+                        results[name][phase].append(times[phase])
+                    left = count_messages(port)
+                    if left != args.messages - DELETED:
+                        raise RuntimeError(f"{name}: {left} messages after DELE and QUIT")
+                    put_back(imap_port, refill)
+                print(f"run {run + 1} of {args.runs} done")
+
+            print()
+            print(f"{args.messages} messages, {octets / 1e6:.1f} MB; median of {args.runs} runs")
+            print()
+            print("| Phase | mailscope (ms) | Dovecot (ms) | mailscope/Dovecot |")
+            print("|---|---:|---:|---:|")
+            for phase in PHASES:
+                mine = statistics.median(results["mailscope"][phase])
+                theirs = statistics.median(results["dovecot"][phase])
+                print(f"| `{phase}` | {mine * 1000:.1f} | {theirs * 1000:.1f} | "
+                      f"{mine / theirs if theirs else float('inf'):.2f} |")
+        finally:
+            mailscope.stop()
+            mailscope.tmp.cleanup()
+            dovecot.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -83,9 +83,11 @@ inline std::string check_pop3_trace(const sim::SessionTrace& trace, std::size_t 
             if (sasl_line && event.raw != "***\r\n" && event.raw != "*\r\n") {
                 return fmt::format("event {}: a SASL line is not masked", i);
             }
+            std::string_view line(event.raw);
+            line = line.substr(0, line.find_first_of("\r\n"));
             std::size_t words = 0;
-            for (std::size_t at = 0; at < event.raw.size(); ++at) {
-                const bool starts = event.raw[at] != ' ' && (at == 0 || event.raw[at - 1] == ' ');
+            for (std::size_t at = 0; at < line.size(); ++at) {
+                const bool starts = line[at] != ' ' && (at == 0 || line[at - 1] == ' ');
                 words += starts ? 1 : 0;
             }
             if (event.name == "AUTH" && !sasl_line && words >= 3 &&

@@ -33,6 +33,8 @@ TEST_CASE("pop3 fuzz properties hold on hostile inputs") {
         "S: +OK\r\nC: pass  two words\r\nC: PASSsecret\r\n",
         "S: +OK\r\nC: AUTH PLAIN\r\nS: + \r\nC: c2VjcmV0\r\nS: + more\r\nC: *\r\nS: -ERR\r\n",
         "S: +OK\r\nC: AUTH  PLAIN  c2VjcmV0\r\nS: -ERR\r\nC: auth plain x y\r\n",
+        // Found by fuzz_pop3: a trailing space after AUTH's one argument.
+        "S: +OK\r\nC: AUTH 1: \r\n",
         "S: +OK\r\nC: USER a\r\nC: PASS b\r\nC: RETR 1\r\nS: +OK\r\nS: +OK\r\nS: +OK\r\n" +
             std::string(5000, 'x') + "\r\n",
         "S: +OK\r\nC: " + std::string(3000, 'A') + "\r\nC: LIST 99999999999\r\n",

@@ -3,10 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace mailscope::gui {
 
 namespace {
+
+// "IMAP", "POP3", "SMTP".
+std::string protocol_label(sim::Protocol protocol) {
+    std::string label(lessons::protocol_name(protocol));
+    for (char& c : label)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return label;
+}
 
 std::optional<PanelId> panel_of(lessons::Highlight highlight) {
     switch (highlight) {
@@ -179,8 +188,17 @@ LessonView LessonSession::view(Language language) const {
         ++view.asked;
         if (verdict(step).value_or(false)) ++view.score;
     }
-    for (std::size_t c = 0; c < m_runner.client_count(); ++c)
-        view.clients.push_back(m_runner.client_name(c));
+    // A lesson mixing protocols (an SMTP delivery read back over IMAP and
+    // POP3) says which client speaks which, since the diagram follows the choice.
+    bool mixed = false;
+    for (std::size_t c = 1; c < m_runner.client_count(); ++c)
+        mixed |= m_runner.client_protocol(c) != m_runner.client_protocol(0);
+    for (std::size_t c = 0; c < m_runner.client_count(); ++c) {
+        const std::string& name = m_runner.client_name(c);
+        view.clients.push_back(
+            mixed ? fmt::format("{} ({})", name, protocol_label(m_runner.client_protocol(c)))
+                  : name);
+    }
     view.client = m_client;
     view.playing = m_playing;
     view.seconds_per_step = m_seconds_per_step;

@@ -27,6 +27,10 @@ class LessonSession {
     // The trace of the chosen client; replaced whenever generation() changes.
     const sim::SessionTrace& trace() const { return m_runner.client_trace(m_client); }
     std::size_t client() const { return m_client; }
+    // The chosen client's protocol and its state as the engine has it now
+    // (the diagram reads the trace; the two agree).
+    sim::Protocol protocol() const { return m_runner.client_protocol(m_client); }
+    std::string state_name() const { return m_runner.client_state_name(m_client); }
     std::uint64_t generation() const { return m_generation; }
 
     void select_client(std::size_t client);

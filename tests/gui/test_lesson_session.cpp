@@ -1,10 +1,13 @@
 // LessonSession: the lesson panel's model over the real runner and mock server.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gui/lesson_session.hpp"
+#include "gui/view_model/state_timeline.hpp"
 #include "lessons/lesson_loader.hpp"
 
 using namespace mailscope;
@@ -118,4 +121,44 @@ TEST_CASE("playback runs a step per period and stops at the end") {
         session.tick(1.0f);
     CHECK(session.runner().finished());
     CHECK_FALSE(session.view(Language::En).playing);
+}
+
+TEST_CASE(
+    "POP3 and SMTP lessons: each client's trace speaks its protocol, and the diagram's "
+    "state is the engine's at every step") {
+    for (const char* file :
+         {"pop3/01-pop3-session.yaml", "smtp/01-smtp-session.yaml", "e2e/01-smtp-to-imap.yaml"}) {
+        CAPTURE(file);
+        auto loaded =
+            lessons::load_lesson_file(std::string(MAILSCOPE_SOURCE_DIR) + "/lessons/" + file);
+        REQUIRE_FALSE(loaded.error);
+        const std::size_t steps = loaded.lesson->steps.size();
+        LessonSession session(std::move(*loaded.lesson));
+        std::set<sim::Protocol> seen;
+        for (std::size_t step = 0; step <= steps; step += 2) {
+            session.jump_to(step);
+            for (std::size_t c = 0; c < session.runner().client_count(); ++c) {
+                session.select_client(c);
+                const sim::SessionTrace& trace = session.trace();
+                CHECK(trace.protocol() == session.protocol());
+                seen.insert(session.protocol());
+                StateTimeline timeline;
+                timeline.sync(trace);
+                const StateAtCursor state =
+                    timeline.at(trace, trace.empty() ? 0 : trace.size() - 1);
+                CHECK(state.name == session.state_name());
+                CHECK(state.state);
+            }
+        }
+        const LessonView view = session.view(Language::En);
+        if (seen.size() > 1) {
+            CHECK(std::find(view.clients.begin(), view.clients.end(), "M (SMTP)") !=
+                  view.clients.end());
+            CHECK(std::find(view.clients.begin(), view.clients.end(), "P (POP3)") !=
+                  view.clients.end());
+        } else {
+            CHECK(view.clients[0].find('(') == std::string::npos);
+        }
+        CHECK((seen.contains(sim::Protocol::Pop3) || seen.contains(sim::Protocol::Smtp)));
+    }
 }

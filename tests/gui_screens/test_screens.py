@@ -260,6 +260,28 @@ def main():
     check(result.returncode == 0 and open(svg, encoding="utf-8").read().endswith("</svg>\n"),
           f"--export-svg failed: {result.stderr}")
 
+    # POP3 and SMTP lessons: their own diagram and reply colours; the
+    # session shown speaks the lesson client's protocol.
+    lessons_dir = os.path.join(HERE, "..", "..", "lessons")
+    for lesson, step, lang, extra, protocol in [
+            (os.path.join(lessons_dir, "pop3", "01-pop3-session.yaml"), 6, "en", (), "pop3"),
+            (os.path.join(lessons_dir, "smtp", "01-smtp-session.yaml"), 9, "ru", (), "smtp"),
+            (os.path.join(lessons_dir, "e2e", "01-smtp-to-imap.yaml"), 3, "en", ("--client", "M"),
+             "smtp")]:
+        transcript = os.path.join(args.work, f"{protocol}-{step}.jsonl")
+        path = runner.shot(lesson, step, lang, (*extra, "--transcript", transcript))
+        image = read_png(path)
+        colours = {bytes(px) for px in pixels(image)}
+        print(f"{os.path.basename(path)}: {len(colours)} colours")
+        check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
+        check(title_bar_rows(image, (0xF5, 0xF5, 0xF5), tolerance=2) >= 2 * 15,
+              f"{path}: panel title bars are missing")
+        again = read_png(runner.shot(lesson, step, lang, extra))
+        check(pixel_hash(image) == pixel_hash(again), f"{path}: two runs differ")
+        with open(transcript, encoding="utf-8") as source:
+            protocols = {json.loads(line)["protocol"] for line in source}
+        check(protocols == {protocol}, f"{path}: the session shown speaks {protocols}")
+
     check_sequence_png(runner, two, check)
     check_live_sessions(runner, args.mailscope, args.work, check)
 

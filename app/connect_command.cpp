@@ -542,14 +542,14 @@ class ConnectSession {
 }  // namespace
 
 int run_connect(const ConnectOptions& options) {
-    if (is_smtp_url(options.url)) return run_connect_smtp(options);
-    if (is_pop3_url(options.url)) return run_connect_pop3(options);
     auto parsed = transport::parse_server_url(options.url);
     if (auto* error = std::get_if<std::string>(&parsed)) {
         std::cerr << fmt::format("mailscope connect: {}\n", *error);
         return 2;
     }
     auto url = std::get<transport::ServerUrl>(parsed);
+    if (url.protocol == sim::Protocol::Smtp) return run_connect_smtp(options, url);
+    if (url.protocol == sim::Protocol::Pop3) return run_connect_pop3(options, url);
     if (options.starttls && url.implicit_tls) {
         std::cerr << "mailscope connect: --starttls is for imap://; imaps:// is TLS from the "
                      "first octet\n";

@@ -29,42 +29,11 @@ namespace {
 constexpr const char* kRed = "\x1b[1;31m";
 constexpr const char* kReset = "\x1b[0m";
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::string upper(std::string_view text) {
     std::string out(text);
     for (auto& c : out)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
-}
-
-// The URL parser of the transport knows the imap schemes; a POP3 URL has the
-// same shape with ports 110 and 995 (RFC 2384 3, RFC 8314 3.3).
-std::variant<transport::ServerUrl, std::string> parse_pop3_url(std::string_view text) {
-    const auto scheme_end = text.find("://");
-    const auto scheme = lower(text.substr(0, scheme_end));
-    const bool implicit_tls = scheme == "pop3s";
-    auto parsed = transport::parse_server_url(
-        fmt::format("{}{}", implicit_tls ? "imaps" : "imap", text.substr(scheme_end)));
-    if (auto* error = std::get_if<std::string>(&parsed)) return *error;
-    auto url = std::get<transport::ServerUrl>(parsed);
-    url.scheme = scheme;
-    // Was a port given? It follows the host, after a ']' for IPv6.
-    auto authority = text.substr(scheme_end + 3);
-    authority = authority.substr(0, authority.find('/'));
-    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-        authority.remove_prefix(at + 1);
-    }
-    if (auto bracket = authority.rfind(']'); bracket != std::string_view::npos) {
-        authority.remove_prefix(bracket + 1);
-    }
-    if (authority.find(':') == std::string_view::npos) url.port = implicit_tls ? 995 : 110;
-    return url;
 }
 
 // Lines typed at the terminal, handed to the io_context's thread; the reader
@@ -447,18 +416,7 @@ class Pop3Connect {
 
 }  // namespace
 
-bool is_pop3_url(std::string_view url) {
-    const auto scheme = lower(url.substr(0, url.find("://")));
-    return url.find("://") != std::string_view::npos && (scheme == "pop3" || scheme == "pop3s");
-}
-
-int run_connect_pop3(const ConnectOptions& options) {
-    auto parsed = parse_pop3_url(options.url);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
-        std::cerr << fmt::format("mailscope connect: {}\n", *error);
-        return 2;
-    }
-    auto url = std::get<transport::ServerUrl>(parsed);
+int run_connect_pop3(const ConnectOptions& options, const transport::ServerUrl& url) {
     if (options.starttls && url.implicit_tls) {
         std::cerr << "mailscope connect: --starttls is for pop3://; pop3s:// is TLS from the "
                      "first octet\n";

@@ -37,33 +37,6 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-std::string scheme_of(std::string_view url) {
-    auto end = url.find("://");
-    return end == std::string_view::npos ? std::string() : lower(url.substr(0, end));
-}
-
-// The URL with the host part read by transport::parse_server_url (as an
-// imap:// URL) and the SMTP default ports: 25, 465 (RFC 8314) or 587.
-std::variant<transport::ServerUrl, std::string> parse_smtp_url(std::string_view text) {
-    const auto scheme = scheme_of(text);
-    const bool implicit_tls = scheme == "smtps";
-    auto rest = text.substr(text.find("://") + 3);
-    auto parsed = transport::parse_server_url(std::string(implicit_tls ? "imaps://" : "imap://") +
-                                              std::string(rest));
-    if (auto* error = std::get_if<std::string>(&parsed)) return *error;
-    auto url = std::get<transport::ServerUrl>(parsed);
-    url.scheme = scheme;
-    auto authority = rest.substr(0, rest.find('/'));
-    authority = authority.substr(
-        authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
-    const auto bracket = authority.rfind(']');
-    const bool explicit_port =
-        authority.find(':', bracket == std::string_view::npos ? 0 : bracket) !=
-        std::string_view::npos;
-    if (!explicit_port) url.port = scheme == "smtps" ? 465 : scheme == "submission" ? 587 : 25;
-    return url;
-}
-
 struct InputChannel {
     std::mutex mutex;
     asio::io_context* io = nullptr;
@@ -441,18 +414,7 @@ class SmtpConnect {
 
 }  // namespace
 
-bool is_smtp_url(std::string_view url) {
-    const auto scheme = scheme_of(url);
-    return scheme == "smtp" || scheme == "smtps" || scheme == "submission";
-}
-
-int run_connect_smtp(const ConnectOptions& options) {
-    auto parsed = parse_smtp_url(options.url);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
-        std::cerr << fmt::format("mailscope connect: {}\n", *error);
-        return 2;
-    }
-    auto url = std::get<transport::ServerUrl>(parsed);
+int run_connect_smtp(const ConnectOptions& options, const transport::ServerUrl& url) {
     if (options.starttls && url.implicit_tls) {
         std::cerr << "mailscope connect: --starttls is for smtp://; smtps:// is TLS from the "
                      "first octet\n";

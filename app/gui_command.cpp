@@ -282,6 +282,13 @@ int run_gui_command(const GuiCommandOptions& options) {
             return gui_command_failed;
         }
         const auto& server = std::get<transport::ServerUrl>(url);
+        if (server.protocol != sim::Protocol::Imap) {
+            std::cerr << fmt::format(
+                "mailscope gui: --connect: live sessions in the window speak IMAP; use "
+                "`mailscope connect {}://...` for this server\n",
+                server.scheme);
+            return gui_command_failed;
+        }
         gui::LiveOptions live_options;
         live_options.host = server.host;
         live_options.port = server.port;

@@ -106,6 +106,12 @@ int run_proxy(const ProxyOptions& options) {
     if (auto* error = std::get_if<std::string>(&parsed))
         return usage_error("--upstream: " + *error);
     auto url = std::get<transport::ServerUrl>(parsed);
+    if (url.protocol != sim::Protocol::Imap) {
+        return usage_error(
+            "--upstream: the proxy relays IMAP only; watch a POP3 or SMTP server "
+            "with `mailscope connect " +
+            url.scheme + "://...`");
+    }
     if (!url.user.empty()) {
         return usage_error("--upstream names no user: the clients log in through the proxy");
     }

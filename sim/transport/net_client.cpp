@@ -47,18 +47,30 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
     for (char c : text.substr(0, scheme_end)) {
         url.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (url.scheme == "imap") {
-        url.port = 143;
-    } else if (url.scheme == "imaps") {
-        url.port = 993;
-        url.implicit_tls = true;
-    } else if (url.scheme == "pop" || url.scheme == "pop3" || url.scheme == "pop3s" ||
-               url.scheme == "smtp" || url.scheme == "smtps" || url.scheme == "submission") {
-        return fmt::format("{}:// is not supported yet: only imap:// and imaps:// can be used",
-                           url.scheme);
-    } else {
-        return fmt::format("unknown scheme \"{}\": use imap:// or imaps://", url.scheme);
+    struct Scheme {
+        std::string_view name;
+        sim::Protocol protocol;
+        std::uint16_t port;
+        bool implicit_tls;
+    };
+    static constexpr Scheme schemes[] = {
+        {"imap", sim::Protocol::Imap, 143, false}, {"imaps", sim::Protocol::Imap, 993, true},
+        {"pop", sim::Protocol::Pop3, 110, false},  {"pop3", sim::Protocol::Pop3, 110, false},
+        {"pop3s", sim::Protocol::Pop3, 995, true}, {"smtp", sim::Protocol::Smtp, 25, false},
+        {"smtps", sim::Protocol::Smtp, 465, true}, {"submission", sim::Protocol::Smtp, 587, false},
+    };
+    const auto* known = std::find_if(std::begin(schemes), std::end(schemes),
+                                     [&](const Scheme& s) { return s.name == url.scheme; });
+    if (known == std::end(schemes)) {
+        return fmt::format(
+            "unknown scheme \"{}\": use imap://, imaps://, pop3://, pop3s://, "
+            "smtp://, smtps:// or submission://",
+            url.scheme);
     }
+    if (url.scheme == "pop") url.scheme = "pop3";
+    url.protocol = known->protocol;
+    url.port = known->port;
+    url.implicit_tls = known->implicit_tls;
     std::string_view rest = text.substr(scheme_end + 3);
     if (auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (slash + 1 != rest.size()) {

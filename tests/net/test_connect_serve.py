@@ -2,6 +2,7 @@
 client without Dovecot, and the checks done before any connection."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -54,10 +55,19 @@ class ConnectToServe(unittest.TestCase):
 
 
 class Refusals(unittest.TestCase):
-    def test_pop3_is_not_supported_yet(self):
-        result = connect(BINARY, "pop3://mail.example.org", [])
+    def test_proxy_and_gui_refuse_other_protocols(self):
+        for args, said in ((["proxy", "--upstream", "pop3://127.0.0.1:1"], "IMAP only"),
+                           (["gui", "--connect", "smtp://127.0.0.1:1"], "speak IMAP")):
+            result = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=30,
+                                    stdin=subprocess.DEVNULL)
+            self.assertNotEqual(result.returncode, 0, args)
+            self.assertIn(said, result.stderr)
+
+    def test_unknown_scheme(self):
+        result = connect(BINARY, "gopher://mail.example.org", [])
         self.assertEqual(result.returncode, 2)
-        self.assertIn("not supported yet", result.stderr)
+        self.assertIn("unknown scheme", result.stderr)
+        self.assertIn("smtp://", result.stderr)
 
     def test_cleartext_password_to_a_remote_host(self):
         result = connect(BINARY, "imap://alice@192.0.2.1", [])

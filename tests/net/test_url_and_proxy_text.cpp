@@ -34,12 +34,35 @@ TEST_CASE("server URLs: schemes, users, hosts and ports") {
     CHECK(tls.port == 10993);
 
     CHECK(url_of("imaps://bob@localhost").port == 993);
+    CHECK(plain.protocol == mailscope::sim::Protocol::Imap);
+}
+
+TEST_CASE("server URLs: POP3 and SMTP schemes and their default ports") {
+    auto pop = url_of("pop3://alice@mail.example.org");
+    CHECK(pop.protocol == mailscope::sim::Protocol::Pop3);
+    CHECK(pop.port == 110);
+    CHECK_FALSE(pop.implicit_tls);
+    CHECK(pop.user == "alice");
+    CHECK(url_of("POP3S://mail.example.org").port == 995);
+    CHECK(url_of("pop3s://mail.example.org").implicit_tls);
+    CHECK(url_of("pop://host").scheme == "pop3");
+    CHECK(url_of("pop3://host:1110").port == 1110);
+
+    auto smtp = url_of("smtp://[::1]:2525");
+    CHECK(smtp.protocol == mailscope::sim::Protocol::Smtp);
+    CHECK(smtp.port == 2525);
+    CHECK(smtp.host == "::1");
+    CHECK(url_of("smtp://host").port == 25);
+    CHECK(url_of("smtps://host").port == 465);
+    CHECK(url_of("smtps://host").implicit_tls);
+    CHECK(url_of("submission://bob@host").port == 587);
+    CHECK_FALSE(url_of("submission://bob@host").implicit_tls);
 }
 
 TEST_CASE("server URLs: mistakes are explained") {
-    CHECK(error_of("pop3://host").find("not supported yet") != std::string::npos);
-    CHECK(error_of("smtp://host").find("not supported yet") != std::string::npos);
     CHECK(error_of("gopher://host").find("unknown scheme") != std::string::npos);
+    CHECK(error_of("gopher://host").find("pop3://") != std::string::npos);
+    CHECK(error_of("pop3://alice:secret@host").find("shell history") != std::string::npos);
     CHECK(error_of("mail.example.org").find("not a URL") != std::string::npos);
     CHECK(error_of("imap://alice:secret@host").find("shell history") != std::string::npos);
     CHECK(error_of("imap://host:99999").find("out of range") != std::string::npos);

@@ -79,6 +79,10 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
             if (event.name == "ANNOUNCE") {
                 line += printable(event.raw, options.max_raw);
                 line += fmt::format("  ({})", event.summary);
+            } else if (event.protocol != Protocol::Imap) {
+                // POP3 and SMTP carry a message without IMAP's {n}: it runs
+                // to the line holding a single dot.
+                line += fmt::format("message: {} octets", event.literal ? event.literal->size : 0);
             } else {
                 line += fmt::format("{{{}{}}} {} octets", event.literal ? event.literal->size : 0,
                                     event.literal && !event.literal->synchronizing ? "+" : "",

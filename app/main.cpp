@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     serve_cmd->add_flag("--anonymous", serve.config.anonymous, "allow a read-only anonymous login");
     serve_cmd
         ->add_option("--autologout", autologout_seconds,
-                     "seconds of inactivity before * BYE (RFC 3501 asks for at least 1800)")
+                     "seconds of inactivity before an IMAP (* BYE) or POP3 session is closed "
+                     "(RFC 3501 asks for at least 1800, RFC 1939 for 600)")
         ->check(CLI::PositiveNumber);
     serve_cmd->add_option("--fault", fault_texts,
                           "inject a fault, e.g. delay:FETCH:2000ms, split:*, no:SELECT, "
@@ -174,6 +175,9 @@ int main(int argc, char** argv) {
                 autologout_seconds);
         }
         serve.config.autologout = static_cast<std::int64_t>(autologout_seconds * 1e6);
+        // Without the option POP3 keeps its own RFC 1939 default of 10 minutes.
+        if (serve_cmd->count("--autologout") > 0)
+            serve.config.pop3.autologout = serve.config.autologout;
         return mailscope::app::run_serve(serve);
     }
 

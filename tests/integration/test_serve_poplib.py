@@ -24,8 +24,9 @@ TIMEOUT = 10
 USER, PASSWORD = "alice", "wonderland"
 
 
-def start_with_pop3():
-    server = MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0").start()
+def start_with_pop3(*extra):
+    server = MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
+                             *extra).start()
     # The POP3 listeners are announced after the IMAP ones.
     deadline = time.monotonic() + 20
     while not {"pop3", "pop3s"} <= set(server.ports):
@@ -275,6 +276,22 @@ class CurlTests(PopServer):
         code, after, err = curl(self.url(), "-u", f"{USER}:{PASSWORD}")
         self.assertEqual(code, 0, err)
         self.assertEqual(len(after.splitlines()), len(before.splitlines()) - 1)
+
+
+class AutologoutTests(unittest.TestCase):
+    def test_autologout_closes_an_idle_pop3_session(self):
+        server = start_with_pop3("--autologout", "1")
+        try:
+            client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=TIMEOUT)
+            client.user(USER)
+            client.pass_(PASSWORD)
+            time.sleep(2.5)
+            # RFC 1939 3: the server closes without a reply and without UPDATE.
+            with self.assertRaises((poplib.error_proto, OSError, EOFError)):
+                client.stat()
+        finally:
+            server.stop()
+            server.tmp.cleanup()
 
 
 class TraceTests(unittest.TestCase):

@@ -6,21 +6,18 @@
 #include <algorithm>
 #include <asio.hpp>
 #include <cctype>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include "app/connect_pop3.hpp"
 #include "app/connect_smtp.hpp"
-#include "app/password_prompt.hpp"
+#include "app/connect_support.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/login_driver.hpp"
@@ -31,16 +28,6 @@
 namespace mailscope::app {
 
 namespace {
-
-constexpr const char* kRed = "\x1b[1;31m";
-constexpr const char* kReset = "\x1b[0m";
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // A typed line keeps its own tag only when it starts with a tag and a verb
 // mailscope knows; otherwise it gets the next "A00N". An unknown verb (an
@@ -58,25 +45,6 @@ std::variant<imap::Command, std::string> command_from_input(const std::string& b
     if (tagged.command) return *tagged.command;
     return tagged.error ? tagged.error->message : std::string("this is not an IMAP command");
 }
-
-// Lines typed at the terminal, handed to the io_context's thread. The
-// reader thread may outlive the session: it only posts while the session
-// says it is listening.
-struct InputChannel {
-    std::mutex mutex;
-    asio::io_context* io = nullptr;
-    std::function<void(std::optional<std::string>)> on_line;
-
-    void post(std::optional<std::string> line) {
-        std::lock_guard lock(mutex);
-        if (!io) return;
-        asio::post(*io, [this, line = std::move(line)] { on_line(line); });
-    }
-    void detach() {
-        std::lock_guard lock(mutex);
-        io = nullptr;
-    }
-};
 
 // Connecting and LoggingIn belong to the LoginDriver; Ready is the person's turn.
 enum class Phase { Connecting, LoggingIn, Ready, Done };
@@ -98,26 +66,16 @@ class ConnectSession {
     }
 
     int run() {
-        transport::NetClientOptions net;
-        net.host = m_url.host;
-        net.port = m_url.port;
-        net.implicit_tls = m_url.implicit_tls;
-        if (!m_options.ca_file.empty()) net.tls.ca_file = m_options.ca_file;
-        net.tls.insecure = m_options.insecure;
-        net.timeout = std::chrono::milliseconds(
-            static_cast<std::int64_t>(std::max(0.001, m_options.timeout_seconds) * 1000));
         try {
-            m_client = transport::NetClient::create(m_io, net);
+            m_client = transport::NetClient::create(m_io, net_client_options(m_options, m_url));
         } catch (const std::exception& error) {
             return fail(error.what());
         }
-        std::cout << fmt::format("connecting to {}:{}{}\n", m_url.host, m_url.port,
-                                 m_url.implicit_tls ? " with TLS" : "")
-                  << std::flush;
+        announce_connecting(m_url);
         m_client->connect([this](const std::string& error) { on_connected(error); });
         m_io.run();
         if (m_input) m_input->detach();
-        save_transcript();
+        save_transcript(m_options, m_trace);
         return m_exit_code;
     }
 
@@ -314,9 +272,7 @@ class ConnectSession {
     // --- input ---------------------------------------------------------------
 
     void start_terminal_input() {
-        m_input = std::make_shared<InputChannel>();
-        m_input->io = &m_io;
-        m_input->on_line = [this](std::optional<std::string> line) {
+        m_input = TerminalInput::start(m_io, [this](std::optional<std::string> line) {
             if (m_phase == Phase::Done) return;
             if (line) {
                 on_line(*line);
@@ -324,13 +280,7 @@ class ConnectSession {
             } else {
                 end_of_input();
             }
-        };
-        std::thread([input = m_input] {
-            std::string line;
-            while (std::getline(std::cin, line))
-                input->post(line);
-            input->post(std::nullopt);
-        }).detach();
+        });
     }
 
     bool secure_or_local() const {
@@ -343,7 +293,7 @@ class ConnectSession {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (m_partial.empty()) {
             if (m_session.idling()) {
-                if (upper(line) == "DONE") {
+                if (ascii_upper(line) == "DONE") {
                     m_session.send_done(now());
                     flush();
                 } else {
@@ -435,7 +385,7 @@ class ConnectSession {
     std::string echo_of(const std::string& line) const {
         if (m_options.reveal_secrets) return line;
         if (m_sasl_tag && m_partial.empty()) return "*** (SASL line hidden)";
-        auto words = upper(line);
+        auto words = ascii_upper(line);
         if (words.find("LOGIN") != std::string::npos ||
             words.find("AUTHENTICATE") != std::string::npos) {
             return "*** (a line with credentials, hidden)";
@@ -483,7 +433,7 @@ class ConnectSession {
         if (!m_mailbox.empty()) state += " " + m_mailbox;
         std::string prefix;
         if (m_options.insecure) {
-            prefix = m_options.colour ? fmt::format("{}[INSECURE]{} ", kRed, kReset)
+            prefix = m_options.colour ? fmt::format("{}[INSECURE]{} ", kConnectRed, kConnectReset)
                                       : std::string("[INSECURE] ");
         }
         std::string next;
@@ -499,16 +449,6 @@ class ConnectSession {
         std::cout << fmt::format("{}[{}] {}> ", prefix, state, next) << std::flush;
     }
 
-    void save_transcript() {
-        if (m_options.transcript.empty()) return;
-        std::ofstream out(m_options.transcript, std::ios::binary | std::ios::trunc);
-        const bool json = m_options.transcript.ends_with(".jsonl");
-        out << (json ? sim::export_jsonl(m_trace) : sim::export_text(m_trace));
-        if (!out) {
-            std::cerr << fmt::format("mailscope connect: cannot write {}\n", m_options.transcript);
-        }
-    }
-
     const ConnectOptions& m_options;
     transport::ServerUrl m_url;
     std::optional<std::string> m_password;
@@ -520,7 +460,7 @@ class ConnectSession {
     imap::LoginDriver m_login;
     sim::FormatOptions m_format;
     std::shared_ptr<transport::NetClient> m_client;
-    std::shared_ptr<InputChannel> m_input;
+    std::shared_ptr<TerminalInput> m_input;
     Phase m_phase = Phase::Connecting;
     std::size_t m_printed = 0;
     std::optional<std::string> m_sasl_tag;
@@ -550,53 +490,10 @@ int run_connect(const ConnectOptions& options) {
     auto url = std::get<transport::ServerUrl>(parsed);
     if (url.protocol == sim::Protocol::Smtp) return run_connect_smtp(options, url);
     if (url.protocol == sim::Protocol::Pop3) return run_connect_pop3(options, url);
-    if (options.starttls && url.implicit_tls) {
-        std::cerr << "mailscope connect: --starttls is for imap://; imaps:// is TLS from the "
-                     "first octet\n";
-        return 2;
-    }
-    if (options.insecure && !options.ca_file.empty()) {
-        std::cerr << "mailscope connect: --insecure and --ca-file contradict each other\n";
-        return 2;
-    }
-    const bool tls = url.implicit_tls || options.starttls;
-    if (!url.user.empty() && !tls && !transport::is_loopback_host(url.host) &&
-        !options.allow_plaintext_login) {
-        std::cerr << fmt::format(
-            "mailscope connect: logging in to {} would send the password in clear; use imaps://, "
-            "--starttls, or --allow-plaintext-login if you really mean it\n",
-            url.host);
-        return 2;
-    }
-
-    std::vector<std::string> script;
-    if (!options.script.empty()) {
-        std::ifstream in(options.script, std::ios::binary);
-        if (!in) {
-            std::cerr << fmt::format("mailscope connect: cannot read {}\n", options.script);
-            return 2;
-        }
-        std::string line;
-        while (std::getline(in, line))
-            script.push_back(line);
-    }
-
-    if (options.insecure) {
-        std::cout << fmt::format("{}WARNING: --insecure: {}{}\n", options.colour ? kRed : "",
-                                 imap::insecure_tls_warning, options.colour ? kReset : "");
-    }
-
-    std::optional<std::string> password;
-    if (!url.user.empty()) {
-        auto result = obtain_password(fmt::format("password for {}@{}: ", url.user, url.host));
-        if (!result.password) {
-            std::cerr << fmt::format("mailscope connect: {}\n", result.error);
-            return 2;
-        }
-        password = std::move(result.password);
-    }
-
-    ConnectSession session(options, std::move(url), std::move(password), std::move(script));
+    auto start = prepare_connect(options, url, "imap");
+    if (!start) return 2;
+    ConnectSession session(options, std::move(url), std::move(start->password),
+                           std::move(start->script));
     return session.run();
 }
 

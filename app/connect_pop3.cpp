@@ -5,17 +5,14 @@
 #include <algorithm>
 #include <asio.hpp>
 #include <cctype>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <variant>
 #include <vector>
 
-#include "app/password_prompt.hpp"
+#include "app/connect_support.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/pop3/session.hpp"
@@ -25,34 +22,6 @@
 namespace mailscope::app {
 
 namespace {
-
-constexpr const char* kRed = "\x1b[1;31m";
-constexpr const char* kReset = "\x1b[0m";
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-// Lines typed at the terminal, handed to the io_context's thread; the reader
-// thread may outlive the session, so it only posts while one listens.
-struct InputChannel {
-    std::mutex mutex;
-    asio::io_context* io = nullptr;
-    std::function<void(std::optional<std::string>)> on_line;
-
-    void post(std::optional<std::string> line) {
-        std::lock_guard lock(mutex);
-        if (!io) return;
-        asio::post(*io, [this, line = std::move(line)] { on_line(line); });
-    }
-    void detach() {
-        std::lock_guard lock(mutex);
-        io = nullptr;
-    }
-};
 
 enum class Phase { Connecting, Greeting, StartTls, Login, Ready, Done };
 
@@ -72,26 +41,16 @@ class Pop3Connect {
     }
 
     int run() {
-        transport::NetClientOptions net;
-        net.host = m_url.host;
-        net.port = m_url.port;
-        net.implicit_tls = m_url.implicit_tls;
-        if (!m_options.ca_file.empty()) net.tls.ca_file = m_options.ca_file;
-        net.tls.insecure = m_options.insecure;
-        net.timeout = std::chrono::milliseconds(
-            static_cast<std::int64_t>(std::max(0.001, m_options.timeout_seconds) * 1000));
         try {
-            m_client = transport::NetClient::create(m_io, net);
+            m_client = transport::NetClient::create(m_io, net_client_options(m_options, m_url));
         } catch (const std::exception& error) {
             return fail(error.what());
         }
-        std::cout << fmt::format("connecting to {}:{}{}\n", m_url.host, m_url.port,
-                                 m_url.implicit_tls ? " with TLS" : "")
-                  << std::flush;
+        announce_connecting(m_url);
         m_client->connect([this](const std::string& error) { on_connected(error); });
         m_io.run();
         if (m_input) m_input->detach();
-        save_transcript();
+        save_transcript(m_options, m_trace);
         return m_exit_code;
     }
 
@@ -278,9 +237,7 @@ class Pop3Connect {
     }
 
     void start_terminal_input() {
-        m_input = std::make_shared<InputChannel>();
-        m_input->io = &m_io;
-        m_input->on_line = [this](std::optional<std::string> line) {
+        m_input = TerminalInput::start(m_io, [this](std::optional<std::string> line) {
             if (m_phase == Phase::Done) return;
             if (line) {
                 on_line(*line);
@@ -289,13 +246,7 @@ class Pop3Connect {
                 m_quit_requested = true;
                 after_progress();
             }
-        };
-        std::thread([input = m_input] {
-            std::string line;
-            while (std::getline(std::cin, line))
-                input->post(line);
-            input->post(std::nullopt);
-        }).detach();
+        });
     }
 
     bool secure_or_local() const {
@@ -318,7 +269,7 @@ class Pop3Connect {
             return;
         }
         if (line.empty()) return;
-        const auto keyword = upper(line.substr(0, line.find(' ')));
+        const auto keyword = ascii_upper(line.substr(0, line.find(' ')));
         if ((keyword == "PASS" || keyword == "APOP" || keyword == "AUTH") && !secure_or_local()) {
             std::cout << fmt::format(
                 "not sent: {} would send credentials to {} in clear; use pop3s://, --starttls, "
@@ -338,7 +289,7 @@ class Pop3Connect {
     std::string echo_of(const std::string& line) const {
         if (m_options.reveal_secrets) return line;
         if (m_session.sasl_line_expected()) return "*** (SASL line hidden)";
-        const auto keyword = upper(line.substr(0, line.find(' ')));
+        const auto keyword = ascii_upper(line.substr(0, line.find(' ')));
         if (keyword == "PASS" || keyword == "AUTH") return keyword + " ***";
         return line;
     }
@@ -376,22 +327,12 @@ class Pop3Connect {
         m_prompt_shown = true;
         std::string prefix;
         if (m_options.insecure) {
-            prefix = m_options.colour ? fmt::format("{}[INSECURE]{} ", kRed, kReset)
+            prefix = m_options.colour ? fmt::format("{}[INSECURE]{} ", kConnectRed, kConnectReset)
                                       : std::string("[INSECURE] ");
         }
         std::cout << fmt::format("{}[{}] {}> ", prefix, pop3::state_name(m_session.state()),
                                  m_session.sasl_line_expected() ? "SASL" : "pop3")
                   << std::flush;
-    }
-
-    void save_transcript() {
-        if (m_options.transcript.empty()) return;
-        std::ofstream out(m_options.transcript, std::ios::binary | std::ios::trunc);
-        const bool json = m_options.transcript.ends_with(".jsonl");
-        out << (json ? sim::export_jsonl(m_trace) : sim::export_text(m_trace));
-        if (!out) {
-            std::cerr << fmt::format("mailscope connect: cannot write {}\n", m_options.transcript);
-        }
     }
 
     const ConnectOptions& m_options;
@@ -404,7 +345,7 @@ class Pop3Connect {
     pop3::Pop3Session m_session;
     sim::FormatOptions m_format;
     std::shared_ptr<transport::NetClient> m_client;
-    std::shared_ptr<InputChannel> m_input;
+    std::shared_ptr<TerminalInput> m_input;
     Phase m_phase = Phase::Connecting;
     std::size_t m_printed = 0;
     std::size_t m_next_line = 0;
@@ -417,51 +358,9 @@ class Pop3Connect {
 }  // namespace
 
 int run_connect_pop3(const ConnectOptions& options, const transport::ServerUrl& url) {
-    if (options.starttls && url.implicit_tls) {
-        std::cerr << "mailscope connect: --starttls is for pop3://; pop3s:// is TLS from the "
-                     "first octet\n";
-        return 2;
-    }
-    if (options.insecure && !options.ca_file.empty()) {
-        std::cerr << "mailscope connect: --insecure and --ca-file contradict each other\n";
-        return 2;
-    }
-    const bool tls = url.implicit_tls || options.starttls;
-    if (!url.user.empty() && !tls && !transport::is_loopback_host(url.host) &&
-        !options.allow_plaintext_login) {
-        std::cerr << fmt::format(
-            "mailscope connect: logging in to {} would send the password in clear; use "
-            "pop3s://, --starttls, or --allow-plaintext-login if you really mean it\n",
-            url.host);
-        return 2;
-    }
-    std::vector<std::string> script;
-    if (!options.script.empty()) {
-        std::ifstream in(options.script, std::ios::binary);
-        if (!in) {
-            std::cerr << fmt::format("mailscope connect: cannot read {}\n", options.script);
-            return 2;
-        }
-        std::string line;
-        while (std::getline(in, line))
-            script.push_back(line);
-    }
-    if (options.insecure) {
-        std::cout << fmt::format(
-            "{}WARNING: --insecure: the server's certificate is NOT verified; anyone on the path "
-            "can read and change this session{}\n",
-            options.colour ? kRed : "", options.colour ? kReset : "");
-    }
-    std::optional<std::string> password;
-    if (!url.user.empty()) {
-        auto result = obtain_password(fmt::format("password for {}@{}: ", url.user, url.host));
-        if (!result.password) {
-            std::cerr << fmt::format("mailscope connect: {}\n", result.error);
-            return 2;
-        }
-        password = std::move(result.password);
-    }
-    Pop3Connect session(options, std::move(url), std::move(password), std::move(script));
+    auto start = prepare_connect(options, url, "pop3");
+    if (!start) return 2;
+    Pop3Connect session(options, url, std::move(start->password), std::move(start->script));
     return session.run();
 }
 

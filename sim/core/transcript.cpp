@@ -33,21 +33,26 @@ const char* direction_name(Direction dir) {
 
 std::string export_text(const SessionTrace& trace) {
     std::string out;
-    for (const auto& event : trace.events()) {
-        if (!carries_wire_text(event)) continue;
-        std::string_view text(event.raw);
-        text.remove_prefix(std::min(event.shown_before, text.size()));
-        const char* prefix = event.dir == Direction::ClientToServer ? "C: " : "S: ";
-        while (!text.empty()) {
-            auto end = text.find('\n');
-            auto line = text.substr(0, end);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            out += prefix;
-            out += line;
-            out += '\n';
-            if (end == std::string_view::npos) break;
-            text.remove_prefix(end + 1);
-        }
+    for (const auto& event : trace.events())
+        out += event_to_text(event);
+    return out;
+}
+
+std::string event_to_text(const TraceEvent& event) {
+    std::string out;
+    if (!carries_wire_text(event)) return out;
+    std::string_view text(event.raw);
+    text.remove_prefix(std::min(event.shown_before, text.size()));
+    const char* prefix = event.dir == Direction::ClientToServer ? "C: " : "S: ";
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        auto line = text.substr(0, end);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out += prefix;
+        out += line;
+        out += '\n';
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
     }
     return out;
 }

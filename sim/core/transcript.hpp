@@ -15,6 +15,8 @@ namespace mailscope::sim {
 // "C: ..." / "S: ..." lines, one per protocol line, literal data included.
 // Secrets are already masked in the trace unless the session revealed them.
 std::string export_text(const SessionTrace& trace);
+// The lines one event adds to that transcript (none for most internal events).
+std::string event_to_text(const TraceEvent& event);
 
 // One JSON object per event, every field of TraceEvent.
 std::string event_to_json(const TraceEvent& event);

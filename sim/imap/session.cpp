@@ -149,7 +149,7 @@ bool command_allowed(Verb verb, State state) {
 }
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {
+    : m_trace(trace), m_events(trace), m_options(options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -188,6 +188,11 @@ void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
 }
 
 void ImapSession::drain(Direction dir) {
+    drain_frames(dir);
+    m_events.commit();
+}
+
+void ImapSession::drain_frames(Direction dir) {
     auto d = index_of(dir);
     while (!m_fatal) {
         if (dir == Direction::ClientToServer && m_hold_client_input) return;
@@ -236,6 +241,7 @@ void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
         transition(State::Logout, "connection closed", dir);
     }
     transition(State::Closed, "connection closed", dir);
+    m_events.commit();
 }
 
 void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -246,6 +252,7 @@ void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
@@ -295,7 +302,7 @@ void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
     event.section = "RFC 3501 4.3";
     event.literal = sim::LiteralInfo{awaited.size, true, false};
     auto seq = add_event(std::move(event));
-    m_awaiting_plus = AwaitingPlus{m_trace.at(seq).tag, seq, header_end, line.size(), false};
+    m_awaiting_plus = AwaitingPlus{m_events.open(seq).tag, seq, header_end, line.size(), false};
     m_command_prefix_shown = line.size();
     if (m_fed[0] > header_end) {
         m_awaiting_plus->reported = true;
@@ -416,7 +423,7 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
     event.section = std::string(command_section(command.verb));
     event.summary = first_line(event.raw);
     auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, m_options.reveal_secrets ? decltype(secrets){} : secrets);
+    add_literal_events(dir, frame, seq, m_options.reveal_secrets ? decltype(secrets){} : secrets);
 
     std::optional<std::string> state_error;
     const bool already = find_pending(command.tag) != nullptr;
@@ -519,7 +526,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
         event.summary = "+ (SASL challenge, hidden)";
     }
     auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, {});
+    add_literal_events(dir, frame, seq, {});
 
     if (m_options.role == Role::Client) m_responses.push_back(ResponseReceived{response, seq});
 
@@ -541,7 +548,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
 }
 
 void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     event.link = sim::Link::Unsolicited;
     if (response.kind == ResponseKind::Untagged && response.status == Status::Ok) {
         event.summary = "greeting: the server is ready, log in next";
@@ -567,7 +574,7 @@ void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
 
 void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
     (void)response;
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     if (m_awaiting_plus) {
         event.link = sim::Link::Answers;
         event.link_seq = m_awaiting_plus->event_seq;
@@ -621,7 +628,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
 
 void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     auto* pending = find_pending(response.tag);
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     if (!pending) {
         event.link = sim::Link::Unmatched;
         violation(Direction::ServerToClient,
@@ -631,8 +638,6 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
         return;
     }
     link(seq, pending);
-    m_trace.mutable_at(pending->seq).link_seq = seq;
-    m_trace.mutable_at(pending->seq).link = sim::Link::Answers;
     Pending done = *pending;
     m_pending.erase(m_pending.begin() + (pending - m_pending.data()));
     if (m_sasl_tag == done.tag) {
@@ -690,7 +695,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
 }
 
 void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     const auto& name = response.name;
     Pending* pending = nullptr;
     event.link = sim::Link::Unsolicited;
@@ -956,9 +961,9 @@ std::optional<ServerInput> ImapSession::next_input() {
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
     std::string bytes = serialize(response);
     m_outgoing += bytes;
-    auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    return before < m_trace.size() ? before : m_trace.size();
+    return std::min(before, m_trace.end_seq());
 }
 
 void ImapSession::grant_continuation(std::string text, std::int64_t time_us) {
@@ -985,7 +990,7 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
 
 std::uint64_t ImapSession::add_event(TraceEvent event) {
     event.time_us = m_now;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string ImapSession::keep(std::string_view bytes) const {
@@ -1002,7 +1007,7 @@ TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& f
 }
 
 void ImapSession::add_literal_events(
-    Direction dir, const Frame& frame,
+    Direction dir, const Frame& frame, std::uint64_t owner_seq,
     const std::vector<std::pair<std::size_t, std::size_t>>& secrets) {
     for (const auto& literal : frame.literals) {
         TraceEvent event;
@@ -1032,8 +1037,8 @@ void ImapSession::add_literal_events(
         event.summary = fmt::format("{} octets{}", literal.size,
                                     literal.synchronizing ? "" : " (non-synchronizing)");
         event.link = sim::Link::Answers;
-        event.link_seq = m_trace.size() - 1;
-        if (!m_trace.empty()) event.tag = m_trace.at(m_trace.size() - 1).tag;
+        event.link_seq = owner_seq;
+        event.tag = m_events.open(owner_seq).tag;
         add_event(std::move(event));
     }
 }
@@ -1091,7 +1096,7 @@ ImapSession::Pending* ImapSession::find_pending_verb(std::initializer_list<Verb>
 }
 
 void ImapSession::link(std::uint64_t answer_seq, const Pending* pending) {
-    auto& event = m_trace.mutable_at(answer_seq);
+    auto& event = m_events.open(answer_seq);
     event.link = sim::Link::Answers;
     event.link_seq = pending->seq;
 }

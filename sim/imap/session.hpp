@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/imap/framer.hpp"
@@ -150,7 +151,9 @@ class ImapSession {
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
+    // Frames what `dir` sent so far and commits the events to the trace.
     void drain(sim::Direction dir);
+    void drain_frames(sim::Direction dir);
     void on_client_frame(Frame frame);
     void on_server_frame(Frame frame);
     void on_literal_awaited(const LiteralAwaited& awaited);
@@ -165,7 +168,8 @@ class ImapSession {
 
     std::uint64_t add_event(sim::TraceEvent event);
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
-    void add_literal_events(sim::Direction dir, const Frame& frame,
+    // The literals of the message whose event is `owner_seq`.
+    void add_literal_events(sim::Direction dir, const Frame& frame, std::uint64_t owner_seq,
                             const std::vector<std::pair<std::size_t, std::size_t>>& secrets);
     std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
                             bool fatal = false, sim::ByteSpan wire = {});
@@ -177,6 +181,7 @@ class ImapSession {
     bool state_change_outstanding() const;
 
     sim::SessionTrace& m_trace;
+    sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     Framer m_framer[2];

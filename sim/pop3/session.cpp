@@ -86,7 +86,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {}
+    : m_trace(trace), m_events(trace), m_options(options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -105,6 +105,7 @@ void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t ti
     m_now = time_us;
     if (bytes.empty()) return;
     read_lines(dir, bytes);
+    m_events.commit();
 }
 
 std::size_t Pop3Session::line_limit(Direction dir) const {
@@ -237,6 +238,7 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
         case State::Closed:
             break;
     }
+    m_events.commit();
 }
 
 void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -247,6 +249,7 @@ void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -599,11 +602,6 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.link = sim::Link::Answers;
     event.link_seq = answered.seq;
     const auto seq = add_event(std::move(event));
-    auto& command_event = m_trace.mutable_at(answered.seq);
-    if (command_event.kind == EventKind::Command) {
-        command_event.link = sim::Link::Answers;
-        command_event.link_seq = seq;
-    }
     if (body_wire && answered.valid && carries_message(answered.command.verb)) {
         TraceEvent literal;
         literal.dir = dir;
@@ -788,9 +786,9 @@ std::optional<ServerInput> Pop3Session::next_input() {
 std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
     std::string bytes = serialize(reply);
     m_outgoing += bytes;
-    const auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = before; seq < m_trace.size(); ++seq) {
+    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
         const auto kind = m_trace.at(seq).kind;
         if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
             kind == EventKind::Continuation) {
@@ -807,7 +805,7 @@ std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
 std::uint64_t Pop3Session::add_event(TraceEvent event) {
     event.time_us = m_now;
     event.protocol = sim::Protocol::Pop3;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string Pop3Session::keep(std::string_view bytes) const {

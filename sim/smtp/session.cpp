@@ -83,7 +83,7 @@ std::string_view SmtpSession::Line::text() const {
 }
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {}
+    : m_trace(trace), m_events(trace), m_options(options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -118,6 +118,7 @@ void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
         // A reply may have released held client octets (354, 334, a refusal).
         process_client();
     }
+    m_events.commit();
 }
 
 std::optional<SmtpSession::Line> SmtpSession::next_line(Direction dir, std::size_t max) {
@@ -199,6 +200,7 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
         transition(State::Quit, "connection lost", dir);
     }
     transition(State::Closed, "connection closed", dir);
+    m_events.commit();
 }
 
 void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -209,6 +211,7 @@ void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -628,8 +631,7 @@ void SmtpSession::on_reply(PartialReply partial) {
 
 void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
     m_greeting_seen = true;
-    // Re-read each time: new events may move the trace's storage.
-    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
+    auto event = [&]() -> sim::TraceEvent& { return m_events.open(seq); };
     event().kind = EventKind::Untagged;
     event().link = sim::Link::Unsolicited;
     event().section = "RFC 5321 4.2.3";
@@ -650,8 +652,7 @@ void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
 
 void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     const auto dir = Direction::ServerToClient;
-    // Re-read each time: new events may move the trace's storage.
-    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
+    auto event = [&]() -> sim::TraceEvent& { return m_events.open(seq); };
     if (m_pending.empty()) {
         if (m_options.role == Role::Client)
             m_replies.push_back(ReplyReceived{reply, seq, {}, false});
@@ -707,8 +708,6 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
 
     const Pending done = pending;
     m_pending.pop_front();
-    m_trace.mutable_at(done.seq).link_seq = seq;
-    m_trace.mutable_at(done.seq).link = sim::Link::Answers;
     if (m_pending.empty()) m_hold = false;
     m_sasl_expected = false;
     const bool ok = reply.code / 100 == 2;
@@ -902,9 +901,9 @@ std::optional<ServerInput> SmtpSession::next_input() {
 std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
     std::string bytes = serialize(reply);
     m_outgoing += bytes;
-    const auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = before; seq < m_trace.size(); ++seq) {
+    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
         const auto kind = m_trace.at(seq).kind;
         if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
             kind == EventKind::Continuation) {
@@ -932,7 +931,7 @@ void SmtpSession::push_pending(Verb verb, std::uint64_t seq) {
 std::uint64_t SmtpSession::add_event(TraceEvent event) {
     event.time_us = m_now;
     event.protocol = sim::Protocol::Smtp;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string SmtpSession::keep(std::string_view bytes) const {

@@ -60,7 +60,13 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--data-dir", serve.data_dir,
                           "keep the store on disk (Maildir) so a restart loses nothing");
     serve_cmd->add_option("--trace-dir", serve.trace_dir,
-                          "write each session's transcript, JSON Lines and violation report here");
+                          "write each session's transcript, JSON Lines and violation report here, "
+                          "as the session runs");
+    serve_cmd
+        ->add_option("--trace-window", serve.trace_window,
+                     "events of each session kept in memory (default 4096); the full trace "
+                     "goes only to --trace-dir")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000}));
     serve_cmd->add_option("--cert", serve.cert,
                           "TLS certificate (PEM); default: a self-signed one made on first run");
     serve_cmd->add_option("--key", serve.key, "TLS private key (PEM)");

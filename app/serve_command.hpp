@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct ServeOptions {
     std::string maildir;
     std::string data_dir;
     std::string trace_dir;
+    // Events of each session held in memory (the rest are only in trace_dir).
+    std::size_t trace_window = 4096;
     std::string cert;
     std::string key;
     server::ServerConfig config;

@@ -192,6 +192,8 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
         }
         flush();
     } else if (auto* rejected = std::get_if<imap::CommandRejected>(&input)) {
+        // A broken line in the middle of AUTHENTICATE ends that exchange.
+        if (m_sasl && m_sasl->tag == rejected->tag) m_sasl.reset();
         if (rejected->fatal) {
             bye_and_close(rejected->message);
         } else if (rejected->tag.empty()) {

@@ -204,6 +204,7 @@ class ImapSession {
     std::optional<std::string> m_sasl_tag;  // AUTHENTICATE waiting for a client line
     bool m_expect_raw_line = false;
     bool m_hold_client_input = false;  // server role: literal decision pending
+    bool m_hold_for_sasl = false;      // server role: the next line waits for a challenge
     bool m_fatal = false;
     std::uint64_t m_tag_counter = 0;
 

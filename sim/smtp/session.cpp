@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/core/secrets.hpp"
+
 namespace mailscope::smtp {
 
 using sim::Direction;
@@ -277,14 +279,21 @@ void SmtpSession::on_command_line(const Line& line) {
     event.section = "RFC 5321 4.1";
 
     const auto text = line.text();
-    const bool auth_line = upper(text.substr(0, 5)) == "AUTH ";
+    const bool auth_line = sim::word_upper(text, 0).starts_with("AUTH");
+    // A lone base64 word is a SASL response sent out of turn (after a
+    // refused AUTH, say): it may be a password.
+    const bool stray_sasl = !auth_line && sim::word_upper(text, 1).empty() &&
+                            sim::looks_like_sasl_response(text) &&
+                            parse_command(text).verb == Verb::Unknown;
+    if ((auth_line || stray_sasl) && !m_options.reveal_secrets) {
+        // "AUTHxyz" hides from the start: the word itself may hold the secret.
+        event.raw = sim::mask_after_words(line.bytes,
+                                          auth_line && sim::word_upper(text, 0) == "AUTH" ? 2 : 0);
+        event.redacted = true;
+    }
     if (line.too_long || (line.size > m_options.limits.max_command_line && !auth_line)) {
-        event.name = verb_word(text);
+        event.name = auth_line ? std::string("AUTH") : stray_sasl ? "?" : verb_word(text);
         event.summary = fmt::format("a command line of {} octets", line.size);
-        if (auth_line && !m_options.reveal_secrets) {
-            event.raw = "AUTH ***\r\n";
-            event.redacted = true;
-        }
         const auto seq = add_event(std::move(event));
         reject(line, seq, 500, "5.5.2",
                fmt::format(
@@ -302,21 +311,27 @@ void SmtpSession::on_command_line(const Line& line) {
             parsed.verb == Verb::Unknown ? verb_word(text) : std::string(verb_name(parsed.verb));
         event.section = std::string(command_section(parsed.verb));
         event.summary = "a command that does not parse";
-        if (parsed.verb == Verb::Auth && !m_options.reveal_secrets) {
-            event.raw = "AUTH ***\r\n";
-            event.redacted = true;
+        std::string error = parsed.error;
+        if (event.redacted) {
+            if (stray_sasl) event.name = "?";
+            error = sim::safe_message(
+                std::move(error), text,
+                stray_sasl ? "a line of base64 outside an AUTH exchange (hidden: it may carry a "
+                             "password)"
+                           : "AUTH takes a mechanism and optionally an initial response in "
+                             "base64");
         }
         const auto seq = add_event(std::move(event));
         reject(line, seq, parsed.verb == Verb::Unknown ? 500 : 501, "5.5.2",
-               fmt::format("syntax error: {}", parsed.error));
+               fmt::format("syntax error: {}", error));
         return;
     }
     const auto& command = *parsed.command;
     event.name = command.name;
     event.section = std::string(command_section(command.verb));
-    if (command.verb == Verb::Auth && command.initial_response && !m_options.reveal_secrets) {
-        event.raw = fmt::format("AUTH {} ***\r\n", command.mechanism);
-        event.redacted = true;
+    if (command.verb == Verb::Auth && !command.initial_response) {
+        event.raw = keep(line.bytes);
+        event.redacted = false;
     }
     event.summary = first_line(event.raw);
     if (command.path && !command.path->route.empty()) {
@@ -693,13 +708,8 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     }
     if (verb == Verb::Auth && reply.code == 334) {
         event().kind = EventKind::Continuation;
+        // Challenges are not secret; the client's answers are.
         event().summary = "334 SASL challenge: the client answers with one base64 line";
-        if (!m_options.reveal_secrets && !reply.first_line().empty()) {
-            event().raw = "334 ***\r\n";
-            event().redacted = true;
-            event().summary =
-                "334 SASL challenge (hidden): the client answers with one base64 line";
-        }
         pending.intermediate = true;
         m_hold = false;
         m_sasl_expected = true;

@@ -417,13 +417,14 @@ TEST_CASE("pop3 session: secrets are masked unless revealed") {
         CHECK((text.find("wonder land") != std::string::npos) == reveal);
         CHECK((text.find("AGFsaWNlAHdvbmRlcmxhbmQ=") != std::string::npos) == reveal);
         CHECK((text.find("d29uZGVybGFuZA==") != std::string::npos) == reveal);
-        CHECK((text.find("UGFzc3dvcmQ6") != std::string::npos) == reveal);
+        // Challenges are not secret: "Password:" is what the server asks.
+        CHECK(text.find("UGFzc3dvcmQ6") != std::string::npos);
         if (!reveal) {
             CHECK(text.find("PASS ***") != std::string::npos);
             std::size_t redacted = 0;
             for (const auto& event : trace.events())
                 redacted += event.redacted ? 1 : 0;
-            CHECK(redacted == 6);
+            CHECK(redacted == 4);
         }
         CHECK(violation_rules(trace).empty());
     }

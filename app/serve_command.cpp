@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <random>
 
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -259,6 +260,10 @@ int run_serve(const ServeOptions& options) {
 
     server::ServerConfig config = options.config;
     config.clock = wall_clock;
+    std::random_device entropy;
+    std::seed_seq seed{entropy(), entropy(), entropy(), entropy(),
+                       entropy(), entropy(), entropy(), entropy()};
+    config.random = [generator = std::make_shared<std::mt19937_64>(seed)] { return (*generator)(); };
 
     std::vector<transport::ListenerConfig> listeners;
     try {

@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "server_mock/challenge.hpp"
+
 namespace mailscope::server {
 
 using pop3::Command;
@@ -46,12 +48,8 @@ void Pop3ServerSession::on_open(transport::Micros now, bool tls) {
     m_session = m_store.open_session();
     std::string greeting = m_config.pop3.greeting;
     if (m_config.pop3.apop) {
-        // RFC 1939 7: <process-ID.clock@hostname>, unique per greeting. The
-        // session number stands for the process; without a clock (a lesson)
-        // it stands for the time too, so runs repeat exactly.
-        const auto clock =
-            m_config.clock ? m_config.clock().utc_seconds : static_cast<std::int64_t>(m_session);
-        m_timestamp = fmt::format("<{}.{}@mailscope>", m_session, clock);
+        // RFC 1939 7: unique per greeting, so a recorded digest is useless.
+        m_timestamp = make_challenge(m_config, m_session, m_session);
         greeting += ' ';
         greeting += m_timestamp;
     }

@@ -23,9 +23,16 @@ int main(int argc, char** argv) {
 
     mailscope::app::DecodeOptions decode;
     auto* decode_cmd =
-        cli.add_subcommand("decode", "Annotate an IMAP transcript written as C:/S: (or >/<) lines");
+        cli.add_subcommand("decode",
+                           "Annotate an IMAP, POP3 or SMTP transcript written as C:/S: (or >/<) "
+                           "lines");
     decode_cmd->add_option("FILE", decode.file, "the transcript")->required();
     decode_cmd->add_flag("--json", decode.json, "print the trace as JSON Lines");
+    std::string decode_protocol;
+    decode_cmd
+        ->add_option("--protocol", decode_protocol,
+                     "imap, pop3 or smtp (default: told by the server's first line)")
+        ->check(CLI::IsMember({"imap", "pop3", "smtp"}, CLI::ignore_case));
     decode_cmd->add_flag("--reveal-secrets", decode.reveal_secrets,
                          "show passwords and SASL payloads instead of masking them");
 
@@ -203,6 +210,12 @@ int main(int argc, char** argv) {
     }
     if (*decode_cmd) {
         decode.colour = isatty(STDOUT_FILENO) != 0;
+        if (!decode_protocol.empty()) {
+            const auto name = CLI::detail::to_lower(decode_protocol);
+            decode.protocol = name == "pop3"   ? mailscope::sim::Protocol::Pop3
+                              : name == "smtp" ? mailscope::sim::Protocol::Smtp
+                                               : mailscope::sim::Protocol::Imap;
+        }
         return mailscope::app::run_decode(decode);
     }
 #ifdef MAILSCOPE_WITH_GUI

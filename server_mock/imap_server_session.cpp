@@ -161,6 +161,14 @@ void ImapServerSession::process_inputs() {
 
 void ImapServerSession::on_input(imap::ServerInput& input) {
     if (auto* received = std::get_if<imap::CommandReceived>(&input)) {
+        if (received->carries_secret) {
+            // Never quote a line that reads as credentials.
+            bad(received->command.tag,
+                "The line looks like a login but is not LOGIN or AUTHENTICATE; it is not "
+                "repeated here because it may hold a password");
+            flush();
+            return;
+        }
         if (received->state_error) {
             bad(received->command.tag, *received->state_error);
             flush();

@@ -580,6 +580,22 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
                      ? "UID " + std::string(verb_name(command.verb))
                      : (command.verb == Verb::Unknown ? upper(command.name)
                                                       : std::string(verb_name(command.verb)));
+    bool carries_secret = false;
+    // Parsed, but not as the command it is meant to be ("a6 LOGINalice
+    // wonderland" is an unknown command): hidden all the same, literals too.
+    if (const auto kind = secret_line(frame.bytes);
+        kind != SecretLine::None && !m_options.reveal_secrets && command.verb != Verb::Login &&
+        command.verb != Verb::Authenticate) {
+        event.raw = sim::mask_after_words(frame.bytes, visible_words(kind, frame.bytes));
+        event.redacted = true;
+        event.shown_before = 0;
+        event.name = kind == SecretLine::Login          ? "LOGIN"
+                     : kind == SecretLine::Authenticate ? "AUTHENTICATE"
+                                                        : "?";
+        if (kind == SecretLine::SaslResponse) event.tag.clear();
+        secrets = {{0, frame.bytes.size()}};
+        carries_secret = true;
+    }
     event.section = std::string(command_section(command.verb));
     event.summary = first_line(event.raw);
     auto seq = add_event(std::move(event));
@@ -632,7 +648,7 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
         if (m_options.role == Role::Server) m_hold_for_sasl = true;
     }
     if (m_options.role == Role::Server) {
-        m_inputs.push_back(CommandReceived{command, seq, state_error});
+        m_inputs.push_back(CommandReceived{command, seq, state_error, carries_secret});
     }
 }
 

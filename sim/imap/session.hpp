@@ -54,6 +54,10 @@ struct CommandReceived {
     // Set when the command is not valid in the current state; the server
     // should answer BAD with this text instead of executing it.
     std::optional<std::string> state_error;
+    // The line reads as one that carries credentials although it did not
+    // parse as LOGIN or AUTHENTICATE ("a1 LOGINbob secret"): an answer must
+    // not quote any of it.
+    bool carries_secret = false;
 };
 // The client announced a synchronizing literal; answer with grant_continuation()
 // or refuse_literal().

@@ -71,8 +71,8 @@ int main(int argc, char** argv) {
                           "as the session runs");
     serve_cmd
         ->add_option("--trace-window", serve.trace_window,
-                     "events of each session kept in memory (default 4096); the full trace "
-                     "goes only to --trace-dir")
+                     "events of each session kept in memory (default 1000, at most 512 KiB); "
+                     "the full trace goes only to --trace-dir")
         ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000}));
     serve_cmd->add_option("--cert", serve.cert,
                           "TLS certificate (PEM); default: a self-signed one made on first run");

@@ -62,8 +62,9 @@ struct TraceSettings {
     std::size_t window_events = 0;
 };
 
-// The octets of wire text a session keeps in memory, besides the event count.
-constexpr std::size_t kTraceWindowBytes = 4u << 20;
+// The memory a session's recent events may take, besides their count: the
+// server itself reads none of them; they are there for a view that attaches.
+constexpr std::size_t kTraceWindowBytes = 512u << 10;
 
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {
@@ -263,7 +264,9 @@ int run_serve(const ServeOptions& options) {
     std::random_device entropy;
     std::seed_seq seed{entropy(), entropy(), entropy(), entropy(),
                        entropy(), entropy(), entropy(), entropy()};
-    config.random = [generator = std::make_shared<std::mt19937_64>(seed)] { return (*generator)(); };
+    config.random = [generator = std::make_shared<std::mt19937_64>(seed)] {
+        return (*generator)();
+    };
 
     std::vector<transport::ListenerConfig> listeners;
     try {

@@ -31,13 +31,37 @@ std::string_view to_string(EventKind kind) {
     return "note";
 }
 
+namespace {
+
+// What an event costs in memory, near enough for a retention limit: the
+// record and the text it owns.
+std::size_t footprint(const TraceEvent& event) {
+    std::size_t size = sizeof(TraceEvent) + event.raw.size() + event.tag.size() +
+                       event.name.size() + event.summary.size() + event.section.size() +
+                       event.status.size() + event.code.size();
+    if (event.transition) {
+        size += event.transition->from.size() + event.transition->to.size() +
+                event.transition->cause.size();
+    }
+    if (event.flags) {
+        for (const auto& flag : event.flags->before)
+            size += sizeof(flag) + flag.size();
+        for (const auto& flag : event.flags->after)
+            size += sizeof(flag) + flag.size();
+    }
+    if (event.violation) size += event.violation->rule.size() + event.violation->section.size();
+    return size;
+}
+
+}  // namespace
+
 SessionTrace::SessionTrace(Protocol protocol, std::string label, TraceRetention retention)
     : m_protocol(protocol), m_label(std::move(label)), m_retention(retention) {}
 
 std::uint64_t SessionTrace::append(TraceEvent event) {
     event.seq = end_seq();
     event.protocol = m_protocol;
-    m_bytes += event.raw.size();
+    m_bytes += footprint(event);
     m_events.push_back(std::move(event));
     const auto& added = m_events.back();
     if (m_sink) m_sink(added);
@@ -57,7 +81,7 @@ const TraceEvent& SessionTrace::at(std::uint64_t seq) const {
 }
 
 void SessionTrace::forget_oldest() {
-    m_bytes -= m_events.front().raw.size();
+    m_bytes -= footprint(m_events.front());
     m_events.pop_front();
     ++m_first_seq;
 }

@@ -120,7 +120,7 @@ struct TraceEvent {
 // so a client that sends millions of commands cannot grow the server.
 struct TraceRetention {
     std::size_t max_events = 0;  // 0: no limit
-    std::size_t max_bytes = 0;   // octets of `raw` kept; 0: no limit
+    std::size_t max_bytes = 0;   // memory of the events kept, near enough; 0: no limit
 };
 
 // Append-only: an event is complete when it is appended and never changes

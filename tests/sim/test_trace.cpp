@@ -82,13 +82,14 @@ TEST_CASE("the trace forgets its oldest events beyond its retention, never the n
     CHECK_THROWS_AS(trace.at(5), std::out_of_range);
     CHECK(trace.count_since(97) == 3);
 
-    sim::SessionTrace bytes(sim::Protocol::Imap, "bytes", sim::TraceRetention{0, 100});
+    // Memory, not only the count: events with 30 KB of text each.
+    sim::SessionTrace bytes(sim::Protocol::Imap, "bytes", sim::TraceRetention{0, 100'000});
     for (int i = 0; i < 20; ++i)
-        bytes.append(note(std::string(30, 'x')));
+        bytes.append(note(std::string(30'000, 'x')));
     CHECK(bytes.size() == 3);
-    bytes.append(note(std::string(1000, 'y')));
+    bytes.append(note(std::string(1'000'000, 'y')));
     CHECK(bytes.size() == 1);  // the newest stays, however large
-    CHECK(bytes.at(20).raw.size() == 1000);
+    CHECK(bytes.at(20).raw.size() == 1'000'000);
 }
 
 TEST_CASE("the sink sees every event once, in order, even those the trace forgets") {

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
                           "as the session runs");
     serve_cmd
         ->add_option("--trace-window", serve.trace_window,
-                     "events of each session kept in memory (default 1000, at most 512 KiB); "
+                     "events of each session kept in memory (default 256, at most 256 KiB); "
                      "the full trace goes only to --trace-dir")
         ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000}));
     serve_cmd->add_option("--cert", serve.cert,

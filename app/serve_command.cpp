@@ -64,7 +64,7 @@ struct TraceSettings {
 
 // The memory a session's recent events may take, besides their count: the
 // server itself reads none of them; they are there for a view that attaches.
-constexpr std::size_t kTraceWindowBytes = 512u << 10;
+constexpr std::size_t kTraceWindowBytes = 256u << 10;
 
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {

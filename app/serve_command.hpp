@@ -23,7 +23,7 @@ struct ServeOptions {
     std::string data_dir;
     std::string trace_dir;
     // Events of each session held in memory (the rest are only in trace_dir).
-    std::size_t trace_window = 1000;
+    std::size_t trace_window = 256;
     std::string cert;
     std::string key;
     server::ServerConfig config;

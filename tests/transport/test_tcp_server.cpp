@@ -238,6 +238,23 @@ TEST_CASE("connections beyond the maximum get the listener's refusal") {
     }));
 }
 
+TEST_CASE("a closing connection whose peer reads nothing is cut after the linger") {
+    ServerLimits limits;
+    limits.output_bound = 16 * 1024;
+    limits.close_linger = 200 * 1000;
+    Rig rig(limits, 10, 8 * 1024 * 1024);
+    auto client = rig.connect(4096);
+    asio::write(client, asio::buffer(std::string("BIG\r\n")));
+    CHECK(rig.run_until([&] { return rig.seen.lines == 1; }));
+    rig.io.run_for(50ms);
+    // The goodbye waits behind megabytes the client does not read.
+    rig.server.stop();
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(rig.run_until([&] { return rig.server.connection_count() == 0; }, 5s));
+    CHECK(std::chrono::steady_clock::now() - started >= 150ms);
+    CHECK(rig.server.unsent_octets() == 0);
+}
+
 TEST_CASE("a TLS handshake that never starts is cut after the handshake timeout") {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("mailscope-tls-test-" + std::to_string(::getpid()));

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     mailscope::app::ServeOptions serve;
     std::vector<std::string> fault_texts;
     double autologout_seconds = 30 * 60;
+    double handshake_timeout_seconds = 30;
     auto* serve_cmd = cli.add_subcommand(
         "serve",
         "Run the mock mail server for real clients (loopback unless an address says otherwise)");
@@ -84,6 +85,36 @@ int main(int argc, char** argv) {
         ->add_option("--autologout", autologout_seconds,
                      "seconds of inactivity before an IMAP (* BYE) or POP3 session is closed "
                      "(RFC 3501 asks for at least 1800, RFC 1939 for 600)")
+        ->check(CLI::PositiveNumber);
+    serve_cmd
+        ->add_option("--max-connections", serve.limits.max_connections,
+                     "sessions open at once; more are refused at the greeting (IMAP * BYE, "
+                     "POP3 -ERR, SMTP 421)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    serve_cmd
+        ->add_option("--output-buffer", serve.limits.output_bound,
+                     "stop reading a client while this much output waits unread for it, and "
+                     "resume when it has read it (e.g. 1M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--max-session-output", serve.limits.session_output_cap,
+                     "close a session whose unsent output passes this, with IMAP * BYE, "
+                     "POP3 -ERR or SMTP 421 (e.g. 64M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--max-total-output", serve.limits.total_output_cap,
+                     "the same for the unsent output of all sessions together; the session "
+                     "that passes it is closed (e.g. 256M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--handshake-timeout", handshake_timeout_seconds,
+                     "seconds a TLS handshake may take (implicit TLS, or after STARTTLS or STLS) "
+                     "before the connection is closed")
+        ->capture_default_str()
         ->check(CLI::PositiveNumber);
     serve_cmd->add_option("--fault", fault_texts,
                           "inject a fault, e.g. delay:FETCH:2000ms, split:*, no:SELECT, "
@@ -188,6 +219,7 @@ int main(int argc, char** argv) {
                 autologout_seconds);
         }
         serve.config.autologout = static_cast<std::int64_t>(autologout_seconds * 1e6);
+        serve.limits.handshake_timeout = static_cast<std::int64_t>(handshake_timeout_seconds * 1e6);
         // Without the option POP3 keeps its own RFC 1939 default of 10 minutes.
         if (serve_cmd->count("--autologout") > 0)
             serve.config.pop3.autologout = serve.config.autologout;

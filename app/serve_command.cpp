@@ -18,6 +18,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/maildir_store.hpp"
 #include "server_mock/pop3_server_session.hpp"
+#include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "server_mock/trace_files.hpp"
 #include "sim/transport/tcp_server.hpp"
@@ -114,9 +115,10 @@ class TracedSession : public transport::ConnectionHandler {
         m_inner->on_open(now, tls);
         flush();
     }
-    void on_bytes(std::string_view bytes, transport::Micros now) override {
-        m_inner->on_bytes(bytes, now);
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override {
+        const auto taken = m_inner->on_bytes(bytes, now);
         flush();
+        return taken;
     }
     void on_eof(transport::Micros now) override {
         m_inner->on_eof(now);
@@ -134,7 +136,11 @@ class TracedSession : public transport::ConnectionHandler {
         m_inner->on_server_shutdown(now);
         flush();
     }
-    std::deque<transport::OutChunk>& output() override { return m_inner->output(); }
+    void on_overload(transport::Micros now, std::string_view reason) override {
+        m_inner->on_overload(now, reason);
+        flush();
+    }
+    transport::OutputQueue& output() override { return m_inner->output(); }
     bool wants_tls_upgrade() const override { return m_inner->wants_tls_upgrade(); }
     void tls_upgrade_started() override { m_inner->tls_upgrade_started(); }
     bool wants_close() const override { return m_inner->wants_close(); }
@@ -296,6 +302,15 @@ int run_serve(const ServeOptions& options) {
         listeners.push_back(transport::parse_listen_address("127.0.0.1:1143", "imap", false));
         listeners.push_back(transport::parse_listen_address("127.0.0.1:1993", "imaps", true));
     }
+    for (auto& listener : listeners) {
+        listener.refusal =
+            server::too_many_connections(listener_protocol(listener.name).protocol, config);
+    }
+    if (options.limits.output_bound > options.limits.session_output_cap) {
+        std::cerr << "mailscope serve: --output-buffer must not be larger than "
+                     "--max-session-output\n";
+        return 1;
+    }
 
     std::shared_ptr<asio::ssl::context> tls;
     transport::ServerTlsFiles files{options.cert, options.key};
@@ -324,7 +339,7 @@ int run_serve(const ServeOptions& options) {
     config.starttls_available = true;
 
     asio::io_context io;
-    transport::TcpServer server(io, tls);
+    transport::TcpServer server(io, tls, options.limits);
     const TraceSettings trace_settings{options.trace_dir, run_stamp(), options.trace_window};
     auto factory = [&store, &config, &trace_settings](const transport::ConnectionInfo& info)
         -> std::unique_ptr<transport::ConnectionHandler> {

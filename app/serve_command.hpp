@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server_mock/server_config.hpp"
+#include "sim/transport/server_limits.hpp"
 
 namespace mailscope::app {
 
@@ -27,6 +28,8 @@ struct ServeOptions {
     std::string cert;
     std::string key;
     server::ServerConfig config;
+    // Connections, unsent output and TLS handshakes (tcp_server.hpp).
+    transport::ServerLimits limits;
 };
 
 // `mailscope serve`: the mock server on TCP until SIGINT/SIGTERM, when every

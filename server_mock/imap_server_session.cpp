@@ -80,27 +80,34 @@ void ImapServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
     m_now = now;
-    if (m_close || m_stalled || !m_open) return;
-    m_last_activity = now;
+    const std::size_t offered = bytes.size();
+    if (m_close || m_stalled || !m_open) return offered;
     // One line at a time, answering in between: a client that pipelines
     // many commands at once then never has more in flight than the engine's
-    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize).
-    while (!bytes.empty() && !m_close && !m_stalled) {
+    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize),
+    // and the rest waits while the client has not read the answers.
+    while (!bytes.empty() && !m_close && !m_stalled && !m_output.full()) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_imap.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
+        // Idle time counts from the last complete line, so a client that
+        // trickles octets without ever ending a line is still logged out.
+        if (end != std::string_view::npos) m_last_activity = now;
         process_inputs();
         if (m_wants_tls && !bytes.empty()) {
             // RFC 3501 6.2.1: plaintext after STARTTLS could have been
             // injected; it is dropped unread.
             m_imap.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3501 6.2.1)", now);
-            break;
+            return offered;
         }
     }
+    // After a close or a stall the rest is dropped unread.
+    if (m_close || m_stalled) return offered;
+    return offered - bytes.size();
 }
 
 void ImapServerSession::on_eof(transport::Micros now) {
@@ -136,6 +143,18 @@ void ImapServerSession::on_server_shutdown(transport::Micros now) {
     m_now = now;
     if (m_close) return;
     bye_and_close("Server shutting down");
+    flush();
+}
+
+void ImapServerSession::on_overload(transport::Micros now, std::string_view reason) {
+    m_now = now;
+    if (m_close) return;
+    m_imap.note(sim::Direction::ServerToClient,
+                fmt::format("the server dropped the output the client had not read: {}", reason),
+                now);
+    send(imap::make_status("*", Status::Bye, imap::make_code("LIMIT"), std::string(reason)));
+    m_close = true;
+    finish();
     flush();
 }
 

@@ -46,6 +46,10 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--screenshot", options.screenshot,
                        "draw one frame, save it as a PNG file and exit (uses Xvfb without a "
                        "display)");
+    command.add_option("--screen-json", options.screen_json,
+                       "with --screenshot: also write what the frame shows as JSON (the state "
+                       "filled in the diagram, the exchange rows and the last one's text, the "
+                       "lesson step and its question)");
     command.add_flag("--large-text", options.large_text, "projector mode: large fonts");
     command.add_option("--export-svg", options.export_svg,
                        "write the exchange so far as a sequence diagram SVG and exit");
@@ -183,6 +187,11 @@ int run_gui_command(const GuiCommandOptions& options) {
             "mailscope gui: the size must look like 1600x1000 (from 320x240 to 8192x8192), "
             "not \"{}\".\n",
             options.size);
+        return gui_command_failed;
+    }
+    if (!options.screen_json.empty() && options.screenshot.empty()) {
+        std::cerr
+            << "mailscope gui: --screen-json describes a screenshot; add --screenshot FILE.\n";
         return gui_command_failed;
     }
     auto lesson = load(options);
@@ -346,6 +355,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     gui_options.language = *language;
     gui_options.large_text = options.large_text;
     gui_options.screenshot_path = options.screenshot;
+    gui_options.screen_json_path = options.screen_json;
     gui_options.sequence_png_path = options.export_png;
     gui_options.sequence_title =
         shown == lesson_entry ? session->view(*language).title : shown_trace().label();

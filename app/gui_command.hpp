@@ -23,6 +23,7 @@ struct GuiCommandOptions {
     std::string lang = "ru";            // "ru" or "en"
     std::string size = "1600x1000";     // WxH of the window
     std::string screenshot;             // draw one frame, save it as PNG here and exit
+    std::string screen_json;            // with screenshot: what that frame shows, as JSON
     bool large_text = false;            // projector mode
     std::string export_svg;             // write the sequence diagram here and exit
     std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "gui/export.hpp"
+#include "gui/screen_summary.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/sequence_png.hpp"
 
@@ -201,7 +202,11 @@ int run_gui(const GuiOptions& options) {
         if (options.on_intents) options.on_intents(intents, model, view);
         if (intents.quit) glfwSetWindowShouldClose(window.get(), GLFW_TRUE);
         if (screenshot && frame + 1 >= std::max(options.warmup_frames, 2)) {
-            const std::string error = save_framebuffer_png(options.screenshot_path, width, height);
+            std::string error = save_framebuffer_png(options.screenshot_path, width, height);
+            if (error.empty() && !options.screen_json_path.empty()) {
+                error = write_file(options.screen_json_path,
+                                   screen_summary_json(summarize_screen(model, view)));
+            }
             if (!error.empty()) {
                 std::fprintf(stderr, "mailscope: %s\n", error.c_str());
                 return gui_screenshot_failed;

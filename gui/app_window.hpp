@@ -30,6 +30,8 @@ struct GuiOptions {
 
     // Non-empty: draw `warmup_frames` frames, save the window as a PNG here and return.
     std::string screenshot_path;
+    // With a screenshot: what that frame shows (screen_summary.hpp), as JSON, here.
+    std::string screen_json_path;
     // Non-empty: before the first frame, save the sequence diagram of
     // `trace` through `cursor` as a PNG here; return unless a screenshot is asked for too.
     std::string sequence_png_path;

@@ -52,7 +52,6 @@ bool is_authenticated_or_selected(Verb verb) {
         case Verb::Append:
         case Verb::Namespace:
         case Verb::Idle:
-        case Verb::Enable:
             return true;
         default:
             return false;
@@ -240,6 +239,9 @@ bool command_allowed(Verb verb, State state) {
                state == State::Selected;
     }
     if (is_not_authenticated_only(verb)) return state == State::NotAuthenticated;
+    // RFC 5161 3.1: "The ENABLE command is only valid in the authenticated
+    // state [...], before any mailbox is selected."
+    if (verb == Verb::Enable) return state == State::Authenticated;
     if (is_selected_only(verb)) return state == State::Selected;
     if (is_authenticated_or_selected(verb)) {
         return state == State::Authenticated || state == State::Selected;
@@ -613,7 +615,15 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
         m_state != State::Connecting) {
         state_error = fmt::format("{} is not valid in the {} state", verb_name(command.verb),
                                   state_name(m_state));
-        violation(dir, *state_error, std::string(state_section(m_state)));
+        violation(dir, *state_error,
+                  std::string(command.verb == Verb::Enable ? command_section(command.verb)
+                                                           : state_section(m_state)));
+    } else if (command.verb == Verb::Enable && m_selected_once && m_state == State::Authenticated) {
+        // Servers "don't have to check" this one, so it is no state error.
+        violation(dir,
+                  "ENABLE after a mailbox was selected: clients MUST NOT issue ENABLE once "
+                  "they SELECT or EXAMINE a mailbox",
+                  std::string(command_section(command.verb)));
     }
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         std::string message =
@@ -1253,6 +1263,7 @@ void ImapSession::transition(State to, std::string cause, Direction dir) {
             : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
     event.transition = std::move(change);
     m_state = to;
+    if (to == State::Selected) m_selected_once = true;
     add_event(std::move(event));
 }
 

@@ -188,6 +188,7 @@ class ImapSession {
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
+    bool m_selected_once = false;  // a SELECT or EXAMINE succeeded earlier (RFC 5161 3.1)
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};
     std::int64_t m_now = 0;

@@ -3,8 +3,9 @@
 
 usage: test_decode.py MAILSCOPE_BINARY VECTORS_DIR
 
-Runs the binary on the RFC 3501 section 8 example and on malformed
-transcripts, and checks the exit codes and what is printed.
+Runs the binary on the RFC 3501 section 8 example, on a session that breaks
+a state rule and on malformed transcripts, and checks the exit codes and
+what is printed.
 """
 
 import json
@@ -151,6 +152,44 @@ def test_memory_does_not_grow_with_lines():
     check(large[2] < 10 * large[0], f"decode --json takes over 10x the input: {large}")
 
 
+ENABLE_SESSION = """S: * OK ready
+C: a1 LOGIN joe secret
+S: a1 OK LOGIN completed
+C: a2 ENABLE CONDSTORE
+S: * ENABLED CONDSTORE
+S: a2 OK ENABLE completed
+C: a3 SELECT INBOX
+S: * 2 EXISTS
+S: a3 OK [READ-WRITE] SELECT completed
+C: a4 ENABLE CONDSTORE
+S: a4 BAD ENABLE is not valid in the Selected state
+C: a5 LOGOUT
+S: * BYE bye
+S: a5 OK LOGOUT completed
+"""
+
+
+def test_enable_after_select():
+    # RFC 5161 3.1: ENABLE only in Authenticated, before any SELECT or EXAMINE.
+    code, out, err = decode_text(ENABLE_SESSION, "--json")
+    check(code == 0, f"ENABLE after SELECT: exit {code}, stderr {err!r}")
+    events = [json.loads(line) for line in out.splitlines()]
+    found = [e for e in events if e.get("kind") == "violation"]
+    check(len(found) == 1, f"ENABLE after SELECT: violations {found}")
+    if found:
+        violation = found[0]
+        check(violation.get("section") == "RFC 5161 3.1",
+              f"ENABLE after SELECT: section {violation.get('section')!r}")
+        check("ENABLE is not valid in the Selected state" in json.dumps(violation),
+              f"ENABLE after SELECT: rule {violation}")
+        # Flagged on a4, the second ENABLE, not on a2 before the SELECT.
+        a4 = [e for e in events if e.get("kind") == "command" and e.get("tag") == "a4"]
+        check(a4 and violation["seq"] > a4[0]["seq"], "ENABLE after SELECT: not flagged on a4")
+    code, text, err = decode_text(ENABLE_SESSION)
+    check(code == 0 and "RFC 5161 3.1" in text and "ENABLE is not valid in the Selected state"
+          in text, f"ENABLE after SELECT: the text output does not flag it: {text!r} {err!r}")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
@@ -158,7 +197,7 @@ def test_missing_file():
 
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
              test_every_protocol, test_byte_order_mark_and_look_alikes,
-             test_memory_does_not_grow_with_lines, test_missing_file):
+             test_memory_does_not_grow_with_lines, test_enable_after_select, test_missing_file):
     test()
 
 for failure in failures:

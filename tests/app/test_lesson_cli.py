@@ -3,11 +3,13 @@
 
 usage: test_lesson_cli.py MAILSCOPE_BINARY
 
-Checks the grouped list and how message content is printed: dot-stuffed
-lines as they went on the wire, and control octets never shown as "." (a
-leading "." is what the transparency lessons point at).
+Checks the grouped list, how message content is printed (dot-stuffed lines
+as they went on the wire, and control octets never shown as ".": a leading
+"." is what the transparency lessons point at), and that `run --check` on a
+lesson with a failing expectation exits 1 and names the file and line.
 """
 
+import os
 import subprocess
 import sys
 
@@ -53,7 +55,22 @@ def test_message_lines():
     check("| .." in out, "smtp-session: the dot-stuffed line not shown as sent")
 
 
-for test in (test_list_groups, test_message_lines):
+def test_check_fails_on_a_broken_lesson():
+    lesson = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons",
+                          "failing-check.yaml")
+    with open(lesson, encoding="utf-8") as source:
+        line = next(number for number, text in enumerate(source, 1) if "the failing check" in text)
+    for lang, summary in (("en", "1 check(s) failed."), ("ru", "1 проверок не прошло.")):
+        code, out, err = run("run", lesson, "--lang", lang, "--no-color", "--check")
+        check(code == 1, f"--check on a failing lesson ({lang}): exit {code}, {err!r}")
+        check(f"{lesson}:{line}:" in out,
+              f"--check on a failing lesson ({lang}): {lesson}:{line}: not printed: {out!r}")
+        check(summary in out, f"--check on a failing lesson ({lang}): no '{summary}': {out!r}")
+    # The lesson's other checks hold: one failure, on that line only.
+    check(out.count(f"{lesson}:") == 1, f"--check: more than the one failure: {out!r}")
+
+
+for test in (test_list_groups, test_message_lines, test_check_fails_on_a_broken_lesson):
     test()
 
 if failures:

@@ -9,14 +9,17 @@ user is root, since Dovecot refuses mail access as uid 0.
 import os
 import pwd
 import grp
-import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
-DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from peers import DOVECOT  # noqa: E402
+
 DEFAULT_USERS = {"alice": "wonderland", "bob": "builder"}
 
 
@@ -24,10 +27,6 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def dovecot_available():
-    return os.path.exists(DOVECOT) and os.path.exists("/usr/lib/dovecot/imap")
 
 
 def _mail_owner():

@@ -18,9 +18,11 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 
+import peers  # noqa: E402
 from corpus import MESSAGES  # noqa: E402
-from dovecot_fixture import DovecotServer, dovecot_available  # noqa: E402
+from dovecot_fixture import DovecotServer  # noqa: E402
 from imap_wire import RawImap, parse  # noqa: E402
 from mailscope_server import MailscopeServer  # noqa: E402
 from normalise import transcript, untagged  # noqa: E402
@@ -579,7 +581,5 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit("usage: test_differential.py PATH/TO/mailscope [unittest options]")
     BINARY = sys.argv.pop(1)
-    if not dovecot_available():
-        print("dovecot is not installed: skipping the differential tests")
-        sys.exit(0)
+    peers.require_for_suite("test_differential", peers.dovecot("imap"))
     unittest.main(verbosity=2)

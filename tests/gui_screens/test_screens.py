@@ -3,26 +3,30 @@
 
 For several lessons, steps and both languages: the PNG is not blank (many
 distinct colours), the panels are there (their title bars' colour shows up
-in the rows where each panel starts), two runs give the same pixels, and a
+in the rows where each panel starts), two runs give the same pixels, what
+the frame shows is what the lesson has at that step (the JSON the binary
+writes with --screen-json: the state filled in the diagram, the exchange
+rows and the last one's text, the question shown, the failed checks), a
 step reached by going forward looks exactly like the same step reached by
-going further and stepping back. The sequence diagram's PNG export, and
+going further and stepping back, and --step is honoured (steps 3 and 6
+show different states and rows). The sequence diagram's PNG export, and
 the live session over STARTTLS and over IMAPS against `mailscope serve`.
-Exits 77 (CTest skip) without xvfb-run.
+Without Xvfb it fails in CI and exits 77 (CTest skip) elsewhere (tests/peers.py).
 """
 import argparse
 import hashlib
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
 import zlib
 
-SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 
+import peers  # noqa: E402
 from mailscope_server import MailscopeServer  # noqa: E402
 
 PASSWORD = "wonderland"
@@ -105,6 +109,72 @@ def title_bar_rows(image, colour, tolerance=6):
     return found
 
 
+def screen_json(png):
+    return png[:-len(".png")] + ".json"
+
+
+def screen(png):
+    """What the frame saved as `png` shows (gui --screen-json)."""
+    with open(screen_json(png), encoding="utf-8") as source:
+        return json.load(source)
+
+
+LESSON_PANELS = ["timeline", "state_diagram", "exchanges", "mailbox", "lesson"]
+
+# What each shot must show, from the lessons themselves: two-clients step 1
+# is A's greeting (transition 1) with step 2's question waiting; step 6 is
+# A's APPEND in Selected; step 10 shown for B is B's EXPUNGE; the broken
+# lesson's step 2 is a refused LOGIN with its failed check and the question
+# judged; step 4 is A's SELECT (transition 5). The POP3 step 6 is LIST in
+# TRANSACTION before the UIDL question, the SMTP step 9 the end of the data
+# (transition 7), and the end-to-end step 3 the SMTP client M greeted.
+TWO_CLIENTS_STEP_3 = {"state": "Authenticated", "transition": 4, "rows": 11,
+                      "last_row": "a2 OK LIST completed", "step": 3, "highlights": ["mailbox"]}
+TWO_CLIENTS_STEP_6 = {"state": "Selected", "transition": 5, "rows": 41,
+                      "last_row": "a5 OK [APPENDUID 7 4] APPEND completed", "step": 6,
+                      "highlights": ["exchanges"], "quiz": ""}
+EXPECTED_SCREENS = {
+    ("01-two-clients.yaml", 1, ()): {
+        "panels": LESSON_PANELS, "highlights": ["state_diagram"], "protocol": "imap",
+        "state": "Not Authenticated", "transition": 1, "rows": 2,
+        "last_row": "Connection Established -> Not Authenticated (1: greeting * OK)",
+        "step": 1, "steps": 10, "quiz": "Which state comes next?", "failures": [],
+        "client": "A"},
+    ("01-two-clients.yaml", 6, ()): TWO_CLIENTS_STEP_6,
+    ("01-two-clients.yaml", 10, ("--client", "B")): {
+        "client": "B", "state": "Selected", "rows": 23, "last_row": "b4 OK EXPUNGE completed",
+        "step": 10, "highlights": ["mailbox"]},
+    ("02-broken-check.yaml", 2, ()): {
+        "state": "Not Authenticated", "step": 2, "steps": 3,
+        "last_row": "a1 NO [AUTHENTICATIONFAILED] Invalid user name or password",
+        "answered_quiz": "Чем ответит сервер?", "answered_right": False},
+    ("01-two-clients.yaml", 4, ("--large-text",)): {
+        "state": "Selected", "transition": 5, "rows": 21, "step": 4,
+        "last_row": "Authenticated -> Selected (5: a3 SELECT completed OK)"},
+    ("01-pop3-session.yaml", 6, ()): {
+        "protocol": "pop3", "state": "TRANSACTION", "transition": 2, "rows": 14, "step": 6,
+        "steps": 17, "client": "P", "last_row": "+OK maildrop has 3 messages (814 octets)",
+        "quiz": "A client downloaded message 2 yesterday. Today message 1 was deleted. "
+                "What number will yesterday's message have?"},
+    ("01-smtp-session.yaml", 9, ()): {
+        "protocol": "smtp", "state": "Greeted", "transition": 7, "rows": 27, "step": 9,
+        "last_row": "Data -> Greeted (7: end of data answered 250: delivered)"},
+    ("01-smtp-to-imap.yaml", 3, ("--client", "M")): {
+        "protocol": "smtp", "state": "Ready", "transition": 1, "rows": 2, "step": 3,
+        "client": "M (SMTP)", "last_row": "Connection Established -> Ready (1: 220 greeting)"},
+}
+
+
+def check_screen(path, lesson, step, extra, check):
+    """The frame's content against EXPECTED_SCREENS."""
+    shown = screen(path)
+    expected = EXPECTED_SCREENS[(os.path.basename(lesson), step, tuple(extra))]
+    for key, value in expected.items():
+        check(shown.get(key) == value,
+              f"{path}: {key} is {shown.get(key)!r}, the lesson has {value!r} at step {step}")
+    return shown
+
+
 class Runner:
     def __init__(self, binary, work):
         self.binary, self.work, self.count = binary, work, 0
@@ -124,10 +194,11 @@ class Runner:
         return result
 
     def shot(self, lesson, step, lang, extra=()):
+        """The PNG's path; what it shows is in screen(path)."""
         self.count += 1
         out = os.path.join(self.work, f"shot-{self.count}-{os.path.basename(lesson)}-{step}-{lang}.png")
         self.run(["--lesson", lesson, "--step", str(step), "--lang", lang, "--screenshot", out,
-                  *extra])
+                  "--screen-json", screen_json(out), *extra])
         return out
 
     def sequence_png(self, lesson, step, lang):
@@ -214,9 +285,7 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--mailscope", required=True, help="the mailscope binary, for serve")
     args = parser.parse_args()
-    if shutil.which("xvfb-run") is None:
-        print("xvfb-run is not installed: screenshot tests skipped")
-        return SKIP
+    peers.require_for_suite("gui_screenshots", peers.xvfb())
     os.makedirs(args.work, exist_ok=True)
     runner = Runner(args.binary, args.work)
     two = os.path.join(args.lessons, "01-two-clients.yaml")
@@ -232,6 +301,14 @@ def main():
              (broken, 2, "ru", ()), (two, 4, "en", ("--large-text",))]
     for lesson, step, lang, extra in cases:
         path = runner.shot(lesson, step, lang, extra)
+        shown = check_screen(path, lesson, step, extra, check)
+        if lesson == broken:
+            # The failed check with the lesson's own file and line.
+            with open(broken, encoding="utf-8") as source:
+                line = next(n for n, text in enumerate(source, 1) if "expect: {tagged: OK}" in text)
+            check(len(shown["failures"]) == 1 and
+                  shown["failures"][0].startswith(f"{broken}:{line}:"),
+                  f"{path}: the failed check is not shown at {broken}:{line}: {shown['failures']}")
         image = read_png(path)
         colours = {bytes(px) for px in pixels(image)}
         print(f"{os.path.basename(path)}: {len(colours)} colours")
@@ -246,9 +323,17 @@ def main():
 
     # Step back reproduces exactly the earlier screen: step 3 reached forward
     # versus step 5 then two steps back (the runner replays from the start).
-    forward = read_png(runner.shot(two, 3, "en"))
-    replayed = read_png(runner.shot(two, 5, "en", ("--back", "2")))
-    check(pixel_hash(forward) == pixel_hash(replayed), "step 3 forward and step 5 back twice differ")
+    forward_path = runner.shot(two, 3, "en")
+    replayed_path = runner.shot(two, 5, "en", ("--back", "2"))
+    check(pixel_hash(read_png(forward_path)) == pixel_hash(read_png(replayed_path)),
+          "step 3 forward and step 5 back twice differ")
+    # --step is honoured: step 3 shows A authenticated after LIST, step 6 A
+    # selected after its APPEND, and stepping back shows step 3's content.
+    for path, expected in ((forward_path, TWO_CLIENTS_STEP_3), (replayed_path, TWO_CLIENTS_STEP_3),
+                           (runner.shot(two, 6, "en"), TWO_CLIENTS_STEP_6)):
+        shown = screen(path)
+        for key, value in expected.items():
+            check(shown.get(key) == value, f"{path}: {key} is {shown.get(key)!r}, not {value!r}")
 
     # Russian and English screens differ (the interface is translated).
     check(pixel_hash(read_png(runner.shot(two, 2, "en"))) !=
@@ -270,6 +355,7 @@ def main():
              "smtp")]:
         transcript = os.path.join(args.work, f"{protocol}-{step}.jsonl")
         path = runner.shot(lesson, step, lang, (*extra, "--transcript", transcript))
+        check_screen(path, lesson, step, extra, check)
         image = read_png(path)
         colours = {bytes(px) for px in pixels(image)}
         print(f"{os.path.basename(path)}: {len(colours)} colours")

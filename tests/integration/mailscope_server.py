@@ -70,6 +70,43 @@ class MailscopeServer:
                 self.process.communicate()
         return self.process.returncode if self.process else None
 
+    def closed_sessions(self, listener):
+        """The sessions of `listener` ("imap", "pop3", "smtp"...) that have
+        ended, as paths without extension. The server writes a session's
+        transcript (.txt), JSON Lines and violation report when the session
+        closes, the report last: once it exists the other two are complete."""
+        try:
+            names = os.listdir(self.trace_dir)
+        except FileNotFoundError:
+            return []
+        suffix = ".report.txt"
+        return sorted(os.path.join(self.trace_dir, name[:-len(suffix)]) for name in names
+                      if name.startswith(listener + "-") and name.endswith(suffix))
+
+    def wait_for_closed_sessions(self, listener, count, timeout=10):
+        """Waits until at least `count` sessions of `listener` have closed."""
+        deadline = time.monotonic() + timeout
+        while len(self.closed_sessions(listener)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{listener}: {count} sessions did not close within "
+                                     f"{timeout} s: {self.closed_sessions(listener)}")
+            time.sleep(0.02)
+        return self.closed_sessions(listener)
+
+    def wait_for_session(self, listener, needle, timeout=10):
+        """Waits until a closed session of `listener` whose transcript holds
+        `needle` (bytes) exists; returns the transcript's path."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for stem in self.closed_sessions(listener):
+                with open(stem + ".txt", "rb") as transcript:
+                    if needle in transcript.read():
+                        return stem + ".txt"
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no closed {listener} session with {needle!r} within "
+                                     f"{timeout} s")
+            time.sleep(0.02)
+
     def __enter__(self):
         return self.start()
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 import unittest
 
-from mailscope_server import MailscopeServer
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import peers  # noqa: E402
+from mailscope_server import MailscopeServer  # noqa: E402
 
 BINARY = None
 
@@ -79,4 +82,5 @@ class CurlTests(unittest.TestCase):
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
+    peers.require_for_suite("test_serve_curl", peers.curl())
     unittest.main(verbosity=2)

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import unittest
+import uuid
 
 from mailscope_server import MailscopeServer
 
@@ -52,6 +53,26 @@ def raw_exchange(port, lines, end_marker, wait=10.0):
         return greeting, data
 
 
+def read_until(sock, marker, wait=10.0):
+    """What the server sent on `sock` up to and including the first line that
+    starts with `marker`; fails when that line has not come within `wait` seconds."""
+    data = b""
+    deadline = time.monotonic() + wait
+    while not any(line.startswith(marker) for line in data.split(b"\r\n")[:-1]):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no line starting with {marker!r} within {wait} s: {data!r}")
+        sock.settimeout(remaining)
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            raise AssertionError(f"the server closed before {marker!r}: {data!r}")
+        data += chunk
+    return data
+
+
 class ServeTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -81,10 +102,14 @@ class ServeTests(unittest.TestCase):
         self.assertEqual(client.logout()[0], "BYE")
 
     def test_login_failure_is_no(self):
+        # RFC 3501 6.2.3: "NO - login failure: user name or password
+        # rejected"; BAD would mean the command itself was wrong. login()
+        # raises for both, so the completion is read as it came.
         client = connect(self.server)
-        with self.assertRaises(imaplib.IMAP4.error) as failure:
-            client.login(USER, "wrong")
-        self.assertTrue(str(failure.exception))
+        typ, data = client._simple_command("LOGIN", USER, client._quote("wrong"))
+        self.assertEqual(typ, "NO")
+        self.assertTrue(data[0].startswith(b"[AUTHENTICATIONFAILED]"), data)
+        self.assertEqual(client.state, "NONAUTH")
         client.shutdown()
 
     def test_authenticate_plain_and_cram_md5(self):
@@ -110,9 +135,15 @@ class ServeTests(unittest.TestCase):
         typ, data = client.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])")
         self.assertEqual(typ, "OK")
         self.assertIn(b"Subject:", data[0][1])
-        typ, data = client.fetch("2", "(BODY[TEXT])")
+        # RFC 3501 6.4.5: BODY[...] sets \Seen; shown on a message without it.
+        typ, data = client.search(None, "UNSEEN")
+        unseen = data[0].split()
+        self.assertTrue(unseen, "the classroom INBOX has no unseen message")
+        typ, data = client.fetch(unseen[0], "(FLAGS)")
+        self.assertNotIn(b"\\Seen", data[0])
+        typ, data = client.fetch(unseen[0], "(BODY[TEXT])")
         self.assertEqual(typ, "OK")
-        typ, data = client.fetch("2", "(FLAGS)")
+        typ, data = client.fetch(unseen[0], "(FLAGS)")
         self.assertIn(b"\\Seen", data[0])
         typ, data = client.search(None, "ALL")
         self.assertEqual(len(data[0].split()), count)
@@ -168,9 +199,11 @@ class ServeTests(unittest.TestCase):
         typ, data = client.append("Work", "(\\Seen)", imaplib.Time2Internaldate(time.time()), message)
         self.assertEqual(typ, "OK")
         self.assertIn(b"APPENDUID", data[0])
-        typ, _ = client.append("NoSuchFolder", None, None, message)
+        # RFC 3501 6.3.11: NO [TRYCREATE] when the mailbox does not exist;
+        # the tagged text comes back as the data of the NO.
+        typ, data = client.append("NoSuchFolder", None, None, message)
         self.assertEqual(typ, "NO")
-        self.assertIn(b"TRYCREATE", client.response("TRYCREATE")[1][0] or b"TRYCREATE")
+        self.assertTrue(data[0].startswith(b"[TRYCREATE]"), data)
         client.select("Work")
         typ, data = client.copy("1", "Trash")
         self.assertEqual(typ, "OK")
@@ -266,14 +299,17 @@ class ServeTests(unittest.TestCase):
         client = self.login()
         typ, before = client.status("INBOX", "(MESSAGES UIDNEXT)")
         port = self.server.ports["imap"]
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-            sock.recv(4096)
+        tag = b"half" + uuid.uuid4().hex.encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            read_until(sock, b"* OK")
             sock.sendall(b"a1 LOGIN alice wonderland\r\n")
-            time.sleep(0.2)
-            sock.sendall(b"a2 APPEND INBOX {100}\r\n")
-            time.sleep(0.2)
+            read_until(sock, b"a1 OK")
+            sock.sendall(tag + b" APPEND INBOX {100}\r\n")
+            # The literal goes only after the server asked for it.
+            read_until(sock, b"+ ")
             sock.sendall(b"Subject: half\r\n\r\nonly part")
-        time.sleep(0.3)
+        # The server has dropped the session once it wrote its transcript.
+        self.server.wait_for_session("imap", tag + b" APPEND INBOX {100}")
         typ, after = client.status("INBOX", "(MESSAGES UIDNEXT)")
         self.assertEqual(before, after)
         client.logout()
@@ -323,8 +359,9 @@ class FaultTests(unittest.TestCase):
             client = connect(server)
             typ, data = client.capability()
             self.assertIn(b"LOGINDISABLED", data[0])
-            with self.assertRaises(imaplib.IMAP4.error):
-                client.login(USER, PASSWORD)
+            typ, data = client._simple_command("LOGIN", USER, client._quote(PASSWORD))
+            self.assertEqual(typ, "NO")
+            self.assertTrue(data[0].startswith(b"[PRIVACYREQUIRED]"), data)
             client.starttls(ssl_context=tls_context(server))
             self.assertEqual(client.login(USER, PASSWORD)[0], "OK")
             client.logout()
@@ -334,13 +371,12 @@ class FaultTests(unittest.TestCase):
             client = connect(server)
             client.login(USER, PASSWORD)
             client.logout()
-            time.sleep(0.3)
-            server.stop()
-            files = os.listdir(server.trace_dir)
-            self.assertTrue(any(name.endswith(".txt") for name in files), files)
-            for name in files:
-                with open(os.path.join(server.trace_dir, name), "rb") as f:
-                    self.assertNotIn(PASSWORD.encode(), f.read(), name)
+            (session,) = server.wait_for_closed_sessions("imap", 1)
+            with open(session + ".txt", "rb") as f:
+                self.assertIn(b' LOGIN alice "***"', f.read())
+            for suffix in (".txt", ".jsonl", ".report.txt"):
+                with open(session + suffix, "rb") as f:
+                    self.assertNotIn(PASSWORD.encode(), f.read(), suffix)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ import sys
 import tempfile
 import unittest
 
-from net_helpers import (PASSWORD, SAMPLE_MESSAGE, SKIP, USER, DovecotServer, TestPki,
-                         TlsDovecot, append_lines, connect, dovecot_available, sasl_plain,
-                         secrets, skip_unless_connect)
+from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, DovecotServer, TestPki,
+                         TlsDovecot, append_lines, connect, require_connect, sasl_plain, secrets)
+import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
 
@@ -159,8 +159,6 @@ class DovecotWithoutTls(unittest.TestCase):
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
-    skip_unless_connect(BINARY)
-    if not dovecot_available():
-        print("dovecot is not installed: skipped")
-        sys.exit(SKIP)
+    require_connect(BINARY)
+    peers.require_for_suite("net_test_connect_dovecot", peers.dovecot("imap"), peers.openssl())
     unittest.main(verbosity=2)

@@ -10,11 +10,11 @@ import sys
 import tempfile
 import unittest
 
-from net_helpers import (PASSWORD, SKIP, USER, TestPki, TlsDovecot, connect, dovecot_available,
-                         free_port, secrets, skip_unless_connect)
+from net_helpers import (PASSWORD, USER, TestPki, TlsDovecot, connect, free_port, require_connect,
+                         secrets)
+import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
-POP3_BINARY = "/usr/lib/dovecot/pop3"
 
 MESSAGES = [
     "From: Bob <bob@example.org>\r\nTo: Alice <alice@example.org>\r\n"
@@ -172,8 +172,7 @@ class DovecotPop3Sessions(unittest.TestCase):
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
-    skip_unless_connect(BINARY)
-    if not dovecot_available() or not os.path.exists(POP3_BINARY):
-        print("dovecot's pop3 is not installed: skipped")
-        sys.exit(SKIP)
+    require_connect(BINARY)
+    peers.require_for_suite("net_test_connect_pop3_dovecot", peers.dovecot("pop3"),
+                            peers.openssl())
     unittest.main(verbosity=2)

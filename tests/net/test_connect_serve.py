@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, MailscopeServer, append_lines,
-                         connect, secrets, skip_unless_connect)
+                         connect, require_connect, secrets)
 
 BINARY = None
 
@@ -87,5 +87,5 @@ class Refusals(unittest.TestCase):
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
-    skip_unless_connect(BINARY)
+    require_connect(BINARY)
     unittest.main(verbosity=2)

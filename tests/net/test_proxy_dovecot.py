@@ -15,8 +15,9 @@ import tempfile
 import time
 import unittest
 
-from net_helpers import (PASSWORD, SAMPLE_MESSAGE, SKIP, USER, TestPki, TlsDovecot,
-                         dovecot_available, sasl_plain, secrets, skip_unless_connect)
+from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, TestPki, TlsDovecot, require_connect,
+                         sasl_plain, secrets)
+import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
 LISTEN_RE = re.compile(r"listening: proxy ([0-9.]+):(\d+)")
@@ -61,10 +62,13 @@ class Proxy:
         return texts
 
     def wait_for_transcript(self, needle, timeout=10):
+        """The proxy writes a session's transcripts when it ends: the text,
+        then the JSON Lines. Waits for both to hold `needle`."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(needle in text for text in self.transcripts(".txt")):
-                return
+        while not (any(needle in text for text in self.transcripts(".txt")) and
+                   any(needle in text for text in self.transcripts(".jsonl"))):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no transcript with {needle!r} within {timeout} s")
             time.sleep(0.05)
 
 
@@ -196,8 +200,7 @@ class ProxyToDovecot(unittest.TestCase):
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
-    skip_unless_connect(BINARY)
-    if not dovecot_available():
-        print("dovecot is not installed: skipped")
-        sys.exit(SKIP)
+    require_connect(BINARY)
+    peers.require_for_suite("net_test_proxy_dovecot", peers.dovecot("imap"), peers.openssl(),
+                            peers.curl())
     unittest.main(verbosity=2)

@@ -1,5 +1,9 @@
 // Loads the IMAP test vectors of tests/vectors/imap/ (format described at the top of each file).
+// A missing or empty file fails the test that asks for it: a loop over no
+// vectors would check nothing.
 #pragma once
+
+#include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
@@ -15,6 +19,7 @@ struct Vector {
 
 inline std::vector<Vector> load_vectors(const std::string& name) {
     std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/imap/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(in, "missing test vectors: tests/vectors/imap/" << name);
     std::vector<Vector> out;
     std::string section;
     std::string line;
@@ -40,6 +45,7 @@ inline std::vector<Vector> load_vectors(const std::string& name) {
         open = true;
     }
     close();
+    REQUIRE_MESSAGE(!out.empty(), "no vector in tests/vectors/imap/" << name);
     return out;
 }
 

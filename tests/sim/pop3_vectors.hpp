@@ -1,5 +1,8 @@
 // Loads the POP3 exchanges of tests/vectors/pop3/ (format at the top of the file).
+// A missing or empty file fails the test that asks for it.
 #pragma once
+
+#include <doctest/doctest.h>
 
 #include <fstream>
 #include <string>
@@ -23,6 +26,7 @@ struct Exchange {
 
 inline std::vector<Exchange> load_exchanges(const std::string& name) {
     std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/pop3/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(in, "missing test vectors: tests/vectors/pop3/" << name);
     std::vector<Exchange> out;
     std::string line;
     while (std::getline(in, line)) {
@@ -39,6 +43,7 @@ inline std::vector<Exchange> load_exchanges(const std::string& name) {
                  line.substr(3)});
         }
     }
+    REQUIRE_MESSAGE(!out.empty(), "no exchange in tests/vectors/pop3/" << name);
     return out;
 }
 

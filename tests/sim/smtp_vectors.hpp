@@ -1,6 +1,9 @@
 // Loads the SMTP scenarios of tests/vectors/smtp/ ("C: " / "S: " lines, the
-// text after the prefix exactly as sent, "#" comments).
+// text after the prefix exactly as sent, "#" comments). A missing or empty
+// file fails the test that asks for it.
 #pragma once
+
+#include <doctest/doctest.h>
 
 #include <fstream>
 #include <string>
@@ -17,6 +20,7 @@ struct WireLine {
 
 inline std::vector<WireLine> load_scenario(const std::string& name) {
     std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/smtp/" + name, std::ios::binary);
+    REQUIRE_MESSAGE(in, "missing test scenario: tests/vectors/smtp/" << name);
     std::vector<WireLine> out;
     std::string line;
     while (std::getline(in, line)) {
@@ -28,6 +32,7 @@ inline std::vector<WireLine> load_scenario(const std::string& name) {
         wire.bytes = (line.size() > 3 ? line.substr(3) : std::string()) + "\r\n";
         out.push_back(std::move(wire));
     }
+    REQUIRE_MESSAGE(!out.empty(), "no line in tests/vectors/smtp/" << name);
     return out;
 }
 

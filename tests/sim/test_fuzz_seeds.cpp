@@ -3,34 +3,27 @@
 // every ordinary build, without clang or libFuzzer.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/fuzz/fuzz_checks.hpp"
+#include "tests/sim/fuzz_regressions.hpp"
 #include "tests/sim/imap_vectors.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using mailscope::fuzz::test::read_bytes;
+using mailscope::fuzz::test::RegressionInput;
 using mailscope::imap::test::load_vectors;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
-// tests/fuzz/regressions/<target>/: inputs that once broke a property.
 template <typename Check>
-void replay_regressions(const std::string& target, Check check) {
-    fs::path dir = fs::path(MAILSCOPE_SOURCE_DIR) / "tests" / "fuzz" / "regressions" / target;
-    if (!fs::is_directory(dir)) return;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        INFO(entry.path().string());
-        CHECK(check(read_file(entry.path())) == "");
+void replay(const std::vector<RegressionInput>& inputs, Check check) {
+    for (const auto& input : inputs) {
+        INFO(input.name);
+        CHECK(check(input.bytes) == "");
     }
 }
 
@@ -44,7 +37,8 @@ TEST_CASE("fuzz seeds: client commands") {
         all += vector.bytes;
     }
     CHECK(mailscope::fuzz::check_command_bytes(all) == "");
-    replay_regressions("imap_command", mailscope::fuzz::check_command_bytes);
+    replay(mailscope::fuzz::test::regression_inputs("imap_command"),
+           mailscope::fuzz::check_command_bytes);
 }
 
 TEST_CASE("fuzz seeds: server responses") {
@@ -55,19 +49,24 @@ TEST_CASE("fuzz seeds: server responses") {
         all += vector.bytes;
     }
     CHECK(mailscope::fuzz::check_response_bytes(all) == "");
-    replay_regressions("imap_response", mailscope::fuzz::check_response_bytes);
+    replay(mailscope::fuzz::test::regression_inputs_if_any("imap_response"),
+           mailscope::fuzz::check_response_bytes);
 }
 
 TEST_CASE("fuzz seeds: transcripts and MIME messages") {
     fs::path vectors = fs::path(MAILSCOPE_TEST_DATA) / "vectors";
-    CHECK(mailscope::fuzz::check_transcript(read_file(vectors / "imap" / "rfc3501_section8.txt")) ==
-          "");
+    CHECK(mailscope::fuzz::check_transcript(
+              read_bytes(vectors / "imap" / "rfc3501_section8.txt")) == "");
+    std::size_t messages = 0;
     for (const auto& entry : fs::directory_iterator(vectors / "mime")) {
         INFO(entry.path().string());
-        CHECK(mailscope::fuzz::check_mime(read_file(entry.path())) == "");
+        CHECK(mailscope::fuzz::check_mime(read_bytes(entry.path())) == "");
+        ++messages;
     }
-    replay_regressions("transcript", mailscope::fuzz::check_transcript);
-    replay_regressions("mime", mailscope::fuzz::check_mime);
+    CHECK(messages > 0);
+    replay(mailscope::fuzz::test::regression_inputs_if_any("transcript"),
+           mailscope::fuzz::check_transcript);
+    replay(mailscope::fuzz::test::regression_inputs_if_any("mime"), mailscope::fuzz::check_mime);
 }
 
 TEST_CASE("fuzz checks catch what they are meant to catch") {
@@ -78,4 +77,57 @@ TEST_CASE("fuzz checks catch what they are meant to catch") {
     CHECK(
         mailscope::fuzz::describe(mailscope::imap::FramerEvent{mailscope::imap::Frame{}}) !=
         mailscope::fuzz::describe(mailscope::imap::FramerEvent{mailscope::imap::LiteralAwaited{}}));
+    // A parser that peeks at the octet after its input is caught.
+    const auto peeking = [](std::string_view bytes, const mailscope::imap::Limits&) {
+        mailscope::imap::CommandParse parsed;
+        parsed.error = mailscope::imap::ParseError{0, std::string(1, bytes.data()[bytes.size()])};
+        return parsed;
+    };
+    CHECK(mailscope::fuzz::check_reads_only_its_input(
+              "a1 ", mailscope::fuzz::small_limits(), peeking,
+              [](auto& parsed) { return parsed.command ? &*parsed.command : nullptr; },
+              "command") != "");
+}
+
+TEST_CASE("fuzz regressions: every folder belongs to a fuzz target and holds its findings") {
+    const fs::path root = mailscope::fuzz::test::regressions_root();
+    REQUIRE(fs::is_directory(root));
+    std::size_t inputs = 0;
+    for (const auto& entry : fs::directory_iterator(root)) {
+        const std::string name = entry.path().filename().string();
+        INFO(entry.path().string());
+        // An input under a misspelt folder would never be replayed.
+        CHECK(std::find(mailscope::fuzz::test::fuzz_targets.begin(),
+                        mailscope::fuzz::test::fuzz_targets.end(),
+                        name) != mailscope::fuzz::test::fuzz_targets.end());
+        inputs += mailscope::fuzz::test::regression_inputs(name).size();
+    }
+    // The findings of fuzz_imap_command (2), fuzz_pop3 (1) and fuzz_smtp (1).
+    CHECK(inputs >= 4);
+}
+
+TEST_CASE("fuzz regressions: a command cut off after its tag is an error at its end") {
+    // The 8 octets of finding 1 end right after the space that follows the
+    // tag; the parser once looked at the octet after them.
+    const auto inputs = mailscope::fuzz::test::regression_inputs("imap_command");
+    const auto cut = std::find_if(inputs.begin(), inputs.end(),
+                                  [](const auto& input) { return input.bytes == "A44A654 "; });
+    REQUIRE(cut != inputs.end());
+    const auto parsed = mailscope::imap::parse_command(cut->bytes);
+    REQUIRE(parsed.error);
+    CHECK(parsed.error->offset == 8);
+    CHECK(parsed.error->message == "expected a command name after the tag");
+}
+
+TEST_CASE("fuzz regressions: literal sizes keep their leading zeros") {
+    // Finding 2: RFC 3501's number = 1*DIGIT allows "{05}", and serialize()
+    // promises the exact wire form.
+    const auto inputs = mailscope::fuzz::test::regression_inputs("imap_command");
+    const auto zeros = std::find_if(inputs.begin(), inputs.end(), [](const auto& input) {
+        return input.bytes.find("{05}") != std::string::npos;
+    });
+    REQUIRE(zeros != inputs.end());
+    const auto parsed = mailscope::imap::parse_command(zeros->bytes);
+    REQUIRE(parsed.command);
+    CHECK(mailscope::imap::serialize(*parsed.command) == zeros->bytes);
 }

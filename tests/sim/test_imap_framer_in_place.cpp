@@ -4,19 +4,16 @@
 // with the sink stopping, and with setters called between events.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/fuzz/fuzz_checks.hpp"
+#include "tests/sim/fuzz_regressions.hpp"
 #include "tests/sim/imap_vectors.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace mailscope;
 using mailscope::fuzz::describe;
 
@@ -135,13 +132,6 @@ void check_same_events(std::string_view data) {
     }
 }
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 }  // namespace
 
 TEST_CASE("framing in place: the RFC 3501 commands and responses") {
@@ -156,13 +146,13 @@ TEST_CASE("framing in place: the RFC 3501 commands and responses") {
 }
 
 TEST_CASE("framing in place: the saved fuzz findings") {
-    const fs::path root = fs::path(MAILSCOPE_SOURCE_DIR) / "tests" / "fuzz" / "regressions";
-    for (const char* target : {"imap_command", "imap_response"}) {
-        if (!fs::is_directory(root / target)) continue;
-        for (const auto& entry : fs::directory_iterator(root / target)) {
-            INFO(entry.path().string());
-            check_same_events(read_file(entry.path()));
-        }
+    for (const auto& input : fuzz::test::regression_inputs("imap_command")) {
+        INFO(input.name);
+        check_same_events(input.bytes);
+    }
+    for (const auto& input : fuzz::test::regression_inputs_if_any("imap_response")) {
+        INFO(input.name);
+        check_same_events(input.bytes);
     }
 }
 

@@ -1,0 +1,99 @@
+#include "gui/screen_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string_view>
+#include <utility>
+
+#include "gui/view_model/protocol_states.hpp"
+#include "gui/view_model/row_text.hpp"
+#include "lessons/lesson.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+std::string_view panel_name(PanelId panel) {
+    switch (panel) {
+        case PanelId::StateDiagram:
+            return "state_diagram";
+        case PanelId::Exchanges:
+            return "exchanges";
+        case PanelId::Mailbox:
+            return "mailbox";
+        case PanelId::Timeline:
+            return "timeline";
+        case PanelId::Lesson:
+            return "lesson";
+    }
+    return "";
+}
+
+}  // namespace
+
+ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
+    const sim::SessionTrace& trace = model.trace();
+    ScreenSummary summary;
+    // In the order draw_frame walks the panels.
+    const std::pair<bool, std::string_view> open[] = {
+        {view.open.timeline, "timeline"},   {view.open.state_diagram, "state_diagram"},
+        {view.open.exchanges, "exchanges"}, {view.open.mailbox, "mailbox"},
+        {view.open.lesson, "lesson"},       {view.open.composer, "composer"}};
+    for (const auto& [shown, name] : open) {
+        if (shown) summary.panels.emplace_back(name);
+    }
+    for (const PanelId panel : model.lesson.highlights)
+        summary.highlights.emplace_back(panel_name(panel));
+    summary.exchange_tab = view.shown_exchange_tab == ExchangeTab::Log ? "log" : "sequence";
+    summary.protocol = std::string(lessons::protocol_name(trace.protocol()));
+    // The panels draw events [0, cursor]; an empty trace draws none.
+    const std::uint64_t cursor = trace.empty() ? 0 : view.cursor;
+    summary.events = trace.empty() ? 0 : static_cast<std::size_t>(cursor) + 1;
+    const StateAtCursor state = model.states().at(trace, cursor);
+    summary.state = state.name;
+    if (state.edge) {
+        summary.transition = protocol_states(trace.protocol()).transitions[*state.edge].number;
+    }
+    const DisplayIndex& display = model.display();
+    summary.rows = trace.empty() ? 0 : display.rows_through(cursor);
+    if (summary.rows > 0) {
+        const DisplayRow& row = display.rows()[summary.rows - 1];
+        summary.last_row =
+            row.line == 0 ? row_text(trace.at(row.seq)) : display.line_text(row.seq, row.line);
+    }
+    const LessonView& lesson = model.lesson;
+    summary.step = lesson.step_index;
+    summary.steps = lesson.step_count;
+    if (view.open.lesson && lesson.quiz) summary.quiz = lesson.quiz->question;
+    if (view.open.lesson && lesson.last_ran && lesson.last_quiz) {
+        summary.answered_quiz = lesson.last_quiz->question;
+        summary.answered_right = lesson.last_quiz->correct;
+    }
+    if (view.open.lesson) summary.failures = lesson.failures;
+    if (lesson.client < lesson.clients.size()) summary.client = lesson.clients[lesson.client];
+    return summary;
+}
+
+std::string screen_summary_json(const ScreenSummary& summary) {
+    nlohmann::ordered_json out;
+    out["panels"] = summary.panels;
+    out["highlights"] = summary.highlights;
+    out["exchange_tab"] = summary.exchange_tab;
+    out["protocol"] = summary.protocol;
+    out["events"] = summary.events;
+    out["state"] = summary.state;
+    out["transition"] = summary.transition ? nlohmann::ordered_json(*summary.transition) : nullptr;
+    out["rows"] = summary.rows;
+    out["last_row"] = summary.last_row;
+    out["step"] = summary.step;
+    out["steps"] = summary.steps;
+    out["quiz"] = summary.quiz;
+    out["answered_quiz"] = summary.answered_quiz;
+    out["answered_right"] =
+        summary.answered_right ? nlohmann::ordered_json(*summary.answered_right) : nullptr;
+    out["failures"] = summary.failures;
+    out["client"] = summary.client;
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace mailscope::gui

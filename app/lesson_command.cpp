@@ -256,9 +256,9 @@ int run_lesson(const LessonRunOptions& options) {
                             [&](sim::Protocol p) { return p != lesson.client_protocols.front(); });
             std::cout << palette.dim(fmt::format(
                 " ({} {}{})", say(*lang, "client", "клиент"), lesson.clients.at(step->client),
-                mixed ? fmt::format(", {}",
-                                    lessons::protocol_name(lesson.client_protocol(step->client)))
-                      : std::string()));
+                mixed
+                    ? fmt::format(", {}", sim::protocol_name(lesson.client_protocol(step->client)))
+                    : std::string()));
         }
         std::cout << "\n" << palette.narration(step->narration.in(*lang)) << "\n\n";
         if (step->quiz && quizzes) quizzes = ask_quiz(*step->quiz, *lang, palette);

@@ -11,7 +11,7 @@ namespace {
 
 // "IMAP", "POP3", "SMTP".
 std::string protocol_label(sim::Protocol protocol) {
-    std::string label(lessons::protocol_name(protocol));
+    std::string label(sim::protocol_name(protocol));
     for (char& c : label)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return label;

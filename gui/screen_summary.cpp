@@ -45,7 +45,7 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     for (const PanelId panel : model.lesson.highlights)
         summary.highlights.emplace_back(panel_name(panel));
     summary.exchange_tab = view.shown_exchange_tab == ExchangeTab::Log ? "log" : "sequence";
-    summary.protocol = std::string(lessons::protocol_name(trace.protocol()));
+    summary.protocol = std::string(sim::protocol_name(trace.protocol()));
     // The panels draw events [0, cursor]; an empty trace draws none.
     const std::uint64_t cursor = trace.empty() ? 0 : view.cursor;
     summary.events = trace.empty() ? 0 : static_cast<std::size_t>(cursor) + 1;

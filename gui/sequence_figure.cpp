@@ -42,8 +42,8 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
                 const auto& change = *event.transition;
                 const std::string number =
                     change.number > 0 ? fmt::format("({}) ", change.number) : std::string();
-                return fmt::format("{}{} \u2192 {}: {}", number, change.from, change.to,
-                                   change.cause);
+                return fmt::format("{}{} \u2192 {}: {}", number, change.from.name(),
+                                   change.to.name(), change.cause);
             }
             break;
         case sim::EventKind::Violation:

@@ -114,13 +114,13 @@ class Writer {
         return emit(std::move(event));
     }
 
-    void transition(const char* from, const char* to, int number, const std::string& cause,
+    void transition(imap::State from, imap::State to, int number, const std::string& cause,
                     Direction dir) {
         TraceEvent event;
         event.kind = EventKind::StateTransition;
         event.dir = dir;
         event.name = "STATE";
-        event.summary = fmt::format("{} -> {}", from, to);
+        event.summary = fmt::format("{} -> {}", imap::state_name(from), imap::state_name(to));
         event.section = "RFC 3501 3";
         event.transition = sim::StateChange{from, to, number, cause};
         emit(std::move(event));
@@ -221,14 +221,14 @@ class Session {
     void open() {
         m_out.untagged("OK", "* OK [CAPABILITY IMAP4rev1 LITERAL+] mailscope mock ready",
                        "RFC 3501 7.1.1", "greeting: the server is ready", std::nullopt);
-        m_out.transition("Connection Established", "Not Authenticated", 1, "greeting * OK",
+        m_out.transition(imap::State::Connecting, imap::State::NotAuthenticated, 1, "greeting * OK",
                          Direction::ServerToClient);
         const std::string login_tag = m_out.next_tag();
         const std::uint64_t login_seq =
             m_out.command(login_tag, "LOGIN", "alice ********", "RFC 3501 6.2.3",
                           "log in with a user name and password", true);
         m_out.complete(login_seq, "OK", "LOGIN completed");
-        m_out.transition("Not Authenticated", "Authenticated", 4,
+        m_out.transition(imap::State::NotAuthenticated, imap::State::Authenticated, 4,
                          fmt::format("{} LOGIN completed OK", login_tag),
                          Direction::ServerToClient);
 
@@ -248,7 +248,7 @@ class Session {
         m_out.untagged("OK", "* OK [UIDVALIDITY 3857529045] UIDs valid", "RFC 3501 7.1",
                        "UIDs stay valid while UIDVALIDITY does not change", select);
         m_out.complete(select, "OK", "[READ-WRITE] SELECT completed");
-        m_out.transition("Authenticated", "Selected", 5,
+        m_out.transition(imap::State::Authenticated, imap::State::Selected, 5,
                          fmt::format("{} SELECT completed OK", select_tag),
                          Direction::ServerToClient);
 
@@ -287,10 +287,10 @@ class Session {
         m_out.untagged("BYE", "* BYE mailscope mock logging out", "RFC 3501 7.1.5",
                        "the server is about to close the connection", logout);
         m_out.complete(logout, "OK", "LOGOUT completed");
-        m_out.transition("Selected", "Logout", 7, fmt::format("{} LOGOUT", tag),
-                         Direction::ClientToServer);
-        m_out.transition("Logout", "Closed", 0, "both sides closed the connection",
-                         Direction::ServerToClient);
+        m_out.transition(imap::State::Selected, imap::State::Logout, 7,
+                         fmt::format("{} LOGOUT", tag), Direction::ClientToServer);
+        m_out.transition(imap::State::Logout, imap::State::Closed, 0,
+                         "both sides closed the connection", Direction::ServerToClient);
         m_out.note("connection closed");
     }
 

@@ -44,21 +44,9 @@ std::vector<std::string_view> names_of(const States& states, Name name) {
 
 }  // namespace
 
-std::string_view protocol_name(sim::Protocol protocol) {
-    switch (protocol) {
-        case sim::Protocol::Imap:
-            return "imap";
-        case sim::Protocol::Pop3:
-            return "pop3";
-        case sim::Protocol::Smtp:
-            return "smtp";
-    }
-    return "imap";
-}
-
 std::optional<sim::Protocol> protocol_from_name(std::string_view name) {
     for (auto protocol : {sim::Protocol::Imap, sim::Protocol::Pop3, sim::Protocol::Smtp}) {
-        if (squeezed(name) == protocol_name(protocol)) return protocol;
+        if (squeezed(name) == sim::protocol_name(protocol)) return protocol;
     }
     return std::nullopt;
 }

@@ -31,8 +31,7 @@ struct SourceMark {
 // "file:line:column"
 std::string to_string(const SourceMark& mark);
 
-// "imap", "pop3", "smtp": the protocol names lesson files use.
-std::string_view protocol_name(sim::Protocol protocol);
+// "imap", "pop3", "smtp" (sim::protocol_name), as lesson files write them.
 std::optional<sim::Protocol> protocol_from_name(std::string_view name);
 
 // The state names of `protocol` as its state table spells them

@@ -413,7 +413,8 @@ class Reader {
         }
         if (!only || *only == client_protocol) return;
         fail(at, fmt::format("\"{}\" is for {} clients ({}); client {} speaks {}", action,
-                             protocol_name(*only), why, client, protocol_name(client_protocol)));
+                             sim::protocol_name(*only), why, client,
+                             sim::protocol_name(client_protocol)));
     }
 
     void read_action(const YAML::Node& node, Step& out, sim::Protocol client_protocol,
@@ -604,7 +605,7 @@ class Reader {
         for (const auto* field : {"tagged", "exists", "flags"}) {
             if (!node[field] || imap) continue;
             fail(node[field], fmt::format("\"{}\" is for IMAP clients; client {} speaks {}{}",
-                                          field, client, protocol_name(client_protocol),
+                                          field, client, sim::protocol_name(client_protocol),
                                           std::string_view(field) == "tagged"
                                               ? client_protocol == sim::Protocol::Pop3
                                                     ? " (write reply: \"+OK\" or reply: \"-ERR\")"

@@ -397,7 +397,7 @@ void LessonRunner::run_action(const Step& step, Client& client,
                            std::holds_alternative<DoneAction>(action);
     if (imap_only && !imap) {
         return fail(fmt::format("client {} speaks {}: literals and DONE are IMAP's", client.name,
-                                protocol_name(client.protocol)));
+                                sim::protocol_name(client.protocol)));
     }
     if (const auto* send = std::get_if<SendAction>(&action)) {
         std::string bytes;
@@ -421,7 +421,7 @@ void LessonRunner::run_action(const Step& step, Client& client,
     } else if (const auto* data = std::get_if<DataAction>(&action)) {
         if (client.protocol != sim::Protocol::Smtp) {
             return fail(fmt::format("client {} speaks {}: message content follows SMTP's DATA",
-                                    client.name, protocol_name(client.protocol)));
+                                    client.name, sim::protocol_name(client.protocol)));
         }
         send_data(client, *data);
     } else if (std::holds_alternative<CloseAction>(action)) {

@@ -265,9 +265,10 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         fmt::format(fmt::runtime(context.text(Text::CurrentState)), state.name).c_str());
     if (state.last) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::edge_last);
-        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(context.text(Text::LastTransition)),
-                                             state.last->number, state.last->from, state.last->to)
-                                     .c_str());
+        ImGui::TextWrapped(
+            "%s", fmt::format(fmt::runtime(context.text(Text::LastTransition)), state.last->number,
+                              state.last->from.name(), state.last->to.name())
+                      .c_str());
         ImGui::PopStyleColor();
         ImGui::TextWrapped("%s", state.last->cause.c_str());
     } else {

@@ -146,8 +146,9 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
             break;
         case sim::EventKind::StateTransition:
             // Leaving Selected (CLOSE, a failed SELECT: RFC 3501 3, edge 6) drops the mailbox.
-            if (event.transition && event.transition->from == "Selected" &&
-                event.transition->to != "Selected" && event.transition->to != "Logout") {
+            if (event.transition && event.transition->from == imap::State::Selected &&
+                event.transition->to != imap::State::Selected &&
+                event.transition->to != imap::State::Logout) {
                 std::vector<FolderRow> folders = std::move(snapshot.folders);
                 snapshot = MailboxSnapshot{};
                 snapshot.folders = std::move(folders);

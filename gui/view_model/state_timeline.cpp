@@ -27,10 +27,14 @@ StateAtCursor StateTimeline::at(const sim::SessionTrace& trace, std::uint64_t cu
         if (seq < trace.size() && trace.at(seq).transition) {
             result.transition_seq = seq;
             result.last = *trace.at(seq).transition;
-            result.name = result.last->to;
-            const auto from = state_index(protocol, result.last->from);
-            const auto to = state_index(protocol, result.last->to);
-            if (from && to) result.edge = transition_index(protocol, *from, *to);
+            result.name = std::string(result.last->to.name());
+            if (result.last->from.protocol() == protocol &&
+                result.last->to.protocol() == protocol) {
+                result.edge =
+                    transition_index(protocol, result.last->from.index(), result.last->to.index());
+                result.state = result.last->to.index();
+                return result;
+            }
         }
     }
     result.state = state_index(protocol, result.name);

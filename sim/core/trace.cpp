@@ -39,10 +39,7 @@ std::size_t footprint(const TraceEvent& event) {
     std::size_t size = sizeof(TraceEvent) + event.raw.size() + event.tag.size() +
                        event.name.size() + event.summary.size() + event.section.size() +
                        event.status.size() + event.code.size();
-    if (event.transition) {
-        size += event.transition->from.size() + event.transition->to.size() +
-                event.transition->cause.size();
-    }
+    if (event.transition) size += event.transition->cause.size();
     if (event.flags) {
         for (const auto& flag : event.flags->before)
             size += sizeof(flag) + flag.size();

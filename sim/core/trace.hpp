@@ -15,13 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/protocol.hpp"
+#include "sim/core/state_id.hpp"
+
 namespace mailscope::sim {
-
-enum class Protocol : std::uint8_t { Imap, Pop3, Smtp };
-
-// Who put the bytes on the wire. Internal events (a state transition, a
-// renumbering) carry the direction of the message that caused them.
-enum class Direction : std::uint8_t { ClientToServer, ServerToClient };
 
 // Octets [offset, offset + size) of one direction's byte stream.
 struct ByteSpan {
@@ -53,9 +50,9 @@ enum class Link : std::uint8_t {
 };
 
 struct StateChange {
-    std::string from;  // state names as in the RFC diagram ("Not Authenticated"...)
-    std::string to;
-    int number = 0;     // the transition's number in the RFC diagram (RFC 3501 section 3: 1-7)
+    StateId from;  // states of the event's protocol (sim/*/states.hpp)
+    StateId to;
+    int number = 0;  // the transition's number in the protocol's diagram (RFC 3501 section 3: 1-7)
     std::string cause;  // "A001 LOGIN completed OK", "greeting * PREAUTH"...
 };
 

@@ -89,8 +89,8 @@ std::string event_to_json(const TraceEvent& event) {
     if (event.link_seq) j["link_seq"] = *event.link_seq;
     if (event.redacted) j["redacted"] = true;
     if (event.transition) {
-        j["transition"] = {{"from", event.transition->from},
-                           {"to", event.transition->to},
+        j["transition"] = {{"from", event.transition->from.name()},
+                           {"to", event.transition->to.name()},
                            {"number", event.transition->number},
                            {"cause", event.transition->cause}};
     }

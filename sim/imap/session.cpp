@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "sim/core/secrets.hpp"
@@ -1247,20 +1248,22 @@ std::uint64_t ImapSession::violation(Direction dir, std::string rule, std::strin
 void ImapSession::transition(State to, std::string cause, Direction dir) {
     auto from = m_state;
     auto edge = find_transition(from, to);
+    // The table is the state machine: an edge it does not have is a bug of
+    // this engine, which the exhaustive tests and the fuzzers look for.
+    if (!edge) {
+        throw std::logic_error(fmt::format("{} -> {} is not in the IMAP state table",
+                                           state_name(from), state_name(to)));
+    }
     TraceEvent event;
     event.dir = dir;
     event.kind = EventKind::StateTransition;
     event.name = "STATE";
     event.section = std::string(state_section(to));
-    sim::StateChange change;
-    change.from = std::string(state_name(from));
-    change.to = std::string(state_name(to));
-    change.number = edge ? edge->number : 0;
-    change.cause = std::move(cause);
-    event.summary =
-        change.number
-            ? fmt::format("{} -> {} ({}: {})", change.from, change.to, change.number, change.cause)
-            : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
+    sim::StateChange change{from, to, edge->number, std::move(cause)};
+    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
+                                                change.to.name(), change.number, change.cause)
+                                  : fmt::format("{} -> {} ({})", change.from.name(),
+                                                change.to.name(), change.cause);
     event.transition = std::move(change);
     m_state = to;
     if (to == State::Selected) m_selected_once = true;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "sim/core/secrets.hpp"
@@ -853,20 +854,22 @@ std::uint64_t Pop3Session::violation(Direction dir, std::string rule, std::strin
 void Pop3Session::transition(State to, std::string cause, Direction dir) {
     const auto from = m_state;
     const auto edge = find_transition(from, to);
+    // The table is the state machine: an edge it does not have is a bug of
+    // this engine, which the exhaustive tests and the fuzzers look for.
+    if (!edge) {
+        throw std::logic_error(fmt::format("{} -> {} is not in the POP3 state table",
+                                           state_name(from), state_name(to)));
+    }
     TraceEvent event;
     event.dir = dir;
     event.kind = EventKind::StateTransition;
     event.name = "STATE";
-    event.section = edge ? std::string(edge->section) : std::string(state_section(to));
-    sim::StateChange change;
-    change.from = std::string(state_name(from));
-    change.to = std::string(state_name(to));
-    change.number = edge ? edge->number : 0;
-    change.cause = std::move(cause);
-    event.summary =
-        change.number
-            ? fmt::format("{} -> {} ({}: {})", change.from, change.to, change.number, change.cause)
-            : fmt::format("{} -> {} ({})", change.from, change.to, change.cause);
+    event.section = std::string(edge->section);
+    sim::StateChange change{from, to, edge->number, std::move(cause)};
+    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
+                                                change.to.name(), change.number, change.cause)
+                                  : fmt::format("{} -> {} ({})", change.from.name(),
+                                                change.to.name(), change.cause);
     event.transition = std::move(change);
     m_state = to;
     add_event(std::move(event));

@@ -68,12 +68,12 @@ inline std::string check_pop3_trace(const sim::SessionTrace& trace, std::size_t 
             bool listed = false;
             for (const auto& t : pop3::transitions) {
                 listed = listed || (t.number == event.transition->number &&
-                                    pop3::state_name(t.from) == event.transition->from &&
-                                    pop3::state_name(t.to) == event.transition->to);
+                                    sim::StateId(t.from) == event.transition->from &&
+                                    sim::StateId(t.to) == event.transition->to);
             }
             if (!listed) {
                 return fmt::format("event {}: transition {} -> {} is not in the table", i,
-                                   event.transition->from, event.transition->to);
+                                   event.transition->from.name(), event.transition->to.name());
             }
         }
         if (!reveal && event.kind == sim::EventKind::Command) {

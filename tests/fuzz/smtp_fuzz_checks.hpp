@@ -58,12 +58,12 @@ inline std::string check_smtp_bytes(std::string_view input) {
             bool listed = false;
             for (const auto& t : smtp::transitions) {
                 listed |= t.number == event.transition->number &&
-                          smtp::state_name(t.from) == event.transition->from &&
-                          smtp::state_name(t.to) == event.transition->to;
+                          sim::StateId(t.from) == event.transition->from &&
+                          sim::StateId(t.to) == event.transition->to;
             }
             if (!listed) {
                 return fmt::format("event {}: transition {} -> {} is not in the table", i,
-                                   event.transition->from, event.transition->to);
+                                   event.transition->from.name(), event.transition->to.name());
             }
         }
         if (event.link_seq && *event.link_seq >= trace.size()) {

@@ -50,17 +50,18 @@ TEST_CASE("every RFC 3501 state name maps back to its state") {
     CHECK_FALSE(state_index(sim::Protocol::Imap, "TRANSACTION"));
 }
 
-TEST_CASE("a state outside the protocol's table has a name but no node") {
+TEST_CASE("a state of another protocol's table has a name but no node") {
     sim::SessionTrace trace(sim::Protocol::Pop3);
     sim::TraceEvent event;
     event.protocol = sim::Protocol::Pop3;
     event.kind = sim::EventKind::StateTransition;
-    event.transition = sim::StateChange{"AUTHORIZATION", "Somewhere", 9, "made up"};
+    event.transition =
+        sim::StateChange{imap::State::Authenticated, imap::State::Selected, 5, "made up"};
     trace.append(event);
     StateTimeline timeline;
     timeline.sync(trace);
     const auto state = timeline.at(trace, 0);
-    CHECK(state.name == "Somewhere");
+    CHECK(state.name == "Selected");
     CHECK_FALSE(state.state);
     CHECK_FALSE(state.edge);
 }

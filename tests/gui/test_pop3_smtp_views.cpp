@@ -58,11 +58,10 @@ class TraceBuilder {
         return trace.append(std::move(event));
     }
 
-    std::uint64_t transition(std::string_view from, std::string_view to, int number,
-                             std::string cause) {
+    std::uint64_t transition(sim::StateId from, sim::StateId to, int number, std::string cause) {
         sim::TraceEvent event =
             base(sim::Direction::ServerToClient, sim::EventKind::StateTransition);
-        event.transition = sim::StateChange{std::string(from), std::string(to), number, cause};
+        event.transition = sim::StateChange{from, to, number, cause};
         event.summary = std::move(cause);
         return trace.append(std::move(event));
     }
@@ -93,15 +92,14 @@ TEST_CASE("a POP3 session: +OK and -ERR, the RFC 1939 states, RETR's body as a m
     TraceBuilder b(sim::Protocol::Pop3);
     const auto greeting =
         b.reply(sim::EventKind::Untagged, "+OK POP3 server ready\r\n", "+OK", {}, "RFC 1939 4");
-    b.transition(pop3::state_name(State::Connecting), pop3::state_name(State::Authorization), 1,
-                 "+OK greeting");
+    b.transition(State::Connecting, State::Authorization, 1, "+OK greeting");
     const auto user = b.command("USER alice", "USER", "RFC 1939 7");
     const auto user_ok =
         b.reply(sim::EventKind::Tagged, "+OK send PASS\r\n", "+OK", user, "RFC 1939 7");
     const auto pass = b.command("PASS ***", "PASS", "RFC 1939 7", true);
     b.reply(sim::EventKind::Tagged, "+OK maildrop has 2 messages\r\n", "+OK", pass, "RFC 1939 7");
-    const auto logged_in = b.transition(pop3::state_name(State::Authorization),
-                                        pop3::state_name(State::Transaction), 2, "PASS accepted");
+    const auto logged_in =
+        b.transition(State::Authorization, State::Transaction, 2, "PASS accepted");
     const auto retr = b.command("RETR 1", "RETR", "RFC 1939 5");
     const auto retr_ok =
         b.reply(sim::EventKind::Tagged, "+OK 25 octets\r\n", "+OK", retr, "RFC 1939 5");
@@ -174,18 +172,15 @@ TEST_CASE("an SMTP session: reply classes by their first digit, the RFC 5321 sta
     TraceBuilder b(sim::Protocol::Smtp);
     const auto greeting =
         b.reply(sim::EventKind::Untagged, "220 mail.example ESMTP\r\n", "220", {}, "RFC 5321 3.1");
-    b.transition(smtp::state_name(State::Connecting), smtp::state_name(State::Ready), 1,
-                 "220 greeting");
+    b.transition(State::Connecting, State::Ready, 1, "220 greeting");
     const auto ehlo = b.command("EHLO client.example", "EHLO", "RFC 5321 4.1.1.1");
     const auto ehlo_ok =
         b.reply(sim::EventKind::Tagged, "250-mail.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
                 "250", ehlo, "RFC 5321 4.1.1.1");
-    b.transition(smtp::state_name(State::Ready), smtp::state_name(State::Greeted), 3,
-                 "250 after EHLO");
+    b.transition(State::Ready, State::Greeted, 3, "250 after EHLO");
     const auto mail = b.command("MAIL FROM:<a@example>", "MAIL", "RFC 5321 4.1.1.2");
     b.reply(sim::EventKind::Tagged, "250 2.1.0 Ok\r\n", "250", mail, "RFC 5321 4.1.1.2");
-    const auto to_mail = b.transition(smtp::state_name(State::Greeted),
-                                      smtp::state_name(State::Mail), 4, "250 after MAIL FROM");
+    const auto to_mail = b.transition(State::Greeted, State::Mail, 4, "250 after MAIL FROM");
     const auto rcpt = b.command("RCPT TO:<far@elsewhere>", "RCPT", "RFC 5321 4.1.1.3");
     const auto relay = b.reply(sim::EventKind::Tagged, "550 5.7.1 relaying denied\r\n", "550", rcpt,
                                "RFC 5321 4.1.1.3");

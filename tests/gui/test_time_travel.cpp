@@ -65,7 +65,7 @@ void check_every_cursor(const sim::SessionTrace& trace, std::uint32_t seed) {
         const StateAtCursor state = states.at(trace, cursor);
         std::string name = "Connection Established";
         for (std::uint64_t seq = 0; seq <= cursor; ++seq) {
-            if (trace.at(seq).transition) name = trace.at(seq).transition->to;
+            if (trace.at(seq).transition) name = trace.at(seq).transition->to.name();
         }
         CHECK(state.name == name);
     }

@@ -135,14 +135,14 @@ TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") 
     auto transitions = of_kind(trace, EventKind::StateTransition);
     REQUIRE(transitions.size() == 5);
     CHECK(transitions[0]->transition->number == 1);
-    CHECK(transitions[0]->transition->to == "Not Authenticated");
+    CHECK(transitions[0]->transition->to == imap::State::NotAuthenticated);
     CHECK(transitions[1]->transition->number == 4);
-    CHECK(transitions[1]->transition->to == "Authenticated");
+    CHECK(transitions[1]->transition->to == imap::State::Authenticated);
     CHECK(transitions[2]->transition->number == 5);
-    CHECK(transitions[2]->transition->to == "Selected");
+    CHECK(transitions[2]->transition->to == imap::State::Selected);
     CHECK(transitions[3]->transition->number == 7);
-    CHECK(transitions[3]->transition->to == "Logout");
-    CHECK(transitions[4]->transition->to == "Closed");
+    CHECK(transitions[3]->transition->to == imap::State::Logout);
+    CHECK(transitions[4]->transition->to == imap::State::Closed);
     CHECK(session.state() == imap::State::Closed);
 
     // Every tagged completion closes the command with its tag, and the

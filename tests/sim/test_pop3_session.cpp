@@ -230,8 +230,8 @@ TEST_CASE("pop3 session: transitions 1 to 6 and the final edge carry their numbe
             bool listed = false;
             for (const auto& t : transitions) {
                 if (t.number == event->transition->number &&
-                    state_name(t.from) == event->transition->from &&
-                    state_name(t.to) == event->transition->to) {
+                    sim::StateId(t.from) == event->transition->from &&
+                    sim::StateId(t.to) == event->transition->to) {
                     listed = true;
                 }
             }

@@ -48,11 +48,17 @@ std::string_view say(Language lang, std::string_view en, std::string_view ru) {
 // The trace printer colours completions by IMAP's OK/NO/BAD; POP3 and SMTP
 // replies are coloured here by their own status classes instead.
 const char* reply_colour(const sim::TraceEvent& event) {
-    const auto& status = event.status.empty() ? event.raw : event.status;
-    if (status.starts_with("+OK") || status.starts_with('2')) return "32";
-    if (status.starts_with('+') || status.starts_with('3')) return "35";
-    if (status.starts_with('4')) return "33";
-    return "31";
+    if (event.kind == sim::EventKind::Continuation) return "35";
+    switch (sim::reply_class(event.status)) {
+        case sim::ReplyClass::Success:
+            return "32";
+        case sim::ReplyClass::Continue:
+            return "35";
+        case sim::ReplyClass::TryLater:
+            return "33";
+        default:
+            return "31";
+    }
 }
 
 // The first lines of a message as they went on the wire, dot-stuffing and

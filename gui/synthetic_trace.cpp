@@ -93,7 +93,10 @@ class Writer {
         event.section = section;
         event.link = answers ? sim::Link::Answers : sim::Link::Unsolicited;
         event.link_seq = answers;
-        if (name == "OK" || name == "NO" || name == "BAD" || name == "BYE") event.status = name;
+        if (name == "OK") event.status = sim::ReplyStatus::Ok;
+        if (name == "NO") event.status = sim::ReplyStatus::No;
+        if (name == "BAD") event.status = sim::ReplyStatus::Bad;
+        if (name == "BYE") event.status = sim::ReplyStatus::Bye;
         return emit(std::move(event));
     }
 
@@ -105,7 +108,9 @@ class Writer {
         event.dir = Direction::ServerToClient;
         event.tag = command.tag;
         event.name = status;
-        event.status = status;
+        event.status = status == "OK"   ? sim::ReplyStatus::Ok
+                       : status == "NO" ? sim::ReplyStatus::No
+                                        : sim::ReplyStatus::Bad;
         event.raw = fmt::format("{} {} {}\r\n", command.tag, status, text);
         event.summary = fmt::format("{} {} completes {}", command.tag, status, command.name);
         event.section = "RFC 3501 7.1";

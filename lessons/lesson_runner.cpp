@@ -58,10 +58,9 @@ std::vector<std::string> reply_lines(std::string_view raw) {
 
 // "+OK", "-ERR", "+" (a SASL challenge), or the SMTP reply code.
 std::string reply_status(const sim::TraceEvent& event) {
-    if (!event.status.empty()) return event.status;
-    if (event.protocol == sim::Protocol::Smtp) return event.raw.substr(0, 3);
-    const auto end = event.raw.find_first_of(" \r\n");
-    return event.raw.substr(0, end);
+    if (event.reply_code) return fmt::format("{:03}", event.reply_code);
+    if (event.kind == sim::EventKind::Continuation) return "+";
+    return std::string(sim::status_word(event.status));
 }
 
 // `wanted` is "+OK"/"-ERR" or an SMTP code where x stands for any digit.
@@ -598,11 +597,11 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         for (const auto* response : responses) {
             if (response->kind != sim::EventKind::Tagged) continue;
             any = true;
-            if (response->status != *expect.tagged) {
-                failures.push_back(
-                    {expect.tagged_mark,
-                     fmt::format("the completion was {} where {} was expected: {}",
-                                 response->status, *expect.tagged, without_crlf(response->raw))});
+            if (sim::status_word(response->status) != *expect.tagged) {
+                failures.push_back({expect.tagged_mark,
+                                    fmt::format("the completion was {} where {} was expected: {}",
+                                                sim::status_word(response->status), *expect.tagged,
+                                                without_crlf(response->raw))});
             }
         }
         if (!any) {

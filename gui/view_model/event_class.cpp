@@ -6,47 +6,29 @@ namespace mailscope::gui {
 
 namespace {
 
-// SMTP reply classes (RFC 5321 4.2.1): 2 done, 3 go on, 4 try later, 5 refused.
-RowKind classify_smtp_code(std::string_view code) {
-    switch (code.empty() ? '5' : code.front()) {
-        case '2':
+// The same classes for the three protocols: IMAP's OK/NO/BAD, POP3's
+// +OK/-ERR and SMTP's 2xx to 5xx (RFC 5321 4.2.1: done, go on, try later,
+// refused).
+RowKind classify_status(const sim::TraceEvent& event) {
+    switch (sim::reply_class(event.status)) {
+        case sim::ReplyClass::Success:
             return RowKind::TaggedOk;
-        case '3':
+        case sim::ReplyClass::Continue:
             return RowKind::Continuation;
-        case '4':
+        case sim::ReplyClass::TryLater:
             return RowKind::TaggedNo;
+        case sim::ReplyClass::Goodbye:
+            return RowKind::Bye;
         default:
             return RowKind::TaggedBad;
     }
 }
 
-RowKind classify_status(const sim::TraceEvent& event) {
-    const std::string& status = event.status.empty() ? event.name : event.status;
-    switch (event.protocol) {
-        case sim::Protocol::Pop3:
-            return status == "+OK" ? RowKind::TaggedOk : RowKind::TaggedBad;
-        case sim::Protocol::Smtp:
-            return classify_smtp_code(status);
-        case sim::Protocol::Imap:
-            break;
-    }
-    if (status == "OK") return RowKind::TaggedOk;
-    if (status == "NO") return RowKind::TaggedNo;
-    if (status == "BYE") return RowKind::Bye;
-    return RowKind::TaggedBad;
-}
-
 // A POP3 or SMTP greeting that refuses the session reads like IMAP's BYE.
 bool refusing_greeting(const sim::TraceEvent& event) {
-    switch (event.protocol) {
-        case sim::Protocol::Pop3:
-            return event.status == "-ERR";
-        case sim::Protocol::Smtp:
-            return !event.status.empty() && event.status.front() != '2';
-        case sim::Protocol::Imap:
-            break;
-    }
-    return event.status == "BYE" || event.name == "BYE";
+    const auto kind = sim::reply_class(event.status);
+    return kind == sim::ReplyClass::Goodbye || kind == sim::ReplyClass::Refused ||
+           kind == sim::ReplyClass::TryLater;
 }
 
 }  // namespace

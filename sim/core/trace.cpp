@@ -31,6 +31,64 @@ std::string_view to_string(EventKind kind) {
     return "note";
 }
 
+ReplyClass reply_class(ReplyStatus status) {
+    switch (status) {
+        case ReplyStatus::None:
+            return ReplyClass::None;
+        case ReplyStatus::Ok:
+        case ReplyStatus::Preauth:
+        case ReplyStatus::PlusOk:
+        case ReplyStatus::Positive:
+            return ReplyClass::Success;
+        case ReplyStatus::Intermediate:
+            return ReplyClass::Continue;
+        case ReplyStatus::No:
+        case ReplyStatus::TransientNegative:
+            return ReplyClass::TryLater;
+        case ReplyStatus::Bad:
+        case ReplyStatus::MinusErr:
+        case ReplyStatus::PermanentNegative:
+            return ReplyClass::Refused;
+        case ReplyStatus::Bye:
+            return ReplyClass::Goodbye;
+    }
+    return ReplyClass::None;
+}
+
+std::string_view status_word(ReplyStatus status) {
+    switch (status) {
+        case ReplyStatus::Ok:
+            return "OK";
+        case ReplyStatus::No:
+            return "NO";
+        case ReplyStatus::Bad:
+            return "BAD";
+        case ReplyStatus::Bye:
+            return "BYE";
+        case ReplyStatus::Preauth:
+            return "PREAUTH";
+        case ReplyStatus::PlusOk:
+            return "+OK";
+        case ReplyStatus::MinusErr:
+            return "-ERR";
+        default:
+            return {};
+    }
+}
+
+ReplyStatus smtp_status(int code) {
+    switch (code / 100) {
+        case 2:
+            return ReplyStatus::Positive;
+        case 3:
+            return ReplyStatus::Intermediate;
+        case 4:
+            return ReplyStatus::TransientNegative;
+        default:
+            return ReplyStatus::PermanentNegative;
+    }
+}
+
 namespace {
 
 // What an event costs in memory, near enough for a retention limit: the
@@ -38,7 +96,7 @@ namespace {
 std::size_t footprint(const TraceEvent& event) {
     std::size_t size = sizeof(TraceEvent) + event.raw.size() + event.tag.size() +
                        event.name.size() + event.summary.size() + event.section.size() +
-                       event.status.size() + event.code.size();
+                       event.code.size();
     if (event.transition) size += event.transition->cause.size();
     if (event.flags) {
         for (const auto& flag : event.flags->before)

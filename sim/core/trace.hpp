@@ -49,6 +49,33 @@ enum class Link : std::uint8_t {
     Unmatched,    // should answer something but nothing outstanding fits (a violation too)
 };
 
+// What a server's status response or reply says, typed for each protocol.
+enum class ReplyStatus : std::uint8_t {
+    None,
+    Ok,  // IMAP (RFC 3501 7.1)
+    No,
+    Bad,
+    Bye,
+    Preauth,
+    PlusOk,  // POP3 (RFC 1939 3)
+    MinusErr,
+    Positive,           // SMTP reply classes (RFC 5321 4.2.1): 2yz
+    Intermediate,       // 3yz
+    TransientNegative,  // 4yz
+    PermanentNegative,  // 5yz
+};
+
+// The same question for every protocol: is the exchange done, going on,
+// worth retrying, refused, or is the server leaving?
+enum class ReplyClass : std::uint8_t { None, Success, Continue, TryLater, Refused, Goodbye };
+
+ReplyClass reply_class(ReplyStatus status);
+// "OK", "NO", "+OK", "-ERR"...; empty for None and the SMTP classes (an SMTP
+// reply is named by its code).
+std::string_view status_word(ReplyStatus status);
+// The class of an SMTP reply code.
+ReplyStatus smtp_status(int code);
+
 struct StateChange {
     StateId from;  // states of the event's protocol (sim/*/states.hpp)
     StateId to;
@@ -102,9 +129,10 @@ struct TraceEvent {
     // of a command). Links only point back: a view that wants a command's
     // completion looks it up in an index it builds (trace_links.hpp).
     std::optional<std::uint64_t> link_seq;
-    std::string status;     // OK/NO/BAD/BYE/PREAUTH for status responses
-    std::string code;       // response code text inside [ ], if any
-    bool redacted = false;  // a secret in `raw` was masked
+    ReplyStatus status = ReplyStatus::None;  // status responses and replies
+    std::uint16_t reply_code = 0;            // SMTP: the three digits
+    std::string code;                        // response code text inside [ ], if any
+    bool redacted = false;                   // a secret in `raw` was masked
     std::optional<StateChange> transition;
     std::optional<FlagDelta> flags;
     std::optional<Renumber> renumber;

@@ -25,11 +25,18 @@ const char* colour_of(const TraceEvent& event) {
         case EventKind::Note:
             return "\x1b[2m";
         case EventKind::Tagged:
-            if (event.status == "OK") return "\x1b[32m";
-            if (event.status == "NO") return "\x1b[31m";
-            return "\x1b[1;31m";
+            switch (reply_class(event.status)) {
+                case ReplyClass::Success:
+                    return "\x1b[32m";
+                case ReplyClass::Continue:
+                    return "\x1b[35m";
+                case ReplyClass::TryLater:
+                    return "\x1b[31m";
+                default:
+                    return "\x1b[1;31m";
+            }
         case EventKind::Untagged:
-            if (event.status == "BYE") return "\x1b[1;35m";
+            if (event.status == ReplyStatus::Bye) return "\x1b[1;35m";
             return "\x1b[0m";
     }
     return "";

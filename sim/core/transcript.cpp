@@ -79,7 +79,11 @@ std::string event_to_json(const TraceEvent& event) {
     if (!event.name.empty()) j["name"] = event.name;
     if (!event.summary.empty()) j["summary"] = event.summary;
     if (!event.section.empty()) j["section"] = event.section;
-    if (!event.status.empty()) j["status"] = event.status;
+    if (event.reply_code) {
+        j["status"] = fmt::format("{:03}", event.reply_code);
+    } else if (event.status != ReplyStatus::None) {
+        j["status"] = status_word(event.status);
+    }
     if (!event.code.empty()) j["code"] = event.code;
     if (event.link != Link::None) {
         j["link"] = event.link == Link::Answers       ? "answers"

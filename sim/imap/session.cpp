@@ -89,6 +89,24 @@ std::string_view status_word(Status status) {
     return "";
 }
 
+sim::ReplyStatus trace_status(Status status) {
+    switch (status) {
+        case Status::Ok:
+            return sim::ReplyStatus::Ok;
+        case Status::No:
+            return sim::ReplyStatus::No;
+        case Status::Bad:
+            return sim::ReplyStatus::Bad;
+        case Status::Bye:
+            return sim::ReplyStatus::Bye;
+        case Status::Preauth:
+            return sim::ReplyStatus::Preauth;
+        case Status::None:
+            break;
+    }
+    return sim::ReplyStatus::None;
+}
+
 // The first line of a message, without its CRLF, for one-line summaries.
 std::string first_line(std::string_view bytes) {
     auto end = bytes.find('\n');
@@ -699,7 +717,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
                 : response.kind == ResponseKind::Continuation ? "+"
                                                               : "*";
     event.name = response.kind == ResponseKind::Continuation ? "+" : response.name;
-    event.status = std::string(status_word(response.status));
+    event.status = trace_status(response.status);
     if (response.code) {
         event.code = response.code->name;
         std::string args;

@@ -90,6 +90,18 @@ std::optional<std::size_t> secret_words_visible(const std::string& keyword,
     return std::nullopt;
 }
 
+sim::ReplyStatus reply_status(ReplyKind kind) {
+    switch (kind) {
+        case ReplyKind::Ok:
+            return sim::ReplyStatus::PlusOk;
+        case ReplyKind::Err:
+            return sim::ReplyStatus::MinusErr;
+        case ReplyKind::Continuation:
+            break;
+    }
+    return sim::ReplyStatus::Intermediate;
+}
+
 std::string first_words(std::string_view data, std::size_t limit) {
     std::string out;
     std::size_t count = 0;
@@ -506,7 +518,7 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
         event.wire = wire;
         event.raw = keep(line);
         event.name = std::string(status_text(parsed->kind));
-        event.status = event.name;
+        event.status = reply_status(parsed->kind);
         event.code = parsed->code;
         event.summary = fmt::format("{} that answers no command", event.name);
         event.section = "RFC 1939 3";
@@ -548,7 +560,7 @@ void Pop3Session::on_greeting(const Reply& reply, std::string_view wire, std::ui
     event.wire = {offset, wire.size()};
     event.raw = keep(wire);
     event.name = "GREETING";
-    event.status = std::string(status_text(reply.kind));
+    event.status = reply_status(reply.kind);
     event.code = reply.code;
     event.section = "RFC 1939 4";
     event.link = sim::Link::Unsolicited;
@@ -619,7 +631,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.wire = wire;
     event.raw = std::move(raw);
     event.name = std::string(status_text(reply.kind));
-    event.status = event.name;
+    event.status = reply_status(reply.kind);
     event.code = reply.code;
     event.section = answered.valid ? std::string(command_section(answered.command.verb))
                                    : std::string("RFC 1939 3");

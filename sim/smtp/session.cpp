@@ -615,7 +615,8 @@ void SmtpSession::on_reply(PartialReply partial) {
     event.wire = {partial.offset, partial.size};
     event.raw = keep(partial.raw);
     event.name = fmt::format("{:03}", reply.code);
-    event.status = event.name;
+    event.status = sim::smtp_status(reply.code);
+    event.reply_code = static_cast<std::uint16_t>(reply.code);
     event.code = reply.enhanced;
     event.section = std::string(reply_section(reply.code));
     event.summary =

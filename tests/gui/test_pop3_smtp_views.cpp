@@ -40,7 +40,15 @@ class TraceBuilder {
                         std::optional<std::uint64_t> answers, std::string section) {
         sim::TraceEvent event = base(sim::Direction::ServerToClient, kind);
         event.raw = std::move(raw);
-        event.status = std::move(status);
+        // "+OK" and "-ERR", or an SMTP code.
+        if (status == "+OK") {
+            event.status = sim::ReplyStatus::PlusOk;
+        } else if (status == "-ERR") {
+            event.status = sim::ReplyStatus::MinusErr;
+        } else {
+            event.reply_code = static_cast<std::uint16_t>(std::stoi(status));
+            event.status = sim::smtp_status(event.reply_code);
+        }
         event.section = std::move(section);
         if (answers) {
             event.link = sim::Link::Answers;

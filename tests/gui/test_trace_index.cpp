@@ -17,7 +17,11 @@ sim::TraceEvent make(sim::EventKind kind, sim::Direction dir, std::string tag, s
     event.dir = dir;
     event.tag = std::move(tag);
     event.name = name;
-    event.status = kind == sim::EventKind::Tagged ? name : std::string();
+    if (kind == sim::EventKind::Tagged) {
+        event.status = name == "OK"   ? sim::ReplyStatus::Ok
+                       : name == "NO" ? sim::ReplyStatus::No
+                                      : sim::ReplyStatus::Bad;
+    }
     event.link_seq = link;
     event.raw = fmt::format("{} {}\r\n", event.tag, name);
     return event;
@@ -56,7 +60,7 @@ TEST_CASE("events are classified by kind, status and lane") {
     CHECK(index.lane(7) == Lane::Client);
 
     auto bye = make(sim::EventKind::Untagged, s2c, "*", "BYE");
-    bye.status = "BYE";
+    bye.status = sim::ReplyStatus::Bye;
     CHECK(classify(bye) == RowKind::Bye);
     CHECK(classify(make(sim::EventKind::Tagged, s2c, "a", "BAD")) == RowKind::TaggedBad);
     sim::TraceEvent transition;

@@ -216,7 +216,7 @@ TEST_CASE("pop3 session: transitions 1 to 6 and the final edge carry their numbe
         Pop3Session session(trace);
         session.feed(S, "-ERR [SYS/TEMP] go away\r\n");
         CHECK(transition_numbers(trace) == std::vector<int>{6});
-        CHECK(trace.at(0).status == "-ERR");
+        CHECK(trace.at(0).status == sim::ReplyStatus::MinusErr);
         CHECK(trace.at(0).code == "SYS/TEMP");
         CHECK(trace.at(0).kind == EventKind::Untagged);
     }

@@ -274,8 +274,8 @@ Rights MailStore::parent_rights(std::string_view user, const MailboxLocation& lo
 std::optional<StoreError> MailStore::refusal(std::string_view user, const Mailbox& mailbox,
                                              std::string_view name, Rights needed) const {
     const Rights held = rights(user, mailbox);
-    if (held.contains(needed)) return std::nullopt;
     if (!held.intersects(kExistenceRights)) return no_such_mailbox(name);
+    if (held.contains(needed)) return std::nullopt;
     return store_error(
         StoreErrorKind::NoPermission,
         fmt::format("You lack the \"{}\" right on \"{}\"; your rights there "
@@ -809,9 +809,7 @@ StoreResult<Rights> MailStore::my_rights(std::string_view user, std::string_view
     // RFC 4314 4: any right that lets the user know the mailbox exists.
     auto accessed = access(user, name, {});
     if (!accessed) return accessed.error();
-    const Rights held = rights(user, *accessed.value());
-    if (!held.intersects(kExistenceRights)) return no_such_mailbox(name);
-    return held;
+    return rights(user, *accessed.value());
 }
 
 StoreResult<Done> MailStore::grant(MailboxId id, std::string_view identifier, Rights rights) {

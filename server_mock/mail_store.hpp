@@ -193,9 +193,10 @@ class MailStore {
     // for "anyone"; the anonymous login never more than lookup and read.
     Rights rights(std::string_view user, const Mailbox& mailbox) const;
     // The single check the sessions make before touching a mailbox by name:
-    // the mailbox when `user` holds every right in `needed`, else the
-    // refusal to report (NoSuchMailbox for a mailbox the user may not know
-    // of, RFC 4314 6; NoPermission otherwise).
+    // the mailbox when `user` may know it exists (one of kExistenceRights)
+    // and holds every right in `needed`, else the refusal to report
+    // (NoSuchMailbox for a mailbox the user may not know of, RFC 4314 6;
+    // NoPermission otherwise).
     StoreResult<const Mailbox*> access(std::string_view user, std::string_view name,
                                        Rights needed) const;
     // What a new mailbox of a tree starts with when no parent passes it an

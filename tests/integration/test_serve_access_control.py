@@ -273,6 +273,37 @@ class GrantedRights(unittest.TestCase):
             self.assertNotIn("Subject:", out)
 
 
+class UsersFile(unittest.TestCase):
+    """`serve --users FILE` adds users and, with "acl" lines, their rights."""
+
+    def test_users_file_grants(self):
+        with tempfile.TemporaryDirectory(prefix="mailscope-users-") as tmp:
+            users = os.path.join(tmp, "users.txt")
+            with open(users, "w", encoding="utf-8") as out:
+                out.write("# the class of today\n"
+                          "acl alice Sent carol lr\n"
+                          "carol:secret\n"
+                          "acl carol INBOX anyone l\n")
+            with MailscopeServer(BINARY, "--users", users, tls=False) as server:
+                carol = connect(server, ("carol", "secret"))
+                self.assertEqual(carol.select('"#users/alice/Sent"', readonly=True)[0], "OK")
+                self.assertEqual(carol.select('"#users/alice/INBOX"', readonly=True)[0], "NO")
+                carol.logout()
+                bob = connect(server, BOB)
+                self.assertIn("#users/carol/INBOX", listed_names(bob))
+                self.assertEqual(bob.select('"#users/carol/INBOX"', readonly=True)[0], "NO")
+                bob.logout()
+
+            with open(users, "w", encoding="utf-8") as out:
+                out.write("acl alice Sent mallory lr\n")
+            server = MailscopeServer(BINARY, "--users", users, tls=False)
+            with self.assertRaises(RuntimeError) as refused:
+                server.start()
+            server.process.stdout.close()
+            server.tmp.cleanup()
+            self.assertIn("mallory", str(refused.exception))
+
+
 class AnonymousAlone(unittest.TestCase):
     """`serve --anonymous` without an anonymous user: LOGIN and AUTHENTICATE ANONYMOUS work."""
 

@@ -126,6 +126,7 @@ Rights rights_for_flags(const FlagSet& flags) {
 }
 
 FlagSet permitted_flags(const FlagSet& flags, Rights rights) {
+    if (rights.contains(kFlagRights)) return flags;
     FlagSet out;
     for (const auto& name : flags.names()) {
         if (may_change_flag(rights, name)) (void)out.add_name(name);

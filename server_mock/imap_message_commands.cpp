@@ -401,9 +401,10 @@ void ImapServerSession::cmd_store(const Command& command) {
     const Rights needed = flags.empty() ? kFlagRights : rights_for_flags(flags);
     const bool nothing_asked = flags.empty() && args.mode != imap::StoreArgs::Mode::Replace;
     if (!nothing_asked && !rights.intersects(needed)) {
+        const std::string letters = needed.letters();
         no(command.tag,
-           fmt::format("Changing these flags needs the \"{}\" right on this mailbox (RFC 4314 4)",
-                       needed.letters()),
+           fmt::format("Changing these flags needs {} \"{}\" on this mailbox (RFC 4314 4)",
+                       letters.size() == 1 ? "the right" : "one of the rights", letters),
            imap::make_code("NOPERM"));
         return;
     }

@@ -257,14 +257,19 @@ Rights MailStore::rights(std::string_view user, const Mailbox& mailbox) const {
     return granted;
 }
 
-Rights MailStore::parent_rights(std::string_view user, const MailboxLocation& location) const {
+const Mailbox* MailStore::nearest_superior(const MailboxLocation& location) const {
     const auto superiors = superior_names(location.name, location.delimiter);
     for (auto it = superiors.rbegin(); it != superiors.rend(); ++it) {
         if (const Mailbox* parent =
                 find_location(MailboxLocation{location.owner, *it, location.delimiter})) {
-            return rights(user, *parent);
+            return parent;
         }
     }
+    return nullptr;
+}
+
+Rights MailStore::parent_rights(std::string_view user, const MailboxLocation& location) const {
+    if (const Mailbox* parent = nearest_superior(location)) return rights(user, *parent);
     Rights root;
     if (location.owner == user && is_personal(location.owner)) root = Rights::all();
     if (user == kAnonymous) root = root & kAnonymousRights;
@@ -325,15 +330,8 @@ StoreResult<MailboxId> MailStore::add_mailbox(const MailboxLocation& location, b
         mailbox.uidvalidity = take_uidvalidity();
     }
     // RFC 4314 4: a new mailbox inherits the ACL of its parent.
-    mailbox.acl = default_acl(location.owner);
-    const auto superiors = superior_names(location.name, location.delimiter);
-    for (auto it = superiors.rbegin(); it != superiors.rend(); ++it) {
-        if (const Mailbox* parent =
-                find_location(MailboxLocation{location.owner, *it, location.delimiter})) {
-            mailbox.acl = parent->acl;
-            break;
-        }
-    }
+    const Mailbox* parent = nearest_superior(location);
+    mailbox.acl = parent != nullptr ? parent->acl : default_acl(location.owner);
     if (m_backend != nullptr) {
         if (auto saved = m_backend->save_counter(m_next_uidvalidity); !saved) return saved.error();
         if (auto saved = m_backend->save_mailbox(mailbox); !saved) return saved.error();

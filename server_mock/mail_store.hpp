@@ -305,6 +305,7 @@ class MailStore {
     Mailbox* find_mutable(const MailboxLocation& location);
     const Mailbox* find_location(const MailboxLocation& location) const;
     bool is_personal(std::string_view owner) const;
+    const Mailbox* nearest_superior(const MailboxLocation& location) const;
     // Rights on the nearest existing superior of `location`, or on the root
     // of its tree (all for the tree's owner, none for anybody else): what
     // CREATE and the target of RENAME need "k" in (RFC 4314 4).

@@ -139,8 +139,11 @@ TEST_CASE("partial rights: STORE per flag, EXPUNGE, CLOSE, FETCH, COPY and MOVE"
     CHECK(select.find("* OK [PERMANENTFLAGS (\\Seen)] Limited\r\n") != std::string::npos);
     CHECK(select.ends_with("b OK [READ-WRITE] SELECT completed\r\n"));
     CHECK(bob.send("c STORE 2 +FLAGS (\\Flagged)\r\n") ==
-          "c NO [NOPERM] Changing these flags needs the \"w\" right on this mailbox (RFC 4314 "
+          "c NO [NOPERM] Changing these flags needs the right \"w\" on this mailbox (RFC 4314 "
           "4)\r\n");
+    CHECK(bob.send("c STORE 2 +FLAGS (\\Flagged \\Deleted)\r\n") ==
+          "c NO [NOPERM] Changing these flags needs one of the rights \"wt\" on this mailbox "
+          "(RFC 4314 4)\r\n");
     CHECK(bob.send("d STORE 2 +FLAGS (\\Deleted)\r\n").starts_with("d NO [NOPERM] "));
     CHECK(bob.send("e STORE 1 FLAGS ()\r\n") ==
           "* 1 FETCH (FLAGS (\\Recent))\r\ne OK STORE completed\r\n");

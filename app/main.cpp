@@ -55,7 +55,9 @@ int main(int argc, char** argv) {
                           "POP3 listener [ADDR:]PORT with STLS; the maildrop is each user's INBOX");
     serve_cmd->add_option("--pop3s", serve.pop3s, "POP3 over implicit TLS [ADDR:]PORT");
     serve_cmd->add_option("--user", serve.users, "add a user NAME:PASSWORD (repeatable)");
-    serve_cmd->add_option("--users", serve.users_file, "a file of NAME:PASSWORD lines");
+    serve_cmd->add_option("--users", serve.users_file,
+                          "a file of NAME:PASSWORD lines and \"acl USER MAILBOX IDENTIFIER "
+                          "RIGHTS\" grants (RFC 4314)");
     auto* fixture =
         serve_cmd->add_option("--fixture", serve.fixture,
                               "starting store from a YAML fixture (default: the classroom one)");

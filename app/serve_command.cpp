@@ -170,6 +170,46 @@ std::string run_stamp() {
     return text;
 }
 
+// "acl USER MAILBOX IDENTIFIER RIGHTS": IDENTIFIER gets RIGHTS (RFC 4314
+// letters, "" for none) on MAILBOX as USER names it ("Shared" is USER's own,
+// "#news.comp.mail.imap" a shared one).
+bool grant_from_users_file(server::MailStore& store, std::string_view line,
+                           const std::string& where) {
+    std::vector<std::string> words;
+    std::size_t at = 0;
+    while (at < line.size()) {
+        const auto start = line.find_first_not_of(" \t", at);
+        if (start == std::string_view::npos) break;
+        const auto end = std::min(line.find_first_of(" \t", start), line.size());
+        words.emplace_back(line.substr(start, end - start));
+        at = end;
+    }
+    if (words.size() == 4) words.emplace_back();
+    if (words.size() != 5) {
+        std::cerr << fmt::format(
+            "mailscope serve: {}: expected \"acl USER MAILBOX IDENTIFIER "
+            "RIGHTS\"\n",
+            where);
+        return false;
+    }
+    const std::string rights_text = words[4] == "\"\"" ? std::string() : words[4];
+    std::string error;
+    const auto rights = server::parse_rights(rights_text, &error);
+    const auto* mailbox = store.find(words[1], words[2]);
+    if (!rights || mailbox == nullptr) {
+        std::cerr << fmt::format(
+            "mailscope serve: {}: {}\n", where,
+            rights ? fmt::format("{} has no mailbox \"{}\"", words[1], words[2]) : error);
+        return false;
+    }
+    auto granted = store.grant(mailbox->id, server::canonical_identifier(words[3]), *rights);
+    if (!granted) {
+        std::cerr << fmt::format("mailscope serve: {}: {}\n", where, granted.error().message);
+        return false;
+    }
+    return true;
+}
+
 bool load_users(server::MailStore& store, const ServeOptions& options) {
     auto add = [&](const std::string& spec, const std::string& where) {
         auto colon = spec.find(':');
@@ -195,11 +235,22 @@ bool load_users(server::MailStore& store, const ServeOptions& options) {
         }
         std::string line;
         int number = 0;
+        // Grants come after every user of the file exists, so that any of
+        // them can be named.
+        std::vector<std::pair<std::string, std::string>> grants;
         while (std::getline(in, line)) {
             ++number;
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.empty() || line.front() == '#') continue;
-            if (!add(line, fmt::format("{}:{}", options.users_file, number))) return false;
+            const std::string where = fmt::format("{}:{}", options.users_file, number);
+            if (line.starts_with("acl ")) {
+                grants.emplace_back(line, where);
+                continue;
+            }
+            if (!add(line, where)) return false;
+        }
+        for (const auto& [grant, where] : grants) {
+            if (!grant_from_users_file(store, grant, where)) return false;
         }
     }
     return true;
@@ -231,7 +282,7 @@ bool load_store(server::MailStore& store, const ServeOptions& options) {
                 << "mailscope serve: --mbox and --maildir need a user (--user NAME:PASSWORD)\n";
             return false;
         }
-        const auto* inbox = store.find(users.front(), "INBOX");
+        const auto* inbox = store.inbox_of(users.front());
         if (!inbox) {
             std::cerr << fmt::format("mailscope serve: {} has no INBOX\n", users.front());
             return false;

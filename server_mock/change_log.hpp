@@ -35,6 +35,7 @@ enum class ChangeKind : std::uint8_t {
     MailboxCreated,   // name
     MailboxDeleted,   // name
     MailboxRenamed,   // old_name -> name
+    AclChanged,       // SETACL/DELETEACL: rights, so PERMANENTFLAGS, may differ
 };
 
 struct Change {

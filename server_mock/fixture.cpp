@@ -140,7 +140,7 @@ class FixtureReader {
     NamespaceDefinition definition(const YAML::Node& node, bool shared) const {
         expect_map(node, "a namespace");
         if (shared) {
-            check_fields(node, {"prefix", "delimiter", "mailboxes"}, "a shared namespace");
+            check_fields(node, {"prefix", "delimiter", "acl", "mailboxes"}, "a shared namespace");
         } else {
             check_fields(node, {"prefix", "delimiter"}, "the other users' namespace");
         }
@@ -151,7 +151,30 @@ class FixtureReader {
             if (delimiter.size() != 1) fail(node["delimiter"], "a delimiter is one character");
             out.delimiter = delimiter.front();
         }
+        if (node["acl"]) out.acl = access_list(node["acl"]);
         return out;
+    }
+
+    // `{bob: lr, anyone: l}`: identifiers and their RFC 4314 rights letters.
+    AccessList access_list(const YAML::Node& node) const {
+        if (!node.IsMap()) {
+            fail(node, "\"acl\" must map identifiers to rights, e.g. {bob: lr, anyone: l}");
+        }
+        AccessList acl;
+        for (const auto& entry : node) {
+            const std::string identifier = canonical_identifier(text(entry.first));
+            if (identifier != kAnyone && identifier != kAnonymous &&
+                !m_store.users().contains(identifier)) {
+                fail(entry.first, fmt::format("\"{}\" is neither a user of this fixture nor "
+                                              "\"anyone\" or \"anonymous\"",
+                                              identifier));
+            }
+            std::string error;
+            const auto rights = parse_rights(text(entry.second), &error);
+            if (!rights) fail(entry.second, error);
+            acl[identifier] = *rights;
+        }
+        return acl;
     }
 
     void read_mailboxes(const YAML::Node& list, const std::string& user,
@@ -159,12 +182,20 @@ class FixtureReader {
         if (!list.IsSequence()) fail(list, "\"mailboxes\" must be a list");
         for (const auto& node : list) {
             expect_map(node, "a mailbox");
-            check_fields(node, {"name", "subscribed", "uidvalidity", "messages", "mbox", "maildir"},
-                         "a mailbox");
+            check_fields(
+                node, {"name", "subscribed", "uidvalidity", "acl", "messages", "mbox", "maildir"},
+                "a mailbox");
             const std::string name = prefix + text(node["name"]);
             std::optional<std::uint32_t> uidvalidity;
             if (node["uidvalidity"]) uidvalidity = number<std::uint32_t>(node["uidvalidity"]);
             const MailboxId id = open_mailbox(node["name"], user, name, uidvalidity);
+            if (node["acl"]) {
+                for (const auto& [identifier, rights] : access_list(node["acl"])) {
+                    if (auto granted = m_store.grant(id, identifier, rights); !granted) {
+                        fail(node["acl"], granted.error().message);
+                    }
+                }
+            }
             if (node["subscribed"] && boolean(node["subscribed"]) && !user.empty()) {
                 if (auto subscribed = m_store.subscribe(user, name); !subscribed) {
                     fail(node["subscribed"], subscribed.error().message);
@@ -205,7 +236,7 @@ class FixtureReader {
             }
             return existing->id;
         }
-        auto created = m_store.create_mailbox(user, name, kNoSession, uidvalidity);
+        auto created = m_store.provision_mailbox(user, name, uidvalidity);
         if (!created) fail(where, created.error().message);
         return created.value();
     }

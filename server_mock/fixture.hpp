@@ -7,6 +7,7 @@
 //     other_users: {prefix: "#users/", delimiter: "/"}
 //     shared:
 //       - {prefix: "#news.", delimiter: ".", mailboxes: [...]}
+//         # acl: what its mailboxes grant when they list none; default {anyone: lr}
 //   users:
 //     - name: alice
 //       password: wonderland
@@ -14,6 +15,8 @@
 //         - name: INBOX                     # wire form (modified UTF-7)
 //           subscribed: true
 //           uidvalidity: 42                 # optional
+//           acl: {bob: lr}                  # optional: RFC 4314 rights of others, on top
+//                                           # of what it inherits ("" takes them away)
 //           mbox: inbox.mbox                # optional, relative to the fixture
 //           maildir: some/Maildir           # optional, likewise
 //           messages:

@@ -41,8 +41,9 @@ void ImapServerSession::cmd_starttls(const Command& command) {
 
 void ImapServerSession::cmd_login(const Command& command) {
     const auto& args = std::get<imap::LoginArgs>(command.typed);
-    if (m_config.anonymous && imap::iequals(args.user, "anonymous")) {
-        log_in(command.tag, m_config.anonymous_user, true, "LOGIN");
+    if (m_config.anonymous && imap::iequals(args.user, kAnonymous)) {
+        // RFC 4505: the password is a trace string at most, never checked.
+        log_in(command.tag, std::string(kAnonymous), true, "LOGIN");
         return;
     }
     if (plaintext_refused()) {
@@ -59,11 +60,6 @@ void ImapServerSession::cmd_login(const Command& command) {
 
 void ImapServerSession::log_in(const std::string& tag, const std::string& user, bool read_only,
                                std::string_view how) {
-    if (!m_store.users().contains(user)) {
-        no(tag, "Anonymous access is not set up on this server",
-           imap::make_code("AUTHENTICATIONFAILED"));
-        return;
-    }
     m_user = user;
     m_read_only_user = read_only;
     ok(tag, read_only ? fmt::format("{} completed; read-only access", how)
@@ -184,7 +180,7 @@ void ImapServerSession::sasl_step(const std::string& encoded) {
     } else {
         // ANONYMOUS: the trace string (RFC 4505 3) is informational only.
         m_sasl.reset();
-        log_in(tag, m_config.anonymous_user, true, "AUTHENTICATE");
+        log_in(tag, std::string(kAnonymous), true, "AUTHENTICATE");
     }
 }
 

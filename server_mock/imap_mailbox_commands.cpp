@@ -43,6 +43,9 @@ void ImapServerSession::no_from_store(const std::string& tag, const StoreError& 
         case StoreErrorKind::HasInferiors:
             code = imap::make_code("CANNOT");
             break;
+        case StoreErrorKind::NoPermission:
+            code = imap::make_code("NOPERM");
+            break;
         case StoreErrorKind::LimitReached:
             code = imap::make_code("LIMIT");
             break;
@@ -65,6 +68,7 @@ void ImapServerSession::deselect() {
     if (m_selected != 0 && m_session != kNoSession) m_store.unwatch(m_session);
     m_selected = 0;
     m_read_only = false;
+    m_examined = false;
     m_view.clear();
     m_keywords_known = 0;
 }
@@ -73,12 +77,12 @@ void ImapServerSession::cmd_select(const Command& command, bool examine) {
     const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
     // RFC 3501 6.3.1: a failed SELECT leaves no mailbox selected.
     deselect();
-    const Mailbox* mailbox = m_store.find(m_user, name);
-    if (mailbox == nullptr) {
-        no(command.tag, fmt::format("There is no mailbox named \"{}\"", name),
-           imap::make_code("NONEXISTENT"));
+    auto accessed = m_store.access(m_user, name, Right::Read);
+    if (!accessed) {
+        no_from_store(command.tag, accessed.error());
         return;
     }
+    const Mailbox* mailbox = accessed.value();
     if (!mailbox->selectable) {
         no(command.tag,
            fmt::format("\"{}\" only holds other mailboxes (\\Noselect) and cannot be selected",
@@ -89,7 +93,11 @@ void ImapServerSession::cmd_select(const Command& command, bool examine) {
     // What happened before this SELECT is in the snapshot below.
     m_store.acknowledge(m_session, m_store.change_log().last());
     m_selected = mailbox->id;
-    m_read_only = examine || m_read_only_user;
+    // RFC 4314 5.2: READ-ONLY when the rights allow no change at all.
+    const Rights rights = m_store.rights(m_user, *mailbox);
+    m_examined = examine;
+    m_read_only = examine || m_read_only_user ||
+                  !rights.intersects(kFlagRights | Right::Insert | Right::Expunge);
     m_store.watch(m_session, m_selected, !m_read_only);
     if (!m_read_only) m_store.claim_recent(m_selected, m_session);
     mailbox = m_store.mailbox(m_selected);
@@ -120,12 +128,9 @@ void ImapServerSession::cmd_select(const Command& command, bool examine) {
                            "UIDs valid"));
     send(imap::make_status("*", Status::Ok, imap::make_code_number("UIDNEXT", mailbox->uidnext),
                            "Predicted next UID"));
-    std::vector<std::string> permanent;
-    if (!m_read_only) {
-        permanent = flags;
-        if (mailbox->keywords.size() < kMaxKeywordsPerMailbox) permanent.emplace_back("\\*");
-    }
-    send(imap::make_status("*", Status::Ok, imap::make_code_list("PERMANENTFLAGS", permanent),
+    m_permanent_flags = permanent_flags(*mailbox);
+    send(imap::make_status("*", Status::Ok,
+                           imap::make_code_list("PERMANENTFLAGS", m_permanent_flags),
                            m_read_only ? "No permanent flags permitted" : "Limited"));
     ok(command.tag, fmt::format("{} completed", examine ? "EXAMINE" : "SELECT"),
        imap::make_code(m_read_only ? "READ-ONLY" : "READ-WRITE"));
@@ -256,13 +261,13 @@ void ImapServerSession::cmd_status(const Command& command) {
 void ImapServerSession::cmd_append(const Command& command) {
     if (refuse_read_only_user(command.tag)) return;
     const auto& args = std::get<imap::AppendArgs>(command.typed);
-    const Mailbox* mailbox = m_store.find(m_user, args.mailbox);
-    if (mailbox == nullptr) {
+    auto accessed = m_store.access(m_user, args.mailbox, Right::Insert);
+    if (!accessed) {
         // RFC 3501 6.3.11: TRYCREATE tells the client a CREATE may help.
-        no(command.tag, fmt::format("There is no mailbox named \"{}\"", args.mailbox),
-           imap::make_code("TRYCREATE"));
+        no_from_store(command.tag, accessed.error(), true);
         return;
     }
+    const Mailbox* mailbox = accessed.value();
     if (args.message.size() > m_config.max_append_size) {
         no(command.tag, "The message is larger than this server accepts",
            imap::make_code("TOOBIG"));
@@ -288,6 +293,8 @@ void ImapServerSession::cmd_append(const Command& command) {
         date = *parsed;
     }
     const MailboxId id = mailbox->id;
+    // RFC 4314 4: flags the user may not set are dropped, not refused.
+    flags = permitted_flags(flags, m_store.rights(m_user, *mailbox));
     auto appended = m_store.append(id, args.message, std::move(flags), date, m_session);
     if (!appended) {
         no_from_store(command.tag, appended.error(), true);

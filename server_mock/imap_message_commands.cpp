@@ -40,6 +40,42 @@ const Mailbox* ImapServerSession::selected() const {
     return m_selected == 0 ? nullptr : m_store.mailbox(m_selected);
 }
 
+Rights ImapServerSession::selected_rights() const {
+    const Mailbox* mailbox = selected();
+    return mailbox == nullptr ? Rights{} : m_store.rights(m_user, *mailbox);
+}
+
+std::vector<std::string> ImapServerSession::permanent_flags(const Mailbox& mailbox) const {
+    std::vector<std::string> out;
+    if (m_read_only) return out;
+    const Rights rights = m_store.rights(m_user, mailbox);
+    for (auto flag : kSystemFlags) {
+        if (may_change_flag(rights, flag_name(flag))) out.emplace_back(flag_name(flag));
+    }
+    if (rights.has(Right::Write)) {
+        out.insert(out.end(), mailbox.keywords.begin(), mailbox.keywords.end());
+        if (mailbox.keywords.size() < kMaxKeywordsPerMailbox) out.emplace_back("\\*");
+    }
+    return out;
+}
+
+std::string ImapServerSession::read_only_text(std::string_view consequence) const {
+    const std::string_view why = m_examined ? "EXAMINE"
+                                 : m_read_only_user
+                                     ? "anonymous access"
+                                     : "your rights here allow no change, RFC 4314 5.2";
+    return fmt::format("The mailbox is read-only ({}){}", why, consequence);
+}
+
+void ImapServerSession::announce_permanent_flags_if_changed(const Mailbox& mailbox) {
+    auto permanent = permanent_flags(mailbox);
+    if (m_read_only || permanent == m_permanent_flags) return;
+    m_permanent_flags = std::move(permanent);
+    send(imap::make_status("*", Status::Ok,
+                           imap::make_code_list("PERMANENTFLAGS", m_permanent_flags),
+                           "Flags permitted"));
+}
+
 bool ImapServerSession::is_recent(Uid uid) const {
     const Mailbox* mailbox = selected();
     const Message* message = mailbox ? mailbox->find(uid) : nullptr;
@@ -156,14 +192,14 @@ void ImapServerSession::report_changes(Report report) {
                         flags.emplace_back(flag_name(flag));
                     flags.insert(flags.end(), mailbox->keywords.begin(), mailbox->keywords.end());
                     send(imap::make_flags(flags));
-                    if (!m_read_only) {
-                        if (mailbox->keywords.size() < kMaxKeywordsPerMailbox)
-                            flags.emplace_back("\\*");
-                        send(imap::make_status("*", Status::Ok,
-                                               imap::make_code_list("PERMANENTFLAGS", flags),
-                                               "Flags permitted"));
-                    }
+                    announce_permanent_flags_if_changed(*mailbox);
                 }
+                break;
+            case ChangeKind::AclChanged:
+                // RFC 4314 5.1.1: rights checked on every command, so a changed
+                // PERMANENTFLAGS is told.
+                if (const Mailbox* mailbox = selected())
+                    announce_permanent_flags_if_changed(*mailbox);
                 break;
             default:
                 break;
@@ -221,7 +257,8 @@ void ImapServerSession::inject_unsolicited(const FaultRule& rule) {
 }
 
 void ImapServerSession::cmd_close(const Command& command, bool expunge) {
-    if (expunge && !m_read_only) {
+    // RFC 4314 4: without "e" the expunge is skipped and CLOSE still succeeds.
+    if (expunge && !m_read_only && selected_rights().has(Right::Expunge)) {
         // RFC 3501 6.4.2: removed silently, no EXPUNGE responses.
         auto removed = m_store.expunge(m_selected, std::nullopt, m_session);
         if (!removed) {
@@ -235,7 +272,12 @@ void ImapServerSession::cmd_close(const Command& command, bool expunge) {
 
 void ImapServerSession::cmd_expunge(const Command& command) {
     if (m_read_only) {
-        no(command.tag, "The mailbox is read-only (EXAMINE)", imap::make_code("READ-ONLY"));
+        no(command.tag, read_only_text(""), imap::make_code("READ-ONLY"));
+        return;
+    }
+    if (!selected_rights().has(Right::Expunge)) {
+        no(command.tag, "EXPUNGE needs the \"e\" right on this mailbox (RFC 4314 4)",
+           imap::make_code("NOPERM"));
         return;
     }
     std::optional<std::vector<Uid>> only;
@@ -296,6 +338,8 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         }
     }
     bool gone = false;
+    // RFC 4314 4: without "s" a FETCH of BODY[] leaves \Seen alone.
+    const bool may_set_seen = !m_read_only && selected_rights().has(Right::KeepSeen);
     for (auto [seq, uid] : resolve(args.set, command.uid)) {
         const Mailbox* mailbox = selected();
         const Message* message = mailbox ? mailbox->find(uid) : nullptr;
@@ -306,7 +350,7 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         bool sets_seen = false;
         MessageContext context{*message, seq, is_recent(uid)};
         auto items = build_fetch_items(context, args.atts, m_cache, command.uid, sets_seen);
-        if (sets_seen && !m_read_only) {
+        if (sets_seen && may_set_seen) {
             // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new
             // flags go out with the data.
             FlagSet seen;
@@ -341,8 +385,7 @@ void ImapServerSession::cmd_store(const Command& command) {
         }
     }
     if (m_read_only) {
-        no(command.tag, "The mailbox is read-only (EXAMINE): flags cannot be changed",
-           imap::make_code("READ-ONLY"));
+        no(command.tag, read_only_text(": flags cannot be changed"), imap::make_code("READ-ONLY"));
         return;
     }
     FlagSet flags;
@@ -351,6 +394,19 @@ void ImapServerSession::cmd_store(const Command& command) {
             bad(command.tag, *error);
             return;
         }
+    }
+    // RFC 4314 4: \Seen needs "s", \Deleted "t", the others "w". A STORE
+    // that may change at least one of its flags goes ahead with those.
+    const Rights rights = selected_rights();
+    const Rights needed = flags.empty() ? kFlagRights : rights_for_flags(flags);
+    const bool nothing_asked = flags.empty() && args.mode != imap::StoreArgs::Mode::Replace;
+    if (!nothing_asked && !rights.intersects(needed)) {
+        const std::string letters = needed.letters();
+        no(command.tag,
+           fmt::format("Changing these flags needs {} \"{}\" on this mailbox (RFC 4314 4)",
+                       letters.size() == 1 ? "the right" : "one of the rights", letters),
+           imap::make_code("NOPERM"));
+        return;
     }
     const Mailbox* mailbox = selected();
     std::vector<Uid> uids;
@@ -368,7 +424,7 @@ void ImapServerSession::cmd_store(const Command& command) {
                                     : args.mode == imap::StoreArgs::Mode::Remove
                                         ? FlagOperation::Remove
                                         : FlagOperation::Replace;
-    auto updated = m_store.store_flags(m_selected, uids, operation, flags, m_session);
+    auto updated = m_store.store_flags(m_selected, uids, operation, flags, m_session, rights);
     if (!updated) {
         no_from_store(command.tag, updated.error());
         return;
@@ -400,22 +456,32 @@ void ImapServerSession::cmd_copy(const Command& command, bool move) {
         }
     }
     if (move && m_read_only) {
-        no(command.tag, "The mailbox is read-only (EXAMINE): messages cannot be moved out",
+        no(command.tag, read_only_text(": messages cannot be moved out"),
            imap::make_code("READ-ONLY"));
         return;
     }
     if (refuse_read_only_user(command.tag)) return;
-    const Mailbox* target = m_store.find(m_user, args.mailbox);
-    if (target == nullptr) {
-        no(command.tag, fmt::format("There is no mailbox named \"{}\"", args.mailbox),
-           imap::make_code("TRYCREATE"));
+    auto accessed = m_store.access(m_user, args.mailbox, Right::Insert);
+    if (!accessed) {
+        no_from_store(command.tag, accessed.error(), true);
+        return;
+    }
+    const Mailbox* target = accessed.value();
+    // RFC 6851 4.2: MOVE also needs what STORE \Deleted and EXPUNGE need here.
+    if (move && !selected_rights().contains(Right::DeleteMessages | Right::Expunge)) {
+        no(command.tag,
+           "MOVE takes messages out of this mailbox: that needs the \"t\" and \"e\" rights "
+           "here (RFC 6851 4.2)",
+           imap::make_code("NOPERM"));
         return;
     }
     std::vector<Uid> uids;
     for (auto [seq, uid] : resolve(args.set, command.uid))
         uids.push_back(uid);
-    auto result = move ? m_store.move(m_selected, uids, target->id, m_session)
-                       : m_store.copy(m_selected, uids, target->id, m_session);
+    // RFC 4314 4: the copies keep only the flags the user may set there.
+    const Rights target_rights = m_store.rights(m_user, *target);
+    auto result = move ? m_store.move(m_selected, uids, target->id, m_session, target_rights)
+                       : m_store.copy(m_selected, uids, target->id, m_session, target_rights);
     if (!result) {
         no_from_store(command.tag, result.error(), true);
         return;

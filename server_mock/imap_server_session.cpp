@@ -363,6 +363,21 @@ void ImapServerSession::dispatch(const Command& command) {
         case Verb::Enable:
             cmd_enable(command);
             break;
+        case Verb::Setacl:
+            cmd_setacl(command);
+            break;
+        case Verb::Deleteacl:
+            cmd_deleteacl(command);
+            break;
+        case Verb::Getacl:
+            cmd_getacl(command);
+            break;
+        case Verb::Listrights:
+            cmd_listrights(command);
+            break;
+        case Verb::Myrights:
+            cmd_myrights(command);
+            break;
         case Verb::Unknown:
             bad(tag, "Unknown command");
             break;
@@ -386,6 +401,12 @@ bool ImapServerSession::extension_enabled(Verb verb) const {
             return caps.id;
         case Verb::Enable:
             return caps.enable;
+        case Verb::Setacl:
+        case Verb::Deleteacl:
+        case Verb::Getacl:
+        case Verb::Listrights:
+        case Verb::Myrights:
+            return caps.acl;
         default:
             return true;
     }
@@ -411,6 +432,11 @@ std::vector<std::string> ImapServerSession::capabilities() const {
     if (caps.id) out.push_back("ID");
     if (caps.children) out.push_back("CHILDREN");
     if (caps.enable) out.push_back("ENABLE");
+    if (caps.acl) {
+        // RFC 4314 2.1.1: the rights beyond RFC 2086's.
+        out.push_back("ACL");
+        out.push_back("RIGHTS=texk");
+    }
     return out;
 }
 

@@ -114,6 +114,13 @@ class ImapServerSession : public transport::ConnectionHandler {
     void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
     bool refuse_read_only_user(const std::string& tag);
 
+    // --- access control (imap_acl_commands.cpp) ---------------------------------
+    void cmd_setacl(const imap::Command& command);
+    void cmd_deleteacl(const imap::Command& command);
+    void cmd_getacl(const imap::Command& command);
+    void cmd_listrights(const imap::Command& command);
+    void cmd_myrights(const imap::Command& command);
+
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------
     void cmd_close(const imap::Command& command, bool expunge);
     void cmd_expunge(const imap::Command& command);
@@ -126,6 +133,14 @@ class ImapServerSession : public transport::ConnectionHandler {
     std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
                                                        bool uid) const;
     const Mailbox* selected() const;
+    // This user's rights on the selected mailbox now (RFC 4314 4).
+    Rights selected_rights() const;
+    // PERMANENTFLAGS: the flags those rights let this session change (RFC
+    // 4314 5.1.1); none when read-only.
+    std::vector<std::string> permanent_flags(const Mailbox& mailbox) const;
+    void announce_permanent_flags_if_changed(const Mailbox& mailbox);
+    // "The mailbox is read-only (why)" and what that forbids, for [READ-ONLY].
+    std::string read_only_text(std::string_view consequence) const;
     bool is_recent(Uid uid) const;
     std::uint32_t count_recent() const;
     // RFC 3501 7.3.2: RECENT follows every change of the mailbox's size.
@@ -159,8 +174,10 @@ class ImapServerSession : public transport::ConnectionHandler {
 
     MailboxId m_selected = 0;
     bool m_read_only = false;
+    bool m_examined = false;
     std::vector<Uid> m_view;
     std::size_t m_keywords_known = 0;
+    std::vector<std::string> m_permanent_flags;
     std::uint32_t m_recent_announced = 0;
 };
 

@@ -23,6 +23,20 @@ std::string canonical_pattern(std::string_view pattern) {
     return out;
 }
 
+// The one answer for a mailbox that is missing and for one the user may not
+// know of, so that the two cannot be told apart (RFC 4314 6).
+StoreError no_such_mailbox(std::string_view name) {
+    return store_error(StoreErrorKind::NoSuchMailbox,
+                       fmt::format("There is no mailbox named \"{}\"", name.substr(0, 200)));
+}
+
+StoreError may_not_create(std::string_view name) {
+    return store_error(StoreErrorKind::NoPermission,
+                       fmt::format("You may not create \"{}\": that needs the \"k\" right on "
+                                   "the mailbox above it (RFC 4314 4)",
+                                   name.substr(0, 200)));
+}
+
 void sort_inbox_first(std::vector<ListEntry>& entries) {
     std::stable_sort(entries.begin(), entries.end(), [](const ListEntry& a, const ListEntry& b) {
         const bool a_inbox = a.name == "INBOX";
@@ -206,10 +220,82 @@ const Mailbox* MailStore::mailbox(MailboxId id) const {
     return it == m_mailboxes.end() ? nullptr : &it->second;
 }
 
+const Mailbox* MailStore::find_location(const MailboxLocation& location) const {
+    return const_cast<MailStore*>(this)->find_mutable(location);
+}
+
 const Mailbox* MailStore::find(std::string_view user, std::string_view name) const {
     const auto location = locate(user, name);
     if (!location) return nullptr;
-    return const_cast<MailStore*>(this)->find_mutable(location.value());
+    return find_location(location.value());
+}
+
+const Mailbox* MailStore::inbox_of(std::string_view user) const {
+    if (!m_users.contains(user)) return nullptr;
+    return find_location(MailboxLocation{std::string(user), "INBOX", kPersonalDelimiter});
+}
+
+bool MailStore::is_personal(std::string_view owner) const {
+    return std::none_of(m_namespaces.shared.begin(), m_namespaces.shared.end(),
+                        [&](const NamespaceDefinition& shared) { return shared.prefix == owner; });
+}
+
+AccessList MailStore::default_acl(std::string_view owner) const {
+    for (const auto& shared : m_namespaces.shared) {
+        if (shared.prefix == owner) return shared.acl;
+    }
+    return {};
+}
+
+Rights MailStore::rights(std::string_view user, const Mailbox& mailbox) const {
+    Rights granted;
+    if (mailbox.owner == user && is_personal(mailbox.owner)) granted = Rights::all();
+    for (const auto& [identifier, rights] : mailbox.acl) {
+        if (identifier == user || identifier == kAnyone) granted = granted | rights;
+    }
+    if (user == kAnonymous) granted = granted & kAnonymousRights;
+    return granted;
+}
+
+const Mailbox* MailStore::nearest_superior(const MailboxLocation& location) const {
+    const auto superiors = superior_names(location.name, location.delimiter);
+    for (auto it = superiors.rbegin(); it != superiors.rend(); ++it) {
+        if (const Mailbox* parent =
+                find_location(MailboxLocation{location.owner, *it, location.delimiter})) {
+            return parent;
+        }
+    }
+    return nullptr;
+}
+
+Rights MailStore::parent_rights(std::string_view user, const MailboxLocation& location) const {
+    if (const Mailbox* parent = nearest_superior(location)) return rights(user, *parent);
+    Rights root;
+    if (location.owner == user && is_personal(location.owner)) root = Rights::all();
+    if (user == kAnonymous) root = root & kAnonymousRights;
+    return root;
+}
+
+std::optional<StoreError> MailStore::refusal(std::string_view user, const Mailbox& mailbox,
+                                             std::string_view name, Rights needed) const {
+    const Rights held = rights(user, mailbox);
+    if (!held.intersects(kExistenceRights)) return no_such_mailbox(name);
+    if (held.contains(needed)) return std::nullopt;
+    return store_error(
+        StoreErrorKind::NoPermission,
+        fmt::format("You lack the \"{}\" right on \"{}\"; your rights there "
+                    "are \"{}\" (RFC 4314 4)",
+                    needed.without(held).letters(), name.substr(0, 200), held.letters()));
+}
+
+StoreResult<const Mailbox*> MailStore::access(std::string_view user, std::string_view name,
+                                              Rights needed) const {
+    auto located = locate(user, name);
+    if (!located) return located.error();
+    const Mailbox* mailbox = find_location(located.value());
+    if (mailbox == nullptr) return no_such_mailbox(name);
+    if (auto refused = refusal(user, *mailbox, name, needed)) return *refused;
+    return mailbox;
 }
 
 bool MailStore::has_inferiors(const MailboxLocation& location) const {
@@ -243,9 +329,15 @@ StoreResult<MailboxId> MailStore::add_mailbox(const MailboxLocation& location, b
     } else {
         mailbox.uidvalidity = take_uidvalidity();
     }
+    // RFC 4314 4: a new mailbox inherits the ACL of its parent.
+    const Mailbox* parent = nearest_superior(location);
+    mailbox.acl = parent != nullptr ? parent->acl : default_acl(location.owner);
     if (m_backend != nullptr) {
         if (auto saved = m_backend->save_counter(m_next_uidvalidity); !saved) return saved.error();
         if (auto saved = m_backend->save_mailbox(mailbox); !saved) return saved.error();
+        if (mailbox.acl != default_acl(location.owner)) {
+            if (auto saved = m_backend->save_acl(mailbox); !saved) return saved.error();
+        }
     }
     mailbox.id = m_next_mailbox_id++;
     const MailboxId id = mailbox.id;
@@ -280,7 +372,24 @@ StoreResult<MailboxId> MailStore::create_mailbox(std::string_view user, std::str
     }
     auto located = locate(user, trimmed);
     if (!located) return located.error();
-    const MailboxLocation& location = located.value();
+    // Checked before anything is said about the name, which could tell
+    // whether a mailbox the user may not see exists.
+    if (!parent_rights(user, located.value()).has(Right::CreateMailbox)) {
+        return may_not_create(trimmed);
+    }
+    return create_at(located.value(), trimmed, by, uidvalidity);
+}
+
+StoreResult<MailboxId> MailStore::provision_mailbox(std::string_view user, std::string_view name,
+                                                    std::optional<std::uint32_t> uidvalidity) {
+    auto located = locate(user, name);
+    if (!located) return located.error();
+    return create_at(located.value(), name, kNoSession, uidvalidity);
+}
+
+StoreResult<MailboxId> MailStore::create_at(const MailboxLocation& location, std::string_view name,
+                                            SessionId by,
+                                            std::optional<std::uint32_t> uidvalidity) {
     if (location.name == "INBOX") {
         return store_error(StoreErrorKind::AlreadyExists,
                            "INBOX always exists; it cannot be created (RFC 3501 6.3.3).");
@@ -288,7 +397,7 @@ StoreResult<MailboxId> MailStore::create_mailbox(std::string_view user, std::str
     if (Mailbox* existing = find_mutable(location)) {
         if (existing->selectable) {
             return store_error(StoreErrorKind::AlreadyExists,
-                               fmt::format("a mailbox called \"{}\" already exists.", trimmed));
+                               fmt::format("a mailbox called \"{}\" already exists.", name));
         }
         // A \Noselect level becomes a real mailbox, with a fresh UIDVALIDITY.
         Mailbox updated = *existing;
@@ -332,14 +441,12 @@ StoreResult<Done> MailStore::delete_mailbox(std::string_view user, std::string_v
     auto located = locate(user, name);
     if (!located) return located.error();
     const MailboxLocation& location = located.value();
+    Mailbox* mailbox = find_mutable(location);
+    if (mailbox == nullptr) return no_such_mailbox(name);
+    if (auto refused = refusal(user, *mailbox, name, Right::DeleteMailbox)) return *refused;
     if (location.name == "INBOX") {
         return store_error(StoreErrorKind::NotPermitted,
                            "INBOX cannot be deleted (RFC 3501 6.3.4).");
-    }
-    Mailbox* mailbox = find_mutable(location);
-    if (mailbox == nullptr) {
-        return store_error(StoreErrorKind::NoSuchMailbox,
-                           fmt::format("there is no mailbox called \"{}\".", name));
     }
     const bool inferiors = has_inferiors(location);
     if (inferiors && !mailbox->selectable) {
@@ -360,10 +467,12 @@ StoreResult<Done> MailStore::delete_mailbox(std::string_view user, std::string_v
                   .owner = location.owner,
                   .name = location.name});
     if (inferiors) {
-        // RFC 3501 6.3.4: the messages go, the name stays as \Noselect.
+        // RFC 3501 6.3.4: the messages go, the name stays as \Noselect; RFC
+        // 4314 4: the ACL goes with the mailbox (the backend removed it).
         mailbox->selectable = false;
         mailbox->messages.clear();
         mailbox->keywords.clear();
+        mailbox->acl = default_acl(location.owner);
         if (const auto watchers = m_watchers.find(id); watchers != m_watchers.end()) {
             for (const SessionId session : watchers->second)
                 m_sessions[session].watched = 0;
@@ -384,10 +493,11 @@ StoreResult<Done> MailStore::rename_mailbox(std::string_view user, std::string_v
     const MailboxLocation& source = source_location.value();
     const MailboxLocation& target = target_location.value();
     Mailbox* mailbox = find_mutable(source);
-    if (mailbox == nullptr) {
-        return store_error(StoreErrorKind::NoSuchMailbox,
-                           fmt::format("there is no mailbox called \"{}\" to rename.", from));
-    }
+    if (mailbox == nullptr) return no_such_mailbox(from);
+    // RFC 4314 4: "x" on the mailbox and "k" where it goes, both before the
+    // target's existence is told.
+    if (auto refused = refusal(user, *mailbox, from, Right::DeleteMailbox)) return *refused;
+    if (!parent_rights(user, target).has(Right::CreateMailbox)) return may_not_create(to);
     if (find_mutable(target) != nullptr || target.name == "INBOX") {
         return store_error(StoreErrorKind::AlreadyExists,
                            fmt::format("a mailbox called \"{}\" already exists.", to));
@@ -519,6 +629,9 @@ std::vector<ListEntry> MailStore::list(std::string_view user, std::string_view r
         }
     };
     for (const auto& [id, mailbox] : m_mailboxes) {
+        // RFC 4314 4: without "l" the mailbox is not there; a level above a
+        // mailbox that is listed shows only as \Noselect.
+        if (!rights(user, mailbox).has(Right::Lookup)) continue;
         if (mailbox.owner == user) {
             add(mailbox, 0);
             continue;
@@ -551,6 +664,8 @@ std::vector<ListEntry> MailStore::lsub(std::string_view user, std::string_view r
         const auto located = locate(user, name);
         const char delimiter = located ? located.value().delimiter : kPersonalDelimiter;
         const Mailbox* mailbox = find(user, name);
+        // RFC 4314 4: LSUB never tells whether a mailbox without "l" exists.
+        if (mailbox != nullptr && !rights(user, *mailbox).has(Right::Lookup)) mailbox = nullptr;
         if (list_match(full, name, delimiter)) {
             found[name] = ListEntry{name, delimiter, mailbox != nullptr && !mailbox->selectable,
                                     mailbox != nullptr, false};
@@ -576,13 +691,9 @@ std::vector<ListEntry> MailStore::lsub(std::string_view user, std::string_view r
 
 StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_view name,
                                           SessionId asking) const {
-    auto located = locate(user, name);
-    if (!located) return located.error();
-    const Mailbox* mailbox = find(user, name);
-    if (mailbox == nullptr) {
-        return store_error(StoreErrorKind::NoSuchMailbox,
-                           fmt::format("there is no mailbox called \"{}\".", name));
-    }
+    auto accessed = access(user, name, Right::Read);
+    if (!accessed) return accessed.error();
+    const Mailbox* mailbox = accessed.value();
     if (!mailbox->selectable) {
         return store_error(StoreErrorKind::NotPermitted,
                            fmt::format("\"{}\" is \\Noselect: it holds no messages.", name));
@@ -596,6 +707,115 @@ StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_vie
         if (message.recent_pending || is_recent(message, asking)) ++info.recent;
     }
     return info;
+}
+
+StoreResult<Done> MailStore::replace_acl(Mailbox& mailbox, AccessList acl, SessionId by) {
+    if (acl == mailbox.acl) return Done{};
+    Mailbox updated_header;
+    updated_header.id = mailbox.id;
+    updated_header.owner = mailbox.owner;
+    updated_header.name = mailbox.name;
+    updated_header.delimiter = mailbox.delimiter;
+    updated_header.selectable = mailbox.selectable;
+    updated_header.acl = std::move(acl);
+    if (m_backend != nullptr) {
+        if (auto saved = m_backend->save_acl(updated_header); !saved) return saved.error();
+    }
+    mailbox.acl = std::move(updated_header.acl);
+    record(Change{.by = by, .kind = ChangeKind::AclChanged, .mailbox = mailbox.id});
+    return Done{};
+}
+
+std::optional<StoreError> MailStore::entry_error(const Mailbox& mailbox,
+                                                 std::string_view identifier, Rights rights) const {
+    if (!identifier.empty() && identifier.front() == '-') {
+        return store_error(StoreErrorKind::NotPermitted,
+                           "Negative rights (an identifier starting with \"-\") are not "
+                           "supported by this server (RFC 4314 2)");
+    }
+    if (identifier != kAnyone && identifier != kAnonymous && !m_users.contains(identifier)) {
+        return store_error(StoreErrorKind::NotPermitted,
+                           fmt::format("There is no user called \"{}\"; an identifier is a user "
+                                       "name, \"anyone\" or \"anonymous\"",
+                                       identifier.substr(0, 64)));
+    }
+    if (identifier == mailbox.owner) {
+        return store_error(
+            StoreErrorKind::NotPermitted,
+            fmt::format("{} owns this mailbox and always holds every right", identifier));
+    }
+    if (identifier == kAnonymous && !kAnonymousRights.contains(rights)) {
+        return store_error(StoreErrorKind::NotPermitted,
+                           "The anonymous login is read-only: it can be granted only \"l\" and "
+                           "\"r\"");
+    }
+    return std::nullopt;
+}
+
+StoreResult<Done> MailStore::set_entry(Mailbox& mailbox, std::string_view identifier, Rights rights,
+                                       SessionId by) {
+    if (auto error = entry_error(mailbox, identifier, rights)) return *error;
+    AccessList acl = mailbox.acl;
+    if (rights.empty()) {
+        acl.erase(std::string(identifier));
+    } else {
+        acl[std::string(identifier)] = rights;
+    }
+    return replace_acl(mailbox, std::move(acl), by);
+}
+
+StoreResult<Done> MailStore::set_acl(std::string_view user, std::string_view name,
+                                     std::string_view identifier, const RightsChange& change,
+                                     SessionId by) {
+    auto accessed = access(user, name, Right::Administer);
+    if (!accessed) return accessed.error();
+    Mailbox& mailbox = *find_mutable(accessed.value()->id);
+    const auto existing = mailbox.acl.find(identifier);
+    const Rights current = existing == mailbox.acl.end() ? Rights{} : existing->second;
+    return set_entry(mailbox, identifier, change.apply(current), by);
+}
+
+StoreResult<Done> MailStore::delete_acl(std::string_view user, std::string_view name,
+                                        std::string_view identifier, SessionId by) {
+    auto accessed = access(user, name, Right::Administer);
+    if (!accessed) return accessed.error();
+    return set_entry(*find_mutable(accessed.value()->id), identifier, {}, by);
+}
+
+StoreResult<std::vector<AclEntry>> MailStore::get_acl(std::string_view user,
+                                                      std::string_view name) const {
+    auto accessed = access(user, name, Right::Administer);
+    if (!accessed) return accessed.error();
+    const Mailbox& mailbox = *accessed.value();
+    std::vector<AclEntry> entries;
+    if (is_personal(mailbox.owner)) entries.push_back({mailbox.owner, Rights::all()});
+    for (const auto& [identifier, rights] : mailbox.acl)
+        entries.push_back({identifier, rights});
+    return entries;
+}
+
+StoreResult<GrantableRights> MailStore::list_rights(std::string_view user, std::string_view name,
+                                                    std::string_view identifier) const {
+    auto accessed = access(user, name, Right::Administer);
+    if (!accessed) return accessed.error();
+    if (identifier == accessed.value()->owner) return GrantableRights{Rights::all(), {}};
+    if (identifier == kAnonymous) return GrantableRights{{}, kAnonymousRights};
+    return GrantableRights{{}, Rights::all()};
+}
+
+StoreResult<Rights> MailStore::my_rights(std::string_view user, std::string_view name) const {
+    // RFC 4314 4: any right that lets the user know the mailbox exists.
+    auto accessed = access(user, name, {});
+    if (!accessed) return accessed.error();
+    return rights(user, *accessed.value());
+}
+
+StoreResult<Done> MailStore::grant(MailboxId id, std::string_view identifier, Rights rights) {
+    Mailbox* mailbox = find_mutable(id);
+    if (mailbox == nullptr) {
+        return store_error(StoreErrorKind::NoSuchMailbox, "the mailbox no longer exists.");
+    }
+    return set_entry(*mailbox, identifier, rights, kNoSession);
 }
 
 void MailStore::assign_recent(const Mailbox& mailbox, Message& message) const {
@@ -689,7 +909,7 @@ StoreResult<Uid> MailStore::append(MailboxId id, std::string octets, FlagSet fla
 }
 
 StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
-                                        SessionId by) {
+                                        SessionId by, Rights flag_rights) {
     Mailbox* source = find_mutable(from);
     Mailbox* destination = find_mutable(to);
     if (source == nullptr) {
@@ -707,7 +927,7 @@ StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& 
     for (const Uid uid : wanted) {
         if (const Message* message = source->find(uid)) {
             originals.push_back(message);
-            all_flags.add_all(message->flags);
+            all_flags.add_all(permitted_flags(message->flags, flag_rights));
         }
     }
     if (destination->uidnext > std::numeric_limits<Uid>::max() - originals.size()) {
@@ -722,6 +942,7 @@ StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& 
     std::vector<Message> copies;
     for (const Message* original : originals) {
         Message copy = *original;
+        copy.flags = permitted_flags(original->flags, flag_rights);
         copy.uid = destination->uidnext++;
         assign_recent(*destination, copy);
         if (m_backend != nullptr) {
@@ -752,12 +973,12 @@ StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& 
 }
 
 StoreResult<CopyResult> MailStore::move(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
-                                        SessionId by) {
+                                        SessionId by, Rights flag_rights) {
     if (from == to) {
         return store_error(StoreErrorKind::NotPermitted,
                            "a message cannot be moved to the mailbox it is already in.");
     }
-    auto copied = copy(from, uids, to, by);
+    auto copied = copy(from, uids, to, by, flag_rights);
     if (!copied) return copied;
     if (auto removed = remove_messages(*find_mutable(from), copied.value().source, by); !removed) {
         return removed.error();
@@ -768,13 +989,16 @@ StoreResult<CopyResult> MailStore::move(MailboxId from, const std::vector<Uid>& 
 StoreResult<std::vector<FlagUpdate>> MailStore::store_flags(MailboxId id,
                                                             const std::vector<Uid>& uids,
                                                             FlagOperation operation,
-                                                            const FlagSet& flags, SessionId by) {
+                                                            const FlagSet& flags, SessionId by,
+                                                            Rights rights) {
     Mailbox* mailbox = find_mutable(id);
     if (mailbox == nullptr || !mailbox->selectable) {
         return store_error(StoreErrorKind::NoSuchMailbox, "the mailbox no longer exists.");
     }
     if (operation != FlagOperation::Remove) {
-        if (auto keywords = add_keywords(*mailbox, flags, by); !keywords) return keywords.error();
+        if (auto keywords = add_keywords(*mailbox, permitted_flags(flags, rights), by); !keywords) {
+            return keywords.error();
+        }
     }
     std::vector<Uid> wanted = uids;
     std::sort(wanted.begin(), wanted.end());
@@ -784,17 +1008,7 @@ StoreResult<std::vector<FlagUpdate>> MailStore::store_flags(MailboxId id,
         Message* message = mailbox->find(uid);
         if (message == nullptr) continue;
         Message after = *message;
-        switch (operation) {
-            case FlagOperation::Replace:
-                after.flags = flags;
-                break;
-            case FlagOperation::Add:
-                after.flags.add_all(flags);
-                break;
-            case FlagOperation::Remove:
-                after.flags.remove_all(flags);
-                break;
-        }
+        after.flags = apply_flag_operation(message->flags, operation, flags, rights);
         const bool changed = !(after.flags == message->flags);
         if (changed) {
             if (m_backend != nullptr) {

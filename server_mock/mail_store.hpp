@@ -11,6 +11,13 @@
 // "#news.comp.mail" lives in a shared namespace, "#users/bob/INBOX" is bob's
 // (namespaces.hpp). Internally each mailbox belongs to a tree: a user's
 // personal tree or a shared namespace's tree, keyed by owner.
+//
+// Every operation that takes a user checks that user's rights (RFC 4314,
+// access_control.hpp) and refuses what the mailbox's ACL does not grant; a
+// mailbox the user may not even know of is reported as missing, in the same
+// words as one that does not exist. Operations that take a MailboxId act for
+// whoever already passed that check (access(), rights()): the sessions, or
+// the server itself for fixtures and delivery.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server_mock/access_control.hpp"
 #include "server_mock/change_log.hpp"
 #include "server_mock/internal_date.hpp"
 #include "server_mock/message_flags.hpp"
@@ -64,6 +72,7 @@ struct Mailbox {
     Uid uidnext = 1;
     std::vector<Message> messages;      // ascending UID
     std::vector<std::string> keywords;  // every keyword used here: FLAGS and PERMANENTFLAGS
+    AccessList acl;                     // who else may do what (RFC 4314); see MailStore::rights
 
     const Message* find(Uid uid) const;
     Message* find(Uid uid);
@@ -98,8 +107,6 @@ struct CopyResult {
     std::vector<Uid> destination;
 };
 
-enum class FlagOperation : std::uint8_t { Replace, Add, Remove };
-
 struct FlagUpdate {
     Uid uid = 0;
     FlagSet flags;  // after the operation
@@ -111,6 +118,19 @@ struct MailboxLocation {
     std::string owner;
     std::string name;
     char delimiter = kPersonalDelimiter;
+};
+
+// One <identifier, rights> pair of GETACL's answer (RFC 4314 3.6).
+struct AclEntry {
+    std::string identifier;
+    Rights rights;
+};
+
+// LISTRIGHTS (RFC 4314 3.7): what the identifier always holds, and the
+// rights it can be granted on top, each on its own (none are tied).
+struct GrantableRights {
+    Rights required;
+    Rights optional;
 };
 
 // Persistence hook (maildir_store.hpp). The store calls it before changing
@@ -134,6 +154,8 @@ class StoreBackend {
                                               const std::vector<const Message*>& messages) = 0;
     virtual StoreResult<Done> save_subscriptions(std::string_view user,
                                                  const std::set<std::string>& names) = 0;
+    // The mailbox's ACL changed (also for a \Noselect level).
+    virtual StoreResult<Done> save_acl(const Mailbox& mailbox) = 0;
 };
 
 class MailStore {
@@ -156,9 +178,40 @@ class MailStore {
     // --- names ------------------------------------------------------------
     StoreResult<MailboxLocation> locate(std::string_view user, std::string_view name) const;
     std::string visible_name(std::string_view user, const Mailbox& mailbox) const;
+    // The mailbox a name resolves to, whoever may see it: for loaders and
+    // tests. Sessions ask access() instead.
     const Mailbox* find(std::string_view user, std::string_view name) const;
     const Mailbox* mailbox(MailboxId id) const;
     const std::map<MailboxId, Mailbox>& mailboxes() const { return m_mailboxes; }
+    // The user's own INBOX (the POP3 maildrop, the SMTP destination); never
+    // anybody else's, whatever the name looks like.
+    const Mailbox* inbox_of(std::string_view user) const;
+
+    // --- access control (RFC 4314) ----------------------------------------
+    // What `user` may do with `mailbox`: every right for the owner of a
+    // personal mailbox, else the union of the ACL entries for the user and
+    // for "anyone"; the anonymous login never more than lookup and read.
+    Rights rights(std::string_view user, const Mailbox& mailbox) const;
+    // The single check the sessions make before touching a mailbox by name:
+    // the mailbox when `user` may know it exists (one of kExistenceRights)
+    // and holds every right in `needed`, else the refusal to report
+    // (NoSuchMailbox for a mailbox the user may not know of, RFC 4314 6;
+    // NoPermission otherwise).
+    StoreResult<const Mailbox*> access(std::string_view user, std::string_view name,
+                                       Rights needed) const;
+    // What a new mailbox of a tree starts with when no parent passes it an
+    // ACL: its namespace's default for a shared tree, nothing for a user's.
+    AccessList default_acl(std::string_view owner) const;
+    // SETACL, DELETEACL, GETACL, LISTRIGHTS and MYRIGHTS (RFC 4314 3.1-3.5).
+    StoreResult<Done> set_acl(std::string_view user, std::string_view name,
+                              std::string_view identifier, const RightsChange& change,
+                              SessionId by = kNoSession);
+    StoreResult<Done> delete_acl(std::string_view user, std::string_view name,
+                                 std::string_view identifier, SessionId by = kNoSession);
+    StoreResult<std::vector<AclEntry>> get_acl(std::string_view user, std::string_view name) const;
+    StoreResult<GrantableRights> list_rights(std::string_view user, std::string_view name,
+                                             std::string_view identifier) const;
+    StoreResult<Rights> my_rights(std::string_view user, std::string_view name) const;
 
     // --- mailbox operations (RFC 3501 6.3) --------------------------------
     StoreResult<MailboxId> create_mailbox(std::string_view user, std::string_view name,
@@ -182,16 +235,20 @@ class MailStore {
     // --- message operations ----------------------------------------------
     StoreResult<Uid> append(MailboxId mailbox, std::string octets, FlagSet flags,
                             InternalDate internal_date, SessionId by = kNoSession);
-    // UIDs not in the source are skipped (RFC 3501 6.4.8 UID COPY).
+    // UIDs not in the source are skipped (RFC 3501 6.4.8 UID COPY). The
+    // copies keep only the flags `flag_rights` may set in the destination
+    // (RFC 4314 4).
     StoreResult<CopyResult> copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
-                                 SessionId by = kNoSession);
+                                 SessionId by = kNoSession, Rights flag_rights = Rights::all());
     // RFC 6851: copy, then expunge the originals.
     StoreResult<CopyResult> move(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
-                                 SessionId by = kNoSession);
+                                 SessionId by = kNoSession, Rights flag_rights = Rights::all());
+    // Flags `rights` may not change are left as they are (RFC 4314 4).
     StoreResult<std::vector<FlagUpdate>> store_flags(MailboxId mailbox,
                                                      const std::vector<Uid>& uids,
                                                      FlagOperation operation, const FlagSet& flags,
-                                                     SessionId by = kNoSession);
+                                                     SessionId by = kNoSession,
+                                                     Rights rights = Rights::all());
     // Removes the messages marked \Deleted; with `only`, just those among them
     // (UID EXPUNGE, RFC 4315 2.1). Returns the expunged UIDs, ascending.
     StoreResult<std::vector<Uid>> expunge(MailboxId mailbox,
@@ -222,6 +279,13 @@ class MailStore {
     bool lock_maildrop(std::string_view user, SessionId session);
     void unlock_maildrop(std::string_view user, SessionId session);
 
+    // --- configuration by the server itself: no rights are checked ----------
+    // A fixture's mailbox, with its superiors, as `user` would name it.
+    StoreResult<MailboxId> provision_mailbox(std::string_view user, std::string_view name,
+                                             std::optional<std::uint32_t> uidvalidity = {});
+    // Replaces the rights of `identifier` on the mailbox (none removes it).
+    StoreResult<Done> grant(MailboxId mailbox, std::string_view identifier, Rights rights);
+
     // --- loading (fixtures, data directories): no backend call, no log -------
     void clear_mailboxes();
     StoreResult<MailboxId> restore_mailbox(Mailbox mailbox);
@@ -239,6 +303,23 @@ class MailStore {
 
     Mailbox* find_mutable(MailboxId id);
     Mailbox* find_mutable(const MailboxLocation& location);
+    const Mailbox* find_location(const MailboxLocation& location) const;
+    bool is_personal(std::string_view owner) const;
+    const Mailbox* nearest_superior(const MailboxLocation& location) const;
+    // Rights on the nearest existing superior of `location`, or on the root
+    // of its tree (all for the tree's owner, none for anybody else): what
+    // CREATE and the target of RENAME need "k" in (RFC 4314 4).
+    Rights parent_rights(std::string_view user, const MailboxLocation& location) const;
+    std::optional<StoreError> refusal(std::string_view user, const Mailbox& mailbox,
+                                      std::string_view name, Rights needed) const;
+    // Why `identifier` cannot hold `rights` on the mailbox, or nothing.
+    std::optional<StoreError> entry_error(const Mailbox& mailbox, std::string_view identifier,
+                                          Rights rights) const;
+    StoreResult<Done> set_entry(Mailbox& mailbox, std::string_view identifier, Rights rights,
+                                SessionId by);
+    StoreResult<Done> replace_acl(Mailbox& mailbox, AccessList acl, SessionId by);
+    StoreResult<MailboxId> create_at(const MailboxLocation& location, std::string_view name,
+                                     SessionId by, std::optional<std::uint32_t> uidvalidity);
     char tree_delimiter(std::string_view owner) const;
     bool has_inferiors(const MailboxLocation& location) const;
     std::uint32_t take_uidvalidity();

@@ -22,6 +22,7 @@ constexpr std::string_view kStateFile = "mailscope-state";
 constexpr std::string_view kUidListFile = "mailscope-uidlist";
 constexpr std::string_view kKeywordsFile = "mailscope-keywords";
 constexpr std::string_view kSubscriptionsFile = "subscriptions";
+constexpr std::string_view kAclFile = "mailscope-acl";
 
 struct LetterFlag {
     char letter;
@@ -185,6 +186,25 @@ std::string keywords_content(const Mailbox& mailbox) {
     return out;
 }
 
+std::string acl_content(const AccessList& acl) {
+    std::string out;
+    for (const auto& [identifier, rights] : acl)
+        out += fmt::format("{} {}\n", identifier, rights.letters());
+    return out;
+}
+
+std::optional<AccessList> parse_acl(std::string_view content) {
+    AccessList acl;
+    for (const auto& line : split_lines(content)) {
+        const auto space = line.rfind(' ');
+        if (space == std::string::npos || space == 0) return std::nullopt;
+        const auto rights = parse_rights(std::string_view(line).substr(space + 1));
+        if (!rights) return std::nullopt;
+        acl[line.substr(0, space)] = *rights;
+    }
+    return acl;
+}
+
 // Finds the file of `uid` in cur/ whatever its flags suffix says.
 std::optional<fs::path> find_message_file(const fs::path& cur, Uid uid) {
     const std::string prefix = fmt::format("{}.", uid);
@@ -311,7 +331,7 @@ StoreResult<Done> MaildirBackend::remove_mailbox(const Mailbox& mailbox, bool ke
         fs::remove(dir / kUidListFile, error);
         if (error) return disk_error("remove", dir / kUidListFile, error.value());
         if (auto synced = sync_directory(dir); !synced) return synced;
-        for (const auto* leftover : {"cur", "new", "tmp", "mailscope-keywords"}) {
+        for (const auto* leftover : {"cur", "new", "tmp", "mailscope-keywords", "mailscope-acl"}) {
             fs::remove_all(dir / leftover, error);
         }
         return Done{};
@@ -393,10 +413,19 @@ StoreResult<Done> MaildirBackend::save_subscriptions(std::string_view user,
     return replace_file(dir / kSubscriptionsFile, content);
 }
 
+StoreResult<Done> MaildirBackend::save_acl(const Mailbox& mailbox) {
+    const fs::path dir = mailbox_dir(mailbox);
+    if (auto made = make_directories(dir); !made) return made;
+    return replace_file(dir / kAclFile, acl_content(mailbox.acl));
+}
+
 StoreResult<Done> MaildirBackend::save_all(const MailStore& store) {
     if (auto made = make_directories(m_root); !made) return made;
     for (const auto& [id, mailbox] : store.mailboxes()) {
         if (auto saved = save_mailbox(mailbox); !saved) return saved;
+        if (mailbox.acl != store.default_acl(mailbox.owner)) {
+            if (auto saved = save_acl(mailbox); !saved) return saved;
+        }
         for (const Message& message : mailbox.messages) {
             if (auto saved = save_message(mailbox, message); !saved) return saved;
         }
@@ -437,6 +466,17 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
             mailbox.delimiter = delimiter;
             const auto uidlist = read_file(level / kUidListFile);
             mailbox.selectable = uidlist.has_value();
+            mailbox.acl = store.default_acl(owner);
+            if (const auto acl = read_file(level / kAclFile)) {
+                auto parsed = parse_acl(*acl);
+                if (!parsed) {
+                    return store_error(StoreErrorKind::BadInput,
+                                       fmt::format("{} is not a list of \"identifier rights\" "
+                                                   "lines.",
+                                                   (level / kAclFile).string()));
+                }
+                mailbox.acl = std::move(*parsed);
+            }
             if (uidlist) {
                 for (const auto& line : split_lines(*uidlist)) {
                     if (line.starts_with("uidvalidity ")) {

@@ -18,6 +18,8 @@
 //
 //   mailscope-uidlist    "mailscope-uidlist 1", "uidvalidity N", "uidnext M"
 //   mailscope-keywords   one keyword per line: line i is the letter 'a' + i
+//   mailscope-acl        "identifier rights" per line (RFC 4314); without the
+//                        file the level has its tree's default ACL
 //   cur/<uid>.<utc seconds><+hhmm>:2,<flags>
 //
 // The file name carries the UID, the internal date with its zone and the
@@ -59,6 +61,7 @@ class MaildirBackend final : public StoreBackend {
                                       const std::vector<const Message*>& messages) override;
     StoreResult<Done> save_subscriptions(std::string_view user,
                                          const std::set<std::string>& names) override;
+    StoreResult<Done> save_acl(const Mailbox& mailbox) override;
 
   private:
     std::filesystem::path tree_root(std::string_view owner, bool personal) const;

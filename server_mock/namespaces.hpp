@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "server_mock/access_control.hpp"
+
 namespace mailscope::server {
 
 inline constexpr char kPersonalDelimiter = '/';
@@ -17,6 +19,9 @@ inline constexpr char kPersonalDelimiter = '/';
 struct NamespaceDefinition {
     std::string prefix;
     char delimiter = kPersonalDelimiter;
+    // The ACL of a mailbox of a shared namespace that was given none:
+    // everyone may look it up and read it, nobody may change it.
+    AccessList acl = {{std::string(kAnyone), Right::Lookup | Right::Read}};
 };
 
 struct NamespaceConfig {

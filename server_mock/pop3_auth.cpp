@@ -115,7 +115,7 @@ void Pop3ServerSession::cmd_stls() {
 }
 
 void Pop3ServerSession::log_in(const std::string& user, std::string_view how) {
-    const Mailbox* inbox = m_store.find(user, "INBOX");
+    const Mailbox* inbox = m_store.inbox_of(user);
     if (inbox == nullptr) {
         err(fmt::format("{} has no maildrop", user), "SYS/PERM");
         return;

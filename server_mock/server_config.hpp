@@ -32,6 +32,7 @@ struct CapabilityToggles {
     bool id = true;             // RFC 2971
     bool children = true;       // RFC 3348
     bool enable = true;         // RFC 5161
+    bool acl = true;            // RFC 4314: the ACL commands; rights apply either way
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login
@@ -53,10 +54,10 @@ struct ServerConfig {
     // the plaintext SASL mechanisms until STARTTLS has protected the link.
     bool login_disabled_without_tls = false;
     bool starttls_available = false;
-    // LOGIN anonymous / AUTHENTICATE ANONYMOUS (RFC 4505) open the mailboxes
-    // of `anonymous_user` read-only: SELECT behaves as EXAMINE.
+    // LOGIN anonymous (any password) and AUTHENTICATE ANONYMOUS (RFC 4505)
+    // log in as "anonymous", who reads what is granted to "anonymous" or
+    // "anyone" (RFC 4314) and never changes anything.
     bool anonymous = false;
-    std::string anonymous_user = "anonymous";
     // RFC 3501 5.4: at least 30 minutes; lessons shorten it for a demo.
     transport::Micros autologout = 30ll * 60 * 1000 * 1000;
     // While a client idles (RFC 2177) the session looks for other sessions'

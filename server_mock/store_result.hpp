@@ -15,7 +15,8 @@ enum class StoreErrorKind {
     NoSuchMailbox,  // [TRYCREATE] for APPEND/COPY, [NONEXISTENT] otherwise
     AlreadyExists,  // [ALREADYEXISTS]
     InvalidName,    // [CANNOT]
-    NotPermitted,   // [CANNOT] / [NOPERM]
+    NotPermitted,   // [CANNOT]: no one may do this (RFC 5530)
+    NoPermission,   // [NOPERM]: the ACL does not grant it to this user (RFC 4314)
     HasInferiors,   // DELETE of a \Noselect mailbox with children (RFC 3501 6.3.4)
     NoSuchMessage,  // a UID that is not (or no longer) in the mailbox
     LimitReached,   // [LIMIT]: keywords per mailbox, message size...

@@ -14,7 +14,7 @@ struct VerbName {
     std::string_view name;
 };
 
-constexpr std::array<VerbName, 30> verb_names{{
+constexpr std::array<VerbName, 35> verb_names{{
     {Verb::Capability, "CAPABILITY"},
     {Verb::Noop, "NOOP"},
     {Verb::Logout, "LOGOUT"},
@@ -45,6 +45,11 @@ constexpr std::array<VerbName, 30> verb_names{{
     {Verb::Unselect, "UNSELECT"},
     {Verb::Id, "ID"},
     {Verb::Enable, "ENABLE"},
+    {Verb::Setacl, "SETACL"},
+    {Verb::Deleteacl, "DELETEACL"},
+    {Verb::Getacl, "GETACL"},
+    {Verb::Listrights, "LISTRIGHTS"},
+    {Verb::Myrights, "MYRIGHTS"},
 }};
 
 struct KeyName {
@@ -602,9 +607,23 @@ bool parse_typed(Command& cmd, Reader& r) {
         case Verb::Create:
         case Verb::Delete:
         case Verb::Subscribe:
-        case Verb::Unsubscribe: {
+        case Verb::Unsubscribe:
+        case Verb::Getacl:
+        case Verb::Myrights: {
             MailboxArgs a;
             if (!r.astring(a.mailbox, "mailbox name") || !r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Setacl:
+        case Verb::Deleteacl:
+        case Verb::Listrights: {
+            AclArgs a;
+            if (!r.astring(a.mailbox, "mailbox name") || !r.astring(a.identifier, "identifier"))
+                return false;
+            if (cmd.verb == Verb::Setacl && !r.astring(a.rights, "rights such as +lr"))
+                return false;
+            if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
         }
@@ -908,7 +927,7 @@ void add_search_key(std::vector<Node>& out, const SearchKey& key) {
     }
 }
 
-std::vector<Node> build_args(const CommandArgs& typed, bool non_sync) {
+std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync) {
     std::vector<Node> out;
     auto astr = [&](std::string_view s) { out.push_back(make_astring(s, non_sync)); };
     std::visit(
@@ -928,6 +947,10 @@ std::vector<Node> build_args(const CommandArgs& typed, bool non_sync) {
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);
+            } else if constexpr (std::is_same_v<T, AclArgs>) {
+                astr(a.mailbox);
+                astr(a.identifier);
+                if (verb == Verb::Setacl) astr(a.rights);
             } else if constexpr (std::is_same_v<T, ListArgs>) {
                 astr(a.reference);
                 out.push_back(list_mailbox_node(a.pattern));
@@ -1256,7 +1279,7 @@ Command make_command(std::string tag, Verb verb, CommandArgs args, bool uid, boo
         fetch && !fetch->macro.empty() && fetch->atts.empty()) {
         expand_macro(fetch->macro, fetch->atts);
     }
-    cmd.args = build_args(args, non_sync);
+    cmd.args = build_args(args, verb, non_sync);
     cmd.typed = std::move(args);
     return cmd;
 }

@@ -1,7 +1,7 @@
 // Typed IMAP client commands: parse, serialize and build (RFC 3501 6 and 9,
 // RFC 7888 literals, RFC 4315 UID EXPUNGE, RFC 6851 MOVE, RFC 2177 IDLE,
 // RFC 2342 NAMESPACE, RFC 3691 UNSELECT, RFC 2971 ID, RFC 5161 ENABLE,
-// RFC 4959 SASL-IR).
+// RFC 4959 SASL-IR, RFC 4314 ACL).
 //
 // The generic node tree (`Command::args`) is the exact wire form and what
 // serialize() writes; the typed view (`Command::typed`) is read from it.
@@ -52,6 +52,11 @@ enum class Verb : std::uint8_t {
     Unselect,
     Id,
     Enable,
+    Setacl,
+    Deleteacl,
+    Getacl,
+    Listrights,
+    Myrights,
     Unknown,
 };
 
@@ -167,8 +172,13 @@ struct AuthenticateArgs {
     std::string mechanism;
     std::optional<std::string> initial_response;  // SASL-IR (RFC 4959), base64 or "="
 };
-struct MailboxArgs {  // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE
+struct MailboxArgs {  // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE GETACL MYRIGHTS
     std::string mailbox;
+};
+struct AclArgs {  // SETACL, DELETEACL and LISTRIGHTS (RFC 4314 3.1, 3.2, 3.4)
+    std::string mailbox;
+    std::string identifier;
+    std::string rights;  // SETACL's mod-rights as written: "+lr", "-w", "lrs"
 };
 struct RenameArgs {
     std::string from, to;
@@ -216,9 +226,10 @@ struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
     SequenceSet set;
 };
 
-using CommandArgs = std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs,
-                                 RenameArgs, ListArgs, StatusArgs, AppendArgs, SearchArgs,
-                                 FetchArgs, StoreArgs, CopyArgs, IdArgs, EnableArgs, ExpungeArgs>;
+using CommandArgs =
+    std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs, RenameArgs, ListArgs,
+                 StatusArgs, AppendArgs, SearchArgs, FetchArgs, StoreArgs, CopyArgs, IdArgs,
+                 EnableArgs, ExpungeArgs, AclArgs>;
 
 struct Command {
     std::string tag;

@@ -620,6 +620,36 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             if (ok) sd.items.emplace_back(d[1].children[i].value, *v);
         }
         if (ok) r.status_data = std::move(sd);
+    } else if (name == "ACL" || name == "LISTRIGHTS" || name == "MYRIGHTS") {
+        // RFC 4314 7: acl-data, listrights-data, myrights-data.
+        AclData acl;
+        const std::size_t head = name == "LISTRIGHTS" ? 2 : 1;
+        if (name == "ACL") {
+            ok = need(!d.empty() && d.size() % 2 == 1,
+                      "ACL needs a mailbox and identifier rights pairs");
+        } else if (name == "LISTRIGHTS") {
+            ok = need(d.size() >= 3,
+                      "LISTRIGHTS needs a mailbox, an identifier and at least one rights string");
+        } else {
+            ok = need(d.size() == 2, "MYRIGHTS needs a mailbox and one rights string");
+        }
+        ok = ok && reader.astring(d[0], acl.mailbox, "a mailbox name");
+        if (ok && head == 2) ok = reader.astring(d[1], acl.identifier, "an identifier");
+        for (std::size_t i = head; ok && i < d.size(); ++i) {
+            std::string value;
+            ok = reader.astring(
+                d[i], value,
+                name == "ACL" && (i - head) % 2 == 0 ? "an identifier" : "a rights string");
+            if (!ok) break;
+            if (name == "ACL" && (i - head) % 2 == 0) {
+                acl.entries.emplace_back(std::move(value), std::string());
+            } else if (name == "ACL") {
+                acl.entries.back().second = std::move(value);
+            } else {
+                acl.rights.push_back(std::move(value));
+            }
+        }
+        if (ok) r.acl = std::move(acl);
     }
     if (!ok) {
         result.error = reader.error;
@@ -868,6 +898,34 @@ Response make_status_data(StatusData data) {
     }
     Response r = make_untagged("STATUS", {make_astring(data.mailbox), make_list(std::move(items))});
     r.status_data = std::move(data);
+    return r;
+}
+
+Response make_acl(AclData data) {
+    std::vector<Node> nodes{make_astring(data.mailbox)};
+    for (const auto& [identifier, rights] : data.entries) {
+        nodes.push_back(make_astring(identifier));
+        nodes.push_back(make_astring(rights));
+    }
+    Response r = make_untagged("ACL", std::move(nodes));
+    r.acl = std::move(data);
+    return r;
+}
+
+Response make_listrights(AclData data) {
+    std::vector<Node> nodes{make_astring(data.mailbox), make_astring(data.identifier)};
+    for (const auto& rights : data.rights)
+        nodes.push_back(make_astring(rights));
+    Response r = make_untagged("LISTRIGHTS", std::move(nodes));
+    r.acl = std::move(data);
+    return r;
+}
+
+Response make_myrights(AclData data) {
+    Response r = make_untagged(
+        "MYRIGHTS", {make_astring(data.mailbox),
+                     make_astring(data.rights.empty() ? std::string() : data.rights.front())});
+    r.acl = std::move(data);
     return r;
 }
 

@@ -103,12 +103,24 @@ struct StatusData {
     std::vector<std::pair<std::string, std::uint64_t>> items;
 };
 
+// ACL, LISTRIGHTS and MYRIGHTS (RFC 4314 3.6-3.8). Rights strings stay as
+// written, virtual "c" and "d" included.
+struct AclData {
+    std::string mailbox;
+    std::vector<std::pair<std::string, std::string>> entries;  // ACL: identifier, rights
+    std::string identifier;                                    // LISTRIGHTS
+    // LISTRIGHTS: the rights always granted, then each group that can be
+    // granted; MYRIGHTS: the one rights string.
+    std::vector<std::string> rights;
+};
+
 struct Response {
     ResponseKind kind = ResponseKind::Untagged;
     std::string tag;               // for Tagged
     Status status = Status::None;  // OK/NO/BAD/BYE/PREAUTH
     // canonical uppercase: "OK", "EXISTS", "RECENT", "EXPUNGE", "FETCH", "FLAGS", "LIST",
-    // "LSUB", "STATUS", "SEARCH", "CAPABILITY", "NAMESPACE", "ID", "ENABLED", or the unknown atom
+    // "LSUB", "STATUS", "SEARCH", "CAPABILITY", "NAMESPACE", "ID", "ENABLED", "ACL",
+    // "LISTRIGHTS", "MYRIGHTS", or the unknown atom
     std::string name;
     std::string word;  // the name as written on the wire (serialize() writes this one)
     std::optional<std::uint32_t> number;  // "* 23 EXISTS"
@@ -120,6 +132,7 @@ struct Response {
     std::vector<std::uint32_t> numbers;  // SEARCH
     std::optional<ListData> list;
     std::optional<StatusData> status_data;
+    std::optional<AclData> acl;  // ACL, LISTRIGHTS, MYRIGHTS
 };
 
 struct ResponseParse {
@@ -153,6 +166,10 @@ Response make_enabled(std::vector<std::string> capabilities);
 Response make_search(std::vector<std::uint32_t> numbers);
 Response make_list(std::string name, ListData data);  // name: "LIST" or "LSUB"
 Response make_status_data(StatusData data);
+// RFC 4314 3.6-3.8 from the typed fields that response uses.
+Response make_acl(AclData data);
+Response make_listrights(AclData data);
+Response make_myrights(AclData data);
 
 // FETCH: the items are written from their typed fields (kind decides the form).
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items);

@@ -64,6 +64,16 @@ std::string_view command_section(Verb verb) {
             return "RFC 2971 3.1";
         case Verb::Enable:
             return "RFC 5161 3.1";
+        case Verb::Setacl:
+            return "RFC 4314 3.1";
+        case Verb::Deleteacl:
+            return "RFC 4314 3.2";
+        case Verb::Getacl:
+            return "RFC 4314 3.3";
+        case Verb::Listrights:
+            return "RFC 4314 3.4";
+        case Verb::Myrights:
+            return "RFC 4314 3.5";
         case Verb::Unknown:
             return "RFC 3501 6.5.1";
     }
@@ -100,7 +110,8 @@ std::string_view response_section(const Response& response) {
         {"EXISTS", "RFC 3501 7.3.1"},     {"RECENT", "RFC 3501 7.3.2"},
         {"EXPUNGE", "RFC 3501 7.4.1"},    {"FETCH", "RFC 3501 7.4.2"},
         {"NAMESPACE", "RFC 2342 5"},      {"ID", "RFC 2971 3.2"},
-        {"ENABLED", "RFC 5161 3.2"},
+        {"ENABLED", "RFC 5161 3.2"},      {"ACL", "RFC 4314 3.6"},
+        {"LISTRIGHTS", "RFC 4314 3.7"},   {"MYRIGHTS", "RFC 4314 3.8"},
     };
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;

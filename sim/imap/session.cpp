@@ -53,6 +53,11 @@ bool is_authenticated_or_selected(Verb verb) {
         case Verb::Append:
         case Verb::Namespace:
         case Verb::Idle:
+        case Verb::Setacl:
+        case Verb::Deleteacl:
+        case Verb::Getacl:
+        case Verb::Listrights:
+        case Verb::Myrights:
             return true;
         default:
             return false;
@@ -958,6 +963,12 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         pending = find_pending_verb({Verb::Id});
     } else if (name == "ENABLED") {
         pending = find_pending_verb({Verb::Enable});
+    } else if (name == "ACL") {
+        pending = find_pending_verb({Verb::Getacl});
+    } else if (name == "LISTRIGHTS") {
+        pending = find_pending_verb({Verb::Listrights});
+    } else if (name == "MYRIGHTS") {
+        pending = find_pending_verb({Verb::Myrights});
     } else if (name == "FLAGS") {
         pending = find_pending_verb({Verb::Select, Verb::Examine});
     } else if (name == "EXISTS" || name == "RECENT") {

@@ -18,7 +18,7 @@ TEST_CASE("greeting, CAPABILITY, NOOP and LOGOUT") {
     CHECK(
         c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
                                "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
-                               "CHILDREN ENABLE] "));
+                               "CHILDREN ENABLE ACL RIGHTS=texk] "));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -132,7 +132,8 @@ TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
     Client c(store, config);
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE\r\na OK CAPABILITY completed\r\n");
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk\r\n"
+          "a OK CAPABILITY completed\r\n");
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
     CHECK(c.send("c AUTHENTICATE PLAIN\r\n") ==
@@ -144,7 +145,8 @@ TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
     CHECK(c.server.tls_active());
     CHECK(c.send("e CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE\r\ne OK CAPABILITY completed\r\n");
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk\r\n"
+          "e OK CAPABILITY completed\r\n");
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
 }
@@ -351,7 +353,8 @@ TEST_CASE("STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     CHECK(c.send("c UID STORE 3 -FLAGS ($Later)\r\n") ==
           "* 3 FETCH (UID 3 FLAGS (\\Recent))\r\nc OK UID STORE completed\r\n");
     CHECK(c.send("d STORE 1 +FLAGS (\\Recent)\r\n").starts_with("d BAD "));
-    CHECK(c.send("e UID EXPUNGE 2\r\n") == "* 2 EXPUNGE\r\n* 2 RECENT\r\ne OK EXPUNGE completed\r\n");
+    CHECK(c.send("e UID EXPUNGE 2\r\n") ==
+          "* 2 EXPUNGE\r\n* 2 RECENT\r\ne OK EXPUNGE completed\r\n");
     CHECK(c.send("f EXPUNGE\r\n") == "* 1 EXPUNGE\r\n* 1 RECENT\r\nf OK EXPUNGE completed\r\n");
     CHECK(c.send("g STORE 1 +FLAGS (\\Deleted)\r\n") ==
           "* 1 FETCH (FLAGS (\\Deleted \\Recent))\r\ng OK STORE completed\r\n");

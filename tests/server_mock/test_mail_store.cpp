@@ -350,13 +350,19 @@ TEST_CASE("shared and other users' namespaces") {
     config.other_users = NamespaceDefinition{"#users/", '/'};
     config.shared.push_back(NamespaceDefinition{"#news.", '.'});
     REQUIRE_FALSE(store.set_namespaces(config).has_value());
-    REQUIRE(store.create_mailbox("alice", "#news.comp.mail.imap").ok());
+    // Nobody creates in a shared namespace by default: the server provisions it.
+    CHECK(store.create_mailbox("alice", "#news.comp.mail.imap").error().kind ==
+          StoreErrorKind::NoPermission);
+    REQUIRE(store.provision_mailbox("alice", "#news.comp.mail.imap").ok());
     const Mailbox* imap = store.find("bob", "#news.comp.mail.imap");
     REQUIRE(imap != nullptr);
     CHECK(imap->delimiter == '.');
     CHECK_FALSE(store.find("bob", "#news.comp")->selectable);
     CHECK(names_of(store.list("bob", "#news.", "%")) == std::vector<std::string>{"#news.comp"});
     CHECK(store.find("alice", "#users/bob/INBOX") == store.find("bob", "INBOX"));
+    // bob's mailboxes are his until he shares one (RFC 4314 4: LIST needs "l").
+    CHECK(store.list("alice", "", "#users/%").empty());
+    REQUIRE(store.grant(store.find("bob", "INBOX")->id, "alice", Right::Lookup).ok());
     CHECK(names_of(store.list("alice", "", "#users/%")) == std::vector<std::string>{"#users/bob"});
     CHECK(store.list("alice", "", "#users/%")[0].noselect);
     CHECK(store.find("alice", "#nowhere/x") == nullptr);

@@ -48,7 +48,10 @@ std::string describe(const MailStore& store) {
         std::string& out = by_name[mailbox.owner + "|" + mailbox.name];
         out += mailbox.owner + "|" + mailbox.name + "|" +
                (mailbox.selectable ? "sel|" + std::to_string(mailbox.uidvalidity) : "nosel") + "|" +
-               std::to_string(mailbox.uidnext) + "\n";
+               std::to_string(mailbox.uidnext);
+        for (const auto& [identifier, rights] : mailbox.acl)
+            out += "|" + identifier + "=" + rights.letters();
+        out += "\n";
         for (const Message& m : mailbox.messages) {
             out += "  " + std::to_string(m.uid) + " " + format_imap_date_time(m.internal_date) +
                    " " + std::to_string(m.size()) + " " + *m.octets.get();
@@ -93,7 +96,12 @@ TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions
         REQUIRE(store.copy(inbox, {2}, store.find("alice", "Archive/2024")->id).ok());
         REQUIRE(store.create_mailbox("alice", "&BBIERQQ+BDQETwRJBDgENQ-/&BCAEMAQxBD4EQgQw-").ok());
         REQUIRE(store.rename_mailbox("alice", "Archive", "Old").ok());
-        REQUIRE(store.create_mailbox("bob", "#news.comp.mail").ok());
+        REQUIRE(store.provision_mailbox("bob", "#news.comp.mail").ok());
+        REQUIRE(store.grant(store.find("bob", "#news.comp.mail")->id, "alice", Right::Write).ok());
+        REQUIRE(store
+                    .set_acl("alice", "Old/2024", "bob",
+                             {RightsChange::Mode::Add, Right::Lookup | Right::Read})
+                    .ok());
         REQUIRE(store.subscribe("alice", "Old/2024").ok());
         REQUIRE(store.subscribe("alice", "Not/There").ok());
         REQUIRE(store.create_mailbox("alice", "Gone").ok());

@@ -77,6 +77,7 @@ class FailingBackend : public StoreBackend {
     StoreResult<Done> save_subscriptions(std::string_view, const std::set<std::string>&) override {
         return Done{};
     }
+    StoreResult<Done> save_acl(const Mailbox&) override { return Done{}; }
 
   private:
     int m_fail_at;

@@ -27,7 +27,7 @@ struct StateRule {
 // - Logout: RFC 3501 3.4 "In the logout state, the connection is being
 //   terminated."
 // - Closed: nothing is read any more.
-inline constexpr std::array<StateRule, 31> state_rules{{
+inline constexpr std::array<StateRule, 36> state_rules{{
     // RFC 3501 6.1: "The following commands are valid in any state:
     // CAPABILITY, NOOP, and LOGOUT."
     {Verb::Capability, true, true, true, "CAPABILITY"},
@@ -90,6 +90,13 @@ inline constexpr std::array<StateRule, 31> state_rules{{
     // NOT issue ENABLE once they SELECT/EXAMINE a mailbox"; RFC 9051 6.3.1
     // says the same of IMAP4rev2.
     {Verb::Enable, false, true, false, "ENABLE CONDSTORE"},
+    // RFC 4314 9 adds its five commands to command-auth ("commands in
+    // authenticated state"), which RFC 3501 6.3 also allows when selected.
+    {Verb::Setacl, false, true, true, "SETACL Archive bob lr"},
+    {Verb::Deleteacl, false, true, true, "DELETEACL Archive bob"},
+    {Verb::Getacl, false, true, true, "GETACL Archive"},
+    {Verb::Listrights, false, true, true, "LISTRIGHTS Archive bob"},
+    {Verb::Myrights, false, true, true, "MYRIGHTS Archive"},
     // Not a command of any RFC the codec knows: no state error, whatever
     // the state; the server answers it as every command's result list says
     // (RFC 3501 6.1.1 and on: "BAD - command unknown or arguments invalid").

@@ -211,10 +211,12 @@ void Pop3ServerSession::dispatch(const Command& command) {
 }
 
 std::vector<std::string> Pop3ServerSession::capabilities() const {
-    std::vector<std::string> out{"TOP",        "USER",           "UIDL",
-                                 "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"};
+    std::vector<std::string> out{"TOP"};
+    if (!plaintext_refused()) out.emplace_back("USER");
+    for (const char* capability : {"UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"})
+        out.emplace_back(capability);
     if (m_config.starttls_available && !m_tls) out.emplace_back("STLS");
-    out.emplace_back("SASL PLAIN");
+    if (!plaintext_refused()) out.emplace_back("SASL PLAIN");
     out.push_back(fmt::format("IMPLEMENTATION mailscope-{}", m_config.version));
     return out;
 }

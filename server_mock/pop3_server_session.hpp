@@ -82,6 +82,8 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     void cmd_apop(const pop3::Command& command);
     void cmd_auth(const pop3::Command& command);
     void cmd_stls();
+    bool plaintext_refused() const;
+    void refuse_plaintext(std::string_view what);
     void on_sasl_line(const pop3::SaslReceived& line);
     void sasl_plain(std::string_view base64);
     void log_in(const std::string& user, std::string_view how);

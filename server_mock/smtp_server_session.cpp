@@ -234,7 +234,8 @@ std::vector<std::string> SmtpServerSession::extensions() const {
     out.push_back("8BITMIME");
     out.push_back("PIPELINING");
     if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
-    out.push_back("AUTH PLAIN LOGIN");
+    // RFC 4954 6: mechanisms refused for want of encryption are not advertised.
+    if (!m_config.login_disabled_without_tls || m_tls) out.push_back("AUTH PLAIN LOGIN");
     out.push_back("ENHANCEDSTATUSCODES");
     out.push_back("HELP");
     return out;
@@ -404,7 +405,7 @@ void SmtpServerSession::cmd_auth(const Command& command) {
         return;
     }
     if (m_config.login_disabled_without_tls && !m_tls) {
-        reply(538, "5.7.11", "encryption required: use STARTTLS before AUTH");
+        reply(538, "5.7.11", "Encryption required for requested authentication mechanism");
         return;
     }
     m_sasl = Sasl{command.mechanism, 0, {}};

@@ -225,6 +225,11 @@ void ImapServerSession::execute(const Command& command) {
         flush();
         return;
     }
+    if (auto error = mailbox_argument_error(command)) {
+        bad(command.tag, std::move(*error));
+        flush();
+        return;
+    }
     std::vector<FaultRule> fired;
     if (!apply_faults_before(command, fired)) {
         flush(fired);

@@ -111,6 +111,9 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_enable(const imap::Command& command);
     void deselect();
     void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
+    // Why a mailbox name or LIST pattern in the arguments is not canonical
+    // modified UTF-7 (answered BAD before anything else happens).
+    std::optional<std::string> mailbox_argument_error(const imap::Command& command) const;
     bool refuse_read_only_user(const std::string& tag);
 
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------

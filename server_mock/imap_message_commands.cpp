@@ -303,10 +303,18 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             gone = true;
             continue;
         }
-        bool sets_seen = false;
+        FetchEffects effects;
         MessageContext context{*message, seq, is_recent(uid)};
-        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, sets_seen);
-        if (sets_seen && !m_read_only) {
+        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, effects);
+        if (effects.replaced_nuls > 0) {
+            m_imap.note(
+                sim::Direction::ServerToClient,
+                fmt::format("the message with UID {} holds {} NUL octet{}, which IMAP never "
+                            "allows (RFC 3501 9); each was sent as the octet 0x80",
+                            uid, effects.replaced_nuls, effects.replaced_nuls == 1 ? "" : "s"),
+                m_now);
+        }
+        if (effects.sets_seen && !m_read_only) {
             // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new
             // flags go out with the data.
             FlagSet seen;

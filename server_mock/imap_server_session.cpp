@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "server_mock/wire_safety.hpp"
+
 namespace mailscope::server {
 
 using imap::Command;
@@ -195,7 +197,7 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
         if (rejected->fatal) {
             bye_and_close(rejected->message);
         } else if (rejected->tag.empty()) {
-            send(imap::make_status("*", Status::Bad, std::nullopt, rejected->message));
+            send(imap::make_status("*", Status::Bad, std::nullopt, reply_text(rejected->message)));
         } else {
             bad(rejected->tag, rejected->message);
         }
@@ -401,21 +403,21 @@ void ImapServerSession::send(const Response& response) {
 void ImapServerSession::ok(const std::string& tag, std::string text,
                            std::optional<imap::ResponseCode> code) {
     report_changes(m_report);
-    send(imap::make_status(tag, Status::Ok, std::move(code), std::move(text)));
+    send(imap::make_status(tag, Status::Ok, std::move(code), reply_text(text)));
 }
 
 void ImapServerSession::no(const std::string& tag, std::string text,
                            std::optional<imap::ResponseCode> code) {
     report_changes(m_report);
-    send(imap::make_status(tag, Status::No, std::move(code), std::move(text)));
+    send(imap::make_status(tag, Status::No, std::move(code), reply_text(text)));
 }
 
 void ImapServerSession::bad(const std::string& tag, std::string text) {
-    send(imap::make_status(tag, Status::Bad, std::nullopt, std::move(text)));
+    send(imap::make_status(tag, Status::Bad, std::nullopt, reply_text(text)));
 }
 
 void ImapServerSession::bye_and_close(std::string text) {
-    send(imap::make_status("*", Status::Bye, std::nullopt, std::move(text)));
+    send(imap::make_status("*", Status::Bye, std::nullopt, reply_text(text)));
     m_close = true;
     finish();
 }

@@ -32,6 +32,7 @@ std::string printable(std::string_view line) {
 std::string violation_report(const sim::SessionTrace& trace) {
     std::string transcript;
     std::vector<std::string> findings;
+    std::vector<std::string> server_notes;
     std::size_t line = 0;
     std::size_t last_client_line = 0;
     for (const auto& event : trace.events()) {
@@ -50,15 +51,19 @@ std::string violation_report(const sim::SessionTrace& trace) {
                     fmt::format("{:>5} {}: {}\n", line, client ? "C" : "S", printable(text));
             }
         }
+        if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
+            server_notes.push_back(
+                fmt::format("  after line {}: {}", line, printable(event.summary)));
+        }
         if (event.kind == sim::EventKind::Violation && event.violation &&
             event.dir == sim::Direction::ClientToServer) {
             const auto& rule = *event.violation;
-            findings.push_back(
-                fmt::format("  {}: {}: {}{}",
-                            last_client_line == 0 ? std::string("before any command")
-                                                  : fmt::format("line {}", last_client_line),
-                            rule.section.empty() ? std::string("RFC 3501") : rule.section,
-                            rule.rule, rule.fatal ? " (the session could not go on)" : ""));
+            findings.push_back(fmt::format(
+                "  {}: {}: {}{}",
+                last_client_line == 0 ? std::string("before any command")
+                                      : fmt::format("line {}", last_client_line),
+                rule.section.empty() ? std::string("RFC 3501") : rule.section, printable(rule.rule),
+                rule.fatal ? " (the session could not go on)" : ""));
         }
     }
     std::string report;
@@ -70,6 +75,13 @@ std::string violation_report(const sim::SessionTrace& trace) {
                               findings.size() == 1 ? "" : "s");
         for (const auto& finding : findings)
             report += finding + "\n";
+    }
+    if (!server_notes.empty()) {
+        // What the server did that the transcript alone does not show, such
+        // as NUL octets of a stored message sent as 0x80.
+        report += "\nThe server noted:\n";
+        for (const auto& note : server_notes)
+            report += note + "\n";
     }
     report += "\nTranscript:\n";
     report += transcript;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "server_mock/pop3_server_session.hpp"
+#include "server_mock/wire_safety.hpp"
 
 namespace mailscope::server {
 
@@ -97,11 +98,24 @@ void Pop3ServerSession::cmd_list(const Command& command, bool uidl) {
                               std::move(data)));
 }
 
+std::string Pop3ServerSession::without_nul(std::string data, const std::string& number) {
+    if (data.find('\0') == std::string::npos) return data;
+    std::size_t replaced = 0;
+    std::string out = octets_without_nul(data, replaced);
+    m_pop.note(sim::Direction::ServerToClient,
+               fmt::format("message {} holds {} NUL octet{}, which mail data never holds (RFC 2045 "
+                           "2.8); each was sent as the octet 0x80",
+                           number, replaced, replaced == 1 ? "" : "s"),
+               m_now);
+    return out;
+}
+
 void Pop3ServerSession::cmd_retr(const Command& command) {
     auto* entry = message(command.args[0]);
     if (!entry) return;
     std::string data = entry->octets ? as_sent(*entry->octets) : std::string();
-    send(pop3::make_multiline(fmt::format("{} octets", entry->size), std::move(data)));
+    send(pop3::make_multiline(fmt::format("{} octets", entry->size),
+                              without_nul(std::move(data), command.args[0])));
     // Like Dovecot: a retrieved message counts as read for IMAP clients.
     FlagSet seen;
     seen.set(SystemFlag::Seen, true);
@@ -114,7 +128,8 @@ void Pop3ServerSession::cmd_top(const Command& command) {
     const auto lines = pop3::parse_number(command.args[1]).value_or(0);
     send(pop3::make_multiline(
         fmt::format("headers and {} body line{} follow", lines, lines == 1 ? "" : "s"),
-        entry->octets ? top_of(*entry->octets, lines) : std::string()));
+        without_nul(entry->octets ? top_of(*entry->octets, lines) : std::string(),
+                    command.args[0])));
 }
 
 void Pop3ServerSession::cmd_dele(const Command& command) {

@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "server_mock/wire_safety.hpp"
+
 namespace mailscope::server {
 
 using pop3::Command;
@@ -230,11 +232,11 @@ void Pop3ServerSession::send(const pop3::Reply& reply) {
 }
 
 void Pop3ServerSession::ok(std::string text, std::string code) {
-    send(pop3::make_ok(std::move(text), std::move(code)));
+    send(pop3::make_ok(reply_text(text), std::move(code)));
 }
 
 void Pop3ServerSession::err(std::string text, std::string code) {
-    send(pop3::make_err(std::move(text), std::move(code)));
+    send(pop3::make_err(reply_text(text), std::move(code)));
 }
 
 void Pop3ServerSession::flush() {

@@ -99,6 +99,9 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     // The message a number names, or nothing after answering -ERR.
     Entry* message(const std::string& number);
     std::string unique_id(const Entry& entry) const;
+    // The data of message `number` as sent: NUL octets become 0x80 and the
+    // trace says so.
+    std::string without_nul(std::string data, const std::string& number);
     std::string maildrop_summary() const;
 
     MailStore& m_store;

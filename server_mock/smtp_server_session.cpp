@@ -7,6 +7,7 @@
 #include <charconv>
 #include <utility>
 
+#include "server_mock/wire_safety.hpp"
 #include "sim/text/base64.hpp"
 
 namespace mailscope::server {
@@ -371,7 +372,16 @@ void SmtpServerSession::cmd_starttls() {
 }
 
 void SmtpServerSession::reply(int code, std::string_view enhanced, std::string_view text) {
-    m_smtp.send(smtp::make_reply(code, enhanced, text), m_now);
+    // "\n" separates the lines of a multiline reply; each line is made safe.
+    std::string safe;
+    while (true) {
+        const auto end = text.find('\n');
+        safe += reply_text(text.substr(0, end));
+        if (end == std::string_view::npos) break;
+        safe += '\n';
+        text.remove_prefix(end + 1);
+    }
+    m_smtp.send(smtp::make_reply(code, enhanced, safe), m_now);
 }
 
 void SmtpServerSession::reset_transaction() {
@@ -493,6 +503,16 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
                           "delivered",
                           message.size, m_config.smtp.max_message_size));
         return;
+    }
+    if (const auto nuls = std::count(message.content.begin(), message.content.end(), '\0')) {
+        // Kept as received (RFC 5322 4.1 still lists NUL in obs-body); the
+        // IMAP and POP3 servers send each one as 0x80 (wire_safety.hpp).
+        m_smtp.note(sim::Direction::ServerToClient,
+                    fmt::format("the message holds {} NUL octet{}, which 7bit and 8bit mail data "
+                                "never holds (RFC 2045 2.7, 2.8); it is stored as received and "
+                                "read through IMAP and POP3 with 0x80 in their place",
+                                nuls, nuls == 1 ? "" : "s"),
+                    m_now);
     }
     auto& envelope = transaction.envelope;
     envelope.protocol =

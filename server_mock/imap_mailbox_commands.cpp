@@ -49,7 +49,15 @@ void ImapServerSession::no_from_store(const std::string& tag, const StoreError& 
             code = imap::make_code("LIMIT");
             break;
         case StoreErrorKind::Storage:
-            code = imap::make_code("SERVERBUG");
+        case StoreErrorKind::StorageFull:
+            // RFC 5530: a subsystem failed and the command may work later;
+            // the path stays in the trace, out of the client's answer.
+            code = imap::make_code("UNAVAILABLE");
+            if (!error.detail.empty()) {
+                m_imap.note(sim::Direction::ServerToClient,
+                            fmt::format("the server's disk refused a write: {}", error.detail),
+                            m_now);
+            }
             break;
         default:
             break;

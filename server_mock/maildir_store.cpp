@@ -34,9 +34,16 @@ constexpr LetterFlag kLetters[] = {{'D', SystemFlag::Draft},
                                    {'S', SystemFlag::Seen},
                                    {'T', SystemFlag::Deleted}};
 
+// The client learns that the disk failed and why, never where: the path is
+// for the server's operator only.
 StoreError disk_error(std::string_view what, const fs::path& path, int error) {
-    return store_error(StoreErrorKind::Storage, fmt::format("could not {} {}: {}.", what,
-                                                            path.string(), std::strerror(error)));
+    const bool full = error == ENOSPC || error == EDQUOT || error == EFBIG;
+    StoreError out = store_error(
+        full ? StoreErrorKind::StorageFull : StoreErrorKind::Storage,
+        fmt::format("the server could not write to its disk ({}); the change was not made.",
+                    std::strerror(error)));
+    out.detail = fmt::format("could not {} {}: {}", what, path.string(), std::strerror(error));
+    return out;
 }
 
 StoreResult<Done> sync_directory(const fs::path& dir) {
@@ -49,26 +56,29 @@ StoreResult<Done> sync_directory(const fs::path& dir) {
     return Done{};
 }
 
+// A file that could not be written whole is removed: a full disk leaves
+// nothing half-written behind.
 StoreResult<Done> write_file_synced(const fs::path& path, std::string_view content) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return disk_error("create", path, errno);
+    auto fail = [&](std::string_view what, int error) {
+        ::close(fd);
+        ::unlink(path.c_str());
+        return disk_error(what, path, error);
+    };
     std::size_t written = 0;
     while (written < content.size()) {
         const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int error = errno;
-            ::close(fd);
-            return disk_error("write", path, error);
-        }
+        if (n < 0) return fail("write", errno);
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
+    if (::fsync(fd) != 0) return fail("flush", errno);
+    if (::close(fd) != 0) {
         const int error = errno;
-        ::close(fd);
-        return disk_error("flush", path, error);
+        ::unlink(path.c_str());
+        return disk_error("close", path, error);
     }
-    ::close(fd);
     return Done{};
 }
 
@@ -78,7 +88,11 @@ StoreResult<Done> replace_file(const fs::path& path, std::string_view content) {
     fs::path temporary = path;
     temporary += ".tmp";
     if (auto written = write_file_synced(temporary, content); !written) return written;
-    if (::rename(temporary.c_str(), path.c_str()) != 0) return disk_error("replace", path, errno);
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return disk_error("replace", path, error);
+    }
     return sync_directory(path.parent_path());
 }
 
@@ -285,6 +299,21 @@ StoreResult<Done> MaildirBackend::save_counter(std::uint32_t next_uidvalidity) {
 
 StoreResult<Done> MaildirBackend::save_mailbox(const Mailbox& mailbox) {
     const fs::path dir = mailbox_dir(mailbox);
+    std::error_code exists_error;
+    if (!fs::exists(dir, exists_error)) {
+        // A new mailbox that cannot be written whole must not come back as a
+        // \Noselect level after a restart.
+        auto saved = write_mailbox(mailbox, dir);
+        if (!saved) {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+        return saved;
+    }
+    return write_mailbox(mailbox, dir);
+}
+
+StoreResult<Done> MaildirBackend::write_mailbox(const Mailbox& mailbox, const fs::path& dir) {
     if (auto made = make_directories(dir); !made) return made;
     if (!mailbox.selectable) {
         std::error_code ignored;
@@ -345,7 +374,9 @@ StoreResult<Done> MaildirBackend::save_message(const Mailbox& mailbox, const Mes
     }
     const fs::path final_path = dir / "cur" / name;
     if (::rename(temporary.c_str(), final_path.c_str()) != 0) {
-        return disk_error("move into cur/", temporary, errno);
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return disk_error("move into cur/", temporary, error);
     }
     return sync_directory(dir / "cur");
 }
@@ -357,9 +388,11 @@ StoreResult<Done> MaildirBackend::update_flags(const Mailbox& mailbox, const Mes
     if (!fs::exists(from)) {
         const auto found = find_message_file(cur, before.uid);
         if (!found) {
-            return store_error(
+            StoreError missing = store_error(
                 StoreErrorKind::Storage,
-                fmt::format("the file of UID {} is missing from {}.", before.uid, cur.string()));
+                fmt::format("the file of UID {} is missing from the server's disk.", before.uid));
+            missing.detail = fmt::format("no file for UID {} in {}", before.uid, cur.string());
+            return missing;
         }
         from = *found;
     }
@@ -514,7 +547,33 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
     return Done{};
 }
 
+void MaildirBackend::remove_interrupted_writes() const {
+    // replace_file() writes "<file>.tmp" and renames it over "<file>"; a crash
+    // or a full disk in between leaves the temporary, which holds nothing the
+    // store relies on. Message directories are not walked: load_tree()
+    // empties each tmp/ and cur/ or new/ never hold such names.
+    const std::string suffix = ".tmp";
+    std::error_code error;
+    fs::recursive_directory_iterator walk(m_root, error);
+    for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+        const std::string name = walk->path().filename().string();
+        if (walk->is_directory(error)) {
+            if (name == "cur" || name == "new" || name == "tmp") walk.disable_recursion_pending();
+            continue;
+        }
+        if (!name.ends_with(suffix)) continue;
+        const std::string_view target =
+            std::string_view(name).substr(0, name.size() - suffix.size());
+        if (target == kStateFile || target == kUidListFile || target == kKeywordsFile ||
+            target == kSubscriptionsFile) {
+            std::error_code ignored;
+            fs::remove(walk->path(), ignored);
+        }
+    }
+}
+
 StoreResult<Done> MaildirBackend::load_into(MailStore& store) {
+    remove_interrupted_writes();
     const auto state = read_file(m_root / kStateFile);
     if (!state) {
         return store_error(StoreErrorKind::BadInput,

@@ -24,9 +24,13 @@
 // flags (Maildir letters D F R S T, then keyword letters), so a flag change
 // is one rename and no index has to be rewritten. Every write goes to a
 // temporary file, is fsync'ed and renamed into place, and the directory is
-// fsync'ed, before the store reports success. Files left in tmp/ by a crash
-// are removed on load; files other programs drop into new/ or cur/ get the
-// next UIDs.
+// fsync'ed, before the store reports success. A write that fails (a full
+// disk) removes what it began. Files left in tmp/ and "*.tmp" state files
+// left by a crash are removed on load; files other programs drop into new/ or
+// cur/ get the next UIDs.
+//
+// Errors say what failed for the client without naming a path; the path is
+// in StoreError::detail for the operator.
 #pragma once
 
 #include <filesystem>
@@ -67,6 +71,8 @@ class MaildirBackend final : public StoreBackend {
                                       char delimiter) const;
     StoreResult<Done> load_tree(MailStore& store, const std::string& owner,
                                 const std::filesystem::path& root, char delimiter);
+    StoreResult<Done> write_mailbox(const Mailbox& mailbox, const std::filesystem::path& dir);
+    void remove_interrupted_writes() const;
 
     std::filesystem::path m_root;
 };

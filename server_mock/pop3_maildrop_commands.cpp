@@ -158,23 +158,30 @@ void Pop3ServerSession::cmd_quit() {
     for (const auto& entry : m_maildrop) {
         if (entry.deleted) doomed.push_back(entry.uid);
     }
-    bool removed = true;
+    std::optional<StoreError> failure;
     if (!doomed.empty()) {
         FlagSet deleted;
         deleted.set(SystemFlag::Deleted, true);
         auto marked = m_store.store_flags(m_inbox, doomed, FlagOperation::Add, deleted, m_session);
         auto expunged = marked.ok() ? m_store.expunge(m_inbox, doomed, m_session)
                                     : StoreResult<std::vector<Uid>>(marked.error());
-        removed = expunged.ok();
+        if (!expunged) failure = expunged.error();
     }
     std::size_t left = 0;
     if (const auto* inbox = m_store.mailbox(m_inbox)) left = inbox->messages.size();
-    if (removed) {
+    if (!failure) {
         ok(left == 0 ? std::string("mailscope POP3 server signing off (maildrop empty)")
                      : fmt::format("mailscope POP3 server signing off ({} message{} left)", left,
                                    left == 1 ? "" : "s"));
     } else {
-        err("some deleted messages not removed", "SYS/TEMP");
+        if (!failure->detail.empty()) {
+            m_pop.note(sim::Direction::ServerToClient,
+                       fmt::format("the server's disk refused a write: {}", failure->detail),
+                       m_now);
+        }
+        // RFC 3206 5: SYS/TEMP, a failure that may go away; RFC 1939 6 keeps
+        // the messages that could not be removed.
+        err(fmt::format("some deleted messages not removed: {}", failure->message), "SYS/TEMP");
     }
     m_close = true;
     finish();

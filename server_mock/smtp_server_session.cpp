@@ -522,9 +522,16 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
     std::string content = trace_headers(envelope, m_config.smtp, date) + message.content;
     auto delivered = deliver(m_store, envelope, std::move(content), date);
     if (!delivered) {
-        reply(451, "4.3.0",
-              fmt::format("local error: {} Nothing was delivered; try again later",
-                          delivered.error().message));
+        const auto& error = delivered.error();
+        if (!error.detail.empty()) {
+            m_smtp.note(sim::Direction::ServerToClient,
+                        fmt::format("the server's disk refused a write: {}", error.detail), m_now);
+        }
+        // RFC 3463: X.3.1 is "mail system full"; both are worth a retry.
+        const bool full = error.kind == StoreErrorKind::StorageFull;
+        reply(full ? 452 : 451, full ? "4.3.1" : "4.3.0",
+              fmt::format("{}: {} Nothing was delivered; try again later",
+                          full ? "insufficient system storage" : "local error", error.message));
         return;
     }
     m_delivered += delivered.value();

@@ -11,10 +11,12 @@ import base64
 import imaplib
 import os
 import poplib
+import resource
 import smtplib
 import socket
 import ssl
 import sys
+import tempfile
 import time
 import unittest
 
@@ -246,6 +248,127 @@ class NulOctets(unittest.TestCase):
         self.assertIn("NUL octets, which IMAP never allows (RFC 3501 9); each was sent as the "
                       "octet 0x80", reports)
         self.assertIn("NUL octets, which mail data never holds (RFC 2045 2.8)", reports)
+
+
+class MailboxNames(unittest.TestCase):
+    """RFC 3501 5.1.3: one spelling per name; anything else is a BAD that says why."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = start(listeners=())
+
+    @classmethod
+    def tearDownClass(cls):
+        stop(cls.server)
+
+    def test_non_canonical_names_get_bad(self):
+        client = imaplib.IMAP4("127.0.0.1", self.server.ports["imap"], timeout=TIMEOUT)
+        self.addCleanup(client.logout)
+        client.login(USER, PASSWORD)
+        client.select("INBOX")
+        for name in ("&AGE-", "&2D0-", "&AEkATgBCAE8AWA-", "&AGEAYg-", "&AOl-", "&AOk-&AOk-"):
+            attempts = {
+                "CREATE": lambda: client.create(name),
+                "SELECT": lambda: client.select(name),
+                "RENAME": lambda: client.rename("INBOX", name),
+                "APPEND": lambda: client.append(name, None, None, b"Subject: x\r\n\r\n"),
+                "COPY": lambda: client.copy("1", name),
+                "STATUS": lambda: client.status(name, "(MESSAGES)"),
+                "LIST": lambda: client.list('""', name),
+            }
+            for command, attempt in attempts.items():
+                with self.subTest(name=name, command=command):
+                    with self.assertRaises(imaplib.IMAP4.error) as refused:
+                        attempt()
+                    self.assertIn("RFC 3501 5.1.3", str(refused.exception))
+                    client.select("INBOX")
+        typ, listed = client.list()
+        self.assertEqual(typ, "OK")
+        self.assertFalse([line for line in listed if b"&A" in line], listed)
+        self.assertEqual(client.create("&AOkA6Q-")[0], "OK")
+
+
+def temporaries(root):
+    """Half-written files: anything in a tmp/ directory, and '*.tmp' state files."""
+    found = []
+    for directory, _, files in os.walk(root):
+        for name in files:
+            if os.path.basename(directory) == "tmp" or name.endswith(".tmp"):
+                found.append(os.path.join(directory, name))
+    return found
+
+
+class FullDisk(unittest.TestCase):
+    """A write that fails (here: past the file size limit, EFBIG) is a temporary
+    failure without a path: NO [UNAVAILABLE] (RFC 5530), 452 4.3.1 (RFC 3463)."""
+
+    LIMIT = 256 * 1024
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="mailscope-full-")
+        self.addCleanup(self.tmp.cleanup)
+        self.data_dir = os.path.join(self.tmp.name, "data")
+
+    def start_limited(self):
+        # The server inherits the limit; it ignores SIGXFSZ so writes fail instead.
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.LIMIT, hard))
+        try:
+            return start(listeners=("smtp",), data_dir=self.data_dir)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+    def test_refused_writes_keep_everything_stored(self):
+        big = b"Subject: too big\r\n\r\n" + b"x" * (2 * self.LIMIT) + b"\r\n"
+        server = self.start_limited()
+        try:
+            client = imaplib.IMAP4("127.0.0.1", server.ports["imap"], timeout=TIMEOUT)
+            client.login(USER, PASSWORD)
+            _, [count] = client.select("INBOX")
+            before = int(count)
+            typ, answer = client.append("INBOX", None, None, big)
+            self.assertEqual(typ, "NO")
+            text = answer[0].decode()
+            self.assertTrue(text.startswith("[UNAVAILABLE] the server could not write to its "
+                                            "disk (File too large)"), text)
+            self.assertNotIn("/", text)
+            self.assertNotIn(self.data_dir, text)
+            self.assertEqual(client.append("INBOX", None, None, b"Subject: small\r\n\r\nok\r\n")[0],
+                             "OK")
+            client.logout()
+
+            smtp = smtplib.SMTP("127.0.0.1", server.ports["smtp"], timeout=TIMEOUT)
+            with self.assertRaises(smtplib.SMTPDataError) as refused:
+                smtp.sendmail("carol@example.org", ["alice@localhost"], big)
+            self.assertEqual(refused.exception.smtp_code, 452)
+            self.assertTrue(refused.exception.smtp_error.startswith(b"4.3.1 "))
+            self.assertNotIn(self.data_dir.encode(), refused.exception.smtp_error)
+            smtp.quit()
+        finally:
+            server.stop()
+        self.assertEqual(temporaries(self.data_dir), [])
+
+        with MailscopeServer(BINARY, data_dir=self.data_dir, tls=False) as restarted:
+            client = imaplib.IMAP4("127.0.0.1", restarted.ports["imap"], timeout=TIMEOUT)
+            _, [count] = (client.login(USER, PASSWORD), client.select("INBOX"))[1]
+            self.assertEqual(int(count), before + 1)
+            _, found = client.search(None, "SUBJECT", "small")
+            self.assertEqual(len(found[0].split()), 1)
+            _, found = client.search(None, "SUBJECT", "big")
+            self.assertEqual(found[0], b"")
+            client.logout()
+
+    def test_temporaries_are_removed_at_start(self):
+        with MailscopeServer(BINARY, data_dir=self.data_dir, tls=False):
+            pass
+        inbox = os.path.join(self.data_dir, "users", USER, "mail", "_INBOX")
+        for stray in (os.path.join(self.data_dir, "mailscope-state.tmp"),
+                      os.path.join(inbox, "mailscope-uidlist.tmp"),
+                      os.path.join(inbox, "tmp", "99.1709294400+0000:2,")):
+            with open(stray, "w") as f:
+                f.write("half")
+        with MailscopeServer(BINARY, data_dir=self.data_dir, tls=False):
+            self.assertEqual(temporaries(self.data_dir), [])
 
 
 if __name__ == "__main__":

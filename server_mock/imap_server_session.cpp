@@ -23,6 +23,9 @@ imap::SessionOptions server_options(const ServerConfig& config) {
     return options;
 }
 
+// How often a session waiting for the disk to write a COPY's next chunk looks.
+constexpr transport::Micros kLongCommandPoll = 2000;
+
 // RFC 3501 7.4.1: no EXPUNGE while the client may hold sequence numbers of a
 // FETCH, STORE or SEARCH in flight; the UID forms are safe (RFC 3501 5.5).
 bool holds_expunges(const Command& command) {
@@ -40,7 +43,7 @@ ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& confi
       m_faults(config.faults, config.fault_seed) {}
 
 ImapServerSession::~ImapServerSession() {
-    if (m_session != kNoSession) m_store.close_session(m_session);
+    finish();
 }
 
 std::unique_ptr<transport::ConnectionHandler> make_imap_session(MailStore& store,
@@ -86,10 +89,15 @@ void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) 
     m_now = now;
     if (m_close || m_stalled || !m_open) return;
     m_last_activity = now;
+    feed(bytes);
+}
+
+void ImapServerSession::feed(std::string_view bytes) {
+    const transport::Micros now = m_now;
     // One line at a time, answering in between: a client that pipelines
     // many commands at once then never has more in flight than the engine's
     // limit of outstanding commands (RFC 3501 5.5 lets the server serialize).
-    while (!bytes.empty() && !m_close && !m_stalled) {
+    while (!bytes.empty() && !m_close && !m_stalled && !m_long) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_imap.receive(bytes.substr(0, take), now);
@@ -100,9 +108,11 @@ void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) 
             // injected; it is dropped unread.
             m_imap.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3501 6.2.1)", now);
-            break;
+            return;
         }
     }
+    // Commands that follow a long COPY wait their turn (RFC 3501 5.5).
+    if (m_long && !m_close) m_held_input.append(bytes);
 }
 
 void ImapServerSession::on_eof(transport::Micros now) {
@@ -115,6 +125,15 @@ void ImapServerSession::on_eof(transport::Micros now) {
 void ImapServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || m_stalled) return;
+    if (m_long) {
+        m_last_activity = now;
+        const std::vector<FaultRule> fired = m_long->fired;
+        if (step_copy()) {
+            flush(fired);
+            resume_input();
+        }
+        return;
+    }
     if (now - m_last_activity >= m_config.autologout) {
         bye_and_close("Autologout; idle for too long");
         flush();
@@ -143,6 +162,8 @@ void ImapServerSession::on_server_shutdown(transport::Micros now) {
 
 std::optional<transport::Micros> ImapServerSession::next_deadline() const {
     if (m_close || m_stalled || !m_open) return std::nullopt;
+    // While the disk writes a COPY's next chunk, look again soon.
+    if (m_long) return m_long->ready ? m_now : m_now + kLongCommandPoll;
     transport::Micros deadline = m_last_activity + m_config.autologout;
     if (m_idle_tag) deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
     return deadline;
@@ -153,7 +174,7 @@ std::optional<transport::Micros> ImapServerSession::next_deadline() const {
 // ---------------------------------------------------------------------------
 
 void ImapServerSession::process_inputs() {
-    while (!m_close && !m_stalled) {
+    while (!m_close && !m_stalled && !m_long) {
         auto input = m_imap.next_input();
         if (!input) break;
         on_input(*input);
@@ -240,6 +261,8 @@ void ImapServerSession::execute(const Command& command) {
     m_report = holds_expunges(command) ? Report::NoExpunge : Report::All;
     dispatch(command);
     m_report = Report::All;
+    // A command still under way gets its faults when it answers.
+    if (m_long) m_long->fired = std::move(fired);
     flush(fired);
 }
 
@@ -424,6 +447,12 @@ void ImapServerSession::bye_and_close(std::string text) {
 
 // Leaves the store; the engine's trace keeps the record of the session.
 void ImapServerSession::finish() {
+    if (m_long) {
+        // The client will never hear how its COPY ended: it did not happen.
+        m_store.abandon_copy(m_long->copy, m_session);
+        m_long.reset();
+        m_held_input.clear();
+    }
     m_idle_tag.reset();
     if (m_session != kNoSession) {
         m_store.close_session(m_session);

@@ -45,7 +45,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool wants_tls_upgrade() const override { return m_wants_tls; }
     void tls_upgrade_started() override { m_wants_tls = false; }
     bool wants_close() const override { return m_close; }
-    bool reading_paused() const override { return m_stalled; }
+    bool reading_paused() const override { return m_stalled || m_long.has_value(); }
     std::optional<transport::Micros> next_deadline() const override;
 
     // For views and tests.
@@ -67,8 +67,19 @@ class ImapServerSession : public transport::ConnectionHandler {
     };
     // When the changes of other sessions may be told (RFC 3501 7.4.1).
     enum class Report : std::uint8_t { None, All, NoExpunge };
+    // A COPY or MOVE whose messages go over chunk by chunk while the disk
+    // writes them (MailStore::begin_copy). The session reads nothing more
+    // and answers nothing until it completes; other sessions go on.
+    struct LongCommand {
+        std::string tag;
+        bool uid = false;
+        PendingCopy copy;
+        std::vector<FaultRule> fired;
+        bool ready = false;  // the last step added a chunk: look again at once
+    };
 
     // --- driving ----------------------------------------------------------
+    void feed(std::string_view bytes);
     void process_inputs();
     void on_input(imap::ServerInput& input);
     void execute(const imap::Command& command);
@@ -123,6 +134,9 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command, bool move);
+    bool step_copy();
+    void resume_input();
+    void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
     void cmd_idle(const imap::Command& command);
     // The messages a set names: (sequence number, UID) pairs, ascending.
     std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
@@ -133,6 +147,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     // RFC 3501 7.3.2: RECENT follows every change of the mailbox's size.
     void announce_recent_if_changed();
     void report_changes(Report report);
+    std::vector<Uid>::iterator find_in_view(Uid uid);
     void announce_expunged(const std::vector<Uid>& uids);
     void inject_unsolicited(const FaultRule& rule);
 
@@ -152,6 +167,8 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool m_wants_tls = false;
     bool m_close = false;
     bool m_stalled = false;
+    std::optional<LongCommand> m_long;
+    std::string m_held_input;  // arrived while a long command ran
     std::string m_user;
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;

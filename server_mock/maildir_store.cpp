@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "server_mock/disk_error.hpp"
+
 namespace mailscope::server {
 namespace fs = std::filesystem;
 
@@ -22,6 +24,8 @@ constexpr std::string_view kStateFile = "mailscope-state";
 constexpr std::string_view kUidListFile = "mailscope-uidlist";
 constexpr std::string_view kKeywordsFile = "mailscope-keywords";
 constexpr std::string_view kSubscriptionsFile = "subscriptions";
+// Where StagingWriter writes message files before they are renamed into cur/.
+constexpr std::string_view kStagingDir = "tmp";
 
 struct LetterFlag {
     char letter;
@@ -33,18 +37,6 @@ constexpr LetterFlag kLetters[] = {{'D', SystemFlag::Draft},
                                    {'R', SystemFlag::Answered},
                                    {'S', SystemFlag::Seen},
                                    {'T', SystemFlag::Deleted}};
-
-// The client learns that the disk failed and why, never where: the path is
-// for the server's operator only.
-StoreError disk_error(std::string_view what, const fs::path& path, int error) {
-    const bool full = error == ENOSPC || error == EDQUOT || error == EFBIG;
-    StoreError out = store_error(
-        full ? StoreErrorKind::StorageFull : StoreErrorKind::Storage,
-        fmt::format("the server could not write to its disk ({}); the change was not made.",
-                    std::strerror(error)));
-    out.detail = fmt::format("could not {} {}: {}", what, path.string(), std::strerror(error));
-    return out;
-}
 
 StoreResult<Done> sync_directory(const fs::path& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
@@ -187,9 +179,9 @@ FlagSet flags_from_letters(std::string_view letters, const std::vector<std::stri
     return flags;
 }
 
-std::string uidlist_content(const Mailbox& mailbox) {
+std::string uidlist_content(const Mailbox& mailbox, Uid uidnext) {
     return fmt::format("mailscope-uidlist 1\nuidvalidity {}\nuidnext {}\n", mailbox.uidvalidity,
-                       mailbox.uidnext);
+                       std::max(uidnext, mailbox.uidnext));
 }
 
 std::string keywords_content(const Mailbox& mailbox) {
@@ -219,7 +211,8 @@ StoreResult<Done> adopt_foreign_files(const fs::path& level, Mailbox& mailbox,
     std::sort(foreign.begin(), foreign.end());
     const Uid first = mailbox.uidnext;
     mailbox.uidnext += static_cast<Uid>(foreign.size());
-    if (auto saved = replace_file(level / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved = replace_file(level / kUidListFile, uidlist_content(mailbox, mailbox.uidnext));
+        !saved) {
         return saved;
     }
     std::error_code error;
@@ -327,7 +320,9 @@ StoreResult<Done> MaildirBackend::write_mailbox(const Mailbox& mailbox, const fs
         return saved;
     }
     // The uidlist is written last: its presence is what makes the level a mailbox.
-    if (auto saved = replace_file(dir / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved =
+            replace_file(dir / kUidListFile, uidlist_content(mailbox, reserved_uidnext(mailbox)));
+        !saved) {
         return saved;
     }
     return sync_directory(dir.parent_path());
@@ -363,7 +358,9 @@ StoreResult<Done> MaildirBackend::rename_mailbox(const Mailbox& mailbox,
 StoreResult<Done> MaildirBackend::save_message(const Mailbox& mailbox, const Message& message) {
     const fs::path dir = mailbox_dir(mailbox);
     // UIDNEXT first: after a crash the disk may skip a UID, never reuse one.
-    if (auto saved = replace_file(dir / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved =
+            replace_file(dir / kUidListFile, uidlist_content(mailbox, reserved_uidnext(mailbox)));
+        !saved) {
         return saved;
     }
     const std::string name = maildir_file_name(message, mailbox.keywords);
@@ -381,24 +378,104 @@ StoreResult<Done> MaildirBackend::save_message(const Mailbox& mailbox, const Mes
     return sync_directory(dir / "cur");
 }
 
-StoreResult<Done> MaildirBackend::update_flags(const Mailbox& mailbox, const Message& before,
-                                               const Message& after) {
+StoreResult<Done> MaildirBackend::update_flags(const Mailbox& mailbox,
+                                               const std::vector<FlagRewrite>& rewrites) {
     const fs::path cur = mailbox_dir(mailbox) / "cur";
-    fs::path from = cur / maildir_file_name(before, mailbox.keywords);
-    if (!fs::exists(from)) {
-        const auto found = find_message_file(cur, before.uid);
-        if (!found) {
-            StoreError missing = store_error(
-                StoreErrorKind::Storage,
-                fmt::format("the file of UID {} is missing from the server's disk.", before.uid));
-            missing.detail = fmt::format("no file for UID {} in {}", before.uid, cur.string());
-            return missing;
+    // Every rename first, one sync of the directory for all of them; a
+    // rename that fails puts the earlier ones back.
+    std::vector<std::pair<fs::path, fs::path>> done;
+    auto undo = [&] {
+        for (auto it = done.rbegin(); it != done.rend(); ++it)
+            ::rename(it->second.c_str(), it->first.c_str());
+    };
+    for (const auto& rewrite : rewrites) {
+        fs::path from = cur / maildir_file_name(*rewrite.before, mailbox.keywords);
+        if (!fs::exists(from)) {
+            const auto found = find_message_file(cur, rewrite.before->uid);
+            if (!found) {
+                undo();
+                StoreError missing =
+                    store_error(StoreErrorKind::Storage,
+                                fmt::format("the file of UID {} is missing from the server's disk.",
+                                            rewrite.before->uid));
+                missing.detail =
+                    fmt::format("no file for UID {} in {}", rewrite.before->uid, cur.string());
+                return missing;
+            }
+            from = *found;
         }
-        from = *found;
+        fs::path to = cur / maildir_file_name(*rewrite.after, mailbox.keywords);
+        if (::rename(from.c_str(), to.c_str()) != 0) {
+            const int error = errno;
+            undo();
+            return disk_error("rename", from, error);
+        }
+        done.emplace_back(std::move(from), std::move(to));
     }
-    const fs::path to = cur / maildir_file_name(after, mailbox.keywords);
-    if (::rename(from.c_str(), to.c_str()) != 0) return disk_error("rename", from, errno);
-    return sync_directory(cur);
+    if (auto synced = sync_directory(cur); !synced) {
+        undo();
+        return synced;
+    }
+    return Done{};
+}
+
+Uid MaildirBackend::reserved_uidnext(const Mailbox& mailbox) const {
+    const auto found = m_reserved.find(mailbox.id);
+    return found == m_reserved.end() ? mailbox.uidnext : found->second;
+}
+
+StoreResult<Done> MaildirBackend::reserve_uids(const Mailbox& mailbox, Uid uidnext) {
+    Uid& reserved = m_reserved[mailbox.id];
+    reserved = std::max(reserved, uidnext);
+    return replace_file(mailbox_dir(mailbox) / kUidListFile, uidlist_content(mailbox, reserved));
+}
+
+StageTicket MaildirBackend::stage(std::vector<std::shared_ptr<const std::string>> octets) {
+    if (!m_writer) m_writer = std::make_unique<StagingWriter>(m_root / kStagingDir);
+    return m_writer->submit(std::move(octets));
+}
+
+std::optional<StoreResult<Done>> MaildirBackend::staged(StageTicket ticket, bool wait) {
+    if (!m_writer) return StoreResult<Done>(Done{});
+    return m_writer->result(ticket, wait);
+}
+
+StoreResult<Done> MaildirBackend::save_staged(StageTicket ticket, const Mailbox& mailbox,
+                                              const std::vector<const Message*>& messages) {
+    const std::vector<fs::path> files =
+        m_writer ? m_writer->files(ticket) : std::vector<fs::path>{};
+    if (files.size() != messages.size()) {
+        return store_error(StoreErrorKind::Storage,
+                           "the server lost track of the files it wrote for this copy.");
+    }
+    const fs::path cur = mailbox_dir(mailbox) / "cur";
+    // UIDNEXT on disk is already past these UIDs (reserve_uids()); a rename
+    // per message, whose data the writer has made durable, and one sync.
+    std::vector<fs::path> placed;
+    auto undo = [&] {
+        for (const auto& path : placed)
+            ::unlink(path.c_str());
+        m_writer->drop(ticket);
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        fs::path final_path = cur / maildir_file_name(*messages[i], mailbox.keywords);
+        if (::rename(files[i].c_str(), final_path.c_str()) != 0) {
+            const int error = errno;
+            undo();
+            return disk_error("move into cur/", files[i], error);
+        }
+        placed.push_back(std::move(final_path));
+    }
+    if (auto synced = sync_directory(cur); !synced) {
+        undo();
+        return synced;
+    }
+    m_writer->forget(ticket);
+    return Done{};
+}
+
+void MaildirBackend::drop_staged(StageTicket ticket) {
+    if (m_writer) m_writer->drop(ticket);
 }
 
 StoreResult<Done> MaildirBackend::remove_messages(const Mailbox& mailbox,
@@ -574,6 +651,8 @@ void MaildirBackend::remove_interrupted_writes() const {
 
 StoreResult<Done> MaildirBackend::load_into(MailStore& store) {
     remove_interrupted_writes();
+    std::error_code ignored;
+    fs::remove_all(m_root / kStagingDir, ignored);
     const auto state = read_file(m_root / kStateFile);
     if (!state) {
         return store_error(StoreErrorKind::BadInput,

@@ -217,7 +217,7 @@ class RefusingRemoval : public StoreBackend {
     StoreResult<Done> remove_mailbox(const Mailbox&, bool) override { return Done{}; }
     StoreResult<Done> rename_mailbox(const Mailbox&, std::string_view) override { return Done{}; }
     StoreResult<Done> save_message(const Mailbox&, const Message&) override { return Done{}; }
-    StoreResult<Done> update_flags(const Mailbox&, const Message&, const Message&) override {
+    StoreResult<Done> update_flags(const Mailbox&, const std::vector<FlagRewrite>&) override {
         return Done{};
     }
     StoreResult<Done> remove_messages(const Mailbox&, const std::vector<const Message*>&) override {

@@ -68,7 +68,7 @@ class FailingBackend : public StoreBackend {
         if (++m_writes == m_fail_at) return store_error(StoreErrorKind::Storage, "disk full.");
         return Done{};
     }
-    StoreResult<Done> update_flags(const Mailbox&, const Message&, const Message&) override {
+    StoreResult<Done> update_flags(const Mailbox&, const std::vector<FlagRewrite>&) override {
         return Done{};
     }
     StoreResult<Done> remove_messages(const Mailbox&, const std::vector<const Message*>&) override {

@@ -72,7 +72,7 @@ StoreResult<PendingCopy> MailStore::begin_copy(MailboxId from, const std::vector
         return keywords.error();
     }
     job.result.destination_uidvalidity = destination->uidvalidity;
-    if (m_backend != nullptr) {
+    if (m_backend != nullptr && !job.originals.empty()) {
         const Uid through = destination->uidnext + static_cast<Uid>(job.originals.size());
         if (auto reserved = m_backend->reserve_uids(*destination, through); !reserved) {
             return reserved.error();
@@ -125,6 +125,12 @@ StoreResult<Done> MailStore::add_chunk(PendingCopy& job, SessionId by) {
         copies.push_back(std::move(copy));
     }
     if (m_backend != nullptr) {
+        // Messages delivered since begin_copy() pushed these UIDs past the
+        // UIDNEXT reserved then; the reservation grows first.
+        if (auto reserved = m_backend->reserve_uids(*destination, destination->uidnext);
+            !reserved) {
+            return reserved.error();
+        }
         std::vector<const Message*> pointers;
         for (const Message& copy : copies)
             pointers.push_back(&copy);

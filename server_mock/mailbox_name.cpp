@@ -47,6 +47,12 @@ std::optional<std::string> control_character_error(std::string_view decoded) {
 }  // namespace
 
 std::optional<std::string> mailbox_encoding_error(std::string_view name) {
+    // Octets outside printable ASCII are not modified UTF-7 at all: the store
+    // refuses such a name (NO [CANNOT]) with its own reason.
+    for (const char c : name) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte > 0x7e) return std::nullopt;
+    }
     std::string error;
     const auto decoded = text::mutf7_decode(name, &error);
     if (!decoded) {

@@ -25,8 +25,9 @@ std::string canonical_mailbox_name(std::string_view name, char delimiter);
 
 // Why `name` is not canonical modified UTF-7 (RFC 3501 5.1.3: "&AGE-" for
 // "a", a lone surrogate, "&AOk-&AOk-" for one run, non-zero pad bits...) or
-// encodes a control character; nothing when it is fine. The IMAP server
-// answers BAD with this sentence.
+// encodes a control character; nothing when it is fine or holds octets
+// outside printable ASCII (mailbox_name_error() covers those). The IMAP
+// server answers BAD with this sentence.
 std::optional<std::string> mailbox_encoding_error(std::string_view name);
 
 // The same for a LIST or LSUB reference or pattern: every encoded run a

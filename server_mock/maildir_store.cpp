@@ -426,8 +426,15 @@ Uid MaildirBackend::reserved_uidnext(const Mailbox& mailbox) const {
 
 StoreResult<Done> MaildirBackend::reserve_uids(const Mailbox& mailbox, Uid uidnext) {
     Uid& reserved = m_reserved[mailbox.id];
-    reserved = std::max(reserved, uidnext);
-    return replace_file(mailbox_dir(mailbox) / kUidListFile, uidlist_content(mailbox, reserved));
+    // Every uidlist written since holds at least `reserved`.
+    if (uidnext <= reserved) return Done{};
+    if (auto saved =
+            replace_file(mailbox_dir(mailbox) / kUidListFile, uidlist_content(mailbox, uidnext));
+        !saved) {
+        return saved;
+    }
+    reserved = uidnext;
+    return Done{};
 }
 
 StageTicket MaildirBackend::stage(std::vector<std::shared_ptr<const std::string>> octets) {

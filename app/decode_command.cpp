@@ -3,38 +3,188 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <sstream>
+#include <utility>
+#include <variant>
 
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
+#include "sim/pop3/session.hpp"
+#include "sim/smtp/session.hpp"
 
 namespace mailscope::app {
 
 namespace {
 
-// Which transcript line holds a given octet of one direction's stream.
-struct LineMap {
-    std::map<std::uint64_t, std::size_t> starts[2];
+// Events kept for the links the printer follows ("answers #12 a1 FETCH");
+// older ones are printed and forgotten.
+constexpr std::size_t kEventsHeld = 4096;
+// Client chunks read before the server's first line decides the protocol.
+constexpr std::size_t kMaxChunksBeforeGreeting = 1000;
 
+std::size_t index_of(sim::Direction dir) {
+    return dir == sim::Direction::ClientToServer ? 0 : 1;
+}
+
+// Which transcript line holds a given octet of one direction's stream. Only
+// the lines of messages not yet complete are kept.
+class LineMap {
+  public:
     void add(sim::Direction dir, std::uint64_t offset, std::size_t line) {
-        starts[dir == sim::Direction::ClientToServer ? 0 : 1][offset] = line;
+        m_starts[index_of(dir)].emplace_back(offset, line);
     }
     std::size_t find(sim::Direction dir, std::uint64_t offset) const {
-        const auto& m = starts[dir == sim::Direction::ClientToServer ? 0 : 1];
-        auto it = m.upper_bound(offset);
-        if (it == m.begin()) return 0;
+        const auto& starts = m_starts[index_of(dir)];
+        auto it = std::upper_bound(starts.begin(), starts.end(), std::make_pair(offset, SIZE_MAX));
+        if (it == starts.begin()) return starts.empty() ? 0 : starts.front().second;
         return std::prev(it)->second;
     }
+    // Nothing before `offset` will be asked for again.
+    void forget_before(sim::Direction dir, std::uint64_t offset) {
+        auto& starts = m_starts[index_of(dir)];
+        while (starts.size() > 1 && starts[1].first <= offset)
+            starts.pop_front();
+    }
+
+  private:
+    std::deque<std::pair<std::uint64_t, std::size_t>> m_starts[2];
 };
 
 bool is_syntax_failure(const sim::TraceEvent& event) {
     return event.kind == sim::EventKind::Violation && event.violation &&
            (event.violation->rule.starts_with("syntax error") || event.violation->fatal);
 }
+
+std::optional<sim::Protocol> protocol_of_greeting(std::string_view line) {
+    if (line.starts_with("*")) return sim::Protocol::Imap;
+    if (line.starts_with("+OK") || line.starts_with("-ERR")) return sim::Protocol::Pop3;
+    if (line.size() >= 3 &&
+        std::all_of(line.begin(), line.begin() + 3, [](char c) { return c >= '0' && c <= '9'; })) {
+        return sim::Protocol::Smtp;
+    }
+    return std::nullopt;
+}
+
+using Engine = std::variant<imap::ImapSession, pop3::Pop3Session, smtp::SmtpSession>;
+
+void make_engine(std::optional<Engine>& engine, sim::SessionTrace& trace, sim::Protocol protocol,
+                 bool reveal_secrets) {
+    switch (protocol) {
+        case sim::Protocol::Imap: {
+            imap::SessionOptions options;
+            options.reveal_secrets = reveal_secrets;
+            engine.emplace(std::in_place_type<imap::ImapSession>, trace, options);
+            break;
+        }
+        case sim::Protocol::Pop3: {
+            pop3::SessionOptions options;
+            options.reveal_secrets = reveal_secrets;
+            engine.emplace(std::in_place_type<pop3::Pop3Session>, trace, options);
+            break;
+        }
+        case sim::Protocol::Smtp: {
+            smtp::SessionOptions options;
+            options.reveal_secrets = reveal_secrets;
+            engine.emplace(std::in_place_type<smtp::SmtpSession>, trace, options);
+            break;
+        }
+    }
+}
+
+class Decoder {
+  public:
+    explicit Decoder(const DecodeOptions& options) : m_options(options) {
+        m_format.colour = options.colour;
+    }
+
+    // One chunk of the transcript; the engine is made at the first server
+    // line unless the protocol was given.
+    void add(sim::TranscriptChunk chunk) {
+        if (!m_engine) {
+            m_waiting.push_back(std::move(chunk));
+            const auto& last = m_waiting.back();
+            auto protocol = m_options.protocol;
+            if (!protocol && last.dir == sim::Direction::ServerToClient) {
+                protocol = protocol_of_greeting(last.bytes).value_or(sim::Protocol::Imap);
+            }
+            if (!protocol && m_waiting.size() < kMaxChunksBeforeGreeting) return;
+            start(protocol.value_or(sim::Protocol::Imap));
+            return;
+        }
+        feed(chunk);
+    }
+
+    // End of the file; returns the exit status.
+    int finish() {
+        if (!m_engine) start(m_options.protocol.value_or(sim::Protocol::Imap));
+        // A message cut off at the end of the file never reached the engine.
+        for (int d = 0; d < 2 && m_status == 0; ++d) {
+            if (m_covered[d] < m_offsets[d]) {
+                const auto dir =
+                    d == 0 ? sim::Direction::ClientToServer : sim::Direction::ServerToClient;
+                std::cerr << fmt::format(
+                    "{}:{}: the transcript ends in the middle of a {} "
+                    "message\n",
+                    m_options.file, m_lines.find(dir, m_covered[d]), d == 0 ? "client" : "server");
+                m_status = 1;
+            }
+        }
+        std::cout.flush();
+        return m_status;
+    }
+
+    int status() const { return m_status; }
+
+  private:
+    void start(sim::Protocol protocol) {
+        m_trace.emplace(protocol, m_options.file, sim::TraceRetention{kEventsHeld, 0});
+        m_trace->set_sink([this](const sim::TraceEvent& event) { print(event); });
+        make_engine(m_engine, *m_trace, protocol, m_options.reveal_secrets);
+        for (auto& chunk : std::exchange(m_waiting, {}))
+            feed(chunk);
+    }
+
+    void feed(const sim::TranscriptChunk& chunk) {
+        const auto d = index_of(chunk.dir);
+        m_lines.add(chunk.dir, m_offsets[d], chunk.line);
+        m_offsets[d] += chunk.bytes.size();
+        std::visit([&](auto& engine) { engine.feed(chunk.dir, chunk.bytes); }, *m_engine);
+        for (auto dir : {sim::Direction::ClientToServer, sim::Direction::ServerToClient}) {
+            m_lines.forget_before(dir, m_covered[index_of(dir)]);
+        }
+    }
+
+    void print(const sim::TraceEvent& event) {
+        if (m_options.json) {
+            std::cout << sim::event_to_json(event) << '\n';
+        } else {
+            std::cout << sim::format_event(*m_trace, event, m_format);
+        }
+        if (is_syntax_failure(event) && m_status == 0) {
+            std::cerr << fmt::format("{}:{}: {}\n", m_options.file,
+                                     m_lines.find(event.dir, event.wire.offset),
+                                     event.violation->rule);
+            m_status = 1;
+        }
+        if (event.kind != sim::EventKind::Violation && event.wire.size > 0) {
+            auto& covered = m_covered[index_of(event.dir)];
+            covered = std::max(covered, event.wire.offset + event.wire.size);
+        }
+    }
+
+    const DecodeOptions& m_options;
+    sim::FormatOptions m_format;
+    std::optional<sim::SessionTrace> m_trace;
+    std::optional<Engine> m_engine;
+    std::vector<sim::TranscriptChunk> m_waiting;
+    LineMap m_lines;
+    std::uint64_t m_offsets[2] = {0, 0};
+    std::uint64_t m_covered[2] = {0, 0};
+    int m_status = 0;
+};
 
 }  // namespace
 
@@ -44,63 +194,21 @@ int run_decode(const DecodeOptions& options) {
         std::cerr << fmt::format("mailscope decode: cannot read {}\n", options.file);
         return 2;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    auto parsed = sim::parse_text_transcript(buffer.str());
-    if (parsed.error) {
-        std::cerr << fmt::format("{}:{}: {}\n", options.file, parsed.error->line,
-                                 parsed.error->message);
-        return 1;
-    }
-
-    sim::SessionTrace trace(sim::Protocol::Imap, options.file);
-    imap::SessionOptions session_options;
-    session_options.reveal_secrets = options.reveal_secrets;
-    imap::ImapSession session(trace, session_options);
-    LineMap lines;
-    std::uint64_t offsets[2] = {0, 0};
-    for (const auto& chunk : parsed.chunks) {
-        auto d = chunk.dir == sim::Direction::ClientToServer ? 0 : 1;
-        lines.add(chunk.dir, offsets[d], chunk.line);
-        offsets[d] += chunk.bytes.size();
-        session.feed(chunk.dir, chunk.bytes);
-    }
-
-    int status = 0;
-    sim::FormatOptions format;
-    format.colour = options.colour;
-    for (const auto& event : trace.events()) {
-        if (options.json) {
-            std::cout << sim::event_to_json(event) << '\n';
-        } else {
-            std::cout << sim::format_event(trace, event, format);
+    sim::TranscriptReader reader;
+    Decoder decoder(options);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (auto error = reader.add_line(line)) {
+            std::cerr << fmt::format("{}:{}: {}\n", options.file, error->line, error->message);
+            return 1;
         }
-        if (is_syntax_failure(event) && status == 0) {
-            std::cerr << fmt::format("{}:{}: {}\n", options.file,
-                                     lines.find(event.dir, event.wire.offset),
-                                     event.violation->rule);
-            status = 1;
-        }
+        for (auto& chunk : reader.take_chunks())
+            decoder.add(std::move(chunk));
     }
-    // A message cut off at the end of the file never reached the engine.
-    const auto& events = trace.events();
-    for (int d = 0; d < 2 && status == 0; ++d) {
-        auto dir = d == 0 ? sim::Direction::ClientToServer : sim::Direction::ServerToClient;
-        std::uint64_t covered = 0;
-        for (const auto& event : events) {
-            if (event.dir == dir && event.kind != sim::EventKind::Violation &&
-                event.wire.size > 0) {
-                covered = std::max(covered, event.wire.offset + event.wire.size);
-            }
-        }
-        if (covered < offsets[d]) {
-            std::cerr << fmt::format("{}:{}: the transcript ends in the middle of a {} message\n",
-                                     options.file, lines.find(dir, covered),
-                                     d == 0 ? "client" : "server");
-            status = 1;
-        }
-    }
-    return status;
+    reader.finish();
+    for (auto& chunk : reader.take_chunks())
+        decoder.add(std::move(chunk));
+    return decoder.finish();
 }
 
 }  // namespace mailscope::app

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "sim/core/trace.hpp"
 
 namespace mailscope::app {
 
@@ -9,9 +12,13 @@ struct DecodeOptions {
     bool json = false;
     bool colour = false;
     bool reveal_secrets = false;
+    // Unset: told by the server's first line (an IMAP "*", POP3 "+OK"/"-ERR",
+    // SMTP three digits).
+    std::optional<sim::Protocol> protocol;
 };
 
-// `mailscope decode FILE`: prints the annotated trace of a text transcript.
+// `mailscope decode FILE`: prints the annotated trace of a text transcript
+// as it reads it, so memory does not grow with the length of the file.
 // Returns the process exit code: 0 when the transcript parsed, 1 when it is
 // malformed (a message on stderr gives file:line and the reason), 2 when the
 // file cannot be read.

@@ -23,15 +23,23 @@ int main(int argc, char** argv) {
 
     mailscope::app::DecodeOptions decode;
     auto* decode_cmd =
-        cli.add_subcommand("decode", "Annotate an IMAP transcript written as C:/S: (or >/<) lines");
+        cli.add_subcommand("decode",
+                           "Annotate an IMAP, POP3 or SMTP transcript written as C:/S: (or >/<) "
+                           "lines");
     decode_cmd->add_option("FILE", decode.file, "the transcript")->required();
     decode_cmd->add_flag("--json", decode.json, "print the trace as JSON Lines");
+    std::string decode_protocol;
+    decode_cmd
+        ->add_option("--protocol", decode_protocol,
+                     "imap, pop3 or smtp (default: told by the server's first line)")
+        ->check(CLI::IsMember({"imap", "pop3", "smtp"}, CLI::ignore_case));
     decode_cmd->add_flag("--reveal-secrets", decode.reveal_secrets,
                          "show passwords and SASL payloads instead of masking them");
 
     mailscope::app::ServeOptions serve;
     std::vector<std::string> fault_texts;
     double autologout_seconds = 30 * 60;
+    double handshake_timeout_seconds = 30;
     auto* serve_cmd = cli.add_subcommand(
         "serve",
         "Run the mock mail server for real clients (loopback unless an address says otherwise)");
@@ -60,7 +68,13 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--data-dir", serve.data_dir,
                           "keep the store on disk (Maildir) so a restart loses nothing");
     serve_cmd->add_option("--trace-dir", serve.trace_dir,
-                          "write each session's transcript, JSON Lines and violation report here");
+                          "write each session's transcript, JSON Lines and violation report here, "
+                          "as the session runs");
+    serve_cmd
+        ->add_option("--trace-window", serve.trace_window,
+                     "events of each session kept in memory (default 256, at most 256 KiB); "
+                     "the full trace goes only to --trace-dir")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000}));
     serve_cmd->add_option("--cert", serve.cert,
                           "TLS certificate (PEM); default: a self-signed one made on first run");
     serve_cmd->add_option("--key", serve.key, "TLS private key (PEM)");
@@ -71,6 +85,36 @@ int main(int argc, char** argv) {
         ->add_option("--autologout", autologout_seconds,
                      "seconds of inactivity before an IMAP (* BYE) or POP3 session is closed "
                      "(RFC 3501 asks for at least 1800, RFC 1939 for 600)")
+        ->check(CLI::PositiveNumber);
+    serve_cmd
+        ->add_option("--max-connections", serve.limits.max_connections,
+                     "sessions open at once; more are refused at the greeting (IMAP * BYE, "
+                     "POP3 -ERR, SMTP 421)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    serve_cmd
+        ->add_option("--output-buffer", serve.limits.output_bound,
+                     "stop reading a client while this much output waits unread for it, and "
+                     "resume when it has read it (e.g. 1M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--max-session-output", serve.limits.session_output_cap,
+                     "close a session whose unsent output passes this, with IMAP * BYE, "
+                     "POP3 -ERR or SMTP 421 (e.g. 64M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--max-total-output", serve.limits.total_output_cap,
+                     "the same for the unsent output of all sessions together; the session "
+                     "that passes it is closed (e.g. 256M)")
+        ->capture_default_str()
+        ->transform(CLI::AsSizeValue(false));
+    serve_cmd
+        ->add_option("--handshake-timeout", handshake_timeout_seconds,
+                     "seconds a TLS handshake may take (implicit TLS, or after STARTTLS or STLS) "
+                     "before the connection is closed")
+        ->capture_default_str()
         ->check(CLI::PositiveNumber);
     serve_cmd->add_option("--fault", fault_texts,
                           "inject a fault, e.g. delay:FETCH:2000ms, split:*, no:SELECT, "
@@ -175,6 +219,7 @@ int main(int argc, char** argv) {
                 autologout_seconds);
         }
         serve.config.autologout = static_cast<std::int64_t>(autologout_seconds * 1e6);
+        serve.limits.handshake_timeout = static_cast<std::int64_t>(handshake_timeout_seconds * 1e6);
         // Without the option POP3 keeps its own RFC 1939 default of 10 minutes.
         if (serve_cmd->count("--autologout") > 0)
             serve.config.pop3.autologout = serve.config.autologout;
@@ -197,6 +242,12 @@ int main(int argc, char** argv) {
     }
     if (*decode_cmd) {
         decode.colour = isatty(STDOUT_FILENO) != 0;
+        if (!decode_protocol.empty()) {
+            const auto name = CLI::detail::to_lower(decode_protocol);
+            decode.protocol = name == "pop3"   ? mailscope::sim::Protocol::Pop3
+                              : name == "smtp" ? mailscope::sim::Protocol::Smtp
+                                               : mailscope::sim::Protocol::Imap;
+        }
         return mailscope::app::run_decode(decode);
     }
 #ifdef MAILSCOPE_WITH_GUI

@@ -5,13 +5,15 @@
 #include <asio.hpp>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
+#include "server_mock/trace_files.hpp"
 #include "sim/core/trace_format.hpp"
-#include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/transport/proxy.hpp"
 #include "sim/transport/tls.hpp"
@@ -22,34 +24,60 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One proxied session: an observer engine fed with both directions, its
-// events printed as they come (prefixed with the session number) and the
-// transcript written when the session ends. Secrets are masked by the
-// engine unless --reveal-secrets.
+// Events of a proxied session kept in memory: they are printed and written
+// as they come, so a long session does not grow the proxy.
+constexpr sim::TraceRetention kProxyTraceWindow{256, 256u << 10};
+
+// "20261203T081500", the proxy's start in UTC: part of every trace file's
+// name, so that a restart never writes over an earlier run's files.
+std::string run_stamp() {
+    const auto now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
+    return text;
+}
+
+// One proxied session: an observer engine fed with both directions, each
+// event printed as it is appended (prefixed with the session number) and,
+// with a trace directory, written to the session's files at once. Secrets
+// are masked by the engine unless --reveal-secrets.
 class TraceSink : public transport::ProxySink {
   public:
-    TraceSink(const transport::ConnectionInfo& info, const ProxyOptions& options)
+    TraceSink(const transport::ConnectionInfo& info, const ProxyOptions& options,
+              const std::string& stamp)
         : m_id(info.id),
-          m_trace(sim::Protocol::Imap, fmt::format("proxy #{} from {}", info.id, info.peer)),
-          m_session(m_trace, session_options(options)),
-          m_trace_dir(options.trace_dir) {
+          m_trace(sim::Protocol::Imap, fmt::format("proxy #{} from {}", info.id, info.peer),
+                  kProxyTraceWindow) {
         m_format.colour = options.colour;
+        if (!options.trace_dir.empty()) {
+            std::string error;
+            m_files = server::TraceFiles::create(
+                options.trace_dir, fmt::format("proxy-{}-{:05}", stamp, info.id), error);
+            if (!m_files) std::cerr << fmt::format("mailscope proxy: {}\n", error);
+        }
+        m_trace.set_sink([this](const sim::TraceEvent& event) {
+            print(event);
+            if (m_files) m_files->add(event);
+        });
+        m_session.emplace(m_trace, session_options(options));
         std::cout << fmt::format("#{} client {} connected\n", m_id, info.peer) << std::flush;
     }
 
     void on_bytes(sim::Direction dir, std::string_view bytes, transport::Micros now) override {
-        m_session.feed(dir, bytes, now);
-        print();
+        m_session->feed(dir, bytes, now);
+        flush();
     }
     void on_note(const std::string& text, transport::Micros now) override {
-        m_session.note(sim::Direction::ServerToClient, text, now);
-        print();
+        m_session->note(sim::Direction::ServerToClient, text, now);
+        flush();
     }
     void on_close(const std::string& error, transport::Micros now) override {
-        if (!error.empty()) m_session.note(sim::Direction::ServerToClient, error, now);
-        m_session.feed_eof(sim::Direction::ServerToClient, now);
-        print();
-        save();
+        if (!error.empty()) m_session->note(sim::Direction::ServerToClient, error, now);
+        m_session->feed_eof(sim::Direction::ServerToClient, now);
+        flush();
+        if (m_files) m_files->finish(m_trace.label());
         std::cout << fmt::format("#{} session ended{}\n", m_id, error.empty() ? "" : ": " + error)
                   << std::flush;
     }
@@ -62,36 +90,29 @@ class TraceSink : public transport::ProxySink {
         return result;
     }
 
-    void print() {
-        std::string out;
-        for (; m_printed < m_trace.size(); ++m_printed) {
-            auto text = sim::format_event(m_trace, m_trace.at(m_printed), m_format);
-            std::size_t at = 0;
-            while (at < text.size()) {
-                auto lf = text.find('\n', at);
-                if (lf == std::string::npos) lf = text.size() - 1;
-                out += fmt::format("#{} {}", m_id, std::string_view(text).substr(at, lf + 1 - at));
-                at = lf + 1;
-            }
+    void print(const sim::TraceEvent& event) {
+        const auto text = sim::format_event(m_trace, event, m_format);
+        std::size_t at = 0;
+        while (at < text.size()) {
+            auto lf = text.find('\n', at);
+            if (lf == std::string::npos) lf = text.size() - 1;
+            m_out += fmt::format("#{} {}", m_id, std::string_view(text).substr(at, lf + 1 - at));
+            at = lf + 1;
         }
-        std::cout << out << std::flush;
     }
 
-    void save() {
-        if (m_trace_dir.empty() || m_trace.empty()) return;
-        std::error_code ec;
-        fs::create_directories(m_trace_dir, ec);
-        auto stem = (fs::path(m_trace_dir) / fmt::format("proxy-{:05}", m_id)).string();
-        std::ofstream(stem + ".txt", std::ios::binary) << sim::export_text(m_trace);
-        std::ofstream(stem + ".jsonl", std::ios::binary) << sim::export_jsonl(m_trace);
+    void flush() {
+        std::cout << m_out << std::flush;
+        m_out.clear();
+        if (m_files) m_files->flush();
     }
 
     std::uint64_t m_id;
     sim::SessionTrace m_trace;
-    imap::ImapSession m_session;
+    std::unique_ptr<server::TraceFiles> m_files;
+    std::optional<imap::ImapSession> m_session;
     sim::FormatOptions m_format;
-    std::size_t m_printed = 0;
-    std::string m_trace_dir;
+    std::string m_out;
 };
 
 int usage_error(const std::string& message) {
@@ -166,8 +187,9 @@ int run_proxy(const ProxyOptions& options) {
     }
 
     asio::io_context io;
-    transport::Proxy proxy(io, config, [&options](const transport::ConnectionInfo& info) {
-        return std::make_unique<TraceSink>(info, options);
+    const std::string stamp = run_stamp();
+    transport::Proxy proxy(io, config, [&options, &stamp](const transport::ConnectionInfo& info) {
+        return std::make_unique<TraceSink>(info, options, stamp);
     });
     try {
         auto port = proxy.listen();

@@ -13,14 +13,15 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <random>
 
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
-#include "server_mock/lab_report.hpp"
 #include "server_mock/maildir_store.hpp"
 #include "server_mock/pop3_server_session.hpp"
+#include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
-#include "sim/core/transcript.hpp"
+#include "server_mock/trace_files.hpp"
 #include "sim/transport/tcp_server.hpp"
 #include "sim/transport/tls.hpp"
 
@@ -57,6 +58,16 @@ struct ListenerProtocol {
                                                           sim::SessionTrace&);
 };
 
+struct TraceSettings {
+    fs::path dir;           // empty: no files
+    std::string run_stamp;  // in every file name
+    std::size_t window_events = 0;
+};
+
+// The memory a session's recent events may take, besides their count: the
+// server itself reads none of them; they are there for a view that attaches.
+constexpr std::size_t kTraceWindowBytes = 256u << 10;
+
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {
         return {sim::Protocol::Smtp, server::make_smtp_session};
@@ -67,30 +78,70 @@ ListenerProtocol listener_protocol(const std::string& listener) {
     return {sim::Protocol::Imap, server::make_imap_session};
 }
 
-// Each connection's trace lives as long as the connection; when it ends the
-// transcript, the JSON Lines and the client's violation report are written
-// to the trace directory (secrets are masked by the engine itself).
+// Each connection's trace keeps only its most recent events in memory; with
+// a trace directory every event also goes to that session's files as it is
+// appended (secrets are masked by the engine itself), flushed after each step
+// of the connection, and the client's violation report is written when the
+// connection ends.
 class TracedSession : public transport::ConnectionHandler {
   public:
     TracedSession(server::MailStore& store, const server::ServerConfig& config,
-                  const transport::ConnectionInfo& info, fs::path trace_dir)
+                  const transport::ConnectionInfo& info, const TraceSettings& settings)
         : m_trace(listener_protocol(info.listener).protocol,
-                  fmt::format("{} #{} from {}", info.listener, info.id, info.peer)),
-          m_inner(listener_protocol(info.listener).make(store, config, m_trace)),
-          m_info(info),
-          m_trace_dir(std::move(trace_dir)) {}
-
-    ~TracedSession() override { save(); }
-
-    void on_open(transport::Micros now, bool tls) override { m_inner->on_open(now, tls); }
-    void on_bytes(std::string_view bytes, transport::Micros now) override {
-        m_inner->on_bytes(bytes, now);
+                  fmt::format("{} #{} from {}", info.listener, info.id, info.peer),
+                  sim::TraceRetention{settings.window_events, kTraceWindowBytes}) {
+        if (!settings.dir.empty()) {
+            std::string error;
+            m_files = server::TraceFiles::create(
+                settings.dir,
+                fmt::format("{}-{}-{:05}", info.listener, settings.run_stamp, info.id), error);
+            if (m_files) {
+                m_trace.set_sink(
+                    [files = m_files.get()](const sim::TraceEvent& event) { files->add(event); });
+            } else {
+                std::cerr << fmt::format("mailscope serve: {}; this session is not traced\n",
+                                         error);
+            }
+        }
+        m_inner = listener_protocol(info.listener).make(store, config, m_trace);
     }
-    void on_eof(transport::Micros now) override { m_inner->on_eof(now); }
-    void on_timer(transport::Micros now) override { m_inner->on_timer(now); }
-    void on_tls_started(transport::Micros now) override { m_inner->on_tls_started(now); }
-    void on_server_shutdown(transport::Micros now) override { m_inner->on_server_shutdown(now); }
-    std::deque<transport::OutChunk>& output() override { return m_inner->output(); }
+
+    ~TracedSession() override {
+        // The session goes first: its last events reach the files before they close.
+        m_inner.reset();
+        if (m_files) m_files->finish(m_trace.label());
+    }
+
+    void on_open(transport::Micros now, bool tls) override {
+        m_inner->on_open(now, tls);
+        flush();
+    }
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override {
+        const auto taken = m_inner->on_bytes(bytes, now);
+        flush();
+        return taken;
+    }
+    void on_eof(transport::Micros now) override {
+        m_inner->on_eof(now);
+        flush();
+    }
+    void on_timer(transport::Micros now) override {
+        m_inner->on_timer(now);
+        flush();
+    }
+    void on_tls_started(transport::Micros now) override {
+        m_inner->on_tls_started(now);
+        flush();
+    }
+    void on_server_shutdown(transport::Micros now) override {
+        m_inner->on_server_shutdown(now);
+        flush();
+    }
+    void on_overload(transport::Micros now, std::string_view reason) override {
+        m_inner->on_overload(now, reason);
+        flush();
+    }
+    transport::OutputQueue& output() override { return m_inner->output(); }
     bool wants_tls_upgrade() const override { return m_inner->wants_tls_upgrade(); }
     void tls_upgrade_started() override { m_inner->tls_upgrade_started(); }
     bool wants_close() const override { return m_inner->wants_close(); }
@@ -100,22 +151,25 @@ class TracedSession : public transport::ConnectionHandler {
     }
 
   private:
-    void save() {
-        if (m_trace_dir.empty() || m_trace.empty()) return;
-        std::error_code ec;
-        fs::create_directories(m_trace_dir, ec);
-        auto stem = m_trace_dir / fmt::format("{}-{:05}", m_info.listener, m_info.id);
-        std::ofstream(stem.string() + ".txt", std::ios::binary) << sim::export_text(m_trace);
-        std::ofstream(stem.string() + ".jsonl", std::ios::binary) << sim::export_jsonl(m_trace);
-        std::ofstream(stem.string() + ".report.txt", std::ios::binary)
-            << server::violation_report(m_trace);
+    void flush() {
+        if (m_files) m_files->flush();
     }
 
     sim::SessionTrace m_trace;
+    std::unique_ptr<server::TraceFiles> m_files;
     std::unique_ptr<transport::ConnectionHandler> m_inner;
-    transport::ConnectionInfo m_info;
-    fs::path m_trace_dir;
 };
+
+// "20261203T081500": when this run of the server started, in UTC; part of
+// every trace file name so that a restart never writes over the last run's.
+std::string run_stamp() {
+    const auto now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
+    return text;
+}
 
 bool load_users(server::MailStore& store, const ServeOptions& options) {
     auto add = [&](const std::string& spec, const std::string& where) {
@@ -219,6 +273,12 @@ int run_serve(const ServeOptions& options) {
 
     server::ServerConfig config = options.config;
     config.clock = wall_clock;
+    std::random_device entropy;
+    std::seed_seq seed{entropy(), entropy(), entropy(), entropy(),
+                       entropy(), entropy(), entropy(), entropy()};
+    config.random = [generator = std::make_shared<std::mt19937_64>(seed)] {
+        return (*generator)();
+    };
 
     std::vector<transport::ListenerConfig> listeners;
     try {
@@ -248,6 +308,15 @@ int run_serve(const ServeOptions& options) {
         listeners.push_back(transport::parse_listen_address("127.0.0.1:1143", "imap", false));
         listeners.push_back(transport::parse_listen_address("127.0.0.1:1993", "imaps", true));
     }
+    for (auto& listener : listeners) {
+        listener.refusal =
+            server::too_many_connections(listener_protocol(listener.name).protocol, config);
+    }
+    if (options.limits.output_bound > options.limits.session_output_cap) {
+        std::cerr << "mailscope serve: --output-buffer must not be larger than "
+                     "--max-session-output\n";
+        return 1;
+    }
 
     std::shared_ptr<asio::ssl::context> tls;
     transport::ServerTlsFiles files{options.cert, options.key};
@@ -276,11 +345,11 @@ int run_serve(const ServeOptions& options) {
     config.starttls_available = true;
 
     asio::io_context io;
-    transport::TcpServer server(io, tls);
-    fs::path trace_dir = options.trace_dir;
-    auto factory = [&store, &config, trace_dir](const transport::ConnectionInfo& info)
+    transport::TcpServer server(io, tls, options.limits);
+    const TraceSettings trace_settings{options.trace_dir, run_stamp(), options.trace_window};
+    auto factory = [&store, &config, &trace_settings](const transport::ConnectionInfo& info)
         -> std::unique_ptr<transport::ConnectionHandler> {
-        return std::make_unique<TracedSession>(store, config, info, trace_dir);
+        return std::make_unique<TracedSession>(store, config, info, trace_settings);
     };
     for (const auto& listener : listeners) {
         try {

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "server_mock/server_config.hpp"
+#include "sim/transport/server_limits.hpp"
 
 namespace mailscope::app {
 
@@ -21,9 +23,13 @@ struct ServeOptions {
     std::string maildir;
     std::string data_dir;
     std::string trace_dir;
+    // Events of each session held in memory (the rest are only in trace_dir).
+    std::size_t trace_window = 256;
     std::string cert;
     std::string key;
     server::ServerConfig config;
+    // Connections, unsent output and TLS handshakes (tcp_server.hpp).
+    transport::ServerLimits limits;
 };
 
 // `mailscope serve`: the mock server on TCP until SIGINT/SIGTERM, when every

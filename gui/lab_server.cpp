@@ -54,9 +54,10 @@ class LabConnection : public transport::ConnectionHandler {
         m_session.on_open(now, tls);
         publish();
     }
-    void on_bytes(std::string_view bytes, transport::Micros now) override {
-        m_session.on_bytes(bytes, now);
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override {
+        const std::size_t taken = m_session.on_bytes(bytes, now);
         publish();
+        return taken;
     }
     void on_eof(transport::Micros now) override {
         m_session.on_eof(now);
@@ -74,7 +75,11 @@ class LabConnection : public transport::ConnectionHandler {
         m_session.on_server_shutdown(now);
         publish();
     }
-    std::deque<transport::OutChunk>& output() override { return m_session.output(); }
+    void on_overload(transport::Micros now, std::string_view reason) override {
+        m_session.on_overload(now, reason);
+        publish();
+    }
+    transport::OutputQueue& output() override { return m_session.output(); }
     bool wants_tls_upgrade() const override { return m_session.wants_tls_upgrade(); }
     void tls_upgrade_started() override { m_session.tls_upgrade_started(); }
     bool wants_close() const override { return m_session.wants_close(); }

@@ -65,8 +65,10 @@ class Writer {
     std::string next_tag() { return fmt::format("a{:03}", ++m_tag); }
 
     std::uint64_t command(const std::string& tag, const std::string& name, const std::string& args,
-                          const std::string& section, const std::string& summary) {
+                          const std::string& section, const std::string& summary,
+                          bool redacted = false) {
         TraceEvent event;
+        event.redacted = redacted;
         event.kind = EventKind::Command;
         event.dir = Direction::ClientToServer;
         event.tag = tag;
@@ -109,9 +111,7 @@ class Writer {
         event.section = "RFC 3501 7.1";
         event.link = sim::Link::Answers;
         event.link_seq = command_seq;
-        const std::uint64_t seq = emit(std::move(event));
-        m_trace.mutable_at(command_seq).link_seq = seq;
-        return seq;
+        return emit(std::move(event));
     }
 
     void transition(const char* from, const char* to, int number, const std::string& cause,
@@ -226,8 +226,7 @@ class Session {
         const std::string login_tag = m_out.next_tag();
         const std::uint64_t login_seq =
             m_out.command(login_tag, "LOGIN", "alice ********", "RFC 3501 6.2.3",
-                          "log in with a user name and password");
-        m_out.trace().mutable_at(login_seq).redacted = true;
+                          "log in with a user name and password", true);
         m_out.complete(login_seq, "OK", "LOGIN completed");
         m_out.transition("Not Authenticated", "Authenticated", 4,
                          fmt::format("{} LOGIN completed OK", login_tag),

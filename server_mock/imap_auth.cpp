@@ -3,6 +3,7 @@
 // ANONYMOUS (RFC 4505), with SASL-IR initial responses (RFC 4959).
 #include <fmt/format.h>
 
+#include "server_mock/challenge.hpp"
 #include "server_mock/hmac_md5.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "sim/text/base64.hpp"
@@ -106,7 +107,7 @@ void ImapServerSession::cmd_authenticate(const Command& command) {
     if (mechanism == "LOGIN") {
         send(imap::make_continuation(text::base64_encode("Username:")));
     } else if (mechanism == "CRAM-MD5") {
-        m_sasl->challenge = fmt::format("<{}.{}@mailscope>", ++m_challenges, m_session);
+        m_sasl->challenge = make_challenge(m_config, ++m_challenges, m_session);
         send(imap::make_continuation(text::base64_encode(m_sasl->challenge)));
     } else {
         send(imap::make_continuation(""));

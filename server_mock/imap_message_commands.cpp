@@ -487,13 +487,6 @@ bool ImapServerSession::step_copy() {
     return true;
 }
 
-void ImapServerSession::resume_input() {
-    if (m_close) return;
-    // What the client sent meanwhile is read now, in order.
-    process_inputs();
-    if (!m_long && !m_held_input.empty()) feed(std::exchange(m_held_input, {}));
-}
-
 void ImapServerSession::finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress) {
     const bool move = done.copy.move;
     const auto& copied = done.copy.result;

@@ -85,34 +85,35 @@ void ImapServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-void ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
     m_now = now;
-    if (m_close || m_stalled || !m_open) return;
-    m_last_activity = now;
-    feed(bytes);
-}
-
-void ImapServerSession::feed(std::string_view bytes) {
-    const transport::Micros now = m_now;
+    const std::size_t offered = bytes.size();
+    if (m_close || m_stalled || !m_open) return offered;
     // One line at a time, answering in between: a client that pipelines
     // many commands at once then never has more in flight than the engine's
-    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize).
-    while (!bytes.empty() && !m_close && !m_stalled && !m_long) {
+    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize),
+    // and the rest waits while the client has not read the answers, or
+    // while a long COPY is under way.
+    while (!bytes.empty() && !m_close && !m_stalled && !m_output.full() && !m_long) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_imap.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
+        // Idle time counts from the last complete line, so a client that
+        // trickles octets without ever ending a line is still logged out.
+        if (end != std::string_view::npos) m_last_activity = now;
         process_inputs();
         if (m_wants_tls && !bytes.empty()) {
             // RFC 3501 6.2.1: plaintext after STARTTLS could have been
             // injected; it is dropped unread.
             m_imap.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3501 6.2.1)", now);
-            return;
+            return offered;
         }
     }
-    // Commands that follow a long COPY wait their turn (RFC 3501 5.5).
-    if (m_long && !m_close) m_held_input.append(bytes);
+    // After a close or a stall the rest is dropped unread.
+    if (m_close || m_stalled) return offered;
+    return offered - bytes.size();
 }
 
 void ImapServerSession::on_eof(transport::Micros now) {
@@ -130,7 +131,9 @@ void ImapServerSession::on_timer(transport::Micros now) {
         const std::vector<FaultRule> fired = m_long->fired;
         if (step_copy()) {
             flush(fired);
-            resume_input();
+            // What the client sent meanwhile is read now, in order: the
+            // transport offers it again once reading is no longer paused.
+            process_inputs();
         }
         return;
     }
@@ -160,6 +163,18 @@ void ImapServerSession::on_server_shutdown(transport::Micros now) {
     flush();
 }
 
+void ImapServerSession::on_overload(transport::Micros now, std::string_view reason) {
+    m_now = now;
+    if (m_close) return;
+    m_imap.note(sim::Direction::ServerToClient,
+                fmt::format("the server dropped the output the client had not read: {}", reason),
+                now);
+    send(imap::make_status("*", Status::Bye, imap::make_code("LIMIT"), std::string(reason)));
+    m_close = true;
+    finish();
+    flush();
+}
+
 std::optional<transport::Micros> ImapServerSession::next_deadline() const {
     if (m_close || m_stalled || !m_open) return std::nullopt;
     // While the disk writes a COPY's next chunk, look again soon.
@@ -184,6 +199,14 @@ void ImapServerSession::process_inputs() {
 
 void ImapServerSession::on_input(imap::ServerInput& input) {
     if (auto* received = std::get_if<imap::CommandReceived>(&input)) {
+        if (received->carries_secret) {
+            // Never quote a line that reads as credentials.
+            bad(received->command.tag,
+                "The line looks like a login but is not LOGIN or AUTHENTICATE; it is not "
+                "repeated here because it may hold a password");
+            flush();
+            return;
+        }
         if (received->state_error) {
             bad(received->command.tag, *received->state_error);
             flush();
@@ -215,6 +238,8 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
         }
         flush();
     } else if (auto* rejected = std::get_if<imap::CommandRejected>(&input)) {
+        // A broken line in the middle of AUTHENTICATE ends that exchange.
+        if (m_sasl && m_sasl->tag == rejected->tag) m_sasl.reset();
         if (rejected->fatal) {
             bye_and_close(rejected->message);
         } else if (rejected->tag.empty()) {
@@ -451,7 +476,6 @@ void ImapServerSession::finish() {
         // The client will never hear how its COPY ended: it did not happen.
         m_store.abandon_copy(m_long->copy, m_session);
         m_long.reset();
-        m_held_input.clear();
     }
     m_idle_tag.reset();
     if (m_session != kNoSession) {

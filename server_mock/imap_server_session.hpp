@@ -35,13 +35,14 @@ class ImapServerSession : public transport::ConnectionHandler {
     ImapServerSession& operator=(const ImapServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
-    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
     void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
     void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
+    void on_overload(transport::Micros now, std::string_view reason) override;
 
-    std::deque<transport::OutChunk>& output() override { return m_output; }
+    transport::OutputQueue& output() override { return m_output; }
     bool wants_tls_upgrade() const override { return m_wants_tls; }
     void tls_upgrade_started() override { m_wants_tls = false; }
     bool wants_close() const override { return m_close; }
@@ -79,7 +80,6 @@ class ImapServerSession : public transport::ConnectionHandler {
     };
 
     // --- driving ----------------------------------------------------------
-    void feed(std::string_view bytes);
     void process_inputs();
     void on_input(imap::ServerInput& input);
     void execute(const imap::Command& command);
@@ -135,7 +135,6 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command, bool move);
     bool step_copy();
-    void resume_input();
     void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
     void cmd_idle(const imap::Command& command);
     // The messages a set names: (sequence number, UID) pairs, ascending.
@@ -157,7 +156,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     ParsedCache m_cache;
     FaultInjector m_faults;
     SessionId m_session = kNoSession;
-    std::deque<transport::OutChunk> m_output;
+    transport::OutputQueue m_output;
     transport::Micros m_now = 0;
     transport::Micros m_last_activity = 0;
     transport::Micros m_last_poll = 0;
@@ -168,7 +167,6 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool m_close = false;
     bool m_stalled = false;
     std::optional<LongCommand> m_long;
-    std::string m_held_input;  // arrived while a long command ran
     std::string m_user;
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;

@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <string_view>
-#include <vector>
+#include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
 
@@ -11,11 +10,6 @@ namespace {
 
 // Longest transcript line shown; literal data and hostile lines stay readable.
 constexpr std::size_t kMaxShownLine = 200;
-
-bool on_the_wire(sim::EventKind kind) {
-    return kind == sim::EventKind::Command || kind == sim::EventKind::Untagged ||
-           kind == sim::EventKind::Tagged || kind == sim::EventKind::Continuation;
-}
 
 std::string printable(std::string_view line) {
     std::string out;
@@ -29,63 +23,85 @@ std::string printable(std::string_view line) {
 
 }  // namespace
 
-std::string violation_report(const sim::SessionTrace& trace) {
-    std::string transcript;
-    std::vector<std::string> findings;
-    std::vector<std::string> server_notes;
-    std::size_t line = 0;
-    std::size_t last_client_line = 0;
-    for (const auto& event : trace.events()) {
-        if (on_the_wire(event.kind) && !event.raw.empty()) {
-            const bool client = event.dir == sim::Direction::ClientToServer;
-            std::string_view raw = event.raw;
-            bool first = true;
-            while (!raw.empty()) {
-                auto end = raw.find("\r\n");
-                std::string_view text = raw.substr(0, end);
-                raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 2);
-                ++line;
-                if (client && first) last_client_line = line;
-                first = false;
-                transcript +=
-                    fmt::format("{:>5} {}: {}\n", line, client ? "C" : "S", printable(text));
-            }
-        }
-        if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
-            server_notes.push_back(
-                fmt::format("  after line {}: {}", line, printable(event.summary)));
-        }
-        if (event.kind == sim::EventKind::Violation && event.violation &&
-            event.dir == sim::Direction::ClientToServer) {
-            const auto& rule = *event.violation;
-            findings.push_back(fmt::format(
-                "  {}: {}: {}{}",
-                last_client_line == 0 ? std::string("before any command")
-                                      : fmt::format("line {}", last_client_line),
-                rule.section.empty() ? std::string("RFC 3501") : rule.section, printable(rule.rule),
-                rule.fatal ? " (the session could not go on)" : ""));
-        }
+std::string ViolationReport::numbered_line(std::size_t number, std::string_view line) {
+    // Transcript lines start "C: " or "S: "; the report keeps the side and
+    // escapes what follows.
+    std::string_view side = line.substr(0, std::min<std::size_t>(line.size(), 3));
+    return fmt::format("{:>5} {}{}\n", number, side, printable(line.substr(side.size())));
+}
+
+void ViolationReport::add(const sim::TraceEvent& event) {
+    const std::string text = sim::event_to_text(event);
+    std::string_view rest = text;
+    bool first = true;
+    while (!rest.empty()) {
+        const auto end = rest.find('\n');
+        const auto line = rest.substr(0, end);
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+        ++m_line;
+        if (first && event.dir == sim::Direction::ClientToServer) m_last_client_line = m_line;
+        first = false;
+        if (m_keep_transcript) m_transcript += numbered_line(m_line, line);
     }
-    std::string report;
-    const std::string label = trace.label().empty() ? std::string("session") : trace.label();
-    if (findings.empty()) {
-        report += fmt::format("{}: the client broke no protocol rule.\n", label);
+    if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
+        ++m_notes;
+        if (m_server_notes.size() < kMaxFindings) {
+            m_server_notes.push_back(
+                fmt::format("  after line {}: {}", m_line, printable(event.summary)));
+        }
+        return;
+    }
+    if (event.kind != sim::EventKind::Violation || !event.violation ||
+        event.dir != sim::Direction::ClientToServer) {
+        return;
+    }
+    ++m_violations;
+    if (m_findings.size() >= kMaxFindings) return;
+    const auto& rule = *event.violation;
+    m_findings.push_back(
+        fmt::format("  {}: {}: {}{}",
+                    m_last_client_line == 0 ? std::string("before any command")
+                                            : fmt::format("line {}", m_last_client_line),
+                    rule.section.empty() ? std::string("RFC 3501") : rule.section,
+                    printable(rule.rule), rule.fatal ? " (the session could not go on)" : ""));
+}
+
+std::string ViolationReport::findings(std::string_view label) const {
+    std::string out;
+    const std::string name = label.empty() ? std::string("session") : std::string(label);
+    if (m_violations == 0) {
+        out += fmt::format("{}: the client broke no protocol rule.\n", name);
     } else {
-        report += fmt::format("{}: the client broke {} protocol rule{}.\n", label, findings.size(),
-                              findings.size() == 1 ? "" : "s");
-        for (const auto& finding : findings)
-            report += finding + "\n";
+        out += fmt::format("{}: the client broke {} protocol rule{}.\n", name, m_violations,
+                           m_violations == 1 ? "" : "s");
     }
-    if (!server_notes.empty()) {
+    for (const auto& finding : m_findings)
+        out += finding + "\n";
+    if (m_violations > m_findings.size()) {
+        out += fmt::format("  ... and {} more\n", m_violations - m_findings.size());
+    }
+    if (m_notes > 0) {
         // What the server did that the transcript alone does not show, such
         // as NUL octets of a stored message sent as 0x80.
-        report += "\nThe server noted:\n";
-        for (const auto& note : server_notes)
-            report += note + "\n";
+        out += "\nThe server noted:\n";
+        for (const auto& note : m_server_notes)
+            out += note + "\n";
+        if (m_notes > m_server_notes.size()) {
+            out += fmt::format("  ... and {} more\n", m_notes - m_server_notes.size());
+        }
     }
-    report += "\nTranscript:\n";
-    report += transcript;
-    return report;
+    return out;
+}
+
+std::string ViolationReport::report(std::string_view label) const {
+    return findings(label) + "\nTranscript:\n" + m_transcript;
+}
+
+std::string violation_report(const sim::SessionTrace& trace) {
+    ViolationReport report(true);
+    for (const auto& event : trace.events())
+        report.add(event);
+    return report.report(trace.label());
 }
 
 }  // namespace mailscope::server

@@ -3,17 +3,58 @@
 // section it breaks and the line of the numbered transcript that follows.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sim/core/trace.hpp"
 
 namespace mailscope::server {
 
+// Builds a report while the session runs: events go in as the trace appends
+// them, so it needs none of the trace kept in memory. The line numbers are
+// those of the session's "C:"/"S:" transcript (sim::event_to_text), which is
+// what the report prints after the findings.
+class ViolationReport {
+  public:
+    // Findings beyond this many are counted, not kept: a client that breaks
+    // a rule a million times must not grow the server.
+    static constexpr std::size_t kMaxFindings = 1000;
+
+    // `keep_transcript`: also keep the numbered transcript for report().
+    explicit ViolationReport(bool keep_transcript = false) : m_keep_transcript(keep_transcript) {}
+
+    void add(const sim::TraceEvent& event);
+
+    // The summary line and the findings, without the transcript.
+    std::string findings(std::string_view label) const;
+    // The whole report; needs `keep_transcript`.
+    std::string report(std::string_view label) const;
+    std::size_t violations() const { return m_violations; }
+    std::size_t lines() const { return m_line; }
+
+    // One transcript line as the report prints it: numbered, control
+    // characters escaped, long lines cut.
+    static std::string numbered_line(std::size_t number, std::string_view line);
+
+  private:
+    bool m_keep_transcript;
+    std::string m_transcript;
+    std::vector<std::string> m_findings;
+    std::size_t m_violations = 0;
+    // What the server noted about its own answers, bounded like the findings.
+    std::vector<std::string> m_server_notes;
+    std::size_t m_notes = 0;
+    std::size_t m_line = 0;
+    std::size_t m_last_client_line = 0;
+};
+
 // A plain-text report: a summary line, the client's violations ("line 12:
 // RFC 3501 6.2.3: LOGIN is not valid..."), then the numbered transcript the
 // line numbers refer to ("12 C: a1 LOGIN ..."). Server-side violations are
 // not the student's and are left out; what the server noted about its own
-// answers (a stored NUL sent as 0x80, an injected fault) is listed between.
+// answers (a stored NUL sent as 0x80, an injected fault) follows the findings.
 std::string violation_report(const sim::SessionTrace& trace);
 
 }  // namespace mailscope::server

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "server_mock/challenge.hpp"
 #include "server_mock/wire_safety.hpp"
 
 namespace mailscope::server {
@@ -48,12 +49,8 @@ void Pop3ServerSession::on_open(transport::Micros now, bool tls) {
     m_session = m_store.open_session();
     std::string greeting = m_config.pop3.greeting;
     if (m_config.pop3.apop) {
-        // RFC 1939 7: <process-ID.clock@hostname>, unique per greeting. The
-        // session number stands for the process; without a clock (a lesson)
-        // it stands for the time too, so runs repeat exactly.
-        const auto clock =
-            m_config.clock ? m_config.clock().utc_seconds : static_cast<std::int64_t>(m_session);
-        m_timestamp = fmt::format("<{}.{}@mailscope>", m_session, clock);
+        // RFC 1939 7: unique per greeting, so a recorded digest is useless.
+        m_timestamp = make_challenge(m_config, m_session, m_session);
         greeting += ' ';
         greeting += m_timestamp;
     }
@@ -61,26 +58,32 @@ void Pop3ServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-void Pop3ServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+std::size_t Pop3ServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
     m_now = now;
-    if (m_close || !m_open) return;
-    m_last_activity = now;
+    const std::size_t offered = bytes.size();
+    if (m_close || !m_open) return offered;
     // One line at a time, answering in between: pipelined commands (RFC
-    // 2449 6.6) are answered in order and never pile up in the engine.
-    while (!bytes.empty() && !m_close) {
+    // 2449 6.6) are answered in order and never pile up in the engine, and
+    // the rest waits while the client has not read the answers.
+    while (!bytes.empty() && !m_close && !m_output.full()) {
         const auto end = bytes.find('\n');
         const std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_pop.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
+        // Idle time counts from the last complete line, so a client that
+        // trickles octets without ever ending a line is still logged out.
+        if (end != std::string_view::npos) m_last_activity = now;
         process_inputs();
         if (m_wants_tls && !bytes.empty()) {
             // RFC 2595 4: what came after STLS in the clear could have been
             // injected; it is dropped unread.
             m_pop.note(sim::Direction::ClientToServer,
                        "input sent before TLS started is discarded (RFC 2595 4)", now);
-            break;
+            return offered;
         }
     }
+    if (m_close) return offered;
+    return offered - bytes.size();
 }
 
 void Pop3ServerSession::on_eof(transport::Micros now) {
@@ -113,6 +116,20 @@ void Pop3ServerSession::on_server_shutdown(transport::Micros now) {
     if (m_close) return;
     // POP3 has no unsolicited reply to say goodbye with.
     close_without_reply("the server is shutting down; nothing is deleted");
+}
+
+void Pop3ServerSession::on_overload(transport::Micros now, std::string_view reason) {
+    m_now = now;
+    if (m_close) return;
+    m_pop.note(sim::Direction::ServerToClient,
+               fmt::format("the server dropped the output the client had not read: {}; nothing "
+                           "is deleted",
+                           reason),
+               now);
+    err(std::string(reason), "SYS/TEMP");
+    flush();
+    m_close = true;
+    finish();
 }
 
 std::optional<transport::Micros> Pop3ServerSession::next_deadline() const {

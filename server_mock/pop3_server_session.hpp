@@ -37,13 +37,14 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     Pop3ServerSession& operator=(const Pop3ServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
-    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
     void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
     void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
+    void on_overload(transport::Micros now, std::string_view reason) override;
 
-    std::deque<transport::OutChunk>& output() override { return m_output; }
+    transport::OutputQueue& output() override { return m_output; }
     bool wants_tls_upgrade() const override { return m_wants_tls; }
     void tls_upgrade_started() override { m_wants_tls = false; }
     bool wants_close() const override { return m_close; }
@@ -108,7 +109,7 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     const ServerConfig& m_config;
     pop3::Pop3Session m_pop;
     SessionId m_session = kNoSession;
-    std::deque<transport::OutChunk> m_output;
+    transport::OutputQueue m_output;
     transport::Micros m_now = 0;
     transport::Micros m_last_activity = 0;
     bool m_open = false;

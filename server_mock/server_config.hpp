@@ -71,6 +71,10 @@ struct ServerConfig {
     // clock itself: `mailscope serve` passes the wall clock, and without one a
     // fixed date keeps lessons reproducible.
     std::function<InternalDate()> clock;
+    // Unpredictable numbers for APOP timestamps and CRAM-MD5 challenges.
+    // `mailscope serve` passes a generator seeded from the system; without
+    // one, challenges are counters and lessons reproducible.
+    std::function<std::uint64_t()> random;
     // Shown by the ID command (RFC 2971).
     std::string version = "1.0";
     // The POP3 and SMTP servers on the same store.

@@ -56,27 +56,33 @@ void SmtpServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-void SmtpServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
+std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
     m_now = now;
-    if (m_close || !m_open) return;
-    m_last_activity = now;
+    const std::size_t offered = bytes.size();
+    if (m_close || !m_open) return offered;
     // One line at a time, answering in between: pipelined commands are
-    // answered in order, and a STARTTLS reply is written before anything
-    // that followed it is read.
-    while (!bytes.empty() && !m_close) {
+    // answered in order, a STARTTLS reply is written before anything that
+    // followed it is read, and the rest waits while the client has not read
+    // the replies.
+    while (!bytes.empty() && !m_close && !m_output.full()) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_smtp.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
+        // Idle time counts from the last complete line, so a client that
+        // trickles octets without ever ending a line still times out.
+        if (end != std::string_view::npos) m_last_activity = now;
         process_inputs();
         if (m_wants_tls && !bytes.empty()) {
             // RFC 3207 4.2 and 6: plaintext after STARTTLS could have been
             // injected; it is dropped unread.
             m_smtp.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3207 6)", now);
-            break;
+            return offered;
         }
     }
+    if (m_close) return offered;
+    return offered - bytes.size();
 }
 
 void SmtpServerSession::on_eof(transport::Micros now) {
@@ -111,6 +117,18 @@ void SmtpServerSession::on_server_shutdown(transport::Micros now) {
     if (m_close) return;
     m_transaction.reset();
     close_with(421, "4.3.2", fmt::format("{} shutting down", m_config.smtp.hostname));
+    flush();
+}
+
+void SmtpServerSession::on_overload(transport::Micros now, std::string_view reason) {
+    m_now = now;
+    if (m_close) return;
+    m_smtp.note(sim::Direction::ServerToClient,
+                fmt::format("the server dropped the output the client had not read: {}", reason),
+                now);
+    // A transaction without its final "." delivers nothing (RFC 5321 3.8).
+    m_transaction.reset();
+    close_with(421, "4.3.2", fmt::format("{} {}", m_config.smtp.hostname, reason));
     flush();
 }
 

@@ -33,13 +33,14 @@ class SmtpServerSession : public transport::ConnectionHandler {
     SmtpServerSession& operator=(const SmtpServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
-    void on_bytes(std::string_view bytes, transport::Micros now) override;
+    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
     void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
     void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
+    void on_overload(transport::Micros now, std::string_view reason) override;
 
-    std::deque<transport::OutChunk>& output() override { return m_output; }
+    transport::OutputQueue& output() override { return m_output; }
     bool wants_tls_upgrade() const override { return m_wants_tls; }
     void tls_upgrade_started() override { m_wants_tls = false; }
     bool wants_close() const override { return m_close; }
@@ -86,7 +87,7 @@ class SmtpServerSession : public transport::ConnectionHandler {
     MailStore& m_store;
     const ServerConfig& m_config;
     smtp::SmtpSession m_smtp;
-    std::deque<transport::OutChunk> m_output;
+    transport::OutputQueue m_output;
     transport::Micros m_now = 0;
     transport::Micros m_last_activity = 0;
     bool m_open = false;

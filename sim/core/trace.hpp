@@ -2,11 +2,14 @@
 //
 // The trace is the single source of truth of mailscope: the GUI, the terminal
 // printer, the exporters, the lesson runner and the tests all read it, and
-// nothing else. Engines only ever append to it. Replaying a prefix of it
-// reproduces what every view showed at that moment ("time travel").
+// nothing else. Engines only ever append to it, and an event never changes
+// once appended. Replaying a prefix of it reproduces what every view showed
+// at that moment ("time travel").
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,8 +101,10 @@ struct TraceEvent {
     std::string summary;  // one line for humans: what this is
     std::string section;  // RFC section that defines it, e.g. "RFC 3501 6.4.5"
     Link link = Link::None;
-    std::optional<std::uint64_t>
-        link_seq;           // the command event this answers / the completion of a command
+    // The earlier event this one answers (a completion, a response, a literal
+    // of a command). Links only point back: a view that wants a command's
+    // completion looks it up in an index it builds (trace_links.hpp).
+    std::optional<std::uint64_t> link_seq;
     std::string status;     // OK/NO/BAD/BYE/PREAUTH for status responses
     std::string code;       // response code text inside [ ], if any
     bool redacted = false;  // a secret in `raw` was masked
@@ -110,34 +115,60 @@ struct TraceEvent {
     std::optional<LiteralInfo> literal;
 };
 
-// Append-only. Sequence numbers are indices, so lookups by seq are O(1) and
-// a view can binary-search time ranges.
+// How much of a long session stays in memory. A server session of a lab keeps
+// only its recent events (its full trace streams to disk through the sink),
+// so a client that sends millions of commands cannot grow the server.
+struct TraceRetention {
+    std::size_t max_events = 0;  // 0: no limit
+    std::size_t max_bytes = 0;   // memory of the events kept, near enough; 0: no limit
+};
+
+// Append-only: an event is complete when it is appended and never changes
+// afterwards. Sequence numbers are dense from 0, so lookups by seq are O(1)
+// and a view can binary-search time ranges. With a retention limit the
+// oldest events are forgotten: `first_seq()` is the oldest one still held.
 class SessionTrace {
   public:
-    explicit SessionTrace(Protocol protocol = Protocol::Imap, std::string label = {});
+    using Sink = std::function<void(const TraceEvent&)>;
+
+    explicit SessionTrace(Protocol protocol = Protocol::Imap, std::string label = {},
+                          TraceRetention retention = {});
 
     Protocol protocol() const { return m_protocol; }
     const std::string& label() const { return m_label; }
     void set_label(std::string label) { m_label = std::move(label); }
+    // Called with every event as it is appended, in order (a file writer).
+    void set_sink(Sink sink) { m_sink = std::move(sink); }
 
     // Assigns `seq` and returns it.
     std::uint64_t append(TraceEvent event);
 
-    const std::vector<TraceEvent>& events() const { return m_events; }
+    // The events held, oldest first: all of them without a retention limit.
+    const std::deque<TraceEvent>& events() const { return m_events; }
     std::size_t size() const { return m_events.size(); }
     bool empty() const { return m_events.empty(); }
-    const TraceEvent& at(std::uint64_t seq) const { return m_events.at(seq); }
-    TraceEvent& mutable_at(std::uint64_t seq) { return m_events.at(seq); }
+    // The seq of the oldest event held, and the seq the next event will get.
+    std::uint64_t first_seq() const { return m_first_seq; }
+    std::uint64_t end_seq() const { return m_first_seq + m_events.size(); }
+    bool holds(std::uint64_t seq) const { return seq >= m_first_seq && seq < end_seq(); }
+    // Throws std::out_of_range for an event not held.
+    const TraceEvent& at(std::uint64_t seq) const;
 
     // Events added since `from` (for incremental consumers).
     std::size_t count_since(std::uint64_t from) const {
-        return from >= m_events.size() ? 0 : m_events.size() - from;
+        return from >= end_seq() ? 0 : end_seq() - from;
     }
 
   private:
+    void forget_oldest();
+
     Protocol m_protocol;
     std::string m_label;
-    std::vector<TraceEvent> m_events;
+    TraceRetention m_retention;
+    Sink m_sink;
+    std::deque<TraceEvent> m_events;
+    std::uint64_t m_first_seq = 0;
+    std::size_t m_bytes = 0;
 };
 
 }  // namespace mailscope::sim

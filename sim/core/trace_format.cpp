@@ -96,13 +96,15 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
     }
     line += off;
     std::string notes;
+    const TraceEvent* linked =
+        event.link_seq && trace.holds(*event.link_seq) ? &trace.at(*event.link_seq) : nullptr;
     if (event.link_seq && event.kind == EventKind::Tagged) {
-        const auto& command = trace.at(*event.link_seq);
-        notes += fmt::format(" completes #{} {}", command.seq, command.name);
+        notes += linked ? fmt::format(" completes #{} {}", linked->seq, linked->name)
+                        : fmt::format(" completes #{}", *event.link_seq);
     } else if (event.link_seq &&
                (event.kind == EventKind::Untagged || event.kind == EventKind::Continuation)) {
-        const auto& command = trace.at(*event.link_seq);
-        notes += fmt::format(" answers #{} {} {}", command.seq, command.tag, command.name);
+        notes += linked ? fmt::format(" answers #{} {} {}", linked->seq, linked->tag, linked->name)
+                        : fmt::format(" answers #{}", *event.link_seq);
     } else if (event.link == Link::Unsolicited && event.kind == EventKind::Untagged) {
         notes += " unsolicited";
     }

@@ -1,6 +1,9 @@
 #include "sim/core/transcript.hpp"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace mailscope::sim {
 
@@ -33,21 +36,26 @@ const char* direction_name(Direction dir) {
 
 std::string export_text(const SessionTrace& trace) {
     std::string out;
-    for (const auto& event : trace.events()) {
-        if (!carries_wire_text(event)) continue;
-        std::string_view text(event.raw);
-        text.remove_prefix(std::min(event.shown_before, text.size()));
-        const char* prefix = event.dir == Direction::ClientToServer ? "C: " : "S: ";
-        while (!text.empty()) {
-            auto end = text.find('\n');
-            auto line = text.substr(0, end);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            out += prefix;
-            out += line;
-            out += '\n';
-            if (end == std::string_view::npos) break;
-            text.remove_prefix(end + 1);
-        }
+    for (const auto& event : trace.events())
+        out += event_to_text(event);
+    return out;
+}
+
+std::string event_to_text(const TraceEvent& event) {
+    std::string out;
+    if (!carries_wire_text(event)) return out;
+    std::string_view text(event.raw);
+    text.remove_prefix(std::min(event.shown_before, text.size()));
+    const char* prefix = event.dir == Direction::ClientToServer ? "C: " : "S: ";
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        auto line = text.substr(0, end);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out += prefix;
+        out += line;
+        out += '\n';
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
     }
     return out;
 }
@@ -143,76 +151,109 @@ std::size_t leading_blanks(std::string_view text) {
     return n;
 }
 
+// Why a line that is not part of a transcript was refused: the look-alikes
+// people type get their own explanation.
+std::string explain_bad_line(std::string_view line) {
+    std::string_view body = line.substr(leading_blanks(line));
+    // U+0421 and U+0441, the Cyrillic letters that look like C and c.
+    if (body.starts_with("\xD0\xA1") || body.starts_with("\xD1\x81")) {
+        return "the line starts with the Cyrillic letter \"С\", which only looks like the Latin "
+               "\"C\" of \"C:\"";
+    }
+    if (body.size() >= 2 &&
+        (body[0] == 'C' || body[0] == 'S' || body[0] == 'c' || body[0] == 's') && body[1] != ':') {
+        return fmt::format("expected \"{}:\" (a colon after the side), got \"{}{}\"",
+                           static_cast<char>(body[0] & ~0x20), body[0], body[1]);
+    }
+    return "expected a line starting with \"C:\", \"S:\", \">\" or \"<\"";
+}
+
 }  // namespace
+
+std::optional<TranscriptError> TranscriptReader::add_line(std::string_view line) {
+    ++m_number;
+    if (m_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+    auto body = line.substr(leading_blanks(line));
+    const bool prefixed = body.starts_with("C:") || body.starts_with("S:") ||
+                          (!body.empty() && (body.front() == '>' || body.front() == '<'));
+    if (!prefixed) {
+        if (body.empty() || body.front() == '#') return std::nullopt;
+        // An unprefixed, indented line continues the previous one: RFC
+        // examples break long lines "for editorial clarity".
+        if (leading_blanks(line) > 0 && m_pending &&
+            m_literal_left[m_pending->dir == Direction::ClientToServer ? 0 : 1] == 0) {
+            auto& previous = *m_pending;
+            previous.bytes.resize(previous.bytes.size() - 2);
+            previous.bytes += ' ';
+            previous.bytes.append(body);
+            previous.bytes += "\r\n";
+            auto d = previous.dir == Direction::ClientToServer ? 0 : 1;
+            if (auto n = literal_announced(body)) {
+                m_literal_left[d] = *n;
+                m_column[d] = 0;
+            }
+            return std::nullopt;
+        }
+        return TranscriptError{m_number, explain_bad_line(line)};
+    }
+
+    Direction dir = body.front() == 'C' || body.front() == '>' ? Direction::ClientToServer
+                                                               : Direction::ServerToClient;
+    body.remove_prefix(body.front() == '>' || body.front() == '<' ? 1 : 2);
+    auto d = dir == Direction::ClientToServer ? 0 : 1;
+    std::size_t blanks = leading_blanks(body);
+    if (m_literal_left[d] > 0) {
+        body.remove_prefix(std::min(blanks, std::max<std::size_t>(m_column[d], 1)));
+    } else {
+        m_column[d] = blanks;
+        body.remove_prefix(blanks);
+    }
+    complete_pending();
+    TranscriptChunk chunk;
+    chunk.dir = dir;
+    chunk.bytes.assign(body);
+    chunk.bytes += "\r\n";
+    chunk.line = m_number;
+    if (m_literal_left[d] > 0) {
+        m_literal_left[d] -= std::min<std::uint64_t>(m_literal_left[d], chunk.bytes.size());
+    } else if (auto n = literal_announced(body)) {
+        m_literal_left[d] = *n;
+    }
+    m_pending = std::move(chunk);
+    return std::nullopt;
+}
+
+void TranscriptReader::complete_pending() {
+    if (m_pending) m_ready.push_back(std::move(*m_pending));
+    m_pending.reset();
+}
+
+std::vector<TranscriptChunk> TranscriptReader::take_chunks() {
+    return std::exchange(m_ready, {});
+}
+
+void TranscriptReader::finish() {
+    complete_pending();
+}
 
 TranscriptParse parse_text_transcript(std::string_view text) {
     TranscriptParse result;
-    // Per direction: literal octets still expected, and the column the
-    // announcing line's text started at (literal lines are aligned to it, so
-    // only that much indentation is layout; the rest is data).
-    std::uint64_t literal_left[2] = {0, 0};
-    std::size_t column[2] = {0, 0};
-    std::size_t number = 0;
+    TranscriptReader reader;
     while (!text.empty()) {
-        ++number;
         auto end = text.find('\n');
         auto line = text.substr(0, end);
         text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-
-        auto body = line.substr(leading_blanks(line));
-        const bool prefixed = body.starts_with("C:") || body.starts_with("S:") ||
-                              (!body.empty() && (body.front() == '>' || body.front() == '<'));
-        if (!prefixed) {
-            if (body.empty() || body.front() == '#') continue;
-            // An unprefixed, indented line continues the previous one: RFC
-            // examples break long lines "for editorial clarity".
-            if (leading_blanks(line) > 0 && !result.chunks.empty() &&
-                literal_left[result.chunks.back().dir == Direction::ClientToServer ? 0 : 1] == 0) {
-                auto& previous = result.chunks.back();
-                previous.bytes.resize(previous.bytes.size() - 2);
-                previous.bytes += ' ';
-                previous.bytes.append(body);
-                previous.bytes += "\r\n";
-                auto d = previous.dir == Direction::ClientToServer ? 0 : 1;
-                if (auto n = literal_announced(body)) {
-                    literal_left[d] = *n;
-                    column[d] = 0;
-                }
-                continue;
-            }
-            result.error = TranscriptError{
-                number, "expected a line starting with \"C:\", \"S:\", \">\" or \"<\""};
+        if (auto error = reader.add_line(line)) {
+            reader.finish();
+            result.chunks = reader.take_chunks();
+            result.error = std::move(error);
             return result;
         }
-
-        Direction dir;
-        if (body.front() == 'C' || body.front() == '>') {
-            dir = Direction::ClientToServer;
-        } else {
-            dir = Direction::ServerToClient;
-        }
-        body.remove_prefix(body.front() == '>' || body.front() == '<' ? 1 : 2);
-        auto d = dir == Direction::ClientToServer ? 0 : 1;
-        std::size_t blanks = leading_blanks(body);
-        if (literal_left[d] > 0) {
-            body.remove_prefix(std::min(blanks, std::max<std::size_t>(column[d], 1)));
-        } else {
-            column[d] = blanks;
-            body.remove_prefix(blanks);
-        }
-        TranscriptChunk chunk;
-        chunk.dir = dir;
-        chunk.bytes.assign(body);
-        chunk.bytes += "\r\n";
-        chunk.line = number;
-        if (literal_left[d] > 0) {
-            literal_left[d] -= std::min<std::uint64_t>(literal_left[d], chunk.bytes.size());
-        } else if (auto n = literal_announced(body)) {
-            literal_left[d] = *n;
-        }
-        result.chunks.push_back(std::move(chunk));
     }
+    reader.finish();
+    result.chunks = reader.take_chunks();
     return result;
 }
 

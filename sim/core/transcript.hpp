@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@ namespace mailscope::sim {
 // "C: ..." / "S: ..." lines, one per protocol line, literal data included.
 // Secrets are already masked in the trace unless the session revealed them.
 std::string export_text(const SessionTrace& trace);
+// The lines one event adds to that transcript (none for most internal events).
+std::string event_to_text(const TraceEvent& event);
 
 // One JSON object per event, every field of TraceEvent.
 std::string event_to_json(const TraceEvent& event);
@@ -34,11 +37,39 @@ struct TranscriptError {
 };
 
 // Reads "C: ..." / "S: ..." (also "> ..." for the client and "< ..." for the
-// server, as lab reports write them). Blanks around the prefix are layout,
-// except inside literal data, where only the announcing line's indentation
-// is. An unprefixed indented line continues the previous line (RFC examples
-// wrap long lines that way). Blank lines and lines starting with '#' are
-// skipped; any other line is an error with its line number.
+// server, as lab reports write them) one line at a time, so a transcript of
+// any length is read in constant memory. Blanks around the prefix are
+// layout, except inside literal data, where only the announcing line's
+// indentation is. An unprefixed indented line continues the previous line
+// (RFC examples wrap long lines that way), which is why a chunk is handed
+// out only when the next line shows it complete. Blank lines and lines
+// starting with '#' are skipped; a UTF-8 byte order mark before the first
+// line is ignored; any other line is an error with its line number and, for
+// look-alikes such as a Cyrillic "С:" or "S;", what is wrong with it.
+class TranscriptReader {
+  public:
+    // One line of the file, without its line end. Returns an error for a
+    // line that is not part of a transcript; the reader is then finished.
+    std::optional<TranscriptError> add_line(std::string_view line);
+    // The chunks completed so far, oldest first; taking them empties the list.
+    std::vector<TranscriptChunk> take_chunks();
+    // The end of the file: the last chunk is complete.
+    void finish();
+
+  private:
+    void complete_pending();
+
+    std::vector<TranscriptChunk> m_ready;
+    std::optional<TranscriptChunk> m_pending;
+    // Per direction: literal octets still expected, and the column the
+    // announcing line's text started at (literal lines are aligned to it, so
+    // only that much indentation is layout; the rest is data).
+    std::uint64_t m_literal_left[2] = {0, 0};
+    std::size_t m_column[2] = {0, 0};
+    std::size_t m_number = 0;
+};
+
+// A whole transcript at once (tests, small files).
 struct TranscriptParse {
     std::vector<TranscriptChunk> chunks;
     std::optional<TranscriptError> error;

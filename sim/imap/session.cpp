@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/core/secrets.hpp"
 #include "sim/imap/sections.hpp"
 
 namespace mailscope::imap {
@@ -132,6 +133,104 @@ std::string redact(std::string_view bytes,
     return out;
 }
 
+// What a client line that carries credentials is for, judged by its first
+// words alone so that a line that does not parse is hidden all the same.
+enum class SecretLine : std::uint8_t { None, Login, Authenticate, SaslResponse };
+
+SecretLine secret_line(std::string_view bytes) {
+    const auto word0 = sim::word_upper(bytes, 0);
+    const auto word1 = sim::word_upper(bytes, 1);
+    // "a1 LOGINbob": the command word itself may run into the secret.
+    if (word0.starts_with("LOGIN") || word1.starts_with("LOGIN")) return SecretLine::Login;
+    if (word0.starts_with("AUTHENTICATE") || word1.starts_with("AUTHENTICATE")) {
+        return SecretLine::Authenticate;
+    }
+    // One base64 word that is not a command name ("NOOP" sent without a tag
+    // stays visible): a SASL response the server did not ask for.
+    if (sim::word_upper(bytes, 1).empty() && sim::looks_like_sasl_response(bytes) &&
+        verb_from_name(word0) == Verb::Unknown) {
+        return SecretLine::SaslResponse;
+    }
+    return SecretLine::None;
+}
+
+// Words of a secret line that stay visible: the tag and the command name,
+// and for AUTHENTICATE the mechanism.
+std::size_t visible_words(SecretLine kind, std::string_view bytes) {
+    const auto word0 = sim::word_upper(bytes, 0);
+    const auto word1 = sim::word_upper(bytes, 1);
+    const bool tagged = !word0.starts_with("LOGIN") && !word0.starts_with("AUTHENTICATE");
+    const auto& command = tagged ? word1 : word0;
+    // Only an exact command word stays; "LOGINbob" hides from the start.
+    const std::size_t before = tagged ? 1 : 0;
+    switch (kind) {
+        case SecretLine::Login:
+            return command == "LOGIN" ? before + 1 : before;
+        case SecretLine::Authenticate:
+            return command == "AUTHENTICATE" ? before + 2 : before;
+        case SecretLine::SaslResponse:
+        case SecretLine::None:
+            break;
+    }
+    return 0;
+}
+
+// How many arguments of a LOGIN line come before the literal it announces
+// last: the user name may be shown, the password (the second) may not.
+std::size_t login_arguments_before_literal(std::string_view line) {
+    const auto announced = line.rfind('{');
+    std::string_view rest = line.substr(0, announced);
+    const auto command_words = sim::word_upper(rest, 0) == "LOGIN" ? 1u : 2u;
+    std::size_t pos = 0;
+    for (std::size_t word = 0; word < command_words; ++word) {
+        while (pos < rest.size() && rest[pos] == ' ')
+            ++pos;
+        while (pos < rest.size() && rest[pos] != ' ')
+            ++pos;
+    }
+    std::size_t count = 0;
+    while (true) {
+        while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '\r' || rest[pos] == '\n'))
+            ++pos;
+        if (pos >= rest.size()) return count;
+        ++count;
+        if (rest[pos] == '"') {
+            for (++pos; pos < rest.size() && rest[pos] != '"'; ++pos) {
+                if (rest[pos] == '\\') ++pos;
+            }
+            ++pos;
+        } else if (rest[pos] == '{') {
+            const auto close = rest.find('}', pos);
+            if (close == std::string_view::npos) return count + 1;
+            std::uint64_t size = 0;
+            for (auto i = pos + 1; i < close; ++i) {
+                if (rest[i] >= '0' && rest[i] <= '9') size = size * 10 + (rest[i] - '0');
+            }
+            pos = close + 1;
+            if (rest.substr(pos, 2) == "\r\n") pos += 2;
+            pos += std::min<std::uint64_t>(size, rest.size() - std::min(pos, rest.size()));
+        } else {
+            while (pos < rest.size() && rest[pos] != ' ')
+                ++pos;
+        }
+    }
+}
+
+std::string secret_line_error(SecretLine kind) {
+    switch (kind) {
+        case SecretLine::Login:
+            return "LOGIN takes a user name and a password, each an atom, a quoted string or a "
+                   "literal";
+        case SecretLine::Authenticate:
+            return "AUTHENTICATE takes a SASL mechanism name and, with SASL-IR, one initial "
+                   "response in base64";
+        case SecretLine::SaslResponse:
+        case SecretLine::None:
+            break;
+    }
+    return "a line of base64 outside an authentication exchange";
+}
+
 }  // namespace
 
 bool command_allowed(Verb verb, State state) {
@@ -149,7 +248,7 @@ bool command_allowed(Verb verb, State state) {
 }
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {
+    : m_trace(trace), m_events(trace), m_options(options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -188,9 +287,14 @@ void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
 }
 
 void ImapSession::drain(Direction dir) {
+    drain_frames(dir);
+    m_events.commit();
+}
+
+void ImapSession::drain_frames(Direction dir) {
     auto d = index_of(dir);
     while (!m_fatal) {
-        if (dir == Direction::ClientToServer && m_hold_client_input) return;
+        if (dir == Direction::ClientToServer && (m_hold_client_input || m_hold_for_sasl)) return;
         auto event = m_framer[d].next();
         if (!event) return;
         if (auto* frame = std::get_if<Frame>(&*event)) {
@@ -236,6 +340,7 @@ void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
         transition(State::Logout, "connection closed", dir);
     }
     transition(State::Closed, "connection closed", dir);
+    m_events.commit();
 }
 
 void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -246,6 +351,7 @@ void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
@@ -256,6 +362,18 @@ void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
                               : "RFC 3501 2.2";
     violation(dir, error.message, section, error.fatal, {error.stream_offset, 0});
     if (error.fatal) m_fatal = true;
+    if (client && m_sasl_tag) {
+        // An over-long or broken SASL line ends the exchange: the server
+        // answers the AUTHENTICATE with BAD, and the line (part of a
+        // password, perhaps) is never taken for a tag.
+        if (m_options.role == Role::Server) {
+            m_inputs.push_back(CommandRejected{*m_sasl_tag, error.message, error.fatal});
+        }
+        m_expect_raw_line = false;
+        m_framer[0].set_raw_next_line(false);
+        if (client) m_awaiting_plus.reset();
+        return;
+    }
     if (client && m_options.role == Role::Server) {
         std::string tag;
         auto space = error.prefix.find(' ');
@@ -287,6 +405,18 @@ void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
     std::string_view line = awaited.line;
     std::size_t shown = std::min(m_command_prefix_shown, line.size());
     event.raw = keep(line.substr(shown));
+    if (const auto kind = secret_line(line);
+        kind != SecretLine::None && !m_options.reveal_secrets &&
+        !(kind == SecretLine::Login && login_arguments_before_literal(line) <= 1)) {
+        // Only the command words and "{n}" stay: what else the line holds
+        // before the literal may be the password.
+        const auto announced = line.substr(line.rfind('{'));
+        event.raw =
+            sim::mask_after_words(line.substr(shown), shown == 0 ? visible_words(kind, line) : 0);
+        event.raw += ' ';
+        event.raw += announced;
+        event.redacted = true;
+    }
     const std::uint64_t line_start = awaited.stream_offset - line.rfind('{');
     const std::uint64_t header_end = line_start + line.size();
     event.wire = {line_start + shown, line.size() - shown};
@@ -295,7 +425,7 @@ void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
     event.section = "RFC 3501 4.3";
     event.literal = sim::LiteralInfo{awaited.size, true, false};
     auto seq = add_event(std::move(event));
-    m_awaiting_plus = AwaitingPlus{m_trace.at(seq).tag, seq, header_end, line.size(), false};
+    m_awaiting_plus = AwaitingPlus{m_events.open(seq).tag, seq, header_end, line.size(), false};
     m_command_prefix_shown = line.size();
     if (m_fed[0] > header_end) {
         m_awaiting_plus->reported = true;
@@ -323,32 +453,39 @@ void ImapSession::on_client_frame(Frame frame) {
                   "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
     }
 
+    if (m_sasl_tag) {
+        // Until its completion every client line answers the exchange, even
+        // one sent before the server's "+": mechanisms such as LOGIN take
+        // several rounds, and a client that does not wait still sends its
+        // password.
+        m_expect_raw_line = false;
+        std::string line = first_line(frame.bytes);
+        auto tag = *m_sasl_tag;
+        TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
+        event.tag = tag;
+        event.name = "AUTHENTICATE";
+        bool cancelled = line == "*";
+        event.summary = cancelled ? "cancels the authentication exchange"
+                                  : "answers the server's SASL challenge (base64)";
+        event.section = "RFC 3501 6.2.2";
+        if (!m_options.reveal_secrets && !cancelled) {
+            event.raw = std::string(sim::kSecretMask) + "\r\n";
+            event.redacted = true;
+        }
+        if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
+        event.link = sim::Link::Answers;
+        add_event(std::move(event));
+        if (m_options.role == Role::Server) {
+            m_inputs.push_back(SaslReceived{tag, line, cancelled});
+            // The next line waits for the server's next challenge or its
+            // completion.
+            m_hold_for_sasl = true;
+        }
+        return;
+    }
     if (m_expect_raw_line) {
         m_expect_raw_line = false;
         std::string line = first_line(frame.bytes);
-        if (m_sasl_tag) {
-            // The exchange stays open until the completion: mechanisms such
-            // as LOGIN take several challenge/response rounds.
-            auto tag = *m_sasl_tag;
-            TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
-            event.tag = tag;
-            event.name = "AUTHENTICATE";
-            bool cancelled = line == "*";
-            event.summary = cancelled ? "cancels the authentication exchange"
-                                      : "answers the server's SASL challenge (base64)";
-            event.section = "RFC 3501 6.2.2";
-            if (!m_options.reveal_secrets && !cancelled) {
-                event.raw = "***\r\n";
-                event.redacted = true;
-            }
-            if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
-            event.link = sim::Link::Answers;
-            add_event(std::move(event));
-            if (m_options.role == Role::Server) {
-                m_inputs.push_back(SaslReceived{tag, line, cancelled});
-            }
-            return;
-        }
         if (m_idle_tag) {
             auto tag = *m_idle_tag;
             TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
@@ -377,13 +514,43 @@ void ImapSession::on_client_frame(Frame frame) {
         event.summary = "a command that does not parse";
         event.shown_before = std::min(shown_before, event.raw.size());
         event.section = "RFC 3501 9";
-        const auto command_seq = add_event(std::move(event));
         std::string message =
             parsed.error ? parsed.error->message : std::string("command does not parse");
-        violation(Direction::ClientToServer, fmt::format("syntax error: {}", message), "RFC 3501 9",
-                  false, {frame.stream_offset, frame.bytes.size()});
+        const auto kind = secret_line(frame.bytes);
+        if (kind != SecretLine::None && !m_options.reveal_secrets) {
+            const auto keep_words = visible_words(kind, frame.bytes);
+            event.raw = sim::mask_after_words(frame.bytes, keep_words);
+            event.redacted = true;
+            event.shown_before = 0;
+            const auto hidden = std::string_view(frame.bytes)
+                                    .substr(std::min(event.raw.size() - sim::kSecretMask.size(),
+                                                     frame.bytes.size()));
+            message = sim::safe_message(std::move(message), hidden, secret_line_error(kind));
+            if (kind == SecretLine::SaslResponse) {
+                event.tag.clear();
+                parsed.tag.clear();
+                event.summary = "a line of base64 (hidden: it may carry a password)";
+            }
+        }
+        if (kind == SecretLine::Login) event.name = "LOGIN";
+        if (kind == SecretLine::Authenticate) event.name = "AUTHENTICATE";
+        const auto command_seq = add_event(std::move(event));
+        violation(Direction::ClientToServer,
+                  kind == SecretLine::SaslResponse
+                      ? fmt::format("{}: a SASL response is only sent to answer the server's "
+                                    "\"+\" during AUTHENTICATE",
+                                    message)
+                      : fmt::format("syntax error: {}", message),
+                  kind == SecretLine::SaslResponse ? "RFC 3501 6.2.2" : "RFC 3501 9", false,
+                  {frame.stream_offset, frame.bytes.size()});
         if (m_options.role == Role::Server) {
             m_inputs.push_back(CommandRejected{parsed.tag, message, false});
+        }
+        // Whatever the client sends until the completion answers this
+        // AUTHENTICATE (a server may accept what we could not parse).
+        if (kind == SecretLine::Authenticate && !parsed.tag.empty()) {
+            m_sasl_tag = parsed.tag;
+            if (m_options.role == Role::Server) m_hold_for_sasl = true;
         }
         // The server still answers it by tag (with BAD), so it is outstanding.
         if (!parsed.tag.empty() && !find_pending(parsed.tag) &&
@@ -413,10 +580,26 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
                      ? "UID " + std::string(verb_name(command.verb))
                      : (command.verb == Verb::Unknown ? upper(command.name)
                                                       : std::string(verb_name(command.verb)));
+    bool carries_secret = false;
+    // Parsed, but not as the command it is meant to be ("a6 LOGINalice
+    // wonderland" is an unknown command): hidden all the same, literals too.
+    if (const auto kind = secret_line(frame.bytes);
+        kind != SecretLine::None && !m_options.reveal_secrets && command.verb != Verb::Login &&
+        command.verb != Verb::Authenticate) {
+        event.raw = sim::mask_after_words(frame.bytes, visible_words(kind, frame.bytes));
+        event.redacted = true;
+        event.shown_before = 0;
+        event.name = kind == SecretLine::Login          ? "LOGIN"
+                     : kind == SecretLine::Authenticate ? "AUTHENTICATE"
+                                                        : "?";
+        if (kind == SecretLine::SaslResponse) event.tag.clear();
+        secrets = {{0, frame.bytes.size()}};
+        carries_secret = true;
+    }
     event.section = std::string(command_section(command.verb));
     event.summary = first_line(event.raw);
     auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, m_options.reveal_secrets ? decltype(secrets){} : secrets);
+    add_literal_events(dir, frame, seq, m_options.reveal_secrets ? decltype(secrets){} : secrets);
 
     std::optional<std::string> state_error;
     const bool already = find_pending(command.tag) != nullptr;
@@ -458,9 +641,14 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
-    if (command.verb == Verb::Authenticate) m_sasl_tag = command.tag;
+    if (command.verb == Verb::Authenticate) {
+        m_sasl_tag = command.tag;
+        // The client's next line answers the server's challenge: read it
+        // only once the server has sent one (or completed the command).
+        if (m_options.role == Role::Server) m_hold_for_sasl = true;
+    }
     if (m_options.role == Role::Server) {
-        m_inputs.push_back(CommandReceived{command, seq, state_error});
+        m_inputs.push_back(CommandReceived{command, seq, state_error, carries_secret});
     }
 }
 
@@ -509,17 +697,9 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
     }
     event.section = std::string(response_section(response));
     event.summary = first_line(event.raw);
-    const bool sasl_challenge = response.kind == ResponseKind::Continuation && m_sasl_tag &&
-                                !m_awaiting_plus && !m_options.reveal_secrets;
-    if (sasl_challenge && !response.text.empty()) {
-        // Challenges of PLAIN/LOGIN are harmless, but CRAM-MD5 and XOAUTH2
-        // error payloads can carry account data: treat all as secrets.
-        event.raw = "+ ***\r\n";
-        event.redacted = true;
-        event.summary = "+ (SASL challenge, hidden)";
-    }
+
     auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, {});
+    add_literal_events(dir, frame, seq, {});
 
     if (m_options.role == Role::Client) m_responses.push_back(ResponseReceived{response, seq});
 
@@ -541,7 +721,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
 }
 
 void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     event.link = sim::Link::Unsolicited;
     if (response.kind == ResponseKind::Untagged && response.status == Status::Ok) {
         event.summary = "greeting: the server is ready, log in next";
@@ -567,7 +747,7 @@ void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
 
 void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
     (void)response;
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     if (m_awaiting_plus) {
         event.link = sim::Link::Answers;
         event.link_seq = m_awaiting_plus->event_seq;
@@ -588,12 +768,13 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
             event.link = sim::Link::Answers;
             event.link_seq = pending->seq;
         }
-        if (event.summary.empty() || !event.redacted) {
-            event.summary = "SASL challenge: the client answers with one base64 line";
-        }
+        // A challenge is not secret (a CRAM-MD5 challenge is a random string,
+        // an OAuth error says what went wrong); the answers are.
+        event.summary = "SASL challenge: the client answers with one base64 line";
         event.section = "RFC 3501 7.5";
         m_expect_raw_line = true;
         m_framer[0].set_raw_next_line(true);
+        m_hold_for_sasl = false;
         return;
     }
     if (auto* idle = find_pending_verb({Verb::Idle}); idle && !m_idle_tag) {
@@ -621,7 +802,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
 
 void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     auto* pending = find_pending(response.tag);
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     if (!pending) {
         event.link = sim::Link::Unmatched;
         violation(Direction::ServerToClient,
@@ -631,13 +812,12 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
         return;
     }
     link(seq, pending);
-    m_trace.mutable_at(pending->seq).link_seq = seq;
-    m_trace.mutable_at(pending->seq).link = sim::Link::Answers;
     Pending done = *pending;
     m_pending.erase(m_pending.begin() + (pending - m_pending.data()));
     if (m_sasl_tag == done.tag) {
         m_sasl_tag.reset();
         m_expect_raw_line = false;
+        m_hold_for_sasl = false;
         m_framer[0].set_raw_next_line(false);
     }
     if (m_idle_tag == done.tag) {
@@ -690,7 +870,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
 }
 
 void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
-    auto& event = m_trace.mutable_at(seq);
+    auto& event = m_events.open(seq);
     const auto& name = response.name;
     Pending* pending = nullptr;
     event.link = sim::Link::Unsolicited;
@@ -956,9 +1136,11 @@ std::optional<ServerInput> ImapSession::next_input() {
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
     std::string bytes = serialize(response);
     m_outgoing += bytes;
-    auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
+    const bool held = m_hold_for_sasl;
     observe(Direction::ServerToClient, bytes, time_us);
-    return before < m_trace.size() ? before : m_trace.size();
+    if (held && !m_hold_for_sasl) drain(Direction::ClientToServer);
+    return std::min(before, m_trace.end_seq());
 }
 
 void ImapSession::grant_continuation(std::string text, std::int64_t time_us) {
@@ -985,7 +1167,7 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
 
 std::uint64_t ImapSession::add_event(TraceEvent event) {
     event.time_us = m_now;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string ImapSession::keep(std::string_view bytes) const {
@@ -1002,7 +1184,7 @@ TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& f
 }
 
 void ImapSession::add_literal_events(
-    Direction dir, const Frame& frame,
+    Direction dir, const Frame& frame, std::uint64_t owner_seq,
     const std::vector<std::pair<std::size_t, std::size_t>>& secrets) {
     for (const auto& literal : frame.literals) {
         TraceEvent event;
@@ -1032,8 +1214,8 @@ void ImapSession::add_literal_events(
         event.summary = fmt::format("{} octets{}", literal.size,
                                     literal.synchronizing ? "" : " (non-synchronizing)");
         event.link = sim::Link::Answers;
-        event.link_seq = m_trace.size() - 1;
-        if (!m_trace.empty()) event.tag = m_trace.at(m_trace.size() - 1).tag;
+        event.link_seq = owner_seq;
+        event.tag = m_events.open(owner_seq).tag;
         add_event(std::move(event));
     }
 }
@@ -1091,7 +1273,7 @@ ImapSession::Pending* ImapSession::find_pending_verb(std::initializer_list<Verb>
 }
 
 void ImapSession::link(std::uint64_t answer_seq, const Pending* pending) {
-    auto& event = m_trace.mutable_at(answer_seq);
+    auto& event = m_events.open(answer_seq);
     event.link = sim::Link::Answers;
     event.link_seq = pending->seq;
 }

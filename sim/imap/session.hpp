@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/imap/framer.hpp"
@@ -53,6 +54,10 @@ struct CommandReceived {
     // Set when the command is not valid in the current state; the server
     // should answer BAD with this text instead of executing it.
     std::optional<std::string> state_error;
+    // The line reads as one that carries credentials although it did not
+    // parse as LOGIN or AUTHENTICATE ("a1 LOGINbob secret"): an answer must
+    // not quote any of it.
+    bool carries_secret = false;
 };
 // The client announced a synchronizing literal; answer with grant_continuation()
 // or refuse_literal().
@@ -150,7 +155,9 @@ class ImapSession {
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
+    // Frames what `dir` sent so far and commits the events to the trace.
     void drain(sim::Direction dir);
+    void drain_frames(sim::Direction dir);
     void on_client_frame(Frame frame);
     void on_server_frame(Frame frame);
     void on_literal_awaited(const LiteralAwaited& awaited);
@@ -165,7 +172,8 @@ class ImapSession {
 
     std::uint64_t add_event(sim::TraceEvent event);
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
-    void add_literal_events(sim::Direction dir, const Frame& frame,
+    // The literals of the message whose event is `owner_seq`.
+    void add_literal_events(sim::Direction dir, const Frame& frame, std::uint64_t owner_seq,
                             const std::vector<std::pair<std::size_t, std::size_t>>& secrets);
     std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
                             bool fatal = false, sim::ByteSpan wire = {});
@@ -177,6 +185,7 @@ class ImapSession {
     bool state_change_outstanding() const;
 
     sim::SessionTrace& m_trace;
+    sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     Framer m_framer[2];
@@ -199,6 +208,7 @@ class ImapSession {
     std::optional<std::string> m_sasl_tag;  // AUTHENTICATE waiting for a client line
     bool m_expect_raw_line = false;
     bool m_hold_client_input = false;  // server role: literal decision pending
+    bool m_hold_for_sasl = false;      // server role: the next line waits for a challenge
     bool m_fatal = false;
     std::uint64_t m_tag_counter = 0;
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/core/secrets.hpp"
+
 namespace mailscope::pop3 {
 
 using sim::Direction;
@@ -68,6 +70,25 @@ std::optional<std::pair<std::uint32_t, std::uint64_t>> stat_counts(std::string_v
     return std::pair{*count, size};
 }
 
+// For a client line that carries a secret, how many of its words may be
+// shown: PASS and its argument hide all but the command, APOP its digest,
+// AUTH its initial response; a lone base64 word (a SASL response sent out of
+// turn) hides everything. Nothing for other lines.
+std::optional<std::size_t> secret_words_visible(const std::string& keyword,
+                                                std::string_view content) {
+    if (keyword == "PASS") return 1;
+    if (keyword == "APOP" || keyword == "AUTH") return 2;
+    // "PASSsecret": the word itself holds the secret.
+    if (keyword.starts_with("PASS") || keyword.starts_with("APOP") || keyword.starts_with("AUTH")) {
+        return 0;
+    }
+    if (sim::word_upper(content, 1).empty() && sim::looks_like_sasl_response(content) &&
+        verb_from_name(keyword) == Verb::Unknown) {
+        return 0;
+    }
+    return std::nullopt;
+}
+
 std::string first_words(std::string_view data, std::size_t limit) {
     std::string out;
     std::size_t count = 0;
@@ -86,7 +107,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {}
+    : m_trace(trace), m_events(trace), m_options(options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -105,6 +126,7 @@ void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t ti
     m_now = time_us;
     if (bytes.empty()) return;
     read_lines(dir, bytes);
+    m_events.commit();
 }
 
 std::size_t Pop3Session::line_limit(Direction dir) const {
@@ -237,6 +259,7 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
         case State::Closed:
             break;
     }
+    m_events.commit();
 }
 
 void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -247,6 +270,7 @@ void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -278,25 +302,29 @@ void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bo
     event.dir = dir;
     event.kind = EventKind::Command;
     event.wire = {offset, line.size()};
-    // A line that only starts like PASS or AUTH may still carry a secret.
-    std::string head(content.substr(0, 4));
-    for (auto& c : head) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    const bool secret = head == "PASS" || head == "AUTH";
-    event.name = secret ? head : parsed.keyword.empty() ? "?" : parsed.keyword;
-    if (secret && !m_options.reveal_secrets) {
-        event.raw = head + " ***\r\n";
+    // A line that only starts like PASS, APOP or AUTH still carries a secret,
+    // and a lone base64 word is a SASL response sent out of turn.
+    const auto keyword = sim::word_upper(content, 0);
+    const auto visible = secret_words_visible(keyword, content);
+    event.name = visible ? keyword : parsed.keyword.empty() ? "?" : parsed.keyword;
+    std::string error = parsed.error;
+    event.raw = keep(line);
+    if (visible && !m_options.reveal_secrets) {
+        event.raw = sim::mask_after_words(line, *visible);
         event.redacted = true;
-    } else {
-        event.raw = keep(line);
+        const auto hidden = sim::words_after(content, *visible);
+        error = sim::safe_message(std::move(error), hidden,
+                                  fmt::format("{} does not parse (the line is hidden: it carries "
+                                              "a password or a SASL response)",
+                                              *visible == 0 ? std::string("the line") : keyword));
+        if (*visible == 0) event.name = "?";
     }
-    event.summary = fmt::format("a command that does not parse: {}", parsed.error);
+    event.summary = fmt::format("a command that does not parse: {}", error);
     event.section = "RFC 1939 3";
     const auto seq = add_event(std::move(event));
-    violation(dir, fmt::format("syntax error: {}", parsed.error), "RFC 1939 3", false,
+    violation(dir, fmt::format("syntax error: {}", error), "RFC 1939 3", false,
               {offset, line.size()});
-    if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{parsed.error, seq});
+    if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{error, seq});
     if (m_pending.size() < m_options.limits.max_outstanding) {
         Pending pending;
         pending.command.keyword = parsed.keyword;
@@ -315,10 +343,13 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     event.raw = keep(wire);
     if (!m_options.reveal_secrets) {
         if (command.verb == Verb::Pass) {
-            event.raw = "PASS ***\r\n";
+            event.raw = sim::mask_after_words(wire, 1);
             event.redacted = true;
-        } else if (command.verb == Verb::Auth && command.args.size() == 2) {
-            event.raw = fmt::format("AUTH {} ***\r\n", command.args[0]);
+        } else if (command.verb == Verb::Apop ||
+                   (command.verb == Verb::Auth && command.args.size() == 2)) {
+            // The APOP digest can be attacked offline; an initial response is
+            // the credentials themselves.
+            event.raw = sim::mask_after_words(wire, 2);
             event.redacted = true;
         }
     }
@@ -458,12 +489,8 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
         }
         event.link = sim::Link::Answers;
         event.link_seq = m_pending.front().seq;
+        // Challenges are not secret; the client's answers are.
         event.summary = "SASL challenge: the client answers with one base64 line";
-        if (!m_options.reveal_secrets && !parsed->text.empty()) {
-            event.raw = "+ ***\r\n";
-            event.redacted = true;
-            event.summary = "+ (SASL challenge, hidden)";
-        }
         const auto seq = add_event(std::move(event));
         m_expect_sasl_line = true;
         if (m_options.role == Role::Client) {
@@ -599,11 +626,6 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.link = sim::Link::Answers;
     event.link_seq = answered.seq;
     const auto seq = add_event(std::move(event));
-    auto& command_event = m_trace.mutable_at(answered.seq);
-    if (command_event.kind == EventKind::Command) {
-        command_event.link = sim::Link::Answers;
-        command_event.link_seq = seq;
-    }
     if (body_wire && answered.valid && carries_message(answered.command.verb)) {
         TraceEvent literal;
         literal.dir = dir;
@@ -788,9 +810,9 @@ std::optional<ServerInput> Pop3Session::next_input() {
 std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
     std::string bytes = serialize(reply);
     m_outgoing += bytes;
-    const auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = before; seq < m_trace.size(); ++seq) {
+    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
         const auto kind = m_trace.at(seq).kind;
         if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
             kind == EventKind::Continuation) {
@@ -807,7 +829,7 @@ std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
 std::uint64_t Pop3Session::add_event(TraceEvent event) {
     event.time_us = m_now;
     event.protocol = sim::Protocol::Pop3;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string Pop3Session::keep(std::string_view bytes) const {

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <variant>
 
+#include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/command.hpp"
 #include "sim/pop3/limits.hpp"
@@ -153,6 +154,7 @@ class Pop3Session {
     std::size_t line_limit(sim::Direction dir) const;
 
     sim::SessionTrace& m_trace;
+    sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;

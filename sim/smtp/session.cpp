@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/core/secrets.hpp"
+
 namespace mailscope::smtp {
 
 using sim::Direction;
@@ -83,7 +85,7 @@ std::string_view SmtpSession::Line::text() const {
 }
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_options(options) {}
+    : m_trace(trace), m_events(trace), m_options(options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -118,6 +120,7 @@ void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
         // A reply may have released held client octets (354, 334, a refusal).
         process_client();
     }
+    m_events.commit();
 }
 
 std::optional<SmtpSession::Line> SmtpSession::next_line(Direction dir, std::size_t max) {
@@ -199,6 +202,7 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
         transition(State::Quit, "connection lost", dir);
     }
     transition(State::Closed, "connection closed", dir);
+    m_events.commit();
 }
 
 void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
@@ -209,6 +213,7 @@ void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
     event.name = "NOTE";
     event.summary = std::move(text);
     add_event(std::move(event));
+    m_events.commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -274,14 +279,21 @@ void SmtpSession::on_command_line(const Line& line) {
     event.section = "RFC 5321 4.1";
 
     const auto text = line.text();
-    const bool auth_line = upper(text.substr(0, 5)) == "AUTH ";
+    const bool auth_line = sim::word_upper(text, 0).starts_with("AUTH");
+    // A lone base64 word is a SASL response sent out of turn (after a
+    // refused AUTH, say): it may be a password.
+    const bool stray_sasl = !auth_line && sim::word_upper(text, 1).empty() &&
+                            sim::looks_like_sasl_response(text) &&
+                            parse_command(text).verb == Verb::Unknown;
+    if ((auth_line || stray_sasl) && !m_options.reveal_secrets) {
+        // "AUTHxyz" hides from the start: the word itself may hold the secret.
+        event.raw = sim::mask_after_words(line.bytes,
+                                          auth_line && sim::word_upper(text, 0) == "AUTH" ? 2 : 0);
+        event.redacted = true;
+    }
     if (line.too_long || (line.size > m_options.limits.max_command_line && !auth_line)) {
-        event.name = verb_word(text);
+        event.name = auth_line ? std::string("AUTH") : stray_sasl ? "?" : verb_word(text);
         event.summary = fmt::format("a command line of {} octets", line.size);
-        if (auth_line && !m_options.reveal_secrets) {
-            event.raw = "AUTH ***\r\n";
-            event.redacted = true;
-        }
         const auto seq = add_event(std::move(event));
         reject(line, seq, 500, "5.5.2",
                fmt::format(
@@ -299,21 +311,27 @@ void SmtpSession::on_command_line(const Line& line) {
             parsed.verb == Verb::Unknown ? verb_word(text) : std::string(verb_name(parsed.verb));
         event.section = std::string(command_section(parsed.verb));
         event.summary = "a command that does not parse";
-        if (parsed.verb == Verb::Auth && !m_options.reveal_secrets) {
-            event.raw = "AUTH ***\r\n";
-            event.redacted = true;
+        std::string error = parsed.error;
+        if (event.redacted) {
+            if (stray_sasl) event.name = "?";
+            error = sim::safe_message(
+                std::move(error), text,
+                stray_sasl ? "a line of base64 outside an AUTH exchange (hidden: it may carry a "
+                             "password)"
+                           : "AUTH takes a mechanism and optionally an initial response in "
+                             "base64");
         }
         const auto seq = add_event(std::move(event));
         reject(line, seq, parsed.verb == Verb::Unknown ? 500 : 501, "5.5.2",
-               fmt::format("syntax error: {}", parsed.error));
+               fmt::format("syntax error: {}", error));
         return;
     }
     const auto& command = *parsed.command;
     event.name = command.name;
     event.section = std::string(command_section(command.verb));
-    if (command.verb == Verb::Auth && command.initial_response && !m_options.reveal_secrets) {
-        event.raw = fmt::format("AUTH {} ***\r\n", command.mechanism);
-        event.redacted = true;
+    if (command.verb == Verb::Auth && !command.initial_response) {
+        event.raw = keep(line.bytes);
+        event.redacted = false;
     }
     event.summary = first_line(event.raw);
     if (command.path && !command.path->route.empty()) {
@@ -628,8 +646,7 @@ void SmtpSession::on_reply(PartialReply partial) {
 
 void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
     m_greeting_seen = true;
-    // Re-read each time: new events may move the trace's storage.
-    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
+    auto event = [&]() -> sim::TraceEvent& { return m_events.open(seq); };
     event().kind = EventKind::Untagged;
     event().link = sim::Link::Unsolicited;
     event().section = "RFC 5321 4.2.3";
@@ -650,8 +667,7 @@ void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
 
 void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     const auto dir = Direction::ServerToClient;
-    // Re-read each time: new events may move the trace's storage.
-    auto event = [&]() -> sim::TraceEvent& { return m_trace.mutable_at(seq); };
+    auto event = [&]() -> sim::TraceEvent& { return m_events.open(seq); };
     if (m_pending.empty()) {
         if (m_options.role == Role::Client)
             m_replies.push_back(ReplyReceived{reply, seq, {}, false});
@@ -692,13 +708,8 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     }
     if (verb == Verb::Auth && reply.code == 334) {
         event().kind = EventKind::Continuation;
+        // Challenges are not secret; the client's answers are.
         event().summary = "334 SASL challenge: the client answers with one base64 line";
-        if (!m_options.reveal_secrets && !reply.first_line().empty()) {
-            event().raw = "334 ***\r\n";
-            event().redacted = true;
-            event().summary =
-                "334 SASL challenge (hidden): the client answers with one base64 line";
-        }
         pending.intermediate = true;
         m_hold = false;
         m_sasl_expected = true;
@@ -707,8 +718,6 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
 
     const Pending done = pending;
     m_pending.pop_front();
-    m_trace.mutable_at(done.seq).link_seq = seq;
-    m_trace.mutable_at(done.seq).link = sim::Link::Answers;
     if (m_pending.empty()) m_hold = false;
     m_sasl_expected = false;
     const bool ok = reply.code / 100 == 2;
@@ -902,9 +911,9 @@ std::optional<ServerInput> SmtpSession::next_input() {
 std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
     std::string bytes = serialize(reply);
     m_outgoing += bytes;
-    const auto before = m_trace.size();
+    const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = before; seq < m_trace.size(); ++seq) {
+    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
         const auto kind = m_trace.at(seq).kind;
         if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
             kind == EventKind::Continuation) {
@@ -932,7 +941,7 @@ void SmtpSession::push_pending(Verb verb, std::uint64_t seq) {
 std::uint64_t SmtpSession::add_event(TraceEvent event) {
     event.time_us = m_now;
     event.protocol = sim::Protocol::Smtp;
-    return m_trace.append(std::move(event));
+    return m_events.add(std::move(event));
 }
 
 std::string SmtpSession::keep(std::string_view bytes) const {

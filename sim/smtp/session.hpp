@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/command.hpp"
 #include "sim/smtp/limits.hpp"
@@ -185,6 +186,7 @@ class SmtpSession {
     void push_pending(Verb verb, std::uint64_t seq);
 
     sim::SessionTrace& m_trace;
+    sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;

@@ -2,6 +2,16 @@
 // one sans-I/O ConnectionHandler per connection, plain, with STARTTLS
 // upgrades, or with implicit TLS. Everything runs on the io_context's thread,
 // so handlers and the mail store they share need no locks.
+//
+// A class of buggy and curious clients must not bring it down, so it holds
+// bounded resources (ServerLimits): it stops reading a client whose output
+// waits unread (back-pressure, see connection_handler.hpp), closes with the
+// handler's goodbye a session whose unsent output passes its cap or the
+// server's, refuses connections beyond the maximum with the listener's
+// refusal, cuts TLS handshakes that do not finish, and when the process runs
+// out of file descriptors it refuses the waiting connection through a
+// descriptor kept in reserve and backs off instead of retrying accept in a
+// busy loop.
 #pragma once
 
 #include <asio.hpp>
@@ -14,6 +24,7 @@
 #include <vector>
 
 #include "sim/transport/connection_handler.hpp"
+#include "sim/transport/server_limits.hpp"
 
 namespace mailscope::transport {
 
@@ -22,6 +33,10 @@ struct ListenerConfig {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;  // 0: any free port (tests)
     bool implicit_tls = false;
+    // Written to a connection the server has no room for (too many
+    // connections, no file descriptor left) before it is closed: the
+    // protocol's refusal, e.g. "* BYE ...\r\n". Empty: closed silently.
+    std::string refusal;
 };
 
 struct ConnectionInfo {
@@ -40,7 +55,8 @@ ListenerConfig parse_listen_address(const std::string& text, std::string name, b
 class TcpServer {
   public:
     // `tls` may be null when no listener needs TLS and STARTTLS is not offered.
-    TcpServer(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls);
+    TcpServer(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls,
+              ServerLimits limits = {});
     ~TcpServer();
 
     // Binds and starts accepting; returns the bound port. Throws
@@ -48,19 +64,30 @@ class TcpServer {
     std::uint16_t listen(const ListenerConfig& config, HandlerFactory factory);
     // Stops accepting and closes every connection after telling its handler.
     void stop();
+    // Connections still open, refused ones included.
     std::size_t connection_count() const;
+    // Octets waiting to be written, over all connections.
+    std::size_t unsent_octets() const;
     bool tls_available() const { return static_cast<bool>(m_tls); }
 
     class Connection;
+    // What the connections share with the server and keep while they live.
+    struct Shared;
 
   private:
     struct Listener;
     void accept(const std::shared_ptr<Listener>& listener);
+    void start_connection(const std::shared_ptr<Listener>& listener, asio::ip::tcp::socket socket);
+    bool refuse_with_reserve(Listener& listener);
+    void back_off(const std::shared_ptr<Listener>& listener);
 
     asio::io_context& m_io;
     std::shared_ptr<asio::ssl::context> m_tls;
     std::vector<std::shared_ptr<Listener>> m_listeners;
-    std::shared_ptr<std::vector<std::weak_ptr<Connection>>> m_connections;
+    std::shared_ptr<Shared> m_shared;
+    // A descriptor held only to be given up when the process has no other,
+    // so that a connection can still be accepted and told to go away.
+    int m_reserve_fd = -1;
     std::uint64_t m_next_id = 1;
 };
 

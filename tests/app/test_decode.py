@@ -84,13 +84,81 @@ def test_malformed():
                      3, "a response that does not parse")
 
 
+def decode_text(text, *args):
+    with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+        f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+    try:
+        return decode(*args, f.name)
+    finally:
+        os.unlink(f.name)
+
+
+def test_every_protocol():
+    # The protocol is told by the server's first line; no false violation.
+    pop3 = os.path.join(vectors, "pop3", "rfc1939_section10.txt")
+    code, out, err = decode(pop3)
+    check(code == 0, f"RFC 1939 10: exit {code}, stderr {err!r}")
+    check("VIOLATION" not in out and "violation" not in out,
+          f"RFC 1939 10: a false violation:\n{out}")
+    check("AUTHORIZATION -> TRANSACTION (2: APOP accepted)" in out,
+          "RFC 1939 10: transition 2 not shown")
+    check("c4c9334bac560ecc979e58001b3e22fb" not in out, "RFC 1939 10: the APOP digest is shown")
+    check("completes #9 RETR" in out, "RFC 1939 10: RETR's reply not linked")
+    smtp = os.path.join(vectors, "smtp", "rfc5321_d1_typical.txt")
+    code, out, err = decode(smtp)
+    check(code == 0, f"RFC 5321 D.1: exit {code}, stderr {err!r}")
+    check("violation" not in out, f"RFC 5321 D.1: a false violation:\n{out}")
+    check("Ready -> Greeted (3: 250 after EHLO)" in out, "RFC 5321 D.1: EHLO transition missing")
+    # --protocol overrides the guess: read as IMAP, the SMTP dialogue is wrong.
+    code, out, _ = decode("--protocol", "imap", smtp)
+    check(code == 1, f"--protocol imap on SMTP: exit {code}, expected 1")
+
+
+def test_byte_order_mark_and_look_alikes():
+    code, out, err = decode_text(b"\xef\xbb\xbfS: * OK ready\nC: a1 NOOP\nS: a1 OK done\n")
+    check(code == 0 and "completes #" in out, f"a byte order mark: exit {code}, stderr {err!r}")
+    code, _, err = decode_text("S: * OK ready\n\u0421: a1 NOOP\n")
+    check(code == 1 and ":2:" in err and "Cyrillic" in err,
+          f"a Cyrillic C: exit {code}, stderr {err!r}")
+    code, _, err = decode_text("S: * OK ready\nS; a1 OK done\n")
+    check(code == 1 and ":2:" in err and "colon" in err, f"S; instead of S: exit {code}, {err!r}")
+
+
+def peak_memory_kb(*args):
+    """Runs decode and returns the child's peak resident set in KiB."""
+    process = subprocess.Popen([binary, "decode", *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    check(os.waitstatus_to_exitcode(status) == 0, f"decode {args}: failed")
+    return usage.ru_maxrss
+
+
+def test_memory_does_not_grow_with_lines():
+    sizes = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for commands in (20_000, 200_000):
+            path = os.path.join(tmp, f"noop{commands}.txt")
+            with open(path, "w") as f:
+                f.write("S: * OK ready\nC: a1 LOGIN alice wonderland\nS: a1 OK done\n")
+                for i in range(commands):
+                    f.write(f"C: n{i} NOOP\nS: n{i} OK NOOP completed\n")
+            sizes[commands] = (os.path.getsize(path) // 1024, peak_memory_kb(path),
+                               peak_memory_kb("--json", path))
+    small, large = sizes[20_000], sizes[200_000]
+    # Ten times the lines: the text output needs no more memory (4 MiB of slack).
+    check(large[1] - small[1] < 4096, f"decode memory grows with lines: {small} vs {large}")
+    check(large[2] - small[2] < 4096, f"decode --json memory grows with lines: {small} vs {large}")
+    check(large[2] < 10 * large[0], f"decode --json takes over 10x the input: {large}")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
 
 
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
-             test_missing_file):
+             test_every_protocol, test_byte_order_mark_and_look_alikes,
+             test_memory_does_not_grow_with_lines, test_missing_file):
     test()
 
 for failure in failures:

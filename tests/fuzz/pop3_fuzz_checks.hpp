@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/secrets.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
@@ -76,10 +77,10 @@ inline std::string check_pop3_trace(const sim::SessionTrace& trace, std::size_t 
             }
         }
         if (!reveal && event.kind == sim::EventKind::Command) {
-            if (event.name == "PASS" && event.raw != "PASS ***\r\n") {
+            if (event.name == "PASS" && sim::words_after(event.raw, 1) != sim::kSecretMask) {
                 return fmt::format("event {}: a PASS line is not masked", i);
             }
-            const bool sasl_line = event.name == "AUTH" && !event.raw.starts_with("AUTH");
+            const bool sasl_line = event.name == "AUTH" && sim::word_upper(event.raw, 0) != "AUTH";
             if (sasl_line && event.raw != "***\r\n" && event.raw != "*\r\n") {
                 return fmt::format("event {}: a SASL line is not masked", i);
             }

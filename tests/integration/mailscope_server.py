@@ -42,6 +42,9 @@ class MailscopeServer:
             text=True)
         deadline = time.monotonic() + self.timeout
         wanted = {"imap", "imaps"} if self.tls else {"imap"}
+        # Every other listener asked for on the command line, too.
+        wanted |= {arg[2:] for arg in self.args
+                   if arg in ("--pop3", "--pop3s", "--smtp", "--smtps")}
         while not wanted <= set(self.ports):
             if time.monotonic() > deadline:
                 self.stop()

@@ -1,10 +1,14 @@
 """curl through `mailscope proxy` to a real Dovecot: the proxy relays the
 session, prints it annotated, and writes transcripts without the password."""
 
+import base64
 import glob
+import hashlib
+import hmac
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,7 +16,7 @@ import time
 import unittest
 
 from net_helpers import (PASSWORD, SAMPLE_MESSAGE, SKIP, USER, TestPki, TlsDovecot,
-                         dovecot_available, secrets, skip_unless_connect)
+                         dovecot_available, sasl_plain, secrets, skip_unless_connect)
 
 BINARY = None
 LISTEN_RE = re.compile(r"listening: proxy ([0-9.]+):(\d+)")
@@ -143,6 +147,42 @@ class ProxyToDovecot(unittest.TestCase):
             output = proxy.stop()
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("STARTTLS is not relayed", output)
+
+    def test_authenticate_with_a_trailing_space_stays_masked(self):
+        # mutt sends "AUTHENTICATE CRAM-MD5 " with a trailing space; Dovecot
+        # accepts it, so the client's next line is its SASL response.
+        proxy = Proxy("--upstream", f"imap://127.0.0.1:{self.server.port}")
+        hidden = []
+        try:
+            for tag, mechanism in (("m1", "CRAM-MD5"), ("m2", "PLAIN")):
+                with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as sock:
+                    stream = sock.makefile("rb")
+                    stream.readline()
+                    sock.sendall(f"{tag} AUTHENTICATE {mechanism} \r\n".encode())
+                    challenge = stream.readline()
+                    self.assertTrue(challenge.startswith(b"+"), challenge)
+                    if mechanism == "CRAM-MD5":
+                        digest = hmac.new(PASSWORD.encode(),
+                                          base64.b64decode(challenge[2:].strip()),
+                                          hashlib.md5).hexdigest()
+                        response = base64.b64encode(f"{USER} {digest}".encode()).decode()
+                        hidden += [digest, response]
+                    else:
+                        response = sasl_plain(USER, PASSWORD)
+                    sock.sendall(response.encode() + b"\r\n")
+                    done = stream.readline()
+                    self.assertTrue(done.startswith(f"{tag} OK".encode()), done)
+                    sock.sendall(b"z LOGOUT\r\n")
+                    while stream.readline().startswith(b"*"):
+                        pass
+            proxy.wait_for_transcript("LOGOUT")
+        finally:
+            output = proxy.stop()
+        everything = [output] + proxy.transcripts(".txt") + proxy.transcripts(".jsonl")
+        for text in everything:
+            for secret in secrets() + hidden:
+                self.assertNotIn(secret, text)
+        self.assertIn("AUTHENTICATE", output)
 
     def test_unreachable_upstream_says_bye(self):
         proxy = Proxy("--upstream", "imap://127.0.0.1:1", "--timeout", "5")

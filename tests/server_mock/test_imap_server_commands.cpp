@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "imap_server_harness.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/hmac_md5.hpp"
+#include "sim/core/transcript.hpp"
 #include "sim/text/base64.hpp"
 
 using namespace mailscope;
@@ -77,6 +79,38 @@ TEST_CASE("LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") {
         CHECK(c.send("a AUTHENTICATE GSSAPI\r\n") ==
               "a NO The SASL mechanism GSSAPI is not supported\r\n");
     }
+}
+
+TEST_CASE("CRAM-MD5: a random challenge with a timestamp, shown; a replayed response is refused") {
+    MailStore store(100);
+    fill_store(store);
+    ServerConfig config;
+    std::uint64_t next = 0x5eed;
+    config.random = [&next] { return next += 7919; };
+    config.clock = [] { return InternalDate{1764751200, 0}; };
+    auto challenge_of = [](const std::string& line) {
+        REQUIRE(line.starts_with("+ "));
+        auto decoded = text::base64_decode_strict(line.substr(2, line.size() - 4));
+        REQUIRE(decoded.has_value());
+        return *decoded;
+    };
+    Client first(store, config);
+    const auto challenge = challenge_of(first.send("a AUTHENTICATE CRAM-MD5\r\n"));
+    // RFC 2195 2: "<random.timestamp@hostname>".
+    CHECK(challenge == fmt::format("<{}.1764751200@mailscope>", 0x5eed + 7919));
+    const std::string response =
+        text::base64_encode("alice " + to_hex(hmac_md5("wonderland", challenge)));
+    CHECK(first.send(response + "\r\n") == "a OK AUTHENTICATE completed\r\n");
+    // The challenge is in the trace; the response is not.
+    const auto text = sim::export_text(first.trace);
+    CHECK(text.find(text::base64_encode(challenge)) != std::string::npos);
+    CHECK(text.find(response) == std::string::npos);
+
+    Client second(store, config);
+    const auto other = challenge_of(second.send("b AUTHENTICATE CRAM-MD5\r\n"));
+    CHECK(other != challenge);
+    CHECK(second.send(response + "\r\n") ==
+          "b NO [AUTHENTICATIONFAILED] Invalid user name or password\r\n");
 }
 
 TEST_CASE("HMAC-MD5 matches RFC 2195 and RFC 2104 vectors") {

@@ -87,6 +87,26 @@ TEST_CASE("pop3 server: greeting with a deterministic APOP timestamp") {
     CHECK(plain.send("APOP alice 00000000000000000000000000000000\r\n").starts_with("-ERR"));
 }
 
+TEST_CASE("pop3 server: APOP timestamps are unpredictable; a recorded digest is refused later") {
+    MailStore store;
+    fill_store(store);
+    ServerConfig config;
+    std::uint64_t next = 41;
+    config.random = [&next] { return next *= 6364136223846793005ull; };
+    config.clock = [] { return InternalDate{1764751200, 0}; };
+    PopClient first(store, config);
+    PopClient second(store, config);
+    CHECK(first.server.apop_timestamp() != second.server.apop_timestamp());
+    CHECK(first.server.apop_timestamp().ends_with(".1764751200@mailscope>"));
+    const std::string digest = to_hex(md5(first.server.apop_timestamp() + "wonderland"));
+    CHECK(second.send("APOP alice " + digest + "\r\n").starts_with("-ERR [AUTH]"));
+    CHECK(first.send("APOP alice " + digest + "\r\n").starts_with("+OK"));
+    // The digest can be attacked offline: it stays out of the trace.
+    CHECK(sim::export_text(first.trace).find(digest) == std::string::npos);
+    CHECK(sim::export_jsonl(first.trace).find(digest) == std::string::npos);
+    CHECK(sim::export_text(first.trace).find("C: APOP alice ***") != std::string::npos);
+}
+
 TEST_CASE("pop3 server: USER and PASS") {
     MailStore store;
     fill_store(store);

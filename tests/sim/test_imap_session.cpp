@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/trace_links.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
 
@@ -144,11 +145,13 @@ TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") 
     CHECK(transitions[4]->transition->to == "Closed");
     CHECK(session.state() == imap::State::Closed);
 
-    // Every tagged completion closes the command with its tag.
+    // Every tagged completion closes the command with its tag, and the
+    // completion index finds it from the command.
+    const sim::CompletionIndex completions(trace);
     for (const auto* done : of_kind(trace, EventKind::Tagged)) {
         REQUIRE(done->link_seq);
         CHECK(trace.at(*done->link_seq).tag == done->tag);
-        CHECK(trace.at(*done->link_seq).link_seq == done->seq);
+        CHECK(completions.completion_of(*done->link_seq) == done->seq);
     }
     // SELECT's untagged data answers the SELECT; FETCH data its FETCH / STORE.
     auto* select = command(trace, "a002");
@@ -392,7 +395,8 @@ TEST_CASE("pipelined commands complete in any order and stay linked") {
     CHECK(first_raw(trace, "* LIST")->link_seq == command(trace, "A3")->seq);
     CHECK(first_raw(trace, "A3 OK")->link_seq == command(trace, "A3")->seq);
     CHECK(first_raw(trace, "A1 OK")->link_seq == command(trace, "A1")->seq);
-    CHECK(trace.at(command(trace, "A2")->seq).link_seq == first_raw(trace, "A2 OK")->seq);
+    CHECK(sim::CompletionIndex(trace).completion_of(command(trace, "A2")->seq) ==
+          first_raw(trace, "A2 OK")->seq);
 }
 
 TEST_CASE("violations by either side become events, never crashes") {

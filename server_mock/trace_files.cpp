@@ -1,0 +1,103 @@
+#include "server_mock/trace_files.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "sim/core/transcript.hpp"
+
+namespace mailscope::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "x": C11's exclusive mode, so an existing file is never truncated.
+std::FILE* create_new(const fs::path& path) {
+    return std::fopen(path.c_str(), "wbx");
+}
+
+}  // namespace
+
+std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::string& stem,
+                                               std::string& error) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        error = fmt::format("cannot create the trace directory {}: {}", dir.string(), ec.message());
+        return nullptr;
+    }
+    std::unique_ptr<TraceFiles> files(new TraceFiles());
+    for (int attempt = 1; attempt <= 1000; ++attempt) {
+        const std::string name = attempt == 1 ? stem : fmt::format("{}-{}", stem, attempt);
+        files->m_events_path = dir / (name + ".jsonl");
+        files->m_text_path = dir / (name + ".txt");
+        files->m_report_path = dir / (name + ".report.txt");
+        if (fs::exists(files->m_text_path) || fs::exists(files->m_report_path)) continue;
+        files->m_events = create_new(files->m_events_path);
+        if (!files->m_events) {
+            if (errno == EEXIST) continue;
+            error = fmt::format("cannot write {}: {}", files->m_events_path.string(),
+                                std::strerror(errno));
+            return nullptr;
+        }
+        files->m_text = create_new(files->m_text_path);
+        if (!files->m_text) {
+            error = fmt::format("cannot write {}: {}", files->m_text_path.string(),
+                                std::strerror(errno));
+            return nullptr;
+        }
+        return files;
+    }
+    error = fmt::format("no free trace file name for {} in {}", stem, dir.string());
+    return nullptr;
+}
+
+TraceFiles::~TraceFiles() {
+    if (!m_finished) finish({});
+}
+
+void TraceFiles::write(std::FILE* file, std::string_view bytes) {
+    if (m_failed || !file || bytes.empty()) return;
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size()) m_failed = true;
+}
+
+void TraceFiles::add(const sim::TraceEvent& event) {
+    write(m_text, sim::event_to_text(event));
+    write(m_events, sim::event_to_json(event) + "\n");
+    m_report.add(event);
+}
+
+void TraceFiles::flush() {
+    if (m_text && std::fflush(m_text) != 0) m_failed = true;
+    if (m_events && std::fflush(m_events) != 0) m_failed = true;
+}
+
+void TraceFiles::finish(std::string_view label) {
+    if (m_finished) return;
+    m_finished = true;
+    flush();
+    if (m_text) std::fclose(m_text);
+    if (m_events) std::fclose(m_events);
+    m_text = m_events = nullptr;
+
+    // Written under a temporary name and renamed, so a report is either
+    // whole or absent.
+    const fs::path partial = m_report_path.string() + ".part";
+    std::ofstream report(partial, std::ios::binary | std::ios::trunc);
+    if (!report) return;
+    report << m_report.findings(label) << "\nTranscript:\n";
+    std::ifstream transcript(m_text_path, std::ios::binary);
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(transcript, line))
+        report << ViolationReport::numbered_line(++number, line);
+    report.close();
+    std::error_code ec;
+    if (report) fs::rename(partial, m_report_path, ec);
+    if (!report || ec) fs::remove(partial, ec);
+}
+
+}  // namespace mailscope::server

@@ -1,0 +1,36 @@
+#include "sim/core/event_batch.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace mailscope::sim {
+
+std::uint64_t EventBatch::add(TraceEvent event) {
+    const auto seq = next_seq();
+    event.seq = seq;
+    m_open.push_back(std::move(event));
+    return seq;
+}
+
+TraceEvent& EventBatch::open(std::uint64_t seq) {
+    const auto base = m_trace.end_seq();
+    if (seq < base || seq - base >= m_open.size()) {
+        throw std::logic_error("an event is changed after it was committed to the trace");
+    }
+    return m_open[seq - base];
+}
+
+const TraceEvent* EventBatch::find(std::uint64_t seq) const {
+    const auto base = m_trace.end_seq();
+    if (seq >= base) return seq - base < m_open.size() ? &m_open[seq - base] : nullptr;
+    return m_trace.holds(seq) ? &m_trace.at(seq) : nullptr;
+}
+
+void EventBatch::commit() {
+    // Moved out first: a sink may read the trace while events are appended.
+    auto events = std::exchange(m_open, {});
+    for (auto& event : events)
+        m_trace.append(std::move(event));
+}
+
+}  // namespace mailscope::sim

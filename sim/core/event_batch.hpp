@@ -1,0 +1,40 @@
+// EventBatch: the events of one engine step, open until the step ends.
+//
+// Handling one message often yields several events whose details depend on
+// each other: a completion's link and summary depend on the command it
+// closes, and the transition it causes comes after it. An engine collects a
+// step's events here, may still fill in an event of the open step, and
+// commits the step to the trace at the end; from then on nobody changes them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "sim/core/trace.hpp"
+
+namespace mailscope::sim {
+
+class EventBatch {
+  public:
+    explicit EventBatch(SessionTrace& trace) : m_trace(trace) {}
+
+    // The seq the event will have in the trace.
+    std::uint64_t add(TraceEvent event);
+    // An event of the open step, to complete it. Throws std::logic_error for
+    // an event already committed: those are final.
+    TraceEvent& open(std::uint64_t seq);
+    // An event of the open step or one still held by the trace, else nullptr.
+    const TraceEvent* find(std::uint64_t seq) const;
+    // The seq the next event will get.
+    std::uint64_t next_seq() const { return m_trace.end_seq() + m_open.size(); }
+    bool empty() const { return m_open.empty(); }
+    // Appends the open events to the trace, in order.
+    void commit();
+
+  private:
+    SessionTrace& m_trace;
+    // A deque: references to open events stay valid while more are added.
+    std::deque<TraceEvent> m_open;
+};
+
+}  // namespace mailscope::sim

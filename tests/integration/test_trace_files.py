@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""`mailscope serve --trace-dir`: each session's files are written as the
+session runs (a killed server still leaves them), a restart never writes
+over the previous run's files, and the report's line numbers point into the
+session's transcript.
+
+usage: test_trace_files.py MAILSCOPE_BINARY
+"""
+
+import glob
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BINARY = None
+LISTEN_RE = re.compile(r"listening: imap [0-9.]+:(\d+)")
+
+
+def start_server(trace_dir):
+    process = subprocess.Popen([BINARY, "serve", "--imap", "127.0.0.1:0", "--trace-dir", trace_dir],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 20
+    while True:
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("mailscope serve did not start")
+        line = process.stdout.readline()
+        match = LISTEN_RE.search(line)
+        if match:
+            return process, int(match.group(1))
+        if not line:
+            raise RuntimeError("mailscope serve exited")
+
+
+def stop_server(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+
+
+class Client:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.stream = self.sock.makefile("rb")
+        self.stream.readline()
+
+    def command(self, tag, text):
+        self.sock.sendall(f"{tag} {text}\r\n".encode())
+        while True:
+            line = self.stream.readline()
+            if not line or line.startswith(tag.encode() + b" "):
+                return line
+
+    def close(self):
+        self.sock.close()
+
+
+def wait_for(predicate, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace") as source:
+        return source.read()
+
+
+class TraceFiles(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="mailscope-trace-files-")
+        self.trace_dir = os.path.join(self.tmp.name, "traces")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def files(self, pattern):
+        return sorted(glob.glob(os.path.join(self.trace_dir, pattern)))
+
+    def transcripts(self):
+        return [path for path in self.files("imap-*.txt") if not path.endswith(".report.txt")]
+
+    def test_a_killed_server_leaves_the_trace_up_to_that_moment(self):
+        process, port = start_server(self.trace_dir)
+        try:
+            client = Client(port)
+            self.assertIn(b"OK", client.command("a1", "LOGIN alice wonderland"))
+            self.assertIn(b"OK", client.command("a2", "SELECT INBOX"))
+            self.assertIn(b"OK", client.command("a3", "NOOP"))
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=10)
+        client.close()
+        transcripts = self.transcripts()
+        self.assertEqual(len(transcripts), 1)
+        text = read(transcripts[0])
+        self.assertIn("C: a3 NOOP\n", text)
+        self.assertRegex(text, r"S: a3 OK ")
+        self.assertNotIn("wonderland", text)
+        events = [json.loads(line) for line in read(self.files("imap-*.jsonl")[0]).splitlines()]
+        self.assertEqual([event["seq"] for event in events], list(range(len(events))))
+        self.assertTrue(any(event.get("raw", "").startswith("a3 OK") for event in events))
+
+    def test_a_restart_never_writes_over_the_last_run(self):
+        runs = []
+        for run in range(2):
+            process, port = start_server(self.trace_dir)
+            try:
+                client = Client(port)
+                client.command("x", "LOGIN alice wonderland")
+                client.command("y", f"NOOP run{run}")
+                client.command("z", "LOGOUT")
+                client.close()
+                self.assertTrue(wait_for(lambda: len(self.files("*.report.txt")) == run + 1),
+                                "the report of the ended session was not written")
+            finally:
+                stop_server(process)
+            runs.append({path: read(path) for path in self.files("*")})
+        first, second = runs
+        self.assertEqual(len(self.transcripts()), 2)
+        for path, content in first.items():
+            self.assertEqual(second[path], content, f"{path} changed in the second run")
+
+    def test_the_report_points_at_transcript_lines(self):
+        process, port = start_server(self.trace_dir)
+        try:
+            client = Client(port)
+            client.command("a1", "SELECT INBOX")
+            client.command("a2", "LOGIN alice wonderland")
+            client.command("a3", "FETCH 1 (FLAGS)")
+            client.command("a4", "LOGOUT")
+            client.close()
+            self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
+        finally:
+            stop_server(process)
+        report = read(self.files("*.report.txt")[0])
+        transcript = read(self.transcripts()[0]).splitlines()
+        match = re.search(r"line (\d+): RFC 3501 [0-9.]+: SELECT is not valid", report)
+        self.assertIsNotNone(match, report)
+        self.assertEqual(transcript[int(match.group(1)) - 1], "C: a1 SELECT INBOX")
+        match = re.search(r"line (\d+): RFC 3501 [0-9.]+: FETCH is not valid", report)
+        self.assertIsNotNone(match, report)
+        self.assertEqual(transcript[int(match.group(1)) - 1], "C: a3 FETCH 1 (FLAGS)")
+        self.assertIn(f"{int(match.group(1)):>5} C: a3 FETCH 1 (FLAGS)", report)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: test_trace_files.py PATH/TO/mailscope [unittest options]")
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

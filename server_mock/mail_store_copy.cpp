@@ -16,7 +16,7 @@ StageTicket StoreBackend::stage(std::vector<std::shared_ptr<const std::string>>)
 }
 
 std::optional<StoreResult<Done>> StoreBackend::staged(StageTicket, bool) {
-    return StoreResult<Done>(Done{});
+    return std::optional<StoreResult<Done>>(std::in_place, Done{});
 }
 
 StoreResult<Done> StoreBackend::save_staged(StageTicket, const Mailbox& mailbox,
@@ -158,11 +158,12 @@ StoreResult<Done> MailStore::add_chunk(PendingCopy& job, SessionId by) {
     }
     ++job.chunks_done;
     if (!job.move) return Done{};
+    // A source deleted meanwhile has nothing left to remove.
     Mailbox* source = find_mutable(job.from);
+    if (source == nullptr) return Done{};
     std::vector<Uid> moved(job.result.source.end() - static_cast<std::ptrdiff_t>(added.size()),
                            job.result.source.end());
-    auto removed =
-        source == nullptr ? StoreResult<Done>(Done{}) : remove_messages(*source, moved, by);
+    auto removed = remove_messages(*source, moved, by);
     if (!removed) {
         // Not in both mailboxes (RFC 6851 3.3): this chunk stays where it was.
         (void)remove_messages(*destination, added, by);

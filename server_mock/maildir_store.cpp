@@ -443,7 +443,7 @@ StageTicket MaildirBackend::stage(std::vector<std::shared_ptr<const std::string>
 }
 
 std::optional<StoreResult<Done>> MaildirBackend::staged(StageTicket ticket, bool wait) {
-    if (!m_writer) return StoreResult<Done>(Done{});
+    if (!m_writer) return std::optional<StoreResult<Done>>(std::in_place, Done{});
     return m_writer->result(ticket, wait);
 }
 

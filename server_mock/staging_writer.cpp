@@ -73,8 +73,10 @@ std::optional<StoreResult<Done>> StagingWriter::result(Ticket ticket, bool wait)
     if (wait) m_changed.wait(lock, [&] { return m_done.count(ticket) != 0 || m_stopping; });
     const auto found = m_done.find(ticket);
     if (found == m_done.end()) return std::nullopt;
-    if (found->second.error) return StoreResult<Done>(*found->second.error);
-    return StoreResult<Done>(Done{});
+    if (found->second.error) {
+        return std::optional<StoreResult<Done>>(std::in_place, *found->second.error);
+    }
+    return std::optional<StoreResult<Done>>(std::in_place, Done{});
 }
 
 std::vector<fs::path> StagingWriter::files(Ticket ticket) const {

@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -310,9 +311,14 @@ int run_serve(const ServeOptions& options) {
     if (!options.data_dir.empty()) {
         auto attached = server::attach_data_dir(store, options.data_dir);
         if (!attached.ok()) {
-            std::cerr << fmt::format("mailscope serve: {}\n", attached.error().message);
+            const auto& error = attached.error();
+            std::cerr << fmt::format("mailscope serve: {}\n",
+                                     error.detail.empty() ? error.message : error.detail);
             return 1;
         }
+        // A file size limit (ulimit -f) must fail the write with EFBIG, which
+        // the store reports like a full disk, instead of killing the server.
+        std::signal(SIGXFSZ, SIG_IGN);
         backend = std::move(attached.value());
     }
 

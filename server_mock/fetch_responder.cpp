@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "server_mock/imap_envelope.hpp"
 #include "server_mock/internal_date.hpp"
+#include "server_mock/wire_safety.hpp"
 #include "sim/mime/section.hpp"
 
 namespace mailscope::server {
@@ -81,8 +83,24 @@ imap::FetchItem flags_item(const Message& message, bool recent) {
 std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                                                const std::vector<imap::FetchAtt>& atts,
                                                ParsedCache& cache, bool uid_command,
-                                               bool& sets_seen) {
-    const Message& message = context.message;
+                                               FetchEffects& effects) {
+    // Items that carry the message's own octets (sections, and the header
+    // strings of ENVELOPE and BODYSTRUCTURE) are built from a copy without
+    // NUL when the message has one; FLAGS or UID alone never look.
+    Message without_nul;
+    const bool sends_octets = std::any_of(atts.begin(), atts.end(), [](const imap::FetchAtt& att) {
+        return att.kind != Kind::Flags && att.kind != Kind::Uid && att.kind != Kind::InternalDate &&
+               att.kind != Kind::Rfc822Size;
+    });
+    const Message* source = &context.message;
+    if (sends_octets && context.message.octets &&
+        context.message.octets->find('\0') != std::string::npos) {
+        without_nul = context.message;
+        without_nul.octets = std::make_shared<const std::string>(
+            octets_without_nul(*context.message.octets, effects.replaced_nuls));
+        source = &without_nul;
+    }
+    const Message& message = *source;
     const std::string_view raw = message.octets ? std::string_view(*message.octets) : "";
     std::vector<imap::FetchItem> items;
     items.reserve(atts.size() + 1);
@@ -113,7 +131,7 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                 break;
             case Kind::Rfc822:
             case Kind::Rfc822Text:
-                if (!seen) sets_seen = true;
+                if (!seen) effects.sets_seen = true;
                 items.push_back(rfc822_item(parsed_message(), raw, att.kind));
                 break;
             case Kind::Rfc822Header:
@@ -133,7 +151,7 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                 items.push_back(imap::fetch_uid(message.uid));
                 break;
             case Kind::BodySection:
-                if (!att.peek && !seen) sets_seen = true;
+                if (!att.peek && !seen) effects.sets_seen = true;
                 items.push_back(body_section_item(parsed_message(), raw, att));
                 break;
             case Kind::Other:

@@ -24,15 +24,22 @@ struct MessageContext {
 // The FLAGS item: the stored flags, plus \Recent when `recent`.
 imap::FetchItem flags_item(const Message& message, bool recent);
 
+// What answering a FETCH did besides the items.
+struct FetchEffects {
+    // A non-PEEK BODY[...], RFC822 or RFC822.TEXT was fetched and \Seen is
+    // not set (RFC 3501 6.4.5): the caller then sets \Seen in the store and
+    // adds a FLAGS item to the response.
+    bool sets_seen = false;
+    // NUL octets of the message sent as 0x80 (wire_safety.hpp).
+    std::size_t replaced_nuls = 0;
+};
+
 // FETCH items for one message, in the order of `atts`; UID comes first when
 // `uid_command` and UID was not requested (RFC 3501 6.4.8).
-// `sets_seen` becomes true when a non-PEEK BODY[...], RFC822 or RFC822.TEXT
-// was fetched and \Seen is not set (RFC 3501 6.4.5): the caller then sets
-// \Seen in the store and adds a FLAGS item to the response.
 // A section that does not exist answers "" (Dovecot does the same).
 std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                                                const std::vector<imap::FetchAtt>& atts,
                                                ParsedCache& cache, bool uid_command,
-                                               bool& sets_seen);
+                                               FetchEffects& effects);
 
 }  // namespace mailscope::server

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "server_mock/imap_server_session.hpp"
+#include "server_mock/mailbox_name.hpp"
 
 namespace mailscope::server {
 
@@ -50,12 +52,52 @@ void ImapServerSession::no_from_store(const std::string& tag, const StoreError& 
             code = imap::make_code("LIMIT");
             break;
         case StoreErrorKind::Storage:
-            code = imap::make_code("SERVERBUG");
+        case StoreErrorKind::StorageFull:
+            // RFC 5530: a subsystem failed and the command may work later;
+            // the path stays in the trace, out of the client's answer.
+            code = imap::make_code("UNAVAILABLE");
+            if (!error.detail.empty()) {
+                m_imap.note(sim::Direction::ServerToClient,
+                            fmt::format("the server's disk refused a write: {}", error.detail),
+                            m_now);
+            }
             break;
         default:
             break;
     }
     no(tag, error.message, std::move(code));
+}
+
+std::optional<std::string> ImapServerSession::mailbox_argument_error(const Command& command) const {
+    auto name_error = [](std::string_view name) -> std::optional<std::string> {
+        if (auto error = mailbox_encoding_error(name)) {
+            return fmt::format("Mailbox name \"{}\": {}", name.substr(0, 100), *error);
+        }
+        return std::nullopt;
+    };
+    return std::visit(
+        [&](const auto& args) -> std::optional<std::string> {
+            using Args = std::decay_t<decltype(args)>;
+            if constexpr (std::is_same_v<Args, imap::MailboxArgs> ||
+                          std::is_same_v<Args, imap::StatusArgs> ||
+                          std::is_same_v<Args, imap::AppendArgs> ||
+                          std::is_same_v<Args, imap::CopyArgs>) {
+                return name_error(args.mailbox);
+            } else if constexpr (std::is_same_v<Args, imap::RenameArgs>) {
+                if (auto error = name_error(args.from)) return error;
+                return name_error(args.to);
+            } else if constexpr (std::is_same_v<Args, imap::ListArgs>) {
+                for (const auto* text : {&args.reference, &args.pattern}) {
+                    if (auto error = list_pattern_encoding_error(*text)) {
+                        return fmt::format("\"{}\": {}", text->substr(0, 100), *error);
+                    }
+                }
+                return std::nullopt;
+            } else {
+                return std::nullopt;
+            }
+        },
+        command.typed);
 }
 
 bool ImapServerSession::refuse_read_only_user(const std::string& tag) {

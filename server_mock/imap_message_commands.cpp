@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "server_mock/fetch_responder.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -131,6 +132,13 @@ std::optional<std::string> sequence_error(const imap::SequenceSet& set, std::siz
 
 }  // namespace
 
+// The view is in sequence order, which is ascending UID order (RFC 3501
+// 2.3.1.1), so a COPY of thousands of messages is reported in O(n log n).
+std::vector<Uid>::iterator ImapServerSession::find_in_view(Uid uid) {
+    auto position = std::lower_bound(m_view.begin(), m_view.end(), uid);
+    return position != m_view.end() && *position == uid ? position : m_view.end();
+}
+
 void ImapServerSession::report_changes(Report report) {
     if (report == Report::None || m_session == kNoSession || m_selected == 0) return;
     const auto changes = m_store.pending_changes(m_session);
@@ -150,7 +158,7 @@ void ImapServerSession::report_changes(Report report) {
             acknowledged = change.modseq;
             continue;
         }
-        auto position = std::find(m_view.begin(), m_view.end(), change.uid);
+        auto position = find_in_view(change.uid);
         const auto seq = static_cast<std::uint32_t>(position - m_view.begin() + 1);
         switch (change.kind) {
             case ChangeKind::Appended:
@@ -215,13 +223,28 @@ void ImapServerSession::report_changes(Report report) {
 }
 
 void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {
-    for (Uid uid : uids) {
-        auto position = std::find(m_view.begin(), m_view.end(), uid);
+    // In ascending order each EXPUNGE moves the later messages down by one,
+    // so the k-th one leaves from its old position minus k; the view is then
+    // compacted once, not once per message.
+    std::vector<Uid> leaving = uids;
+    std::sort(leaving.begin(), leaving.end());
+    std::vector<char> gone(m_view.size(), 0);
+    std::size_t removed = 0;
+    for (Uid uid : leaving) {
+        auto position = find_in_view(uid);
         if (position == m_view.end()) continue;
-        send(imap::make_untagged_number(static_cast<std::uint32_t>(position - m_view.begin() + 1),
-                                        "EXPUNGE"));
-        m_view.erase(position);
+        const auto index = static_cast<std::size_t>(position - m_view.begin());
+        if (gone[index]) continue;
+        send(
+            imap::make_untagged_number(static_cast<std::uint32_t>(index - removed + 1), "EXPUNGE"));
+        gone[index] = 1;
+        ++removed;
     }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < m_view.size(); ++i) {
+        if (!gone[i]) m_view[kept++] = m_view[i];
+    }
+    m_view.resize(kept);
     announce_recent_if_changed();
 }
 
@@ -338,8 +361,14 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         }
     }
     bool gone = false;
+    // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new flags go
+    // out with the data. They are written for the whole FETCH at once, before
+    // the answer leaves the server (it goes out when the command completes).
     // RFC 4314 4: without "s" a FETCH of BODY[] leaves \Seen alone.
     const bool may_set_seen = !m_read_only && selected_rights().has(Right::KeepSeen);
+    std::vector<std::pair<std::uint32_t, Uid>> seen_now;
+    FlagSet seen;
+    seen.set(SystemFlag::Seen, true);
     for (auto [seq, uid] : resolve(args.set, command.uid)) {
         const Mailbox* mailbox = selected();
         const Message* message = mailbox ? mailbox->find(uid) : nullptr;
@@ -347,17 +376,22 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             gone = true;
             continue;
         }
-        bool sets_seen = false;
+        FetchEffects effects;
         MessageContext context{*message, seq, is_recent(uid)};
-        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, sets_seen);
-        if (sets_seen && may_set_seen) {
-            // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new
-            // flags go out with the data.
-            FlagSet seen;
-            seen.set(SystemFlag::Seen, true);
-            m_store.store_flags(m_selected, {uid}, FlagOperation::Add, seen, m_session);
-            const Message* updated = selected()->find(uid);
-            auto flags = flags_item(*updated, is_recent(uid));
+        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, effects);
+        if (effects.replaced_nuls > 0) {
+            m_imap.note(
+                sim::Direction::ServerToClient,
+                fmt::format("the message with UID {} holds {} NUL octet{}, which IMAP never "
+                            "allows (RFC 3501 9); each was sent as the octet 0x80",
+                            uid, effects.replaced_nuls, effects.replaced_nuls == 1 ? "" : "s"),
+                m_now);
+        }
+        if (effects.sets_seen && may_set_seen) {
+            seen_now.emplace_back(seq, uid);
+            Message updated = *message;
+            updated.flags.add_all(seen);
+            auto flags = flags_item(updated, is_recent(uid));
             auto existing = std::find_if(items.begin(), items.end(), [](const auto& item) {
                 return item.kind == imap::FetchAtt::Kind::Flags;
             });
@@ -368,6 +402,20 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             }
         }
         send(imap::make_fetch(seq, std::move(items)));
+    }
+    if (!seen_now.empty()) {
+        std::vector<Uid> uids;
+        for (const auto& [seq, uid] : seen_now)
+            uids.push_back(uid);
+        if (!m_store.store_flags(m_selected, uids, FlagOperation::Add, seen, m_session)) {
+            // The disk refused: the client learns the flags as they are.
+            const Mailbox* mailbox = selected();
+            for (const auto& [seq, uid] : seen_now) {
+                if (const Message* message = mailbox ? mailbox->find(uid) : nullptr) {
+                    send(imap::make_fetch(seq, {flags_item(*message, is_recent(uid))}));
+                }
+            }
+        }
     }
     if (gone) {
         no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));
@@ -480,26 +528,57 @@ void ImapServerSession::cmd_copy(const Command& command, bool move) {
         uids.push_back(uid);
     // RFC 4314 4: the copies keep only the flags the user may set there.
     const Rights target_rights = m_store.rights(m_user, *target);
-    auto result = move ? m_store.move(m_selected, uids, target->id, m_session, target_rights)
-                       : m_store.copy(m_selected, uids, target->id, m_session, target_rights);
-    if (!result) {
-        no_from_store(command.tag, result.error(), true);
+    auto job = m_store.begin_copy(m_selected, uids, target->id, move, m_session, target_rights);
+    if (!job) {
+        no_from_store(command.tag, job.error(), true);
         return;
     }
-    const auto& copied = result.value();
+    m_long = LongCommand{command.tag, command.uid, std::move(job.value()), {}, false};
+    step_copy();
+}
+
+// One step of a COPY or MOVE: the next chunk if the disk has written it.
+// Without --data-dir the first step does everything and the command
+// answers at once. True when the command has answered.
+bool ImapServerSession::step_copy() {
+    auto progress = m_store.continue_copy(m_long->copy, m_session);
+    if (progress && progress.value() != CopyProgress::Finished) {
+        m_long->ready = progress.value() == CopyProgress::Advanced;
+        return false;
+    }
+    LongCommand done = std::move(*m_long);
+    m_long.reset();
+    if (!progress) m_store.abandon_copy(done.copy, m_session);
+    finish_copy(done, progress);
+    return true;
+}
+
+void ImapServerSession::finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress) {
+    const bool move = done.copy.move;
+    const auto& copied = done.copy.result;
     std::optional<imap::ResponseCode> code;
     if (m_config.capabilities.uidplus && !copied.source.empty()) {
         code = imap::make_code_copyuid(copied.destination_uidvalidity, to_set(copied.source),
                                        to_set(copied.destination));
     }
+    const char* verb = move ? (done.uid ? "UID MOVE" : "MOVE") : (done.uid ? "UID COPY" : "COPY");
     if (!move) {
-        ok(command.tag, command.uid ? "UID COPY completed" : "COPY completed", std::move(code));
+        if (!progress) {
+            no_from_store(done.tag, progress.error(), true);
+            return;
+        }
+        ok(done.tag, fmt::format("{} completed", verb), std::move(code));
         return;
     }
-    // RFC 6851 4.3: COPYUID travels in an untagged OK before the EXPUNGEs.
+    // RFC 6851 4.3: COPYUID travels in an untagged OK before the EXPUNGEs;
+    // after a failure it covers the messages that did move.
     if (code) send(imap::make_status("*", Status::Ok, std::move(code), "Moved UIDs"));
     announce_expunged(copied.source);
-    ok(command.tag, command.uid ? "UID MOVE completed" : "MOVE completed");
+    if (!progress) {
+        no_from_store(done.tag, progress.error(), true);
+        return;
+    }
+    ok(done.tag, fmt::format("{} completed", verb));
 }
 
 void ImapServerSession::cmd_idle(const Command& command) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "server_mock/wire_safety.hpp"
+
 namespace mailscope::server {
 
 using imap::Command;
@@ -20,6 +22,9 @@ imap::SessionOptions server_options(const ServerConfig& config) {
     options.limits = config.limits;
     return options;
 }
+
+// How often a session waiting for the disk to write a COPY's next chunk looks.
+constexpr transport::Micros kLongCommandPoll = 2000;
 
 // RFC 3501 7.4.1: no EXPUNGE while the client may hold sequence numbers of a
 // FETCH, STORE or SEARCH in flight; the UID forms are safe (RFC 3501 5.5).
@@ -38,7 +43,7 @@ ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& confi
       m_faults(config.faults, config.fault_seed) {}
 
 ImapServerSession::~ImapServerSession() {
-    if (m_session != kNoSession) m_store.close_session(m_session);
+    finish();
 }
 
 std::unique_ptr<transport::ConnectionHandler> make_imap_session(MailStore& store,
@@ -87,8 +92,9 @@ std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micro
     // One line at a time, answering in between: a client that pipelines
     // many commands at once then never has more in flight than the engine's
     // limit of outstanding commands (RFC 3501 5.5 lets the server serialize),
-    // and the rest waits while the client has not read the answers.
-    while (!bytes.empty() && !m_close && !m_stalled && !m_output.full()) {
+    // and the rest waits while the client has not read the answers, or
+    // while a long COPY is under way.
+    while (!bytes.empty() && !m_close && !m_stalled && !m_output.full() && !m_long) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_imap.receive(bytes.substr(0, take), now);
@@ -120,6 +126,17 @@ void ImapServerSession::on_eof(transport::Micros now) {
 void ImapServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || m_stalled) return;
+    if (m_long) {
+        m_last_activity = now;
+        const std::vector<FaultRule> fired = m_long->fired;
+        if (step_copy()) {
+            flush(fired);
+            // What the client sent meanwhile is read now, in order: the
+            // transport offers it again once reading is no longer paused.
+            process_inputs();
+        }
+        return;
+    }
     if (now - m_last_activity >= m_config.autologout) {
         bye_and_close("Autologout; idle for too long");
         flush();
@@ -160,6 +177,8 @@ void ImapServerSession::on_overload(transport::Micros now, std::string_view reas
 
 std::optional<transport::Micros> ImapServerSession::next_deadline() const {
     if (m_close || m_stalled || !m_open) return std::nullopt;
+    // While the disk writes a COPY's next chunk, look again soon.
+    if (m_long) return m_long->ready ? m_now : m_now + kLongCommandPoll;
     transport::Micros deadline = m_last_activity + m_config.autologout;
     if (m_idle_tag) deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
     return deadline;
@@ -170,7 +189,7 @@ std::optional<transport::Micros> ImapServerSession::next_deadline() const {
 // ---------------------------------------------------------------------------
 
 void ImapServerSession::process_inputs() {
-    while (!m_close && !m_stalled) {
+    while (!m_close && !m_stalled && !m_long) {
         auto input = m_imap.next_input();
         if (!input) break;
         on_input(*input);
@@ -224,7 +243,7 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
         if (rejected->fatal) {
             bye_and_close(rejected->message);
         } else if (rejected->tag.empty()) {
-            send(imap::make_status("*", Status::Bad, std::nullopt, rejected->message));
+            send(imap::make_status("*", Status::Bad, std::nullopt, reply_text(rejected->message)));
         } else {
             bad(rejected->tag, rejected->message);
         }
@@ -254,6 +273,11 @@ void ImapServerSession::execute(const Command& command) {
         flush();
         return;
     }
+    if (auto error = mailbox_argument_error(command)) {
+        bad(command.tag, std::move(*error));
+        flush();
+        return;
+    }
     std::vector<FaultRule> fired;
     if (!apply_faults_before(command, fired)) {
         flush(fired);
@@ -262,6 +286,8 @@ void ImapServerSession::execute(const Command& command) {
     m_report = holds_expunges(command) ? Report::NoExpunge : Report::All;
     dispatch(command);
     m_report = Report::All;
+    // A command still under way gets its faults when it answers.
+    if (m_long) m_long->fired = std::move(fired);
     flush(fired);
 }
 
@@ -451,27 +477,32 @@ void ImapServerSession::send(const Response& response) {
 void ImapServerSession::ok(const std::string& tag, std::string text,
                            std::optional<imap::ResponseCode> code) {
     report_changes(m_report);
-    send(imap::make_status(tag, Status::Ok, std::move(code), std::move(text)));
+    send(imap::make_status(tag, Status::Ok, std::move(code), reply_text(text)));
 }
 
 void ImapServerSession::no(const std::string& tag, std::string text,
                            std::optional<imap::ResponseCode> code) {
     report_changes(m_report);
-    send(imap::make_status(tag, Status::No, std::move(code), std::move(text)));
+    send(imap::make_status(tag, Status::No, std::move(code), reply_text(text)));
 }
 
 void ImapServerSession::bad(const std::string& tag, std::string text) {
-    send(imap::make_status(tag, Status::Bad, std::nullopt, std::move(text)));
+    send(imap::make_status(tag, Status::Bad, std::nullopt, reply_text(text)));
 }
 
 void ImapServerSession::bye_and_close(std::string text) {
-    send(imap::make_status("*", Status::Bye, std::nullopt, std::move(text)));
+    send(imap::make_status("*", Status::Bye, std::nullopt, reply_text(text)));
     m_close = true;
     finish();
 }
 
 // Leaves the store; the engine's trace keeps the record of the session.
 void ImapServerSession::finish() {
+    if (m_long) {
+        // The client will never hear how its COPY ended: it did not happen.
+        m_store.abandon_copy(m_long->copy, m_session);
+        m_long.reset();
+    }
     m_idle_tag.reset();
     if (m_session != kNoSession) {
         m_store.close_session(m_session);

@@ -46,7 +46,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool wants_tls_upgrade() const override { return m_wants_tls; }
     void tls_upgrade_started() override { m_wants_tls = false; }
     bool wants_close() const override { return m_close; }
-    bool reading_paused() const override { return m_stalled; }
+    bool reading_paused() const override { return m_stalled || m_long.has_value(); }
     std::optional<transport::Micros> next_deadline() const override;
 
     // For views and tests.
@@ -68,6 +68,16 @@ class ImapServerSession : public transport::ConnectionHandler {
     };
     // When the changes of other sessions may be told (RFC 3501 7.4.1).
     enum class Report : std::uint8_t { None, All, NoExpunge };
+    // A COPY or MOVE whose messages go over chunk by chunk while the disk
+    // writes them (MailStore::begin_copy). The session reads nothing more
+    // and answers nothing until it completes; other sessions go on.
+    struct LongCommand {
+        std::string tag;
+        bool uid = false;
+        PendingCopy copy;
+        std::vector<FaultRule> fired;
+        bool ready = false;  // the last step added a chunk: look again at once
+    };
 
     // --- driving ----------------------------------------------------------
     void process_inputs();
@@ -112,6 +122,9 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_enable(const imap::Command& command);
     void deselect();
     void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
+    // Why a mailbox name or LIST pattern in the arguments is not canonical
+    // modified UTF-7 (answered BAD before anything else happens).
+    std::optional<std::string> mailbox_argument_error(const imap::Command& command) const;
     bool refuse_read_only_user(const std::string& tag);
 
     // --- access control (imap_acl_commands.cpp) ---------------------------------
@@ -128,6 +141,8 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command, bool move);
+    bool step_copy();
+    void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
     void cmd_idle(const imap::Command& command);
     // The messages a set names: (sequence number, UID) pairs, ascending.
     std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
@@ -146,6 +161,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     // RFC 3501 7.3.2: RECENT follows every change of the mailbox's size.
     void announce_recent_if_changed();
     void report_changes(Report report);
+    std::vector<Uid>::iterator find_in_view(Uid uid);
     void announce_expunged(const std::vector<Uid>& uids);
     void inject_unsolicited(const FaultRule& rule);
 
@@ -165,6 +181,7 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool m_wants_tls = false;
     bool m_close = false;
     bool m_stalled = false;
+    std::optional<LongCommand> m_long;
     std::string m_user;
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;

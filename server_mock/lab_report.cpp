@@ -43,6 +43,14 @@ void ViolationReport::add(const sim::TraceEvent& event) {
         first = false;
         if (m_keep_transcript) m_transcript += numbered_line(m_line, line);
     }
+    if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
+        ++m_notes;
+        if (m_server_notes.size() < kMaxFindings) {
+            m_server_notes.push_back(
+                fmt::format("  after line {}: {}", m_line, printable(event.summary)));
+        }
+        return;
+    }
     if (event.kind != sim::EventKind::Violation || !event.violation ||
         event.dir != sim::Direction::ClientToServer) {
         return;
@@ -54,20 +62,33 @@ void ViolationReport::add(const sim::TraceEvent& event) {
         fmt::format("  {}: {}: {}{}",
                     m_last_client_line == 0 ? std::string("before any command")
                                             : fmt::format("line {}", m_last_client_line),
-                    rule.section.empty() ? std::string("RFC 3501") : rule.section, rule.rule,
-                    rule.fatal ? " (the session could not go on)" : ""));
+                    rule.section.empty() ? std::string("RFC 3501") : rule.section,
+                    printable(rule.rule), rule.fatal ? " (the session could not go on)" : ""));
 }
 
 std::string ViolationReport::findings(std::string_view label) const {
     std::string out;
     const std::string name = label.empty() ? std::string("session") : std::string(label);
-    if (m_violations == 0) return fmt::format("{}: the client broke no protocol rule.\n", name);
-    out += fmt::format("{}: the client broke {} protocol rule{}.\n", name, m_violations,
-                       m_violations == 1 ? "" : "s");
+    if (m_violations == 0) {
+        out += fmt::format("{}: the client broke no protocol rule.\n", name);
+    } else {
+        out += fmt::format("{}: the client broke {} protocol rule{}.\n", name, m_violations,
+                           m_violations == 1 ? "" : "s");
+    }
     for (const auto& finding : m_findings)
         out += finding + "\n";
     if (m_violations > m_findings.size()) {
         out += fmt::format("  ... and {} more\n", m_violations - m_findings.size());
+    }
+    if (m_notes > 0) {
+        // What the server did that the transcript alone does not show, such
+        // as NUL octets of a stored message sent as 0x80.
+        out += "\nThe server noted:\n";
+        for (const auto& note : m_server_notes)
+            out += note + "\n";
+        if (m_notes > m_server_notes.size()) {
+            out += fmt::format("  ... and {} more\n", m_notes - m_server_notes.size());
+        }
     }
     return out;
 }

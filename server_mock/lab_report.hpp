@@ -43,6 +43,9 @@ class ViolationReport {
     std::string m_transcript;
     std::vector<std::string> m_findings;
     std::size_t m_violations = 0;
+    // What the server noted about its own answers, bounded like the findings.
+    std::vector<std::string> m_server_notes;
+    std::size_t m_notes = 0;
     std::size_t m_line = 0;
     std::size_t m_last_client_line = 0;
 };
@@ -50,7 +53,8 @@ class ViolationReport {
 // A plain-text report: a summary line, the client's violations ("line 12:
 // RFC 3501 6.2.3: LOGIN is not valid..."), then the numbered transcript the
 // line numbers refer to ("12 C: a1 LOGIN ..."). Server-side violations are
-// not the student's and are left out.
+// not the student's and are left out; what the server noted about its own
+// answers (a stored NUL sent as 0x80, an injected fault) follows the findings.
 std::string violation_report(const sim::SessionTrace& trace);
 
 }  // namespace mailscope::server

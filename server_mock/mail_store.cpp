@@ -910,80 +910,12 @@ StoreResult<Uid> MailStore::append(MailboxId id, std::string octets, FlagSet fla
 
 StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
                                         SessionId by, Rights flag_rights) {
-    Mailbox* source = find_mutable(from);
-    Mailbox* destination = find_mutable(to);
-    if (source == nullptr) {
-        return store_error(StoreErrorKind::NoSuchMailbox, "the source mailbox no longer exists.");
-    }
-    if (destination == nullptr || !destination->selectable) {
-        return store_error(StoreErrorKind::NoSuchMailbox,
-                           "the destination mailbox does not exist.");
-    }
-    std::vector<Uid> wanted = uids;
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::vector<const Message*> originals;
-    FlagSet all_flags;
-    for (const Uid uid : wanted) {
-        if (const Message* message = source->find(uid)) {
-            originals.push_back(message);
-            all_flags.add_all(permitted_flags(message->flags, flag_rights));
-        }
-    }
-    if (destination->uidnext > std::numeric_limits<Uid>::max() - originals.size()) {
-        return store_error(StoreErrorKind::LimitReached,
-                           "the destination mailbox has too few UIDs left for this copy.");
-    }
-    if (auto keywords = add_keywords(*destination, all_flags, by); !keywords) {
-        return keywords.error();
-    }
-    CopyResult result;
-    result.destination_uidvalidity = destination->uidvalidity;
-    std::vector<Message> copies;
-    for (const Message* original : originals) {
-        Message copy = *original;
-        copy.flags = permitted_flags(original->flags, flag_rights);
-        copy.uid = destination->uidnext++;
-        assign_recent(*destination, copy);
-        if (m_backend != nullptr) {
-            if (auto saved = m_backend->save_message(*destination, copy); !saved) {
-                // RFC 3501 6.4.7: a failed COPY leaves the destination as it was.
-                std::vector<const Message*> written;
-                for (const Message& done : copies)
-                    written.push_back(&done);
-                (void)m_backend->remove_messages(*destination, written);
-                return saved.error();
-            }
-        }
-        result.source.push_back(original->uid);
-        result.destination.push_back(copy.uid);
-        copies.push_back(std::move(copy));
-    }
-    for (Message& copy : copies) {
-        copy.modseq = m_log.last() + 1;
-        record(Change{.by = by,
-                      .kind = ChangeKind::Appended,
-                      .mailbox = to,
-                      .uid = copy.uid,
-                      .flags = copy.flags,
-                      .recent_session = copy.recent_session});
-        destination->messages.push_back(std::move(copy));
-    }
-    return result;
+    return copy_to_end(from, uids, to, false, by, flag_rights);
 }
 
 StoreResult<CopyResult> MailStore::move(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
                                         SessionId by, Rights flag_rights) {
-    if (from == to) {
-        return store_error(StoreErrorKind::NotPermitted,
-                           "a message cannot be moved to the mailbox it is already in.");
-    }
-    auto copied = copy(from, uids, to, by, flag_rights);
-    if (!copied) return copied;
-    if (auto removed = remove_messages(*find_mutable(from), copied.value().source, by); !removed) {
-        return removed.error();
-    }
-    return copied;
+    return copy_to_end(from, uids, to, true, by, flag_rights);
 }
 
 StoreResult<std::vector<FlagUpdate>> MailStore::store_flags(MailboxId id,
@@ -1003,28 +935,38 @@ StoreResult<std::vector<FlagUpdate>> MailStore::store_flags(MailboxId id,
     std::vector<Uid> wanted = uids;
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::vector<FlagUpdate> updates;
+    std::vector<Message*> found;
+    std::vector<Message> afters;
     for (const Uid uid : wanted) {
         Message* message = mailbox->find(uid);
         if (message == nullptr) continue;
         Message after = *message;
         after.flags = apply_flag_operation(message->flags, operation, flags, rights);
-        const bool changed = !(after.flags == message->flags);
+        found.push_back(message);
+        afters.push_back(std::move(after));
+    }
+    // One write for the whole STORE: the backend syncs once, not per message.
+    std::vector<FlagRewrite> rewrites;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (!(afters[i].flags == found[i]->flags)) rewrites.push_back({found[i], &afters[i]});
+    }
+    if (m_backend != nullptr && !rewrites.empty()) {
+        if (auto saved = m_backend->update_flags(*mailbox, rewrites); !saved) return saved.error();
+    }
+    std::vector<FlagUpdate> updates;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        Message* message = found[i];
+        const bool changed = !(afters[i].flags == message->flags);
         if (changed) {
-            if (m_backend != nullptr) {
-                if (auto saved = m_backend->update_flags(*mailbox, *message, after); !saved) {
-                    return saved.error();
-                }
-            }
-            message->flags = after.flags;
+            message->flags = std::move(afters[i].flags);
             message->modseq = m_log.last() + 1;
             record(Change{.by = by,
                           .kind = ChangeKind::FlagsChanged,
                           .mailbox = id,
-                          .uid = uid,
+                          .uid = message->uid,
                           .flags = message->flags});
         }
-        updates.push_back(FlagUpdate{uid, message->flags, changed});
+        updates.push_back(FlagUpdate{message->uid, message->flags, changed});
     }
     return updates;
 }

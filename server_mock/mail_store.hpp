@@ -133,6 +133,15 @@ struct GrantableRights {
     Rights optional;
 };
 
+// Identifies a batch of message files a backend writes ahead (stage()).
+using StageTicket = std::uint64_t;
+
+// Messages and their flags after a STORE, as the backend rewrites them.
+struct FlagRewrite {
+    const Message* before = nullptr;
+    const Message* after = nullptr;
+};
+
 // Persistence hook (maildir_store.hpp). The store calls it before changing
 // its memory and reports failure to the client when it fails, so nothing a
 // client was told is stored can be lost by a restart.
@@ -148,14 +157,55 @@ class StoreBackend {
     virtual StoreResult<Done> rename_mailbox(const Mailbox& mailbox, std::string_view new_name) = 0;
     // A new message; `mailbox.uidnext` is already past its UID.
     virtual StoreResult<Done> save_message(const Mailbox& mailbox, const Message& message) = 0;
-    virtual StoreResult<Done> update_flags(const Mailbox& mailbox, const Message& before,
-                                           const Message& after) = 0;
+    // Every rewrite is on disk, or none is.
+    virtual StoreResult<Done> update_flags(const Mailbox& mailbox,
+                                           const std::vector<FlagRewrite>& rewrites) = 0;
     virtual StoreResult<Done> remove_messages(const Mailbox& mailbox,
                                               const std::vector<const Message*>& messages) = 0;
     virtual StoreResult<Done> save_subscriptions(std::string_view user,
                                                  const std::set<std::string>& names) = 0;
     // The mailbox's ACL changed (also for a \Noselect level).
     virtual StoreResult<Done> save_acl(const Mailbox& mailbox) = 0;
+
+    // Writing many messages (COPY, MOVE) without holding up the caller:
+    // stage() starts writing the octets ahead, somewhere of the backend's
+    // own, and returns at once; staged() says whether they are durable yet
+    // (nothing while not, with `wait` blocking until they are); save_staged()
+    // then files them as `messages` of `mailbox`, all or none, after
+    // reserve_uids() has put UIDNEXT past every UID the copy may use;
+    // drop_staged() gives up a batch. By default nothing is written ahead
+    // and save_staged() saves the messages one by one.
+    virtual StoreResult<Done> reserve_uids(const Mailbox& mailbox, Uid uidnext);
+    virtual StageTicket stage(std::vector<std::shared_ptr<const std::string>> octets);
+    virtual std::optional<StoreResult<Done>> staged(StageTicket ticket, bool wait);
+    virtual StoreResult<Done> save_staged(StageTicket ticket, const Mailbox& mailbox,
+                                          const std::vector<const Message*>& messages);
+    virtual void drop_staged(StageTicket ticket);
+};
+
+// A COPY or MOVE under way (MailStore::begin_copy). The messages go over in
+// chunks of kCopyChunk: the backend writes a chunk's files ahead, and the
+// chunk becomes part of the destination, with its UIDs, at once, when they
+// are on disk. Other sessions run between chunks.
+inline constexpr std::size_t kCopyChunk = 128;
+
+enum class CopyProgress : std::uint8_t {
+    Waiting,   // the next chunk is not on disk yet
+    Advanced,  // a chunk was added; more follow
+    Finished,  // every message is copied (or moved)
+};
+
+struct PendingCopy {
+    MailboxId from = 0;
+    MailboxId to = 0;
+    bool move = false;
+    // The messages as they were when the command began, ascending UID, with
+    // only the flags the copies may keep.
+    std::vector<Message> originals;
+    // One per chunk; none without a backend.
+    std::vector<StageTicket> tickets;
+    std::size_t chunks_done = 0;
+    CopyResult result;  // what the chunks added so far
 };
 
 class MailStore {
@@ -243,6 +293,18 @@ class MailStore {
     // RFC 6851: copy, then expunge the originals.
     StoreResult<CopyResult> move(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
                                  SessionId by = kNoSession, Rights flag_rights = Rights::all());
+    // copy() and move() a chunk at a time, for a caller that serves others
+    // in between: begin_copy() checks the mailboxes and starts the writes;
+    // continue_copy() adds the next chunk when it is on disk (every chunk at
+    // once without a backend; with `wait`, it waits for the disk); a failed
+    // or abandoned COPY takes back what it added (RFC 3501 6.4.7), a MOVE
+    // keeps the chunks that moved, each message in exactly one mailbox
+    // (RFC 6851 3.3).
+    StoreResult<PendingCopy> begin_copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
+                                        bool move, SessionId by = kNoSession,
+                                        Rights flag_rights = Rights::all());
+    StoreResult<CopyProgress> continue_copy(PendingCopy& job, SessionId by, bool wait = false);
+    void abandon_copy(PendingCopy& job, SessionId by);
     // Flags `rights` may not change are left as they are (RFC 4314 4).
     StoreResult<std::vector<FlagUpdate>> store_flags(MailboxId mailbox,
                                                      const std::vector<Uid>& uids,
@@ -328,6 +390,9 @@ class MailStore {
     StoreResult<Done> create_superiors(const MailboxLocation& location, SessionId by);
     StoreResult<Done> add_keywords(Mailbox& mailbox, const FlagSet& flags, SessionId by);
     StoreResult<Done> remove_messages(Mailbox& mailbox, const std::vector<Uid>& uids, SessionId by);
+    StoreResult<Done> add_chunk(PendingCopy& job, SessionId by);
+    StoreResult<CopyResult> copy_to_end(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
+                                        bool move, SessionId by, Rights flag_rights);
     void assign_recent(const Mailbox& mailbox, Message& message) const;
     void record(Change change);
     void forget_mailbox(MailboxId id);

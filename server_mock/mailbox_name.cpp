@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "server_mock/message_flags.hpp"
+#include "sim/text/mutf7.hpp"
 
 namespace mailscope::server {
 namespace {
@@ -18,31 +19,83 @@ std::string_view first_level(std::string_view name, char delimiter) {
     return end == std::string_view::npos ? name : name.substr(0, end);
 }
 
-// RFC 3501 5.1.3: "&" starts a base64 run ended by "-", and "&-" is "&".
-std::optional<std::string> modified_utf7_error(std::string_view name) {
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] != '&') continue;
-        std::size_t end = i + 1;
-        while (end < name.size() && is_modified_base64(name[end]))
-            ++end;
-        if (end >= name.size() || name[end] != '-') {
+// The decoder's sentence, lower-cased and without its full stop, to follow a colon.
+std::string as_clause(std::string sentence) {
+    if (!sentence.empty() && sentence.front() >= 'A' && sentence.front() <= 'Z') {
+        sentence.front() = static_cast<char>(sentence.front() - 'A' + 'a');
+    }
+    if (!sentence.empty() && sentence.back() == '.') sentence.pop_back();
+    return sentence;
+}
+
+// A name that decodes to a control character would reach file names,
+// terminals and reports; no client needs one.
+std::optional<std::string> control_character_error(std::string_view decoded) {
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(decoded[i]);
+        const bool c1 = byte == 0xC2 && i + 1 < decoded.size() &&
+                        static_cast<unsigned char>(decoded[i + 1]) < 0xA0;
+        if (byte < 0x20 || byte == 0x7F || c1) {
             return std::string(
-                "the name has an \"&\" that does not start a modified UTF-7 sequence ending "
-                "with \"-\" (RFC 3501 5.1.3); write a literal \"&\" as \"&-\"");
+                "the name encodes a control character, which no mailbox name may "
+                "hold");
         }
-        const std::size_t run = end - i - 1;
-        // k UTF-16 units take ceil(16k / 6) characters: 3, 6, 8, 11, 14, 16...
-        if (run % 8 != 0 && run % 8 != 3 && run % 8 != 6) {
-            return std::string(
-                "the name has a modified UTF-7 sequence whose length cannot encode whole "
-                "UTF-16 characters (RFC 3501 5.1.3)");
-        }
-        i = end;
     }
     return std::nullopt;
 }
 
 }  // namespace
+
+std::optional<std::string> mailbox_encoding_error(std::string_view name) {
+    // Octets outside printable ASCII are not modified UTF-7 at all: the store
+    // refuses such a name (NO [CANNOT]) with its own reason.
+    for (const char c : name) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte > 0x7e) return std::nullopt;
+    }
+    std::string error;
+    const auto decoded = text::mutf7_decode(name, &error);
+    if (!decoded) {
+        return fmt::format("the name is not canonical modified UTF-7 (RFC 3501 5.1.3): {}",
+                           as_clause(std::move(error)));
+    }
+    return control_character_error(*decoded);
+}
+
+std::optional<std::string> list_pattern_encoding_error(std::string_view pattern) {
+    // Runs a wildcard cuts short match encoded names piece by piece and are
+    // left alone; every complete run must be canonical.
+    std::size_t previous_run_end = std::string_view::npos;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '&') continue;
+        std::size_t end = i + 1;
+        while (end < pattern.size() && is_modified_base64(pattern[end]))
+            ++end;
+        if (end < pattern.size() && (pattern[end] == '*' || pattern[end] == '%')) {
+            previous_run_end = std::string_view::npos;
+            i = end;
+            continue;
+        }
+        const bool closed = end < pattern.size() && pattern[end] == '-';
+        const bool literal_ampersand = closed && end == i + 1;
+        std::string_view run = pattern.substr(i, closed ? end - i + 1 : end - i);
+        if (!literal_ampersand && previous_run_end == i) {
+            return std::string(
+                "the pattern is not canonical modified UTF-7 (RFC 3501 5.1.3): two encoded runs "
+                "meet (\"-&\"); they must be one run");
+        }
+        std::string error;
+        const auto decoded = text::mutf7_decode(run, &error);
+        if (!decoded) {
+            return fmt::format("the pattern is not canonical modified UTF-7 (RFC 3501 5.1.3): {}",
+                               as_clause(std::move(error)));
+        }
+        if (auto control = control_character_error(*decoded)) return control;
+        previous_run_end = literal_ampersand ? std::string_view::npos : end + 1;
+        i = closed ? end : end - 1;
+    }
+    return std::nullopt;
+}
 
 bool is_inbox(std::string_view name) {
     return equal_ignoring_case(name, "INBOX");
@@ -88,7 +141,7 @@ std::optional<std::string> mailbox_name_error(std::string_view name, char delimi
         }
         level_start = level_end + 1;
     }
-    return modified_utf7_error(name);
+    return mailbox_encoding_error(name);
 }
 
 bool list_match(std::string_view pattern, std::string_view name, char delimiter) {

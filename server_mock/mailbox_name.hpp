@@ -23,6 +23,17 @@ bool is_inbox(std::string_view name);
 // so that every spelling of INBOX names the same mailbox.
 std::string canonical_mailbox_name(std::string_view name, char delimiter);
 
+// Why `name` is not canonical modified UTF-7 (RFC 3501 5.1.3: "&AGE-" for
+// "a", a lone surrogate, "&AOk-&AOk-" for one run, non-zero pad bits...) or
+// encodes a control character; nothing when it is fine or holds octets
+// outside printable ASCII (mailbox_name_error() covers those). The IMAP
+// server answers BAD with this sentence.
+std::optional<std::string> mailbox_encoding_error(std::string_view name);
+
+// The same for a LIST or LSUB reference or pattern: every encoded run a
+// wildcard does not cut short must be canonical.
+std::optional<std::string> list_pattern_encoding_error(std::string_view pattern);
+
 // Why `name` cannot name a mailbox, or nothing when it can.
 std::optional<std::string> mailbox_name_error(std::string_view name, char delimiter);
 

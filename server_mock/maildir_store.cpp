@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "server_mock/disk_error.hpp"
+
 namespace mailscope::server {
 namespace fs = std::filesystem;
 
@@ -23,6 +25,8 @@ constexpr std::string_view kUidListFile = "mailscope-uidlist";
 constexpr std::string_view kKeywordsFile = "mailscope-keywords";
 constexpr std::string_view kSubscriptionsFile = "subscriptions";
 constexpr std::string_view kAclFile = "mailscope-acl";
+// Where StagingWriter writes message files before they are renamed into cur/.
+constexpr std::string_view kStagingDir = "tmp";
 
 struct LetterFlag {
     char letter;
@@ -35,11 +39,6 @@ constexpr LetterFlag kLetters[] = {{'D', SystemFlag::Draft},
                                    {'S', SystemFlag::Seen},
                                    {'T', SystemFlag::Deleted}};
 
-StoreError disk_error(std::string_view what, const fs::path& path, int error) {
-    return store_error(StoreErrorKind::Storage, fmt::format("could not {} {}: {}.", what,
-                                                            path.string(), std::strerror(error)));
-}
-
 StoreResult<Done> sync_directory(const fs::path& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (fd < 0) return disk_error("open the directory", dir, errno);
@@ -50,26 +49,29 @@ StoreResult<Done> sync_directory(const fs::path& dir) {
     return Done{};
 }
 
+// A file that could not be written whole is removed: a full disk leaves
+// nothing half-written behind.
 StoreResult<Done> write_file_synced(const fs::path& path, std::string_view content) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return disk_error("create", path, errno);
+    auto fail = [&](std::string_view what, int error) {
+        ::close(fd);
+        ::unlink(path.c_str());
+        return disk_error(what, path, error);
+    };
     std::size_t written = 0;
     while (written < content.size()) {
         const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int error = errno;
-            ::close(fd);
-            return disk_error("write", path, error);
-        }
+        if (n < 0) return fail("write", errno);
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
+    if (::fsync(fd) != 0) return fail("flush", errno);
+    if (::close(fd) != 0) {
         const int error = errno;
-        ::close(fd);
-        return disk_error("flush", path, error);
+        ::unlink(path.c_str());
+        return disk_error("close", path, error);
     }
-    ::close(fd);
     return Done{};
 }
 
@@ -79,7 +81,11 @@ StoreResult<Done> replace_file(const fs::path& path, std::string_view content) {
     fs::path temporary = path;
     temporary += ".tmp";
     if (auto written = write_file_synced(temporary, content); !written) return written;
-    if (::rename(temporary.c_str(), path.c_str()) != 0) return disk_error("replace", path, errno);
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return disk_error("replace", path, error);
+    }
     return sync_directory(path.parent_path());
 }
 
@@ -174,9 +180,9 @@ FlagSet flags_from_letters(std::string_view letters, const std::vector<std::stri
     return flags;
 }
 
-std::string uidlist_content(const Mailbox& mailbox) {
+std::string uidlist_content(const Mailbox& mailbox, Uid uidnext) {
     return fmt::format("mailscope-uidlist 1\nuidvalidity {}\nuidnext {}\n", mailbox.uidvalidity,
-                       mailbox.uidnext);
+                       std::max(uidnext, mailbox.uidnext));
 }
 
 std::string keywords_content(const Mailbox& mailbox) {
@@ -225,7 +231,8 @@ StoreResult<Done> adopt_foreign_files(const fs::path& level, Mailbox& mailbox,
     std::sort(foreign.begin(), foreign.end());
     const Uid first = mailbox.uidnext;
     mailbox.uidnext += static_cast<Uid>(foreign.size());
-    if (auto saved = replace_file(level / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved = replace_file(level / kUidListFile, uidlist_content(mailbox, mailbox.uidnext));
+        !saved) {
         return saved;
     }
     std::error_code error;
@@ -305,6 +312,21 @@ StoreResult<Done> MaildirBackend::save_counter(std::uint32_t next_uidvalidity) {
 
 StoreResult<Done> MaildirBackend::save_mailbox(const Mailbox& mailbox) {
     const fs::path dir = mailbox_dir(mailbox);
+    std::error_code exists_error;
+    if (!fs::exists(dir, exists_error)) {
+        // A new mailbox that cannot be written whole must not come back as a
+        // \Noselect level after a restart.
+        auto saved = write_mailbox(mailbox, dir);
+        if (!saved) {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+        return saved;
+    }
+    return write_mailbox(mailbox, dir);
+}
+
+StoreResult<Done> MaildirBackend::write_mailbox(const Mailbox& mailbox, const fs::path& dir) {
     if (auto made = make_directories(dir); !made) return made;
     if (!mailbox.selectable) {
         std::error_code ignored;
@@ -318,7 +340,9 @@ StoreResult<Done> MaildirBackend::save_mailbox(const Mailbox& mailbox) {
         return saved;
     }
     // The uidlist is written last: its presence is what makes the level a mailbox.
-    if (auto saved = replace_file(dir / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved =
+            replace_file(dir / kUidListFile, uidlist_content(mailbox, reserved_uidnext(mailbox)));
+        !saved) {
         return saved;
     }
     return sync_directory(dir.parent_path());
@@ -354,7 +378,9 @@ StoreResult<Done> MaildirBackend::rename_mailbox(const Mailbox& mailbox,
 StoreResult<Done> MaildirBackend::save_message(const Mailbox& mailbox, const Message& message) {
     const fs::path dir = mailbox_dir(mailbox);
     // UIDNEXT first: after a crash the disk may skip a UID, never reuse one.
-    if (auto saved = replace_file(dir / kUidListFile, uidlist_content(mailbox)); !saved) {
+    if (auto saved =
+            replace_file(dir / kUidListFile, uidlist_content(mailbox, reserved_uidnext(mailbox)));
+        !saved) {
         return saved;
     }
     const std::string name = maildir_file_name(message, mailbox.keywords);
@@ -365,27 +391,118 @@ StoreResult<Done> MaildirBackend::save_message(const Mailbox& mailbox, const Mes
     }
     const fs::path final_path = dir / "cur" / name;
     if (::rename(temporary.c_str(), final_path.c_str()) != 0) {
-        return disk_error("move into cur/", temporary, errno);
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return disk_error("move into cur/", temporary, error);
     }
     return sync_directory(dir / "cur");
 }
 
-StoreResult<Done> MaildirBackend::update_flags(const Mailbox& mailbox, const Message& before,
-                                               const Message& after) {
+StoreResult<Done> MaildirBackend::update_flags(const Mailbox& mailbox,
+                                               const std::vector<FlagRewrite>& rewrites) {
     const fs::path cur = mailbox_dir(mailbox) / "cur";
-    fs::path from = cur / maildir_file_name(before, mailbox.keywords);
-    if (!fs::exists(from)) {
-        const auto found = find_message_file(cur, before.uid);
-        if (!found) {
-            return store_error(
-                StoreErrorKind::Storage,
-                fmt::format("the file of UID {} is missing from {}.", before.uid, cur.string()));
+    // Every rename first, one sync of the directory for all of them; a
+    // rename that fails puts the earlier ones back.
+    std::vector<std::pair<fs::path, fs::path>> done;
+    auto undo = [&] {
+        for (auto it = done.rbegin(); it != done.rend(); ++it)
+            ::rename(it->second.c_str(), it->first.c_str());
+    };
+    for (const auto& rewrite : rewrites) {
+        fs::path from = cur / maildir_file_name(*rewrite.before, mailbox.keywords);
+        if (!fs::exists(from)) {
+            const auto found = find_message_file(cur, rewrite.before->uid);
+            if (!found) {
+                undo();
+                StoreError missing =
+                    store_error(StoreErrorKind::Storage,
+                                fmt::format("the file of UID {} is missing from the server's disk.",
+                                            rewrite.before->uid));
+                missing.detail =
+                    fmt::format("no file for UID {} in {}", rewrite.before->uid, cur.string());
+                return missing;
+            }
+            from = *found;
         }
-        from = *found;
+        fs::path to = cur / maildir_file_name(*rewrite.after, mailbox.keywords);
+        if (::rename(from.c_str(), to.c_str()) != 0) {
+            const int error = errno;
+            undo();
+            return disk_error("rename", from, error);
+        }
+        done.emplace_back(std::move(from), std::move(to));
     }
-    const fs::path to = cur / maildir_file_name(after, mailbox.keywords);
-    if (::rename(from.c_str(), to.c_str()) != 0) return disk_error("rename", from, errno);
-    return sync_directory(cur);
+    if (auto synced = sync_directory(cur); !synced) {
+        undo();
+        return synced;
+    }
+    return Done{};
+}
+
+Uid MaildirBackend::reserved_uidnext(const Mailbox& mailbox) const {
+    const auto found = m_reserved.find(mailbox.id);
+    return found == m_reserved.end() ? mailbox.uidnext : found->second;
+}
+
+StoreResult<Done> MaildirBackend::reserve_uids(const Mailbox& mailbox, Uid uidnext) {
+    Uid& reserved = m_reserved[mailbox.id];
+    // Every uidlist written since holds at least `reserved`.
+    if (uidnext <= reserved) return Done{};
+    if (auto saved =
+            replace_file(mailbox_dir(mailbox) / kUidListFile, uidlist_content(mailbox, uidnext));
+        !saved) {
+        return saved;
+    }
+    reserved = uidnext;
+    return Done{};
+}
+
+StageTicket MaildirBackend::stage(std::vector<std::shared_ptr<const std::string>> octets) {
+    if (!m_writer) m_writer = std::make_unique<StagingWriter>(m_root / kStagingDir);
+    return m_writer->submit(std::move(octets));
+}
+
+std::optional<StoreResult<Done>> MaildirBackend::staged(StageTicket ticket, bool wait) {
+    if (!m_writer) return std::optional<StoreResult<Done>>(std::in_place, Done{});
+    return m_writer->result(ticket, wait);
+}
+
+StoreResult<Done> MaildirBackend::save_staged(StageTicket ticket, const Mailbox& mailbox,
+                                              const std::vector<const Message*>& messages) {
+    const std::vector<fs::path> files =
+        m_writer ? m_writer->files(ticket) : std::vector<fs::path>{};
+    if (files.size() != messages.size()) {
+        return store_error(StoreErrorKind::Storage,
+                           "the server lost track of the files it wrote for this copy.");
+    }
+    const fs::path cur = mailbox_dir(mailbox) / "cur";
+    // UIDNEXT on disk is already past these UIDs (reserve_uids()); a rename
+    // per message, whose data the writer has made durable, and one sync.
+    std::vector<fs::path> placed;
+    auto undo = [&] {
+        for (const auto& path : placed)
+            ::unlink(path.c_str());
+        m_writer->drop(ticket);
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        fs::path final_path = cur / maildir_file_name(*messages[i], mailbox.keywords);
+        if (::rename(files[i].c_str(), final_path.c_str()) != 0) {
+            const int error = errno;
+            undo();
+            return disk_error("move into cur/", files[i], error);
+        }
+        placed.push_back(std::move(final_path));
+    }
+    if (auto synced = sync_directory(cur); !synced) {
+        undo();
+        return synced;
+    }
+    m_writer->forget(ticket);
+    return Done{};
+}
+
+void MaildirBackend::drop_staged(StageTicket ticket) {
+    if (m_writer) m_writer->drop(ticket);
 }
 
 StoreResult<Done> MaildirBackend::remove_messages(const Mailbox& mailbox,
@@ -554,7 +671,35 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
     return Done{};
 }
 
+void MaildirBackend::remove_interrupted_writes() const {
+    // replace_file() writes "<file>.tmp" and renames it over "<file>"; a crash
+    // or a full disk in between leaves the temporary, which holds nothing the
+    // store relies on. Message directories are not walked: load_tree()
+    // empties each tmp/ and cur/ or new/ never hold such names.
+    const std::string suffix = ".tmp";
+    std::error_code error;
+    fs::recursive_directory_iterator walk(m_root, error);
+    for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+        const std::string name = walk->path().filename().string();
+        if (walk->is_directory(error)) {
+            if (name == "cur" || name == "new" || name == "tmp") walk.disable_recursion_pending();
+            continue;
+        }
+        if (!name.ends_with(suffix)) continue;
+        const std::string_view target =
+            std::string_view(name).substr(0, name.size() - suffix.size());
+        if (target == kStateFile || target == kUidListFile || target == kKeywordsFile ||
+            target == kSubscriptionsFile) {
+            std::error_code ignored;
+            fs::remove(walk->path(), ignored);
+        }
+    }
+}
+
 StoreResult<Done> MaildirBackend::load_into(MailStore& store) {
+    remove_interrupted_writes();
+    std::error_code ignored;
+    fs::remove_all(m_root / kStagingDir, ignored);
     const auto state = read_file(m_root / kStateFile);
     if (!state) {
         return store_error(StoreErrorKind::BadInput,

@@ -3,6 +3,7 @@
 // Layout, readable with ls and any Maildir tool:
 //
 //   DIR/mailscope-state                 "next-uidvalidity N": the store-wide counter
+//   DIR/tmp/                            message files a COPY is writing (staging_writer.hpp)
 //   DIR/users/<user>/subscriptions      one subscribed name per line
 //   DIR/users/<user>/mail/_INBOX/       a user's personal tree
 //   DIR/users/<user>/mail/_Archive/_2024/
@@ -26,15 +27,21 @@
 // flags (Maildir letters D F R S T, then keyword letters), so a flag change
 // is one rename and no index has to be rewritten. Every write goes to a
 // temporary file, is fsync'ed and renamed into place, and the directory is
-// fsync'ed, before the store reports success. Files left in tmp/ by a crash
-// are removed on load; files other programs drop into new/ or cur/ get the
-// next UIDs.
+// fsync'ed, before the store reports success. A write that fails (a full
+// disk) removes what it began. Files left in tmp/ and "*.tmp" state files
+// left by a crash are removed on load; files other programs drop into new/ or
+// cur/ get the next UIDs.
+//
+// Errors say what failed for the client without naming a path; the path is
+// in StoreError::detail for the operator.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "server_mock/mail_store.hpp"
+#include "server_mock/staging_writer.hpp"
 
 namespace mailscope::server {
 
@@ -55,13 +62,23 @@ class MaildirBackend final : public StoreBackend {
     StoreResult<Done> remove_mailbox(const Mailbox& mailbox, bool keep_level) override;
     StoreResult<Done> rename_mailbox(const Mailbox& mailbox, std::string_view new_name) override;
     StoreResult<Done> save_message(const Mailbox& mailbox, const Message& message) override;
-    StoreResult<Done> update_flags(const Mailbox& mailbox, const Message& before,
-                                   const Message& after) override;
+    StoreResult<Done> update_flags(const Mailbox& mailbox,
+                                   const std::vector<FlagRewrite>& rewrites) override;
     StoreResult<Done> remove_messages(const Mailbox& mailbox,
                                       const std::vector<const Message*>& messages) override;
     StoreResult<Done> save_subscriptions(std::string_view user,
                                          const std::set<std::string>& names) override;
     StoreResult<Done> save_acl(const Mailbox& mailbox) override;
+
+    // Message files of a COPY or MOVE are written by a StagingWriter into
+    // DIR/tmp/ and synced in batches; save_staged() renames them into cur/,
+    // under the UIDNEXT reserve_uids() wrote once for the whole copy.
+    StoreResult<Done> reserve_uids(const Mailbox& mailbox, Uid uidnext) override;
+    StageTicket stage(std::vector<std::shared_ptr<const std::string>> octets) override;
+    std::optional<StoreResult<Done>> staged(StageTicket ticket, bool wait) override;
+    StoreResult<Done> save_staged(StageTicket ticket, const Mailbox& mailbox,
+                                  const std::vector<const Message*>& messages) override;
+    void drop_staged(StageTicket ticket) override;
 
   private:
     std::filesystem::path tree_root(std::string_view owner, bool personal) const;
@@ -70,8 +87,17 @@ class MaildirBackend final : public StoreBackend {
                                       char delimiter) const;
     StoreResult<Done> load_tree(MailStore& store, const std::string& owner,
                                 const std::filesystem::path& root, char delimiter);
+    StoreResult<Done> write_mailbox(const Mailbox& mailbox, const std::filesystem::path& dir);
+    void remove_interrupted_writes() const;
 
     std::filesystem::path m_root;
+    Uid reserved_uidnext(const Mailbox& mailbox) const;
+
+    std::unique_ptr<StagingWriter> m_writer;  // started by the first stage()
+    // UIDNEXT written ahead of the store's for a copy under way: every
+    // uidlist written keeps at least this, so no UID a copy hands out is
+    // ever below UIDNEXT on disk.
+    std::map<MailboxId, Uid> m_reserved;
 };
 
 // Connects `store` to DIR: an initialised DIR is loaded into the store,

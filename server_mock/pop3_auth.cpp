@@ -1,6 +1,13 @@
 // Authorization commands of Pop3ServerSession: USER/PASS and APOP (RFC 1939
 // 7), AUTH PLAIN (RFC 5034, RFC 4616) and STLS (RFC 2595 4). A login locks
 // the maildrop and takes its snapshot.
+//
+// With --login-disabled the password never travels in the clear (RFC 2595
+// 2.3): before STLS, USER and AUTH PLAIN/LOGIN are refused with -ERR [AUTH]
+// (RFC 3206 4), so PASS never follows an accepted USER, and CAPA lists
+// neither USER nor SASL. APOP stays allowed: it sends an MD5 digest, not the
+// password, like CRAM-MD5, which the IMAP server keeps offering under
+// LOGINDISABLED (Dovecot does the same).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,7 +32,20 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
+bool Pop3ServerSession::plaintext_refused() const {
+    return m_config.login_disabled_without_tls && !m_tls;
+}
+
+void Pop3ServerSession::refuse_plaintext(std::string_view what) {
+    err(fmt::format("{} is disabled until STLS protects the connection (RFC 2595 2.3)", what),
+        "AUTH");
+}
+
 void Pop3ServerSession::cmd_user(const Command& command) {
+    if (plaintext_refused()) {
+        refuse_plaintext("USER");
+        return;
+    }
     m_user_named = command.args[0];
     ok(fmt::format("send PASS for {}", m_user_named));
 }
@@ -56,10 +76,16 @@ void Pop3ServerSession::cmd_apop(const Command& command) {
 
 void Pop3ServerSession::cmd_auth(const Command& command) {
     if (command.args.empty()) {
-        send(pop3::make_multiline("SASL mechanisms follow", "PLAIN\r\n"));
+        send(
+            pop3::make_multiline("SASL mechanisms follow", plaintext_refused() ? "" : "PLAIN\r\n"));
         return;
     }
-    if (lower(command.args[0]) != "plain") {
+    const std::string mechanism = lower(command.args[0]);
+    if (plaintext_refused() && (mechanism == "plain" || mechanism == "login")) {
+        refuse_plaintext(fmt::format("AUTH {}", command.args[0]));
+        return;
+    }
+    if (mechanism != "plain") {
         err(fmt::format("SASL mechanism {} is not offered; CAPA lists SASL PLAIN",
                         command.args[0]));
         return;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "server_mock/pop3_server_session.hpp"
+#include "server_mock/wire_safety.hpp"
 
 namespace mailscope::server {
 
@@ -97,11 +98,24 @@ void Pop3ServerSession::cmd_list(const Command& command, bool uidl) {
                               std::move(data)));
 }
 
+std::string Pop3ServerSession::without_nul(std::string data, const std::string& number) {
+    if (data.find('\0') == std::string::npos) return data;
+    std::size_t replaced = 0;
+    std::string out = octets_without_nul(data, replaced);
+    m_pop.note(sim::Direction::ServerToClient,
+               fmt::format("message {} holds {} NUL octet{}, which mail data never holds (RFC 2045 "
+                           "2.8); each was sent as the octet 0x80",
+                           number, replaced, replaced == 1 ? "" : "s"),
+               m_now);
+    return out;
+}
+
 void Pop3ServerSession::cmd_retr(const Command& command) {
     auto* entry = message(command.args[0]);
     if (!entry) return;
     std::string data = entry->octets ? as_sent(*entry->octets) : std::string();
-    send(pop3::make_multiline(fmt::format("{} octets", entry->size), std::move(data)));
+    send(pop3::make_multiline(fmt::format("{} octets", entry->size),
+                              without_nul(std::move(data), command.args[0])));
     // Like Dovecot: a retrieved message counts as read for IMAP clients.
     FlagSet seen;
     seen.set(SystemFlag::Seen, true);
@@ -114,7 +128,8 @@ void Pop3ServerSession::cmd_top(const Command& command) {
     const auto lines = pop3::parse_number(command.args[1]).value_or(0);
     send(pop3::make_multiline(
         fmt::format("headers and {} body line{} follow", lines, lines == 1 ? "" : "s"),
-        entry->octets ? top_of(*entry->octets, lines) : std::string()));
+        without_nul(entry->octets ? top_of(*entry->octets, lines) : std::string(),
+                    command.args[0])));
 }
 
 void Pop3ServerSession::cmd_dele(const Command& command) {
@@ -143,23 +158,30 @@ void Pop3ServerSession::cmd_quit() {
     for (const auto& entry : m_maildrop) {
         if (entry.deleted) doomed.push_back(entry.uid);
     }
-    bool removed = true;
+    std::optional<StoreError> failure;
     if (!doomed.empty()) {
         FlagSet deleted;
         deleted.set(SystemFlag::Deleted, true);
         auto marked = m_store.store_flags(m_inbox, doomed, FlagOperation::Add, deleted, m_session);
         auto expunged = marked.ok() ? m_store.expunge(m_inbox, doomed, m_session)
                                     : StoreResult<std::vector<Uid>>(marked.error());
-        removed = expunged.ok();
+        if (!expunged) failure = expunged.error();
     }
     std::size_t left = 0;
     if (const auto* inbox = m_store.mailbox(m_inbox)) left = inbox->messages.size();
-    if (removed) {
+    if (!failure) {
         ok(left == 0 ? std::string("mailscope POP3 server signing off (maildrop empty)")
                      : fmt::format("mailscope POP3 server signing off ({} message{} left)", left,
                                    left == 1 ? "" : "s"));
     } else {
-        err("some deleted messages not removed", "SYS/TEMP");
+        if (!failure->detail.empty()) {
+            m_pop.note(sim::Direction::ServerToClient,
+                       fmt::format("the server's disk refused a write: {}", failure->detail),
+                       m_now);
+        }
+        // RFC 3206 5: SYS/TEMP, a failure that may go away; RFC 1939 6 keeps
+        // the messages that could not be removed.
+        err(fmt::format("some deleted messages not removed: {}", failure->message), "SYS/TEMP");
     }
     m_close = true;
     finish();

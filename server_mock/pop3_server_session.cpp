@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "server_mock/challenge.hpp"
+#include "server_mock/wire_safety.hpp"
 
 namespace mailscope::server {
 
@@ -229,10 +230,12 @@ void Pop3ServerSession::dispatch(const Command& command) {
 }
 
 std::vector<std::string> Pop3ServerSession::capabilities() const {
-    std::vector<std::string> out{"TOP",        "USER",           "UIDL",
-                                 "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"};
+    std::vector<std::string> out{"TOP"};
+    if (!plaintext_refused()) out.emplace_back("USER");
+    for (const char* capability : {"UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"})
+        out.emplace_back(capability);
     if (m_config.starttls_available && !m_tls) out.emplace_back("STLS");
-    out.emplace_back("SASL PLAIN");
+    if (!plaintext_refused()) out.emplace_back("SASL PLAIN");
     out.push_back(fmt::format("IMPLEMENTATION mailscope-{}", m_config.version));
     return out;
 }
@@ -246,11 +249,11 @@ void Pop3ServerSession::send(const pop3::Reply& reply) {
 }
 
 void Pop3ServerSession::ok(std::string text, std::string code) {
-    send(pop3::make_ok(std::move(text), std::move(code)));
+    send(pop3::make_ok(reply_text(text), std::move(code)));
 }
 
 void Pop3ServerSession::err(std::string text, std::string code) {
-    send(pop3::make_err(std::move(text), std::move(code)));
+    send(pop3::make_err(reply_text(text), std::move(code)));
 }
 
 void Pop3ServerSession::flush() {

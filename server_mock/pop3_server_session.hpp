@@ -83,6 +83,8 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     void cmd_apop(const pop3::Command& command);
     void cmd_auth(const pop3::Command& command);
     void cmd_stls();
+    bool plaintext_refused() const;
+    void refuse_plaintext(std::string_view what);
     void on_sasl_line(const pop3::SaslReceived& line);
     void sasl_plain(std::string_view base64);
     void log_in(const std::string& user, std::string_view how);
@@ -98,6 +100,9 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     // The message a number names, or nothing after answering -ERR.
     Entry* message(const std::string& number);
     std::string unique_id(const Entry& entry) const;
+    // The data of message `number` as sent: NUL octets become 0x80 and the
+    // trace says so.
+    std::string without_nul(std::string data, const std::string& number);
     std::string maildrop_summary() const;
 
     MailStore& m_store;

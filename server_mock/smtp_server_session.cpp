@@ -7,6 +7,7 @@
 #include <charconv>
 #include <utility>
 
+#include "server_mock/wire_safety.hpp"
 #include "sim/text/base64.hpp"
 
 namespace mailscope::server {
@@ -252,7 +253,8 @@ std::vector<std::string> SmtpServerSession::extensions() const {
     out.push_back("8BITMIME");
     out.push_back("PIPELINING");
     if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
-    out.push_back("AUTH PLAIN LOGIN");
+    // RFC 4954 6: mechanisms refused for want of encryption are not advertised.
+    if (!m_config.login_disabled_without_tls || m_tls) out.push_back("AUTH PLAIN LOGIN");
     out.push_back("ENHANCEDSTATUSCODES");
     out.push_back("HELP");
     return out;
@@ -388,7 +390,16 @@ void SmtpServerSession::cmd_starttls() {
 }
 
 void SmtpServerSession::reply(int code, std::string_view enhanced, std::string_view text) {
-    m_smtp.send(smtp::make_reply(code, enhanced, text), m_now);
+    // "\n" separates the lines of a multiline reply; each line is made safe.
+    std::string safe;
+    while (true) {
+        const auto end = text.find('\n');
+        safe += reply_text(text.substr(0, end));
+        if (end == std::string_view::npos) break;
+        safe += '\n';
+        text.remove_prefix(end + 1);
+    }
+    m_smtp.send(smtp::make_reply(code, enhanced, safe), m_now);
 }
 
 void SmtpServerSession::reset_transaction() {
@@ -422,7 +433,7 @@ void SmtpServerSession::cmd_auth(const Command& command) {
         return;
     }
     if (m_config.login_disabled_without_tls && !m_tls) {
-        reply(538, "5.7.11", "encryption required: use STARTTLS before AUTH");
+        reply(538, "5.7.11", "Encryption required for requested authentication mechanism");
         return;
     }
     m_sasl = Sasl{command.mechanism, 0, {}};
@@ -511,6 +522,16 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
                           message.size, m_config.smtp.max_message_size));
         return;
     }
+    if (const auto nuls = std::count(message.content.begin(), message.content.end(), '\0')) {
+        // Kept as received (RFC 5322 4.1 still lists NUL in obs-body); the
+        // IMAP and POP3 servers send each one as 0x80 (wire_safety.hpp).
+        m_smtp.note(sim::Direction::ServerToClient,
+                    fmt::format("the message holds {} NUL octet{}, which 7bit and 8bit mail data "
+                                "never holds (RFC 2045 2.7, 2.8); it is stored as received and "
+                                "read through IMAP and POP3 with 0x80 in their place",
+                                nuls, nuls == 1 ? "" : "s"),
+                    m_now);
+    }
     auto& envelope = transaction.envelope;
     envelope.protocol =
         m_extended ? fmt::format("ESMTP{}{}", m_tls ? "S" : "", m_user.empty() ? "" : "A") : "SMTP";
@@ -519,9 +540,16 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
     std::string content = trace_headers(envelope, m_config.smtp, date) + message.content;
     auto delivered = deliver(m_store, envelope, std::move(content), date);
     if (!delivered) {
-        reply(451, "4.3.0",
-              fmt::format("local error: {} Nothing was delivered; try again later",
-                          delivered.error().message));
+        const auto& error = delivered.error();
+        if (!error.detail.empty()) {
+            m_smtp.note(sim::Direction::ServerToClient,
+                        fmt::format("the server's disk refused a write: {}", error.detail), m_now);
+        }
+        // RFC 3463: X.3.1 is "mail system full"; both are worth a retry.
+        const bool full = error.kind == StoreErrorKind::StorageFull;
+        reply(full ? 452 : 451, full ? "4.3.1" : "4.3.0",
+              fmt::format("{}: {} Nothing was delivered; try again later",
+                          full ? "insufficient system storage" : "local error", error.message));
         return;
     }
     m_delivered += delivered.value();

@@ -20,13 +20,18 @@ enum class StoreErrorKind {
     HasInferiors,   // DELETE of a \Noselect mailbox with children (RFC 3501 6.3.4)
     NoSuchMessage,  // a UID that is not (or no longer) in the mailbox
     LimitReached,   // [LIMIT]: keywords per mailbox, message size...
-    Storage,        // [SERVERBUG]: the disk refused a write
+    Storage,        // [UNAVAILABLE]: the disk refused a write (an I/O error)
+    StorageFull,    // [UNAVAILABLE]: no space left, a quota or the file size limit
     BadInput,       // a fixture, an mbox or a Maildir that cannot be read
 };
 
 struct StoreError {
     StoreErrorKind kind = StoreErrorKind::BadInput;
+    // For the client: never a file path of the server.
     std::string message;
+    // For whoever runs the server (traces, the console): the path and the
+    // system's reason. Empty when `message` says it all.
+    std::string detail;
 };
 
 // The value of an operation that has nothing to return but success.
@@ -49,7 +54,7 @@ class StoreResult {
 };
 
 inline StoreError store_error(StoreErrorKind kind, std::string message) {
-    return StoreError{kind, std::move(message)};
+    return StoreError{kind, std::move(message), {}};
 }
 
 }  // namespace mailscope::server

@@ -18,7 +18,7 @@ void InProcessLink::open(bool implicit_tls) {
 
 void InProcessLink::send(std::string_view bytes) {
     if (!m_open || m_server_closed || bytes.empty()) return;
-    m_server.on_bytes(bytes, m_now);
+    m_unread += bytes;
     settle();
 }
 
@@ -69,6 +69,12 @@ bool InProcessLink::advance_to_next_event() {
 // server's requests (TLS upgrade, close) once its output has drained.
 void InProcessLink::settle() {
     while (!m_server_closed) {
+        // What the server has not taken (it pauses reading while a long
+        // command runs) is offered again, as the TCP transport does.
+        if (!m_unread.empty() && !m_server.reading_paused()) {
+            const std::size_t taken = m_server.on_bytes(m_unread, m_now);
+            m_unread.erase(0, std::min(taken, m_unread.size()));
+        }
         auto& output = m_server.output();
         if (!output.empty()) {
             if (output.front().not_before > m_now) return;

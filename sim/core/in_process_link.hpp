@@ -41,6 +41,7 @@ class InProcessLink {
     transport::ConnectionHandler& m_server;
     transport::Micros m_now;
     std::string m_inbox;
+    std::string m_unread;  // sent by the client, not yet taken by the server
     bool m_open = false;
     bool m_server_closed = false;
     bool m_tls = false;

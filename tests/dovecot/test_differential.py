@@ -504,6 +504,21 @@ class Differential(unittest.TestCase):
         self.assertEqual(results["dovecot"].pop()[1][0], "OK")
         self.assert_same(results)
 
+    def test_non_canonical_mailbox_names(self):
+        """RFC 3501 5.1.3 allows one spelling per name. Both servers refuse the
+        others; mailscope answers BAD (the argument is not a valid name),
+        Dovecot NO, and Dovecot accepts non-zero pad bits (&AOl-)."""
+        refused_by_both = ["&AGE-", "&2D0-", "&AEkATgBCAE8AWA-", "&AOk-&AOk-", "&AAA-"]
+
+        def scenario(client, box):
+            return [transcript(client.command(f'{command} "{name}"'))[0]
+                    for name in refused_by_both + ["&AOl-"]
+                    for command in ("CREATE", "SELECT")]
+
+        results = self.both(scenario)
+        self.assertEqual(results["mailscope"], ["BAD"] * 12)
+        self.assertEqual(results["dovecot"], ["NO"] * 10 + ["OK", "OK"])
+
     def test_body_lines(self):
         """body-fld-lines of parts whose last line has no CRLF (the CRLF
         belongs to the next boundary, RFC 2046 section 5.1.1): mailscope

@@ -33,6 +33,7 @@ std::vector<imap::FetchAtt> atts(const std::string& text) {
 struct Answer {
     std::string wire;
     bool sets_seen = false;
+    std::size_t replaced_nuls = 0;
 };
 
 Answer fetch(const Message& message, const std::string& text, bool recent = false,
@@ -40,9 +41,11 @@ Answer fetch(const Message& message, const std::string& text, bool recent = fals
     server::ParsedCache cache;
     Answer answer;
     server::MessageContext context{message, 3, recent};
-    auto items =
-        server::build_fetch_items(context, atts(text), cache, uid_command, answer.sets_seen);
+    server::FetchEffects effects;
+    auto items = server::build_fetch_items(context, atts(text), cache, uid_command, effects);
     answer.wire = imap::serialize(imap::make_fetch(3, std::move(items)));
+    answer.sets_seen = effects.sets_seen;
+    answer.replaced_nuls = effects.replaced_nuls;
     return answer;
 }
 
@@ -283,4 +286,27 @@ TEST_CASE("FETCH: hostile nesting stays bounded and answers") {
         fetch(hostile, "(BODYSTRUCTURE ENVELOPE BODY.PEEK[1.1.1.1.MIME] BODY.PEEK[999.1]<5.5>)");
     CHECK(answer.wire.starts_with("* 3 FETCH (BODYSTRUCTURE ("));
     CHECK(answer.wire.ends_with(" BODY[999.1]<5> \"\")\r\n"));
+}
+
+TEST_CASE("FETCH: a stored NUL goes out as 0x80, in sections and in the envelope") {
+    using namespace std::string_literals;
+    const Message message = stored("Subject: a\0b\r\n\r\nline\0one\r\n\0\r\n"s);
+    const Answer body = fetch(message, "(RFC822.SIZE BODY.PEEK[])");
+    CHECK(body.replaced_nuls == 3);
+    CHECK(body.wire.find('\0') == std::string::npos);
+    CHECK(body.wire ==
+          "* 3 FETCH (RFC822.SIZE 29 BODY[] {29}\r\nSubject: a\x80"
+          "b\r\n\r\nline\x80"
+          "one\r\n\x80\r\n)\r\n");
+    const Answer envelope = fetch(message, "(ENVELOPE BODY[TEXT]<4.4>)");
+    CHECK(envelope.replaced_nuls == 3);
+    CHECK(envelope.wire.find('\0') == std::string::npos);
+    CHECK(envelope.wire.find("{3}\r\na\x80"
+                             "b") != std::string::npos);
+    CHECK(envelope.wire.find("BODY[TEXT]<4> {4}\r\n\x80"
+                             "one)") != std::string::npos);
+    // FLAGS, UID and the size never need the octets.
+    CHECK(fetch(message, "(FLAGS UID RFC822.SIZE)").replaced_nuls == 0);
+    // The stored message is untouched.
+    CHECK(message.octets->find('\0') != std::string::npos);
 }

@@ -236,6 +236,44 @@ TEST_CASE("pop3 server: AUTH PLAIN with and without an initial response") {
     }
 }
 
+TEST_CASE("pop3 server: --login-disabled refuses clear-text logins until STLS") {
+    MailStore store;
+    fill_store(store);
+    ServerConfig config;
+    config.login_disabled_without_tls = true;
+    config.starttls_available = true;
+    PopClient client(store, config);
+    CHECK(client.send("CAPA\r\n") ==
+          "+OK Capability list follows\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
+          "PIPELINING\r\nSTLS\r\nIMPLEMENTATION mailscope-1.0\r\n.\r\n");
+    const std::string refused =
+        " is disabled until STLS protects the connection (RFC 2595 2.3)\r\n";
+    CHECK(client.send("USER alice\r\n") == "-ERR [AUTH] USER" + refused);
+    CHECK(client.send("PASS wonderland\r\n") ==
+          "-ERR PASS must follow a USER command the server accepted\r\n");
+    const auto plain = text::base64_encode(std::string("\0alice\0wonderland", 17));
+    CHECK(client.send("AUTH PLAIN " + plain + "\r\n") == "-ERR [AUTH] AUTH PLAIN" + refused);
+    CHECK(client.send("AUTH PLAIN\r\n") == "-ERR [AUTH] AUTH PLAIN" + refused);
+    CHECK(client.send("AUTH LOGIN\r\n") == "-ERR [AUTH] AUTH LOGIN" + refused);
+    CHECK(client.send("AUTH\r\n") == "+OK SASL mechanisms follow\r\n.\r\n");
+    CHECK(client.server.engine().state() == pop3::State::Authorization);
+    CHECK(sim::export_jsonl(client.trace).find("wonderland") == std::string::npos);
+
+    // APOP sends a digest, never the password: it stays allowed (like CRAM-MD5 in IMAP).
+    PopClient apop(store, config);
+    const std::string digest = to_hex(md5(apop.server.apop_timestamp() + "wonderland"));
+    CHECK(apop.send("APOP alice " + digest + "\r\n").starts_with("+OK APOP accepted"));
+    CHECK(apop.send("QUIT\r\n").starts_with("+OK"));
+
+    // After STLS everything is offered again.
+    CHECK(client.send("STLS\r\n") == "+OK Begin TLS negotiation\r\n");
+    REQUIRE(client.link.tls_active());
+    const auto capa = client.send("CAPA\r\n");
+    CHECK(capa.find("\r\nUSER\r\n") != std::string::npos);
+    CHECK(capa.find("\r\nSASL PLAIN\r\n") != std::string::npos);
+    client.login();
+}
+
 TEST_CASE("pop3 server: a second session of the same user gets [IN-USE] until the lock goes") {
     MailStore store;
     fill_store(store);

@@ -68,7 +68,7 @@ class FailingBackend : public StoreBackend {
         if (++m_writes == m_fail_at) return store_error(StoreErrorKind::Storage, "disk full.");
         return Done{};
     }
-    StoreResult<Done> update_flags(const Mailbox&, const Message&, const Message&) override {
+    StoreResult<Done> update_flags(const Mailbox&, const std::vector<FlagRewrite>&) override {
         return Done{};
     }
     StoreResult<Done> remove_messages(const Mailbox&, const std::vector<const Message*>&) override {
@@ -346,12 +346,18 @@ TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
     strict.login_disabled_without_tls = true;
     strict.starttls_available = true;
     SmtpClient guarded(f.store, strict);
-    guarded.ehlo();
-    CHECK(guarded.send("AUTH PLAIN " + plain + "\r\n") ==
-          "538 5.7.11 encryption required: use STARTTLS before AUTH\r\n");
+    // RFC 4954 6: no AUTH advertised while it would be refused.
+    CHECK(guarded.send("EHLO client.example.net\r\n").find("AUTH") == std::string::npos);
+    const std::string refused =
+        "538 5.7.11 Encryption required for requested authentication mechanism\r\n";
+    CHECK(guarded.send("AUTH PLAIN " + plain + "\r\n") == refused);
+    CHECK(guarded.send("AUTH LOGIN\r\n") == refused);
+    CHECK(guarded.send("AUTH PLAIN\r\n") == refused);
+    CHECK(guarded.server.user().empty());
     CHECK(guarded.send("STARTTLS\r\n") == "220 2.0.0 Ready to start TLS\r\n");
     CHECK(guarded.link.tls_active());
-    guarded.ehlo();
+    CHECK(guarded.send("EHLO client.example.net\r\n").find("\r\n250-AUTH PLAIN LOGIN\r\n") !=
+          std::string::npos);
     CHECK(guarded.send("AUTH PLAIN " + plain + "\r\n") ==
           "235 2.7.0 authentication successful\r\n");
 }

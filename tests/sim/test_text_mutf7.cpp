@@ -54,6 +54,30 @@ TEST_CASE("mutf7: the decoder rejects broken forms with a reason") {
     CHECK(decode_error("a\tb").find("0x09") != std::string::npos);
 }
 
+TEST_CASE("mutf7: only the canonical form of a name decodes (RFC 3501 5.1.3)") {
+    // "a" and "ab" are printable ASCII and must stand for themselves.
+    CHECK(decode_error("&AGE-").find("'a'") != std::string::npos);
+    CHECK(decode_error("&AGEAYg-").find("'a'") != std::string::npos);
+    // "INBOX" spelled in base64 would be a second INBOX.
+    CHECK(decode_error("&AEkATgBCAE8AWA-").find("'I'") != std::string::npos);
+    // An unpaired high surrogate, and a pair written the wrong way round.
+    CHECK(decode_error("&2D0-").find("high surrogate") != std::string::npos);
+    CHECK(decode_error("&3gDYPQ-").find("low surrogate") != std::string::npos);
+    // "é" is &AOk-: the same character with non-zero pad bits is refused.
+    check_round_trip("é", "&AOk-");
+    CHECK(decode_error("&AOl-").find("padding bits") != std::string::npos);
+    CHECK(decode_error("&AOn-").find("padding bits") != std::string::npos);
+    // Two encoded runs side by side must be one run.
+    check_round_trip("éé", "&AOkA6Q-");
+    CHECK(decode_error("&AOk-&AOk-").find("null shift") != std::string::npos);
+    // "&-" is the ampersand, also next to a run.
+    check_round_trip("&", "&-");
+    check_round_trip("é&", "&AOk-&-");
+    check_round_trip("&é", "&-&AOk-");
+    // An empty run is not "&-" and not anything else either.
+    CHECK(decode_error("&").find("never closed") != std::string::npos);
+}
+
 TEST_CASE("mutf7: invalid UTF-8 is refused by the strict encoder") {
     std::string error;
     CHECK_FALSE(mutf7_encode_strict("bad\xFF", &error));

@@ -53,9 +53,12 @@ class LineMap {
     std::deque<std::pair<std::uint64_t, std::size_t>> m_starts[2];
 };
 
+// The transcript cannot be read as the protocol: a line that does not
+// parse, or a literal whose size does not match its data.
 bool is_syntax_failure(const sim::TraceEvent& event) {
     return event.kind == sim::EventKind::Violation && event.violation &&
-           (event.violation->rule.starts_with("syntax error") || event.violation->fatal);
+           (event.violation->rule.starts_with("syntax error") ||
+            event.violation->rule.starts_with("literal size mismatch") || event.violation->fatal);
 }
 
 std::optional<sim::Protocol> protocol_of_greeting(std::string_view line) {

@@ -80,6 +80,40 @@ class Writer {
         return emit(std::move(event));
     }
 
+    // A command whose line ends with a literal's {n} or {n+}: its first
+    // piece, the literal's octets (literal()) and its line end (line_end())
+    // follow in wire order.
+    std::uint64_t command_announcing(const std::string& tag, const std::string& name,
+                                     const std::string& args, const std::string& section,
+                                     const std::string& summary, sim::LiteralInfo literal) {
+        TraceEvent event;
+        event.kind = EventKind::Command;
+        event.dir = Direction::ClientToServer;
+        event.tag = tag;
+        event.name = name;
+        event.raw = fmt::format("{} {} {}\r\n", tag, name, args);
+        event.summary = summary;
+        event.section = section;
+        event.piece = sim::CommandPiece{0, literal.synchronizing, literal};
+        return emit(std::move(event));
+    }
+
+    void line_end(std::uint64_t command_seq) {
+        const TraceEvent& command = m_trace.at(command_seq);
+        TraceEvent event;
+        event.kind = EventKind::Command;
+        event.dir = Direction::ClientToServer;
+        event.tag = command.tag;
+        event.name = command.name;
+        event.section = command.section;
+        event.raw = "\r\n";
+        event.summary = fmt::format("the line end that completes {} {}", command.tag, command.name);
+        event.link = sim::Link::Answers;
+        event.link_seq = command_seq;
+        event.piece = sim::CommandPiece{1, false, std::nullopt};
+        emit(std::move(event));
+    }
+
     std::uint64_t untagged(const std::string& name, const std::string& raw,
                            const std::string& section, const std::string& summary,
                            std::optional<std::uint64_t> answers) {
@@ -357,10 +391,11 @@ class Session {
         const std::string subject = subjects[m_out.random(subjects.size())];
         const std::string text = message_text(subject, m_next_uid + 1);
         const bool synchronizing = m_out.random(2) == 0;
-        const std::uint64_t command = m_out.command(
+        const std::uint64_t command = m_out.command_announcing(
             m_out.next_tag(), "APPEND",
             fmt::format("INBOX (\\Seen) {{{}{}}}", text.size(), synchronizing ? "" : "+"),
-            "RFC 3501 6.3.11", "store a new message in INBOX");
+            "RFC 3501 6.3.11", "store a new message in INBOX",
+            sim::LiteralInfo{text.size(), synchronizing, false});
         if (synchronizing) {
             TraceEvent go_ahead;
             go_ahead.kind = EventKind::Continuation;
@@ -374,6 +409,7 @@ class Session {
             m_out.emit(std::move(go_ahead));
         }
         m_out.literal(Direction::ClientToServer, text, command, synchronizing);
+        m_out.line_end(command);
         add_message({"\\Seen", "\\Recent"});
         m_messages.back().subject = subject;
         m_messages.back().size = text.size();

@@ -99,6 +99,8 @@ std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micro
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
         m_imap.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
+        // Read with this line, so sent before any answer to it.
+        m_received_ahead = bytes.size();
         // Idle time counts from the last complete line, so a client that
         // trickles octets without ever ending a line is still logged out.
         if (end != std::string_view::npos) m_last_activity = now;
@@ -111,6 +113,7 @@ std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micro
             return offered;
         }
     }
+    m_received_ahead = 0;
     // After a close or a stall the rest is dropped unread.
     if (m_close || m_stalled) return offered;
     return offered - bytes.size();
@@ -223,9 +226,9 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
                             literal->size,
                             std::min<std::uint64_t>(m_config.max_append_size,
                                                     m_config.limits.max_literal_size)),
-                m_now);
+                m_now, m_received_ahead);
         } else {
-            m_imap.grant_continuation("Ready for literal data", m_now);
+            m_imap.grant_continuation("Ready for literal data", m_now, m_received_ahead);
         }
         flush();
     } else if (auto* sasl = std::get_if<imap::SaslReceived>(&input)) {

@@ -173,6 +173,9 @@ class ImapServerSession : public transport::ConnectionHandler {
     SessionId m_session = kNoSession;
     transport::OutputQueue m_output;
     transport::Micros m_now = 0;
+    // Octets of the current read after the line being handled: a client that
+    // sent them did not wait for an answer to that line.
+    std::uint64_t m_received_ahead = 0;
     transport::Micros m_last_activity = 0;
     transport::Micros m_last_poll = 0;
     transport::Micros m_last_not_before = 0;

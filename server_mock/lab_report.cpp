@@ -31,17 +31,13 @@ std::string ViolationReport::numbered_line(std::size_t number, std::string_view 
 }
 
 void ViolationReport::add(const sim::TraceEvent& event) {
-    const std::string text = sim::event_to_text(event);
-    std::string_view rest = text;
-    bool first = true;
-    while (!rest.empty()) {
-        const auto end = rest.find('\n');
-        const auto line = rest.substr(0, end);
-        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-        ++m_line;
-        if (first && event.dir == sim::Direction::ClientToServer) m_last_client_line = m_line;
-        first = false;
-        if (m_keep_transcript) m_transcript += numbered_line(m_line, line);
+    const std::string text = m_text.add(event);
+    if (!text.empty()) {
+        // The event's text may go on the line the previous piece of its
+        // command left open.
+        m_line = m_text.lines();
+        if (event.dir == sim::Direction::ClientToServer) m_last_client_line = m_text.first_line();
+        if (m_keep_transcript) keep_lines(text);
     }
     if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
         ++m_notes;
@@ -64,6 +60,17 @@ void ViolationReport::add(const sim::TraceEvent& event) {
                                             : fmt::format("line {}", m_last_client_line),
                     rule.section.empty() ? std::string("RFC 3501") : rule.section,
                     printable(rule.rule), rule.fatal ? " (the session could not go on)" : ""));
+}
+
+void ViolationReport::keep_lines(std::string_view text) {
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        m_open_line.append(text.substr(0, end));
+        if (end == std::string_view::npos) return;
+        text.remove_prefix(end + 1);
+        m_transcript += numbered_line(++m_kept_lines, m_open_line);
+        m_open_line.clear();
+    }
 }
 
 std::string ViolationReport::findings(std::string_view label) const {
@@ -94,7 +101,9 @@ std::string ViolationReport::findings(std::string_view label) const {
 }
 
 std::string ViolationReport::report(std::string_view label) const {
-    return findings(label) + "\nTranscript:\n" + m_transcript;
+    std::string transcript = m_transcript;
+    if (!m_open_line.empty()) transcript += numbered_line(m_kept_lines + 1, m_open_line);
+    return findings(label) + "\nTranscript:\n" + transcript;
 }
 
 std::string violation_report(const sim::SessionTrace& trace) {

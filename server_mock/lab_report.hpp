@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "sim/core/trace.hpp"
+#include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
 
 // Builds a report while the session runs: events go in as the trace appends
 // them, so it needs none of the trace kept in memory. The line numbers are
-// those of the session's "C:"/"S:" transcript (sim::event_to_text), which is
+// those of the session's "C:"/"S:" transcript (sim::TranscriptText), which is
 // what the report prints after the findings.
 class ViolationReport {
   public:
@@ -39,8 +40,13 @@ class ViolationReport {
     static std::string numbered_line(std::size_t number, std::string_view line);
 
   private:
+    void keep_lines(std::string_view text);
+
     bool m_keep_transcript;
+    sim::TranscriptText m_text;
     std::string m_transcript;
+    std::string m_open_line;  // the transcript's last line while it may go on
+    std::size_t m_kept_lines = 0;
     std::vector<std::string> m_findings;
     std::size_t m_violations = 0;
     // What the server noted about its own answers, bounded like the findings.

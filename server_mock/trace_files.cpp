@@ -65,7 +65,7 @@ void TraceFiles::write(std::FILE* file, std::string_view bytes) {
 }
 
 void TraceFiles::add(const sim::TraceEvent& event) {
-    write(m_text, sim::event_to_text(event));
+    write(m_text, m_transcript.add(event));
     write(m_events, sim::event_to_json(event) + "\n");
     m_report.add(event);
 }
@@ -78,6 +78,7 @@ void TraceFiles::flush() {
 void TraceFiles::finish(std::string_view label) {
     if (m_finished) return;
     m_finished = true;
+    write(m_text, m_transcript.finish());
     flush();
     if (m_text) std::fclose(m_text);
     if (m_events) std::fclose(m_events);

@@ -17,6 +17,7 @@
 
 #include "server_mock/lab_report.hpp"
 #include "sim/core/trace.hpp"
+#include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
 
@@ -50,6 +51,7 @@ class TraceFiles {
     std::filesystem::path m_report_path;
     std::FILE* m_text = nullptr;
     std::FILE* m_events = nullptr;
+    sim::TranscriptText m_transcript;
     ViolationReport m_report;
     bool m_failed = false;
     bool m_finished = false;

@@ -13,6 +13,8 @@ std::string row_text(const sim::TraceEvent& event, std::size_t max_chars) {
     }
     const std::size_t line_end = text.find_first_of("\r\n");
     if (line_end != std::string_view::npos) text = text.substr(0, line_end);
+    // The last piece of a command after its literal may be the line end alone.
+    if (text.empty()) text = event.summary;
     if (text.size() <= max_chars) return std::string(text);
     std::size_t cut = max_chars;
     // Back up over UTF-8 continuation bytes so a character is never split.

@@ -108,26 +108,37 @@ struct LiteralInfo {
     bool truncated = false;     // `bytes` holds only a prefix (the trace keeps memory bounded)
 };
 
+// A client command that goes out in pieces, in wire order: a synchronizing
+// literal's {n} makes the client wait for the server's "+" before the
+// literal's octets and the rest of the line, a LITERAL+ {n+} does not but
+// still splits the line. Piece 0 is the command itself (what a completion
+// links to); the literals (EventKind::Literal) and the later pieces link
+// back to it. AUTHENTICATE's response lines and IDLE's DONE are later pieces
+// of their command too, each sent after the server's "+".
+struct CommandPiece {
+    std::uint32_t index = 0;
+    bool awaits_continuation = false;  // the client now waits for the server's "+"
+    // The literal whose {n} or {n+} ends this piece; its octets come next.
+    std::optional<LiteralInfo> announces;
+};
+
 struct TraceEvent {
     std::uint64_t seq = 0;     // dense, starts at 0: the time axis of every view
     std::int64_t time_us = 0;  // wall clock for display only; never drives logic
     Protocol protocol = Protocol::Imap;
     Direction dir = Direction::ClientToServer;
     EventKind kind = EventKind::Note;
-    ByteSpan wire;    // where the bytes sit in `dir`'s stream
-    std::string raw;  // the bytes as sent (secrets already masked unless revealed)
-    // Octets at the start of `raw` that earlier events already showed: a command
-    // with a synchronizing literal goes out in pieces, each announced piece is
-    // its own event before the "+", and the completed command repeats them.
-    std::size_t shown_before = 0;
+    ByteSpan wire;        // where the bytes sit in `dir`'s stream
+    std::string raw;      // the bytes as sent (secrets already masked unless revealed)
     std::string tag;      // command/completion tag, "*" or "+" for the others
     std::string name;     // "LOGIN", "FETCH", "EXISTS", "OK", "BYE"...
     std::string summary;  // one line for humans: what this is
     std::string section;  // RFC section that defines it, e.g. "RFC 3501 6.4.5"
     Link link = Link::None;
     // The earlier event this one answers (a completion, a response, a literal
-    // of a command). Links only point back: a view that wants a command's
-    // completion looks it up in an index it builds (trace_links.hpp).
+    // or a later piece of a command). Links only point back: a view that
+    // wants a command's completion looks it up in an index it builds
+    // (trace_links.hpp).
     std::optional<std::uint64_t> link_seq;
     ReplyStatus status = ReplyStatus::None;  // status responses and replies
     std::uint16_t reply_code = 0;            // SMTP: the three digits
@@ -138,6 +149,7 @@ struct TraceEvent {
     std::optional<Renumber> renumber;
     std::optional<RuleBreak> violation;
     std::optional<LiteralInfo> literal;
+    std::optional<CommandPiece> piece;
 };
 
 // How much of a long session stays in memory. A server session of a lab keeps

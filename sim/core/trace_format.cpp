@@ -76,17 +76,17 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
         case EventKind::Command:
         case EventKind::Untagged:
         case EventKind::Tagged:
-        case EventKind::Continuation: {
-            std::string_view raw(event.raw);
-            raw.remove_prefix(std::min(event.shown_before, raw.size()));
-            line += options.show_raw ? printable(raw, options.max_raw) : event.summary;
+        case EventKind::Continuation:
+            line += options.show_raw ? printable(event.raw, options.max_raw) : event.summary;
+            if (options.show_raw && event.piece && event.piece->awaits_continuation) {
+                line += event.piece->announces
+                            ? fmt::format("  (waits for \"+\" before the {} octets)",
+                                          event.piece->announces->size)
+                            : std::string("  (waits for \"+\")");
+            }
             break;
-        }
         case EventKind::Literal:
-            if (event.name == "ANNOUNCE") {
-                line += printable(event.raw, options.max_raw);
-                line += fmt::format("  ({})", event.summary);
-            } else if (event.protocol != Protocol::Imap) {
+            if (event.protocol != Protocol::Imap) {
                 // POP3 and SMTP carry a message without IMAP's {n}: it runs
                 // to the line holding a single dot.
                 line += fmt::format("message: {} octets", event.literal ? event.literal->size : 0);
@@ -94,7 +94,13 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
                 line += fmt::format("{{{}{}}} {} octets", event.literal ? event.literal->size : 0,
                                     event.literal && !event.literal->synchronizing ? "+" : "",
                                     event.literal ? event.literal->size : 0);
-                if (event.redacted) line += " (hidden)";
+                if (event.redacted) {
+                    line += " (hidden)";
+                } else if (event.dir == Direction::ClientToServer && options.show_raw) {
+                    // A server's literal is shown inside its response; a
+                    // client's octets are only in this event.
+                    line += ": " + printable(event.raw, options.max_raw);
+                }
             }
             break;
         default:
@@ -112,6 +118,13 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
                (event.kind == EventKind::Untagged || event.kind == EventKind::Continuation)) {
         notes += linked ? fmt::format(" answers #{} {} {}", linked->seq, linked->tag, linked->name)
                         : fmt::format(" answers #{}", *event.link_seq);
+    } else if (event.link_seq && event.dir == Direction::ClientToServer &&
+               (event.kind == EventKind::Command || event.kind == EventKind::Literal)) {
+        // A later piece of a command, or one of its literals.
+        notes += linked ? fmt::format(" {} #{} {} {}",
+                                      event.kind == EventKind::Literal ? "in" : "continues",
+                                      linked->seq, linked->tag, linked->name)
+                        : fmt::format(" continues #{}", *event.link_seq);
     } else if (event.link == Link::Unsolicited && event.kind == EventKind::Untagged) {
         notes += " unsolicited";
     }

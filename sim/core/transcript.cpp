@@ -16,13 +16,12 @@ bool carries_wire_text(const TraceEvent& event) {
         case EventKind::Tagged:
         case EventKind::Continuation:
             return true;
-        // A command cut by a synchronizing literal: the piece sent before "+".
-        // SMTP message content follows the 354 on its own; no other event
-        // carries its octets (IMAP literals and POP3 bodies sit inside the
-        // command or reply that carries them).
+        // A client's literal octets are a piece of their own: an IMAP
+        // command's literal between the pieces of its line, SMTP message
+        // content after the 354. A server's literals sit inside the response
+        // or reply that carries them.
         case EventKind::Literal:
-            return event.name == "ANNOUNCE" ||
-                   (event.protocol == Protocol::Smtp && event.dir == Direction::ClientToServer);
+            return event.dir == Direction::ClientToServer;
         default:
             return false;
     }
@@ -32,32 +31,56 @@ const char* direction_name(Direction dir) {
     return dir == Direction::ClientToServer ? "C" : "S";
 }
 
+// A literal's octets, or a piece of a command line after one: text that may
+// go on the line the previous piece of the same command left open.
+bool continues_command(const TraceEvent& event) {
+    return event.kind == EventKind::Literal ||
+           (event.kind == EventKind::Command && event.piece && event.piece->index > 0);
+}
+
 }  // namespace
 
 std::string export_text(const SessionTrace& trace) {
+    TranscriptText writer;
     std::string out;
     for (const auto& event : trace.events())
-        out += event_to_text(event);
-    return out;
+        out += writer.add(event);
+    return out + writer.finish();
 }
 
-std::string event_to_text(const TraceEvent& event) {
+std::string TranscriptText::add(const TraceEvent& event) {
     std::string out;
     if (!carries_wire_text(event)) return out;
+    if (m_open && !(*m_open == event.dir && continues_command(event))) out += finish();
+    m_first_line = m_open ? m_lines : m_lines + 1;
     std::string_view text(event.raw);
-    text.remove_prefix(std::min(event.shown_before, text.size()));
-    const char* prefix = event.dir == Direction::ClientToServer ? "C: " : "S: ";
     while (!text.empty()) {
-        auto end = text.find('\n');
+        if (!m_open) {
+            out += event.dir == Direction::ClientToServer ? "C: " : "S: ";
+            ++m_lines;
+            m_open = event.dir;
+        }
+        const auto end = text.find('\n');
         auto line = text.substr(0, end);
+        if (end == std::string_view::npos) {
+            // The line goes on in the next piece (the rest of a command line
+            // after a literal's octets).
+            out += line;
+            break;
+        }
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        out += prefix;
         out += line;
         out += '\n';
-        if (end == std::string_view::npos) break;
+        m_open.reset();
         text.remove_prefix(end + 1);
     }
     return out;
+}
+
+std::string TranscriptText::finish() {
+    if (!m_open) return {};
+    m_open.reset();
+    return "\n";
 }
 
 std::string event_to_json(const TraceEvent& event) {
@@ -74,7 +97,6 @@ std::string event_to_json(const TraceEvent& event) {
     // Wire text may hold any octet; JSON strings must be UTF-8, so invalid
     // sequences are replaced rather than the export failing.
     j["raw"] = event.raw;
-    if (event.shown_before) j["shown_before"] = event.shown_before;
     if (!event.tag.empty()) j["tag"] = event.tag;
     if (!event.name.empty()) j["name"] = event.name;
     if (!event.summary.empty()) j["summary"] = event.summary;
@@ -117,6 +139,15 @@ std::string event_to_json(const TraceEvent& event) {
         j["literal"] = {{"size", event.literal->size},
                         {"synchronizing", event.literal->synchronizing},
                         {"truncated", event.literal->truncated}};
+    }
+    if (event.piece) {
+        nlohmann::json piece = {{"index", event.piece->index},
+                                {"awaits_continuation", event.piece->awaits_continuation}};
+        if (event.piece->announces) {
+            piece["announces"] = {{"size", event.piece->announces->size},
+                                  {"synchronizing", event.piece->announces->synchronizing}};
+        }
+        j["piece"] = std::move(piece);
     }
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -16,8 +16,28 @@ namespace mailscope::sim {
 // "C: ..." / "S: ..." lines, one per protocol line, literal data included.
 // Secrets are already masked in the trace unless the session revealed them.
 std::string export_text(const SessionTrace& trace);
-// The lines one event adds to that transcript (none for most internal events).
-std::string event_to_text(const TraceEvent& event);
+
+// The same transcript an event at a time, for writers that stream. A command
+// that goes out in pieces shares lines between events (a literal's octets
+// and the rest of their line are one line on the wire), so the writer
+// remembers whether the last line is still open.
+class TranscriptText {
+  public:
+    // The text `event` adds (nothing for most internal events); its last
+    // line may stay open for the next piece of the same command.
+    std::string add(const TraceEvent& event);
+    // Ends a line left open: the text to append (a line end, or nothing).
+    std::string finish();
+    // Lines begun so far, and the line the last event given to add() with
+    // text began on (1-based).
+    std::size_t lines() const { return m_lines; }
+    std::size_t first_line() const { return m_first_line; }
+
+  private:
+    std::optional<Direction> m_open;  // the side whose line is not ended yet
+    std::size_t m_lines = 0;
+    std::size_t m_first_line = 0;
+};
 
 // One JSON object per event, every field of TraceEvent.
 std::string event_to_json(const TraceEvent& event);

@@ -232,8 +232,10 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                 if (sync && m_literal_events) {
                     LiteralAwaited awaited;
                     awaited.stream_offset = m_offset + part.header_begin;
+                    awaited.message_offset = m_offset;
                     awaited.size = size;
                     awaited.line.assign(in.substr(m_begin, so_far));
+                    awaited.literals = m_literals;
                     return awaited;
                 }
                 return std::nullopt;
@@ -315,6 +317,35 @@ void Framer::keep_unread() {
 void Framer::abandon_pending() {
     if (m_mode != Mode::Literal || m_literals.empty()) return;
     drop_message(m_begin + m_literals.back().data_begin);
+}
+
+std::optional<Framer::LiteralProgress> Framer::literal_progress() const {
+    if (m_mode != Mode::Literal || m_literals.empty()) return std::nullopt;
+    const LiteralPart& part = m_literals.back();
+    return LiteralProgress{part.size, input().size() - (m_begin + part.data_begin)};
+}
+
+std::optional<Framer::CutLiteral> Framer::cut_literal() {
+    if (m_mode != Mode::Literal || m_literals.empty()) return std::nullopt;
+    LiteralPart& part = m_literals.back();
+    const std::string_view in = input();
+    const std::size_t data_begin = m_begin + part.data_begin;
+    const std::size_t end = in.size();
+    CutLiteral cut;
+    cut.announced = part.size;
+    cut.arrived = end - data_begin;
+    std::size_t data_end = end;
+    if (data_end > data_begin && in[data_end - 1] == '\n') {
+        --data_end;
+        if (data_end > data_begin && in[data_end - 1] == '\r') {
+            --data_end;
+        } else {
+            m_bare_lf = true;
+        }
+    }
+    part.size = data_end - data_begin;
+    cut.frame = take_frame(end);
+    return cut;
 }
 
 void Framer::set_raw_next_line(bool raw) {

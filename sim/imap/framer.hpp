@@ -36,9 +36,13 @@ struct Frame {
 // receiver of a command (server role) must now answer "+ ..." or reject the
 // command. `line` is the message so far.
 struct LiteralAwaited {
-    std::uint64_t stream_offset = 0;  // offset of the '{'
+    std::uint64_t stream_offset = 0;   // offset of the '{'
+    std::uint64_t message_offset = 0;  // offset of line[0]
     std::uint64_t size = 0;
     std::string line;  // the message so far, ending with "{n}\r\n"
+    // Every literal of the message so far; the last is this one, whose data
+    // has not started.
+    std::vector<LiteralPart> literals;
 };
 
 enum class FrameErrorKind : std::uint8_t {
@@ -80,6 +84,24 @@ class Framer {
     // instead of "+"): the partial message is dropped and the next octet starts
     // a new message (RFC 3501 7.5, 2.2.1).
     void abandon_pending();
+    // The peer answered as if the literal in progress had ended (a server
+    // completed the command while its data was still arriving): the message
+    // ends with what has arrived, its last literal cut to those octets less
+    // a final line end, which closes the message. nullopt when no literal
+    // is in progress.
+    // The literal being received: its announced size and how many of its
+    // octets have arrived.
+    struct LiteralProgress {
+        std::uint64_t announced = 0;
+        std::uint64_t arrived = 0;
+    };
+    std::optional<LiteralProgress> literal_progress() const;
+    struct CutLiteral {
+        Frame frame;
+        std::uint64_t announced = 0;
+        std::uint64_t arrived = 0;  // octets after the announcement, the line end included
+    };
+    std::optional<CutLiteral> cut_literal();
     // Line mode for lines that are not commands, e.g. an AUTHENTICATE client
     // response or IDLE's DONE: literal announcements are not interpreted in the
     // next line.

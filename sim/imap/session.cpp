@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "sim/core/secrets.hpp"
+#include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
 
 namespace mailscope::imap {
@@ -198,45 +199,141 @@ std::size_t visible_words(SecretLine kind, std::string_view bytes) {
     return 0;
 }
 
-// How many arguments of a LOGIN line come before the literal it announces
-// last: the user name may be shown, the password (the second) may not.
-std::size_t login_arguments_before_literal(std::string_view line) {
-    const auto announced = line.rfind('{');
-    std::string_view rest = line.substr(0, announced);
-    const auto command_words = sim::word_upper(rest, 0) == "LOGIN" ? 1u : 2u;
-    std::size_t pos = 0;
-    for (std::size_t word = 0; word < command_words; ++word) {
-        while (pos < rest.size() && rest[pos] == ' ')
-            ++pos;
-        while (pos < rest.size() && rest[pos] != ' ')
-            ++pos;
+// "LOGIN" itself, not a word that only starts with it ("a1 LOGINbob").
+bool exact_login(std::string_view bytes) {
+    const auto word0 = sim::word_upper(bytes, 0);
+    return word0 == "LOGIN" ||
+           (!word0.starts_with("LOGIN") && sim::word_upper(bytes, 1) == "LOGIN");
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// The octets of a client message with literals that must not reach the
+// trace. The message goes out in pieces, the first ones before it is
+// complete, so this judges like secret_line() from the first words and the
+// position of each argument, never from a parse: LOGIN's password (its user
+// name stays visible), AUTHENTICATE's initial response, everything after the
+// visible words of a line that only reads as one of them, and the whole of
+// a line that answers a SASL challenge. Literal octets count as one argument
+// (the range is their data); a quoted string's range is what the quotes hold.
+std::vector<std::pair<std::size_t, std::size_t>> hidden_ranges(
+    std::string_view message, const std::vector<LiteralPart>& literals, bool sasl_answer) {
+    std::size_t keep_words = 0;
+    std::size_t keep_arguments = 0;
+    if (!sasl_answer) {
+        const auto kind = secret_line(message);
+        if (kind == SecretLine::None) return {};
+        keep_words = visible_words(kind, message);
+        keep_arguments = kind == SecretLine::Login && exact_login(message) ? 1 : 0;
     }
-    std::size_t count = 0;
-    while (true) {
-        while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '\r' || rest[pos] == '\n'))
-            ++pos;
-        if (pos >= rest.size()) return count;
-        ++count;
-        if (rest[pos] == '"') {
-            for (++pos; pos < rest.size() && rest[pos] != '"'; ++pos) {
-                if (rest[pos] == '\\') ++pos;
-            }
-            ++pos;
-        } else if (rest[pos] == '{') {
-            const auto close = rest.find('}', pos);
-            if (close == std::string_view::npos) return count + 1;
-            std::uint64_t size = 0;
-            for (auto i = pos + 1; i < close; ++i) {
-                if (rest[i] >= '0' && rest[i] <= '9') size = size * 10 + (rest[i] - '0');
-            }
-            pos = close + 1;
-            if (rest.substr(pos, 2) == "\r\n") pos += 2;
-            pos += std::min<std::uint64_t>(size, rest.size() - std::min(pos, rest.size()));
-        } else {
-            while (pos < rest.size() && rest[pos] != ' ')
-                ++pos;
+    const auto literal_at = [&](std::size_t pos) -> const LiteralPart* {
+        for (const auto& literal : literals) {
+            if (literal.header_begin == pos) return &literal;
         }
+        return nullptr;
+    };
+    std::size_t pos = 0;
+    const auto skip_blanks = [&] {
+        while (pos < message.size() && is_blank(message[pos]))
+            ++pos;
+    };
+    for (std::size_t word = 0; word < keep_words; ++word) {
+        skip_blanks();
+        if (pos >= message.size() || literal_at(pos)) break;
+        while (pos < message.size() && !is_blank(message[pos]))
+            ++pos;
     }
+    std::vector<std::pair<std::size_t, std::size_t>> hidden;
+    for (std::size_t argument = 0;; ++argument) {
+        skip_blanks();
+        if (pos >= message.size()) break;
+        std::size_t begin = pos;
+        std::size_t end = pos;
+        if (const auto* literal = literal_at(pos)) {
+            begin = literal->data_begin;
+            end = literal->data_begin + static_cast<std::size_t>(literal->size);
+            pos = end;
+        } else if (message[pos] == '"') {
+            begin = ++pos;
+            while (pos < message.size() && message[pos] != '"')
+                pos += message[pos] == '\\' ? 2 : 1;
+            end = std::min(pos, message.size());
+            ++pos;
+        } else {
+            while (pos < message.size() && !is_blank(message[pos]) && !literal_at(pos))
+                ++pos;
+            end = pos;
+        }
+        end = std::min(end, message.size());
+        if (argument >= keep_arguments && begin < end) hidden.emplace_back(begin, end);
+    }
+    return hidden;
+}
+
+// The name a command line gives itself before it is complete: what the
+// trace calls a command that goes out in pieces.
+std::string command_name_of(std::string_view line) {
+    switch (secret_line(line)) {
+        case SecretLine::Login:
+            return "LOGIN";
+        case SecretLine::Authenticate:
+            return "AUTHENTICATE";
+        case SecretLine::SaslResponse:
+            return "?";
+        case SecretLine::None:
+            break;
+    }
+    const auto word = sim::word_upper(line, 1);
+    if (word == "UID") {
+        const auto verb = verb_from_name(sim::word_upper(line, 2));
+        return verb == Verb::Unknown ? std::string("UID") : "UID " + std::string(verb_name(verb));
+    }
+    const auto verb = verb_from_name(word);
+    return verb == Verb::Unknown ? (word.empty() ? std::string("?") : word)
+                                 : std::string(verb_name(verb));
+}
+
+// A literal whose announced size does not end it where the grammar can go
+// on (a space, ')' or the line end): the count was wrong. The text the
+// client meant runs from the literal's first octet to its line end, less a
+// {n} that announces the next literal.
+struct LiteralMismatch {
+    std::string rule;
+    sim::ByteSpan wire;
+};
+
+std::optional<LiteralMismatch> literal_mismatch(const Frame& frame) {
+    const std::string_view bytes = frame.bytes;
+    for (const auto& literal : frame.literals) {
+        const std::size_t data_end = literal.data_begin + static_cast<std::size_t>(literal.size);
+        if (data_end >= bytes.size()) continue;
+        const char next = bytes[data_end];
+        if (next == ' ' || next == ')' || next == '\r' || next == '\n') continue;
+        std::size_t text_end = bytes.find('\n', data_end);
+        if (text_end == std::string_view::npos) text_end = bytes.size();
+        std::string_view text = bytes.substr(literal.data_begin, text_end - literal.data_begin);
+        if (text.ends_with('\r')) text.remove_suffix(1);
+        if (text.ends_with('}')) {
+            const auto open = text.rfind('{');
+            const auto digits = text.substr(open + 1, text.size() - open - 2);
+            if (open != std::string_view::npos && !digits.empty() &&
+                digits.find_first_not_of("0123456789+") == std::string_view::npos) {
+                text = text.substr(0, open);
+            }
+        }
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+            text.remove_suffix(1);
+        return LiteralMismatch{
+            fmt::format("literal size mismatch: {}", explain_literal_size(literal.size, text)),
+            {frame.stream_offset + literal.data_begin, 0}};
+    }
+    return std::nullopt;
+}
+
+Verb verb_of_name(std::string_view name) {
+    return verb_from_name(name.starts_with("UID ") ? name.substr(4) : name);
 }
 
 std::string secret_line_error(SecretLine kind) {
@@ -299,14 +396,7 @@ void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
     m_now = time_us;
     if (bytes.empty() || m_state == State::Closed) return;
     auto d = index_of(dir);
-    if (dir == Direction::ClientToServer && m_awaiting_plus && !m_awaiting_plus->reported) {
-        m_awaiting_plus->reported = true;
-        violation(dir,
-                  fmt::format("literal data for {} sent before the server's \"+\" continuation "
-                              "request",
-                              m_awaiting_plus->tag),
-                  "RFC 3501 2.2.1", false, {m_fed[d], bytes.size()});
-    }
+    if (dir == Direction::ClientToServer) report_early_literal();
     m_fed[d] += bytes.size();
     m_framer[d].feed(bytes);
     drain(dir);
@@ -345,14 +435,19 @@ void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
     if (m_state == State::Closed) return;
     auto d = index_of(dir);
     const bool client = dir == Direction::ClientToServer;
-    if (m_framer[d].buffered() > 0) {
-        violation(
-            dir,
-            fmt::format(
-                "the {} closed the connection in the middle of a {}", client ? "client" : "server",
-                m_awaiting_plus || m_framer[d].buffered() > 0 ? "message or literal" : "message"),
-            client ? "RFC 3501 2.2.1" : "RFC 3501 2.2.2", false,
-            {m_framer[d].consumed(), m_framer[d].buffered()});
+    if (const auto literal = m_framer[d].literal_progress()) {
+        violation(dir,
+                  fmt::format("the {} closed the connection in the middle of a literal: {{{}}} "
+                              "announced {} octets and {} arrived",
+                              client ? "client" : "server", literal->announced, literal->announced,
+                              literal->arrived),
+                  "RFC 3501 4.3", false, {m_framer[d].consumed(), m_framer[d].buffered()});
+    } else if (m_framer[d].buffered() > 0) {
+        violation(dir,
+                  fmt::format("the {} closed the connection in the middle of a message",
+                              client ? "client" : "server"),
+                  client ? "RFC 3501 2.2.1" : "RFC 3501 2.2.2", false,
+                  {m_framer[d].consumed(), m_framer[d].buffered()});
     }
     TraceEvent event;
     event.dir = dir;
@@ -388,6 +483,18 @@ void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
                               : "RFC 3501 2.2";
     violation(dir, error.message, section, error.fatal, {error.stream_offset, 0});
     if (error.fatal) m_fatal = true;
+    if (client && m_open_command) {
+        // Pieces of the dropped message are in the trace: the server's
+        // answer to its tag completes that command.
+        if (!m_open_command->tag.empty() && !find_pending(m_open_command->tag) &&
+            m_pending.size() < m_options.limits.max_outstanding) {
+            Pending pending;
+            pending.tag = m_open_command->tag;
+            pending.seq = m_open_command->seq;
+            m_pending.push_back(pending);
+        }
+        m_open_command.reset();
+    }
     if (client && m_sasl_tag) {
         // An over-long or broken SASL line ends the exchange: the server
         // answers the AUTHENTICATE with BAD, and the line (part of a
@@ -421,50 +528,195 @@ void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
 // ---------------------------------------------------------------------------
 
 void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
+    add_command_pieces(awaited.line, awaited.message_offset, awaited.literals, false);
+    const auto& open = *m_open_command;
+    const std::uint64_t header_end = awaited.message_offset + awaited.line.size();
+    m_awaiting_plus = AwaitingPlus{open.tag, open.seq, header_end, false};
+    if (m_fed[0] > header_end) report_early_literal();
+    if (m_options.role == Role::Server) {
+        m_hold_client_input = true;
+        m_inputs.push_back(LiteralRequested{open.tag, awaited.size, open.seq});
+    }
+}
+
+void ImapSession::report_early_literal() {
+    if (!m_awaiting_plus || m_awaiting_plus->reported) return;
+    m_awaiting_plus->reported = true;
+    // RFC 3501 4.3: "the client MUST wait to receive a command continuation
+    // request [...] before sending the octet data".
+    violation(Direction::ClientToServer,
+              fmt::format("literal data for {} sent before the server's \"+\" continuation "
+                          "request: a client must wait for it before sending a literal's octets",
+                          m_awaiting_plus->tag),
+              "RFC 3501 4.3", false, {m_awaiting_plus->header_end, 0});
+}
+
+void ImapSession::add_command_pieces(std::string_view message, std::uint64_t offset,
+                                     const std::vector<LiteralPart>& literals, bool complete) {
+    if (!m_open_command) {
+        OpenCommand open;
+        if (m_sasl_tag) {
+            // A line answering a SASL challenge that happens to end in {n}.
+            open.tag = *m_sasl_tag;
+            open.name = "AUTHENTICATE";
+            open.section = "RFC 3501 6.2.2";
+        } else {
+            if (secret_line(message) != SecretLine::SaslResponse) {
+                open.tag = std::string(message.substr(0, message.find_first_of(" \r\n")));
+            }
+            open.name = command_name_of(message);
+            open.section = std::string(command_section(verb_of_name(open.name)));
+        }
+        m_open_command = std::move(open);
+    }
+    const auto hidden = m_options.reveal_secrets
+                            ? std::vector<std::pair<std::size_t, std::size_t>>{}
+                            : hidden_ranges(message, literals, m_sasl_tag.has_value());
+    auto& open = *m_open_command;
+    for (std::size_t i = open.literals; i < literals.size(); ++i) {
+        const auto& literal = literals[i];
+        if (open.shown < literal.data_begin) {
+            add_text_piece(message, offset, literal.data_begin, &literal, hidden);
+        }
+        // The announced literal's octets wait for the server's "+".
+        if (!complete && i + 1 == literals.size()) return;
+        add_literal_piece(message, offset, literal, hidden);
+    }
+    if (complete && open.shown < message.size()) {
+        add_text_piece(message, offset, message.size(), nullptr, hidden);
+    }
+}
+
+void ImapSession::add_text_piece(std::string_view message, std::uint64_t offset, std::size_t end,
+                                 const LiteralPart* announces,
+                                 const std::vector<std::pair<std::size_t, std::size_t>>& hidden) {
+    auto& open = *m_open_command;
+    const std::size_t begin = open.shown;
+    const std::string_view text = message.substr(begin, end - begin);
+    // What of the piece is hidden, in its own offsets; its line end never is.
+    std::size_t content_end = end;
+    while (content_end > begin &&
+           (message[content_end - 1] == '\n' || message[content_end - 1] == '\r'))
+        --content_end;
+    std::vector<std::pair<std::size_t, std::size_t>> masked;
+    for (auto [from, to] : hidden) {
+        from = std::max(from, begin);
+        to = std::min(to, content_end);
+        if (from < to) masked.emplace_back(from - begin, to - begin);
+    }
+
+    TraceEvent event;
+    event.dir = Direction::ClientToServer;
+    event.kind = EventKind::Command;
+    event.wire = {offset + begin, text.size()};
+    event.tag = open.tag;
+    event.name = open.name;
+    event.section = open.section;
+    if (masked.empty()) {
+        event.raw = keep(text);
+    } else {
+        event.raw = keep(
+            redact(text, masked,
+                   open.name == "LOGIN" && exact_login(message) ? "\"***\"" : sim::kSecretMask));
+        event.redacted = true;
+    }
+    sim::CommandPiece piece;
+    piece.index = open.pieces;
+    if (announces) {
+        piece.announces = sim::LiteralInfo{announces->size, announces->synchronizing, false};
+        piece.awaits_continuation = announces->synchronizing;
+    }
+    const std::string line = first_line(event.raw);
+    if (piece.awaits_continuation) {
+        event.summary = fmt::format(
+            "{}: waits for the server's \"+\" before sending the {} octets of the literal", line,
+            announces->size);
+    } else if (announces) {
+        event.summary =
+            fmt::format("{}: the {} octets of the literal follow without waiting (LITERAL+)", line,
+                        announces->size);
+    } else if (line.empty()) {
+        event.summary = fmt::format("the line end that completes {} {}", open.tag, open.name);
+    } else {
+        event.summary = fmt::format("{}: the rest of {} {}", line, open.tag, open.name);
+    }
+    if (open.pieces > 0) {
+        event.link = sim::Link::Answers;
+        event.link_seq = open.seq;
+    }
+    event.piece = piece;
+    const auto seq = add_event(std::move(event));
+    if (open.pieces == 0) open.seq = seq;
+    ++open.pieces;
+    open.shown = end;
+}
+
+void ImapSession::add_literal_piece(
+    std::string_view message, std::uint64_t offset, const LiteralPart& literal,
+    const std::vector<std::pair<std::size_t, std::size_t>>& hidden) {
+    auto& open = *m_open_command;
+    const std::size_t begin = literal.data_begin;
+    const std::size_t end = begin + static_cast<std::size_t>(literal.size);
+    const std::string_view data = message.substr(begin, end - begin);
+    bool secret = false;
+    for (auto [from, to] : hidden) {
+        if (from < end && to > begin) secret = true;
+    }
     TraceEvent event;
     event.dir = Direction::ClientToServer;
     event.kind = EventKind::Literal;
-    event.name = "ANNOUNCE";
-    auto space = awaited.line.find(' ');
-    event.tag = space == std::string::npos ? std::string() : awaited.line.substr(0, space);
-    // Only the part not shown by an earlier announcement of the same command.
-    std::string_view line = awaited.line;
-    std::size_t shown = std::min(m_command_prefix_shown, line.size());
-    event.raw = keep(line.substr(shown));
-    if (const auto kind = secret_line(line);
-        kind != SecretLine::None && !m_options.reveal_secrets &&
-        !(kind == SecretLine::Login && login_arguments_before_literal(line) <= 1)) {
-        // Only the command words and "{n}" stay: what else the line holds
-        // before the literal may be the password.
-        const auto announced = line.substr(line.rfind('{'));
-        event.raw =
-            sim::mask_after_words(line.substr(shown), shown == 0 ? visible_words(kind, line) : 0);
-        event.raw += ' ';
-        event.raw += announced;
+    event.name = "LITERAL";
+    event.section = literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
+    event.wire = {offset + begin, data.size()};
+    sim::LiteralInfo info{literal.size, literal.synchronizing,
+                          data.size() > m_options.max_event_bytes};
+    if (secret) {
+        // As many stars as octets (up to a bound): the {n} framing stays true.
+        event.raw = std::string(std::min<std::size_t>(data.size(), 64), '*');
         event.redacted = true;
+        info.truncated = data.size() > 64;
+    } else {
+        event.raw = keep(data);
     }
-    const std::uint64_t line_start = awaited.stream_offset - line.rfind('{');
-    const std::uint64_t header_end = line_start + line.size();
-    event.wire = {line_start + shown, line.size() - shown};
-    event.summary = fmt::format(
-        "announces a synchronizing literal of {} octets and waits for \"+\"", awaited.size);
-    event.section = "RFC 3501 4.3";
-    event.literal = sim::LiteralInfo{awaited.size, true, false};
-    auto seq = add_event(std::move(event));
-    m_awaiting_plus = AwaitingPlus{m_events.open(seq).tag, seq, header_end, line.size(), false};
-    m_command_prefix_shown = line.size();
-    if (m_fed[0] > header_end) {
-        m_awaiting_plus->reported = true;
-        violation(Direction::ClientToServer,
-                  fmt::format("literal data for {} sent before the server's \"+\" continuation "
-                              "request",
-                              m_awaiting_plus->tag),
-                  "RFC 3501 2.2.1", false, {header_end, m_fed[0] - header_end});
+    event.literal = info;
+    event.summary = fmt::format("{} octets of {} {}{}", literal.size, open.tag, open.name,
+                                literal.synchronizing ? "" : " (non-synchronizing)");
+    event.link = sim::Link::Answers;
+    event.link_seq = open.seq;
+    event.tag = open.tag;
+    add_event(std::move(event));
+    open.shown = end;
+    ++open.literals;
+}
+
+void ImapSession::cut_client_literal(const std::string& tag) {
+    auto cut = m_framer[0].cut_literal();
+    if (!cut) return;
+    const Frame& frame = cut->frame;
+    const auto& literal = frame.literals.back();
+    const std::string_view data =
+        std::string_view(frame.bytes).substr(literal.data_begin, literal.size);
+    violation(Direction::ClientToServer,
+              fmt::format("literal size mismatch: the server completed {} after {} octets of "
+                          "the literal{}; {}",
+                          tag, data.size(), data.size() < cut->arrived ? " and a line end" : "",
+                          explain_literal_size(cut->announced, data)),
+              "RFC 3501 4.3", false, {frame.stream_offset + literal.data_begin, 0});
+    m_awaiting_plus.reset();
+    m_late_plus.reset();
+    add_command_pieces(frame.bytes, frame.stream_offset, frame.literals, true);
+    // The message does not parse as sent (its {n} says otherwise); the
+    // server took it for complete, so it is outstanding until that answer.
+    const auto& open = *m_open_command;
+    if (!find_pending(open.tag) && m_pending.size() < m_options.limits.max_outstanding) {
+        Pending pending;
+        pending.tag = open.tag;
+        pending.seq = open.seq;
+        pending.verb = verb_of_name(open.name);
+        pending.uid = open.name.starts_with("UID ");
+        m_pending.push_back(pending);
     }
-    if (m_options.role == Role::Server) {
-        m_hold_client_input = true;
-        m_inputs.push_back(LiteralRequested{m_awaiting_plus->tag, awaited.size, seq});
-    }
+    m_open_command.reset();
 }
 
 void ImapSession::on_client_frame(Frame frame) {
@@ -472,8 +724,13 @@ void ImapSession::on_client_frame(Frame frame) {
     // early, a violation already reported): the server's late "+" answers it.
     if (m_awaiting_plus) m_late_plus = m_awaiting_plus->event_seq;
     m_awaiting_plus.reset();
-    std::size_t shown_before = m_command_prefix_shown;
-    m_command_prefix_shown = 0;
+    // A message with literals is in the trace as its pieces, in wire order.
+    std::optional<std::uint64_t> pieces_seq;
+    if (m_open_command || !frame.literals.empty()) {
+        add_command_pieces(frame.bytes, frame.stream_offset, frame.literals, true);
+        pieces_seq = m_open_command->seq;
+        m_open_command.reset();
+    }
     if (frame.bare_lf) {
         violation(Direction::ClientToServer, "a line ended with LF alone; IMAP lines end with CRLF",
                   "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
@@ -487,20 +744,23 @@ void ImapSession::on_client_frame(Frame frame) {
         m_expect_raw_line = false;
         std::string line = first_line(frame.bytes);
         auto tag = *m_sasl_tag;
-        TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
-        event.tag = tag;
-        event.name = "AUTHENTICATE";
         bool cancelled = line == "*";
-        event.summary = cancelled ? "cancels the authentication exchange"
-                                  : "answers the server's SASL challenge (base64)";
-        event.section = "RFC 3501 6.2.2";
-        if (!m_options.reveal_secrets && !cancelled) {
-            event.raw = std::string(sim::kSecretMask) + "\r\n";
-            event.redacted = true;
+        if (!pieces_seq) {
+            TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
+            event.tag = tag;
+            event.name = "AUTHENTICATE";
+            event.summary = cancelled ? "cancels the authentication exchange"
+                                      : "answers the server's SASL challenge (base64)";
+            event.section = "RFC 3501 6.2.2";
+            if (!m_options.reveal_secrets && !cancelled) {
+                event.raw = std::string(sim::kSecretMask) + "\r\n";
+                event.redacted = true;
+            }
+            if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
+            event.link = sim::Link::Answers;
+            event.piece = sim::CommandPiece{++m_exchange_pieces, false, std::nullopt};
+            add_event(std::move(event));
         }
-        if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
-        event.link = sim::Link::Answers;
-        add_event(std::move(event));
         if (m_options.role == Role::Server) {
             m_inputs.push_back(SaslReceived{tag, line, cancelled});
             // The next line waits for the server's next challenge or its
@@ -521,6 +781,7 @@ void ImapSession::on_client_frame(Frame frame) {
             event.section = "RFC 2177 3";
             if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
             event.link = sim::Link::Answers;
+            event.piece = sim::CommandPiece{++m_exchange_pieces, false, std::nullopt};
             add_event(std::move(event));
             if (upper(line) != "DONE") {
                 violation(Direction::ClientToServer,
@@ -538,7 +799,6 @@ void ImapSession::on_client_frame(Frame frame) {
         event.tag = parsed.tag;
         event.name = "?";
         event.summary = "a command that does not parse";
-        event.shown_before = std::min(shown_before, event.raw.size());
         event.section = "RFC 3501 9";
         std::string message =
             parsed.error ? parsed.error->message : std::string("command does not parse");
@@ -547,7 +807,6 @@ void ImapSession::on_client_frame(Frame frame) {
             const auto keep_words = visible_words(kind, frame.bytes);
             event.raw = sim::mask_after_words(frame.bytes, keep_words);
             event.redacted = true;
-            event.shown_before = 0;
             const auto hidden = std::string_view(frame.bytes)
                                     .substr(std::min(event.raw.size() - sim::kSecretMask.size(),
                                                      frame.bytes.size()));
@@ -560,15 +819,24 @@ void ImapSession::on_client_frame(Frame frame) {
         }
         if (kind == SecretLine::Login) event.name = "LOGIN";
         if (kind == SecretLine::Authenticate) event.name = "AUTHENTICATE";
-        const auto command_seq = add_event(std::move(event));
-        violation(Direction::ClientToServer,
-                  kind == SecretLine::SaslResponse
-                      ? fmt::format("{}: a SASL response is only sent to answer the server's "
-                                    "\"+\" during AUTHENTICATE",
-                                    message)
-                      : fmt::format("syntax error: {}", message),
-                  kind == SecretLine::SaslResponse ? "RFC 3501 6.2.2" : "RFC 3501 9", false,
-                  {frame.stream_offset, frame.bytes.size()});
+        // A command with literals is in the trace already, as its pieces.
+        const auto command_seq = pieces_seq ? *pieces_seq : add_event(std::move(event));
+        if (const auto mismatch = literal_mismatch(frame)) {
+            // The parser stumbled where a literal of the wrong size ended:
+            // what the client got wrong is the count.
+            message = mismatch->rule;
+            violation(Direction::ClientToServer, mismatch->rule, "RFC 3501 4.3", false,
+                      mismatch->wire);
+        } else {
+            violation(Direction::ClientToServer,
+                      kind == SecretLine::SaslResponse
+                          ? fmt::format("{}: a SASL response is only sent to answer the server's "
+                                        "\"+\" during AUTHENTICATE",
+                                        message)
+                          : fmt::format("syntax error: {}", message),
+                      kind == SecretLine::SaslResponse ? "RFC 3501 6.2.2" : "RFC 3501 9", false,
+                      {frame.stream_offset, frame.bytes.size()});
+        }
         if (m_options.role == Role::Server) {
             m_inputs.push_back(CommandRejected{parsed.tag, message, false});
         }
@@ -576,6 +844,7 @@ void ImapSession::on_client_frame(Frame frame) {
         // AUTHENTICATE (a server may accept what we could not parse).
         if (kind == SecretLine::Authenticate && !parsed.tag.empty()) {
             m_sasl_tag = parsed.tag;
+            m_exchange_pieces = 0;
             if (m_options.role == Role::Server) m_hold_for_sasl = true;
         }
         // The server still answers it by tag (with BAD), so it is outstanding.
@@ -588,14 +857,14 @@ void ImapSession::on_client_frame(Frame frame) {
         }
         return;
     }
-    on_command(*parsed.command, frame, shown_before);
+    on_command(*parsed.command, frame, pieces_seq);
 }
 
-void ImapSession::on_command(const Command& command, Frame& frame, std::size_t shown_before) {
+void ImapSession::on_command(const Command& command, Frame& frame,
+                             std::optional<std::uint64_t> pieces_seq) {
     const auto dir = Direction::ClientToServer;
     auto secrets = secret_ranges(frame, command);
     TraceEvent event = wire_event(dir, EventKind::Command, frame);
-    event.shown_before = shown_before;
     if (!secrets.empty() && !m_options.reveal_secrets) {
         event.raw = keep(
             redact(frame.bytes, secrets, command.verb == Verb::Login ? "\"***\"" : "REDACTED"));
@@ -608,24 +877,28 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
                                                       : std::string(verb_name(command.verb)));
     bool carries_secret = false;
     // Parsed, but not as the command it is meant to be ("a6 LOGINalice
-    // wonderland" is an unknown command): hidden all the same, literals too.
+    // wonderland" is an unknown command): hidden all the same.
     if (const auto kind = secret_line(frame.bytes);
         kind != SecretLine::None && !m_options.reveal_secrets && command.verb != Verb::Login &&
         command.verb != Verb::Authenticate) {
         event.raw = sim::mask_after_words(frame.bytes, visible_words(kind, frame.bytes));
         event.redacted = true;
-        event.shown_before = 0;
         event.name = kind == SecretLine::Login          ? "LOGIN"
                      : kind == SecretLine::Authenticate ? "AUTHENTICATE"
                                                         : "?";
         if (kind == SecretLine::SaslResponse) event.tag.clear();
-        secrets = {{0, frame.bytes.size()}};
         carries_secret = true;
     }
     event.section = std::string(command_section(command.verb));
     event.summary = first_line(event.raw);
-    auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, seq, m_options.reveal_secrets ? decltype(secrets){} : secrets);
+    // AUTHENTICATE and IDLE go on after the server's "+": their later lines
+    // are pieces of this command.
+    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) {
+        const bool initial_response = command.verb == Verb::Authenticate && command.args.size() > 1;
+        event.piece = sim::CommandPiece{0, !initial_response, std::nullopt};
+    }
+    // A command with literals is in the trace already, as its pieces.
+    const auto seq = pieces_seq ? *pieces_seq : add_event(std::move(event));
 
     std::optional<std::string> state_error;
     const bool already = find_pending(command.tag) != nullptr;
@@ -675,6 +948,7 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
+    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) m_exchange_pieces = 0;
     if (command.verb == Verb::Authenticate) {
         m_sasl_tag = command.tag;
         // The client's next line answers the server's challenge: read it
@@ -714,6 +988,12 @@ void ImapSession::on_server_frame(Frame frame) {
 
 void ImapSession::on_response(const Response& response, const Frame& frame) {
     const auto dir = Direction::ServerToClient;
+    // A server completes a command only once its literals have arrived: one
+    // still arriving was announced larger than what the client sent.
+    if (m_options.role == Role::Observer && response.kind == ResponseKind::Tagged &&
+        m_open_command && m_open_command->tag == response.tag && !m_awaiting_plus) {
+        cut_client_literal(response.tag);
+    }
     EventKind kind = response.kind == ResponseKind::Tagged         ? EventKind::Tagged
                      : response.kind == ResponseKind::Continuation ? EventKind::Continuation
                                                                    : EventKind::Untagged;
@@ -733,7 +1013,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
     event.summary = first_line(event.raw);
 
     auto seq = add_event(std::move(event));
-    add_literal_events(dir, frame, seq, {});
+    add_literal_events(frame, seq);
 
     if (m_options.role == Role::Client) m_responses.push_back(ResponseReceived{response, seq});
 
@@ -837,6 +1117,17 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
 void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     auto* pending = find_pending(response.tag);
     auto& event = m_events.open(seq);
+    if (!pending && m_awaiting_plus && m_awaiting_plus->tag == response.tag) {
+        // The server refused the literal instead of sending "+": the client
+        // must not send it (RFC 3501 7.5), and the command ends here.
+        event.link = sim::Link::Answers;
+        event.link_seq = m_awaiting_plus->event_seq;
+        m_awaiting_plus.reset();
+        m_open_command.reset();
+        if (m_options.role != Role::Server) m_framer[0].abandon_pending();
+        m_held.clear();
+        return;
+    }
     if (!pending) {
         event.link = sim::Link::Unmatched;
         violation(Direction::ServerToClient,
@@ -856,13 +1147,6 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     }
     if (m_idle_tag == done.tag) {
         m_idle_tag.reset();
-    }
-    if (m_awaiting_plus && m_awaiting_plus->tag == done.tag) {
-        // The server refused the literal: the client must not send it (RFC 3501 7.5).
-        m_awaiting_plus.reset();
-        m_command_prefix_shown = 0;
-        if (m_options.role != Role::Server) m_framer[0].abandon_pending();
-        m_held.clear();
     }
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
@@ -1183,7 +1467,10 @@ std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) 
     return std::min(before, m_trace.end_seq());
 }
 
-void ImapSession::grant_continuation(std::string text, std::int64_t time_us) {
+void ImapSession::grant_continuation(std::string text, std::int64_t time_us,
+                                     std::uint64_t received_ahead) {
+    m_now = time_us;
+    if (received_ahead > 0) report_early_literal();
     send(make_continuation(std::move(text)), time_us);
     if (m_hold_client_input) {
         m_hold_client_input = false;
@@ -1192,7 +1479,9 @@ void ImapSession::grant_continuation(std::string text, std::int64_t time_us) {
 }
 
 void ImapSession::refuse_literal(const std::string& tag, Status status, std::string text,
-                                 std::int64_t time_us) {
+                                 std::int64_t time_us, std::uint64_t received_ahead) {
+    m_now = time_us;
+    if (received_ahead > 0) report_early_literal();
     m_framer[0].abandon_pending();
     send(make_status(tag, status, std::nullopt, std::move(text)), time_us);
     if (m_hold_client_input) {
@@ -1223,34 +1512,19 @@ TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& f
     return event;
 }
 
-void ImapSession::add_literal_events(
-    Direction dir, const Frame& frame, std::uint64_t owner_seq,
-    const std::vector<std::pair<std::size_t, std::size_t>>& secrets) {
+void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq) {
     for (const auto& literal : frame.literals) {
         TraceEvent event;
-        event.dir = dir;
+        event.dir = Direction::ServerToClient;
         event.kind = EventKind::Literal;
         event.name = "LITERAL";
         event.section = literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
         event.wire = {frame.stream_offset + literal.data_begin, literal.size};
         std::string_view data(frame.bytes);
         data = data.substr(literal.data_begin, literal.size);
-        bool secret = false;
-        for (auto [begin, end] : secrets) {
-            if (begin < literal.data_begin + literal.size && end > literal.data_begin) {
-                secret = true;
-            }
-        }
-        sim::LiteralInfo info{literal.size, literal.synchronizing,
-                              data.size() > m_options.max_event_bytes};
-        if (secret) {
-            event.raw = std::string(std::min<std::size_t>(literal.size, 64), '*');
-            event.redacted = true;
-            info.truncated = literal.size > 64;
-        } else {
-            event.raw = keep(data);
-        }
-        event.literal = info;
+        event.raw = keep(data);
+        event.literal = sim::LiteralInfo{literal.size, literal.synchronizing,
+                                         data.size() > m_options.max_event_bytes};
         event.summary = fmt::format("{} octets{}", literal.size,
                                     literal.synchronizing ? "" : " (non-synchronizing)");
         event.link = sim::Link::Answers;

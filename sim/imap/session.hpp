@@ -139,9 +139,13 @@ class ImapSession {
     // Server role.
     std::optional<ServerInput> next_input();
     std::uint64_t send(const Response& response, std::int64_t time_us = 0);
-    void grant_continuation(std::string text = "Ready for literal data", std::int64_t time_us = 0);
+    // `received_ahead`: octets the client sent after the announcement that
+    // had already arrived when the server decided (the same read held them):
+    // the client did not wait for the "+" (RFC 3501 4.3).
+    void grant_continuation(std::string text = "Ready for literal data", std::int64_t time_us = 0,
+                            std::uint64_t received_ahead = 0);
     void refuse_literal(const std::string& tag, Status status, std::string text,
-                        std::int64_t time_us = 0);
+                        std::int64_t time_us = 0, std::uint64_t received_ahead = 0);
 
   private:
     struct Pending {
@@ -162,7 +166,23 @@ class ImapSession {
     void on_server_frame(Frame frame);
     void on_literal_awaited(const LiteralAwaited& awaited);
     void on_frame_error(sim::Direction dir, const FrameError& error);
-    void on_command(const Command& command, Frame& frame, std::size_t shown_before);
+    // Hands out the pieces of a client message with literals that the trace
+    // has not shown yet, in wire order; `complete`: the message has ended.
+    void add_command_pieces(std::string_view message, std::uint64_t offset,
+                            const std::vector<LiteralPart>& literals, bool complete);
+    void add_text_piece(std::string_view message, std::uint64_t offset, std::size_t end,
+                        const LiteralPart* announces,
+                        const std::vector<std::pair<std::size_t, std::size_t>>& hidden);
+    void add_literal_piece(std::string_view message, std::uint64_t offset,
+                           const LiteralPart& literal,
+                           const std::vector<std::pair<std::size_t, std::size_t>>& hidden);
+    // The client's literal was still arriving when the server completed its
+    // command: the announced size was wrong; the message ends where it did.
+    void cut_client_literal(const std::string& tag);
+    // Literal data arrived while the "+" was still awaited.
+    void report_early_literal();
+    // `pieces_seq`: the command is in the trace as pieces, the first one this.
+    void on_command(const Command& command, Frame& frame, std::optional<std::uint64_t> pieces_seq);
     void on_response(const Response& response, const Frame& frame);
     void on_continuation(const Response& response, std::uint64_t seq);
     void on_tagged(const Response& response, std::uint64_t seq);
@@ -172,9 +192,8 @@ class ImapSession {
 
     std::uint64_t add_event(sim::TraceEvent event);
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
-    // The literals of the message whose event is `owner_seq`.
-    void add_literal_events(sim::Direction dir, const Frame& frame, std::uint64_t owner_seq,
-                            const std::vector<std::pair<std::size_t, std::size_t>>& secrets);
+    // The literals of the server message whose event is `owner_seq`.
+    void add_literal_events(const Frame& frame, std::uint64_t owner_seq);
     std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
                             bool fatal = false, sim::ByteSpan wire = {});
     void transition(State to, std::string cause, sim::Direction dir);
@@ -198,14 +217,27 @@ class ImapSession {
     // A synchronizing literal was announced and no "+" has answered it yet.
     struct AwaitingPlus {
         std::string tag;
-        std::uint64_t event_seq = 0;
+        std::uint64_t event_seq = 0;   // the command's first piece
         std::uint64_t header_end = 0;  // stream offset just past "{n}\r\n"
-        std::size_t prefix_size = 0;   // octets of the command shown so far
         bool reported = false;
     };
     std::optional<AwaitingPlus> m_awaiting_plus;
     std::optional<std::uint64_t> m_late_plus;
-    std::size_t m_command_prefix_shown = 0;
+    // The client message with literals being received, as far as its pieces
+    // are in the trace.
+    struct OpenCommand {
+        std::uint64_t seq = 0;  // its first piece, the command
+        std::string tag;
+        std::string name;
+        std::string section;
+        bool exact_login = false;  // "LOGIN" itself: the user name stays visible
+        std::uint32_t pieces = 0;
+        std::size_t shown = 0;     // octets of the message handed out
+        std::size_t literals = 0;  // literals whose octets were handed out
+    };
+    std::optional<OpenCommand> m_open_command;
+    // Pieces after the first of AUTHENTICATE and IDLE (response lines, DONE).
+    std::uint32_t m_exchange_pieces = 0;
     std::optional<std::string> m_sasl_tag;  // AUTHENTICATE waiting for a client line
     bool m_expect_raw_line = false;
     bool m_hold_client_input = false;  // server role: literal decision pending

@@ -330,6 +330,10 @@ TEST_CASE("a synchronizing literal waits for the server's continuation") {
           std::string::npos);
 }
 
+// RFC 3501 4.3: "In the case of literals transmitted from client to server,
+// the client MUST wait to receive a command continuation request (described
+// later in this document) before sending the octet data (and the remainder
+// of the command)."
 TEST_CASE("literal data before the continuation is a client violation") {
     sim::SessionTrace trace;
     imap::ImapSession server(trace, as(imap::Role::Server));
@@ -339,7 +343,7 @@ TEST_CASE("literal data before the continuation is a client violation") {
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].find("before the server's \"+\"") != std::string::npos);
     auto* event = of_kind(trace, EventKind::Violation)[0];
-    CHECK(event->section == "RFC 3501 2.2.1");
+    CHECK(event->section == "RFC 3501 4.3");
     CHECK(event->dir == Direction::ClientToServer);
     // The server's "+" that comes too late is not a second violation.
     server.grant_continuation();

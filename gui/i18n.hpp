@@ -39,6 +39,8 @@ enum class Text : std::uint16_t {
     LiteralOctets,
     LiteralNonSynchronizing,
     LiteralTruncated,
+    WaitsForContinuation,
+    CommandLineEnd,
     ClickToExpand,
     AnswersCommand,
     CompletedBy,

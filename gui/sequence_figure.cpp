@@ -37,6 +37,17 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
             return fmt::format("{{{}{}}} {} {}", size, sync ? "" : "+",
                                ru ? "октетов литерала:" : "octets of literal:", first);
         }
+        case sim::EventKind::Command:
+            // A command that goes out in pieces, as in the window.
+            if (event.piece && event.piece->index > 0 && event.raw.find_first_of("\r\n") == 0) {
+                return ru ? "\u21B5 конец строки, завершающий команду"
+                          : "\u21B5 the line end that completes the command";
+            }
+            if (event.piece && event.piece->awaits_continuation) {
+                return fmt::format("{}  ({})", row_text(event, 90),
+                                   ru ? "ждёт «+»" : "waits for \"+\"");
+            }
+            break;
         case sim::EventKind::StateTransition:
             if (event.transition) {
                 const auto& change = *event.transition;

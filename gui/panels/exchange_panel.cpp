@@ -45,13 +45,27 @@ std::string literal_label(const PanelContext& context, const sim::TraceEvent& ev
                        fmt::format(fmt::runtime(context.text(octets)), size));
 }
 
+// A command that goes out in pieces: the piece that ends with {n} says the
+// client now waits for the server's "+", and the last piece after a literal
+// may be the line end alone.
+std::string wire_label(const PanelContext& context, const sim::TraceEvent& event) {
+    if (event.kind == sim::EventKind::Literal) return literal_label(context, event);
+    if (!event.piece) return row_text(event);
+    std::string label = event.piece->index > 0 && event.raw.find_first_of("\r\n") == 0
+                            ? std::string(context.text(Text::CommandLineEnd))
+                            : row_text(event);
+    if (event.piece->awaits_continuation) {
+        label += fmt::format("  ({})", context.text(Text::WaitsForContinuation));
+    }
+    return label;
+}
+
 // The row's text, led by the decoded mailbox names or "hidden" for a masked
 // secret: the raw text can be too long for the row, the decoding is the news.
 std::string row_label(const PanelContext& context, const sim::TraceEvent& event) {
-    if (event.kind == sim::EventKind::Literal) return literal_label(context, event);
     const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
-    if (note.empty()) return row_text(event);
-    return fmt::format("[{}] {}", note, row_text(event));
+    if (note.empty() || event.kind == sim::EventKind::Literal) return wire_label(context, event);
+    return fmt::format("[{}] {}", note, wire_label(context, event));
 }
 
 void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
@@ -383,8 +397,7 @@ void draw_log_row(PanelContext& context, const DisplayRow& row, int row_number,
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::text), "[%s]", note.c_str());
         ImGui::SameLine();
     }
-    const std::string text =
-        kind == RowKind::Literal ? literal_label(context, event) : row_text(event);
+    const std::string text = wire_label(context, event);
     ImGui::TextColored(color, "%s", text.c_str());
     ImGui::PopFont();
     ImGui::TableNextColumn();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/text/utf8.hpp"
+
 namespace mailscope::sim {
 
 namespace {
@@ -42,7 +44,8 @@ const char* colour_of(const TraceEvent& event) {
     return "";
 }
 
-// Control octets made visible so a terminal never interprets wire data.
+// Control octets, and octets that are not UTF-8 (a literal may end inside
+// a character), made visible so a terminal never interprets wire data.
 std::string printable(std::string_view text, std::size_t max) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -56,6 +59,14 @@ std::string printable(std::string_view text, std::size_t max) {
             out += "⏎";
         } else if (c < 0x20 || c == 0x7f) {
             out += fmt::format("\\x{:02x}", c);
+        } else if (c >= 0x80) {
+            const auto step = text::decode_utf8_at(text, i);
+            if (step.valid) {
+                out.append(text.substr(i, step.length));
+                i += step.length - 1;
+            } else {
+                out += fmt::format("\\x{:02x}", c);
+            }
         } else {
             out += static_cast<char>(c);
         }

@@ -200,6 +200,73 @@ def test_enable_after_select():
           in text, f"ENABLE after SELECT: the text output does not flag it: {text!r} {err!r}")
 
 
+def test_literals_in_wire_order():
+    # LOGIN's literals and APPEND's "+ go ahead": each literal's octets after
+    # the "+" that allows them, the rest of the line after the octets.
+    path = os.path.join(vectors, "imap", "literals_wire_order.txt")
+    code, out, err = decode(path)
+    check(code == 0, f"literals in wire order: exit {code}, stderr {err!r}")
+    rows = [line.split(None, 3) for line in out.splitlines()]
+    login = [f"{row[2]} {row[3]}" for row in rows if len(row) == 4 and row[0] in
+             ("#2", "#3", "#4", "#5", "#6", "#7", "#8", "#9")]
+    expected = [
+        'command a1 LOGIN {5}⏎  (waits for "+" before the 5 octets)  ← [RFC 3501 6.2.3]',
+        "continuation + go ahead⏎  ← answers #2 a1 LOGIN [RFC 3501 7.5]",
+        "literal {5} 5 octets: alice  ← in #2 a1 LOGIN [RFC 3501 4.3]",
+        'command {10}⏎  (waits for "+" before the 10 octets)  ← continues #2 a1 LOGIN '
+        "[RFC 3501 6.2.3]",
+        "continuation + go ahead⏎  ← answers #2 a1 LOGIN [RFC 3501 7.5]",
+        "literal {10} 10 octets (hidden)  ← in #2 a1 LOGIN [RFC 3501 4.3]",
+        "command ⏎  ← continues #2 a1 LOGIN [RFC 3501 6.2.3]",
+        "tagged a1 OK LOGIN completed⏎  ← completes #2 LOGIN [RFC 3501 7.1.1]",
+    ]
+    check(login == expected, f"literals in wire order: the LOGIN rows are {login}")
+    check("ANNOUNCE" not in out, "literals in wire order: ANNOUNCE is shown")
+    check("wonderland" not in out, "literals in wire order: the password is shown")
+
+    code, out, err = decode("--json", path)
+    check(code == 0, f"literals in wire order --json: exit {code}, stderr {err!r}")
+    events = [json.loads(line) for line in out.splitlines()]
+    append = next(e for e in events if e.get("kind") == "command" and e.get("tag") == "a2")
+    tied = [e for e in events if e["seq"] == append["seq"] or
+            (e.get("link_seq") == append["seq"] and e["kind"] != "untagged")]
+    check([e["kind"] for e in tied] == ["command", "continuation", "literal", "command", "tagged"],
+          f"--json: the APPEND's events are {[e['kind'] for e in tied]}")
+    check(append.get("piece") == {"index": 0, "awaits_continuation": True,
+                                  "announces": {"size": 107, "synchronizing": True}},
+          f"--json: the APPEND's first piece is {append.get('piece')}")
+    if len(tied) == 5:
+        check(tied[2]["raw"].startswith("From: Alice") and tied[3]["raw"] == "\r\n" and
+              tied[3]["piece"]["index"] == 1, f"--json: the literal and the rest: {tied[2:4]}")
+    literal_plus = next(e for e in events if e.get("kind") == "command" and e.get("tag") == "a3")
+    following = events[literal_plus["seq"] + 1]
+    check(following["kind"] == "literal" and not following["literal"]["synchronizing"],
+          f"--json: LITERAL+ is not followed by its octets: {following}")
+    check("ANNOUNCE" not in out and "shown_before" not in out, "--json: ANNOUNCE is shown")
+
+
+def test_literal_size_mismatch():
+    # A name of 31 characters, 58 octets in UTF-8, announced as {31}.
+    path = os.path.join(vectors, "imap", "literal_counted_in_characters.txt")
+    code, out, err = decode(path)
+    check(code == 1, f"{{31}} for 58 octets: exit {code}, expected 1")
+    check(f"{path}:7: literal size mismatch: {{31}} was announced, but the text is 58 octets of "
+          "UTF-8 (31 characters, 31 octets in windows-1251)" in err,
+          f"{{31}} for 58 octets: stderr {err!r}")
+    check("characters-versus-octets mistake" in err and "needs {58}" in err,
+          f"{{31}} for 58 octets: the count is not explained: {err!r}")
+    check("0xB8" not in out + err and "syntax error" not in out + err,
+          "{31} for 58 octets: a parse error instead of the count")
+    # {350} for 186 octets: the rest of the file is still read as commands.
+    path = os.path.join(vectors, "imap", "literal_announced_too_large.txt")
+    code, out, err = decode(path)
+    check(code == 1, f"{{350}} for 186 octets: exit {code}, expected 1")
+    check(f"{path}:7: literal size mismatch: the server completed a1 after 186 octets" in err and
+          "{350} was announced" in err, f"{{350}} for 186 octets: stderr {err!r}")
+    check("completes #2 APPEND" in out and "a2 NOOP" in out and "completes #8 NOOP" in out,
+          f"{{350}} for 186 octets: what follows is not read as commands:\n{out}")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
@@ -207,7 +274,8 @@ def test_missing_file():
 
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
              test_every_protocol, test_byte_order_mark_and_look_alikes,
-             test_memory_does_not_grow_with_lines, test_enable_after_select, test_missing_file):
+             test_memory_does_not_grow_with_lines, test_enable_after_select,
+             test_literals_in_wire_order, test_literal_size_mismatch, test_missing_file):
     test()
 
 for failure in failures:

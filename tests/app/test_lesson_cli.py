@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CLI tests of `mailscope lesson` for the POP3 and SMTP lessons.
+"""CLI tests of `mailscope lesson` for the POP3 and SMTP lessons, and IMAP literals.
 
 usage: test_lesson_cli.py MAILSCOPE_BINARY
 
@@ -55,6 +55,27 @@ def test_message_lines():
     check("| .." in out, "smtp-session: the dot-stuffed line not shown as sent")
 
 
+def test_literals_in_wire_order():
+    # The terminal prints an IMAP literal's pieces as they went on the wire:
+    # the line up to {n}, the server's "+", the octets, the rest of the line.
+    code, out, err = run("run", "client-literals", "--lang", "en", "--no-color", "--check")
+    check(code == 0, f"client-literals --check: exit {code}, {err!r}")
+    rows = [line.split(None, 3) for line in out.splitlines() if line.startswith("#")]
+    kinds = [row[2] for row in rows if len(row) >= 3]
+    login = next((i for i, row in enumerate(rows) if len(row) == 4 and
+                  row[3].startswith("a1 LOGIN alice {10}")), None)
+    check(login is not None, f"client-literals: no LOGIN row:\n{out}")
+    if login is not None:
+        check(kinds[login:login + 5] == ["command", "continuation", "literal", "command",
+                                         "tagged"],
+              f"client-literals: LOGIN's rows are {kinds[login:login + 5]}")
+        check('(waits for "+" before the 10 octets)' in rows[login][3],
+              f"client-literals: the LOGIN row does not say it waits: {rows[login]}")
+    check("ANNOUNCE" not in out, "client-literals: ANNOUNCE is shown")
+    check("RFC 3501 4.3" in out and "before the server's" in out,
+          "client-literals: data before the '+' is not flagged with RFC 3501 4.3")
+
+
 def test_check_fails_on_a_broken_lesson():
     lesson = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lessons",
                           "failing-check.yaml")
@@ -70,7 +91,8 @@ def test_check_fails_on_a_broken_lesson():
     check(out.count(f"{lesson}:") == 1, f"--check: more than the one failure: {out!r}")
 
 
-for test in (test_list_groups, test_message_lines, test_check_fails_on_a_broken_lesson):
+for test in (test_list_groups, test_message_lines, test_literals_in_wire_order,
+             test_check_fails_on_a_broken_lesson):
     test()
 
 if failures:

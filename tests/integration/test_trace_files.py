@@ -157,6 +157,40 @@ class TraceFiles(unittest.TestCase):
         self.assertEqual(transcript[int(match.group(1)) - 1], "C: a3 FETCH 1 (FLAGS)")
         self.assertIn(f"{int(match.group(1)):>5} C: a3 FETCH 1 (FLAGS)", report)
 
+    def test_the_report_shows_literal_data_sent_before_the_continuation(self):
+        # RFC 3501 4.3: "the client MUST wait to receive a command
+        # continuation request [...] before sending the octet data".
+        process, port = start_server(self.trace_dir)
+        try:
+            client = Client(port)
+            client.command("a1", "LOGIN alice wonderland")
+            message = b"Subject: hi\r\n\r\nhello\r\n"
+            # The announcement and the octets in one write, so the server
+            # reads them together, before its "+".
+            client.sock.sendall(b"a2 APPEND INBOX {%d}\r\n" % len(message) + message + b"\r\n")
+            while True:
+                line = client.stream.readline()
+                self.assertTrue(line, "the server closed the connection")
+                if line.startswith(b"a2 "):
+                    break
+            client.command("a3", "LOGOUT")
+            client.close()
+            self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
+        finally:
+            stop_server(process)
+        report = read(self.files("*.report.txt")[0])
+        transcript = read(self.transcripts()[0]).splitlines()
+        match = re.search(r"line (\d+): RFC 3501 4\.3: literal data for a2 sent before the "
+                          r"server's \"\+\"", report)
+        self.assertIsNotNone(match, report)
+        line = int(match.group(1))
+        # The transcript keeps wire order: the announcement, the "+", the
+        # octets, the line end that completes the command.
+        self.assertEqual(transcript[line - 1:line + 5],
+                         ["C: a2 APPEND INBOX {22}", "S: + Ready for literal data",
+                          "C: Subject: hi", "C: ", "C: hello", "C: "], report)
+        self.assertIn(f"{line + 1:>5} S: + Ready for literal data", report)
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:

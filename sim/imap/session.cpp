@@ -315,10 +315,10 @@ std::optional<LiteralMismatch> literal_mismatch(const Frame& frame) {
         if (text_end == std::string_view::npos) text_end = bytes.size();
         std::string_view text = bytes.substr(literal.data_begin, text_end - literal.data_begin);
         if (text.ends_with('\r')) text.remove_suffix(1);
-        if (text.ends_with('}')) {
-            const auto open = text.rfind('{');
+        if (const auto open = text.rfind('{');
+            text.ends_with('}') && open != std::string_view::npos) {
             const auto digits = text.substr(open + 1, text.size() - open - 2);
-            if (open != std::string_view::npos && !digits.empty() &&
+            if (!digits.empty() &&
                 digits.find_first_not_of("0123456789+") == std::string_view::npos) {
                 text = text.substr(0, open);
             }
@@ -1484,6 +1484,9 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
     if (received_ahead > 0) report_early_literal();
     m_framer[0].abandon_pending();
     send(make_status(tag, status, std::nullopt, std::move(text)), time_us);
+    // Refused under whatever tag: the message is gone, and with it its pieces.
+    m_awaiting_plus.reset();
+    m_open_command.reset();
     if (m_hold_client_input) {
         m_hold_client_input = false;
         drain(Direction::ClientToServer);

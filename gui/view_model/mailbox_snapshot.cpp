@@ -122,11 +122,23 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
 
     switch (event.kind) {
         case sim::EventKind::Command:
+            // The later pieces of a command with literals continue it.
+            if (event.piece && event.piece->index > 0) break;
             if (event.name == "SELECT" || event.name == "EXAMINE") {
                 std::vector<FolderRow> folders = std::move(snapshot.folders);
                 snapshot = MailboxSnapshot{};
                 snapshot.folders = std::move(folders);
-                snapshot.mailbox = mailbox_argument(event.raw);
+                if (event.piece && event.piece->announces) {
+                    snapshot.mailbox_in_literal = true;
+                } else {
+                    snapshot.mailbox = mailbox_argument(event.raw);
+                }
+            }
+            break;
+        case sim::EventKind::Literal:
+            if (snapshot.mailbox_in_literal && event.dir == sim::Direction::ClientToServer) {
+                snapshot.mailbox = event.raw.substr(0, 256);
+                snapshot.mailbox_in_literal = false;
             }
             break;
         case sim::EventKind::Untagged:

@@ -33,8 +33,9 @@ struct MailboxSnapshot {
     // must not make the inspector allocate without bound.
     static constexpr std::uint32_t max_rows = 100000;
 
-    std::string mailbox;       // as named in the last SELECT or EXAMINE
-    std::uint32_t exists = 0;  // message count, as announced
+    std::string mailbox;              // as named in the last SELECT or EXAMINE
+    bool mailbox_in_literal = false;  // that command named it in a literal, still to come
+    std::uint32_t exists = 0;         // message count, as announced
     std::optional<std::uint32_t> recent;
     std::optional<std::uint32_t> uid_validity;  // from "* OK [UIDVALIDITY n]" (RFC 3501 7.1)
     std::optional<std::uint32_t> uid_next;

@@ -13,8 +13,10 @@
 #include "gui/lesson_session.hpp"
 #include "gui/screen_summary.hpp"
 #include "gui/sequence_figure.hpp"
+#include "gui/view_model/mailbox_snapshot.hpp"
 #include "gui/view_model/row_text.hpp"
 #include "lessons/lesson_loader.hpp"
+#include "sim/imap/session.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -107,4 +109,20 @@ TEST_CASE("literal rows: the exported sequence figure draws the pieces in both l
     CHECK(has(russian, "\u21B5 конец строки, завершающий команду"));
     for (const auto& text : english)
         CHECK(text.find("ANNOUNCE") == std::string::npos);
+}
+
+TEST_CASE("literal rows: a mailbox named in a literal is the one the mailbox panel shows") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(sim::Direction::ServerToClient, "* PREAUTH ready\r\n");
+    session.feed(sim::Direction::ClientToServer, "a1 SELECT {6}\r\n");
+    session.feed(sim::Direction::ServerToClient, "+ go ahead\r\n");
+    session.feed(sim::Direction::ClientToServer, "Drafts\r\n");
+    session.feed(sim::Direction::ServerToClient, "* 2 EXISTS\r\n");
+    session.feed(sim::Direction::ServerToClient, "a1 OK [READ-WRITE] SELECT completed\r\n");
+    MailboxSnapshot snapshot;
+    for (const auto& event : trace.events())
+        fold(snapshot, event);
+    CHECK(snapshot.mailbox == "Drafts");
+    CHECK(snapshot.exists == 2);
 }

@@ -230,7 +230,6 @@ class ImapSession {
         std::string tag;
         std::string name;
         std::string section;
-        bool exact_login = false;  // "LOGIN" itself: the user name stays visible
         std::uint32_t pieces = 0;
         std::size_t shown = 0;     // octets of the message handed out
         std::size_t literals = 0;  // literals whose octets were handed out

@@ -504,6 +504,9 @@ TEST_CASE("a literal counted in characters says so instead of a parse error") {
     CHECK_FALSE(contains(sim::export_text(o.trace), "secret"));
 }
 
+// RFC 3501 4.3: "A literal is a sequence of zero or more octets (including
+// CR and LF), prefix-quoted with an octet count in the form of an open brace
+// ("{"), the number of octets, close brace ("}"), and CRLF."
 TEST_CASE("literal size mismatches: which count the announced size is") {
     const std::string name = "иванова-петрова.анна.сергеевна1";
     // Characters, which is also the windows-1251 size.
@@ -532,6 +535,9 @@ TEST_CASE("literal size mismatches: which count the announced size is") {
     CHECK(contains(found[0]->violation->rule, "needs {10}"));
 }
 
+// RFC 3501 4.3: "A literal is a sequence of zero or more octets (including
+// CR and LF), prefix-quoted with an octet count in the form of an open brace
+// ("{"), the number of octets, close brace ("}"), and CRLF."
 TEST_CASE("a literal announced larger than its data ends at the server's completion") {
     Observed o;
     std::mt19937 random(350);
@@ -555,6 +561,9 @@ TEST_CASE("a literal announced larger than its data ends at the server's complet
     CHECK(o.session.state() == imap::State::Logout);
 }
 
+// RFC 3501 4.3: "A literal is a sequence of zero or more octets (including
+// CR and LF), prefix-quoted with an octet count in the form of an open brace
+// ("{"), the number of octets, close brace ("}"), and CRLF."
 TEST_CASE("a connection closed in the middle of a literal says how much arrived") {
     Observed o;
     o.session.feed(Direction::ServerToClient, "* PREAUTH hi\r\n");

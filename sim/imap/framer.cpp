@@ -235,7 +235,6 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                     awaited.message_offset = m_offset;
                     awaited.size = size;
                     awaited.line.assign(in.substr(m_begin, so_far));
-                    awaited.literals = m_literals;
                     return awaited;
                 }
                 return std::nullopt;

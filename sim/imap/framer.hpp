@@ -40,9 +40,6 @@ struct LiteralAwaited {
     std::uint64_t message_offset = 0;  // offset of line[0]
     std::uint64_t size = 0;
     std::string line;  // the message so far, ending with "{n}\r\n"
-    // Every literal of the message so far; the last is this one, whose data
-    // has not started.
-    std::vector<LiteralPart> literals;
 };
 
 enum class FrameErrorKind : std::uint8_t {
@@ -89,6 +86,9 @@ class Framer {
     // ends with what has arrived, its last literal cut to those octets less
     // a final line end, which closes the message. nullopt when no literal
     // is in progress.
+    // The literals of the unfinished message so far: after a LiteralAwaited,
+    // the last one is the literal awaited.
+    const std::vector<LiteralPart>& literals_so_far() const { return m_literals; }
     // The literal being received: its announced size and how many of its
     // octets have arrived.
     struct LiteralProgress {

@@ -206,6 +206,8 @@ bool exact_login(std::string_view bytes) {
            (!word0.starts_with("LOGIN") && sim::word_upper(bytes, 1) == "LOGIN");
 }
 
+constexpr std::size_t kMaxSecretLiterals = 4;
+
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -246,6 +248,13 @@ std::vector<std::pair<std::size_t, std::size_t>> hidden_ranges(
             ++pos;
     }
     std::vector<std::pair<std::size_t, std::size_t>> hidden;
+    // LOGIN and AUTHENTICATE take two arguments: a line with more literals
+    // than a few is hidden whole after its visible words, and is not scanned
+    // again for every literal it announces.
+    if (literals.size() > kMaxSecretLiterals) {
+        if (pos < message.size()) hidden.emplace_back(pos, message.size());
+        return hidden;
+    }
     for (std::size_t argument = 0;; ++argument) {
         skip_blanks();
         if (pos >= message.size()) break;
@@ -256,8 +265,11 @@ std::vector<std::pair<std::size_t, std::size_t>> hidden_ranges(
             end = literal->data_begin + static_cast<std::size_t>(literal->size);
             pos = end;
         } else if (message[pos] == '"') {
+            // A quoted string ends at its quote, or at the line end it may
+            // not contain (RFC 3501 4.3).
             begin = ++pos;
-            while (pos < message.size() && message[pos] != '"')
+            while (pos < message.size() && message[pos] != '"' && message[pos] != '\r' &&
+                   message[pos] != '\n')
                 pos += message[pos] == '\\' ? 2 : 1;
             end = std::min(pos, message.size());
             ++pos;
@@ -528,7 +540,7 @@ void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
 // ---------------------------------------------------------------------------
 
 void ImapSession::on_literal_awaited(const LiteralAwaited& awaited) {
-    add_command_pieces(awaited.line, awaited.message_offset, awaited.literals, false);
+    add_command_pieces(awaited.line, awaited.message_offset, m_framer[0].literals_so_far(), false);
     const auto& open = *m_open_command;
     const std::uint64_t header_end = awaited.message_offset + awaited.line.size();
     m_awaiting_plus = AwaitingPlus{open.tag, open.seq, header_end, false};

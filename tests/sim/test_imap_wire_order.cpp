@@ -592,3 +592,22 @@ TEST_CASE("a refused literal completes its command without a violation") {
                                    "S done A1 NO [TOOBIG] too big for this lab|"});
     CHECK(exchange(o.trace, "A2") == std::vector<std::string>{"C A2 NOOP|", "S done A2 OK done|"});
 }
+
+TEST_CASE("a LOGIN line with more literals than it takes is hidden after its command word") {
+    Observed o;
+    o.session.feed(Direction::ServerToClient, "* OK ready\r\n");
+    std::string line = "a1 LOGIN {5}\r\nalice";
+    for (int i = 0; i < 6; ++i)
+        line += " {7}\r\npass-" + std::to_string(i) + "x";
+    line += "\r\n";
+    // Sent at once, by a client that does not wait for any "+".
+    o.session.feed(Direction::ClientToServer, line);
+    for (const auto& event : o.trace.events()) {
+        if (event.kind == EventKind::Literal && event.seq > first_command(o.trace, "a1")->seq + 2) {
+            CHECK(event.redacted);
+        }
+    }
+    const auto text = sim::export_text(o.trace) + sim::export_jsonl(o.trace);
+    CHECK_FALSE(contains(text, "pass-"));
+    CHECK(contains(text, "C: a1 LOGIN {5}\n"));
+}

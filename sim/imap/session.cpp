@@ -230,11 +230,12 @@ std::vector<std::pair<std::size_t, std::size_t>> hidden_ranges(
         keep_words = visible_words(kind, message);
         keep_arguments = kind == SecretLine::Login && exact_login(message) ? 1 : 0;
     }
+    // Literals are in message order.
     const auto literal_at = [&](std::size_t pos) -> const LiteralPart* {
-        for (const auto& literal : literals) {
-            if (literal.header_begin == pos) return &literal;
-        }
-        return nullptr;
+        const auto found = std::lower_bound(
+            literals.begin(), literals.end(), pos,
+            [](const LiteralPart& literal, std::size_t at) { return literal.header_begin < at; });
+        return found != literals.end() && found->header_begin == pos ? &*found : nullptr;
     };
     std::size_t pos = 0;
     const auto skip_blanks = [&] {

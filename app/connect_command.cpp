@@ -22,8 +22,8 @@
 #include "sim/core/transcript.hpp"
 #include "sim/imap/login_driver.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 

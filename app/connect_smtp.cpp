@@ -17,8 +17,8 @@
 #include "sim/core/transcript.hpp"
 #include "sim/smtp/session.hpp"
 #include "sim/text/base64.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 

@@ -1,4 +1,4 @@
-#include "sim/transport/proxy.hpp"
+#include "net/proxy.hpp"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>

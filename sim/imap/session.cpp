@@ -670,7 +670,11 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
     if (auto* mailbox = std::get_if<MailboxArgs>(&command.typed))
         pending.mailbox = mailbox->mailbox;
     if (auto* status = std::get_if<StatusArgs>(&command.typed)) pending.mailbox = status->mailbox;
-    if (auto* store = std::get_if<StoreArgs>(&command.typed)) pending.silent = store->silent;
+    if (auto* store = std::get_if<StoreArgs>(&command.typed)) {
+        pending.silent = store->silent;
+        pending.set = store->set;
+    }
+    if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) pending.set = fetch->set;
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
@@ -1041,9 +1045,7 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
             }
         }
     } else if (name == "FETCH") {
-        pending = find_pending_verb({Verb::Fetch, Verb::Store, Verb::Copy, Verb::Move});
-        if (pending && pending->verb != Verb::Fetch && pending->verb != Verb::Store)
-            pending = nullptr;
+        pending = fetch_answered(response, seq);
         on_fetch_data(response, seq);
     }
     if (pending) link(seq, pending);
@@ -1092,6 +1094,52 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
         message.flags = item.flags;
         add_event(std::move(event));
     }
+}
+
+ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std::uint64_t seq) {
+    std::vector<Pending*> in_flight;
+    for (auto& pending : m_pending) {
+        if (pending.verb == Verb::Fetch || pending.verb == Verb::Store)
+            in_flight.push_back(&pending);
+    }
+    if (in_flight.size() <= 1) return in_flight.empty() ? nullptr : in_flight.front();
+
+    // RFC 3501 7.4.2: the UID names the message whatever its number, so a
+    // UID FETCH answers for the UIDs it asked for; the other forms for their
+    // sequence numbers. "*" stands for the highest one, known or not: UIDs
+    // ascend with the sequence numbers, so it is at least this message's
+    // UID, every UID seen and the number of messages.
+    std::optional<std::uint32_t> uid;
+    for (const auto& item : response.fetch) {
+        if (item.kind == FetchAtt::Kind::Uid && item.number) uid = *item.number;
+    }
+    const std::uint32_t n = response.number.value_or(0);
+    const auto count = static_cast<std::uint32_t>(std::max<std::size_t>(n, m_messages.size()));
+    std::uint32_t highest_uid = std::max(uid.value_or(0), count);
+    for (const auto& message : m_messages) {
+        if (message.uid) highest_uid = std::max(highest_uid, *message.uid);
+    }
+    std::vector<Pending*> holders;
+    for (auto* pending : in_flight) {
+        // A silent STORE gets no FETCH for the flags it set (RFC 3501 6.4.6).
+        if (pending->verb == Verb::Store && pending->silent) continue;
+        const bool holds = pending->uid ? uid && pending->set.contains(*uid, highest_uid)
+                                        : n != 0 && pending->set.contains(n, count);
+        if (holds) holders.push_back(pending);
+    }
+    if (holders.size() == 1) return holders.front();
+    if (holders.size() > 1) {
+        auto& event = m_events.open(seq);
+        event.link = sim::Link::Ambiguous;
+        std::string tags;
+        for (std::size_t i = 0; i < holders.size(); ++i) {
+            if (i) tags += i + 1 == holders.size() ? " or " : ", ";
+            tags += holders[i]->tag;
+        }
+        event.summary += uid ? fmt::format(" (answers {}: each asked for UID {})", tags, *uid)
+                             : fmt::format(" (answers {}: each asked for message {})", tags, n);
+    }
+    return nullptr;
 }
 
 void ImapSession::check_capability_rules(const Command& command) {

@@ -153,6 +153,7 @@ class ImapSession {
         bool silent = false;
         std::string mailbox;
         bool got_continuation = false;
+        SequenceSet set;  // FETCH and STORE: the messages (UIDs for the UID forms) asked for
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
@@ -170,6 +171,9 @@ class ImapSession {
     void on_untagged(const Response& response, std::uint64_t seq);
     void on_greeting(const Response& response, std::uint64_t seq);
     void on_fetch_data(const Response& response, std::uint64_t seq);
+    // The FETCH or STORE in flight that this FETCH response answers; with
+    // several in flight, the one whose set holds the message (RFC 3501 7.4.2).
+    Pending* fetch_answered(const Response& response, std::uint64_t seq);
     // Rules that hang on what the server listed: LOGINDISABLED, extensions.
     void check_capability_rules(const Command& command);
     // IMAP4rev1 quoted strings are 7-bit (RFC 3501 4.3, 9).

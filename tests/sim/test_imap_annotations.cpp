@@ -307,3 +307,48 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         CHECK(violations(o.trace).empty());
     }
 }
+
+TEST_CASE("FETCH data of pipelined UID FETCH commands is linked by its UID") {
+    // RFC 3501 7.4.2: "The FETCH response returns data about a message to
+    // the client."
+    // RFC 3501 6.4.8: "However, the numbers in the sequence set argument are
+    // unique identifiers instead of message sequence numbers." and "server
+    // implementations MUST implicitly include the UID message data item as
+    // part of any FETCH response caused by a UID command": the UID names the
+    // message, so it tells which UID FETCH asked for it.
+    // RFC 3501 6.4.8: "any UID range with * as one of the endpoints
+    // indicates at least one message (the message with the highest numbered
+    // UID)"
+    Observed o;
+    o.selected("IMAP4rev1", 5);
+    SUBCASE("disjoint sets: each response goes to the command that holds its UID") {
+        o.client("a1 UID FETCH 2 (FLAGS)\r\na2 UID FETCH 3 (FLAGS)\r\n");
+        o.server("* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n");
+        o.server("* 2 FETCH (UID 2 FLAGS ())\r\n");
+        o.server("a1 OK done\r\na2 OK done\r\n");
+        CHECK(first_raw(o.trace, "* 3 FETCH")->link_seq == command(o.trace, "a2")->seq);
+        CHECK(first_raw(o.trace, "* 2 FETCH")->link_seq == command(o.trace, "a1")->seq);
+    }
+    SUBCASE("overlapping sets: ambiguous, no guess") {
+        o.client("b1 UID FETCH 1:4 (FLAGS)\r\nb2 UID FETCH 4:* (FLAGS)\r\n");
+        o.server("* 1 FETCH (UID 1 FLAGS ())\r\n");
+        o.server("* 4 FETCH (UID 4 FLAGS ())\r\n");
+        o.server("* 5 FETCH (UID 5 FLAGS ())\r\n");
+        CHECK(first_raw(o.trace, "* 1 FETCH")->link_seq == command(o.trace, "b1")->seq);
+        const auto* both = first_raw(o.trace, "* 4 FETCH");
+        CHECK(both->link == sim::Link::Ambiguous);
+        CHECK_FALSE(both->link_seq);
+        CHECK(both->summary.find("b1 or b2") != std::string::npos);
+        CHECK(sim::event_to_json(*both).find("\"link\":\"ambiguous\"") != std::string::npos);
+        CHECK(sim::format_event(o.trace, *both, {}).find("ambiguous") != std::string::npos);
+        CHECK(first_raw(o.trace, "* 5 FETCH")->link_seq == command(o.trace, "b2")->seq);
+    }
+    SUBCASE("a UID FETCH and a sequence FETCH") {
+        o.client("c1 UID FETCH 40 (FLAGS)\r\nc2 FETCH 2 (FLAGS)\r\n");
+        o.server("* 2 FETCH (FLAGS ())\r\n");
+        o.server("* 1 FETCH (UID 40 FLAGS ())\r\n");
+        CHECK(first_raw(o.trace, "* 2 FETCH")->link_seq == command(o.trace, "c2")->seq);
+        CHECK(first_raw(o.trace, "* 1 FETCH")->link_seq == command(o.trace, "c1")->seq);
+    }
+    CHECK(violations(o.trace).empty());
+}

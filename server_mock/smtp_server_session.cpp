@@ -67,6 +67,8 @@ std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micro
     while (!bytes.empty() && !m_close && !m_output.full()) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
+        // The engine judges what the client sent without reading the replies.
+        m_smtp.input_waiting(bytes.size() - take);
         m_smtp.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
         // Idle time counts from the last complete line, so a client that

@@ -1,6 +1,7 @@
 // The lab report of a server session: each finding points at the transcript
-// line of the client's octets that broke the rule. Each rule's sentence is
-// quoted from the RFC text it cites.
+// line of the client's octets that broke the rule, and a client that follows
+// RFC 2920 when it pipelines is not blamed. Each rule's sentence is quoted
+// from the RFC text it cites.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -92,5 +93,38 @@ TEST_CASE("a bare-LF line is reported at its own transcript line") {
         const auto number = std::stoul(report.substr(start, noop - start));
         CHECK(report.find(fmt::format("  line {}: RFC 5321 2.3.8: a line ended with LF alone",
                                       number)) != std::string::npos);
+    }
+}
+
+TEST_CASE("SMTP: a pipelined group may end with DATA, whatever the recipients' replies") {
+    // RFC 2920 3.1: "The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP
+    // commands can only appear as the last command in a group since their
+    // success or failure produces a change of state which the client SMTP
+    // must accommodate." and "For example, if none of the RCPT TO recipient
+    // addresses were accepted the client must then check the response to the
+    // DATA command -- the client cannot assume that the DATA command will be
+    // rejected just because none of the RCPT TO commands worked."
+    Store s;
+    LabSession c(sim::Protocol::Smtp, s.store);
+    c.send("EHLO client.example.net\r\n");
+    SUBCASE("all recipients refused, as msmtp sends it") {
+        const auto replies = c.send(
+            "MAIL FROM:<bob@example.org>\r\nRCPT TO:<nobody@localhost>\r\n"
+            "RCPT TO:<someone@elsewhere.example>\r\nDATA\r\n");
+        CHECK(replies.ends_with("554 5.5.1 no valid recipients\r\n"));
+        CHECK(c.send("QUIT\r\n").starts_with("221"));
+        CHECK(c.report().starts_with("student 7: the client broke no protocol rule.\n"));
+    }
+    SUBCASE("the same DATA sent after the refusals were read is out of order") {
+        c.send("MAIL FROM:<bob@example.org>\r\n");
+        CHECK(c.send("RCPT TO:<nobody@localhost>\r\n").starts_with("550"));
+        CHECK(c.send("DATA\r\n").starts_with("554"));
+        CHECK(c.report().find("RFC 5321 4.1.4: DATA is not valid in the Mail state") !=
+              std::string::npos);
+    }
+    SUBCASE("a command after EHLO in the same group is flagged") {
+        c.send("EHLO client.example.net\r\nMAIL FROM:<bob@example.org>\r\n");
+        CHECK(c.report().find("RFC 2920 3.1: MAIL sent before the reply to EHLO, which must be "
+                              "the last command of a pipelined group") != std::string::npos);
     }
 }

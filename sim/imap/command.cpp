@@ -1054,6 +1054,11 @@ Verb verb_from_name(std::string_view name) {
     return Verb::Unknown;
 }
 
+bool starts_with_verb(std::string_view line) {
+    const auto word = line.substr(0, line.find_first_of(" \r\n"));
+    return iequals(word, "UID") || verb_from_name(word) != Verb::Unknown;
+}
+
 std::string_view search_key_name(SearchKey::Kind kind) {
     for (const auto& k : key_names) {
         if (k.kind == kind) return k.name;

@@ -84,7 +84,7 @@ std::string_view command_section(Verb verb) {
 }
 
 std::string_view command_section(const Command& command) {
-    if (command.uid) {
+    if (command.uid && command.verb != Verb::Unknown) {
         if (command.verb == Verb::Move) return "RFC 6851 3.2";
         if (command.verb == Verb::Expunge) return "RFC 4315 2.1";
         return "RFC 3501 6.4.8";

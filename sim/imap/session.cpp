@@ -603,10 +603,9 @@ void ImapSession::on_command(const Command& command, Frame& frame, std::size_t s
         event.redacted = true;
     }
     event.tag = command.tag;
-    event.name = command.uid
-                     ? "UID " + std::string(verb_name(command.verb))
-                     : (command.verb == Verb::Unknown ? upper(command.name)
-                                                      : std::string(verb_name(command.verb)));
+    const std::string verb_word =
+        command.verb == Verb::Unknown ? upper(command.name) : std::string(verb_name(command.verb));
+    event.name = command.uid ? "UID " + verb_word : verb_word;
     bool carries_secret = false;
     // Parsed, but not as the command it is meant to be ("a6 LOGINalice
     // wonderland" is an unknown command): hidden all the same, literals too.

@@ -81,7 +81,7 @@ TEST_CASE("an unknown command cites the grammar, an X command 6.5.1, an extensio
     // client's command; the tag indicates the command that caused the error."
     // RFC 3501 6.5.1: "Any command prefixed with an X is an experimental command."
     Observed o;
-    o.selected("IMAP4rev1 UIDPLUS MOVE QUOTA", 3);
+    o.selected("IMAP4rev1 UIDPLUS MOVE QUOTA SORT", 3);
     o.client("a1 FROBNICATE INBOX\r\n");
     o.client("a2 XPIG-LATIN\r\n");
     o.client("a3 GETQUOTAROOT INBOX\r\n");
@@ -89,6 +89,8 @@ TEST_CASE("an unknown command cites the grammar, an X command 6.5.1, an extensio
     o.client("a5 UID FETCH 1 (FLAGS)\r\n");
     o.client("a6 UID MOVE 2 Trash\r\n");
     o.client("a7 CHECK\r\n");
+    // RFC 5256 5: "sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria"
+    o.client("a8 UID SORT (DATE) UTF-8 ALL\r\n");
     CHECK(command(o.trace, "a1")->section == "RFC 3501 9");
     CHECK(command(o.trace, "a2")->section == "RFC 3501 6.5.1");
     CHECK(command(o.trace, "a3")->section == "RFC 9208 4.1.2");
@@ -96,6 +98,8 @@ TEST_CASE("an unknown command cites the grammar, an X command 6.5.1, an extensio
     CHECK(command(o.trace, "a5")->section == "RFC 3501 6.4.8");
     CHECK(command(o.trace, "a6")->section == "RFC 6851 3.2");
     CHECK(command(o.trace, "a7")->section == "RFC 3501 6.4.1");
+    CHECK(command(o.trace, "a8")->section == "RFC 5256 3");
+    CHECK(command(o.trace, "a8")->name == "UID SORT");
     CHECK(violations(o.trace).empty());
 }
 

@@ -78,6 +78,7 @@ std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micro
         if (m_wants_tls && !bytes.empty()) {
             // RFC 3207 4.2 and 6: plaintext after STARTTLS could have been
             // injected; it is dropped unread.
+            m_smtp.input_waiting(0);
             m_smtp.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3207 6)", now);
             return offered;

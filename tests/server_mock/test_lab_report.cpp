@@ -22,7 +22,8 @@ namespace {
 
 // A raw-bytes client of one protocol's mock server, its session traced.
 struct LabSession {
-    LabSession(sim::Protocol protocol, MailStore& store) : trace(protocol, "student 7") {
+    LabSession(sim::Protocol protocol, MailStore& store, ServerConfig server_config = {})
+        : config(std::move(server_config)), trace(protocol, "student 7") {
         switch (protocol) {
             case sim::Protocol::Imap:
                 server = make_imap_session(store, config, trace);
@@ -127,4 +128,23 @@ TEST_CASE("SMTP: a pipelined group may end with DATA, whatever the recipients' r
         CHECK(c.report().find("RFC 2920 3.1: MAIL sent before the reply to EHLO, which must be "
                               "the last command of a pipelined group") != std::string::npos);
     }
+}
+
+TEST_CASE("SMTP: plaintext dropped after STARTTLS does not count as pipelined later") {
+    // RFC 3207 4: "If the SMTP client is using pipelining as defined in RFC
+    // 2920, the STARTTLS command must be the last command in a group."
+    Store s;
+    LabSession c(sim::Protocol::Smtp, s.store, [] {
+        ServerConfig config;
+        config.starttls_available = true;
+        return config;
+    }());
+    c.send("EHLO client.example.net\r\n");
+    CHECK(c.send("STARTTLS\r\nMAIL FROM:<evil@x.example>\r\n").starts_with("220"));
+    c.send("EHLO client.example.net\r\n");
+    c.send("MAIL FROM:<bob@example.org>\r\n");
+    c.send("RCPT TO:<alice@localhost>\r\n");
+    const auto report = c.report();
+    CHECK(report.starts_with("student 7: the client broke 1 protocol rule.\n"));
+    CHECK(report.find("the client sent more before the reply to STARTTLS") != std::string::npos);
 }

@@ -41,6 +41,7 @@ enum class Text : std::uint16_t {
     LiteralTruncated,
     ClickToExpand,
     AnswersCommand,
+    AnswersAmbiguous,
     CompletedBy,
     Outstanding,
     NoEvents,

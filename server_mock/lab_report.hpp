@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,9 +41,19 @@ class ViolationReport {
     static std::string numbered_line(std::size_t number, std::string_view line);
 
   private:
+    struct Finding {
+        std::size_t line = 0;  // 0: before any client line
+        std::string text;
+        // The client octet the rule is about, when no line holds it yet: an
+        // engine reports a broken line end before the line's own event.
+        std::optional<std::uint64_t> awaits_offset;
+    };
+
     bool m_keep_transcript;
     std::string m_transcript;
-    std::vector<std::string> m_findings;
+    std::vector<Finding> m_findings;
+    std::size_t m_awaiting = 0;      // findings whose line is not known yet
+    std::uint64_t m_client_end = 0;  // client octets the numbered lines cover
     std::size_t m_violations = 0;
     // What the server noted about its own answers, bounded like the findings.
     std::vector<std::string> m_server_notes;

@@ -22,21 +22,24 @@
 #include "sim/core/transcript.hpp"
 #include "sim/imap/login_driver.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 
 namespace {
 
-// A typed line keeps its own tag only when it starts with a tag and a verb
-// mailscope knows; otherwise it gets the next "A00N". An unknown verb (an
-// extension) keeps a first word that looks like a tag (it has a digit).
+// A typed line that starts with a command verb, UID included, gets the next
+// "A00N" ("UID SEARCH ALL" is no tag "UID" and a SEARCH). Otherwise it keeps
+// its own tag when a verb mailscope knows follows it, or else gets the next
+// "A00N"; an unknown verb (an extension) keeps a first word that looks like
+// a tag (it has a digit).
 std::variant<imap::Command, std::string> command_from_input(const std::string& bytes,
                                                             const std::string& tag) {
+    auto tagged = imap::parse_command(tag + " " + bytes);
+    if (imap::starts_with_verb(bytes) && tagged.command) return *tagged.command;
     auto own = imap::parse_command(bytes);
     if (own.command && own.command->verb != imap::Verb::Unknown) return *own.command;
-    auto tagged = imap::parse_command(tag + " " + bytes);
     if (tagged.command && tagged.command->verb != imap::Verb::Unknown) return *tagged.command;
     if (own.command &&
         std::any_of(own.tag.begin(), own.tag.end(), [](char c) { return c >= '0' && c <= '9'; })) {

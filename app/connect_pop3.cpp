@@ -16,8 +16,8 @@
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/pop3/session.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 

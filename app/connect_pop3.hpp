@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/connect_command.hpp"
-#include "sim/transport/net_client.hpp"
+#include "net/net_client.hpp"
 
 namespace mailscope::app {
 

@@ -13,23 +13,17 @@
 #include <variant>
 
 #include "app/connect_support.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/smtp/session.hpp"
 #include "sim/text/base64.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
 
 namespace mailscope::app {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // Greeting, EHLO, STARTTLS, EHLO again, AUTH: done by the tool; Ready: the person's turn.
 enum class Step { Greeting, Ehlo, StartTls, Auth, Ready, Done };
@@ -257,7 +251,8 @@ class SmtpConnect {
     std::string echo_of(const std::string& line) const {
         if (m_options.reveal_secrets || m_session.in_data()) return line;
         if (m_session.awaiting_sasl_line()) return "*** (SASL line hidden)";
-        if (lower(line).rfind("auth ", 0) == 0) return "*** (a line with credentials, hidden)";
+        if (ascii::lower(line).rfind("auth ", 0) == 0)
+            return "*** (a line with credentials, hidden)";
         return line;
     }
 
@@ -285,7 +280,7 @@ class SmtpConnect {
             return;
         }
         if (line.empty()) return;
-        if (lower(line).rfind("auth ", 0) == 0 && !secure_or_local()) {
+        if (ascii::lower(line).rfind("auth ", 0) == 0 && !secure_or_local()) {
             std::cout << fmt::format(
                 "not sent: AUTH would send credentials to {} in clear; use smtps://, "
                 "--starttls, or --allow-plaintext-login\n",

@@ -15,7 +15,7 @@
 
 #include "app/connect_command.hpp"
 #include "sim/core/trace.hpp"
-#include "sim/transport/net_client.hpp"
+#include "net/net_client.hpp"
 
 namespace mailscope::app {
 

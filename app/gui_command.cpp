@@ -29,7 +29,7 @@
 #include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
 #include "sim/core/transcript.hpp"
-#include "sim/transport/net_client.hpp"
+#include "net/net_client.hpp"
 #endif
 
 namespace mailscope::app {

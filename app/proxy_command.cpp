@@ -15,8 +15,8 @@
 #include "server_mock/trace_files.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/proxy.hpp"
-#include "sim/transport/tls.hpp"
+#include "net/proxy.hpp"
+#include "net/tls.hpp"
 
 namespace mailscope::app {
 

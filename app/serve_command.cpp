@@ -22,8 +22,8 @@
 #include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "server_mock/trace_files.hpp"
-#include "sim/transport/tcp_server.hpp"
-#include "sim/transport/tls.hpp"
+#include "net/tcp_server.hpp"
+#include "net/tls.hpp"
 
 namespace mailscope::app {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "server_mock/server_config.hpp"
-#include "sim/transport/server_limits.hpp"
+#include "net/server_limits.hpp"
 
 namespace mailscope::app {
 

@@ -19,7 +19,7 @@
 #include "sim/core/in_process_link.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::gui {
 

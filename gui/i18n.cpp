@@ -54,6 +54,8 @@ constexpr std::array<Entry, count> entries{{
     {Text::ClickToExpand, "Click to show or hide the content.",
      "Щёлкните, чтобы показать или скрыть содержимое."},
     {Text::AnswersCommand, "Answers command #{}", "Ответ на команду №{}"},
+    {Text::AnswersAmbiguous, "Answers one of several commands in flight; nothing tells which",
+     "Ответ на одну из нескольких выполняемых команд; какую именно, не видно"},
     {Text::CompletedBy, "Completed by #{}", "Завершена ответом №{}"},
     {Text::Outstanding, "Outstanding: no completion yet", "Выполняется: завершения ещё нет"},
     {Text::NoEvents, "Nothing has been exchanged yet.", "Обмена ещё не было."},

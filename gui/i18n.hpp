@@ -43,6 +43,7 @@ enum class Text : std::uint16_t {
     CommandLineEnd,
     ClickToExpand,
     AnswersCommand,
+    AnswersAmbiguous,
     CompletedBy,
     Outstanding,
     NoEvents,

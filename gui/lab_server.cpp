@@ -8,7 +8,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/server_config.hpp"
 #include "sim/imap/states.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::gui {
 

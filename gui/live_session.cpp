@@ -10,8 +10,8 @@
 #include "gui/view_model/command_composer.hpp"
 #include "sim/imap/login_driver.hpp"
 #include "sim/imap/states.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::gui {
 

@@ -22,7 +22,7 @@
 #include "gui/view_state.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/tls.hpp"
+#include "net/tls.hpp"
 
 namespace mailscope::gui {
 

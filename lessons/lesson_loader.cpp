@@ -16,6 +16,7 @@
 #include "server_mock/fault_injection.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/text/charset.hpp"
 
 namespace mailscope::lessons {
@@ -27,13 +28,6 @@ namespace {
 struct LessonProblem {
     LoadError error;
 };
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::optional<Highlight> highlight_from_name(std::string_view name) {
     for (auto h : {Highlight::StateDiagram, Highlight::Flags, Highlight::Literal,
@@ -752,7 +746,7 @@ class Reader {
         for (const auto& item : node) {
             FlagExpectation flags;
             flags.mark = mark(item.first);
-            std::string key = lower(item.first.Scalar());
+            std::string key = ascii::lower(item.first.Scalar());
             if (key.starts_with("uid")) {
                 flags.by_uid = true;
                 key = key.substr(3);

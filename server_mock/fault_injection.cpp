@@ -1,4 +1,5 @@
 #include "server_mock/fault_injection.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -10,19 +11,12 @@ namespace mailscope::server {
 
 namespace {
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::optional<FaultAction> action_from(std::string_view word) {
-    const std::string name = upper(word);
+    const std::string name = ascii::upper(word);
     for (auto action :
          {FaultAction::Delay, FaultAction::Split, FaultAction::Unsolicited, FaultAction::No,
           FaultAction::Bad, FaultAction::Bye, FaultAction::Cut, FaultAction::Stall}) {
-        if (upper(fault_action_name(action)) == name) return action;
+        if (ascii::upper(fault_action_name(action)) == name) return action;
     }
     return std::nullopt;
 }
@@ -98,12 +92,12 @@ std::string_view trim(std::string_view text) {
 
 std::optional<std::string> check_untagged(const std::string& text) {
     auto words = split(text, " ");
-    const std::string name = words.empty() ? std::string() : upper(words[0]);
+    const std::string name = words.empty() ? std::string() : ascii::upper(words[0]);
     std::uint32_t number = 0;
     if (name == "EXISTS" && words.size() == 1) return std::nullopt;
     if (name == "EXPUNGE" && words.size() == 2 && parse_number(words[1], number) && number > 0)
         return std::nullopt;
-    if (name == "FETCH" && words.size() >= 2 && upper(words[1]) == "FLAGS" &&
+    if (name == "FETCH" && words.size() >= 2 && ascii::upper(words[1]) == "FLAGS" &&
         (words.size() == 2 || (words.size() == 3 && parse_number(words[2], number) && number > 0)))
         return std::nullopt;
     return fmt::format(
@@ -174,7 +168,7 @@ std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
             if (!std::isalpha(static_cast<unsigned char>(c)) && c != '*')
                 return fmt::format("\"{}\" is not a command name", verb);
         }
-        rule.verb = upper(verb);
+        rule.verb = ascii::upper(verb);
         if (at != std::string_view::npos) {
             if (!parse_number(field.substr(at + 1), rule.nth) || rule.nth == 0)
                 return fmt::format("\"{}\": the count after @ must be 1 or more", field);
@@ -251,7 +245,7 @@ std::uint64_t FaultInjector::next_below(std::uint64_t bound) {
 
 std::vector<FaultRule> FaultInjector::fire(std::string_view verb, std::string_view user) {
     std::vector<FaultRule> fired;
-    const std::string name = upper(verb);
+    const std::string name = ascii::upper(verb);
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         const auto& rule = m_rules[i];
         if (rule.verb != "*" && rule.verb != name) continue;

@@ -32,7 +32,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

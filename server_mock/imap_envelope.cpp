@@ -1,4 +1,5 @@
 #include "server_mock/imap_envelope.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -8,19 +9,11 @@ namespace mailscope::server {
 
 namespace {
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return out;
-}
-
 imap::BodyParams to_params(const std::vector<text::RawParameter>& params) {
     imap::BodyParams out;
     out.reserve(params.size());
     for (const text::RawParameter& param : params)
-        out.emplace_back(upper(param.name), param.value);
+        out.emplace_back(ascii::upper(param.name), param.value);
     return out;
 }
 
@@ -51,8 +44,8 @@ void add_extension_data(const mime::MimePart& part, imap::BodyStructure& body) {
         body.md5 = part.md5;
     }
     if (part.disposition) {
-        body.disposition =
-            imap::BodyDisposition{upper(*part.disposition), to_params(part.disposition_params)};
+        body.disposition = imap::BodyDisposition{ascii::upper(*part.disposition),
+                                                 to_params(part.disposition_params)};
     }
     body.language = part.language;
     body.location = part.location;
@@ -96,7 +89,7 @@ imap::BodyStructure to_imap_body_structure(const mime::MimePart& part, bool exte
     body.params = to_params(part.params);
     body.id = part.id;
     body.description = part.description;
-    body.encoding = upper(part.transfer_encoding());
+    body.encoding = ascii::upper(part.transfer_encoding());
     body.size = clamp32(part.body_size());
     if (part.is_message_rfc822() && !part.children.empty()) {
         body.envelope = to_imap_envelope(part.envelope.value_or(mime::EnvelopeData{}));

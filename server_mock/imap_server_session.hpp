@@ -22,7 +22,7 @@
 #include "server_mock/server_config.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
@@ -39,6 +41,17 @@ void ViolationReport::add(const sim::TraceEvent& event) {
         if (event.dir == sim::Direction::ClientToServer) m_last_client_line = m_text.first_line();
         if (m_keep_transcript) keep_lines(text);
     }
+    if (!text.empty() && event.dir == sim::Direction::ClientToServer && event.wire.size > 0) {
+        const std::uint64_t end = event.wire.offset + event.wire.size;
+        for (auto it = m_findings.rbegin(); m_awaiting > 0 && it != m_findings.rend(); ++it) {
+            if (!it->awaits_offset || *it->awaits_offset >= end) continue;
+            // Octets skipped without a line of their own keep the line they followed.
+            if (*it->awaits_offset >= event.wire.offset) it->line = m_last_client_line;
+            it->awaits_offset.reset();
+            --m_awaiting;
+        }
+        m_client_end = std::max(m_client_end, end);
+    }
     if (event.kind == sim::EventKind::Note && event.dir == sim::Direction::ServerToClient) {
         ++m_notes;
         if (m_server_notes.size() < kMaxFindings) {
@@ -54,12 +67,18 @@ void ViolationReport::add(const sim::TraceEvent& event) {
     ++m_violations;
     if (m_findings.size() >= kMaxFindings) return;
     const auto& rule = *event.violation;
-    m_findings.push_back(
-        fmt::format("  {}: {}: {}{}",
-                    m_last_client_line == 0 ? std::string("before any command")
-                                            : fmt::format("line {}", m_last_client_line),
-                    rule.section.empty() ? std::string("RFC 3501") : rule.section,
-                    printable(rule.rule), rule.fatal ? " (the session could not go on)" : ""));
+    Finding finding;
+    // The line that follows is where a rule about octets not yet numbered
+    // belongs; until it comes, the last client line stands in.
+    finding.line = m_last_client_line;
+    if (event.wire.size > 0 && event.wire.offset >= m_client_end) {
+        finding.awaits_offset = event.wire.offset;
+        ++m_awaiting;
+    }
+    finding.text =
+        fmt::format("{}: {}{}", rule.section.empty() ? std::string("RFC 3501") : rule.section,
+                    printable(rule.rule), rule.fatal ? " (the session could not go on)" : "");
+    m_findings.push_back(std::move(finding));
 }
 
 void ViolationReport::keep_lines(std::string_view text) {
@@ -82,8 +101,12 @@ std::string ViolationReport::findings(std::string_view label) const {
         out += fmt::format("{}: the client broke {} protocol rule{}.\n", name, m_violations,
                            m_violations == 1 ? "" : "s");
     }
-    for (const auto& finding : m_findings)
-        out += finding + "\n";
+    for (const auto& finding : m_findings) {
+        out += fmt::format("  {}: {}\n",
+                           finding.line == 0 ? std::string("before any command")
+                                             : fmt::format("line {}", finding.line),
+                           finding.text);
+    }
     if (m_violations > m_findings.size()) {
         out += fmt::format("  ... and {} more\n", m_violations - m_findings.size());
     }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,12 +44,22 @@ class ViolationReport {
   private:
     void keep_lines(std::string_view text);
 
+    struct Finding {
+        std::size_t line = 0;  // 0: before any client line
+        std::string text;
+        // The client octet the rule is about, when no line holds it yet: an
+        // engine reports a broken line end before the line's own event.
+        std::optional<std::uint64_t> awaits_offset;
+    };
+
     bool m_keep_transcript;
     sim::TranscriptText m_text;
     std::string m_transcript;
     std::string m_open_line;  // the transcript's last line while it may go on
     std::size_t m_kept_lines = 0;
-    std::vector<std::string> m_findings;
+    std::vector<Finding> m_findings;
+    std::size_t m_awaiting = 0;      // findings whose line is not known yet
+    std::uint64_t m_client_end = 0;  // client octets the numbered lines cover
     std::size_t m_violations = 0;
     // What the server noted about its own answers, bounded like the findings.
     std::vector<std::string> m_server_notes;

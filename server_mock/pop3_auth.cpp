@@ -14,23 +14,14 @@
 
 #include "server_mock/hmac_md5.hpp"
 #include "server_mock/pop3_server_session.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/text/base64.hpp"
 
 namespace mailscope::server {
 
 using pop3::Command;
 
-namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool Pop3ServerSession::plaintext_refused() const {
     return m_config.login_disabled_without_tls && !m_tls;
@@ -67,7 +58,7 @@ void Pop3ServerSession::cmd_apop(const Command& command) {
         return;
     }
     // RFC 1939 7: MD5 over the greeting's timestamp followed by the secret.
-    if (!secret || to_hex(md5(m_timestamp + *secret)) != lower(command.args[1])) {
+    if (!secret || to_hex(md5(m_timestamp + *secret)) != ascii::lower(command.args[1])) {
         err("invalid user name or APOP digest", "AUTH");
         return;
     }
@@ -80,7 +71,7 @@ void Pop3ServerSession::cmd_auth(const Command& command) {
             pop3::make_multiline("SASL mechanisms follow", plaintext_refused() ? "" : "PLAIN\r\n"));
         return;
     }
-    const std::string mechanism = lower(command.args[0]);
+    const std::string mechanism = ascii::lower(command.args[0]);
     if (plaintext_refused() && (mechanism == "plain" || mechanism == "login")) {
         refuse_plaintext(fmt::format("AUTH {}", command.args[0]));
         return;

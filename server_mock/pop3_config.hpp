@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

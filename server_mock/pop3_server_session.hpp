@@ -24,7 +24,7 @@
 #include "server_mock/server_config.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/session.hpp"
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

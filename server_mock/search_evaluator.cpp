@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "server_mock/internal_date.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/mime/decoded.hpp"
 #include "sim/mime/header.hpp"
 #include "sim/text/charset.hpp"
@@ -23,10 +24,6 @@ constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
                                                       "jul", "aug", "sep", "oct", "nov", "dec"};
 
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 char32_t fold_code_point(char32_t c) {
     if (c >= U'A' && c <= U'Z') return c + 0x20;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;  // Latin-1 letters
@@ -40,8 +37,9 @@ char32_t fold_code_point(char32_t c) {
 std::optional<int> month_number(std::string_view name) {
     if (name.size() < 3) return std::nullopt;
     for (std::size_t i = 0; i < kMonths.size(); ++i) {
-        if (lower_ascii(name[0]) == kMonths[i][0] && lower_ascii(name[1]) == kMonths[i][1] &&
-            lower_ascii(name[2]) == kMonths[i][2]) {
+        if (ascii::to_lower(name[0]) == kMonths[i][0] &&
+            ascii::to_lower(name[1]) == kMonths[i][1] &&
+            ascii::to_lower(name[2]) == kMonths[i][2]) {
             return static_cast<int>(i + 1);
         }
     }
@@ -369,7 +367,7 @@ std::string fold_case(std::string_view utf8) {
     while (pos < utf8.size()) {
         const unsigned char c = static_cast<unsigned char>(utf8[pos]);
         if (c < 0x80) {
-            out += lower_ascii(static_cast<char>(c));
+            out += ascii::to_lower(static_cast<char>(c));
             ++pos;
             continue;
         }

@@ -16,7 +16,7 @@
 #include "server_mock/pop3_config.hpp"
 #include "server_mock/smtp_config.hpp"
 #include "sim/imap/limits.hpp"
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

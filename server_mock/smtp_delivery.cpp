@@ -1,4 +1,5 @@
 #include "server_mock/smtp_delivery.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -8,14 +9,6 @@
 namespace mailscope::server {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 std::optional<std::string> postmaster(const MailStore& store, const SmtpConfig& config) {
     if (!config.postmaster_user.empty() && store.users().contains(config.postmaster_user)) {
@@ -29,16 +22,16 @@ std::optional<std::string> postmaster(const MailStore& store, const SmtpConfig& 
 }  // namespace
 
 bool is_local_domain(const SmtpConfig& config, std::string_view domain) {
-    const auto wanted = lower(domain);
-    if (wanted == lower(config.hostname)) return true;
+    const auto wanted = ascii::lower(domain);
+    if (wanted == ascii::lower(config.hostname)) return true;
     return std::any_of(config.local_domains.begin(), config.local_domains.end(),
-                       [&](const std::string& local) { return lower(local) == wanted; });
+                       [&](const std::string& local) { return ascii::lower(local) == wanted; });
 }
 
 RecipientLookup resolve_recipient(const MailStore& store, const SmtpConfig& config,
                                   const smtp::Path& path) {
     const auto& users = store.users();
-    const bool is_postmaster = lower(path.local_part) == "postmaster";
+    const bool is_postmaster = ascii::lower(path.local_part) == "postmaster";
     if (path.domain.empty() || (is_postmaster && is_local_domain(config, path.domain))) {
         if (auto user = postmaster(store, config)) {
             return {*user, 250, "2.1.5", fmt::format("postmaster is {} here", *user)};

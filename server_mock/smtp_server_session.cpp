@@ -67,6 +67,8 @@ std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micro
     while (!bytes.empty() && !m_close && !m_output.full()) {
         auto end = bytes.find('\n');
         std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
+        // The engine judges what the client sent without reading the replies.
+        m_smtp.input_waiting(bytes.size() - take);
         m_smtp.receive(bytes.substr(0, take), now);
         bytes.remove_prefix(take);
         // Idle time counts from the last complete line, so a client that
@@ -76,6 +78,7 @@ std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micro
         if (m_wants_tls && !bytes.empty()) {
             // RFC 3207 4.2 and 6: plaintext after STARTTLS could have been
             // injected; it is dropped unread.
+            m_smtp.input_waiting(0);
             m_smtp.note(sim::Direction::ClientToServer,
                         "input sent before TLS started is discarded (RFC 3207 6)", now);
             return offered;

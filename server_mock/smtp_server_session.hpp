@@ -21,7 +21,7 @@
 #include "server_mock/smtp_delivery.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/session.hpp"
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

@@ -47,12 +47,24 @@ std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::s
         if (!files->m_text) {
             error = fmt::format("cannot write {}: {}", files->m_text_path.string(),
                                 std::strerror(errno));
+            files->abandon();
             return nullptr;
         }
         return files;
     }
     error = fmt::format("no free trace file name for {} in {}", stem, dir.string());
     return nullptr;
+}
+
+// A set that could not be made whole leaves nothing behind: no empty
+// events file, no report of a session that was never traced.
+void TraceFiles::abandon() {
+    m_finished = true;
+    if (m_events) std::fclose(m_events);
+    if (m_text) std::fclose(m_text);
+    m_events = m_text = nullptr;
+    std::error_code ec;
+    fs::remove(m_events_path, ec);
 }
 
 TraceFiles::~TraceFiles() {

@@ -45,6 +45,7 @@ class TraceFiles {
   private:
     TraceFiles() = default;
     void write(std::FILE* file, std::string_view bytes);
+    void abandon();
 
     std::filesystem::path m_text_path;
     std::filesystem::path m_events_path;

@@ -81,6 +81,8 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
     if (const auto command = index.command_of(event.seq)) {
         ImGui::TextUnformatted(
             fmt::format(fmt::runtime(context.text(Text::AnswersCommand)), *command).c_str());
+    } else if (event.link == sim::Link::Ambiguous) {
+        ImGui::TextUnformatted(context.text(Text::AnswersAmbiguous));
     }
     if (index.span_of(event.seq)) {
         const auto completion = index.completion_of(event.seq);

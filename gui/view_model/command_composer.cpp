@@ -77,6 +77,15 @@ ComposedCommand compose_command(std::string_view line, std::string_view typed_li
     const std::string typed = without_line_end(line);
     const std::string body = expand_literals(typed, split_literal_texts(typed_literals));
     ComposedCommand result;
+    // "UID SEARCH ALL" would read as tag "UID" and a SEARCH: the tag is missing.
+    if (imap::starts_with_verb(body)) {
+        const std::string wire = fmt::format("{} {}\r\n", tag, body);
+        if (auto parsed = imap::parse_command(wire); parsed.command) {
+            result.wire = wire;
+            result.command = std::move(parsed.command);
+            return result;
+        }
+    }
     result.wire = body + "\r\n";
     auto parsed = imap::parse_command(result.wire);
     if (parsed.command && parsed.command->verb != imap::Verb::Unknown) {

@@ -1,4 +1,5 @@
 #include "gui/view_model/fetch_scan.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <cctype>
 #include <limits>
@@ -9,17 +10,6 @@ namespace {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::toupper(static_cast<unsigned char>(a[i])) !=
-            std::toupper(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 class Scanner {
@@ -170,16 +160,16 @@ FetchFacts scan_fetch(std::string_view line) {
         scanner.skip_spaces();
         if (name.empty()) {
             scanner.skip_value();
-        } else if (iequals(name, "UID")) {
+        } else if (ascii::iequals(name, "UID")) {
             const auto uid = scanner.number();
             if (uid && *uid <= std::numeric_limits<std::uint32_t>::max()) {
                 facts.uid = static_cast<std::uint32_t>(*uid);
             }
-        } else if (iequals(name, "RFC822.SIZE")) {
+        } else if (ascii::iequals(name, "RFC822.SIZE")) {
             facts.size = scanner.number();
-        } else if (iequals(name, "FLAGS")) {
+        } else if (ascii::iequals(name, "FLAGS")) {
             facts.flags = scanner.flag_list();
-        } else if (iequals(name, "ENVELOPE") && scanner.eat('(')) {
+        } else if (ascii::iequals(name, "ENVELOPE") && scanner.eat('(')) {
             // envelope = "(" env-date SP env-subject SP ... ")"  (RFC 3501 9)
             scanner.skip_spaces();
             scanner.skip_value();

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::sim {
 

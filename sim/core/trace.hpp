@@ -47,6 +47,7 @@ enum class Link : std::uint8_t {
     Answers,      // tied to `link_seq` by the RFC (FETCH data for a FETCH, a completion...)
     Unsolicited,  // the RFC lets the server send it at any time (EXISTS from another client)
     Unmatched,    // should answer something but nothing outstanding fits (a violation too)
+    Ambiguous,    // answers one of several commands in flight and nothing tells which
 };
 
 // What a server's status response or reply says, typed for each protocol.

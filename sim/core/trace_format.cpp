@@ -138,6 +138,8 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
                         : fmt::format(" continues #{}", *event.link_seq);
     } else if (event.link == Link::Unsolicited && event.kind == EventKind::Untagged) {
         notes += " unsolicited";
+    } else if (event.link == Link::Ambiguous) {
+        notes += " ambiguous";
     }
     if (event.redacted && event.kind != EventKind::Literal) notes += " (secret hidden)";
     if (options.show_sections && !event.section.empty())

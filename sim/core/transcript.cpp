@@ -110,6 +110,7 @@ std::string event_to_json(const TraceEvent& event) {
     if (event.link != Link::None) {
         j["link"] = event.link == Link::Answers       ? "answers"
                     : event.link == Link::Unsolicited ? "unsolicited"
+                    : event.link == Link::Ambiguous   ? "ambiguous"
                                                       : "unmatched";
     }
     if (event.link_seq) j["link_seq"] = *event.link_seq;

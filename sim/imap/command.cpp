@@ -182,6 +182,12 @@ bool is_uid_verb(Verb verb) {
            verb == Verb::Search || verb == Verb::Move || verb == Verb::Expunge;
 }
 
+// RFC 5256 5: "sort = ["UID" SP] "SORT" SP ..." and "thread = ["UID" SP]
+// "THREAD" SP ...": extension commands read as unknown verbs.
+bool is_uid_extension(std::string_view name) {
+    return iequals(name, "SORT") || iequals(name, "THREAD");
+}
+
 std::optional<std::uint32_t> parse_nz(std::string_view s) {
     if (!all_digits(s) || s[0] == '0' || s.size() > 10) return std::nullopt;
     std::uint64_t n = 0;
@@ -1054,6 +1060,11 @@ Verb verb_from_name(std::string_view name) {
     return Verb::Unknown;
 }
 
+bool starts_with_verb(std::string_view line) {
+    const auto word = line.substr(0, line.find_first_of(" \r\n"));
+    return iequals(word, "UID") || verb_from_name(word) != Verb::Unknown;
+}
+
 std::string_view search_key_name(SearchKey::Kind kind) {
     for (const auto& k : key_names) {
         if (k.kind == kind) return k.name;
@@ -1240,9 +1251,10 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
     }
     cmd.name.assign(*word);
     cmd.verb = verb_from_name(cmd.name);
-    if (cmd.uid && !is_uid_verb(cmd.verb)) {
+    if (cmd.uid && !is_uid_verb(cmd.verb) && !is_uid_extension(cmd.name)) {
         return fail(pos - word->size(),
-                    "UID must be followed by COPY, FETCH, STORE, SEARCH, MOVE or EXPUNGE");
+                    "UID must be followed by COPY, FETCH, STORE, SEARCH, MOVE or EXPUNGE "
+                    "(or SORT and THREAD, RFC 5256)");
     }
     if (auto err = lex_nodes(bytes, pos, cmd.args, limits)) {
         result.error = std::move(err);

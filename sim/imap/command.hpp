@@ -62,6 +62,9 @@ enum class Verb : std::uint8_t {
 
 std::string_view verb_name(Verb verb);       // "LOGIN"...
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
+// A line a person typed that starts with a command verb ("UID SEARCH ALL",
+// "select INBOX") carries no tag of its own: the tool adds one.
+bool starts_with_verb(std::string_view line);
 
 // 0 stands for "*"; a range may be reversed (4:2).
 struct SeqRange {

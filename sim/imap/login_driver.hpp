@@ -6,7 +6,7 @@
 // Sans-I/O like the engine it drives: it submits commands to a client-role
 // ImapSession and tells the caller when the transport must start TLS; the
 // caller moves the bytes (`mailscope connect` and the GUI's live session
-// both do, over sim/transport's NetClient). The notes it leaves in the
+// both do, over net/'s NetClient). The notes it leaves in the
 // trace (connected, TLS established, certificate verified or NOT) are the
 // same for every caller.
 #pragma once

@@ -1,5 +1,7 @@
 #include "sim/imap/sections.hpp"
 
+#include "sim/imap/capabilities.hpp"
+
 namespace mailscope::imap {
 
 std::string_view command_section(Verb verb) {
@@ -75,9 +77,26 @@ std::string_view command_section(Verb verb) {
         case Verb::Myrights:
             return "RFC 4314 3.5";
         case Verb::Unknown:
-            return "RFC 3501 6.5.1";
+            // Not in the command grammar: the server answers BAD (RFC 3501 7.1.3).
+            return "RFC 3501 9";
     }
     return "RFC 3501 6";
+}
+
+std::string_view command_section(const Command& command) {
+    if (command.uid && command.verb != Verb::Unknown) {
+        if (command.verb == Verb::Move) return "RFC 6851 3.2";
+        if (command.verb == Verb::Expunge) return "RFC 4315 2.1";
+        return "RFC 3501 6.4.8";
+    }
+    if (command.verb == Verb::Unknown) {
+        // RFC 3501 6.5.1 is the X<atom> command: experimental commands only.
+        if (!command.name.empty() && (command.name[0] == 'X' || command.name[0] == 'x')) {
+            return "RFC 3501 6.5.1";
+        }
+        if (auto extension = extension_command(command)) return extension->section;
+    }
+    return command_section(command.verb);
 }
 
 std::string_view response_section(const Response& response) {

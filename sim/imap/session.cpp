@@ -9,6 +9,7 @@
 #include "sim/core/secrets.hpp"
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
+#include "sim/text/utf8.hpp"
 
 namespace mailscope::imap {
 
@@ -578,7 +579,12 @@ void ImapSession::add_command_pieces(std::string_view message, std::uint64_t off
                 open.tag = std::string(message.substr(0, message.find_first_of(" \r\n")));
             }
             open.name = command_name_of(message);
-            open.section = std::string(command_section(verb_of_name(open.name)));
+            // The section a whole command of that name cites.
+            Command named;
+            named.uid = open.name.starts_with("UID ");
+            named.name = named.uid ? open.name.substr(4) : open.name;
+            named.verb = verb_from_name(named.name);
+            open.section = std::string(command_section(named));
         }
         m_open_command = std::move(open);
     }
@@ -884,10 +890,9 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         event.redacted = true;
     }
     event.tag = command.tag;
-    event.name = command.uid
-                     ? "UID " + std::string(verb_name(command.verb))
-                     : (command.verb == Verb::Unknown ? upper(command.name)
-                                                      : std::string(verb_name(command.verb)));
+    const std::string verb_word =
+        command.verb == Verb::Unknown ? upper(command.name) : std::string(verb_name(command.verb));
+    event.name = command.uid ? "UID " + verb_word : verb_word;
     bool carries_secret = false;
     // Parsed, but not as the command it is meant to be ("a6 LOGINalice
     // wonderland" is an unknown command): hidden all the same.
@@ -902,7 +907,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         if (kind == SecretLine::SaslResponse) event.tag.clear();
         carries_secret = true;
     }
-    event.section = std::string(command_section(command.verb));
+    event.section = std::string(command_section(command));
     event.summary = first_line(event.raw);
     // AUTHENTICATE and IDLE go on after the server's "+": their later lines
     // are pieces of this command.
@@ -935,6 +940,8 @@ void ImapSession::on_command(const Command& command, Frame& frame,
                   "they SELECT or EXAMINE a mailbox",
                   std::string(command_section(command.verb)));
     }
+    check_capability_rules(command);
+    check_quoted_strings(dir, command.args, frame);
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         std::string message =
             fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
@@ -953,7 +960,11 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     if (auto* mailbox = std::get_if<MailboxArgs>(&command.typed))
         pending.mailbox = mailbox->mailbox;
     if (auto* status = std::get_if<StatusArgs>(&command.typed)) pending.mailbox = status->mailbox;
-    if (auto* store = std::get_if<StoreArgs>(&command.typed)) pending.silent = store->silent;
+    if (auto* store = std::get_if<StoreArgs>(&command.typed)) {
+        pending.silent = store->silent;
+        pending.set = store->set;
+    }
+    if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) pending.set = fetch->set;
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
@@ -1032,19 +1043,24 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
 
     if (m_state == State::Connecting) {
         on_greeting(response, seq);
-        return;
+    } else {
+        switch (response.kind) {
+            case ResponseKind::Continuation:
+                on_continuation(response, seq);
+                break;
+            case ResponseKind::Tagged:
+                on_tagged(response, seq);
+                break;
+            case ResponseKind::Untagged:
+                on_untagged(response, seq);
+                break;
+        }
     }
-    switch (response.kind) {
-        case ResponseKind::Continuation:
-            on_continuation(response, seq);
-            break;
-        case ResponseKind::Tagged:
-            on_tagged(response, seq);
-            break;
-        case ResponseKind::Untagged:
-            on_untagged(response, seq);
-            break;
-    }
+    // After the completion's own effect: a LOGIN's OK forgets the old list
+    // and its [CAPABILITY] code brings the new one.
+    learn_capabilities(response);
+    check_quoted_strings(dir, response.data, frame);
+    if (response.code) check_quoted_strings(dir, response.code->args, frame);
 }
 
 void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
@@ -1168,6 +1184,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
         case Verb::Login:
         case Verb::Authenticate:
             if (ok && m_state == State::NotAuthenticated) {
+                m_capabilities.forget();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
@@ -1193,7 +1210,12 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
             }
             break;
         case Verb::Starttls:
-            if (ok) note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
+            if (ok) {
+                // RFC 3501 6.2.1: "Once [TLS] has been started, the client
+                // MUST discard cached information about server capabilities".
+                m_capabilities.forget();
+                note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
+            }
             break;
         default:
             break;
@@ -1324,9 +1346,7 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
             }
         }
     } else if (name == "FETCH") {
-        pending = find_pending_verb({Verb::Fetch, Verb::Store, Verb::Copy, Verb::Move});
-        if (pending && pending->verb != Verb::Fetch && pending->verb != Verb::Store)
-            pending = nullptr;
+        pending = fetch_answered(response, seq);
         on_fetch_data(response, seq);
     }
     if (pending) link(seq, pending);
@@ -1375,6 +1395,114 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
         message.flags = item.flags;
         add_event(std::move(event));
     }
+}
+
+ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std::uint64_t seq) {
+    std::vector<Pending*> in_flight;
+    for (auto& pending : m_pending) {
+        if (pending.verb == Verb::Fetch || pending.verb == Verb::Store)
+            in_flight.push_back(&pending);
+    }
+    if (in_flight.size() <= 1) return in_flight.empty() ? nullptr : in_flight.front();
+
+    // RFC 3501 7.4.2: the UID names the message whatever its number, so a
+    // UID FETCH answers for the UIDs it asked for; the other forms for their
+    // sequence numbers. "*" stands for the highest one, known or not: UIDs
+    // ascend with the sequence numbers, so it is at least this message's
+    // UID, every UID seen and the number of messages.
+    std::optional<std::uint32_t> uid;
+    for (const auto& item : response.fetch) {
+        if (item.kind == FetchAtt::Kind::Uid && item.number) uid = *item.number;
+    }
+    const std::uint32_t n = response.number.value_or(0);
+    const auto count = static_cast<std::uint32_t>(std::max<std::size_t>(n, m_messages.size()));
+    std::uint32_t highest_uid = std::max(uid.value_or(0), count);
+    for (const auto& message : m_messages) {
+        if (message.uid) highest_uid = std::max(highest_uid, *message.uid);
+    }
+    std::vector<Pending*> holders;
+    for (auto* pending : in_flight) {
+        // A silent STORE gets no FETCH for the flags it set (RFC 3501 6.4.6).
+        if (pending->verb == Verb::Store && pending->silent) continue;
+        const bool holds = pending->uid ? uid && pending->set.contains(*uid, highest_uid)
+                                        : n != 0 && pending->set.contains(n, count);
+        if (holds) holders.push_back(pending);
+    }
+    if (holders.size() == 1) return holders.front();
+    if (holders.size() > 1) {
+        auto& event = m_events.open(seq);
+        event.link = sim::Link::Ambiguous;
+        std::string tags;
+        for (std::size_t i = 0; i < holders.size(); ++i) {
+            if (i) tags += i + 1 == holders.size() ? " or " : ", ";
+            tags += holders[i]->tag;
+        }
+        event.summary += uid ? fmt::format(" (answers {}: each asked for UID {})", tags, *uid)
+                             : fmt::format(" (answers {}: each asked for message {})", tags, n);
+    }
+    return nullptr;
+}
+
+void ImapSession::check_capability_rules(const Command& command) {
+    const auto dir = Direction::ClientToServer;
+    if (command.verb == Verb::Login && m_capabilities.lists("LOGINDISABLED")) {
+        violation(dir,
+                  "LOGIN sent although the server listed LOGINDISABLED: a client MUST NOT send "
+                  "LOGIN then, and the server refuses it with NO whatever the password (RFC 3501 "
+                  "7.2.1); STARTTLS comes first, or AUTHENTICATE",
+                  "RFC 3501 6.2.3");
+    }
+    const auto extension = extension_command(command);
+    if (!extension || !m_capabilities.known() || m_capabilities.lists(extension->capability)) {
+        return;
+    }
+    const std::string name = command.uid ? "UID " + upper(command.name) : upper(command.name);
+    const std::string_view capability = extension->capability;
+    violation(dir,
+              fmt::format("{} belongs to an extension the server did not list in CAPABILITY ({}); "
+                          "a server without it answers BAD",
+                          name,
+                          capability.ends_with('=') ? fmt::format("no {}...", capability)
+                                                    : fmt::format("no {}", capability)),
+              std::string(extension->section));
+}
+
+void ImapSession::check_quoted_strings(Direction dir, const std::vector<Node>& nodes,
+                                       const Frame& frame) {
+    const auto eight_bit = quoted_with_8bit(nodes);
+    if (eight_bit.empty()) return;
+    const sim::ByteSpan wire{frame.stream_offset, frame.bytes.size()};
+    const bool client = dir == Direction::ClientToServer;
+    // Neither the octets nor where they sit are named: the string may be a password.
+    if (!m_capabilities.utf8_quoted(dir)) {
+        violation(dir,
+                  client ? "8-bit octets inside a quoted string: IMAP4rev1 quoted strings hold "
+                           "7-bit characters only (QUOTED-CHAR, RFC 3501 9); send such text as a "
+                           "literal, or ENABLE UTF8=ACCEPT first where the server lists it "
+                           "(RFC 6855 3)"
+                         : "8-bit octets inside a quoted string: IMAP4rev1 quoted strings hold "
+                           "7-bit characters only (QUOTED-CHAR, RFC 3501 9); a server sends UTF-8 "
+                           "in quoted strings only after the client's ENABLE UTF8=ACCEPT "
+                           "(RFC 6855 3) or ENABLE IMAP4rev2 (RFC 9051)",
+                  "RFC 3501 4.3", false, wire);
+        return;
+    }
+    if (std::any_of(eight_bit.begin(), eight_bit.end(),
+                    [](const Node* node) { return !text::is_valid_utf8(node->value); })) {
+        violation(dir,
+                  "a quoted string holds 8-bit octets that are not UTF-8; with UTF8=ACCEPT or "
+                  "IMAP4rev2 quoted strings carry UTF-8 and nothing else",
+                  std::string(m_capabilities.utf8_section()), false, wire);
+    }
+}
+
+void ImapSession::learn_capabilities(const Response& response) {
+    if (response.code && iequals(response.code->name, "CAPABILITY")) {
+        m_capabilities.listed(response.code->list);
+    }
+    if (response.kind != ResponseKind::Untagged || response.status != Status::None) return;
+    if (response.name == "CAPABILITY") m_capabilities.listed(response.flags);
+    if (response.name == "ENABLED") m_capabilities.enabled(response.flags);
 }
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@
 
 #include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
+#include "sim/imap/capabilities.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/imap/framer.hpp"
 #include "sim/imap/limits.hpp"
@@ -156,6 +157,7 @@ class ImapSession {
         bool silent = false;
         std::string mailbox;
         bool got_continuation = false;
+        SequenceSet set;  // FETCH and STORE: the messages (UIDs for the UID forms) asked for
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
@@ -189,6 +191,15 @@ class ImapSession {
     void on_untagged(const Response& response, std::uint64_t seq);
     void on_greeting(const Response& response, std::uint64_t seq);
     void on_fetch_data(const Response& response, std::uint64_t seq);
+    // The FETCH or STORE in flight that this FETCH response answers; with
+    // several in flight, the one whose set holds the message (RFC 3501 7.4.2).
+    Pending* fetch_answered(const Response& response, std::uint64_t seq);
+    // Rules that hang on what the server listed: LOGINDISABLED, extensions.
+    void check_capability_rules(const Command& command);
+    // IMAP4rev1 quoted strings are 7-bit (RFC 3501 4.3, 9).
+    void check_quoted_strings(sim::Direction dir, const std::vector<Node>& nodes,
+                              const Frame& frame);
+    void learn_capabilities(const Response& response);
 
     std::uint64_t add_event(sim::TraceEvent event);
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
@@ -208,6 +219,7 @@ class ImapSession {
     SessionOptions m_options;
     State m_state = State::Connecting;
     bool m_selected_once = false;  // a SELECT or EXAMINE succeeded earlier (RFC 5161 3.1)
+    ServerCapabilities m_capabilities;
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};
     std::int64_t m_now = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -547,6 +548,27 @@ std::optional<ParseError> find_nul(std::string_view bytes) {
                 offset)};
     }
     return std::nullopt;
+}
+
+namespace {
+
+void collect_8bit_quoted(const std::vector<Node>& nodes, std::vector<const Node*>& out) {
+    for (const auto& node : nodes) {
+        if (node.kind == Node::Kind::Quoted &&
+            std::any_of(node.value.begin(), node.value.end(),
+                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+            out.push_back(&node);
+        }
+        collect_8bit_quoted(node.children, out);
+    }
+}
+
+}  // namespace
+
+std::vector<const Node*> quoted_with_8bit(const std::vector<Node>& nodes) {
+    std::vector<const Node*> out;
+    collect_8bit_quoted(nodes, out);
+    return out;
 }
 
 }  // namespace mailscope::imap

@@ -94,4 +94,10 @@ std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t po
 // A NUL octet anywhere in the message (RFC 3501 9: CHAR8 excludes NUL).
 std::optional<ParseError> find_nul(std::string_view bytes);
 
+// The quoted strings among `nodes` (lists and sections included) that hold an
+// octet above 0x7F: the lexer reads them so that a session carries on, but
+// IMAP4rev1's QUOTED-CHAR is 7-bit (RFC 3501 9); UTF-8 needs UTF8=ACCEPT
+// (RFC 6855) or IMAP4rev2 (RFC 9051).
+std::vector<const Node*> quoted_with_8bit(const std::vector<Node>& nodes);
+
 }  // namespace mailscope::imap

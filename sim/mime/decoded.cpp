@@ -1,5 +1,6 @@
 #include "sim/mime/decoded.hpp"
 
+#include "sim/core/ascii.hpp"
 #include "sim/text/base64.hpp"
 #include "sim/text/charset.hpp"
 #include "sim/text/encoded_words.hpp"
@@ -28,8 +29,8 @@ std::string transfer_decode(std::string_view body, std::string_view encoding) {
     while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) {
         trimmed.remove_suffix(1);
     }
-    if (equals_ignoring_case(trimmed, "base64")) return text::base64_decode_mime(body);
-    if (equals_ignoring_case(trimmed, "quoted-printable")) {
+    if (ascii::iequals(trimmed, "base64")) return text::base64_decode_mime(body);
+    if (ascii::iequals(trimmed, "quoted-printable")) {
         return text::quoted_printable_decode(body);
     }
     return std::string(body);

@@ -1,4 +1,5 @@
 #include "sim/mime/header.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 
@@ -8,10 +9,6 @@ namespace {
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t';
-}
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // Length of the empty line at `pos` (2 for CRLF, 1 for LF), or 0.
@@ -50,14 +47,6 @@ bool is_valid_name(std::string_view name) {
 }
 
 }  // namespace
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
 
 std::string unfold(std::string_view raw_value) {
     std::string out;
@@ -113,7 +102,7 @@ HeaderBlock parse_header_block(std::string_view message, std::size_t begin,
 
 const HeaderField* find_field(const std::vector<HeaderField>& fields, std::string_view name) {
     for (const HeaderField& field : fields) {
-        if (equals_ignoring_case(field.name, name)) return &field;
+        if (ascii::iequals(field.name, name)) return &field;
     }
     return nullptr;
 }
@@ -122,7 +111,7 @@ std::vector<const HeaderField*> find_fields(const std::vector<HeaderField>& fiel
                                             std::string_view name) {
     std::vector<const HeaderField*> found;
     for (const HeaderField& field : fields) {
-        if (equals_ignoring_case(field.name, name)) found.push_back(&field);
+        if (ascii::iequals(field.name, name)) found.push_back(&field);
     }
     return found;
 }
@@ -133,7 +122,7 @@ std::string header_fields_subset(std::string_view header, const std::vector<std:
     std::string out;
     for (const HeaderField& field : block.fields) {
         const bool listed = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
-            return equals_ignoring_case(field.name, name);
+            return ascii::iequals(field.name, name);
         });
         if (listed != exclude) out.append(header.substr(field.begin, field.end - field.begin));
     }

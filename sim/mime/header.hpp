@@ -37,8 +37,6 @@ inline constexpr std::size_t max_header_fields = 4096;
 HeaderBlock parse_header_block(std::string_view message, std::size_t begin = 0,
                                std::size_t max_fields = max_header_fields);
 
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 // Removes the line breaks of folded lines and trims surrounding blanks.
 std::string unfold(std::string_view raw_value);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/core/ascii.hpp"
 #include "sim/mime/parameters.hpp"
 
 namespace mailscope::mime {
@@ -11,14 +12,6 @@ namespace {
 // RFC 2046 5.1.1 limits boundaries to 70 characters; allow some slack.
 constexpr std::size_t max_boundary_length = 200;
 constexpr std::size_t max_problems = 100;
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return out;
-}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -213,7 +206,7 @@ class Parser {
                    "--\"; its last part runs to the end (the message may be truncated).");
             ranges.emplace_back(*part_start, part.body_end);
         }
-        const bool digest = equals_ignoring_case(part.subtype, "digest");
+        const bool digest = ascii::iequals(part.subtype, "digest");
         part.children.reserve(ranges.size());
         for (const auto& [begin, end] : ranges) {
             part.children.push_back(parse_part(begin, end, depth + 1, digest));
@@ -238,23 +231,23 @@ class Parser {
 }  // namespace
 
 bool MimePart::is_multipart() const {
-    return equals_ignoring_case(type, "multipart");
+    return ascii::iequals(type, "multipart");
 }
 
 bool MimePart::is_message_rfc822() const {
-    return equals_ignoring_case(type, "message") && equals_ignoring_case(subtype, "rfc822");
+    return ascii::iequals(type, "message") && ascii::iequals(subtype, "rfc822");
 }
 
 bool MimePart::is_text() const {
-    return equals_ignoring_case(type, "text");
+    return ascii::iequals(type, "text");
 }
 
 std::string MimePart::type_upper() const {
-    return upper(type);
+    return ascii::upper(type);
 }
 
 std::string MimePart::subtype_upper() const {
-    return upper(subtype);
+    return ascii::upper(subtype);
 }
 
 std::string MimePart::transfer_encoding() const {
@@ -263,7 +256,7 @@ std::string MimePart::transfer_encoding() const {
 
 std::optional<std::string> MimePart::param(std::string_view name) const {
     for (const text::RawParameter& parameter : params) {
-        if (equals_ignoring_case(parameter.name, name)) return parameter.value;
+        if (ascii::iequals(parameter.name, name)) return parameter.value;
     }
     return std::nullopt;
 }

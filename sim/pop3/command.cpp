@@ -1,4 +1,5 @@
 #include "sim/pop3/command.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -41,14 +42,6 @@ const VerbInfo* info_of(Verb verb) {
         if (info.verb == verb) return &info;
     }
     return nullptr;
-}
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return out;
 }
 
 bool is_hex_digest(std::string_view text) {
@@ -141,7 +134,7 @@ std::string_view verb_name(Verb verb) {
 }
 
 Verb verb_from_name(std::string_view name) {
-    const auto wanted = upper(name);
+    const auto wanted = ascii::upper(name);
     for (const auto& info : kVerbs) {
         if (info.name == wanted) return info.verb;
     }
@@ -182,7 +175,7 @@ CommandParse parse_command(std::string_view line) {
     }
     const auto space = line.find(' ');
     const auto keyword = line.substr(0, space);
-    result.keyword = upper(keyword.substr(0, 8));
+    result.keyword = ascii::upper(keyword.substr(0, 8));
     if (!result.error.empty()) return result;
     if (keyword.empty()) {
         result.error = "an empty command line";
@@ -200,7 +193,7 @@ CommandParse parse_command(std::string_view line) {
         return result;
     }
     Command command;
-    command.keyword = upper(keyword);
+    command.keyword = ascii::upper(keyword);
     command.verb = verb_from_name(command.keyword);
     std::string_view rest =
         space == std::string_view::npos ? std::string_view() : line.substr(space + 1);

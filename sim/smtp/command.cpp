@@ -1,4 +1,5 @@
 #include "sim/smtp/command.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -34,14 +35,6 @@ constexpr std::array<VerbEntry, 13> kVerbs{{
     {"AUTH", Verb::Auth},
 }};
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return out;
-}
-
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -60,7 +53,7 @@ bool is_atext(char c) {
 }
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && upper(text.substr(0, prefix.size())) == prefix;
+    return text.size() >= prefix.size() && ascii::upper(text.substr(0, prefix.size())) == prefix;
 }
 
 // Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str].
@@ -149,7 +142,7 @@ std::optional<std::string> parse_parameters(std::string_view text, std::vector<P
                 return fmt::format("\"{}\" is not a parameter keyword", keyword);
             }
         }
-        Parameter parameter{upper(keyword), std::nullopt};
+        Parameter parameter{ascii::upper(keyword), std::nullopt};
         if (equals != std::string_view::npos) {
             auto value = word.substr(equals + 1);
             if (value.empty()) return fmt::format("parameter {} has an empty value", keyword);
@@ -332,7 +325,8 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
     }
     inside.remove_prefix(local_length);
     if (inside.empty()) {
-        if (allow_postmaster && path.route.empty() && upper(path.local_part) == "POSTMASTER") {
+        if (allow_postmaster && path.route.empty() &&
+            ascii::upper(path.local_part) == "POSTMASTER") {
             out.path = path;
             return out;
         }
@@ -357,7 +351,7 @@ ParsedCommand parse_command(std::string_view line) {
     ParsedCommand out;
     auto space = line.find(' ');
     auto word = line.substr(0, space);
-    std::string name = upper(word);
+    std::string name = ascii::upper(word);
     for (const auto& entry : kVerbs) {
         if (entry.name == name) out.verb = entry.verb;
     }
@@ -436,7 +430,7 @@ ParsedCommand parse_command(std::string_view line) {
                     return fail(fmt::format("\"{}\" is not a SASL mechanism name", mechanism));
                 }
             }
-            command.mechanism = upper(mechanism);
+            command.mechanism = ascii::upper(mechanism);
             if (mech_end != std::string_view::npos) {
                 auto response = argument.substr(mech_end + 1);
                 if (response.empty() || response.find(' ') != std::string_view::npos) {

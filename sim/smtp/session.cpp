@@ -42,10 +42,12 @@ std::string first_line(std::string_view bytes) {
     return std::string(line);
 }
 
-// RFC 2920 3.1 and the STARTTLS/AUTH RFCs: these end a pipelined group.
+// RFC 2920 3.1: "The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP commands
+// can only appear as the last command in a group"; so do STARTTLS (RFC 3207
+// 4) and AUTH (RFC 4954 4). HELO is not in the list: after it the session
+// has no extensions at all, PIPELINING included (check_order).
 bool ends_group(Verb verb) {
     switch (verb) {
-        case Verb::Helo:
         case Verb::Ehlo:
         case Verb::Data:
         case Verb::Vrfy:
@@ -58,6 +60,17 @@ bool ends_group(Verb verb) {
         default:
             return false;
     }
+}
+
+// AUTH with an initial response for PLAIN or EXTERNAL may be followed in
+// its group: RFC 4954 4 makes the exception for one-round mechanisms without
+// a security layer.
+bool last_in_group(const Command& command) {
+    if (command.verb == Verb::Auth && command.initial_response &&
+        (command.mechanism == "PLAIN" || command.mechanism == "EXTERNAL")) {
+        return false;
+    }
+    return ends_group(command.verb);
 }
 
 bool in_session(State state) {
@@ -231,14 +244,7 @@ void SmtpSession::process_client() {
         }
         if (m_hold) {
             if (!m_buffer[d].empty() && !m_hold_reported && !m_pending.empty()) {
-                m_hold_reported = true;
-                const auto verb = m_pending.back().verb;
-                violation(Direction::ClientToServer,
-                          fmt::format("the client sent more before the reply to {} (it ends a "
-                                      "group of pipelined commands; wait for its reply)",
-                                      verb_name(verb)),
-                          verb == Verb::Starttls ? "RFC 3207 4.2" : "RFC 2920 3.1", false,
-                          {m_buffer_offset[d], m_buffer[d].size()});
+                sent_before_reply(m_pending.back().verb, {m_buffer_offset[d], m_buffer[d].size()});
             }
             if (m_buffer[d].size() > m_options.limits.max_held_bytes) {
                 violation(Direction::ClientToServer,
@@ -346,10 +352,11 @@ void SmtpSession::on_command_line(const Line& line) {
                   {line.offset, line.size});
     }
     std::optional<std::string> state_error;
-    check_order(command, state_error);
-    push_pending(command.verb, seq);
-    if (command.verb == Verb::Data || command.verb == Verb::Auth ||
-        command.verb == Verb::Starttls) {
+    check_order(command, line.offset, state_error);
+    const bool last = last_in_group(command);
+    push_pending(command.verb, seq, last);
+    if (last && (command.verb == Verb::Data || command.verb == Verb::Auth ||
+                 command.verb == Verb::Starttls)) {
         m_hold = true;
         m_hold_reported = false;
     }
@@ -358,31 +365,48 @@ void SmtpSession::on_command_line(const Line& line) {
     }
 }
 
-void SmtpSession::check_order(const Command& command, std::optional<std::string>& state_error) {
+void SmtpSession::check_order(const Command& command, std::uint64_t offset,
+                              std::optional<std::string>& state_error) {
     const auto dir = Direction::ClientToServer;
+    // Replies the client had read before it sent this command.
+    while (!m_unseen.empty() && m_unseen.front().seen_from <= offset)
+        m_unseen.pop_front();
     if (m_state == State::Connecting) {
         violation(dir, fmt::format("{} sent before the server's 220 greeting", command.name),
                   "RFC 5321 3.1");
         return;
     }
+    // Judged by what the client knew: a command pipelined behind refused
+    // RCPTs is no mistake (RFC 2920 3.1: the client "must then check the
+    // response to the DATA command").
     if (!command_allowed(command.verb, m_state) &&
         !command_allowed(command.verb, projected_state())) {
         state_error =
             fmt::format("{} is not valid in the {} state", command.name, state_name(m_state));
         violation(dir, *state_error, "RFC 5321 4.1.4");
     }
-    if (m_pending.empty()) return;
-    const auto& previous = m_pending.back();
+    const auto commands = in_flight();
+    if (commands.empty()) return;
+    const Verb previous = commands.back().verb;
+    if (std::any_of(commands.begin(), commands.end(),
+                    [](const Pending& p) { return p.verb == Verb::Helo; })) {
+        violation(dir,
+                  fmt::format("{} sent before the reply to HELO; a session opened with HELO has "
+                              "no extensions, PIPELINING included (pipelining starts with EHLO)",
+                              command.name),
+                  "RFC 2920 3");
+        return;
+    }
     if (!extension_offered("PIPELINING")) {
         violation(dir,
                   fmt::format("{} sent before the reply to {}; the server did not offer "
                               "PIPELINING",
-                              command.name, verb_name(previous.verb)),
+                              command.name, verb_name(previous)),
                   "RFC 2920 3.1");
         return;
     }
-    for (const auto& pending : m_pending) {
-        if (ends_group(pending.verb) && !pending.content_done) {
+    for (const auto& pending : commands) {
+        if (pending.last_in_group && !pending.content_done) {
             violation(dir,
                       fmt::format("{} sent before the reply to {}, which must be the last "
                                   "command of a pipelined group",
@@ -393,11 +417,32 @@ void SmtpSession::check_order(const Command& command, std::optional<std::string>
     }
 }
 
+void SmtpSession::sent_before_reply(Verb verb, sim::ByteSpan wire) {
+    m_hold_reported = true;
+    violation(Direction::ClientToServer,
+              fmt::format("the client sent more before the reply to {} (it ends a group of "
+                          "pipelined commands; wait for its reply)",
+                          verb_name(verb)),
+              verb == Verb::Starttls ? "RFC 3207 4.2"
+              : verb == Verb::Auth   ? "RFC 4954 4"
+                                     : "RFC 2920 3.1",
+              false, wire);
+}
+
+std::vector<SmtpSession::Pending> SmtpSession::in_flight() const {
+    std::vector<Pending> out;
+    for (const auto& unseen : m_unseen)
+        out.push_back(unseen.command);
+    out.insert(out.end(), m_pending.begin(), m_pending.end());
+    return out;
+}
+
 // The state if every command in flight succeeds: a pipelining client may
 // send RCPT before MAIL's reply (RFC 2920).
 State SmtpSession::projected_state() const {
-    State state = m_state;
-    for (const auto& pending : m_pending) {
+    // From the state before the first reply the client had not read.
+    State state = m_unseen.empty() ? m_state : m_unseen.front().state_before;
+    for (const auto& pending : in_flight()) {
         switch (pending.verb) {
             case Verb::Helo:
             case Verb::Ehlo:
@@ -686,6 +731,12 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         violation(dir, fmt::format("reply {:03} answers no command", reply.code), "RFC 5321 4.2");
         return;
     }
+    const auto c = index_of(Direction::ClientToServer);
+    if (m_options.role == Role::Server && m_hold && !m_hold_reported && m_input_waiting > 0 &&
+        m_buffer[c].empty()) {
+        // The octets after the held command arrived before this reply went out.
+        sent_before_reply(m_pending.back().verb, {m_buffer_offset[c], m_input_waiting});
+    }
     auto& pending = m_pending.front();
     const Verb verb = pending.verb;
     event().link = sim::Link::Answers;
@@ -719,6 +770,14 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     }
 
     const Pending done = pending;
+    const bool held_input = m_hold && m_pending.size() == 1;
+    if (m_options.role == Role::Server && !held_input &&
+        (m_input_waiting > 0 || !m_buffer[c].empty())) {
+        // The client sent more before it could read this reply.
+        if (m_unseen.size() >= m_options.limits.max_outstanding) m_unseen.pop_front();
+        m_unseen.push_back(
+            Unseen{done, m_state, m_buffer_offset[c] + m_buffer[c].size() + m_input_waiting});
+    }
     m_pending.pop_front();
     if (m_pending.empty()) m_hold = false;
     m_sasl_expected = false;
@@ -867,7 +926,7 @@ SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::i
                                    verb_name(m_pending.back().verb))};
     }
     for (const auto& pending : m_pending) {
-        if (ends_group(pending.verb) && !pending.content_done) {
+        if ((pending.last_in_group && !pending.content_done) || pending.verb == Verb::Helo) {
             return {false, fmt::format("wait for the reply to {}", verb_name(pending.verb))};
         }
     }
@@ -929,7 +988,7 @@ std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
 // [SECTION] Trace helpers
 // ---------------------------------------------------------------------------
 
-void SmtpSession::push_pending(Verb verb, std::uint64_t seq) {
+void SmtpSession::push_pending(Verb verb, std::uint64_t seq, bool last_in_group) {
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         violation(
             Direction::ClientToServer,
@@ -937,7 +996,7 @@ void SmtpSession::push_pending(Verb verb, std::uint64_t seq) {
             "RFC 2920 3.1");
         return;
     }
-    m_pending.push_back(Pending{verb, seq, false, false});
+    m_pending.push_back(Pending{verb, seq, false, false, last_in_group});
 }
 
 std::uint64_t SmtpSession::add_event(TraceEvent event) {

@@ -121,6 +121,12 @@ class SmtpSession {
 
     // Server role.
     std::optional<ServerInput> next_input();
+    // Octets the client has sent that the server has not passed to receive()
+    // yet: a server that reads a line at a time and answers in between says
+    // so before each line. A reply written meanwhile reaches a client that
+    // sent those octets without having read it, so the commands among them
+    // were pipelined with the one it answers (RFC 2920 3.1).
+    void input_waiting(std::uint64_t octets) { m_input_waiting = octets; }
     // Writes and traces a reply; returns the reply event's seq.
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
@@ -130,6 +136,8 @@ class SmtpSession {
         std::uint64_t seq = 0;
         bool intermediate = false;  // 354 / 334 seen
         bool content_done = false;  // DATA: the "." has been sent
+        // Must end a pipelined group (RFC 2920 3.1, RFC 3207 4, RFC 4954 4).
+        bool last_in_group = false;
     };
     struct Line {
         std::string bytes;  // as on the wire (a prefix when too_long)
@@ -153,6 +161,13 @@ class SmtpSession {
         bool mixed_codes = false;
         bool too_many_lines = false;
     };
+    // A command the server answered while the client had already sent more:
+    // for the commands in those octets it was still in flight.
+    struct Unseen {
+        Pending command;
+        State state_before = State::Connecting;
+        std::uint64_t seen_from = 0;  // client octets from here on were sent after the reply
+    };
     struct DataInProgress {
         explicit DataInProgress(const Limits& limits) : reader(limits) {}
         DataReader reader;
@@ -173,8 +188,13 @@ class SmtpSession {
     void on_answer(const Reply& reply, std::uint64_t seq);
     void on_data_bytes();
     void finish_data(bool ended);
-    void check_order(const Command& command, std::optional<std::string>& state_error);
+    void check_order(const Command& command, std::uint64_t offset,
+                     std::optional<std::string>& state_error);
+    void sent_before_reply(Verb verb, sim::ByteSpan wire);
     State projected_state() const;
+    // The commands whose replies the client had not read: the answered ones
+    // it pipelined past (server role), then the pending ones.
+    std::vector<Pending> in_flight() const;
     void reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
                 std::string message);
 
@@ -183,7 +203,7 @@ class SmtpSession {
                             bool fatal = false, sim::ByteSpan wire = {});
     void transition(State to, std::string cause, sim::Direction dir);
     std::string keep(std::string_view bytes) const;
-    void push_pending(Verb verb, std::uint64_t seq);
+    void push_pending(Verb verb, std::uint64_t seq, bool last_in_group = false);
 
     sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
@@ -194,6 +214,8 @@ class SmtpSession {
     std::uint64_t m_buffer_offset[2] = {0, 0};
     std::optional<Discard> m_discard[2];
     std::deque<Pending> m_pending;
+    std::deque<Unseen> m_unseen;
+    std::uint64_t m_input_waiting = 0;
     std::optional<PartialReply> m_partial;
     std::optional<DataInProgress> m_data;
     std::vector<std::string> m_extensions;

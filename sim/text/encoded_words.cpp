@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "sim/core/ascii.hpp"
 #include "sim/text/base64.hpp"
 #include "sim/text/charset.hpp"
 #include "sim/text/utf8.hpp"
@@ -23,10 +24,6 @@ int hex_value(char c) {
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t';
-}
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 struct EncodedWord {
@@ -68,7 +65,7 @@ std::optional<EncodedWord> parse_word(std::string_view text, std::size_t pos) {
     const auto charset = canonical_charset(charset_name);
     if (!charset) return std::nullopt;
     if (i + 2 >= text.size() || text[i + 2] != '?') return std::nullopt;
-    const char encoding = lower(text[i + 1]);
+    const char encoding = ascii::to_lower(text[i + 1]);
     if (encoding != 'b' && encoding != 'q') return std::nullopt;
     const std::size_t payload_begin = i + 3;
     std::size_t j = payload_begin;
@@ -134,13 +131,6 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
-std::string to_lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = lower(c);
-    return out;
-}
-
 struct Section {
     std::uint32_t number = 0;
     bool extended = false;
@@ -172,7 +162,7 @@ void classify(std::string_view name, std::string& base, std::optional<std::uint3
         number = value;
         name = name.substr(0, star);
     }
-    base = to_lower(name);
+    base = ascii::lower(name);
 }
 
 DecodedParameter finish(const ParameterGroup& group) {

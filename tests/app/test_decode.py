@@ -267,6 +267,37 @@ def test_literal_size_mismatch():
           f"{{350}} for 186 octets: what follows is not read as commands:\n{out}")
 
 
+LOGINDISABLED_SESSION = """S: * OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready
+C: a1 LOGIN joe secret
+S: a1 NO [PRIVACYREQUIRED] LOGIN is disabled
+C: a2 FROBNICATE
+S: a2 BAD unknown command
+C: a3 LOGOUT
+S: * BYE bye
+S: a3 OK LOGOUT completed
+"""
+
+
+def test_login_after_logindisabled():
+    # RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
+    # if the LOGINDISABLED capability is advertised."
+    code, out, err = decode_text(LOGINDISABLED_SESSION, "--json")
+    check(code == 0, f"LOGINDISABLED: exit {code}, stderr {err!r}")
+    events = [json.loads(line) for line in out.splitlines()]
+    found = [e for e in events if e.get("kind") == "violation"]
+    check(len(found) == 1 and found[0].get("section") == "RFC 3501 6.2.3"
+          and "LOGINDISABLED" in found[0].get("summary", ""),
+          f"LOGINDISABLED: violations {found}")
+    check("secret" not in out, "LOGINDISABLED: the password is printed")
+    # RFC 3501 9: the command grammar has no FROBNICATE; 6.5.1 is X<atom>.
+    a2 = [e for e in events if e.get("kind") == "command" and e.get("tag") == "a2"]
+    check(a2 and a2[0].get("section") == "RFC 3501 9",
+          f"an unknown command: section {a2[0].get('section') if a2 else None!r}")
+    code, text, err = decode_text(LOGINDISABLED_SESSION)
+    check(code == 0 and "RFC 3501 6.2.3" in text and "LOGINDISABLED" in text,
+          f"LOGINDISABLED: the text output does not flag it: {text!r} {err!r}")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
@@ -275,7 +306,8 @@ def test_missing_file():
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
              test_every_protocol, test_byte_order_mark_and_look_alikes,
              test_memory_does_not_grow_with_lines, test_enable_after_select,
-             test_literals_in_wire_order, test_literal_size_mismatch, test_missing_file):
+             test_literals_in_wire_order, test_literal_size_mismatch,
+             test_login_after_logindisabled, test_missing_file):
     test()
 
 for failure in failures:

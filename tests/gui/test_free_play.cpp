@@ -100,3 +100,15 @@ TEST_CASE("a fixture that cannot be read is a sentence, not a crash") {
     REQUIRE(std::holds_alternative<std::string>(made));
     CHECK_FALSE(std::get<std::string>(made).empty());
 }
+
+TEST_CASE("the composer gives a line that starts with UID its own tag") {
+    const auto search = compose_command("UID SEARCH ALL", "", "A005");
+    REQUIRE(search.command);
+    CHECK(search.wire == "A005 UID SEARCH ALL\r\n");
+    CHECK(search.command->tag == "A005");
+    CHECK(search.command->uid);
+
+    const auto own = compose_command("u1 UID FETCH 1:* (FLAGS)", "", "A006");
+    REQUIRE(own.command);
+    CHECK(own.command->tag == "u1");
+}

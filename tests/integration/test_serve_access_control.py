@@ -20,6 +20,9 @@ import unittest
 
 from mailscope_server import MailscopeServer
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import peers  # noqa: E402
+
 BINARY = None
 TIMEOUT = 10
 ALICE = ("alice", "wonderland")
@@ -254,8 +257,7 @@ class GrantedRights(unittest.TestCase):
         self.assertEqual(self.append(client)[0], "NO")
 
     def test_curl_reads_the_shared_folder_and_not_the_inbox(self):
-        if shutil.which("curl") is None:
-            self.skipTest("curl is not installed")
+        peers.require_for_test(self, peers.curl())
         with MailscopeServer(BINARY, tls=False) as server:
             base = f"imap://127.0.0.1:{server.ports['imap']}"
 
@@ -335,8 +337,7 @@ class SyncClient(unittest.TestCase):
     """mbsync with `Patterns *` copies bob's mail and what is shared with him, nothing else."""
 
     def test_mbsync_patterns_star(self):
-        if shutil.which("mbsync") is None:
-            self.skipTest("mbsync (isync) is not installed")
+        peers.require_for_test(self, peers.program("mbsync", "isync", probe=("--version",)))
         with MailscopeServer(BINARY, tls=False) as server:
             before = snapshot(server, ALICE, [NEWS])
             with tempfile.TemporaryDirectory(prefix="mailscope-mbsync-") as home:

@@ -291,6 +291,12 @@ class OutOfDescriptors(ServerTest):
     def test_every_connection_gets_a_greeting_or_a_bye_and_the_server_stays_idle(self):
         server = self.serve()
         pid = server.process.pid
+        if sanitized(pid):
+            # The sanitizers' runtime opens a pipe to check that memory is
+            # readable; out of descriptors, UndefinedBehaviorSanitizer then
+            # reports every object as having an invalid vptr. The Release
+            # pass runs this test.
+            self.skipTest("the sanitizer runtime itself needs free descriptors")
         in_use = len(os.listdir(f"/proc/{pid}/fd"))
         room = 16
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (in_use + room, in_use + room))

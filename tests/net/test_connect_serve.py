@@ -2,6 +2,7 @@
 client without Dovecot, and the checks done before any connection."""
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,21 @@ class ConnectToServe(unittest.TestCase):
         self.assertIn("S: * SEARCH", text)
         for secret in secrets():
             self.assertNotIn(secret, text + result.stdout + result.stderr)
+
+    def test_a_script_line_that_starts_with_uid_gets_its_own_tag(self):
+        transcript = os.path.join(self.tmp.name, "uid.txt")
+        script = ["SELECT INBOX", "UID SEARCH ALL", "u7 UID FETCH 1:* (FLAGS)", "LOGOUT"]
+        result = connect(BINARY, f"imap://{USER}@127.0.0.1:{self.server.ports['imap']}", script,
+                         transcript=transcript)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(transcript) as source:
+            text = source.read()
+        search = re.search(r"^C: (A\d+) UID SEARCH ALL$", text, re.MULTILINE)
+        self.assertIsNotNone(search, text)
+        self.assertRegex(text, rf"(?m)^S: {search.group(1)} OK")
+        self.assertNotIn("C: UID ", text)
+        self.assertRegex(text, r"(?m)^C: u7 UID FETCH 1:\* \(FLAGS\)$")
+        self.assertRegex(text, r"(?m)^S: u7 OK")
 
     def test_starttls_with_the_servers_certificate(self):
         result = connect(BINARY, f"imap://{USER}@localhost:{self.server.ports['imap']}",

@@ -5,6 +5,7 @@ import base64
 import glob
 import hashlib
 import hmac
+import json
 import os
 import re
 import signal
@@ -187,6 +188,65 @@ class ProxyToDovecot(unittest.TestCase):
             for secret in secrets() + hidden:
                 self.assertNotIn(secret, text)
         self.assertIn("AUTHENTICATE", output)
+
+    def test_pipelined_uid_fetch_answers_are_linked_by_uid(self):
+        # RFC 3501 6.4.8: "server implementations MUST implicitly include the
+        # UID message data item as part of any FETCH response caused by a UID
+        # command": the UID tells which UID FETCH a response answers, and
+        # when both asked for it nothing does.
+        for name in ("2.test", "3.test"):
+            with open(os.path.join(self.server.maildir(USER), "new", name), "w") as out:
+                out.write("Subject: pipelined\r\n\r\nbody\r\n")
+        proxy = Proxy("--upstream", f"imap://127.0.0.1:{self.server.port}")
+        try:
+            with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as sock:
+                stream = sock.makefile("rb")
+
+                def until(tag):
+                    while True:
+                        line = stream.readline()
+                        self.assertTrue(line, f"the connection closed before {tag}")
+                        if line.startswith(tag.encode() + b" "):
+                            self.assertTrue(line.startswith(f"{tag} OK".encode()), line)
+                            return
+
+                stream.readline()
+                sock.sendall(f"l1 AUTHENTICATE PLAIN {sasl_plain(USER, PASSWORD)}\r\n".encode())
+                until("l1")
+                sock.sendall(b"s1 SELECT INBOX\r\n")
+                until("s1")
+                sock.sendall(b"p1 UID FETCH 1:3 (FLAGS)\r\np2 UID FETCH 2 (FLAGS)\r\n")
+                until("p1")
+                until("p2")
+                sock.sendall(b"z LOGOUT\r\n")
+                until("z")
+            proxy.wait_for_transcript("LOGOUT")
+        finally:
+            output = proxy.stop()
+        session = [text for text in proxy.transcripts(".jsonl") if "p1 UID FETCH" in text]
+        self.assertEqual(len(session), 1, output)
+        events = [json.loads(line) for line in session[0].splitlines()]
+        commands = {e.get("tag"): e["seq"] for e in events if e["kind"] == "command"}
+        fetches = [e for e in events if e["kind"] == "untagged" and " FETCH " in e["raw"]]
+        uid2 = [e for e in fetches if re.search(r"\bUID 2\b", e["raw"])]
+        others = [e for e in fetches if not re.search(r"\bUID 2\b", e["raw"])]
+        self.assertEqual(len(uid2), 2, fetches)
+        # Dovecot may interleave the two commands' answers: one for UID 2
+        # that comes while both are in flight is ambiguous, one that comes
+        # after either completion answers the other.
+        done = {e["tag"]: e["seq"] for e in events if e["kind"] == "tagged"}
+        self.assertLess(uid2[0]["seq"], min(done["p1"], done["p2"]))
+        for event in uid2:
+            if event["seq"] < min(done["p1"], done["p2"]):
+                self.assertEqual(event.get("link"), "ambiguous", event)
+                self.assertNotIn("link_seq", event)
+            else:
+                still = "p2" if event["seq"] > done["p1"] else "p1"
+                self.assertEqual(event.get("link_seq"), commands[still], event)
+        self.assertEqual(len(others), 2, fetches)
+        for event in others:
+            self.assertEqual(event.get("link_seq"), commands["p1"], event)
+        self.assertIn("ambiguous", output)
 
     def test_unreachable_upstream_says_bye(self):
         proxy = Proxy("--upstream", "imap://127.0.0.1:1", "--timeout", "5")

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/proxy.hpp"
+#include "net/net_client.hpp"
+#include "net/proxy.hpp"
 
 using namespace mailscope::transport;
 

@@ -15,8 +15,8 @@
 #include <memory>
 #include <string>
 
-#include "sim/transport/tcp_server.hpp"
-#include "sim/transport/tls.hpp"
+#include "net/tcp_server.hpp"
+#include "net/tls.hpp"
 
 using namespace mailscope;
 using namespace mailscope::transport;

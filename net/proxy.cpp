@@ -1,4 +1,5 @@
-#include "sim/transport/proxy.hpp"
+#include "net/proxy.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
@@ -22,19 +23,12 @@ std::string_view without_line_end(std::string_view line) {
     return line;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) ==
-                      std::toupper(static_cast<unsigned char>(y));
-           });
-}
-
 // The tag of "tag STARTTLS", or empty.
 std::string starttls_tag(std::string_view line) {
     line = without_line_end(line);
     auto space = line.find(' ');
     if (space == 0 || space == std::string_view::npos) return {};
-    if (!iequals(line.substr(space + 1), "STARTTLS")) return {};
+    if (!ascii::iequals(line.substr(space + 1), "STARTTLS")) return {};
     return std::string(line.substr(0, space));
 }
 
@@ -59,7 +53,8 @@ std::uint64_t announced_literal(std::string_view line) {
 
 std::string strip_greeting_capabilities(std::string_view greeting) {
     constexpr std::string_view prefix = "* OK [CAPABILITY ";
-    if (greeting.size() < prefix.size() || !iequals(greeting.substr(0, prefix.size()), prefix)) {
+    if (greeting.size() < prefix.size() ||
+        !ascii::iequals(greeting.substr(0, prefix.size()), prefix)) {
         return std::string(greeting);
     }
     auto close = greeting.find(']');

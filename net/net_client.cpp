@@ -1,4 +1,4 @@
-#include "sim/transport/net_client.hpp"
+#include "net/net_client.hpp"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "sim/transport/connection_handler.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::transport {
 

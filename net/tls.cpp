@@ -1,4 +1,4 @@
-#include "sim/transport/tls.hpp"
+#include "net/tls.hpp"
 
 #include <fmt/format.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-#include "sim/transport/tcp_server.hpp"
+#include "net/tcp_server.hpp"
 
 #include <fmt/format.h>
 

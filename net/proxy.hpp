@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "sim/core/trace.hpp"
-#include "sim/transport/net_client.hpp"
-#include "sim/transport/tcp_server.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 
 namespace mailscope::transport {
 

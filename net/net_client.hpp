@@ -20,7 +20,7 @@
 #include <variant>
 
 #include "sim/core/trace.hpp"
-#include "sim/transport/tls.hpp"
+#include "net/tls.hpp"
 
 namespace mailscope::transport {
 

@@ -18,12 +18,12 @@
 #include "app/connect_pop3.hpp"
 #include "app/connect_smtp.hpp"
 #include "app/connect_support.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/login_driver.hpp"
 #include "sim/imap/session.hpp"
-#include "net/net_client.hpp"
-#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "app/connect_support.hpp"
+#include "net/net_client.hpp"
+#include "net/tcp_server.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/pop3/session.hpp"
-#include "net/net_client.hpp"
-#include "net/tcp_server.hpp"
 
 namespace mailscope::app {
 

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "app/connect_command.hpp"
-#include "sim/core/trace.hpp"
 #include "net/net_client.hpp"
+#include "sim/core/trace.hpp"
 
 namespace mailscope::app {
 

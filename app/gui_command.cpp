@@ -28,8 +28,8 @@
 #include "gui/lesson_session.hpp"
 #include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
-#include "sim/core/transcript.hpp"
 #include "net/net_client.hpp"
+#include "sim/core/transcript.hpp"
 #endif
 
 namespace mailscope::app {

@@ -12,11 +12,11 @@
 #include <memory>
 #include <optional>
 
+#include "net/proxy.hpp"
+#include "net/tls.hpp"
 #include "server_mock/trace_files.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/imap/session.hpp"
-#include "net/proxy.hpp"
-#include "net/tls.hpp"
 
 namespace mailscope::app {
 

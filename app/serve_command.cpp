@@ -15,6 +15,8 @@
 #include <memory>
 #include <random>
 
+#include "net/tcp_server.hpp"
+#include "net/tls.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/maildir_store.hpp"
@@ -22,8 +24,6 @@
 #include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "server_mock/trace_files.hpp"
-#include "net/tcp_server.hpp"
-#include "net/tls.hpp"
 
 namespace mailscope::app {
 

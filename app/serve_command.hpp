@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "server_mock/server_config.hpp"
 #include "net/server_limits.hpp"
+#include "server_mock/server_config.hpp"
 
 namespace mailscope::app {
 

@@ -16,10 +16,10 @@
 #include "gui/view_model/command_composer.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
+#include "sim/core/connection_handler.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
-#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::gui {
 

@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "net/tcp_server.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/server_config.hpp"
 #include "sim/imap/states.hpp"
-#include "net/tcp_server.hpp"
 
 namespace mailscope::gui {
 

@@ -8,10 +8,10 @@
 #include <mutex>
 
 #include "gui/view_model/command_composer.hpp"
-#include "sim/imap/login_driver.hpp"
-#include "sim/imap/states.hpp"
 #include "net/net_client.hpp"
 #include "net/tcp_server.hpp"
+#include "sim/imap/login_driver.hpp"
+#include "sim/imap/states.hpp"
 
 namespace mailscope::gui {
 

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "gui/view_state.hpp"
+#include "net/tls.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
-#include "net/tls.hpp"
 
 namespace mailscope::gui {
 

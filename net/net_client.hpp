@@ -19,8 +19,8 @@
 #include <string_view>
 #include <variant>
 
-#include "sim/core/trace.hpp"
 #include "net/tls.hpp"
+#include "sim/core/trace.hpp"
 
 namespace mailscope::transport {
 

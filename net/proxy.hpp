@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/core/trace.hpp"
 #include "net/net_client.hpp"
 #include "net/tcp_server.hpp"
+#include "sim/core/trace.hpp"
 
 namespace mailscope::transport {
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/connection_handler.hpp"
 #include "net/server_limits.hpp"
+#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::transport {
 

@@ -22,9 +22,9 @@
 
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
+#include "sim/core/connection_handler.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/session.hpp"
-#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

@@ -15,8 +15,8 @@
 #include "server_mock/mail_store.hpp"
 #include "server_mock/pop3_config.hpp"
 #include "server_mock/smtp_config.hpp"
-#include "sim/imap/limits.hpp"
 #include "sim/core/connection_handler.hpp"
+#include "sim/imap/limits.hpp"
 
 namespace mailscope::server {
 

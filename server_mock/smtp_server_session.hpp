@@ -19,9 +19,9 @@
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
 #include "server_mock/smtp_delivery.hpp"
+#include "sim/core/connection_handler.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/session.hpp"
-#include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
 

@@ -26,33 +26,45 @@ inline constexpr std::array<State, 6> all_states{State::Connecting,    State::No
 
 constexpr std::string_view state_name(State state) {
     switch (state) {
-        case State::Connecting: return "Connection Established";
-        case State::NotAuthenticated: return "Not Authenticated";
-        case State::Authenticated: return "Authenticated";
-        case State::Selected: return "Selected";
-        case State::Logout: return "Logout";
-        case State::Closed: return "Closed";
+        case State::Connecting:
+            return "Connection Established";
+        case State::NotAuthenticated:
+            return "Not Authenticated";
+        case State::Authenticated:
+            return "Authenticated";
+        case State::Selected:
+            return "Selected";
+        case State::Logout:
+            return "Logout";
+        case State::Closed:
+            return "Closed";
     }
     return "?";
 }
 
 constexpr std::string_view state_section(State state) {
     switch (state) {
-        case State::Connecting: return "RFC 3501 3";
-        case State::NotAuthenticated: return "RFC 3501 3.1";
-        case State::Authenticated: return "RFC 3501 3.2";
-        case State::Selected: return "RFC 3501 3.3";
-        case State::Logout: return "RFC 3501 3.4";
-        case State::Closed: return "RFC 3501 3.4";
+        case State::Connecting:
+            return "RFC 3501 3";
+        case State::NotAuthenticated:
+            return "RFC 3501 3.1";
+        case State::Authenticated:
+            return "RFC 3501 3.2";
+        case State::Selected:
+            return "RFC 3501 3.3";
+        case State::Logout:
+            return "RFC 3501 3.4";
+        case State::Closed:
+            return "RFC 3501 3.4";
     }
     return "RFC 3501 3";
 }
 
 struct Transition {
-    int number;             // as numbered in the RFC diagram; 0 for the unnumbered edges
+    int number;  // as numbered in the RFC diagram; 0 for the unnumbered edges
     State from;
     State to;
-    std::string_view label; // the RFC's legend for the number
+    std::string_view label;  // the RFC's legend for the number
 };
 
 // RFC 3501 section 3 legend:
@@ -67,15 +79,19 @@ struct Transition {
 // source state. Selected -> Selected (a SELECT while selected) is edge 5 as well.
 // The last edge, Logout -> Closed, is drawn without a number in the RFC.
 inline constexpr std::array<Transition, 11> transitions{{
-    {1, State::Connecting, State::NotAuthenticated, "connection without pre-authentication (OK greeting)"},
+    {1, State::Connecting, State::NotAuthenticated,
+     "connection without pre-authentication (OK greeting)"},
     {2, State::Connecting, State::Authenticated, "pre-authenticated connection (PREAUTH greeting)"},
     {3, State::Connecting, State::Logout, "rejected connection (BYE greeting)"},
     {4, State::NotAuthenticated, State::Authenticated, "successful LOGIN or AUTHENTICATE command"},
     {5, State::Authenticated, State::Selected, "successful SELECT or EXAMINE command"},
     {5, State::Selected, State::Selected, "successful SELECT or EXAMINE command"},
-    {6, State::Selected, State::Authenticated, "CLOSE command, or failed SELECT or EXAMINE command"},
-    {7, State::NotAuthenticated, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
-    {7, State::Authenticated, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
+    {6, State::Selected, State::Authenticated,
+     "CLOSE command, or failed SELECT or EXAMINE command"},
+    {7, State::NotAuthenticated, State::Logout,
+     "LOGOUT command, server shutdown, or connection closed"},
+    {7, State::Authenticated, State::Logout,
+     "LOGOUT command, server shutdown, or connection closed"},
     {7, State::Selected, State::Logout, "LOGOUT command, server shutdown, or connection closed"},
     {0, State::Logout, State::Closed, "both sides close the connection"},
 }};

@@ -173,7 +173,8 @@ TEST_CASE("SMTP session: pipelined commands are answered in order") {
     for (const auto& event : events) {
         if ((event.kind == EventKind::Tagged || event.kind == EventKind::Continuation) &&
             event.link_seq) {
-            answered.push_back(std::to_string(event.reply_code) + "->" + o.trace.at(*event.link_seq).raw);
+            answered.push_back(std::to_string(event.reply_code) + "->" +
+                               o.trace.at(*event.link_seq).raw);
         }
     }
     CHECK(answered == std::vector<std::string>{

@@ -49,6 +49,9 @@ constexpr std::array<NamedExtension, 8> named_extensions{{
 void ServerCapabilities::listed(const std::vector<std::string>& names) {
     m_listed = upper_all(names);
     m_known = true;
+    if (contains(m_listed, "IMAP4REV2") && !contains(m_listed, "IMAP4REV1")) {
+        m_imap4rev2_only = true;
+    }
 }
 
 void ServerCapabilities::enabled(const std::vector<std::string>& names) {
@@ -66,36 +69,33 @@ bool ServerCapabilities::is_enabled(std::string_view name) const {
 }
 
 bool ServerCapabilities::utf8_quoted(sim::Direction dir) const {
-    if (is_enabled("UTF8=ACCEPT") || is_enabled("IMAP4REV2")) return true;
     // A server that lists IMAP4rev2 without IMAP4rev1 speaks only IMAP4rev2;
     // with both, the client ENABLEs it (RFC 9051 appendix A).
-    if (lists("IMAP4REV2") && !lists("IMAP4REV1")) return true;
+    if (is_enabled("UTF8=ACCEPT") || is_enabled("IMAP4REV2") || m_imap4rev2_only) return true;
     // RFC 6855 3: "If the server supports "UTF8=ACCEPT", the client MAY use
     // extended quoted syntax"; the server waits for ENABLE.
     return dir == sim::Direction::ClientToServer && (lists("UTF8=ACCEPT") || lists("UTF8=ONLY"));
 }
 
 std::string_view ServerCapabilities::utf8_section() const {
-    if (is_enabled("IMAP4REV2") || (lists("IMAP4REV2") && !lists("IMAP4REV1"))) {
-        return "RFC 9051 4.3";
-    }
+    if (is_enabled("IMAP4REV2") || m_imap4rev2_only) return "RFC 9051 4.3";
     return "RFC 6855 3";
 }
 
 std::optional<ExtensionCommand> extension_command(const Command& command) {
     switch (command.verb) {
         case Verb::Move:
-            return ExtensionCommand{"MOVE", "RFC 6851 1"};
+            return ExtensionCommand{"MOVE", "RFC 6851 1", true};
         case Verb::Idle:
-            return ExtensionCommand{"IDLE", "RFC 2177 3"};
+            return ExtensionCommand{"IDLE", "RFC 2177 3", true};
         case Verb::Namespace:
-            return ExtensionCommand{"NAMESPACE", "RFC 2342 4"};
+            return ExtensionCommand{"NAMESPACE", "RFC 2342 4", true};
         case Verb::Unselect:
-            return ExtensionCommand{"UNSELECT", "RFC 3691 1"};
+            return ExtensionCommand{"UNSELECT", "RFC 3691 1", true};
         case Verb::Id:
             return ExtensionCommand{"ID", "RFC 2971 3"};
         case Verb::Enable:
-            return ExtensionCommand{"ENABLE", "RFC 5161 1"};
+            return ExtensionCommand{"ENABLE", "RFC 5161 1", true};
         case Verb::Setacl:
         case Verb::Deleteacl:
         case Verb::Getacl:
@@ -103,7 +103,7 @@ std::optional<ExtensionCommand> extension_command(const Command& command) {
         case Verb::Myrights:
             return ExtensionCommand{"ACL", "RFC 4314 2"};
         case Verb::Expunge:
-            if (command.uid) return ExtensionCommand{"UIDPLUS", "RFC 4315 2.1"};
+            if (command.uid) return ExtensionCommand{"UIDPLUS", "RFC 4315 2.1", true};
             return std::nullopt;
         case Verb::Unknown:
             for (const auto& named : named_extensions) {

@@ -43,6 +43,9 @@ class ServerCapabilities {
 
   private:
     bool m_known = false;
+    // A list showed IMAP4rev2 without IMAP4rev1: the protocol the server
+    // speaks, which no later state change alters.
+    bool m_imap4rev2_only = false;
     std::vector<std::string> m_listed;   // upper case
     std::vector<std::string> m_enabled;  // upper case; stays for the whole session
 };
@@ -51,6 +54,9 @@ class ServerCapabilities {
 struct ExtensionCommand {
     std::string_view capability;  // "MOVE"; ending in '=' for a family ("COMPRESS=")
     std::string_view section;     // the RFC sentence that ties the command to it
+    // Folded into IMAP4rev2 (RFC 9051 appendix E): a server that lists
+    // IMAP4rev2 has it whether it lists the capability or not.
+    bool in_imap4rev2 = false;
 };
 
 // The extension `command` belongs to (MOVE, IDLE, UID EXPUNGE, GETQUOTA...);

@@ -139,6 +139,15 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
         fail(fmt::format("logging in to {} would send the password in clear", m_plan.host));
         return;
     }
+    // RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
+    // if the LOGINDISABLED capability is advertised."
+    if (m_session.capabilities().lists("LOGINDISABLED")) {
+        fail(
+            fmt::format("{} listed LOGINDISABLED: it refuses LOGIN on this connection "
+                        "(RFC 3501 6.2.3); use STARTTLS or implicit TLS (imaps)",
+                        m_plan.host));
+        return;
+    }
     m_phase = LoginPhase::Login;
     submit_own(Verb::Login, LoginArgs{m_plan.user, *m_plan.password}, time_us);
 }

@@ -1453,7 +1453,8 @@ void ImapSession::check_capability_rules(const Command& command) {
                   "RFC 3501 6.2.3");
     }
     const auto extension = extension_command(command);
-    if (!extension || !m_capabilities.known() || m_capabilities.lists(extension->capability)) {
+    if (!extension || !m_capabilities.known() || m_capabilities.lists(extension->capability) ||
+        (extension->in_imap4rev2 && m_capabilities.lists("IMAP4REV2"))) {
         return;
     }
     const std::string name = command.uid ? "UID " + upper(command.name) : upper(command.name);

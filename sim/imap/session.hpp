@@ -108,6 +108,8 @@ class ImapSession {
     // The selected mailbox as far as the responses told (sequence order).
     const std::vector<MessageView>& messages() const { return m_messages; }
     std::size_t outstanding() const { return m_pending.size(); }
+    // What the server listed in CAPABILITY and what ENABLE turned on, so far.
+    const ServerCapabilities& capabilities() const { return m_capabilities; }
     bool idling() const { return m_idle_tag.has_value(); }
     bool closed() const { return m_state == State::Closed; }
 

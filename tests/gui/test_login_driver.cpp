@@ -164,3 +164,17 @@ TEST_CASE(
     CHECK(rejected.server_says("* BYE too busy\r\n").empty());
     CHECK(rejected.driver.phase() == LoginPhase::Rejected);
 }
+
+TEST_CASE("no LOGIN goes out while the server lists LOGINDISABLED") {
+    // RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
+    // if the LOGINDISABLED capability is advertised."
+    LoginPlan plan = alice_plan(false);
+    plan.plaintext_login_allowed = true;
+    Client client(plan);
+    client.driver.start(std::nullopt);
+    CHECK(
+        client.server_says("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n").empty());
+    CHECK(client.driver.phase() == LoginPhase::Failed);
+    CHECK(client.driver.failure().find("LOGINDISABLED") != std::string::npos);
+    CHECK_FALSE(client.trace_has("wonderland"));
+}

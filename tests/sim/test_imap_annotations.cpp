@@ -138,6 +138,20 @@ TEST_CASE("an extension command the server did not list is a client violation") 
         CHECK(found[0]->section == "RFC 4978 3");
         CHECK(found[0]->violation->rule.find("COMPRESS=") != std::string::npos);
     }
+    SUBCASE("an IMAP4rev2 server has the extensions folded into it") {
+        // RFC 9051 appendix E: "Folded in IMAP NAMESPACE [RFC2342], UNSELECT
+        // [RFC3691], UIDPLUS [RFC4315], ESEARCH [RFC4731], SEARCHRES
+        // [RFC5182], ENABLE [RFC5161], IDLE [RFC2177], SASL-IR [RFC4959],
+        // LIST-EXTENDED [RFC5258], LIST-STATUS [RFC5819], MOVE [RFC6851], and
+        // LITERAL- extensions [RFC7888]."
+        o.selected("IMAP4rev2", 3);
+        o.client("a1 MOVE 1 Trash\r\n");
+        o.server("a1 OK moved\r\n");
+        o.client("a2 ID NIL\r\n");
+        const auto found = violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->section == "RFC 2971 3");
+    }
     SUBCASE("nothing is flagged while no list has been seen") {
         o.server("* OK ready\r\n");
         o.client("a0 LOGIN alice wonderland\r\n");
@@ -299,6 +313,17 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         const auto found = violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ServerToClient);
+    }
+    SUBCASE("an IMAP4rev2 server speaks it after the login too") {
+        // RFC 9051 appendix A: "If both IMAP4rev1 and IMAP4rev2 are
+        // advertised, an IMAP client that wants to use IMAP4rev2 MUST issue
+        // an "ENABLE IMAP4rev2" command."; a server that lists IMAP4rev2
+        // alone speaks nothing else.
+        o.server("* OK [CAPABILITY IMAP4rev2 AUTH=PLAIN] ready\r\n");
+        o.client("a0 LOGIN alice wonderland\r\n");
+        o.server("a0 OK in\r\n");
+        o.client("a1 SELECT \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\n");
+        CHECK(violations(o.trace).empty());
     }
     SUBCASE("after ENABLE IMAP4rev2") {
         // RFC 9051 4.3.1: "IMAP4rev2 implementations MUST accept and MAY

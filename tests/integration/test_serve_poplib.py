@@ -13,14 +13,13 @@ import re
 import ssl
 import subprocess
 import sys
-import time
 import unittest
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import peers  # noqa: E402
-from mailscope_server import LISTEN_RE, MailscopeServer  # noqa: E402
+from mailscope_server import MailscopeServer  # noqa: E402
 
 BINARY = None
 TIMEOUT = 10
@@ -28,22 +27,9 @@ USER, PASSWORD = "alice", "wonderland"
 
 
 def start_with_pop3(*extra):
-    server = MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
-                             *extra).start()
-    # The POP3 listeners are announced after the IMAP ones.
-    deadline = time.monotonic() + 20
-    while not {"pop3", "pop3s"} <= set(server.ports):
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError("no POP3 listener: " + "".join(server.output))
-        line = server.process.stdout.readline()
-        if not line:
-            raise RuntimeError("mailscope serve exited: " + "".join(server.output))
-        server.output.append(line)
-        match = LISTEN_RE.search(line)
-        if match:
-            server.ports[match.group(1)] = int(match.group(3))
-    return server
+    # start() waits for every listener named on the command line.
+    return MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
+                           *extra).start()
 
 
 def curl(*args):

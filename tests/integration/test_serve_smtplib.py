@@ -12,7 +12,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import uuid
 from email.message import EmailMessage
@@ -20,7 +19,7 @@ from email.message import EmailMessage
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import peers  # noqa: E402
-from mailscope_server import LISTEN_RE, MailscopeServer  # noqa: E402
+from mailscope_server import MailscopeServer  # noqa: E402
 
 BINARY = None
 TIMEOUT = 10
@@ -28,21 +27,8 @@ USER, PASSWORD = "alice", "wonderland"
 
 
 def start_with_smtp():
-    server = MailscopeServer(BINARY, "--smtp", "127.0.0.1:0", "--smtps", "127.0.0.1:0").start()
-    # The SMTP listeners are announced after the IMAP ones.
-    deadline = time.monotonic() + 20
-    while not {"smtp", "smtps"} <= set(server.ports):
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError("no SMTP listener: " + "".join(server.output))
-        line = server.process.stdout.readline()
-        if not line:
-            raise RuntimeError("mailscope serve exited: " + "".join(server.output))
-        server.output.append(line)
-        match = LISTEN_RE.search(line)
-        if match:
-            server.ports[match.group(1)] = int(match.group(3))
-    return server
+    # start() waits for every listener named on the command line.
+    return MailscopeServer(BINARY, "--smtp", "127.0.0.1:0", "--smtps", "127.0.0.1:0").start()
 
 
 def token():

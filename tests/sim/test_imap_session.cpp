@@ -10,6 +10,7 @@
 #include "sim/core/trace_links.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
+#include "tests/sim/vector_files.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -17,16 +18,8 @@ using sim::EventKind;
 
 namespace {
 
-std::string read_vector(const std::string& name) {
-    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/imap/" + name, std::ios::binary);
-    REQUIRE(in);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 std::vector<sim::TranscriptChunk> section8() {
-    auto parsed = sim::parse_text_transcript(read_vector("rfc3501_section8.txt"));
+    auto parsed = sim::parse_text_transcript(test::read_vector_file("imap/rfc3501_section8.txt"));
     REQUIRE_FALSE(parsed.error);
     return parsed.chunks;
 }

@@ -18,6 +18,7 @@
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/text/charset.hpp"
+#include "tests/sim/vector_files.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -25,16 +26,8 @@ using sim::EventKind;
 
 namespace {
 
-std::string read_vector(const std::string& name) {
-    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/imap/" + name, std::ios::binary);
-    REQUIRE(in);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 std::vector<sim::TranscriptChunk> chunks_of(const std::string& name) {
-    auto parsed = sim::parse_text_transcript(read_vector(name));
+    auto parsed = sim::parse_text_transcript(test::read_vector_file("imap/" + name));
     REQUIRE_FALSE(parsed.error);
     return parsed.chunks;
 }

@@ -17,6 +17,7 @@
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
+#include "tests/sim/vector_files.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -30,14 +31,6 @@ TraceEvent note(std::string raw) {
     event.kind = EventKind::Note;
     event.raw = std::move(raw);
     return event;
-}
-
-std::string read_vector(const std::string& name) {
-    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/" + name, std::ios::binary);
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // Feeds a C:/S: transcript to an observer of `protocol`; a sink copies each
@@ -128,7 +121,7 @@ TEST_CASE("no engine changes an event after appending it") {
             recorded.at_append.push_back(sim::event_to_json(event));
         });
         imap::ImapSession session(recorded.trace);
-        feed_transcript(session, read_vector("imap/rfc3501_section8.txt"));
+        feed_transcript(session, test::read_vector_file("imap/rfc3501_section8.txt"));
         check_unchanged_since_append(recorded);
         // Completions are found from their commands without any edit.
         const sim::CompletionIndex completions(recorded.trace);
@@ -147,7 +140,7 @@ TEST_CASE("no engine changes an event after appending it") {
             recorded.at_append.push_back(sim::event_to_json(event));
         });
         pop3::Pop3Session session(recorded.trace);
-        feed_transcript(session, read_vector("pop3/rfc1939_exchanges.txt"));
+        feed_transcript(session, test::read_vector_file("pop3/rfc1939_exchanges.txt"));
         check_unchanged_since_append(recorded);
     }
     SUBCASE("SMTP: the scenario of RFC 5321 D.1") {
@@ -156,7 +149,7 @@ TEST_CASE("no engine changes an event after appending it") {
             recorded.at_append.push_back(sim::event_to_json(event));
         });
         smtp::SmtpSession session(recorded.trace);
-        feed_transcript(session, read_vector("smtp/rfc5321_d1_typical.txt"));
+        feed_transcript(session, test::read_vector_file("smtp/rfc5321_d1_typical.txt"));
         check_unchanged_since_append(recorded);
         const sim::CompletionIndex completions(recorded.trace);
         for (const auto& event : recorded.trace.events()) {

@@ -98,6 +98,15 @@ def xvfb():
             program("xauth", "xauth", probe=("version",)))
 
 
+def python_module(module, package):
+    """A module of the Python running the tests (Debian's: see CMakeLists.txt)."""
+    try:
+        __import__(module)
+    except ImportError as error:
+        return Missing(f"Python module {module} for {sys.executable}", package, str(error))
+    return None
+
+
 def missing_of(*checks):
     return [missing for missing in checks if missing]
 

@@ -17,96 +17,55 @@ import argparse
 import hashlib
 import json
 import os
-import struct
 import subprocess
 import sys
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, os.path.join(HERE, ".."))
 
 import peers  # noqa: E402
+
+try:
+    import numpy
+    import PIL.Image
+except ImportError:  # main() says which package is missing (tests/peers.py)
+    pass
 from mailscope_server import MailscopeServer  # noqa: E402
 
 PASSWORD = "wonderland"
 
 
-def read_png(path):
-    """Decodes an 8-bit RGB or RGBA PNG into (width, height, channels, rows)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError(f"{path} is not a PNG file")
-    pos, idat, width, height, channels = 8, b"", 0, 0, 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            if depth != 8 or colour not in (2, 6):
-                raise ValueError(f"{path}: only 8-bit RGB/RGBA is read here")
-            channels = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-    raw = zlib.decompress(idat)
-    stride = width * channels
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            corner = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
-                line[i] = (line[i] + pred) & 0xFF
-        rows.append(bytes(line))
-        previous = line
-    return width, height, channels, rows
+class Image:
+    """A PNG decoded to an RGB array (height x width x 3)."""
 
+    def __init__(self, path):
+        with PIL.Image.open(path) as source:
+            self.rgb = numpy.asarray(source.convert("RGB"))
+        self.height, self.width = self.rgb.shape[:2]
 
-def pixels(image):
-    width, _, channels, rows = image
-    for row in rows:
-        for x in range(width):
-            yield row[x * channels:x * channels + 3]
+    def colour_count(self):
+        packed = (self.rgb[..., 0].astype(numpy.uint32) << 16) | \
+                 (self.rgb[..., 1].astype(numpy.uint32) << 8) | self.rgb[..., 2]
+        return len(numpy.unique(packed))
 
+    def digest(self):
+        return hashlib.sha256(self.rgb.tobytes()).hexdigest()
 
-def pixel_hash(image):
-    digest = hashlib.sha256()
-    for row in image[3]:
-        digest.update(row)
-    return digest.hexdigest()
+    def count_of(self, colour):
+        return int(numpy.all(self.rgb == numpy.array(colour, numpy.uint8), axis=2).sum())
 
-
-def title_bar_rows(image, colour, tolerance=6):
-    """Rows where a run of at least 200 pixels has the title bar colour."""
-    width, _, channels, rows = image
-    found = 0
-    for row in rows:
-        run = 0
-        for x in range(width):
-            px = row[x * channels:x * channels + 3]
-            if all(abs(px[i] - colour[i]) <= tolerance for i in range(3)):
-                run += 1
-                if run >= 200:
-                    found += 1
-                    break
-            else:
-                run = 0
-    return found
+    def title_bar_rows(self, colour, tolerance=6):
+        """Rows where a run of at least 200 pixels has the title bar colour."""
+        near = numpy.all(numpy.abs(self.rgb.astype(numpy.int16) - numpy.array(colour)) <= tolerance,
+                         axis=2)
+        # A run of 200 is a window of 200 whose count of matches is 200.
+        window = 200
+        if self.width < window:
+            return 0
+        counts = numpy.cumsum(numpy.pad(near, ((0, 0), (1, 0))).astype(numpy.int32), axis=1)
+        runs = counts[:, window:] - counts[:, :-window]
+        return int((runs.max(axis=1) >= window).sum())
 
 
 def screen_json(png):
@@ -211,23 +170,23 @@ class Runner:
 def check_sequence_png(runner, lesson, check):
     """The sequence diagram alone: a plausible size that grows with the
     exchange, not blank, the same pixels on every run."""
-    early = read_png(runner.sequence_png(lesson, 1, "en"))
+    early = Image(runner.sequence_png(lesson, 1, "en"))
     path = runner.sequence_png(lesson, 6, "en")
-    late = read_png(path)
-    again = read_png(runner.sequence_png(lesson, 6, "en"))
-    width, height = late[0], late[1]
-    print(f"{os.path.basename(path)}: {width}x{height}, step 1: {early[0]}x{early[1]}")
+    late = Image(path)
+    again = Image(runner.sequence_png(lesson, 6, "en"))
+    width, height = late.width, late.height
+    print(f"{os.path.basename(path)}: {width}x{height}, step 1: {early.width}x{early.height}")
     check(1000 <= width <= 3000, f"{path}: implausible width {width}")
-    check(early[0] == width, f"{path}: the width changes with the exchange")
-    check(height > early[1] + 200, f"{path}: the diagram does not grow with the exchange")
+    check(early.width == width, f"{path}: the width changes with the exchange")
+    check(height > early.height + 200, f"{path}: the diagram does not grow with the exchange")
     check(height < 30000, f"{path}: implausible height {height}")
-    colours = {bytes(px) for px in pixels(late)}
-    check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
-    check(pixel_hash(late) == pixel_hash(again), f"{path}: two exports differ")
+    colours = late.colour_count()
+    check(colours >= 40, f"{path} looks blank: {colours} colours")
+    check(late.digest() == again.digest(), f"{path}: two exports differ")
     # Not the window: no title bars, a white page.
-    check(title_bar_rows(late, (0xF5, 0xF5, 0xF5), tolerance=2) == 0,
+    check(late.title_bar_rows((0xF5, 0xF5, 0xF5), tolerance=2) == 0,
           f"{path}: looks like the window, not the diagram alone")
-    background = sum(1 for px in pixels(late) if px == b"\xff\xff\xff")
+    background = late.count_of((0xFF, 0xFF, 0xFF))
     check(background > width * height // 2, f"{path}: the page is not mostly white")
 
 
@@ -274,8 +233,7 @@ def check_live_sessions(runner, mailscope, work, check):
                                                        f"{result.stdout}")
             for output in (text, result.stdout, result.stderr):
                 check(PASSWORD not in output, f"live {name}: the password leaked")
-            colours = {bytes(px) for px in pixels(read_png(shot))}
-            check(len(colours) >= 40, f"{shot} looks blank")
+            check(Image(shot).colour_count() >= 40, f"{shot} looks blank")
 
 
 def main():
@@ -285,7 +243,9 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--mailscope", required=True, help="the mailscope binary, for serve")
     args = parser.parse_args()
-    peers.require_for_suite("gui_screenshots", peers.xvfb())
+    peers.require_for_suite("gui_screenshots", peers.xvfb(),
+                            peers.python_module("numpy", "python3-numpy"),
+                            peers.python_module("PIL.Image", "python3-pil"))
     os.makedirs(args.work, exist_ok=True)
     runner = Runner(args.binary, args.work)
     two = os.path.join(args.lessons, "01-two-clients.yaml")
@@ -309,15 +269,15 @@ def main():
             check(len(shown["failures"]) == 1 and
                   shown["failures"][0].startswith(f"{broken}:{line}:"),
                   f"{path}: the failed check is not shown at {broken}:{line}: {shown['failures']}")
-        image = read_png(path)
-        colours = {bytes(px) for px in pixels(image)}
-        print(f"{os.path.basename(path)}: {len(colours)} colours")
-        check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
-        again = read_png(runner.shot(lesson, step, lang, extra))
-        check(pixel_hash(image) == pixel_hash(again), f"{path}: two runs differ")
+        image = Image(path)
+        colours = image.colour_count()
+        print(f"{os.path.basename(path)}: {colours} colours")
+        check(colours >= 40, f"{path} looks blank: {colours} colours")
+        again = Image(runner.shot(lesson, step, lang, extra))
+        check(image.digest() == again.digest(), f"{path}: two runs differ")
         # The panels' title bars (ImGui's TitleBg of the light style, #f5f5f5):
         # the timeline's band and the band of the three middle panels, ~20 rows each.
-        bar_rows = title_bar_rows(image, (0xF5, 0xF5, 0xF5), tolerance=2)
+        bar_rows = image.title_bar_rows((0xF5, 0xF5, 0xF5), tolerance=2)
         print(f"  title bar rows: {bar_rows}")
         check(bar_rows >= 2 * 15, f"{path}: panel title bars are missing ({bar_rows} rows)")
 
@@ -325,7 +285,7 @@ def main():
     # versus step 5 then two steps back (the runner replays from the start).
     forward_path = runner.shot(two, 3, "en")
     replayed_path = runner.shot(two, 5, "en", ("--back", "2"))
-    check(pixel_hash(read_png(forward_path)) == pixel_hash(read_png(replayed_path)),
+    check(Image(forward_path).digest() == Image(replayed_path).digest(),
           "step 3 forward and step 5 back twice differ")
     # --step is honoured: step 3 shows A authenticated after LIST, step 6 A
     # selected after its APPEND, and stepping back shows step 3's content.
@@ -336,8 +296,8 @@ def main():
             check(shown.get(key) == value, f"{path}: {key} is {shown.get(key)!r}, not {value!r}")
 
     # Russian and English screens differ (the interface is translated).
-    check(pixel_hash(read_png(runner.shot(two, 2, "en"))) !=
-          pixel_hash(read_png(runner.shot(two, 2, "ru"))), "ru and en screens are identical")
+    check(Image(runner.shot(two, 2, "en")).digest() !=
+          Image(runner.shot(two, 2, "ru")).digest(), "ru and en screens are identical")
 
     svg = os.path.join(args.work, "exchange.svg")
     result = subprocess.run([args.binary, "--lesson", two, "--step", "6", "--export-svg", svg],
@@ -356,14 +316,14 @@ def main():
         transcript = os.path.join(args.work, f"{protocol}-{step}.jsonl")
         path = runner.shot(lesson, step, lang, (*extra, "--transcript", transcript))
         check_screen(path, lesson, step, extra, check)
-        image = read_png(path)
-        colours = {bytes(px) for px in pixels(image)}
-        print(f"{os.path.basename(path)}: {len(colours)} colours")
-        check(len(colours) >= 40, f"{path} looks blank: {len(colours)} colours")
-        check(title_bar_rows(image, (0xF5, 0xF5, 0xF5), tolerance=2) >= 2 * 15,
+        image = Image(path)
+        colours = image.colour_count()
+        print(f"{os.path.basename(path)}: {colours} colours")
+        check(colours >= 40, f"{path} looks blank: {colours} colours")
+        check(image.title_bar_rows((0xF5, 0xF5, 0xF5), tolerance=2) >= 2 * 15,
               f"{path}: panel title bars are missing")
-        again = read_png(runner.shot(lesson, step, lang, extra))
-        check(pixel_hash(image) == pixel_hash(again), f"{path}: two runs differ")
+        again = Image(runner.shot(lesson, step, lang, extra))
+        check(image.digest() == again.digest(), f"{path}: two runs differ")
         with open(transcript, encoding="utf-8") as source:
             protocols = {json.loads(line)["protocol"] for line in source}
         check(protocols == {protocol}, f"{path}: the session shown speaks {protocols}")

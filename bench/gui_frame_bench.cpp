@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 
 #include "gui/headless_frame.hpp"
-#include "gui/synthetic_trace.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 int main() {
     constexpr int frames = 120;
     const auto small =
-        mailscope::gui::measure_frame_build(mailscope::gui::make_synthetic_trace(100), frames);
+        mailscope::gui::measure_frame_build(mailscope::test::make_synthetic_trace(100), frames);
     const auto large =
-        mailscope::gui::measure_frame_build(mailscope::gui::make_synthetic_trace(100000), frames);
+        mailscope::gui::measure_frame_build(mailscope::test::make_synthetic_trace(100000), frames);
     fmt::print("{:>10} {:>16} {:>16} {:>16}\n", "events", "index build ms", "live frame ms",
                "scrub frame ms");
     for (const auto& t : {small, large})

@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 
-#include "gui/synthetic_trace.hpp"
 #include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/display_index.hpp"
 #include "gui/view_model/protocol_states.hpp"
@@ -8,9 +7,11 @@
 #include "gui/view_model/state_timeline.hpp"
 #include "gui/view_state.hpp"
 #include "sim/imap/states.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 TEST_CASE("the state at a cursor is the target of the last transition at or before it") {
     const auto trace = make_synthetic_trace(300);

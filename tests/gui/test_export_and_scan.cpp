@@ -8,11 +8,12 @@
 
 #include "gui/export.hpp"
 #include "gui/sequence_svg.hpp"
-#include "gui/synthetic_trace.hpp"
 #include "gui/view_model/list_scan.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 TEST_CASE("LIST responses give folders with decoded names") {
     auto folder = scan_list("* LIST (\\HasChildren) \"/\" \"&BCAEMAQxBD4EQgQw-\"\r\n");

@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include "gui/headless_frame.hpp"
-#include "gui/synthetic_trace.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 TEST_CASE("every panel draws without a window, in both languages and sizes") {
     const auto trace = make_synthetic_trace(800);

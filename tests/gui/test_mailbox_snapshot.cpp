@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "gui/synthetic_trace.hpp"
 #include "gui/view_model/fetch_scan.hpp"
 #include "gui/view_model/mailbox_snapshot.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 namespace {
 

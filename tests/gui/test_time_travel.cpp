@@ -6,13 +6,14 @@
 #include <random>
 
 #include "gui/lesson_session.hpp"
-#include "gui/synthetic_trace.hpp"
 #include "gui/view_model/mailbox_snapshot.hpp"
 #include "gui/view_model/state_timeline.hpp"
 #include "lessons/lesson_loader.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 namespace {
 

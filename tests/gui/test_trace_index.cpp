@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "gui/synthetic_trace.hpp"
 #include "gui/view_model/trace_index.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::make_synthetic_trace;
 
 namespace {
 

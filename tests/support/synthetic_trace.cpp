@@ -1,4 +1,4 @@
-#include "gui/synthetic_trace.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace mailscope::gui {
+namespace mailscope::test {
 
 namespace {
 
@@ -488,4 +488,4 @@ sim::SessionTrace make_synthetic_trace(std::size_t min_events, std::uint32_t see
     return trace;
 }
 
-}  // namespace mailscope::gui
+}  // namespace mailscope::test

@@ -1,4 +1,4 @@
-// A plausible IMAP session made up for screenshots, benchmarks and tests of
+// Test support: a plausible IMAP session made up for benchmarks and tests of
 // the GUI before the real engines feed it: greeting, LOGIN, SELECT, FETCH
 // with ENVELOPE, pipelined STORE and FETCH, APPEND with a literal, EXPUNGE
 // with its renumbering, unsolicited EXISTS, a rule broken now and then, and
@@ -10,9 +10,9 @@
 
 #include "sim/core/trace.hpp"
 
-namespace mailscope::gui {
+namespace mailscope::test {
 
 // At least `min_events` events (the closing LOGOUT exchange is always added).
 sim::SessionTrace make_synthetic_trace(std::size_t min_events, std::uint32_t seed = 1);
 
-}  // namespace mailscope::gui
+}  // namespace mailscope::test

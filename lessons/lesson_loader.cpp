@@ -16,6 +16,7 @@
 #include "server_mock/fault_injection.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
+#include "server_mock/yaml_fields.hpp"
 #include "sim/core/ascii.hpp"
 #include "sim/text/charset.hpp"
 
@@ -54,7 +55,9 @@ std::size_t count_placeholders(std::string_view line) {
     return count;
 }
 
-class Reader {
+class Reader : server::YamlFieldReader<Reader> {
+    friend YamlFieldReader;
+
   public:
     Reader(std::string label, fs::path base_dir)
         : m_label(std::move(label)), m_base(std::move(base_dir)) {}
@@ -104,24 +107,6 @@ class Reader {
         throw LessonProblem{LoadError{at, std::move(message) + "."}};
     }
 
-    void expect_map(const YAML::Node& node, std::string_view what) const {
-        if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping of field: value", what));
-    }
-
-    void check_fields(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
-                      std::string_view where) const {
-        for (const auto& field : node) {
-            const std::string key = field.first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            std::string list;
-            for (const auto name : allowed)
-                list += (list.empty() ? "" : ", ") + std::string(name);
-            fail(field.first, fmt::format("unknown field \"{}\" in {}; the fields allowed there "
-                                          "are {}",
-                                          key, where, list));
-        }
-    }
-
     sim::Protocol protocol(const YAML::Node& node) const {
         const auto name = text(node);
         const auto found = protocol_from_name(name);
@@ -133,29 +118,8 @@ class Reader {
         return *found;
     }
 
-    std::string text(const YAML::Node& node) const {
-        if (!node || !node.IsScalar()) fail(node, "a text value was expected here");
-        return node.Scalar();
-    }
-
-    bool boolean(const YAML::Node& node) const {
-        try {
-            if (node.IsScalar()) return node.as<bool>();
-        } catch (const YAML::Exception&) {
-        }
-        fail(node, "true or false was expected here");
-    }
-
     void must_be_true(const YAML::Node& node, std::string_view field) const {
         if (!boolean(node)) fail(node, fmt::format("\"{}\" can only be true", field));
-    }
-
-    std::uint32_t number(const YAML::Node& node) const {
-        try {
-            if (node.IsScalar()) return node.as<std::uint32_t>();
-        } catch (const YAML::Exception&) {
-        }
-        fail(node, "a whole number was expected here");
     }
 
     std::int64_t duration(const YAML::Node& node) const {
@@ -292,9 +256,10 @@ class Reader {
         check_fields(node, {"hostname", "max_message_size", "max_recipients", "timeout"},
                      "server: smtp");
         if (node["hostname"]) out.smtp_hostname = text(node["hostname"]);
-        if (node["max_message_size"]) out.smtp_max_message_size = number(node["max_message_size"]);
+        if (node["max_message_size"])
+            out.smtp_max_message_size = number<std::uint32_t>(node["max_message_size"]);
         if (node["max_recipients"]) {
-            out.smtp_max_recipients = number(node["max_recipients"]);
+            out.smtp_max_recipients = number<std::uint32_t>(node["max_recipients"]);
             if (*out.smtp_max_recipients == 0) {
                 fail(node["max_recipients"], "a server must accept at least one recipient");
             }
@@ -706,7 +671,7 @@ class Reader {
         if (node["flags"]) flag_expectations(node["flags"], out);
         if (node["exists"]) {
             out.exists_mark = mark(node["exists"]);
-            out.exists = number(node["exists"]);
+            out.exists = number<std::uint32_t>(node["exists"]);
         }
         if (node["violation"]) {
             const auto& v = node["violation"];
@@ -793,7 +758,7 @@ class Reader {
             for (const auto& choice : node["choices"])
                 out.choices.push_back(local_text(choice, "a choice"));
             if (!node["answer"]) fail(node, "a multiple-choice quiz needs an \"answer\" index");
-            const auto answer = number(node["answer"]);
+            const auto answer = number<std::uint32_t>(node["answer"]);
             if (answer >= out.choices.size()) {
                 fail(node["answer"],
                      fmt::format("the answer is an index from 0 to {}", out.choices.size() - 1));

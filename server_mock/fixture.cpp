@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "server_mock/yaml_fields.hpp"
+
 namespace mailscope::server {
 namespace fs = std::filesystem;
 
@@ -22,7 +24,9 @@ struct FixtureProblem {
     std::string message;
 };
 
-class FixtureReader {
+class FixtureReader : YamlFieldReader<FixtureReader> {
+    friend YamlFieldReader;
+
   public:
     FixtureReader(MailStore& store, std::string label, fs::path base_dir)
         : m_store(store), m_label(std::move(label)), m_base_dir(std::move(base_dir)) {}
@@ -49,53 +53,12 @@ class FixtureReader {
     }
 
   private:
-    [[noreturn]] void fail(const YAML::Node& node, std::string_view what) const {
+    [[noreturn]] void fail(const YAML::Node& node, std::string what) const {
         const auto mark = node.Mark();
         if (mark.line >= 0) {
             throw FixtureProblem{fmt::format("{} line {}: {}.", m_label, mark.line + 1, what)};
         }
         throw FixtureProblem{fmt::format("{}: {}.", m_label, what)};
-    }
-
-    void expect_map(const YAML::Node& node, std::string_view what) const {
-        if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping of field: value", what));
-    }
-
-    void check_fields(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
-                      std::string_view where) const {
-        for (const auto& field : node) {
-            const std::string key = field.first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            std::string list;
-            for (const auto name : allowed)
-                list += (list.empty() ? "" : ", ") + std::string(name);
-            fail(field.first, fmt::format("unknown field \"{}\" in {}; the fields allowed there "
-                                          "are {}",
-                                          key, where, list));
-        }
-    }
-
-    std::string text(const YAML::Node& node) const {
-        if (!node || !node.IsScalar()) fail(node, "a text value was expected here");
-        return node.Scalar();
-    }
-
-    template <class Number>
-    Number number(const YAML::Node& node) const {
-        try {
-            if (node.IsScalar()) return node.as<Number>();
-        } catch (const YAML::Exception&) {
-        }
-        fail(node, fmt::format("\"{}\" is not a valid number here",
-                               node.IsScalar() ? node.Scalar() : ""));
-    }
-
-    bool boolean(const YAML::Node& node) const {
-        try {
-            if (node.IsScalar()) return node.as<bool>();
-        } catch (const YAML::Exception&) {
-        }
-        fail(node, "true or false was expected here");
     }
 
     InternalDate date(const YAML::Node& node) const {

@@ -125,6 +125,13 @@ TEST_CASE("smaller mistakes are caught too") {
               .error->message.find("one action") != std::string::npos);
     CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    wait: soon\n")
               .error->message.find("duration") != std::string::npos);
+    // The same wording as a mail store fixture's (server_mock/yaml_fields.hpp).
+    const auto many = from_text(
+        "steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    expect: "
+        "{exists: many}\n");
+    REQUIRE(many.error);
+    CHECK(many.error->message == "\"many\" is not a whole number.");
+    CHECK(many.error->mark.line == 9);
     CHECK(from_text("server: {faults: [\"explode:FETCH\"]}\nsteps:\n  - narration: {ru: \"а\", "
                     "en: \"a\"}\n")
               .error->message.find("fault rule") != std::string::npos);

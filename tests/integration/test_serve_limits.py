@@ -8,6 +8,7 @@ Every network operation stays on 127.0.0.1 and has a deadline.
 
 import imaplib
 import itertools
+import mmap
 import os
 import resource
 import select
@@ -40,9 +41,14 @@ def rss_bytes(pid):
 
 def sanitized(pid):
     """AddressSanitizer keeps freed memory in quarantine, so RSS says
-    nothing about what the server holds."""
+    nothing about what the server holds. GCC loads its runtime as libasan;
+    clang links it into the program, whose text then names it."""
     with open(f"/proc/{pid}/maps") as maps:
-        return "libasan" in maps.read()
+        if "libasan" in maps.read():
+            return True
+    with open(f"/proc/{pid}/exe", "rb") as program:
+        with mmap.mmap(program.fileno(), 0, access=mmap.ACCESS_READ) as text:
+            return text.find(b"AddressSanitizer") >= 0
 
 
 def cpu_seconds(pid):

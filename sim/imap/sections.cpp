@@ -135,6 +135,10 @@ std::string_view response_section(const Response& response) {
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;
     }
+    // An experimental command's untagged responses carry its X prefix.
+    if (!response.name.empty() && (response.name[0] == 'X' || response.name[0] == 'x')) {
+        return "RFC 3501 6.5.1";
+    }
     return "RFC 3501 7";
 }
 

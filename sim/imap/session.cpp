@@ -23,6 +23,11 @@ constexpr std::size_t index_of(Direction dir) {
     return dir == Direction::ClientToServer ? 0 : 1;
 }
 
+// An X<atom> command or response name (RFC 3501 6.5.1).
+bool is_experimental(std::string_view name) {
+    return !name.empty() && (name[0] == 'X' || name[0] == 'x');
+}
+
 bool is_selected_only(Verb verb) {
     switch (verb) {
         case Verb::Check:
@@ -1348,6 +1353,19 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
     } else if (name == "FETCH") {
         pending = fetch_answered(response, seq);
         on_fetch_data(response, seq);
+    } else if (is_experimental(name)) {
+        // RFC 3501 6.5.1: a server sends an X response only to the
+        // experimental command that asked for it: the one of that name, else
+        // the oldest experimental command in flight.
+        for (auto& p : m_pending) {
+            const auto* command = m_events.find(p.seq);
+            if (!command || !is_experimental(command->name)) continue;
+            if (!pending) pending = &p;
+            if (iequals(command->name, name)) {
+                pending = &p;
+                break;
+            }
+        }
     }
     if (pending) link(seq, pending);
 }

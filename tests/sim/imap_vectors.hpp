@@ -15,6 +15,9 @@ namespace mailscope::imap::test {
 struct Vector {
     std::string section;  // "RFC 3501 6.3.11"
     std::string bytes;    // the message, CRLFs included
+    // The "# state: ..." line above it in its block, if any: the state of
+    // the session the message belongs to ("start" before the greeting).
+    std::string state;
 };
 
 inline std::vector<Vector> load_vectors(const std::string& name) {
@@ -22,6 +25,7 @@ inline std::vector<Vector> load_vectors(const std::string& name) {
     REQUIRE_MESSAGE(in, "missing test vectors: tests/vectors/imap/" << name);
     std::vector<Vector> out;
     std::string section;
+    std::string state;
     std::string line;
     bool open = false;
     auto close = [&] {
@@ -38,10 +42,15 @@ inline std::vector<Vector> load_vectors(const std::string& name) {
         close();
         if (line.empty()) continue;
         if (line[0] == '#') {
-            if (line.rfind("# RFC", 0) == 0) section = line.substr(2);
+            if (line.rfind("# RFC", 0) == 0) {
+                section = line.substr(2);
+                state.clear();
+            } else if (line.rfind("# state: ", 0) == 0) {
+                state = line.substr(9);
+            }
             continue;
         }
-        out.push_back({section, line});
+        out.push_back({section, line, state});
         open = true;
     }
     close();

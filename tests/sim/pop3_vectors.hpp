@@ -47,4 +47,19 @@ inline std::vector<Exchange> load_exchanges(const std::string& name) {
     return out;
 }
 
+// What an observer must have seen for an exchange to start in `start`: a
+// greeting for AUTHORIZATION, and a login after it for TRANSACTION.
+inline std::vector<ExchangeLine> prelude(const std::string& start) {
+    constexpr auto C = sim::Direction::ClientToServer;
+    constexpr auto S = sim::Direction::ServerToClient;
+    if (start == "start") return {};
+    if (start == "AUTHORIZATION") return {{S, "+OK ready"}};
+    REQUIRE_MESSAGE(start == "TRANSACTION", "unknown starting state " << start);
+    return {{S, "+OK ready"},
+            {C, "USER mrose"},
+            {S, "+OK"},
+            {C, "PASS tanstaaf"},
+            {S, "+OK logged in"}};
+}
+
 }  // namespace mailscope::pop3::test

@@ -103,6 +103,30 @@ TEST_CASE("an unknown command cites the grammar, an X command 6.5.1, an extensio
     CHECK(violations(o.trace).empty());
 }
 
+TEST_CASE("an experimental command's X responses answer it and cite 6.5.1") {
+    // RFC 3501 6.5.1: "Any added untagged responses issued by an experimental
+    // command MUST also be prefixed with an X.  Server implementations MUST NOT
+    // send any such untagged responses, unless the client requested it by
+    // issuing the associated experimental command."
+    Observed o;
+    o.logged_in("IMAP4rev1 XPIG-LATIN XFOO");
+    o.client("A442 XPIG-LATIN\r\n");
+    o.server("* XPIG-LATIN ow-nay eaking-spay ig-pay atin-lay\r\n");
+    o.server("A442 OK XPIG-LATIN ompleted-cay\r\n");
+    const auto* answer = first_raw(o.trace, "* XPIG-LATIN ow-nay");
+    REQUIRE(answer);
+    CHECK(answer->section == "RFC 3501 6.5.1");
+    CHECK(answer->link == sim::Link::Answers);
+    CHECK(answer->link_seq == command(o.trace, "A442")->seq);
+
+    // Pipelined: the command of the same name, else the oldest experimental one.
+    o.client("b1 XFOO\r\nb2 NOOP\r\nb3 XPIG-LATIN\r\n");
+    o.server("* XPIG-LATIN eshfray\r\n* XFOO-DATA 1\r\n");
+    CHECK(first_raw(o.trace, "* XPIG-LATIN eshfray")->link_seq == command(o.trace, "b3")->seq);
+    CHECK(first_raw(o.trace, "* XFOO-DATA")->link_seq == command(o.trace, "b1")->seq);
+    CHECK(violations(o.trace).empty());
+}
+
 TEST_CASE("an extension command the server did not list is a client violation") {
     Observed o;
     SUBCASE("IDLE and MOVE without IDLE and MOVE in the list") {

@@ -54,14 +54,8 @@ bool has_violation(const sim::SessionTrace& trace, std::string_view part) {
 
 // An observer that has seen a greeting and, for TRANSACTION, a login.
 void prepare(Pop3Session& session, const std::string& start) {
-    if (start == "start") return;
-    session.feed(S, "+OK ready\r\n");
-    if (start == "TRANSACTION") {
-        session.feed(C, "USER mrose\r\n");
-        session.feed(S, "+OK\r\n");
-        session.feed(C, "PASS tanstaaf\r\n");
-        session.feed(S, "+OK logged in\r\n");
-    }
+    for (const auto& line : test::prelude(start))
+        session.feed(line.dir, line.text + "\r\n");
 }
 
 SessionOptions options(Role role, bool reveal = false, std::size_t max_event_bytes = 1u << 20,

@@ -140,3 +140,49 @@ TEST_CASE("SMTP pipelining: a server that answers line by line judges what the c
               std::string::npos);
     }
 }
+
+TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelining server") {
+    // RFC 5321 3.3: "If there was no MAIL, or no RCPT, command, or all such
+    // commands were rejected, the server MAY return a "command out of
+    // sequence" (503) or "no valid recipients" (554) reply in response to the
+    // DATA command." and "If the verb is initially accepted and the 354 reply
+    // issued, the DATA command should fail only if the mail transaction was
+    // incomplete (for example, no recipients), ..."
+    // RFC 2920 3.2: "A server SMTP implementation that offers the pipelining
+    // extension: ... (3) SHOULD issue a positive response to the DATA command
+    // if and only if one or more valid RCPT TO addresses have been previously
+    // received."
+    auto refused_then_354 = [](Observed& o) {
+        o.c("MAIL FROM:<mrose@dbc.mtview.ca.us>\r\nRCPT TO:<galvin@tis.com>\r\nDATA\r\n");
+        o.s("250 sender OK\r\n550 remote mail to <galvin@tis.com> not allowed\r\n");
+        o.s("354 enter mail, end with line containing only \".\"\r\n");
+        o.c(".\r\n");
+        o.s("554 no valid recipients\r\n");
+    };
+    SUBCASE("a server that offers PIPELINING") {
+        Observed o;
+        o.greeted();
+        refused_then_354(o);
+        const auto found = violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->section == "RFC 2920 3.2");
+        CHECK(found[0]->dir == Direction::ServerToClient);
+    }
+    SUBCASE("a server without PIPELINING may accept DATA and refuse the message") {
+        Observed o;
+        o.s("220 mx.example.org ESMTP\r\n");
+        o.c("EHLO client.example.net\r\n");
+        o.s("250-mx.example.org\r\n250 8BITMIME\r\n");
+        o.c("MAIL FROM:<mrose@dbc.mtview.ca.us>\r\n");
+        o.s("250 sender OK\r\n");
+        o.c("RCPT TO:<galvin@tis.com>\r\n");
+        o.s("550 remote mail to <galvin@tis.com> not allowed\r\n");
+        o.c("DATA\r\n");
+        o.s("354 enter mail, end with line containing only \".\"\r\n");
+        o.c(".\r\n");
+        o.s("554 no valid recipients\r\n");
+        // The client's DATA after its only RCPT was refused is its own mistake.
+        for (const auto* found : violations(o.trace))
+            CHECK(found->dir == Direction::ClientToServer);
+    }
+}

@@ -650,7 +650,10 @@ void ImapSession::add_text_piece(std::string_view message, std::uint64_t offset,
         piece.announces = sim::LiteralInfo{announces->size, announces->synchronizing, false};
         piece.awaits_continuation = announces->synchronizing;
     }
-    const std::string line = first_line(event.raw);
+    // A later piece starts with the space before its argument; the summary
+    // reads better without it.
+    std::string line = first_line(event.raw);
+    line.erase(0, std::min(line.find_first_not_of(' '), line.size()));
     if (piece.awaits_continuation) {
         event.summary = fmt::format(
             "{}: waits for the server's \"+\" before sending the {} octets of the literal", line,

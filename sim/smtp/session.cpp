@@ -699,7 +699,8 @@ void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
     event().section = "RFC 5321 4.2.3";
     if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, {}, true});
     if (reply.code == 220) {
-        event().summary = fmt::format("greeting: {} is ready, say EHLO next", reply.first_line());
+        event().summary = fmt::format("greeting: the server is ready (\"{}\"), say EHLO next",
+                                      reply.first_line());
         transition(State::Ready, "220 greeting", Direction::ServerToClient);
     } else if (reply.code == 554 || reply.code == 421) {
         event().summary = fmt::format("greeting: no service here ({})", reply.first_line());

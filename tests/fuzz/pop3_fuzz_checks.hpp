@@ -91,8 +91,9 @@ inline std::string check_pop3_trace(const sim::SessionTrace& trace, std::size_t 
                 const bool starts = line[at] != ' ' && (at == 0 || line[at - 1] == ' ');
                 words += starts ? 1 : 0;
             }
+            // The mask ends the line, before its CRLF or a bare LF.
             if (event.name == "AUTH" && !sasl_line && words >= 3 &&
-                !event.raw.ends_with(" ***\r\n")) {
+                !event.raw.ends_with(" ***\r\n") && !event.raw.ends_with(" ***\n")) {
                 return fmt::format("event {}: an AUTH initial response is not masked", i);
             }
         }

@@ -2,26 +2,16 @@
 
 #include <algorithm>
 
-#include "gui/view_model/fetch_scan.hpp"
 #include "sim/text/encoded_words.hpp"
+#include "sim/text/mutf7.hpp"
 
 namespace mailscope::gui {
 
 namespace {
 
-// The mailbox argument of "tag SELECT name" as written (quotes removed).
-std::string mailbox_argument(std::string_view raw) {
-    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
-        raw.remove_suffix(1);
-    for (int skip = 0; skip < 2; ++skip) {
-        const std::size_t space = raw.find(' ');
-        if (space == std::string_view::npos) return {};
-        raw.remove_prefix(space + 1);
-    }
-    if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
-        raw = raw.substr(1, raw.size() - 2);
-    }
-    return std::string(raw.substr(0, 256));
+// The first word of a response code's text: "UIDVALIDITY 3857529045" -> UIDVALIDITY.
+std::string_view code_name(std::string_view code) {
+    return code.substr(0, code.find(' '));
 }
 
 MessageRow* row(MailboxSnapshot& snapshot, std::uint32_t seq) {
@@ -60,51 +50,51 @@ void expunge(MailboxSnapshot& snapshot, std::uint32_t number, bool from_wire) {
     snapshot.pending_expunge = MailboxSnapshot::PendingExpunge{std::move(view), from_wire};
 }
 
-void fold_fetch(MailboxSnapshot& snapshot, std::uint32_t number, std::string_view raw) {
-    FetchFacts facts = scan_fetch(raw);
+void fold_fetch(MailboxSnapshot& snapshot, std::uint32_t number, const sim::MessageFacts& facts) {
     MessageRow* message = row(snapshot, number);
     if (!message) return;
     if (facts.uid) message->uid = facts.uid;
     if (facts.flags) {
-        message->flags = std::move(*facts.flags);
+        message->flags = *facts.flags;
         message->flags_known = true;
     }
     if (facts.size) message->size = facts.size;
     if (facts.subject) {
         message->subject = text::decode_header_value(*facts.subject);
-        message->raw_subject = std::move(facts.subject);
+        message->raw_subject = facts.subject;
     }
 }
 
 void fold_folder(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
-    auto folder = scan_list(event.raw);
-    if (!folder) return;
+    if (!event.listed || event.mailbox.empty()) return;
+    FolderRow folder{event.mailbox, text::mutf7_decode(event.mailbox).value_or(event.mailbox),
+                     event.listed->delimiter, event.listed->attributes};
     for (FolderRow& known : snapshot.folders) {
-        if (known.wire == folder->wire) {
-            known = std::move(*folder);
+        if (known.wire == folder.wire) {
+            known = std::move(folder);
             return;
         }
     }
     if (snapshot.folders.size() < MailboxSnapshot::max_folders)
-        snapshot.folders.push_back(std::move(*folder));
+        snapshot.folders.push_back(std::move(folder));
 }
 
 void fold_untagged(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
     if (event.name == "LIST" || event.name == "LSUB") return fold_folder(snapshot, event);
-    if (!event.code.empty()) {
-        if (auto value = code_number(event.code, "UIDVALIDITY")) snapshot.uid_validity = value;
-        if (auto value = code_number(event.code, "UIDNEXT")) snapshot.uid_next = value;
+    if (event.code_number) {
+        const auto name = code_name(event.code);
+        if (name == "UIDVALIDITY") snapshot.uid_validity = event.code_number;
+        if (name == "UIDNEXT") snapshot.uid_next = event.code_number;
     }
-    const auto number = untagged_number(event.raw);
-    if (!number) return;
+    if (!event.number) return;
     if (event.name == "EXISTS") {
-        set_exists(snapshot, *number);
+        set_exists(snapshot, *event.number);
     } else if (event.name == "RECENT") {
-        snapshot.recent = *number;
+        snapshot.recent = *event.number;
     } else if (event.name == "EXPUNGE") {
-        expunge(snapshot, *number, true);
-    } else if (event.name == "FETCH") {
-        fold_fetch(snapshot, *number, event.raw);
+        expunge(snapshot, *event.number, true);
+    } else if (event.name == "FETCH" && event.message) {
+        fold_fetch(snapshot, *event.number, *event.message);
     }
 }
 
@@ -131,7 +121,7 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
                 if (event.piece && event.piece->announces) {
                     snapshot.mailbox_in_literal = true;
                 } else {
-                    snapshot.mailbox = mailbox_argument(event.raw);
+                    snapshot.mailbox = event.mailbox;
                 }
             }
             break;

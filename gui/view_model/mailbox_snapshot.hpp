@@ -1,6 +1,7 @@
 // MailboxSnapshot: the selected mailbox as the session saw it at one moment,
-// folded from the trace: EXISTS and EXPUNGE (RFC 3501 7.3.1, 7.4.1), FETCH
-// data (7.4.2), FlagChange and Renumbering events.
+// folded from the typed fields of the trace's events: EXISTS and EXPUNGE
+// (RFC 3501 7.3.1, 7.4.1), FETCH data (7.4.2), LIST and LSUB (7.2.2, 7.2.3),
+// FlagChange and Renumbering events.
 #pragma once
 
 #include <cstdint>
@@ -8,10 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "gui/view_model/list_scan.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
+
+// A mailbox a LIST or LSUB response named (RFC 3501 7.2.2, 7.2.3).
+struct FolderRow {
+    std::string wire;     // the name as sent (modified UTF-7, RFC 3501 5.1.3)
+    std::string decoded;  // UTF-8; equal to `wire` when it does not decode
+    std::optional<char> delimiter;
+    std::vector<std::string> attributes;  // \Noselect, \HasChildren...
+};
 
 struct MessageRow {
     std::optional<std::uint32_t> uid;

@@ -123,6 +123,21 @@ struct CommandPiece {
     std::optional<LiteralInfo> announces;
 };
 
+// What an untagged FETCH told about one message (RFC 3501 7.4.2), for the
+// views that follow a mailbox; only the items the response carried are set.
+struct MessageFacts {
+    std::optional<std::uint32_t> uid;
+    std::optional<std::vector<std::string>> flags;
+    std::optional<std::uint64_t> size;   // RFC822.SIZE
+    std::optional<std::string> subject;  // ENVELOPE's subject as sent (encoded words kept)
+};
+
+// A LIST or LSUB entry (RFC 3501 7.2.2); its name is TraceEvent::mailbox.
+struct ListedMailbox {
+    std::optional<char> delimiter;  // none: a flat name space (NIL)
+    std::vector<std::string> attributes;
+};
+
 struct TraceEvent {
     std::uint64_t seq = 0;     // dense, starts at 0: the time axis of every view
     std::int64_t time_us = 0;  // wall clock for display only; never drives logic
@@ -144,7 +159,17 @@ struct TraceEvent {
     ReplyStatus status = ReplyStatus::None;  // status responses and replies
     std::uint16_t reply_code = 0;            // SMTP: the three digits
     std::string code;                        // response code text inside [ ], if any
-    bool redacted = false;                   // a secret in `raw` was masked
+    // The typed content of IMAP data, so that no view parses `raw` again:
+    // the number of "* 23 EXISTS" or "* 4 FETCH", the value of a
+    // [UIDVALIDITY n] / [UIDNEXT n] / [UNSEEN n] code, the mailbox a command
+    // names (unless a literal carries it: then it is that literal's octets)
+    // or a LIST, LSUB or STATUS response is about, as sent (modified UTF-7).
+    std::optional<std::uint32_t> number;
+    std::optional<std::uint32_t> code_number;
+    std::string mailbox;
+    std::optional<MessageFacts> message;
+    std::optional<ListedMailbox> listed;
+    bool redacted = false;  // a secret in `raw` was masked
     std::optional<StateChange> transition;
     std::optional<FlagDelta> flags;
     std::optional<Renumber> renumber;

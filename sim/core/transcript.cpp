@@ -107,6 +107,23 @@ std::string event_to_json(const TraceEvent& event) {
         j["status"] = status_word(event.status);
     }
     if (!event.code.empty()) j["code"] = event.code;
+    if (event.number) j["number"] = *event.number;
+    if (event.code_number) j["code_number"] = *event.code_number;
+    if (!event.mailbox.empty()) j["mailbox"] = event.mailbox;
+    if (event.message) {
+        nlohmann::json m = nlohmann::json::object();
+        if (event.message->uid) m["uid"] = *event.message->uid;
+        if (event.message->flags) m["flags"] = *event.message->flags;
+        if (event.message->size) m["size"] = *event.message->size;
+        if (event.message->subject) m["subject"] = *event.message->subject;
+        j["message"] = std::move(m);
+    }
+    if (event.listed) {
+        j["listed"] = {{"attributes", event.listed->attributes},
+                       {"delimiter", event.listed->delimiter
+                                         ? nlohmann::json(std::string(1, *event.listed->delimiter))
+                                         : nlohmann::json(nullptr)}};
+    }
     if (event.link != Link::None) {
         j["link"] = event.link == Link::Answers       ? "answers"
                     : event.link == Link::Unsolicited ? "unsolicited"

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "sim/core/secrets.hpp"
+#include "sim/imap/event_data.hpp"
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
 #include "sim/text/utf8.hpp"
@@ -917,6 +918,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     }
     event.section = std::string(command_section(command));
     event.summary = first_line(event.raw);
+    event.mailbox = mailbox_named(command);
     // AUTHENTICATE and IDLE go on after the server's "+": their later lines
     // are pieces of this command.
     if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) {
@@ -1035,14 +1037,9 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
                                                               : "*";
     event.name = response.kind == ResponseKind::Continuation ? "+" : response.name;
     event.status = trace_status(response.status);
-    if (response.code) {
-        event.code = response.code->name;
-        std::string args;
-        write_nodes(args, response.code->args);
-        event.code += args;
-    }
     event.section = std::string(response_section(response));
     event.summary = first_line(event.raw);
+    add_response_data(event, response);
 
     auto seq = add_event(std::move(event));
     add_literal_events(frame, seq);

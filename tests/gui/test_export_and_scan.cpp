@@ -1,4 +1,4 @@
-// Exports (SVG, file names, prefixes) and the LIST scanner of the mailbox inspector.
+// Exports (SVG, file names, prefixes) and the folders of the mailbox inspector.
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
@@ -8,7 +8,8 @@
 
 #include "gui/export.hpp"
 #include "gui/sequence_svg.hpp"
-#include "gui/view_model/list_scan.hpp"
+#include "gui/view_model/mailbox_snapshot.hpp"
+#include "sim/imap/session.hpp"
 #include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
@@ -16,39 +17,25 @@ using namespace mailscope::gui;
 using mailscope::test::make_synthetic_trace;
 
 TEST_CASE("LIST responses give folders with decoded names") {
-    auto folder = scan_list("* LIST (\\HasChildren) \"/\" \"&BCAEMAQxBD4EQgQw-\"\r\n");
-    REQUIRE(folder);
-    CHECK(folder->wire == "&BCAEMAQxBD4EQgQw-");
-    CHECK(folder->decoded == "Работа");
-    CHECK(folder->delimiter == '/');
-    CHECK(folder->attributes == std::vector<std::string>{"\\HasChildren"});
-
-    folder = scan_list("* LSUB () NIL INBOX");
-    REQUIRE(folder);
-    CHECK(folder->decoded == "INBOX");
-    CHECK_FALSE(folder->delimiter);
-
-    folder = scan_list("* LIST () \".\" {5}\r\nA.b c\r\n");
-    REQUIRE(folder);
-    CHECK(folder->wire == "A.b c");
-
-    CHECK_FALSE(scan_list("* LIST (\\Noselect"));
-    CHECK_FALSE(scan_list("* LIST () \"/\" {99}\r\nshort"));
-    CHECK_FALSE(scan_list("* 3 EXISTS"));
-    CHECK_FALSE(scan_list(""));
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(sim::Direction::ServerToClient, "* PREAUTH ready\r\n");
+    session.feed(sim::Direction::ClientToServer, "a1 LIST \"\" *\r\n");
+    session.feed(sim::Direction::ServerToClient,
+                 "* LIST (\\HasChildren) \"/\" \"&BCAEMAQxBD4EQgQw-\"\r\n"
+                 "* LIST () \"/\" \"&&-bad&\"\r\n* LSUB () NIL INBOX\r\na1 OK done\r\n");
+    MailboxSnapshot snapshot;
+    for (const auto& event : trace.events())
+        fold(snapshot, event);
+    REQUIRE(snapshot.folders.size() == 3);
+    CHECK(snapshot.folders[0].wire == "&BCAEMAQxBD4EQgQw-");
+    CHECK(snapshot.folders[0].decoded == "Работа");
+    CHECK(snapshot.folders[0].delimiter == '/');
+    CHECK(snapshot.folders[0].attributes == std::vector<std::string>{"\\HasChildren"});
     // Undecodable names stay as sent.
-    folder = scan_list("* LIST () \"/\" \"&&-bad&\"");
-    REQUIRE(folder);
-    CHECK(folder->decoded == folder->wire);
-}
-
-TEST_CASE("response codes give UIDVALIDITY and UIDNEXT") {
-    CHECK(code_number("UIDVALIDITY 3857529045", "UIDVALIDITY") == 3857529045u);
-    CHECK(code_number("UIDNEXT 4", "UIDNEXT") == 4u);
-    CHECK_FALSE(code_number("UIDNEXT", "UIDNEXT"));
-    CHECK_FALSE(code_number("UIDNEXT x", "UIDNEXT"));
-    CHECK_FALSE(code_number("UNSEEN 3", "UIDNEXT"));
-    CHECK_FALSE(code_number("UIDNEXT 99999999999", "UIDNEXT"));
+    CHECK(snapshot.folders[1].decoded == snapshot.folders[1].wire);
+    CHECK(snapshot.folders[2].decoded == "INBOX");
+    CHECK_FALSE(snapshot.folders[2].delimiter);
 }
 
 TEST_CASE("XML escaping keeps markup and broken bytes out") {

@@ -8,6 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/imap/command.hpp"
+#include "sim/imap/event_data.hpp"
+#include "sim/imap/response.hpp"
+
 namespace mailscope::test {
 
 namespace {
@@ -77,6 +81,8 @@ class Writer {
                                  : fmt::format("{} {} {}\r\n", tag, name, args);
         event.summary = summary;
         event.section = section;
+        if (auto parsed = imap::parse_command(event.raw); parsed.command)
+            event.mailbox = imap::mailbox_named(*parsed.command);
         return emit(std::move(event));
     }
 
@@ -131,6 +137,10 @@ class Writer {
         if (name == "NO") event.status = sim::ReplyStatus::No;
         if (name == "BAD") event.status = sim::ReplyStatus::Bad;
         if (name == "BYE") event.status = sim::ReplyStatus::Bye;
+        // The typed fields an engine would set (a FETCH cut off before its
+        // literal does not parse and carries none, as on a broken wire).
+        if (auto parsed = imap::parse_response(event.raw); parsed.response)
+            imap::add_response_data(event, *parsed.response);
         return emit(std::move(event));
     }
 

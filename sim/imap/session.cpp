@@ -23,53 +23,6 @@ constexpr std::size_t index_of(Direction dir) {
     return dir == Direction::ClientToServer ? 0 : 1;
 }
 
-bool is_selected_only(Verb verb) {
-    switch (verb) {
-        case Verb::Check:
-        case Verb::Close:
-        case Verb::Expunge:
-        case Verb::Search:
-        case Verb::Fetch:
-        case Verb::Store:
-        case Verb::Copy:
-        case Verb::Move:
-        case Verb::Unselect:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_authenticated_or_selected(Verb verb) {
-    switch (verb) {
-        case Verb::Select:
-        case Verb::Examine:
-        case Verb::Create:
-        case Verb::Delete:
-        case Verb::Rename:
-        case Verb::Subscribe:
-        case Verb::Unsubscribe:
-        case Verb::List:
-        case Verb::Lsub:
-        case Verb::Status:
-        case Verb::Append:
-        case Verb::Namespace:
-        case Verb::Idle:
-        case Verb::Setacl:
-        case Verb::Deleteacl:
-        case Verb::Getacl:
-        case Verb::Listrights:
-        case Verb::Myrights:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_not_authenticated_only(Verb verb) {
-    return verb == Verb::Starttls || verb == Verb::Authenticate || verb == Verb::Login;
-}
-
 std::string upper(std::string_view text) {
     std::string out(text);
     for (auto& c : out) {
@@ -366,23 +319,6 @@ std::string secret_line_error(SecretLine kind) {
 }
 
 }  // namespace
-
-bool command_allowed(Verb verb, State state) {
-    if (verb == Verb::Capability || verb == Verb::Noop || verb == Verb::Logout ||
-        verb == Verb::Id || verb == Verb::Unknown) {
-        return state == State::NotAuthenticated || state == State::Authenticated ||
-               state == State::Selected;
-    }
-    if (is_not_authenticated_only(verb)) return state == State::NotAuthenticated;
-    // RFC 5161 3.1: "The ENABLE command is only valid in the authenticated
-    // state [...], before any mailbox is selected."
-    if (verb == Verb::Enable) return state == State::Authenticated;
-    if (is_selected_only(verb)) return state == State::Selected;
-    if (is_authenticated_or_selected(verb)) {
-        return state == State::Authenticated || state == State::Selected;
-    }
-    return false;
-}
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
     : m_trace(trace), m_events(trace), m_options(options) {
@@ -897,8 +833,8 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     // Parsed, but not as the command it is meant to be ("a6 LOGINalice
     // wonderland" is an unknown command): hidden all the same.
     if (const auto kind = secret_line(frame.bytes);
-        kind != SecretLine::None && !m_options.reveal_secrets && command.verb != Verb::Login &&
-        command.verb != Verb::Authenticate) {
+        kind != SecretLine::None && !m_options.reveal_secrets &&
+        !has_flag(command.verb, VerbFlag::Credentials)) {
         event.raw = sim::mask_after_words(frame.bytes, visible_words(kind, frame.bytes));
         event.redacted = true;
         event.name = kind == SecretLine::Login          ? "LOGIN"
@@ -911,7 +847,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     event.summary = first_line(event.raw);
     // AUTHENTICATE and IDLE go on after the server's "+": their later lines
     // are pieces of this command.
-    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) {
+    if (has_flag(command.verb, VerbFlag::Continues)) {
         const bool initial_response = command.verb == Verb::Authenticate && command.args.size() > 1;
         event.piece = sim::CommandPiece{0, !initial_response, std::nullopt};
     }
@@ -930,15 +866,15 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         m_state != State::Connecting) {
         state_error = fmt::format("{} is not valid in the {} state", verb_name(command.verb),
                                   state_name(m_state));
+        const auto& narrowed = verb_info(command.verb).states_section;
         violation(dir, *state_error,
-                  std::string(command.verb == Verb::Enable ? command_section(command.verb)
-                                                           : state_section(m_state)));
+                  std::string(narrowed.empty() ? state_section(m_state) : narrowed));
     } else if (command.verb == Verb::Enable && m_selected_once && m_state == State::Authenticated) {
         // Servers "don't have to check" this one, so it is no state error.
         violation(dir,
                   "ENABLE after a mailbox was selected: clients MUST NOT issue ENABLE once "
                   "they SELECT or EXAMINE a mailbox",
-                  std::string(command_section(command.verb)));
+                  std::string(verb_info(Verb::Enable).section));
     }
     check_capability_rules(command);
     check_quoted_strings(dir, command.args, frame);
@@ -972,7 +908,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
-    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) m_exchange_pieces = 0;
+    if (has_flag(command.verb, VerbFlag::Continues)) m_exchange_pieces = 0;
     if (command.verb == Verb::Authenticate) {
         m_sasl_tag = command.tag;
         // The client's next line answers the server's challenge: read it
@@ -1180,16 +1116,14 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_word(response.status));
-    switch (done.verb) {
-        case Verb::Login:
-        case Verb::Authenticate:
+    switch (verb_info(done.verb).effect) {
+        case Effect::Authenticates:
             if (ok && m_state == State::NotAuthenticated) {
                 m_capabilities.forget();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Select:
-        case Verb::Examine:
+        case Effect::Selects:
             if (ok && (m_state == State::Authenticated || m_state == State::Selected)) {
                 transition(State::Selected, cause, Direction::ServerToClient);
             } else if (response.status == Status::No && m_state == State::Selected) {
@@ -1197,19 +1131,18 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Close:
-        case Verb::Unselect:
+        case Effect::Deselects:
             if (ok && m_state == State::Selected) {
                 m_messages.clear();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Logout:
+        case Effect::LogsOut:
             if (ok && m_state != State::Logout) {
                 transition(State::Logout, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Starttls:
+        case Effect::StartsTls:
             if (ok) {
                 // RFC 3501 6.2.1: "Once [TLS] has been started, the client
                 // MUST discard cached information about server capabilities".
@@ -1217,7 +1150,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                 note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
             }
             break;
-        default:
+        case Effect::None:
             break;
     }
 }
@@ -1307,8 +1240,7 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
         bool forbidden_now = false;
         for (auto& p : m_pending) {
-            if (!p.uid &&
-                (p.verb == Verb::Fetch || p.verb == Verb::Store || p.verb == Verb::Search)) {
+            if (!p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge)) {
                 forbidden_now = true;
             }
         }
@@ -1741,21 +1673,8 @@ void ImapSession::link(std::uint64_t answer_seq, const Pending* pending) {
 }
 
 bool ImapSession::state_change_outstanding() const {
-    for (const auto& pending : m_pending) {
-        switch (pending.verb) {
-            case Verb::Login:
-            case Verb::Authenticate:
-            case Verb::Select:
-            case Verb::Examine:
-            case Verb::Close:
-            case Verb::Unselect:
-            case Verb::Logout:
-                return true;
-            default:
-                break;
-        }
-    }
-    return false;
+    return std::any_of(m_pending.begin(), m_pending.end(),
+                       [](const Pending& pending) { return changes_state(pending.verb); });
 }
 
 }  // namespace mailscope::imap

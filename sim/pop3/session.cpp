@@ -27,7 +27,7 @@ std::string_view strip_line_end(std::string_view line) {
 }
 
 bool carries_message(Verb verb) {
-    return verb == Verb::Retr || verb == Verb::Top;
+    return verb_info(verb).reply == ReplyForm::Message;
 }
 
 // The "<...@...>" timestamp of an APOP-capable greeting (RFC 1939 7).
@@ -77,11 +77,12 @@ std::optional<std::pair<std::uint32_t, std::uint64_t>> stat_counts(std::string_v
 // turn) hides everything. Nothing for other lines.
 std::optional<std::size_t> secret_words_visible(const std::string& keyword,
                                                 std::string_view content) {
-    if (keyword == "PASS") return 1;
-    if (keyword == "APOP" || keyword == "AUTH") return 2;
+    if (const auto secret_from = verb_info(verb_from_name(keyword)).secret_from) {
+        return *secret_from + 1;
+    }
     // "PASSsecret": the word itself holds the secret.
-    if (keyword.starts_with("PASS") || keyword.starts_with("APOP") || keyword.starts_with("AUTH")) {
-        return 0;
+    for (const auto& info : verbs) {
+        if (info.secret_from && keyword.starts_with(info.name)) return 0;
     }
     if (sim::word_upper(content, 1).empty() && sim::looks_like_sasl_response(content) &&
         verb_from_name(keyword) == Verb::Unknown) {
@@ -354,23 +355,19 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     event.kind = EventKind::Command;
     event.wire = {offset, wire.size()};
     event.raw = keep(wire);
-    if (!m_options.reveal_secrets) {
-        if (command.verb == Verb::Pass) {
-            event.raw = sim::mask_after_words(wire, 1);
-            event.redacted = true;
-        } else if (command.verb == Verb::Apop ||
-                   (command.verb == Verb::Auth && command.args.size() == 2)) {
-            // The APOP digest can be attacked offline; an initial response is
-            // the credentials themselves.
-            event.raw = sim::mask_after_words(wire, 2);
-            event.redacted = true;
-        }
+    // The APOP digest can be attacked offline; an initial response is the
+    // credentials themselves.
+    if (const auto secret_from = verb_info(command.verb).secret_from;
+        !m_options.reveal_secrets && secret_from && command.args.size() > *secret_from) {
+        event.raw = sim::mask_after_words(wire, *secret_from + 1);
+        event.redacted = true;
     }
     const std::string name =
         command.verb == Verb::Unknown ? command.keyword : std::string(verb_name(command.verb));
     event.name = name;
-    event.section = std::string(command_section(command.verb));
-    event.summary = fmt::format("{}: {}", strip_line_end(event.raw), command_purpose(command.verb));
+    event.section = std::string(verb_info(command.verb).section);
+    event.summary =
+        fmt::format("{}: {}", strip_line_end(event.raw), verb_info(command.verb).purpose);
     const auto seq = add_event(std::move(event));
 
     std::optional<std::string> state_error;
@@ -633,7 +630,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.name = std::string(status_text(reply.kind));
     event.status = reply_status(reply.kind);
     event.code = reply.code;
-    event.section = answered.valid ? std::string(command_section(answered.command.verb))
+    event.section = answered.valid ? std::string(verb_info(answered.command.verb).section)
                                    : std::string("RFC 1939 3");
     event.summary = reply_summary(reply, answered);
     event.link = sim::Link::Answers;
@@ -645,7 +642,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
         literal.kind = EventKind::Literal;
         literal.name = "MESSAGE";
         literal.wire = *body_wire;
-        literal.section = std::string(command_section(answered.command.verb));
+        literal.section = std::string(verb_info(answered.command.verb).section);
         const bool truncated = body_raw.size() < body_wire->size;
         literal.raw = std::move(body_raw);
         literal.literal = sim::LiteralInfo{reply.data_size, false, truncated};
@@ -889,16 +886,7 @@ void Pop3Session::transition(State to, std::string cause, Direction dir) {
 
 bool Pop3Session::state_change_outstanding() const {
     return std::any_of(m_pending.begin(), m_pending.end(), [](const Pending& pending) {
-        if (!pending.valid) return false;
-        switch (pending.command.verb) {
-            case Verb::Pass:
-            case Verb::Apop:
-            case Verb::Auth:
-            case Verb::Quit:
-                return true;
-            default:
-                return false;
-        }
+        return pending.valid && changes_state(pending.command.verb);
     });
 }
 

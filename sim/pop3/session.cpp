@@ -371,9 +371,14 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     const auto seq = add_event(std::move(event));
 
     std::optional<std::string> state_error;
+    // The sentence that limits the command's states, where the command's
+    // own section says more than the state's (PASS: RFC 1939 7).
+    const auto& narrowed = verb_info(command.verb).states_section;
+    std::string_view section = narrowed.empty() ? state_section(m_state) : narrowed;
     if (m_state == State::Update || m_state == State::Closed) {
         state_error = fmt::format("no command may follow QUIT ({} sent in the {} state)", name,
                                   state_name(m_state));
+        section = state_section(m_state);
     } else if (m_state != State::Connecting && !state_change_outstanding()) {
         if (!command_allowed(command.verb, m_state)) {
             state_error = fmt::format("{} is not valid in the {} state", name, state_name(m_state));
@@ -384,11 +389,8 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
             state_error = std::string("PASS must follow a USER command the server accepted");
         }
     }
-    if (state_error) {
-        violation(dir, *state_error,
-                  std::string(command.verb == Verb::Pass ? "RFC 1939 7" : state_section(m_state)),
-                  false, {offset, wire.size()});
-    }
+    if (state_error)
+        violation(dir, *state_error, std::string(section), false, {offset, wire.size()});
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         auto message =
             fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);

@@ -90,6 +90,9 @@ struct VerbInfo {
     // The first argument that is a secret (PASS's password, APOP's digest,
     // AUTH's initial response): it and what follows are masked.
     std::optional<std::uint8_t> secret_from = {};
+    // The sentence that narrows its states, when that is not the state's
+    // own section (PASS: "immediately after a successful USER command").
+    std::string_view states_section = {};
 };
 
 namespace verb_table {
@@ -115,7 +118,7 @@ inline constexpr Arguments mechanism_and_response{0, 2};
 inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {User, "USER", authorization, "RFC 1939 7", "names the mailbox to log in to", name},
     {Pass, "PASS", authorization, "RFC 1939 7", "gives the password for the USER just named",
-     password, SingleLine, LogsIn, 0},
+     password, SingleLine, LogsIn, 0, "RFC 1939 7"},
     {Apop, "APOP", authorization, "RFC 1939 7",
      "logs in with an MD5 digest of the greeting's timestamp", name_and_digest, SingleLine, LogsIn,
      1},

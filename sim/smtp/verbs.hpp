@@ -102,7 +102,7 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {Expn, "EXPN", anywhere, "RFC 5321 4.1.1.7", {{250, 252}}, 0, rfc2920},
     {Help, "HELP", anywhere, "RFC 5321 4.1.1.8", {{211, 214}}},
     {Quit, "QUIT", anywhere, "RFC 5321 4.1.1.10", {{221}}, 0, rfc2920},
-    {Starttls, "STARTTLS", no_transaction, "RFC 3207 4", {{220}}, 0, "RFC 3207 4.2", waits},
+    {Starttls, "STARTTLS", no_transaction, "RFC 3207 4", {{220}}, 0, "RFC 3207 4", waits},
     {Auth, "AUTH", no_transaction, "RFC 4954 4", {{235}}, 334, "RFC 4954 4", waits, 1},
     // Not an SMTP command: no order error; the server answers "500 Syntax
     // error, command unrecognized" wherever it comes (RFC 5321 4.2.3).

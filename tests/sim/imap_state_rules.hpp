@@ -198,6 +198,36 @@ inline constexpr std::array<UidRule, 6> uid_rules{{
     {Verb::Expunge, "UIDPLUS", "UID EXPUNGE 1"},
 }};
 
+// The state diagram of RFC 3501 section 3, edge by edge, with the numbers of
+// its legend: "(1) connection without pre-authentication (OK greeting)
+// (2) pre-authenticated connection (PREAUTH greeting) (3) rejected
+// connection (BYE greeting) (4) successful LOGIN or AUTHENTICATE command
+// (5) successful SELECT or EXAMINE command (6) CLOSE command, or failed
+// SELECT or EXAMINE command (7) LOGOUT command, server shutdown, or
+// connection closed". The diagram draws (5) into Selected from
+// Authenticated; RFC 3501 6.3.1 adds it from Selected: "The SELECT command
+// automatically deselects any currently selected mailbox before attempting
+// the new selection." Logout leads to "both sides close the connection"
+// without a number.
+struct DiagramEdge {
+    State from;
+    State to;
+    int number;
+};
+inline constexpr std::array<DiagramEdge, 11> diagram{{
+    {State::Connecting, State::NotAuthenticated, 1},
+    {State::Connecting, State::Authenticated, 2},
+    {State::Connecting, State::Logout, 3},
+    {State::NotAuthenticated, State::Authenticated, 4},
+    {State::Authenticated, State::Selected, 5},
+    {State::Selected, State::Selected, 5},
+    {State::Selected, State::Authenticated, 6},
+    {State::NotAuthenticated, State::Logout, 7},
+    {State::Authenticated, State::Logout, 7},
+    {State::Selected, State::Logout, 7},
+    {State::Logout, State::Closed, 0},
+}};
+
 inline bool rule_allows(const VerbRule& rule, State state) {
     switch (state) {
         case State::NotAuthenticated:

@@ -97,6 +97,37 @@ inline constexpr std::array<VerbRule, 17> verb_rules{{
     {Verb::Unknown, true, true, "RFC 1939 3", Lines::One, false, false, "XTND"},
 }};
 
+// The session states of RFC 1939 3, edge by edge. RFC 1939 draws no diagram:
+// the numbers are the ones mailscope's diagram shows (sim/pop3/states.hpp),
+// each edge with the sentence it rests on.
+struct DiagramEdge {
+    State from;
+    State to;
+    int number;
+};
+inline constexpr std::array<DiagramEdge, 7> diagram{{
+    // RFC 1939 4: "Once the TCP connection has been opened by a POP3
+    // client, the POP3 server issues a one line greeting. [...] The POP3
+    // session is now in the AUTHORIZATION state."
+    {State::Connecting, State::Authorization, 1},
+    // RFC 1939 4: "The POP3 session now enters the TRANSACTION state".
+    {State::Authorization, State::Transaction, 2},
+    // RFC 1939 6: "When the client issues the QUIT command from the
+    // TRANSACTION state, the POP3 session enters the UPDATE state."
+    {State::Transaction, State::Update, 3},
+    // RFC 1939 4, QUIT in the AUTHORIZATION state, and 6: "If a session
+    // terminates for some reason other than a client-issued QUIT command,
+    // the POP3 session does NOT enter the UPDATE state".
+    {State::Authorization, State::Closed, 4},
+    {State::Transaction, State::Closed, 5},
+    // A greeting that is not positive, or no greeting: no session.
+    {State::Connecting, State::Closed, 6},
+    // RFC 1939 3: in the UPDATE state "the POP3 server releases any
+    // resources acquired during the TRANSACTION state and says goodbye.
+    // The TCP connection is then closed."
+    {State::Update, State::Closed, 0},
+}};
+
 inline bool rule_allows(const VerbRule& rule, State state) {
     return (state == State::Authorization && rule.authorization) ||
            (state == State::Transaction && rule.transaction);

@@ -95,4 +95,50 @@ inline const std::array<VerbRule, 14> verb_rules{{
     {Verb::Unknown, anywhere, "RFC 5321 4.1", {}, 0, "", "XYZZY"},
 }};
 
+// The command order of RFC 5321, edge by edge. RFC 5321 draws no diagram:
+// the numbers are the ones mailscope's diagram shows (sim/smtp/states.hpp),
+// each edge with the sentence it rests on.
+struct DiagramEdge {
+    State from;
+    State to;
+    int number;
+};
+inline const std::array<DiagramEdge, 18> diagram{{
+    // RFC 5321 3.1: "An SMTP session is initiated when a client opens a
+    // connection to a server and the server responds with an opening
+    // message.", and "a 554 response MAY be given in the initial
+    // connection opening message instead of the 220."
+    {State::Connecting, State::Ready, 1},
+    {State::Connecting, State::Quit, 2},
+    // RFC 5321 4.1.4: EHLO first, and "An EHLO command MAY be issued by a
+    // client later in the session."
+    {State::Ready, State::Greeted, 3},
+    {State::Greeted, State::Greeted, 3},
+    // RFC 5321 3.3: the MAIL command starts the transaction; "The second
+    // step in the procedure is the RCPT command. This step of the
+    // procedure can be repeated any number of times."
+    {State::Greeted, State::Mail, 4},
+    {State::Mail, State::Rcpt, 5},
+    {State::Rcpt, State::Rcpt, 5},
+    // RFC 5321 4.1.1.4: "If accepted, the SMTP server returns a 354
+    // Intermediate reply".
+    {State::Rcpt, State::Data, 6},
+    // RFC 5321 4.1.4: "A mail transaction may be aborted by the RSET, a new
+    // EHLO"; the end of the data ends it too.
+    {State::Data, State::Greeted, 7},
+    {State::Mail, State::Greeted, 7},
+    {State::Rcpt, State::Greeted, 7},
+    // RFC 3207 4.2: "the SMTP protocol is reset to the initial state".
+    {State::Greeted, State::Ready, 8},
+    // RFC 5321 4.1.1.10: QUIT "specifies that the receiver MUST send a "221
+    // OK" reply, and then close the transmission channel"; 3.8: a 421 or a
+    // lost connection ends the session too.
+    {State::Ready, State::Quit, 9},
+    {State::Greeted, State::Quit, 9},
+    {State::Mail, State::Quit, 9},
+    {State::Rcpt, State::Quit, 9},
+    {State::Data, State::Quit, 9},
+    {State::Quit, State::Closed, 0},
+}};
+
 }  // namespace mailscope::smtp::test

@@ -119,6 +119,15 @@ class EdgeLog {
 // IMAP: RFC 3501 section 3, edges 1 to 7
 // ---------------------------------------------------------------------------
 
+TEST_CASE("the three state tables are the diagrams the RFCs describe, edge by edge") {
+    CHECK(table_edges(imap::transitions) == table_edges(imap::test::diagram));
+    CHECK(table_edges(pop3::transitions) == table_edges(pop3::test::diagram));
+    CHECK(table_edges(smtp::transitions) == table_edges(smtp::test::diagram));
+    CHECK(imap::transitions.size() == imap::test::diagram.size());
+    CHECK(pop3::transitions.size() == pop3::test::diagram.size());
+    CHECK(smtp::transitions.size() == smtp::test::diagram.size());
+}
+
 TEST_CASE("IMAP: every edge the engine takes is in the RFC 3501 diagram, and each is taken") {
     using imap::State;
     using imap::test::rule_allows;
@@ -153,9 +162,9 @@ TEST_CASE("IMAP: every edge the engine takes is in the RFC 3501 diagram, and eac
                 // session; a failed SELECT or EXAMINE while selected too (6).
                 std::vector<Edge> expected;
                 if (status == "OK" && rule.edge != 0 && rule_allows(rule, state)) {
-                    expected.push_back(numbered(imap::transitions, state, rule.edge));
+                    expected.push_back(numbered(imap::test::diagram, state, rule.edge));
                 } else if (status == "NO" && rule.edge == 5 && state == State::Selected) {
-                    expected.push_back(numbered(imap::transitions, state, 6));
+                    expected.push_back(numbered(imap::test::diagram, state, 6));
                 }
                 CAPTURE(describe(edges));
                 CHECK(edges == expected);
@@ -254,17 +263,17 @@ TEST_CASE("POP3: every edge the engine takes is in the state table, and each is 
                     // RFC 1939 4: a successful login enters TRANSACTION (2);
                     // QUIT there ends the session (4) whatever it is told.
                     if (rule.logs_in && status == "+OK") {
-                        expected.push_back(numbered(pop3::transitions, state, 2));
+                        expected.push_back(numbered(pop3::test::diagram, state, 2));
                     }
-                    if (rule.quits) expected.push_back(numbered(pop3::transitions, state, 4));
+                    if (rule.quits) expected.push_back(numbered(pop3::test::diagram, state, 4));
                 } else if (state == State::Transaction && rule.quits) {
                     // RFC 1939 6: QUIT from TRANSACTION enters UPDATE (3),
                     // then the reply ends the session.
-                    expected.push_back(numbered(pop3::transitions, state, 3));
-                    expected.push_back(numbered(pop3::transitions, State::Update, 0));
+                    expected.push_back(numbered(pop3::test::diagram, state, 3));
+                    expected.push_back(numbered(pop3::test::diagram, State::Update, 0));
                 } else if (state == State::Update) {
                     // The reply answers the QUIT that led to UPDATE.
-                    expected.push_back(numbered(pop3::transitions, state, 0));
+                    expected.push_back(numbered(pop3::test::diagram, state, 0));
                 }
                 if (state == State::Connecting || state == State::Closed) continue;
                 CAPTURE(describe(edges));
@@ -331,9 +340,9 @@ std::optional<smtp::State> after_success(smtp::Verb verb, smtp::State state) {
 TEST_CASE("SMTP: every edge the engine takes is in the state table, and each is taken") {
     using smtp::State;
     EdgeLog log(table_edges(smtp::transitions));
-    // The table's edge from `from` to `to`, which must exist.
+    // The diagram's edge from `from` to `to`, which must exist.
     auto edge_between = [](State from, State to) -> std::vector<Edge> {
-        for (const auto& t : smtp::transitions) {
+        for (const auto& t : smtp::test::diagram) {
             if (t.from == from && t.to == to) {
                 return {{static_cast<std::size_t>(from), static_cast<std::size_t>(to), t.number}};
             }

@@ -1116,15 +1116,18 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_word(response.status));
+    // A success moves the session only from a state the command is valid
+    // in, along the edge its effect names (RFC 3501 3).
+    const bool moves = ok && command_allowed(done.verb, m_state);
     switch (verb_info(done.verb).effect) {
         case Effect::Authenticates:
-            if (ok && m_state == State::NotAuthenticated) {
+            if (moves) {
                 m_capabilities.forget();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
         case Effect::Selects:
-            if (ok && (m_state == State::Authenticated || m_state == State::Selected)) {
+            if (moves) {
                 transition(State::Selected, cause, Direction::ServerToClient);
             } else if (response.status == Status::No && m_state == State::Selected) {
                 m_messages.clear();
@@ -1132,15 +1135,13 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
             }
             break;
         case Effect::Deselects:
-            if (ok && m_state == State::Selected) {
+            if (moves) {
                 m_messages.clear();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
         case Effect::LogsOut:
-            if (ok && m_state != State::Logout) {
-                transition(State::Logout, cause, Direction::ServerToClient);
-            }
+            if (moves) transition(State::Logout, cause, Direction::ServerToClient);
             break;
         case Effect::StartsTls:
             if (ok) {

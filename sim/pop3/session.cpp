@@ -723,7 +723,7 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
         case Verb::Pass:
         case Verb::Apop:
             m_user_accepted = false;
-            if (ok && m_state == State::Authorization) {
+            if (ok && command_allowed(answered.command.verb, m_state)) {
                 transition(State::Transaction,
                            fmt::format("{} accepted", verb_name(answered.command.verb)), dir);
             }
@@ -731,7 +731,7 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
         case Verb::Auth:
             if (answered.command.args.empty()) break;
             m_expect_sasl_line = false;
-            if (ok && m_state == State::Authorization) {
+            if (ok && command_allowed(answered.command.verb, m_state)) {
                 transition(State::Transaction, "AUTH accepted", dir);
             }
             break;

@@ -823,12 +823,12 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             }
             break;
         case Verb::Mail:
-            if (succeeded && m_state == State::Greeted) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Mail, "250 after MAIL FROM", dir);
             }
             break;
         case Verb::Rcpt:
-            if (succeeded && (m_state == State::Mail || m_state == State::Rcpt)) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Rcpt, fmt::format("{} after RCPT TO", reply.code), dir);
             }
             break;
@@ -851,13 +851,13 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                     m_buffer_offset[d] += m_buffer[d].size();
                     m_buffer[d].clear();
                 }
-                if (m_state == State::Greeted) {
+                if (command_allowed(verb, m_state)) {
                     transition(State::Ready, "220 after STARTTLS", dir);
                 }
             }
             break;
         case Verb::Quit:
-            if (succeeded && in_session(m_state)) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Quit, "221 after QUIT", dir);
             }
             break;

@@ -343,8 +343,7 @@ class ConnectSession {
         }
         auto command = std::get<imap::Command>(std::move(parsed));
         const bool our_tag = command.tag == tag;
-        if ((command.verb == imap::Verb::Login || command.verb == imap::Verb::Authenticate) &&
-            !secure_or_local()) {
+        if (imap::has_flag(command.verb, imap::VerbFlag::Credentials) && !secure_or_local()) {
             std::cout << fmt::format(
                 "not sent: {} would send credentials to {} in clear; use imaps://, --starttls, "
                 "or --allow-plaintext-login\n",

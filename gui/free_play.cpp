@@ -52,14 +52,8 @@ std::optional<std::string> FreePlay::send(std::string_view line, std::string_vie
 }
 
 std::vector<std::string> FreePlay::allowed_verbs() const {
-    std::vector<std::string> verbs;
-    for (int v = 0; v < static_cast<int>(imap::Verb::Unknown); ++v) {
-        const auto verb = static_cast<imap::Verb>(v);
-        if (imap::command_allowed(verb, m_client->state())) {
-            verbs.emplace_back(imap::verb_name(verb));
-        }
-    }
-    return verbs;
+    const auto names = imap::verbs_valid_in(m_client->state());
+    return {names.begin(), names.end()};
 }
 
 // Moves bytes both ways until neither side has anything more to say now.

@@ -61,8 +61,7 @@ class LiveConnection {
         if (!m_login.ready()) {
             return std::string("The session is still starting; wait for it to be connected.");
         }
-        if ((command.verb == imap::Verb::Login || command.verb == imap::Verb::Authenticate) &&
-            !secure_or_local()) {
+        if (imap::has_flag(command.verb, imap::VerbFlag::Credentials) && !secure_or_local()) {
             return fmt::format(
                 "Not sent: {} would send the password to {} in clear; connect with STARTTLS or "
                 "IMAPS.",
@@ -357,12 +356,8 @@ bool LiveSession::drain() {
 }
 
 std::vector<std::string> LiveSession::allowed_verbs() const {
-    std::vector<std::string> verbs;
-    for (int v = 0; v < static_cast<int>(imap::Verb::Unknown); ++v) {
-        const auto verb = static_cast<imap::Verb>(v);
-        if (imap::command_allowed(verb, m_state)) verbs.emplace_back(imap::verb_name(verb));
-    }
-    return verbs;
+    const auto names = imap::verbs_valid_in(m_state);
+    return {names.begin(), names.end()};
 }
 
 void LiveSession::close() {

@@ -12,6 +12,7 @@ namespace mailscope::server {
 
 using imap::Command;
 using imap::Status;
+using imap::Verb;
 
 namespace {
 
@@ -115,7 +116,8 @@ void ImapServerSession::deselect() {
     m_keywords_known = 0;
 }
 
-void ImapServerSession::cmd_select(const Command& command, bool examine) {
+void ImapServerSession::cmd_select(const Command& command) {
+    const bool examine = command.verb == Verb::Examine;
     const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
     // RFC 3501 6.3.1: a failed SELECT leaves no mailbox selected.
     deselect();
@@ -216,7 +218,8 @@ void ImapServerSession::cmd_rename(const Command& command) {
     ok(command.tag, "RENAME completed");
 }
 
-void ImapServerSession::cmd_subscribe(const Command& command, bool subscribe) {
+void ImapServerSession::cmd_subscribe(const Command& command) {
+    const bool subscribe = command.verb == Verb::Subscribe;
     if (refuse_read_only_user(command.tag)) return;
     const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
     auto result = subscribe ? m_store.subscribe(m_user, name) : m_store.unsubscribe(m_user, name);
@@ -227,7 +230,8 @@ void ImapServerSession::cmd_subscribe(const Command& command, bool subscribe) {
     ok(command.tag, subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }
 
-void ImapServerSession::cmd_list(const Command& command, bool lsub) {
+void ImapServerSession::cmd_list(const Command& command) {
+    const bool lsub = command.verb == Verb::Lsub;
     const auto& args = std::get<imap::ListArgs>(command.typed);
     const char* verb = lsub ? "LSUB" : "LIST";
     if (!lsub && args.pattern.empty()) {

@@ -14,6 +14,7 @@ namespace mailscope::server {
 
 using imap::Command;
 using imap::Status;
+using imap::Verb;
 
 namespace {
 
@@ -279,7 +280,9 @@ void ImapServerSession::inject_unsolicited(const FaultRule& rule) {
     }
 }
 
-void ImapServerSession::cmd_close(const Command& command, bool expunge) {
+void ImapServerSession::cmd_close(const Command& command) {
+    // UNSELECT is CLOSE without the expunge (RFC 3691 2).
+    const bool expunge = command.verb == Verb::Close;
     // RFC 4314 4: without "e" the expunge is skipped and CLOSE still succeeds.
     if (expunge && !m_read_only && selected_rights().has(Right::Expunge)) {
         // RFC 3501 6.4.2: removed silently, no EXPUNGE responses.
@@ -495,7 +498,8 @@ void ImapServerSession::cmd_store(const Command& command) {
     ok(command.tag, command.uid ? "UID STORE completed" : "STORE completed");
 }
 
-void ImapServerSession::cmd_copy(const Command& command, bool move) {
+void ImapServerSession::cmd_copy(const Command& command) {
+    const bool move = command.verb == Verb::Move;
     const auto& args = std::get<imap::CopyArgs>(command.typed);
     if (!command.uid) {
         if (auto error = sequence_error(args.set, m_view.size())) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <ranges>
 #include <utility>
 
 #include "server_mock/wire_safety.hpp"
@@ -29,9 +31,45 @@ constexpr transport::Micros kLongCommandPoll = 2000;
 // RFC 3501 7.4.1: no EXPUNGE while the client may hold sequence numbers of a
 // FETCH, STORE or SEARCH in flight; the UID forms are safe (RFC 3501 5.5).
 bool holds_expunges(const Command& command) {
-    return !command.uid && (command.verb == Verb::Fetch || command.verb == Verb::Store ||
-                            command.verb == Verb::Search);
+    return !command.uid && imap::has_flag(command.verb, imap::VerbFlag::HoldsExpunge);
 }
+
+// The capabilities a toggle switches, in the order CAPABILITY lists them.
+// Switching one off also refuses the commands that need it.
+struct ToggledCapability {
+    std::string_view name;
+    bool CapabilityToggles::*on;
+};
+
+constexpr std::array<ToggledCapability, 11> toggled_capabilities{{
+    {"LITERAL+", &CapabilityToggles::literal_plus},
+    {"IDLE", &CapabilityToggles::idle},
+    {"UIDPLUS", &CapabilityToggles::uidplus},
+    {"MOVE", &CapabilityToggles::move},
+    {"NAMESPACE", &CapabilityToggles::namespaces},
+    {"UNSELECT", &CapabilityToggles::unselect},
+    {"ID", &CapabilityToggles::id},
+    {"CHILDREN", &CapabilityToggles::children},
+    {"ENABLE", &CapabilityToggles::enable},
+    {"ACL", &CapabilityToggles::acl},
+    // RFC 4314 2.1.1: the rights beyond RFC 2086's.
+    {"RIGHTS=texk", &CapabilityToggles::acl},
+}};
+
+// Every extension command of the verb table can be switched here.
+constexpr bool toggles_every_extension() {
+    for (const auto& info : imap::verbs) {
+        for (const auto capability : {info.extension.capability, info.uid.extension.capability}) {
+            if (capability.empty()) continue;
+            bool found = false;
+            for (const auto& toggled : toggled_capabilities)
+                found = found || toggled.name == capability;
+            if (!found) return false;
+        }
+    }
+    return true;
+}
+static_assert(toggles_every_extension());
 
 }  // namespace
 
@@ -269,8 +307,7 @@ void ImapServerSession::execute(const Command& command) {
         flush();
         return;
     }
-    if (!extension_enabled(command.verb) ||
-        (command.uid && command.verb == Verb::Expunge && !m_config.capabilities.uidplus)) {
+    if (!offers(command)) {
         bad(command.tag, fmt::format("{} is not offered by this server (see CAPABILITY)",
                                      imap::verb_name(command.verb)));
         flush();
@@ -295,150 +332,89 @@ void ImapServerSession::execute(const Command& command) {
 }
 
 void ImapServerSession::dispatch(const Command& command) {
-    const std::string& tag = command.tag;
-    switch (command.verb) {
-        case Verb::Capability:
-            send(imap::make_capability(capabilities()));
-            ok(tag, "CAPABILITY completed");
-            break;
-        case Verb::Noop:
-            ok(tag, "NOOP completed");
-            break;
-        case Verb::Check:
-            ok(tag, "CHECK completed");
-            break;
-        case Verb::Logout:
-            m_report = Report::None;
-            send(imap::make_status("*", Status::Bye, std::nullopt, "Logging out"));
-            ok(tag, "LOGOUT completed");
-            m_close = true;
-            finish();
-            break;
-        case Verb::Starttls:
-            cmd_starttls(command);
-            break;
-        case Verb::Authenticate:
-            cmd_authenticate(command);
-            break;
-        case Verb::Login:
-            cmd_login(command);
-            break;
-        case Verb::Select:
-            cmd_select(command, false);
-            break;
-        case Verb::Examine:
-            cmd_select(command, true);
-            break;
-        case Verb::Create:
-            cmd_create(command);
-            break;
-        case Verb::Delete:
-            cmd_delete(command);
-            break;
-        case Verb::Rename:
-            cmd_rename(command);
-            break;
-        case Verb::Subscribe:
-            cmd_subscribe(command, true);
-            break;
-        case Verb::Unsubscribe:
-            cmd_subscribe(command, false);
-            break;
-        case Verb::List:
-            cmd_list(command, false);
-            break;
-        case Verb::Lsub:
-            cmd_list(command, true);
-            break;
-        case Verb::Status:
-            cmd_status(command);
-            break;
-        case Verb::Append:
-            cmd_append(command);
-            break;
-        case Verb::Close:
-            cmd_close(command, true);
-            break;
-        case Verb::Unselect:
-            cmd_close(command, false);
-            break;
-        case Verb::Expunge:
-            cmd_expunge(command);
-            break;
-        case Verb::Search:
-            cmd_search(command);
-            break;
-        case Verb::Fetch:
-            cmd_fetch(command);
-            break;
-        case Verb::Store:
-            cmd_store(command);
-            break;
-        case Verb::Copy:
-            cmd_copy(command, false);
-            break;
-        case Verb::Move:
-            cmd_copy(command, true);
-            break;
-        case Verb::Idle:
-            cmd_idle(command);
-            break;
-        case Verb::Namespace:
-            cmd_namespace(command);
-            break;
-        case Verb::Id:
-            cmd_id(command);
-            break;
-        case Verb::Enable:
-            cmd_enable(command);
-            break;
-        case Verb::Setacl:
-            cmd_setacl(command);
-            break;
-        case Verb::Deleteacl:
-            cmd_deleteacl(command);
-            break;
-        case Verb::Getacl:
-            cmd_getacl(command);
-            break;
-        case Verb::Listrights:
-            cmd_listrights(command);
-            break;
-        case Verb::Myrights:
-            cmd_myrights(command);
-            break;
-        case Verb::Unknown:
-            bad(tag, "Unknown command");
-            break;
-    }
+    using Handler = void (ImapServerSession::*)(const Command&);
+    struct Handled {
+        Verb verb;
+        Handler handler;
+    };
+    // Every command of the verb table but Unknown, in its order (execute()
+    // answers an unknown command before it gets here).
+    static constexpr std::array<Handled, imap::verb_count - 1> handlers{{
+        {Verb::Capability, &ImapServerSession::cmd_capability},
+        {Verb::Noop, &ImapServerSession::cmd_noop},
+        {Verb::Logout, &ImapServerSession::cmd_logout},
+        {Verb::Starttls, &ImapServerSession::cmd_starttls},
+        {Verb::Authenticate, &ImapServerSession::cmd_authenticate},
+        {Verb::Login, &ImapServerSession::cmd_login},
+        {Verb::Select, &ImapServerSession::cmd_select},
+        {Verb::Examine, &ImapServerSession::cmd_select},
+        {Verb::Create, &ImapServerSession::cmd_create},
+        {Verb::Delete, &ImapServerSession::cmd_delete},
+        {Verb::Rename, &ImapServerSession::cmd_rename},
+        {Verb::Subscribe, &ImapServerSession::cmd_subscribe},
+        {Verb::Unsubscribe, &ImapServerSession::cmd_subscribe},
+        {Verb::List, &ImapServerSession::cmd_list},
+        {Verb::Lsub, &ImapServerSession::cmd_list},
+        {Verb::Status, &ImapServerSession::cmd_status},
+        {Verb::Append, &ImapServerSession::cmd_append},
+        {Verb::Check, &ImapServerSession::cmd_noop},
+        {Verb::Close, &ImapServerSession::cmd_close},
+        {Verb::Expunge, &ImapServerSession::cmd_expunge},
+        {Verb::Search, &ImapServerSession::cmd_search},
+        {Verb::Fetch, &ImapServerSession::cmd_fetch},
+        {Verb::Store, &ImapServerSession::cmd_store},
+        {Verb::Copy, &ImapServerSession::cmd_copy},
+        {Verb::Move, &ImapServerSession::cmd_copy},
+        {Verb::Idle, &ImapServerSession::cmd_idle},
+        {Verb::Namespace, &ImapServerSession::cmd_namespace},
+        {Verb::Unselect, &ImapServerSession::cmd_close},
+        {Verb::Id, &ImapServerSession::cmd_id},
+        {Verb::Enable, &ImapServerSession::cmd_enable},
+        {Verb::Setacl, &ImapServerSession::cmd_setacl},
+        {Verb::Deleteacl, &ImapServerSession::cmd_deleteacl},
+        {Verb::Getacl, &ImapServerSession::cmd_getacl},
+        {Verb::Listrights, &ImapServerSession::cmd_listrights},
+        {Verb::Myrights, &ImapServerSession::cmd_myrights},
+    }};
+    static_assert(std::ranges::equal(handlers, imap::verbs | std::views::take(handlers.size()),
+                                     [](const Handled& handled, const imap::VerbInfo& info) {
+                                         return handled.verb == info.verb;
+                                     }),
+                  "one handler for each verb of the table, in its order");
+    (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
 }
 
-bool ImapServerSession::extension_enabled(Verb verb) const {
-    const auto& caps = m_config.capabilities;
-    switch (verb) {
-        case Verb::Starttls:
-            return m_config.starttls_available;
-        case Verb::Idle:
-            return caps.idle;
-        case Verb::Move:
-            return caps.move;
-        case Verb::Namespace:
-            return caps.namespaces;
-        case Verb::Unselect:
-            return caps.unselect;
-        case Verb::Id:
-            return caps.id;
-        case Verb::Enable:
-            return caps.enable;
-        case Verb::Setacl:
-        case Verb::Deleteacl:
-        case Verb::Getacl:
-        case Verb::Listrights:
-        case Verb::Myrights:
-            return caps.acl;
-        default:
-            return true;
+void ImapServerSession::cmd_capability(const Command& command) {
+    send(imap::make_capability(capabilities()));
+    ok(command.tag, "CAPABILITY completed");
+}
+
+// NOOP and CHECK: the store writes every change as it happens, so CHECK
+// has no housekeeping to do and "is equivalent to NOOP" (RFC 3501 6.4.1).
+void ImapServerSession::cmd_noop(const Command& command) {
+    ok(command.tag, fmt::format("{} completed", imap::verb_name(command.verb)));
+}
+
+void ImapServerSession::cmd_logout(const Command& command) {
+    m_report = Report::None;
+    send(imap::make_status("*", Status::Bye, std::nullopt, "Logging out"));
+    ok(command.tag, "LOGOUT completed");
+    m_close = true;
+    finish();
+}
+
+// What this server has of a command (see CAPABILITY): STARTTLS needs a TLS
+// context, an extension command its capability switched on.
+bool ImapServerSession::offers(const Command& command) const {
+    if (imap::verb_info(command.verb).effect == imap::Effect::StartsTls) {
+        return m_config.starttls_available;
     }
+    const auto extension = imap::extension_command(command);
+    if (!extension) return true;
+    const auto toggled =
+        std::find_if(toggled_capabilities.begin(), toggled_capabilities.end(),
+                     [&](const ToggledCapability& t) { return t.name == extension->capability; });
+    return toggled != toggled_capabilities.end() && m_config.capabilities.*(toggled->on);
 }
 
 std::vector<std::string> ImapServerSession::capabilities() const {
@@ -452,19 +428,8 @@ std::vector<std::string> ImapServerSession::capabilities() const {
     if (caps.auth_cram_md5) out.push_back("AUTH=CRAM-MD5");
     if (m_config.anonymous) out.push_back("AUTH=ANONYMOUS");
     if (caps.sasl_ir) out.push_back("SASL-IR");
-    if (caps.literal_plus) out.push_back("LITERAL+");
-    if (caps.idle) out.push_back("IDLE");
-    if (caps.uidplus) out.push_back("UIDPLUS");
-    if (caps.move) out.push_back("MOVE");
-    if (caps.namespaces) out.push_back("NAMESPACE");
-    if (caps.unselect) out.push_back("UNSELECT");
-    if (caps.id) out.push_back("ID");
-    if (caps.children) out.push_back("CHILDREN");
-    if (caps.enable) out.push_back("ENABLE");
-    if (caps.acl) {
-        // RFC 4314 2.1.1: the rights beyond RFC 2086's.
-        out.push_back("ACL");
-        out.push_back("RIGHTS=texk");
+    for (const auto& toggled : toggled_capabilities) {
+        if (caps.*(toggled.on)) out.emplace_back(toggled.name);
     }
     return out;
 }

@@ -94,8 +94,12 @@ class ImapServerSession : public transport::ConnectionHandler {
     void bad(const std::string& tag, std::string text);
     void bye_and_close(std::string text);
     void finish();
-    bool extension_enabled(imap::Verb verb) const;
+    bool offers(const imap::Command& command) const;
     std::vector<std::string> capabilities() const;
+
+    void cmd_capability(const imap::Command& command);
+    void cmd_noop(const imap::Command& command);  // and CHECK
+    void cmd_logout(const imap::Command& command);
 
     // --- authentication (imap_auth.cpp) -------------------------------------
     void cmd_starttls(const imap::Command& command);
@@ -109,12 +113,12 @@ class ImapServerSession : public transport::ConnectionHandler {
     bool plaintext_refused() const;
 
     // --- mailboxes (imap_mailbox_commands.cpp) ---------------------------------
-    void cmd_select(const imap::Command& command, bool examine);
+    void cmd_select(const imap::Command& command);  // and EXAMINE
     void cmd_create(const imap::Command& command);
     void cmd_delete(const imap::Command& command);
     void cmd_rename(const imap::Command& command);
-    void cmd_subscribe(const imap::Command& command, bool subscribe);
-    void cmd_list(const imap::Command& command, bool lsub);
+    void cmd_subscribe(const imap::Command& command);  // and UNSUBSCRIBE
+    void cmd_list(const imap::Command& command);       // and LSUB
     void cmd_status(const imap::Command& command);
     void cmd_append(const imap::Command& command);
     void cmd_namespace(const imap::Command& command);
@@ -135,12 +139,12 @@ class ImapServerSession : public transport::ConnectionHandler {
     void cmd_myrights(const imap::Command& command);
 
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------
-    void cmd_close(const imap::Command& command, bool expunge);
+    void cmd_close(const imap::Command& command);  // and UNSELECT
     void cmd_expunge(const imap::Command& command);
     void cmd_search(const imap::Command& command);
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
-    void cmd_copy(const imap::Command& command, bool move);
+    void cmd_copy(const imap::Command& command);  // and MOVE
     bool step_copy();
     void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
     void cmd_idle(const imap::Command& command);

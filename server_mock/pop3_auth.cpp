@@ -118,7 +118,7 @@ void Pop3ServerSession::sasl_plain(std::string_view base64) {
     log_in(user, "AUTH PLAIN");
 }
 
-void Pop3ServerSession::cmd_stls() {
+void Pop3ServerSession::cmd_stls(const Command&) {
     if (m_tls) {
         err("Command not permitted when TLS active");
         return;

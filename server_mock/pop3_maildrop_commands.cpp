@@ -66,7 +66,7 @@ Pop3ServerSession::Entry* Pop3ServerSession::message(const std::string& number) 
     return &entry;
 }
 
-void Pop3ServerSession::cmd_stat() {
+void Pop3ServerSession::cmd_stat(const Command&) {
     std::size_t count = 0;
     std::uint64_t octets = 0;
     for (const auto& entry : m_maildrop) {
@@ -77,7 +77,8 @@ void Pop3ServerSession::cmd_stat() {
     ok(fmt::format("{} {}", count, octets));
 }
 
-void Pop3ServerSession::cmd_list(const Command& command, bool uidl) {
+void Pop3ServerSession::cmd_list(const Command& command) {
+    const bool uidl = command.verb == pop3::Verb::Uidl;
     auto line_of = [&](std::size_t number, const Entry& entry) {
         return uidl ? fmt::format("{} {}", number, unique_id(entry))
                     : fmt::format("{} {}", number, entry.size);
@@ -139,13 +140,13 @@ void Pop3ServerSession::cmd_dele(const Command& command) {
     ok(fmt::format("message {} deleted", command.args[0]));
 }
 
-void Pop3ServerSession::cmd_rset() {
+void Pop3ServerSession::cmd_rset(const Command&) {
     for (auto& entry : m_maildrop)
         entry.deleted = false;
     ok(maildrop_summary());
 }
 
-void Pop3ServerSession::cmd_quit() {
+void Pop3ServerSession::cmd_quit(const Command&) {
     if (m_user.empty()) {
         ok("mailscope POP3 server signing off");
         m_close = true;

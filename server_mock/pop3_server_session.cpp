@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <array>
+#include <ranges>
 #include <utility>
 
 #include "server_mock/challenge.hpp"
@@ -169,64 +172,56 @@ void Pop3ServerSession::on_input(pop3::ServerInput& input) {
 }
 
 void Pop3ServerSession::dispatch(const Command& command) {
-    switch (command.verb) {
-        case Verb::User:
-            cmd_user(command);
-            break;
-        case Verb::Pass:
-            cmd_pass(command);
-            break;
-        case Verb::Apop:
-            cmd_apop(command);
-            break;
-        case Verb::Auth:
-            cmd_auth(command);
-            break;
-        case Verb::Stls:
-            cmd_stls();
-            break;
-        case Verb::Capa: {
-            std::string data;
-            for (const auto& line : capabilities())
-                data += line + "\r\n";
-            send(pop3::make_multiline("Capability list follows", std::move(data)));
-            break;
-        }
-        case Verb::Stat:
-            cmd_stat();
-            break;
-        case Verb::List:
-            cmd_list(command, false);
-            break;
-        case Verb::Uidl:
-            cmd_list(command, true);
-            break;
-        case Verb::Retr:
-            cmd_retr(command);
-            break;
-        case Verb::Top:
-            cmd_top(command);
-            break;
-        case Verb::Dele:
-            cmd_dele(command);
-            break;
-        case Verb::Rset:
-            cmd_rset();
-            break;
-        case Verb::Noop:
-            ok("");
-            break;
-        case Verb::Quit:
-            cmd_quit();
-            break;
-        case Verb::Last:
-            err("LAST was dropped from POP3 by RFC 1939; remember the UIDL unique-ids of the "
-                "messages you have read instead");
-            break;
-        case Verb::Unknown:
-            err(fmt::format("unknown command {}", command.keyword));
-            break;
+    if (command.verb == Verb::Unknown) {
+        err(fmt::format("unknown command {}", command.keyword));
+        return;
     }
+    using Handler = void (Pop3ServerSession::*)(const Command&);
+    struct Handled {
+        Verb verb;
+        Handler handler;
+    };
+    // Every command of the verb table but Unknown, in its order.
+    static constexpr std::array<Handled, pop3::verb_count - 1> handlers{{
+        {Verb::User, &Pop3ServerSession::cmd_user},
+        {Verb::Pass, &Pop3ServerSession::cmd_pass},
+        {Verb::Apop, &Pop3ServerSession::cmd_apop},
+        {Verb::Stat, &Pop3ServerSession::cmd_stat},
+        {Verb::List, &Pop3ServerSession::cmd_list},
+        {Verb::Retr, &Pop3ServerSession::cmd_retr},
+        {Verb::Dele, &Pop3ServerSession::cmd_dele},
+        {Verb::Noop, &Pop3ServerSession::cmd_noop},
+        {Verb::Rset, &Pop3ServerSession::cmd_rset},
+        {Verb::Quit, &Pop3ServerSession::cmd_quit},
+        {Verb::Top, &Pop3ServerSession::cmd_top},
+        {Verb::Uidl, &Pop3ServerSession::cmd_list},
+        {Verb::Capa, &Pop3ServerSession::cmd_capa},
+        {Verb::Stls, &Pop3ServerSession::cmd_stls},
+        {Verb::Last, &Pop3ServerSession::cmd_last},
+        {Verb::Auth, &Pop3ServerSession::cmd_auth},
+    }};
+    static_assert(std::ranges::equal(handlers, pop3::verbs | std::views::take(handlers.size()),
+                                     [](const Handled& handled, const pop3::VerbInfo& info) {
+                                         return handled.verb == info.verb;
+                                     }),
+                  "one handler for each verb of the table, in its order");
+    (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
+}
+
+void Pop3ServerSession::cmd_capa(const Command&) {
+    std::string data;
+    for (const auto& line : capabilities())
+        data += line + "\r\n";
+    send(pop3::make_multiline("Capability list follows", std::move(data)));
+}
+
+void Pop3ServerSession::cmd_noop(const Command&) {
+    ok("");
+}
+
+void Pop3ServerSession::cmd_last(const Command&) {
+    err("LAST was dropped from POP3 by RFC 1939; remember the UIDL unique-ids of the messages you "
+        "have read instead");
 }
 
 std::vector<std::string> Pop3ServerSession::capabilities() const {

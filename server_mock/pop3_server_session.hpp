@@ -76,13 +76,16 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     void close_without_reply(std::string why);
     void finish();
     std::vector<std::string> capabilities() const;
+    void cmd_capa(const pop3::Command& command);
+    void cmd_noop(const pop3::Command& command);
+    void cmd_last(const pop3::Command& command);
 
     // --- authorization (pop3_auth.cpp) ----------------------------------------
     void cmd_user(const pop3::Command& command);
     void cmd_pass(const pop3::Command& command);
     void cmd_apop(const pop3::Command& command);
     void cmd_auth(const pop3::Command& command);
-    void cmd_stls();
+    void cmd_stls(const pop3::Command& command);
     bool plaintext_refused() const;
     void refuse_plaintext(std::string_view what);
     void on_sasl_line(const pop3::SaslReceived& line);
@@ -90,13 +93,13 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     void log_in(const std::string& user, std::string_view how);
 
     // --- the maildrop (pop3_maildrop_commands.cpp) ------------------------------
-    void cmd_stat();
-    void cmd_list(const pop3::Command& command, bool uidl);
+    void cmd_stat(const pop3::Command& command);
+    void cmd_list(const pop3::Command& command);  // and UIDL
     void cmd_retr(const pop3::Command& command);
     void cmd_top(const pop3::Command& command);
     void cmd_dele(const pop3::Command& command);
-    void cmd_rset();
-    void cmd_quit();
+    void cmd_rset(const pop3::Command& command);
+    void cmd_quit(const pop3::Command& command);
     // The message a number names, or nothing after answering -ERR.
     Entry* message(const std::string& number);
     std::string unique_id(const Entry& entry) const;

@@ -4,7 +4,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <ranges>
 #include <utility>
 
 #include "server_mock/wire_safety.hpp"
@@ -203,51 +205,60 @@ void SmtpServerSession::execute(const Command& command) {
         }
         return;
     }
-    switch (command.verb) {
-        case Verb::Helo:
-        case Verb::Ehlo:
-            cmd_ehlo(command);
-            break;
-        case Verb::Mail:
-            cmd_mail(command);
-            break;
-        case Verb::Rcpt:
-            cmd_rcpt(command);
-            break;
-        case Verb::Data:
-            cmd_data();
-            break;
-        case Verb::Rset:
-            reset_transaction();
-            reply(250, "2.0.0", "Ok: transaction reset");
-            break;
-        case Verb::Noop:
-            reply(250, "2.0.0", "Ok");
-            break;
-        case Verb::Vrfy:
-            cmd_vrfy(command);
-            break;
-        case Verb::Expn:
-            reply(502, "5.5.1", "EXPN is not implemented: this server has no mailing lists");
-            break;
-        case Verb::Help:
-            reply(214, "2.0.0",
-                  "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY EXPN HELP QUIT STARTTLS AUTH\n"
-                  "Mail is accepted for local users only (RFC 5321 4.1.1.8)");
-            break;
-        case Verb::Quit:
-            m_transaction.reset();
-            close_with(221, "2.0.0", fmt::format("{} closing connection", m_config.smtp.hostname));
-            break;
-        case Verb::Starttls:
-            cmd_starttls();
-            break;
-        case Verb::Auth:
-            cmd_auth(command);
-            break;
-        case Verb::Unknown:
-            break;
-    }
+    using Handler = void (SmtpServerSession::*)(const Command&);
+    struct Handled {
+        Verb verb;
+        Handler handler;
+    };
+    // Every command of the verb table but Unknown, in its order.
+    static constexpr std::array<Handled, smtp::verb_count - 1> handlers{{
+        {Verb::Helo, &SmtpServerSession::cmd_ehlo},
+        {Verb::Ehlo, &SmtpServerSession::cmd_ehlo},
+        {Verb::Mail, &SmtpServerSession::cmd_mail},
+        {Verb::Rcpt, &SmtpServerSession::cmd_rcpt},
+        {Verb::Data, &SmtpServerSession::cmd_data},
+        {Verb::Rset, &SmtpServerSession::cmd_rset},
+        {Verb::Noop, &SmtpServerSession::cmd_noop},
+        {Verb::Vrfy, &SmtpServerSession::cmd_vrfy},
+        {Verb::Expn, &SmtpServerSession::cmd_expn},
+        {Verb::Help, &SmtpServerSession::cmd_help},
+        {Verb::Quit, &SmtpServerSession::cmd_quit},
+        {Verb::Starttls, &SmtpServerSession::cmd_starttls},
+        {Verb::Auth, &SmtpServerSession::cmd_auth},
+    }};
+    static_assert(std::ranges::equal(handlers, smtp::verbs | std::views::take(handlers.size()),
+                                     [](const Handled& handled, const smtp::VerbInfo& info) {
+                                         return handled.verb == info.verb;
+                                     }),
+                  "one handler for each verb of the table, in its order");
+    (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
+}
+
+void SmtpServerSession::cmd_rset(const Command&) {
+    reset_transaction();
+    reply(250, "2.0.0", "Ok: transaction reset");
+}
+
+void SmtpServerSession::cmd_noop(const Command&) {
+    reply(250, "2.0.0", "Ok");
+}
+
+void SmtpServerSession::cmd_expn(const Command&) {
+    reply(502, "5.5.1", "EXPN is not implemented: this server has no mailing lists");
+}
+
+void SmtpServerSession::cmd_help(const Command&) {
+    std::vector<std::string_view> names;
+    for (std::size_t i = 0; i + 1 < smtp::verbs.size(); ++i)
+        names.push_back(smtp::verbs[i].name);
+    reply(214, "2.0.0",
+          fmt::format("Commands: {}\nMail is accepted for local users only (RFC 5321 4.1.1.8)",
+                      fmt::join(names, " ")));
+}
+
+void SmtpServerSession::cmd_quit(const Command&) {
+    m_transaction.reset();
+    close_with(221, "2.0.0", fmt::format("{} closing connection", m_config.smtp.hostname));
 }
 
 std::vector<std::string> SmtpServerSession::extensions() const {
@@ -350,7 +361,7 @@ void SmtpServerSession::cmd_rcpt(const Command& command) {
     reply(250, lookup.enhanced, lookup.text + note);
 }
 
-void SmtpServerSession::cmd_data() {
+void SmtpServerSession::cmd_data(const Command&) {
     reply(354, "", "End data with <CR><LF>.<CR><LF>");
 }
 
@@ -376,7 +387,7 @@ void SmtpServerSession::cmd_vrfy(const Command& command) {
                       m_config.smtp.hostname));
 }
 
-void SmtpServerSession::cmd_starttls() {
+void SmtpServerSession::cmd_starttls(const Command&) {
     if (!m_config.starttls_available || m_tls) {
         reply(502, "5.5.1",
               m_tls ? "TLS is already active" : "STARTTLS is not offered by this server");

@@ -70,9 +70,14 @@ class SmtpServerSession : public transport::ConnectionHandler {
     void cmd_ehlo(const smtp::Command& command);
     void cmd_mail(const smtp::Command& command);
     void cmd_rcpt(const smtp::Command& command);
-    void cmd_data();
+    void cmd_data(const smtp::Command& command);
+    void cmd_rset(const smtp::Command& command);
+    void cmd_noop(const smtp::Command& command);
     void cmd_vrfy(const smtp::Command& command);
-    void cmd_starttls();
+    void cmd_expn(const smtp::Command& command);
+    void cmd_help(const smtp::Command& command);
+    void cmd_quit(const smtp::Command& command);
+    void cmd_starttls(const smtp::Command& command);
     void cmd_auth(const smtp::Command& command);
     void on_sasl_line(const smtp::SaslReceived& line);
     void check_credentials(const std::string& user, const std::string& password);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/ascii.hpp"
+
 namespace mailscope::gui {
 
 namespace {
@@ -32,6 +34,23 @@ std::string expand_literals(std::string_view line, const std::vector<std::string
         pos = found + 2;
     }
     return out;
+}
+
+// The verb a typed line names: its first word, or the second after a tag,
+// past a "UID".
+imap::Verb typed_verb(std::string_view line) {
+    const auto word = [&](std::size_t index) {
+        std::size_t begin = 0;
+        for (std::size_t i = 0; i < index && begin != std::string_view::npos; ++i) {
+            begin = line.find(' ', begin);
+            if (begin != std::string_view::npos) ++begin;
+        }
+        if (begin == std::string_view::npos) return std::string_view();
+        return line.substr(begin, line.find_first_of(" \r\n", begin) - begin);
+    };
+    std::size_t at = imap::starts_with_verb(line) ? 0 : 1;
+    if (ascii::iequals(word(at), "UID")) ++at;
+    return imap::verb_from_name(word(at));
 }
 
 }  // namespace
@@ -75,8 +94,17 @@ std::string literal_size_hint(std::string_view typed_literals) {
 ComposedCommand compose_command(std::string_view line, std::string_view typed_literals,
                                 const std::string& tag) {
     const std::string typed = without_line_end(line);
-    const std::string body = expand_literals(typed, split_literal_texts(typed_literals));
     ComposedCommand result;
+    if (const auto verb = typed_verb(typed); typed.find("{}") != std::string::npos &&
+                                             verb != imap::Verb::Unknown &&
+                                             !imap::has_flag(verb, imap::VerbFlag::Literals)) {
+        result.error = fmt::format(
+            "{} has no argument that can be a literal: type its arguments on the line "
+            "(RFC 3501 4.3)",
+            imap::verb_name(verb));
+        return result;
+    }
+    const std::string body = expand_literals(typed, split_literal_texts(typed_literals));
     // "UID SEARCH ALL" would read as tag "UID" and a SEARCH: the tag is missing.
     if (imap::starts_with_verb(body)) {
         const std::string wire = fmt::format("{} {}\r\n", tag, body);

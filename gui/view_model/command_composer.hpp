@@ -30,7 +30,8 @@ struct ComposedCommand {
 
 // Builds the command from what was typed: each "{}" becomes a literal of the
 // next literal text; a line that does not parse as a tagged command gets
-// `tag` in front. Extra "{}" without a text become empty literals.
+// `tag` in front. Extra "{}" without a text become empty literals; a "{}" in
+// a command none of whose arguments can be a literal is refused with why.
 ComposedCommand compose_command(std::string_view line, std::string_view typed_literals,
                                 const std::string& tag);
 

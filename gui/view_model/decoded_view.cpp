@@ -1,10 +1,11 @@
 #include "gui/view_model/decoded_view.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
+#include "sim/core/ascii.hpp"
+#include "sim/imap/verbs.hpp"
 #include "sim/mime/decoded.hpp"
 #include "sim/mime/message.hpp"
 #include "sim/text/encoded_words.hpp"
@@ -122,19 +123,16 @@ void add_part(const mime::MimePart& part, std::string_view raw, LineSink& sink,
     sink.add_text(decoded.text);
 }
 
+// A command whose arguments name mailboxes, or the data response named
+// after one (LIST, LSUB, STATUS, LISTRIGHTS, MYRIGHTS), which names them too.
 bool names_mailboxes(const sim::TraceEvent& event) {
-    static constexpr std::array<std::string_view, 13> verbs{
-        "LIST",   "LSUB",      "SELECT",      "EXAMINE", "CREATE", "DELETE", "RENAME",
-        "STATUS", "SUBSCRIBE", "UNSUBSCRIBE", "APPEND",  "COPY",   "MOVE"};
     if (event.protocol != sim::Protocol::Imap) return false;
     if (event.kind != sim::EventKind::Command && event.kind != sim::EventKind::Untagged) {
         return false;
     }
-    std::string name = event.name;
-    std::ranges::transform(name, name.begin(), [](char c) {
-        return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-    });
-    return std::ranges::find(verbs, name) != verbs.end();
+    std::string_view name = event.name;
+    if (ascii::istarts_with(name, "UID ")) name.remove_prefix(4);
+    return imap::has_flag(imap::verb_from_name(name), imap::VerbFlag::MailboxArgument);
 }
 
 // The atoms and quoted strings of one line, quotes and escapes removed.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/imap/verbs.hpp"
 #include "sim/text/encoded_words.hpp"
 #include "sim/text/mutf7.hpp"
 
@@ -114,7 +115,7 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
         case sim::EventKind::Command:
             // The later pieces of a command with literals continue it.
             if (event.piece && event.piece->index > 0) break;
-            if (event.name == "SELECT" || event.name == "EXAMINE") {
+            if (imap::verb_info(imap::verb_from_name(event.name)).effect == imap::Effect::Selects) {
                 std::vector<FolderRow> folders = std::move(snapshot.folders);
                 snapshot = MailboxSnapshot{};
                 snapshot.folders = std::move(folders);

@@ -1,5 +1,5 @@
-// What an IMAP session knows of the server's capabilities, and the extension
-// each command belongs to.
+// What an IMAP session knows of the server's capabilities (the extension
+// each command belongs to is in its verb table, sim/imap/verbs.hpp).
 //
 // Three rules of the engine depend on it: LOGIN is not sent once the server
 // listed LOGINDISABLED (RFC 3501 6.2.3), an extension command is not sent to
@@ -10,13 +10,11 @@
 // is not applied.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sim/core/protocol.hpp"
-#include "sim/imap/command.hpp"
 
 namespace mailscope::imap {
 
@@ -49,18 +47,5 @@ class ServerCapabilities {
     std::vector<std::string> m_listed;   // upper case
     std::vector<std::string> m_enabled;  // upper case; stays for the whole session
 };
-
-// An extension command and the capability a server lists when it has it.
-struct ExtensionCommand {
-    std::string_view capability;  // "MOVE"; ending in '=' for a family ("COMPRESS=")
-    std::string_view section;     // the RFC sentence that ties the command to it
-    // Folded into IMAP4rev2 (RFC 9051 appendix E): a server that lists
-    // IMAP4rev2 has it whether it lists the capability or not.
-    bool in_imap4rev2 = false;
-};
-
-// The extension `command` belongs to (MOVE, IDLE, UID EXPUNGE, GETQUOTA...);
-// nothing for the IMAP4rev1 commands and for unknown ones.
-std::optional<ExtensionCommand> extension_command(const Command& command);
 
 }  // namespace mailscope::imap

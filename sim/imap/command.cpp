@@ -1,6 +1,7 @@
 #include "sim/imap/command.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <utility>
@@ -8,49 +9,6 @@
 namespace mailscope::imap {
 
 namespace {
-
-struct VerbName {
-    Verb verb;
-    std::string_view name;
-};
-
-constexpr std::array<VerbName, 35> verb_names{{
-    {Verb::Capability, "CAPABILITY"},
-    {Verb::Noop, "NOOP"},
-    {Verb::Logout, "LOGOUT"},
-    {Verb::Starttls, "STARTTLS"},
-    {Verb::Authenticate, "AUTHENTICATE"},
-    {Verb::Login, "LOGIN"},
-    {Verb::Select, "SELECT"},
-    {Verb::Examine, "EXAMINE"},
-    {Verb::Create, "CREATE"},
-    {Verb::Delete, "DELETE"},
-    {Verb::Rename, "RENAME"},
-    {Verb::Subscribe, "SUBSCRIBE"},
-    {Verb::Unsubscribe, "UNSUBSCRIBE"},
-    {Verb::List, "LIST"},
-    {Verb::Lsub, "LSUB"},
-    {Verb::Status, "STATUS"},
-    {Verb::Append, "APPEND"},
-    {Verb::Check, "CHECK"},
-    {Verb::Close, "CLOSE"},
-    {Verb::Expunge, "EXPUNGE"},
-    {Verb::Search, "SEARCH"},
-    {Verb::Fetch, "FETCH"},
-    {Verb::Store, "STORE"},
-    {Verb::Copy, "COPY"},
-    {Verb::Move, "MOVE"},
-    {Verb::Idle, "IDLE"},
-    {Verb::Namespace, "NAMESPACE"},
-    {Verb::Unselect, "UNSELECT"},
-    {Verb::Id, "ID"},
-    {Verb::Enable, "ENABLE"},
-    {Verb::Setacl, "SETACL"},
-    {Verb::Deleteacl, "DELETEACL"},
-    {Verb::Getacl, "GETACL"},
-    {Verb::Listrights, "LISTRIGHTS"},
-    {Verb::Myrights, "MYRIGHTS"},
-}};
 
 struct KeyName {
     SearchKey::Kind kind;
@@ -175,17 +133,6 @@ bool is_list_mailbox_atom(std::string_view s) {
         if (!(is_astring_char(c) || c == '%' || c == '*')) return false;
     }
     return true;
-}
-
-bool is_uid_verb(Verb verb) {
-    return verb == Verb::Copy || verb == Verb::Fetch || verb == Verb::Store ||
-           verb == Verb::Search || verb == Verb::Move || verb == Verb::Expunge;
-}
-
-// RFC 5256 5: "sort = ["UID" SP] "SORT" SP ..." and "thread = ["UID" SP]
-// "THREAD" SP ...": extension commands read as unknown verbs.
-bool is_uid_extension(std::string_view name) {
-    return iequals(name, "SORT") || iequals(name, "THREAD");
 }
 
 std::optional<std::uint32_t> parse_nz(std::string_view s) {
@@ -1046,25 +993,6 @@ std::string command_prefix(const Command& command) {
 
 }  // namespace
 
-std::string_view verb_name(Verb verb) {
-    for (const auto& v : verb_names) {
-        if (v.verb == verb) return v.name;
-    }
-    return "UNKNOWN";
-}
-
-Verb verb_from_name(std::string_view name) {
-    for (const auto& v : verb_names) {
-        if (iequals(v.name, name)) return v.verb;
-    }
-    return Verb::Unknown;
-}
-
-bool starts_with_verb(std::string_view line) {
-    const auto word = line.substr(0, line.find_first_of(" \r\n"));
-    return iequals(word, "UID") || verb_from_name(word) != Verb::Unknown;
-}
-
 std::string_view search_key_name(SearchKey::Kind kind) {
     for (const auto& k : key_names) {
         if (k.kind == kind) return k.name;
@@ -1251,10 +1179,10 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
     }
     cmd.name.assign(*word);
     cmd.verb = verb_from_name(cmd.name);
-    if (cmd.uid && !is_uid_verb(cmd.verb) && !is_uid_extension(cmd.name)) {
+    if (cmd.uid && !has_uid_form(cmd)) {
         return fail(pos - word->size(),
-                    "UID must be followed by COPY, FETCH, STORE, SEARCH, MOVE or EXPUNGE "
-                    "(or SORT and THREAD, RFC 5256)");
+                    fmt::format("UID must be followed by a command that has a UID form: {}",
+                                fmt::join(uid_form_names(), ", ")));
     }
     if (auto err = lex_nodes(bytes, pos, cmd.args, limits)) {
         result.error = std::move(err);
@@ -1300,7 +1228,7 @@ std::vector<std::pair<std::size_t, std::size_t>> secret_ranges(const Frame& fram
                                                                const Command& command) {
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
     // LOGIN's password and AUTHENTICATE's initial response are both the second argument.
-    if (command.verb != Verb::Login && command.verb != Verb::Authenticate) return ranges;
+    if (!has_flag(command.verb, VerbFlag::Credentials)) return ranges;
     const std::size_t secret_from = 1;
     if (command.args.size() <= secret_from) return ranges;
     if (frame.bare_lf) {

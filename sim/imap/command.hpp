@@ -18,53 +18,9 @@
 #include "sim/imap/framer.hpp"
 #include "sim/imap/limits.hpp"
 #include "sim/imap/syntax.hpp"
+#include "sim/imap/verbs.hpp"
 
 namespace mailscope::imap {
-
-enum class Verb : std::uint8_t {
-    Capability,
-    Noop,
-    Logout,
-    Starttls,
-    Authenticate,
-    Login,
-    Select,
-    Examine,
-    Create,
-    Delete,
-    Rename,
-    Subscribe,
-    Unsubscribe,
-    List,
-    Lsub,
-    Status,
-    Append,
-    Check,
-    Close,
-    Expunge,
-    Search,
-    Fetch,
-    Store,
-    Copy,
-    Move,
-    Idle,
-    Namespace,
-    Unselect,
-    Id,
-    Enable,
-    Setacl,
-    Deleteacl,
-    Getacl,
-    Listrights,
-    Myrights,
-    Unknown,
-};
-
-std::string_view verb_name(Verb verb);       // "LOGIN"...
-Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
-// A line a person typed that starts with a command verb ("UID SEARCH ALL",
-// "select INBOX") carries no tag of its own: the tool adds one.
-bool starts_with_verb(std::string_view line);
 
 // 0 stands for "*"; a range may be reversed (4:2).
 struct SeqRange {

@@ -29,53 +29,6 @@ bool is_experimental(std::string_view name) {
     return !name.empty() && (name[0] == 'X' || name[0] == 'x');
 }
 
-bool is_selected_only(Verb verb) {
-    switch (verb) {
-        case Verb::Check:
-        case Verb::Close:
-        case Verb::Expunge:
-        case Verb::Search:
-        case Verb::Fetch:
-        case Verb::Store:
-        case Verb::Copy:
-        case Verb::Move:
-        case Verb::Unselect:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_authenticated_or_selected(Verb verb) {
-    switch (verb) {
-        case Verb::Select:
-        case Verb::Examine:
-        case Verb::Create:
-        case Verb::Delete:
-        case Verb::Rename:
-        case Verb::Subscribe:
-        case Verb::Unsubscribe:
-        case Verb::List:
-        case Verb::Lsub:
-        case Verb::Status:
-        case Verb::Append:
-        case Verb::Namespace:
-        case Verb::Idle:
-        case Verb::Setacl:
-        case Verb::Deleteacl:
-        case Verb::Getacl:
-        case Verb::Listrights:
-        case Verb::Myrights:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_not_authenticated_only(Verb verb) {
-    return verb == Verb::Starttls || verb == Verb::Authenticate || verb == Verb::Login;
-}
-
 std::string upper(std::string_view text) {
     std::string out(text);
     for (auto& c : out) {
@@ -372,23 +325,6 @@ std::string secret_line_error(SecretLine kind) {
 }
 
 }  // namespace
-
-bool command_allowed(Verb verb, State state) {
-    if (verb == Verb::Capability || verb == Verb::Noop || verb == Verb::Logout ||
-        verb == Verb::Id || verb == Verb::Unknown) {
-        return state == State::NotAuthenticated || state == State::Authenticated ||
-               state == State::Selected;
-    }
-    if (is_not_authenticated_only(verb)) return state == State::NotAuthenticated;
-    // RFC 5161 3.1: "The ENABLE command is only valid in the authenticated
-    // state [...], before any mailbox is selected."
-    if (verb == Verb::Enable) return state == State::Authenticated;
-    if (is_selected_only(verb)) return state == State::Selected;
-    if (is_authenticated_or_selected(verb)) {
-        return state == State::Authenticated || state == State::Selected;
-    }
-    return false;
-}
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
     : m_trace(trace), m_events(trace), m_options(options) {
@@ -906,8 +842,8 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     // Parsed, but not as the command it is meant to be ("a6 LOGINalice
     // wonderland" is an unknown command): hidden all the same.
     if (const auto kind = secret_line(frame.bytes);
-        kind != SecretLine::None && !m_options.reveal_secrets && command.verb != Verb::Login &&
-        command.verb != Verb::Authenticate) {
+        kind != SecretLine::None && !m_options.reveal_secrets &&
+        !has_flag(command.verb, VerbFlag::Credentials)) {
         event.raw = sim::mask_after_words(frame.bytes, visible_words(kind, frame.bytes));
         event.redacted = true;
         event.name = kind == SecretLine::Login          ? "LOGIN"
@@ -921,7 +857,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     event.mailbox = mailbox_named(command);
     // AUTHENTICATE and IDLE go on after the server's "+": their later lines
     // are pieces of this command.
-    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) {
+    if (has_flag(command.verb, VerbFlag::Continues)) {
         const bool initial_response = command.verb == Verb::Authenticate && command.args.size() > 1;
         event.piece = sim::CommandPiece{0, !initial_response, std::nullopt};
     }
@@ -940,15 +876,15 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         m_state != State::Connecting) {
         state_error = fmt::format("{} is not valid in the {} state", verb_name(command.verb),
                                   state_name(m_state));
+        const auto& narrowed = verb_info(command.verb).states_section;
         violation(dir, *state_error,
-                  std::string(command.verb == Verb::Enable ? command_section(command.verb)
-                                                           : state_section(m_state)));
+                  std::string(narrowed.empty() ? state_section(m_state) : narrowed));
     } else if (command.verb == Verb::Enable && m_selected_once && m_state == State::Authenticated) {
         // Servers "don't have to check" this one, so it is no state error.
         violation(dir,
                   "ENABLE after a mailbox was selected: clients MUST NOT issue ENABLE once "
                   "they SELECT or EXAMINE a mailbox",
-                  std::string(command_section(command.verb)));
+                  std::string(verb_info(Verb::Enable).section));
     }
     check_capability_rules(command);
     check_quoted_strings(dir, command.args, frame);
@@ -982,7 +918,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
-    if (command.verb == Verb::Authenticate || command.verb == Verb::Idle) m_exchange_pieces = 0;
+    if (has_flag(command.verb, VerbFlag::Continues)) m_exchange_pieces = 0;
     if (command.verb == Verb::Authenticate) {
         m_sasl_tag = command.tag;
         // The client's next line answers the server's challenge: read it
@@ -1185,36 +1121,34 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_word(response.status));
-    switch (done.verb) {
-        case Verb::Login:
-        case Verb::Authenticate:
-            if (ok && m_state == State::NotAuthenticated) {
+    // A success moves the session only from a state the command is valid
+    // in, along the edge its effect names (RFC 3501 3).
+    const bool moves = ok && command_allowed(done.verb, m_state);
+    switch (verb_info(done.verb).effect) {
+        case Effect::Authenticates:
+            if (moves) {
                 m_capabilities.forget();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Select:
-        case Verb::Examine:
-            if (ok && (m_state == State::Authenticated || m_state == State::Selected)) {
+        case Effect::Selects:
+            if (moves) {
                 transition(State::Selected, cause, Direction::ServerToClient);
             } else if (response.status == Status::No && m_state == State::Selected) {
                 m_messages.clear();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Close:
-        case Verb::Unselect:
-            if (ok && m_state == State::Selected) {
+        case Effect::Deselects:
+            if (moves) {
                 m_messages.clear();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
-        case Verb::Logout:
-            if (ok && m_state != State::Logout) {
-                transition(State::Logout, cause, Direction::ServerToClient);
-            }
+        case Effect::LogsOut:
+            if (moves) transition(State::Logout, cause, Direction::ServerToClient);
             break;
-        case Verb::Starttls:
+        case Effect::StartsTls:
             if (ok) {
                 // RFC 3501 6.2.1: "Once [TLS] has been started, the client
                 // MUST discard cached information about server capabilities".
@@ -1222,7 +1156,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                 note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
             }
             break;
-        default:
+        case Effect::None:
             break;
     }
 }
@@ -1312,8 +1246,7 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
         bool forbidden_now = false;
         for (auto& p : m_pending) {
-            if (!p.uid &&
-                (p.verb == Verb::Fetch || p.verb == Verb::Store || p.verb == Verb::Search)) {
+            if (!p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge)) {
                 forbidden_now = true;
             }
         }
@@ -1759,21 +1692,8 @@ void ImapSession::link(std::uint64_t answer_seq, const Pending* pending) {
 }
 
 bool ImapSession::state_change_outstanding() const {
-    for (const auto& pending : m_pending) {
-        switch (pending.verb) {
-            case Verb::Login:
-            case Verb::Authenticate:
-            case Verb::Select:
-            case Verb::Examine:
-            case Verb::Close:
-            case Verb::Unselect:
-            case Verb::Logout:
-                return true;
-            default:
-                break;
-        }
-    }
-    return false;
+    return std::any_of(m_pending.begin(), m_pending.end(),
+                       [](const Pending& pending) { return changes_state(pending.verb); });
 }
 
 }  // namespace mailscope::imap

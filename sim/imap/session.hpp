@@ -45,9 +45,6 @@ struct SessionOptions {
     std::size_t max_event_bytes = 1u << 20;
 };
 
-// Is `verb` valid in `state`? (RFC 3501 6.1 to 6.4 and the extensions' RFCs).
-bool command_allowed(Verb verb, State state);
-
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {
     Command command;

@@ -3,46 +3,11 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <utility>
 
 namespace mailscope::pop3 {
 
 namespace {
-
-struct VerbInfo {
-    Verb verb;
-    std::string_view name;
-    std::string_view section;
-    std::string_view purpose;
-};
-
-constexpr std::array<VerbInfo, 16> kVerbs{{
-    {Verb::User, "USER", "RFC 1939 7", "names the mailbox to log in to"},
-    {Verb::Pass, "PASS", "RFC 1939 7", "gives the password for the USER just named"},
-    {Verb::Apop, "APOP", "RFC 1939 7", "logs in with an MD5 digest of the greeting's timestamp"},
-    {Verb::Stat, "STAT", "RFC 1939 5", "asks for the message count and the maildrop size"},
-    {Verb::List, "LIST", "RFC 1939 5", "asks for message sizes (a scan listing)"},
-    {Verb::Retr, "RETR", "RFC 1939 5", "retrieves a whole message"},
-    {Verb::Dele, "DELE", "RFC 1939 5", "marks a message for deletion at QUIT"},
-    {Verb::Noop, "NOOP", "RFC 1939 5", "does nothing; keeps the connection alive"},
-    {Verb::Rset, "RSET", "RFC 1939 5", "unmarks every message marked for deletion"},
-    {Verb::Quit, "QUIT", "RFC 1939 6", "ends the session; in TRANSACTION the deletions happen"},
-    {Verb::Top, "TOP", "RFC 1939 7", "retrieves the headers and the first lines of a message"},
-    {Verb::Uidl, "UIDL", "RFC 1939 7", "asks for unique-ids that stay the same across sessions"},
-    {Verb::Capa, "CAPA", "RFC 2449 5", "asks which extensions the server offers"},
-    {Verb::Stls, "STLS", "RFC 2595 4", "asks to start TLS on this connection"},
-    {Verb::Last, "LAST", "RFC 1725 5",
-     "obsolete: RFC 1725 asked for the highest message accessed; RFC 1939 removed it"},
-    {Verb::Auth, "AUTH", "RFC 5034 4", "logs in with a SASL mechanism"},
-}};
-
-const VerbInfo* info_of(Verb verb) {
-    for (const auto& info : kVerbs) {
-        if (info.verb == verb) return &info;
-    }
-    return nullptr;
-}
 
 bool is_hex_digest(std::string_view text) {
     if (text.size() != 32) return false;
@@ -70,86 +35,46 @@ std::vector<std::string> split_words(std::string_view text) {
 
 // Checks the arguments of a known verb; returns why they are wrong.
 std::optional<std::string> check_arguments(const Command& command) {
+    if (command.verb == Verb::Unknown) return std::nullopt;
+    const auto& expected = verb_info(command.verb).arguments;
     const auto count = command.args.size();
     const auto name = verb_name(command.verb);
-    auto want = [&](std::size_t low, std::size_t high) -> std::optional<std::string> {
-        if (count >= low && count <= high) return std::nullopt;
-        if (low == high) {
-            return low == 0 ? fmt::format("{} takes no argument", name)
-                            : fmt::format("{} takes {} argument{}", name, low, low == 1 ? "" : "s");
+    if (count < expected.required || count > expected.allowed) {
+        if (expected.required == expected.allowed) {
+            return expected.required == 0
+                       ? fmt::format("{} takes no argument", name)
+                       : fmt::format("{} takes {} argument{}", name, expected.required,
+                                     expected.required == 1 ? "" : "s");
         }
-        return fmt::format("{} takes {} to {} arguments", name, low, high);
-    };
-    auto number = [&](std::size_t index, bool zero_ok) -> std::optional<std::string> {
-        auto value = parse_number(command.args[index]);
-        if (!value) {
-            return fmt::format("\"{}\" is not a number that fits 32 bits", command.args[index]);
-        }
-        if (!zero_ok && *value == 0) return std::string("message numbers start at 1");
-        return std::nullopt;
-    };
-    switch (command.verb) {
-        case Verb::User:
-        case Verb::Pass:
-            return want(1, 1);
-        case Verb::Apop:
-            if (auto error = want(2, 2)) return error;
-            if (!is_hex_digest(command.args[1])) {
-                return std::string("the APOP digest is 32 hexadecimal digits (RFC 1939 7)");
+        return fmt::format("{} takes {} to {} arguments", name, expected.required,
+                           expected.allowed);
+    }
+    for (std::size_t i = 0; i < count && i < expected.kinds.size(); ++i) {
+        const auto& arg = command.args[i];
+        switch (expected.kinds[i]) {
+            case Argument::Word:
+            case Argument::Rest:
+                break;
+            case Argument::MessageNumber:
+            case Argument::LineCount: {
+                const auto value = parse_number(arg);
+                if (!value) return fmt::format("\"{}\" is not a number that fits 32 bits", arg);
+                if (*value == 0 && expected.kinds[i] == Argument::MessageNumber) {
+                    return std::string("message numbers start at 1");
+                }
+                break;
             }
-            return std::nullopt;
-        case Verb::Stat:
-        case Verb::Noop:
-        case Verb::Rset:
-        case Verb::Quit:
-        case Verb::Capa:
-        case Verb::Stls:
-        case Verb::Last:
-            return want(0, 0);
-        case Verb::List:
-        case Verb::Uidl:
-            if (auto error = want(0, 1)) return error;
-            return count == 1 ? number(0, false) : std::nullopt;
-        case Verb::Retr:
-        case Verb::Dele:
-            if (auto error = want(1, 1)) return error;
-            return number(0, false);
-        case Verb::Top:
-            if (auto error = want(2, 2)) return error;
-            if (auto error = number(0, false)) return error;
-            return number(1, true);
-        case Verb::Auth:
-            return want(0, 2);
-        case Verb::Unknown:
-            return std::nullopt;
+            case Argument::Digest:
+                if (!is_hex_digest(arg)) {
+                    return std::string("the APOP digest is 32 hexadecimal digits (RFC 1939 7)");
+                }
+                break;
+        }
     }
     return std::nullopt;
 }
 
 }  // namespace
-
-std::string_view verb_name(Verb verb) {
-    if (const auto* info = info_of(verb)) return info->name;
-    return "?";
-}
-
-Verb verb_from_name(std::string_view name) {
-    const auto wanted = ascii::upper(name);
-    for (const auto& info : kVerbs) {
-        if (info.name == wanted) return info.verb;
-    }
-    return Verb::Unknown;
-}
-
-std::string_view command_section(Verb verb) {
-    if (const auto* info = info_of(verb)) return info->section;
-    return "RFC 1939 3";
-}
-
-std::string_view command_purpose(Verb verb) {
-    if (const auto* info = info_of(verb)) return info->purpose;
-    return "a command this engine does not know";
-}
 
 std::optional<std::uint32_t> parse_number(std::string_view text) {
     if (text.empty() || text.size() > 10) return std::nullopt;
@@ -197,7 +122,7 @@ CommandParse parse_command(std::string_view line) {
     command.verb = verb_from_name(command.keyword);
     std::string_view rest =
         space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
-    if (command.verb == Verb::Pass) {
+    if (verb_info(command.verb).arguments.kinds[0] == Argument::Rest) {
         // RFC 1939 7: PASS has one argument, and a server may take spaces in it
         // as part of the password.
         if (!rest.empty()) command.args.emplace_back(rest);
@@ -232,42 +157,14 @@ Command make_command(Verb verb, std::vector<std::string> args) {
 }
 
 bool reply_is_multiline(const Command& command) {
-    switch (command.verb) {
-        case Verb::List:
-        case Verb::Uidl:
-        case Verb::Auth:
-            return command.args.empty();
-        case Verb::Retr:
-        case Verb::Top:
-        case Verb::Capa:
-            return true;
-        default:
+    switch (verb_info(command.verb).reply) {
+        case ReplyForm::SingleLine:
             return false;
-    }
-}
-
-bool command_allowed(Verb verb, State state) {
-    switch (verb) {
-        case Verb::User:
-        case Verb::Pass:
-        case Verb::Apop:
-        case Verb::Stls:
-        case Verb::Auth:
-            return state == State::Authorization;
-        case Verb::Quit:
-        case Verb::Capa:
-        case Verb::Unknown:
-            return state == State::Authorization || state == State::Transaction;
-        case Verb::Stat:
-        case Verb::List:
-        case Verb::Retr:
-        case Verb::Dele:
-        case Verb::Noop:
-        case Verb::Rset:
-        case Verb::Top:
-        case Verb::Uidl:
-        case Verb::Last:
-            return state == State::Transaction;
+        case ReplyForm::MultiLineWithoutArgument:
+            return command.args.empty();
+        case ReplyForm::MultiLine:
+        case ReplyForm::Message:
+            return true;
     }
     return false;
 }

@@ -27,7 +27,7 @@ std::string_view strip_line_end(std::string_view line) {
 }
 
 bool carries_message(Verb verb) {
-    return verb == Verb::Retr || verb == Verb::Top;
+    return verb_info(verb).reply == ReplyForm::Message;
 }
 
 // The "<...@...>" timestamp of an APOP-capable greeting (RFC 1939 7).
@@ -77,11 +77,12 @@ std::optional<std::pair<std::uint32_t, std::uint64_t>> stat_counts(std::string_v
 // turn) hides everything. Nothing for other lines.
 std::optional<std::size_t> secret_words_visible(const std::string& keyword,
                                                 std::string_view content) {
-    if (keyword == "PASS") return 1;
-    if (keyword == "APOP" || keyword == "AUTH") return 2;
+    if (const auto secret_from = verb_info(verb_from_name(keyword)).secret_from) {
+        return *secret_from + 1;
+    }
     // "PASSsecret": the word itself holds the secret.
-    if (keyword.starts_with("PASS") || keyword.starts_with("APOP") || keyword.starts_with("AUTH")) {
-        return 0;
+    for (const auto& info : verbs) {
+        if (info.secret_from && keyword.starts_with(info.name)) return 0;
     }
     if (sim::word_upper(content, 1).empty() && sim::looks_like_sasl_response(content) &&
         verb_from_name(keyword) == Verb::Unknown) {
@@ -354,29 +355,30 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     event.kind = EventKind::Command;
     event.wire = {offset, wire.size()};
     event.raw = keep(wire);
-    if (!m_options.reveal_secrets) {
-        if (command.verb == Verb::Pass) {
-            event.raw = sim::mask_after_words(wire, 1);
-            event.redacted = true;
-        } else if (command.verb == Verb::Apop ||
-                   (command.verb == Verb::Auth && command.args.size() == 2)) {
-            // The APOP digest can be attacked offline; an initial response is
-            // the credentials themselves.
-            event.raw = sim::mask_after_words(wire, 2);
-            event.redacted = true;
-        }
+    // The APOP digest can be attacked offline; an initial response is the
+    // credentials themselves.
+    if (const auto secret_from = verb_info(command.verb).secret_from;
+        !m_options.reveal_secrets && secret_from && command.args.size() > *secret_from) {
+        event.raw = sim::mask_after_words(wire, *secret_from + 1);
+        event.redacted = true;
     }
     const std::string name =
         command.verb == Verb::Unknown ? command.keyword : std::string(verb_name(command.verb));
     event.name = name;
-    event.section = std::string(command_section(command.verb));
-    event.summary = fmt::format("{}: {}", strip_line_end(event.raw), command_purpose(command.verb));
+    event.section = std::string(verb_info(command.verb).section);
+    event.summary =
+        fmt::format("{}: {}", strip_line_end(event.raw), verb_info(command.verb).purpose);
     const auto seq = add_event(std::move(event));
 
     std::optional<std::string> state_error;
+    // The sentence that limits the command's states, where the command's
+    // own section says more than the state's (PASS: RFC 1939 7).
+    const auto& narrowed = verb_info(command.verb).states_section;
+    std::string_view section = narrowed.empty() ? state_section(m_state) : narrowed;
     if (m_state == State::Update || m_state == State::Closed) {
         state_error = fmt::format("no command may follow QUIT ({} sent in the {} state)", name,
                                   state_name(m_state));
+        section = state_section(m_state);
     } else if (m_state != State::Connecting && !state_change_outstanding()) {
         if (!command_allowed(command.verb, m_state)) {
             state_error = fmt::format("{} is not valid in the {} state", name, state_name(m_state));
@@ -387,11 +389,8 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
             state_error = std::string("PASS must follow a USER command the server accepted");
         }
     }
-    if (state_error) {
-        violation(dir, *state_error,
-                  std::string(command.verb == Verb::Pass ? "RFC 1939 7" : state_section(m_state)),
-                  false, {offset, wire.size()});
-    }
+    if (state_error)
+        violation(dir, *state_error, std::string(section), false, {offset, wire.size()});
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         auto message =
             fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
@@ -633,7 +632,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.name = std::string(status_text(reply.kind));
     event.status = reply_status(reply.kind);
     event.code = reply.code;
-    event.section = answered.valid ? std::string(command_section(answered.command.verb))
+    event.section = answered.valid ? std::string(verb_info(answered.command.verb).section)
                                    : std::string("RFC 1939 3");
     event.summary = reply_summary(reply, answered);
     event.link = sim::Link::Answers;
@@ -645,7 +644,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
         literal.kind = EventKind::Literal;
         literal.name = "MESSAGE";
         literal.wire = *body_wire;
-        literal.section = std::string(command_section(answered.command.verb));
+        literal.section = std::string(verb_info(answered.command.verb).section);
         const bool truncated = body_raw.size() < body_wire->size;
         literal.raw = std::move(body_raw);
         literal.literal = sim::LiteralInfo{reply.data_size, false, truncated};
@@ -724,7 +723,7 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
         case Verb::Pass:
         case Verb::Apop:
             m_user_accepted = false;
-            if (ok && m_state == State::Authorization) {
+            if (ok && command_allowed(answered.command.verb, m_state)) {
                 transition(State::Transaction,
                            fmt::format("{} accepted", verb_name(answered.command.verb)), dir);
             }
@@ -732,7 +731,7 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
         case Verb::Auth:
             if (answered.command.args.empty()) break;
             m_expect_sasl_line = false;
-            if (ok && m_state == State::Authorization) {
+            if (ok && command_allowed(answered.command.verb, m_state)) {
                 transition(State::Transaction, "AUTH accepted", dir);
             }
             break;
@@ -889,16 +888,7 @@ void Pop3Session::transition(State to, std::string cause, Direction dir) {
 
 bool Pop3Session::state_change_outstanding() const {
     return std::any_of(m_pending.begin(), m_pending.end(), [](const Pending& pending) {
-        if (!pending.valid) return false;
-        switch (pending.command.verb) {
-            case Verb::Pass:
-            case Verb::Apop:
-            case Verb::Auth:
-            case Verb::Quit:
-                return true;
-            default:
-                return false;
-        }
+        return pending.valid && changes_state(pending.command.verb);
     });
 }
 

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <utility>
 
 namespace mailscope::smtp {
@@ -13,27 +12,6 @@ namespace {
 constexpr std::size_t kMaxLocalPart = 64;  // RFC 5321 4.5.3.1.1
 constexpr std::size_t kMaxDomain = 255;    // RFC 5321 4.5.3.1.2
 constexpr std::size_t kMaxPath = 256;      // RFC 5321 4.5.3.1.3
-
-struct VerbEntry {
-    std::string_view name;
-    Verb verb;
-};
-
-constexpr std::array<VerbEntry, 13> kVerbs{{
-    {"HELO", Verb::Helo},
-    {"EHLO", Verb::Ehlo},
-    {"MAIL", Verb::Mail},
-    {"RCPT", Verb::Rcpt},
-    {"DATA", Verb::Data},
-    {"RSET", Verb::Rset},
-    {"NOOP", Verb::Noop},
-    {"VRFY", Verb::Vrfy},
-    {"EXPN", Verb::Expn},
-    {"HELP", Verb::Help},
-    {"QUIT", Verb::Quit},
-    {"STARTTLS", Verb::Starttls},
-    {"AUTH", Verb::Auth},
-}};
 
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -162,72 +140,6 @@ std::optional<std::string> parse_parameters(std::string_view text, std::vector<P
 
 }  // namespace
 
-std::string_view verb_name(Verb verb) {
-    for (const auto& entry : kVerbs) {
-        if (entry.verb == verb) return entry.name;
-    }
-    return "?";
-}
-
-std::string_view command_section(Verb verb) {
-    switch (verb) {
-        case Verb::Helo:
-        case Verb::Ehlo:
-            return "RFC 5321 4.1.1.1";
-        case Verb::Mail:
-            return "RFC 5321 4.1.1.2";
-        case Verb::Rcpt:
-            return "RFC 5321 4.1.1.3";
-        case Verb::Data:
-            return "RFC 5321 4.1.1.4";
-        case Verb::Rset:
-            return "RFC 5321 4.1.1.5";
-        case Verb::Vrfy:
-            return "RFC 5321 4.1.1.6";
-        case Verb::Expn:
-            return "RFC 5321 4.1.1.7";
-        case Verb::Help:
-            return "RFC 5321 4.1.1.8";
-        case Verb::Noop:
-            return "RFC 5321 4.1.1.9";
-        case Verb::Quit:
-            return "RFC 5321 4.1.1.10";
-        case Verb::Starttls:
-            return "RFC 3207 4";
-        case Verb::Auth:
-            return "RFC 4954 4";
-        case Verb::Unknown:
-            return "RFC 5321 4.1";
-    }
-    return "RFC 5321 4.1";
-}
-
-bool command_allowed(Verb verb, State state) {
-    const bool in_session = state == State::Ready || state == State::Greeted ||
-                            state == State::Mail || state == State::Rcpt;
-    switch (verb) {
-        case Verb::Helo:
-        case Verb::Ehlo:
-        case Verb::Rset:
-        case Verb::Noop:
-        case Verb::Vrfy:
-        case Verb::Expn:
-        case Verb::Help:
-        case Verb::Quit:
-        case Verb::Unknown:
-            return in_session;
-        case Verb::Mail:
-        case Verb::Starttls:
-        case Verb::Auth:
-            return state == State::Greeted;
-        case Verb::Rcpt:
-            return state == State::Mail || state == State::Rcpt;
-        case Verb::Data:
-            return state == State::Rcpt;
-    }
-    return false;
-}
-
 std::string Path::mailbox() const {
     if (domain.empty()) return local_part;
     return local_part + "@" + domain;
@@ -352,9 +264,7 @@ ParsedCommand parse_command(std::string_view line) {
     auto space = line.find(' ');
     auto word = line.substr(0, space);
     std::string name = ascii::upper(word);
-    for (const auto& entry : kVerbs) {
-        if (entry.name == name) out.verb = entry.verb;
-    }
+    out.verb = verb_from_name(name);
     if (has_control(line)) {
         out.error = "the line holds a control character (NUL, CR or LF alone, ...)";
         return out;

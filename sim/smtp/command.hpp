@@ -11,31 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/smtp/states.hpp"
+#include "sim/smtp/verbs.hpp"
 
 namespace mailscope::smtp {
-
-enum class Verb : std::uint8_t {
-    Helo,
-    Ehlo,
-    Mail,
-    Rcpt,
-    Data,
-    Rset,
-    Noop,
-    Vrfy,
-    Expn,
-    Help,
-    Quit,
-    Starttls,
-    Auth,
-    Unknown,
-};
-
-std::string_view verb_name(Verb verb);
-std::string_view command_section(Verb verb);
-// Is `verb` valid in `state` (RFC 5321 4.1.4, RFC 3207 4, RFC 4954 4)?
-bool command_allowed(Verb verb, State state);
 
 struct Path {
     std::vector<std::string> route;  // source-route domains, without the "@"

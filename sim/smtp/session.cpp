@@ -42,24 +42,13 @@ std::string first_line(std::string_view bytes) {
     return std::string(line);
 }
 
-// RFC 2920 3.1: "The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP commands
-// can only appear as the last command in a group"; so do STARTTLS (RFC 3207
-// 4) and AUTH (RFC 4954 4). HELO is not in the list: after it the session
-// has no extensions at all, PIPELINING included (check_order).
-bool ends_group(Verb verb) {
-    switch (verb) {
-        case Verb::Ehlo:
-        case Verb::Data:
-        case Verb::Vrfy:
-        case Verb::Expn:
-        case Verb::Quit:
-        case Verb::Noop:
-        case Verb::Starttls:
-        case Verb::Auth:
-            return true;
-        default:
-            return false;
+// The command that carries credentials a line's first word names, or only
+// starts like ("AUTHxyz": the word itself may hold the secret).
+const VerbInfo* credentials_command(std::string_view word) {
+    for (const auto& info : verbs) {
+        if (info.secret_from && word.starts_with(info.name)) return &info;
     }
+    return nullptr;
 }
 
 // AUTH with an initial response for PLAIN or EXTERNAL may be followed in
@@ -70,7 +59,7 @@ bool last_in_group(const Command& command) {
         (command.mechanism == "PLAIN" || command.mechanism == "EXTERNAL")) {
         return false;
     }
-    return ends_group(command.verb);
+    return !verb_info(command.verb).ends_group.empty();
 }
 
 bool in_session(State state) {
@@ -286,20 +275,21 @@ void SmtpSession::on_command_line(const Line& line) {
     event.section = "RFC 5321 4.1";
 
     const auto text = line.text();
-    const bool auth_line = sim::word_upper(text, 0).starts_with("AUTH");
+    const auto word = sim::word_upper(text, 0);
+    const auto* secret = credentials_command(word);
+    const bool auth_line = secret != nullptr;
     // A lone base64 word is a SASL response sent out of turn (after a
     // refused AUTH, say): it may be a password.
     const bool stray_sasl = !auth_line && sim::word_upper(text, 1).empty() &&
                             sim::looks_like_sasl_response(text) &&
                             parse_command(text).verb == Verb::Unknown;
     if ((auth_line || stray_sasl) && !m_options.reveal_secrets) {
-        // "AUTHxyz" hides from the start: the word itself may hold the secret.
-        event.raw = sim::mask_after_words(line.bytes,
-                                          auth_line && sim::word_upper(text, 0) == "AUTH" ? 2 : 0);
+        event.raw = sim::mask_after_words(
+            line.bytes, auth_line && word == secret->name ? *secret->secret_from + 1 : 0);
         event.redacted = true;
     }
     if (line.too_long || (line.size > m_options.limits.max_command_line && !auth_line)) {
-        event.name = auth_line ? std::string("AUTH") : stray_sasl ? "?" : verb_word(text);
+        event.name = auth_line ? std::string(secret->name) : stray_sasl ? "?" : verb_word(text);
         event.summary = fmt::format("a command line of {} octets", line.size);
         const auto seq = add_event(std::move(event));
         reject(line, seq, 500, "5.5.2",
@@ -316,7 +306,7 @@ void SmtpSession::on_command_line(const Line& line) {
     if (!parsed.command) {
         event.name =
             parsed.verb == Verb::Unknown ? verb_word(text) : std::string(verb_name(parsed.verb));
-        event.section = std::string(command_section(parsed.verb));
+        event.section = std::string(verb_info(parsed.verb).section);
         event.summary = "a command that does not parse";
         std::string error = parsed.error;
         if (event.redacted) {
@@ -335,7 +325,7 @@ void SmtpSession::on_command_line(const Line& line) {
     }
     const auto& command = *parsed.command;
     event.name = command.name;
-    event.section = std::string(command_section(command.verb));
+    event.section = std::string(verb_info(command.verb).section);
     if (command.verb == Verb::Auth && !command.initial_response) {
         event.raw = keep(line.bytes);
         event.redacted = false;
@@ -348,15 +338,14 @@ void SmtpSession::on_command_line(const Line& line) {
     }
     const auto seq = add_event(std::move(event));
     for (const auto& warning : command.warnings) {
-        violation(dir, warning, std::string(command_section(command.verb)), false,
+        violation(dir, warning, std::string(verb_info(command.verb).section), false,
                   {line.offset, line.size});
     }
     std::optional<std::string> state_error;
     check_order(command, line.offset, state_error);
     const bool last = last_in_group(command);
     push_pending(command.verb, seq, last);
-    if (last && (command.verb == Verb::Data || command.verb == Verb::Auth ||
-                 command.verb == Verb::Starttls)) {
+    if (last && has_flag(command.verb, VerbFlag::SwitchesInput)) {
         m_hold = true;
         m_hold_reported = false;
     }
@@ -423,10 +412,7 @@ void SmtpSession::sent_before_reply(Verb verb, sim::ByteSpan wire) {
               fmt::format("the client sent more before the reply to {} (it ends a group of "
                           "pipelined commands; wait for its reply)",
                           verb_name(verb)),
-              verb == Verb::Starttls ? "RFC 3207 4.2"
-              : verb == Verb::Auth   ? "RFC 4954 4"
-                                     : "RFC 2920 3.1",
-              false, wire);
+              std::string(verb_info(verb).ends_group), false, wire);
 }
 
 std::vector<SmtpSession::Pending> SmtpSession::in_flight() const {
@@ -740,12 +726,13 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     }
     auto& pending = m_pending.front();
     const Verb verb = pending.verb;
+    const auto& info = verb_info(verb);
     event().link = sim::Link::Answers;
     event().link_seq = pending.seq;
     if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, verb, false});
 
     // Intermediate replies: the command stays in flight.
-    if (verb == Verb::Data && !pending.intermediate && reply.code == 354) {
+    if (verb == Verb::Data && !pending.intermediate && reply.code == info.intermediate) {
         event().kind = EventKind::Continuation;
         event().summary = "354: send the message, end it with <CRLF>.<CRLF>";
         pending.intermediate = true;
@@ -766,7 +753,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         }
         return;
     }
-    if (verb == Verb::Auth && reply.code == 334) {
+    if (verb == Verb::Auth && reply.code == info.intermediate) {
         event().kind = EventKind::Continuation;
         // Challenges are not secret; the client's answers are.
         event().summary = "334 SASL challenge: the client answers with one base64 line";
@@ -789,6 +776,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     if (m_pending.empty()) m_hold = false;
     m_sasl_expected = false;
     const bool ok = reply.code / 100 == 2;
+    const bool succeeded = info.success.contains(reply.code);
     const std::string name(verb_name(done.verb));
 
     if (verb == Verb::Data && done.intermediate) {
@@ -819,7 +807,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     switch (verb) {
         case Verb::Helo:
         case Verb::Ehlo:
-            if (reply.code == 250) {
+            if (succeeded) {
                 if (verb == Verb::Ehlo) {
                     m_extensions.clear();
                     for (std::size_t i = 1; i < reply.lines.size(); ++i) {
@@ -842,23 +830,22 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             }
             break;
         case Verb::Mail:
-            if (reply.code == 250 && m_state == State::Greeted) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Mail, "250 after MAIL FROM", dir);
             }
             break;
         case Verb::Rcpt:
-            if ((reply.code == 250 || reply.code == 251) &&
-                (m_state == State::Mail || m_state == State::Rcpt)) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Rcpt, fmt::format("{} after RCPT TO", reply.code), dir);
             }
             break;
         case Verb::Rset:
-            if (reply.code == 250 && (m_state == State::Mail || m_state == State::Rcpt)) {
+            if (succeeded && (m_state == State::Mail || m_state == State::Rcpt)) {
                 transition(State::Greeted, "250 after RSET: transaction aborted", dir);
             }
             break;
         case Verb::Starttls:
-            if (reply.code == 220) {
+            if (succeeded) {
                 m_extensions.clear();
                 note(dir, "TLS negotiation starts now; the client must say EHLO again", m_now);
                 const auto d = index_of(Direction::ClientToServer);
@@ -871,18 +858,18 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                     m_buffer_offset[d] += m_buffer[d].size();
                     m_buffer[d].clear();
                 }
-                if (m_state == State::Greeted) {
+                if (command_allowed(verb, m_state)) {
                     transition(State::Ready, "220 after STARTTLS", dir);
                 }
             }
             break;
         case Verb::Quit:
-            if (reply.code == 221 && in_session(m_state)) {
+            if (succeeded && command_allowed(verb, m_state)) {
                 transition(State::Quit, "221 after QUIT", dir);
             }
             break;
         case Verb::Auth:
-            event().summary = reply.code == 235
+            event().summary = succeeded
                                   ? "235: authenticated"
                                   : fmt::format("{} {}", reply.code, reply_meaning(reply.code));
             break;
@@ -918,8 +905,9 @@ SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::i
     auto parsed = parse_command(line);
     if (!parsed.command) return {false, fmt::format("syntax error: {}", parsed.error)};
     const auto& command = *parsed.command;
-    const std::size_t limit = command.verb == Verb::Auth ? m_options.limits.max_auth_line
-                                                         : m_options.limits.max_command_line;
+    const std::size_t limit = verb_info(command.verb).secret_from
+                                  ? m_options.limits.max_auth_line
+                                  : m_options.limits.max_command_line;
     if (line.size() + 2 > limit) {
         return {false, fmt::format("a command line is at most {} octets with its CRLF", limit)};
     }

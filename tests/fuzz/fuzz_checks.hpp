@@ -198,8 +198,7 @@ inline std::string drive_server(std::string_view data, const imap::Limits& limit
                 if (received->state_error) {
                     session.send(imap::make_status(command.tag, imap::Status::Bad, std::nullopt,
                                                    *received->state_error));
-                } else if (command.verb == imap::Verb::Authenticate ||
-                           command.verb == imap::Verb::Idle) {
+                } else if (imap::has_flag(command.verb, imap::VerbFlag::Continues)) {
                     session.send(imap::make_continuation("go on"));
                 } else {
                     session.send(

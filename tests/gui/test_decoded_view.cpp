@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "gui/view_model/decoded_view.hpp"
 #include "sim/mime/builder.hpp"
@@ -100,6 +101,15 @@ TEST_CASE("modified UTF-7 mailbox names are decoded beside LIST and SELECT lines
     // Not a valid modified UTF-7 name: nothing to show rather than garbage.
     CHECK(decoded_mailbox_names(wire(sim::EventKind::Command, "SELECT", "A1 SELECT a&b\r\n"))
               .empty());
+    // Every command whose verb table row says it names a mailbox, the UID
+    // forms and the ACL commands too.
+    for (const auto& [name, line] :
+         {std::pair{"UID MOVE", "A4 UID MOVE 1:3 &BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-\r\n"},
+          std::pair{"MYRIGHTS", "A5 MYRIGHTS &BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-\r\n"}}) {
+        CAPTURE(name);
+        CHECK(decoded_note(wire(sim::EventKind::Command, name, line), "hidden",
+                           gui::NoteForm::Short) == "Отправленные");
+    }
     // FETCH data is not a mailbox name even when it has an ampersand.
     CHECK(decoded_mailbox_names(
               wire(sim::EventKind::Untagged, "FETCH", "* 1 FETCH (FLAGS (&BB4-))\r\n"))

@@ -69,6 +69,34 @@ TEST_CASE("literal sizes are counted in octets") {
     CHECK(login.wire == "A001 LOGIN {5}\r\nalice {10}\r\nwonderland\r\n");
 }
 
+TEST_CASE("the composer refuses a literal where no argument can be one") {
+    // STORE's flags and ENABLE's capabilities are atoms (RFC 3501 9, RFC
+    // 5161 4); the refusal names the verb before anything is sent.
+    for (const auto* line : {"STORE 1 +FLAGS {}", "a1 UID STORE 1 FLAGS {}", "ENABLE {}"}) {
+        CAPTURE(line);
+        const auto composed = compose_command(line, "x", "A001");
+        CHECK_FALSE(composed.command);
+        CHECK(composed.error.find("has no argument that can be a literal") != std::string::npos);
+    }
+    CHECK(compose_command("ENABLE {}", "x", "A001").error.starts_with("ENABLE "));
+    // A mailbox name or a SEARCH string can be one.
+    CHECK(compose_command("SELECT {}", "INBOX", "A001").command);
+    CHECK(compose_command("UID SEARCH SUBJECT {}", "hi", "A001").command);
+}
+
+TEST_CASE("the composer offers exactly the verbs of the table valid in the state") {
+    auto play = classroom();
+    std::vector<std::string> expected;
+    for (const auto& info : imap::verbs) {
+        if (info.verb != imap::Verb::Unknown && imap::command_allowed(info.verb, play->state())) {
+            expected.emplace_back(info.name);
+        }
+    }
+    CHECK(play->allowed_verbs() == expected);
+    CHECK(expected == std::vector<std::string>{"CAPABILITY", "NOOP", "LOGOUT", "STARTTLS",
+                                               "AUTHENTICATE", "LOGIN", "ID"});
+}
+
 TEST_CASE("free play talks to the mock server on the classroom mail") {
     auto play = classroom();
     CHECK(play->state() == imap::State::NotAuthenticated);

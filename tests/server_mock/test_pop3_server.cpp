@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "imap_server_harness.hpp"
+#include "pop3_server_harness.hpp"
 #include "server_mock/hmac_md5.hpp"
 #include "server_mock/pop3_server_session.hpp"
 #include "sim/core/in_process_link.hpp"
@@ -18,31 +19,9 @@
 using namespace mailscope;
 using namespace mailscope::server;
 using server::testing::fill_store;
+using server::testing::PopClient;
 
 namespace {
-
-struct PopClient {
-    explicit PopClient(MailStore& store, ServerConfig server_config = {})
-        : config(std::move(server_config)), server(store, config, trace), link(server) {
-        link.open();
-        greeting = link.receive();
-    }
-    std::string send(std::string_view bytes) {
-        link.send(bytes);
-        return link.receive();
-    }
-    void login(std::string_view user = "alice", std::string_view password = "wonderland") {
-        REQUIRE(send("USER " + std::string(user) + "\r\n").starts_with("+OK"));
-        auto answer = send("PASS " + std::string(password) + "\r\n");
-        REQUIRE(answer.starts_with("+OK"));
-    }
-
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Pop3};
-    Pop3ServerSession server;
-    sim::InProcessLink link;
-    std::string greeting;
-};
 
 std::size_t violations(const sim::SessionTrace& trace) {
     std::size_t count = 0;

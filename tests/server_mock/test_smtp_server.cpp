@@ -8,40 +8,13 @@
 #include "sim/core/in_process_link.hpp"
 #include "sim/text/base64.hpp"
 #include "tests/server_mock/imap_server_harness.hpp"
+#include "tests/server_mock/smtp_server_harness.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
+using server::testing::SmtpClient;
 
 namespace {
-
-// A raw-bytes SMTP client: what goes in is exactly what a client would write.
-struct SmtpClient {
-    explicit SmtpClient(MailStore& store, ServerConfig server_config = {})
-        : config(std::move(server_config)), server(store, config, trace), link(server) {
-        link.open();
-        greeting = link.receive();
-    }
-    std::string send(std::string_view bytes) {
-        link.send(bytes);
-        return link.receive();
-    }
-    void ehlo() {
-        auto answer = send("EHLO client.example.net\r\n");
-        REQUIRE(answer.rfind("250-mailscope.test greets client.example.net\r\n", 0) == 0);
-    }
-    std::size_t violations() const {
-        std::size_t n = 0;
-        for (const auto& event : trace.events())
-            n += event.kind == sim::EventKind::Violation;
-        return n;
-    }
-
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Smtp};
-    SmtpServerSession server;
-    sim::InProcessLink link;
-    std::string greeting;
-};
 
 std::size_t inbox_size(const MailStore& store, std::string_view user) {
     return store.find(user, "INBOX")->messages.size();

@@ -128,11 +128,11 @@ TEST_CASE("ACL responses: RFC 4314 3.6-3.8 parse, serialize and build") {
 }
 
 TEST_CASE("ACL: sections and states") {
-    CHECK(command_section(Verb::Setacl) == "RFC 4314 3.1");
-    CHECK(command_section(Verb::Deleteacl) == "RFC 4314 3.2");
-    CHECK(command_section(Verb::Getacl) == "RFC 4314 3.3");
-    CHECK(command_section(Verb::Listrights) == "RFC 4314 3.4");
-    CHECK(command_section(Verb::Myrights) == "RFC 4314 3.5");
+    CHECK(verb_info(Verb::Setacl).section == "RFC 4314 3.1");
+    CHECK(verb_info(Verb::Deleteacl).section == "RFC 4314 3.2");
+    CHECK(verb_info(Verb::Getacl).section == "RFC 4314 3.3");
+    CHECK(verb_info(Verb::Listrights).section == "RFC 4314 3.4");
+    CHECK(verb_info(Verb::Myrights).section == "RFC 4314 3.5");
     CHECK(response_section(response_ok("* ACL INBOX fred lr\r\n")) == "RFC 4314 3.6");
     CHECK(response_section(response_ok("* LISTRIGHTS INBOX fred \"\" l\r\n")) == "RFC 4314 3.7");
     CHECK(response_section(response_ok("* MYRIGHTS INBOX lr\r\n")) == "RFC 4314 3.8");

@@ -337,8 +337,8 @@ TEST_CASE("command: sequence sets") {
 }
 
 TEST_CASE("command: RFC sections") {
-    CHECK(command_section(Verb::Login) == "RFC 3501 6.2.3");
-    CHECK(command_section(Verb::Idle) == "RFC 2177 3");
+    CHECK(verb_info(Verb::Login).section == "RFC 3501 6.2.3");
+    CHECK(verb_info(Verb::Idle).section == "RFC 2177 3");
     CHECK(verb_name(Verb::Fetch) == "FETCH");
     CHECK(verb_from_name("uNsElEcT") == Verb::Unselect);
 }

@@ -610,19 +610,3 @@ TEST_CASE("the transition table has every state and the RFC's seven numbers") {
         CHECK(touched);
     }
 }
-
-TEST_CASE("every command is allowed in exactly the states RFC 3501 gives it") {
-    using imap::State;
-    using imap::Verb;
-    CHECK(imap::command_allowed(Verb::Capability, State::NotAuthenticated));
-    CHECK(imap::command_allowed(Verb::Capability, State::Selected));
-    CHECK(imap::command_allowed(Verb::Login, State::NotAuthenticated));
-    CHECK_FALSE(imap::command_allowed(Verb::Login, State::Authenticated));
-    CHECK_FALSE(imap::command_allowed(Verb::Select, State::NotAuthenticated));
-    CHECK(imap::command_allowed(Verb::Select, State::Selected));
-    CHECK_FALSE(imap::command_allowed(Verb::Fetch, State::Authenticated));
-    CHECK(imap::command_allowed(Verb::Fetch, State::Selected));
-    CHECK_FALSE(imap::command_allowed(Verb::Noop, State::Logout));
-    CHECK(imap::command_allowed(Verb::Append, State::Authenticated));
-    CHECK_FALSE(imap::command_allowed(Verb::Starttls, State::Authenticated));
-}

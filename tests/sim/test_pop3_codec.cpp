@@ -129,8 +129,8 @@ TEST_CASE("pop3 codec: LAST parses and says it is obsolete") {
     auto last = parse_command("LAST");
     REQUIRE(last.command);
     CHECK(last.command->verb == Verb::Last);
-    CHECK(command_section(Verb::Last) == "RFC 1725 5");
-    CHECK(std::string(command_purpose(Verb::Last)).find("obsolete") != std::string::npos);
+    CHECK(verb_info(Verb::Last).section == "RFC 1725 5");
+    CHECK(std::string(verb_info(Verb::Last).purpose).find("obsolete") != std::string::npos);
     CHECK(command_allowed(Verb::Last, State::Transaction));
     CHECK_FALSE(command_allowed(Verb::Last, State::Authorization));
 }

@@ -1,0 +1,34 @@
+// A set of values of a small enum, usable in constexpr tables: the states a
+// command is valid in, the flags of a verb.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <type_traits>
+
+namespace mailscope::sim {
+
+template <typename Enum>
+class EnumSet {
+    static_assert(std::is_enum_v<Enum>);
+
+  public:
+    constexpr EnumSet() = default;
+    constexpr EnumSet(std::initializer_list<Enum> values) {
+        for (const Enum value : values)
+            m_bits |= bit(value);
+    }
+
+    constexpr bool contains(Enum value) const { return (m_bits & bit(value)) != 0; }
+    constexpr bool empty() const { return m_bits == 0; }
+    friend constexpr bool operator==(EnumSet, EnumSet) = default;
+
+  private:
+    static constexpr std::uint32_t bit(Enum value) {
+        return std::uint32_t{1} << static_cast<unsigned>(value);
+    }
+
+    std::uint32_t m_bits = 0;
+};
+
+}  // namespace mailscope::sim

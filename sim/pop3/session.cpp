@@ -148,52 +148,34 @@ std::size_t Pop3Session::line_limit(Direction dir) const {
 }
 
 void Pop3Session::read_lines(Direction dir, std::string_view bytes) {
-    const auto d = index_of(dir);
-    while (!bytes.empty()) {
+    auto& reader = m_reader[index_of(dir)];
+    reader.feed(bytes);
+    while (!reader.buffered().empty()) {
         if (m_state == State::Closed) {
-            after_close_data(dir, bytes.size());
-            m_fed[d] += bytes.size();
+            after_close_data(dir, reader.buffered().size());
+            reader.drop_buffered();
             return;
         }
         if (dir == Direction::ServerToClient && m_body) {
-            const auto used = m_body->decoder.feed(bytes);
+            const auto data = reader.buffered();
+            const auto used = m_body->decoder.feed(data);
             if (m_body->raw.size() < m_options.max_event_bytes) {
-                m_body->raw.append(bytes.substr(
-                    0, std::min(used, m_options.max_event_bytes - m_body->raw.size())));
+                m_body->raw.append(
+                    data.substr(0, std::min(used, m_options.max_event_bytes - m_body->raw.size())));
             }
-            m_fed[d] += used;
-            bytes.remove_prefix(used);
+            reader.consume(used);
             if (m_body->decoder.done()) finish_body(true);
             continue;
         }
-        const auto lf = bytes.find('\n');
-        const std::size_t take = lf == std::string_view::npos ? bytes.size() : lf + 1;
-        if (m_discarding[d]) {
-            m_fed[d] += take;
-            bytes.remove_prefix(take);
-            if (lf != std::string_view::npos) m_discarding[d] = false;
-            continue;
-        }
-        if (m_line[d].empty()) m_line_start[d] = m_fed[d];
         const auto limit = line_limit(dir);
-        if (m_line[d].size() + take > limit) {
-            m_line[d].clear();
-            m_fed[d] += take;
-            bytes.remove_prefix(take);
-            if (lf == std::string_view::npos) m_discarding[d] = true;
-            on_line_too_long(dir, m_line_start[d], limit);
-            continue;
-        }
-        m_line[d].append(bytes.substr(0, take));
-        m_fed[d] += take;
-        bytes.remove_prefix(take);
-        if (lf == std::string_view::npos) continue;
-        std::string line = std::exchange(m_line[d], {});
-        const bool bare_lf = line.size() < 2 || line[line.size() - 2] != '\r';
-        if (dir == Direction::ClientToServer) {
-            on_client_line(line, m_line_start[d], bare_lf);
+        auto line = reader.next(limit);
+        if (!line) return;
+        if (line->too_long) {
+            on_line_too_long(dir, line->offset, limit);
+        } else if (dir == Direction::ClientToServer) {
+            on_client_line(line->bytes, line->offset, line->bare_lf);
         } else {
-            on_server_line(line, m_line_start[d], bare_lf);
+            on_server_line(line->bytes, line->offset, line->bare_lf);
         }
     }
 }
@@ -232,7 +214,7 @@ void Pop3Session::after_close_data(Direction dir, std::size_t size) {
     if (m_reported_after_close[d]) return;
     m_reported_after_close[d] = true;
     violation(dir, fmt::format("{} octets sent after the session ended", size), "RFC 1939 6", false,
-              {m_fed[d], size});
+              {m_reader[d].offset(), size});
 }
 
 void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
@@ -241,12 +223,13 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
     const auto d = index_of(dir);
     const bool client = dir == Direction::ClientToServer;
     if (dir == Direction::ServerToClient && m_body) finish_body(false);
-    if (!m_line[d].empty()) {
+    const auto partial = m_reader[d].buffered();
+    if (!partial.empty()) {
         violation(dir,
                   fmt::format("the {} closed the connection in the middle of a line",
                               client ? "client" : "server"),
-                  "RFC 1939 3", false, {m_line_start[d], m_line[d].size()});
-        m_line[d].clear();
+                  "RFC 1939 3", false, {m_reader[d].offset(), partial.size()});
+        m_reader[d].drop_buffered();
     }
     TraceEvent event;
     event.dir = dir;
@@ -591,7 +574,7 @@ void Pop3Session::finish_body(bool complete) {
     m_body.reset();
     const auto dir = Direction::ServerToClient;
     const auto& decoder = body.decoder;
-    const std::uint64_t data_end = m_fed[1];
+    const std::uint64_t data_end = m_reader[index_of(dir)].offset();
     const std::uint64_t wire_size = data_end - body.data_offset;
     const std::size_t terminator = complete ? decoder.terminator_size() : 0;
     if (!complete) {

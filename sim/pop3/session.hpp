@@ -24,6 +24,7 @@
 #include <variant>
 
 #include "sim/core/event_batch.hpp"
+#include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/command.hpp"
 #include "sim/pop3/limits.hpp"
@@ -158,10 +159,8 @@ class Pop3Session {
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;
-    std::uint64_t m_fed[2] = {0, 0};
-    std::string m_line[2];  // a line not complete yet (bounded)
-    std::uint64_t m_line_start[2] = {0, 0};
-    bool m_discarding[2] = {false, false};  // dropping an over-long line up to its LF
+    sim::LineReader m_reader[2] = {sim::LineReader(sim::LineReader::Overlong::AtLimit),
+                                   sim::LineReader(sim::LineReader::Overlong::AtLimit)};
     bool m_reported_after_close[2] = {false, false};
     std::deque<Pending> m_pending;
     std::optional<Body> m_body;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/core/event_batch.hpp"
+#include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/command.hpp"
 #include "sim/smtp/limits.hpp"
@@ -131,6 +132,7 @@ class SmtpSession {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
+    using Line = sim::LineReader::Line;
     struct Pending {
         Verb verb = Verb::Unknown;
         std::uint64_t seq = 0;
@@ -138,19 +140,6 @@ class SmtpSession {
         bool content_done = false;  // DATA: the "." has been sent
         // Must end a pipelined group (RFC 2920 3.1, RFC 3207 4, RFC 4954 4).
         bool last_in_group = false;
-    };
-    struct Line {
-        std::string bytes;  // as on the wire (a prefix when too_long)
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
-        bool too_long = false;
-        bool bare_lf = false;
-        std::string_view text() const;
-    };
-    struct Discard {
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
-        std::string prefix;
     };
     struct PartialReply {
         int code = 0;
@@ -177,7 +166,6 @@ class SmtpSession {
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
-    std::optional<Line> next_line(sim::Direction dir, std::size_t max);
     void process_client();
     void process_server();
     void on_command_line(const Line& line);
@@ -210,9 +198,7 @@ class SmtpSession {
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;
-    std::string m_buffer[2];
-    std::uint64_t m_buffer_offset[2] = {0, 0};
-    std::optional<Discard> m_discard[2];
+    sim::LineReader m_reader[2];
     std::deque<Pending> m_pending;
     std::deque<Unseen> m_unseen;
     std::uint64_t m_input_waiting = 0;

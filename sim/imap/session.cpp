@@ -385,7 +385,7 @@ bool command_allowed(Verb verb, State state) {
 }
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {
+    : sim::Engine(trace), m_events(trace), m_options(options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -399,11 +399,7 @@ void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_
 }
 
 void ImapSession::receive(std::string_view bytes, std::int64_t time_us) {
-    if (m_options.role == Role::Client) {
-        observe(Direction::ServerToClient, bytes, time_us);
-    } else {
-        observe(Direction::ClientToServer, bytes, time_us);
-    }
+    observe(peer(), bytes, time_us);
 }
 
 void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -1566,26 +1562,20 @@ ImapSession::SubmitResult ImapSession::submit(Command command, std::int64_t time
 }
 
 void ImapSession::send_sasl_line(std::string_view line, std::int64_t time_us) {
-    std::string bytes = std::string(line) + "\r\n";
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
+    send_raw(std::string(line) + "\r\n", time_us);
 }
 
 void ImapSession::send_done(std::int64_t time_us) {
-    std::string bytes = "DONE\r\n";
+    send_raw("DONE\r\n", time_us);
+}
+
+void ImapSession::send_raw(std::string_view bytes, std::int64_t time_us) {
     m_outgoing += bytes;
     observe(Direction::ClientToServer, bytes, time_us);
 }
 
 std::optional<ResponseReceived> ImapSession::next_response() {
-    if (m_responses.empty()) return std::nullopt;
-    auto response = std::move(m_responses.front());
-    m_responses.pop_front();
-    return response;
-}
-
-std::string ImapSession::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_responses);
 }
 
 // ---------------------------------------------------------------------------
@@ -1593,10 +1583,7 @@ std::string ImapSession::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> ImapSession::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {

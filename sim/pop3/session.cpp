@@ -120,7 +120,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace), m_events(trace), m_options(options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -131,8 +131,7 @@ void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_
 }
 
 void Pop3Session::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
-            bytes, time_us);
+    observe(peer(), bytes, time_us);
 }
 
 void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -782,14 +781,7 @@ void Pop3Session::send_raw(std::string_view bytes, std::int64_t time_us) {
 }
 
 std::optional<ReplyReceived> Pop3Session::next_reply() {
-    if (m_replies.empty()) return std::nullopt;
-    auto reply = std::move(m_replies.front());
-    m_replies.pop_front();
-    return reply;
-}
-
-std::string Pop3Session::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_replies);
 }
 
 // ---------------------------------------------------------------------------
@@ -797,10 +789,7 @@ std::string Pop3Session::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> Pop3Session::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {

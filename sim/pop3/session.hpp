@@ -23,6 +23,7 @@
 #include <string_view>
 #include <variant>
 
+#include "sim/core/engine.hpp"
 #include "sim/core/event_batch.hpp"
 #include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
@@ -73,14 +74,14 @@ struct ReplyReceived {
     Verb answers = Verb::Unknown;  // the command it completes (Unknown for the greeting)
 };
 
-class Pop3Session {
+class Pop3Session : public sim::Engine {
   public:
     Pop3Session(sim::SessionTrace& trace, SessionOptions options = {});
 
     Role role() const { return m_options.role; }
     State state() const { return m_state; }
-    bool closed() const { return m_state == State::Closed; }
-    const sim::SessionTrace& trace() const { return m_trace; }
+    bool closed() const override { return m_state == State::Closed; }
+    sim::StateId state_id() const override { return m_state; }
     std::size_t outstanding() const { return m_pending.size(); }
     // The "<...>" timestamp of the greeting, for APOP (RFC 1939 7).
     const std::string& apop_timestamp() const { return m_timestamp; }
@@ -88,15 +89,14 @@ class Pop3Session {
     bool sasl_line_expected() const { return m_expect_sasl_line; }
 
     // Observer: bytes seen on the wire, either direction, in order.
-    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     // Either side closed its end (or the connection broke).
-    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0);
-    std::string take_outgoing();
-    bool wants_write() const { return !m_outgoing.empty(); }
+    void receive(std::string_view bytes, std::int64_t time_us = 0) override;
+    void receive_eof(std::int64_t time_us = 0) override { feed_eof(peer(), time_us); }
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -105,7 +105,7 @@ class Pop3Session {
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
     // Client role: octets sent as they are (a SASL line with its CRLF).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0);
+    void send_raw(std::string_view bytes, std::int64_t time_us = 0) override;
     std::optional<ReplyReceived> next_reply();
 
     // Server role.
@@ -114,6 +114,11 @@ class Pop3Session {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
+    // The direction of what receive() is given.
+    sim::Direction peer() const {
+        return m_options.role == Role::Client ? sim::Direction::ServerToClient
+                                              : sim::Direction::ClientToServer;
+    }
     struct Pending {
         Command command;
         std::uint64_t seq = 0;
@@ -154,7 +159,6 @@ class Pop3Session {
     bool state_change_outstanding() const;
     std::size_t line_limit(sim::Direction dir) const;
 
-    sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
@@ -169,7 +173,6 @@ class Pop3Session {
     bool m_expect_sasl_line = false;
     bool m_spoke_early_reported = false;
 
-    std::string m_outgoing;
     std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };

@@ -88,7 +88,7 @@ std::string verb_word(std::string_view text) {
 }  // namespace
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace), m_events(trace), m_options(options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -107,8 +107,7 @@ void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_
 }
 
 void SmtpSession::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
-            bytes, time_us);
+    observe(peer(), bytes, time_us);
 }
 
 void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -891,14 +890,7 @@ SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,
 }
 
 std::optional<ReplyReceived> SmtpSession::next_reply() {
-    if (m_replies.empty()) return std::nullopt;
-    auto reply = std::move(m_replies.front());
-    m_replies.pop_front();
-    return reply;
-}
-
-std::string SmtpSession::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_replies);
 }
 
 // ---------------------------------------------------------------------------
@@ -906,10 +898,7 @@ std::string SmtpSession::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> SmtpSession::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {

@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/engine.hpp"
 #include "sim/core/event_batch.hpp"
 #include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
@@ -80,14 +81,14 @@ struct ReplyReceived {
     bool greeting = false;
 };
 
-class SmtpSession {
+class SmtpSession : public sim::Engine {
   public:
     SmtpSession(sim::SessionTrace& trace, SessionOptions options = {});
 
     Role role() const { return m_options.role; }
     State state() const { return m_state; }
-    bool closed() const { return m_state == State::Closed; }
-    const sim::SessionTrace& trace() const { return m_trace; }
+    bool closed() const override { return m_state == State::Closed; }
+    sim::StateId state_id() const override { return m_state; }
     // EHLO keywords of the last EHLO reply, upper case ("SIZE", "AUTH"...),
     // with their parameters after a space as the server wrote them.
     const std::vector<std::string>& extensions() const { return m_extensions; }
@@ -99,14 +100,13 @@ class SmtpSession {
     bool awaiting_sasl_line() const { return m_sasl_expected; }
 
     // Observer: bytes seen on the wire, either direction, in order.
-    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
-    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0);
-    std::string take_outgoing();
-    bool wants_write() const { return !m_outgoing.empty(); }
+    void receive(std::string_view bytes, std::int64_t time_us = 0) override;
+    void receive_eof(std::int64_t time_us = 0) override { feed_eof(peer(), time_us); }
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -115,7 +115,7 @@ class SmtpSession {
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
     // Octets sent as they are (a SASL line with its CRLF, prepared data).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0);
+    void send_raw(std::string_view bytes, std::int64_t time_us = 0) override;
     // After 354: the message, dot-stuffed and terminated by the engine.
     SubmitResult send_message(std::string_view content, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
@@ -132,6 +132,11 @@ class SmtpSession {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
+    // The direction of what receive() is given.
+    sim::Direction peer() const {
+        return m_options.role == Role::Client ? sim::Direction::ServerToClient
+                                              : sim::Direction::ClientToServer;
+    }
     using Line = sim::LineReader::Line;
     struct Pending {
         Verb verb = Verb::Unknown;
@@ -193,7 +198,6 @@ class SmtpSession {
     std::string keep(std::string_view bytes) const;
     void push_pending(Verb verb, std::uint64_t seq, bool last_in_group = false);
 
-    sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
@@ -211,7 +215,6 @@ class SmtpSession {
     bool m_hold_reported = false;
     bool m_stopped = false;  // a fatal violation: nothing more is parsed
 
-    std::string m_outgoing;
     std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };

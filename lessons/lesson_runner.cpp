@@ -12,6 +12,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
+#include "sim/core/client_session.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/mime/builder.hpp"
@@ -74,13 +75,6 @@ bool status_matches(std::string_view wanted, std::string_view status) {
         }
     }
     return true;
-}
-
-template <typename Options, typename Role>
-Options client_role(Role role) {
-    Options options;
-    options.role = role;
-    return options;
 }
 
 std::string flag_list(std::vector<std::string> flags) {
@@ -219,13 +213,13 @@ void LessonRunner::reset() {
             std::make_unique<sim::SessionTrace>(client->protocol, "server for " + client->name);
         switch (client->protocol) {
             case sim::Protocol::Imap:
-                client->make(client->imap, client_role<imap::SessionOptions>(imap::Role::Client));
+                client->make(client->imap, sim::client_role<imap::SessionOptions>());
                 break;
             case sim::Protocol::Pop3:
-                client->make(client->pop3, client_role<pop3::SessionOptions>(pop3::Role::Client));
+                client->make(client->pop3, sim::client_role<pop3::SessionOptions>());
                 break;
             case sim::Protocol::Smtp:
-                client->make(client->smtp, client_role<smtp::SessionOptions>(smtp::Role::Client));
+                client->make(client->smtp, sim::client_role<smtp::SessionOptions>());
                 break;
         }
         m_clients.push_back(std::move(client));

@@ -74,6 +74,47 @@ class ClientSession {
     bool m_outcome_told = false;
 };
 
+// A session's options (imap::, pop3::, smtp::SessionOptions) for the client role.
+template <typename Options>
+Options client_role(bool reveal_secrets = false) {
+    Options options;
+    options.role = decltype(options.role)::Client;
+    options.reveal_secrets = reveal_secrets;
+    return options;
+}
+
+// What the three protocols' clients share: the engine in the client role and
+// the login script driving it, and the verbs of the engine's state.
+// `Options` is the session's options type, `Login` its LoginScript, `Verb`
+// its command verbs (Verb::Unknown last).
+template <typename Session, typename Options, typename Login, typename Verb>
+class ClientOf : public ClientSession {
+  public:
+    Engine& engine() override { return m_session; }
+    const Engine& engine() const override { return m_session; }
+    LoginScript& login() override { return m_login; }
+    const LoginScript& login() const override { return m_login; }
+    const Session& session() const { return m_session; }
+
+    std::string state_label() const override { return std::string(state_name(m_session.state())); }
+    std::vector<std::string> allowed_verbs() const override {
+        std::vector<std::string> verbs;
+        for (int v = 0; v < static_cast<int>(Verb::Unknown); ++v) {
+            const auto verb = static_cast<Verb>(v);
+            if (command_allowed(verb, m_session.state())) verbs.emplace_back(verb_name(verb));
+        }
+        return verbs;
+    }
+
+  protected:
+    ClientOf(SessionTrace& trace, ClientOptions options)
+        : m_session(trace, client_role<Options>(options.reveal_secrets)),
+          m_login(m_session, std::move(options.plan)) {}
+
+    Session m_session;
+    Login m_login;
+};
+
 // A client of `trace`'s protocol, in the client role.
 std::unique_ptr<ClientSession> make_client_session(SessionTrace& trace, ClientOptions options);
 

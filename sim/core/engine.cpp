@@ -10,4 +10,15 @@ const TraceEvent* Engine::next_event() {
     return &m_trace.at(m_next_event++);
 }
 
+std::uint64_t Engine::first_reply_since(std::uint64_t from) const {
+    for (auto seq = std::max(from, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
+        const auto kind = m_trace.at(seq).kind;
+        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
+            kind == EventKind::Continuation) {
+            return seq;
+        }
+    }
+    return from;
+}
+
 }  // namespace mailscope::sim

@@ -63,6 +63,10 @@ class Engine {
   protected:
     explicit Engine(SessionTrace& trace) : m_trace(trace), m_next_event(trace.end_seq()) {}
 
+    // The first status response or reply appended from `from` on (what a
+    // server's send() answers with); `from` when there is none.
+    std::uint64_t first_reply_since(std::uint64_t from) const;
+
     SessionTrace& m_trace;
     std::string m_outgoing;
 

@@ -9,17 +9,6 @@
 
 namespace mailscope::imap {
 
-namespace {
-
-SessionOptions client_role(bool reveal_secrets) {
-    SessionOptions options;
-    options.role = Role::Client;
-    options.reveal_secrets = reveal_secrets;
-    return options;
-}
-
-}  // namespace
-
 std::variant<Command, std::string> command_from_input(const std::string& bytes,
                                                       const std::string& tag) {
     auto tagged = parse_command(tag + " " + bytes);
@@ -36,11 +25,12 @@ std::variant<Command, std::string> command_from_input(const std::string& bytes,
 }
 
 ImapClient::ImapClient(sim::SessionTrace& trace, sim::ClientOptions options)
-    : m_session(trace, client_role(options.reveal_secrets)), m_login(m_session, [&] {
-          sim::LoginPlan plan = std::move(options.plan);
-          plan.next_tag = [this] { return take_tag(); };
-          return plan;
-      }()) {}
+    : ClientOf(trace, with_own_tags(std::move(options), this)) {}
+
+sim::ClientOptions ImapClient::with_own_tags(sim::ClientOptions options, ImapClient* self) {
+    options.plan.next_tag = [self] { return self->take_tag(); };
+    return options;
+}
 
 std::string ImapClient::take_tag() {
     return fmt::format("A{:03}", ++m_tag_counter);
@@ -185,15 +175,6 @@ std::string ImapClient::echo_of(std::string_view line) const {
         return "*** (a line with credentials, hidden)";
     }
     return std::string(line);
-}
-
-std::vector<std::string> ImapClient::allowed_verbs() const {
-    std::vector<std::string> verbs;
-    for (int v = 0; v < static_cast<int>(Verb::Unknown); ++v) {
-        const auto verb = static_cast<Verb>(v);
-        if (command_allowed(verb, m_session.state())) verbs.emplace_back(verb_name(verb));
-    }
-    return verbs;
 }
 
 std::string ImapClient::refused_login_sentence() const {

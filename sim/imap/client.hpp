@@ -28,15 +28,9 @@ namespace mailscope::imap {
 std::variant<Command, std::string> command_from_input(const std::string& bytes,
                                                       const std::string& tag);
 
-class ImapClient : public sim::ClientSession {
+class ImapClient : public sim::ClientOf<ImapSession, SessionOptions, LoginDriver, Verb> {
   public:
     ImapClient(sim::SessionTrace& trace, sim::ClientOptions options);
-
-    sim::Engine& engine() override { return m_session; }
-    const sim::Engine& engine() const override { return m_session; }
-    sim::LoginScript& login() override { return m_login; }
-    const sim::LoginScript& login() const override { return m_login; }
-    const ImapSession& session() const { return m_session; }
 
     void advance(std::int64_t time_us) override;
     std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) override;
@@ -49,17 +43,16 @@ class ImapClient : public sim::ClientSession {
     std::string state_label() const override;
     std::string next_line_label() const override;
     std::string echo_of(std::string_view line) const override;
-    std::vector<std::string> allowed_verbs() const override;
     // The tag the next typed command gets.
     std::string next_tag() const;
 
   private:
     std::string refused_login_sentence() const override;
+    // The script's commands are numbered with the person's.
+    static sim::ClientOptions with_own_tags(sim::ClientOptions options, ImapClient* self);
     std::string take_tag();
     void on_response(const Response& response);
 
-    ImapSession m_session;
-    LoginDriver m_login;
     unsigned m_tag_counter = 0;
     // A typed command with literals, until its last line.
     std::string m_partial;

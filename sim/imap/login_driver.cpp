@@ -68,10 +68,7 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
                 if (response.status == Status::Ok) request_tls(true);
             }
             return;
-        case LoginPhase::Connecting:
-        case LoginPhase::TlsHandshake:
-        case LoginPhase::Rejected:
-        case LoginPhase::Failed:
+        default:  // nothing to act on: not started, upgrading, or over
             return;
     }
 }

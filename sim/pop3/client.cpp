@@ -10,22 +10,11 @@ namespace mailscope::pop3 {
 
 namespace {
 
-SessionOptions client_role(bool reveal_secrets) {
-    SessionOptions options;
-    options.role = Role::Client;
-    options.reveal_secrets = reveal_secrets;
-    return options;
-}
-
 std::string keyword_of(std::string_view line) {
     return ascii::upper(line.substr(0, line.find(' ')));
 }
 
 }  // namespace
-
-Pop3Client::Pop3Client(sim::SessionTrace& trace, sim::ClientOptions options)
-    : m_session(trace, client_role(options.reveal_secrets)),
-      m_login(m_session, std::move(options.plan)) {}
 
 void Pop3Client::advance(std::int64_t time_us) {
     while (auto received = m_session.next_reply())
@@ -79,10 +68,6 @@ bool Pop3Client::awaiting_reply() const {
     return m_session.outstanding() > 0 && !m_session.sasl_line_expected();
 }
 
-std::string Pop3Client::state_label() const {
-    return std::string(state_name(m_session.state()));
-}
-
 std::string Pop3Client::next_line_label() const {
     return m_session.sasl_line_expected() ? "SASL" : "pop3";
 }
@@ -92,15 +77,6 @@ std::string Pop3Client::echo_of(std::string_view line) const {
     const auto keyword = keyword_of(line);
     if (keyword == "PASS" || keyword == "AUTH") return keyword + " ***";
     return std::string(line);
-}
-
-std::vector<std::string> Pop3Client::allowed_verbs() const {
-    std::vector<std::string> verbs;
-    for (int v = 0; v < static_cast<int>(Verb::Unknown); ++v) {
-        const auto verb = static_cast<Verb>(v);
-        if (command_allowed(verb, m_session.state())) verbs.emplace_back(verb_name(verb));
-    }
-    return verbs;
 }
 
 std::string Pop3Client::refused_login_sentence() const {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/client_session.hpp"
@@ -14,14 +15,10 @@
 
 namespace mailscope::pop3 {
 
-class Pop3Client : public sim::ClientSession {
+class Pop3Client : public sim::ClientOf<Pop3Session, SessionOptions, LoginDriver, Verb> {
   public:
-    Pop3Client(sim::SessionTrace& trace, sim::ClientOptions options);
-
-    sim::Engine& engine() override { return m_session; }
-    const sim::Engine& engine() const override { return m_session; }
-    sim::LoginScript& login() override { return m_login; }
-    const sim::LoginScript& login() const override { return m_login; }
+    Pop3Client(sim::SessionTrace& trace, sim::ClientOptions options)
+        : ClientOf(trace, std::move(options)) {}
 
     void advance(std::int64_t time_us) override;
     std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) override;
@@ -29,16 +26,12 @@ class Pop3Client : public sim::ClientSession {
     bool line_is_command() const override;
     bool finish(std::int64_t time_us) override;
     bool awaiting_reply() const override;
-    std::string state_label() const override;
     std::string next_line_label() const override;
     std::string echo_of(std::string_view line) const override;
-    std::vector<std::string> allowed_verbs() const override;
 
   private:
     std::string refused_login_sentence() const override;
 
-    Pop3Session m_session;
-    LoginDriver m_login;
     bool m_quit_sent = false;
 };
 

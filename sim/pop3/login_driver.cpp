@@ -76,10 +76,7 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
         case LoginPhase::Ready:
             if (received.answers == Verb::Stls && ok) request_tls(true);
             return;
-        case LoginPhase::Connecting:
-        case LoginPhase::TlsHandshake:
-        case LoginPhase::Rejected:
-        case LoginPhase::Failed:
+        default:  // nothing to act on: not started, upgrading, or over
             return;
     }
 }

@@ -797,14 +797,7 @@ std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
     m_outgoing += bytes;
     const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
-        const auto kind = m_trace.at(seq).kind;
-        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
-            kind == EventKind::Continuation) {
-            return seq;
-        }
-    }
-    return before;
+    return first_reply_since(before);
 }
 
 // ---------------------------------------------------------------------------

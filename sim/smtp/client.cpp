@@ -10,22 +10,11 @@ namespace mailscope::smtp {
 
 namespace {
 
-SessionOptions client_role(bool reveal_secrets) {
-    SessionOptions options;
-    options.role = Role::Client;
-    options.reveal_secrets = reveal_secrets;
-    return options;
-}
-
 bool auth_line(std::string_view line) {
     return ascii::istarts_with(line, "auth ");
 }
 
 }  // namespace
-
-SmtpClient::SmtpClient(sim::SessionTrace& trace, sim::ClientOptions options)
-    : m_session(trace, client_role(options.reveal_secrets)),
-      m_login(m_session, std::move(options.plan)) {}
 
 void SmtpClient::advance(std::int64_t time_us) {
     while (auto received = m_session.next_reply()) {
@@ -89,10 +78,6 @@ bool SmtpClient::awaiting_reply() const {
     return m_session.outstanding() > 0 && !m_session.in_data() && !m_session.awaiting_sasl_line();
 }
 
-std::string SmtpClient::state_label() const {
-    return std::string(state_name(m_session.state()));
-}
-
 std::string SmtpClient::next_line_label() const {
     if (m_session.in_data()) return "message (end with .)";
     if (m_session.awaiting_sasl_line()) return "SASL";
@@ -104,15 +89,6 @@ std::string SmtpClient::echo_of(std::string_view line) const {
     if (m_session.awaiting_sasl_line()) return "*** (SASL line hidden)";
     if (auth_line(line)) return "*** (a line with credentials, hidden)";
     return std::string(line);
-}
-
-std::vector<std::string> SmtpClient::allowed_verbs() const {
-    std::vector<std::string> verbs;
-    for (int v = 0; v < static_cast<int>(Verb::Unknown); ++v) {
-        const auto verb = static_cast<Verb>(v);
-        if (command_allowed(verb, m_session.state())) verbs.emplace_back(verb_name(verb));
-    }
-    return verbs;
 }
 
 std::string SmtpClient::refused_login_sentence() const {

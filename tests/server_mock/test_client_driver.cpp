@@ -11,6 +11,7 @@
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "sim/core/client_driver.hpp"
+#include "sim/core/client_session.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
@@ -20,13 +21,6 @@
 using namespace mailscope;
 
 namespace {
-
-template <typename Options, typename Role>
-Options client_role(Role role) {
-    Options options;
-    options.role = role;
-    return options;
-}
 
 std::unique_ptr<transport::ConnectionHandler> make_server(sim::Protocol protocol,
                                                           server::MailStore& store,
@@ -46,14 +40,14 @@ std::unique_ptr<transport::ConnectionHandler> make_server(sim::Protocol protocol
 std::unique_ptr<sim::Engine> make_client_engine(sim::SessionTrace& trace) {
     switch (trace.protocol()) {
         case sim::Protocol::Imap:
-            return std::make_unique<imap::ImapSession>(
-                trace, client_role<imap::SessionOptions>(imap::Role::Client));
+            return std::make_unique<imap::ImapSession>(trace,
+                                                       sim::client_role<imap::SessionOptions>());
         case sim::Protocol::Pop3:
-            return std::make_unique<pop3::Pop3Session>(
-                trace, client_role<pop3::SessionOptions>(pop3::Role::Client));
+            return std::make_unique<pop3::Pop3Session>(trace,
+                                                       sim::client_role<pop3::SessionOptions>());
         case sim::Protocol::Smtp:
-            return std::make_unique<smtp::SmtpSession>(
-                trace, client_role<smtp::SessionOptions>(smtp::Role::Client));
+            return std::make_unique<smtp::SmtpSession>(trace,
+                                                       sim::client_role<smtp::SessionOptions>());
     }
     return nullptr;
 }
@@ -103,6 +97,13 @@ void pump(sim::ClientDriver& driver, sim::InProcessLink& link) {
         if (out.empty() && in.empty() && !tls) break;
     }
     if (link.server_closed() && !driver.engine().closed()) driver.receive_eof(link.now());
+}
+
+// The connection opens and the driver's login script runs as far as it can.
+void start(sim::ClientDriver& driver, Connection& connection) {
+    connection.link->open();
+    driver.open(std::nullopt, 0);
+    pump(driver, *connection.link);
 }
 
 struct Exchange {
@@ -188,7 +189,7 @@ TEST_CASE("one scripted exchange runs through the IMAP, POP3 and SMTP engines al
 
 TEST_CASE("the pull API hands out an event once, and never changes it afterwards") {
     sim::SessionTrace trace(sim::Protocol::Pop3, "pull");
-    pop3::Pop3Session session(trace, client_role<pop3::SessionOptions>(pop3::Role::Client));
+    pop3::Pop3Session session(trace, sim::client_role<pop3::SessionOptions>());
     sim::Engine& engine = session;
     CHECK(engine.next_event() == nullptr);
 
@@ -220,7 +221,7 @@ TEST_CASE("the pull API hands out an event once, and never changes it afterwards
 
     // Events a retention limit forgot before they were taken are passed over.
     sim::SessionTrace short_trace(sim::Protocol::Smtp, "short", sim::TraceRetention{2, 0});
-    smtp::SmtpSession smtp(short_trace, client_role<smtp::SessionOptions>(smtp::Role::Client));
+    smtp::SmtpSession smtp(short_trace, sim::client_role<smtp::SessionOptions>());
     smtp.receive("220 hello\r\n", 0);
     REQUIRE(smtp.submit_line("NOOP", 0).ok);
     smtp.receive("250 ok\r\n", 0);
@@ -237,9 +238,7 @@ TEST_CASE("the POP3 script logs in with USER and PASS, with and without STLS") {
         CAPTURE(starttls);
         Connection connection(sim::Protocol::Pop3, with_starttls());
         sim::ClientDriver driver(connection.client_trace, alice(starttls));
-        connection.link->open();
-        driver.open(std::nullopt, 0);
-        pump(driver, *connection.link);
+        start(driver, connection);
         REQUIRE(driver.stage() == sim::DriverStage::Ready);
         CHECK(driver.session().login().tls_active() == starttls);
         CHECK_FALSE(driver.session().login().login_refused());
@@ -262,9 +261,7 @@ TEST_CASE("the POP3 script logs in with USER and PASS, with and without STLS") {
 TEST_CASE("the POP3 script: STLS not offered, and a wrong password") {
     Connection plain(sim::Protocol::Pop3);
     sim::ClientDriver refused(plain.client_trace, alice(true));
-    plain.link->open();
-    refused.open(std::nullopt, 0);
-    pump(refused, *plain.link);
+    start(refused, plain);
     CHECK(refused.stage() == sim::DriverStage::Failed);
     CHECK(refused.failure().find("does not offer STLS") != std::string::npos);
     CHECK(sim::export_text(plain.client_trace).find("C: USER") == std::string::npos);
@@ -273,9 +270,7 @@ TEST_CASE("the POP3 script: STLS not offered, and a wrong password") {
     auto options = alice(false);
     options.plan.password = "not the password";
     sim::ClientDriver driver(wrong.client_trace, options);
-    wrong.link->open();
-    driver.open(std::nullopt, 0);
-    pump(driver, *wrong.link);
+    start(driver, wrong);
     REQUIRE(driver.stage() == sim::DriverStage::Ready);
     CHECK(driver.session().login().login_refused());
     CHECK(driver.take_notice() ==
@@ -287,9 +282,7 @@ TEST_CASE("the SMTP script says EHLO, STARTTLS and EHLO again when asked, then A
         CAPTURE(starttls);
         Connection connection(sim::Protocol::Smtp, with_starttls());
         sim::ClientDriver driver(connection.client_trace, alice(starttls));
-        connection.link->open();
-        driver.open(std::nullopt, 0);
-        pump(driver, *connection.link);
+        start(driver, connection);
         REQUIRE(driver.stage() == sim::DriverStage::Ready);
         CHECK(driver.session().login().tls_active() == starttls);
         CHECK_FALSE(driver.session().login().login_refused());
@@ -332,9 +325,7 @@ TEST_CASE("the SMTP script says EHLO, STARTTLS and EHLO again when asked, then A
 TEST_CASE("the SMTP script refuses to go on when STARTTLS is asked for but not offered") {
     Connection connection(sim::Protocol::Smtp);
     sim::ClientDriver driver(connection.client_trace, alice(true));
-    connection.link->open();
-    driver.open(std::nullopt, 0);
-    pump(driver, *connection.link);
+    start(driver, connection);
     CHECK(driver.stage() == sim::DriverStage::Failed);
     CHECK(driver.failure().find("does not offer STARTTLS") != std::string::npos);
     CHECK(sim::export_text(connection.client_trace).find("C: AUTH") == std::string::npos);
@@ -343,9 +334,7 @@ TEST_CASE("the SMTP script refuses to go on when STARTTLS is asked for but not o
 TEST_CASE("the IMAP script through the same driver: STARTTLS, LOGIN, typed lines, LOGOUT") {
     Connection connection(sim::Protocol::Imap, with_starttls());
     sim::ClientDriver driver(connection.client_trace, alice(true));
-    connection.link->open();
-    driver.open(std::nullopt, 0);
-    pump(driver, *connection.link);
+    start(driver, connection);
     REQUIRE(driver.stage() == sim::DriverStage::Ready);
     CHECK(driver.engine().state_id() == imap::State::Authenticated);
     CHECK(driver.session().next_line_label() == "A004");

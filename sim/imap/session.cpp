@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
@@ -1668,15 +1669,7 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
 
 std::uint64_t ImapSession::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Violation;
-    event.name = "VIOLATION";
-    event.wire = wire;
-    event.summary = fmt::format("{} broke a rule: {}",
-                                dir == Direction::ClientToServer ? "client" : "server", rule);
-    event.section = section;
-    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     return add_event(std::move(event));
 }
 
@@ -1689,17 +1682,8 @@ void ImapSession::transition(State to, std::string cause, Direction dir) {
         throw std::logic_error(fmt::format("{} -> {} is not in the IMAP state table",
                                            state_name(from), state_name(to)));
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::StateTransition;
-    event.name = "STATE";
-    event.section = std::string(state_section(to));
-    sim::StateChange change{from, to, edge->number, std::move(cause)};
-    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
-                                                change.to.name(), change.number, change.cause)
-                                  : fmt::format("{} -> {} ({})", change.from.name(),
-                                                change.to.name(), change.cause);
-    event.transition = std::move(change);
+    auto event = sim::transition_event(
+        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, state_section(to));
     m_state = to;
     if (to == State::Selected) m_selected_once = true;
     add_event(std::move(event));

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 
 namespace mailscope::smtp {
@@ -936,15 +937,7 @@ std::string SmtpSession::keep(std::string_view bytes) const {
 
 std::uint64_t SmtpSession::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Violation;
-    event.name = "VIOLATION";
-    event.wire = wire;
-    event.summary = fmt::format("{} broke a rule: {}",
-                                dir == Direction::ClientToServer ? "client" : "server", rule);
-    event.section = section;
-    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     if (fatal) m_stopped = true;
     return add_event(std::move(event));
 }
@@ -958,17 +951,8 @@ void SmtpSession::transition(State to, std::string cause, Direction dir) {
         throw std::logic_error(fmt::format("{} -> {} is not in the SMTP state table",
                                            state_name(from), state_name(to)));
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::StateTransition;
-    event.name = "STATE";
-    event.section = std::string(edge->section);
-    sim::StateChange change{from, to, edge->number, std::move(cause)};
-    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
-                                                change.to.name(), change.number, change.cause)
-                                  : fmt::format("{} -> {} ({})", change.from.name(),
-                                                change.to.name(), change.cause);
-    event.transition = std::move(change);
+    auto event = sim::transition_event(
+        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, edge->section);
     m_state = to;
     add_event(std::move(event));
 }

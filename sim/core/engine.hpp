@@ -24,6 +24,22 @@
 
 namespace mailscope::sim {
 
+// Observer: sees both directions (a transcript, a proxy) and is fed each.
+// Client: receives the server's bytes and writes commands. Server: receives
+// the client's bytes and writes replies.
+enum class Role : std::uint8_t { Observer, Client, Server };
+
+// The options of a line-based session engine; `Limits` are its protocol's.
+template <typename Limits>
+struct EngineOptions {
+    Role role = Role::Observer;
+    // Teaching switch: show passwords and SASL payloads in the trace.
+    bool reveal_secrets = false;
+    Limits limits;
+    // Octets of raw wire data kept per trace event; longer data keeps a prefix.
+    std::size_t max_event_bytes = 1u << 20;
+};
+
 class Engine {
   public:
     virtual ~Engine() = default;

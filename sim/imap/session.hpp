@@ -35,7 +35,7 @@
 
 namespace mailscope::imap {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
+using Role = sim::Role;
 
 struct SessionOptions {
     Role role = Role::Observer;

@@ -34,16 +34,8 @@
 
 namespace mailscope::pop3 {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
-
-struct SessionOptions {
-    Role role = Role::Observer;
-    // Teaching switch: show PASS arguments and SASL payloads in the trace.
-    bool reveal_secrets = false;
-    Limits limits;
-    // Octets of raw wire data kept per trace event.
-    std::size_t max_event_bytes = 1u << 20;
-};
+using Role = sim::Role;
+using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {

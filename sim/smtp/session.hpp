@@ -33,16 +33,8 @@
 
 namespace mailscope::smtp {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
-
-struct SessionOptions {
-    Role role = Role::Observer;
-    // Teaching switch: show AUTH payloads in the trace.
-    bool reveal_secrets = false;
-    Limits limits;
-    // Octets of raw wire data kept per trace event; longer data keeps a prefix.
-    std::size_t max_event_bytes = 1u << 20;
-};
+using Role = sim::Role;
+using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {

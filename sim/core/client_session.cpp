@@ -15,6 +15,17 @@ std::optional<std::string> ClientSession::take_login_outcome() {
     return refused_login_sentence();
 }
 
+std::optional<std::string> ClientSession::answer_challenge(std::string_view line,
+                                                           std::int64_t time_us) {
+    if (!login().credentials_safe()) {
+        return std::string(
+            "this SASL line would cross the network in clear (use TLS or "
+            "--allow-plaintext-login)");
+    }
+    engine().send_raw(std::string(line) + "\r\n", time_us);
+    return std::nullopt;
+}
+
 std::unique_ptr<ClientSession> make_client_session(SessionTrace& trace, ClientOptions options) {
     switch (trace.protocol()) {
         case Protocol::Imap:

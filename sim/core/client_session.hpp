@@ -69,6 +69,9 @@ class ClientSession {
   protected:
     // Words for the person when login() ended in a refused login.
     virtual std::string refused_login_sentence() const = 0;
+    // Sends a line that answers a SASL challenge, unless it would cross the
+    // network in clear; then says so.
+    std::optional<std::string> answer_challenge(std::string_view line, std::int64_t time_us);
 
   private:
     bool m_outcome_told = false;

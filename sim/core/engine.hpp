@@ -49,18 +49,23 @@ class Engine {
     Protocol protocol() const { return m_trace.protocol(); }
     const SessionTrace& trace() const { return m_trace; }
 
-    // The peer's bytes, split anywhere (client role: the server's, server
-    // role: the client's).
-    virtual void receive(std::string_view bytes, std::int64_t time_us) = 0;
-    // The peer closed its end, or the connection broke.
-    virtual void receive_eof(std::int64_t time_us) = 0;
+    Role role() const { return m_role; }
+
     // Bytes seen on the wire in `dir` (an observer, or a client recording
     // what its own side wrote).
     virtual void feed(Direction dir, std::string_view bytes, std::int64_t time_us) = 0;
     virtual void feed_eof(Direction dir, std::int64_t time_us) = 0;
+    // The peer's bytes, split anywhere (client role: the server's, server
+    // role: the client's).
+    void receive(std::string_view bytes, std::int64_t time_us = 0) { feed(peer(), bytes, time_us); }
+    // The peer closed its end, or the connection broke.
+    void receive_eof(std::int64_t time_us = 0) { feed_eof(peer(), time_us); }
     // Octets this side writes as they are, recorded as sent: a lesson's
     // deliberate mistake, a line typed for a SASL challenge.
-    virtual void send_raw(std::string_view bytes, std::int64_t time_us) = 0;
+    void send_raw(std::string_view bytes, std::int64_t time_us = 0) {
+        m_outgoing.append(bytes);
+        feed(Direction::ClientToServer, bytes, time_us);
+    }
     // A note in the trace (connected, TLS established, a fault injected).
     virtual void note(Direction dir, std::string text, std::int64_t time_us) = 0;
 
@@ -77,7 +82,13 @@ class Engine {
     const TraceEvent* next_event();
 
   protected:
-    explicit Engine(SessionTrace& trace) : m_trace(trace), m_next_event(trace.end_seq()) {}
+    Engine(SessionTrace& trace, Role role)
+        : m_trace(trace), m_role(role), m_next_event(trace.end_seq()) {}
+
+    // The direction of what receive() is given.
+    Direction peer() const {
+        return m_role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer;
+    }
 
     // The first status response or reply appended from `from` on (what a
     // server's send() answers with); `from` when there is none.
@@ -87,6 +98,7 @@ class Engine {
     std::string m_outgoing;
 
   private:
+    Role m_role;
     std::uint64_t m_next_event;
 };
 

@@ -73,14 +73,9 @@ std::optional<std::string> ImapClient::type_line(std::string_view typed, std::in
             return std::nullopt;
         }
         if (m_sasl_tag) {
-            if (!m_login.credentials_safe()) {
-                return std::string(
-                    "this SASL line would cross the network in clear (use TLS or "
-                    "--allow-plaintext-login)");
-            }
-            m_session.send_sasl_line(line, time_us);
-            m_sasl_prompted = false;
-            return std::nullopt;
+            auto refused = answer_challenge(line, time_us);
+            if (!refused) m_sasl_prompted = false;
+            return refused;
         }
     }
     // A line ending in a literal announcement continues on the next lines

@@ -386,7 +386,7 @@ bool command_allowed(Verb verb, State state) {
 }
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace), m_events(trace), m_options(options) {
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -397,10 +397,6 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 
 void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
-}
-
-void ImapSession::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(peer(), bytes, time_us);
 }
 
 void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -1568,11 +1564,6 @@ void ImapSession::send_sasl_line(std::string_view line, std::int64_t time_us) {
 
 void ImapSession::send_done(std::int64_t time_us) {
     send_raw("DONE\r\n", time_us);
-}
-
-void ImapSession::send_raw(std::string_view bytes, std::int64_t time_us) {
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
 }
 
 std::optional<ResponseReceived> ImapSession::next_response() {

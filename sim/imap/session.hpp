@@ -103,7 +103,6 @@ class ImapSession : public sim::Engine {
   public:
     ImapSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
     // The selected mailbox as far as the responses told (sequence order).
     const std::vector<MessageView>& messages() const { return m_messages; }
@@ -121,9 +120,6 @@ class ImapSession : public sim::Engine {
     // A note in the trace (TLS established, a fault injected...).
     void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
-    // Client and server: bytes arriving from the peer.
-    void receive(std::string_view bytes, std::int64_t time_us = 0) override;
-    void receive_eof(std::int64_t time_us = 0) override { feed_eof(peer(), time_us); }
     // Client and server: bytes to put on the wire now.
 
     // Client role. Returns the tag used, or an error sentence (nothing sent).
@@ -137,7 +133,6 @@ class ImapSession : public sim::Engine {
     void send_sasl_line(std::string_view line, std::int64_t time_us = 0);
     // End IDLE.
     void send_done(std::int64_t time_us = 0);
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0) override;
     std::optional<ResponseReceived> next_response();
 
     // Server role.
@@ -152,11 +147,6 @@ class ImapSession : public sim::Engine {
                         std::int64_t time_us = 0, std::uint64_t received_ahead = 0);
 
   private:
-    // The direction of what receive() is given.
-    sim::Direction peer() const {
-        return m_options.role == Role::Client ? sim::Direction::ServerToClient
-                                              : sim::Direction::ClientToServer;
-    }
     struct Pending {
         std::string tag;
         std::uint64_t seq = 0;

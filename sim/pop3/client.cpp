@@ -24,15 +24,7 @@ void Pop3Client::advance(std::int64_t time_us) {
 std::optional<std::string> Pop3Client::type_line(std::string_view typed, std::int64_t time_us) {
     std::string line(typed);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (m_session.sasl_line_expected()) {
-        if (!m_login.credentials_safe()) {
-            return std::string(
-                "this SASL line would cross the network in clear (use TLS or "
-                "--allow-plaintext-login)");
-        }
-        m_session.send_raw(line + "\r\n", time_us);
-        return std::nullopt;
-    }
+    if (m_session.sasl_line_expected()) return answer_challenge(line, time_us);
     if (line.empty()) return std::nullopt;
     const auto keyword = keyword_of(line);
     if ((keyword == "PASS" || keyword == "APOP" || keyword == "AUTH") &&

@@ -121,7 +121,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -129,10 +129,6 @@ Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
 
 void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
-}
-
-void Pop3Session::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(peer(), bytes, time_us);
 }
 
 void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -771,14 +767,8 @@ Pop3Session::SubmitResult Pop3Session::submit_line(std::string_view line, std::i
                                    state_name(m_state))};
     }
     std::string bytes = std::string(line) + "\r\n";
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
+    send_raw(bytes, time_us);
     return {true, {}};
-}
-
-void Pop3Session::send_raw(std::string_view bytes, std::int64_t time_us) {
-    m_outgoing.append(bytes);
-    observe(Direction::ClientToServer, bytes, time_us);
 }
 
 std::optional<ReplyReceived> Pop3Session::next_reply() {

@@ -70,7 +70,6 @@ class Pop3Session : public sim::Engine {
   public:
     Pop3Session(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
     bool closed() const override { return m_state == State::Closed; }
     sim::StateId state_id() const override { return m_state; }
@@ -86,18 +85,12 @@ class Pop3Session : public sim::Engine {
     void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
     void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
-    // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0) override;
-    void receive_eof(std::int64_t time_us = 0) override { feed_eof(peer(), time_us); }
-
     // Client role: one command line without CRLF.
     struct SubmitResult {
         bool ok = false;
         std::string error;
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
-    // Client role: octets sent as they are (a SASL line with its CRLF).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0) override;
     std::optional<ReplyReceived> next_reply();
 
     // Server role.
@@ -106,11 +99,6 @@ class Pop3Session : public sim::Engine {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
-    // The direction of what receive() is given.
-    sim::Direction peer() const {
-        return m_options.role == Role::Client ? sim::Direction::ServerToClient
-                                              : sim::Direction::ClientToServer;
-    }
     struct Pending {
         Command command;
         std::uint64_t seq = 0;

@@ -36,15 +36,7 @@ std::optional<std::string> SmtpClient::type_line(std::string_view typed, std::in
         if (!result.ok) return result.error;
         return std::nullopt;
     }
-    if (m_session.awaiting_sasl_line()) {
-        if (!m_login.credentials_safe()) {
-            return std::string(
-                "this SASL line would cross the network in clear (use TLS or "
-                "--allow-plaintext-login)");
-        }
-        m_session.send_raw(line + "\r\n", time_us);
-        return std::nullopt;
-    }
+    if (m_session.awaiting_sasl_line()) return answer_challenge(line, time_us);
     if (line.empty()) return std::nullopt;
     if (auth_line(line) && !m_login.credentials_safe()) {
         return fmt::format(

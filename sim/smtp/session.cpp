@@ -89,7 +89,7 @@ std::string verb_word(std::string_view text) {
 }  // namespace
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -105,10 +105,6 @@ bool SmtpSession::extension_offered(std::string_view keyword) const {
 
 void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
-}
-
-void SmtpSession::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(peer(), bytes, time_us);
 }
 
 void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -875,11 +871,6 @@ SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::i
     }
     send_raw(std::string(line) + "\r\n", time_us);
     return {true, {}};
-}
-
-void SmtpSession::send_raw(std::string_view bytes, std::int64_t time_us) {
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
 }
 
 SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,

@@ -77,7 +77,6 @@ class SmtpSession : public sim::Engine {
   public:
     SmtpSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
     bool closed() const override { return m_state == State::Closed; }
     sim::StateId state_id() const override { return m_state; }
@@ -96,18 +95,12 @@ class SmtpSession : public sim::Engine {
     void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
     void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
-    // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0) override;
-    void receive_eof(std::int64_t time_us = 0) override { feed_eof(peer(), time_us); }
-
     // Client role: one command line without CRLF.
     struct SubmitResult {
         bool ok = false;
         std::string error;
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
-    // Octets sent as they are (a SASL line with its CRLF, prepared data).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0) override;
     // After 354: the message, dot-stuffed and terminated by the engine.
     SubmitResult send_message(std::string_view content, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
@@ -124,11 +117,6 @@ class SmtpSession : public sim::Engine {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
-    // The direction of what receive() is given.
-    sim::Direction peer() const {
-        return m_options.role == Role::Client ? sim::Direction::ServerToClient
-                                              : sim::Direction::ClientToServer;
-    }
     using Line = sim::LineReader::Line;
     struct Pending {
         Verb verb = Verb::Unknown;

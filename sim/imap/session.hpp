@@ -120,8 +120,6 @@ class ImapSession : public sim::Engine {
     // A note in the trace (TLS established, a fault injected...).
     void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
-    // Client and server: bytes to put on the wire now.
-
     // Client role. Returns the tag used, or an error sentence (nothing sent).
     struct SubmitResult {
         std::optional<std::string> tag;

@@ -3,24 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "app/password_prompt.hpp"
+#include "sim/core/login_script.hpp"
 #include "sim/core/transcript.hpp"
-#include "sim/imap/login_driver.hpp"
 
 namespace mailscope::app {
-
-std::string ascii_upper(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
                                             const transport::ServerUrl& url,
@@ -54,7 +46,7 @@ std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
     }
     if (options.insecure) {
         std::cout << fmt::format("{}WARNING: --insecure: {}{}\n", options.colour ? kConnectRed : "",
-                                 imap::insecure_tls_warning, options.colour ? kConnectReset : "");
+                                 sim::insecure_tls_warning, options.colour ? kConnectReset : "");
     }
     if (!url.user.empty()) {
         auto result = obtain_password(fmt::format("password for {}@{}: ", url.user, url.host));

@@ -1,6 +1,6 @@
-// What `mailscope connect` does the same way for IMAP, POP3 and SMTP: the
-// checks and the password prompt before connecting, the network options,
-// the terminal reader and the transcript file.
+// What `mailscope connect` does around the session: the checks and the
+// password prompt before connecting, the network options, the terminal
+// reader and the transcript file.
 #pragma once
 
 #include <asio.hpp>
@@ -21,10 +21,6 @@ namespace mailscope::app {
 
 inline constexpr const char* kConnectRed = "\x1b[1;31m";
 inline constexpr const char* kConnectReset = "\x1b[0m";
-
-// Command words compare without regard to case (RFC 3501 9, RFC 1939 3,
-// RFC 5321 2.4).
-std::string ascii_upper(std::string_view text);
 
 struct ConnectStart {
     std::vector<std::string> script;  // the lines of --script, if given

@@ -291,14 +291,8 @@ int run_gui_command(const GuiCommandOptions& options) {
             return gui_command_failed;
         }
         const auto& server = std::get<transport::ServerUrl>(url);
-        if (server.protocol != sim::Protocol::Imap) {
-            std::cerr << fmt::format(
-                "mailscope gui: --connect: live sessions in the window speak IMAP; use "
-                "`mailscope connect {}://...` for this server\n",
-                server.scheme);
-            return gui_command_failed;
-        }
         gui::LiveOptions live_options;
+        live_options.protocol = server.protocol;
         live_options.host = server.host;
         live_options.port = server.port;
         live_options.mode = server.implicit_tls ? gui::LiveMode::Imaps
@@ -322,16 +316,13 @@ int run_gui_command(const GuiCommandOptions& options) {
         }
         live = std::move(std::get<std::unique_ptr<gui::LiveSession>>(made));
         shown = live_entry;
-        // A screenshot shows the session once it settled: logged in, or failed.
+        // A screenshot shows the session once it settled: the login done, or failed.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (std::chrono::steady_clock::now() < deadline) {
             live->drain();
             const auto phase = live->status().phase;
             if (phase == gui::LivePhase::Failed || phase == gui::LivePhase::Closed) break;
-            if (live->state() == imap::State::Authenticated ||
-                (server.user.empty() && live->state() == imap::State::NotAuthenticated)) {
-                break;
-            }
+            if (live->status().ready) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
     }
@@ -399,7 +390,7 @@ int run_gui_command(const GuiCommandOptions& options) {
         model.composer = {};
         if (shown == live_entry) {
             model.composer.active = true;
-            model.composer.state = std::string(imap::state_name(live->state()));
+            model.composer.state = std::string(live->state().name());
             model.composer.verbs = live->allowed_verbs();
             model.composer.error = composer_error;
             return;
@@ -493,8 +484,7 @@ int run_gui_command(const GuiCommandOptions& options) {
     if (live) {
         live->drain();
         std::cout << fmt::format("live session: {}; state {}\n",
-                                 gui::live_status_text(live->status()),
-                                 imap::state_name(live->state()));
+                                 gui::live_status_text(live->status()), live->state().name());
     }
     if (!options.transcript.empty()) {
         const bool json = options.transcript.ends_with(".jsonl");

@@ -35,8 +35,8 @@ struct LabServer::Shared {
 
 namespace {
 
-// One connection's session on the Asio thread; after every call it copies
-// the events the session added into its feed.
+// One connection's session on the Asio thread; after every call it pulls
+// the events the session's engine committed into its feed.
 class LabConnection : public transport::ConnectionHandler {
   public:
     LabConnection(server::MailStore& store, const server::ServerConfig& config,
@@ -91,10 +91,8 @@ class LabConnection : public transport::ConnectionHandler {
   private:
     void publish() {
         const std::lock_guard lock(m_feed->mutex);
-        const auto& events = m_trace.events();
-        for (; m_published < events.size(); ++m_published) {
-            m_feed->events.push_back(events[m_published]);
-        }
+        while (const sim::TraceEvent* event = m_session.events().next_event())
+            m_feed->events.push_back(*event);
         m_feed->user = m_session.user();
         m_feed->state = std::string(imap::state_name(m_session.engine().state()));
     }
@@ -102,7 +100,6 @@ class LabConnection : public transport::ConnectionHandler {
     sim::SessionTrace m_trace;
     server::ImapServerSession m_session;
     std::shared_ptr<LabFeed> m_feed;
-    std::size_t m_published = 0;
 };
 
 }  // namespace

@@ -3,10 +3,10 @@
 //
 // Threading (design note L3): the server, its mail store and every session's
 // own trace live on one background Asio thread. After each thing a session
-// does, the events it added are copied into that session's LabFeed, a
-// mutex-protected queue. The UI thread calls drain() at the start of a frame
-// and appends what it finds to traces of its own, so nothing mutable is ever
-// shared with the panels.
+// does, the events its engine hands out (next_event()) are copied into that
+// session's LabFeed, a mutex-protected queue. The UI thread calls drain() at
+// the start of a frame and appends what it finds to traces of its own, so
+// nothing mutable is ever shared with the panels.
 #pragma once
 
 #include <cstdint>

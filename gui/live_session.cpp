@@ -8,10 +8,10 @@
 #include <mutex>
 
 #include "gui/view_model/command_composer.hpp"
+#include "net/client_runner.hpp"
 #include "net/net_client.hpp"
 #include "net/tcp_server.hpp"
-#include "sim/imap/login_driver.hpp"
-#include "sim/imap/states.hpp"
+#include "sim/core/client_driver.hpp"
 
 namespace mailscope::gui {
 
@@ -19,213 +19,125 @@ namespace mailscope::gui {
 struct LiveFeed {
     std::mutex mutex;
     std::vector<sim::TraceEvent> events;
-    imap::State state = imap::State::Connecting;
+    sim::StateId state;
+    std::vector<std::string> verbs;
     LiveStatus status;
 };
 
-// One connection on the Asio thread: the NetClient, the client engine and
-// the engine's trace. Only that thread touches it.
+// One connection on the Asio thread: the generic driver, its trace and the
+// network runner. Only that thread touches it.
 class LiveConnection {
   public:
     LiveConnection(asio::io_context& io, const LiveOptions& options, LiveFeed& feed)
-        : m_io(io),
-          m_options(options),
+        : m_options(options),
           m_feed(feed),
-          m_trace(sim::Protocol::Imap, fmt::format("live {}:{}", options.host, options.port)),
-          m_session(m_trace, client_options()),
-          m_login(m_session, login_plan(options)) {
+          m_trace(options.protocol, fmt::format("live {}:{}", options.host, options.port)),
+          m_driver(m_trace, client_options(options)),
+          m_runner(io, m_driver, net_options(options), [this] { publish(); }) {
         m_status.insecure = options.tls.insecure;
     }
 
-    void begin() {
-        transport::NetClientOptions net;
-        net.host = m_options.host;
-        net.port = m_options.port;
-        net.implicit_tls = m_options.mode == LiveMode::Imaps;
-        net.tls = m_options.tls;
-        net.timeout = m_options.timeout;
-        try {
-            m_client = transport::NetClient::create(m_io, net);
-        } catch (const std::exception& error) {
-            fail(error.what());
-            return;
-        }
-        m_client->connect([this](const std::string& error) { on_connected(error); });
-    }
+    void begin() { m_runner.start(); }
 
     // Runs on the Asio thread; the result goes back to the waiting UI thread.
-    std::optional<std::string> send(imap::Command command) {
-        if (!m_client || !m_client->is_open() || m_done) {
-            return std::string("The connection is not open.");
-        }
-        if (!m_login.ready()) {
+    std::optional<std::string> send(std::string_view line, std::string_view typed_literals) {
+        if (!m_runner.is_open()) return std::string("The connection is not open.");
+        if (m_driver.stage() != sim::DriverStage::Ready) {
             return std::string("The session is still starting; wait for it to be connected.");
         }
-        if (imap::has_flag(command.verb, imap::VerbFlag::Credentials) && !secure_or_local()) {
-            return fmt::format(
-                "Not sent: {} would send the password to {} in clear; connect with STARTTLS or "
-                "IMAPS.",
-                imap::verb_name(command.verb), m_options.host);
+        std::string typed(line);
+        // The composer adds the tag and counts literal octets for an IMAP
+        // command; an IDLE's DONE or a SASL line goes as typed.
+        const auto& session = m_driver.session();
+        if (m_options.protocol == sim::Protocol::Imap && session.line_is_command()) {
+            ComposedCommand composed =
+                compose_command(line, typed_literals, session.next_line_label());
+            if (!composed.command) return composed.error;
+            typed = composed.wire;
+            if (typed.ends_with("\r\n")) typed.resize(typed.size() - 2);
         }
-        const auto verb = command.verb;
-        const auto result = m_session.submit(std::move(command), now());
-        if (!result.tag) return result.error;
-        if (verb == imap::Verb::Starttls) m_login.watch_starttls(*result.tag);
-        m_client->expect_reply(true);
-        flush();
-        publish();
-        return std::nullopt;
+        auto refused = m_driver.type_line(typed, transport::steady_now());
+        m_runner.flush();
+        return refused;
     }
 
-    std::string next_tag() { return m_session.next_tag(); }
-
     void logout() {
-        const auto state = m_session.state();
-        if (!m_client || !m_client->is_open() || state == imap::State::Logout ||
-            state == imap::State::Closed || state == imap::State::Connecting) {
+        if (!m_runner.is_open() || m_driver.stage() != sim::DriverStage::Ready) {
             shut();
             return;
         }
-        const auto result =
-            m_session.submit(imap::make_command(m_session.next_tag(), imap::Verb::Logout), now());
-        if (!result.tag) {
-            fail(result.error);
-            return;
-        }
-        m_client->expect_reply(true);
-        flush();
-        publish();
+        m_driver.end_input(transport::steady_now());
+        m_runner.flush();
     }
 
-    void shut() {
-        if (m_client) m_client->close();
-    }
+    void shut() { m_runner.close(); }
 
   private:
-    static imap::SessionOptions client_options() {
-        imap::SessionOptions options;
-        options.role = imap::Role::Client;
-        return options;
+    static sim::ClientOptions client_options(const LiveOptions& options) {
+        sim::ClientOptions client;
+        client.plan.host = options.host;
+        client.plan.port = options.port;
+        client.plan.starttls = options.mode == LiveMode::StartTls;
+        client.plan.user = options.user;
+        client.plan.password = options.password;
+        client.plan.plaintext_login_allowed = transport::is_loopback_host(options.host);
+        client.plan.insecure = options.tls.insecure;
+        return client;
     }
 
-    static imap::LoginPlan login_plan(const LiveOptions& options) {
-        imap::LoginPlan plan;
-        plan.host = options.host;
-        plan.port = options.port;
-        plan.starttls = options.mode == LiveMode::StartTls;
-        plan.user = options.user;
-        plan.password = options.password;
-        plan.plaintext_login_allowed = transport::is_loopback_host(options.host);
-        plan.insecure = options.tls.insecure;
-        return plan;
+    static transport::NetClientOptions net_options(const LiveOptions& options) {
+        transport::NetClientOptions net;
+        net.host = options.host;
+        net.port = options.port;
+        net.implicit_tls = options.mode == LiveMode::Imaps;
+        net.tls = options.tls;
+        net.timeout = options.timeout;
+        return net;
     }
 
-    std::int64_t now() const { return transport::steady_now(); }
-
-    imap::TlsReport tls_report() {
-        return {m_client->tls_description(),
-                m_options.tls.insecure ? m_client->verify_result() : std::string()};
-    }
-
-    bool secure_or_local() const {
-        return m_client->tls_active() || transport::is_loopback_host(m_options.host);
-    }
-
-    void on_connected(const std::string& error) {
-        if (!error.empty()) {
-            fail(error);
-            return;
+    void update_status() {
+        if (m_runner.tls_active() && !m_status.tls) {
+            m_status.tls = true;
+            m_status.detail = m_runner.tls_description();
         }
-        if (m_client->tls_active()) tls_on();
-        m_login.start(m_client->tls_active() ? std::optional(tls_report()) : std::nullopt, now());
-        m_status.phase = LivePhase::Connected;
-        m_client->expect_reply(true);
-        m_client->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
-                                [this](const std::string& end) { on_end(end); });
-        publish();
-    }
-
-    void tls_on() {
-        m_status.tls = true;
-        m_status.detail = m_client->tls_description();
-    }
-
-    void on_bytes(std::string_view bytes) {
-        m_session.receive(bytes, now());
-        while (auto received = m_session.next_response())
-            m_login.on_response(received->response, now());
-        follow_login();
-        flush();
-        m_client->expect_reply(m_session.outstanding() > 0 && !m_session.idling());
-        publish();
-    }
-
-    void on_end(const std::string& error) {
-        m_session.feed_eof(sim::Direction::ServerToClient, now());
-        m_done = true;
-        if (error.empty()) {
-            m_status.phase = LivePhase::Closed;
-        } else {
-            m_status.phase = LivePhase::Failed;
-            m_status.detail = error;
-        }
-        publish();
-    }
-
-    void fail(const std::string& reason) {
-        m_done = true;
-        m_status.phase = LivePhase::Failed;
-        m_status.detail = reason;
-        m_session.note(sim::Direction::ServerToClient, reason, now());
-        shut();
-        publish();
-    }
-
-    void flush() {
-        auto bytes = m_session.take_outgoing();
-        if (!bytes.empty()) m_client->write(std::move(bytes));
-    }
-
-    // Acts on what the LoginDriver decided: the handshake it asks for, or
-    // the end of the session when it failed.
-    void follow_login() {
-        if (m_login.take_tls_request()) {
-            m_client->start_tls([this](const std::string& error) {
-                if (!error.empty()) {
-                    fail(error);
-                    return;
+        switch (m_driver.stage()) {
+            case sim::DriverStage::Connecting:
+                break;
+            case sim::DriverStage::Failed:
+                if (m_status.phase != LivePhase::Failed) {
+                    m_status.phase = LivePhase::Failed;
+                    m_status.detail = m_driver.failure();
+                    m_driver.engine().note(sim::Direction::ServerToClient, m_driver.failure(),
+                                           transport::steady_now());
                 }
-                tls_on();
-                m_login.on_tls_established(tls_report(), now());
-                follow_login();
-                m_client->expect_reply(m_session.outstanding() > 0);
-                flush();
-                publish();
-            });
-            return;
+                return;
+            default:
+                m_status.phase = LivePhase::Connected;
+                m_status.ready = m_driver.stage() == sim::DriverStage::Ready;
+                break;
         }
-        if (m_login.phase() == imap::LoginPhase::Failed && !m_done) fail(m_login.failure());
+        if (m_runner.ended()) {
+            m_status.phase = m_runner.end_error().empty() ? LivePhase::Closed : LivePhase::Failed;
+            if (!m_runner.end_error().empty()) m_status.detail = m_runner.end_error();
+        }
     }
 
     void publish() {
+        update_status();
         const std::lock_guard lock(m_feed.mutex);
-        const auto& events = m_trace.events();
-        for (; m_published < events.size(); ++m_published)
-            m_feed.events.push_back(events[m_published]);
-        m_feed.state = m_session.state();
+        while (const sim::TraceEvent* event = m_driver.engine().next_event())
+            m_feed.events.push_back(*event);
+        m_feed.state = m_driver.engine().state_id();
+        m_feed.verbs = m_driver.session().allowed_verbs();
         m_feed.status = m_status;
     }
 
-    asio::io_context& m_io;
     const LiveOptions& m_options;
     LiveFeed& m_feed;
     sim::SessionTrace m_trace;
-    imap::ImapSession m_session;
-    imap::LoginDriver m_login;
-    std::shared_ptr<transport::NetClient> m_client;
+    sim::ClientDriver m_driver;
+    transport::ClientRunner m_runner;
     LiveStatus m_status;
-    bool m_done = false;
-    std::size_t m_published = 0;
 };
 
 // Declared so that they go safely: the connection (and the NetClient it
@@ -238,6 +150,35 @@ struct LiveSession::Shared {
     LiveFeed feed;
     std::unique_ptr<LiveConnection> connection;
 };
+
+namespace {
+
+std::uint16_t default_port(sim::Protocol protocol, LiveMode mode) {
+    const bool tls = mode == LiveMode::Imaps;
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return tls ? 993 : 143;
+        case sim::Protocol::Pop3:
+            return tls ? 995 : 110;
+        case sim::Protocol::Smtp:
+            return tls ? 465 : 25;
+    }
+    return 143;
+}
+
+sim::StateId connecting_state(sim::Protocol protocol) {
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return imap::State::Connecting;
+        case sim::Protocol::Pop3:
+            return pop3::State::Connecting;
+        case sim::Protocol::Smtp:
+            return smtp::State::Connecting;
+    }
+    return {};
+}
+
+}  // namespace
 
 std::string live_status_text(const LiveStatus& status) {
     switch (status.phase) {
@@ -287,20 +228,24 @@ std::variant<std::unique_ptr<LiveSession>, std::string> LiveSession::start(LiveO
         return std::string(
             "\"Insecure\" and a CA file contradict each other: the CA file is for verifying.");
     }
-    if (options.port == 0) options.port = options.mode == LiveMode::Imaps ? 993 : 143;
+    if (options.port == 0) options.port = default_port(options.protocol, options.mode);
     if (!options.user.empty() && options.mode == LiveMode::Plain &&
         !transport::is_loopback_host(options.host)) {
         return fmt::format(
-            "Logging in to {} would send the password in clear; choose STARTTLS or IMAPS.",
+            "Logging in to {} would send the password in clear; choose STARTTLS or implicit "
+            "TLS.",
             options.host);
     }
     std::unique_ptr<LiveSession> live(new LiveSession(std::move(options)));
     live->m_trace = std::make_unique<sim::SessionTrace>(
-        sim::Protocol::Imap, fmt::format("live {}:{}", live->m_options.host, live->m_options.port));
+        live->m_options.protocol,
+        fmt::format("live {}:{}", live->m_options.host, live->m_options.port));
+    live->m_state = connecting_state(live->m_options.protocol);
     live->m_status.insecure = live->m_options.tls.insecure;
     live->m_shared = std::make_unique<Shared>();
     Shared& shared = *live->m_shared;
     shared.feed.status = live->m_status;
+    shared.feed.state = live->m_state;
     shared.connection = std::make_unique<LiveConnection>(shared.io, live->m_options, shared.feed);
     asio::post(shared.io, [&shared] { shared.connection->begin(); });
     live->m_thread = std::thread([&shared] { shared.io.run(); });
@@ -322,18 +267,13 @@ LiveSession::~LiveSession() {
 std::optional<std::string> LiveSession::send(std::string_view line,
                                              std::string_view typed_literals) {
     Shared& shared = *m_shared;
-    // The engine, and with it the next tag, belongs to the Asio thread: the
-    // command is composed and submitted there while the UI waits briefly.
+    // The driver belongs to the Asio thread: the command is composed and
+    // submitted there while the UI waits briefly.
     std::promise<std::optional<std::string>> answer;
     auto result = answer.get_future();
     asio::post(shared.io, [&shared, &answer, line = std::string(line),
                            literals = std::string(typed_literals)] {
-        ComposedCommand composed = compose_command(line, literals, shared.connection->next_tag());
-        if (!composed.command) {
-            answer.set_value(composed.error);
-            return;
-        }
-        answer.set_value(shared.connection->send(std::move(*composed.command)));
+        answer.set_value(shared.connection->send(line, literals));
     });
     return result.get();
 }
@@ -348,16 +288,12 @@ bool LiveSession::drain() {
         changed = m_state != m_shared->feed.state || m_status.phase != status.phase ||
                   m_status.tls != status.tls || m_status.detail != status.detail;
         m_state = m_shared->feed.state;
+        m_verbs = m_shared->feed.verbs;
         m_status = status;
     }
     for (sim::TraceEvent& event : events)
         m_trace->append(std::move(event));
     return changed || !events.empty();
-}
-
-std::vector<std::string> LiveSession::allowed_verbs() const {
-    const auto names = imap::verbs_valid_in(m_state);
-    return {names.begin(), names.end()};
 }
 
 void LiveSession::close() {

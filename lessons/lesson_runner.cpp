@@ -12,6 +12,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
+#include "sim/core/client_session.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/mime/builder.hpp"
@@ -76,24 +77,6 @@ bool status_matches(std::string_view wanted, std::string_view status) {
     return true;
 }
 
-// RFC 5321 4.5.2: CRLF line ends, a line that starts with "." gets another
-// one, and a line holding only "." ends the content.
-std::string dot_stuffed(std::string_view text) {
-    std::string out;
-    if (text.ends_with('\n')) text.remove_suffix(1);
-    for (;;) {
-        const auto end = text.find('\n');
-        auto line = text.substr(0, end);
-        if (line.ends_with('\r')) line.remove_suffix(1);
-        if (line.starts_with('.')) out += '.';
-        out += line;
-        out += "\r\n";
-        if (end == std::string_view::npos) break;
-        text.remove_prefix(end + 1);
-    }
-    return out + ".\r\n";
-}
-
 std::string flag_list(std::vector<std::string> flags) {
     std::sort(flags.begin(), flags.end());
     std::string out;
@@ -145,43 +128,36 @@ struct LessonRunner::Client {
     sim::Protocol protocol = sim::Protocol::Imap;
     std::unique_ptr<sim::SessionTrace> trace;
     std::unique_ptr<sim::SessionTrace> server_trace;
-    // Exactly one engine is set, by `protocol`.
-    std::unique_ptr<imap::ImapSession> imap;
-    std::unique_ptr<pop3::Pop3Session> pop3;
-    std::unique_ptr<smtp::SmtpSession> smtp;
+    // The client engine, in the client role whatever its protocol; the
+    // protocol's own view of the same engine is set by `protocol`.
+    std::unique_ptr<sim::Engine> engine;
+    imap::ImapSession* imap = nullptr;
+    pop3::Pop3Session* pop3 = nullptr;
+    smtp::SmtpSession* smtp = nullptr;
     std::unique_ptr<transport::ConnectionHandler> server;
     std::unique_ptr<sim::InProcessLink> link;
     bool eof_seen = false;
 
-    // Octets the client put on the wire: the IMAP client engine records them
-    // as an observer of its own side would, mistakes included.
-    void sent(std::string_view bytes, std::int64_t now) {
-        if (imap) imap->feed(sim::Direction::ClientToServer, bytes, now);
-        if (pop3) pop3->feed(sim::Direction::ClientToServer, bytes, now);
-        if (smtp) smtp->feed(sim::Direction::ClientToServer, bytes, now);
+    template <typename Session, typename Options>
+    void make(Session*& typed, Options options) {
+        auto session = std::make_unique<Session>(*trace, options);
+        typed = session.get();
+        engine = std::move(session);
     }
-    void received(std::string_view bytes, std::int64_t now) {
-        if (imap) imap->receive(bytes, now);
-        if (pop3) pop3->feed(sim::Direction::ServerToClient, bytes, now);
-        if (smtp) smtp->feed(sim::Direction::ServerToClient, bytes, now);
+    // What the lesson reads of replies is in the trace: the typed copies the
+    // POP3 and SMTP engines queue for a client are let go.
+    void drop_replies() {
+        if (pop3)
+            while (pop3->next_reply()) {
+            }
+        if (smtp)
+            while (smtp->next_reply()) {
+            }
+        if (imap)
+            while (imap->next_response()) {
+            }
     }
-    void ended(sim::Direction dir, std::int64_t now) {
-        if (imap) imap->feed_eof(dir, now);
-        if (pop3) pop3->feed_eof(dir, now);
-        if (smtp) smtp->feed_eof(dir, now);
-    }
-    // What the IMAP client engine queued itself (literals after "+", DONE).
-    std::string take_outgoing() { return imap ? imap->take_outgoing() : std::string(); }
-    std::string state_name() const {
-        if (pop3) return std::string(pop3::state_name(pop3->state()));
-        if (smtp) return std::string(smtp::state_name(smtp->state()));
-        return std::string(imap::state_name(imap->state()));
-    }
-    bool closed() const {
-        if (pop3) return pop3->closed();
-        if (smtp) return smtp->closed();
-        return imap->closed();
-    }
+    std::string state_name() const { return std::string(engine->state_id().name()); }
 };
 
 LessonRunner::LessonRunner(Lesson lesson) : m_lesson(std::move(lesson)) {
@@ -236,24 +212,15 @@ void LessonRunner::reset() {
         client->server_trace =
             std::make_unique<sim::SessionTrace>(client->protocol, "server for " + client->name);
         switch (client->protocol) {
-            case sim::Protocol::Imap: {
-                imap::SessionOptions options;
-                options.role = imap::Role::Client;
-                client->imap = std::make_unique<imap::ImapSession>(*client->trace, options);
+            case sim::Protocol::Imap:
+                client->make(client->imap, sim::client_role<imap::SessionOptions>());
                 break;
-            }
-            case sim::Protocol::Pop3: {
-                pop3::SessionOptions options;
-                options.role = pop3::Role::Observer;
-                client->pop3 = std::make_unique<pop3::Pop3Session>(*client->trace, options);
+            case sim::Protocol::Pop3:
+                client->make(client->pop3, sim::client_role<pop3::SessionOptions>());
                 break;
-            }
-            case sim::Protocol::Smtp: {
-                smtp::SessionOptions options;
-                options.role = smtp::Role::Observer;
-                client->smtp = std::make_unique<smtp::SmtpSession>(*client->trace, options);
+            case sim::Protocol::Smtp:
+                client->make(client->smtp, sim::client_role<smtp::SessionOptions>());
                 break;
-            }
         }
         m_clients.push_back(std::move(client));
     }
@@ -408,12 +375,7 @@ void LessonRunner::run_action(const Step& step, Client& client,
     } else if (const auto* literal = std::get_if<SendLiteralAction>(&action)) {
         send_literal(step, client, *literal, failures);
     } else if (const auto* sasl = std::get_if<SaslAction>(&action)) {
-        if (imap) {
-            client.imap->send_sasl_line(expand(sasl->line, m_variables), client.link->now());
-            pump(client);
-        } else {
-            send_bytes(client, expand(sasl->line, m_variables) + "\r\n");
-        }
+        send_bytes(client, expand(sasl->line, m_variables) + "\r\n");
     } else if (std::holds_alternative<DoneAction>(action)) {
         client.imap->send_done(client.link->now());
         pump(client);
@@ -425,27 +387,29 @@ void LessonRunner::run_action(const Step& step, Client& client,
         send_data(client, *data);
     } else if (std::holds_alternative<CloseAction>(action)) {
         client.link->close_client();
-        client.ended(sim::Direction::ClientToServer, client.link->now());
+        client.engine->feed_eof(sim::Direction::ClientToServer, client.link->now());
         client.eof_seen = true;
     }
 }
 
 // DATA, and the content only once the server has answered 354 (the engine
-// is then in the Data state), as a client must (RFC 5321 4.1.1.4).
+// is then in the Data state), as a client must (RFC 5321 4.1.1.4); the
+// engine stuffs the dots and ends the data.
 void LessonRunner::send_data(Client& client, const DataAction& action) {
     if (action.command) {
         send_bytes(client, "DATA\r\n");
-        if (client.state_name() != smtp::state_name(smtp::State::Data)) return;
+        if (client.smtp->state() != smtp::State::Data) return;
     }
-    send_bytes(client, dot_stuffed(expand(action.text, m_variables)));
+    pump(client);
+    client.smtp->send_message(expand(action.text, m_variables), client.link->now());
+    pump(client);
 }
 
 // Bytes written exactly as the lesson gives them, mistakes included: the
-// client engine only records them, as an observer of its own side would.
+// client engine records them as its own side's.
 void LessonRunner::send_bytes(Client& client, const std::string& bytes) {
     pump(client);
-    client.sent(bytes, client.link->now());
-    client.link->send(bytes);
+    client.engine->send_raw(bytes, client.link->now());
     pump(client);
 }
 
@@ -517,16 +481,18 @@ void LessonRunner::connect(Client& client) {
 // Moves bytes both ways until neither side has anything more to say now.
 void LessonRunner::pump(Client& client) {
     if (!client.link) return;
+    sim::Engine& engine = *client.engine;
     for (;;) {
-        auto out = client.take_outgoing();
+        auto out = engine.take_outgoing();
         if (!out.empty()) client.link->send(out);
         auto in = client.link->receive();
-        if (!in.empty()) client.received(in, client.link->now());
+        if (!in.empty()) engine.receive(in, client.link->now());
+        client.drop_replies();
         if (out.empty() && in.empty()) break;
     }
     if (client.link->server_closed() && !client.eof_seen) {
         client.eof_seen = true;
-        client.ended(sim::Direction::ServerToClient, client.link->now());
+        engine.receive_eof(client.link->now());
     }
 }
 
@@ -644,7 +610,7 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         }
     }
     if (expect.closed) {
-        const bool closed = client.eof_seen || client.closed();
+        const bool closed = client.eof_seen || client.engine->closed();
         if (closed != *expect.closed) {
             failures.push_back({expect.closed_mark, closed ? "the connection was closed"
                                                            : "the connection is still open"});

@@ -4,8 +4,10 @@
 // client, an in-process link on a virtual clock with one mock server
 // session of the client's protocol behind it (IMAP, POP3 or SMTP, all on
 // the same store, so an SMTP delivery shows in an IMAP client's INBOX).
-// Each client's side is traced by a session engine: IMAP's in the client
-// role, POP3's and SMTP's as observers fed both directions of the wire.
+// Each client's side is its protocol's session engine in the client role,
+// driven through the common engine interface (sim/core/engine.hpp): the
+// lesson's octets go out through it, mistakes included, and it reads the
+// server's replies as a client would.
 // Steps run one at a time; stepping back replays from the start, which lands
 // in exactly the same place because nothing reads a real clock. The GUI
 // draws the traces exposed here; `mailscope lesson run` prints them.

@@ -51,6 +51,8 @@ class ImapServerSession : public transport::ConnectionHandler {
 
     // For views and tests.
     const imap::ImapSession& engine() const { return m_imap; }
+    // A view that pulls the session's events as they come (next_event()).
+    sim::Engine& events() { return m_imap; }
     const std::string& user() const { return m_user; }
     bool tls_active() const { return m_tls; }
     bool read_only() const { return m_read_only; }

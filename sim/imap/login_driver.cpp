@@ -3,45 +3,26 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
+
+#include "sim/core/ascii.hpp"
 
 namespace mailscope::imap {
 
 namespace {
 
 bool has_starttls(const std::vector<std::string>& capabilities) {
-    return std::any_of(capabilities.begin(), capabilities.end(), [](const std::string& item) {
-        std::string upper(item);
-        for (char& c : upper)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return upper == "STARTTLS";
-    });
+    return std::any_of(capabilities.begin(), capabilities.end(),
+                       [](const std::string& item) { return ascii::iequals(item, "STARTTLS"); });
 }
 
 }  // namespace
 
-std::string tls_established_note(const TlsReport& report, bool insecure, std::string_view host) {
-    std::string text = fmt::format("TLS established: {}", report.description);
-    if (!insecure) return text + fmt::format("; certificate verified for {}", host);
-    text += "; certificate NOT verified (insecure)";
-    if (!report.verify_failure.empty()) {
-        text += fmt::format(", and it would have failed: {}", report.verify_failure);
-    }
-    return text;
-}
-
-LoginDriver::LoginDriver(ImapSession& session, LoginPlan plan)
-    : m_session(session), m_plan(std::move(plan)) {}
-
-void LoginDriver::start(const std::optional<TlsReport>& implicit_tls, std::int64_t time_us) {
-    m_session.note(sim::Direction::ServerToClient,
-                   fmt::format("connected to {}:{}", m_plan.host, m_plan.port), time_us);
-    if (implicit_tls) on_tls_established(*implicit_tls, time_us);
-    m_phase = LoginPhase::Greeting;
-}
+LoginDriver::LoginDriver(ImapSession& session, sim::LoginPlan plan)
+    : sim::LoginScript(session, std::move(plan)), m_session(session) {}
 
 void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
+    using sim::LoginPhase;
     if (response.kind == ResponseKind::Untagged && response.code &&
         response.code->name == "CAPABILITY") {
         m_offers_starttls = has_starttls(response.code->list);
@@ -73,8 +54,7 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
                 fail("the server refused STARTTLS");
                 return;
             }
-            m_phase = LoginPhase::TlsHandshake;
-            m_tls_requested = true;
+            request_tls();
             return;
         case LoginPhase::Login:
             if (!own_done) return;
@@ -85,35 +65,25 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
             if (response.kind == ResponseKind::Tagged && !m_typed_starttls_tag.empty() &&
                 response.tag == m_typed_starttls_tag) {
                 m_typed_starttls_tag.clear();
-                if (response.status == Status::Ok) m_tls_requested = true;
+                if (response.status == Status::Ok) request_tls(true);
             }
             return;
-        case LoginPhase::Connecting:
-        case LoginPhase::TlsHandshake:
-        case LoginPhase::Rejected:
-        case LoginPhase::Failed:
+        default:  // nothing to act on: not started, upgrading, or over
             return;
     }
-}
-
-bool LoginDriver::take_tls_request() {
-    return std::exchange(m_tls_requested, false);
-}
-
-void LoginDriver::on_tls_established(const TlsReport& report, std::int64_t time_us) {
-    m_tls = true;
-    m_session.note(sim::Direction::ServerToClient,
-                   tls_established_note(report, m_plan.insecure, m_plan.host), time_us);
-    if (m_phase == LoginPhase::TlsHandshake) login_or_ready(time_us);
 }
 
 void LoginDriver::watch_starttls(std::string tag) {
     m_typed_starttls_tag = std::move(tag);
 }
 
+void LoginDriver::after_handshake(std::int64_t time_us) {
+    login_or_ready(time_us);
+}
+
 void LoginDriver::after_greeting(Status status, std::int64_t time_us) {
     if (status == Status::Bye) {
-        m_phase = LoginPhase::Rejected;
+        m_phase = sim::LoginPhase::Rejected;
         return;
     }
     if (m_plan.starttls) {
@@ -123,7 +93,7 @@ void LoginDriver::after_greeting(Status status, std::int64_t time_us) {
                 "longer possible (RFC 3501 6.2.1)");
             return;
         }
-        m_phase = LoginPhase::Capability;
+        m_phase = sim::LoginPhase::Capability;
         submit_own(Verb::Capability, {}, time_us);
         return;
     }
@@ -132,13 +102,10 @@ void LoginDriver::after_greeting(Status status, std::int64_t time_us) {
 
 void LoginDriver::login_or_ready(std::int64_t time_us) {
     if (m_plan.user.empty() || !m_plan.password || m_session.state() != State::NotAuthenticated) {
-        m_phase = LoginPhase::Ready;
+        m_phase = sim::LoginPhase::Ready;
         return;
     }
-    if (!m_tls && !m_plan.plaintext_login_allowed) {
-        fail(fmt::format("logging in to {} would send the password in clear", m_plan.host));
-        return;
-    }
+    if (refuse_clear_text_password()) return;
     // RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
     // if the LOGINDISABLED capability is advertised."
     if (m_session.capabilities().lists("LOGINDISABLED")) {
@@ -148,7 +115,7 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
                         m_plan.host));
         return;
     }
-    m_phase = LoginPhase::Login;
+    m_phase = sim::LoginPhase::Login;
     submit_own(Verb::Login, LoginArgs{m_plan.user, *m_plan.password}, time_us);
 }
 
@@ -161,11 +128,6 @@ void LoginDriver::submit_own(Verb verb, CommandArgs args, std::int64_t time_us) 
         return;
     }
     m_own_tag = *result.tag;
-}
-
-void LoginDriver::fail(std::string reason) {
-    m_phase = LoginPhase::Failed;
-    m_failure = std::move(reason);
 }
 
 }  // namespace mailscope::imap

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 #include "sim/imap/event_data.hpp"
 #include "sim/imap/literal_size.hpp"
@@ -327,7 +328,7 @@ std::string secret_line_error(SecretLine kind) {
 }  // namespace
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -338,14 +339,6 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 
 void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
-}
-
-void ImapSession::receive(std::string_view bytes, std::int64_t time_us) {
-    if (m_options.role == Role::Client) {
-        observe(Direction::ServerToClient, bytes, time_us);
-    } else {
-        observe(Direction::ClientToServer, bytes, time_us);
-    }
 }
 
 void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -1517,26 +1510,15 @@ ImapSession::SubmitResult ImapSession::submit(Command command, std::int64_t time
 }
 
 void ImapSession::send_sasl_line(std::string_view line, std::int64_t time_us) {
-    std::string bytes = std::string(line) + "\r\n";
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
+    send_raw(std::string(line) + "\r\n", time_us);
 }
 
 void ImapSession::send_done(std::int64_t time_us) {
-    std::string bytes = "DONE\r\n";
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
+    send_raw("DONE\r\n", time_us);
 }
 
 std::optional<ResponseReceived> ImapSession::next_response() {
-    if (m_responses.empty()) return std::nullopt;
-    auto response = std::move(m_responses.front());
-    m_responses.pop_front();
-    return response;
-}
-
-std::string ImapSession::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_responses);
 }
 
 // ---------------------------------------------------------------------------
@@ -1544,10 +1526,7 @@ std::string ImapSession::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> ImapSession::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
@@ -1632,15 +1611,7 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
 
 std::uint64_t ImapSession::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Violation;
-    event.name = "VIOLATION";
-    event.wire = wire;
-    event.summary = fmt::format("{} broke a rule: {}",
-                                dir == Direction::ClientToServer ? "client" : "server", rule);
-    event.section = section;
-    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     return add_event(std::move(event));
 }
 
@@ -1653,17 +1624,8 @@ void ImapSession::transition(State to, std::string cause, Direction dir) {
         throw std::logic_error(fmt::format("{} -> {} is not in the IMAP state table",
                                            state_name(from), state_name(to)));
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::StateTransition;
-    event.name = "STATE";
-    event.section = std::string(state_section(to));
-    sim::StateChange change{from, to, edge->number, std::move(cause)};
-    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
-                                                change.to.name(), change.number, change.cause)
-                                  : fmt::format("{} -> {} ({})", change.from.name(),
-                                                change.to.name(), change.cause);
-    event.transition = std::move(change);
+    auto event = sim::transition_event(
+        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, state_section(to));
     m_state = to;
     if (to == State::Selected) m_selected_once = true;
     add_event(std::move(event));

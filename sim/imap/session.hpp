@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/engine.hpp"
 #include "sim/core/event_batch.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/capabilities.hpp"
@@ -34,7 +35,7 @@
 
 namespace mailscope::imap {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
+using Role = sim::Role;
 
 struct SessionOptions {
     Role role = Role::Observer;
@@ -95,33 +96,26 @@ struct MessageView {
     std::optional<std::vector<std::string>> flags;
 };
 
-class ImapSession {
+class ImapSession : public sim::Engine {
   public:
     ImapSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
-    const sim::SessionTrace& trace() const { return m_trace; }
     // The selected mailbox as far as the responses told (sequence order).
     const std::vector<MessageView>& messages() const { return m_messages; }
     std::size_t outstanding() const { return m_pending.size(); }
     // What the server listed in CAPABILITY and what ENABLE turned on, so far.
     const ServerCapabilities& capabilities() const { return m_capabilities; }
     bool idling() const { return m_idle_tag.has_value(); }
-    bool closed() const { return m_state == State::Closed; }
+    bool closed() const override { return m_state == State::Closed; }
+    sim::StateId state_id() const override { return m_state; }
 
     // Observer: bytes seen on the wire in the order they were seen.
-    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     // Either side closed its end (or the connection broke).
-    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
     // A note in the trace (TLS established, a fault injected...).
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
-
-    // Client and server: bytes arriving from the peer.
-    void receive(std::string_view bytes, std::int64_t time_us = 0);
-    // Client and server: bytes to put on the wire now.
-    std::string take_outgoing();
-    bool wants_write() const { return !m_outgoing.empty(); }
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role. Returns the tag used, or an error sentence (nothing sent).
     struct SubmitResult {
@@ -213,7 +207,6 @@ class ImapSession {
     std::string keep(std::string_view bytes) const;
     bool state_change_outstanding() const;
 
-    sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
@@ -257,7 +250,6 @@ class ImapSession {
 
     // client role: command parts held until the server's "+"
     std::deque<std::string> m_held;
-    std::string m_outgoing;
     std::deque<ServerInput> m_inputs;
     std::deque<ResponseReceived> m_responses;
 };

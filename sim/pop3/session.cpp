@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 
 namespace mailscope::pop3 {
@@ -121,7 +122,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -129,11 +130,6 @@ Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
 
 void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
-}
-
-void Pop3Session::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
-            bytes, time_us);
 }
 
 void Pop3Session::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -149,52 +145,34 @@ std::size_t Pop3Session::line_limit(Direction dir) const {
 }
 
 void Pop3Session::read_lines(Direction dir, std::string_view bytes) {
-    const auto d = index_of(dir);
-    while (!bytes.empty()) {
+    auto& reader = m_reader[index_of(dir)];
+    reader.feed(bytes);
+    while (!reader.buffered().empty()) {
         if (m_state == State::Closed) {
-            after_close_data(dir, bytes.size());
-            m_fed[d] += bytes.size();
+            after_close_data(dir, reader.buffered().size());
+            reader.drop_buffered();
             return;
         }
         if (dir == Direction::ServerToClient && m_body) {
-            const auto used = m_body->decoder.feed(bytes);
+            const auto data = reader.buffered();
+            const auto used = m_body->decoder.feed(data);
             if (m_body->raw.size() < m_options.max_event_bytes) {
-                m_body->raw.append(bytes.substr(
-                    0, std::min(used, m_options.max_event_bytes - m_body->raw.size())));
+                m_body->raw.append(
+                    data.substr(0, std::min(used, m_options.max_event_bytes - m_body->raw.size())));
             }
-            m_fed[d] += used;
-            bytes.remove_prefix(used);
+            reader.consume(used);
             if (m_body->decoder.done()) finish_body(true);
             continue;
         }
-        const auto lf = bytes.find('\n');
-        const std::size_t take = lf == std::string_view::npos ? bytes.size() : lf + 1;
-        if (m_discarding[d]) {
-            m_fed[d] += take;
-            bytes.remove_prefix(take);
-            if (lf != std::string_view::npos) m_discarding[d] = false;
-            continue;
-        }
-        if (m_line[d].empty()) m_line_start[d] = m_fed[d];
         const auto limit = line_limit(dir);
-        if (m_line[d].size() + take > limit) {
-            m_line[d].clear();
-            m_fed[d] += take;
-            bytes.remove_prefix(take);
-            if (lf == std::string_view::npos) m_discarding[d] = true;
-            on_line_too_long(dir, m_line_start[d], limit);
-            continue;
-        }
-        m_line[d].append(bytes.substr(0, take));
-        m_fed[d] += take;
-        bytes.remove_prefix(take);
-        if (lf == std::string_view::npos) continue;
-        std::string line = std::exchange(m_line[d], {});
-        const bool bare_lf = line.size() < 2 || line[line.size() - 2] != '\r';
-        if (dir == Direction::ClientToServer) {
-            on_client_line(line, m_line_start[d], bare_lf);
+        auto line = reader.next(limit);
+        if (!line) return;
+        if (line->too_long) {
+            on_line_too_long(dir, line->offset, limit);
+        } else if (dir == Direction::ClientToServer) {
+            on_client_line(line->bytes, line->offset, line->bare_lf);
         } else {
-            on_server_line(line, m_line_start[d], bare_lf);
+            on_server_line(line->bytes, line->offset, line->bare_lf);
         }
     }
 }
@@ -233,7 +211,7 @@ void Pop3Session::after_close_data(Direction dir, std::size_t size) {
     if (m_reported_after_close[d]) return;
     m_reported_after_close[d] = true;
     violation(dir, fmt::format("{} octets sent after the session ended", size), "RFC 1939 6", false,
-              {m_fed[d], size});
+              {m_reader[d].offset(), size});
 }
 
 void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
@@ -242,12 +220,13 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
     const auto d = index_of(dir);
     const bool client = dir == Direction::ClientToServer;
     if (dir == Direction::ServerToClient && m_body) finish_body(false);
-    if (!m_line[d].empty()) {
+    const auto partial = m_reader[d].buffered();
+    if (!partial.empty()) {
         violation(dir,
                   fmt::format("the {} closed the connection in the middle of a line",
                               client ? "client" : "server"),
-                  "RFC 1939 3", false, {m_line_start[d], m_line[d].size()});
-        m_line[d].clear();
+                  "RFC 1939 3", false, {m_reader[d].offset(), partial.size()});
+        m_reader[d].drop_buffered();
     }
     TraceEvent event;
     event.dir = dir;
@@ -590,7 +569,7 @@ void Pop3Session::finish_body(bool complete) {
     m_body.reset();
     const auto dir = Direction::ServerToClient;
     const auto& decoder = body.decoder;
-    const std::uint64_t data_end = m_fed[1];
+    const std::uint64_t data_end = m_reader[index_of(dir)].offset();
     const std::uint64_t wire_size = data_end - body.data_offset;
     const std::size_t terminator = complete ? decoder.terminator_size() : 0;
     if (!complete) {
@@ -787,25 +766,12 @@ Pop3Session::SubmitResult Pop3Session::submit_line(std::string_view line, std::i
                                    state_name(m_state))};
     }
     std::string bytes = std::string(line) + "\r\n";
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
+    send_raw(bytes, time_us);
     return {true, {}};
 }
 
-void Pop3Session::send_raw(std::string_view bytes, std::int64_t time_us) {
-    m_outgoing.append(bytes);
-    observe(Direction::ClientToServer, bytes, time_us);
-}
-
 std::optional<ReplyReceived> Pop3Session::next_reply() {
-    if (m_replies.empty()) return std::nullopt;
-    auto reply = std::move(m_replies.front());
-    m_replies.pop_front();
-    return reply;
-}
-
-std::string Pop3Session::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_replies);
 }
 
 // ---------------------------------------------------------------------------
@@ -813,10 +779,7 @@ std::string Pop3Session::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> Pop3Session::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
@@ -824,14 +787,7 @@ std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
     m_outgoing += bytes;
     const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
-        const auto kind = m_trace.at(seq).kind;
-        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
-            kind == EventKind::Continuation) {
-            return seq;
-        }
-    }
-    return before;
+    return first_reply_since(before);
 }
 
 // ---------------------------------------------------------------------------
@@ -850,15 +806,7 @@ std::string Pop3Session::keep(std::string_view bytes) const {
 
 std::uint64_t Pop3Session::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Violation;
-    event.name = "VIOLATION";
-    event.wire = wire;
-    event.summary = fmt::format("{} broke a rule: {}",
-                                dir == Direction::ClientToServer ? "client" : "server", rule);
-    event.section = section;
-    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     return add_event(std::move(event));
 }
 
@@ -871,17 +819,8 @@ void Pop3Session::transition(State to, std::string cause, Direction dir) {
         throw std::logic_error(fmt::format("{} -> {} is not in the POP3 state table",
                                            state_name(from), state_name(to)));
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::StateTransition;
-    event.name = "STATE";
-    event.section = std::string(edge->section);
-    sim::StateChange change{from, to, edge->number, std::move(cause)};
-    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
-                                                change.to.name(), change.number, change.cause)
-                                  : fmt::format("{} -> {} ({})", change.from.name(),
-                                                change.to.name(), change.cause);
-    event.transition = std::move(change);
+    auto event = sim::transition_event(
+        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, edge->section);
     m_state = to;
     add_event(std::move(event));
 }

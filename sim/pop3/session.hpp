@@ -23,7 +23,9 @@
 #include <string_view>
 #include <variant>
 
+#include "sim/core/engine.hpp"
 #include "sim/core/event_batch.hpp"
+#include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/command.hpp"
 #include "sim/pop3/limits.hpp"
@@ -32,16 +34,8 @@
 
 namespace mailscope::pop3 {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
-
-struct SessionOptions {
-    Role role = Role::Observer;
-    // Teaching switch: show PASS arguments and SASL payloads in the trace.
-    bool reveal_secrets = false;
-    Limits limits;
-    // Octets of raw wire data kept per trace event.
-    std::size_t max_event_bytes = 1u << 20;
-};
+using Role = sim::Role;
+using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {
@@ -72,14 +66,13 @@ struct ReplyReceived {
     Verb answers = Verb::Unknown;  // the command it completes (Unknown for the greeting)
 };
 
-class Pop3Session {
+class Pop3Session : public sim::Engine {
   public:
     Pop3Session(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
-    bool closed() const { return m_state == State::Closed; }
-    const sim::SessionTrace& trace() const { return m_trace; }
+    bool closed() const override { return m_state == State::Closed; }
+    sim::StateId state_id() const override { return m_state; }
     std::size_t outstanding() const { return m_pending.size(); }
     // The "<...>" timestamp of the greeting, for APOP (RFC 1939 7).
     const std::string& apop_timestamp() const { return m_timestamp; }
@@ -87,15 +80,10 @@ class Pop3Session {
     bool sasl_line_expected() const { return m_expect_sasl_line; }
 
     // Observer: bytes seen on the wire, either direction, in order.
-    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     // Either side closed its end (or the connection broke).
-    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
-
-    // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0);
-    std::string take_outgoing();
-    bool wants_write() const { return !m_outgoing.empty(); }
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -103,8 +91,6 @@ class Pop3Session {
         std::string error;
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
-    // Client role: octets sent as they are (a SASL line with its CRLF).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
 
     // Server role.
@@ -153,15 +139,12 @@ class Pop3Session {
     bool state_change_outstanding() const;
     std::size_t line_limit(sim::Direction dir) const;
 
-    sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;
-    std::uint64_t m_fed[2] = {0, 0};
-    std::string m_line[2];  // a line not complete yet (bounded)
-    std::uint64_t m_line_start[2] = {0, 0};
-    bool m_discarding[2] = {false, false};  // dropping an over-long line up to its LF
+    sim::LineReader m_reader[2] = {sim::LineReader(sim::LineReader::Overlong::AtLimit),
+                                   sim::LineReader(sim::LineReader::Overlong::AtLimit)};
     bool m_reported_after_close[2] = {false, false};
     std::deque<Pending> m_pending;
     std::optional<Body> m_body;
@@ -170,7 +153,6 @@ class Pop3Session {
     bool m_expect_sasl_line = false;
     bool m_spoke_early_reported = false;
 
-    std::string m_outgoing;
     std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 
 namespace mailscope::smtp {
@@ -24,8 +25,6 @@ constexpr std::size_t index_of(Direction dir) {
 // Reply lines longer than RFC 5321's 512 octets are reported but still read
 // up to this bound, as real servers send them.
 constexpr std::size_t kReplyFramingBound = 4096;
-// What a too-long line's trace event keeps of it.
-constexpr std::size_t kTooLongPrefix = 80;
 
 std::string upper(std::string_view text) {
     std::string out(text);
@@ -78,17 +77,8 @@ std::string verb_word(std::string_view text) {
 
 }  // namespace
 
-std::string_view SmtpSession::Line::text() const {
-    std::string_view out(bytes);
-    if (!too_long) {
-        if (!out.empty() && out.back() == '\n') out.remove_suffix(1);
-        if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
-    }
-    return out;
-}
-
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : m_trace(trace), m_events(trace), m_options(options) {}
+    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -106,16 +96,10 @@ void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_
     observe(dir, bytes, time_us);
 }
 
-void SmtpSession::receive(std::string_view bytes, std::int64_t time_us) {
-    observe(m_options.role == Role::Client ? Direction::ServerToClient : Direction::ClientToServer,
-            bytes, time_us);
-}
-
 void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
     m_now = time_us;
     if (bytes.empty() || m_state == State::Closed) return;
-    const auto d = index_of(dir);
-    m_buffer[d].append(bytes);
+    m_reader[index_of(dir)].feed(bytes);
     if (dir == Direction::ClientToServer) {
         process_client();
     } else {
@@ -124,52 +108,6 @@ void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
         process_client();
     }
     m_events.commit();
-}
-
-std::optional<SmtpSession::Line> SmtpSession::next_line(Direction dir, std::size_t max) {
-    const auto d = index_of(dir);
-    auto& buffer = m_buffer[d];
-    auto newline = buffer.find('\n');
-    if (m_discard[d]) {
-        auto& discard = *m_discard[d];
-        const std::size_t take = newline == std::string::npos ? buffer.size() : newline + 1;
-        discard.size += take;
-        const bool finished = newline != std::string::npos;
-        buffer.erase(0, take);
-        m_buffer_offset[d] += take;
-        if (!finished) return std::nullopt;
-        Line line;
-        line.offset = discard.offset;
-        line.size = discard.size;
-        line.bytes = std::move(discard.prefix);
-        line.too_long = true;
-        m_discard[d].reset();
-        return line;
-    }
-    if (newline == std::string::npos) {
-        if (buffer.size() > max) {
-            // Over the limit with no end in sight: keep a prefix, drop the
-            // rest up to the next line end (memory stays bounded).
-            m_discard[d] =
-                Discard{m_buffer_offset[d], buffer.size(), buffer.substr(0, kTooLongPrefix)};
-            m_buffer_offset[d] += buffer.size();
-            buffer.clear();
-        }
-        return std::nullopt;
-    }
-    Line line;
-    line.offset = m_buffer_offset[d];
-    line.size = newline + 1;
-    if (line.size > max) {
-        line.too_long = true;
-        line.bytes = buffer.substr(0, kTooLongPrefix);
-    } else {
-        line.bytes = buffer.substr(0, newline + 1);
-        line.bare_lf = newline == 0 || buffer[newline - 1] != '\r';
-    }
-    buffer.erase(0, newline + 1);
-    m_buffer_offset[d] += line.size;
-    return line;
 }
 
 void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
@@ -183,11 +121,11 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
                   "is delivered",
                   "RFC 5321 3.8", false, {m_data->offset, m_data->reader.wire_size()});
         finish_data(false);
-    } else if (!m_buffer[d].empty() || m_discard[d]) {
+    } else if (m_reader[d].mid_line()) {
         violation(dir,
                   fmt::format("the {} closed the connection in the middle of a line",
                               client ? "client" : "server"),
-                  "RFC 5321 3.8", false, {m_buffer_offset[d], m_buffer[d].size()});
+                  "RFC 5321 3.8", false, {m_reader[d].offset(), m_reader[d].buffered().size()});
     }
     TraceEvent event;
     event.dir = dir;
@@ -232,20 +170,22 @@ void SmtpSession::process_client() {
             continue;
         }
         if (m_hold) {
-            if (!m_buffer[d].empty() && !m_hold_reported && !m_pending.empty()) {
-                sent_before_reply(m_pending.back().verb, {m_buffer_offset[d], m_buffer[d].size()});
+            if (!m_reader[d].buffered().empty() && !m_hold_reported && !m_pending.empty()) {
+                sent_before_reply(m_pending.back().verb,
+                                  {m_reader[d].offset(), m_reader[d].buffered().size()});
             }
-            if (m_buffer[d].size() > m_options.limits.max_held_bytes) {
+            if (m_reader[d].buffered().size() > m_options.limits.max_held_bytes) {
                 violation(Direction::ClientToServer,
                           fmt::format("{} octets sent without waiting for a reply are dropped",
-                                      m_buffer[d].size()),
-                          "RFC 2920 3.1", false, {m_buffer_offset[d], m_buffer[d].size()});
-                m_buffer_offset[d] += m_buffer[d].size();
-                m_buffer[d].clear();
+                                      m_reader[d].buffered().size()),
+                          "RFC 2920 3.1", false,
+                          {m_reader[d].offset(), m_reader[d].buffered().size()});
+                m_reader[d].drop_buffered();
             }
             return;
         }
-        auto line = next_line(Direction::ClientToServer, m_options.limits.max_auth_line);
+        auto line =
+            m_reader[index_of(Direction::ClientToServer)].next(m_options.limits.max_auth_line);
         if (!line) return;
         if (m_sasl_expected) {
             on_sasl_line(*line);
@@ -504,15 +444,14 @@ void SmtpSession::on_sasl_line(const Line& line) {
 
 void SmtpSession::on_data_bytes() {
     const auto d = index_of(Direction::ClientToServer);
-    auto& buffer = m_buffer[d];
+    const auto buffer = m_reader[d].buffered();
     if (buffer.empty()) return;
     const auto used = m_data->reader.feed(buffer);
     if (m_data->raw.size() < m_options.max_event_bytes) {
-        m_data->raw.append(std::string_view(buffer).substr(
-            0, std::min(used, m_options.max_event_bytes - m_data->raw.size())));
+        m_data->raw.append(
+            buffer.substr(0, std::min(used, m_options.max_event_bytes - m_data->raw.size())));
     }
-    buffer.erase(0, used);
-    m_buffer_offset[d] += used;
+    m_reader[d].consume(used);
     if (m_data->reader.done()) finish_data(true);
 }
 
@@ -570,7 +509,7 @@ void SmtpSession::finish_data(bool ended) {
 
 void SmtpSession::process_server() {
     while (!m_stopped && m_state != State::Closed) {
-        auto line = next_line(Direction::ServerToClient, kReplyFramingBound);
+        auto line = m_reader[index_of(Direction::ServerToClient)].next(kReplyFramingBound);
         if (!line) return;
         on_reply_line(*line);
     }
@@ -720,9 +659,9 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     }
     const auto c = index_of(Direction::ClientToServer);
     if (m_options.role == Role::Server && m_hold && !m_hold_reported && m_input_waiting > 0 &&
-        m_buffer[c].empty()) {
+        m_reader[c].buffered().empty()) {
         // The octets after the held command arrived before this reply went out.
-        sent_before_reply(m_pending.back().verb, {m_buffer_offset[c], m_input_waiting});
+        sent_before_reply(m_pending.back().verb, {m_reader[c].offset(), m_input_waiting});
     }
     auto& pending = m_pending.front();
     const Verb verb = pending.verb;
@@ -738,7 +677,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         pending.intermediate = true;
         m_hold = false;
         m_data.emplace(m_options.limits);
-        m_data->offset = m_buffer_offset[index_of(Direction::ClientToServer)];
+        m_data->offset = m_reader[index_of(Direction::ClientToServer)].offset();
         m_data->command_seq = pending.seq;
         if (m_state == State::Rcpt) {
             transition(State::Data, "DATA answered 354", dir);
@@ -766,11 +705,11 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     const Pending done = pending;
     const bool held_input = m_hold && m_pending.size() == 1;
     if (m_options.role == Role::Server && !held_input &&
-        (m_input_waiting > 0 || !m_buffer[c].empty())) {
+        (m_input_waiting > 0 || !m_reader[c].buffered().empty())) {
         // The client sent more before it could read this reply.
         if (m_unseen.size() >= m_options.limits.max_outstanding) m_unseen.pop_front();
-        m_unseen.push_back(
-            Unseen{done, m_state, m_buffer_offset[c] + m_buffer[c].size() + m_input_waiting});
+        m_unseen.push_back(Unseen{
+            done, m_state, m_reader[c].offset() + m_reader[c].buffered().size() + m_input_waiting});
     }
     m_pending.pop_front();
     if (m_pending.empty()) m_hold = false;
@@ -849,14 +788,14 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                 m_extensions.clear();
                 note(dir, "TLS negotiation starts now; the client must say EHLO again", m_now);
                 const auto d = index_of(Direction::ClientToServer);
-                if (!m_buffer[d].empty()) {
+                if (!m_reader[d].buffered().empty()) {
                     violation(Direction::ClientToServer,
                               fmt::format("{} octets sent after STARTTLS before TLS started are "
                                           "discarded",
-                                          m_buffer[d].size()),
-                              "RFC 3207 4.2", false, {m_buffer_offset[d], m_buffer[d].size()});
-                    m_buffer_offset[d] += m_buffer[d].size();
-                    m_buffer[d].clear();
+                                          m_reader[d].buffered().size()),
+                              "RFC 3207 4.2", false,
+                              {m_reader[d].offset(), m_reader[d].buffered().size()});
+                    m_reader[d].drop_buffered();
                 }
                 if (command_allowed(verb, m_state)) {
                     transition(State::Ready, "220 after STARTTLS", dir);
@@ -929,11 +868,6 @@ SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::i
     return {true, {}};
 }
 
-void SmtpSession::send_raw(std::string_view bytes, std::int64_t time_us) {
-    m_outgoing += bytes;
-    observe(Direction::ClientToServer, bytes, time_us);
-}
-
 SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,
                                                     std::int64_t time_us) {
     if (m_options.role != Role::Client) return {false, "only a client sends a message"};
@@ -943,14 +877,7 @@ SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,
 }
 
 std::optional<ReplyReceived> SmtpSession::next_reply() {
-    if (m_replies.empty()) return std::nullopt;
-    auto reply = std::move(m_replies.front());
-    m_replies.pop_front();
-    return reply;
-}
-
-std::string SmtpSession::take_outgoing() {
-    return std::exchange(m_outgoing, {});
+    return sim::take_front(m_replies);
 }
 
 // ---------------------------------------------------------------------------
@@ -958,10 +885,7 @@ std::string SmtpSession::take_outgoing() {
 // ---------------------------------------------------------------------------
 
 std::optional<ServerInput> SmtpSession::next_input() {
-    if (m_inputs.empty()) return std::nullopt;
-    auto input = std::move(m_inputs.front());
-    m_inputs.pop_front();
-    return input;
+    return sim::take_front(m_inputs);
 }
 
 std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
@@ -969,14 +893,7 @@ std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
     m_outgoing += bytes;
     const auto before = m_trace.end_seq();
     observe(Direction::ServerToClient, bytes, time_us);
-    for (auto seq = std::max(before, m_trace.first_seq()); seq < m_trace.end_seq(); ++seq) {
-        const auto kind = m_trace.at(seq).kind;
-        if (kind == EventKind::Tagged || kind == EventKind::Untagged ||
-            kind == EventKind::Continuation) {
-            return seq;
-        }
-    }
-    return before;
+    return first_reply_since(before);
 }
 
 // ---------------------------------------------------------------------------
@@ -1006,15 +923,7 @@ std::string SmtpSession::keep(std::string_view bytes) const {
 
 std::uint64_t SmtpSession::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Violation;
-    event.name = "VIOLATION";
-    event.wire = wire;
-    event.summary = fmt::format("{} broke a rule: {}",
-                                dir == Direction::ClientToServer ? "client" : "server", rule);
-    event.section = section;
-    event.violation = sim::RuleBreak{std::move(rule), std::move(section), fatal};
+    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     if (fatal) m_stopped = true;
     return add_event(std::move(event));
 }
@@ -1028,17 +937,8 @@ void SmtpSession::transition(State to, std::string cause, Direction dir) {
         throw std::logic_error(fmt::format("{} -> {} is not in the SMTP state table",
                                            state_name(from), state_name(to)));
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::StateTransition;
-    event.name = "STATE";
-    event.section = std::string(edge->section);
-    sim::StateChange change{from, to, edge->number, std::move(cause)};
-    event.summary = change.number ? fmt::format("{} -> {} ({}: {})", change.from.name(),
-                                                change.to.name(), change.number, change.cause)
-                                  : fmt::format("{} -> {} ({})", change.from.name(),
-                                                change.to.name(), change.cause);
-    event.transition = std::move(change);
+    auto event = sim::transition_event(
+        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, edge->section);
     m_state = to;
     add_event(std::move(event));
 }

@@ -21,7 +21,9 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/engine.hpp"
 #include "sim/core/event_batch.hpp"
+#include "sim/core/line_reader.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/command.hpp"
 #include "sim/smtp/limits.hpp"
@@ -31,16 +33,8 @@
 
 namespace mailscope::smtp {
 
-enum class Role : std::uint8_t { Observer, Client, Server };
-
-struct SessionOptions {
-    Role role = Role::Observer;
-    // Teaching switch: show AUTH payloads in the trace.
-    bool reveal_secrets = false;
-    Limits limits;
-    // Octets of raw wire data kept per trace event; longer data keeps a prefix.
-    std::size_t max_event_bytes = 1u << 20;
-};
+using Role = sim::Role;
+using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {
@@ -79,14 +73,13 @@ struct ReplyReceived {
     bool greeting = false;
 };
 
-class SmtpSession {
+class SmtpSession : public sim::Engine {
   public:
     SmtpSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    Role role() const { return m_options.role; }
     State state() const { return m_state; }
-    bool closed() const { return m_state == State::Closed; }
-    const sim::SessionTrace& trace() const { return m_trace; }
+    bool closed() const override { return m_state == State::Closed; }
+    sim::StateId state_id() const override { return m_state; }
     // EHLO keywords of the last EHLO reply, upper case ("SIZE", "AUTH"...),
     // with their parameters after a space as the server wrote them.
     const std::vector<std::string>& extensions() const { return m_extensions; }
@@ -98,14 +91,9 @@ class SmtpSession {
     bool awaiting_sasl_line() const { return m_sasl_expected; }
 
     // Observer: bytes seen on the wire, either direction, in order.
-    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0);
-    void feed_eof(sim::Direction dir, std::int64_t time_us = 0);
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0);
-
-    // Client and server roles.
-    void receive(std::string_view bytes, std::int64_t time_us = 0);
-    std::string take_outgoing();
-    bool wants_write() const { return !m_outgoing.empty(); }
+    void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
+    void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
+    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -113,8 +101,6 @@ class SmtpSession {
         std::string error;
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
-    // Octets sent as they are (a SASL line with its CRLF, prepared data).
-    void send_raw(std::string_view bytes, std::int64_t time_us = 0);
     // After 354: the message, dot-stuffed and terminated by the engine.
     SubmitResult send_message(std::string_view content, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
@@ -131,6 +117,7 @@ class SmtpSession {
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
   private:
+    using Line = sim::LineReader::Line;
     struct Pending {
         Verb verb = Verb::Unknown;
         std::uint64_t seq = 0;
@@ -138,19 +125,6 @@ class SmtpSession {
         bool content_done = false;  // DATA: the "." has been sent
         // Must end a pipelined group (RFC 2920 3.1, RFC 3207 4, RFC 4954 4).
         bool last_in_group = false;
-    };
-    struct Line {
-        std::string bytes;  // as on the wire (a prefix when too_long)
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
-        bool too_long = false;
-        bool bare_lf = false;
-        std::string_view text() const;
-    };
-    struct Discard {
-        std::uint64_t offset = 0;
-        std::uint64_t size = 0;
-        std::string prefix;
     };
     struct PartialReply {
         int code = 0;
@@ -177,7 +151,6 @@ class SmtpSession {
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
-    std::optional<Line> next_line(sim::Direction dir, std::size_t max);
     void process_client();
     void process_server();
     void on_command_line(const Line& line);
@@ -205,14 +178,11 @@ class SmtpSession {
     std::string keep(std::string_view bytes) const;
     void push_pending(Verb verb, std::uint64_t seq, bool last_in_group = false);
 
-    sim::SessionTrace& m_trace;
     sim::EventBatch m_events;
     SessionOptions m_options;
     State m_state = State::Connecting;
     std::int64_t m_now = 0;
-    std::string m_buffer[2];
-    std::uint64_t m_buffer_offset[2] = {0, 0};
-    std::optional<Discard> m_discard[2];
+    sim::LineReader m_reader[2];
     std::deque<Pending> m_pending;
     std::deque<Unseen> m_unseen;
     std::uint64_t m_input_waiting = 0;
@@ -225,7 +195,6 @@ class SmtpSession {
     bool m_hold_reported = false;
     bool m_stopped = false;  // a fatal violation: nothing more is parsed
 
-    std::string m_outgoing;
     std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };

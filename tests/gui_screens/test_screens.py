@@ -191,19 +191,27 @@ def check_sequence_png(runner, lesson, check):
 
 
 def check_live_sessions(runner, mailscope, work, check):
-    """`mailscope gui --connect` over STARTTLS and over IMAPS against `mailscope
-    serve`: logged in, TLS on and said so, the password nowhere."""
-    with MailscopeServer(mailscope) as server:
+    """`mailscope gui --connect` over STARTTLS and over IMAPS, and POP3 and SMTP
+    over STLS and STARTTLS, against `mailscope serve`: logged in, TLS on and
+    said so before the credentials went out, the password nowhere."""
+    with MailscopeServer(mailscope, "--pop3", "127.0.0.1:0", "--smtp", "127.0.0.1:0") as server:
         imap, imaps = server.ports["imap"], server.ports["imaps"]
+        pop3, smtp = server.ports["pop3"], server.ports["smtp"]
+        verified = "certificate verified for 127.0.0.1"
+        # name, --connect arguments, the TLS note, the state reached, the login command
         cases = [
             ("starttls", [f"imap://alice@127.0.0.1:{imap}", "--starttls", "--ca-file", server.cert],
-             "certificate verified for 127.0.0.1"),
+             verified, "Authenticated", "LOGIN"),
             ("imaps", [f"imaps://alice@127.0.0.1:{imaps}", "--ca-file", server.cert],
-             "certificate verified for 127.0.0.1"),
+             verified, "Authenticated", "LOGIN"),
             ("insecure", [f"imaps://alice@127.0.0.1:{imaps}", "--insecure"],
-             "certificate NOT verified (insecure)"),
+             "certificate NOT verified (insecure)", "Authenticated", "LOGIN"),
+            ("pop3-stls", [f"pop3://alice@127.0.0.1:{pop3}", "--starttls", "--ca-file",
+                           server.cert], verified, "TRANSACTION", "PASS"),
+            ("smtp-starttls", [f"smtp://alice@127.0.0.1:{smtp}", "--starttls", "--ca-file",
+                               server.cert], verified, None, "AUTH"),
         ]
-        for name, connect, tls_note in cases:
+        for name, connect, tls_note, final_state, login_verb in cases:
             shot = os.path.join(work, f"live-{name}.png")
             transcript = os.path.join(work, f"live-{name}.jsonl")
             result = runner.run(["--connect", *connect, "--lang", "en", "--screenshot", shot,
@@ -215,17 +223,23 @@ def check_live_sessions(runner, mailscope, work, check):
             states = [e["transition"]["to"] for e in events if e.get("transition")]
             notes = [e["summary"] for e in events if e["kind"] == "note"]
             print(f"live {name}: states {states}; {result.stdout.strip()}")
-            check(states and states[-1] == "Authenticated",
-                  f"live {name}: did not reach Authenticated: {states}")
+            if final_state:
+                check(states and states[-1] == final_state,
+                      f"live {name}: did not reach {final_state}: {states}")
+                check(f"state {final_state}" in result.stdout, f"live {name}: {result.stdout}")
             check(any(n.startswith("TLS established") and tls_note in n for n in notes),
                   f"live {name}: no TLS note with '{tls_note}': {notes}")
-            login = [e for e in events if e["kind"] == "command" and e["name"] == "LOGIN"]
+            login = [e for e in events if e["kind"] == "command" and e["name"] == login_verb]
             tls_at = next((i for i, e in enumerate(events)
                            if e["kind"] == "note" and e["summary"].startswith("TLS established")),
                           len(events))
             check(login and events.index(login[0]) > tls_at,
-                  f"live {name}: LOGIN went out before TLS")
-            check("state Authenticated" in result.stdout, f"live {name}: {result.stdout}")
+                  f"live {name}: {login_verb} went out before TLS")
+            answered = [e for e in events
+                        if login and e.get("link_seq") == login[-1]["seq"]]
+            check(answered and answered[-1]["kind"] == "tagged" and
+                  answered[-1].get("status") in ("OK", "+OK", "235"),
+                  f"live {name}: {login_verb} not accepted: {answered}")
             if name == "starttls":
                 check(any(e["name"] == "STARTTLS" for e in events), "live starttls: no STARTTLS")
             if name == "insecure":

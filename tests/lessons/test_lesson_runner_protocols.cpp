@@ -184,6 +184,10 @@ TEST_CASE("SMTP delivers into the INBOX an IMAP client watches; POP3 deletes wha
     CHECK(runner.client_state_name(1) == "Greeted");
     CHECK(runner.client_state_name(2) == "Closed");
     CHECK(runner.smtp_session(1).state() == mailscope::smtp::State::Greeted);
+    // Every client is driven as a client, whatever its protocol.
+    CHECK(runner.client_session(0).role() == mailscope::sim::Role::Client);
+    CHECK(runner.smtp_session(1).role() == mailscope::sim::Role::Client);
+    CHECK(runner.pop3_session(2).role() == mailscope::sim::Role::Client);
 }
 
 TEST_CASE("a failed reply check names the reply that came") {

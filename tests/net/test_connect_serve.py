@@ -1,5 +1,6 @@
 """`mailscope connect` against `mailscope serve`: quick coverage of the
-client without Dovecot, and the checks done before any connection."""
+client without Dovecot for IMAP, POP3 and SMTP, and the checks done before
+any connection."""
 
 import os
 import re
@@ -17,7 +18,8 @@ BINARY = None
 class ConnectToServe(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = MailscopeServer(BINARY).start()
+        cls.server = MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--smtp",
+                                     "127.0.0.1:0").start()
         cls.tmp = tempfile.TemporaryDirectory(prefix="mailscope-net-serve-")
 
     @classmethod
@@ -70,14 +72,52 @@ class ConnectToServe(unittest.TestCase):
         self.assertNotIn("not-the-password", result.stdout)
 
 
+    def test_pop3_stls_asks_capa_first_then_logs_in(self):
+        transcript = os.path.join(self.tmp.name, "pop3.txt")
+        result = connect(BINARY, f"pop3://{USER}@localhost:{self.server.ports['pop3']}",
+                         ["STAT", "LIST"], transcript=transcript,
+                         extra=["--starttls", "--ca-file", self.server.cert])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("TLS established", result.stdout)
+        self.assertIn("AUTHORIZATION -> TRANSACTION", result.stdout)
+        self.assertIn("script> STAT", result.stdout)
+        with open(transcript) as source:
+            text = source.read()
+        order = [text.index(line) for line in ("C: CAPA", "C: STLS", "C: USER alice",
+                                               "C: STAT", "C: LIST", "C: QUIT")]
+        self.assertEqual(order, sorted(order), text)
+        for secret in secrets():
+            self.assertNotIn(secret, text + result.stdout + result.stderr)
+
+    def test_pop3_wrong_password_is_not_a_failure(self):
+        result = connect(BINARY, f"pop3://{USER}@127.0.0.1:{self.server.ports['pop3']}",
+                         ["STAT"], password="not-the-password")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("login failed", result.stdout)
+        self.assertNotIn("not-the-password", result.stdout)
+
+    def test_smtp_ehlo_auth_and_quit_without_tls_on_loopback(self):
+        transcript = os.path.join(self.tmp.name, "smtp.txt")
+        result = connect(BINARY, f"smtp://{USER}@127.0.0.1:{self.server.ports['smtp']}",
+                         ["NOOP"], transcript=transcript)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(transcript) as source:
+            text = source.read()
+        order = [text.index(line) for line in ("C: EHLO mailscope.localhost", "C: AUTH PLAIN ***",
+                                               "S: 235", "C: NOOP", "C: QUIT", "S: 221")]
+        self.assertEqual(order, sorted(order), text)
+        self.assertNotIn("C: STARTTLS", text)
+        for secret in secrets():
+            self.assertNotIn(secret, text + result.stdout + result.stderr)
+
+
 class Refusals(unittest.TestCase):
-    def test_proxy_and_gui_refuse_other_protocols(self):
-        for args, said in ((["proxy", "--upstream", "pop3://127.0.0.1:1"], "IMAP only"),
-                           (["gui", "--connect", "smtp://127.0.0.1:1"], "speak IMAP")):
-            result = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=30,
-                                    stdin=subprocess.DEVNULL)
-            self.assertNotEqual(result.returncode, 0, args)
-            self.assertIn(said, result.stderr)
+    def test_proxy_refuses_other_protocols(self):
+        result = subprocess.run([BINARY, "proxy", "--upstream", "pop3://127.0.0.1:1"],
+                                capture_output=True, text=True, timeout=30,
+                                stdin=subprocess.DEVNULL)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("IMAP only", result.stderr)
 
     def test_unknown_scheme(self):
         result = connect(BINARY, "gopher://mail.example.org", [])

@@ -9,6 +9,9 @@
 
 using namespace mailscope;
 using namespace mailscope::imap;
+using sim::LoginPhase;
+using sim::LoginPlan;
+using sim::TlsReport;
 
 namespace {
 

@@ -1,0 +1,53 @@
+#include "sim/core/login_script.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace mailscope::sim {
+
+std::string tls_established_note(const TlsReport& report, bool insecure, std::string_view host) {
+    std::string text = fmt::format("TLS established: {}", report.description);
+    if (!insecure) return text + fmt::format("; certificate verified for {}", host);
+    text += "; certificate NOT verified (insecure)";
+    if (!report.verify_failure.empty()) {
+        text += fmt::format(", and it would have failed: {}", report.verify_failure);
+    }
+    return text;
+}
+
+void LoginScript::start(const std::optional<TlsReport>& implicit_tls, std::int64_t time_us) {
+    m_engine.note(Direction::ServerToClient,
+                  fmt::format("connected to {}:{}", m_plan.host, m_plan.port), time_us);
+    if (implicit_tls) on_tls_established(*implicit_tls, time_us);
+    m_phase = LoginPhase::Greeting;
+}
+
+bool LoginScript::take_tls_request() {
+    return std::exchange(m_tls_requested, false);
+}
+
+void LoginScript::on_tls_established(const TlsReport& report, std::int64_t time_us) {
+    m_tls = true;
+    m_engine.note(Direction::ServerToClient,
+                  tls_established_note(report, m_plan.insecure, m_plan.host), time_us);
+    if (m_phase == LoginPhase::TlsHandshake) after_handshake(time_us);
+}
+
+void LoginScript::request_tls(bool typed) {
+    m_tls_requested = true;
+    if (!typed) m_phase = LoginPhase::TlsHandshake;
+}
+
+void LoginScript::fail(std::string reason) {
+    m_phase = LoginPhase::Failed;
+    m_failure = std::move(reason);
+}
+
+bool LoginScript::refuse_clear_text_password() {
+    if (credentials_safe()) return false;
+    fail(fmt::format("logging in to {} would send the password in clear", m_plan.host));
+    return true;
+}
+
+}  // namespace mailscope::sim

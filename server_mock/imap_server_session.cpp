@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 #include <utility>
 
 #include "server_mock/wire_safety.hpp"
@@ -376,10 +375,11 @@ void ImapServerSession::dispatch(const Command& command) {
         {Verb::Listrights, &ImapServerSession::cmd_listrights},
         {Verb::Myrights, &ImapServerSession::cmd_myrights},
     }};
-    static_assert(std::ranges::equal(handlers, imap::verbs | std::views::take(handlers.size()),
-                                     [](const Handled& handled, const imap::VerbInfo& info) {
-                                         return handled.verb == info.verb;
-                                     }),
+    static_assert(handlers.size() <= imap::verbs.size() &&
+                      std::equal(handlers.begin(), handlers.end(), imap::verbs.begin(),
+                                 [](const Handled& handled, const imap::VerbInfo& info) {
+                                     return handled.verb == info.verb;
+                                 }),
                   "one handler for each verb of the table, in its order");
     (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
 }

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 #include <utility>
 
 #include "server_mock/challenge.hpp"
@@ -200,10 +199,11 @@ void Pop3ServerSession::dispatch(const Command& command) {
         {Verb::Last, &Pop3ServerSession::cmd_last},
         {Verb::Auth, &Pop3ServerSession::cmd_auth},
     }};
-    static_assert(std::ranges::equal(handlers, pop3::verbs | std::views::take(handlers.size()),
-                                     [](const Handled& handled, const pop3::VerbInfo& info) {
-                                         return handled.verb == info.verb;
-                                     }),
+    static_assert(handlers.size() <= pop3::verbs.size() &&
+                      std::equal(handlers.begin(), handlers.end(), pop3::verbs.begin(),
+                                 [](const Handled& handled, const pop3::VerbInfo& info) {
+                                     return handled.verb == info.verb;
+                                 }),
                   "one handler for each verb of the table, in its order");
     (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
 }

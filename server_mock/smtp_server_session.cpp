@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <ranges>
 #include <utility>
 
 #include "server_mock/wire_safety.hpp"
@@ -226,10 +225,11 @@ void SmtpServerSession::execute(const Command& command) {
         {Verb::Starttls, &SmtpServerSession::cmd_starttls},
         {Verb::Auth, &SmtpServerSession::cmd_auth},
     }};
-    static_assert(std::ranges::equal(handlers, smtp::verbs | std::views::take(handlers.size()),
-                                     [](const Handled& handled, const smtp::VerbInfo& info) {
-                                         return handled.verb == info.verb;
-                                     }),
+    static_assert(handlers.size() <= smtp::verbs.size() &&
+                      std::equal(handlers.begin(), handlers.end(), smtp::verbs.begin(),
+                                 [](const Handled& handled, const smtp::VerbInfo& info) {
+                                     return handled.verb == info.verb;
+                                 }),
                   "one handler for each verb of the table, in its order");
     (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
 }

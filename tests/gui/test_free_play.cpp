@@ -19,11 +19,12 @@ std::unique_ptr<FreePlay> classroom() {
 }
 
 bool has(const std::vector<std::string>& verbs, const char* verb) {
-    return std::ranges::find(verbs, verb) != verbs.end();
+    return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
 }
 
 bool server_said(const FreePlay& play, std::string_view text) {
-    return std::ranges::any_of(play.trace().events(), [&](const sim::TraceEvent& event) {
+    const auto& events = play.trace().events();
+    return std::any_of(events.begin(), events.end(), [&](const sim::TraceEvent& event) {
         return event.dir == sim::Direction::ServerToClient &&
                event.raw.find(text) != std::string::npos;
     });

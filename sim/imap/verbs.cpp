@@ -3,19 +3,14 @@
 #include <algorithm>
 
 #include "sim/core/ascii.hpp"
+#include "sim/core/verb_table.hpp"
 #include "sim/imap/command.hpp"
 
 namespace mailscope::imap {
 
 namespace {
 
-constexpr bool in_enum_order() {
-    for (std::size_t i = 0; i < verbs.size(); ++i) {
-        if (static_cast<std::size_t>(verbs[i].verb) != i) return false;
-    }
-    return true;
-}
-static_assert(in_enum_order(), "verbs[v] must describe Verb v");
+static_assert(sim::rows_in_enum_order(verbs), "verbs[v] must describe Verb v");
 
 // Every effect that changes the state takes an edge of RFC 3501 section 3
 // from each state its verbs are valid in.
@@ -64,11 +59,7 @@ std::string_view verb_name(Verb verb) {
 }
 
 Verb verb_from_name(std::string_view name) {
-    // Unknown is the last row, and no name of a command.
-    for (std::size_t i = 0; i + 1 < verbs.size(); ++i) {
-        if (ascii::iequals(verbs[i].name, name)) return verbs[i].verb;
-    }
-    return Verb::Unknown;
+    return sim::verb_named(verbs, name);
 }
 
 bool starts_with_verb(std::string_view line) {

@@ -1,18 +1,12 @@
 #include "sim/pop3/verbs.hpp"
 
-#include "sim/core/ascii.hpp"
+#include "sim/core/verb_table.hpp"
 
 namespace mailscope::pop3 {
 
 namespace {
 
-constexpr bool in_enum_order() {
-    for (std::size_t i = 0; i < verbs.size(); ++i) {
-        if (static_cast<std::size_t>(verbs[i].verb) != i) return false;
-    }
-    return true;
-}
-static_assert(in_enum_order(), "verbs[v] must describe Verb v");
+static_assert(sim::rows_in_enum_order(verbs), "verbs[v] must describe Verb v");
 
 // A login takes edge 2 of the state table from AUTHORIZATION; QUIT edge 4
 // from there and edge 3 from TRANSACTION.
@@ -42,11 +36,7 @@ std::string_view verb_name(Verb verb) {
 }
 
 Verb verb_from_name(std::string_view name) {
-    // Unknown is the last row, and no name of a command.
-    for (std::size_t i = 0; i + 1 < verbs.size(); ++i) {
-        if (ascii::iequals(verbs[i].name, name)) return verbs[i].verb;
-    }
-    return Verb::Unknown;
+    return sim::verb_named(verbs, name);
 }
 
 }  // namespace mailscope::pop3

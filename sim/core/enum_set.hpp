@@ -1,5 +1,6 @@
-// A set of values of a small enum, usable in constexpr tables: the states a
-// command is valid in, the flags of a verb.
+// A set of values of a small enum (at most 64 values), usable in constexpr
+// tables: the states a command is valid in, the flags of a verb, the verbs
+// an untagged response answers.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +25,11 @@ class EnumSet {
     friend constexpr bool operator==(EnumSet, EnumSet) = default;
 
   private:
-    static constexpr std::uint32_t bit(Enum value) {
-        return std::uint32_t{1} << static_cast<unsigned>(value);
+    static constexpr std::uint64_t bit(Enum value) {
+        return std::uint64_t{1} << static_cast<unsigned>(value);
     }
 
-    std::uint32_t m_bits = 0;
+    std::uint64_t m_bits = 0;
 };
 
 }  // namespace mailscope::sim

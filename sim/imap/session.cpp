@@ -11,6 +11,7 @@
 #include "sim/imap/event_data.hpp"
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
+#include "sim/imap/untagged_answers.hpp"
 #include "sim/text/utf8.hpp"
 
 namespace mailscope::imap {
@@ -1020,6 +1021,18 @@ void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
         else if (response.kind == ResponseKind::Untagged)
             on_untagged(response, seq);
     }
+    const bool greeting = response.kind == ResponseKind::Untagged &&
+                          (response.status == Status::Ok || response.status == Status::Preauth ||
+                           response.status == Status::Bye);
+    if (greeting && !m_pending.empty()) {
+        // A transcript that starts after the greeting never gets here: only
+        // a greeting that really came after the command shows the mistake.
+        violation(Direction::ClientToServer,
+                  fmt::format("{} was sent before the server's greeting: the greeting says "
+                              "which state the connection starts in (* OK, * PREAUTH or * BYE)",
+                              verb_name(m_pending.front().verb)),
+                  "RFC 3501 3");
+    }
 }
 
 void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
@@ -1188,53 +1201,37 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         return;
     }
 
-    if (name == "CAPABILITY") {
-        pending =
-            find_pending_verb({Verb::Capability, Verb::Login, Verb::Authenticate, Verb::Starttls});
-    } else if (name == "LIST") {
-        pending = find_pending_verb({Verb::List});
-    } else if (name == "LSUB") {
-        pending = find_pending_verb({Verb::Lsub});
-    } else if (name == "STATUS") {
+    const auto answer = untagged_answer(name);
+    if (answer) pending = find_pending_verb(answer->verbs);
+    if (name == "STATUS" && response.status_data) {
+        // Several STATUS commands in flight: each answers for its own mailbox.
         for (auto& p : m_pending) {
             if (p.verb == Verb::Status &&
-                (!response.status_data ||
-                 upper(p.mailbox) == upper(response.status_data->mailbox) ||
+                (upper(p.mailbox) == upper(response.status_data->mailbox) ||
                  p.mailbox == response.status_data->mailbox)) {
                 pending = &p;
                 break;
             }
         }
-        if (!pending) pending = find_pending_verb({Verb::Status});
-    } else if (name == "SEARCH") {
-        pending = find_pending_verb({Verb::Search});
-    } else if (name == "NAMESPACE") {
-        pending = find_pending_verb({Verb::Namespace});
-    } else if (name == "ID") {
-        pending = find_pending_verb({Verb::Id});
-    } else if (name == "ENABLED") {
-        pending = find_pending_verb({Verb::Enable});
-    } else if (name == "ACL") {
-        pending = find_pending_verb({Verb::Getacl});
-    } else if (name == "LISTRIGHTS") {
-        pending = find_pending_verb({Verb::Listrights});
-    } else if (name == "MYRIGHTS") {
-        pending = find_pending_verb({Verb::Myrights});
-    } else if (name == "FLAGS") {
-        pending = find_pending_verb({Verb::Select, Verb::Examine});
-    } else if (name == "EXISTS" || name == "RECENT") {
-        pending = find_pending_verb({Verb::Select, Verb::Examine});
-        if (name == "EXISTS" && response.number) {
-            auto n = *response.number;
-            if (n < m_messages.size()) {
-                violation(Direction::ServerToClient,
-                          fmt::format("EXISTS {} is below the {} messages already announced; "
-                                      "only EXPUNGE may lower the count",
-                                      n, m_messages.size()),
-                          "RFC 3501 7.3.1");
-            }
-            m_messages.resize(std::max<std::size_t>(n, m_messages.size()));
+    }
+    if (answer && !pending && !answer->only_answer_section.empty()) {
+        event.link = sim::Link::Unmatched;
+        violation(Direction::ServerToClient,
+                  fmt::format("untagged {} while no command it answers is in progress: this "
+                              "response is sent only as a result of its command",
+                              name),
+                  std::string(answer->only_answer_section));
+    }
+    if (name == "EXISTS" && response.number) {
+        auto n = *response.number;
+        if (n < m_messages.size()) {
+            violation(Direction::ServerToClient,
+                      fmt::format("EXISTS {} is below the {} messages already announced; "
+                                  "only EXPUNGE may lower the count",
+                                  n, m_messages.size()),
+                      "RFC 3501 7.3.1");
         }
+        m_messages.resize(std::max<std::size_t>(n, m_messages.size()));
     } else if (name == "EXPUNGE") {
         pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
         bool forbidden_now = false;
@@ -1638,11 +1635,9 @@ ImapSession::Pending* ImapSession::find_pending(std::string_view tag) {
     return nullptr;
 }
 
-ImapSession::Pending* ImapSession::find_pending_verb(std::initializer_list<Verb> verbs) {
+ImapSession::Pending* ImapSession::find_pending_verb(VerbSet verbs) {
     for (auto& pending : m_pending) {
-        for (auto verb : verbs) {
-            if (pending.verb == verb) return &pending;
-        }
+        if (verbs.contains(pending.verb)) return &pending;
     }
     return nullptr;
 }

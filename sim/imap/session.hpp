@@ -202,7 +202,7 @@ class ImapSession : public sim::Engine {
                             bool fatal = false, sim::ByteSpan wire = {});
     void transition(State to, std::string cause, sim::Direction dir);
     Pending* find_pending(std::string_view tag);
-    Pending* find_pending_verb(std::initializer_list<Verb> verbs);
+    Pending* find_pending_verb(VerbSet verbs);
     void link(std::uint64_t answer_seq, const Pending* pending);
     std::string keep(std::string_view bytes) const;
     bool state_change_outstanding() const;

@@ -83,6 +83,7 @@ enum class VerbFlag : std::uint8_t {
 };
 using VerbFlags = sim::EnumSet<VerbFlag>;
 using StateSet = sim::EnumSet<State>;
+using VerbSet = sim::EnumSet<Verb>;
 
 // What a successful completion does to the session (RFC 3501 3): each
 // effect but StartsTls takes one numbered edge of the state diagram.

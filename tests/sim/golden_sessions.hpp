@@ -15,6 +15,8 @@
 
 #include "sim/core/protocol.hpp"
 #include "sim/core/transcript.hpp"
+#include "sim/imap/untagged_answers.hpp"
+#include "sim/imap/verbs.hpp"
 #include "tests/sim/imap_vectors.hpp"
 #include "tests/sim/pop3_vectors.hpp"
 #include "tests/sim/smtp_vectors.hpp"
@@ -161,10 +163,31 @@ inline std::string tag_of(const std::string& message) {
     return message.substr(0, message.find(' '));
 }
 
+// The first command of rfc3501_commands.txt that an untagged response of
+// section 7.2 answers, when that response is sent only as a result of its
+// command (RFC 3501 7.2.1: "The CAPABILITY response occurs as a result of a
+// CAPABILITY command"); nothing for responses a server may send unasked.
+inline std::optional<std::string> command_answered_by(
+    const std::string& response, const std::vector<imap::test::Vector>& commands) {
+    if (!response.starts_with("* ")) return std::nullopt;
+    const auto name = response.substr(2, response.find_first_of(" \r", 2) - 2);
+    const auto answer = imap::untagged_answer(name);
+    if (!answer || answer->only_answer_section.empty()) return std::nullopt;
+    for (const auto& candidate : commands) {
+        const auto verb_start = candidate.bytes.find(' ') + 1;
+        const auto verb_end = candidate.bytes.find_first_of(" \r", verb_start);
+        const auto verb = imap::verb_from_name(
+            std::string_view(candidate.bytes).substr(verb_start, verb_end - verb_start));
+        if (answer->verbs.contains(verb)) return candidate.bytes;
+    }
+    return std::nullopt;
+}
+
 // rfc3501_responses.txt: the responses of a block up to a tagged one answer
 // the command with that tag in the same section of rfc3501_commands.txt, so
 // they are one exchange with that command, its "+" taken from them; the
-// responses that no completion closes are an exchange of their own. A
+// responses that no completion closes are an exchange of their own, after a
+// command they answer when the RFC says they only come as its result. A
 // "# state:" line starts a new run.
 inline FeedPlan imap_response_list(const std::string& file) {
     const auto commands = imap::test::load_vectors("rfc3501_commands.txt");
@@ -198,6 +221,10 @@ inline FeedPlan imap_response_list(const std::string& file) {
                 responses.erase(responses.begin());
             }
             add_command(session.transcript, command->bytes, continuations);
+        }
+        if (!command && !responses.empty()) {
+            if (auto asked = command_answered_by(responses.front(), commands))
+                session.prelude.push_back({C, std::move(*asked)});
         }
         for (auto& response : responses)
             session.transcript.push_back({S, std::move(response)});

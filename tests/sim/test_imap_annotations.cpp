@@ -405,3 +405,100 @@ TEST_CASE("FETCH data of pipelined UID FETCH commands is linked by its UID") {
     }
     CHECK(violations(o.trace).empty());
 }
+
+TEST_CASE("a response that only answers its command, with no such command in flight") {
+    // RFC 3501 7.2.1: "The CAPABILITY response occurs as a result of a
+    // CAPABILITY command."
+    // RFC 3501 7.2.2: "The LIST response occurs as a result of a LIST command."
+    // RFC 3501 7.2.3: "The LSUB response occurs as a result of an LSUB command."
+    // RFC 3501 7.2.4: "The STATUS response occurs as a result of an STATUS command."
+    // RFC 3501 7.2.5: "The SEARCH response occurs as a result of a SEARCH or
+    // UID SEARCH command."
+    // RFC 5161 3.2: "The ENABLED response occurs as a result of an ENABLE command."
+    // RFC 4314 3.8: "The MYRIGHTS response occurs as a result of a MYRIGHTS command."
+    struct Case {
+        std::string_view line;
+        std::string_view section;
+    };
+    for (const auto& [line, section] : {
+             Case{"* CAPABILITY IMAP4rev1", "RFC 3501 7.2.1"},
+             Case{"* LIST () \"/\" INBOX", "RFC 3501 7.2.2"},
+             Case{"* LSUB () \"/\" INBOX", "RFC 3501 7.2.3"},
+             Case{"* STATUS INBOX (MESSAGES 1)", "RFC 3501 7.2.4"},
+             Case{"* SEARCH 1 2", "RFC 3501 7.2.5"},
+             Case{"* ENABLED", "RFC 5161 3.2"},
+             Case{"* MYRIGHTS INBOX lr", "RFC 4314 3.8"},
+         }) {
+        const std::string wire(line);
+        CAPTURE(wire);
+        Observed o;
+        o.logged_in("IMAP4rev1 ENABLE ACL");
+        o.client("a1 NOOP\r\n");
+        o.server(wire + "\r\n");
+        o.server("a1 OK done\r\n");
+        const auto* answer = first_raw(o.trace, wire);
+        REQUIRE(answer);
+        CHECK(answer->link == sim::Link::Unmatched);
+        const auto found = violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found.front()->dir == Direction::ServerToClient);
+        CHECK(found.front()->section == section);
+    }
+}
+
+TEST_CASE("untagged data answers the command it belongs to; FLAGS and EXISTS may come unasked") {
+    // RFC 3501 7.2.6: "The update from the FLAGS response MUST be recorded by
+    // the client." (a server sends it whenever the flags change)
+    // RFC 3501 7.3.1: "The EXISTS response reports the number of messages in
+    // the mailbox.  This response occurs as a result of a SELECT or EXAMINE
+    // command, and if the size of the mailbox changes (e.g., new messages)."
+    // RFC 9051 6.3.2 (SELECT): "The server MUST return a LIST response with
+    // the mailbox name."; that LIST answers the SELECT.
+    Observed o;
+    o.selected("IMAP4rev1", 2);
+    o.client("a1 LIST \"\" *\r\na2 SEARCH ALL\r\n");
+    o.server("* LIST () \"/\" INBOX\r\n* SEARCH 1 2\r\n");
+    o.server("a1 OK done\r\na2 OK done\r\n");
+    CHECK(first_raw(o.trace, "* LIST")->link_seq == command(o.trace, "a1")->seq);
+    CHECK(first_raw(o.trace, "* SEARCH")->link_seq == command(o.trace, "a2")->seq);
+    o.client("a3 NOOP\r\n");
+    o.server("* 3 EXISTS\r\n* FLAGS (\\Seen \\Answered $Label1)\r\na3 OK done\r\n");
+    CHECK(first_raw(o.trace, "* 3 EXISTS")->link == sim::Link::Unsolicited);
+    CHECK(first_raw(o.trace, "* FLAGS")->link == sim::Link::Unsolicited);
+    o.client("a4 SELECT inbox\r\n");
+    o.server("* LIST () \"/\" INBOX\r\na4 OK [READ-WRITE] done\r\n");
+    const sim::TraceEvent* listed = nullptr;
+    for (const auto& event : o.trace.events()) {
+        if (event.raw.starts_with("* LIST") && event.seq > command(o.trace, "a4")->seq)
+            listed = &event;
+    }
+    REQUIRE(listed);
+    CHECK(listed->link_seq == command(o.trace, "a4")->seq);
+    CHECK(violations(o.trace).empty());
+}
+
+TEST_CASE("a command sent before the server's greeting is a client violation") {
+    // RFC 3501 3: "Once the connection between client and server is
+    // established, an IMAP4rev1 connection is in one of four states. The
+    // initial state is identified in the server greeting."
+    sim::SessionTrace trace;
+    imap::ImapSession session{trace};
+    session.feed(Direction::ClientToServer, "a0 CAPABILITY\r\n");
+    session.feed(Direction::ServerToClient, "* PREAUTH ready\r\n");
+    session.feed(Direction::ServerToClient, "* CAPABILITY IMAP4rev1\r\na0 OK done\r\n");
+    const auto found = violations(trace);
+    REQUIRE(found.size() == 1);
+    CHECK(found.front()->dir == Direction::ClientToServer);
+    CHECK(found.front()->section == "RFC 3501 3");
+    CHECK(found.front()->summary.find("CAPABILITY was sent before") != std::string::npos);
+    CHECK(first_raw(trace, "* CAPABILITY")->link_seq == command(trace, "a0")->seq);
+
+    SUBCASE("a transcript that starts after the greeting is no violation") {
+        sim::SessionTrace later;
+        imap::ImapSession observer{later};
+        observer.feed(Direction::ClientToServer, "a1 NOOP\r\n");
+        observer.feed(Direction::ServerToClient, "a1 OK done\r\n");
+        for (const auto* found_later : violations(later))
+            CHECK(found_later->dir == Direction::ServerToClient);
+    }
+}

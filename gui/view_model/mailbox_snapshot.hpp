@@ -78,7 +78,7 @@ void fold(MailboxSnapshot& snapshot, const sim::TraceEvent& event);
 // when the cursor moved forward a little, and folds forward.
 class MailboxTimeline {
   public:
-    static constexpr std::uint64_t min_checkpoint_gap = 256;
+    static constexpr std::uint64_t min_checkpoint_gap = 64;
 
     void sync(const sim::SessionTrace& trace);
 

@@ -681,14 +681,17 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         m_data->command_seq = pending.seq;
         if (m_state == State::Rcpt) {
             transition(State::Data, "DATA answered 354", dir);
-        } else if (extension_offered("PIPELINING")) {
+        } else if (m_state == State::Mail) {
             // RFC 5321 3.3 lets a server accept DATA without a recipient and
             // refuse the message at its end; RFC 2920 3.2 asks a server that
             // offers PIPELINING not to.
-            violation(dir,
-                      "354 although no recipient was accepted: a server that offers PIPELINING "
-                      "should accept DATA only after a valid RCPT TO",
-                      "RFC 2920 3.2");
+            transition(State::Data, "DATA answered 354 with no recipient accepted", dir);
+            if (extension_offered("PIPELINING")) {
+                violation(dir,
+                          "354 although no recipient was accepted: a server that offers "
+                          "PIPELINING should accept DATA only after a valid RCPT TO",
+                          "RFC 2920 3.2");
+            }
         }
         return;
     }

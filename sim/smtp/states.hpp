@@ -82,7 +82,7 @@ struct Transition {
 // Several numbers leave more than one state; each is listed once per source,
 // as the IMAP table does. A second EHLO, RSET and the reply to the final "."
 // all end a transaction: they are edge 7 from wherever they are taken.
-inline constexpr std::array<Transition, 18> transitions{{
+inline constexpr std::array<Transition, 19> transitions{{
     {1, State::Connecting, State::Ready, "220 greeting", "RFC 5321 3.1"},
     {2, State::Connecting, State::Quit, "554 greeting: no service here", "RFC 5321 3.1"},
     {3, State::Ready, State::Greeted, "EHLO or HELO accepted (250)", "RFC 5321 4.1.1.1"},
@@ -91,6 +91,9 @@ inline constexpr std::array<Transition, 18> transitions{{
     {5, State::Mail, State::Rcpt, "RCPT TO accepted (250/251)", "RFC 5321 3.3"},
     {5, State::Rcpt, State::Rcpt, "another RCPT TO accepted", "RFC 5321 3.3"},
     {6, State::Rcpt, State::Data, "DATA answered 354", "RFC 5321 4.1.1.4"},
+    // A server may take the data of a transaction with no recipient and
+    // refuse it at its end (RFC 5321 3.3).
+    {6, State::Mail, State::Data, "DATA answered 354 with no recipient accepted", "RFC 5321 3.3"},
     {7, State::Data, State::Greeted, "end of data answered (250 delivered, or refused)",
      "RFC 5321 4.1.1.4"},
     {7, State::Mail, State::Greeted, "RSET or EHLO: transaction aborted", "RFC 5321 4.1.1.5"},

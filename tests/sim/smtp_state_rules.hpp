@@ -103,7 +103,7 @@ struct DiagramEdge {
     State to;
     int number;
 };
-inline const std::array<DiagramEdge, 18> diagram{{
+inline const std::array<DiagramEdge, 19> diagram{{
     // RFC 5321 3.1: "An SMTP session is initiated when a client opens a
     // connection to a server and the server responds with an opening
     // message.", and "a 554 response MAY be given in the initial
@@ -123,6 +123,10 @@ inline const std::array<DiagramEdge, 18> diagram{{
     // RFC 5321 4.1.1.4: "If accepted, the SMTP server returns a 354
     // Intermediate reply".
     {State::Rcpt, State::Data, 6},
+    // RFC 5321 3.3: "If the verb is initially accepted and the 354 reply
+    // issued, the DATA command should fail only if the mail transaction was
+    // incomplete (for example, no recipients)".
+    {State::Mail, State::Data, 6},
     // RFC 5321 4.1.4: "A mail transaction may be aborted by the RSET, a new
     // EHLO"; the end of the data ends it too.
     {State::Data, State::Greeted, 7},

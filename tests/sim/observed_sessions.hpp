@@ -11,18 +11,11 @@
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
+#include "tests/support/trace_queries.hpp"
 
 namespace mailscope::test {
 
 using sim::Direction;
-
-inline std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == sim::EventKind::Violation) out.push_back(&event);
-    }
-    return out;
-}
 
 // An observer that saw the server greet and, as `state` asks, a LOGIN, a
 // SELECT, a LOGOUT or the end of the connection; the trace so far has no

@@ -13,6 +13,7 @@
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
 #include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/observer.hpp"
 #include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
@@ -28,12 +29,7 @@ imap::SessionOptions as(imap::Role role) {
 }
 
 // An observer that saw the greeting, a LOGIN and, when `mailbox` is set, a SELECT.
-struct Observed {
-    sim::SessionTrace trace;
-    imap::ImapSession session{trace};
-
-    void client(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
-    void server(std::string_view bytes) { session.feed(Direction::ServerToClient, bytes); }
+struct Observed : test::Observer<imap::ImapSession, sim::Protocol::Imap> {
     void logged_in(std::string_view capabilities_after_login) {
         server("* OK ready\r\n");
         client("a0 LOGIN alice wonderland\r\n");

@@ -20,6 +20,7 @@
 #include "sim/text/charset.hpp"
 #include "tests/sim/chunk_runs.hpp"
 #include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/observer.hpp"
 #include "tests/sim/vector_files.hpp"
 #include "tests/support/trace_queries.hpp"
 
@@ -52,10 +53,7 @@ void feed(imap::ImapSession& session, const std::vector<sim::TranscriptChunk>& c
     }
 }
 
-struct Observed {
-    sim::SessionTrace trace;
-    imap::ImapSession session{trace};
-};
+using Observed = test::Observer<imap::ImapSession, sim::Protocol::Imap>;
 
 // One line per wire event: enough to see the order and what ties it together.
 std::string describe(const sim::TraceEvent& event) {

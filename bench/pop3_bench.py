@@ -18,8 +18,6 @@ Not a CTest test. Results are kept in bench/SERVER.md.
 import argparse
 import imaplib
 import os
-import re
-import shutil
 import socket
 import statistics
 import sys
@@ -29,10 +27,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from server_bench import PASSWORD, USER, DovecotServer, MailscopeServer, write_maildir  # noqa: E402
+from server_bench import (  # noqa: E402
+    PASSWORD,
+    USER,
+    RawConnection,
+    print_comparison,
+    servers_on,
+    timed_maildir,
+)
 
 DELETED = 100
-POP3_LISTENING = re.compile(r"listening: pop3 [0-9.]+:(\d+)")
 
 
 def dovecot_pop3_config(port):
@@ -53,36 +57,20 @@ service pop3-login {{
 """
 
 
-class Pop3Client:
+class Pop3Client(RawConnection):
     """Reads replies without decoding them: a single line up to CRLF, or a
     multi-line reply up to the line holding only a dot. Dot-stuffed lines
     start with two dots, so the terminator cannot match inside the data."""
 
     def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
-        self.buffer = bytearray()
-        self.pos = 0
+        super().__init__(port)
         greeting = self.line()
         if not greeting.startswith(b"+OK"):
             raise RuntimeError(f"greeting {greeting!r}")
 
-    def _fill(self):
-        chunk = self.sock.recv(1 << 20)
-        if not chunk:
-            raise ConnectionError("the server closed the connection")
-        if self.pos > (1 << 20):
-            del self.buffer[: self.pos]
-            self.pos = 0
-        self.buffer += chunk
-
-    def line(self):
-        while True:
-            end = self.buffer.find(b"\r\n", self.pos)
-            if end >= 0:
-                line = bytes(self.buffer[self.pos : end + 2])
-                self.pos = end + 2
-                return line
-            self._fill()
+    def login(self):
+        self.single(f"USER {USER}")
+        self.single(f"PASS {PASSWORD}")
 
     def single(self, text):
         self.sock.sendall(text.encode() + b"\r\n")
@@ -105,9 +93,6 @@ class Pop3Client:
             search = max(len(self.buffer) - 3, start)
             self._fill()
 
-    def close(self):
-        self.sock.close()
-
 
 PHASES = ["USER/PASS", "STAT", "LIST", "UIDL", "RETR (every message)", "TOP n 0 (every message)",
           f"DELE 1..{DELETED} + QUIT"]
@@ -115,11 +100,9 @@ PHASES = ["USER/PASS", "STAT", "LIST", "UIDL", "RETR (every message)", "TOP n 0 
 
 def workload(port, expected):
     times = {}
-    client = Pop3Client(port)
-    try:
+    with Pop3Client(port) as client:
         start = time.perf_counter()
-        client.single(f"USER {USER}")
-        client.single(f"PASS {PASSWORD}")
+        client.login()
         times["USER/PASS"] = time.perf_counter() - start
 
         start = time.perf_counter()
@@ -151,34 +134,24 @@ def workload(port, expected):
             client.single(f"DELE {number}")
         client.single("QUIT")
         times[PHASES[-1]] = time.perf_counter() - start
-    finally:
-        client.close()
     return times
 
 
 def count_messages(port):
-    client = Pop3Client(port)
-    try:
-        client.single(f"USER {USER}")
-        client.single(f"PASS {PASSWORD}")
+    with Pop3Client(port) as client:
+        client.login()
         count = int(client.single("STAT").split()[1])
         client.single("QUIT")
         return count
-    finally:
-        client.close()
 
 
 def warm_up(port):
     """One untimed session: Dovecot builds its index and caches sizes here."""
-    client = Pop3Client(port)
-    try:
-        client.single(f"USER {USER}")
-        client.single(f"PASS {PASSWORD}")
+    with Pop3Client(port) as client:
+        client.login()
         client.multi("LIST")
         client.multi("UIDL")
         client.single("QUIT")
-    finally:
-        client.close()
 
 
 def put_back(imap_port, messages):
@@ -207,11 +180,7 @@ def main():
         parser.error(f"--messages must be more than {DELETED}")
 
     with tempfile.TemporaryDirectory(prefix="mailscope-pop3-bench-") as tmp:
-        source = os.path.join(tmp, "Maildir")
-        start = time.perf_counter()
-        octets = write_maildir(source, args.messages, args.seed)
-        print(f"generated {args.messages} messages, {octets / 1e6:.1f} MB, "
-              f"in {time.perf_counter() - start:.1f} s")
+        source, octets = timed_maildir(tmp, args.messages, args.seed)
         cur = os.path.join(source, "cur")
         refill = []
         for name in sorted(os.listdir(cur))[:DELETED]:
@@ -222,24 +191,8 @@ def main():
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.bind(("127.0.0.1", 0))
             pop3_port = probe.getsockname()[1]
-        dovecot = DovecotServer({USER: PASSWORD}, extra_config=dovecot_pop3_config(pop3_port))
-        shutil.copytree(source, dovecot.maildir(USER))
-        mailscope = MailscopeServer(args.binary, "--maildir", source, "--user",
-                                    f"{USER}:{PASSWORD}", "--pop3", "127.0.0.1:0", tls=False,
-                                    timeout=300)
-        try:
-            start = time.perf_counter()
-            mailscope.start()
-            while "pop3" not in mailscope.ports:
-                line = mailscope.process.stdout.readline()
-                if not line:
-                    raise RuntimeError("mailscope serve exited: " + "".join(mailscope.output))
-                mailscope.output.append(line)
-                match = POP3_LISTENING.search(line)
-                if match:
-                    mailscope.ports["pop3"] = int(match.group(1))
-            print(f"mailscope serve loaded the Maildir in {time.perf_counter() - start:.1f} s")
-            dovecot.start()
+        with servers_on(args.binary, source, dovecot_pop3_config(pop3_port), "--pop3",
+                        "127.0.0.1:0") as (mailscope, dovecot):
             servers = {
                 "mailscope": (mailscope.ports["pop3"], mailscope.ports["imap"]),
                 "dovecot": (pop3_port, dovecot.port),
@@ -264,17 +217,8 @@ def main():
             print()
             print(f"{args.messages} messages, {octets / 1e6:.1f} MB; median of {args.runs} runs")
             print()
-            print("| Phase | mailscope (ms) | Dovecot (ms) | mailscope/Dovecot |")
-            print("|---|---:|---:|---:|")
-            for phase in PHASES:
-                mine = statistics.median(results["mailscope"][phase])
-                theirs = statistics.median(results["dovecot"][phase])
-                print(f"| `{phase}` | {mine * 1000:.1f} | {theirs * 1000:.1f} | "
-                      f"{mine / theirs if theirs else float('inf'):.2f} |")
-        finally:
-            mailscope.stop()
-            mailscope.tmp.cleanup()
-            dovecot.cleanup()
+            print_comparison((phase, statistics.median(results["mailscope"][phase]),
+                              statistics.median(results["dovecot"][phase])) for phase in PHASES)
 
 
 if __name__ == "__main__":

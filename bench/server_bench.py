@@ -14,6 +14,7 @@ numbers depend on the machine. Results are kept in bench/SERVER.md.
 
 import argparse
 import calendar
+import contextlib
 import datetime
 import os
 import random
@@ -86,10 +87,51 @@ def write_maildir(root, count, seed):
     return total
 
 
-class BenchClient:
-    """A raw IMAP client that reads responses without parsing them: it only
-    skips literals and finds the tagged line, so the client costs little
-    next to the server."""
+def timed_maildir(tmp, count, seed):
+    """Writes the benchmark's Maildir of `count` messages under `tmp`, saying
+    how long it took; returns its path and its size in octets."""
+    source = os.path.join(tmp, "Maildir")
+    start = time.perf_counter()
+    octets = write_maildir(source, count, seed)
+    print(f"generated {count} messages, {octets / 1e6:.1f} MB, "
+          f"in {time.perf_counter() - start:.1f} s")
+    return source, octets
+
+
+@contextlib.contextmanager
+def servers_on(binary, source, dovecot_config, *mailscope_args):
+    """mailscope serve (loading the Maildir `source`, saying how long it
+    took) and a private Dovecot serving a copy of it, both started; stopped
+    and removed afterwards."""
+    dovecot = DovecotServer({USER: PASSWORD}, extra_config=dovecot_config)
+    shutil.copytree(source, dovecot.maildir(USER))
+    mailscope = MailscopeServer(binary, "--maildir", source, "--user", f"{USER}:{PASSWORD}",
+                                *mailscope_args, tls=False, timeout=300)
+    try:
+        start = time.perf_counter()
+        mailscope.start()
+        print(f"mailscope serve loaded the Maildir in {time.perf_counter() - start:.1f} s")
+        dovecot.start()
+        yield mailscope, dovecot
+    finally:
+        mailscope.stop()
+        mailscope.tmp.cleanup()
+        dovecot.cleanup()
+
+
+def print_comparison(rows):
+    """The table kept in bench/SERVER.md: each (phase, mailscope seconds,
+    Dovecot seconds) in milliseconds, with their ratio."""
+    print("| Phase | mailscope (ms) | Dovecot (ms) | mailscope/Dovecot |")
+    print("|---|---:|---:|---:|")
+    for phase, mine, theirs in rows:
+        print(f"| `{phase}` | {mine * 1000:.1f} | {theirs * 1000:.1f} | "
+              f"{mine / theirs if theirs else float('inf'):.2f} |")
+
+
+class RawConnection:
+    """A socket read through one growing buffer, a line up to CRLF at a time,
+    so that the client costs little next to the server it measures."""
 
     def __init__(self, port):
         import socket
@@ -97,8 +139,6 @@ class BenchClient:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
         self.buffer = bytearray()
         self.pos = 0
-        self.counter = 0
-        self.read_line()
 
     def _fill(self):
         chunk = self.sock.recv(1 << 20)
@@ -109,26 +149,42 @@ class BenchClient:
             self.pos = 0
         self.buffer += chunk
 
-    def read_line(self):
+    def line(self):
         while True:
             end = self.buffer.find(b"\r\n", self.pos)
             if end >= 0:
                 line = bytes(self.buffer[self.pos : end + 2])
                 self.pos = end + 2
-                break
+                return line
             self._fill()
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class BenchClient(RawConnection):
+    """A raw IMAP client that reads responses without parsing them: it only
+    skips literals and finds the tagged line."""
+
+    def __init__(self, port):
+        super().__init__(port)
+        self.counter = 0
+        self.read_line()
+
+    def read_line(self):
+        line = self.line()
         while line.endswith(b"}\r\n") and b"{" in line:
             size = int(line[line.rindex(b"{") + 1 : -3].rstrip(b"+"))
             while len(self.buffer) - self.pos < size:
                 self._fill()
             self.pos += size
-            while True:
-                end = self.buffer.find(b"\r\n", self.pos)
-                if end >= 0:
-                    line = bytes(self.buffer[self.pos : end + 2])
-                    self.pos = end + 2
-                    break
-                self._fill()
+            line = self.line()
         return line
 
     def command(self, text):
@@ -149,9 +205,6 @@ class BenchClient:
             if len(kept) < 20:
                 kept.append(line)
 
-    def close(self):
-        self.sock.close()
-
 
 PHASES = [
     ("LOGIN", f'LOGIN {USER} "{PASSWORD}"'),
@@ -169,8 +222,7 @@ PHASES = [
 
 def workload(port, expected):
     times = {}
-    client = BenchClient(port)
-    try:
+    with BenchClient(port) as client:
         for name, text in PHASES:
             start = time.perf_counter()
             _, kept, count = client.command(text)
@@ -181,21 +233,16 @@ def workload(port, expected):
                     raise RuntimeError(f"SELECT INBOX answered {exists}, expected {expected}")
             if name == "EXPUNGE (100 messages)" and count < 100:
                 raise RuntimeError(f"EXPUNGE sent {count} responses")
-    finally:
-        client.close()
     return times
 
 
 def warm_up(port):
     """First SELECT: Dovecot builds its index here, mailscope has nothing to do."""
-    client = BenchClient(port)
-    try:
+    with BenchClient(port) as client:
         client.command(f'LOGIN {USER} "{PASSWORD}"')
         start = time.perf_counter()
         client.command("SELECT INBOX")
         return time.perf_counter() - start
-    finally:
-        client.close()
 
 
 def concurrency(port, sessions, iterations):
@@ -260,31 +307,15 @@ default_process_limit = {args.sessions + 50}
 default_client_limit = {4 * args.sessions + 200}
 """
     with tempfile.TemporaryDirectory(prefix="mailscope-bench-") as tmp:
-        source = os.path.join(tmp, "Maildir")
-        start = time.perf_counter()
-        octets = write_maildir(source, args.messages, args.seed)
-        print(f"generated {args.messages} messages, {octets / 1e6:.1f} MB, "
-              f"in {time.perf_counter() - start:.1f} s")
-        dovecot = DovecotServer({USER: PASSWORD}, extra_config=limits)
-        shutil.copytree(source, dovecot.maildir(USER))
-        mailscope = MailscopeServer(args.binary, "--maildir", source, "--user",
-                                    f"{USER}:{PASSWORD}", tls=False, timeout=300)
-        try:
-            start = time.perf_counter()
-            mailscope.start()
-            print(f"mailscope serve loaded the Maildir in {time.perf_counter() - start:.1f} s")
-            dovecot.start()
+        source, octets = timed_maildir(tmp, args.messages, args.seed)
+        with servers_on(args.binary, source, limits) as (mailscope, dovecot):
             ports = {"mailscope": mailscope.ports["imap"], "dovecot": dovecot.port}
             for name, port in ports.items():
                 print(f"{name}: first SELECT {warm_up(port) * 1000:.0f} ms")
             results = {name: workload(port, args.messages) for name, port in ports.items()}
             print()
-            print("| Phase | mailscope (ms) | Dovecot (ms) | mailscope/Dovecot |")
-            print("|---|---:|---:|---:|")
-            for phase, _ in PHASES:
-                mine, theirs = results["mailscope"][phase], results["dovecot"][phase]
-                print(f"| `{phase}` | {mine * 1000:.1f} | {theirs * 1000:.1f} | "
-                      f"{mine / theirs if theirs else float('inf'):.2f} |")
+            print_comparison((phase, results["mailscope"][phase], results["dovecot"][phase])
+                             for phase, _ in PHASES)
             print()
             print(f"{args.sessions} concurrent sessions x {args.iterations} x (NOOP, FETCH 1 FLAGS):")
             print("| Server | commands | seconds | commands/s | p50 (ms) | p99 (ms) | errors |")
@@ -295,10 +326,6 @@ default_client_limit = {4 * args.sessions + 200}
                       f"{run['p50']:.2f} | {run['p99']:.2f} | {len(run['errors'])} |")
                 for error in run["errors"][:3]:
                     print(f"  {name} error: {error}")
-        finally:
-            mailscope.stop()
-            mailscope.tmp.cleanup()
-            dovecot.cleanup()
 
 
 if __name__ == "__main__":

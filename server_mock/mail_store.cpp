@@ -46,6 +46,18 @@ void sort_inbox_first(std::vector<ListEntry>& entries) {
     });
 }
 
+// A mailbox with only what names it (id, owner, name, delimiter, whether it
+// is selectable): the start of the header a backend saves after a change.
+Mailbox identity_of(const Mailbox& mailbox) {
+    Mailbox identity;
+    identity.id = mailbox.id;
+    identity.owner = mailbox.owner;
+    identity.name = mailbox.name;
+    identity.delimiter = mailbox.delimiter;
+    identity.selectable = mailbox.selectable;
+    return identity;
+}
+
 }  // namespace
 
 const Message* Mailbox::find(Uid uid) const {
@@ -711,12 +723,7 @@ StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_vie
 
 StoreResult<Done> MailStore::replace_acl(Mailbox& mailbox, AccessList acl, SessionId by) {
     if (acl == mailbox.acl) return Done{};
-    Mailbox updated_header;
-    updated_header.id = mailbox.id;
-    updated_header.owner = mailbox.owner;
-    updated_header.name = mailbox.name;
-    updated_header.delimiter = mailbox.delimiter;
-    updated_header.selectable = mailbox.selectable;
+    Mailbox updated_header = identity_of(mailbox);
     updated_header.acl = std::move(acl);
     if (m_backend != nullptr) {
         if (auto saved = m_backend->save_acl(updated_header); !saved) return saved.error();
@@ -850,12 +857,7 @@ StoreResult<Done> MailStore::add_keywords(Mailbox& mailbox, const FlagSet& flags
                                        "most {}; reuse an existing keyword.",
                                        mailbox.keywords.size(), kMaxKeywordsPerMailbox));
     }
-    Mailbox updated_header;
-    updated_header.id = mailbox.id;
-    updated_header.owner = mailbox.owner;
-    updated_header.name = mailbox.name;
-    updated_header.delimiter = mailbox.delimiter;
-    updated_header.selectable = mailbox.selectable;
+    Mailbox updated_header = identity_of(mailbox);
     updated_header.uidvalidity = mailbox.uidvalidity;
     updated_header.uidnext = mailbox.uidnext;
     updated_header.keywords = mailbox.keywords;

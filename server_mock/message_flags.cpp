@@ -5,28 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/imap/syntax.hpp"
+
 namespace mailscope::server {
 namespace {
-
-// atom-specials of RFC 3501 9, plus "]" which resp-text-code forbids.
-bool is_atom_char(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x1f || u >= 0x7f) return false;
-    switch (c) {
-        case '(':
-        case ')':
-        case '{':
-        case ' ':
-        case '%':
-        case '*':
-        case '"':
-        case '\\':
-        case ']':
-            return false;
-        default:
-            return true;
-    }
-}
 
 std::optional<SystemFlag> system_flag_from(std::string_view name) {
     for (const SystemFlag flag : kSystemFlags) {
@@ -67,8 +49,8 @@ FlagKind classify_flag(std::string_view name) {
         return system_flag_from(name) ? FlagKind::System : FlagKind::Invalid;
     }
     if (name.size() > kMaxKeywordLength) return FlagKind::Invalid;
-    return std::all_of(name.begin(), name.end(), is_atom_char) ? FlagKind::Keyword
-                                                               : FlagKind::Invalid;
+    return std::all_of(name.begin(), name.end(), imap::is_atom_char) ? FlagKind::Keyword
+                                                                     : FlagKind::Invalid;
 }
 
 void FlagSet::set(SystemFlag flag, bool on) {

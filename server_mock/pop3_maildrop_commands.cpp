@@ -31,16 +31,28 @@ std::string top_of(const std::string& octets, std::uint32_t lines) {
     return message.substr(0, end);
 }
 
+// How many messages of the maildrop are not marked as deleted, and their
+// octets: what STAT and the login's summary count (RFC 1939 5).
+struct MaildropSize {
+    std::size_t count = 0;
+    std::uint64_t octets = 0;
+};
+
+template <typename Entries>
+MaildropSize undeleted(const Entries& maildrop) {
+    MaildropSize size;
+    for (const auto& entry : maildrop) {
+        if (entry.deleted) continue;
+        ++size.count;
+        size.octets += entry.size;
+    }
+    return size;
+}
+
 }  // namespace
 
 std::string Pop3ServerSession::maildrop_summary() const {
-    std::size_t count = 0;
-    std::uint64_t octets = 0;
-    for (const auto& entry : m_maildrop) {
-        if (entry.deleted) continue;
-        ++count;
-        octets += entry.size;
-    }
+    const auto [count, octets] = undeleted(m_maildrop);
     return fmt::format("maildrop has {} message{} ({} octets)", count, count == 1 ? "" : "s",
                        octets);
 }
@@ -67,13 +79,7 @@ Pop3ServerSession::Entry* Pop3ServerSession::message(const std::string& number) 
 }
 
 void Pop3ServerSession::cmd_stat(const Command&) {
-    std::size_t count = 0;
-    std::uint64_t octets = 0;
-    for (const auto& entry : m_maildrop) {
-        if (entry.deleted) continue;
-        ++count;
-        octets += entry.size;
-    }
+    const auto [count, octets] = undeleted(m_maildrop);
     ok(fmt::format("{} {}", count, octets));
 }
 

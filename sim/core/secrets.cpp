@@ -15,6 +15,18 @@ std::string_view first_line(std::string_view text) {
     return line;
 }
 
+// Where the first `count` words of `text` end (before the blanks after them).
+std::size_t end_of_words(std::string_view text, std::size_t count) {
+    std::size_t pos = 0;
+    for (std::size_t word = 0; word < count; ++word) {
+        while (pos < text.size() && blank(text[pos]))
+            ++pos;
+        while (pos < text.size() && !blank(text[pos]))
+            ++pos;
+    }
+    return pos;
+}
+
 }  // namespace
 
 std::string word_upper(std::string_view line, std::size_t index) {
@@ -39,13 +51,7 @@ std::string word_upper(std::string_view line, std::size_t index) {
 
 std::string_view words_after(std::string_view line, std::size_t keep) {
     const auto text = first_line(line);
-    std::size_t pos = 0;
-    for (std::size_t word = 0; word < keep; ++word) {
-        while (pos < text.size() && blank(text[pos]))
-            ++pos;
-        while (pos < text.size() && !blank(text[pos]))
-            ++pos;
-    }
+    std::size_t pos = end_of_words(text, keep);
     while (pos < text.size() && blank(text[pos]))
         ++pos;
     return text.substr(pos);
@@ -56,14 +62,7 @@ std::string mask_after_words(std::string_view line, std::size_t keep) {
     const bool crlf = newline != std::string_view::npos && newline > 0 && line[newline - 1] == '\r';
     const std::string_view ending = newline == std::string_view::npos ? "" : crlf ? "\r\n" : "\n";
     const auto text = first_line(line);
-    std::size_t pos = 0;
-    for (std::size_t word = 0; word < keep; ++word) {
-        while (pos < text.size() && blank(text[pos]))
-            ++pos;
-        while (pos < text.size() && !blank(text[pos]))
-            ++pos;
-    }
-    std::string out(text.substr(0, pos));
+    std::string out(text.substr(0, end_of_words(text, keep)));
     if (!out.empty()) out += ' ';
     out += kSecretMask;
     out += ending;

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/core/state_table.hpp"
+
 namespace mailscope::imap {
 
 enum class State : std::uint8_t {
@@ -20,44 +22,25 @@ enum class State : std::uint8_t {
     Closed,            // "both sides close the connection"
 };
 
-inline constexpr std::array<State, 6> all_states{State::Connecting,    State::NotAuthenticated,
-                                                 State::Authenticated, State::Selected,
-                                                 State::Logout,        State::Closed};
+// Each state's name as the RFC writes it and the section that defines it.
+inline constexpr std::array<sim::StateRow<State>, 6> state_rows{{
+    {State::Connecting, "Connection Established", "RFC 3501 3"},
+    {State::NotAuthenticated, "Not Authenticated", "RFC 3501 3.1"},
+    {State::Authenticated, "Authenticated", "RFC 3501 3.2"},
+    {State::Selected, "Selected", "RFC 3501 3.3"},
+    {State::Logout, "Logout", "RFC 3501 3.4"},
+    {State::Closed, "Closed", "RFC 3501 3.4"},
+}};
+static_assert(sim::rows_in_state_order(state_rows));
+
+inline constexpr std::array<State, 6> all_states = sim::states_of(state_rows);
 
 constexpr std::string_view state_name(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "Connection Established";
-        case State::NotAuthenticated:
-            return "Not Authenticated";
-        case State::Authenticated:
-            return "Authenticated";
-        case State::Selected:
-            return "Selected";
-        case State::Logout:
-            return "Logout";
-        case State::Closed:
-            return "Closed";
-    }
-    return "?";
+    return sim::state_row(state_rows, state).name;
 }
 
 constexpr std::string_view state_section(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "RFC 3501 3";
-        case State::NotAuthenticated:
-            return "RFC 3501 3.1";
-        case State::Authenticated:
-            return "RFC 3501 3.2";
-        case State::Selected:
-            return "RFC 3501 3.3";
-        case State::Logout:
-            return "RFC 3501 3.4";
-        case State::Closed:
-            return "RFC 3501 3.4";
-    }
-    return "RFC 3501 3";
+    return sim::state_row(state_rows, state).section;
 }
 
 struct Transition {
@@ -97,10 +80,7 @@ inline constexpr std::array<Transition, 11> transitions{{
 }};
 
 constexpr std::optional<Transition> find_transition(State from, State to) {
-    for (const auto& t : transitions) {
-        if (t.from == from && t.to == to) return t;
-    }
-    return std::nullopt;
+    return sim::find_edge(transitions, from, to);
 }
 
 }  // namespace mailscope::imap

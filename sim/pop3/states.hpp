@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/core/state_table.hpp"
+
 namespace mailscope::pop3 {
 
 enum class State : std::uint8_t {
@@ -20,48 +22,27 @@ enum class State : std::uint8_t {
     Closed,
 };
 
-inline constexpr std::array<State, 5> all_states{State::Connecting, State::Authorization,
-                                                 State::Transaction, State::Update, State::Closed};
+// Each state's name as the RFC writes it and the section that defines it.
+inline constexpr std::array<sim::StateRow<State>, 5> state_rows{{
+    {State::Connecting, "Connection Established", "RFC 1939 3"},
+    {State::Authorization, "AUTHORIZATION", "RFC 1939 4"},
+    {State::Transaction, "TRANSACTION", "RFC 1939 5"},
+    {State::Update, "UPDATE", "RFC 1939 6"},
+    {State::Closed, "Closed", "RFC 1939 6"},
+}};
+static_assert(sim::rows_in_state_order(state_rows));
+
+inline constexpr std::array<State, 5> all_states = sim::states_of(state_rows);
 
 constexpr std::string_view state_name(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "Connection Established";
-        case State::Authorization:
-            return "AUTHORIZATION";
-        case State::Transaction:
-            return "TRANSACTION";
-        case State::Update:
-            return "UPDATE";
-        case State::Closed:
-            return "Closed";
-    }
-    return "?";
+    return sim::state_row(state_rows, state).name;
 }
 
 constexpr std::string_view state_section(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "RFC 1939 3";
-        case State::Authorization:
-            return "RFC 1939 4";
-        case State::Transaction:
-            return "RFC 1939 5";
-        case State::Update:
-            return "RFC 1939 6";
-        case State::Closed:
-            return "RFC 1939 6";
-    }
-    return "RFC 1939 3";
+    return sim::state_row(state_rows, state).section;
 }
 
-struct Transition {
-    int number;  // 0 for the unnumbered final edge
-    State from;
-    State to;
-    std::string_view label;
-    std::string_view section;
-};
+using Transition = sim::SectionedEdge<State>;
 
 // (1) the server greets with +OK (RFC 1939 4)
 // (2) PASS or APOP accepted: the maildrop is locked and opened (RFC 1939 4, 7)
@@ -84,10 +65,7 @@ inline constexpr std::array<Transition, 7> transitions{{
 }};
 
 constexpr std::optional<Transition> find_transition(State from, State to) {
-    for (const auto& t : transitions) {
-        if (t.from == from && t.to == to) return t;
-    }
-    return std::nullopt;
+    return sim::find_edge(transitions, from, to);
 }
 
 }  // namespace mailscope::pop3

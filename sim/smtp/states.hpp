@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/core/state_table.hpp"
+
 namespace mailscope::smtp {
 
 enum class State : std::uint8_t {
@@ -23,61 +25,30 @@ enum class State : std::uint8_t {
     Closed,
 };
 
-inline constexpr std::array<State, 8> all_states{State::Connecting, State::Ready, State::Greeted,
-                                                 State::Mail,       State::Rcpt,  State::Data,
-                                                 State::Quit,       State::Closed};
+// Each state's name as the RFC writes it and the section that defines it.
+inline constexpr std::array<sim::StateRow<State>, 8> state_rows{{
+    {State::Connecting, "Connection Established", "RFC 5321 3.1"},
+    {State::Ready, "Ready", "RFC 5321 4.1.4"},
+    {State::Greeted, "Greeted", "RFC 5321 4.1.1.1"},
+    {State::Mail, "Mail", "RFC 5321 3.3"},
+    {State::Rcpt, "Rcpt", "RFC 5321 3.3"},
+    {State::Data, "Data", "RFC 5321 4.1.1.4"},
+    {State::Quit, "Quit", "RFC 5321 4.1.1.10"},
+    {State::Closed, "Closed", "RFC 5321 3.8"},
+}};
+static_assert(sim::rows_in_state_order(state_rows));
+
+inline constexpr std::array<State, 8> all_states = sim::states_of(state_rows);
 
 constexpr std::string_view state_name(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "Connection Established";
-        case State::Ready:
-            return "Ready";
-        case State::Greeted:
-            return "Greeted";
-        case State::Mail:
-            return "Mail";
-        case State::Rcpt:
-            return "Rcpt";
-        case State::Data:
-            return "Data";
-        case State::Quit:
-            return "Quit";
-        case State::Closed:
-            return "Closed";
-    }
-    return "?";
+    return sim::state_row(state_rows, state).name;
 }
 
 constexpr std::string_view state_section(State state) {
-    switch (state) {
-        case State::Connecting:
-            return "RFC 5321 3.1";
-        case State::Ready:
-            return "RFC 5321 4.1.4";
-        case State::Greeted:
-            return "RFC 5321 4.1.1.1";
-        case State::Mail:
-            return "RFC 5321 3.3";
-        case State::Rcpt:
-            return "RFC 5321 3.3";
-        case State::Data:
-            return "RFC 5321 4.1.1.4";
-        case State::Quit:
-            return "RFC 5321 4.1.1.10";
-        case State::Closed:
-            return "RFC 5321 3.8";
-    }
-    return "RFC 5321 3";
+    return sim::state_row(state_rows, state).section;
 }
 
-struct Transition {
-    int number;  // 0 for the unnumbered final edge
-    State from;
-    State to;
-    std::string_view label;
-    std::string_view section;
-};
+using Transition = sim::SectionedEdge<State>;
 
 // Several numbers leave more than one state; each is listed once per source,
 // as the IMAP table does. A second EHLO, RSET and the reply to the final "."
@@ -110,10 +81,7 @@ inline constexpr std::array<Transition, 19> transitions{{
 }};
 
 constexpr std::optional<Transition> find_transition(State from, State to) {
-    for (const auto& t : transitions) {
-        if (t.from == from && t.to == to) return t;
-    }
-    return std::nullopt;
+    return sim::find_edge(transitions, from, to);
 }
 
 }  // namespace mailscope::smtp

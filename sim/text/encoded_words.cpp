@@ -6,6 +6,7 @@
 #include "sim/core/ascii.hpp"
 #include "sim/text/base64.hpp"
 #include "sim/text/charset.hpp"
+#include "sim/text/hex_escape.hpp"
 #include "sim/text/utf8.hpp"
 
 namespace mailscope::text {
@@ -14,13 +15,6 @@ namespace {
 
 // Generous bound for a charset name; real ones are shorter than 20 octets.
 constexpr std::size_t max_charset_length = 64;
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t';
@@ -37,11 +31,11 @@ std::string decode_q(std::string_view text) {
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
+        const auto octet = c == '=' ? escaped_octet(text, i) : std::nullopt;
         if (c == '_') {
             out.push_back(' ');
-        } else if (c == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        } else if (octet) {
+            out.push_back(*octet);
             i += 2;
         } else {
             out.push_back(c);
@@ -120,9 +114,9 @@ std::string percent_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        const auto octet = text[i] == '%' ? escaped_octet(text, i) : std::nullopt;
+        if (octet) {
+            out.push_back(*octet);
             i += 2;
         } else {
             out.push_back(text[i]);

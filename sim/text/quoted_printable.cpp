@@ -1,15 +1,10 @@
 #include "sim/text/quoted_printable.hpp"
 
+#include "sim/text/hex_escape.hpp"
+
 namespace mailscope::text {
 
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t';
@@ -34,8 +29,8 @@ void decode_line(std::string_view line, std::string& out, bool& soft_break) {
             soft_break = true;
             return;
         }
-        if (i + 2 < line.size() && hex_value(line[i + 1]) >= 0 && hex_value(line[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(line[i + 1]) * 16 + hex_value(line[i + 2])));
+        if (const auto octet = escaped_octet(line, i)) {
+            out.push_back(*octet);
             i += 2;
             continue;
         }

@@ -94,12 +94,14 @@ class Differential(unittest.TestCase):
     def mailbox(self):
         return "T" + self._testMethodName.removeprefix("test_")
 
-    def both(self, scenario):
-        """Runs scenario(client, mailbox) on each server with a fresh mailbox;
-        returns {"mailscope": result, "dovecot": result}."""
+    def both(self, scenario, user="alice"):
+        """Runs scenario(client, mailbox) on each server with a fresh mailbox,
+        logged in as `user`; returns {"mailscope": result, "dovecot": result}.
+        self.current names the server while its scenario runs."""
         results = {}
         for name in ("mailscope", "dovecot"):
-            with connect(name) as client:
+            self.current = name
+            with connect(name, user) as client:
                 populate(client, self.mailbox())
                 results[name] = scenario(client, self.mailbox())
         return results
@@ -216,11 +218,7 @@ class Differential(unittest.TestCase):
             result.append(transcript(client.command("FETCH 1:* (FLAGS INTERNALDATE UID)")))
             return result
 
-        results = {}
-        for name in ("mailscope", "dovecot"):
-            with connect(name, "bob") as client:
-                populate(client, self.mailbox())
-                results[name] = scenario(client, self.mailbox())
+        results = self.both(scenario, "bob")
         mock, real = results["mailscope"], results["dovecot"]
         self.assertEqual(real[0][0], "NO")
         self.assertEqual(mock[0], ("OK", None, ()))
@@ -457,13 +455,7 @@ class Differential(unittest.TestCase):
             return [continuation[:1], sorted(seen + [untagged(u) for u in done.untagged
                                                      if untagged(u)], key=repr), done.status]
 
-        results = {}
-        for name in ("mailscope", "dovecot"):
-            self.current = name
-            with connect(name) as client:
-                populate(client, self.mailbox())
-                results[name] = scenario(client, self.mailbox())
-        self.assert_same(results)
+        self.assert_same(self.both(scenario))
 
     def test_noop_sees_other_store(self):
         def scenario(client, box):
@@ -476,13 +468,7 @@ class Differential(unittest.TestCase):
             return [transcript(client.command("NOOP"), ordered=True),
                     transcript(client.command("FETCH 1:* (UID FLAGS)"))]
 
-        results = {}
-        for name in ("mailscope", "dovecot"):
-            self.current = name
-            with connect(name) as client:
-                populate(client, self.mailbox())
-                results[name] = scenario(client, self.mailbox())
-        self.assert_same(results)
+        self.assert_same(self.both(scenario))
 
     def test_errors(self):
         steps = [

@@ -162,6 +162,23 @@ std::string check_reads_only_its_input(std::string_view data, const imap::Limits
     return {};
 }
 
+// The properties of an IMAP parser on any input: it reads only its input, the
+// framer cuts the same frames however the bytes are split, and every frame
+// round-trips through serialize(). The frames are left in `frames`.
+template <typename Parse, typename Get>
+std::string check_parser(std::string_view data, const imap::Limits& limits, bool literal_events,
+                         Parse parse, Get get, std::string_view what,
+                         std::vector<imap::Frame>& frames) {
+    if (auto problem = check_reads_only_its_input(data, limits, parse, get, what); !problem.empty())
+        return problem;
+    if (auto problem = check_framer_splits(data, limits, literal_events, frames); !problem.empty())
+        return problem;
+    for (const auto& frame : frames)
+        if (auto problem = check_round_trip(frame, limits, parse, get, what); !problem.empty())
+            return problem;
+    return {};
+}
+
 // Dense sequence numbers and wire spans inside what was fed.
 inline std::string check_trace(const sim::SessionTrace& trace, std::uint64_t fed_client,
                                std::uint64_t fed_server) {
@@ -234,23 +251,15 @@ inline std::string drive_server(std::string_view data, const imap::Limits& limit
 
 inline std::string check_command_bytes(std::string_view data) {
     const auto limits = small_limits();
-    if (auto problem = check_reads_only_its_input(
-            data, limits,
-            [](std::string_view bytes, const imap::Limits& l) {
-                return imap::parse_command(bytes, l);
-            },
-            [](auto& parsed) { return parsed.command ? &*parsed.command : nullptr; }, "command");
+    std::vector<imap::Frame> frames;
+    if (auto problem = check_parser(
+            data, limits, true,
+            [](const auto& bytes, const imap::Limits& l) { return imap::parse_command(bytes, l); },
+            [](auto& parsed) { return parsed.command ? &*parsed.command : nullptr; }, "command",
+            frames);
         !problem.empty())
         return problem;
-    std::vector<imap::Frame> frames;
-    if (auto problem = check_framer_splits(data, limits, true, frames); !problem.empty())
-        return problem;
     for (const auto& frame : frames) {
-        auto problem = check_round_trip(
-            frame, limits,
-            [](const auto& bytes, const imap::Limits& l) { return imap::parse_command(bytes, l); },
-            [](auto& parsed) { return parsed.command ? &*parsed.command : nullptr; }, "command");
-        if (!problem.empty()) return problem;
         if (auto parsed = imap::parse_command(frame, limits); parsed.command) {
             for (auto [begin, end] : imap::secret_ranges(frame, *parsed.command))
                 if (begin > end || end > frame.bytes.size())
@@ -305,24 +314,14 @@ inline std::string drive_client_and_observer(std::string_view data, const imap::
 
 inline std::string check_response_bytes(std::string_view data) {
     const auto limits = small_limits();
-    if (auto problem = check_reads_only_its_input(
-            data, limits,
-            [](std::string_view bytes, const imap::Limits& l) {
-                return imap::parse_response(bytes, l);
-            },
-            [](auto& parsed) { return parsed.response ? &*parsed.response : nullptr; }, "response");
+    std::vector<imap::Frame> frames;
+    if (auto problem = check_parser(
+            data, limits, false,
+            [](const auto& bytes, const imap::Limits& l) { return imap::parse_response(bytes, l); },
+            [](auto& parsed) { return parsed.response ? &*parsed.response : nullptr; }, "response",
+            frames);
         !problem.empty())
         return problem;
-    std::vector<imap::Frame> frames;
-    if (auto problem = check_framer_splits(data, limits, false, frames); !problem.empty())
-        return problem;
-    for (const auto& frame : frames) {
-        auto problem = check_round_trip(
-            frame, limits,
-            [](const auto& bytes, const imap::Limits& l) { return imap::parse_response(bytes, l); },
-            [](auto& parsed) { return parsed.response ? &*parsed.response : nullptr; }, "response");
-        if (!problem.empty()) return problem;
-    }
     return drive_client_and_observer(data, limits);
 }
 

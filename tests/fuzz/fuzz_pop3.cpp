@@ -1,17 +1,11 @@
 // libFuzzer entry point: both directions of a POP3 session from one input;
 // see pop3_fuzz_checks.hpp for the input format and the properties checked.
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string_view>
 
+#include "tests/fuzz/fuzz_entry.hpp"
 #include "tests/fuzz/pop3_fuzz_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view input(reinterpret_cast<const char*>(data), size);
-    if (auto problem = mailscope::fuzz::check_pop3_bytes(input); !problem.empty()) {
-        std::fprintf(stderr, "property violated: %s\n", problem.c_str());
-        std::abort();
-    }
-    return 0;
+    return mailscope::fuzz::run_property_check(data, size, mailscope::fuzz::check_pop3_bytes);
 }

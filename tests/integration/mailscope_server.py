@@ -15,6 +15,26 @@ import time
 LISTEN_RE = re.compile(r"listening: (\w+) ([0-9.]+):(\d+)")
 
 
+def wait_for_listeners(process, wanted, timeout, output, name="mailscope serve"):
+    """Reads what `process` prints, keeping it in `output`, until it has
+    announced a listener of every kind in `wanted` ("imap", "proxy"...);
+    returns {kind: port}. Raises RuntimeError, with the output, when the
+    process exits first or `timeout` seconds pass."""
+    ports = {}
+    deadline = time.monotonic() + timeout
+    while not wanted <= set(ports):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start: " + "".join(output))
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{name} exited: " + "".join(output))
+        output.append(line)
+        match = LISTEN_RE.search(line)
+        if match:
+            ports[match.group(1)] = int(match.group(3))
+    return ports
+
+
 class MailscopeServer:
     def __init__(self, binary, *args, data_dir=None, tls=True, timeout=20):
         self.binary = binary
@@ -40,23 +60,15 @@ class MailscopeServer:
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             text=True)
-        deadline = time.monotonic() + self.timeout
         wanted = {"imap", "imaps"} if self.tls else {"imap"}
         # Every other listener asked for on the command line, too.
         wanted |= {arg[2:] for arg in self.args
                    if arg in ("--pop3", "--pop3s", "--smtp", "--smtps")}
-        while not wanted <= set(self.ports):
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("mailscope serve did not start: " + "".join(self.output))
-            line = self.process.stdout.readline()
-            if not line:
-                self.process.wait(timeout=5)
-                raise RuntimeError("mailscope serve exited: " + "".join(self.output))
-            self.output.append(line)
-            match = LISTEN_RE.search(line)
-            if match:
-                self.ports[match.group(1)] = int(match.group(3))
+        try:
+            self.ports = wait_for_listeners(self.process, wanted, self.timeout, self.output)
+        except RuntimeError:
+            self.stop()
+            raise
         return self
 
     def stop(self):

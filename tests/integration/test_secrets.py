@@ -27,7 +27,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mailscope_server import MailscopeServer  # noqa: E402
+from mailscope_server import MailscopeServer, wait_for_listeners  # noqa: E402
 
 BINARY = None
 USER = "alice"
@@ -213,18 +213,8 @@ class Proxy:
              "--upstream", f"imap://127.0.0.1:{upstream_port}"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
         self.output = []
-        deadline = time.monotonic() + 20
-        self.port = None
-        while self.port is None:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the proxy did not start: " + "".join(self.output))
-            line = self.process.stdout.readline()
-            if not line:
-                raise RuntimeError("the proxy exited: " + "".join(self.output))
-            self.output.append(line)
-            match = re.search(r"listening: proxy [0-9.]+:(\d+)", line)
-            if match:
-                self.port = int(match.group(1))
+        self.port = wait_for_listeners(self.process, {"proxy"}, 20, self.output,
+                                       name="the proxy")["proxy"]
 
     def stop(self):
         self.process.send_signal(signal.SIGINT)

@@ -32,6 +32,12 @@ def start_with_pop3(*extra):
                            *extra).start()
 
 
+
+def log_in(client):
+    """USER and PASS as alice; poplib raises if either is refused."""
+    client.user(USER)
+    client.pass_(PASSWORD)
+
 def curl(*args):
     result = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "15", *args],
                             capture_output=True, timeout=30)
@@ -107,8 +113,7 @@ class PoplibTests(PopServer):
         client.quit()
         # Unique-ids are stable across sessions (RFC 1939 7).
         again = self.pop()
-        again.user(USER)
-        again.pass_(PASSWORD)
+        log_in(again)
         self.assertEqual(again.uidl()[1], uids)
         again.quit()
 
@@ -164,8 +169,7 @@ class PoplibTests(PopServer):
 
     def test_second_session_gets_in_use(self):
         first = self.pop()
-        first.user(USER)
-        first.pass_(PASSWORD)
+        log_in(first)
         second = self.pop()
         second.user(USER)
         with self.assertRaises(poplib.error_proto) as caught:
@@ -182,8 +186,7 @@ class PoplibTests(PopServer):
                 b"..two", b".leading", b"end"]
         self.imap_append(b"\r\n".join(body) + b"\r\n")
         client = self.pop()
-        client.user(USER)
-        client.pass_(PASSWORD)
+        log_in(client)
         count, _ = client.stat()
         response, lines, _ = client.retr(count)
         self.assertEqual(lines, body)
@@ -193,15 +196,13 @@ class PoplibTests(PopServer):
         client = self.pop()
         client.stls(ssl.create_default_context(cafile=self.server.cert))
         self.assertNotIn("STLS", client.capa())
-        client.user(USER)
-        client.pass_(PASSWORD)
+        log_in(client)
         self.assertGreater(client.stat()[0], 0)
         client.quit()
 
     def test_pop3s(self):
         client = self.pops()
-        client.user(USER)
-        client.pass_(PASSWORD)
+        log_in(client)
         self.assertGreater(client.stat()[0], 0)
         self.assertNotIn("STLS", client.capa())
         client.quit()
@@ -210,8 +211,7 @@ class PoplibTests(PopServer):
 class DeleteTests(PopServer):
     def login(self):
         client = self.pop()
-        client.user(USER)
-        client.pass_(PASSWORD)
+        log_in(client)
         return client
 
     def test_dele_rset_quit(self):
@@ -287,8 +287,7 @@ class AutologoutTests(unittest.TestCase):
         server = start_with_pop3("--autologout", "1")
         try:
             client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=TIMEOUT)
-            client.user(USER)
-            client.pass_(PASSWORD)
+            log_in(client)
             # RFC 1939 3: after the idle time the server closes without a
             # reply (the read returns end of file, within the socket's timeout)
             # and without UPDATE.
@@ -305,8 +304,7 @@ class TraceTests(unittest.TestCase):
         server = start_with_pop3()
         try:
             client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=TIMEOUT)
-            client.user(USER)
-            client.pass_(PASSWORD)
+            log_in(client)
             client.stat()
             client.quit()
             (session,) = server.wait_for_closed_sessions("pop3", 1)

@@ -94,6 +94,18 @@ class TraceFiles(unittest.TestCase):
     def transcripts(self):
         return [path for path in self.files("imap-*.txt") if not path.endswith(".report.txt")]
 
+    def report_and_transcript(self):
+        """The violation report of the one session, and its transcript's lines."""
+        return (read(self.files("*.report.txt")[0]),
+                read(self.transcripts()[0]).splitlines())
+
+    def cited_line(self, report, pattern):
+        """The transcript line number that the report's entry matching
+        `pattern` (the number its first group) cites."""
+        match = re.search(pattern, report)
+        self.assertIsNotNone(match, report)
+        return int(match.group(1))
+
     def test_a_killed_server_leaves_the_trace_up_to_that_moment(self):
         process, port = start_server(self.trace_dir)
         try:
@@ -147,15 +159,12 @@ class TraceFiles(unittest.TestCase):
             self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
         finally:
             stop_server(process)
-        report = read(self.files("*.report.txt")[0])
-        transcript = read(self.transcripts()[0]).splitlines()
-        match = re.search(r"line (\d+): RFC 3501 [0-9.]+: SELECT is not valid", report)
-        self.assertIsNotNone(match, report)
-        self.assertEqual(transcript[int(match.group(1)) - 1], "C: a1 SELECT INBOX")
-        match = re.search(r"line (\d+): RFC 3501 [0-9.]+: FETCH is not valid", report)
-        self.assertIsNotNone(match, report)
-        self.assertEqual(transcript[int(match.group(1)) - 1], "C: a3 FETCH 1 (FLAGS)")
-        self.assertIn(f"{int(match.group(1)):>5} C: a3 FETCH 1 (FLAGS)", report)
+        report, transcript = self.report_and_transcript()
+        line = self.cited_line(report, r"line (\d+): RFC 3501 [0-9.]+: SELECT is not valid")
+        self.assertEqual(transcript[line - 1], "C: a1 SELECT INBOX")
+        line = self.cited_line(report, r"line (\d+): RFC 3501 [0-9.]+: FETCH is not valid")
+        self.assertEqual(transcript[line - 1], "C: a3 FETCH 1 (FLAGS)")
+        self.assertIn(f"{line:>5} C: a3 FETCH 1 (FLAGS)", report)
 
     def test_the_report_shows_literal_data_sent_before_the_continuation(self):
         # RFC 3501 4.3: "the client MUST wait to receive a command
@@ -178,12 +187,9 @@ class TraceFiles(unittest.TestCase):
             self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
         finally:
             stop_server(process)
-        report = read(self.files("*.report.txt")[0])
-        transcript = read(self.transcripts()[0]).splitlines()
-        match = re.search(r"line (\d+): RFC 3501 4\.3: literal data for a2 sent before the "
-                          r"server's \"\+\"", report)
-        self.assertIsNotNone(match, report)
-        line = int(match.group(1))
+        report, transcript = self.report_and_transcript()
+        line = self.cited_line(report, r"line (\d+): RFC 3501 4\.3: literal data for a2 sent "
+                                       r"before the server's \"\+\"")
         # The transcript keeps wire order: the announcement, the "+", the
         # octets, the line end that completes the command.
         self.assertEqual(transcript[line - 1:line + 5],

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lessons/lesson_loader.hpp"
+#include "tests/lessons/lesson_text.hpp"
 
 using namespace mailscope::lessons;
 
@@ -20,16 +21,8 @@ LoadError broken(const char* name) {
     return *result.error;
 }
 
-constexpr const char* kHeader = R"(id: t
-title: {ru: "Т", en: "T"}
-summary: {ru: "Т", en: "T"}
-store:
-  users:
-    - {name: alice, password: wonderland}
-)";
-
 LoadResult from_text(const std::string& body) {
-    return load_lesson_text(std::string(kHeader) + body, "inline.yaml", ".");
+    return load_lesson_text(std::string(testing::kLessonHead) + body, "inline.yaml", ".");
 }
 
 }  // namespace

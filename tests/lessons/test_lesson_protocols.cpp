@@ -7,6 +7,7 @@
 
 #include "lessons/lesson_loader.hpp"
 #include "lessons/text_functions.hpp"
+#include "tests/lessons/lesson_text.hpp"
 
 using namespace mailscope::lessons;
 using mailscope::sim::Protocol;
@@ -14,19 +15,13 @@ using mailscope::sim::Protocol;
 namespace {
 
 // Seven lines: "steps:" is line 8, a step's narration line 9, its client line 10.
-constexpr const char* kHeader = R"(id: t
-title: {ru: "Т", en: "T"}
-summary: {ru: "Т", en: "T"}
-store:
-  users:
-    - {name: alice, password: wonderland}
-clients: [{name: M, protocol: smtp}, {name: P, protocol: pop3}, A]
-)";
+const std::string kHeader = std::string(testing::kLessonHead) +
+                            "clients: [{name: M, protocol: smtp}, {name: P, protocol: pop3}, A]\n";
 
 constexpr const char* kNarration = "  - narration: {ru: \"а\", en: \"a\"}\n";
 
 LoadResult from_steps(const std::string& steps) {
-    return load_lesson_text(std::string(kHeader) + "steps:\n" + steps, "mixed.yaml", ".");
+    return load_lesson_text(kHeader + "steps:\n" + steps, "mixed.yaml", ".");
 }
 
 LoadError error_of(const std::string& steps) {

@@ -6,8 +6,12 @@
 
 #include "lessons/lesson_loader.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "tests/lessons/lesson_text.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope::lessons;
+
+using mailscope::test::kinds_and_raws;
 
 namespace {
 
@@ -62,16 +66,7 @@ steps:
 )yaml";
 
 Lesson load() {
-    auto result = load_lesson_text(kLesson, "runner.yaml", ".");
-    if (result.error) FAIL(to_string(*result.error));
-    return std::move(*result.lesson);
-}
-
-std::vector<std::string> raws(const mailscope::sim::SessionTrace& trace) {
-    std::vector<std::string> out;
-    for (const auto& event : trace.events())
-        out.push_back(std::string(mailscope::sim::to_string(event.kind)) + " " + event.raw);
-    return out;
+    return mailscope::lessons::testing::lesson_from_text(kLesson, "runner.yaml");
 }
 
 }  // namespace
@@ -105,8 +100,8 @@ TEST_CASE("step back replays to the same traces") {
         back.step_back();
     REQUIRE(back.position() == 5);
     for (std::size_t c = 0; c < 2; ++c) {
-        CHECK(raws(back.client_trace(c)) == raws(forward.client_trace(c)));
-        CHECK(raws(back.server_trace(c)) == raws(forward.server_trace(c)));
+        CHECK(kinds_and_raws(back.client_trace(c)) == kinds_and_raws(forward.client_trace(c)));
+        CHECK(kinds_and_raws(back.server_trace(c)) == kinds_and_raws(forward.server_trace(c)));
     }
     CHECK(back.current_narration(Language::Ru) == "Переменная.");
     CHECK(back.current_narration(Language::En) == "A variable.");

@@ -9,9 +9,13 @@
 
 #include "lessons/lesson_loader.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "tests/lessons/lesson_text.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope::lessons;
 using mailscope::sim::Protocol;
+
+using mailscope::test::kinds_and_raws;
 
 namespace {
 
@@ -104,16 +108,7 @@ steps:
 )yaml";
 
 Lesson load(const char* text) {
-    auto result = load_lesson_text(text, "protocols.yaml", ".");
-    if (result.error) FAIL(to_string(*result.error));
-    return std::move(*result.lesson);
-}
-
-std::vector<std::string> raws(const mailscope::sim::SessionTrace& trace) {
-    std::vector<std::string> out;
-    for (const auto& event : trace.events())
-        out.push_back(std::string(mailscope::sim::to_string(event.kind)) + " " + event.raw);
-    return out;
+    return mailscope::lessons::testing::lesson_from_text(text, "protocols.yaml");
 }
 
 void require_passed(const StepResult& result) {
@@ -214,8 +209,10 @@ TEST_CASE("step back replays POP3, SMTP and mixed lessons to the same traces and
                 back.step_back();
             REQUIRE(back.position() == stop);
             for (std::size_t c = 0; c < forward.client_count(); ++c) {
-                CHECK(raws(back.client_trace(c)) == raws(forward.client_trace(c)));
-                CHECK(raws(back.server_trace(c)) == raws(forward.server_trace(c)));
+                CHECK(kinds_and_raws(back.client_trace(c)) ==
+                      kinds_and_raws(forward.client_trace(c)));
+                CHECK(kinds_and_raws(back.server_trace(c)) ==
+                      kinds_and_raws(forward.server_trace(c)));
                 CHECK(back.client_state_name(c) == forward.client_state_name(c));
             }
             CHECK(back.variables() == forward.variables());

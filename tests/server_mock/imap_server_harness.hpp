@@ -1,5 +1,4 @@
-// A raw-bytes IMAP client for the mock server tests: what goes in is exactly
-// what a client would write, and what comes out is exactly what it would read.
+// The IMAP client of the mock server tests, and the store they start from.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -8,7 +7,7 @@
 #include <string_view>
 
 #include "server_mock/imap_server_session.hpp"
-#include "sim/core/in_process_link.hpp"
+#include "tests/server_mock/raw_client.hpp"
 
 namespace mailscope::server::testing {
 
@@ -30,17 +29,16 @@ inline void fill_store(MailStore& store) {
     REQUIRE(store.create_mailbox("alice", "Archive").ok());
 }
 
-struct Client {
-    explicit Client(MailStore& store, ServerConfig server_config = {})
-        : config(std::move(server_config)), server(store, config, trace), link(server) {
-        link.open();
-        greeting = link.receive();
-    }
-    // Sends `bytes` and returns everything the server wrote in answer.
-    std::string send(std::string_view bytes) {
-        link.send(bytes);
-        return link.receive();
-    }
+// A TEST_CASE_FIXTURE: the store of fill_store(), its UIDVALIDITY counting
+// from 100.
+struct FilledStore {
+    FilledStore() { fill_store(store); }
+    MailStore store{100};
+};
+
+struct Client : RawClient<ImapServerSession, sim::Protocol::Imap> {
+    using RawClient::RawClient;
+
     void login(std::string_view user = "alice", std::string_view password = "wonderland") {
         auto answer = send(std::string("L1 LOGIN ") + std::string(user) + " " +
                            std::string(password) + "\r\n");
@@ -50,12 +48,6 @@ struct Client {
         auto answer = send(std::string("S1 SELECT ") + std::string(mailbox) + "\r\n");
         REQUIRE(answer.find("S1 OK [READ-WRITE]") != std::string::npos);
     }
-
-    ServerConfig config;
-    sim::SessionTrace trace;
-    ImapServerSession server;
-    sim::InProcessLink link;
-    std::string greeting;
 };
 
 }  // namespace mailscope::server::testing

@@ -1,5 +1,4 @@
-// A raw-bytes SMTP client for the mock server tests: what goes in is exactly
-// what a client would write, and what comes out is exactly what it would read.
+// The SMTP client of the mock server tests.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -9,20 +8,13 @@
 #include <string_view>
 
 #include "server_mock/smtp_server_session.hpp"
-#include "sim/core/in_process_link.hpp"
+#include "tests/server_mock/raw_client.hpp"
 
 namespace mailscope::server::testing {
 
-struct SmtpClient {
-    explicit SmtpClient(MailStore& store, ServerConfig server_config = {})
-        : config(std::move(server_config)), server(store, config, trace), link(server) {
-        link.open();
-        greeting = link.receive();
-    }
-    std::string send(std::string_view bytes) {
-        link.send(bytes);
-        return link.receive();
-    }
+struct SmtpClient : RawClient<SmtpServerSession, sim::Protocol::Smtp> {
+    using RawClient::RawClient;
+
     void ehlo() {
         auto answer = send("EHLO client.example.net\r\n");
         REQUIRE(answer.rfind("250-mailscope.test greets client.example.net\r\n", 0) == 0);
@@ -33,12 +25,6 @@ struct SmtpClient {
             n += event.kind == sim::EventKind::Violation;
         return n;
     }
-
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Smtp};
-    SmtpServerSession server;
-    sim::InProcessLink link;
-    std::string greeting;
 };
 
 }  // namespace mailscope::server::testing

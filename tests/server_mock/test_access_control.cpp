@@ -4,8 +4,6 @@
 // data directory.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +11,7 @@
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope::server;
 namespace fs = std::filesystem;
@@ -54,16 +53,6 @@ std::vector<std::string> names_of(const std::vector<ListEntry>& entries) {
         out.push_back(entry.name);
     return out;
 }
-
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const char* label) {
-        path = fs::temp_directory_path() /
-               ("mailscope-acl-test-" + std::to_string(::getpid()) + "-" + label);
-        fs::remove_all(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
 
 }  // namespace
 
@@ -328,7 +317,7 @@ TEST_CASE("DELETE takes the ACL with the mailbox; a kept level gets the default 
 }
 
 TEST_CASE("ACLs survive a reload of the data directory") {
-    ScratchDir dir("reload");
+    mailscope::test::ScratchDir dir("reload");
     {
         MailStore store(10);
         classroom_like(store);

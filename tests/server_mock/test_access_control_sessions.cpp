@@ -8,10 +8,10 @@
 #include <string_view>
 
 #include "imap_server_harness.hpp"
+#include "pop3_server_harness.hpp"
 #include "server_mock/fixture.hpp"
-#include "server_mock/pop3_server_session.hpp"
-#include "server_mock/smtp_server_session.hpp"
 #include "sim/text/base64.hpp"
+#include "smtp_server_harness.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -330,20 +330,10 @@ TEST_CASE("--anonymous alone: LOGIN and AUTHENTICATE ANONYMOUS read only what is
 TEST_CASE("POP3: the maildrop is the logged-in user's own INBOX") {
     MailStore store;
     load_classroom(store);
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Pop3};
-    Pop3ServerSession server(store, config, trace);
-    sim::InProcessLink link(server);
-    link.open();
-    link.receive();
-    link.send("USER bob\r\n");
-    link.receive();
-    link.send("PASS builder\r\n");
-    CHECK(link.receive().starts_with("+OK "));
-    link.send("STAT\r\n");
-    CHECK(link.receive().starts_with("+OK 1 "));
-    link.send("DELE 1\r\nQUIT\r\n");
-    link.receive();
+    PopClient bob(store);
+    bob.login("bob", "builder");
+    CHECK(bob.send("STAT\r\n").starts_with("+OK 1 "));
+    bob.send("DELE 1\r\nQUIT\r\n");
     CHECK(messages_in(store, "bob", "INBOX") == 0);
     CHECK(messages_in(store, "alice", "INBOX") == 6);
     CHECK(messages_in(store, "alice", "Shared") == 2);
@@ -352,27 +342,18 @@ TEST_CASE("POP3: the maildrop is the logged-in user's own INBOX") {
 TEST_CASE("SMTP: no address leads into another user's folder") {
     MailStore store;
     load_classroom(store);
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Smtp};
-    SmtpServerSession server(store, config, trace);
-    sim::InProcessLink link(server);
-    link.open();
-    link.receive();
-    auto send = [&](std::string_view bytes) {
-        link.send(bytes);
-        return link.receive();
-    };
-    REQUIRE(send("EHLO client.example.net\r\n").starts_with("250-"));
-    REQUIRE(send("MAIL FROM:<bob@example.org>\r\n").starts_with("250 "));
+    SmtpClient bob(store);
+    REQUIRE(bob.send("EHLO client.example.net\r\n").starts_with("250-"));
+    REQUIRE(bob.send("MAIL FROM:<bob@example.org>\r\n").starts_with("250 "));
     for (const char* address : {"<bob+Shared@localhost>", "<alice+Shared@localhost>",
                                 "<alice/Shared@localhost>", "<\"#users/alice/Shared\"@localhost>",
                                 "<\"alice/Shared\"@localhost>", "<Shared@localhost>"}) {
         CAPTURE(address);
-        CHECK(send(std::string("RCPT TO:") + address + "\r\n").starts_with("550 5.1.1 "));
+        CHECK(bob.send(std::string("RCPT TO:") + address + "\r\n").starts_with("550 5.1.1 "));
     }
-    REQUIRE(send("RCPT TO:<alice@localhost>\r\n").starts_with("250 "));
-    REQUIRE(send("DATA\r\n").starts_with("354 "));
-    CHECK(send("Subject: hi\r\n\r\nfor alice\r\n.\r\n").starts_with("250 "));
+    REQUIRE(bob.send("RCPT TO:<alice@localhost>\r\n").starts_with("250 "));
+    REQUIRE(bob.send("DATA\r\n").starts_with("354 "));
+    CHECK(bob.send("Subject: hi\r\n\r\nfor alice\r\n.\r\n").starts_with("250 "));
     CHECK(messages_in(store, "alice", "INBOX") == 7);
     CHECK(messages_in(store, "alice", "Shared") == 2);
 }

@@ -4,7 +4,6 @@
 // a failed or abandoned COPY takes back what it added.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include "imap_server_harness.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -22,16 +22,6 @@ namespace {
 const InternalDate kDate = *make_internal_date(2024, 3, 1, 12, 0, 0, 0);
 // Two full chunks and a part of a third.
 constexpr std::size_t kMessages = 2 * kCopyChunk + 7;
-
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const char* label) {
-        path = fs::temp_directory_path() /
-               ("mailscope-chunks-" + std::to_string(::getpid()) + "-" + label);
-        fs::remove_all(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
 
 // alice's INBOX with kMessages messages, kept in `dir` when one is given.
 struct Store {
@@ -110,7 +100,7 @@ TEST_CASE("chunked copy: in memory every chunk goes in the first step") {
 }
 
 TEST_CASE("chunked copy: with a data directory each chunk joins when it is on disk") {
-    ScratchDir dir("visible");
+    test::ScratchDir dir("visible");
     std::size_t archive_size = 0;
     {
         Store s(&dir.path);
@@ -144,7 +134,7 @@ TEST_CASE("chunked copy: with a data directory each chunk joins when it is on di
 }
 
 TEST_CASE("chunked copy: an abandoned COPY takes back its chunks, a MOVE keeps what moved") {
-    ScratchDir dir("abandon");
+    test::ScratchDir dir("abandon");
     {
         Store s(&dir.path);
         auto job = s.store.begin_copy(s.id("INBOX"), s.all_uids("INBOX"), s.id("Archive"), false);
@@ -171,7 +161,7 @@ TEST_CASE("chunked copy: an abandoned COPY takes back its chunks, a MOVE keeps w
 }
 
 TEST_CASE("chunked copy: the IMAP session answers when the copy is done, others meanwhile") {
-    ScratchDir dir("session");
+    test::ScratchDir dir("session");
     Store s(&dir.path);
     testing::Client copier(s.store);
     copier.login();

@@ -10,24 +10,21 @@
 #include "sim/imap/command.hpp"
 #include "sim/imap/response.hpp"
 #include "sim/mime/builder.hpp"
+#include "tests/server_mock/stored_message.hpp"
 
 using namespace mailscope;
 using server::Message;
 
 namespace {
 
+const server::InternalDate kArrived = *server::make_internal_date(1996, 7, 17, 2, 44, 25, -420);
+
 Message stored(std::string octets, server::Uid uid = 7) {
-    Message message;
-    message.uid = uid;
-    message.octets = std::make_shared<const std::string>(std::move(octets));
-    message.internal_date = *server::make_internal_date(1996, 7, 17, 2, 44, 25, -420);
-    return message;
+    return server::testing::stored_message(std::move(octets), uid, kArrived);
 }
 
 std::vector<imap::FetchAtt> atts(const std::string& text) {
-    imap::CommandParse parse = imap::parse_command("a FETCH 1 " + text + "\r\n");
-    REQUIRE(parse.command);
-    return std::get<imap::FetchArgs>(parse.command->typed).atts;
+    return server::testing::command_args<imap::FetchArgs>("a FETCH 1 " + text + "\r\n").atts;
 }
 
 struct Answer {

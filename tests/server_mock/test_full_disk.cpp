@@ -8,16 +8,16 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 
 #include "imap_server_harness.hpp"
+#include "pop3_server_harness.hpp"
 #include "server_mock/maildir_store.hpp"
-#include "server_mock/pop3_server_session.hpp"
-#include "server_mock/smtp_server_session.hpp"
+#include "smtp_server_harness.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -27,16 +27,6 @@ namespace {
 
 const InternalDate kDate = *make_internal_date(2024, 3, 1, 12, 0, 0, 0);
 constexpr rlim_t kLimit = 4096;
-
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const char* label) {
-        path = fs::temp_directory_path() /
-               ("mailscope-full-" + std::to_string(::getpid()) + "-" + label);
-        fs::remove_all(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
 
 // While it lives, no file of this process may grow past kLimit octets.
 class FileSizeLimit {
@@ -102,7 +92,7 @@ struct DiskStore {
 }  // namespace
 
 TEST_CASE("full disk: a failed write loses nothing, names no path, leaves no file behind") {
-    ScratchDir dir("store");
+    test::ScratchDir dir("store");
     {
         DiskStore disk(dir.path);
         REQUIRE(disk.store.append(disk.inbox(), message_of(100), {}, kDate).ok());
@@ -146,7 +136,7 @@ TEST_CASE("full disk: a failed write loses nothing, names no path, leaves no fil
 }
 
 TEST_CASE("full disk: temporaries an interrupted write left are removed at start") {
-    ScratchDir dir("leftovers");
+    test::ScratchDir dir("leftovers");
     {
         DiskStore disk(dir.path);
         REQUIRE(disk.store.create_mailbox("alice", "Archive/2024").ok());
@@ -169,20 +159,15 @@ TEST_CASE("full disk: temporaries an interrupted write left are removed at start
 }
 
 TEST_CASE("full disk: IMAP answers NO [UNAVAILABLE] and SMTP 452 4.3.1, without a path") {
-    ScratchDir dir("servers");
+    test::ScratchDir dir("servers");
     DiskStore disk(dir.path);
     testing::Client imap(disk.store);
     imap.login();
     imap.select();
-    sim::SessionTrace smtp_trace{sim::Protocol::Smtp};
-    ServerConfig config;
-    SmtpServerSession smtp(disk.store, config, smtp_trace);
-    sim::InProcessLink smtp_link(smtp);
-    smtp_link.open();
-    smtp_link.send(
+    testing::SmtpClient smtp(disk.store);
+    smtp.send(
         "EHLO client.example\r\nMAIL FROM:<carol@example.org>\r\n"
         "RCPT TO:<alice@localhost>\r\nDATA\r\n");
-    smtp_link.receive();
     {
         FileSizeLimit limit;
         const std::string big = message_of(2 * kLimit);
@@ -192,8 +177,7 @@ TEST_CASE("full disk: IMAP answers NO [UNAVAILABLE] and SMTP 452 4.3.1, without 
               "A1 NO [UNAVAILABLE] the server could not write to its disk (File too large); the "
               "change was not made.\r\n");
         CHECK(imap.send("A2 CREATE Fresh\r\n") == "A2 OK CREATE completed\r\n");
-        smtp_link.send(big + "\r\n.\r\n");
-        const auto delivered = smtp_link.receive();
+        const auto delivered = smtp.send(big + "\r\n.\r\n");
         CHECK(
             delivered.starts_with("452 4.3.1 insufficient system storage: the server could not "
                                   "write to its disk (File too large);"));
@@ -240,15 +224,9 @@ TEST_CASE("full disk: POP3 QUIT that cannot remove answers -ERR [SYS/TEMP] and k
     testing::fill_store(store);
     RefusingRemoval backend;
     store.set_backend(&backend);
-    sim::SessionTrace trace{sim::Protocol::Pop3};
-    ServerConfig config;
-    Pop3ServerSession pop(store, config, trace);
-    sim::InProcessLink link(pop);
-    link.open();
-    link.send("USER alice\r\nPASS wonderland\r\nDELE 1\r\n");
-    link.receive();
-    link.send("QUIT\r\n");
-    CHECK(link.receive() ==
+    testing::PopClient pop(store);
+    pop.send("USER alice\r\nPASS wonderland\r\nDELE 1\r\n");
+    CHECK(pop.send("QUIT\r\n") ==
           "-ERR [SYS/TEMP] some deleted messages not removed: the server could not write to its "
           "disk (Input/output error); the change was not made.\r\n");
     CHECK(store.find("alice", "INBOX")->messages.size() == 3);

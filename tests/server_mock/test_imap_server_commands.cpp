@@ -11,9 +11,7 @@ using namespace mailscope;
 using namespace mailscope::server;
 using namespace mailscope::server::testing;
 
-TEST_CASE("greeting, CAPABILITY, NOOP and LOGOUT") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
     CHECK(
         c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
@@ -27,9 +25,7 @@ TEST_CASE("greeting, CAPABILITY, NOOP and LOGOUT") {
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE("LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") {
     SUBCASE("LOGIN with a wrong password") {
         Client c(store);
         CHECK(c.send("a LOGIN alice nope\r\n") ==
@@ -81,9 +77,9 @@ TEST_CASE("LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") {
     }
 }
 
-TEST_CASE("CRAM-MD5: a random challenge with a timestamp, shown; a replayed response is refused") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(
+    FilledStore,
+    "CRAM-MD5: a random challenge with a timestamp, shown; a replayed response is refused") {
     ServerConfig config;
     std::uint64_t next = 0x5eed;
     config.random = [&next] { return next += 7919; };
@@ -123,13 +119,8 @@ TEST_CASE("HMAC-MD5 matches RFC 2195 and RFC 2104 vectors") {
           "750c783e6ab0b503eaa86e310a5db738");
 }
 
-TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
-    MailStore store(100);
-    fill_store(store);
-    ServerConfig config;
-    config.login_disabled_without_tls = true;
-    config.starttls_available = true;
-    Client c(store, config);
+TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
+    Client c(store, tls_before_login());
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
           "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk\r\n"
@@ -151,9 +142,7 @@ TEST_CASE("LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
 }
 
-TEST_CASE("commands pipelined after STARTTLS are dropped") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "commands pipelined after STARTTLS are dropped") {
     ServerConfig config;
     config.starttls_available = true;
     Client c(store, config);
@@ -163,17 +152,13 @@ TEST_CASE("commands pipelined after STARTTLS are dropped") {
     CHECK(c.send("c NOOP\r\n") == "c OK NOOP completed\r\n");
 }
 
-TEST_CASE("STARTTLS is refused when the listener has no TLS") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "STARTTLS is refused when the listener has no TLS") {
     Client c(store);
     CHECK(c.send("a STARTTLS\r\n") ==
           "a BAD STARTTLS is not offered by this server (see CAPABILITY)\r\n");
 }
 
-TEST_CASE("anonymous login is read-only") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "anonymous login is read-only") {
     REQUIRE_FALSE(store.add_user("anonymous", "unused").has_value());
     ServerConfig config;
     config.anonymous = true;
@@ -187,9 +172,7 @@ TEST_CASE("anonymous login is read-only") {
     CHECK(c.send("c CREATE Mine\r\n") == "c NO [NOPERM] Anonymous access is read-only\r\n");
 }
 
-TEST_CASE("SELECT and EXAMINE responses") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "SELECT and EXAMINE responses") {
     Client c(store);
     c.login();
     CHECK(c.send("a SELECT INBOX\r\n") ==
@@ -218,9 +201,7 @@ TEST_CASE("SELECT and EXAMINE responses") {
           "e BAD FETCH is not valid in the Authenticated state\r\n");
 }
 
-TEST_CASE("CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB and STATUS") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB and STATUS") {
     Client c(store);
     c.login();
     CHECK(c.send("a CREATE Work/2024/\r\n") == "a OK CREATE completed\r\n");
@@ -267,9 +248,8 @@ TEST_CASE("NAMESPACE, LIST and SELECT on the classroom fixture") {
           std::string::npos);
 }
 
-TEST_CASE("APPEND: continuation, LITERAL+, TRYCREATE, flags and date, a refused literal") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore,
+                  "APPEND: continuation, LITERAL+, TRYCREATE, flags and date, a refused literal") {
     Client c(store);
     c.login();
     CHECK(c.send("a APPEND Archive (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {7}\r\n") ==
@@ -292,9 +272,8 @@ TEST_CASE("APPEND: continuation, LITERAL+, TRYCREATE, flags and date, a refused 
     CHECK(store.find("alice", "Archive")->messages.size() == 2);
 }
 
-TEST_CASE("APPEND larger than the configured size is refused before the \"+\"") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore,
+                  "APPEND larger than the configured size is refused before the \"+\"") {
     ServerConfig config;
     config.max_append_size = 1000;
     Client c(store, config);
@@ -306,9 +285,7 @@ TEST_CASE("APPEND larger than the configured size is refused before the \"+\"") 
     CHECK(c.send("abcd\r\n") == "b OK [APPENDUID 102 1] APPEND completed\r\n");
 }
 
-TEST_CASE("a disconnect in the middle of APPEND leaves the store unchanged") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "a disconnect in the middle of APPEND leaves the store unchanged") {
     Client c(store);
     c.login();
     CHECK(c.send("a APPEND Archive {100}\r\n") == "+ Ready for literal data\r\n");
@@ -318,9 +295,7 @@ TEST_CASE("a disconnect in the middle of APPEND leaves the store unchanged") {
     CHECK(store.change_log().cursor_count() == 0);
 }
 
-TEST_CASE("FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
     Client c(store);
     c.login();
     c.select();
@@ -337,9 +312,7 @@ TEST_CASE("FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
     CHECK(c.send("e UID FETCH 9 FLAGS\r\n") == "e OK UID FETCH completed\r\n");
 }
 
-TEST_CASE("STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     Client c(store);
     c.login();
     c.select();
@@ -366,9 +339,7 @@ TEST_CASE("STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     CHECK(c.send("k CLOSE\r\n") == "k BAD CLOSE is not valid in the Authenticated state\r\n");
 }
 
-TEST_CASE("SEARCH, UID SEARCH and CHARSET") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "SEARCH, UID SEARCH and CHARSET") {
     Client c(store);
     c.login();
     c.select();
@@ -381,9 +352,7 @@ TEST_CASE("SEARCH, UID SEARCH and CHARSET") {
           "d NO [BADCHARSET (UTF-8 US-ASCII)] The charset KOI8-R is not supported\r\n");
 }
 
-TEST_CASE("COPY and MOVE with COPYUID and TRYCREATE") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "COPY and MOVE with COPYUID and TRYCREATE") {
     Client c(store);
     c.login();
     c.select();
@@ -397,9 +366,7 @@ TEST_CASE("COPY and MOVE with COPYUID and TRYCREATE") {
     CHECK(c.server.view() == std::vector<Uid>{1});
 }
 
-TEST_CASE("IDLE, ID and ENABLE") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "IDLE, ID and ENABLE") {
     Client c(store);
     c.login();
     CHECK(c.send("a ID (\"name\" \"test\")\r\n") ==
@@ -410,9 +377,7 @@ TEST_CASE("IDLE, ID and ENABLE") {
     CHECK(c.send("DONE\r\n") == "c OK IDLE terminated\r\n");
 }
 
-TEST_CASE("switched-off extensions are neither advertised nor accepted") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "switched-off extensions are neither advertised nor accepted") {
     ServerConfig config;
     config.capabilities.move = false;
     config.capabilities.idle = false;

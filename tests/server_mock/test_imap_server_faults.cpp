@@ -48,9 +48,7 @@ TEST_CASE("fault rules parse from their text form") {
     CHECK(std::get<std::vector<FaultRule>>(parse_fault_rules("no:SELECT, split:*")).size() == 2);
 }
 
-TEST_CASE("fault: delay holds the answer on the virtual clock") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: delay holds the answer on the virtual clock") {
     Client c(store, with_faults("delay:NOOP:2000ms"));
     CHECK(c.send("a NOOP\r\n").empty());
     c.link.advance(1'999'000);
@@ -59,9 +57,7 @@ TEST_CASE("fault: delay holds the answer on the virtual clock") {
     CHECK(c.link.receive() == "a OK NOOP completed\r\n");
 }
 
-TEST_CASE("fault: split writes the answer in several pieces") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: split writes the answer in several pieces") {
     Client c(store, with_faults("split:CAPABILITY"));
     const auto before = c.link.writes();
     auto answer = c.send("a CAPABILITY\r\n");
@@ -69,9 +65,7 @@ TEST_CASE("fault: split writes the answer in several pieces") {
     CHECK(c.link.writes() - before >= 2);
 }
 
-TEST_CASE("fault: NO and BAD instead of the command, the Nth time") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: NO and BAD instead of the command, the Nth time") {
     Client c(store, with_faults("bad:LOGIN@2,no:SELECT"));
     CHECK(c.send("a LOGIN alice nope\r\n").starts_with("a NO [AUTHENTICATIONFAILED]"));
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
@@ -81,9 +75,7 @@ TEST_CASE("fault: NO and BAD instead of the command, the Nth time") {
           "d NO Injected fault: the server refuses this command\r\n");
 }
 
-TEST_CASE("fault: BYE and close, per user") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: BYE and close, per user") {
     Client c(store, with_faults("bye:NOOP:user=alice"));
     CHECK(c.send("a NOOP\r\n") == "a OK NOOP completed\r\n");
     c.login();
@@ -107,9 +99,7 @@ TEST_CASE("fault: probability is seeded and reproducible") {
     CHECK(first.find('o') != std::string::npos);
 }
 
-TEST_CASE("fault: unsolicited responses before the answer") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: unsolicited responses before the answer") {
     Client c(store,
              with_faults("unsolicited:EXPUNGE 1:after=NOOP,unsolicited:FETCH FLAGS 2:after=CHECK"));
     c.login();
@@ -119,9 +109,7 @@ TEST_CASE("fault: unsolicited responses before the answer") {
     CHECK(c.send("b CHECK\r\n") == "* 2 FETCH (FLAGS (\\Recent))\r\nb OK CHECK completed\r\n");
 }
 
-TEST_CASE("fault: cut closes in the middle of a FETCH literal") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: cut closes in the middle of a FETCH literal") {
     Client c(store, with_faults("cut:FETCH"));
     c.login();
     c.select();
@@ -131,9 +119,7 @@ TEST_CASE("fault: cut closes in the middle of a FETCH literal") {
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE("fault: stall stops reading and answering") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "fault: stall stops reading and answering") {
     Client c(store, with_faults("stall:IDLE"));
     c.login();
     c.select();
@@ -143,9 +129,7 @@ TEST_CASE("fault: stall stops reading and answering") {
     CHECK_FALSE(c.server.next_deadline().has_value());
 }
 
-TEST_CASE("lab report lists the client's violations with transcript lines") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "lab report lists the client's violations with transcript lines") {
     Client c(store);
     c.trace.set_label("student 7");
     c.send("a1 SELECT INBOX\r\n");

@@ -6,9 +6,9 @@ using namespace mailscope;
 using namespace mailscope::server;
 using namespace mailscope::server::testing;
 
-TEST_CASE("two sessions: EXISTS/RECENT after another's APPEND, \\Recent for one session only") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(
+    FilledStore,
+    "two sessions: EXISTS/RECENT after another's APPEND, \\Recent for one session only") {
     Client a(store);
     Client b(store);
     a.login();
@@ -23,9 +23,7 @@ TEST_CASE("two sessions: EXISTS/RECENT after another's APPEND, \\Recent for one 
     CHECK(a.send("n NOOP\r\n") == "* 4 EXISTS\r\n* 4 RECENT\r\nn OK NOOP completed\r\n");
 }
 
-TEST_CASE("two sessions: FETCH FLAGS and EXPUNGE from another session") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "two sessions: FETCH FLAGS and EXPUNGE from another session") {
     Client a(store);
     Client b(store);
     a.login();
@@ -68,9 +66,7 @@ TEST_CASE("two sessions: FETCH FLAGS and EXPUNGE from another session") {
     }
 }
 
-TEST_CASE("IDLE pushes other sessions' changes on the idle poll") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "IDLE pushes other sessions' changes on the idle poll") {
     Client a(store);
     Client b(store);
     a.login();
@@ -84,9 +80,7 @@ TEST_CASE("IDLE pushes other sessions' changes on the idle poll") {
     CHECK(a.send("DONE\r\n") == "i OK IDLE terminated\r\n");
 }
 
-TEST_CASE("autologout on the virtual clock") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "autologout on the virtual clock") {
     ServerConfig config;
     config.autologout = 60ll * 1000 * 1000;
     Client c(store, config);
@@ -101,9 +95,7 @@ TEST_CASE("autologout on the virtual clock") {
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE("the default autologout is RFC 3501's 30 minutes") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "the default autologout is RFC 3501's 30 minutes") {
     Client c(store);
     c.link.advance(29ll * 60 * 1000 * 1000);
     CHECK_FALSE(c.link.server_closed());
@@ -111,9 +103,7 @@ TEST_CASE("the default autologout is RFC 3501's 30 minutes") {
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE("1,000 pipelined commands are answered in order") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "1,000 pipelined commands are answered in order") {
     Client c(store);
     c.login();
     c.select();
@@ -126,9 +116,7 @@ TEST_CASE("1,000 pipelined commands are answered in order") {
     CHECK(c.send(batch) == expected);
 }
 
-TEST_CASE("a 1 MB line gets BAD and the session goes on") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "a 1 MB line gets BAD and the session goes on") {
     Client c(store);
     c.login();
     std::string line = "t1 NOOP " + std::string(1 << 20, 'x') + "\r\n";
@@ -138,9 +126,7 @@ TEST_CASE("a 1 MB line gets BAD and the session goes on") {
     CHECK(c.send("t2 NOOP\r\n") == "t2 OK NOOP completed\r\n");
 }
 
-TEST_CASE("a {4294967296} literal is refused") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "a {4294967296} literal is refused") {
     Client c(store);
     c.login();
     auto answer = c.send("t1 APPEND INBOX {4294967296}\r\n");
@@ -149,18 +135,14 @@ TEST_CASE("a {4294967296} literal is refused") {
     CHECK(c.send("t2 NOOP\r\n") == "t2 OK NOOP completed\r\n");
 }
 
-TEST_CASE("a command that does not parse gets BAD with its tag") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "a command that does not parse gets BAD with its tag") {
     Client c(store);
     CHECK(c.send("t1 LOGIN\r\n").starts_with("t1 BAD "));
     CHECK(c.send("\r\n").starts_with("* BAD "));
     CHECK(c.send("t2 NOOP\r\n") == "t2 OK NOOP completed\r\n");
 }
 
-TEST_CASE("server shutdown says BYE") {
-    MailStore store(100);
-    fill_store(store);
+TEST_CASE_FIXTURE(FilledStore, "server shutdown says BYE") {
     Client c(store);
     c.server.on_server_shutdown(c.link.now());
     CHECK(c.link.receive() == "* BYE Server shutting down\r\n");

@@ -1,12 +1,11 @@
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "server_mock/maildir_store.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope::server;
 namespace fs = std::filesystem;
@@ -14,17 +13,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const InternalDate kDate = *make_internal_date(2024, 3, 1, 12, 0, 0, -300);
-
-// A fresh directory per test case, removed at the end.
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const char* label) {
-        path = fs::temp_directory_path() /
-               ("mailscope-test-" + std::to_string(::getpid()) + "-" + label);
-        fs::remove_all(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
 
 void configure(MailStore& store) {
     REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
@@ -73,7 +61,7 @@ std::string describe(const MailStore& store) {
 }  // namespace
 
 TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions") {
-    ScratchDir dir("roundtrip");
+    mailscope::test::ScratchDir dir("roundtrip");
     std::string before;
     {
         MailStore store(500);
@@ -128,7 +116,7 @@ TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions
 }
 
 TEST_CASE("a crash leaves nothing half-written behind") {
-    ScratchDir dir("crash");
+    mailscope::test::ScratchDir dir("crash");
     {
         MailStore store(7);
         configure(store);
@@ -161,7 +149,7 @@ TEST_CASE("a crash leaves nothing half-written behind") {
 }
 
 TEST_CASE("a directory that is not a data directory is refused") {
-    ScratchDir dir("foreign");
+    mailscope::test::ScratchDir dir("foreign");
     fs::create_directories(dir.path);
     std::ofstream(dir.path / "notes.txt") << "hello";
     MailStore store(1);

@@ -218,9 +218,7 @@ TEST_CASE("pop3 server: AUTH PLAIN with and without an initial response") {
 TEST_CASE("pop3 server: --login-disabled refuses clear-text logins until STLS") {
     MailStore store;
     fill_store(store);
-    ServerConfig config;
-    config.login_disabled_without_tls = true;
-    config.starttls_available = true;
+    const ServerConfig config = server::testing::tls_before_login();
     PopClient client(store, config);
     CHECK(client.send("CAPA\r\n") ==
           "+OK Capability list follows\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"

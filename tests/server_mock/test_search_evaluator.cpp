@@ -6,26 +6,23 @@
 #include "server_mock/search_evaluator.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/mime/builder.hpp"
+#include "tests/server_mock/stored_message.hpp"
 
 using namespace mailscope;
 using server::Message;
 
 namespace {
 
+// 23:30 on 16 Jul 1996 at -0700 is already 17 Jul in UTC: the date keys
+// must use the 16th, the date in the message's own zone.
+const server::InternalDate kArrived = *server::make_internal_date(1996, 7, 16, 23, 30, 0, -420);
+
 Message stored(std::string octets, server::Uid uid = 7) {
-    Message message;
-    message.uid = uid;
-    message.octets = std::make_shared<const std::string>(std::move(octets));
-    // 23:30 on 16 Jul 1996 at -0700 is already 17 Jul in UTC: the date
-    // keys must use the 16th, the date in the message's own zone.
-    message.internal_date = *server::make_internal_date(1996, 7, 16, 23, 30, 0, -420);
-    return message;
+    return server::testing::stored_message(std::move(octets), uid, kArrived);
 }
 
 std::vector<imap::SearchKey> keys(const std::string& text) {
-    imap::CommandParse parse = imap::parse_command("a SEARCH " + text + "\r\n");
-    REQUIRE_MESSAGE(parse.command, text);
-    return std::get<imap::SearchArgs>(parse.command->typed).keys;
+    return server::testing::command_args<imap::SearchArgs>("a SEARCH " + text + "\r\n").keys;
 }
 
 // A SEARCH string as an RFC 7888 non-synchronizing literal.

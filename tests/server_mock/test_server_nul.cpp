@@ -12,7 +12,7 @@
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "server_mock/wire_safety.hpp"
-#include "sim/core/in_process_link.hpp"
+#include "tests/server_mock/raw_client.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -26,25 +26,18 @@ bool has_nul(std::string_view bytes) {
     return bytes.find('\0') != std::string_view::npos;
 }
 
-// A raw client of any of the three servers.
-template <class Session>
-struct RawClient {
-    explicit RawClient(MailStore& store, sim::Protocol protocol)
-        : trace(protocol), server(store, config, trace), link(server) {
-        link.open();
-        received += link.receive();
-    }
+// Keeps all the server wrote, greeting included, to look for a NUL in it.
+template <class Session, sim::Protocol kProtocol>
+struct RecordingClient : testing::RawClient<Session, kProtocol> {
+    using Base = testing::RawClient<Session, kProtocol>;
+
+    explicit RecordingClient(MailStore& store) : Base(store), received(this->greeting) {}
     std::string send(std::string_view bytes) {
-        link.send(bytes);
-        std::string answer = link.receive();
+        std::string answer = Base::send(bytes);
         received += answer;
         return answer;
     }
 
-    ServerConfig config;
-    sim::SessionTrace trace;
-    Session server;
-    sim::InProcessLink link;
     std::string received;
 };
 
@@ -114,7 +107,7 @@ TEST_CASE("NUL: the POP3 server escapes NUL in replies and sends 0x80 in RETR an
     fill_store(store);
     const MailboxId inbox = store.find("alice", "INBOX")->id;
     REQUIRE(store.append(inbox, kMessageWithNul, {}, testing::kTestDate).ok());
-    RawClient<Pop3ServerSession> c(store, sim::Protocol::Pop3);
+    RecordingClient<Pop3ServerSession, sim::Protocol::Pop3> c(store);
     c.send("\0\r\n"s);
     c.send("US\0ER alice\r\n"s);
     c.send("USER al\0ice\r\n"s);
@@ -143,7 +136,7 @@ TEST_CASE("NUL: the POP3 server escapes NUL in replies and sends 0x80 in RETR an
 TEST_CASE("NUL: the SMTP server escapes NUL in replies and stores a message with NUL as given") {
     MailStore store;
     fill_store(store);
-    RawClient<SmtpServerSession> c(store, sim::Protocol::Smtp);
+    RecordingClient<SmtpServerSession, sim::Protocol::Smtp> c(store);
     c.send("EH\0LO x\r\n"s);
     c.send("EHLO client\0.example\r\n"s);
     REQUIRE(c.send("EHLO client.example\r\n").starts_with("250-"));

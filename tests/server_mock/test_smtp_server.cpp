@@ -315,10 +315,7 @@ TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
         CHECK(event.raw.find(text::base64_encode("wrong")) == std::string::npos);
     }
 
-    ServerConfig strict;
-    strict.login_disabled_without_tls = true;
-    strict.starttls_available = true;
-    SmtpClient guarded(f.store, strict);
+    SmtpClient guarded(f.store, server::testing::tls_before_login());
     // RFC 4954 6: no AUTH advertised while it would be refused.
     CHECK(guarded.send("EHLO client.example.net\r\n").find("AUTH") == std::string::npos);
     const std::string refused =

@@ -11,26 +11,17 @@
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
+#include "tests/sim/observer.hpp"
+#include "tests/support/trace_queries.hpp"
 
 namespace mailscope::test {
 
 using sim::Direction;
 
-inline std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == sim::EventKind::Violation) out.push_back(&event);
-    }
-    return out;
-}
-
 // An observer that saw the server greet and, as `state` asks, a LOGIN, a
 // SELECT, a LOGOUT or the end of the connection; the trace so far has no
 // violation.
-struct ObservedImap {
-    sim::SessionTrace trace;
-    imap::ImapSession session{trace, imap::SessionOptions{}};
-
+struct ObservedImap : Observer<imap::ImapSession, sim::Protocol::Imap> {
     explicit ObservedImap(imap::State state) {
         using imap::State;
         if (state != State::Connecting) server("* OK ready\r\n");
@@ -50,20 +41,13 @@ struct ObservedImap {
             session.feed_eof(Direction::ServerToClient);
             session.feed_eof(Direction::ClientToServer);
         }
-        REQUIRE(session.state() == state);
-        REQUIRE(violations(trace).empty());
+        require_clean_in(state);
     }
-    void client(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
-    void server(std::string_view bytes) { session.feed(Direction::ServerToClient, bytes); }
-    void eof(Direction dir) { session.feed_eof(dir); }
 };
 
 // An observer brought to `state` by a greeting, a login and a QUIT as it
 // needs them.
-struct ObservedPop3 {
-    sim::SessionTrace trace{sim::Protocol::Pop3};
-    pop3::Pop3Session session{trace};
-
+struct ObservedPop3 : Observer<pop3::Pop3Session, sim::Protocol::Pop3> {
     explicit ObservedPop3(pop3::State state) {
         using pop3::State;
         if (state != State::Connecting) server("+OK ready\r\n");
@@ -75,19 +59,12 @@ struct ObservedPop3 {
         }
         if (state == State::Update || state == State::Closed) client("QUIT\r\n");
         if (state == State::Closed) server("+OK bye\r\n");
-        REQUIRE(session.state() == state);
-        REQUIRE(violations(trace).empty());
+        require_clean_in(state);
     }
-    void client(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
-    void server(std::string_view bytes) { session.feed(Direction::ServerToClient, bytes); }
-    void eof(Direction dir) { session.feed_eof(dir); }
 };
 
 // An observer brought to `state` through the command order of RFC 5321.
-struct ObservedSmtp {
-    sim::SessionTrace trace{sim::Protocol::Smtp};
-    smtp::SmtpSession session{trace};
-
+struct ObservedSmtp : Observer<smtp::SmtpSession, sim::Protocol::Smtp> {
     explicit ObservedSmtp(smtp::State state) {
         using smtp::State;
         if (state != State::Connecting) server("220 mx.example ESMTP\r\n");
@@ -115,12 +92,8 @@ struct ObservedSmtp {
             session.feed_eof(Direction::ServerToClient);
             session.feed_eof(Direction::ClientToServer);
         }
-        REQUIRE(session.state() == state);
-        REQUIRE(violations(trace).empty());
+        require_clean_in(state);
     }
-    void client(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
-    void server(std::string_view bytes) { session.feed(Direction::ServerToClient, bytes); }
-    void eof(Direction dir) { session.feed_eof(dir); }
 };
 
 }  // namespace mailscope::test

@@ -25,6 +25,7 @@
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
+#include "tests/sim/chunk_runs.hpp"
 #include "tests/sim/golden_sessions.hpp"
 
 using namespace mailscope;
@@ -97,20 +98,6 @@ std::vector<Feeding> feedings() {
 
 using Engine = std::variant<imap::ImapSession, pop3::Pop3Session, smtp::SmtpSession>;
 
-// Consecutive chunks of one side, joined: what a reader of that side could
-// get in one read.
-std::vector<golden::Chunk> runs_of(const std::vector<golden::Chunk>& chunks) {
-    std::vector<golden::Chunk> runs;
-    for (const auto& chunk : chunks) {
-        if (!runs.empty() && runs.back().dir == chunk.dir) {
-            runs.back().bytes += chunk.bytes;
-        } else {
-            runs.push_back(chunk);
-        }
-    }
-    return runs;
-}
-
 // Pieces of up to 3, 9, 27, 81, 243 or 729 octets, by the seed.
 std::size_t longest_piece(unsigned seed) {
     std::size_t longest = 3;
@@ -130,7 +117,7 @@ void feed(Engine& engine, const std::vector<golden::Chunk>& chunks, const Feedin
     }
     std::mt19937 random(feeding.seed);
     const std::size_t longest = feeding.split == Split::Random ? longest_piece(feeding.seed) : 1;
-    for (const auto& run : runs_of(chunks)) {
+    for (const auto& run : test::runs_of(chunks)) {
         std::string_view rest = run.bytes;
         while (!rest.empty()) {
             std::size_t n = rest.size();

@@ -13,28 +13,29 @@
 #include "sim/imap/response.hpp"
 #include "sim/imap/sections.hpp"
 #include "sim/imap/session.hpp"
+#include "tests/sim/imap_parsed.hpp"
 
 using namespace mailscope;
 using namespace mailscope::imap;
 
+using mailscope::test::parsed_command;
+using mailscope::test::parsed_response;
+
 namespace {
 
+// A command or response that parses and serializes back to the same bytes.
+template <typename Parsed>
+Parsed round_trip(Parsed parsed, const std::string& bytes) {
+    CHECK_MESSAGE(serialize(parsed) == bytes, bytes);
+    return parsed;
+}
+
 Command command_ok(const std::string& bytes) {
-    auto parsed = parse_command(bytes);
-    INFO(bytes);
-    if (parsed.error) INFO(parsed.error->message);
-    REQUIRE(parsed.command);
-    CHECK(serialize(*parsed.command) == bytes);
-    return *parsed.command;
+    return round_trip(parsed_command(bytes), bytes);
 }
 
 Response response_ok(const std::string& bytes) {
-    auto parsed = parse_response(bytes);
-    INFO(bytes);
-    if (parsed.error) INFO(parsed.error->message);
-    REQUIRE(parsed.response);
-    CHECK(serialize(*parsed.response) == bytes);
-    return *parsed.response;
+    return round_trip(parsed_response(bytes), bytes);
 }
 
 }  // namespace

@@ -12,6 +12,9 @@
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
+#include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/observer.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -25,35 +28,8 @@ imap::SessionOptions as(imap::Role role) {
     return options;
 }
 
-const sim::TraceEvent* command(const sim::SessionTrace& trace, std::string_view tag) {
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Command && event.tag == tag) return &event;
-    }
-    return nullptr;
-}
-
-const sim::TraceEvent* first_raw(const sim::SessionTrace& trace, std::string_view start) {
-    for (const auto& event : trace.events()) {
-        if (std::string_view(event.raw).starts_with(start)) return &event;
-    }
-    return nullptr;
-}
-
-std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Violation) out.push_back(&event);
-    }
-    return out;
-}
-
 // An observer that saw the greeting, a LOGIN and, when `mailbox` is set, a SELECT.
-struct Observed {
-    sim::SessionTrace trace;
-    imap::ImapSession session{trace};
-
-    void client(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
-    void server(std::string_view bytes) { session.feed(Direction::ServerToClient, bytes); }
+struct Observed : test::Observer<imap::ImapSession, sim::Protocol::Imap> {
     void logged_in(std::string_view capabilities_after_login) {
         server("* OK ready\r\n");
         client("a0 LOGIN alice wonderland\r\n");
@@ -65,12 +41,6 @@ struct Observed {
         server(fmt::format("* {} EXISTS\r\ns0 OK [READ-WRITE] done\r\n", exists));
     }
 };
-
-imap::Response response(std::string_view bytes) {
-    auto parsed = imap::parse_response(bytes);
-    REQUIRE(parsed.response);
-    return *parsed.response;
-}
 
 }  // namespace
 
@@ -91,16 +61,16 @@ TEST_CASE("an unknown command cites the grammar, an X command 6.5.1, an extensio
     o.client("a7 CHECK\r\n");
     // RFC 5256 5: "sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria"
     o.client("a8 UID SORT (DATE) UTF-8 ALL\r\n");
-    CHECK(command(o.trace, "a1")->section == "RFC 3501 9");
-    CHECK(command(o.trace, "a2")->section == "RFC 3501 6.5.1");
-    CHECK(command(o.trace, "a3")->section == "RFC 9208 4.1.2");
-    CHECK(command(o.trace, "a4")->section == "RFC 4315 2.1");
-    CHECK(command(o.trace, "a5")->section == "RFC 3501 6.4.8");
-    CHECK(command(o.trace, "a6")->section == "RFC 6851 3.2");
-    CHECK(command(o.trace, "a7")->section == "RFC 3501 6.4.1");
-    CHECK(command(o.trace, "a8")->section == "RFC 5256 3");
-    CHECK(command(o.trace, "a8")->name == "UID SORT");
-    CHECK(violations(o.trace).empty());
+    CHECK(test::command_tagged(o.trace, "a1")->section == "RFC 3501 9");
+    CHECK(test::command_tagged(o.trace, "a2")->section == "RFC 3501 6.5.1");
+    CHECK(test::command_tagged(o.trace, "a3")->section == "RFC 9208 4.1.2");
+    CHECK(test::command_tagged(o.trace, "a4")->section == "RFC 4315 2.1");
+    CHECK(test::command_tagged(o.trace, "a5")->section == "RFC 3501 6.4.8");
+    CHECK(test::command_tagged(o.trace, "a6")->section == "RFC 6851 3.2");
+    CHECK(test::command_tagged(o.trace, "a7")->section == "RFC 3501 6.4.1");
+    CHECK(test::command_tagged(o.trace, "a8")->section == "RFC 5256 3");
+    CHECK(test::command_tagged(o.trace, "a8")->name == "UID SORT");
+    CHECK(test::violations(o.trace).empty());
 }
 
 TEST_CASE("an experimental command's X responses answer it and cite 6.5.1") {
@@ -113,18 +83,20 @@ TEST_CASE("an experimental command's X responses answer it and cite 6.5.1") {
     o.client("A442 XPIG-LATIN\r\n");
     o.server("* XPIG-LATIN ow-nay eaking-spay ig-pay atin-lay\r\n");
     o.server("A442 OK XPIG-LATIN ompleted-cay\r\n");
-    const auto* answer = first_raw(o.trace, "* XPIG-LATIN ow-nay");
+    const auto* answer = test::first_raw(o.trace, "* XPIG-LATIN ow-nay");
     REQUIRE(answer);
     CHECK(answer->section == "RFC 3501 6.5.1");
     CHECK(answer->link == sim::Link::Answers);
-    CHECK(answer->link_seq == command(o.trace, "A442")->seq);
+    CHECK(answer->link_seq == test::command_tagged(o.trace, "A442")->seq);
 
     // Pipelined: the command of the same name, else the oldest experimental one.
     o.client("b1 XFOO\r\nb2 NOOP\r\nb3 XPIG-LATIN\r\n");
     o.server("* XPIG-LATIN eshfray\r\n* XFOO-DATA 1\r\n");
-    CHECK(first_raw(o.trace, "* XPIG-LATIN eshfray")->link_seq == command(o.trace, "b3")->seq);
-    CHECK(first_raw(o.trace, "* XFOO-DATA")->link_seq == command(o.trace, "b1")->seq);
-    CHECK(violations(o.trace).empty());
+    CHECK(test::first_raw(o.trace, "* XPIG-LATIN eshfray")->link_seq ==
+          test::command_tagged(o.trace, "b3")->seq);
+    CHECK(test::first_raw(o.trace, "* XFOO-DATA")->link_seq ==
+          test::command_tagged(o.trace, "b1")->seq);
+    CHECK(test::violations(o.trace).empty());
 }
 
 TEST_CASE("an extension command the server did not list is a client violation") {
@@ -143,7 +115,7 @@ TEST_CASE("an extension command the server did not list is a client violation") 
         o.server("a2 BAD MOVE is not offered\r\n");
         // Listed: no violation.
         o.client("a3 UID EXPUNGE 1\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 2);
         CHECK(found[0]->section == "RFC 2177 3");
         CHECK(found[0]->violation->rule.find("IDLE") != std::string::npos);
@@ -157,7 +129,7 @@ TEST_CASE("an extension command the server did not list is a client violation") 
         // "COMPRESS=" followed by a supported compression algorithm name"
         o.client("a1 COMPRESS DEFLATE\r\n");
         o.client("a2 SORT (DATE) UTF-8 ALL\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 4978 3");
         CHECK(found[0]->violation->rule.find("COMPRESS=") != std::string::npos);
@@ -172,7 +144,7 @@ TEST_CASE("an extension command the server did not list is a client violation") 
         o.client("a1 MOVE 1 Trash\r\n");
         o.server("a1 OK moved\r\n");
         o.client("a2 ID NIL\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 2971 3");
     }
@@ -183,14 +155,14 @@ TEST_CASE("an extension command the server did not list is a client violation") 
         o.client("s0 SELECT INBOX\r\n");
         o.server("* 1 EXISTS\r\ns0 OK done\r\n");
         o.client("a1 IDLE\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
     }
     SUBCASE("the list seen before the login no longer holds after it") {
         o.server("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n");
         o.client("a0 LOGIN alice wonderland\r\n");
         o.server("a0 OK in\r\n");
         o.client("a1 NAMESPACE\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
     }
 }
 
@@ -203,7 +175,7 @@ TEST_CASE("LOGIN after the server listed LOGINDISABLED is flagged in every role"
     // and password are valid.  An IMAP client MUST NOT issue the LOGIN
     // command if the server advertises the LOGINDISABLED capability."
     auto check_flagged = [](const sim::SessionTrace& trace) {
-        const auto found = violations(trace);
+        const auto found = test::violations(trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ClientToServer);
         CHECK(found[0]->section == "RFC 3501 6.2.3");
@@ -229,7 +201,8 @@ TEST_CASE("LOGIN after the server listed LOGINDISABLED is flagged in every role"
     SUBCASE("server role") {
         sim::SessionTrace trace;
         imap::ImapSession server(trace, as(imap::Role::Server));
-        server.send(response("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"));
+        server.send(
+            test::parsed_response("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"));
         server.receive("a1 LOGIN alice wonderland\r\n");
         check_flagged(trace);
         // The server still gets the command, to answer it with NO.
@@ -261,7 +234,7 @@ TEST_CASE("LOGIN after the server listed LOGINDISABLED is flagged in every role"
         o.server("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na2 OK done\r\n");
         o.client("a3 LOGIN alice wonderland\r\n");
         o.server("a3 OK in\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
         CHECK(o.session.state() == imap::State::Authenticated);
     }
 }
@@ -276,13 +249,13 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
     SUBCASE("from the client, in IMAP4rev1") {
         o.logged_in("IMAP4rev1");
         o.client("a1 SELECT \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ClientToServer);
         CHECK(found[0]->section == "RFC 3501 4.3");
         CHECK(found[0]->violation->rule.find("7-bit") != std::string::npos);
         // Tolerant: the command is read and the session carries on.
-        CHECK(command(o.trace, "a1")->name == "SELECT");
+        CHECK(test::command_tagged(o.trace, "a1")->name == "SELECT");
         o.server("* 0 EXISTS\r\na1 OK done\r\n");
         CHECK(o.session.state() == imap::State::Selected);
     }
@@ -290,19 +263,20 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         o.logged_in("IMAP4rev1");
         o.client("a1 LIST \"\" *\r\n");
         o.server("* LIST () \"/\" \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\na1 OK done\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ServerToClient);
         CHECK(found[0]->section == "RFC 3501 4.3");
-        CHECK(first_raw(o.trace, "* LIST")->link_seq == command(o.trace, "a1")->seq);
+        CHECK(test::first_raw(o.trace, "* LIST")->link_seq ==
+              test::command_tagged(o.trace, "a1")->seq);
     }
     SUBCASE("a password is neither quoted nor located") {
         o.server("* OK ready\r\n");
         o.client("a1 LOGIN alice \"\xD1\x81\xD0\xB5\xD0\xBA\xD1\x80\xD0\xB5\xD1\x82\"\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
-        CHECK(found[0]->wire.offset == command(o.trace, "a1")->wire.offset);
-        CHECK(found[0]->wire.size == command(o.trace, "a1")->wire.size);
+        CHECK(found[0]->wire.offset == test::command_tagged(o.trace, "a1")->wire.offset);
+        CHECK(found[0]->wire.size == test::command_tagged(o.trace, "a1")->wire.size);
         CHECK(sim::export_jsonl(o.trace).find("\xD1\x81\xD0\xB5") == std::string::npos);
     }
     SUBCASE("after ENABLE UTF8=ACCEPT both sides may send UTF-8") {
@@ -316,14 +290,14 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         o.server("* ENABLED UTF8=ACCEPT\r\ne1 OK enabled\r\n");
         o.client("a1 LIST \"\" \"\xD0\x92*\"\r\n");
         o.server("* LIST () \"/\" \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\na1 OK done\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
         SUBCASE("but only UTF-8") {
             // RFC 6855 3: "When this extended quoting mechanism is used by
             // the client, the server MUST reject, with a "BAD" response, any
             // octet sequences with the high bit set that fail to comply with
             // the formal syntax requirements of UTF-8 [RFC3629]."
             o.client("a2 SELECT \"\xC2\xEE\xF5\xEE\xE4\"\r\n");
-            const auto found = violations(o.trace);
+            const auto found = test::violations(o.trace);
             REQUIRE(found.size() == 1);
             CHECK(found[0]->section == "RFC 6855 3");
             CHECK(found[0]->violation->rule.find("not UTF-8") != std::string::npos);
@@ -332,9 +306,9 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
     SUBCASE("the server waits for ENABLE even when it lists UTF8=ACCEPT") {
         o.logged_in("IMAP4rev1 ENABLE UTF8=ACCEPT");
         o.client("a1 LIST \"\" \"\xD0\x92*\"\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
         o.server("* LIST () \"/\" \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\na1 OK done\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ServerToClient);
     }
@@ -347,7 +321,7 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         o.client("a0 LOGIN alice wonderland\r\n");
         o.server("a0 OK in\r\n");
         o.client("a1 SELECT \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
     }
     SUBCASE("after ENABLE IMAP4rev2") {
         // RFC 9051 4.3.1: "IMAP4rev2 implementations MUST accept and MAY
@@ -357,7 +331,7 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         o.client("e1 ENABLE IMAP4rev2\r\n");
         o.server("* ENABLED IMAP4rev2\r\ne1 OK enabled\r\n");
         o.client("a1 SELECT \"\xD0\x92\xD1\x85\xD0\xBE\xD0\xB4\"\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
     }
 }
 
@@ -379,31 +353,37 @@ TEST_CASE("FETCH data of pipelined UID FETCH commands is linked by its UID") {
         o.server("* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n");
         o.server("* 2 FETCH (UID 2 FLAGS ())\r\n");
         o.server("a1 OK done\r\na2 OK done\r\n");
-        CHECK(first_raw(o.trace, "* 3 FETCH")->link_seq == command(o.trace, "a2")->seq);
-        CHECK(first_raw(o.trace, "* 2 FETCH")->link_seq == command(o.trace, "a1")->seq);
+        CHECK(test::first_raw(o.trace, "* 3 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "a2")->seq);
+        CHECK(test::first_raw(o.trace, "* 2 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "a1")->seq);
     }
     SUBCASE("overlapping sets: ambiguous, no guess") {
         o.client("b1 UID FETCH 1:4 (FLAGS)\r\nb2 UID FETCH 4:* (FLAGS)\r\n");
         o.server("* 1 FETCH (UID 1 FLAGS ())\r\n");
         o.server("* 4 FETCH (UID 4 FLAGS ())\r\n");
         o.server("* 5 FETCH (UID 5 FLAGS ())\r\n");
-        CHECK(first_raw(o.trace, "* 1 FETCH")->link_seq == command(o.trace, "b1")->seq);
-        const auto* both = first_raw(o.trace, "* 4 FETCH");
+        CHECK(test::first_raw(o.trace, "* 1 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "b1")->seq);
+        const auto* both = test::first_raw(o.trace, "* 4 FETCH");
         CHECK(both->link == sim::Link::Ambiguous);
         CHECK_FALSE(both->link_seq);
         CHECK(both->summary.find("b1 or b2") != std::string::npos);
         CHECK(sim::event_to_json(*both).find("\"link\":\"ambiguous\"") != std::string::npos);
         CHECK(sim::format_event(o.trace, *both, {}).find("ambiguous") != std::string::npos);
-        CHECK(first_raw(o.trace, "* 5 FETCH")->link_seq == command(o.trace, "b2")->seq);
+        CHECK(test::first_raw(o.trace, "* 5 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "b2")->seq);
     }
     SUBCASE("a UID FETCH and a sequence FETCH") {
         o.client("c1 UID FETCH 40 (FLAGS)\r\nc2 FETCH 2 (FLAGS)\r\n");
         o.server("* 2 FETCH (FLAGS ())\r\n");
         o.server("* 1 FETCH (UID 40 FLAGS ())\r\n");
-        CHECK(first_raw(o.trace, "* 2 FETCH")->link_seq == command(o.trace, "c2")->seq);
-        CHECK(first_raw(o.trace, "* 1 FETCH")->link_seq == command(o.trace, "c1")->seq);
+        CHECK(test::first_raw(o.trace, "* 2 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "c2")->seq);
+        CHECK(test::first_raw(o.trace, "* 1 FETCH")->link_seq ==
+              test::command_tagged(o.trace, "c1")->seq);
     }
-    CHECK(violations(o.trace).empty());
+    CHECK(test::violations(o.trace).empty());
 }
 
 TEST_CASE("a response that only answers its command, with no such command in flight") {

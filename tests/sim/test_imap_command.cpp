@@ -5,29 +5,12 @@
 #include "imap_vectors.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/imap/sections.hpp"
+#include "tests/sim/imap_parsed.hpp"
 
 using namespace mailscope::imap;
 
-namespace {
-
-Command parse_ok(const std::string& bytes) {
-    auto r = parse_command(bytes);
-    INFO(bytes);
-    if (r.error) INFO(r.error->message);
-    REQUIRE(r.command);
-    REQUIRE_FALSE(r.error);
-    return *r.command;
-}
-
-ParseError parse_bad(const std::string& bytes) {
-    auto r = parse_command(bytes);
-    INFO(bytes);
-    REQUIRE_FALSE(r.command);
-    REQUIRE(r.error);
-    return *r.error;
-}
-
-}  // namespace
+using mailscope::test::command_error;
+using mailscope::test::parsed_command;
 
 TEST_CASE("command: every RFC 3501 example parses and serializes back byte for byte") {
     auto vectors = test::load_vectors("rfc3501_commands.txt");
@@ -47,7 +30,7 @@ TEST_CASE("command: every RFC 3501 example parses and serializes back byte for b
 }
 
 TEST_CASE("command: typed LOGIN, literals and secrets") {
-    auto c = parse_ok("A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n");
+    auto c = parsed_command("A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n");
     CHECK(c.tag == "A001");
     CHECK(c.verb == Verb::Login);
     const auto& login = std::get<LoginArgs>(c.typed);
@@ -59,13 +42,13 @@ TEST_CASE("command: typed LOGIN, literals and secrets") {
     REQUIRE(ranges.size() == 1);
     CHECK(frame.bytes.substr(ranges[0].first, ranges[0].second - ranges[0].first) == "fat man");
 
-    auto q = parse_ok("a LOGIN joe \"pa\\\"ss\"\r\n");
+    auto q = parsed_command("a LOGIN joe \"pa\\\"ss\"\r\n");
     frame.bytes = serialize(q);
     ranges = secret_ranges(frame, q);
     REQUIRE(ranges.size() == 1);
     CHECK(frame.bytes.substr(ranges[0].first, ranges[0].second - ranges[0].first) == "pa\\\"ss");
 
-    auto auth = parse_ok("a AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n");
+    auto auth = parsed_command("a AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n");
     CHECK(std::get<AuthenticateArgs>(auth.typed).initial_response == "AGpvZQBzZWNyZXQ=");
     frame.bytes = serialize(auth);
     ranges = secret_ranges(frame, auth);
@@ -75,7 +58,7 @@ TEST_CASE("command: typed LOGIN, literals and secrets") {
 }
 
 TEST_CASE("command: SEARCH builds a key tree") {
-    auto c = parse_ok("A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"\r\n");
+    auto c = parsed_command("A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"\r\n");
     const auto& s = std::get<SearchArgs>(c.typed);
     REQUIRE(s.keys.size() == 3);
     CHECK(s.keys[0].kind == SearchKey::Kind::Flagged);
@@ -86,7 +69,7 @@ TEST_CASE("command: SEARCH builds a key tree") {
     CHECK(s.keys[2].children[0].kind == SearchKey::Kind::From);
     CHECK(s.keys[2].children[0].string == "Smith");
 
-    auto nested = parse_ok(
+    auto nested = parsed_command(
         "t UID SEARCH OR (SEEN LARGER 100) NOT OR 1:5,*,9:7 HEADER X-Spam yes UID 4:2 KEYWORD "
         "$Junk\r\n");
     CHECK(nested.uid);
@@ -106,23 +89,23 @@ TEST_CASE("command: SEARCH builds a key tree") {
     CHECK(n.keys[1].kind == SearchKey::Kind::Uid);
     CHECK(n.keys[2].string == "$Junk");
 
-    auto cs = parse_ok("A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n");
+    auto cs = parsed_command("A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n");
     CHECK(std::get<SearchArgs>(cs.typed).charset == "UTF-8");
     CHECK(std::get<SearchArgs>(cs.typed).keys[0].string == "XXXXXX");
 
-    parse_bad("a SEARCH SINCE 31-Foo-1994\r\n");
-    parse_bad("a SEARCH OR SEEN\r\n");
-    parse_bad("a SEARCH BOGUS\r\n");
-    parse_bad("a SEARCH\r\n");
+    command_error("a SEARCH SINCE 31-Foo-1994\r\n");
+    command_error("a SEARCH OR SEEN\r\n");
+    command_error("a SEARCH BOGUS\r\n");
+    command_error("a SEARCH\r\n");
     std::string deep = "a SEARCH";
     for (int i = 0; i < 100; ++i)
         deep += " NOT";
     deep += " SEEN\r\n";
-    CHECK(parse_bad(deep).message.find("nested deeper") != std::string::npos);
+    CHECK(command_error(deep).message.find("nested deeper") != std::string::npos);
 }
 
 TEST_CASE("command: FETCH attributes, macros and sections") {
-    auto c = parse_ok("A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n");
+    auto c = parsed_command("A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n");
     const auto& f = std::get<FetchArgs>(c.typed);
     REQUIRE(f.set.ranges.size() == 1);
     CHECK(f.set.ranges[0].first == 2);
@@ -134,14 +117,14 @@ TEST_CASE("command: FETCH attributes, macros and sections") {
     CHECK(f.atts[1].section.fields == std::vector<std::string>{"DATE", "FROM"});
     CHECK(fetch_att_name(f.atts[1]) == "BODY[HEADER.FIELDS (DATE FROM)]");
 
-    auto full = parse_ok("a003 fetch 12 full\r\n");
+    auto full = parsed_command("a003 fetch 12 full\r\n");
     const auto& ff = std::get<FetchArgs>(full.typed);
     CHECK(ff.macro == "full");
     CHECK(ff.atts.size() == 5);
     CHECK(ff.atts[4].kind == FetchAtt::Kind::Body);
 
     auto peek =
-        parse_ok("a UID FETCH 1:* (UID BODY.PEEK[1.2.MIME]<0.2048> BODY[] RFC822.SIZE)\r\n");
+        parsed_command("a UID FETCH 1:* (UID BODY.PEEK[1.2.MIME]<0.2048> BODY[] RFC822.SIZE)\r\n");
     const auto& p = std::get<FetchArgs>(peek.typed);
     REQUIRE(p.atts.size() == 4);
     CHECK(p.atts[1].peek);
@@ -152,80 +135,81 @@ TEST_CASE("command: FETCH attributes, macros and sections") {
     CHECK(serialize(peek) ==
           "a UID FETCH 1:* (UID BODY.PEEK[1.2.MIME]<0.2048> BODY[] RFC822.SIZE)\r\n");
 
-    parse_bad("a FETCH 1 BODY[MIME]\r\n");
-    parse_bad("a FETCH 1 BODY.PEEK\r\n");
-    parse_bad("a FETCH 0 FLAGS\r\n");
-    parse_bad("a FETCH 1 ()\r\n");
-    parse_bad("a FETCH 1 BODY[]<5>\r\n");
+    command_error("a FETCH 1 BODY[MIME]\r\n");
+    command_error("a FETCH 1 BODY.PEEK\r\n");
+    command_error("a FETCH 0 FLAGS\r\n");
+    command_error("a FETCH 1 ()\r\n");
+    command_error("a FETCH 1 BODY[]<5>\r\n");
 }
 
 TEST_CASE("command: STORE forms") {
-    auto c = parse_ok("a005 store 12 +flags \\deleted\r\n");
+    auto c = parsed_command("a005 store 12 +flags \\deleted\r\n");
     const auto& s = std::get<StoreArgs>(c.typed);
     CHECK(s.mode == StoreArgs::Mode::Add);
     CHECK_FALSE(s.silent);
     CHECK(s.flags == std::vector<std::string>{"\\deleted"});
-    auto silent = parse_ok("a STORE 1:3 -FLAGS.SILENT (\\Seen $Label1)\r\n");
+    auto silent = parsed_command("a STORE 1:3 -FLAGS.SILENT (\\Seen $Label1)\r\n");
     CHECK(std::get<StoreArgs>(silent.typed).mode == StoreArgs::Mode::Remove);
     CHECK(std::get<StoreArgs>(silent.typed).silent);
     CHECK(std::get<StoreArgs>(silent.typed).flags.size() == 2);
-    auto replace = parse_ok("a STORE 1 FLAGS ()\r\n");
+    auto replace = parsed_command("a STORE 1 FLAGS ()\r\n");
     CHECK(std::get<StoreArgs>(replace.typed).mode == StoreArgs::Mode::Replace);
-    parse_bad("a STORE 1 FLAGS (\\*)\r\n");
-    parse_bad("a STORE 1 LABELS (x)\r\n");
+    command_error("a STORE 1 FLAGS (\\*)\r\n");
+    command_error("a STORE 1 LABELS (x)\r\n");
 }
 
 TEST_CASE("command: APPEND, STATUS, LIST, RENAME, ID, ENABLE, UID EXPUNGE, MOVE") {
-    auto a = parse_ok("A1 APPEND saved (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n");
+    auto a =
+        parsed_command("A1 APPEND saved (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n");
     const auto& ap = std::get<AppendArgs>(a.typed);
     CHECK(ap.mailbox == "saved");
     CHECK(ap.has_flags);
     CHECK(ap.date_time == " 7-Feb-1994 21:52:25 -0800");
     CHECK(ap.message == "hello");
     CHECK_FALSE(a.args.back().synchronizing);
-    parse_bad("A1 APPEND saved \"yesterday\" {5}\r\nhello\r\n");
-    parse_bad("A1 APPEND saved hello\r\n");
+    command_error("A1 APPEND saved \"yesterday\" {5}\r\nhello\r\n");
+    command_error("A1 APPEND saved hello\r\n");
 
-    auto st = parse_ok("A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n");
+    auto st = parsed_command("A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n");
     CHECK(std::get<StatusArgs>(st.typed).items == std::vector<std::string>{"UIDNEXT", "MESSAGES"});
-    auto l = parse_ok("A202 LIST ~/Mail/ %\r\n");
+    auto l = parsed_command("A202 LIST ~/Mail/ %\r\n");
     CHECK(std::get<ListArgs>(l.typed).reference == "~/Mail/");
     CHECK(std::get<ListArgs>(l.typed).pattern == "%");
-    auto gm = parse_ok("a SELECT [Gmail]/Sent\r\n");
+    auto gm = parsed_command("a SELECT [Gmail]/Sent\r\n");
     CHECK(std::get<MailboxArgs>(gm.typed).mailbox == "[Gmail]/Sent");
-    auto rn = parse_ok("a RENAME \"a b\" c\r\n");
+    auto rn = parsed_command("a RENAME \"a b\" c\r\n");
     CHECK(std::get<RenameArgs>(rn.typed).from == "a b");
-    auto id = parse_ok("a ID (\"name\" \"mailscope\" \"version\" NIL)\r\n");
+    auto id = parsed_command("a ID (\"name\" \"mailscope\" \"version\" NIL)\r\n");
     REQUIRE(std::get<IdArgs>(id.typed).fields.size() == 2);
     CHECK_FALSE(std::get<IdArgs>(id.typed).fields[1].second);
-    CHECK(std::get<IdArgs>(parse_ok("a ID NIL\r\n").typed).fields.empty());
-    CHECK(std::get<EnableArgs>(parse_ok("a ENABLE CONDSTORE UTF8=ACCEPT\r\n").typed)
+    CHECK(std::get<IdArgs>(parsed_command("a ID NIL\r\n").typed).fields.empty());
+    CHECK(std::get<EnableArgs>(parsed_command("a ENABLE CONDSTORE UTF8=ACCEPT\r\n").typed)
               .capabilities.size() == 2);
-    auto ue = parse_ok("a UID EXPUNGE 3:5\r\n");
+    auto ue = parsed_command("a UID EXPUNGE 3:5\r\n");
     CHECK(ue.verb == Verb::Expunge);
     CHECK(std::get<ExpungeArgs>(ue.typed).set.ranges[0].last == 5);
-    auto mv = parse_ok("a UID MOVE 42 Trash\r\n");
+    auto mv = parsed_command("a UID MOVE 42 Trash\r\n");
     CHECK(std::get<CopyArgs>(mv.typed).mailbox == "Trash");
-    CHECK(parse_ok("a IDLE\r\n").verb == Verb::Idle);
-    CHECK(parse_ok("a unselect\r\n").verb == Verb::Unselect);
-    CHECK(parse_ok("a NAMESPACE\r\n").verb == Verb::Namespace);
+    CHECK(parsed_command("a IDLE\r\n").verb == Verb::Idle);
+    CHECK(parsed_command("a unselect\r\n").verb == Verb::Unselect);
+    CHECK(parsed_command("a NAMESPACE\r\n").verb == Verb::Namespace);
 }
 
 TEST_CASE("command: strict spacing, arguments and octets") {
-    CHECK(parse_bad("a  NOOP\r\n").message.find("two spaces") != std::string::npos);
-    CHECK(parse_bad("a NOOP \r\n").message.find("space") != std::string::npos);
-    CHECK(parse_bad("a NOOP x\r\n").message.find("takes no arguments") != std::string::npos);
-    parse_bad("a LOGIN joe\r\n");
-    parse_bad("a LOGIN joe secret extra\r\n");
-    parse_bad("a LOGIN  joe secret\r\n");
-    parse_bad("a SELECT\r\n");
-    parse_bad("a STATUS box ( MESSAGES)\r\n");
-    parse_bad("a STATUS box(MESSAGES)\r\n");
-    parse_bad("a UID NOOP\r\n");
-    parse_bad("a SELECT \"unterminated\r\n");
-    parse_bad("a SELECT \"bad \\escape\"\r\n");
-    parse_bad("a LIST \"\" \r\n");
-    parse_bad("a NOOP");
+    CHECK(command_error("a  NOOP\r\n").message.find("two spaces") != std::string::npos);
+    CHECK(command_error("a NOOP \r\n").message.find("space") != std::string::npos);
+    CHECK(command_error("a NOOP x\r\n").message.find("takes no arguments") != std::string::npos);
+    command_error("a LOGIN joe\r\n");
+    command_error("a LOGIN joe secret extra\r\n");
+    command_error("a LOGIN  joe secret\r\n");
+    command_error("a SELECT\r\n");
+    command_error("a STATUS box ( MESSAGES)\r\n");
+    command_error("a STATUS box(MESSAGES)\r\n");
+    command_error("a UID NOOP\r\n");
+    command_error("a SELECT \"unterminated\r\n");
+    command_error("a SELECT \"bad \\escape\"\r\n");
+    command_error("a LIST \"\" \r\n");
+    command_error("a NOOP");
 
     auto nul = parse_command(std::string("a LOGIN joe {3}\r\na\0b\r\n", 22));
     CHECK(nul.tag == "a");
@@ -234,7 +218,7 @@ TEST_CASE("command: strict spacing, arguments and octets") {
     auto eight = parse_command("a SELECT caf\xC3\xA9\r\n");
     REQUIRE(eight.error);
     CHECK(eight.error->message.find("8-bit") != std::string::npos);
-    CHECK(parse_ok("a SELECT \"caf\xC3\xA9\"\r\n").verb == Verb::Select);
+    CHECK(parsed_command("a SELECT \"caf\xC3\xA9\"\r\n").verb == Verb::Select);
 
     auto bad = parse_command("T17 LOGIN\r\n");
     CHECK(bad.tag == "T17");
@@ -246,11 +230,11 @@ TEST_CASE("command: strict spacing, arguments and octets") {
     for (int i = 0; i < 1000; ++i)
         deep += "(";
     deep += "\r\n";
-    CHECK(parse_bad(deep).message.find("nested deeper than 32") != std::string::npos);
+    CHECK(command_error(deep).message.find("nested deeper than 32") != std::string::npos);
 }
 
 TEST_CASE("command: unknown verbs keep a generic tree") {
-    auto c = parse_ok("X1 XFROB (a \"b\" {1+}\r\nc) NIL 12\r\n");
+    auto c = parsed_command("X1 XFROB (a \"b\" {1+}\r\nc) NIL 12\r\n");
     CHECK(c.verb == Verb::Unknown);
     CHECK(c.name == "XFROB");
     REQUIRE(c.args.size() == 3);

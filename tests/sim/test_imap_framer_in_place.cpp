@@ -35,14 +35,14 @@ struct Run {
     std::size_t buffered = 0;
 };
 
-Run with_next(std::string_view data, const imap::Limits& limits, bool literal_events,
-              const std::vector<std::size_t>& cuts) {
-    imap::Framer framer(limits);
-    framer.set_literal_events(literal_events);
-    Run run;
+// The events of `data` fed in the pieces `cuts` makes of it: `feed` gives
+// the framer one piece; the events it leaves are then read with next().
+template <typename Feed>
+Run run_in_pieces(imap::Framer& framer, Run& run, std::string_view data,
+                  const std::vector<std::size_t>& cuts, Feed feed) {
     std::size_t begin = 0;
     auto piece = [&](std::size_t end) {
-        framer.feed(data.substr(begin, end - begin));
+        feed(data.substr(begin, end - begin));
         begin = end;
         while (auto event = framer.next()) {
             run.events.push_back(describe(*event));
@@ -57,6 +57,15 @@ Run with_next(std::string_view data, const imap::Limits& limits, bool literal_ev
     return run;
 }
 
+Run with_next(std::string_view data, const imap::Limits& limits, bool literal_events,
+              const std::vector<std::size_t>& cuts) {
+    imap::Framer framer(limits);
+    framer.set_literal_events(literal_events);
+    Run run;
+    return run_in_pieces(framer, run, data, cuts,
+                         [&](std::string_view piece) { framer.feed(piece); });
+}
+
 // Each piece is copied into a buffer that is overwritten once the feed
 // returns, so that a framer still reading the caller's octets afterwards
 // frames garbage and the comparison fails. `stop_every`: the sink refuses
@@ -66,29 +75,17 @@ Run in_place(std::string_view data, const imap::Limits& limits, bool literal_eve
     imap::Framer framer(limits);
     framer.set_literal_events(literal_events);
     Run run;
-    std::size_t begin = 0;
     std::size_t seen = 0;
     auto sink = [&](imap::FramerEvent&& event) {
         run.events.push_back(describe(event));
         react(framer, event);
         return stop_every == 0 || ++seen % stop_every != 0;
     };
-    auto piece = [&](std::size_t end) {
-        std::string caller(data.substr(begin, end - begin));
-        begin = end;
+    return run_in_pieces(framer, run, data, cuts, [&](std::string_view piece) {
+        std::string caller(piece);
         framer.feed(caller, sink);
         caller.assign(caller.size(), '\x7f');
-        while (auto event = framer.next()) {
-            run.events.push_back(describe(*event));
-            react(framer, *event);
-        }
-    };
-    for (auto cut : cuts)
-        piece(cut);
-    piece(data.size());
-    run.consumed = framer.consumed();
-    run.buffered = framer.buffered();
-    return run;
+    });
 }
 
 std::vector<std::vector<std::size_t>> splits_of(std::string_view data) {

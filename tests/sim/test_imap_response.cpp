@@ -5,27 +5,20 @@
 #include "imap_vectors.hpp"
 #include "sim/imap/response.hpp"
 #include "sim/imap/sections.hpp"
+#include "tests/sim/imap_parsed.hpp"
 
 using namespace mailscope::imap;
 
+using mailscope::test::parsed_response;
+using mailscope::test::response_error;
+
 namespace {
 
+// A response that parses and serializes back to the same bytes.
 Response parse_ok(const std::string& bytes) {
-    auto r = parse_response(bytes);
-    INFO(bytes);
-    if (r.error) INFO(r.error->message);
-    REQUIRE(r.response);
-    REQUIRE_FALSE(r.error);
-    CHECK(serialize(*r.response) == bytes);
-    return *r.response;
-}
-
-ParseError parse_bad(const std::string& bytes) {
-    auto r = parse_response(bytes);
-    INFO(bytes);
-    REQUIRE_FALSE(r.response);
-    REQUIRE(r.error);
-    return *r.error;
+    auto response = parsed_response(bytes);
+    CHECK_MESSAGE(serialize(response) == bytes, bytes);
+    return response;
 }
 
 const std::string full_fetch =
@@ -92,8 +85,8 @@ TEST_CASE("response: status responses, codes and free text") {
     CHECK(parse_ok("* PREAUTH IMAP4rev1 server logged in as Smith\r\n").status == Status::Preauth);
     CHECK(parse_ok("a1 OK\r\n").text.empty());
 
-    parse_bad("a1 BYE bye\r\n");
-    parse_bad("a1 DONE ok\r\n");
+    response_error("a1 BYE bye\r\n");
+    response_error("a1 DONE ok\r\n");
 }
 
 TEST_CASE("response: continuation requests") {
@@ -139,10 +132,10 @@ TEST_CASE("response: server data") {
     auto vendor = parse_ok("* 3 XMODSEQ (12 {2}\r\nab)\r\n");
     CHECK(vendor.number == 3u);
 
-    parse_bad("* 23 EXISTS now\r\n");
-    parse_bad("* FLAGS\r\n");
-    parse_bad("* SEARCH 1 two\r\n");
-    parse_bad("* LIST () \"/\"\r\n");
+    response_error("* 23 EXISTS now\r\n");
+    response_error("* FLAGS\r\n");
+    response_error("* SEARCH 1 two\r\n");
+    response_error("* LIST () \"/\"\r\n");
 }
 
 TEST_CASE("response: FETCH with ENVELOPE and BODY") {
@@ -193,9 +186,9 @@ TEST_CASE("response: FETCH with ENVELOPE and BODY") {
     CHECK(modseq.fetch[0].kind == FetchAtt::Kind::Other);
     CHECK(modseq.fetch[1].number == 4u);
 
-    parse_bad("* 1 FETCH (UID)\r\n");
-    parse_bad("* 1 FETCH (ENVELOPE (NIL))\r\n");
-    parse_bad("* 1 FETCH UID 4\r\n");
+    response_error("* 1 FETCH (UID)\r\n");
+    response_error("* 1 FETCH (ENVELOPE (NIL))\r\n");
+    response_error("* 1 FETCH UID 4\r\n");
 }
 
 TEST_CASE("response: BODYSTRUCTURE multipart, message/rfc822 and extension data") {
@@ -240,13 +233,13 @@ TEST_CASE("response: BODYSTRUCTURE multipart, message/rfc822 and extension data"
     for (int i = 0; i < 40; ++i)
         deep += "(";
     deep += "\r\n";
-    CHECK(parse_bad(deep).message.find("nested deeper") != std::string::npos);
+    CHECK(response_error(deep).message.find("nested deeper") != std::string::npos);
 }
 
 TEST_CASE("response: NUL octets are rejected") {
-    auto e = parse_bad(std::string("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n", 30));
+    auto e = response_error(std::string("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n", 30));
     CHECK(e.message.find("NUL") != std::string::npos);
-    parse_bad(std::string("* OK a\0b\r\n", 10));
+    response_error(std::string("* OK a\0b\r\n", 10));
 }
 
 TEST_CASE("response: builders write what the parser reads") {

@@ -10,7 +10,9 @@
 #include "sim/core/trace_links.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
+#include "tests/sim/imap_parsed.hpp"
 #include "tests/sim/vector_files.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -19,39 +21,7 @@ using sim::EventKind;
 namespace {
 
 std::vector<sim::TranscriptChunk> section8() {
-    auto parsed = sim::parse_text_transcript(test::read_vector_file("imap/rfc3501_section8.txt"));
-    REQUIRE_FALSE(parsed.error);
-    return parsed.chunks;
-}
-
-std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace, EventKind kind) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == kind) out.push_back(&event);
-    }
-    return out;
-}
-
-const sim::TraceEvent* command(const sim::SessionTrace& trace, std::string_view tag) {
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Command && event.tag == tag) return &event;
-    }
-    return nullptr;
-}
-
-const sim::TraceEvent* first_raw(const sim::SessionTrace& trace, std::string_view start) {
-    for (const auto& event : trace.events()) {
-        if (std::string_view(event.raw).starts_with(start)) return &event;
-    }
-    return nullptr;
-}
-
-std::vector<std::string> violations(const sim::SessionTrace& trace) {
-    std::vector<std::string> out;
-    for (const auto* event : of_kind(trace, EventKind::Violation)) {
-        out.push_back(event->violation->rule);
-    }
-    return out;
+    return test::transcript_chunks("imap/rfc3501_section8.txt");
 }
 
 imap::SessionOptions as(imap::Role role) {
@@ -87,32 +57,8 @@ struct Pair {
         }
     }
     void say(std::string_view bytes) {
-        server.send(parse(bytes));
+        server.send(test::framed_response(bytes));
         pump();
-    }
-    static imap::Response parse(std::string_view bytes) {
-        imap::Framer framer;
-        framer.feed(bytes);
-        auto event = framer.next();
-        REQUIRE(event);
-        auto* frame = std::get_if<imap::Frame>(&*event);
-        REQUIRE(frame);
-        auto parsed = imap::parse_response(*frame);
-        REQUIRE(parsed.response);
-        return *parsed.response;
-    }
-    static imap::Command command(std::string_view bytes) {
-        imap::Framer framer;
-        framer.feed(bytes);
-        auto event = framer.next();
-        while (event && std::holds_alternative<imap::LiteralAwaited>(*event))
-            event = framer.next();
-        REQUIRE(event);
-        auto* frame = std::get_if<imap::Frame>(&*event);
-        REQUIRE(frame);
-        auto parsed = imap::parse_command(*frame);
-        REQUIRE(parsed.command);
-        return *parsed.command;
     }
 };
 
@@ -124,8 +70,8 @@ TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") 
     feed_all(session, section8());
     session.feed_eof(Direction::ServerToClient);
 
-    CHECK(violations(trace).empty());
-    auto transitions = of_kind(trace, EventKind::StateTransition);
+    CHECK(test::violation_rules(trace).empty());
+    auto transitions = test::of_kind(trace, EventKind::StateTransition);
     REQUIRE(transitions.size() == 5);
     CHECK(transitions[0]->transition->number == 1);
     CHECK(transitions[0]->transition->to == imap::State::NotAuthenticated);
@@ -141,41 +87,41 @@ TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") 
     // Every tagged completion closes the command with its tag, and the
     // completion index finds it from the command.
     const sim::CompletionIndex completions(trace);
-    for (const auto* done : of_kind(trace, EventKind::Tagged)) {
+    for (const auto* done : test::of_kind(trace, EventKind::Tagged)) {
         REQUIRE(done->link_seq);
         CHECK(trace.at(*done->link_seq).tag == done->tag);
         CHECK(completions.completion_of(*done->link_seq) == done->seq);
     }
     // SELECT's untagged data answers the SELECT; FETCH data its FETCH / STORE.
-    auto* select = command(trace, "a002");
+    auto* select = test::command_tagged(trace, "a002");
     REQUIRE(select);
-    auto* exists = first_raw(trace, "* 18 EXISTS");
+    auto* exists = test::first_raw(trace, "* 18 EXISTS");
     REQUIRE(exists);
     CHECK(exists->link_seq == select->seq);
-    auto* unseen = first_raw(trace, "* OK [UNSEEN 17]");
+    auto* unseen = test::first_raw(trace, "* OK [UNSEEN 17]");
     REQUIRE(unseen);
     CHECK(unseen->link_seq == select->seq);
-    auto* store = command(trace, "a005");
+    auto* store = test::command_tagged(trace, "a005");
     REQUIRE(store);
     CHECK(store->name == "STORE");
-    auto* flags_fetch = first_raw(trace, "* 12 FETCH (FLAGS (\\Seen \\Deleted))");
+    auto* flags_fetch = test::first_raw(trace, "* 12 FETCH (FLAGS (\\Seen \\Deleted))");
     REQUIRE(flags_fetch);
     CHECK(flags_fetch->link_seq == store->seq);
-    auto* body_fetch = first_raw(trace, "* 12 FETCH (BODY[HEADER] {342}");
+    auto* body_fetch = test::first_raw(trace, "* 12 FETCH (BODY[HEADER] {342}");
     REQUIRE(body_fetch);
-    CHECK(body_fetch->link_seq == command(trace, "a004")->seq);
-    auto* bye = first_raw(trace, "* BYE");
+    CHECK(body_fetch->link_seq == test::command_tagged(trace, "a004")->seq);
+    auto* bye = test::first_raw(trace, "* BYE");
     REQUIRE(bye);
-    CHECK(bye->link_seq == command(trace, "a006")->seq);
+    CHECK(bye->link_seq == test::command_tagged(trace, "a006")->seq);
 
     // The literal of a004's answer is its own event with its size.
-    auto literals = of_kind(trace, EventKind::Literal);
+    auto literals = test::of_kind(trace, EventKind::Literal);
     REQUIRE(literals.size() == 1);
     CHECK(literals[0]->literal->size == 342);
     CHECK(literals[0]->dir == Direction::ServerToClient);
 
     // \Seen was learnt from FULL, \Deleted added by the STORE.
-    auto changes = of_kind(trace, EventKind::FlagChange);
+    auto changes = test::of_kind(trace, EventKind::FlagChange);
     REQUIRE(changes.size() == 2);
     CHECK_FALSE(changes[0]->flags->known_before);
     CHECK(changes[0]->flags->after == std::vector<std::string>{"\\Seen"});
@@ -184,7 +130,7 @@ TEST_CASE("RFC 3501 section 8 example: states, links and flags as an observer") 
     CHECK(changes[1]->flags->seq == 12);
 
     // Each line names the RFC section that defines it.
-    CHECK(command(trace, "a001")->section == "RFC 3501 6.2.3");
+    CHECK(test::command_tagged(trace, "a001")->section == "RFC 3501 6.2.3");
     CHECK(flags_fetch->section == "RFC 3501 7.4.2");
 }
 
@@ -197,7 +143,7 @@ TEST_CASE("the password of the example never reaches an export") {
     CHECK(text.find("secret") == std::string::npos);
     CHECK(jsonl.find("secret") == std::string::npos);
     CHECK(text.find("C: a001 login mrc \"***\"") != std::string::npos);
-    CHECK(command(trace, "a001")->redacted);
+    CHECK(test::command_tagged(trace, "a001")->redacted);
 
     sim::SessionTrace revealed;
     imap::SessionOptions options;
@@ -250,7 +196,7 @@ TEST_CASE("client and server roles agree on the example session") {
     CHECK(pair.client.state() == imap::State::NotAuthenticated);
     CHECK(pair.server.state() == imap::State::NotAuthenticated);
 
-    auto login = pair.client.submit(Pair::command("a001 login mrc secret\r\n"));
+    auto login = pair.client.submit(test::framed_command("a001 login mrc secret\r\n"));
     REQUIRE(login.tag);
     pair.pump();
     auto input = pair.server.next_input();
@@ -264,11 +210,11 @@ TEST_CASE("client and server roles agree on the example session") {
     CHECK(pair.server.state() == imap::State::Authenticated);
 
     // A command invalid in the state is refused locally by the client.
-    auto refused = pair.client.submit(Pair::command("a009 FETCH 1 FLAGS\r\n"));
+    auto refused = pair.client.submit(test::framed_command("a009 FETCH 1 FLAGS\r\n"));
     CHECK_FALSE(refused.tag);
     CHECK(refused.error.find("not valid") != std::string::npos);
 
-    pair.client.submit(Pair::command("a002 select inbox\r\n"));
+    pair.client.submit(test::framed_command("a002 select inbox\r\n"));
     pair.pump();
     REQUIRE(pair.server.next_input());
     pair.say("* 18 EXISTS\r\n");
@@ -278,19 +224,19 @@ TEST_CASE("client and server roles agree on the example session") {
     CHECK(pair.client.messages().size() == 18);
     CHECK(pair.server.messages().size() == 18);
 
-    pair.client.submit(Pair::command("a006 logout\r\n"));
+    pair.client.submit(test::framed_command("a006 logout\r\n"));
     pair.pump();
     pair.say("* BYE IMAP4rev1 server terminating connection\r\n");
     pair.say("a006 OK LOGOUT completed\r\n");
     CHECK(pair.client.state() == imap::State::Logout);
-    CHECK(violations(pair.client_trace).empty());
-    CHECK(violations(pair.server_trace).empty());
+    CHECK(test::violation_rules(pair.client_trace).empty());
+    CHECK(test::violation_rules(pair.server_trace).empty());
 }
 
 TEST_CASE("a synchronizing literal waits for the server's continuation") {
     Pair pair;
     pair.say("* OK ready\r\n");
-    pair.client.submit(Pair::command("A1 LOGIN {4}\r\nfred {6}\r\nsecret\r\n"));
+    pair.client.submit(test::framed_command("A1 LOGIN {4}\r\nfred {6}\r\nsecret\r\n"));
     auto sent = pair.client.take_outgoing();
     CHECK(sent == "A1 LOGIN {4}\r\n");
     pair.server.receive(sent);
@@ -314,7 +260,7 @@ TEST_CASE("a synchronizing literal waits for the server's continuation") {
     REQUIRE(args);
     CHECK(args->user == "fred");
     CHECK(args->password == "secret");
-    CHECK(violations(pair.server_trace).empty());
+    CHECK(test::violation_rules(pair.server_trace).empty());
     // The literal password is masked but keeps the literal's framing.
     CHECK(sim::export_text(pair.server_trace).find("secret") == std::string::npos);
     CHECK(sim::export_jsonl(pair.client_trace).find("secret") == std::string::npos);
@@ -330,17 +276,17 @@ TEST_CASE("a synchronizing literal waits for the server's continuation") {
 TEST_CASE("literal data before the continuation is a client violation") {
     sim::SessionTrace trace;
     imap::ImapSession server(trace, as(imap::Role::Server));
-    server.send(Pair::parse("* OK ready\r\n"));
+    server.send(test::framed_response("* OK ready\r\n"));
     server.receive("A1 LOGIN {4}\r\nfred secret\r\n");
-    auto rules = violations(trace);
+    auto rules = test::violation_rules(trace);
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].find("before the server's \"+\"") != std::string::npos);
-    auto* event = of_kind(trace, EventKind::Violation)[0];
+    auto* event = test::of_kind(trace, EventKind::Violation)[0];
     CHECK(event->section == "RFC 3501 4.3");
     CHECK(event->dir == Direction::ClientToServer);
     // The server's "+" that comes too late is not a second violation.
     server.grant_continuation();
-    CHECK(violations(trace).size() == 1);
+    CHECK(test::violation_rules(trace).size() == 1);
 }
 
 TEST_CASE("a command that does not parse is still answered by its tag") {
@@ -349,16 +295,16 @@ TEST_CASE("a command that does not parse is still answered by its tag") {
     session.feed(Direction::ServerToClient, "* OK hi\r\n");
     session.feed(Direction::ClientToServer, "a2 LOGIN\r\n");
     session.feed(Direction::ServerToClient, "a2 BAD missing arguments\r\n");
-    auto rules = violations(trace);
+    auto rules = test::violation_rules(trace);
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].starts_with("syntax error"));
-    CHECK(first_raw(trace, "a2 BAD")->link_seq == command(trace, "a2")->seq);
+    CHECK(test::first_raw(trace, "a2 BAD")->link_seq == test::command_tagged(trace, "a2")->seq);
 }
 
 TEST_CASE("a refused literal is not read as data") {
     sim::SessionTrace trace;
     imap::ImapSession server(trace, as(imap::Role::Server));
-    server.send(Pair::parse("* OK ready\r\n"));
+    server.send(test::framed_response("* OK ready\r\n"));
     server.receive("A1 APPEND INBOX {99999}\r\n");
     REQUIRE(is_literal_request(server.next_input()));
     server.refuse_literal("A1", imap::Status::No, "too big for this lab");
@@ -386,14 +332,16 @@ TEST_CASE("pipelined commands complete in any order and stay linked") {
     session.feed(Direction::ServerToClient, "A2 OK done\r\n");
     session.feed(Direction::ServerToClient, "A1 OK done\r\n");
     CHECK(session.outstanding() == 0);
-    CHECK(violations(trace).empty());
-    CHECK(first_raw(trace, "* STATUS Drafts")->link_seq == command(trace, "A2")->seq);
-    CHECK(first_raw(trace, "* STATUS INBOX")->link_seq == command(trace, "A1")->seq);
-    CHECK(first_raw(trace, "* LIST")->link_seq == command(trace, "A3")->seq);
-    CHECK(first_raw(trace, "A3 OK")->link_seq == command(trace, "A3")->seq);
-    CHECK(first_raw(trace, "A1 OK")->link_seq == command(trace, "A1")->seq);
-    CHECK(sim::CompletionIndex(trace).completion_of(command(trace, "A2")->seq) ==
-          first_raw(trace, "A2 OK")->seq);
+    CHECK(test::violation_rules(trace).empty());
+    CHECK(test::first_raw(trace, "* STATUS Drafts")->link_seq ==
+          test::command_tagged(trace, "A2")->seq);
+    CHECK(test::first_raw(trace, "* STATUS INBOX")->link_seq ==
+          test::command_tagged(trace, "A1")->seq);
+    CHECK(test::first_raw(trace, "* LIST")->link_seq == test::command_tagged(trace, "A3")->seq);
+    CHECK(test::first_raw(trace, "A3 OK")->link_seq == test::command_tagged(trace, "A3")->seq);
+    CHECK(test::first_raw(trace, "A1 OK")->link_seq == test::command_tagged(trace, "A1")->seq);
+    CHECK(sim::CompletionIndex(trace).completion_of(test::command_tagged(trace, "A2")->seq) ==
+          test::first_raw(trace, "A2 OK")->seq);
 }
 
 TEST_CASE("violations by either side become events, never crashes") {
@@ -402,33 +350,33 @@ TEST_CASE("violations by either side become events, never crashes") {
     session.feed(Direction::ServerToClient, "* OK hi\r\n");
     SUBCASE("a tag reused while outstanding") {
         session.feed(Direction::ClientToServer, "A1 NOOP\r\nA1 CAPABILITY\r\n");
-        auto rules = violations(trace);
+        auto rules = test::violation_rules(trace);
         REQUIRE(rules.size() == 1);
         CHECK(rules[0].find("reused") != std::string::npos);
     }
     SUBCASE("a command invalid in the state") {
         session.feed(Direction::ClientToServer, "A1 SELECT INBOX\r\n");
-        auto events = of_kind(trace, EventKind::Violation);
+        auto events = test::of_kind(trace, EventKind::Violation);
         REQUIRE(events.size() == 1);
         CHECK(events[0]->violation->rule == "SELECT is not valid in the Not Authenticated state");
         CHECK(events[0]->section == "RFC 3501 3.1");
     }
     SUBCASE("a bare LF") {
         session.feed(Direction::ClientToServer, "A1 NOOP\n");
-        auto rules = violations(trace);
+        auto rules = test::violation_rules(trace);
         REQUIRE(rules.size() == 1);
         CHECK(rules[0].find("LF alone") != std::string::npos);
     }
     SUBCASE("a completion for an unknown tag") {
         session.feed(Direction::ServerToClient, "Z9 OK what?\r\n");
-        auto events = of_kind(trace, EventKind::Violation);
+        auto events = test::of_kind(trace, EventKind::Violation);
         REQUIRE(events.size() == 1);
         CHECK(events[0]->dir == Direction::ServerToClient);
-        CHECK(first_raw(trace, "Z9 OK")->link == sim::Link::Unmatched);
+        CHECK(test::first_raw(trace, "Z9 OK")->link == sim::Link::Unmatched);
     }
     SUBCASE("a continuation nobody asked for") {
         session.feed(Direction::ServerToClient, "+ go on\r\n");
-        CHECK(violations(trace).size() == 1);
+        CHECK(test::violation_rules(trace).size() == 1);
     }
     SUBCASE("EXPUNGE while a FETCH is in progress") {
         session.feed(Direction::ClientToServer, "A1 LOGIN a b\r\n");
@@ -437,18 +385,18 @@ TEST_CASE("violations by either side become events, never crashes") {
         session.feed(Direction::ServerToClient, "* 3 EXISTS\r\nA2 OK done\r\n");
         session.feed(Direction::ClientToServer, "A3 FETCH 1:* FLAGS\r\n");
         session.feed(Direction::ServerToClient, "* 2 EXPUNGE\r\n");
-        auto events = of_kind(trace, EventKind::Violation);
+        auto events = test::of_kind(trace, EventKind::Violation);
         REQUIRE(events.size() == 1);
         CHECK(events[0]->section == "RFC 3501 7.4.1");
         // The renumbering is still shown: the client must follow the server.
-        auto renumbering = of_kind(trace, EventKind::Renumbering);
+        auto renumbering = test::of_kind(trace, EventKind::Renumbering);
         REQUIRE(renumbering.size() == 1);
         CHECK(renumbering[0]->renumber->expunged == 2);
         CHECK(session.messages().size() == 2);
     }
     SUBCASE("garbage from the server") {
         session.feed(Direction::ServerToClient, std::string("\0\x01\x02 (((\r\n", 9));
-        CHECK_FALSE(violations(trace).empty());
+        CHECK_FALSE(test::violation_rules(trace).empty());
     }
     CHECK(trace.size() > 0);
 }
@@ -460,7 +408,7 @@ TEST_CASE("the server role rejects what it cannot parse and what exceeds limits"
     options.limits.max_line_length = 1000;
     options.limits.max_outstanding = 2;
     imap::ImapSession server(trace, options);
-    server.send(Pair::parse("* OK ready\r\n"));
+    server.send(test::framed_response("* OK ready\r\n"));
 
     server.receive("A1 LOGIN \"unterminated\r\n");
     auto input = server.next_input();
@@ -476,7 +424,7 @@ TEST_CASE("the server role rejects what it cannot parse and what exceeds limits"
     REQUIRE(rejected);
     CHECK(rejected->tag == "A2");
     // A rejected command still waits for its BAD (it holds its tag).
-    server.send(Pair::parse("A1 BAD unterminated quoted string\r\n"));
+    server.send(test::framed_response("A1 BAD unterminated quoted string\r\n"));
 
     server.receive("B1 NOOP\r\nB2 NOOP\r\nB3 NOOP\r\n");
     int accepted = 0, refused = 0;
@@ -497,7 +445,7 @@ TEST_CASE("AUTHENTICATE: the SASL lines go through continuations and stay hidden
     // base64 of "\0fred\0secret"
     session.feed(Direction::ClientToServer, "AGZyZWQAc2VjcmV0\r\n");
     session.feed(Direction::ServerToClient, "A1 OK authenticated\r\n");
-    CHECK(violations(trace).empty());
+    CHECK(test::violation_rules(trace).empty());
     CHECK(session.state() == imap::State::Authenticated);
     auto text = sim::export_text(trace);
     CHECK(text.find("AGZyZWQAc2VjcmV0") == std::string::npos);
@@ -512,7 +460,7 @@ TEST_CASE("AUTHENTICATE: the SASL lines go through continuations and stay hidden
     two_rounds.feed(Direction::ServerToClient, "+ UGFzc3dvcmQ6\r\n");
     two_rounds.feed(Direction::ClientToServer, "c2VjcmV0\r\n");
     two_rounds.feed(Direction::ServerToClient, "A1 OK authenticated\r\n");
-    CHECK(violations(login).empty());
+    CHECK(test::violation_rules(login).empty());
     CHECK(two_rounds.state() == imap::State::Authenticated);
     CHECK(sim::export_text(login).find("c2VjcmV0") == std::string::npos);
 
@@ -536,27 +484,27 @@ TEST_CASE("IDLE: the continuation, unsolicited updates and DONE") {
     session.feed(Direction::ServerToClient, "* 3 EXISTS\r\n");
     session.feed(Direction::ClientToServer, "DONE\r\n");
     session.feed(Direction::ServerToClient, "A2 OK IDLE terminated\r\n");
-    CHECK(violations(trace).empty());
+    CHECK(test::violation_rules(trace).empty());
     CHECK_FALSE(session.idling());
     CHECK(session.messages().size() == 3);
-    auto* done = first_raw(trace, "DONE");
+    auto* done = test::first_raw(trace, "DONE");
     REQUIRE(done);
     CHECK(done->name == "DONE");
-    CHECK(done->link_seq == command(trace, "A2")->seq);
+    CHECK(done->link_seq == test::command_tagged(trace, "A2")->seq);
 }
 
 TEST_CASE("greetings PREAUTH and BYE take transitions 2 and 3") {
     sim::SessionTrace preauth;
     imap::ImapSession a(preauth);
     a.feed(Direction::ServerToClient, "* PREAUTH IMAP4rev1 server logged in as Smith\r\n");
-    auto t = of_kind(preauth, EventKind::StateTransition);
+    auto t = test::of_kind(preauth, EventKind::StateTransition);
     REQUIRE(t.size() == 1);
     CHECK(t[0]->transition->number == 2);
 
     sim::SessionTrace bye;
     imap::ImapSession b(bye);
     b.feed(Direction::ServerToClient, "* BYE Autologout; idle for too long\r\n");
-    t = of_kind(bye, EventKind::StateTransition);
+    t = test::of_kind(bye, EventKind::StateTransition);
     REQUIRE(t.size() == 1);
     CHECK(t[0]->transition->number == 3);
     CHECK(b.state() == imap::State::Logout);
@@ -575,7 +523,7 @@ TEST_CASE("CLOSE and a failed SELECT take transition 6") {
     session.feed(Direction::ServerToClient, "A3 OK [READ-ONLY] done\r\n");
     session.feed(Direction::ClientToServer, "A4 CLOSE\r\n");
     session.feed(Direction::ServerToClient, "A4 OK closed\r\n");
-    auto t = of_kind(trace, EventKind::StateTransition);
+    auto t = test::of_kind(trace, EventKind::StateTransition);
     REQUIRE(t.size() == 5);
     CHECK(t[1]->transition->number == 5);
     CHECK(t[2]->transition->number == 6);
@@ -592,7 +540,7 @@ TEST_CASE("a disconnect in the middle of a literal is reported") {
     session.feed(Direction::ClientToServer, "From: half a message");
     session.feed_eof(Direction::ClientToServer);
     CHECK(session.state() == imap::State::Closed);
-    auto rules = violations(trace);
+    auto rules = test::violation_rules(trace);
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].find("middle") != std::string::npos);
 }

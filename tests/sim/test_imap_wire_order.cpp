@@ -18,7 +18,11 @@
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/text/charset.hpp"
+#include "tests/sim/chunk_runs.hpp"
+#include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/observer.hpp"
 #include "tests/sim/vector_files.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using sim::Direction;
@@ -27,30 +31,14 @@ using sim::EventKind;
 namespace {
 
 std::vector<sim::TranscriptChunk> chunks_of(const std::string& name) {
-    auto parsed = sim::parse_text_transcript(test::read_vector_file("imap/" + name));
-    REQUIRE_FALSE(parsed.error);
-    return parsed.chunks;
-}
-
-// Consecutive chunks of one side are one run of that side's stream: the
-// engine must give the same events wherever the run is cut.
-std::vector<sim::TranscriptChunk> runs_of(const std::vector<sim::TranscriptChunk>& chunks) {
-    std::vector<sim::TranscriptChunk> runs;
-    for (const auto& chunk : chunks) {
-        if (!runs.empty() && runs.back().dir == chunk.dir) {
-            runs.back().bytes += chunk.bytes;
-        } else {
-            runs.push_back(chunk);
-        }
-    }
-    return runs;
+    return test::transcript_chunks("imap/" + name);
 }
 
 enum class Split { Whole, ByteByByte, Random };
 
 void feed(imap::ImapSession& session, const std::vector<sim::TranscriptChunk>& chunks, Split split,
           std::mt19937& random) {
-    for (const auto& run : runs_of(chunks)) {
+    for (const auto& run : test::runs_of(chunks)) {
         std::string_view rest = run.bytes;
         while (!rest.empty()) {
             std::size_t n = rest.size();
@@ -65,10 +53,7 @@ void feed(imap::ImapSession& session, const std::vector<sim::TranscriptChunk>& c
     }
 }
 
-struct Observed {
-    sim::SessionTrace trace;
-    imap::ImapSession session{trace};
-};
+using Observed = test::Observer<imap::ImapSession, sim::Protocol::Imap>;
 
 // One line per wire event: enough to see the order and what ties it together.
 std::string describe(const sim::TraceEvent& event) {
@@ -92,17 +77,10 @@ std::string describe(const sim::TraceEvent& event) {
     }
 }
 
-const sim::TraceEvent* first_command(const sim::SessionTrace& trace, std::string_view tag) {
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Command && event.tag == tag) return &event;
-    }
-    return nullptr;
-}
-
 // The command with `tag` and every event that links back to it (its pieces,
 // literals, the "+" answers, its completion), in trace order.
 std::vector<std::string> exchange(const sim::SessionTrace& trace, std::string_view tag) {
-    const auto* command = first_command(trace, tag);
+    const auto* command = test::command_tagged(trace, tag);
     REQUIRE(command);
     std::vector<std::string> out;
     for (const auto& event : trace.events()) {
@@ -110,14 +88,6 @@ std::vector<std::string> exchange(const sim::SessionTrace& trace, std::string_vi
             (event.link_seq == command->seq && event.kind != EventKind::Untagged)) {
             out.push_back(describe(event));
         }
-    }
-    return out;
-}
-
-std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Violation) out.push_back(&event);
     }
     return out;
 }
@@ -132,24 +102,6 @@ imap::SessionOptions as(imap::Role role) {
     return options;
 }
 
-imap::Response response(std::string_view bytes) {
-    imap::Framer framer;
-    framer.feed(bytes);
-    auto event = framer.next();
-    REQUIRE(event);
-    auto* frame = std::get_if<imap::Frame>(&*event);
-    REQUIRE(frame);
-    auto parsed = imap::parse_response(*frame);
-    REQUIRE(parsed.response);
-    return *parsed.response;
-}
-
-imap::Command command(std::string_view bytes) {
-    auto parsed = imap::parse_command(bytes);
-    REQUIRE(parsed.command);
-    return *parsed.command;
-}
-
 // A server session that grants every literal and completes every command
 // but AUTHENTICATE, whose rounds the test plays.
 void serve(imap::ImapSession& server) {
@@ -158,7 +110,7 @@ void serve(imap::ImapSession& server) {
             server.grant_continuation("go ahead");
         } else if (auto* received = std::get_if<imap::CommandReceived>(&*input)) {
             if (received->command.verb == imap::Verb::Authenticate) continue;
-            server.send(response(received->command.tag + " OK done\r\n"));
+            server.send(test::framed_response(received->command.tag + " OK done\r\n"));
         }
     }
 }
@@ -169,7 +121,7 @@ TEST_CASE("wire order: LOGIN with two literals and APPEND with \"+ go ahead\", a
     Observed o;
     std::mt19937 random(3501);
     feed(o.session, chunks_of("literals_wire_order.txt"), Split::Whole, random);
-    CHECK(violations(o.trace).empty());
+    CHECK(test::violations(o.trace).empty());
 
     CHECK(exchange(o.trace, "a1") == std::vector<std::string>{
                                          "C piece 0 waits: a1 LOGIN {5}|",
@@ -181,7 +133,7 @@ TEST_CASE("wire order: LOGIN with two literals and APPEND with \"+ go ahead\", a
                                          "C piece 2: |",
                                          "S done a1 OK LOGIN completed|",
                                      });
-    const auto* login = first_command(o.trace, "a1");
+    const auto* login = test::command_tagged(o.trace, "a1");
     CHECK(login->piece->announces->size == 5);
     CHECK(login->piece->announces->synchronizing);
     // The completion points back to the first piece, and the index finds it.
@@ -204,7 +156,7 @@ TEST_CASE("wire order: LOGIN with two literals and APPEND with \"+ go ahead\", a
                                          "C piece 1: |",
                                          "S done a3 OK [APPENDUID 1700000000 2] APPEND completed|",
                                      });
-    CHECK_FALSE(first_command(o.trace, "a3")->piece->awaits_continuation);
+    CHECK_FALSE(test::command_tagged(o.trace, "a3")->piece->awaits_continuation);
 
     // Every client octet is in exactly one event, in stream order.
     std::uint64_t next = 0;
@@ -281,7 +233,7 @@ TEST_CASE("AUTHENTICATE and IDLE rounds are pieces of their command, in wire ord
     Observed o;
     std::mt19937 random(2177);
     feed(o.session, chunks_of("authenticate_and_idle.txt"), Split::Whole, random);
-    CHECK(violations(o.trace).empty());
+    CHECK(test::violations(o.trace).empty());
     CHECK(exchange(o.trace, "a1") == std::vector<std::string>{
                                          "C piece 0 waits: a1 AUTHENTICATE PLAIN|",
                                          "S +|",
@@ -312,11 +264,11 @@ TEST_CASE("client and server roles hand out the same pieces in the same order") 
             if (!s.empty()) client.receive(s);
         }
     };
-    server.send(response("* OK ready\r\n"));
+    server.send(test::framed_response("* OK ready\r\n"));
     pump();
 
     SUBCASE("one literal") {
-        REQUIRE(client.submit(command("a1 LOGIN alice {10}\r\nwonderland\r\n")).tag);
+        REQUIRE(client.submit(test::parsed_command("a1 LOGIN alice {10}\r\nwonderland\r\n")).tag);
         // The client holds the literal until the server's "+".
         CHECK(client.take_outgoing() == "a1 LOGIN alice {10}\r\n");
         server.receive("a1 LOGIN alice {10}\r\n");
@@ -332,7 +284,7 @@ TEST_CASE("client and server roles hand out the same pieces in the same order") 
         CHECK(exchange(server_trace, "a1") == expected);
     }
     SUBCASE("several literals") {
-        REQUIRE(client.submit(command("a1 LOGIN {4}\r\nfred {6}\r\nsecret\r\n")).tag);
+        REQUIRE(client.submit(test::parsed_command("a1 LOGIN {4}\r\nfred {6}\r\nsecret\r\n")).tag);
         pump();
         const std::vector<std::string> expected{
             "C piece 0 waits: a1 LOGIN {4}|",
@@ -346,11 +298,11 @@ TEST_CASE("client and server roles hand out the same pieces in the same order") 
         };
         CHECK(exchange(client_trace, "a1") == expected);
         CHECK(exchange(server_trace, "a1") == expected);
-        CHECK(violations(client_trace).empty());
-        CHECK(violations(server_trace).empty());
+        CHECK(test::violations(client_trace).empty());
+        CHECK(test::violations(server_trace).empty());
     }
     SUBCASE("LITERAL+ then a synchronizing literal") {
-        REQUIRE(client.submit(command("a1 LOGIN {4+}\r\nfred {6}\r\nsecret\r\n")).tag);
+        REQUIRE(client.submit(test::parsed_command("a1 LOGIN {4+}\r\nfred {6}\r\nsecret\r\n")).tag);
         // The non-synchronizing literal goes at once; the second waits.
         CHECK(client.take_outgoing() == "a1 LOGIN {4+}\r\nfred {6}\r\n");
         server.receive("a1 LOGIN {4+}\r\nfred {6}\r\n");
@@ -365,13 +317,13 @@ TEST_CASE("client and server roles hand out the same pieces in the same order") 
         CHECK(exchange(server_trace, "a1") == expected);
     }
     SUBCASE("AUTHENTICATE and IDLE") {
-        REQUIRE(client.submit(command("a1 AUTHENTICATE PLAIN\r\n")).tag);
+        REQUIRE(client.submit(test::parsed_command("a1 AUTHENTICATE PLAIN\r\n")).tag);
         pump();
-        server.send(response("+ \r\n"));
+        server.send(test::framed_response("+ \r\n"));
         pump();
         client.send_sasl_line("AGZyZWQAc2VjcmV0");
         pump();
-        server.send(response("a1 OK welcome\r\n"));
+        server.send(test::framed_response("a1 OK welcome\r\n"));
         pump();
         const std::vector<std::string> authenticate{
             "C piece 0 waits: a1 AUTHENTICATE PLAIN|",
@@ -392,7 +344,7 @@ TEST_CASE("the server role gives the same pieces however a waiting client's byte
     const auto run = [&](Split split, std::mt19937& random) {
         sim::SessionTrace trace;
         imap::ImapSession server(trace, as(imap::Role::Server));
-        server.send(response("* OK ready\r\n"));
+        server.send(test::framed_response("* OK ready\r\n"));
         for (const auto& bytes : writes) {
             std::string_view rest = bytes;
             while (!rest.empty()) {
@@ -407,7 +359,7 @@ TEST_CASE("the server role gives the same pieces however a waiting client's byte
                 serve(server);
             }
         }
-        CHECK(violations(trace).empty());
+        CHECK(test::violations(trace).empty());
         return sim::export_jsonl(trace);
     };
     std::mt19937 random(4);
@@ -429,7 +381,7 @@ TEST_CASE("literal octets sent before the \"+\" are flagged with RFC 3501 4.3") 
         o.session.feed(Direction::ClientToServer, "a2 APPEND Drafts {7}\r\nhello\r\n\r\n");
         o.session.feed(Direction::ServerToClient, "+ go ahead\r\n");
         o.session.feed(Direction::ServerToClient, "a2 OK APPEND completed\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 3501 4.3");
         CHECK(found[0]->dir == Direction::ClientToServer);
@@ -447,12 +399,12 @@ TEST_CASE("literal octets sent before the \"+\" are flagged with RFC 3501 4.3") 
     SUBCASE("as a server that read the octets with the announcement") {
         sim::SessionTrace trace;
         imap::ImapSession server(trace, as(imap::Role::Server));
-        server.send(response("* PREAUTH ready\r\n"));
+        server.send(test::framed_response("* PREAUTH ready\r\n"));
         server.receive("a2 APPEND Drafts {7}\r\n");
         REQUIRE(server.next_input());
         // The rest of the same read, 9 octets, came before any "+".
         server.grant_continuation("go ahead", 0, 9);
-        const auto found = violations(trace);
+        const auto found = test::violations(trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 3501 4.3");
         CHECK(found[0]->wire.offset == std::string_view("a2 APPEND Drafts {7}\r\n").size());
@@ -462,12 +414,12 @@ TEST_CASE("literal octets sent before the \"+\" are flagged with RFC 3501 4.3") 
     SUBCASE("a server that received nothing ahead reports nothing") {
         sim::SessionTrace trace;
         imap::ImapSession server(trace, as(imap::Role::Server));
-        server.send(response("* PREAUTH ready\r\n"));
+        server.send(test::framed_response("* PREAUTH ready\r\n"));
         server.receive("a2 APPEND Drafts {7}\r\n");
         REQUIRE(server.next_input());
         server.grant_continuation("go ahead", 0, 0);
         server.receive("hello\r\n\r\n");
-        CHECK(violations(trace).empty());
+        CHECK(test::violations(trace).empty());
     }
 }
 
@@ -478,7 +430,7 @@ TEST_CASE("a literal counted in characters says so instead of a parse error") {
     Observed o;
     std::mt19937 random(31);
     feed(o.session, chunks_of("literal_counted_in_characters.txt"), Split::Whole, random);
-    const auto found = violations(o.trace);
+    const auto found = test::violations(o.trace);
     REQUIRE(found.size() == 1);
     const auto& rule = found[0]->violation->rule;
     CHECK(found[0]->section == "RFC 3501 4.3");
@@ -489,9 +441,9 @@ TEST_CASE("a literal counted in characters says so instead of a parse error") {
     CHECK_FALSE(contains(rule, "syntax error"));
     CHECK_FALSE(contains(rule, "0xB8"));
     // The BAD still completes the LOGIN, and the session goes on.
-    const auto* login = first_command(o.trace, "a1");
+    const auto* login = test::command_tagged(o.trace, "a1");
     CHECK(sim::CompletionIndex(o.trace).completion_of(login->seq));
-    REQUIRE(first_command(o.trace, "a2"));
+    REQUIRE(test::command_tagged(o.trace, "a2"));
     CHECK(o.session.state() == imap::State::Logout);
     // Neither the password nor the rest of the name reaches an export.
     CHECK_FALSE(contains(sim::export_text(o.trace), "secret"));
@@ -522,7 +474,7 @@ TEST_CASE("literal size mismatches: which count the announced size is") {
     o.session.feed(Direction::ClientToServer, "борис {6}\r\n");
     o.session.feed(Direction::ServerToClient, "+ go ahead\r\n");
     o.session.feed(Direction::ClientToServer, "секрет\r\n");
-    const auto found = violations(o.trace);
+    const auto found = test::violations(o.trace);
     REQUIRE(found.size() == 1);
     CHECK(contains(found[0]->violation->rule, "{5} counts characters"));
     CHECK(contains(found[0]->violation->rule, "needs {10}"));
@@ -535,7 +487,7 @@ TEST_CASE("a literal announced larger than its data ends at the server's complet
     Observed o;
     std::mt19937 random(350);
     feed(o.session, chunks_of("literal_announced_too_large.txt"), Split::Whole, random);
-    const auto found = violations(o.trace);
+    const auto found = test::violations(o.trace);
     REQUIRE(found.size() == 1);
     const auto& rule = found[0]->violation->rule;
     CHECK(found[0]->section == "RFC 3501 4.3");
@@ -564,7 +516,7 @@ TEST_CASE("a connection closed in the middle of a literal says how much arrived"
     o.session.feed(Direction::ServerToClient, "+ go\r\n");
     o.session.feed(Direction::ClientToServer, "From: half a message");
     o.session.feed_eof(Direction::ClientToServer);
-    const auto found = violations(o.trace);
+    const auto found = test::violations(o.trace);
     REQUIRE(found.size() == 1);
     CHECK(found[0]->violation->rule ==
           "the client closed the connection in the middle of a literal: {100} announced 100 "
@@ -579,7 +531,7 @@ TEST_CASE("a refused literal completes its command without a violation") {
     o.session.feed(Direction::ServerToClient, "A1 NO [TOOBIG] too big for this lab\r\n");
     o.session.feed(Direction::ClientToServer, "A2 NOOP\r\n");
     o.session.feed(Direction::ServerToClient, "A2 OK done\r\n");
-    CHECK(violations(o.trace).empty());
+    CHECK(test::violations(o.trace).empty());
     CHECK(exchange(o.trace, "A1") ==
           std::vector<std::string>{"C piece 0 waits: A1 APPEND INBOX {99999}|",
                                    "S done A1 NO [TOOBIG] too big for this lab|"});
@@ -596,7 +548,8 @@ TEST_CASE("a LOGIN line with more literals than it takes is hidden after its com
     // Sent at once, by a client that does not wait for any "+".
     o.session.feed(Direction::ClientToServer, line);
     for (const auto& event : o.trace.events()) {
-        if (event.kind == EventKind::Literal && event.seq > first_command(o.trace, "a1")->seq + 2) {
+        if (event.kind == EventKind::Literal &&
+            event.seq > test::command_tagged(o.trace, "a1")->seq + 2) {
             CHECK(event.redacted);
         }
     }

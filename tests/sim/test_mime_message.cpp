@@ -1,20 +1,16 @@
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
+#include <string>
 
 #include "sim/mime/message.hpp"
+#include "tests/sim/vector_files.hpp"
 
 using namespace mailscope::mime;
 
 namespace {
 
 std::string read_vector(const std::string& name) {
-    std::ifstream in(std::string(MAILSCOPE_TEST_DATA) + "/vectors/mime/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in, "missing test vector " << name);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    return mailscope::test::read_vector_file("mime/" + name);
 }
 
 std::string_view body_of(const MimePart& part, std::string_view raw) {

@@ -10,40 +10,19 @@
 #include "sim/core/trace_links.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/pop3/session.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::pop3;
 using sim::Direction;
 using sim::EventKind;
 
+using namespace mailscope::test;
+
 namespace {
 
 constexpr auto C = Direction::ClientToServer;
 constexpr auto S = Direction::ServerToClient;
-
-std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace, EventKind kind) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == kind) out.push_back(&event);
-    }
-    return out;
-}
-
-std::vector<int> transition_numbers(const sim::SessionTrace& trace) {
-    std::vector<int> out;
-    for (const auto* event : of_kind(trace, EventKind::StateTransition)) {
-        out.push_back(event->transition->number);
-    }
-    return out;
-}
-
-std::vector<std::string> violation_rules(const sim::SessionTrace& trace) {
-    std::vector<std::string> out;
-    for (const auto* event : of_kind(trace, EventKind::Violation)) {
-        out.push_back(event->violation->rule);
-    }
-    return out;
-}
 
 bool has_violation(const sim::SessionTrace& trace, std::string_view part) {
     for (const auto& rule : violation_rules(trace)) {
@@ -54,7 +33,7 @@ bool has_violation(const sim::SessionTrace& trace, std::string_view part) {
 
 // An observer that has seen a greeting and, for TRANSACTION, a login.
 void prepare(Pop3Session& session, const std::string& start) {
-    for (const auto& line : test::prelude(start))
+    for (const auto& line : pop3::test::prelude(start))
         session.feed(line.dir, line.text + "\r\n");
 }
 
@@ -79,7 +58,7 @@ State state_named(const std::string& name) {
 }  // namespace
 
 TEST_CASE("pop3 session: the RFC exchanges decode without a violation") {
-    for (const auto& exchange : test::load_exchanges("rfc1939_exchanges.txt")) {
+    for (const auto& exchange : pop3::test::load_exchanges("rfc1939_exchanges.txt")) {
         CAPTURE(exchange.section);
         sim::SessionTrace trace(sim::Protocol::Pop3);
         Pop3Session session(trace);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/smtp/session.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::smtp;
@@ -15,14 +16,6 @@ using sim::Direction;
 using sim::EventKind;
 
 namespace {
-
-std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == EventKind::Violation) out.push_back(&event);
-    }
-    return out;
-}
 
 struct Observed {
     sim::SessionTrace trace{sim::Protocol::Smtp};
@@ -82,12 +75,12 @@ TEST_CASE("SMTP pipelining: AUTH with a one-round initial response may be follow
     SUBCASE("AUTH PLAIN with its response") {
         o.c("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nMAIL FROM:<alice@example.org>\r\n");
         o.s("235 2.7.0 ok\r\n250 2.1.0 ok\r\n");
-        CHECK(violations(o.trace).empty());
+        CHECK(test::violations(o.trace).empty());
         CHECK(o.session.state() == State::Mail);
     }
     SUBCASE("AUTH LOGIN takes rounds") {
         o.c("AUTH LOGIN\r\nMAIL FROM:<alice@example.org>\r\n");
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 4954 4");
     }
@@ -99,7 +92,7 @@ TEST_CASE("SMTP pipelining: nothing follows HELO before its reply") {
     Observed o;
     o.greeted();
     o.c("HELO client.example.net\r\nMAIL FROM:<alice@example.org>\r\n");
-    const auto found = violations(o.trace);
+    const auto found = test::violations(o.trace);
     REQUIRE(found.size() == 1);
     CHECK(found[0]->section == "RFC 2920 3");
     CHECK(found[0]->violation->rule.find("HELO") != std::string::npos);
@@ -118,7 +111,7 @@ TEST_CASE("SMTP pipelining: a server that answers line by line judges what the c
         server.batch("MAIL FROM:<a@example.net>\r\nRCPT TO:<nobody@example.org>\r\nDATA\r\n",
                      {"250 2.1.0 ok\r\n", "550 5.1.1 no such user\r\n",
                       "554 5.5.1 no valid recipients\r\n"});
-        CHECK(violations(server.trace).empty());
+        CHECK(test::violations(server.trace).empty());
     }
     SUBCASE("message data sent before the 354") {
         // RFC 2920 3.1: "The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP
@@ -127,14 +120,14 @@ TEST_CASE("SMTP pipelining: a server that answers line by line judges what the c
         server.reply("250 2.1.0 ok\r\n");
         server.reply("250 2.1.5 ok\r\n");
         server.batch("DATA\r\nSubject: early\r\n\r\nbody\r\n.\r\n", {"354 go ahead\r\n"});
-        const auto found = violations(server.trace);
+        const auto found = test::violations(server.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 2920 3.1");
         CHECK(found[0]->violation->rule.find("before the reply to DATA") != std::string::npos);
     }
     SUBCASE("a command behind NOOP in the same group") {
         server.batch("NOOP\r\nMAIL FROM:<a@example.net>\r\n", {"250 2.0.0 ok\r\n"});
-        const auto found = violations(server.trace);
+        const auto found = test::violations(server.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->violation->rule.find("MAIL sent before the reply to NOOP") !=
               std::string::npos);
@@ -163,7 +156,7 @@ TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelin
         Observed o;
         o.greeted();
         refused_then_354(o);
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found[0]->section == "RFC 2920 3.2");
         CHECK(found[0]->dir == Direction::ServerToClient);
@@ -182,7 +175,7 @@ TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelin
         o.c(".\r\n");
         o.s("554 no valid recipients\r\n");
         // The client's DATA after its only RCPT was refused is its own mistake.
-        for (const auto* found : violations(o.trace))
+        for (const auto* found : test::violations(o.trace))
             CHECK(found->dir == Direction::ClientToServer);
     }
 }

@@ -6,39 +6,22 @@
 #include "sim/core/transcript.hpp"
 #include "sim/smtp/session.hpp"
 #include "tests/sim/smtp_vectors.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::smtp;
 using sim::Direction;
 using sim::EventKind;
 
+using namespace mailscope::test;
+
 namespace {
 
 constexpr auto C = Direction::ClientToServer;
 constexpr auto S = Direction::ServerToClient;
 
-std::vector<int> transition_numbers(const sim::SessionTrace& trace) {
-    std::vector<int> out;
-    for (const auto& event : trace.events()) {
-        if (event.transition) out.push_back(event.transition->number);
-    }
-    return out;
-}
-
-std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace, EventKind kind) {
-    std::vector<const sim::TraceEvent*> out;
-    for (const auto& event : trace.events()) {
-        if (event.kind == kind) out.push_back(&event);
-    }
-    return out;
-}
-
-std::size_t violations(const sim::SessionTrace& trace) {
-    return of_kind(trace, EventKind::Violation).size();
-}
-
 bool has_violation(const sim::SessionTrace& trace, std::string_view section) {
-    for (const auto* event : of_kind(trace, EventKind::Violation)) {
+    for (const auto* event : violations(trace)) {
         if (event->violation->section == section) return true;
     }
     return false;
@@ -82,13 +65,13 @@ TEST_CASE("SMTP session: the appendix D scenarios through the observer") {
         {1, 3, 4, 5, 6, 7, 9, 0},     // D.3 step 2
         {1, 3, 4, 5, 6, 7, 9, 0},     // D.4 (VRFY changes nothing)
     };
-    for (std::size_t i = 0; i < test::scenario_names().size(); ++i) {
-        const auto& name = test::scenario_names()[i];
+    for (std::size_t i = 0; i < smtp::test::scenario_names().size(); ++i) {
+        const auto& name = smtp::test::scenario_names()[i];
         CAPTURE(name);
         for (bool bytewise : {false, true}) {
             Observed o;
             std::string data_wire;
-            for (const auto& line : test::load_scenario(name)) {
+            for (const auto& line : smtp::test::load_scenario(name)) {
                 if (bytewise) {
                     for (char c : line.bytes)
                         o.session.feed(line.dir, std::string_view(&c, 1));
@@ -97,7 +80,7 @@ TEST_CASE("SMTP session: the appendix D scenarios through the observer") {
                 }
             }
             o.session.feed_eof(C);
-            CHECK(violations(o.trace) == 0);
+            CHECK(violations(o.trace).empty());
             CHECK(transition_numbers(o.trace) == expected[i]);
             CHECK(o.session.state() == State::Closed);
             for (const auto& event : o.trace.events()) {
@@ -161,11 +144,11 @@ TEST_CASE("SMTP session: pipelined commands are answered in order") {
         "RCPT TO:<c@example.org>\r\nDATA\r\n");
     CHECK(o.session.outstanding() == 4);
     o.s("250 ok\r\n250 ok\r\n550 no such user\r\n354 go ahead\r\n");
-    CHECK(violations(o.trace) == 0);
+    CHECK(violations(o.trace).empty());
     CHECK(o.session.in_data());
     o.c("Subject: t\r\n\r\n.leading dot\r\n.\r\nQUIT\r\n");
     o.s("250 queued\r\n221 bye\r\n");
-    CHECK(violations(o.trace) == 0);
+    CHECK(violations(o.trace).empty());
     CHECK(o.session.state() == State::Quit);
 
     const auto& events = o.trace.events();
@@ -240,7 +223,7 @@ TEST_CASE("SMTP session: a source route is accepted and explained") {
     auto commands = of_kind(o.trace, EventKind::Command);
     CHECK(commands.back()->summary.find("source route via relay.example, hub.example is ignored") !=
           std::string::npos);
-    CHECK(violations(o.trace) == 0);
+    CHECK(violations(o.trace).empty());
 }
 
 TEST_CASE("SMTP session: AUTH payloads are masked") {
@@ -254,7 +237,7 @@ TEST_CASE("SMTP session: AUTH payloads are masked") {
     o.s("334 UGFzc3dvcmQ6\r\n");
     o.c("c2VjcmV0\r\n");
     o.s("535 5.7.8 no\r\n");
-    CHECK(violations(o.trace) == 0);
+    CHECK(violations(o.trace).empty());
     for (const auto& event : o.trace.events()) {
         CHECK(event.raw.find("AGFsaWNl") == std::string::npos);
         CHECK(event.raw.find("YWxpY2U") == std::string::npos);
@@ -287,9 +270,9 @@ TEST_CASE("SMTP session: STARTTLS forgets the extensions and drops injected plai
     greet(o);
     o.c("STARTTLS\r\nMAIL FROM:<evil@x.example>\r\n");
     CHECK(has_violation(o.trace, "RFC 3207 4"));
-    const auto before = violations(o.trace);
+    const auto before = violations(o.trace).size();
     o.s("220 2.0.0 go ahead\r\n");
-    CHECK(violations(o.trace) == before + 1);  // the discarded MAIL
+    CHECK(violations(o.trace).size() == before + 1);  // the discarded MAIL
     CHECK(o.session.state() == State::Ready);
     CHECK(transition_numbers(o.trace).back() == 8);
     CHECK(o.session.extensions().empty());
@@ -493,8 +476,8 @@ TEST_CASE("SMTP session: a client and a server engine talk, with dot-stuffing") 
     pump();
     CHECK(client.state() == State::Greeted);
     CHECK(server.state() == State::Greeted);
-    CHECK(violations(client_trace) == 0);
-    CHECK(violations(server_trace) == 0);
+    CHECK(violations(client_trace).empty());
+    CHECK(violations(server_trace).empty());
     CHECK(transition_numbers(client_trace) == transition_numbers(server_trace));
     auto literal = of_kind(client_trace, EventKind::Literal);
     REQUIRE(literal.size() == 1);

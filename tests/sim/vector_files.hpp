@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "sim/core/transcript.hpp"
 
 namespace mailscope::test {
 
@@ -17,6 +20,13 @@ inline std::string read_vector_file(const std::string& path) {
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+// The chunks of the text transcript at `path`, which must parse.
+inline std::vector<sim::TranscriptChunk> transcript_chunks(const std::string& path) {
+    auto parsed = sim::parse_text_transcript(read_vector_file(path));
+    REQUIRE_FALSE(parsed.error);
+    return parsed.chunks;
 }
 
 }  // namespace mailscope::test

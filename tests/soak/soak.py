@@ -28,8 +28,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from mailscope_server import wait_for_listeners  # noqa: E402
+
 PASSWORD = "soak-secret"
-LISTEN_RE = re.compile(r"listening: (\w+) ([0-9.]+):(\d+)")
 
 
 class Failure(Exception):
@@ -50,17 +52,11 @@ class Server:
         self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         text=True)
-        deadline = time.monotonic() + 60
-        while not {"imap", "pop3", "smtp"} <= set(self.ports):
-            if time.monotonic() > deadline:
-                raise Failure("mailscope serve did not start: " + "".join(self.output))
-            line = self.process.stdout.readline()
-            if not line:
-                raise Failure("mailscope serve exited: " + "".join(self.output))
-            self.output.append(line)
-            match = LISTEN_RE.search(line)
-            if match:
-                self.ports[match.group(1)] = int(match.group(3))
+        try:
+            self.ports = wait_for_listeners(self.process, {"imap", "pop3", "smtp"}, 60,
+                                            self.output)
+        except RuntimeError as error:
+            raise Failure(str(error)) from error
         return self
 
     def rss_kb(self):
@@ -86,6 +82,14 @@ class Server:
                 self.process.communicate()
                 raise Failure("mailscope serve did not stop within 30 s of SIGINT")
 
+
+async def close_quietly(writer):
+    """Closes a connection whose peer may already have gone."""
+    writer.close()
+    try:
+        await writer.wait_closed()
+    except (ConnectionError, OSError):
+        pass
 
 class Stats:
     def __init__(self):
@@ -310,11 +314,7 @@ async def smtp_sender(port, recipients, until, stats, ledger, index):
             await writer.drain()
             await read_reply(reader)
         finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except (ConnectionError, OSError):
-                pass
+            await close_quietly(writer)
 
 
 async def pop3_reader(port, user, until, stats, ledger):
@@ -360,11 +360,7 @@ async def pop3_reader(port, user, until, stats, ledger):
             for message_id in deleted:
                 ledger.gone(user, message_id)
         finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except (ConnectionError, OSError):
-                pass
+            await close_quietly(writer)
         await asyncio.sleep(rng.uniform(0.5, 2.0))
 
 

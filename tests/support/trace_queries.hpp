@@ -1,0 +1,70 @@
+// Test support: the questions the tests ask of a session's trace (the events
+// of one kind, a command by its tag, the rules broken, the numbered edges
+// taken), answered the same way in every suite.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/trace.hpp"
+
+namespace mailscope::test {
+
+inline std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace,
+                                                   sim::EventKind kind) {
+    std::vector<const sim::TraceEvent*> out;
+    for (const auto& event : trace.events()) {
+        if (event.kind == kind) out.push_back(&event);
+    }
+    return out;
+}
+
+inline std::vector<const sim::TraceEvent*> violations(const sim::SessionTrace& trace) {
+    return of_kind(trace, sim::EventKind::Violation);
+}
+
+// The rule each violation names, in trace order.
+inline std::vector<std::string> violation_rules(const sim::SessionTrace& trace) {
+    std::vector<std::string> out;
+    for (const auto* event : violations(trace)) {
+        out.push_back(event->violation->rule);
+    }
+    return out;
+}
+
+// The numbers of the state diagram's edges taken, in trace order.
+inline std::vector<int> transition_numbers(const sim::SessionTrace& trace) {
+    std::vector<int> out;
+    for (const auto* event : of_kind(trace, sim::EventKind::StateTransition)) {
+        out.push_back(event->transition->number);
+    }
+    return out;
+}
+
+// The first command event with `tag`, or null.
+inline const sim::TraceEvent* command_tagged(const sim::SessionTrace& trace, std::string_view tag) {
+    for (const auto& event : trace.events()) {
+        if (event.kind == sim::EventKind::Command && event.tag == tag) return &event;
+    }
+    return nullptr;
+}
+
+// The first event whose raw text starts with `start`, or null.
+inline const sim::TraceEvent* first_raw(const sim::SessionTrace& trace, std::string_view start) {
+    for (const auto& event : trace.events()) {
+        if (std::string_view(event.raw).starts_with(start)) return &event;
+    }
+    return nullptr;
+}
+
+// Each event as its kind and raw text ("Tagged a1 OK done"): two traces
+// with the same lines went through the same exchange.
+inline std::vector<std::string> kinds_and_raws(const sim::SessionTrace& trace) {
+    std::vector<std::string> out;
+    for (const auto& event : trace.events())
+        out.push_back(std::string(sim::to_string(event.kind)) + " " + event.raw);
+    return out;
+}
+
+}  // namespace mailscope::test

@@ -127,7 +127,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         }
         m_sink->on_flush();
         write_client();
-        if (m_upstream_ready && m_relay.relaying() && !m_closing) read_client();
+        if (m_upstream_ready && m_relay.wants_client_bytes() && !m_closing) read_client();
     }
 
     void start_upstream_tls() {

@@ -90,13 +90,20 @@ class ProxyRelay {
     std::string take_to_upstream() { return std::exchange(m_to_upstream, {}); }
     // True once when TLS must start on the upstream connection now.
     bool take_tls_request() { return std::exchange(m_tls_request, false); }
-    // The client's octets are wanted: the upstream is ready for them.
-    bool relaying() const { return m_stage == Stage::Relaying; }
+    // The client's octets are wanted: the upstream is ready for them, and
+    // not much of what the client sent waits here (behind a STARTTLS whose
+    // answer must wait for the server's replies), so a client that goes on
+    // sending is slowed down by TCP instead of growing the proxy.
+    bool wants_client_bytes() const {
+        return m_stage == Stage::Relaying && m_client_held.size() < kMaxClientHeld;
+    }
     // Set when the session must close (after the octets for the client are written).
     const std::optional<std::string>& failure() const { return m_failure; }
 
     const Engine& engine(RelayLeg leg) const;
     const SessionTrace& trace(RelayLeg leg) const;
+
+    static constexpr std::size_t kMaxClientHeld = 1u << 20;
 
   private:
     enum class Stage : std::uint8_t {

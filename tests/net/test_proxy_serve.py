@@ -3,16 +3,18 @@ poplib and smtplib with the upstream plain and with STARTTLS/STLS done by
 the proxy; the client's own STARTTLS/STLS answered by the proxy with the
 protocol's refusal; no password in anything the proxy prints or writes."""
 
+import base64
 import imaplib
 import os
 import poplib
 import smtplib
+import socket
 import subprocess
 import sys
 import unittest
 
 from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, require_connect,
-                         secrets)
+                         sasl_plain, secrets)
 
 BINARY = None
 MESSAGE = ("From: alice@example.org\r\nTo: bob@example.org\r\nSubject: through the proxy\r\n"
@@ -153,6 +155,52 @@ class ProxyToServe(unittest.TestCase):
         self.assertIn("the proxy answers STARTTLS itself", output)
         self.assertRegex(output, r"tagged +454 4.7.0 TLS not available")
         self.assert_no_secret(proxy, output)
+
+    def test_sasl_after_a_trailing_space_stays_masked(self):
+        # As mutt's "AUTHENTICATE CRAM-MD5 " in IMAP: "AUTH PLAIN " and
+        # "AUTH LOGIN " with a trailing space, followed by the client's
+        # SASL responses.
+        hidden = [base64.b64encode(USER.encode()).decode(),
+                  base64.b64encode(PASSWORD.encode()).decode()]
+        for protocol in ("pop3", "smtp"):
+            proxy = self.proxy(protocol)
+            try:
+                with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as sock:
+                    stream = sock.makefile("rb")
+
+                    def say(line, expect):
+                        sock.sendall(line.encode() + b"\r\n")
+                        while True:
+                            reply = stream.readline()
+                            self.assertTrue(reply, f"the connection closed after {line!r}")
+                            if protocol == "pop3" or reply[3:4] != b"-":
+                                break
+                        self.assertTrue(reply.startswith(expect.encode()), (line, reply))
+
+                    stream.readline()
+                    if protocol == "pop3":
+                        say("AUTH PLAIN ", "+")
+                        say(sasl_plain(USER, PASSWORD), "+OK")
+                        say("QUIT", "+OK")
+                    else:
+                        say("EHLO client.example", "250")
+                        # mailscope serve refuses the empty initial response
+                        # after the space (RFC 4954 4: "=" says empty); a
+                        # careless client sends its lines all the same.
+                        say("AUTH PLAIN ", "501")
+                        say(sasl_plain(USER, PASSWORD), "5")
+                        say("AUTH LOGIN ", "501")
+                        say(hidden[0], "5")
+                        say(hidden[1], "5")
+                        say("QUIT", "221")
+                proxy.wait_for_transcript("QUIT")
+            finally:
+                output = proxy.stop()
+            self.assertRegex(output, r"command +AUTH")
+            everything = [output] + proxy.transcripts(".txt") + proxy.transcripts(".jsonl")
+            for text in everything:
+                for secret in secrets() + hidden[1:]:
+                    self.assertNotIn(secret, text)
 
     # --- IMAP ---------------------------------------------------------------
 

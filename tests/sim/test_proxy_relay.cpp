@@ -37,7 +37,7 @@ struct Relay {
 
 TEST_CASE("proxy relay, IMAP: the client's STARTTLS gets BAD from the proxy, in order") {
     Relay r(Protocol::Imap);
-    CHECK(r.relay.relaying());
+    CHECK(r.relay.wants_client_bytes());
     r.relay.from_upstream("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n", 0);
     CHECK(r.client() == "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
 
@@ -87,7 +87,7 @@ TEST_CASE("proxy relay, IMAP: literal data streams and is never read as a comman
 
 TEST_CASE("proxy relay, IMAP: STARTTLS upstream before the greeting is relayed") {
     Relay r(Protocol::Imap, true);
-    CHECK_FALSE(r.relay.relaying());
+    CHECK_FALSE(r.relay.wants_client_bytes());
     r.relay.from_upstream("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n",
                           0);
     CHECK(r.upstream() == "MSPROXY1 STARTTLS\r\n");
@@ -95,9 +95,9 @@ TEST_CASE("proxy relay, IMAP: STARTTLS upstream before the greeting is relayed")
     r.relay.from_upstream("MSPROXY1 OK Begin TLS negotiation now.\r\n* injected in clear\r\n", 0);
     CHECK(r.relay.take_tls_request());
     CHECK_FALSE(r.relay.take_tls_request());
-    CHECK_FALSE(r.relay.relaying());
+    CHECK_FALSE(r.relay.wants_client_bytes());
     r.relay.upstream_tls_established("TLSv1.3", 0);
-    CHECK(r.relay.relaying());
+    CHECK(r.relay.wants_client_bytes());
     CHECK(r.client() == "* OK Dovecot ready.\r\n");
     CHECK(r.shown(r.upstream_shown, "MSPROXY1 STARTTLS"));
     CHECK_FALSE(r.shown(r.client_shown, "MSPROXY1"));
@@ -243,7 +243,25 @@ TEST_CASE("proxy relay: an unreachable upstream is told in the protocol's words"
     CHECK(r.client() ==
           "* BYE [UNAVAILABLE] mailscope proxy: upstream unavailable: connection refused  * OK "
           "fake\r\n");
-    CHECK_FALSE(r.relay.relaying());
+    CHECK_FALSE(r.relay.wants_client_bytes());
     r.relay.from_client("a1 LOGIN x y\r\n", 0);
     CHECK(r.upstream().empty());
+}
+
+TEST_CASE("proxy relay: a client that sends on behind a waiting refusal is not read") {
+    Relay r(Protocol::Pop3);
+    r.relay.from_upstream("+OK ready\r\n", 0);
+    r.relay.from_client("NOOP\r\nSTLS\r\n", 0);
+    CHECK(r.upstream() == "NOOP\r\n");
+    std::string pipelined;
+    while (pipelined.size() < ProxyRelay::kMaxClientHeld)
+        pipelined += "NOOP\r\n";
+    r.relay.from_client(pipelined, 0);
+    CHECK_FALSE(r.relay.wants_client_bytes());
+    r.relay.from_upstream("+OK\r\n", 0);
+    CHECK(
+        r.client().ends_with("-ERR STLS is not relayed by the mailscope proxy: connect to the "
+                             "proxy with TLS instead\r\n"));
+    CHECK(r.upstream().size() == pipelined.size());
+    CHECK(r.relay.wants_client_bytes());
 }

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,8 +15,6 @@
 #include "sim/core/trace_format.hpp"
 
 namespace mailscope::app {
-
-namespace fs = std::filesystem;
 
 namespace {
 

@@ -35,6 +35,7 @@
 // password unless `reveal_secrets` asks for it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>

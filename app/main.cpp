@@ -180,13 +180,20 @@ int main(int argc, char** argv) {
 
     mailscope::app::ProxyOptions proxy;
     auto* proxy_cmd = cli.add_subcommand(
-        "proxy", "Relay real IMAP clients to a real server and show every exchange");
+        "proxy", "Relay real IMAP, POP3 or SMTP clients to a real server and show every exchange");
     proxy_cmd->add_option("--listen", proxy.listen,
                           "[ADDR:]PORT for clients (default 127.0.0.1:1143)");
-    proxy_cmd->add_option("--upstream", proxy.upstream, "imaps://host[:port] or imap://host[:port]")
+    proxy_cmd
+        ->add_option("--upstream", proxy.upstream,
+                     "imap[s]://, pop3[s]://, smtp[s]:// or submission:// host[:port]")
         ->required();
+    proxy_cmd
+        ->add_option("--protocol", proxy.protocol,
+                     "imap, pop3 or smtp; default: the one --upstream's scheme names (ports "
+                     "are not guessed from)")
+        ->check(CLI::IsMember({"imap", "pop3", "smtp"}));
     proxy_cmd->add_flag("--upstream-starttls", proxy.upstream_starttls,
-                        "with an imap:// upstream: the proxy negotiates STARTTLS itself");
+                        "with a plain upstream: the proxy negotiates STARTTLS (POP3: STLS) itself");
     proxy_cmd->add_option("--client-tls", proxy.client_tls,
                           "none or implicit (default: implicit when --cert is given)");
     proxy_cmd->add_option("--cert", proxy.cert, "certificate towards the clients (PEM)");

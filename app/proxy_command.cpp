@@ -2,25 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <asio.hpp>
+#include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 
-#include "net/proxy.hpp"
-#include "net/tls.hpp"
+#include "net/proxy_runner.hpp"
+#include "net/server_url.hpp"
 #include "server_mock/trace_files.hpp"
 #include "sim/core/trace_format.hpp"
-#include "sim/imap/session.hpp"
 
 namespace mailscope::app {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -39,81 +33,71 @@ std::string run_stamp() {
     return text;
 }
 
-// One proxied session: an observer engine fed with both directions, each
-// event printed as it is appended (prefixed with the session number) and,
-// with a trace directory, written to the session's files at once. Secrets
-// are masked by the engine unless --reveal-secrets.
+// One proxied session: every event the relay shows is printed as it is
+// appended, prefixed with the session number ("#3 ", and "#3 upstream " for
+// the proxy's own exchange with the server) and, with a trace directory, the
+// client's leg (the session as the client saw it) is written to the
+// session's files at once. Secrets are masked by the engines unless
+// --reveal-secrets.
 class TraceSink : public transport::ProxySink {
   public:
-    TraceSink(const transport::ConnectionInfo& info, const ProxyOptions& options,
+    TraceSink(std::uint64_t id, const std::string& peer, const ProxyOptions& options,
               const std::string& stamp)
-        : m_id(info.id),
-          m_trace(sim::Protocol::Imap, fmt::format("proxy #{} from {}", info.id, info.peer),
-                  kProxyTraceWindow) {
+        : m_id(id) {
         m_format.colour = options.colour;
         if (!options.trace_dir.empty()) {
             std::string error;
-            m_files = server::TraceFiles::create(
-                options.trace_dir, fmt::format("proxy-{}-{:05}", stamp, info.id), error);
+            m_files = server::TraceFiles::create(options.trace_dir,
+                                                 fmt::format("proxy-{}-{:05}", stamp, id), error);
             if (!m_files) std::cerr << fmt::format("mailscope proxy: {}\n", error);
         }
-        m_trace.set_sink([this](const sim::TraceEvent& event) {
-            print(event);
-            if (m_files) m_files->add(event);
-        });
-        m_session.emplace(m_trace, session_options(options));
-        std::cout << fmt::format("#{} client {} connected\n", m_id, info.peer) << std::flush;
+        std::cout << fmt::format("#{} client {} connected\n", m_id, peer) << std::flush;
+        m_label = fmt::format("proxy #{} from {}", id, peer);
     }
 
-    void on_bytes(sim::Direction dir, std::string_view bytes, transport::Micros now) override {
-        m_session->feed(dir, bytes, now);
-        flush();
-    }
-    void on_note(const std::string& text, transport::Micros now) override {
-        m_session->note(sim::Direction::ServerToClient, text, now);
-        flush();
-    }
-    void on_close(const std::string& error, transport::Micros now) override {
-        if (!error.empty()) m_session->note(sim::Direction::ServerToClient, error, now);
-        m_session->feed_eof(sim::Direction::ServerToClient, now);
-        flush();
-        if (m_files) m_files->finish(m_trace.label());
-        std::cout << fmt::format("#{} session ended{}\n", m_id, error.empty() ? "" : ": " + error)
-                  << std::flush;
-    }
-
-  private:
-    static imap::SessionOptions session_options(const ProxyOptions& options) {
-        imap::SessionOptions result;
-        result.role = imap::Role::Observer;
-        result.reveal_secrets = options.reveal_secrets;
-        return result;
-    }
-
-    void print(const sim::TraceEvent& event) {
-        const auto text = sim::format_event(m_trace, event, m_format);
+    void on_event(sim::RelayLeg leg, const sim::SessionTrace& trace,
+                  const sim::TraceEvent& event) override {
+        const auto prefix = leg == sim::RelayLeg::Client ? fmt::format("#{} ", m_id)
+                                                         : fmt::format("#{} upstream ", m_id);
+        const auto text = sim::format_event(trace, event, m_format);
         std::size_t at = 0;
         while (at < text.size()) {
             auto lf = text.find('\n', at);
             if (lf == std::string::npos) lf = text.size() - 1;
-            m_out += fmt::format("#{} {}", m_id, std::string_view(text).substr(at, lf + 1 - at));
+            m_out += prefix;
+            m_out += std::string_view(text).substr(at, lf + 1 - at);
             at = lf + 1;
         }
+        if (leg == sim::RelayLeg::Client && m_files) m_files->add(event);
     }
 
-    void flush() {
+    void on_flush() override {
         std::cout << m_out << std::flush;
         m_out.clear();
         if (m_files) m_files->flush();
     }
 
+    void on_close(const std::string& error) override {
+        on_flush();
+        if (m_files) m_files->finish(m_label);
+        std::cout << fmt::format("#{} session ended{}\n", m_id, error.empty() ? "" : ": " + error)
+                  << std::flush;
+    }
+
+  private:
     std::uint64_t m_id;
-    sim::SessionTrace m_trace;
+    std::string m_label;
     std::unique_ptr<server::TraceFiles> m_files;
-    std::optional<imap::ImapSession> m_session;
     sim::FormatOptions m_format;
     std::string m_out;
 };
+
+std::optional<sim::Protocol> protocol_named(std::string_view name) {
+    for (auto protocol : {sim::Protocol::Imap, sim::Protocol::Pop3, sim::Protocol::Smtp}) {
+        if (sim::protocol_name(protocol) == name) return protocol;
+    }
+    return std::nullopt;
+}
 
 int usage_error(const std::string& message) {
     std::cerr << fmt::format("mailscope proxy: {}\n", message);
@@ -127,17 +111,25 @@ int run_proxy(const ProxyOptions& options) {
     if (auto* error = std::get_if<std::string>(&parsed))
         return usage_error("--upstream: " + *error);
     auto url = std::get<transport::ServerUrl>(parsed);
-    if (url.protocol != sim::Protocol::Imap) {
-        return usage_error(
-            "--upstream: the proxy relays IMAP only; watch a POP3 or SMTP server "
-            "with `mailscope connect " +
-            url.scheme + "://...`");
+    auto protocol = url.protocol;
+    if (!options.protocol.empty()) {
+        auto named = protocol_named(options.protocol);
+        if (!named) return usage_error("--protocol takes imap, pop3 or smtp");
+        if (*named != url.protocol) {
+            return usage_error(
+                fmt::format("--protocol {} contradicts --upstream {}://, which is {}",
+                            options.protocol, url.scheme, sim::protocol_name(url.protocol)));
+        }
+        protocol = *named;
     }
     if (!url.user.empty()) {
         return usage_error("--upstream names no user: the clients log in through the proxy");
     }
     if (options.upstream_starttls && url.implicit_tls) {
-        return usage_error("--upstream-starttls is for imap:// upstreams; imaps:// is TLS already");
+        return usage_error(
+            fmt::format("--upstream-starttls is for a plain upstream; {}:// is TLS "
+                        "already",
+                        url.scheme));
     }
     if (options.insecure && !options.ca_file.empty()) {
         return usage_error("--insecure and --ca-file contradict each other");
@@ -154,28 +146,23 @@ int run_proxy(const ProxyOptions& options) {
         return usage_error("--client-tls implicit needs --cert and --key");
     }
 
-    transport::ProxyConfig config;
-    try {
-        config.listen =
-            transport::parse_listen_address(options.listen, "proxy", client_tls == "implicit");
-        if (client_tls == "implicit") {
-            config.client_tls = transport::make_server_context({options.cert, options.key});
-        }
-        transport::ClientTlsOptions tls;
-        if (!options.ca_file.empty()) tls.ca_file = options.ca_file;
-        tls.insecure = options.insecure;
-        // Fails early, with a readable message, on an unusable CA file.
-        transport::make_client_context(tls);
-        config.upstream.tls = tls;
-    } catch (const std::exception& error) {
-        return usage_error(error.what());
+    transport::ProxySettings settings;
+    settings.protocol = protocol;
+    settings.listen = options.listen;
+    if (client_tls == "implicit") {
+        settings.cert = options.cert;
+        settings.key = options.key;
     }
-    config.upstream.host = url.host;
-    config.upstream.port = url.port;
-    config.upstream.implicit_tls = url.implicit_tls;
-    config.upstream.timeout = std::chrono::milliseconds(
+    settings.upstream_host = url.host;
+    settings.upstream_port = url.port;
+    settings.upstream_implicit_tls = url.implicit_tls;
+    settings.upstream_starttls = options.upstream_starttls;
+    if (!options.ca_file.empty()) settings.ca_file = options.ca_file;
+    settings.insecure = options.insecure;
+    settings.timeout = std::chrono::milliseconds(
         static_cast<std::int64_t>(std::max(0.001, options.timeout_seconds) * 1000));
-    config.upstream_starttls = options.upstream_starttls;
+    settings.reveal_secrets = options.reveal_secrets;
+    settings.retention = kProxyTraceWindow;
 
     if (options.insecure) {
         std::cout << fmt::format(
@@ -183,33 +170,33 @@ int run_proxy(const ProxyOptions& options) {
             options.colour ? "\x1b[1;31m" : "", options.colour ? "\x1b[0m" : "");
     }
     if (!url.implicit_tls && !options.upstream_starttls) {
-        std::cout << "note: the upstream hop is in clear (imap:// without --upstream-starttls)\n";
+        std::cout << fmt::format(
+            "note: the upstream hop is in clear ({}:// without --upstream-starttls)\n", url.scheme);
     }
 
-    asio::io_context io;
     const std::string stamp = run_stamp();
-    transport::Proxy proxy(io, config, [&options, &stamp](const transport::ConnectionInfo& info) {
-        return std::make_unique<TraceSink>(info, options, stamp);
-    });
+    auto factory = [&options, &stamp](std::uint64_t id, const std::string& peer) {
+        return std::make_unique<TraceSink>(id, peer, options, stamp);
+    };
+    auto on_listening = [&](const std::string& address, std::uint16_t port) {
+        std::cout << fmt::format("listening: proxy {}:{}{} -> {} ({})\n", address, port,
+                                 settings.cert.empty() ? "" : " (TLS)", options.upstream,
+                                 sim::protocol_name(protocol));
+        if (!options.trace_dir.empty()) {
+            std::cout << fmt::format("traces: {}\n", options.trace_dir);
+        }
+        std::cout << "press Ctrl+C to stop" << std::endl;
+    };
     try {
-        auto port = proxy.listen();
-        std::cout << fmt::format("listening: proxy {}:{}{} -> {}\n", config.listen.address, port,
-                                 config.listen.implicit_tls ? " (TLS)" : "", options.upstream);
+        transport::run_proxy_until_signal(settings, factory, on_listening,
+                                          [] { std::cout << "stopping" << std::endl; });
+    } catch (const std::invalid_argument& error) {
+        return usage_error(error.what());
     } catch (const std::exception& error) {
         std::cerr << fmt::format("mailscope proxy: cannot listen on {}: {}\n", options.listen,
                                  error.what());
         return 1;
     }
-    if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
-    std::cout << "press Ctrl+C to stop" << std::endl;
-
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](std::error_code, int) {
-        std::cout << "stopping" << std::endl;
-        proxy.stop();
-        io.stop();
-    });
-    io.run();
     return 0;
 }
 

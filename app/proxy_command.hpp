@@ -6,8 +6,9 @@ namespace mailscope::app {
 
 struct ProxyOptions {
     std::string listen = "127.0.0.1:1143";  // [ADDR:]PORT for the clients
-    std::string upstream;                   // imaps://host[:port] or imap://host[:port]
-    bool upstream_starttls = false;         // imap:// upstream: the proxy does STARTTLS
+    std::string upstream;                   // imap[s]://, pop3[s]://, smtp[s]://, submission://
+    std::string protocol;                   // imap, pop3, smtp; empty: the upstream's scheme
+    bool upstream_starttls = false;         // plain upstream: the proxy does STARTTLS/STLS
     std::string client_tls;                 // "none" or "implicit"; default: implicit with --cert
     std::string cert;                       // our certificate towards the clients (PEM)
     std::string key;

@@ -1,79 +1,32 @@
 #include "net/proxy.hpp"
-#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <csignal>
 #include <deque>
 #include <optional>
 
 namespace mailscope::transport {
 
-namespace {
-
-constexpr std::size_t kMaxHeldLine = 64 * 1024;
-constexpr std::string_view kUpstreamTag = "MSPROXY1";
-
-std::string_view without_line_end(std::string_view line) {
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-        line.remove_suffix(1);
-    return line;
-}
-
-// The tag of "tag STARTTLS", or empty.
-std::string starttls_tag(std::string_view line) {
-    line = without_line_end(line);
-    auto space = line.find(' ');
-    if (space == 0 || space == std::string_view::npos) return {};
-    if (!ascii::iequals(line.substr(space + 1), "STARTTLS")) return {};
-    return std::string(line.substr(0, space));
-}
-
-// Octets of the literal a line announces at its end ({n} or {n+}), or 0.
-std::uint64_t announced_literal(std::string_view line) {
-    line = without_line_end(line);
-    if (line.empty() || line.back() != '}') return 0;
-    auto open = line.rfind('{');
-    if (open == std::string_view::npos) return 0;
-    auto digits = line.substr(open + 1, line.size() - open - 2);
-    if (!digits.empty() && digits.back() == '+') digits.remove_suffix(1);
-    if (digits.empty() || digits.size() > 12) return 0;
-    std::uint64_t size = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9') return 0;
-        size = size * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return size;
-}
-
-}  // namespace
-
-std::string strip_greeting_capabilities(std::string_view greeting) {
-    constexpr std::string_view prefix = "* OK [CAPABILITY ";
-    if (greeting.size() < prefix.size() ||
-        !ascii::iequals(greeting.substr(0, prefix.size()), prefix)) {
-        return std::string(greeting);
-    }
-    auto close = greeting.find(']');
-    if (close == std::string_view::npos) return std::string(greeting);
-    auto rest = greeting.substr(close + 1);
-    if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    if (without_line_end(rest).empty()) return "* OK ready\r\n";
-    return fmt::format("* OK {}", rest);
-}
-
 // ---------------------------------------------------------------------------
-// [SECTION] One proxied session
+// [SECTION] One proxied session: bytes between two sockets and the relay
 // ---------------------------------------------------------------------------
 
 class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
   public:
     Session(asio::io_context& io, asio::ip::tcp::socket socket, const ProxyConfig& config,
-            std::unique_ptr<ProxySink> sink)
-        : m_io(io), m_config(config), m_sink(std::move(sink)), m_timer(io) {
+            std::unique_ptr<ProxySink> sink, std::string label)
+        : m_io(io),
+          m_config(config),
+          m_sink(std::move(sink)),
+          m_relay(sim::ProxyRelayOptions{config.protocol, config.upstream_starttls,
+                                         config.reveal_secrets, std::move(label), config.retention},
+                  [this](sim::RelayLeg leg, const sim::SessionTrace& trace,
+                         const sim::TraceEvent& event) { m_sink->on_event(leg, trace, event); }),
+          m_timer(io) {
         if (m_config.listen.implicit_tls) {
             m_stream.emplace(std::move(socket), *m_config.client_tls);
         } else {
@@ -101,8 +54,9 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             }
             self->m_client_tls_on = true;
             SSL* ssl = self->m_stream->native_handle();
-            self->note(fmt::format("client TLS established: {} {}", SSL_get_version(ssl),
-                                   SSL_get_cipher_name(ssl)));
+            self->m_relay.note(fmt::format("client TLS established: {} {}", SSL_get_version(ssl),
+                                           SSL_get_cipher_name(ssl)),
+                               steady_now());
             self->connect_upstream();
         });
     }
@@ -115,111 +69,89 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         std::error_code ignored;
         client_socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         client_socket().close(ignored);
-        m_sink->on_close(error, steady_now());
+        m_relay.end(error, steady_now());
+        m_sink->on_flush();
+        m_sink->on_close(error);
     }
 
   private:
     asio::ip::tcp::socket& client_socket() { return m_stream ? m_stream->next_layer() : *m_plain; }
 
-    void note(const std::string& text) { m_sink->on_note(text, steady_now()); }
-
     void connect_upstream() {
         try {
             m_upstream = NetClient::create(m_io, m_config.upstream);
         } catch (const std::exception& error) {
-            refuse(error.what());
+            m_relay.upstream_failed(error.what(), steady_now());
+            pump();
             return;
         }
         m_upstream->connect([self = shared_from_this()](const std::string& error) {
             if (self->m_closed) return;
             if (!error.empty()) {
-                self->refuse(error);
+                self->m_relay.upstream_failed(error, steady_now());
+                self->pump();
                 return;
             }
             const auto& up = self->m_config.upstream;
-            self->note(fmt::format("upstream {}:{} connected{}", up.host, up.port,
-                                   self->m_upstream->tls_active()
-                                       ? " with TLS: " + self->m_upstream->tls_description()
-                                       : std::string()));
-            self->m_negotiating = self->m_config.upstream_starttls;
+            self->m_relay.note(fmt::format("upstream {}:{} connected{}", up.host, up.port,
+                                           self->m_upstream->tls_active()
+                                               ? " with TLS: " + self->m_upstream->tls_description()
+                                               : std::string()),
+                               steady_now());
+            self->m_upstream_ready = true;
             self->m_upstream->start_reading(
-                [self](std::string_view bytes) { self->on_upstream_bytes(bytes); },
+                [self](std::string_view bytes) {
+                    if (self->m_closed) return;
+                    self->m_relay.from_upstream(bytes, steady_now());
+                    self->pump();
+                },
                 [self](const std::string& error) { self->on_upstream_end(error); });
-            if (!self->m_negotiating) self->read_client();
+            self->pump();
         });
     }
 
-    // The upstream cannot be used: the client hears why in a BYE.
-    void refuse(const std::string& error) {
-        note(fmt::format("upstream unavailable: {}", error));
-        to_client(fmt::format("* BYE [UNAVAILABLE] mailscope proxy: {}\r\n", error));
-        m_close_error = error;
-        m_closing = true;
-        write_client();
-    }
-
-    void on_upstream_bytes(std::string_view bytes) {
+    // Carries out what the relay decided: octets to either side, TLS
+    // upstream, the end of the session.
+    void pump() {
         if (m_closed) return;
-        if (!m_negotiating) {
-            to_client(std::string(bytes));
-            return;
+        if (auto bytes = m_relay.take_to_upstream(); !bytes.empty() && m_upstream) {
+            m_upstream->write(std::move(bytes));
         }
-        m_negotiation += bytes;
-        if (m_negotiation.size() > kMaxHeldLine) {
-            close("the upstream server sent an overlong line before TLS");
-            return;
+        if (auto bytes = m_relay.take_to_client(); !bytes.empty()) {
+            m_writes.push_back(std::move(bytes));
         }
-        std::size_t lf;
-        while (m_negotiating && (lf = m_negotiation.find('\n')) != std::string::npos) {
-            std::string line = m_negotiation.substr(0, lf + 1);
-            m_negotiation.erase(0, lf + 1);
-            on_negotiation_line(line);
+        if (m_relay.take_tls_request()) start_upstream_tls();
+        if (m_relay.failure() && !m_closing) {
+            m_closing = true;
+            m_close_error = *m_relay.failure();
         }
+        m_sink->on_flush();
+        write_client();
+        if (m_upstream_ready && m_relay.wants_client_bytes() && !m_closing) read_client();
     }
 
-    // RFC 3501 6.2.1: STARTTLS on behalf of the client, before it sees anything.
-    void on_negotiation_line(const std::string& line) {
-        if (m_greeting.empty()) {
-            m_greeting = line;
-            if (!line.starts_with("* OK")) {
-                close(fmt::format("the upstream greeting does not allow STARTTLS: {}",
-                                  without_line_end(line)));
-                return;
-            }
-            m_upstream->write(fmt::format("{} STARTTLS\r\n", kUpstreamTag));
-            return;
-        }
-        if (!line.starts_with(std::string(kUpstreamTag) + " ")) return;
-        if (!without_line_end(line).substr(kUpstreamTag.size() + 1).starts_with("OK")) {
-            close(fmt::format("the upstream server refused STARTTLS: {}", without_line_end(line)));
-            return;
-        }
-        // Anything after the OK arrived in clear and is dropped (RFC 3501 6.2.1).
-        m_negotiation.clear();
+    void start_upstream_tls() {
         m_upstream->start_tls([self = shared_from_this()](const std::string& error) {
             if (self->m_closed) return;
             if (!error.empty()) {
-                self->close(error);
-                return;
+                self->m_relay.upstream_failed(error, steady_now());
+            } else {
+                self->m_relay.upstream_tls_established(self->m_upstream->tls_description(),
+                                                       steady_now());
             }
-            self->note(fmt::format("upstream STARTTLS done by the proxy: {}",
-                                   self->m_upstream->tls_description()));
-            self->m_negotiating = false;
-            self->to_client(strip_greeting_capabilities(self->m_greeting));
-            self->read_client();
+            self->pump();
         });
     }
 
     void on_upstream_end(const std::string& error) {
         if (m_closed) return;
-        note(error.empty() ? "the upstream server closed the connection"
-                           : fmt::format("upstream: {}", error));
+        m_relay.note(error.empty() ? "the upstream server closed the connection"
+                                   : fmt::format("upstream: {}", error),
+                     steady_now());
         m_close_error = error;
         m_closing = true;
-        write_client();
+        pump();
     }
-
-    // --- client side ----------------------------------------------------------
 
     void read_client() {
         if (m_closed || m_reading) return;
@@ -229,65 +161,19 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             if (self->m_closed) return;
             if (ec) {
                 bool clean = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-                self->note("the client closed the connection");
+                self->m_relay.note("the client closed the connection", steady_now());
                 self->close(clean ? std::string()
                                   : fmt::format("client connection broke: {}", ec.message()));
                 return;
             }
-            self->from_client(std::string_view(self->m_buffer.data(), n));
-            self->read_client();
+            self->m_relay.from_client(std::string_view(self->m_buffer.data(), n), steady_now());
+            self->pump();
         };
         if (m_client_tls_on) {
             m_stream->async_read_some(asio::buffer(m_buffer), handler);
         } else {
             client_socket().async_read_some(asio::buffer(m_buffer), handler);
         }
-    }
-
-    // Whole lines are relayed (so a STARTTLS can be caught before the server
-    // sees it); literal data streams through as it comes.
-    void from_client(std::string_view bytes) {
-        std::size_t at = 0;
-        while (at < bytes.size() && !m_closed) {
-            if (m_literal_left > 0) {
-                auto n = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(m_literal_left, bytes.size() - at));
-                to_upstream(bytes.substr(at, n));
-                m_literal_left -= n;
-                at += n;
-                continue;
-            }
-            auto lf = bytes.find('\n', at);
-            if (lf == std::string_view::npos) {
-                m_line.append(bytes.substr(at));
-                if (m_line.size() > kMaxHeldLine) to_upstream(std::exchange(m_line, {}));
-                return;
-            }
-            m_line.append(bytes.substr(at, lf + 1 - at));
-            at = lf + 1;
-            std::string line = std::exchange(m_line, {});
-            if (auto tag = starttls_tag(line); !tag.empty()) {
-                m_sink->on_bytes(sim::Direction::ClientToServer, line, steady_now());
-                to_client(fmt::format(
-                    "{} NO [mailscope proxy] STARTTLS is not relayed: connect to the proxy with "
-                    "TLS instead\r\n",
-                    tag));
-                continue;
-            }
-            m_literal_left = announced_literal(line);
-            to_upstream(line);
-        }
-    }
-
-    void to_upstream(std::string_view bytes) {
-        m_sink->on_bytes(sim::Direction::ClientToServer, bytes, steady_now());
-        m_upstream->write(std::string(bytes));
-    }
-
-    void to_client(std::string bytes) {
-        m_sink->on_bytes(sim::Direction::ServerToClient, bytes, steady_now());
-        m_writes.push_back(std::move(bytes));
-        write_client();
     }
 
     void write_client() {
@@ -317,18 +203,15 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
     asio::io_context& m_io;
     ProxyConfig m_config;
     std::unique_ptr<ProxySink> m_sink;
+    sim::ProxyRelay m_relay;
     std::optional<asio::ssl::stream<asio::ip::tcp::socket>> m_stream;
     std::optional<asio::ip::tcp::socket> m_plain;
     asio::steady_timer m_timer;
     std::shared_ptr<NetClient> m_upstream;
     std::array<char, 16384> m_buffer{};
     std::deque<std::string> m_writes;
-    std::string m_line;
-    std::uint64_t m_literal_left = 0;
-    std::string m_greeting;
-    std::string m_negotiation;
     std::string m_close_error;
-    bool m_negotiating = false;
+    bool m_upstream_ready = false;
     bool m_client_tls_on = false;
     bool m_reading = false;
     bool m_writing = false;
@@ -376,8 +259,9 @@ void Proxy::accept() {
                             : fmt::format("{}:{}", remote.address().to_string(), remote.port());
         info.id = m_next_id++;
         socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);
-        auto session =
-            std::make_shared<Session>(m_io, std::move(socket), m_config, m_factory(info));
+        auto session = std::make_shared<Session>(
+            m_io, std::move(socket), m_config, m_factory(info.id, info.peer),
+            fmt::format("proxy #{} from {}", info.id, info.peer));
         std::erase_if(m_sessions, [](const auto& weak) { return weak.expired(); });
         m_sessions.push_back(session);
         session->start();
@@ -397,6 +281,64 @@ void Proxy::stop() {
 std::size_t Proxy::session_count() const {
     return static_cast<std::size_t>(std::count_if(
         m_sessions.begin(), m_sessions.end(), [](const auto& weak) { return !weak.expired(); }));
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Running until a signal
+// ---------------------------------------------------------------------------
+
+ProxyConfig make_proxy_config(const ProxySettings& settings) {
+    if (settings.cert.empty() != settings.key.empty()) {
+        throw std::invalid_argument("a certificate and its key go together");
+    }
+    const bool client_tls = !settings.cert.empty();
+    ProxyConfig config;
+    config.listen = parse_listen_address(settings.listen, "proxy", client_tls);
+    if (client_tls) config.client_tls = make_server_context({settings.cert, settings.key});
+    ClientTlsOptions tls;
+    tls.ca_file = settings.ca_file;
+    tls.insecure = settings.insecure;
+    // Fails early, with a readable message, on an unusable CA file.
+    try {
+        make_client_context(tls);
+    } catch (const std::exception& error) {
+        throw std::invalid_argument(error.what());
+    }
+    config.upstream.tls = tls;
+    config.upstream.host = settings.upstream_host;
+    config.upstream.port = settings.upstream_port;
+    config.upstream.implicit_tls = settings.upstream_implicit_tls;
+    config.upstream.timeout = settings.timeout;
+    config.protocol = settings.protocol;
+    config.upstream_starttls = settings.upstream_starttls;
+    config.reveal_secrets = settings.reveal_secrets;
+    config.retention = settings.retention;
+    return config;
+}
+
+void run_proxy_until_signal(
+    const ProxySettings& settings, ProxySinkFactory factory,
+    const std::function<void(const std::string& address, std::uint16_t port)>& on_listening,
+    const std::function<void()>& on_stopping) {
+    ProxyConfig config;
+    try {
+        config = make_proxy_config(settings);
+    } catch (const std::invalid_argument&) {
+        throw;
+    } catch (const std::exception& error) {
+        throw std::invalid_argument(error.what());
+    }
+    asio::io_context io;
+    Proxy proxy(io, config, std::move(factory));
+    const auto port = proxy.listen();
+    on_listening(config.listen.address, port);
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](std::error_code, int) {
+        on_stopping();
+        proxy.stop();
+        io.stop();
+    });
+    io.run();
 }
 
 }  // namespace mailscope::transport

@@ -1,53 +1,43 @@
-// Proxy: a listener that relays each IMAP client to one upstream server and
-// shows a sink every octet of both directions, for live inspection of real
-// clients (curl, Thunderbird) talking to real servers.
+// Proxy: a listener that relays each IMAP, POP3 or SMTP client to one
+// upstream server, for live inspection of real clients (curl, Thunderbird,
+// mutt) talking to real servers.
 //
-// What it does with TLS, so the trace can always be read:
-//  - towards the client: plain, or implicit TLS with our certificate;
-//  - towards the server: imaps://, or imap:// with STARTTLS negotiated by the
-//    proxy before the greeting is relayed (`upstream_starttls`); the pre-TLS
-//    [CAPABILITY] list is then removed from the relayed greeting, since it
-//    described the clear-text connection;
-//  - a STARTTLS from the client is answered by the proxy itself with BAD:
-//    relaying it would hide the rest of the session inside TLS the proxy
-//    cannot read. Clients that need TLS connect with imaps to the proxy.
+// This layer only moves bytes and does TLS: towards the client plain or
+// implicit TLS with our certificate, towards the server plain, implicit TLS,
+// or TLS started when the relay asks for it. What the protocol means (the
+// client's STARTTLS answered by the proxy, the proxy's own STARTTLS/STLS
+// upstream, the greeting relayed after it, the order of replies) is decided
+// by sim::ProxyRelay (sim/core/proxy_relay.hpp), one observer engine per leg.
+// Everything runs on the io_context the proxy is given.
 #pragma once
 
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "net/net_client.hpp"
+#include "net/proxy_runner.hpp"
 #include "net/tcp_server.hpp"
-#include "sim/core/trace.hpp"
 
 namespace mailscope::transport {
-
-// Receives one proxied session, in wire order.
-class ProxySink {
-  public:
-    virtual ~ProxySink() = default;
-    virtual void on_bytes(sim::Direction dir, std::string_view bytes, Micros now) = 0;
-    // Something the proxy did or saw (TLS up, upstream unreachable...).
-    virtual void on_note(const std::string& text, Micros now) = 0;
-    // The session is over; `error` is empty after a clean close.
-    virtual void on_close(const std::string& error, Micros now) = 0;
-};
-
-using ProxySinkFactory = std::function<std::unique_ptr<ProxySink>(const ConnectionInfo& info)>;
 
 struct ProxyConfig {
     ListenerConfig listen;  // implicit_tls: the client speaks TLS to the proxy
     std::shared_ptr<asio::ssl::context> client_tls;  // required when listen.implicit_tls
     NetClientOptions upstream;
+    sim::Protocol protocol = sim::Protocol::Imap;
     bool upstream_starttls = false;
+    bool reveal_secrets = false;
+    sim::TraceRetention retention;
 };
+
+// Builds the configuration `settings` describe; throws std::invalid_argument
+// as run_proxy_until_signal() says.
+ProxyConfig make_proxy_config(const ProxySettings& settings);
 
 class Proxy {
   public:
@@ -73,9 +63,5 @@ class Proxy {
     std::vector<std::weak_ptr<Session>> m_sessions;
     std::uint64_t m_next_id = 1;
 };
-
-// The relayed greeting when the proxy did STARTTLS upstream: "* OK
-// [CAPABILITY ...] text" loses its capability code; other greetings pass.
-std::string strip_greeting_capabilities(std::string_view greeting);
 
 }  // namespace mailscope::transport

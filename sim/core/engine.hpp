@@ -72,6 +72,17 @@ class Engine {
     virtual StateId state_id() const = 0;
     virtual bool closed() const = 0;
 
+    // For a relay that passes a stream on one whole command at a time (the
+    // proxy, which must see a STARTTLS before the server does): the octets
+    // at the end of what `dir` sent that are not read as a whole unit yet,
+    // the start of a line or octets held until a reply says how to read
+    // them. Literal data and message data are never held.
+    virtual std::uint64_t partial_line(Direction dir) const = 0;
+    // A command has not had its whole reply yet, or the server is in the
+    // middle of a response: a reply written by someone else now would land
+    // out of order or inside another one.
+    virtual bool reply_pending() const = 0;
+
     // Bytes to put on the wire now.
     std::string take_outgoing() { return std::exchange(m_outgoing, {}); }
     bool wants_write() const { return !m_outgoing.empty(); }

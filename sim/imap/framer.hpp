@@ -110,7 +110,11 @@ class Framer {
     // reader of responses can switch them off.
     void set_literal_events(bool enabled) { m_literal_events = enabled; }
 
-    std::uint64_t consumed() const { return m_offset; }                // octets fully accounted for
+    std::uint64_t consumed() const { return m_offset; }  // octets fully accounted for
+    // Octets of the line being received (none inside a literal's data).
+    std::size_t partial_line() const {
+        return m_mode == Mode::Line ? input().size() - m_line_begin : 0;
+    }
     std::size_t buffered() const { return input().size() - m_begin; }  // octets held
     bool dead() const { return m_mode == Mode::Dead; }  // a fatal error stopped framing
 

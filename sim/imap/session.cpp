@@ -338,6 +338,14 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 // [SECTION] Bytes in
 // ---------------------------------------------------------------------------
 
+std::uint64_t ImapSession::partial_line(Direction dir) const {
+    return m_framer[index_of(dir)].partial_line();
+}
+
+bool ImapSession::reply_pending() const {
+    return !m_pending.empty() || m_framer[index_of(Direction::ServerToClient)].buffered() > 0;
+}
+
 void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
 }

@@ -109,6 +109,8 @@ class ImapSession : public sim::Engine {
     bool idling() const { return m_idle_tag.has_value(); }
     bool closed() const override { return m_state == State::Closed; }
     sim::StateId state_id() const override { return m_state; }
+    std::uint64_t partial_line(sim::Direction dir) const override;
+    bool reply_pending() const override;
 
     // Observer: bytes seen on the wire in the order they were seen.
     void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;

@@ -128,6 +128,15 @@ Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
 // Bytes in
 // ---------------------------------------------------------------------------
 
+std::uint64_t Pop3Session::partial_line(Direction dir) const {
+    return m_reader[index_of(dir)].buffered().size();
+}
+
+bool Pop3Session::reply_pending() const {
+    return !m_pending.empty() || m_body.has_value() ||
+           m_reader[index_of(Direction::ServerToClient)].mid_line();
+}
+
 void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
 }

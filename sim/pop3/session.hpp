@@ -73,6 +73,8 @@ class Pop3Session : public sim::Engine {
     State state() const { return m_state; }
     bool closed() const override { return m_state == State::Closed; }
     sim::StateId state_id() const override { return m_state; }
+    std::uint64_t partial_line(sim::Direction dir) const override;
+    bool reply_pending() const override;
     std::size_t outstanding() const { return m_pending.size(); }
     // The "<...>" timestamp of the greeting, for APOP (RFC 1939 7).
     const std::string& apop_timestamp() const { return m_timestamp; }

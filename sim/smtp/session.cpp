@@ -92,6 +92,15 @@ bool SmtpSession::extension_offered(std::string_view keyword) const {
 // [SECTION] Bytes in
 // ---------------------------------------------------------------------------
 
+std::uint64_t SmtpSession::partial_line(Direction dir) const {
+    return m_reader[index_of(dir)].buffered().size();
+}
+
+bool SmtpSession::reply_pending() const {
+    return !m_pending.empty() || m_partial.has_value() ||
+           m_reader[index_of(Direction::ServerToClient)].mid_line();
+}
+
 void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
     observe(dir, bytes, time_us);
 }

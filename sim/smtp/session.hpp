@@ -80,6 +80,8 @@ class SmtpSession : public sim::Engine {
     State state() const { return m_state; }
     bool closed() const override { return m_state == State::Closed; }
     sim::StateId state_id() const override { return m_state; }
+    std::uint64_t partial_line(sim::Direction dir) const override;
+    bool reply_pending() const override;
     // EHLO keywords of the last EHLO reply, upper case ("SIZE", "AUTH"...),
     // with their parameters after a space as the server wrote them.
     const std::vector<std::string>& extensions() const { return m_extensions; }

@@ -3,11 +3,14 @@ with the openssl command line, a private Dovecot that also speaks TLS, and
 `mailscope connect` runs that never put a password on a command line."""
 
 import base64
+import glob
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "dovecot"))
@@ -149,3 +152,57 @@ SAMPLE_MESSAGE = [
     "",
     "Hello through the real network.",
 ]
+
+
+class ProxyProcess:
+    """`mailscope proxy` on a free port with a trace directory; stop() ends
+    it with SIGINT and returns everything it printed."""
+
+    LISTEN_RE = re.compile(r"listening: proxy ([0-9.]+):(\d+)")
+
+    def __init__(self, binary, *args):
+        self.trace_dir = tempfile.mkdtemp(prefix="mailscope-proxy-")
+        self.process = subprocess.Popen(
+            [binary, "proxy", "--listen", "127.0.0.1:0", "--trace-dir", self.trace_dir,
+             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            text=True)
+        self.output = []
+        deadline = time.monotonic() + 20
+        self.port = None
+        while self.port is None:
+            line = self.process.stdout.readline()
+            if not line or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the proxy did not start: " + "".join(self.output))
+            self.output.append(line)
+            match = self.LISTEN_RE.search(line)
+            if match:
+                self.port = int(match.group(2))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                rest, _ = self.process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                rest, _ = self.process.communicate()
+            self.output.append(rest or "")
+        return "".join(self.output)
+
+    def transcripts(self, suffix):
+        texts = []
+        for name in sorted(glob.glob(os.path.join(self.trace_dir, "*" + suffix))):
+            with open(name, encoding="utf-8", errors="replace") as source:
+                texts.append(source.read())
+        return texts
+
+    def wait_for_transcript(self, needle, timeout=10):
+        """The proxy writes a session's files as it runs: waits until both
+        the text and the JSON Lines hold `needle`."""
+        deadline = time.monotonic() + timeout
+        while not (any(needle in text for text in self.transcripts(".txt")) and
+                   any(needle in text for text in self.transcripts(".jsonl"))):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no transcript with {needle!r} within {timeout} s")
+            time.sleep(0.05)

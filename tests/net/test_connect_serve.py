@@ -112,12 +112,12 @@ class ConnectToServe(unittest.TestCase):
 
 
 class Refusals(unittest.TestCase):
-    def test_proxy_refuses_other_protocols(self):
-        result = subprocess.run([BINARY, "proxy", "--upstream", "pop3://127.0.0.1:1"],
-                                capture_output=True, text=True, timeout=30,
-                                stdin=subprocess.DEVNULL)
-        self.assertNotEqual(result.returncode, 0)
-        self.assertIn("IMAP only", result.stderr)
+    def test_proxy_refuses_starttls_over_implicit_tls(self):
+        result = subprocess.run([BINARY, "proxy", "--upstream", "pop3s://127.0.0.1:1",
+                                 "--upstream-starttls"], capture_output=True, text=True,
+                                timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("pop3s:// is TLS already", result.stderr)
 
     def test_unknown_scheme(self):
         result = connect(BINARY, "gopher://mail.example.org", [])

@@ -2,75 +2,25 @@
 session, prints it annotated, and writes transcripts without the password."""
 
 import base64
-import glob
 import hashlib
 import hmac
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
-from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, TestPki, TlsDovecot, require_connect,
-                         sasl_plain, secrets)
+from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, ProxyProcess, TestPki, TlsDovecot,
+                         require_connect, sasl_plain, secrets)
 import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
-LISTEN_RE = re.compile(r"listening: proxy ([0-9.]+):(\d+)")
 
 
-class Proxy:
-    def __init__(self, *args):
-        self.trace_dir = tempfile.mkdtemp(prefix="mailscope-proxy-")
-        self.process = subprocess.Popen(
-            [BINARY, "proxy", "--listen", "127.0.0.1:0", "--trace-dir", self.trace_dir,
-             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            text=True)
-        self.output = []
-        deadline = time.monotonic() + 20
-        self.port = None
-        while self.port is None:
-            line = self.process.stdout.readline()
-            if not line or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the proxy did not start: " + "".join(self.output))
-            self.output.append(line)
-            match = LISTEN_RE.search(line)
-            if match:
-                self.port = int(match.group(2))
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                rest, _ = self.process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                rest, _ = self.process.communicate()
-            self.output.append(rest or "")
-        return "".join(self.output)
-
-    def transcripts(self, suffix):
-        texts = []
-        for name in sorted(glob.glob(os.path.join(self.trace_dir, "*" + suffix))):
-            with open(name, encoding="utf-8", errors="replace") as source:
-                texts.append(source.read())
-        return texts
-
-    def wait_for_transcript(self, needle, timeout=10):
-        """The proxy writes a session's transcripts when it ends: the text,
-        then the JSON Lines. Waits for both to hold `needle`."""
-        deadline = time.monotonic() + timeout
-        while not (any(needle in text for text in self.transcripts(".txt")) and
-                   any(needle in text for text in self.transcripts(".jsonl"))):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no transcript with {needle!r} within {timeout} s")
-            time.sleep(0.05)
+def Proxy(*args):
+    return ProxyProcess(BINARY, *args)
 
 
 def curl(*args):

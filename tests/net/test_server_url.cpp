@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "net/net_client.hpp"
-#include "net/proxy.hpp"
 
 using namespace mailscope::transport;
 
@@ -81,14 +80,4 @@ TEST_CASE("loopback hosts") {
     CHECK(is_loopback_host("::1"));
     CHECK_FALSE(is_loopback_host("192.0.2.1"));
     CHECK_FALSE(is_loopback_host("mail.example.org"));
-}
-
-TEST_CASE("the relayed greeting loses its pre-TLS capability list") {
-    CHECK(strip_greeting_capabilities(
-              "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n") ==
-          "* OK Dovecot ready.\r\n");
-    CHECK(strip_greeting_capabilities("* OK [CAPABILITY IMAP4rev1]\r\n") == "* OK ready\r\n");
-    CHECK(strip_greeting_capabilities("* OK hello\r\n") == "* OK hello\r\n");
-    CHECK(strip_greeting_capabilities("* OK [CAPABILITY broken\r\n") ==
-          "* OK [CAPABILITY broken\r\n");
 }

@@ -1,0 +1,378 @@
+#include "sim/core/proxy_relay.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/core/ascii.hpp"
+#include "sim/imap/response.hpp"
+#include "sim/imap/session.hpp"
+#include "sim/pop3/session.hpp"
+#include "sim/smtp/login_driver.hpp"
+#include "sim/smtp/session.hpp"
+
+namespace mailscope::sim {
+
+namespace {
+
+// The tag of the proxy's own STARTTLS upstream; the client never sees it.
+constexpr std::string_view kUpstreamTag = "MSPROXY1";
+// What a server may send before TLS: a greeting and two short replies.
+constexpr std::size_t kMaxNegotiationBytes = 64 * 1024;
+
+std::unique_ptr<Engine> observer(Protocol protocol, SessionTrace& trace, bool reveal_secrets) {
+    switch (protocol) {
+        case Protocol::Imap: {
+            imap::SessionOptions options;
+            options.role = Role::Observer;
+            options.reveal_secrets = reveal_secrets;
+            return std::make_unique<imap::ImapSession>(trace, options);
+        }
+        case Protocol::Pop3: {
+            pop3::SessionOptions options;
+            options.role = Role::Observer;
+            options.reveal_secrets = reveal_secrets;
+            return std::make_unique<pop3::Pop3Session>(trace, options);
+        }
+        case Protocol::Smtp: {
+            smtp::SessionOptions options;
+            options.role = Role::Observer;
+            options.reveal_secrets = reveal_secrets;
+            return std::make_unique<smtp::SmtpSession>(trace, options);
+        }
+    }
+    return nullptr;
+}
+
+// The command that asks for TLS in the protocol (RFC 3501 6.2.1, RFC 2595 4,
+// RFC 3207 4).
+std::string_view tls_verb(Protocol protocol) {
+    return protocol == Protocol::Pop3 ? "STLS" : "STARTTLS";
+}
+
+// One line of a reply for a sentence: the first line, without its line end.
+std::string first_line(std::string_view raw) {
+    return std::string(raw.substr(0, raw.find_first_of("\r\n")));
+}
+
+// A reason put into a reply line: no line breaks or other control octets.
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    std::replace_if(
+        out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+    return out;
+}
+
+bool positive(Protocol protocol, ReplyStatus status, std::uint16_t code, std::uint16_t smtp_code) {
+    switch (protocol) {
+        case Protocol::Imap:
+            return status == ReplyStatus::Ok;
+        case Protocol::Pop3:
+            return status == ReplyStatus::PlusOk;
+        case Protocol::Smtp:
+            return code == smtp_code;
+    }
+    return false;
+}
+
+}  // namespace
+
+ProxyRelay::ProxyRelay(ProxyRelayOptions options, Sink sink)
+    : m_options(std::move(options)),
+      m_sink(std::move(sink)),
+      m_client_trace(m_options.protocol, m_options.label, m_options.retention),
+      m_upstream_trace(m_options.protocol, m_options.label + " (upstream)", m_options.retention),
+      m_stage(m_options.upstream_starttls ? Stage::AwaitGreeting : Stage::Relaying) {
+    m_client_trace.set_sink([this](const TraceEvent& event) { on_client_event(event); });
+    m_upstream_trace.set_sink([this](const TraceEvent& event) { on_upstream_event(event); });
+    m_client = observer(m_options.protocol, m_client_trace, m_options.reveal_secrets);
+    m_upstream = observer(m_options.protocol, m_upstream_trace, m_options.reveal_secrets);
+}
+
+ProxyRelay::~ProxyRelay() = default;
+
+const Engine& ProxyRelay::engine(RelayLeg leg) const {
+    return leg == RelayLeg::Client ? *m_client : *m_upstream;
+}
+
+const SessionTrace& ProxyRelay::trace(RelayLeg leg) const {
+    return leg == RelayLeg::Client ? m_client_trace : m_upstream_trace;
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] What the engines say
+// ---------------------------------------------------------------------------
+
+void ProxyRelay::on_client_event(const TraceEvent& event) {
+    if (m_sink) m_sink(RelayLeg::Client, m_client_trace, event);
+    const bool first_piece = !event.piece || event.piece->index == 0;
+    if (event.kind == EventKind::Command && event.dir == Direction::ClientToServer && first_piece &&
+        ascii::iequals(event.name, tls_verb(m_options.protocol))) {
+        m_refusals.push_back(Refusal{event.wire, event.tag});
+    }
+}
+
+void ProxyRelay::on_upstream_event(const TraceEvent& event) {
+    const bool negotiating = m_stage == Stage::AwaitGreeting || m_stage == Stage::AwaitEhlo ||
+                             m_stage == Stage::AwaitStarttls;
+    if (m_options.upstream_starttls && (negotiating || m_stage == Stage::Handshake) && m_sink) {
+        m_sink(RelayLeg::Upstream, m_upstream_trace, event);
+    }
+    if (negotiating && event.dir == Direction::ServerToClient &&
+        event.status != ReplyStatus::None) {
+        m_replies.push_back(UpstreamReply{event.kind, event.status, event.reply_code, event.tag,
+                                          event.raw, event.wire});
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] The server's side
+// ---------------------------------------------------------------------------
+
+void ProxyRelay::from_upstream(std::string_view bytes, std::int64_t time_us) {
+    switch (m_stage) {
+        case Stage::Relaying:
+            m_upstream->feed(Direction::ServerToClient, bytes, time_us);
+            to_client(std::string(bytes), time_us);
+            progress(time_us);
+            return;
+        case Stage::AwaitGreeting:
+        case Stage::AwaitEhlo:
+        case Stage::AwaitStarttls:
+            m_upstream_held.append(bytes);
+            if (m_upstream_held.size() > kMaxNegotiationBytes) {
+                upstream_failed(fmt::format("the server sent more than {} KiB before TLS",
+                                            kMaxNegotiationBytes / 1024),
+                                time_us);
+                return;
+            }
+            m_upstream->feed(Direction::ServerToClient, bytes, time_us);
+            negotiate(time_us);
+            return;
+        case Stage::Handshake:
+        case Stage::Failed:
+            // Octets sent in clear after the server agreed to TLS are not
+            // trusted (RFC 3501 6.2.1, RFC 3207 4.2); after a failure nothing is.
+            return;
+    }
+}
+
+void ProxyRelay::negotiate(std::int64_t time_us) {
+    while (!m_replies.empty() && m_stage != Stage::Handshake && m_stage != Stage::Failed) {
+        auto reply = std::move(m_replies.front());
+        m_replies.pop_front();
+        negotiation_step(reply, time_us);
+    }
+}
+
+void ProxyRelay::negotiation_step(const UpstreamReply& reply, std::int64_t time_us) {
+    const auto protocol = m_options.protocol;
+    switch (m_stage) {
+        case Stage::AwaitGreeting:
+            if (!positive(protocol, reply.status, reply.code, 220)) {
+                upstream_failed(fmt::format("the greeting does not allow {}: {}",
+                                            tls_verb(protocol), first_line(reply.raw)),
+                                time_us);
+                return;
+            }
+            m_greeting = reply.wire;
+            if (protocol == Protocol::Smtp) {
+                send_upstream_own(fmt::format("EHLO {}", smtp::ehlo_name), time_us);
+                m_stage = Stage::AwaitEhlo;
+                return;
+            }
+            send_upstream_own(protocol == Protocol::Imap ? fmt::format("{} STARTTLS", kUpstreamTag)
+                                                         : std::string(tls_verb(protocol)),
+                              time_us);
+            m_stage = Stage::AwaitStarttls;
+            return;
+        case Stage::AwaitEhlo:
+            if (reply.status != ReplyStatus::Positive) {
+                upstream_failed(fmt::format("the server refused EHLO: {}", first_line(reply.raw)),
+                                time_us);
+                return;
+            }
+            if (!static_cast<const smtp::SmtpSession&>(*m_upstream).extension_offered("STARTTLS")) {
+                upstream_failed("the server does not offer STARTTLS", time_us);
+                return;
+            }
+            send_upstream_own("STARTTLS", time_us);
+            m_stage = Stage::AwaitStarttls;
+            return;
+        case Stage::AwaitStarttls:
+            if (protocol == Protocol::Imap &&
+                (reply.kind != EventKind::Tagged || reply.tag != kUpstreamTag)) {
+                return;
+            }
+            if (!positive(protocol, reply.status, reply.code, 220)) {
+                upstream_failed(fmt::format("the server refused {}: {}", tls_verb(protocol),
+                                            first_line(reply.raw)),
+                                time_us);
+                return;
+            }
+            m_stage = Stage::Handshake;
+            m_tls_request = true;
+            m_replies.clear();
+            return;
+        case Stage::Handshake:
+        case Stage::Relaying:
+        case Stage::Failed:
+            return;
+    }
+}
+
+void ProxyRelay::send_upstream_own(std::string_view line, std::int64_t time_us) {
+    const auto bytes = fmt::format("{}\r\n", line);
+    m_to_upstream += bytes;
+    m_upstream->feed(Direction::ClientToServer, bytes, time_us);
+}
+
+void ProxyRelay::upstream_tls_established(const std::string& description, std::int64_t time_us) {
+    if (m_stage != Stage::Handshake) return;
+    m_upstream->note(Direction::ServerToClient,
+                     fmt::format("TLS established by the proxy: {}", description), time_us);
+    m_stage = Stage::Relaying;
+    note(
+        fmt::format("upstream {} done by the proxy: {}", tls_verb(m_options.protocol), description),
+        time_us);
+    std::string greeting;
+    if (m_greeting && m_greeting->offset + m_greeting->size <= m_upstream_held.size()) {
+        greeting = m_upstream_held.substr(m_greeting->offset, m_greeting->size);
+    }
+    m_upstream_held.clear();
+    m_upstream_held.shrink_to_fit();
+    if (m_options.protocol == Protocol::Imap)
+        greeting = imap_greeting_without_capabilities(greeting);
+    to_client(std::move(greeting), time_us);
+    progress(time_us);
+}
+
+void ProxyRelay::upstream_failed(const std::string& reason, std::int64_t time_us) {
+    fail(fmt::format("upstream unavailable: {}", reason), time_us);
+}
+
+void ProxyRelay::fail(std::string reason, std::int64_t time_us) {
+    if (m_stage == Stage::Failed) return;
+    m_stage = Stage::Failed;
+    note(reason, time_us);
+    to_client(goodbye(reason), time_us);
+    m_failure = std::move(reason);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] The client's side
+// ---------------------------------------------------------------------------
+
+void ProxyRelay::from_client(std::string_view bytes, std::int64_t time_us) {
+    if (m_stage != Stage::Relaying) return;
+    m_client_held.append(bytes);
+    m_client->feed(Direction::ClientToServer, bytes, time_us);
+    progress(time_us);
+}
+
+void ProxyRelay::progress(std::int64_t time_us) {
+    while (m_stage == Stage::Relaying) {
+        if (m_refusals.empty()) {
+            const auto fed = m_client_offset + m_client_held.size();
+            const auto partial = std::min<std::uint64_t>(
+                m_client->partial_line(Direction::ClientToServer), m_client_held.size());
+            forward_client_until(fed - partial, time_us);
+            return;
+        }
+        const auto refused = m_refusals.front();
+        forward_client_until(refused.wire.offset, time_us);
+        // The refusal is the server's next reply as the client sees it.
+        if (m_upstream->reply_pending()) return;
+        m_refusals.pop_front();
+        const auto end = refused.wire.offset + refused.wire.size;
+        if (end > m_client_offset) {
+            const auto drop = static_cast<std::size_t>(
+                std::min<std::uint64_t>(end - m_client_offset, m_client_held.size()));
+            m_client_held.erase(0, drop);
+            m_client_offset += drop;
+        }
+        note(fmt::format("the proxy answers {} itself: relayed, it would hide the rest of the "
+                         "session inside TLS the proxy cannot read",
+                         tls_verb(m_options.protocol)),
+             time_us);
+        to_client(refusal(refused), time_us);
+    }
+}
+
+void ProxyRelay::forward_client_until(std::uint64_t offset, std::int64_t time_us) {
+    if (offset <= m_client_offset) return;
+    const auto size = static_cast<std::size_t>(
+        std::min<std::uint64_t>(offset - m_client_offset, m_client_held.size()));
+    if (size == 0) return;
+    const std::string_view chunk(m_client_held.data(), size);
+    m_to_upstream.append(chunk);
+    m_upstream->feed(Direction::ClientToServer, chunk, time_us);
+    m_client_held.erase(0, size);
+    m_client_offset += size;
+}
+
+void ProxyRelay::to_client(std::string bytes, std::int64_t time_us) {
+    if (bytes.empty()) return;
+    m_to_client += bytes;
+    m_client->feed(Direction::ServerToClient, bytes, time_us);
+}
+
+std::string ProxyRelay::refusal(const Refusal& refused) const {
+    constexpr std::string_view why =
+        "is not relayed by the mailscope proxy: connect to the proxy with TLS instead";
+    switch (m_options.protocol) {
+        case Protocol::Imap:
+            return fmt::format("{} BAD STARTTLS {}\r\n", refused.tag.empty() ? "*" : refused.tag,
+                               why);
+        case Protocol::Pop3:
+            return fmt::format("-ERR STLS {}\r\n", why);
+        case Protocol::Smtp: {
+            const bool enhanced =
+                static_cast<const smtp::SmtpSession&>(*m_client).extension_offered(
+                    "ENHANCEDSTATUSCODES");
+            return fmt::format("454 {}TLS not available: STARTTLS {}\r\n", enhanced ? "4.7.0 " : "",
+                               why);
+        }
+    }
+    return {};
+}
+
+std::string ProxyRelay::goodbye(const std::string& reason) const {
+    switch (m_options.protocol) {
+        case Protocol::Imap:
+            return fmt::format("* BYE [UNAVAILABLE] mailscope proxy: {}\r\n", one_line(reason));
+        case Protocol::Pop3:
+            return fmt::format("-ERR [SYS/TEMP] mailscope proxy: {}\r\n", one_line(reason));
+        case Protocol::Smtp:
+            return fmt::format("421 mailscope proxy: {}\r\n", one_line(reason));
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Notes and the end
+// ---------------------------------------------------------------------------
+
+void ProxyRelay::note(std::string text, std::int64_t time_us) {
+    m_client->note(Direction::ServerToClient, std::move(text), time_us);
+}
+
+void ProxyRelay::end(const std::string& error, std::int64_t time_us) {
+    if (!error.empty() && error != m_failure) note(error, time_us);
+    m_client->feed_eof(Direction::ServerToClient, time_us);
+    m_upstream->feed_eof(Direction::ServerToClient, time_us);
+}
+
+std::string imap_greeting_without_capabilities(std::string_view greeting) {
+    const auto parsed = imap::parse_response(greeting);
+    if (!parsed.response) return std::string(greeting);
+    const auto& response = *parsed.response;
+    if (response.kind != imap::ResponseKind::Untagged || response.status != imap::Status::Ok ||
+        !response.code || !ascii::iequals(response.code->name, "CAPABILITY")) {
+        return std::string(greeting);
+    }
+    return imap::serialize(imap::make_status("*", imap::Status::Ok, std::nullopt,
+                                             response.text.empty() ? "ready" : response.text));
+}
+
+}  // namespace mailscope::sim

@@ -28,7 +28,7 @@
 #include "gui/lesson_session.hpp"
 #include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
-#include "net/net_client.hpp"
+#include "net/client_options.hpp"
 #include "sim/core/transcript.hpp"
 #endif
 

@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <asio.hpp>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <variant>
 
 #include "app/connect_support.hpp"
-#include "net/client_runner.hpp"
-#include "net/net_client.hpp"
-#include "net/tcp_server.hpp"
+#include "net/client_loop.hpp"
+#include "net/listener_config.hpp"
 #include "sim/core/client_driver.hpp"
 #include "sim/core/trace_format.hpp"
 
@@ -30,7 +27,7 @@ class ConnectSession {
           m_scripted(!options.script.empty()),
           m_trace(url.protocol, fmt::format("{}://{}:{}", url.scheme, url.host, url.port)),
           m_driver(m_trace, client_options(options, url, std::move(start.password))),
-          m_runner(m_io, m_driver, net_client_options(options, url), [this] { on_change(); }) {
+          m_loop(m_driver, net_client_options(options, url), [this] { on_change(); }) {
         m_format.colour = options.colour;
         for (auto& line : start.script)
             m_driver.queue_line(std::move(line), 0);
@@ -39,9 +36,7 @@ class ConnectSession {
 
     int run() {
         announce_connecting(m_url);
-        m_runner.start();
-        if (!m_runner.ended()) m_io.run();
-        if (m_input) m_input->detach();
+        m_loop.run();
         save_transcript(m_options, m_trace);
         return m_exit_code;
     }
@@ -65,11 +60,11 @@ class ConnectSession {
 
     void on_change() {
         print_progress();
-        if (m_runner.ended()) {
+        if (m_loop.ended()) {
             finish();
             return;
         }
-        if (m_driver.stage() == sim::DriverStage::Ready && !m_scripted && !m_input) {
+        if (m_driver.stage() == sim::DriverStage::Ready && !m_scripted && !m_reading_input) {
             start_terminal_input();
         }
         if (m_driver.wants_line() && !m_scripted) print_prompt();
@@ -81,25 +76,26 @@ class ConnectSession {
         if (m_driver.stage() == sim::DriverStage::Failed) {
             std::cerr << fmt::format("mailscope connect: {}\n", m_driver.failure());
             m_exit_code = 1;
-        } else if (!m_runner.end_error().empty()) {
-            std::cerr << fmt::format("mailscope connect: {}\n", m_runner.end_error());
+        } else if (!m_loop.end_error().empty()) {
+            std::cerr << fmt::format("mailscope connect: {}\n", m_loop.end_error());
             m_exit_code = 1;
         } else {
             std::cout << "connection closed\n" << std::flush;
         }
-        m_io.stop();
+        m_loop.stop();
     }
 
     void start_terminal_input() {
-        m_input = TerminalInput::start(m_io, [this](std::optional<std::string> line) {
-            if (m_runner.ended()) return;
+        m_reading_input = true;
+        m_loop.read_stdin([this](std::optional<std::string> line) {
+            if (m_loop.ended()) return;
             m_prompt_shown = false;
             if (line) {
                 m_driver.queue_line(std::move(*line), transport::steady_now());
             } else {
                 m_driver.end_input(transport::steady_now());
             }
-            m_runner.flush();
+            m_loop.flush();
         });
     }
 
@@ -150,12 +146,11 @@ class ConnectSession {
     const ConnectOptions& m_options;
     transport::ServerUrl m_url;
     bool m_scripted = false;
-    asio::io_context m_io;
     sim::SessionTrace m_trace;
     sim::ClientDriver m_driver;
-    transport::ClientRunner m_runner;
+    transport::ClientLoop m_loop;
     sim::FormatOptions m_format;
-    std::shared_ptr<TerminalInput> m_input;
+    bool m_reading_input = false;
     std::uint64_t m_printed = 0;
     bool m_prompt_shown = false;
     bool m_finished = false;

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "app/password_prompt.hpp"
 #include "sim/core/login_script.hpp"
@@ -81,30 +80,6 @@ void save_transcript(const ConnectOptions& options, const sim::SessionTrace& tra
     const bool json = options.transcript.ends_with(".jsonl");
     out << (json ? sim::export_jsonl(trace) : sim::export_text(trace));
     if (!out) std::cerr << fmt::format("mailscope connect: cannot write {}\n", options.transcript);
-}
-
-std::shared_ptr<TerminalInput> TerminalInput::start(asio::io_context& io, LineHandler on_line) {
-    auto input = std::make_shared<TerminalInput>();
-    input->m_io = &io;
-    input->m_on_line = std::move(on_line);
-    std::thread([input] {
-        std::string line;
-        while (std::getline(std::cin, line))
-            input->post(line);
-        input->post(std::nullopt);
-    }).detach();
-    return input;
-}
-
-void TerminalInput::detach() {
-    std::lock_guard lock(m_mutex);
-    m_io = nullptr;
-}
-
-void TerminalInput::post(std::optional<std::string> line) {
-    std::lock_guard lock(m_mutex);
-    if (!m_io) return;
-    asio::post(*m_io, [this, line = std::move(line)] { m_on_line(line); });
 }
 
 }  // namespace mailscope::app

@@ -28,7 +28,7 @@
 #include "gui/lesson_session.hpp"
 #include "gui/live_session.hpp"
 #include "gui/sequence_svg.hpp"
-#include "net/net_client.hpp"
+#include "net/client_options.hpp"
 #include "sim/core/transcript.hpp"
 #endif
 
@@ -68,6 +68,10 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--serve", options.serve,
                        "[ADDR:]PORT: run the mock IMAP server on TCP in the window's process; "
                        "each connection is listed in the Session menu");
+    command.add_option("--serve-pop3", options.serve_pop3,
+                       "[ADDR:]PORT: run the mock POP3 server there too, on the lab's mail");
+    command.add_option("--serve-smtp", options.serve_smtp,
+                       "[ADDR:]PORT: run the mock SMTP server there too, on the lab's mail");
     command.add_option("--connect", options.connect,
                        "imap://[USER@]HOST[:PORT] or imaps://...: open a live session to a real "
                        "server (the password from MAILSCOPE_PASSWORD or asked for)");
@@ -274,15 +278,19 @@ int run_gui_command(const GuiCommandOptions& options) {
         }
     }
     std::unique_ptr<gui::LabServer> lab;
-    if (!options.serve.empty()) {
-        auto made = gui::LabServer::start(options.serve, gui::classroom_fixture());
+    if (!options.serve.empty() || !options.serve_pop3.empty() || !options.serve_smtp.empty()) {
+        auto made = gui::LabServer::start({options.serve, options.serve_pop3, options.serve_smtp},
+                                          gui::classroom_fixture());
         if (auto* error = std::get_if<std::string>(&made)) {
             std::cerr << fmt::format("mailscope gui: {}\n", *error);
             return gui_command_failed;
         }
         lab = std::move(std::get<std::unique_ptr<gui::LabServer>>(made));
-        std::cout << fmt::format("lab: the mock IMAP server listens on {}", lab->address())
-                  << std::endl;
+        for (const auto& listener : lab->listeners()) {
+            std::cout << fmt::format("lab: the mock {} server listens on {}",
+                                     sim::protocol_name(listener.protocol), listener.address)
+                      << std::endl;
+        }
     }
     if (!options.connect.empty()) {
         auto url = transport::parse_server_url(options.connect);
@@ -392,7 +400,7 @@ int run_gui_command(const GuiCommandOptions& options) {
             model.composer.active = true;
             model.composer.state = std::string(live->state().name());
             model.composer.verbs = live->allowed_verbs();
-            model.composer.error = composer_error;
+            model.composer.error = composer_error.empty() ? live->send_error() : composer_error;
             return;
         }
         if (shown != free_play_entry) return;

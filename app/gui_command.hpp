@@ -32,7 +32,9 @@ struct GuiCommandOptions {
     bool free_play = false;             // start in free play instead of the lesson
     std::vector<std::string> type;      // free-play commands sent before the window opens
     std::vector<std::uint64_t> expand;  // literal events shown expanded at the start
-    std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock server
+    std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock IMAP server
+    std::string serve_pop3;             // "[ADDR:]PORT": and its POP3 server
+    std::string serve_smtp;             // "[ADDR:]PORT": and its SMTP server
     std::string connect;                // imap:// or imaps:// URL: open a live session
     bool starttls = false;              // with an imap:// URL: STARTTLS before LOGIN
     std::string ca_file;                // trust this CA for the live session

@@ -3,20 +3,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <asio.hpp>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
 
-#include "net/tcp_server.hpp"
-#include "net/tls.hpp"
+#include "net/server_loop.hpp"
+#include "net/tls_options.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/maildir_store.hpp"
@@ -369,7 +366,6 @@ int run_serve(const ServeOptions& options) {
         return 1;
     }
 
-    std::shared_ptr<asio::ssl::context> tls;
     transport::ServerTlsFiles files{options.cert, options.key};
     if (files.cert_file.empty() != files.key_file.empty()) {
         std::cerr << "mailscope serve: --cert and --key go together\n";
@@ -387,16 +383,15 @@ int run_serve(const ServeOptions& options) {
         std::cout << fmt::format("made a self-signed certificate for localhost: {}\n",
                                  files.cert_file);
     }
+    std::unique_ptr<transport::ServerLoop> server;
     try {
-        tls = transport::make_server_context(files);
+        server = std::make_unique<transport::ServerLoop>(files, options.limits);
     } catch (const std::exception& error) {
         std::cerr << fmt::format("mailscope serve: {}\n", error.what());
         return 1;
     }
     config.starttls_available = true;
 
-    asio::io_context io;
-    transport::TcpServer server(io, tls, options.limits);
     const TraceSettings trace_settings{options.trace_dir, run_stamp(), options.trace_window};
     auto factory = [&store, &config, &trace_settings](const transport::ConnectionInfo& info)
         -> std::unique_ptr<transport::ConnectionHandler> {
@@ -404,7 +399,7 @@ int run_serve(const ServeOptions& options) {
     };
     for (const auto& listener : listeners) {
         try {
-            auto port = server.listen(listener, factory);
+            auto port = server->listen(listener, factory);
             std::cout << fmt::format("listening: {} {}:{}{}\n", listener.name, listener.address,
                                      port,
                                      listener.implicit_tls ? " (TLS)" : " (STARTTLS offered)");
@@ -422,27 +417,8 @@ int run_serve(const ServeOptions& options) {
     if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
     std::cout << "press Ctrl+C to stop" << std::endl;
 
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](std::error_code, int) {
-        std::cout << "stopping: saying BYE to every session" << std::endl;
-        server.stop();
-        // Wait for the goodbyes to be written; sessions that take longer
-        // than three seconds are cut.
-        auto started = std::chrono::steady_clock::now();
-        auto check = std::make_shared<asio::steady_timer>(io);
-        auto poll = std::make_shared<std::function<void()>>();
-        *poll = [&io, &server, check, poll, started] {
-            if (server.connection_count() == 0 ||
-                std::chrono::steady_clock::now() - started > std::chrono::seconds(3)) {
-                io.stop();
-                return;
-            }
-            check->expires_after(std::chrono::milliseconds(20));
-            check->async_wait([poll](std::error_code) { (*poll)(); });
-        };
-        (*poll)();
-    });
-    io.run();
+    server->run_until_signal(
+        [] { std::cout << "stopping: saying BYE to every session" << std::endl; });
     return 0;
 }
 

@@ -1,197 +1,260 @@
 #include "gui/lab_server.hpp"
 
-#include <asio.hpp>
-
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "net/tcp_server.hpp"
+#include <cctype>
+#include <functional>
+#include <optional>
+
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
-#include "server_mock/server_config.hpp"
-#include "sim/imap/states.hpp"
+#include "server_mock/pop3_server_session.hpp"
+#include "server_mock/refusal.hpp"
+#include "server_mock/smtp_server_session.hpp"
 
 namespace mailscope::gui {
 
-// A connection announced by the Asio thread, not yet taken by the UI.
-struct NewConnection {
-    std::uint64_t id = 0;
-    std::string peer;
-    std::shared_ptr<LabFeed> feed;
-};
-
-// Declared in the order that lets them go safely: the io_context (and the
-// connections its handlers still hold) before the store they point into.
-struct LabServer::Shared {
-    server::MailStore store;
-    server::ServerConfig config;
-    asio::io_context io;
-    // Keeps the thread running while no connection is open.
-    asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
-    std::unique_ptr<transport::TcpServer> server;
-
-    std::mutex mutex;  // guards `arrivals`
-    std::vector<NewConnection> arrivals;
-};
-
 namespace {
 
-// One connection's session on the Asio thread; after every call it pulls
-// the events the session's engine committed into its feed.
+// What one connection did since its last update, told by the I/O thread.
+struct LabUpdate {
+    std::uint64_t id = 0;
+    std::vector<sim::TraceEvent> events;
+    std::string user;
+    sim::StateId state;
+    bool closed = false;
+};
+
+using Publish = std::function<void(LabUpdate)>;
+
+// One connection's server session on the I/O thread. Its trace hands every
+// committed event to the connection, which publishes them with the
+// session's user and state after each call of the transport.
+template <typename Session>
 class LabConnection : public transport::ConnectionHandler {
   public:
     LabConnection(server::MailStore& store, const server::ServerConfig& config,
-                  const transport::ConnectionInfo& info, std::shared_ptr<LabFeed> feed)
-        : m_trace(sim::Protocol::Imap, fmt::format("lab #{} from {}", info.id, info.peer)),
-          m_session(store, config, m_trace),
-          m_feed(std::move(feed)) {}
+                  const transport::ConnectionInfo& info, sim::Protocol protocol, Publish publish)
+        : m_id(info.id),
+          m_trace(protocol, fmt::format("lab #{} from {}", info.id, info.peer)),
+          m_publish(std::move(publish)) {
+        m_trace.set_sink([this](const sim::TraceEvent& event) { m_events.push_back(event); });
+        m_session = std::make_unique<Session>(store, config, m_trace);
+    }
 
     ~LabConnection() override {
-        const std::lock_guard lock(m_feed->mutex);
-        m_feed->closed = true;
+        const sim::StateId state = m_session->engine().state_id();
+        std::string user = m_session->user();
+        // The session goes first, so that what it records as it ends is published too.
+        m_session.reset();
+        m_publish({m_id, std::move(m_events), std::move(user), state, true});
     }
 
     void on_open(transport::Micros now, bool tls) override {
-        m_session.on_open(now, tls);
+        m_session->on_open(now, tls);
         publish();
     }
     std::size_t on_bytes(std::string_view bytes, transport::Micros now) override {
-        const std::size_t taken = m_session.on_bytes(bytes, now);
+        const std::size_t taken = m_session->on_bytes(bytes, now);
         publish();
         return taken;
     }
     void on_eof(transport::Micros now) override {
-        m_session.on_eof(now);
+        m_session->on_eof(now);
         publish();
     }
     void on_timer(transport::Micros now) override {
-        m_session.on_timer(now);
+        m_session->on_timer(now);
         publish();
     }
     void on_tls_started(transport::Micros now) override {
-        m_session.on_tls_started(now);
+        m_session->on_tls_started(now);
         publish();
     }
     void on_server_shutdown(transport::Micros now) override {
-        m_session.on_server_shutdown(now);
+        m_session->on_server_shutdown(now);
         publish();
     }
     void on_overload(transport::Micros now, std::string_view reason) override {
-        m_session.on_overload(now, reason);
+        m_session->on_overload(now, reason);
         publish();
     }
-    transport::OutputQueue& output() override { return m_session.output(); }
-    bool wants_tls_upgrade() const override { return m_session.wants_tls_upgrade(); }
-    void tls_upgrade_started() override { m_session.tls_upgrade_started(); }
-    bool wants_close() const override { return m_session.wants_close(); }
-    bool reading_paused() const override { return m_session.reading_paused(); }
+    transport::OutputQueue& output() override { return m_session->output(); }
+    bool wants_tls_upgrade() const override { return m_session->wants_tls_upgrade(); }
+    void tls_upgrade_started() override { m_session->tls_upgrade_started(); }
+    bool wants_close() const override { return m_session->wants_close(); }
+    bool reading_paused() const override { return m_session->reading_paused(); }
     std::optional<transport::Micros> next_deadline() const override {
-        return m_session.next_deadline();
+        return m_session->next_deadline();
     }
 
   private:
     void publish() {
-        const std::lock_guard lock(m_feed->mutex);
-        while (const sim::TraceEvent* event = m_session.events().next_event())
-            m_feed->events.push_back(*event);
-        m_feed->user = m_session.user();
-        m_feed->state = std::string(imap::state_name(m_session.engine().state()));
+        m_publish({m_id, std::exchange(m_events, {}), m_session->user(),
+                   m_session->engine().state_id(), false});
     }
 
+    std::uint64_t m_id = 0;
     sim::SessionTrace m_trace;
-    server::ImapServerSession m_session;
-    std::shared_ptr<LabFeed> m_feed;
+    std::vector<sim::TraceEvent> m_events;  // appended to m_trace since the last publish
+    Publish m_publish;
+    std::unique_ptr<Session> m_session;
 };
+
+std::string upper(std::string_view text) {
+    std::string result(text);
+    for (char& c : result)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return result;
+}
+
+sim::StateId connecting_state(sim::Protocol protocol) {
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return imap::State::Connecting;
+        case sim::Protocol::Pop3:
+            return pop3::State::Connecting;
+        case sim::Protocol::Smtp:
+            return smtp::State::Connecting;
+    }
+    return {};
+}
 
 }  // namespace
 
 std::string lab_session_label(const LabSession& session) {
-    return fmt::format("#{} {}, {}, {}, {} events{}", session.id, session.peer,
-                       session.user.empty() ? "-" : session.user, session.state,
-                       session.trace ? session.trace->size() : 0,
-                       session.closed ? " (closed)" : "");
+    return fmt::format(
+        "#{} {} {}, {}, {}, {} events{}", session.id, upper(sim::protocol_name(session.protocol)),
+        session.peer, session.user.empty() ? "-" : session.user, session.state.name(),
+        session.trace ? session.trace->size() : 0, session.closed ? " (closed)" : "");
 }
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
-    const std::string& address, const std::filesystem::path& fixture) {
+    const std::string& imap_address, const std::filesystem::path& fixture) {
+    return start(LabAddresses{imap_address, {}, {}}, fixture);
+}
+
+std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
+    const LabAddresses& addresses, const std::filesystem::path& fixture) {
+    if (addresses.imap.empty() && addresses.pop3.empty() && addresses.smtp.empty()) {
+        return std::string("The lab needs an address to listen on.");
+    }
     std::unique_ptr<LabServer> lab(new LabServer());
-    lab->m_shared = std::make_unique<Shared>();
-    Shared& shared = *lab->m_shared;
-    if (auto loaded = server::load_fixture(shared.store, fixture); !loaded) {
+    if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
         return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
                            loaded.error().message);
     }
-    transport::ListenerConfig listener;
-    try {
-        listener = transport::parse_listen_address(address, "imap", false);
-    } catch (const std::exception& error) {
-        return fmt::format("The lab cannot listen on {}: {}", address, error.what());
-    }
-    shared.server = std::make_unique<transport::TcpServer>(shared.io, nullptr);
-    auto factory = [&shared](const transport::ConnectionInfo& info)
-        -> std::unique_ptr<transport::ConnectionHandler> {
-        auto feed = std::make_shared<LabFeed>();
-        {
-            const std::lock_guard lock(shared.mutex);
-            shared.arrivals.push_back({info.id, info.peer, feed});
-        }
-        return std::make_unique<LabConnection>(shared.store, shared.config, info, feed);
+    lab->m_server = std::make_unique<transport::ServerThread>();
+    LabServer& self = *lab;
+    // Runs on the I/O thread; the update is applied on the UI thread.
+    const Publish publish = [&self](LabUpdate update) {
+        self.m_queue.post([&self, update = std::move(update)]() mutable {
+            LabSession* session = self.find(update.id);
+            if (!session) return;
+            for (sim::TraceEvent& event : update.events)
+                session->trace->append(std::move(event));
+            self.m_changed = self.m_changed || !update.events.empty() ||
+                             session->user != update.user || session->state != update.state ||
+                             session->closed != update.closed;
+            session->user = std::move(update.user);
+            session->state = update.state;
+            session->closed = update.closed;
+        });
     };
-    try {
-        lab->m_port = shared.server->listen(listener, factory);
-    } catch (const std::exception& error) {
-        return fmt::format("The lab cannot listen on {}: {}", address, error.what());
+    struct Served {
+        const std::string& address;
+        sim::Protocol protocol;
+        std::unique_ptr<transport::ConnectionHandler> (*make)(server::MailStore&,
+                                                              const server::ServerConfig&,
+                                                              const transport::ConnectionInfo&,
+                                                              sim::Protocol, Publish);
+    };
+    const auto make = []<typename Session>(std::type_identity<Session>) {
+        return +[](server::MailStore& store, const server::ServerConfig& config,
+                   const transport::ConnectionInfo& info, sim::Protocol protocol,
+                   Publish publish) -> std::unique_ptr<transport::ConnectionHandler> {
+            return std::make_unique<LabConnection<Session>>(store, config, info, protocol,
+                                                            std::move(publish));
+        };
+    };
+    const Served served[] = {
+        {addresses.imap, sim::Protocol::Imap,
+         make(std::type_identity<server::ImapServerSession>{})},
+        {addresses.pop3, sim::Protocol::Pop3,
+         make(std::type_identity<server::Pop3ServerSession>{})},
+        {addresses.smtp, sim::Protocol::Smtp,
+         make(std::type_identity<server::SmtpServerSession>{})},
+    };
+    for (const Served& listener : served) {
+        if (listener.address.empty()) continue;
+        const std::string name(sim::protocol_name(listener.protocol));
+        transport::ListenerConfig config;
+        try {
+            config = transport::parse_listen_address(listener.address, name, false);
+        } catch (const std::exception& error) {
+            return fmt::format("The lab cannot listen on {}: {}", listener.address, error.what());
+        }
+        config.refusal = server::too_many_connections(listener.protocol, lab->m_config);
+        auto factory = [&self, protocol = listener.protocol, make = listener.make,
+                        publish](const transport::ConnectionInfo& info) {
+            self.m_queue.post([&self, info, protocol] {
+                LabSession session;
+                session.id = info.id;
+                session.protocol = protocol;
+                session.peer = info.peer;
+                session.state = connecting_state(protocol);
+                session.trace = std::make_unique<sim::SessionTrace>(
+                    protocol, fmt::format("lab #{} from {}", info.id, info.peer));
+                self.m_sessions.push_back(std::move(session));
+                self.m_changed = true;
+            });
+            return make(self.m_store, self.m_config, info, protocol, publish);
+        };
+        std::uint16_t port = 0;
+        try {
+            port = lab->m_server->listen(config, std::move(factory));
+        } catch (const std::exception& error) {
+            return fmt::format("The lab cannot listen on {}: {}", listener.address, error.what());
+        }
+        lab->m_listeners.push_back(
+            {listener.protocol, fmt::format("{}:{}", config.address, port), port});
     }
-    lab->m_address = fmt::format("{}:{}", listener.address, lab->m_port);
-    lab->m_thread = std::thread([&shared] { shared.io.run(); });
     return lab;
 }
 
 LabServer::~LabServer() {
-    if (!m_shared) return;
-    Shared& shared = *m_shared;
-    asio::post(shared.io, [&shared] {
-        shared.server->stop();
-        shared.work.reset();
-        shared.io.stop();
-    });
-    if (m_thread.joinable()) m_thread.join();
-    // The connections go with the server, before the store they point into.
-    shared.server.reset();
+    // Every session ends on the I/O thread before the store it uses goes.
+    m_server.reset();
+}
+
+std::uint16_t LabServer::port(sim::Protocol protocol) const {
+    for (const LabListener& listener : m_listeners) {
+        if (listener.protocol == protocol) return listener.port;
+    }
+    return 0;
+}
+
+std::string LabServer::address() const {
+    std::vector<std::string> parts;
+    for (const LabListener& listener : m_listeners) {
+        parts.push_back(
+            fmt::format("{} {}", sim::protocol_name(listener.protocol), listener.address));
+    }
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+LabSession* LabServer::find(std::uint64_t id) {
+    for (LabSession& session : m_sessions) {
+        if (session.id == id) return &session;
+    }
+    return nullptr;
 }
 
 bool LabServer::drain() {
-    bool changed = false;
-    {
-        const std::lock_guard lock(m_shared->mutex);
-        for (NewConnection& arrival : m_shared->arrivals) {
-            LabSession session;
-            session.id = arrival.id;
-            session.peer = std::move(arrival.peer);
-            session.trace = std::make_unique<sim::SessionTrace>(
-                sim::Protocol::Imap, fmt::format("lab #{} from {}", session.id, session.peer));
-            session.feed = std::move(arrival.feed);
-            m_sessions.push_back(std::move(session));
-            changed = true;
-        }
-        m_shared->arrivals.clear();
-    }
-    for (LabSession& session : m_sessions) {
-        std::vector<sim::TraceEvent> events;
-        {
-            const std::lock_guard lock(session.feed->mutex);
-            events.swap(session.feed->events);
-            changed = changed || session.user != session.feed->user ||
-                      session.state != session.feed->state ||
-                      session.closed != session.feed->closed;
-            session.user = session.feed->user;
-            session.state = session.feed->state;
-            session.closed = session.feed->closed;
-        }
-        for (sim::TraceEvent& event : events)
-            session.trace->append(std::move(event));
-        changed = changed || !events.empty();
-    }
-    return changed;
+    m_changed = false;
+    m_queue.run_pending();
+    return m_changed;
 }
 
 }  // namespace mailscope::gui

@@ -1,80 +1,100 @@
-// LabServer: the mock IMAP server on a real TCP port inside the GUI process,
-// so a class can point real mail clients at it and watch every connection.
+// LabServer: the mock IMAP, POP3 and SMTP servers on real TCP ports inside
+// the GUI process, on one shared store, so a class can point real mail
+// clients at them and watch every connection.
 //
-// Threading (design note L3): the server, its mail store and every session's
-// own trace live on one background Asio thread. After each thing a session
-// does, the events its engine hands out (next_event()) are copied into that
-// session's LabFeed, a mutex-protected queue. The UI thread calls drain() at
-// the start of a frame and appends what it finds to traces of its own, so
-// nothing mutable is ever shared with the panels.
+// Threading: the servers (net/server_thread.hpp), their mail store and
+// every session's own trace live on the lab's I/O thread. After each thing
+// a session does, the events its engine committed, its user, state and
+// whether it closed are posted into the lab's UiQueue (net/ui_queue.hpp).
+// The UI thread runs that queue in drain() at the start of a frame and
+// appends the events to traces of its own, so nothing mutable is ever
+// shared with the panels.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <variant>
 #include <vector>
 
+#include "net/server_thread.hpp"
+#include "net/ui_queue.hpp"
+#include "server_mock/mail_store.hpp"
+#include "server_mock/server_config.hpp"
+#include "sim/core/state_id.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
 
-// What one connection left for the UI since the last drain. Written by the
-// Asio thread, read by the UI thread, always under `mutex`.
-struct LabFeed {
-    std::mutex mutex;
-    std::vector<sim::TraceEvent> events;
-    std::string user;
-    std::string state;
-    bool closed = false;
+// Where the lab listens, "PORT" or "ADDR:PORT" (loopback unless an address
+// says otherwise; port 0 picks a free one). Empty: that protocol is not served.
+struct LabAddresses {
+    std::string imap;
+    std::string pop3;
+    std::string smtp;
+};
+
+// One listening socket of the lab.
+struct LabListener {
+    sim::Protocol protocol = sim::Protocol::Imap;
+    std::string address;  // "127.0.0.1:1143"
+    std::uint16_t port = 0;
 };
 
 // One connection as the UI sees it.
 struct LabSession {
     std::uint64_t id = 0;
-    std::string peer;   // "127.0.0.1:53211"
-    std::string user;   // empty until a login succeeded
-    std::string state;  // as in the RFC diagram
+    sim::Protocol protocol = sim::Protocol::Imap;
+    std::string peer;  // "127.0.0.1:53211"
+    std::string user;  // empty until a login succeeded
+    sim::StateId state;
     bool closed = false;
     std::unique_ptr<sim::SessionTrace> trace;  // owned and appended by the UI thread only
-    std::shared_ptr<LabFeed> feed;
 };
 
-// "peer, user, state, n events" for a menu.
+// "#id PROTOCOL peer, user, state, n events" for a menu.
 std::string lab_session_label(const LabSession& session);
 
 class LabServer {
   public:
-    // Loads `fixture` into the server's store, listens on `address` ("PORT" or
-    // "ADDR:PORT"; port 0 picks a free one) and starts the Asio thread. Gives
-    // a sentence when the fixture or the address cannot be used.
+    // Loads `fixture` into the lab's store, listens on each address given
+    // and starts the I/O thread. Gives a sentence when the fixture or an
+    // address cannot be used, or when no address is given.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
-        const std::string& address, const std::filesystem::path& fixture);
+        const LabAddresses& addresses, const std::filesystem::path& fixture);
+    // The IMAP lab alone.
+    static std::variant<std::unique_ptr<LabServer>, std::string> start(
+        const std::string& imap_address, const std::filesystem::path& fixture);
 
     ~LabServer();
     LabServer(const LabServer&) = delete;
     LabServer& operator=(const LabServer&) = delete;
 
-    std::uint16_t port() const { return m_port; }
-    const std::string& address() const { return m_address; }
+    // The port of the protocol's listener; 0 when it is not served.
+    std::uint16_t port(sim::Protocol protocol = sim::Protocol::Imap) const;
+    // "imap 127.0.0.1:1143, pop3 127.0.0.1:1110": every listener.
+    std::string address() const;
+    const std::vector<LabListener>& listeners() const { return m_listeners; }
 
     // UI thread: takes the new connections and events. True when anything changed.
     bool drain();
     const std::vector<LabSession>& sessions() const { return m_sessions; }
 
-    struct Shared;
-
   private:
     LabServer() = default;
+    LabSession* find(std::uint64_t id);
 
-    std::unique_ptr<Shared> m_shared;  // the Asio side: io_context, server, store
-    std::thread m_thread;
-    std::uint16_t m_port = 0;
-    std::string m_address;
+    // Declared in the order that lets them go safely: the server thread
+    // (which ends every session) before the store and config the sessions
+    // use and the queue they post into.
+    server::MailStore m_store;
+    server::ServerConfig m_config;
+    transport::UiQueue m_queue;
+    std::unique_ptr<transport::ServerThread> m_server;
+    std::vector<LabListener> m_listeners;
     std::vector<LabSession> m_sessions;
+    bool m_changed = false;  // set by the queue's work during drain()
 };
 
 }  // namespace mailscope::gui

@@ -2,10 +2,11 @@
 // through the same generic driver and network runner as `mailscope connect`
 // (sim/core/client_driver.hpp, net/client_runner.hpp).
 //
-// Threading (as for the lab, design note L3): the runner, the driver and
-// its trace live on the session's own Asio thread. Commands typed in the UI
-// are posted to that thread; the events the engine hands out are copied to
-// a locked queue that the UI thread drains at frame start into a trace of
+// Threading: the driver and its trace live on the I/O thread of a
+// net/live_client.hpp LiveClient. Lines typed in the UI are posted to that
+// thread and send() returns at once; what the session did (events, state,
+// status, why a line was not sent) comes back through a UiQueue that the UI
+// thread runs in drain() at frame start, appending the events to a trace of
 // its own. The password stays in memory only, and the engine masks it in
 // the trace.
 #pragma once
@@ -16,41 +17,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include "gui/view_state.hpp"
-#include "net/tls.hpp"
+#include "net/live_client.hpp"
+#include "net/ui_queue.hpp"
 #include "sim/core/state_id.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
 
-// How the connection gets (or does not get) TLS: none, STARTTLS (STLS for
-// POP3), or from the first octet (imaps, pop3s, smtps).
-enum class LiveMode { Plain, StartTls, Imaps };
-
-struct LiveOptions {
-    sim::Protocol protocol = sim::Protocol::Imap;
-    std::string host;
-    std::uint16_t port = 0;  // 0: the protocol's own (143/993, 110/995, 25/465)
-    LiveMode mode = LiveMode::Plain;
-    std::string user;  // empty: no login, the learner types one
-    std::string password;
-    transport::ClientTlsOptions tls;
-    std::chrono::milliseconds timeout{30000};
-};
-
-enum class LivePhase { Connecting, Connected, Failed, Closed };
-
-struct LiveStatus {
-    LivePhase phase = LivePhase::Connecting;
-    bool tls = false;       // TLS is on now
-    bool ready = false;     // the login script is done: the learner's turn
-    bool insecure = false;  // the certificate is not verified (--insecure)
-    std::string detail;     // the TLS description, or why it failed
-};
+// The options and status of a live session are the network side's
+// (net/live_client.hpp).
+using transport::LiveMode;
+using transport::LiveOptions;
+using transport::LivePhase;
+using transport::LiveStatus;
 
 // The dialog's fields as options, or a sentence saying what is missing.
 // The password is copied; the caller clears the form's copy.
@@ -70,10 +53,15 @@ class LiveSession {
     LiveSession(const LiveSession&) = delete;
     LiveSession& operator=(const LiveSession&) = delete;
 
-    // Composes an IMAP command as free play does (a POP3 or SMTP line is
-    // sent as typed) and hands it to the Asio thread; gives the error
-    // sentence when nothing was sent.
+    // Hands the line to the I/O thread and returns at once: an IMAP command
+    // is composed there as free play does (tag, literal sizes), a POP3 or
+    // SMTP line goes as typed. Gives the error sentence at once only for an
+    // empty line; why any other line was not sent (the connection is closed,
+    // the server has not answered the last line, the command is wrong)
+    // arrives with a later drain() as send_error().
     std::optional<std::string> send(std::string_view line, std::string_view typed_literals);
+    // Why the last line sent was not sent; empty while none was refused.
+    const std::string& send_error() const { return m_send_error; }
 
     // UI thread: takes the new events, state and status. True when anything changed.
     bool drain();
@@ -89,18 +77,20 @@ class LiveSession {
     // Says LOGOUT (QUIT) when the session is still open, so the server closes it.
     void close();
 
-    struct Shared;
-
   private:
     explicit LiveSession(LiveOptions options);
+    void apply(transport::LiveUpdate update);
 
     LiveOptions m_options;
-    std::unique_ptr<Shared> m_shared;  // the Asio side: io_context, client, engine
-    std::thread m_thread;
     std::unique_ptr<sim::SessionTrace> m_trace;  // owned and appended by the UI thread only
     sim::StateId m_state;
     std::vector<std::string> m_verbs;
     LiveStatus m_status;
+    std::string m_send_error;
+    bool m_changed = false;  // set by the queue's work during drain()
+    // The client posts into the queue: it goes first.
+    transport::UiQueue m_queue;
+    std::unique_ptr<transport::LiveClient> m_client;
 };
 
 }  // namespace mailscope::gui

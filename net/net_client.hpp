@@ -19,20 +19,11 @@
 #include <string_view>
 #include <variant>
 
-#include "net/server_url.hpp"
+#include "net/client_options.hpp"
 #include "net/tls.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::transport {
-
-struct NetClientOptions {
-    std::string host;
-    std::uint16_t port = 0;
-    bool implicit_tls = false;
-    ClientTlsOptions tls;
-    // Bounds the connection, each TLS handshake, and each awaited reply.
-    std::chrono::milliseconds timeout{30000};
-};
 
 class NetClient : public std::enable_shared_from_this<NetClient> {
   public:

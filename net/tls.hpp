@@ -9,25 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "net/tls_options.hpp"
+
 namespace mailscope::transport {
-
-struct ServerTlsFiles {
-    std::string cert_file;
-    std::string key_file;
-};
-
-// Creates a private key and a self-signed certificate for "localhost" and
-// 127.0.0.1 at the given paths unless both files already exist. Returns an
-// error sentence, or nullopt on success.
-std::optional<std::string> ensure_self_signed(const ServerTlsFiles& files);
 
 // Throws std::runtime_error with a readable message when the files are unusable.
 std::shared_ptr<asio::ssl::context> make_server_context(const ServerTlsFiles& files);
 
-struct ClientTlsOptions {
-    std::optional<std::string> ca_file;  // a private CA instead of the system store
-    bool insecure = false;               // no verification at all: must be asked for
-};
 std::shared_ptr<asio::ssl::context> make_client_context(const ClientTlsOptions& options);
 
 // SNI and host name verification for one connection.

@@ -1,33 +1,30 @@
-// LabServer: the mock server on a TCP port in the GUI process; connections
-// reach the UI thread only through drain().
+// LabServer: the mock IMAP, POP3 and SMTP servers on TCP ports in the GUI
+// process; connections reach the UI thread only through drain().
 #include <doctest/doctest.h>
 
-#include <asio.hpp>
-
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "gui/lab_server.hpp"
+#include "tests/support/loopback_client.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
+using mailscope::test::LoopbackClient;
 
 namespace {
 
-std::unique_ptr<LabServer> start_lab() {
-    auto made = LabServer::start(
-        "127.0.0.1:0", std::string(MAILSCOPE_SOURCE_DIR) + "/server_mock/fixtures/classroom.yaml");
+const std::string classroom =
+    std::string(MAILSCOPE_SOURCE_DIR) + "/server_mock/fixtures/classroom.yaml";
+
+std::unique_ptr<LabServer> start_lab(const LabAddresses& addresses) {
+    auto made = LabServer::start(addresses, classroom);
     if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
     return std::move(std::get<std::unique_ptr<LabServer>>(made));
-}
-
-std::string read_line(asio::ip::tcp::socket& socket, asio::streambuf& buffer) {
-    asio::read_until(socket, buffer, "\r\n");
-    std::istream in(&buffer);
-    std::string line;
-    std::getline(in, line);
-    return line;
 }
 
 // Drains until `done` holds, for at most five seconds.
@@ -42,46 +39,123 @@ bool drain_until(LabServer& lab, Done done) {
     return false;
 }
 
+bool has_command(const sim::SessionTrace& trace, std::string_view raw_start) {
+    return std::any_of(trace.events().begin(), trace.events().end(), [&](const auto& event) {
+        return event.kind == sim::EventKind::Command && event.raw.starts_with(raw_start);
+    });
+}
+
+void check_seq_and_no_password(const sim::SessionTrace& trace) {
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+        CHECK(trace.at(i).seq == i);
+        // The password never reaches the UI's copy.
+        CHECK(trace.at(i).raw.find("wonderland") == std::string::npos);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("a TCP client of the lab shows up with its user, state and events") {
-    auto lab = start_lab();
+    auto lab = start_lab({"127.0.0.1:0", {}, {}});
     REQUIRE(lab->port() != 0);
     CHECK_FALSE(lab->drain());
     CHECK(lab->sessions().empty());
 
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), lab->port()});
-    asio::streambuf buffer;
-    CHECK(read_line(socket, buffer).starts_with("* OK"));
-    asio::write(socket, asio::buffer(std::string("a1 LOGIN alice wonderland\r\n")));
-    CHECK(read_line(socket, buffer).starts_with("a1 OK"));
+    LoopbackClient client(lab->port());
+    CHECK(client.read_line().starts_with("* OK"));
+    client.write("a1 LOGIN alice wonderland\r\n");
+    CHECK(client.read_line().starts_with("a1 OK"));
 
     REQUIRE(drain_until(
         *lab, [&] { return lab->sessions().size() == 1 && lab->sessions()[0].user == "alice"; }));
     const LabSession& session = lab->sessions()[0];
-    CHECK(session.state == "Authenticated");
+    CHECK(session.protocol == sim::Protocol::Imap);
+    CHECK(session.state == imap::State::Authenticated);
     CHECK(session.peer.starts_with("127.0.0.1:"));
     REQUIRE(session.trace);
+    CHECK(session.trace->protocol() == sim::Protocol::Imap);
     CHECK(session.trace->size() >= 4);
-    for (std::size_t i = 0; i < session.trace->size(); ++i) {
-        CHECK(session.trace->at(i).seq == i);
-    }
-    // The password never reaches the UI's copy.
-    for (const auto& event : session.trace->events()) {
-        CHECK(event.raw.find("wonderland") == std::string::npos);
-    }
+    check_seq_and_no_password(*session.trace);
+    CHECK(lab_session_label(session).find("IMAP") != std::string::npos);
     CHECK(lab_session_label(session).find("alice") != std::string::npos);
 
-    asio::write(socket, asio::buffer(std::string("a2 LOGOUT\r\n")));
+    client.write("a2 LOGOUT\r\n");
     REQUIRE(drain_until(*lab, [&] { return lab->sessions()[0].closed; }));
+    CHECK(lab->sessions()[0].state == imap::State::Logout);
     CHECK(lab_session_label(lab->sessions()[0]).find("closed") != std::string::npos);
 }
 
+TEST_CASE("the lab serves POP3 and SMTP on the same mail, each connection with its protocol") {
+    auto lab = start_lab({{}, "127.0.0.1:0", "127.0.0.1:0"});
+    REQUIRE(lab->port(sim::Protocol::Pop3) != 0);
+    REQUIRE(lab->port(sim::Protocol::Smtp) != 0);
+    CHECK(lab->port(sim::Protocol::Imap) == 0);
+    CHECK(lab->address().find("pop3 127.0.0.1:") != std::string::npos);
+    CHECK(lab->address().find("smtp 127.0.0.1:") != std::string::npos);
+
+    {
+        LoopbackClient smtp(lab->port(sim::Protocol::Smtp));
+        CHECK(smtp.read_line().starts_with("220 "));
+        smtp.write("EHLO student.example\r\n");
+        CHECK(smtp.read_until("250 ").starts_with("250 "));
+        smtp.write("MAIL FROM:<student@example.org>\r\n");
+        CHECK(smtp.read_line().starts_with("250"));
+        smtp.write("RCPT TO:<alice@example.org>\r\n");
+        CHECK(smtp.read_line().starts_with("250"));
+        smtp.write("DATA\r\n");
+        CHECK(smtp.read_line().starts_with("354"));
+        smtp.write("Subject: from the lab\r\n\r\nHello.\r\n.\r\n");
+        CHECK(smtp.read_line().starts_with("250"));
+        smtp.write("QUIT\r\n");
+        CHECK(smtp.read_line().starts_with("221"));
+    }
+    REQUIRE(drain_until(*lab,
+                        [&] { return lab->sessions().size() == 1 && lab->sessions()[0].closed; }));
+    const LabSession& smtp = lab->sessions()[0];
+    CHECK(smtp.protocol == sim::Protocol::Smtp);
+    CHECK(smtp.trace->protocol() == sim::Protocol::Smtp);
+    CHECK(smtp.state == smtp::State::Quit);
+    CHECK(has_command(*smtp.trace, "MAIL FROM:<student@example.org>"));
+    CHECK(has_command(*smtp.trace, "QUIT"));
+    CHECK(lab_session_label(smtp).find("SMTP") != std::string::npos);
+
+    LoopbackClient pop3(lab->port(sim::Protocol::Pop3));
+    CHECK(pop3.read_line().starts_with("+OK"));
+    pop3.write("USER alice\r\n");
+    CHECK(pop3.read_line().starts_with("+OK"));
+    pop3.write("PASS wonderland\r\n");
+    CHECK(pop3.read_line().starts_with("+OK"));
+    REQUIRE(drain_until(*lab, [&] {
+        return lab->sessions().size() == 2 && lab->sessions()[1].state == pop3::State::Transaction;
+    }));
+    CHECK(lab->sessions()[1].protocol == sim::Protocol::Pop3);
+    CHECK(lab->sessions()[1].user == "alice");
+    CHECK(lab_session_label(lab->sessions()[1]).find("POP3") != std::string::npos);
+    // The message SMTP delivered is the last of the maildrop the POP3 session sees.
+    pop3.write("STAT\r\n");
+    const std::string stat = pop3.read_line();
+    REQUIRE(stat.starts_with("+OK "));
+    const std::string last = stat.substr(4, stat.find(' ', 4) - 4);
+    pop3.write(fmt::format("TOP {} 0\r\n", last));
+    CHECK(pop3.read_line().starts_with("+OK"));
+    CHECK(pop3.read_until("Subject:") == "Subject: from the lab");
+    pop3.write("QUIT\r\n");
+    CHECK(pop3.read_until("+OK").starts_with("+OK"));
+
+    REQUIRE(drain_until(*lab, [&] { return lab->sessions()[1].closed; }));
+    const LabSession& pop = lab->sessions()[1];
+    CHECK(pop.trace->protocol() == sim::Protocol::Pop3);
+    CHECK(pop.state == pop3::State::Closed);
+    CHECK(has_command(*pop.trace, "USER alice"));
+    CHECK(has_command(*pop.trace, fmt::format("TOP {} 0", last)));
+    CHECK(has_command(*pop.trace, "QUIT"));
+    check_seq_and_no_password(*pop.trace);
+}
+
 TEST_CASE("a lab that cannot listen says why") {
-    auto made = LabServer::start("not-an-address:1", std::string(MAILSCOPE_SOURCE_DIR) +
-                                                         "/server_mock/fixtures/classroom.yaml");
+    auto made = LabServer::start("not-an-address:1", classroom);
     REQUIRE(std::holds_alternative<std::string>(made));
     CHECK(std::get<std::string>(made).find("cannot listen") != std::string::npos);
+    made = LabServer::start(LabAddresses{}, classroom);
+    REQUIRE(std::holds_alternative<std::string>(made));
 }

@@ -67,13 +67,62 @@ TEST_CASE("a live session logs in, selects INBOX, and never shows the password")
         CHECK(live->trace().at(i).seq == i);
     }
 
-    const auto error = live->send("FETCH", "");
-    REQUIRE(error);
-    CHECK_FALSE(error->empty());
+    // Sending returns at once; why a line was not sent comes with a later drain.
+    CHECK_FALSE(live->send("FETCH", ""));
+    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
+    const auto sent = live->trace().size();
+    CHECK(live->send("   ", "") == std::optional<std::string>("Type a command first."));
+    CHECK_FALSE(live->send("NOOP", ""));
+    CHECK(live->send_error().empty());
+    REQUIRE(drain_until(*live, [&] { return live->trace().size() > sent + 1; }));
+    CHECK(live->send_error().empty());
 
     live->close();
     REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Closed; }));
-    CHECK(live->send("NOOP", "") == std::optional<std::string>("The connection is not open."));
+    CHECK_FALSE(live->send("NOOP", ""));
+    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
+    CHECK(live->send_error() == "The connection is not open.");
+}
+
+TEST_CASE("a live POP3 session with the lab's POP3 server: both sides see the session") {
+    auto made = LabServer::start(
+        LabAddresses{{}, "127.0.0.1:0", {}},
+        std::string(MAILSCOPE_SOURCE_DIR) + "/server_mock/fixtures/classroom.yaml");
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    auto& lab = *std::get<std::unique_ptr<LabServer>>(made);
+    LiveOptions options;
+    options.protocol = sim::Protocol::Pop3;
+    options.host = "127.0.0.1";
+    options.port = lab.port(sim::Protocol::Pop3);
+    options.user = "alice";
+    options.password = "wonderland";
+    auto live = start_live(options);
+
+    REQUIRE(drain_until(*live, [&] { return live->state() == pop3::State::Transaction; }));
+    CHECK_FALSE(live->send("STAT", ""));
+    // The STAT command, then its "+OK count size" reply.
+    REQUIRE(drain_until(*live, [&] {
+        bool stat_sent = false;
+        for (const auto& event : live->trace().events()) {
+            if (event.raw.starts_with("STAT")) stat_sent = true;
+            if (stat_sent && event.raw.starts_with("+OK ")) return true;
+        }
+        return false;
+    }));
+    CHECK(live->send_error().empty());
+    live->close();
+    REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Closed; }));
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline &&
+           (lab.sessions().empty() || !lab.sessions()[0].closed)) {
+        lab.drain();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(lab.sessions().size() == 1);
+    CHECK(lab.sessions()[0].protocol == sim::Protocol::Pop3);
+    CHECK(lab.sessions()[0].user == "alice");
+    CHECK(lab.sessions()[0].closed);
 }
 
 TEST_CASE("a live session refuses a password in clear to another machine") {
@@ -101,7 +150,8 @@ TEST_CASE("a live session to a closed port says it failed") {
     auto live = start_live(options);
     REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Failed; }));
     CHECK(live_status_text(live->status()).starts_with("failed: "));
-    CHECK(live->send("NOOP", ""));
+    CHECK_FALSE(live->send("NOOP", ""));
+    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
 }
 
 TEST_CASE("the status of an insecure TLS session says so loudly") {

@@ -10,15 +10,23 @@ rows and the last one's text, the question shown, the failed checks), a
 step reached by going forward looks exactly like the same step reached by
 going further and stepping back, and --step is honoured (steps 3 and 6
 show different states and rows). The sequence diagram's PNG export, and
-the live session over STARTTLS and over IMAPS against `mailscope serve`.
+the live session over STARTTLS and over IMAPS against `mailscope serve`, and
+the lab's IMAP, POP3 and SMTP servers (--serve, --serve-pop3, --serve-smtp)
+with Python's imaplib, poplib and smtplib.
 Without Xvfb it fails in CI and exits 77 (CTest skip) elsewhere (tests/peers.py).
 """
 import argparse
 import hashlib
+import imaplib
 import json
 import os
+import poplib
+import re
+import signal
+import smtplib
 import subprocess
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -250,6 +258,58 @@ def check_live_sessions(runner, mailscope, work, check):
             check(Image(shot).colour_count() >= 40, f"{shot} looks blank")
 
 
+def check_lab_servers(binary, check):
+    """`mailscope gui --serve --serve-pop3 --serve-smtp`: the lab's three
+    servers on loopback, on one store, answer Python's smtplib, poplib and
+    imaplib while the window runs: a message sent by SMTP is the last one the
+    POP3 and IMAP clients see."""
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, "--lang", "en",
+               "--serve", "127.0.0.1:0", "--serve-pop3", "0", "--serve-smtp", "0"]
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    env["MAILSCOPE_IN_XVFB"] = "1"
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    # The window never ends by itself: a watchdog ends it if the lab hangs.
+    watchdog = threading.Timer(60, lambda: os.killpg(process.pid, signal.SIGKILL))
+    watchdog.start()
+    try:
+        ports = {}
+        while len(ports) < 3:
+            line = process.stdout.readline()
+            if not line:
+                check(False, f"gui --serve ended early: {process.stderr.read()}")
+                return
+            match = re.match(r"lab: the mock (\w+) server listens on 127\.0\.0\.1:(\d+)$",
+                             line.strip())
+            if match:
+                ports[match.group(1)] = int(match.group(2))
+        subject = "from the lab's SMTP server"
+        with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
+            refused = smtp.sendmail("student@example.org", ["alice@example.org"],
+                                    f"Subject: {subject}\r\n\r\nHello.\r\n")
+            check(not refused, f"lab smtp: recipients refused: {refused}")
+        pop = poplib.POP3("127.0.0.1", ports["pop3"], timeout=10)
+        pop.user("alice")
+        pop.pass_(PASSWORD)
+        count, _ = pop.stat()
+        headers = b"\n".join(pop.top(count, 0)[1]).decode()
+        pop.quit()
+        check(f"Subject: {subject}" in headers, f"lab pop3: message {count} is not the one sent")
+        imap = imaplib.IMAP4("127.0.0.1", ports["imap"], timeout=10)
+        imap.login("alice", PASSWORD)
+        status, data = imap.select("INBOX", readonly=True)
+        check(status == "OK" and int(data[0]) == count,
+              f"lab imap: INBOX has {data}, POP3 saw {count}")
+        imap.logout()
+        print(f"lab: imap, pop3 and smtp on {ports}; alice has {count} messages")
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -344,6 +404,7 @@ def main():
 
     check_sequence_png(runner, two, check)
     check_live_sessions(runner, args.mailscope, args.work, check)
+    check_lab_servers(args.binary, check)
 
     if failures:
         print(f"{len(failures)} screenshot checks failed")

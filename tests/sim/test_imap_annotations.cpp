@@ -416,10 +416,10 @@ TEST_CASE("a response that only answers its command, with no such command in fli
         o.client("a1 NOOP\r\n");
         o.server(wire + "\r\n");
         o.server("a1 OK done\r\n");
-        const auto* answer = first_raw(o.trace, wire);
+        const auto* answer = test::first_raw(o.trace, wire);
         REQUIRE(answer);
         CHECK(answer->link == sim::Link::Unmatched);
-        const auto found = violations(o.trace);
+        const auto found = test::violations(o.trace);
         REQUIRE(found.size() == 1);
         CHECK(found.front()->dir == Direction::ServerToClient);
         CHECK(found.front()->section == section);
@@ -439,22 +439,23 @@ TEST_CASE("untagged data answers the command it belongs to; FLAGS and EXISTS may
     o.client("a1 LIST \"\" *\r\na2 SEARCH ALL\r\n");
     o.server("* LIST () \"/\" INBOX\r\n* SEARCH 1 2\r\n");
     o.server("a1 OK done\r\na2 OK done\r\n");
-    CHECK(first_raw(o.trace, "* LIST")->link_seq == command(o.trace, "a1")->seq);
-    CHECK(first_raw(o.trace, "* SEARCH")->link_seq == command(o.trace, "a2")->seq);
+    CHECK(test::first_raw(o.trace, "* LIST")->link_seq == test::command_tagged(o.trace, "a1")->seq);
+    CHECK(test::first_raw(o.trace, "* SEARCH")->link_seq ==
+          test::command_tagged(o.trace, "a2")->seq);
     o.client("a3 NOOP\r\n");
     o.server("* 3 EXISTS\r\n* FLAGS (\\Seen \\Answered $Label1)\r\na3 OK done\r\n");
-    CHECK(first_raw(o.trace, "* 3 EXISTS")->link == sim::Link::Unsolicited);
-    CHECK(first_raw(o.trace, "* FLAGS")->link == sim::Link::Unsolicited);
+    CHECK(test::first_raw(o.trace, "* 3 EXISTS")->link == sim::Link::Unsolicited);
+    CHECK(test::first_raw(o.trace, "* FLAGS")->link == sim::Link::Unsolicited);
     o.client("a4 SELECT inbox\r\n");
     o.server("* LIST () \"/\" INBOX\r\na4 OK [READ-WRITE] done\r\n");
     const sim::TraceEvent* listed = nullptr;
     for (const auto& event : o.trace.events()) {
-        if (event.raw.starts_with("* LIST") && event.seq > command(o.trace, "a4")->seq)
+        if (event.raw.starts_with("* LIST") && event.seq > test::command_tagged(o.trace, "a4")->seq)
             listed = &event;
     }
     REQUIRE(listed);
-    CHECK(listed->link_seq == command(o.trace, "a4")->seq);
-    CHECK(violations(o.trace).empty());
+    CHECK(listed->link_seq == test::command_tagged(o.trace, "a4")->seq);
+    CHECK(test::violations(o.trace).empty());
 }
 
 TEST_CASE("a command sent before the server's greeting is a client violation") {
@@ -466,19 +467,20 @@ TEST_CASE("a command sent before the server's greeting is a client violation") {
     session.feed(Direction::ClientToServer, "a0 CAPABILITY\r\n");
     session.feed(Direction::ServerToClient, "* PREAUTH ready\r\n");
     session.feed(Direction::ServerToClient, "* CAPABILITY IMAP4rev1\r\na0 OK done\r\n");
-    const auto found = violations(trace);
+    const auto found = test::violations(trace);
     REQUIRE(found.size() == 1);
     CHECK(found.front()->dir == Direction::ClientToServer);
     CHECK(found.front()->section == "RFC 3501 3");
     CHECK(found.front()->summary.find("CAPABILITY was sent before") != std::string::npos);
-    CHECK(first_raw(trace, "* CAPABILITY")->link_seq == command(trace, "a0")->seq);
+    CHECK(test::first_raw(trace, "* CAPABILITY")->link_seq ==
+          test::command_tagged(trace, "a0")->seq);
 
     SUBCASE("a transcript that starts after the greeting is no violation") {
         sim::SessionTrace later;
         imap::ImapSession observer{later};
         observer.feed(Direction::ClientToServer, "a1 NOOP\r\n");
         observer.feed(Direction::ServerToClient, "a1 OK done\r\n");
-        for (const auto* found_later : violations(later))
+        for (const auto* found_later : test::violations(later))
             CHECK(found_later->dir == Direction::ServerToClient);
     }
 }

@@ -35,9 +35,9 @@ class SessionSource {
     // cannot be shown otherwise.
     virtual std::optional<std::string> open() { return std::nullopt; }
 
-    // The events the panels draw. The object may be replaced (a lesson
-    // stepped back, a new live session): the views rebind when its address
-    // or generation() changes.
+    // The events the panels draw; asked only of a source that is available
+    // and opened. The object may be replaced (a lesson stepped back, a new
+    // live session): the views rebind when its address or generation() changes.
     virtual const sim::SessionTrace& trace() const = 0;
     virtual std::uint64_t generation() const { return 0; }
 

@@ -4,11 +4,7 @@
 // and falls back to the text lesson when no display can be opened.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
+#include "gui/app_options.hpp"
 
 namespace CLI {
 class App;
@@ -16,37 +12,14 @@ class App;
 
 namespace mailscope::app {
 
-struct GuiCommandOptions {
-    std::string lesson;                 // an id or a lesson file; empty: the catalogue's first
-    std::optional<std::size_t> step;    // steps run before the window opens
-    std::size_t back = 0;               // then steps undone (the exact replay of step back)
-    std::string lang = "ru";            // "ru" or "en"
-    std::string size = "1600x1000";     // WxH of the window
-    std::string screenshot;             // draw one frame, save it as PNG here and exit
-    std::string screen_json;            // with screenshot: what that frame shows, as JSON
-    bool large_text = false;            // projector mode
-    std::string export_svg;             // write the sequence diagram here and exit
-    std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)
-    std::string transcript;             // the session shown, written when the window closes
-    std::string client;                 // the client shown in a multi-client lesson
-    bool free_play = false;             // start in free play instead of the lesson
-    std::vector<std::string> type;      // free-play commands sent before the window opens
-    std::vector<std::uint64_t> expand;  // literal events shown expanded at the start
-    std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock IMAP server
-    std::string serve_pop3;             // "[ADDR:]PORT": and its POP3 server
-    std::string serve_smtp;             // "[ADDR:]PORT": and its SMTP server
-    std::string connect;                // imap:// or imaps:// URL: open a live session
-    bool starttls = false;              // with an imap:// URL: STARTTLS before LOGIN
-    std::string ca_file;                // trust this CA for the live session
-    bool insecure = false;              // no certificate verification (shown in red)
-};
+using GuiCommandOptions = gui::AppOptions;
 
 // Exit codes of run_gui_command.
-inline constexpr int gui_command_ok = 0;
-inline constexpr int gui_command_failed = 1;      // bad options, no lesson, a file not written
-inline constexpr int gui_command_no_display = 2;  // no window could be opened: use the text mode
+inline constexpr int gui_command_ok = gui::app_exit_ok;
+inline constexpr int gui_command_failed = gui::app_exit_failed;
+inline constexpr int gui_command_no_display = gui::app_exit_no_display;
 
-// Declares the options above on `command` (the `gui` subcommand).
+// Declares the options of gui::AppOptions on `command` (the `gui` subcommand).
 void add_gui_options(CLI::App& command, GuiCommandOptions& options);
 
 int run_gui_command(const GuiCommandOptions& options);

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "gui/export.hpp"
@@ -124,6 +126,21 @@ void export_view(const GuiOptions& options, const FrameIntents& intents, GuiMode
 
 }  // namespace
 
+std::string default_layout_file() {
+    std::filesystem::path base;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+        base = xdg;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        base = std::filesystem::path(home) / ".config";
+    } else {
+        return {};
+    }
+    std::error_code error;
+    std::filesystem::create_directories(base / "mailscope", error);
+    if (error) return {};
+    return (base / "mailscope" / "imgui.ini").string();
+}
+
 int run_gui(const GuiOptions& options) {
     if (!options.trace || options.width <= 0 || options.height <= 0) {
         std::fprintf(stderr, "mailscope: the GUI needs a session trace and a positive size.\n");
@@ -172,8 +189,15 @@ int run_gui(const GuiOptions& options) {
         if (!screenshot) return gui_ok;
     }
 
-    for (int frame = 0; !glfwWindowShouldClose(window.get()); ++frame) {
-        if (screenshot) {
+    // A screenshot waits for the session to settle, one frame per refresh
+    // meanwhile, then counts its warm-up frames.
+    const auto settle_deadline = std::chrono::steady_clock::now() + options.settle_timeout;
+    bool settling = screenshot && options.settled && !options.settled();
+    int warm_frames = 0;
+    while (!glfwWindowShouldClose(window.get())) {
+        if (settling) {
+            glfwWaitEventsTimeout(1.0 / 60);
+        } else if (screenshot) {
             glfwPollEvents();
         } else {
             // Sleep until input arrives, but wake for playback and for
@@ -201,7 +225,9 @@ int run_gui(const GuiOptions& options) {
         }
         if (options.on_intents) options.on_intents(intents, model, view);
         if (intents.quit) glfwSetWindowShouldClose(window.get(), GLFW_TRUE);
-        if (screenshot && frame + 1 >= std::max(options.warmup_frames, 2)) {
+        if (settling) {
+            settling = !options.settled() && std::chrono::steady_clock::now() < settle_deadline;
+        } else if (screenshot && ++warm_frames >= std::max(options.warmup_frames, 2)) {
             std::string error = save_framebuffer_png(options.screenshot_path, width, height);
             if (error.empty() && !options.screen_json_path.empty()) {
                 error = write_file(options.screen_json_path,

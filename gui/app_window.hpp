@@ -2,6 +2,7 @@
 // panels over a GuiModel.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -37,6 +38,11 @@ struct GuiOptions {
     std::string sequence_png_path;
     std::string sequence_title;
     int warmup_frames = 8;
+    // With a screenshot: frames are drawn at the display's pace, and the
+    // warm-up frames counted, only once this holds (a live session logged
+    // in or failed), or after `settle_timeout`.
+    std::function<bool()> settled;
+    std::chrono::milliseconds settle_timeout{5000};
 
     std::string font_directory = default_font_directory;
 
@@ -59,6 +65,10 @@ struct GuiOptions {
     // Called after every frame with what the learner asked for.
     std::function<void(const FrameIntents&, GuiModel&, ViewState&)> on_intents;
 };
+
+// $XDG_CONFIG_HOME/mailscope/imgui.ini, else ~/.config/mailscope/imgui.ini,
+// its folder made; empty when neither can be made.
+std::string default_layout_file();
 
 // Returns gui_ok when the window was closed (or the screenshot saved), or one
 // of the error codes above; the reason is printed on stderr.

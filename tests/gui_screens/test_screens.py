@@ -223,7 +223,7 @@ def check_live_sessions(runner, mailscope, work, check):
             shot = os.path.join(work, f"live-{name}.png")
             transcript = os.path.join(work, f"live-{name}.jsonl")
             result = runner.run(["--connect", *connect, "--lang", "en", "--screenshot", shot,
-                                 "--transcript", transcript],
+                                 "--screen-json", screen_json(shot), "--transcript", transcript],
                                 env_extra={"MAILSCOPE_PASSWORD": PASSWORD})
             with open(transcript, encoding="utf-8") as source:
                 text = source.read()
@@ -235,6 +235,10 @@ def check_live_sessions(runner, mailscope, work, check):
                 check(states and states[-1] == final_state,
                       f"live {name}: did not reach {final_state}: {states}")
                 check(f"state {final_state}" in result.stdout, f"live {name}: {result.stdout}")
+                # The screenshot waits for the login to settle: the frame shows its end.
+                shown = screen(shot)
+                check(shown["state"] == final_state,
+                      f"live {name}: the screenshot shows {shown['state']!r}, not {final_state}")
             check(any(n.startswith("TLS established") and tls_note in n for n in notes),
                   f"live {name}: no TLS note with '{tls_note}': {notes}")
             login = [e for e in events if e["kind"] == "command" and e["name"] == login_verb]
@@ -256,6 +260,17 @@ def check_live_sessions(runner, mailscope, work, check):
             for output in (text, result.stdout, result.stderr):
                 check(PASSWORD not in output, f"live {name}: the password leaked")
             check(Image(shot).colour_count() >= 40, f"{shot} looks blank")
+
+    # A server slow to accept the login: the screenshot still shows the
+    # session logged in, because it waits for the login to settle.
+    with MailscopeServer(mailscope, "--fault", "delay:LOGIN:1500ms") as server:
+        shot = os.path.join(work, "live-slow-login.png")
+        runner.run(["--connect", f"imap://alice@127.0.0.1:{server.ports['imap']}", "--lang",
+                    "en", "--screenshot", shot, "--screen-json", screen_json(shot)],
+                   env_extra={"MAILSCOPE_PASSWORD": PASSWORD})
+        shown = screen(shot)
+        check(shown["state"] == "Authenticated",
+              f"live slow login: the screenshot shows {shown['state']!r}, not Authenticated")
 
 
 def check_lab_servers(binary, check):

@@ -1,0 +1,394 @@
+#include "gui/app_controller.hpp"
+
+#include <imgui.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "gui/app_window.hpp"
+#include "gui/export.hpp"
+#include "gui/sequence_svg.hpp"
+#include "gui/virtual_display.hpp"
+#include "lessons/lesson_catalog.hpp"
+#include "lessons/lesson_loader.hpp"
+#include "net/server_url.hpp"
+#include "sim/core/protocol.hpp"
+#include "sim/core/transcript.hpp"
+
+namespace mailscope::gui {
+
+namespace {
+
+bool parse_size(const std::string& text, int& width, int& height) {
+    const std::size_t x = text.find('x');
+    if (x == std::string::npos) return false;
+    width = std::atoi(text.substr(0, x).c_str());
+    height = std::atoi(text.substr(x + 1).c_str());
+    return width >= 320 && height >= 240 && width <= 8192 && height <= 8192;
+}
+
+std::variant<lessons::Lesson, std::string> load_lesson(const std::string& wanted) {
+    std::optional<std::filesystem::path> file;
+    if (wanted.empty()) {
+        const auto all = lessons::find_all_lessons();
+        if (all.empty()) {
+            return std::string(
+                "no lessons were found; set MAILSCOPE_LESSONS to the lessons directory or pass "
+                "--lesson FILE.");
+        }
+        file = all.front();
+    } else {
+        std::string error;
+        file = lessons::find_lesson(wanted, error);
+        if (!file) return error;
+    }
+    auto loaded = lessons::load_lesson_file(*file);
+    if (!loaded.lesson) return lessons::to_string(*loaded.error);
+    return std::move(*loaded.lesson);
+}
+
+std::size_t index_of(const std::vector<std::unique_ptr<SessionSource>>& sources,
+                     const SessionSource* source) {
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        if (sources[i].get() == source) return i;
+    }
+    return sources.size();
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
+    const AppOptions& options) {
+    const auto language = language_from_code(options.lang);
+    if (!language) return fmt::format("the language is ru or en, not \"{}\".", options.lang);
+    int width = 0;
+    int height = 0;
+    if (!parse_size(options.size, width, height)) {
+        return fmt::format(
+            "the size must look like 1600x1000 (from 320x240 to 8192x8192), not \"{}\".",
+            options.size);
+    }
+    if (!options.screen_json.empty() && options.screenshot.empty()) {
+        return std::string("--screen-json describes a screenshot; add --screenshot FILE.");
+    }
+    auto loaded = load_lesson(options.lesson);
+    if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+    auto& lesson = std::get<lessons::Lesson>(loaded);
+    if (options.step && *options.step > lesson.steps.size()) {
+        return fmt::format("the lesson has {} steps; --step {} is past its end.",
+                           lesson.steps.size(), *options.step);
+    }
+
+    std::unique_ptr<AppController> app(
+        new AppController(options, *language, width, height, std::move(lesson)));
+    LessonSession& session = app->lesson();
+    if (!options.client.empty()) {
+        bool found = false;
+        for (std::size_t c = 0; c < session.runner().client_count(); ++c) {
+            if (session.runner().client_name(c) == options.client) {
+                session.select_client(c);
+                found = true;
+            }
+        }
+        if (!found) return fmt::format("the lesson has no client called \"{}\".", options.client);
+    }
+    if (options.step) session.jump_to(*options.step);
+    for (std::size_t i = 0; i < options.back; ++i)
+        session.back();
+    return app;
+}
+
+AppController::AppController(const AppOptions& options, Language language, int width, int height,
+                             lessons::Lesson lesson)
+    : m_options(options), m_language(language), m_width(width), m_height(height) {
+    auto lesson_source = std::make_unique<LessonSource>(std::move(lesson));
+    auto free_play = std::make_unique<FreePlaySource>();
+    auto live = std::make_unique<LiveSource>();
+    m_lesson = lesson_source.get();
+    m_free_play = free_play.get();
+    m_live = live.get();
+    m_sources.push_back(std::move(lesson_source));
+    m_sources.push_back(std::move(free_play));
+    m_sources.push_back(std::move(live));
+}
+
+std::optional<std::string> AppController::start_sessions(const PasswordPrompt& password) {
+    if (m_options.free_play || !m_options.type.empty()) {
+        if (auto error = m_free_play->open()) return error;
+        m_shown = index_of(m_sources, m_free_play);
+        for (const std::string& line : m_options.type) {
+            if (auto error = m_free_play->send(line, "")) {
+                return fmt::format("\"{}\" was not sent: {}", line, *error);
+            }
+        }
+    }
+    if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
+        !m_options.serve_smtp.empty()) {
+        auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},
+                                     classroom_fixture());
+        if (auto* error = std::get_if<std::string>(&made)) return *error;
+        m_lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
+    }
+    if (!m_options.connect.empty()) {
+        if (auto error = start_live(password)) return error;
+        m_shown = index_of(m_sources, m_live);
+    }
+    m_follow_lab = m_lab && m_sources[m_shown].get() == m_lesson && !m_options.step;
+    return std::nullopt;
+}
+
+std::optional<std::string> AppController::start_live(const PasswordPrompt& password) {
+    auto url = transport::parse_server_url(m_options.connect);
+    if (auto* error = std::get_if<std::string>(&url)) return fmt::format("--connect: {}", *error);
+    const auto& server = std::get<transport::ServerUrl>(url);
+    LiveOptions live;
+    live.protocol = server.protocol;
+    live.host = server.host;
+    live.port = server.port;
+    live.mode = server.implicit_tls  ? LiveMode::Imaps
+                : m_options.starttls ? LiveMode::StartTls
+                                     : LiveMode::Plain;
+    live.user = server.user;
+    if (!m_options.ca_file.empty()) live.tls.ca_file = m_options.ca_file;
+    live.tls.insecure = m_options.insecure;
+    if (!server.user.empty()) {
+        auto answer = password(fmt::format("password for {}: ", server.user));
+        if (!answer.password) return answer.error;
+        live.password = std::move(*answer.password);
+    }
+    auto made = LiveSession::start(std::move(live));
+    if (auto* error = std::get_if<std::string>(&made)) return *error;
+    m_live->replace(std::move(std::get<std::unique_ptr<LiveSession>>(made)));
+    return std::nullopt;
+}
+
+bool AppController::settled() const {
+    const LiveSession* live = m_live->session();
+    if (!live) return true;
+    const LivePhase phase = live->status().phase;
+    return live->status().ready || phase == LivePhase::Failed || phase == LivePhase::Closed;
+}
+
+void AppController::begin_frame(GuiModel& model, ViewState& view, float dt) {
+    // The lab's and the live session's new events reach the UI's own traces
+    // here, before the model syncs.
+    if (m_lab) m_lab->drain();
+    if (LiveSession* live = m_live->session()) live->drain();
+    follow_lab_connections(model, view);
+    if (m_sources[m_shown].get() == m_lesson) lesson().tick(dt);
+    const SessionSource& shown = *m_sources[m_shown];
+    if (&shown.trace() != m_bound_trace || shown.generation() != m_bound_generation) {
+        rebind(model, view);
+    }
+    if (m_first_frame) {
+        m_first_frame = false;
+        view.open.composer = shown.takes_lines();
+        view.open.lesson = &shown == m_lesson;
+        for (const std::uint64_t seq : m_options.expand) {
+            if (seq < model.trace().size()) model.display().toggle_expanded(seq);
+        }
+    }
+    describe(model, view);
+}
+
+void AppController::apply(const FrameIntents& intents, GuiModel& model, ViewState& view) {
+    if (intents.choose_session) {
+        m_follow_lab = false;
+        const std::size_t wanted = *intents.choose_session;
+        if (wanted != m_shown && wanted < m_sources.size()) {
+            SessionSource& source = *m_sources[wanted];
+            // Only the live entry can lack a session: choosing it means connecting.
+            if (!source.available()) {
+                view.connect.open = true;
+            } else if (auto error = source.open()) {
+                view.status = *error;
+            } else {
+                show(wanted, model, view);
+            }
+        }
+    }
+    if (intents.connect) connect(model, view);
+    if (intents.disconnect && m_live->session()) m_live->session()->close();
+    if (intents.composer_send) send_typed(view);
+    if (m_sources[m_shown].get() == m_lesson && lesson().apply(intents.lesson)) {
+        rebind(model, view);
+    }
+    describe(model, view);
+}
+
+void AppController::show(std::size_t entry, GuiModel& model, ViewState& view) {
+    m_shown = entry;
+    view.open.composer = m_sources[entry]->takes_lines();
+    view.open.lesson = m_sources[entry].get() == m_lesson;
+    rebind(model, view);
+}
+
+void AppController::rebind(GuiModel& model, ViewState& view) {
+    const SessionSource& shown = *m_sources[m_shown];
+    model = GuiModel(shown.trace());
+    m_bound_trace = &shown.trace();
+    m_bound_generation = shown.generation();
+    view.live = true;
+    view.playing = false;
+}
+
+// Each new connection to the lab becomes an entry of the Session menu.
+void AppController::follow_lab_connections(GuiModel& model, ViewState& view) {
+    if (!m_lab) return;
+    const std::size_t first_lab_entry = index_of(m_sources, m_live) + 1;
+    const std::size_t known = m_sources.size() - first_lab_entry;
+    if (m_lab->sessions().size() == known) return;
+    for (std::size_t i = known; i < m_lab->sessions().size(); ++i) {
+        m_sources.push_back(std::make_unique<LabConnectionSource>(*m_lab, i));
+    }
+    if (m_follow_lab) show(m_sources.size() - 1, model, view);
+}
+
+void AppController::describe(GuiModel& model, const ViewState& view) const {
+    model.lesson = m_lesson->session().view(view.language);
+    // A lesson step's outlines point at its own session.
+    if (m_sources[m_shown].get() != m_lesson) model.lesson.highlights.clear();
+    model.sessions.labels.clear();
+    for (const auto& source : m_sources) {
+        model.sessions.labels.push_back(source.get() == m_lesson ? model.lesson.title
+                                                                 : source->label(view.language));
+    }
+    model.sessions.active = m_shown;
+    model.sessions.caption.clear();
+    if (m_lab) {
+        model.sessions.caption =
+            fmt::format(fmt::runtime(tr(view.language, Text::LabListening)), m_lab->address());
+    }
+    model.live = {};
+    if (const LiveSession* live = m_live->session()) {
+        model.live.active = true;
+        model.live.insecure = live->status().insecure || live->options().tls.insecure;
+        model.live.status = live_status_text(live->status());
+    }
+    model.live.error = m_live_error;
+    model.composer = {};
+    const SessionSource& shown = *m_sources[m_shown];
+    if (!shown.takes_lines()) return;
+    model.composer.active = true;
+    model.composer.state = shown.state_name();
+    model.composer.verbs = shown.allowed_verbs();
+    model.composer.error = m_composer_error.empty() ? shown.later_send_error() : m_composer_error;
+}
+
+void AppController::connect(GuiModel& model, ViewState& view) {
+    m_live_error.clear();
+    auto options = live_options_from_form(view.connect);
+    if (auto* error = std::get_if<std::string>(&options)) {
+        m_live_error = *error;
+        return;
+    }
+    auto made = LiveSession::start(std::get<LiveOptions>(std::move(options)));
+    if (auto* error = std::get_if<std::string>(&made)) {
+        m_live_error = *error;
+        return;
+    }
+    m_live->replace(std::move(std::get<std::unique_ptr<LiveSession>>(made)));
+    view.connect.password.fill('\0');
+    view.connect.open = false;
+    show(index_of(m_sources, m_live), model, view);
+}
+
+void AppController::send_typed(ViewState& view) {
+    SessionSource& shown = *m_sources[m_shown];
+    if (!shown.takes_lines()) return;
+    const auto error = shown.send(view.composer_input.data(), view.composer_literal.data());
+    m_composer_error = error.value_or(std::string());
+    if (error) return;
+    view.composer_input.fill('\0');
+    view.composer_literal.fill('\0');
+    view.live = true;
+}
+
+std::optional<std::string> AppController::export_svg() const {
+    SvgOptions svg;
+    svg.language = m_language;
+    svg.title = m_lesson->session().view(m_language).title;
+    const std::string error =
+        write_file(m_options.export_svg, sequence_svg(m_lesson->session().trace(), svg));
+    if (error.empty()) return std::nullopt;
+    return error;
+}
+
+int AppController::run(const PasswordPrompt& password) {
+    const auto fail = [](const std::string& error) {
+        std::cerr << fmt::format("mailscope gui: {}\n", error);
+        return app_exit_failed;
+    };
+    if (!m_options.export_svg.empty()) {
+        if (auto error = export_svg()) return fail(*error);
+        if (m_options.screenshot.empty() && m_options.export_png.empty()) return app_exit_ok;
+    }
+    // Before any session starts: the process may be replaced.
+    if ((!m_options.screenshot.empty() || !m_options.export_png.empty()) && !has_display()) {
+        rerun_under_xvfb(m_width, m_height);
+    }
+    if (auto error = start_sessions(password)) return fail(*error);
+    if (m_lab) {
+        for (const auto& listener : m_lab->listeners()) {
+            std::cout << fmt::format("lab: the mock {} server listens on {}",
+                                     sim::protocol_name(listener.protocol), listener.address)
+                      << std::endl;
+        }
+    }
+
+    const int status = run_window();
+    if (LiveSession* live = m_live->session()) {
+        live->drain();
+        std::cout << fmt::format("live session: {}; state {}\n", live_status_text(live->status()),
+                                 live->state().name());
+    }
+    if (!m_options.transcript.empty()) {
+        const bool json = m_options.transcript.ends_with(".jsonl");
+        const std::string error =
+            write_file(m_options.transcript,
+                       json ? sim::export_jsonl(shown_trace()) : sim::export_text(shown_trace()));
+        if (!error.empty()) return fail(error);
+    }
+    switch (status) {
+        case gui_ok:
+            return app_exit_ok;
+        case gui_no_display:
+        case gui_no_opengl:
+            return app_exit_no_display;
+        default:
+            return app_exit_failed;
+    }
+}
+
+int AppController::run_window() {
+    GuiOptions window;
+    window.width = m_width;
+    window.height = m_height;
+    window.language = m_language;
+    window.large_text = m_options.large_text;
+    window.screenshot_path = m_options.screenshot;
+    window.screen_json_path = m_options.screen_json;
+    window.sequence_png_path = m_options.export_png;
+    window.sequence_title = m_sources[m_shown].get() == m_lesson
+                                ? m_lesson->session().view(m_language).title
+                                : shown_trace().label();
+    if (m_options.screenshot.empty()) window.ini_path = default_layout_file();
+    window.trace = &shown_trace();
+    window.lesson = m_lesson->session().view(m_language);
+    m_bound_trace = &shown_trace();
+    m_bound_generation = m_sources[m_shown]->generation();
+    window.settled = [this] { return settled(); };
+    window.settle_timeout = live_settle_timeout;
+    window.on_frame = [this](GuiModel& model, ViewState& view) {
+        begin_frame(model, view, ImGui::GetIO().DeltaTime);
+    };
+    window.on_intents = [this](const FrameIntents& intents, GuiModel& model, ViewState& view) {
+        apply(intents, model, view);
+    };
+    return run_gui(window);
+}
+
+}  // namespace mailscope::gui

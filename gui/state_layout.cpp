@@ -69,25 +69,25 @@ constexpr EdgeLayout smtp_to_quit(bool numbered) {
     return {{}, 0, 0, false, true, 1, numbered};
 }
 constexpr std::array<EdgeLayout, 19> smtp_edges{{
-    {},                                                                  // (1) 220 greeting
-    {{{{0.84f, 0.05f}, {}}}, 1},                                         // (2) 554 greeting
-    {{}, 0, 0.45f},                                                      // (3) EHLO
-    {{}, 0, 0, true},                                                    // (3) EHLO again
-    {},                                                                  // (4) MAIL FROM
-    {},                                                                  // (5) RCPT TO
-    {{}, 0, 0, true},                                                    // (5) another RCPT TO
-    {},                                                                  // (6) DATA 354
+    {},                                                                 // (1) 220 greeting
+    {{{{0.84f, 0.05f}, {}}}, 1},                                        // (2) 554 greeting
+    {{}, 0, 0.45f},                                                     // (3) EHLO
+    {{}, 0, 0, true},                                                   // (3) EHLO again
+    {},                                                                 // (4) MAIL FROM
+    {},                                                                 // (5) RCPT TO
+    {{}, 0, 0, true},                                                   // (5) another RCPT TO
+    {},                                                                 // (6) DATA 354
     {{{{0.52f, 0.60f}, {0.52f, 0.90f}}}, 2, 0, false, true, 1, false},  // (6) 354, no RCPT
-    smtp_back_to_greeted(0.92f, true),                                   // (7) end of data
-    smtp_back_to_greeted(0.56f, false),                                  // (7) RSET from Mail
-    smtp_back_to_greeted(0.73f, false),                                  // (7) RSET from Rcpt
-    {{}, 0, 0.45f},                                                      // (8) STARTTLS
-    smtp_to_quit(false),                                                 // (9) from Ready
-    smtp_to_quit(false),                                                 // (9) from Greeted
-    smtp_to_quit(true),                                                  // (9) from Mail
-    smtp_to_quit(false),                                                 // (9) from Rcpt
-    smtp_to_quit(false),                                                 // (9) from Data
-    {},                                                                  // Quit -> Closed
+    smtp_back_to_greeted(0.92f, true),                                  // (7) end of data
+    smtp_back_to_greeted(0.56f, false),                                 // (7) RSET from Mail
+    smtp_back_to_greeted(0.73f, false),                                 // (7) RSET from Rcpt
+    {{}, 0, 0.45f},                                                     // (8) STARTTLS
+    smtp_to_quit(false),                                                // (9) from Ready
+    smtp_to_quit(false),                                                // (9) from Greeted
+    smtp_to_quit(true),                                                 // (9) from Mail
+    smtp_to_quit(false),                                                // (9) from Rcpt
+    smtp_to_quit(false),                                                // (9) from Data
+    {},                                                                 // Quit -> Closed
 }};
 
 float distance(Point a, Point b) {

@@ -273,6 +273,8 @@ void AppController::describe(GuiModel& model, const ViewState& view) const {
     const SessionSource& shown = *m_sources[m_shown];
     if (!shown.takes_lines()) return;
     model.composer.active = true;
+    model.composer.protocol = shown.protocol();
+    model.composer.free_play = &shown == m_free_play;
     model.composer.state = shown.state_name();
     model.composer.verbs = shown.allowed_verbs();
     model.composer.error = m_composer_error.empty() ? shown.later_send_error() : m_composer_error;

@@ -62,6 +62,8 @@ std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm&
         return std::string("The port is a number from 1 to 65535 (0 for the usual one).");
     }
     options.port = static_cast<std::uint16_t>(form.port);
+    if (form.protocol < 0 || form.protocol > 2) return std::string("Choose the protocol.");
+    options.protocol = static_cast<sim::Protocol>(form.protocol);
     if (form.mode < 0 || form.mode > 2) return std::string("Choose how the session is protected.");
     options.mode = static_cast<LiveMode>(form.mode);
     options.user = form.user.data();

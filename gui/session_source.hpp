@@ -45,6 +45,7 @@ class SessionSource {
     // state as in the RFC diagram, the verbs allowed there, and the sending
     // itself (the error sentence when nothing was sent).
     virtual bool takes_lines() const { return false; }
+    virtual sim::Protocol protocol() const { return sim::Protocol::Imap; }
     virtual std::string state_name() const { return {}; }
     virtual std::vector<std::string> allowed_verbs() const { return {}; }
     virtual std::optional<std::string> send(std::string_view line, std::string_view literals);
@@ -102,6 +103,7 @@ class LiveSource final : public SessionSource {
     std::vector<std::string> allowed_verbs() const override;
     std::optional<std::string> send(std::string_view line, std::string_view literals) override;
     std::string later_send_error() const override;
+    sim::Protocol protocol() const override { return m_session->options().protocol; }
 
   private:
     std::unique_ptr<LiveSession> m_session;

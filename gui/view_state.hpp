@@ -26,8 +26,9 @@ struct OpenPanels {
 struct ConnectForm {
     bool open = false;
     std::array<char, 256> host{};
-    int port = 0;  // 0: the usual port of the mode
-    int mode = 0;  // in LiveMode order: plain, STARTTLS, IMAPS
+    int port = 0;      // 0: the usual port of the mode
+    int protocol = 0;  // in sim::Protocol order: IMAP, POP3, SMTP
+    int mode = 0;      // in LiveMode order: plain, STARTTLS, implicit TLS
     std::array<char, 128> user{};
     std::array<char, 256> password{};
     std::array<char, 512> ca_file{};

@@ -10,6 +10,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/theme.hpp"
 #include "gui/view_model/command_composer.hpp"
+#include "sim/core/protocol.hpp"
 
 namespace mailscope::gui {
 
@@ -41,6 +42,20 @@ void draw_suggestions(PanelContext& context, const ComposerView& composer) {
     ImGui::PopFont();
 }
 
+// The greyed example in the empty command line: the first command a learner
+// types in each protocol.
+const char* example_command(sim::Protocol protocol) {
+    switch (protocol) {
+        case sim::Protocol::Imap:
+            return "LOGIN alice wonderland";
+        case sim::Protocol::Pop3:
+            return "USER alice";
+        case sim::Protocol::Smtp:
+            return "EHLO client.example.org";
+    }
+    return "";
+}
+
 }  // namespace
 
 void draw_composer_panel(PanelContext& context, bool* open) {
@@ -55,8 +70,9 @@ void draw_composer_panel(PanelContext& context, bool* open) {
         ImGui::End();
         return;
     }
-    ImGui::TextWrapped("%s", context.text(Text::ComposerHelp));
-    ImGui::TextDisabled("%s", context.text(Text::ComposerStarted));
+    const bool imap = composer.protocol == sim::Protocol::Imap;
+    ImGui::TextWrapped("%s", context.text(imap ? Text::ComposerHelp : Text::ComposerHelpLine));
+    if (composer.free_play) ImGui::TextDisabled("%s", context.text(Text::ComposerStarted));
     ImGui::Spacing();
     draw_suggestions(context, composer);
     ImGui::Spacing();
@@ -65,22 +81,25 @@ void draw_composer_panel(PanelContext& context, bool* open) {
     ImGui::PushFont(context.mono());
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize(context.text(Text::Send)).x -
                             ImGui::GetStyle().FramePadding.x * 4);
-    const bool entered =
-        ImGui::InputTextWithHint("###command", "LOGIN alice wonderland", view.composer_input.data(),
-                                 view.composer_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered = ImGui::InputTextWithHint(
+        "###command", example_command(composer.protocol), view.composer_input.data(),
+        view.composer_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::PopFont();
     ImGui::SameLine();
     if ((ImGui::Button(context.text(Text::Send)) || entered) && view.composer_input[0] != '\0') {
         context.intents.composer_send = true;
     }
 
-    const bool wants_literal = std::strstr(view.composer_input.data(), "{}") != nullptr;
-    ImGui::TextDisabled("%s", context.text(Text::ComposerLiteral));
-    ImGui::PushFont(context.mono());
-    ImGui::InputTextMultiline("###literal", view.composer_literal.data(),
-                              view.composer_literal.size(),
-                              {-1, ImGui::GetTextLineHeightWithSpacing() * 4});
-    ImGui::PopFont();
+    // Literals are IMAP's (RFC 3501 4.3); a POP3 or SMTP line is sent as typed.
+    const bool wants_literal = imap && std::strstr(view.composer_input.data(), "{}") != nullptr;
+    if (imap) {
+        ImGui::TextDisabled("%s", context.text(Text::ComposerLiteral));
+        ImGui::PushFont(context.mono());
+        ImGui::InputTextMultiline("###literal", view.composer_literal.data(),
+                                  view.composer_literal.size(),
+                                  {-1, ImGui::GetTextLineHeightWithSpacing() * 4});
+        ImGui::PopFont();
+    }
     if (wants_literal) {
         const std::string sizes = literal_size_hint(view.composer_literal.data());
         ImGui::TextUnformatted(

@@ -29,11 +29,14 @@ void draw_connect_dialog(PanelContext& context) {
         ImGui::End();
         return;
     }
+    const std::array<const char*, 3> protocols{"IMAP", "POP3", "SMTP"};
+    ImGui::Combo(context.text(Text::ConnectProtocol), &form.protocol, protocols.data(),
+                 static_cast<int>(protocols.size()));
     ImGui::InputText(context.text(Text::ConnectHost), form.host.data(), form.host.size());
     ImGui::InputInt(context.text(Text::ConnectPort), &form.port, 0);
     const std::array<const char*, 3> modes{context.text(Text::ModePlain),
                                            context.text(Text::ModeStartTls),
-                                           context.text(Text::ModeImaps)};
+                                           context.text(Text::ModeImplicitTls)};
     ImGui::Combo(context.text(Text::ConnectMode), &form.mode, modes.data(),
                  static_cast<int>(modes.size()));
     ImGui::InputText(context.text(Text::ConnectUser), form.user.data(), form.user.size());

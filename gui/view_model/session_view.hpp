@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/protocol.hpp"
+
 namespace mailscope::gui {
 
 // The sessions the learner can switch between, in menu order.
@@ -17,7 +19,9 @@ struct SessionList {
 };
 
 struct ComposerView {
-    bool active = false;             // the shown session is a free-play client
+    bool active = false;     // the shown session takes typed lines (free play, live)
+    bool free_play = false;  // against the in-process copy of the classroom mail, not a live server
+    sim::Protocol protocol = sim::Protocol::Imap;
     std::string state;               // its protocol state, as in the RFC diagram
     std::vector<std::string> verbs;  // commands valid in that state
     std::string error;               // why the last command was not sent

@@ -176,6 +176,8 @@ TEST_CASE("the Session menu switches between the lesson, free play and the conne
     CHECK_FALSE(driver.view.open.lesson);
     CHECK(driver.model().composer.active);
     CHECK(driver.model().composer.state == "Not Authenticated");
+    CHECK(driver.model().composer.free_play);
+    CHECK(driver.model().composer.protocol == sim::Protocol::Imap);
     CHECK(driver.model().sessions.active == 1);
     // The lesson's outlines belong to the lesson only.
     CHECK(driver.model().lesson.highlights.empty());
@@ -311,6 +313,55 @@ TEST_CASE("the connect dialog opens a live session that logs in") {
     driver.frame(disconnect);
     REQUIRE(driver.frames_until(
         [&] { return app->live()->status().phase == LivePhase::Closed && app->settled(); }));
+}
+
+TEST_CASE("the connect dialog opens a POP3 session; the composer takes POP3 lines") {
+    auto made =
+        LabServer::start({"", "127.0.0.1:0", ""}, std::string(MAILSCOPE_SOURCE_DIR) +
+                                                      "/server_mock/fixtures/classroom.yaml");
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    const auto server = std::move(std::get<std::unique_ptr<LabServer>>(made));
+    REQUIRE(server->listeners().size() == 1);
+    auto app = make_app(lesson_options());
+    REQUIRE_FALSE(app->start_sessions(wonderland));
+    Driver driver(*app);
+    driver.frame();
+
+    ConnectForm& form = driver.view.connect;
+    form.open = true;
+    form.protocol = static_cast<int>(sim::Protocol::Pop3);
+    std::snprintf(form.host.data(), form.host.size(), "%s", "127.0.0.1");
+    form.port = server->listeners().front().port;
+    std::snprintf(form.user.data(), form.user.size(), "%s", "alice");
+    std::snprintf(form.password.data(), form.password.size(), "%s", "wonderland");
+    FrameIntents connect;
+    connect.connect = true;
+    driver.frame(connect);
+    REQUIRE(app->live());
+    CHECK(app->live()->options().protocol == sim::Protocol::Pop3);
+    REQUIRE(driver.frames_until([&] { return app->settled(); }));
+    CHECK(app->live()->status().ready);
+    driver.frame();
+    CHECK(driver.model().composer.protocol == sim::Protocol::Pop3);
+    CHECK_FALSE(driver.model().composer.free_play);
+    CHECK(driver.model().composer.state == "TRANSACTION");
+
+    driver.type("STAT");
+    // RFC 1939 5: "The positive response consists of "+OK" followed by a
+    // single space, the number of messages in the maildrop".
+    const auto stat_answered = [&] {
+        const auto& events = driver.model().trace().events();
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            if (events[i].kind != sim::EventKind::Command || events[i].name != "STAT") continue;
+            for (std::size_t j = i + 1; j < events.size(); ++j) {
+                if (events[j].link_seq == events[i].seq && events[j].raw.starts_with("+OK "))
+                    return true;
+            }
+        }
+        return false;
+    };
+    REQUIRE(driver.frames_until(stat_answered));
+    CHECK(sim::export_text(driver.model().trace()).find("wonderland") == std::string::npos);
 }
 
 TEST_CASE("--connect starts the live session shown first, with the password asked for") {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <cctype>
 #include <functional>
 #include <optional>
 
@@ -12,6 +11,7 @@
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace mailscope::gui {
 
@@ -102,32 +102,14 @@ class LabConnection : public transport::ConnectionHandler {
     std::unique_ptr<Session> m_session;
 };
 
-std::string upper(std::string_view text) {
-    std::string result(text);
-    for (char& c : result)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return result;
-}
-
-sim::StateId connecting_state(sim::Protocol protocol) {
-    switch (protocol) {
-        case sim::Protocol::Imap:
-            return imap::State::Connecting;
-        case sim::Protocol::Pop3:
-            return pop3::State::Connecting;
-        case sim::Protocol::Smtp:
-            return smtp::State::Connecting;
-    }
-    return {};
-}
-
 }  // namespace
 
 std::string lab_session_label(const LabSession& session) {
-    return fmt::format(
-        "#{} {} {}, {}, {}, {} events{}", session.id, upper(sim::protocol_name(session.protocol)),
-        session.peer, session.user.empty() ? "-" : session.user, session.state.name(),
-        session.trace ? session.trace->size() : 0, session.closed ? " (closed)" : "");
+    return fmt::format("#{} {} {}, {}, {}, {} events{}", session.id,
+                       ascii::upper(sim::protocol_name(session.protocol)), session.peer,
+                       session.user.empty() ? "-" : session.user, session.state.name(),
+                       session.trace ? session.trace->size() : 0,
+                       session.closed ? " (closed)" : "");
 }
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
@@ -203,7 +185,7 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
                 session.id = info.id;
                 session.protocol = protocol;
                 session.peer = info.peer;
-                session.state = connecting_state(protocol);
+                session.state = sim::StateId::connecting(protocol);
                 session.trace = std::make_unique<sim::SessionTrace>(
                     protocol, fmt::format("lab #{} from {}", info.id, info.peer));
                 self.m_sessions.push_back(std::move(session));

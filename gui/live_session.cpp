@@ -22,18 +22,6 @@ std::uint16_t default_port(sim::Protocol protocol, LiveMode mode) {
     return 143;
 }
 
-sim::StateId connecting_state(sim::Protocol protocol) {
-    switch (protocol) {
-        case sim::Protocol::Imap:
-            return imap::State::Connecting;
-        case sim::Protocol::Pop3:
-            return pop3::State::Connecting;
-        case sim::Protocol::Smtp:
-            return smtp::State::Connecting;
-    }
-    return {};
-}
-
 }  // namespace
 
 std::string live_status_text(const LiveStatus& status) {
@@ -98,7 +86,7 @@ std::variant<std::unique_ptr<LiveSession>, std::string> LiveSession::start(LiveO
     live->m_trace = std::make_unique<sim::SessionTrace>(
         live->m_options.protocol,
         fmt::format("live {}:{}", live->m_options.host, live->m_options.port));
-    live->m_state = connecting_state(live->m_options.protocol);
+    live->m_state = sim::StateId::connecting(live->m_options.protocol);
     live->m_status.insecure = live->m_options.tls.insecure;
     LiveSession& self = *live;
     live->m_client = std::make_unique<transport::LiveClient>(

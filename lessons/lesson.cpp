@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sim/core/ascii.hpp"
 #include "sim/imap/states.hpp"
 #include "sim/pop3/states.hpp"
 #include "sim/smtp/states.hpp"
@@ -17,19 +18,15 @@ std::string folded(std::string_view text) {
     const auto begin = text.find_first_not_of(" \t\r\n");
     if (begin == std::string_view::npos) return {};
     const auto end = text.find_last_not_of(" \t\r\n");
-    std::string out(text.substr(begin, end - begin + 1));
     // ASCII case only: Russian answers are compared as written.
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+    return ascii::lower(text.substr(begin, end - begin + 1));
 }
 
 // Lower case without spaces, "_" and "-": "Not Authenticated" == "not_authenticated".
 std::string squeezed(std::string_view name) {
     std::string out;
     for (char c : name) {
-        if (c != ' ' && c != '_' && c != '-')
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != ' ' && c != '_' && c != '-') out += ascii::to_lower(c);
     }
     return out;
 }

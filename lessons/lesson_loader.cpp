@@ -579,9 +579,7 @@ class Reader : server::YamlFieldReader<Reader> {
     }
 
     std::string reply_status(const YAML::Node& node, sim::Protocol client_protocol) const {
-        auto status = text(node);
-        for (auto& c : status)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        auto status = ascii::upper(text(node));
         if (client_protocol == sim::Protocol::Pop3) {
             if (status == "+OK" || status == "-ERR") return status;
             fail(node, fmt::format("\"{}\" is not a POP3 status; write \"+OK\" or \"-ERR\"",
@@ -631,9 +629,7 @@ class Reader : server::YamlFieldReader<Reader> {
         }
         if (node["tagged"]) {
             out.tagged_mark = mark(node["tagged"]);
-            std::string status = text(node["tagged"]);
-            std::transform(status.begin(), status.end(), status.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            const std::string status = ascii::upper(text(node["tagged"]));
             if (status != "OK" && status != "NO" && status != "BAD") {
                 fail(node["tagged"], "a tagged completion is OK, NO or BAD");
             }

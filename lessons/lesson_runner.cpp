@@ -12,6 +12,7 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/core/client_session.hpp"
 #include "sim/core/in_process_link.hpp"
 #include "sim/imap/command.hpp"
@@ -29,13 +30,6 @@ std::string without_crlf(std::string_view raw) {
     while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
         raw.remove_suffix(1);
     return std::string(raw);
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 bool is_response(const sim::TraceEvent& event) {
@@ -69,8 +63,7 @@ bool status_matches(std::string_view wanted, std::string_view status) {
     if (wanted.size() != status.size()) return false;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         if (wanted[i] == 'x' && std::isdigit(static_cast<unsigned char>(status[i]))) continue;
-        if (std::toupper(static_cast<unsigned char>(wanted[i])) !=
-            std::toupper(static_cast<unsigned char>(status[i]))) {
+        if (ascii::to_upper(wanted[i]) != ascii::to_upper(status[i])) {
             return false;
         }
     }
@@ -627,7 +620,9 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             const auto& rule = trace[i].violation->rule;
             bool expected = false;
             for (std::size_t v = 0; v < expect.violations.size(); ++v) {
-                if (lower(rule).find(lower(expect.violations[v])) == std::string::npos) continue;
+                if (ascii::lower(rule).find(ascii::lower(expect.violations[v])) ==
+                    std::string::npos)
+                    continue;
                 seen[v] = true;
                 expected = true;
             }

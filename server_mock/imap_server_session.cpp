@@ -74,8 +74,7 @@ static_assert(toggles_every_extension());
 
 ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : m_store(store),
-      m_config(config),
+    : ServerSessionBase(store, config),
       m_imap(trace, server_options(config)),
       m_faults(config.faults, config.fault_seed) {}
 

@@ -17,22 +17,18 @@
 #include <vector>
 
 #include "server_mock/fault_injection.hpp"
-#include "server_mock/mail_store.hpp"
 #include "server_mock/parsed_cache.hpp"
-#include "server_mock/server_config.hpp"
-#include "sim/core/connection_handler.hpp"
+#include "server_mock/server_session_base.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
 
 namespace mailscope::server {
 
-class ImapServerSession : public transport::ConnectionHandler {
+class ImapServerSession : public ServerSessionBase {
   public:
     // `store`, `config` and `trace` must outlive the session.
     ImapServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
     ~ImapServerSession() override;
-    ImapServerSession(const ImapServerSession&) = delete;
-    ImapServerSession& operator=(const ImapServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
     std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
@@ -42,10 +38,6 @@ class ImapServerSession : public transport::ConnectionHandler {
     void on_server_shutdown(transport::Micros now) override;
     void on_overload(transport::Micros now, std::string_view reason) override;
 
-    transport::OutputQueue& output() override { return m_output; }
-    bool wants_tls_upgrade() const override { return m_wants_tls; }
-    void tls_upgrade_started() override { m_wants_tls = false; }
-    bool wants_close() const override { return m_close; }
     bool reading_paused() const override { return m_stalled || m_long.has_value(); }
     std::optional<transport::Micros> next_deadline() const override;
 
@@ -53,8 +45,6 @@ class ImapServerSession : public transport::ConnectionHandler {
     const imap::ImapSession& engine() const { return m_imap; }
     // A view that pulls the session's events as they come (next_event()).
     sim::Engine& events() { return m_imap; }
-    const std::string& user() const { return m_user; }
-    bool tls_active() const { return m_tls; }
     bool read_only() const { return m_read_only; }
     SessionId store_session() const { return m_session; }
     // UIDs of the selected mailbox as this client knows them, in sequence order.
@@ -171,27 +161,17 @@ class ImapServerSession : public transport::ConnectionHandler {
     void announce_expunged(const std::vector<Uid>& uids);
     void inject_unsolicited(const FaultRule& rule);
 
-    MailStore& m_store;
-    const ServerConfig& m_config;
     imap::ImapSession m_imap;
     ParsedCache m_cache;
     FaultInjector m_faults;
     SessionId m_session = kNoSession;
-    transport::OutputQueue m_output;
-    transport::Micros m_now = 0;
     // Octets of the current read after the line being handled: a client that
     // sent them did not wait for an answer to that line.
     std::uint64_t m_received_ahead = 0;
-    transport::Micros m_last_activity = 0;
     transport::Micros m_last_poll = 0;
     transport::Micros m_last_not_before = 0;
-    bool m_open = false;
-    bool m_tls = false;
-    bool m_wants_tls = false;
-    bool m_close = false;
     bool m_stalled = false;
     std::optional<LongCommand> m_long;
-    std::string m_user;
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;
     std::optional<std::string> m_idle_tag;

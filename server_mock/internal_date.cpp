@@ -1,4 +1,5 @@
 #include "server_mock/internal_date.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <array>
 #include <cctype>
@@ -114,12 +115,7 @@ class Scanner {
         if (m_pos + 3 > m_text.size()) return std::nullopt;
         const std::string_view word = m_text.substr(m_pos, 3);
         for (std::size_t i = 0; i < kMonths.size(); ++i) {
-            bool same = true;
-            for (std::size_t k = 0; k < 3; ++k) {
-                same = same && std::tolower(static_cast<unsigned char>(word[k])) ==
-                                   std::tolower(static_cast<unsigned char>(kMonths[i][k]));
-            }
-            if (same) {
+            if (ascii::iequals(word, kMonths[i])) {
                 m_pos += 3;
                 return static_cast<int>(i) + 1;
             }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/ascii.hpp"
 #include "sim/imap/syntax.hpp"
 
 namespace mailscope::server {
@@ -20,10 +21,7 @@ std::optional<SystemFlag> system_flag_from(std::string_view name) {
 }  // namespace
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
+    return ascii::iequals(a, b);
 }
 
 std::string_view flag_name(SystemFlag flag) {

@@ -27,7 +27,7 @@ pop3::SessionOptions server_options() {
 
 Pop3ServerSession::Pop3ServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : m_store(store), m_config(config), m_pop(trace, server_options()) {}
+    : ServerSessionBase(store, config), m_pop(trace, server_options()) {}
 
 Pop3ServerSession::~Pop3ServerSession() {
     finish();
@@ -135,8 +135,7 @@ void Pop3ServerSession::on_overload(transport::Micros now, std::string_view reas
 }
 
 std::optional<transport::Micros> Pop3ServerSession::next_deadline() const {
-    if (m_close || !m_open) return std::nullopt;
-    return m_last_activity + m_config.pop3.autologout;
+    return idle_deadline(m_config.pop3.autologout);
 }
 
 // ---------------------------------------------------------------------------

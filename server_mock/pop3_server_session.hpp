@@ -20,21 +20,17 @@
 #include <string>
 #include <vector>
 
-#include "server_mock/mail_store.hpp"
-#include "server_mock/server_config.hpp"
-#include "sim/core/connection_handler.hpp"
+#include "server_mock/server_session_base.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/session.hpp"
 
 namespace mailscope::server {
 
-class Pop3ServerSession : public transport::ConnectionHandler {
+class Pop3ServerSession : public ServerSessionBase {
   public:
     // `store`, `config` and `trace` must outlive the session.
     Pop3ServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
     ~Pop3ServerSession() override;
-    Pop3ServerSession(const Pop3ServerSession&) = delete;
-    Pop3ServerSession& operator=(const Pop3ServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
     std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
@@ -44,16 +40,10 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     void on_server_shutdown(transport::Micros now) override;
     void on_overload(transport::Micros now, std::string_view reason) override;
 
-    transport::OutputQueue& output() override { return m_output; }
-    bool wants_tls_upgrade() const override { return m_wants_tls; }
-    void tls_upgrade_started() override { m_wants_tls = false; }
-    bool wants_close() const override { return m_close; }
     std::optional<transport::Micros> next_deadline() const override;
 
     // For views and tests.
     const pop3::Pop3Session& engine() const { return m_pop; }
-    const std::string& user() const { return m_user; }
-    bool tls_active() const { return m_tls; }
     const std::string& apop_timestamp() const { return m_timestamp; }
 
   private:
@@ -108,20 +98,10 @@ class Pop3ServerSession : public transport::ConnectionHandler {
     std::string without_nul(std::string data, const std::string& number);
     std::string maildrop_summary() const;
 
-    MailStore& m_store;
-    const ServerConfig& m_config;
     pop3::Pop3Session m_pop;
     SessionId m_session = kNoSession;
-    transport::OutputQueue m_output;
-    transport::Micros m_now = 0;
-    transport::Micros m_last_activity = 0;
-    bool m_open = false;
-    bool m_tls = false;
-    bool m_wants_tls = false;
-    bool m_close = false;
     std::string m_timestamp;
     std::string m_user_named;   // from USER, waiting for PASS
-    std::string m_user;         // logged in, maildrop locked
     bool m_sasl_plain = false;  // AUTH PLAIN waits for its line
 
     MailboxId m_inbox = 0;

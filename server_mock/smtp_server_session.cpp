@@ -36,7 +36,7 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
 
 SmtpServerSession::SmtpServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : m_store(store), m_config(config), m_smtp(trace, server_options(config)) {}
+    : ServerSessionBase(store, config), m_smtp(trace, server_options(config)) {}
 
 std::unique_ptr<transport::ConnectionHandler> make_smtp_session(MailStore& store,
                                                                 const ServerConfig& config,
@@ -137,8 +137,7 @@ void SmtpServerSession::on_overload(transport::Micros now, std::string_view reas
 }
 
 std::optional<transport::Micros> SmtpServerSession::next_deadline() const {
-    if (m_close || !m_open) return std::nullopt;
-    return m_last_activity + m_config.smtp.timeout;
+    return idle_deadline(m_config.smtp.timeout);
 }
 
 // ---------------------------------------------------------------------------

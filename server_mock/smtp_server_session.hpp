@@ -16,21 +16,17 @@
 #include <string>
 #include <vector>
 
-#include "server_mock/mail_store.hpp"
-#include "server_mock/server_config.hpp"
+#include "server_mock/server_session_base.hpp"
 #include "server_mock/smtp_delivery.hpp"
-#include "sim/core/connection_handler.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/session.hpp"
 
 namespace mailscope::server {
 
-class SmtpServerSession : public transport::ConnectionHandler {
+class SmtpServerSession : public ServerSessionBase {
   public:
     // `store`, `config` and `trace` must outlive the session.
     SmtpServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
-    SmtpServerSession(const SmtpServerSession&) = delete;
-    SmtpServerSession& operator=(const SmtpServerSession&) = delete;
 
     void on_open(transport::Micros now, bool tls) override;
     std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
@@ -40,16 +36,10 @@ class SmtpServerSession : public transport::ConnectionHandler {
     void on_server_shutdown(transport::Micros now) override;
     void on_overload(transport::Micros now, std::string_view reason) override;
 
-    transport::OutputQueue& output() override { return m_output; }
-    bool wants_tls_upgrade() const override { return m_wants_tls; }
-    void tls_upgrade_started() override { m_wants_tls = false; }
-    bool wants_close() const override { return m_close; }
     std::optional<transport::Micros> next_deadline() const override;
 
     // For views and tests.
     const smtp::SmtpSession& engine() const { return m_smtp; }
-    const std::string& user() const { return m_user; }
-    bool tls_active() const { return m_tls; }
     std::size_t delivered() const { return m_delivered; }
 
   private:
@@ -89,19 +79,9 @@ class SmtpServerSession : public transport::ConnectionHandler {
     std::vector<std::string> extensions() const;
     std::string out_of_order(const smtp::Command& command) const;
 
-    MailStore& m_store;
-    const ServerConfig& m_config;
     smtp::SmtpSession m_smtp;
-    transport::OutputQueue m_output;
-    transport::Micros m_now = 0;
-    transport::Micros m_last_activity = 0;
-    bool m_open = false;
-    bool m_tls = false;
-    bool m_wants_tls = false;
-    bool m_close = false;
     bool m_extended = false;  // EHLO (not HELO) greeted
     std::string m_client_domain;
-    std::string m_user;  // after AUTH
     std::optional<Sasl> m_sasl;
     std::optional<Transaction> m_transaction;
     std::size_t m_delivered = 0;

@@ -26,6 +26,20 @@ class StateId {
     constexpr StateId(smtp::State state)
         : m_protocol(Protocol::Smtp), m_index(static_cast<std::uint8_t>(state)) {}
 
+    // Where every session of `protocol` starts: the connection is open and
+    // the server has not greeted yet.
+    static constexpr StateId connecting(Protocol protocol) {
+        switch (protocol) {
+            case Protocol::Imap:
+                return imap::State::Connecting;
+            case Protocol::Pop3:
+                return pop3::State::Connecting;
+            case Protocol::Smtp:
+                return smtp::State::Connecting;
+        }
+        return {};
+    }
+
     constexpr Protocol protocol() const { return m_protocol; }
     // The state's position in its protocol's table (`all_states`).
     constexpr std::size_t index() const { return m_index; }
@@ -37,6 +51,20 @@ class StateId {
     std::string_view section() const;
 
   private:
+    // Calls `f` with the state as its protocol's enum.
+    template <typename F>
+    constexpr auto visit(F f) const {
+        switch (m_protocol) {
+            case Protocol::Pop3:
+                return f(static_cast<pop3::State>(m_index));
+            case Protocol::Smtp:
+                return f(static_cast<smtp::State>(m_index));
+            case Protocol::Imap:
+                break;
+        }
+        return f(static_cast<imap::State>(m_index));
+    }
+
     Protocol m_protocol = Protocol::Imap;
     std::uint8_t m_index = 0;
 };

@@ -39,24 +39,6 @@ std::string upper(std::string_view text) {
     return out;
 }
 
-std::string_view status_word(Status status) {
-    switch (status) {
-        case Status::Ok:
-            return "OK";
-        case Status::No:
-            return "NO";
-        case Status::Bad:
-            return "BAD";
-        case Status::Bye:
-            return "BYE";
-        case Status::Preauth:
-            return "PREAUTH";
-        case Status::None:
-            return "";
-    }
-    return "";
-}
-
 sim::ReplyStatus trace_status(Status status) {
     switch (status) {
         case Status::Ok:
@@ -329,7 +311,7 @@ std::string secret_line_error(SecretLine kind) {
 }  // namespace
 
 ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {
+    : SessionEngine(trace, sim::Protocol::Imap, options) {
     m_framer[0] = Framer(m_options.limits);
     m_framer[1] = Framer(m_options.limits);
 }
@@ -407,29 +389,11 @@ void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
                   client ? "RFC 3501 2.2.1" : "RFC 3501 2.2.2", false,
                   {m_framer[d].consumed(), m_framer[d].buffered()});
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "CLOSE";
-    event.summary =
-        client ? "the client closed the connection" : "the server closed the connection";
-    event.section = "RFC 3501 3.4";
-    add_event(std::move(event));
+    add_close_note(dir, "RFC 3501 3.4");
     if (m_state != State::Logout) {
         transition(State::Logout, "connection closed", dir);
     }
     transition(State::Closed, "connection closed", dir);
-    m_events.commit();
-}
-
-void ImapSession::note(Direction dir, std::string text, std::int64_t time_us) {
-    m_now = time_us;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "NOTE";
-    event.summary = std::move(text);
-    add_event(std::move(event));
     m_events.commit();
 }
 
@@ -1134,7 +1098,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     }
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
-                                    status_word(response.status));
+                                    status_name(response.status));
     // A success moves the session only from a state the command is valid
     // in, along the edge its effect names (RFC 3501 3).
     const bool moves = ok && command_allowed(done.verb, m_state);
@@ -1530,10 +1494,6 @@ std::optional<ResponseReceived> ImapSession::next_response() {
 // [SECTION] Server role
 // ---------------------------------------------------------------------------
 
-std::optional<ServerInput> ImapSession::next_input() {
-    return sim::take_front(m_inputs);
-}
-
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
     std::string bytes = serialize(response);
     m_outgoing += bytes;
@@ -1574,15 +1534,6 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
 // [SECTION] Trace helpers
 // ---------------------------------------------------------------------------
 
-std::uint64_t ImapSession::add_event(TraceEvent event) {
-    event.time_us = m_now;
-    return m_events.add(std::move(event));
-}
-
-std::string ImapSession::keep(std::string_view bytes) const {
-    return std::string(bytes.substr(0, m_options.max_event_bytes));
-}
-
 TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& frame) {
     TraceEvent event;
     event.dir = dir;
@@ -1614,26 +1565,9 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
     }
 }
 
-std::uint64_t ImapSession::violation(Direction dir, std::string rule, std::string section,
-                                     bool fatal, sim::ByteSpan wire) {
-    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
-    return add_event(std::move(event));
-}
-
 void ImapSession::transition(State to, std::string cause, Direction dir) {
-    auto from = m_state;
-    auto edge = find_transition(from, to);
-    // The table is the state machine: an edge it does not have is a bug of
-    // this engine, which the exhaustive tests and the fuzzers look for.
-    if (!edge) {
-        throw std::logic_error(fmt::format("{} -> {} is not in the IMAP state table",
-                                           state_name(from), state_name(to)));
-    }
-    auto event = sim::transition_event(
-        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, state_section(to));
-    m_state = to;
+    SessionEngine::transition(to, std::move(cause), dir);
     if (to == State::Selected) m_selected_once = true;
-    add_event(std::move(event));
 }
 
 ImapSession::Pending* ImapSession::find_pending(std::string_view tag) {

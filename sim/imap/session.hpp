@@ -23,8 +23,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/engine.hpp"
-#include "sim/core/event_batch.hpp"
+#include "sim/core/session_engine.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/capabilities.hpp"
 #include "sim/imap/command.hpp"
@@ -37,14 +36,7 @@ namespace mailscope::imap {
 
 using Role = sim::Role;
 
-struct SessionOptions {
-    Role role = Role::Observer;
-    Limits limits;
-    // Teaching switch: show LOGIN passwords and SASL payloads in the trace.
-    bool reveal_secrets = false;
-    // Octets of raw wire data kept per trace event; longer literals keep a prefix.
-    std::size_t max_event_bytes = 1u << 20;
-};
+using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
 struct CommandReceived {
@@ -96,19 +88,16 @@ struct MessageView {
     std::optional<std::vector<std::string>> flags;
 };
 
-class ImapSession : public sim::Engine {
+class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
   public:
     ImapSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    State state() const { return m_state; }
     // The selected mailbox as far as the responses told (sequence order).
     const std::vector<MessageView>& messages() const { return m_messages; }
     std::size_t outstanding() const { return m_pending.size(); }
     // What the server listed in CAPABILITY and what ENABLE turned on, so far.
     const ServerCapabilities& capabilities() const { return m_capabilities; }
     bool idling() const { return m_idle_tag.has_value(); }
-    bool closed() const override { return m_state == State::Closed; }
-    sim::StateId state_id() const override { return m_state; }
     std::uint64_t partial_line(sim::Direction dir) const override;
     bool reply_pending() const override;
 
@@ -116,8 +105,6 @@ class ImapSession : public sim::Engine {
     void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     // Either side closed its end (or the connection broke).
     void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
-    // A note in the trace (TLS established, a fault injected...).
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role. Returns the tag used, or an error sentence (nothing sent).
     struct SubmitResult {
@@ -132,8 +119,7 @@ class ImapSession : public sim::Engine {
     void send_done(std::int64_t time_us = 0);
     std::optional<ResponseReceived> next_response();
 
-    // Server role.
-    std::optional<ServerInput> next_input();
+    // Server role: next_input(), then send() the answer.
     std::uint64_t send(const Response& response, std::int64_t time_us = 0);
     // `received_ahead`: octets the client sent after the announcement that
     // had already arrived when the server decided (the same read held them):
@@ -196,27 +182,20 @@ class ImapSession : public sim::Engine {
                               const Frame& frame);
     void learn_capabilities(const Response& response);
 
-    std::uint64_t add_event(sim::TraceEvent event);
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
     // The literals of the server message whose event is `owner_seq`.
     void add_literal_events(const Frame& frame, std::uint64_t owner_seq);
-    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
-                            bool fatal = false, sim::ByteSpan wire = {});
+    // Also remembers that a mailbox was selected once.
     void transition(State to, std::string cause, sim::Direction dir);
     Pending* find_pending(std::string_view tag);
     Pending* find_pending_verb(VerbSet verbs);
     void link(std::uint64_t answer_seq, const Pending* pending);
-    std::string keep(std::string_view bytes) const;
     bool state_change_outstanding() const;
 
-    sim::EventBatch m_events;
-    SessionOptions m_options;
-    State m_state = State::Connecting;
     bool m_selected_once = false;  // a SELECT or EXAMINE succeeded earlier (RFC 5161 3.1)
     ServerCapabilities m_capabilities;
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};
-    std::int64_t m_now = 0;
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;
     std::optional<std::string> m_idle_tag;
@@ -252,7 +231,6 @@ class ImapSession : public sim::Engine {
 
     // client role: command parts held until the server's "+"
     std::deque<std::string> m_held;
-    std::deque<ServerInput> m_inputs;
     std::deque<ResponseReceived> m_responses;
 };
 

@@ -122,7 +122,7 @@ std::string first_words(std::string_view data, std::size_t limit) {
 }  // namespace
 
 Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
+    : SessionEngine(trace, sim::Protocol::Pop3, options) {}
 
 // ---------------------------------------------------------------------------
 // Bytes in
@@ -237,14 +237,7 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
                   "RFC 1939 3", false, {m_reader[d].offset(), partial.size()});
         m_reader[d].drop_buffered();
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "CLOSE";
-    event.summary =
-        client ? "the client closed the connection" : "the server closed the connection";
-    event.section = "RFC 1939 6";
-    add_event(std::move(event));
+    add_close_note(dir, "RFC 1939 6");
     switch (m_state) {
         case State::Connecting:
             transition(State::Closed, "connection closed before a greeting", dir);
@@ -261,17 +254,6 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
         case State::Closed:
             break;
     }
-    m_events.commit();
-}
-
-void Pop3Session::note(Direction dir, std::string text, std::int64_t time_us) {
-    m_now = time_us;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "NOTE";
-    event.summary = std::move(text);
-    add_event(std::move(event));
     m_events.commit();
 }
 
@@ -787,52 +769,13 @@ std::optional<ReplyReceived> Pop3Session::next_reply() {
 // Server role
 // ---------------------------------------------------------------------------
 
-std::optional<ServerInput> Pop3Session::next_input() {
-    return sim::take_front(m_inputs);
-}
-
 std::uint64_t Pop3Session::send(const Reply& reply, std::int64_t time_us) {
-    std::string bytes = serialize(reply);
-    m_outgoing += bytes;
-    const auto before = m_trace.end_seq();
-    observe(Direction::ServerToClient, bytes, time_us);
-    return first_reply_since(before);
+    return write_reply(serialize(reply), time_us);
 }
 
 // ---------------------------------------------------------------------------
-// Trace helpers
+// Commands in flight
 // ---------------------------------------------------------------------------
-
-std::uint64_t Pop3Session::add_event(TraceEvent event) {
-    event.time_us = m_now;
-    event.protocol = sim::Protocol::Pop3;
-    return m_events.add(std::move(event));
-}
-
-std::string Pop3Session::keep(std::string_view bytes) const {
-    return std::string(bytes.substr(0, m_options.max_event_bytes));
-}
-
-std::uint64_t Pop3Session::violation(Direction dir, std::string rule, std::string section,
-                                     bool fatal, sim::ByteSpan wire) {
-    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
-    return add_event(std::move(event));
-}
-
-void Pop3Session::transition(State to, std::string cause, Direction dir) {
-    const auto from = m_state;
-    const auto edge = find_transition(from, to);
-    // The table is the state machine: an edge it does not have is a bug of
-    // this engine, which the exhaustive tests and the fuzzers look for.
-    if (!edge) {
-        throw std::logic_error(fmt::format("{} -> {} is not in the POP3 state table",
-                                           state_name(from), state_name(to)));
-    }
-    auto event = sim::transition_event(
-        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, edge->section);
-    m_state = to;
-    add_event(std::move(event));
-}
 
 bool Pop3Session::state_change_outstanding() const {
     return std::any_of(m_pending.begin(), m_pending.end(), [](const Pending& pending) {

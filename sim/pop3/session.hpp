@@ -23,9 +23,8 @@
 #include <string_view>
 #include <variant>
 
-#include "sim/core/engine.hpp"
-#include "sim/core/event_batch.hpp"
 #include "sim/core/line_reader.hpp"
+#include "sim/core/session_engine.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/command.hpp"
 #include "sim/pop3/limits.hpp"
@@ -66,13 +65,10 @@ struct ReplyReceived {
     Verb answers = Verb::Unknown;  // the command it completes (Unknown for the greeting)
 };
 
-class Pop3Session : public sim::Engine {
+class Pop3Session : public sim::SessionEngine<Limits, State, ServerInput> {
   public:
     Pop3Session(sim::SessionTrace& trace, SessionOptions options = {});
 
-    State state() const { return m_state; }
-    bool closed() const override { return m_state == State::Closed; }
-    sim::StateId state_id() const override { return m_state; }
     std::uint64_t partial_line(sim::Direction dir) const override;
     bool reply_pending() const override;
     std::size_t outstanding() const { return m_pending.size(); }
@@ -85,7 +81,6 @@ class Pop3Session : public sim::Engine {
     void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     // Either side closed its end (or the connection broke).
     void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -95,8 +90,7 @@ class Pop3Session : public sim::Engine {
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
 
-    // Server role.
-    std::optional<ServerInput> next_input();
+    // Server role: next_input(), then send() the answer.
     // Writes and traces a reply; returns the seq of its event.
     std::uint64_t send(const Reply& reply, std::int64_t time_us = 0);
 
@@ -133,18 +127,9 @@ class Pop3Session : public sim::Engine {
     void on_line_too_long(sim::Direction dir, std::uint64_t offset, std::size_t limit);
     void after_close_data(sim::Direction dir, std::size_t size);
 
-    std::uint64_t add_event(sim::TraceEvent event);
-    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
-                            bool fatal = false, sim::ByteSpan wire = {});
-    void transition(State to, std::string cause, sim::Direction dir);
-    std::string keep(std::string_view bytes) const;
     bool state_change_outstanding() const;
     std::size_t line_limit(sim::Direction dir) const;
 
-    sim::EventBatch m_events;
-    SessionOptions m_options;
-    State m_state = State::Connecting;
-    std::int64_t m_now = 0;
     sim::LineReader m_reader[2] = {sim::LineReader(sim::LineReader::Overlong::AtLimit),
                                    sim::LineReader(sim::LineReader::Overlong::AtLimit)};
     bool m_reported_after_close[2] = {false, false};
@@ -155,7 +140,6 @@ class Pop3Session : public sim::Engine {
     bool m_expect_sasl_line = false;
     bool m_spoke_early_reported = false;
 
-    std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };
 

@@ -78,7 +78,7 @@ std::string verb_word(std::string_view text) {
 }  // namespace
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
-    : sim::Engine(trace, options.role), m_events(trace), m_options(options) {}
+    : SessionEngine(trace, sim::Protocol::Smtp, options) {}
 
 bool SmtpSession::extension_offered(std::string_view keyword) const {
     for (const auto& line : m_extensions) {
@@ -136,14 +136,7 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
                               client ? "client" : "server"),
                   "RFC 5321 3.8", false, {m_reader[d].offset(), m_reader[d].buffered().size()});
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "CLOSE";
-    event.summary =
-        client ? "the client closed the connection" : "the server closed the connection";
-    event.section = "RFC 5321 3.8";
-    add_event(std::move(event));
+    add_close_note(dir, "RFC 5321 3.8");
     if (m_state == State::Connecting) {
         transition(State::Quit, "connection closed before any greeting", dir);
     } else if (m_state == State::Data) {
@@ -152,17 +145,6 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
         transition(State::Quit, "connection lost", dir);
     }
     transition(State::Closed, "connection closed", dir);
-    m_events.commit();
-}
-
-void SmtpSession::note(Direction dir, std::string text, std::int64_t time_us) {
-    m_now = time_us;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Note;
-    event.name = "NOTE";
-    event.summary = std::move(text);
-    add_event(std::move(event));
     m_events.commit();
 }
 
@@ -896,16 +878,8 @@ std::optional<ReplyReceived> SmtpSession::next_reply() {
 // [SECTION] Server role
 // ---------------------------------------------------------------------------
 
-std::optional<ServerInput> SmtpSession::next_input() {
-    return sim::take_front(m_inputs);
-}
-
 std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
-    std::string bytes = serialize(reply);
-    m_outgoing += bytes;
-    const auto before = m_trace.end_seq();
-    observe(Direction::ServerToClient, bytes, time_us);
-    return first_reply_since(before);
+    return write_reply(serialize(reply), time_us);
 }
 
 // ---------------------------------------------------------------------------
@@ -923,36 +897,10 @@ void SmtpSession::push_pending(Verb verb, std::uint64_t seq, bool last_in_group)
     m_pending.push_back(Pending{verb, seq, false, false, last_in_group});
 }
 
-std::uint64_t SmtpSession::add_event(TraceEvent event) {
-    event.time_us = m_now;
-    event.protocol = sim::Protocol::Smtp;
-    return m_events.add(std::move(event));
-}
-
-std::string SmtpSession::keep(std::string_view bytes) const {
-    return std::string(bytes.substr(0, m_options.max_event_bytes));
-}
-
 std::uint64_t SmtpSession::violation(Direction dir, std::string rule, std::string section,
                                      bool fatal, sim::ByteSpan wire) {
-    auto event = sim::violation_event(dir, std::move(rule), std::move(section), fatal, wire);
     if (fatal) m_stopped = true;
-    return add_event(std::move(event));
-}
-
-void SmtpSession::transition(State to, std::string cause, Direction dir) {
-    const auto from = m_state;
-    const auto edge = find_transition(from, to);
-    // The table is the state machine: an edge it does not have is a bug of
-    // this engine, which the exhaustive tests and the fuzzers look for.
-    if (!edge) {
-        throw std::logic_error(fmt::format("{} -> {} is not in the SMTP state table",
-                                           state_name(from), state_name(to)));
-    }
-    auto event = sim::transition_event(
-        dir, sim::StateChange{from, to, edge->number, std::move(cause)}, edge->section);
-    m_state = to;
-    add_event(std::move(event));
+    return SessionEngine::violation(dir, std::move(rule), std::move(section), fatal, wire);
 }
 
 }  // namespace mailscope::smtp

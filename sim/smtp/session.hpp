@@ -21,9 +21,8 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/engine.hpp"
-#include "sim/core/event_batch.hpp"
 #include "sim/core/line_reader.hpp"
+#include "sim/core/session_engine.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/command.hpp"
 #include "sim/smtp/limits.hpp"
@@ -73,13 +72,10 @@ struct ReplyReceived {
     bool greeting = false;
 };
 
-class SmtpSession : public sim::Engine {
+class SmtpSession : public sim::SessionEngine<Limits, State, ServerInput> {
   public:
     SmtpSession(sim::SessionTrace& trace, SessionOptions options = {});
 
-    State state() const { return m_state; }
-    bool closed() const override { return m_state == State::Closed; }
-    sim::StateId state_id() const override { return m_state; }
     std::uint64_t partial_line(sim::Direction dir) const override;
     bool reply_pending() const override;
     // EHLO keywords of the last EHLO reply, upper case ("SIZE", "AUTH"...),
@@ -95,7 +91,6 @@ class SmtpSession : public sim::Engine {
     // Observer: bytes seen on the wire, either direction, in order.
     void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;
     void feed_eof(sim::Direction dir, std::int64_t time_us = 0) override;
-    void note(sim::Direction dir, std::string text, std::int64_t time_us = 0) override;
 
     // Client role: one command line without CRLF.
     struct SubmitResult {
@@ -107,8 +102,7 @@ class SmtpSession : public sim::Engine {
     SubmitResult send_message(std::string_view content, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();
 
-    // Server role.
-    std::optional<ServerInput> next_input();
+    // Server role: next_input(), then send() the answer.
     // Octets the client has sent that the server has not passed to receive()
     // yet: a server that reads a line at a time and answers in between says
     // so before each line. A reply written meanwhile reaches a client that
@@ -173,17 +167,11 @@ class SmtpSession : public sim::Engine {
     void reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
                 std::string message);
 
-    std::uint64_t add_event(sim::TraceEvent event);
+    // A fatal violation also stops the parsing.
     std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
                             bool fatal = false, sim::ByteSpan wire = {});
-    void transition(State to, std::string cause, sim::Direction dir);
-    std::string keep(std::string_view bytes) const;
     void push_pending(Verb verb, std::uint64_t seq, bool last_in_group = false);
 
-    sim::EventBatch m_events;
-    SessionOptions m_options;
-    State m_state = State::Connecting;
-    std::int64_t m_now = 0;
     sim::LineReader m_reader[2];
     std::deque<Pending> m_pending;
     std::deque<Unseen> m_unseen;
@@ -197,7 +185,6 @@ class SmtpSession : public sim::Engine {
     bool m_hold_reported = false;
     bool m_stopped = false;  // a fatal violation: nothing more is parsed
 
-    std::deque<ServerInput> m_inputs;
     std::deque<ReplyReceived> m_replies;
 };
 

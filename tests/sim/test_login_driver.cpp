@@ -17,7 +17,7 @@ namespace {
 
 struct Client {
     sim::SessionTrace trace{sim::Protocol::Imap, "login driver"};
-    ImapSession session{trace, SessionOptions{Role::Client, {}, false, 1u << 20}};
+    ImapSession session{trace, SessionOptions{Role::Client, false, {}, 1u << 20}};
     LoginDriver driver;
 
     explicit Client(LoginPlan plan) : driver(session, std::move(plan)) {}

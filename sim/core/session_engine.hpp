@@ -1,0 +1,128 @@
+// SessionEngine: what the IMAP, POP3 and SMTP engines keep alike beyond the
+// driver's interface: their options, their state in the protocol's table,
+// the open step's events, the queue of what the server role must act on,
+// and the few ways every engine adds an event.
+//
+// A template over the protocol's own types (limits, state enum, server
+// input), so each engine's state stays a typed enum and its state table is
+// found next to the enum (find_transition, state_name, state_section).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "sim/core/engine.hpp"
+#include "sim/core/event_batch.hpp"
+#include "sim/core/protocol.hpp"
+#include "sim/core/rule_events.hpp"
+#include "sim/core/trace.hpp"
+
+namespace mailscope::sim {
+
+template <typename Limits, typename State, typename ServerInput>
+class SessionEngine : public Engine {
+  public:
+    using Options = EngineOptions<Limits>;
+
+    State state() const { return m_state; }
+    bool closed() const override { return m_state == State::Closed; }
+    StateId state_id() const override { return m_state; }
+
+    void note(Direction dir, std::string text, std::int64_t time_us = 0) override {
+        m_now = time_us;
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Note;
+        event.name = "NOTE";
+        event.summary = std::move(text);
+        add_event(std::move(event));
+        m_events.commit();
+    }
+
+    // Server role: the next thing the server must act on, in order.
+    std::optional<ServerInput> next_input() { return take_front(m_inputs); }
+
+  protected:
+    SessionEngine(SessionTrace& trace, Protocol protocol, Options options)
+        : Engine(trace, options.role),
+          m_events(trace),
+          m_options(std::move(options)),
+          m_protocol(protocol) {}
+
+    std::uint64_t add_event(TraceEvent event) {
+        event.time_us = m_now;
+        event.protocol = m_protocol;
+        return m_events.add(std::move(event));
+    }
+
+    // The wire bytes an event keeps: a prefix of long data.
+    std::string keep(std::string_view bytes) const {
+        return std::string(bytes.substr(0, m_options.max_event_bytes));
+    }
+
+    std::uint64_t violation(Direction dir, std::string rule, std::string section,
+                            bool fatal = false, ByteSpan wire = {}) {
+        return add_event(violation_event(dir, std::move(rule), std::move(section), fatal, wire));
+    }
+
+    void transition(State to, std::string cause, Direction dir) {
+        const auto from = m_state;
+        const auto edge = find_transition(from, to);
+        // The table is the state machine: an edge it does not have is a bug of
+        // this engine, which the exhaustive tests and the fuzzers look for.
+        if (!edge) {
+            throw std::logic_error(fmt::format("{} -> {} is not in the {} state table",
+                                               state_name(from), state_name(to),
+                                               protocol_name(m_protocol)));
+        }
+        std::string_view section;
+        if constexpr (requires { edge->section; }) {
+            section = edge->section;
+        } else {
+            section = state_section(to);
+        }
+        auto event =
+            transition_event(dir, StateChange{from, to, edge->number, std::move(cause)}, section);
+        m_state = to;
+        add_event(std::move(event));
+    }
+
+    // The note that `dir` closed its end of the connection.
+    void add_close_note(Direction dir, std::string section) {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = EventKind::Note;
+        event.name = "CLOSE";
+        event.summary = dir == Direction::ClientToServer ? "the client closed the connection"
+                                                         : "the server closed the connection";
+        event.section = std::move(section);
+        add_event(std::move(event));
+    }
+
+    // Server role: writes a reply and reads it as the server's side of the
+    // trace; the seq of the first reply event it gives.
+    std::uint64_t write_reply(std::string_view bytes, std::int64_t time_us) {
+        m_outgoing += bytes;
+        const auto before = m_trace.end_seq();
+        feed(Direction::ServerToClient, bytes, time_us);
+        return first_reply_since(before);
+    }
+
+    EventBatch m_events;
+    Options m_options;
+    State m_state = State::Connecting;
+    std::int64_t m_now = 0;
+    std::deque<ServerInput> m_inputs;
+
+  private:
+    Protocol m_protocol;
+};
+
+}  // namespace mailscope::sim

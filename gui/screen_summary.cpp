@@ -8,26 +8,19 @@
 #include "gui/view_model/protocol_states.hpp"
 #include "gui/view_model/row_text.hpp"
 #include "lessons/lesson.hpp"
+#include "sim/core/enum_names.hpp"
 
 namespace mailscope::gui {
 
 namespace {
 
-std::string_view panel_name(PanelId panel) {
-    switch (panel) {
-        case PanelId::StateDiagram:
-            return "state_diagram";
-        case PanelId::Exchanges:
-            return "exchanges";
-        case PanelId::Mailbox:
-            return "mailbox";
-        case PanelId::Timeline:
-            return "timeline";
-        case PanelId::Lesson:
-            return "lesson";
-    }
-    return "";
-}
+constexpr auto panel_names = sim::name_table<PanelId>({
+    {PanelId::StateDiagram, "state_diagram"},
+    {PanelId::Exchanges, "exchanges"},
+    {PanelId::Mailbox, "mailbox"},
+    {PanelId::Timeline, "timeline"},
+    {PanelId::Lesson, "lesson"},
+});
 
 }  // namespace
 
@@ -43,7 +36,7 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
         if (shown) summary.panels.emplace_back(name);
     }
     for (const PanelId panel : model.lesson.highlights)
-        summary.highlights.emplace_back(panel_name(panel));
+        summary.highlights.emplace_back(panel_names.name(panel, ""));
     summary.exchange_tab = view.shown_exchange_tab == ExchangeTab::Log ? "log" : "sequence";
     summary.protocol = std::string(sim::protocol_name(trace.protocol()));
     // The panels draw events [0, cursor]; an empty trace draws none.

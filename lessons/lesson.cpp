@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "sim/core/ascii.hpp"
+#include "sim/core/enum_names.hpp"
 #include "sim/imap/states.hpp"
 #include "sim/pop3/states.hpp"
 #include "sim/smtp/states.hpp"
@@ -82,20 +83,24 @@ std::string to_string(const SourceMark& mark) {
     return fmt::format("{}:{}:{}", mark.file, mark.line, mark.column);
 }
 
+namespace {
+
+constexpr auto highlight_names = sim::name_table<Highlight>({
+    {Highlight::StateDiagram, "state_diagram"},
+    {Highlight::Flags, "flags"},
+    {Highlight::Literal, "literal"},
+    {Highlight::Exchanges, "exchanges"},
+    {Highlight::Mailbox, "mailbox"},
+});
+
+}  // namespace
+
 std::string_view highlight_name(Highlight highlight) {
-    switch (highlight) {
-        case Highlight::StateDiagram:
-            return "state_diagram";
-        case Highlight::Flags:
-            return "flags";
-        case Highlight::Literal:
-            return "literal";
-        case Highlight::Exchanges:
-            return "exchanges";
-        case Highlight::Mailbox:
-            return "mailbox";
-    }
-    return "exchanges";
+    return highlight_names.name(highlight, "exchanges");
+}
+
+std::optional<Highlight> highlight_from_name(std::string_view name) {
+    return highlight_names.value(name);
 }
 
 bool quiz_accepts(const Quiz& quiz, std::string_view reply) {

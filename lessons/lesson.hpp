@@ -102,6 +102,7 @@ struct Expectation {
 enum class Highlight : std::uint8_t { StateDiagram, Flags, Literal, Exchanges, Mailbox };
 
 std::string_view highlight_name(Highlight highlight);  // as written in YAML
+std::optional<Highlight> highlight_from_name(std::string_view name);
 
 struct Quiz {
     LocalText question;

@@ -30,14 +30,6 @@ struct LessonProblem {
     LoadError error;
 };
 
-std::optional<Highlight> highlight_from_name(std::string_view name) {
-    for (auto h : {Highlight::StateDiagram, Highlight::Flags, Highlight::Literal,
-                   Highlight::Exchanges, Highlight::Mailbox}) {
-        if (highlight_name(h) == name) return h;
-    }
-    return std::nullopt;
-}
-
 bool is_name_start(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
 }

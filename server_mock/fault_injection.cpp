@@ -1,5 +1,6 @@
 #include "server_mock/fault_injection.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/core/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -11,15 +12,16 @@ namespace mailscope::server {
 
 namespace {
 
-std::optional<FaultAction> action_from(std::string_view word) {
-    const std::string name = ascii::upper(word);
-    for (auto action :
-         {FaultAction::Delay, FaultAction::Split, FaultAction::Unsolicited, FaultAction::No,
-          FaultAction::Bad, FaultAction::Bye, FaultAction::Cut, FaultAction::Stall}) {
-        if (ascii::upper(fault_action_name(action)) == name) return action;
-    }
-    return std::nullopt;
-}
+constexpr auto fault_action_names = sim::name_table<FaultAction>({
+    {FaultAction::Delay, "delay"},
+    {FaultAction::Split, "split"},
+    {FaultAction::Unsolicited, "unsolicited"},
+    {FaultAction::No, "no"},
+    {FaultAction::Bad, "bad"},
+    {FaultAction::Bye, "bye"},
+    {FaultAction::Cut, "cut"},
+    {FaultAction::Stall, "stall"},
+});
 
 template <class T>
 bool parse_number(std::string_view text, T& out) {
@@ -109,25 +111,7 @@ std::optional<std::string> check_untagged(const std::string& text) {
 }  // namespace
 
 std::string_view fault_action_name(FaultAction action) {
-    switch (action) {
-        case FaultAction::Delay:
-            return "delay";
-        case FaultAction::Split:
-            return "split";
-        case FaultAction::Unsolicited:
-            return "unsolicited";
-        case FaultAction::No:
-            return "no";
-        case FaultAction::Bad:
-            return "bad";
-        case FaultAction::Bye:
-            return "bye";
-        case FaultAction::Cut:
-            return "cut";
-        case FaultAction::Stall:
-            return "stall";
-    }
-    return "?";
+    return fault_action_names.name(action);
 }
 
 std::string FaultRule::to_string() const {
@@ -152,7 +136,7 @@ std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
     if (text.size() > 512) return std::string("a fault rule is longer than 512 characters");
     auto fields = split(text, ":");
     FaultRule rule;
-    auto action = action_from(fields[0]);
+    auto action = fault_action_names.value_ignoring_case(fields[0]);
     if (!action) {
         return fmt::format(
             "\"{}\" is not a fault action; use delay, split, unsolicited, no, bad, bye, cut or "

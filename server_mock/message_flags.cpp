@@ -6,17 +6,19 @@
 #include <fmt/format.h>
 
 #include "sim/core/ascii.hpp"
+#include "sim/core/enum_names.hpp"
 #include "sim/imap/syntax.hpp"
 
 namespace mailscope::server {
 namespace {
 
-std::optional<SystemFlag> system_flag_from(std::string_view name) {
-    for (const SystemFlag flag : kSystemFlags) {
-        if (equal_ignoring_case(flag_name(flag), name)) return flag;
-    }
-    return std::nullopt;
-}
+constexpr auto system_flag_names = sim::name_table<SystemFlag>({
+    {SystemFlag::Seen, "\\Seen"},
+    {SystemFlag::Answered, "\\Answered"},
+    {SystemFlag::Flagged, "\\Flagged"},
+    {SystemFlag::Deleted, "\\Deleted"},
+    {SystemFlag::Draft, "\\Draft"},
+});
 
 }  // namespace
 
@@ -25,26 +27,14 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 }
 
 std::string_view flag_name(SystemFlag flag) {
-    switch (flag) {
-        case SystemFlag::Seen:
-            return "\\Seen";
-        case SystemFlag::Answered:
-            return "\\Answered";
-        case SystemFlag::Flagged:
-            return "\\Flagged";
-        case SystemFlag::Deleted:
-            return "\\Deleted";
-        case SystemFlag::Draft:
-            return "\\Draft";
-    }
-    return "";
+    return system_flag_names.name(flag, "");
 }
 
 FlagKind classify_flag(std::string_view name) {
     if (name.empty()) return FlagKind::Invalid;
     if (name.front() == '\\') {
         if (equal_ignoring_case(name, "\\Recent")) return FlagKind::Recent;
-        return system_flag_from(name) ? FlagKind::System : FlagKind::Invalid;
+        return system_flag_names.value_ignoring_case(name) ? FlagKind::System : FlagKind::Invalid;
     }
     if (name.size() > kMaxKeywordLength) return FlagKind::Invalid;
     return std::all_of(name.begin(), name.end(), imap::is_atom_char) ? FlagKind::Keyword
@@ -74,7 +64,7 @@ void FlagSet::remove_keyword(std::string_view keyword) {
 std::optional<std::string> FlagSet::add_name(std::string_view name) {
     switch (classify_flag(name)) {
         case FlagKind::System:
-            set(*system_flag_from(name), true);
+            set(*system_flag_names.value_ignoring_case(name), true);
             return std::nullopt;
         case FlagKind::Keyword:
             add_keyword(name);
@@ -99,7 +89,7 @@ std::optional<std::string> FlagSet::add_name(std::string_view name) {
 }
 
 bool FlagSet::has_name(std::string_view name) const {
-    if (const auto flag = system_flag_from(name)) return has(*flag);
+    if (const auto flag = system_flag_names.value_ignoring_case(name)) return has(*flag);
     return has_keyword(name);
 }
 

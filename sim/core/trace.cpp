@@ -3,32 +3,29 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/enum_names.hpp"
+
 namespace mailscope::sim {
 
+namespace {
+
+constexpr auto event_kind_names = name_table<EventKind>({
+    {EventKind::Command, "command"},
+    {EventKind::Untagged, "untagged"},
+    {EventKind::Tagged, "tagged"},
+    {EventKind::Continuation, "continuation"},
+    {EventKind::Literal, "literal"},
+    {EventKind::StateTransition, "transition"},
+    {EventKind::FlagChange, "flags"},
+    {EventKind::Renumbering, "renumbering"},
+    {EventKind::Violation, "violation"},
+    {EventKind::Note, "note"},
+});
+
+}  // namespace
+
 std::string_view to_string(EventKind kind) {
-    switch (kind) {
-        case EventKind::Command:
-            return "command";
-        case EventKind::Untagged:
-            return "untagged";
-        case EventKind::Tagged:
-            return "tagged";
-        case EventKind::Continuation:
-            return "continuation";
-        case EventKind::Literal:
-            return "literal";
-        case EventKind::StateTransition:
-            return "transition";
-        case EventKind::FlagChange:
-            return "flags";
-        case EventKind::Renumbering:
-            return "renumbering";
-        case EventKind::Violation:
-            return "violation";
-        case EventKind::Note:
-            return "note";
-    }
-    return "note";
+    return event_kind_names.name(kind, "note");
 }
 
 ReplyClass reply_class(ReplyStatus status) {

@@ -1,4 +1,5 @@
 #include "sim/imap/response.hpp"
+#include "sim/core/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -11,14 +12,14 @@ namespace {
 using NK = Node::Kind;
 using FK = FetchAtt::Kind;
 
-std::optional<Status> status_from(std::string_view word) {
-    if (iequals(word, "OK")) return Status::Ok;
-    if (iequals(word, "NO")) return Status::No;
-    if (iequals(word, "BAD")) return Status::Bad;
-    if (iequals(word, "BYE")) return Status::Bye;
-    if (iequals(word, "PREAUTH")) return Status::Preauth;
-    return std::nullopt;
-}
+// Status::None has no word: it is never read from the wire.
+constexpr auto status_names = sim::name_table<Status>({
+    {Status::Ok, "OK"},
+    {Status::No, "NO"},
+    {Status::Bad, "BAD"},
+    {Status::Bye, "BYE"},
+    {Status::Preauth, "PREAUTH"},
+});
 
 std::size_t line_end_of(std::string_view bytes) {
     if (bytes.size() >= 2 && bytes[bytes.size() - 2] == '\r' && bytes.back() == '\n')
@@ -428,21 +429,7 @@ std::optional<ParseError> check_text(std::string_view bytes, std::size_t from, s
 }  // namespace
 
 std::string_view status_name(Status status) {
-    switch (status) {
-        case Status::None:
-            return "";
-        case Status::Ok:
-            return "OK";
-        case Status::No:
-            return "NO";
-        case Status::Bad:
-            return "BAD";
-        case Status::Bye:
-            return "BYE";
-        case Status::Preauth:
-            return "PREAUTH";
-    }
-    return "";
+    return status_names.name(status, "");
 }
 
 ResponseParse parse_response(const Frame& frame, const Limits& limits) {
@@ -507,7 +494,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
                     i, fmt::format("the tag '{}' contains a character a tag cannot hold", tag));
             }
         }
-        auto status = status_from(word);
+        auto status = status_names.value_ignoring_case(word);
         if (!status || *status == Status::Bye || *status == Status::Preauth) {
             return fail(word_begin,
                         fmt::format("a tagged response must be OK, NO or BAD, not '{}'", word));
@@ -524,7 +511,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
 
     r.kind = ResponseKind::Untagged;
     r.tag = "*";
-    if (auto status = status_from(word)) {
+    if (auto status = status_names.value_ignoring_case(word)) {
         r.status = *status;
         r.name = std::string(status_name(*status));
         r.word.assign(word);

@@ -1,4 +1,5 @@
 #include "sim/pop3/reply.hpp"
+#include "sim/core/enum_names.hpp"
 
 #include <utility>
 
@@ -19,16 +20,14 @@ bool is_response_code(std::string_view code) {
 
 }  // namespace
 
+constexpr auto reply_kind_names = sim::name_table<ReplyKind>({
+    {ReplyKind::Ok, "+OK"},
+    {ReplyKind::Err, "-ERR"},
+    {ReplyKind::Continuation, "+"},
+});
+
 std::string_view status_text(ReplyKind kind) {
-    switch (kind) {
-        case ReplyKind::Ok:
-            return "+OK";
-        case ReplyKind::Err:
-            return "-ERR";
-        case ReplyKind::Continuation:
-            return "+";
-    }
-    return "?";
+    return reply_kind_names.name(kind);
 }
 
 std::optional<Reply> parse_status_line(std::string_view line) {

@@ -24,13 +24,6 @@ namespace {
 constexpr auto C = Direction::ClientToServer;
 constexpr auto S = Direction::ServerToClient;
 
-bool has_violation(const sim::SessionTrace& trace, std::string_view part) {
-    for (const auto& rule : violation_rules(trace)) {
-        if (rule.find(part) != std::string::npos) return true;
-    }
-    return false;
-}
-
 // An observer that has seen a greeting and, for TRANSACTION, a login.
 void prepare(Pop3Session& session, const std::string& start) {
     for (const auto& line : pop3::test::prelude(start))
@@ -225,7 +218,7 @@ TEST_CASE("pop3 session: commands in the wrong state are violations and the serv
     CHECK(received->command.verb == Verb::Stat);
     REQUIRE(received->state_error);
     CHECK(*received->state_error == "STAT is not valid in the AUTHORIZATION state");
-    CHECK(has_violation(trace, "STAT is not valid in the AUTHORIZATION state"));
+    CHECK(has_violation_rule(trace, "STAT is not valid in the AUTHORIZATION state"));
     session.send(make_err(*received->state_error));
     session.receive("PASS secret\r\n");
     input = session.next_input();
@@ -243,21 +236,21 @@ TEST_CASE("pop3 session: a reply that answers nothing, a line that is no reply")
     Pop3Session session(trace);
     session.feed(S, "+OK ready\r\n");
     session.feed(S, "+OK surprise\r\n");
-    CHECK(has_violation(trace, "answers no command"));
+    CHECK(has_violation_rule(trace, "answers no command"));
     CHECK(of_kind(trace, EventKind::Tagged).back()->link == sim::Link::Unmatched);
     session.feed(S, "* OK this is IMAP\r\n");
-    CHECK(has_violation(trace, "+OK or -ERR"));
+    CHECK(has_violation_rule(trace, "+OK or -ERR"));
     session.feed(S, "+ challenge\r\n");
-    CHECK(has_violation(trace, "no AUTH command"));
+    CHECK(has_violation_rule(trace, "no AUTH command"));
 }
 
 TEST_CASE("pop3 session: bare LF and commands before the greeting") {
     sim::SessionTrace trace(sim::Protocol::Pop3);
     Pop3Session session(trace);
     session.feed(C, "CAPA\r\n");
-    CHECK(has_violation(trace, "before the server's greeting"));
+    CHECK(has_violation_rule(trace, "before the server's greeting"));
     session.feed(S, "+OK ready\n");
-    CHECK(has_violation(trace, "LF alone"));
+    CHECK(has_violation_rule(trace, "LF alone"));
     CHECK(session.state() == State::Authorization);
 }
 
@@ -300,7 +293,7 @@ TEST_CASE("pop3 session: hostile input stays bounded") {
         sim::SessionTrace trace(sim::Protocol::Pop3);
         Pop3Session session(trace);
         session.feed(S, "+OK " + std::string(1 << 20, 'x') + "\r\n");
-        CHECK(has_violation(trace, "longer than 512 octets"));
+        CHECK(has_violation_rule(trace, "longer than 512 octets"));
         session.feed(S, "+OK ready\r\n");
         CHECK(session.state() == State::Authorization);
     }
@@ -309,7 +302,7 @@ TEST_CASE("pop3 session: hostile input stays bounded") {
         Pop3Session session(trace, options(Role::Server));
         session.send(make_ok("ready"));
         session.receive(std::string_view("USER al\0ice\r\n", 13));
-        CHECK(has_violation(trace, "NUL"));
+        CHECK(has_violation_rule(trace, "NUL"));
         auto input = session.next_input();
         REQUIRE(input);
         CHECK(std::holds_alternative<CommandRejected>(*input));
@@ -322,7 +315,7 @@ TEST_CASE("pop3 session: hostile input stays bounded") {
         Pop3Session session(trace);
         prepare(session, "TRANSACTION");
         session.feed(C, "LIST 999999999999999999999999999999\r\n");
-        CHECK(has_violation(trace, "not a number that fits 32 bits"));
+        CHECK(has_violation_rule(trace, "not a number that fits 32 bits"));
         session.feed(S, "-ERR no such message\r\n");
         CHECK(session.outstanding() == 0);
     }
@@ -336,7 +329,7 @@ TEST_CASE("pop3 session: hostile input stays bounded") {
         for (int i = 0; i < 64; ++i)
             session.feed(S, chunk);  // 4 MB, no terminator
         session.feed_eof(S);
-        CHECK(has_violation(trace, "before the \".\" line"));
+        CHECK(has_violation_rule(trace, "before the \".\" line"));
         auto literals = of_kind(trace, EventKind::Literal);
         REQUIRE(literals.size() == 1);
         CHECK(literals[0]->literal->size == 64u * 64 * 1024);
@@ -483,7 +476,7 @@ TEST_CASE("pop3 session: STAT must give count and size") {
     prepare(session, "TRANSACTION");
     session.feed(C, "STAT\r\n");
     session.feed(S, "+OK two messages\r\n");
-    CHECK(has_violation(trace, "STAT"));
+    CHECK(has_violation_rule(trace, "STAT"));
 }
 
 TEST_CASE("pop3 session: data after the end is reported once") {
@@ -494,5 +487,5 @@ TEST_CASE("pop3 session: data after the end is reported once") {
     session.feed(S, "+OK\r\n+OK more\r\n");
     session.feed(S, "+OK even more\r\n");
     CHECK(violation_rules(trace).size() == 1);
-    CHECK(has_violation(trace, "after the session ended"));
+    CHECK(has_violation_rule(trace, "after the session ended"));
 }

@@ -33,6 +33,22 @@ inline std::vector<std::string> violation_rules(const sim::SessionTrace& trace) 
     return out;
 }
 
+// Some violation's rule contains `part`.
+inline bool has_violation_rule(const sim::SessionTrace& trace, std::string_view part) {
+    for (const auto& rule : violation_rules(trace)) {
+        if (rule.find(part) != std::string::npos) return true;
+    }
+    return false;
+}
+
+// Some violation cites exactly `section` ("RFC 5321 4.1.4").
+inline bool has_violation_section(const sim::SessionTrace& trace, std::string_view section) {
+    for (const auto* event : violations(trace)) {
+        if (event->violation->section == section) return true;
+    }
+    return false;
+}
+
 // The numbers of the state diagram's edges taken, in trace order.
 inline std::vector<int> transition_numbers(const sim::SessionTrace& trace) {
     std::vector<int> out;

@@ -702,10 +702,12 @@ Node addresses_node(const std::vector<Address>& list) {
     for (const Address& a : list) {
         items.push_back(make_list({make_nstring(a.name), make_nstring(a.adl),
                                    make_nstring(a.mailbox), make_nstring(a.host)}));
-        // RFC 3501 9: "(" 1*address ")" puts no space between addresses.
-        if (items.size() > 1) items.back().space_before = false;
     }
-    return make_list(std::move(items));
+    Node node = make_list(std::move(items));
+    // RFC 3501 9: "(" 1*address ")" puts no space between addresses.
+    for (Node& address : node.children)
+        address.space_before = false;
+    return node;
 }
 
 // A code built from typed fields only gets its wire arguments here.

@@ -314,6 +314,25 @@ TEST_CASE("response: builders write what the parser reads") {
     CHECK(back.response->fetch[8].origin == 0u);
 }
 
+TEST_CASE("response: an address list is written without a space between its addresses") {
+    // RFC 3501 9: env-to = "(" 1*address ")" / nil, and address = "(" ... ")".
+    // The example in RFC 3501 7.4.2 shows a space there; its formal syntax,
+    // which clients parse by, has none.
+    Envelope env;
+    env.to.push_back(Address{std::nullopt, std::nullopt, "a", "x"});
+    env.to.push_back(Address{std::nullopt, std::nullopt, "b", "x"});
+    env.to.push_back(Address{"C", std::nullopt, "c", "x"});
+    const std::string wire = serialize(make_fetch(1, {fetch_envelope(env)}));
+    CHECK(wire ==
+          "* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL ((NIL NIL \"a\" \"x\")(NIL NIL \"b\" "
+          "\"x\")(\"C\" NIL \"c\" \"x\")) NIL NIL NIL NIL))\r\n");
+    auto back = parse_response(wire);
+    REQUIRE(back.response);
+    REQUIRE(back.response->fetch.size() == 1);
+    CHECK(back.response->fetch[0].envelope->to.size() == 3);
+    CHECK(serialize(*back.response) == wire);
+}
+
 TEST_CASE("response: RFC sections") {
     CHECK(response_section(parse_ok("* 3 EXISTS\r\n")) == "RFC 3501 7.3.1");
     CHECK(response_section(parse_ok("+ go\r\n")) == "RFC 3501 7.5");

@@ -237,8 +237,10 @@ class Reader {
         return true;
     }
 
+    // NIL is an atom like any other here: flag-keyword = atom (RFC 3501 9).
     bool flag(const Node& n, std::string& out, bool allow_star) {
-        bool ok = n.kind == Node::Kind::Atom || n.kind == Node::Kind::Number;
+        bool ok =
+            n.kind == Node::Kind::Atom || n.kind == Node::Kind::Number || n.kind == Node::Kind::Nil;
         std::string_view v = n.value;
         if (ok && !v.empty() && v[0] == '\\') {
             if (v == "\\*") {
@@ -325,7 +327,8 @@ class Reader {
             case KeyArg::Flag: {
                 const Node* a = need("a keyword");
                 if (!a) return false;
-                if (a->kind != Node::Kind::Atom || !is_atom_text(a->value)) {
+                const bool atom = a->kind == Node::Kind::Atom || a->kind == Node::Kind::Nil;
+                if (!atom || !is_atom_text(a->value)) {
                     return fail(a, fmt::format("'{}' is not a keyword", a->value));
                 }
                 key.string = a->value;

@@ -76,7 +76,8 @@ class Reader {
     bool flags(const Node& n, std::vector<std::string>& out) {
         if (!n.is_list()) return fail(&n, "expected a parenthesised flag list");
         for (const Node& f : n.children) {
-            if (f.kind != NK::Atom && f.kind != NK::Number)
+            // A keyword named NIL is still an atom (RFC 3501 9: flag-keyword = atom).
+            if (f.kind != NK::Atom && f.kind != NK::Number && f.kind != NK::Nil)
                 return fail(&f, "a flag must be an atom");
             out.push_back(f.value);
         }

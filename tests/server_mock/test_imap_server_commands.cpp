@@ -339,6 +339,24 @@ TEST_CASE_FIXTURE(FilledStore, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     CHECK(c.send("k CLOSE\r\n") == "k BAD CLOSE is not valid in the Authenticated state\r\n");
 }
 
+// RFC 3501 9: flag-keyword = atom, and NIL is an atom; only where a string
+// may stand does NIL mean "no string".
+TEST_CASE_FIXTURE(FilledStore, "NIL is a keyword like any other atom in STORE, APPEND and SEARCH") {
+    Client c(store);
+    c.login();
+    c.select();
+    const auto stored = c.send("a STORE 3 +FLAGS NIL\r\n");
+    CHECK(stored.find("* 3 FETCH (FLAGS (NIL \\Recent))\r\n") != std::string::npos);
+    CHECK(stored.ends_with("a OK STORE completed\r\n"));
+    CHECK(c.send("b SEARCH KEYWORD NIL\r\n") == "* SEARCH 3\r\nb OK SEARCH completed\r\n");
+    CHECK(c.send("c SEARCH UNKEYWORD nil\r\n") == "* SEARCH 1 2\r\nc OK SEARCH completed\r\n");
+    CHECK(c.send("d APPEND Archive (NIL) {3+}\r\nabc\r\n")
+              .ends_with("d OK [APPENDUID 102 1] APPEND completed\r\n"));
+    c.select("Archive");
+    CHECK(c.send("e FETCH 1 FLAGS\r\n") ==
+          "* 1 FETCH (FLAGS (\\Recent NIL))\r\ne OK FETCH completed\r\n");
+}
+
 TEST_CASE_FIXTURE(FilledStore, "SEARCH, UID SEARCH and CHARSET") {
     Client c(store);
     c.login();

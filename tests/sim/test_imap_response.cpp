@@ -333,6 +333,13 @@ TEST_CASE("response: an address list is written without a space between its addr
     CHECK(serialize(*back.response) == wire);
 }
 
+TEST_CASE("response: a keyword named NIL is a flag, not an absent value") {
+    auto fetch = parse_ok("* 1 FETCH (FLAGS (\\Seen NIL))\r\n");
+    REQUIRE(fetch.fetch.size() == 1);
+    CHECK(fetch.fetch[0].flags == std::vector<std::string>{"\\Seen", "NIL"});
+    CHECK(parse_ok("* FLAGS (\\Seen NIL)\r\n").flags == std::vector<std::string>{"\\Seen", "NIL"});
+}
+
 TEST_CASE("response: RFC sections") {
     CHECK(response_section(parse_ok("* 3 EXISTS\r\n")) == "RFC 3501 7.3.1");
     CHECK(response_section(parse_ok("+ go\r\n")) == "RFC 3501 7.5");

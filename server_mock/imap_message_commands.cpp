@@ -154,6 +154,7 @@ void ImapServerSession::report_changes(Report report) {
         send(imap::make_untagged_number(m_recent_announced, "RECENT"));
     };
     bool held = false;
+    std::vector<Uid> flags_told;
     for (const auto& change : changes) {
         if (change.mailbox != m_selected) {
             acknowledged = change.modseq;
@@ -165,15 +166,23 @@ void ImapServerSession::report_changes(Report report) {
             case ChangeKind::Appended:
                 if (position == m_view.end()) m_view.push_back(change.uid);
                 break;
-            case ChangeKind::FlagsChanged:
+            case ChangeKind::FlagsChanged: {
                 if (change.by == m_session || position == m_view.end()) break;
+                // The last FLAGS a client reads must be the message's flags now
+                // (RFC 3501 7.4.2): a logged change may be older than what this
+                // session's own STORE just answered, so tell the present flags,
+                // once per message.
+                if (std::find(flags_told.begin(), flags_told.end(), change.uid) != flags_told.end())
+                    break;
+                flags_told.push_back(change.uid);
                 announce_exists();
-                {
-                    auto flags = change.flags.names();
-                    if (is_recent(change.uid)) flags.emplace_back("\\Recent");
-                    send(imap::make_fetch(seq, {imap::fetch_flags(std::move(flags))}));
-                }
+                const Mailbox* mailbox = selected();
+                const Message* message = mailbox ? mailbox->find(change.uid) : nullptr;
+                auto flags = message ? message->flags.names() : change.flags.names();
+                if (is_recent(change.uid)) flags.emplace_back("\\Recent");
+                send(imap::make_fetch(seq, {imap::fetch_flags(std::move(flags))}));
                 break;
+            }
             case ChangeKind::Expunged:
                 if (change.by == m_session || position == m_view.end()) break;
                 if (report == Report::NoExpunge) {

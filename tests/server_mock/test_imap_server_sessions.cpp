@@ -66,6 +66,31 @@ TEST_CASE_FIXTURE(FilledStore, "two sessions: FETCH FLAGS and EXPUNGE from anoth
     }
 }
 
+TEST_CASE_FIXTURE(FilledStore, "the last FLAGS a session reads are the message's flags now") {
+    // RFC 3501 7.4.2: a client keeps the last FLAGS it read. Another
+    // session's older change, told after this session's own STORE, must not
+    // put back a flag this STORE removed.
+    Client a(store);
+    Client b(store);
+    a.login();
+    b.login();
+    a.select();
+    b.select();
+    CHECK(a.send("s STORE 1 +FLAGS (\\Answered)\r\n") ==
+          "* 1 FETCH (FLAGS (\\Answered \\Seen \\Recent))\r\ns OK STORE completed\r\n");
+    const auto reply = b.send("t STORE 1 -FLAGS (\\Seen)\r\n");
+    CHECK(reply.starts_with("* 1 FETCH (FLAGS (\\Answered))\r\n"));
+    CHECK(reply.ends_with("* 1 FETCH (FLAGS (\\Answered))\r\nt OK STORE completed\r\n"));
+    CHECK(reply.find("\\Seen") == std::string::npos);
+    CHECK(a.send("n NOOP\r\n") ==
+          "* 1 FETCH (FLAGS (\\Answered \\Recent))\r\nn OK NOOP completed\r\n");
+    // Several logged changes of one message are told once, as it is now.
+    CHECK(b.send("u STORE 2 +FLAGS (\\Flagged)\r\n").ends_with("u OK STORE completed\r\n"));
+    CHECK(b.send("v STORE 2 +FLAGS (\\Draft)\r\n").ends_with("v OK STORE completed\r\n"));
+    CHECK(a.send("w NOOP\r\n") ==
+          "* 2 FETCH (FLAGS (\\Flagged \\Draft \\Recent))\r\nw OK NOOP completed\r\n");
+}
+
 TEST_CASE_FIXTURE(FilledStore, "IDLE pushes other sessions' changes on the idle poll") {
     Client a(store);
     Client b(store);

@@ -46,10 +46,6 @@ StoreResult<PendingCopy> MailStore::begin_copy(MailboxId from, const std::vector
         return store_error(StoreErrorKind::NoSuchMailbox,
                            "the destination mailbox does not exist.");
     }
-    if (move && from == to) {
-        return store_error(StoreErrorKind::NotPermitted,
-                           "a message cannot be moved to the mailbox it is already in.");
-    }
     std::vector<Uid> wanted = uids;
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());

@@ -382,6 +382,16 @@ TEST_CASE_FIXTURE(FilledStore, "COPY and MOVE with COPYUID and TRYCREATE") {
           "* 1 RECENT\r\nc OK UID MOVE completed\r\n");
     CHECK(store.find("alice", "Archive")->messages.size() == 4);
     CHECK(c.server.view() == std::vector<Uid>{1});
+    // RFC 6851 3.3: a MOVE into the selected mailbox is allowed where a COPY
+    // there is; the message comes back under a new UID and the old one goes.
+    const auto moved = c.send("d MOVE 1 INBOX\r\n");
+    CHECK(moved.starts_with("* OK [COPYUID 100 1 4] Moved UIDs\r\n* 1 EXPUNGE\r\n"));
+    CHECK(moved.find("* 1 EXISTS\r\n") != std::string::npos);
+    CHECK(moved.ends_with("d OK MOVE completed\r\n"));
+    CHECK(c.server.view() == std::vector<Uid>{4});
+    const Mailbox* inbox = store.find("alice", "INBOX");
+    REQUIRE(inbox->messages.size() == 1);
+    CHECK(inbox->messages[0].uid == 4u);
 }
 
 TEST_CASE_FIXTURE(FilledStore, "IDLE, ID and ENABLE") {

@@ -69,6 +69,18 @@ std::string ImapServerSession::read_only_text(std::string_view consequence) cons
     return fmt::format("The mailbox is read-only ({}){}", why, consequence);
 }
 
+void ImapServerSession::announce_keywords_if_changed() {
+    const Mailbox* mailbox = selected();
+    if (mailbox == nullptr || mailbox->keywords.size() == m_keywords_known) return;
+    m_keywords_known = mailbox->keywords.size();
+    std::vector<std::string> flags;
+    for (auto flag : kSystemFlags)
+        flags.emplace_back(flag_name(flag));
+    flags.insert(flags.end(), mailbox->keywords.begin(), mailbox->keywords.end());
+    send(imap::make_flags(flags));
+    announce_permanent_flags_if_changed(*mailbox);
+}
+
 void ImapServerSession::announce_permanent_flags_if_changed(const Mailbox& mailbox) {
     auto permanent = permanent_flags(mailbox);
     if (m_read_only || permanent == m_permanent_flags) return;
@@ -202,16 +214,7 @@ void ImapServerSession::report_changes(Report report) {
                 announced = m_view.size();
                 break;
             case ChangeKind::KeywordsChanged:
-                if (const Mailbox* mailbox = selected();
-                    mailbox && mailbox->keywords.size() != m_keywords_known) {
-                    m_keywords_known = mailbox->keywords.size();
-                    std::vector<std::string> flags;
-                    for (auto flag : kSystemFlags)
-                        flags.emplace_back(flag_name(flag));
-                    flags.insert(flags.end(), mailbox->keywords.begin(), mailbox->keywords.end());
-                    send(imap::make_flags(flags));
-                    announce_permanent_flags_if_changed(*mailbox);
-                }
+                announce_keywords_if_changed();
                 break;
             case ChangeKind::AclChanged:
                 // RFC 4314 5.1.1: rights checked on every command, so a changed
@@ -489,6 +492,10 @@ void ImapServerSession::cmd_store(const Command& command) {
         no_from_store(command.tag, updated.error());
         return;
     }
+    // A keyword this STORE created is introduced by FLAGS and PERMANENTFLAGS
+    // before any FETCH carries it (RFC 3501 7.2.6: FLAGS names the flags
+    // that apply in the mailbox).
+    announce_keywords_if_changed();
     if (!args.silent) {
         for (const auto& update : updated.value()) {
             auto index = std::find(uids.begin(), uids.end(), update.uid) - uids.begin();

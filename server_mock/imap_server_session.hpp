@@ -149,6 +149,8 @@ class ImapServerSession : public ServerSessionBase {
     // PERMANENTFLAGS: the flags those rights let this session change (RFC
     // 4314 5.1.1); none when read-only.
     std::vector<std::string> permanent_flags(const Mailbox& mailbox) const;
+    // "* FLAGS" and PERMANENTFLAGS when the selected mailbox gained keywords.
+    void announce_keywords_if_changed();
     void announce_permanent_flags_if_changed(const Mailbox& mailbox);
     // "The mailbox is read-only (why)" and what that forbids, for [READ-ONLY].
     std::string read_only_text(std::string_view consequence) const;

@@ -323,6 +323,12 @@ TEST_CASE_FIXTURE(FilledStore, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
           "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later)\r\n"
           "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later \\*)] "
           "Flags permitted\r\nb OK STORE completed\r\n");
+    // RFC 3501 7.2.6: the new keyword is named by FLAGS before a FETCH uses it.
+    CHECK(c.send("b2 STORE 2 +FLAGS ($Soon)\r\n") ==
+          "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later $Soon)\r\n"
+          "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later $Soon "
+          "\\*)] Flags permitted\r\n"
+          "* 2 FETCH (FLAGS (\\Deleted $Soon \\Recent))\r\nb2 OK STORE completed\r\n");
     CHECK(c.send("c UID STORE 3 -FLAGS ($Later)\r\n") ==
           "* 3 FETCH (UID 3 FLAGS (\\Recent))\r\nc OK UID STORE completed\r\n");
     CHECK(c.send("d STORE 1 +FLAGS (\\Recent)\r\n").starts_with("d BAD "));

@@ -1004,6 +1004,17 @@ std::string fetch_item_name(const FetchItem& item) {
     }
 }
 
+namespace {
+
+// Message data goes as a literal even when a quoted string could hold it:
+// every major server does so, and clients such as curl read BODY[...] only
+// that way.
+Node message_data_node(const std::optional<std::string>& data) {
+    return data ? make_literal(*data) : make_nil();
+}
+
+}  // namespace
+
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
     std::vector<Node> c;
     for (FetchItem& item : items) {
@@ -1015,7 +1026,7 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
             for (Node& n : fetch_att_nodes(att))
                 c.push_back(std::move(n));
             if (item.origin) c.push_back(make_partial(fmt::format("{}", *item.origin)));
-            c.push_back(make_nstring(item.string));
+            c.push_back(message_data_node(item.string));
             continue;
         }
         c.push_back(make_atom(item.name));
@@ -1037,7 +1048,7 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
             case FK::Rfc822:
             case FK::Rfc822Header:
             case FK::Rfc822Text:
-                c.push_back(make_nstring(item.string));
+                c.push_back(message_data_node(item.string));
                 break;
             case FK::Envelope:
                 c.push_back(envelope_node(item.envelope.value_or(Envelope{})));

@@ -46,6 +46,19 @@ class CurlTests(unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertIn("Subject:", out)
 
+    def test_partial_and_section(self):
+        # curl reads message data only from a literal, short or empty alike.
+        code, whole, err = curl(self.plain + "/INBOX;UID=1")
+        self.assertEqual(code, 0, err)
+        whole = whole.replace("\r\n", "\n")
+        code, out, err = curl(self.plain + "/INBOX;UID=1;SECTION=HEADER;PARTIAL=0.20")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out.replace("\r\n", "\n"), whole[:len(out.replace("\r\n", "\n"))])
+        self.assertEqual(len(out.encode()), 20)
+        code, out, err = curl(self.plain + "/INBOX;UID=1;SECTION=TEXT;PARTIAL=100000.10")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, "")
+
     def test_search_and_examine(self):
         code, out, err = curl(self.plain + "/INBOX?ALL")
         self.assertEqual(code, 0, err)

@@ -95,7 +95,7 @@ TEST_CASE("FETCH: body sections, partial ranges and PEEK") {
     CHECK(answer.wire ==
           "* 3 FETCH (BODY[HEADER.FIELDS (Subject From)] {59}\r\n"
           "From: Alice Example <alice@example.org>\r\nSubject: Hello\r\n\r\n"
-          " BODY[TEXT]<2> \" Bob,\")\r\n");
+          " BODY[TEXT]<2> {5}\r\n Bob,)\r\n");
     CHECK_FALSE(answer.sets_seen);
 
     answer = fetch(plain, "BODY[HEADER.FIELDS.NOT (Date From To Message-ID MIME-Version)]");
@@ -105,11 +105,13 @@ TEST_CASE("FETCH: body sections, partial ranges and PEEK") {
           "Content-Transfer-Encoding: 7bit\r\n\r\n)\r\n");
     CHECK(answer.sets_seen);
 
-    // An origin past the end gives an empty string (RFC 3501 6.4.5).
-    CHECK(fetch(plain, "BODY.PEEK[TEXT]<500.10>").wire == "* 3 FETCH (BODY[TEXT]<500> \"\")\r\n");
+    // An origin past the end gives an empty string (RFC 3501 6.4.5). Message
+    // data is always a literal, as curl and other clients expect.
+    CHECK(fetch(plain, "BODY.PEEK[TEXT]<500.10>").wire ==
+          "* 3 FETCH (BODY[TEXT]<500> {0}\r\n)\r\n");
     CHECK(fetch(plain, "BODY.PEEK[1]").wire ==
           "* 3 FETCH (BODY[1] {19}\r\nHi Bob,\r\nsee you.\r\n)\r\n");
-    CHECK(fetch(plain, "BODY.PEEK[]<0.4>").wire == "* 3 FETCH (BODY[]<0> \"Date\")\r\n");
+    CHECK(fetch(plain, "BODY.PEEK[]<0.4>").wire == "* 3 FETCH (BODY[]<0> {4}\r\nDate)\r\n");
 }
 
 TEST_CASE("FETCH: RFC822 items and when they set \\Seen") {
@@ -140,7 +142,7 @@ TEST_CASE("FETCH: a multipart with an attachment") {
           "(\"ATTACHMENT\" (\"FILENAME\" \"notes.txt\")) NIL NIL) \"MIXED\" (\"BOUNDARY\" "
           "\"=_mixed_boundary_1\") NIL NIL NIL) BODY[1.MIME] {79}\r\n"
           "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
-          " BODY[2] {6}\r\nYWJj\r\n BODY[3] \"\" BODY[1.2.3] \"\")\r\n");
+          " BODY[2] {6}\r\nYWJj\r\n BODY[3] {0}\r\n BODY[1.2.3] {0}\r\n)\r\n");
     CHECK(fetch(mixed, "BODY").wire ==
           "* 3 FETCH (BODY ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 13 "
           "1)(\"TEXT\" \"PLAIN\" NIL NIL NIL \"BASE64\" 6 1) \"MIXED\"))\r\n");
@@ -162,7 +164,7 @@ TEST_CASE("FETCH: a forwarded message/rfc822 part") {
               "From: Alice Example <alice@example.org>\r\nTo: Bob Example <bob@example.org>\r\n"
               "Subject: Hello\r\nMessage-ID: <mailscope.1@example.org>\r\nMIME-Version: 1.0\r\n"
               "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n"
-              "\r\n BODY[2.1] \"inner\")\r\n");
+              "\r\n BODY[2.1] {5}\r\ninner)\r\n");
 }
 
 // The shape of the BODY example in RFC 3501 7.4.2, rebuilt with parts of
@@ -241,7 +243,7 @@ TEST_CASE("FETCH: a message without octets answers empty, never crashes") {
     Message empty;
     empty.uid = 1;
     const Answer answer = fetch(empty, "(RFC822.SIZE BODY[] BODY[1.MIME] BODYSTRUCTURE)");
-    CHECK(answer.wire.starts_with("* 3 FETCH (RFC822.SIZE 0 BODY[] \"\" BODY[1.MIME] \"\""));
+    CHECK(answer.wire.starts_with("* 3 FETCH (RFC822.SIZE 0 BODY[] {0}\r\n BODY[1.MIME] {0}\r\n"));
 }
 
 TEST_CASE("ParsedCache: one parse per content, bounded, safe with copies") {
@@ -282,7 +284,7 @@ TEST_CASE("FETCH: hostile nesting stays bounded and answers") {
     const Answer answer =
         fetch(hostile, "(BODYSTRUCTURE ENVELOPE BODY.PEEK[1.1.1.1.MIME] BODY.PEEK[999.1]<5.5>)");
     CHECK(answer.wire.starts_with("* 3 FETCH (BODYSTRUCTURE ("));
-    CHECK(answer.wire.ends_with(" BODY[999.1]<5> \"\")\r\n"));
+    CHECK(answer.wire.ends_with(" BODY[999.1]<5> {0}\r\n)\r\n"));
 }
 
 TEST_CASE("FETCH: a stored NUL goes out as 0x80, in sections and in the envelope") {

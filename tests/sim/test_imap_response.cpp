@@ -303,7 +303,7 @@ TEST_CASE("response: builders write what the parser reads") {
           "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92) BODYSTRUCTURE "
           "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)(\"TEXT\" "
           "\"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92) \"MIXED\" (\"BOUNDARY\" "
-          "\"b1\")) BODY[HEADER] {15}\r\nSubject: Hi\r\n\r\n BODY[]<0> \"abc\")\r\n");
+          "\"b1\")) BODY[HEADER] {15}\r\nSubject: Hi\r\n\r\n BODY[]<0> {3}\r\nabc)\r\n");
     auto back = parse_response(wire);
     REQUIRE(back.response);
     CHECK(serialize(*back.response) == wire);

@@ -35,6 +35,23 @@ def wait_for_listeners(process, wanted, timeout, output, name="mailscope serve")
     return ports
 
 
+def interrupt(process, output, timeout):
+    """Ends `process` with SIGINT, as Ctrl-C would, so that it flushes its
+    traces; kills it when it has not exited after `timeout` seconds. What it
+    printed meanwhile goes to `output`. Returns False when it had to be
+    killed."""
+    process.send_signal(signal.SIGINT)
+    try:
+        rest, _ = process.communicate(timeout=timeout)
+        stopped = True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        rest, _ = process.communicate()
+        stopped = False
+    output.append(rest or "")
+    return stopped
+
+
 class MailscopeServer:
     def __init__(self, binary, *args, data_dir=None, tls=True, timeout=20):
         self.binary = binary
@@ -73,13 +90,7 @@ class MailscopeServer:
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                rest, _ = self.process.communicate(timeout=10)
-                self.output.append(rest or "")
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.communicate()
+            interrupt(self.process, self.output, timeout=10)
         return self.process.returncode if self.process else None
 
     def closed_sessions(self, listener):

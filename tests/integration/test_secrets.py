@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mailscope_server import MailscopeServer, wait_for_listeners  # noqa: E402
+from mailscope_server import MailscopeServer, interrupt, wait_for_listeners  # noqa: E402
 
 BINARY = None
 USER = "alice"
@@ -217,13 +216,7 @@ class Proxy:
                                        name="the proxy")["proxy"]
 
     def stop(self):
-        self.process.send_signal(signal.SIGINT)
-        try:
-            rest, _ = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            rest, _ = self.process.communicate()
-        self.output.append(rest or "")
+        interrupt(self.process, self.output, timeout=10)
         return "".join(self.output)
 
 

@@ -6,11 +6,11 @@ import base64
 import glob
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "dovecot"))
@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, os.path.join(HERE, ".."))
 
 from dovecot_fixture import DovecotServer, free_port  # noqa: E402
-from mailscope_server import MailscopeServer  # noqa: E402
+from mailscope_server import MailscopeServer, interrupt  # noqa: E402
 
 USER = "alice"
 PASSWORD = "wonderland"
@@ -109,6 +109,39 @@ class TlsDovecot(DovecotServer):
             out.write(config)
 
 
+class TlsDovecotSessions(unittest.TestCase):
+    """One TLS Dovecot (of SERVER_CLASS) shared by a whole class, since
+    starting Dovecot costs more than most of the tests, and a scratch
+    directory for their transcripts."""
+
+    SERVER_CLASS = TlsDovecot
+    TMP_PREFIX = "mailscope-net-"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pki = TestPki()
+        cls.server = cls.SERVER_CLASS(cls.pki).start()
+        cls.tmp = tempfile.TemporaryDirectory(prefix=cls.TMP_PREFIX)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+        cls.pki.cleanup()
+        cls.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def read(self, path):
+        with open(path, encoding="utf-8", errors="replace") as source:
+            return source.read()
+
+    def assert_no_secret(self, *texts):
+        for text in texts:
+            for secret in secrets():
+                self.assertNotIn(secret, text)
+
+
 def connect(binary, url, script_lines=None, extra=(), transcript=None, timeout=30,
             password=PASSWORD):
     """Runs `mailscope connect --script`; the password travels in the
@@ -154,6 +187,13 @@ SAMPLE_MESSAGE = [
 ]
 
 
+def proxy_refusal(binary, *args):
+    """Runs a `mailscope proxy` whose arguments should be refused before it
+    listens; the timeout ends the test should it start all the same."""
+    return subprocess.run([binary, "proxy", *args], capture_output=True, text=True, timeout=30,
+                          stdin=subprocess.DEVNULL)
+
+
 class ProxyProcess:
     """`mailscope proxy` on a free port with a trace directory; stop() ends
     it with SIGINT and returns everything it printed."""
@@ -181,13 +221,7 @@ class ProxyProcess:
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                rest, _ = self.process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                rest, _ = self.process.communicate()
-            self.output.append(rest or "")
+            interrupt(self.process, self.output, timeout=10)
         return "".join(self.output)
 
     def transcripts(self, suffix):

@@ -4,11 +4,10 @@ any output."""
 
 import os
 import sys
-import tempfile
 import unittest
 
-from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, DovecotServer, TestPki,
-                         TlsDovecot, append_lines, connect, require_connect, sasl_plain, secrets)
+from net_helpers import (PASSWORD, SAMPLE_MESSAGE, USER, DovecotServer, TlsDovecotSessions,
+                         append_lines, connect, require_connect, sasl_plain)
 import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
@@ -28,31 +27,7 @@ FULL_SCRIPT = [
 ]
 
 
-class DovecotSessions(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = TestPki()
-        cls.server = TlsDovecot(cls.pki).start()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="mailscope-net-")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-        cls.pki.cleanup()
-        cls.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp.name, name)
-
-    def assert_no_secret(self, *texts):
-        for text in texts:
-            for secret in secrets():
-                self.assertNotIn(secret, text)
-
-    def read(self, path):
-        with open(path, encoding="utf-8", errors="replace") as source:
-            return source.read()
-
+class DovecotSessions(TlsDovecotSessions):
     def test_plain_session_with_every_command(self):
         transcript = self.path("plain.txt")
         result = connect(BINARY, f"imap://{USER}@127.0.0.1:{self.server.port}", FULL_SCRIPT,

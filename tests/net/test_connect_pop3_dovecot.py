@@ -7,11 +7,10 @@ import json
 import os
 import re
 import sys
-import tempfile
 import unittest
 
-from net_helpers import (PASSWORD, USER, TestPki, TlsDovecot, connect, free_port, require_connect,
-                         secrets)
+from net_helpers import (USER, TlsDovecot, TlsDovecotSessions, connect, free_port,
+                         require_connect)
 import peers  # noqa: E402  (on the path net_helpers set up)
 
 BINARY = None
@@ -76,30 +75,9 @@ SCRIPT = ["CAPA", "STAT", "LIST", "LIST 2", "UIDL", "UIDL 1", "RETR 1", "TOP 2 0
           "DELE 1", "LIST"]
 
 
-class DovecotPop3Sessions(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = TestPki()
-        cls.server = Pop3Dovecot(cls.pki).start()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="mailscope-net-pop3-")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-        cls.pki.cleanup()
-        cls.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp.name, name)
-
-    def read(self, path):
-        with open(path, encoding="utf-8", errors="replace") as source:
-            return source.read()
-
-    def assert_no_secret(self, *texts):
-        for text in texts:
-            for secret in secrets():
-                self.assertNotIn(secret, text)
+class DovecotPop3Sessions(TlsDovecotSessions):
+    SERVER_CLASS = Pop3Dovecot
+    TMP_PREFIX = "mailscope-net-pop3-"
 
     def run_session(self, url, script, extra=(), name="session"):
         """Runs the script with a JSON Lines transcript; returns the result and

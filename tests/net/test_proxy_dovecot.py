@@ -45,6 +45,18 @@ class ProxyToDovecot(unittest.TestCase):
         cls.server.cleanup()
         cls.pki.cleanup()
 
+    def fetch_through(self, upstream, *proxy_args, url="imap://127.0.0.1:{port}/INBOX;UID=1",
+                      curl_args=()):
+        """curl fetches message 1 as alice through a proxy to `upstream`;
+        returns the proxy, curl's result and what the proxy printed."""
+        proxy = Proxy("--upstream", upstream, *proxy_args)
+        try:
+            result = curl(url.format(port=proxy.port), *curl_args,
+                          "--user", f"{USER}:{PASSWORD}")
+        finally:
+            output = proxy.stop()
+        return proxy, result, output
+
     def check(self, proxy, curl_result, output):
         self.assertEqual(curl_result.returncode, 0, curl_result.stderr + output)
         self.assertIn("Hello through the real network.", curl_result.stdout)
@@ -61,45 +73,28 @@ class ProxyToDovecot(unittest.TestCase):
                 self.assertNotIn(secret, text)
 
     def test_curl_through_the_proxy_to_imaps(self):
-        proxy = Proxy("--upstream", f"imaps://localhost:{self.server.imaps_port}",
-                      "--ca-file", self.pki.ca)
-        try:
-            result = curl(f"imap://127.0.0.1:{proxy.port}/INBOX;UID=1",
-                          "--user", f"{USER}:{PASSWORD}")
-        finally:
-            output = proxy.stop()
+        proxy, result, output = self.fetch_through(
+            f"imaps://localhost:{self.server.imaps_port}", "--ca-file", self.pki.ca)
         self.check(proxy, result, output)
         self.assertIn("upstream", output)
 
     def test_upstream_starttls_done_by_the_proxy(self):
-        proxy = Proxy("--upstream", f"imap://localhost:{self.server.port}",
-                      "--upstream-starttls", "--ca-file", self.pki.ca)
-        try:
-            result = curl(f"imap://127.0.0.1:{proxy.port}/INBOX;UID=1",
-                          "--user", f"{USER}:{PASSWORD}")
-        finally:
-            output = proxy.stop()
+        proxy, result, output = self.fetch_through(
+            f"imap://localhost:{self.server.port}", "--upstream-starttls", "--ca-file", self.pki.ca)
         self.check(proxy, result, output)
         self.assertIn("upstream STARTTLS done by the proxy", output)
 
     def test_tls_towards_the_client(self):
-        proxy = Proxy("--upstream", f"imaps://localhost:{self.server.imaps_port}",
-                      "--ca-file", self.pki.ca, "--cert", self.pki.cert, "--key", self.pki.key)
-        try:
-            result = curl(f"imaps://localhost:{proxy.port}/INBOX;UID=1",
-                          "--cacert", self.pki.ca, "--user", f"{USER}:{PASSWORD}")
-        finally:
-            output = proxy.stop()
+        proxy, result, output = self.fetch_through(
+            f"imaps://localhost:{self.server.imaps_port}", "--ca-file", self.pki.ca,
+            "--cert", self.pki.cert, "--key", self.pki.key,
+            url="imaps://localhost:{port}/INBOX;UID=1", curl_args=["--cacert", self.pki.ca])
         self.check(proxy, result, output)
         self.assertIn("client TLS established", output)
 
     def test_client_starttls_is_answered_by_the_proxy(self):
-        proxy = Proxy("--upstream", f"imap://localhost:{self.server.port}")
-        try:
-            result = curl(f"imap://127.0.0.1:{proxy.port}/INBOX;UID=1", "--ssl-reqd",
-                          "--user", f"{USER}:{PASSWORD}")
-        finally:
-            output = proxy.stop()
+        _, result, output = self.fetch_through(f"imap://localhost:{self.server.port}",
+                                               curl_args=["--ssl-reqd"])
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("STARTTLS is not relayed", output)
 
@@ -199,11 +194,8 @@ class ProxyToDovecot(unittest.TestCase):
         self.assertIn("ambiguous", output)
 
     def test_unreachable_upstream_says_bye(self):
-        proxy = Proxy("--upstream", "imap://127.0.0.1:1", "--timeout", "5")
-        try:
-            result = curl(f"imap://127.0.0.1:{proxy.port}/", "--user", f"{USER}:{PASSWORD}")
-        finally:
-            output = proxy.stop()
+        _, result, output = self.fetch_through("imap://127.0.0.1:1", "--timeout", "5",
+                                               url="imap://127.0.0.1:{port}/")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("upstream unavailable", output)
 

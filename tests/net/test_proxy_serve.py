@@ -9,12 +9,11 @@ import os
 import poplib
 import smtplib
 import socket
-import subprocess
 import sys
 import unittest
 
-from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, require_connect,
-                         sasl_plain, secrets)
+from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, proxy_refusal,
+                         require_connect, sasl_plain, secrets)
 
 BINARY = None
 MESSAGE = ("From: alice@example.org\r\nTo: bob@example.org\r\nSubject: through the proxy\r\n"
@@ -39,6 +38,18 @@ class ProxyToServe(unittest.TestCase):
             args += ["--upstream-starttls", "--ca-file", self.server.cert]
         return ProxyProcess(BINARY, *args)
 
+    def relay(self, scheme, session, until, starttls=False):
+        """Runs `session(port)` through a fresh proxy and waits for the
+        transcript to hold `until`, so that the files are complete; returns
+        the proxy and everything it printed."""
+        proxy = self.proxy(scheme, starttls=starttls)
+        try:
+            session(proxy.port)
+            proxy.wait_for_transcript(until)
+        finally:
+            output = proxy.stop()
+        return proxy, output
+
     def assert_no_secret(self, proxy, output):
         everything = [output] + proxy.transcripts(".txt") + proxy.transcripts(".jsonl")
         self.assertTrue(proxy.transcripts(".txt"), output)
@@ -60,23 +71,13 @@ class ProxyToServe(unittest.TestCase):
         client.quit()
 
     def test_pop3_plain_upstream(self):
-        proxy = self.proxy("pop3")
-        try:
-            self.pop3_session(proxy.port)
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+        proxy, output = self.relay("pop3", self.pop3_session, "QUIT")
         self.assertRegex(output, r"command +RETR 1")
         self.assertRegex(output, r"command +PASS \*\*\*")
         self.assert_no_secret(proxy, output)
 
     def test_pop3_stls_upstream_done_by_the_proxy(self):
-        proxy = self.proxy("pop3", starttls=True)
-        try:
-            self.pop3_session(proxy.port)
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+        proxy, output = self.relay("pop3", self.pop3_session, "QUIT", starttls=True)
         self.assertIn("upstream STLS done by the proxy", output)
         self.assertRegex(output, r"upstream #\d+ +C→S command +STLS")
         for text in proxy.transcripts(".txt"):
@@ -84,9 +85,8 @@ class ProxyToServe(unittest.TestCase):
         self.assert_no_secret(proxy, output)
 
     def test_pop3_client_stls_gets_err(self):
-        proxy = self.proxy("pop3")
-        try:
-            client = poplib.POP3("127.0.0.1", proxy.port, timeout=15)
+        def session(port):
+            client = poplib.POP3("127.0.0.1", port, timeout=15)
             with self.assertRaises(poplib.error_proto) as refused:
                 client.stls()
             self.assertIn("STLS is not relayed", str(refused.exception))
@@ -94,9 +94,8 @@ class ProxyToServe(unittest.TestCase):
             client.user(USER)
             client.pass_(PASSWORD)
             client.quit()
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+
+        proxy, output = self.relay("pop3", session, "QUIT")
         self.assertIn("the proxy answers STLS itself", output)
         self.assert_no_secret(proxy, output)
 
@@ -112,24 +111,14 @@ class ProxyToServe(unittest.TestCase):
 
     def test_smtp_plain_upstream(self):
         self._upstream_tls = False
-        proxy = self.proxy("smtp")
-        try:
-            self.smtp_session(proxy.port)
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+        proxy, output = self.relay("smtp", self.smtp_session, "QUIT")
         self.assertRegex(output, r"command +AUTH PLAIN \*\*\*")
         self.assertRegex(output, r"command +data")
         self.assert_no_secret(proxy, output)
 
     def test_smtp_starttls_upstream_done_by_the_proxy(self):
         self._upstream_tls = True
-        proxy = self.proxy("smtp", starttls=True)
-        try:
-            self.smtp_session(proxy.port)
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+        proxy, output = self.relay("smtp", self.smtp_session, "QUIT", starttls=True)
         self.assertIn("upstream STARTTLS done by the proxy", output)
         self.assertRegex(output, r"upstream #\d+ +C→S command +EHLO mailscope.localhost")
         texts = proxy.transcripts(".txt")
@@ -141,17 +130,15 @@ class ProxyToServe(unittest.TestCase):
         self.assert_no_secret(proxy, output)
 
     def test_smtp_client_starttls_gets_454(self):
-        proxy = self.proxy("smtp")
-        try:
-            with smtplib.SMTP("127.0.0.1", proxy.port, timeout=15) as client:
+        def session(port):
+            with smtplib.SMTP("127.0.0.1", port, timeout=15) as client:
                 client.ehlo("client.example")
                 with self.assertRaises(smtplib.SMTPResponseException) as refused:
                     client.starttls()
                 self.assertEqual(refused.exception.smtp_code, 454)
                 client.login(USER, PASSWORD)
-            proxy.wait_for_transcript("QUIT")
-        finally:
-            output = proxy.stop()
+
+        proxy, output = self.relay("smtp", session, "QUIT")
         self.assertIn("the proxy answers STARTTLS itself", output)
         self.assertRegex(output, r"tagged +454 4.7.0 TLS not available")
         self.assert_no_secret(proxy, output)
@@ -215,36 +202,27 @@ class ProxyToServe(unittest.TestCase):
 
     def test_imap_plain_and_starttls_upstream(self):
         for starttls in (False, True):
-            proxy = self.proxy("imap", starttls=starttls)
-            try:
-                self.imap_session(proxy.port)
-                proxy.wait_for_transcript("LOGOUT")
-            finally:
-                output = proxy.stop()
+            proxy, output = self.relay("imap", self.imap_session, "LOGOUT", starttls=starttls)
             self.assertIn("FETCH", output)
             if starttls:
                 self.assertIn("upstream STARTTLS done by the proxy", output)
             self.assert_no_secret(proxy, output)
 
     def test_imap_client_starttls_gets_bad(self):
-        proxy = self.proxy("imap")
-        try:
-            client = imaplib.IMAP4("127.0.0.1", proxy.port, timeout=15)
+        def session(port):
+            client = imaplib.IMAP4("127.0.0.1", port, timeout=15)
             with self.assertRaises(imaplib.IMAP4.error) as refused:
                 client.starttls()
             self.assertIn("STARTTLS is not relayed", str(refused.exception))
             client.login(USER, PASSWORD)
             client.logout()
-            proxy.wait_for_transcript("LOGOUT")
-        finally:
-            output = proxy.stop()
+
+        proxy, output = self.relay("imap", session, "LOGOUT")
         self.assertRegex(output, r"tagged +\w+ BAD STARTTLS is not relayed")
         self.assert_no_secret(proxy, output)
 
     def test_protocol_must_match_the_scheme(self):
-        result = subprocess.run([BINARY, "proxy", "--protocol", "smtp", "--upstream",
-                                 "pop3://127.0.0.1:1"], capture_output=True, text=True,
-                                timeout=30, stdin=subprocess.DEVNULL)
+        result = proxy_refusal(BINARY, "--protocol", "smtp", "--upstream", "pop3://127.0.0.1:1")
         self.assertEqual(result.returncode, 2)
         self.assertIn("contradicts", result.stderr)
 

@@ -21,7 +21,6 @@ import asyncio
 import os
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from mailscope_server import wait_for_listeners  # noqa: E402
+from mailscope_server import interrupt, wait_for_listeners  # noqa: E402
 
 PASSWORD = "soak-secret"
 
@@ -72,15 +71,8 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                rest, _ = self.process.communicate(timeout=30)
-                self.output.append(rest or "")
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.communicate()
-                raise Failure("mailscope serve did not stop within 30 s of SIGINT")
+        if self.process.poll() is None and not interrupt(self.process, self.output, timeout=30):
+            raise Failure("mailscope serve did not stop within 30 s of SIGINT")
 
 
 async def close_quietly(writer):

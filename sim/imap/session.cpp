@@ -725,6 +725,15 @@ void ImapSession::on_client_frame(Frame frame) {
 
     auto parsed = parse_command(frame, m_options.limits);
     if (!parsed.command) {
+        if (auto tolerated = without_trailing_space(frame)) {
+            parsed = std::move(*tolerated);
+            violation(Direction::ClientToServer,
+                      "a space ends the AUTHENTICATE line where no initial response follows; "
+                      "read as if it were not there, as most servers do",
+                      "RFC 3501 9", false, {frame.stream_offset, frame.bytes.size()});
+            on_command(*parsed.command, frame, pieces_seq);
+            return;
+        }
         TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
         event.tag = parsed.tag;
         event.name = "?";
@@ -788,6 +797,17 @@ void ImapSession::on_client_frame(Frame frame) {
         return;
     }
     on_command(*parsed.command, frame, pieces_seq);
+}
+
+std::optional<CommandParse> ImapSession::without_trailing_space(const Frame& frame) const {
+    // mutt 2.2 writes "AUTHENTICATE CRAM-MD5 " (RFC 3501 9 and RFC 4959 have
+    // no space without an initial response); refusing it locks mutt out.
+    if (!frame.literals.empty() || !frame.bytes.ends_with(" \r\n")) return std::nullopt;
+    Frame trimmed = frame;
+    trimmed.bytes.erase(trimmed.bytes.size() - 3, 1);
+    auto parsed = parse_command(trimmed, m_options.limits);
+    if (!parsed.command || parsed.command->verb != Verb::Authenticate) return std::nullopt;
+    return parsed;
 }
 
 void ImapSession::on_command(const Command& command, Frame& frame,

@@ -165,6 +165,8 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // Literal data arrived while the "+" was still awaited.
     void report_early_literal();
     // `pieces_seq`: the command is in the trace as pieces, the first one this.
+    // The parse of an AUTHENTICATE line that only a trailing space spoils.
+    std::optional<CommandParse> without_trailing_space(const Frame& frame) const;
     void on_command(const Command& command, Frame& frame, std::optional<std::uint64_t> pieces_seq);
     void on_response(const Response& response, const Frame& frame);
     void on_continuation(const Response& response, std::uint64_t seq);

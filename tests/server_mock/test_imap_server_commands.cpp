@@ -6,6 +6,7 @@
 #include "server_mock/hmac_md5.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/text/base64.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -60,15 +61,25 @@ TEST_CASE_FIXTURE(FilledStore, "LOGIN and AUTHENTICATE PLAIN, LOGIN, CRAM-MD5") 
         CHECK(c.send(text::base64_encode("wonderland") + "\r\n") ==
               "a OK AUTHENTICATE completed\r\n");
     }
-    SUBCASE("CRAM-MD5") {
-        Client c(store);
-        auto challenge_line = c.send("a AUTHENTICATE CRAM-MD5\r\n");
-        REQUIRE(challenge_line.starts_with("+ "));
-        auto challenge =
-            text::base64_decode_strict(challenge_line.substr(2, challenge_line.size() - 4));
-        REQUIRE(challenge.has_value());
-        const std::string answer = "alice " + to_hex(hmac_md5("wonderland", *challenge));
-        CHECK(c.send(text::base64_encode(answer) + "\r\n") == "a OK AUTHENTICATE completed\r\n");
+    SUBCASE("CRAM-MD5, also after mutt's trailing space") {
+        for (const std::string command :
+             {"a AUTHENTICATE CRAM-MD5\r\n", "a AUTHENTICATE CRAM-MD5 \r\n"}) {
+            CAPTURE(command);
+            Client c(store);
+            auto challenge_line = c.send(command);
+            REQUIRE(challenge_line.starts_with("+ "));
+            auto challenge =
+                text::base64_decode_strict(challenge_line.substr(2, challenge_line.size() - 4));
+            REQUIRE(challenge.has_value());
+            const std::string answer = "alice " + to_hex(hmac_md5("wonderland", *challenge));
+            CHECK(c.send(text::base64_encode(answer) + "\r\n") ==
+                  "a OK AUTHENTICATE completed\r\n");
+            // The deviation is recorded for the lab report, with the rule it bends.
+            const auto rules = test::violation_rules(c.trace);
+            CHECK(rules.size() == (command.ends_with(" \r\n") ? 1u : 0u));
+            for (const auto& rule : rules)
+                CHECK(rule.find("a space ends the AUTHENTICATE line") != std::string::npos);
+        }
     }
     SUBCASE("an unknown mechanism") {
         Client c(store);

@@ -167,6 +167,33 @@ void append_body_text(const mime::MimePart& part, std::string_view raw, std::str
     }
 }
 
+// An address list as one line a person would type from: "Name
+// <mailbox@host>, ...", names decoded from RFC 2047, groups by their name.
+std::string address_list_text(const std::vector<mime::AddressData>& addresses) {
+    std::string out;
+    for (const mime::AddressData& address : addresses) {
+        if (address.is_group_end()) continue;
+        if (!out.empty()) out += ", ";
+        if (address.is_group_start()) {
+            out += text::decode_header_value(*address.mailbox);
+            out += ':';
+            continue;
+        }
+        if (address.name) {
+            out += text::decode_header_value(*address.name);
+            out += ' ';
+        }
+        out += '<';
+        out += address.mailbox.value_or("");
+        if (address.host && !address.host->empty()) {
+            out += '@';
+            out += *address.host;
+        }
+        out += '>';
+    }
+    return out;
+}
+
 class Evaluator {
   public:
     Evaluator(const MessageContext& context, ParsedCache& cache, std::uint32_t max_seq,
@@ -235,13 +262,13 @@ class Evaluator {
             case KeyKind::SentSince:
                 return sent_matches(key);
             case KeyKind::Bcc:
-                return header_contains("Bcc", key.string);
+                return addresses_contain(parsed().envelope.bcc, key.string);
             case KeyKind::Cc:
-                return header_contains("Cc", key.string);
+                return addresses_contain(parsed().envelope.cc, key.string);
             case KeyKind::From:
-                return header_contains("From", key.string);
+                return addresses_contain(parsed().envelope.from, key.string);
             case KeyKind::To:
-                return header_contains("To", key.string);
+                return addresses_contain(parsed().envelope.to, key.string);
             case KeyKind::Subject:
                 return header_contains("Subject", key.string);
             case KeyKind::Header:
@@ -281,6 +308,15 @@ class Evaluator {
             }
         }
         return false;
+    }
+
+    // RFC 3501 6.4.4 reads FROM, TO, CC and BCC in the envelope structure:
+    // the addresses as parsed, so a comment or a line fold inside an
+    // address does not hide it from a search for "user@domain".
+    static bool addresses_contain(const std::vector<mime::AddressData>& addresses,
+                                  std::string_view needle) {
+        if (addresses.empty()) return false;
+        return fold_case(address_list_text(addresses)).find(fold_case(needle)) != std::string::npos;
     }
 
     bool sent_matches(const Key& key) {

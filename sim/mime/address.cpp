@@ -239,12 +239,14 @@ class AddressParser {
                 address.adl = route;
             }
         }
+        // Comments inside the brackets annotate the parts of the address;
+        // they are not the display name of an angle-addr (RFC 5322 3.4).
         const Phrase local = read_phrase();
-        if (!comment) comment = local.comment;
         address.mailbox = local.local;
+        std::optional<std::string> inner_comment;
         if (is('@')) {
             ++m_pos;
-            address.host = read_domain(comment);
+            address.host = read_domain(inner_comment);
         } else {
             address.host = std::string();
         }

@@ -135,6 +135,27 @@ TEST_CASE("SEARCH: header keys are case-insensitive substrings") {
     CHECK_FALSE(search(message, "HEADER X-Spam \"\""));
 }
 
+TEST_CASE("SEARCH: FROM, TO, CC and BCC match the envelope's addresses, not the header text") {
+    // RFC 3501 6.4.4 "the envelope structure's FROM field": comments and
+    // folding inside an address must not hide it.
+    const Message commented = stored(
+        "From: <user-from (comment)@ (comment) domain.org>\r\n"
+        "To: Bob\r\n <bob@example.org>, \"Quoted, Name\" <q@x.test>\r\n"
+        "Cc: Team: carol@example.net;\r\n"
+        "Subject: addresses\r\n\r\nbody\r\n");
+    Searcher search;
+    CHECK(search(commented, "FROM user-from@domain.org"));
+    CHECK(search(commented, "FROM USER-FROM@DOMAIN"));
+    CHECK_FALSE(search(commented, "FROM comment"));
+    CHECK(search(commented, "TO \"Bob <bob@example.org>\""));
+    CHECK(search(commented, "TO \"quoted, name\""));
+    CHECK(search(commented, "CC team"));
+    CHECK(search(commented, "CC carol@example.net"));
+    CHECK_FALSE(search(commented, "BCC \"\""));
+    // The header keys still see the text as written.
+    CHECK(search(commented, "HEADER From comment"));
+}
+
 TEST_CASE("SEARCH: BODY and TEXT") {
     const Message message = stored(mime::build_mixed(mime::MessageHeaders{}, "See the file.",
                                                      {{"notes.txt", "text/plain", "secret word"}}));

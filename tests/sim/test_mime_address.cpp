@@ -37,6 +37,12 @@ TEST_CASE("address: comments") {
           std::vector{address("Pete", "pete", "silly.test")});
     CHECK(parse_address_list("jdoe@example.org (John Doe)") ==
           std::vector{address("John Doe", "jdoe", "example.org")});
+    // Inside the brackets a comment annotates a part of the address; it is
+    // no display name (ImapTest's search-addresses message).
+    CHECK(parse_address_list("<user-from (comment)@ (comment) domain.org>") ==
+          std::vector{address(std::nullopt, "user-from", "domain.org")});
+    CHECK(parse_address_list("(Old style) <a@b.test>") ==
+          std::vector{address("Old style", "a", "b.test")});
 }
 
 TEST_CASE("address: groups use the IMAP markers (RFC 3501 7.4.2)") {

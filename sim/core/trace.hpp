@@ -107,6 +107,7 @@ struct LiteralInfo {
     std::uint64_t size = 0;     // octets announced in {n}
     bool synchronizing = true;  // {n} waits for "+"; {n+} (RFC 7888) does not
     bool truncated = false;     // `bytes` holds only a prefix (the trace keeps memory bounded)
+    bool binary = false;        // IMAP literal8 ~{n}: any octet, NUL too (RFC 3516 4.2)
 };
 
 // A client command that goes out in pieces, in wire order: a synchronizing

@@ -102,7 +102,9 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
                 // to the line holding a single dot.
                 line += fmt::format("message: {} octets", event.literal ? event.literal->size : 0);
             } else {
-                line += fmt::format("{{{}{}}} {} octets", event.literal ? event.literal->size : 0,
+                line += fmt::format("{}{{{}{}}} {} octets",
+                                    event.literal && event.literal->binary ? "~" : "",
+                                    event.literal ? event.literal->size : 0,
                                     event.literal && !event.literal->synchronizing ? "+" : "",
                                     event.literal ? event.literal->size : 0);
                 if (event.redacted) {

@@ -157,6 +157,7 @@ std::string event_to_json(const TraceEvent& event) {
         j["literal"] = {{"size", event.literal->size},
                         {"synchronizing", event.literal->synchronizing},
                         {"truncated", event.literal->truncated}};
+        if (event.literal->binary) j["literal"]["binary"] = true;
     }
     if (event.piece) {
         nlohmann::json piece = {{"index", event.piece->index},
@@ -164,6 +165,7 @@ std::string event_to_json(const TraceEvent& event) {
         if (event.piece->announces) {
             piece["announces"] = {{"size", event.piece->announces->size},
                                   {"synchronizing", event.piece->announces->synchronizing}};
+            if (event.piece->announces->binary) piece["announces"]["binary"] = true;
         }
         j["piece"] = std::move(piece);
     }

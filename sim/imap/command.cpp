@@ -181,6 +181,11 @@ class Reader {
     }
 
     bool node_astring(const Node& n, std::string& out, std::string_view what) {
+        if (n.kind == Node::Kind::Literal && n.binary) {
+            return fail(&n, fmt::format("{} cannot be a literal8 ~{{n}}: only message data can "
+                                        "(RFC 3516 4.2)",
+                                        what));
+        }
         if (!n.is_string()) return fail(&n, fmt::format("expected {} (an atom or a string)", what));
         if (n.kind == Node::Kind::Atom && !is_astring_atom(n.value)) {
             return fail(&n, fmt::format("{} '{}' contains characters an atom cannot hold; quote it",
@@ -637,10 +642,24 @@ bool parse_typed(Command& cmd, Reader& r) {
                 a.date_time = r.take()->value;
                 n = r.peek();
             }
-            if (!n || n->kind != Node::Kind::Literal) {
-                return r.fail(n, "APPEND needs the message as a literal {size}");
+            if (n && n->is_atom("UTF8")) {
+                r.take();
+                n = r.take();
+                if (!n || !n->is_list() || n->children.size() != 1 ||
+                    n->children[0].kind != Node::Kind::Literal || !n->children[0].binary) {
+                    return r.fail(n,
+                                  "UTF8 needs the message as a literal8 in parentheses, "
+                                  "UTF8 (~{size}) (RFC 6855 4)");
+                }
+                a.utf8 = true;
+                a.message = n->children[0].value;
+            } else {
+                if (!n || n->kind != Node::Kind::Literal) {
+                    return r.fail(n, "APPEND needs the message as a literal {size}");
+                }
+                a.binary = n->binary;
+                a.message = r.take()->value;
             }
-            a.message = r.take()->value;
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
@@ -920,7 +939,14 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 astr(a.mailbox);
                 if (a.has_flags || !a.flags.empty()) out.push_back(flag_list_node(a.flags));
                 if (a.date_time) out.push_back(make_quoted(*a.date_time));
-                out.push_back(make_literal(a.message, !non_sync));
+                if (a.utf8) {
+                    out.push_back(make_atom("UTF8"));
+                    out.push_back(make_list({make_literal8(a.message, !non_sync)}));
+                } else if (a.binary) {
+                    out.push_back(make_literal8(a.message, !non_sync));
+                } else {
+                    out.push_back(make_literal(a.message, !non_sync));
+                }
             } else if constexpr (std::is_same_v<T, SearchArgs>) {
                 if (a.charset) {
                     out.push_back(make_atom("CHARSET"));

@@ -155,6 +155,10 @@ struct AppendArgs {
     bool has_flags = false;
     std::optional<std::string> date_time;  // "17-Jul-1996 02:44:25 -0700"
     std::string message;
+    // How the message went: a literal8 ~{n} (BINARY, RFC 3516 4.4), or
+    // UTF8 (~{n}) for a message with UTF-8 headers (UTF8=ACCEPT, RFC 6855 4).
+    bool binary = false;
+    bool utf8 = false;
 };
 struct SearchArgs {
     std::optional<std::string> charset;

@@ -226,6 +226,7 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                 part.data_begin = so_far;
                 part.size = size;
                 part.synchronizing = sync;
+                part.binary = open > 0 && line[open - 1] == '~';
                 m_literals.push_back(part);
                 m_literal_end = line_end + static_cast<std::size_t>(size);
                 m_mode = Mode::Literal;

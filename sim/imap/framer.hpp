@@ -23,6 +23,7 @@ struct LiteralPart {
     std::size_t data_begin = 0;    // offset in Frame::bytes of the first literal octet
     std::uint64_t size = 0;
     bool synchronizing = true;  // {n}; false for {n+} (RFC 7888)
+    bool binary = false;        // literal8 ~{n} (RFC 3516 4.2)
 };
 
 struct Frame {

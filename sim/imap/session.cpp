@@ -26,6 +26,12 @@ constexpr std::size_t index_of(Direction dir) {
     return dir == Direction::ClientToServer ? 0 : 1;
 }
 
+// The rule a literal's announcement follows.
+std::string_view literal_section(const LiteralPart& literal) {
+    if (literal.binary) return "RFC 3516 4.2";
+    return literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
+}
+
 // An X<atom> command or response name (RFC 3501 6.5.1).
 bool is_experimental(std::string_view name) {
     return !name.empty() && (name[0] == 'X' || name[0] == 'x');
@@ -550,7 +556,8 @@ void ImapSession::add_text_piece(std::string_view message, std::uint64_t offset,
     sim::CommandPiece piece;
     piece.index = open.pieces;
     if (announces) {
-        piece.announces = sim::LiteralInfo{announces->size, announces->synchronizing, false};
+        piece.announces =
+            sim::LiteralInfo{announces->size, announces->synchronizing, false, announces->binary};
         piece.awaits_continuation = announces->synchronizing;
     }
     // A later piece starts with the space before its argument; the summary
@@ -596,10 +603,10 @@ void ImapSession::add_literal_piece(
     event.dir = Direction::ClientToServer;
     event.kind = EventKind::Literal;
     event.name = "LITERAL";
-    event.section = literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
+    event.section = literal_section(literal);
     event.wire = {offset + begin, data.size()};
     sim::LiteralInfo info{literal.size, literal.synchronizing,
-                          data.size() > m_options.max_event_bytes};
+                          data.size() > m_options.max_event_bytes, literal.binary};
     if (secret) {
         // As many stars as octets (up to a bound): the {n} framing stays true.
         event.raw = std::string(std::min<std::size_t>(data.size(), 64), '*');
@@ -1385,6 +1392,25 @@ void ImapSession::check_capability_rules(const Command& command) {
                   "7.2.1); STARTTLS comes first, or AUTHENTICATE",
                   "RFC 3501 6.2.3");
     }
+    if (const auto* append = std::get_if<AppendArgs>(&command.typed);
+        append && m_capabilities.known()) {
+        // RFC 3516 4.4 and RFC 9051 6.3.12 take a literal8 message; RFC 6855 4
+        // takes UTF8 (~{n}).
+        if (append->binary && !m_capabilities.lists("BINARY") &&
+            !m_capabilities.lists("IMAP4REV2")) {
+            violation(dir,
+                      "APPEND with a literal8 ~{n} message, but the server listed neither BINARY "
+                      "nor IMAP4rev2; a server without them answers BAD",
+                      "RFC 3516 4.4");
+        }
+        if (append->utf8 && !m_capabilities.lists("UTF8=ACCEPT") &&
+            !m_capabilities.lists("UTF8=ONLY")) {
+            violation(dir,
+                      "APPEND with UTF8 (~{n}), but the server did not list UTF8=ACCEPT; a "
+                      "server without it answers BAD",
+                      "RFC 6855 4");
+        }
+    }
     const auto extension = extension_command(command);
     if (!extension || !m_capabilities.known() || m_capabilities.lists(extension->capability) ||
         (extension->in_imap4rev2 && m_capabilities.lists("IMAP4REV2"))) {
@@ -1569,13 +1595,13 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
         event.dir = Direction::ServerToClient;
         event.kind = EventKind::Literal;
         event.name = "LITERAL";
-        event.section = literal.synchronizing ? "RFC 3501 4.3" : "RFC 7888 4";
+        event.section = literal_section(literal);
         event.wire = {frame.stream_offset + literal.data_begin, literal.size};
         std::string_view data(frame.bytes);
         data = data.substr(literal.data_begin, literal.size);
         event.raw = keep(data);
         event.literal = sim::LiteralInfo{literal.size, literal.synchronizing,
-                                         data.size() > m_options.max_event_bytes};
+                                         data.size() > m_options.max_event_bytes, literal.binary};
         event.summary = fmt::format("{} octets{}", literal.size,
                                     literal.synchronizing ? "" : " (non-synchronizing)");
         event.link = sim::Link::Answers;

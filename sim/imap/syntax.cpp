@@ -99,7 +99,13 @@ class Lexer {
             case '"':
                 return quoted(out, space);
             case '{':
-                return literal(out, space);
+                return literal(out, space, false);
+            case '~':
+                if (m_pos + 1 < m_bytes.size() && m_bytes[m_pos + 1] == '{') {
+                    ++m_pos;
+                    return literal(out, space, true);
+                }
+                return atom(out, depth, in_bracket, space);
             case ')':
             case ']':
                 return error(fmt::format("unexpected '{}'", c));
@@ -153,11 +159,13 @@ class Lexer {
         return std::nullopt;
     }
 
-    std::optional<ParseError> literal(std::vector<Node>& out, bool space) {
+    // `binary`: literal8, its '~' already read.
+    std::optional<ParseError> literal(std::vector<Node>& out, bool space, bool binary) {
         Node node;
         node.kind = Node::Kind::Literal;
+        node.binary = binary;
         node.space_before = space;
-        node.offset = m_pos;
+        node.offset = binary ? m_pos - 1 : m_pos;
         ++m_pos;
         std::uint64_t size = 0;
         std::size_t digits = 0;
@@ -192,7 +200,8 @@ class Lexer {
             return error(
                 fmt::format("literal announces {} octets but the message ends earlier", size));
         std::string_view data = m_bytes.substr(m_pos, static_cast<std::size_t>(size));
-        if (const void* nul = std::memchr(data.data(), 0, data.size())) {
+        const void* nul = binary ? nullptr : std::memchr(data.data(), 0, data.size());
+        if (nul) {
             m_pos += static_cast<std::size_t>(static_cast<const char*>(nul) - data.data());
             return error(
                 "literal data contains a NUL octet, which IMAP never allows (RFC 3501 9: CHAR8)");
@@ -304,7 +313,7 @@ bool Node::is_atom(std::string_view word) const {
 
 bool Node::is_string() const {
     return kind == Kind::Atom || kind == Kind::Number || kind == Kind::Quoted ||
-           kind == Kind::Literal || kind == Kind::Nil;
+           (kind == Kind::Literal && !binary) || kind == Kind::Nil;
 }
 
 std::optional<std::uint64_t> Node::as_number64() const {
@@ -410,6 +419,12 @@ Node make_literal(std::string data, bool synchronizing) {
     return node;
 }
 
+Node make_literal8(std::string data, bool synchronizing) {
+    Node node = make_literal(std::move(data), synchronizing);
+    node.binary = true;
+    return node;
+}
+
 Node make_nil() {
     Node node;
     node.kind = Node::Kind::Nil;
@@ -480,6 +495,7 @@ void write_node(std::string& out, const Node& node) {
             write_quoted(out, node.value);
             break;
         case Node::Kind::Literal:
+            if (node.binary) out += '~';
             out += '{';
             out.append(node.size_leading_zeros, '0');
             out += fmt::format("{}{}}}\r\n", node.value.size(), node.synchronizing ? "" : "+");
@@ -538,14 +554,45 @@ std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t po
         pos, fmt::format("unexpected {}", describe_octet(static_cast<unsigned char>(bytes[pos])))};
 }
 
+namespace {
+
+// The size of the literal8 a line announces at its end ("~{12}\r\n").
+std::optional<std::uint64_t> literal8_announced(std::string_view line) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.remove_suffix(1);
+    if (line.empty() || line.back() != '}') return std::nullopt;
+    line.remove_suffix(1);
+    if (!line.empty() && line.back() == '+') line.remove_suffix(1);
+    const std::size_t open = line.rfind("~{");
+    if (open == std::string_view::npos) return std::nullopt;
+    const std::string_view digits = line.substr(open + 2);
+    if (digits.empty() || digits.size() > 19 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::uint64_t size = 0;
+    for (char c : digits)
+        size = size * 10 + static_cast<std::uint64_t>(c - '0');
+    return size;
+}
+
+}  // namespace
+
 std::optional<ParseError> find_nul(std::string_view bytes) {
-    if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
-        auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data());
-        return ParseError{
-            offset,
-            fmt::format(
-                "NUL octet at offset {}: IMAP never allows NUL, not even in a literal (RFC 3501 9)",
-                offset)};
+    std::size_t pos = 0;
+    while (pos < bytes.size()) {
+        const std::size_t lf = bytes.find('\n', pos);
+        const std::size_t line_end = lf == std::string_view::npos ? bytes.size() : lf + 1;
+        const std::string_view line = bytes.substr(pos, line_end - pos);
+        if (const void* nul = std::memchr(line.data(), 0, line.size())) {
+            auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data());
+            return ParseError{offset, fmt::format("NUL octet at offset {}: IMAP allows NUL only in "
+                                                  "a literal8 (RFC 3501 9, RFC 3516 4.2)",
+                                                  offset)};
+        }
+        pos = line_end;
+        if (const auto binary = literal8_announced(line))
+            pos += static_cast<std::size_t>(std::min<std::uint64_t>(*binary, bytes.size() - pos));
     }
     return std::nullopt;
 }

@@ -36,6 +36,9 @@ struct Node {
     Kind kind = Kind::Atom;
     bool space_before = true;   // false e.g. for the [..] in BODY[..] or the first node of a list
     bool synchronizing = true;  // Literal only
+    // Literal only: literal8 "~{n}", whose data may hold any octet, NUL too
+    // (RFC 3516 4.2, RFC 9051 9).
+    bool binary = false;
     // Literal only: "{05}" is a legal size (number = 1*DIGIT) and is written back as sent.
     std::uint8_t size_leading_zeros = 0;
     std::string value;  // atom text as written, decoded quoted content, literal octets, text
@@ -65,6 +68,7 @@ Node make_atom(std::string text);
 Node make_number(std::uint64_t number);
 Node make_quoted(std::string text);
 Node make_literal(std::string data, bool synchronizing = true);
+Node make_literal8(std::string data, bool synchronizing = true);
 Node make_nil();
 Node make_list(std::vector<Node> children);
 Node make_section(std::vector<Node> children);
@@ -91,7 +95,8 @@ std::optional<ParseError> lex_nodes(std::string_view bytes, std::size_t& pos,
 // The message ends at `pos` with CRLF (or a tolerated bare LF) and nothing after.
 std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t pos);
 
-// A NUL octet anywhere in the message (RFC 3501 9: CHAR8 excludes NUL).
+// A NUL octet anywhere in the message but in literal8 data (RFC 3501 9:
+// CHAR8 excludes NUL; RFC 3516 4.2 literal8 allows it).
 std::optional<ParseError> find_nul(std::string_view bytes);
 
 // The quoted strings among `nodes` (lists and sections included) that hold an

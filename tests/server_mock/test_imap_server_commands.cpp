@@ -280,6 +280,13 @@ TEST_CASE_FIXTURE(FilledStore,
     CHECK(c.send("e APPEND Archive {999999999}\r\n") ==
           "e BAD literal of 999999999 octets is larger than the limit of 67108864\r\n");
     CHECK(c.send("f NOOP\r\n") == "f OK NOOP completed\r\n");
+    // Neither BINARY nor UTF8=ACCEPT is listed: both forms are refused, and
+    // the NUL a literal8 may carry does not end the session.
+    CHECK(c.send(std::string("g APPEND Archive ~{3+}\r\na\0b\r\n", 29))
+              .starts_with("g BAD This server does not offer BINARY (RFC 3516)"));
+    CHECK(c.send("h APPEND Archive UTF8 (~{3+}\r\nabc)\r\n")
+              .starts_with("h BAD This server does not offer UTF8=ACCEPT (RFC 6855)"));
+    CHECK(c.send("i NOOP\r\n") == "i OK NOOP completed\r\n");
     CHECK(store.find("alice", "Archive")->messages.size() == 2);
 }
 

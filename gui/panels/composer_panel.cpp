@@ -59,15 +59,11 @@ const char* example_command(sim::Protocol protocol) {
 }  // namespace
 
 void draw_composer_panel(PanelContext& context, bool* open) {
-    const std::string title = fmt::format("{}###composer", context.text(Text::WindowComposer));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowComposer, "composer", open);
+    if (!window.shown()) return;
     const ComposerView& composer = context.model.composer;
     if (!composer.active) {
         ImGui::TextWrapped("%s", context.text(Text::SessionFreePlayNotOn));
-        ImGui::End();
         return;
     }
     const bool imap = composer.protocol == sim::Protocol::Imap;
@@ -110,7 +106,6 @@ void draw_composer_panel(PanelContext& context, bool* open) {
         ImGui::TextWrapped("%s", composer.error.c_str());
         ImGui::PopStyleColor();
     }
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

@@ -23,12 +23,9 @@ void red_text(const char* text) {
 
 void draw_connect_dialog(PanelContext& context) {
     ConnectForm& form = context.view.connect;
-    const std::string title = fmt::format("{}###connect", context.text(Text::ConnectTitle));
     ImGui::SetNextWindowSize({460.0f * context.view.dpi_scale, 0.0f}, ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(title.c_str(), &form.open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::ConnectTitle, "connect", &form.open);
+    if (!window.shown()) return;
     const std::array<const char*, 3> protocols{"IMAP", "POP3", "SMTP"};
     ImGui::Combo(context.text(Text::ConnectProtocol), &form.protocol, protocols.data(),
                  static_cast<int>(protocols.size()));
@@ -55,7 +52,6 @@ void draw_connect_dialog(PanelContext& context) {
         if (live.insecure) red_text(context.text(Text::InsecureBadge));
         ImGui::TextWrapped("%s", live.status.c_str());
     }
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

@@ -468,11 +468,8 @@ void draw_legend(const PanelContext& context) {
 }  // namespace
 
 void draw_exchange_panel(PanelContext& context, bool* open) {
-    const std::string title = fmt::format("{}###exchanges", context.text(Text::WindowExchanges));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowExchanges, "exchanges", open);
+    if (!window.shown()) return;
     bool show_internal = context.model.display().show_internal();
     if (ImGui::Checkbox(context.text(Text::ShowInternal), &show_internal)) {
         context.model.display().set_show_internal(show_internal);
@@ -481,7 +478,6 @@ void draw_exchange_panel(PanelContext& context, bool* open) {
     draw_legend(context);
     if (context.model.trace().empty()) {
         ImGui::TextDisabled("%s", context.text(Text::NoEvents));
-        ImGui::End();
         return;
     }
     const auto tab_flags = [&](ExchangeTab tab) {
@@ -510,7 +506,6 @@ void draw_exchange_panel(PanelContext& context, bool* open) {
         ImGui::EndTabBar();
         context.view.select_exchange_tab.reset();
     }
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

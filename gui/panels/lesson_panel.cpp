@@ -134,15 +134,11 @@ void draw_controls(PanelContext& context, const LessonView& lesson) {
 }  // namespace
 
 void draw_lesson_panel(PanelContext& context, bool* open) {
-    const std::string title = fmt::format("{}###lesson", context.text(Text::WindowLesson));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowLesson, "lesson", open);
+    if (!window.shown()) return;
     const LessonView& lesson = context.model.lesson;
     if (lesson.step_count == 0) {
         ImGui::TextWrapped("%s", context.text(Text::NoLesson));
-        ImGui::End();
         return;
     }
     ImGui::TextUnformatted(lesson.title.c_str());
@@ -171,7 +167,6 @@ void draw_lesson_panel(PanelContext& context, bool* open) {
     if (lesson.quiz) draw_open_quiz(context, *lesson.quiz);
     draw_last_step(context, lesson);
     ImGui::EndChild();
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

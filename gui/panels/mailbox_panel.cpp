@@ -134,18 +134,14 @@ void draw_folders(PanelContext& context, const MailboxSnapshot& snapshot) {
 }  // namespace
 
 void draw_mailbox_panel(PanelContext& context, bool* open) {
-    const std::string title = fmt::format("{}###mailbox", context.text(Text::WindowMailbox));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowMailbox, "mailbox", open);
+    if (!window.shown()) return;
     const sim::SessionTrace& trace = context.model.trace();
     const MailboxSnapshot& snapshot =
         context.model.mailbox().at(trace, trace.empty() ? 0 : context.view.cursor);
     draw_folders(context, snapshot);
     if (snapshot.mailbox.empty() && snapshot.messages.empty()) {
         ImGui::TextWrapped("%s", context.text(Text::NoMailbox));
-        ImGui::End();
         return;
     }
     const std::string mailbox = text::mutf7_decode(snapshot.mailbox).value_or(snapshot.mailbox);
@@ -180,7 +176,6 @@ void draw_mailbox_panel(PanelContext& context, bool* open) {
                                       .c_str());
     }
     draw_table(context, snapshot);
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

@@ -1,5 +1,5 @@
-// The panels. Each one lives in its own file and has the same shape:
-// Begin, return early when collapsed, draw the content, End. They read the
+// The panels. Each one lives in its own file and has the same shape: open
+// a PanelWindow, return early when collapsed, draw the content. They read the
 // model and the view state and report what the learner asked for through
 // PanelContext::intents; they never change the model.
 #pragma once
@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "gui/export.hpp"
 #include "gui/fonts.hpp"
@@ -35,6 +36,23 @@ struct PanelContext {
 
     const char* text(Text id) const { return tr(view.language, id); }
     ImFont* mono() const { return view.large_text ? fonts.mono_large : fonts.mono; }
+};
+
+// One panel's ImGui window. The title is in the learner's language and the
+// id after "###" is fixed, so switching the language keeps the window's place
+// and size; ImGui wants End after every Begin, collapsed or not, and the
+// destructor gives it on every way out of the panel.
+class PanelWindow {
+  public:
+    PanelWindow(const PanelContext& context, Text title, std::string_view id, bool* open);
+    ~PanelWindow();
+    PanelWindow(const PanelWindow&) = delete;
+    PanelWindow& operator=(const PanelWindow&) = delete;
+
+    bool shown() const { return m_shown; }
+
+  private:
+    bool m_shown = false;
 };
 
 void draw_state_diagram_panel(PanelContext& context, bool* open);

@@ -243,12 +243,8 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
 }  // namespace
 
 void draw_state_diagram_panel(PanelContext& context, bool* open) {
-    const std::string title =
-        fmt::format("{}###state_diagram", context.text(Text::WindowStateDiagram));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowStateDiagram, "state_diagram", open);
+    if (!window.shown()) return;
     const sim::SessionTrace& trace = context.model.trace();
     const StateAtCursor state =
         context.model.states().at(trace, trace.empty() ? 0 : context.view.cursor);
@@ -288,7 +284,6 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         draw_diagram(trace.protocol(), state, pulse, area);
         ImGui::EndChild();
     }
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

@@ -107,14 +107,10 @@ void draw_strip(PanelContext& context) {
 }  // namespace
 
 void draw_timeline_panel(PanelContext& context, bool* open) {
-    const std::string title = fmt::format("{}###timeline", context.text(Text::WindowTimeline));
-    if (!ImGui::Begin(title.c_str(), open)) {
-        ImGui::End();
-        return;
-    }
+    const PanelWindow window(context, Text::WindowTimeline, "timeline", open);
+    if (!window.shown()) return;
     draw_controls(context);
     draw_strip(context);
-    ImGui::End();
 }
 
 }  // namespace mailscope::gui

@@ -25,26 +25,22 @@ constexpr std::size_t kEventsHeld = 4096;
 // Client chunks read before the server's first line decides the protocol.
 constexpr std::size_t kMaxChunksBeforeGreeting = 1000;
 
-std::size_t index_of(sim::Direction dir) {
-    return dir == sim::Direction::ClientToServer ? 0 : 1;
-}
-
 // Which transcript line holds a given octet of one direction's stream. Only
 // the lines of messages not yet complete are kept.
 class LineMap {
   public:
     void add(sim::Direction dir, std::uint64_t offset, std::size_t line) {
-        m_starts[index_of(dir)].emplace_back(offset, line);
+        m_starts[sim::direction_index(dir)].emplace_back(offset, line);
     }
     std::size_t find(sim::Direction dir, std::uint64_t offset) const {
-        const auto& starts = m_starts[index_of(dir)];
+        const auto& starts = m_starts[sim::direction_index(dir)];
         auto it = std::upper_bound(starts.begin(), starts.end(), std::make_pair(offset, SIZE_MAX));
         if (it == starts.begin()) return starts.empty() ? 0 : starts.front().second;
         return std::prev(it)->second;
     }
     // Nothing before `offset` will be asked for again.
     void forget_before(sim::Direction dir, std::uint64_t offset) {
-        auto& starts = m_starts[index_of(dir)];
+        auto& starts = m_starts[sim::direction_index(dir)];
         while (starts.size() > 1 && starts[1].first <= offset)
             starts.pop_front();
     }
@@ -151,12 +147,12 @@ class Decoder {
     }
 
     void feed(const sim::TranscriptChunk& chunk) {
-        const auto d = index_of(chunk.dir);
+        const auto d = sim::direction_index(chunk.dir);
         m_lines.add(chunk.dir, m_offsets[d], chunk.line);
         m_offsets[d] += chunk.bytes.size();
         std::visit([&](auto& engine) { engine.feed(chunk.dir, chunk.bytes); }, *m_engine);
         for (auto dir : {sim::Direction::ClientToServer, sim::Direction::ServerToClient}) {
-            m_lines.forget_before(dir, m_covered[index_of(dir)]);
+            m_lines.forget_before(dir, m_covered[sim::direction_index(dir)]);
         }
     }
 
@@ -173,7 +169,7 @@ class Decoder {
             m_status = 1;
         }
         if (event.kind != sim::EventKind::Violation && event.wire.size > 0) {
-            auto& covered = m_covered[index_of(event.dir)];
+            auto& covered = m_covered[sim::direction_index(event.dir)];
             covered = std::max(covered, event.wire.offset + event.wire.size);
         }
     }

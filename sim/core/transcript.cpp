@@ -238,13 +238,13 @@ std::optional<TranscriptError> TranscriptReader::add_line(std::string_view line)
         // An unprefixed, indented line continues the previous one: RFC
         // examples break long lines "for editorial clarity".
         if (leading_blanks(line) > 0 && m_pending &&
-            m_literal_left[m_pending->dir == Direction::ClientToServer ? 0 : 1] == 0) {
+            m_literal_left[direction_index(m_pending->dir)] == 0) {
             auto& previous = *m_pending;
             previous.bytes.resize(previous.bytes.size() - 2);
             previous.bytes += ' ';
             previous.bytes.append(body);
             previous.bytes += "\r\n";
-            auto d = previous.dir == Direction::ClientToServer ? 0 : 1;
+            auto d = direction_index(previous.dir);
             if (auto n = literal_announced(body)) {
                 m_literal_left[d] = *n;
                 m_column[d] = 0;
@@ -257,7 +257,7 @@ std::optional<TranscriptError> TranscriptReader::add_line(std::string_view line)
     Direction dir = body.front() == 'C' || body.front() == '>' ? Direction::ClientToServer
                                                                : Direction::ServerToClient;
     body.remove_prefix(body.front() == '>' || body.front() == '<' ? 1 : 2);
-    auto d = dir == Direction::ClientToServer ? 0 : 1;
+    auto d = direction_index(dir);
     std::size_t blanks = leading_blanks(body);
     if (m_literal_left[d] > 0) {
         body.remove_prefix(std::min(blanks, std::max<std::size_t>(m_column[d], 1)));

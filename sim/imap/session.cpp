@@ -22,10 +22,6 @@ using sim::TraceEvent;
 
 namespace {
 
-constexpr std::size_t index_of(Direction dir) {
-    return dir == Direction::ClientToServer ? 0 : 1;
-}
-
 // The rule a literal's announcement follows.
 std::string_view literal_section(const LiteralPart& literal) {
     if (literal.binary) return "RFC 3516 4.2";
@@ -327,11 +323,12 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 // ---------------------------------------------------------------------------
 
 std::uint64_t ImapSession::partial_line(Direction dir) const {
-    return m_framer[index_of(dir)].partial_line();
+    return m_framer[sim::direction_index(dir)].partial_line();
 }
 
 bool ImapSession::reply_pending() const {
-    return !m_pending.empty() || m_framer[index_of(Direction::ServerToClient)].buffered() > 0;
+    return !m_pending.empty() ||
+           m_framer[sim::direction_index(Direction::ServerToClient)].buffered() > 0;
 }
 
 void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -341,7 +338,7 @@ void ImapSession::feed(Direction dir, std::string_view bytes, std::int64_t time_
 void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
     m_now = time_us;
     if (bytes.empty() || m_state == State::Closed) return;
-    auto d = index_of(dir);
+    auto d = sim::direction_index(dir);
     if (dir == Direction::ClientToServer) report_early_literal();
     m_fed[d] += bytes.size();
     m_framer[d].feed(bytes);
@@ -354,7 +351,7 @@ void ImapSession::drain(Direction dir) {
 }
 
 void ImapSession::drain_frames(Direction dir) {
-    auto d = index_of(dir);
+    auto d = sim::direction_index(dir);
     while (!m_fatal) {
         if (dir == Direction::ClientToServer && (m_hold_client_input || m_hold_for_sasl)) return;
         auto event = m_framer[d].next();
@@ -379,7 +376,7 @@ void ImapSession::drain_frames(Direction dir) {
 void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
     m_now = time_us;
     if (m_state == State::Closed) return;
-    auto d = index_of(dir);
+    auto d = sim::direction_index(dir);
     const bool client = dir == Direction::ClientToServer;
     if (const auto literal = m_framer[d].literal_progress()) {
         violation(dir,

@@ -17,10 +17,6 @@ using sim::TraceEvent;
 
 namespace {
 
-constexpr std::size_t index_of(Direction dir) {
-    return dir == Direction::ClientToServer ? 0 : 1;
-}
-
 std::string_view strip_line_end(std::string_view line) {
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -129,12 +125,12 @@ Pop3Session::Pop3Session(sim::SessionTrace& trace, SessionOptions options)
 // ---------------------------------------------------------------------------
 
 std::uint64_t Pop3Session::partial_line(Direction dir) const {
-    return m_reader[index_of(dir)].buffered().size();
+    return m_reader[sim::direction_index(dir)].buffered().size();
 }
 
 bool Pop3Session::reply_pending() const {
     return !m_pending.empty() || m_body.has_value() ||
-           m_reader[index_of(Direction::ServerToClient)].mid_line();
+           m_reader[sim::direction_index(Direction::ServerToClient)].mid_line();
 }
 
 void Pop3Session::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -154,7 +150,7 @@ std::size_t Pop3Session::line_limit(Direction dir) const {
 }
 
 void Pop3Session::read_lines(Direction dir, std::string_view bytes) {
-    auto& reader = m_reader[index_of(dir)];
+    auto& reader = m_reader[sim::direction_index(dir)];
     reader.feed(bytes);
     while (!reader.buffered().empty()) {
         if (m_state == State::Closed) {
@@ -216,7 +212,7 @@ void Pop3Session::on_line_too_long(Direction dir, std::uint64_t offset, std::siz
 }
 
 void Pop3Session::after_close_data(Direction dir, std::size_t size) {
-    const auto d = index_of(dir);
+    const auto d = sim::direction_index(dir);
     if (m_reported_after_close[d]) return;
     m_reported_after_close[d] = true;
     violation(dir, fmt::format("{} octets sent after the session ended", size), "RFC 1939 6", false,
@@ -226,7 +222,7 @@ void Pop3Session::after_close_data(Direction dir, std::size_t size) {
 void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
     m_now = time_us;
     if (m_state == State::Closed) return;
-    const auto d = index_of(dir);
+    const auto d = sim::direction_index(dir);
     const bool client = dir == Direction::ClientToServer;
     if (dir == Direction::ServerToClient && m_body) finish_body(false);
     const auto partial = m_reader[d].buffered();
@@ -560,7 +556,7 @@ void Pop3Session::finish_body(bool complete) {
     m_body.reset();
     const auto dir = Direction::ServerToClient;
     const auto& decoder = body.decoder;
-    const std::uint64_t data_end = m_reader[index_of(dir)].offset();
+    const std::uint64_t data_end = m_reader[sim::direction_index(dir)].offset();
     const std::uint64_t wire_size = data_end - body.data_offset;
     const std::size_t terminator = complete ? decoder.terminator_size() : 0;
     if (!complete) {

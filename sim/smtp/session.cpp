@@ -18,10 +18,6 @@ using sim::TraceEvent;
 
 namespace {
 
-constexpr std::size_t index_of(Direction dir) {
-    return dir == Direction::ClientToServer ? 0 : 1;
-}
-
 // Reply lines longer than RFC 5321's 512 octets are reported but still read
 // up to this bound, as real servers send them.
 constexpr std::size_t kReplyFramingBound = 4096;
@@ -93,12 +89,12 @@ bool SmtpSession::extension_offered(std::string_view keyword) const {
 // ---------------------------------------------------------------------------
 
 std::uint64_t SmtpSession::partial_line(Direction dir) const {
-    return m_reader[index_of(dir)].buffered().size();
+    return m_reader[sim::direction_index(dir)].buffered().size();
 }
 
 bool SmtpSession::reply_pending() const {
     return !m_pending.empty() || m_partial.has_value() ||
-           m_reader[index_of(Direction::ServerToClient)].mid_line();
+           m_reader[sim::direction_index(Direction::ServerToClient)].mid_line();
 }
 
 void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_us) {
@@ -108,7 +104,7 @@ void SmtpSession::feed(Direction dir, std::string_view bytes, std::int64_t time_
 void SmtpSession::observe(Direction dir, std::string_view bytes, std::int64_t time_us) {
     m_now = time_us;
     if (bytes.empty() || m_state == State::Closed) return;
-    m_reader[index_of(dir)].feed(bytes);
+    m_reader[sim::direction_index(dir)].feed(bytes);
     if (dir == Direction::ClientToServer) {
         process_client();
     } else {
@@ -123,7 +119,7 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
     m_now = time_us;
     if (m_state == State::Closed) return;
     const bool client = dir == Direction::ClientToServer;
-    const auto d = index_of(dir);
+    const auto d = sim::direction_index(dir);
     if (client && m_data) {
         violation(dir,
                   "the client closed the connection in the middle of the message data; nothing "
@@ -153,7 +149,7 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
 // ---------------------------------------------------------------------------
 
 void SmtpSession::process_client() {
-    const auto d = index_of(Direction::ClientToServer);
+    const auto d = sim::direction_index(Direction::ClientToServer);
     while (!m_stopped && m_state != State::Closed) {
         if (m_data) {
             on_data_bytes();
@@ -175,8 +171,8 @@ void SmtpSession::process_client() {
             }
             return;
         }
-        auto line =
-            m_reader[index_of(Direction::ClientToServer)].next(m_options.limits.max_auth_line);
+        auto line = m_reader[sim::direction_index(Direction::ClientToServer)].next(
+            m_options.limits.max_auth_line);
         if (!line) return;
         if (m_sasl_expected) {
             on_sasl_line(*line);
@@ -434,7 +430,7 @@ void SmtpSession::on_sasl_line(const Line& line) {
 }
 
 void SmtpSession::on_data_bytes() {
-    const auto d = index_of(Direction::ClientToServer);
+    const auto d = sim::direction_index(Direction::ClientToServer);
     const auto buffer = m_reader[d].buffered();
     if (buffer.empty()) return;
     const auto used = m_data->reader.feed(buffer);
@@ -500,7 +496,8 @@ void SmtpSession::finish_data(bool ended) {
 
 void SmtpSession::process_server() {
     while (!m_stopped && m_state != State::Closed) {
-        auto line = m_reader[index_of(Direction::ServerToClient)].next(kReplyFramingBound);
+        auto line =
+            m_reader[sim::direction_index(Direction::ServerToClient)].next(kReplyFramingBound);
         if (!line) return;
         on_reply_line(*line);
     }
@@ -648,7 +645,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         violation(dir, fmt::format("reply {:03} answers no command", reply.code), "RFC 5321 4.2");
         return;
     }
-    const auto c = index_of(Direction::ClientToServer);
+    const auto c = sim::direction_index(Direction::ClientToServer);
     if (m_options.role == Role::Server && m_hold && !m_hold_reported && m_input_waiting > 0 &&
         m_reader[c].buffered().empty()) {
         // The octets after the held command arrived before this reply went out.
@@ -668,7 +665,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
         pending.intermediate = true;
         m_hold = false;
         m_data.emplace(m_options.limits);
-        m_data->offset = m_reader[index_of(Direction::ClientToServer)].offset();
+        m_data->offset = m_reader[sim::direction_index(Direction::ClientToServer)].offset();
         m_data->command_seq = pending.seq;
         if (m_state == State::Rcpt) {
             transition(State::Data, "DATA answered 354", dir);
@@ -781,7 +778,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             if (succeeded) {
                 m_extensions.clear();
                 note(dir, "TLS negotiation starts now; the client must say EHLO again", m_now);
-                const auto d = index_of(Direction::ClientToServer);
+                const auto d = sim::direction_index(Direction::ClientToServer);
                 if (!m_reader[d].buffered().empty()) {
                     violation(Direction::ClientToServer,
                               fmt::format("{} octets sent after STARTTLS before TLS started are "

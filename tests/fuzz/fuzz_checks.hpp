@@ -336,7 +336,7 @@ inline std::string check_transcript(std::string_view data) {
     std::uint64_t fed[2] = {0, 0};
     for (const auto& chunk : parsed.chunks) {
         session.feed(chunk.dir, chunk.bytes);
-        fed[chunk.dir == sim::Direction::ClientToServer ? 0 : 1] += chunk.bytes.size();
+        fed[sim::direction_index(chunk.dir)] += chunk.bytes.size();
     }
     if (auto problem = check_trace(trace, fed[0], fed[1]); !problem.empty())
         return "transcript: " + problem;

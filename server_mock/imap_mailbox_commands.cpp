@@ -88,7 +88,10 @@ std::optional<std::string> ImapServerSession::mailbox_argument_error(const Comma
                 if (auto error = name_error(args.from)) return error;
                 return name_error(args.to);
             } else if constexpr (std::is_same_v<Args, imap::ListArgs>) {
-                for (const auto* text : {&args.reference, &args.pattern}) {
+                std::vector<const std::string*> texts{&args.reference, &args.pattern};
+                for (const auto& pattern : args.more_patterns)
+                    texts.push_back(&pattern);
+                for (const auto* text : texts) {
                     if (auto error = list_pattern_encoding_error(*text)) {
                         return fmt::format("\"{}\": {}", text->substr(0, 100), *error);
                     }
@@ -234,6 +237,14 @@ void ImapServerSession::cmd_list(const Command& command) {
     const bool lsub = command.verb == Verb::Lsub;
     const auto& args = std::get<imap::ListArgs>(command.typed);
     const char* verb = lsub ? "LSUB" : "LIST";
+    if (args.extended()) {
+        // Not listed in CAPABILITY, so not understood (RFC 5258 3: "A server
+        // MUST respond to options it does not recognize with a BAD").
+        bad(command.tag,
+            "This server does not offer LIST-EXTENDED (RFC 5258): selection "
+            "options, several patterns and RETURN are not understood");
+        return;
+    }
     if (!lsub && args.pattern.empty()) {
         // RFC 3501 6.3.8: the hierarchy delimiter and the root of the reference.
         imap::ListData data;

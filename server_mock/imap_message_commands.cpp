@@ -335,6 +335,12 @@ void ImapServerSession::cmd_expunge(const Command& command) {
 
 void ImapServerSession::cmd_search(const Command& command) {
     const auto& args = std::get<imap::SearchArgs>(command.typed);
+    if (args.return_options) {
+        bad(command.tag,
+            "This server does not offer ESEARCH (RFC 4731): SEARCH takes no RETURN "
+            "options here");
+        return;
+    }
     if (args.charset && !imap::iequals(*args.charset, "UTF-8") &&
         !imap::iequals(*args.charset, "US-ASCII")) {
         no(command.tag, fmt::format("The charset {} is not supported", *args.charset),

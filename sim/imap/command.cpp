@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -195,8 +196,9 @@ class Reader {
         return true;
     }
 
-    bool list_mailbox(std::string& out) {
-        const Node* n = take();
+    bool list_mailbox(std::string& out) { return list_mailbox_value(take(), out); }
+
+    bool list_mailbox_value(const Node* n, std::string& out) {
         if (!n) return fail(nullptr, "missing mailbox name pattern");
         if (!n->is_string()) return fail(n, "expected a mailbox name pattern");
         if (n->kind == Node::Kind::Atom && !is_list_mailbox_atom(n->value)) {
@@ -205,6 +207,43 @@ class Reader {
                                     n->value));
         }
         out = n->value;
+        return true;
+    }
+
+    // The options of an extended LIST or SEARCH: atoms, each maybe followed
+    // by its value in parentheses (RFC 9051 9 option-extension); in SEARCH,
+    // PARTIAL's value is a range without them (RFC 9394 3.1).
+    bool options(const Node& list, CommandOptions& out, std::string_view what) {
+        const auto& items = list.children;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const Node& item = items[i];
+            if (item.kind != Node::Kind::Atom || !is_atom_text(item.value))
+                return fail(&item, fmt::format("expected {}", what));
+            CommandOption option{to_upper(item.value), {}, false};
+            const Node* value = i + 1 < items.size() ? &items[i + 1] : nullptr;
+            if (value && value->is_list()) {
+                for (const Node& part : value->children) {
+                    if (!part.is_string()) {
+                        return fail(&part, fmt::format("the value of {} holds nested lists, which "
+                                                       "this reader does not take apart",
+                                                       option.name));
+                    }
+                    option.values.push_back(part.value);
+                }
+                option.has_value = true;
+                ++i;
+            } else if (option.name == "PARTIAL" && value && value->kind == Node::Kind::Atom) {
+                option.values.push_back(value->value);
+                option.has_value = true;
+                ++i;
+            }
+            if (option.name == "STATUS" && option.values.empty()) {
+                return fail(&item,
+                            "STATUS needs its items in parentheses, e.g. STATUS (MESSAGES "
+                            "UNSEEN) (RFC 5819 4)");
+            }
+            out.push_back(std::move(option));
+        }
         return true;
     }
 
@@ -599,9 +638,59 @@ bool parse_typed(Command& cmd, Reader& r) {
         case Verb::List:
         case Verb::Lsub: {
             ListArgs a;
-            if (!r.astring(a.reference, "reference name") || !r.list_mailbox(a.pattern) ||
-                !r.finish(verb))
+            const bool list = cmd.verb == Verb::List;
+            const Node* n = r.peek();
+            if (list && n && n->is_list()) {
+                r.take();
+                if (!r.options(*n, a.select_options.emplace(),
+                               "a selection option such as SUBSCRIBED")) {
+                    return false;
+                }
+                const auto& chosen = *a.select_options;
+                const auto named = [&](std::string_view name) {
+                    return std::any_of(chosen.begin(), chosen.end(),
+                                       [&](const CommandOption& o) { return o.name == name; });
+                };
+                const bool base = std::any_of(chosen.begin(), chosen.end(), [](const auto& o) {
+                    return o.name != "RECURSIVEMATCH" && o.name != "REMOTE";
+                });
+                if (named("RECURSIVEMATCH") && !base) {
+                    return r.fail(n,
+                                  "RECURSIVEMATCH needs a selection option it modifies, such "
+                                  "as SUBSCRIBED (RFC 5258 3.1)");
+                }
+            }
+            if (!r.astring(a.reference, "reference name")) return false;
+            n = r.peek();
+            if (list && n && n->is_list()) {
+                r.take();
+                if (n->children.empty())
+                    return r.fail(n, "the list of mailbox patterns is empty (RFC 5258 6)");
+                a.pattern_list = true;
+                for (const Node& pattern : n->children) {
+                    std::string& out = &pattern == &n->children.front()
+                                           ? a.pattern
+                                           : a.more_patterns.emplace_back();
+                    if (!r.list_mailbox_value(&pattern, out)) return false;
+                }
+            } else if (!r.list_mailbox(a.pattern)) {
                 return false;
+            }
+            n = r.peek();
+            if (list && n && n->is_atom("RETURN")) {
+                r.take();
+                const Node* options = r.take();
+                if (!options || !options->is_list()) {
+                    return r.fail(options,
+                                  "RETURN needs a parenthesised list of return options, "
+                                  "e.g. RETURN (CHILDREN)");
+                }
+                if (!r.options(*options, a.return_options.emplace(),
+                               "a return option such as CHILDREN")) {
+                    return false;
+                }
+            }
+            if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
         }
@@ -668,12 +757,25 @@ bool parse_typed(Command& cmd, Reader& r) {
             SearchArgs a;
             const auto& nodes = r.nodes();
             std::size_t i = 0;
-            if (!nodes.empty() && nodes[0].is_atom("CHARSET")) {
-                if (nodes.size() < 2) return r.fail(nullptr, "CHARSET needs a character set name");
-                std::string cs;
-                if (!r.node_astring(nodes[1], cs, "character set name")) return false;
-                a.charset = std::move(cs);
+            if (!nodes.empty() && nodes[0].is_atom("RETURN")) {
+                if (nodes.size() < 2 || !nodes[1].is_list()) {
+                    return r.fail(nodes.size() < 2 ? nullptr : &nodes[1],
+                                  "RETURN needs a parenthesised list of result options, e.g. "
+                                  "RETURN (MIN COUNT) (RFC 4731 3.1)");
+                }
+                if (!r.options(nodes[1], a.return_options.emplace(),
+                               "a result option such as MIN, MAX, ALL or COUNT")) {
+                    return false;
+                }
                 i = 2;
+            }
+            if (i < nodes.size() && nodes[i].is_atom("CHARSET")) {
+                if (nodes.size() < i + 2)
+                    return r.fail(nullptr, "CHARSET needs a character set name");
+                std::string cs;
+                if (!r.node_astring(nodes[i + 1], cs, "character set name")) return false;
+                a.charset = std::move(cs);
+                i += 2;
             }
             if (i >= nodes.size()) return r.fail(nullptr, "SEARCH needs at least one search key");
             while (i < nodes.size()) {
@@ -854,6 +956,23 @@ std::vector<Node> fetch_att_nodes(const FetchAtt& att) {
 
 namespace {
 
+Node options_node(const CommandOptions& options) {
+    std::vector<Node> items;
+    for (const auto& option : options) {
+        items.push_back(make_atom(option.name));
+        if (!option.has_value) continue;
+        std::vector<Node> values;
+        for (const auto& value : option.values)
+            values.push_back(make_astring(value));
+        if (option.name == "PARTIAL" && values.size() == 1) {
+            items.push_back(std::move(values[0]));
+        } else {
+            items.push_back(make_list(std::move(values)));
+        }
+    }
+    return make_list(std::move(items));
+}
+
 Node flag_list_node(const std::vector<std::string>& flags) {
     std::vector<Node> items;
     for (const auto& f : flags)
@@ -927,8 +1046,20 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 astr(a.identifier);
                 if (verb == Verb::Setacl) astr(a.rights);
             } else if constexpr (std::is_same_v<T, ListArgs>) {
+                if (a.select_options) out.push_back(options_node(*a.select_options));
                 astr(a.reference);
-                out.push_back(list_mailbox_node(a.pattern));
+                if (a.pattern_list) {
+                    std::vector<Node> patterns{list_mailbox_node(a.pattern)};
+                    for (const auto& pattern : a.more_patterns)
+                        patterns.push_back(list_mailbox_node(pattern));
+                    out.push_back(make_list(std::move(patterns)));
+                } else {
+                    out.push_back(list_mailbox_node(a.pattern));
+                }
+                if (a.return_options) {
+                    out.push_back(make_atom("RETURN"));
+                    out.push_back(options_node(*a.return_options));
+                }
             } else if constexpr (std::is_same_v<T, StatusArgs>) {
                 astr(a.mailbox);
                 std::vector<Node> items;
@@ -948,6 +1079,10 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                     out.push_back(make_literal(a.message, !non_sync));
                 }
             } else if constexpr (std::is_same_v<T, SearchArgs>) {
+                if (a.return_options) {
+                    out.push_back(make_atom("RETURN"));
+                    out.push_back(options_node(*a.return_options));
+                }
                 if (a.charset) {
                     out.push_back(make_atom("CHARSET"));
                     astr(*a.charset);

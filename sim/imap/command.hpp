@@ -142,8 +142,27 @@ struct AclArgs {  // SETACL, DELETEACL and LISTRIGHTS (RFC 4314 3.1, 3.2, 3.4)
 struct RenameArgs {
     std::string from, to;
 };
+// An option of an extended LIST or SEARCH, upper case, with the items of its
+// value: STATUS (MESSAGES UNSEEN) is {"STATUS", {"MESSAGES", "UNSEEN"}, true}
+// (RFC 9051 9 option-extension, search-ret-opt-ext).
+struct CommandOption {
+    std::string name;
+    std::vector<std::string> values;
+    bool has_value = false;
+};
+using CommandOptions = std::vector<CommandOption>;
+
 struct ListArgs {  // LIST and LSUB
     std::string reference, pattern;
+    // LIST-EXTENDED (RFC 5258 3, RFC 9051 6.3.9): selection options before
+    // the reference, patterns as a parenthesised list (`pattern` the first,
+    // `more_patterns` the rest) and return options after them.
+    std::optional<CommandOptions> select_options;
+    std::vector<std::string> more_patterns;
+    bool pattern_list = false;
+    std::optional<CommandOptions> return_options;
+
+    bool extended() const { return select_options || pattern_list || return_options; }
 };
 struct StatusArgs {
     std::string mailbox;
@@ -161,6 +180,9 @@ struct AppendArgs {
     bool utf8 = false;
 };
 struct SearchArgs {
+    // RETURN (MIN MAX ...): the answer comes as one ESEARCH (RFC 4731 3.1,
+    // RFC 9051 6.4.4); RETURN () asks for ALL.
+    std::optional<CommandOptions> return_options;
     std::optional<std::string> charset;
     std::vector<SearchKey> keys;  // ANDed
 };

@@ -581,6 +581,32 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             if (!(ok = reader.number(n, v, "a message number"))) break;
             r.numbers.push_back(v);
         }
+    } else if (name == "ESEARCH") {
+        // RFC 9051 9: esearch-response, search-correlator, search-return-data.
+        EsearchData esearch;
+        std::size_t i = 0;
+        if (i < d.size() && d[i].is_list()) {
+            const auto& correlator = d[i].children;
+            ok = need(correlator.size() == 2 && correlator[0].is_atom("TAG") &&
+                          correlator[1].is_string() && correlator[1].kind != NK::Nil,
+                      "the search correlator is (TAG \"tag\") (RFC 9051 9)");
+            if (ok) esearch.tag = correlator[1].value;
+            ++i;
+        }
+        if (ok && i < d.size() && d[i].is_atom("UID")) {
+            esearch.uid = true;
+            ++i;
+        }
+        for (; ok && i < d.size(); i += 2) {
+            ok = need(d[i].kind == NK::Atom && i + 1 < d.size(),
+                      "ESEARCH results are pairs of a name and its value, e.g. MIN 2");
+            if (!ok) break;
+            std::string value;
+            write_node(value, d[i + 1]);
+            if (!value.empty() && value.front() == ' ') value.erase(0, 1);
+            esearch.results.emplace_back(to_upper(d[i].value), std::move(value));
+        }
+        if (ok) r.esearch = std::move(esearch);
     } else if (name == "LIST" || name == "LSUB") {
         ListData list;
         ok = need(d.size() >= 3 && d[0].is_list(),

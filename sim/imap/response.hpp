@@ -103,6 +103,15 @@ struct StatusData {
     std::vector<std::pair<std::string, std::uint64_t>> items;
 };
 
+// ESEARCH (RFC 4731 3.1, RFC 9051 7.3.4): the tag of the command it answers
+// when it names one, whether its numbers are UIDs, and each result pair, the
+// name upper case and the value as written ("MIN" "2", "ALL" "2,10:11").
+struct EsearchData {
+    std::optional<std::string> tag;
+    bool uid = false;
+    std::vector<std::pair<std::string, std::string>> results;
+};
+
 // ACL, LISTRIGHTS and MYRIGHTS (RFC 4314 3.6-3.8). Rights strings stay as
 // written, virtual "c" and "d" included.
 struct AclData {
@@ -120,7 +129,7 @@ struct Response {
     Status status = Status::None;  // OK/NO/BAD/BYE/PREAUTH
     // canonical uppercase: "OK", "EXISTS", "RECENT", "EXPUNGE", "FETCH", "FLAGS", "LIST",
     // "LSUB", "STATUS", "SEARCH", "CAPABILITY", "NAMESPACE", "ID", "ENABLED", "ACL",
-    // "LISTRIGHTS", "MYRIGHTS", or the unknown atom
+    // "LISTRIGHTS", "MYRIGHTS", "ESEARCH", or the unknown atom
     std::string name;
     std::string word;  // the name as written on the wire (serialize() writes this one)
     std::optional<std::uint32_t> number;  // "* 23 EXISTS"
@@ -133,6 +142,7 @@ struct Response {
     std::optional<ListData> list;
     std::optional<StatusData> status_data;
     std::optional<AclData> acl;  // ACL, LISTRIGHTS, MYRIGHTS
+    std::optional<EsearchData> esearch;
 };
 
 struct ResponseParse {

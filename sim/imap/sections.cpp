@@ -36,6 +36,7 @@ std::string_view response_section(const Response& response) {
         {"NAMESPACE", "RFC 2342 5"},      {"ID", "RFC 2971 3.2"},
         {"ENABLED", "RFC 5161 3.2"},      {"ACL", "RFC 4314 3.6"},
         {"LISTRIGHTS", "RFC 4314 3.7"},   {"MYRIGHTS", "RFC 4314 3.8"},
+        {"ESEARCH", "RFC 4731 3.1"},
     };
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;

@@ -9,6 +9,7 @@
 #include "sim/core/rule_events.hpp"
 #include "sim/core/secrets.hpp"
 #include "sim/imap/event_data.hpp"
+#include "sim/imap/extended_forms.hpp"
 #include "sim/imap/literal_size.hpp"
 #include "sim/imap/sections.hpp"
 #include "sim/imap/untagged_answers.hpp"
@@ -901,6 +902,13 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         pending.set = store->set;
     }
     if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) pending.set = fetch->set;
+    if (auto* list = std::get_if<ListArgs>(&command.typed); list && list->return_options) {
+        pending.returns_status =
+            std::any_of(list->return_options->begin(), list->return_options->end(),
+                        [](const CommandOption& option) { return option.name == "STATUS"; });
+    }
+    if (auto* search = std::get_if<SearchArgs>(&command.typed))
+        pending.extended_search = search->return_options.has_value();
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
@@ -1209,6 +1217,39 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                 break;
             }
         }
+        if (!pending) {
+            for (auto& p : m_pending) {
+                if (p.returns_status) {
+                    pending = &p;
+                    break;
+                }
+            }
+        }
+    }
+    if (name == "SEARCH" && pending && pending->extended_search) {
+        violation(Direction::ServerToClient,
+                  "SEARCH answers a SEARCH with RETURN options, which asks for one ESEARCH "
+                  "response instead",
+                  "RFC 4731 3.1");
+    }
+    if (name == "ESEARCH" && response.esearch && response.esearch->tag) {
+        // RFC 9051 7.3.4: the correlator "contains the tag of the command
+        // that caused the response"; without one, none did.
+        const std::string& tag = *response.esearch->tag;
+        pending = find_pending(tag);
+        if (!pending) {
+            event.link = sim::Link::Unmatched;
+            violation(Direction::ServerToClient,
+                      fmt::format("ESEARCH names the tag {} but no command with that tag is in "
+                                  "progress",
+                                  tag),
+                      "RFC 4731 3.1");
+        } else if (pending->uid && !response.esearch->uid) {
+            violation(Direction::ServerToClient,
+                      "ESEARCH answers a UID SEARCH without the UID indicator: an extended UID "
+                      "SEARCH MUST cause an ESEARCH response with UID present",
+                      "RFC 4731 3.1");
+        }
     }
     if (answer && !pending && !answer->only_answer_section.empty()) {
         event.link = sim::Link::Unmatched;
@@ -1389,23 +1430,19 @@ void ImapSession::check_capability_rules(const Command& command) {
                   "7.2.1); STARTTLS comes first, or AUTHENTICATE",
                   "RFC 3501 6.2.3");
     }
-    if (const auto* append = std::get_if<AppendArgs>(&command.typed);
-        append && m_capabilities.known()) {
-        // RFC 3516 4.4 and RFC 9051 6.3.12 take a literal8 message; RFC 6855 4
-        // takes UTF8 (~{n}).
-        if (append->binary && !m_capabilities.lists("BINARY") &&
-            !m_capabilities.lists("IMAP4REV2")) {
+    if (m_capabilities.known()) {
+        for (const auto& form : extended_forms(command)) {
+            const auto& needs = form.extension;
+            if (m_capabilities.lists(needs.capability) ||
+                (!form.also.empty() && m_capabilities.lists(form.also)) ||
+                (needs.in_imap4rev2 && m_capabilities.lists("IMAP4REV2"))) {
+                continue;
+            }
             violation(dir,
-                      "APPEND with a literal8 ~{n} message, but the server listed neither BINARY "
-                      "nor IMAP4rev2; a server without them answers BAD",
-                      "RFC 3516 4.4");
-        }
-        if (append->utf8 && !m_capabilities.lists("UTF8=ACCEPT") &&
-            !m_capabilities.lists("UTF8=ONLY")) {
-            violation(dir,
-                      "APPEND with UTF8 (~{n}), but the server did not list UTF8=ACCEPT; a "
-                      "server without it answers BAD",
-                      "RFC 6855 4");
+                      fmt::format("{} belongs to an extension the server did not list in "
+                                  "CAPABILITY (no {}); a server without it answers BAD",
+                                  form.what, needs.capability),
+                      std::string(needs.section));
         }
     }
     const auto extension = extension_command(command);

@@ -139,6 +139,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
         std::string mailbox;
         bool got_continuation = false;
         SequenceSet set;  // FETCH and STORE: the messages (UIDs for the UID forms) asked for
+        // LIST ... RETURN (STATUS ...): STATUS responses answer it (RFC 5819 2).
+        bool returns_status = false;
+        // SEARCH RETURN (...): answered by one ESEARCH, never SEARCH (RFC 4731 3.1).
+        bool extended_search = false;
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);

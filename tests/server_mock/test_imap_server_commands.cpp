@@ -291,6 +291,22 @@ TEST_CASE_FIXTURE(FilledStore,
 }
 
 TEST_CASE_FIXTURE(FilledStore,
+                  "LIST-EXTENDED and ESEARCH forms are refused with BAD, not misread") {
+    // Neither is in CAPABILITY: RFC 5258 3 "A server MUST respond to options
+    // it does not recognize with a BAD response".
+    Client c(store);
+    c.login();
+    CHECK(c.send("a LIST (SUBSCRIBED) \"\" *\r\n")
+              .starts_with("a BAD This server does not offer LIST-EXTENDED (RFC 5258)"));
+    CHECK(c.send("b LIST \"\" % RETURN (STATUS (MESSAGES))\r\n").starts_with("b BAD "));
+    CHECK(c.send("c LIST \"\" (INBOX Archive)\r\n").starts_with("c BAD "));
+    CHECK(c.send("d SELECT INBOX\r\n").find("d OK") != std::string::npos);
+    CHECK(c.send("e UID SEARCH RETURN (MIN COUNT) ALL\r\n")
+              .starts_with("e BAD This server does not offer ESEARCH (RFC 4731)"));
+    CHECK(c.send("f SEARCH ALL\r\n").starts_with("* SEARCH"));
+}
+
+TEST_CASE_FIXTURE(FilledStore,
                   "APPEND larger than the configured size is refused before the \"+\"") {
     ServerConfig config;
     config.max_append_size = 1000;

@@ -297,7 +297,21 @@ TEST_CASE("command: builders choose the lightest form and parse back") {
     auto ap = make_command("A7", Verb::Append, append);
     CHECK(serialize(ap) == "A7 APPEND Sent {18}\r\nSubject: x\r\n\r\nhi\r\n\r\n");
     CHECK(serialize(make_command("A8", Verb::Noop)) == "A8 NOOP\r\n");
-    CHECK(serialize(make_command("A9", Verb::List, ListArgs{"", "*"})) == "A9 LIST \"\" *\r\n");
+    ListArgs everything;
+    everything.pattern = "*";
+    CHECK(serialize(make_command("A9", Verb::List, everything)) == "A9 LIST \"\" *\r\n");
+    ListArgs extended = everything;
+    extended.select_options = CommandOptions{{"SUBSCRIBED", {}, false}};
+    extended.pattern_list = true;
+    extended.more_patterns = {"Sent/%"};
+    extended.return_options = CommandOptions{{"STATUS", {"MESSAGES", "UNSEEN"}, true}};
+    CHECK(serialize(make_command("A10", Verb::List, extended)) ==
+          "A10 LIST (SUBSCRIBED) \"\" (* Sent/%) RETURN (STATUS (MESSAGES UNSEEN))\r\n");
+    SearchArgs counted;
+    counted.return_options = CommandOptions{{"MIN", {}, false}, {"PARTIAL", {"1:100"}, true}};
+    counted.keys = std::get<SearchArgs>(parsed_command("s SEARCH ALL\r\n").typed).keys;
+    CHECK(serialize(make_command("A11", Verb::Search, counted)) ==
+          "A11 SEARCH RETURN (MIN PARTIAL 1:100) ALL\r\n");
 
     for (const auto& cmd : {login, lit, nil, f, ap}) {
         auto back = parse_command(serialize(cmd));
@@ -325,4 +339,55 @@ TEST_CASE("command: RFC sections") {
     CHECK(verb_info(Verb::Idle).section == "RFC 2177 3");
     CHECK(verb_name(Verb::Fetch) == "FETCH");
     CHECK(verb_from_name("uNsElEcT") == Verb::Unselect);
+}
+
+TEST_CASE("command: LIST-EXTENDED and SEARCH RETURN forms (RFC 5258, RFC 5819, RFC 4731)") {
+    auto l = parsed_command("A05 LIST (REMOTE SUBSCRIBED) \"\" \"*\"\r\n");
+    const auto& remote = std::get<ListArgs>(l.typed);
+    REQUIRE(remote.select_options);
+    CHECK(remote.select_options->size() == 2);
+    CHECK((*remote.select_options)[1].name == "SUBSCRIBED");
+    CHECK(remote.pattern == "*");
+    CHECK(remote.extended());
+
+    auto patterns = parsed_command("BBB LIST \"\" (\"INBOX\" \"Drafts\" \"Sent/%\")\r\n");
+    const auto& many = std::get<ListArgs>(patterns.typed);
+    CHECK(many.pattern_list);
+    CHECK(many.pattern == "INBOX");
+    CHECK(many.more_patterns == std::vector<std::string>{"Drafts", "Sent/%"});
+
+    auto status = parsed_command("A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN SIZE))\r\n");
+    const auto& returned = std::get<ListArgs>(status.typed);
+    REQUIRE(returned.return_options);
+    REQUIRE(returned.return_options->size() == 1);
+    CHECK((*returned.return_options)[0].values ==
+          std::vector<std::string>{"MESSAGES", "UNSEEN", "SIZE"});
+    CHECK_FALSE(returned.select_options);
+
+    auto plain = parsed_command("a LIST \"\" *\r\n");
+    CHECK_FALSE(std::get<ListArgs>(plain.typed).extended());
+    // LSUB takes none of it.
+    command_error("a LSUB (SUBSCRIBED) \"\" *\r\n");
+    CHECK(command_error("a LIST (RECURSIVEMATCH) \"\" %\r\n").message.find("RFC 5258 3.1") !=
+          std::string::npos);
+    CHECK(command_error("a LIST \"\" % RETURN (STATUS)\r\n").message.find("RFC 5819") !=
+          std::string::npos);
+    command_error("a LIST \"\" () \r\n");
+    command_error("a LIST \"\" % RETURN CHILDREN\r\n");
+
+    auto s = parsed_command("A285 UID SEARCH RETURN (MIN MAX) 1:5000\r\n");
+    const auto& search = std::get<SearchArgs>(s.typed);
+    REQUIRE(search.return_options);
+    CHECK(search.return_options->size() == 2);
+    CHECK(search.keys.size() == 1);
+    auto empty = parsed_command("A283 SEARCH RETURN () CHARSET UTF-8 FLAGGED\r\n");
+    CHECK(std::get<SearchArgs>(empty.typed).return_options->empty());
+    CHECK(std::get<SearchArgs>(empty.typed).charset == "UTF-8");
+    command_error("a SEARCH RETURN MIN ALL\r\n");
+    command_error("a SEARCH RETURN (MIN)\r\n");
+
+    CHECK(serialize(make_command(s.tag, s.verb, s.typed, true)) ==
+          "A285 UID SEARCH RETURN (MIN MAX) 1:5000\r\n");
+    CHECK(serialize(make_command(status.tag, status.verb, status.typed)) ==
+          "A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN SIZE))\r\n");
 }

@@ -1,0 +1,101 @@
+#include "sim/imap/extended_forms.hpp"
+
+#include <algorithm>
+#include <array>
+#include <variant>
+
+namespace mailscope::imap {
+
+namespace {
+
+enum class Form : std::uint8_t {
+    Literal8Append,
+    Utf8Append,
+    ListPatterns,
+    ListOption,    // a selection or return option of LIST, by `option`
+    SearchOption,  // a RETURN option of SEARCH, by `option`
+};
+
+struct FormRow {
+    Form form;
+    std::string_view option;
+    ExtendedForm rule;
+};
+
+// RFC 5258 3: "each option will be enabled by a capability string (one
+// capability may enable multiple options), and a client MUST NOT send an
+// option for which the server has not advertised support". IMAP4rev2 folded
+// in all of these but SPECIAL-USE's option (RFC 9051 appendix E). Options
+// that no row names are left alone: their capability is unknown here.
+constexpr std::array<FormRow, 15> forms{{
+    {Form::Literal8Append,
+     {},
+     {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", true}}},
+    {Form::Utf8Append,
+     {},
+     {"APPEND with UTF8 (~{n})", {"UTF8=ACCEPT", "RFC 6855 4", false}, "UTF8=ONLY"}},
+    {Form::ListPatterns,
+     {},
+     {"LIST with a list of patterns", {"LIST-EXTENDED", "RFC 5258 3", true}}},
+    {Form::ListOption,
+     "SUBSCRIBED",
+     {"LIST option SUBSCRIBED", {"LIST-EXTENDED", "RFC 5258 3", true}}},
+    {Form::ListOption, "REMOTE", {"LIST option REMOTE", {"LIST-EXTENDED", "RFC 5258 3", true}}},
+    {Form::ListOption,
+     "RECURSIVEMATCH",
+     {"LIST option RECURSIVEMATCH", {"LIST-EXTENDED", "RFC 5258 3", true}}},
+    {Form::ListOption, "CHILDREN", {"LIST option CHILDREN", {"LIST-EXTENDED", "RFC 5258 3", true}}},
+    {Form::ListOption,
+     "STATUS",
+     {"LIST ... RETURN (STATUS ...)", {"LIST-STATUS", "RFC 5819 2", true}}},
+    {Form::ListOption,
+     "SPECIAL-USE",
+     {"LIST option SPECIAL-USE", {"SPECIAL-USE", "RFC 6154 2", false}}},
+    {Form::SearchOption, "MIN", {"SEARCH RETURN (MIN)", {"ESEARCH", "RFC 4731 1", true}}},
+    {Form::SearchOption, "MAX", {"SEARCH RETURN (MAX)", {"ESEARCH", "RFC 4731 1", true}}},
+    {Form::SearchOption, "ALL", {"SEARCH RETURN (ALL)", {"ESEARCH", "RFC 4731 1", true}}},
+    {Form::SearchOption, "COUNT", {"SEARCH RETURN (COUNT)", {"ESEARCH", "RFC 4731 1", true}}},
+    // RETURN () is RETURN (ALL) (RFC 4731 3.1).
+    {Form::SearchOption, "", {"SEARCH RETURN ()", {"ESEARCH", "RFC 4731 3.1", true}}},
+    {Form::SearchOption, "SAVE", {"SEARCH RETURN (SAVE)", {"SEARCHRES", "RFC 5182 2.1", true}}},
+}};
+
+bool has_option(const std::optional<CommandOptions>& options, std::string_view name) {
+    if (!options) return false;
+    if (name.empty()) return options->empty();
+    return std::any_of(options->begin(), options->end(),
+                       [&](const CommandOption& o) { return o.name == name; });
+}
+
+bool uses(const Command& command, const FormRow& row) {
+    const auto* append = std::get_if<AppendArgs>(&command.typed);
+    const auto* list = std::get_if<ListArgs>(&command.typed);
+    const auto* search = std::get_if<SearchArgs>(&command.typed);
+    switch (row.form) {
+        case Form::Literal8Append:
+            return append && append->binary;
+        case Form::Utf8Append:
+            return append && append->utf8;
+        case Form::ListPatterns:
+            return list && list->pattern_list;
+        case Form::ListOption:
+            return list && !row.option.empty() &&
+                   (has_option(list->select_options, row.option) ||
+                    has_option(list->return_options, row.option));
+        case Form::SearchOption:
+            return search && has_option(search->return_options, row.option);
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<ExtendedForm> extended_forms(const Command& command) {
+    std::vector<ExtendedForm> found;
+    for (const auto& row : forms) {
+        if (uses(command, row)) found.push_back(row.rule);
+    }
+    return found;
+}
+
+}  // namespace mailscope::imap

@@ -1,0 +1,26 @@
+// The forms of base commands that belong to an extension, in one table: an
+// option of LIST or SEARCH, or a shape of argument (a literal8 message, a
+// list of patterns). A client MUST NOT use one the server did not list,
+// just as it MUST NOT send an extension's command (verbs.hpp).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sim/imap/command.hpp"
+#include "sim/imap/verbs.hpp"
+
+namespace mailscope::imap {
+
+struct ExtendedForm {
+    std::string_view what;  // how a violation names it: "LIST option SUBSCRIBED"
+    ExtensionCommand extension;
+    // Another capability that brings the form too (UTF8=ONLY implies
+    // UTF8=ACCEPT, RFC 6855 3).
+    std::string_view also = {};
+};
+
+// The extended forms `command` uses, each once, in the table's order.
+std::vector<ExtendedForm> extended_forms(const Command& command);
+
+}  // namespace mailscope::imap

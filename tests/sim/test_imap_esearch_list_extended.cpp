@@ -1,0 +1,141 @@
+// ESEARCH and the extended LIST in the decoding engine: an ESEARCH goes to
+// the command its TAG names, whichever is oldest (RFC 9051 7.3.4); the STATUS
+// responses of LIST ... RETURN (STATUS ...) answer the LIST (RFC 5819 2);
+// each option needs the capability that enables it (RFC 5258 3).
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+#include "sim/imap/session.hpp"
+#include "tests/sim/observer.hpp"
+#include "tests/sim/vector_files.hpp"
+#include "tests/support/trace_queries.hpp"
+
+using namespace mailscope;
+
+namespace {
+
+struct Selected : test::Observer<imap::ImapSession, sim::Protocol::Imap> {
+    explicit Selected(std::string_view capabilities) {
+        server(fmt::format("* PREAUTH [CAPABILITY {}] ready\r\n", capabilities));
+        client("s1 SELECT INBOX\r\n");
+        server("* 20 EXISTS\r\ns1 OK [READ-WRITE] done\r\n");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("ESEARCH answers the command its TAG names, not the oldest search") {
+    Selected o("IMAP4rev1 ESEARCH");
+    o.client("a1 SEARCH RETURN (COUNT) SEEN\r\n");
+    o.client("a2 UID SEARCH RETURN (MIN) UNSEEN\r\n");
+    o.server("* ESEARCH (TAG \"a2\") UID MIN 7\r\n");
+    o.server("* ESEARCH (TAG \"a1\") COUNT 3\r\n");
+    o.server("a1 OK done\r\na2 OK done\r\n");
+    CHECK(test::violations(o.trace).empty());
+    CHECK(test::first_raw(o.trace, "* ESEARCH (TAG \"a2\")")->link_seq ==
+          test::command_tagged(o.trace, "a2")->seq);
+    CHECK(test::first_raw(o.trace, "* ESEARCH (TAG \"a1\")")->link_seq ==
+          test::command_tagged(o.trace, "a1")->seq);
+}
+
+TEST_CASE("an ESEARCH that breaks RFC 4731 is a server violation") {
+    Selected o("IMAP4rev1 ESEARCH");
+    SUBCASE("a TAG that names no command in progress") {
+        o.server("* ESEARCH (TAG \"zz\") COUNT 3\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->section == "RFC 4731 3.1");
+        CHECK(found[0]->violation->rule.find("zz") != std::string::npos);
+        CHECK(test::first_raw(o.trace, "* ESEARCH")->link == sim::Link::Unmatched);
+    }
+    SUBCASE("a UID SEARCH answered without the UID indicator") {
+        o.client("a1 UID SEARCH RETURN (MAX) ALL\r\n");
+        o.server("* ESEARCH (TAG \"a1\") MAX 20\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->violation->rule.find("UID indicator") != std::string::npos);
+    }
+    SUBCASE("SEARCH RETURN answered by SEARCH") {
+        o.client("a1 SEARCH RETURN (ALL) SEEN\r\n");
+        o.server("* SEARCH 1 2 3\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->violation->rule.find("one ESEARCH") != std::string::npos);
+    }
+    SUBCASE("an ESEARCH without TAG was caused by no command") {
+        o.server("* ESEARCH COUNT 18 ALL 1:17,21\r\n");
+        CHECK(test::violations(o.trace).empty());
+        CHECK(test::first_raw(o.trace, "* ESEARCH")->link == sim::Link::Unsolicited);
+    }
+}
+
+TEST_CASE("the STATUS responses of LIST ... RETURN (STATUS ...) answer the LIST") {
+    Selected o("IMAP4rev1 LIST-EXTENDED LIST-STATUS");
+    o.client("a1 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN))\r\n");
+    o.server("* LIST () \".\" INBOX\r\n* STATUS INBOX (MESSAGES 17 UNSEEN 16)\r\na1 OK done\r\n");
+    CHECK(test::violations(o.trace).empty());
+    CHECK(test::first_raw(o.trace, "* STATUS INBOX")->link_seq ==
+          test::command_tagged(o.trace, "a1")->seq);
+
+    // A plain LIST asked for no STATUS: one alone answers nothing.
+    o.client("a2 LIST \"\" %\r\n");
+    o.server("* STATUS INBOX (MESSAGES 17)\r\na2 OK done\r\n");
+    const auto found = test::violations(o.trace);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]->section == "RFC 3501 7.2.4");
+}
+
+TEST_CASE("each LIST and SEARCH option needs the capability that enables it") {
+    SUBCASE("not listed") {
+        Selected o("IMAP4rev1");
+        o.client("a1 LIST (SUBSCRIBED) \"\" *\r\n");
+        o.client("a2 LIST \"\" % RETURN (STATUS (MESSAGES))\r\n");
+        o.client("a3 LIST \"\" (INBOX Sent)\r\n");
+        o.client("a4 SEARCH RETURN (COUNT) ALL\r\n");
+        o.client("a5 SEARCH RETURN (SAVE) ALL\r\n");
+        o.client("a6 LIST (SPECIAL-USE) \"\" *\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 6);
+        CHECK(found[0]->section == "RFC 5258 3");
+        CHECK(found[1]->section == "RFC 5819 2");
+        CHECK(found[2]->section == "RFC 5258 3");
+        CHECK(found[3]->section == "RFC 4731 1");
+        CHECK(found[4]->section == "RFC 5182 2.1");
+        CHECK(found[5]->section == "RFC 6154 2");
+    }
+    SUBCASE("IMAP4rev2 folded in all but SPECIAL-USE") {
+        Selected o("IMAP4rev2");
+        o.client("a1 LIST (SUBSCRIBED) \"\" * RETURN (CHILDREN STATUS (SIZE))\r\n");
+        o.client("a2 UID SEARCH RETURN (SAVE MIN) ALL\r\n");
+        CHECK(test::violations(o.trace).empty());
+        o.client("a3 LIST \"\" * RETURN (SPECIAL-USE)\r\n");
+        CHECK(test::violations(o.trace).size() == 1);
+    }
+    SUBCASE("SPECIAL-USE enables its own option without LIST-EXTENDED (RFC 6154 5.2)") {
+        Selected o("IMAP4rev1 SPECIAL-USE");
+        o.client("t2 LIST \"\" \"%\" RETURN (SPECIAL-USE)\r\n");
+        CHECK(test::violations(o.trace).empty());
+    }
+}
+
+TEST_CASE("the example exchanges of RFC 4731, 5258, 5819 and 6154 decode without a violation") {
+    for (const char* name : {"rfc4731_esearch", "rfc5258_list_extended", "rfc5819_list_status",
+                             "rfc6154_special_use"}) {
+        INFO(name);
+        test::Observer<imap::ImapSession, sim::Protocol::Imap> o;
+        for (const auto& chunk : test::transcript_chunks(fmt::format("imap/{}.txt", name)))
+            o.session.feed(chunk.dir, chunk.bytes);
+        CHECK(test::violations(o.trace).empty());
+        // Every response answers its command, but the two tag-less ESEARCH
+        // of RFC 9051 7.3.4, which no command caused.
+        for (const auto& event : o.trace.events()) {
+            if (event.kind != sim::EventKind::Untagged || event.name == "PREAUTH") continue;
+            const bool tagless =
+                event.raw.starts_with("* ESEARCH") && event.raw.find("(TAG ") == std::string::npos;
+            CHECK(event.link == (tagless ? sim::Link::Unsolicited : sim::Link::Answers));
+        }
+    }
+}

@@ -238,8 +238,10 @@ void ImapServerSession::cmd_list(const Command& command) {
     const auto& args = std::get<imap::ListArgs>(command.typed);
     const char* verb = lsub ? "LSUB" : "LIST";
     if (args.extended()) {
-        // Not listed in CAPABILITY, so not understood (RFC 5258 3: "A server
-        // MUST respond to options it does not recognize with a BAD").
+        // The options a capability enables were refused before; what is left
+        // is LIST-EXTENDED's syntax itself, or an option nobody here knows
+        // (RFC 5258 3: "A server MUST respond to options it does not
+        // recognize with a BAD response").
         bad(command.tag,
             "This server does not offer LIST-EXTENDED (RFC 5258): selection "
             "options, several patterns and RETURN are not understood");
@@ -318,15 +320,6 @@ void ImapServerSession::cmd_status(const Command& command) {
 void ImapServerSession::cmd_append(const Command& command) {
     if (refuse_read_only_user(command.tag)) return;
     const auto& args = std::get<imap::AppendArgs>(command.typed);
-    // This server lists neither BINARY nor UTF8=ACCEPT: what it has not
-    // offered is a command it does not know (RFC 3501 7.1.3).
-    if (args.binary || args.utf8) {
-        bad(command.tag, args.binary ? "This server does not offer BINARY (RFC 3516): send the "
-                                       "message as a literal {size}"
-                                     : "This server does not offer UTF8=ACCEPT (RFC 6855): send "
-                                       "the message as a literal {size}");
-        return;
-    }
     auto accessed = m_store.access(m_user, args.mailbox, Right::Insert);
     if (!accessed) {
         // RFC 3501 6.3.11: TRYCREATE tells the client a CREATE may help.

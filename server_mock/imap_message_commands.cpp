@@ -333,13 +333,54 @@ void ImapServerSession::cmd_expunge(const Command& command) {
     ok(command.tag, "EXPUNGE completed");
 }
 
+namespace {
+
+// One ESEARCH for SEARCH RETURN (...) (RFC 4731 3.1): MIN, MAX and ALL only
+// when something matched, COUNT always when asked; RETURN () means ALL.
+// `found` is ascending.
+imap::Response esearch_answer(const Command& command, const imap::CommandOptions& options,
+                              const std::vector<std::uint32_t>& found) {
+    imap::EsearchData data;
+    data.tag = command.tag;
+    data.uid = command.uid;
+    const auto asked = [&](std::string_view name) {
+        return std::any_of(options.begin(), options.end(),
+                           [&](const imap::CommandOption& o) { return o.name == name; });
+    };
+    if (!found.empty() && asked("MIN"))
+        data.results.emplace_back("MIN", fmt::format("{}", found.front()));
+    if (!found.empty() && asked("MAX"))
+        data.results.emplace_back("MAX", fmt::format("{}", found.back()));
+    if (!found.empty() && (asked("ALL") || options.empty())) {
+        imap::SequenceSet all;
+        for (const auto n : found) {
+            if (!all.ranges.empty() && all.ranges.back().last + 1 == n) {
+                all.ranges.back().last = n;
+            } else {
+                all.ranges.push_back({n, n});
+            }
+        }
+        data.results.emplace_back("ALL", all.to_string());
+    }
+    if (asked("COUNT")) data.results.emplace_back("COUNT", fmt::format("{}", found.size()));
+    return imap::make_esearch(std::move(data));
+}
+
+}  // namespace
+
 void ImapServerSession::cmd_search(const Command& command) {
     const auto& args = std::get<imap::SearchArgs>(command.typed);
     if (args.return_options) {
-        bad(command.tag,
-            "This server does not offer ESEARCH (RFC 4731): SEARCH takes no RETURN "
-            "options here");
-        return;
+        for (const auto& option : *args.return_options) {
+            if (option.name != "MIN" && option.name != "MAX" && option.name != "ALL" &&
+                option.name != "COUNT") {
+                // RFC 4466 2.6.1: an unknown search return option is a BAD.
+                bad(command.tag, fmt::format("Unknown RETURN option {}; this server knows MIN, "
+                                             "MAX, ALL and COUNT (RFC 4731 3.1)",
+                                             option.name));
+                return;
+            }
+        }
     }
     if (args.charset && !imap::iequals(*args.charset, "UTF-8") &&
         !imap::iequals(*args.charset, "US-ASCII")) {
@@ -362,7 +403,11 @@ void ImapServerSession::cmd_search(const Command& command) {
         if (matches_search(args.keys, context, m_cache, max_seq, max_uid))
             found.push_back(command.uid ? m_view[i] : i + 1);
     }
-    send(imap::make_search(std::move(found)));
+    if (args.return_options) {
+        send(esearch_answer(command, *args.return_options, found));
+    } else {
+        send(imap::make_search(std::move(found)));
+    }
     ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "server_mock/wire_safety.hpp"
+#include "sim/imap/extended_forms.hpp"
 
 namespace mailscope::server {
 
@@ -40,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 11> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 12> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -53,6 +54,7 @@ constexpr std::array<ToggledCapability, 11> toggled_capabilities{{
     {"ACL", &CapabilityToggles::acl},
     // RFC 4314 2.1.1: the rights beyond RFC 2086's.
     {"RIGHTS=texk", &CapabilityToggles::acl},
+    {"ESEARCH", &CapabilityToggles::esearch},
 }};
 
 // Every extension command of the verb table can be switched here.
@@ -305,9 +307,8 @@ void ImapServerSession::execute(const Command& command) {
         flush();
         return;
     }
-    if (!offers(command)) {
-        bad(command.tag, fmt::format("{} is not offered by this server (see CAPABILITY)",
-                                     imap::verb_name(command.verb)));
+    if (auto refusal = unoffered(command)) {
+        bad(command.tag, std::move(*refusal));
         flush();
         return;
     }
@@ -403,16 +404,31 @@ void ImapServerSession::cmd_logout(const Command& command) {
 }
 
 // What this server has of a command (see CAPABILITY): STARTTLS needs a TLS
-// context, an extension command its capability switched on.
-bool ImapServerSession::offers(const Command& command) const {
+// context, an extension command or form its capability switched on. RFC
+// 5258 3: "A server MUST respond to options it does not recognize with a BAD
+// response".
+std::optional<std::string> ImapServerSession::unoffered(const Command& command) const {
     if (imap::verb_info(command.verb).effect == imap::Effect::StartsTls) {
-        return m_config.starttls_available;
+        if (m_config.starttls_available) return std::nullopt;
+        return "STARTTLS is not offered by this server (see CAPABILITY)";
     }
-    const auto extension = imap::extension_command(command);
-    if (!extension) return true;
-    const auto toggled =
-        std::find_if(toggled_capabilities.begin(), toggled_capabilities.end(),
-                     [&](const ToggledCapability& t) { return t.name == extension->capability; });
+    if (const auto extension = imap::extension_command(command);
+        extension && !capability_on(extension->capability)) {
+        return fmt::format("{} is not offered by this server (see CAPABILITY)",
+                           imap::verb_name(command.verb));
+    }
+    for (const auto& form : imap::extended_forms(command)) {
+        if (!capability_on(form.extension.capability)) {
+            return fmt::format("{} needs {}, which this server does not offer (see CAPABILITY; {})",
+                               form.what, form.extension.capability, form.extension.section);
+        }
+    }
+    return std::nullopt;
+}
+
+bool ImapServerSession::capability_on(std::string_view name) const {
+    const auto toggled = std::find_if(toggled_capabilities.begin(), toggled_capabilities.end(),
+                                      [&](const ToggledCapability& t) { return t.name == name; });
     return toggled != toggled_capabilities.end() && m_config.capabilities.*(toggled->on);
 }
 

@@ -86,7 +86,10 @@ class ImapServerSession : public ServerSessionBase {
     void bad(const std::string& tag, std::string text);
     void bye_and_close(std::string text);
     void finish();
-    bool offers(const imap::Command& command) const;
+    // The BAD text for a command, or a form of one (extended_forms.hpp),
+    // that needs a capability this server does not list.
+    std::optional<std::string> unoffered(const imap::Command& command) const;
+    bool capability_on(std::string_view name) const;
     std::vector<std::string> capabilities() const;
 
     void cmd_capability(const imap::Command& command);

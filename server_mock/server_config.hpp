@@ -33,6 +33,7 @@ struct CapabilityToggles {
     bool children = true;       // RFC 3348
     bool enable = true;         // RFC 5161
     bool acl = true;            // RFC 4314: the ACL commands; rights apply either way
+    bool esearch = true;        // RFC 4731: SEARCH RETURN (...) answered by ESEARCH
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login

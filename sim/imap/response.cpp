@@ -893,6 +893,19 @@ Response make_search(std::vector<std::uint32_t> numbers) {
     return r;
 }
 
+Response make_esearch(EsearchData data) {
+    std::vector<Node> nodes;
+    if (data.tag) nodes.push_back(make_list({make_atom("TAG"), make_quoted(*data.tag)}));
+    if (data.uid) nodes.push_back(make_atom("UID"));
+    for (const auto& [name, value] : data.results) {
+        nodes.push_back(make_atom(name));
+        nodes.push_back(make_atom(value));
+    }
+    Response r = make_untagged("ESEARCH", std::move(nodes));
+    r.esearch = std::move(data);
+    return r;
+}
+
 Response make_list(std::string name, ListData data) {
     std::vector<Node> attrs;
     for (const auto& a : data.attributes)

@@ -174,6 +174,7 @@ Response make_capability(std::vector<std::string> capabilities);
 Response make_flags(std::vector<std::string> flags);
 Response make_enabled(std::vector<std::string> capabilities);
 Response make_search(std::vector<std::uint32_t> numbers);
+Response make_esearch(EsearchData data);              // the TAG as a quoted string
 Response make_list(std::string name, ListData data);  // name: "LIST" or "LSUB"
 Response make_status_data(StatusData data);
 // RFC 4314 3.6-3.8 from the typed fields that response uses.

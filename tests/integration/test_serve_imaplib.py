@@ -167,6 +167,23 @@ class ServeTests(unittest.TestCase):
         self.assertEqual(typ, "NO")
         client.logout()
 
+    def test_esearch(self):
+        # RFC 4731 through imaplib: one ESEARCH that names the command's tag.
+        client = self.login()
+        self.assertIn("ESEARCH", client.capabilities)
+        typ, data = client.select("INBOX")
+        count = int(data[0])
+        typ, _ = client.search(None, "RETURN", "(MIN MAX COUNT)", "ALL")
+        self.assertEqual(typ, "OK")
+        _, esearch = client.response("ESEARCH")
+        self.assertRegex(esearch[0].decode(),
+                         r'^\(TAG "[A-Za-z0-9]+"\) MIN 1 MAX %d COUNT %d$' % (count, count))
+        typ, _ = client.uid("SEARCH", "RETURN", "()", "ALL")
+        self.assertEqual(typ, "OK")
+        _, esearch = client.response("ESEARCH")
+        self.assertRegex(esearch[0].decode(), r'^\(TAG "[A-Za-z0-9]+"\) UID ALL [0-9:,]+$')
+        client.logout()
+
     def test_mailbox_management(self):
         client = self.login()
         self.assertEqual(client.create("Lab/Week1")[0], "OK")

@@ -17,7 +17,7 @@ TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     CHECK(
         c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
                                "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
-                               "CHILDREN ENABLE ACL RIGHTS=texk] "));
+                               "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH] "));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -134,7 +134,7 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     Client c(store, tls_before_login());
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk\r\n"
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH\r\n"
           "a OK CAPABILITY completed\r\n");
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
@@ -147,7 +147,7 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.server.tls_active());
     CHECK(c.send("e CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk\r\n"
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH\r\n"
           "e OK CAPABILITY completed\r\n");
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
@@ -283,27 +283,47 @@ TEST_CASE_FIXTURE(FilledStore,
     // Neither BINARY nor UTF8=ACCEPT is listed: both forms are refused, and
     // the NUL a literal8 may carry does not end the session.
     CHECK(c.send(std::string("g APPEND Archive ~{3+}\r\na\0b\r\n", 29))
-              .starts_with("g BAD This server does not offer BINARY (RFC 3516)"));
+              .starts_with("g BAD APPEND with a literal8 ~{n} message needs BINARY"));
     CHECK(c.send("h APPEND Archive UTF8 (~{3+}\r\nabc)\r\n")
-              .starts_with("h BAD This server does not offer UTF8=ACCEPT (RFC 6855)"));
+              .starts_with("h BAD APPEND with UTF8 (~{n}) needs UTF8=ACCEPT"));
     CHECK(c.send("i NOOP\r\n") == "i OK NOOP completed\r\n");
     CHECK(store.find("alice", "Archive")->messages.size() == 2);
 }
 
-TEST_CASE_FIXTURE(FilledStore,
-                  "LIST-EXTENDED and ESEARCH forms are refused with BAD, not misread") {
-    // Neither is in CAPABILITY: RFC 5258 3 "A server MUST respond to options
-    // it does not recognize with a BAD response".
+TEST_CASE_FIXTURE(FilledStore, "LIST-EXTENDED forms are refused with BAD, not misread") {
+    // Not in CAPABILITY: RFC 5258 3 "A server MUST respond to options it does
+    // not recognize with a BAD response".
     Client c(store);
     c.login();
     CHECK(c.send("a LIST (SUBSCRIBED) \"\" *\r\n")
-              .starts_with("a BAD This server does not offer LIST-EXTENDED (RFC 5258)"));
+              .starts_with("a BAD LIST option SUBSCRIBED needs LIST-EXTENDED"));
     CHECK(c.send("b LIST \"\" % RETURN (STATUS (MESSAGES))\r\n").starts_with("b BAD "));
     CHECK(c.send("c LIST \"\" (INBOX Archive)\r\n").starts_with("c BAD "));
-    CHECK(c.send("d SELECT INBOX\r\n").find("d OK") != std::string::npos);
-    CHECK(c.send("e UID SEARCH RETURN (MIN COUNT) ALL\r\n")
-              .starts_with("e BAD This server does not offer ESEARCH (RFC 4731)"));
-    CHECK(c.send("f SEARCH ALL\r\n").starts_with("* SEARCH"));
+    CHECK(c.send("d LIST () \"\" *\r\n")
+              .starts_with("d BAD This server does not offer LIST-EXTENDED (RFC 5258)"));
+    CHECK(c.send("e LIST (XFOO) \"\" *\r\n").starts_with("e BAD "));
+    CHECK(c.send("f LIST \"\" INBOX\r\n").find("f OK") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with the command's tag") {
+    // RFC 4731 3.1 and its examples; MIN, MAX and ALL only when something
+    // matched, COUNT always.
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("a SEARCH RETURN (MIN MAX COUNT) ALL\r\n") ==
+          "* ESEARCH (TAG \"a\") MIN 1 MAX 3 COUNT 3\r\na OK SEARCH completed\r\n");
+    CHECK(c.send("b SEARCH RETURN () ALL\r\n") ==
+          "* ESEARCH (TAG \"b\") ALL 1:3\r\nb OK SEARCH completed\r\n");
+    CHECK(c.send("c UID SEARCH RETURN (ALL COUNT) NOT 2\r\n") ==
+          "* ESEARCH (TAG \"c\") UID ALL 1,3 COUNT 2\r\nc OK UID SEARCH completed\r\n");
+    CHECK(c.send("d SEARCH RETURN (MIN COUNT) DELETED\r\n") ==
+          "* ESEARCH (TAG \"d\") COUNT 0\r\nd OK SEARCH completed\r\n");
+    CHECK(c.send("e SEARCH RETURN (SAVE) ALL\r\n")
+              .starts_with("e BAD SEARCH RETURN (SAVE) needs SEARCHRES"));
+    CHECK(c.send("f SEARCH RETURN (PARTIAL 1:10) ALL\r\n")
+              .starts_with("f BAD Unknown RETURN option PARTIAL"));
+    CHECK(c.send("g SEARCH ALL\r\n") == "* SEARCH 1 2 3\r\ng OK SEARCH completed\r\n");
 }
 
 TEST_CASE_FIXTURE(FilledStore,

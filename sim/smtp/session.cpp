@@ -719,7 +719,9 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                              : fmt::format("end of data: message refused ({} {})", reply.code,
                                            reply.first_line());
         if (reply.code == 421) {
-            transition(State::Quit, "421 after the data", dir);
+            // A 421 that already ended the session leaves it where it is.
+            if (m_state != State::Quit && m_state != State::Closed)
+                transition(State::Quit, "421 after the data", dir);
         } else if (m_state == State::Data || m_state == State::Mail || m_state == State::Rcpt) {
             transition(State::Greeted,
                        ok ? "end of data answered 250: delivered"

@@ -274,7 +274,8 @@ class Reader {
             return fail(
                 &n,
                 fmt::format(
-                    "'{}' is not a valid message set (numbers from 1, ':' ranges, ',' lists, '*')",
+                    "'{}' is not a valid message set (numbers from 1, ':' ranges, ',' lists, '*', "
+                    "or '$' alone)",
                     n.value));
         }
         out = std::move(*set);
@@ -340,7 +341,7 @@ class Reader {
         if (n.kind != Node::Kind::Atom && n.kind != Node::Kind::Number) {
             return fail(&n, "expected a search key");
         }
-        if (n.value.find_first_not_of("0123456789:,*") == std::string::npos) {
+        if (n.value.find_first_not_of("0123456789:,*") == std::string::npos || n.value == "$") {
             key.kind = K::SequenceSet;
             return node_set(n, key.set);
         }
@@ -1175,6 +1176,7 @@ bool SequenceSet::contains(std::uint32_t n, std::uint32_t star) const {
 }
 
 std::string SequenceSet::to_string() const {
+    if (saved) return "$";
     std::string out;
     auto num = [](std::uint32_t v) { return v == 0 ? std::string("*") : fmt::format("{}", v); };
     for (std::size_t i = 0; i < ranges.size(); ++i) {
@@ -1191,6 +1193,11 @@ std::string SequenceSet::to_string() const {
 std::optional<SequenceSet> SequenceSet::parse(std::string_view text) {
     SequenceSet set;
     if (text.empty()) return std::nullopt;
+    // RFC 5182 3: seq-last-command = "$", a whole sequence-set on its own.
+    if (text == "$") {
+        set.saved = true;
+        return set;
+    }
     auto number = [](std::string_view s) -> std::optional<std::uint32_t> {
         if (s == "*") return 0u;
         return parse_nz(s);

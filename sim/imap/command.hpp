@@ -29,6 +29,9 @@ struct SeqRange {
 
 struct SequenceSet {
     std::vector<SeqRange> ranges;
+    // "$": the messages the last SEARCH RETURN (SAVE) kept (RFC 5182 2.1);
+    // no ranges then, and contains() knows none of them.
+    bool saved = false;
     // `star` is the value "*" stands for (the highest number in use).
     bool contains(std::uint32_t n, std::uint32_t star) const;
     std::string to_string() const;

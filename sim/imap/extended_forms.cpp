@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
 #include <variant>
 
 namespace mailscope::imap {
@@ -14,6 +15,8 @@ enum class Form : std::uint8_t {
     ListPatterns,
     ListOption,    // a selection or return option of LIST, by `option`
     SearchOption,  // a RETURN option of SEARCH, by `option`
+    SavedResult,   // "$" for a message set
+    StatusItem,    // a STATUS data item, by `option`
 };
 
 struct FormRow {
@@ -27,7 +30,7 @@ struct FormRow {
 // option for which the server has not advertised support". IMAP4rev2 folded
 // in all of these but SPECIAL-USE's option (RFC 9051 appendix E). Options
 // that no row names are left alone: their capability is unknown here.
-constexpr std::array<FormRow, 15> forms{{
+constexpr std::array<FormRow, 19> forms{{
     {Form::Literal8Append,
      {},
      {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", true}}},
@@ -58,6 +61,12 @@ constexpr std::array<FormRow, 15> forms{{
     // RETURN () is RETURN (ALL) (RFC 4731 3.1).
     {Form::SearchOption, "", {"SEARCH RETURN ()", {"ESEARCH", "RFC 4731 3.1", true}}},
     {Form::SearchOption, "SAVE", {"SEARCH RETURN (SAVE)", {"SEARCHRES", "RFC 5182 2.1", true}}},
+    {Form::SavedResult, {}, {"the message set \"$\"", {"SEARCHRES", "RFC 5182 2.1", true}}},
+    {Form::StatusItem, "SIZE", {"STATUS item SIZE", {"STATUS=SIZE", "RFC 8438 3", true}}},
+    {Form::StatusItem, "DELETED", {"STATUS item DELETED", {"IMAP4rev2", "RFC 9051 6.3.11", false}}},
+    {Form::StatusItem,
+     "HIGHESTMODSEQ",
+     {"STATUS item HIGHESTMODSEQ", {"CONDSTORE", "RFC 7162 3.1.7", false}}},
 }};
 
 bool has_option(const std::optional<CommandOptions>& options, std::string_view name) {
@@ -65,6 +74,28 @@ bool has_option(const std::optional<CommandOptions>& options, std::string_view n
     if (name.empty()) return options->empty();
     return std::any_of(options->begin(), options->end(),
                        [&](const CommandOption& o) { return o.name == name; });
+}
+
+bool names_saved_result(const std::vector<SearchKey>& keys) {
+    return std::any_of(keys.begin(), keys.end(), [](const SearchKey& key) {
+        return key.set.saved || names_saved_result(key.children);
+    });
+}
+
+// "$" in place of a message set (RFC 5182 3: sequence-set =/ seq-last-command).
+bool uses_saved_result(const Command& command) {
+    return std::visit(
+        [](const auto& args) {
+            using T = std::decay_t<decltype(args)>;
+            if constexpr (std::is_same_v<T, SearchArgs>) {
+                return names_saved_result(args.keys);
+            } else if constexpr (requires { args.set; }) {
+                return args.set.saved;
+            } else {
+                return false;
+            }
+        },
+        command.typed);
 }
 
 bool uses(const Command& command, const FormRow& row) {
@@ -84,6 +115,15 @@ bool uses(const Command& command, const FormRow& row) {
                     has_option(list->return_options, row.option));
         case Form::SearchOption:
             return search && has_option(search->return_options, row.option);
+        case Form::SavedResult:
+            return uses_saved_result(command);
+        case Form::StatusItem:
+            if (const auto* status = std::get_if<StatusArgs>(&command.typed)) {
+                return std::any_of(
+                    status->items.begin(), status->items.end(),
+                    [&](const std::string& item) { return iequals(item, row.option); });
+            }
+            return false;
     }
     return false;
 }

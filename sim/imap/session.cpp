@@ -1189,9 +1189,12 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
     if (response.status != Status::None) {
         // Untagged OK/NO/BAD: SELECT's codes belong to the SELECT in progress.
         if (response.code) {
-            static const char* select_codes[] = {"UNSEEN",         "UIDVALIDITY", "UIDNEXT",
-                                                 "PERMANENTFLAGS", "READ-ONLY",   "READ-WRITE",
-                                                 "HIGHESTMODSEQ"};
+            // CLOSED: the mailbox selected before is closed now (RFC 7162
+            // 3.2.11, RFC 9051 7.1); NOMODSEQ and MAILBOXID describe the
+            // new one (RFC 7162 3.1.2.2, RFC 8474 4.2).
+            static const char* select_codes[] = {
+                "UNSEEN",     "UIDVALIDITY",   "UIDNEXT", "PERMANENTFLAGS", "READ-ONLY",
+                "READ-WRITE", "HIGHESTMODSEQ", "CLOSED",  "NOMODSEQ",       "MAILBOXID"};
             for (auto* c : select_codes) {
                 if (response.code->name == c) {
                     pending = find_pending_verb({Verb::Select, Verb::Examine});

@@ -324,6 +324,8 @@ TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with th
     CHECK(c.send("f SEARCH RETURN (PARTIAL 1:10) ALL\r\n")
               .starts_with("f BAD Unknown RETURN option PARTIAL"));
     CHECK(c.send("g SEARCH ALL\r\n") == "* SEARCH 1 2 3\r\ng OK SEARCH completed\r\n");
+    CHECK(
+        c.send("h FETCH $ (FLAGS)\r\n").starts_with("h BAD the message set \"$\" needs SEARCHRES"));
 }
 
 TEST_CASE_FIXTURE(FilledStore,

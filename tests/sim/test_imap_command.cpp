@@ -388,6 +388,17 @@ TEST_CASE("command: LIST-EXTENDED and SEARCH RETURN forms (RFC 5258, RFC 5819, R
 
     CHECK(serialize(make_command(s.tag, s.verb, s.typed, true)) ==
           "A285 UID SEARCH RETURN (MIN MAX) 1:5000\r\n");
+
+    // SEARCHRES: "$" stands for a whole message set (RFC 5182 3).
+    auto saved = parsed_command("A283 FETCH $ (UID FLAGS)\r\n");
+    CHECK(std::get<FetchArgs>(saved.typed).set.saved);
+    CHECK(std::get<FetchArgs>(saved.typed).set.to_string() == "$");
+    auto in_search = parsed_command("P283 SEARCH (OR $ 1,3000:3021) UID $\r\n");
+    const auto& keys = std::get<SearchArgs>(in_search.typed).keys;
+    CHECK(keys[0].children[0].children[0].set.saved);
+    CHECK(keys[1].set.saved);
+    command_error("a FETCH 1,$ (FLAGS)\r\n");
+    command_error("a COPY $$ Trash\r\n");
     CHECK(serialize(make_command(status.tag, status.verb, status.typed)) ==
           "A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN SIZE))\r\n");
 }

@@ -97,14 +97,17 @@ TEST_CASE("each LIST and SEARCH option needs the capability that enables it") {
         o.client("a4 SEARCH RETURN (COUNT) ALL\r\n");
         o.client("a5 SEARCH RETURN (SAVE) ALL\r\n");
         o.client("a6 LIST (SPECIAL-USE) \"\" *\r\n");
+        o.client("a7 FETCH $ (FLAGS)\r\n");
         const auto found = test::violations(o.trace);
-        REQUIRE(found.size() == 6);
+        REQUIRE(found.size() == 7);
         CHECK(found[0]->section == "RFC 5258 3");
         CHECK(found[1]->section == "RFC 5819 2");
         CHECK(found[2]->section == "RFC 5258 3");
         CHECK(found[3]->section == "RFC 4731 1");
         CHECK(found[4]->section == "RFC 5182 2.1");
         CHECK(found[5]->section == "RFC 6154 2");
+        CHECK(found[6]->section == "RFC 5182 2.1");
+        CHECK(found[6]->violation->rule.find("\"$\"") != std::string::npos);
     }
     SUBCASE("IMAP4rev2 folded in all but SPECIAL-USE") {
         Selected o("IMAP4rev2");
@@ -121,9 +124,10 @@ TEST_CASE("each LIST and SEARCH option needs the capability that enables it") {
     }
 }
 
-TEST_CASE("the example exchanges of RFC 4731, 5258, 5819 and 6154 decode without a violation") {
+TEST_CASE(
+    "the example exchanges of RFC 4731, 5182, 5258, 5819 and 6154 decode without a violation") {
     for (const char* name : {"rfc4731_esearch", "rfc5258_list_extended", "rfc5819_list_status",
-                             "rfc6154_special_use"}) {
+                             "rfc6154_special_use", "rfc5182_searchres"}) {
         INFO(name);
         test::Observer<imap::ImapSession, sim::Protocol::Imap> o;
         for (const auto& chunk : test::transcript_chunks(fmt::format("imap/{}.txt", name)))
@@ -137,5 +141,32 @@ TEST_CASE("the example exchanges of RFC 4731, 5258, 5819 and 6154 decode without
                 event.raw.starts_with("* ESEARCH") && event.raw.find("(TAG ") == std::string::npos;
             CHECK(event.link == (tagless ? sim::Link::Unsolicited : sim::Link::Answers));
         }
+    }
+}
+
+TEST_CASE("STATUS items of extensions, and the CLOSED code of a SELECT") {
+    SUBCASE("SIZE and DELETED need STATUS=SIZE and IMAP4rev2") {
+        Selected o("IMAP4rev1");
+        o.client("a1 STATUS Sent (MESSAGES SIZE)\r\n");
+        o.client("a2 STATUS Sent (DELETED)\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 2);
+        CHECK(found[0]->section == "RFC 8438 3");
+        CHECK(found[1]->section == "RFC 9051 6.3.11");
+    }
+    SUBCASE("an IMAP4rev2 server has both") {
+        Selected o("IMAP4rev2");
+        o.client("a1 STATUS Sent (MESSAGES SIZE DELETED)\r\n");
+        o.server("* STATUS Sent (MESSAGES 3 SIZE 4096 DELETED 1)\r\na1 OK done\r\n");
+        CHECK(test::violations(o.trace).empty());
+    }
+    SUBCASE("CLOSED belongs to the SELECT that closed the mailbox before") {
+        // RFC 7162 3.2.11: "* OK [CLOSED]" comes before the new mailbox's data.
+        Selected o("IMAP4rev2");
+        o.client("a1 SELECT Archive\r\n");
+        o.server("* OK [CLOSED] Previous mailbox closed.\r\n* 2 EXISTS\r\na1 OK done\r\n");
+        CHECK(test::first_raw(o.trace, "* OK [CLOSED]")->link_seq ==
+              test::command_tagged(o.trace, "a1")->seq);
+        CHECK(test::violations(o.trace).empty());
     }
 }

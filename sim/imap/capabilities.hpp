@@ -32,6 +32,9 @@ class ServerCapabilities {
     // Listed now, ignoring case. `name` ending in '=' matches a family ("COMPRESS=").
     bool lists(std::string_view name) const;
     bool is_enabled(std::string_view name) const;
+    // The session follows RFC 9051: the client enabled IMAP4rev2 (RFC 9051
+    // 6.3.1), or the server speaks nothing else.
+    bool imap4rev2() const { return m_imap4rev2_only || is_enabled("IMAP4REV2"); }
     // May `dir` put UTF-8 in quoted strings? Only with UTF8=ACCEPT (RFC 6855 3)
     // or IMAP4rev2 (RFC 9051 4.3) in force; IMAP4rev1 quoted strings are 7-bit.
     bool utf8_quoted(sim::Direction dir) const;

@@ -907,8 +907,9 @@ void ImapSession::on_command(const Command& command, Frame& frame,
             std::any_of(list->return_options->begin(), list->return_options->end(),
                         [](const CommandOption& option) { return option.name == "STATUS"; });
     }
-    if (auto* search = std::get_if<SearchArgs>(&command.typed))
-        pending.extended_search = search->return_options.has_value();
+    if (auto* search = std::get_if<SearchArgs>(&command.typed)) {
+        pending.extended_search = search->return_options.has_value() || m_capabilities.imap4rev2();
+    }
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
@@ -1230,10 +1231,17 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         }
     }
     if (name == "SEARCH" && pending && pending->extended_search) {
-        violation(Direction::ServerToClient,
-                  "SEARCH answers a SEARCH with RETURN options, which asks for one ESEARCH "
-                  "response instead",
-                  "RFC 4731 3.1");
+        if (m_capabilities.imap4rev2()) {
+            violation(Direction::ServerToClient,
+                      "SEARCH response in an IMAP4rev2 session: the SEARCH command is answered "
+                      "by ESEARCH, and a client that speaks only IMAP4rev2 MUST ignore SEARCH",
+                      "RFC 9051 6.4.4");
+        } else {
+            violation(Direction::ServerToClient,
+                      "SEARCH answers a SEARCH with RETURN options, which asks for one ESEARCH "
+                      "response instead",
+                      "RFC 4731 3.1");
+        }
     }
     if (name == "ESEARCH" && response.esearch && response.esearch->tag) {
         // RFC 9051 7.3.4: the correlator "contains the tag of the command

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/imap/session.hpp"
 #include "tests/sim/observer.hpp"
@@ -169,4 +170,30 @@ TEST_CASE("STATUS items of extensions, and the CLOSED code of a SELECT") {
               test::command_tagged(o.trace, "a1")->seq);
         CHECK(test::violations(o.trace).empty());
     }
+}
+
+TEST_CASE("after ENABLE IMAP4rev2 a SEARCH is answered by ESEARCH, never SEARCH") {
+    // RFC 9051 6.4.4: "Note that IMAP4rev1 used SEARCH responses [RFC3501]
+    // instead of ESEARCH responses. Clients that support only IMAP4rev2 MUST
+    // ignore SEARCH responses."
+    const auto session = [](bool enable) {
+        test::Observer<imap::ImapSession, sim::Protocol::Imap> o;
+        o.server("* PREAUTH [CAPABILITY IMAP4rev1 IMAP4rev2 ENABLE] ready\r\n");
+        if (enable) {
+            o.client("e1 ENABLE IMAP4rev2\r\n");
+            o.server("* ENABLED IMAP4rev2\r\ne1 OK done\r\n");
+        }
+        o.client("s1 SELECT INBOX\r\n");
+        o.server("* 20 EXISTS\r\ns1 OK [READ-WRITE] done\r\n");
+        o.client("a1 SEARCH UNSEEN\r\n");
+        o.server("* SEARCH 4 5\r\na1 OK done\r\n");
+        o.client("a2 SEARCH UNSEEN\r\n");
+        o.server("* ESEARCH (TAG \"a2\") ALL 4:5\r\na2 OK done\r\n");
+        std::vector<std::string> sections;
+        for (const auto* violation : test::violations(o.trace))
+            sections.push_back(violation->section);
+        return sections;
+    };
+    CHECK(session(false).empty());
+    CHECK(session(true) == std::vector<std::string>{"RFC 9051 6.4.4"});
 }

@@ -237,14 +237,8 @@ void ImapServerSession::cmd_list(const Command& command) {
     const bool lsub = command.verb == Verb::Lsub;
     const auto& args = std::get<imap::ListArgs>(command.typed);
     const char* verb = lsub ? "LSUB" : "LIST";
-    if (args.extended()) {
-        // The options a capability enables were refused before; what is left
-        // is LIST-EXTENDED's syntax itself, or an option nobody here knows
-        // (RFC 5258 3: "A server MUST respond to options it does not
-        // recognize with a BAD response").
-        bad(command.tag,
-            "This server does not offer LIST-EXTENDED (RFC 5258): selection "
-            "options, several patterns and RETURN are not understood");
+    if (!lsub && args.extended()) {
+        cmd_list_extended(command);
         return;
     }
     if (!lsub && args.pattern.empty()) {
@@ -283,29 +277,25 @@ void ImapServerSession::cmd_list(const Command& command) {
     ok(command.tag, fmt::format("{} completed", verb));
 }
 
-void ImapServerSession::cmd_status(const Command& command) {
-    const auto& args = std::get<imap::StatusArgs>(command.typed);
-    std::vector<std::string> items;
-    for (const auto& item : args.items) {
+std::optional<std::string> ImapServerSession::unknown_status_item(
+    const std::vector<std::string>& items) {
+    for (const auto& item : items) {
         const std::string name = imap::to_upper(item);
         if (name != "MESSAGES" && name != "RECENT" && name != "UIDNEXT" && name != "UIDVALIDITY" &&
             name != "UNSEEN") {
-            bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
-                                         "UIDVALIDITY or UNSEEN",
-                                         item));
-            return;
+            return item;
         }
-        items.push_back(name);
     }
-    auto status = m_store.status(m_user, args.mailbox, m_session);
-    if (!status) {
-        no_from_store(command.tag, status.error());
-        return;
-    }
-    const auto& info = status.value();
+    return std::nullopt;
+}
+
+imap::StatusData ImapServerSession::status_data(std::string mailbox,
+                                                const std::vector<std::string>& items,
+                                                const StatusInfo& info) const {
     imap::StatusData data;
-    data.mailbox = args.mailbox;
-    for (const auto& name : items) {
+    data.mailbox = std::move(mailbox);
+    for (const auto& item : items) {
+        const std::string name = imap::to_upper(item);
         std::uint64_t value = name == "MESSAGES"      ? info.messages
                               : name == "RECENT"      ? info.recent
                               : name == "UIDNEXT"     ? info.uidnext
@@ -313,7 +303,23 @@ void ImapServerSession::cmd_status(const Command& command) {
                                                       : info.unseen;
         data.items.emplace_back(name, value);
     }
-    send(imap::make_status_data(std::move(data)));
+    return data;
+}
+
+void ImapServerSession::cmd_status(const Command& command) {
+    const auto& args = std::get<imap::StatusArgs>(command.typed);
+    if (const auto unknown = unknown_status_item(args.items)) {
+        bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
+                                     "UIDVALIDITY or UNSEEN",
+                                     *unknown));
+        return;
+    }
+    auto status = m_store.status(m_user, args.mailbox, m_session);
+    if (!status) {
+        no_from_store(command.tag, status.error());
+        return;
+    }
+    send(imap::make_status_data(status_data(args.mailbox, args.items, status.value())));
     ok(command.tag, "STATUS completed");
 }
 

@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 12> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 14> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -55,6 +55,8 @@ constexpr std::array<ToggledCapability, 12> toggled_capabilities{{
     // RFC 4314 2.1.1: the rights beyond RFC 2086's.
     {"RIGHTS=texk", &CapabilityToggles::acl},
     {"ESEARCH", &CapabilityToggles::esearch},
+    {"LIST-EXTENDED", &CapabilityToggles::list_extended},
+    {"LIST-STATUS", &CapabilityToggles::list_extended},
 }};
 
 // Every extension command of the verb table can be switched here.

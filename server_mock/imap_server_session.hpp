@@ -114,7 +114,13 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_rename(const imap::Command& command);
     void cmd_subscribe(const imap::Command& command);  // and UNSUBSCRIBE
     void cmd_list(const imap::Command& command);       // and LSUB
+    // LIST-EXTENDED and LIST-STATUS (RFC 5258, RFC 5819): imap_list_extended.cpp.
+    void cmd_list_extended(const imap::Command& command);
     void cmd_status(const imap::Command& command);
+    // The first item of `items` this server does not know, if any.
+    static std::optional<std::string> unknown_status_item(const std::vector<std::string>& items);
+    imap::StatusData status_data(std::string mailbox, const std::vector<std::string>& items,
+                                 const StatusInfo& info) const;
     void cmd_append(const imap::Command& command);
     void cmd_namespace(const imap::Command& command);
     void cmd_id(const imap::Command& command);

@@ -34,6 +34,7 @@ struct CapabilityToggles {
     bool enable = true;         // RFC 5161
     bool acl = true;            // RFC 4314: the ACL commands; rights apply either way
     bool esearch = true;        // RFC 4731: SEARCH RETURN (...) answered by ESEARCH
+    bool list_extended = true;  // RFC 5258 and RFC 5819: LIST's options, RETURN (STATUS ...)
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login

@@ -184,6 +184,18 @@ class ServeTests(unittest.TestCase):
         self.assertRegex(esearch[0].decode(), r'^\(TAG "[A-Za-z0-9]+"\) UID ALL [0-9:,]+$')
         client.logout()
 
+    def test_list_status(self):
+        # RFC 5819 through imaplib: one LIST gives each mailbox's STATUS.
+        client = self.login()
+        self.assertIn("LIST-STATUS", client.capabilities)
+        typ, _ = client._simple_command("LIST", '""', "%", "RETURN", "(STATUS (MESSAGES UNSEEN))")
+        self.assertEqual(typ, "OK")
+        _, listed = client.response("LIST")
+        _, statuses = client.response("STATUS")
+        self.assertTrue(any(b"INBOX" in line for line in listed))
+        self.assertTrue(any(line.startswith(b"INBOX (MESSAGES ") for line in statuses), statuses)
+        client.logout()
+
     def test_mailbox_management(self):
         client = self.login()
         self.assertEqual(client.create("Lab/Week1")[0], "OK")

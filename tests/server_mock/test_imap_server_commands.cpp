@@ -14,10 +14,10 @@ using namespace mailscope::server::testing;
 
 TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
-    CHECK(
-        c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
-                               "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
-                               "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH] "));
+    CHECK(c.greeting.starts_with(
+        "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+        "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
+        "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH LIST-EXTENDED LIST-STATUS] "));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -134,7 +134,8 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     Client c(store, tls_before_login());
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH\r\n"
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
+          "LIST-EXTENDED LIST-STATUS\r\n"
           "a OK CAPABILITY completed\r\n");
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
@@ -147,7 +148,8 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.server.tls_active());
     CHECK(c.send("e CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
-          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH\r\n"
+          "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
+          "LIST-EXTENDED LIST-STATUS\r\n"
           "e OK CAPABILITY completed\r\n");
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
@@ -290,19 +292,51 @@ TEST_CASE_FIXTURE(FilledStore,
     CHECK(store.find("alice", "Archive")->messages.size() == 2);
 }
 
-TEST_CASE_FIXTURE(FilledStore, "LIST-EXTENDED forms are refused with BAD, not misread") {
-    // Not in CAPABILITY: RFC 5258 3 "A server MUST respond to options it does
-    // not recognize with a BAD response".
+TEST_CASE_FIXTURE(FilledStore, "LIST-EXTENDED and LIST-STATUS (RFC 5258 5, RFC 5819 3)") {
+    // RFC 5258 5's hierarchy in small: Fruit/Banana and Vegetable are
+    // subscribed, Fruit/Peach is subscribed but does not exist.
+    for (const char* name : {"Fruit", "Fruit/Apple", "Fruit/Banana", "Vegetable"})
+        REQUIRE(store.create_mailbox("alice", name).ok());
+    for (const char* name : {"Fruit/Banana", "Fruit/Peach", "Vegetable"})
+        REQUIRE(store.subscribe("alice", name).ok());
     Client c(store);
     c.login();
-    CHECK(c.send("a LIST (SUBSCRIBED) \"\" *\r\n")
-              .starts_with("a BAD LIST option SUBSCRIBED needs LIST-EXTENDED"));
-    CHECK(c.send("b LIST \"\" % RETURN (STATUS (MESSAGES))\r\n").starts_with("b BAD "));
-    CHECK(c.send("c LIST \"\" (INBOX Archive)\r\n").starts_with("c BAD "));
-    CHECK(c.send("d LIST () \"\" *\r\n")
-              .starts_with("d BAD This server does not offer LIST-EXTENDED (RFC 5258)"));
-    CHECK(c.send("e LIST (XFOO) \"\" *\r\n").starts_with("e BAD "));
-    CHECK(c.send("f LIST \"\" INBOX\r\n").find("f OK") != std::string::npos);
+    // Example 2: LIST (SUBSCRIBED), a subscribed name that does not exist included.
+    CHECK(c.send("A02 LIST (SUBSCRIBED) \"\" \"*\"\r\n") ==
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Fruit/Banana\r\n"
+          "* LIST (\\NonExistent \\Subscribed) \"/\" Fruit/Peach\r\n"
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Vegetable\r\n"
+          "A02 OK LIST completed\r\n");
+    // Example 8 C04: RECURSIVEMATCH lists Fruit for its subscribed children.
+    CHECK(c.send("C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"\r\n") ==
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Vegetable\r\n"
+          "* LIST (\\HasChildren) \"/\" Fruit (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"
+          "C04 OK LIST completed\r\n");
+    // Example 7: several patterns, each mailbox once; RETURN (SUBSCRIBED).
+    CHECK(c.send("BBB LIST \"\" (\"INBOX\" \"Fruit/%\" \"Fruit/*\") RETURN (SUBSCRIBED)\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+          "* LIST (\\HasNoChildren) \"/\" Fruit/Apple\r\n"
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Fruit/Banana\r\n"
+          "BBB OK LIST completed\r\n");
+    // RFC 5819 3: a STATUS after each selectable mailbox's LIST.
+    CHECK(c.send("A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN))\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+          "* STATUS INBOX (MESSAGES 3 UNSEEN 2)\r\n"
+          "* LIST (\\HasNoChildren) \"/\" Archive\r\n"
+          "* STATUS Archive (MESSAGES 0 UNSEEN 0)\r\n"
+          "* LIST (\\HasChildren) \"/\" Fruit\r\n"
+          "* STATUS Fruit (MESSAGES 0 UNSEEN 0)\r\n"
+          "* LIST (\\HasNoChildren) \"/\" Vegetable\r\n"
+          "* STATUS Vegetable (MESSAGES 0 UNSEEN 0)\r\n"
+          "A01 OK LIST completed\r\n");
+    // RFC 5258 3: options nobody here knows are refused with BAD.
+    CHECK(
+        c.send("a LIST (XFOO) \"\" *\r\n").starts_with("a BAD Unknown LIST selection option XFOO"));
+    CHECK(c.send("b LIST \"\" * RETURN (XBAR)\r\n")
+              .starts_with("b BAD Unknown LIST return option XBAR"));
+    CHECK(c.send("c LIST \"\" * RETURN (SPECIAL-USE)\r\n")
+              .starts_with("c BAD LIST option SPECIAL-USE needs SPECIAL-USE"));
+    CHECK(c.send("d LIST \"\" * RETURN (STATUS (SIZE))\r\n").starts_with("d BAD "));
 }
 
 TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with the command's tag") {

@@ -3,9 +3,10 @@
 // patterns, and the return options SUBSCRIBED, CHILDREN and STATUS.
 //
 // Choices where the RFCs leave room: this server has no remote mailboxes,
-// so REMOTE selects nothing more; \HasChildren and \HasNoChildren are sent
-// as for a plain LIST (with CHILDREN on) and always for RETURN (CHILDREN);
-// CHILDINFO is sent only where RECURSIVEMATCH asks for it (RFC 5258 3.5).
+// so REMOTE selects nothing more; \HasChildren and \HasNoChildren come only
+// with RETURN (CHILDREN), as in RFC 5258's examples and in Dovecot; a level
+// CREATE made for a deeper name exists, so it is \Noselect, not
+// \NonExistent; CHILDINFO comes only where RECURSIVEMATCH asks for it.
 #include <fmt/format.h>
 
 #include <set>
@@ -124,7 +125,7 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
             // RFC 5819 2: a mailbox whose STATUS fails is listed as \NoSelect.
             const bool status_failed = request.status_items && !status && !entry.noselect;
             if (entry.noselect || status_failed) data.attributes.emplace_back("\\Noselect");
-            if (request.return_children || m_config.capabilities.children) {
+            if (request.return_children) {
                 data.attributes.emplace_back(entry.has_children ? "\\HasChildren"
                                                                 : "\\HasNoChildren");
             }

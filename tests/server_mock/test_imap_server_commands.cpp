@@ -303,23 +303,23 @@ TEST_CASE_FIXTURE(FilledStore, "LIST-EXTENDED and LIST-STATUS (RFC 5258 5, RFC 5
     c.login();
     // Example 2: LIST (SUBSCRIBED), a subscribed name that does not exist included.
     CHECK(c.send("A02 LIST (SUBSCRIBED) \"\" \"*\"\r\n") ==
-          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Fruit/Banana\r\n"
+          "* LIST (\\Subscribed) \"/\" Fruit/Banana\r\n"
           "* LIST (\\NonExistent \\Subscribed) \"/\" Fruit/Peach\r\n"
-          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Vegetable\r\n"
+          "* LIST (\\Subscribed) \"/\" Vegetable\r\n"
           "A02 OK LIST completed\r\n");
     // Example 8 C04: RECURSIVEMATCH lists Fruit for its subscribed children.
     CHECK(c.send("C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"\r\n") ==
-          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Vegetable\r\n"
-          "* LIST (\\HasChildren) \"/\" Fruit (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"
+          "* LIST (\\Subscribed) \"/\" Vegetable\r\n"
+          "* LIST () \"/\" Fruit (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"
           "C04 OK LIST completed\r\n");
     // Example 7: several patterns, each mailbox once; RETURN (SUBSCRIBED).
     CHECK(c.send("BBB LIST \"\" (\"INBOX\" \"Fruit/%\" \"Fruit/*\") RETURN (SUBSCRIBED)\r\n") ==
-          "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
-          "* LIST (\\HasNoChildren) \"/\" Fruit/Apple\r\n"
-          "* LIST (\\HasNoChildren \\Subscribed) \"/\" Fruit/Banana\r\n"
+          "* LIST () \"/\" INBOX\r\n"
+          "* LIST () \"/\" Fruit/Apple\r\n"
+          "* LIST (\\Subscribed) \"/\" Fruit/Banana\r\n"
           "BBB OK LIST completed\r\n");
     // RFC 5819 3: a STATUS after each selectable mailbox's LIST.
-    CHECK(c.send("A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN))\r\n") ==
+    CHECK(c.send("A01 LIST \"\" % RETURN (CHILDREN STATUS (MESSAGES UNSEEN))\r\n") ==
           "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
           "* STATUS INBOX (MESSAGES 3 UNSEEN 2)\r\n"
           "* LIST (\\HasNoChildren) \"/\" Archive\r\n"

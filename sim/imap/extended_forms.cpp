@@ -27,13 +27,15 @@ struct FormRow {
 
 // RFC 5258 3: "each option will be enabled by a capability string (one
 // capability may enable multiple options), and a client MUST NOT send an
-// option for which the server has not advertised support". IMAP4rev2 folded
-// in all of these but SPECIAL-USE's option (RFC 9051 appendix E). Options
-// that no row names are left alone: their capability is unknown here.
+// option for which the server has not advertised support". A row says
+// whether IMAP4rev2 folded the form in (RFC 9051 appendix E): it took
+// BINARY's FETCH side but not its APPEND, whose grammar there has no
+// literal8 (RFC 9051 9). Options that no row names are left alone: their
+// capability is unknown here.
 constexpr std::array<FormRow, 19> forms{{
     {Form::Literal8Append,
      {},
-     {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", true}}},
+     {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", false}}},
     {Form::Utf8Append,
      {},
      {"APPEND with UTF8 (~{n})", {"UTF8=ACCEPT", "RFC 6855 4", false}, "UTF8=ONLY"}},

@@ -106,10 +106,14 @@ TEST_CASE("literal8: the engine asks for BINARY or UTF8=ACCEPT, and cites RFC 35
         }
         CHECK(literal8_events == 3);
     }
-    SUBCASE("an IMAP4rev2 server takes literal8 without BINARY") {
+    SUBCASE("IMAP4rev2 took BINARY's FETCH side, not its APPEND") {
+        // RFC 9051 9: append = "APPEND" SP mailbox [SP flag-list]
+        // [SP date-time] SP literal
         Observed o("IMAP4rev2");
-        o.client("a1 APPEND box ~{3+}\r\nabc\r\n");
-        CHECK(test::violations(o.trace).empty());
+        o.client("a2 APPEND box ~{3+}\r\nabc\r\n");
+        const auto found = test::violations(o.trace);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]->section == "RFC 3516 4.4");
     }
     SUBCASE("not listed: one violation for each form") {
         Observed o("IMAP4rev1");

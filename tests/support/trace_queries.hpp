@@ -33,6 +33,15 @@ inline std::vector<std::string> violation_rules(const sim::SessionTrace& trace) 
     return out;
 }
 
+// The section each violation cites, in trace order.
+inline std::vector<std::string> violation_sections(const sim::SessionTrace& trace) {
+    std::vector<std::string> out;
+    for (const auto* event : violations(trace)) {
+        out.push_back(event->section);
+    }
+    return out;
+}
+
 // Some violation's rule contains `part`.
 inline bool has_violation_rule(const sim::SessionTrace& trace, std::string_view part) {
     for (const auto& rule : violation_rules(trace)) {

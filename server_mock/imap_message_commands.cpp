@@ -18,13 +18,14 @@ using imap::Verb;
 
 namespace {
 
-imap::SequenceSet to_set(const std::vector<Uid>& uids) {
+// Ascending UIDs or message numbers as a set with runs: 1,3:5.
+imap::SequenceSet to_set(const std::vector<std::uint32_t>& numbers) {
     imap::SequenceSet set;
-    for (Uid uid : uids) {
-        if (!set.ranges.empty() && set.ranges.back().last + 1 == uid) {
-            set.ranges.back().last = uid;
+    for (const std::uint32_t n : numbers) {
+        if (!set.ranges.empty() && set.ranges.back().last + 1 == n) {
+            set.ranges.back().last = n;
         } else {
-            set.ranges.push_back({uid, uid});
+            set.ranges.push_back({n, n});
         }
     }
     return set;
@@ -343,25 +344,13 @@ imap::Response esearch_answer(const Command& command, const imap::CommandOptions
     imap::EsearchData data;
     data.tag = command.tag;
     data.uid = command.uid;
-    const auto asked = [&](std::string_view name) {
-        return std::any_of(options.begin(), options.end(),
-                           [&](const imap::CommandOption& o) { return o.name == name; });
-    };
+    const auto asked = [&](std::string_view name) { return imap::has_option(options, name); };
     if (!found.empty() && asked("MIN"))
         data.results.emplace_back("MIN", fmt::format("{}", found.front()));
     if (!found.empty() && asked("MAX"))
         data.results.emplace_back("MAX", fmt::format("{}", found.back()));
-    if (!found.empty() && (asked("ALL") || options.empty())) {
-        imap::SequenceSet all;
-        for (const auto n : found) {
-            if (!all.ranges.empty() && all.ranges.back().last + 1 == n) {
-                all.ranges.back().last = n;
-            } else {
-                all.ranges.push_back({n, n});
-            }
-        }
-        data.results.emplace_back("ALL", all.to_string());
-    }
+    if (!found.empty() && (asked("ALL") || options.empty()))
+        data.results.emplace_back("ALL", to_set(found).to_string());
     if (asked("COUNT")) data.results.emplace_back("COUNT", fmt::format("{}", found.size()));
     return imap::make_esearch(std::move(data));
 }

@@ -648,14 +648,10 @@ bool parse_typed(Command& cmd, Reader& r) {
                     return false;
                 }
                 const auto& chosen = *a.select_options;
-                const auto named = [&](std::string_view name) {
-                    return std::any_of(chosen.begin(), chosen.end(),
-                                       [&](const CommandOption& o) { return o.name == name; });
-                };
                 const bool base = std::any_of(chosen.begin(), chosen.end(), [](const auto& o) {
                     return o.name != "RECURSIVEMATCH" && o.name != "REMOTE";
                 });
-                if (named("RECURSIVEMATCH") && !base) {
+                if (has_option(chosen, "RECURSIVEMATCH") && !base) {
                     return r.fail(n,
                                   "RECURSIVEMATCH needs a selection option it modifies, such "
                                   "as SUBSCRIBED (RFC 5258 3.1)");
@@ -1173,6 +1169,11 @@ bool SequenceSet::contains(std::uint32_t n, std::uint32_t star) const {
         if (n >= a && n <= b) return true;
     }
     return false;
+}
+
+bool has_option(const CommandOptions& options, std::string_view name) {
+    return std::any_of(options.begin(), options.end(),
+                       [&](const CommandOption& option) { return option.name == name; });
 }
 
 std::string SequenceSet::to_string() const {

@@ -154,6 +154,8 @@ struct CommandOption {
     bool has_value = false;
 };
 using CommandOptions = std::vector<CommandOption>;
+// `options` holds one named `name` (upper case).
+bool has_option(const CommandOptions& options, std::string_view name);
 
 struct ListArgs {  // LIST and LSUB
     std::string reference, pattern;

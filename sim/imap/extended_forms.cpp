@@ -71,11 +71,10 @@ constexpr std::array<FormRow, 19> forms{{
      {"STATUS item HIGHESTMODSEQ", {"CONDSTORE", "RFC 7162 3.1.7", false}}},
 }};
 
+// An empty `name` stands for the empty list, RETURN ().
 bool has_option(const std::optional<CommandOptions>& options, std::string_view name) {
     if (!options) return false;
-    if (name.empty()) return options->empty();
-    return std::any_of(options->begin(), options->end(),
-                       [&](const CommandOption& o) { return o.name == name; });
+    return name.empty() ? options->empty() : imap::has_option(*options, name);
 }
 
 bool names_saved_result(const std::vector<SearchKey>& keys) {

@@ -902,11 +902,8 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         pending.set = store->set;
     }
     if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) pending.set = fetch->set;
-    if (auto* list = std::get_if<ListArgs>(&command.typed); list && list->return_options) {
-        pending.returns_status =
-            std::any_of(list->return_options->begin(), list->return_options->end(),
-                        [](const CommandOption& option) { return option.name == "STATUS"; });
-    }
+    if (auto* list = std::get_if<ListArgs>(&command.typed); list && list->return_options)
+        pending.returns_status = has_option(*list->return_options, "STATUS");
     if (auto* search = std::get_if<SearchArgs>(&command.typed)) {
         pending.extended_search = search->return_options.has_value() || m_capabilities.imap4rev2();
     }
@@ -1441,26 +1438,23 @@ void ImapSession::check_capability_rules(const Command& command) {
                   "7.2.1); STARTTLS comes first, or AUTHENTICATE",
                   "RFC 3501 6.2.3");
     }
-    if (m_capabilities.known()) {
-        for (const auto& form : extended_forms(command)) {
-            const auto& needs = form.extension;
-            if (m_capabilities.lists(needs.capability) ||
-                (!form.also.empty() && m_capabilities.lists(form.also)) ||
-                (needs.in_imap4rev2 && m_capabilities.lists("IMAP4REV2"))) {
-                continue;
-            }
-            violation(dir,
-                      fmt::format("{} belongs to an extension the server did not list in "
-                                  "CAPABILITY (no {}); a server without it answers BAD",
-                                  form.what, needs.capability),
-                      std::string(needs.section));
-        }
+    if (!m_capabilities.known()) return;
+    // Listed by its own name, or folded into a listed IMAP4rev2.
+    const auto listed = [&](const ExtensionCommand& needs) {
+        return m_capabilities.lists(needs.capability) ||
+               (needs.in_imap4rev2 && m_capabilities.lists("IMAP4REV2"));
+    };
+    for (const auto& form : extended_forms(command)) {
+        const auto& needs = form.extension;
+        if (listed(needs) || (!form.also.empty() && m_capabilities.lists(form.also))) continue;
+        violation(dir,
+                  fmt::format("{} belongs to an extension the server did not list in "
+                              "CAPABILITY (no {}); a server without it answers BAD",
+                              form.what, needs.capability),
+                  std::string(needs.section));
     }
     const auto extension = extension_command(command);
-    if (!extension || !m_capabilities.known() || m_capabilities.lists(extension->capability) ||
-        (extension->in_imap4rev2 && m_capabilities.lists("IMAP4REV2"))) {
-        return;
-    }
+    if (!extension || listed(*extension)) return;
     const std::string name = command.uid ? "UID " + upper(command.name) : upper(command.name);
     const std::string_view capability = extension->capability;
     violation(dir,

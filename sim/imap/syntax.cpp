@@ -579,6 +579,9 @@ std::optional<std::uint64_t> literal8_announced(std::string_view line) {
 }  // namespace
 
 std::optional<ParseError> find_nul(std::string_view bytes) {
+    // Every command and response comes through here: without a NUL, one
+    // memchr decides; only with one are the lines and their literal8s read.
+    if (std::memchr(bytes.data(), 0, bytes.size()) == nullptr) return std::nullopt;
     std::size_t pos = 0;
     while (pos < bytes.size()) {
         const std::size_t lf = bytes.find('\n', pos);

@@ -78,7 +78,10 @@ static_assert(toggles_every_extension());
 
 ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : ServerSessionBase(store, config),
+    : ServerSessionBase(
+          store, config,
+          {"input sent before TLS started is discarded (RFC 3501 6.2.1)",
+           "TLS is active: the client must ask for CAPABILITY again (RFC 3501 6.2.1)"}),
       m_imap(trace, server_options(config)),
       m_faults(config.faults, config.fault_seed) {}
 
@@ -125,47 +128,6 @@ void ImapServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-std::size_t ImapServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
-    m_now = now;
-    const std::size_t offered = bytes.size();
-    if (m_close || m_stalled || !m_open) return offered;
-    // One line at a time, answering in between: a client that pipelines
-    // many commands at once then never has more in flight than the engine's
-    // limit of outstanding commands (RFC 3501 5.5 lets the server serialize),
-    // and the rest waits while the client has not read the answers, or
-    // while a long COPY is under way.
-    while (!bytes.empty() && !m_close && !m_stalled && !m_output.full() && !m_long) {
-        auto end = bytes.find('\n');
-        std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
-        m_imap.receive(bytes.substr(0, take), now);
-        bytes.remove_prefix(take);
-        // Read with this line, so sent before any answer to it.
-        m_received_ahead = bytes.size();
-        // Idle time counts from the last complete line, so a client that
-        // trickles octets without ever ending a line is still logged out.
-        if (end != std::string_view::npos) m_last_activity = now;
-        process_inputs();
-        if (m_wants_tls && !bytes.empty()) {
-            // RFC 3501 6.2.1: plaintext after STARTTLS could have been
-            // injected; it is dropped unread.
-            m_imap.note(sim::Direction::ClientToServer,
-                        "input sent before TLS started is discarded (RFC 3501 6.2.1)", now);
-            return offered;
-        }
-    }
-    m_received_ahead = 0;
-    // After a close or a stall the rest is dropped unread.
-    if (m_close || m_stalled) return offered;
-    return offered - bytes.size();
-}
-
-void ImapServerSession::on_eof(transport::Micros now) {
-    m_now = now;
-    if (!m_imap.closed()) m_imap.feed_eof(sim::Direction::ClientToServer, now);
-    m_close = true;
-    finish();
-}
-
 void ImapServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || m_stalled) return;
@@ -192,13 +154,6 @@ void ImapServerSession::on_timer(transport::Micros now) {
     }
 }
 
-void ImapServerSession::on_tls_started(transport::Micros now) {
-    m_now = now;
-    m_tls = true;
-    m_imap.note(sim::Direction::ServerToClient,
-                "TLS is active: the client must ask for CAPABILITY again (RFC 3501 6.2.1)", now);
-}
-
 void ImapServerSession::on_server_shutdown(transport::Micros now) {
     m_now = now;
     if (m_close) return;
@@ -206,12 +161,7 @@ void ImapServerSession::on_server_shutdown(transport::Micros now) {
     flush();
 }
 
-void ImapServerSession::on_overload(transport::Micros now, std::string_view reason) {
-    m_now = now;
-    if (m_close) return;
-    m_imap.note(sim::Direction::ServerToClient,
-                fmt::format("the server dropped the output the client had not read: {}", reason),
-                now);
+void ImapServerSession::close_overloaded(std::string_view reason) {
     send(imap::make_status("*", Status::Bye, imap::make_code("LIMIT"), std::string(reason)));
     m_close = true;
     finish();

@@ -31,12 +31,8 @@ class ImapServerSession : public ServerSessionBase {
     ~ImapServerSession() override;
 
     void on_open(transport::Micros now, bool tls) override;
-    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
-    void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
-    void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
-    void on_overload(transport::Micros now, std::string_view reason) override;
 
     bool reading_paused() const override { return m_stalled || m_long.has_value(); }
     std::optional<transport::Micros> next_deadline() const override;
@@ -51,6 +47,16 @@ class ImapServerSession : public ServerSessionBase {
     const std::vector<Uid>& view() const { return m_view; }
 
   private:
+    // --- ServerSessionBase --------------------------------------------------
+    sim::Engine& wire_engine() override { return m_imap; }
+    void process_inputs() override;
+    // Read with the line in hand, so sent before any answer to it.
+    void read_ahead(std::uint64_t octets) override { m_received_ahead = octets; }
+    // After a stall the rest is dropped unread.
+    bool discards_input() const override { return m_stalled; }
+    void connection_ended() override { finish(); }
+    void close_overloaded(std::string_view reason) override;
+
     struct Sasl {
         std::string tag;
         std::string mechanism;  // uppercase
@@ -72,7 +78,6 @@ class ImapServerSession : public ServerSessionBase {
     };
 
     // --- driving ----------------------------------------------------------
-    void process_inputs();
     void on_input(imap::ServerInput& input);
     void execute(const imap::Command& command);
     void dispatch(const imap::Command& command);

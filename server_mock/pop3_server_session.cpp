@@ -27,7 +27,10 @@ pop3::SessionOptions server_options() {
 
 Pop3ServerSession::Pop3ServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : ServerSessionBase(store, config), m_pop(trace, server_options()) {}
+    : ServerSessionBase(store, config,
+                        {"input sent before TLS started is discarded (RFC 2595 4)",
+                         "TLS is active: the client must ask for CAPA again (RFC 2595 4)"}),
+      m_pop(trace, server_options()) {}
 
 Pop3ServerSession::~Pop3ServerSession() {
     finish();
@@ -60,41 +63,6 @@ void Pop3ServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-std::size_t Pop3ServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
-    m_now = now;
-    const std::size_t offered = bytes.size();
-    if (m_close || !m_open) return offered;
-    // One line at a time, answering in between: pipelined commands (RFC
-    // 2449 6.6) are answered in order and never pile up in the engine, and
-    // the rest waits while the client has not read the answers.
-    while (!bytes.empty() && !m_close && !m_output.full()) {
-        const auto end = bytes.find('\n');
-        const std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
-        m_pop.receive(bytes.substr(0, take), now);
-        bytes.remove_prefix(take);
-        // Idle time counts from the last complete line, so a client that
-        // trickles octets without ever ending a line is still logged out.
-        if (end != std::string_view::npos) m_last_activity = now;
-        process_inputs();
-        if (m_wants_tls && !bytes.empty()) {
-            // RFC 2595 4: what came after STLS in the clear could have been
-            // injected; it is dropped unread.
-            m_pop.note(sim::Direction::ClientToServer,
-                       "input sent before TLS started is discarded (RFC 2595 4)", now);
-            return offered;
-        }
-    }
-    if (m_close) return offered;
-    return offered - bytes.size();
-}
-
-void Pop3ServerSession::on_eof(transport::Micros now) {
-    m_now = now;
-    if (!m_pop.closed()) m_pop.feed_eof(sim::Direction::ClientToServer, now);
-    m_close = true;
-    finish();
-}
-
 void Pop3ServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || !m_open) return;
@@ -106,13 +74,6 @@ void Pop3ServerSession::on_timer(transport::Micros now) {
     }
 }
 
-void Pop3ServerSession::on_tls_started(transport::Micros now) {
-    m_now = now;
-    m_tls = true;
-    m_pop.note(sim::Direction::ServerToClient,
-               "TLS is active: the client must ask for CAPA again (RFC 2595 4)", now);
-}
-
 void Pop3ServerSession::on_server_shutdown(transport::Micros now) {
     m_now = now;
     if (m_close) return;
@@ -120,14 +81,7 @@ void Pop3ServerSession::on_server_shutdown(transport::Micros now) {
     close_without_reply("the server is shutting down; nothing is deleted");
 }
 
-void Pop3ServerSession::on_overload(transport::Micros now, std::string_view reason) {
-    m_now = now;
-    if (m_close) return;
-    m_pop.note(sim::Direction::ServerToClient,
-               fmt::format("the server dropped the output the client had not read: {}; nothing "
-                           "is deleted",
-                           reason),
-               now);
+void Pop3ServerSession::close_overloaded(std::string_view reason) {
     err(std::string(reason), "SYS/TEMP");
     flush();
     m_close = true;

@@ -33,12 +33,8 @@ class Pop3ServerSession : public ServerSessionBase {
     ~Pop3ServerSession() override;
 
     void on_open(transport::Micros now, bool tls) override;
-    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
-    void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
-    void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
-    void on_overload(transport::Micros now, std::string_view reason) override;
 
     std::optional<transport::Micros> next_deadline() const override;
 
@@ -47,6 +43,12 @@ class Pop3ServerSession : public ServerSessionBase {
     const std::string& apop_timestamp() const { return m_timestamp; }
 
   private:
+    // --- ServerSessionBase --------------------------------------------------
+    sim::Engine& wire_engine() override { return m_pop; }
+    void process_inputs() override;
+    void connection_ended() override { finish(); }
+    void close_overloaded(std::string_view reason) override;
+
     // One message of the maildrop as it was at login.
     struct Entry {
         Uid uid = 0;
@@ -56,7 +58,6 @@ class Pop3ServerSession : public ServerSessionBase {
     };
 
     // --- driving ----------------------------------------------------------
-    void process_inputs();
     void on_input(pop3::ServerInput& input);
     void dispatch(const pop3::Command& command);
     void send(const pop3::Reply& reply);

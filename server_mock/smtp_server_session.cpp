@@ -36,7 +36,10 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
 
 SmtpServerSession::SmtpServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : ServerSessionBase(store, config), m_smtp(trace, server_options(config)) {}
+    : ServerSessionBase(store, config,
+                        {"input sent before TLS started is discarded (RFC 3207 6)",
+                         "TLS is active: the client must say EHLO again (RFC 3207 4.2)"}),
+      m_smtp(trace, server_options(config)) {}
 
 std::unique_ptr<transport::ConnectionHandler> make_smtp_session(MailStore& store,
                                                                 const ServerConfig& config,
@@ -57,46 +60,6 @@ void SmtpServerSession::on_open(transport::Micros now, bool tls) {
     flush();
 }
 
-std::size_t SmtpServerSession::on_bytes(std::string_view bytes, transport::Micros now) {
-    m_now = now;
-    const std::size_t offered = bytes.size();
-    if (m_close || !m_open) return offered;
-    // One line at a time, answering in between: pipelined commands are
-    // answered in order, a STARTTLS reply is written before anything that
-    // followed it is read, and the rest waits while the client has not read
-    // the replies.
-    while (!bytes.empty() && !m_close && !m_output.full()) {
-        auto end = bytes.find('\n');
-        std::size_t take = end == std::string_view::npos ? bytes.size() : end + 1;
-        // The engine judges what the client sent without reading the replies.
-        m_smtp.input_waiting(bytes.size() - take);
-        m_smtp.receive(bytes.substr(0, take), now);
-        bytes.remove_prefix(take);
-        // Idle time counts from the last complete line, so a client that
-        // trickles octets without ever ending a line still times out.
-        if (end != std::string_view::npos) m_last_activity = now;
-        process_inputs();
-        if (m_wants_tls && !bytes.empty()) {
-            // RFC 3207 4.2 and 6: plaintext after STARTTLS could have been
-            // injected; it is dropped unread.
-            m_smtp.input_waiting(0);
-            m_smtp.note(sim::Direction::ClientToServer,
-                        "input sent before TLS started is discarded (RFC 3207 6)", now);
-            return offered;
-        }
-    }
-    if (m_close) return offered;
-    return offered - bytes.size();
-}
-
-void SmtpServerSession::on_eof(transport::Micros now) {
-    m_now = now;
-    // A transaction without its final "." delivers nothing (RFC 5321 3.8).
-    m_transaction.reset();
-    if (!m_smtp.closed()) m_smtp.feed_eof(sim::Direction::ClientToServer, now);
-    m_close = true;
-}
-
 void SmtpServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || !m_open) return;
@@ -109,13 +72,6 @@ void SmtpServerSession::on_timer(transport::Micros now) {
     }
 }
 
-void SmtpServerSession::on_tls_started(transport::Micros now) {
-    m_now = now;
-    m_tls = true;
-    m_smtp.note(sim::Direction::ServerToClient,
-                "TLS is active: the client must say EHLO again (RFC 3207 4.2)", now);
-}
-
 void SmtpServerSession::on_server_shutdown(transport::Micros now) {
     m_now = now;
     if (m_close) return;
@@ -124,13 +80,17 @@ void SmtpServerSession::on_server_shutdown(transport::Micros now) {
     flush();
 }
 
-void SmtpServerSession::on_overload(transport::Micros now, std::string_view reason) {
-    m_now = now;
-    if (m_close) return;
-    m_smtp.note(sim::Direction::ServerToClient,
-                fmt::format("the server dropped the output the client had not read: {}", reason),
-                now);
+void SmtpServerSession::read_ahead(std::uint64_t octets) {
+    // The engine judges what the client sent without reading the replies.
+    m_smtp.input_waiting(octets);
+}
+
+void SmtpServerSession::connection_ended() {
     // A transaction without its final "." delivers nothing (RFC 5321 3.8).
+    m_transaction.reset();
+}
+
+void SmtpServerSession::close_overloaded(std::string_view reason) {
     m_transaction.reset();
     close_with(421, "4.3.2", fmt::format("{} {}", m_config.smtp.hostname, reason));
     flush();

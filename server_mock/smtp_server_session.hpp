@@ -29,12 +29,8 @@ class SmtpServerSession : public ServerSessionBase {
     SmtpServerSession(MailStore& store, const ServerConfig& config, sim::SessionTrace& trace);
 
     void on_open(transport::Micros now, bool tls) override;
-    std::size_t on_bytes(std::string_view bytes, transport::Micros now) override;
-    void on_eof(transport::Micros now) override;
     void on_timer(transport::Micros now) override;
-    void on_tls_started(transport::Micros now) override;
     void on_server_shutdown(transport::Micros now) override;
-    void on_overload(transport::Micros now, std::string_view reason) override;
 
     std::optional<transport::Micros> next_deadline() const override;
 
@@ -43,6 +39,13 @@ class SmtpServerSession : public ServerSessionBase {
     std::size_t delivered() const { return m_delivered; }
 
   private:
+    // --- ServerSessionBase --------------------------------------------------
+    sim::Engine& wire_engine() override { return m_smtp; }
+    void process_inputs() override;
+    void read_ahead(std::uint64_t octets) override;
+    void connection_ended() override;
+    void close_overloaded(std::string_view reason) override;
+
     struct Transaction {
         std::string reverse_path;
         Envelope envelope;
@@ -54,7 +57,6 @@ class SmtpServerSession : public ServerSessionBase {
         std::string user;  // LOGIN: the name from the first step
     };
 
-    void process_inputs();
     void on_input(smtp::ServerInput& input);
     void execute(const smtp::Command& command);
     void cmd_ehlo(const smtp::Command& command);

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server_mock/imap_envelope.hpp"
 #include "sim/imap/framer.hpp"
 #include "sim/imap/response.hpp"
 #include "sim/mime/builder.hpp"
@@ -148,29 +149,6 @@ std::string make_message(Random& random, std::size_t i) {
 
 // --- the recorded server streams ---------------------------------------------
 
-std::vector<imap::Address> to_imap(const std::vector<mime::AddressData>& list) {
-    std::vector<imap::Address> out;
-    out.reserve(list.size());
-    for (const auto& a : list)
-        out.push_back({a.name, a.adl, a.mailbox, a.host});
-    return out;
-}
-
-imap::Envelope to_imap(const mime::EnvelopeData& e) {
-    imap::Envelope out;
-    out.date = e.date;
-    out.subject = e.subject;
-    out.from = to_imap(e.from);
-    out.sender = to_imap(e.sender);
-    out.reply_to = to_imap(e.reply_to);
-    out.to = to_imap(e.to);
-    out.cc = to_imap(e.cc);
-    out.bcc = to_imap(e.bcc);
-    out.in_reply_to = e.in_reply_to;
-    out.message_id = e.message_id;
-    return out;
-}
-
 std::vector<std::string> flags_of(std::size_t i) {
     std::vector<std::string> flags;
     if (i % 3 != 0) flags.push_back("\\Seen");
@@ -194,11 +172,11 @@ std::vector<Stream> record_streams() {
         const auto raw = make_message(random, i);
         const auto parsed = mime::parse_message(raw);
         const auto seq = static_cast<std::uint32_t>(i + 1);
-        summary.bytes += imap::serialize(
-            imap::make_fetch(seq, {imap::fetch_flags(flags_of(i)), imap::fetch_uid(seq + 1000),
-                                   imap::fetch_size(static_cast<std::uint32_t>(parsed.size)),
-                                   imap::fetch_internal_date(make_date(i)),
-                                   imap::fetch_envelope(to_imap(parsed.envelope))}));
+        summary.bytes += imap::serialize(imap::make_fetch(
+            seq, {imap::fetch_flags(flags_of(i)), imap::fetch_uid(seq + 1000),
+                  imap::fetch_size(static_cast<std::uint32_t>(parsed.size)),
+                  imap::fetch_internal_date(make_date(i)),
+                  imap::fetch_envelope(server::to_imap_envelope(parsed.envelope))}));
         bodies.bytes += imap::serialize(imap::make_fetch(seq, {imap::fetch_section({}, raw)}));
     }
     summary.bytes += "a003 OK FETCH completed\r\n";

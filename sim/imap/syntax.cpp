@@ -116,16 +116,23 @@ class Lexer {
 
     std::optional<ParseError> list(std::vector<Node>& out, std::size_t depth, bool in_bracket,
                                    bool space) {
+        return group(out, depth, Node::Kind::List, ')', in_bracket, space);
+    }
+
+    // A parenthesized list or a bracketed section: the opening octet is at
+    // m_pos, the group ends at `close`.
+    std::optional<ParseError> group(std::vector<Node>& out, std::size_t depth, Node::Kind kind,
+                                    char close, bool in_bracket, bool space) {
         if (depth + 1 > m_limits.max_nesting) {
             return error(
                 fmt::format("lists are nested deeper than {} levels", m_limits.max_nesting));
         }
         Node node;
-        node.kind = Node::Kind::List;
+        node.kind = kind;
         node.space_before = space;
         node.offset = m_pos;
         ++m_pos;
-        if (auto err = sequence(node.children, depth + 1, ')', in_bracket, false)) return err;
+        if (auto err = sequence(node.children, depth + 1, close, in_bracket, false)) return err;
         ++m_pos;
         out.push_back(std::move(node));
         return std::nullopt;
@@ -248,18 +255,7 @@ class Lexer {
     }
 
     std::optional<ParseError> section(std::vector<Node>& out, std::size_t depth) {
-        if (depth + 1 > m_limits.max_nesting) {
-            return error(
-                fmt::format("lists are nested deeper than {} levels", m_limits.max_nesting));
-        }
-        Node node;
-        node.kind = Node::Kind::Section;
-        node.space_before = false;
-        node.offset = m_pos;
-        ++m_pos;
-        if (auto err = sequence(node.children, depth + 1, ']', true, false)) return err;
-        ++m_pos;
-        out.push_back(std::move(node));
+        if (auto err = group(out, depth, Node::Kind::Section, ']', true, false)) return err;
         if (m_pos < m_bytes.size() && m_bytes[m_pos] == '<') return partial(out);
         return std::nullopt;
     }

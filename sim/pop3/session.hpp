@@ -24,6 +24,7 @@
 #include <variant>
 
 #include "sim/core/line_reader.hpp"
+#include "sim/core/server_inputs.hpp"
 #include "sim/core/session_engine.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/command.hpp"
@@ -37,24 +38,14 @@ using Role = sim::Role;
 using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
-struct CommandReceived {
-    Command command;
-    std::uint64_t event_seq = 0;
-    // Set when the command is not valid now (wrong state, PASS without
-    // USER): the server answers -ERR with this text instead of executing it.
-    std::optional<std::string> state_error;
-};
+using CommandReceived = sim::CommandReceived<Command>;
 // A line that is no valid command (syntax, over-long, NUL octets): answer
 // -ERR with `message`.
 struct CommandRejected {
     std::string message;
     std::uint64_t event_seq = 0;
 };
-// A line answering a SASL challenge (base64, or "*" to cancel).
-struct SaslReceived {
-    std::string line;  // without CRLF; never in the trace unless secrets are revealed
-    bool cancelled = false;
-};
+using SaslReceived = sim::SaslReceived;
 using ServerInput = std::variant<CommandReceived, CommandRejected, SaslReceived>;
 
 // --- what the client role learns -------------------------------------------

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/core/line_reader.hpp"
+#include "sim/core/server_inputs.hpp"
 #include "sim/core/session_engine.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/command.hpp"
@@ -36,12 +37,7 @@ using Role = sim::Role;
 using SessionOptions = sim::EngineOptions<Limits>;
 
 // --- what the server role must act on, in order -----------------------------
-struct CommandReceived {
-    Command command;
-    std::uint64_t event_seq = 0;
-    // Set when the command breaks the order of RFC 5321 4.1.4 (answer 503).
-    std::optional<std::string> state_error;
-};
+using CommandReceived = sim::CommandReceived<Command>;
 // A line that is not a command, or is too long: answer `code enhanced message`.
 struct CommandRejected {
     int code = 500;
@@ -49,11 +45,7 @@ struct CommandRejected {
     std::string message;
     std::uint64_t event_seq = 0;
 };
-// A line answering a 334 challenge (base64, or "*" to cancel, RFC 4954 4).
-struct SaslReceived {
-    std::string line;  // without CRLF; never in the trace unless secrets are revealed
-    bool cancelled = false;
-};
+using SaslReceived = sim::SaslReceived;
 // The message data ended with <CRLF>.<CRLF>.
 struct MessageReceived {
     std::string content;     // stuffing removed; a prefix when too_large

@@ -84,20 +84,24 @@ std::string serialize(const Reply& reply) {
     return out;
 }
 
-Reply make_ok(std::string text, std::string code) {
+namespace {
+
+Reply make_status(ReplyKind kind, std::string text, std::string code) {
     Reply reply;
-    reply.kind = ReplyKind::Ok;
+    reply.kind = kind;
     reply.text = std::move(text);
     reply.code = std::move(code);
     return reply;
 }
 
+}  // namespace
+
+Reply make_ok(std::string text, std::string code) {
+    return make_status(ReplyKind::Ok, std::move(text), std::move(code));
+}
+
 Reply make_err(std::string text, std::string code) {
-    Reply reply;
-    reply.kind = ReplyKind::Err;
-    reply.text = std::move(text);
-    reply.code = std::move(code);
-    return reply;
+    return make_status(ReplyKind::Err, std::move(text), std::move(code));
 }
 
 Reply make_multiline(std::string text, std::string data) {

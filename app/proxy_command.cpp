@@ -22,17 +22,6 @@ namespace {
 // as they come, so a long session does not grow the proxy.
 constexpr sim::TraceRetention kProxyTraceWindow{256, 256u << 10};
 
-// "20261203T081500", the proxy's start in UTC: part of every trace file's
-// name, so that a restart never writes over an earlier run's files.
-std::string run_stamp() {
-    const auto now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
-    return text;
-}
-
 // One proxied session: every event the relay shows is printed as it is
 // appended, prefixed with the session number ("#3 ", and "#3 upstream " for
 // the proxy's own exchange with the server) and, with a trace directory, the
@@ -174,7 +163,7 @@ int run_proxy(const ProxyOptions& options) {
             "note: the upstream hop is in clear ({}:// without --upstream-starttls)\n", url.scheme);
     }
 
-    const std::string stamp = run_stamp();
+    const std::string stamp = server::run_stamp();
     auto factory = [&options, &stamp](std::uint64_t id, const std::string& peer) {
         return std::make_unique<TraceSink>(id, peer, options, stamp);
     };

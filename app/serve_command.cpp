@@ -157,17 +157,6 @@ class TracedSession : public transport::ConnectionHandler {
     std::unique_ptr<transport::ConnectionHandler> m_inner;
 };
 
-// "20261203T081500": when this run of the server started, in UTC; part of
-// every trace file name so that a restart never writes over the last run's.
-std::string run_stamp() {
-    const auto now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
-    return text;
-}
-
 // "acl USER MAILBOX IDENTIFIER RIGHTS": IDENTIFIER gets RIGHTS (RFC 4314
 // letters, "" for none) on MAILBOX as USER names it ("Shared" is USER's own,
 // "#news.comp.mail.imap" a shared one).
@@ -392,7 +381,8 @@ int run_serve(const ServeOptions& options) {
     }
     config.starttls_available = true;
 
-    const TraceSettings trace_settings{options.trace_dir, run_stamp(), options.trace_window};
+    const TraceSettings trace_settings{options.trace_dir, server::run_stamp(),
+                                       options.trace_window};
     auto factory = [&store, &config, &trace_settings](const transport::ConnectionInfo& info)
         -> std::unique_ptr<transport::ConnectionHandler> {
         return std::make_unique<TracedSession>(store, config, info, trace_settings);

@@ -4,11 +4,21 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 
 #include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
+
+std::string run_stamp() {
+    const auto now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
+    return text;
+}
 
 namespace fs = std::filesystem;
 

@@ -21,6 +21,10 @@
 
 namespace mailscope::server {
 
+// "20261203T081500": now in UTC, for the names of a run's trace files, so
+// that a restarted server or proxy never writes over an earlier run's files.
+std::string run_stamp();
+
 class TraceFiles {
   public:
     // Creates the directory and the files; nullptr and `error` set on failure.

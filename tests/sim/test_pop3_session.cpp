@@ -21,9 +21,6 @@ using namespace mailscope::test;
 
 namespace {
 
-constexpr auto C = Direction::ClientToServer;
-constexpr auto S = Direction::ServerToClient;
-
 // An observer that has seen a greeting and, for TRANSACTION, a login.
 void prepare(Pop3Session& session, const std::string& start) {
     for (const auto& line : pop3::test::prelude(start))

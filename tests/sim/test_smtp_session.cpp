@@ -17,9 +17,6 @@ using namespace mailscope::test;
 
 namespace {
 
-constexpr auto C = Direction::ClientToServer;
-constexpr auto S = Direction::ServerToClient;
-
 struct Observed {
     sim::SessionTrace trace{sim::Protocol::Smtp};
     SmtpSession session{trace};

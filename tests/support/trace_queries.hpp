@@ -11,6 +11,10 @@
 
 namespace mailscope::test {
 
+// The two directions of a session, as the RFCs' transcripts write them.
+inline constexpr auto C = sim::Direction::ClientToServer;
+inline constexpr auto S = sim::Direction::ServerToClient;
+
 inline std::vector<const sim::TraceEvent*> of_kind(const sim::SessionTrace& trace,
                                                    sim::EventKind kind) {
     std::vector<const sim::TraceEvent*> out;

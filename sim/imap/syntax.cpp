@@ -382,36 +382,48 @@ bool is_astring_atom(std::string_view text) {
     return true;
 }
 
-Node make_atom(std::string text) {
+namespace {
+
+Node make_node(Node::Kind kind, std::string value, bool space_before = true) {
     Node node;
-    if (iequals(text, "NIL")) {
-        node.kind = Node::Kind::Nil;
-    } else if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-        node.kind = Node::Kind::Number;
-    }
-    node.value = std::move(text);
+    node.kind = kind;
+    node.space_before = space_before;
+    node.value = std::move(value);
     return node;
+}
+
+Node make_group(Node::Kind kind, std::vector<Node> children) {
+    Node node;
+    node.kind = kind;
+    for (std::size_t i = 0; i < children.size(); ++i)
+        children[i].space_before = i != 0;
+    node.children = std::move(children);
+    return node;
+}
+
+}  // namespace
+
+Node make_atom(std::string text) {
+    auto kind = Node::Kind::Atom;
+    if (iequals(text, "NIL")) {
+        kind = Node::Kind::Nil;
+    } else if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+        kind = Node::Kind::Number;
+    }
+    return make_node(kind, std::move(text));
 }
 
 Node make_number(std::uint64_t number) {
-    Node node;
-    node.kind = Node::Kind::Number;
-    node.value = fmt::format("{}", number);
-    return node;
+    return make_node(Node::Kind::Number, fmt::format("{}", number));
 }
 
 Node make_quoted(std::string text) {
-    Node node;
-    node.kind = Node::Kind::Quoted;
-    node.value = std::move(text);
-    return node;
+    return make_node(Node::Kind::Quoted, std::move(text));
 }
 
 Node make_literal(std::string data, bool synchronizing) {
-    Node node;
-    node.kind = Node::Kind::Literal;
+    Node node = make_node(Node::Kind::Literal, std::move(data));
     node.synchronizing = synchronizing;
-    node.value = std::move(data);
     return node;
 }
 
@@ -422,22 +434,8 @@ Node make_literal8(std::string data, bool synchronizing) {
 }
 
 Node make_nil() {
-    Node node;
-    node.kind = Node::Kind::Nil;
-    node.value = "NIL";
-    return node;
+    return make_node(Node::Kind::Nil, "NIL");
 }
-
-namespace {
-Node make_group(Node::Kind kind, std::vector<Node> children) {
-    Node node;
-    node.kind = kind;
-    for (std::size_t i = 0; i < children.size(); ++i)
-        children[i].space_before = i != 0;
-    node.children = std::move(children);
-    return node;
-}
-}  // namespace
 
 Node make_list(std::vector<Node> children) {
     return make_group(Node::Kind::List, std::move(children));
@@ -450,18 +448,11 @@ Node make_section(std::vector<Node> children) {
 }
 
 Node make_partial(std::string text) {
-    Node node;
-    node.kind = Node::Kind::Partial;
-    node.space_before = false;
-    node.value = std::move(text);
-    return node;
+    return make_node(Node::Kind::Partial, std::move(text), false);
 }
 
 Node make_text(std::string text) {
-    Node node;
-    node.kind = Node::Kind::Text;
-    node.value = std::move(text);
-    return node;
+    return make_node(Node::Kind::Text, std::move(text));
 }
 
 Node make_astring(std::string_view value, bool non_sync) {

@@ -1113,50 +1113,50 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
     return r;
 }
 
-FetchItem fetch_flags(std::vector<std::string> flags) {
+namespace {
+
+FetchItem fetch_item(FK kind, std::string name) {
     FetchItem item;
-    item.kind = FK::Flags;
-    item.name = "FLAGS";
+    item.kind = kind;
+    item.name = std::move(name);
+    return item;
+}
+
+}  // namespace
+
+FetchItem fetch_flags(std::vector<std::string> flags) {
+    FetchItem item = fetch_item(FK::Flags, "FLAGS");
     item.flags = std::move(flags);
     return item;
 }
 
 FetchItem fetch_uid(std::uint32_t uid) {
-    FetchItem item;
-    item.kind = FK::Uid;
-    item.name = "UID";
+    FetchItem item = fetch_item(FK::Uid, "UID");
     item.number = uid;
     return item;
 }
 
 FetchItem fetch_size(std::uint32_t size) {
-    FetchItem item;
-    item.kind = FK::Rfc822Size;
-    item.name = "RFC822.SIZE";
+    FetchItem item = fetch_item(FK::Rfc822Size, "RFC822.SIZE");
     item.number = size;
     return item;
 }
 
 FetchItem fetch_internal_date(std::string date_time) {
-    FetchItem item;
-    item.kind = FK::InternalDate;
-    item.name = "INTERNALDATE";
+    FetchItem item = fetch_item(FK::InternalDate, "INTERNALDATE");
     item.string = std::move(date_time);
     return item;
 }
 
 FetchItem fetch_envelope(Envelope envelope) {
-    FetchItem item;
-    item.kind = FK::Envelope;
-    item.name = "ENVELOPE";
+    FetchItem item = fetch_item(FK::Envelope, "ENVELOPE");
     item.envelope = std::move(envelope);
     return item;
 }
 
 FetchItem fetch_body_structure(BodyStructure body, bool extensible) {
-    FetchItem item;
-    item.kind = extensible ? FK::BodyStructure : FK::Body;
-    item.name = extensible ? "BODYSTRUCTURE" : "BODY";
+    FetchItem item =
+        extensible ? fetch_item(FK::BodyStructure, "BODYSTRUCTURE") : fetch_item(FK::Body, "BODY");
     item.body = std::move(body);
     return item;
 }

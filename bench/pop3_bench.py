@@ -15,10 +15,8 @@ each phase reports the median over the runs and the ratio mailscope/Dovecot.
 Not a CTest test. Results are kept in bench/SERVER.md.
 """
 
-import argparse
 import imaplib
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -31,10 +29,12 @@ from server_bench import (  # noqa: E402
     PASSWORD,
     USER,
     RawConnection,
+    bench_parser,
     print_comparison,
     servers_on,
     timed_maildir,
 )
+from dovecot_fixture import free_port, login_service  # noqa: E402  (on server_bench's path)
 
 DELETED = 100
 
@@ -42,19 +42,7 @@ DELETED = 100
 def dovecot_pop3_config(port):
     """Adds POP3 on 127.0.0.1:port to the fixture's IMAP-only configuration;
     Dovecot keeps the last value of a repeated setting."""
-    return f"""
-protocols = imap pop3
-service pop3-login {{
-  inet_listener pop3 {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener pop3s {{
-    port = 0
-  }}
-  chroot =
-}}
-"""
+    return "protocols = imap pop3\n" + login_service("pop3", {"pop3": port, "pop3s": 0})
 
 
 class Pop3Client(RawConnection):
@@ -170,11 +158,7 @@ def put_back(imap_port, messages):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("binary")
-    parser.add_argument("--messages", type=int, default=10000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
+    parser = bench_parser(__doc__, ("--runs", 5))
     args = parser.parse_args()
     if args.messages <= DELETED:
         parser.error(f"--messages must be more than {DELETED}")
@@ -187,10 +171,7 @@ def main():
             with open(os.path.join(cur, name), "rb") as message:
                 refill.append(message.read())
 
-        pop3_port = None
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind(("127.0.0.1", 0))
-            pop3_port = probe.getsockname()[1]
+        pop3_port = free_port()
         with servers_on(args.binary, source, dovecot_pop3_config(pop3_port), "--pop3",
                         "127.0.0.1:0") as (mailscope, dovecot):
             servers = {

@@ -119,6 +119,19 @@ def servers_on(binary, source, dovecot_config, *mailscope_args):
         dovecot.cleanup()
 
 
+def bench_parser(doc, *counts):
+    """The command line of a benchmark on the INBOX built here: the mailscope
+    binary, the INBOX's size and seed, and the benchmark's own `counts`, each
+    (option, default)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("binary")
+    parser.add_argument("--messages", type=int, default=10000)
+    for option, default in counts:
+        parser.add_argument(option, type=int, default=default)
+    parser.add_argument("--seed", type=int, default=7)
+    return parser
+
+
 def print_comparison(rows):
     """The table kept in bench/SERVER.md: each (phase, mailscope seconds,
     Dovecot seconds) in milliseconds, with their ratio."""
@@ -293,13 +306,7 @@ def concurrency(port, sessions, iterations):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("binary")
-    parser.add_argument("--messages", type=int, default=10000)
-    parser.add_argument("--sessions", type=int, default=300)
-    parser.add_argument("--iterations", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+    args = bench_parser(__doc__, ("--sessions", 300), ("--iterations", 50)).parse_args()
 
     limits = f"""
 mail_max_userip_connections = {args.sessions + 50}

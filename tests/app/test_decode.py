@@ -94,6 +94,35 @@ def decode_text(text, *args):
         os.unlink(f.name)
 
 
+def json_events(out):
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def commands_tagged(events, tag):
+    return [e for e in events if e.get("kind") == "command" and e.get("tag") == tag]
+
+
+def expect_one_violation(what, session, section, summary):
+    """Decodes the transcript `session` with --json and as text: both exit 0
+    and flag exactly one violation, of `section`, its summary holding
+    `summary`. Returns the JSON output, its events and the violation (None
+    unless there is exactly one)."""
+    code, out, err = decode_text(session, "--json")
+    check(code == 0, f"{what}: exit {code}, stderr {err!r}")
+    events = json_events(out)
+    found = [e for e in events if e.get("kind") == "violation"]
+    check(len(found) == 1, f"{what}: violations {found}")
+    violation = found[0] if len(found) == 1 else None
+    if violation:
+        check(violation.get("section") == section,
+              f"{what}: section {violation.get('section')!r}")
+        check(summary in violation.get("summary", ""), f"{what}: summary {violation}")
+    code, text, err = decode_text(session)
+    check(code == 0 and section in text and summary in text,
+          f"{what}: the text output does not flag it: {text!r} {err!r}")
+    return out, events, violation
+
+
 def test_every_protocol():
     # The protocol is told by the server's first line; no false violation.
     pop3 = os.path.join(vectors, "pop3", "rfc1939_section10.txt")
@@ -181,23 +210,13 @@ S: a5 OK LOGOUT completed
 
 def test_enable_after_select():
     # RFC 5161 3.1: ENABLE only in Authenticated, before any SELECT or EXAMINE.
-    code, out, err = decode_text(ENABLE_SESSION, "--json")
-    check(code == 0, f"ENABLE after SELECT: exit {code}, stderr {err!r}")
-    events = [json.loads(line) for line in out.splitlines()]
-    found = [e for e in events if e.get("kind") == "violation"]
-    check(len(found) == 1, f"ENABLE after SELECT: violations {found}")
-    if found:
-        violation = found[0]
-        check(violation.get("section") == "RFC 5161 3.1",
-              f"ENABLE after SELECT: section {violation.get('section')!r}")
-        check("ENABLE is not valid in the Selected state" in json.dumps(violation),
-              f"ENABLE after SELECT: rule {violation}")
+    _, events, violation = expect_one_violation("ENABLE after SELECT", ENABLE_SESSION,
+                                                "RFC 5161 3.1",
+                                                "ENABLE is not valid in the Selected state")
+    if violation:
         # Flagged on a4, the second ENABLE, not on a2 before the SELECT.
-        a4 = [e for e in events if e.get("kind") == "command" and e.get("tag") == "a4"]
+        a4 = commands_tagged(events, "a4")
         check(a4 and violation["seq"] > a4[0]["seq"], "ENABLE after SELECT: not flagged on a4")
-    code, text, err = decode_text(ENABLE_SESSION)
-    check(code == 0 and "RFC 5161 3.1" in text and "ENABLE is not valid in the Selected state"
-          in text, f"ENABLE after SELECT: the text output does not flag it: {text!r} {err!r}")
 
 
 def test_literals_in_wire_order():
@@ -226,8 +245,8 @@ def test_literals_in_wire_order():
 
     code, out, err = decode("--json", path)
     check(code == 0, f"literals in wire order --json: exit {code}, stderr {err!r}")
-    events = [json.loads(line) for line in out.splitlines()]
-    append = next(e for e in events if e.get("kind") == "command" and e.get("tag") == "a2")
+    events = json_events(out)
+    append = commands_tagged(events, "a2")[0]
     tied = [e for e in events if e["seq"] == append["seq"] or
             (e.get("link_seq") == append["seq"] and e["kind"] != "untagged")]
     check([e["kind"] for e in tied] == ["command", "continuation", "literal", "command", "tagged"],
@@ -238,7 +257,7 @@ def test_literals_in_wire_order():
     if len(tied) == 5:
         check(tied[2]["raw"].startswith("From: Alice") and tied[3]["raw"] == "\r\n" and
               tied[3]["piece"]["index"] == 1, f"--json: the literal and the rest: {tied[2:4]}")
-    literal_plus = next(e for e in events if e.get("kind") == "command" and e.get("tag") == "a3")
+    literal_plus = commands_tagged(events, "a3")[0]
     following = events[literal_plus["seq"] + 1]
     check(following["kind"] == "literal" and not following["literal"]["synchronizing"],
           f"--json: LITERAL+ is not followed by its octets: {following}")
@@ -281,21 +300,13 @@ S: a3 OK LOGOUT completed
 def test_login_after_logindisabled():
     # RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
     # if the LOGINDISABLED capability is advertised."
-    code, out, err = decode_text(LOGINDISABLED_SESSION, "--json")
-    check(code == 0, f"LOGINDISABLED: exit {code}, stderr {err!r}")
-    events = [json.loads(line) for line in out.splitlines()]
-    found = [e for e in events if e.get("kind") == "violation"]
-    check(len(found) == 1 and found[0].get("section") == "RFC 3501 6.2.3"
-          and "LOGINDISABLED" in found[0].get("summary", ""),
-          f"LOGINDISABLED: violations {found}")
+    out, events, _ = expect_one_violation("LOGINDISABLED", LOGINDISABLED_SESSION, "RFC 3501 6.2.3",
+                                          "LOGINDISABLED")
     check("secret" not in out, "LOGINDISABLED: the password is printed")
     # RFC 3501 9: the command grammar has no FROBNICATE; 6.5.1 is X<atom>.
-    a2 = [e for e in events if e.get("kind") == "command" and e.get("tag") == "a2"]
+    a2 = commands_tagged(events, "a2")
     check(a2 and a2[0].get("section") == "RFC 3501 9",
           f"an unknown command: section {a2[0].get('section') if a2 else None!r}")
-    code, text, err = decode_text(LOGINDISABLED_SESSION)
-    check(code == 0 and "RFC 3501 6.2.3" in text and "LOGINDISABLED" in text,
-          f"LOGINDISABLED: the text output does not flag it: {text!r} {err!r}")
 
 
 def test_missing_file():

@@ -29,6 +29,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def login_service(protocol, listeners):
+    """Dovecot's PROTOCOL-login service with an inet_listener on 127.0.0.1
+    for each name -> port in `listeners`; port 0 turns a listener off."""
+    blocks = "".join(f"  inet_listener {name} {{\n    address = 127.0.0.1\n"
+                     f"    port = {port}\n  }}\n" for name, port in listeners.items())
+    return f"service {protocol}-login {{\n{blocks}  chroot =\n}}"
+
+
 def _mail_owner():
     """The uid and gid mail is stored under: Dovecot refuses uid 0 for mail."""
     if os.getuid() != 0:
@@ -83,6 +91,12 @@ class DovecotServer:
     def maildir(self, user):
         return os.path.join(self.home(user), "Maildir")
 
+    def services(self):
+        """The protocols served, each with its login service's listeners
+        (see login_service); a subclass that adds some sets their ports
+        before calling _write_config()."""
+        return {"imap": {"imap": self.port, "imaps": 0}}
+
     def _write_config(self):
         uid, gid = _mail_owner()
         user_name = pwd.getpwuid(os.getuid()).pw_name
@@ -101,12 +115,15 @@ class DovecotServer:
             for name, password in self.users.items():
                 out.write(f"{name}:{{PLAIN}}{password}::::::\n")
         self.port = free_port()
+        services = self.services()
+        logins = "\n".join(login_service(protocol, listeners)
+                           for protocol, listeners in services.items())
         config = f"""
 base_dir = {self.root}/run
 state_dir = {self.root}/state
 log_path = {self.root}/dovecot.log
 info_log_path = {self.root}/dovecot.log
-protocols = imap
+protocols = {" ".join(services)}
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -133,16 +150,7 @@ userdb {{
   driver = static
   args = uid={uid} gid={gid} home={self.root}/home/%u
 }}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {self.port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-  chroot =
-}}
+{logins}
 service anvil {{
   chroot =
 }}

@@ -71,6 +71,37 @@ def populate(client, mailbox):
         assert response.status == "OK", response
 
 
+def send_each(client, commands, only=None, ordered=False):
+    """Sends `commands` one at a time; returns each with its transcript,
+    keeping only the untagged responses named `only` (b"SEARCH"...) when
+    it is given."""
+    results = []
+    for command in commands:
+        status, code, lines = transcript(client.command(command), ordered=ordered)
+        if only is not None:
+            lines = tuple(line for line in lines if line[0] == only)
+        results.append((command, (status, code, lines)))
+    return results
+
+
+def after_select(commands, **options):
+    """The scenario that selects the test's mailbox, then sends `commands`
+    as send_each() does."""
+    def scenario(client, box):
+        client.command(f'SELECT "{box}"')
+        return send_each(client, commands, **options)
+
+    return scenario
+
+
+def create_tree(client, box, names, subscribed):
+    """Creates `names` under `box` and subscribes to those in `subscribed`."""
+    for name in names:
+        client.command(f'CREATE "{box}/{name}"')
+    for name in subscribed:
+        client.command(f'SUBSCRIBE "{box}/{name}"')
+
+
 def strip_recent_flag(value):
     if isinstance(value, frozenset):
         return value - {b"\\Recent"}
@@ -154,17 +185,13 @@ class Differential(unittest.TestCase):
 
     def test_list_lsub(self):
         def scenario(client, box):
-            for name in ("a", "b", "a/x", "a/y/z"):
-                client.command(f'CREATE "{box}/{name}"')
-            client.command(f'SUBSCRIBE "{box}/a/y/z"')
-            client.command(f'SUBSCRIBE "{box}/b"')
-            commands = [
+            create_tree(client, box, ("a", "b", "a/x", "a/y/z"), ("a/y/z", "b"))
+            return send_each(client, [
                 f'LIST "" "{box}/%"', f'LIST "" "{box}/*"', f'LIST "" "{box}"',
                 f'LIST "{box}/" "%"', f'LIST "" "{box}/a/%"', 'LIST "" ""',
                 f'LSUB "" "{box}/*"', f'LSUB "" "{box}/%"', f'LSUB "" "{box}/a/%"',
                 f'LIST "" "{box}/nothing*"',
-            ]
-            return [(command, transcript(client.command(command))) for command in commands]
+            ])
 
         self.assert_same(self.both(scenario))
 
@@ -180,7 +207,7 @@ class Differential(unittest.TestCase):
                 'DELETE "INBOX"', f'DELETE "{box}/nothing"',
                 f'CREATE "{box}/s/q/r"', f'DELETE "{box}/s"', f'LIST "" "{box}/*"',
             ]
-            return [(step, transcript(client.command(step))) for step in steps]
+            return send_each(client, steps)
 
         results = self.both(scenario)
         mock, real = results["mailscope"], results["dovecot"]
@@ -272,7 +299,7 @@ class Differential(unittest.TestCase):
         self.assert_same(results)
 
     def test_fetch_items(self):
-        fetches = [
+        items = [
             "1:* (FLAGS UID RFC822.SIZE INTERNALDATE)",
             "1:* ENVELOPE",
             "1:* BODYSTRUCTURE",
@@ -290,12 +317,7 @@ class Differential(unittest.TestCase):
             "1:* (RFC822.HEADER)",
             "1 FAST", "1 ALL", "1 FULL",
         ]
-
-        def scenario(client, box):
-            client.command(f'SELECT "{box}"')
-            return [(fetch, transcript(client.command("FETCH " + fetch))) for fetch in fetches]
-
-        self.assert_same(self.both(scenario))
+        self.assert_same(self.both(after_select(["FETCH " + fetch for fetch in items])))
 
     def test_fetch_sets_seen(self):
         def scenario(client, box):
@@ -303,7 +325,7 @@ class Differential(unittest.TestCase):
             steps = ["FETCH 2 (BODY.PEEK[TEXT])", "FETCH 2 (FLAGS)", "FETCH 2 (BODY[TEXT])",
                      "FETCH 2 (FLAGS)", "FETCH 3 (RFC822.TEXT)", "FETCH 5 (BODY[1]<0.10>)",
                      "FETCH 1:* FLAGS"]
-            result = [(step, transcript(client.command(step))) for step in steps]
+            result = send_each(client, steps)
             client.command("STORE 3 -FLAGS.SILENT (\\Seen)")
             client.command(f'EXAMINE "{box}"')
             result.append(transcript(client.command("FETCH 4 (FLAGS)")))
@@ -329,23 +351,12 @@ class Differential(unittest.TestCase):
             'BODY "Berlin"', 'TEXT "noon"', 'HEADER Message-ID "alt-3"', "UID 2:4",
             "2:* UNDRAFT", "NEW", "OLD", "RECENT", "KEYWORD $Lab", "UNKEYWORD $Lab",
             'OR (FROM "carol" SEEN) (SUBJECT "report")', "NOT (OR 1 2)", "DELETED",
-            'CHARSET UTF-8 BODY "Gr\u00fc\u00dfe"'.encode().decode("latin-1"),
-            'CHARSET UTF-8 SUBJECT "Gr\u00fc\u00dfe"'.encode().decode("latin-1"),
+            'CHARSET UTF-8 BODY "Gr\u00fc\u00dfe"', 'CHARSET UTF-8 SUBJECT "Gr\u00fc\u00dfe"',
         ]
-
-        def scenario(client, box):
-            client.command(f'SELECT "{box}"')
-            results = []
-            for search in searches:
-                status, code, lines = transcript(client.command(
-                    b"SEARCH " + search.encode("latin-1")))
-                # Dovecot adds a keyword named in a SEARCH to FLAGS and
-                # announces it (documented); only the results are compared.
-                results.append((search, status, code,
-                                [line for line in lines if line[0] == b"SEARCH"]))
-            return results
-
-        self.assert_same(self.both(scenario))
+        # Dovecot adds a keyword named in a SEARCH to FLAGS and announces it
+        # (documented); only the results are compared.
+        self.assert_same(self.both(after_select(["SEARCH " + search for search in searches],
+                                                only=b"SEARCH")))
 
     def test_esearch(self):
         # RFC 4731 3.1: one ESEARCH per extended SEARCH; its TAG names the
@@ -362,26 +373,17 @@ class Differential(unittest.TestCase):
                 return line[:1] + line[2:]
             return line
 
-        def scenario(client, box):
-            client.command(f'SELECT "{box}"')
-            results = []
-            for command in commands:
-                status, code, lines = transcript(client.command(command))
-                results.append((command, status, code,
-                                [without_tag(line) for line in lines if line[0] == b"ESEARCH"]))
-            return results
-
-        self.assert_same(self.both(scenario))
+        results = self.both(after_select(commands, only=b"ESEARCH"))
+        self.assert_same({name: [(command, (status, code, [without_tag(line) for line in lines]))
+                                 for command, (status, code, lines) in steps]
+                          for name, steps in results.items()})
 
     def test_list_extended_and_status(self):
         # RFC 5258 and RFC 5819. No name implies a level CREATE did not make:
         # mailscope creates it \Noselect, Dovecot not at all (documented).
         def scenario(client, box):
-            for name in ("a", "b", "a/x", "a/y"):
-                client.command(f'CREATE "{box}/{name}"')
-            client.command(f'SUBSCRIBE "{box}/a/y"')
-            client.command(f'SUBSCRIBE "{box}/b"')
-            commands = [
+            create_tree(client, box, ("a", "b", "a/x", "a/y"), ("a/y", "b"))
+            return send_each(client, [
                 f'LIST (SUBSCRIBED) "" "{box}/*"',
                 f'LIST (SUBSCRIBED RECURSIVEMATCH) "" "{box}/%" RETURN (CHILDREN)',
                 f'LIST "" ("{box}/a" "{box}/b" "{box}/a/*")',
@@ -389,8 +391,7 @@ class Differential(unittest.TestCase):
                 f'LIST "" "{box}/%" RETURN (CHILDREN)',
                 f'LIST "" "{box}" RETURN (STATUS (MESSAGES UNSEEN UIDNEXT))',
                 f'LIST "" "{box}/a/%" RETURN (STATUS (MESSAGES))',
-            ]
-            return [(command, transcript(client.command(command))) for command in commands]
+            ])
 
         self.assert_same(self.both(scenario))
 
@@ -405,7 +406,7 @@ class Differential(unittest.TestCase):
 
         def scenario(client, box):
             client.command(f'SELECT "{box}"')
-            result = [(step, transcript(client.command(step))) for step in steps]
+            result = send_each(client, steps)
             client.command(f'EXAMINE "{box}"')
             result.append(transcript(client.command("STORE 1 +FLAGS (\\Seen)")))
             return result
@@ -435,7 +436,7 @@ class Differential(unittest.TestCase):
                 f'MOVE 9 "{box}/dest"', f'UID COPY 5 "{box}/dest"', f'UID MOVE 1:2 "{box}/dest"',
                 "FETCH 1:* (UID FLAGS)", f'MOVE 1 "{box}/missing"',
             ]
-            result = [(step, transcript(client.command(step), ordered=True)) for step in steps]
+            result = send_each(client, steps, ordered=True)
             client.command(f'SELECT "{box}/dest"')
             result.append(transcript(client.command("FETCH 1:* (UID FLAGS INTERNALDATE)")))
             return result
@@ -468,12 +469,7 @@ class Differential(unittest.TestCase):
             "UID STORE 3:4 -FLAGS.SILENT (\\Seen)", "UID FETCH 1:5 FLAGS",
             "UID FETCH 9 FLAGS", "UID STORE 9 +FLAGS (\\Seen)",
         ]
-
-        def scenario(client, box):
-            client.command(f'SELECT "{box}"')
-            return [(step, transcript(client.command(step))) for step in steps]
-
-        self.assert_same(self.both(scenario))
+        self.assert_same(self.both(after_select(steps)))
 
     def test_idle_sees_append(self):
         def scenario(client, box):
@@ -526,9 +522,9 @@ class Differential(unittest.TestCase):
 
         def scenario(client, box):
             client.command(f'SELECT "{box}"')
-            result = [(step, transcript(client.command(step))) for step in steps[:-1]]
+            result = send_each(client, steps[:-1])
             client.command(f'SELECT "{box}"')
-            return result + [(steps[-1], transcript(client.command(steps[-1])))]
+            return result + send_each(client, steps[-1:])
 
         results = self.both(scenario)
         # Documented: a STORE without flags breaks the RFC 3501 grammar;

@@ -11,8 +11,11 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
 LISTEN_RE = re.compile(r"listening: (\w+) ([0-9.]+):(\d+)")
+USER, PASSWORD = "alice", "wonderland"  # in the mail store serve starts with
+TIMEOUT = 10  # seconds, for each network operation of a client
 
 
 def wait_for_listeners(process, wanted, timeout, output, name="mailscope serve"):
@@ -136,3 +139,25 @@ class MailscopeServer:
     def __exit__(self, *exc):
         self.stop()
         self.tmp.cleanup()
+
+
+class ServerPerClass(unittest.TestCase):
+    """A server of its own for each test class, so that what one class's
+    tests do to the mailboxes cannot disturb another's. It listens on a
+    loopback port for IMAP, IMAPS and each kind named in `listeners`
+    ("pop3", "smtps"...), with `options` added to its command line.
+    `binary` is set by the suite, from its command line."""
+
+    binary = None
+    listeners = ()
+    options = ()
+
+    @classmethod
+    def setUpClass(cls):
+        listen = [arg for kind in cls.listeners for arg in (f"--{kind}", "127.0.0.1:0")]
+        cls.server = MailscopeServer(cls.binary, *listen, *cls.options).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.tmp.cleanup()

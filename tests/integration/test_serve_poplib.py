@@ -19,18 +19,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import peers  # noqa: E402
-from mailscope_server import MailscopeServer  # noqa: E402
-
-BINARY = None
-TIMEOUT = 10
-USER, PASSWORD = "alice", "wonderland"
-
-
-def start_with_pop3(*extra):
-    # start() waits for every listener named on the command line.
-    return MailscopeServer(BINARY, "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
-                           *extra).start()
-
+from mailscope_server import PASSWORD, TIMEOUT, USER, ServerPerClass  # noqa: E402
 
 
 def log_in(client):
@@ -38,23 +27,15 @@ def log_in(client):
     client.user(USER)
     client.pass_(PASSWORD)
 
+
 def curl(*args):
     result = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "15", *args],
                             capture_output=True, timeout=30)
     return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode()
 
 
-class PopServer(unittest.TestCase):
-    """One server per test class: deletions in one class cannot disturb another."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = start_with_pop3()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.tmp.cleanup()
+class PopServer(ServerPerClass):
+    listeners = ("pop3", "pop3s")
 
     def pop(self):
         client = poplib.POP3("127.0.0.1", self.server.ports["pop3"], timeout=TIMEOUT)
@@ -74,6 +55,12 @@ class PopServer(unittest.TestCase):
             client.close()
         except OSError:
             pass
+
+    def assert_refused(self, reply, command, *args):
+        """command(*args) gets an -ERR holding `reply`."""
+        with self.assertRaises(poplib.error_proto) as caught:
+            command(*args)
+        self.assertIn(reply, caught.exception.args[0])
 
     def imap_append(self, message):
         imap = imaplib.IMAP4("127.0.0.1", self.server.ports["imap"], timeout=TIMEOUT)
@@ -130,9 +117,7 @@ class PoplibTests(PopServer):
         with self.assertRaises(poplib.error_proto):
             client.stat()
         client.user(USER)
-        with self.assertRaises(poplib.error_proto) as caught:
-            client.pass_("not the password")
-        self.assertIn(b"[AUTH]", caught.exception.args[0])
+        self.assert_refused(b"[AUTH]", client.pass_, "not the password")
         client.quit()
 
     def test_apop(self):
@@ -162,9 +147,7 @@ class PoplibTests(PopServer):
     def test_rpop_is_not_offered(self):
         client = self.pop()
         client.user(USER)
-        with self.assertRaises(poplib.error_proto) as caught:
-            client.rpop(USER)
-        self.assertIn(b"unknown command RPOP", caught.exception.args[0])
+        self.assert_refused(b"unknown command RPOP", client.rpop, USER)
         client.quit()
 
     def test_second_session_gets_in_use(self):
@@ -172,9 +155,7 @@ class PoplibTests(PopServer):
         log_in(first)
         second = self.pop()
         second.user(USER)
-        with self.assertRaises(poplib.error_proto) as caught:
-            second.pass_(PASSWORD)
-        self.assertIn(b"[IN-USE]", caught.exception.args[0])
+        self.assert_refused(b"[IN-USE]", second.pass_, PASSWORD)
         first.quit()
         second.user(USER)
         self.assertTrue(second.pass_(PASSWORD).startswith(b"+OK"))
@@ -282,43 +263,35 @@ class CurlTests(PopServer):
         self.assertEqual(len(after.splitlines()), len(before.splitlines()) - 1)
 
 
-class AutologoutTests(unittest.TestCase):
+class AutologoutTests(PopServer):
+    options = ("--autologout", "1")
+
     def test_autologout_closes_an_idle_pop3_session(self):
-        server = start_with_pop3("--autologout", "1")
-        try:
-            client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=TIMEOUT)
-            log_in(client)
-            # RFC 1939 3: after the idle time the server closes without a
-            # reply (the read returns end of file, within the socket's timeout)
-            # and without UPDATE.
-            self.assertEqual(client.file.readline(), b"")
-            with self.assertRaises((poplib.error_proto, OSError, EOFError)):
-                client.stat()
-        finally:
-            server.stop()
-            server.tmp.cleanup()
-
-
-class TraceTests(unittest.TestCase):
-    def test_traces_have_no_password(self):
-        server = start_with_pop3()
-        try:
-            client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=TIMEOUT)
-            log_in(client)
+        client = self.pop()
+        log_in(client)
+        # RFC 1939 3: after the idle time the server closes without a
+        # reply (the read returns end of file, within the socket's timeout)
+        # and without UPDATE.
+        self.assertEqual(client.file.readline(), b"")
+        with self.assertRaises((poplib.error_proto, OSError, EOFError)):
             client.stat()
-            client.quit()
-            (session,) = server.wait_for_closed_sessions("pop3", 1)
-            for suffix in (".txt", ".jsonl", ".report.txt"):
-                with open(session + suffix, "rb") as f:
-                    content = f.read()
-                self.assertNotIn(PASSWORD.encode(), content, suffix)
-                if suffix == ".txt":
-                    self.assertIn(b"C: PASS ***", content)
-        finally:
-            server.stop()
-            server.tmp.cleanup()
+
+
+class TraceTests(PopServer):
+    def test_traces_have_no_password(self):
+        client = self.pop()
+        log_in(client)
+        client.stat()
+        client.quit()
+        (session,) = self.server.wait_for_closed_sessions("pop3", 1)
+        for suffix in (".txt", ".jsonl", ".report.txt"):
+            with open(session + suffix, "rb") as f:
+                content = f.read()
+            self.assertNotIn(PASSWORD.encode(), content, suffix)
+            if suffix == ".txt":
+                self.assertIn(b"C: PASS ***", content)
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    ServerPerClass.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -19,31 +19,15 @@ from email.message import EmailMessage
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import peers  # noqa: E402
-from mailscope_server import MailscopeServer  # noqa: E402
-
-BINARY = None
-TIMEOUT = 10
-USER, PASSWORD = "alice", "wonderland"
-
-
-def start_with_smtp():
-    # start() waits for every listener named on the command line.
-    return MailscopeServer(BINARY, "--smtp", "127.0.0.1:0", "--smtps", "127.0.0.1:0").start()
+from mailscope_server import PASSWORD, TIMEOUT, USER, ServerPerClass  # noqa: E402
 
 
 def token():
     return uuid.uuid4().hex[:12]
 
 
-class SmtpServeTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = start_with_smtp()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.tmp.cleanup()
+class SmtpServeTests(ServerPerClass):
+    listeners = ("smtp", "smtps")
 
     def tls_context(self):
         return ssl.create_default_context(cafile=self.server.cert)
@@ -200,7 +184,7 @@ class SmtpServeTests(unittest.TestCase):
             script = f.name
         try:
             result = subprocess.run(
-                [BINARY, "connect", f"smtp://{USER}@127.0.0.1:{self.server.ports['smtp']}",
+                [self.binary, "connect", f"smtp://{USER}@127.0.0.1:{self.server.ports['smtp']}",
                  "--starttls", "--ca-file", self.server.cert, "--script", script,
                  "--timeout", "10"],
                 capture_output=True, text=True, timeout=60,
@@ -235,5 +219,5 @@ class SmtpServeTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    ServerPerClass.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

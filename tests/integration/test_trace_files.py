@@ -99,6 +99,20 @@ class TraceFiles(unittest.TestCase):
         return (read(self.files("*.report.txt")[0]),
                 read(self.transcripts()[0]).splitlines())
 
+    def run_session(self, talk, reports=1):
+        """Starts a server and lets talk(client) hold one session with it;
+        stops the server once `reports` session reports, those of earlier
+        runs included, are written."""
+        process, port = start_server(self.trace_dir)
+        try:
+            client = Client(port)
+            talk(client)
+            client.close()
+            self.assertTrue(wait_for(lambda: len(self.files("*.report.txt")) == reports),
+                            "the report of the ended session was not written")
+        finally:
+            stop_server(process)
+
     def cited_line(self, report, pattern):
         """The transcript line number that the report's entry matching
         `pattern` (the number its first group) cites."""
@@ -130,17 +144,12 @@ class TraceFiles(unittest.TestCase):
     def test_a_restart_never_writes_over_the_last_run(self):
         runs = []
         for run in range(2):
-            process, port = start_server(self.trace_dir)
-            try:
-                client = Client(port)
+            def talk(client):
                 client.command("x", "LOGIN alice wonderland")
                 client.command("y", f"NOOP run{run}")
                 client.command("z", "LOGOUT")
-                client.close()
-                self.assertTrue(wait_for(lambda: len(self.files("*.report.txt")) == run + 1),
-                                "the report of the ended session was not written")
-            finally:
-                stop_server(process)
+
+            self.run_session(talk, reports=run + 1)
             runs.append({path: read(path) for path in self.files("*")})
         first, second = runs
         self.assertEqual(len(self.transcripts()), 2)
@@ -148,17 +157,13 @@ class TraceFiles(unittest.TestCase):
             self.assertEqual(second[path], content, f"{path} changed in the second run")
 
     def test_the_report_points_at_transcript_lines(self):
-        process, port = start_server(self.trace_dir)
-        try:
-            client = Client(port)
+        def talk(client):
             client.command("a1", "SELECT INBOX")
             client.command("a2", "LOGIN alice wonderland")
             client.command("a3", "FETCH 1 (FLAGS)")
             client.command("a4", "LOGOUT")
-            client.close()
-            self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
-        finally:
-            stop_server(process)
+
+        self.run_session(talk)
         report, transcript = self.report_and_transcript()
         line = self.cited_line(report, r"line (\d+): RFC 3501 [0-9.]+: SELECT is not valid")
         self.assertEqual(transcript[line - 1], "C: a1 SELECT INBOX")
@@ -169,9 +174,7 @@ class TraceFiles(unittest.TestCase):
     def test_the_report_shows_literal_data_sent_before_the_continuation(self):
         # RFC 3501 4.3: "the client MUST wait to receive a command
         # continuation request [...] before sending the octet data".
-        process, port = start_server(self.trace_dir)
-        try:
-            client = Client(port)
+        def talk(client):
             client.command("a1", "LOGIN alice wonderland")
             message = b"Subject: hi\r\n\r\nhello\r\n"
             # The announcement and the octets in one write, so the server
@@ -183,10 +186,8 @@ class TraceFiles(unittest.TestCase):
                 if line.startswith(b"a2 "):
                     break
             client.command("a3", "LOGOUT")
-            client.close()
-            self.assertTrue(wait_for(lambda: self.files("*.report.txt")))
-        finally:
-            stop_server(process)
+
+        self.run_session(talk)
         report, transcript = self.report_and_transcript()
         line = self.cited_line(report, r"line (\d+): RFC 3501 4\.3: literal data for a2 sent "
                                        r"before the server's \"\+\"")

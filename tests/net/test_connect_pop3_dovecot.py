@@ -5,7 +5,6 @@ by the engine, and no password in any output or transcript."""
 
 import json
 import os
-import re
 import sys
 import unittest
 
@@ -28,36 +27,16 @@ class Pop3Dovecot(TlsDovecot):
     listener, and two messages in alice's Maildir."""
 
     def __init__(self, pki, **kwargs):
-        super().__init__(pki, **kwargs)
+        super().__init__(pki, extra_config="pop3_uidl_format = %08Xu%08Xv", **kwargs)
         self.pop3_port = None
         self.pop3s_port = None
 
+    def services(self):
+        return {**super().services(), "pop3": {"pop3": self.pop3_port, "pop3s": self.pop3s_port}}
+
     def _write_config(self):
-        super()._write_config()
         self.pop3_port = free_port()
         self.pop3s_port = free_port()
-        with open(self.config) as source:
-            config = source.read()
-        config, count = re.subn(r"^protocols = imap$", "protocols = imap pop3", config,
-                                flags=re.M)
-        if count != 1:
-            raise RuntimeError("the Dovecot fixture's protocols line changed shape")
-        config += f"""
-pop3_uidl_format = %08Xu%08Xv
-service pop3-login {{
-  inet_listener pop3 {{
-    address = 127.0.0.1
-    port = {self.pop3_port}
-  }}
-  inet_listener pop3s {{
-    address = 127.0.0.1
-    port = {self.pop3s_port}
-  }}
-  chroot =
-}}
-"""
-        with open(self.config, "w") as out:
-            out.write(config)
         maildir = self.maildir(USER)
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(maildir, sub), exist_ok=True)
@@ -65,10 +44,8 @@ service pop3-login {{
             with open(os.path.join(maildir, "new", f"100000000{number}.M{number}P1.test"),
                       "w", newline="") as out:
                 out.write(message)
-        uid, gid = os.stat(self.home(USER)).st_uid, os.stat(self.home(USER)).st_gid
-        for top, dirs, files in os.walk(self.home(USER)):
-            for name in [top] + [os.path.join(top, entry) for entry in dirs + files]:
-                os.chown(name, uid, gid)
+        # Written first, so that the fixture hands them to the mail uid.
+        super()._write_config()
 
 
 SCRIPT = ["CAPA", "STAT", "LIST", "LIST 2", "UIDL", "UIDL 1", "RETR 1", "TOP 2 0", "NOOP",

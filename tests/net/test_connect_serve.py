@@ -105,31 +105,33 @@ class ConnectToServe(unittest.TestCase):
 
 
 class Refusals(unittest.TestCase):
-    def test_proxy_refuses_starttls_over_implicit_tls(self):
-        result = proxy_refusal(BINARY, "--upstream", "pop3s://127.0.0.1:1", "--upstream-starttls")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("pop3s:// is TLS already", result.stderr)
-
-    def test_unknown_scheme(self):
-        result = connect(BINARY, "gopher://mail.example.org", [])
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("unknown scheme", result.stderr)
-        self.assertIn("smtp://", result.stderr)
-
-    def test_cleartext_password_to_a_remote_host(self):
-        result = connect(BINARY, "imap://alice@192.0.2.1", [])
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--allow-plaintext-login", result.stderr)
-
-    def test_no_password_without_terminal(self):
-        result = connect(BINARY, "imaps://alice@127.0.0.1:1", [], password=None)
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("MAILSCOPE_PASSWORD", result.stderr)
-
-    def test_refused_connection(self):
-        result = connect(BINARY, "imap://127.0.0.1:1", ["LOGOUT"])
-        self.assertEqual(result.returncode, 1)
-        self.assertIn("cannot connect to 127.0.0.1:1", result.stderr)
+    def test_refused_before_connecting_or_by_the_peer(self):
+        # (what, the run, its exit status, what its stderr says)
+        cases = [
+            ("proxy: STARTTLS over implicit TLS",
+             lambda: proxy_refusal(BINARY, "--upstream", "pop3s://127.0.0.1:1",
+                                   "--upstream-starttls"),
+             2, ["pop3s:// is TLS already"]),
+            ("proxy: a protocol the scheme contradicts",
+             lambda: proxy_refusal(BINARY, "--protocol", "smtp", "--upstream",
+                                   "pop3://127.0.0.1:1"),
+             2, ["contradicts"]),
+            ("an unknown scheme", lambda: connect(BINARY, "gopher://mail.example.org", []),
+             2, ["unknown scheme", "smtp://"]),
+            ("a clear-text password to a remote host",
+             lambda: connect(BINARY, "imap://alice@192.0.2.1", []), 2, ["--allow-plaintext-login"]),
+            ("no password and no terminal to ask",
+             lambda: connect(BINARY, "imaps://alice@127.0.0.1:1", [], password=None),
+             2, ["MAILSCOPE_PASSWORD"]),
+            ("a refused connection", lambda: connect(BINARY, "imap://127.0.0.1:1", ["LOGOUT"]),
+             1, ["cannot connect to 127.0.0.1:1"]),
+        ]
+        for what, run, status, messages in cases:
+            with self.subTest(what):
+                result = run()
+                self.assertEqual(result.returncode, status)
+                for message in messages:
+                    self.assertIn(message, result.stderr)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import socket
 import sys
 import unittest
 
-from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, proxy_refusal,
-                         require_connect, sasl_plain, secrets)
+from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, require_connect,
+                         sasl_plain, secrets)
 
 BINARY = None
 MESSAGE = ("From: alice@example.org\r\nTo: bob@example.org\r\nSubject: through the proxy\r\n"
@@ -220,11 +220,6 @@ class ProxyToServe(unittest.TestCase):
         proxy, output = self.relay("imap", session, "LOGOUT")
         self.assertRegex(output, r"tagged +\w+ BAD STARTTLS is not relayed")
         self.assert_no_secret(proxy, output)
-
-    def test_protocol_must_match_the_scheme(self):
-        result = proxy_refusal(BINARY, "--protocol", "smtp", "--upstream", "pop3://127.0.0.1:1")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("contradicts", result.stderr)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,17 @@ class SessionEngine : public Engine {
         return std::string(bytes.substr(0, m_options.max_event_bytes));
     }
 
+    // An event of `kind` for what `dir` sent at `wire`: `bytes` as read.
+    TraceEvent wire_event(Direction dir, EventKind kind, ByteSpan wire,
+                          std::string_view bytes) const {
+        TraceEvent event;
+        event.dir = dir;
+        event.kind = kind;
+        event.wire = wire;
+        event.raw = keep(bytes);
+        return event;
+    }
+
     std::uint64_t violation(Direction dir, std::string rule, std::string section,
                             bool fatal = false, ByteSpan wire = {}) {
         return add_event(violation_event(dir, std::move(rule), std::move(section), fatal, wire));

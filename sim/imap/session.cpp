@@ -1620,12 +1620,8 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
 // ---------------------------------------------------------------------------
 
 TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& frame) {
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = kind;
-    event.wire = {frame.stream_offset, frame.bytes.size()};
-    event.raw = keep(frame.bytes);
-    return event;
+    return SessionEngine::wire_event(dir, kind, {frame.stream_offset, frame.bytes.size()},
+                                     frame.bytes);
 }
 
 void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq) {

@@ -278,17 +278,14 @@ void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bo
         on_command(*parsed.command, line, offset);
         return;
     }
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Command;
-    event.wire = {offset, line.size()};
+    TraceEvent event =
+        wire_event(dir, EventKind::Command, sim::ByteSpan{offset, line.size()}, line);
     // A line that only starts like PASS, APOP or AUTH still carries a secret,
     // and a lone base64 word is a SASL response sent out of turn.
     const auto keyword = sim::word_upper(content, 0);
     const auto visible = secret_words_visible(keyword, content);
     event.name = visible ? keyword : parsed.keyword.empty() ? "?" : parsed.keyword;
     std::string error = parsed.error;
-    event.raw = keep(line);
     if (visible && !m_options.reveal_secrets) {
         event.raw = sim::mask_after_words(line, *visible);
         event.redacted = true;
@@ -316,11 +313,8 @@ void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bo
 
 void Pop3Session::on_command(const Command& command, std::string_view wire, std::uint64_t offset) {
     const auto dir = Direction::ClientToServer;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Command;
-    event.wire = {offset, wire.size()};
-    event.raw = keep(wire);
+    TraceEvent event =
+        wire_event(dir, EventKind::Command, sim::ByteSpan{offset, wire.size()}, wire);
     // The APOP digest can be attacked offline; an initial response is the
     // credentials themselves.
     if (const auto secret_from = verb_info(command.verb).secret_from;
@@ -419,11 +413,7 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
     auto parsed = parse_status_line(content);
     const sim::ByteSpan wire{offset, line.size()};
     auto unparsable = [&](std::string rule) {
-        TraceEvent event;
-        event.dir = dir;
-        event.kind = EventKind::Untagged;
-        event.wire = wire;
-        event.raw = keep(line);
+        TraceEvent event = wire_event(dir, EventKind::Untagged, wire, line);
         event.name = "?";
         event.summary = "a line that is neither +OK nor -ERR";
         event.section = "RFC 1939 3";
@@ -446,11 +436,7 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
         return;
     }
     if (parsed->kind == ReplyKind::Continuation) {
-        TraceEvent event;
-        event.dir = dir;
-        event.kind = EventKind::Continuation;
-        event.wire = wire;
-        event.raw = keep(line);
+        TraceEvent event = wire_event(dir, EventKind::Continuation, wire, line);
         event.name = "+";
         event.tag = "+";
         event.section = "RFC 5034 4";
@@ -477,11 +463,7 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
         return;
     }
     if (m_pending.empty()) {
-        TraceEvent event;
-        event.dir = dir;
-        event.kind = EventKind::Tagged;
-        event.wire = wire;
-        event.raw = keep(line);
+        TraceEvent event = wire_event(dir, EventKind::Tagged, wire, line);
         event.name = std::string(status_text(parsed->kind));
         event.status = reply_status(parsed->kind);
         event.code = parsed->code;
@@ -519,11 +501,8 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
 
 void Pop3Session::on_greeting(const Reply& reply, std::string_view wire, std::uint64_t offset) {
     const auto dir = Direction::ServerToClient;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Untagged;
-    event.wire = {offset, wire.size()};
-    event.raw = keep(wire);
+    TraceEvent event =
+        wire_event(dir, EventKind::Untagged, sim::ByteSpan{offset, wire.size()}, wire);
     event.name = "GREETING";
     event.status = reply_status(reply.kind);
     event.code = reply.code;

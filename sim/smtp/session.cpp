@@ -194,11 +194,8 @@ void SmtpSession::reject(const Line& line, std::uint64_t seq, int code, std::str
 
 void SmtpSession::on_command_line(const Line& line) {
     const auto dir = Direction::ClientToServer;
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Command;
-    event.wire = {line.offset, line.size};
-    event.raw = keep(line.bytes);
+    TraceEvent event =
+        wire_event(dir, EventKind::Command, sim::ByteSpan{line.offset, line.size}, line.bytes);
     event.section = "RFC 5321 4.1";
 
     const auto text = line.text();
@@ -395,13 +392,10 @@ void SmtpSession::on_sasl_line(const Line& line) {
     m_sasl_expected = false;
     const std::string text(line.too_long ? std::string_view{} : line.text());
     const bool cancelled = text == "*";
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Command;
+    TraceEvent event =
+        wire_event(dir, EventKind::Command, sim::ByteSpan{line.offset, line.size}, line.bytes);
     event.name = "AUTH";
     event.section = "RFC 4954 4";
-    event.wire = {line.offset, line.size};
-    event.raw = keep(line.bytes);
     event.summary = cancelled ? "cancels the authentication exchange"
                               : "answers the server's SASL challenge (base64)";
     if (!m_options.reveal_secrets && !cancelled) {
@@ -517,12 +511,9 @@ void SmtpSession::on_reply_line(const Line& line) {
     }
     auto parsed = line.too_long ? std::nullopt : parse_reply_line(line.text());
     if (!parsed) {
-        TraceEvent event;
-        event.dir = dir;
-        event.kind = EventKind::Untagged;
+        TraceEvent event =
+            wire_event(dir, EventKind::Untagged, sim::ByteSpan{line.offset, line.size}, line.bytes);
         event.name = "?";
-        event.wire = {line.offset, line.size};
-        event.raw = keep(line.bytes);
         event.summary = "a line that is not a reply";
         event.section = "RFC 5321 4.2";
         event.link = sim::Link::Unmatched;
@@ -567,11 +558,8 @@ void SmtpSession::on_reply(PartialReply partial) {
     }
     reply.lines = std::move(partial.lines);
 
-    TraceEvent event;
-    event.dir = dir;
-    event.kind = EventKind::Tagged;
-    event.wire = {partial.offset, partial.size};
-    event.raw = keep(partial.raw);
+    TraceEvent event = wire_event(dir, EventKind::Tagged,
+                                  sim::ByteSpan{partial.offset, partial.size}, partial.raw);
     event.name = fmt::format("{:03}", reply.code);
     event.status = sim::smtp_status(reply.code);
     event.reply_code = static_cast<std::uint16_t>(reply.code);

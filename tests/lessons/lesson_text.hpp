@@ -4,9 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "lessons/lesson_loader.hpp"
 
@@ -21,6 +23,39 @@ store:
   users:
     - {name: alice, password: wonderland}
 )";
+
+// A lesson's lines from its titles to alice's INBOX holding `messages` (YAML
+// flow mappings), the store the runner tests start from; `store_settings` are
+// lines under "store:" before the users. The test writes the id above, and
+// clients and steps below.
+inline std::string titles_and_inbox(std::initializer_list<std::string_view> messages,
+                                    std::string_view store_settings = "") {
+    std::string text = R"(title: {ru: "Т", en: "T"}
+summary: {ru: "Т", en: "T"}
+store:
+)";
+    text += store_settings;
+    text += R"(  users:
+    - name: alice
+      password: wonderland
+      mailboxes:
+        - name: INBOX
+          messages:
+)";
+    for (const auto message : messages) {
+        text += "            - ";
+        text += message;
+        text += '\n';
+    }
+    return text;
+}
+
+// Checks that `error` says each of `words`; a failure shows the whole message.
+inline void check_says(const LoadError& error, const std::vector<std::string_view>& words) {
+    INFO(error.message);
+    for (const auto word : words)
+        CHECK(error.message.find(word) != std::string::npos);
+}
 
 inline Lesson lesson_from_text(std::string_view yaml, const std::string& file_name) {
     auto result = load_lesson_text(yaml, file_name, ".");

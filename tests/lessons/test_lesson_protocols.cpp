@@ -4,12 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 
 #include "lessons/lesson_loader.hpp"
 #include "lessons/text_functions.hpp"
 #include "tests/lessons/lesson_text.hpp"
 
 using namespace mailscope::lessons;
+using mailscope::lessons::testing::check_says;
 using mailscope::sim::Protocol;
 
 namespace {
@@ -18,7 +20,12 @@ namespace {
 const std::string kHeader = std::string(testing::kLessonHead) +
                             "clients: [{name: M, protocol: smtp}, {name: P, protocol: pop3}, A]\n";
 
-constexpr const char* kNarration = "  - narration: {ru: \"а\", en: \"a\"}\n";
+// A step of three lines: narration, client, then `field`, the line its errors
+// point at.
+std::string step(std::string_view client, std::string_view field) {
+    return "  - narration: {ru: \"а\", en: \"a\"}\n    client: " + std::string(client) + "\n    " +
+           std::string(field) + "\n";
+}
 
 LoadResult from_steps(const std::string& steps) {
     return load_lesson_text(kHeader + "steps:\n" + steps, "mixed.yaml", ".");
@@ -34,7 +41,7 @@ LoadError error_of(const std::string& steps) {
 }  // namespace
 
 TEST_CASE("a lesson's protocol, and each client's") {
-    auto result = from_steps(std::string(kNarration) + "    client: M\n    connect: true\n");
+    auto result = from_steps(step("M", "connect: true"));
     REQUIRE(result.lesson);
     const auto& lesson = *result.lesson;
     CHECK(lesson.protocol == Protocol::Imap);
@@ -76,62 +83,46 @@ steps:
     REQUIRE(client_level.error);
     CHECK(client_level.error->mark.line == 5);
     CHECK(client_level.error->mark.column == 34);
-    CHECK(client_level.error->message.find("\"uucp\"") != std::string::npos);
+    check_says(*client_level.error, {"\"uucp\""});
 }
 
 TEST_CASE("state names are the client's protocol's, in any case") {
     auto result =
-        from_steps(std::string(kNarration) + "    client: P\n    expect: {state: transaction}\n" +
-                   kNarration + "    client: M\n    expect: {state: RCPT}\n" + kNarration +
-                   "    client: A\n    expect: {state: not_authenticated}\n");
+        from_steps(step("P", "expect: {state: transaction}") + step("M", "expect: {state: RCPT}") +
+                   step("A", "expect: {state: not_authenticated}"));
     REQUIRE(result.lesson);
     CHECK(result.lesson->steps[0].expect.state == "TRANSACTION");
     CHECK(result.lesson->steps[1].expect.state == "Rcpt");
     CHECK(result.lesson->steps[2].expect.state == "Not Authenticated");
 
-    const auto wrong =
-        error_of(std::string(kNarration) + "    client: P\n    expect: {state: Selected}\n");
+    const auto wrong = error_of(step("P", "expect: {state: Selected}"));
     CHECK(wrong.mark.line == 11);
     CHECK(wrong.mark.column == 21);
-    CHECK(wrong.message.find("\"Selected\" is not a POP3 state") != std::string::npos);
-    CHECK(wrong.message.find("AUTHORIZATION, TRANSACTION, UPDATE") != std::string::npos);
-    const auto smtp =
-        error_of(std::string(kNarration) + "    client: M\n    expect: {state: Transaction}\n");
-    CHECK(smtp.message.find("is not an SMTP state") != std::string::npos);
+    check_says(wrong, {"\"Selected\" is not a POP3 state", "AUTHORIZATION, TRANSACTION, UPDATE"});
+    check_says(error_of(step("M", "expect: {state: Transaction}")), {"is not an SMTP state"});
 }
 
 TEST_CASE("IMAP-only actions and expectations are refused for POP3 and SMTP clients") {
-    const auto literal = error_of(std::string(kNarration) +
-                                  "    client: P\n    send_literal: {line: \"x {}\", literals: "
-                                  "[a]}\n");
+    const auto literal = error_of(step("P", "send_literal: {line: \"x {}\", literals: [a]}"));
     CHECK(literal.mark.line == 11);
     CHECK(literal.mark.column == 19);
-    CHECK(literal.message.find("\"send_literal\" is for imap clients") != std::string::npos);
-    CHECK(literal.message.find("client P speaks pop3") != std::string::npos);
+    check_says(literal, {"\"send_literal\" is for imap clients", "client P speaks pop3"});
 
-    const auto done = error_of(std::string(kNarration) + "    client: M\n    done: true\n");
-    CHECK(done.message.find("\"done\" is for imap clients") != std::string::npos);
+    check_says(error_of(step("M", "done: true")), {"\"done\" is for imap clients"});
 
-    const auto data = error_of(std::string(kNarration) + "    client: A\n    data: \"Hi\"\n");
-    CHECK(data.message.find("\"data\" is for smtp clients") != std::string::npos);
+    check_says(error_of(step("A", "data: \"Hi\"")), {"\"data\" is for smtp clients"});
 
-    const auto tagged =
-        error_of(std::string(kNarration) + "    client: P\n    expect: {tagged: OK}\n");
+    const auto tagged = error_of(step("P", "expect: {tagged: OK}"));
     CHECK(tagged.mark.line == 11);
-    CHECK(tagged.message.find("reply: \"+OK\"") != std::string::npos);
-    const auto exists =
-        error_of(std::string(kNarration) + "    client: M\n    expect: {exists: 1}\n");
-    CHECK(exists.message.find("\"exists\" is for IMAP clients") != std::string::npos);
-    const auto reply =
-        error_of(std::string(kNarration) + "    client: A\n    expect: {reply: OK}\n");
-    CHECK(reply.message.find("write tagged") != std::string::npos);
+    check_says(tagged, {"reply: \"+OK\""});
+    check_says(error_of(step("M", "expect: {exists: 1}")), {"\"exists\" is for IMAP clients"});
+    check_says(error_of(step("A", "expect: {reply: OK}")), {"write tagged"});
 }
 
 TEST_CASE("reply statuses: +OK and -ERR for POP3, codes with x or * for SMTP") {
     auto result =
-        from_steps(std::string(kNarration) + "    client: P\n    expect: {reply: -err}\n" +
-                   kNarration + "    client: M\n    expect: {reply: \"5*\"}\n" + kNarration +
-                   "    client: M\n    expect: {reply: [250, 2xx, 354]}\n");
+        from_steps(step("P", "expect: {reply: -err}") + step("M", "expect: {reply: \"5*\"}") +
+                   step("M", "expect: {reply: [250, 2xx, 354]}"));
     REQUIRE(result.lesson);
     const auto& steps = result.lesson->steps;
     CHECK(steps[0].expect.replies == std::vector<std::string>{"-ERR"});
@@ -140,15 +131,11 @@ TEST_CASE("reply statuses: +OK and -ERR for POP3, codes with x or * for SMTP") {
     CHECK(steps[2].expect.replies == std::vector<std::string>{"250", "2xx", "354"});
     CHECK(steps[2].expect.replies_in_order);
 
-    const auto pop3 =
-        error_of(std::string(kNarration) + "    client: P\n    expect: {reply: 250}\n");
-    CHECK(pop3.message.find("not a POP3 status") != std::string::npos);
-    const auto smtp =
-        error_of(std::string(kNarration) + "    client: M\n    expect: {reply: 650}\n");
+    check_says(error_of(step("P", "expect: {reply: 250}")), {"not a POP3 status"});
+    const auto smtp = error_of(step("M", "expect: {reply: 650}"));
     CHECK(smtp.mark.column == 21);
-    CHECK(smtp.message.find("not an SMTP reply code") != std::string::npos);
-    CHECK(error_of(std::string(kNarration) + "    client: M\n    expect: {reply: 25}\n")
-              .message.find("not an SMTP reply code") != std::string::npos);
+    check_says(smtp, {"not an SMTP reply code"});
+    check_says(error_of(step("M", "expect: {reply: 25}")), {"not an SMTP reply code"});
 }
 
 TEST_CASE("the data action and the server's POP3 and SMTP settings") {
@@ -198,9 +185,8 @@ TEST_CASE("$md5 and $repeat: APOP's digest as RFC 1939 7 computes it") {
     CHECK(check_functions("$repeat(x, many)")->find("not a count") != std::string::npos);
     CHECK(check_functions("$repeat(x, 99999999)").has_value());
 
-    const auto unclosed =
-        error_of(std::string(kNarration) + "    client: P\n    send: \"APOP alice $md5(x\"\n");
+    const auto unclosed = error_of(step("P", "send: \"APOP alice $md5(x\""));
     CHECK(unclosed.mark.line == 11);
     CHECK(unclosed.mark.column == 11);
-    CHECK(unclosed.message.find("$md5( has no closing parenthesis") != std::string::npos);
+    check_says(unclosed, {"$md5( has no closing parenthesis"});
 }

@@ -15,20 +15,13 @@ using mailscope::test::kinds_and_raws;
 
 namespace {
 
-constexpr const char* kLesson = R"yaml(id: runner-test
-title: {ru: "Т", en: "T"}
-summary: {ru: "Т", en: "T"}
-store:
-  uidvalidity_seed: 42
-  users:
-    - name: alice
-      password: wonderland
-      mailboxes:
-        - name: INBOX
-          messages:
-            - {from: "bob@example.org", subject: "One", body: "1", flags: [\Seen]}
-            - {from: "bob@example.org", subject: "Two", body: "2"}
-clients: [A, B]
+const std::string kLesson =
+    "id: runner-test\n" +
+    testing::titles_and_inbox(
+        {R"({from: "bob@example.org", subject: "One", body: "1", flags: [\Seen]})",
+         R"({from: "bob@example.org", subject: "Two", body: "2"})"},
+        "  uidvalidity_seed: 42\n") +
+    R"yaml(clients: [A, B]
 steps:
   - narration: {ru: "Подключаемся.", en: "Connect."}
     connect: true

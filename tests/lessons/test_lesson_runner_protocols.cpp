@@ -19,20 +19,12 @@ using mailscope::test::kinds_and_raws;
 
 namespace {
 
-constexpr const char* kPop3Lesson = R"yaml(id: pop3-runner
-protocol: pop3
-title: {ru: "Т", en: "T"}
-summary: {ru: "Т", en: "T"}
-store:
-  users:
-    - name: alice
-      password: wonderland
-      mailboxes:
-        - name: INBOX
-          messages:
-            - {from: "bob@example.org", subject: "One", body: "first\n.dot line\n"}
-            - {from: "bob@example.org", subject: "Two", body: "second\n"}
-steps:
+const std::string kPop3Lesson =
+    "id: pop3-runner\nprotocol: pop3\n" +
+    testing::titles_and_inbox(
+        {R"({from: "bob@example.org", subject: "One", body: "first\n.dot line\n"})",
+         R"({from: "bob@example.org", subject: "Two", body: "second\n"})"}) +
+    R"yaml(steps:
   - narration: {ru: "Подключение.", en: "Connect."}
     connect: true
     expect:
@@ -55,18 +47,10 @@ steps:
     expect: {reply: "+OK", closed: true, state: Closed}
 )yaml";
 
-constexpr const char* kMixedLesson = R"yaml(id: mixed-runner
-title: {ru: "Т", en: "T"}
-summary: {ru: "Т", en: "T"}
-store:
-  users:
-    - name: alice
-      password: wonderland
-      mailboxes:
-        - name: INBOX
-          messages:
-            - {from: "bob@example.org", subject: "Old", body: "old\n"}
-clients: [A, {name: M, protocol: smtp}, {name: P, protocol: pop3}]
+const std::string kMixedLesson =
+    "id: mixed-runner\n" +
+    testing::titles_and_inbox({R"({from: "bob@example.org", subject: "Old", body: "old\n"})"}) +
+    R"yaml(clients: [A, {name: M, protocol: smtp}, {name: P, protocol: pop3}]
 steps:
   - narration: {ru: "A.", en: "A."}
     connect: true
@@ -107,7 +91,7 @@ steps:
     expect: {responses: ['* 1 EXPUNGE'], tagged: OK, exists: 1}
 )yaml";
 
-Lesson load(const char* text) {
+Lesson load(std::string_view text) {
     return mailscope::lessons::testing::lesson_from_text(text, "protocols.yaml");
 }
 
@@ -197,7 +181,7 @@ TEST_CASE("a failed reply check names the reply that came") {
 }
 
 TEST_CASE("step back replays POP3, SMTP and mixed lessons to the same traces and states") {
-    for (const char* text : {kPop3Lesson, kMixedLesson}) {
+    for (const std::string& text : {kPop3Lesson, kMixedLesson}) {
         const auto steps = load(text).steps.size();
         for (std::size_t stop = 1; stop < steps; ++stop) {
             INFO("lesson " << load(text).id << ", after step " << stop);

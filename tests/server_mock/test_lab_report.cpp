@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,15 @@ struct LabSession {
     std::unique_ptr<sim::InProcessLink> link;
 };
 
+// The report of a session in which the client sent `writes`, one after another.
+std::string report_after(sim::Protocol protocol, MailStore& store,
+                         std::initializer_list<std::string_view> writes) {
+    LabSession c(protocol, store);
+    for (const auto bytes : writes)
+        c.send(bytes);
+    return c.report();
+}
+
 struct Store {
     Store() { testing::fill_store(store); }
     MailStore store;
@@ -63,20 +73,16 @@ TEST_CASE("a bare-LF line is reported at its own transcript line") {
     SUBCASE("IMAP") {
         // RFC 3501 2.2: "All interactions transmitted by client and server are
         // in the form of lines, that is, strings that end with a CRLF."
-        LabSession c(sim::Protocol::Imap, s.store);
-        c.send("a1 NOOP\r\n");
-        c.send("a2 NOOP\n");
-        const auto report = c.report();
+        const auto report =
+            report_after(sim::Protocol::Imap, s.store, {"a1 NOOP\r\n", "a2 NOOP\n"});
         CHECK(report.find("    4 C: a2 NOOP\n") != std::string::npos);
         CHECK(report.find("  line 4: RFC 3501 2.2: a line ended with LF alone") !=
               std::string::npos);
     }
     SUBCASE("POP3") {
         // RFC 1939 3: "All commands are terminated by a CRLF pair."
-        LabSession c(sim::Protocol::Pop3, s.store);
-        c.send("NOOP\r\n");
-        c.send("USER alice\n");
-        const auto report = c.report();
+        const auto report =
+            report_after(sim::Protocol::Pop3, s.store, {"NOOP\r\n", "USER alice\n"});
         CHECK(report.find("    4 C: USER alice\n") != std::string::npos);
         CHECK(report.find("  line 4: RFC 1939 3: a line ended with LF alone") != std::string::npos);
     }
@@ -84,10 +90,8 @@ TEST_CASE("a bare-LF line is reported at its own transcript line") {
         // RFC 5321 2.3.8: "Conforming implementations MUST NOT recognize or
         // generate any other character or character sequence as a line
         // terminator."
-        LabSession c(sim::Protocol::Smtp, s.store);
-        c.send("EHLO client.example.net\r\n");
-        c.send("NOOP\n");
-        const auto report = c.report();
+        const auto report =
+            report_after(sim::Protocol::Smtp, s.store, {"EHLO client.example.net\r\n", "NOOP\n"});
         const auto noop = report.find(" C: NOOP\n");
         REQUIRE(noop != std::string::npos);
         const auto start = report.rfind('\n', noop) + 1;

@@ -17,15 +17,7 @@ using server::Message;
 
 namespace {
 
-const server::InternalDate kArrived = *server::make_internal_date(1996, 7, 17, 2, 44, 25, -420);
-
-Message stored(std::string octets, server::Uid uid = 7) {
-    return server::testing::stored_message(std::move(octets), uid, kArrived);
-}
-
-std::vector<imap::FetchAtt> atts(const std::string& text) {
-    return server::testing::command_args<imap::FetchArgs>("a FETCH 1 " + text + "\r\n").atts;
-}
+const server::testing::ArrivedAt stored{*server::make_internal_date(1996, 7, 17, 2, 44, 25, -420)};
 
 struct Answer {
     std::string wire;
@@ -39,7 +31,8 @@ Answer fetch(const Message& message, const std::string& text, bool recent = fals
     Answer answer;
     server::MessageContext context{message, 3, recent};
     server::FetchEffects effects;
-    auto items = server::build_fetch_items(context, atts(text), cache, uid_command, effects);
+    auto items = server::build_fetch_items(context, server::testing::fetch_atts(text), cache,
+                                           uid_command, effects);
     answer.wire = imap::serialize(imap::make_fetch(3, std::move(items)));
     answer.sets_seen = effects.sets_seen;
     answer.replaced_nuls = effects.replaced_nuls;

@@ -10,20 +10,13 @@
 
 using namespace mailscope;
 using server::Message;
+using server::testing::search_keys;
 
 namespace {
 
 // 23:30 on 16 Jul 1996 at -0700 is already 17 Jul in UTC: the date keys
 // must use the 16th, the date in the message's own zone.
-const server::InternalDate kArrived = *server::make_internal_date(1996, 7, 16, 23, 30, 0, -420);
-
-Message stored(std::string octets, server::Uid uid = 7) {
-    return server::testing::stored_message(std::move(octets), uid, kArrived);
-}
-
-std::vector<imap::SearchKey> keys(const std::string& text) {
-    return server::testing::command_args<imap::SearchArgs>("a SEARCH " + text + "\r\n").keys;
-}
+const server::testing::ArrivedAt stored{*server::make_internal_date(1996, 7, 16, 23, 30, 0, -420)};
 
 // A SEARCH string as an RFC 7888 non-synchronizing literal.
 std::string literal(const std::string& utf8) {
@@ -41,7 +34,7 @@ struct Searcher {
 
     bool operator()(const Message& message, const std::string& text) {
         const server::MessageContext context{message, seq, recent};
-        return server::matches_search(keys(text), context, cache, 10, 20);
+        return server::matches_search(search_keys(text), context, cache, 10, 20);
     }
 };
 
@@ -205,18 +198,18 @@ TEST_CASE("SEARCH: NOT, OR and groups") {
 }
 
 TEST_CASE("SEARCH: errors before running") {
-    CHECK_FALSE(server::search_error(keys("SINCE 1-Feb-1994 FROM x")));
-    const auto error = server::search_error(keys("OR ALL (NOT BEFORE 31-Feb-2024)"));
+    CHECK_FALSE(server::search_error(search_keys("SINCE 1-Feb-1994 FROM x")));
+    const auto error = server::search_error(search_keys("OR ALL (NOT BEFORE 31-Feb-2024)"));
     REQUIRE(error);
     CHECK(error->find("31-Feb-2024") != std::string::npos);
-    CHECK(server::search_error(keys("SENTON 30-Feb-2001")));
+    CHECK(server::search_error(search_keys("SENTON 30-Feb-2001")));
 }
 
 TEST_CASE("SEARCH: strings in another charset are converted to UTF-8") {
-    auto criteria = keys("CHARSET KOI8-R SUBJECT {4}\r\n\xf0\xf2\xcf\xd7");
+    auto criteria = search_keys("CHARSET KOI8-R SUBJECT {4}\r\n\xf0\xf2\xcf\xd7");
     CHECK_FALSE(server::convert_search_charset(criteria, "KOI8-R"));
     CHECK(criteria.front().string == "\xd0\x9f\xd0\xa0\xd0\xbe\xd0\xb2");
-    auto unknown = keys("SUBJECT x");
+    auto unknown = search_keys("SUBJECT x");
     CHECK(server::convert_search_charset(unknown, "X-UNKNOWN"));
     CHECK(unknown.front().string == "x");
 }

@@ -50,4 +50,17 @@ struct Client : RawClient<ImapServerSession, sim::Protocol::Imap> {
     }
 };
 
+// A TEST_CASE_FIXTURE: two sessions on the FilledStore, both logged in as
+// alice with INBOX selected, `a` first, so that `a` holds the \Recent flags.
+struct TwoSelected : FilledStore {
+    TwoSelected() {
+        a.login();
+        b.login();
+        a.select();
+        b.select();
+    }
+    Client a{store};
+    Client b{store};
+};
+
 }  // namespace mailscope::server::testing

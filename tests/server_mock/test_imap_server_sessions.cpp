@@ -23,13 +23,7 @@ TEST_CASE_FIXTURE(
     CHECK(a.send("n NOOP\r\n") == "* 4 EXISTS\r\n* 4 RECENT\r\nn OK NOOP completed\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "two sessions: FETCH FLAGS and EXPUNGE from another session") {
-    Client a(store);
-    Client b(store);
-    a.login();
-    b.login();
-    a.select();
-    b.select();
+TEST_CASE_FIXTURE(TwoSelected, "two sessions: FETCH FLAGS and EXPUNGE from another session") {
     CHECK(b.send("s STORE 2 +FLAGS (\\Flagged)\r\n") ==
           "* 2 FETCH (FLAGS (\\Flagged))\r\ns OK STORE completed\r\n");
     CHECK(a.send("n NOOP\r\n") ==
@@ -66,16 +60,10 @@ TEST_CASE_FIXTURE(FilledStore, "two sessions: FETCH FLAGS and EXPUNGE from anoth
     }
 }
 
-TEST_CASE_FIXTURE(FilledStore, "the last FLAGS a session reads are the message's flags now") {
+TEST_CASE_FIXTURE(TwoSelected, "the last FLAGS a session reads are the message's flags now") {
     // RFC 3501 7.4.2: a client keeps the last FLAGS it read. Another
     // session's older change, told after this session's own STORE, must not
     // put back a flag this STORE removed.
-    Client a(store);
-    Client b(store);
-    a.login();
-    b.login();
-    a.select();
-    b.select();
     CHECK(a.send("s STORE 1 +FLAGS (\\Answered)\r\n") ==
           "* 1 FETCH (FLAGS (\\Answered \\Seen \\Recent))\r\ns OK STORE completed\r\n");
     const auto reply = b.send("t STORE 1 -FLAGS (\\Seen)\r\n");

@@ -11,6 +11,7 @@
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "tests/server_mock/data_dir.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope::server;
@@ -26,10 +27,9 @@ Rights letters(std::string_view text) {
     return *rights;
 }
 
-// alice with INBOX (one \Seen message), Private, Shared (bob: lr) and
-// Shared/Deep; bob with INBOX; #news.comp.mail.imap with the namespace's
-// default ACL; the other users' namespace "#users/".
-void classroom_like(MailStore& store) {
+// alice, bob and carol; the other users' namespace "#users/" and the shared
+// "#news.": what a store needs before it loads the classroom from disk.
+void classroom_users(MailStore& store) {
     REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
     REQUIRE_FALSE(store.add_user("bob", "builder").has_value());
     REQUIRE_FALSE(store.add_user("carol", "secret").has_value());
@@ -37,6 +37,13 @@ void classroom_like(MailStore& store) {
     namespaces.other_users = NamespaceDefinition{"#users/", '/'};
     namespaces.shared.push_back(NamespaceDefinition{"#news.", '.'});
     REQUIRE_FALSE(store.set_namespaces(namespaces).has_value());
+}
+
+// The classroom_users() with alice's INBOX (one \Seen message), Private,
+// Shared (bob: lr) and Shared/Deep; bob's INBOX; #news.comp.mail.imap with
+// the namespace's default ACL.
+void classroom_like(MailStore& store) {
+    classroom_users(store);
     FlagSet seen;
     seen.set(SystemFlag::Seen, true);
     REQUIRE(store.append(store.inbox_of("alice")->id, "Subject: hers\r\n\r\nx\r\n", seen, kDate));
@@ -319,10 +326,7 @@ TEST_CASE("DELETE takes the ACL with the mailbox; a kept level gets the default 
 TEST_CASE("ACLs survive a reload of the data directory") {
     mailscope::test::ScratchDir dir("reload");
     {
-        MailStore store(10);
-        classroom_like(store);
-        auto backend = attach_data_dir(store, dir.path);
-        REQUIRE(backend.ok());
+        testing::StoreOnDisk store(10, classroom_like, dir.path);
         REQUIRE(
             store.set_acl("alice", "Private", "carol", {RightsChange::Mode::Add, letters("lrs")}));
         REQUIRE(store.create_mailbox("alice", "Private/Child").ok());
@@ -330,23 +334,13 @@ TEST_CASE("ACLs survive a reload of the data directory") {
         REQUIRE(store.set_acl("alice", "Shared/Deep", "anyone",
                               {RightsChange::Mode::Add, letters("l")}));
         REQUIRE(store.rename_mailbox("alice", "Shared", "Given").ok());
-        store.set_backend(nullptr);
     }
     CHECK(fs::exists(dir.path / "users/alice/mail/_Given/mailscope-acl"));
     CHECK(fs::exists(dir.path / "users/alice/mail/_Private/_Child/mailscope-acl"));
     // The shared mailbox has its namespace's default: no file needed.
     CHECK_FALSE(fs::exists(dir.path / "shared/%23news%2E/_comp/_mail/_imap/mailscope-acl"));
 
-    MailStore reloaded(1);
-    REQUIRE_FALSE(reloaded.add_user("alice", "wonderland").has_value());
-    REQUIRE_FALSE(reloaded.add_user("bob", "builder").has_value());
-    REQUIRE_FALSE(reloaded.add_user("carol", "secret").has_value());
-    NamespaceConfig namespaces;
-    namespaces.other_users = NamespaceDefinition{"#users/", '/'};
-    namespaces.shared.push_back(NamespaceDefinition{"#news.", '.'});
-    REQUIRE_FALSE(reloaded.set_namespaces(namespaces).has_value());
-    auto backend = attach_data_dir(reloaded, dir.path);
-    REQUIRE(backend.ok());
+    testing::StoreOnDisk reloaded(1, classroom_users, dir.path);
     CHECK(reloaded.rights("carol", *reloaded.find("alice", "Private")) == letters("lrs"));
     CHECK(reloaded.rights("carol", *reloaded.find("alice", "Private/Child")) == letters("lrs"));
     CHECK(reloaded.rights("bob", *reloaded.find("alice", "Given")) == letters("lr"));

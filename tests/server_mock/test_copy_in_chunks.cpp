@@ -11,6 +11,7 @@
 
 #include "imap_server_harness.hpp"
 #include "server_mock/maildir_store.hpp"
+#include "tests/server_mock/data_dir.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope;
@@ -39,9 +40,7 @@ struct Store {
         }
         REQUIRE(store.create_mailbox("alice", "Archive").ok());
         if (dir) {
-            auto attached = attach_data_dir(store, *dir);
-            REQUIRE(attached.ok());
-            backend = std::move(attached.value());
+            backend = testing::attached_backend(store, *dir);
         }
     }
     ~Store() { store.set_backend(nullptr); }

@@ -17,6 +17,7 @@
 #include "pop3_server_harness.hpp"
 #include "server_mock/maildir_store.hpp"
 #include "smtp_server_harness.hpp"
+#include "tests/server_mock/data_dir.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope;
@@ -79,9 +80,7 @@ struct DiskStore {
     explicit DiskStore(const fs::path& dir) {
         REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
         REQUIRE_FALSE(store.add_user("bob", "builder").has_value());
-        auto attached = attach_data_dir(store, dir);
-        REQUIRE(attached.ok());
-        backend = std::move(attached.value());
+        backend = testing::attached_backend(store, dir);
     }
     MailboxId inbox() const { return store.find("alice", "INBOX")->id; }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "server_mock/maildir_store.hpp"
+#include "tests/server_mock/data_dir.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope::server;
@@ -64,10 +65,7 @@ TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions
     mailscope::test::ScratchDir dir("roundtrip");
     std::string before;
     {
-        MailStore store(500);
-        configure(store);
-        auto backend = attach_data_dir(store, dir.path);
-        REQUIRE(backend.ok());
+        testing::StoreOnDisk store(500, configure, dir.path);
         const MailboxId inbox = store.find("alice", "INBOX")->id;
         REQUIRE(
             store.append(inbox, "Subject: one\r\n\r\nfirst\r\n", flags_of({"\\Seen"}), kDate).ok());
@@ -95,16 +93,12 @@ TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions
         REQUIRE(store.create_mailbox("alice", "Gone").ok());
         REQUIRE(store.delete_mailbox("alice", "Gone").ok());
         before = describe(store);
-        store.set_backend(nullptr);
     }
     CHECK(fs::exists(dir.path / "users/alice/mail/_Old/_2024/cur"));
     CHECK(fs::exists(dir.path / "shared/%23news%2E/_comp/_mail/mailscope-uidlist"));
     CHECK_FALSE(fs::exists(dir.path / "users/alice/mail/_Gone"));
 
-    MailStore reloaded(1);
-    configure(reloaded);
-    auto backend = attach_data_dir(reloaded, dir.path);
-    REQUIRE(backend.ok());
+    testing::StoreOnDisk reloaded(1, configure, dir.path);
     CHECK(describe(reloaded) == before);
     const Mailbox* inbox = reloaded.find("alice", "INBOX");
     CHECK(inbox->uidnext == 4);
@@ -118,13 +112,9 @@ TEST_CASE("a data directory round-trips mailboxes, UIDs, flags and subscriptions
 TEST_CASE("a crash leaves nothing half-written behind") {
     mailscope::test::ScratchDir dir("crash");
     {
-        MailStore store(7);
-        configure(store);
-        auto backend = attach_data_dir(store, dir.path);
-        REQUIRE(backend.ok());
+        testing::StoreOnDisk store(7, configure, dir.path);
         REQUIRE(store.append(store.find("alice", "INBOX")->id, "Subject: kept\r\n\r\n", {}, kDate)
                     .ok());
-        store.set_backend(nullptr);
     }
     const fs::path inbox = dir.path / "users/alice/mail/_INBOX";
     // A message written to tmp/ but never renamed into cur/: the client was
@@ -134,10 +124,7 @@ TEST_CASE("a crash leaves nothing half-written behind") {
     // A message another program delivered into new/.
     std::ofstream(inbox / "new" / "1709312400.M1P1.host") << "Subject: delivered\r\n\r\n";
 
-    MailStore reloaded(1);
-    configure(reloaded);
-    auto backend = attach_data_dir(reloaded, dir.path);
-    REQUIRE(backend.ok());
+    const testing::StoreOnDisk reloaded(1, configure, dir.path);
     const Mailbox* loaded = reloaded.find("alice", "INBOX");
     REQUIRE(loaded->messages.size() == 2);
     CHECK(*loaded->messages[0].octets == "Subject: kept\r\n\r\n");

@@ -24,6 +24,15 @@ inline ServerConfig tls_before_login() {
     return config;
 }
 
+// The default configuration with `change` made to it, for a test that needs
+// one or two settings of its own.
+template <typename Change>
+ServerConfig config_with(Change change) {
+    ServerConfig config;
+    change(config);
+    return config;
+}
+
 template <typename ServerSession, sim::Protocol kProtocol>
 struct RawClient {
     explicit RawClient(MailStore& store, ServerConfig server_config = {})

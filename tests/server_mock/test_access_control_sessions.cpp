@@ -266,9 +266,7 @@ TEST_CASE("ACL commands: syntax, answers and errors (RFC 4314 3)") {
 TEST_CASE("ACL advertised, and refused when switched off") {
     MailStore store;
     load_classroom(store);
-    ServerConfig config;
-    config.capabilities.acl = false;
-    Client c(store, config);
+    Client c(store, config_with([](auto& config) { config.capabilities.acl = false; }));
     CHECK(c.greeting.find(" ACL") == std::string::npos);
     c.login();
     CHECK(c.send("a MYRIGHTS INBOX\r\n") ==

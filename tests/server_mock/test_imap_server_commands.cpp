@@ -156,9 +156,7 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
 }
 
 TEST_CASE_FIXTURE(FilledStore, "commands pipelined after STARTTLS are dropped") {
-    ServerConfig config;
-    config.starttls_available = true;
-    Client c(store, config);
+    Client c(store, config_with([](auto& config) { config.starttls_available = true; }));
     CHECK(c.send("a STARTTLS\r\nb LOGIN alice wonderland\r\n") ==
           "a OK Begin TLS negotiation now\r\n");
     CHECK(c.server.user().empty());
@@ -173,9 +171,7 @@ TEST_CASE_FIXTURE(FilledStore, "STARTTLS is refused when the listener has no TLS
 
 TEST_CASE_FIXTURE(FilledStore, "anonymous login is read-only") {
     REQUIRE_FALSE(store.add_user("anonymous", "unused").has_value());
-    ServerConfig config;
-    config.anonymous = true;
-    Client c(store, config);
+    Client c(store, config_with([](auto& config) { config.anonymous = true; }));
     CHECK(c.send("a LOGIN anonymous guest@example.org\r\n") ==
           "a OK LOGIN completed; read-only access\r\n");
     auto select = c.send("b SELECT INBOX\r\n");
@@ -364,9 +360,7 @@ TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with th
 
 TEST_CASE_FIXTURE(FilledStore,
                   "APPEND larger than the configured size is refused before the \"+\"") {
-    ServerConfig config;
-    config.max_append_size = 1000;
-    Client c(store, config);
+    Client c(store, config_with([](auto& config) { config.max_append_size = 1000; }));
     c.login();
     CHECK(c.send("a APPEND Archive {5000}\r\n") ==
           "a NO [TOOBIG] A literal of 5000 octets is larger than this server accepts (1000 "

@@ -94,9 +94,7 @@ TEST_CASE_FIXTURE(FilledStore, "IDLE pushes other sessions' changes on the idle 
 }
 
 TEST_CASE_FIXTURE(FilledStore, "autologout on the virtual clock") {
-    ServerConfig config;
-    config.autologout = 60ll * 1000 * 1000;
-    Client c(store, config);
+    Client c(store, config_with([](auto& config) { config.autologout = 60ll * 1000 * 1000; }));
     c.login();
     c.link.advance(59ll * 1000 * 1000);
     CHECK(c.link.receive().empty());

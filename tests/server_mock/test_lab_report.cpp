@@ -138,11 +138,8 @@ TEST_CASE("SMTP: plaintext dropped after STARTTLS does not count as pipelined la
     // RFC 3207 4: "If the SMTP client is using pipelining as defined in RFC
     // 2920, the STARTTLS command must be the last command in a group."
     Store s;
-    LabSession c(sim::Protocol::Smtp, s.store, [] {
-        ServerConfig config;
-        config.starttls_available = true;
-        return config;
-    }());
+    LabSession c(sim::Protocol::Smtp, s.store,
+                 testing::config_with([](auto& config) { config.starttls_available = true; }));
     c.send("EHLO client.example.net\r\n");
     CHECK(c.send("STARTTLS\r\nMAIL FROM:<evil@x.example>\r\n").starts_with("220"));
     c.send("EHLO client.example.net\r\n");

@@ -18,6 +18,7 @@
 
 using namespace mailscope;
 using namespace mailscope::server;
+using server::testing::config_with;
 using server::testing::fill_store;
 using server::testing::PopClient;
 
@@ -330,9 +331,8 @@ TEST_CASE("pop3 server: QUIT in AUTHORIZATION, and the autologout") {
     PopClient quitter(store);
     CHECK(quitter.send("QUIT\r\n") == "+OK mailscope POP3 server signing off\r\n");
     CHECK(quitter.link.server_closed());
-    ServerConfig config;
-    config.pop3.autologout = 60ll * 1000 * 1000;
-    PopClient idle(store, config);
+    PopClient idle(store,
+                   config_with([](auto& config) { config.pop3.autologout = 60ll * 1000 * 1000; }));
     idle.login();
     CHECK(idle.send("DELE 1\r\n").starts_with("+OK"));
     idle.link.advance(59ll * 1000 * 1000);

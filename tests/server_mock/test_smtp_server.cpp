@@ -12,6 +12,7 @@
 
 using namespace mailscope;
 using namespace mailscope::server;
+using server::testing::config_with;
 using server::testing::SmtpClient;
 
 namespace {
@@ -61,9 +62,7 @@ class FailingBackend : public StoreBackend {
 
 TEST_CASE("SMTP server: greeting and EHLO extensions") {
     Fixture f;
-    ServerConfig config;
-    config.starttls_available = true;
-    SmtpClient c(f.store, config);
+    SmtpClient c(f.store, config_with([](auto& config) { config.starttls_available = true; }));
     CHECK(c.greeting == "220 mailscope.test ESMTP mailscope teaching server ready\r\n");
     auto answer = c.send("EHLO client.example.net\r\n");
     CHECK(answer ==
@@ -206,9 +205,7 @@ TEST_CASE("SMTP server: a 1 MB line gets 500 and the session goes on") {
 
 TEST_CASE("SMTP server: SIZE exceeded gets 552 and nothing is stored") {
     Fixture f;
-    ServerConfig config;
-    config.smtp.max_message_size = 1000;
-    SmtpClient c(f.store, config);
+    SmtpClient c(f.store, config_with([](auto& config) { config.smtp.max_message_size = 1000; }));
     c.ehlo();
     CHECK(c.send("MAIL FROM:<carol@example.net> SIZE=5000\r\n").rfind("552 5.3.4", 0) == 0);
     CHECK(c.server.engine().state() == smtp::State::Greeted);
@@ -334,9 +331,7 @@ TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
 
 TEST_CASE("SMTP server: STARTTLS resets the session") {
     Fixture f;
-    ServerConfig config;
-    config.starttls_available = true;
-    SmtpClient c(f.store, config);
+    SmtpClient c(f.store, config_with([](auto& config) { config.starttls_available = true; }));
     c.ehlo();
     CHECK(c.send("MAIL FROM:<a@b.example>\r\n").rfind("250", 0) == 0);
     CHECK(c.send("STARTTLS\r\n") ==
@@ -361,9 +356,7 @@ TEST_CASE("SMTP server: STARTTLS resets the session") {
 
 TEST_CASE("SMTP server: the timeout closes with 421") {
     Fixture f;
-    ServerConfig config;
-    config.smtp.timeout = 1000;
-    SmtpClient c(f.store, config);
+    SmtpClient c(f.store, config_with([](auto& config) { config.smtp.timeout = 1000; }));
     c.ehlo();
     c.send("MAIL FROM:<a@b.example>\r\nRCPT TO:<alice@localhost>\r\nDATA\r\n");
     const auto before = inbox_size(f.store, "alice");

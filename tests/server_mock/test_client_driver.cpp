@@ -2,6 +2,7 @@
 // protocol's login script, against the in-process mock servers.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -144,6 +145,23 @@ server::ServerConfig with_starttls() {
     return config;
 }
 
+// Runs alice's login script against a server that offers STARTTLS (STLS),
+// once without it and once with it, checks that she is logged in, over TLS
+// exactly when she asked, and hands the session on to `then`.
+void each_login(sim::Protocol protocol,
+                const std::function<void(bool starttls, Connection&, sim::ClientDriver&)>& then) {
+    for (bool starttls : {false, true}) {
+        CAPTURE(starttls);
+        Connection connection(protocol, with_starttls());
+        sim::ClientDriver driver(connection.client_trace, alice(starttls));
+        start(driver, connection);
+        REQUIRE(driver.stage() == sim::DriverStage::Ready);
+        CHECK(driver.session().login().tls_active() == starttls);
+        CHECK_FALSE(driver.session().login().login_refused());
+        then(starttls, connection, driver);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("one scripted exchange runs through the IMAP, POP3 and SMTP engines alike") {
@@ -234,14 +252,7 @@ TEST_CASE("the pull API hands out an event once, and never changes it afterwards
 }
 
 TEST_CASE("the POP3 script logs in with USER and PASS, with and without STLS") {
-    for (bool starttls : {false, true}) {
-        CAPTURE(starttls);
-        Connection connection(sim::Protocol::Pop3, with_starttls());
-        sim::ClientDriver driver(connection.client_trace, alice(starttls));
-        start(driver, connection);
-        REQUIRE(driver.stage() == sim::DriverStage::Ready);
-        CHECK(driver.session().login().tls_active() == starttls);
-        CHECK_FALSE(driver.session().login().login_refused());
+    each_login(sim::Protocol::Pop3, [](bool starttls, Connection& connection, auto& driver) {
         CHECK(driver.engine().state_id() == pop3::State::Transaction);
         const std::string text = sim::export_text(connection.client_trace);
         CHECK((text.find("C: CAPA") != std::string::npos) == starttls);
@@ -255,17 +266,28 @@ TEST_CASE("the POP3 script logs in with USER and PASS, with and without STLS") {
         CHECK(driver.engine().closed());
         const std::string after = sim::export_text(connection.client_trace);
         CHECK(after.find("C: STAT") < after.find("C: QUIT"));
+    });
+}
+
+TEST_CASE("the POP3 and SMTP scripts refuse to go on when STLS or STARTTLS is not offered") {
+    struct Case {
+        sim::Protocol protocol;
+        const char* failure;
+        const char* login_line;
+    };
+    for (const Case& c : {Case{sim::Protocol::Pop3, "does not offer STLS", "C: USER"},
+                          Case{sim::Protocol::Smtp, "does not offer STARTTLS", "C: AUTH"}}) {
+        CAPTURE(sim::protocol_name(c.protocol));
+        Connection connection(c.protocol);
+        sim::ClientDriver driver(connection.client_trace, alice(true));
+        start(driver, connection);
+        CHECK(driver.stage() == sim::DriverStage::Failed);
+        CHECK(driver.failure().find(c.failure) != std::string::npos);
+        CHECK(sim::export_text(connection.client_trace).find(c.login_line) == std::string::npos);
     }
 }
 
-TEST_CASE("the POP3 script: STLS not offered, and a wrong password") {
-    Connection plain(sim::Protocol::Pop3);
-    sim::ClientDriver refused(plain.client_trace, alice(true));
-    start(refused, plain);
-    CHECK(refused.stage() == sim::DriverStage::Failed);
-    CHECK(refused.failure().find("does not offer STLS") != std::string::npos);
-    CHECK(sim::export_text(plain.client_trace).find("C: USER") == std::string::npos);
-
+TEST_CASE("the POP3 script: a wrong password") {
     Connection wrong(sim::Protocol::Pop3);
     auto options = alice(false);
     options.plan.password = "not the password";
@@ -278,14 +300,7 @@ TEST_CASE("the POP3 script: STLS not offered, and a wrong password") {
 }
 
 TEST_CASE("the SMTP script says EHLO, STARTTLS and EHLO again when asked, then AUTH PLAIN") {
-    for (bool starttls : {false, true}) {
-        CAPTURE(starttls);
-        Connection connection(sim::Protocol::Smtp, with_starttls());
-        sim::ClientDriver driver(connection.client_trace, alice(starttls));
-        start(driver, connection);
-        REQUIRE(driver.stage() == sim::DriverStage::Ready);
-        CHECK(driver.session().login().tls_active() == starttls);
-        CHECK_FALSE(driver.session().login().login_refused());
+    each_login(sim::Protocol::Smtp, [](bool starttls, Connection& connection, auto& driver) {
         const std::string text = sim::export_text(connection.client_trace);
         const auto first_ehlo = text.find("C: EHLO mailscope.localhost");
         REQUIRE(first_ehlo != std::string::npos);
@@ -319,16 +334,7 @@ TEST_CASE("the SMTP script says EHLO, STARTTLS and EHLO again when asked, then A
         CHECK(after.find("S: 250 2.0.0 Ok: delivered") != std::string::npos);
         CHECK(after.find("C: QUIT") != std::string::npos);
         CHECK(driver.engine().closed());
-    }
-}
-
-TEST_CASE("the SMTP script refuses to go on when STARTTLS is asked for but not offered") {
-    Connection connection(sim::Protocol::Smtp);
-    sim::ClientDriver driver(connection.client_trace, alice(true));
-    start(driver, connection);
-    CHECK(driver.stage() == sim::DriverStage::Failed);
-    CHECK(driver.failure().find("does not offer STARTTLS") != std::string::npos);
-    CHECK(sim::export_text(connection.client_trace).find("C: AUTH") == std::string::npos);
+    });
 }
 
 TEST_CASE("the IMAP script through the same driver: STARTTLS, LOGIN, typed lines, LOGOUT") {

@@ -194,14 +194,11 @@ TEST_CASE("STATUS, CREATE, DELETE and RENAME check rights inside the store") {
           "There is no mailbox named \"#users/alice/Shared\"");
 
     // CREATE needs "k" on the nearest existing parent, or the owner's root.
-    CHECK(store.create_mailbox("bob", "#users/alice/Stolen").error().kind ==
-          StoreErrorKind::NoPermission);
-    CHECK(store.create_mailbox("bob", "#users/alice/Shared/Sub").error().kind ==
-          StoreErrorKind::NoPermission);
-    CHECK(store.create_mailbox("bob", "#users/alice/Private").error().kind ==
-          StoreErrorKind::NoPermission);
-    CHECK(store.create_mailbox("bob", "#news.comp.mail.mine").error().kind ==
-          StoreErrorKind::NoPermission);
+    for (const char* name : {"#users/alice/Stolen", "#users/alice/Shared/Sub",
+                             "#users/alice/Private", "#news.comp.mail.mine"}) {
+        CAPTURE(name);
+        CHECK(store.create_mailbox("bob", name).error().kind == StoreErrorKind::NoPermission);
+    }
     REQUIRE(store.set_acl("alice", "Shared", "bob", {RightsChange::Mode::Add, letters("k")}));
     REQUIRE(store.create_mailbox("bob", "#users/alice/Shared/Sub").ok());
     const Mailbox* sub = store.find("alice", "Shared/Sub");
@@ -212,10 +209,10 @@ TEST_CASE("STATUS, CREATE, DELETE and RENAME check rights inside the store") {
     // DELETE needs "x"; a hidden mailbox is "missing".
     CHECK(store.delete_mailbox("bob", "#users/alice/Shared").error().kind ==
           StoreErrorKind::NoPermission);
-    CHECK(store.delete_mailbox("bob", "#users/alice/Private").error().kind ==
-          StoreErrorKind::NoSuchMailbox);
-    CHECK(store.delete_mailbox("bob", "#users/alice/INBOX").error().kind ==
-          StoreErrorKind::NoSuchMailbox);
+    for (const char* hidden : {"#users/alice/Private", "#users/alice/INBOX"}) {
+        CAPTURE(hidden);
+        CHECK(store.delete_mailbox("bob", hidden).error().kind == StoreErrorKind::NoSuchMailbox);
+    }
     CHECK(store.delete_mailbox("alice", "#news.comp.mail.imap").error().kind ==
           StoreErrorKind::NoPermission);
 

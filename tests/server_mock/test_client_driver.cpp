@@ -18,25 +18,11 @@
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
+#include "tests/server_mock/server_session.hpp"
 
 using namespace mailscope;
 
 namespace {
-
-std::unique_ptr<transport::ConnectionHandler> make_server(sim::Protocol protocol,
-                                                          server::MailStore& store,
-                                                          const server::ServerConfig& config,
-                                                          sim::SessionTrace& trace) {
-    switch (protocol) {
-        case sim::Protocol::Imap:
-            return server::make_imap_session(store, config, trace);
-        case sim::Protocol::Pop3:
-            return server::make_pop3_session(store, config, trace);
-        case sim::Protocol::Smtp:
-            return server::make_smtp_session(store, config, trace);
-    }
-    return nullptr;
-}
 
 std::unique_ptr<sim::Engine> make_client_engine(sim::SessionTrace& trace) {
     switch (trace.protocol()) {
@@ -60,7 +46,7 @@ struct Connection {
           client_trace(protocol, "client"),
           server_trace(protocol, "server") {
         server::testing::fill_store(store);
-        server = make_server(protocol, store, config, server_trace);
+        server = server::testing::make_server_session(protocol, store, config, server_trace);
         link = std::make_unique<sim::InProcessLink>(*server);
     }
 

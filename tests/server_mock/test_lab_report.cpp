@@ -15,6 +15,7 @@
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "sim/core/in_process_link.hpp"
+#include "tests/server_mock/server_session.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -24,18 +25,9 @@ namespace {
 // A raw-bytes client of one protocol's mock server, its session traced.
 struct LabSession {
     LabSession(sim::Protocol protocol, MailStore& store, ServerConfig server_config = {})
-        : config(std::move(server_config)), trace(protocol, "student 7") {
-        switch (protocol) {
-            case sim::Protocol::Imap:
-                server = make_imap_session(store, config, trace);
-                break;
-            case sim::Protocol::Pop3:
-                server = make_pop3_session(store, config, trace);
-                break;
-            case sim::Protocol::Smtp:
-                server = make_smtp_session(store, config, trace);
-                break;
-        }
+        : config(std::move(server_config)),
+          trace(protocol, "student 7"),
+          server(testing::make_server_session(protocol, store, config, trace)) {
         link = std::make_unique<sim::InProcessLink>(*server);
         link->open();
         link->receive();

@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "imap_server_harness.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -16,6 +18,7 @@
 #include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
 #include "sim/core/in_process_link.hpp"
+#include "tests/server_mock/server_session.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -75,16 +78,30 @@ std::string feed_pipelined(transport::ConnectionHandler& handler,
     return written;
 }
 
+// One session of `protocol` on a store of its own, filled by fill_store().
+struct OneSession {
+    explicit OneSession(sim::Protocol protocol, ServerConfig server_config = {})
+        : config(std::move(server_config)), trace(protocol) {
+        fill_store(store);
+        session = testing::make_server_session(protocol, store, config, trace);
+    }
+
+    MailStore store;
+    ServerConfig config;
+    sim::SessionTrace trace;
+    std::unique_ptr<transport::ConnectionHandler> session;
+};
+
+std::string noop(int) {
+    return "NOOP\r\n";
+}
+
 }  // namespace
 
 TEST_CASE("an IMAP session takes no more pipelined commands while its output is full") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-    sim::SessionTrace trace;
-    ImapServerSession session(store, config, trace);
+    OneSession imap(sim::Protocol::Imap);
     const auto written = feed_pipelined(
-        session, [](int i) { return fmt::format("n{} NOOP\r\n", i); }, 256);
+        *imap.session, [](int i) { return fmt::format("n{} NOOP\r\n", i); }, 256);
     std::string expected;
     for (int i = 0; i < 1000; ++i)
         expected += fmt::format("n{} OK NOOP completed\r\n", i);
@@ -92,47 +109,31 @@ TEST_CASE("an IMAP session takes no more pipelined commands while its output is 
 }
 
 TEST_CASE("a POP3 session takes no more pipelined commands while its output is full") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Pop3};
-    Pop3ServerSession session(store, config, trace);
-    const auto written = feed_pipelined(
-        session, [](int) { return std::string("NOOP\r\n"); }, 256);
-    CHECK(count_lines(written) == 1000);
+    OneSession pop3(sim::Protocol::Pop3);
+    CHECK(count_lines(feed_pipelined(*pop3.session, noop, 256)) == 1000);
 }
 
 TEST_CASE("an SMTP session takes no more pipelined commands while its output is full") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-    sim::SessionTrace trace{sim::Protocol::Smtp};
-    SmtpServerSession session(store, config, trace);
-    const auto written = feed_pipelined(
-        session, [](int) { return std::string("NOOP\r\n"); }, 256);
+    OneSession smtp(sim::Protocol::Smtp);
+    const auto written = feed_pipelined(*smtp.session, noop, 256);
     CHECK(count_lines(written) == 1000);
     CHECK(written.starts_with("250 "));
 }
 
 TEST_CASE("without a bound a session takes all it is given") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-    sim::SessionTrace trace;
-    ImapServerSession session(store, config, trace);
-    session.on_open(0, false);
+    OneSession imap(sim::Protocol::Imap);
+    imap.session->on_open(0, false);
     std::string input;
     for (int i = 0; i < 1000; ++i)
         input += fmt::format("n{} NOOP\r\n", i);
-    CHECK(session.on_bytes(input, 1) == input.size());
+    CHECK(imap.session->on_bytes(input, 1) == input.size());
 }
 
 namespace {
 
 // Sends `line` one octet per virtual second without its end; returns the
 // seconds until the server closed, or 0 when it was still open after 60.
-template <typename Session>
-int trickle(Session& session, std::string_view line) {
+int trickle(transport::ConnectionHandler& session, std::string_view line) {
     sim::InProcessLink link(session);
     link.open();
     link.receive();
@@ -147,73 +148,44 @@ int trickle(Session& session, std::string_view line) {
 }  // namespace
 
 TEST_CASE("idle timers count from the last complete line, not the last octet") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-    config.autologout = 10 * kSecond;
-    config.pop3.autologout = 10 * kSecond;
-    config.smtp.timeout = 10 * kSecond;
-
-    SUBCASE("IMAP") {
-        sim::SessionTrace trace;
-        ImapServerSession session(store, config, trace);
-        const int closed_after = trickle(session, "a NOOP and never an end ");
+    const ServerConfig ten_seconds = testing::config_with([](auto& config) {
+        config.autologout = 10 * kSecond;
+        config.pop3.autologout = 10 * kSecond;
+        config.smtp.timeout = 10 * kSecond;
+    });
+    for (const auto& [protocol, line] :
+         {std::pair{sim::Protocol::Imap, "a NOOP and never an end "},
+          std::pair{sim::Protocol::Pop3, "NOOP and never an end "},
+          std::pair{sim::Protocol::Smtp, "NOOP and never an end "}}) {
+        CAPTURE(sim::protocol_name(protocol));
+        OneSession one(protocol, ten_seconds);
+        const int closed_after = trickle(*one.session, line);
         CHECK(closed_after > 0);
         CHECK(closed_after <= 10);
     }
-    SUBCASE("POP3") {
-        sim::SessionTrace trace{sim::Protocol::Pop3};
-        Pop3ServerSession session(store, config, trace);
-        const int closed_after = trickle(session, "NOOP and never an end ");
-        CHECK(closed_after > 0);
-        CHECK(closed_after <= 10);
-    }
-    SUBCASE("SMTP") {
-        sim::SessionTrace trace{sim::Protocol::Smtp};
-        SmtpServerSession session(store, config, trace);
-        const int closed_after = trickle(session, "NOOP and never an end ");
-        CHECK(closed_after > 0);
-        CHECK(closed_after <= 10);
-    }
-    SUBCASE("a line ended now and then keeps a session open") {
-        sim::SessionTrace trace;
-        ImapServerSession session(store, config, trace);
-        CHECK(trickle(session, "a NOOP\r\n") == 0);
-    }
+    // A line ended now and then keeps a session open.
+    OneSession imap(sim::Protocol::Imap, ten_seconds);
+    CHECK(trickle(*imap.session, "a NOOP\r\n") == 0);
 }
 
 TEST_CASE("a session says goodbye in its protocol when the transport gives up on its output") {
-    MailStore store;
-    fill_store(store);
-    ServerConfig config;
-
-    SUBCASE("IMAP: * BYE [LIMIT]") {
-        sim::SessionTrace trace;
-        ImapServerSession session(store, config, trace);
+    for (const auto& [protocol, goodbye] :
+         {std::pair{sim::Protocol::Imap, "* BYE [LIMIT] too much unread output\r\n"},
+          std::pair{sim::Protocol::Pop3, "-ERR [SYS/TEMP] too much unread output\r\n"},
+          std::pair{sim::Protocol::Smtp, "421 4.3.2 mailscope.test too much unread output\r\n"}}) {
+        CAPTURE(sim::protocol_name(protocol));
+        OneSession one(protocol);
+        auto& session = *one.session;
         session.on_open(0, false);
         drain(session.output());
         session.on_overload(1, "too much unread output");
-        CHECK(drain(session.output()) == "* BYE [LIMIT] too much unread output\r\n");
+        CHECK(drain(session.output()) == goodbye);
         CHECK(session.wants_close());
-        CHECK(session.store_session() == kNoSession);
-    }
-    SUBCASE("POP3: -ERR [SYS/TEMP]") {
-        sim::SessionTrace trace{sim::Protocol::Pop3};
-        Pop3ServerSession session(store, config, trace);
-        session.on_open(0, false);
-        drain(session.output());
-        session.on_overload(1, "too much unread output");
-        CHECK(drain(session.output()) == "-ERR [SYS/TEMP] too much unread output\r\n");
-        CHECK(session.wants_close());
-    }
-    SUBCASE("SMTP: 421") {
-        sim::SessionTrace trace{sim::Protocol::Smtp};
-        SmtpServerSession session(store, config, trace);
-        session.on_open(0, false);
-        drain(session.output());
-        session.on_overload(1, "too much unread output");
-        CHECK(drain(session.output()) == "421 4.3.2 mailscope.test too much unread output\r\n");
-        CHECK(session.wants_close());
+        if (protocol == sim::Protocol::Imap) {
+            const auto* imap = dynamic_cast<const ImapServerSession*>(&session);
+            REQUIRE(imap != nullptr);
+            CHECK(imap->store_session() == kNoSession);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,18 @@ struct Searcher {
         const server::MessageContext context{message, seq, recent};
         return server::matches_search(search_keys(text), context, cache, 10, 20);
     }
+    // Checks that `message` matches each of `found` and none of `missed`.
+    void check(const Message& message, std::initializer_list<std::string> found,
+               std::initializer_list<std::string> missed = {}) {
+        for (const auto& text : found) {
+            CAPTURE(text);
+            CHECK((*this)(message, text));
+        }
+        for (const auto& text : missed) {
+            CAPTURE(text);
+            CHECK_FALSE((*this)(message, text));
+        }
+    }
 };
 
 }  // namespace
@@ -45,39 +58,25 @@ TEST_CASE("SEARCH: flags, \\Recent, NEW and OLD") {
     message.flags.set(server::SystemFlag::Flagged, true);
     message.flags.add_keyword("$Work");
     Searcher search;
-    CHECK(search(message, "ALL"));
-    CHECK(search(message, "FLAGGED"));
-    CHECK_FALSE(search(message, "UNFLAGGED"));
-    CHECK(search(message, "UNSEEN UNANSWERED UNDELETED UNDRAFT"));
-    CHECK_FALSE(search(message, "SEEN"));
-    CHECK_FALSE(search(message, "ANSWERED"));
-    CHECK_FALSE(search(message, "DELETED"));
-    CHECK_FALSE(search(message, "DRAFT"));
-    CHECK(search(message, "KEYWORD $work"));
-    CHECK_FALSE(search(message, "UNKEYWORD $Work"));
-    CHECK(search(message, "UNKEYWORD $Other"));
-    CHECK(search(message, "OLD"));
-    CHECK_FALSE(search(message, "RECENT"));
+    search.check(
+        message,
+        {"ALL", "FLAGGED", "UNSEEN UNANSWERED UNDELETED UNDRAFT", "KEYWORD $work",
+         "UNKEYWORD $Other", "OLD"},
+        {"UNFLAGGED", "SEEN", "ANSWERED", "DELETED", "DRAFT", "UNKEYWORD $Work", "RECENT"});
     search.recent = true;
     CHECK(search(message, "RECENT NEW"));
     message.flags.set(server::SystemFlag::Seen, true);
-    CHECK_FALSE(search(message, "NEW"));
-    CHECK_FALSE(search(message, "OLD"));
+    search.check(message, {}, {"NEW", "OLD"});
 }
 
 TEST_CASE("SEARCH: sizes, sequence numbers and UIDs with *") {
     const Message message = stored(mime::build_plain_text({}, "hello"));
     const std::string size = std::to_string(message.size());
     Searcher search;
-    CHECK(search(message, "LARGER " + std::to_string(message.size() - 1)));
-    CHECK_FALSE(search(message, "LARGER " + size));
-    CHECK(search(message, "SMALLER " + std::to_string(message.size() + 1)));
-    CHECK_FALSE(search(message, "SMALLER " + size));
-    CHECK(search(message, "2:4"));
-    CHECK_FALSE(search(message, "4:*"));
-    CHECK(search(message, "UID 7"));
-    CHECK(search(message, "UID 5:*"));
-    CHECK_FALSE(search(message, "UID 8:*"));
+    search.check(message,
+                 {"LARGER " + std::to_string(message.size() - 1),
+                  "SMALLER " + std::to_string(message.size() + 1), "2:4", "UID 7", "UID 5:*"},
+                 {"LARGER " + size, "SMALLER " + size, "4:*", "UID 8:*"});
     search.seq = 10;
     CHECK(search(message, "*"));
 }
@@ -85,29 +84,23 @@ TEST_CASE("SEARCH: sizes, sequence numbers and UIDs with *") {
 TEST_CASE("SEARCH: internal date by the day in its own zone") {
     const Message message = stored(mime::build_plain_text({}, "hello"));
     Searcher search;
-    CHECK(search(message, "ON 16-Jul-1996"));
-    CHECK_FALSE(search(message, "ON 17-Jul-1996"));
-    CHECK(search(message, "SINCE 16-Jul-1996"));
-    CHECK_FALSE(search(message, "SINCE 17-Jul-1996"));
-    CHECK(search(message, "BEFORE 17-Jul-1996"));
-    CHECK_FALSE(search(message, "BEFORE 16-Jul-1996"));
-    CHECK(search(message, "SINCE \"1-Jan-1990\""));
+    search.check(
+        message,
+        {"ON 16-Jul-1996", "SINCE 16-Jul-1996", "BEFORE 17-Jul-1996", "SINCE \"1-Jan-1990\""},
+        {"ON 17-Jul-1996", "SINCE 17-Jul-1996", "BEFORE 16-Jul-1996"});
 }
 
 TEST_CASE("SEARCH: sent dates come from the Date: header") {
     // Date: Mon, 7 Feb 1994 21:52:25 -0800 (the builder's default).
     const Message message = stored(mime::build_plain_text({}, "hello"));
     Searcher search;
-    CHECK(search(message, "SENTON 7-Feb-1994"));
-    CHECK(search(message, "SENTSINCE 7-feb-1994 SENTBEFORE 8-Feb-1994"));
-    CHECK_FALSE(search(message, "SENTBEFORE 7-Feb-1994"));
-    CHECK_FALSE(search(message, "SENTSINCE 8-Feb-1994"));
+    search.check(message, {"SENTON 7-Feb-1994", "SENTSINCE 7-feb-1994 SENTBEFORE 8-Feb-1994"},
+                 {"SENTBEFORE 7-Feb-1994", "SENTSINCE 8-Feb-1994"});
 
     const Message old_year = stored("Date: 3 Mar 99 10:00 GMT\r\n\r\nx");
     CHECK(search(old_year, "SENTON 3-Mar-1999"));
     const Message no_date = stored("Subject: none\r\n\r\nx");
-    CHECK_FALSE(search(no_date, "SENTSINCE 1-Jan-1970"));
-    CHECK_FALSE(search(no_date, "SENTBEFORE 1-Jan-2100"));
+    search.check(no_date, {}, {"SENTSINCE 1-Jan-1970", "SENTBEFORE 1-Jan-2100"});
 }
 
 TEST_CASE("SEARCH: header keys are case-insensitive substrings") {
@@ -115,17 +108,12 @@ TEST_CASE("SEARCH: header keys are case-insensitive substrings") {
     headers.extra = {{"Cc", "Carol <carol@example.net>"}, {"X-Mailer", "Mailscope 1.0"}};
     const Message message = stored(mime::build_plain_text(headers, "hello"));
     Searcher search;
-    CHECK(search(message, "FROM alice"));
-    CHECK(search(message, "FROM \"ALICE EXAMPLE\""));
-    CHECK(search(message, "TO bob@EXAMPLE.org"));
-    CHECK(search(message, "CC carol"));
-    CHECK_FALSE(search(message, "BCC carol"));
-    CHECK(search(message, "SUBJECT ell"));
-    CHECK_FALSE(search(message, "SUBJECT goodbye"));
-    CHECK(search(message, "HEADER X-Mailer scope"));
+    search.check(message,
+                 {"FROM alice", "FROM \"ALICE EXAMPLE\"", "TO bob@EXAMPLE.org", "CC carol",
+                  "SUBJECT ell", "HEADER X-Mailer scope"},
+                 {"BCC carol", "SUBJECT goodbye"});
     // RFC 3501 6.4.4: an empty string matches every message with the field.
-    CHECK(search(message, "HEADER x-mailer \"\""));
-    CHECK_FALSE(search(message, "HEADER X-Spam \"\""));
+    search.check(message, {"HEADER x-mailer \"\""}, {"HEADER X-Spam \"\""});
 }
 
 TEST_CASE("SEARCH: FROM, TO, CC and BCC match the envelope's addresses, not the header text") {
@@ -137,14 +125,11 @@ TEST_CASE("SEARCH: FROM, TO, CC and BCC match the envelope's addresses, not the 
         "Cc: Team: carol@example.net;\r\n"
         "Subject: addresses\r\n\r\nbody\r\n");
     Searcher search;
-    CHECK(search(commented, "FROM user-from@domain.org"));
-    CHECK(search(commented, "FROM USER-FROM@DOMAIN"));
-    CHECK_FALSE(search(commented, "FROM comment"));
-    CHECK(search(commented, "TO \"Bob <bob@example.org>\""));
-    CHECK(search(commented, "TO \"quoted, name\""));
-    CHECK(search(commented, "CC team"));
-    CHECK(search(commented, "CC carol@example.net"));
-    CHECK_FALSE(search(commented, "BCC \"\""));
+    search.check(
+        commented,
+        {"FROM user-from@domain.org", "FROM USER-FROM@DOMAIN", "TO \"Bob <bob@example.org>\"",
+         "TO \"quoted, name\"", "CC team", "CC carol@example.net"},
+        {"FROM comment", "BCC \"\""});
     // The header keys still see the text as written.
     CHECK(search(commented, "HEADER From comment"));
 }
@@ -153,48 +138,38 @@ TEST_CASE("SEARCH: BODY and TEXT") {
     const Message message = stored(mime::build_mixed(mime::MessageHeaders{}, "See the file.",
                                                      {{"notes.txt", "text/plain", "secret word"}}));
     Searcher search;
-    CHECK(search(message, "BODY \"the FILE\""));
-    CHECK_FALSE(search(message, "BODY Alice"));
-    CHECK(search(message, "TEXT Alice"));
-    CHECK(search(message, "TEXT file"));
+    search.check(message, {"BODY \"the FILE\"", "TEXT Alice", "TEXT file"}, {"BODY Alice"});
     // The attachment is base64 on the wire; its decoded text is searched.
-    CHECK(search(message, "BODY \"secret word\""));
-    CHECK_FALSE(search(message, "TEXT nowhere"));
+    search.check(message, {"BODY \"secret word\""}, {"TEXT nowhere"});
 
     mime::MessageHeaders inner_headers;
     inner_headers.subject = "Inner topic";
     const Message forward = stored(mime::build_forward(
         mime::MessageHeaders{}, "FYI", mime::build_plain_text(inner_headers, "inner text")));
-    CHECK(search(forward, "BODY \"inner topic\""));
-    CHECK(search(forward, "BODY \"inner text\""));
-    CHECK_FALSE(search(forward, "SUBJECT inner"));
+    search.check(forward, {"BODY \"inner topic\"", "BODY \"inner text\""}, {"SUBJECT inner"});
 }
 
 TEST_CASE("SEARCH: Cyrillic headers and bodies in several charsets") {
     const Message message = stored(mime::build_cyrillic_sample());
     Searcher search;
-    CHECK(search(message, "CHARSET UTF-8 SUBJECT " + literal("проверка")));
-    CHECK(search(message, "CHARSET UTF-8 SUBJECT " + literal("КОДИР")));
-    CHECK(search(message, "CHARSET UTF-8 FROM " + literal("петров")));
-    CHECK(search(message, "CHARSET UTF-8 TO " + literal("мария")));
-    CHECK(search(message, "CHARSET UTF-8 BODY " + literal("привет")));
-    CHECK(search(message, "CHARSET UTF-8 BODY " + literal("эта")));
-    CHECK(search(message, "CHARSET UTF-8 BODY " + literal("ёжик")));
-    CHECK(search(message, "CHARSET UTF-8 BODY " + literal("ОТЧЁТ")));
-    CHECK_FALSE(search(message, "CHARSET UTF-8 BODY " + literal("пока")));
+    search.check(
+        message,
+        {"CHARSET UTF-8 SUBJECT " + literal("проверка"),
+         "CHARSET UTF-8 SUBJECT " + literal("КОДИР"), "CHARSET UTF-8 FROM " + literal("петров"),
+         "CHARSET UTF-8 TO " + literal("мария"), "CHARSET UTF-8 BODY " + literal("привет"),
+         "CHARSET UTF-8 BODY " + literal("эта"), "CHARSET UTF-8 BODY " + literal("ёжик"),
+         "CHARSET UTF-8 BODY " + literal("ОТЧЁТ")},
+        {"CHARSET UTF-8 BODY " + literal("пока")});
 }
 
 TEST_CASE("SEARCH: NOT, OR and groups") {
     Message message = stored(mime::build_plain_text({}, "hello"));
     message.flags.set(server::SystemFlag::Answered, true);
     Searcher search;
-    CHECK(search(message, "NOT DELETED"));
-    CHECK_FALSE(search(message, "NOT ANSWERED"));
-    CHECK(search(message, "OR DELETED ANSWERED"));
-    CHECK_FALSE(search(message, "OR DELETED DRAFT"));
-    CHECK(search(message, "(ANSWERED FROM alice) UNSEEN"));
-    CHECK_FALSE(search(message, "(ANSWERED FROM carol)"));
-    CHECK(search(message, "OR (DELETED) (NOT (NOT ANSWERED))"));
+    search.check(message,
+                 {"NOT DELETED", "OR DELETED ANSWERED", "(ANSWERED FROM alice) UNSEEN",
+                  "OR (DELETED) (NOT (NOT ANSWERED))"},
+                 {"NOT ANSWERED", "OR DELETED DRAFT", "(ANSWERED FROM carol)"});
 }
 
 TEST_CASE("SEARCH: errors before running") {

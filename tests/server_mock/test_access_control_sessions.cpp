@@ -25,6 +25,12 @@ void load_classroom(MailStore& store) {
     REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
 }
 
+// A TEST_CASE_FIXTURE: the classroom, where alice shares Shared with bob.
+struct Classroom {
+    Classroom() { load_classroom(store); }
+    MailStore store;
+};
+
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
@@ -43,9 +49,8 @@ std::string sasl(std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("a user without rights: every command answers as if the mailbox did not exist") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom,
+                  "a user without rights: every command answers as if the mailbox did not exist") {
     Client bob(store);
     bob.login("bob", "builder");
     // Each command on a hidden mailbox must read exactly like the same
@@ -101,9 +106,7 @@ TEST_CASE("a user without rights: every command answers as if the mailbox did no
     CHECK(store.find("alice", "Sent") != nullptr);
 }
 
-TEST_CASE("read-only sharing: SELECT is READ-ONLY and nothing can change") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "read-only sharing: SELECT is READ-ONLY and nothing can change") {
     Client bob(store);
     bob.login("bob", "builder");
     const std::string select = bob.send("a SELECT #users/alice/Shared\r\n");
@@ -126,9 +129,8 @@ TEST_CASE("read-only sharing: SELECT is READ-ONLY and nothing can change") {
     CHECK(messages_in(store, "bob", "INBOX") == 2);
 }
 
-TEST_CASE("partial rights: STORE per flag, EXPUNGE, CLOSE, FETCH, COPY and MOVE") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom,
+                  "partial rights: STORE per flag, EXPUNGE, CLOSE, FETCH, COPY and MOVE") {
     Client alice(store);
     alice.login();
     Client bob(store);
@@ -178,9 +180,7 @@ TEST_CASE("partial rights: STORE per flag, EXPUNGE, CLOSE, FETCH, COPY and MOVE"
     CHECK(messages_in(store, "alice", "INBOX") == 6);
 }
 
-TEST_CASE("a SETACL reaches a session that has the mailbox selected") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "a SETACL reaches a session that has the mailbox selected") {
     Client alice(store);
     alice.login();
     Client bob(store);
@@ -199,9 +199,7 @@ TEST_CASE("a SETACL reaches a session that has the mailbox selected") {
     CHECK(bob.send("h STORE 1 -FLAGS (\\Flagged)\r\n").starts_with("h NO [NOPERM] "));
 }
 
-TEST_CASE("ACL commands: syntax, answers and errors (RFC 4314 3)") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "ACL commands: syntax, answers and errors (RFC 4314 3)") {
     Client alice(store);
     CHECK(alice.send("a GETACL Shared\r\n") ==
           "a BAD GETACL is not valid in the Not Authenticated state\r\n");
@@ -263,9 +261,7 @@ TEST_CASE("ACL commands: syntax, answers and errors (RFC 4314 3)") {
           "* MYRIGHTS Shared lrswipkxteacd\r\nC OK MYRIGHTS completed\r\n");
 }
 
-TEST_CASE("ACL advertised, and refused when switched off") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "ACL advertised, and refused when switched off") {
     Client c(store, config_with([](auto& config) { config.capabilities.acl = false; }));
     CHECK(c.greeting.find(" ACL") == std::string::npos);
     c.login();
@@ -275,9 +271,8 @@ TEST_CASE("ACL advertised, and refused when switched off") {
     CHECK(c.send("b SELECT #users/bob/INBOX\r\n").starts_with("b NO [NONEXISTENT] "));
 }
 
-TEST_CASE("--anonymous alone: LOGIN and AUTHENTICATE ANONYMOUS read only what is granted") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom,
+                  "--anonymous alone: LOGIN and AUTHENTICATE ANONYMOUS read only what is granted") {
     REQUIRE_FALSE(store.users().contains("anonymous"));
     ServerConfig config;
     config.anonymous = true;
@@ -325,9 +320,7 @@ TEST_CASE("--anonymous alone: LOGIN and AUTHENTICATE ANONYMOUS read only what is
           "a NO [AUTHENTICATIONFAILED] Invalid user name or password\r\n");
 }
 
-TEST_CASE("POP3: the maildrop is the logged-in user's own INBOX") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "POP3: the maildrop is the logged-in user's own INBOX") {
     PopClient bob(store);
     bob.login("bob", "builder");
     CHECK(bob.send("STAT\r\n").starts_with("+OK 1 "));
@@ -337,9 +330,7 @@ TEST_CASE("POP3: the maildrop is the logged-in user's own INBOX") {
     CHECK(messages_in(store, "alice", "Shared") == 2);
 }
 
-TEST_CASE("SMTP: no address leads into another user's folder") {
-    MailStore store;
-    load_classroom(store);
+TEST_CASE_FIXTURE(Classroom, "SMTP: no address leads into another user's folder") {
     SmtpClient bob(store);
     REQUIRE(bob.send("EHLO client.example.net\r\n").starts_with("250-"));
     REQUIRE(bob.send("MAIL FROM:<bob@example.org>\r\n").starts_with("250 "));

@@ -30,6 +30,12 @@ struct Fixture {
     MailStore store;
 };
 
+// A TEST_CASE_FIXTURE: a client of the Fixture's store that has said EHLO.
+struct Greeted : Fixture {
+    Greeted() { c.ehlo(); }
+    SmtpClient c{store};
+};
+
 // Refuses the n-th message write (1-based); everything else succeeds.
 class FailingBackend : public StoreBackend {
   public:
@@ -75,19 +81,17 @@ TEST_CASE("SMTP server: greeting and EHLO extensions") {
     CHECK(c.violations() == 0);
 }
 
-TEST_CASE("SMTP server: a message is delivered to the INBOX, \\Recent, dots intact") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
-    const auto before = inbox_size(f.store, "alice");
+TEST_CASE_FIXTURE(Greeted,
+                  "SMTP server: a message is delivered to the INBOX, \\Recent, dots intact") {
+    const auto before = inbox_size(store, "alice");
     CHECK(c.send("MAIL FROM:<carol@example.net> BODY=8BITMIME SIZE=100\r\n") ==
           "250 2.1.0 Ok: sender <carol@example.net>\r\n");
     CHECK(c.send("RCPT TO:<alice@localhost>\r\n") == "250 2.1.5 Ok\r\n");
     CHECK(c.send("DATA\r\n") == "354 End data with <CR><LF>.<CR><LF>\r\n");
     CHECK(c.send("Subject: dots\r\n\r\n..hidden line\r\nplain\r\n") == "");
     CHECK(c.send(".\r\n") == "250 2.0.0 Ok: delivered to 1 mailbox\r\n");
-    REQUIRE(inbox_size(f.store, "alice") == before + 1);
-    const auto& message = last_message(f.store, "alice");
+    REQUIRE(inbox_size(store, "alice") == before + 1);
+    const auto& message = last_message(store, "alice");
     const std::string& octets = *message.octets;
     CHECK(octets.rfind("Return-Path: <carol@example.net>\r\nReceived: from client.example.net by "
                        "mailscope.test with ESMTP\r\n\tfor <alice@localhost>;\r\n\t",
@@ -98,7 +102,7 @@ TEST_CASE("SMTP server: a message is delivered to the INBOX, \\Recent, dots inta
     CHECK(c.server.engine().state() == smtp::State::Greeted);
 
     // The next IMAP session to select the INBOX sees it as \Recent.
-    testing::Client imap(f.store);
+    testing::Client imap(store);
     imap.login();
     imap.select();
     auto fetch = imap.send(fmt::format("F1 FETCH {} FLAGS\r\n", before + 1));
@@ -127,10 +131,7 @@ TEST_CASE("SMTP server: an IMAP session with INBOX selected hears EXISTS after a
     CHECK(last_message(f.store, "alice").octets->find("Return-Path: <>\r\n") == 0);
 }
 
-TEST_CASE("SMTP server: recipients: relaying refused, unknown users, postmaster") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
+TEST_CASE_FIXTURE(Greeted, "SMTP server: recipients: relaying refused, unknown users, postmaster") {
     c.send("MAIL FROM:<carol@example.net>\r\n");
     CHECK(c.send("RCPT TO:<alice@elsewhere.net>\r\n") ==
           "550 5.7.1 relaying denied: elsewhere.net is not a domain of this server\r\n");
@@ -143,15 +144,15 @@ TEST_CASE("SMTP server: recipients: relaying refused, unknown users, postmaster"
           "250 2.1.5 Ok (source route ignored, RFC 5321 4.1.1.3)\r\n");
     CHECK(c.send("RCPT TO:<bob@localhost> NOTIFY=NEVER\r\n") ==
           "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n");
-    const auto alice = inbox_size(f.store, "alice");
-    const auto bob = inbox_size(f.store, "bob");
+    const auto alice = inbox_size(store, "alice");
+    const auto bob = inbox_size(store, "bob");
     c.send("DATA\r\n");
     CHECK(c.send("Subject: both\r\n\r\nx\r\n.\r\n") ==
           "250 2.0.0 Ok: delivered to 2 mailboxes\r\n");
-    CHECK(inbox_size(f.store, "alice") == alice + 1);
-    CHECK(inbox_size(f.store, "bob") == bob + 1);
+    CHECK(inbox_size(store, "alice") == alice + 1);
+    CHECK(inbox_size(store, "bob") == bob + 1);
     // Three accepted addresses: no "for" clause.
-    CHECK(last_message(f.store, "bob").octets->find("for <") == std::string::npos);
+    CHECK(last_message(store, "bob").octets->find("for <") == std::string::npos);
 
     ServerConfig empty_config;
     MailStore empty;
@@ -162,10 +163,7 @@ TEST_CASE("SMTP server: recipients: relaying refused, unknown users, postmaster"
           "550 5.1.1 postmaster has no mailbox: this server has no users\r\n");
 }
 
-TEST_CASE("SMTP server: 1,000 pipelined RCPT: the ones over the limit get 452") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
+TEST_CASE_FIXTURE(Greeted, "SMTP server: 1,000 pipelined RCPT: the ones over the limit get 452") {
     std::string burst = "MAIL FROM:<carol@example.net>\r\n";
     for (int i = 0; i < 1000; ++i)
         burst += "RCPT TO:<alice@localhost>\r\n";
@@ -187,10 +185,7 @@ TEST_CASE("SMTP server: 1,000 pipelined RCPT: the ones over the limit get 452") 
     CHECK(c.violations() == 0);
 }
 
-TEST_CASE("SMTP server: a 1 MB line gets 500 and the session goes on") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
+TEST_CASE_FIXTURE(Greeted, "SMTP server: a 1 MB line gets 500 and the session goes on") {
     std::string huge(1 << 20, 'X');
     for (std::size_t at = 0; at < huge.size(); at += 65536)
         CHECK(c.send(std::string_view(huge).substr(at, 65536)) == "");
@@ -239,15 +234,12 @@ TEST_CASE("SMTP server: the store fails: 451 and no copy anywhere") {
     f.store.set_backend(nullptr);
 }
 
-TEST_CASE("SMTP server: DATA never terminated and a disconnect deliver nothing") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
-    const auto before = inbox_size(f.store, "alice");
+TEST_CASE_FIXTURE(Greeted, "SMTP server: DATA never terminated and a disconnect deliver nothing") {
+    const auto before = inbox_size(store, "alice");
     c.send("MAIL FROM:<carol@example.net>\r\nRCPT TO:<alice@localhost>\r\nDATA\r\n");
     c.send("Subject: cut\r\n\r\nhalf a message\r\n");
     c.link.close_client();
-    CHECK(inbox_size(f.store, "alice") == before);
+    CHECK(inbox_size(store, "alice") == before);
     CHECK(c.server.engine().state() == smtp::State::Closed);
 }
 
@@ -287,10 +279,7 @@ TEST_CASE("SMTP server: VRFY, EXPN, HELP, NOOP, QUIT") {
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
-    Fixture f;
-    SmtpClient c(f.store);
-    c.ehlo();
+TEST_CASE_FIXTURE(Greeted, "SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
     const auto plain = text::base64_encode(std::string("\0alice\0wonderland", 17));
     CHECK(c.send("AUTH PLAIN " + plain + "\r\n") == "235 2.7.0 authentication successful\r\n");
     CHECK(c.server.user() == "alice");
@@ -298,7 +287,7 @@ TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
     for (const auto& event : c.trace.events())
         CHECK(event.raw.find(plain) == std::string::npos);
 
-    SmtpClient login(f.store);
+    SmtpClient login(store);
     login.ehlo();
     CHECK(login.send("AUTH LOGIN\r\n") == "334 VXNlcm5hbWU6\r\n");
     CHECK(login.send(text::base64_encode("bob") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
@@ -312,7 +301,7 @@ TEST_CASE("SMTP server: AUTH PLAIN and LOGIN; 538 without TLS when required") {
         CHECK(event.raw.find(text::base64_encode("wrong")) == std::string::npos);
     }
 
-    SmtpClient guarded(f.store, server::testing::tls_before_login());
+    SmtpClient guarded(store, server::testing::tls_before_login());
     // RFC 4954 6: no AUTH advertised while it would be refused.
     CHECK(guarded.send("EHLO client.example.net\r\n").find("AUTH") == std::string::npos);
     const std::string refused =

@@ -50,6 +50,17 @@ struct Client : RawClient<ImapServerSession, sim::Protocol::Imap> {
     }
 };
 
+// TEST_CASE_FIXTUREs: a client `c` of the FilledStore logged in as alice, and
+// one that has also selected her INBOX.
+struct LoggedInClient : FilledStore {
+    LoggedInClient() { c.login(); }
+    Client c{store};
+};
+
+struct SelectedClient : LoggedInClient {
+    SelectedClient() { c.select(); }
+};
+
 // A TEST_CASE_FIXTURE: two sessions on the FilledStore, both logged in as
 // alice with INBOX selected, `a` first, so that `a` holds the \Recent flags.
 struct TwoSelected : FilledStore {

@@ -181,9 +181,7 @@ TEST_CASE_FIXTURE(FilledStore, "anonymous login is read-only") {
     CHECK(c.send("c CREATE Mine\r\n") == "c NO [NOPERM] Anonymous access is read-only\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "SELECT and EXAMINE responses") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient, "SELECT and EXAMINE responses") {
     CHECK(c.send("a SELECT INBOX\r\n") ==
           "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
           "* 3 EXISTS\r\n"
@@ -210,9 +208,7 @@ TEST_CASE_FIXTURE(FilledStore, "SELECT and EXAMINE responses") {
           "e BAD FETCH is not valid in the Authenticated state\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB and STATUS") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient, "CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB and STATUS") {
     CHECK(c.send("a CREATE Work/2024/\r\n") == "a OK CREATE completed\r\n");
     CHECK(c.send("b CREATE INBOX\r\n").starts_with("b NO [ALREADYEXISTS] "));
     CHECK(c.send("c LIST \"\" *\r\n") ==
@@ -257,10 +253,8 @@ TEST_CASE("NAMESPACE, LIST and SELECT on the classroom fixture") {
           std::string::npos);
 }
 
-TEST_CASE_FIXTURE(FilledStore,
+TEST_CASE_FIXTURE(LoggedInClient,
                   "APPEND: continuation, LITERAL+, TRYCREATE, flags and date, a refused literal") {
-    Client c(store);
-    c.login();
     CHECK(c.send("a APPEND Archive (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {7}\r\n") ==
           "+ Ready for literal data\r\n");
     CHECK(c.send("Hi\r\n\r\nX\r\n") == "a OK [APPENDUID 102 1] APPEND completed\r\n");
@@ -369,9 +363,8 @@ TEST_CASE_FIXTURE(FilledStore,
     CHECK(c.send("abcd\r\n") == "b OK [APPENDUID 102 1] APPEND completed\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "a disconnect in the middle of APPEND leaves the store unchanged") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient,
+                  "a disconnect in the middle of APPEND leaves the store unchanged") {
     CHECK(c.send("a APPEND Archive {100}\r\n") == "+ Ready for literal data\r\n");
     c.send("only part of the message");
     c.link.close_client();
@@ -379,10 +372,7 @@ TEST_CASE_FIXTURE(FilledStore, "a disconnect in the middle of APPEND leaves the 
     CHECK(store.change_log().cursor_count() == 0);
 }
 
-TEST_CASE_FIXTURE(FilledStore, "FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient, "FETCH sets \\Seen for BODY[] but not BODY.PEEK[]") {
     CHECK(c.send("a FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)\r\n") ==
           "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {19}\r\nSubject: second\r\n\r\n"
           " FLAGS (\\Recent))\r\na OK FETCH completed\r\n");
@@ -396,10 +386,7 @@ TEST_CASE_FIXTURE(FilledStore, "FETCH sets \\Seen for BODY[] but not BODY.PEEK[]
     CHECK(c.send("e UID FETCH 9 FLAGS\r\n") == "e OK UID FETCH completed\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
     CHECK(c.send("a STORE 1:2 +FLAGS (\\Deleted)\r\n") ==
           "* 1 FETCH (FLAGS (\\Deleted \\Seen \\Recent))\r\n"
           "* 2 FETCH (FLAGS (\\Deleted \\Recent))\r\na OK STORE completed\r\n");
@@ -431,10 +418,8 @@ TEST_CASE_FIXTURE(FilledStore, "STORE, .SILENT, EXPUNGE, CLOSE and UNSELECT") {
 
 // RFC 3501 9: flag-keyword = atom, and NIL is an atom; only where a string
 // may stand does NIL mean "no string".
-TEST_CASE_FIXTURE(FilledStore, "NIL is a keyword like any other atom in STORE, APPEND and SEARCH") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient,
+                  "NIL is a keyword like any other atom in STORE, APPEND and SEARCH") {
     const auto stored = c.send("a STORE 3 +FLAGS NIL\r\n");
     CHECK(stored.find("* 3 FETCH (FLAGS (NIL \\Recent))\r\n") != std::string::npos);
     CHECK(stored.ends_with("a OK STORE completed\r\n"));
@@ -447,10 +432,7 @@ TEST_CASE_FIXTURE(FilledStore, "NIL is a keyword like any other atom in STORE, A
           "* 1 FETCH (FLAGS (\\Recent NIL))\r\ne OK FETCH completed\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "SEARCH, UID SEARCH and CHARSET") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient, "SEARCH, UID SEARCH and CHARSET") {
     CHECK(c.send("a SEARCH UNSEEN\r\n") == "* SEARCH 2 3\r\na OK SEARCH completed\r\n");
     CHECK(c.send("b UID SEARCH SUBJECT third\r\n") ==
           "* SEARCH 3\r\nb OK UID SEARCH completed\r\n");
@@ -460,10 +442,7 @@ TEST_CASE_FIXTURE(FilledStore, "SEARCH, UID SEARCH and CHARSET") {
           "d NO [BADCHARSET (UTF-8 US-ASCII)] The charset KOI8-R is not supported\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "COPY and MOVE with COPYUID and TRYCREATE") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient, "COPY and MOVE with COPYUID and TRYCREATE") {
     CHECK(c.send("a COPY 1:2 Archive\r\n") == "a OK [COPYUID 102 1:2 1:2] COPY completed\r\n");
     CHECK(c.send("b COPY 1 Nowhere\r\n") ==
           "b NO [TRYCREATE] There is no mailbox named \"Nowhere\"\r\n");
@@ -484,9 +463,7 @@ TEST_CASE_FIXTURE(FilledStore, "COPY and MOVE with COPYUID and TRYCREATE") {
     CHECK(inbox->messages[0].uid == 4u);
 }
 
-TEST_CASE_FIXTURE(FilledStore, "IDLE, ID and ENABLE") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient, "IDLE, ID and ENABLE") {
     CHECK(c.send("a ID (\"name\" \"test\")\r\n") ==
           "* ID (\"name\" \"mailscope\" \"version\" \"1.0\")\r\na OK ID completed\r\n");
     CHECK(c.send("b ENABLE CONDSTORE\r\n") == "* ENABLED\r\nb OK ENABLE completed\r\n");

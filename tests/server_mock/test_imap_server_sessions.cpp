@@ -114,10 +114,7 @@ TEST_CASE_FIXTURE(FilledStore, "the default autologout is RFC 3501's 30 minutes"
     CHECK(c.link.server_closed());
 }
 
-TEST_CASE_FIXTURE(FilledStore, "1,000 pipelined commands are answered in order") {
-    Client c(store);
-    c.login();
-    c.select();
+TEST_CASE_FIXTURE(SelectedClient, "1,000 pipelined commands are answered in order") {
     std::string batch;
     std::string expected;
     for (int i = 0; i < 1000; ++i) {
@@ -127,9 +124,7 @@ TEST_CASE_FIXTURE(FilledStore, "1,000 pipelined commands are answered in order")
     CHECK(c.send(batch) == expected);
 }
 
-TEST_CASE_FIXTURE(FilledStore, "a 1 MB line gets BAD and the session goes on") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient, "a 1 MB line gets BAD and the session goes on") {
     std::string line = "t1 NOOP " + std::string(1 << 20, 'x') + "\r\n";
     auto answer = c.send(line);
     CHECK(answer.find(" BAD ") != std::string::npos);
@@ -137,9 +132,7 @@ TEST_CASE_FIXTURE(FilledStore, "a 1 MB line gets BAD and the session goes on") {
     CHECK(c.send("t2 NOOP\r\n") == "t2 OK NOOP completed\r\n");
 }
 
-TEST_CASE_FIXTURE(FilledStore, "a {4294967296} literal is refused") {
-    Client c(store);
-    c.login();
+TEST_CASE_FIXTURE(LoggedInClient, "a {4294967296} literal is refused") {
     auto answer = c.send("t1 APPEND INBOX {4294967296}\r\n");
     CHECK(answer.starts_with("t1 BAD "));
     CHECK(answer.find("+ ") == std::string::npos);

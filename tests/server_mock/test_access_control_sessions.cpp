@@ -82,9 +82,11 @@ TEST_CASE_FIXTURE(Classroom,
         CHECK(bob.send(append) ==
               replace_all("a NO [TRYCREATE] There is no mailbox named \"X\"\r\n", "X", hidden));
     }
-    CHECK(bob.send("c CREATE #users/alice/Stolen\r\n").starts_with("c NO [NOPERM] "));
-    CHECK(bob.send("c CREATE #users/alice/Sent/Inside\r\n").starts_with("c NO [NOPERM] "));
-    CHECK(bob.send("c CREATE #news.comp.mail.mine\r\n").starts_with("c NO [NOPERM] "));
+    for (const char* name :
+         {"#users/alice/Stolen", "#users/alice/Sent/Inside", "#news.comp.mail.mine"}) {
+        CAPTURE(name);
+        CHECK(bob.send(std::string("c CREATE ") + name + "\r\n").starts_with("c NO [NOPERM] "));
+    }
     CHECK(bob.send("l LIST \"\" #users/alice/*\r\n") ==
           "* LIST (\\HasNoChildren) \"/\" #users/alice/Shared\r\nl OK LIST completed\r\n");
     CHECK(bob.send("l LIST #users/ %\r\n") ==

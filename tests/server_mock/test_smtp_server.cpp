@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "server_mock/smtp_server_session.hpp"
 #include "sim/core/in_process_link.hpp"
@@ -133,17 +134,20 @@ TEST_CASE("SMTP server: an IMAP session with INBOX selected hears EXISTS after a
 
 TEST_CASE_FIXTURE(Greeted, "SMTP server: recipients: relaying refused, unknown users, postmaster") {
     c.send("MAIL FROM:<carol@example.net>\r\n");
-    CHECK(c.send("RCPT TO:<alice@elsewhere.net>\r\n") ==
-          "550 5.7.1 relaying denied: elsewhere.net is not a domain of this server\r\n");
-    CHECK(c.send("RCPT TO:<nobody@localhost>\r\n") ==
-          "550 5.1.1 no such user here: nobody@localhost\r\n");
-    CHECK(c.send("RCPT TO:<Postmaster>\r\n") == "250 2.1.5 postmaster is alice here\r\n");
-    CHECK(c.send("RCPT TO:<postmaster@mailscope.test>\r\n") ==
-          "250 2.1.5 postmaster is alice here\r\n");
-    CHECK(c.send("RCPT TO:<@relay.example:bob@MailScope.Test>\r\n") ==
-          "250 2.1.5 Ok (source route ignored, RFC 5321 4.1.1.3)\r\n");
-    CHECK(c.send("RCPT TO:<bob@localhost> NOTIFY=NEVER\r\n") ==
-          "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n");
+    const std::pair<const char*, const char*> replies[] = {
+        {"<alice@elsewhere.net>",
+         "550 5.7.1 relaying denied: elsewhere.net is not a domain of this server\r\n"},
+        {"<nobody@localhost>", "550 5.1.1 no such user here: nobody@localhost\r\n"},
+        {"<Postmaster>", "250 2.1.5 postmaster is alice here\r\n"},
+        {"<postmaster@mailscope.test>", "250 2.1.5 postmaster is alice here\r\n"},
+        {"<@relay.example:bob@MailScope.Test>",
+         "250 2.1.5 Ok (source route ignored, RFC 5321 4.1.1.3)\r\n"},
+        {"<bob@localhost> NOTIFY=NEVER", "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n"},
+    };
+    for (const auto& [recipient, reply] : replies) {
+        CAPTURE(recipient);
+        CHECK(c.send(std::string("RCPT TO:") + recipient + "\r\n") == reply);
+    }
     const auto alice = inbox_size(store, "alice");
     const auto bob = inbox_size(store, "bob");
     c.send("DATA\r\n");

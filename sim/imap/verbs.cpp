@@ -54,10 +54,6 @@ const NamedExtension* named_extension(std::string_view name) {
 
 }  // namespace
 
-std::string_view verb_name(Verb verb) {
-    return verb_info(verb).name;
-}
-
 Verb verb_from_name(std::string_view name) {
     return sim::verb_named(verbs, name);
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/core/enum_set.hpp"
+#include "sim/core/verb_table.hpp"
 #include "sim/imap/states.hpp"
 
 namespace mailscope::imap {
@@ -221,18 +222,14 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
 
 using verb_table::verbs;
 
-constexpr const VerbInfo& verb_info(Verb verb) {
-    return verbs[static_cast<std::size_t>(verb)];
+// The table the lookups of sim/core/verb_table.hpp read for this Verb.
+constexpr const auto& verb_rows(Verb) {
+    return verbs;
 }
-
-constexpr bool has_flag(Verb verb, VerbFlag flag) {
-    return verb_info(verb).flags.contains(flag);
-}
-
-// Is `verb` valid in `state`?
-constexpr bool command_allowed(Verb verb, State state) {
-    return verb_info(verb).states.contains(state);
-}
+using sim::command_allowed;
+using sim::has_flag;
+using sim::verb_info;
+using sim::verb_name;
 
 // Its success changes the state (RFC 3501 3): until it completes, the
 // state of a later pipelined command is not known.
@@ -240,7 +237,6 @@ constexpr bool changes_state(Verb verb) {
     return effect_target(verb_info(verb).effect).has_value();
 }
 
-std::string_view verb_name(Verb verb);       // "LOGIN"...
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
 // A line a person typed that starts with a command verb ("UID SEARCH ALL",
 // "select INBOX") carries no tag of its own: the tool adds one.

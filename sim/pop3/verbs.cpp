@@ -31,10 +31,6 @@ static_assert(effects_follow_the_table());
 
 }  // namespace
 
-std::string_view verb_name(Verb verb) {
-    return verb_info(verb).name;
-}
-
 Verb verb_from_name(std::string_view name) {
     return sim::verb_named(verbs, name);
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "sim/core/enum_set.hpp"
+#include "sim/core/verb_table.hpp"
 #include "sim/pop3/states.hpp"
 
 namespace mailscope::pop3 {
@@ -151,14 +152,13 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
 
 using verb_table::verbs;
 
-constexpr const VerbInfo& verb_info(Verb verb) {
-    return verbs[static_cast<std::size_t>(verb)];
+// The table the lookups of sim/core/verb_table.hpp read for this Verb.
+constexpr const auto& verb_rows(Verb) {
+    return verbs;
 }
-
-// Is the command valid in the state?
-constexpr bool command_allowed(Verb verb, State state) {
-    return verb_info(verb).states.contains(state);
-}
+using sim::command_allowed;
+using sim::verb_info;
+using sim::verb_name;
 
 // Its success changes the state: until its reply, the state of a later
 // pipelined command is not known.
@@ -166,7 +166,6 @@ constexpr bool changes_state(Verb verb) {
     return verb_info(verb).effect != Effect::None;
 }
 
-std::string_view verb_name(Verb verb);       // "RETR"...
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
 
 }  // namespace mailscope::pop3

@@ -10,10 +10,6 @@ static_assert(sim::rows_in_enum_order(verbs), "verbs[v] must describe Verb v");
 
 }  // namespace
 
-std::string_view verb_name(Verb verb) {
-    return verb_info(verb).name;
-}
-
 Verb verb_from_name(std::string_view name) {
     return sim::verb_named(verbs, name);
 }

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "sim/core/enum_set.hpp"
+#include "sim/core/verb_table.hpp"
 #include "sim/smtp/states.hpp"
 
 namespace mailscope::smtp {
@@ -113,20 +114,15 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
 
 using verb_table::verbs;
 
-constexpr const VerbInfo& verb_info(Verb verb) {
-    return verbs[static_cast<std::size_t>(verb)];
+// The table the lookups of sim/core/verb_table.hpp read for this Verb.
+constexpr const auto& verb_rows(Verb) {
+    return verbs;
 }
+using sim::command_allowed;
+using sim::has_flag;
+using sim::verb_info;
+using sim::verb_name;
 
-constexpr bool has_flag(Verb verb, VerbFlag flag) {
-    return verb_info(verb).flags.contains(flag);
-}
-
-// Is `verb` valid in `state`?
-constexpr bool command_allowed(Verb verb, State state) {
-    return verb_info(verb).states.contains(state);
-}
-
-std::string_view verb_name(Verb verb);       // "MAIL"...
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
 
 }  // namespace mailscope::smtp

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "server_mock/mail_store.hpp"
@@ -45,12 +46,14 @@ TEST_CASE("list_match follows RFC 3501 6.3.8 wildcards") {
     using Pair = std::pair<const char*, const char*>;
     for (const auto& [pattern, name] : {Pair{"*", "a/b/c"}, Pair{"%", "a"}, Pair{"a/%", "a/b"},
                                         Pair{"a*c", "a/b/c"}, Pair{"a%c", "abc"}, Pair{"", ""}}) {
-        CAPTURE(pattern);
+        const std::string shown = pattern;
+        CAPTURE(shown);
         CHECK(list_match(pattern, name, '/'));
     }
     for (const auto& [pattern, name] :
          {Pair{"%", "a/b"}, Pair{"a/%", "a/b/c"}, Pair{"a%c", "a/c"}, Pair{"abc", "abd"}}) {
-        CAPTURE(pattern);
+        const std::string shown = pattern;
+        CAPTURE(shown);
         CHECK_FALSE(list_match(pattern, name, '/'));
     }
     CHECK(list_match("#news.%", "#news.comp", '.'));

@@ -157,7 +157,8 @@ TEST_CASE("idle timers count from the last complete line, not the last octet") {
          {std::pair{sim::Protocol::Imap, "a NOOP and never an end "},
           std::pair{sim::Protocol::Pop3, "NOOP and never an end "},
           std::pair{sim::Protocol::Smtp, "NOOP and never an end "}}) {
-        CAPTURE(sim::protocol_name(protocol));
+        const auto name = sim::protocol_name(protocol);
+        CAPTURE(name);
         OneSession one(protocol, ten_seconds);
         const int closed_after = trickle(*one.session, line);
         CHECK(closed_after > 0);
@@ -173,7 +174,8 @@ TEST_CASE("a session says goodbye in its protocol when the transport gives up on
          {std::pair{sim::Protocol::Imap, "* BYE [LIMIT] too much unread output\r\n"},
           std::pair{sim::Protocol::Pop3, "-ERR [SYS/TEMP] too much unread output\r\n"},
           std::pair{sim::Protocol::Smtp, "421 4.3.2 mailscope.test too much unread output\r\n"}}) {
-        CAPTURE(sim::protocol_name(protocol));
+        const auto name = sim::protocol_name(protocol);
+        CAPTURE(name);
         OneSession one(protocol);
         auto& session = *one.session;
         session.on_open(0, false);

@@ -145,7 +145,8 @@ TEST_CASE_FIXTURE(Greeted, "SMTP server: recipients: relaying refused, unknown u
         {"<bob@localhost> NOTIFY=NEVER", "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n"},
     };
     for (const auto& [recipient, reply] : replies) {
-        CAPTURE(recipient);
+        const std::string shown = recipient;
+        CAPTURE(shown);
         CHECK(c.send(std::string("RCPT TO:") + recipient + "\r\n") == reply);
     }
     const auto alice = inbox_size(store, "alice");

@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
-#include <asio.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "gui/app_controller.hpp"
 #include "gui/headless_frame.hpp"
 #include "sim/core/transcript.hpp"
+#include "tests/support/loopback_client.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -422,10 +422,8 @@ TEST_CASE("a lab connection arrives in the Session menu and is shown") {
     CHECK(driver.model().sessions.labels.size() == 3);
     CHECK(driver.model().sessions.caption.find(app->lab()->address()) != std::string::npos);
 
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), app->lab()->port()});
-    asio::write(socket, asio::buffer(std::string("a1 LOGIN alice wonderland\r\n")));
+    test::LoopbackClient first(app->lab()->port());
+    first.write("a1 LOGIN alice wonderland\r\n");
 
     // Nothing else asked for: the window follows the newest connection.
     REQUIRE(driver.frames_until([&] {
@@ -441,8 +439,7 @@ TEST_CASE("a lab connection arrives in the Session menu and is shown") {
 
     // Once the learner chooses a session, a new connection no longer takes the window.
     driver.choose(0);
-    asio::ip::tcp::socket second(io);
-    second.connect({asio::ip::make_address("127.0.0.1"), app->lab()->port()});
+    test::LoopbackClient second(app->lab()->port());
     REQUIRE(driver.frames_until([&] { return driver.model().sessions.labels.size() == 5; }));
     CHECK(app->shown() == 0);
     driver.choose(4);

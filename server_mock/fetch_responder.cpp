@@ -9,6 +9,8 @@
 #include "server_mock/imap_envelope.hpp"
 #include "server_mock/internal_date.hpp"
 #include "server_mock/wire_safety.hpp"
+#include "sim/core/ascii.hpp"
+#include "sim/mime/decoded.hpp"
 #include "sim/mime/section.hpp"
 
 namespace mailscope::server {
@@ -58,6 +60,33 @@ imap::FetchItem body_section_item(const mime::ParsedMessage& parsed, std::string
     return imap::fetch_section(att.section, std::move(part), origin);
 }
 
+// The identity encodings and the two RFC 2045 6 encodings that decode.
+bool decodable(std::string_view encoding) {
+    const auto begin = encoding.find_first_not_of(" \t");
+    if (begin == std::string_view::npos) return false;
+    encoding = encoding.substr(begin, encoding.find_last_not_of(" \t") + 1 - begin);
+    for (std::string_view known : {"7bit", "8bit", "binary", "base64", "quoted-printable"}) {
+        if (ascii::iequals(encoding, known)) return true;
+    }
+    return false;
+}
+
+// BINARY[part] (RFC 3516 4.2): the part's body with its transfer encoding
+// undone; BINARY[] is the whole message as stored, having no encoding of
+// its own apart from its body's. A part that does not exist gives "", as
+// BODY[] does. nullopt: the encoding is not one this server decodes.
+std::optional<std::string> binary_data(const mime::ParsedMessage& parsed, std::string_view raw,
+                                       const imap::SectionSpec& section) {
+    if (section.part.empty()) return std::string(raw);
+    const mime::MimePart* part = mime::find_section_part(parsed, section.part);
+    if (part == nullptr) return std::string();
+    if (part->is_multipart() || part->is_message_rfc822())
+        return section_data(parsed, raw, section);
+    const std::string encoding = part->transfer_encoding();
+    if (!decodable(encoding)) return std::nullopt;
+    return mime::transfer_decode(section_data(parsed, raw, section), encoding);
+}
+
 imap::FetchItem rfc822_item(const mime::ParsedMessage& parsed, std::string_view raw, Kind kind) {
     imap::SectionSpec section;
     if (kind == Kind::Rfc822Header) section.text = imap::SectionSpec::Text::Header;
@@ -88,10 +117,16 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
     // strings of ENVELOPE and BODYSTRUCTURE) are built from a copy without
     // NUL when the message has one; FLAGS or UID alone never look.
     Message without_nul;
+    // BINARY sends the stored octets as they are (a literal8 may carry NUL,
+    // RFC 3516 4.2); the copy has the same length, so the parsed structure's
+    // offsets hold for both.
     const bool sends_octets = std::any_of(atts.begin(), atts.end(), [](const imap::FetchAtt& att) {
         return att.kind != Kind::Flags && att.kind != Kind::Uid && att.kind != Kind::InternalDate &&
-               att.kind != Kind::Rfc822Size;
+               att.kind != Kind::Rfc822Size && att.kind != Kind::Binary &&
+               att.kind != Kind::BinarySize;
     });
+    const std::string_view stored =
+        context.message.octets ? std::string_view(*context.message.octets) : "";
     const Message* source = &context.message;
     if (sends_octets && context.message.octets &&
         context.message.octets->find('\0') != std::string::npos) {
@@ -154,6 +189,30 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                 if (!att.peek && !seen) effects.sets_seen = true;
                 items.push_back(body_section_item(parsed_message(), raw, att));
                 break;
+            case Kind::Binary:
+            case Kind::BinarySize: {
+                std::optional<std::string> data =
+                    binary_data(parsed_message(), stored, att.section);
+                if (!data) {
+                    const auto* part = mime::find_section_part(parsed_message(), att.section.part);
+                    effects.unknown_encoding = part->transfer_encoding();
+                    return items;
+                }
+                if (att.kind == Kind::BinarySize) {
+                    items.push_back(imap::fetch_binary_size(att.section, clamp32(data->size())));
+                    break;
+                }
+                if (!att.peek && !seen) effects.sets_seen = true;
+                std::optional<std::uint32_t> origin;
+                if (att.partial) {
+                    origin = att.partial->first;
+                    *data = std::string(
+                        mime::partial_octets(*data, att.partial->first, att.partial->second));
+                }
+                items.push_back(
+                    imap::fetch_section(att.section, std::move(*data), origin, att.kind));
+                break;
+            }
             case Kind::Other:
                 // The session refuses unknown attributes before asking here.
                 break;

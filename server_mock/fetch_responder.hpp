@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "server_mock/mail_store.hpp"
@@ -32,6 +34,10 @@ struct FetchEffects {
     bool sets_seen = false;
     // NUL octets of the message sent as 0x80 (wire_safety.hpp).
     std::size_t replaced_nuls = 0;
+    // BINARY asked to decode a Content-Transfer-Encoding this server does
+    // not know (as written): the FETCH fails with NO [UNKNOWN-CTE] (RFC 3516
+    // 4.3) and these items are not sent.
+    std::optional<std::string> unknown_encoding;
 };
 
 // FETCH items for one message, in the order of `atts`; UID comes first when

@@ -422,6 +422,7 @@ void ImapServerSession::cmd_fetch(const Command& command) {
     // RFC 4314 4: without "s" a FETCH of BODY[] leaves \Seen alone.
     const bool may_set_seen = !m_read_only && selected_rights().has(Right::KeepSeen);
     std::vector<std::pair<std::uint32_t, Uid>> seen_now;
+    std::optional<std::string> unknown_encoding;
     FlagSet seen;
     seen.set(SystemFlag::Seen, true);
     for (auto [seq, uid] : resolve(args.set, command.uid)) {
@@ -434,6 +435,10 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         FetchEffects effects;
         MessageContext context{*message, seq, is_recent(uid)};
         auto items = build_fetch_items(context, args.atts, m_cache, command.uid, effects);
+        if (effects.unknown_encoding) {
+            unknown_encoding = std::move(effects.unknown_encoding);
+            break;
+        }
         if (effects.replaced_nuls > 0) {
             m_imap.note(
                 sim::Direction::ServerToClient,
@@ -471,6 +476,13 @@ void ImapServerSession::cmd_fetch(const Command& command) {
                 }
             }
         }
+    }
+    if (unknown_encoding) {
+        no(command.tag,
+           fmt::format("cannot decode the Content-Transfer-Encoding {} (RFC 3516 4.3)",
+                       *unknown_encoding),
+           imap::make_code("UNKNOWN-CTE"));
+        return;
     }
     if (gone) {
         no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));

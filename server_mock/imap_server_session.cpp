@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 14> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 15> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -57,6 +57,7 @@ constexpr std::array<ToggledCapability, 14> toggled_capabilities{{
     {"ESEARCH", &CapabilityToggles::esearch},
     {"LIST-EXTENDED", &CapabilityToggles::list_extended},
     {"LIST-STATUS", &CapabilityToggles::list_extended},
+    {"BINARY", &CapabilityToggles::binary},
 }};
 
 // Every extension command of the verb table can be switched here.

@@ -513,22 +513,42 @@ bool parse_fetch_att(Reader& r, const std::vector<Node>& nodes, std::size_t& i, 
         att.kind = FK::Body;
         return true;
     }
+    auto partial = [&]() {
+        if (i >= nodes.size() || nodes[i].kind != Node::Kind::Partial) return true;
+        const Node& p = nodes[i++];
+        std::string_view v = p.value;
+        std::size_t dot = v.find('.');
+        auto origin = dot == std::string_view::npos ? std::nullopt : parse_u32(v.substr(0, dot));
+        auto count = dot == std::string_view::npos ? std::nullopt : parse_nz(v.substr(dot + 1));
+        if (!origin || !count)
+            return r.fail(&p, "a partial range must look like <origin.count>, count from 1");
+        att.partial = std::make_pair(*origin, *count);
+        return true;
+    };
     if (body || peek) {
         if (!has_section) return r.fail(&n, "BODY.PEEK needs a [section]");
         att.kind = FK::BodySection;
         att.peek = peek;
         if (!parse_section_spec(r, nodes[i++], att.section, true)) return false;
-        if (i < nodes.size() && nodes[i].kind == Node::Kind::Partial) {
-            const Node& p = nodes[i++];
-            std::string_view v = p.value;
-            std::size_t dot = v.find('.');
-            auto origin =
-                dot == std::string_view::npos ? std::nullopt : parse_u32(v.substr(0, dot));
-            auto count = dot == std::string_view::npos ? std::nullopt : parse_nz(v.substr(dot + 1));
-            if (!origin || !count)
-                return r.fail(&p, "a partial range must look like <origin.count>, count from 1");
-            att.partial = std::make_pair(*origin, *count);
-        }
+        return partial();
+    }
+    // RFC 3516 4.2 (RFC 9051 6.4.5): section-binary = "[" [section-part] "]",
+    // and BINARY.SIZE takes no partial range.
+    const bool binary = iequals(n.value, "BINARY") || iequals(n.value, "BINARY.PEEK");
+    const bool binary_size = iequals(n.value, "BINARY.SIZE");
+    if (binary || binary_size) {
+        if (!has_section) return r.fail(&n, fmt::format("{} needs a [section]", n.value));
+        att.kind = binary ? FK::Binary : FK::BinarySize;
+        att.peek = iequals(n.value, "BINARY.PEEK");
+        const Node& section = nodes[i++];
+        if (!parse_section_spec(r, section, att.section, false)) return false;
+        if (att.section.text != SectionSpec::Text::None)
+            return r.fail(&section, fmt::format("{} takes only part numbers, such as [1.2] "
+                                                "(RFC 3516 4.2)",
+                                                n.value));
+        if (!binary_size) return partial();
+        if (i < nodes.size() && nodes[i].kind == Node::Kind::Partial)
+            return r.fail(&nodes[i], "BINARY.SIZE takes no <partial> range (RFC 3516 4.2)");
         return true;
     }
     if (!is_atom_text(n.value))
@@ -913,11 +933,20 @@ void add_fetch_att(std::vector<Node>& out, const FetchAtt& att) {
         out.push_back(make_atom(att.name));
         return;
     }
-    if (att.kind != FK::BodySection) {
-        out.push_back(make_atom(fetch_att_name(att)));
-        return;
+    switch (att.kind) {
+        case FK::BodySection:
+            out.push_back(make_atom(att.peek ? "BODY.PEEK" : "BODY"));
+            break;
+        case FK::Binary:
+            out.push_back(make_atom(att.peek ? "BINARY.PEEK" : "BINARY"));
+            break;
+        case FK::BinarySize:
+            out.push_back(make_atom("BINARY.SIZE"));
+            break;
+        default:
+            out.push_back(make_atom(fetch_att_name(att)));
+            return;
     }
-    out.push_back(make_atom(att.peek ? "BODY.PEEK" : "BODY"));
     std::vector<Node> inner;
     std::string head;
     for (std::size_t i = 0; i < att.section.part.size(); ++i) {
@@ -1287,7 +1316,9 @@ std::string fetch_att_name(const FetchAtt& att) {
             return "UID";
         case FK::Other:
             return att.name;
-        case FK::BodySection: {
+        case FK::BodySection:
+        case FK::Binary:
+        case FK::BinarySize: {
             std::vector<Node> nodes;
             add_fetch_att(nodes, att);
             nodes[0].space_before = false;

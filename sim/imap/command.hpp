@@ -59,6 +59,8 @@ struct FetchAtt {
         BodyStructure,
         Uid,
         BodySection,  // BODY[..]
+        Binary,       // BINARY[part]<partial>, decoded (RFC 3516 4.2, RFC 9051 6.4.5)
+        BinarySize,   // BINARY.SIZE[part]
         Other,
     };
     Kind kind = Kind::Other;

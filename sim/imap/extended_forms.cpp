@@ -17,6 +17,7 @@ enum class Form : std::uint8_t {
     SearchOption,  // a RETURN option of SEARCH, by `option`
     SavedResult,   // "$" for a message set
     StatusItem,    // a STATUS data item, by `option`
+    FetchBinary,   // BINARY[...], BINARY.PEEK[...] or BINARY.SIZE[...]
 };
 
 struct FormRow {
@@ -32,7 +33,7 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 19> forms{{
+constexpr std::array<FormRow, 20> forms{{
     {Form::Literal8Append,
      {},
      {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", false}}},
@@ -66,6 +67,9 @@ constexpr std::array<FormRow, 19> forms{{
     {Form::SavedResult, {}, {"the message set \"$\"", {"SEARCHRES", "RFC 5182 2.1", true}}},
     {Form::StatusItem, "SIZE", {"STATUS item SIZE", {"STATUS=SIZE", "RFC 8438 3", true}}},
     {Form::StatusItem, "DELETED", {"STATUS item DELETED", {"IMAP4rev2", "RFC 9051 6.3.11", false}}},
+    {Form::FetchBinary,
+     {},
+     {"FETCH BINARY[...] or BINARY.SIZE[...]", {"BINARY", "RFC 3516 4.2", true}}},
     {Form::StatusItem,
      "HIGHESTMODSEQ",
      {"STATUS item HIGHESTMODSEQ", {"CONDSTORE", "RFC 7162 3.1.7", false}}},
@@ -118,6 +122,14 @@ bool uses(const Command& command, const FormRow& row) {
             return search && has_option(search->return_options, row.option);
         case Form::SavedResult:
             return uses_saved_result(command);
+        case Form::FetchBinary:
+            if (const auto* fetch = std::get_if<FetchArgs>(&command.typed)) {
+                return std::any_of(fetch->atts.begin(), fetch->atts.end(), [](const FetchAtt& att) {
+                    return att.kind == FetchAtt::Kind::Binary ||
+                           att.kind == FetchAtt::Kind::BinarySize;
+                });
+            }
+            return false;
         case Form::StatusItem:
             if (const auto* status = std::get_if<StatusArgs>(&command.typed)) {
                 return std::any_of(

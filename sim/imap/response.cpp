@@ -297,6 +297,21 @@ class Reader {
                 item.kind = FK::BodySection;
                 ok = this->section(*section, item.section) &&
                      nstring(v, item.string, "the body section data");
+            } else if (section && (up == "BINARY" || up == "BINARY.SIZE")) {
+                // RFC 3516 4.3: "BINARY" section-binary SP (nstring / literal8),
+                // "BINARY.SIZE" section-binary SP number.
+                ok = this->section(*section, item.section);
+                if (ok && item.section.text != SectionSpec::Text::None)
+                    ok = fail(section, "a binary section names only part numbers (RFC 3516 4.3)");
+                if (ok && up == "BINARY") {
+                    item.kind = FK::Binary;
+                    ok = nstring(v, item.string, "the binary section data");
+                } else if (ok) {
+                    item.kind = FK::BinarySize;
+                    std::uint32_t value = 0;
+                    ok = number(v, value, item.name);
+                    item.number = value;
+                }
             } else if (section) {
                 item.kind = FK::Other;
             } else if (up == "FLAGS") {
@@ -1028,8 +1043,13 @@ Node body_structure_node(const BodyStructure& b, bool extensible) {
 
 std::string fetch_item_name(const FetchItem& item) {
     switch (item.kind) {
-        case FK::BodySection: {
-            std::string name = "BODY[" + item.section.to_string() + "]";
+        case FK::BodySection:
+        case FK::Binary:
+        case FK::BinarySize: {
+            const std::string_view head = item.kind == FK::BodySection ? "BODY"
+                                          : item.kind == FK::Binary    ? "BINARY"
+                                                                       : "BINARY.SIZE";
+            std::string name = fmt::format("{}[{}]", head, item.section.to_string());
             if (item.origin) name += fmt::format("<{}>", *item.origin);
             return name;
         }
@@ -1052,20 +1072,32 @@ Node message_data_node(const std::optional<std::string>& data) {
     return data ? make_literal(*data) : make_nil();
 }
 
+// Decoded content may hold NUL, which only a literal8 carries (RFC 3516 4.3).
+Node binary_data_node(const std::optional<std::string>& data) {
+    if (data && data->find('\0') != std::string::npos) return make_literal8(*data);
+    return message_data_node(data);
+}
+
 }  // namespace
 
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
     std::vector<Node> c;
     for (FetchItem& item : items) {
         if (item.name.empty()) item.name = fetch_item_name(item);
-        if (item.kind == FK::BodySection) {
+        if (item.kind == FK::BodySection || item.kind == FK::Binary ||
+            item.kind == FK::BinarySize) {
             FetchAtt att;
-            att.kind = FK::BodySection;
+            att.kind = item.kind;
             att.section = item.section;
             for (Node& n : fetch_att_nodes(att))
                 c.push_back(std::move(n));
             if (item.origin) c.push_back(make_partial(fmt::format("{}", *item.origin)));
-            c.push_back(message_data_node(item.string));
+            if (item.kind == FK::BinarySize) {
+                c.push_back(make_number(item.number.value_or(0)));
+            } else {
+                c.push_back(item.kind == FK::Binary ? binary_data_node(item.string)
+                                                    : message_data_node(item.string));
+            }
             continue;
         }
         c.push_back(make_atom(item.name));
@@ -1168,6 +1200,15 @@ FetchItem fetch_section(SectionSpec section, std::optional<std::string> data,
     item.section = std::move(section);
     item.origin = origin;
     item.string = std::move(data);
+    item.name = fetch_item_name(item);
+    return item;
+}
+
+FetchItem fetch_binary_size(SectionSpec section, std::uint32_t size) {
+    FetchItem item;
+    item.kind = FK::BinarySize;
+    item.section = std::move(section);
+    item.number = size;
     item.name = fetch_item_name(item);
     return item;
 }

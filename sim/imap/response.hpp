@@ -190,10 +190,12 @@ FetchItem fetch_size(std::uint32_t size);
 FetchItem fetch_internal_date(std::string date_time);  // "17-Jul-1996 02:44:25 -0700"
 FetchItem fetch_envelope(Envelope envelope);
 FetchItem fetch_body_structure(BodyStructure body, bool extensible = true);  // BODYSTRUCTURE / BODY
-// BODY[section]<origin> (and RFC822, RFC822.HEADER, RFC822.TEXT with `kind`).
+// BODY[section]<origin> (and RFC822, RFC822.HEADER, RFC822.TEXT, and
+// BINARY[part]<origin> with `kind`).
 FetchItem fetch_section(SectionSpec section, std::optional<std::string> data,
                         std::optional<std::uint32_t> origin = std::nullopt,
                         FetchAtt::Kind kind = FetchAtt::Kind::BodySection);
+FetchItem fetch_binary_size(SectionSpec section, std::uint32_t size);  // BINARY.SIZE[part]
 
 Node envelope_node(const Envelope& envelope);
 Node body_structure_node(const BodyStructure& body, bool extensible);

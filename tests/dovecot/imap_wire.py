@@ -180,6 +180,11 @@ class Parser:
                 else:
                     out.append(c)
             raise ImapError(f"unterminated string in {self.data!r}")
+        if char == b"~" and self.data[self.pos + 1 : self.pos + 2] == b"{":
+            # A literal8 (RFC 3516 4.2) carries the same value as a literal;
+            # a server may pick either when the data has no NUL.
+            self.pos += 1
+            char = b"{"
         if char == b"{":
             end = self.data.index(b"}", self.pos)
             size = int(self.data[self.pos + 1 : end].rstrip(b"+"))

@@ -319,6 +319,25 @@ class Differential(unittest.TestCase):
         ]
         self.assert_same(self.both(after_select(["FETCH " + fetch for fetch in items])))
 
+    def test_binary(self):
+        # RFC 3516 4.2: each part decoded (base64 with NUL octets, quoted-
+        # printable), BINARY.SIZE, partial ranges, the whole message, a part
+        # that does not exist, and \Seen set by BINARY but not BINARY.PEEK.
+        steps = [
+            "FETCH 2 (BINARY.PEEK[2] BINARY.SIZE[2])",
+            "FETCH 2 (BINARY.PEEK[2]<10.20> BINARY.PEEK[1])",
+            "FETCH 3 (BINARY.PEEK[1] BINARY.SIZE[1] BINARY.SIZE[2])",
+            "FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])",
+            "FETCH 1 (BINARY.PEEK[])",
+            "FETCH 3 (BINARY.PEEK[9])",
+            "FETCH 3 FLAGS",
+            "FETCH 3 (BINARY[1]<0.4>)",
+            "FETCH 3 FLAGS",
+        ]
+        results = self.both(after_select(steps))
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
+
     def test_fetch_sets_seen(self):
         def scenario(client, box):
             client.command(f'SELECT "{box}"')

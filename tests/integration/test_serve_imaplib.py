@@ -184,6 +184,28 @@ class ServeTests(unittest.TestCase):
         self.assertRegex(esearch[0].decode(), r'^\(TAG "[A-Za-z0-9]+"\) UID ALL [0-9:,]+$')
         client.logout()
 
+    def test_binary(self):
+        # RFC 3516 through imaplib: BINARY[1] is the base64 part decoded, its
+        # NUL octet carried by a literal8; BINARY.SIZE is the decoded size.
+        client = self.login()
+        self.assertIn("BINARY", client.capabilities)
+        message = (b"Subject: binary\r\nMIME-Version: 1.0\r\n"
+                   b"Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+                   b"--x\r\nContent-Type: application/octet-stream\r\n"
+                   b"Content-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n--x--\r\n")
+        client.create("BinaryBox")
+        typ, _ = client.append("BinaryBox", None, None, message)
+        self.assertEqual(typ, "OK")
+        client.select("BinaryBox")
+        typ, data = client.fetch("1", "(BINARY.PEEK[1] BINARY.SIZE[1])")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"BINARY[1] ~{4}", data[0][0])
+        self.assertEqual(data[0][1], b"\x00\x01\x02\xff")
+        self.assertIn(b"BINARY.SIZE[1] 4", data[1])
+        client.close()
+        client.delete("BinaryBox")
+        client.logout()
+
     def test_list_status(self):
         # RFC 5819 through imaplib: one LIST gives each mailbox's STATUS.
         client = self.login()

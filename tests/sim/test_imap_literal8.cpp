@@ -119,7 +119,72 @@ TEST_CASE("literal8: the engine asks for BINARY or UTF8=ACCEPT, and cites RFC 35
         o.client("a1 APPEND box ~{3+}\r\nabc\r\n");
         o.server("a1 BAD no BINARY here\r\n");
         o.client("a2 APPEND Sent UTF8 (~{2+}\r\nhi)\r\n");
+        o.server("a2 BAD no UTF8 here\r\n");
+        o.client("a3 SELECT box\r\n");
+        o.server("* 1 EXISTS\r\na3 OK [READ-WRITE] done\r\n");
+        o.client("a4 FETCH 1 BINARY.SIZE[1]\r\n");
         CHECK(test::violation_sections(o.trace) ==
-              std::vector<std::string>{"RFC 3516 4.4", "RFC 6855 4"});
+              std::vector<std::string>{"RFC 3516 4.4", "RFC 6855 4", "RFC 3516 4.2"});
     }
+    SUBCASE("IMAP4rev2 has BINARY's FETCH side") {
+        Observed o("IMAP4rev2");
+        o.client("a3 SELECT box\r\n");
+        o.server("* 1 EXISTS\r\na3 OK [READ-WRITE] done\r\n");
+        o.client("a4 FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])\r\n");
+        o.server("* 1 FETCH (BINARY[1] {2}\r\nhi BINARY.SIZE[1] 2)\r\na4 OK done\r\n");
+        CHECK(test::violations(o.trace).empty());
+    }
+}
+
+TEST_CASE("BINARY fetch attributes read and write back (RFC 3516 4.2, RFC 9051 9)") {
+    const std::string fetch =
+        "a5 FETCH 1 (BINARY[1] BINARY.PEEK[1.2]<0.10> BINARY.SIZE[1] BINARY[])\r\n";
+    const auto command = test::parsed_command(fetch);
+    const auto& args = std::get<imap::FetchArgs>(command.typed);
+    REQUIRE(args.atts.size() == 4);
+    using Kind = imap::FetchAtt::Kind;
+    CHECK(args.atts[0].kind == Kind::Binary);
+    CHECK_FALSE(args.atts[0].peek);
+    CHECK(args.atts[0].section.part == std::vector<std::uint32_t>{1});
+    CHECK(args.atts[1].kind == Kind::Binary);
+    CHECK(args.atts[1].peek);
+    CHECK(args.atts[1].section.part == std::vector<std::uint32_t>{1, 2});
+    REQUIRE(args.atts[1].partial);
+    CHECK(args.atts[1].partial->second == 10);
+    CHECK(args.atts[2].kind == Kind::BinarySize);
+    CHECK(args.atts[3].section.part.empty());
+    CHECK(imap::serialize(command) == fetch);
+    CHECK(imap::fetch_att_name(args.atts[1]) == "BINARY.PEEK[1.2]<0.10>");
+
+    // section-binary = "[" [section-part] "]": no HEADER, TEXT or MIME, and
+    // BINARY.SIZE takes no partial.
+    CHECK(test::command_error("a6 FETCH 1 BINARY[1.TEXT]\r\n").message.find("BINARY") !=
+          std::string::npos);
+    CHECK(test::command_error("a7 FETCH 1 BINARY[HEADER]\r\n").message.find("BINARY") !=
+          std::string::npos);
+    CHECK(test::command_error("a8 FETCH 1 BINARY.SIZE[1]<0.5>\r\n").message.find("BINARY") !=
+          std::string::npos);
+
+    const std::string response =
+        "* 1 FETCH (BINARY[1] ~{3}\r\na\0b BINARY.SIZE[1] 3 BINARY[2]<4> NIL)\r\n"s;
+    const auto parsed = test::framed_response(response);
+    CHECK(imap::serialize(parsed) == response);
+    REQUIRE(parsed.fetch.size() == 3);
+    CHECK(parsed.fetch[0].kind == imap::FetchAtt::Kind::Binary);
+    CHECK(parsed.fetch[0].string == "a\0b"s);
+    CHECK(parsed.fetch[1].kind == imap::FetchAtt::Kind::BinarySize);
+    CHECK(parsed.fetch[1].number == 3u);
+    CHECK(parsed.fetch[2].origin == 4u);
+    CHECK_FALSE(parsed.fetch[2].string);
+
+    // The builder sends text as a literal and data with NUL as a literal8.
+    imap::SectionSpec part;
+    part.part = {1};
+    CHECK(imap::serialize(imap::make_fetch(
+              1, {imap::fetch_section(part, "a\0b"s, std::nullopt, imap::FetchAtt::Kind::Binary),
+                  imap::fetch_binary_size(part, 3)})) ==
+          "* 1 FETCH (BINARY[1] ~{3}\r\na\0b BINARY.SIZE[1] 3)\r\n"s);
+    CHECK(imap::serialize(imap::make_fetch(
+              1, {imap::fetch_section(part, "abc", std::nullopt, imap::FetchAtt::Kind::Binary)})) ==
+          "* 1 FETCH (BINARY[1] {3}\r\nabc)\r\n");
 }

@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--cert", serve.cert,
                           "TLS certificate (PEM); default: a self-signed one made on first run");
     serve_cmd->add_option("--key", serve.key, "TLS private key (PEM)");
+    serve_cmd->add_option("--quota-storage", serve.quota.storage_kib,
+                          "STORAGE limit of each user's quota root, in KiB (RFC 9208 5.1); "
+                          "default: none, until the user's SETQUOTA");
+    serve_cmd->add_option("--quota-messages", serve.quota.messages,
+                          "MESSAGE limit of each user's quota root (RFC 9208 5.2); default: none");
     serve_cmd->add_flag("--login-disabled", serve.config.login_disabled_without_tls,
                         "refuse LOGIN and plaintext SASL until STARTTLS (LOGINDISABLED)");
     serve_cmd->add_flag("--anonymous", serve.config.anonymous, "allow a read-only anonymous login");

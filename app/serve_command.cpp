@@ -308,6 +308,9 @@ int run_serve(const ServeOptions& options) {
         backend = std::move(attached.value());
     }
 
+    // After loading: a starting store may hold more than the limits allow.
+    store.set_default_quota(options.quota);
+
     server::ServerConfig config = options.config;
     config.clock = wall_clock;
     std::random_device entropy;
@@ -404,6 +407,14 @@ int run_serve(const ServeOptions& options) {
         }
     }
     std::cout << fmt::format("users: {}\n", fmt::join(store.users().names(), ", "));
+    if (options.quota.storage_kib || options.quota.messages) {
+        std::cout << fmt::format(
+            "quota of each user: {}{}{}\n",
+            options.quota.storage_kib ? fmt::format("STORAGE {} KiB", *options.quota.storage_kib)
+                                      : "",
+            options.quota.storage_kib && options.quota.messages ? ", " : "",
+            options.quota.messages ? fmt::format("MESSAGE {}", *options.quota.messages) : "");
+    }
     if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
     std::cout << "press Ctrl+C to stop" << std::endl;
 

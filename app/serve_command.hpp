@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "net/server_limits.hpp"
+#include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
 
 namespace mailscope::app {
@@ -28,6 +29,8 @@ struct ServeOptions {
     std::string cert;
     std::string key;
     server::ServerConfig config;
+    // Every user's quota root until its owner's SETQUOTA (RFC 9208).
+    server::QuotaLimits quota;
     // Connections, unsent output and TLS handshakes (tcp_server.hpp).
     transport::ServerLimits limits;
 };

@@ -52,6 +52,9 @@ void ImapServerSession::no_from_store(const std::string& tag, const StoreError& 
         case StoreErrorKind::LimitReached:
             code = imap::make_code("LIMIT");
             break;
+        case StoreErrorKind::OverQuota:
+            code = imap::make_code("OVERQUOTA");
+            break;
         case StoreErrorKind::Storage:
         case StoreErrorKind::StorageFull:
             // RFC 5530: a subsystem failed and the command may work later;
@@ -281,8 +284,11 @@ std::optional<std::string> ImapServerSession::unknown_status_item(
     const std::vector<std::string>& items) {
     for (const auto& item : items) {
         const std::string name = imap::to_upper(item);
+        // DELETED and DELETED-STORAGE come with QUOTA=RES-MESSAGE and
+        // QUOTA=RES-STORAGE (RFC 9208 4.1.4); execute() refuses them first
+        // when those are switched off.
         if (name != "MESSAGES" && name != "RECENT" && name != "UIDNEXT" && name != "UIDVALIDITY" &&
-            name != "UNSEEN") {
+            name != "UNSEEN" && name != "DELETED" && name != "DELETED-STORAGE") {
             return item;
         }
     }
@@ -296,11 +302,13 @@ imap::StatusData ImapServerSession::status_data(std::string mailbox,
     data.mailbox = std::move(mailbox);
     for (const auto& item : items) {
         const std::string name = imap::to_upper(item);
-        std::uint64_t value = name == "MESSAGES"      ? info.messages
-                              : name == "RECENT"      ? info.recent
-                              : name == "UIDNEXT"     ? info.uidnext
-                              : name == "UIDVALIDITY" ? info.uidvalidity
-                                                      : info.unseen;
+        std::uint64_t value = name == "MESSAGES"          ? info.messages
+                              : name == "RECENT"          ? info.recent
+                              : name == "UIDNEXT"         ? info.uidnext
+                              : name == "UIDVALIDITY"     ? info.uidvalidity
+                              : name == "DELETED"         ? info.deleted
+                              : name == "DELETED-STORAGE" ? info.deleted_octets
+                                                          : info.unseen;
         data.items.emplace_back(name, value);
     }
     return data;
@@ -310,7 +318,7 @@ void ImapServerSession::cmd_status(const Command& command) {
     const auto& args = std::get<imap::StatusArgs>(command.typed);
     if (const auto unknown = unknown_status_item(args.items)) {
         bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
-                                     "UIDVALIDITY or UNSEEN",
+                                     "UIDVALIDITY, UNSEEN, DELETED or DELETED-STORAGE",
                                      *unknown));
         return;
     }

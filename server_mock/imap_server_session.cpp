@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 15> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 19> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -58,6 +58,11 @@ constexpr std::array<ToggledCapability, 15> toggled_capabilities{{
     {"LIST-EXTENDED", &CapabilityToggles::list_extended},
     {"LIST-STATUS", &CapabilityToggles::list_extended},
     {"BINARY", &CapabilityToggles::binary},
+    // RFC 9208: the resources this server counts, and SETQUOTA (3.1.1, 4.1.3).
+    {"QUOTA", &CapabilityToggles::quota},
+    {"QUOTA=RES-STORAGE", &CapabilityToggles::quota},
+    {"QUOTA=RES-MESSAGE", &CapabilityToggles::quota},
+    {"QUOTASET", &CapabilityToggles::quota},
 }};
 
 // Every extension command of the verb table can be switched here.
@@ -327,6 +332,9 @@ void ImapServerSession::dispatch(const Command& command) {
         {Verb::Getacl, &ImapServerSession::cmd_getacl},
         {Verb::Listrights, &ImapServerSession::cmd_listrights},
         {Verb::Myrights, &ImapServerSession::cmd_myrights},
+        {Verb::Getquota, &ImapServerSession::cmd_getquota},
+        {Verb::Getquotaroot, &ImapServerSession::cmd_getquotaroot},
+        {Verb::Setquota, &ImapServerSession::cmd_setquota},
     }};
     static_assert(handlers.size() <= imap::verbs.size() &&
                       std::equal(handlers.begin(), handlers.end(), imap::verbs.begin(),
@@ -371,7 +379,8 @@ std::optional<std::string> ImapServerSession::unoffered(const Command& command) 
                            imap::verb_name(command.verb));
     }
     for (const auto& form : imap::extended_forms(command)) {
-        if (!capability_on(form.extension.capability)) {
+        if (!capability_on(form.extension.capability) &&
+            (form.also.empty() || !capability_on(form.also))) {
             return fmt::format("{} needs {}, which this server does not offer (see CAPABILITY; {})",
                                form.what, form.extension.capability, form.extension.section);
         }

@@ -144,6 +144,11 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_listrights(const imap::Command& command);
     void cmd_myrights(const imap::Command& command);
 
+    // --- quotas (imap_quota_commands.cpp) --------------------------------------
+    void cmd_getquota(const imap::Command& command);
+    void cmd_getquotaroot(const imap::Command& command);
+    void cmd_setquota(const imap::Command& command);
+
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------
     void cmd_close(const imap::Command& command);  // and UNSELECT
     void cmd_expunge(const imap::Command& command);

@@ -717,6 +717,10 @@ StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_vie
     info.uidvalidity = mailbox->uidvalidity;
     for (const Message& message : mailbox->messages) {
         if (message.recent_pending || is_recent(message, asking)) ++info.recent;
+        if (message.flags.has(SystemFlag::Deleted)) {
+            ++info.deleted;
+            info.deleted_octets += message.size();
+        }
     }
     return info;
 }
@@ -887,6 +891,7 @@ StoreResult<Uid> MailStore::append(MailboxId id, std::string octets, FlagSet fla
                            "this mailbox has used every UID; it must be re-created, which gives "
                            "it a new UIDVALIDITY (RFC 3501 2.3.1.1).");
     }
+    if (auto over = over_quota(*mailbox, 1, octets.size())) return *over;
     if (auto keywords = add_keywords(*mailbox, flags, by); !keywords) return keywords.error();
     Message message;
     message.uid = mailbox->uidnext;

@@ -81,6 +81,26 @@ struct Mailbox {
     std::uint32_t unseen() const;
 };
 
+// The limits of a quota root (RFC 9208 5.1, 5.2); nothing: not limited.
+struct QuotaLimits {
+    std::optional<std::uint64_t> storage_kib;  // STORAGE, in units of 1024 octets
+    std::optional<std::uint64_t> messages;     // MESSAGE
+    bool operator==(const QuotaLimits&) const = default;
+};
+
+struct QuotaUsage {
+    std::uint64_t octets = 0;
+    std::uint64_t messages = 0;
+    // STORAGE's usage: 1024-octet units, a part of one counting as one.
+    std::uint64_t storage_kib() const { return (octets + 1023) / 1024; }
+};
+
+struct QuotaState {
+    std::string root;
+    QuotaUsage usage;
+    QuotaLimits limits;
+};
+
 struct ListEntry {
     std::string name;  // as the user sees it
     char delimiter = kPersonalDelimiter;
@@ -98,6 +118,10 @@ struct StatusInfo {
     std::uint32_t unseen = 0;
     Uid uidnext = 1;
     std::uint32_t uidvalidity = 0;
+    // \Deleted messages and their RFC822.SIZE: what an EXPUNGE would free
+    // (RFC 9208 4.1.4 allows the size sum for DELETED-STORAGE).
+    std::uint32_t deleted = 0;
+    std::uint64_t deleted_octets = 0;
 };
 
 // What COPY and MOVE report in COPYUID (RFC 4315 3): pairs in the same order.
@@ -263,6 +287,26 @@ class MailStore {
                                              std::string_view identifier) const;
     StoreResult<Rights> my_rights(std::string_view user, std::string_view name) const;
 
+    // --- quotas (RFC 9208) --------------------------------------------------
+    // Each user's personal mailboxes share one quota root, "#user/NAME";
+    // shared trees have none. Roots without limits of their own have
+    // `set_default_quota`'s. Limits hold against APPEND, COPY, MOVE into
+    // another root and delivery; loading (fixtures, mbox, Maildir) may
+    // exceed them.
+    void set_default_quota(QuotaLimits limits) { m_default_quota = limits; }
+    std::optional<std::string> quota_root(const Mailbox& mailbox) const;
+    // GETQUOTA: the root's usage and limits, for its owner or a user who may
+    // read one of its mailboxes (RFC 9208 6).
+    StoreResult<QuotaState> quota(std::string_view user, std::string_view root) const;
+    // GETQUOTAROOT: the roots of a mailbox `user` may read, or of a name in
+    // the user's own tree that does not exist yet (RFC 9208 4.1.2).
+    StoreResult<std::vector<QuotaState>> quota_roots(std::string_view user,
+                                                     std::string_view name) const;
+    // SETQUOTA: on the user's own root only; every limit not named is
+    // removed (RFC 9208 4.1.3).
+    StoreResult<QuotaState> set_quota(std::string_view user, std::string_view root,
+                                      QuotaLimits limits);
+
     // --- mailbox operations (RFC 3501 6.3) --------------------------------
     StoreResult<MailboxId> create_mailbox(std::string_view user, std::string_view name,
                                           SessionId by = kNoSession,
@@ -394,6 +438,11 @@ class MailStore {
     StoreResult<CopyResult> copy_to_end(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
                                         bool move, SessionId by, Rights flag_rights);
     void assign_recent(const Mailbox& mailbox, Message& message) const;
+    QuotaState quota_state(std::string_view owner) const;
+    // Why adding `messages` messages of `octets` octets to `mailbox` would
+    // pass its root's limits, or nothing.
+    std::optional<StoreError> over_quota(const Mailbox& mailbox, std::uint64_t messages,
+                                         std::uint64_t octets) const;
     void record(Change change);
     void forget_mailbox(MailboxId id);
 
@@ -410,6 +459,8 @@ class MailStore {
     std::map<MailboxId, std::vector<SessionId>> m_watchers;  // in selection order
     std::map<std::string, SessionId, std::less<>> m_maildrop_locks;
     ChangeLog m_log;
+    QuotaLimits m_default_quota;
+    std::map<std::string, QuotaLimits, std::less<>> m_quota_limits;  // by owner
 };
 
 }  // namespace mailscope::server

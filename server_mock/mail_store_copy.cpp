@@ -67,6 +67,14 @@ StoreResult<PendingCopy> MailStore::begin_copy(MailboxId from, const std::vector
         return store_error(StoreErrorKind::LimitReached,
                            "the destination mailbox has too few UIDs left for this copy.");
     }
+    // A MOVE within one quota root adds nothing to it (RFC 9208 4.3.1: "when
+    // the addition of the message(s) puts the target mailbox over").
+    if (!move || quota_root(*source) != quota_root(*destination)) {
+        std::uint64_t octets = 0;
+        for (const Message& message : job.originals)
+            octets += message.size();
+        if (auto over = over_quota(*destination, job.originals.size(), octets)) return *over;
+    }
     // Keyword letters are fixed before any file is named after them.
     if (auto keywords = add_keywords(*destination, all_flags, by); !keywords) {
         return keywords.error();

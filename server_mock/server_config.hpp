@@ -36,6 +36,7 @@ struct CapabilityToggles {
     bool esearch = true;        // RFC 4731: SEARCH RETURN (...) answered by ESEARCH
     bool list_extended = true;  // RFC 5258 and RFC 5819: LIST's options, RETURN (STATUS ...)
     bool binary = true;         // RFC 3516: FETCH BINARY[], BINARY.SIZE[], APPEND ~{n}
+    bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login

@@ -518,6 +518,13 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
             m_smtp.note(sim::Direction::ServerToClient,
                         fmt::format("the server's disk refused a write: {}", error.detail), m_now);
         }
+        if (error.kind == StoreErrorKind::OverQuota) {
+            // RFC 5321 4.2.2 552 "exceeded storage allocation", RFC 3463
+            // X.2.2 "mailbox full".
+            reply(552, "5.2.2",
+                  fmt::format("mailbox full: {} Nothing was delivered", error.message));
+            return;
+        }
         // RFC 3463: X.3.1 is "mail system full"; both are worth a retry.
         const bool full = error.kind == StoreErrorKind::StorageFull;
         reply(full ? 452 : 451, full ? "4.3.1" : "4.3.0",

@@ -22,6 +22,7 @@ enum class StoreErrorKind {
     LimitReached,   // [LIMIT]: keywords per mailbox, message size...
     Storage,        // [UNAVAILABLE]: the disk refused a write (an I/O error)
     StorageFull,    // [UNAVAILABLE]: no space left, a quota or the file size limit
+    OverQuota,      // [OVERQUOTA]: the quota root's limit (RFC 9208 4.3.1)
     BadInput,       // a fixture, an mbox or a Maildir that cannot be read
 };
 

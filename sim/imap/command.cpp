@@ -259,6 +259,32 @@ class Reader {
         return true;
     }
 
+    // setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")",
+    // setquota-resource = resource-name SP resource-limit (RFC 9208 7).
+    bool quota_limits(std::vector<QuotaResource>& out) {
+        const Node* list = take();
+        if (!list || !list->is_list()) {
+            return fail(list,
+                        "SETQUOTA needs its limits in parentheses, such as (STORAGE 512) "
+                        "(RFC 9208 4.1.3)");
+        }
+        const auto& items = list->children;
+        for (std::size_t i = 0; i < items.size(); i += 2) {
+            const Node& name = items[i];
+            if (name.kind != Node::Kind::Atom || !is_atom_text(name.value))
+                return fail(&name, "expected a resource name such as STORAGE or MESSAGE");
+            const auto limit = i + 1 < items.size() ? items[i + 1].as_number64() : std::nullopt;
+            if (!limit || *limit > kMaxNumber64) {
+                return fail(i + 1 < items.size() ? &items[i + 1] : &name,
+                            fmt::format("{} needs a limit, a number from 0 to 2^63-1 "
+                                        "(RFC 9208 7 resource-limit)",
+                                        name.value));
+            }
+            out.push_back({name.value, 0, *limit});
+        }
+        return true;
+    }
+
     bool sequence_set(SequenceSet& out) {
         const Node* n = take();
         if (!n) return fail(nullptr, "missing message set");
@@ -630,7 +656,8 @@ bool parse_typed(Command& cmd, Reader& r) {
         case Verb::Subscribe:
         case Verb::Unsubscribe:
         case Verb::Getacl:
-        case Verb::Myrights: {
+        case Verb::Myrights:
+        case Verb::Getquotaroot: {
             MailboxArgs a;
             if (!r.astring(a.mailbox, "mailbox name") || !r.finish(verb)) return false;
             cmd.typed = std::move(a);
@@ -644,6 +671,15 @@ bool parse_typed(Command& cmd, Reader& r) {
                 return false;
             if (cmd.verb == Verb::Setacl && !r.astring(a.rights, "rights such as +lr"))
                 return false;
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Getquota:
+        case Verb::Setquota: {
+            QuotaArgs a;
+            if (!r.astring(a.root, "quota root name")) return false;
+            if (cmd.verb == Verb::Setquota && !r.quota_limits(a.limits)) return false;
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
@@ -1067,6 +1103,16 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);
+            } else if constexpr (std::is_same_v<T, QuotaArgs>) {
+                astr(a.root);
+                if (verb == Verb::Setquota) {
+                    std::vector<Node> limits;
+                    for (const auto& resource : a.limits) {
+                        limits.push_back(make_atom(resource.name));
+                        limits.push_back(make_number(resource.limit));
+                    }
+                    out.push_back(make_list(std::move(limits)));
+                }
             } else if constexpr (std::is_same_v<T, AclArgs>) {
                 astr(a.mailbox);
                 astr(a.identifier);

@@ -136,13 +136,24 @@ struct AuthenticateArgs {
     std::string mechanism;
     std::optional<std::string> initial_response;  // SASL-IR (RFC 4959), base64 or "="
 };
-struct MailboxArgs {  // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE GETACL MYRIGHTS
+// SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE GETACL MYRIGHTS GETQUOTAROOT
+struct MailboxArgs {
     std::string mailbox;
 };
 struct AclArgs {  // SETACL, DELETEACL and LISTRIGHTS (RFC 4314 3.1, 3.2, 3.4)
     std::string mailbox;
     std::string identifier;
     std::string rights;  // SETACL's mod-rights as written: "+lr", "-w", "lrs"
+};
+// A resource and its limit, or its usage and limit (RFC 9208 7).
+struct QuotaResource {
+    std::string name;  // as written: STORAGE, MESSAGE, MAILBOX, ANNOTATION-STORAGE or another atom
+    std::uint64_t usage = 0;  // QUOTA responses only
+    std::uint64_t limit = 0;
+};
+struct QuotaArgs {                      // GETQUOTA and SETQUOTA (RFC 9208 4.1.1, 4.1.3)
+    std::string root;                   // an opaque astring, not a mailbox name (RFC 9208 3.2)
+    std::vector<QuotaResource> limits;  // SETQUOTA; empty: no limits at all
 };
 struct RenameArgs {
     std::string from, to;
@@ -221,7 +232,7 @@ struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
 using CommandArgs =
     std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs, RenameArgs, ListArgs,
                  StatusArgs, AppendArgs, SearchArgs, FetchArgs, StoreArgs, CopyArgs, IdArgs,
-                 EnableArgs, ExpungeArgs, AclArgs>;
+                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs>;
 
 struct Command {
     std::string tag;

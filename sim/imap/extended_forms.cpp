@@ -33,7 +33,7 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 20> forms{{
+constexpr std::array<FormRow, 21> forms{{
     {Form::Literal8Append,
      {},
      {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", false}}},
@@ -66,7 +66,13 @@ constexpr std::array<FormRow, 20> forms{{
     {Form::SearchOption, "SAVE", {"SEARCH RETURN (SAVE)", {"SEARCHRES", "RFC 5182 2.1", true}}},
     {Form::SavedResult, {}, {"the message set \"$\"", {"SEARCHRES", "RFC 5182 2.1", true}}},
     {Form::StatusItem, "SIZE", {"STATUS item SIZE", {"STATUS=SIZE", "RFC 8438 3", true}}},
-    {Form::StatusItem, "DELETED", {"STATUS item DELETED", {"IMAP4rev2", "RFC 9051 6.3.11", false}}},
+    // RFC 9208 4.1.4 defines DELETED too, for servers with QUOTA=RES-MESSAGE.
+    {Form::StatusItem,
+     "DELETED",
+     {"STATUS item DELETED", {"IMAP4rev2", "RFC 9051 6.3.11", false}, "QUOTA=RES-MESSAGE"}},
+    {Form::StatusItem,
+     "DELETED-STORAGE",
+     {"STATUS item DELETED-STORAGE", {"QUOTA=RES-STORAGE", "RFC 9208 4.1.4", false}}},
     {Form::FetchBinary,
      {},
      {"FETCH BINARY[...] or BINARY.SIZE[...]", {"BINARY", "RFC 3516 4.2", true}}},

@@ -679,6 +679,33 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             }
         }
         if (ok) r.acl = std::move(acl);
+    } else if (name == "QUOTA") {
+        // RFC 9208 7: quota-response = "QUOTA" SP quota-root-name SP quota-list,
+        // a list of resource-name SP resource-usage SP resource-limit.
+        QuotaData quota;
+        ok = need(d.size() == 2 && d[1].is_list() && d[1].children.size() % 3 == 0,
+                  "QUOTA needs a quota root and a list of resource, usage and limit triples "
+                  "(RFC 9208 7)") &&
+             reader.astring(d[0], quota.root, "a quota root name");
+        for (std::size_t i = 0; ok && i < d[1].children.size(); i += 3) {
+            const Node* triple = &d[1].children[i];
+            const auto usage = triple[1].as_number64();
+            const auto limit = triple[2].as_number64();
+            ok = need(triple[0].kind == NK::Atom && usage && limit && *usage <= kMaxNumber64 &&
+                          *limit <= kMaxNumber64,
+                      "each QUOTA resource is a name, its usage and its limit, numbers below "
+                      "2^63 (RFC 9208 7)");
+            if (ok) quota.resources.push_back({triple[0].value, *usage, *limit});
+        }
+        if (ok) r.quota = std::move(quota);
+    } else if (name == "QUOTAROOT") {
+        // quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name)
+        QuotaData quota;
+        ok = need(!d.empty(), "QUOTAROOT needs a mailbox name (RFC 9208 7)") &&
+             reader.astring(d[0], quota.mailbox, "a mailbox name");
+        for (std::size_t i = 1; ok && i < d.size(); ++i)
+            ok = reader.astring(d[i], quota.roots.emplace_back(), "a quota root name");
+        if (ok) r.quota = std::move(quota);
     }
     if (!ok) {
         result.error = reader.error;
@@ -970,6 +997,27 @@ Response make_myrights(AclData data) {
         "MYRIGHTS", {make_astring(data.mailbox),
                      make_astring(data.rights.empty() ? std::string() : data.rights.front())});
     r.acl = std::move(data);
+    return r;
+}
+
+Response make_quota(QuotaData data) {
+    std::vector<Node> resources;
+    for (const auto& resource : data.resources) {
+        resources.push_back(make_atom(resource.name));
+        resources.push_back(make_number(resource.usage));
+        resources.push_back(make_number(resource.limit));
+    }
+    Response r = make_untagged("QUOTA", {make_astring(data.root), make_list(std::move(resources))});
+    r.quota = std::move(data);
+    return r;
+}
+
+Response make_quotaroot(QuotaData data) {
+    std::vector<Node> nodes{make_astring(data.mailbox)};
+    for (const auto& root : data.roots)
+        nodes.push_back(make_astring(root));
+    Response r = make_untagged("QUOTAROOT", std::move(nodes));
+    r.quota = std::move(data);
     return r;
 }
 

@@ -123,6 +123,16 @@ struct AclData {
     std::vector<std::string> rights;
 };
 
+// QUOTA and QUOTAROOT (RFC 9208 4.2.1, 4.2.2): QUOTA names one root and
+// its resources (usage and limit each); QUOTAROOT names a mailbox and the
+// roots that govern it, maybe none.
+struct QuotaData {
+    std::string root;                      // QUOTA
+    std::vector<QuotaResource> resources;  // QUOTA
+    std::string mailbox;                   // QUOTAROOT
+    std::vector<std::string> roots;        // QUOTAROOT
+};
+
 struct Response {
     ResponseKind kind = ResponseKind::Untagged;
     std::string tag;               // for Tagged
@@ -143,6 +153,7 @@ struct Response {
     std::optional<StatusData> status_data;
     std::optional<AclData> acl;  // ACL, LISTRIGHTS, MYRIGHTS
     std::optional<EsearchData> esearch;
+    std::optional<QuotaData> quota;  // QUOTA, QUOTAROOT
 };
 
 struct ResponseParse {
@@ -181,6 +192,8 @@ Response make_status_data(StatusData data);
 Response make_acl(AclData data);
 Response make_listrights(AclData data);
 Response make_myrights(AclData data);
+Response make_quota(QuotaData data);      // * QUOTA root (resource usage limit ...)
+Response make_quotaroot(QuotaData data);  // * QUOTAROOT mailbox root...
 
 // FETCH: the items are written from their typed fields (kind decides the form).
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items);

@@ -9,6 +9,7 @@ std::string_view response_section(const Response& response) {
     if (response.code) {
         const std::string& code = response.code->name;
         if (iequals(code, "APPENDUID") || iequals(code, "COPYUID")) return "RFC 4315 3";
+        if (iequals(code, "OVERQUOTA")) return "RFC 9208 4.3.1";
     }
     switch (response.status) {
         case Status::Ok:
@@ -36,7 +37,8 @@ std::string_view response_section(const Response& response) {
         {"NAMESPACE", "RFC 2342 5"},      {"ID", "RFC 2971 3.2"},
         {"ENABLED", "RFC 5161 3.2"},      {"ACL", "RFC 4314 3.6"},
         {"LISTRIGHTS", "RFC 4314 3.7"},   {"MYRIGHTS", "RFC 4314 3.8"},
-        {"ESEARCH", "RFC 4731 3.1"},
+        {"ESEARCH", "RFC 4731 3.1"},      {"QUOTA", "RFC 9208 4.2.1"},
+        {"QUOTAROOT", "RFC 9208 4.2.2"},
     };
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;

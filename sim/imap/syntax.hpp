@@ -54,6 +54,10 @@ struct Node {
     std::optional<std::uint64_t> as_number64() const;
 };
 
+// number64 = 1*DIGIT, "Unsigned 63-bit integer (0 <= n <= 9,223,372,036,854,775,807)"
+// (RFC 9051 9).
+inline constexpr std::uint64_t kMaxNumber64 = 9'223'372'036'854'775'807ULL;
+
 bool iequals(std::string_view a, std::string_view b);
 std::string to_upper(std::string_view text);
 

@@ -29,7 +29,7 @@ namespace untagged_table {
 
 using enum Verb;
 
-inline constexpr std::array<UntaggedAnswer, 14> answers{{
+inline constexpr std::array<UntaggedAnswer, 16> answers{{
     // Servers also announce their new capabilities after a login or
     // STARTTLS, as an untagged CAPABILITY before the tagged OK.
     {"CAPABILITY", {Capability, Login, Authenticate, Starttls}, "RFC 3501 7.2.1"},
@@ -48,6 +48,8 @@ inline constexpr std::array<UntaggedAnswer, 14> answers{{
     {"ACL", {Getacl}, "RFC 4314 3.6"},
     {"LISTRIGHTS", {Listrights}, "RFC 4314 3.7"},
     {"MYRIGHTS", {Myrights}, "RFC 4314 3.8"},
+    {"QUOTA", {Getquota, Getquotaroot, Setquota}, "RFC 9208 4.2.1"},
+    {"QUOTAROOT", {Getquotaroot}, "RFC 9208 4.2.2"},
 }};
 
 }  // namespace untagged_table

@@ -34,10 +34,7 @@ struct NamedExtension {
     bool uid_form = false;  // RFC 5256 5: "sort = ["UID" SP] "SORT" SP ..."
 };
 
-constexpr std::array<NamedExtension, 8> named_extensions{{
-    {"GETQUOTA", {"QUOTA", "RFC 9208 4.1.1"}},
-    {"GETQUOTAROOT", {"QUOTA", "RFC 9208 4.1.2"}},
-    {"SETQUOTA", {"QUOTA", "RFC 9208 4.1.3"}},
+constexpr std::array<NamedExtension, 5> named_extensions{{
     {"COMPRESS", {"COMPRESS=", "RFC 4978 3"}},
     {"SORT", {"SORT", "RFC 5256 3"}, true},
     {"THREAD", {"THREAD=", "RFC 5256 3"}, true},

@@ -60,6 +60,9 @@ enum class Verb : std::uint8_t {
     Getacl,
     Listrights,
     Myrights,
+    Getquota,
+    Getquotaroot,
+    Setquota,
     Unknown,
 };
 
@@ -167,6 +170,10 @@ inline constexpr ExtensionCommand enable_extension{"ENABLE", "RFC 5161 1", true}
 // RFC 5161 3.1 defines ENABLE and says where it is valid.
 inline constexpr std::string_view rfc5161_3_1 = "RFC 5161 3.1";
 inline constexpr ExtensionCommand acl_extension{"ACL", "RFC 4314 2"};
+// RFC 9208 1: "The "QUOTA" capability denotes a server compliant with
+// [RFC2087]"; SETQUOTA needs QUOTASET besides (RFC 9208 4.1.3).
+inline constexpr ExtensionCommand quota_extension{"QUOTA", "RFC 9208 1"};
+inline constexpr ExtensionCommand quotaset_extension{"QUOTASET", "RFC 9208 4.1.3"};
 inline constexpr UidForm uid_form{"RFC 3501 6.4.8"};
 inline constexpr UidForm uid_move{"RFC 6851 3.2"};
 inline constexpr UidForm uid_expunge{"RFC 4315 2.1", {"UIDPLUS", "RFC 4315 2.1", true}};
@@ -213,6 +220,9 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {Getacl, "GETACL", authenticated, "RFC 4314 3.3", None, mailbox, acl_extension},
     {Listrights, "LISTRIGHTS", authenticated, "RFC 4314 3.4", None, mailbox, acl_extension},
     {Myrights, "MYRIGHTS", authenticated, "RFC 4314 3.5", None, mailbox, acl_extension},
+    {Getquota, "GETQUOTA", authenticated, "RFC 9208 4.1.1", None, {Literals}, quota_extension},
+    {Getquotaroot, "GETQUOTAROOT", authenticated, "RFC 9208 4.1.2", None, mailbox, quota_extension},
+    {Setquota, "SETQUOTA", authenticated, "RFC 9208 4.1.3", None, {Literals}, quotaset_extension},
     // Not in the command grammar: no state error, and the server answers
     // BAD (RFC 3501 7.1.3); its arguments follow the generic grammar.
     {Unknown, "UNKNOWN", any_state, "RFC 3501 9", None, {Literals}},

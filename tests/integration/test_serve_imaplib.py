@@ -6,6 +6,7 @@ Every network operation stays on 127.0.0.1 and has a timeout.
 
 import imaplib
 import os
+import smtplib
 import socket
 import ssl
 import sys
@@ -391,6 +392,40 @@ class RestartTests(unittest.TestCase):
                 typ, data = client.fetch("1", "(FLAGS)")
                 self.assertIn(b"\\Answered", data[0])
                 client.logout()
+
+
+class QuotaTests(unittest.TestCase):
+    def test_quota_through_imaplib_and_smtplib(self):
+        # RFC 9208 through imaplib's getquotaroot/setquota, and the full
+        # mailbox as smtplib sees it: 552 5.2.2, nothing delivered.
+        with MailscopeServer(BINARY, "--quota-messages", "1000", "--smtp", "127.0.0.1:0",
+                             tls=False) as server:
+            client = connect(server)
+            client.login(USER, PASSWORD)
+            for capability in ("QUOTA", "QUOTASET", "QUOTA=RES-MESSAGE", "QUOTA=RES-STORAGE"):
+                self.assertIn(capability, client.capabilities)
+            typ, data = client.getquotaroot("INBOX")
+            self.assertEqual(typ, "OK")
+            self.assertEqual(data[0], [b"INBOX #user/alice"])
+            used = int(data[1][0].split(b"(MESSAGE ")[1].split()[0])
+            self.assertEqual(data[1], [b"#user/alice (MESSAGE %d 1000)" % used])
+            typ, data = client.setquota("#user/alice", "(MESSAGE %d)" % (used + 1))
+            self.assertEqual(typ, "OK")
+            message = b"Subject: q\r\n\r\nquota\r\n"
+            self.assertEqual(client.append("INBOX", None, None, message)[0], "OK")
+            typ, data = client.append("INBOX", None, None, message)
+            self.assertEqual(typ, "NO")
+            self.assertTrue(data[0].startswith(b"[OVERQUOTA]"), data)
+
+            with smtplib.SMTP("127.0.0.1", server.ports["smtp"], timeout=TIMEOUT) as smtp:
+                with self.assertRaises(smtplib.SMTPDataError) as refused:
+                    smtp.sendmail("carol@example.org", ["alice@mailscope.test"],
+                                  b"Subject: full\r\n\r\nto a full mailbox\r\n")
+                self.assertEqual(refused.exception.smtp_code, 552)
+                self.assertTrue(refused.exception.smtp_error.startswith(b"5.2.2"))
+            typ, data = client.getquota("#user/alice")
+            self.assertEqual(data, [b"#user/alice (MESSAGE %d %d)" % (used + 1, used + 1)])
+            client.logout()
 
 
 class FaultTests(unittest.TestCase):

@@ -14,10 +14,11 @@ using namespace mailscope::server::testing;
 
 TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
-    CHECK(c.greeting.starts_with(
-        "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
-        "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
-        "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH LIST-EXTENDED LIST-STATUS BINARY] "));
+    CHECK(
+        c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+                               "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
+                               "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH LIST-EXTENDED LIST-STATUS "
+                               "BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET] "));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -135,7 +136,7 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
           "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-          "LIST-EXTENDED LIST-STATUS BINARY\r\n"
+          "LIST-EXTENDED LIST-STATUS BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET\r\n"
           "a OK CAPABILITY completed\r\n");
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
@@ -149,7 +150,7 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.send("e CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
           "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-          "LIST-EXTENDED LIST-STATUS BINARY\r\n"
+          "LIST-EXTENDED LIST-STATUS BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET\r\n"
           "e OK CAPABILITY completed\r\n");
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");

@@ -60,7 +60,7 @@ TEST_CASE("IMAP mock server: every command is refused with BAD exactly outside i
             CHECK(refused == (state != imap::State::Selected));
         }
     }
-    CHECK(pairs == 36 * 3);
+    CHECK(pairs == 39 * 3);
 }
 
 TEST_CASE(
@@ -92,6 +92,8 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         {"ENABLE", &CapabilityToggles::enable},
         {"ACL", &CapabilityToggles::acl},
         {"UIDPLUS", &CapabilityToggles::uidplus},
+        {"QUOTA", &CapabilityToggles::quota},
+        {"QUOTASET", &CapabilityToggles::quota},
     };
     auto toggle_of = [&](std::string_view capability) {
         const auto* found =
@@ -127,7 +129,7 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         check(rule.capability, rule.verb, rule.example);
         ++extensions;
     }
-    CHECK(extensions == 13);
+    CHECK(extensions == 16);
 }
 
 namespace {

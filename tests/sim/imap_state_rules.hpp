@@ -46,7 +46,7 @@ struct VerbRule {
 // - Logout: RFC 3501 3.4 "In the logout state, the connection is being
 //   terminated."
 // - Closed: nothing is read any more.
-inline constexpr std::array<VerbRule, 36> verb_rules{{
+inline constexpr std::array<VerbRule, 39> verb_rules{{
     // RFC 3501 6.1: "The following commands are valid in any state:
     // CAPABILITY, NOOP, and LOGOUT."
     {Verb::Capability, true, true, true, "RFC 3501 6.1.1", "", "", 0, Args::Atoms, "CAPABILITY"},
@@ -166,6 +166,20 @@ inline constexpr std::array<VerbRule, 36> verb_rules{{
      "LISTRIGHTS Archive bob"},
     {Verb::Myrights, false, true, true, "RFC 4314 3.5", "ACL", "", 0, Args::Mailboxes,
      "MYRIGHTS Archive"},
+    // RFC 9208 1: "The "QUOTA" capability denotes a server compliant with
+    // [RFC2087]"; 4.1.3: "support for the SETQUOTA command requires the
+    // server to advertise the "QUOTASET" capability". Neither RFC 2087 nor
+    // RFC 9208 names the states; they act on mailboxes and quota roots, as
+    // the authenticated state's commands do (RFC 3501 6.3), and RFC 9208
+    // 4.3.1 speaks of quota "in the authenticated or the selected state".
+    // GETQUOTA and SETQUOTA take a quota root, an astring that is no mailbox
+    // name (RFC 9208 3.2).
+    {Verb::Getquota, false, true, true, "RFC 9208 4.1.1", "QUOTA", "", 0, Args::Strings,
+     "GETQUOTA \"\""},
+    {Verb::Getquotaroot, false, true, true, "RFC 9208 4.1.2", "QUOTA", "", 0, Args::Mailboxes,
+     "GETQUOTAROOT INBOX"},
+    {Verb::Setquota, false, true, true, "RFC 9208 4.1.3", "QUOTASET", "", 0, Args::Strings,
+     "SETQUOTA \"\" (STORAGE 512)"},
     // Not a command of any RFC the codec knows: no state error, whatever
     // the state; the server answers it as every command's result list says
     // (RFC 3501 6.1.1 and on: "BAD - command unknown or arguments invalid").

@@ -1,5 +1,6 @@
 #include "gui/theme.hpp"
 
+#include <array>
 #include <optional>
 
 namespace mailscope::gui::theme {
@@ -44,43 +45,28 @@ ImU32 kind_background(RowKind kind) {
 
 namespace {
 
-std::optional<Text> pop3_label(RowKind kind) {
-    switch (kind) {
-        case RowKind::Untagged:
-            return Text::KindGreeting;
-        case RowKind::TaggedOk:
-            return Text::KindPop3Ok;
-        case RowKind::TaggedBad:
-            return Text::KindPop3Err;
-        case RowKind::Bye:
-            return Text::KindRefused;
-        case RowKind::Literal:
-            return Text::KindMessage;
-        default:
-            return std::nullopt;
-    }
-}
+// Where POP3 and SMTP name a row otherwise than IMAP does: their replies are
+// +OK/-ERR and reply classes, not tagged OK/NO/BAD.
+struct ProtocolLabel {
+    sim::Protocol protocol;
+    RowKind kind;
+    Text text;
+};
 
-std::optional<Text> smtp_label(RowKind kind) {
-    switch (kind) {
-        case RowKind::Untagged:
-            return Text::KindGreeting;
-        case RowKind::TaggedOk:
-            return Text::KindSmtp2xx;
-        case RowKind::Continuation:
-            return Text::KindSmtp3xx;
-        case RowKind::TaggedNo:
-            return Text::KindSmtp4xx;
-        case RowKind::TaggedBad:
-            return Text::KindSmtp5xx;
-        case RowKind::Bye:
-            return Text::KindRefused;
-        case RowKind::Literal:
-            return Text::KindMessage;
-        default:
-            return std::nullopt;
-    }
-}
+constexpr std::array<ProtocolLabel, 12> protocol_labels{{
+    {sim::Protocol::Pop3, RowKind::Untagged, Text::KindGreeting},
+    {sim::Protocol::Pop3, RowKind::TaggedOk, Text::KindPop3Ok},
+    {sim::Protocol::Pop3, RowKind::TaggedBad, Text::KindPop3Err},
+    {sim::Protocol::Pop3, RowKind::Bye, Text::KindRefused},
+    {sim::Protocol::Pop3, RowKind::Literal, Text::KindMessage},
+    {sim::Protocol::Smtp, RowKind::Untagged, Text::KindGreeting},
+    {sim::Protocol::Smtp, RowKind::TaggedOk, Text::KindSmtp2xx},
+    {sim::Protocol::Smtp, RowKind::Continuation, Text::KindSmtp3xx},
+    {sim::Protocol::Smtp, RowKind::TaggedNo, Text::KindSmtp4xx},
+    {sim::Protocol::Smtp, RowKind::TaggedBad, Text::KindSmtp5xx},
+    {sim::Protocol::Smtp, RowKind::Bye, Text::KindRefused},
+    {sim::Protocol::Smtp, RowKind::Literal, Text::KindMessage},
+}};
 
 }  // namespace
 
@@ -97,10 +83,9 @@ bool kind_used(RowKind kind, sim::Protocol protocol) {
 }
 
 Text kind_label(RowKind kind, sim::Protocol protocol) {
-    const std::optional<Text> own = protocol == sim::Protocol::Pop3   ? pop3_label(kind)
-                                    : protocol == sim::Protocol::Smtp ? smtp_label(kind)
-                                                                      : std::nullopt;
-    if (own) return *own;
+    for (const auto& label : protocol_labels) {
+        if (label.protocol == protocol && label.kind == kind) return label.text;
+    }
     switch (kind) {
         case RowKind::Command:
             return Text::KindCommand;

@@ -902,20 +902,26 @@ ResponseCode make_code_copyuid(std::uint32_t uidvalidity, SequenceSet from, Sequ
     return code;
 }
 
+namespace {
+
+std::vector<Node> atom_nodes(const std::vector<std::string>& atoms) {
+    std::vector<Node> nodes;
+    nodes.reserve(atoms.size());
+    for (const auto& atom : atoms)
+        nodes.push_back(make_atom(atom));
+    return nodes;
+}
+
+}  // namespace
+
 Response make_capability(std::vector<std::string> capabilities) {
-    std::vector<Node> data;
-    for (const auto& c : capabilities)
-        data.push_back(make_atom(c));
-    Response r = make_untagged("CAPABILITY", std::move(data));
+    Response r = make_untagged("CAPABILITY", atom_nodes(capabilities));
     r.flags = std::move(capabilities);
     return r;
 }
 
 Response make_flags(std::vector<std::string> flags) {
-    std::vector<Node> items;
-    for (const auto& f : flags)
-        items.push_back(make_atom(f));
-    Response r = make_untagged("FLAGS", {make_list(std::move(items))});
+    Response r = make_untagged("FLAGS", {make_list(atom_nodes(flags))});
     r.flags = std::move(flags);
     return r;
 }

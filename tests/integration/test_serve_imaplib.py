@@ -31,6 +31,12 @@ def connect(server):
     return imaplib.IMAP4("127.0.0.1", server.ports["imap"], timeout=TIMEOUT)
 
 
+def logged_in(server):
+    client = connect(server)
+    client.login(USER, PASSWORD)
+    return client
+
+
 def raw_exchange(port, lines, end_marker, wait=10.0):
     """Sends raw bytes; returns what the server wrote until `end_marker` (a tag
     followed by a space at the start of a line) was seen, or the time is up."""
@@ -371,8 +377,7 @@ class RestartTests(unittest.TestCase):
     def test_data_dir_survives_restart(self):
         with tempfile.TemporaryDirectory() as data_dir:
             with MailscopeServer(BINARY, data_dir=data_dir, tls=False) as server:
-                client = connect(server)
-                client.login(USER, PASSWORD)
+                client = logged_in(server)
                 client.create("Kept")
                 typ, data = client.append("Kept", "(\\Flagged)", None,
                                           b"Subject: kept\r\n\r\nstill here\r\n")
@@ -381,8 +386,7 @@ class RestartTests(unittest.TestCase):
                 client.store("1", "+FLAGS", "(\\Answered)")
                 client.logout()
             with MailscopeServer(BINARY, data_dir=data_dir, tls=False) as server:
-                client = connect(server)
-                client.login(USER, PASSWORD)
+                client = logged_in(server)
                 typ, data = client.select("Kept")
                 self.assertEqual(int(data[0]), 1)
                 typ, data = client.fetch("1", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
@@ -400,8 +404,7 @@ class QuotaTests(unittest.TestCase):
         # mailbox as smtplib sees it: 552 5.2.2, nothing delivered.
         with MailscopeServer(BINARY, "--quota-messages", "1000", "--smtp", "127.0.0.1:0",
                              tls=False) as server:
-            client = connect(server)
-            client.login(USER, PASSWORD)
+            client = logged_in(server)
             for capability in ("QUOTA", "QUOTASET", "QUOTA=RES-MESSAGE", "QUOTA=RES-STORAGE"):
                 self.assertIn(capability, client.capabilities)
             typ, data = client.getquotaroot("INBOX")
@@ -432,8 +435,7 @@ class FaultTests(unittest.TestCase):
     def test_no_to_select_and_split_writes(self):
         with MailscopeServer(BINARY, "--fault", "no:SELECT", "--fault", "split:*",
                              tls=False) as server:
-            client = connect(server)
-            client.login(USER, PASSWORD)
+            client = logged_in(server)
             typ, _ = client.select("INBOX")
             self.assertEqual(typ, "NO")
             typ, _ = client.list()
@@ -454,8 +456,7 @@ class FaultTests(unittest.TestCase):
 
     def test_trace_dir_has_transcripts_without_passwords(self):
         with MailscopeServer(BINARY, tls=False) as server:
-            client = connect(server)
-            client.login(USER, PASSWORD)
+            client = logged_in(server)
             client.logout()
             (session,) = server.wait_for_closed_sessions("imap", 1)
             with open(session + ".txt", "rb") as f:

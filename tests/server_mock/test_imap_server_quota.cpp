@@ -4,8 +4,11 @@
 // delivery, and an EXPUNGE frees what it counted; other users' roots are
 // shown only where their mailboxes are readable.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "server_mock/fixture.hpp"
 #include "tests/server_mock/imap_server_harness.hpp"
@@ -36,31 +39,45 @@ struct Classroom {
 }  // namespace
 
 TEST_CASE_FIXTURE(LoggedInClient, "GETQUOTAROOT, GETQUOTA and SETQUOTA on the user's own root") {
-    CHECK(kNote.size() == 48);
-    // No limits yet: the root has no resource to list (RFC 9208 4.2.1).
-    CHECK(c.send("a GETQUOTAROOT INBOX\r\n") ==
-          "* QUOTAROOT INBOX #user/alice\r\n* QUOTA #user/alice ()\r\n"
-          "a OK GETQUOTAROOT completed\r\n");
-    // A name that does not exist yet has the root it would be created under.
-    CHECK(c.send("b GETQUOTAROOT Later\r\n").starts_with("* QUOTAROOT Later #user/alice\r\n"));
-    CHECK(c.send("c SETQUOTA #user/alice (MESSAGE 4 STORAGE 100)\r\n") ==
-          "* QUOTA #user/alice (STORAGE 1 100 MESSAGE 3 4)\r\nc OK SETQUOTA completed\r\n");
-    CHECK(c.send("d GETQUOTA \"#user/alice\"\r\n") ==
-          "* QUOTA #user/alice (STORAGE 1 100 MESSAGE 3 4)\r\nd OK GETQUOTA completed\r\n");
-    // Every limit not named goes (RFC 9208 4.1.3).
-    CHECK(c.send("e SETQUOTA #user/alice (MESSAGE 10)\r\n") ==
-          "* QUOTA #user/alice (MESSAGE 3 10)\r\ne OK SETQUOTA completed\r\n");
-
-    CHECK(c.send("f SETQUOTA #user/bob (MESSAGE 1)\r\n").starts_with("f NO [NOPERM] "));
-    CHECK(c.send("g SETQUOTA #user/alice (MAILBOX 5)\r\n").starts_with("g NO [CANNOT] MAILBOX "));
-    CHECK(c.send("h SETQUOTA #user/alice (MESSAGE 1 message 2)\r\n").starts_with("h BAD "));
-    CHECK(c.send("i GETQUOTA nosuch\r\n").starts_with("i NO [NONEXISTENT] "));
-    CHECK(c.send("j GETQUOTA #user/bob\r\n").starts_with("j NO [NONEXISTENT] "));
-    CHECK(c.send("k GETQUOTA #user/alice\r\n") ==
-          "* QUOTA #user/alice (MESSAGE 3 10)\r\nk OK GETQUOTA completed\r\n");
+    struct Exchange {
+        const char* command;
+        const char* untagged;  // what comes before the tagged OK
+    };
+    const Exchange exchanges[] = {
+        // No limits yet: the root has no resource to list (RFC 9208 4.2.1).
+        {"GETQUOTAROOT INBOX", "* QUOTAROOT INBOX #user/alice\r\n* QUOTA #user/alice ()\r\n"},
+        // A name that does not exist yet has the root it would be created under.
+        {"GETQUOTAROOT Later", "* QUOTAROOT Later #user/alice\r\n* QUOTA #user/alice ()\r\n"},
+        {"SETQUOTA #user/alice (MESSAGE 4 STORAGE 100)",
+         "* QUOTA #user/alice (STORAGE 1 100 MESSAGE 3 4)\r\n"},
+        {"GETQUOTA \"#user/alice\"", "* QUOTA #user/alice (STORAGE 1 100 MESSAGE 3 4)\r\n"},
+        // Every limit not named goes (RFC 9208 4.1.3).
+        {"SETQUOTA #user/alice (MESSAGE 10)", "* QUOTA #user/alice (MESSAGE 3 10)\r\n"},
+        {"GETQUOTA #user/alice", "* QUOTA #user/alice (MESSAGE 3 10)\r\n"},
+    };
+    for (const auto& exchange : exchanges) {
+        const std::string_view command = exchange.command;
+        CHECK(c.send(fmt::format("t {}\r\n", command)) ==
+              fmt::format("{}t OK {} completed\r\n", exchange.untagged,
+                          command.substr(0, command.find(' '))));
+    }
+    const std::pair<const char*, const char*> refusals[] = {
+        {"SETQUOTA #user/bob (MESSAGE 1)", "NO [NOPERM] "},
+        {"SETQUOTA #user/alice (MAILBOX 5)", "NO [CANNOT] MAILBOX "},
+        {"SETQUOTA #user/alice (MESSAGE 1 message 2)", "BAD "},
+        {"GETQUOTA nosuch", "NO [NONEXISTENT] "},
+        {"GETQUOTA #user/bob", "NO [NONEXISTENT] "},
+    };
+    for (const auto& [command, answer] : refusals) {
+        const std::string expected = fmt::format("r {}", answer);
+        CHECK(c.send(fmt::format("r {}\r\n", command)).starts_with(expected));
+    }
+    // Refusals change nothing.
+    CHECK(c.send("k GETQUOTA #user/alice\r\n").starts_with("* QUOTA #user/alice (MESSAGE 3 10)"));
 }
 
 TEST_CASE_FIXTURE(FilledStore, "a limit holds against every session's APPEND, COPY and MOVE") {
+    REQUIRE(kNote.size() == 48);
     Client alice(store);
     alice.login();
     Client other(store);

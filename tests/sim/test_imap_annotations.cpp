@@ -92,10 +92,8 @@ TEST_CASE("an experimental command's X responses answer it and cite 6.5.1") {
     // Pipelined: the command of the same name, else the oldest experimental one.
     o.client("b1 XFOO\r\nb2 NOOP\r\nb3 XPIG-LATIN\r\n");
     o.server("* XPIG-LATIN eshfray\r\n* XFOO-DATA 1\r\n");
-    CHECK(test::first_raw(o.trace, "* XPIG-LATIN eshfray")->link_seq ==
-          test::command_tagged(o.trace, "b3")->seq);
-    CHECK(test::first_raw(o.trace, "* XFOO-DATA")->link_seq ==
-          test::command_tagged(o.trace, "b1")->seq);
+    CHECK(test::links_to(o.trace, "* XPIG-LATIN eshfray", "b3"));
+    CHECK(test::links_to(o.trace, "* XFOO-DATA", "b1"));
     CHECK(test::violations(o.trace).empty());
 }
 
@@ -267,8 +265,7 @@ TEST_CASE("8-bit octets in a quoted string: 7-bit in IMAP4rev1, UTF-8 once enabl
         REQUIRE(found.size() == 1);
         CHECK(found[0]->dir == Direction::ServerToClient);
         CHECK(found[0]->section == "RFC 3501 4.3");
-        CHECK(test::first_raw(o.trace, "* LIST")->link_seq ==
-              test::command_tagged(o.trace, "a1")->seq);
+        CHECK(test::links_to(o.trace, "* LIST", "a1"));
     }
     SUBCASE("a password is neither quoted nor located") {
         o.server("* OK ready\r\n");
@@ -353,35 +350,29 @@ TEST_CASE("FETCH data of pipelined UID FETCH commands is linked by its UID") {
         o.server("* 3 FETCH (UID 3 FLAGS (\\Seen))\r\n");
         o.server("* 2 FETCH (UID 2 FLAGS ())\r\n");
         o.server("a1 OK done\r\na2 OK done\r\n");
-        CHECK(test::first_raw(o.trace, "* 3 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "a2")->seq);
-        CHECK(test::first_raw(o.trace, "* 2 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "a1")->seq);
+        CHECK(test::links_to(o.trace, "* 3 FETCH", "a2"));
+        CHECK(test::links_to(o.trace, "* 2 FETCH", "a1"));
     }
     SUBCASE("overlapping sets: ambiguous, no guess") {
         o.client("b1 UID FETCH 1:4 (FLAGS)\r\nb2 UID FETCH 4:* (FLAGS)\r\n");
         o.server("* 1 FETCH (UID 1 FLAGS ())\r\n");
         o.server("* 4 FETCH (UID 4 FLAGS ())\r\n");
         o.server("* 5 FETCH (UID 5 FLAGS ())\r\n");
-        CHECK(test::first_raw(o.trace, "* 1 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "b1")->seq);
+        CHECK(test::links_to(o.trace, "* 1 FETCH", "b1"));
         const auto* both = test::first_raw(o.trace, "* 4 FETCH");
         CHECK(both->link == sim::Link::Ambiguous);
         CHECK_FALSE(both->link_seq);
         CHECK(both->summary.find("b1 or b2") != std::string::npos);
         CHECK(sim::event_to_json(*both).find("\"link\":\"ambiguous\"") != std::string::npos);
         CHECK(sim::format_event(o.trace, *both, {}).find("ambiguous") != std::string::npos);
-        CHECK(test::first_raw(o.trace, "* 5 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "b2")->seq);
+        CHECK(test::links_to(o.trace, "* 5 FETCH", "b2"));
     }
     SUBCASE("a UID FETCH and a sequence FETCH") {
         o.client("c1 UID FETCH 40 (FLAGS)\r\nc2 FETCH 2 (FLAGS)\r\n");
         o.server("* 2 FETCH (FLAGS ())\r\n");
         o.server("* 1 FETCH (UID 40 FLAGS ())\r\n");
-        CHECK(test::first_raw(o.trace, "* 2 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "c2")->seq);
-        CHECK(test::first_raw(o.trace, "* 1 FETCH")->link_seq ==
-              test::command_tagged(o.trace, "c1")->seq);
+        CHECK(test::links_to(o.trace, "* 2 FETCH", "c2"));
+        CHECK(test::links_to(o.trace, "* 1 FETCH", "c1"));
     }
     CHECK(test::violations(o.trace).empty());
 }
@@ -439,9 +430,8 @@ TEST_CASE("untagged data answers the command it belongs to; FLAGS and EXISTS may
     o.client("a1 LIST \"\" *\r\na2 SEARCH ALL\r\n");
     o.server("* LIST () \"/\" INBOX\r\n* SEARCH 1 2\r\n");
     o.server("a1 OK done\r\na2 OK done\r\n");
-    CHECK(test::first_raw(o.trace, "* LIST")->link_seq == test::command_tagged(o.trace, "a1")->seq);
-    CHECK(test::first_raw(o.trace, "* SEARCH")->link_seq ==
-          test::command_tagged(o.trace, "a2")->seq);
+    CHECK(test::links_to(o.trace, "* LIST", "a1"));
+    CHECK(test::links_to(o.trace, "* SEARCH", "a2"));
     o.client("a3 NOOP\r\n");
     o.server("* 3 EXISTS\r\n* FLAGS (\\Seen \\Answered $Label1)\r\na3 OK done\r\n");
     CHECK(test::first_raw(o.trace, "* 3 EXISTS")->link == sim::Link::Unsolicited);
@@ -472,8 +462,7 @@ TEST_CASE("a command sent before the server's greeting is a client violation") {
     CHECK(found.front()->dir == Direction::ClientToServer);
     CHECK(found.front()->section == "RFC 3501 3");
     CHECK(found.front()->summary.find("CAPABILITY was sent before") != std::string::npos);
-    CHECK(test::first_raw(trace, "* CAPABILITY")->link_seq ==
-          test::command_tagged(trace, "a0")->seq);
+    CHECK(test::links_to(trace, "* CAPABILITY", "a0"));
 
     SUBCASE("a transcript that starts after the greeting is no violation") {
         sim::SessionTrace later;

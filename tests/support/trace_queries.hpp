@@ -87,6 +87,14 @@ inline const sim::TraceEvent* first_raw(const sim::SessionTrace& trace, std::str
     return nullptr;
 }
 
+// Whether the first event whose raw text starts with `start` is linked to
+// the command tagged `tag` (answers or completes it).
+inline bool links_to(const sim::SessionTrace& trace, std::string_view start, std::string_view tag) {
+    const sim::TraceEvent* event = first_raw(trace, start);
+    const sim::TraceEvent* command = command_tagged(trace, tag);
+    return event != nullptr && command != nullptr && event->link_seq == command->seq;
+}
+
 // Each event as its kind and raw text ("Tagged a1 OK done"): two traces
 // with the same lines went through the same exchange.
 inline std::vector<std::string> kinds_and_raws(const sim::SessionTrace& trace) {

@@ -955,11 +955,8 @@ Response make_esearch(EsearchData data) {
 }
 
 Response make_list(std::string name, ListData data) {
-    std::vector<Node> attrs;
-    for (const auto& a : data.attributes)
-        attrs.push_back(make_atom(a));
     std::vector<Node> nodes;
-    nodes.push_back(make_list(std::move(attrs)));
+    nodes.push_back(make_list(atom_nodes(data.attributes)));
     nodes.push_back(data.delimiter ? make_quoted(std::string(1, *data.delimiter)) : make_nil());
     nodes.push_back(make_astring(data.mailbox));
     Response r = make_untagged(std::move(name), std::move(nodes));

@@ -33,21 +33,24 @@ bool server_said(const FreePlay& play, std::string_view text) {
 }  // namespace
 
 TEST_CASE("the composer adds the tag only when it is missing") {
-    const auto untagged = compose_command("NOOP", "", "A007");
-    REQUIRE(untagged.command);
-    CHECK(untagged.wire == "A007 NOOP\r\n");
-    CHECK(untagged.command->tag == "A007");
-
-    // "LOGIN alice x" would read as tag LOGIN with an unknown verb.
-    const auto login = compose_command("login alice wonderland", "", "A002");
-    REQUIRE(login.command);
-    CHECK(login.wire == "A002 login alice wonderland\r\n");
-
-    const auto own = compose_command("x1 CAPABILITY\r\n", "", "A003");
-    REQUIRE(own.command);
-    CHECK(own.wire == "x1 CAPABILITY\r\n");
-    CHECK(own.command->tag == "x1");
-
+    struct Case {
+        const char* typed;
+        const char* wire;
+        const char* tag;
+    };
+    const Case cases[] = {
+        {"NOOP", "A007 NOOP\r\n", "A007"},
+        // "LOGIN alice x" would read as tag LOGIN with an unknown verb.
+        {"login alice wonderland", "A007 login alice wonderland\r\n", "A007"},
+        {"x1 CAPABILITY\r\n", "x1 CAPABILITY\r\n", "x1"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.typed);
+        const auto composed = compose_command(c.typed, "", "A007");
+        REQUIRE(composed.command);
+        CHECK(composed.wire == c.wire);
+        CHECK(composed.command->tag == c.tag);
+    }
     const auto broken = compose_command("SELECT", "", "A004");
     CHECK_FALSE(broken.command);
     CHECK_FALSE(broken.error.empty());

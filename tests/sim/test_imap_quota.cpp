@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/imap/sections.hpp"
@@ -101,14 +102,19 @@ TEST_CASE("QUOTA and QUOTAROOT responses are typed, and wrong ones refused") {
 TEST_CASE("the engine links QUOTA answers and asks for QUOTA, QUOTASET and the resources") {
     SUBCASE("listed: no violation; each response answers its command") {
         Preauthed o("IMAP4rev1 QUOTA QUOTASET QUOTA=RES-STORAGE QUOTA=RES-MESSAGE");
-        o.client("a1 GETQUOTAROOT INBOX\r\n");
-        o.server(
-            "* QUOTAROOT INBOX \"#user/alice\"\r\n* QUOTA \"#user/alice\" (MESSAGE 3 10)\r\n"
-            "a1 OK done\r\n");
-        o.client("a2 SETQUOTA \"#user/alice\" (MESSAGE 5)\r\n");
-        o.server("* QUOTA \"#user/alice\" (MESSAGE 3 5)\r\na2 OK done\r\n");
-        o.client("a3 STATUS INBOX (DELETED DELETED-STORAGE)\r\n");
-        o.server("* STATUS INBOX (DELETED 1 DELETED-STORAGE 300)\r\na3 OK done\r\n");
+        const std::pair<const char*, const char*> exchanges[] = {
+            {"a1 GETQUOTAROOT INBOX\r\n",
+             "* QUOTAROOT INBOX \"#user/alice\"\r\n* QUOTA \"#user/alice\" (MESSAGE 3 10)\r\n"
+             "a1 OK done\r\n"},
+            {"a2 SETQUOTA \"#user/alice\" (MESSAGE 5)\r\n",
+             "* QUOTA \"#user/alice\" (MESSAGE 3 5)\r\na2 OK done\r\n"},
+            {"a3 STATUS INBOX (DELETED DELETED-STORAGE)\r\n",
+             "* STATUS INBOX (DELETED 1 DELETED-STORAGE 300)\r\na3 OK done\r\n"},
+        };
+        for (const auto& [command, answer] : exchanges) {
+            o.client(command);
+            o.server(answer);
+        }
         CHECK(test::violations(o.trace).empty());
         CHECK(test::links_to(o.trace, "* QUOTAROOT", "a1"));
         CHECK(test::links_to(o.trace, "* QUOTA \"#user/alice\" (MESSAGE 3 5)", "a2"));

@@ -45,6 +45,15 @@ void greet(Observed& o) {
     o.s(kEhloPipelining);
 }
 
+// Greeted, with one accepted sender and recipient: DATA comes next.
+void ready_for_data(Observed& o) {
+    greet(o);
+    o.c("MAIL FROM:<a@c.example>\r\n");
+    o.s("250 ok\r\n");
+    o.c("RCPT TO:<b@c.example>\r\n");
+    o.s("250 ok\r\n");
+}
+
 }  // namespace
 
 TEST_CASE("SMTP session: the appendix D scenarios through the observer") {
@@ -381,11 +390,7 @@ TEST_CASE("SMTP session: hostile input keeps memory bounded and the session aliv
     }
     SUBCASE("a client that keeps sending after DATA loses the excess") {
         Observed o;
-        greet(o);
-        o.c("MAIL FROM:<a@c.example>\r\n");
-        o.s("250 ok\r\n");
-        o.c("RCPT TO:<b@c.example>\r\n");
-        o.s("250 ok\r\n");
+        ready_for_data(o);
         o.c("DATA\r\n");
         for (int i = 0; i < 200; ++i)
             o.c(std::string(1000, 'q'));
@@ -476,11 +481,7 @@ TEST_CASE("SMTP session: a client and a server engine talk, with dot-stuffing") 
 
 TEST_CASE("SMTP session: a 421 in the middle of the data ends the session") {
     Observed o;
-    greet(o);
-    o.c("MAIL FROM:<a@c.example>\r\n");
-    o.s("250 ok\r\n");
-    o.c("RCPT TO:<b@c.example>\r\n");
-    o.s("250 ok\r\n");
+    ready_for_data(o);
     o.c("DATA\r\n");
     o.s("354 go\r\n");
     o.c("Subject: cut\r\n\r\nhalf");

@@ -1,12 +1,15 @@
-// LIST-EXTENDED (RFC 5258) and LIST-STATUS (RFC 5819) in the mock server:
-// the selection options SUBSCRIBED, REMOTE and RECURSIVEMATCH, several
-// patterns, and the return options SUBSCRIBED, CHILDREN and STATUS.
+// LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819) and SPECIAL-USE (RFC
+// 6154) in the mock server: the selection options SUBSCRIBED, REMOTE,
+// RECURSIVEMATCH and SPECIAL-USE, several patterns, and the return options
+// SUBSCRIBED, CHILDREN, STATUS and SPECIAL-USE.
 //
 // Choices where the RFCs leave room: this server has no remote mailboxes,
 // so REMOTE selects nothing more; \HasChildren and \HasNoChildren come only
 // with RETURN (CHILDREN), as in RFC 5258's examples and in Dovecot; a level
 // CREATE made for a deeper name exists, so it is \Noselect, not
-// \NonExistent; CHILDINFO comes only where RECURSIVEMATCH asks for it.
+// \NonExistent; CHILDINFO comes only where RECURSIVEMATCH asks for it;
+// special-use attributes come only when SPECIAL-USE asks for them (RFC 6154
+// 2 lets the plain LIST show them, and leaves it to the server).
 #include <fmt/format.h>
 
 #include <set>
@@ -32,6 +35,8 @@ struct ExtendedListRequest {
     bool recursive = false;
     bool return_subscribed = false;
     bool return_children = false;
+    bool special_use_only = false;  // selection; implies the return option
+    bool return_special_use = false;
     std::optional<std::vector<std::string>> status_items;
 };
 
@@ -45,6 +50,9 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
             request.subscribed = true;
         } else if (option.name == "RECURSIVEMATCH") {
             request.recursive = true;
+        } else if (option.name == "SPECIAL-USE") {
+            // RFC 6154 2: only mailboxes with a special use, and their uses.
+            request.special_use_only = request.return_special_use = true;
         } else if (option.name != "REMOTE") {
             // RFC 5258 3: "A server MUST respond to options it does not
             // recognize with a BAD response".
@@ -58,6 +66,8 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
             request.return_subscribed = true;
         } else if (option.name == "CHILDREN") {
             request.return_children = true;
+        } else if (option.name == "SPECIAL-USE") {
+            request.return_special_use = true;
         } else if (option.name == "STATUS") {
             if (const auto unknown = unknown_status_item(option.values)) {
                 bad(command.tag,
@@ -111,6 +121,9 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
     }
 
     for (const auto& [entry, child_info] : listed) {
+        const auto special_use =
+            entry.exists ? m_store.special_use(m_user, entry.name) : std::nullopt;
+        if (request.special_use_only && !special_use) continue;
         imap::ListData data;
         data.delimiter = entry.delimiter;
         data.mailbox = entry.name;
@@ -132,6 +145,7 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
         }
         if ((request.subscribed || request.return_subscribed) && subscribed.contains(entry.name))
             data.attributes.emplace_back("\\Subscribed");
+        if (request.return_special_use && special_use) data.attributes.emplace_back(*special_use);
         auto response = imap::make_list("LIST", std::move(data));
         if (child_info) {
             // RFC 5258 3.5: mbox-list-extended-item "CHILDINFO" ("SUBSCRIBED").

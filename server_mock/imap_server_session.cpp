@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 19> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 20> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -57,6 +57,7 @@ constexpr std::array<ToggledCapability, 19> toggled_capabilities{{
     {"ESEARCH", &CapabilityToggles::esearch},
     {"LIST-EXTENDED", &CapabilityToggles::list_extended},
     {"LIST-STATUS", &CapabilityToggles::list_extended},
+    {"SPECIAL-USE", &CapabilityToggles::special_use},
     {"BINARY", &CapabilityToggles::binary},
     // RFC 9208: the resources this server counts, and SETQUOTA (3.1.1, 4.1.3).
     {"QUOTA", &CapabilityToggles::quota},

@@ -1,6 +1,7 @@
 #include "server_mock/mail_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include <fmt/format.h>
@@ -87,6 +88,27 @@ std::vector<std::string> ListEntry::attributes() const {
     if (noselect) out.emplace_back("\\Noselect");
     out.emplace_back(has_children ? "\\HasChildren" : "\\HasNoChildren");
     return out;
+}
+
+std::optional<std::string_view> MailStore::special_use(std::string_view user,
+                                                       std::string_view name) const {
+    struct SpecialUse {
+        std::string_view mailbox;
+        std::string_view attribute;
+    };
+    static constexpr std::array<SpecialUse, 5> by_name{{
+        {"Sent", "\\Sent"},
+        {"Drafts", "\\Drafts"},
+        {"Trash", "\\Trash"},
+        {"Junk", "\\Junk"},
+        {"Archive", "\\Archive"},
+    }};
+    const auto location = locate(user, name);
+    if (!location || location.value().owner != user || !is_personal(user)) return std::nullopt;
+    for (const auto& use : by_name) {
+        if (location.value().name == use.mailbox) return use.attribute;
+    }
+    return std::nullopt;
 }
 
 MailStore::MailStore(std::uint32_t uidvalidity_seed)

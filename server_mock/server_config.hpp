@@ -35,6 +35,7 @@ struct CapabilityToggles {
     bool acl = true;            // RFC 4314: the ACL commands; rights apply either way
     bool esearch = true;        // RFC 4731: SEARCH RETURN (...) answered by ESEARCH
     bool list_extended = true;  // RFC 5258 and RFC 5819: LIST's options, RETURN (STATUS ...)
+    bool special_use = true;    // RFC 6154: \Sent, \Drafts... with LIST's SPECIAL-USE options
     bool binary = true;         // RFC 3516: FETCH BINARY[], BINARY.SIZE[], APPEND ~{n}
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool sasl_ir = true;        // RFC 4959

@@ -191,6 +191,19 @@ class ServeTests(unittest.TestCase):
         self.assertRegex(esearch[0].decode(), r'^\(TAG "[A-Za-z0-9]+"\) UID ALL [0-9:,]+$')
         client.logout()
 
+    def test_special_use(self):
+        # RFC 6154 through imaplib: the selection option lists the folders
+        # with a special use, each with its attribute.
+        client = self.login()
+        self.assertIn("SPECIAL-USE", client.capabilities)
+        typ, _ = client._simple_command("LIST", "(SPECIAL-USE)", '""', "*")
+        self.assertEqual(typ, "OK")
+        _, listed = client.response("LIST")
+        self.assertIn(b'(\\Sent) "/" Sent', listed)
+        self.assertIn(b'(\\Drafts) "/" Drafts', listed)
+        self.assertFalse(any(b"INBOX" in line for line in listed), listed)
+        client.logout()
+
     def test_binary(self):
         # RFC 3516 through imaplib: BINARY[1] is the base64 part decoded, its
         # NUL octet carried by a literal8; BINARY.SIZE is the decoded size.

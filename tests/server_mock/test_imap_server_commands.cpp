@@ -14,11 +14,11 @@ using namespace mailscope::server::testing;
 
 TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
-    CHECK(
-        c.greeting.starts_with("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
-                               "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
-                               "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH LIST-EXTENDED LIST-STATUS "
-                               "BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET] "));
+    CHECK(c.greeting.starts_with(
+        "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+        "SASL-IR LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID "
+        "CHILDREN ENABLE ACL RIGHTS=texk ESEARCH LIST-EXTENDED LIST-STATUS "
+        "SPECIAL-USE BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET] "));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -136,7 +136,8 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.send("a CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
           "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-          "LIST-EXTENDED LIST-STATUS BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET\r\n"
+          "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE "
+          "QUOTASET\r\n"
           "a OK CAPABILITY completed\r\n");
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
@@ -150,7 +151,8 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.send("e CAPABILITY\r\n") ==
           "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR LITERAL+ IDLE "
           "UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-          "LIST-EXTENDED LIST-STATUS BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET\r\n"
+          "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE "
+          "QUOTASET\r\n"
           "e OK CAPABILITY completed\r\n");
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
@@ -325,9 +327,44 @@ TEST_CASE_FIXTURE(FilledStore, "LIST-EXTENDED and LIST-STATUS (RFC 5258 5, RFC 5
         c.send("a LIST (XFOO) \"\" *\r\n").starts_with("a BAD Unknown LIST selection option XFOO"));
     CHECK(c.send("b LIST \"\" * RETURN (XBAR)\r\n")
               .starts_with("b BAD Unknown LIST return option XBAR"));
-    CHECK(c.send("c LIST \"\" * RETURN (SPECIAL-USE)\r\n")
-              .starts_with("c BAD LIST option SPECIAL-USE needs SPECIAL-USE"));
     CHECK(c.send("d LIST \"\" * RETURN (STATUS (SIZE))\r\n").starts_with("d BAD "));
+}
+
+TEST_CASE_FIXTURE(FilledStore, "SPECIAL-USE: the user's own Sent, Drafts, Trash, Junk, Archive") {
+    for (const char* name : {"Sent", "Drafts", "Old/Sent"})
+        REQUIRE(store.create_mailbox("alice", name).ok());
+    Client c(store);
+    c.login();
+    // RFC 6154 2: the selection option lists only mailboxes with a special
+    // use, and implies the return option; a Sent deeper down is no Sent.
+    CHECK(c.send("a LIST (SPECIAL-USE) \"\" *\r\n") ==
+          "* LIST (\\Archive) \"/\" Archive\r\n"
+          "* LIST (\\Drafts) \"/\" Drafts\r\n"
+          "* LIST (\\Sent) \"/\" Sent\r\n"
+          "a OK LIST completed\r\n");
+    // The return option adds the uses to an ordinary listing; the plain LIST
+    // leaves them out (RFC 6154 2 lets the server choose).
+    CHECK(c.send("b LIST \"\" % RETURN (SPECIAL-USE)\r\n") ==
+          "* LIST () \"/\" INBOX\r\n"
+          "* LIST (\\Archive) \"/\" Archive\r\n"
+          "* LIST (\\Drafts) \"/\" Drafts\r\n"
+          "* LIST (\\Noselect) \"/\" Old\r\n"
+          "* LIST (\\Sent) \"/\" Sent\r\n"
+          "b OK LIST completed\r\n");
+    CHECK(c.send("c LIST \"\" Sent\r\n") ==
+          "* LIST (\\HasNoChildren) \"/\" Sent\r\nc OK LIST completed\r\n");
+
+    // Special uses are the user's own (RFC 6154 2): bob sees none of hers.
+    REQUIRE(store.grant(store.find("alice", "Sent")->id, "bob", Rights::all()).ok());
+    Client bob(store);
+    bob.login("bob", "builder");
+    CHECK(bob.send("d LIST (SPECIAL-USE) \"\" *\r\n") == "d OK LIST completed\r\n");
+
+    Client off(store, config_with([](auto& config) { config.capabilities.special_use = false; }));
+    CHECK(off.greeting.find("SPECIAL-USE") == std::string::npos);
+    off.login();
+    CHECK(off.send("e LIST \"\" * RETURN (SPECIAL-USE)\r\n")
+              .starts_with("e BAD LIST option SPECIAL-USE needs SPECIAL-USE"));
 }
 
 TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with the command's tag") {

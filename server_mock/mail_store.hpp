@@ -326,8 +326,7 @@ class MailStore {
     // user's own top-level Sent, Drafts, Trash, Junk and Archive have the
     // attribute of that name; no other mailbox has one (special uses are
     // the user's, so a mailbox shared by another shows none).
-    std::optional<std::string_view> special_use(std::string_view user,
-                                                std::string_view name) const;
+    std::optional<std::string_view> special_use(std::string_view user, std::string_view name) const;
     // RECENT counts what `asking` would see as \Recent if it selected now.
     StoreResult<StatusInfo> status(std::string_view user, std::string_view name,
                                    SessionId asking = kNoSession) const;

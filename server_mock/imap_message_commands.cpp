@@ -371,33 +371,42 @@ void ImapServerSession::cmd_search(const Command& command) {
             }
         }
     }
-    if (args.charset && !imap::iequals(*args.charset, "UTF-8") &&
-        !imap::iequals(*args.charset, "US-ASCII")) {
-        no(command.tag, fmt::format("The charset {} is not supported", *args.charset),
-           imap::make_code_list("BADCHARSET", {"UTF-8", "US-ASCII"}));
-        return;
-    }
-    if (auto error = search_error(args.keys)) {
-        bad(command.tag, *error);
-        return;
-    }
-    const Mailbox* mailbox = selected();
+    const auto matches = search_matches(command, args.charset, args.keys);
+    if (!matches) return;
     std::vector<std::uint32_t> found;
-    const auto max_seq = static_cast<std::uint32_t>(m_view.size());
-    const Uid max_uid = m_view.empty() ? 0 : m_view.back();
-    for (std::uint32_t i = 0; i < m_view.size(); ++i) {
-        const Message* message = mailbox ? mailbox->find(m_view[i]) : nullptr;
-        if (message == nullptr) continue;
-        MessageContext context{*message, i + 1, is_recent(message->uid)};
-        if (matches_search(args.keys, context, m_cache, max_seq, max_uid))
-            found.push_back(command.uid ? m_view[i] : i + 1);
-    }
+    for (const MessageContext& match : *matches)
+        found.push_back(command.uid ? match.message.uid : match.seq);
     if (args.return_options) {
         send(esearch_answer(command, *args.return_options, found));
     } else {
         send(imap::make_search(std::move(found)));
     }
     ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
+}
+
+std::optional<std::vector<MessageContext>> ImapServerSession::search_matches(
+    const Command& command, const std::optional<std::string>& charset,
+    const std::vector<imap::SearchKey>& keys) {
+    if (charset && !imap::iequals(*charset, "UTF-8") && !imap::iequals(*charset, "US-ASCII")) {
+        no(command.tag, fmt::format("The charset {} is not supported", *charset),
+           imap::make_code_list("BADCHARSET", {"UTF-8", "US-ASCII"}));
+        return std::nullopt;
+    }
+    if (auto error = search_error(keys)) {
+        bad(command.tag, *error);
+        return std::nullopt;
+    }
+    const Mailbox* mailbox = selected();
+    std::vector<MessageContext> found;
+    const auto max_seq = static_cast<std::uint32_t>(m_view.size());
+    const Uid max_uid = m_view.empty() ? 0 : m_view.back();
+    for (std::uint32_t i = 0; i < m_view.size(); ++i) {
+        const Message* message = mailbox ? mailbox->find(m_view[i]) : nullptr;
+        if (message == nullptr) continue;
+        MessageContext context{*message, i + 1, is_recent(message->uid)};
+        if (matches_search(keys, context, m_cache, max_seq, max_uid)) found.push_back(context);
+    }
+    return found;
 }
 
 void ImapServerSession::cmd_fetch(const Command& command) {

@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 20> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 22> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -59,12 +59,21 @@ constexpr std::array<ToggledCapability, 20> toggled_capabilities{{
     {"LIST-STATUS", &CapabilityToggles::list_extended},
     {"SPECIAL-USE", &CapabilityToggles::special_use},
     {"BINARY", &CapabilityToggles::binary},
+    // RFC 5256: SORT, and THREAD with the one algorithm this server has.
+    {"SORT", &CapabilityToggles::sort},
+    {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},
     // RFC 9208: the resources this server counts, and SETQUOTA (3.1.1, 4.1.3).
     {"QUOTA", &CapabilityToggles::quota},
     {"QUOTA=RES-STORAGE", &CapabilityToggles::quota},
     {"QUOTA=RES-MESSAGE", &CapabilityToggles::quota},
     {"QUOTASET", &CapabilityToggles::quota},
 }};
+
+// `listed` is `wanted`, or one of the family `wanted` names when it ends in
+// "=" ("THREAD=" and THREAD=ORDEREDSUBJECT).
+constexpr bool names_capability(std::string_view listed, std::string_view wanted) {
+    return listed == wanted || (wanted.ends_with('=') && listed.starts_with(wanted));
+}
 
 // Every extension command of the verb table can be switched here.
 constexpr bool toggles_every_extension() {
@@ -73,7 +82,7 @@ constexpr bool toggles_every_extension() {
             if (capability.empty()) continue;
             bool found = false;
             for (const auto& toggled : toggled_capabilities)
-                found = found || toggled.name == capability;
+                found = found || names_capability(toggled.name, capability);
             if (!found) return false;
         }
     }
@@ -336,6 +345,8 @@ void ImapServerSession::dispatch(const Command& command) {
         {Verb::Getquota, &ImapServerSession::cmd_getquota},
         {Verb::Getquotaroot, &ImapServerSession::cmd_getquotaroot},
         {Verb::Setquota, &ImapServerSession::cmd_setquota},
+        {Verb::Sort, &ImapServerSession::cmd_sort},
+        {Verb::Thread, &ImapServerSession::cmd_thread},
     }};
     static_assert(handlers.size() <= imap::verbs.size() &&
                       std::equal(handlers.begin(), handlers.end(), imap::verbs.begin(),
@@ -390,9 +401,10 @@ std::optional<std::string> ImapServerSession::unoffered(const Command& command) 
 }
 
 bool ImapServerSession::capability_on(std::string_view name) const {
-    const auto toggled = std::find_if(toggled_capabilities.begin(), toggled_capabilities.end(),
-                                      [&](const ToggledCapability& t) { return t.name == name; });
-    return toggled != toggled_capabilities.end() && m_config.capabilities.*(toggled->on);
+    return std::any_of(toggled_capabilities.begin(), toggled_capabilities.end(),
+                       [&](const ToggledCapability& t) {
+                           return names_capability(t.name, name) && m_config.capabilities.*(t.on);
+                       });
 }
 
 std::vector<std::string> ImapServerSession::capabilities() const {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "server_mock/fault_injection.hpp"
+#include "server_mock/fetch_responder.hpp"
 #include "server_mock/parsed_cache.hpp"
 #include "server_mock/server_session_base.hpp"
 #include "sim/core/trace.hpp"
@@ -149,10 +150,19 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_getquotaroot(const imap::Command& command);
     void cmd_setquota(const imap::Command& command);
 
+    // --- SORT and THREAD (imap_sort_commands.cpp) ------------------------------
+    void cmd_sort(const imap::Command& command);
+    void cmd_thread(const imap::Command& command);
+
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------
     void cmd_close(const imap::Command& command);  // and UNSELECT
     void cmd_expunge(const imap::Command& command);
     void cmd_search(const imap::Command& command);
+    // The selected messages that match `keys`, in mailbox order; nothing
+    // when the command is answered already (NO [BADCHARSET], BAD).
+    std::optional<std::vector<MessageContext>> search_matches(
+        const imap::Command& command, const std::optional<std::string>& charset,
+        const std::vector<imap::SearchKey>& keys);
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command);  // and MOVE

@@ -102,6 +102,33 @@ std::optional<std::int64_t> parse_sent_date(std::string_view value) {
     return day_number(*year, *month, *day);
 }
 
+// hh:mm[:ss] as seconds into the day; nothing when it is no time.
+std::optional<std::int64_t> time_of_day(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    const std::size_t second_colon = text.find(':', colon + 1);
+    const std::optional<int> hour = small_number(text.substr(0, colon), 2);
+    const std::optional<int> minute =
+        small_number(text.substr(colon + 1, second_colon - colon - 1), 2);
+    const std::optional<int> second = second_colon == std::string_view::npos
+                                          ? std::optional<int>(0)
+                                          : small_number(text.substr(second_colon + 1), 2);
+    if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 60)
+        return std::nullopt;
+    return std::int64_t{*hour} * 3600 + *minute * 60 + *second;
+}
+
+// +hhmm or -hhmm as seconds east of UTC; nothing for the obsolete zone
+// names and anything else, which RFC 5256 2.2 treats as UTC.
+std::optional<std::int64_t> zone_offset(std::string_view text) {
+    if (text.size() != 5 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
+    const std::optional<int> hours = small_number(text.substr(1, 2), 2);
+    const std::optional<int> minutes = small_number(text.substr(3, 2), 2);
+    if (!hours || !minutes || *minutes > 59) return std::nullopt;
+    const std::int64_t offset = std::int64_t{*hours} * 3600 + *minutes * 60;
+    return text[0] == '-' ? -offset : offset;
+}
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
@@ -395,6 +422,30 @@ bool convert_key(Key& key, std::string_view charset) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> sent_date_seconds(std::string_view value) {
+    const std::optional<std::int64_t> day = parse_sent_date(value);
+    if (!day) return std::nullopt;
+    std::vector<std::string_view> tokens;
+    std::size_t pos = 0;
+    while (pos < value.size()) {
+        const std::size_t start = value.find_first_not_of(" \t,", pos);
+        if (start == std::string_view::npos) break;
+        const std::size_t end = std::min(value.find_first_of(" \t,", start), value.size());
+        tokens.push_back(value.substr(start, end - start));
+        pos = end;
+    }
+    // The tokens after the date: a time, then a zone.
+    std::int64_t seconds = *day * kSecondsPerDay;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const auto time = time_of_day(tokens[i]);
+        if (!time) continue;
+        seconds += *time;
+        if (i + 1 < tokens.size()) seconds -= zone_offset(tokens[i + 1]).value_or(0);
+        break;
+    }
+    return seconds;
+}
 
 std::string fold_case(std::string_view utf8) {
     std::string out;

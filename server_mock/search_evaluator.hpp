@@ -34,6 +34,12 @@ std::optional<std::string> search_error(const std::vector<imap::SearchKey>& keys
 std::optional<std::string> convert_search_charset(std::vector<imap::SearchKey>& keys,
                                                   std::string_view charset);
 
+// RFC 5256 2.2: the "sent date" of a Date: header, in seconds since 1970 in
+// UTC; a zone that is not +hhmm/-hhmm counts as UTC and a time that does not
+// parse as 00:00:00. Nothing when the date itself does not parse (SORT then
+// uses the INTERNALDATE).
+std::optional<std::int64_t> sent_date_seconds(std::string_view value);
+
 // Lower-cases ASCII and Cyrillic letters of UTF-8 text (invalid sequences
 // become U+FFFD), the folding SEARCH compares with.
 std::string fold_case(std::string_view utf8);

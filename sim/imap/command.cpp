@@ -259,6 +259,34 @@ class Reader {
         return true;
     }
 
+    // sort-criteria = "(" sort-criterion *(SP sort-criterion) ")",
+    // sort-criterion = ["REVERSE" SP] sort-key (RFC 5256 5).
+    bool sort_criteria(const Node& list, std::vector<SortCriterion>& out) {
+        static constexpr std::array<std::string_view, 7> keys{"ARRIVAL", "CC",      "DATE", "FROM",
+                                                              "SIZE",    "SUBJECT", "TO"};
+        const auto& items = list.children;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            SortCriterion criterion;
+            if (items[i].is_atom("REVERSE")) {
+                criterion.reverse = true;
+                if (++i == items.size())
+                    return fail(&items[i - 1], "REVERSE needs a sort key after it");
+            }
+            const Node& key = items[i];
+            const bool known = key.kind == Node::Kind::Atom &&
+                               std::any_of(keys.begin(), keys.end(),
+                                           [&](auto name) { return iequals(key.value, name); });
+            if (!known) {
+                return fail(&key, fmt::format("'{}' is not a sort key: ARRIVAL, CC, DATE, FROM, "
+                                              "SIZE, SUBJECT or TO (RFC 5256 3)",
+                                              key.value.substr(0, 64)));
+            }
+            criterion.key = to_upper(key.value);
+            out.push_back(std::move(criterion));
+        }
+        return true;
+    }
+
     // setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")",
     // setquota-resource = resource-name SP resource-limit (RFC 9208 7).
     bool quota_limits(std::vector<QuotaResource>& out) {
@@ -839,6 +867,47 @@ bool parse_typed(Command& cmd, Reader& r) {
             cmd.typed = std::move(a);
             return true;
         }
+        case Verb::Sort:
+        case Verb::Thread: {
+            // RFC 5256 5: sort-criteria / thread-alg, then search-criteria =
+            // charset 1*(SP search-key).
+            SortArgs a;
+            const auto& nodes = r.nodes();
+            if (nodes.empty()) return r.fail(nullptr, fmt::format("{} needs its arguments", verb));
+            if (cmd.verb == Verb::Sort) {
+                if (!nodes[0].is_list() || nodes[0].children.empty()) {
+                    return r.fail(&nodes[0],
+                                  "SORT needs its criteria in parentheses, such as "
+                                  "(REVERSE DATE) (RFC 5256 3)");
+                }
+                if (!r.sort_criteria(nodes[0], a.criteria)) return false;
+            } else {
+                if (nodes[0].kind != Node::Kind::Atom || !is_atom_text(nodes[0].value)) {
+                    return r.fail(&nodes[0],
+                                  "THREAD needs an algorithm such as ORDEREDSUBJECT "
+                                  "or REFERENCES (RFC 5256 3)");
+                }
+                a.algorithm = to_upper(nodes[0].value);
+            }
+            if (nodes.size() < 2)
+                return r.fail(nullptr, fmt::format("{} needs a charset, such as UTF-8", verb));
+            if (nodes[1].kind != Node::Kind::Atom && nodes[1].kind != Node::Kind::Quoted)
+                return r.fail(&nodes[1], "the charset is an atom or a quoted string (RFC 5256 5)");
+            a.charset = nodes[1].value;
+            std::size_t i = 2;
+            if (i >= nodes.size()) {
+                return r.fail(nullptr, fmt::format("{} needs at least one search key after the "
+                                                   "charset, such as ALL",
+                                                   verb));
+            }
+            while (i < nodes.size()) {
+                SearchKey key;
+                if (!r.search_key(nodes, i, key, 0)) return false;
+                a.keys.push_back(std::move(key));
+            }
+            cmd.typed = std::move(a);
+            return true;
+        }
         case Verb::Fetch: {
             FetchArgs a;
             if (!r.sequence_set(a.set)) return false;
@@ -1103,6 +1172,20 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);
+            } else if constexpr (std::is_same_v<T, SortArgs>) {
+                if (verb == Verb::Sort) {
+                    std::vector<Node> criteria;
+                    for (const auto& criterion : a.criteria) {
+                        if (criterion.reverse) criteria.push_back(make_atom("REVERSE"));
+                        criteria.push_back(make_atom(criterion.key));
+                    }
+                    out.push_back(make_list(std::move(criteria)));
+                } else {
+                    out.push_back(make_atom(a.algorithm));
+                }
+                out.push_back(make_astring(a.charset));
+                for (const auto& key : a.keys)
+                    add_search_key(out, key);
             } else if constexpr (std::is_same_v<T, QuotaArgs>) {
                 astr(a.root);
                 if (verb == Verb::Setquota) {

@@ -204,6 +204,18 @@ struct SearchArgs {
     std::optional<std::string> charset;
     std::vector<SearchKey> keys;  // ANDed
 };
+// SORT and THREAD (RFC 5256 3): the sort criteria or the threading
+// algorithm, then search criteria whose charset is not optional.
+struct SortCriterion {
+    bool reverse = false;
+    std::string key;  // upper case: ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO
+};
+struct SortArgs {
+    std::vector<SortCriterion> criteria;  // SORT
+    std::string algorithm;                // THREAD, upper case: ORDEREDSUBJECT, REFERENCES...
+    std::string charset;
+    std::vector<SearchKey> keys;  // ANDed
+};
 struct FetchArgs {
     SequenceSet set;
     std::vector<FetchAtt> atts;
@@ -232,7 +244,7 @@ struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
 using CommandArgs =
     std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs, RenameArgs, ListArgs,
                  StatusArgs, AppendArgs, SearchArgs, FetchArgs, StoreArgs, CopyArgs, IdArgs,
-                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs>;
+                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs, SortArgs>;
 
 struct Command {
     std::string tag;

@@ -448,6 +448,39 @@ std::string_view status_name(Status status) {
     return status_names.name(status, "");
 }
 
+namespace {
+
+// Why `list` is no thread-list of RFC 5256 5, or nothing:
+//   thread-list    = "(" (thread-members / thread-nested) ")"
+//   thread-members = nz-number *(SP nz-number) [SP thread-nested]
+//   thread-nested  = 2*thread-list
+std::optional<std::string> thread_list_error(const Node& list, bool space_expected) {
+    if (!list.is_list()) return "THREAD lists threads, each in parentheses (RFC 5256 5)";
+    if (list.space_before != space_expected) {
+        return "threads and branches follow each other with no space between them: (1)(2 3) "
+               "(RFC 5256 5)";
+    }
+    const auto& items = list.children;
+    std::size_t members = 0;
+    while (members < items.size() && items[members].kind == Node::Kind::Number) {
+        const auto number = items[members].as_number();
+        if (!number || *number == 0)
+            return "a thread member is a message number from 1 (RFC 5256 5)";
+        ++members;
+    }
+    const std::size_t branches = items.size() - members;
+    if (branches == 1 || (members == 0 && branches == 0)) {
+        return "a thread that branches has two or more branches; a single reply follows its "
+               "parent as a number, (3 6), not (3 (6)) (RFC 5256 5)";
+    }
+    for (std::size_t i = members; i < items.size(); ++i) {
+        if (auto problem = thread_list_error(items[i], i == members && members > 0)) return problem;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 ResponseParse parse_response(const Frame& frame, const Limits& limits) {
     return parse_response(std::string_view(frame.bytes), limits);
 }
@@ -590,7 +623,14 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     } else if (name == "FLAGS") {
         ok = need(d.size() == 1, "FLAGS needs one parenthesised flag list") &&
              reader.flags(d[0], r.flags);
-    } else if (name == "SEARCH") {
+    } else if (name == "THREAD") {
+        // RFC 5256 5: thread-data = "THREAD" [SP 1*thread-list], the lists
+        // with no space between them.
+        for (std::size_t i = 0; ok && i < d.size(); ++i) {
+            const auto problem = thread_list_error(d[i], i == 0);
+            ok = need(!problem, problem.value_or(""));
+        }
+    } else if (name == "SEARCH" || name == "SORT") {
         for (const Node& n : d) {
             std::uint32_t v = 0;
             if (!(ok = reader.number(n, v, "a message number"))) break;
@@ -938,6 +978,50 @@ Response make_search(std::vector<std::uint32_t> numbers) {
         data.push_back(make_number(n));
     Response r = make_untagged("SEARCH", std::move(data));
     r.numbers = std::move(numbers);
+    return r;
+}
+
+Response make_sort(std::vector<std::uint32_t> numbers) {
+    Response r = make_search(std::move(numbers));
+    r.name = r.word = "SORT";
+    return r;
+}
+
+namespace {
+
+void add_thread_members(std::vector<Node>& out, const ThreadNode& node);
+
+Node thread_list(const ThreadNode& node) {
+    std::vector<Node> members;
+    add_thread_members(members, node);
+    Node list = make_list(std::move(members));
+    for (std::size_t i = 1; i < list.children.size(); ++i) {
+        if (list.children[i - 1].is_list() && list.children[i].is_list())
+            list.children[i].space_before = false;
+    }
+    return list;
+}
+
+void add_thread_members(std::vector<Node>& out, const ThreadNode& node) {
+    const ThreadNode* at = &node;
+    out.push_back(make_number(at->number));
+    while (at->children.size() == 1) {
+        at = &at->children.front();
+        out.push_back(make_number(at->number));
+    }
+    for (const auto& branch : at->children)
+        out.push_back(thread_list(branch));
+}
+
+}  // namespace
+
+Response make_thread(const std::vector<ThreadNode>& threads) {
+    Response r = make_untagged("THREAD", {});
+    for (const auto& thread : threads) {
+        Node list = thread_list(thread);
+        list.space_before = r.data.empty();
+        r.data.push_back(std::move(list));
+    }
     return r;
 }
 

@@ -133,6 +133,12 @@ struct QuotaData {
     std::vector<std::string> roots;        // QUOTAROOT
 };
 
+// One message of a THREAD response and the messages under it (RFC 5256 4).
+struct ThreadNode {
+    std::uint32_t number = 0;
+    std::vector<ThreadNode> children;
+};
+
 struct Response {
     ResponseKind kind = ResponseKind::Untagged;
     std::string tag;               // for Tagged
@@ -185,6 +191,10 @@ Response make_capability(std::vector<std::string> capabilities);
 Response make_flags(std::vector<std::string> flags);
 Response make_enabled(std::vector<std::string> capabilities);
 Response make_search(std::vector<std::uint32_t> numbers);
+Response make_sort(std::vector<std::uint32_t> numbers);  // * SORT 2 84 882
+// * THREAD (2)(3 6 (4 23)(44 7 96)): each thread's members while it does
+// not branch, then each branch as a list (RFC 5256 5 thread-list).
+Response make_thread(const std::vector<ThreadNode>& threads);
 Response make_esearch(EsearchData data);              // the TAG as a quoted string
 Response make_list(std::string name, ListData data);  // name: "LIST" or "LSUB"
 Response make_status_data(StatusData data);

@@ -38,7 +38,8 @@ std::string_view response_section(const Response& response) {
         {"ENABLED", "RFC 5161 3.2"},      {"ACL", "RFC 4314 3.6"},
         {"LISTRIGHTS", "RFC 4314 3.7"},   {"MYRIGHTS", "RFC 4314 3.8"},
         {"ESEARCH", "RFC 4731 3.1"},      {"QUOTA", "RFC 9208 4.2.1"},
-        {"QUOTAROOT", "RFC 9208 4.2.2"},
+        {"QUOTAROOT", "RFC 9208 4.2.2"},  {"SORT", "RFC 5256 4"},
+        {"THREAD", "RFC 5256 4"},
     };
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;

@@ -29,7 +29,7 @@ namespace untagged_table {
 
 using enum Verb;
 
-inline constexpr std::array<UntaggedAnswer, 16> answers{{
+inline constexpr std::array<UntaggedAnswer, 18> answers{{
     // Servers also announce their new capabilities after a login or
     // STARTTLS, as an untagged CAPABILITY before the tagged OK.
     {"CAPABILITY", {Capability, Login, Authenticate, Starttls}, "RFC 3501 7.2.1"},
@@ -50,6 +50,8 @@ inline constexpr std::array<UntaggedAnswer, 16> answers{{
     {"MYRIGHTS", {Myrights}, "RFC 4314 3.8"},
     {"QUOTA", {Getquota, Getquotaroot, Setquota}, "RFC 9208 4.2.1"},
     {"QUOTAROOT", {Getquotaroot}, "RFC 9208 4.2.2"},
+    {"SORT", {Sort}, "RFC 5256 4"},
+    {"THREAD", {Thread}, "RFC 5256 4"},
 }};
 
 }  // namespace untagged_table

@@ -31,13 +31,10 @@ static_assert(effects_follow_the_diagram());
 struct NamedExtension {
     std::string_view name;
     ExtensionCommand extension;
-    bool uid_form = false;  // RFC 5256 5: "sort = ["UID" SP] "SORT" SP ..."
 };
 
-constexpr std::array<NamedExtension, 5> named_extensions{{
+constexpr std::array<NamedExtension, 3> named_extensions{{
     {"COMPRESS", {"COMPRESS=", "RFC 4978 3"}},
-    {"SORT", {"SORT", "RFC 5256 3"}, true},
-    {"THREAD", {"THREAD=", "RFC 5256 3"}, true},
     {"NOTIFY", {"NOTIFY", "RFC 5465 3.1"}},
     {"CANCELUPDATE", {"CONTEXT=", "RFC 5267 4.3.5"}},
 }};
@@ -69,18 +66,13 @@ std::vector<std::string_view> verbs_valid_in(State state) {
 }
 
 bool has_uid_form(const Command& command) {
-    if (command.verb != Verb::Unknown) return !verb_info(command.verb).uid.section.empty();
-    const auto* named = named_extension(command.name);
-    return named && named->uid_form;
+    return !verb_info(command.verb).uid.section.empty();
 }
 
 std::vector<std::string_view> uid_form_names() {
     std::vector<std::string_view> names;
     for (const auto& info : verbs) {
         if (!info.uid.section.empty()) names.push_back(info.name);
-    }
-    for (const auto& named : named_extensions) {
-        if (named.uid_form) names.push_back(named.name);
     }
     return names;
 }

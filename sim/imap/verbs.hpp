@@ -63,6 +63,8 @@ enum class Verb : std::uint8_t {
     Getquota,
     Getquotaroot,
     Setquota,
+    Sort,
+    Thread,
     Unknown,
 };
 
@@ -174,6 +176,11 @@ inline constexpr ExtensionCommand acl_extension{"ACL", "RFC 4314 2"};
 // [RFC2087]"; SETQUOTA needs QUOTASET besides (RFC 9208 4.1.3).
 inline constexpr ExtensionCommand quota_extension{"QUOTA", "RFC 9208 1"};
 inline constexpr ExtensionCommand quotaset_extension{"QUOTASET", "RFC 9208 4.1.3"};
+// RFC 5256 1: "a server that supports SORT advertises "SORT"; THREAD, a
+// "THREAD=" capability for each algorithm it has.
+inline constexpr ExtensionCommand sort_extension{"SORT", "RFC 5256 1"};
+inline constexpr ExtensionCommand thread_extension{"THREAD=", "RFC 5256 1"};
+inline constexpr UidForm uid_sort{"RFC 5256 3"};
 inline constexpr UidForm uid_form{"RFC 3501 6.4.8"};
 inline constexpr UidForm uid_move{"RFC 6851 3.2"};
 inline constexpr UidForm uid_expunge{"RFC 4315 2.1", {"UIDPLUS", "RFC 4315 2.1", true}};
@@ -223,6 +230,8 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {Getquota, "GETQUOTA", authenticated, "RFC 9208 4.1.1", None, {Literals}, quota_extension},
     {Getquotaroot, "GETQUOTAROOT", authenticated, "RFC 9208 4.1.2", None, mailbox, quota_extension},
     {Setquota, "SETQUOTA", authenticated, "RFC 9208 4.1.3", None, {Literals}, quotaset_extension},
+    {Sort, "SORT", selected, "RFC 5256 3", None, search, sort_extension, uid_sort},
+    {Thread, "THREAD", selected, "RFC 5256 3", None, search, thread_extension, uid_sort},
     // Not in the command grammar: no state error, and the server answers
     // BAD (RFC 3501 7.1.3); its arguments follow the generic grammar.
     {Unknown, "UNKNOWN", any_state, "RFC 3501 9", None, {Literals}},
@@ -256,10 +265,9 @@ std::vector<std::string_view> verbs_valid_in(State state);
 
 struct Command;
 
-// May "UID" precede the command's name? The UID forms of the table, and the
-// extension commands RFC 5256 5 gives one ("UID SORT", "UID THREAD").
+// May "UID" precede the command's name? The UID forms of the table.
 bool has_uid_form(const Command& command);
-// The names that may follow "UID": "EXPUNGE", "SEARCH"... then "SORT", "THREAD".
+// The names that may follow "UID": "EXPUNGE", "SEARCH"... "SORT", "THREAD".
 std::vector<std::string_view> uid_form_names();
 // The extension `command` belongs to (MOVE, IDLE, UID EXPUNGE, GETQUOTA...);
 // nothing for the IMAP4rev1 commands and for unknown ones.

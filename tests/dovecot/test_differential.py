@@ -338,6 +338,19 @@ class Differential(unittest.TestCase):
         self.assert_same({name: [strip_recent_flag(step) for step in steps]
                           for name, steps in results.items()})
 
+    def test_sort_and_thread(self):
+        # RFC 5256: each sort key alone and together, UID SORT with a search,
+        # and THREAD=ORDEREDSUBJECT, which both servers offer.
+        steps = [
+            "SORT (ARRIVAL) UTF-8 ALL", "SORT (REVERSE ARRIVAL) UTF-8 ALL",
+            "SORT (DATE) UTF-8 ALL", "SORT (REVERSE DATE) UTF-8 ALL",
+            "SORT (SIZE) UTF-8 ALL", "SORT (SUBJECT) UTF-8 ALL", "SORT (FROM) UTF-8 ALL",
+            "SORT (TO) UTF-8 ALL", "SORT (CC) UTF-8 ALL", "SORT (SUBJECT REVERSE DATE) UTF-8 ALL",
+            "UID SORT (DATE) US-ASCII NOT SEEN", "SORT (SIZE) UTF-8 SUBJECT nothing-like-this",
+            "THREAD ORDEREDSUBJECT UTF-8 ALL", "UID THREAD ORDEREDSUBJECT UTF-8 SEEN",
+        ]
+        self.assert_same(self.both(after_select(steps, ordered=True)))
+
     def test_fetch_sets_seen(self):
         def scenario(client, box):
             client.command(f'SELECT "{box}"')

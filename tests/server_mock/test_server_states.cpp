@@ -60,7 +60,7 @@ TEST_CASE("IMAP mock server: every command is refused with BAD exactly outside i
             CHECK(refused == (state != imap::State::Selected));
         }
     }
-    CHECK(pairs == 39 * 3);
+    CHECK(pairs == 41 * 3);
 }
 
 TEST_CASE(
@@ -94,6 +94,8 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         {"UIDPLUS", &CapabilityToggles::uidplus},
         {"QUOTA", &CapabilityToggles::quota},
         {"QUOTASET", &CapabilityToggles::quota},
+        {"SORT", &CapabilityToggles::sort},
+        {"THREAD=", &CapabilityToggles::sort},
     };
     auto toggle_of = [&](std::string_view capability) {
         const auto* found =
@@ -129,7 +131,7 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         check(rule.capability, rule.verb, rule.example);
         ++extensions;
     }
-    CHECK(extensions == 16);
+    CHECK(extensions == 20);
 }
 
 namespace {

@@ -46,7 +46,7 @@ struct VerbRule {
 // - Logout: RFC 3501 3.4 "In the logout state, the connection is being
 //   terminated."
 // - Closed: nothing is read any more.
-inline constexpr std::array<VerbRule, 39> verb_rules{{
+inline constexpr std::array<VerbRule, 41> verb_rules{{
     // RFC 3501 6.1: "The following commands are valid in any state:
     // CAPABILITY, NOOP, and LOGOUT."
     {Verb::Capability, true, true, true, "RFC 3501 6.1.1", "", "", 0, Args::Atoms, "CAPABILITY"},
@@ -180,6 +180,14 @@ inline constexpr std::array<VerbRule, 39> verb_rules{{
      "GETQUOTAROOT INBOX"},
     {Verb::Setquota, false, true, true, "RFC 9208 4.1.3", "QUOTASET", "", 0, Args::Strings,
      "SETQUOTA \"\" (STORAGE 512)"},
+    // RFC 5256 3: "This document defines the following extension commands
+    // for the selected state" (BASE.6.4.SORT, BASE.6.4.THREAD); RFC 5256 1:
+    // a server lists "SORT", and "THREAD=" with each algorithm. Their
+    // search criteria may hold strings.
+    {Verb::Sort, false, false, true, "RFC 5256 3", "SORT", "RFC 5256 3", 0, Args::Strings,
+     "SORT (DATE) UTF-8 ALL"},
+    {Verb::Thread, false, false, true, "RFC 5256 3", "THREAD=", "RFC 5256 3", 0, Args::Strings,
+     "THREAD ORDEREDSUBJECT UTF-8 ALL"},
     // Not a command of any RFC the codec knows: no state error, whatever
     // the state; the server answers it as every command's result list says
     // (RFC 3501 6.1.1 and on: "BAD - command unknown or arguments invalid").
@@ -203,13 +211,16 @@ struct UidRule {
     std::string_view capability;
     std::string_view example;
 };
-inline constexpr std::array<UidRule, 6> uid_rules{{
+inline constexpr std::array<UidRule, 8> uid_rules{{
     {Verb::Copy, "", "UID COPY 1 Archive"},
     {Verb::Fetch, "", "UID FETCH 1 FLAGS"},
     {Verb::Store, "", "UID STORE 1 +FLAGS (\\Seen)"},
     {Verb::Search, "", "UID SEARCH ALL"},
     {Verb::Move, "MOVE", "UID MOVE 1 Archive"},
     {Verb::Expunge, "UIDPLUS", "UID EXPUNGE 1"},
+    // RFC 5256 5: sort = ["UID" SP] "SORT" ..., thread = ["UID" SP] "THREAD" ...
+    {Verb::Sort, "SORT", "UID SORT (ARRIVAL) UTF-8 ALL"},
+    {Verb::Thread, "THREAD=", "UID THREAD ORDEREDSUBJECT UTF-8 ALL"},
 }};
 
 // The state diagram of RFC 3501 section 3, edge by edge, with the numbers of

@@ -1,0 +1,145 @@
+// SORT and THREAD (RFC 5256) in the mock server: the search runs as for
+// SEARCH, then the matches are ordered by the sort criteria, or grouped into
+// threads by THREAD=ORDEREDSUBJECT. Keys that compare equal fall back to the
+// order in the mailbox (RFC 5256 3).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "server_mock/base_subject.hpp"
+#include "server_mock/imap_server_session.hpp"
+#include "server_mock/search_evaluator.hpp"
+#include "sim/core/ascii.hpp"
+
+namespace mailscope::server {
+
+using imap::Command;
+
+namespace {
+
+// What the criteria compare, read once per message.
+struct SortFacts {
+    std::uint32_t seq = 0;
+    Uid uid = 0;
+    std::int64_t arrival = 0;  // INTERNALDATE, UTC seconds
+    std::int64_t sent = 0;     // RFC 5256 2.2
+    std::uint64_t size = 0;
+    std::string subject;  // base subject (RFC 5256 2.1)
+    std::string from, to, cc;
+};
+
+// "[IMAP] addr-mailbox of the first" address, compared with
+// i;ascii-casemap (RFC 5256 3): upper case here. The first address of the
+// ENVELOPE, so a group's start, whose addr-mailbox is the group's name
+// ("undisclosed-recipients"), counts (RFC 3501 7.4.2).
+std::string first_mailbox(const std::vector<mime::AddressData>& addresses) {
+    if (addresses.empty() || !addresses.front().mailbox) return {};
+    std::string out = *addresses.front().mailbox;
+    for (char& c : out)
+        c = ascii::to_upper(c);
+    return out;
+}
+
+SortFacts facts_of(const MessageContext& match, ParsedCache& cache) {
+    const mime::ParsedMessage& parsed = cache.get(match.message);
+    SortFacts facts;
+    facts.seq = match.seq;
+    facts.uid = match.message.uid;
+    facts.arrival = match.message.internal_date.utc_seconds;
+    const auto sent =
+        parsed.envelope.date ? sent_date_seconds(*parsed.envelope.date) : std::nullopt;
+    facts.sent = sent.value_or(facts.arrival);
+    facts.size = match.message.size();
+    facts.subject = base_subject(parsed.envelope.subject.value_or(""));
+    facts.from = first_mailbox(parsed.envelope.from);
+    facts.to = first_mailbox(parsed.envelope.to);
+    facts.cc = first_mailbox(parsed.envelope.cc);
+    return facts;
+}
+
+// <0, 0, >0 as `a` sorts before, with, after `b` by one key.
+int compare_by(const SortFacts& a, const SortFacts& b, std::string_view key) {
+    auto order = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    if (key == "ARRIVAL") return order(a.arrival, b.arrival);
+    if (key == "DATE") return order(a.sent, b.sent);
+    if (key == "SIZE") return order(a.size, b.size);
+    if (key == "SUBJECT") return order(a.subject, b.subject);
+    if (key == "FROM") return order(a.from, b.from);
+    if (key == "TO") return order(a.to, b.to);
+    return order(a.cc, b.cc);
+}
+
+std::vector<SortFacts> facts_of_all(const std::vector<MessageContext>& matches,
+                                    ParsedCache& cache) {
+    std::vector<SortFacts> all;
+    all.reserve(matches.size());
+    for (const MessageContext& match : matches)
+        all.push_back(facts_of(match, cache));
+    return all;
+}
+
+}  // namespace
+
+void ImapServerSession::cmd_sort(const Command& command) {
+    const auto& args = std::get<imap::SortArgs>(command.typed);
+    const auto matches = search_matches(command, args.charset, args.keys);
+    if (!matches) return;
+    std::vector<SortFacts> facts = facts_of_all(*matches, m_cache);
+    // The matches come in mailbox order, so a stable sort keeps it for ties.
+    std::stable_sort(facts.begin(), facts.end(), [&](const SortFacts& a, const SortFacts& b) {
+        for (const auto& criterion : args.criteria) {
+            const int order = compare_by(a, b, criterion.key);
+            if (order != 0) return criterion.reverse ? order > 0 : order < 0;
+        }
+        return false;
+    });
+    std::vector<std::uint32_t> numbers;
+    numbers.reserve(facts.size());
+    for (const SortFacts& message : facts)
+        numbers.push_back(command.uid ? message.uid : message.seq);
+    send(imap::make_sort(std::move(numbers)));
+    ok(command.tag, command.uid ? "UID SORT completed" : "SORT completed");
+}
+
+void ImapServerSession::cmd_thread(const Command& command) {
+    const auto& args = std::get<imap::SortArgs>(command.typed);
+    if (args.algorithm != "ORDEREDSUBJECT") {
+        bad(command.tag, fmt::format("This server threads by ORDEREDSUBJECT only (see "
+                                     "CAPABILITY), not {} (RFC 5256 3)",
+                                     args.algorithm.substr(0, 64)));
+        return;
+    }
+    const auto matches = search_matches(command, args.charset, args.keys);
+    if (!matches) return;
+    std::vector<SortFacts> facts = facts_of_all(*matches, m_cache);
+    // RFC 5256 3 ORDEREDSUBJECT: by base subject, then sent date; one thread
+    // per base subject, whose first message is the parent of all the
+    // others; the threads by the sent date of their first message.
+    std::stable_sort(facts.begin(), facts.end(), [](const SortFacts& a, const SortFacts& b) {
+        if (a.subject != b.subject) return a.subject < b.subject;
+        return a.sent < b.sent;
+    });
+    std::vector<std::pair<const SortFacts*, imap::ThreadNode>> threads;
+    for (const SortFacts& message : facts) {
+        const std::uint32_t number = command.uid ? message.uid : message.seq;
+        if (!threads.empty() && threads.back().first->subject == message.subject) {
+            threads.back().second.children.push_back({number, {}});
+        } else {
+            threads.push_back({&message, {number, {}}});
+        }
+    }
+    std::stable_sort(threads.begin(), threads.end(),
+                     [](const auto& a, const auto& b) { return a.first->sent < b.first->sent; });
+    std::vector<imap::ThreadNode> roots;
+    roots.reserve(threads.size());
+    for (auto& thread : threads)
+        roots.push_back(std::move(thread.second));
+    send(imap::make_thread(roots));
+    ok(command.tag, command.uid ? "UID THREAD completed" : "THREAD completed");
+}
+
+}  // namespace mailscope::server

@@ -23,12 +23,6 @@ std::vector<std::string> system_flag_names() {
     return out;
 }
 
-imap::SequenceSet single(std::uint32_t n) {
-    imap::SequenceSet set;
-    set.ranges.push_back({n, n});
-    return set;
-}
-
 }  // namespace
 
 void ImapServerSession::no_from_store(const std::string& tag, const StoreError& error,
@@ -341,42 +335,54 @@ void ImapServerSession::cmd_append(const Command& command) {
         return;
     }
     const Mailbox* mailbox = accessed.value();
-    if (args.message.size() > m_config.max_append_size) {
-        no(command.tag, "The message is larger than this server accepts",
-           imap::make_code("TOOBIG"));
-        return;
-    }
-    FlagSet flags;
-    for (const auto& flag : args.flags) {
-        if (auto error = flags.add_name(flag)) {
-            bad(command.tag, *error);
+    // RFC 4314 4: flags the user may not set are dropped, not refused.
+    const Rights rights = m_store.rights(m_user, *mailbox);
+    std::vector<MailStore::NewMessage> messages;
+    for (const imap::AppendMessage& message : args.messages) {
+        if (message.message.empty()) {
+            // RFC 3502 6.3.11: "A zero-length message literal argument is an
+            // error, and MUST return a NO. This can be used to cancel".
+            no(command.tag, "APPEND cancelled by an empty message; nothing was stored");
             return;
         }
-    }
-    InternalDate date =
-        m_config.clock ? m_config.clock() : *make_internal_date(2024, 1, 15, 12, 0, 0, 0);
-    if (args.date_time) {
-        auto parsed = parse_date_time(*args.date_time);
-        if (!parsed) {
-            bad(command.tag,
-                fmt::format("\"{}\" is not a date-time such as \"17-Jul-1996 02:44:25 -0700\"",
-                            *args.date_time));
+        if (message.message.size() > m_config.max_append_size) {
+            no(command.tag, "The message is larger than this server accepts",
+               imap::make_code("TOOBIG"));
             return;
         }
-        date = *parsed;
+        FlagSet flags;
+        for (const auto& flag : message.flags) {
+            if (auto error = flags.add_name(flag)) {
+                bad(command.tag, *error);
+                return;
+            }
+        }
+        InternalDate date =
+            m_config.clock ? m_config.clock() : *make_internal_date(2024, 1, 15, 12, 0, 0, 0);
+        if (message.date_time) {
+            auto parsed = parse_date_time(*message.date_time);
+            if (!parsed) {
+                bad(command.tag,
+                    fmt::format("\"{}\" is not a date-time such as \"17-Jul-1996 02:44:25 -0700\"",
+                                *message.date_time));
+                return;
+            }
+            date = *parsed;
+        }
+        messages.push_back({message.message, permitted_flags(flags, rights), date});
     }
     const MailboxId id = mailbox->id;
-    // RFC 4314 4: flags the user may not set are dropped, not refused.
-    flags = permitted_flags(flags, m_store.rights(m_user, *mailbox));
-    auto appended = m_store.append(id, args.message, std::move(flags), date, m_session);
+    auto appended = m_store.append_all(id, std::move(messages), m_session);
     if (!appended) {
         no_from_store(command.tag, appended.error(), true);
         return;
     }
     std::optional<imap::ResponseCode> code;
     if (m_config.capabilities.uidplus) {
-        code =
-            imap::make_code_appenduid(m_store.mailbox(id)->uidvalidity, single(appended.value()));
+        // RFC 3502: with UIDPLUS, APPENDUID names every UID, in order.
+        imap::SequenceSet uids;
+        uids.ranges.push_back({appended.value().front(), appended.value().back()});
+        code = imap::make_code_appenduid(m_store.mailbox(id)->uidvalidity, std::move(uids));
     }
     ok(command.tag, "APPEND completed", std::move(code));
 }

@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 22> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 23> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -59,6 +59,7 @@ constexpr std::array<ToggledCapability, 22> toggled_capabilities{{
     {"LIST-STATUS", &CapabilityToggles::list_extended},
     {"SPECIAL-USE", &CapabilityToggles::special_use},
     {"BINARY", &CapabilityToggles::binary},
+    {"MULTIAPPEND", &CapabilityToggles::multiappend},
     // RFC 5256: SORT, and THREAD with the one algorithm this server has.
     {"SORT", &CapabilityToggles::sort},
     {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},

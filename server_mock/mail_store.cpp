@@ -937,6 +937,31 @@ StoreResult<Uid> MailStore::append(MailboxId id, std::string octets, FlagSet fla
     return mailbox->messages.back().uid;
 }
 
+StoreResult<std::vector<Uid>> MailStore::append_all(MailboxId id, std::vector<NewMessage> messages,
+                                                    SessionId by) {
+    const Mailbox* mailbox = find_mutable(id);
+    if (mailbox == nullptr || !mailbox->selectable) {
+        return store_error(StoreErrorKind::NoSuchMailbox,
+                           "the destination mailbox does not exist (any more).");
+    }
+    std::uint64_t octets = 0;
+    for (const auto& message : messages)
+        octets += message.octets.size();
+    if (auto over = over_quota(*mailbox, messages.size(), octets)) return *over;
+    std::vector<Uid> uids;
+    for (auto& message : messages) {
+        auto appended = append(id, std::move(message.octets), std::move(message.flags),
+                               message.internal_date, by);
+        if (!appended) {
+            // RFC 3502 6.3.11: "no partial appending is permitted".
+            if (Mailbox* target = find_mutable(id)) (void)remove_messages(*target, uids, by);
+            return appended.error();
+        }
+        uids.push_back(appended.value());
+    }
+    return uids;
+}
+
 StoreResult<CopyResult> MailStore::copy(MailboxId from, const std::vector<Uid>& uids, MailboxId to,
                                         SessionId by, Rights flag_rights) {
     return copy_to_end(from, uids, to, false, by, flag_rights);

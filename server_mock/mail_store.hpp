@@ -334,6 +334,15 @@ class MailStore {
     // --- message operations ----------------------------------------------
     StoreResult<Uid> append(MailboxId mailbox, std::string octets, FlagSet flags,
                             InternalDate internal_date, SessionId by = kNoSession);
+    struct NewMessage {
+        std::string octets;
+        FlagSet flags;
+        InternalDate internal_date;
+    };
+    // MULTIAPPEND (RFC 3502 6.3.11): every message or none, the quota
+    // checked for all of them at once; their UIDs, in order.
+    StoreResult<std::vector<Uid>> append_all(MailboxId mailbox, std::vector<NewMessage> messages,
+                                             SessionId by = kNoSession);
     // UIDs not in the source are skipped (RFC 3501 6.4.8 UID COPY). The
     // copies keep only the flags `flag_rights` may set in the destination
     // (RFC 4314 4).

@@ -37,6 +37,7 @@ struct CapabilityToggles {
     bool list_extended = true;  // RFC 5258 and RFC 5819: LIST's options, RETURN (STATUS ...)
     bool special_use = true;    // RFC 6154: \Sent, \Drafts... with LIST's SPECIAL-USE options
     bool binary = true;         // RFC 3516: FETCH BINARY[], BINARY.SIZE[], APPEND ~{n}
+    bool multiappend = true;    // RFC 3502: APPEND of several messages, all or none
     bool sort = true;           // RFC 5256: SORT and THREAD=ORDEREDSUBJECT
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool sasl_ir = true;        // RFC 4959

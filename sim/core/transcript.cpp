@@ -259,12 +259,13 @@ std::optional<TranscriptError> TranscriptReader::add_line(std::string_view line)
     body.remove_prefix(body.front() == '>' || body.front() == '<' ? 1 : 2);
     auto d = direction_index(dir);
     std::size_t blanks = leading_blanks(body);
-    if (m_literal_left[d] > 0) {
+    if (m_literal_left[d] > 0 || m_after_literal[d]) {
         body.remove_prefix(std::min(blanks, std::max<std::size_t>(m_column[d], 1)));
     } else {
         m_column[d] = blanks;
         body.remove_prefix(blanks);
     }
+    m_after_literal[d] = false;
     complete_pending();
     TranscriptChunk chunk;
     chunk.dir = dir;
@@ -273,6 +274,7 @@ std::optional<TranscriptError> TranscriptReader::add_line(std::string_view line)
     chunk.line = m_number;
     if (m_literal_left[d] > 0) {
         m_literal_left[d] -= std::min<std::uint64_t>(m_literal_left[d], chunk.bytes.size());
+        m_after_literal[d] = m_literal_left[d] == 0;
     } else if (auto n = literal_announced(body)) {
         m_literal_left[d] = *n;
     }

@@ -86,6 +86,10 @@ class TranscriptReader {
     // only that much indentation is layout; the rest is data).
     std::uint64_t m_literal_left[2] = {0, 0};
     std::size_t m_column[2] = {0, 0};
+    // A literal ended with the previous line: this one goes on with the
+    // command, and a blank beyond the column is data (RFC 3502 6.3.11
+    // writes "C:  (\Seen) ..." for " (\Seen) ...").
+    bool m_after_literal[2] = {false, false};
     std::size_t m_number = 0;
 };
 

@@ -259,6 +259,48 @@ class Reader {
         return true;
     }
 
+    // append-message = [flag-list SP] [date-time SP] (literal / literal8 /
+    // "UTF8" SP "(" literal8 ")") (RFC 3501 9, RFC 3502 6, RFC 3516 4.4,
+    // RFC 6855 4).
+    bool append_message(AppendMessage& out) {
+        const Node* n = peek();
+        if (n && n->is_list()) {
+            out.has_flags = true;
+            if (!flag_list(*take(), out.flags)) return false;
+            n = peek();
+        }
+        if (n && n->kind == Node::Kind::Quoted) {
+            if (!is_date_time(n->value)) {
+                return fail(
+                    n, fmt::format("'{}' is not a date-time like \"17-Jul-1996 02:44:25 -0700\"",
+                                   n->value));
+            }
+            out.date_time = take()->value;
+            n = peek();
+        }
+        if (n && n->is_atom("UTF8")) {
+            take();
+            n = take();
+            if (!n || !n->is_list() || n->children.size() != 1 ||
+                n->children[0].kind != Node::Kind::Literal || !n->children[0].binary) {
+                return fail(n,
+                            "UTF8 needs the message as a literal8 in parentheses, UTF8 (~{size}) "
+                            "(RFC 6855 4)");
+            }
+            out.utf8 = true;
+            out.message = n->children[0].value;
+            return true;
+        }
+        if (!n || n->kind != Node::Kind::Literal) {
+            return fail(n,
+                        "APPEND needs each message as a literal {size}; a second message, "
+                        "with MULTIAPPEND, follows the first (RFC 3502 6)");
+        }
+        out.binary = n->binary;
+        out.message = take()->value;
+        return true;
+    }
+
     // sort-criteria = "(" sort-criterion *(SP sort-criterion) ")",
     // sort-criterion = ["REVERSE" SP] sort-key (RFC 5256 5).
     bool sort_criteria(const Node& list, std::vector<SortCriterion>& out) {
@@ -794,43 +836,13 @@ bool parse_typed(Command& cmd, Reader& r) {
             return true;
         }
         case Verb::Append: {
+            // RFC 3502 6: append = "APPEND" SP mailbox 1*append-message, each
+            // [SP flag-list] [SP date-time] SP the message.
             AppendArgs a;
             if (!r.astring(a.mailbox, "mailbox name")) return false;
-            const Node* n = r.peek();
-            if (n && n->is_list()) {
-                a.has_flags = true;
-                if (!r.flag_list(*r.take(), a.flags)) return false;
-                n = r.peek();
-            }
-            if (n && n->kind == Node::Kind::Quoted) {
-                if (!is_date_time(n->value)) {
-                    return r.fail(
-                        n,
-                        fmt::format("'{}' is not a date-time like \"17-Jul-1996 02:44:25 -0700\"",
-                                    n->value));
-                }
-                a.date_time = r.take()->value;
-                n = r.peek();
-            }
-            if (n && n->is_atom("UTF8")) {
-                r.take();
-                n = r.take();
-                if (!n || !n->is_list() || n->children.size() != 1 ||
-                    n->children[0].kind != Node::Kind::Literal || !n->children[0].binary) {
-                    return r.fail(n,
-                                  "UTF8 needs the message as a literal8 in parentheses, "
-                                  "UTF8 (~{size}) (RFC 6855 4)");
-                }
-                a.utf8 = true;
-                a.message = n->children[0].value;
-            } else {
-                if (!n || n->kind != Node::Kind::Literal) {
-                    return r.fail(n, "APPEND needs the message as a literal {size}");
-                }
-                a.binary = n->binary;
-                a.message = r.take()->value;
-            }
-            if (!r.finish(verb)) return false;
+            do {
+                if (!r.append_message(a.messages.emplace_back())) return false;
+            } while (!r.done());
             cmd.typed = std::move(a);
             return true;
         }
@@ -1223,15 +1235,17 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 out.push_back(make_list(std::move(items)));
             } else if constexpr (std::is_same_v<T, AppendArgs>) {
                 astr(a.mailbox);
-                if (a.has_flags || !a.flags.empty()) out.push_back(flag_list_node(a.flags));
-                if (a.date_time) out.push_back(make_quoted(*a.date_time));
-                if (a.utf8) {
-                    out.push_back(make_atom("UTF8"));
-                    out.push_back(make_list({make_literal8(a.message, !non_sync)}));
-                } else if (a.binary) {
-                    out.push_back(make_literal8(a.message, !non_sync));
-                } else {
-                    out.push_back(make_literal(a.message, !non_sync));
+                for (const auto& m : a.messages) {
+                    if (m.has_flags || !m.flags.empty()) out.push_back(flag_list_node(m.flags));
+                    if (m.date_time) out.push_back(make_quoted(*m.date_time));
+                    if (m.utf8) {
+                        out.push_back(make_atom("UTF8"));
+                        out.push_back(make_list({make_literal8(m.message, !non_sync)}));
+                    } else if (m.binary) {
+                        out.push_back(make_literal8(m.message, !non_sync));
+                    } else {
+                        out.push_back(make_literal(m.message, !non_sync));
+                    }
                 }
             } else if constexpr (std::is_same_v<T, SearchArgs>) {
                 if (a.return_options) {

@@ -186,8 +186,9 @@ struct StatusArgs {
     std::string mailbox;
     std::vector<std::string> items;
 };
-struct AppendArgs {
-    std::string mailbox;
+// One message of APPEND: its flags, date and octets. MULTIAPPEND (RFC 3502
+// 6) sends several in one command.
+struct AppendMessage {
     std::vector<std::string> flags;
     bool has_flags = false;
     std::optional<std::string> date_time;  // "17-Jul-1996 02:44:25 -0700"
@@ -196,6 +197,10 @@ struct AppendArgs {
     // UTF8 (~{n}) for a message with UTF-8 headers (UTF8=ACCEPT, RFC 6855 4).
     bool binary = false;
     bool utf8 = false;
+};
+struct AppendArgs {
+    std::string mailbox;
+    std::vector<AppendMessage> messages;  // at least one
 };
 struct SearchArgs {
     // RETURN (MIN MAX ...): the answer comes as one ESEARCH (RFC 4731 3.1,

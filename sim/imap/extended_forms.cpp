@@ -12,6 +12,7 @@ namespace {
 enum class Form : std::uint8_t {
     Literal8Append,
     Utf8Append,
+    MultiAppend,  // APPEND with more than one message
     ListPatterns,
     ListOption,    // a selection or return option of LIST, by `option`
     SearchOption,  // a RETURN option of SEARCH, by `option`
@@ -33,7 +34,10 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 21> forms{{
+constexpr std::array<FormRow, 22> forms{{
+    {Form::MultiAppend,
+     {},
+     {"APPEND with more than one message", {"MULTIAPPEND", "RFC 3502 6.3.11", false}}},
     {Form::Literal8Append,
      {},
      {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", false}}},
@@ -114,10 +118,14 @@ bool uses(const Command& command, const FormRow& row) {
     const auto* list = std::get_if<ListArgs>(&command.typed);
     const auto* search = std::get_if<SearchArgs>(&command.typed);
     switch (row.form) {
+        case Form::MultiAppend:
+            return append && append->messages.size() > 1;
         case Form::Literal8Append:
-            return append && append->binary;
+            return append && std::any_of(append->messages.begin(), append->messages.end(),
+                                         [](const AppendMessage& m) { return m.binary; });
         case Form::Utf8Append:
-            return append && append->utf8;
+            return append && std::any_of(append->messages.begin(), append->messages.end(),
+                                         [](const AppendMessage& m) { return m.utf8; });
         case Form::ListPatterns:
             return list && list->pattern_list;
         case Form::ListOption:

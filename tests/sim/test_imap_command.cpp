@@ -163,9 +163,10 @@ TEST_CASE("command: APPEND, STATUS, LIST, RENAME, ID, ENABLE, UID EXPUNGE, MOVE"
         parsed_command("A1 APPEND saved (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n");
     const auto& ap = std::get<AppendArgs>(a.typed);
     CHECK(ap.mailbox == "saved");
-    CHECK(ap.has_flags);
-    CHECK(ap.date_time == " 7-Feb-1994 21:52:25 -0800");
-    CHECK(ap.message == "hello");
+    REQUIRE(ap.messages.size() == 1);
+    CHECK(ap.messages[0].has_flags);
+    CHECK(ap.messages[0].date_time == " 7-Feb-1994 21:52:25 -0800");
+    CHECK(ap.messages[0].message == "hello");
     CHECK_FALSE(a.args.back().synchronizing);
     command_error("A1 APPEND saved \"yesterday\" {5}\r\nhello\r\n");
     command_error("A1 APPEND saved hello\r\n");
@@ -293,7 +294,7 @@ TEST_CASE("command: builders choose the lightest form and parse back") {
 
     AppendArgs append;
     append.mailbox = "Sent";
-    append.message = "Subject: x\r\n\r\nhi\r\n";
+    append.messages.emplace_back().message = "Subject: x\r\n\r\nhi\r\n";
     auto ap = make_command("A7", Verb::Append, append);
     CHECK(serialize(ap) == "A7 APPEND Sent {18}\r\nSubject: x\r\n\r\nhi\r\n\r\n");
     CHECK(serialize(make_command("A8", Verb::Noop)) == "A8 NOOP\r\n");

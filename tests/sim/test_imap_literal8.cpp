@@ -59,7 +59,7 @@ TEST_CASE("literal8: a BINARY response with NUL octets reads and writes back byt
 TEST_CASE("literal8: APPEND takes ~{n} alone and inside UTF8 (...)") {
     const std::string binary = "A1 APPEND box ~{5}\r\nab\0cd\r\n"s;
     const auto b = test::framed_command(binary);
-    const auto& ba = std::get<imap::AppendArgs>(b.typed);
+    const auto& ba = std::get<imap::AppendArgs>(b.typed).messages.at(0);
     CHECK(ba.binary);
     CHECK_FALSE(ba.utf8);
     CHECK(ba.message == "ab\0cd"s);
@@ -67,9 +67,10 @@ TEST_CASE("literal8: APPEND takes ~{n} alone and inside UTF8 (...)") {
 
     const std::string thunderbird = "A2 APPEND \"Sent\" (\\Seen) UTF8 (~{5+}\r\nhello)\r\n";
     const auto t = test::framed_command(thunderbird);
-    const auto& ta = std::get<imap::AppendArgs>(t.typed);
+    const auto& t_args = std::get<imap::AppendArgs>(t.typed);
+    const auto& ta = t_args.messages.at(0);
     CHECK(ta.utf8);
-    CHECK(ta.mailbox == "Sent");
+    CHECK(t_args.mailbox == "Sent");
     CHECK(ta.message == "hello");
     CHECK(imap::serialize(t) == thunderbird);
 

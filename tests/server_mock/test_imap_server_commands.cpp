@@ -365,12 +365,6 @@ TEST_CASE_FIXTURE(FilledStore, "SPECIAL-USE: the user's own Sent, Drafts, Trash,
     Client bob(store);
     bob.login("bob", "builder");
     CHECK(bob.send("d LIST (SPECIAL-USE) \"\" *\r\n") == "d OK LIST completed\r\n");
-
-    Client off(store, config_with([](auto& config) { config.capabilities.special_use = false; }));
-    CHECK(off.greeting.find("SPECIAL-USE") == std::string::npos);
-    off.login();
-    CHECK(off.send("e LIST \"\" * RETURN (SPECIAL-USE)\r\n")
-              .starts_with("e BAD LIST option SPECIAL-USE needs SPECIAL-USE"));
 }
 
 TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with the command's tag") {
@@ -517,14 +511,42 @@ TEST_CASE_FIXTURE(LoggedInClient, "IDLE, ID and ENABLE") {
 }
 
 TEST_CASE_FIXTURE(FilledStore, "switched-off extensions are neither advertised nor accepted") {
-    ServerConfig config;
-    config.capabilities.move = false;
-    config.capabilities.idle = false;
-    Client c(store, config);
-    CHECK(c.greeting.find("MOVE") == std::string::npos);
-    CHECK(c.greeting.find("IDLE") == std::string::npos);
-    c.login();
-    c.select();
-    CHECK(c.send("a MOVE 1 Archive\r\n") ==
-          "a BAD MOVE is not offered by this server (see CAPABILITY)\r\n");
+    struct Switched {
+        bool CapabilityToggles::*toggle;
+        const char* capability;  // absent from the greeting
+        const char* command;     // sent in the selected state
+        const char* refusal;     // how the answer starts
+    };
+    const Switched cases[] = {
+        {&CapabilityToggles::move, "MOVE", "MOVE 1 Archive", "BAD MOVE is not offered"},
+        {&CapabilityToggles::idle, " IDLE", "IDLE", "BAD IDLE is not offered"},
+        {&CapabilityToggles::binary, "BINARY", "FETCH 1 BINARY[1]",
+         "BAD FETCH BINARY[...] or BINARY.SIZE[...] needs BINARY"},
+        {&CapabilityToggles::multiappend, "MULTIAPPEND", "APPEND Archive {3+}\r\none {3+}\r\ntwo",
+         "BAD APPEND with more than one message needs MULTIAPPEND"},
+        {&CapabilityToggles::sort, "SORT", "SORT (DATE) UTF-8 ALL", "BAD SORT is not offered"},
+        {&CapabilityToggles::sort, "THREAD=", "THREAD ORDEREDSUBJECT UTF-8 ALL",
+         "BAD THREAD is not offered"},
+        {&CapabilityToggles::quota, "QUOTA", "GETQUOTAROOT INBOX",
+         "BAD GETQUOTAROOT is not offered"},
+        {&CapabilityToggles::quota, "QUOTA", "SETQUOTA #user/alice (MESSAGE 1)",
+         "BAD SETQUOTA is not offered"},
+        {&CapabilityToggles::quota, "QUOTA", "STATUS INBOX (DELETED-STORAGE)",
+         "BAD STATUS item DELETED-STORAGE needs QUOTA=RES-STORAGE"},
+        {&CapabilityToggles::special_use, "SPECIAL-USE", "LIST \"\" * RETURN (SPECIAL-USE)",
+         "BAD LIST option SPECIAL-USE needs SPECIAL-USE"},
+    };
+    for (const Switched& off : cases) {
+        const std::string command = off.command;
+        CAPTURE(command);
+        ServerConfig config;
+        config.capabilities.*off.toggle = false;
+        Client c(store, config);
+        CHECK(c.greeting.find(off.capability) == std::string::npos);
+        c.login();
+        c.select();
+        CHECK(
+            c.send(fmt::format("t {}\r\n", command)).starts_with(fmt::format("t {}", off.refusal)));
+    }
+    CHECK(store.find("alice", "Archive")->messages.empty());
 }

@@ -35,12 +35,3 @@ TEST_CASE_FIXTURE(LoggedInClient, "MULTIAPPEND is all or none (RFC 3502 6.3.11)"
     CHECK(store.find("alice", "Archive")->messages.empty());
     CHECK(c.send("e APPEND Archive {3+}\r\none\r\n").starts_with("e OK [APPENDUID 102 1]"));
 }
-
-TEST_CASE_FIXTURE(FilledStore, "with MULTIAPPEND switched off, a second message gets BAD") {
-    Client c(store, config_with([](auto& config) { config.capabilities.multiappend = false; }));
-    CHECK(c.greeting.find("MULTIAPPEND") == std::string::npos);
-    c.login();
-    CHECK(c.send("a APPEND Archive {3+}\r\none {3+}\r\ntwo\r\n")
-              .starts_with("a BAD APPEND with more than one message needs MULTIAPPEND"));
-    CHECK(c.send("b APPEND Archive {3+}\r\none\r\n").starts_with("b OK "));
-}

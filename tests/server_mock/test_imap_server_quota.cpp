@@ -161,14 +161,3 @@ TEST_CASE_FIXTURE(FilledStore, "SMTP delivery to a full mailbox is 552 5.2.2, no
     CHECK(store.find("alice", "INBOX")->messages.size() == 3);
     CHECK(store.find("bob", "INBOX")->messages.empty());
 }
-
-TEST_CASE_FIXTURE(FilledStore, "with QUOTA switched off, its commands and STATUS items get BAD") {
-    Client c(store, config_with([](auto& config) { config.capabilities.quota = false; }));
-    CHECK(c.greeting.find("QUOTA") == std::string::npos);
-    c.login();
-    CHECK(c.send("a GETQUOTAROOT INBOX\r\n") ==
-          "a BAD GETQUOTAROOT is not offered by this server (see CAPABILITY)\r\n");
-    CHECK(c.send("b SETQUOTA #user/alice (MESSAGE 1)\r\n").starts_with("b BAD SETQUOTA "));
-    CHECK(c.send("c STATUS INBOX (DELETED-STORAGE)\r\n")
-              .starts_with("c BAD STATUS item DELETED-STORAGE needs QUOTA=RES-STORAGE"));
-}

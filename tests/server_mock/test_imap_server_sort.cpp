@@ -117,15 +117,3 @@ TEST_CASE_FIXTURE(SortedStore, "THREAD=ORDEREDSUBJECT groups by base subject, or
     CHECK(c.send("w THREAD REFERENCES UTF-8 ALL\r\n")
               .starts_with("w BAD This server threads by ORDEREDSUBJECT only"));
 }
-
-TEST_CASE_FIXTURE(FilledStore, "with SORT switched off, SORT and THREAD get BAD") {
-    Client c(store, config_with([](auto& config) { config.capabilities.sort = false; }));
-    CHECK(c.greeting.find("SORT") == std::string::npos);
-    CHECK(c.greeting.find("THREAD=") == std::string::npos);
-    c.login();
-    c.select();
-    CHECK(c.send("a SORT (DATE) UTF-8 ALL\r\n") ==
-          "a BAD SORT is not offered by this server (see CAPABILITY)\r\n");
-    CHECK(c.send("b THREAD ORDEREDSUBJECT UTF-8 ALL\r\n") ==
-          "b BAD THREAD is not offered by this server (see CAPABILITY)\r\n");
-}

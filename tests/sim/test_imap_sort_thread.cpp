@@ -7,13 +7,14 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/imap/sections.hpp"
 #include "sim/imap/session.hpp"
+#include "tests/sim/clean_vectors.hpp"
 #include "tests/sim/imap_parsed.hpp"
-#include "tests/sim/observer.hpp"
-#include "tests/sim/vector_files.hpp"
+#include "tests/sim/listed_imap.hpp"
 #include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
@@ -85,22 +86,18 @@ TEST_CASE("SORT and THREAD responses, and the thread-list grammar") {
 }
 
 TEST_CASE("the engine asks for SORT and a THREAD= capability, and links the answers") {
-    using Observer = test::Observer<imap::ImapSession, sim::Protocol::Imap>;
+    using test::ListedImap;
     SUBCASE("listed") {
-        Observer o;
-        o.server("* PREAUTH [CAPABILITY IMAP4rev1 SORT THREAD=REFERENCES] ready\r\n");
-        o.client("s SELECT INBOX\r\n");
-        o.server("* 3 EXISTS\r\ns OK [READ-WRITE] done\r\n");
-        o.client("a1 SORT (DATE) UTF-8 ALL\r\n");
-        o.client("a2 THREAD REFERENCES UTF-8 ALL\r\n");
-        o.server("* SORT 3 1 2\r\na1 OK done\r\n* THREAD (1 2)(3)\r\na2 OK done\r\n");
+        ListedImap o("IMAP4rev1 SORT THREAD=REFERENCES", ListedImap::Mailbox::Selected);
+        // Pipelined: each answer goes to the command of its kind.
+        o.client("a1 SORT (DATE) UTF-8 ALL\r\na2 THREAD REFERENCES UTF-8 ALL\r\n");
+        o.server("* THREAD (1 2)(3)\r\n* SORT 3 1 2\r\na1 OK done\r\na2 OK done\r\n");
         CHECK(test::violations(o.trace).empty());
-        CHECK(test::links_to(o.trace, "* SORT", "a1"));
-        CHECK(test::links_to(o.trace, "* THREAD", "a2"));
+        for (const auto& [answer, tag] : {std::pair{"* SORT", "a1"}, std::pair{"* THREAD", "a2"}})
+            CHECK(test::links_to(o.trace, answer, tag));
     }
     SUBCASE("not listed, or asked outside the selected state") {
-        Observer o;
-        o.server("* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n");
+        ListedImap o("IMAP4rev1");
         o.client("a0 SORT (DATE) UTF-8 ALL\r\n");
         o.server("a0 BAD no mailbox\r\n");
         o.client("s SELECT INBOX\r\n");
@@ -113,13 +110,5 @@ TEST_CASE("the engine asks for SORT and a THREAD= capability, and links the answ
 }
 
 TEST_CASE("the example exchanges of RFC 5256 decode without a violation") {
-    test::Observer<imap::ImapSession, sim::Protocol::Imap> o;
-    for (const auto& chunk : test::transcript_chunks("imap/rfc5256_sort_thread.txt"))
-        o.session.feed(chunk.dir, chunk.bytes);
-    CHECK(test::violations(o.trace).empty());
-    for (const auto& event : o.trace.events()) {
-        if (event.kind != sim::EventKind::Untagged || event.name == "PREAUTH") continue;
-        CAPTURE(event.raw);
-        CHECK(event.link == sim::Link::Answers);
-    }
+    test::check_decodes_cleanly("rfc5256_sort_thread");
 }

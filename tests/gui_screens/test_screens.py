@@ -320,8 +320,35 @@ def check_lab_servers(binary, check):
         print(f"lab: imap, pop3 and smtp on {ports}; alice has {count} messages")
     finally:
         watchdog.cancel()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+        end_program_under_xvfb(process)
+
+
+def children_of(parent):
+    """(pid, name) of each running child of `parent`, read from /proc."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                fields = stat.read()
+        except OSError:
+            continue
+        name = fields[fields.index("(") + 1:fields.rindex(")")]
+        if int(fields[fields.rindex(")") + 2:].split()[1]) == parent:
+            yield int(entry), name
+
+
+def end_program_under_xvfb(process):
+    """Ends the program xvfb-run runs, not xvfb-run itself: a terminated
+    xvfb-run leaves its X server's directory behind in /tmp."""
+    if process.poll() is None:
+        for child, name in children_of(process.pid):
+            if name != "Xvfb":
+                os.kill(child, signal.SIGTERM)
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
         process.communicate(timeout=30)
 
 

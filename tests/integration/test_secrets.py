@@ -206,7 +206,9 @@ def found_secrets(text):
 
 class Proxy:
     def __init__(self, upstream_port):
-        self.trace_dir = tempfile.mkdtemp(prefix="mailscope-proxy-secrets-")
+        # Removed when the proxy object goes, after the test has read its files.
+        self._trace_tmp = tempfile.TemporaryDirectory(prefix="mailscope-proxy-secrets-")
+        self.trace_dir = self._trace_tmp.name
         self.process = subprocess.Popen(
             [BINARY, "proxy", "--listen", "127.0.0.1:0", "--trace-dir", self.trace_dir,
              "--upstream", f"imap://127.0.0.1:{upstream_port}"],

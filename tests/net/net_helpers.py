@@ -200,7 +200,9 @@ class ProxyProcess:
     LISTEN_RE = re.compile(r"listening: proxy ([0-9.]+):(\d+)")
 
     def __init__(self, binary, *args):
-        self.trace_dir = tempfile.mkdtemp(prefix="mailscope-proxy-")
+        # Removed when the proxy object goes, after the test has read its files.
+        self._trace_tmp = tempfile.TemporaryDirectory(prefix="mailscope-proxy-")
+        self.trace_dir = self._trace_tmp.name
         self.process = subprocess.Popen(
             [binary, "proxy", "--listen", "127.0.0.1:0", "--trace-dir", self.trace_dir,
              *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

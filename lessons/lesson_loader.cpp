@@ -30,14 +30,6 @@ struct LessonProblem {
     LoadError error;
 };
 
-bool is_name_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-bool is_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
 // Counts "{}" and "{+}" placeholders of a send_literal line.
 std::size_t count_placeholders(std::string_view line) {
     std::size_t count = 0;
@@ -680,8 +672,8 @@ class Reader : server::YamlFieldReader<Reader> {
             expect_map(captures, "capture");
             for (const auto& item : captures) {
                 const auto name = item.first.Scalar();
-                if (name.empty() || !is_name_start(name[0]) ||
-                    !std::all_of(name.begin(), name.end(), is_name_char)) {
+                if (name.empty() || !is_variable_name_start(name[0]) ||
+                    !std::all_of(name.begin(), name.end(), is_variable_name_char)) {
                     fail(item.first, fmt::format("\"{}\" cannot name a variable; use letters, "
                                                  "digits and _",
                                                  name));
@@ -774,9 +766,10 @@ class Reader : server::YamlFieldReader<Reader> {
     // Remembers the $variables a step uses; checked once every capture is known.
     void use(std::string_view value, const YAML::Node& node, std::size_t step) {
         for (std::size_t i = 0; i < value.size(); ++i) {
-            if (value[i] != '$' || i + 1 >= value.size() || !is_name_start(value[i + 1])) continue;
+            if (value[i] != '$' || i + 1 >= value.size() || !is_variable_name_start(value[i + 1]))
+                continue;
             std::size_t end = i + 1;
-            while (end < value.size() && is_name_char(value[end]))
+            while (end < value.size() && is_variable_name_char(value[end]))
                 ++end;
             m_uses.push_back(Use{std::string(value.substr(i + 1, end - i - 1)), step, mark(node)});
             i = end - 1;

@@ -7,14 +7,6 @@ namespace mailscope::lessons {
 
 namespace {
 
-bool is_name_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-bool is_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
 std::string escape_regex(std::string_view text) {
     std::string out;
     for (char c : text) {
@@ -30,12 +22,20 @@ std::string_view bounded(std::string_view text) {
 
 }  // namespace
 
+bool is_variable_name_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+bool is_variable_name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
 std::optional<std::string> check_regex(std::string_view regex) {
     Variables stand_ins;
     for (std::size_t i = 0; i + 1 < regex.size(); ++i) {
-        if (regex[i] != '$' || !is_name_start(regex[i + 1])) continue;
+        if (regex[i] != '$' || !is_variable_name_start(regex[i + 1])) continue;
         std::size_t end = i + 1;
-        while (end < regex.size() && is_name_char(regex[end]))
+        while (end < regex.size() && is_variable_name_char(regex[end]))
             ++end;
         stand_ins.try_emplace(std::string(regex.substr(i + 1, end - i - 1)), 1, 'x');
     }
@@ -50,9 +50,9 @@ std::optional<std::string> check_regex(std::string_view regex) {
 std::string substitute(std::string_view text, const Variables& variables, bool escape_for_regex) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '$' && i + 1 < text.size() && is_name_start(text[i + 1])) {
+        if (text[i] == '$' && i + 1 < text.size() && is_variable_name_start(text[i + 1])) {
             std::size_t end = i + 1;
-            while (end < text.size() && is_name_char(text[end]))
+            while (end < text.size() && is_variable_name_char(text[end]))
                 ++end;
             const auto found = variables.find(text.substr(i + 1, end - i - 1));
             if (found != variables.end()) {

@@ -21,6 +21,10 @@ namespace mailscope::lessons {
 
 using Variables = std::map<std::string, std::string, std::less<>>;
 
+// A $variable's name: a letter or "_", then letters, digits and "_".
+bool is_variable_name_start(char c);
+bool is_variable_name_char(char c);
+
 // Longest response text a pattern looks at, to bound the regex engine's work.
 inline constexpr std::size_t kMaxMatchedText = 64 * 1024;
 

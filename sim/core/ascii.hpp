@@ -1,13 +1,43 @@
-// Case folding of ASCII letters only, as every mail protocol's keywords,
-// verbs, header names and charset names need (RFC 3501 9: "case-insensitive"
-// means ASCII). Octets outside A-Z and a-z are left as they are, whatever
-// the locale.
+// ASCII classes and case folding, as every mail protocol's keywords, verbs,
+// header names and charset names need (RFC 3501 9: "case-insensitive" means
+// ASCII). Octets outside the class are left as they are, whatever the locale,
+// which <cctype> does not promise.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace mailscope::ascii {
+
+constexpr bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// WSP of RFC 5234: space and horizontal tab.
+constexpr bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// WSP and the line end's CR and LF.
+constexpr bool is_space(char c) {
+    return is_blank(c) || c == '\r' || c == '\n';
+}
+
+constexpr std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && is_blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_blank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+constexpr std::string_view trim_spaces(std::string_view text) {
+    while (!text.empty() && is_space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
 
 constexpr char to_upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;

@@ -155,9 +155,9 @@ std::optional<std::uint32_t> parse_u32(std::string_view s) {
 }
 
 // Reads typed arguments out of a node list, remembering the first error.
-class Reader {
+class CommandReader {
   public:
-    Reader(const std::vector<Node>& nodes, std::size_t end_offset, const Limits& limits)
+    CommandReader(const std::vector<Node>& nodes, std::size_t end_offset, const Limits& limits)
         : m_nodes(nodes), m_end(end_offset), m_limits(limits) {}
 
     std::optional<ParseError> error;
@@ -524,7 +524,8 @@ class Reader {
     const Limits& m_limits;
 };
 
-bool parse_section_spec(Reader& r, const Node& section, SectionSpec& out, bool allow_fields) {
+bool parse_section_spec(CommandReader& r, const Node& section, SectionSpec& out,
+                        bool allow_fields) {
     const auto& c = section.children;
     if (c.empty()) return true;
     const Node& first = c[0];
@@ -579,7 +580,8 @@ bool parse_section_spec(Reader& r, const Node& section, SectionSpec& out, bool a
     return true;
 }
 
-bool parse_fetch_att(Reader& r, const std::vector<Node>& nodes, std::size_t& i, FetchAtt& att) {
+bool parse_fetch_att(CommandReader& r, const std::vector<Node>& nodes, std::size_t& i,
+                     FetchAtt& att) {
     const Node& n = nodes[i++];
     if (n.kind != Node::Kind::Atom) return r.fail(&n, "expected a fetch attribute");
     using FK = FetchAtt::Kind;
@@ -668,7 +670,7 @@ void expand_macro(std::string_view macro, std::vector<FetchAtt>& atts) {
     }
 }
 
-bool parse_typed(Command& cmd, Reader& r) {
+bool parse_typed(Command& cmd, CommandReader& r) {
     std::string_view verb = verb_name(cmd.verb);
     auto no_args = [&]() -> bool {
         if (!r.done()) return r.fail(r.peek(), fmt::format("{} takes no arguments", verb));
@@ -1538,7 +1540,7 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
         result.error = std::move(err);
         return result;
     }
-    Reader reader(cmd.args, pos, limits);
+    CommandReader reader(cmd.args, pos, limits);
     if (!parse_typed(cmd, reader)) {
         result.error = reader.error;
         return result;

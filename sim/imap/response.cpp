@@ -29,7 +29,7 @@ std::size_t line_end_of(std::string_view bytes) {
 }
 
 // Typed readers over the generic tree; each returns false and records the first error.
-class Reader {
+class ResponseReader {
   public:
     std::optional<ParseError> error;
 
@@ -598,7 +598,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         return result;
     }
 
-    Reader reader;
+    ResponseReader reader;
     const auto& d = r.data;
     const std::string& name = r.name;
     auto need = [&](bool ok, std::string message) {

@@ -1,4 +1,5 @@
 #include "sim/imap/syntax.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -14,9 +15,7 @@ char upper_ascii(char c) {
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using ascii::is_digit;
 
 // Words followed directly by a [section] (RFC 3501 fetch-att and msg-att, RFC 3516 BINARY).
 bool takes_section(std::string_view word) {

@@ -1,4 +1,5 @@
 #include "sim/mime/address.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <cstddef>
 
@@ -14,9 +15,7 @@ struct Token {
     char special = 0;
 };
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using ascii::is_space;
 
 bool is_special(char c) {
     return c == '<' || c == '>' || c == '@' || c == ',' || c == ';' || c == ':' || c == '.' ||

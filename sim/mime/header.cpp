@@ -7,9 +7,7 @@ namespace mailscope::mime {
 
 namespace {
 
-bool is_blank(char c) {
-    return c == ' ' || c == '\t';
-}
+using ascii::is_blank;
 
 // Length of the empty line at `pos` (2 for CRLF, 1 for LF), or 0.
 std::size_t blank_line_length(std::string_view text, std::size_t pos) {
@@ -23,13 +21,7 @@ std::size_t next_line(std::string_view text, std::size_t pos) {
     return newline == std::string_view::npos ? text.size() : newline + 1;
 }
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_blank(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_blank(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
+using ascii::trim_blanks;
 
 std::string_view strip_line_break(std::string_view text) {
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
@@ -54,7 +46,7 @@ std::string unfold(std::string_view raw_value) {
     for (const char c : raw_value) {
         if (c != '\r' && c != '\n') out.push_back(c);
     }
-    return std::string(trim(out));
+    return std::string(trim_blanks(out));
 }
 
 HeaderBlock parse_header_block(std::string_view message, std::size_t begin,
@@ -78,7 +70,7 @@ HeaderBlock parse_header_block(std::string_view message, std::size_t begin,
         // Obsolete syntax (RFC 5322 4.5.8) allows blanks before the colon.
         const std::string_view name = colon == std::string_view::npos
                                           ? std::string_view()
-                                          : trim(first_line.substr(0, colon));
+                                          : trim_blanks(first_line.substr(0, colon));
         if (is_blank(message[pos]) || !is_valid_name(name)) {
             ++block.malformed_lines;
         } else if (block.fields.size() >= max_fields) {

@@ -13,13 +13,7 @@ namespace {
 constexpr std::size_t max_boundary_length = 200;
 constexpr std::size_t max_problems = 100;
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
+using ascii::trim_blanks;
 
 bool is_line_space(std::string_view text) {
     return std::all_of(text.begin(), text.end(),
@@ -118,11 +112,13 @@ class Parser {
             ParameterizedValue parsed = parse_parameterized_value(content_type->value);
             const std::size_t slash = parsed.value.find('/');
             const std::string_view type =
-                slash == std::string::npos ? ""
-                                           : trim(std::string_view(parsed.value).substr(0, slash));
+                slash == std::string::npos
+                    ? ""
+                    : trim_blanks(std::string_view(parsed.value).substr(0, slash));
             const std::string_view subtype =
-                slash == std::string::npos ? ""
-                                           : trim(std::string_view(parsed.value).substr(slash + 1));
+                slash == std::string::npos
+                    ? ""
+                    : trim_blanks(std::string_view(parsed.value).substr(slash + 1));
             if (type.empty() || subtype.empty()) {
                 report("The Content-Type \"" + parsed.value + "\" at offset " +
                        std::to_string(content_type->begin) +
@@ -147,7 +143,7 @@ class Parser {
             std::string_view rest = *language;
             while (!rest.empty()) {
                 const std::size_t comma = rest.find(',');
-                const std::string_view tag = trim(rest.substr(0, comma));
+                const std::string_view tag = trim_blanks(rest.substr(0, comma));
                 if (!tag.empty()) part.language.emplace_back(tag);
                 rest =
                     comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);

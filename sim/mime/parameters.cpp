@@ -1,20 +1,13 @@
 #include "sim/mime/parameters.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace mailscope::mime {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using ascii::is_space;
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
+using ascii::trim_spaces;
 
 // Splits at unquoted ";" after dropping comments. Quoted strings keep their
 // quotes here; unquote() removes them later.
@@ -59,7 +52,7 @@ std::vector<std::string> split_clauses(std::string_view text) {
 }
 
 std::string unquote(std::string_view text) {
-    text = trim(text);
+    text = trim_spaces(text);
     if (text.empty() || text.front() != '"') return std::string(text);
     std::string out;
     for (std::size_t i = 1; i < text.size(); ++i) {
@@ -79,12 +72,12 @@ std::string unquote(std::string_view text) {
 ParameterizedValue parse_parameterized_value(std::string_view text) {
     const std::vector<std::string> clauses = split_clauses(text);
     ParameterizedValue result;
-    result.value = std::string(trim(clauses.front()));
+    result.value = std::string(trim_spaces(clauses.front()));
     for (std::size_t i = 1; i < clauses.size(); ++i) {
         const std::string_view clause = clauses[i];
         const std::size_t equals = clause.find('=');
         if (equals == std::string_view::npos) continue;
-        const std::string_view name = trim(clause.substr(0, equals));
+        const std::string_view name = trim_spaces(clause.substr(0, equals));
         if (name.empty()) continue;
         result.params.push_back({std::string(name), unquote(clause.substr(equals + 1))});
     }

@@ -16,9 +16,7 @@ constexpr std::size_t kMaxPath = 256;      // RFC 5321 4.5.3.1.3
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using ascii::is_digit;
 bool is_let_dig(char c) {
     return is_alpha(c) || is_digit(c);
 }

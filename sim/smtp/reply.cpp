@@ -1,4 +1,5 @@
 #include "sim/smtp/reply.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -6,9 +7,7 @@ namespace mailscope::smtp {
 
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using ascii::is_digit;
 
 // 1*3digit followed by "." or the end of the code.
 std::size_t digits(std::string_view text, std::size_t at, std::size_t most) {

@@ -1,5 +1,7 @@
 #include "sim/text/base64.hpp"
 
+#include "sim/text/decode_error.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -24,10 +26,6 @@ constexpr std::array<std::int8_t, 256> reverse_table = make_reverse_table();
 
 int sextet(char c) {
     return reverse_table[static_cast<unsigned char>(c)];
-}
-
-void set_error(std::string* error, std::string message) {
-    if (error != nullptr) *error = std::move(message);
 }
 
 }  // namespace

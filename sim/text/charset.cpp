@@ -1,5 +1,7 @@
 #include "sim/text/charset.hpp"
 
+#include "sim/text/decode_error.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -174,10 +176,6 @@ const CharsetInfo* find_charset(std::string_view name) {
         }
     }
     return nullptr;
-}
-
-void set_error(std::string* error, std::string message) {
-    if (error != nullptr) *error = std::move(message);
 }
 
 }  // namespace

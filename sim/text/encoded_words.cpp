@@ -16,9 +16,7 @@ namespace {
 // Generous bound for a charset name; real ones are shorter than 20 octets.
 constexpr std::size_t max_charset_length = 64;
 
-bool is_blank(char c) {
-    return c == ' ' || c == '\t';
-}
+using ascii::is_blank;
 
 struct EncodedWord {
     std::string_view charset;  // canonical name

@@ -1,5 +1,7 @@
 #include "sim/text/mutf7.hpp"
 
+#include "sim/text/decode_error.hpp"
+
 #include <cstdint>
 #include <vector>
 
@@ -10,10 +12,10 @@ namespace mailscope::text {
 namespace {
 
 // RFC 3501 5.1.3: modified BASE64 uses "," in place of "/".
-constexpr std::string_view alphabet =
+constexpr std::string_view kModifiedBase64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
 
-int sextet(char c) {
+int modified_base64_sextet(char c) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -36,11 +38,11 @@ void flush_shift(std::string& out, std::vector<std::uint16_t>& units) {
         bits += 16;
         while (bits >= 6) {
             bits -= 6;
-            out.push_back(alphabet[(buffer >> bits) & 0x3F]);
+            out.push_back(kModifiedBase64[(buffer >> bits) & 0x3F]);
         }
         buffer &= (1u << bits) - 1;
     }
-    if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 0x3F]);
+    if (bits > 0) out.push_back(kModifiedBase64[(buffer << (6 - bits)) & 0x3F]);
     out.push_back('-');
     units.clear();
 }
@@ -84,10 +86,6 @@ std::optional<std::string> encode(std::string_view utf8, bool strict, std::strin
     return out;
 }
 
-void set_error(std::string* error, std::string message) {
-    if (error != nullptr) *error = std::move(message);
-}
-
 // Decodes the base64 run wire[begin, end) (between "&" and "-") into `out`.
 bool decode_run(std::string_view wire, std::size_t begin, std::size_t end, std::string& out,
                 std::string* error) {
@@ -95,7 +93,7 @@ bool decode_run(std::string_view wire, std::size_t begin, std::size_t end, std::
     int bits = 0;
     std::vector<std::uint16_t> units;
     for (std::size_t i = begin; i < end; ++i) {
-        const int value = sextet(wire[i]);
+        const int value = modified_base64_sextet(wire[i]);
         if (value < 0) {
             set_error(error, "The character '" + std::string(1, wire[i]) + "' at offset " +
                                  std::to_string(i) +

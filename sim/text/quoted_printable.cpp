@@ -1,4 +1,5 @@
 #include "sim/text/quoted_printable.hpp"
+#include "sim/core/ascii.hpp"
 
 #include "sim/text/hex_escape.hpp"
 
@@ -6,9 +7,7 @@ namespace mailscope::text {
 
 namespace {
 
-bool is_blank(char c) {
-    return c == ' ' || c == '\t';
-}
+using ascii::is_blank;
 
 // The content of one line, without its break and trailing blanks.
 std::string_view trim_line_end(std::string_view line) {

@@ -37,14 +37,14 @@ TEST_CASE("IMAP mock server: every command is refused with BAD exactly outside i
     int pairs = 0;
     for (const auto state :
          {imap::State::NotAuthenticated, imap::State::Authenticated, imap::State::Selected}) {
-        for (const auto& rule : imap::test::verb_rules) {
+        for (const auto& rule : imap::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(imap::state_name(state));
             const std::string answer = answer_in(state, rule.example);
             const std::string refusal = "t1 BAD " + std::string(imap::verb_name(rule.verb)) +
                                         " is not valid in the " +
                                         std::string(imap::state_name(state)) + " state\r\n";
-            if (imap::test::rule_allows(rule, state)) {
+            if (imap::testing::rule_allows(rule, state)) {
                 CHECK(answer.find(" is not valid in the ") == std::string::npos);
                 CHECK_FALSE(answer.empty());
             } else {
@@ -52,7 +52,7 @@ TEST_CASE("IMAP mock server: every command is refused with BAD exactly outside i
             }
             ++pairs;
         }
-        for (const auto& rule : imap::test::uid_rules) {
+        for (const auto& rule : imap::testing::uid_rules) {
             CAPTURE(rule.example);
             CAPTURE(imap::state_name(state));
             const bool refused =
@@ -121,12 +121,12 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         CHECK(listed.find(" " + std::string(capability) + "\r\n") == std::string::npos);
     };
     int extensions = 0;
-    for (const auto& rule : imap::test::verb_rules) {
+    for (const auto& rule : imap::testing::verb_rules) {
         if (rule.capability.empty()) continue;
         check(rule.capability, rule.verb, rule.example);
         ++extensions;
     }
-    for (const auto& rule : imap::test::uid_rules) {
+    for (const auto& rule : imap::testing::uid_rules) {
         if (rule.capability.empty()) continue;
         check(rule.capability, rule.verb, rule.example);
         ++extensions;
@@ -150,12 +150,12 @@ std::string pop3_answer_in(pop3::State state, std::string_view line) {
 TEST_CASE("POP3 mock server: every command is refused with -ERR exactly outside its states") {
     int pairs = 0;
     for (const auto state : {pop3::State::Authorization, pop3::State::Transaction}) {
-        for (const auto& rule : pop3::test::verb_rules) {
+        for (const auto& rule : pop3::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(pop3::state_name(state));
             const std::string answer = pop3_answer_in(state, rule.example);
             const bool refused = answer.find(" is not valid in the ") != std::string::npos;
-            CHECK(refused != pop3::test::rule_allows(rule, state));
+            CHECK(refused != pop3::testing::rule_allows(rule, state));
             if (refused) {
                 CHECK(answer == "-ERR " + std::string(pop3::verb_name(rule.verb)) +
                                     " is not valid in the " + std::string(pop3::state_name(state)) +
@@ -191,7 +191,7 @@ TEST_CASE("SMTP mock server: every command is refused with 503 exactly outside t
     using smtp::State;
     int pairs = 0;
     for (const auto state : {State::Ready, State::Greeted, State::Mail, State::Rcpt}) {
-        for (const auto& rule : smtp::test::verb_rules) {
+        for (const auto& rule : smtp::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(smtp::state_name(state));
             const std::string answer = smtp_answer_in(state, rule.example);

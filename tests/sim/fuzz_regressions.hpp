@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mailscope::fuzz::test {
+namespace mailscope::fuzz::testing {
 
 namespace fs = std::filesystem;
 
@@ -64,4 +64,4 @@ inline std::vector<RegressionInput> regression_inputs_if_any(std::string_view ta
     return regression_inputs(target);
 }
 
-}  // namespace mailscope::fuzz::test
+}  // namespace mailscope::fuzz::testing

@@ -133,7 +133,7 @@ inline void add_command(std::vector<Chunk>& out, const std::string& message,
     }
 }
 
-inline std::string imap_state_of(const imap::test::Vector& entry, const std::string& file) {
+inline std::string imap_state_of(const imap::testing::Vector& entry, const std::string& file) {
     REQUIRE_MESSAGE(!entry.state.empty(), file << ": no \"# state:\" line above \""
                                                << entry.bytes.substr(0, entry.bytes.find('\r'))
                                                << "\" in " << entry.section);
@@ -144,7 +144,7 @@ inline std::string imap_state_of(const imap::test::Vector& entry, const std::str
 // state its block names; the server grants its synchronizing literals.
 inline FeedPlan imap_command_list(const std::string& file) {
     FeedPlan plan{sim::Protocol::Imap, {}};
-    for (const auto& entry : imap::test::load_vectors(file)) {
+    for (const auto& entry : imap::testing::load_vectors(file)) {
         const auto state = imap_state_of(entry, file);
         ObservedSession session{
             header(plan.sessions.size() + 1, entry.section, state), imap_prelude(state), {}};
@@ -168,7 +168,7 @@ inline std::string tag_of(const std::string& message) {
 // command (RFC 3501 7.2.1: "The CAPABILITY response occurs as a result of a
 // CAPABILITY command"); nothing for responses a server may send unasked.
 inline std::optional<std::string> command_answered_by(
-    const std::string& response, const std::vector<imap::test::Vector>& commands) {
+    const std::string& response, const std::vector<imap::testing::Vector>& commands) {
     if (!response.starts_with("* ")) return std::nullopt;
     const auto name = response.substr(2, response.find_first_of(" \r", 2) - 2);
     const auto answer = imap::untagged_answer(name);
@@ -190,9 +190,9 @@ inline std::optional<std::string> command_answered_by(
 // command they answer when the RFC says they only come as its result. A
 // "# state:" line starts a new run.
 inline FeedPlan imap_response_list(const std::string& file) {
-    const auto commands = imap::test::load_vectors("rfc3501_commands.txt");
+    const auto commands = imap::testing::load_vectors("rfc3501_commands.txt");
     FeedPlan plan{sim::Protocol::Imap, {}};
-    std::vector<imap::test::Vector> run;
+    std::vector<imap::testing::Vector> run;
     auto close_run = [&](bool completed) {
         if (run.empty()) return;
         const auto& last = run.back();
@@ -202,7 +202,7 @@ inline FeedPlan imap_response_list(const std::string& file) {
         std::vector<std::string> responses;
         for (const auto& entry : run)
             responses.push_back(entry.bytes);
-        const imap::test::Vector* command = nullptr;
+        const imap::testing::Vector* command = nullptr;
         if (completed) {
             for (const auto& candidate : commands) {
                 if (candidate.section != last.section ||
@@ -231,7 +231,7 @@ inline FeedPlan imap_response_list(const std::string& file) {
         plan.sessions.push_back(std::move(session));
         run.clear();
     };
-    for (const auto& entry : imap::test::load_vectors(file)) {
+    for (const auto& entry : imap::testing::load_vectors(file)) {
         if (!run.empty() &&
             (run.back().section != entry.section || run.back().state != entry.state)) {
             close_run(false);
@@ -247,10 +247,10 @@ inline FeedPlan imap_response_list(const std::string& file) {
 // greeting and login its "# state:" line asks for.
 inline FeedPlan pop3_exchanges(const std::string& file) {
     FeedPlan plan{sim::Protocol::Pop3, {}};
-    for (const auto& exchange : pop3::test::load_exchanges(file)) {
+    for (const auto& exchange : pop3::testing::load_exchanges(file)) {
         ObservedSession session{
             header(plan.sessions.size() + 1, exchange.section, exchange.start), {}, {}};
-        for (const auto& line : pop3::test::prelude(exchange.start))
+        for (const auto& line : pop3::testing::prelude(exchange.start))
             session.prelude.push_back({line.dir, line.text + "\r\n"});
         for (const auto& line : exchange.lines)
             session.transcript.push_back({line.dir, line.text + "\r\n"});
@@ -273,7 +273,7 @@ inline FeedPlan plan_for(const std::string& vector) {
         // These files give each line exactly as sent, blanks included
         // (folded header lines in the message data).
         ObservedSession session;
-        for (auto& line : smtp::test::load_scenario(file))
+        for (auto& line : smtp::testing::load_scenario(file))
             session.transcript.push_back({line.dir, std::move(line.bytes)});
         return {sim::Protocol::Smtp, {std::move(session)}};
     }

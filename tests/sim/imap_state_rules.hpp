@@ -12,7 +12,7 @@
 #include "sim/imap/command.hpp"
 #include "sim/imap/states.hpp"
 
-namespace mailscope::imap::test {
+namespace mailscope::imap::testing {
 
 // RFC 3501 9: "astring = 1*ASTRING-CHAR / string" and "string = quoted /
 // literal": an argument that is an astring, string or nstring may be sent
@@ -276,4 +276,4 @@ inline const VerbRule& rule_of(Verb verb) {
     return verb_rules.back();
 }
 
-}  // namespace mailscope::imap::test
+}  // namespace mailscope::imap::testing

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace mailscope::imap::test {
+namespace mailscope::imap::testing {
 
 struct Vector {
     std::string section;  // "RFC 3501 6.3.11"
@@ -58,4 +58,4 @@ inline std::vector<Vector> load_vectors(const std::string& name) {
     return out;
 }
 
-}  // namespace mailscope::imap::test
+}  // namespace mailscope::imap::testing

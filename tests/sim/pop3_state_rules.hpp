@@ -10,7 +10,7 @@
 #include "sim/pop3/command.hpp"
 #include "sim/pop3/states.hpp"
 
-namespace mailscope::pop3::test {
+namespace mailscope::pop3::testing {
 
 // RFC 1939 3: "Responses to certain commands are multi-line. In these
 // cases, which are clearly indicated below, after sending the first line of
@@ -133,4 +133,4 @@ inline bool rule_allows(const VerbRule& rule, State state) {
            (state == State::Transaction && rule.transaction);
 }
 
-}  // namespace mailscope::pop3::test
+}  // namespace mailscope::pop3::testing

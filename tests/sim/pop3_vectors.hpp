@@ -10,7 +10,7 @@
 
 #include "sim/core/trace.hpp"
 
-namespace mailscope::pop3::test {
+namespace mailscope::pop3::testing {
 
 struct ExchangeLine {
     sim::Direction dir = sim::Direction::ClientToServer;
@@ -62,4 +62,4 @@ inline std::vector<ExchangeLine> prelude(const std::string& start) {
             {S, "+OK logged in"}};
 }
 
-}  // namespace mailscope::pop3::test
+}  // namespace mailscope::pop3::testing

@@ -12,7 +12,7 @@
 #include "sim/smtp/command.hpp"
 #include "sim/smtp/states.hpp"
 
-namespace mailscope::smtp::test {
+namespace mailscope::smtp::testing {
 
 struct VerbRule {
     Verb verb;
@@ -145,4 +145,4 @@ inline const std::array<DiagramEdge, 19> diagram{{
     {State::Quit, State::Closed, 0},
 }};
 
-}  // namespace mailscope::smtp::test
+}  // namespace mailscope::smtp::testing

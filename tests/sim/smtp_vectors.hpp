@@ -11,7 +11,7 @@
 
 #include "sim/core/trace.hpp"
 
-namespace mailscope::smtp::test {
+namespace mailscope::smtp::testing {
 
 struct WireLine {
     sim::Direction dir = sim::Direction::ClientToServer;
@@ -43,4 +43,4 @@ inline const std::vector<std::string>& scenario_names() {
     return names;
 }
 
-}  // namespace mailscope::smtp::test
+}  // namespace mailscope::smtp::testing

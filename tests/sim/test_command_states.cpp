@@ -68,7 +68,7 @@ ImapOutcome imap_outcome(imap::State state, std::string_view line) {
 
 TEST_CASE("IMAP: the RFC table names every verb of the codec once, with an example of it") {
     std::vector<int> seen(imap::verb_count, 0);
-    for (const auto& rule : imap::test::verb_rules) {
+    for (const auto& rule : imap::testing::verb_rules) {
         ++seen.at(static_cast<int>(rule.verb));
         CAPTURE(rule.example);
         const auto parsed = imap::parse_command("t1 " + std::string(rule.example) + "\r\n");
@@ -79,7 +79,7 @@ TEST_CASE("IMAP: the RFC table names every verb of the codec once, with an examp
         CAPTURE(imap::verb_name(static_cast<imap::Verb>(verb)));
         CHECK(seen[verb] == 1);
     }
-    for (const auto& rule : imap::test::uid_rules) {
+    for (const auto& rule : imap::testing::uid_rules) {
         CAPTURE(rule.example);
         const auto parsed = imap::parse_command("t1 " + std::string(rule.example) + "\r\n");
         REQUIRE(parsed.command);
@@ -90,16 +90,16 @@ TEST_CASE("IMAP: the RFC table names every verb of the codec once, with an examp
 
 TEST_CASE("IMAP: the verb table says of every verb what the RFCs say") {
     using imap::VerbFlag;
-    using imap::test::Args;
-    for (const auto& rule : imap::test::verb_rules) {
+    using imap::testing::Args;
+    for (const auto& rule : imap::testing::verb_rules) {
         const auto& info = imap::verb_info(rule.verb);
         CAPTURE(info.name);
         CHECK(info.section == rule.section);
         CHECK(info.extension.capability == rule.capability);
         CHECK(info.extension.section.empty() == rule.capability.empty());
         CHECK(info.extension.in_imap4rev2 ==
-              (std::ranges::find(imap::test::in_imap4rev2, rule.capability) !=
-               imap::test::in_imap4rev2.end()));
+              (std::ranges::find(imap::testing::in_imap4rev2, rule.capability) !=
+               imap::testing::in_imap4rev2.end()));
         CHECK(info.uid.section == rule.uid_section);
         const auto target = imap::effect_target(info.effect);
         if (rule.edge == 0) {
@@ -110,7 +110,7 @@ TEST_CASE("IMAP: the verb table says of every verb what the RFCs say") {
             // verb is valid in for the state the table's effect names.
             REQUIRE(target);
             for (const auto state : imap::all_states) {
-                if (!imap::test::rule_allows(rule, state)) continue;
+                if (!imap::testing::rule_allows(rule, state)) continue;
                 CAPTURE(imap::state_name(state));
                 const auto edge = imap::find_transition(state, *target);
                 REQUIRE(edge);
@@ -125,7 +125,7 @@ TEST_CASE("IMAP: the verb table says of every verb what the RFCs say") {
         CAPTURE(info.name);
         CHECK(info.states_section == (info.verb == imap::Verb::Enable ? "RFC 5161 3.1" : ""));
     }
-    for (const auto& rule : imap::test::uid_rules) {
+    for (const auto& rule : imap::testing::uid_rules) {
         const auto parsed = imap::parse_command("t1 " + std::string(rule.example) + "\r\n");
         REQUIRE(parsed.command);
         const auto extension = imap::extension_command(*parsed.command);
@@ -136,11 +136,12 @@ TEST_CASE("IMAP: the verb table says of every verb what the RFCs say") {
 
 TEST_CASE("IMAP: every verb is allowed in exactly the states the RFCs give it") {
     Pairs pairs;
-    for (const auto& rule : imap::test::verb_rules) {
+    for (const auto& rule : imap::testing::verb_rules) {
         for (const auto state : imap::all_states) {
             CAPTURE(imap::verb_name(rule.verb));
             CAPTURE(imap::state_name(state));
-            CHECK(imap::command_allowed(rule.verb, state) == imap::test::rule_allows(rule, state));
+            CHECK(imap::command_allowed(rule.verb, state) ==
+                  imap::testing::rule_allows(rule, state));
             ++pairs.table;
         }
     }
@@ -150,7 +151,7 @@ TEST_CASE("IMAP: every verb is allowed in exactly the states the RFCs give it") 
 TEST_CASE("IMAP: decoding flags a command exactly when it is out of its state") {
     int pairs = 0;
     for (const auto state : imap::all_states) {
-        for (const auto& rule : imap::test::verb_rules) {
+        for (const auto& rule : imap::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(imap::state_name(state));
             const auto outcome = imap_outcome(state, rule.example);
@@ -167,7 +168,7 @@ TEST_CASE("IMAP: decoding flags a command exactly when it is out of its state") 
                 CHECK_FALSE(outcome.state_violation);
                 continue;
             }
-            CHECK(outcome.state_violation.has_value() != imap::test::rule_allows(rule, state));
+            CHECK(outcome.state_violation.has_value() != imap::testing::rule_allows(rule, state));
             if (outcome.state_violation) {
                 CHECK(outcome.state_violation->violation->rule ==
                       std::string(imap::verb_name(rule.verb)) + " is not valid in the " +
@@ -177,12 +178,12 @@ TEST_CASE("IMAP: decoding flags a command exactly when it is out of its state") 
                                                        : imap::state_section(state)));
             }
         }
-        for (const auto& rule : imap::test::uid_rules) {
+        for (const auto& rule : imap::testing::uid_rules) {
             if (state == imap::State::Connecting || state == imap::State::Closed) continue;
             CAPTURE(rule.example);
             CAPTURE(imap::state_name(state));
             CHECK(imap_outcome(state, rule.example).state_violation.has_value() !=
-                  imap::test::rule_allows(imap::test::rule_of(rule.verb), state));
+                  imap::testing::rule_allows(imap::testing::rule_of(rule.verb), state));
         }
     }
     CHECK(pairs == 41 * 6);
@@ -227,7 +228,7 @@ std::optional<sim::TraceEvent> pop3_refusal(pop3::State state, std::string_view 
 
 TEST_CASE("POP3: the RFC table names every keyword of the codec once, with an example of it") {
     std::vector<int> seen(pop3::verb_count, 0);
-    for (const auto& rule : pop3::test::verb_rules) {
+    for (const auto& rule : pop3::testing::verb_rules) {
         ++seen.at(static_cast<int>(rule.verb));
         CAPTURE(rule.example);
         const auto parsed = pop3::parse_command(rule.example);
@@ -241,8 +242,8 @@ TEST_CASE("POP3: the RFC table names every keyword of the codec once, with an ex
 }
 
 TEST_CASE("POP3: the verb table says of every keyword what the RFCs say") {
-    using pop3::test::Lines;
-    for (const auto& rule : pop3::test::verb_rules) {
+    using pop3::testing::Lines;
+    for (const auto& rule : pop3::testing::verb_rules) {
         const auto& info = pop3::verb_info(rule.verb);
         CAPTURE(info.name);
         CHECK(info.section == rule.section);
@@ -280,11 +281,12 @@ TEST_CASE("POP3: the verb table says of every keyword what the RFCs say") {
 
 TEST_CASE("POP3: every keyword is allowed in exactly the states the RFCs give it") {
     Pairs pairs;
-    for (const auto& rule : pop3::test::verb_rules) {
+    for (const auto& rule : pop3::testing::verb_rules) {
         for (const auto state : pop3::all_states) {
             CAPTURE(pop3::verb_name(rule.verb));
             CAPTURE(pop3::state_name(state));
-            CHECK(pop3::command_allowed(rule.verb, state) == pop3::test::rule_allows(rule, state));
+            CHECK(pop3::command_allowed(rule.verb, state) ==
+                  pop3::testing::rule_allows(rule, state));
             ++pairs.table;
         }
     }
@@ -295,12 +297,12 @@ TEST_CASE("POP3: decoding flags a command exactly when it is out of its state") 
     using pop3::State;
     int pairs = 0;
     for (const auto state : pop3::all_states) {
-        for (const auto& rule : pop3::test::verb_rules) {
+        for (const auto& rule : pop3::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(pop3::state_name(state));
             const auto refusal = pop3_refusal(state, rule.example);
             ++pairs;
-            const bool allowed = pop3::test::rule_allows(rule, state);
+            const bool allowed = pop3::testing::rule_allows(rule, state);
             // PASS straight after the greeting breaks its own rule (RFC 1939
             // 7: "immediately after a successful USER command").
             if (rule.verb == pop3::Verb::Pass && state == State::Authorization) {
@@ -365,7 +367,7 @@ SmtpOutcome smtp_outcome(smtp::State state, std::string_view line) {
 
 TEST_CASE("SMTP: the RFC table names every verb of the codec once, with an example of it") {
     std::vector<int> seen(smtp::verb_count, 0);
-    for (const auto& rule : smtp::test::verb_rules) {
+    for (const auto& rule : smtp::testing::verb_rules) {
         ++seen.at(static_cast<int>(rule.verb));
         CAPTURE(rule.example);
         const auto parsed = smtp::parse_command(rule.example);
@@ -379,7 +381,7 @@ TEST_CASE("SMTP: the RFC table names every verb of the codec once, with an examp
 }
 
 TEST_CASE("SMTP: the verb table says of every verb what the RFCs say") {
-    for (const auto& rule : smtp::test::verb_rules) {
+    for (const auto& rule : smtp::testing::verb_rules) {
         const auto& info = smtp::verb_info(rule.verb);
         CAPTURE(info.name);
         CHECK(info.section == rule.section);
@@ -395,7 +397,7 @@ TEST_CASE("SMTP: the verb table says of every verb what the RFCs say") {
 
 TEST_CASE("SMTP: every verb is allowed in exactly the places of the command order") {
     Pairs pairs;
-    for (const auto& rule : smtp::test::verb_rules) {
+    for (const auto& rule : smtp::testing::verb_rules) {
         for (const auto state : smtp::all_states) {
             CAPTURE(smtp::verb_name(rule.verb));
             CAPTURE(smtp::state_name(state));
@@ -412,7 +414,7 @@ TEST_CASE("SMTP: decoding flags a command exactly when it is out of the command 
     using smtp::State;
     int pairs = 0;
     for (const auto state : smtp::all_states) {
-        for (const auto& rule : smtp::test::verb_rules) {
+        for (const auto& rule : smtp::testing::verb_rules) {
             CAPTURE(rule.example);
             CAPTURE(smtp::state_name(state));
             const auto outcome = smtp_outcome(state, rule.example);

@@ -15,9 +15,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using mailscope::fuzz::test::read_bytes;
-using mailscope::fuzz::test::RegressionInput;
-using mailscope::imap::test::load_vectors;
+using mailscope::fuzz::testing::read_bytes;
+using mailscope::fuzz::testing::RegressionInput;
+using mailscope::imap::testing::load_vectors;
 
 template <typename Check>
 void replay(const std::vector<RegressionInput>& inputs, Check check) {
@@ -37,7 +37,7 @@ TEST_CASE("fuzz seeds: client commands") {
         all += vector.bytes;
     }
     CHECK(mailscope::fuzz::check_command_bytes(all) == "");
-    replay(mailscope::fuzz::test::regression_inputs("imap_command"),
+    replay(mailscope::fuzz::testing::regression_inputs("imap_command"),
            mailscope::fuzz::check_command_bytes);
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("fuzz seeds: server responses") {
         all += vector.bytes;
     }
     CHECK(mailscope::fuzz::check_response_bytes(all) == "");
-    replay(mailscope::fuzz::test::regression_inputs_if_any("imap_response"),
+    replay(mailscope::fuzz::testing::regression_inputs_if_any("imap_response"),
            mailscope::fuzz::check_response_bytes);
 }
 
@@ -64,9 +64,9 @@ TEST_CASE("fuzz seeds: transcripts and MIME messages") {
         ++messages;
     }
     CHECK(messages > 0);
-    replay(mailscope::fuzz::test::regression_inputs_if_any("transcript"),
+    replay(mailscope::fuzz::testing::regression_inputs_if_any("transcript"),
            mailscope::fuzz::check_transcript);
-    replay(mailscope::fuzz::test::regression_inputs_if_any("mime"), mailscope::fuzz::check_mime);
+    replay(mailscope::fuzz::testing::regression_inputs_if_any("mime"), mailscope::fuzz::check_mime);
 }
 
 TEST_CASE("fuzz checks catch what they are meant to catch") {
@@ -90,17 +90,17 @@ TEST_CASE("fuzz checks catch what they are meant to catch") {
 }
 
 TEST_CASE("fuzz regressions: every folder belongs to a fuzz target and holds its findings") {
-    const fs::path root = mailscope::fuzz::test::regressions_root();
+    const fs::path root = mailscope::fuzz::testing::regressions_root();
     REQUIRE(fs::is_directory(root));
     std::size_t inputs = 0;
     for (const auto& entry : fs::directory_iterator(root)) {
         const std::string name = entry.path().filename().string();
         INFO(entry.path().string());
         // An input under a misspelt folder would never be replayed.
-        CHECK(std::find(mailscope::fuzz::test::fuzz_targets.begin(),
-                        mailscope::fuzz::test::fuzz_targets.end(),
-                        name) != mailscope::fuzz::test::fuzz_targets.end());
-        inputs += mailscope::fuzz::test::regression_inputs(name).size();
+        CHECK(std::find(mailscope::fuzz::testing::fuzz_targets.begin(),
+                        mailscope::fuzz::testing::fuzz_targets.end(),
+                        name) != mailscope::fuzz::testing::fuzz_targets.end());
+        inputs += mailscope::fuzz::testing::regression_inputs(name).size();
     }
     // The findings of fuzz_imap_command (2), fuzz_pop3 (1) and fuzz_smtp (1).
     CHECK(inputs >= 4);
@@ -109,7 +109,7 @@ TEST_CASE("fuzz regressions: every folder belongs to a fuzz target and holds its
 TEST_CASE("fuzz regressions: a command cut off after its tag is an error at its end") {
     // The 8 octets of finding 1 end right after the space that follows the
     // tag; the parser once looked at the octet after them.
-    const auto inputs = mailscope::fuzz::test::regression_inputs("imap_command");
+    const auto inputs = mailscope::fuzz::testing::regression_inputs("imap_command");
     const auto cut = std::find_if(inputs.begin(), inputs.end(),
                                   [](const auto& input) { return input.bytes == "A44A654 "; });
     REQUIRE(cut != inputs.end());
@@ -122,7 +122,7 @@ TEST_CASE("fuzz regressions: a command cut off after its tag is an error at its 
 TEST_CASE("fuzz regressions: literal sizes keep their leading zeros") {
     // Finding 2: RFC 3501's number = 1*DIGIT allows "{05}", and serialize()
     // promises the exact wire form.
-    const auto inputs = mailscope::fuzz::test::regression_inputs("imap_command");
+    const auto inputs = mailscope::fuzz::testing::regression_inputs("imap_command");
     const auto zeros = std::find_if(inputs.begin(), inputs.end(), [](const auto& input) {
         return input.bytes.find("{05}") != std::string::npos;
     });

@@ -13,7 +13,7 @@ using mailscope::test::command_error;
 using mailscope::test::parsed_command;
 
 TEST_CASE("command: every RFC 3501 example parses and serializes back byte for byte") {
-    auto vectors = test::load_vectors("rfc3501_commands.txt");
+    auto vectors = testing::load_vectors("rfc3501_commands.txt");
     REQUIRE(vectors.size() > 50);
     for (const auto& v : vectors) {
         INFO(v.section, " ", v.bytes);

@@ -85,7 +85,7 @@ void check_split_invariance(const std::string& stream, Limits limits = {}) {
 
 TEST_CASE("framer: every RFC 3501 vector is one frame, whatever the chunking") {
     for (const char* file : {"rfc3501_commands.txt", "rfc3501_responses.txt"}) {
-        auto vectors = test::load_vectors(file);
+        auto vectors = testing::load_vectors(file);
         REQUIRE(vectors.size() > 20);
         std::string stream;
         for (const auto& v : vectors)

@@ -134,7 +134,7 @@ void check_same_events(std::string_view data) {
 TEST_CASE("framing in place: the RFC 3501 commands and responses") {
     for (const char* name : {"rfc3501_commands.txt", "rfc3501_responses.txt"}) {
         std::string all;
-        for (const auto& vector : imap::test::load_vectors(name))
+        for (const auto& vector : imap::testing::load_vectors(name))
             all += vector.bytes;
         INFO(name);
         REQUIRE(all.size() > 1000);
@@ -143,11 +143,11 @@ TEST_CASE("framing in place: the RFC 3501 commands and responses") {
 }
 
 TEST_CASE("framing in place: the saved fuzz findings") {
-    for (const auto& input : fuzz::test::regression_inputs("imap_command")) {
+    for (const auto& input : fuzz::testing::regression_inputs("imap_command")) {
         INFO(input.name);
         check_same_events(input.bytes);
     }
-    for (const auto& input : fuzz::test::regression_inputs_if_any("imap_response")) {
+    for (const auto& input : fuzz::testing::regression_inputs_if_any("imap_response")) {
         INFO(input.name);
         check_same_events(input.bytes);
     }

@@ -33,7 +33,7 @@ const std::string full_fetch =
 }  // namespace
 
 TEST_CASE("response: every RFC 3501 example parses and serializes back byte for byte") {
-    auto vectors = test::load_vectors("rfc3501_responses.txt");
+    auto vectors = testing::load_vectors("rfc3501_responses.txt");
     REQUIRE(vectors.size() > 100);
     for (const auto& v : vectors) {
         INFO(v.section, " ", v.bytes);
@@ -350,7 +350,7 @@ TEST_CASE("response: RFC sections") {
 TEST_CASE("response and command parsers survive mutated input") {
     std::vector<std::string> seeds;
     for (const char* file : {"rfc3501_commands.txt", "rfc3501_responses.txt"}) {
-        for (auto& v : test::load_vectors(file))
+        for (auto& v : testing::load_vectors(file))
             seeds.push_back(std::move(v.bytes));
     }
     seeds.push_back(full_fetch);

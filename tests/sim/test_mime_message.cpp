@@ -9,10 +9,6 @@ using namespace mailscope::mime;
 
 namespace {
 
-std::string read_vector(const std::string& name) {
-    return mailscope::test::read_vector_file("mime/" + name);
-}
-
 std::string_view body_of(const MimePart& part, std::string_view raw) {
     return raw.substr(part.body_begin, part.body_size());
 }
@@ -36,7 +32,7 @@ TEST_CASE("mime: a message without MIME headers is text/plain us-ascii") {
 }
 
 TEST_CASE("mime: the RFC 3501 7.4.2 BODYSTRUCTURE example shape") {
-    const std::string raw = read_vector("rfc3501_bodystructure.eml");
+    const std::string raw = mailscope::test::read_vector_file("mime/rfc3501_bodystructure.eml");
     const ParsedMessage message = parse_message(raw);
     const MimePart& root = message.root;
     CHECK(root.type_upper() == "MULTIPART");
@@ -75,7 +71,7 @@ TEST_CASE("mime: the RFC 3501 7.4.2 BODYSTRUCTURE example shape") {
 }
 
 TEST_CASE("mime: nested multiparts and message/rfc822 (RFC 3501 6.4.5 example)") {
-    const std::string raw = read_vector("rfc3501_sections.eml");
+    const std::string raw = mailscope::test::read_vector_file("mime/rfc3501_sections.eml");
     const ParsedMessage message = parse_message(raw);
     INFO(message.problems.size());
     CHECK(message.problems.empty());

@@ -9,12 +9,8 @@ using namespace mailscope::mime;
 
 namespace {
 
-std::string read_vector(const std::string& name) {
-    return mailscope::test::read_vector_file("mime/" + name);
-}
-
 struct Fixture {
-    std::string raw = read_vector("rfc3501_sections.eml");
+    std::string raw = mailscope::test::read_vector_file("mime/rfc3501_sections.eml");
     ParsedMessage message = parse_message(raw);
 
     std::optional<std::string> get(const std::vector<std::uint32_t>& part,

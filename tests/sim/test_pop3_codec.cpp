@@ -13,7 +13,7 @@ using namespace mailscope;
 using namespace mailscope::pop3;
 
 TEST_CASE("pop3 codec: every command line of the RFC examples parses and serializes back") {
-    auto exchanges = test::load_exchanges("rfc1939_exchanges.txt");
+    auto exchanges = testing::load_exchanges("rfc1939_exchanges.txt");
     REQUIRE(exchanges.size() >= 18);
     std::size_t commands = 0;
     for (const auto& exchange : exchanges) {
@@ -33,7 +33,7 @@ TEST_CASE("pop3 codec: every command line of the RFC examples parses and seriali
 
 TEST_CASE("pop3 codec: every status line of the RFC examples parses and serializes back") {
     std::size_t replies = 0;
-    for (const auto& exchange : test::load_exchanges("rfc1939_exchanges.txt")) {
+    for (const auto& exchange : testing::load_exchanges("rfc1939_exchanges.txt")) {
         for (const auto& line : exchange.lines) {
             if (line.dir != sim::Direction::ServerToClient) continue;
             if (!line.text.starts_with("+OK") && !line.text.starts_with("-ERR")) continue;

@@ -13,7 +13,7 @@ using namespace mailscope;
 using namespace std::string_literals;
 
 TEST_CASE("pop3 fuzz properties hold on the RFC exchanges") {
-    for (const auto& exchange : pop3::test::load_exchanges("rfc1939_exchanges.txt")) {
+    for (const auto& exchange : pop3::testing::load_exchanges("rfc1939_exchanges.txt")) {
         std::string input =
             "S: +OK ready <1.1@x>\r\nC: USER a\r\nS: +OK\r\nC: PASS b\r\nS: +OK\r\n";
         if (exchange.start == "start") input.clear();
@@ -49,7 +49,7 @@ TEST_CASE("pop3 fuzz properties hold on hostile inputs") {
 TEST_CASE("pop3 fuzz properties hold on the saved fuzz_pop3 findings") {
     // The first one: a trailing space after AUTH's one argument was counted
     // as a word, so the check took the line for an unmasked initial response.
-    for (const auto& input : fuzz::test::regression_inputs("pop3")) {
+    for (const auto& input : fuzz::testing::regression_inputs("pop3")) {
         CAPTURE(input.name);
         CHECK(fuzz::check_pop3_bytes(input.bytes) == "");
     }

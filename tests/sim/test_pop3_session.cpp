@@ -23,7 +23,7 @@ namespace {
 
 // An observer that has seen a greeting and, for TRANSACTION, a login.
 void prepare(Pop3Session& session, const std::string& start) {
-    for (const auto& line : pop3::test::prelude(start))
+    for (const auto& line : pop3::testing::prelude(start))
         session.feed(line.dir, line.text + "\r\n");
 }
 
@@ -48,7 +48,7 @@ State state_named(const std::string& name) {
 }  // namespace
 
 TEST_CASE("pop3 session: the RFC exchanges decode without a violation") {
-    for (const auto& exchange : pop3::test::load_exchanges("rfc1939_exchanges.txt")) {
+    for (const auto& exchange : pop3::testing::load_exchanges("rfc1939_exchanges.txt")) {
         CAPTURE(exchange.section);
         sim::SessionTrace trace(sim::Protocol::Pop3);
         Pop3Session session(trace);

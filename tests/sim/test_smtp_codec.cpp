@@ -20,9 +20,9 @@ std::string without_crlf(const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("SMTP codec: the appendix D commands and replies round-trip") {
-    for (const auto& name : test::scenario_names()) {
+    for (const auto& name : testing::scenario_names()) {
         CAPTURE(name);
-        auto lines = test::load_scenario(name);
+        auto lines = testing::load_scenario(name);
         REQUIRE(lines.size() > 5);
         bool in_data = false;
         std::vector<std::string> reply_lines;

@@ -14,7 +14,7 @@ using namespace mailscope;
 namespace {
 
 // One chunk of the fuzzer's input format per piece of at most 128 octets.
-std::string as_fuzz_input(const std::vector<smtp::test::WireLine>& lines) {
+std::string as_fuzz_input(const std::vector<smtp::testing::WireLine>& lines) {
     std::string input;
     for (const auto& line : lines) {
         const bool server = line.dir == sim::Direction::ServerToClient;
@@ -30,9 +30,9 @@ std::string as_fuzz_input(const std::vector<smtp::test::WireLine>& lines) {
 }  // namespace
 
 TEST_CASE("smtp fuzz properties hold on the RFC 5321 scenarios") {
-    for (const auto& name : smtp::test::scenario_names()) {
+    for (const auto& name : smtp::testing::scenario_names()) {
         CAPTURE(name);
-        const auto lines = smtp::test::load_scenario(name);
+        const auto lines = smtp::testing::load_scenario(name);
         REQUIRE_FALSE(lines.empty());
         CHECK(fuzz::check_smtp_bytes(as_fuzz_input(lines)) == "");
     }
@@ -41,7 +41,7 @@ TEST_CASE("smtp fuzz properties hold on the RFC 5321 scenarios") {
 TEST_CASE("smtp fuzz properties hold on the saved fuzz_smtp findings") {
     // The first one: a 421 in the middle of the message data, whose reply
     // event was read through a reference the trace had already moved.
-    for (const auto& input : fuzz::test::regression_inputs("smtp")) {
+    for (const auto& input : fuzz::testing::regression_inputs("smtp")) {
         CAPTURE(input.name);
         CHECK(fuzz::check_smtp_bytes(input.bytes) == "");
     }

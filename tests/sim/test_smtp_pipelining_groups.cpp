@@ -17,7 +17,7 @@ using sim::EventKind;
 
 namespace {
 
-struct Observed {
+struct PipelineObserved {
     sim::SessionTrace trace{sim::Protocol::Smtp};
     SmtpSession session{trace};
     void c(std::string_view bytes) { session.feed(Direction::ClientToServer, bytes); }
@@ -70,7 +70,7 @@ TEST_CASE("SMTP pipelining: AUTH with a one-round initial response may be follow
     // in one round-trip, and a security layer is not negotiated by the
     // client.  Two examples of such SASL mechanisms are PLAIN [PLAIN] and
     // EXTERNAL [SASL]."
-    Observed o;
+    PipelineObserved o;
     o.greeted();
     SUBCASE("AUTH PLAIN with its response") {
         o.c("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nMAIL FROM:<alice@example.org>\r\n");
@@ -89,7 +89,7 @@ TEST_CASE("SMTP pipelining: AUTH with a one-round initial response may be follow
 TEST_CASE("SMTP pipelining: nothing follows HELO before its reply") {
     // RFC 2920 3: "When a client SMTP wishes to employ command pipelining,
     // it first issues the EHLO command to the server SMTP."
-    Observed o;
+    PipelineObserved o;
     o.greeted();
     o.c("HELO client.example.net\r\nMAIL FROM:<alice@example.org>\r\n");
     const auto found = test::violations(o.trace);
@@ -145,7 +145,7 @@ TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelin
     // extension: ... (3) SHOULD issue a positive response to the DATA command
     // if and only if one or more valid RCPT TO addresses have been previously
     // received."
-    auto refused_then_354 = [](Observed& o) {
+    auto refused_then_354 = [](PipelineObserved& o) {
         o.c("MAIL FROM:<mrose@dbc.mtview.ca.us>\r\nRCPT TO:<galvin@tis.com>\r\nDATA\r\n");
         o.s("250 sender OK\r\n550 remote mail to <galvin@tis.com> not allowed\r\n");
         o.s("354 enter mail, end with line containing only \".\"\r\n");
@@ -153,7 +153,7 @@ TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelin
         o.s("554 no valid recipients\r\n");
     };
     SUBCASE("a server that offers PIPELINING") {
-        Observed o;
+        PipelineObserved o;
         o.greeted();
         refused_then_354(o);
         const auto found = test::violations(o.trace);
@@ -162,7 +162,7 @@ TEST_CASE("SMTP: 354 without an accepted recipient is flagged only for a pipelin
         CHECK(found[0]->dir == Direction::ServerToClient);
     }
     SUBCASE("a server without PIPELINING may accept DATA and refuse the message") {
-        Observed o;
+        PipelineObserved o;
         o.s("220 mx.example.org ESMTP\r\n");
         o.c("EHLO client.example.net\r\n");
         o.s("250-mx.example.org\r\n250 8BITMIME\r\n");

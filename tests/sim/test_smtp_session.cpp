@@ -64,13 +64,13 @@ TEST_CASE("SMTP session: the appendix D scenarios through the observer") {
         {1, 3, 4, 5, 6, 7, 9, 0},     // D.3 step 2
         {1, 3, 4, 5, 6, 7, 9, 0},     // D.4 (VRFY changes nothing)
     };
-    for (std::size_t i = 0; i < smtp::test::scenario_names().size(); ++i) {
-        const auto& name = smtp::test::scenario_names()[i];
+    for (std::size_t i = 0; i < smtp::testing::scenario_names().size(); ++i) {
+        const auto& name = smtp::testing::scenario_names()[i];
         CAPTURE(name);
         for (bool bytewise : {false, true}) {
             Observed o;
             std::string data_wire;
-            for (const auto& line : smtp::test::load_scenario(name)) {
+            for (const auto& line : smtp::testing::load_scenario(name)) {
                 if (bytewise) {
                     for (char c : line.bytes)
                         o.session.feed(line.dir, std::string_view(&c, 1));

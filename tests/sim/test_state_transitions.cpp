@@ -120,17 +120,17 @@ class EdgeLog {
 // ---------------------------------------------------------------------------
 
 TEST_CASE("the three state tables are the diagrams the RFCs describe, edge by edge") {
-    CHECK(table_edges(imap::transitions) == table_edges(imap::test::diagram));
-    CHECK(table_edges(pop3::transitions) == table_edges(pop3::test::diagram));
-    CHECK(table_edges(smtp::transitions) == table_edges(smtp::test::diagram));
-    CHECK(imap::transitions.size() == imap::test::diagram.size());
-    CHECK(pop3::transitions.size() == pop3::test::diagram.size());
-    CHECK(smtp::transitions.size() == smtp::test::diagram.size());
+    CHECK(table_edges(imap::transitions) == table_edges(imap::testing::diagram));
+    CHECK(table_edges(pop3::transitions) == table_edges(pop3::testing::diagram));
+    CHECK(table_edges(smtp::transitions) == table_edges(smtp::testing::diagram));
+    CHECK(imap::transitions.size() == imap::testing::diagram.size());
+    CHECK(pop3::transitions.size() == pop3::testing::diagram.size());
+    CHECK(smtp::transitions.size() == smtp::testing::diagram.size());
 }
 
 TEST_CASE("IMAP: every edge the engine takes is in the RFC 3501 diagram, and each is taken") {
     using imap::State;
-    using imap::test::rule_allows;
+    using imap::testing::rule_allows;
     EdgeLog log(table_edges(imap::transitions));
     const std::vector<State> reachable{State::Connecting,    State::NotAuthenticated,
                                        State::Authenticated, State::Selected,
@@ -144,7 +144,7 @@ TEST_CASE("IMAP: every edge the engine takes is in the RFC 3501 diagram, and eac
             log.taken(edges_from(observed.trace, 0));
         }
         // Every command, completed OK, NO or BAD.
-        for (const auto& rule : imap::test::verb_rules) {
+        for (const auto& rule : imap::testing::verb_rules) {
             for (const std::string_view status : {"OK", "NO", "BAD"}) {
                 CAPTURE(rule.example);
                 CAPTURE(status);
@@ -162,9 +162,9 @@ TEST_CASE("IMAP: every edge the engine takes is in the RFC 3501 diagram, and eac
                 // session; a failed SELECT or EXAMINE while selected too (6).
                 std::vector<Edge> expected;
                 if (status == "OK" && rule.edge != 0 && rule_allows(rule, state)) {
-                    expected.push_back(numbered(imap::test::diagram, state, rule.edge));
+                    expected.push_back(numbered(imap::testing::diagram, state, rule.edge));
                 } else if (status == "NO" && rule.edge == 5 && state == State::Selected) {
-                    expected.push_back(numbered(imap::test::diagram, state, 6));
+                    expected.push_back(numbered(imap::testing::diagram, state, 6));
                 }
                 CAPTURE(describe(edges));
                 CHECK(edges == expected);
@@ -237,7 +237,7 @@ std::string pop3_reply(std::string_view line, std::string_view status) {
 
 TEST_CASE("POP3: every edge the engine takes is in the state table, and each is taken") {
     using pop3::State;
-    using pop3::test::rule_allows;
+    using pop3::testing::rule_allows;
     EdgeLog log(table_edges(pop3::transitions));
     for (const auto state : pop3::all_states) {
         CAPTURE(pop3::state_name(state));
@@ -245,7 +245,7 @@ TEST_CASE("POP3: every edge the engine takes is in the state table, and each is 
             ObservedPop3 observed(state);
             log.taken(edges_from(observed.trace, 0));
         }
-        for (const auto& rule : pop3::test::verb_rules) {
+        for (const auto& rule : pop3::testing::verb_rules) {
             for (const std::string_view status : {"+OK", "-ERR"}) {
                 CAPTURE(rule.example);
                 CAPTURE(status);
@@ -263,17 +263,17 @@ TEST_CASE("POP3: every edge the engine takes is in the state table, and each is 
                     // RFC 1939 4: a successful login enters TRANSACTION (2);
                     // QUIT there ends the session (4) whatever it is told.
                     if (rule.logs_in && status == "+OK") {
-                        expected.push_back(numbered(pop3::test::diagram, state, 2));
+                        expected.push_back(numbered(pop3::testing::diagram, state, 2));
                     }
-                    if (rule.quits) expected.push_back(numbered(pop3::test::diagram, state, 4));
+                    if (rule.quits) expected.push_back(numbered(pop3::testing::diagram, state, 4));
                 } else if (state == State::Transaction && rule.quits) {
                     // RFC 1939 6: QUIT from TRANSACTION enters UPDATE (3),
                     // then the reply ends the session.
-                    expected.push_back(numbered(pop3::test::diagram, state, 3));
-                    expected.push_back(numbered(pop3::test::diagram, State::Update, 0));
+                    expected.push_back(numbered(pop3::testing::diagram, state, 3));
+                    expected.push_back(numbered(pop3::testing::diagram, State::Update, 0));
                 } else if (state == State::Update) {
                     // The reply answers the QUIT that led to UPDATE.
-                    expected.push_back(numbered(pop3::test::diagram, state, 0));
+                    expected.push_back(numbered(pop3::testing::diagram, state, 0));
                 }
                 if (state == State::Connecting || state == State::Closed) continue;
                 CAPTURE(describe(edges));
@@ -342,7 +342,7 @@ TEST_CASE("SMTP: every edge the engine takes is in the state table, and each is 
     EdgeLog log(table_edges(smtp::transitions));
     // The diagram's edge from `from` to `to`, which must exist.
     auto edge_between = [](State from, State to) -> std::vector<Edge> {
-        for (const auto& t : smtp::test::diagram) {
+        for (const auto& t : smtp::testing::diagram) {
             if (t.from == from && t.to == to) {
                 return {{static_cast<std::size_t>(from), static_cast<std::size_t>(to), t.number}};
             }
@@ -356,7 +356,7 @@ TEST_CASE("SMTP: every edge the engine takes is in the state table, and each is 
             ObservedSmtp observed(state);
             log.taken(edges_from(observed.trace, 0));
         }
-        for (const auto& rule : smtp::test::verb_rules) {
+        for (const auto& rule : smtp::testing::verb_rules) {
             std::vector<int> codes(rule.success.begin(), rule.success.end());
             if (rule.intermediate) codes.push_back(rule.intermediate);
             for (const int code : {451, 550, 421})

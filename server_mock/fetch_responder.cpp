@@ -185,6 +185,9 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
             case Kind::Uid:
                 items.push_back(imap::fetch_uid(message.uid));
                 break;
+            case Kind::ModSeq:
+                items.push_back(imap::fetch_modseq(message.modseq));
+                break;
             case Kind::BodySection:
                 if (!att.peek && !seen) effects.sets_seen = true;
                 items.push_back(body_section_item(parsed_message(), raw, att));

@@ -121,9 +121,13 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
     }
 
     for (const auto& [entry, child_info] : listed) {
-        const auto special_use =
-            entry.exists ? m_store.special_use(m_user, entry.name) : std::nullopt;
-        if (request.special_use_only && !special_use) continue;
+        // A string rather than the optional view the store returns: GCC 12
+        // warns, wrongly, that the view may be read uninitialised.
+        std::string special_use;
+        if (entry.exists) {
+            if (const auto found = m_store.special_use(m_user, entry.name)) special_use = *found;
+        }
+        if (request.special_use_only && special_use.empty()) continue;
         imap::ListData data;
         data.delimiter = entry.delimiter;
         data.mailbox = entry.name;
@@ -145,7 +149,8 @@ void ImapServerSession::cmd_list_extended(const Command& command) {
         }
         if ((request.subscribed || request.return_subscribed) && subscribed.contains(entry.name))
             data.attributes.emplace_back("\\Subscribed");
-        if (request.return_special_use && special_use) data.attributes.emplace_back(*special_use);
+        if (request.return_special_use && !special_use.empty())
+            data.attributes.emplace_back(special_use);
         auto response = imap::make_list("LIST", std::move(data));
         if (child_info) {
             // RFC 5258 3.5: mbox-list-extended-item "CHILDINFO" ("SUBSCRIBED").

@@ -272,6 +272,10 @@ class Evaluator {
                 return !m_context.recent;
             case KeyKind::Larger:
                 return message.size() > key.number;
+            // One mod-sequence per message, whatever the metadata entry
+            // named (RFC 7162 3.1.5 allows it).
+            case KeyKind::ModSeq:
+                return message.modseq >= key.modseq;
             case KeyKind::Smaller:
                 return message.size() < key.number;
             case KeyKind::Uid:

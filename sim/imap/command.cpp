@@ -1,4 +1,5 @@
 #include "sim/imap/command.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -17,7 +18,7 @@ struct KeyName {
 };
 
 using K = SearchKey::Kind;
-constexpr std::array<KeyName, 35> key_names{{
+constexpr std::array<KeyName, 36> key_names{{
     {K::All, "ALL"},
     {K::Answered, "ANSWERED"},
     {K::Bcc, "BCC"},
@@ -31,6 +32,7 @@ constexpr std::array<KeyName, 35> key_names{{
     {K::Header, "HEADER"},
     {K::Keyword, "KEYWORD"},
     {K::Larger, "LARGER"},
+    {K::ModSeq, "MODSEQ"},
     {K::New, "NEW"},
     {K::Not, "NOT"},
     {K::Old, "OLD"},
@@ -55,7 +57,7 @@ constexpr std::array<KeyName, 35> key_names{{
     {K::Unseen, "UNSEEN"},
 }};
 
-enum class KeyArg : std::uint8_t { None, String, Date, Flag, Header, Number, Set, Not, Or };
+enum class KeyArg : std::uint8_t { None, String, Date, Flag, Header, Number, ModSeq, Set, Not, Or };
 
 KeyArg key_arg(K kind) {
     switch (kind) {
@@ -84,6 +86,8 @@ KeyArg key_arg(K kind) {
             return KeyArg::Number;
         case K::Uid:
             return KeyArg::Set;
+        case K::ModSeq:
+            return KeyArg::ModSeq;
         case K::Not:
             return KeyArg::Not;
         case K::Or:
@@ -489,6 +493,8 @@ class CommandReader {
                 key.number = *v;
                 return true;
             }
+            case KeyArg::ModSeq:
+                return modseq_key(key, need("a mod-sequence"), need);
             case KeyArg::Set: {
                 const Node* a = need("a UID set");
                 return a && node_set(*a, key.set);
@@ -510,6 +516,45 @@ class CommandReader {
                 return true;
             }
         }
+        return true;
+    }
+
+    // search-modsequence = "MODSEQ" [SP entry-name SP entry-type-req] SP
+    // mod-sequence-valzer, entry-name = DQUOTE "/flags/" attr-flag DQUOTE
+    // (RFC 7162 7).
+    template <typename Need>
+    bool modseq_key(SearchKey& key, const Node* a, Need& need) {
+        if (!a) return false;
+        if (a->kind == Node::Kind::Quoted) {
+            if (!ascii::istarts_with(a->value, "/flags/") || a->value.size() == 7) {
+                return fail(a, fmt::format("'{}' is not a metadata entry; MODSEQ takes "
+                                           "\"/flags/\\\\flag\" (RFC 7162 3.1.5)",
+                                           a->value.substr(0, 64)));
+            }
+            key.string = a->value;
+            const Node* type = need("an entry type: priv, shared or all");
+            if (!type) return false;
+            if (!type->is_atom("priv") && !type->is_atom("shared") && !type->is_atom("all")) {
+                return fail(type, fmt::format("'{}' is not an entry type: priv, shared or all "
+                                              "(RFC 7162 3.1.5)",
+                                              type->value.substr(0, 64)));
+            }
+            key.value = ascii::lower(type->value);
+            a = need("a mod-sequence");
+            if (!a) return false;
+        }
+        return modseq(*a, key.modseq, "MODSEQ");
+    }
+
+    // mod-sequence-valzer = "0" / mod-sequence-value, at most 2^63-1 (RFC 7162 7).
+    bool modseq(const Node& n, std::uint64_t& out, std::string_view what) {
+        const auto value = n.as_number64();
+        if (!value || *value > kMaxNumber64) {
+            return fail(&n, fmt::format("{} needs a mod-sequence, a number from 0 to 2^63-1 "
+                                        "(RFC 7162 7)",
+                                        what));
+        }
+        out = *value;
         return true;
     }
 
@@ -589,15 +634,16 @@ bool parse_fetch_att(CommandReader& r, const std::vector<Node>& nodes, std::size
         std::string_view name;
         FK kind;
     };
-    static constexpr std::array<Simple, 9> simple{{{"ENVELOPE", FK::Envelope},
-                                                   {"FLAGS", FK::Flags},
-                                                   {"INTERNALDATE", FK::InternalDate},
-                                                   {"RFC822", FK::Rfc822},
-                                                   {"RFC822.HEADER", FK::Rfc822Header},
-                                                   {"RFC822.SIZE", FK::Rfc822Size},
-                                                   {"RFC822.TEXT", FK::Rfc822Text},
-                                                   {"BODYSTRUCTURE", FK::BodyStructure},
-                                                   {"UID", FK::Uid}}};
+    static constexpr std::array<Simple, 10> simple{{{"ENVELOPE", FK::Envelope},
+                                                    {"FLAGS", FK::Flags},
+                                                    {"INTERNALDATE", FK::InternalDate},
+                                                    {"RFC822", FK::Rfc822},
+                                                    {"RFC822.HEADER", FK::Rfc822Header},
+                                                    {"RFC822.SIZE", FK::Rfc822Size},
+                                                    {"RFC822.TEXT", FK::Rfc822Text},
+                                                    {"BODYSTRUCTURE", FK::BodyStructure},
+                                                    {"UID", FK::Uid},
+                                                    {"MODSEQ", FK::ModSeq}}};
     bool has_section = i < nodes.size() && nodes[i].kind == Node::Kind::Section;
     for (const auto& s : simple) {
         if (iequals(n.value, s.name)) {
@@ -670,6 +716,42 @@ void expand_macro(std::string_view macro, std::vector<FetchAtt>& atts) {
     }
 }
 
+// fetch-modifier = "CHANGEDSINCE" SP mod-sequence-value / "VANISHED"
+// (RFC 7162 7, RFC 4466 2.4).
+bool fetch_modifiers(CommandReader& r, const Node& list, FetchArgs& a) {
+    const auto& items = list.children;
+    if (items.empty()) return r.fail(&list, "the list of FETCH modifiers is empty (RFC 4466 2.4)");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const Node& name = items[i];
+        if (name.is_atom("CHANGEDSINCE") && !a.changed_since) {
+            if (i + 1 == items.size()) return r.fail(&name, "CHANGEDSINCE needs a mod-sequence");
+            if (!r.modseq(items[++i], a.changed_since.emplace(), "CHANGEDSINCE")) return false;
+            if (*a.changed_since == 0)
+                return r.fail(&items[i], "CHANGEDSINCE needs a mod-sequence from 1 (RFC 7162 7)");
+        } else if (name.is_atom("VANISHED") && !a.vanished) {
+            a.vanished = true;
+        } else {
+            return r.fail(&name, fmt::format("'{}' is not a FETCH modifier: CHANGEDSINCE n or "
+                                             "VANISHED, each once (RFC 7162 3.1.4.1, 3.2.6)",
+                                             name.value.substr(0, 64)));
+        }
+    }
+    if (a.vanished && !a.changed_since) {
+        return r.fail(&list, "VANISHED needs CHANGEDSINCE in the same FETCH (RFC 7162 3.2.6)");
+    }
+    return true;
+}
+
+// store-modifier = "UNCHANGEDSINCE" SP mod-sequence-valzer (RFC 7162 7,
+// RFC 4466 2.5).
+bool store_modifiers(CommandReader& r, const Node& list, StoreArgs& a) {
+    const auto& items = list.children;
+    if (items.size() != 2 || !items[0].is_atom("UNCHANGEDSINCE")) {
+        return r.fail(&list, "the STORE modifier is (UNCHANGEDSINCE n) (RFC 7162 3.1.3)");
+    }
+    return r.modseq(items[1], a.unchanged_since.emplace(), "UNCHANGEDSINCE");
+}
+
 bool parse_typed(Command& cmd, CommandReader& r) {
     std::string_view verb = verb_name(cmd.verb);
     auto no_args = [&]() -> bool {
@@ -722,7 +804,24 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             return true;
         }
         case Verb::Select:
-        case Verb::Examine:
+        case Verb::Examine: {
+            // select-params = "(" select-param *(SP select-param) ")" (RFC 4466 2.1).
+            MailboxArgs a;
+            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            const Node* n = r.peek();
+            if (n && n->is_list()) {
+                r.take();
+                if (n->children.empty())
+                    return r.fail(n, "the list of SELECT parameters is empty (RFC 4466 2.1)");
+                if (!r.options(*n, a.select_params.emplace(),
+                               "a SELECT parameter such as CONDSTORE")) {
+                    return false;
+                }
+            }
+            if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
         case Verb::Create:
         case Verb::Delete:
         case Verb::Subscribe:
@@ -945,6 +1044,8 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                 r.set_index(i);
                 a.atts.push_back(std::move(att));
             }
+            n = r.peek();
+            if (n && n->is_list() && !fetch_modifiers(r, *r.take(), a)) return false;
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
@@ -952,6 +1053,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Store: {
             StoreArgs a;
             if (!r.sequence_set(a.set)) return false;
+            if (r.peek() && r.peek()->is_list() && !store_modifiers(r, *r.take(), a)) return false;
             const Node* n = r.take();
             if (!n) return r.fail(nullptr, "STORE needs FLAGS, +FLAGS or -FLAGS");
             std::string_view item = n->value;
@@ -1155,6 +1257,13 @@ void add_search_key(std::vector<Node>& out, const SearchKey& key) {
         case KeyArg::Number:
             out.push_back(make_number(key.number));
             break;
+        case KeyArg::ModSeq:
+            if (!key.string.empty()) {
+                out.push_back(make_quoted(key.string));
+                out.push_back(make_atom(key.value));
+            }
+            out.push_back(make_number(key.modseq));
+            break;
         case KeyArg::Set:
             out.push_back(make_atom(key.set.to_string()));
             break;
@@ -1183,6 +1292,7 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 }
             } else if constexpr (std::is_same_v<T, MailboxArgs>) {
                 astr(a.mailbox);
+                if (a.select_params) out.push_back(options_node(*a.select_params));
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);
@@ -1280,8 +1390,18 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                     }
                     out.push_back(std::move(list));
                 }
+                if (a.changed_since) {
+                    std::vector<Node> modifiers{make_atom("CHANGEDSINCE"),
+                                                make_number(*a.changed_since)};
+                    if (a.vanished) modifiers.push_back(make_atom("VANISHED"));
+                    out.push_back(make_list(std::move(modifiers)));
+                }
             } else if constexpr (std::is_same_v<T, StoreArgs>) {
                 out.push_back(make_atom(a.set.to_string()));
+                if (a.unchanged_since) {
+                    out.push_back(
+                        make_list({make_atom("UNCHANGEDSINCE"), make_number(*a.unchanged_since)}));
+                }
                 std::string item = a.mode == StoreArgs::Mode::Add      ? "+FLAGS"
                                    : a.mode == StoreArgs::Mode::Remove ? "-FLAGS"
                                                                        : "FLAGS";
@@ -1459,6 +1579,8 @@ std::string fetch_att_name(const FetchAtt& att) {
             return "BODYSTRUCTURE";
         case FK::Uid:
             return "UID";
+        case FK::ModSeq:
+            return "MODSEQ";
         case FK::Other:
             return att.name;
         case FK::BodySection:

@@ -61,6 +61,7 @@ struct FetchAtt {
         BodySection,  // BODY[..]
         Binary,       // BINARY[part]<partial>, decoded (RFC 3516 4.2, RFC 9051 6.4.5)
         BinarySize,   // BINARY.SIZE[part]
+        ModSeq,       // MODSEQ (CONDSTORE, RFC 7162 3.1.4.2)
         Other,
     };
     Kind kind = Kind::Other;
@@ -92,6 +93,7 @@ struct SearchKey {
         Header,
         Keyword,
         Larger,
+        ModSeq,  // MODSEQ ["/flags/..." priv|shared|all] n (RFC 7162 3.1.5)
         New,
         Not,
         Old,
@@ -122,6 +124,7 @@ struct SearchKey {
                          // date text
     std::string value;   // HEADER field value
     std::uint32_t number = 0;         // LARGER / SMALLER
+    std::uint64_t modseq = 0;         // MODSEQ; `string` the entry name, `value` its type
     SequenceSet set;                  // SequenceSet / UID
     std::vector<SearchKey> children;  // NOT: 1, OR: 2, Group: 1 or more
 };
@@ -136,9 +139,22 @@ struct AuthenticateArgs {
     std::string mechanism;
     std::optional<std::string> initial_response;  // SASL-IR (RFC 4959), base64 or "="
 };
+// An option of an extended LIST or SEARCH, upper case, with the items of its
+// value: STATUS (MESSAGES UNSEEN) is {"STATUS", {"MESSAGES", "UNSEEN"}, true}
+// (RFC 9051 9 option-extension, search-ret-opt-ext).
+struct CommandOption {
+    std::string name;
+    std::vector<std::string> values;
+    bool has_value = false;
+};
+using CommandOptions = std::vector<CommandOption>;
+// `options` holds one named `name` (upper case).
+bool has_option(const CommandOptions& options, std::string_view name);
 // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE GETACL MYRIGHTS GETQUOTAROOT
 struct MailboxArgs {
     std::string mailbox;
+    // SELECT and EXAMINE parameters (RFC 4466 2.1): (CONDSTORE) (RFC 7162 3.1.8).
+    std::optional<CommandOptions> select_params;
 };
 struct AclArgs {  // SETACL, DELETEACL and LISTRIGHTS (RFC 4314 3.1, 3.2, 3.4)
     std::string mailbox;
@@ -158,17 +174,6 @@ struct QuotaArgs {                      // GETQUOTA and SETQUOTA (RFC 9208 4.1.1
 struct RenameArgs {
     std::string from, to;
 };
-// An option of an extended LIST or SEARCH, upper case, with the items of its
-// value: STATUS (MESSAGES UNSEEN) is {"STATUS", {"MESSAGES", "UNSEEN"}, true}
-// (RFC 9051 9 option-extension, search-ret-opt-ext).
-struct CommandOption {
-    std::string name;
-    std::vector<std::string> values;
-    bool has_value = false;
-};
-using CommandOptions = std::vector<CommandOption>;
-// `options` holds one named `name` (upper case).
-bool has_option(const CommandOptions& options, std::string_view name);
 
 struct ListArgs {  // LIST and LSUB
     std::string reference, pattern;
@@ -225,12 +230,21 @@ struct FetchArgs {
     SequenceSet set;
     std::vector<FetchAtt> atts;
     std::string macro;  // ALL, FAST or FULL as written (expanded into `atts`)
+    // (CHANGEDSINCE n): only messages changed since n, with their MODSEQ
+    // (CONDSTORE, RFC 7162 3.1.4.1).
+    std::optional<std::uint64_t> changed_since;
+    // VANISHED with CHANGEDSINCE in a UID FETCH: expunged UIDs too (QRESYNC,
+    // RFC 7162 3.2.6).
+    bool vanished = false;
 };
 struct StoreArgs {
     SequenceSet set;
     enum class Mode : std::uint8_t { Replace, Add, Remove } mode = Mode::Replace;
     bool silent = false;
     std::vector<std::string> flags;
+    // (UNCHANGEDSINCE n): only messages not changed since n (CONDSTORE,
+    // RFC 7162 3.1.3); the others come back in a MODIFIED response code.
+    std::optional<std::uint64_t> unchanged_since;
 };
 struct CopyArgs {  // COPY and MOVE
     SequenceSet set;

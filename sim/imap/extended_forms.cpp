@@ -19,6 +19,11 @@ enum class Form : std::uint8_t {
     SavedResult,   // "$" for a message set
     StatusItem,    // a STATUS data item, by `option`
     FetchBinary,   // BINARY[...], BINARY.PEEK[...] or BINARY.SIZE[...]
+    SelectParam,   // a parameter of SELECT or EXAMINE, by `option`
+    FetchModSeq,   // the MODSEQ item or the CHANGEDSINCE modifier of FETCH
+    FetchVanished,
+    StoreUnchangedSince,
+    SearchModSeq,  // the MODSEQ search key, anywhere in the criteria
 };
 
 struct FormRow {
@@ -34,7 +39,7 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 22> forms{{
+constexpr std::array<FormRow, 28> forms{{
     {Form::MultiAppend,
      {},
      {"APPEND with more than one message", {"MULTIAPPEND", "RFC 3502 6.3.11", false}}},
@@ -80,9 +85,28 @@ constexpr std::array<FormRow, 22> forms{{
     {Form::FetchBinary,
      {},
      {"FETCH BINARY[...] or BINARY.SIZE[...]", {"BINARY", "RFC 3516 4.2", true}}},
+    // A server that lists QRESYNC supports CONDSTORE as well (RFC 7162 3.2).
     {Form::StatusItem,
      "HIGHESTMODSEQ",
-     {"STATUS item HIGHESTMODSEQ", {"CONDSTORE", "RFC 7162 3.1.7", false}}},
+     {"STATUS item HIGHESTMODSEQ", {"CONDSTORE", "RFC 7162 3.1.7", false}, "QRESYNC"}},
+    {Form::SelectParam,
+     "CONDSTORE",
+     {"SELECT parameter CONDSTORE", {"CONDSTORE", "RFC 7162 3.1.8", false}, "QRESYNC"}},
+    {Form::SelectParam,
+     "QRESYNC",
+     {"SELECT parameter QRESYNC", {"QRESYNC", "RFC 7162 3.2.5", false}}},
+    {Form::FetchModSeq,
+     {},
+     {"FETCH MODSEQ or (CHANGEDSINCE n)", {"CONDSTORE", "RFC 7162 3.1.4", false}, "QRESYNC"}},
+    {Form::FetchVanished,
+     {},
+     {"UID FETCH ... (CHANGEDSINCE n VANISHED)", {"QRESYNC", "RFC 7162 3.2.6", false}}},
+    {Form::StoreUnchangedSince,
+     {},
+     {"STORE (UNCHANGEDSINCE n)", {"CONDSTORE", "RFC 7162 3.1.3", false}, "QRESYNC"}},
+    {Form::SearchModSeq,
+     {},
+     {"the search key MODSEQ", {"CONDSTORE", "RFC 7162 3.1.5", false}, "QRESYNC"}},
 }};
 
 // An empty `name` stands for the empty list, RETURN ().
@@ -94,6 +118,12 @@ bool has_option(const std::optional<CommandOptions>& options, std::string_view n
 bool names_saved_result(const std::vector<SearchKey>& keys) {
     return std::any_of(keys.begin(), keys.end(), [](const SearchKey& key) {
         return key.set.saved || names_saved_result(key.children);
+    });
+}
+
+bool names_modseq(const std::vector<SearchKey>& keys) {
+    return std::any_of(keys.begin(), keys.end(), [](const SearchKey& key) {
+        return key.kind == SearchKey::Kind::ModSeq || names_modseq(key.children);
     });
 }
 
@@ -117,6 +147,7 @@ bool uses(const Command& command, const FormRow& row) {
     const auto* append = std::get_if<AppendArgs>(&command.typed);
     const auto* list = std::get_if<ListArgs>(&command.typed);
     const auto* search = std::get_if<SearchArgs>(&command.typed);
+    const auto* fetch = std::get_if<FetchArgs>(&command.typed);
     switch (row.form) {
         case Form::MultiAppend:
             return append && append->messages.size() > 1;
@@ -137,13 +168,32 @@ bool uses(const Command& command, const FormRow& row) {
         case Form::SavedResult:
             return uses_saved_result(command);
         case Form::FetchBinary:
-            if (const auto* fetch = std::get_if<FetchArgs>(&command.typed)) {
-                return std::any_of(fetch->atts.begin(), fetch->atts.end(), [](const FetchAtt& att) {
-                    return att.kind == FetchAtt::Kind::Binary ||
-                           att.kind == FetchAtt::Kind::BinarySize;
-                });
-            }
+            return fetch &&
+                   std::any_of(fetch->atts.begin(), fetch->atts.end(), [](const FetchAtt& att) {
+                       return att.kind == FetchAtt::Kind::Binary ||
+                              att.kind == FetchAtt::Kind::BinarySize;
+                   });
+        case Form::FetchModSeq:
+            return fetch &&
+                   (fetch->changed_since ||
+                    std::any_of(fetch->atts.begin(), fetch->atts.end(), [](const FetchAtt& att) {
+                        return att.kind == FetchAtt::Kind::ModSeq;
+                    }));
+        case Form::FetchVanished:
+            return fetch && fetch->vanished;
+        case Form::StoreUnchangedSince: {
+            const auto* store = std::get_if<StoreArgs>(&command.typed);
+            return store && store->unchanged_since;
+        }
+        case Form::SearchModSeq:
+            if (search) return names_modseq(search->keys);
+            if (const auto* sort = std::get_if<SortArgs>(&command.typed))
+                return names_modseq(sort->keys);
             return false;
+        case Form::SelectParam: {
+            const auto* select = std::get_if<MailboxArgs>(&command.typed);
+            return select && has_option(select->select_params, row.option);
+        }
         case Form::StatusItem:
             if (const auto* status = std::get_if<StatusArgs>(&command.typed)) {
                 return std::any_of(

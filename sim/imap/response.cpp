@@ -322,6 +322,19 @@ class ResponseReader {
                 std::uint32_t value = 0;
                 ok = number(v, value, item.name);
                 item.number = value;
+            } else if (up == "MODSEQ") {
+                // fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 7).
+                item.kind = FK::ModSeq;
+                const auto value = v.is_list() && v.children.size() == 1
+                                       ? v.children[0].as_number64()
+                                       : std::nullopt;
+                ok = value && *value >= 1 && *value <= kMaxNumber64;
+                if (!ok) {
+                    return fail(&v,
+                                "MODSEQ is a mod-sequence from 1 in parentheses, such as "
+                                "MODSEQ (624140003) (RFC 7162 3.1.4.2)");
+                }
+                item.modseq = value;
             } else if (up == "INTERNALDATE") {
                 item.kind = FK::InternalDate;
                 std::string date;
@@ -363,6 +376,10 @@ void code_from_args(ResponseCode& code) {
     } else if ((up == "PERMANENTFLAGS" || up == "BADCHARSET") && a.size() == 1 && a[0].is_list()) {
         for (const Node& n : a[0].children)
             code.list.push_back(n.value);
+    } else if (up == "HIGHESTMODSEQ" && a.size() == 1) {
+        code.modseq = a[0].as_number64();
+    } else if (up == "MODIFIED" && a.size() == 1) {
+        if (auto s = SequenceSet::parse(a[0].value)) code.set1 = std::move(*s);
     } else if (up == "APPENDUID" && a.size() == 2) {
         code.uidvalidity = a[0].as_number();
         if (auto s = SequenceSet::parse(a[1].value)) code.set1 = std::move(*s);
@@ -376,7 +393,8 @@ void code_from_args(ResponseCode& code) {
 bool structured_code(std::string_view name) {
     return iequals(name, "UIDNEXT") || iequals(name, "UIDVALIDITY") || iequals(name, "UNSEEN") ||
            iequals(name, "CAPABILITY") || iequals(name, "PERMANENTFLAGS") ||
-           iequals(name, "BADCHARSET") || iequals(name, "APPENDUID") || iequals(name, "COPYUID");
+           iequals(name, "BADCHARSET") || iequals(name, "APPENDUID") || iequals(name, "COPYUID") ||
+           iequals(name, "HIGHESTMODSEQ") || iequals(name, "MODIFIED");
 }
 
 // resp-text-code between '[' (at `pos`) and ']'; returns the position after ']'
@@ -631,7 +649,23 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             ok = need(!problem, problem.value_or(""));
         }
     } else if (name == "SEARCH" || name == "SORT") {
-        for (const Node& n : d) {
+        // search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")", after
+        // at least one number (RFC 7162 7).
+        std::size_t numbers = d.size();
+        if (!d.empty() && d.back().is_list()) {
+            const auto& inner = d.back().children;
+            const auto value = inner.size() == 2 && inner[0].is_atom("MODSEQ")
+                                   ? inner[1].as_number64()
+                                   : std::nullopt;
+            ok = need(value && *value >= 1 && *value <= kMaxNumber64 && d.size() > 1,
+                      fmt::format("{} ends with (MODSEQ n) only after the numbers it found "
+                                  "(RFC 7162 3.1.6)",
+                                  name));
+            r.modseq = value;
+            --numbers;
+        }
+        for (std::size_t i = 0; ok && i < numbers; ++i) {
+            const Node& n = d[i];
             std::uint32_t v = 0;
             if (!(ok = reader.number(n, v, "a message number"))) break;
             r.numbers.push_back(v);
@@ -1251,6 +1285,9 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
             case FK::InternalDate:
                 c.push_back(make_quoted(item.string.value_or("")));
                 break;
+            case FK::ModSeq:
+                c.push_back(make_list({make_number(item.modseq.value_or(0))}));
+                break;
             case FK::Rfc822:
             case FK::Rfc822Header:
             case FK::Rfc822Text:
@@ -1300,6 +1337,12 @@ FetchItem fetch_flags(std::vector<std::string> flags) {
 FetchItem fetch_uid(std::uint32_t uid) {
     FetchItem item = fetch_item(FK::Uid, "UID");
     item.number = uid;
+    return item;
+}
+
+FetchItem fetch_modseq(std::uint64_t modseq) {
+    FetchItem item = fetch_item(FK::ModSeq, "MODSEQ");
+    item.modseq = modseq;
     return item;
 }
 

@@ -33,7 +33,8 @@ struct ResponseCode {
     std::vector<std::string> list;        // CAPABILITY / PERMANENTFLAGS / BADCHARSET items
     // APPENDUID uidvalidity uid-set / COPYUID uidvalidity src-set dst-set (RFC 4315)
     std::optional<std::uint32_t> uidvalidity;
-    SequenceSet set1, set2;
+    SequenceSet set1, set2;               // and MODIFIED's set (RFC 7162 3.1.3)
+    std::optional<std::uint64_t> modseq;  // HIGHESTMODSEQ (RFC 7162 3.1.2.1)
 };
 
 struct Address {
@@ -86,6 +87,7 @@ struct FetchItem {
     std::optional<std::uint32_t> origin;  // BODY[..]<origin>
     std::vector<std::string> flags;       // FLAGS
     std::optional<std::uint32_t> number;  // UID, RFC822.SIZE
+    std::optional<std::uint64_t> modseq;  // MODSEQ (n) (RFC 7162 3.1.4.2)
     std::optional<std::string>
         string;  // nstring payloads (BODY[..], RFC822*, INTERNALDATE); nullopt = NIL
     std::optional<Envelope> envelope;
@@ -155,6 +157,9 @@ struct Response {
     std::vector<FetchItem> fetch;        // FETCH
     std::vector<std::string> flags;      // FLAGS, CAPABILITY, ENABLED atoms
     std::vector<std::uint32_t> numbers;  // SEARCH
+    // SEARCH and SORT: the highest mod-sequence of the messages found, when
+    // the command searched by MODSEQ (RFC 7162 3.1.6, 3.1.9).
+    std::optional<std::uint64_t> modseq;
     std::optional<ListData> list;
     std::optional<StatusData> status_data;
     std::optional<AclData> acl;  // ACL, LISTRIGHTS, MYRIGHTS
@@ -210,6 +215,7 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items);
 FetchItem fetch_flags(std::vector<std::string> flags);
 FetchItem fetch_uid(std::uint32_t uid);
 FetchItem fetch_size(std::uint32_t size);
+FetchItem fetch_modseq(std::uint64_t modseq);          // MODSEQ (n) (RFC 7162 3.1.4.2)
 FetchItem fetch_internal_date(std::string date_time);  // "17-Jul-1996 02:44:25 -0700"
 FetchItem fetch_envelope(Envelope envelope);
 FetchItem fetch_body_structure(BodyStructure body, bool extensible = true);  // BODYSTRUCTURE / BODY

@@ -13,6 +13,7 @@
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
 #include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/imap_role.hpp"
 #include "tests/sim/observer.hpp"
 #include "tests/support/trace_queries.hpp"
 
@@ -21,12 +22,6 @@ using sim::Direction;
 using sim::EventKind;
 
 namespace {
-
-imap::SessionOptions as(imap::Role role) {
-    imap::SessionOptions options;
-    options.role = role;
-    return options;
-}
 
 // An observer that saw the greeting, a LOGIN and, when `mailbox` is set, a SELECT.
 struct Observed : test::Observer<imap::ImapSession, sim::Protocol::Imap> {
@@ -198,7 +193,7 @@ TEST_CASE("LOGIN after the server listed LOGINDISABLED is flagged in every role"
     }
     SUBCASE("server role") {
         sim::SessionTrace trace;
-        imap::ImapSession server(trace, as(imap::Role::Server));
+        imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
         server.send(
             test::parsed_response("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"));
         server.receive("a1 LOGIN alice wonderland\r\n");
@@ -212,7 +207,7 @@ TEST_CASE("LOGIN after the server listed LOGINDISABLED is flagged in every role"
     }
     SUBCASE("client role: the command goes out and is flagged") {
         sim::SessionTrace trace;
-        imap::ImapSession client(trace, as(imap::Role::Client));
+        imap::ImapSession client(trace, test::imap_role(imap::Role::Client));
         client.receive("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n");
         auto sent = client.submit(
             imap::make_command("a1", imap::Verb::Login, imap::LoginArgs{"alice", "wonderland"}));

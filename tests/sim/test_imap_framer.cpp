@@ -12,7 +12,7 @@ using namespace mailscope::imap;
 
 namespace {
 
-std::string describe(const FramerEvent& event) {
+std::string describe_event(const FramerEvent& event) {
     if (const auto* f = std::get_if<Frame>(&event)) {
         std::string lits;
         for (const auto& l : f->literals) {
@@ -33,7 +33,7 @@ std::string describe(const FramerEvent& event) {
 std::vector<std::string> drain(Framer& framer) {
     std::vector<std::string> out;
     while (auto event = framer.next())
-        out.push_back(describe(*event));
+        out.push_back(describe_event(*event));
     return out;
 }
 

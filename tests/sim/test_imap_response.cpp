@@ -183,8 +183,13 @@ TEST_CASE("response: FETCH with ENVELOPE and BODY") {
     CHECK(part.fetch[0].name == "BODY[1.2.HEADER.FIELDS (From To)]<0>");
 
     auto modseq = parse_ok("* 1 FETCH (MODSEQ (624140003) UID 4)\r\n");
-    CHECK(modseq.fetch[0].kind == FetchAtt::Kind::Other);
+    CHECK(modseq.fetch[0].kind == FetchAtt::Kind::ModSeq);
+    CHECK(modseq.fetch[0].modseq == 624140003u);
     CHECK(modseq.fetch[1].number == 4u);
+    // RFC 7162 7: permsg-modsequence = mod-sequence-value, from 1, in parentheses.
+    response_error("* 1 FETCH (MODSEQ 12)\r\n");
+    response_error("* 1 FETCH (MODSEQ (0))\r\n");
+    response_error("* 1 FETCH (MODSEQ (9223372036854775808))\r\n");
 
     response_error("* 1 FETCH (UID)\r\n");
     response_error("* 1 FETCH (ENVELOPE (NIL))\r\n");

@@ -11,6 +11,7 @@
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
 #include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/imap_role.hpp"
 #include "tests/sim/vector_files.hpp"
 #include "tests/support/trace_queries.hpp"
 
@@ -22,12 +23,6 @@ namespace {
 
 std::vector<sim::TranscriptChunk> section8() {
     return test::transcript_chunks("imap/rfc3501_section8.txt");
-}
-
-imap::SessionOptions as(imap::Role role) {
-    imap::SessionOptions options;
-    options.role = role;
-    return options;
 }
 
 bool is_literal_request(std::optional<imap::ServerInput> input) {
@@ -44,8 +39,8 @@ void feed_all(imap::ImapSession& session, const std::vector<sim::TranscriptChunk
 struct Pair {
     sim::SessionTrace client_trace;
     sim::SessionTrace server_trace;
-    imap::ImapSession client{client_trace, as(imap::Role::Client)};
-    imap::ImapSession server{server_trace, as(imap::Role::Server)};
+    imap::ImapSession client{client_trace, test::imap_role(imap::Role::Client)};
+    imap::ImapSession server{server_trace, test::imap_role(imap::Role::Server)};
 
     void pump() {
         for (int i = 0; i < 100; ++i) {
@@ -275,7 +270,7 @@ TEST_CASE("a synchronizing literal waits for the server's continuation") {
 // of the command)."
 TEST_CASE("literal data before the continuation is a client violation") {
     sim::SessionTrace trace;
-    imap::ImapSession server(trace, as(imap::Role::Server));
+    imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
     server.send(test::framed_response("* OK ready\r\n"));
     server.receive("A1 LOGIN {4}\r\nfred secret\r\n");
     auto rules = test::violation_rules(trace);
@@ -303,7 +298,7 @@ TEST_CASE("a command that does not parse is still answered by its tag") {
 
 TEST_CASE("a refused literal is not read as data") {
     sim::SessionTrace trace;
-    imap::ImapSession server(trace, as(imap::Role::Server));
+    imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
     server.send(test::framed_response("* OK ready\r\n"));
     server.receive("A1 APPEND INBOX {99999}\r\n");
     REQUIRE(is_literal_request(server.next_input()));

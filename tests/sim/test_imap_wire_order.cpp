@@ -20,6 +20,7 @@
 #include "sim/text/charset.hpp"
 #include "tests/sim/chunk_runs.hpp"
 #include "tests/sim/imap_parsed.hpp"
+#include "tests/sim/imap_role.hpp"
 #include "tests/sim/observer.hpp"
 #include "tests/sim/vector_files.hpp"
 #include "tests/support/trace_queries.hpp"
@@ -94,12 +95,6 @@ std::vector<std::string> exchange(const sim::SessionTrace& trace, std::string_vi
 
 bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string_view::npos;
-}
-
-imap::SessionOptions as(imap::Role role) {
-    imap::SessionOptions options;
-    options.role = role;
-    return options;
 }
 
 // A server session that grants every literal and completes every command
@@ -252,8 +247,8 @@ TEST_CASE("AUTHENTICATE and IDLE rounds are pieces of their command, in wire ord
 TEST_CASE("client and server roles hand out the same pieces in the same order") {
     sim::SessionTrace client_trace;
     sim::SessionTrace server_trace;
-    imap::ImapSession client(client_trace, as(imap::Role::Client));
-    imap::ImapSession server(server_trace, as(imap::Role::Server));
+    imap::ImapSession client(client_trace, test::imap_role(imap::Role::Client));
+    imap::ImapSession server(server_trace, test::imap_role(imap::Role::Server));
     const auto pump = [&] {
         for (int i = 0; i < 100; ++i) {
             serve(server);
@@ -343,7 +338,7 @@ TEST_CASE("the server role gives the same pieces however a waiting client's byte
                                           "A3 NOOP\r\n"};
     const auto run = [&](Split split, std::mt19937& random) {
         sim::SessionTrace trace;
-        imap::ImapSession server(trace, as(imap::Role::Server));
+        imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
         server.send(test::framed_response("* OK ready\r\n"));
         for (const auto& bytes : writes) {
             std::string_view rest = bytes;
@@ -398,7 +393,7 @@ TEST_CASE("literal octets sent before the \"+\" are flagged with RFC 3501 4.3") 
     }
     SUBCASE("as a server that read the octets with the announcement") {
         sim::SessionTrace trace;
-        imap::ImapSession server(trace, as(imap::Role::Server));
+        imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
         server.send(test::framed_response("* PREAUTH ready\r\n"));
         server.receive("a2 APPEND Drafts {7}\r\n");
         REQUIRE(server.next_input());
@@ -413,7 +408,7 @@ TEST_CASE("literal octets sent before the \"+\" are flagged with RFC 3501 4.3") 
     }
     SUBCASE("a server that received nothing ahead reports nothing") {
         sim::SessionTrace trace;
-        imap::ImapSession server(trace, as(imap::Role::Server));
+        imap::ImapSession server(trace, test::imap_role(imap::Role::Server));
         server.send(test::framed_response("* PREAUTH ready\r\n"));
         server.receive("a2 APPEND Drafts {7}\r\n");
         REQUIRE(server.next_input());

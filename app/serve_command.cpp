@@ -313,6 +313,9 @@ int run_serve(const ServeOptions& options) {
 
     server::ServerConfig config = options.config;
     config.clock = wall_clock;
+    // Mod-sequences live in memory: after a restart they would start below
+    // what clients have cached, so a store on disk does not offer CONDSTORE.
+    if (backend) config.capabilities.condstore = false;
     std::random_device entropy;
     std::seed_seq seed{entropy(), entropy(), entropy(), entropy(),
                        entropy(), entropy(), entropy(), entropy()};

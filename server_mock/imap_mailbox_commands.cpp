@@ -7,6 +7,7 @@
 
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/mailbox_name.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace mailscope::server {
 
@@ -118,7 +119,18 @@ void ImapServerSession::deselect() {
 
 void ImapServerSession::cmd_select(const Command& command) {
     const bool examine = command.verb == Verb::Examine;
-    const auto& name = std::get<imap::MailboxArgs>(command.typed).mailbox;
+    const auto& args = std::get<imap::MailboxArgs>(command.typed);
+    const auto& name = args.mailbox;
+    // RFC 4466 2.1: an unknown SELECT parameter is a BAD, before anything
+    // changes; CONDSTORE was checked against the capability already.
+    for (const auto& param : args.select_params.value_or(imap::CommandOptions{})) {
+        if (param.name != "CONDSTORE") {
+            bad(command.tag, fmt::format("Unknown {} parameter {}; this server knows CONDSTORE "
+                                         "(RFC 4466 2.1)",
+                                         imap::verb_name(command.verb), param.name));
+            return;
+        }
+    }
     // RFC 3501 6.3.1: a failed SELECT leaves no mailbox selected.
     deselect();
     auto accessed = m_store.access(m_user, name, Right::Read);
@@ -176,6 +188,8 @@ void ImapServerSession::cmd_select(const Command& command) {
     send(imap::make_status("*", Status::Ok,
                            imap::make_code_list("PERMANENTFLAGS", m_permanent_flags),
                            m_read_only ? "No permanent flags permitted" : "Limited"));
+    // RFC 7162 3.1.2: after a CONDSTORE enabling command, every SELECT.
+    if (m_condstore_aware) announce_highest_modseq();
     ok(command.tag, fmt::format("{} completed", examine ? "EXAMINE" : "SELECT"),
        imap::make_code(m_read_only ? "READ-ONLY" : "READ-WRITE"));
 }
@@ -282,7 +296,8 @@ std::optional<std::string> ImapServerSession::unknown_status_item(
         // QUOTA=RES-STORAGE (RFC 9208 4.1.4); execute() refuses them first
         // when those are switched off.
         if (name != "MESSAGES" && name != "RECENT" && name != "UIDNEXT" && name != "UIDVALIDITY" &&
-            name != "UNSEEN" && name != "DELETED" && name != "DELETED-STORAGE") {
+            name != "UNSEEN" && name != "DELETED" && name != "DELETED-STORAGE" &&
+            name != "HIGHESTMODSEQ") {
             return item;
         }
     }
@@ -302,6 +317,7 @@ imap::StatusData ImapServerSession::status_data(std::string mailbox,
                               : name == "UIDVALIDITY"     ? info.uidvalidity
                               : name == "DELETED"         ? info.deleted
                               : name == "DELETED-STORAGE" ? info.deleted_octets
+                              : name == "HIGHESTMODSEQ"   ? info.highest_modseq
                                                           : info.unseen;
         data.items.emplace_back(name, value);
     }
@@ -312,7 +328,8 @@ void ImapServerSession::cmd_status(const Command& command) {
     const auto& args = std::get<imap::StatusArgs>(command.typed);
     if (const auto unknown = unknown_status_item(args.items)) {
         bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
-                                     "UIDVALIDITY, UNSEEN, DELETED or DELETED-STORAGE",
+                                     "UIDVALIDITY, UNSEEN, DELETED, DELETED-STORAGE or "
+                                     "HIGHESTMODSEQ",
                                      *unknown));
         return;
     }
@@ -422,8 +439,14 @@ void ImapServerSession::cmd_id(const Command& command) {
 }
 
 void ImapServerSession::cmd_enable(const Command& command) {
-    // RFC 5161 3.1: nothing this server offers needs enabling.
-    send(imap::make_enabled({}));
+    // RFC 5161 3.1: ENABLED lists what this command enabled; of what this
+    // server offers only CONDSTORE is enabled so (RFC 7162 3.1).
+    std::vector<std::string> enabled;
+    for (const auto& name : std::get<imap::EnableArgs>(command.typed).capabilities) {
+        if (ascii::iequals(name, "CONDSTORE") && m_config.capabilities.condstore && enabled.empty())
+            enabled.emplace_back("CONDSTORE");
+    }
+    send(imap::make_enabled(std::move(enabled)));
     ok(command.tag, "ENABLE completed");
 }
 

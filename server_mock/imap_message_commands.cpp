@@ -193,7 +193,11 @@ void ImapServerSession::report_changes(Report report) {
                 const Message* message = mailbox ? mailbox->find(change.uid) : nullptr;
                 auto flags = message ? message->flags.names() : change.flags.names();
                 if (is_recent(change.uid)) flags.emplace_back("\\Recent");
-                send(imap::make_fetch(seq, {imap::fetch_flags(std::move(flags))}));
+                std::vector<imap::FetchItem> items{imap::fetch_flags(std::move(flags))};
+                // RFC 7162 3.1: a CONDSTORE-aware client hears the mod-sequence too.
+                if (m_condstore_aware && message)
+                    items.push_back(imap::fetch_modseq(message->modseq));
+                send(imap::make_fetch(seq, std::move(items)));
                 break;
             }
             case ChangeKind::Expunged:
@@ -376,10 +380,17 @@ void ImapServerSession::cmd_search(const Command& command) {
     std::vector<std::uint32_t> found;
     for (const MessageContext& match : *matches)
         found.push_back(command.uid ? match.message.uid : match.seq);
+    const std::optional<ModSeq> modseq = found_modseq(args.keys, *matches);
     if (args.return_options) {
-        send(esearch_answer(command, *args.return_options, found));
+        auto answer = esearch_answer(command, *args.return_options, found);
+        // RFC 4731 3.2, RFC 7162 3.1.10: the highest mod-sequence found.
+        if (modseq) {
+            answer.esearch->results.emplace_back("MODSEQ", fmt::format("{}", *modseq));
+            answer = imap::make_esearch(std::move(*answer.esearch));
+        }
+        send(answer);
     } else {
-        send(imap::make_search(std::move(found)));
+        send(imap::make_search(std::move(found), modseq));
     }
     ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
 }
@@ -441,9 +452,15 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             gone = true;
             continue;
         }
+        // RFC 7162 3.1.4.1: only messages changed since, each with MODSEQ.
+        if (args.changed_since && message->modseq <= *args.changed_since) continue;
         FetchEffects effects;
         MessageContext context{*message, seq, is_recent(uid)};
         auto items = build_fetch_items(context, args.atts, m_cache, command.uid, effects);
+        const bool has_modseq = std::any_of(items.begin(), items.end(), [](const auto& item) {
+            return item.kind == imap::FetchAtt::Kind::ModSeq;
+        });
+        if (args.changed_since && !has_modseq) items.push_back(imap::fetch_modseq(message->modseq));
         if (effects.unknown_encoding) {
             unknown_encoding = std::move(effects.unknown_encoding);
             break;
@@ -535,10 +552,18 @@ void ImapServerSession::cmd_store(const Command& command) {
     const Mailbox* mailbox = selected();
     std::vector<Uid> uids;
     std::vector<std::uint32_t> seqs;
+    std::vector<std::uint32_t> modified;  // failed UNCHANGEDSINCE: numbers or UIDs
     bool gone = false;
     for (auto [seq, uid] : resolve(args.set, command.uid)) {
-        if (mailbox->find(uid) == nullptr) {
+        const Message* message = mailbox->find(uid);
+        if (message == nullptr) {
             gone = true;
+            continue;
+        }
+        // RFC 7162 3.1.3: a message changed after UNCHANGEDSINCE is left as
+        // it is and named in MODIFIED.
+        if (args.unchanged_since && message->modseq > *args.unchanged_since) {
+            modified.push_back(command.uid ? uid : seq);
             continue;
         }
         uids.push_back(uid);
@@ -557,16 +582,33 @@ void ImapServerSession::cmd_store(const Command& command) {
     // before any FETCH carries it (RFC 3501 7.2.6: FLAGS names the flags
     // that apply in the mailbox).
     announce_keywords_if_changed();
-    if (!args.silent) {
+    // A conditional STORE answers with MODSEQ even when .SILENT (RFC 7162
+    // 3.1.3); a CONDSTORE-aware client hears MODSEQ with every FLAGS.
+    const bool tell_modseq = args.unchanged_since || m_condstore_aware;
+    if (!args.silent || args.unchanged_since) {
         for (const auto& update : updated.value()) {
             auto index = std::find(uids.begin(), uids.end(), update.uid) - uids.begin();
-            auto names = update.flags.names();
-            if (is_recent(update.uid)) names.emplace_back("\\Recent");
             std::vector<imap::FetchItem> items;
             if (command.uid) items.push_back(imap::fetch_uid(update.uid));
-            items.push_back(imap::fetch_flags(std::move(names)));
+            if (!args.silent) {
+                auto names = update.flags.names();
+                if (is_recent(update.uid)) names.emplace_back("\\Recent");
+                items.push_back(imap::fetch_flags(std::move(names)));
+            }
+            const Message* message = selected()->find(update.uid);
+            if (tell_modseq && message) items.push_back(imap::fetch_modseq(message->modseq));
             send(imap::make_fetch(seqs[static_cast<std::size_t>(index)], std::move(items)));
         }
+    }
+    if (!modified.empty()) {
+        std::sort(modified.begin(), modified.end());
+        const auto code = imap::make_code_modified(to_set(modified));
+        if (gone) {
+            no(command.tag, kGoneText, code);
+        } else {
+            ok(command.tag, "Conditional STORE failed for some messages", code);
+        }
+        return;
     }
     if (gone) {
         no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));

@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 23> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 24> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -68,6 +68,7 @@ constexpr std::array<ToggledCapability, 23> toggled_capabilities{{
     {"QUOTA=RES-STORAGE", &CapabilityToggles::quota},
     {"QUOTA=RES-MESSAGE", &CapabilityToggles::quota},
     {"QUOTASET", &CapabilityToggles::quota},
+    {"CONDSTORE", &CapabilityToggles::condstore},
 }};
 
 // `listed` is `wanted`, or one of the family `wanted` names when it ends in
@@ -292,6 +293,7 @@ void ImapServerSession::execute(const Command& command) {
         return;
     }
     m_report = holds_expunges(command) ? Report::NoExpunge : Report::All;
+    note_condstore_enabling(command);
     dispatch(command);
     m_report = Report::All;
     // A command still under way gets its faults when it answers.

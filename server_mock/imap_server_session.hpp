@@ -131,6 +131,16 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_namespace(const imap::Command& command);
     void cmd_id(const imap::Command& command);
     void cmd_enable(const imap::Command& command);
+    // --- CONDSTORE (imap_condstore.cpp) -----------------------------------------
+    // RFC 7162 3.1: the first "CONDSTORE enabling command" makes this client
+    // CONDSTORE-aware for the rest of the connection.
+    void note_condstore_enabling(const imap::Command& command);
+    // "* OK [HIGHESTMODSEQ n]" for the selected mailbox.
+    void announce_highest_modseq();
+    // The highest mod-sequence of `found`, which SEARCH and SORT append when
+    // the criteria held MODSEQ (RFC 7162 3.1.6, 3.1.9).
+    std::optional<ModSeq> found_modseq(const std::vector<imap::SearchKey>& keys,
+                                       const std::vector<MessageContext>& found) const;
     void deselect();
     void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
     // Why a mailbox name or LIST pattern in the arguments is not canonical
@@ -212,6 +222,7 @@ class ImapServerSession : public ServerSessionBase {
     MailboxId m_selected = 0;
     bool m_read_only = false;
     bool m_examined = false;
+    bool m_condstore_aware = false;
     std::vector<Uid> m_view;
     std::size_t m_keywords_known = 0;
     std::vector<std::string> m_permanent_flags;

@@ -101,7 +101,7 @@ void ImapServerSession::cmd_sort(const Command& command) {
     numbers.reserve(facts.size());
     for (const SortFacts& message : facts)
         numbers.push_back(command.uid ? message.uid : message.seq);
-    send(imap::make_sort(std::move(numbers)));
+    send(imap::make_sort(std::move(numbers), found_modseq(args.keys, *matches)));
     ok(command.tag, command.uid ? "UID SORT completed" : "SORT completed");
 }
 

@@ -83,6 +83,13 @@ std::uint32_t Mailbox::unseen() const {
                       [](const Message& m) { return !m.flags.has(SystemFlag::Seen); }));
 }
 
+ModSeq Mailbox::highest_modseq() const {
+    ModSeq highest = 1;
+    for (const Message& message : messages)
+        highest = std::max(highest, message.modseq);
+    return highest;
+}
+
 std::vector<std::string> ListEntry::attributes() const {
     std::vector<std::string> out;
     if (noselect) out.emplace_back("\\Noselect");
@@ -737,6 +744,7 @@ StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_vie
     info.unseen = mailbox->unseen();
     info.uidnext = mailbox->uidnext;
     info.uidvalidity = mailbox->uidvalidity;
+    info.highest_modseq = mailbox->highest_modseq();
     for (const Message& message : mailbox->messages) {
         if (message.recent_pending || is_recent(message, asking)) ++info.recent;
         if (message.flags.has(SystemFlag::Deleted)) {

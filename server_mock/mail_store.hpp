@@ -79,6 +79,9 @@ struct Mailbox {
     // 1-based message sequence number in the store's current view.
     std::optional<std::uint32_t> sequence_of(Uid uid) const;
     std::uint32_t unseen() const;
+    // The highest mod-sequence of its messages (RFC 7162 3.1.2.1), at least
+    // 1, the smallest mod-sequence there is.
+    ModSeq highest_modseq() const;
 };
 
 // The limits of a quota root (RFC 9208 5.1, 5.2); nothing: not limited.
@@ -122,6 +125,7 @@ struct StatusInfo {
     // (RFC 9208 4.1.4 allows the size sum for DELETED-STORAGE).
     std::uint32_t deleted = 0;
     std::uint64_t deleted_octets = 0;
+    ModSeq highest_modseq = 1;  // HIGHESTMODSEQ (RFC 7162 3.1.7)
 };
 
 // What COPY and MOVE report in COPYUID (RFC 4315 3): pairs in the same order.

@@ -40,6 +40,11 @@ struct CapabilityToggles {
     bool multiappend = true;    // RFC 3502: APPEND of several messages, all or none
     bool sort = true;           // RFC 5256: SORT and THREAD=ORDEREDSUBJECT
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
+    // RFC 7162 3.1: mod-sequences, conditional STORE, CHANGEDSINCE. The
+    // store keeps mod-sequences in memory only, so `serve --data-dir` turns
+    // it off: after a restart they would start again, below what clients
+    // have cached.
+    bool condstore = true;
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login

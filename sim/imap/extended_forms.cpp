@@ -121,12 +121,6 @@ bool names_saved_result(const std::vector<SearchKey>& keys) {
     });
 }
 
-bool names_modseq(const std::vector<SearchKey>& keys) {
-    return std::any_of(keys.begin(), keys.end(), [](const SearchKey& key) {
-        return key.kind == SearchKey::Kind::ModSeq || names_modseq(key.children);
-    });
-}
-
 // "$" in place of a message set (RFC 5182 3: sequence-set =/ seq-last-command).
 bool uses_saved_result(const Command& command) {
     return std::visit(
@@ -186,9 +180,9 @@ bool uses(const Command& command, const FormRow& row) {
             return store && store->unchanged_since;
         }
         case Form::SearchModSeq:
-            if (search) return names_modseq(search->keys);
+            if (search) return searches_by_modseq(search->keys);
             if (const auto* sort = std::get_if<SortArgs>(&command.typed))
-                return names_modseq(sort->keys);
+                return searches_by_modseq(sort->keys);
             return false;
         case Form::SelectParam: {
             const auto* select = std::get_if<MailboxArgs>(&command.typed);
@@ -206,6 +200,12 @@ bool uses(const Command& command, const FormRow& row) {
 }
 
 }  // namespace
+
+bool searches_by_modseq(const std::vector<SearchKey>& keys) {
+    return std::any_of(keys.begin(), keys.end(), [](const SearchKey& key) {
+        return key.kind == SearchKey::Kind::ModSeq || searches_by_modseq(key.children);
+    });
+}
 
 std::vector<ExtendedForm> extended_forms(const Command& command) {
     std::vector<ExtendedForm> found;

@@ -23,4 +23,7 @@ struct ExtendedForm {
 // The extended forms `command` uses, each once, in the table's order.
 std::vector<ExtendedForm> extended_forms(const Command& command);
 
+// Whether search criteria hold the MODSEQ key at any depth (RFC 7162 3.1.5).
+bool searches_by_modseq(const std::vector<SearchKey>& keys);
+
 }  // namespace mailscope::imap

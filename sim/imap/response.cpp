@@ -939,6 +939,22 @@ ResponseCode make_code_number(std::string name, std::uint32_t number) {
     return code;
 }
 
+ResponseCode make_code_highestmodseq(std::uint64_t modseq) {
+    ResponseCode code;
+    code.name = "HIGHESTMODSEQ";
+    code.modseq = modseq;
+    code.args.push_back(make_number(modseq));
+    return code;
+}
+
+ResponseCode make_code_modified(SequenceSet failed) {
+    ResponseCode code;
+    code.name = "MODIFIED";
+    code.args.push_back(make_atom(failed.to_string()));
+    code.set1 = std::move(failed);
+    return code;
+}
+
 ResponseCode make_code_list(std::string name, std::vector<std::string> items) {
     ResponseCode code;
     code.name = std::move(name);
@@ -1006,17 +1022,21 @@ Response make_enabled(std::vector<std::string> capabilities) {
     return r;
 }
 
-Response make_search(std::vector<std::uint32_t> numbers) {
+Response make_search(std::vector<std::uint32_t> numbers, std::optional<std::uint64_t> modseq) {
     std::vector<Node> data;
     for (auto n : numbers)
         data.push_back(make_number(n));
+    // RFC 7162 3.1.6: only after the numbers found.
+    if (modseq && !numbers.empty())
+        data.push_back(make_list({make_atom("MODSEQ"), make_number(*modseq)}));
     Response r = make_untagged("SEARCH", std::move(data));
     r.numbers = std::move(numbers);
+    if (!r.numbers.empty()) r.modseq = modseq;
     return r;
 }
 
-Response make_sort(std::vector<std::uint32_t> numbers) {
-    Response r = make_search(std::move(numbers));
+Response make_sort(std::vector<std::uint32_t> numbers, std::optional<std::uint64_t> modseq) {
+    Response r = make_search(std::move(numbers), modseq);
     r.name = r.word = "SORT";
     return r;
 }

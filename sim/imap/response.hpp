@@ -191,12 +191,16 @@ ResponseCode make_code_list(std::string name,
                             std::vector<std::string> items);  // PERMANENTFLAGS, CAPABILITY
 ResponseCode make_code_appenduid(std::uint32_t uidvalidity, SequenceSet uids);
 ResponseCode make_code_copyuid(std::uint32_t uidvalidity, SequenceSet from, SequenceSet to);
+ResponseCode make_code_highestmodseq(std::uint64_t modseq);  // RFC 7162 3.1.2.1
+ResponseCode make_code_modified(SequenceSet failed);         // RFC 7162 3.1.3
 
 Response make_capability(std::vector<std::string> capabilities);
 Response make_flags(std::vector<std::string> flags);
 Response make_enabled(std::vector<std::string> capabilities);
-Response make_search(std::vector<std::uint32_t> numbers);
-Response make_sort(std::vector<std::uint32_t> numbers);  // * SORT 2 84 882
+Response make_search(std::vector<std::uint32_t> numbers,
+                     std::optional<std::uint64_t> modseq = std::nullopt);
+Response make_sort(std::vector<std::uint32_t> numbers,
+                   std::optional<std::uint64_t> modseq = std::nullopt);  // * SORT 2 84 882
 // * THREAD (2)(3 6 (4 23)(44 7 96)): each thread's members while it does
 // not branch, then each branch as a list (RFC 5256 5 thread-list).
 Response make_thread(const std::vector<ThreadNode>& threads);

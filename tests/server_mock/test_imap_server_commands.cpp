@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view kExtensions =
     "LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
     "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND SORT THREAD=ORDEREDSUBJECT QUOTA "
-    "QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET";
+    "QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET CONDSTORE";
 
 }  // namespace
 
@@ -504,7 +504,10 @@ TEST_CASE_FIXTURE(SelectedClient, "COPY and MOVE with COPYUID and TRYCREATE") {
 TEST_CASE_FIXTURE(LoggedInClient, "IDLE, ID and ENABLE") {
     CHECK(c.send("a ID (\"name\" \"test\")\r\n") ==
           "* ID (\"name\" \"mailscope\" \"version\" \"1.0\")\r\na OK ID completed\r\n");
-    CHECK(c.send("b ENABLE CONDSTORE\r\n") == "* ENABLED\r\nb OK ENABLE completed\r\n");
+    // RFC 5161 3.1: ENABLED names only what this command enabled.
+    CHECK(c.send("b ENABLE X-UNKNOWN CONDSTORE\r\n") ==
+          "* ENABLED CONDSTORE\r\nb OK ENABLE completed\r\n");
+    CHECK(c.send("b2 ENABLE X-UNKNOWN\r\n") == "* ENABLED\r\nb2 OK ENABLE completed\r\n");
     c.select();
     CHECK(c.send("c IDLE\r\n") == "+ idling\r\n");
     CHECK(c.send("DONE\r\n") == "c OK IDLE terminated\r\n");

@@ -70,7 +70,7 @@ TEST_CASE(
     fill_store(store);
     Client c(store);
     c.login();
-    CHECK(c.send("e1 ENABLE CONDSTORE\r\n") == "* ENABLED\r\ne1 OK ENABLE completed\r\n");
+    CHECK(c.send("e1 ENABLE CONDSTORE\r\n") == "* ENABLED CONDSTORE\r\ne1 OK ENABLE completed\r\n");
     c.select();
     CHECK(c.send("e2 ENABLE CONDSTORE\r\n") ==
           "e2 BAD ENABLE is not valid in the Selected state\r\n");

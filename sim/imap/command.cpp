@@ -220,34 +220,86 @@ class CommandReader {
     bool options(const Node& list, CommandOptions& out, std::string_view what) {
         const auto& items = list.children;
         for (std::size_t i = 0; i < items.size(); ++i) {
-            const Node& item = items[i];
-            if (item.kind != Node::Kind::Atom || !is_atom_text(item.value))
-                return fail(&item, fmt::format("expected {}", what));
-            CommandOption option{to_upper(item.value), {}, false};
-            const Node* value = i + 1 < items.size() ? &items[i + 1] : nullptr;
-            if (value && value->is_list()) {
-                for (const Node& part : value->children) {
-                    if (!part.is_string()) {
-                        return fail(&part, fmt::format("the value of {} holds nested lists, which "
-                                                       "this reader does not take apart",
-                                                       option.name));
-                    }
-                    option.values.push_back(part.value);
-                }
-                option.has_value = true;
-                ++i;
-            } else if (option.name == "PARTIAL" && value && value->kind == Node::Kind::Atom) {
-                option.values.push_back(value->value);
-                option.has_value = true;
-                ++i;
-            }
-            if (option.name == "STATUS" && option.values.empty()) {
-                return fail(&item,
-                            "STATUS needs its items in parentheses, e.g. STATUS (MESSAGES "
-                            "UNSEEN) (RFC 5819 4)");
-            }
-            out.push_back(std::move(option));
+            if (!option(items, i, out, what)) return false;
         }
+        return true;
+    }
+
+    // The option at items[i] and its value, if one follows; `i` ends on
+    // the last node taken.
+    bool option(const std::vector<Node>& items, std::size_t& i, CommandOptions& out,
+                std::string_view what) {
+        const Node& item = items[i];
+        if (item.kind != Node::Kind::Atom || !is_atom_text(item.value))
+            return fail(&item, fmt::format("expected {}", what));
+        CommandOption option{to_upper(item.value), {}, false};
+        const Node* value = i + 1 < items.size() ? &items[i + 1] : nullptr;
+        if (value && value->is_list()) {
+            for (const Node& part : value->children) {
+                if (!part.is_string()) {
+                    return fail(&part, fmt::format("the value of {} holds nested lists, which "
+                                                   "this reader does not take apart",
+                                                   option.name));
+                }
+                option.values.push_back(part.value);
+            }
+            option.has_value = true;
+            ++i;
+        } else if (option.name == "PARTIAL" && value && value->kind == Node::Kind::Atom) {
+            option.values.push_back(value->value);
+            option.has_value = true;
+            ++i;
+        }
+        if (option.name == "STATUS" && option.values.empty()) {
+            return fail(&item,
+                        "STATUS needs its items in parentheses, e.g. STATUS (MESSAGES "
+                        "UNSEEN) (RFC 5819 4)");
+        }
+        out.push_back(std::move(option));
+        return true;
+    }
+
+    // "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP
+    // seq-match-data] ")" (RFC 7162 7); no set may hold "*".
+    bool qresync_params(const Node& list, QresyncParams& out) {
+        static constexpr std::string_view kForm =
+            "QRESYNC (uidvalidity mod-sequence [known-uids] [(known-sequence-set known-uid-set)]) "
+            "(RFC 7162 3.2.5)";
+        const auto& items = list.children;
+        if (items.size() < 2 || items.size() > 4)
+            return fail(&list, fmt::format("the parameter is {}", kForm));
+        const auto validity = items[0].as_number();
+        if (!validity || *validity == 0)
+            return fail(&items[0], "the UIDVALIDITY of QRESYNC is a number from 1 (RFC 7162 7)");
+        out.uidvalidity = *validity;
+        if (!modseq(items[1], out.modseq, "QRESYNC")) return false;
+        if (out.modseq == 0)
+            return fail(&items[1], "QRESYNC needs a mod-sequence from 1 (RFC 7162 7)");
+        std::size_t i = 2;
+        if (i < items.size() && !items[i].is_list()) {
+            if (!starless_set(items[i], out.known_uids.emplace(), "known-uids")) return false;
+            ++i;
+        }
+        if (i < items.size()) {
+            const Node& match = items[i];
+            if (!match.is_list() || match.children.size() != 2 || i + 1 != items.size())
+                return fail(&match, fmt::format("the parameter is {}", kForm));
+            auto& [numbers, uids] = out.seq_match.emplace();
+            if (!starless_set(match.children[0], numbers, "known-sequence-set") ||
+                !starless_set(match.children[1], uids, "known-uid-set")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool starless_set(const Node& n, SequenceSet& out, std::string_view what) {
+        if (!node_set(n, out)) return false;
+        const bool starred =
+            out.saved || std::any_of(out.ranges.begin(), out.ranges.end(),
+                                     [](const SeqRange& r) { return r.first == 0 || r.last == 0; });
+        if (starred)
+            return fail(&n, fmt::format("{} may not hold \"*\" or \"$\" (RFC 7162 7)", what));
         return true;
     }
 
@@ -813,9 +865,21 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                 r.take();
                 if (n->children.empty())
                     return r.fail(n, "the list of SELECT parameters is empty (RFC 4466 2.1)");
-                if (!r.options(*n, a.select_params.emplace(),
-                               "a SELECT parameter such as CONDSTORE")) {
-                    return false;
+                auto& params = a.select_params.emplace();
+                const auto& items = n->children;
+                for (std::size_t i = 0; i < items.size(); ++i) {
+                    if (!items[i].is_atom("QRESYNC")) {
+                        if (!r.option(items, i, params, "a SELECT parameter such as CONDSTORE"))
+                            return false;
+                        continue;
+                    }
+                    if (a.qresync) return r.fail(&items[i], "QRESYNC is given once (RFC 4466 2.1)");
+                    if (i + 1 == items.size() || !items[i + 1].is_list()) {
+                        return r.fail(&items[i],
+                                      "QRESYNC needs its values in parentheses (RFC 7162 3.2.5)");
+                    }
+                    if (!r.qresync_params(items[++i], a.qresync.emplace())) return false;
+                    params.push_back({"QRESYNC", {}, true});
                 }
             }
             if (!r.finish(verb)) return false;
@@ -1220,6 +1284,31 @@ Node options_node(const CommandOptions& options) {
     return make_list(std::move(items));
 }
 
+Node qresync_node(const QresyncParams& q) {
+    std::vector<Node> items{make_number(q.uidvalidity), make_number(q.modseq)};
+    if (q.known_uids) items.push_back(make_atom(q.known_uids->to_string()));
+    if (q.seq_match) {
+        items.push_back(make_list({make_atom(q.seq_match->first.to_string()),
+                                   make_atom(q.seq_match->second.to_string())}));
+    }
+    return make_list(std::move(items));
+}
+
+Node select_params_node(const MailboxArgs& a) {
+    std::vector<Node> items;
+    for (const auto& option : *a.select_params) {
+        if (option.name == "QRESYNC" && a.qresync) {
+            items.push_back(make_atom("QRESYNC"));
+            items.push_back(qresync_node(*a.qresync));
+        } else {
+            auto one = options_node({option});
+            for (auto& node : one.children)
+                items.push_back(std::move(node));
+        }
+    }
+    return make_list(std::move(items));
+}
+
 Node flag_list_node(const std::vector<std::string>& flags) {
     std::vector<Node> items;
     for (const auto& f : flags)
@@ -1292,7 +1381,7 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 }
             } else if constexpr (std::is_same_v<T, MailboxArgs>) {
                 astr(a.mailbox);
-                if (a.select_params) out.push_back(options_node(*a.select_params));
+                if (a.select_params) out.push_back(select_params_node(a));
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);

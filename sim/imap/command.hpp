@@ -150,11 +150,22 @@ struct CommandOption {
 using CommandOptions = std::vector<CommandOption>;
 // `options` holds one named `name` (upper case).
 bool has_option(const CommandOptions& options, std::string_view name);
+// The QRESYNC parameter of SELECT and EXAMINE (RFC 7162 3.2.5): what the
+// client knew when it last had the mailbox open. No set holds "*".
+struct QresyncParams {
+    std::uint32_t uidvalidity = 0;
+    std::uint64_t modseq = 0;
+    std::optional<SequenceSet> known_uids;
+    // seq-match-data: message numbers and the UIDs they had, pair by pair.
+    std::optional<std::pair<SequenceSet, SequenceSet>> seq_match;
+};
 // SELECT EXAMINE CREATE DELETE SUBSCRIBE UNSUBSCRIBE GETACL MYRIGHTS GETQUOTAROOT
 struct MailboxArgs {
     std::string mailbox;
-    // SELECT and EXAMINE parameters (RFC 4466 2.1): (CONDSTORE) (RFC 7162 3.1.8).
+    // SELECT and EXAMINE parameters (RFC 4466 2.1): (CONDSTORE) (RFC 7162
+    // 3.1.8); QRESYNC is listed here without values and read into `qresync`.
     std::optional<CommandOptions> select_params;
+    std::optional<QresyncParams> qresync;
 };
 struct AclArgs {  // SETACL, DELETEACL and LISTRIGHTS (RFC 4314 3.1, 3.2, 3.4)
     std::string mailbox;

@@ -670,6 +670,31 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             if (!(ok = reader.number(n, v, "a message number"))) break;
             r.numbers.push_back(v);
         }
+    } else if (name == "VANISHED") {
+        // expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids, no "*"
+        // in the UIDs (RFC 7162 7).
+        VanishedData vanished;
+        std::size_t i = 0;
+        if (!d.empty() && d[0].is_list()) {
+            vanished.earlier = true;
+            ok = need(d[0].children.size() == 1 && d[0].children[0].is_atom("EARLIER"),
+                      "VANISHED takes (EARLIER) or nothing before its UIDs (RFC 7162 3.2.10)");
+            ++i;
+        }
+        std::optional<SequenceSet> uids;
+        if (ok && i + 1 == d.size() && (d[i].kind == NK::Atom || d[i].kind == NK::Number))
+            uids = SequenceSet::parse(d[i].value);
+        const bool starless =
+            uids && !uids->saved &&
+            std::none_of(uids->ranges.begin(), uids->ranges.end(),
+                         [](const SeqRange& range) { return range.first == 0 || range.last == 0; });
+        ok = ok && need(starless,
+                        "VANISHED ends with the UIDs that left, a set such as "
+                        "41,43:116 without \"*\" (RFC 7162 3.2.10)");
+        if (ok) {
+            vanished.uids = std::move(*uids);
+            r.vanished = std::move(vanished);
+        }
     } else if (name == "ESEARCH") {
         // RFC 9051 9: esearch-response, search-correlator, search-return-data.
         EsearchData esearch;
@@ -1089,6 +1114,15 @@ Response make_esearch(EsearchData data) {
     }
     Response r = make_untagged("ESEARCH", std::move(nodes));
     r.esearch = std::move(data);
+    return r;
+}
+
+Response make_vanished(VanishedData data) {
+    std::vector<Node> nodes;
+    if (data.earlier) nodes.push_back(make_list({make_atom("EARLIER")}));
+    nodes.push_back(make_atom(data.uids.to_string()));
+    Response r = make_untagged("VANISHED", std::move(nodes));
+    r.vanished = std::move(data);
     return r;
 }
 

@@ -141,13 +141,21 @@ struct ThreadNode {
     std::vector<ThreadNode> children;
 };
 
+// VANISHED (RFC 7162 3.2.10): UIDs that left the mailbox. EARLIER: they
+// left before the command that asked (no message number changes); without
+// it they leave now, like EXPUNGE, one message each.
+struct VanishedData {
+    bool earlier = false;
+    SequenceSet uids;
+};
+
 struct Response {
     ResponseKind kind = ResponseKind::Untagged;
     std::string tag;               // for Tagged
     Status status = Status::None;  // OK/NO/BAD/BYE/PREAUTH
     // canonical uppercase: "OK", "EXISTS", "RECENT", "EXPUNGE", "FETCH", "FLAGS", "LIST",
     // "LSUB", "STATUS", "SEARCH", "CAPABILITY", "NAMESPACE", "ID", "ENABLED", "ACL",
-    // "LISTRIGHTS", "MYRIGHTS", "ESEARCH", or the unknown atom
+    // "LISTRIGHTS", "MYRIGHTS", "ESEARCH", "VANISHED", or the unknown atom
     std::string name;
     std::string word;  // the name as written on the wire (serialize() writes this one)
     std::optional<std::uint32_t> number;  // "* 23 EXISTS"
@@ -165,6 +173,7 @@ struct Response {
     std::optional<AclData> acl;  // ACL, LISTRIGHTS, MYRIGHTS
     std::optional<EsearchData> esearch;
     std::optional<QuotaData> quota;  // QUOTA, QUOTAROOT
+    std::optional<VanishedData> vanished;
 };
 
 struct ResponseParse {
@@ -205,6 +214,7 @@ Response make_sort(std::vector<std::uint32_t> numbers,
 // not branch, then each branch as a list (RFC 5256 5 thread-list).
 Response make_thread(const std::vector<ThreadNode>& threads);
 Response make_esearch(EsearchData data);              // the TAG as a quoted string
+Response make_vanished(VanishedData data);            // * VANISHED (EARLIER) 41,43:116
 Response make_list(std::string name, ListData data);  // name: "LIST" or "LSUB"
 Response make_status_data(StatusData data);
 // RFC 4314 3.6-3.8 from the typed fields that response uses.

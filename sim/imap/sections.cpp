@@ -10,6 +10,10 @@ std::string_view response_section(const Response& response) {
         const std::string& code = response.code->name;
         if (iequals(code, "APPENDUID") || iequals(code, "COPYUID")) return "RFC 4315 3";
         if (iequals(code, "OVERQUOTA")) return "RFC 9208 4.3.1";
+        if (iequals(code, "HIGHESTMODSEQ")) return "RFC 7162 3.1.2.1";
+        if (iequals(code, "NOMODSEQ")) return "RFC 7162 3.1.2.2";
+        if (iequals(code, "MODIFIED")) return "RFC 7162 3.1.3";
+        if (iequals(code, "CLOSED")) return "RFC 7162 3.2.11";
     }
     switch (response.status) {
         case Status::Ok:
@@ -41,6 +45,8 @@ std::string_view response_section(const Response& response) {
         {"QUOTAROOT", "RFC 9208 4.2.2"},  {"SORT", "RFC 5256 4"},
         {"THREAD", "RFC 5256 4"},
     };
+    if (response.vanished)
+        return response.vanished->earlier ? "RFC 7162 3.2.10.1" : "RFC 7162 3.2.10.2";
     for (const auto& e : table) {
         if (response.name == e.name) return e.section;
     }

@@ -901,7 +901,12 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         pending.silent = store->silent;
         pending.set = store->set;
     }
-    if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) pending.set = fetch->set;
+    if (auto* fetch = std::get_if<FetchArgs>(&command.typed)) {
+        pending.set = fetch->set;
+        pending.asks_vanished = fetch->vanished;
+    }
+    if (auto* select = std::get_if<MailboxArgs>(&command.typed))
+        pending.asks_vanished = select->qresync.has_value();
     if (auto* list = std::get_if<ListArgs>(&command.typed); list && list->return_options)
         pending.returns_status = has_option(*list->return_options, "STATUS");
     if (auto* search = std::get_if<SearchArgs>(&command.typed)) {
@@ -911,6 +916,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
         m_messages.clear();
+        m_nomodseq = false;
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
@@ -1126,6 +1132,12 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     if (m_idle_tag == done.tag) {
         m_idle_tag.reset();
     }
+    if (done.verb == Verb::Close && response.code && response.code->name == "HIGHESTMODSEQ") {
+        violation(Direction::ServerToClient,
+                  "HIGHESTMODSEQ in the completion of CLOSE: the client cannot see the expunges "
+                  "that raised it, so it would lose messages when it resynchronises",
+                  "RFC 7162 3.2.8");
+    }
     const bool ok = response.status == Status::Ok;
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_name(response.status));
@@ -1199,6 +1211,7 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                     break;
                 }
             }
+            if (response.code->name == "NOMODSEQ") m_nomodseq = true;
             if (response.code->name == "CAPABILITY")
                 pending = find_pending_verb({Verb::Capability});
         }
@@ -1278,20 +1291,12 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         }
         m_messages.resize(std::max<std::size_t>(n, m_messages.size()));
     } else if (name == "EXPUNGE") {
-        pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
-        bool forbidden_now = false;
-        for (auto& p : m_pending) {
-            if (!p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge)) {
-                forbidden_now = true;
-            }
-        }
-        if (forbidden_now) {
+        pending = check_expunge_timing("EXPUNGE", "RFC 3501 7.4.1");
+        if (m_capabilities.is_enabled("QRESYNC") && !m_nomodseq) {
             violation(Direction::ServerToClient,
-                      "EXPUNGE sent while a FETCH, STORE or SEARCH was in progress",
-                      "RFC 3501 7.4.1");
-        } else if (m_pending.empty()) {
-            violation(Direction::ServerToClient, "EXPUNGE sent while no command was in progress",
-                      "RFC 3501 7.4.1");
+                      "EXPUNGE after ENABLE QRESYNC: the server MUST report removed messages "
+                      "with VANISHED instead, for the rest of the connection",
+                      "RFC 7162 3.2.10.2");
         }
         if (response.number) {
             auto n = *response.number;
@@ -1301,22 +1306,34 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                                       m_messages.size()),
                           "RFC 3501 7.4.1");
             } else {
-                TraceEvent renumber;
-                renumber.dir = Direction::ServerToClient;
-                renumber.kind = EventKind::Renumbering;
-                renumber.name = "RENUMBER";
-                renumber.section = "RFC 3501 7.4.1";
-                renumber.summary =
-                    n == m_messages.size()
-                        ? fmt::format("message {} removed; no other number changes", n)
-                        : fmt::format("message {} removed; messages {}..{} become {}..{}", n, n + 1,
-                                      m_messages.size(), n, m_messages.size() - 1);
-                renumber.renumber = sim::Renumber{n, static_cast<std::uint32_t>(m_messages.size())};
-                renumber.link = sim::Link::Answers;
-                renumber.link_seq = seq;
-                m_messages.erase(m_messages.begin() + (n - 1));
-                add_event(std::move(renumber));
+                remove_message(n, seq, "RFC 3501 7.4.1");
             }
+        }
+    } else if (name == "VANISHED" && response.vanished) {
+        if (response.vanished->earlier) {
+            for (auto& p : m_pending) {
+                if (p.asks_vanished) {
+                    pending = &p;
+                    break;
+                }
+            }
+            if (!pending) {
+                event.link = sim::Link::Unmatched;
+                violation(Direction::ServerToClient,
+                          "VANISHED (EARLIER) while no UID FETCH (... VANISHED) and no SELECT or "
+                          "EXAMINE with QRESYNC is in progress: only those cause it",
+                          "RFC 7162 3.2.10.1");
+            }
+        } else {
+            pending = check_expunge_timing("VANISHED", "RFC 7162 3.2.10.2");
+            if (!m_capabilities.is_enabled("QRESYNC")) {
+                violation(Direction::ServerToClient,
+                          "VANISHED without (EARLIER) before the server answered ENABLE QRESYNC "
+                          "with ENABLED QRESYNC: until then removed messages are reported with "
+                          "EXPUNGE",
+                          "RFC 7162 3.2.10");
+            }
+            on_vanished(*response.vanished, seq);
         }
     } else if (name == "FETCH") {
         pending = fetch_answered(response, seq);
@@ -1385,8 +1402,14 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
 
 ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std::uint64_t seq) {
     std::vector<Pending*> in_flight;
+    // SELECT (QRESYNC ...) reports the flags that changed with FETCH
+    // responses of its own (RFC 7162 3.2.5.1).
+    const auto resyncing = [](const Pending& pending) {
+        return pending.asks_vanished &&
+               (pending.verb == Verb::Select || pending.verb == Verb::Examine);
+    };
     for (auto& pending : m_pending) {
-        if (pending.verb == Verb::Fetch || pending.verb == Verb::Store)
+        if (pending.verb == Verb::Fetch || pending.verb == Verb::Store || resyncing(pending))
             in_flight.push_back(&pending);
     }
     if (in_flight.size() <= 1) return in_flight.empty() ? nullptr : in_flight.front();
@@ -1410,8 +1433,9 @@ ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std:
     for (auto* pending : in_flight) {
         // A silent STORE gets no FETCH for the flags it set (RFC 3501 6.4.6).
         if (pending->verb == Verb::Store && pending->silent) continue;
-        const bool holds = pending->uid ? uid && pending->set.contains(*uid, highest_uid)
-                                        : n != 0 && pending->set.contains(n, count);
+        const bool holds = resyncing(*pending) ? uid.has_value()
+                           : pending->uid      ? uid && pending->set.contains(*uid, highest_uid)
+                                               : n != 0 && pending->set.contains(n, count);
         if (holds) holders.push_back(pending);
     }
     if (holders.size() == 1) return holders.front();
@@ -1429,8 +1453,117 @@ ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std:
     return nullptr;
 }
 
+ImapSession::Pending* ImapSession::check_expunge_timing(std::string_view what,
+                                                        std::string_view section) {
+    Pending* pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
+    const bool forbidden_now = std::any_of(
+        m_pending.begin(), m_pending.end(),
+        [](const Pending& p) { return !p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge); });
+    if (forbidden_now) {
+        violation(Direction::ServerToClient,
+                  fmt::format("{} sent while a FETCH, STORE or SEARCH was in progress", what),
+                  std::string(section));
+    } else if (m_pending.empty()) {
+        violation(Direction::ServerToClient,
+                  fmt::format("{} sent while no command was in progress", what),
+                  std::string(section));
+    }
+    return pending;
+}
+
+void ImapSession::on_vanished(const VanishedData& vanished, std::uint64_t seq) {
+    // Each UID takes one message away (RFC 7162 3.2.10.2); UIDs ascend with
+    // message numbers (RFC 3501 2.3.1.1), so a UID the client never learned
+    // still belongs between its known neighbours.
+    std::uint64_t named = 0;
+    for (const auto& range : vanished.uids.ranges)
+        named += std::max(range.first, range.last) - std::min(range.first, range.last) + 1;
+    if (named > m_messages.size()) {
+        violation(Direction::ServerToClient,
+                  fmt::format("VANISHED names {} UIDs but the client was told of {} messages: "
+                              "each UID is a message the client knows, and it leaves once",
+                              named, m_messages.size()),
+                  "RFC 7162 3.2.10.2");
+        return;
+    }
+    for (const auto& range : vanished.uids.ranges) {
+        const std::uint32_t low = std::min(range.first, range.last);
+        const std::uint32_t high = std::max(range.first, range.last);
+        for (std::uint64_t uid = low; uid <= high; ++uid) {
+            std::size_t slot = m_messages.size();
+            std::size_t gap_begin = 0;
+            for (std::size_t i = 0; i < m_messages.size(); ++i) {
+                const auto& known = m_messages[i].uid;
+                if (!known) continue;
+                if (*known == uid) {
+                    slot = i;
+                    break;
+                }
+                if (*known < uid) {
+                    gap_begin = i + 1;
+                } else {
+                    break;
+                }
+            }
+            if (slot == m_messages.size()) {
+                for (std::size_t i = gap_begin; i < m_messages.size(); ++i) {
+                    if (m_messages[i].uid) break;
+                    slot = i;
+                    break;
+                }
+            }
+            if (slot == m_messages.size()) {
+                violation(Direction::ServerToClient,
+                          fmt::format("VANISHED names UID {}, which is not in the mailbox as the "
+                                      "client knows it: a UID expunged before, or never announced",
+                                      uid),
+                          "RFC 7162 3.2.10.2");
+                continue;
+            }
+            remove_message(static_cast<std::uint32_t>(slot + 1), seq, "RFC 7162 3.2.10.2",
+                           static_cast<std::uint32_t>(uid));
+        }
+    }
+}
+
+void ImapSession::remove_message(std::uint32_t number, std::uint64_t seq, std::string_view section,
+                                 std::optional<std::uint32_t> uid) {
+    const auto count = static_cast<std::uint32_t>(m_messages.size());
+    const std::string which =
+        uid ? fmt::format("message {} (UID {})", number, *uid) : fmt::format("message {}", number);
+    TraceEvent renumber;
+    renumber.dir = Direction::ServerToClient;
+    renumber.kind = EventKind::Renumbering;
+    renumber.name = "RENUMBER";
+    renumber.section = std::string(section);
+    renumber.summary = number == count ? fmt::format("{} removed; no other number changes", which)
+                                       : fmt::format("{} removed; messages {}..{} become {}..{}",
+                                                     which, number + 1, count, number, count - 1);
+    renumber.renumber = sim::Renumber{number, count};
+    renumber.link = sim::Link::Answers;
+    renumber.link_seq = seq;
+    m_messages.erase(m_messages.begin() + (number - 1));
+    add_event(std::move(renumber));
+}
+
 void ImapSession::check_capability_rules(const Command& command) {
     const auto dir = Direction::ClientToServer;
+    // QRESYNC's forms wait for ENABLED QRESYNC, whatever the server listed
+    // (RFC 7162 3.2.3).
+    const bool asks_qresync = std::visit(
+        [](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, MailboxArgs>) return a.qresync.has_value();
+            if constexpr (std::is_same_v<T, FetchArgs>) return a.vanished;
+            return false;
+        },
+        command.typed);
+    if (asks_qresync && !m_capabilities.is_enabled("QRESYNC")) {
+        violation(dir,
+                  "a QRESYNC parameter before the server answered ENABLE QRESYNC with ENABLED "
+                  "QRESYNC: a client MUST enable QRESYNC first, and the server answers BAD",
+                  "RFC 7162 3.2.3");
+    }
     if (command.verb == Verb::Login && m_capabilities.lists("LOGINDISABLED")) {
         violation(dir,
                   "LOGIN sent although the server listed LOGINDISABLED: a client MUST NOT send "

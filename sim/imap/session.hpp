@@ -143,6 +143,9 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
         bool returns_status = false;
         // SEARCH RETURN (...): answered by one ESEARCH, never SEARCH (RFC 4731 3.1).
         bool extended_search = false;
+        // SELECT (QRESYNC ...) or UID FETCH (... VANISHED): VANISHED (EARLIER)
+        // answers it (RFC 7162 3.2.10.1).
+        bool asks_vanished = false;
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
@@ -178,6 +181,13 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     void on_untagged(const Response& response, std::uint64_t seq);
     void on_greeting(const Response& response, std::uint64_t seq);
     void on_fetch_data(const Response& response, std::uint64_t seq);
+    // EXPUNGE and VANISHED: who may send them when (RFC 3501 7.4.1, RFC 7162
+    // 3.2.10.2), then each message leaves the view.
+    Pending* check_expunge_timing(std::string_view what, std::string_view section);
+    void on_vanished(const VanishedData& vanished, std::uint64_t seq);
+    // Message `number` (from 1) leaves the view; the event says who moves up.
+    void remove_message(std::uint32_t number, std::uint64_t seq, std::string_view section,
+                        std::optional<std::uint32_t> uid = std::nullopt);
     // The FETCH or STORE in flight that this FETCH response answers; with
     // several in flight, the one whose set holds the message (RFC 3501 7.4.2).
     Pending* fetch_answered(const Response& response, std::uint64_t seq);
@@ -199,6 +209,9 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     bool state_change_outstanding() const;
 
     bool m_selected_once = false;  // a SELECT or EXAMINE succeeded earlier (RFC 5161 3.1)
+    // The mailbox being or last selected keeps no mod-sequences, so EXPUNGE
+    // stays EXPUNGE there even after ENABLE QRESYNC (RFC 7162 3.2.10).
+    bool m_nomodseq = false;
     ServerCapabilities m_capabilities;
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};

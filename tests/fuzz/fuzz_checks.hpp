@@ -296,8 +296,8 @@ inline std::string drive_client_and_observer(std::string_view data, const imap::
     std::uint64_t sent = 0;
     client.submit(
         imap::make_command(client.next_tag(), imap::Verb::Login, imap::LoginArgs{"joe", "secret"}));
-    client.submit(
-        imap::make_command(client.next_tag(), imap::Verb::Select, imap::MailboxArgs{"INBOX", {}}));
+    client.submit(imap::make_command(client.next_tag(), imap::Verb::Select,
+                                     imap::MailboxArgs{"INBOX", {}, {}}));
     sent += client.take_outgoing().size();
     client.receive(data.substr(0, cut));
     while (client.next_response()) {

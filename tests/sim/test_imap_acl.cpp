@@ -80,7 +80,7 @@ TEST_CASE("ACL commands: built from typed arguments") {
           "t3 DELETEACL \"My Box\" anyone\r\n");
     CHECK(serialize(make_command("t4", Verb::Listrights, AclArgs{"Shared", "bob", ""})) ==
           "t4 LISTRIGHTS Shared bob\r\n");
-    CHECK(serialize(make_command("t5", Verb::Myrights, MailboxArgs{"INBOX", {}})) ==
+    CHECK(serialize(make_command("t5", Verb::Myrights, MailboxArgs{"INBOX", {}, {}})) ==
           "t5 MYRIGHTS INBOX\r\n");
     CHECK(verb_from_name("getacl") == Verb::Getacl);
     CHECK(verb_name(Verb::Myrights) == "MYRIGHTS");

@@ -252,7 +252,7 @@ TEST_CASE("command: builders choose the lightest form and parse back") {
     CHECK(serialize(login) == "A1 LOGIN joe \"p w\\\"d\"\r\n");
     auto lit = make_command("A2", Verb::Login, LoginArgs{"jos\xC3\xA9", "x"}, false, true);
     CHECK(serialize(lit) == "A2 LOGIN {5+}\r\njos\xC3\xA9 x\r\n");
-    auto nil = make_command("A3", Verb::Select, MailboxArgs{"NIL", {}});
+    auto nil = make_command("A3", Verb::Select, MailboxArgs{"NIL", {}, {}});
     CHECK(serialize(nil) == "A3 SELECT \"NIL\"\r\n");
 
     FetchArgs fetch;

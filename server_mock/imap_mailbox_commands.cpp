@@ -122,16 +122,23 @@ void ImapServerSession::cmd_select(const Command& command) {
     const auto& args = std::get<imap::MailboxArgs>(command.typed);
     const auto& name = args.mailbox;
     // RFC 4466 2.1: an unknown SELECT parameter is a BAD, before anything
-    // changes; CONDSTORE was checked against the capability already.
+    // changes; CONDSTORE and QRESYNC were checked against the capability
+    // and ENABLE already.
     for (const auto& param : args.select_params.value_or(imap::CommandOptions{})) {
-        if (param.name != "CONDSTORE") {
+        if (param.name != "CONDSTORE" && param.name != "QRESYNC") {
             bad(command.tag, fmt::format("Unknown {} parameter {}; this server knows CONDSTORE "
-                                         "(RFC 4466 2.1)",
+                                         "and QRESYNC (RFC 4466 2.1)",
                                          imap::verb_name(command.verb), param.name));
             return;
         }
     }
-    // RFC 3501 6.3.1: a failed SELECT leaves no mailbox selected.
+    // RFC 7162 3.2.11: a server with CONDSTORE marks where the responses of
+    // the mailbox it closes end; RFC 3501 6.3.1: a failed SELECT leaves no
+    // mailbox selected either.
+    if (m_selected != 0 && m_config.capabilities.condstore) {
+        send(imap::make_status("*", Status::Ok, imap::make_code("CLOSED"),
+                               "Previous mailbox closed"));
+    }
     deselect();
     auto accessed = m_store.access(m_user, name, Right::Read);
     if (!accessed) {
@@ -190,6 +197,7 @@ void ImapServerSession::cmd_select(const Command& command) {
                            m_read_only ? "No permanent flags permitted" : "Limited"));
     // RFC 7162 3.1.2: after a CONDSTORE enabling command, every SELECT.
     if (m_condstore_aware) announce_highest_modseq();
+    if (args.qresync) resynchronise(*args.qresync);
     ok(command.tag, fmt::format("{} completed", examine ? "EXAMINE" : "SELECT"),
        imap::make_code(m_read_only ? "READ-ONLY" : "READ-WRITE"));
 }
@@ -439,11 +447,20 @@ void ImapServerSession::cmd_id(const Command& command) {
 }
 
 void ImapServerSession::cmd_enable(const Command& command) {
-    // RFC 5161 3.1: ENABLED lists what this command enabled; of what this
-    // server offers only CONDSTORE is enabled so (RFC 7162 3.1).
+    // RFC 5161 3.1: ENABLED lists what this command enabled, once each; of
+    // what this server offers CONDSTORE and QRESYNC are enabled so (RFC
+    // 7162 3.1, 3.2.3). What was enabled before is not listed again.
     std::vector<std::string> enabled;
     for (const auto& name : std::get<imap::EnableArgs>(command.typed).capabilities) {
-        if (ascii::iequals(name, "CONDSTORE") && m_config.capabilities.condstore && enabled.empty())
+        if (!m_config.capabilities.condstore) break;
+        if (ascii::iequals(name, "QRESYNC") && !m_qresync) {
+            m_qresync = true;
+            enabled.emplace_back("QRESYNC");
+        }
+    }
+    for (const auto& name : std::get<imap::EnableArgs>(command.typed).capabilities) {
+        if (ascii::iequals(name, "CONDSTORE") && m_config.capabilities.condstore &&
+            std::find(enabled.begin(), enabled.end(), "CONDSTORE") == enabled.end())
             enabled.emplace_back("CONDSTORE");
     }
     send(imap::make_enabled(std::move(enabled)));

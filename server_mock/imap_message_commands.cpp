@@ -18,19 +18,6 @@ using imap::Verb;
 
 namespace {
 
-// Ascending UIDs or message numbers as a set with runs: 1,3:5.
-imap::SequenceSet to_set(const std::vector<std::uint32_t>& numbers) {
-    imap::SequenceSet set;
-    for (const std::uint32_t n : numbers) {
-        if (!set.ranges.empty() && set.ranges.back().last + 1 == n) {
-            set.ranges.back().last = n;
-        } else {
-            set.ranges.push_back({n, n});
-        }
-    }
-    return set;
-}
-
 // RFC 2180 4.1.2 choice: a message another session expunged, that this
 // client still sees, is not answered from stale data; FETCH and STORE
 // answer NO for it after serving the others.
@@ -193,7 +180,10 @@ void ImapServerSession::report_changes(Report report) {
                 const Message* message = mailbox ? mailbox->find(change.uid) : nullptr;
                 auto flags = message ? message->flags.names() : change.flags.names();
                 if (is_recent(change.uid)) flags.emplace_back("\\Recent");
-                std::vector<imap::FetchItem> items{imap::fetch_flags(std::move(flags))};
+                std::vector<imap::FetchItem> items;
+                // RFC 7162 3.2.4: after ENABLE QRESYNC, with the UID.
+                if (m_qresync) items.push_back(imap::fetch_uid(change.uid));
+                items.push_back(imap::fetch_flags(std::move(flags)));
                 // RFC 7162 3.1: a CONDSTORE-aware client hears the mod-sequence too.
                 if (m_condstore_aware && message)
                     items.push_back(imap::fetch_modseq(message->modseq));
@@ -214,7 +204,12 @@ void ImapServerSession::report_changes(Report report) {
                     break;
                 }
                 announce_exists();
-                send(imap::make_untagged_number(seq, "EXPUNGE"));
+                // RFC 7162 3.2.10.2: after ENABLE QRESYNC, VANISHED instead.
+                if (m_qresync) {
+                    send_vanished(imap::SequenceSet::of_ascending({change.uid}), false);
+                } else {
+                    send(imap::make_untagged_number(seq, "EXPUNGE"));
+                }
                 m_view.erase(position);
                 announced = m_view.size();
                 break;
@@ -248,16 +243,23 @@ void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {
     std::sort(leaving.begin(), leaving.end());
     std::vector<char> gone(m_view.size(), 0);
     std::size_t removed = 0;
+    std::vector<Uid> vanished;
     for (Uid uid : leaving) {
         auto position = find_in_view(uid);
         if (position == m_view.end()) continue;
         const auto index = static_cast<std::size_t>(position - m_view.begin());
         if (gone[index]) continue;
-        send(
-            imap::make_untagged_number(static_cast<std::uint32_t>(index - removed + 1), "EXPUNGE"));
+        // RFC 7162 3.2.10.2: after ENABLE QRESYNC, one VANISHED for them all.
+        if (m_qresync) {
+            vanished.push_back(uid);
+        } else {
+            send(imap::make_untagged_number(static_cast<std::uint32_t>(index - removed + 1),
+                                            "EXPUNGE"));
+        }
         gone[index] = 1;
         ++removed;
     }
+    send_vanished(imap::SequenceSet::of_ascending(vanished), false);
     std::size_t kept = 0;
     for (std::size_t i = 0; i < m_view.size(); ++i) {
         if (!gone[i]) m_view[kept++] = m_view[i];
@@ -335,7 +337,14 @@ void ImapServerSession::cmd_expunge(const Command& command) {
         return;
     }
     announce_expunged(removed.value());
-    ok(command.tag, "EXPUNGE completed");
+    // RFC 7162 3.2.7, 3.2.9: the mailbox's new mod-sequence goes with the
+    // completion when something left.
+    std::optional<imap::ResponseCode> code;
+    if (m_condstore_aware && !removed.value().empty()) {
+        if (const Mailbox* mailbox = selected())
+            code = imap::make_code_highestmodseq(mailbox->highest_modseq());
+    }
+    ok(command.tag, "EXPUNGE completed", std::move(code));
 }
 
 namespace {
@@ -354,7 +363,7 @@ imap::Response esearch_answer(const Command& command, const imap::CommandOptions
     if (!found.empty() && asked("MAX"))
         data.results.emplace_back("MAX", fmt::format("{}", found.back()));
     if (!found.empty() && (asked("ALL") || options.empty()))
-        data.results.emplace_back("ALL", to_set(found).to_string());
+        data.results.emplace_back("ALL", imap::SequenceSet::of_ascending(found).to_string());
     if (asked("COUNT")) data.results.emplace_back("COUNT", fmt::format("{}", found.size()));
     return imap::make_esearch(std::move(data));
 }
@@ -434,6 +443,11 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             bad(command.tag, *error);
             return;
         }
+    }
+    // RFC 7162 3.2.6: the removed UIDs of the set first, then the FETCHes.
+    if (args.vanished) {
+        if (const Mailbox* mailbox = selected())
+            send_vanished(removed_uids(*mailbox, *args.changed_since, args.set), true);
     }
     bool gone = false;
     // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new flags go
@@ -589,7 +603,8 @@ void ImapServerSession::cmd_store(const Command& command) {
         for (const auto& update : updated.value()) {
             auto index = std::find(uids.begin(), uids.end(), update.uid) - uids.begin();
             std::vector<imap::FetchItem> items;
-            if (command.uid) items.push_back(imap::fetch_uid(update.uid));
+            // RFC 7162 3.2.4: after ENABLE QRESYNC every STORE answer has the UID.
+            if (command.uid || m_qresync) items.push_back(imap::fetch_uid(update.uid));
             if (!args.silent) {
                 auto names = update.flags.names();
                 if (is_recent(update.uid)) names.emplace_back("\\Recent");
@@ -602,7 +617,7 @@ void ImapServerSession::cmd_store(const Command& command) {
     }
     if (!modified.empty()) {
         std::sort(modified.begin(), modified.end());
-        const auto code = imap::make_code_modified(to_set(modified));
+        const auto code = imap::make_code_modified(imap::SequenceSet::of_ascending(modified));
         if (gone) {
             no(command.tag, kGoneText, code);
         } else {
@@ -681,8 +696,9 @@ void ImapServerSession::finish_copy(LongCommand& done, const StoreResult<CopyPro
     const auto& copied = done.copy.result;
     std::optional<imap::ResponseCode> code;
     if (m_config.capabilities.uidplus && !copied.source.empty()) {
-        code = imap::make_code_copyuid(copied.destination_uidvalidity, to_set(copied.source),
-                                       to_set(copied.destination));
+        code = imap::make_code_copyuid(copied.destination_uidvalidity,
+                                       imap::SequenceSet::of_ascending(copied.source),
+                                       imap::SequenceSet::of_ascending(copied.destination));
     }
     const char* verb = move ? (done.uid ? "UID MOVE" : "MOVE") : (done.uid ? "UID COPY" : "COPY");
     if (!move) {
@@ -701,7 +717,13 @@ void ImapServerSession::finish_copy(LongCommand& done, const StoreResult<CopyPro
         no_from_store(done.tag, progress.error(), true);
         return;
     }
-    ok(done.tag, fmt::format("{} completed", verb));
+    // RFC 6851 4.4: the mailbox's new mod-sequence after a MOVE.
+    std::optional<imap::ResponseCode> modseq;
+    if (m_condstore_aware && !copied.source.empty()) {
+        if (const Mailbox* mailbox = selected())
+            modseq = imap::make_code_highestmodseq(mailbox->highest_modseq());
+    }
+    ok(done.tag, fmt::format("{} completed", verb), std::move(modseq));
 }
 
 void ImapServerSession::cmd_idle(const Command& command) {

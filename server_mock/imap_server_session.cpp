@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 24> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 25> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -69,6 +69,8 @@ constexpr std::array<ToggledCapability, 24> toggled_capabilities{{
     {"QUOTA=RES-MESSAGE", &CapabilityToggles::quota},
     {"QUOTASET", &CapabilityToggles::quota},
     {"CONDSTORE", &CapabilityToggles::condstore},
+    // RFC 7162 3.2: QRESYNC rests on the same mod-sequences.
+    {"QRESYNC", &CapabilityToggles::condstore},
 }};
 
 // `listed` is `wanted`, or one of the family `wanted` names when it ends in
@@ -284,6 +286,11 @@ void ImapServerSession::execute(const Command& command) {
     }
     if (auto error = mailbox_argument_error(command)) {
         bad(command.tag, std::move(*error));
+        flush();
+        return;
+    }
+    if (auto refusal = qresync_refusal(command)) {
+        bad(command.tag, std::move(*refusal));
         flush();
         return;
     }

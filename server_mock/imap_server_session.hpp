@@ -131,10 +131,22 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_namespace(const imap::Command& command);
     void cmd_id(const imap::Command& command);
     void cmd_enable(const imap::Command& command);
-    // --- CONDSTORE (imap_condstore.cpp) -----------------------------------------
+    // --- CONDSTORE and QRESYNC (imap_condstore.cpp) ------------------------------
     // RFC 7162 3.1: the first "CONDSTORE enabling command" makes this client
     // CONDSTORE-aware for the rest of the connection.
     void note_condstore_enabling(const imap::Command& command);
+    // The BAD text for a QRESYNC form before ENABLE QRESYNC, or for VANISHED
+    // in a FETCH without UID (RFC 7162 3.2.3, 3.2.6).
+    std::optional<std::string> qresync_refusal(const imap::Command& command) const;
+    // SELECT (QRESYNC ...): what changed since the client's mod-sequence, as
+    // VANISHED (EARLIER) and FETCH (RFC 7162 3.2.5.1, 3.2.5.2).
+    void resynchronise(const imap::QresyncParams& params);
+    // The UIDs of `uids` removed after `since`, at or above `lowest`, for
+    // VANISHED (EARLIER); when removals that old are forgotten, every UID of
+    // `uids` not in the mailbox (RFC 7162 3.2.6).
+    imap::SequenceSet removed_uids(const Mailbox& mailbox, ModSeq since,
+                                   const imap::SequenceSet& uids, Uid lowest = 1) const;
+    void send_vanished(imap::SequenceSet uids, bool earlier);
     // "* OK [HIGHESTMODSEQ n]" for the selected mailbox.
     void announce_highest_modseq();
     // The highest mod-sequence of `found`, which SEARCH and SORT append when
@@ -223,6 +235,9 @@ class ImapServerSession : public ServerSessionBase {
     bool m_read_only = false;
     bool m_examined = false;
     bool m_condstore_aware = false;
+    // ENABLE QRESYNC answered: VANISHED instead of EXPUNGE, UID and MODSEQ in
+    // every FETCH the server sends unasked (RFC 7162 3.2.4, 3.2.10).
+    bool m_qresync = false;
     std::vector<Uid> m_view;
     std::size_t m_keywords_known = 0;
     std::vector<std::string> m_permanent_flags;

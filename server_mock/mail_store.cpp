@@ -84,10 +84,20 @@ std::uint32_t Mailbox::unseen() const {
 }
 
 ModSeq Mailbox::highest_modseq() const {
-    ModSeq highest = 1;
+    ModSeq highest = std::max<ModSeq>(1, tombstones_complete_after);
+    if (!tombstones.empty()) highest = std::max(highest, tombstones.back().modseq);
     for (const Message& message : messages)
         highest = std::max(highest, message.modseq);
     return highest;
+}
+
+std::optional<std::vector<Uid>> Mailbox::removed_since(ModSeq modseq) const {
+    if (modseq < tombstones_complete_after) return std::nullopt;
+    std::vector<Uid> out;
+    for (auto it = tombstones.rbegin(); it != tombstones.rend() && it->modseq > modseq; ++it)
+        out.push_back(it->uid);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::vector<std::string> ListEntry::attributes() const {
@@ -352,8 +362,8 @@ std::uint32_t MailStore::take_uidvalidity() {
     return value;
 }
 
-void MailStore::record(Change change) {
-    m_log.record(std::move(change));
+ModSeq MailStore::record(Change change) {
+    return m_log.record(std::move(change));
 }
 
 StoreResult<MailboxId> MailStore::add_mailbox(const MailboxLocation& location, bool selectable,
@@ -1053,7 +1063,13 @@ StoreResult<Done> MailStore::remove_messages(Mailbox& mailbox, const std::vector
         return std::binary_search(gone.begin(), gone.end(), m.uid);
     });
     for (const Uid uid : gone) {
-        record(Change{.by = by, .kind = ChangeKind::Expunged, .mailbox = mailbox.id, .uid = uid});
+        const ModSeq modseq = record(
+            Change{.by = by, .kind = ChangeKind::Expunged, .mailbox = mailbox.id, .uid = uid});
+        mailbox.tombstones.push_back({uid, modseq});
+        if (mailbox.tombstones.size() > kMaxTombstones) {
+            mailbox.tombstones_complete_after = mailbox.tombstones.front().modseq;
+            mailbox.tombstones.pop_front();
+        }
     }
     return Done{};
 }

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +63,17 @@ struct Message {
     std::uint64_t size() const { return octets ? octets->size() : 0; }
 };
 
+// A message that left a mailbox and the mod-sequence its removal took
+// (RFC 7162 3.2.7): what QRESYNC tells a client that was away.
+struct Tombstone {
+    Uid uid = 0;
+    ModSeq modseq = 0;
+};
+// Each mailbox remembers this many removals; past them the oldest are
+// forgotten and a client that asks from before then is told every UID of its
+// set that is not in the mailbox (RFC 7162 3.2.6).
+inline constexpr std::size_t kMaxTombstones = 10000;
+
 struct Mailbox {
     MailboxId id = 0;
     std::string owner;  // a user name, or a shared namespace's prefix
@@ -73,15 +85,21 @@ struct Mailbox {
     std::vector<Message> messages;      // ascending UID
     std::vector<std::string> keywords;  // every keyword used here: FLAGS and PERMANENTFLAGS
     AccessList acl;                     // who else may do what (RFC 4314); see MailStore::rights
+    std::deque<Tombstone> tombstones;   // ascending mod-sequence, at most kMaxTombstones
+    // Removals with a mod-sequence above this are all in `tombstones`.
+    ModSeq tombstones_complete_after = 0;
 
     const Message* find(Uid uid) const;
     Message* find(Uid uid);
     // 1-based message sequence number in the store's current view.
     std::optional<std::uint32_t> sequence_of(Uid uid) const;
     std::uint32_t unseen() const;
-    // The highest mod-sequence of its messages (RFC 7162 3.1.2.1), at least
-    // 1, the smallest mod-sequence there is.
+    // The highest mod-sequence of its messages and removals (RFC 7162
+    // 3.1.2.1, 3.2.7), at least 1, the smallest mod-sequence there is.
     ModSeq highest_modseq() const;
+    // The UIDs removed after `modseq`, ascending; nothing when removals that
+    // old are forgotten.
+    std::optional<std::vector<Uid>> removed_since(ModSeq modseq) const;
 };
 
 // The limits of a quota root (RFC 9208 5.1, 5.2); nothing: not limited.
@@ -461,7 +479,7 @@ class MailStore {
     // pass its root's limits, or nothing.
     std::optional<StoreError> over_quota(const Mailbox& mailbox, std::uint64_t messages,
                                          std::uint64_t octets) const;
-    void record(Change change);
+    ModSeq record(Change change);
     void forget_mailbox(MailboxId id);
 
     UserDirectory m_users;

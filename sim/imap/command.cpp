@@ -1574,6 +1574,18 @@ std::string SequenceSet::to_string() const {
     return out;
 }
 
+SequenceSet SequenceSet::of_ascending(const std::vector<std::uint32_t>& numbers) {
+    SequenceSet set;
+    for (const std::uint32_t n : numbers) {
+        if (!set.ranges.empty() && set.ranges.back().last + 1 == n) {
+            set.ranges.back().last = n;
+        } else {
+            set.ranges.push_back({n, n});
+        }
+    }
+    return set;
+}
+
 std::optional<SequenceSet> SequenceSet::parse(std::string_view text) {
     SequenceSet set;
     if (text.empty()) return std::nullopt;

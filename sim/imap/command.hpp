@@ -36,6 +36,8 @@ struct SequenceSet {
     bool contains(std::uint32_t n, std::uint32_t star) const;
     std::string to_string() const;
     static std::optional<SequenceSet> parse(std::string_view text);
+    // Ascending numbers as a set with runs: 1,3:5.
+    static SequenceSet of_ascending(const std::vector<std::uint32_t>& numbers);
 };
 
 struct SectionSpec {

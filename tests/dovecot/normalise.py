@@ -3,8 +3,9 @@
 Only what RFC 3501 leaves to the server is normalised: human text after
 OK/NO/BAD, UIDVALIDITY values, CAPABILITY response codes, the order of
 items inside one FETCH response, the order of untagged lines where the RFC
-gives none (SELECT data, LIST, SEARCH results) and BODYSTRUCTURE extension
-data. Further normalisations each stand for a difference documented in
+gives none (SELECT data, LIST, SEARCH results), BODYSTRUCTURE extension
+data and mod-sequence values (RFC 7162 3.1 leaves them to the server: only
+that they are there is compared). Further normalisations each stand for a difference documented in
 docs/differences.md; they are marked "documented" below. Everything else,
 including sequence numbers, UIDs, flags, envelopes and message bytes, is
 kept as sent.
@@ -54,6 +55,8 @@ def response_code(tokens):
         return (name, b"V")
     if name in (b"APPENDUID", b"COPYUID"):
         return (name, b"V") + tuple(args[1:])
+    if name == b"HIGHESTMODSEQ":
+        return (name, b"N")
     if name == b"PERMANENTFLAGS":
         return (name, frozenset(args[0]) if args and isinstance(args[0], list) else None)
     return (name,) + tuple(_freeze(a) for a in args)
@@ -124,6 +127,8 @@ def fetch_items(items):
         elif name == b"INTERNALDATE":
             # date-day-fixed is " 1" or "01" (RFC 3501 section 9). Documented.
             value = value.strip().zfill(len(b"01-Jan-2024 00:00:00 +0000"))
+        elif name == b"MODSEQ":
+            value = b"N"
         elif name == b"BODYSTRUCTURE":
             value = strip_body_extensions(value)
         elif name == b"BODY":
@@ -145,16 +150,15 @@ def untagged(line):
         code = response_code(tokens[2:])
         if code is None and head == b"OK":
             return None
-        if code == (b"CLOSED",):
-            # RFC 7162 section 3.2.11; Dovecot sends it without QRESYNC. Documented.
-            return None
         return (head, code)
     if head == b"CAPABILITY":
         return None
     if head == b"FLAGS":
         return (b"FLAGS", frozenset(tokens[2]))
     if head == b"SEARCH":
-        return (b"SEARCH", frozenset(int(n) for n in tokens[2:]))
+        numbers = [t for t in tokens[2:] if not isinstance(t, list)]
+        modseq = [b"N" for t in tokens[2:] if isinstance(t, list)]
+        return (b"SEARCH", frozenset(int(n) for n in numbers)) + tuple(modseq)
     if head in (b"LIST", b"LSUB"):
         return (head, frozenset(a.lower() for a in tokens[2]), tokens[3], tokens[4])
     if head == b"STATUS":

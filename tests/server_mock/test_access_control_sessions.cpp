@@ -292,7 +292,8 @@ TEST_CASE_FIXTURE(Classroom,
         CHECK(guest.send("d STORE 1 +FLAGS (\\Seen)\r\n") ==
               "d NO [READ-ONLY] The mailbox is read-only (anonymous access): flags cannot be "
               "changed\r\n");
-        CHECK(guest.send("e EXAMINE #users/alice/INBOX\r\n").starts_with("e NO [NONEXISTENT] "));
+        CHECK(guest.send("e EXAMINE #users/alice/INBOX\r\n")
+                  .starts_with("* OK [CLOSED] Previous mailbox closed\r\ne NO [NONEXISTENT] "));
         CHECK(guest.send("f EXAMINE #users/alice/Shared\r\n").starts_with("f NO [NONEXISTENT] "));
         CHECK(guest.send("g SELECT INBOX\r\n").starts_with("g NO [NONEXISTENT] "));
         CHECK(guest.send("h LIST \"\" *\r\n").find("#users/") == std::string::npos);

@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view kExtensions =
     "LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
     "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND SORT THREAD=ORDEREDSUBJECT QUOTA "
-    "QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET CONDSTORE";
+    "QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET CONDSTORE QRESYNC";
 
 }  // namespace
 
@@ -200,7 +200,9 @@ TEST_CASE_FIXTURE(LoggedInClient, "SELECT and EXAMINE responses") {
           "* OK [UIDNEXT 4] Predicted next UID\r\n"
           "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Limited\r\n"
           "a OK [READ-WRITE] SELECT completed\r\n");
+    // RFC 7162 3.2.11: CLOSED ends the responses of the mailbox selected before.
     CHECK(c.send("b EXAMINE INBOX\r\n") ==
+          "* OK [CLOSED] Previous mailbox closed\r\n"
           "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
           "* 3 EXISTS\r\n"
           "* 3 RECENT\r\n"
@@ -212,6 +214,7 @@ TEST_CASE_FIXTURE(LoggedInClient, "SELECT and EXAMINE responses") {
     CHECK(c.send("c STORE 1 +FLAGS (\\Flagged)\r\n") ==
           "c NO [READ-ONLY] The mailbox is read-only (EXAMINE): flags cannot be changed\r\n");
     CHECK(c.send("d SELECT Nowhere\r\n") ==
+          "* OK [CLOSED] Previous mailbox closed\r\n"
           "d NO [NONEXISTENT] There is no mailbox named \"Nowhere\"\r\n");
     CHECK(c.send("e FETCH 1 FLAGS\r\n") ==
           "e BAD FETCH is not valid in the Authenticated state\r\n");

@@ -185,8 +185,9 @@ void ImapServerSession::report_changes(Report report) {
                 if (m_qresync) items.push_back(imap::fetch_uid(change.uid));
                 items.push_back(imap::fetch_flags(std::move(flags)));
                 // RFC 7162 3.1: a CONDSTORE-aware client hears the mod-sequence too.
-                if (m_condstore_aware && message)
-                    items.push_back(imap::fetch_modseq(message->modseq));
+                // A message expunged since has the mod-sequence of this change.
+                if (m_condstore_aware)
+                    items.push_back(imap::fetch_modseq(message ? message->modseq : change.modseq));
                 send(imap::make_fetch(seq, std::move(items)));
                 break;
             }

@@ -111,6 +111,8 @@ TEST_CASE_FIXTURE(Resync, "UID FETCH (CHANGEDSINCE n VANISHED) tells the removal
     CHECK(told.find("* VANISHED 2\r\n") != std::string::npos);
     CHECK(told.find("* VANISHED 6\r\n") != std::string::npos);
     CHECK(told.find("EXPUNGE") == std::string::npos);
+    // Flags that changed before the removal come with that change's MODSEQ.
+    CHECK(told.find("* 2 FETCH (UID 2 FLAGS (\\Deleted) MODSEQ (") != std::string::npos);
     // b's message 3 was UID 4 when it stored: a knows it as message 3 too.
     CHECK(told.find("* 3 FETCH (UID 4 FLAGS (\\Answered \\Recent) MODSEQ (") != std::string::npos);
 

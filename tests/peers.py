@@ -98,6 +98,21 @@ def xvfb():
             program("xauth", "xauth", probe=("version",)))
 
 
+INTEROP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interop")
+
+
+def node_package(name):
+    """Node.js and the npm package `name`, which scripts/setup installs into
+    tests/interop/node_modules from tests/interop/package-lock.json."""
+    missing = program("node", "nodejs")
+    if missing:
+        return missing
+    if not os.path.exists(os.path.join(INTEROP, "node_modules", name, "package.json")):
+        return Missing(f"the npm package {name}", "npm",
+                       f"not in {INTEROP}/node_modules (scripts/setup runs npm ci there)")
+    return None
+
+
 def python_module(module, package):
     """A module of the Python running the tests (Debian's: see CMakeLists.txt)."""
     try:

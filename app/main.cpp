@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
     serve_cmd->add_flag("--login-disabled", serve.config.login_disabled_without_tls,
                         "refuse LOGIN and plaintext SASL until STARTTLS (LOGINDISABLED)");
     serve_cmd->add_flag("--anonymous", serve.config.anonymous, "allow a read-only anonymous login");
+    serve_cmd->add_flag("--imap4rev2-only", serve.config.imap4rev2_only,
+                        "speak IMAP4rev2 (RFC 9051) only: CAPABILITY lists IMAP4rev2 without "
+                        "IMAP4rev1, and its rules hold from the greeting on");
     serve_cmd
         ->add_option("--autologout", autologout_seconds,
                      "seconds of inactivity before an IMAP (* BYE) or POP3 session is closed "

@@ -181,7 +181,14 @@ void ImapServerSession::cmd_select(const Command& command) {
             first_unseen = static_cast<std::uint32_t>(i + 1);
     }
     m_recent_announced = recent;
-    send(imap::make_untagged_number(recent, "RECENT"));
+    // IMAP4rev2 has no \Recent and no RECENT, and deprecates UNSEEN here
+    // (RFC 9051 appendix E); it names the mailbox in a LIST instead.
+    if (imap4rev2()) {
+        send_selected_list(name);
+        first_unseen.reset();
+    } else {
+        send(imap::make_untagged_number(recent, "RECENT"));
+    }
     if (first_unseen) {
         send(imap::make_status("*", Status::Ok, imap::make_code_number("UNSEEN", *first_unseen),
                                fmt::format("Message {} is the first unseen", *first_unseen)));
@@ -448,12 +455,16 @@ void ImapServerSession::cmd_id(const Command& command) {
 
 void ImapServerSession::cmd_enable(const Command& command) {
     // RFC 5161 3.1: ENABLED lists what this command enabled, once each; of
-    // what this server offers CONDSTORE and QRESYNC are enabled so (RFC
-    // 7162 3.1, 3.2.3). What was enabled before is not listed again.
+    // what this server offers IMAP4rev2, CONDSTORE and QRESYNC are enabled
+    // so (RFC 9051 6.3.1, RFC 7162 3.1, 3.2.3). IMAP4rev2 and QRESYNC
+    // enabled before are not listed again.
     std::vector<std::string> enabled;
     for (const auto& name : std::get<imap::EnableArgs>(command.typed).capabilities) {
-        if (!m_config.capabilities.condstore) break;
-        if (ascii::iequals(name, "QRESYNC") && !m_qresync) {
+        if (ascii::iequals(name, "IMAP4rev2") && m_config.capabilities.imap4rev2 && !imap4rev2()) {
+            m_imap4rev2 = true;
+            enabled.emplace_back("IMAP4rev2");
+        }
+        if (ascii::iequals(name, "QRESYNC") && m_config.capabilities.condstore && !m_qresync) {
             m_qresync = true;
             enabled.emplace_back("QRESYNC");
         }

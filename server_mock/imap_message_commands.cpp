@@ -79,6 +79,8 @@ void ImapServerSession::announce_permanent_flags_if_changed(const Mailbox& mailb
 }
 
 bool ImapServerSession::is_recent(Uid uid) const {
+    // RFC 9051 appendix E: IMAP4rev2 has no \Recent to show.
+    if (imap4rev2()) return false;
     const Mailbox* mailbox = selected();
     const Message* message = mailbox ? mailbox->find(uid) : nullptr;
     if (!message) return false;
@@ -151,7 +153,7 @@ void ImapServerSession::report_changes(Report report) {
         announced = m_view.size();
         send(imap::make_untagged_number(static_cast<std::uint32_t>(m_view.size()), "EXISTS"));
         m_recent_announced = count_recent();
-        send(imap::make_untagged_number(m_recent_announced, "RECENT"));
+        if (!imap4rev2()) send(imap::make_untagged_number(m_recent_announced, "RECENT"));
     };
     bool held = false;
     std::vector<Uid> flags_told;
@@ -181,8 +183,9 @@ void ImapServerSession::report_changes(Report report) {
                 auto flags = message ? message->flags.names() : change.flags.names();
                 if (is_recent(change.uid)) flags.emplace_back("\\Recent");
                 std::vector<imap::FetchItem> items;
-                // RFC 7162 3.2.4: after ENABLE QRESYNC, with the UID.
-                if (m_qresync) items.push_back(imap::fetch_uid(change.uid));
+                // RFC 7162 3.2.4 after ENABLE QRESYNC, and RFC 9051 7.5.2:
+                // with the UID.
+                if (m_qresync || imap4rev2()) items.push_back(imap::fetch_uid(change.uid));
                 items.push_back(imap::fetch_flags(std::move(flags)));
                 // RFC 7162 3.1: a CONDSTORE-aware client hears the mod-sequence too.
                 // A message expunged since has the mod-sequence of this change.
@@ -391,8 +394,11 @@ void ImapServerSession::cmd_search(const Command& command) {
     for (const MessageContext& match : *matches)
         found.push_back(command.uid ? match.message.uid : match.seq);
     const std::optional<ModSeq> modseq = found_modseq(args.keys, *matches);
-    if (args.return_options) {
-        auto answer = esearch_answer(command, *args.return_options, found);
+    // RFC 9051 6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH, ALL
+    // when no RETURN option asks for anything else.
+    if (args.return_options || imap4rev2()) {
+        auto answer =
+            esearch_answer(command, args.return_options.value_or(imap::CommandOptions{}), found);
         // RFC 4731 3.2, RFC 7162 3.1.10: the highest mod-sequence found.
         if (modseq) {
             answer.esearch->results.emplace_back("MODSEQ", fmt::format("{}", *modseq));

@@ -264,7 +264,19 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
     }
 }
 
-void ImapServerSession::execute(const Command& command) {
+void ImapServerSession::execute(const Command& received) {
+    // IMAP4rev2 names mailboxes in UTF-8 (RFC 9051 5.1); the store keeps
+    // the modified UTF-7 of IMAP4rev1 (mailbox_name.hpp).
+    std::optional<Command> converted;
+    if (imap4rev2()) {
+        converted = received;
+        if (auto error = store_mailbox_names(*converted)) {
+            bad(received.tag, std::move(*error));
+            flush();
+            return;
+        }
+    }
+    const Command& command = converted ? *converted : received;
     const auto state = m_imap.state();
     if (command.verb == Verb::Unknown) {
         bad(command.tag, fmt::format("Unknown command {}", command.name));
@@ -281,6 +293,14 @@ void ImapServerSession::execute(const Command& command) {
     }
     if (auto refusal = unoffered(command)) {
         bad(command.tag, std::move(*refusal));
+        flush();
+        return;
+    }
+    if (imap4rev2() && (command.verb == Verb::Lsub || command.verb == Verb::Check)) {
+        bad(command.tag,
+            fmt::format("{} is not part of IMAP4rev2 (RFC 9051 appendix E); {}",
+                        imap::verb_name(command.verb),
+                        command.verb == Verb::Lsub ? "use LIST (SUBSCRIBED)" : "use NOOP"));
         flush();
         return;
     }
@@ -419,7 +439,9 @@ bool ImapServerSession::capability_on(std::string_view name) const {
 
 std::vector<std::string> ImapServerSession::capabilities() const {
     const auto& caps = m_config.capabilities;
-    std::vector<std::string> out{"IMAP4rev1"};
+    std::vector<std::string> out;
+    if (!m_config.imap4rev2_only) out.emplace_back("IMAP4rev1");
+    if (caps.imap4rev2 || m_config.imap4rev2_only) out.emplace_back("IMAP4rev2");
     const bool plaintext_ok = !plaintext_refused();
     if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
     if (!plaintext_ok) out.push_back("LOGINDISABLED");
@@ -439,6 +461,10 @@ std::vector<std::string> ImapServerSession::capabilities() const {
 // ---------------------------------------------------------------------------
 
 void ImapServerSession::send(const Response& response) {
+    if (imap4rev2()) {
+        m_imap.send(with_utf8_names(response), m_now);
+        return;
+    }
     m_imap.send(response, m_now);
 }
 

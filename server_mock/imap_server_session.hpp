@@ -131,6 +131,17 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_namespace(const imap::Command& command);
     void cmd_id(const imap::Command& command);
     void cmd_enable(const imap::Command& command);
+    // --- IMAP4rev2 (imap4rev2.cpp) ---------------------------------------------
+    // RFC 9051 rules hold: after ENABLE IMAP4rev2, or always with --imap4rev2-only.
+    bool imap4rev2() const { return m_imap4rev2 || m_config.imap4rev2_only; }
+    // The client's UTF-8 mailbox names and LIST patterns as the store keeps
+    // them; why one cannot be, for a BAD.
+    std::optional<std::string> store_mailbox_names(imap::Command& command) const;
+    // `response` with the store's mailbox names in UTF-8.
+    imap::Response with_utf8_names(const imap::Response& response) const;
+    // The LIST response SELECT and EXAMINE send in IMAP4rev2 (RFC 9051 6.3.2).
+    void send_selected_list(const std::string& name);
+
     // --- CONDSTORE and QRESYNC (imap_condstore.cpp) ------------------------------
     // RFC 7162 3.1: the first "CONDSTORE enabling command" makes this client
     // CONDSTORE-aware for the rest of the connection.
@@ -238,6 +249,7 @@ class ImapServerSession : public ServerSessionBase {
     // ENABLE QRESYNC answered: VANISHED instead of EXPUNGE, UID and MODSEQ in
     // every FETCH the server sends unasked (RFC 7162 3.2.4, 3.2.10).
     bool m_qresync = false;
+    bool m_imap4rev2 = false;  // ENABLE IMAP4rev2 answered
     std::vector<Uid> m_view;
     std::size_t m_keywords_known = 0;
     std::vector<std::string> m_permanent_flags;

@@ -45,6 +45,10 @@ struct CapabilityToggles {
     // it off: after a restart they would start again, below what clients
     // have cached.
     bool condstore = true;
+    // RFC 9051: IMAP4rev2 listed beside IMAP4rev1; a client that sends
+    // ENABLE IMAP4rev2 gets its rules (ESEARCH for SEARCH, no \Recent, a
+    // LIST in SELECT, UTF-8 mailbox names, no LSUB or CHECK).
+    bool imap4rev2 = true;
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login
@@ -70,6 +74,9 @@ struct ServerConfig {
     // log in as "anonymous", who reads what is granted to "anonymous" or
     // "anyone" (RFC 4314) and never changes anything.
     bool anonymous = false;
+    // List IMAP4rev2 alone (not IMAP4rev1) and follow RFC 9051 from the
+    // greeting on, without ENABLE (RFC 9051 appendix E).
+    bool imap4rev2_only = false;
     // RFC 3501 5.4: at least 30 minutes; lessons shorten it for a demo.
     transport::Micros autologout = 30ll * 60 * 1000 * 1000;
     // While a client idles (RFC 2177) the session looks for other sessions'

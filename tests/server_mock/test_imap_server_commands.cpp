@@ -26,9 +26,9 @@ constexpr std::string_view kExtensions =
 
 TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
-    CHECK(c.greeting.starts_with(
-        fmt::format("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}] ",
-                    kExtensions)));
+    CHECK(c.greeting.starts_with(fmt::format(
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}] ",
+        kExtensions)));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -144,9 +144,10 @@ TEST_CASE("HMAC-MD5 matches RFC 2195 and RFC 2104 vectors") {
 TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS flow") {
     Client c(store, tls_before_login());
     CHECK(c.send("a CAPABILITY\r\n") ==
-          fmt::format("* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR {}\r\n"
-                      "a OK CAPABILITY completed\r\n",
-                      kExtensions));
+          fmt::format(
+              "* CAPABILITY IMAP4rev1 IMAP4rev2 STARTTLS LOGINDISABLED AUTH=CRAM-MD5 SASL-IR {}\r\n"
+              "a OK CAPABILITY completed\r\n",
+              kExtensions));
     CHECK(c.send("b LOGIN alice wonderland\r\n") ==
           "b NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS protects the connection\r\n");
     CHECK(c.send("c AUTHENTICATE PLAIN\r\n") ==
@@ -157,9 +158,10 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.link.tls_active());
     CHECK(c.server.tls_active());
     CHECK(c.send("e CAPABILITY\r\n") ==
-          fmt::format("* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}\r\n"
-                      "e OK CAPABILITY completed\r\n",
-                      kExtensions));
+          fmt::format(
+              "* CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}\r\n"
+              "e OK CAPABILITY completed\r\n",
+              kExtensions));
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
 }

@@ -144,8 +144,10 @@ std::optional<std::string> mailbox_name_error(std::string_view name, char delimi
     return mailbox_encoding_error(name);
 }
 
-bool list_match(std::string_view pattern, std::string_view name, char delimiter) {
-    // reachable[j]: the pattern read so far can match the first j characters.
+namespace {
+
+bool match_octets(std::string_view pattern, std::string_view name, char delimiter) {
+    // reachable[j]: the pattern read so far can match the first j octets.
     std::vector<char> reachable(name.size() + 1, 0);
     std::vector<char> next(name.size() + 1, 0);
     reachable[0] = 1;
@@ -168,6 +170,21 @@ bool list_match(std::string_view pattern, std::string_view name, char delimiter)
         reachable.swap(next);
     }
     return reachable[name.size()] != 0;
+}
+
+}  // namespace
+
+bool list_match(std::string_view pattern, std::string_view name, char delimiter) {
+    // Modified UTF-7 encodes a run of characters at once, so "&BB8-*" ("П*")
+    // is no prefix of "&BB8EQAQ+BDUEOgRCBEs-" ("Проекты"): compare the
+    // characters. UTF-8 never hides an ASCII delimiter inside a character.
+    if (pattern.find('&') != std::string_view::npos || name.find('&') != std::string_view::npos) {
+        const auto decoded_pattern = text::mutf7_decode(pattern);
+        const auto decoded_name = text::mutf7_decode(name);
+        if (decoded_pattern && decoded_name)
+            return match_octets(*decoded_pattern, *decoded_name, delimiter);
+    }
+    return match_octets(pattern, name, delimiter);
 }
 
 std::string join_list_reference(std::string_view reference, std::string_view pattern,

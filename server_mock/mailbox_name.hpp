@@ -38,8 +38,9 @@ std::optional<std::string> list_pattern_encoding_error(std::string_view pattern)
 std::optional<std::string> mailbox_name_error(std::string_view name, char delimiter);
 
 // LIST pattern matching (RFC 3501 6.3.8): "*" matches any run of characters,
-// "%" any run without the hierarchy delimiter. Runs in O(pattern x name)
-// time, so patterns like "*a*a*a*a*b" cannot make it crawl.
+// "%" any run without the hierarchy delimiter; names and patterns in modified
+// UTF-7 are compared character by character, as their UTF-8. Runs in
+// O(pattern x name) time, so patterns like "*a*a*a*a*b" cannot make it crawl.
 bool list_match(std::string_view pattern, std::string_view name, char delimiter);
 
 // The canonical form of a LIST reference and pattern (RFC 3501 6.3.8): a

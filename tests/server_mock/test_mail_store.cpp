@@ -58,6 +58,12 @@ TEST_CASE("list_match follows RFC 3501 6.3.8 wildcards") {
     }
     CHECK(list_match("#news.%", "#news.comp", '.'));
     CHECK_FALSE(list_match("#news.%", "#news.comp.mail", '.'));
+    // Modified UTF-7 is matched by character: "П*" finds "Проекты", "%ы"
+    // ends in "ы", and an encoded "/" does not exist to stop "%".
+    CHECK(list_match("&BB8-*", "&BB8EQAQ+BDUEOgRCBEs-", '/'));
+    CHECK(list_match("%&BEs-", "&BB8EQAQ+BDUEOgRCBEs-", '/'));
+    CHECK_FALSE(list_match("&BB8-%", "&BB8EQAQ+BDUEOgRCBEs-/a", '/'));
+    CHECK(list_match("R&-*", "R&-D", '/'));
     // A pathological pattern stays cheap: dynamic programming, no backtracking.
     const std::string pattern(200, '*');
     CHECK_FALSE(list_match(pattern + "b", std::string(900, 'a'), '/'));

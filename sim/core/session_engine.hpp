@@ -56,7 +56,12 @@ class SessionEngine : public Engine {
           m_options(std::move(options)),
           m_protocol(protocol) {}
 
+    // The section an event cites, as the protocol version in force names
+    // it (an IMAP4rev2 session cites RFC 9051).
+    virtual std::string cited(std::string section) const { return section; }
+
     std::uint64_t add_event(TraceEvent event) {
+        event.section = cited(std::move(event.section));
         event.time_us = m_now;
         event.protocol = m_protocol;
         return m_events.add(std::move(event));

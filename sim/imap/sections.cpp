@@ -57,4 +57,50 @@ std::string_view response_section(const Response& response) {
     return "RFC 3501 7";
 }
 
+std::string imap4rev2_section(std::string_view section) {
+    struct Moved {
+        std::string_view from, to;
+    };
+    static constexpr Moved moved[] = {
+        {"RFC 3501 6.3.1", "RFC 9051 6.3.2"},   {"RFC 3501 6.3.2", "RFC 9051 6.3.3"},
+        {"RFC 3501 6.3.3", "RFC 9051 6.3.4"},   {"RFC 3501 6.3.4", "RFC 9051 6.3.5"},
+        {"RFC 3501 6.3.5", "RFC 9051 6.3.6"},   {"RFC 3501 6.3.6", "RFC 9051 6.3.7"},
+        {"RFC 3501 6.3.7", "RFC 9051 6.3.8"},   {"RFC 3501 6.3.8", "RFC 9051 6.3.9"},
+        {"RFC 3501 6.3.10", "RFC 9051 6.3.11"}, {"RFC 3501 6.3.11", "RFC 9051 6.3.12"},
+        {"RFC 3501 6.4.2", "RFC 9051 6.4.1"},   {"RFC 3501 6.4.8", "RFC 9051 6.4.9"},
+        {"RFC 3501 6.5.1", "RFC 9051 6.5"},     {"RFC 3501 7.2.1", "RFC 9051 7.2.2"},
+        {"RFC 3501 7.2.2", "RFC 9051 7.3.1"},   {"RFC 3501 7.2.4", "RFC 9051 7.3.3"},
+        {"RFC 3501 7.2.6", "RFC 9051 7.3.5"},   {"RFC 3501 7.3.1", "RFC 9051 7.4.1"},
+        {"RFC 3501 7.4.1", "RFC 9051 7.5.1"},   {"RFC 3501 7.4.2", "RFC 9051 7.5.2"},
+        {"RFC 3501 7.5", "RFC 9051 7.6"},       {"RFC 5161 3.1", "RFC 9051 6.3.1"},
+        {"RFC 5161 3.2", "RFC 9051 7.2.1"},     {"RFC 2177 3", "RFC 9051 6.3.13"},
+        {"RFC 2342 5", "RFC 9051 7.3.2"},       {"RFC 3691 2", "RFC 9051 6.4.2"},
+        {"RFC 6851 3.1", "RFC 9051 6.4.8"},     {"RFC 4315 2.1", "RFC 9051 6.4.9"},
+        {"RFC 4731 3.1", "RFC 9051 7.3.4"},
+    };
+    for (const auto& m : moved) {
+        if (section == m.from) return std::string(m.to);
+    }
+    // Modified UTF-7 is IMAP4rev1's; RFC 9051 keeps it in an appendix for
+    // compatibility only.
+    if (section.starts_with("RFC 3501 5.1.3")) return std::string(section);
+    // Sections that kept their number: the overview, states, data formats,
+    // operational rules, the commands of any state and before login, the
+    // selected-state commands from EXPUNGE to COPY, status responses and
+    // the formal syntax.
+    static constexpr std::string_view same[] = {
+        "RFC 3501 2",     "RFC 3501 3",     "RFC 3501 4",     "RFC 3501 5",     "RFC 3501 6.1.",
+        "RFC 3501 6.2.",  "RFC 3501 6.4.3", "RFC 3501 6.4.4", "RFC 3501 6.4.5", "RFC 3501 6.4.6",
+        "RFC 3501 6.4.7", "RFC 3501 7.1",   "RFC 3501 9",
+    };
+    for (const auto prefix : same) {
+        if (section.starts_with(prefix) &&
+            (section.size() == prefix.size() || prefix.back() == '.' ||
+             section[prefix.size()] == '.')) {
+            return "RFC 9051" + std::string(section.substr(std::string_view("RFC 3501").size()));
+        }
+    }
+    return std::string(section);
+}
+
 }  // namespace mailscope::imap

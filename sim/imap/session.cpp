@@ -323,6 +323,10 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 // [SECTION] Bytes in
 // ---------------------------------------------------------------------------
 
+std::string ImapSession::cited(std::string section) const {
+    return m_capabilities.imap4rev2() ? imap4rev2_section(section) : section;
+}
+
 std::uint64_t ImapSession::partial_line(Direction dir) const {
     return m_framer[sim::direction_index(dir)].partial_line();
 }

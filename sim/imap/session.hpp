@@ -129,6 +129,9 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     void refuse_literal(const std::string& tag, Status status, std::string text,
                         std::int64_t time_us = 0, std::uint64_t received_ahead = 0);
 
+  protected:
+    std::string cited(std::string section) const override;
+
   private:
     struct Pending {
         std::string tag;

@@ -23,6 +23,7 @@ inline constexpr ImU32 lane = IM_COL32(90, 90, 100, 255);
 inline constexpr ImU32 cursor = IM_COL32(230, 120, 0, 255);
 inline constexpr ImU32 link_highlight = IM_COL32(255, 200, 40, 110);
 inline constexpr ImU32 changed_row = IM_COL32(255, 214, 90, 140);
+inline constexpr ImU32 found_row = IM_COL32(120, 190, 255, 90);  // named by the last ESEARCH
 inline constexpr ImU32 node_fill = IM_COL32(245, 245, 250, 255);
 inline constexpr ImU32 node_current = IM_COL32(30, 110, 200, 255);
 inline constexpr ImU32 node_outline = IM_COL32(60, 60, 70, 255);

@@ -16,7 +16,14 @@ std::string flags_text(const MessageRow& row) {
     return fmt::format("{}", fmt::join(row.flags, " "));
 }
 
-void draw_cells(const MessageRow& row) {
+// The MODSEQ column appears once the session has seen mod-sequences (RFC 7162).
+bool shows_modseq(const MailboxSnapshot& snapshot) {
+    if (snapshot.highest_modseq) return true;
+    return std::any_of(snapshot.messages.begin(), snapshot.messages.end(),
+                       [](const MessageRow& row) { return row.modseq.has_value(); });
+}
+
+void draw_cells(const MessageRow& row, bool modseq) {
     ImGui::TableNextColumn();
     if (row.uid) {
         ImGui::Text("%u", *row.uid);
@@ -44,12 +51,20 @@ void draw_cells(const MessageRow& row) {
     } else {
         ImGui::TextDisabled("?");
     }
+    if (!modseq) return;
+    ImGui::TableNextColumn();
+    if (row.modseq) {
+        ImGui::Text("%llu", static_cast<unsigned long long>(*row.modseq));
+    } else {
+        ImGui::TextDisabled("?");
+    }
 }
 
 void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
-    if (!ImGui::BeginTable("###messages", 5, flags)) return;
+    const bool modseq = shows_modseq(snapshot);
+    if (!ImGui::BeginTable("###messages", modseq ? 6 : 5, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(context.text(Text::ColumnSeq), ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 3.6f);
@@ -61,6 +76,10 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
                             ImGui::GetFontSize() * 3.5f);
     ImGui::TableSetupColumn(context.text(Text::ColumnSubject), ImGuiTableColumnFlags_WidthStretch,
                             1.6f);
+    if (modseq) {
+        ImGui::TableSetupColumn(context.text(Text::ColumnModSeq), ImGuiTableColumnFlags_WidthFixed,
+                                ImGui::GetFontSize() * 4.0f);
+    }
     ImGui::TableHeadersRow();
 
     const auto& renumbered = snapshot.renumbered;
@@ -72,7 +91,7 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
         ImGui::TableNextColumn();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::TaggedBad)),
                            "\u00D7 %u", renumbered->expunged);
-        draw_cells(renumbered->removed);
+        draw_cells(renumbered->removed, modseq);
     }
 
     ImGuiListClipper clipper;
@@ -83,6 +102,9 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
             ImGui::TableNextRow();
             const bool changed = std::find(snapshot.changed.begin(), snapshot.changed.end(), seq) !=
                                  snapshot.changed.end();
+            const bool found =
+                std::binary_search(snapshot.found.begin(), snapshot.found.end(), seq);
+            if (found) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::found_row);
             if (changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::changed_row);
             ImGui::TableNextColumn();
             if (renumbered && seq >= renumbered->expunged) {
@@ -92,7 +114,7 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
             } else {
                 ImGui::Text("%u", seq);
             }
-            draw_cells(snapshot.messages[static_cast<std::size_t>(i)]);
+            draw_cells(snapshot.messages[static_cast<std::size_t>(i)], modseq);
         }
     }
     ImGui::EndTable();
@@ -163,12 +185,22 @@ void draw_mailbox_panel(PanelContext& context, bool* open) {
         uids += fmt::format(fmt::runtime(context.text(Text::UidNext)), *snapshot.uid_next);
     }
     if (!uids.empty()) ImGui::TextDisabled("%s", uids.c_str());
+    if (snapshot.highest_modseq) {
+        ImGui::TextDisabled("%s", fmt::format(fmt::runtime(context.text(Text::HighestModSeq)),
+                                              *snapshot.highest_modseq)
+                                      .c_str());
+    }
     if (snapshot.renumbered) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Renumbering));
         ImGui::TextWrapped("%s", fmt::format(fmt::runtime(context.text(Text::Expunged)),
                                              snapshot.renumbered->expunged)
                                      .c_str());
         ImGui::PopStyleColor();
+    }
+    if (!snapshot.search_results.empty()) {
+        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(context.text(Text::SearchResults)),
+                                             snapshot.search_results)
+                                     .c_str());
     }
     if (snapshot.exists > snapshot.messages.size()) {
         ImGui::TextDisabled("%s", fmt::format(fmt::runtime(context.text(Text::RowsNotListed)),

@@ -259,6 +259,11 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
 
     ImGui::TextUnformatted(
         fmt::format(fmt::runtime(context.text(Text::CurrentState)), state.name).c_str());
+    if (trace.protocol() == sim::Protocol::Imap) {
+        ImGui::SameLine();
+        ImGui::TextDisabled(
+            "%s", context.text(state.imap4rev2 ? Text::FollowsImap4rev2 : Text::FollowsImap4rev1));
+    }
     if (state.last) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::edge_last);
         ImGui::TextWrapped(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/imap/response.hpp"
 #include "sim/imap/verbs.hpp"
 #include "sim/text/encoded_words.hpp"
 #include "sim/text/mutf7.hpp"
@@ -41,6 +42,7 @@ void expunge(MailboxSnapshot& snapshot, std::uint32_t number, bool from_wire) {
         return;
     }
     if (number == 0 || number > snapshot.exists) return;
+    snapshot.found.clear();
     RenumberView view{number, snapshot.exists, {}};
     if (number <= snapshot.messages.size()) {
         view.removed = std::move(snapshot.messages[number - 1]);
@@ -60,6 +62,7 @@ void fold_fetch(MailboxSnapshot& snapshot, std::uint32_t number, const sim::Mess
         message->flags_known = true;
     }
     if (facts.size) message->size = facts.size;
+    if (facts.modseq) message->modseq = facts.modseq;
     if (facts.subject) {
         message->subject = text::decode_header_value(*facts.subject);
         message->raw_subject = facts.subject;
@@ -80,8 +83,32 @@ void fold_folder(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
         snapshot.folders.push_back(std::move(folder));
 }
 
+void fold_esearch(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
+    const auto parsed = imap::parse_response(event.raw);
+    if (!parsed.response || !parsed.response->esearch) return;
+    const imap::EsearchData& data = *parsed.response->esearch;
+    snapshot.search_results.clear();
+    snapshot.found.clear();
+    for (const auto& [name, value] : data.results) {
+        if (!snapshot.search_results.empty()) snapshot.search_results += ' ';
+        snapshot.search_results += name + ' ' + value;
+        if (name != "ALL") continue;
+        const auto set = imap::SequenceSet::parse(value);
+        if (!set) continue;
+        for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+            const auto seq = static_cast<std::uint32_t>(i + 1);
+            const auto& uid = snapshot.messages[i].uid;
+            const bool named = data.uid ? uid && set->contains(*uid, 0) : set->contains(seq, 0);
+            if (named) snapshot.found.push_back(seq);
+        }
+    }
+    if (data.uid) snapshot.search_results.insert(0, "UID ");
+}
+
 void fold_untagged(MailboxSnapshot& snapshot, const sim::TraceEvent& event) {
     if (event.name == "LIST" || event.name == "LSUB") return fold_folder(snapshot, event);
+    if (event.name == "ESEARCH") return fold_esearch(snapshot, event);
+    if (event.code_modseq) snapshot.highest_modseq = event.code_modseq;
     if (event.code_number) {
         const auto name = code_name(event.code);
         if (name == "UIDVALIDITY") snapshot.uid_validity = event.code_number;

@@ -28,6 +28,7 @@ struct MessageRow {
     std::optional<std::uint64_t> size;
     std::optional<std::string> subject;      // RFC 2047 words decoded
     std::optional<std::string> raw_subject;  // as the ENVELOPE carried it
+    std::optional<std::uint64_t> modseq;     // its last change (RFC 7162 3.1.4.2)
 };
 
 struct RenumberView {
@@ -47,12 +48,20 @@ struct MailboxSnapshot {
     std::optional<std::uint32_t> recent;
     std::optional<std::uint32_t> uid_validity;  // from "* OK [UIDVALIDITY n]" (RFC 3501 7.1)
     std::optional<std::uint32_t> uid_next;
+    std::optional<std::uint64_t> highest_modseq;  // "* OK [HIGHESTMODSEQ n]" (RFC 7162 3.1.2.1)
 
     // Every folder a LIST or LSUB response named so far, in order of first
     // appearance; a new SELECT keeps them. At most max_folders are kept.
     static constexpr std::size_t max_folders = 1000;
     std::vector<FolderRow> folders;
     std::vector<MessageRow> messages;  // messages[i] has sequence number i + 1
+
+    // The last ESEARCH (RFC 4731, RFC 9051 7.3.4): its results as sent
+    // ("MIN 3 MAX 6 COUNT 4") and the messages its ALL names, by sequence
+    // number (UIDs are looked up in the table). An expunge makes the
+    // numbers stale, so it clears them.
+    std::string search_results;
+    std::vector<std::uint32_t> found;
 
     // What the last folded event did, for highlighting the current step.
     std::vector<std::uint32_t> changed;      // sequence numbers it touched

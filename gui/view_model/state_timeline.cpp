@@ -14,6 +14,11 @@ void StateTimeline::sync(const sim::SessionTrace& trace) {
         if (event.kind == sim::EventKind::StateTransition && event.transition) {
             m_transitions.push_back(event.seq);
         }
+        // A broken rule may cite RFC 9051 in any session (a form it defines).
+        if (!m_imap4rev2_from && event.kind != sim::EventKind::Violation &&
+            event.section.starts_with("RFC 9051")) {
+            m_imap4rev2_from = event.seq;
+        }
     }
 }
 
@@ -21,6 +26,8 @@ StateAtCursor StateTimeline::at(const sim::SessionTrace& trace, std::uint64_t cu
     const sim::Protocol protocol = trace.protocol();
     StateAtCursor result;
     result.name = std::string(protocol_states(protocol).states.front().name);
+    result.imap4rev2 =
+        protocol == sim::Protocol::Imap && m_imap4rev2_from && *m_imap4rev2_from <= cursor;
     const auto it = std::upper_bound(m_transitions.begin(), m_transitions.end(), cursor);
     if (it != m_transitions.begin()) {
         const std::uint64_t seq = *(it - 1);

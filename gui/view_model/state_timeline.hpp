@@ -19,6 +19,8 @@ struct StateAtCursor {
     std::optional<std::size_t> edge;
     std::optional<std::uint64_t> transition_seq;  // the last transition at or before the cursor
     std::optional<sim::StateChange> last;         // its details (number, cause)
+    // IMAP: the session follows IMAP4rev2 (its events cite RFC 9051) here.
+    bool imap4rev2 = false;
 };
 
 class StateTimeline {
@@ -35,6 +37,9 @@ class StateTimeline {
   private:
     std::size_t m_seen = 0;
     std::vector<std::uint64_t> m_transitions;
+    // The first event (not a broken rule) that cites RFC 9051: from there on the IMAP session
+    // follows IMAP4rev2 (ENABLE IMAP4rev2, or a server that speaks only it).
+    std::optional<std::uint64_t> m_imap4rev2_from;
 };
 
 }  // namespace mailscope::gui

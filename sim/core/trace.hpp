@@ -129,8 +129,9 @@ struct CommandPiece {
 struct MessageFacts {
     std::optional<std::uint32_t> uid;
     std::optional<std::vector<std::string>> flags;
-    std::optional<std::uint64_t> size;   // RFC822.SIZE
-    std::optional<std::string> subject;  // ENVELOPE's subject as sent (encoded words kept)
+    std::optional<std::uint64_t> size;    // RFC822.SIZE
+    std::optional<std::string> subject;   // ENVELOPE's subject as sent (encoded words kept)
+    std::optional<std::uint64_t> modseq;  // MODSEQ (RFC 7162 3.1.4.2)
 };
 
 // A LIST or LSUB entry (RFC 3501 7.2.2); its name is TraceEvent::mailbox.
@@ -167,6 +168,7 @@ struct TraceEvent {
     // or a LIST, LSUB or STATUS response is about, as sent (modified UTF-7).
     std::optional<std::uint32_t> number;
     std::optional<std::uint32_t> code_number;
+    std::optional<std::uint64_t> code_modseq;  // [HIGHESTMODSEQ n] (RFC 7162 3.1.2.1)
     std::string mailbox;
     std::optional<MessageFacts> message;
     std::optional<ListedMailbox> listed;

@@ -109,6 +109,7 @@ std::string event_to_json(const TraceEvent& event) {
     if (!event.code.empty()) j["code"] = event.code;
     if (event.number) j["number"] = *event.number;
     if (event.code_number) j["code_number"] = *event.code_number;
+    if (event.code_modseq) j["code_modseq"] = *event.code_modseq;
     if (!event.mailbox.empty()) j["mailbox"] = event.mailbox;
     if (event.message) {
         nlohmann::json m = nlohmann::json::object();
@@ -116,6 +117,7 @@ std::string event_to_json(const TraceEvent& event) {
         if (event.message->flags) m["flags"] = *event.message->flags;
         if (event.message->size) m["size"] = *event.message->size;
         if (event.message->subject) m["subject"] = *event.message->subject;
+        if (event.message->modseq) m["modseq"] = *event.message->modseq;
         j["message"] = std::move(m);
     }
     if (event.listed) {

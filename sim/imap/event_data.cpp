@@ -25,6 +25,9 @@ sim::MessageFacts message_facts(const std::vector<FetchItem>& items) {
             case FetchAtt::Kind::Envelope:
                 if (item.envelope) facts.subject = item.envelope->subject;
                 break;
+            case FetchAtt::Kind::ModSeq:
+                facts.modseq = item.modseq;
+                break;
             default:
                 break;
         }
@@ -48,6 +51,7 @@ void add_response_data(sim::TraceEvent& event, const Response& response) {
         event.code = response.code->name;
         write_nodes(event.code, response.code->args);
         event.code_number = response.code->number;
+        if (response.code->name == "HIGHESTMODSEQ") event.code_modseq = response.code->modseq;
     }
     if (response.list) {
         event.mailbox = response.list->mailbox;

@@ -7,7 +7,9 @@
 #include "gui/view_model/state_timeline.hpp"
 #include "gui/view_state.hpp"
 #include "sim/imap/states.hpp"
+#include "tests/sim/listed_imap.hpp"
 #include "tests/support/synthetic_trace.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -41,6 +43,27 @@ TEST_CASE("the state at a cursor is the target of the last transition at or befo
     CHECK(end.state == index(imap::State::Closed));
     CHECK(end.edge == imap::transitions.size() - 1);
     CHECK(end.last->number == 0);
+}
+
+TEST_CASE("the state diagram knows from when the session follows IMAP4rev2") {
+    test::ListedImap o("IMAP4rev1 ENABLE");
+    o.client("s1 STATUS INBOX (DELETED)\r\n");
+    o.server("* STATUS INBOX (DELETED 0)\r\ns1 OK done\r\n");
+    REQUIRE(test::violation_sections(o.trace) == std::vector<std::string>{"RFC 9051 6.3.11"});
+    const std::uint64_t before = o.trace.size() - 1;
+    o.client("e ENABLE IMAP4rev2\r\n");
+    o.server("* ENABLED IMAP4rev2\r\ne OK done\r\n");
+    StateTimeline timeline;
+    timeline.sync(o.trace);
+    // The STATUS item DELETED cites RFC 9051 in a rule of a rev1 session;
+    // that does not make the session rev2.
+    CHECK_FALSE(timeline.at(o.trace, before).imap4rev2);
+    CHECK(timeline.at(o.trace, o.trace.size() - 1).imap4rev2);
+
+    test::ListedImap rev1("IMAP4rev1");
+    timeline = StateTimeline{};
+    timeline.sync(rev1.trace);
+    CHECK_FALSE(timeline.at(rev1.trace, rev1.trace.size() - 1).imap4rev2);
 }
 
 TEST_CASE("every RFC 3501 state name maps back to its state") {

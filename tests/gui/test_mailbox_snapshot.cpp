@@ -6,6 +6,7 @@
 #include "sim/imap/command.hpp"
 #include "sim/imap/event_data.hpp"
 #include "sim/imap/response.hpp"
+#include "tests/sim/listed_imap.hpp"
 #include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
@@ -178,4 +179,49 @@ TEST_CASE("the synthetic session's mailbox matches what the server announced") {
         REQUIRE(event.number);
         CHECK(timeline.at(trace, seq).messages.size() == *event.number);
     }
+}
+
+TEST_CASE("MODSEQ, HIGHESTMODSEQ and VANISHED reach the table (RFC 7162)") {
+    test::ListedImap o("IMAP4rev1 CONDSTORE QRESYNC ENABLE");
+    o.client("e ENABLE QRESYNC\r\n");
+    o.server("* ENABLED QRESYNC\r\ne OK done\r\n");
+    o.client("s SELECT INBOX\r\n");
+    o.server("* 4 EXISTS\r\n* OK [HIGHESTMODSEQ 715194045007] ok\r\ns OK done\r\n");
+    o.client("f FETCH 1:4 (UID MODSEQ)\r\n");
+    o.server(
+        "* 1 FETCH (UID 10 MODSEQ (5))\r\n* 2 FETCH (UID 20 MODSEQ (6))\r\n"
+        "* 3 FETCH (UID 30 MODSEQ (7))\r\n* 4 FETCH (UID 40 MODSEQ (8))\r\nf OK done\r\n");
+    o.client("x EXPUNGE\r\n");
+    o.server("* VANISHED 20,40\r\nx OK done\r\n");
+
+    MailboxSnapshot snapshot;
+    std::vector<std::uint32_t> struck_out;  // each message shown leaving, by UID
+    for (const auto& event : o.trace.events()) {
+        fold(snapshot, event);
+        if (snapshot.renumbered) struck_out.push_back(snapshot.renumbered->removed.uid.value_or(0));
+    }
+    CHECK(struck_out == std::vector<std::uint32_t>{20, 40});
+    CHECK(snapshot.highest_modseq == 715194045007u);
+    CHECK(snapshot.exists == 2);
+    REQUIRE(snapshot.messages.size() == 2);
+    CHECK(snapshot.messages[0].uid == 10u);
+    CHECK(snapshot.messages[0].modseq == 5u);
+    CHECK(snapshot.messages[1].uid == 30u);
+    CHECK(snapshot.messages[1].modseq == 7u);
+}
+
+TEST_CASE("an ESEARCH marks the messages its ALL names, by number or by UID") {
+    MailboxSnapshot snapshot = three_messages();
+    fold(snapshot, untagged("ESEARCH", "* ESEARCH (TAG \"a\") MIN 2 COUNT 2 ALL 2:3"));
+    CHECK(snapshot.search_results == "MIN 2 COUNT 2 ALL 2:3");
+    CHECK(snapshot.found == std::vector<std::uint32_t>{2, 3});
+    fold(snapshot, untagged("ESEARCH", "* ESEARCH (TAG \"b\") UID ALL 10,30"));
+    CHECK(snapshot.search_results == "UID ALL 10,30");
+    CHECK(snapshot.found == std::vector<std::uint32_t>{1, 3});
+    // Numbers go stale once a message leaves.
+    fold(snapshot, untagged("EXPUNGE", "* 1 EXPUNGE"));
+    CHECK(snapshot.found.empty());
+    fold(snapshot, untagged("ESEARCH", "* ESEARCH (TAG \"c\") COUNT 0"));
+    CHECK(snapshot.search_results == "COUNT 0");
+    CHECK(snapshot.found.empty());
 }

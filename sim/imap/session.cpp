@@ -1284,6 +1284,12 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                               name),
                   std::string(answer->only_answer_section));
     }
+    if (name == "RECENT" && m_capabilities.imap4rev2()) {
+        violation(Direction::ServerToClient,
+                  "RECENT in an IMAP4rev2 session: RFC 9051 has no RECENT response (appendix E); "
+                  "EXISTS alone tells the message count",
+                  "RFC 9051 7.4");
+    }
     if (name == "EXISTS" && response.number) {
         auto n = *response.number;
         if (n < m_messages.size()) {
@@ -1380,6 +1386,14 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
     }
     for (const auto& item : response.fetch) {
         if (item.kind != FetchAtt::Kind::Flags) continue;
+        const bool recent = std::any_of(item.flags.begin(), item.flags.end(),
+                                        [](const auto& flag) { return iequals(flag, "\\Recent"); });
+        if (recent && m_capabilities.imap4rev2()) {
+            violation(Direction::ServerToClient,
+                      "\\Recent in an IMAP4rev2 session: RFC 9051 has no such flag (appendix E), "
+                      "and a server MUST NOT send a flag-extension it does not define",
+                      "RFC 9051 2.3.2");
+        }
         if (message.flags && *message.flags == item.flags) continue;
         TraceEvent event;
         event.dir = Direction::ServerToClient;

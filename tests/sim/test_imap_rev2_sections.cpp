@@ -5,9 +5,11 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/imap/sections.hpp"
 #include "tests/sim/listed_imap.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 
@@ -70,4 +72,21 @@ TEST_CASE("RFC 3501 sections map onto RFC 9051 where the rule lives on") {
     // "6.4.30" is no section of 6.4.3.
     CHECK(imap::imap4rev2_section("RFC 3501 6.4.30") == "RFC 3501 6.4.30");
     CHECK(imap::imap4rev2_section("RFC 7162 3.1.4") == "RFC 7162 3.1.4");
+}
+
+TEST_CASE("RECENT and \\Recent break IMAP4rev2, and only IMAP4rev2") {
+    const auto run = [](test::ListedImap& o) {
+        o.client("s SELECT INBOX\r\n");
+        o.server("* 2 EXISTS\r\n* 1 RECENT\r\ns OK [READ-WRITE] done\r\n");
+        o.client("f FETCH 2 (FLAGS)\r\n");
+        o.server("* 2 FETCH (FLAGS (\\Seen \\Recent))\r\nf OK done\r\n");
+    };
+    test::ListedImap rev1("IMAP4rev1 IMAP4rev2");
+    run(rev1);
+    CHECK(test::violation_sections(rev1.trace).empty());
+
+    test::ListedImap rev2("IMAP4rev2");
+    run(rev2);
+    CHECK(test::violation_sections(rev2.trace) ==
+          std::vector<std::string>{"RFC 9051 7.4", "RFC 9051 2.3.2"});
 }

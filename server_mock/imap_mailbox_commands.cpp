@@ -114,6 +114,8 @@ void ImapServerSession::deselect() {
     m_read_only = false;
     m_examined = false;
     m_view.clear();
+    // RFC 5182 2.1: "$" is empty again once the mailbox is closed.
+    m_saved_result.clear();
     m_keywords_known = 0;
 }
 
@@ -312,7 +314,7 @@ std::optional<std::string> ImapServerSession::unknown_status_item(
         // when those are switched off.
         if (name != "MESSAGES" && name != "RECENT" && name != "UIDNEXT" && name != "UIDVALIDITY" &&
             name != "UNSEEN" && name != "DELETED" && name != "DELETED-STORAGE" &&
-            name != "HIGHESTMODSEQ") {
+            name != "HIGHESTMODSEQ" && name != "SIZE") {
             return item;
         }
     }
@@ -333,6 +335,7 @@ imap::StatusData ImapServerSession::status_data(std::string mailbox,
                               : name == "DELETED"         ? info.deleted
                               : name == "DELETED-STORAGE" ? info.deleted_octets
                               : name == "HIGHESTMODSEQ"   ? info.highest_modseq
+                              : name == "SIZE"            ? info.octets
                                                           : info.unseen;
         data.items.emplace_back(name, value);
     }
@@ -343,8 +346,8 @@ void ImapServerSession::cmd_status(const Command& command) {
     const auto& args = std::get<imap::StatusArgs>(command.typed);
     if (const auto unknown = unknown_status_item(args.items)) {
         bad(command.tag, fmt::format("Unknown STATUS item {}; use MESSAGES, RECENT, UIDNEXT, "
-                                     "UIDVALIDITY, UNSEEN, DELETED, DELETED-STORAGE or "
-                                     "HIGHESTMODSEQ",
+                                     "UIDVALIDITY, UNSEEN, DELETED, DELETED-STORAGE, "
+                                     "HIGHESTMODSEQ or SIZE",
                                      *unknown));
         return;
     }
@@ -357,9 +360,28 @@ void ImapServerSession::cmd_status(const Command& command) {
     ok(command.tag, "STATUS completed");
 }
 
+namespace {
+
+// Octets above 0x7F before the blank line that ends the header.
+bool has_8bit_header(std::string_view message) {
+    std::size_t end = message.find("\r\n\r\n");
+    if (end == std::string_view::npos) end = message.find("\n\n");
+    const std::string_view header = message.substr(0, end);
+    return std::any_of(header.begin(), header.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+}  // namespace
+
 void ImapServerSession::cmd_append(const Command& command) {
     if (refuse_read_only_user(command.tag)) return;
     const auto& args = std::get<imap::AppendArgs>(command.typed);
+    // RFC 6855 3: a client enables UTF8=ACCEPT before it uses it.
+    if (!utf8_names() && std::any_of(args.messages.begin(), args.messages.end(),
+                                     [](const imap::AppendMessage& m) { return m.utf8; })) {
+        bad(command.tag, "APPEND with UTF8 (~{n}) needs ENABLE UTF8=ACCEPT first (RFC 6855 3)");
+        return;
+    }
     auto accessed = m_store.access(m_user, args.mailbox, Right::Insert);
     if (!accessed) {
         // RFC 3501 6.3.11: TRYCREATE tells the client a CREATE may help.
@@ -375,6 +397,15 @@ void ImapServerSession::cmd_append(const Command& command) {
             // RFC 3502 6.3.11: "A zero-length message literal argument is an
             // error, and MUST return a NO. This can be used to cancel".
             no(command.tag, "APPEND cancelled by an empty message; nothing was stored");
+            return;
+        }
+        // RFC 6855 4: a client that has not enabled UTF8=ACCEPT sends no
+        // 8-bit header fields; IMAP4rev2 allows them (RFC 9051 2.4).
+        if (!utf8_names() && m_config.capabilities.utf8_accept &&
+            has_8bit_header(message.message)) {
+            no(command.tag,
+               "The message has 8-bit header fields: ENABLE UTF8=ACCEPT first, and send it as "
+               "UTF8 (~{n}) (RFC 6855 4)");
             return;
         }
         if (message.message.size() > m_config.max_append_size) {
@@ -455,14 +486,19 @@ void ImapServerSession::cmd_id(const Command& command) {
 
 void ImapServerSession::cmd_enable(const Command& command) {
     // RFC 5161 3.1: ENABLED lists what this command enabled, once each; of
-    // what this server offers IMAP4rev2, CONDSTORE and QRESYNC are enabled
-    // so (RFC 9051 6.3.1, RFC 7162 3.1, 3.2.3). IMAP4rev2 and QRESYNC
-    // enabled before are not listed again.
+    // what this server offers IMAP4rev2, UTF8=ACCEPT, CONDSTORE and QRESYNC
+    // are enabled so (RFC 9051 6.3.1, RFC 6855 3, RFC 7162 3.1, 3.2.3).
+    // Those enabled before, but CONDSTORE, are not listed again.
     std::vector<std::string> enabled;
     for (const auto& name : std::get<imap::EnableArgs>(command.typed).capabilities) {
         if (ascii::iequals(name, "IMAP4rev2") && m_config.capabilities.imap4rev2 && !imap4rev2()) {
             m_imap4rev2 = true;
             enabled.emplace_back("IMAP4rev2");
+        }
+        if (ascii::iequals(name, "UTF8=ACCEPT") && m_config.capabilities.utf8_accept &&
+            !m_utf8_accept) {
+            m_utf8_accept = true;
+            enabled.emplace_back("UTF8=ACCEPT");
         }
         if (ascii::iequals(name, "QRESYNC") && m_config.capabilities.condstore && !m_qresync) {
             m_qresync = true;

@@ -105,8 +105,19 @@ void ImapServerSession::announce_recent_if_changed() {
     send(imap::make_untagged_number(recent, "RECENT"));
 }
 
-std::vector<std::pair<std::uint32_t, Uid>> ImapServerSession::resolve(const imap::SequenceSet& set,
-                                                                      bool uid) const {
+imap::SequenceSet ImapServerSession::concrete(const imap::SequenceSet& set, bool uid) const {
+    if (!set.saved) return set;
+    std::vector<std::uint32_t> named;
+    for (std::size_t i = 0; i < m_view.size(); ++i) {
+        if (std::binary_search(m_saved_result.begin(), m_saved_result.end(), m_view[i]))
+            named.push_back(uid ? m_view[i] : static_cast<std::uint32_t>(i + 1));
+    }
+    return imap::SequenceSet::of_ascending(named);
+}
+
+std::vector<std::pair<std::uint32_t, Uid>> ImapServerSession::resolve(
+    const imap::SequenceSet& given, bool uid) const {
+    const imap::SequenceSet set = concrete(given, uid);
     std::vector<std::pair<std::uint32_t, Uid>> out;
     const std::uint32_t count = static_cast<std::uint32_t>(m_view.size());
     const std::uint32_t star = uid ? (m_view.empty() ? 0 : m_view.back()) : count;
@@ -379,26 +390,46 @@ void ImapServerSession::cmd_search(const Command& command) {
     if (args.return_options) {
         for (const auto& option : *args.return_options) {
             if (option.name != "MIN" && option.name != "MAX" && option.name != "ALL" &&
-                option.name != "COUNT") {
+                option.name != "COUNT" && option.name != "SAVE") {
                 // RFC 4466 2.6.1: an unknown search return option is a BAD.
                 bad(command.tag, fmt::format("Unknown RETURN option {}; this server knows MIN, "
-                                             "MAX, ALL and COUNT (RFC 4731 3.1)",
+                                             "MAX, ALL, COUNT and SAVE (RFC 4731 3.1, RFC 5182 2)",
                                              option.name));
                 return;
             }
         }
     }
+    // RFC 6855 3: after ENABLE UTF8=ACCEPT the strings are UTF-8 and a
+    // CHARSET would contradict it.
+    if (m_utf8_accept && args.charset) {
+        bad(command.tag,
+            "SEARCH takes no CHARSET after ENABLE UTF8=ACCEPT: its strings are "
+            "UTF-8 (RFC 6855 3)");
+        return;
+    }
+    // RFC 5182 2.1: SAVE keeps the result as "$" (a "$" in these criteria
+    // is still the one before); a SEARCH that fails leaves "$" empty.
+    const bool save = args.return_options && imap::has_option(*args.return_options, "SAVE");
     const auto matches = search_matches(command, args.charset, args.keys);
+    if (save) m_saved_result.clear();
     if (!matches) return;
     std::vector<std::uint32_t> found;
-    for (const MessageContext& match : *matches)
+    for (const MessageContext& match : *matches) {
         found.push_back(command.uid ? match.message.uid : match.seq);
+        if (save) m_saved_result.push_back(match.message.uid);
+    }
     const std::optional<ModSeq> modseq = found_modseq(args.keys, *matches);
+    imap::CommandOptions asked = args.return_options.value_or(imap::CommandOptions{});
+    std::erase_if(asked, [](const imap::CommandOption& option) { return option.name == "SAVE"; });
+    if (save && asked.empty()) {
+        // RFC 5182 2.1: SAVE alone answers with no ESEARCH at all.
+        ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
+        return;
+    }
     // RFC 9051 6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH, ALL
     // when no RETURN option asks for anything else.
     if (args.return_options || imap4rev2()) {
-        auto answer =
-            esearch_answer(command, args.return_options.value_or(imap::CommandOptions{}), found);
+        auto answer = esearch_answer(command, asked, found);
         // RFC 4731 3.2, RFC 7162 3.1.10: the highest mod-sequence found.
         if (modseq) {
             answer.esearch->results.emplace_back("MODSEQ", fmt::format("{}", *modseq));
@@ -411,9 +442,30 @@ void ImapServerSession::cmd_search(const Command& command) {
     ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
 }
 
+namespace {
+
+// The keys with every "$" made concrete (RFC 5182 2.1): a sequence set key
+// by message numbers, a UID key by UIDs.
+template <typename Concrete>
+std::vector<imap::SearchKey> with_saved_sets(std::vector<imap::SearchKey> keys,
+                                             const Concrete& concrete) {
+    for (imap::SearchKey& key : keys) {
+        if (key.kind == imap::SearchKey::Kind::SequenceSet ||
+            key.kind == imap::SearchKey::Kind::Uid) {
+            key.set = concrete(key.set, key.kind == imap::SearchKey::Kind::Uid);
+        }
+        key.children = with_saved_sets(std::move(key.children), concrete);
+    }
+    return keys;
+}
+
+}  // namespace
+
 std::optional<std::vector<MessageContext>> ImapServerSession::search_matches(
     const Command& command, const std::optional<std::string>& charset,
-    const std::vector<imap::SearchKey>& keys) {
+    const std::vector<imap::SearchKey>& given) {
+    const std::vector<imap::SearchKey> keys = with_saved_sets(
+        given, [this](const imap::SequenceSet& set, bool uid) { return concrete(set, uid); });
     if (charset && !imap::iequals(*charset, "UTF-8") && !imap::iequals(*charset, "US-ASCII")) {
         no(command.tag, fmt::format("The charset {} is not supported", *charset),
            imap::make_code_list("BADCHARSET", {"UTF-8", "US-ASCII"}));

@@ -41,7 +41,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*on;
 };
 
-constexpr std::array<ToggledCapability, 25> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 28> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -68,6 +68,9 @@ constexpr std::array<ToggledCapability, 25> toggled_capabilities{{
     {"QUOTA=RES-STORAGE", &CapabilityToggles::quota},
     {"QUOTA=RES-MESSAGE", &CapabilityToggles::quota},
     {"QUOTASET", &CapabilityToggles::quota},
+    {"SEARCHRES", &CapabilityToggles::searchres},
+    {"STATUS=SIZE", &CapabilityToggles::status_size},
+    {"UTF8=ACCEPT", &CapabilityToggles::utf8_accept},
     {"CONDSTORE", &CapabilityToggles::condstore},
     // RFC 7162 3.2: QRESYNC rests on the same mod-sequences.
     {"QRESYNC", &CapabilityToggles::condstore},
@@ -265,10 +268,11 @@ void ImapServerSession::on_input(imap::ServerInput& input) {
 }
 
 void ImapServerSession::execute(const Command& received) {
-    // IMAP4rev2 names mailboxes in UTF-8 (RFC 9051 5.1); the store keeps
-    // the modified UTF-7 of IMAP4rev1 (mailbox_name.hpp).
+    // IMAP4rev2 and UTF8=ACCEPT name mailboxes in UTF-8 (RFC 9051 5.1, RFC
+    // 6855 3); the store keeps the modified UTF-7 of IMAP4rev1
+    // (mailbox_name.hpp).
     std::optional<Command> converted;
-    if (imap4rev2()) {
+    if (utf8_names()) {
         converted = received;
         if (auto error = store_mailbox_names(*converted)) {
             bad(received.tag, std::move(*error));
@@ -461,7 +465,7 @@ std::vector<std::string> ImapServerSession::capabilities() const {
 // ---------------------------------------------------------------------------
 
 void ImapServerSession::send(const Response& response) {
-    if (imap4rev2()) {
+    if (utf8_names()) {
         m_imap.send(with_utf8_names(response), m_now);
         return;
     }

@@ -134,6 +134,8 @@ class ImapServerSession : public ServerSessionBase {
     // --- IMAP4rev2 (imap4rev2.cpp) ---------------------------------------------
     // RFC 9051 rules hold: after ENABLE IMAP4rev2, or always with --imap4rev2-only.
     bool imap4rev2() const { return m_imap4rev2 || m_config.imap4rev2_only; }
+    // Mailbox names travel in UTF-8: IMAP4rev2, or ENABLE UTF8=ACCEPT (RFC 6855 3).
+    bool utf8_names() const { return imap4rev2() || m_utf8_accept; }
     // The client's UTF-8 mailbox names and LIST patterns as the store keeps
     // them; why one cannot be, for a BAD.
     std::optional<std::string> store_mailbox_names(imap::Command& command) const;
@@ -202,6 +204,9 @@ class ImapServerSession : public ServerSessionBase {
     bool step_copy();
     void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
     void cmd_idle(const imap::Command& command);
+    // "$" as the messages the last SEARCH RETURN (SAVE) kept that are still
+    // here (RFC 5182 2.1), by UID or by sequence number; any other set as it is.
+    imap::SequenceSet concrete(const imap::SequenceSet& set, bool uid) const;
     // The messages a set names: (sequence number, UID) pairs, ascending.
     std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
                                                        bool uid) const;
@@ -249,8 +254,10 @@ class ImapServerSession : public ServerSessionBase {
     // ENABLE QRESYNC answered: VANISHED instead of EXPUNGE, UID and MODSEQ in
     // every FETCH the server sends unasked (RFC 7162 3.2.4, 3.2.10).
     bool m_qresync = false;
-    bool m_imap4rev2 = false;  // ENABLE IMAP4rev2 answered
+    bool m_imap4rev2 = false;    // ENABLE IMAP4rev2 answered
+    bool m_utf8_accept = false;  // ENABLE UTF8=ACCEPT answered (RFC 6855 3)
     std::vector<Uid> m_view;
+    std::vector<Uid> m_saved_result;  // SEARCH RETURN (SAVE), ascending (RFC 5182)
     std::size_t m_keywords_known = 0;
     std::vector<std::string> m_permanent_flags;
     std::uint32_t m_recent_announced = 0;

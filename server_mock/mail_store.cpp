@@ -756,6 +756,7 @@ StoreResult<StatusInfo> MailStore::status(std::string_view user, std::string_vie
     info.uidvalidity = mailbox->uidvalidity;
     info.highest_modseq = mailbox->highest_modseq();
     for (const Message& message : mailbox->messages) {
+        info.octets += message.size();
         if (message.recent_pending || is_recent(message, asking)) ++info.recent;
         if (message.flags.has(SystemFlag::Deleted)) {
             ++info.deleted;

@@ -143,6 +143,7 @@ struct StatusInfo {
     // (RFC 9208 4.1.4 allows the size sum for DELETED-STORAGE).
     std::uint32_t deleted = 0;
     std::uint64_t deleted_octets = 0;
+    std::uint64_t octets = 0;   // SIZE: every message's RFC822.SIZE together (RFC 8438 3)
     ModSeq highest_modseq = 1;  // HIGHESTMODSEQ (RFC 7162 3.1.7)
 };
 

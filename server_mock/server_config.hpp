@@ -40,6 +40,8 @@ struct CapabilityToggles {
     bool multiappend = true;    // RFC 3502: APPEND of several messages, all or none
     bool sort = true;           // RFC 5256: SORT and THREAD=ORDEREDSUBJECT
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
+    bool searchres = true;      // RFC 5182: SEARCH RETURN (SAVE) and the message set "$"
+    bool status_size = true;    // RFC 8438: STATUS SIZE
     // RFC 7162 3.1: mod-sequences, conditional STORE, CHANGEDSINCE. The
     // store keeps mod-sequences in memory only, so `serve --data-dir` turns
     // it off: after a restart they would start again, below what clients
@@ -49,6 +51,9 @@ struct CapabilityToggles {
     // ENABLE IMAP4rev2 gets its rules (ESEARCH for SEARCH, no \Recent, a
     // LIST in SELECT, UTF-8 mailbox names, no LSUB or CHECK).
     bool imap4rev2 = true;
+    // RFC 6855: after ENABLE UTF8=ACCEPT, UTF-8 in quoted strings and
+    // mailbox names, and messages with UTF-8 headers in APPEND.
+    bool utf8_accept = true;
     bool sasl_ir = true;        // RFC 4959
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login

@@ -40,7 +40,9 @@ class Imapflow(unittest.TestCase):
                 with open(path[:-len(".txt")] + ".report.txt", encoding="utf-8") as file:
                     verdict = file.readline()
                 self.assertIn("the client broke no protocol rule", verdict, path)
-        for used in ("ENABLE CONDSTORE QRESYNC", "RETURN (MIN MAX COUNT)",
+        for used in ("ENABLE CONDSTORE UTF8=ACCEPT QRESYNC IMAP4REV2",
+                     "* ENABLED UTF8=ACCEPT QRESYNC IMAP4rev2 CONDSTORE",
+                     '"/" "Входящие/Работа"', "RETURN (MIN MAX COUNT)",
                      "RETURN (STATUS (MESSAGES UNSEEN) SPECIAL-USE CHILDREN SUBSCRIBED)",
                      "BINARY.PEEK[2]", "SELECT INBOX (QRESYNC (1700000000 ",
                      "S: * VANISHED (EARLIER) 6", "(CHANGEDSINCE ", "(UNCHANGEDSINCE ",

@@ -112,3 +112,36 @@ TEST_CASE_FIXTURE(FilledStore, "--imap4rev2-only lists IMAP4rev2 alone and follo
     off.login();
     CHECK(off.send("e ENABLE IMAP4rev2\r\n") == "* ENABLED\r\ne OK ENABLE completed\r\n");
 }
+
+TEST_CASE_FIXTURE(SelectedClient, "SEARCHRES: SEARCH RETURN (SAVE) and \"$\" (RFC 5182)") {
+    // "$" before any SAVE names nothing.
+    CHECK(c.send("a FETCH $ (UID)\r\n") == "a OK FETCH completed\r\n");
+    // SAVE alone answers with no ESEARCH.
+    CHECK(c.send("b SEARCH RETURN (SAVE) UNSEEN\r\n") == "b OK SEARCH completed\r\n");
+    CHECK(c.send("f FETCH $ (UID)\r\n") ==
+          "* 2 FETCH (UID 2)\r\n* 3 FETCH (UID 3)\r\nf OK FETCH completed\r\n");
+    CHECK(c.send("g UID FETCH $ (FLAGS)\r\n").starts_with("* 2 FETCH (UID 2 FLAGS ("));
+    // SAVE with other options answers them; "$" in a search key.
+    CHECK(c.send("h SEARCH RETURN (SAVE MIN) $ UNSEEN\r\n") ==
+          "* ESEARCH (TAG \"h\") MIN 2\r\nh OK SEARCH completed\r\n");
+    CHECK(c.send("i SEARCH UID $\r\n") == "* SEARCH 2 3\r\ni OK SEARCH completed\r\n");
+    CHECK(c.send("s STORE $ +FLAGS.SILENT (\\Flagged)\r\n") == "s OK STORE completed\r\n");
+    CHECK(c.send("j SEARCH FLAGGED\r\n") == "* SEARCH 2 3\r\nj OK SEARCH completed\r\n");
+    // A failed SAVE empties "$"; so does leaving the mailbox.
+    CHECK(c.send("k SEARCH RETURN (SAVE) CHARSET X-NONE ALL\r\n").starts_with("k NO"));
+    CHECK(c.send("l FETCH $ (UID)\r\n") == "l OK FETCH completed\r\n");
+    c.send("m SEARCH RETURN (SAVE) ALL\r\n");
+    c.send("n UNSELECT\r\n");
+    c.select();
+    CHECK(c.send("o FETCH $ (UID)\r\n") == "o OK FETCH completed\r\n");
+    CHECK(test::violations(c.trace).empty());
+}
+
+TEST_CASE_FIXTURE(LoggedInClient, "STATUS SIZE is the octets of every message (RFC 8438)") {
+    const std::string answer = c.send("s STATUS INBOX (MESSAGES SIZE)\r\n");
+    std::uint64_t octets = 0;
+    for (const auto& message : store.find("alice", "INBOX")->messages)
+        octets += message.size();
+    CHECK(answer == "* STATUS INBOX (MESSAGES 3 SIZE " + std::to_string(octets) +
+                        ")\r\ns OK STATUS completed\r\n");
+}

@@ -23,6 +23,8 @@ class EventBatch {
     // An event of the open step, to complete it. Throws std::logic_error for
     // an event already committed: those are final.
     TraceEvent& open(std::uint64_t seq);
+    // Whether `seq` belongs to the open step (open() may change it).
+    bool is_open(std::uint64_t seq) const { return seq >= m_trace.end_seq(); }
     // An event of the open step or one still held by the trace, else nullptr.
     const TraceEvent* find(std::uint64_t seq) const;
     // The seq the next event will get.

@@ -1006,6 +1006,12 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
     // After the completion's own effect: a LOGIN's OK forgets the old list
     // and its [CAPABILITY] code brings the new one.
     learn_capabilities(response);
+    // The response that tells the session it follows IMAP4rev2 (a greeting
+    // listing only IMAP4rev2, ENABLED IMAP4rev2) cites RFC 9051 itself.
+    if (m_events.is_open(seq)) {
+        auto& told = m_events.open(seq);
+        told.section = cited(std::move(told.section));
+    }
     check_quoted_strings(dir, response.data, frame);
     if (response.code) check_quoted_strings(dir, response.code->args, frame);
 }
@@ -1054,7 +1060,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         event.link = sim::Link::Answers;
         event.link_seq = m_awaiting_plus->event_seq;
         event.summary = "the server is ready for the literal data";
-        event.section = "RFC 3501 7.5";
+        event.section = cited("RFC 3501 7.5");
         m_awaiting_plus.reset();
         if (m_options.role == Role::Client && !m_held.empty()) {
             auto part = std::move(m_held.front());
@@ -1073,7 +1079,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         // A challenge is not secret (a CRAM-MD5 challenge is a random string,
         // an OAuth error says what went wrong); the answers are.
         event.summary = "SASL challenge: the client answers with one base64 line";
-        event.section = "RFC 3501 7.5";
+        event.section = cited("RFC 3501 7.5");
         m_expect_raw_line = true;
         m_framer[0].set_raw_next_line(true);
         m_hold_for_sasl = false;
@@ -1083,7 +1089,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         event.link = sim::Link::Answers;
         event.link_seq = idle->seq;
         event.summary = "IDLE accepted: updates arrive until the client sends DONE";
-        event.section = "RFC 2177 3";
+        event.section = cited("RFC 2177 3");
         m_idle_tag = idle->tag;
         m_expect_raw_line = true;
         m_framer[0].set_raw_next_line(true);
@@ -1093,7 +1099,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         event.link = sim::Link::Answers;
         event.link_seq = *m_late_plus;
         event.summary = "a \"+\" for literal data the client had already sent";
-        event.section = "RFC 3501 7.5";
+        event.section = cited("RFC 3501 7.5");
         m_late_plus.reset();
         return;
     }

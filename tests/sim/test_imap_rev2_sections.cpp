@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/imap/sections.hpp"
+#include "tests/sim/clean_vectors.hpp"
 #include "tests/sim/listed_imap.hpp"
 #include "tests/support/trace_queries.hpp"
 
@@ -89,4 +90,9 @@ TEST_CASE("RECENT and \\Recent break IMAP4rev2, and only IMAP4rev2") {
     run(rev2);
     CHECK(test::violation_sections(rev2.trace) ==
           std::vector<std::string>{"RFC 9051 7.4", "RFC 9051 2.3.2"});
+}
+
+TEST_CASE("the sample IMAP4rev2 connection of RFC 9051 8 decodes without a violation") {
+    // Its greeting is an untagged OK that answers nothing.
+    test::check_decodes_cleanly("rfc9051_section8", {"* OK [CAPABILITY"});
 }

@@ -339,6 +339,49 @@ class ServeTests(unittest.TestCase):
         first.logout()
         second.logout()
 
+    def test_condstore_and_qresync(self):
+        # RFC 7162: a client that was away resynchronises with SELECT
+        # (QRESYNC ...); imaplib has no call for it, so the commands go out
+        # as written.
+        laptop = self.login()
+        self.assertEqual(laptop.enable("QRESYNC")[0], "OK")
+        self.assertEqual(laptop.response("ENABLED")[1], [b"QRESYNC"])
+        laptop.create("Resync")
+        for n in range(3):
+            laptop.append("Resync", None, None, f"Subject: m{n}\r\n\r\nx\r\n".encode())
+        laptop.select("Resync")
+        highest = int(laptop.response("HIGHESTMODSEQ")[1][0])
+        validity = int(laptop.response("UIDVALIDITY")[1][0])
+        laptop.logout()
+
+        phone = self.login()
+        phone.select("Resync")
+        phone.store("2", "+FLAGS", "(\\Flagged)")
+        phone.store("3", "+FLAGS", "(\\Deleted)")
+        phone.expunge()
+
+        back = self.login()
+        back.enable("QRESYNC")
+        typ, _ = back._simple_command("SELECT", "Resync", f"(QRESYNC ({validity} {highest}))")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(back.response("VANISHED")[1], [b"(EARLIER) 3"])
+        changed = back.response("FETCH")[1]
+        self.assertEqual(len(changed), 1)
+        self.assertRegex(changed[0], rb"^2 \(UID 2 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)$")
+        self.assertGreater(int(back.response("HIGHESTMODSEQ")[1][0]), highest)
+        back.state = "SELECTED"
+        # A change made on the old state is refused for the message the phone changed.
+        typ, data = back._simple_command("UID", "STORE", "2", f"(UNCHANGEDSINCE {highest})",
+                                         "+FLAGS", "(\\Seen)")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(back.response("MODIFIED")[1], [b"2"])
+        phone.store("1", "+FLAGS", "(\\Deleted)")
+        phone.expunge()
+        back.noop()
+        self.assertEqual(back.response("VANISHED")[1], [b"1"])
+        for client in (phone, back):
+            client.logout()
+
     def test_starttls_and_imaps(self):
         client = connect(self.server)
         client.starttls(ssl_context=tls_context(self.server))

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 #include <utility>
 
@@ -1322,7 +1323,9 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                                       m_messages.size()),
                           "RFC 3501 7.4.1");
             } else {
-                remove_message(n, seq, "RFC 3501 7.4.1");
+                add_renumbering(n, static_cast<std::uint32_t>(m_messages.size()), seq,
+                                "RFC 3501 7.4.1");
+                m_messages.erase(m_messages.begin() + (n - 1));
             }
         }
     } else if (name == "VANISHED" && response.vanished) {
@@ -1510,49 +1513,64 @@ void ImapSession::on_vanished(const VanishedData& vanished, std::uint64_t seq) {
                   "RFC 7162 3.2.10.2");
         return;
     }
+    // One walk over the view for all the UIDs, ascending: `gap` holds the
+    // slots of unknown UID since the last known UID below the one sought.
+    std::vector<std::uint32_t> uids;
+    uids.reserve(named);
     for (const auto& range : vanished.uids.ranges) {
-        const std::uint32_t low = std::min(range.first, range.last);
-        const std::uint32_t high = std::max(range.first, range.last);
-        for (std::uint64_t uid = low; uid <= high; ++uid) {
-            std::size_t slot = m_messages.size();
-            std::size_t gap_begin = 0;
-            for (std::size_t i = 0; i < m_messages.size(); ++i) {
-                const auto& known = m_messages[i].uid;
-                if (!known) continue;
-                if (*known == uid) {
-                    slot = i;
-                    break;
-                }
-                if (*known < uid) {
-                    gap_begin = i + 1;
-                } else {
-                    break;
-                }
-            }
-            if (slot == m_messages.size()) {
-                for (std::size_t i = gap_begin; i < m_messages.size(); ++i) {
-                    if (m_messages[i].uid) break;
-                    slot = i;
-                    break;
-                }
-            }
-            if (slot == m_messages.size()) {
-                violation(Direction::ServerToClient,
-                          fmt::format("VANISHED names UID {}, which is not in the mailbox as the "
-                                      "client knows it: a UID expunged before, or never announced",
-                                      uid),
-                          "RFC 7162 3.2.10.2");
-                continue;
-            }
-            remove_message(static_cast<std::uint32_t>(slot + 1), seq, "RFC 7162 3.2.10.2",
-                           static_cast<std::uint32_t>(uid));
+        for (std::uint64_t uid = std::min(range.first, range.last);
+             uid <= std::max(range.first, range.last); ++uid) {
+            uids.push_back(static_cast<std::uint32_t>(uid));
         }
     }
+    std::sort(uids.begin(), uids.end());
+    const auto count = static_cast<std::uint32_t>(m_messages.size());
+    std::vector<char> leaving(m_messages.size(), 0);
+    std::uint32_t removed = 0;
+    std::deque<std::size_t> gap;
+    std::size_t i = 0;
+    for (const std::uint32_t uid : uids) {
+        for (; i < m_messages.size(); ++i) {
+            const auto& known = m_messages[i].uid;
+            if (!known) {
+                gap.push_back(i);
+            } else if (*known < uid) {
+                gap.clear();
+            } else {
+                break;
+            }
+        }
+        std::optional<std::size_t> slot;
+        if (i < m_messages.size() && m_messages[i].uid == uid) {
+            slot = i++;
+            gap.clear();
+        } else if (!gap.empty()) {
+            slot = gap.front();
+            gap.pop_front();
+        }
+        if (!slot) {
+            violation(Direction::ServerToClient,
+                      fmt::format("VANISHED names UID {}, which is not in the mailbox as the "
+                                  "client knows it: a UID expunged before, or never announced",
+                                  uid),
+                      "RFC 7162 3.2.10.2");
+            continue;
+        }
+        // Numbered as the view stands once the earlier ones have left.
+        add_renumbering(static_cast<std::uint32_t>(*slot) - removed + 1, count - removed, seq,
+                        "RFC 7162 3.2.10.2", uid);
+        leaving[*slot] = 1;
+        ++removed;
+    }
+    std::size_t kept = 0;
+    for (std::size_t j = 0; j < m_messages.size(); ++j) {
+        if (!leaving[j]) m_messages[kept++] = std::move(m_messages[j]);
+    }
+    m_messages.resize(kept);
 }
 
-void ImapSession::remove_message(std::uint32_t number, std::uint64_t seq, std::string_view section,
-                                 std::optional<std::uint32_t> uid) {
-    const auto count = static_cast<std::uint32_t>(m_messages.size());
+void ImapSession::add_renumbering(std::uint32_t number, std::uint32_t count, std::uint64_t seq,
+                                  std::string_view section, std::optional<std::uint32_t> uid) {
     const std::string which =
         uid ? fmt::format("message {} (UID {})", number, *uid) : fmt::format("message {}", number);
     TraceEvent renumber;
@@ -1566,7 +1584,6 @@ void ImapSession::remove_message(std::uint32_t number, std::uint64_t seq, std::s
     renumber.renumber = sim::Renumber{number, count};
     renumber.link = sim::Link::Answers;
     renumber.link_seq = seq;
-    m_messages.erase(m_messages.begin() + (number - 1));
     add_event(std::move(renumber));
 }
 

@@ -188,9 +188,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // 3.2.10.2), then each message leaves the view.
     Pending* check_expunge_timing(std::string_view what, std::string_view section);
     void on_vanished(const VanishedData& vanished, std::uint64_t seq);
-    // Message `number` (from 1) leaves the view; the event says who moves up.
-    void remove_message(std::uint32_t number, std::uint64_t seq, std::string_view section,
-                        std::optional<std::uint32_t> uid = std::nullopt);
+    // The event of message `number` (from 1 of `count`) leaving the view:
+    // who moves up. The caller takes it out of m_messages.
+    void add_renumbering(std::uint32_t number, std::uint32_t count, std::uint64_t seq,
+                         std::string_view section, std::optional<std::uint32_t> uid = std::nullopt);
     // The FETCH or STORE in flight that this FETCH response answers; with
     // several in flight, the one whose set holds the message (RFC 3501 7.4.2).
     Pending* fetch_answered(const Response& response, std::uint64_t seq);

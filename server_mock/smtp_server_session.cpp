@@ -13,9 +13,6 @@
 
 namespace mailscope::server {
 
-using smtp::Command;
-using smtp::Verb;
-
 namespace {
 
 smtp::SessionOptions server_options(const ServerConfig& config) {
@@ -25,7 +22,7 @@ smtp::SessionOptions server_options(const ServerConfig& config) {
     return options;
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
+std::optional<std::uint64_t> esmtp_number(std::string_view text) {
     std::uint64_t value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
@@ -125,20 +122,20 @@ void SmtpServerSession::on_input(smtp::ServerInput& input) {
     }
 }
 
-std::string SmtpServerSession::out_of_order(const Command& command) const {
+std::string SmtpServerSession::out_of_order(const smtp::Command& command) const {
     const auto state = m_smtp.state();
     switch (command.verb) {
-        case Verb::Mail:
+        case smtp::Verb::Mail:
             return state == smtp::State::Ready ? "send EHLO or HELO first"
                                                : "a mail transaction is already in progress";
-        case Verb::Rcpt:
+        case smtp::Verb::Rcpt:
             return "send MAIL FROM first";
-        case Verb::Data:
+        case smtp::Verb::Data:
             return "send MAIL FROM and RCPT TO first";
-        case Verb::Auth:
+        case smtp::Verb::Auth:
             return state == smtp::State::Ready ? "send EHLO first"
                                                : "AUTH is not allowed during a mail transaction";
-        case Verb::Starttls:
+        case smtp::Verb::Starttls:
             return state == smtp::State::Ready ? "send EHLO first"
                                                : "STARTTLS is not allowed during a mail "
                                                  "transaction";
@@ -148,14 +145,14 @@ std::string SmtpServerSession::out_of_order(const Command& command) const {
     }
 }
 
-void SmtpServerSession::execute(const Command& command) {
-    if (command.verb == Verb::Unknown) {
+void SmtpServerSession::execute(const smtp::Command& command) {
+    if (command.verb == smtp::Verb::Unknown) {
         reply(500, "5.5.1", fmt::format("command {} not recognized", command.name));
         return;
     }
     // The engine's state is current: every earlier command has its reply.
     if (!smtp::command_allowed(command.verb, m_smtp.state())) {
-        if (command.verb == Verb::Data && m_smtp.state() == smtp::State::Mail) {
+        if (command.verb == smtp::Verb::Data && m_smtp.state() == smtp::State::Mail) {
             // RFC 5321 3.3: MAIL accepted, every RCPT refused.
             reply(554, "5.5.1", "no valid recipients");
         } else {
@@ -163,26 +160,26 @@ void SmtpServerSession::execute(const Command& command) {
         }
         return;
     }
-    using Handler = void (SmtpServerSession::*)(const Command&);
+    using Handler = void (SmtpServerSession::*)(const smtp::Command&);
     struct Handled {
-        Verb verb;
+        smtp::Verb verb;
         Handler handler;
     };
     // Every command of the verb table but Unknown, in its order.
     static constexpr std::array<Handled, smtp::verb_count - 1> handlers{{
-        {Verb::Helo, &SmtpServerSession::cmd_ehlo},
-        {Verb::Ehlo, &SmtpServerSession::cmd_ehlo},
-        {Verb::Mail, &SmtpServerSession::cmd_mail},
-        {Verb::Rcpt, &SmtpServerSession::cmd_rcpt},
-        {Verb::Data, &SmtpServerSession::cmd_data},
-        {Verb::Rset, &SmtpServerSession::cmd_rset},
-        {Verb::Noop, &SmtpServerSession::cmd_noop},
-        {Verb::Vrfy, &SmtpServerSession::cmd_vrfy},
-        {Verb::Expn, &SmtpServerSession::cmd_expn},
-        {Verb::Help, &SmtpServerSession::cmd_help},
-        {Verb::Quit, &SmtpServerSession::cmd_quit},
-        {Verb::Starttls, &SmtpServerSession::cmd_starttls},
-        {Verb::Auth, &SmtpServerSession::cmd_auth},
+        {smtp::Verb::Helo, &SmtpServerSession::cmd_ehlo},
+        {smtp::Verb::Ehlo, &SmtpServerSession::cmd_ehlo},
+        {smtp::Verb::Mail, &SmtpServerSession::cmd_mail},
+        {smtp::Verb::Rcpt, &SmtpServerSession::cmd_rcpt},
+        {smtp::Verb::Data, &SmtpServerSession::cmd_data},
+        {smtp::Verb::Rset, &SmtpServerSession::cmd_rset},
+        {smtp::Verb::Noop, &SmtpServerSession::cmd_noop},
+        {smtp::Verb::Vrfy, &SmtpServerSession::cmd_vrfy},
+        {smtp::Verb::Expn, &SmtpServerSession::cmd_expn},
+        {smtp::Verb::Help, &SmtpServerSession::cmd_help},
+        {smtp::Verb::Quit, &SmtpServerSession::cmd_quit},
+        {smtp::Verb::Starttls, &SmtpServerSession::cmd_starttls},
+        {smtp::Verb::Auth, &SmtpServerSession::cmd_auth},
     }};
     static_assert(handlers.size() <= smtp::verbs.size() &&
                       std::equal(handlers.begin(), handlers.end(), smtp::verbs.begin(),
@@ -193,20 +190,20 @@ void SmtpServerSession::execute(const Command& command) {
     (this->*handlers[static_cast<std::size_t>(command.verb)].handler)(command);
 }
 
-void SmtpServerSession::cmd_rset(const Command&) {
+void SmtpServerSession::cmd_rset(const smtp::Command&) {
     reset_transaction();
     reply(250, "2.0.0", "Ok: transaction reset");
 }
 
-void SmtpServerSession::cmd_noop(const Command&) {
+void SmtpServerSession::cmd_noop(const smtp::Command&) {
     reply(250, "2.0.0", "Ok");
 }
 
-void SmtpServerSession::cmd_expn(const Command&) {
+void SmtpServerSession::cmd_expn(const smtp::Command&) {
     reply(502, "5.5.1", "EXPN is not implemented: this server has no mailing lists");
 }
 
-void SmtpServerSession::cmd_help(const Command&) {
+void SmtpServerSession::cmd_help(const smtp::Command&) {
     std::vector<std::string_view> names;
     for (std::size_t i = 0; i + 1 < smtp::verbs.size(); ++i)
         names.push_back(smtp::verbs[i].name);
@@ -215,7 +212,7 @@ void SmtpServerSession::cmd_help(const Command&) {
                       fmt::join(names, " ")));
 }
 
-void SmtpServerSession::cmd_quit(const Command&) {
+void SmtpServerSession::cmd_quit(const smtp::Command&) {
     m_transaction.reset();
     close_with(221, "2.0.0", fmt::format("{} closing connection", m_config.smtp.hostname));
 }
@@ -233,10 +230,10 @@ std::vector<std::string> SmtpServerSession::extensions() const {
     return out;
 }
 
-void SmtpServerSession::cmd_ehlo(const Command& command) {
+void SmtpServerSession::cmd_ehlo(const smtp::Command& command) {
     reset_transaction();
     m_client_domain = command.argument.substr(0, command.argument.find(' '));
-    m_extended = command.verb == Verb::Ehlo;
+    m_extended = command.verb == smtp::Verb::Ehlo;
     std::string greeting = fmt::format("{} greets {}", m_config.smtp.hostname, m_client_domain);
     if (!m_extended) {
         reply(250, "", greeting);
@@ -249,11 +246,11 @@ void SmtpServerSession::cmd_ehlo(const Command& command) {
     reply(250, "", text);
 }
 
-void SmtpServerSession::cmd_mail(const Command& command) {
+void SmtpServerSession::cmd_mail(const smtp::Command& command) {
     std::string note;
     for (const auto& parameter : command.parameters) {
         if (parameter.keyword == "SIZE") {
-            auto size = parameter.value ? parse_number(*parameter.value) : std::nullopt;
+            auto size = parameter.value ? esmtp_number(*parameter.value) : std::nullopt;
             if (!size) {
                 reply(501, "5.5.4", "SIZE takes a number of octets");
                 return;
@@ -289,7 +286,7 @@ void SmtpServerSession::cmd_mail(const Command& command) {
     reply(250, "2.1.0", fmt::format("Ok: sender <{}>{}", path.mailbox(), note));
 }
 
-void SmtpServerSession::cmd_rcpt(const Command& command) {
+void SmtpServerSession::cmd_rcpt(const smtp::Command& command) {
     if (!command.parameters.empty()) {
         reply(555, "5.5.4",
               fmt::format("RCPT parameter {} not recognized", command.parameters.front().keyword));
@@ -320,11 +317,11 @@ void SmtpServerSession::cmd_rcpt(const Command& command) {
     reply(250, lookup.enhanced, lookup.text + note);
 }
 
-void SmtpServerSession::cmd_data(const Command&) {
+void SmtpServerSession::cmd_data(const smtp::Command&) {
     reply(354, "", "End data with <CR><LF>.<CR><LF>");
 }
 
-void SmtpServerSession::cmd_vrfy(const Command& command) {
+void SmtpServerSession::cmd_vrfy(const smtp::Command& command) {
     std::string_view name = command.argument;
     if (name.size() >= 2 && name.front() == '<' && name.back() == '>') {
         name = name.substr(1, name.size() - 2);
@@ -346,7 +343,7 @@ void SmtpServerSession::cmd_vrfy(const Command& command) {
                       m_config.smtp.hostname));
 }
 
-void SmtpServerSession::cmd_starttls(const Command&) {
+void SmtpServerSession::cmd_starttls(const smtp::Command&) {
     if (!m_config.starttls_available || m_tls) {
         reply(502, "5.5.1",
               m_tls ? "TLS is already active" : "STARTTLS is not offered by this server");
@@ -394,7 +391,7 @@ void SmtpServerSession::flush() {
 // AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN
 // ---------------------------------------------------------------------------
 
-void SmtpServerSession::cmd_auth(const Command& command) {
+void SmtpServerSession::cmd_auth(const smtp::Command& command) {
     if (!m_user.empty()) {
         reply(503, "5.5.1", "already authenticated");
         return;

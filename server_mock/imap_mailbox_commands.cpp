@@ -116,6 +116,8 @@ void ImapServerSession::deselect() {
     m_view.clear();
     // RFC 5182 2.1: "$" is empty again once the mailbox is closed.
     m_saved_result.clear();
+    // RFC 5267 4.3: "Updates will cease when the mailbox is no longer selected".
+    m_search_contexts.clear();
     m_keywords_known = 0;
 }
 

@@ -9,6 +9,7 @@
 #include "server_mock/fetch_responder.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/search_evaluator.hpp"
+#include "server_mock/search_results.hpp"
 
 namespace mailscope::server {
 
@@ -157,6 +158,9 @@ void ImapServerSession::report_changes(Report report) {
     if (report == Report::None || m_session == kNoSession || m_selected == 0) return;
     const auto changes = m_store.pending_changes(m_session);
     if (changes.empty()) return;
+    // RFC 5267 4.3.4: REMOVEFROM by message number comes before the EXPUNGE
+    // that renumbers; one update before the first covers every message gone.
+    bool contexts_before_expunge = false;
     ModSeq acknowledged = m_store.change_log().cursor(m_session);
     std::size_t announced = m_view.size();
     auto announce_exists = [&] {
@@ -219,6 +223,10 @@ void ImapServerSession::report_changes(Report report) {
                     break;
                 }
                 announce_exists();
+                if (!contexts_before_expunge) {
+                    update_search_contexts();
+                    contexts_before_expunge = true;
+                }
                 // RFC 7162 3.2.10.2: after ENABLE QRESYNC, VANISHED instead.
                 if (m_qresync) {
                     send_vanished(imap::SequenceSet::of_ascending({change.uid}), false);
@@ -248,9 +256,12 @@ void ImapServerSession::report_changes(Report report) {
     // client has not been told are gone.
     if (!held) announce_recent_if_changed();
     m_store.acknowledge(m_session, acknowledged);
+    update_search_contexts();
 }
 
 void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {
+    // RFC 5267 4.3.4: REMOVEFROM by message number comes before the EXPUNGE.
+    update_search_contexts();
     // In ascending order each EXPUNGE moves the later messages down by one,
     // so the k-th one leaves from its old position minus k; the view is then
     // compacted once, not once per message.
@@ -362,43 +373,9 @@ void ImapServerSession::cmd_expunge(const Command& command) {
     ok(command.tag, "EXPUNGE completed", std::move(code));
 }
 
-namespace {
-
-// One ESEARCH for SEARCH RETURN (...) (RFC 4731 3.1): MIN, MAX and ALL only
-// when something matched, COUNT always when asked; RETURN () means ALL.
-// `found` is ascending.
-imap::Response esearch_answer(const Command& command, const imap::CommandOptions& options,
-                              const std::vector<std::uint32_t>& found) {
-    imap::EsearchData data;
-    data.tag = command.tag;
-    data.uid = command.uid;
-    const auto asked = [&](std::string_view name) { return imap::has_option(options, name); };
-    if (!found.empty() && asked("MIN"))
-        data.results.emplace_back("MIN", fmt::format("{}", found.front()));
-    if (!found.empty() && asked("MAX"))
-        data.results.emplace_back("MAX", fmt::format("{}", found.back()));
-    if (!found.empty() && (asked("ALL") || options.empty()))
-        data.results.emplace_back("ALL", imap::SequenceSet::of_ascending(found).to_string());
-    if (asked("COUNT")) data.results.emplace_back("COUNT", fmt::format("{}", found.size()));
-    return imap::make_esearch(std::move(data));
-}
-
-}  // namespace
-
 void ImapServerSession::cmd_search(const Command& command) {
     const auto& args = std::get<imap::SearchArgs>(command.typed);
-    if (args.return_options) {
-        for (const auto& option : *args.return_options) {
-            if (option.name != "MIN" && option.name != "MAX" && option.name != "ALL" &&
-                option.name != "COUNT" && option.name != "SAVE") {
-                // RFC 4466 2.6.1: an unknown search return option is a BAD.
-                bad(command.tag, fmt::format("Unknown RETURN option {}; this server knows MIN, "
-                                             "MAX, ALL, COUNT and SAVE (RFC 4731 3.1, RFC 5182 2)",
-                                             option.name));
-                return;
-            }
-        }
-    }
+    if (args.return_options && !check_return_options(command, *args.return_options, false)) return;
     // RFC 6855 3: after ENABLE UTF8=ACCEPT the strings are UTF-8 and a
     // CHARSET would contradict it.
     if (m_utf8_accept && args.charset) {
@@ -419,9 +396,16 @@ void ImapServerSession::cmd_search(const Command& command) {
         if (save) m_saved_result.push_back(match.message.uid);
     }
     const std::optional<ModSeq> modseq = found_modseq(args.keys, *matches);
-    imap::CommandOptions asked = args.return_options.value_or(imap::CommandOptions{});
-    std::erase_if(asked, [](const imap::CommandOption& option) { return option.name == "SAVE"; });
-    if (save && asked.empty()) {
+    const imap::CommandOptions asked = args.return_options.value_or(imap::CommandOptions{});
+    // RFC 5267 4.3: UPDATE asks for later changes, not for results now.
+    const bool update = imap::has_option(asked, "UPDATE");
+    if (update) {
+        std::vector<Uid> uids;
+        for (const MessageContext& match : *matches)
+            uids.push_back(match.message.uid);
+        start_search_context(command, {}, args.keys, std::move(uids));
+    }
+    if (save && asked.size() == 1) {
         // RFC 5182 2.1: SAVE alone answers with no ESEARCH at all.
         ok(command.tag, command.uid ? "UID SEARCH completed" : "SEARCH completed");
         return;
@@ -429,13 +413,10 @@ void ImapServerSession::cmd_search(const Command& command) {
     // RFC 9051 6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH, ALL
     // when no RETURN option asks for anything else.
     if (args.return_options || imap4rev2()) {
-        auto answer = esearch_answer(command, asked, found);
+        auto answer = search_results(command.tag, command.uid, asked, found);
         // RFC 4731 3.2, RFC 7162 3.1.10: the highest mod-sequence found.
-        if (modseq) {
-            answer.esearch->results.emplace_back("MODSEQ", fmt::format("{}", *modseq));
-            answer = imap::make_esearch(std::move(*answer.esearch));
-        }
-        send(answer);
+        if (modseq) answer.results.emplace_back("MODSEQ", fmt::format("{}", *modseq));
+        send(imap::make_esearch(std::move(answer)));
     } else {
         send(imap::make_search(std::move(found), modseq));
     }
@@ -475,6 +456,11 @@ std::optional<std::vector<MessageContext>> ImapServerSession::search_matches(
         bad(command.tag, *error);
         return std::nullopt;
     }
+    return evaluate_search(keys);
+}
+
+std::vector<MessageContext> ImapServerSession::evaluate_search(
+    const std::vector<imap::SearchKey>& keys) {
     const Mailbox* mailbox = selected();
     std::vector<MessageContext> found;
     const auto max_seq = static_cast<std::uint32_t>(m_view.size());

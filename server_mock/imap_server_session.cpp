@@ -39,9 +39,11 @@ bool holds_expunges(const Command& command) {
 struct ToggledCapability {
     std::string_view name;
     bool CapabilityToggles::*on;
+    // The extension it extends, without which it is not offered either.
+    bool CapabilityToggles::*needs = nullptr;
 };
 
-constexpr std::array<ToggledCapability, 28> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 31> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -63,6 +65,11 @@ constexpr std::array<ToggledCapability, 28> toggled_capabilities{{
     // RFC 5256: SORT, and THREAD with the one algorithm this server has.
     {"SORT", &CapabilityToggles::sort},
     {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},
+    // RFC 5267: the extended SORT and the update contexts of both; "Servers
+    // advertising CONTEXT=SORT also advertise the SORT capability" (4.1).
+    {"ESORT", &CapabilityToggles::contexts, &CapabilityToggles::sort},
+    {"CONTEXT=SEARCH", &CapabilityToggles::contexts, &CapabilityToggles::esearch},
+    {"CONTEXT=SORT", &CapabilityToggles::contexts, &CapabilityToggles::sort},
     // RFC 9208: the resources this server counts, and SETQUOTA (3.1.1, 4.1.3).
     {"QUOTA", &CapabilityToggles::quota},
     {"QUOTA=RES-STORAGE", &CapabilityToggles::quota},
@@ -75,6 +82,10 @@ constexpr std::array<ToggledCapability, 28> toggled_capabilities{{
     // RFC 7162 3.2: QRESYNC rests on the same mod-sequences.
     {"QRESYNC", &CapabilityToggles::condstore},
 }};
+
+bool offered(const CapabilityToggles& caps, const ToggledCapability& toggled) {
+    return caps.*(toggled.on) && (toggled.needs == nullptr || caps.*(toggled.needs));
+}
 
 // `listed` is `wanted`, or one of the family `wanted` names when it ends in
 // "=" ("THREAD=" and THREAD=ORDEREDSUBJECT).
@@ -381,6 +392,7 @@ void ImapServerSession::dispatch(const Command& command) {
         {Verb::Setquota, &ImapServerSession::cmd_setquota},
         {Verb::Sort, &ImapServerSession::cmd_sort},
         {Verb::Thread, &ImapServerSession::cmd_thread},
+        {Verb::Cancelupdate, &ImapServerSession::cmd_cancelupdate},
     }};
     static_assert(handlers.size() <= imap::verbs.size() &&
                       std::equal(handlers.begin(), handlers.end(), imap::verbs.begin(),
@@ -435,10 +447,10 @@ std::optional<std::string> ImapServerSession::unoffered(const Command& command) 
 }
 
 bool ImapServerSession::capability_on(std::string_view name) const {
-    return std::any_of(toggled_capabilities.begin(), toggled_capabilities.end(),
-                       [&](const ToggledCapability& t) {
-                           return names_capability(t.name, name) && m_config.capabilities.*(t.on);
-                       });
+    return std::any_of(
+        toggled_capabilities.begin(), toggled_capabilities.end(), [&](const ToggledCapability& t) {
+            return names_capability(t.name, name) && offered(m_config.capabilities, t);
+        });
 }
 
 std::vector<std::string> ImapServerSession::capabilities() const {
@@ -455,7 +467,7 @@ std::vector<std::string> ImapServerSession::capabilities() const {
     if (m_config.anonymous) out.push_back("AUTH=ANONYMOUS");
     if (caps.sasl_ir) out.push_back("SASL-IR");
     for (const auto& toggled : toggled_capabilities) {
-        if (caps.*(toggled.on)) out.emplace_back(toggled.name);
+        if (offered(caps, toggled)) out.emplace_back(toggled.name);
     }
     return out;
 }

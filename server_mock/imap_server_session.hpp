@@ -188,6 +188,26 @@ class ImapServerSession : public ServerSessionBase {
     // --- SORT and THREAD (imap_sort_commands.cpp) ------------------------------
     void cmd_sort(const imap::Command& command);
     void cmd_thread(const imap::Command& command);
+    // `matches` (mailbox order) by SORT criteria: indexes into it.
+    std::vector<std::size_t> sort_order(const std::vector<MessageContext>& matches,
+                                        const std::vector<imap::SortCriterion>& criteria);
+
+    // RETURN (UPDATE) of SEARCH and SORT (RFC 5267 4.3): imap_search_contexts.cpp.
+    // A context starts with the UIDs `ordered` in the command's order;
+    // over the limit the client is told NOUPDATE instead (4.3.1).
+    void start_search_context(const imap::Command& command,
+                              std::vector<imap::SortCriterion> criteria,
+                              const std::vector<imap::SearchKey>& keys, std::vector<Uid> ordered);
+    // Evaluates each context again over the client's view and sends what
+    // left (REMOVEFROM) and what joined (ADDTO). Called before expunges
+    // are announced, so message numbers still hold, and after new
+    // messages are.
+    void update_search_contexts();
+    void cmd_cancelupdate(const imap::Command& command);
+    // The RETURN options this server takes for SEARCH or SORT: BAD and
+    // false for another (RFC 4466 2.6.1).
+    bool check_return_options(const imap::Command& command, const imap::CommandOptions& options,
+                              bool sort);
 
     // --- the selected mailbox (imap_message_commands.cpp) -----------------------
     void cmd_close(const imap::Command& command);  // and UNSELECT
@@ -198,6 +218,8 @@ class ImapServerSession : public ServerSessionBase {
     std::optional<std::vector<MessageContext>> search_matches(
         const imap::Command& command, const std::optional<std::string>& charset,
         const std::vector<imap::SearchKey>& keys);
+    // The messages of the view that match keys without "$", in mailbox order.
+    std::vector<MessageContext> evaluate_search(const std::vector<imap::SearchKey>& keys);
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command);  // and MOVE
@@ -258,6 +280,16 @@ class ImapServerSession : public ServerSessionBase {
     bool m_utf8_accept = false;  // ENABLE UTF8=ACCEPT answered (RFC 6855 3)
     std::vector<Uid> m_view;
     std::vector<Uid> m_saved_result;  // SEARCH RETURN (SAVE), ascending (RFC 5182)
+    struct SearchContext {
+        std::string tag;
+        bool uid = false;
+        std::vector<imap::SortCriterion> criteria;  // none: a SEARCH, in mailbox order
+        // Message numbers and "$" as the UIDs they named when the command
+        // came (RFC 5267 4.3: evaluated "at the time the command is received").
+        std::vector<imap::SearchKey> keys;
+        std::vector<Uid> results;  // in the command's order
+    };
+    std::vector<SearchContext> m_search_contexts;
     std::size_t m_keywords_known = 0;
     std::vector<std::string> m_permanent_flags;
     std::uint32_t m_recent_announced = 0;

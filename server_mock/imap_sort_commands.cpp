@@ -13,6 +13,7 @@
 #include "server_mock/base_subject.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/search_evaluator.hpp"
+#include "server_mock/search_results.hpp"
 #include "sim/core/ascii.hpp"
 
 namespace mailscope::server {
@@ -84,24 +85,52 @@ std::vector<SortFacts> facts_of_all(const std::vector<MessageContext>& matches,
 
 }  // namespace
 
-void ImapServerSession::cmd_sort(const Command& command) {
-    const auto& args = std::get<imap::SortArgs>(command.typed);
-    const auto matches = search_matches(command, args.charset, args.keys);
-    if (!matches) return;
-    std::vector<SortFacts> facts = facts_of_all(*matches, m_cache);
+std::vector<std::size_t> ImapServerSession::sort_order(
+    const std::vector<MessageContext>& matches, const std::vector<imap::SortCriterion>& criteria) {
+    const std::vector<SortFacts> facts = facts_of_all(matches, m_cache);
+    std::vector<std::size_t> order(matches.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
     // The matches come in mailbox order, so a stable sort keeps it for ties.
-    std::stable_sort(facts.begin(), facts.end(), [&](const SortFacts& a, const SortFacts& b) {
-        for (const auto& criterion : args.criteria) {
-            const int order = compare_by(a, b, criterion.key);
-            if (order != 0) return criterion.reverse ? order > 0 : order < 0;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        for (const auto& criterion : criteria) {
+            const int by = compare_by(facts[a], facts[b], criterion.key);
+            if (by != 0) return criterion.reverse ? by > 0 : by < 0;
         }
         return false;
     });
+    return order;
+}
+
+void ImapServerSession::cmd_sort(const Command& command) {
+    const auto& args = std::get<imap::SortArgs>(command.typed);
+    if (args.return_options && !check_return_options(command, *args.return_options, true)) return;
+    const auto matches = search_matches(command, args.charset, args.keys);
+    if (!matches) return;
+    const auto order = sort_order(*matches, args.criteria);
     std::vector<std::uint32_t> numbers;
-    numbers.reserve(facts.size());
-    for (const SortFacts& message : facts)
-        numbers.push_back(command.uid ? message.uid : message.seq);
-    send(imap::make_sort(std::move(numbers), found_modseq(args.keys, *matches)));
+    numbers.reserve(order.size());
+    for (std::size_t index : order) {
+        const MessageContext& match = (*matches)[index];
+        numbers.push_back(command.uid ? match.message.uid : match.seq);
+    }
+    const auto modseq = found_modseq(args.keys, *matches);
+    if (!args.return_options) {
+        send(imap::make_sort(std::move(numbers), modseq));
+        ok(command.tag, command.uid ? "UID SORT completed" : "SORT completed");
+        return;
+    }
+    // RFC 5267 3: the extended SORT answers with ESEARCH, in sort order.
+    const imap::CommandOptions& asked = *args.return_options;
+    const bool update = imap::has_option(asked, "UPDATE");
+    if (update) {
+        std::vector<Uid> uids;
+        for (std::size_t index : order)
+            uids.push_back((*matches)[index].message.uid);
+        start_search_context(command, args.criteria, args.keys, std::move(uids));
+    }
+    auto answer = search_results(command.tag, command.uid, asked, numbers);
+    if (modseq) answer.results.emplace_back("MODSEQ", fmt::format("{}", *modseq));
+    send(imap::make_esearch(std::move(answer)));
     ok(command.tag, command.uid ? "UID SORT completed" : "SORT completed");
 }
 

@@ -42,6 +42,9 @@ struct CapabilityToggles {
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool searchres = true;      // RFC 5182: SEARCH RETURN (SAVE) and the message set "$"
     bool status_size = true;    // RFC 8438: STATUS SIZE
+    // RFC 5267: SORT RETURN (...) (ESORT), and CONTEXT, UPDATE and PARTIAL
+    // for SEARCH and SORT (CONTEXT=SEARCH, CONTEXT=SORT) with CANCELUPDATE.
+    bool contexts = true;
     // RFC 7162 3.1: mod-sequences, conditional STORE, CHANGEDSINCE. The
     // store keeps mod-sequences in memory only, so `serve --data-dir` turns
     // it off: after a restart they would start again, below what clients

@@ -158,6 +158,22 @@ std::optional<std::uint32_t> parse_u32(std::string_view s) {
     return static_cast<std::uint32_t>(n);
 }
 
+// RFC 5267 5: partial-range = nz-number ":" nz-number; RFC 9394 3.1 counts
+// from the end with a minus sign on both.
+bool is_partial_range(std::string_view s) {
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos) return false;
+    auto first = s.substr(0, colon);
+    auto last = s.substr(colon + 1);
+    const bool from_end = first.starts_with('-');
+    if (from_end != last.starts_with('-')) return false;
+    if (from_end) {
+        first.remove_prefix(1);
+        last.remove_prefix(1);
+    }
+    return parse_nz(first) && parse_nz(last);
+}
+
 // Reads typed arguments out of a node list, remembering the first error.
 class CommandReader {
   public:
@@ -211,6 +227,39 @@ class CommandReader {
                                     n->value));
         }
         out = n->value;
+        return true;
+    }
+
+    // RETURN (options) at nodes[i] of SEARCH or SORT, if there; `i` ends
+    // after it (RFC 4731 3.1, RFC 5267 3 and 4.4).
+    bool search_return_options(const std::vector<Node>& nodes, std::size_t& i,
+                               std::optional<CommandOptions>& out) {
+        if (i >= nodes.size() || !nodes[i].is_atom("RETURN")) return true;
+        if (i + 1 >= nodes.size() || !nodes[i + 1].is_list()) {
+            return fail(i + 1 >= nodes.size() ? nullptr : &nodes[i + 1],
+                        "RETURN needs a parenthesised list of result options, e.g. "
+                        "RETURN (MIN COUNT) (RFC 4731 3.1)");
+        }
+        auto& parsed = out.emplace();
+        if (!options(nodes[i + 1], parsed, "a result option such as MIN, MAX, ALL or COUNT"))
+            return false;
+        int ranges = 0;
+        for (const auto& option : parsed) {
+            if (option.name == "ALL") ++ranges;
+            if (option.name != "PARTIAL") continue;
+            ++ranges;
+            if (option.values.size() != 1 || !is_partial_range(option.values[0])) {
+                return fail(&nodes[i + 1],
+                            "PARTIAL needs a range of results such as 1:500, without \"*\" "
+                            "(RFC 5267 5 partial-range)");
+            }
+        }
+        if (ranges > 1) {
+            return fail(&nodes[i + 1],
+                        "at most one of PARTIAL and ALL: a command MUST NOT contain more than "
+                        "one PARTIAL or ALL return option (RFC 5267 4.4)");
+        }
+        i += 2;
         return true;
     }
 
@@ -1015,18 +1064,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             SearchArgs a;
             const auto& nodes = r.nodes();
             std::size_t i = 0;
-            if (!nodes.empty() && nodes[0].is_atom("RETURN")) {
-                if (nodes.size() < 2 || !nodes[1].is_list()) {
-                    return r.fail(nodes.size() < 2 ? nullptr : &nodes[1],
-                                  "RETURN needs a parenthesised list of result options, e.g. "
-                                  "RETURN (MIN COUNT) (RFC 4731 3.1)");
-                }
-                if (!r.options(nodes[1], a.return_options.emplace(),
-                               "a result option such as MIN, MAX, ALL or COUNT")) {
-                    return false;
-                }
-                i = 2;
-            }
+            if (!r.search_return_options(nodes, i, a.return_options)) return false;
             if (i < nodes.size() && nodes[i].is_atom("CHARSET")) {
                 if (nodes.size() < i + 2)
                     return r.fail(nullptr, "CHARSET needs a character set name");
@@ -1048,16 +1086,20 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Thread: {
             // RFC 5256 5: sort-criteria / thread-alg, then search-criteria =
             // charset 1*(SP search-key).
+            // RFC 5267 5: extended-sort = ["UID" SP] "SORT" search-return-opts SP
+            // sort-criteria SP search-criteria.
             SortArgs a;
             const auto& nodes = r.nodes();
             if (nodes.empty()) return r.fail(nullptr, fmt::format("{} needs its arguments", verb));
+            std::size_t i = 0;
             if (cmd.verb == Verb::Sort) {
-                if (!nodes[0].is_list() || nodes[0].children.empty()) {
-                    return r.fail(&nodes[0],
+                if (!r.search_return_options(nodes, i, a.return_options)) return false;
+                if (i >= nodes.size() || !nodes[i].is_list() || nodes[i].children.empty()) {
+                    return r.fail(i < nodes.size() ? &nodes[i] : nullptr,
                                   "SORT needs its criteria in parentheses, such as "
                                   "(REVERSE DATE) (RFC 5256 3)");
                 }
-                if (!r.sort_criteria(nodes[0], a.criteria)) return false;
+                if (!r.sort_criteria(nodes[i], a.criteria)) return false;
             } else {
                 if (nodes[0].kind != Node::Kind::Atom || !is_atom_text(nodes[0].value)) {
                     return r.fail(&nodes[0],
@@ -1066,12 +1108,13 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                 }
                 a.algorithm = to_upper(nodes[0].value);
             }
-            if (nodes.size() < 2)
+            ++i;
+            if (nodes.size() <= i)
                 return r.fail(nullptr, fmt::format("{} needs a charset, such as UTF-8", verb));
-            if (nodes[1].kind != Node::Kind::Atom && nodes[1].kind != Node::Kind::Quoted)
-                return r.fail(&nodes[1], "the charset is an atom or a quoted string (RFC 5256 5)");
-            a.charset = nodes[1].value;
-            std::size_t i = 2;
+            if (nodes[i].kind != Node::Kind::Atom && nodes[i].kind != Node::Kind::Quoted)
+                return r.fail(&nodes[i], "the charset is an atom or a quoted string (RFC 5256 5)");
+            a.charset = nodes[i].value;
+            ++i;
             if (i >= nodes.size()) {
                 return r.fail(nullptr, fmt::format("{} needs at least one search key after the "
                                                    "charset, such as ALL",
@@ -1182,6 +1225,25 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                 return r.fail(n, "ID needs a parenthesised field list or NIL");
             }
             if (!r.finish(verb)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
+        case Verb::Cancelupdate: {
+            // RFC 5267 5: "CANCELUPDATE" 1*(SP quoted).
+            CancelUpdateArgs a;
+            if (r.done()) {
+                return r.fail(nullptr,
+                              "CANCELUPDATE needs the tag of at least one searching "
+                              "command, quoted, e.g. CANCELUPDATE \"B01\"");
+            }
+            while (const Node* n = r.take()) {
+                if (n->kind != Node::Kind::Quoted) {
+                    return r.fail(n,
+                                  "CANCELUPDATE takes each tag as a quoted string, e.g. "
+                                  "\"B01\" (RFC 5267 5)");
+                }
+                a.tags.push_back(n->value);
+            }
             cmd.typed = std::move(a);
             return true;
         }
@@ -1385,7 +1447,14 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
             } else if constexpr (std::is_same_v<T, RenameArgs>) {
                 astr(a.from);
                 astr(a.to);
+            } else if constexpr (std::is_same_v<T, CancelUpdateArgs>) {
+                for (const auto& tag : a.tags)
+                    out.push_back(make_quoted(tag));
             } else if constexpr (std::is_same_v<T, SortArgs>) {
+                if (a.return_options) {
+                    out.push_back(make_atom("RETURN"));
+                    out.push_back(options_node(*a.return_options));
+                }
                 if (verb == Verb::Sort) {
                     std::vector<Node> criteria;
                     for (const auto& criterion : a.criteria) {

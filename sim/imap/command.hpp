@@ -234,6 +234,8 @@ struct SortCriterion {
     std::string key;  // upper case: ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO
 };
 struct SortArgs {
+    // SORT RETURN (...): answered by one ESEARCH in the sort order (RFC 5267 3).
+    std::optional<CommandOptions> return_options;
     std::vector<SortCriterion> criteria;  // SORT
     std::string algorithm;                // THREAD, upper case: ORDEREDSUBJECT, REFERENCES...
     std::string charset;
@@ -272,11 +274,14 @@ struct EnableArgs {
 struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
     SequenceSet set;
 };
+struct CancelUpdateArgs {  // the tags of the searching commands (RFC 5267 4.3.5)
+    std::vector<std::string> tags;
+};
 
 using CommandArgs =
     std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs, RenameArgs, ListArgs,
                  StatusArgs, AppendArgs, SearchArgs, FetchArgs, StoreArgs, CopyArgs, IdArgs,
-                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs, SortArgs>;
+                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs, SortArgs, CancelUpdateArgs>;
 
 struct Command {
     std::string tag;

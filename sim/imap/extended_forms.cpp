@@ -16,6 +16,8 @@ enum class Form : std::uint8_t {
     ListPatterns,
     ListOption,    // a selection or return option of LIST, by `option`
     SearchOption,  // a RETURN option of SEARCH, by `option`
+    SortReturn,    // SORT RETURN (...)
+    SortOption,    // a RETURN option of SORT, by `option`
     SavedResult,   // "$" for a message set
     StatusItem,    // a STATUS data item, by `option`
     FetchBinary,   // BINARY[...], BINARY.PEEK[...] or BINARY.SIZE[...]
@@ -39,7 +41,7 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 28> forms{{
+constexpr std::array<FormRow, 35> forms{{
     {Form::MultiAppend,
      {},
      {"APPEND with more than one message", {"MULTIAPPEND", "RFC 3502 6.3.11", false}}},
@@ -73,6 +75,26 @@ constexpr std::array<FormRow, 28> forms{{
     // RETURN () is RETURN (ALL) (RFC 4731 3.1).
     {Form::SearchOption, "", {"SEARCH RETURN ()", {"ESEARCH", "RFC 4731 3.1", true}}},
     {Form::SearchOption, "SAVE", {"SEARCH RETURN (SAVE)", {"SEARCHRES", "RFC 5182 2.1", true}}},
+    // RFC 5267 4.1: CONTEXT=SEARCH brings three return options, CONTEXT=SORT
+    // the same three and the extended SORT of section 3, which ESORT brings
+    // with the options of ESEARCH (3.1). PARTIAL alone is RFC 9394's.
+    {Form::SearchOption,
+     "CONTEXT",
+     {"SEARCH RETURN (CONTEXT)", {"CONTEXT=SEARCH", "RFC 5267 4.1", false}}},
+    {Form::SearchOption,
+     "UPDATE",
+     {"SEARCH RETURN (UPDATE)", {"CONTEXT=SEARCH", "RFC 5267 4.1", false}}},
+    {Form::SearchOption,
+     "PARTIAL",
+     {"SEARCH RETURN (PARTIAL)", {"CONTEXT=SEARCH", "RFC 5267 4.1", false}, "PARTIAL"}},
+    {Form::SortReturn, {}, {"SORT RETURN (...)", {"ESORT", "RFC 5267 3.1", false}, "CONTEXT=SORT"}},
+    {Form::SortOption,
+     "CONTEXT",
+     {"SORT RETURN (CONTEXT)", {"CONTEXT=SORT", "RFC 5267 4.1", false}}},
+    {Form::SortOption, "UPDATE", {"SORT RETURN (UPDATE)", {"CONTEXT=SORT", "RFC 5267 4.1", false}}},
+    {Form::SortOption,
+     "PARTIAL",
+     {"SORT RETURN (PARTIAL)", {"CONTEXT=SORT", "RFC 5267 4.1", false}, "PARTIAL"}},
     {Form::SavedResult, {}, {"the message set \"$\"", {"SEARCHRES", "RFC 5182 2.1", true}}},
     {Form::StatusItem, "SIZE", {"STATUS item SIZE", {"STATUS=SIZE", "RFC 8438 3", true}}},
     // RFC 9208 4.1.4 defines DELETED too, for servers with QUOTA=RES-MESSAGE.
@@ -159,6 +181,12 @@ bool uses(const Command& command, const FormRow& row) {
                     has_option(list->return_options, row.option));
         case Form::SearchOption:
             return search && has_option(search->return_options, row.option);
+        case Form::SortReturn:
+        case Form::SortOption: {
+            const auto* sort = std::get_if<SortArgs>(&command.typed);
+            if (!sort || !sort->return_options) return false;
+            return row.form == Form::SortReturn || has_option(sort->return_options, row.option);
+        }
         case Form::SavedResult:
             return uses_saved_result(command);
         case Form::FetchBinary:

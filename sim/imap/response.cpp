@@ -394,7 +394,7 @@ bool structured_code(std::string_view name) {
     return iequals(name, "UIDNEXT") || iequals(name, "UIDVALIDITY") || iequals(name, "UNSEEN") ||
            iequals(name, "CAPABILITY") || iequals(name, "PERMANENTFLAGS") ||
            iequals(name, "BADCHARSET") || iequals(name, "APPENDUID") || iequals(name, "COPYUID") ||
-           iequals(name, "HIGHESTMODSEQ") || iequals(name, "MODIFIED");
+           iequals(name, "HIGHESTMODSEQ") || iequals(name, "MODIFIED") || iequals(name, "NOUPDATE");
 }
 
 // resp-text-code between '[' (at `pos`) and ']'; returns the position after ']'
@@ -715,10 +715,43 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             ok = need(d[i].kind == NK::Atom && i + 1 < d.size(),
                       "ESEARCH results are pairs of a name and its value, e.g. MIN 2");
             if (!ok) break;
+            std::string result = to_upper(d[i].value);
+            if (result == "ADDTO" || result == "REMOVEFROM") {
+                // RFC 5267 5: "(" context-position SP sequence-set *(SP
+                // context-position SP sequence-set) ")".
+                const auto& pairs = d[i + 1].children;
+                ok = need(d[i + 1].is_list() && !pairs.empty() && pairs.size() % 2 == 0,
+                          fmt::format("{} takes pairs of a context position and a message set "
+                                      "in parentheses, e.g. {} (0 32768:32769) (RFC 5267 5)",
+                                      result, result));
+                for (std::size_t k = 0; ok && k < pairs.size(); k += 2) {
+                    const auto position = pairs[k].as_number();
+                    const auto kind = pairs[k + 1].kind;
+                    auto set = kind == NK::Atom || kind == NK::Number
+                                   ? SequenceSet::parse(pairs[k + 1].value)
+                                   : std::nullopt;
+                    ok = need(position && set && !set->ranges.empty(),
+                              fmt::format("{} pairs are a context position (a number) and a "
+                                          "message set (RFC 5267 5)",
+                                          result));
+                    if (ok) esearch.updates.push_back({result == "ADDTO", *position, *set});
+                }
+            } else if (result == "PARTIAL") {
+                // RFC 5267 5: "(" partial-range SP partial-results ")", the
+                // results a set or NIL.
+                const auto& parts = d[i + 1].children;
+                ok = need(d[i + 1].is_list() && parts.size() == 2 && parts[0].kind == NK::Atom &&
+                              (parts[1].kind == NK::Nil ||
+                               ((parts[1].kind == NK::Atom || parts[1].kind == NK::Number) &&
+                                SequenceSet::parse(parts[1].value))),
+                          "PARTIAL returns (range results), the results a message set or NIL, "
+                          "e.g. PARTIAL (1:500 23,25:30) (RFC 5267 5)");
+            }
+            if (!ok) break;
             std::string value;
             write_node(value, d[i + 1]);
             if (!value.empty() && value.front() == ' ') value.erase(0, 1);
-            esearch.results.emplace_back(to_upper(d[i].value), std::move(value));
+            esearch.results.emplace_back(std::move(result), std::move(value));
         }
         if (ok) r.esearch = std::move(esearch);
     } else if (name == "LIST" || name == "LSUB") {
@@ -1110,7 +1143,21 @@ Response make_esearch(EsearchData data) {
     if (data.uid) nodes.push_back(make_atom("UID"));
     for (const auto& [name, value] : data.results) {
         nodes.push_back(make_atom(name));
-        nodes.push_back(make_atom(value));
+        if (!value.starts_with('(') || !value.ends_with(')')) {
+            nodes.push_back(make_atom(value));
+            continue;
+        }
+        // PARTIAL, ADDTO and REMOVEFROM hold a list of numbers, sets and
+        // NIL (RFC 5267 5).
+        std::vector<Node> items;
+        std::string_view inner = std::string_view(value).substr(1, value.size() - 2);
+        while (!inner.empty()) {
+            const auto space = inner.find(' ');
+            const auto word = inner.substr(0, space);
+            items.push_back(word == "NIL" ? make_nil() : make_atom(std::string(word)));
+            inner = space == std::string_view::npos ? std::string_view{} : inner.substr(space + 1);
+        }
+        nodes.push_back(make_list(std::move(items)));
     }
     Response r = make_untagged("ESEARCH", std::move(nodes));
     r.esearch = std::move(data);

@@ -108,10 +108,18 @@ struct StatusData {
 // ESEARCH (RFC 4731 3.1, RFC 9051 7.3.4): the tag of the command it answers
 // when it names one, whether its numbers are UIDs, and each result pair, the
 // name upper case and the value as written ("MIN" "2", "ALL" "2,10:11").
+// ADDTO and REMOVEFROM (RFC 5267 4.3.3, 4.3.4) are also read into their
+// position and set pairs, in the order the client must apply them.
+struct EsearchUpdate {
+    bool add = false;
+    std::uint32_t position = 0;  // 0: wherever mailbox order puts them (SEARCH only)
+    SequenceSet set;
+};
 struct EsearchData {
     std::optional<std::string> tag;
     bool uid = false;
     std::vector<std::pair<std::string, std::string>> results;
+    std::vector<EsearchUpdate> updates;
 };
 
 // ACL, LISTRIGHTS and MYRIGHTS (RFC 4314 3.6-3.8). Rights strings stay as

@@ -914,13 +914,40 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         pending.asks_vanished = select->qresync.has_value();
     if (auto* list = std::get_if<ListArgs>(&command.typed); list && list->return_options)
         pending.returns_status = has_option(*list->return_options, "STATUS");
+    const std::optional<CommandOptions>* return_options = nullptr;
     if (auto* search = std::get_if<SearchArgs>(&command.typed)) {
         pending.extended_search = search->return_options.has_value() || m_capabilities.imap4rev2();
+        return_options = &search->return_options;
     }
+    if (auto* sort = std::get_if<SortArgs>(&command.typed); sort && command.verb == Verb::Sort) {
+        pending.extended_search = sort->return_options.has_value();
+        pending.sorted = true;
+        return_options = &sort->return_options;
+    }
+    std::optional<std::string> rejection;
+    if (return_options && *return_options) {
+        pending.asks_update = has_option(**return_options, "UPDATE");
+        // RFC 5267 4.3: its ESEARCH responses carry this tag, so "clients
+        // MUST NOT reuse tags"; the server rejects an UPDATE under a tag
+        // whose updates still run.
+        const bool reused =
+            std::any_of(m_update_contexts.begin(), m_update_contexts.end(),
+                        [&](const UpdateContext& c) { return c.tag == command.tag; });
+        if (reused && pending.asks_update) {
+            rejection = fmt::format(
+                "tag {} is still in use by an earlier searching command whose results the "
+                "server updates: a new UPDATE under it is rejected with BAD",
+                command.tag);
+            violation(dir, *rejection, "RFC 5267 4.3");
+            pending.asks_update = false;
+        }
+    }
+    if (auto* cancel = std::get_if<CancelUpdateArgs>(&command.typed))
+        pending.cancels_updates = cancel->tags;
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
-        m_messages.clear();
+        forget_selection();
         m_nomodseq = false;
     }
     // Even with an initial response (SASL-IR) the server may send further
@@ -932,7 +959,9 @@ void ImapSession::on_command(const Command& command, Frame& frame,
         // only once the server has sent one (or completed the command).
         if (m_options.role == Role::Server) m_hold_for_sasl = true;
     }
-    if (m_options.role == Role::Server) {
+    if (m_options.role == Role::Server && rejection) {
+        m_inputs.push_back(CommandRejected{command.tag, *rejection, false});
+    } else if (m_options.role == Role::Server) {
         m_inputs.push_back(CommandReceived{command, seq, state_error, carries_secret});
     }
 }
@@ -1150,6 +1179,14 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                   "RFC 7162 3.2.8");
     }
     const bool ok = response.status == Status::Ok;
+    if (ok && done.asks_update && !done.update_refused)
+        m_update_contexts.push_back({done.tag, done.seq, done.uid, done.sorted});
+    if (ok) {
+        std::erase_if(m_update_contexts, [&](const UpdateContext& context) {
+            return std::find(done.cancels_updates.begin(), done.cancels_updates.end(),
+                             context.tag) != done.cancels_updates.end();
+        });
+    }
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_name(response.status));
     // A success moves the session only from a state the command is valid
@@ -1166,13 +1203,13 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
             if (moves) {
                 transition(State::Selected, cause, Direction::ServerToClient);
             } else if (response.status == Status::No && m_state == State::Selected) {
-                m_messages.clear();
+                forget_selection();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
         case Effect::Deselects:
             if (moves) {
-                m_messages.clear();
+                forget_selection();
                 transition(State::Authenticated, cause, Direction::ServerToClient);
             }
             break;
@@ -1223,6 +1260,27 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                 }
             }
             if (response.code->name == "NOMODSEQ") m_nomodseq = true;
+            if (iequals(response.code->name, "NOUPDATE")) {
+                // RFC 5267 4.3.1: sent "during processing of the command",
+                // naming the searching command whose UPDATE is refused.
+                const auto& args = response.code->args;
+                const bool named = args.size() == 1 && args[0].kind == Node::Kind::Quoted;
+                pending = named ? find_pending(args[0].value) : nullptr;
+                if (pending && pending->asks_update) {
+                    pending->update_refused = true;
+                    event.section = "RFC 5267 4.3.1";
+                } else {
+                    event.link = sim::Link::Unmatched;
+                    violation(Direction::ServerToClient,
+                              named ? fmt::format("NOUPDATE names {}, which is no searching "
+                                                  "command with UPDATE in progress",
+                                                  args[0].value)
+                                    : "NOUPDATE takes the quoted tag of the searching command, "
+                                      "e.g. [NOUPDATE \"B02\"]",
+                              "RFC 5267 4.3.1");
+                    pending = nullptr;
+                }
+            }
             if (response.code->name == "CAPABILITY")
                 pending = find_pending_verb({Verb::Capability});
         }
@@ -1264,24 +1322,15 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                       "RFC 4731 3.1");
         }
     }
-    if (name == "ESEARCH" && response.esearch && response.esearch->tag) {
-        // RFC 9051 7.3.4: the correlator "contains the tag of the command
-        // that caused the response"; without one, none did.
-        const std::string& tag = *response.esearch->tag;
-        pending = find_pending(tag);
-        if (!pending) {
-            event.link = sim::Link::Unmatched;
-            violation(Direction::ServerToClient,
-                      fmt::format("ESEARCH names the tag {} but no command with that tag is in "
-                                  "progress",
-                                  tag),
-                      "RFC 4731 3.1");
-        } else if (pending->uid && !response.esearch->uid) {
-            violation(Direction::ServerToClient,
-                      "ESEARCH answers a UID SEARCH without the UID indicator: an extended UID "
-                      "SEARCH MUST cause an ESEARCH response with UID present",
-                      "RFC 4731 3.1");
-        }
+    if (name == "SORT" && pending && pending->extended_search) {
+        violation(Direction::ServerToClient,
+                  "SORT answers a SORT with RETURN options, whose results come in an ESEARCH "
+                  "response instead",
+                  "RFC 5267 3");
+    }
+    if (name == "ESEARCH" && response.esearch) {
+        pending = esearch_answered(*response.esearch, seq);
+        if (!pending && response.esearch->tag) return;
     }
     if (answer && !pending && !answer->only_answer_section.empty()) {
         event.link = sim::Link::Unmatched;
@@ -1372,6 +1421,86 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         }
     }
     if (pending) link(seq, pending);
+}
+
+ImapSession::Pending* ImapSession::esearch_answered(const EsearchData& esearch, std::uint64_t seq) {
+    const auto updates = std::count_if(
+        esearch.results.begin(), esearch.results.end(),
+        [](const auto& result) { return result.first == "ADDTO" || result.first == "REMOVEFROM"; });
+    if (!esearch.tag) {
+        if (updates > 0) {
+            violation(Direction::ServerToClient,
+                      "ADDTO or REMOVEFROM without a search correlator: an update names the "
+                      "searching command whose results it changes",
+                      "RFC 5267 4.3");
+        }
+        return nullptr;
+    }
+    // RFC 9051 7.3.4: the correlator "contains the tag of the command that
+    // caused the response"; without one, none did.
+    const std::string& tag = *esearch.tag;
+    auto& event = m_events.open(seq);
+    if (Pending* pending = find_pending(tag)) {
+        if (pending->uid && !esearch.uid) {
+            violation(Direction::ServerToClient,
+                      "ESEARCH answers a UID SEARCH without the UID indicator: an extended UID "
+                      "SEARCH MUST cause an ESEARCH response with UID present",
+                      "RFC 4731 3.1");
+        }
+        if (updates > 0 && !pending->asks_update) {
+            violation(Direction::ServerToClient,
+                      fmt::format("ADDTO or REMOVEFROM for {}, which did not ask for UPDATE", tag),
+                      "RFC 5267 4.3");
+        }
+        return pending;
+    }
+    const auto context = std::find_if(m_update_contexts.begin(), m_update_contexts.end(),
+                                      [&](const UpdateContext& c) { return c.tag == tag; });
+    if (context == m_update_contexts.end()) {
+        event.link = sim::Link::Unmatched;
+        violation(Direction::ServerToClient,
+                  fmt::format("ESEARCH names the tag {} but no command with that tag is in "
+                              "progress, and none keeps its results updated",
+                              tag),
+                  "RFC 4731 3.1");
+        return nullptr;
+    }
+    // An update of a completed searching command: it answers that command.
+    event.link = sim::Link::Answers;
+    event.link_seq = context->seq;
+    event.section = esearch.updates.empty() || esearch.updates.front().add ? "RFC 5267 4.3.3"
+                                                                           : "RFC 5267 4.3.4";
+    if (updates != static_cast<std::ptrdiff_t>(esearch.results.size())) {
+        violation(Direction::ServerToClient,
+                  fmt::format("ESEARCH for {} after it completed carries results other than "
+                              "ADDTO and REMOVEFROM, which notify of changes",
+                              tag),
+                  "RFC 5267 4.3");
+    }
+    if (context->uid != esearch.uid) {
+        violation(Direction::ServerToClient,
+                  context->uid ? "an update of a UID searching command without the UID "
+                                 "indicator: its results are UIDs"
+                               : "an update of a searching command without UID marked UID: its "
+                                 "results are message numbers",
+                  "RFC 5267 4.3.2");
+    }
+    const auto at_zero = std::find_if(esearch.updates.begin(), esearch.updates.end(),
+                                      [](const EsearchUpdate& u) { return u.position == 0; });
+    if (context->sorted && at_zero != esearch.updates.end()) {
+        violation(Direction::ServerToClient,
+                  fmt::format("{} at context position 0 in an update of a SORT: only a "
+                              "SEARCH's updates may use position 0, since a sorted list has no "
+                              "mailbox order to put them in",
+                              at_zero->add ? "ADDTO" : "REMOVEFROM"),
+                  at_zero->add ? "RFC 5267 4.3.3" : "RFC 5267 4.3.4");
+    }
+    return nullptr;
+}
+
+void ImapSession::forget_selection() {
+    m_messages.clear();
+    m_update_contexts.clear();
 }
 
 void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {

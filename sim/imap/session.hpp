@@ -149,6 +149,20 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
         // SELECT (QRESYNC ...) or UID FETCH (... VANISHED): VANISHED (EARLIER)
         // answers it (RFC 7162 3.2.10.1).
         bool asks_vanished = false;
+        // SEARCH or SORT RETURN (UPDATE ...): once it succeeds, ESEARCH
+        // responses with its tag go on (RFC 5267 4.3), unless the server
+        // said NOUPDATE while it ran (4.3.1).
+        bool asks_update = false;
+        bool update_refused = false;
+        bool sorted = false;                       // SORT or UID SORT
+        std::vector<std::string> cancels_updates;  // CANCELUPDATE's tags
+    };
+    // A searching command whose results the server keeps up to date.
+    struct UpdateContext {
+        std::string tag;
+        std::uint64_t seq = 0;  // the command's event
+        bool uid = false;
+        bool sorted = false;
     };
 
     void observe(sim::Direction dir, std::string_view bytes, std::int64_t time_us);
@@ -195,6 +209,11 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // The FETCH or STORE in flight that this FETCH response answers; with
     // several in flight, the one whose set holds the message (RFC 3501 7.4.2).
     Pending* fetch_answered(const Response& response, std::uint64_t seq);
+    // ESEARCH: the command it names, and what RFC 4731 and RFC 5267 require
+    // of its results. Returns what it answers, or null.
+    Pending* esearch_answered(const EsearchData& esearch, std::uint64_t seq);
+    // The mailbox is closed or another is being selected: updates end (RFC 5267 4.3).
+    void forget_selection();
     // Rules that hang on what the server listed: LOGINDISABLED, extensions.
     void check_capability_rules(const Command& command);
     // IMAP4rev1 quoted strings are 7-bit (RFC 3501 4.3, 9).
@@ -221,6 +240,7 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     std::uint64_t m_fed[2] = {0, 0};
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;
+    std::vector<UpdateContext> m_update_contexts;
     std::optional<std::string> m_idle_tag;
     // A synchronizing literal was announced and no "+" has answered it yet.
     struct AwaitingPlus {

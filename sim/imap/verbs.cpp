@@ -33,10 +33,9 @@ struct NamedExtension {
     ExtensionCommand extension;
 };
 
-constexpr std::array<NamedExtension, 3> named_extensions{{
+constexpr std::array<NamedExtension, 2> named_extensions{{
     {"COMPRESS", {"COMPRESS=", "RFC 4978 3"}},
     {"NOTIFY", {"NOTIFY", "RFC 5465 3.1"}},
-    {"CANCELUPDATE", {"CONTEXT=", "RFC 5267 4.3.5"}},
 }};
 
 const NamedExtension* named_extension(std::string_view name) {

@@ -65,6 +65,7 @@ enum class Verb : std::uint8_t {
     Setquota,
     Sort,
     Thread,
+    Cancelupdate,
     Unknown,
 };
 
@@ -181,6 +182,9 @@ inline constexpr ExtensionCommand quotaset_extension{"QUOTASET", "RFC 9208 4.1.3
 inline constexpr ExtensionCommand sort_extension{"SORT", "RFC 5256 1"};
 inline constexpr ExtensionCommand thread_extension{"THREAD=", "RFC 5256 1"};
 inline constexpr UidForm uid_sort{"RFC 5256 3"};
+// RFC 5267 5: "command-select =/ "CANCELUPDATE" 1*(SP quoted)"; either
+// CONTEXT= capability brings update contexts (4.1).
+inline constexpr ExtensionCommand context_extension{"CONTEXT=", "RFC 5267 4.1"};
 inline constexpr UidForm uid_form{"RFC 3501 6.4.8"};
 inline constexpr UidForm uid_move{"RFC 6851 3.2"};
 inline constexpr UidForm uid_expunge{"RFC 4315 2.1", {"UIDPLUS", "RFC 4315 2.1", true}};
@@ -232,6 +236,7 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {Setquota, "SETQUOTA", authenticated, "RFC 9208 4.1.3", None, {Literals}, quotaset_extension},
     {Sort, "SORT", selected, "RFC 5256 3", None, search, sort_extension, uid_sort},
     {Thread, "THREAD", selected, "RFC 5256 3", None, search, thread_extension, uid_sort},
+    {Cancelupdate, "CANCELUPDATE", selected, "RFC 5267 4.3.5", None, {}, context_extension},
     // Not in the command grammar: no state error, and the server answers
     // BAD (RFC 3501 7.1.3); its arguments follow the generic grammar.
     {Unknown, "UNKNOWN", any_state, "RFC 3501 9", None, {Literals}},

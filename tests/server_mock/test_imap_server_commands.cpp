@@ -19,7 +19,8 @@ namespace {
 // Every extension the server lists by default, in CAPABILITY's order.
 constexpr std::string_view kExtensions =
     "LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-    "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND SORT THREAD=ORDEREDSUBJECT QUOTA "
+    "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND SORT THREAD=ORDEREDSUBJECT ESORT "
+    "CONTEXT=SEARCH CONTEXT=SORT QUOTA "
     "QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET SEARCHRES STATUS=SIZE UTF8=ACCEPT CONDSTORE "
     "QRESYNC";
 
@@ -387,8 +388,8 @@ TEST_CASE_FIXTURE(FilledStore, "SEARCH RETURN is answered by one ESEARCH with th
           "* ESEARCH (TAG \"c\") UID ALL 1,3 COUNT 2\r\nc OK UID SEARCH completed\r\n");
     CHECK(c.send("d SEARCH RETURN (MIN COUNT) DELETED\r\n") ==
           "* ESEARCH (TAG \"d\") COUNT 0\r\nd OK SEARCH completed\r\n");
-    CHECK(c.send("f SEARCH RETURN (PARTIAL 1:10) ALL\r\n")
-              .starts_with("f BAD Unknown RETURN option PARTIAL"));
+    CHECK(
+        c.send("f SEARCH RETURN (FUZZY) ALL\r\n").starts_with("f BAD Unknown RETURN option FUZZY"));
     CHECK(c.send("g SEARCH ALL\r\n") == "* SEARCH 1 2 3\r\ng OK SEARCH completed\r\n");
 }
 
@@ -548,6 +549,14 @@ TEST_CASE_FIXTURE(FilledStore, "switched-off extensions are neither advertised n
          "BAD STATUS item SIZE needs STATUS=SIZE"},
         {&CapabilityToggles::utf8_accept, "UTF8=ACCEPT", "APPEND Archive UTF8 (~{3+}\r\nabc)",
          "BAD APPEND with UTF8 (~{n}) needs UTF8=ACCEPT"},
+        {&CapabilityToggles::contexts, "CONTEXT=", "SEARCH RETURN (UPDATE) ALL",
+         "BAD SEARCH RETURN (UPDATE) needs CONTEXT=SEARCH"},
+        {&CapabilityToggles::contexts, "ESORT", "SORT RETURN (MIN) (DATE) UTF-8 ALL",
+         "BAD SORT RETURN (...) needs ESORT"},
+        {&CapabilityToggles::contexts, "CONTEXT=", "CANCELUPDATE \"a\"",
+         "BAD CANCELUPDATE is not offered"},
+        {&CapabilityToggles::sort, "CONTEXT=SORT", "SORT RETURN (UPDATE) (DATE) UTF-8 ALL",
+         "BAD SORT is not offered"},
     };
     for (const Switched& off : cases) {
         const std::string command = off.command;

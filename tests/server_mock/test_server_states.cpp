@@ -60,7 +60,7 @@ TEST_CASE("IMAP mock server: every command is refused with BAD exactly outside i
             CHECK(refused == (state != imap::State::Selected));
         }
     }
-    CHECK(pairs == 41 * 3);
+    CHECK(pairs == 42 * 3);
 }
 
 TEST_CASE(
@@ -96,6 +96,7 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         {"QUOTASET", &CapabilityToggles::quota},
         {"SORT", &CapabilityToggles::sort},
         {"THREAD=", &CapabilityToggles::sort},
+        {"CONTEXT=", &CapabilityToggles::contexts},
     };
     auto toggle_of = [&](std::string_view capability) {
         const auto* found =
@@ -131,7 +132,7 @@ TEST_CASE("IMAP mock server: an extension switched off is neither listed nor exe
         check(rule.capability, rule.verb, rule.example);
         ++extensions;
     }
-    CHECK(extensions == 20);
+    CHECK(extensions == 21);
 }
 
 namespace {

@@ -19,6 +19,7 @@ namespace mailscope::imap::testing {
 // as a literal.
 enum class Args : std::uint8_t {
     Atoms,     // none of its arguments is a string (or it has none)
+    Quoted,    // its strings are quoted strings only, never a literal
     Strings,   // some argument may be a literal
     Mailboxes  // some argument is a mailbox name, an astring: a literal too
 };
@@ -46,7 +47,7 @@ struct VerbRule {
 // - Logout: RFC 3501 3.4 "In the logout state, the connection is being
 //   terminated."
 // - Closed: nothing is read any more.
-inline constexpr std::array<VerbRule, 41> verb_rules{{
+inline constexpr std::array<VerbRule, 42> verb_rules{{
     // RFC 3501 6.1: "The following commands are valid in any state:
     // CAPABILITY, NOOP, and LOGOUT."
     {Verb::Capability, true, true, true, "RFC 3501 6.1.1", "", "", 0, Args::Atoms, "CAPABILITY"},
@@ -188,6 +189,12 @@ inline constexpr std::array<VerbRule, 41> verb_rules{{
      "SORT (DATE) UTF-8 ALL"},
     {Verb::Thread, false, false, true, "RFC 5256 3", "THREAD=", "RFC 5256 3", 0, Args::Strings,
      "THREAD ORDEREDSUBJECT UTF-8 ALL"},
+    // RFC 5267 5: "command-select =/ "CANCELUPDATE" 1*(SP quoted)"; 4.1:
+    // "The Contexts extension is present in any IMAP4rev1 server that
+    // includes the string "CONTEXT=SEARCH", and/or "CONTEXT=SORT"". Its
+    // arguments are tags, no mailbox.
+    {Verb::Cancelupdate, false, false, true, "RFC 5267 4.3.5", "CONTEXT=", "", 0, Args::Quoted,
+     "CANCELUPDATE \"B01\""},
     // Not a command of any RFC the codec knows: no state error, whatever
     // the state; the server answers it as every command's result list says
     // (RFC 3501 6.1.1 and on: "BAD - command unknown or arguments invalid").

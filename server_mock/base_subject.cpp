@@ -72,8 +72,10 @@ std::string single_spaced(std::string_view text) {
 
 }  // namespace
 
-std::string base_subject(std::string_view raw_subject) {
-    std::string subject = single_spaced(text::decode_header_value(raw_subject));
+BaseSubject base_subject_of(std::string_view raw_subject) {
+    BaseSubject base;
+    std::string& subject = base.text;
+    subject = single_spaced(text::decode_header_value(raw_subject));
     while (true) {
         // (2) subj-trailer = "(fwd)" / WSP, from the end, as long as any.
         while (true) {
@@ -83,6 +85,7 @@ std::string base_subject(std::string_view raw_subject) {
                        ascii::iequals(std::string_view(subject).substr(subject.size() - 5),
                                       "(fwd)")) {
                 subject.resize(subject.size() - 5);
+                base.reply_or_forward = true;
             } else {
                 break;
             }
@@ -90,6 +93,8 @@ std::string base_subject(std::string_view raw_subject) {
         // (3) to (5): leaders, and a leading blob when a base is left.
         while (true) {
             if (const std::size_t leader = leader_length(subject)) {
+                // A leader is a lone WSP or ends in subj-refwd's "Re:" or "Fwd:".
+                base.reply_or_forward = base.reply_or_forward || !is_wsp(subject.front());
                 subject.erase(0, leader);
                 continue;
             }
@@ -103,13 +108,18 @@ std::string base_subject(std::string_view raw_subject) {
         // (6) "[fwd:" subject "]": unwrap and start again from (2).
         if (starts_with_nocase(subject, "[fwd:") && !subject.empty() && subject.back() == ']') {
             subject = subject.substr(5, subject.size() - 6);
+            base.reply_or_forward = true;
             continue;
         }
         break;
     }
     for (char& c : subject)
         c = ascii::to_upper(c);
-    return subject;
+    return base;
+}
+
+std::string base_subject(std::string_view raw_subject) {
+    return base_subject_of(raw_subject).text;
 }
 
 }  // namespace mailscope::server

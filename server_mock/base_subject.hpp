@@ -13,4 +13,13 @@ namespace mailscope::server {
 // in ASCII upper case, as i;ascii-casemap compares it.
 std::string base_subject(std::string_view raw_subject);
 
+// The base subject, and whether reaching it removed a reply or forward mark
+// (a "Re:" or "Fwd:" leader, a "(fwd)" trailer, or a "[Fwd: ...]" wrapper):
+// THREAD=REFERENCES files such a message under one without (RFC 5256 3).
+struct BaseSubject {
+    std::string text;
+    bool reply_or_forward = false;
+};
+BaseSubject base_subject_of(std::string_view raw_subject);
+
 }  // namespace mailscope::server

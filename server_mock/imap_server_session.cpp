@@ -43,7 +43,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*needs = nullptr;
 };
 
-constexpr std::array<ToggledCapability, 31> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 32> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -62,9 +62,10 @@ constexpr std::array<ToggledCapability, 31> toggled_capabilities{{
     {"SPECIAL-USE", &CapabilityToggles::special_use},
     {"BINARY", &CapabilityToggles::binary},
     {"MULTIAPPEND", &CapabilityToggles::multiappend},
-    // RFC 5256: SORT, and THREAD with the one algorithm this server has.
+    // RFC 5256: SORT, and THREAD with each algorithm this server has.
     {"SORT", &CapabilityToggles::sort},
     {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},
+    {"THREAD=REFERENCES", &CapabilityToggles::sort},
     // RFC 5267: the extended SORT and the update contexts of both; "Servers
     // advertising CONTEXT=SORT also advertise the SORT capability" (4.1).
     {"ESORT", &CapabilityToggles::contexts, &CapabilityToggles::sort},

@@ -1,7 +1,7 @@
 // SORT and THREAD (RFC 5256) in the mock server: the search runs as for
 // SEARCH, then the matches are ordered by the sort criteria, or grouped into
-// threads by THREAD=ORDEREDSUBJECT. Keys that compare equal fall back to the
-// order in the mailbox (RFC 5256 3).
+// threads by THREAD=ORDEREDSUBJECT or THREAD=REFERENCES. Keys that compare
+// equal fall back to the order in the mailbox (RFC 5256 3).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,7 +14,9 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/search_evaluator.hpp"
 #include "server_mock/search_results.hpp"
+#include "server_mock/thread_references.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/mime/header.hpp"
 
 namespace mailscope::server {
 
@@ -29,7 +31,8 @@ struct SortFacts {
     std::int64_t arrival = 0;  // INTERNALDATE, UTC seconds
     std::int64_t sent = 0;     // RFC 5256 2.2
     std::uint64_t size = 0;
-    std::string subject;  // base subject (RFC 5256 2.1)
+    std::string subject;            // base subject (RFC 5256 2.1)
+    bool reply_or_forward = false;  // as BaseSubject says, for THREAD=REFERENCES
     std::string from, to, cc;
 };
 
@@ -55,7 +58,9 @@ SortFacts facts_of(const MessageContext& match, ParsedCache& cache) {
         parsed.envelope.date ? sent_date_seconds(*parsed.envelope.date) : std::nullopt;
     facts.sent = sent.value_or(facts.arrival);
     facts.size = match.message.size();
-    facts.subject = base_subject(parsed.envelope.subject.value_or(""));
+    BaseSubject subject = base_subject_of(parsed.envelope.subject.value_or(""));
+    facts.subject = std::move(subject.text);
+    facts.reply_or_forward = subject.reply_or_forward;
     facts.from = first_mailbox(parsed.envelope.from);
     facts.to = first_mailbox(parsed.envelope.to);
     facts.cc = first_mailbox(parsed.envelope.cc);
@@ -81,6 +86,61 @@ std::vector<SortFacts> facts_of_all(const std::vector<MessageContext>& matches,
     for (const MessageContext& match : matches)
         all.push_back(facts_of(match, cache));
     return all;
+}
+
+// RFC 5256 3 ORDEREDSUBJECT: by base subject, then sent date; one thread
+// per base subject, whose first message is the parent of all the others;
+// the threads by the sent date of their first message.
+std::vector<imap::ThreadNode> threads_by_ordered_subject(std::vector<SortFacts> facts, bool uid) {
+    std::stable_sort(facts.begin(), facts.end(), [](const SortFacts& a, const SortFacts& b) {
+        if (a.subject != b.subject) return a.subject < b.subject;
+        return a.sent < b.sent;
+    });
+    std::vector<std::pair<const SortFacts*, imap::ThreadNode>> threads;
+    for (const SortFacts& message : facts) {
+        const std::uint32_t number = uid ? message.uid : message.seq;
+        if (!threads.empty() && threads.back().first->subject == message.subject) {
+            threads.back().second.children.push_back({number, {}});
+        } else {
+            threads.push_back({&message, {number, {}}});
+        }
+    }
+    std::stable_sort(threads.begin(), threads.end(),
+                     [](const auto& a, const auto& b) { return a.first->sent < b.first->sent; });
+    std::vector<imap::ThreadNode> roots;
+    roots.reserve(threads.size());
+    for (auto& thread : threads)
+        roots.push_back(std::move(thread.second));
+    return roots;
+}
+
+// The first id of a field that should hold one, or "" (RFC 5256 3: an
+// invalid Message-ID or In-Reply-To counts as none).
+std::string first_message_id(const std::optional<std::string>& field_value) {
+    if (!field_value) return {};
+    auto ids = message_ids(*field_value);
+    return ids.empty() ? std::string() : std::move(ids.front());
+}
+
+std::vector<imap::ThreadNode> threads_by_references(const std::vector<MessageContext>& matches,
+                                                    ParsedCache& cache, bool uid) {
+    std::vector<ThreadMessage> messages;
+    messages.reserve(matches.size());
+    for (const MessageContext& match : matches) {
+        SortFacts facts = facts_of(match, cache);
+        const mime::ParsedMessage& parsed = cache.get(match.message);
+        const mime::HeaderField* references = mime::find_field(parsed.root.headers, "References");
+        messages.push_back({
+            .number = uid ? facts.uid : facts.seq,
+            .message_id = first_message_id(parsed.envelope.message_id),
+            .references = references ? message_ids(references->value) : std::vector<std::string>{},
+            .in_reply_to = first_message_id(parsed.envelope.in_reply_to),
+            .base_subject = std::move(facts.subject),
+            .reply_or_forward = facts.reply_or_forward,
+            .sent = facts.sent,
+        });
+    }
+    return thread_by_references(messages);
 }
 
 }  // namespace
@@ -136,38 +196,18 @@ void ImapServerSession::cmd_sort(const Command& command) {
 
 void ImapServerSession::cmd_thread(const Command& command) {
     const auto& args = std::get<imap::SortArgs>(command.typed);
-    if (args.algorithm != "ORDEREDSUBJECT") {
-        bad(command.tag, fmt::format("This server threads by ORDEREDSUBJECT only (see "
-                                     "CAPABILITY), not {} (RFC 5256 3)",
+    const bool by_references = args.algorithm == "REFERENCES";
+    if (!by_references && args.algorithm != "ORDEREDSUBJECT") {
+        bad(command.tag, fmt::format("This server threads by ORDEREDSUBJECT or REFERENCES only "
+                                     "(see CAPABILITY), not {} (RFC 5256 3)",
                                      args.algorithm.substr(0, 64)));
         return;
     }
     const auto matches = search_matches(command, args.charset, args.keys);
     if (!matches) return;
-    std::vector<SortFacts> facts = facts_of_all(*matches, m_cache);
-    // RFC 5256 3 ORDEREDSUBJECT: by base subject, then sent date; one thread
-    // per base subject, whose first message is the parent of all the
-    // others; the threads by the sent date of their first message.
-    std::stable_sort(facts.begin(), facts.end(), [](const SortFacts& a, const SortFacts& b) {
-        if (a.subject != b.subject) return a.subject < b.subject;
-        return a.sent < b.sent;
-    });
-    std::vector<std::pair<const SortFacts*, imap::ThreadNode>> threads;
-    for (const SortFacts& message : facts) {
-        const std::uint32_t number = command.uid ? message.uid : message.seq;
-        if (!threads.empty() && threads.back().first->subject == message.subject) {
-            threads.back().second.children.push_back({number, {}});
-        } else {
-            threads.push_back({&message, {number, {}}});
-        }
-    }
-    std::stable_sort(threads.begin(), threads.end(),
-                     [](const auto& a, const auto& b) { return a.first->sent < b.first->sent; });
-    std::vector<imap::ThreadNode> roots;
-    roots.reserve(threads.size());
-    for (auto& thread : threads)
-        roots.push_back(std::move(thread.second));
-    send(imap::make_thread(roots));
+    send(imap::make_thread(
+        by_references ? threads_by_references(*matches, m_cache, command.uid)
+                      : threads_by_ordered_subject(facts_of_all(*matches, m_cache), command.uid)));
     ok(command.tag, command.uid ? "UID THREAD completed" : "THREAD completed");
 }
 

@@ -1114,15 +1114,28 @@ Node thread_list(const ThreadNode& node) {
     return list;
 }
 
-void add_thread_members(std::vector<Node>& out, const ThreadNode& node) {
-    const ThreadNode* at = &node;
-    out.push_back(make_number(at->number));
-    while (at->children.size() == 1) {
-        at = &at->children.front();
-        out.push_back(make_number(at->number));
+// Adds `node` as the response shows it: itself, or for a dummy its children.
+void add_shown(std::vector<const ThreadNode*>& shown, const ThreadNode& node) {
+    if (node.number != 0) {
+        shown.push_back(&node);
+        return;
     }
-    for (const auto& branch : at->children)
-        out.push_back(thread_list(branch));
+    for (const auto& child : node.children)
+        add_shown(shown, child);
+}
+
+void add_thread_members(std::vector<Node>& out, const ThreadNode& node) {
+    std::vector<const ThreadNode*> next;
+    add_shown(next, node);
+    while (next.size() == 1) {
+        const ThreadNode* at = next.front();
+        out.push_back(make_number(at->number));
+        next.clear();
+        for (const auto& child : at->children)
+            add_shown(next, child);
+    }
+    for (const ThreadNode* branch : next)
+        out.push_back(thread_list(*branch));
 }
 
 }  // namespace

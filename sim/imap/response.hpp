@@ -144,6 +144,8 @@ struct QuotaData {
 };
 
 // One message of a THREAD response and the messages under it (RFC 5256 4).
+// Number 0, never a message's, is a dummy: a parent the response does not
+// show, as when the answered messages share one that the search left out.
 struct ThreadNode {
     std::uint32_t number = 0;
     std::vector<ThreadNode> children;
@@ -219,7 +221,8 @@ Response make_search(std::vector<std::uint32_t> numbers,
 Response make_sort(std::vector<std::uint32_t> numbers,
                    std::optional<std::uint64_t> modseq = std::nullopt);  // * SORT 2 84 882
 // * THREAD (2)(3 6 (4 23)(44 7 96)): each thread's members while it does
-// not branch, then each branch as a list (RFC 5256 5 thread-list).
+// not branch, then each branch as a list (RFC 5256 5 thread-list). A dummy's
+// children stand in its place: ((3)(5)) is a thread of two branches.
 Response make_thread(const std::vector<ThreadNode>& threads);
 Response make_esearch(EsearchData data);              // the TAG as a quoted string
 Response make_vanished(VanishedData data);            // * VANISHED (EARLIER) 41,43:116

@@ -1,5 +1,5 @@
-// SORT and THREAD=ORDEREDSUBJECT (RFC 5256) in the mock server, and the base
-// subject (RFC 5256 2.1) they compare.
+// SORT, THREAD=ORDEREDSUBJECT and THREAD=REFERENCES (RFC 5256) in the mock
+// server, and the base subject (RFC 5256 2.1) they compare.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -114,6 +114,72 @@ TEST_CASE_FIXTURE(SortedStore, "THREAD=ORDEREDSUBJECT groups by base subject, or
     // A parent with two replies branches: each reply is a list.
     CHECK(c.send("v THREAD ORDEREDSUBJECT UTF-8 ALL\r\n") ==
           "* THREAD (2 (1)(6))(5)(3 4)\r\nv OK THREAD completed\r\n");
-    CHECK(c.send("w THREAD REFERENCES UTF-8 ALL\r\n")
-              .starts_with("w BAD This server threads by ORDEREDSUBJECT only"));
+    CHECK(c.send("w THREAD X-BY-MOOD UTF-8 ALL\r\n") ==
+          "w BAD This server threads by ORDEREDSUBJECT or REFERENCES only (see CAPABILITY), not "
+          "X-BY-MOOD (RFC 5256 3)\r\n");
+}
+
+namespace {
+
+// A conversation and two messages on another subject, APPENDed after a
+// message that is then expunged, so that UIDs (2 to 7) differ from sequence
+// numbers (1 to 6).
+struct ReferencedStore {
+    ReferencedStore() {
+        REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
+        c.login();
+        c.select();
+        append("From: x@example.org\r\nSubject: gone\r\n");
+        REQUIRE(c.send("d STORE 1 +FLAGS.SILENT (\\Deleted)\r\n") == "d OK STORE completed\r\n");
+        REQUIRE(c.send("e EXPUNGE\r\n").starts_with("* 1 EXPUNGE\r\n"));
+        append(
+            "From: carol@example.org\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n"
+            "Message-ID: <root@example.org>\r\nSubject: Plan\r\n");
+        append(
+            "From: bob@example.org\r\nDate: Mon, 1 Jan 2024 11:00:00 +0000\r\n"
+            "Message-ID: <r1@example.org>\r\nReferences: <root@example.org>\r\n"
+            "Subject: Re: Plan, second thoughts\r\n");
+        append(
+            "From: bob@example.org\r\nDate: Mon, 1 Jan 2024 10:30:00 +0000\r\n"
+            "Message-ID: <r2@example.org>\r\nIn-Reply-To: <root@example.org>\r\n"
+            "Subject: Re: Plan\r\n");
+        // References, folded, outweigh In-Reply-To.
+        append(
+            "From: bob@example.org\r\nDate: Mon, 1 Jan 2024 12:00:00 +0000\r\n"
+            "Message-ID: <deep@example.org>\r\nIn-Reply-To: <r2@example.org>\r\n"
+            "References: <root@example.org>\r\n <r1@example.org>\r\nSubject: Re: Plan\r\n");
+        append(
+            "From: dave@example.org\r\nDate: Mon, 1 Jan 2024 09:00:00 +0000\r\n"
+            "Message-ID: <budget@example.org>\r\nSubject: Budget\r\n");
+        // No Message-ID and no references: it joins by its subject.
+        append(
+            "From: dave@example.org\r\nDate: Mon, 1 Jan 2024 13:00:00 +0000\r\n"
+            "Subject: Re: Budget\r\n");
+    }
+    void append(const std::string& header) {
+        const std::string text = header + "\r\nbody\r\n";
+        REQUIRE(c.send(fmt::format("a APPEND INBOX {{{}+}}\r\n{}\r\n", text.size(), text))
+                    .find("a OK") != std::string::npos);
+    }
+    MailStore store{100};
+    Client c{store};
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(ReferencedStore, "THREAD=REFERENCES links replies by their references") {
+    // 5 (09:00) then 1 (10:00); 1's replies 3 (10:30) then 2 (11:00), whose
+    // reply is 4; 6 has only its subject to go by.
+    CHECK(c.send("t THREAD REFERENCES UTF-8 ALL\r\n") ==
+          "* THREAD (5 6)(1 (3)(2 4))\r\nt OK THREAD completed\r\n");
+    CHECK(c.send("u UID THREAD REFERENCES UTF-8 ALL\r\n") ==
+          "* THREAD (6 7)(2 (4)(3 5))\r\nu OK UID THREAD completed\r\n");
+    // Without the first message, its replies, whose subjects differ, are
+    // siblings under a parent the response does not show.
+    CHECK(c.send("n THREAD REFERENCES UTF-8 NOT FROM carol\r\n") ==
+          "* THREAD (5 6)((3)(2 4))\r\nn OK THREAD completed\r\n");
+    CHECK(c.send("v UID THREAD REFERENCES US-ASCII NOT FROM carol\r\n") ==
+          "* THREAD (6 7)((4)(3 5))\r\nv OK UID THREAD completed\r\n");
+    CHECK(c.send("w THREAD REFERENCES UTF-8 SUBJECT nothing\r\n") ==
+          "* THREAD\r\nw OK THREAD completed\r\n");
 }

@@ -83,6 +83,20 @@ TEST_CASE("SORT and THREAD responses, and the thread-list grammar") {
     CHECK(imap::serialize(imap::make_thread({lone, chain})) ==
           "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n");
     CHECK(imap::serialize(imap::make_thread({})) == "* THREAD\r\n");
+
+    // A dummy (0) shows through its children: two or more are the branches
+    // of one thread, a single one takes its place, wherever it is.
+    const imap::ThreadNode siblings{0, {{3, {}}, {5, {}}}};
+    const imap::ThreadNode promoted{0, {{7, {{0, {{9, {}}}}}}}};
+    const imap::ThreadNode nested{4, {{0, {{6, {}}, {8, {{10, {}}}}}}, {11, {}}}};
+    for (const auto& [threads, line] : {
+             std::pair{std::vector{siblings}, "* THREAD ((3)(5))\r\n"},
+             std::pair{std::vector{promoted, siblings}, "* THREAD (7 9)((3)(5))\r\n"},
+             std::pair{std::vector{nested}, "* THREAD (4 (6)(8 10)(11))\r\n"},
+         }) {
+        CHECK(imap::serialize(imap::make_thread(threads)) == line);
+        CHECK(imap::serialize(test::parsed_response(line)) == line);
+    }
 }
 
 TEST_CASE("the engine asks for SORT and a THREAD= capability, and links the answers") {

@@ -205,6 +205,15 @@ void ImapServerSession::cmd_thread(const Command& command) {
     }
     const auto matches = search_matches(command, args.charset, args.keys);
     if (!matches) return;
+    if (by_references && matches->size() > kMaxThreadedMessages) {
+        // RFC 5530 3: LIMIT, "the operation ran into an implementation limit".
+        no(command.tag,
+           fmt::format("THREAD REFERENCES takes at most {} messages here, and {} match; narrow "
+                       "the search",
+                       kMaxThreadedMessages, matches->size()),
+           imap::make_code("LIMIT"));
+        return;
+    }
     send(imap::make_thread(
         by_references ? threads_by_references(*matches, m_cache, command.uid)
                       : threads_by_ordered_subject(facts_of_all(*matches, m_cache), command.uid)));

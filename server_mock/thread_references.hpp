@@ -36,6 +36,11 @@ struct ThreadMessage {
 // it. A node numbered 0 is a dummy, a parent that is not among `messages`
 // (imap::ThreadNode); only a thread's top can be one, with two children or
 // more.
+// The threading walks its trees recursively, as deep as the longest chain
+// of replies: the server threads at most this many messages at once, so a
+// mailbox filled with one endless conversation cannot exhaust its stack.
+inline constexpr std::size_t kMaxThreadedMessages = 10'000;
+
 std::vector<imap::ThreadNode> thread_by_references(const std::vector<ThreadMessage>& messages);
 
 }  // namespace mailscope::server

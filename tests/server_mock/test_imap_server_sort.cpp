@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "server_mock/base_subject.hpp"
+#include "server_mock/thread_references.hpp"
 #include "tests/server_mock/imap_server_harness.hpp"
 
 using namespace mailscope;
@@ -182,4 +183,28 @@ TEST_CASE_FIXTURE(ReferencedStore, "THREAD=REFERENCES links replies by their ref
           "* THREAD (6 7)((4)(3 5))\r\nv OK UID THREAD completed\r\n");
     CHECK(c.send("w THREAD REFERENCES UTF-8 SUBJECT nothing\r\n") ==
           "* THREAD\r\nw OK THREAD completed\r\n");
+}
+
+TEST_CASE("THREAD=REFERENCES refuses more messages than it threads at once, with LIMIT") {
+    MailStore store{100};
+    REQUIRE_FALSE(store.add_user("alice", "wonderland").has_value());
+    const MailboxId inbox = store.find("alice", "INBOX")->id;
+    // One conversation in which each message answers the one before.
+    for (std::size_t i = 0; i <= kMaxThreadedMessages; ++i) {
+        std::string text = fmt::format("Message-ID: <m{}@x>\r\n", i);
+        if (i > 0) text += fmt::format("In-Reply-To: <m{}@x>\r\n", i - 1);
+        text += "Subject: chain\r\n\r\n.\r\n";
+        REQUIRE(store.append(inbox, std::move(text), {}, kTestDate).ok());
+    }
+    Client c(store);
+    c.login();
+    c.select();
+    CHECK(c.send("t THREAD REFERENCES UTF-8 ALL\r\n")
+              .starts_with(fmt::format("t NO [LIMIT] THREAD REFERENCES takes at most {} messages",
+                                       kMaxThreadedMessages)));
+    // At the limit the chain is one thread, written flat.
+    const std::string thread = c.send("u THREAD REFERENCES UTF-8 NOT 1\r\n");
+    CHECK(thread.starts_with("* THREAD (2 3 4 "));
+    CHECK(thread.ends_with(
+        fmt::format(" {})\r\nu OK THREAD completed\r\n", kMaxThreadedMessages + 1)));
 }

@@ -364,9 +364,52 @@ class CommandReader {
         return true;
     }
 
+    // "(" cat-part *(SP cat-part) ")", cat-part = "TEXT" SP literal / "URL" SP
+    // astring (RFC 4469 5) / "UTF8" SP "(" literal8 ")" (RFC 6855 4).
+    bool catenate_parts(const Node* list, std::vector<CatenatePart>& out) {
+        if (!list || !list->is_list() || list->children.empty()) {
+            return fail(list,
+                        "CATENATE needs its parts in parentheses, each TEXT {size} or URL "
+                        "\"url\" (RFC 4469 5)");
+        }
+        const auto& items = list->children;
+        for (std::size_t i = 0; i < items.size(); i += 2) {
+            const Node& kind = items[i];
+            const Node* value = i + 1 < items.size() ? &items[i + 1] : nullptr;
+            CatenatePart part;
+            if (kind.is_atom("TEXT")) {
+                if (!value || value->kind != Node::Kind::Literal || value->binary) {
+                    return fail(value ? value : &kind,
+                                "TEXT takes a literal {size}: a literal8 ~{size} is no "
+                                "text-literal (RFC 4469 5), UTF8 (~{size}) is its own part "
+                                "(RFC 6855 4)");
+                }
+                part.kind = CatenatePart::Kind::Text;
+                part.value = value->value;
+            } else if (kind.is_atom("URL")) {
+                if (!value) return fail(&kind, "URL needs the IMAP URL after it (RFC 4469 5)");
+                part.kind = CatenatePart::Kind::Url;
+                if (!node_astring(*value, part.value, "the URL of a CATENATE part")) return false;
+            } else if (kind.is_atom("UTF8")) {
+                if (!value || !value->is_list() || value->children.size() != 1 ||
+                    value->children[0].kind != Node::Kind::Literal || !value->children[0].binary) {
+                    return fail(value ? value : &kind,
+                                "UTF8 needs its octets as a literal8 in parentheses, UTF8 "
+                                "(~{size}) (RFC 6855 4)");
+                }
+                part.kind = CatenatePart::Kind::Utf8;
+                part.value = value->children[0].value;
+            } else {
+                return fail(&kind, "a CATENATE part is TEXT {size} or URL \"url\" (RFC 4469 5)");
+            }
+            out.push_back(std::move(part));
+        }
+        return true;
+    }
+
     // append-message = [flag-list SP] [date-time SP] (literal / literal8 /
-    // "UTF8" SP "(" literal8 ")") (RFC 3501 9, RFC 3502 6, RFC 3516 4.4,
-    // RFC 6855 4).
+    // "UTF8" SP "(" literal8 ")" / "CATENATE" SP "(" cat-part *(SP cat-part)
+    // ")") (RFC 3501 9, RFC 3502 6, RFC 3516 4.4, RFC 6855 4, RFC 4469 5).
     bool append_message(AppendMessage& out) {
         const Node* n = peek();
         if (n && n->is_list()) {
@@ -395,6 +438,10 @@ class CommandReader {
             out.utf8 = true;
             out.message = n->children[0].value;
             return true;
+        }
+        if (n && n->is_atom("CATENATE")) {
+            take();
+            return catenate_parts(take(), out.catenate);
         }
         if (!n || n->kind != Node::Kind::Literal) {
             return fail(n,
@@ -1378,6 +1425,29 @@ Node flag_list_node(const std::vector<std::string>& flags) {
     return make_list(std::move(items));
 }
 
+// URLs go as quoted strings, as RFC 4469's examples write them, though most
+// could pass as atoms.
+Node catenate_node(const std::vector<CatenatePart>& parts, bool non_sync) {
+    std::vector<Node> items;
+    for (const auto& part : parts) {
+        switch (part.kind) {
+            case CatenatePart::Kind::Text:
+                items.push_back(make_atom("TEXT"));
+                items.push_back(make_literal(part.value, !non_sync));
+                break;
+            case CatenatePart::Kind::Url:
+                items.push_back(make_atom("URL"));
+                items.push_back(make_string(part.value, non_sync));
+                break;
+            case CatenatePart::Kind::Utf8:
+                items.push_back(make_atom("UTF8"));
+                items.push_back(make_list({make_literal8(part.value, !non_sync)}));
+                break;
+        }
+    }
+    return make_list(std::move(items));
+}
+
 void add_search_key(std::vector<Node>& out, const SearchKey& key) {
     if (key.kind == K::Group) {
         std::vector<Node> inner;
@@ -1508,7 +1578,10 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
                 for (const auto& m : a.messages) {
                     if (m.has_flags || !m.flags.empty()) out.push_back(flag_list_node(m.flags));
                     if (m.date_time) out.push_back(make_quoted(*m.date_time));
-                    if (m.utf8) {
+                    if (!m.catenate.empty()) {
+                        out.push_back(make_atom("CATENATE"));
+                        out.push_back(catenate_node(m.catenate, non_sync));
+                    } else if (m.utf8) {
                         out.push_back(make_atom("UTF8"));
                         out.push_back(make_list({make_literal8(m.message, !non_sync)}));
                     } else if (m.binary) {
@@ -1767,6 +1840,29 @@ std::string fetch_att_name(const FetchAtt& att) {
 
 CommandParse parse_command(const Frame& frame, const Limits& limits) {
     return parse_command(std::string_view(frame.bytes), limits);
+}
+
+bool AppendMessage::sends_utf8() const {
+    return utf8 || std::any_of(catenate.begin(), catenate.end(), [](const CatenatePart& part) {
+               return part.kind == CatenatePart::Kind::Utf8;
+           });
+}
+
+std::optional<SectionSpec> parse_section_text(std::string_view text) {
+    // Read as the same section inside a FETCH is, so that both accept and
+    // refuse the same spellings.
+    const std::string line = fmt::format(" BODY[{}]", text);
+    const Limits limits;
+    std::vector<Node> nodes;
+    std::size_t pos = 0;
+    if (lex_nodes(line, pos, nodes, limits) || pos != line.size() || nodes.size() != 2 ||
+        nodes[1].kind != Node::Kind::Section) {
+        return std::nullopt;
+    }
+    CommandReader reader(nodes, line.size(), limits);
+    SectionSpec section;
+    if (!parse_section_spec(reader, nodes[1], section, true)) return std::nullopt;
+    return section;
 }
 
 CommandParse parse_command(std::string_view bytes, const Limits& limits) {

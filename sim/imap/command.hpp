@@ -1,7 +1,7 @@
 // Typed IMAP client commands: parse, serialize and build (RFC 3501 6 and 9,
 // RFC 7888 literals, RFC 4315 UID EXPUNGE, RFC 6851 MOVE, RFC 2177 IDLE,
 // RFC 2342 NAMESPACE, RFC 3691 UNSELECT, RFC 2971 ID, RFC 5161 ENABLE,
-// RFC 4959 SASL-IR, RFC 4314 ACL).
+// RFC 4959 SASL-IR, RFC 4314 ACL, RFC 4469 CATENATE).
 //
 // The generic node tree (`Command::args`) is the exact wire form and what
 // serialize() writes; the typed view (`Command::typed`) is read from it.
@@ -204,17 +204,32 @@ struct StatusArgs {
     std::string mailbox;
     std::vector<std::string> items;
 };
+// A piece of a CATENATE message (RFC 4469 5 cat-part): octets the client
+// sends, or the URL of a message or part the server already holds, whose
+// octets the server copies in.
+struct CatenatePart {
+    // Utf8: octets sent as UTF8 (~{n}), allowed where UTF8=ACCEPT is (RFC
+    // 6855 4 cat-part); Text takes a plain literal only (RFC 4469 5).
+    enum class Kind : std::uint8_t { Text, Url, Utf8 };
+    Kind kind = Kind::Text;
+    std::string value;  // the literal's octets, or the URL as sent
+};
 // One message of APPEND: its flags, date and octets. MULTIAPPEND (RFC 3502
 // 6) sends several in one command.
 struct AppendMessage {
     std::vector<std::string> flags;
     bool has_flags = false;
     std::optional<std::string> date_time;  // "17-Jul-1996 02:44:25 -0700"
-    std::string message;
+    std::string message;  // empty for a CATENATE message, which the server assembles
     // How the message went: a literal8 ~{n} (BINARY, RFC 3516 4.4), or
     // UTF8 (~{n}) for a message with UTF-8 headers (UTF8=ACCEPT, RFC 6855 4).
     bool binary = false;
     bool utf8 = false;
+    // CATENATE (...) in place of the message (RFC 4469 3): at least one part.
+    std::vector<CatenatePart> catenate;
+
+    // UTF8 (~{n}) for the whole message or for a part of it (RFC 6855 4).
+    bool sends_utf8() const;
 };
 struct AppendArgs {
     std::string mailbox;
@@ -304,6 +319,11 @@ struct CommandParse {
 // parses as Verb::Unknown with generic args.
 CommandParse parse_command(const Frame& frame, const Limits& limits = {});
 CommandParse parse_command(std::string_view bytes, const Limits& limits = {});
+
+// A section as written between FETCH's brackets ("1.2.MIME", "HEADER.FIELDS
+// (From To)"), or nothing when it is none: the form an IMAP URL's
+// ";SECTION=" takes once percent-decoded (RFC 5092 enc-section).
+std::optional<SectionSpec> parse_section_text(std::string_view text);
 
 std::string serialize(const Command& command);  // exact wire form incl. CRLF and literals
 

@@ -13,6 +13,7 @@ enum class Form : std::uint8_t {
     Literal8Append,
     Utf8Append,
     MultiAppend,  // APPEND with more than one message
+    Catenate,     // APPEND with CATENATE (...) for a message
     ListPatterns,
     ListOption,    // a selection or return option of LIST, by `option`
     SearchOption,  // a RETURN option of SEARCH, by `option`
@@ -41,10 +42,11 @@ struct FormRow {
 // BINARY's FETCH side but not its APPEND, whose grammar there has no
 // literal8 (RFC 9051 9). Options that no row names are left alone: their
 // capability is unknown here.
-constexpr std::array<FormRow, 35> forms{{
+constexpr std::array<FormRow, 36> forms{{
     {Form::MultiAppend,
      {},
      {"APPEND with more than one message", {"MULTIAPPEND", "RFC 3502 6.3.11", false}}},
+    {Form::Catenate, {}, {"APPEND with CATENATE (...)", {"CATENATE", "RFC 4469 5", false}}},
     {Form::Literal8Append,
      {},
      {"APPEND with a literal8 ~{n} message", {"BINARY", "RFC 3516 4.4", false}}},
@@ -170,9 +172,13 @@ bool uses(const Command& command, const FormRow& row) {
         case Form::Literal8Append:
             return append && std::any_of(append->messages.begin(), append->messages.end(),
                                          [](const AppendMessage& m) { return m.binary; });
+        case Form::Catenate:
+            return append &&
+                   std::any_of(append->messages.begin(), append->messages.end(),
+                               [](const AppendMessage& m) { return !m.catenate.empty(); });
         case Form::Utf8Append:
             return append && std::any_of(append->messages.begin(), append->messages.end(),
-                                         [](const AppendMessage& m) { return m.utf8; });
+                                         [](const AppendMessage& m) { return m.sends_utf8(); });
         case Form::ListPatterns:
             return list && list->pattern_list;
         case Form::ListOption:

@@ -383,6 +383,8 @@ void code_from_args(ResponseCode& code) {
     } else if (up == "APPENDUID" && a.size() == 2) {
         code.uidvalidity = a[0].as_number();
         if (auto s = SequenceSet::parse(a[1].value)) code.set1 = std::move(*s);
+    } else if (up == "BADURL" && a.size() == 1 && a[0].kind == NK::Text) {
+        code.url = a[0].value;
     } else if (up == "COPYUID" && a.size() == 3) {
         code.uidvalidity = a[0].as_number();
         if (auto s = SequenceSet::parse(a[1].value)) code.set1 = std::move(*s);
@@ -1010,6 +1012,14 @@ ResponseCode make_code_modified(SequenceSet failed) {
     code.name = "MODIFIED";
     code.args.push_back(make_atom(failed.to_string()));
     code.set1 = std::move(failed);
+    return code;
+}
+
+ResponseCode make_code_badurl(std::string url) {
+    ResponseCode code;
+    code.name = "BADURL";
+    code.args.push_back(make_text(url));
+    code.url = std::move(url);
     return code;
 }
 

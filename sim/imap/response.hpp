@@ -35,6 +35,8 @@ struct ResponseCode {
     std::optional<std::uint32_t> uidvalidity;
     SequenceSet set1, set2;               // and MODIFIED's set (RFC 7162 3.1.3)
     std::optional<std::uint64_t> modseq;  // HIGHESTMODSEQ (RFC 7162 3.1.2.1)
+    // BADURL's URL, the text up to ']' as sent (RFC 4469 4.1, 5 url-resp-text).
+    std::string url;
 };
 
 struct Address {
@@ -212,6 +214,7 @@ ResponseCode make_code_appenduid(std::uint32_t uidvalidity, SequenceSet uids);
 ResponseCode make_code_copyuid(std::uint32_t uidvalidity, SequenceSet from, SequenceSet to);
 ResponseCode make_code_highestmodseq(std::uint64_t modseq);  // RFC 7162 3.1.2.1
 ResponseCode make_code_modified(SequenceSet failed);         // RFC 7162 3.1.3
+ResponseCode make_code_badurl(std::string url);              // RFC 4469 4.1
 
 Response make_capability(std::vector<std::string> capabilities);
 Response make_flags(std::vector<std::string> flags);

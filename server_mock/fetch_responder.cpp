@@ -41,8 +41,7 @@ mime::SectionText to_section_text(imap::SectionSpec::Text text) {
 // like Dovecot, the answer is the empty string.
 std::string section_data(const mime::ParsedMessage& parsed, std::string_view raw,
                          const imap::SectionSpec& section) {
-    std::optional<std::string> octets = mime::section_octets(
-        parsed, raw, section.part, to_section_text(section.text), section.fields);
+    std::optional<std::string> octets = body_section_octets(parsed, raw, section);
     return octets ? std::move(*octets) : std::string();
 }
 
@@ -96,6 +95,13 @@ imap::FetchItem rfc822_item(const mime::ParsedMessage& parsed, std::string_view 
 }
 
 }  // namespace
+
+std::optional<std::string> body_section_octets(const mime::ParsedMessage& parsed,
+                                               std::string_view raw,
+                                               const imap::SectionSpec& section) {
+    return mime::section_octets(parsed, raw, section.part, to_section_text(section.text),
+                                section.fields);
+}
 
 imap::FetchItem flags_item(const Message& message, bool recent) {
     std::vector<std::string> names = message.flags.names();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server_mock/mail_store.hpp"
@@ -39,6 +40,12 @@ struct FetchEffects {
     // 4.3) and these items are not sent.
     std::optional<std::string> unknown_encoding;
 };
+
+// The octets of BODY[section] (RFC 3501 6.4.5): the raw message's, as
+// stored; nothing when the message has no such section.
+std::optional<std::string> body_section_octets(const mime::ParsedMessage& parsed,
+                                               std::string_view raw,
+                                               const imap::SectionSpec& section);
 
 // FETCH items for one message, in the order of `atts`; UID comes first when
 // `uid_command` and UID was not requested (RFC 3501 6.4.8).

@@ -1,5 +1,6 @@
 // Mailbox-level commands of ImapServerSession (RFC 3501 6.3 and the
-// NAMESPACE, ID and ENABLE extensions).
+// NAMESPACE, ID and ENABLE extensions), and the messages APPEND builds from
+// parts with CATENATE (RFC 4469).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +9,9 @@
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/mailbox_name.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/imap/message_url.hpp"
+#include "sim/mime/section.hpp"
+#include "sim/text/mutf7.hpp"
 
 namespace mailscope::server {
 
@@ -373,14 +377,140 @@ bool has_8bit_header(std::string_view message) {
                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
+// One answer for a mailbox that does not exist and one this user may not
+// read, so that a URL cannot probe for other users' mailboxes (RFC 4314 6).
+constexpr std::string_view kUnreadableUrlMailbox =
+    "The URL names no mailbox you may read (RFC 4469 4.1)";
+
+// RFC 5092 writes mailbox names in UTF-8; the store keeps modified UTF-7
+// (RFC 3501 5.1.3), which is all ASCII.
+std::optional<std::string> url_mailbox_store_name(const std::string& decoded) {
+    const bool ascii = std::all_of(decoded.begin(), decoded.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) return decoded;
+    return text::mutf7_encode_strict(decoded);
+}
+
+// BADURL names the URL as sent, but url-resp-text holds no ']', CR, LF or
+// NUL (RFC 4469 5): those, blanks and octets outside printable ASCII go
+// %-escaped, as a URL may write any octet (RFC 5092), and an empty URL,
+// which url-resp-text cannot be, goes as "".
+std::string badurl_text(std::string_view url) {
+    if (url.empty()) return "\"\"";
+    std::string out;
+    for (const char c : url) {
+        const auto octet = static_cast<unsigned char>(c);
+        if (octet <= 0x20 || octet >= 0x7F || c == ']') {
+            out += fmt::format("%{:02X}", octet);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace
+
+std::variant<std::string, ImapServerSession::AppendRefusal> ImapServerSession::url_octets(
+    const std::string& url) {
+    const auto refused = [&](std::string text) {
+        return AppendRefusal{std::move(text), imap::make_code_badurl(badurl_text(url))};
+    };
+    auto parsed = imap::parse_message_url(url);
+    if (auto* why = std::get_if<std::string>(&parsed)) {
+        return refused(fmt::format("The URL names no message: {}", *why));
+    }
+    const auto& target = std::get<imap::MessageUrl>(parsed);
+    if (target.absolute) {
+        // RFC 4469 3: URLs are relative to this session; another user's or
+        // server's, or even this one's spelled out, are left to other
+        // extensions.
+        return refused(
+            "Only URLs relative to this session are read, such as "
+            "/INBOX;UIDVALIDITY=n/;UID=n; an absolute imap:// URL is beyond CATENATE (RFC 4469 "
+            "3)");
+    }
+    const Mailbox* mailbox = nullptr;
+    if (target.mailbox) {
+        const auto name = url_mailbox_store_name(*target.mailbox);
+        if (!name) return refused(std::string(kUnreadableUrlMailbox));
+        auto accessed = m_store.access(m_user, *name, Right::Read);
+        if (!accessed) return refused(std::string(kUnreadableUrlMailbox));
+        mailbox = accessed.value();
+    } else {
+        // RFC 4469 3: without a mailbox the base is the selected one.
+        mailbox = selected();
+        if (!mailbox) {
+            return refused(
+                "The URL names no mailbox and none is selected for it to be relative to "
+                "(RFC 4469 3)");
+        }
+        if (!m_store.rights(m_user, *mailbox).has(Right::Read))
+            return refused(std::string(kUnreadableUrlMailbox));
+    }
+    if (target.uidvalidity && *target.uidvalidity != mailbox->uidvalidity) {
+        return refused(fmt::format(
+            "The mailbox's UIDVALIDITY is {}, not {}: the URL's UIDs may name other messages "
+            "now (RFC 4469 4.1)",
+            mailbox->uidvalidity, *target.uidvalidity));
+    }
+    const Message* message = mailbox->find(target.uid);
+    if (!message || !message->octets) {
+        return refused(
+            fmt::format("There is no message with UID {} there (RFC 4469 4.1)", target.uid));
+    }
+    const std::string_view raw = *message->octets;
+    std::string octets;
+    if (target.section) {
+        auto section = body_section_octets(m_cache.get(*message), raw, *target.section);
+        if (!section) {
+            return refused(fmt::format("Message UID {} has no section {} (RFC 4469 4.1)",
+                                       target.uid, target.section->to_string()));
+        }
+        octets = std::move(*section);
+    } else {
+        octets.assign(raw);
+    }
+    if (target.partial) {
+        const auto [origin, length] = *target.partial;
+        octets = std::string(mime::partial_octets(octets, origin, length));
+    }
+    return octets;
+}
+
+std::variant<std::string, ImapServerSession::AppendRefusal> ImapServerSession::catenated_message(
+    const std::vector<imap::CatenatePart>& parts) {
+    std::string message;
+    for (const imap::CatenatePart& part : parts) {
+        std::string fetched;
+        if (part.kind == imap::CatenatePart::Kind::Url) {
+            auto resolved = url_octets(part.value);
+            if (auto* refusal = std::get_if<AppendRefusal>(&resolved)) return std::move(*refusal);
+            fetched = std::move(std::get<std::string>(resolved));
+        }
+        const std::string& octets =
+            part.kind == imap::CatenatePart::Kind::Url ? fetched : part.value;
+        // RFC 4469 4.2: URLs can name far more than any literal could carry;
+        // the limit holds for the sum, checked before it is built.
+        if (octets.size() > m_config.max_append_size - message.size()) {
+            return AppendRefusal{
+                fmt::format("The catenated message would be larger than this server accepts ({} "
+                            "octets) (RFC 4469 4.2)",
+                            m_config.max_append_size),
+                imap::make_code("TOOBIG")};
+        }
+        message += octets;
+    }
+    return message;
+}
 
 void ImapServerSession::cmd_append(const Command& command) {
     if (refuse_read_only_user(command.tag)) return;
     const auto& args = std::get<imap::AppendArgs>(command.typed);
-    // RFC 6855 3: a client enables UTF8=ACCEPT before it uses it.
+    // RFC 6855 3: a client enables UTF8=ACCEPT before it uses it, for a
+    // whole message or for a part of a catenated one.
     if (!utf8_names() && std::any_of(args.messages.begin(), args.messages.end(),
-                                     [](const imap::AppendMessage& m) { return m.utf8; })) {
+                                     [](const imap::AppendMessage& m) { return m.sends_utf8(); })) {
         bad(command.tag, "APPEND with UTF8 (~{n}) needs ENABLE UTF8=ACCEPT first (RFC 6855 3)");
         return;
     }
@@ -395,7 +525,19 @@ void ImapServerSession::cmd_append(const Command& command) {
     const Rights rights = m_store.rights(m_user, *mailbox);
     std::vector<MailStore::NewMessage> messages;
     for (const imap::AppendMessage& message : args.messages) {
-        if (message.message.empty()) {
+        // RFC 4469 3: a catenated message is assembled first, then checked
+        // and stored like any other; a refused part refuses every message.
+        std::string catenated;
+        if (!message.catenate.empty()) {
+            auto assembled = catenated_message(message.catenate);
+            if (auto* refusal = std::get_if<AppendRefusal>(&assembled)) {
+                no(command.tag, std::move(refusal->text), std::move(refusal->code));
+                return;
+            }
+            catenated = std::move(std::get<std::string>(assembled));
+        }
+        const std::string& octets = message.catenate.empty() ? message.message : catenated;
+        if (octets.empty()) {
             // RFC 3502 6.3.11: "A zero-length message literal argument is an
             // error, and MUST return a NO. This can be used to cancel".
             no(command.tag, "APPEND cancelled by an empty message; nothing was stored");
@@ -403,14 +545,13 @@ void ImapServerSession::cmd_append(const Command& command) {
         }
         // RFC 6855 4: a client that has not enabled UTF8=ACCEPT sends no
         // 8-bit header fields; IMAP4rev2 allows them (RFC 9051 2.4).
-        if (!utf8_names() && m_config.capabilities.utf8_accept &&
-            has_8bit_header(message.message)) {
+        if (!utf8_names() && m_config.capabilities.utf8_accept && has_8bit_header(octets)) {
             no(command.tag,
                "The message has 8-bit header fields: ENABLE UTF8=ACCEPT first, and send it as "
                "UTF8 (~{n}) (RFC 6855 4)");
             return;
         }
-        if (message.message.size() > m_config.max_append_size) {
+        if (octets.size() > m_config.max_append_size) {
             no(command.tag, "The message is larger than this server accepts",
                imap::make_code("TOOBIG"));
             return;
@@ -434,7 +575,7 @@ void ImapServerSession::cmd_append(const Command& command) {
             }
             date = *parsed;
         }
-        messages.push_back({message.message, permitted_flags(flags, rights), date});
+        messages.push_back({octets, permitted_flags(flags, rights), date});
     }
     const MailboxId id = mailbox->id;
     auto appended = m_store.append_all(id, std::move(messages), m_session);

@@ -43,7 +43,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*needs = nullptr;
 };
 
-constexpr std::array<ToggledCapability, 32> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 33> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -62,6 +62,7 @@ constexpr std::array<ToggledCapability, 32> toggled_capabilities{{
     {"SPECIAL-USE", &CapabilityToggles::special_use},
     {"BINARY", &CapabilityToggles::binary},
     {"MULTIAPPEND", &CapabilityToggles::multiappend},
+    {"CATENATE", &CapabilityToggles::catenate},
     // RFC 5256: SORT, and THREAD with each algorithm this server has.
     {"SORT", &CapabilityToggles::sort},
     {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "server_mock/fault_injection.hpp"
@@ -128,6 +129,19 @@ class ImapServerSession : public ServerSessionBase {
     imap::StatusData status_data(std::string mailbox, const std::vector<std::string>& items,
                                  const StatusInfo& info) const;
     void cmd_append(const imap::Command& command);
+    // CATENATE (RFC 4469).
+    // Why an APPEND fails before anything is stored: a tagged NO and its code.
+    struct AppendRefusal {
+        std::string text;
+        imap::ResponseCode code;
+    };
+    // The message `parts` make (RFC 4469 3), or the refusal of the whole
+    // APPEND: [BADURL] for the first URL that names nothing this user may
+    // read, [TOOBIG] past the size this server accepts.
+    std::variant<std::string, AppendRefusal> catenated_message(
+        const std::vector<imap::CatenatePart>& parts);
+    // The octets a CATENATE URL names, or why it names none.
+    std::variant<std::string, AppendRefusal> url_octets(const std::string& url);
     void cmd_namespace(const imap::Command& command);
     void cmd_id(const imap::Command& command);
     void cmd_enable(const imap::Command& command);

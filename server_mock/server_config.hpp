@@ -38,6 +38,7 @@ struct CapabilityToggles {
     bool special_use = true;    // RFC 6154: \Sent, \Drafts... with LIST's SPECIAL-USE options
     bool binary = true;         // RFC 3516: FETCH BINARY[], BINARY.SIZE[], APPEND ~{n}
     bool multiappend = true;    // RFC 3502: APPEND of several messages, all or none
+    bool catenate = true;       // RFC 4469: APPEND of a message built from parts and URLs
     bool sort = true;           // RFC 5256: SORT, THREAD=ORDEREDSUBJECT and THREAD=REFERENCES
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool searchres = true;      // RFC 5182: SEARCH RETURN (SAVE) and the message set "$"

@@ -19,7 +19,7 @@ namespace {
 // Every extension the server lists by default, in CAPABILITY's order.
 constexpr std::string_view kExtensions =
     "LITERAL+ IDLE UIDPLUS MOVE NAMESPACE UNSELECT ID CHILDREN ENABLE ACL RIGHTS=texk ESEARCH "
-    "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND SORT THREAD=ORDEREDSUBJECT "
+    "LIST-EXTENDED LIST-STATUS SPECIAL-USE BINARY MULTIAPPEND CATENATE SORT THREAD=ORDEREDSUBJECT "
     "THREAD=REFERENCES ESORT CONTEXT=SEARCH CONTEXT=SORT QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE "
     "QUOTASET SEARCHRES STATUS=SIZE UTF8=ACCEPT CONDSTORE QRESYNC";
 
@@ -529,6 +529,8 @@ TEST_CASE_FIXTURE(FilledStore, "switched-off extensions are neither advertised n
          "BAD FETCH BINARY[...] or BINARY.SIZE[...] needs BINARY"},
         {&CapabilityToggles::multiappend, "MULTIAPPEND", "APPEND Archive {3+}\r\none {3+}\r\ntwo",
          "BAD APPEND with more than one message needs MULTIAPPEND"},
+        {&CapabilityToggles::catenate, "CATENATE", "APPEND Archive CATENATE (TEXT {3+}\r\none)",
+         "BAD APPEND with CATENATE (...) needs CATENATE"},
         {&CapabilityToggles::sort, "SORT", "SORT (DATE) UTF-8 ALL", "BAD SORT is not offered"},
         {&CapabilityToggles::sort, "THREAD=", "THREAD ORDEREDSUBJECT UTF-8 ALL",
          "BAD THREAD is not offered"},

@@ -67,11 +67,20 @@ imap::EsearchData search_results(const std::string& tag, bool uid,
     if (asked("COUNT")) data.results.emplace_back("COUNT", fmt::format("{}", found.size()));
     for (const auto& option : options) {
         if (option.name != "PARTIAL" || option.values.size() != 1) continue;
-        // RFC 5267 4.4: the range as asked, then what lies in it, or NIL.
-        const auto window = partial_window(found, option.values[0]);
-        data.results.emplace_back("PARTIAL",
-                                  fmt::format("({} {})", option.values[0],
-                                              window.empty() ? "NIL" : ordered_set_text(window)));
+        // RFC 5267 4.4: the range asked for, low end first ("A range 500:400
+        // is the same as 400:500", 5), then what lies in it, or NIL.
+        const std::string_view range = option.values[0];
+        const auto colon = range.find(':');
+        const auto first = signed_number(range.substr(0, colon));
+        const auto last =
+            colon == std::string_view::npos ? first : signed_number(range.substr(colon + 1));
+        const std::string written = first && last && *first > *last
+                                        ? fmt::format("{}:{}", *last, *first)
+                                        : std::string(range);
+        const auto window = partial_window(found, range);
+        data.results.emplace_back(
+            "PARTIAL",
+            fmt::format("({} {})", written, window.empty() ? "NIL" : ordered_set_text(window)));
     }
     return data;
 }

@@ -299,6 +299,44 @@ class Differential(unittest.TestCase):
                 for status, code, lines in results[name][5:]]
         self.assert_same(results)
 
+    def test_catenate(self):
+        # RFC 4469: a message built from the client's text, a whole stored
+        # message and a part of another; then URLs that name nothing. The
+        # BADURL texts are each server's own: status and code are compared.
+        def scenario(client, box):
+            selected = client.command(f'SELECT "{box}"')
+            validity = next(int(match.group(1)) for line in selected.untagged
+                            for match in [re.search(rb"\[UIDVALIDITY (\d+)\]", line)] if match)
+            head = (b"From: lab@example.org\r\nSubject: Forwarded\r\nMIME-Version: 1.0\r\n"
+                    b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
+                    b"Content-Type: message/rfc822\r\n\r\n")
+            middle = b"\r\n--x\r\nContent-Type: text/plain\r\n\r\n"
+            tail = b"\r\n--x--\r\n"
+
+            def catenate(whole, part):
+                tag = client.next_tag()
+                client.send(tag + f' APPEND "{box}" CATENATE (TEXT '.encode()
+                            + b"{%d+}\r\n" % len(head) + head
+                            + f' URL "{whole}" TEXT '.encode() + b"{%d+}\r\n" % len(middle)
+                            + middle + f' URL "{part}" TEXT '.encode()
+                            + b"{%d+}\r\n" % len(tail) + tail + b")\r\n")
+                return client.read_until_tag(tag)
+
+            base = f"/{box};UIDVALIDITY={validity}"
+            result = [transcript(catenate(f"{base}/;UID=1", f"{base}/;UID=2/;SECTION=1"))]
+            result.append(transcript(client.command("NOOP")))
+            result.append(transcript(client.command("FETCH * (RFC822.SIZE BODY.PEEK[])")))
+            for whole, part in [(f"/{box};UIDVALIDITY={validity + 1}/;UID=1", f"{base}/;UID=1"),
+                                (f"{base}/;UID=99", f"{base}/;UID=1"),
+                                (f"{base}/;UID=1", f"/{box}-missing/;UID=1")]:
+                status, code, _lines = transcript(catenate(whole, part))
+                result.append((status, code[0] if code else None))
+            return result
+
+        results = without_recent(self.both(scenario))
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
+
     def test_fetch_items(self):
         items = [
             "1:* (FLAGS UID RFC822.SIZE INTERNALDATE)",
@@ -349,8 +387,41 @@ class Differential(unittest.TestCase):
             "SORT (TO) UTF-8 ALL", "SORT (CC) UTF-8 ALL", "SORT (SUBJECT REVERSE DATE) UTF-8 ALL",
             "UID SORT (DATE) US-ASCII NOT SEEN", "SORT (SIZE) UTF-8 SUBJECT nothing-like-this",
             "THREAD ORDEREDSUBJECT UTF-8 ALL", "UID THREAD ORDEREDSUBJECT UTF-8 SEEN",
+            "THREAD REFERENCES UTF-8 ALL", "UID THREAD REFERENCES UTF-8 NOT SEEN",
         ]
         self.assert_same(self.both(after_select(steps, ordered=True)))
+
+    def test_esort_and_contexts(self):
+        # RFC 5267: SORT RETURN answers with ESEARCH in sort order (ESORT);
+        # CONTEXT, PARTIAL and UPDATE of SEARCH (CONTEXT=SEARCH, which both
+        # servers offer). The tags name the commands and are left out.
+        def without_tag(line):
+            if line and line[0] == b"ESEARCH" and len(line) > 1 and isinstance(line[1], tuple):
+                return line[:1] + line[2:]
+            return line
+
+        def scenario(client, box):
+            client.command(f'SELECT "{box}"')
+            result = send_each(client, [
+                "SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL",
+                "UID SORT RETURN () (REVERSE DATE) UTF-8 ALL",
+                "SORT RETURN (COUNT) (DATE) UTF-8 DELETED",
+                "SEARCH RETURN (CONTEXT COUNT) ALL",
+                "SEARCH RETURN (PARTIAL 2:4) ALL",
+                "UID SEARCH RETURN (PARTIAL 3:2) NOT SEEN",
+                "SEARCH RETURN (PARTIAL 40:50) ALL",
+                "UID SEARCH RETURN (UPDATE COUNT) FLAGGED",
+            ], only=b"ESEARCH")
+            with connect(self.current) as other:
+                other.command(f'SELECT "{box}"')
+                other.command("STORE 2 +FLAGS (\\Flagged)")
+            result.append(("NOOP", transcript(client.command("NOOP"), ordered=True)))
+            return [(command, (status, code, [without_tag(line) for line in lines]))
+                    for command, (status, code, lines) in result]
+
+        results = without_recent(self.both(scenario))
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
 
     def test_fetch_sets_seen(self):
         def scenario(client, box):

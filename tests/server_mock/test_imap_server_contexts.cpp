@@ -45,6 +45,9 @@ TEST_CASE_FIXTURE(TwoSelected, "PARTIAL and CONTEXT for SEARCH and SORT (RFC 526
           "* ESEARCH (TAG \"p2\") UID PARTIAL (4:9 NIL)\r\np2 OK UID SEARCH completed\r\n");
     CHECK(a.send("p3 SORT RETURN (PARTIAL 1:2) (REVERSE SUBJECT) UTF-8 ALL\r\n") ==
           "* ESEARCH (TAG \"p3\") PARTIAL (1:2 3,2)\r\np3 OK SORT completed\r\n");
+    // A range written high end first is the same range (RFC 5267 5).
+    CHECK(a.send("p6 SEARCH RETURN (PARTIAL 3:2) ALL\r\n") ==
+          "* ESEARCH (TAG \"p6\") PARTIAL (2:3 2:3)\r\np6 OK SEARCH completed\r\n");
     CHECK(a.send("p4 SEARCH RETURN (CONTEXT COUNT) ALL\r\n") ==
           "* ESEARCH (TAG \"p4\") COUNT 3\r\np4 OK SEARCH completed\r\n");
     CHECK(a.send("p5 SEARCH RETURN (ALL PARTIAL 1:2) ALL\r\n").starts_with("p5 BAD "));

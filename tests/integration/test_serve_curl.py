@@ -4,6 +4,7 @@ Run by CTest as: python3 test_serve_curl.py PATH/TO/mailscope
 """
 
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -80,6 +81,45 @@ class CurlTests(unittest.TestCase):
     def test_imaps_rejects_unknown_certificate_by_default(self):
         code, _, _ = curl(self.secure + "/")
         self.assertNotEqual(code, 0)
+
+    def test_extensions_by_custom_request(self):
+        # curl sends a custom command after its SELECT and prints the untagged
+        # responses named like it: ESEARCH (RFC 4731), CONDSTORE's MODSEQ and
+        # CHANGEDSINCE (RFC 7162 3.1), STATUS SIZE and HIGHESTMODSEQ, BINARY
+        # (RFC 3516) and THREAD=REFERENCES (RFC 5256).
+        inbox = self.plain + "/INBOX"
+        code, out, err = curl(inbox, "-X", "SEARCH RETURN (MIN MAX COUNT) ALL")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r'^\* ESEARCH \(TAG "\w+"\) MIN 1 MAX (\d+) COUNT \1\r?\n$')
+        code, out, err = curl(inbox, "-X", "UID SEARCH RETURN (ALL) UNSEEN")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r'^\* ESEARCH \(TAG "\w+"\) UID ALL [\d:,]+\r?\n$')
+
+        code, out, err = curl(inbox, "-X", "FETCH 1 (FLAGS MODSEQ)")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"^\* 1 FETCH \(FLAGS \([^)]*\) MODSEQ \((\d+)\)\)\r?\n$")
+        code, out, err = curl(self.plain + "/", "-X", "STATUS INBOX (MESSAGES HIGHESTMODSEQ SIZE)")
+        self.assertEqual(code, 0, err)
+        highest = re.search(r"HIGHESTMODSEQ (\d+)", out)
+        self.assertIsNotNone(highest, out)
+        self.assertRegex(out, r"^\* STATUS INBOX \(MESSAGES \d+ HIGHESTMODSEQ \d+ SIZE \d+\)")
+        # The first CONDSTORE enabling command after a plain SELECT brings
+        # HIGHESTMODSEQ (RFC 7162 3.1.2.1); nothing changed since the highest.
+        announced = r"^\* OK \[HIGHESTMODSEQ " + highest[1] + r"\][^\n]*\n"
+        code, out, err = curl(inbox, "-X", f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {highest[1]})")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, announced + "$")
+        code, out, err = curl(inbox, "-X",
+                              f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {int(highest[1]) - 1})")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, announced + r"\* \d+ FETCH \(UID \d+ FLAGS \([^)]*\) MODSEQ \(" + highest[1] + r"\)\)\r?\n$")
+
+        code, out, err = curl(inbox, "-X", "FETCH 1 (BINARY.SIZE[1])")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"^\* 1 FETCH \(BINARY.SIZE\[1\] \d+\)")
+        code, out, err = curl(inbox, "-X", "THREAD REFERENCES UTF-8 ALL")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"^\* THREAD (\([\d ()]+\))+\r?\n$")
 
     def test_append_by_upload(self):
         message = b"From: curl@example.org\r\nSubject: uploaded by curl\r\n\r\nhi\r\n"

@@ -148,3 +148,11 @@ TEST_CASE("the example exchanges of RFC 7162 3.1 and RFC 4731 3.2 decode without
     // command by its form (RFC 3501 7.1).
     test::check_decodes_cleanly("rfc7162_condstore", {"* OK [HIGHESTMODSEQ 12111230047]"});
 }
+
+TEST_CASE("RFC 7162 3.1.3's examples 9 to 11: another client changed the messages first") {
+    // The other client's changes reach this one as the RFC prints them: during
+    // its NOOP, as FETCH and EXPUNGE responses no command of its own asked for.
+    test::check_decodes_cleanly("rfc7162_modified",
+                                {"* 101 FETCH (MODSEQ (303011130956) FLAGS", "* 4 EXPUNGE",
+                                 "* 2 FETCH (MODSEQ (320172340)"});
+}

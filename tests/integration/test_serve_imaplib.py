@@ -238,6 +238,38 @@ class ServeTests(unittest.TestCase):
         self.assertTrue(any(line.startswith(b"INBOX (MESSAGES ") for line in statuses), statuses)
         client.logout()
 
+    def test_utf8_accept(self):
+        # RFC 6855 through imaplib: after ENABLE UTF8=ACCEPT it writes and
+        # reads mailbox names in UTF-8 and searches UTF-8 text without CHARSET.
+        # (Its append() puts "UTF8 (" inside the literal, so no APPEND here.)
+        client = self.login()
+        self.assertIn("UTF8=ACCEPT", client.capabilities)
+        self.assertEqual(client.enable("UTF8=ACCEPT")[0], "OK")
+        self.assertEqual(client.response("ENABLED")[1], [b"UTF8=ACCEPT"])
+        self.assertTrue(client.utf8_enabled)
+        name = '"\u0417\u0430\u043c\u0435\u0442\u043a\u0438 2026"'
+        self.assertEqual(client.create(name)[0], "OK")
+        typ, listed = client.list('""', '"\u0417\u0430\u043c\u0435\u0442\u043a\u0438*"')
+        self.assertEqual(typ, "OK")
+        self.assertEqual(len(listed), 1, listed)
+        self.assertTrue(listed[0].decode("utf-8").endswith(name), listed)
+        # The store keeps modified UTF-7 (RFC 3501 5.1.3): a client that did
+        # not enable UTF-8 sees that form of the same name.
+        other = self.login()
+        typ, seen = other.list('""', '"&BBcEMAQ8BDUEQgQ6BDg-*"')
+        self.assertEqual(len(seen), 1, seen)
+        self.assertTrue(seen[0].endswith(b' "/" "&BBcEMAQ8BDUEQgQ6BDg- 2026"'), seen)
+        other.logout()
+        self.assertEqual(client.select(name)[0], "OK")
+        self.assertEqual(client.select("INBOX")[0], "OK")
+        typ, found = client.search(None, 'SUBJECT "\u0420\u0430\u0441\u043f\u0438\u0441\u0430\u043d\u0438\u0435"')
+        self.assertEqual(typ, "OK")
+        self.assertNotEqual(found[0], b"", "the Russian subject of the sample INBOX")
+        with self.assertRaises(imaplib.IMAP4.error):
+            client._simple_command("SEARCH", "CHARSET", "UTF-8", "ALL")
+        self.assertEqual(client.delete(name)[0], "OK")
+        client.logout()
+
     def test_mailbox_management(self):
         client = self.login()
         self.assertEqual(client.create("Lab/Week1")[0], "OK")

@@ -266,8 +266,8 @@ int run_lesson(const LessonRunOptions& options) {
                     ? fmt::format(", {}", sim::protocol_name(lesson.client_protocol(step->client)))
                     : std::string()));
         }
-        std::cout << "\n" << palette.narration(step->narration.in(*lang)) << "\n\n";
-        if (step->quiz && quizzes) quizzes = ask_quiz(*step->quiz, *lang, palette);
+        std::cout << "\n" << palette.narration(runner.current_narration(*lang)) << "\n\n";
+        if (step->quiz && quizzes) quizzes = ask_quiz(runner.shown(*step->quiz), *lang, palette);
 
         const auto* result = runner.step_forward();
         print_step_events(runner, *result, palette);

@@ -107,6 +107,7 @@ constexpr std::array<Entry, count> entries{{
     {Text::Hint, "Hint", "Подсказка"},
     {Text::Correct, "Correct.", "Верно."},
     {Text::Incorrect, "Not quite.", "Не совсем."},
+    {Text::Unanswered, "Not answered.", "Без ответа."},
     {Text::Score, "Score: {} of {}", "Счёт: {} из {}"},
     {Text::SecondsPerStep, "s per step", "с на шаг"},
     {Text::GoToStep, "Go to step", "Перейти к шагу"},

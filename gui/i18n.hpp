@@ -93,6 +93,7 @@ enum class Text : std::uint16_t {
     Hint,
     Correct,
     Incorrect,
+    Unanswered,
     Score,
     SecondsPerStep,
     GoToStep,

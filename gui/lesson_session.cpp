@@ -130,7 +130,7 @@ std::optional<bool> LessonSession::verdict(const lessons::Step& step) const {
 
 QuizView LessonSession::quiz_view(const lessons::Step& step, Language language, bool reveal) const {
     const lessons::Language lang = lesson_language(language);
-    const lessons::Quiz& quiz = *step.quiz;
+    const lessons::Quiz quiz = m_runner.shown(*step.quiz);
     QuizView view;
     view.question = quiz.question.in(lang);
     for (const auto& choice : quiz.choices)
@@ -141,8 +141,9 @@ QuizView LessonSession::quiz_view(const lessons::Step& step, Language language, 
         found != m_answers.end() && quiz.choices.empty())
         view.typed = found->second;
     if (reveal) {
-        // An unanswered question still reveals its answer once the step ran.
-        view.correct = verdict(step).value_or(false);
+        // An unanswered question still reveals its answer once the step ran,
+        // with no verdict: skipping a question is not a wrong answer.
+        view.correct = verdict(step);
         view.explanation = quiz.explanation.in(lang);
         if (quiz.answer && *quiz.answer < view.options.size()) {
             view.explanation = fmt::format("{}\n{}", view.options[*quiz.answer], view.explanation);
@@ -161,7 +162,7 @@ LessonView LessonSession::view(Language language) const {
     view.step_count = lesson.steps.size();
     view.step_index = m_runner.position();
     if (const lessons::Step* step = m_runner.current_step()) {
-        view.narration = step->narration.in(lang);
+        view.narration = m_runner.current_narration(lang);
         if (step->quiz) view.quiz = quiz_view(*step, language, false);
     }
     const auto& results = m_runner.results();
@@ -169,7 +170,7 @@ LessonView LessonSession::view(Language language) const {
         const lessons::StepResult& result = results.back();
         const lessons::Step& step = lesson.steps.at(result.index);
         view.last_ran = true;
-        view.last_narration = step.narration.in(lang);
+        view.last_narration = m_runner.shown(step.narration.in(lang));
         if (step.quiz) view.last_quiz = quiz_view(step, language, true);
         for (const auto& failure : result.failures) {
             view.failures.push_back(
@@ -182,11 +183,13 @@ LessonView LessonSession::view(Language language) const {
                 view.highlights.push_back(*panel);
         }
     }
+    // The score counts the questions answered.
     for (const auto& result : results) {
         const lessons::Step& step = lesson.steps.at(result.index);
-        if (!step.quiz) continue;
+        const auto given = verdict(step);
+        if (!given) continue;
         ++view.asked;
-        if (verdict(step).value_or(false)) ++view.score;
+        if (*given) ++view.score;
     }
     // A lesson mixing protocols (an SMTP delivery read back over IMAP and
     // POP3) says which client speaks which, since the diagram follows the choice.

@@ -30,6 +30,23 @@ struct LessonProblem {
     LoadError error;
 };
 
+// The IMAP keywords of the IANA registry (RFC 5788 3.1), without their "$".
+bool is_registered_keyword(std::string_view name) {
+    constexpr std::string_view kKeywords[] = {
+        "Forwarded",     "MDNSent",       "SubmitPending",   "Submitted",    "Junk",
+        "NotJunk",       "Phishing",      "Important",       "MailFlagBit0", "MailFlagBit1",
+        "MailFlagBit2",  "Muted",         "Notify",          "AutoSent",     "Canned",
+        "HasAttachment", "HasNoAttachment", "HasMemo",       "SMIMEMessage", "Unsubscribed",
+        "IsTrusted",     "Memo"};
+    return std::any_of(std::begin(kKeywords), std::end(kKeywords), [&](std::string_view keyword) {
+        return keyword.size() == name.size() &&
+               std::equal(keyword.begin(), keyword.end(), name.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) ==
+                          std::tolower(static_cast<unsigned char>(b));
+               });
+    });
+}
+
 // Counts "{}" and "{+}" placeholders of a send_literal line.
 std::size_t count_placeholders(std::string_view line) {
     std::size_t count = 0;
@@ -306,6 +323,7 @@ class Reader : server::YamlFieldReader<Reader> {
         out.mark = mark(node);
         if (!node["narration"]) fail(node, fmt::format("step {} has no narration", index + 1));
         out.narration = local_text(node["narration"], "the narration");
+        use_local(out.narration, node["narration"], index);
         if (node["client"]) {
             const auto name = text(node["client"]);
             const auto found = std::find(lesson.clients.begin(), lesson.clients.end(), name);
@@ -338,7 +356,14 @@ class Reader : server::YamlFieldReader<Reader> {
                 out.highlight.push_back(*h);
             }
         }
-        if (node["quiz"]) out.quiz = quiz(node["quiz"]);
+        if (node["quiz"]) {
+            out.quiz = quiz(node["quiz"]);
+            const auto& asked = node["quiz"];
+            use_local(out.quiz->question, asked["question"], index);
+            use_local(out.quiz->explanation, asked["explanation"], index);
+            for (std::size_t i = 0; i < out.quiz->choices.size(); ++i)
+                use_local(out.quiz->choices[i], asked["choices"][i], index);
+        }
         return out;
     }
 
@@ -763,26 +788,51 @@ class Reader : server::YamlFieldReader<Reader> {
         use(value, node, step);
     }
 
-    // Remembers the $variables a step uses; checked once every capture is known.
+    // A text the learner reads may show what earlier steps captured.
+    void use_local(const LocalText& value, const YAML::Node& node, std::size_t step) {
+        use(value.ru, node["ru"] ? node["ru"] : node, step);
+        use(value.en, node["en"] ? node["en"] : node, step);
+    }
+
+    // Remembers the $variables a step uses; checked once every capture is
+    // known. "$$" is a "$" of its own, and "$name(" calls a function.
     void use(std::string_view value, const YAML::Node& node, std::size_t step) {
         for (std::size_t i = 0; i < value.size(); ++i) {
-            if (value[i] != '$' || i + 1 >= value.size() || !is_variable_name_start(value[i + 1]))
+            if (value[i] != '$' || i + 1 >= value.size()) continue;
+            if (value[i + 1] == '$') {
+                ++i;
                 continue;
+            }
+            if (!is_variable_name_start(value[i + 1])) continue;
             std::size_t end = i + 1;
             while (end < value.size() && is_variable_name_char(value[end]))
                 ++end;
+            if (end < value.size() && value[end] == '(') continue;
             m_uses.push_back(Use{std::string(value.substr(i + 1, end - i - 1)), step, mark(node)});
             i = end - 1;
         }
     }
 
-    // A $word that no step captures is plain text (keywords such as $Important
-    // start with "$" too); one captured only at or after the step using it is
-    // an error.
+    // A $word must name a variable an earlier step captures, or be one of
+    // the IMAP keywords registered with IANA (RFC 5788), which lessons show
+    // and send as they are; any other is a misspelt variable, and "$$" writes
+    // a "$" that is no variable ($$Homework for the keyword $Homework).
     void check_variables(const Lesson&) const {
         for (const auto& use : m_uses) {
             const auto found = m_captured.find(use.name);
-            if (found == m_captured.end()) continue;
+            if (found == m_captured.end()) {
+                if (is_registered_keyword(use.name)) continue;
+                std::string captured;
+                for (const auto& [name, step] : m_captured)
+                    captured += fmt::format("{}${}", captured.empty() ? "" : ", ", name);
+                fail_at(use.mark,
+                        fmt::format("${} is no variable: no step captures it ({}); write $${} "
+                                    "for a \"$\" of its own",
+                                    use.name,
+                                    captured.empty() ? "this lesson captures none"
+                                                     : "captured are " + captured,
+                                    use.name));
+            }
             if (found->second >= use.step) {
                 fail_at(use.mark,
                         fmt::format("the variable ${} is used in step {} but only step {} "

@@ -223,9 +223,26 @@ const Step* LessonRunner::current_step() const {
     return finished() ? nullptr : &m_lesson.steps[position()];
 }
 
-std::string_view LessonRunner::current_narration(Language language) const {
+std::string LessonRunner::current_narration(Language language) const {
     const auto* step = current_step();
-    return step ? std::string_view(step->narration.in(language)) : std::string_view();
+    return step ? shown(step->narration.in(language)) : std::string();
+}
+
+std::string LessonRunner::shown(std::string_view text) const {
+    return substitute(text, m_variables);
+}
+
+LocalText LessonRunner::shown(const LocalText& text) const {
+    return {shown(text.ru), shown(text.en)};
+}
+
+Quiz LessonRunner::shown(const Quiz& quiz) const {
+    Quiz out = quiz;
+    out.question = shown(quiz.question);
+    out.explanation = shown(quiz.explanation);
+    for (auto& choice : out.choices)
+        choice = shown(choice);
+    return out;
 }
 
 const std::string& LessonRunner::client_name(std::size_t client) const {

@@ -65,8 +65,14 @@ class LessonRunner {
     bool finished() const { return position() >= m_lesson.steps.size(); }
     // The step about to run, or nullptr after the last one.
     const Step* current_step() const;
-    // Its narration; empty after the last step.
-    std::string_view current_narration(Language language) const;
+    // Its narration, with what earlier steps captured in place of their
+    // $variables; empty after the last step.
+    std::string current_narration(Language language) const;
+    // A text of the lesson as the learner reads it now: each $variable an
+    // earlier step captured replaced by its value, "$$" by "$".
+    std::string shown(std::string_view text) const;
+    LocalText shown(const LocalText& text) const;
+    Quiz shown(const Quiz& quiz) const;
 
     // Runs the next step; nullptr when the lesson is over.
     const StepResult* step_forward();

@@ -50,6 +50,12 @@ std::optional<std::string> check_regex(std::string_view regex) {
 std::string substitute(std::string_view text, const Variables& variables, bool escape_for_regex) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
+        // "$$" is a "$" that names no variable.
+        if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+            out += escape_for_regex ? escape_regex("$") : "$";
+            ++i;
+            continue;
+        }
         if (text[i] == '$' && i + 1 < text.size() && is_variable_name_start(text[i + 1])) {
             std::size_t end = i + 1;
             while (end < text.size() && is_variable_name_char(text[end]))

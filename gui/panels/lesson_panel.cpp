@@ -59,9 +59,12 @@ void draw_verdict(PanelContext& context, const QuizView& quiz) {
     } else if (!quiz.typed.empty()) {
         ImGui::BulletText("%s", quiz.typed.c_str());
     }
-    const bool right = quiz.correct.value_or(false);
-    colored_wrapped(theme::kind_color(right ? RowKind::TaggedOk : RowKind::TaggedBad),
-                    context.text(right ? Text::Correct : Text::Incorrect));
+    if (!quiz.correct) {
+        ImGui::TextDisabled("%s", context.text(Text::Unanswered));
+    } else {
+        colored_wrapped(theme::kind_color(*quiz.correct ? RowKind::TaggedOk : RowKind::TaggedBad),
+                        context.text(*quiz.correct ? Text::Correct : Text::Incorrect));
+    }
     if (!quiz.explanation.empty()) {
         ImGui::TextDisabled("%s", context.text(Text::AnswerWas));
         ImGui::TextWrapped("%s", quiz.explanation.c_str());

@@ -38,7 +38,7 @@ struct LessonView {
     std::vector<PanelId> highlights;    // the panels its `highlight:` names
 
     std::size_t score = 0;  // questions answered right among the steps run
-    std::size_t asked = 0;  // questions among the steps run
+    std::size_t asked = 0;  // questions answered among the steps run
 
     std::vector<std::string> clients;  // more than one: the panel offers a selector
     std::size_t client = 0;            // whose trace the panels show

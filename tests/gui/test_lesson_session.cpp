@@ -79,7 +79,22 @@ TEST_CASE("failed expectations are reported with the lesson file and line") {
     REQUIRE(view.failures.size() >= 1);
     CHECK(view.failures.front().find("02-broken-check.yaml:") != std::string::npos);
     REQUIRE(view.last_quiz);
-    CHECK(view.last_quiz->correct == false);  // unanswered: revealed, not scored
+    // Unanswered: the answer is revealed, with no verdict, and not scored.
+    CHECK_FALSE(view.last_quiz->correct.has_value());
+    CHECK(view.last_quiz->explanation.empty() == false);
+    CHECK(view.asked == 0);
+    CHECK(view.score == 0);
+}
+
+TEST_CASE("a wrong answer is scored as wrong; a skipped question is not scored") {
+    LessonSession session(load("02-broken-check.yaml"));
+    session.jump_to(1);
+    REQUIRE(session.view(Language::En).quiz);
+    session.apply({LessonAction::Answer, 0, "nonsense", 0});
+    session.apply({LessonAction::Next, 0, {}, 0});
+    const LessonView view = session.view(Language::En);
+    REQUIRE(view.last_quiz);
+    CHECK(view.last_quiz->correct == false);
     CHECK(view.asked == 1);
     CHECK(view.score == 0);
 }

@@ -114,7 +114,7 @@ EXPECTED_SCREENS = {
     ("02-broken-check.yaml", 2, ()): {
         "state": "Not Authenticated", "step": 2, "steps": 3,
         "last_row": "a1 NO [AUTHENTICATIONFAILED] Invalid user name or password",
-        "answered_quiz": "Чем ответит сервер?", "answered_right": False},
+        "answered_quiz": "Чем ответит сервер?", "answered_right": None},
     ("01-two-clients.yaml", 4, ("--large-text",)): {
         "state": "Selected", "transition": 5, "rows": 21, "step": 4,
         "last_row": "Authenticated -> Selected (5: a3 SELECT completed OK)"},

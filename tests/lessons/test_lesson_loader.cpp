@@ -55,6 +55,8 @@ TEST_CASE("a mistake in a lesson is reported at its line, in words that name it"
         {"bad_regex.yaml", 13, {"regular expression"}},
         {"bad_state.yaml", 11, {"\"Connected\" is not an IMAP state"}},
         {"variable_too_early.yaml", 11, {"$uid", "step 3"}},
+        // Narration shows captures, so a misspelt name there is caught too.
+        {"variable_misspelt.yaml", 12, {"$greting is no variable", "$greeting", "$$greting"}},
         {"missing_english.yaml", 8, {"English"}},
     };
     for (const auto& mistake : mistakes) {
@@ -134,4 +136,33 @@ TEST_CASE("durations") {
     CHECK(parse_duration_micros("7") == 7'000'000);
     CHECK_FALSE(parse_duration_micros("s"));
     CHECK_FALSE(parse_duration_micros("2 weeks"));
+}
+
+TEST_CASE("a $word is a captured variable, a registered keyword, or written $$") {
+    const auto fine = from_text(R"yaml(clients: [A]
+steps:
+  - narration: {ru: "Флаг $Important и $$Homework; $md5(x) считает.", en: "The keyword $junk, $$Homework and $repeat(x, 2)."}
+    connect: true
+    expect:
+      capture: {stamp: "re:<[^>]+>"}
+  - narration: {ru: "Отметка $stamp.", en: "The timestamp $stamp."}
+    send: "a1 STORE 1 +FLAGS ($$Homework $Junk)"
+    quiz:
+      question: {ru: "Что было в $stamp?", en: "What was in $stamp?"}
+      accept: ["x"]
+      explanation: {ru: "$stamp", en: "$stamp"}
+)yaml");
+    CHECK_FALSE(fine.error);
+    const auto misspelt_quiz = from_text(R"yaml(clients: [A]
+steps:
+  - narration: {ru: "Подключаемся.", en: "We connect."}
+    connect: true
+    quiz:
+      question: {ru: "Что в $stmp?", en: "What is in $stmp?"}
+      accept: ["x"]
+      explanation: {ru: "Ничего.", en: "Nothing."}
+)yaml");
+    REQUIRE(misspelt_quiz.error);
+    CHECK(misspelt_quiz.error->mark.line == 12);
+    testing::check_says(*misspelt_quiz.error, {"$stmp is no variable", "captures none"});
 }

@@ -75,6 +75,9 @@ TEST_CASE("expectations hold, captures carry over, failures point at the file") 
         CHECK(results[i].passed);
     }
     CHECK(runner.variables().at("validity") == "42");
+    // What the learner reads shows the value; "$$" stays one "$".
+    CHECK(runner.shown("UIDVALIDITY $validity, keyword $$validity") ==
+          "UIDVALIDITY 42, keyword $validity");
     CHECK_FALSE(results[7].passed);
     REQUIRE(results[7].failures.size() == 2);
     CHECK(results[7].failures[0].mark.file == "runner.yaml");

@@ -197,16 +197,15 @@ std::string group_title(const std::string& folder, Language lang) {
 int run_lesson_list(const LessonListOptions& options) {
     const auto lang = language(options.lang, "lesson list");
     if (!lang) return 2;
-    const auto files = lessons::find_all_lessons();
-    if (files.empty()) {
+    const auto catalog = lessons::load_catalog();
+    if (catalog.empty()) {
         std::cerr << "mailscope lesson list: no lessons directory was found; set "
                      "MAILSCOPE_LESSONS to one\n";
         return 2;
     }
     int status = 0;
     std::string current_group;
-    for (const auto& file : files) {
-        const auto loaded = lessons::load_lesson_file(file);
+    for (const auto& [file, loaded] : catalog) {
         if (!loaded.lesson) {
             std::cerr << to_string(*loaded.error) << "\n";
             status = 1;

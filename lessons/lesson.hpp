@@ -210,6 +210,7 @@ struct ServerOptions {
 struct Lesson {
     std::filesystem::path file;
     std::string id;
+    SourceMark id_mark;                            // where the id is written
     sim::Protocol protocol = sim::Protocol::Imap;  // of clients listed without one
     LocalText title;
     LocalText summary;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "lessons/lesson_loader.hpp"
 
@@ -33,18 +34,23 @@ int folder_rank(const fs::path& dir, const fs::path& file) {
 }  // namespace
 
 std::vector<fs::path> lesson_directories() {
-    std::vector<fs::path> candidates;
-    if (const char* env = std::getenv("MAILSCOPE_LESSONS"); env && *env) {
-        candidates.emplace_back(env);
-    }
-    candidates.emplace_back(fs::current_path() / "lessons");
-    candidates.emplace_back(fs::path(MAILSCOPE_SOURCE_DIR) / "lessons");
     std::vector<fs::path> out;
-    for (const auto& candidate : candidates) {
+    const auto add = [&](const fs::path& candidate) {
         std::error_code ec;
-        if (!fs::is_directory(candidate, ec)) continue;
+        if (!fs::is_directory(candidate, ec)) return false;
         const auto canonical = fs::weakly_canonical(candidate, ec);
         if (std::find(out.begin(), out.end(), canonical) == out.end()) out.push_back(canonical);
+        return true;
+    };
+    // One library: the working copy's when there is one, so that edits show.
+    if (!add(fs::current_path() / "lessons")) add(fs::path(MAILSCOPE_SOURCE_DIR) / "lessons");
+    if (const char* env = std::getenv("MAILSCOPE_LESSONS"); env && *env) {
+        std::string_view list(env);
+        while (!list.empty()) {
+            const auto colon = list.find(':');
+            if (colon != 0) add(fs::path(list.substr(0, colon)));
+            list = colon == std::string_view::npos ? std::string_view() : list.substr(colon + 1);
+        }
     }
     return out;
 }
@@ -69,31 +75,63 @@ std::vector<fs::path> lesson_files(const fs::path& dir) {
 }
 
 std::vector<fs::path> find_all_lessons() {
+    std::vector<fs::path> out;
     for (const auto& dir : lesson_directories()) {
-        auto files = lesson_files(dir);
-        if (!files.empty()) return files;
+        for (auto& file : lesson_files(dir)) {
+            if (out.size() >= kMaxLessonFiles) return out;
+            out.push_back(std::move(file));
+        }
     }
-    return {};
+    return out;
+}
+
+std::vector<CatalogEntry> load_catalog() {
+    std::vector<CatalogEntry> out;
+    std::map<std::string, fs::path, std::less<>> ids;
+    for (const auto& file : find_all_lessons()) {
+        CatalogEntry entry{file, load_lesson_file(file)};
+        if (entry.loaded.lesson) {
+            const Lesson& lesson = *entry.loaded.lesson;
+            const auto [earlier, added] = ids.try_emplace(lesson.id, file);
+            if (!added) {
+                entry.loaded.error = LoadError{
+                    lesson.id_mark,
+                    fmt::format("the id \"{}\" is already the id of {}; each lesson needs an id "
+                                "of its own",
+                                lesson.id, earlier->second.string())};
+                entry.loaded.lesson.reset();
+            }
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 std::optional<fs::path> find_lesson(std::string_view id_or_file, std::string& error) {
     std::error_code ec;
     const fs::path as_path(id_or_file);
     if (fs::is_regular_file(as_path, ec)) return as_path;
-    const auto files = find_all_lessons();
-    for (const auto& file : files) {
-        if (file.stem() == as_path) return file;
+    const auto catalog = load_catalog();
+    std::vector<fs::path> named;
+    for (const auto& entry : catalog) {
+        const bool by_id = entry.loaded.lesson && entry.loaded.lesson->id == id_or_file;
+        if (by_id || entry.file.stem() == as_path) named.push_back(entry.file);
     }
-    for (const auto& file : files) {
-        const auto loaded = load_lesson_file(file);
-        if (loaded.lesson && loaded.lesson->id == id_or_file) return file;
+    if (named.size() == 1) return named.front();
+    if (named.size() > 1) {
+        std::string files;
+        for (const auto& file : named)
+            files += fmt::format("{}{}", files.empty() ? "" : ", ", file.string());
+        error = fmt::format("\"{}\" names more than one lesson file: {}; give the file's path",
+                            id_or_file, files);
+        return std::nullopt;
     }
-    error = files.empty() ? fmt::format(
-                                "no lesson \"{}\": no lessons directory was found (set "
-                                "MAILSCOPE_LESSONS to one)",
-                                id_or_file)
-                          : fmt::format("no lesson \"{}\"; `mailscope lesson list` shows the ids",
-                                        id_or_file);
+    error = catalog.empty() ? fmt::format(
+                                  "no lesson \"{}\": no lessons directory was found (set "
+                                  "MAILSCOPE_LESSONS to one)",
+                                  id_or_file)
+                            : fmt::format("no lesson \"{}\"; `mailscope lesson list` shows the ids",
+                                          id_or_file);
     return std::nullopt;
 }
 

@@ -32,12 +32,28 @@ struct LessonProblem {
 
 // The IMAP keywords of the IANA registry (RFC 5788 3.1), without their "$".
 bool is_registered_keyword(std::string_view name) {
-    constexpr std::string_view kKeywords[] = {
-        "Forwarded",     "MDNSent",       "SubmitPending",   "Submitted",    "Junk",
-        "NotJunk",       "Phishing",      "Important",       "MailFlagBit0", "MailFlagBit1",
-        "MailFlagBit2",  "Muted",         "Notify",          "AutoSent",     "Canned",
-        "HasAttachment", "HasNoAttachment", "HasMemo",       "SMIMEMessage", "Unsubscribed",
-        "IsTrusted",     "Memo"};
+    constexpr std::string_view kKeywords[] = {"Forwarded",
+                                              "MDNSent",
+                                              "SubmitPending",
+                                              "Submitted",
+                                              "Junk",
+                                              "NotJunk",
+                                              "Phishing",
+                                              "Important",
+                                              "MailFlagBit0",
+                                              "MailFlagBit1",
+                                              "MailFlagBit2",
+                                              "Muted",
+                                              "Notify",
+                                              "AutoSent",
+                                              "Canned",
+                                              "HasAttachment",
+                                              "HasNoAttachment",
+                                              "HasMemo",
+                                              "SMIMEMessage",
+                                              "Unsubscribed",
+                                              "IsTrusted",
+                                              "Memo"};
     return std::any_of(std::begin(kKeywords), std::end(kKeywords), [&](std::string_view keyword) {
         return keyword.size() == name.size() &&
                std::equal(keyword.begin(), keyword.end(), name.begin(), [](char a, char b) {
@@ -73,6 +89,7 @@ class Reader : server::YamlFieldReader<Reader> {
         lesson.file = m_label;
         if (!root["id"]) fail(root, "a lesson needs an \"id\"");
         lesson.id = text(root["id"]);
+        lesson.id_mark = mark(root["id"]);
         if (lesson.id.empty()) fail(root["id"], "the lesson id must not be empty");
         if (root["protocol"]) lesson.protocol = protocol(root["protocol"]);
         if (!root["title"]) fail(root, "a lesson needs a \"title\" with ru and en texts");

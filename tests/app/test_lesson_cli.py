@@ -12,6 +12,7 @@ lesson with a failing expectation exits 1 and names the file and line.
 import os
 import subprocess
 import sys
+import tempfile
 
 binary = sys.argv[1]
 failures = []
@@ -22,9 +23,9 @@ def check(condition, what):
         failures.append(what)
 
 
-def run(*args):
+def run(*args, env=None):
     result = subprocess.run([binary, "lesson", *args], capture_output=True, timeout=120,
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, env=env)
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
 
@@ -91,8 +92,50 @@ def test_check_fails_on_a_broken_lesson():
     check(out.count(f"{lesson}:") == 1, f"--check: more than the one failure: {out!r}")
 
 
+TEACHER_LESSON = """id: {id}
+title: {{ru: "Свой урок", en: "A teacher's own lesson"}}
+summary: {{ru: "Вход.", en: "A login."}}
+store:
+  users:
+    - {{name: alice, password: wonderland}}
+steps:
+  - narration: {{ru: "Подключаемся.", en: "We connect."}}
+    connect: true
+    expect: {{state: Not Authenticated}}
+"""
+
+
+def test_teacher_lessons_add_to_the_library():
+    # MAILSCOPE_LESSONS adds a teacher's folders after the library; an id
+    # that is taken already is an error with the file and line of the id.
+    with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+        os.makedirs(os.path.join(first, "imap"))
+        with open(os.path.join(first, "imap", "90-own.yaml"), "w", encoding="utf-8") as out:
+            out.write(TEACHER_LESSON.format(id="teacher-own"))
+        env = dict(os.environ, MAILSCOPE_LESSONS=f"{first}:{second}")
+        code, out, err = run("list", "--lang", "en", env=env)
+        check(code == 0, f"list with a teacher's folder: exit {code}, {err!r}")
+        check("teacher-own" in out and "pop3-apop" in out,
+              f"list with a teacher's folder: the library and the teacher's lesson: {out!r}")
+        check(out.find("teacher-own") > out.find("imap4rev1-and-imap4rev2"),
+              "list: the teacher's lesson does not come after the library's")
+        code, out, err = run("run", "teacher-own", "--lang", "en", "--no-color", "--check",
+                             env=env)
+        check(code == 0, f"run of the teacher's lesson by id: exit {code}, {err!r}")
+
+        clash = os.path.join(second, "greeting-again.yaml")
+        with open(clash, "w", encoding="utf-8") as out:
+            out.write(TEACHER_LESSON.format(id="teacher-own"))
+        code, out, err = run("list", "--lang", "en", env=env)
+        check(code == 1, f"list with a duplicate id: exit {code}")
+        check(f"{clash}:1:5: the id \"teacher-own\" is already the id of" in err,
+              f"list with a duplicate id: no error at the id: {err!r}")
+        code, out, err = run("run", "teacher-own", "--check", env=env)
+        check(code == 0, f"run by an id a later file repeats: exit {code}, {err!r}")
+
+
 for test in (test_list_groups, test_message_lines, test_literals_in_wire_order,
-             test_check_fails_on_a_broken_lesson):
+             test_check_fails_on_a_broken_lesson, test_teacher_lessons_add_to_the_library):
     test()
 
 if failures:

@@ -18,7 +18,10 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--step", options.step, "run this many steps before showing");
     command.add_option("--back", options.back,
                        "after --step, undo this many steps (shows step back's exact replay)");
-    command.add_option("--lang", options.lang, "language of the interface and lesson: ru or en")
+    command
+        .add_option("--lang", options.lang,
+                    "language of the interface and lesson: ru or en (default: the locale's, "
+                    "from LC_ALL, LC_MESSAGES or LANG)")
         ->check(CLI::IsMember({"ru", "en"}));
     command.add_option("--size", options.size, "window size WxH (default 1600x1000)");
     command.add_option("--screenshot", options.screenshot,

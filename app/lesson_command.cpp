@@ -32,6 +32,7 @@ struct Palette {
 };
 
 std::optional<Language> language(const std::string& name, std::string_view command) {
+    if (name.empty()) return lessons::language_from_locale();
     auto lang = lessons::language_from_name(name);
     if (!lang) {
         std::cerr << fmt::format("mailscope {}: the language is ru or en, not \"{}\"\n", command,

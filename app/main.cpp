@@ -145,12 +145,16 @@ int main(int argc, char** argv) {
     auto* lesson_cmd = cli.add_subcommand("lesson", "List and play the lessons in a terminal");
     lesson_cmd->require_subcommand(1);
     auto* lesson_list_cmd = lesson_cmd->add_subcommand("list", "List the lessons");
-    lesson_list_cmd->add_option("--lang", lesson_list.lang, "ru or en")
+    lesson_list_cmd
+        ->add_option("--lang", lesson_list.lang,
+                     "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)")
         ->check(CLI::IsMember({"ru", "en"}));
     auto* lesson_run_cmd = lesson_cmd->add_subcommand("run", "Play a lesson step by step");
     lesson_run_cmd->add_option("LESSON", lesson_run.lesson, "a lesson id or a lesson file")
         ->required();
-    lesson_run_cmd->add_option("--lang", lesson_run.lang, "ru or en")
+    lesson_run_cmd
+        ->add_option("--lang", lesson_run.lang,
+                     "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)")
         ->check(CLI::IsMember({"ru", "en"}));
     lesson_run_cmd->add_option("--step", lesson_step, "start at step N (earlier steps run unseen)")
         ->check(CLI::PositiveNumber);

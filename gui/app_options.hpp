@@ -15,7 +15,7 @@ struct AppOptions {
     std::string lesson;                 // an id or a lesson file; empty: the catalogue's first
     std::optional<std::size_t> step;    // steps run before the window opens
     std::size_t back = 0;               // then steps undone (the exact replay of step back)
-    std::string lang = "ru";            // "ru" or "en"
+    std::string lang;                   // "ru" or "en"; empty: the locale's
     std::string size = "1600x1000";     // WxH of the window
     std::string screenshot;             // draw one frame, save it as PNG here and exit
     std::string screen_json;            // with screenshot: what that frame shows, as JSON

@@ -20,6 +20,11 @@ enum class Language : std::uint8_t { Ru, En };
 // "ru" / "en"; nullopt for anything else.
 std::optional<Language> language_from_name(std::string_view name);
 
+// The language of the user's locale, as POSIX picks the one for messages:
+// LC_ALL, else LC_MESSAGES, else LANG, the first that is set and not empty.
+// Russian when it is ru (ru_RU.UTF-8, ru); English otherwise.
+Language language_from_locale();
+
 // Where something was written: every loader error and every failed
 // expectation points here.
 struct SourceMark {

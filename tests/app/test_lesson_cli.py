@@ -39,6 +39,17 @@ def test_list_groups():
         check(lesson in out, f"lesson list: {lesson} missing")
 
 
+def test_language_from_the_locale():
+    # Without --lang the list speaks the locale's language; LC_ALL wins.
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    code, out, err = run("list", env=dict(base, LANG="ru_RU.UTF-8"))
+    check(code == 0 and "шагов" in out, f"list with LANG=ru_RU.UTF-8 is not Russian: {out[:200]!r}")
+    code, out, err = run("list", env=dict(base, LANG="ru_RU.UTF-8", LC_ALL="C.UTF-8"))
+    check(code == 0 and "steps" in out, f"list with LC_ALL=C.UTF-8 is not English: {out[:200]!r}")
+    code, out, err = run("list", "--lang", "en", env=dict(base, LANG="ru_RU.UTF-8"))
+    check(code == 0 and "steps" in out, "--lang en does not win over the locale")
+
+
 def test_message_lines():
     code, out, err = run("run", "smtp-to-imap", "--lang", "en", "--no-color", "--check")
     check(code == 0, f"smtp-to-imap --check: exit {code}, {err!r}")
@@ -134,7 +145,7 @@ def test_teacher_lessons_add_to_the_library():
         check(code == 0, f"run by an id a later file repeats: exit {code}, {err!r}")
 
 
-for test in (test_list_groups, test_message_lines, test_literals_in_wire_order,
+for test in (test_list_groups, test_language_from_the_locale, test_message_lines, test_literals_in_wire_order,
              test_check_fails_on_a_broken_lesson, test_teacher_lessons_add_to_the_library):
     test()
 

@@ -2,9 +2,12 @@
 // make, in a sentence.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lessons/lesson_loader.hpp"
@@ -165,4 +168,44 @@ steps:
     REQUIRE(misspelt_quiz.error);
     CHECK(misspelt_quiz.error->mark.line == 12);
     testing::check_says(*misspelt_quiz.error, {"$stmp is no variable", "captures none"});
+}
+
+TEST_CASE("the default language is the locale's: LC_ALL, else LC_MESSAGES, else LANG") {
+    struct Locale {
+        const char* all;
+        const char* messages;
+        const char* lang;
+        Language expected;
+    };
+    const Locale cases[] = {
+        {nullptr, nullptr, "ru_RU.UTF-8", Language::Ru},
+        {nullptr, nullptr, "ru", Language::Ru},
+        {nullptr, nullptr, "en_GB.UTF-8", Language::En},
+        {nullptr, nullptr, "run_XX", Language::En},
+        {nullptr, nullptr, nullptr, Language::En},
+        {"C.UTF-8", nullptr, "ru_RU.UTF-8", Language::En},
+        {"", "ru_UA.UTF-8", "en_US.UTF-8", Language::Ru},
+        {"ru_RU.UTF-8", "en_US.UTF-8", nullptr, Language::Ru},
+    };
+    const auto set = [](const char* name, const char* value) {
+        if (value) {
+            setenv(name, value, 1);
+        } else {
+            unsetenv(name);
+        }
+    };
+    std::vector<std::pair<const char*, std::optional<std::string>>> saved;
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(name);
+        saved.emplace_back(name, value ? std::optional<std::string>(value) : std::nullopt);
+    }
+    for (const auto& locale : cases) {
+        CAPTURE(locale.lang);
+        set("LC_ALL", locale.all);
+        set("LC_MESSAGES", locale.messages);
+        set("LANG", locale.lang);
+        CHECK(language_from_locale() == locale.expected);
+    }
+    for (const auto& [name, value] : saved)
+        set(name, value ? value->c_str() : nullptr);
 }

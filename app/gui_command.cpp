@@ -53,6 +53,9 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
                        "[ADDR:]PORT: run the mock POP3 server there too, on the lab's mail");
     command.add_option("--serve-smtp", options.serve_smtp,
                        "[ADDR:]PORT: run the mock SMTP server there too, on the lab's mail");
+    command.add_option("--trace-dir", options.trace_dir,
+                       "DIR: write each lab session's transcript, events (JSON Lines) and "
+                       "violation report there as it happens (passwords masked)");
     command.add_option("--connect", options.connect,
                        "imap://[USER@]HOST[:PORT] or imaps://...: open a live session to a real "
                        "server (the password from MAILSCOPE_PASSWORD or asked for)");

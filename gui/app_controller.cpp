@@ -129,10 +129,16 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
             }
         }
     }
-    if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
-        !m_options.serve_smtp.empty()) {
+    const bool lab =
+        !m_options.serve.empty() || !m_options.serve_pop3.empty() || !m_options.serve_smtp.empty();
+    if (!m_options.trace_dir.empty() && !lab) {
+        return std::string(
+            "--trace-dir keeps the lab's sessions: give --serve, --serve-pop3 or --serve-smtp "
+            "too.");
+    }
+    if (lab) {
         auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},
-                                     classroom_fixture());
+                                     classroom_fixture(), m_options.trace_dir);
         if (auto* error = std::get_if<std::string>(&made)) return *error;
         m_lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
     }

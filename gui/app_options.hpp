@@ -30,6 +30,7 @@ struct AppOptions {
     std::string serve;                  // "[ADDR:]PORT": run the lab's TCP mock IMAP server
     std::string serve_pop3;             // "[ADDR:]PORT": and its POP3 server
     std::string serve_smtp;             // "[ADDR:]PORT": and its SMTP server
+    std::string trace_dir;              // with a lab: each session's files go here
     std::string connect;                // a server URL (imap://, imaps://, pop3://…): go live
     bool starttls = false;              // with a URL without implicit TLS: STARTTLS before login
     std::string ca_file;                // trust this CA for the live session

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <functional>
+#include <iostream>
 #include <optional>
 
 #include "server_mock/fixture.hpp"
@@ -11,6 +12,7 @@
 #include "server_mock/pop3_server_session.hpp"
 #include "server_mock/refusal.hpp"
 #include "server_mock/smtp_server_session.hpp"
+#include "server_mock/trace_files.hpp"
 #include "sim/core/ascii.hpp"
 
 namespace mailscope::gui {
@@ -28,6 +30,12 @@ struct LabUpdate {
 
 using Publish = std::function<void(LabUpdate)>;
 
+// Where each session's files go, and the run's stamp in their names.
+struct LabTracing {
+    std::filesystem::path dir;
+    std::string run_stamp;
+};
+
 // One connection's server session on the I/O thread. Its trace hands every
 // committed event to the connection, which publishes them with the
 // session's user and state after each call of the transport.
@@ -35,11 +43,24 @@ template <typename Session>
 class LabConnection : public transport::ConnectionHandler {
   public:
     LabConnection(server::MailStore& store, const server::ServerConfig& config,
-                  const transport::ConnectionInfo& info, sim::Protocol protocol, Publish publish)
+                  const transport::ConnectionInfo& info, sim::Protocol protocol,
+                  const LabTracing& tracing, Publish publish)
         : m_id(info.id),
           m_trace(protocol, fmt::format("lab #{} from {}", info.id, info.peer)),
           m_publish(std::move(publish)) {
-        m_trace.set_sink([this](const sim::TraceEvent& event) { m_events.push_back(event); });
+        if (!tracing.dir.empty()) {
+            std::string error;
+            m_files =
+                server::TraceFiles::create(tracing.dir,
+                                           fmt::format("{}-{}-{:05}", sim::protocol_name(protocol),
+                                                       tracing.run_stamp, info.id),
+                                           error);
+            if (!m_files) std::cerr << fmt::format("mailscope gui: {}; not traced\n", error);
+        }
+        m_trace.set_sink([this](const sim::TraceEvent& event) {
+            if (m_files) m_files->add(event);
+            m_events.push_back(event);
+        });
         m_session = std::make_unique<Session>(store, config, m_trace);
     }
 
@@ -49,6 +70,7 @@ class LabConnection : public transport::ConnectionHandler {
         // The session goes first, so that what it records as it ends is published too.
         m_session.reset();
         m_publish({m_id, std::move(m_events), std::move(user), state, true});
+        if (m_files) m_files->finish(m_trace.label());
     }
 
     void on_open(transport::Micros now, bool tls) override {
@@ -91,11 +113,13 @@ class LabConnection : public transport::ConnectionHandler {
 
   private:
     void publish() {
+        if (m_files) m_files->flush();
         m_publish({m_id, std::exchange(m_events, {}), m_session->user(),
                    m_session->engine().state_id(), false});
     }
 
     std::uint64_t m_id = 0;
+    std::unique_ptr<server::TraceFiles> m_files;
     sim::SessionTrace m_trace;
     std::vector<sim::TraceEvent> m_events;  // appended to m_trace since the last publish
     Publish m_publish;
@@ -118,10 +142,12 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
 }
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
-    const LabAddresses& addresses, const std::filesystem::path& fixture) {
+    const LabAddresses& addresses, const std::filesystem::path& fixture,
+    const std::filesystem::path& trace_dir) {
     if (addresses.imap.empty() && addresses.pop3.empty() && addresses.smtp.empty()) {
         return std::string("The lab needs an address to listen on.");
     }
+    const LabTracing tracing{trace_dir, server::run_stamp()};
     std::unique_ptr<LabServer> lab(new LabServer());
     if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
         return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
@@ -150,13 +176,15 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
         std::unique_ptr<transport::ConnectionHandler> (*make)(server::MailStore&,
                                                               const server::ServerConfig&,
                                                               const transport::ConnectionInfo&,
-                                                              sim::Protocol, Publish);
+                                                              sim::Protocol, const LabTracing&,
+                                                              Publish);
     };
     const auto make = []<typename Session>(std::type_identity<Session>) {
         return +[](server::MailStore& store, const server::ServerConfig& config,
                    const transport::ConnectionInfo& info, sim::Protocol protocol,
+                   const LabTracing& tracing,
                    Publish publish) -> std::unique_ptr<transport::ConnectionHandler> {
-            return std::make_unique<LabConnection<Session>>(store, config, info, protocol,
+            return std::make_unique<LabConnection<Session>>(store, config, info, protocol, tracing,
                                                             std::move(publish));
         };
     };
@@ -178,8 +206,8 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
             return fmt::format("The lab cannot listen on {}: {}", listener.address, error.what());
         }
         config.refusal = server::too_many_connections(listener.protocol, lab->m_config);
-        auto factory = [&self, protocol = listener.protocol, make = listener.make,
-                        publish](const transport::ConnectionInfo& info) {
+        auto factory = [&self, protocol = listener.protocol, make = listener.make, publish,
+                        tracing](const transport::ConnectionInfo& info) {
             self.m_queue.post([&self, info, protocol] {
                 LabSession session;
                 session.id = info.id;
@@ -191,7 +219,7 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
                 self.m_sessions.push_back(std::move(session));
                 self.m_changed = true;
             });
-            return make(self.m_store, self.m_config, info, protocol, publish);
+            return make(self.m_store, self.m_config, info, protocol, tracing, publish);
         };
         std::uint16_t port = 0;
         try {

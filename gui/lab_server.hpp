@@ -59,10 +59,13 @@ std::string lab_session_label(const LabSession& session);
 class LabServer {
   public:
     // Loads `fixture` into the lab's store, listens on each address given
-    // and starts the I/O thread. Gives a sentence when the fixture or an
-    // address cannot be used, or when no address is given.
+    // and starts the I/O thread. With a `trace_dir`, each session's
+    // transcript, events and violation report are written there as they
+    // happen, as `mailscope serve --trace-dir` writes them. Gives a sentence
+    // when the fixture or an address cannot be used, or when no address is given.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
-        const LabAddresses& addresses, const std::filesystem::path& fixture);
+        const LabAddresses& addresses, const std::filesystem::path& fixture,
+        const std::filesystem::path& trace_dir = {});
     // The IMAP lab alone.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
         const std::string& imap_address, const std::filesystem::path& fixture);

@@ -138,6 +138,9 @@ TEST_CASE("the options are checked before anything starts") {
     options.step = 1000;
     CHECK(refused(options).find("past its end") != std::string::npos);
     options = lesson_options();
+    options.trace_dir = "traces";
+    CHECK(refused(options).find("--serve") != std::string::npos);
+    options = lesson_options();
     options.client = "Z";
     CHECK(refused(options).find("\"Z\"") != std::string::npos);
     options = lesson_options();

@@ -4,8 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -158,4 +164,47 @@ TEST_CASE("a lab that cannot listen says why") {
     CHECK(std::get<std::string>(made).find("cannot listen") != std::string::npos);
     made = LabServer::start(LabAddresses{}, classroom);
     REQUIRE(std::holds_alternative<std::string>(made));
+}
+
+TEST_CASE("with a trace directory each lab session leaves its transcript and report there") {
+    const auto dir =
+        std::filesystem::temp_directory_path() / fmt::format("mailscope-lab-traces-{}", ::getpid());
+    std::filesystem::remove_all(dir);
+    {
+        auto made = LabServer::start({"127.0.0.1:0", {}, "127.0.0.1:0"}, classroom, dir);
+        if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+        auto lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
+        {
+            LoopbackClient client(lab->port());
+            CHECK(client.read_line().starts_with("* OK"));
+            client.write("a1 LOGIN alice wonderland\r\n");
+            CHECK(client.read_line().starts_with("a1 OK"));
+            client.write("a2 SELECT INBOX EXTRA\r\n");
+            CHECK(client.read_line().starts_with("a2 BAD"));
+            client.write("a3 LOGOUT\r\n");
+            CHECK(client.read_line().starts_with("* BYE"));
+        }
+        REQUIRE(drain_until(
+            *lab, [&] { return lab->sessions().size() == 1 && lab->sessions()[0].closed; }));
+    }
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() == 3);
+    const auto read = [](const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    CHECK(files[0].filename().string().starts_with("imap-"));
+    CHECK(files[0].extension() == ".jsonl");
+    CHECK(files[1].string().ends_with(".report.txt"));
+    CHECK(files[2].extension() == ".txt");
+    const std::string transcript = read(files[2]);
+    CHECK(transcript.find("C: a1 LOGIN alice") != std::string::npos);
+    CHECK(transcript.find("C: a3 LOGOUT") != std::string::npos);
+    CHECK(read(files[1]).find("a2 SELECT INBOX EXTRA") != std::string::npos);
+    for (const auto& file : files)
+        CHECK(read(file).find("wonderland") == std::string::npos);
+    std::filesystem::remove_all(dir);
 }

@@ -78,6 +78,12 @@ std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
     if (!options.screen_json.empty() && options.screenshot.empty()) {
         return std::string("--screen-json describes a screenshot; add --screenshot FILE.");
     }
+    if (!options.trace_dir.empty() && options.serve.empty() && options.serve_pop3.empty() &&
+        options.serve_smtp.empty()) {
+        return std::string(
+            "--trace-dir keeps the lab's sessions: give --serve, --serve-pop3 or --serve-smtp "
+            "too.");
+    }
     auto loaded = load_lesson(options.lesson);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     auto& lesson = std::get<lessons::Lesson>(loaded);
@@ -129,14 +135,8 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
             }
         }
     }
-    const bool lab =
-        !m_options.serve.empty() || !m_options.serve_pop3.empty() || !m_options.serve_smtp.empty();
-    if (!m_options.trace_dir.empty() && !lab) {
-        return std::string(
-            "--trace-dir keeps the lab's sessions: give --serve, --serve-pop3 or --serve-smtp "
-            "too.");
-    }
-    if (lab) {
+    if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
+        !m_options.serve_smtp.empty()) {
         auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},
                                      classroom_fixture(), m_options.trace_dir);
         if (auto* error = std::get_if<std::string>(&made)) return *error;

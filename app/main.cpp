@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--trace-dir", serve.trace_dir,
                           "write each session's transcript, JSON Lines and violation report here, "
                           "as the session runs");
+    serve_cmd->add_option("--class-report", serve.class_report,
+                          "FILE.csv: one row per student (login name): sessions, commands, the "
+                          "rules their clients broke by RFC section, first and last seen; "
+                          "rewritten as each session ends");
     serve_cmd
         ->add_option("--trace-window", serve.trace_window,
                      "events of each session kept in memory (default 256, at most 256 KiB); "

@@ -14,6 +14,7 @@
 
 #include "net/server_loop.hpp"
 #include "net/tls_options.hpp"
+#include "server_mock/class_report.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
 #include "server_mock/maildir_store.hpp"
@@ -59,6 +60,9 @@ struct TraceSettings {
     fs::path dir;           // empty: no files
     std::string run_stamp;  // in every file name
     std::size_t window_events = 0;
+    // With --class-report: every session that ends is added, and the file rewritten.
+    server::ClassReport* class_report = nullptr;
+    fs::path class_report_file;
 };
 
 // The memory a session's recent events may take, besides their count: the
@@ -86,27 +90,40 @@ class TracedSession : public transport::ConnectionHandler {
                   const transport::ConnectionInfo& info, const TraceSettings& settings)
         : m_trace(listener_protocol(info.listener).protocol,
                   fmt::format("{} #{} from {}", info.listener, info.id, info.peer),
-                  sim::TraceRetention{settings.window_events, kTraceWindowBytes}) {
+                  sim::TraceRetention{settings.window_events, kTraceWindowBytes}),
+          m_settings(settings),
+          m_started(std::time(nullptr)) {
         if (!settings.dir.empty()) {
             std::string error;
             m_files = server::TraceFiles::create(
                 settings.dir,
                 fmt::format("{}-{}-{:05}", info.listener, settings.run_stamp, info.id), error);
-            if (m_files) {
-                m_trace.set_sink(
-                    [files = m_files.get()](const sim::TraceEvent& event) { files->add(event); });
-            } else {
+            if (!m_files) {
                 std::cerr << fmt::format("mailscope serve: {}; this session is not traced\n",
                                          error);
             }
+        }
+        if (m_files || settings.class_report) {
+            m_trace.set_sink([this](const sim::TraceEvent& event) {
+                if (m_files) m_files->add(event);
+                m_tally.observe(event);
+            });
         }
         m_inner = listener_protocol(info.listener).make(store, config, m_trace);
     }
 
     ~TracedSession() override {
+        const auto* session = dynamic_cast<const server::ServerSessionBase*>(m_inner.get());
+        const std::string user = session ? session->user() : std::string();
         // The session goes first: its last events reach the files before they close.
         m_inner.reset();
         if (m_files) m_files->finish(m_trace.label());
+        if (m_settings.class_report) {
+            m_settings.class_report->add(user, m_tally, m_started, std::time(nullptr));
+            std::string error;
+            if (!m_settings.class_report->write(m_settings.class_report_file, error))
+                std::cerr << fmt::format("mailscope serve: {}\n", error);
+        }
     }
 
     void on_open(transport::Micros now, bool tls) override {
@@ -153,6 +170,9 @@ class TracedSession : public transport::ConnectionHandler {
     }
 
     sim::SessionTrace m_trace;
+    const TraceSettings& m_settings;
+    std::int64_t m_started = 0;
+    server::SessionTally m_tally;
     std::unique_ptr<server::TraceFiles> m_files;
     std::unique_ptr<transport::ConnectionHandler> m_inner;
 };
@@ -387,8 +407,21 @@ int run_serve(const ServeOptions& options) {
     }
     config.starttls_available = true;
 
-    const TraceSettings trace_settings{options.trace_dir, server::run_stamp(),
-                                       options.trace_window};
+    server::ClassReport class_report;
+    TraceSettings trace_settings;
+    trace_settings.dir = options.trace_dir;
+    trace_settings.run_stamp = server::run_stamp();
+    trace_settings.window_events = options.trace_window;
+    if (!options.class_report.empty()) {
+        trace_settings.class_report = &class_report;
+        trace_settings.class_report_file = options.class_report;
+        // An empty report at once: the path is checked before the class comes.
+        std::string error;
+        if (!class_report.write(options.class_report, error)) {
+            std::cerr << fmt::format("mailscope serve: {}\n", error);
+            return 1;
+        }
+    }
     auto factory = [&store, &config, &trace_settings](const transport::ConnectionInfo& info)
         -> std::unique_ptr<transport::ConnectionHandler> {
         return std::make_unique<TracedSession>(store, config, info, trace_settings);
@@ -419,6 +452,8 @@ int run_serve(const ServeOptions& options) {
             options.quota.messages ? fmt::format("MESSAGE {}", *options.quota.messages) : "");
     }
     if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
+    if (!options.class_report.empty())
+        std::cout << fmt::format("class report: {}\n", options.class_report);
     std::cout << "press Ctrl+C to stop" << std::endl;
 
     server->run_until_signal(

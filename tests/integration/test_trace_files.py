@@ -8,6 +8,7 @@ usage: test_trace_files.py MAILSCOPE_BINARY
 """
 
 import glob
+import imaplib
 import json
 import os
 import re
@@ -23,8 +24,9 @@ BINARY = None
 LISTEN_RE = re.compile(r"listening: imap [0-9.]+:(\d+)")
 
 
-def start_server(trace_dir):
-    process = subprocess.Popen([BINARY, "serve", "--imap", "127.0.0.1:0", "--trace-dir", trace_dir],
+def start_server(trace_dir, *extra):
+    process = subprocess.Popen([BINARY, "serve", "--imap", "127.0.0.1:0", "--trace-dir", trace_dir,
+                                *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 20
@@ -197,6 +199,62 @@ class TraceFiles(unittest.TestCase):
                          ["C: a2 APPEND INBOX {22}", "S: + Ready for literal data",
                           "C: Subject: hi", "C: ", "C: hello", "C: "], report)
         self.assertIn(f"{line + 1:>5} S: + Ready for literal data", report)
+
+
+class ClassReport(unittest.TestCase):
+    """`serve --class-report`: a lab of three students, one of whose clients
+    sends literal data before the "+", gives one CSV row per student in
+    which only that one has violations."""
+
+    def test_three_students_and_the_one_whose_client_breaks_a_rule(self):
+        with tempfile.TemporaryDirectory(prefix="mailscope-class-") as tmp:
+            csv_path = os.path.join(tmp, "class.csv")
+            process, port = start_server(os.path.join(tmp, "traces"), "--class-report", csv_path,
+                                         "--user", "carol:violets")
+            try:
+                self.assertEqual(read(csv_path).splitlines()[0],
+                                 "student,sessions,commands,violations,violations_by_rule,"
+                                 "first_seen,last_seen")
+                client = imaplib.IMAP4("127.0.0.1", port)
+                client.login("alice", "wonderland")
+                client.select("INBOX")
+                client.fetch("1", "(FLAGS)")
+                client.logout()
+
+                curl = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "15",
+                                       "--user", "bob:builder", f"imap://127.0.0.1:{port}/"],
+                                      capture_output=True, timeout=30)
+                self.assertEqual(curl.returncode, 0, curl.stderr)
+
+                raw = Client(port)
+                raw.command("c1", "LOGIN carol violets")
+                message = b"Subject: hi\r\n\r\nhello\r\n"
+                raw.sock.sendall(b"c2 APPEND INBOX {%d}\r\n" % len(message) + message + b"\r\n")
+                while not raw.stream.readline().startswith(b"c2 "):
+                    pass
+                raw.command("c3", "LOGOUT")
+                raw.close()
+
+                def rows():
+                    lines = read(csv_path).splitlines()[1:]
+                    return {line.split(",")[0]: line.split(",") for line in lines}
+
+                self.assertTrue(wait_for(lambda: {"alice", "bob", "carol"} <= set(rows())),
+                                read(csv_path))
+            finally:
+                stop_server(process)
+            table = rows()
+            self.assertEqual(set(table), {"alice", "bob", "carol"}, read(csv_path))
+            for name in ("alice", "bob"):
+                self.assertEqual(table[name][3], "0", table[name])
+                self.assertEqual(table[name][4], "", table[name])
+            self.assertEqual(table["carol"][1:4], ["1", "3", "1"], table["carol"])
+            self.assertEqual(table["carol"][4], "RFC 3501 4.3: 1", table["carol"])
+            self.assertTrue(int(table["alice"][2]) >= 4, table["alice"])
+            for row in table.values():
+                self.assertRegex(row[5], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+                self.assertLessEqual(row[5], row[6])
+            self.assertNotIn("wonderland", read(csv_path))
 
 
 if __name__ == "__main__":

@@ -601,7 +601,13 @@ void ImapServerSession::cmd_namespace(const Command& command) {
             {imap::make_quoted(prefix), imap::make_quoted(std::string(1, delimiter))});
     };
     std::vector<imap::Node> data;
-    data.push_back(imap::make_list({one("", kPersonalDelimiter)}));
+    // An anonymous login without an account of that name owns no mailboxes:
+    // "NIL for any namespace class that is not available" (RFC 2342 5).
+    if (m_user == kAnonymous && !m_store.users().contains(kAnonymous)) {
+        data.push_back(imap::make_nil());
+    } else {
+        data.push_back(imap::make_list({one("", kPersonalDelimiter)}));
+    }
     if (const auto& other = m_store.namespaces().other_users) {
         data.push_back(imap::make_list({one(other->prefix, other->delimiter)}));
     } else {

@@ -297,6 +297,9 @@ TEST_CASE_FIXTURE(Classroom,
         CHECK(guest.send("f EXAMINE #users/alice/Shared\r\n").starts_with("f NO [NONEXISTENT] "));
         CHECK(guest.send("g SELECT INBOX\r\n").starts_with("g NO [NONEXISTENT] "));
         CHECK(guest.send("h LIST \"\" *\r\n").find("#users/") == std::string::npos);
+        // No mailboxes of its own: no personal namespace (RFC 2342 5, example 5.2).
+        CHECK(guest.send("n NAMESPACE\r\n")
+                  .starts_with("* NAMESPACE NIL ((\"#users/\" \"/\")) ((\"#news.\" \".\"))\r\n"));
         CHECK(guest.send("i SETACL #news.comp.mail.imap anonymous lr\r\n") ==
               "i NO [NOPERM] Anonymous access is read-only\r\n");
     }

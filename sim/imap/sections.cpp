@@ -78,7 +78,8 @@ std::string imap4rev2_section(std::string_view section) {
         {"RFC 5161 3.2", "RFC 9051 7.2.1"},     {"RFC 2177 3", "RFC 9051 6.3.13"},
         {"RFC 2342 5", "RFC 9051 7.3.2"},       {"RFC 3691 2", "RFC 9051 6.4.2"},
         {"RFC 6851 3.1", "RFC 9051 6.4.8"},     {"RFC 4315 2.1", "RFC 9051 6.4.9"},
-        {"RFC 4731 3.1", "RFC 9051 7.3.4"},
+        {"RFC 4731 3.1", "RFC 9051 7.3.4"},     {"RFC 6851 3.2", "RFC 9051 6.4.9"},
+        {"RFC 4315 3", "RFC 9051 7.1"},         {"RFC 7162 3.2.11", "RFC 9051 7.1"},
     };
     for (const auto& m : moved) {
         if (section == m.from) return std::string(m.to);

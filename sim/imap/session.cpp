@@ -1248,11 +1248,13 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         // Untagged OK/NO/BAD: SELECT's codes belong to the SELECT in progress.
         if (response.code) {
             // CLOSED: the mailbox selected before is closed now (RFC 7162
-            // 3.2.11, RFC 9051 7.1); NOMODSEQ and MAILBOXID describe the
-            // new one (RFC 7162 3.1.2.2, RFC 8474 4.2).
-            static const char* select_codes[] = {
-                "UNSEEN",     "UIDVALIDITY",   "UIDNEXT", "PERMANENTFLAGS", "READ-ONLY",
-                "READ-WRITE", "HIGHESTMODSEQ", "CLOSED",  "NOMODSEQ",       "MAILBOXID"};
+            // 3.2.11, RFC 9051 7.1); NOMODSEQ, MAILBOXID and UIDNOTSTICKY
+            // describe the new one (RFC 7162 3.1.2.2, RFC 8474 4.2, RFC 9051
+            // 7.1).
+            static const char* select_codes[] = {"UNSEEN",         "UIDVALIDITY", "UIDNEXT",
+                                                 "PERMANENTFLAGS", "READ-ONLY",   "READ-WRITE",
+                                                 "HIGHESTMODSEQ",  "CLOSED",      "NOMODSEQ",
+                                                 "MAILBOXID",      "UIDNOTSTICKY"};
             for (auto* c : select_codes) {
                 if (response.code->name == c) {
                     pending = find_pending_verb({Verb::Select, Verb::Examine});
@@ -1283,6 +1285,9 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
             }
             if (response.code->name == "CAPABILITY")
                 pending = find_pending_verb({Verb::Capability});
+            // MOVE sends COPYUID in an untagged OK before its EXPUNGE
+            // responses (RFC 9051 6.4.8).
+            if (response.code->name == "COPYUID") pending = find_pending_verb({Verb::Move});
         }
         if (pending) link(seq, pending);
         return;
@@ -1332,7 +1337,14 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         pending = esearch_answered(*response.esearch, seq);
         if (!pending && response.esearch->tag) return;
     }
-    if (answer && !pending && !answer->only_answer_section.empty()) {
+    const bool rev2_list = name == "LIST" && m_capabilities.imap4rev2();
+    // IMAP4rev2 CREATE, DELETE and RENAME answer a name the client wrote in
+    // another form with a LIST carrying OLDNAME (RFC 9051 6.3.4, 6.3.5,
+    // 6.3.6), and servers announce mailboxes created, deleted or renamed in
+    // other sessions with unsolicited LIST responses (RFC 9051 6.3.9.7).
+    if (rev2_list && !pending)
+        pending = find_pending_verb({Verb::Create, Verb::Delete, Verb::Rename});
+    if (answer && !pending && !answer->only_answer_section.empty() && !rev2_list) {
         event.link = sim::Link::Unmatched;
         violation(Direction::ServerToClient,
                   fmt::format("untagged {} while no command it answers is in progress: this "

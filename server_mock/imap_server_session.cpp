@@ -185,9 +185,20 @@ void ImapServerSession::on_timer(transport::Micros now) {
     }
     if (m_idle_tag && now - m_last_poll >= m_config.idle_poll) {
         m_last_poll = now;
+        if (leave_if_selected_deleted()) return;
         report_changes(Report::All);
         flush();
     }
+}
+
+bool ImapServerSession::leave_if_selected_deleted() {
+    if (m_selected == 0 || selected() != nullptr) return false;
+    // RFC 2180 3.3: a server MAY delete a mailbox other sessions have open
+    // and disconnect them with BYE; the session that deleted its own
+    // selected mailbox goes the same way, as Dovecot's does.
+    bye_and_close("The selected mailbox was deleted; disconnecting (RFC 2180 3.3)");
+    flush();
+    return true;
 }
 
 void ImapServerSession::on_server_shutdown(transport::Micros now) {
@@ -331,6 +342,7 @@ void ImapServerSession::execute(const Command& received) {
         flush();
         return;
     }
+    if (leave_if_selected_deleted()) return;
     std::vector<FaultRule> fired;
     if (!apply_faults_before(command, fired)) {
         flush(fired);
@@ -340,6 +352,7 @@ void ImapServerSession::execute(const Command& received) {
     note_condstore_enabling(command);
     dispatch(command);
     m_report = Report::All;
+    if (!m_long && leave_if_selected_deleted()) return;
     // A command still under way gets its faults when it answers.
     if (m_long) m_long->fired = std::move(fired);
     flush(fired);

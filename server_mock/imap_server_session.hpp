@@ -181,6 +181,9 @@ class ImapServerSession : public ServerSessionBase {
     std::optional<ModSeq> found_modseq(const std::vector<imap::SearchKey>& keys,
                                        const std::vector<MessageContext>& found) const;
     void deselect();
+    // The selected mailbox is gone (DELETE here or in another session):
+    // BYE and close. True when it did.
+    bool leave_if_selected_deleted();
     void no_from_store(const std::string& tag, const StoreError& error, bool trycreate = false);
     // Why a mailbox name or LIST pattern in the arguments is not canonical
     // modified UTF-7 (answered BAD before anything else happens).

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "imap_server_harness.hpp"
+#include "tests/support/trace_queries.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -151,4 +152,22 @@ TEST_CASE_FIXTURE(FilledStore, "server shutdown says BYE") {
     c.server.on_server_shutdown(c.link.now());
     CHECK(c.link.receive() == "* BYE Server shutting down\r\n");
     CHECK(c.link.server_closed());
+}
+
+TEST_CASE_FIXTURE(TwoSelected, "a mailbox deleted while another session has it selected: BYE") {
+    // RFC 2180 3.3: the other sessions of a deleted mailbox are disconnected,
+    // rather than left in a mailbox that no longer exists.
+    CHECK(a.send("s SELECT Archive\r\n").find("s OK [READ-WRITE]") != std::string::npos);
+    CHECK(b.send("d DELETE Archive\r\n") == "d OK DELETE completed\r\n");
+    CHECK(a.send("n NOOP\r\n") ==
+          "* BYE The selected mailbox was deleted; disconnecting (RFC 2180 3.3)\r\n");
+    CHECK(a.server.wants_close());
+    // The session that deletes its own selected mailbox leaves the same way.
+    CHECK(b.send("c CREATE Scratch\r\n") == "c OK CREATE completed\r\n");
+    CHECK(b.send("s SELECT Scratch\r\n").find("s OK [READ-WRITE]") != std::string::npos);
+    CHECK(b.send("d DELETE Scratch\r\n") ==
+          "d OK DELETE completed\r\n"
+          "* BYE The selected mailbox was deleted; disconnecting (RFC 2180 3.3)\r\n");
+    CHECK(b.server.wants_close());
+    CHECK(test::violations(b.trace).empty());
 }

@@ -248,6 +248,15 @@ void SmtpServerSession::cmd_ehlo(const smtp::Command& command) {
 
 void SmtpServerSession::cmd_mail(const smtp::Command& command) {
     std::string note;
+    // Parameters belong to the service extensions an EHLO reply announced;
+    // after HELO none is in force, so none is recognized (RFC 5321 4.1.1.11).
+    if (!m_extended && !command.parameters.empty()) {
+        reply(555, "5.5.4",
+              fmt::format("MAIL parameter {} not recognized: after HELO no service extension is "
+                          "in force; greet with EHLO to use it",
+                          command.parameters.front().keyword));
+        return;
+    }
     for (const auto& parameter : command.parameters) {
         if (parameter.keyword == "SIZE") {
             auto size = parameter.value ? esmtp_number(*parameter.value) : std::nullopt;

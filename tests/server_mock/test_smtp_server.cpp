@@ -80,6 +80,13 @@ TEST_CASE("SMTP server: greeting and EHLO extensions") {
           "250 mailscope.test greets client.example.net\r\n");
     CHECK(c.server.engine().state() == smtp::State::Greeted);
     CHECK(c.violations() == 0);
+    // After HELO no extension is in force: its parameters are not recognized
+    // (RFC 5321 4.1.1.11); the same MAIL without them goes on.
+    CHECK(c.send("MAIL FROM:<carol@example.net> SIZE=100\r\n") ==
+          "555 5.5.4 MAIL parameter SIZE not recognized: after HELO no service extension is in "
+          "force; greet with EHLO to use it\r\n");
+    CHECK(c.send("MAIL FROM:<carol@example.net>\r\n") ==
+          "250 2.1.0 Ok: sender <carol@example.net>\r\n");
 }
 
 TEST_CASE_FIXTURE(Greeted,

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--class-report", serve.class_report,
                           "FILE.csv: one row per student (login name): sessions, commands, the "
                           "rules their clients broke by RFC section, first and last seen; "
-                          "rewritten as each session ends");
+                          "rewritten as each session ends. With --trace-dir also a page per "
+                          "student (FILE-students/NAME.html) with each session's report");
     serve_cmd
         ->add_option("--trace-window", serve.trace_window,
                      "events of each session kept in memory (default 256, at most 256 KiB); "

@@ -69,6 +69,13 @@ struct TraceSettings {
 // server itself reads none of them; they are there for a view that attaches.
 constexpr std::size_t kTraceWindowBytes = 256u << 10;
 
+// With a trace directory too, each student's page goes next to the class
+// table: class.csv, class-students/alice.html.
+fs::path student_pages(const TraceSettings& settings) {
+    const fs::path& table = settings.class_report_file;
+    return table.parent_path() / (table.stem().string() + "-students");
+}
+
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {
         return {sim::Protocol::Smtp, server::make_smtp_session};
@@ -119,10 +126,16 @@ class TracedSession : public transport::ConnectionHandler {
         m_inner.reset();
         if (m_files) m_files->finish(m_trace.label());
         if (m_settings.class_report) {
-            m_settings.class_report->add(user, m_tally, m_started, std::time(nullptr));
+            m_settings.class_report->add(user, m_tally, m_started, std::time(nullptr),
+                                         m_files ? m_files->report_path() : fs::path());
             std::string error;
             if (!m_settings.class_report->write(m_settings.class_report_file, error))
                 std::cerr << fmt::format("mailscope serve: {}\n", error);
+            if (m_files &&
+                m_settings.class_report->write_student_page(student_pages(m_settings), user, error)
+                    .empty()) {
+                std::cerr << fmt::format("mailscope serve: {}\n", error);
+            }
         }
     }
 
@@ -452,8 +465,11 @@ int run_serve(const ServeOptions& options) {
             options.quota.messages ? fmt::format("MESSAGE {}", *options.quota.messages) : "");
     }
     if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
-    if (!options.class_report.empty())
+    if (!options.class_report.empty()) {
         std::cout << fmt::format("class report: {}\n", options.class_report);
+        if (!options.trace_dir.empty())
+            std::cout << fmt::format("student pages: {}\n", student_pages(trace_settings).string());
+    }
     std::cout << "press Ctrl+C to stop" << std::endl;
 
     server->run_until_signal(

@@ -24,6 +24,30 @@ std::string csv_field(std::string_view text) {
     return out + '"';
 }
 
+std::string html_escaped(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
 std::string utc(std::int64_t seconds) {
     const std::time_t time = static_cast<std::time_t>(seconds);
     std::tm parts{};
@@ -46,8 +70,14 @@ void SessionTally::observe(const sim::TraceEvent& event) {
 }
 
 void ClassReport::add(const std::string& user, const SessionTally& tally, std::int64_t started,
-                      std::int64_t ended) {
+                      std::int64_t ended, const std::filesystem::path& report) {
     Student& student = m_students[user.empty() ? std::string(kNoLogin) : user];
+    if (student.listed.size() < kMaxSessionsListed) {
+        std::size_t violations = 0;
+        for (const auto& [section, count] : tally.violations())
+            violations += count;
+        student.listed.push_back({started, ended, tally.commands(), violations, report});
+    }
     if (student.sessions == 0 || started < student.first_seen) student.first_seen = started;
     if (student.sessions == 0 || ended > student.last_seen) student.last_seen = ended;
     ++student.sessions;
@@ -91,6 +121,91 @@ bool ClassReport::write(const std::filesystem::path& file, std::string& error) c
         return false;
     }
     return true;
+}
+
+std::string ClassReport::student_page(const std::string& user) const {
+    const std::string name = user.empty() ? std::string(kNoLogin) : user;
+    const auto found = m_students.find(name);
+    std::string out = fmt::format(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{0}</title>\n"
+        "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
+        "pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap;font-size:90%}}"
+        "td,th{{padding:0 1em 0 0;text-align:left}}.broke{{color:#a00}}</style></head>\n"
+        "<body><h1>{0}</h1>\n",
+        html_escaped(name));
+    if (found == m_students.end()) return out + "<p>No sessions.</p></body></html>\n";
+    const Student& student = found->second;
+    std::size_t total = 0;
+    for (const auto& [section, count] : student.violations)
+        total += count;
+    out += fmt::format(
+        "<p>{} session(s), {} command(s), {} broken rule(s); first seen {}, last "
+        "seen {} (UTC).</p>\n",
+        student.sessions, student.commands, total, utc(student.first_seen), utc(student.last_seen));
+    if (!student.violations.empty()) {
+        out += "<table><tr><th>RFC section</th><th>times</th></tr>\n";
+        for (const auto& [section, count] : student.violations)
+            out += fmt::format("<tr><td class=\"broke\">{}</td><td>{}</td></tr>\n",
+                               html_escaped(section), count);
+        out += "</table>\n";
+    }
+    std::size_t number = 0;
+    for (const Session& session : student.listed) {
+        out += fmt::format(
+            "<h2>Session {}: {} to {}</h2>\n<p>{} command(s), {} broken "
+            "rule(s).</p>\n",
+            ++number, utc(session.started), utc(session.ended), session.commands,
+            session.violations);
+        if (session.report.empty()) continue;
+        std::ifstream in(session.report, std::ios::binary);
+        std::string report(kMaxReportShown, '\0');
+        in.read(report.data(), static_cast<std::streamsize>(report.size()));
+        report.resize(static_cast<std::size_t>(in.gcount()));
+        const bool cut = in.gcount() == static_cast<std::streamsize>(kMaxReportShown) &&
+                         in.peek() != std::ifstream::traits_type::eof();
+        out += fmt::format("<pre>{}</pre>\n", html_escaped(report));
+        if (cut) {
+            out += fmt::format("<p>The report goes on in {}.</p>\n",
+                               html_escaped(session.report.string()));
+        }
+    }
+    if (student.sessions > student.listed.size()) {
+        out += fmt::format("<p>{} later session(s) are counted above but not listed.</p>\n",
+                           student.sessions - student.listed.size());
+    }
+    return out + "</body></html>\n";
+}
+
+std::filesystem::path ClassReport::write_student_page(const std::filesystem::path& dir,
+                                                      const std::string& user,
+                                                      std::string& error) const {
+    std::string stem = user.empty() ? std::string("no-login") : user;
+    for (char& c : stem) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!plain) c = '_';
+    }
+    // "." and ".." name no file of their own.
+    if (stem.find_first_not_of('.') == std::string::npos) stem = "_" + stem;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const auto file = dir / (stem + ".html");
+    const std::filesystem::path partial = file.string() + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << student_page(user);
+        if (!out.flush()) {
+            error = fmt::format("the student page {} cannot be written", file.string());
+            return {};
+        }
+    }
+    std::filesystem::rename(partial, file, ec);
+    if (ec) {
+        error =
+            fmt::format("the student page {} cannot be written: {}", file.string(), ec.message());
+        return {};
+    }
+    return file;
 }
 
 }  // namespace mailscope::server

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sim/core/trace.hpp"
 
@@ -28,10 +29,17 @@ class SessionTally {
 
 class ClassReport {
   public:
+    // A session's report beyond this size is cut in a student's page (the
+    // whole of it stays in its .report.txt).
+    static constexpr std::size_t kMaxReportShown = 256u << 10;
+    // Sessions listed on a student's page; later ones are counted.
+    static constexpr std::size_t kMaxSessionsListed = 200;
+
     // A session that ended: `user` is the login name, empty when nobody
-    // logged in; times are seconds since the epoch.
+    // logged in; times are seconds since the epoch; `report` the session's
+    // violation report with its numbered transcript (TraceFiles), if written.
     void add(const std::string& user, const SessionTally& tally, std::int64_t started,
-             std::int64_t ended);
+             std::int64_t ended, const std::filesystem::path& report = {});
     // "student,sessions,commands,violations,violations_by_rule,first_seen,last_seen",
     // then a row per student by name; a session without a login counts under
     // "(no login)". Times in UTC, ISO 8601.
@@ -40,13 +48,30 @@ class ClassReport {
     // false and `error` set when it cannot.
     bool write(const std::filesystem::path& file, std::string& error) const;
 
+    // A page a teacher can hand back to `user`: each session with its counts
+    // and its report (the rules broken, with RFC sections and transcript
+    // lines, then the numbered transcript), in one self-contained HTML file.
+    std::string student_page(const std::string& user) const;
+    // Writes student_page() to DIR/NAME.html, NAME the login name with
+    // anything but letters, digits, ".", "-" and "_" made "_"; gives its path.
+    std::filesystem::path write_student_page(const std::filesystem::path& dir,
+                                             const std::string& user, std::string& error) const;
+
   private:
+    struct Session {
+        std::int64_t started = 0;
+        std::int64_t ended = 0;
+        std::size_t commands = 0;
+        std::size_t violations = 0;
+        std::filesystem::path report;
+    };
     struct Student {
         std::size_t sessions = 0;
         std::size_t commands = 0;
         std::map<std::string, std::size_t> violations;
         std::int64_t first_seen = 0;
         std::int64_t last_seen = 0;
+        std::vector<Session> listed;  // the first kMaxSessionsListed
     };
     std::map<std::string, Student> m_students;
 };

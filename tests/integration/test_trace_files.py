@@ -255,6 +255,19 @@ class ClassReport(unittest.TestCase):
                 self.assertRegex(row[5], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
                 self.assertLessEqual(row[5], row[6])
             self.assertNotIn("wonderland", read(csv_path))
+            # With --trace-dir each student has a page to hand back.
+            pages = os.path.join(tmp, "class-students")
+            self.assertEqual(sorted(os.listdir(pages)), ["alice.html", "bob.html", "carol.html"])
+            carol = read(os.path.join(pages, "carol.html"))
+            self.assertIn("1 broken rule(s)", carol)
+            self.assertIn("RFC 3501 4.3", carol)
+            self.assertIn("c2 APPEND INBOX {22}", carol)
+            self.assertIn("0 broken rule(s)", read(os.path.join(pages, "alice.html")))
+            for page in os.listdir(pages):
+                text = read(os.path.join(pages, page))
+                self.assertNotIn("wonderland", text)
+                self.assertNotIn("violets", text)
+                self.assertNotIn("builder", text)
 
 
 if __name__ == "__main__":

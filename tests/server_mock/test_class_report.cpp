@@ -2,6 +2,8 @@
 // the rules their clients broke by RFC section, as a gradebook imports it.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "server_mock/class_report.hpp"
@@ -62,4 +64,33 @@ TEST_CASE("the class CSV has a row per student, sessions merged, names quoted as
           "alice,1,1,0,,2023-11-14T22:14:10Z,2023-11-14T22:14:20Z\r\n"
           "bob,2,2,1,RFC 3501 4.3: 1,2023-11-14T22:13:20Z,2023-11-14T22:16:40Z\r\n"
           "\"eve,\"\"x\"\"\",1,1,1,RFC 3501 4.3: 1,2023-11-14T22:13:20Z,2023-11-14T22:13:21Z\r\n");
+}
+
+TEST_CASE("a student's page shows each session's report, escaped, under a safe file name") {
+    const auto dir = std::filesystem::temp_directory_path() / "mailscope-class-report-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto report = dir / "session.report.txt";
+    {
+        std::ofstream out(report);
+        out << "1 violation\n    3 C: a1 LOGIN <script>\n";
+    }
+    SessionTally tally;
+    tally.observe(class_event(sim::EventKind::Command, sim::Direction::ClientToServer));
+    tally.observe(
+        class_event(sim::EventKind::Violation, sim::Direction::ClientToServer, "RFC 3501 9"));
+    ClassReport classes;
+    classes.add("../eve", tally, 1'700'000'000, 1'700'000'010, report);
+    const std::string page = classes.student_page("../eve");
+    CHECK(page.find("<h1>../eve</h1>") != std::string::npos);
+    CHECK(page.find("C: a1 LOGIN &lt;script&gt;") != std::string::npos);
+    CHECK(page.find("<script>") == std::string::npos);
+    CHECK(page.find("1 command(s), 1 broken rule(s)") != std::string::npos);
+    std::string error;
+    const auto written = classes.write_student_page(dir / "pages", "../eve", error);
+    CHECK(error.empty());
+    CHECK(written == dir / "pages" / ".._eve.html");
+    CHECK(std::filesystem::exists(written));
+    CHECK(classes.student_page("nobody").find("No sessions.") != std::string::npos);
+    std::filesystem::remove_all(dir);
 }

@@ -264,6 +264,8 @@ void ImapServerSession::cmd_subscribe(const Command& command) {
         no_from_store(command.tag, result.error());
         return;
     }
+    // RFC 5465 5: no SubscriptionChange for what this client did itself.
+    if (m_notify) m_notify_subscriptions = m_store.subscriptions(m_user);
     ok(command.tag, subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }
 

@@ -155,9 +155,13 @@ std::vector<Uid>::iterator ImapServerSession::find_in_view(Uid uid) {
 }
 
 void ImapServerSession::report_changes(Report report) {
-    if (report == Report::None || m_session == kNoSession || m_selected == 0) return;
+    if (report == Report::None || m_session == kNoSession) return;
+    if (m_selected == 0 && !m_notify) return;
     const auto changes = m_store.pending_changes(m_session);
-    if (changes.empty()) return;
+    if (changes.empty()) {
+        send_notifications();
+        return;
+    }
     // RFC 5267 4.3.4: REMOVEFROM by message number comes before the EXPUNGE
     // that renumbers; one update before the first covers every message gone.
     bool contexts_before_expunge = false;
@@ -173,9 +177,18 @@ void ImapServerSession::report_changes(Report report) {
     bool held = false;
     std::vector<Uid> flags_told;
     for (const auto& change : changes) {
-        if (change.mailbox != m_selected) {
+        const bool mailbox_event = change.kind == ChangeKind::MailboxCreated ||
+                                   change.kind == ChangeKind::MailboxDeleted ||
+                                   change.kind == ChangeKind::MailboxRenamed;
+        if (m_notify && (mailbox_event || change.mailbox != m_selected)) notify_change(change);
+        if (m_selected == 0 || change.mailbox != m_selected) {
             acknowledged = change.modseq;
             continue;
+        }
+        if (report == Report::OtherMailboxes) {
+            // Held for the next command, which tells it as before NOTIFY.
+            held = true;
+            break;
         }
         auto position = find_in_view(change.uid);
         const auto seq = static_cast<std::uint32_t>(position - m_view.begin() + 1);
@@ -251,12 +264,15 @@ void ImapServerSession::report_changes(Report report) {
         if (held) break;
         acknowledged = change.modseq;
     }
-    announce_exists();
-    // While an EXPUNGE is held back the count would describe messages the
-    // client has not been told are gone.
-    if (!held) announce_recent_if_changed();
+    if (m_selected != 0) {
+        announce_exists();
+        // While an EXPUNGE is held back the count would describe messages the
+        // client has not been told are gone.
+        if (!held) announce_recent_if_changed();
+    }
     m_store.acknowledge(m_session, acknowledged);
-    update_search_contexts();
+    if (m_selected != 0) update_search_contexts();
+    send_notifications();
 }
 
 void ImapServerSession::announce_expunged(const std::vector<Uid>& uids) {

@@ -43,7 +43,7 @@ struct ToggledCapability {
     bool CapabilityToggles::*needs = nullptr;
 };
 
-constexpr std::array<ToggledCapability, 33> toggled_capabilities{{
+constexpr std::array<ToggledCapability, 34> toggled_capabilities{{
     {"LITERAL+", &CapabilityToggles::literal_plus},
     {"IDLE", &CapabilityToggles::idle},
     {"UIDPLUS", &CapabilityToggles::uidplus},
@@ -63,6 +63,7 @@ constexpr std::array<ToggledCapability, 33> toggled_capabilities{{
     {"BINARY", &CapabilityToggles::binary},
     {"MULTIAPPEND", &CapabilityToggles::multiappend},
     {"CATENATE", &CapabilityToggles::catenate},
+    {"NOTIFY", &CapabilityToggles::notify},
     // RFC 5256: SORT, and THREAD with each algorithm this server has.
     {"SORT", &CapabilityToggles::sort},
     {"THREAD=ORDEREDSUBJECT", &CapabilityToggles::sort},
@@ -188,6 +189,10 @@ void ImapServerSession::on_timer(transport::Micros now) {
         if (leave_if_selected_deleted()) return;
         report_changes(Report::All);
         flush();
+    } else if (notify_polls() && now - m_last_poll >= m_config.idle_poll) {
+        m_last_poll = now;
+        report_changes(notify_report());
+        flush();
     }
 }
 
@@ -220,7 +225,8 @@ std::optional<transport::Micros> ImapServerSession::next_deadline() const {
     // While the disk writes a COPY's next chunk, look again soon.
     if (m_long) return m_long->ready ? m_now : m_now + kLongCommandPoll;
     transport::Micros deadline = m_last_activity + m_config.autologout;
-    if (m_idle_tag) deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
+    if (m_idle_tag || notify_polls())
+        deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
     return deadline;
 }
 
@@ -408,6 +414,7 @@ void ImapServerSession::dispatch(const Command& command) {
         {Verb::Sort, &ImapServerSession::cmd_sort},
         {Verb::Thread, &ImapServerSession::cmd_thread},
         {Verb::Cancelupdate, &ImapServerSession::cmd_cancelupdate},
+        {Verb::Notify, &ImapServerSession::cmd_notify},
     }};
     static_assert(handlers.size() <= imap::verbs.size() &&
                       std::equal(handlers.begin(), handlers.end(), imap::verbs.begin(),
@@ -529,6 +536,7 @@ void ImapServerSession::finish() {
         m_long.reset();
     }
     m_idle_tag.reset();
+    m_notify.reset();
     if (m_session != kNoSession) {
         m_store.close_session(m_session);
         m_session = kNoSession;

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -67,7 +68,9 @@ class ImapServerSession : public ServerSessionBase {
         std::string challenge;  // CRAM-MD5
     };
     // When the changes of other sessions may be told (RFC 3501 7.4.1).
-    enum class Report : std::uint8_t { None, All, NoExpunge };
+    // OtherMailboxes: between commands after a NOTIFY without SELECTED,
+    // which wants no message events of the selected mailbox (RFC 5465 3.1).
+    enum class Report : std::uint8_t { None, All, NoExpunge, OtherMailboxes };
     // A COPY or MOVE whose messages go over chunk by chunk while the disk
     // writes them (MailStore::begin_copy). The session reads nothing more
     // and answers nothing until it completes; other sessions go on.
@@ -221,6 +224,28 @@ class ImapServerSession : public ServerSessionBase {
     // messages are.
     void update_search_contexts();
     void cmd_cancelupdate(const imap::Command& command);
+    // --- NOTIFY (imap_notify.cpp) ------------------------------------------------
+    void cmd_notify(const imap::Command& command);
+    // A NOTIFY SET is in force and no command is in progress: the timer
+    // looks for changes to tell (RFC 5465 3.1).
+    bool notify_polls() const;
+    // What of the selected mailbox a poll between commands tells.
+    Report notify_report() const;
+    // Does the NOTIFY in force ask for `event` on the mailbox `name`
+    // (not the selected one) of `owner`?
+    bool notify_watches(std::string_view owner, std::string_view name,
+                        imap::NotifyEvent::Kind event) const;
+    // Another session's change outside the selected mailbox, as NOTIFY asked
+    // (RFC 5465 5.2 to 5.4): message changes make the mailbox's STATUS due,
+    // mailbox events a LIST at once.
+    void notify_change(const Change& change);
+    // The STATUS of each mailbox made due, then SubscriptionChange's LIST
+    // responses (RFC 5465 5.5); past kNotifyPendingLimit, NOTIFICATIONOVERFLOW.
+    void send_notifications();
+    imap::StatusData notify_status(const Mailbox& mailbox, bool initial) const;
+    // Counts one more notification of this pass; false (and the overflow
+    // told, RFC 5465 5.8) past the bound.
+    bool notify_room();
     // The RETURN options this server takes for SEARCH or SORT: BAD and
     // false for another (RFC 4466 2.6.1).
     bool check_return_options(const imap::Command& command, const imap::CommandOptions& options,
@@ -283,6 +308,12 @@ class ImapServerSession : public ServerSessionBase {
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;
     std::optional<std::string> m_idle_tag;
+    // The NOTIFY SET in force (RFC 5465 3.1); the mailboxes whose STATUS is
+    // due; the subscriptions as last told; notifications of this pass.
+    std::optional<imap::NotifyArgs> m_notify;
+    std::set<MailboxId> m_notify_due;
+    std::set<std::string> m_notify_subscriptions;
+    std::size_t m_notify_sent = 0;
     std::uint64_t m_challenges = 0;
     Report m_report = Report::All;
 

@@ -43,6 +43,9 @@ struct CapabilityToggles {
     bool quota = true;          // RFC 9208: GETQUOTA, GETQUOTAROOT, SETQUOTA, STATUS DELETED
     bool searchres = true;      // RFC 5182: SEARCH RETURN (SAVE) and the message set "$"
     bool status_size = true;    // RFC 8438: STATUS SIZE
+    // RFC 5465: NOTIFY SET/NONE; the selected mailbox's changes between
+    // commands, STATUS and LIST for other mailboxes the user may read.
+    bool notify = true;
     // RFC 5267: SORT RETURN (...) (ESORT), and CONTEXT, UPDATE and PARTIAL
     // for SEARCH and SORT (CONTEXT=SEARCH, CONTEXT=SORT) with CANCELUPDATE.
     bool contexts = true;

@@ -900,6 +900,201 @@ bool store_modifiers(CommandReader& r, const Node& list, StoreArgs& a) {
     return r.modseq(items[1], a.unchanged_since.emplace(), "UNCHANGEDSINCE");
 }
 
+// RFC 5465 8 event names, in the order of NotifyEvent::Kind.
+constexpr std::array<std::string_view, 8> notify_event_names{
+    "MessageNew",
+    "MessageExpunge",
+    "FlagChange",
+    "AnnotationChange",
+    "MailboxName",
+    "SubscriptionChange",
+    "MailboxMetadataChange",
+    "ServerMetadataChange",
+};
+
+struct NotifyFilterName {
+    std::string_view name;
+    NotifyEventGroup::Filter filter;
+};
+constexpr std::array<NotifyFilterName, 7> notify_filter_names{{
+    {"selected", NotifyEventGroup::Filter::Selected},
+    {"selected-delayed", NotifyEventGroup::Filter::SelectedDelayed},
+    {"inboxes", NotifyEventGroup::Filter::Inboxes},
+    {"personal", NotifyEventGroup::Filter::Personal},
+    {"subscribed", NotifyEventGroup::Filter::Subscribed},
+    {"subtree", NotifyEventGroup::Filter::Subtree},
+    {"mailboxes", NotifyEventGroup::Filter::Mailboxes},
+}};
+
+bool is_message_event(NotifyEvent::Kind kind) {
+    using enum NotifyEvent::Kind;
+    return kind == MessageNew || kind == MessageExpunge || kind == FlagChange ||
+           kind == AnnotationChange;
+}
+
+bool parse_notify_event(CommandReader& r, const std::vector<Node>& items, std::size_t& i,
+                        NotifyEvent& out) {
+    const Node& n = items[i];
+    if (n.kind != Node::Kind::Atom || !is_atom_text(n.value)) {
+        return r.fail(&n,
+                      "expected an event name such as MessageNew, MessageExpunge, "
+                      "FlagChange or MailboxName (RFC 5465 8)");
+    }
+    out.name = n.value;
+    const auto found = std::find_if(notify_event_names.begin(), notify_event_names.end(),
+                                    [&](std::string_view name) { return iequals(name, n.value); });
+    out.kind = found == notify_event_names.end()
+                   ? NotifyEvent::Kind::Other
+                   : static_cast<NotifyEvent::Kind>(found - notify_event_names.begin());
+    ++i;
+    if (i < items.size() && items[i].is_list()) {
+        if (out.kind != NotifyEvent::Kind::MessageNew) {
+            return r.fail(&items[i], fmt::format("only MessageNew takes a list of fetch "
+                                                 "attributes, not {} (RFC 5465 8)",
+                                                 out.name));
+        }
+        const auto& atts = items[i].children;
+        if (atts.empty()) return r.fail(&items[i], "MessageNew's fetch attribute list is empty");
+        auto& parsed = out.fetch_atts.emplace();
+        for (std::size_t j = 0; j < atts.size();) {
+            FetchAtt att;
+            if (!parse_fetch_att(r, atts, j, att)) return false;
+            parsed.push_back(std::move(att));
+        }
+        ++i;
+    }
+    return true;
+}
+
+// Which events go together and where (RFC 5465 5, 6.1 and 8).
+bool check_notify_group(CommandReader& r, const Node& at, const NotifyEventGroup& group) {
+    using enum NotifyEvent::Kind;
+    const bool has_new = group.has(MessageNew);
+    const bool has_expunge = group.has(MessageExpunge);
+    if (has_new != has_expunge) {
+        return r.fail(&at, fmt::format("{} without {}: the two are always asked for together, "
+                                       "and the server answers BAD (RFC 5465 5)",
+                                       has_new ? "MessageNew" : "MessageExpunge",
+                                       has_new ? "MessageExpunge" : "MessageNew"));
+    }
+    for (const auto kind : {FlagChange, AnnotationChange}) {
+        if (group.has(kind) && !has_new) {
+            return r.fail(&at, fmt::format("{} needs MessageNew and MessageExpunge in the same "
+                                           "list; without them the server answers BAD "
+                                           "(RFC 5465 5)",
+                                           notify_event_name(kind)));
+        }
+    }
+    for (const auto& event : group.events) {
+        if (group.selected() && !is_message_event(event.kind)) {
+            return r.fail(&at, fmt::format("{} is no message event, and {} takes message events "
+                                           "only (RFC 5465 6.1)",
+                                           event.name, group.filter_word));
+        }
+        if (!group.selected() && event.fetch_atts) {
+            return r.fail(&at, fmt::format("MessageNew's fetch attributes are for the selected "
+                                           "mailbox only, not for {} (RFC 5465 8)",
+                                           group.filter_word));
+        }
+    }
+    return true;
+}
+
+bool parse_notify_group(CommandReader& r, const Node& list, NotifyEventGroup& out) {
+    const auto& items = list.children;
+    if (items.empty() || items[0].kind != Node::Kind::Atom) {
+        return r.fail(&list,
+                      "an event group is (filter events), e.g. (selected (MessageNew "
+                      "MessageExpunge)) (RFC 5465 8)");
+    }
+    const auto filter =
+        std::find_if(notify_filter_names.begin(), notify_filter_names.end(),
+                     [&](const NotifyFilterName& f) { return iequals(f.name, items[0].value); });
+    if (filter == notify_filter_names.end()) {
+        return r.fail(&items[0], fmt::format("'{}' is no mailbox filter: selected, "
+                                             "selected-delayed, inboxes, personal, subscribed, "
+                                             "subtree or mailboxes (RFC 5465 8)",
+                                             items[0].value));
+    }
+    out.filter = filter->filter;
+    out.filter_word = items[0].value;
+    std::size_t i = 1;
+    if (out.filter == NotifyEventGroup::Filter::Subtree ||
+        out.filter == NotifyEventGroup::Filter::Mailboxes) {
+        if (i >= items.size())
+            return r.fail(&list, fmt::format("{} needs a mailbox or a list of mailboxes "
+                                             "(RFC 5465 8)",
+                                             out.filter_word));
+        if (items[i].is_list()) {
+            out.mailbox_list = true;
+            if (items[i].children.empty())
+                return r.fail(&items[i], "the list of mailboxes is empty (RFC 5465 8)");
+            for (const Node& name : items[i].children) {
+                if (!r.node_astring(name, out.mailboxes.emplace_back(), "mailbox name"))
+                    return false;
+            }
+        } else if (!r.node_astring(items[i], out.mailboxes.emplace_back(), "mailbox name")) {
+            return false;
+        }
+        ++i;
+    }
+    if (i >= items.size()) {
+        return r.fail(&list,
+                      "the event group needs its events: a list such as (MessageNew "
+                      "MessageExpunge), or NONE (RFC 5465 8)");
+    }
+    const Node& events = items[i];
+    if (events.is_atom("NONE")) {
+        out.none_word = events.value;
+    } else if (events.is_list() && !events.children.empty()) {
+        for (std::size_t j = 0; j < events.children.size();) {
+            if (!parse_notify_event(r, events.children, j, out.events.emplace_back())) return false;
+        }
+    } else {
+        return r.fail(&events,
+                      "the events come in parentheses, e.g. (MessageNew "
+                      "MessageExpunge), or as NONE (RFC 5465 8)");
+    }
+    if (i + 1 < items.size()) {
+        return r.fail(&items[i + 1], "an event group ends after its events (RFC 5465 8)");
+    }
+    return check_notify_group(r, list, out);
+}
+
+bool parse_notify(CommandReader& r, NotifyArgs& out) {
+    const Node* mode = r.take();
+    if (!mode || !(mode->is_atom("SET") || mode->is_atom("NONE"))) {
+        return r.fail(mode, "NOTIFY is followed by SET or NONE (RFC 5465 8)");
+    }
+    out.mode_word = mode->value;
+    out.replaces = mode->is_atom("SET");
+    if (!out.replaces) return r.finish("NOTIFY NONE");
+    if (r.peek() && r.peek()->is_atom("STATUS")) out.status_word = r.take()->value;
+    if (r.done()) {
+        return r.fail(nullptr,
+                      "NOTIFY SET needs at least one event group, e.g. (selected "
+                      "(MessageNew MessageExpunge)) (RFC 5465 8)");
+    }
+    const Node* selected = nullptr;
+    while (const Node* n = r.take()) {
+        if (!n->is_list()) {
+            return r.fail(n,
+                          "each event group is in parentheses: (filter events) "
+                          "(RFC 5465 8)");
+        }
+        auto& group = out.groups.emplace_back();
+        if (!parse_notify_group(r, *n, group)) return false;
+        if (!group.selected()) continue;
+        if (selected) {
+            return r.fail(n,
+                          "selected and selected-delayed name the same mailbox, and one "
+                          "NOTIFY takes only one of them, once (RFC 5465 6.1)");
+        }
+        selected = n;
+    }
+    return true;
+}
+
 bool parse_typed(Command& cmd, CommandReader& r) {
     std::string_view verb = verb_name(cmd.verb);
     auto no_args = [&]() -> bool {
@@ -1294,6 +1489,12 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             cmd.typed = std::move(a);
             return true;
         }
+        case Verb::Notify: {
+            NotifyArgs a;
+            if (!parse_notify(r, a)) return false;
+            cmd.typed = std::move(a);
+            return true;
+        }
         case Verb::Enable: {
             EnableArgs a;
             if (r.done()) return r.fail(nullptr, "ENABLE needs at least one capability name");
@@ -1448,6 +1649,42 @@ Node catenate_node(const std::vector<CatenatePart>& parts, bool non_sync) {
     return make_list(std::move(items));
 }
 
+Node notify_group_node(const NotifyEventGroup& group, bool non_sync) {
+    std::vector<Node> items;
+    items.push_back(make_atom(group.filter_word));
+    if (group.mailbox_list) {
+        std::vector<Node> names;
+        for (const auto& name : group.mailboxes)
+            names.push_back(make_astring(name, non_sync));
+        items.push_back(make_list(std::move(names)));
+    } else if (!group.mailboxes.empty()) {
+        items.push_back(make_astring(group.mailboxes.front(), non_sync));
+    }
+    if (group.none_word) {
+        items.push_back(make_atom(*group.none_word));
+    } else {
+        std::vector<Node> events;
+        for (const auto& event : group.events) {
+            events.push_back(make_atom(event.name));
+            if (event.fetch_atts) {
+                std::vector<Node> atts;
+                for (const auto& att : *event.fetch_atts)
+                    add_fetch_att(atts, att);
+                // A section and a partial stick to the name before them.
+                Node list = make_list({});
+                for (auto& node : atts) {
+                    if (node.kind != Node::Kind::Section && node.kind != Node::Kind::Partial)
+                        node.space_before = !list.children.empty();
+                    list.children.push_back(std::move(node));
+                }
+                events.push_back(std::move(list));
+            }
+        }
+        items.push_back(make_list(std::move(events)));
+    }
+    return make_list(std::move(items));
+}
+
 void add_search_key(std::vector<Node>& out, const SearchKey& key) {
     if (key.kind == K::Group) {
         std::vector<Node> inner;
@@ -1520,6 +1757,11 @@ std::vector<Node> build_args(const CommandArgs& typed, Verb verb, bool non_sync)
             } else if constexpr (std::is_same_v<T, CancelUpdateArgs>) {
                 for (const auto& tag : a.tags)
                     out.push_back(make_quoted(tag));
+            } else if constexpr (std::is_same_v<T, NotifyArgs>) {
+                out.push_back(make_atom(a.mode_word));
+                if (a.status_word) out.push_back(make_atom(*a.status_word));
+                for (const auto& group : a.groups)
+                    out.push_back(notify_group_node(group, non_sync));
             } else if constexpr (std::is_same_v<T, SortArgs>) {
                 if (a.return_options) {
                     out.push_back(make_atom("RETURN"));
@@ -1684,6 +1926,16 @@ std::string_view search_key_name(SearchKey::Kind kind) {
         if (k.kind == kind) return k.name;
     }
     return kind == K::Group ? "()" : "";
+}
+
+std::string_view notify_event_name(NotifyEvent::Kind kind) {
+    const auto index = static_cast<std::size_t>(kind);
+    return index < notify_event_names.size() ? notify_event_names[index] : "event-ext";
+}
+
+bool NotifyEventGroup::has(NotifyEvent::Kind kind) const {
+    return std::any_of(events.begin(), events.end(),
+                       [&](const NotifyEvent& event) { return event.kind == kind; });
 }
 
 bool SequenceSet::contains(std::uint32_t n, std::uint32_t star) const {

@@ -1,7 +1,7 @@
 // Typed IMAP client commands: parse, serialize and build (RFC 3501 6 and 9,
 // RFC 7888 literals, RFC 4315 UID EXPUNGE, RFC 6851 MOVE, RFC 2177 IDLE,
 // RFC 2342 NAMESPACE, RFC 3691 UNSELECT, RFC 2971 ID, RFC 5161 ENABLE,
-// RFC 4959 SASL-IR, RFC 4314 ACL, RFC 4469 CATENATE).
+// RFC 4959 SASL-IR, RFC 4314 ACL, RFC 4469 CATENATE, RFC 5465 NOTIFY).
 //
 // The generic node tree (`Command::args`) is the exact wire form and what
 // serialize() writes; the typed view (`Command::typed`) is read from it.
@@ -292,11 +292,59 @@ struct ExpungeArgs {  // UID EXPUNGE sequence-set (RFC 4315 2.1)
 struct CancelUpdateArgs {  // the tags of the searching commands (RFC 5267 4.3.5)
     std::vector<std::string> tags;
 };
+// NOTIFY (RFC 5465 8). Keywords keep their spelling as written, so the
+// writer gives back the client's bytes: the RFC's examples mix cases.
+struct NotifyEvent {
+    enum class Kind : std::uint8_t {
+        MessageNew,
+        MessageExpunge,
+        FlagChange,
+        AnnotationChange,
+        MailboxName,
+        SubscriptionChange,
+        MailboxMetadataChange,
+        ServerMetadataChange,
+        Other,  // event-ext: an atom of a later extension
+    };
+    Kind kind = Kind::Other;
+    std::string name;                                 // as written
+    std::optional<std::vector<FetchAtt>> fetch_atts;  // MessageNew (fetch-att ...)
+};
+struct NotifyEventGroup {
+    enum class Filter : std::uint8_t {
+        Selected,
+        SelectedDelayed,
+        Inboxes,
+        Personal,
+        Subscribed,
+        Subtree,
+        Mailboxes,
+    };
+    Filter filter = Filter::Selected;
+    std::string filter_word;               // as written
+    std::vector<std::string> mailboxes;    // subtree and mailboxes
+    bool mailbox_list = false;             // the mailboxes came in parentheses
+    std::optional<std::string> none_word;  // events NONE, as written
+    std::vector<NotifyEvent> events;
 
-using CommandArgs =
-    std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs, RenameArgs, ListArgs,
-                 StatusArgs, AppendArgs, SearchArgs, FetchArgs, StoreArgs, CopyArgs, IdArgs,
-                 EnableArgs, ExpungeArgs, AclArgs, QuotaArgs, SortArgs, CancelUpdateArgs>;
+    bool selected() const {
+        return filter == Filter::Selected || filter == Filter::SelectedDelayed;
+    }
+    bool has(NotifyEvent::Kind kind) const;
+};
+struct NotifyArgs {
+    std::string mode_word;                   // SET or NONE, as written
+    bool replaces = false;                   // SET: the events below replace those asked for before
+    std::optional<std::string> status_word;  // the STATUS indicator, as written
+    std::vector<NotifyEventGroup> groups;    // NOTIFY SET only
+};
+// The canonical spelling of an event name, as RFC 5465 8 writes it.
+std::string_view notify_event_name(NotifyEvent::Kind kind);
+
+using CommandArgs = std::variant<std::monostate, LoginArgs, AuthenticateArgs, MailboxArgs,
+                                 RenameArgs, ListArgs, StatusArgs, AppendArgs, SearchArgs,
+                                 FetchArgs, StoreArgs, CopyArgs, IdArgs, EnableArgs, ExpungeArgs,
+                                 AclArgs, QuotaArgs, SortArgs, CancelUpdateArgs, NotifyArgs>;
 
 struct Command {
     std::string tag;

@@ -373,7 +373,8 @@ void code_from_args(ResponseCode& code) {
     } else if (up == "CAPABILITY") {
         for (const Node& n : a)
             code.list.push_back(n.value);
-    } else if ((up == "PERMANENTFLAGS" || up == "BADCHARSET") && a.size() == 1 && a[0].is_list()) {
+    } else if ((up == "PERMANENTFLAGS" || up == "BADCHARSET" || up == "BADEVENT") &&
+               a.size() == 1 && a[0].is_list()) {
         for (const Node& n : a[0].children)
             code.list.push_back(n.value);
     } else if (up == "HIGHESTMODSEQ" && a.size() == 1) {
@@ -396,7 +397,8 @@ bool structured_code(std::string_view name) {
     return iequals(name, "UIDNEXT") || iequals(name, "UIDVALIDITY") || iequals(name, "UNSEEN") ||
            iequals(name, "CAPABILITY") || iequals(name, "PERMANENTFLAGS") ||
            iequals(name, "BADCHARSET") || iequals(name, "APPENDUID") || iequals(name, "COPYUID") ||
-           iequals(name, "HIGHESTMODSEQ") || iequals(name, "MODIFIED") || iequals(name, "NOUPDATE");
+           iequals(name, "HIGHESTMODSEQ") || iequals(name, "MODIFIED") ||
+           iequals(name, "NOUPDATE") || iequals(name, "BADEVENT");
 }
 
 // resp-text-code between '[' (at `pos`) and ']'; returns the position after ']'

@@ -30,7 +30,8 @@ struct ResponseCode {
     std::string name;
     std::vector<Node> args;               // generic form (exact); Text for unknown codes
     std::optional<std::uint32_t> number;  // UIDNEXT / UIDVALIDITY / UNSEEN
-    std::vector<std::string> list;        // CAPABILITY / PERMANENTFLAGS / BADCHARSET items
+    // CAPABILITY / PERMANENTFLAGS / BADCHARSET items; BADEVENT's events (RFC 5465 8)
+    std::vector<std::string> list;
     // APPENDUID uidvalidity uid-set / COPYUID uidvalidity src-set dst-set (RFC 4315)
     std::optional<std::uint32_t> uidvalidity;
     SequenceSet set1, set2;               // and MODIFIED's set (RFC 7162 3.1.3)

@@ -12,6 +12,8 @@ std::string_view response_section(const Response& response) {
         if (iequals(code, "OVERQUOTA")) return "RFC 9208 4.3.1";
         if (iequals(code, "BADURL")) return "RFC 4469 4.1";
         if (iequals(code, "TOOBIG")) return "RFC 4469 4.2";
+        if (iequals(code, "BADEVENT")) return "RFC 5465 3.1";
+        if (iequals(code, "NOTIFICATIONOVERFLOW")) return "RFC 5465 5.8";
         if (iequals(code, "HIGHESTMODSEQ")) return "RFC 7162 3.1.2.1";
         if (iequals(code, "NOMODSEQ")) return "RFC 7162 3.1.2.2";
         if (iequals(code, "MODIFIED")) return "RFC 7162 3.1.3";

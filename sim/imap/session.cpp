@@ -944,6 +944,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     }
     if (auto* cancel = std::get_if<CancelUpdateArgs>(&command.typed))
         pending.cancels_updates = cancel->tags;
+    if (auto* notify = std::get_if<NotifyArgs>(&command.typed)) pending.notify = *notify;
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
@@ -1187,6 +1188,10 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                              context.tag) != done.cancels_updates.end();
         });
     }
+    // The last successful NOTIFY decides until the next one (RFC 5465 3.1).
+    if (ok && done.notify) {
+        m_notify = done.notify->replaces ? std::optional(notify_watch(*done.notify)) : std::nullopt;
+    }
     std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
                                     status_name(response.status));
     // A success moves the session only from a state the command is valid
@@ -1262,6 +1267,8 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                 }
             }
             if (response.code->name == "NOMODSEQ") m_nomodseq = true;
+            // The server behaves as after NOTIFY NONE from here on (RFC 5465 5.8).
+            if (iequals(response.code->name, "NOTIFICATIONOVERFLOW")) m_notify.reset();
             if (iequals(response.code->name, "NOUPDATE")) {
                 // RFC 5267 4.3.1: sent "during processing of the command",
                 // naming the searching command whose UPDATE is refused.
@@ -1344,7 +1351,12 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
     // other sessions with unsolicited LIST responses (RFC 9051 6.3.9.7).
     if (rev2_list && !pending)
         pending = find_pending_verb({Verb::Create, Verb::Delete, Verb::Rename});
-    if (answer && !pending && !answer->only_answer_section.empty() && !rev2_list) {
+    if (answer && !pending && !answer->only_answer_section.empty() && notify_sends(name)) {
+        event.section = name == "STATUS"          ? "RFC 5465 5.2"
+                        : m_notify->mailbox_names ? "RFC 5465 5.4"
+                                                  : "RFC 5465 5.5";
+        event.summary += " (a NOTIFY notification)";
+    } else if (answer && !pending && !answer->only_answer_section.empty() && !rev2_list) {
         event.link = sim::Link::Unmatched;
         violation(Direction::ServerToClient,
                   fmt::format("untagged {} while no command it answers is in progress: this "
@@ -1621,6 +1633,28 @@ ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std:
     return nullptr;
 }
 
+ImapSession::NotifyWatch ImapSession::notify_watch(const NotifyArgs& notify) {
+    using enum NotifyEvent::Kind;
+    NotifyWatch watch;
+    for (const auto& group : notify.groups) {
+        if (group.filter == NotifyEventGroup::Filter::Selected && group.has(MessageExpunge))
+            watch.selected_expunges = true;
+        if (group.selected()) continue;
+        if (group.has(MessageNew) || group.has(FlagChange) || group.has(AnnotationChange))
+            watch.mailbox_status = true;
+        watch.mailbox_names = watch.mailbox_names || group.has(MailboxName);
+        watch.subscriptions = watch.subscriptions || group.has(SubscriptionChange);
+    }
+    return watch;
+}
+
+bool ImapSession::notify_sends(std::string_view name) const {
+    if (!m_notify) return false;
+    if (name == "STATUS") return m_notify->mailbox_status;
+    if (name == "LIST") return m_notify->mailbox_names || m_notify->subscriptions;
+    return false;
+}
+
 ImapSession::Pending* ImapSession::check_expunge_timing(std::string_view what,
                                                         std::string_view section) {
     Pending* pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
@@ -1631,7 +1665,9 @@ ImapSession::Pending* ImapSession::check_expunge_timing(std::string_view what,
         violation(Direction::ServerToClient,
                   fmt::format("{} sent while a FETCH, STORE or SEARCH was in progress", what),
                   std::string(section));
-    } else if (m_pending.empty()) {
+    } else if (m_pending.empty() && !(m_notify && m_notify->selected_expunges)) {
+        // After NOTIFY SET with SELECTED MessageExpunge they come as they
+        // happen (RFC 5465 5.3).
         violation(Direction::ServerToClient,
                   fmt::format("{} sent while no command was in progress", what),
                   std::string(section));

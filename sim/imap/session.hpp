@@ -156,6 +156,17 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
         bool update_refused = false;
         bool sorted = false;                       // SORT or UID SORT
         std::vector<std::string> cancels_updates;  // CANCELUPDATE's tags
+        std::optional<NotifyArgs> notify;
+    };
+    // What a successful NOTIFY SET lets the server send while no command
+    // is in progress (RFC 5465 3.1, 5).
+    struct NotifyWatch {
+        // SELECTED with MessageExpunge: EXPUNGE at any time; SELECTED-DELAYED
+        // holds it back until a command allows it (RFC 5465 6.1.2).
+        bool selected_expunges = false;
+        bool mailbox_status = false;  // message events on other mailboxes: STATUS (5.2, 5.3)
+        bool mailbox_names = false;   // MailboxName: LIST (5.4)
+        bool subscriptions = false;   // SubscriptionChange: LIST (5.5)
     };
     // A searching command whose results the server keeps up to date.
     struct UpdateContext {
@@ -201,6 +212,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // EXPUNGE and VANISHED: who may send them when (RFC 3501 7.4.1, RFC 7162
     // 3.2.10.2), then each message leaves the view.
     Pending* check_expunge_timing(std::string_view what, std::string_view section);
+    static NotifyWatch notify_watch(const NotifyArgs& notify);
+    // An untagged response no command asked for that a NOTIFY SET in force
+    // lets the server send (RFC 5465 5.2 to 5.5).
+    bool notify_sends(std::string_view name) const;
     void on_vanished(const VanishedData& vanished, std::uint64_t seq);
     // The event of message `number` (from 1 of `count`) leaving the view:
     // who moves up. The caller takes it out of m_messages.
@@ -241,6 +256,8 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;
     std::vector<UpdateContext> m_update_contexts;
+    // From a successful NOTIFY SET until NOTIFY NONE or NOTIFICATIONOVERFLOW (RFC 5465 5.8).
+    std::optional<NotifyWatch> m_notify;
     std::optional<std::string> m_idle_tag;
     // A synchronizing literal was announced and no "+" has answered it yet.
     struct AwaitingPlus {

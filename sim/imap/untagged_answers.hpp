@@ -35,9 +35,11 @@ inline constexpr std::array<UntaggedAnswer, 18> answers{{
     {"CAPABILITY", {Capability, Login, Authenticate, Starttls}, "RFC 3501 7.2.1"},
     // IMAP4rev2's SELECT names the mailbox in a LIST response when the
     // client used another form of its name (RFC 9051 6.3.2).
-    {"LIST", {List, Select, Examine}, "RFC 3501 7.2.2"},
+    // NOTIFY answers with STATUS for its mailboxes, and LIST \NoAccess for
+    // those it may not watch (RFC 5465 3.1).
+    {"LIST", {List, Select, Examine, Notify}, "RFC 3501 7.2.2"},
     {"LSUB", {Lsub}, "RFC 3501 7.2.3"},
-    {"STATUS", {Status}, "RFC 3501 7.2.4"},
+    {"STATUS", {Status, Notify}, "RFC 3501 7.2.4"},
     {"SEARCH", {Search}, "RFC 3501 7.2.5"},
     {"FLAGS", {Select, Examine}},
     {"EXISTS", {Select, Examine}},

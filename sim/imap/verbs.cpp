@@ -33,9 +33,8 @@ struct NamedExtension {
     ExtensionCommand extension;
 };
 
-constexpr std::array<NamedExtension, 2> named_extensions{{
+constexpr std::array<NamedExtension, 1> named_extensions{{
     {"COMPRESS", {"COMPRESS=", "RFC 4978 3"}},
-    {"NOTIFY", {"NOTIFY", "RFC 5465 3.1"}},
 }};
 
 const NamedExtension* named_extension(std::string_view name) {

@@ -66,6 +66,7 @@ enum class Verb : std::uint8_t {
     Sort,
     Thread,
     Cancelupdate,
+    Notify,
     Unknown,
 };
 
@@ -185,6 +186,8 @@ inline constexpr UidForm uid_sort{"RFC 5256 3"};
 // RFC 5267 5: "command-select =/ "CANCELUPDATE" 1*(SP quoted)"; either
 // CONTEXT= capability brings update contexts (4.1).
 inline constexpr ExtensionCommand context_extension{"CONTEXT=", "RFC 5267 4.1"};
+// RFC 5465 8: "command-auth =/ notify", so authenticated and selected.
+inline constexpr ExtensionCommand notify_extension{"NOTIFY", "RFC 5465 3.1"};
 inline constexpr UidForm uid_form{"RFC 3501 6.4.8"};
 inline constexpr UidForm uid_move{"RFC 6851 3.2"};
 inline constexpr UidForm uid_expunge{"RFC 4315 2.1", {"UIDPLUS", "RFC 4315 2.1", true}};
@@ -237,6 +240,7 @@ inline constexpr std::array<VerbInfo, verb_count> verbs{{
     {Sort, "SORT", selected, "RFC 5256 3", None, search, sort_extension, uid_sort},
     {Thread, "THREAD", selected, "RFC 5256 3", None, search, thread_extension, uid_sort},
     {Cancelupdate, "CANCELUPDATE", selected, "RFC 5267 4.3.5", None, {}, context_extension},
+    {Notify, "NOTIFY", authenticated, "RFC 5465 3.1", None, mailbox, notify_extension},
     // Not in the command grammar: no state error, and the server answers
     // BAD (RFC 3501 7.1.3); its arguments follow the generic grammar.
     {Unknown, "UNKNOWN", any_state, "RFC 3501 9", None, {Literals}},

@@ -47,7 +47,7 @@ struct VerbRule {
 // - Logout: RFC 3501 3.4 "In the logout state, the connection is being
 //   terminated."
 // - Closed: nothing is read any more.
-inline constexpr std::array<VerbRule, 42> verb_rules{{
+inline constexpr std::array<VerbRule, 43> verb_rules{{
     // RFC 3501 6.1: "The following commands are valid in any state:
     // CAPABILITY, NOOP, and LOGOUT."
     {Verb::Capability, true, true, true, "RFC 3501 6.1.1", "", "", 0, Args::Atoms, "CAPABILITY"},
@@ -195,6 +195,10 @@ inline constexpr std::array<VerbRule, 42> verb_rules{{
     // arguments are tags, no mailbox.
     {Verb::Cancelupdate, false, false, true, "RFC 5267 4.3.5", "CONTEXT=", "", 0, Args::Quoted,
      "CANCELUPDATE \"B01\""},
+    // RFC 5465 8: "command-auth =/ notify", "capability =/ "NOTIFY""; its
+    // "subtree" and "mailboxes" filters name mailboxes.
+    {Verb::Notify, false, true, true, "RFC 5465 3.1", "NOTIFY", "", 0, Args::Mailboxes,
+     "NOTIFY NONE"},
     // Not a command of any RFC the codec knows: no state error, whatever
     // the state; the server answers it as every command's result list says
     // (RFC 3501 6.1.1 and on: "BAD - command unknown or arguments invalid").

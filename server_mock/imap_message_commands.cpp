@@ -176,6 +176,7 @@ void ImapServerSession::report_changes(Report report) {
     };
     bool held = false;
     std::vector<Uid> flags_told;
+    std::vector<Uid> arrived;
     for (const auto& change : changes) {
         const bool mailbox_event = change.kind == ChangeKind::MailboxCreated ||
                                    change.kind == ChangeKind::MailboxDeleted ||
@@ -195,6 +196,8 @@ void ImapServerSession::report_changes(Report report) {
         switch (change.kind) {
             case ChangeKind::Appended:
                 if (position == m_view.end()) m_view.push_back(change.uid);
+                // RFC 5465 5.2: not for what this client appended itself.
+                if (m_notify && change.by != m_session) arrived.push_back(change.uid);
                 break;
             case ChangeKind::FlagsChanged: {
                 if (change.by == m_session || position == m_view.end()) break;
@@ -266,6 +269,7 @@ void ImapServerSession::report_changes(Report report) {
     }
     if (m_selected != 0) {
         announce_exists();
+        notify_new_messages(arrived);
         // While an EXPUNGE is held back the count would describe messages the
         // client has not been told are gone.
         if (!held) announce_recent_if_changed();

@@ -6,7 +6,8 @@
 // mailboxes' as STATUS and LIST, each only to a user holding the lookup
 // and read rights on the mailbox (RFC 5465 5), so a NOTIFY never names a
 // mailbox the user could not LIST. The annotation and metadata events have
-// nothing to watch here and are refused with BADEVENT.
+// nothing to watch here and are refused with BADEVENT. MessageNew's fetch
+// attributes follow the EXISTS of each message another session added.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -258,6 +259,34 @@ imap::StatusData ImapServerSession::notify_status(const Mailbox& mailbox, bool i
     info.uidvalidity = mailbox.uidvalidity;
     info.highest_modseq = mailbox.highest_modseq();
     return status_data(m_store.visible_name(m_user, mailbox), items, info);
+}
+
+void ImapServerSession::notify_new_messages(const std::vector<Uid>& uids) {
+    if (!m_notify || uids.empty()) return;
+    const std::vector<imap::FetchAtt>* atts = nullptr;
+    for (const auto& group : m_notify->groups) {
+        if (!group.selected()) continue;
+        for (const auto& event : group.events) {
+            if (event.kind == NotifyEvent::Kind::MessageNew && event.fetch_atts)
+                atts = &*event.fetch_atts;
+        }
+    }
+    const Mailbox* mailbox = selected();
+    if (!atts || !mailbox) return;
+    for (const auto uid : uids) {
+        const Message* message = mailbox->find(uid);
+        const auto position = find_in_view(uid);
+        if (!message || position == m_view.end()) continue;
+        if (!notify_room()) return;
+        const auto seq = static_cast<std::uint32_t>(position - m_view.begin() + 1);
+        FetchEffects effects;
+        // A notification reads the message without marking it \Seen: RFC
+        // 5465 5.2 asks clients for attributes that do not set it anyway.
+        auto items =
+            build_fetch_items({*message, seq, is_recent(uid)}, *atts, m_cache, false, effects);
+        if (effects.unknown_encoding) continue;
+        send(imap::make_fetch(seq, std::move(items)));
+    }
 }
 
 bool ImapServerSession::notify_room() {

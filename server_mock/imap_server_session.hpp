@@ -243,6 +243,9 @@ class ImapServerSession : public ServerSessionBase {
     // responses (RFC 5465 5.5); past kNotifyPendingLimit, NOTIFICATIONOVERFLOW.
     void send_notifications();
     imap::StatusData notify_status(const Mailbox& mailbox, bool initial) const;
+    // After their EXISTS, a FETCH of MessageNew's attributes for each of
+    // `uids` that arrived in the selected mailbox (RFC 5465 5.2).
+    void notify_new_messages(const std::vector<Uid>& uids);
     // Counts one more notification of this pass; false (and the overflow
     // told, RFC 5465 5.8) past the bound.
     bool notify_room();

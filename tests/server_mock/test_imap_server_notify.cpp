@@ -42,11 +42,18 @@ TEST_CASE_FIXTURE(TwoSelected,
     CHECK(notify_between_commands(a).empty());
     CHECK(notify_contains(a.send("n0 NOOP\r\n"), "* 2 FETCH (FLAGS (\\Flagged \\Recent))"));
 
-    CHECK(a.send("n1 NOTIFY SET (selected (MessageNew MessageExpunge FlagChange))\r\n") ==
-          "n1 OK NOTIFY completed\r\n");
-    b.send("x2 APPEND INBOX {5+}\r\nhello\r\n");
+    CHECK(a.send("n1 NOTIFY SET (selected (MessageNew (UID BODY.PEEK[HEADER.FIELDS (Subject)]) "
+                 "MessageExpunge FlagChange))\r\n") == "n1 OK NOTIFY completed\r\n");
+    b.send("x2 APPEND INBOX {22+}\r\nSubject: hi\r\n\r\nhello\r\n\r\n");
+    // RFC 5465 5.2: the EXISTS, then the attributes MessageNew asked for.
     const auto appended = notify_between_commands(a);
+    CAPTURE(appended);
     CHECK(notify_contains(appended, "* 4 EXISTS\r\n"));
+    CHECK(notify_contains(appended,
+                          "* 4 FETCH (UID 4 BODY[HEADER.FIELDS (Subject)] {15}\r\n"
+                          "Subject: hi\r\n\r\n)\r\n"));
+    CHECK(appended.find("EXISTS") < appended.find("FETCH"));
+    CHECK_FALSE(notify_contains(a.send("n2 FETCH 4 FLAGS\r\n"), "\\Seen"));
     b.send("x3 STORE 3 +FLAGS (\\Answered)\r\n");
     CHECK(notify_contains(notify_between_commands(a), "* 3 FETCH (FLAGS (\\Answered \\Recent))"));
     b.send("x4 STORE 2 +FLAGS (\\Deleted)\r\n");

@@ -179,8 +179,9 @@ void ImapServerSession::notify_change(const Change& change) {
         case ChangeKind::MailboxDeleted:
         case ChangeKind::MailboxRenamed: {
             if (!own && (!mailbox || change.kind == ChangeKind::MailboxDeleted)) return;
-            const std::string name =
-                own || !mailbox ? change.name : m_store.visible_name(m_user, *mailbox);
+            const std::string name = own ? change.name : m_store.visible_name(m_user, *mailbox);
+            // The mailbox renamed or deleted again since: its name now is no news.
+            if (!own && !name.ends_with(change.name)) return;
             if (!notify_watches(change.owner, name, NotifyEvent::Kind::MailboxName)) return;
             if (!notify_room()) return;
             imap::ListData data;
@@ -190,10 +191,14 @@ void ImapServerSession::notify_change(const Change& change) {
             if (change.kind == ChangeKind::MailboxDeleted) data.attributes = {"\\NonExistent"};
             auto response = imap::make_list("LIST", std::move(data));
             if (change.kind == ChangeKind::MailboxRenamed && m_config.capabilities.list_extended) {
-                // RFC 5465 5.4, 8: oldname-extended-item.
+                // RFC 5465 5.4, 8: oldname-extended-item, the old name as this
+                // user names it: the new one's prefix before the owner's name.
+                const std::string old_name =
+                    own ? change.old_name
+                        : name.substr(0, name.size() - change.name.size()) + change.old_name;
                 response.data.push_back(
                     imap::make_list({imap::make_quoted("OLDNAME"),
-                                     imap::make_list({imap::make_astring(change.old_name)})}));
+                                     imap::make_list({imap::make_astring(old_name)})}));
             }
             send(response);
             return;

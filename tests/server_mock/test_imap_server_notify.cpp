@@ -160,6 +160,11 @@ TEST_CASE_FIXTURE(FilledStore, "bob hears nothing of alice's mailboxes until she
     CHECK(notify_contains(told, "* STATUS " + archive + " (MESSAGES 2 UIDNEXT 3"));
     CHECK_FALSE(notify_contains(told, "Secret"));
     CHECK_FALSE(notify_contains(told, "Hidden"));
+    // Renamed, the mailbox is named as bob names it, the old name too.
+    CHECK(alice.send("a7 RENAME Archive Attic\r\n") == "a7 OK RENAME completed\r\n");
+    const std::string attic = store.visible_name("bob", *store.find("alice", "Attic"));
+    CHECK(notify_between_commands(bob) ==
+          "* LIST () \"/\" " + attic + " (\"OLDNAME\" (" + archive + "))\r\n");
 }
 
 TEST_CASE_FIXTURE(TwoSelected, "too many notifications at once: NOTIFICATIONOVERFLOW, then none") {

@@ -47,6 +47,18 @@ bool notify_in_subtree(std::string_view name, std::string_view root) {
 
 }  // namespace
 
+// The hierarchy delimiter of the namespace `name` is in.
+char ImapServerSession::notify_delimiter(std::string_view name) const {
+    for (const auto& shared : m_store.namespaces().shared) {
+        if (name.starts_with(shared.prefix)) return shared.delimiter;
+    }
+    if (const auto& other = m_store.namespaces().other_users;
+        other && name.starts_with(other->prefix)) {
+        return other->delimiter;
+    }
+    return kPersonalDelimiter;
+}
+
 void ImapServerSession::cmd_notify(const imap::Command& command) {
     const auto& args = std::get<imap::NotifyArgs>(command.typed);
     if (!args.replaces) {
@@ -67,6 +79,19 @@ void ImapServerSession::cmd_notify(const imap::Command& command) {
                fmt::format("This server cannot notify of {} (RFC 5465 3.1)", event.name),
                imap::make_code_list("BADEVENT", std::move(supported)));
             return;
+        }
+    }
+    // RFC 5465 3.1: a named mailbox the client may not list is ignored; one it
+    // may list but not read for its events is told with \NoAccess.
+    for (const auto& group : args.groups) {
+        for (const auto& name : group.mailboxes) {
+            auto visible = m_store.access(m_user, name, Right::Lookup);
+            if (!visible || m_store.rights(m_user, *visible.value()).has(Right::Read)) continue;
+            imap::ListData data;
+            data.attributes = {"\\NoAccess"};
+            data.delimiter = notify_delimiter(name);
+            data.mailbox = name;
+            send(imap::make_list("LIST", data));
         }
     }
     m_notify = args;

@@ -226,6 +226,7 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_cancelupdate(const imap::Command& command);
     // --- NOTIFY (imap_notify.cpp) ------------------------------------------------
     void cmd_notify(const imap::Command& command);
+    char notify_delimiter(std::string_view name) const;
     // A NOTIFY SET is in force and no command is in progress: the timer
     // looks for changes to tell (RFC 5465 3.1).
     bool notify_polls() const;

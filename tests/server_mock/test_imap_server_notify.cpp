@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "server_mock/fixture.hpp"
 #include "tests/server_mock/imap_server_harness.hpp"
 #include "tests/support/trace_queries.hpp"
 
@@ -165,6 +166,28 @@ TEST_CASE_FIXTURE(FilledStore, "bob hears nothing of alice's mailboxes until she
     const std::string attic = store.visible_name("bob", *store.find("alice", "Attic"));
     CHECK(notify_between_commands(bob) ==
           "* LIST () \"/\" " + attic + " (\"OLDNAME\" (" + archive + "))\r\n");
+}
+
+TEST_CASE("a named mailbox listed but not readable is told with \\NoAccess") {
+    // RFC 5465 3.1: without "l" the name is ignored; with "l" but not the
+    // right its events need, an extended LIST with \NoAccess answers it.
+    // The classroom names alice's mailboxes under #users/ for bob.
+    MailStore store;
+    const auto loaded =
+        load_fixture(store, MAILSCOPE_SOURCE_DIR "/server_mock/fixtures/classroom.yaml");
+    REQUIRE(loaded.ok());
+    Client alice(store);
+    Client bob(store);
+    alice.login();
+    bob.login("bob", "builder");
+    const std::string archive = store.visible_name("bob", *store.find("alice", "Archive"));
+    const std::string command =
+        "n1 NOTIFY SET (mailboxes \"" + archive + "\" (MessageNew MessageExpunge))\r\n";
+    CHECK(bob.send(command) == "n1 OK NOTIFY completed\r\n");
+    CHECK(alice.send("a1 SETACL Archive bob l\r\n") == "a1 OK SETACL completed\r\n");
+    CHECK(bob.send(command) ==
+          "* LIST (\\NoAccess) \"/\" " + archive + "\r\nn1 OK NOTIFY completed\r\n");
+    CHECK(test::violations(bob.trace).empty());
 }
 
 TEST_CASE_FIXTURE(TwoSelected, "too many notifications at once: NOTIFICATIONOVERFLOW, then none") {

@@ -97,6 +97,12 @@ void ImapServerSession::cmd_notify(const imap::Command& command) {
     m_notify = args;
     m_notify_due.clear();
     m_notify_subscriptions = m_store.subscriptions(m_user);
+    // Who may list what now: a later grant or revocation of "l" is news.
+    m_notify_listable.clear();
+    for (const auto& [id, mailbox] : m_store.mailboxes()) {
+        if (mailbox.owner != m_user && m_store.rights(m_user, mailbox).has(Right::Lookup))
+            m_notify_listable.insert(id);
+    }
     m_last_poll = m_now;
     // Nothing selected: what happened before the NOTIFY is nobody's news.
     if (m_selected == 0) m_store.acknowledge(m_session, m_store.change_log().last());
@@ -178,6 +184,10 @@ void ImapServerSession::notify_change(const Change& change) {
     // RFC 5465 5: what this client did itself it knows already.
     if (change.by == m_session) return;
     const Mailbox* mailbox = m_store.mailbox(change.mailbox);
+    if (change.kind == ChangeKind::AclChanged) {
+        notify_lookup_change(mailbox);
+        return;
+    }
     // A deleted mailbox can no longer say who could see it: only the
     // user's own are told of, so no other user's name leaks (RFC 5465 3.1).
     const bool own = change.owner == m_user;
@@ -226,11 +236,58 @@ void ImapServerSession::notify_change(const Change& change) {
                                      imap::make_list({imap::make_astring(old_name)})}));
             }
             send(response);
+            // RFC 5465 5.4: a created or deleted mailbox's direct parent is
+            // affected too, whether it exists or not.
+            if (change.kind != ChangeKind::MailboxRenamed)
+                notify_parent(name, data_delimiter(mailbox));
             return;
         }
         default:
             return;
     }
+}
+
+char ImapServerSession::data_delimiter(const Mailbox* mailbox) const {
+    return mailbox ? mailbox->delimiter : kPersonalDelimiter;
+}
+
+void ImapServerSession::notify_parent(const std::string& name, char delimiter) {
+    const auto cut = name.rfind(delimiter);
+    if (cut == std::string::npos || cut == 0) return;
+    const std::string parent = name.substr(0, cut);
+    if (!notify_room()) return;
+    imap::ListData data;
+    data.delimiter = delimiter;
+    data.mailbox = parent;
+    // "If, after the event, the mailbox name does not refer to a mailbox
+    // accessible to the client, the \Nonexistent flag MUST be included."
+    const auto found = m_store.access(m_user, parent, Right::Lookup);
+    if (!found || !found.value()->selectable) {
+        data.attributes = {found ? "\\Noselect" : "\\NonExistent"};
+    }
+    send(imap::make_list("LIST", std::move(data)));
+}
+
+void ImapServerSession::notify_lookup_change(const Mailbox* mailbox) {
+    // RFC 5465 5.4: granting the "l" right is the mailbox's creation for
+    // this user, revoking it its deletion.
+    if (!mailbox || mailbox->owner == m_user) return;
+    const bool listable = m_store.rights(m_user, *mailbox).has(Right::Lookup);
+    const bool was_listable = m_notify_listable.contains(mailbox->id);
+    if (listable == was_listable) return;
+    if (listable) {
+        m_notify_listable.insert(mailbox->id);
+    } else {
+        m_notify_listable.erase(mailbox->id);
+    }
+    const std::string name = m_store.visible_name(m_user, *mailbox);
+    if (!notify_watches(mailbox->owner, name, NotifyEvent::Kind::MailboxName)) return;
+    if (!notify_room()) return;
+    imap::ListData data;
+    data.delimiter = mailbox->delimiter;
+    data.mailbox = name;
+    if (!listable) data.attributes = {"\\NonExistent"};
+    send(imap::make_list("LIST", std::move(data)));
 }
 
 void ImapServerSession::send_notifications() {

@@ -227,6 +227,11 @@ class ImapServerSession : public ServerSessionBase {
     // --- NOTIFY (imap_notify.cpp) ------------------------------------------------
     void cmd_notify(const imap::Command& command);
     char notify_delimiter(std::string_view name) const;
+    char data_delimiter(const Mailbox* mailbox) const;
+    // RFC 5465 5.4: the LIST of a created or deleted mailbox's parent.
+    void notify_parent(const std::string& name, char delimiter);
+    // RFC 5465 5.4: "l" granted or revoked, told as creation or deletion.
+    void notify_lookup_change(const Mailbox* mailbox);
     // A NOTIFY SET is in force and no command is in progress: the timer
     // looks for changes to tell (RFC 5465 3.1).
     bool notify_polls() const;
@@ -317,6 +322,7 @@ class ImapServerSession : public ServerSessionBase {
     std::optional<imap::NotifyArgs> m_notify;
     std::set<MailboxId> m_notify_due;
     std::set<std::string> m_notify_subscriptions;
+    std::set<MailboxId> m_notify_listable;  // other users' mailboxes this user may list
     std::size_t m_notify_sent = 0;
     std::uint64_t m_challenges = 0;
     Report m_report = Report::All;

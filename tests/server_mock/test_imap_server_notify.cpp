@@ -113,7 +113,38 @@ TEST_CASE_FIXTURE(FilledStore, "CREATE, RENAME and DELETE are told as LIST (RFC 
     // What a did itself it is not told of (RFC 5465 5).
     CHECK(a.send("n2 CREATE Own\r\n") == "n2 OK CREATE completed\r\n");
     CHECK(notify_between_commands(a).empty());
+    // A created or deleted mailbox's direct parent is affected too.
+    b.send("x5 CREATE Archive/2025\r\n");
+    CHECK(notify_between_commands(a) ==
+          "* LIST () \"/\" Archive/2025\r\n* LIST () \"/\" Archive\r\n");
+    b.send("x7 DELETE Archive/2025\r\n");
+    CHECK(notify_between_commands(a) ==
+          "* LIST (\\NonExistent) \"/\" Archive/2025\r\n* LIST () \"/\" Archive\r\n");
     CHECK(test::violations(a.trace).empty());
+}
+
+TEST_CASE("granting and revoking \"l\" is told as the mailbox's creation and deletion") {
+    // RFC 5465 5.4: "granting or revocation of the 'l' right to the current
+    // user on the affected mailbox MUST be considered mailbox creation or
+    // deletion".
+    MailStore store;
+    const auto loaded =
+        load_fixture(store, MAILSCOPE_SOURCE_DIR "/server_mock/fixtures/classroom.yaml");
+    REQUIRE(loaded.ok());
+    Client alice(store);
+    Client bob(store);
+    alice.login();
+    bob.login("bob", "builder");
+    CHECK(bob.send("n1 NOTIFY SET (subtree #users/alice (MailboxName))\r\n") ==
+          "n1 OK NOTIFY completed\r\n");
+    CHECK(alice.send("a1 SETACL Archive bob l\r\n") == "a1 OK SETACL completed\r\n");
+    CHECK(notify_between_commands(bob) == "* LIST () \"/\" #users/alice/Archive\r\n");
+    // Another right changes nothing bob may list.
+    CHECK(alice.send("a2 SETACL Archive bob +r\r\n") == "a2 OK SETACL completed\r\n");
+    CHECK(notify_between_commands(bob).empty());
+    CHECK(alice.send("a3 DELETEACL Archive bob\r\n") == "a3 OK DELETEACL completed\r\n");
+    CHECK(notify_between_commands(bob) == "* LIST (\\NonExistent) \"/\" #users/alice/Archive\r\n");
+    CHECK(test::violations(bob.trace).empty());
 }
 
 TEST_CASE_FIXTURE(SelectedClient, "events the server cannot watch get NO [BADEVENT]") {

@@ -99,7 +99,9 @@ std::uint32_t ImapServerSession::count_recent() const {
 }
 
 void ImapServerSession::announce_recent_if_changed() {
-    if (m_selected == 0) return;
+    // A selected mailbox that was deleted has nothing left to count: the
+    // session ends with BYE instead (RFC 2180 3.3).
+    if (m_selected == 0 || selected() == nullptr) return;
     auto recent = count_recent();
     if (recent == m_recent_announced) return;
     m_recent_announced = recent;
@@ -411,12 +413,24 @@ void ImapServerSession::cmd_search(const Command& command) {
     if (save) m_saved_result.clear();
     if (!matches) return;
     std::vector<std::uint32_t> found;
-    for (const MessageContext& match : *matches) {
+    for (const MessageContext& match : *matches)
         found.push_back(command.uid ? match.message.uid : match.seq);
-        if (save) m_saved_result.push_back(match.message.uid);
-    }
     const std::optional<ModSeq> modseq = found_modseq(args.keys, *matches);
     const imap::CommandOptions asked = args.return_options.value_or(imap::CommandOptions{});
+    if (save && !matches->empty()) {
+        // RFC 5182 2.4: with MIN and/or MAX but neither ALL nor COUNT, "$"
+        // holds only the messages those items name.
+        const bool min = imap::has_option(asked, "MIN");
+        const bool max = imap::has_option(asked, "MAX");
+        if ((min || max) && !imap::has_option(asked, "ALL") && !imap::has_option(asked, "COUNT")) {
+            if (min) m_saved_result.push_back(matches->front().message.uid);
+            if (max && (!min || matches->size() > 1))
+                m_saved_result.push_back(matches->back().message.uid);
+        } else {
+            for (const MessageContext& match : *matches)
+                m_saved_result.push_back(match.message.uid);
+        }
+    }
     // RFC 5267 4.3: UPDATE asks for later changes, not for results now.
     const bool update = imap::has_option(asked, "UPDATE");
     if (update) {

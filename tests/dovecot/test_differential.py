@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,12 +25,21 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import peers  # noqa: E402
 from corpus import MESSAGES  # noqa: E402
 from dovecot_fixture import DovecotServer  # noqa: E402
+import imap_wire  # noqa: E402
 from imap_wire import RawImap, parse  # noqa: E402
 from mailscope_server import MailscopeServer  # noqa: E402
 from normalise import transcript, untagged  # noqa: E402
 
 BINARY = None
-USERS = {"alice": "wonderland", "bob": "builder"}
+USERS = {"alice": "wonderland", "bob": "builder", "carol": "singer"}
+# Dovecot gives special uses by configuration; mailscope gives the user's own
+# top-level mailboxes of these names theirs (RFC 6154 2). NOTIFY needs the
+# mailbox list index and the notify plugin in Dovecot.
+SPECIAL_USES = ("Sent", "Drafts", "Trash", "Junk", "Archive")
+DOVECOT_EXTRA = "\n".join(
+    ["mailbox_list_index = yes", "mail_plugins = $mail_plugins notify", "namespace inbox {"]
+    + [f"  mailbox {name} {{\n    special_use = \\{name}\n  }}" for name in SPECIAL_USES]
+    + ["}"])
 SERVERS = {}
 
 
@@ -40,7 +50,7 @@ def setUpModule():
     users = []
     for name, password in USERS.items():
         users += ["--user", f"{name}:{password}"]
-    dovecot = DovecotServer(USERS)
+    dovecot = DovecotServer(USERS, extra_config=DOVECOT_EXTRA)
     mailscope = MailscopeServer(BINARY, "--mbox", empty.name, *users, tls=False)
     try:
         SERVERS["dovecot"] = dovecot.start()
@@ -481,6 +491,217 @@ class Differential(unittest.TestCase):
         self.assert_same({name: [(command, (status, code, [without_tag(line) for line in lines]))
                                  for command, (status, code, lines) in steps]
                           for name, steps in results.items()})
+
+    def test_searchres(self):
+        # RFC 5182: "$" is empty after SELECT, set by SEARCH ... SAVE (to the
+        # MIN/MAX alone when only they are asked for, 2.4), left alone by a
+        # search without SAVE, emptied by a SAVE that fails, followed by
+        # EXPUNGE, and usable wherever a set is: FETCH, UID FETCH, STORE,
+        # COPY, SEARCH. A SAVE and the FETCH $ that uses it pipelined (2.3).
+        def without_tag(line):
+            if line and line[0] == b"ESEARCH" and len(line) > 1 and isinstance(line[1], tuple):
+                return line[:1] + line[2:]
+            return line
+
+        def scenario(client, box):
+            client.command(f'CREATE "{box}/dest"')
+            client.command(f'SELECT "{box}"')
+            result = send_each(client, [
+                "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE) SEEN", "FETCH $ (UID FLAGS)",
+                "SEARCH RETURN (SAVE MIN MAX) NOT SEEN", "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE MAX) ALL", "UID FETCH $ (UID)",
+                "UID SEARCH RETURN (SAVE COUNT) NOT FLAGGED", "UID FETCH $ (FLAGS)",
+                "SEARCH UNSEEN", "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE ALL) $ NOT SEEN", "STORE $ +FLAGS (\\Answered)",
+                f'COPY $ "{box}/dest"', "SEARCH $ ANSWERED",
+                "SEARCH RETURN (SAVE) SUBJECT nothing-like-this", "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE) 2:4", "STORE 3 +FLAGS.SILENT (\\Deleted)",
+            ])
+            result.append(("EXPUNGE", transcript(client.command("EXPUNGE"), ordered=True)))
+            result += send_each(client, [
+                "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE) CHARSET X-NO-SUCH-CHARSET ALL", "FETCH $ (UID)",
+                "SEARCH RETURN (SAVE) ALL",
+            ])
+            client.command(f'EXAMINE "{box}"')
+            result += send_each(client, ["FETCH $ (UID)"])
+            tag = client.next_tag()
+            other = client.next_tag()
+            client.send(tag + b" UID SEARCH RETURN (SAVE) FLAGGED\r\n"
+                        + other + b" FETCH $ (UID)\r\n")
+            result.append(("pipelined", transcript(client.read_until_tag(tag)),
+                           transcript(client.read_until_tag(other))))
+            client.command(f'SELECT "{box}/dest"')
+            result.append(("dest", transcript(client.command("FETCH 1:* (FLAGS)"))))
+            return [(step[0],) + tuple((status, code, [without_tag(line) for line in lines])
+                                       for status, code, lines in step[1:])
+                    for step in result]
+
+        results = self.both(scenario)
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
+
+    def test_multiappend(self):
+        # RFC 3502: several messages in one APPEND, each with its own flags
+        # and date; APPENDUID names all of them (RFC 4315 3); when one of
+        # them cannot be stored (here: an empty message, which cancels the
+        # command), none is (RFC 3502 6.3.11: "all or nothing"). Each
+        # server's own text is left out; the status and codes compare.
+        def multiappend(client, box, parts, trailer=b""):
+            tag = client.next_tag()
+            data = tag + f' APPEND "{box}"'.encode()
+            for head, body in parts:
+                data += b" " + head + (b" " if head else b"") + b"{%d+}\r\n" % len(body) + body
+            client.send(data + trailer + b"\r\n")
+            return transcript(client.read_until_tag(tag))
+
+        def scenario(client, box):
+            first, second, third = (message for _flags, _date, message in MESSAGES[:3])
+            result = [
+                multiappend(client, box, [(b"(\\Seen)", first),
+                                          (b'(\\Flagged $Lab) "07-Feb-2024 10:00:00 +0000"', second),
+                                          (b"", third)]),
+                multiappend(client, f"{box}/missing", [(b"()", first), (b"()", second)]),
+                multiappend(client, box, [(b"()", first), (b"()", second), (b"()", b"")]),
+                transcript(client.command(f'STATUS "{box}" (MESSAGES UIDNEXT)')),
+            ]
+            client.command(f'SELECT "{box}"')
+            result.append(transcript(client.command("FETCH 6:* (UID FLAGS RFC822.SIZE)")))
+            result.append(transcript(client.command("FETCH 7 INTERNALDATE")))
+            return result
+
+        results = without_recent(self.both(scenario))
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
+
+    def test_special_use(self):
+        # RFC 6154 2: the SPECIAL-USE selection option lists only mailboxes
+        # with a special use, the return option adds the attributes; a
+        # mailbox below one has none of its own. carol's namespace holds
+        # only what this test makes.
+        def scenario(client, box):
+            for name in ("Sent", "Trash", "Archive", "Archive/2024", "Notes"):
+                client.command(f'CREATE "{name}"')
+            return send_each(client, [
+                'LIST (SPECIAL-USE) "" "*"', 'LIST "" "*" RETURN (SPECIAL-USE)',
+                'LIST (SPECIAL-USE) "" "%" RETURN (CHILDREN)',
+                'LIST (SPECIAL-USE) "" "Notes"', 'LIST "" "Archive/%" RETURN (SPECIAL-USE)',
+            ])
+
+        results = self.both(scenario, "carol")
+        plain = {}
+        for name in results:
+            with connect(name, "carol") as client:
+                plain[name] = transcript(client.command('LIST "" "Sent"'))
+        # Documented: a plain LIST shows special uses in Dovecot; mailscope
+        # shows them when SPECIAL-USE asks (RFC 6154 2 leaves it open).
+        self.assertEqual(plain["mailscope"][2], ((b"LIST", frozenset({b"\\hasnochildren"}),
+                                                  b"/", b"Sent"),))
+        self.assertEqual(plain["dovecot"][2], ((b"LIST", frozenset({b"\\hasnochildren",
+                                                                    b"\\sent"}),
+                                                b"/", b"Sent"),))
+        self.assert_same(results)
+
+    def test_notify(self):
+        # RFC 5465: after NOTIFY SET, what another session does arrives
+        # unasked: EXISTS and FETCH for a new message in the selected
+        # mailbox (5.2), FETCH FLAGS, EXPUNGE (5.3), LIST for a created,
+        # renamed or deleted mailbox (5.4) and for subscriptions (5.5),
+        # STATUS (UIDNEXT MESSAGES) for a mailbox that is not selected (5.2,
+        # 5.3; further items are the server's choice). The watcher polls
+        # with NOOP until nothing more arrives: when an event is told is
+        # the server's choice, which events and what they say are not.
+        def told(line):
+            if line[0] == b"STATUS":
+                return line[:2] + (tuple(item for item in line[2]
+                                         if item[0] in (b"MESSAGES", b"UIDNEXT")),)
+            return line
+
+        def collect(client):
+            seen, quiet_since = [], None
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:
+                lines = [told(line) for line in
+                         transcript(client.command("NOOP"), ordered=True)[2]
+                         if line[0] != b"RECENT"]
+                seen += lines
+                if lines:
+                    quiet_since = None
+                elif quiet_since is None:
+                    quiet_since = time.monotonic()
+                elif time.monotonic() - quiet_since > 1.5:
+                    break
+                time.sleep(0.2)
+            return tuple(sorted(seen, key=repr))
+
+        def scenario(client, box):
+            other_box = f"{box}/other"
+            client.command(f'CREATE "{other_box}"')
+            client.command(f'SELECT "{box}"')
+            result = [transcript(client.command(
+                "NOTIFY SET (selected (MessageNew (UID FLAGS) MessageExpunge FlagChange)) "
+                f'(mailboxes "{other_box}" (MessageNew MessageExpunge)) '
+                "(personal (MailboxName SubscriptionChange))"))]
+            steps = [
+                [f'SELECT "{box}"', "STORE 2 +FLAGS (\\Flagged)",
+                 (f'APPEND "{box}" (\\Seen) "08-Feb-2024 09:00:00 +0000"', MESSAGES[0][2]),
+                 (f'APPEND "{other_box}" () "08-Feb-2024 09:00:00 +0000"', MESSAGES[1][2])],
+                [f'SELECT "{box}"', "STORE 3 +FLAGS.SILENT (\\Deleted)", "EXPUNGE",
+                 f'CREATE "{box}/new"', f'SUBSCRIBE "{box}/new"'],
+                [f'RENAME "{box}/new" "{box}/renamed"'],
+                [f'UNSUBSCRIBE "{box}/new"', f'DELETE "{box}/renamed"'],
+            ]
+            for commands in steps:
+                with connect(self.current) as other:
+                    for command in commands:
+                        if isinstance(command, tuple):
+                            other.command(*command)
+                        else:
+                            other.command(command)
+                result.append(collect(client))
+            result.append(transcript(client.command("NOTIFY NONE")))
+            with connect(self.current) as other:
+                other.command(f'CREATE "{box}/quiet"')
+            result.append(collect(client))
+            return result
+
+        results = self.both(scenario)
+        # Documented: RFC 5465 5.4 counts a created or deleted mailbox's
+        # direct parent as affected, and mailscope tells its LIST; Dovecot
+        # tells only the mailbox itself.
+        parent = (b"LIST", frozenset(), b"/", self.mailbox().encode())
+        for step in (2, 4):
+            self.assertIn(parent, results["mailscope"][step])
+            self.assertNotIn(parent, results["dovecot"][step])
+            results["mailscope"][step] = tuple(line for line in results["mailscope"][step]
+                                               if line != parent)
+        # Documented: a subscription left on a name with no mailbox is told,
+        # once unsubscribed, with \\NonExistent in mailscope (RFC 5465 5.5:
+        # attributes accurately computed); Dovecot sends ().
+        gone = f"{self.mailbox()}/new".encode()
+        self.assertIn((b"LIST", frozenset({b"\\nonexistent"}), b"/", gone), results["mailscope"][4])
+        self.assertIn((b"LIST", frozenset(), b"/", gone), results["dovecot"][4])
+        for steps in results.values():
+            steps[4] = tuple(line for line in steps[4] if line[3:] != (gone,))
+        self.assert_same({name: [strip_recent_flag(step) for step in steps]
+                          for name, steps in results.items()})
+
+    def test_delete_selected(self):
+        # RFC 2180 3.3: a server may delete a mailbox that is selected and
+        # then end the session with BYE; both do so for the session that
+        # deleted its own selected mailbox.
+        def scenario(client, box):
+            client.command(f'SELECT "{box}"')
+            result = [transcript(client.command(f'DELETE "{box}"'))]
+            try:
+                line = client.read_response_line()
+            except (imap_wire.ImapError, OSError):
+                line = b""
+            result.append(line.split(b" ", 2)[:2])
+            return result
+
+        self.assert_same(self.both(scenario))
 
     def test_condstore_and_qresync(self):
         # RFC 7162: mod-sequence values are each server's own, so they are

@@ -121,12 +121,19 @@ TEST_CASE_FIXTURE(SelectedClient, "SEARCHRES: SEARCH RETURN (SAVE) and \"$\" (RF
     CHECK(c.send("f FETCH $ (UID)\r\n") ==
           "* 2 FETCH (UID 2)\r\n* 3 FETCH (UID 3)\r\nf OK FETCH completed\r\n");
     CHECK(c.send("g UID FETCH $ (FLAGS)\r\n").starts_with("* 2 FETCH (UID 2 FLAGS ("));
-    // SAVE with other options answers them; "$" in a search key.
+    // SAVE with other options answers them; "$" in a search key. With MIN
+    // or MAX alone "$" keeps only what they name (RFC 5182 2.4).
     CHECK(c.send("h SEARCH RETURN (SAVE MIN) $ UNSEEN\r\n") ==
           "* ESEARCH (TAG \"h\") MIN 2\r\nh OK SEARCH completed\r\n");
-    CHECK(c.send("i SEARCH UID $\r\n") == "* SEARCH 2 3\r\ni OK SEARCH completed\r\n");
+    CHECK(c.send("i SEARCH UID $\r\n") == "* SEARCH 2\r\ni OK SEARCH completed\r\n");
     CHECK(c.send("s STORE $ +FLAGS.SILENT (\\Flagged)\r\n") == "s OK STORE completed\r\n");
-    CHECK(c.send("j SEARCH FLAGGED\r\n") == "* SEARCH 2 3\r\nj OK SEARCH completed\r\n");
+    CHECK(c.send("j SEARCH FLAGGED\r\n") == "* SEARCH 2\r\nj OK SEARCH completed\r\n");
+    c.send("mm SEARCH RETURN (SAVE MIN MAX) ALL\r\n");
+    CHECK(c.send("mf FETCH $ (UID)\r\n") ==
+          "* 1 FETCH (UID 1)\r\n* 3 FETCH (UID 3)\r\nmf OK FETCH completed\r\n");
+    c.send("mx SEARCH RETURN (SAVE MAX COUNT) UNSEEN\r\n");
+    CHECK(c.send("cf FETCH $ (UID)\r\n") ==
+          "* 2 FETCH (UID 2)\r\n* 3 FETCH (UID 3)\r\ncf OK FETCH completed\r\n");
     // A failed SAVE empties "$"; so does leaving the mailbox.
     CHECK(c.send("k SEARCH RETURN (SAVE) CHARSET X-NONE ALL\r\n").starts_with("k NO"));
     CHECK(c.send("l FETCH $ (UID)\r\n") == "l OK FETCH completed\r\n");

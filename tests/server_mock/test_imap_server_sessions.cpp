@@ -170,4 +170,14 @@ TEST_CASE_FIXTURE(TwoSelected, "a mailbox deleted while another session has it s
           "* BYE The selected mailbox was deleted; disconnecting (RFC 2180 3.3)\r\n");
     CHECK(b.server.wants_close());
     CHECK(test::violations(b.trace).empty());
+    // Its recent messages went with it: no "* 0 RECENT" before the BYE.
+    Client c(store);
+    c.login();
+    CHECK(c.send("c CREATE Full\r\n") == "c OK CREATE completed\r\n");
+    CHECK(c.send("a APPEND Full {24+}\r\nSubject: one\r\n\r\nHello\r\n\r\n")
+              .starts_with("a OK [APPENDUID "));
+    CHECK(c.send("s SELECT Full\r\n").find("* 1 RECENT\r\n") != std::string::npos);
+    CHECK(c.send("d DELETE Full\r\n") ==
+          "d OK DELETE completed\r\n"
+          "* BYE The selected mailbox was deleted; disconnecting (RFC 2180 3.3)\r\n");
 }

@@ -1658,14 +1658,19 @@ bool ImapSession::notify_sends(std::string_view name) const {
 ImapSession::Pending* ImapSession::check_expunge_timing(std::string_view what,
                                                         std::string_view section) {
     Pending* pending = find_pending_verb({Verb::Expunge, Verb::Move, Verb::Close});
-    const bool forbidden_now = std::any_of(
-        m_pending.begin(), m_pending.end(),
-        [](const Pending& p) { return !p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge); });
+    // NOTIFY SET with SELECTED MessageExpunge asks for expunges as they
+    // happen, even during a FETCH, STORE or SEARCH (RFC 5465 6.1.1, 5.3:
+    // such a client uses UIDs); SELECTED-DELAYED keeps the old rule.
+    const bool immediate = m_notify && m_notify->selected_expunges;
+    const bool forbidden_now =
+        !immediate && std::any_of(m_pending.begin(), m_pending.end(), [](const Pending& p) {
+            return !p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge);
+        });
     if (forbidden_now) {
         violation(Direction::ServerToClient,
                   fmt::format("{} sent while a FETCH, STORE or SEARCH was in progress", what),
                   std::string(section));
-    } else if (m_pending.empty() && !(m_notify && m_notify->selected_expunges)) {
+    } else if (m_pending.empty() && !immediate) {
         // After NOTIFY SET with SELECTED MessageExpunge they come as they
         // happen (RFC 5465 5.3).
         violation(Direction::ServerToClient,

@@ -220,10 +220,27 @@ TEST_CASE("SELECTED-DELAYED keeps EXPUNGE for a command; a failed NOTIFY changes
     o.server("n1 OK done\r\n");
     o.server("* 3 EXPUNGE\r\n");
     CHECK(test::violation_sections(o.trace) == std::vector<std::string>{"RFC 3501 7.4.1"});
+    // Nor may it come while a FETCH by message number is in progress.
+    o.client("f1 FETCH 1:* (FLAGS)\r\n");
+    o.server("* 1 FETCH (FLAGS ())\r\n* 1 EXPUNGE\r\nf1 OK done\r\n");
+    CHECK(test::violation_sections(o.trace) ==
+          std::vector<std::string>{"RFC 3501 7.4.1", "RFC 3501 7.4.1"});
     o.client("n2 NOTIFY SET (selected (MessageNew MessageExpunge))\r\n");
     o.server("n2 NO [BADEVENT (MessageNew MessageExpunge FlagChange)] not here\r\n");
-    o.server("* 2 EXPUNGE\r\n");
-    CHECK(test::violations(o.trace).size() == 2);
+    o.server("* 1 EXPUNGE\r\n");
+    CHECK(test::violations(o.trace).size() == 3);
+}
+
+TEST_CASE("SELECTED MessageExpunge lets EXPUNGE come even during a FETCH (RFC 5465 6.1.1)") {
+    test::Observer<imap::ImapSession, sim::Protocol::Imap> o;
+    notify_selected(o);
+    o.client("n1 NOTIFY SET (selected (MessageNew (UID) MessageExpunge))\r\n");
+    o.server("n1 OK done\r\n");
+    o.client("f1 FETCH 1:* (FLAGS)\r\n");
+    o.server("* 1 FETCH (FLAGS ())\r\n* 3 EXPUNGE\r\n* 2 FETCH (FLAGS ())\r\nf1 OK done\r\n");
+    o.client("s1 STORE 1 +FLAGS (\\Seen)\r\n");
+    o.server("* 2 EXPUNGE\r\n* 1 FETCH (FLAGS (\\Seen))\r\ns1 OK done\r\n");
+    CHECK(test::violations(o.trace).empty());
 }
 
 TEST_CASE("BADEVENT lists events and NOTIFICATIONOVERFLOW ends the notifications (RFC 5465 5.8)") {

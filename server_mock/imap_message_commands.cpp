@@ -160,6 +160,7 @@ void ImapServerSession::report_changes(Report report) {
     if (report == Report::None || m_session == kNoSession) return;
     if (m_selected == 0 && !m_notify) return;
     const auto changes = m_store.pending_changes(m_session);
+    m_notify_named.clear();
     if (changes.empty()) {
         send_notifications();
         return;

@@ -222,8 +222,14 @@ void ImapServerSession::notify_change(const Change& change) {
             imap::ListData data;
             data.delimiter = mailbox ? mailbox->delimiter : kPersonalDelimiter;
             data.mailbox = name;
-            // RFC 5465 5.4: a name that no longer refers to a mailbox.
-            if (change.kind == ChangeKind::MailboxDeleted) data.attributes = {"\\NonExistent"};
+            // RFC 5465 5.4: a name that no longer refers to a mailbox; a
+            // level made for a deeper name holds no messages.
+            if (change.kind == ChangeKind::MailboxDeleted) {
+                data.attributes = {"\\NonExistent"};
+            } else if (mailbox && !mailbox->selectable) {
+                data.attributes = {"\\Noselect"};
+            }
+            m_notify_named.insert(name);
             auto response = imap::make_list("LIST", std::move(data));
             if (change.kind == ChangeKind::MailboxRenamed && m_config.capabilities.list_extended) {
                 // RFC 5465 5.4, 8: oldname-extended-item, the old name as this
@@ -255,6 +261,7 @@ void ImapServerSession::notify_parent(const std::string& name, char delimiter) {
     const auto cut = name.rfind(delimiter);
     if (cut == std::string::npos || cut == 0) return;
     const std::string parent = name.substr(0, cut);
+    if (!m_notify_named.insert(parent).second) return;
     if (!notify_room()) return;
     imap::ListData data;
     data.delimiter = delimiter;

@@ -323,6 +323,9 @@ class ImapServerSession : public ServerSessionBase {
     std::set<MailboxId> m_notify_due;
     std::set<std::string> m_notify_subscriptions;
     std::set<MailboxId> m_notify_listable;  // other users' mailboxes this user may list
+    // Names told by LIST in the current report: CREATE a/b/c makes a, a/b
+    // and a/b/c, and each level is also the next one's parent.
+    std::set<std::string> m_notify_named;
     std::size_t m_notify_sent = 0;
     std::uint64_t m_challenges = 0;
     Report m_report = Report::All;

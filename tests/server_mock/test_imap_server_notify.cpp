@@ -120,6 +120,11 @@ TEST_CASE_FIXTURE(FilledStore, "CREATE, RENAME and DELETE are told as LIST (RFC 
     b.send("x7 DELETE Archive/2025\r\n");
     CHECK(notify_between_commands(a) ==
           "* LIST (\\NonExistent) \"/\" Archive/2025\r\n* LIST () \"/\" Archive\r\n");
+    // Levels CREATE made for a deeper name hold no messages: \Noselect.
+    b.send("x8 CREATE Trip/Photos/Day1\r\n");
+    CHECK(notify_between_commands(a) ==
+          "* LIST (\\Noselect) \"/\" Trip\r\n* LIST (\\Noselect) \"/\" Trip/Photos\r\n"
+          "* LIST () \"/\" Trip/Photos/Day1\r\n");
     CHECK(test::violations(a.trace).empty());
 }
 

@@ -62,11 +62,8 @@ std::size_t index_of(const std::vector<std::unique_ptr<SessionSource>>& sources,
 
 std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
     const AppOptions& options) {
-    const auto language =
-        options.lang.empty()
-            ? std::optional(lessons::language_from_locale() == lessons::Language::Ru ? Language::Ru
-                                                                                     : Language::En)
-            : language_from_code(options.lang);
+    const auto language = options.lang.empty() ? std::optional(sim::language_from_locale())
+                                               : sim::language_from_name(options.lang);
     if (!language) return fmt::format("the language is ru or en, not \"{}\".", options.lang);
     int width = 0;
     int height = 0;

@@ -208,14 +208,4 @@ const char* tr(Language language, Text id) {
     return language == Language::Ru ? entries[index].ru : entries[index].en;
 }
 
-std::string_view language_code(Language language) {
-    return language == Language::Ru ? "ru" : "en";
-}
-
-std::optional<Language> language_from_code(std::string_view code) {
-    if (code == "en") return Language::En;
-    if (code == "ru") return Language::Ru;
-    return std::nullopt;
-}
-
 }  // namespace mailscope::gui

@@ -7,9 +7,11 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/core/language.hpp"
+
 namespace mailscope::gui {
 
-enum class Language : std::uint8_t { En, Ru };
+using sim::Language;
 
 enum class Text : std::uint16_t {
     AppTitle,
@@ -163,8 +165,5 @@ enum class Text : std::uint16_t {
 // The text in `language`. Never null, never empty. Some entries are fmt
 // format strings (documented in i18n.cpp next to the entry).
 const char* tr(Language language, Text id);
-
-std::string_view language_code(Language language);                  // "en", "ru"
-std::optional<Language> language_from_code(std::string_view code);  // "en"/"ru", else nullopt
 
 }  // namespace mailscope::gui

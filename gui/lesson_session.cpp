@@ -33,10 +33,6 @@ std::optional<PanelId> panel_of(lessons::Highlight highlight) {
 
 }  // namespace
 
-lessons::Language lesson_language(Language language) {
-    return language == Language::Ru ? lessons::Language::Ru : lessons::Language::En;
-}
-
 LessonSession::LessonSession(lessons::Lesson lesson) : m_runner(std::move(lesson)) {}
 
 void LessonSession::select_client(std::size_t client) {
@@ -129,7 +125,7 @@ std::optional<bool> LessonSession::verdict(const lessons::Step& step) const {
 }
 
 QuizView LessonSession::quiz_view(const lessons::Step& step, Language language, bool reveal) const {
-    const lessons::Language lang = lesson_language(language);
+    const Language lang = language;
     const lessons::Quiz quiz = m_runner.shown(*step.quiz);
     QuizView view;
     view.question = quiz.question.in(lang);
@@ -156,7 +152,7 @@ QuizView LessonSession::quiz_view(const lessons::Step& step, Language language, 
 
 LessonView LessonSession::view(Language language) const {
     const lessons::Lesson& lesson = m_runner.lesson();
-    const lessons::Language lang = lesson_language(language);
+    const Language lang = language;
     LessonView view;
     view.title = lesson.title.in(lang);
     view.step_count = lesson.steps.size();

@@ -16,8 +16,6 @@
 
 namespace mailscope::gui {
 
-lessons::Language lesson_language(Language language);
-
 class LessonSession {
   public:
     explicit LessonSession(lessons::Lesson lesson);

@@ -11,19 +11,14 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::lessons {
 
-enum class Language : std::uint8_t { Ru, En };
-
-// "ru" / "en"; nullopt for anything else.
-std::optional<Language> language_from_name(std::string_view name);
-
-// The language of the user's locale, as POSIX picks the one for messages:
-// LC_ALL, else LC_MESSAGES, else LANG, the first that is set and not empty.
-// Russian when it is ru (ru_RU.UTF-8, ru); English otherwise.
-Language language_from_locale();
+using sim::Language;
+using sim::language_from_locale;
+using sim::language_from_name;
 
 // Where something was written: every loader error and every failed
 // expectation points here.

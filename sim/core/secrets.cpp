@@ -8,7 +8,7 @@ bool blank(char c) {
     return c == ' ' || c == '\t';
 }
 
-std::string_view first_line(std::string_view text) {
+std::string_view line_before_crlf(std::string_view text) {
     auto end = text.find('\n');
     auto line = text.substr(0, end);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -30,7 +30,7 @@ std::size_t end_of_words(std::string_view text, std::size_t count) {
 }  // namespace
 
 std::string word_upper(std::string_view line, std::size_t index) {
-    line = first_line(line);
+    line = line_before_crlf(line);
     std::size_t pos = 0;
     for (std::size_t word = 0;; ++word) {
         while (pos < line.size() && blank(line[pos]))
@@ -50,7 +50,7 @@ std::string word_upper(std::string_view line, std::size_t index) {
 }
 
 std::string_view words_after(std::string_view line, std::size_t keep) {
-    const auto text = first_line(line);
+    const auto text = line_before_crlf(line);
     std::size_t pos = end_of_words(text, keep);
     while (pos < text.size() && blank(text[pos]))
         ++pos;
@@ -61,7 +61,7 @@ std::string mask_after_words(std::string_view line, std::size_t keep) {
     const auto newline = line.find('\n');
     const bool crlf = newline != std::string_view::npos && newline > 0 && line[newline - 1] == '\r';
     const std::string_view ending = newline == std::string_view::npos ? "" : crlf ? "\r\n" : "\n";
-    const auto text = first_line(line);
+    const auto text = line_before_crlf(line);
     std::string out(text.substr(0, end_of_words(text, keep)));
     if (!out.empty()) out += ' ';
     out += kSecretMask;
@@ -70,7 +70,7 @@ std::string mask_after_words(std::string_view line, std::size_t keep) {
 }
 
 bool looks_like_sasl_response(std::string_view line) {
-    line = first_line(line);
+    line = line_before_crlf(line);
     if (line.size() < 4) return false;
     std::size_t padding = 0;
     for (char c : line) {

@@ -67,7 +67,11 @@ class Engine {
         feed(Direction::ClientToServer, bytes, time_us);
     }
     // A note in the trace (connected, TLS established, a fault injected).
-    virtual void note(Direction dir, std::string text, std::int64_t time_us) = 0;
+    virtual void note(Direction dir, Said text, std::int64_t time_us) = 0;
+    // Text that needs no translation (a server's own words, an OpenSSL error).
+    void note(Direction dir, std::string text, std::int64_t time_us = 0) {
+        note(dir, verbatim(std::move(text)), time_us);
+    }
 
     virtual StateId state_id() const = 0;
     virtual bool closed() const = 0;

@@ -5,14 +5,19 @@
 #include <string>
 #include <string_view>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::sim {
 
 // "client broke a rule: ..." over `wire`, citing `section`.
-TraceEvent violation_event(Direction dir, std::string rule, std::string section, bool fatal,
+TraceEvent violation_event(Direction dir, Said rule, std::string section, bool fatal,
                            ByteSpan wire);
-// "From -> To (number: cause)", citing `section`.
+// "From -> To (number: cause)", citing `section`; `change.cause` is filled
+// from `change.said`.
 TraceEvent transition_event(Direction dir, StateChange change, std::string_view section);
+
+// A state's name as a phrase ("Выбран (Selected)" in Russian).
+Phrase state_phrase(StateId state);
 
 }  // namespace mailscope::sim

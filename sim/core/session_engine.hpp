@@ -35,13 +35,15 @@ class SessionEngine : public Engine {
     bool closed() const override { return m_state == State::Closed; }
     StateId state_id() const override { return m_state; }
 
-    void note(Direction dir, std::string text, std::int64_t time_us = 0) override {
+    using Engine::note;
+    void note(Direction dir, Said text, std::int64_t time_us = 0) override {
         m_now = time_us;
         TraceEvent event;
         event.dir = dir;
         event.kind = EventKind::Note;
         event.name = "NOTE";
-        event.summary = std::move(text);
+        event.summary = render(text, Language::En);
+        event.said = std::move(text);
         add_event(std::move(event));
         m_events.commit();
     }
@@ -83,12 +85,19 @@ class SessionEngine : public Engine {
         return event;
     }
 
+    std::uint64_t violation(Direction dir, Said rule, std::string section, bool fatal = false,
+                            ByteSpan wire = {}) {
+        return add_event(violation_event(dir, std::move(rule), std::move(section), fatal, wire));
+    }
     std::uint64_t violation(Direction dir, std::string rule, std::string section,
                             bool fatal = false, ByteSpan wire = {}) {
-        return add_event(violation_event(dir, std::move(rule), std::move(section), fatal, wire));
+        return violation(dir, verbatim(std::move(rule)), std::move(section), fatal, wire);
     }
 
     void transition(State to, std::string cause, Direction dir) {
+        transition(to, verbatim(std::move(cause)), dir);
+    }
+    void transition(State to, Said cause, Direction dir) {
         const auto from = m_state;
         const auto edge = find_transition(from, to);
         // The table is the state machine: an edge it does not have is a bug of
@@ -104,8 +113,8 @@ class SessionEngine : public Engine {
         } else {
             section = state_section(to);
         }
-        auto event =
-            transition_event(dir, StateChange{from, to, edge->number, std::move(cause)}, section);
+        auto event = transition_event(
+            dir, StateChange{from, to, edge->number, {}, std::move(cause)}, section);
         m_state = to;
         add_event(std::move(event));
     }
@@ -116,8 +125,9 @@ class SessionEngine : public Engine {
         event.dir = dir;
         event.kind = EventKind::Note;
         event.name = "CLOSE";
-        event.summary = dir == Direction::ClientToServer ? "the client closed the connection"
-                                                         : "the server closed the connection";
+        event.said = say(dir == Direction::ClientToServer ? Phrase::ClientClosedConnection
+                                                          : Phrase::ServerClosedConnection);
+        event.summary = render(*event.said, Language::En);
         event.section = std::move(section);
         add_event(std::move(event));
     }

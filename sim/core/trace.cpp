@@ -94,14 +94,19 @@ std::size_t footprint(const TraceEvent& event) {
     std::size_t size = sizeof(TraceEvent) + event.raw.size() + event.tag.size() +
                        event.name.size() + event.summary.size() + event.section.size() +
                        event.code.size();
-    if (event.transition) size += event.transition->cause.size();
+    if (event.said) size += said_bytes(*event.said);
+    if (event.transition)
+        size += event.transition->cause.size() + said_bytes(event.transition->said);
     if (event.flags) {
         for (const auto& flag : event.flags->before)
             size += sizeof(flag) + flag.size();
         for (const auto& flag : event.flags->after)
             size += sizeof(flag) + flag.size();
     }
-    if (event.violation) size += event.violation->rule.size() + event.violation->section.size();
+    if (event.violation) {
+        size += event.violation->rule.size() + event.violation->section.size() +
+                said_bytes(event.violation->said);
+    }
     return size;
 }
 

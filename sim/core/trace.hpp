@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/core/protocol.hpp"
 #include "sim/core/state_id.hpp"
 
@@ -82,6 +83,7 @@ struct StateChange {
     StateId to;
     int number = 0;  // the transition's number in the protocol's diagram (RFC 3501 section 3: 1-7)
     std::string cause;  // "A001 LOGIN completed OK", "greeting * PREAUTH"...
+    Said said;          // `cause` as a phrase, for every language
 };
 
 struct FlagDelta {
@@ -101,6 +103,7 @@ struct RuleBreak {
     std::string rule;     // plain sentence a learner can read
     std::string section;  // "RFC 3501 7.5", "RFC 7888 4"
     bool fatal = false;   // the session cannot go on (the engine stops parsing)
+    Said said;            // `rule` as a phrase, for every language
 };
 
 struct LiteralInfo {
@@ -150,7 +153,10 @@ struct TraceEvent {
     std::string raw;      // the bytes as sent (secrets already masked unless revealed)
     std::string tag;      // command/completion tag, "*" or "+" for the others
     std::string name;     // "LOGIN", "FETCH", "EXISTS", "OK", "BYE"...
-    std::string summary;  // one line for humans: what this is
+    std::string summary;  // one line for humans: what this is, in English
+    // `summary` as a phrase, for views in any language (event_text.hpp);
+    // none when the summary is the wire text itself.
+    std::optional<Said> said;
     std::string section;  // RFC section that defines it, e.g. "RFC 3501 6.4.5"
     Link link = Link::None;
     // The earlier event this one answers (a completion, a response, a literal

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/event_text.hpp"
 #include "sim/text/utf8.hpp"
 
 namespace mailscope::sim {
@@ -81,34 +82,39 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
     const char* on = options.colour ? colour_of(event) : "";
     const char* off = options.colour ? "\x1b[0m" : "";
     const char* arrow = event.dir == Direction::ClientToServer ? "C→S" : "S→C";
+    const Language language = options.language;
+    const auto text = [language](Phrase phrase, auto&&... args) {
+        return render(say(phrase, std::forward<decltype(args)>(args)...), language);
+    };
     std::string line =
-        fmt::format("{}#{:<5} {} {:<13}", on, event.seq, arrow, std::string(to_string(event.kind)));
+        fmt::format("{}#{:<5} {} {:<13}", on, event.seq, arrow, kind_label(event.kind, language));
     switch (event.kind) {
         case EventKind::Command:
         case EventKind::Untagged:
         case EventKind::Tagged:
         case EventKind::Continuation:
-            line += options.show_raw ? printable(event.raw, options.max_raw) : event.summary;
+            line += options.show_raw ? printable(event.raw, options.max_raw)
+                                     : event_summary(event, language);
             if (options.show_raw && event.piece && event.piece->awaits_continuation) {
+                line += "  ";
                 line += event.piece->announces
-                            ? fmt::format("  (waits for \"+\" before the {} octets)",
-                                          event.piece->announces->size)
-                            : std::string("  (waits for \"+\")");
+                            ? text(Phrase::WaitsForPlusBeforeOctets, event.piece->announces->size)
+                            : text(Phrase::WaitsForPlus);
             }
             break;
         case EventKind::Literal:
             if (event.protocol != Protocol::Imap) {
                 // POP3 and SMTP carry a message without IMAP's {n}: it runs
                 // to the line holding a single dot.
-                line += fmt::format("message: {} octets", event.literal ? event.literal->size : 0);
+                line += text(Phrase::MessageOctets, event.literal ? event.literal->size : 0);
             } else {
-                line += fmt::format("{}{{{}{}}} {} octets",
-                                    event.literal && event.literal->binary ? "~" : "",
-                                    event.literal ? event.literal->size : 0,
-                                    event.literal && !event.literal->synchronizing ? "+" : "",
-                                    event.literal ? event.literal->size : 0);
+                line += fmt::format(
+                    "{}{{{}{}}} {}", event.literal && event.literal->binary ? "~" : "",
+                    event.literal ? event.literal->size : 0,
+                    event.literal && !event.literal->synchronizing ? "+" : "",
+                    text(Phrase::LiteralOctets, event.literal ? event.literal->size : 0));
                 if (event.redacted) {
-                    line += " (hidden)";
+                    line += " " + text(Phrase::Hidden);
                 } else if (event.dir == Direction::ClientToServer && options.show_raw) {
                     // A server's literal is shown inside its response; a
                     // client's octets are only in this event.
@@ -117,7 +123,7 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
             }
             break;
         default:
-            line += event.summary;
+            line += event_summary(event, language);
             break;
     }
     line += off;
@@ -125,25 +131,26 @@ std::string format_event(const SessionTrace& trace, const TraceEvent& event,
     const TraceEvent* linked =
         event.link_seq && trace.holds(*event.link_seq) ? &trace.at(*event.link_seq) : nullptr;
     if (event.link_seq && event.kind == EventKind::Tagged) {
-        notes += linked ? fmt::format(" completes #{} {}", linked->seq, linked->name)
-                        : fmt::format(" completes #{}", *event.link_seq);
+        notes += " " + (linked ? text(Phrase::CompletesEvent, linked->seq, linked->name)
+                               : text(Phrase::CompletesSeq, *event.link_seq));
     } else if (event.link_seq &&
                (event.kind == EventKind::Untagged || event.kind == EventKind::Continuation)) {
-        notes += linked ? fmt::format(" answers #{} {} {}", linked->seq, linked->tag, linked->name)
-                        : fmt::format(" answers #{}", *event.link_seq);
+        notes += " " + (linked ? text(Phrase::AnswersEvent, linked->seq, linked->tag, linked->name)
+                               : text(Phrase::AnswersSeq, *event.link_seq));
     } else if (event.link_seq && event.dir == Direction::ClientToServer &&
                (event.kind == EventKind::Command || event.kind == EventKind::Literal)) {
         // A later piece of a command, or one of its literals.
-        notes += linked ? fmt::format(" {} #{} {} {}",
-                                      event.kind == EventKind::Literal ? "in" : "continues",
+        notes += " " + (linked ? text(event.kind == EventKind::Literal ? Phrase::LiteralOfEvent
+                                                                       : Phrase::ContinuesEvent,
                                       linked->seq, linked->tag, linked->name)
-                        : fmt::format(" continues #{}", *event.link_seq);
+                               : text(Phrase::ContinuesSeq, *event.link_seq));
     } else if (event.link == Link::Unsolicited && event.kind == EventKind::Untagged) {
-        notes += " unsolicited";
+        notes += " " + text(Phrase::Unsolicited);
     } else if (event.link == Link::Ambiguous) {
-        notes += " ambiguous";
+        notes += " " + text(Phrase::Ambiguous);
     }
-    if (event.redacted && event.kind != EventKind::Literal) notes += " (secret hidden)";
+    if (event.redacted && event.kind != EventKind::Literal)
+        notes += " " + text(Phrase::SecretHidden);
     if (options.show_sections && !event.section.empty())
         notes += fmt::format(" [{}]", event.section);
     if (!notes.empty())

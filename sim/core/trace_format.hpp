@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::sim {
@@ -13,6 +14,7 @@ struct FormatOptions {
     bool show_raw = true;       // the wire text of commands and responses
     bool show_sections = true;  // "RFC 3501 6.2.3"
     std::size_t max_raw = 200;  // longer wire text is cut with an ellipsis
+    Language language = Language::En;
 };
 
 // Several lines for events with wire text spanning lines; always ends in '\n'.

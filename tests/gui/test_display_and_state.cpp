@@ -79,8 +79,8 @@ TEST_CASE("a state of another protocol's table has a name but no node") {
     sim::TraceEvent event;
     event.protocol = sim::Protocol::Pop3;
     event.kind = sim::EventKind::StateTransition;
-    event.transition =
-        sim::StateChange{imap::State::Authenticated, imap::State::Selected, 5, "made up"};
+    event.transition = sim::StateChange{imap::State::Authenticated, imap::State::Selected, 5,
+                                        "made up", sim::verbatim("made up")};
     trace.append(event);
     StateTimeline timeline;
     timeline.sync(trace);

@@ -145,8 +145,8 @@ TEST_CASE("leaving Selected drops the mailbox") {
     MailboxSnapshot snapshot = three_messages();
     sim::TraceEvent close;
     close.kind = sim::EventKind::StateTransition;
-    close.transition =
-        sim::StateChange{imap::State::Selected, imap::State::Authenticated, 6, "CLOSE"};
+    close.transition = sim::StateChange{imap::State::Selected, imap::State::Authenticated, 6,
+                                        "CLOSE", sim::verbatim("CLOSE")};
     fold(snapshot, close);
     CHECK(snapshot.messages.empty());
     CHECK(snapshot.mailbox.empty());

@@ -69,7 +69,7 @@ class TraceBuilder {
     std::uint64_t transition(sim::StateId from, sim::StateId to, int number, std::string cause) {
         sim::TraceEvent event =
             base(sim::Direction::ServerToClient, sim::EventKind::StateTransition);
-        event.transition = sim::StateChange{from, to, number, cause};
+        event.transition = sim::StateChange{from, to, number, cause, sim::verbatim(cause)};
         event.summary = std::move(cause);
         return trace.append(std::move(event));
     }

@@ -171,7 +171,7 @@ class Writer {
         event.name = "STATE";
         event.summary = fmt::format("{} -> {}", imap::state_name(from), imap::state_name(to));
         event.section = "RFC 3501 3";
-        event.transition = sim::StateChange{from, to, number, cause};
+        event.transition = sim::StateChange{from, to, number, cause, sim::verbatim(cause)};
         emit(std::move(event));
     }
 
@@ -206,7 +206,7 @@ class Writer {
         event.name = "VIOLATION";
         event.summary = rule;
         event.section = section;
-        event.violation = sim::RuleBreak{rule, section, false};
+        event.violation = sim::RuleBreak{rule, section, false, sim::verbatim(rule)};
         emit(std::move(event));
     }
 

@@ -29,6 +29,7 @@ class ConnectSession {
           m_driver(m_trace, client_options(options, url, std::move(start.password))),
           m_loop(m_driver, net_client_options(options, url), [this] { on_change(); }) {
         m_format.colour = options.colour;
+        m_format.language = options.language;
         for (auto& line : start.script)
             m_driver.queue_line(std::move(line), 0);
         if (m_scripted) m_driver.end_input(0);

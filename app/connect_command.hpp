@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "sim/core/language.hpp"
+
 namespace mailscope::app {
 
 struct ConnectOptions {
@@ -15,6 +17,7 @@ struct ConnectOptions {
     std::string transcript;  // .jsonl: JSON Lines, anything else: C:/S: text
     bool reveal_secrets = false;
     bool colour = false;
+    sim::Language language = sim::Language::En;
 };
 
 // `mailscope connect`: a real IMAP session with every exchange annotated.

@@ -97,6 +97,7 @@ class Decoder {
   public:
     explicit Decoder(const DecodeOptions& options) : m_options(options) {
         m_format.colour = options.colour;
+        m_format.language = options.language;
     }
 
     // One chunk of the transcript; the engine is made at the first server

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::app {
@@ -12,6 +13,7 @@ struct DecodeOptions {
     bool json = false;
     bool colour = false;
     bool reveal_secrets = false;
+    sim::Language language = sim::Language::En;
     // Unset: told by the server's first line (an IMAP "*", POP3 "+OK"/"-ERR",
     // SMTP three digits).
     std::optional<sim::Protocol> protocol;

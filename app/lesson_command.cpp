@@ -10,6 +10,7 @@
 #include "lessons/lesson_catalog.hpp"
 #include "lessons/lesson_loader.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "sim/core/event_text.hpp"
 #include "sim/core/trace_format.hpp"
 
 namespace mailscope::app {
@@ -100,21 +101,27 @@ std::string wire_lines(std::string_view raw) {
 // A POP3 or SMTP event: status replies coloured by class, a message body
 // carried by RETR, TOP or DATA counted in octets without IMAP's {n}.
 std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceEvent& event,
-                               const Palette& palette) {
+                               const Palette& palette, Language lang) {
     sim::FormatOptions format;
     format.colour = palette.on;
+    format.language = lang;
     const bool reply =
         event.dir == sim::Direction::ServerToClient &&
         (event.kind == sim::EventKind::Untagged || event.kind == sim::EventKind::Tagged ||
          event.kind == sim::EventKind::Continuation);
     if (event.kind == sim::EventKind::Literal) {
         const auto size = event.literal ? event.literal->size : event.raw.size();
-        auto text = fmt::format(
-            "#{:<5} {} {:<13}{}: {} octets{}\n", event.seq,
-            event.dir == sim::Direction::ClientToServer ? "C→S" : "S→C",
-            std::string(sim::to_string(event.kind)),
-            event.dir == sim::Direction::ClientToServer ? "message content" : "message", size,
-            event.literal && event.literal->truncated ? " (only the start kept)" : "");
+        auto text = fmt::format("#{:<5} {} {:<13}{}{}\n", event.seq,
+                                event.dir == sim::Direction::ClientToServer ? "C→S" : "S→C",
+                                sim::kind_label(event.kind, lang),
+                                sim::render(sim::say(event.dir == sim::Direction::ClientToServer
+                                                         ? sim::Phrase::MessageContentOctets
+                                                         : sim::Phrase::MessageOctets,
+                                                     size),
+                                            lang),
+                                event.literal && event.literal->truncated
+                                    ? " " + sim::render(sim::say(sim::Phrase::OnlyStartKept), lang)
+                                    : std::string());
         text += wire_lines(event.raw);
         return palette.paint("34", text);
     }
@@ -128,9 +135,10 @@ std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceE
 }
 
 void print_step_events(const lessons::LessonRunner& runner, const lessons::StepResult& result,
-                       const Palette& palette) {
+                       const Palette& palette, Language lang) {
     sim::FormatOptions format;
     format.colour = palette.on;
+    format.language = lang;
     const bool several = runner.client_count() > 1;
     for (std::size_t c = 0; c < runner.client_count(); ++c) {
         const auto& trace = runner.client_trace(c);
@@ -138,7 +146,7 @@ void print_step_events(const lessons::LessonRunner& runner, const lessons::StepR
         const bool imap = runner.client_protocol(c) == sim::Protocol::Imap;
         for (auto i = range.begin; i < range.end; ++i) {
             auto text = imap ? sim::format_event(trace, trace.at(i), format)
-                             : format_reply_event(trace, trace.at(i), palette);
+                             : format_reply_event(trace, trace.at(i), palette, lang);
             if (several) {
                 std::string prefixed;
                 std::size_t start = 0;
@@ -270,7 +278,7 @@ int run_lesson(const LessonRunOptions& options) {
         if (step->quiz && quizzes) quizzes = ask_quiz(runner.shown(*step->quiz), *lang, palette);
 
         const auto* result = runner.step_forward();
-        print_step_events(runner, *result, palette);
+        print_step_events(runner, *result, palette, *lang);
         for (const auto& failure : result->failures) {
             std::cout << palette.bad(fmt::format("{}: {}", lessons::to_string(failure.mark),
                                                  failure.message))

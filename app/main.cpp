@@ -15,6 +15,27 @@
 #include "app/serve_command.hpp"
 #include "lessons/lesson_catalog.hpp"
 #include "server_mock/fault_injection.hpp"
+#include "sim/core/language.hpp"
+
+namespace {
+
+constexpr const char* kLanguageHelp =
+    "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)";
+
+// --lang: the language of everything the command writes for a person.
+void add_language_option(CLI::App& command, mailscope::sim::Language& language, const char* what) {
+    language = mailscope::sim::language_from_locale();
+    command
+        .add_option_function<std::string>(
+            "--lang",
+            [&language](const std::string& name) {
+                language = mailscope::sim::language_from_name(name).value_or(language);
+            },
+            fmt::format("language of {}: {}", what, kLanguageHelp))
+        ->check(CLI::IsMember({"ru", "en"}));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App cli{
@@ -35,6 +56,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"imap", "pop3", "smtp"}, CLI::ignore_case));
     decode_cmd->add_flag("--reveal-secrets", decode.reveal_secrets,
                          "show passwords and SASL payloads instead of masking them");
+    add_language_option(*decode_cmd, decode.language, "the annotations");
 
     mailscope::app::ServeOptions serve;
     std::vector<std::string> fault_texts;
@@ -135,6 +157,7 @@ int main(int argc, char** argv) {
                           "inject a fault, e.g. delay:FETCH:2000ms, split:*, no:SELECT, "
                           "bye:FETCH:p=0.5 (repeatable; see docs/faults.md)");
     serve_cmd->add_option("--fault-seed", serve.config.fault_seed, "seed for probabilistic faults");
+    add_language_option(*serve_cmd, serve.language, "the session reports and the class report");
 
 #ifdef MAILSCOPE_WITH_GUI
     mailscope::app::GuiCommandOptions gui;
@@ -150,16 +173,12 @@ int main(int argc, char** argv) {
     auto* lesson_cmd = cli.add_subcommand("lesson", "List and play the lessons in a terminal");
     lesson_cmd->require_subcommand(1);
     auto* lesson_list_cmd = lesson_cmd->add_subcommand("list", "List the lessons");
-    lesson_list_cmd
-        ->add_option("--lang", lesson_list.lang,
-                     "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)")
+    lesson_list_cmd->add_option("--lang", lesson_list.lang, kLanguageHelp)
         ->check(CLI::IsMember({"ru", "en"}));
     auto* lesson_run_cmd = lesson_cmd->add_subcommand("run", "Play a lesson step by step");
     lesson_run_cmd->add_option("LESSON", lesson_run.lesson, "a lesson id or a lesson file")
         ->required();
-    lesson_run_cmd
-        ->add_option("--lang", lesson_run.lang,
-                     "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)")
+    lesson_run_cmd->add_option("--lang", lesson_run.lang, kLanguageHelp)
         ->check(CLI::IsMember({"ru", "en"}));
     lesson_run_cmd->add_option("--step", lesson_step, "start at step N (earlier steps run unseen)")
         ->check(CLI::PositiveNumber);
@@ -194,6 +213,7 @@ int main(int argc, char** argv) {
                             "write the session to FILE (.jsonl: JSON Lines, else C:/S: text)");
     connect_cmd->add_flag("--reveal-secrets", connect.reveal_secrets,
                           "show passwords and SASL payloads instead of masking them");
+    add_language_option(*connect_cmd, connect.language, "the annotations");
 
     mailscope::app::ProxyOptions proxy;
     auto* proxy_cmd = cli.add_subcommand(
@@ -226,6 +246,7 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     proxy_cmd->add_flag("--reveal-secrets", proxy.reveal_secrets,
                         "show passwords and SASL payloads instead of masking them");
+    add_language_option(*proxy_cmd, proxy.language, "the annotations");
 
     CLI11_PARSE(cli, argc, argv);
 

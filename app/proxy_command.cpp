@@ -34,10 +34,12 @@ class TraceSink : public transport::ProxySink {
               const std::string& stamp)
         : m_id(id) {
         m_format.colour = options.colour;
+        m_format.language = options.language;
         if (!options.trace_dir.empty()) {
             std::string error;
             m_files = server::TraceFiles::create(options.trace_dir,
-                                                 fmt::format("proxy-{}-{:05}", stamp, id), error);
+                                                 fmt::format("proxy-{}-{:05}", stamp, id), error,
+                                                 options.language);
             if (!m_files) std::cerr << fmt::format("mailscope proxy: {}\n", error);
         }
         std::cout << fmt::format("#{} client {} connected\n", m_id, peer) << std::flush;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "sim/core/language.hpp"
+
 namespace mailscope::app {
 
 struct ProxyOptions {
@@ -18,6 +20,7 @@ struct ProxyOptions {
     double timeout_seconds = 30;
     bool reveal_secrets = false;
     bool colour = false;
+    sim::Language language = sim::Language::En;
 };
 
 // `mailscope proxy`: relays real clients to a real server and prints each

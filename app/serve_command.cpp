@@ -60,6 +60,7 @@ struct TraceSettings {
     fs::path dir;           // empty: no files
     std::string run_stamp;  // in every file name
     std::size_t window_events = 0;
+    sim::Language language = sim::Language::En;  // of the session reports
     // With --class-report: every session that ends is added, and the file rewritten.
     server::ClassReport* class_report = nullptr;
     fs::path class_report_file;
@@ -104,7 +105,8 @@ class TracedSession : public transport::ConnectionHandler {
             std::string error;
             m_files = server::TraceFiles::create(
                 settings.dir,
-                fmt::format("{}-{}-{:05}", info.listener, settings.run_stamp, info.id), error);
+                fmt::format("{}-{}-{:05}", info.listener, settings.run_stamp, info.id), error,
+                settings.language);
             if (!m_files) {
                 std::cerr << fmt::format("mailscope serve: {}; this session is not traced\n",
                                          error);
@@ -420,8 +422,9 @@ int run_serve(const ServeOptions& options) {
     }
     config.starttls_available = true;
 
-    server::ClassReport class_report;
+    server::ClassReport class_report(options.language);
     TraceSettings trace_settings;
+    trace_settings.language = options.language;
     trace_settings.dir = options.trace_dir;
     trace_settings.run_stamp = server::run_stamp();
     trace_settings.window_events = options.trace_window;

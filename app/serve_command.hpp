@@ -7,6 +7,7 @@
 #include "net/server_limits.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
+#include "sim/core/language.hpp"
 
 namespace mailscope::app {
 
@@ -34,6 +35,8 @@ struct ServeOptions {
     server::QuotaLimits quota;
     // Connections, unsent output and TLS handshakes (tcp_server.hpp).
     transport::ServerLimits limits;
+    // Of the session reports and the class report.
+    sim::Language language = sim::Language::En;
 };
 
 // `mailscope serve`: the mock server on TCP until SIGINT/SIGTERM, when every

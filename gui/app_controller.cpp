@@ -135,7 +135,7 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
     if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
         !m_options.serve_smtp.empty()) {
         auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},
-                                     classroom_fixture(), m_options.trace_dir);
+                                     classroom_fixture(), m_options.trace_dir, m_language);
         if (auto* error = std::get_if<std::string>(&made)) return *error;
         m_lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
     }

@@ -34,6 +34,7 @@ using Publish = std::function<void(LabUpdate)>;
 struct LabTracing {
     std::filesystem::path dir;
     std::string run_stamp;
+    sim::Language language = sim::Language::En;  // of the violation reports
 };
 
 // One connection's server session on the I/O thread. Its trace hands every
@@ -54,7 +55,7 @@ class LabConnection : public transport::ConnectionHandler {
                 server::TraceFiles::create(tracing.dir,
                                            fmt::format("{}-{}-{:05}", sim::protocol_name(protocol),
                                                        tracing.run_stamp, info.id),
-                                           error);
+                                           error, tracing.language);
             if (!m_files) std::cerr << fmt::format("mailscope gui: {}; not traced\n", error);
         }
         m_trace.set_sink([this](const sim::TraceEvent& event) {
@@ -143,11 +144,11 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
     const LabAddresses& addresses, const std::filesystem::path& fixture,
-    const std::filesystem::path& trace_dir) {
+    const std::filesystem::path& trace_dir, sim::Language report_language) {
     if (addresses.imap.empty() && addresses.pop3.empty() && addresses.smtp.empty()) {
         return std::string("The lab needs an address to listen on.");
     }
-    const LabTracing tracing{trace_dir, server::run_stamp()};
+    const LabTracing tracing{trace_dir, server::run_stamp(), report_language};
     std::unique_ptr<LabServer> lab(new LabServer());
     if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
         return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),

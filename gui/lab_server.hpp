@@ -65,7 +65,8 @@ class LabServer {
     // when the fixture or an address cannot be used, or when no address is given.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
         const LabAddresses& addresses, const std::filesystem::path& fixture,
-        const std::filesystem::path& trace_dir = {});
+        const std::filesystem::path& trace_dir = {},
+        sim::Language report_language = sim::Language::En);
     // The IMAP lab alone.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
         const std::string& imap_address, const std::filesystem::path& fixture);

@@ -51,8 +51,8 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     summary.rows = trace.empty() ? 0 : display.rows_through(cursor);
     if (summary.rows > 0) {
         const DisplayRow& row = display.rows()[summary.rows - 1];
-        summary.last_row =
-            row.line == 0 ? row_text(trace.at(row.seq)) : display.line_text(row.seq, row.line);
+        summary.last_row = row.line == 0 ? row_text(trace.at(row.seq), view.language)
+                                         : display.line_text(row.seq, row.line);
     }
     const LessonView& lesson = model.lesson;
     summary.step = lesson.step_index;

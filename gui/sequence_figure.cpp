@@ -7,6 +7,7 @@
 #include "gui/theme.hpp"
 #include "gui/view_model/event_class.hpp"
 #include "gui/view_model/row_text.hpp"
+#include "sim/core/event_text.hpp"
 
 namespace mailscope::gui {
 
@@ -44,7 +45,7 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
                           : "\u21B5 the line end that completes the command";
             }
             if (event.piece && event.piece->awaits_continuation) {
-                return fmt::format("{}  ({})", row_text(event, 90),
+                return fmt::format("{}  ({})", row_text(event, language, 90),
                                    ru ? "ждёт «+»" : "waits for \"+\"");
             }
             break;
@@ -53,20 +54,21 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
                 const auto& change = *event.transition;
                 const std::string number =
                     change.number > 0 ? fmt::format("({}) ", change.number) : std::string();
-                return fmt::format("{}{} \u2192 {}: {}", number, change.from.name(),
-                                   change.to.name(), change.cause);
+                return fmt::format(
+                    "{}{} \u2192 {}: {}", number, sim::state_label(change.from, language),
+                    sim::state_label(change.to, language), sim::cause_text(change, language));
             }
             break;
         case sim::EventKind::Violation:
             if (event.violation) {
-                return fmt::format("\u26A0 {} ({})", event.violation->rule,
+                return fmt::format("\u26A0 {} ({})", sim::rule_text(*event.violation, language),
                                    event.violation->section);
             }
             break;
         default:
             break;
     }
-    return row_text(event, 110);
+    return row_text(event, language, 110);
 }
 
 }  // namespace

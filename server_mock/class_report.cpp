@@ -126,24 +126,31 @@ bool ClassReport::write(const std::filesystem::path& file, std::string& error) c
 std::string ClassReport::student_page(const std::string& user) const {
     const std::string name = user.empty() ? std::string(kNoLogin) : user;
     const auto found = m_students.find(name);
+    const auto text = [this](sim::Phrase phrase, auto&&... args) {
+        return html_escaped(
+            sim::render(sim::say(phrase, std::forward<decltype(args)>(args)...), m_language));
+    };
     std::string out = fmt::format(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{0}</title>\n"
+        "<!DOCTYPE html>\n<html lang=\"{1}\"><head><meta charset=\"utf-8\"><title>{0}</title>\n"
         "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
         "pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap;font-size:90%}}"
         "td,th{{padding:0 1em 0 0;text-align:left}}.broke{{color:#a00}}</style></head>\n"
         "<body><h1>{0}</h1>\n",
-        html_escaped(name));
-    if (found == m_students.end()) return out + "<p>No sessions.</p></body></html>\n";
+        html_escaped(name), sim::language_name(m_language));
+    if (found == m_students.end()) {
+        return out + "<p>" + text(sim::Phrase::ReportNoSessions) + "</p></body></html>\n";
+    }
     const Student& student = found->second;
     std::size_t total = 0;
     for (const auto& [section, count] : student.violations)
         total += count;
-    out += fmt::format(
-        "<p>{} session(s), {} command(s), {} broken rule(s); first seen {}, last "
-        "seen {} (UTC).</p>\n",
-        student.sessions, student.commands, total, utc(student.first_seen), utc(student.last_seen));
+    out += "<p>" +
+           text(sim::Phrase::ReportStudentTotals, student.sessions, student.commands, total,
+                utc(student.first_seen), utc(student.last_seen)) +
+           "</p>\n";
     if (!student.violations.empty()) {
-        out += "<table><tr><th>RFC section</th><th>times</th></tr>\n";
+        out += fmt::format("<table><tr><th>{}</th><th>{}</th></tr>\n",
+                           text(sim::Phrase::ReportRfcSection), text(sim::Phrase::ReportTimes));
         for (const auto& [section, count] : student.violations)
             out += fmt::format("<tr><td class=\"broke\">{}</td><td>{}</td></tr>\n",
                                html_escaped(section), count);
@@ -151,11 +158,12 @@ std::string ClassReport::student_page(const std::string& user) const {
     }
     std::size_t number = 0;
     for (const Session& session : student.listed) {
+        ++number;
         out += fmt::format(
-            "<h2>Session {}: {} to {}</h2>\n<p>{} command(s), {} broken "
-            "rule(s).</p>\n",
-            ++number, utc(session.started), utc(session.ended), session.commands,
-            session.violations);
+            "<h2>{}</h2>\n<p>{}</p>\n",
+            text(sim::Phrase::ReportSessionHeading, number, utc(session.started),
+                 utc(session.ended)),
+            text(sim::Phrase::ReportSessionTotals, session.commands, session.violations));
         if (session.report.empty()) continue;
         std::ifstream in(session.report, std::ios::binary);
         std::string report(kMaxReportShown, '\0');
@@ -165,13 +173,13 @@ std::string ClassReport::student_page(const std::string& user) const {
                          in.peek() != std::ifstream::traits_type::eof();
         out += fmt::format("<pre>{}</pre>\n", html_escaped(report));
         if (cut) {
-            out += fmt::format("<p>The report goes on in {}.</p>\n",
-                               html_escaped(session.report.string()));
+            out += "<p>" + text(sim::Phrase::ReportGoesOn, session.report.string()) + "</p>\n";
         }
     }
     if (student.sessions > student.listed.size()) {
-        out += fmt::format("<p>{} later session(s) are counted above but not listed.</p>\n",
-                           student.sessions - student.listed.size());
+        out += "<p>" +
+               text(sim::Phrase::ReportLaterSessions, student.sessions - student.listed.size()) +
+               "</p>\n";
     }
     return out + "</body></html>\n";
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::server {
@@ -35,6 +36,9 @@ class ClassReport {
     // Sessions listed on a student's page; later ones are counted.
     static constexpr std::size_t kMaxSessionsListed = 200;
 
+    // `language`: of the students' pages (the CSV's header is for programs).
+    explicit ClassReport(sim::Language language = sim::Language::En) : m_language(language) {}
+
     // A session that ended: `user` is the login name, empty when nobody
     // logged in; times are seconds since the epoch; `report` the session's
     // violation report with its numbered transcript (TraceFiles), if written.
@@ -58,6 +62,7 @@ class ClassReport {
                                              const std::string& user, std::string& error) const;
 
   private:
+    sim::Language m_language;
     struct Session {
         std::int64_t started = 0;
         std::int64_t ended = 0;

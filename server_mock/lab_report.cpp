@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/core/event_text.hpp"
 #include "sim/core/transcript.hpp"
 
 namespace mailscope::server {
@@ -56,7 +57,9 @@ void ViolationReport::add(const sim::TraceEvent& event) {
         ++m_notes;
         if (m_server_notes.size() < kMaxFindings) {
             m_server_notes.push_back(
-                fmt::format("  after line {}: {}", m_line, printable(event.summary)));
+                "  " + sim::render(sim::say(sim::Phrase::ReportAfterLine, m_line,
+                                            printable(sim::event_summary(event, m_language))),
+                                   m_language));
         }
         return;
     }
@@ -75,9 +78,11 @@ void ViolationReport::add(const sim::TraceEvent& event) {
         finding.awaits_offset = event.wire.offset;
         ++m_awaiting;
     }
-    finding.text =
-        fmt::format("{}: {}{}", rule.section.empty() ? std::string("RFC 3501") : rule.section,
-                    printable(rule.rule), rule.fatal ? " (the session could not go on)" : "");
+    finding.text = fmt::format(
+        "{}: {}{}", rule.section.empty() ? std::string("RFC 3501") : rule.section,
+        printable(sim::rule_text(rule, m_language)),
+        rule.fatal ? " " + sim::render(sim::say(sim::Phrase::ReportSessionStopped), m_language)
+                   : std::string());
     m_findings.push_back(std::move(finding));
 }
 
@@ -93,31 +98,35 @@ void ViolationReport::keep_lines(std::string_view text) {
 }
 
 std::string ViolationReport::findings(std::string_view label) const {
+    const auto text = [this](sim::Phrase phrase, auto&&... args) {
+        return sim::render(sim::say(phrase, std::forward<decltype(args)>(args)...), m_language);
+    };
     std::string out;
-    const std::string name = label.empty() ? std::string("session") : std::string(label);
+    const std::string name = label.empty() ? text(sim::Phrase::ReportSession) : std::string(label);
     if (m_violations == 0) {
-        out += fmt::format("{}: the client broke no protocol rule.\n", name);
+        out += text(sim::Phrase::ReportNoRuleBroken, name) + "\n";
+    } else if (m_violations == 1) {
+        out += text(sim::Phrase::ReportOneRuleBroken, name) + "\n";
     } else {
-        out += fmt::format("{}: the client broke {} protocol rule{}.\n", name, m_violations,
-                           m_violations == 1 ? "" : "s");
+        out += text(sim::Phrase::ReportRulesBroken, name, m_violations) + "\n";
     }
     for (const auto& finding : m_findings) {
         out += fmt::format("  {}: {}\n",
-                           finding.line == 0 ? std::string("before any command")
-                                             : fmt::format("line {}", finding.line),
+                           finding.line == 0 ? text(sim::Phrase::ReportBeforeAnyCommand)
+                                             : text(sim::Phrase::ReportLine, finding.line),
                            finding.text);
     }
     if (m_violations > m_findings.size()) {
-        out += fmt::format("  ... and {} more\n", m_violations - m_findings.size());
+        out += "  " + text(sim::Phrase::ReportAndMore, m_violations - m_findings.size()) + "\n";
     }
     if (m_notes > 0) {
         // What the server did that the transcript alone does not show, such
         // as NUL octets of a stored message sent as 0x80.
-        out += "\nThe server noted:\n";
+        out += "\n" + text(sim::Phrase::ReportServerNoted) + "\n";
         for (const auto& note : m_server_notes)
             out += note + "\n";
         if (m_notes > m_server_notes.size()) {
-            out += fmt::format("  ... and {} more\n", m_notes - m_server_notes.size());
+            out += "  " + text(sim::Phrase::ReportAndMore, m_notes - m_server_notes.size()) + "\n";
         }
     }
     return out;
@@ -126,11 +135,12 @@ std::string ViolationReport::findings(std::string_view label) const {
 std::string ViolationReport::report(std::string_view label) const {
     std::string transcript = m_transcript;
     if (!m_open_line.empty()) transcript += numbered_line(m_kept_lines + 1, m_open_line);
-    return findings(label) + "\nTranscript:\n" + transcript;
+    return findings(label) + "\n" +
+           sim::render(sim::say(sim::Phrase::ReportTranscript), m_language) + "\n" + transcript;
 }
 
-std::string violation_report(const sim::SessionTrace& trace) {
-    ViolationReport report(true);
+std::string violation_report(const sim::SessionTrace& trace, sim::Language language) {
+    ViolationReport report(true, language);
     for (const auto& event : trace.events())
         report.add(event);
     return report.report(trace.label());

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/core/transcript.hpp"
 
@@ -26,7 +27,9 @@ class ViolationReport {
     static constexpr std::size_t kMaxFindings = 1000;
 
     // `keep_transcript`: also keep the numbered transcript for report().
-    explicit ViolationReport(bool keep_transcript = false) : m_keep_transcript(keep_transcript) {}
+    explicit ViolationReport(bool keep_transcript = false,
+                             sim::Language language = sim::Language::En)
+        : m_keep_transcript(keep_transcript), m_language(language) {}
 
     void add(const sim::TraceEvent& event);
 
@@ -53,6 +56,7 @@ class ViolationReport {
     };
 
     bool m_keep_transcript;
+    sim::Language m_language;
     sim::TranscriptText m_text;
     std::string m_transcript;
     std::string m_open_line;  // the transcript's last line while it may go on
@@ -73,6 +77,7 @@ class ViolationReport {
 // line numbers refer to ("12 C: a1 LOGIN ..."). Server-side violations are
 // not the student's and are left out; what the server noted about its own
 // answers (a stored NUL sent as 0x80, an injected fault) follows the findings.
-std::string violation_report(const sim::SessionTrace& trace);
+std::string violation_report(const sim::SessionTrace& trace,
+                             sim::Language language = sim::Language::En);
 
 }  // namespace mailscope::server

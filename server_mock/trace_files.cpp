@@ -32,7 +32,7 @@ std::FILE* create_new(const fs::path& path) {
 }  // namespace
 
 std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::string& stem,
-                                               std::string& error) {
+                                               std::string& error, sim::Language language) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
@@ -40,6 +40,8 @@ std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::s
         return nullptr;
     }
     std::unique_ptr<TraceFiles> files(new TraceFiles());
+    files->m_language = language;
+    files->m_report = ViolationReport(false, language);
     for (int attempt = 1; attempt <= 1000; ++attempt) {
         const std::string name = attempt == 1 ? stem : fmt::format("{}-{}", stem, attempt);
         files->m_events_path = dir / (name + ".jsonl");
@@ -111,7 +113,8 @@ void TraceFiles::finish(std::string_view label) {
     const fs::path partial = m_report_path.string() + ".part";
     std::ofstream report(partial, std::ios::binary | std::ios::trunc);
     if (!report) return;
-    report << m_report.findings(label) << "\nTranscript:\n";
+    report << m_report.findings(label) << "\n"
+           << sim::render(sim::say(sim::Phrase::ReportTranscript), m_language) << "\n";
     std::ifstream transcript(m_text_path, std::ios::binary);
     std::string line;
     std::size_t number = 0;

@@ -29,7 +29,8 @@ class TraceFiles {
   public:
     // Creates the directory and the files; nullptr and `error` set on failure.
     static std::unique_ptr<TraceFiles> create(const std::filesystem::path& dir,
-                                              const std::string& stem, std::string& error);
+                                              const std::string& stem, std::string& error,
+                                              sim::Language language = sim::Language::En);
     ~TraceFiles();
     TraceFiles(const TraceFiles&) = delete;
     TraceFiles& operator=(const TraceFiles&) = delete;
@@ -58,6 +59,7 @@ class TraceFiles {
     std::FILE* m_events = nullptr;
     sim::TranscriptText m_transcript;
     ViolationReport m_report;
+    sim::Language m_language = sim::Language::En;
     bool m_failed = false;
     bool m_finished = false;
 };

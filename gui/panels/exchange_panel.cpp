@@ -16,6 +16,7 @@
 #include "gui/theme.hpp"
 #include "gui/view_model/decoded_view.hpp"
 #include "gui/view_model/row_text.hpp"
+#include "sim/core/event_text.hpp"
 
 namespace mailscope::gui {
 
@@ -50,10 +51,10 @@ std::string literal_label(const PanelContext& context, const sim::TraceEvent& ev
 // may be the line end alone.
 std::string wire_label(const PanelContext& context, const sim::TraceEvent& event) {
     if (event.kind == sim::EventKind::Literal) return literal_label(context, event);
-    if (!event.piece) return row_text(event);
+    if (!event.piece) return row_text(event, context.view.language);
     std::string label = event.piece->index > 0 && event.raw.find_first_of("\r\n") == 0
                             ? std::string(context.text(Text::CommandLineEnd))
-                            : row_text(event);
+                            : row_text(event, context.view.language);
     if (event.piece->awaits_continuation) {
         label += fmt::format("  ({})", context.text(Text::WaitsForContinuation));
     }
@@ -103,10 +104,13 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
     }
     if (event.violation) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::Violation)),
-                           "%s (%s)", event.violation->rule.c_str(),
+                           "%s (%s)",
+                           sim::rule_text(*event.violation, context.view.language).c_str(),
                            event.violation->section.c_str());
     }
-    if (event.transition) ImGui::TextWrapped("%s", event.transition->cause.c_str());
+    if (event.transition) {
+        ImGui::TextWrapped("%s", sim::cause_text(*event.transition, context.view.language).c_str());
+    }
     if (event.redacted) ImGui::TextDisabled("%s", context.text(Text::Redacted));
     if (const std::string note = decoded_note(event, context.text(Text::Hidden)); !note.empty()) {
         ImGui::TextUnformatted(fmt::format("{}: {}", context.text(Text::Decoded), note).c_str());

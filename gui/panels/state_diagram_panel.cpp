@@ -16,6 +16,7 @@
 #include "gui/theme.hpp"
 #include "gui/view_model/protocol_states.hpp"
 #include "gui/view_model/transition_pulse.hpp"
+#include "sim/core/event_text.hpp"
 
 namespace mailscope::gui {
 
@@ -161,7 +162,7 @@ void draw_cause(ImDrawList* draw, ImVec2 at, const std::string& cause, float alp
 }
 
 void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const TransitionPulse& pulse,
-                  ImVec2 area) {
+                  ImVec2 area, sim::Language language) {
     const ProtocolStates& table = protocol_states(protocol);
     const DiagramLayout& layout = diagram_layout(protocol);
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -233,9 +234,9 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
         const ImVec2 at = paths[*state.edge].at(pulse.travel);
         draw->AddCircleFilled(at, font * 0.45f, theme::edge_last);
         draw->AddCircle(at, font * 0.45f, IM_COL32_WHITE, 0, 2.0f);
+        const std::string said = sim::cause_text(*state.last, language);
         const std::string cause =
-            state.last->number > 0 ? fmt::format("({}) {}", state.last->number, state.last->cause)
-                                   : state.last->cause;
+            state.last->number > 0 ? fmt::format("({}) {}", state.last->number, said) : said;
         draw_cause(draw, at, cause, 1.0f);
     }
 }
@@ -258,7 +259,11 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
     if (pulse.running) view.animating = true;
 
     ImGui::TextUnformatted(
-        fmt::format(fmt::runtime(context.text(Text::CurrentState)), state.name).c_str());
+        fmt::format(fmt::runtime(context.text(Text::CurrentState)),
+                    sim::state_label(
+                        state.last ? state.last->to : sim::StateId::connecting(trace.protocol()),
+                        context.view.language))
+            .c_str());
     if (trace.protocol() == sim::Protocol::Imap) {
         ImGui::SameLine();
         ImGui::TextDisabled(
@@ -268,10 +273,11 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::edge_last);
         ImGui::TextWrapped(
             "%s", fmt::format(fmt::runtime(context.text(Text::LastTransition)), state.last->number,
-                              state.last->from.name(), state.last->to.name())
+                              sim::state_label(state.last->from, context.view.language),
+                              sim::state_label(state.last->to, context.view.language))
                       .c_str());
         ImGui::PopStyleColor();
-        ImGui::TextWrapped("%s", state.last->cause.c_str());
+        ImGui::TextWrapped("%s", sim::cause_text(*state.last, context.view.language).c_str());
     } else {
         ImGui::TextDisabled("%s", context.text(Text::NoTransitionYet));
     }
@@ -286,7 +292,7 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         // Room on the right for the self-loops.
         const ImVec2 area{std::max(avail.x - font * 2.5f, font * layout.min_width),
                           std::max(avail.y - 1.0f, font * layout.min_height)};
-        draw_diagram(trace.protocol(), state, pulse, area);
+        draw_diagram(trace.protocol(), state, pulse, area, context.view.language);
         ImGui::EndChild();
     }
 }

@@ -165,12 +165,12 @@ TEST_CASE("row text shows the first line and never splits a UTF-8 character") {
     sim::TraceEvent event;
     event.kind = sim::EventKind::Command;
     event.raw = "a1 LOGIN x y\r\nmore";
-    CHECK(row_text(event) == "a1 LOGIN x y");
+    CHECK(row_text(event, sim::Language::En) == "a1 LOGIN x y");
     event.raw = "\xd0\x9f\xd1\x80\xd0\xb8";  // "При"
-    CHECK(row_text(event, 3) == "\xd0\x9f...");
+    CHECK(row_text(event, sim::Language::En, 3) == "\xd0\x9f...");
     event.kind = sim::EventKind::StateTransition;
     event.summary = "A -> B";
-    CHECK(row_text(event) == "A -> B");
+    CHECK(row_text(event, sim::Language::En) == "A -> B");
 }
 
 TEST_CASE("the cursor follows the trace while live and plays forward otherwise") {

@@ -78,7 +78,7 @@ TEST_CASE("literal rows: LOGIN's literal between its \"+\" and the rest of its l
     for (std::uint64_t seq = login.seq; seq < trace.size(); ++seq) {
         if (index.lane(seq) == Lane::Internal) continue;
         kinds.push_back(index.kind(seq));
-        texts.push_back(row_text(trace.at(seq)));
+        texts.push_back(row_text(trace.at(seq), sim::Language::En));
         if (seq != login.seq) CHECK(index.command_of(seq) == login.seq);
     }
     CHECK(kinds == std::vector<RowKind>{RowKind::Command, RowKind::Continuation, RowKind::Literal,

@@ -153,8 +153,8 @@ TEST_CASE("a POP3 session: +OK and -ERR, the RFC 1939 states, RETR's body as a m
     CHECK(edge.from == state_of(State::Authorization));
     CHECK(edge.section == "RFC 1939 4");
 
-    CHECK(row_text(trace.at(retr_ok)) == "+OK 25 octets");
-    CHECK(row_text(trace.at(pass)) == "PASS ***");
+    CHECK(row_text(trace.at(retr_ok), sim::Language::En) == "+OK 25 octets");
+    CHECK(row_text(trace.at(pass), sim::Language::En) == "PASS ***");
 
     DisplayIndex display;
     display.sync(trace);
@@ -216,7 +216,7 @@ TEST_CASE("an SMTP session: reply classes by their first digit, the RFC 5321 sta
     CHECK(theme::kind_label(RowKind::TaggedNo, sim::Protocol::Smtp) == Text::KindSmtp4xx);
     CHECK(theme::kind_label(RowKind::TaggedBad, sim::Protocol::Smtp) == Text::KindSmtp5xx);
     CHECK(theme::kind_label(RowKind::Continuation, sim::Protocol::Smtp) == Text::KindSmtp3xx);
-    CHECK(row_text(trace.at(ehlo_ok)) == "250-mail.example");
+    CHECK(row_text(trace.at(ehlo_ok), sim::Language::En) == "250-mail.example");
 
     StateTimeline states;
     states.sync(trace);

@@ -25,8 +25,14 @@ def check(condition, what):
         failures.append(what)
 
 
-def decode(*args):
-    result = subprocess.run([binary, "decode", *args], capture_output=True, timeout=60)
+# The annotations follow the locale unless --lang says otherwise: the tests
+# that read English ones run in the C locale whatever the machine's is.
+ENGLISH = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+
+
+def decode(*args, env=None):
+    result = subprocess.run([binary, "decode", *args], capture_output=True, timeout=60,
+                            env=ENGLISH if env is None else env)
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
 
@@ -309,6 +315,30 @@ def test_login_after_logindisabled():
           f"an unknown command: section {a2[0].get('section') if a2 else None!r}")
 
 
+def test_russian_annotations():
+    code, out, err = decode("--lang", "ru", section8)
+    check(code == 0, f"--lang ru: exit {code}, stderr {err!r}")
+    for words in ("завершает #", "(секрет скрыт)", "Выбран (Selected)", "{342} октетов: 342",
+                  "переход", "без запроса (unsolicited)"):
+        check(words in out, f"--lang ru: {words!r} not shown")
+    for words in ("completes #", "(secret hidden)", " octets", "unsolicited  ", "transition "):
+        check(words not in out, f"--lang ru: English {words!r} shown")
+    # The wire stays as it was sent.
+    check("a001 LOGIN" in out or "A001 LOGIN" in out, "--lang ru: the wire text changed")
+
+
+def test_language_from_the_locale():
+    for variables, russian in (({"LANG": "ru_RU.UTF-8"}, True),
+                               ({"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, True),
+                               ({"LC_ALL": "C.UTF-8", "LANG": "ru_RU.UTF-8"}, False),
+                               ({"LANG": "en_GB.UTF-8"}, False)):
+        code, out, _ = decode(section8, env={**ENGLISH, **variables})
+        check(code == 0 and ("завершает #" in out) == russian,
+              f"locale {variables}: Russian {russian} expected")
+    code, out, _ = decode("--lang", "en", section8, env={**ENGLISH, "LANG": "ru_RU.UTF-8"})
+    check(code == 0 and "completes #" in out, "--lang en does not win over the locale")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
@@ -318,7 +348,8 @@ for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, te
              test_every_protocol, test_byte_order_mark_and_look_alikes,
              test_memory_does_not_grow_with_lines, test_enable_after_select,
              test_literals_in_wire_order, test_literal_size_mismatch,
-             test_login_after_logindisabled, test_missing_file):
+             test_login_after_logindisabled, test_russian_annotations,
+             test_language_from_the_locale, test_missing_file):
     test()
 
 for failure in failures:

@@ -78,7 +78,10 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
                        static_cast<unsigned long long>(event.seq),
                        context.text(theme::kind_label(kind, context.model.trace().protocol())),
                        event.section.c_str());
-    if (!event.summary.empty()) ImGui::TextWrapped("%s", event.summary.c_str());
+    if (const std::string summary = sim::event_summary(event, context.view.language);
+        !summary.empty()) {
+        ImGui::TextWrapped("%s", summary.c_str());
+    }
     if (const auto command = index.command_of(event.seq)) {
         ImGui::TextUnformatted(
             fmt::format(fmt::runtime(context.text(Text::AnswersCommand)), *command).c_str());

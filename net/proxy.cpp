@@ -54,8 +54,8 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             }
             self->m_client_tls_on = true;
             SSL* ssl = self->m_stream->native_handle();
-            self->m_relay.note(fmt::format("client TLS established: {} {}", SSL_get_version(ssl),
-                                           SSL_get_cipher_name(ssl)),
+            self->m_relay.note(sim::say(sim::Phrase::ClientTlsEstablished, SSL_get_version(ssl),
+                                        SSL_get_cipher_name(ssl)),
                                steady_now());
             self->connect_upstream();
         });
@@ -93,10 +93,10 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
                 return;
             }
             const auto& up = self->m_config.upstream;
-            self->m_relay.note(fmt::format("upstream {}:{} connected{}", up.host, up.port,
-                                           self->m_upstream->tls_active()
-                                               ? " with TLS: " + self->m_upstream->tls_description()
-                                               : std::string()),
+            self->m_relay.note(self->m_upstream->tls_active()
+                                   ? sim::say(sim::Phrase::UpstreamConnectedTls, up.host, up.port,
+                                              self->m_upstream->tls_description())
+                                   : sim::say(sim::Phrase::UpstreamConnected, up.host, up.port),
                                steady_now());
             self->m_upstream_ready = true;
             self->m_upstream->start_reading(
@@ -145,8 +145,8 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
 
     void on_upstream_end(const std::string& error) {
         if (m_closed) return;
-        m_relay.note(error.empty() ? "the upstream server closed the connection"
-                                   : fmt::format("upstream: {}", error),
+        m_relay.note(error.empty() ? sim::say(sim::Phrase::UpstreamClosedConnection)
+                                   : sim::say(sim::Phrase::UpstreamError, error),
                      steady_now());
         m_close_error = error;
         m_closing = true;
@@ -161,7 +161,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             if (self->m_closed) return;
             if (ec) {
                 bool clean = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-                self->m_relay.note("the client closed the connection", steady_now());
+                self->m_relay.note(sim::say(sim::Phrase::ClientClosedConnection), steady_now());
                 self->close(clean ? std::string()
                                   : fmt::format("client connection broke: {}", ec.message()));
                 return;

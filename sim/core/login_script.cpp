@@ -6,19 +6,15 @@
 
 namespace mailscope::sim {
 
-std::string tls_established_note(const TlsReport& report, bool insecure, std::string_view host) {
-    std::string text = fmt::format("TLS established: {}", report.description);
-    if (!insecure) return text + fmt::format("; certificate verified for {}", host);
-    text += "; certificate NOT verified (insecure)";
-    if (!report.verify_failure.empty()) {
-        text += fmt::format(", and it would have failed: {}", report.verify_failure);
-    }
-    return text;
+Said tls_established_note(const TlsReport& report, bool insecure, std::string_view host) {
+    if (!insecure) return say(Phrase::TlsVerified, report.description, host);
+    if (report.verify_failure.empty()) return say(Phrase::TlsNotVerified, report.description);
+    return say(Phrase::TlsNotVerifiedWouldFail, report.description, report.verify_failure);
 }
 
 void LoginScript::start(const std::optional<TlsReport>& implicit_tls, std::int64_t time_us) {
-    m_engine.note(Direction::ServerToClient,
-                  fmt::format("connected to {}:{}", m_plan.host, m_plan.port), time_us);
+    m_engine.note(Direction::ServerToClient, say(Phrase::ConnectedTo, m_plan.host, m_plan.port),
+                  time_us);
     if (implicit_tls) on_tls_established(*implicit_tls, time_us);
     m_phase = LoginPhase::Greeting;
 }

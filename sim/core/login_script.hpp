@@ -58,7 +58,7 @@ inline constexpr std::string_view insecure_tls_warning =
     "session";
 
 // The trace note of an established TLS session, the same in every tool.
-std::string tls_established_note(const TlsReport& report, bool insecure, std::string_view host);
+Said tls_established_note(const TlsReport& report, bool insecure, std::string_view host);
 
 class LoginScript {
   public:

@@ -229,12 +229,10 @@ void ProxyRelay::send_upstream_own(std::string_view line, std::int64_t time_us) 
 
 void ProxyRelay::upstream_tls_established(const std::string& description, std::int64_t time_us) {
     if (m_stage != Stage::Handshake) return;
-    m_upstream->note(Direction::ServerToClient,
-                     fmt::format("TLS established by the proxy: {}", description), time_us);
+    m_upstream->note(Direction::ServerToClient, say(Phrase::ProxyTlsEstablished, description),
+                     time_us);
     m_stage = Stage::Relaying;
-    note(
-        fmt::format("upstream {} done by the proxy: {}", tls_verb(m_options.protocol), description),
-        time_us);
+    note(say(Phrase::ProxyUpstreamTlsDone, tls_verb(m_options.protocol), description), time_us);
     std::string greeting;
     if (m_greeting && m_greeting->offset + m_greeting->size <= m_upstream_held.size()) {
         greeting = m_upstream_held.substr(m_greeting->offset, m_greeting->size);
@@ -248,15 +246,17 @@ void ProxyRelay::upstream_tls_established(const std::string& description, std::i
 }
 
 void ProxyRelay::upstream_failed(const std::string& reason, std::int64_t time_us) {
-    fail(fmt::format("upstream unavailable: {}", reason), time_us);
+    fail(say(Phrase::UpstreamUnavailable, reason), time_us);
 }
 
-void ProxyRelay::fail(std::string reason, std::int64_t time_us) {
+void ProxyRelay::fail(Said reason, std::int64_t time_us) {
     if (m_stage == Stage::Failed) return;
     m_stage = Stage::Failed;
-    note(reason, time_us);
-    to_client(goodbye(reason), time_us);
-    m_failure = std::move(reason);
+    // The client reads the reason on the wire, in English like the rest of it.
+    std::string wire_reason = render(reason, Language::En);
+    note(std::move(reason), time_us);
+    to_client(goodbye(wire_reason), time_us);
+    m_failure = std::move(wire_reason);
 }
 
 // ---------------------------------------------------------------------------
@@ -291,10 +291,7 @@ void ProxyRelay::progress(std::int64_t time_us) {
             m_client_held.erase(0, drop);
             m_client_offset += drop;
         }
-        note(fmt::format("the proxy answers {} itself: relayed, it would hide the rest of the "
-                         "session inside TLS the proxy cannot read",
-                         tls_verb(m_options.protocol)),
-             time_us);
+        note(say(Phrase::ProxyAnswersItself, tls_verb(m_options.protocol)), time_us);
         to_client(refusal(refused), time_us);
     }
 }
@@ -353,12 +350,12 @@ std::string ProxyRelay::goodbye(const std::string& reason) const {
 // [SECTION] Notes and the end
 // ---------------------------------------------------------------------------
 
-void ProxyRelay::note(std::string text, std::int64_t time_us) {
+void ProxyRelay::note(Said text, std::int64_t time_us) {
     m_client->note(Direction::ServerToClient, std::move(text), time_us);
 }
 
 void ProxyRelay::end(const std::string& error, std::int64_t time_us) {
-    if (!error.empty() && error != m_failure) note(error, time_us);
+    if (!error.empty() && error != m_failure) note(verbatim(error), time_us);
     m_client->feed_eof(Direction::ServerToClient, time_us);
     m_upstream->feed_eof(Direction::ServerToClient, time_us);
 }

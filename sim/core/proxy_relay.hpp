@@ -82,7 +82,7 @@ class ProxyRelay {
     // The upstream cannot be used: the client is told why, then the relay fails.
     void upstream_failed(const std::string& reason, std::int64_t time_us);
     // Something the proxy did or saw, shown in the client's leg.
-    void note(std::string text, std::int64_t time_us);
+    void note(Said text, std::int64_t time_us);
     // The session is over; `error` is empty after a clean close.
     void end(const std::string& error, std::int64_t time_us);
 
@@ -140,7 +140,7 @@ class ProxyRelay {
     void to_client(std::string bytes, std::int64_t time_us);
     std::string refusal(const Refusal& refused) const;
     std::string goodbye(const std::string& reason) const;
-    void fail(std::string reason, std::int64_t time_us);
+    void fail(Said reason, std::int64_t time_us);
 
     ProxyRelayOptions m_options;
     Sink m_sink;

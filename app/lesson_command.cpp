@@ -43,8 +43,9 @@ std::optional<Language> language(const std::string& name, std::string_view comma
 }
 
 // Texts of the terminal itself, in the learner's language.
-std::string_view say(Language lang, std::string_view en, std::string_view ru) {
-    return lang == Language::Ru ? ru : en;
+template <typename... Args>
+std::string say(Language lang, sim::Phrase phrase, Args&&... args) {
+    return sim::render(sim::say(phrase, std::forward<Args>(args)...), lang);
 }
 
 // The trace printer colours completions by IMAP's OK/NO/BAD; POP3 and SMTP
@@ -166,24 +167,22 @@ void print_step_events(const lessons::LessonRunner& runner, const lessons::StepR
 
 // Asks the quiz; false when stdin has ended.
 bool ask_quiz(const lessons::Quiz& quiz, Language lang, const Palette& palette) {
-    std::cout << palette.heading(say(lang, "Question: ", "Вопрос: ")) << quiz.question.in(lang)
+    std::cout << palette.heading(say(lang, sim::Phrase::PlayerQuestion, quiz.question.in(lang)))
               << "\n";
     for (std::size_t i = 0; i < quiz.choices.size(); ++i) {
         std::cout << fmt::format("  {}. {}\n", i + 1, quiz.choices[i].in(lang));
     }
-    std::cout << say(lang, "Your answer: ", "Ваш ответ: ") << std::flush;
+    std::cout << say(lang, sim::Phrase::PlayerYourAnswer) << std::flush;
     std::string reply;
     if (!std::getline(std::cin, reply)) return false;
     if (lessons::quiz_accepts(quiz, reply)) {
-        std::cout << palette.good(say(lang, "Right.", "Верно.")) << " ";
+        std::cout << palette.good(say(lang, sim::Phrase::PlayerRight)) << " ";
     } else {
-        std::cout << palette.bad(say(lang, "Not quite.", "Не совсем.")) << " ";
+        std::cout << palette.bad(say(lang, sim::Phrase::PlayerNotQuite)) << " ";
         if (quiz.answer) {
-            std::cout << fmt::format("{} {}. ", say(lang, "The answer is", "Правильный ответ:"),
-                                     *quiz.answer + 1);
+            std::cout << say(lang, sim::Phrase::PlayerTheAnswerIs, *quiz.answer + 1) << " ";
         } else if (!quiz.accept.empty()) {
-            std::cout << fmt::format("{} {}. ", say(lang, "The answer is", "Правильный ответ:"),
-                                     quiz.accept.front());
+            std::cout << say(lang, sim::Phrase::PlayerTheAnswerIs, quiz.accept.front()) << " ";
         }
     }
     std::cout << quiz.explanation.in(lang) << "\n\n";
@@ -195,9 +194,7 @@ std::string group_title(const std::string& folder, Language lang) {
     if (folder == "imap") return "IMAP4rev1 (RFC 3501)";
     if (folder == "pop3") return "POP3 (RFC 1939)";
     if (folder == "smtp") return "SMTP (RFC 5321)";
-    if (folder == "e2e")
-        return std::string(say(lang, "End to end: SMTP, POP3 and IMAP together",
-                               "Сквозные: SMTP, POP3 и IMAP вместе"));
+    if (folder == "e2e") return say(lang, sim::Phrase::PlayerEndToEnd);
     return folder;
 }
 
@@ -227,8 +224,8 @@ int run_lesson_list(const LessonListOptions& options) {
                       << fmt::format("{}\n", group_title(group, *lang));
             current_group = group;
         }
-        std::cout << fmt::format("  {:<28} {}  ({}: {})\n", lesson.id, lesson.title.in(*lang),
-                                 say(*lang, "steps", "шагов"), lesson.steps.size());
+        std::cout << fmt::format("  {:<28} {}  ({})\n", lesson.id, lesson.title.in(*lang),
+                                 say(*lang, sim::Phrase::PlayerSteps, lesson.steps.size()));
     }
     return status;
 }
@@ -262,14 +259,14 @@ int run_lesson(const LessonRunOptions& options) {
         failures += earlier.failures.size();
 
     while (const auto* step = runner.current_step()) {
-        std::cout << palette.heading(fmt::format("── {} {}/{} ──", say(*lang, "Step", "Шаг"),
-                                                 step->index + 1, lesson.steps.size()));
+        std::cout << palette.heading(fmt::format(
+            "── {} ──", say(*lang, sim::Phrase::PlayerStep, step->index + 1, lesson.steps.size())));
         if (lesson.clients.size() > 1) {
             const bool mixed =
                 std::any_of(lesson.client_protocols.begin(), lesson.client_protocols.end(),
                             [&](sim::Protocol p) { return p != lesson.client_protocols.front(); });
             std::cout << palette.dim(fmt::format(
-                " ({} {}{})", say(*lang, "client", "клиент"), lesson.clients.at(step->client),
+                " ({}{})", say(*lang, sim::Phrase::PlayerClient, lesson.clients.at(step->client)),
                 mixed
                     ? fmt::format(", {}", sim::protocol_name(lesson.client_protocol(step->client)))
                     : std::string()));
@@ -287,21 +284,16 @@ int run_lesson(const LessonRunOptions& options) {
         failures += result->failures.size();
         std::cout << "\n";
         if (interactive && !runner.finished()) {
-            std::cout << palette.dim(say(*lang, "[Enter: next step]", "[Enter: следующий шаг]"))
-                      << std::flush;
+            std::cout << palette.dim(say(*lang, sim::Phrase::PlayerNextStep)) << std::flush;
             std::string ignored;
             if (!std::getline(std::cin, ignored)) break;
         }
     }
     if (failures == 0) {
-        std::cout << palette.good(say(*lang, "Every check of the lesson held.",
-                                      "Все проверки урока выполнены."))
-                  << "\n";
+        std::cout << palette.good(say(*lang, sim::Phrase::PlayerAllChecksHeld)) << "\n";
         return 0;
     }
-    std::cout << palette.bad(fmt::format("{} {}", failures,
-                                         say(*lang, "check(s) failed.", "проверок не прошло.")))
-              << "\n";
+    std::cout << palette.bad(say(*lang, sim::Phrase::PlayerChecksFailed, failures)) << "\n";
     return 1;
 }
 

@@ -93,7 +93,7 @@ def test_check_fails_on_a_broken_lesson():
                           "failing-check.yaml")
     with open(lesson, encoding="utf-8") as source:
         line = next(number for number, text in enumerate(source, 1) if "the failing check" in text)
-    for lang, summary in (("en", "1 check(s) failed."), ("ru", "1 проверок не прошло.")):
+    for lang, summary in (("en", "1 check(s) failed."), ("ru", "Проверок не прошло: 1.")):
         code, out, err = run("run", lesson, "--lang", lang, "--no-color", "--check")
         check(code == 1, f"--check on a failing lesson ({lang}): exit {code}, {err!r}")
         check(f"{lesson}:{line}:" in out,

@@ -7,6 +7,9 @@
 
 namespace mailscope::pop3 {
 
+using sim::Phrase;
+using sim::say;
+
 namespace {
 
 bool is_hex_digest(std::string_view text) {
@@ -34,20 +37,19 @@ std::vector<std::string> split_words(std::string_view text) {
 }
 
 // Checks the arguments of a known verb; returns why they are wrong.
-std::optional<std::string> check_arguments(const Command& command) {
+std::optional<sim::Said> check_arguments(const Command& command) {
     if (command.verb == Verb::Unknown) return std::nullopt;
     const auto& expected = verb_info(command.verb).arguments;
     const auto count = command.args.size();
     const auto name = verb_name(command.verb);
     if (count < expected.required || count > expected.allowed) {
         if (expected.required == expected.allowed) {
-            return expected.required == 0
-                       ? fmt::format("{} takes no argument", name)
-                       : fmt::format("{} takes {} argument{}", name, expected.required,
-                                     expected.required == 1 ? "" : "s");
+            if (expected.required == 0) return say(Phrase::Pop3TakesNoArgument, name);
+            return expected.required == 1
+                       ? say(Phrase::Pop3TakesOneArgument, name)
+                       : say(Phrase::Pop3TakesArguments, name, expected.required);
         }
-        return fmt::format("{} takes {} to {} arguments", name, expected.required,
-                           expected.allowed);
+        return say(Phrase::Pop3TakesArgumentRange, name, expected.required, expected.allowed);
     }
     for (std::size_t i = 0; i < count && i < expected.kinds.size(); ++i) {
         const auto& arg = command.args[i];
@@ -58,15 +60,15 @@ std::optional<std::string> check_arguments(const Command& command) {
             case Argument::MessageNumber:
             case Argument::LineCount: {
                 const auto value = parse_number(arg);
-                if (!value) return fmt::format("\"{}\" is not a number that fits 32 bits", arg);
+                if (!value) return say(Phrase::Pop3NotA32BitNumber, arg);
                 if (*value == 0 && expected.kinds[i] == Argument::MessageNumber) {
-                    return std::string("message numbers start at 1");
+                    return say(Phrase::Pop3MessageNumbersStartAt1);
                 }
                 break;
             }
             case Argument::Digest:
                 if (!is_hex_digest(arg)) {
-                    return std::string("the APOP digest is 32 hexadecimal digits (RFC 1939 7)");
+                    return say(Phrase::Pop3ApopDigestForm);
                 }
                 break;
         }
@@ -92,9 +94,9 @@ CommandParse parse_command(std::string_view line) {
     for (char c : line) {
         const auto octet = static_cast<unsigned char>(c);
         if (octet < 0x20 || octet == 0x7f) {
-            result.error = octet == 0 ? "a NUL octet in a command line"
-                                      : fmt::format("control octet 0x{:02x} in a command line",
-                                                    static_cast<unsigned>(octet));
+            result.fail(octet == 0 ? say(Phrase::Pop3NulInLine)
+                                   : say(Phrase::Pop3ControlOctetInLine,
+                                         fmt::format("0x{:02x}", static_cast<unsigned>(octet))));
             break;
         }
     }
@@ -103,18 +105,18 @@ CommandParse parse_command(std::string_view line) {
     result.keyword = ascii::upper(keyword.substr(0, 8));
     if (!result.error.empty()) return result;
     if (keyword.empty()) {
-        result.error = "an empty command line";
+        result.fail(say(Phrase::Pop3EmptyLine));
         return result;
     }
     for (char c : keyword) {
         const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
         if (!letter) {
-            result.error = "a command keyword is made of letters (RFC 1939 3)";
+            result.fail(say(Phrase::Pop3KeywordLetters));
             return result;
         }
     }
     if (keyword.size() < 3 || keyword.size() > 4) {
-        result.error = "a command keyword is three or four letters (RFC 1939 3)";
+        result.fail(say(Phrase::Pop3KeywordLength));
         return result;
     }
     Command command;
@@ -130,7 +132,7 @@ CommandParse parse_command(std::string_view line) {
         command.args = split_words(rest);
     }
     if (auto error = check_arguments(command)) {
-        result.error = *error;
+        result.fail(std::move(*error));
         return result;
     }
     result.command = std::move(command);

@@ -7,7 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "sim/core/catalogue.hpp"
 
 #include "sim/pop3/verbs.hpp"
 
@@ -23,6 +26,12 @@ struct CommandParse {
     std::optional<Command> command;
     std::string keyword;  // upper-cased, when one could be read
     std::string error;    // why the line is not a valid command
+    sim::Said said;       // `error` as a phrase, for every language
+
+    void fail(sim::Said why) {
+        error = sim::render(why, sim::Language::En);
+        said = std::move(why);
+    }
 };
 
 // One command line without its CRLF.

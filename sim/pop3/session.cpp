@@ -13,6 +13,8 @@ namespace mailscope::pop3 {
 
 using sim::Direction;
 using sim::EventKind;
+using sim::Phrase;
+using sim::say;
 using sim::TraceEvent;
 
 namespace {
@@ -43,13 +45,20 @@ std::string find_timestamp(std::string_view text) {
     return {};
 }
 
-std::string code_meaning(std::string_view code) {
-    if (code == "IN-USE") return " (another session holds the maildrop lock, RFC 2449 8.1.1)";
-    if (code == "LOGIN-DELAY") return " (logging in again this soon is refused, RFC 2449 8.1.2)";
-    if (code == "SYS/TEMP") return " (a temporary server problem, RFC 3206 4)";
-    if (code == "SYS/PERM") return " (a permanent server problem, RFC 3206 4)";
-    if (code == "AUTH") return " (the credentials are wrong, RFC 3206 5)";
-    return {};
+// What a response code (RFC 2449 8, RFC 3206) tells a learner.
+std::optional<Phrase> code_meaning(std::string_view code) {
+    if (code == "IN-USE") return Phrase::Pop3CodeInUse;
+    if (code == "LOGIN-DELAY") return Phrase::Pop3CodeLoginDelay;
+    if (code == "SYS/TEMP") return Phrase::Pop3CodeSysTemp;
+    if (code == "SYS/PERM") return Phrase::Pop3CodeSysPerm;
+    if (code == "AUTH") return Phrase::Pop3CodeAuth;
+    return std::nullopt;
+}
+
+// The event's summary as a phrase, and its English.
+void set_summary(TraceEvent& event, sim::Said said) {
+    event.summary = sim::render(said, sim::Language::En);
+    event.said = std::move(said);
 }
 
 // RFC 1939 5: "+OK nn mm", the message count and the size in octets.
@@ -185,13 +194,12 @@ void Pop3Session::read_lines(Direction dir, std::string_view bytes) {
 void Pop3Session::on_line_too_long(Direction dir, std::uint64_t offset, std::size_t limit) {
     const bool client = dir == Direction::ClientToServer;
     const bool sasl = client && m_expect_sasl_line;
-    std::string rule =
-        client ? fmt::format("a {} line longer than {} octets (CRLF included); it is dropped",
-                             sasl ? "SASL" : "command", limit)
-               : fmt::format("a reply line longer than {} octets (CRLF included); it is dropped",
-                             limit);
+    auto rule = say(!client ? Phrase::Pop3ReplyLineTooLong
+                    : sasl  ? Phrase::Pop3SaslLineTooLong
+                            : Phrase::Pop3CommandLineTooLong,
+                    limit);
     const auto seq =
-        violation(dir, rule, sasl ? "RFC 5034 4" : "RFC 2449 4", false, {offset, limit});
+        violation(dir, std::move(rule), sasl ? "RFC 5034 4" : "RFC 2449 4", false, {offset, limit});
     if (client && m_options.role == Role::Server) {
         if (sasl) {
             m_expect_sasl_line = false;
@@ -215,7 +223,7 @@ void Pop3Session::after_close_data(Direction dir, std::size_t size) {
     const auto d = sim::direction_index(dir);
     if (m_reported_after_close[d]) return;
     m_reported_after_close[d] = true;
-    violation(dir, fmt::format("{} octets sent after the session ended", size), "RFC 1939 6", false,
+    violation(dir, say(Phrase::Pop3OctetsAfterEnd, size), "RFC 1939 6", false,
               {m_reader[d].offset(), size});
 }
 
@@ -228,24 +236,23 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
     const auto partial = m_reader[d].buffered();
     if (!partial.empty()) {
         violation(dir,
-                  fmt::format("the {} closed the connection in the middle of a line",
-                              client ? "client" : "server"),
+                  say(client ? Phrase::Pop3ClientClosedMidLine : Phrase::Pop3ServerClosedMidLine),
                   "RFC 1939 3", false, {m_reader[d].offset(), partial.size()});
         m_reader[d].drop_buffered();
     }
     add_close_note(dir, "RFC 1939 6");
     switch (m_state) {
         case State::Connecting:
-            transition(State::Closed, "connection closed before a greeting", dir);
+            transition(State::Closed, say(Phrase::Pop3CauseClosedBeforeGreeting), dir);
             break;
         case State::Authorization:
-            transition(State::Closed, "connection closed", dir);
+            transition(State::Closed, say(Phrase::CauseConnectionClosed), dir);
             break;
         case State::Transaction:
-            transition(State::Closed, "connection lost without QUIT: nothing deleted", dir);
+            transition(State::Closed, say(Phrase::Pop3CauseLostWithoutQuit), dir);
             break;
         case State::Update:
-            transition(State::Closed, "connection closed after QUIT", dir);
+            transition(State::Closed, say(Phrase::Pop3CauseClosedAfterQuit), dir);
             break;
         case State::Closed:
             break;
@@ -260,13 +267,12 @@ void Pop3Session::feed_eof(Direction dir, std::int64_t time_us) {
 void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bool bare_lf) {
     const auto dir = Direction::ClientToServer;
     if (bare_lf) {
-        violation(dir, "a line ended with LF alone; POP3 lines end with CRLF", "RFC 1939 3", false,
-                  {offset, line.size()});
+        violation(dir, say(Phrase::Pop3BareLf), "RFC 1939 3", false, {offset, line.size()});
     }
     if (m_state == State::Connecting && !m_spoke_early_reported) {
         m_spoke_early_reported = true;
-        violation(dir, "the client sent a command before the server's greeting", "RFC 1939 4",
-                  false, {offset, line.size()});
+        violation(dir, say(Phrase::Pop3CommandBeforeGreeting), "RFC 1939 4", false,
+                  {offset, line.size()});
     }
     const auto content = strip_line_end(line);
     if (m_expect_sasl_line) {
@@ -286,20 +292,22 @@ void Pop3Session::on_client_line(std::string_view line, std::uint64_t offset, bo
     const auto visible = secret_words_visible(keyword, content);
     event.name = visible ? keyword : parsed.keyword.empty() ? "?" : parsed.keyword;
     std::string error = parsed.error;
+    sim::Said error_said = parsed.said;
     if (visible && !m_options.reveal_secrets) {
         event.raw = sim::mask_after_words(line, *visible);
         event.redacted = true;
         const auto hidden = sim::words_after(content, *visible);
-        error = sim::safe_message(std::move(error), hidden,
-                                  fmt::format("{} does not parse (the line is hidden: it carries "
-                                              "a password or a SASL response)",
-                                              *visible == 0 ? std::string("the line") : keyword));
+        auto fallback = *visible == 0 ? say(Phrase::Pop3HiddenLineUnparsed)
+                                      : say(Phrase::Pop3HiddenCommandUnparsed, keyword);
+        auto fallback_text = sim::render(fallback, sim::Language::En);
+        error = sim::safe_message(std::move(error), hidden, fallback_text);
+        if (error == fallback_text && parsed.error != fallback_text) error_said = fallback;
         if (*visible == 0) event.name = "?";
     }
-    event.summary = fmt::format("a command that does not parse: {}", error);
+    set_summary(event, say(Phrase::Pop3CommandUnparsed, error_said));
     event.section = "RFC 1939 3";
     const auto seq = add_event(std::move(event));
-    violation(dir, fmt::format("syntax error: {}", error), "RFC 1939 3", false,
+    violation(dir, say(Phrase::Pop3SyntaxError, std::move(error_said)), "RFC 1939 3", false,
               {offset, line.size()});
     if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{error, seq});
     if (m_pending.size() < m_options.limits.max_outstanding) {
@@ -326,35 +334,37 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
         command.verb == Verb::Unknown ? command.keyword : std::string(verb_name(command.verb));
     event.name = name;
     event.section = std::string(verb_info(command.verb).section);
-    event.summary =
-        fmt::format("{}: {}", strip_line_end(event.raw), verb_info(command.verb).purpose);
+    set_summary(event, say(Phrase::Pop3CommandSummary, strip_line_end(event.raw),
+                           purpose_phrase(command.verb)));
     const auto seq = add_event(std::move(event));
 
-    std::optional<std::string> state_error;
+    std::optional<sim::Said> state_said;
     // The sentence that limits the command's states, where the command's
     // own section says more than the state's (PASS: RFC 1939 7).
     const auto& narrowed = verb_info(command.verb).states_section;
     std::string_view section = narrowed.empty() ? state_section(m_state) : narrowed;
     if (m_state == State::Update || m_state == State::Closed) {
-        state_error = fmt::format("no command may follow QUIT ({} sent in the {} state)", name,
-                                  state_name(m_state));
+        state_said = say(Phrase::Pop3NoCommandAfterQuit, name, sim::state_phrase(m_state));
         section = state_section(m_state);
     } else if (m_state != State::Connecting && !state_change_outstanding()) {
         if (!command_allowed(command.verb, m_state)) {
-            state_error = fmt::format("{} is not valid in the {} state", name, state_name(m_state));
+            state_said = say(Phrase::NotValidInState, name, sim::state_phrase(m_state));
         } else if (command.verb == Verb::Pass && !m_user_accepted &&
                    std::none_of(m_pending.begin(), m_pending.end(), [](const Pending& p) {
                        return p.valid && p.command.verb == Verb::User;
                    })) {
-            state_error = std::string("PASS must follow a USER command the server accepted");
+            state_said = say(Phrase::Pop3PassWithoutUser);
         }
     }
-    if (state_error)
-        violation(dir, *state_error, std::string(section), false, {offset, wire.size()});
+    std::optional<std::string> state_error;
+    if (state_said) {
+        state_error = sim::render(*state_said, sim::Language::En);
+        violation(dir, std::move(*state_said), std::string(section), false, {offset, wire.size()});
+    }
     if (m_pending.size() >= m_options.limits.max_outstanding) {
-        auto message =
-            fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
-        violation(dir, message, "RFC 2449 6.6");
+        auto rule = say(Phrase::Pop3TooManyOutstanding, m_options.limits.max_outstanding);
+        auto message = sim::render(rule, sim::Language::En);
+        violation(dir, std::move(rule), "RFC 2449 6.6");
         if (m_options.role == Role::Server) m_inputs.push_back(CommandRejected{message, seq});
         return;
     }
@@ -367,7 +377,8 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     m_pending.push_back(std::move(pending));
     // RFC 1939 6: QUIT from TRANSACTION enters UPDATE; the reply follows
     // once the deletions are done.
-    if (quit_in_transaction) transition(State::Update, "QUIT in TRANSACTION", dir);
+    if (quit_in_transaction)
+        transition(State::Update, say(Phrase::Pop3CauseQuitInTransaction), dir);
     if (m_options.role == Role::Server) {
         m_inputs.push_back(CommandReceived{command, seq, state_error});
     }
@@ -386,8 +397,7 @@ void Pop3Session::on_sasl_line(std::string_view line, std::uint64_t offset, std:
         event.raw = "***\r\n";
         event.redacted = true;
     }
-    event.summary =
-        cancelled ? "cancels the SASL exchange" : "answers the server's SASL challenge (base64)";
+    set_summary(event, say(cancelled ? Phrase::Pop3SaslCancel : Phrase::Pop3SaslAnswer));
     event.section = "RFC 5034 4";
     if (!m_pending.empty()) {
         event.link = sim::Link::Answers;
@@ -406,16 +416,15 @@ void Pop3Session::on_sasl_line(std::string_view line, std::uint64_t offset, std:
 void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bool bare_lf) {
     const auto dir = Direction::ServerToClient;
     if (bare_lf) {
-        violation(dir, "a line ended with LF alone; POP3 lines end with CRLF", "RFC 1939 3", false,
-                  {offset, line.size()});
+        violation(dir, say(Phrase::Pop3BareLf), "RFC 1939 3", false, {offset, line.size()});
     }
     const auto content = strip_line_end(line);
     auto parsed = parse_status_line(content);
     const sim::ByteSpan wire{offset, line.size()};
-    auto unparsable = [&](std::string rule) {
+    auto unparsable = [&](sim::Said rule) {
         TraceEvent event = wire_event(dir, EventKind::Untagged, wire, line);
         event.name = "?";
-        event.summary = "a line that is neither +OK nor -ERR";
+        set_summary(event, say(Phrase::Pop3NotAStatusLine));
         event.section = "RFC 1939 3";
         event.link = sim::Link::Unmatched;
         add_event(std::move(event));
@@ -423,16 +432,16 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
     };
     if (m_state == State::Connecting) {
         if (!parsed || parsed->kind == ReplyKind::Continuation) {
-            unparsable("the server's first line must be a greeting starting with +OK or -ERR");
+            unparsable(say(Phrase::Pop3FirstLineNotGreeting));
             // Carry on as if greeted so the rest of a live session still decodes.
-            transition(State::Authorization, "missing greeting", dir);
+            transition(State::Authorization, say(Phrase::CauseMissingGreeting), dir);
             return;
         }
         on_greeting(*parsed, line, offset);
         return;
     }
     if (!parsed) {
-        unparsable("a reply starts with +OK or -ERR");
+        unparsable(say(Phrase::Pop3ReplyStartsWithStatus));
         return;
     }
     if (parsed->kind == ReplyKind::Continuation) {
@@ -445,16 +454,15 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
                              !m_pending.front().command.args.empty();
         if (!in_auth) {
             event.link = sim::Link::Unmatched;
-            event.summary = "a SASL challenge, but no AUTH exchange is in progress";
+            set_summary(event, say(Phrase::Pop3StrayChallenge));
             add_event(std::move(event));
-            violation(dir, "a \"+\" challenge that no AUTH command is waiting for", "RFC 5034 4",
-                      false, wire);
+            violation(dir, say(Phrase::Pop3ChallengeWithoutAuth), "RFC 5034 4", false, wire);
             return;
         }
         event.link = sim::Link::Answers;
         event.link_seq = m_pending.front().seq;
         // Challenges are not secret; the client's answers are.
-        event.summary = "SASL challenge: the client answers with one base64 line";
+        set_summary(event, say(Phrase::Pop3Challenge));
         const auto seq = add_event(std::move(event));
         m_expect_sasl_line = true;
         if (m_options.role == Role::Client) {
@@ -467,11 +475,11 @@ void Pop3Session::on_server_line(std::string_view line, std::uint64_t offset, bo
         event.name = std::string(status_text(parsed->kind));
         event.status = reply_status(parsed->kind);
         event.code = parsed->code;
-        event.summary = fmt::format("{} that answers no command", event.name);
+        set_summary(event, say(Phrase::Pop3StatusAnswersNothing, event.name));
         event.section = "RFC 1939 3";
         event.link = sim::Link::Unmatched;
         const auto seq = add_event(std::move(event));
-        violation(dir, "a reply that answers no command", "RFC 1939 3", false, wire);
+        violation(dir, say(Phrase::Pop3ReplyAnswersNothing), "RFC 1939 3", false, wire);
         if (m_options.role == Role::Client) {
             m_replies.push_back(ReplyReceived{*parsed, seq, false, Verb::Unknown});
         }
@@ -511,22 +519,21 @@ void Pop3Session::on_greeting(const Reply& reply, std::string_view wire, std::ui
     const bool ok = reply.kind == ReplyKind::Ok;
     if (ok) {
         m_timestamp = find_timestamp(reply.text);
-        event.summary =
-            m_timestamp.empty()
-                ? std::string("greeting: the server is ready; log in with USER and PASS")
-                : fmt::format("greeting: the server is ready; APOP timestamp {}", m_timestamp);
+        set_summary(event, m_timestamp.empty() ? say(Phrase::Pop3GreetingUserPass)
+                                               : say(Phrase::Pop3GreetingApop, m_timestamp));
+    } else if (const auto meaning = code_meaning(reply.code)) {
+        set_summary(event, say(Phrase::Pop3GreetingRefusedWhy, *meaning));
     } else {
-        event.summary =
-            fmt::format("greeting: the server refuses the connection{}", code_meaning(reply.code));
+        set_summary(event, say(Phrase::Pop3GreetingRefused));
     }
     const auto seq = add_event(std::move(event));
     if (m_options.role == Role::Client) {
         m_replies.push_back(ReplyReceived{reply, seq, true, Verb::Unknown});
     }
     if (ok) {
-        transition(State::Authorization, "+OK greeting", dir);
+        transition(State::Authorization, say(Phrase::Pop3CauseGreeting, "+OK"), dir);
     } else {
-        transition(State::Closed, "-ERR greeting", dir);
+        transition(State::Closed, say(Phrase::Pop3CauseGreeting, "-ERR"), dir);
     }
 }
 
@@ -539,22 +546,19 @@ void Pop3Session::finish_body(bool complete) {
     const std::uint64_t wire_size = data_end - body.data_offset;
     const std::size_t terminator = complete ? decoder.terminator_size() : 0;
     if (!complete) {
-        violation(dir, "the connection ended before the \".\" line that ends a multi-line reply",
-                  "RFC 1939 3", false, {body.data_offset, wire_size});
+        violation(dir, say(Phrase::Pop3MultilineUnended), "RFC 1939 3", false,
+                  {body.data_offset, wire_size});
     }
     if (decoder.bare_lf()) {
-        violation(dir, "a line of multi-line data ended with LF alone; POP3 lines end with CRLF",
-                  "RFC 1939 3", false, {body.data_offset, wire_size});
+        violation(dir, say(Phrase::Pop3MultilineBareLf), "RFC 1939 3", false,
+                  {body.data_offset, wire_size});
     }
     Reply reply = std::move(body.reply);
     reply.data = decoder.data();
     reply.data_size = decoder.data_size();
     reply.truncated = decoder.truncated() && m_options.role == Role::Client;
     if (reply.truncated) {
-        note(dir,
-             fmt::format("the reply carries {} octets; only the first {} are kept", reply.data_size,
-                         reply.data.size()),
-             m_now);
+        note(dir, say(Phrase::Pop3ReplyTruncated, reply.data_size, reply.data.size()), m_now);
     }
     std::string raw = std::move(body.status_line);
     raw += body.raw;
@@ -579,7 +583,12 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     event.code = reply.code;
     event.section = answered.valid ? std::string(verb_info(answered.command.verb).section)
                                    : std::string("RFC 1939 3");
-    event.summary = reply_summary(reply, answered);
+    auto summary = reply_summary(reply, answered);
+    if (summary.phrase == sim::Phrase::Verbatim) {
+        event.summary = std::move(summary.text);  // the wire text itself
+    } else {
+        set_summary(event, std::move(summary));
+    }
     event.link = sim::Link::Answers;
     event.link_seq = answered.seq;
     const auto seq = add_event(std::move(event));
@@ -593,8 +602,7 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
         const bool truncated = body_raw.size() < body_wire->size;
         literal.raw = std::move(body_raw);
         literal.literal = sim::LiteralInfo{reply.data_size, false, truncated};
-        literal.summary = fmt::format("{} octets of message data ({} on the wire, dot-stuffed)",
-                                      reply.data_size, body_wire->size);
+        set_summary(literal, say(Phrase::Pop3MessageData, reply.data_size, body_wire->size));
         literal.link = sim::Link::Answers;
         literal.link_seq = seq;
         add_event(std::move(literal));
@@ -606,53 +614,51 @@ void Pop3Session::on_reply(Reply reply, Pending answered, std::string raw, sim::
     after_reply(reply, answered, seq);
 }
 
-std::string Pop3Session::reply_summary(const Reply& reply, const Pending& answered) const {
+sim::Said Pop3Session::reply_summary(const Reply& reply, const Pending& answered) const {
     const auto verb = answered.valid ? answered.command.verb : Verb::Unknown;
     const auto& args = answered.command.args;
     if (reply.kind == ReplyKind::Err) {
-        return fmt::format("-ERR: {}{}", reply.text, code_meaning(reply.code));
+        if (const auto meaning = code_meaning(reply.code))
+            return say(Phrase::Pop3ErrReplyWhy, reply.text, *meaning);
+        return say(Phrase::Pop3ErrReply, reply.text);
     }
     auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("?"); };
     const auto lines = data_lines(reply.data).size();
     switch (verb) {
         case Verb::Stat:
             if (auto counts = stat_counts(reply.text)) {
-                return fmt::format("{} messages, {} octets in the maildrop", counts->first,
-                                   counts->second);
+                return say(Phrase::Pop3StatCounts, counts->first, counts->second);
             }
-            return fmt::format("+OK {}", reply.text);
+            return say(Phrase::Pop3OkText, reply.text);
         case Verb::List:
-            return reply.multiline
-                       ? fmt::format("scan listing of {} messages", lines)
-                       : fmt::format("+OK: message {} (number, octets: {})", arg(0), reply.text);
+            return reply.multiline ? say(Phrase::Pop3ScanListing, lines)
+                                   : say(Phrase::Pop3ScanLine, arg(0), reply.text);
         case Verb::Uidl:
-            return reply.multiline
-                       ? fmt::format("unique-id listing of {} messages", lines)
-                       : fmt::format("+OK: unique-id of message {}: {}", arg(0), reply.text);
+            return reply.multiline ? say(Phrase::Pop3UidlListing, lines)
+                                   : say(Phrase::Pop3UidlLine, arg(0), reply.text);
         case Verb::Retr:
-            return fmt::format("message {} follows: {} octets", arg(0), reply.data_size);
+            return say(Phrase::Pop3RetrFollows, arg(0), reply.data_size);
         case Verb::Top:
-            return fmt::format("headers and the first {} body lines of message {} ({} octets)",
-                               arg(1), arg(0), reply.data_size);
+            return say(Phrase::Pop3TopFollows, arg(1), arg(0), reply.data_size);
         case Verb::Capa:
-            return fmt::format("capabilities: {}", first_words(reply.data, 16));
+            return say(Phrase::Pop3Capabilities, first_words(reply.data, 16));
         case Verb::Auth:
             if (reply.multiline)
-                return fmt::format("SASL mechanisms: {}", first_words(reply.data, 16));
-            return fmt::format("logged in with AUTH: {}", reply.text);
+                return say(Phrase::Pop3SaslMechanisms, first_words(reply.data, 16));
+            return say(Phrase::Pop3LoggedInAuth, reply.text);
         case Verb::Pass:
         case Verb::Apop:
-            return fmt::format("logged in, maildrop locked: {}", reply.text);
+            return say(Phrase::Pop3LoggedIn, reply.text);
         case Verb::Dele:
-            return fmt::format("message {} marked as deleted: {}", arg(0), reply.text);
+            return say(Phrase::Pop3MarkedDeleted, arg(0), reply.text);
         case Verb::Rset:
-            return fmt::format("deletion marks removed: {}", reply.text);
+            return say(Phrase::Pop3MarksRemoved, reply.text);
         case Verb::Quit:
-            return fmt::format("session ends: {}", reply.text);
+            return say(Phrase::Pop3SessionEnds, reply.text);
         case Verb::Stls:
-            return "TLS negotiation starts after this line";
+            return say(Phrase::Pop3TlsAfterLine);
         default:
-            return reply.text.empty() ? std::string("+OK") : fmt::format("+OK {}", reply.text);
+            return reply.text.empty() ? sim::verbatim("+OK") : say(Phrase::Pop3OkText, reply.text);
     }
 }
 
@@ -670,33 +676,33 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
             m_user_accepted = false;
             if (ok && command_allowed(answered.command.verb, m_state)) {
                 transition(State::Transaction,
-                           fmt::format("{} accepted", verb_name(answered.command.verb)), dir);
+                           say(Phrase::Pop3CauseAccepted, verb_name(answered.command.verb)), dir);
             }
             break;
         case Verb::Auth:
             if (answered.command.args.empty()) break;
             m_expect_sasl_line = false;
             if (ok && command_allowed(answered.command.verb, m_state)) {
-                transition(State::Transaction, "AUTH accepted", dir);
+                transition(State::Transaction, say(Phrase::Pop3CauseAccepted, "AUTH"), dir);
             }
             break;
         case Verb::Quit:
             if (m_state == State::Authorization) {
-                transition(State::Closed, "QUIT in AUTHORIZATION", dir);
+                transition(State::Closed, say(Phrase::Pop3CauseQuitInAuthorization), dir);
             } else if (m_state == State::Transaction) {
-                transition(State::Update, "QUIT in TRANSACTION", dir);
-                transition(State::Closed, "reply to QUIT", dir);
+                transition(State::Update, say(Phrase::Pop3CauseQuitInTransaction), dir);
+                transition(State::Closed, say(Phrase::Pop3CauseReplyToQuit), dir);
             } else if (m_state == State::Update) {
-                transition(State::Closed, fmt::format("{} to QUIT", status_text(reply.kind)), dir);
+                transition(State::Closed,
+                           say(Phrase::Pop3CauseStatusToQuit, status_text(reply.kind)), dir);
             }
             break;
         case Verb::Stls:
-            if (ok) note(dir, "TLS negotiation starts now", m_now);
+            if (ok) note(dir, say(Phrase::Pop3TlsStartsNow), m_now);
             break;
         case Verb::Stat:
             if (ok && !stat_counts(reply.text)) {
-                violation(dir, "the +OK to STAT must give the message count and the size in octets",
-                          "RFC 1939 5");
+                violation(dir, say(Phrase::Pop3StatNeedsCounts), "RFC 1939 5");
             }
             break;
         default:

@@ -114,7 +114,7 @@ class Pop3Session : public sim::SessionEngine<Limits, State, ServerInput> {
                   std::optional<sim::ByteSpan> body_wire, std::string body_raw);
     void finish_body(bool complete);
     void after_reply(const Reply& reply, const Pending& answered, std::uint64_t seq);
-    std::string reply_summary(const Reply& reply, const Pending& answered) const;
+    sim::Said reply_summary(const Reply& reply, const Pending& answered) const;
     void on_line_too_long(sim::Direction dir, std::uint64_t offset, std::size_t limit);
     void after_close_data(sim::Direction dir, std::size_t size);
 

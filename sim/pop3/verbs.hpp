@@ -15,6 +15,7 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/core/enum_set.hpp"
 #include "sim/core/verb_table.hpp"
 #include "sim/pop3/states.hpp"
@@ -167,5 +168,8 @@ constexpr bool changes_state(Verb verb) {
 }
 
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
+
+// VerbInfo::purpose as a phrase of the catalogue.
+sim::Phrase purpose_phrase(Verb verb);
 
 }  // namespace mailscope::pop3

@@ -7,6 +7,9 @@
 
 namespace mailscope::smtp {
 
+using sim::Phrase;
+using sim::say;
+
 namespace {
 
 constexpr std::size_t kMaxLocalPart = 64;  // RFC 5321 4.5.3.1.1
@@ -99,9 +102,9 @@ bool has_control(std::string_view text) {
 }
 
 // esmtp-param = esmtp-keyword ["=" esmtp-value] (RFC 5321 4.1.2).
-std::optional<std::string> parse_parameters(std::string_view text, std::vector<Parameter>& out) {
+std::optional<sim::Said> parse_parameters(std::string_view text, std::vector<Parameter>& out) {
     while (!text.empty()) {
-        if (text.front() != ' ') return "parameters are separated by a space";
+        if (text.front() != ' ') return say(Phrase::SmtpParamsSeparated);
         while (!text.empty() && text.front() == ' ')
             text.remove_prefix(1);
         if (text.empty()) break;
@@ -111,22 +114,19 @@ std::optional<std::string> parse_parameters(std::string_view text, std::vector<P
         auto equals = word.find('=');
         auto keyword = word.substr(0, equals);
         if (keyword.empty() || !is_let_dig(keyword.front())) {
-            return fmt::format("\"{}\" is not a parameter keyword", keyword);
+            return say(Phrase::SmtpNotParamKeyword, keyword);
         }
         for (char c : keyword) {
-            if (!is_let_dig(c) && c != '-') {
-                return fmt::format("\"{}\" is not a parameter keyword", keyword);
-            }
+            if (!is_let_dig(c) && c != '-') return say(Phrase::SmtpNotParamKeyword, keyword);
         }
         Parameter parameter{ascii::upper(keyword), std::nullopt};
         if (equals != std::string_view::npos) {
             auto value = word.substr(equals + 1);
-            if (value.empty()) return fmt::format("parameter {} has an empty value", keyword);
+            if (value.empty()) return say(Phrase::SmtpParamEmptyValue, keyword);
             for (char c : value) {
                 auto u = static_cast<unsigned char>(c);
                 if (u < 33 || u > 126 || c == '=') {
-                    return fmt::format("parameter {} has a character not allowed in a value",
-                                       keyword);
+                    return say(Phrase::SmtpParamBadValue, keyword);
                 }
             }
             parameter.value = std::string(value);
@@ -153,7 +153,7 @@ const Parameter* Command::parameter(std::string_view keyword) const {
 ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmaster) {
     ParsedPath out;
     if (text.empty() || text.front() != '<') {
-        out.error = "a path is written in angle brackets: <user@domain>";
+        out.fail(say(Phrase::SmtpPathBrackets));
         return out;
     }
     // The closing bracket, skipping a quoted local part.
@@ -169,19 +169,19 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
         }
     }
     if (close == std::string_view::npos) {
-        out.error = "the path has no closing \">\"";
+        out.fail(say(Phrase::SmtpPathUnclosed));
         return out;
     }
     auto inside = text.substr(1, close - 1);
     out.rest = text.substr(close + 1);
     if (close + 1 > kMaxPath) {
-        out.error = fmt::format("the path is longer than {} octets (RFC 5321 4.5.3.1.3)", kMaxPath);
+        out.fail(say(Phrase::SmtpPathTooLong, kMaxPath));
         return out;
     }
     Path path;
     if (inside.empty()) {
         if (!allow_null) {
-            out.error = "the null path <> is only allowed in MAIL FROM";
+            out.fail(say(Phrase::SmtpNullPathOnlyMail));
             return out;
         }
         out.path = path;
@@ -191,7 +191,7 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
     if (inside.front() == '@') {
         auto colon = inside.find(':');
         if (colon == std::string_view::npos) {
-            out.error = "a source route ends with \":\" before the mailbox";
+            out.fail(say(Phrase::SmtpRouteEndsColon));
             return out;
         }
         auto route = inside.substr(0, colon);
@@ -201,12 +201,12 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
             auto hop = route.substr(0, comma);
             route = comma == std::string_view::npos ? std::string_view{} : route.substr(comma + 1);
             if (hop.size() < 2 || hop.front() != '@' || !valid_domain(hop.substr(1))) {
-                out.error = fmt::format("\"{}\" is not an @domain of a source route", hop);
+                out.fail(say(Phrase::SmtpRouteBadHop, hop));
                 return out;
             }
             path.route.emplace_back(hop.substr(1));
             if (comma != std::string_view::npos && route.empty()) {
-                out.error = "a source route ends with \",\"";
+                out.fail(say(Phrase::SmtpRouteEndsComma));
                 return out;
             }
         }
@@ -215,22 +215,20 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
     if (!inside.empty() && inside.front() == '"') {
         local_length = quoted_string_length(inside);
         if (local_length == 0) {
-            out.error = "the quoted local part is not closed";
+            out.fail(say(Phrase::SmtpQuotedUnclosed));
             return out;
         }
     } else {
         local_length = inside.find('@');
         if (local_length == std::string_view::npos) local_length = inside.size();
         if (!valid_dot_string(inside.substr(0, local_length))) {
-            out.error = fmt::format("\"{}\" is not a valid local part (RFC 5321 4.1.2)",
-                                    inside.substr(0, local_length));
+            out.fail(say(Phrase::SmtpBadLocalPart, inside.substr(0, local_length)));
             return out;
         }
     }
     path.local_part = std::string(inside.substr(0, local_length));
     if (path.local_part.size() > kMaxLocalPart) {
-        out.error = fmt::format("the local part is longer than {} octets (RFC 5321 4.5.3.1.1)",
-                                kMaxLocalPart);
+        out.fail(say(Phrase::SmtpLocalPartTooLong, kMaxLocalPart));
         return out;
     }
     inside.remove_prefix(local_length);
@@ -240,16 +238,16 @@ ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmas
             out.path = path;
             return out;
         }
-        out.error = "the mailbox has no \"@domain\"";
+        out.fail(say(Phrase::SmtpNoDomain));
         return out;
     }
     if (inside.front() != '@') {
-        out.error = "the local part is followed by something other than \"@\"";
+        out.fail(say(Phrase::SmtpLocalPartThenJunk));
         return out;
     }
     inside.remove_prefix(1);
     if (!valid_domain(inside) && !valid_address_literal(inside)) {
-        out.error = fmt::format("\"{}\" is not a domain or an address literal", inside);
+        out.fail(say(Phrase::SmtpNotDomain, inside));
         return out;
     }
     path.domain = std::string(inside);
@@ -264,11 +262,11 @@ ParsedCommand parse_command(std::string_view line) {
     std::string name = ascii::upper(word);
     out.verb = verb_from_name(name);
     if (has_control(line)) {
-        out.error = "the line holds a control character (NUL, CR or LF alone, ...)";
+        out.fail(say(Phrase::SmtpControlCharacter));
         return out;
     }
     if (name.empty()) {
-        out.error = "an empty command line";
+        out.fail(say(Phrase::SmtpEmptyLine));
         return out;
     }
     Command command;
@@ -277,19 +275,17 @@ ParsedCommand parse_command(std::string_view line) {
     std::string_view argument =
         space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
     command.argument = std::string(argument);
-    auto fail = [&](std::string message) {
-        out.error = std::move(message);
+    auto fail = [&](sim::Said message) {
+        out.fail(std::move(message));
         return out;
     };
     switch (command.verb) {
         case Verb::Helo:
         case Verb::Ehlo: {
             auto domain = argument.substr(0, argument.find(' '));
-            if (domain.empty()) return fail(fmt::format("{} needs the client's domain", name));
+            if (domain.empty()) return fail(say(Phrase::SmtpNeedsDomain, name));
             if (!valid_domain(domain) && !valid_address_literal(domain)) {
-                command.warnings.push_back(
-                    fmt::format("{} gives \"{}\", which is neither a domain nor an address literal",
-                                name, domain));
+                command.warnings.push_back(say(Phrase::SmtpNeitherDomainNorLiteral, name, domain));
             }
             break;
         }
@@ -298,17 +294,16 @@ ParsedCommand parse_command(std::string_view line) {
             const bool mail = command.verb == Verb::Mail;
             std::string_view keyword = mail ? "FROM:" : "TO:";
             if (!starts_with_ci(argument, keyword)) {
-                return fail(fmt::format("{} is followed by {}<path>", name, keyword));
+                return fail(say(Phrase::SmtpFollowedByPath, name, keyword));
             }
             auto rest = argument.substr(keyword.size());
             if (!rest.empty() && rest.front() == ' ') {
-                command.warnings.push_back(fmt::format(
-                    "a space after \"{}\": the path follows the colon directly", keyword));
+                command.warnings.push_back(say(Phrase::SmtpSpaceAfterKeyword, keyword));
                 while (!rest.empty() && rest.front() == ' ')
                     rest.remove_prefix(1);
             }
             auto parsed = parse_path(rest, mail, !mail);
-            if (!parsed.path) return fail(parsed.error);
+            if (!parsed.path) return fail(parsed.said);
             command.path = std::move(parsed.path);
             if (auto error = parse_parameters(parsed.rest, command.parameters)) {
                 return fail(*error);
@@ -319,11 +314,11 @@ ParsedCommand parse_command(std::string_view line) {
         case Verb::Rset:
         case Verb::Quit:
         case Verb::Starttls:
-            if (!argument.empty()) return fail(fmt::format("{} takes no argument", name));
+            if (!argument.empty()) return fail(say(Phrase::SmtpTakesNoArgument, name));
             break;
         case Verb::Vrfy:
         case Verb::Expn:
-            if (argument.empty()) return fail(fmt::format("{} needs a name", name));
+            if (argument.empty()) return fail(say(Phrase::SmtpNeedsName, name));
             break;
         case Verb::Noop:
         case Verb::Help:
@@ -332,17 +327,17 @@ ParsedCommand parse_command(std::string_view line) {
         case Verb::Auth: {
             auto mech_end = argument.find(' ');
             auto mechanism = argument.substr(0, mech_end);
-            if (mechanism.empty()) return fail("AUTH needs a SASL mechanism name");
+            if (mechanism.empty()) return fail(say(Phrase::SmtpAuthNeedsMechanism));
             for (char c : mechanism) {
                 if (!is_let_dig(c) && c != '-' && c != '_') {
-                    return fail(fmt::format("\"{}\" is not a SASL mechanism name", mechanism));
+                    return fail(say(Phrase::SmtpNotMechanism, mechanism));
                 }
             }
             command.mechanism = ascii::upper(mechanism);
             if (mech_end != std::string_view::npos) {
                 auto response = argument.substr(mech_end + 1);
                 if (response.empty() || response.find(' ') != std::string_view::npos) {
-                    return fail("the initial response is one base64 word (or \"=\")");
+                    return fail(say(Phrase::SmtpInitialResponseForm));
                 }
                 command.initial_response = std::string(response);
             }

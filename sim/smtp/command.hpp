@@ -9,7 +9,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "sim/core/catalogue.hpp"
 
 #include "sim/smtp/verbs.hpp"
 
@@ -38,7 +41,7 @@ struct Command {
     std::string mechanism;                        // AUTH, upper case
     std::optional<std::string> initial_response;  // AUTH: "=" stands for an empty one
     // Lenient readings the engine reports as violations ("MAIL FROM: <a@b>").
-    std::vector<std::string> warnings;
+    std::vector<sim::Said> warnings;
 
     const Parameter* parameter(std::string_view keyword) const;
 };
@@ -47,6 +50,12 @@ struct ParsedCommand {
     std::optional<Command> command;
     Verb verb = Verb::Unknown;  // known even when the arguments do not parse
     std::string error;          // why not, for a 501 reply and the trace
+    sim::Said said;             // `error` as a phrase, for every language
+
+    void fail(sim::Said why) {
+        error = sim::render(why, sim::Language::En);
+        said = std::move(why);
+    }
 };
 
 // One command line without its CRLF.
@@ -56,7 +65,13 @@ ParsedCommand parse_command(std::string_view line);
 struct ParsedPath {
     std::optional<Path> path;
     std::string error;
+    sim::Said said;  // `error` as a phrase
     std::string_view rest;
+
+    void fail(sim::Said why) {
+        error = sim::render(why, sim::Language::En);
+        said = std::move(why);
+    }
 };
 ParsedPath parse_path(std::string_view text, bool allow_null, bool allow_postmaster);
 

@@ -105,81 +105,85 @@ std::string_view reply_section(int code) {
     }
 }
 
-std::string_view reply_meaning(int code) {
+sim::Phrase reply_meaning_phrase(int code) {
     switch (code) {
         case 211:
-            return "system status";
+            return sim::Phrase::SmtpReply211;
         case 214:
-            return "help message";
+            return sim::Phrase::SmtpReply214;
         case 220:
-            return "service ready";
+            return sim::Phrase::SmtpReply220;
         case 221:
-            return "closing the connection";
+            return sim::Phrase::SmtpReply221;
         case 235:
-            return "authentication succeeded";
+            return sim::Phrase::SmtpReply235;
         case 250:
-            return "requested action completed";
+            return sim::Phrase::SmtpReply250;
         case 251:
-            return "user not local; will forward";
+            return sim::Phrase::SmtpReply251;
         case 252:
-            return "cannot verify the user, but will accept the message";
+            return sim::Phrase::SmtpReply252;
         case 334:
-            return "SASL challenge";
+            return sim::Phrase::SmtpReply334;
         case 354:
-            return "start mail input; end with <CRLF>.<CRLF>";
+            return sim::Phrase::SmtpReply354;
         case 421:
-            return "service not available, closing the connection";
+            return sim::Phrase::SmtpReply421;
         case 450:
-            return "mailbox unavailable, try again later";
+            return sim::Phrase::SmtpReply450;
         case 451:
-            return "local error in processing, try again later";
+            return sim::Phrase::SmtpReply451;
         case 452:
-            return "insufficient system storage or too many recipients";
+            return sim::Phrase::SmtpReply452;
         case 454:
-            return "TLS or authentication temporarily unavailable";
+            return sim::Phrase::SmtpReply454;
         case 500:
-            return "syntax error, command unrecognized or line too long";
+            return sim::Phrase::SmtpReply500;
         case 501:
-            return "syntax error in parameters or arguments";
+            return sim::Phrase::SmtpReply501;
         case 502:
-            return "command not implemented";
+            return sim::Phrase::SmtpReply502;
         case 503:
-            return "bad sequence of commands";
+            return sim::Phrase::SmtpReply503;
         case 504:
-            return "command parameter not implemented";
+            return sim::Phrase::SmtpReply504;
         case 530:
-            return "authentication required";
+            return sim::Phrase::SmtpReply530;
         case 535:
-            return "authentication credentials invalid";
+            return sim::Phrase::SmtpReply535;
         case 538:
-            return "encryption required for this authentication mechanism";
+            return sim::Phrase::SmtpReply538;
         case 550:
-            return "mailbox unavailable or action refused";
+            return sim::Phrase::SmtpReply550;
         case 551:
-            return "user not local";
+            return sim::Phrase::SmtpReply551;
         case 552:
-            return "exceeded storage allocation (message too large)";
+            return sim::Phrase::SmtpReply552;
         case 553:
-            return "mailbox name not allowed";
+            return sim::Phrase::SmtpReply553;
         case 554:
-            return "transaction failed / no service";
+            return sim::Phrase::SmtpReply554;
         case 555:
-            return "MAIL FROM/RCPT TO parameters not recognized";
+            return sim::Phrase::SmtpReply555;
         default:
             break;
     }
     switch (code / 100) {
         case 2:
-            return "positive completion";
+            return sim::Phrase::SmtpReply2xx;
         case 3:
-            return "positive intermediate";
+            return sim::Phrase::SmtpReply3xx;
         case 4:
-            return "transient negative completion";
+            return sim::Phrase::SmtpReply4xx;
         case 5:
-            return "permanent negative completion";
+            return sim::Phrase::SmtpReply5xx;
         default:
-            return "not a valid reply code";
+            return sim::Phrase::SmtpReplyInvalid;
     }
+}
+
+std::string_view reply_meaning(int code) {
+    return sim::phrase_format(reply_meaning_phrase(code), sim::Language::En);
 }
 
 }  // namespace mailscope::smtp

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
+
 namespace mailscope::smtp {
 
 struct Reply {
@@ -41,5 +43,6 @@ std::optional<std::string> leading_enhanced_code(std::string_view text, int code
 std::string_view reply_section(int code);
 // A few words on what a code means (RFC 5321 4.2.2, 4.2.3).
 std::string_view reply_meaning(int code);
+sim::Phrase reply_meaning_phrase(int code);
 
 }  // namespace mailscope::smtp

@@ -14,6 +14,8 @@ namespace mailscope::smtp {
 
 using sim::Direction;
 using sim::EventKind;
+using sim::Phrase;
+using sim::say;
 using sim::TraceEvent;
 
 namespace {
@@ -71,6 +73,12 @@ std::string verb_word(std::string_view text) {
     return word.empty() ? "?" : upper(word);
 }
 
+// The event's summary as a phrase, and its English.
+void set_summary(TraceEvent& event, sim::Said said) {
+    event.summary = sim::render(said, sim::Language::En);
+    event.said = std::move(said);
+}
+
 }  // namespace
 
 SmtpSession::SmtpSession(sim::SessionTrace& trace, SessionOptions options)
@@ -121,26 +129,23 @@ void SmtpSession::feed_eof(Direction dir, std::int64_t time_us) {
     const bool client = dir == Direction::ClientToServer;
     const auto d = sim::direction_index(dir);
     if (client && m_data) {
-        violation(dir,
-                  "the client closed the connection in the middle of the message data; nothing "
-                  "is delivered",
-                  "RFC 5321 3.8", false, {m_data->offset, m_data->reader.wire_size()});
+        violation(dir, say(Phrase::SmtpClientClosedMidData), "RFC 5321 3.8", false,
+                  {m_data->offset, m_data->reader.wire_size()});
         finish_data(false);
     } else if (m_reader[d].mid_line()) {
         violation(dir,
-                  fmt::format("the {} closed the connection in the middle of a line",
-                              client ? "client" : "server"),
+                  say(client ? Phrase::SmtpClientClosedMidLine : Phrase::SmtpServerClosedMidLine),
                   "RFC 5321 3.8", false, {m_reader[d].offset(), m_reader[d].buffered().size()});
     }
     add_close_note(dir, "RFC 5321 3.8");
     if (m_state == State::Connecting) {
-        transition(State::Quit, "connection closed before any greeting", dir);
+        transition(State::Quit, say(Phrase::SmtpCauseClosedBeforeGreeting), dir);
     } else if (m_state == State::Data) {
-        transition(State::Quit, "connection lost mid-data: nothing delivered", dir);
+        transition(State::Quit, say(Phrase::SmtpCauseLostMidData), dir);
     } else if (in_session(m_state)) {
-        transition(State::Quit, "connection lost", dir);
+        transition(State::Quit, say(Phrase::SmtpCauseLost), dir);
     }
-    transition(State::Closed, "connection closed", dir);
+    transition(State::Closed, say(Phrase::CauseConnectionClosed), dir);
     m_events.commit();
 }
 
@@ -163,8 +168,7 @@ void SmtpSession::process_client() {
             }
             if (m_reader[d].buffered().size() > m_options.limits.max_held_bytes) {
                 violation(Direction::ClientToServer,
-                          fmt::format("{} octets sent without waiting for a reply are dropped",
-                                      m_reader[d].buffered().size()),
+                          say(Phrase::SmtpHeldOctetsDropped, m_reader[d].buffered().size()),
                           "RFC 2920 3.1", false,
                           {m_reader[d].offset(), m_reader[d].buffered().size()});
                 m_reader[d].drop_buffered();
@@ -183,8 +187,9 @@ void SmtpSession::process_client() {
 }
 
 void SmtpSession::reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
-                         std::string message) {
-    violation(Direction::ClientToServer, message,
+                         sim::Said rule) {
+    auto message = sim::render(rule, sim::Language::En);
+    violation(Direction::ClientToServer, std::move(rule),
               code == 500 ? "RFC 5321 4.5.3.1.4" : "RFC 5321 4.1", false, {line.offset, line.size});
     push_pending(Verb::Unknown, seq);
     if (m_options.role == Role::Server) {
@@ -214,37 +219,35 @@ void SmtpSession::on_command_line(const Line& line) {
     }
     if (line.too_long || (line.size > m_options.limits.max_command_line && !auth_line)) {
         event.name = auth_line ? std::string(secret->name) : stray_sasl ? "?" : verb_word(text);
-        event.summary = fmt::format("a command line of {} octets", line.size);
+        set_summary(event, say(Phrase::SmtpCommandLineOctets, line.size));
         const auto seq = add_event(std::move(event));
         reject(line, seq, 500, "5.5.2",
-               fmt::format(
-                   "a command line of {} octets is longer than the {} allowed", line.size,
+               say(Phrase::SmtpCommandLineTooLong, line.size,
                    auth_line ? m_options.limits.max_auth_line : m_options.limits.max_command_line));
         return;
     }
     if (line.bare_lf) {
-        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
-                  false, {line.offset, line.size});
+        violation(dir, say(Phrase::SmtpBareLf), "RFC 5321 2.3.8", false, {line.offset, line.size});
     }
     auto parsed = parse_command(text);
     if (!parsed.command) {
         event.name =
             parsed.verb == Verb::Unknown ? verb_word(text) : std::string(verb_name(parsed.verb));
         event.section = std::string(verb_info(parsed.verb).section);
-        event.summary = "a command that does not parse";
-        std::string error = parsed.error;
+        set_summary(event, say(Phrase::SmtpCommandUnparsed));
+        sim::Said error = parsed.said;
         if (event.redacted) {
             if (stray_sasl) event.name = "?";
-            error = sim::safe_message(
-                std::move(error), text,
-                stray_sasl ? "a line of base64 outside an AUTH exchange (hidden: it may carry a "
-                             "password)"
-                           : "AUTH takes a mechanism and optionally an initial response in "
-                             "base64");
+            auto fallback = say(stray_sasl ? Phrase::SmtpStrayBase64 : Phrase::SmtpAuthSyntax);
+            auto fallback_text = sim::render(fallback, sim::Language::En);
+            if (sim::safe_message(parsed.error, text, fallback_text) == fallback_text &&
+                parsed.error != fallback_text) {
+                error = std::move(fallback);
+            }
         }
         const auto seq = add_event(std::move(event));
         reject(line, seq, parsed.verb == Verb::Unknown ? 500 : 501, "5.5.2",
-               fmt::format("syntax error: {}", error));
+               say(Phrase::SmtpSyntaxError, std::move(error)));
         return;
     }
     const auto& command = *parsed.command;
@@ -256,9 +259,8 @@ void SmtpSession::on_command_line(const Line& line) {
     }
     event.summary = first_line(event.raw);
     if (command.path && !command.path->route.empty()) {
-        event.summary +=
-            fmt::format(" (source route via {} is ignored: RFC 5321 4.1.1.3, appendix C)",
-                        fmt::join(command.path->route, ", "));
+        set_summary(event, say(Phrase::SmtpSourceRouteIgnored, event.summary,
+                               fmt::format("{}", fmt::join(command.path->route, ", "))));
     }
     const auto seq = add_event(std::move(event));
     for (const auto& warning : command.warnings) {
@@ -285,8 +287,7 @@ void SmtpSession::check_order(const Command& command, std::uint64_t offset,
     while (!m_unseen.empty() && m_unseen.front().seen_from <= offset)
         m_unseen.pop_front();
     if (m_state == State::Connecting) {
-        violation(dir, fmt::format("{} sent before the server's 220 greeting", command.name),
-                  "RFC 5321 3.1");
+        violation(dir, say(Phrase::SmtpBeforeGreeting, command.name), "RFC 5321 3.1");
         return;
     }
     // Judged by what the client knew: a command pipelined behind refused
@@ -294,36 +295,26 @@ void SmtpSession::check_order(const Command& command, std::uint64_t offset,
     // response to the DATA command").
     if (!command_allowed(command.verb, m_state) &&
         !command_allowed(command.verb, projected_state())) {
-        state_error =
-            fmt::format("{} is not valid in the {} state", command.name, state_name(m_state));
-        violation(dir, *state_error, "RFC 5321 4.1.4");
+        auto rule = say(Phrase::NotValidInState, command.name, sim::state_phrase(m_state));
+        state_error = sim::render(rule, sim::Language::En);
+        violation(dir, std::move(rule), "RFC 5321 4.1.4");
     }
     const auto commands = in_flight();
     if (commands.empty()) return;
     const Verb previous = commands.back().verb;
     if (std::any_of(commands.begin(), commands.end(),
                     [](const Pending& p) { return p.verb == Verb::Helo; })) {
-        violation(dir,
-                  fmt::format("{} sent before the reply to HELO; a session opened with HELO has "
-                              "no extensions, PIPELINING included (pipelining starts with EHLO)",
-                              command.name),
-                  "RFC 2920 3");
+        violation(dir, say(Phrase::SmtpBeforeHeloReply, command.name), "RFC 2920 3");
         return;
     }
     if (!extension_offered("PIPELINING")) {
-        violation(dir,
-                  fmt::format("{} sent before the reply to {}; the server did not offer "
-                              "PIPELINING",
-                              command.name, verb_name(previous)),
+        violation(dir, say(Phrase::SmtpNoPipelining, command.name, verb_name(previous)),
                   "RFC 2920 3.1");
         return;
     }
     for (const auto& pending : commands) {
         if (pending.last_in_group && !pending.content_done) {
-            violation(dir,
-                      fmt::format("{} sent before the reply to {}, which must be the last "
-                                  "command of a pipelined group",
-                                  command.name, verb_name(pending.verb)),
+            violation(dir, say(Phrase::SmtpAfterGroupEnd, command.name, verb_name(pending.verb)),
                       "RFC 2920 3.1");
             return;
         }
@@ -332,10 +323,7 @@ void SmtpSession::check_order(const Command& command, std::uint64_t offset,
 
 void SmtpSession::sent_before_reply(Verb verb, sim::ByteSpan wire) {
     m_hold_reported = true;
-    violation(Direction::ClientToServer,
-              fmt::format("the client sent more before the reply to {} (it ends a group of "
-                          "pipelined commands; wait for its reply)",
-                          verb_name(verb)),
+    violation(Direction::ClientToServer, say(Phrase::SmtpSentBeforeReply, verb_name(verb)),
               std::string(verb_info(verb).ends_group), false, wire);
 }
 
@@ -396,8 +384,7 @@ void SmtpSession::on_sasl_line(const Line& line) {
         wire_event(dir, EventKind::Command, sim::ByteSpan{line.offset, line.size}, line.bytes);
     event.name = "AUTH";
     event.section = "RFC 4954 4";
-    event.summary = cancelled ? "cancels the authentication exchange"
-                              : "answers the server's SASL challenge (base64)";
+    set_summary(event, say(cancelled ? Phrase::SmtpSaslCancel : Phrase::SmtpSaslAnswer));
     if (!m_options.reveal_secrets && !cancelled) {
         event.raw = "***\r\n";
         event.redacted = true;
@@ -410,13 +397,10 @@ void SmtpSession::on_sasl_line(const Line& line) {
     }
     add_event(std::move(event));
     if (line.too_long) {
-        violation(dir,
-                  fmt::format("a SASL line of {} octets is longer than the {} allowed", line.size,
-                              m_options.limits.max_auth_line),
+        violation(dir, say(Phrase::SmtpSaslLineTooLong, line.size, m_options.limits.max_auth_line),
                   "RFC 4954 4", false, {line.offset, line.size});
     } else if (line.bare_lf) {
-        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
-                  false, {line.offset, line.size});
+        violation(dir, say(Phrase::SmtpBareLf), "RFC 5321 2.3.8", false, {line.offset, line.size});
     }
     m_hold = true;
     m_hold_reported = false;
@@ -450,25 +434,20 @@ void SmtpSession::finish_data(bool ended) {
     event.raw = std::move(data.raw);
     event.literal =
         sim::LiteralInfo{reader.content_size(), false, event.raw.size() < reader.wire_size()};
-    event.summary = ended ? fmt::format("message data: {} octets", reader.content_size())
-                          : fmt::format("unfinished message data: {} octets, never ended",
-                                        reader.content_size());
+    set_summary(event, say(ended ? Phrase::SmtpMessageData : Phrase::SmtpUnfinishedData,
+                           reader.content_size()));
     event.link = sim::Link::Answers;
     event.link_seq = data.command_seq;
     const auto seq = add_event(std::move(event));
     if (reader.long_lines() > 0) {
-        violation(
-            dir,
-            fmt::format("{} line(s) of the message are longer than {} octets (the longest "
-                        "has {})",
-                        reader.long_lines(), m_options.limits.max_text_line, reader.longest_line()),
-            "RFC 5321 4.5.3.1.6", false, {data.offset, reader.wire_size()});
+        violation(dir,
+                  say(Phrase::SmtpLongDataLines, reader.long_lines(),
+                      m_options.limits.max_text_line, reader.longest_line()),
+                  "RFC 5321 4.5.3.1.6", false, {data.offset, reader.wire_size()});
     }
     if (reader.bare_line_ends() > 0) {
-        violation(dir,
-                  fmt::format("the message holds {} bare CR or LF; only CRLF ends a line",
-                              reader.bare_line_ends()),
-                  "RFC 5321 2.3.8", false, {data.offset, reader.wire_size()});
+        violation(dir, say(Phrase::SmtpBareLineEnds, reader.bare_line_ends()), "RFC 5321 2.3.8",
+                  false, {data.offset, reader.wire_size()});
     }
     if (!ended) return;
     for (auto& pending : m_pending) {
@@ -501,25 +480,23 @@ void SmtpSession::on_reply_line(const Line& line) {
     const auto dir = Direction::ServerToClient;
     if (line.too_long || line.size > m_options.limits.max_reply_line) {
         violation(dir,
-                  fmt::format("a reply line of {} octets is longer than the {} allowed", line.size,
-                              m_options.limits.max_reply_line),
+                  say(Phrase::SmtpReplyLineTooLong, line.size, m_options.limits.max_reply_line),
                   "RFC 5321 4.5.3.1.5", false, {line.offset, line.size});
     }
     if (line.bare_lf) {
-        violation(dir, "a line ended with LF alone; SMTP lines end with CRLF", "RFC 5321 2.3.8",
-                  false, {line.offset, line.size});
+        violation(dir, say(Phrase::SmtpBareLf), "RFC 5321 2.3.8", false, {line.offset, line.size});
     }
     auto parsed = line.too_long ? std::nullopt : parse_reply_line(line.text());
     if (!parsed) {
         TraceEvent event =
             wire_event(dir, EventKind::Untagged, sim::ByteSpan{line.offset, line.size}, line.bytes);
         event.name = "?";
-        event.summary = "a line that is not a reply";
+        set_summary(event, say(Phrase::SmtpNotAReply));
         event.section = "RFC 5321 4.2";
         event.link = sim::Link::Unmatched;
         add_event(std::move(event));
-        violation(dir, "a reply line starts with three digits and a space or \"-\"", "RFC 5321 4.2",
-                  false, {line.offset, line.size});
+        violation(dir, say(Phrase::SmtpReplyLineForm), "RFC 5321 4.2", false,
+                  {line.offset, line.size});
         return;
     }
     if (!m_partial) {
@@ -565,24 +542,19 @@ void SmtpSession::on_reply(PartialReply partial) {
     event.reply_code = static_cast<std::uint16_t>(reply.code);
     event.code = reply.enhanced;
     event.section = std::string(reply_section(reply.code));
-    event.summary =
-        fmt::format("{} {}: {}", event.name, reply_meaning(reply.code), reply.first_line());
+    set_summary(event, say(Phrase::SmtpReplySummary, event.name, reply_meaning_phrase(reply.code),
+                           reply.first_line()));
     const auto seq = add_event(std::move(event));
     if (partial.mixed_codes) {
-        violation(dir, "the lines of one multi-line reply carry different codes", "RFC 5321 4.2.1",
-                  false, {partial.offset, partial.size});
+        violation(dir, say(Phrase::SmtpMixedCodes), "RFC 5321 4.2.1", false,
+                  {partial.offset, partial.size});
     }
     if (partial.too_many_lines) {
-        violation(dir,
-                  fmt::format("a reply of more than {} lines; the rest is not kept",
-                              m_options.limits.max_reply_lines),
+        violation(dir, say(Phrase::SmtpTooManyReplyLines, m_options.limits.max_reply_lines),
                   "RFC 5321 4.2.1", false, {partial.offset, partial.size});
     }
     if (!code_in_range(reply.code)) {
-        violation(dir,
-                  fmt::format("reply code {:03} is out of range: the first digit is 2 to 5, the "
-                              "second 0 to 5",
-                              reply.code),
+        violation(dir, say(Phrase::SmtpCodeOutOfRange, fmt::format("{:03}", reply.code)),
                   "RFC 5321 4.2", false, {partial.offset, partial.size});
     }
     if (!m_greeting_seen) {
@@ -600,17 +572,16 @@ void SmtpSession::on_greeting(const Reply& reply, std::uint64_t seq) {
     event().section = "RFC 5321 4.2.3";
     if (m_options.role == Role::Client) m_replies.push_back(ReplyReceived{reply, seq, {}, true});
     if (reply.code == 220) {
-        event().summary = fmt::format("greeting: the server is ready (\"{}\"), say EHLO next",
-                                      reply.first_line());
-        transition(State::Ready, "220 greeting", Direction::ServerToClient);
+        set_summary(event(), say(Phrase::SmtpGreetingReady, reply.first_line()));
+        transition(State::Ready, say(Phrase::SmtpCauseGreeting, "220"), Direction::ServerToClient);
     } else if (reply.code == 554 || reply.code == 421) {
-        event().summary = fmt::format("greeting: no service here ({})", reply.first_line());
-        transition(State::Quit, fmt::format("{} greeting", reply.code), Direction::ServerToClient);
+        set_summary(event(), say(Phrase::SmtpGreetingNoService, reply.first_line()));
+        transition(State::Quit, say(Phrase::SmtpCauseGreeting, reply.code),
+                   Direction::ServerToClient);
     } else {
-        violation(Direction::ServerToClient,
-                  "the server's first reply must be a 220 greeting (or 554 to refuse)",
+        violation(Direction::ServerToClient, say(Phrase::SmtpFirstReplyNotGreeting),
                   "RFC 5321 4.2.3");
-        transition(State::Ready, "a greeting that is not 220", Direction::ServerToClient);
+        transition(State::Ready, say(Phrase::SmtpCauseGreetingNot220), Direction::ServerToClient);
     }
 }
 
@@ -624,13 +595,14 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
             event().kind = EventKind::Untagged;
             event().link = sim::Link::Unsolicited;
             if (in_session(m_state) || m_state == State::Data) {
-                transition(State::Quit, "421: the server closes the connection", dir);
+                transition(State::Quit, say(Phrase::SmtpCause421Closes), dir);
             }
             return;
         }
         event().kind = EventKind::Untagged;
         event().link = sim::Link::Unmatched;
-        violation(dir, fmt::format("reply {:03} answers no command", reply.code), "RFC 5321 4.2");
+        violation(dir, say(Phrase::SmtpReplyAnswersNothing, fmt::format("{:03}", reply.code)),
+                  "RFC 5321 4.2");
         return;
     }
     const auto c = sim::direction_index(Direction::ClientToServer);
@@ -649,24 +621,21 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     // Intermediate replies: the command stays in flight.
     if (verb == Verb::Data && !pending.intermediate && reply.code == info.intermediate) {
         event().kind = EventKind::Continuation;
-        event().summary = "354: send the message, end it with <CRLF>.<CRLF>";
+        set_summary(event(), say(Phrase::Smtp354Summary));
         pending.intermediate = true;
         m_hold = false;
         m_data.emplace(m_options.limits);
         m_data->offset = m_reader[sim::direction_index(Direction::ClientToServer)].offset();
         m_data->command_seq = pending.seq;
         if (m_state == State::Rcpt) {
-            transition(State::Data, "DATA answered 354", dir);
+            transition(State::Data, say(Phrase::SmtpCauseDataAnswered354), dir);
         } else if (m_state == State::Mail) {
             // RFC 5321 3.3 lets a server accept DATA without a recipient and
             // refuse the message at its end; RFC 2920 3.2 asks a server that
             // offers PIPELINING not to.
-            transition(State::Data, "DATA answered 354 with no recipient accepted", dir);
+            transition(State::Data, say(Phrase::SmtpCauseDataWithoutRecipient), dir);
             if (extension_offered("PIPELINING")) {
-                violation(dir,
-                          "354 although no recipient was accepted: a server that offers "
-                          "PIPELINING should accept DATA only after a valid RCPT TO",
-                          "RFC 2920 3.2");
+                violation(dir, say(Phrase::Smtp354WithoutRecipient), "RFC 2920 3.2");
             }
         }
         return;
@@ -674,7 +643,7 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     if (verb == Verb::Auth && reply.code == info.intermediate) {
         event().kind = EventKind::Continuation;
         // Challenges are not secret; the client's answers are.
-        event().summary = "334 SASL challenge: the client answers with one base64 line";
+        set_summary(event(), say(Phrase::Smtp334Summary));
         pending.intermediate = true;
         m_hold = false;
         m_sasl_expected = true;
@@ -700,27 +669,26 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
     if (verb == Verb::Data && done.intermediate) {
         if (!done.content_done) {
             // The server answered before the end of the data (a 421 cut).
-            violation(dir, "a reply in the middle of the message data", "RFC 5321 4.1.1.4");
+            violation(dir, say(Phrase::SmtpReplyMidData), "RFC 5321 4.1.1.4");
             m_data.reset();
         }
-        event().summary = ok ? fmt::format("end of data: message accepted ({})", reply.first_line())
-                             : fmt::format("end of data: message refused ({} {})", reply.code,
-                                           reply.first_line());
+        set_summary(event(), ok ? say(Phrase::SmtpDataAccepted, reply.first_line())
+                                : say(Phrase::SmtpDataRefused, reply.code, reply.first_line()));
         if (reply.code == 421) {
             // A 421 that already ended the session leaves it where it is.
             if (m_state != State::Quit && m_state != State::Closed)
-                transition(State::Quit, "421 after the data", dir);
+                transition(State::Quit, say(Phrase::SmtpCause421AfterData), dir);
         } else if (m_state == State::Data || m_state == State::Mail || m_state == State::Rcpt) {
-            transition(State::Greeted,
-                       ok ? "end of data answered 250: delivered"
-                          : fmt::format("end of data answered {}: refused", reply.code),
-                       dir);
+            transition(
+                State::Greeted,
+                ok ? say(Phrase::SmtpCauseDelivered) : say(Phrase::SmtpCauseRefused, reply.code),
+                dir);
         }
         return;
     }
     if (reply.code == 421) {
         if (in_session(m_state)) {
-            transition(State::Quit, fmt::format("421 in reply to {}", name), dir);
+            transition(State::Quit, say(Phrase::SmtpCause421InReplyTo, name), dir);
         }
         return;
     }
@@ -737,61 +705,59 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
                             upper(line.substr(0, space)) +
                             (space == std::string::npos ? std::string() : line.substr(space)));
                     }
-                    event().summary = fmt::format("EHLO: {} extensions", m_extensions.size());
+                    set_summary(event(), say(Phrase::SmtpEhloExtensions, m_extensions.size()));
                 } else {
                     m_extensions.clear();
                 }
                 if (m_state == State::Ready || m_state == State::Greeted) {
-                    transition(State::Greeted, fmt::format("250 after {}", name), dir);
+                    transition(State::Greeted, say(Phrase::SmtpCauseAfter, "250", name), dir);
                 } else if (m_state == State::Mail || m_state == State::Rcpt) {
-                    transition(State::Greeted,
-                               fmt::format("250 after {}: transaction aborted", name), dir);
+                    transition(State::Greeted, say(Phrase::SmtpCauseAfterAborted, "250", name),
+                               dir);
                 }
             }
             break;
         case Verb::Mail:
             if (succeeded && command_allowed(verb, m_state)) {
-                transition(State::Mail, "250 after MAIL FROM", dir);
+                transition(State::Mail, say(Phrase::SmtpCauseAfter, "250", "MAIL FROM"), dir);
             }
             break;
         case Verb::Rcpt:
             if (succeeded && command_allowed(verb, m_state)) {
-                transition(State::Rcpt, fmt::format("{} after RCPT TO", reply.code), dir);
+                transition(State::Rcpt, say(Phrase::SmtpCauseAfter, reply.code, "RCPT TO"), dir);
             }
             break;
         case Verb::Rset:
             if (succeeded && (m_state == State::Mail || m_state == State::Rcpt)) {
-                transition(State::Greeted, "250 after RSET: transaction aborted", dir);
+                transition(State::Greeted, say(Phrase::SmtpCauseAfterAborted, "250", "RSET"), dir);
             }
             break;
         case Verb::Starttls:
             if (succeeded) {
                 m_extensions.clear();
-                note(dir, "TLS negotiation starts now; the client must say EHLO again", m_now);
+                note(dir, say(Phrase::SmtpTlsStartsNow), m_now);
                 const auto d = sim::direction_index(Direction::ClientToServer);
                 if (!m_reader[d].buffered().empty()) {
                     violation(Direction::ClientToServer,
-                              fmt::format("{} octets sent after STARTTLS before TLS started are "
-                                          "discarded",
-                                          m_reader[d].buffered().size()),
+                              say(Phrase::SmtpOctetsBeforeTls, m_reader[d].buffered().size()),
                               "RFC 3207 4.2", false,
                               {m_reader[d].offset(), m_reader[d].buffered().size()});
                     m_reader[d].drop_buffered();
                 }
                 if (command_allowed(verb, m_state)) {
-                    transition(State::Ready, "220 after STARTTLS", dir);
+                    transition(State::Ready, say(Phrase::SmtpCauseAfter, "220", "STARTTLS"), dir);
                 }
             }
             break;
         case Verb::Quit:
             if (succeeded && command_allowed(verb, m_state)) {
-                transition(State::Quit, "221 after QUIT", dir);
+                transition(State::Quit, say(Phrase::SmtpCauseAfter, "221", "QUIT"), dir);
             }
             break;
         case Verb::Auth:
-            event().summary = succeeded
-                                  ? "235: authenticated"
-                                  : fmt::format("{} {}", reply.code, reply_meaning(reply.code));
+            set_summary(event(), succeeded ? say(Phrase::SmtpAuthenticated)
+                                           : say(Phrase::SmtpCodeMeaning, reply.code,
+                                                 reply_meaning_phrase(reply.code)));
             break;
         case Verb::Data:
             // DATA refused before any data (503, 554): nothing to read.
@@ -875,17 +841,16 @@ std::uint64_t SmtpSession::send(const Reply& reply, std::int64_t time_us) {
 
 void SmtpSession::push_pending(Verb verb, std::uint64_t seq, bool last_in_group) {
     if (m_pending.size() >= m_options.limits.max_outstanding) {
-        violation(
-            Direction::ClientToServer,
-            fmt::format("more than {} commands without a reply", m_options.limits.max_outstanding),
-            "RFC 2920 3.1");
+        violation(Direction::ClientToServer,
+                  say(Phrase::SmtpTooManyOutstanding, m_options.limits.max_outstanding),
+                  "RFC 2920 3.1");
         return;
     }
     m_pending.push_back(Pending{verb, seq, false, false, last_in_group});
 }
 
-std::uint64_t SmtpSession::violation(Direction dir, std::string rule, std::string section,
-                                     bool fatal, sim::ByteSpan wire) {
+std::uint64_t SmtpSession::violation(Direction dir, sim::Said rule, std::string section, bool fatal,
+                                     sim::ByteSpan wire) {
     if (fatal) m_stopped = true;
     return SessionEngine::violation(dir, std::move(rule), std::move(section), fatal, wire);
 }

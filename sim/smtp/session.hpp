@@ -157,11 +157,15 @@ class SmtpSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // it pipelined past (server role), then the pending ones.
     std::vector<Pending> in_flight() const;
     void reject(const Line& line, std::uint64_t seq, int code, std::string enhanced,
-                std::string message);
+                sim::Said rule);
 
     // A fatal violation also stops the parsing.
-    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
+    std::uint64_t violation(sim::Direction dir, sim::Said rule, std::string section,
                             bool fatal = false, sim::ByteSpan wire = {});
+    std::uint64_t violation(sim::Direction dir, std::string rule, std::string section,
+                            bool fatal = false, sim::ByteSpan wire = {}) {
+        return violation(dir, sim::verbatim(std::move(rule)), std::move(section), fatal, wire);
+    }
     void push_pending(Verb verb, std::uint64_t seq, bool last_in_group = false);
 
     sim::LineReader m_reader[2];

@@ -35,7 +35,7 @@ void ImapServerSession::cmd_starttls(const Command& command) {
     // in the clear and could have been injected; they are dropped unread.
     while (auto input = m_imap.next_input()) {
         m_imap.note(sim::Direction::ClientToServer,
-                    "input sent before TLS started is discarded (RFC 3501 6.2.1)", m_now);
+                    sim::say(sim::Phrase::ServerImapPlaintextDropped), m_now);
     }
 }
 

@@ -61,8 +61,7 @@ void ImapServerSession::no_from_store(const std::string& tag, const StoreError& 
             code = imap::make_code("UNAVAILABLE");
             if (!error.detail.empty()) {
                 m_imap.note(sim::Direction::ServerToClient,
-                            fmt::format("the server's disk refused a write: {}", error.detail),
-                            m_now);
+                            sim::say(sim::Phrase::ServerDiskRefusedWrite, error.detail), m_now);
             }
             break;
         default:

@@ -560,12 +560,11 @@ void ImapServerSession::cmd_fetch(const Command& command) {
             break;
         }
         if (effects.replaced_nuls > 0) {
-            m_imap.note(
-                sim::Direction::ServerToClient,
-                fmt::format("the message with UID {} holds {} NUL octet{}, which IMAP never "
-                            "allows (RFC 3501 9); each was sent as the octet 0x80",
-                            uid, effects.replaced_nuls, effects.replaced_nuls == 1 ? "" : "s"),
-                m_now);
+            m_imap.note(sim::Direction::ServerToClient,
+                        sim::say(effects.replaced_nuls == 1 ? sim::Phrase::ServerImapNulOne
+                                                            : sim::Phrase::ServerImapNulMany,
+                                 uid, effects.replaced_nuls),
+                        m_now);
         }
         if (effects.sets_seen && may_set_seen) {
             seen_now.emplace_back(seq, uid);

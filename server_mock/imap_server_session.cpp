@@ -117,8 +117,7 @@ ImapServerSession::ImapServerSession(MailStore& store, const ServerConfig& confi
                                      sim::SessionTrace& trace)
     : ServerSessionBase(
           store, config,
-          {"input sent before TLS started is discarded (RFC 3501 6.2.1)",
-           "TLS is active: the client must ask for CAPABILITY again (RFC 3501 6.2.1)"}),
+          {sim::Phrase::ServerImapPlaintextDropped, sim::Phrase::ServerImapTlsStarted}),
       m_imap(trace, server_options(config)),
       m_faults(config.faults, config.fault_seed) {}
 
@@ -566,10 +565,7 @@ void ImapServerSession::flush(const std::vector<FaultRule>& fired) {
             }
             bytes.resize(cut);
             m_imap.note(sim::Direction::ServerToClient,
-                        fmt::format("fault injected: the connection is closed after {} octets of "
-                                    "this answer",
-                                    cut),
-                        m_now);
+                        sim::say(sim::Phrase::ServerFaultClosesAfter, cut), m_now);
             m_close = true;
             finish();
         }
@@ -595,7 +591,7 @@ bool ImapServerSession::apply_faults_before(const Command& command, std::vector<
     fired = m_faults.fire(imap::verb_name(command.verb), m_user);
     for (const auto& rule : fired) {
         m_imap.note(sim::Direction::ServerToClient,
-                    fmt::format("fault injected: {}", rule.to_string()), m_now);
+                    sim::say(sim::Phrase::ServerFaultInjected, rule.to_string()), m_now);
         switch (rule.action) {
             case FaultAction::Stall:
                 m_stalled = true;

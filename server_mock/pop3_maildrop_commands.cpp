@@ -109,11 +109,11 @@ std::string Pop3ServerSession::without_nul(std::string data, const std::string& 
     if (data.find('\0') == std::string::npos) return data;
     std::size_t replaced = 0;
     std::string out = octets_without_nul(data, replaced);
-    m_pop.note(sim::Direction::ServerToClient,
-               fmt::format("message {} holds {} NUL octet{}, which mail data never holds (RFC 2045 "
-                           "2.8); each was sent as the octet 0x80",
-                           number, replaced, replaced == 1 ? "" : "s"),
-               m_now);
+    m_pop.note(
+        sim::Direction::ServerToClient,
+        sim::say(replaced == 1 ? sim::Phrase::ServerPop3NulOne : sim::Phrase::ServerPop3NulMany,
+                 number, replaced),
+        m_now);
     return out;
 }
 
@@ -183,8 +183,7 @@ void Pop3ServerSession::cmd_quit(const Command&) {
     } else {
         if (!failure->detail.empty()) {
             m_pop.note(sim::Direction::ServerToClient,
-                       fmt::format("the server's disk refused a write: {}", failure->detail),
-                       m_now);
+                       sim::say(sim::Phrase::ServerDiskRefusedWrite, failure->detail), m_now);
         }
         // RFC 3206 5: SYS/TEMP, a failure that may go away; RFC 1939 6 keeps
         // the messages that could not be removed.

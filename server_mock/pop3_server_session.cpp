@@ -27,9 +27,9 @@ pop3::SessionOptions server_options() {
 
 Pop3ServerSession::Pop3ServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : ServerSessionBase(store, config,
-                        {"input sent before TLS started is discarded (RFC 2595 4)",
-                         "TLS is active: the client must ask for CAPA again (RFC 2595 4)"}),
+    : ServerSessionBase(
+          store, config,
+          {sim::Phrase::ServerPop3PlaintextDropped, sim::Phrase::ServerPop3TlsStarted}),
       m_pop(trace, server_options()) {}
 
 Pop3ServerSession::~Pop3ServerSession() {
@@ -67,9 +67,7 @@ void Pop3ServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || !m_open) return;
     if (now - m_last_activity >= m_config.pop3.autologout) {
-        close_without_reply(
-            "autologout: the client was idle too long; the server closes without a reply and "
-            "deletes nothing (RFC 1939 3)");
+        close_without_reply(sim::say(sim::Phrase::ServerPop3Autologout));
         flush();
     }
 }
@@ -78,7 +76,7 @@ void Pop3ServerSession::on_server_shutdown(transport::Micros now) {
     m_now = now;
     if (m_close) return;
     // POP3 has no unsolicited reply to say goodbye with.
-    close_without_reply("the server is shutting down; nothing is deleted");
+    close_without_reply(sim::say(sim::Phrase::ServerPop3ShuttingDown));
 }
 
 void Pop3ServerSession::close_overloaded(std::string_view reason) {
@@ -209,7 +207,7 @@ void Pop3ServerSession::flush() {
     if (!bytes.empty()) m_output.push_back({std::move(bytes), 0});
 }
 
-void Pop3ServerSession::close_without_reply(std::string why) {
+void Pop3ServerSession::close_without_reply(sim::Said why) {
     m_pop.note(sim::Direction::ServerToClient, std::move(why), m_now);
     if (!m_pop.closed()) m_pop.feed_eof(sim::Direction::ServerToClient, m_now);
     m_close = true;

@@ -64,7 +64,7 @@ class Pop3ServerSession : public ServerSessionBase {
     void ok(std::string text, std::string code = {});
     void err(std::string text, std::string code = {});
     void flush();
-    void close_without_reply(std::string why);
+    void close_without_reply(sim::Said why);
     void finish();
     std::vector<std::string> capabilities() const;
     void cmd_capa(const pop3::Command& command);

@@ -27,7 +27,7 @@ std::size_t ServerSessionBase::on_bytes(std::string_view bytes, transport::Micro
             // Plaintext after STARTTLS could have been injected.
             read_ahead(0);
             wire_engine().note(sim::Direction::ClientToServer,
-                               std::string(m_sentences.plaintext_dropped), now);
+                               sim::say(m_sentences.plaintext_dropped), now);
             return offered;
         }
     }
@@ -46,15 +46,14 @@ void ServerSessionBase::on_eof(transport::Micros now) {
 void ServerSessionBase::on_tls_started(transport::Micros now) {
     m_now = now;
     m_tls = true;
-    wire_engine().note(sim::Direction::ServerToClient, std::string(m_sentences.tls_started), now);
+    wire_engine().note(sim::Direction::ServerToClient, sim::say(m_sentences.tls_started), now);
 }
 
 void ServerSessionBase::on_overload(transport::Micros now, std::string_view reason) {
     m_now = now;
     if (m_close) return;
-    wire_engine().note(
-        sim::Direction::ServerToClient,
-        fmt::format("the server dropped the output the client had not read: {}", reason), now);
+    wire_engine().note(sim::Direction::ServerToClient,
+                       sim::say(sim::Phrase::ServerDroppedUnreadOutput, reason), now);
     close_overloaded(reason);
 }
 

@@ -12,6 +12,7 @@
 
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
+#include "sim/core/catalogue.hpp"
 #include "sim/core/connection_handler.hpp"
 #include "sim/core/engine.hpp"
 
@@ -21,9 +22,9 @@ namespace mailscope::server {
 // their own RFC's words.
 struct TlsSentences {
     // Why octets sent after the STARTTLS (STLS) command are dropped unread.
-    std::string_view plaintext_dropped;
+    sim::Phrase plaintext_dropped;
     // What the client must do once TLS is on.
-    std::string_view tls_started;
+    sim::Phrase tls_started;
 };
 
 class ServerSessionBase : public transport::ConnectionHandler {

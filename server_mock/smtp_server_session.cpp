@@ -33,9 +33,9 @@ std::optional<std::uint64_t> esmtp_number(std::string_view text) {
 
 SmtpServerSession::SmtpServerSession(MailStore& store, const ServerConfig& config,
                                      sim::SessionTrace& trace)
-    : ServerSessionBase(store, config,
-                        {"input sent before TLS started is discarded (RFC 3207 6)",
-                         "TLS is active: the client must say EHLO again (RFC 3207 4.2)"}),
+    : ServerSessionBase(
+          store, config,
+          {sim::Phrase::ServerSmtpPlaintextDropped, sim::Phrase::ServerSmtpTlsStarted}),
       m_smtp(trace, server_options(config)) {}
 
 std::unique_ptr<transport::ConnectionHandler> make_smtp_session(MailStore& store,
@@ -504,12 +504,11 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
     if (const auto nuls = std::count(message.content.begin(), message.content.end(), '\0')) {
         // Kept as received (RFC 5322 4.1 still lists NUL in obs-body); the
         // IMAP and POP3 servers send each one as 0x80 (wire_safety.hpp).
-        m_smtp.note(sim::Direction::ServerToClient,
-                    fmt::format("the message holds {} NUL octet{}, which 7bit and 8bit mail data "
-                                "never holds (RFC 2045 2.7, 2.8); it is stored as received and "
-                                "read through IMAP and POP3 with 0x80 in their place",
-                                nuls, nuls == 1 ? "" : "s"),
-                    m_now);
+        m_smtp.note(
+            sim::Direction::ServerToClient,
+            sim::say(nuls == 1 ? sim::Phrase::ServerSmtpNulOne : sim::Phrase::ServerSmtpNulMany,
+                     nuls),
+            m_now);
     }
     auto& envelope = transaction.envelope;
     envelope.protocol =
@@ -522,7 +521,7 @@ void SmtpServerSession::on_message(smtp::MessageReceived& message) {
         const auto& error = delivered.error();
         if (!error.detail.empty()) {
             m_smtp.note(sim::Direction::ServerToClient,
-                        fmt::format("the server's disk refused a write: {}", error.detail), m_now);
+                        sim::say(sim::Phrase::ServerDiskRefusedWrite, error.detail), m_now);
         }
         if (error.kind == StoreErrorKind::OverQuota) {
             // RFC 5321 4.2.2 552 "exceeded storage allocation", RFC 3463

@@ -29,6 +29,7 @@ enum class Phrase : std::uint16_t {
 #include "sim/core/phrases/core.def"
 #include "sim/core/phrases/imap.def"
 #include "sim/core/phrases/pop3.def"
+#include "sim/core/phrases/server.def"
 #include "sim/core/phrases/smtp.def"
 #undef MAILSCOPE_PHRASE
     Count,

@@ -1,0 +1,204 @@
+// What the POP3 and SMTP engines say goes through the catalogue: wrong
+// exchanges give violations, summaries and causes whose Russian is Russian,
+// and the phrases of pop3.def, smtp.def and server.def keep their
+// placeholders in step.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/catalogue.hpp"
+#include "sim/pop3/session.hpp"
+#include "sim/pop3/verbs.hpp"
+#include "sim/smtp/session.hpp"
+#include "tests/support/trace_queries.hpp"
+
+using namespace mailscope;
+using namespace mailscope::test;
+
+namespace {
+
+bool has_cyrillic(std::string_view text) {
+    // U+0400..U+04FF is 0xD0 or 0xD1 followed by a continuation octet in UTF-8.
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead == 0xD0 || lead == 0xD1) return true;
+    }
+    return false;
+}
+
+bool has_english_words(std::string_view text) {
+    const std::string padded = " " + std::string(text) + " ";
+    for (std::string_view word : {" the ", " is ", " a ", " The "}) {
+        if (padded.find(word) != std::string::npos) return true;
+    }
+    return false;
+}
+
+void check_russian(const sim::Said& said, std::string_view what) {
+    const auto ru = sim::render(said, sim::Language::Ru);
+    CAPTURE(what);
+    CAPTURE(ru);
+    CAPTURE(sim::render(said, sim::Language::En));
+    CHECK(said.phrase != sim::Phrase::Verbatim);
+    CHECK(has_cyrillic(ru));
+    CHECK_FALSE(has_english_words(ru));
+}
+
+// Every violation, every summary kept as a phrase and every cause of a
+// transition reads as Russian; returns how many violations there were.
+std::size_t check_trace(const sim::SessionTrace& trace) {
+    std::size_t rules = 0;
+    for (const auto& event : trace.events()) {
+        if (event.violation) {
+            ++rules;
+            check_russian(event.violation->said, "rule");
+        }
+        if (event.transition) check_russian(event.transition->said, "cause");
+        if (event.said) check_russian(*event.said, "summary");
+    }
+    return rules;
+}
+
+bool has_rule(const sim::SessionTrace& trace, sim::Phrase phrase) {
+    for (const auto* event : violations(trace)) {
+        if (event->violation->said.phrase == phrase) return true;
+    }
+    return false;
+}
+
+struct Pop3 {
+    sim::SessionTrace trace{sim::Protocol::Pop3};
+    pop3::Pop3Session session{trace};
+    void c(std::string_view bytes) { session.feed(C, bytes); }
+    void s(std::string_view bytes) { session.feed(S, bytes); }
+};
+
+struct Smtp {
+    sim::SessionTrace trace{sim::Protocol::Smtp};
+    smtp::SmtpSession session{trace};
+    void c(std::string_view bytes) { session.feed(C, bytes); }
+    void s(std::string_view bytes) { session.feed(S, bytes); }
+};
+
+// The {n} of a format, as a set.
+std::set<std::string> placeholders(std::string_view format) {
+    std::set<std::string> out;
+    for (auto open = format.find('{'); open != std::string_view::npos;
+         open = format.find('{', open + 1)) {
+        const auto close = format.find('}', open);
+        if (close == std::string_view::npos) break;
+        out.emplace(format.substr(open, close - open + 1));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("pop3 phrases: a command in the wrong state, in Russian") {
+    Pop3 pop;
+    pop.s("+OK POP3 ready\r\n");
+    pop.c("STAT\r\n");
+    pop.s("-ERR [AUTH] no\r\n");
+    pop.c("USER bob\r\n");
+    pop.s("+OK\r\n");
+    pop.c("PASS\r\n");
+    pop.s("-ERR [SYS/PERM] no\r\n");
+    CHECK(has_rule(pop.trace, sim::Phrase::NotValidInState));
+    CHECK(has_rule(pop.trace, sim::Phrase::Pop3SyntaxError));
+    CHECK(check_trace(pop.trace) >= 2);
+}
+
+TEST_CASE("pop3 phrases: an over-long line and a disconnect in a line, in Russian") {
+    Pop3 pop;
+    pop.s("+OK POP3 ready\r\n");
+    pop.c("NOOP " + std::string(600, 'x') + "\r\n");
+    pop.s("-ERR [SYS/TEMP] no\r\n");
+    pop.c("USER bob\r\n");
+    pop.s("+OK\r\n");
+    pop.c("PASS secret\r\n");
+    pop.s("+OK\r\n");
+    pop.c("RETR 1\r\n");
+    pop.s("+OK 120 octets\r\nSubject: x\r\n\r\nhello\r\n");
+    pop.session.feed_eof(S);
+    CHECK(has_rule(pop.trace, sim::Phrase::Pop3CommandLineTooLong));
+    CHECK(has_rule(pop.trace, sim::Phrase::Pop3MultilineUnended));
+    check_trace(pop.trace);
+
+    Pop3 cut;
+    cut.s("+OK POP3 ready\r\n");
+    cut.c("USER bob\r\n");
+    cut.s("+OK\r\n");
+    cut.c("RE");
+    cut.session.feed_eof(C);
+    CHECK(has_rule(cut.trace, sim::Phrase::Pop3ClientClosedMidLine));
+    CHECK(check_trace(cut.trace) == 1);
+}
+
+TEST_CASE("smtp phrases: a command in the wrong state and an over-long line, in Russian") {
+    Smtp smtp;
+    smtp.s("220 mx ready\r\n");
+    smtp.c("RCPT TO:<bob@example.org>\r\n");
+    smtp.s("503 5.5.1 no\r\n");
+    smtp.c("NOOP " + std::string(600, 'x') + "\r\n");
+    smtp.s("500 5.5.2 no\r\n");
+    smtp.c("MAIL FROM: <al@example.org>\r\n");
+    smtp.s("503 5.5.1 no\r\n");
+    smtp.c("HELO\r\n");
+    smtp.s("501 5.5.4 no\r\n");
+    CHECK(has_rule(smtp.trace, sim::Phrase::NotValidInState));
+    CHECK(has_rule(smtp.trace, sim::Phrase::SmtpCommandLineTooLong));
+    CHECK(has_rule(smtp.trace, sim::Phrase::SmtpSpaceAfterKeyword));
+    CHECK(has_rule(smtp.trace, sim::Phrase::SmtpSyntaxError));
+    CHECK(check_trace(smtp.trace) >= 4);
+}
+
+TEST_CASE("smtp phrases: a disconnect in the middle of the data, in Russian") {
+    Smtp smtp;
+    smtp.s("220 mx ready\r\n");
+    smtp.c("EHLO client.example.org\r\n");
+    smtp.s("250 mx\r\n");
+    smtp.c("MAIL FROM:<al@example.org>\r\n");
+    smtp.s("250 ok\r\n");
+    smtp.c("RCPT TO:<bob@example.org>\r\n");
+    smtp.s("250 ok\r\n");
+    smtp.c("DATA\r\n");
+    smtp.s("354 go\r\n");
+    smtp.c("Subject: x\r\n\r\nhello\r\n");
+    smtp.session.feed_eof(C);
+    CHECK(has_rule(smtp.trace, sim::Phrase::SmtpClientClosedMidData));
+    CHECK(check_trace(smtp.trace) == 1);
+    CHECK(smtp.session.state() == smtp::State::Closed);
+}
+
+TEST_CASE("pop3 phrases: each command's purpose reads as the verb table says") {
+    for (std::size_t i = 0; i < pop3::verb_count; ++i) {
+        const auto verb = static_cast<pop3::Verb>(i);
+        CAPTURE(pop3::verb_name(verb));
+        CHECK(sim::phrase_format(pop3::purpose_phrase(verb), sim::Language::En) ==
+              pop3::verb_info(verb).purpose);
+    }
+}
+
+TEST_CASE("pop3, smtp and server phrases: both languages take the same arguments") {
+    std::size_t checked = 0;
+    for (const auto phrase : sim::all_phrases()) {
+        const auto id = sim::phrase_id(phrase);
+        if (!id.starts_with("Pop3") && !id.starts_with("Smtp") && !id.starts_with("Server"))
+            continue;
+        const auto en = sim::phrase_format(phrase, sim::Language::En);
+        const auto ru = sim::phrase_format(phrase, sim::Language::Ru);
+        CAPTURE(id);
+        CAPTURE(ru);
+        CHECK(placeholders(en) == placeholders(ru));
+        // Only a frame around wire text may read the same in both.
+        if (en != ru) {
+            CHECK(has_cyrillic(ru));
+            CHECK_FALSE(has_english_words(ru));
+        }
+        ++checked;
+    }
+    CHECK(checked > 100);
+}

@@ -88,9 +88,9 @@ Text kind_label(RowKind kind, sim::Protocol protocol) {
     }
     switch (kind) {
         case RowKind::Command:
-            return Text::KindCommand;
+            return Text::RowKindCommand;
         case RowKind::Untagged:
-            return Text::KindUntagged;
+            return Text::RowKindUntagged;
         case RowKind::TaggedOk:
             return Text::KindTaggedOk;
         case RowKind::TaggedNo:
@@ -98,23 +98,23 @@ Text kind_label(RowKind kind, sim::Protocol protocol) {
         case RowKind::TaggedBad:
             return Text::KindTaggedBad;
         case RowKind::Continuation:
-            return Text::KindContinuation;
+            return Text::RowKindContinuation;
         case RowKind::Bye:
             return Text::KindBye;
         case RowKind::Violation:
-            return Text::KindViolation;
+            return Text::RowKindViolation;
         case RowKind::Literal:
-            return Text::KindLiteral;
+            return Text::RowKindLiteral;
         case RowKind::Transition:
-            return Text::KindTransition;
+            return Text::RowKindTransition;
         case RowKind::Flags:
-            return Text::KindFlags;
+            return Text::RowKindFlags;
         case RowKind::Renumbering:
-            return Text::KindRenumbering;
+            return Text::RowKindRenumbering;
         case RowKind::Note:
-            return Text::KindNote;
+            return Text::RowKindNote;
     }
-    return Text::KindNote;
+    return Text::RowKindNote;
 }
 
 void apply_style(float scale) {

@@ -41,7 +41,7 @@ bool is_related(const TraceIndex& index, std::uint64_t seq, std::optional<std::u
 std::string literal_label(const PanelContext& context, const sim::TraceEvent& event) {
     const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
     const Text octets =
-        event.protocol == sim::Protocol::Imap ? Text::LiteralOctets : Text::MessageOctets;
+        event.protocol == sim::Protocol::Imap ? Text::RowLiteralOctets : Text::RowMessageOctets;
     return fmt::format("{} {}", context.model.display().expanded(event.seq) ? "\u25BE" : "\u25B8",
                        fmt::format(fmt::runtime(context.text(octets)), size));
 }
@@ -64,7 +64,7 @@ std::string wire_label(const PanelContext& context, const sim::TraceEvent& event
 // The row's text, led by the decoded mailbox names or "hidden" for a masked
 // secret: the raw text can be too long for the row, the decoding is the news.
 std::string row_label(const PanelContext& context, const sim::TraceEvent& event) {
-    const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
+    const std::string note = decoded_note(event, context.text(Text::RowHidden), NoteForm::Short);
     if (note.empty() || event.kind == sim::EventKind::Literal) return wire_label(context, event);
     return fmt::format("[{}] {}", note, wire_label(context, event));
 }
@@ -115,7 +115,8 @@ void event_tooltip(const PanelContext& context, const sim::TraceEvent& event) {
         ImGui::TextWrapped("%s", sim::cause_text(*event.transition, context.view.language).c_str());
     }
     if (event.redacted) ImGui::TextDisabled("%s", context.text(Text::Redacted));
-    if (const std::string note = decoded_note(event, context.text(Text::Hidden)); !note.empty()) {
+    if (const std::string note = decoded_note(event, context.text(Text::RowHidden));
+        !note.empty()) {
         ImGui::TextUnformatted(fmt::format("{}: {}", context.text(Text::Decoded), note).c_str());
     }
     ImGui::PopTextWrapPos();
@@ -401,7 +402,7 @@ void draw_log_row(PanelContext& context, const DisplayRow& row, int row_number,
                        context.text(theme::kind_label(kind, context.model.trace().protocol())));
     ImGui::TableNextColumn();
     ImGui::PushFont(context.mono());
-    const std::string note = decoded_note(event, context.text(Text::Hidden), NoteForm::Short);
+    const std::string note = decoded_note(event, context.text(Text::RowHidden), NoteForm::Short);
     if (!note.empty()) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::text), "[%s]", note.c_str());
         ImGui::SameLine();

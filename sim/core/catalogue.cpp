@@ -22,6 +22,7 @@ constexpr std::array<PhraseRow, static_cast<std::size_t>(Phrase::Count)> phrase_
 #include "sim/core/phrases/pop3.def"
 #include "sim/core/phrases/server.def"
 #include "sim/core/phrases/smtp.def"
+#include "sim/core/phrases/window.def"
 #undef MAILSCOPE_PHRASE
 }};
 

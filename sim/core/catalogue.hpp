@@ -31,6 +31,7 @@ enum class Phrase : std::uint16_t {
 #include "sim/core/phrases/pop3.def"
 #include "sim/core/phrases/server.def"
 #include "sim/core/phrases/smtp.def"
+#include "sim/core/phrases/window.def"
 #undef MAILSCOPE_PHRASE
     Count,
 };

@@ -133,6 +133,28 @@ constexpr std::array<FormRow, 36> forms{{
      {"the search key MODSEQ", {"CONDSTORE", "RFC 7162 3.1.5", false}, "QRESYNC"}},
 }};
 
+// The names in the table that hold English words; the others are wire text.
+struct FormWords {
+    std::string_view prefix;  // the whole `what`, or what comes before an option's name
+    sim::Phrase phrase;
+    bool takes_name;  // the option's name follows the prefix
+};
+
+constexpr std::array<FormWords, 12> form_words{{
+    {"APPEND with more than one message", sim::Phrase::FormMultiAppend, false},
+    {"APPEND with CATENATE (...)", sim::Phrase::FormCatenate, false},
+    {"APPEND with a literal8 ~{n} message", sim::Phrase::FormLiteral8Append, false},
+    {"APPEND with UTF8 (~{n})", sim::Phrase::FormUtf8Append, false},
+    {"LIST with a list of patterns", sim::Phrase::FormListPatterns, false},
+    {"FETCH BINARY[...] or BINARY.SIZE[...]", sim::Phrase::FormFetchBinary, false},
+    {"FETCH MODSEQ or (CHANGEDSINCE n)", sim::Phrase::FormFetchModSeq, false},
+    {"the message set \"$\"", sim::Phrase::FormSavedResult, false},
+    {"the search key MODSEQ", sim::Phrase::FormSearchModSeq, false},
+    {"LIST option ", sim::Phrase::FormListOption, true},
+    {"STATUS item ", sim::Phrase::FormStatusItem, true},
+    {"SELECT parameter ", sim::Phrase::FormSelectParam, true},
+}};
+
 // An empty `name` stands for the empty list, RETURN ().
 bool has_option(const std::optional<CommandOptions>& options, std::string_view name) {
     if (!options) return false;
@@ -247,6 +269,15 @@ std::vector<ExtendedForm> extended_forms(const Command& command) {
         if (uses(command, row)) found.push_back(row.rule);
     }
     return found;
+}
+
+sim::Said form_said(const ExtendedForm& form) {
+    for (const auto& words : form_words) {
+        if (words.takes_name && form.what.starts_with(words.prefix))
+            return sim::say(words.phrase, form.what.substr(words.prefix.size()));
+        if (!words.takes_name && form.what == words.prefix) return sim::say(words.phrase);
+    }
+    return sim::verbatim(std::string(form.what));
 }
 
 }  // namespace mailscope::imap

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/imap/command.hpp"
 #include "sim/imap/verbs.hpp"
 
@@ -19,6 +20,10 @@ struct ExtendedForm {
     // UTF8=ACCEPT, RFC 6855 3).
     std::string_view also = {};
 };
+
+// How a violation names `form`, as a phrase of the catalogue: its `what`
+// with the English words translated, the wire words as they are.
+sim::Said form_said(const ExtendedForm& form);
 
 // The extended forms `command` uses, each once, in the table's order.
 std::vector<ExtendedForm> extended_forms(const Command& command);

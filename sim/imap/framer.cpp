@@ -118,10 +118,10 @@ std::optional<FramerEvent> Framer::next() {
                     m_scan = input().size();
                     // One octet of slack for the CR of a line that is exactly at the limit.
                     if (input().size() - m_line_begin > m_limits.max_line_length + 1) {
-                        m_discarded = make_error(
-                            FrameErrorKind::LineTooLong,
-                            fmt::format("line longer than {} octets", m_limits.max_line_length),
-                            false, input().size());
+                        m_discarded =
+                            make_error(FrameErrorKind::LineTooLong,
+                                       sim::say(sim::Phrase::LineTooLong, m_limits.max_line_length),
+                                       false, input().size());
                         m_offset += input().size() - m_begin;
                         drop_input();
                         m_literals.clear();
@@ -153,9 +153,9 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
     if (at_message_start) m_raw_next_line = false;
 
     if (content_end - m_line_begin > m_limits.max_line_length) {
-        FrameError error = make_error(
-            FrameErrorKind::LineTooLong,
-            fmt::format("line longer than {} octets", m_limits.max_line_length), false, line_end);
+        FrameError error = make_error(FrameErrorKind::LineTooLong,
+                                      sim::say(sim::Phrase::LineTooLong, m_limits.max_line_length),
+                                      false, line_end);
         drop_message(line_end);
         return error;
     }
@@ -182,12 +182,12 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                     size = size * 10 + d;
                 }
                 if (!valid || overflow) {
-                    FrameError error = make_error(
-                        FrameErrorKind::BadLiteralSize,
-                        overflow
-                            ? fmt::format("literal size {{{}}} does not fit in 64 bits", inner)
-                            : fmt::format("literal size {{{}}} is not a number of octets", inner),
-                        false, line_end);
+                    FrameError error =
+                        make_error(FrameErrorKind::BadLiteralSize,
+                                   sim::say(overflow ? sim::Phrase::LiteralSizeOverflow
+                                                     : sim::Phrase::LiteralSizeNotNumber,
+                                            inner),
+                                   false, line_end);
                     drop_message(line_end);
                     return error;
                 }
@@ -199,17 +199,14 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
                                std::min<std::uint64_t>(so_far, m_limits.max_message_size);
                 if (too_large || message_too_large) {
                     FrameError error =
-                        too_large
-                            ? make_error(
-                                  FrameErrorKind::LiteralTooLarge,
-                                  fmt::format("literal of {} octets is larger than the limit of {}",
-                                              size, m_limits.max_literal_size),
-                                  !sync, line_end)
-                            : make_error(
-                                  FrameErrorKind::MessageTooLarge,
-                                  fmt::format("message would be larger than the limit of {} octets",
-                                              m_limits.max_message_size),
-                                  !sync, line_end);
+                        too_large ? make_error(FrameErrorKind::LiteralTooLarge,
+                                               sim::say(sim::Phrase::LiteralOverLimit, size,
+                                                        m_limits.max_literal_size),
+                                               !sync, line_end)
+                                  : make_error(FrameErrorKind::MessageTooLarge,
+                                               sim::say(sim::Phrase::MessageWouldExceedLimit,
+                                                        m_limits.max_message_size),
+                                               !sync, line_end);
                     if (sync) {
                         drop_message(line_end);
                     } else {
@@ -246,15 +243,14 @@ std::optional<FramerEvent> Framer::on_line(std::size_t lf) {
     if (line_end - m_begin > m_limits.max_message_size) {
         FrameError error = make_error(
             FrameErrorKind::MessageTooLarge,
-            fmt::format("message larger than the limit of {} octets", m_limits.max_message_size),
-            false, line_end);
+            sim::say(sim::Phrase::MessageOverLimit, m_limits.max_message_size), false, line_end);
         drop_message(line_end);
         return error;
     }
     return take_frame(line_end);
 }
 
-FrameError Framer::make_error(FrameErrorKind kind, std::string message, bool fatal,
+FrameError Framer::make_error(FrameErrorKind kind, sim::Said message, bool fatal,
                               std::size_t end) const {
     FrameError error;
     error.kind = kind;
@@ -263,7 +259,8 @@ FrameError Framer::make_error(FrameErrorKind kind, std::string message, bool fat
     // prefix is the same however the bytes were split.
     std::size_t limit = std::min(prefix_limit, m_limits.max_line_length + 2);
     error.prefix.assign(input().substr(m_begin, std::min(limit, end - m_begin)));
-    error.message = std::move(message);
+    error.message = sim::render(message, sim::Language::En);
+    error.said = std::move(message);
     error.fatal = fatal;
     return error;
 }

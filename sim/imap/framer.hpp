@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/imap/limits.hpp"
 
 namespace mailscope::imap {
@@ -55,6 +56,7 @@ struct FrameError {
     std::uint64_t stream_offset = 0;
     std::string prefix;   // the first <= 256 octets of the offending message (holds the tag)
     std::string message;  // plain sentence, e.g. "line longer than 65536 octets"
+    sim::Said said = {};  // the same sentence as a phrase of the catalogue
     bool fatal = false;   // the stream cannot be resynchronised (e.g. too-large {n+} literal)
 };
 
@@ -124,7 +126,7 @@ class Framer {
 
     std::optional<FramerEvent> on_line(std::size_t lf);
     // `end`: where the offending message ends in input() (or what there is of it).
-    FrameError make_error(FrameErrorKind kind, std::string message, bool fatal,
+    FrameError make_error(FrameErrorKind kind, sim::Said message, bool fatal,
                           std::size_t end) const;
     void drop_message(std::size_t end);
     // The octets being framed: m_buf, or the caller's bytes while

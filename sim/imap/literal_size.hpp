@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "sim/core/catalogue.hpp"
+
 namespace mailscope::imap {
 
 // `announced`: the n of {n}; `text`: the octets the client meant as the
@@ -17,5 +19,7 @@ namespace mailscope::imap {
 // of UTF-8 (31 characters, 31 octets in windows-1251): {31} counts
 // characters, not octets; this text needs {58}".
 std::string explain_literal_size(std::uint64_t announced, std::string_view text);
+// The same clause as a phrase of the catalogue.
+sim::Said explain_literal_said(std::uint64_t announced, std::string_view text);
 
 }  // namespace mailscope::imap

@@ -20,9 +20,22 @@ namespace mailscope::imap {
 
 using sim::Direction;
 using sim::EventKind;
+using sim::Phrase;
+using sim::say;
 using sim::TraceEvent;
 
 namespace {
+
+// The summary of `event` as a phrase, and its English rendering.
+void set_summary(TraceEvent& event, sim::Said said) {
+    event.summary = sim::render(said, sim::Language::En);
+    event.said = std::move(said);
+}
+
+// What the summary of `event` says so far: its phrase, or the wire text it is.
+sim::Said said_summary(const TraceEvent& event) {
+    return event.said ? *event.said : sim::verbatim(event.summary);
+}
 
 // The rule a literal's announcement follows.
 std::string_view literal_section(const LiteralPart& literal) {
@@ -261,7 +274,7 @@ std::string command_name_of(std::string_view line) {
 // client meant runs from the literal's first octet to its line end, less a
 // {n} that announces the next literal.
 struct LiteralMismatch {
-    std::string rule;
+    sim::Said rule;
     sim::ByteSpan wire;
 };
 
@@ -287,7 +300,7 @@ std::optional<LiteralMismatch> literal_mismatch(const Frame& frame) {
         while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
             text.remove_suffix(1);
         return LiteralMismatch{
-            fmt::format("literal size mismatch: {}", explain_literal_size(literal.size, text)),
+            say(Phrase::LiteralSizeMismatch, explain_literal_said(literal.size, text)),
             {frame.stream_offset + literal.data_begin, 0}};
     }
     return std::nullopt;
@@ -297,19 +310,17 @@ Verb verb_of_name(std::string_view name) {
     return verb_from_name(name.starts_with("UID ") ? name.substr(4) : name);
 }
 
-std::string secret_line_error(SecretLine kind) {
+sim::Said secret_line_error(SecretLine kind) {
     switch (kind) {
         case SecretLine::Login:
-            return "LOGIN takes a user name and a password, each an atom, a quoted string or a "
-                   "literal";
+            return say(Phrase::LoginLineError);
         case SecretLine::Authenticate:
-            return "AUTHENTICATE takes a SASL mechanism name and, with SASL-IR, one initial "
-                   "response in base64";
+            return say(Phrase::AuthenticateLineError);
         case SecretLine::SaslResponse:
         case SecretLine::None:
             break;
     }
-    return "a line of base64 outside an authentication exchange";
+    return say(Phrase::SaslLineError);
 }
 
 }  // namespace
@@ -386,23 +397,20 @@ void ImapSession::feed_eof(Direction dir, std::int64_t time_us) {
     const bool client = dir == Direction::ClientToServer;
     if (const auto literal = m_framer[d].literal_progress()) {
         violation(dir,
-                  fmt::format("the {} closed the connection in the middle of a literal: {{{}}} "
-                              "announced {} octets and {} arrived",
-                              client ? "client" : "server", literal->announced, literal->announced,
-                              literal->arrived),
+                  say(client ? Phrase::ClientClosedMidLiteral : Phrase::ServerClosedMidLiteral,
+                      literal->announced, literal->arrived),
                   "RFC 3501 4.3", false, {m_framer[d].consumed(), m_framer[d].buffered()});
     } else if (m_framer[d].buffered() > 0) {
         violation(dir,
-                  fmt::format("the {} closed the connection in the middle of a message",
-                              client ? "client" : "server"),
+                  say(client ? Phrase::ClientClosedMidMessage : Phrase::ServerClosedMidMessage),
                   client ? "RFC 3501 2.2.1" : "RFC 3501 2.2.2", false,
                   {m_framer[d].consumed(), m_framer[d].buffered()});
     }
     add_close_note(dir, "RFC 3501 3.4");
     if (m_state != State::Logout) {
-        transition(State::Logout, "connection closed", dir);
+        transition(State::Logout, say(Phrase::CauseConnectionClosed), dir);
     }
-    transition(State::Closed, "connection closed", dir);
+    transition(State::Closed, say(Phrase::CauseConnectionClosed), dir);
     m_events.commit();
 }
 
@@ -412,7 +420,7 @@ void ImapSession::on_frame_error(Direction dir, const FrameError& error) {
                                   error.kind == FrameErrorKind::BadLiteralSize
                               ? "RFC 3501 4.3"
                               : "RFC 3501 2.2";
-    violation(dir, error.message, section, error.fatal, {error.stream_offset, 0});
+    violation(dir, error.said, section, error.fatal, {error.stream_offset, 0});
     if (error.fatal) m_fatal = true;
     if (client && m_open_command) {
         // Pieces of the dropped message are in the trace: the server's
@@ -475,10 +483,7 @@ void ImapSession::report_early_literal() {
     m_awaiting_plus->reported = true;
     // RFC 3501 4.3: "the client MUST wait to receive a command continuation
     // request [...] before sending the octet data".
-    violation(Direction::ClientToServer,
-              fmt::format("literal data for {} sent before the server's \"+\" continuation "
-                          "request: a client must wait for it before sending a literal's octets",
-                          m_awaiting_plus->tag),
+    violation(Direction::ClientToServer, say(Phrase::LiteralBeforePlus, m_awaiting_plus->tag),
               "RFC 3501 4.3", false, {m_awaiting_plus->header_end, 0});
 }
 
@@ -568,17 +573,13 @@ void ImapSession::add_text_piece(std::string_view message, std::uint64_t offset,
     std::string line = first_line(event.raw);
     line.erase(0, std::min(line.find_first_not_of(' '), line.size()));
     if (piece.awaits_continuation) {
-        event.summary = fmt::format(
-            "{}: waits for the server's \"+\" before sending the {} octets of the literal", line,
-            announces->size);
+        set_summary(event, say(Phrase::PieceWaitsForPlus, line, announces->size));
     } else if (announces) {
-        event.summary =
-            fmt::format("{}: the {} octets of the literal follow without waiting (LITERAL+)", line,
-                        announces->size);
+        set_summary(event, say(Phrase::PieceLiteralPlus, line, announces->size));
     } else if (line.empty()) {
-        event.summary = fmt::format("the line end that completes {} {}", open.tag, open.name);
+        set_summary(event, say(Phrase::PieceLineEnd, open.tag, open.name));
     } else {
-        event.summary = fmt::format("{}: the rest of {} {}", line, open.tag, open.name);
+        set_summary(event, say(Phrase::PieceRest, line, open.tag, open.name));
     }
     if (open.pieces > 0) {
         event.link = sim::Link::Answers;
@@ -619,8 +620,9 @@ void ImapSession::add_literal_piece(
         event.raw = keep(data);
     }
     event.literal = info;
-    event.summary = fmt::format("{} octets of {} {}{}", literal.size, open.tag, open.name,
-                                literal.synchronizing ? "" : " (non-synchronizing)");
+    set_summary(event, say(literal.synchronizing ? Phrase::CommandLiteralOctets
+                                                 : Phrase::CommandLiteralOctetsNonSync,
+                           literal.size, open.tag, open.name));
     event.link = sim::Link::Answers;
     event.link_seq = open.seq;
     event.tag = open.tag;
@@ -636,12 +638,11 @@ void ImapSession::cut_client_literal(const std::string& tag) {
     const auto& literal = frame.literals.back();
     const std::string_view data =
         std::string_view(frame.bytes).substr(literal.data_begin, literal.size);
-    violation(Direction::ClientToServer,
-              fmt::format("literal size mismatch: the server completed {} after {} octets of "
-                          "the literal{}; {}",
-                          tag, data.size(), data.size() < cut->arrived ? " and a line end" : "",
-                          explain_literal_size(cut->announced, data)),
-              "RFC 3501 4.3", false, {frame.stream_offset + literal.data_begin, 0});
+    violation(
+        Direction::ClientToServer,
+        say(data.size() < cut->arrived ? Phrase::LiteralCutShortLineEnd : Phrase::LiteralCutShort,
+            tag, data.size(), explain_literal_said(cut->announced, data)),
+        "RFC 3501 4.3", false, {frame.stream_offset + literal.data_begin, 0});
     m_awaiting_plus.reset();
     m_late_plus.reset();
     add_command_pieces(frame.bytes, frame.stream_offset, frame.literals, true);
@@ -672,8 +673,8 @@ void ImapSession::on_client_frame(Frame frame) {
         m_open_command.reset();
     }
     if (frame.bare_lf) {
-        violation(Direction::ClientToServer, "a line ended with LF alone; IMAP lines end with CRLF",
-                  "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
+        violation(Direction::ClientToServer, say(Phrase::ImapBareLf), "RFC 3501 2.2", false,
+                  {frame.stream_offset, frame.bytes.size()});
     }
 
     if (m_sasl_tag) {
@@ -689,8 +690,7 @@ void ImapSession::on_client_frame(Frame frame) {
             TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
             event.tag = tag;
             event.name = "AUTHENTICATE";
-            event.summary = cancelled ? "cancels the authentication exchange"
-                                      : "answers the server's SASL challenge (base64)";
+            set_summary(event, say(cancelled ? Phrase::SaslCancels : Phrase::SaslAnswers));
             event.section = "RFC 3501 6.2.2";
             if (!m_options.reveal_secrets && !cancelled) {
                 event.raw = std::string(sim::kSecretMask) + "\r\n";
@@ -717,15 +717,15 @@ void ImapSession::on_client_frame(Frame frame) {
             TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
             event.tag = tag;
             event.name = "DONE";
-            event.summary = "ends IDLE";
+            set_summary(event, say(Phrase::IdleEnds));
             event.section = "RFC 2177 3";
             if (auto* pending = find_pending(tag)) event.link_seq = pending->seq;
             event.link = sim::Link::Answers;
             event.piece = sim::CommandPiece{++m_exchange_pieces, false, std::nullopt};
             add_event(std::move(event));
             if (upper(line) != "DONE") {
-                violation(Direction::ClientToServer,
-                          fmt::format("expected DONE to end IDLE, got \"{}\"", line), "RFC 2177 3");
+                violation(Direction::ClientToServer, say(Phrase::IdleExpectedDone, line),
+                          "RFC 2177 3");
             }
             m_idle_tag.reset();
             if (m_options.role == Role::Server) m_inputs.push_back(IdleDone{tag});
@@ -737,9 +737,7 @@ void ImapSession::on_client_frame(Frame frame) {
     if (!parsed.command) {
         if (auto tolerated = without_trailing_space(frame)) {
             parsed = std::move(*tolerated);
-            violation(Direction::ClientToServer,
-                      "a space ends the AUTHENTICATE line where no initial response follows; "
-                      "read as if it were not there, as most servers do",
+            violation(Direction::ClientToServer, say(Phrase::AuthenticateTrailingSpace),
                       "RFC 3501 9", false, {frame.stream_offset, frame.bytes.size()});
             on_command(*parsed.command, frame, pieces_seq);
             return;
@@ -747,10 +745,14 @@ void ImapSession::on_client_frame(Frame frame) {
         TraceEvent event = wire_event(Direction::ClientToServer, EventKind::Command, frame);
         event.tag = parsed.tag;
         event.name = "?";
-        event.summary = "a command that does not parse";
+        set_summary(event, say(Phrase::CommandNotParsed));
         event.section = "RFC 3501 9";
+        // The message goes to the server role as text; the violation says it
+        // as a phrase.
         std::string message =
             parsed.error ? parsed.error->message : std::string("command does not parse");
+        sim::Said message_said =
+            parsed.error ? parsed.error->as_said() : say(Phrase::CommandDoesNotParse);
         const auto kind = secret_line(frame.bytes);
         if (kind != SecretLine::None && !m_options.reveal_secrets) {
             const auto keep_words = visible_words(kind, frame.bytes);
@@ -759,11 +761,14 @@ void ImapSession::on_client_frame(Frame frame) {
             const auto hidden = std::string_view(frame.bytes)
                                     .substr(std::min(event.raw.size() - sim::kSecretMask.size(),
                                                      frame.bytes.size()));
-            message = sim::safe_message(std::move(message), hidden, secret_line_error(kind));
+            const auto fallback = secret_line_error(kind);
+            const auto fallback_text = sim::render(fallback, sim::Language::En);
+            message = sim::safe_message(std::move(message), hidden, fallback_text);
+            if (message == fallback_text) message_said = fallback;
             if (kind == SecretLine::SaslResponse) {
                 event.tag.clear();
                 parsed.tag.clear();
-                event.summary = "a line of base64 (hidden: it may carry a password)";
+                set_summary(event, say(Phrase::SaslLineHidden));
             }
         }
         if (kind == SecretLine::Login) event.name = "LOGIN";
@@ -773,18 +778,16 @@ void ImapSession::on_client_frame(Frame frame) {
         if (const auto mismatch = literal_mismatch(frame)) {
             // The parser stumbled where a literal of the wrong size ended:
             // what the client got wrong is the count.
-            message = mismatch->rule;
+            message = sim::render(mismatch->rule, sim::Language::En);
             violation(Direction::ClientToServer, mismatch->rule, "RFC 3501 4.3", false,
                       mismatch->wire);
         } else {
-            violation(Direction::ClientToServer,
-                      kind == SecretLine::SaslResponse
-                          ? fmt::format("{}: a SASL response is only sent to answer the server's "
-                                        "\"+\" during AUTHENTICATE",
-                                        message)
-                          : fmt::format("syntax error: {}", message),
-                      kind == SecretLine::SaslResponse ? "RFC 3501 6.2.2" : "RFC 3501 9", false,
-                      {frame.stream_offset, frame.bytes.size()});
+            violation(
+                Direction::ClientToServer,
+                say(kind == SecretLine::SaslResponse ? Phrase::SaslUnasked : Phrase::SyntaxError,
+                    std::move(message_said)),
+                kind == SecretLine::SaslResponse ? "RFC 3501 6.2.2" : "RFC 3501 9", false,
+                {frame.stream_offset, frame.bytes.size()});
         }
         if (m_options.role == Role::Server) {
             m_inputs.push_back(CommandRejected{parsed.tag, message, false});
@@ -863,31 +866,27 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     std::optional<std::string> state_error;
     const bool already = find_pending(command.tag) != nullptr;
     if (already) {
-        violation(dir,
-                  fmt::format("tag {} reused while its earlier command is still outstanding",
-                              command.tag),
-                  "RFC 3501 2.2.1");
+        violation(dir, say(Phrase::TagReused, command.tag), "RFC 3501 2.2.1");
     }
     if (!state_change_outstanding() && !command_allowed(command.verb, m_state) &&
         m_state != State::Connecting) {
-        state_error = fmt::format("{} is not valid in the {} state", verb_name(command.verb),
-                                  state_name(m_state));
+        auto said =
+            say(Phrase::NotValidInState, verb_name(command.verb), sim::state_phrase(m_state));
+        state_error = sim::render(said, sim::Language::En);
         const auto& narrowed = verb_info(command.verb).states_section;
-        violation(dir, *state_error,
+        violation(dir, std::move(said),
                   std::string(narrowed.empty() ? state_section(m_state) : narrowed));
     } else if (command.verb == Verb::Enable && m_selected_once && m_state == State::Authenticated) {
         // Servers "don't have to check" this one, so it is no state error.
-        violation(dir,
-                  "ENABLE after a mailbox was selected: clients MUST NOT issue ENABLE once "
-                  "they SELECT or EXAMINE a mailbox",
+        violation(dir, say(Phrase::EnableAfterSelect),
                   std::string(verb_info(Verb::Enable).section));
     }
     check_capability_rules(command);
     check_quoted_strings(dir, command.args, frame);
     if (m_pending.size() >= m_options.limits.max_outstanding) {
-        std::string message =
-            fmt::format("more than {} commands outstanding", m_options.limits.max_outstanding);
-        violation(dir, message, "RFC 3501 5.5");
+        auto said = say(Phrase::TooManyOutstanding, m_options.limits.max_outstanding);
+        std::string message = sim::render(said, sim::Language::En);
+        violation(dir, std::move(said), "RFC 3501 5.5");
         if (m_options.role == Role::Server) {
             m_inputs.push_back(CommandRejected{command.tag, message, false});
         }
@@ -934,11 +933,9 @@ void ImapSession::on_command(const Command& command, Frame& frame,
             std::any_of(m_update_contexts.begin(), m_update_contexts.end(),
                         [&](const UpdateContext& c) { return c.tag == command.tag; });
         if (reused && pending.asks_update) {
-            rejection = fmt::format(
-                "tag {} is still in use by an earlier searching command whose results the "
-                "server updates: a new UPDATE under it is rejected with BAD",
-                command.tag);
-            violation(dir, *rejection, "RFC 5267 4.3");
+            auto said = say(Phrase::UpdateTagInUse, command.tag);
+            rejection = sim::render(said, sim::Language::En);
+            violation(dir, std::move(said), "RFC 5267 4.3");
             pending.asks_update = false;
         }
     }
@@ -973,21 +970,21 @@ void ImapSession::on_command(const Command& command, Frame& frame,
 
 void ImapSession::on_server_frame(Frame frame) {
     if (frame.bare_lf) {
-        violation(Direction::ServerToClient, "a line ended with LF alone; IMAP lines end with CRLF",
-                  "RFC 3501 2.2", false, {frame.stream_offset, frame.bytes.size()});
+        violation(Direction::ServerToClient, say(Phrase::ImapBareLf), "RFC 3501 2.2", false,
+                  {frame.stream_offset, frame.bytes.size()});
     }
     auto parsed = parse_response(frame, m_options.limits);
     if (!parsed.response) {
         TraceEvent event = wire_event(Direction::ServerToClient, EventKind::Untagged, frame);
         event.name = "?";
-        event.summary = "a response that does not parse";
+        set_summary(event, say(Phrase::ResponseNotParsed));
         event.section = "RFC 3501 9";
         event.link = sim::Link::Unmatched;
         add_event(std::move(event));
-        std::string message =
-            parsed.error ? parsed.error->message : std::string("response does not parse");
-        violation(Direction::ServerToClient, fmt::format("syntax error: {}", message), "RFC 3501 9",
-                  false, {frame.stream_offset, frame.bytes.size()});
+        violation(Direction::ServerToClient,
+                  say(Phrase::SyntaxError,
+                      parsed.error ? parsed.error->as_said() : say(Phrase::ResponseDoesNotParse)),
+                  "RFC 3501 9", false, {frame.stream_offset, frame.bytes.size()});
         return;
     }
     on_response(*parsed.response, frame);
@@ -1051,20 +1048,21 @@ void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
     auto& event = m_events.open(seq);
     event.link = sim::Link::Unsolicited;
     if (response.kind == ResponseKind::Untagged && response.status == Status::Ok) {
-        event.summary = "greeting: the server is ready, log in next";
-        transition(State::NotAuthenticated, "greeting * OK", Direction::ServerToClient);
+        set_summary(event, say(Phrase::GreetingOk));
+        transition(State::NotAuthenticated, say(Phrase::CauseGreeting, "* OK"),
+                   Direction::ServerToClient);
     } else if (response.kind == ResponseKind::Untagged && response.status == Status::Preauth) {
-        event.summary = "greeting: the connection is already authenticated";
-        transition(State::Authenticated, "greeting * PREAUTH", Direction::ServerToClient);
+        set_summary(event, say(Phrase::GreetingPreauth));
+        transition(State::Authenticated, say(Phrase::CauseGreeting, "* PREAUTH"),
+                   Direction::ServerToClient);
     } else if (response.kind == ResponseKind::Untagged && response.status == Status::Bye) {
-        event.summary = "greeting: the server rejects the connection";
-        transition(State::Logout, "greeting * BYE", Direction::ServerToClient);
+        set_summary(event, say(Phrase::GreetingBye));
+        transition(State::Logout, say(Phrase::CauseGreeting, "* BYE"), Direction::ServerToClient);
     } else {
-        violation(Direction::ServerToClient,
-                  "the server's first message must be a greeting: * OK, * PREAUTH or * BYE",
-                  "RFC 3501 7.1");
+        violation(Direction::ServerToClient, say(Phrase::GreetingMissing), "RFC 3501 7.1");
         // Carry on as if greeted so the rest of a live session still decodes.
-        transition(State::NotAuthenticated, "missing greeting", Direction::ServerToClient);
+        transition(State::NotAuthenticated, say(Phrase::CauseMissingGreeting),
+                   Direction::ServerToClient);
         if (response.kind == ResponseKind::Tagged)
             on_tagged(response, seq);
         else if (response.kind == ResponseKind::Untagged)
@@ -1077,10 +1075,7 @@ void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
         // A transcript that starts after the greeting never gets here: only
         // a greeting that really came after the command shows the mistake.
         violation(Direction::ClientToServer,
-                  fmt::format("{} was sent before the server's greeting: the greeting says "
-                              "which state the connection starts in (* OK, * PREAUTH or * BYE)",
-                              verb_name(m_pending.front().verb)),
-                  "RFC 3501 3");
+                  say(Phrase::SentBeforeGreeting, verb_name(m_pending.front().verb)), "RFC 3501 3");
     }
 }
 
@@ -1090,7 +1085,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
     if (m_awaiting_plus) {
         event.link = sim::Link::Answers;
         event.link_seq = m_awaiting_plus->event_seq;
-        event.summary = "the server is ready for the literal data";
+        set_summary(event, say(Phrase::PlusForLiteral));
         event.section = cited("RFC 3501 7.5");
         m_awaiting_plus.reset();
         if (m_options.role == Role::Client && !m_held.empty()) {
@@ -1109,7 +1104,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
         }
         // A challenge is not secret (a CRAM-MD5 challenge is a random string,
         // an OAuth error says what went wrong); the answers are.
-        event.summary = "SASL challenge: the client answers with one base64 line";
+        set_summary(event, say(Phrase::SaslChallenge));
         event.section = cited("RFC 3501 7.5");
         m_expect_raw_line = true;
         m_framer[0].set_raw_next_line(true);
@@ -1119,7 +1114,7 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
     if (auto* idle = find_pending_verb({Verb::Idle}); idle && !m_idle_tag) {
         event.link = sim::Link::Answers;
         event.link_seq = idle->seq;
-        event.summary = "IDLE accepted: updates arrive until the client sends DONE";
+        set_summary(event, say(Phrase::IdleAccepted));
         event.section = cited("RFC 2177 3");
         m_idle_tag = idle->tag;
         m_expect_raw_line = true;
@@ -1129,14 +1124,13 @@ void ImapSession::on_continuation(const Response& response, std::uint64_t seq) {
     if (m_late_plus) {
         event.link = sim::Link::Answers;
         event.link_seq = *m_late_plus;
-        event.summary = "a \"+\" for literal data the client had already sent";
+        set_summary(event, say(Phrase::PlusLate));
         event.section = cited("RFC 3501 7.5");
         m_late_plus.reset();
         return;
     }
     event.link = sim::Link::Unmatched;
-    violation(Direction::ServerToClient, "a continuation request that no command is waiting for",
-              "RFC 3501 7.5");
+    violation(Direction::ServerToClient, say(Phrase::PlusUnexpected), "RFC 3501 7.5");
 }
 
 void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
@@ -1155,9 +1149,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     }
     if (!pending) {
         event.link = sim::Link::Unmatched;
-        violation(Direction::ServerToClient,
-                  fmt::format("completion for tag {} but no command with that tag is outstanding",
-                              response.tag),
+        violation(Direction::ServerToClient, say(Phrase::CompletionUnknownTag, response.tag),
                   "RFC 3501 2.2.2");
         return;
     }
@@ -1174,10 +1166,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
         m_idle_tag.reset();
     }
     if (done.verb == Verb::Close && response.code && response.code->name == "HIGHESTMODSEQ") {
-        violation(Direction::ServerToClient,
-                  "HIGHESTMODSEQ in the completion of CLOSE: the client cannot see the expunges "
-                  "that raised it, so it would lose messages when it resynchronises",
-                  "RFC 7162 3.2.8");
+        violation(Direction::ServerToClient, say(Phrase::CloseHighestModseq), "RFC 7162 3.2.8");
     }
     const bool ok = response.status == Status::Ok;
     if (ok && done.asks_update && !done.update_refused)
@@ -1192,8 +1181,8 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     if (ok && done.notify) {
         m_notify = done.notify->replaces ? std::optional(notify_watch(*done.notify)) : std::nullopt;
     }
-    std::string cause = fmt::format("{} {} completed {}", done.tag, verb_name(done.verb),
-                                    status_name(response.status));
+    const auto cause =
+        say(Phrase::CauseCompleted, done.tag, verb_name(done.verb), status_name(response.status));
     // A success moves the session only from a state the command is valid
     // in, along the edge its effect names (RFC 3501 3).
     const bool moves = ok && command_allowed(done.verb, m_state);
@@ -1226,7 +1215,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
                 // RFC 3501 6.2.1: "Once [TLS] has been started, the client
                 // MUST discard cached information about server capabilities".
                 m_capabilities.forget();
-                note(Direction::ServerToClient, "TLS negotiation starts now", m_now);
+                note(Direction::ServerToClient, say(Phrase::TlsStartsNow), m_now);
             }
             break;
         case Effect::None:
@@ -1244,7 +1233,8 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         pending = find_pending_verb({Verb::Logout});
         if (pending) link(seq, pending);
         if (m_state != State::Logout) {
-            transition(State::Logout, pending ? "LOGOUT: * BYE" : "server shutdown: * BYE",
+            transition(State::Logout,
+                       say(pending ? Phrase::CauseLogoutBye : Phrase::CauseServerShutdown),
                        Direction::ServerToClient);
         }
         return;
@@ -1281,11 +1271,8 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
                 } else {
                     event.link = sim::Link::Unmatched;
                     violation(Direction::ServerToClient,
-                              named ? fmt::format("NOUPDATE names {}, which is no searching "
-                                                  "command with UPDATE in progress",
-                                                  args[0].value)
-                                    : "NOUPDATE takes the quoted tag of the searching command, "
-                                      "e.g. [NOUPDATE \"B02\"]",
+                              named ? say(Phrase::NoupdateNamesNone, args[0].value)
+                                    : say(Phrase::NoupdateNeedsTag),
                               "RFC 5267 4.3.1");
                     pending = nullptr;
                 }
@@ -1323,22 +1310,13 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
     }
     if (name == "SEARCH" && pending && pending->extended_search) {
         if (m_capabilities.imap4rev2()) {
-            violation(Direction::ServerToClient,
-                      "SEARCH response in an IMAP4rev2 session: the SEARCH command is answered "
-                      "by ESEARCH, and a client that speaks only IMAP4rev2 MUST ignore SEARCH",
-                      "RFC 9051 6.4.4");
+            violation(Direction::ServerToClient, say(Phrase::SearchInRev2), "RFC 9051 6.4.4");
         } else {
-            violation(Direction::ServerToClient,
-                      "SEARCH answers a SEARCH with RETURN options, which asks for one ESEARCH "
-                      "response instead",
-                      "RFC 4731 3.1");
+            violation(Direction::ServerToClient, say(Phrase::SearchWithReturn), "RFC 4731 3.1");
         }
     }
     if (name == "SORT" && pending && pending->extended_search) {
-        violation(Direction::ServerToClient,
-                  "SORT answers a SORT with RETURN options, whose results come in an ESEARCH "
-                  "response instead",
-                  "RFC 5267 3");
+        violation(Direction::ServerToClient, say(Phrase::SortWithReturn), "RFC 5267 3");
     }
     if (name == "ESEARCH" && response.esearch) {
         pending = esearch_answered(*response.esearch, seq);
@@ -1355,46 +1333,33 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
         event.section = name == "STATUS"          ? "RFC 5465 5.2"
                         : m_notify->mailbox_names ? "RFC 5465 5.4"
                                                   : "RFC 5465 5.5";
-        event.summary += " (a NOTIFY notification)";
+        set_summary(event, say(Phrase::NotifyNotification, said_summary(event)));
     } else if (answer && !pending && !answer->only_answer_section.empty() && !rev2_list) {
         event.link = sim::Link::Unmatched;
-        violation(Direction::ServerToClient,
-                  fmt::format("untagged {} while no command it answers is in progress: this "
-                              "response is sent only as a result of its command",
-                              name),
+        violation(Direction::ServerToClient, say(Phrase::UntaggedWithoutCommand, name),
                   std::string(answer->only_answer_section));
     }
     if (name == "RECENT" && m_capabilities.imap4rev2()) {
-        violation(Direction::ServerToClient,
-                  "RECENT in an IMAP4rev2 session: RFC 9051 has no RECENT response (appendix E); "
-                  "EXISTS alone tells the message count",
-                  "RFC 9051 7.4");
+        violation(Direction::ServerToClient, say(Phrase::RecentInRev2), "RFC 9051 7.4");
     }
     if (name == "EXISTS" && response.number) {
         auto n = *response.number;
         if (n < m_messages.size()) {
             violation(Direction::ServerToClient,
-                      fmt::format("EXISTS {} is below the {} messages already announced; "
-                                  "only EXPUNGE may lower the count",
-                                  n, m_messages.size()),
-                      "RFC 3501 7.3.1");
+                      say(Phrase::ExistsBelowCount, n, m_messages.size()), "RFC 3501 7.3.1");
         }
         m_messages.resize(std::max<std::size_t>(n, m_messages.size()));
     } else if (name == "EXPUNGE") {
         pending = check_expunge_timing("EXPUNGE", "RFC 3501 7.4.1");
         if (m_capabilities.is_enabled("QRESYNC") && !m_nomodseq) {
-            violation(Direction::ServerToClient,
-                      "EXPUNGE after ENABLE QRESYNC: the server MUST report removed messages "
-                      "with VANISHED instead, for the rest of the connection",
+            violation(Direction::ServerToClient, say(Phrase::ExpungeAfterQresync),
                       "RFC 7162 3.2.10.2");
         }
         if (response.number) {
             auto n = *response.number;
             if (n == 0 || n > m_messages.size()) {
                 violation(Direction::ServerToClient,
-                          fmt::format("EXPUNGE {} names no message (the mailbox has {})", n,
-                                      m_messages.size()),
-                          "RFC 3501 7.4.1");
+                          say(Phrase::ExpungeNoMessage, n, m_messages.size()), "RFC 3501 7.4.1");
             } else {
                 add_renumbering(n, static_cast<std::uint32_t>(m_messages.size()), seq,
                                 "RFC 3501 7.4.1");
@@ -1411,18 +1376,13 @@ void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
             }
             if (!pending) {
                 event.link = sim::Link::Unmatched;
-                violation(Direction::ServerToClient,
-                          "VANISHED (EARLIER) while no UID FETCH (... VANISHED) and no SELECT or "
-                          "EXAMINE with QRESYNC is in progress: only those cause it",
+                violation(Direction::ServerToClient, say(Phrase::VanishedEarlierUnasked),
                           "RFC 7162 3.2.10.1");
             }
         } else {
             pending = check_expunge_timing("VANISHED", "RFC 7162 3.2.10.2");
             if (!m_capabilities.is_enabled("QRESYNC")) {
-                violation(Direction::ServerToClient,
-                          "VANISHED without (EARLIER) before the server answered ENABLE QRESYNC "
-                          "with ENABLED QRESYNC: until then removed messages are reported with "
-                          "EXPUNGE",
+                violation(Direction::ServerToClient, say(Phrase::VanishedBeforeQresync),
                           "RFC 7162 3.2.10");
             }
             on_vanished(*response.vanished, seq);
@@ -1453,9 +1413,7 @@ ImapSession::Pending* ImapSession::esearch_answered(const EsearchData& esearch, 
         [](const auto& result) { return result.first == "ADDTO" || result.first == "REMOVEFROM"; });
     if (!esearch.tag) {
         if (updates > 0) {
-            violation(Direction::ServerToClient,
-                      "ADDTO or REMOVEFROM without a search correlator: an update names the "
-                      "searching command whose results it changes",
+            violation(Direction::ServerToClient, say(Phrase::UpdateWithoutCorrelator),
                       "RFC 5267 4.3");
         }
         return nullptr;
@@ -1466,15 +1424,10 @@ ImapSession::Pending* ImapSession::esearch_answered(const EsearchData& esearch, 
     auto& event = m_events.open(seq);
     if (Pending* pending = find_pending(tag)) {
         if (pending->uid && !esearch.uid) {
-            violation(Direction::ServerToClient,
-                      "ESEARCH answers a UID SEARCH without the UID indicator: an extended UID "
-                      "SEARCH MUST cause an ESEARCH response with UID present",
-                      "RFC 4731 3.1");
+            violation(Direction::ServerToClient, say(Phrase::EsearchWithoutUid), "RFC 4731 3.1");
         }
         if (updates > 0 && !pending->asks_update) {
-            violation(Direction::ServerToClient,
-                      fmt::format("ADDTO or REMOVEFROM for {}, which did not ask for UPDATE", tag),
-                      "RFC 5267 4.3");
+            violation(Direction::ServerToClient, say(Phrase::UpdateNotAsked, tag), "RFC 5267 4.3");
         }
         return pending;
     }
@@ -1482,11 +1435,7 @@ ImapSession::Pending* ImapSession::esearch_answered(const EsearchData& esearch, 
                                       [&](const UpdateContext& c) { return c.tag == tag; });
     if (context == m_update_contexts.end()) {
         event.link = sim::Link::Unmatched;
-        violation(Direction::ServerToClient,
-                  fmt::format("ESEARCH names the tag {} but no command with that tag is in "
-                              "progress, and none keeps its results updated",
-                              tag),
-                  "RFC 4731 3.1");
+        violation(Direction::ServerToClient, say(Phrase::EsearchUnknownTag, tag), "RFC 4731 3.1");
         return nullptr;
     }
     // An update of a completed searching command: it answers that command.
@@ -1495,28 +1444,19 @@ ImapSession::Pending* ImapSession::esearch_answered(const EsearchData& esearch, 
     event.section = esearch.updates.empty() || esearch.updates.front().add ? "RFC 5267 4.3.3"
                                                                            : "RFC 5267 4.3.4";
     if (updates != static_cast<std::ptrdiff_t>(esearch.results.size())) {
-        violation(Direction::ServerToClient,
-                  fmt::format("ESEARCH for {} after it completed carries results other than "
-                              "ADDTO and REMOVEFROM, which notify of changes",
-                              tag),
+        violation(Direction::ServerToClient, say(Phrase::EsearchAfterCompletion, tag),
                   "RFC 5267 4.3");
     }
     if (context->uid != esearch.uid) {
         violation(Direction::ServerToClient,
-                  context->uid ? "an update of a UID searching command without the UID "
-                                 "indicator: its results are UIDs"
-                               : "an update of a searching command without UID marked UID: its "
-                                 "results are message numbers",
+                  say(context->uid ? Phrase::UpdateMissingUid : Phrase::UpdateExtraUid),
                   "RFC 5267 4.3.2");
     }
     const auto at_zero = std::find_if(esearch.updates.begin(), esearch.updates.end(),
                                       [](const EsearchUpdate& u) { return u.position == 0; });
     if (context->sorted && at_zero != esearch.updates.end()) {
         violation(Direction::ServerToClient,
-                  fmt::format("{} at context position 0 in an update of a SORT: only a "
-                              "SEARCH's updates may use position 0, since a sorted list has no "
-                              "mailbox order to put them in",
-                              at_zero->add ? "ADDTO" : "REMOVEFROM"),
+                  say(Phrase::SortUpdateAtZero, at_zero->add ? "ADDTO" : "REMOVEFROM"),
                   at_zero->add ? "RFC 5267 4.3.3" : "RFC 5267 4.3.4");
     }
     return nullptr;
@@ -1533,9 +1473,7 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
     if (n == 0 || n > m_messages.size()) {
         if (m_state == State::Selected) {
             violation(Direction::ServerToClient,
-                      fmt::format("FETCH for message {} but the mailbox has only {}", n,
-                                  m_messages.size()),
-                      "RFC 3501 7.4.2");
+                      say(Phrase::FetchBeyondMailbox, n, m_messages.size()), "RFC 3501 7.4.2");
         }
         if (n == 0 || n > 10'000'000) return;
         m_messages.resize(n);
@@ -1551,10 +1489,7 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
         const bool recent = std::any_of(item.flags.begin(), item.flags.end(),
                                         [](const auto& flag) { return iequals(flag, "\\Recent"); });
         if (recent && m_capabilities.imap4rev2()) {
-            violation(Direction::ServerToClient,
-                      "\\Recent in an IMAP4rev2 session: RFC 9051 has no such flag (appendix E), "
-                      "and a server MUST NOT send a flag-extension it does not define",
-                      "RFC 9051 2.3.2");
+            violation(Direction::ServerToClient, say(Phrase::RecentFlagInRev2), "RFC 9051 2.3.2");
         }
         if (message.flags && *message.flags == item.flags) continue;
         TraceEvent event;
@@ -1568,10 +1503,10 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
         delta.known_before = message.flags.has_value();
         if (message.flags) delta.before = *message.flags;
         delta.after = item.flags;
-        event.summary = delta.known_before
-                            ? fmt::format("message {}: {} -> {}", n, flag_list_text(delta.before),
-                                          flag_list_text(delta.after))
-                            : fmt::format("message {}: flags {}", n, flag_list_text(delta.after));
+        set_summary(event, delta.known_before
+                               ? say(Phrase::FlagsChanged, n, flag_list_text(delta.before),
+                                     flag_list_text(delta.after))
+                               : say(Phrase::FlagsFirstSeen, n, flag_list_text(delta.after)));
         event.flags = std::move(delta);
         event.link = sim::Link::Answers;
         event.link_seq = seq;
@@ -1622,13 +1557,15 @@ ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std:
     if (holders.size() > 1) {
         auto& event = m_events.open(seq);
         event.link = sim::Link::Ambiguous;
-        std::string tags;
-        for (std::size_t i = 0; i < holders.size(); ++i) {
-            if (i) tags += i + 1 == holders.size() ? " or " : ", ";
-            tags += holders[i]->tag;
+        // "A1, A2 or A3": the last two joined by the phrase for "or".
+        std::string others;
+        for (std::size_t i = 0; i + 1 < holders.size(); ++i) {
+            if (i) others += ", ";
+            others += holders[i]->tag;
         }
-        event.summary += uid ? fmt::format(" (answers {}: each asked for UID {})", tags, *uid)
-                             : fmt::format(" (answers {}: each asked for message {})", tags, n);
+        const auto tags = say(Phrase::TagsOr, others, holders.back()->tag);
+        set_summary(event, uid ? say(Phrase::AnswersEachUid, said_summary(event), tags, *uid)
+                               : say(Phrase::AnswersEachMessage, said_summary(event), tags, n));
     }
     return nullptr;
 }
@@ -1667,14 +1604,12 @@ ImapSession::Pending* ImapSession::check_expunge_timing(std::string_view what,
             return !p.uid && has_flag(p.verb, VerbFlag::HoldsExpunge);
         });
     if (forbidden_now) {
-        violation(Direction::ServerToClient,
-                  fmt::format("{} sent while a FETCH, STORE or SEARCH was in progress", what),
+        violation(Direction::ServerToClient, say(Phrase::ExpungeDuringFetch, what),
                   std::string(section));
     } else if (m_pending.empty() && !immediate) {
         // After NOTIFY SET with SELECTED MessageExpunge they come as they
         // happen (RFC 5465 5.3).
-        violation(Direction::ServerToClient,
-                  fmt::format("{} sent while no command was in progress", what),
+        violation(Direction::ServerToClient, say(Phrase::ExpungeNoCommand, what),
                   std::string(section));
     }
     return pending;
@@ -1688,10 +1623,7 @@ void ImapSession::on_vanished(const VanishedData& vanished, std::uint64_t seq) {
     for (const auto& range : vanished.uids.ranges)
         named += std::max(range.first, range.last) - std::min(range.first, range.last) + 1;
     if (named > m_messages.size()) {
-        violation(Direction::ServerToClient,
-                  fmt::format("VANISHED names {} UIDs but the client was told of {} messages: "
-                              "each UID is a message the client knows, and it leaves once",
-                              named, m_messages.size()),
+        violation(Direction::ServerToClient, say(Phrase::VanishedTooMany, named, m_messages.size()),
                   "RFC 7162 3.2.10.2");
         return;
     }
@@ -1731,10 +1663,7 @@ void ImapSession::on_vanished(const VanishedData& vanished, std::uint64_t seq) {
             gap.pop_front();
         }
         if (!slot) {
-            violation(Direction::ServerToClient,
-                      fmt::format("VANISHED names UID {}, which is not in the mailbox as the "
-                                  "client knows it: a UID expunged before, or never announced",
-                                  uid),
+            violation(Direction::ServerToClient, say(Phrase::VanishedUnknownUid, uid),
                       "RFC 7162 3.2.10.2");
             continue;
         }
@@ -1753,16 +1682,16 @@ void ImapSession::on_vanished(const VanishedData& vanished, std::uint64_t seq) {
 
 void ImapSession::add_renumbering(std::uint32_t number, std::uint32_t count, std::uint64_t seq,
                                   std::string_view section, std::optional<std::uint32_t> uid) {
-    const std::string which =
-        uid ? fmt::format("message {} (UID {})", number, *uid) : fmt::format("message {}", number);
+    const auto which =
+        uid ? say(Phrase::MessageNumberWithUid, number, *uid) : say(Phrase::MessageNumber, number);
     TraceEvent renumber;
     renumber.dir = Direction::ServerToClient;
     renumber.kind = EventKind::Renumbering;
     renumber.name = "RENUMBER";
     renumber.section = std::string(section);
-    renumber.summary = number == count ? fmt::format("{} removed; no other number changes", which)
-                                       : fmt::format("{} removed; messages {}..{} become {}..{}",
-                                                     which, number + 1, count, number, count - 1);
+    set_summary(renumber, number == count ? say(Phrase::RemovedNoOtherChange, which)
+                                          : say(Phrase::RemovedOthersMove, which, number + 1, count,
+                                                number, count - 1));
     renumber.renumber = sim::Renumber{number, count};
     renumber.link = sim::Link::Answers;
     renumber.link_seq = seq;
@@ -1782,17 +1711,10 @@ void ImapSession::check_capability_rules(const Command& command) {
         },
         command.typed);
     if (asks_qresync && !m_capabilities.is_enabled("QRESYNC")) {
-        violation(dir,
-                  "a QRESYNC parameter before the server answered ENABLE QRESYNC with ENABLED "
-                  "QRESYNC: a client MUST enable QRESYNC first, and the server answers BAD",
-                  "RFC 7162 3.2.3");
+        violation(dir, say(Phrase::QresyncBeforeEnabled), "RFC 7162 3.2.3");
     }
     if (command.verb == Verb::Login && m_capabilities.lists("LOGINDISABLED")) {
-        violation(dir,
-                  "LOGIN sent although the server listed LOGINDISABLED: a client MUST NOT send "
-                  "LOGIN then, and the server refuses it with NO whatever the password (RFC 3501 "
-                  "7.2.1); STARTTLS comes first, or AUTHENTICATE",
-                  "RFC 3501 6.2.3");
+        violation(dir, say(Phrase::LoginDisabled), "RFC 3501 6.2.3");
     }
     if (!m_capabilities.known()) return;
     // Listed by its own name, or folded into a listed IMAP4rev2.
@@ -1803,23 +1725,18 @@ void ImapSession::check_capability_rules(const Command& command) {
     for (const auto& form : extended_forms(command)) {
         const auto& needs = form.extension;
         if (listed(needs) || (!form.also.empty() && m_capabilities.lists(form.also))) continue;
-        violation(dir,
-                  fmt::format("{} belongs to an extension the server did not list in "
-                              "CAPABILITY (no {}); a server without it answers BAD",
-                              form.what, needs.capability),
+        violation(dir, say(Phrase::ExtensionNotListed, form_said(form), needs.capability),
                   std::string(needs.section));
     }
     const auto extension = extension_command(command);
     if (!extension || listed(*extension)) return;
     const std::string name = command.uid ? "UID " + upper(command.name) : upper(command.name);
     const std::string_view capability = extension->capability;
-    violation(dir,
-              fmt::format("{} belongs to an extension the server did not list in CAPABILITY ({}); "
-                          "a server without it answers BAD",
-                          name,
-                          capability.ends_with('=') ? fmt::format("no {}...", capability)
-                                                    : fmt::format("no {}", capability)),
-              std::string(extension->section));
+    violation(
+        dir,
+        say(Phrase::ExtensionNotListed, name,
+            capability.ends_with('=') ? fmt::format("{}...", capability) : std::string(capability)),
+        std::string(extension->section));
 }
 
 void ImapSession::check_quoted_strings(Direction dir, const std::vector<Node>& nodes,
@@ -1830,24 +1747,14 @@ void ImapSession::check_quoted_strings(Direction dir, const std::vector<Node>& n
     const bool client = dir == Direction::ClientToServer;
     // Neither the octets nor where they sit are named: the string may be a password.
     if (!m_capabilities.utf8_quoted(dir)) {
-        violation(dir,
-                  client ? "8-bit octets inside a quoted string: IMAP4rev1 quoted strings hold "
-                           "7-bit characters only (QUOTED-CHAR, RFC 3501 9); send such text as a "
-                           "literal, or ENABLE UTF8=ACCEPT first where the server lists it "
-                           "(RFC 6855 3)"
-                         : "8-bit octets inside a quoted string: IMAP4rev1 quoted strings hold "
-                           "7-bit characters only (QUOTED-CHAR, RFC 3501 9); a server sends UTF-8 "
-                           "in quoted strings only after the client's ENABLE UTF8=ACCEPT "
-                           "(RFC 6855 3) or ENABLE IMAP4rev2 (RFC 9051)",
+        violation(dir, say(client ? Phrase::EightBitQuotedClient : Phrase::EightBitQuotedServer),
                   "RFC 3501 4.3", false, wire);
         return;
     }
     if (std::any_of(eight_bit.begin(), eight_bit.end(),
                     [](const Node* node) { return !text::is_valid_utf8(node->value); })) {
-        violation(dir,
-                  "a quoted string holds 8-bit octets that are not UTF-8; with UTF8=ACCEPT or "
-                  "IMAP4rev2 quoted strings carry UTF-8 and nothing else",
-                  std::string(m_capabilities.utf8_section()), false, wire);
+        violation(dir, say(Phrase::QuotedNotUtf8), std::string(m_capabilities.utf8_section()),
+                  false, wire);
     }
 }
 
@@ -1993,8 +1900,9 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
         event.raw = keep(data);
         event.literal = sim::LiteralInfo{literal.size, literal.synchronizing,
                                          data.size() > m_options.max_event_bytes, literal.binary};
-        event.summary = fmt::format("{} octets{}", literal.size,
-                                    literal.synchronizing ? "" : " (non-synchronizing)");
+        set_summary(
+            event, say(literal.synchronizing ? Phrase::LiteralOctets : Phrase::LiteralOctetsNonSync,
+                       literal.size));
         event.link = sim::Link::Answers;
         event.link_seq = owner_seq;
         event.tag = m_events.open(owner_seq).tag;
@@ -2002,7 +1910,7 @@ void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq
     }
 }
 
-void ImapSession::transition(State to, std::string cause, Direction dir) {
+void ImapSession::transition(State to, sim::Said cause, Direction dir) {
     SessionEngine::transition(to, std::move(cause), dir);
     if (to == State::Selected) m_selected_once = true;
 }

@@ -240,7 +240,7 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // The literals of the server message whose event is `owner_seq`.
     void add_literal_events(const Frame& frame, std::uint64_t owner_seq);
     // Also remembers that a mailbox was selected once.
-    void transition(State to, std::string cause, sim::Direction dir);
+    void transition(State to, sim::Said cause, sim::Direction dir);
     Pending* find_pending(std::string_view tag);
     Pending* find_pending_verb(VerbSet verbs);
     void link(std::uint64_t answer_seq, const Pending* pending);

@@ -27,13 +27,21 @@ bool takes_section(std::string_view word) {
     return false;
 }
 
-std::string describe_octet(unsigned char c) {
-    if (c == 0) return "a NUL octet";
-    if (c >= 0x80)
-        return fmt::format("the 8-bit octet 0x{:02X} (only allowed in quoted strings and literals)",
-                           c);
-    if (c < 0x20 || c == 0x7f) return fmt::format("the control character 0x{:02X}", c);
-    return fmt::format("'{}'", static_cast<char>(c));
+sim::Said describe_octet(unsigned char c) {
+    using sim::Phrase;
+    if (c == 0) return sim::say(Phrase::OctetNul);
+    if (c >= 0x80) return sim::say(Phrase::Octet8Bit, fmt::format("0x{:02X}", c));
+    if (c < 0x20 || c == 0x7f) return sim::say(Phrase::OctetControl, fmt::format("0x{:02X}", c));
+    return sim::verbatim(fmt::format("'{}'", static_cast<char>(c)));
+}
+
+// A parse error at `offset`: the sentence in English and as a phrase.
+ParseError parse_error(std::size_t offset, sim::Said said) {
+    ParseError error;
+    error.offset = offset;
+    error.message = sim::render(said, sim::Language::En);
+    error.said = std::move(said);
+    return error;
 }
 
 class Lexer {
@@ -48,12 +56,12 @@ class Lexer {
         while (true) {
             if (m_pos >= m_bytes.size()) {
                 if (closer == 0) return std::nullopt;
-                return error(fmt::format("missing '{}' before the end of the message", closer));
+                return error(sim::Phrase::MissingCloserAtMessageEnd, std::string(1, closer));
             }
             char c = m_bytes[m_pos];
             if (c == '\r' || c == '\n') {
                 if (closer == 0) return std::nullopt;
-                return error(fmt::format("missing '{}' before the end of the line", closer));
+                return error(sim::Phrase::MissingCloserAtLineEnd, std::string(1, closer));
             }
             if (closer != 0 && c == closer) return std::nullopt;
             if (closer == 0 && in_bracket && c == ']') return std::nullopt;
@@ -61,23 +69,19 @@ class Lexer {
             if (c == ' ') {
                 space = true;
                 ++m_pos;
-                if (m_pos >= m_bytes.size()) return error("the line ends with a space");
+                if (m_pos >= m_bytes.size()) return error(sim::Phrase::LineEndsWithSpace);
                 char next = m_bytes[m_pos];
-                if (next == ' ')
-                    return error(
-                        "two spaces in a row; IMAP separates values with exactly one space");
-                if (next == '\r' || next == '\n')
-                    return error("extra space at the end of the line");
+                if (next == ' ') return error(sim::Phrase::TwoSpaces);
+                if (next == '\r' || next == '\n') return error(sim::Phrase::ExtraSpaceAtLineEnd);
                 if (next == ')' || next == ']')
-                    return error(fmt::format("extra space before '{}'", next));
-                if (first && !first_needs_space)
-                    return error("extra space after an opening bracket");
+                    return error(sim::Phrase::ExtraSpaceBefore, std::string(1, next));
+                if (first && !first_needs_space) return error(sim::Phrase::ExtraSpaceAfterOpening);
             } else if (c == '(' && !out.empty() && out.back().kind == Node::Kind::List && !first) {
                 // body-type-mpart = 1*body SP media-subtype: the parts of a multipart
                 // BODYSTRUCTURE follow each other without a space (RFC 3501 9).
             } else if (!first || first_needs_space) {
-                return error(fmt::format("expected a space before {}",
-                                         describe_octet(static_cast<unsigned char>(c))));
+                return error(sim::Phrase::ExpectedSpaceBefore,
+                             describe_octet(static_cast<unsigned char>(c)));
             }
             if (auto err = one(out, depth, in_bracket, space)) return err;
             first = false;
@@ -85,8 +89,12 @@ class Lexer {
     }
 
   private:
-    std::optional<ParseError> error(std::string message) const {
-        return ParseError{m_pos, std::move(message)};
+    std::optional<ParseError> error(sim::Said message) const {
+        return parse_error(m_pos, std::move(message));
+    }
+    template <typename... Args>
+    std::optional<ParseError> error(sim::Phrase phrase, Args&&... args) const {
+        return error(sim::say(phrase, std::forward<Args>(args)...));
     }
 
     std::optional<ParseError> one(std::vector<Node>& out, std::size_t depth, bool in_bracket,
@@ -107,7 +115,8 @@ class Lexer {
                 return atom(out, depth, in_bracket, space);
             case ')':
             case ']':
-                return error(fmt::format("unexpected '{}'", c));
+                return error(sim::Phrase::Unexpected,
+                             describe_octet(static_cast<unsigned char>(c)));
             default:
                 return atom(out, depth, in_bracket, space);
         }
@@ -123,8 +132,7 @@ class Lexer {
     std::optional<ParseError> group(std::vector<Node>& out, std::size_t depth, Node::Kind kind,
                                     char close, bool in_bracket, bool space) {
         if (depth + 1 > m_limits.max_nesting) {
-            return error(
-                fmt::format("lists are nested deeper than {} levels", m_limits.max_nesting));
+            return error(sim::Phrase::NestedTooDeep, m_limits.max_nesting);
         }
         Node node;
         node.kind = kind;
@@ -144,16 +152,15 @@ class Lexer {
         node.offset = m_pos;
         ++m_pos;
         while (true) {
-            if (m_pos >= m_bytes.size()) return error("quoted string is not closed");
+            if (m_pos >= m_bytes.size()) return error(sim::Phrase::QuotedNotClosed);
             char c = m_bytes[m_pos];
             if (c == '"') break;
-            if (c == '\r' || c == '\n')
-                return error("quoted string is not closed before the end of the line");
-            if (c == '\0') return error("a NUL octet is not allowed in a quoted string");
+            if (c == '\r' || c == '\n') return error(sim::Phrase::QuotedNotClosedAtLineEnd);
+            if (c == '\0') return error(sim::Phrase::QuotedNul);
             if (c == '\\') {
                 ++m_pos;
                 if (m_pos >= m_bytes.size() || (m_bytes[m_pos] != '\\' && m_bytes[m_pos] != '"')) {
-                    return error("in a quoted string a backslash may only escape '\\' or '\"'");
+                    return error(sim::Phrase::QuotedBadEscape);
                 }
                 c = m_bytes[m_pos];
             }
@@ -177,40 +184,35 @@ class Lexer {
         std::size_t digits = 0;
         while (m_pos < m_bytes.size() && is_digit(m_bytes[m_pos])) {
             std::uint64_t d = static_cast<std::uint64_t>(m_bytes[m_pos] - '0');
-            if (size > (UINT64_MAX - d) / 10) return error("literal size does not fit in 64 bits");
+            if (size > (UINT64_MAX - d) / 10) return error(sim::Phrase::LiteralSizeTooBig);
             size = size * 10 + d;
             ++digits;
             ++m_pos;
         }
-        if (digits == 0)
-            return error("a literal must start with '{' followed by its size in octets");
+        if (digits == 0) return error(sim::Phrase::LiteralNoSize);
         const std::size_t significant = fmt::formatted_size("{}", size);
-        if (digits - significant > 255) return error("literal size has too many leading zeros");
+        if (digits - significant > 255) return error(sim::Phrase::LiteralLeadingZeros);
         node.size_leading_zeros = static_cast<std::uint8_t>(digits - significant);
         if (m_pos < m_bytes.size() && m_bytes[m_pos] == '+') {
             node.synchronizing = false;
             ++m_pos;
         }
         if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '}')
-            return error("expected '}' after the literal size");
+            return error(sim::Phrase::LiteralNoClose);
         ++m_pos;
         if (m_pos < m_bytes.size() && m_bytes[m_pos] == '\r') ++m_pos;
         if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '\n')
-            return error("a literal announcement must end the line (CRLF after '}')");
+            return error(sim::Phrase::LiteralNotAtLineEnd);
         ++m_pos;
         if (size > m_limits.max_literal_size) {
-            return error(fmt::format("literal of {} octets is larger than the limit of {}", size,
-                                     m_limits.max_literal_size));
+            return error(sim::Phrase::LiteralOverLimit, size, m_limits.max_literal_size);
         }
-        if (size > m_bytes.size() - m_pos)
-            return error(
-                fmt::format("literal announces {} octets but the message ends earlier", size));
+        if (size > m_bytes.size() - m_pos) return error(sim::Phrase::LiteralBeyondMessage, size);
         std::string_view data = m_bytes.substr(m_pos, static_cast<std::size_t>(size));
         const void* nul = binary ? nullptr : std::memchr(data.data(), 0, data.size());
         if (nul) {
             m_pos += static_cast<std::size_t>(static_cast<const char*>(nul) - data.data());
-            return error(
-                "literal data contains a NUL octet, which IMAP never allows (RFC 3501 9: CHAR8)");
+            return error(sim::Phrase::LiteralNul);
         }
         node.value.assign(data);
         m_pos += data.size();
@@ -230,8 +232,8 @@ class Lexer {
             ++m_pos;
         }
         if (m_pos == begin) {
-            return error(fmt::format("unexpected {}",
-                                     describe_octet(static_cast<unsigned char>(m_bytes[m_pos]))));
+            return error(sim::Phrase::Unexpected,
+                         describe_octet(static_cast<unsigned char>(m_bytes[m_pos])));
         }
         Node node;
         node.space_before = space;
@@ -247,7 +249,7 @@ class Lexer {
         if (m_pos < m_bytes.size()) {
             unsigned char c = static_cast<unsigned char>(m_bytes[m_pos]);
             if (c == 0 || c >= 0x80 || (c < 0x20 && c != '\r' && c != '\n') || c == 0x7f) {
-                return error(fmt::format("unexpected {}", describe_octet(c)));
+                return error(sim::Phrase::Unexpected, describe_octet(c));
             }
         }
         return std::nullopt;
@@ -269,7 +271,7 @@ class Lexer {
         while (m_pos < m_bytes.size() && (is_digit(m_bytes[m_pos]) || m_bytes[m_pos] == '.'))
             ++m_pos;
         if (m_pos >= m_bytes.size() || m_bytes[m_pos] != '>')
-            return error("expected '>' to close the partial range <origin.count>");
+            return error(sim::Phrase::PartialNotClosed);
         node.value.assign(m_bytes.substr(begin, m_pos - begin));
         ++m_pos;
         out.push_back(std::move(node));
@@ -527,17 +529,17 @@ std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t po
     if (pos < bytes.size() && bytes[pos] == '\r') {
         if (pos + 1 < bytes.size() && bytes[pos + 1] == '\n') {
             if (pos + 2 == bytes.size()) return std::nullopt;
-            return ParseError{pos + 2, "unexpected data after the end of the line"};
+            return parse_error(pos + 2, sim::say(sim::Phrase::DataAfterLineEnd));
         }
-        return ParseError{pos, "a CR must be followed by LF"};
+        return parse_error(pos, sim::say(sim::Phrase::CrWithoutLf));
     }
     if (pos < bytes.size() && bytes[pos] == '\n') {
         if (pos + 1 == bytes.size()) return std::nullopt;
-        return ParseError{pos + 1, "unexpected data after the end of the line"};
+        return parse_error(pos + 1, sim::say(sim::Phrase::DataAfterLineEnd));
     }
-    if (pos >= bytes.size()) return ParseError{pos, "the line does not end with CRLF"};
-    return ParseError{
-        pos, fmt::format("unexpected {}", describe_octet(static_cast<unsigned char>(bytes[pos])))};
+    if (pos >= bytes.size()) return parse_error(pos, sim::say(sim::Phrase::NoCrlf));
+    return parse_error(pos, sim::say(sim::Phrase::Unexpected,
+                                     describe_octet(static_cast<unsigned char>(bytes[pos]))));
 }
 
 namespace {
@@ -575,9 +577,7 @@ std::optional<ParseError> find_nul(std::string_view bytes) {
         const std::string_view line = bytes.substr(pos, line_end - pos);
         if (const void* nul = std::memchr(line.data(), 0, line.size())) {
             auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data());
-            return ParseError{offset, fmt::format("NUL octet at offset {}: IMAP allows NUL only in "
-                                                  "a literal8 (RFC 3501 9, RFC 3516 4.2)",
-                                                  offset)};
+            return parse_error(offset, sim::say(sim::Phrase::NulAtOffset, offset));
         }
         pos = line_end;
         if (const auto binary = literal8_announced(line))

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/imap/limits.hpp"
 
 namespace mailscope::imap {
@@ -19,6 +20,10 @@ namespace mailscope::imap {
 struct ParseError {
     std::size_t offset = 0;  // octet of the message where the problem was found
     std::string message;     // plain sentence: "expected SP after tag"
+    // The same sentence as a phrase of the catalogue, where it has one.
+    std::optional<sim::Said> said = std::nullopt;
+
+    sim::Said as_said() const { return said ? *said : sim::verbatim(message); }
 };
 
 struct Node {

@@ -1,0 +1,113 @@
+// What the IMAP engine says about broken exchanges reads as Russian in
+// Russian: every violation and every summary it words itself comes from the
+// catalogue, whole, with no English sentence glued in.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/catalogue.hpp"
+#include "sim/imap/session.hpp"
+#include "tests/sim/observer.hpp"
+
+using namespace mailscope;
+
+namespace {
+
+using ImapObserver = test::Observer<imap::ImapSession, sim::Protocol::Imap>;
+
+// Cyrillic letters are two octets in UTF-8 with a lead of 0xD0 or 0xD1.
+bool has_cyrillic(std::string_view text) {
+    for (const char c : text) {
+        const auto octet = static_cast<unsigned char>(c);
+        if (octet == 0xD0 || octet == 0xD1) return true;
+    }
+    return false;
+}
+
+// English words that only a sentence has (protocol keywords are upper case).
+std::string english_word_in(std::string_view text) {
+    static constexpr std::array words{" the ", " is ",  " a ",    " of ",   " to ",
+                                      " and ", " was ", " with ", " sent ", " before "};
+    const std::string padded = " " + std::string(text) + " ";
+    for (const auto word : words) {
+        if (padded.find(word) != std::string::npos) return std::string(word);
+    }
+    return {};
+}
+
+void check_russian(const sim::Said& said) {
+    const auto ru = sim::render(said, sim::Language::Ru);
+    INFO("English: " << sim::render(said, sim::Language::En));
+    INFO("Russian: " << ru);
+    CHECK(has_cyrillic(ru));
+    CHECK(english_word_in(ru).empty());
+}
+
+// Every sentence the session worded for the events so far; the violations
+// counted apart, for the caller to expect some.
+std::size_t check_trace(const sim::SessionTrace& trace) {
+    std::size_t rules = 0;
+    for (const auto& event : trace.events()) {
+        if (event.said) check_russian(*event.said);
+        if (event.violation) {
+            ++rules;
+            check_russian(event.violation->said);
+        }
+    }
+    return rules;
+}
+
+}  // namespace
+
+TEST_CASE("IMAP violations and summaries read as Russian") {
+    ImapObserver o;
+
+    SUBCASE("a command in the wrong state") {
+        o.server("* OK ready\r\n");
+        o.client("a1 SELECT INBOX\r\n");
+        CHECK(check_trace(o.trace) == 1);
+    }
+    SUBCASE("a line ended with LF alone") {
+        o.server("* OK ready\r\n");
+        o.client("a1 NOOP\n");
+        CHECK(check_trace(o.trace) == 1);
+    }
+    SUBCASE("literal data before the server's \"+\"") {
+        o.server("* OK ready\r\n");
+        o.client("a1 LOGIN {5}\r\nalice secret\r\n");
+        o.server("+ go ahead\r\n");
+        o.server("a1 OK done\r\n");
+        CHECK(check_trace(o.trace) >= 1);
+    }
+    SUBCASE("a literal that counts characters, not octets") {
+        o.server("* OK ready\r\n");
+        o.client("a1 LOGIN {5}\r\n");
+        o.server("+ go ahead\r\n");
+        o.client("борис secret\r\n");
+        o.server("a1 NO bad\r\n");
+        CHECK(check_trace(o.trace) >= 1);
+    }
+    SUBCASE("a response that does not parse") {
+        o.server("* OK ready\r\n");
+        o.client("a1 NOOP\r\n");
+        o.server("* 1 FETCH (FLAGS (\\Seen)\r\n");
+        o.server("a1 OK done\r\n");
+        CHECK(check_trace(o.trace) >= 1);
+    }
+    SUBCASE("no greeting, an unknown completion, a stray \"+\"") {
+        o.server("a9 OK what\r\n");
+        o.server("+ nobody asked\r\n");
+        CHECK(check_trace(o.trace) >= 2);
+    }
+    SUBCASE("the connection closes in the middle of a literal") {
+        o.server("* OK ready\r\n");
+        o.client("a1 LOGIN {5}\r\n");
+        o.server("+ go ahead\r\n");
+        o.client("al");
+        o.eof(sim::Direction::ClientToServer);
+        CHECK(check_trace(o.trace) == 1);
+    }
+}

@@ -2119,18 +2119,18 @@ std::optional<SectionSpec> parse_section_text(std::string_view text) {
 
 CommandParse parse_command(std::string_view bytes, const Limits& limits) {
     CommandParse result;
-    auto fail = [&](std::size_t offset, std::string message) {
-        result.error = ParseError{offset, std::move(message)};
+    auto fail = [&](std::size_t offset, sim::Said message) {
+        result.error = parse_error(offset, std::move(message));
         return result;
     };
     std::size_t pos = 0;
     while (pos < bytes.size() && bytes[pos] != ' ' && bytes[pos] != '\r' && bytes[pos] != '\n')
         ++pos;
     std::string_view tag = bytes.substr(0, pos);
-    if (tag.empty()) return fail(0, "a command must start with a tag");
+    if (tag.empty()) return fail(0, sim::say(sim::Phrase::CommandStartsWithTag));
     for (std::size_t i = 0; i < tag.size(); ++i) {
         if (!is_astring_char(tag[i]) || tag[i] == '+') {
-            return fail(i, fmt::format("the tag '{}' contains a character a tag cannot hold", tag));
+            return fail(i, sim::say(sim::Phrase::TagBadCharacter, tag));
         }
     }
     result.tag.assign(tag);
@@ -2138,9 +2138,11 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
         result.error = std::move(nul);
         return result;
     }
-    auto read_word = [&](std::string_view what) -> std::optional<std::string_view> {
+    // After the tag, or after UID.
+    auto read_word = [&](bool after_uid) -> std::optional<std::string_view> {
         if (pos >= bytes.size() || bytes[pos] != ' ') {
-            fail(pos, fmt::format("expected SP after {}", what));
+            fail(pos, sim::say(after_uid ? sim::Phrase::ExpectedSpAfterUid
+                                         : sim::Phrase::ExpectedSpAfterTag));
             return std::nullopt;
         }
         ++pos;
@@ -2148,29 +2150,29 @@ CommandParse parse_command(std::string_view bytes, const Limits& limits) {
         while (pos < bytes.size() && is_atom_char(bytes[pos]))
             ++pos;
         if (pos == begin) {
-            fail(pos, pos < bytes.size() && bytes[pos] == ' '
-                          ? "two spaces in a row; IMAP separates values with exactly one space"
-                          : fmt::format("expected a command name after {}", what));
+            fail(pos, sim::say(pos < bytes.size() && bytes[pos] == ' ' ? sim::Phrase::TwoSpaces
+                               : after_uid ? sim::Phrase::ExpectedCommandAfterUid
+                                           : sim::Phrase::ExpectedCommandAfterTag));
             return std::nullopt;
         }
         return bytes.substr(begin, pos - begin);
     };
     Command cmd;
     cmd.tag.assign(tag);
-    auto word = read_word("the tag");
+    auto word = read_word(false);
     if (!word) return result;
     if (iequals(*word, "UID")) {
         cmd.uid = true;
         cmd.uid_word.assign(*word);
-        word = read_word("UID");
+        word = read_word(true);
         if (!word) return result;
     }
     cmd.name.assign(*word);
     cmd.verb = verb_from_name(cmd.name);
     if (cmd.uid && !has_uid_form(cmd)) {
         return fail(pos - word->size(),
-                    fmt::format("UID must be followed by a command that has a UID form: {}",
-                                fmt::join(uid_form_names(), ", ")));
+                    sim::say(sim::Phrase::UidNeedsUidForm,
+                             fmt::format("{}", fmt::join(uid_form_names(), ", "))));
     }
     if (auto err = lex_nodes(bytes, pos, cmd.args, limits)) {
         result.error = std::move(err);

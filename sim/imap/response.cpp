@@ -458,7 +458,7 @@ void parse_resp_text(std::string_view bytes, std::size_t pos, std::size_t end, c
 std::optional<ParseError> check_text(std::string_view bytes, std::size_t from, std::size_t end) {
     for (std::size_t i = from; i < end; ++i) {
         if (bytes[i] == '\r' || bytes[i] == '\n') {
-            return ParseError{i, "a line break inside the response text"};
+            return parse_error(i, sim::say(sim::Phrase::LineBreakInText));
         }
     }
     return std::nullopt;
@@ -509,8 +509,8 @@ ResponseParse parse_response(const Frame& frame, const Limits& limits) {
 
 ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     ResponseParse result;
-    auto fail = [&](std::size_t offset, std::string message) {
-        result.error = ParseError{offset, std::move(message)};
+    auto fail = [&](std::size_t offset, sim::Said message) {
+        result.error = parse_error(offset, std::move(message));
         return result;
     };
     if (auto nul = find_nul(bytes)) {
@@ -518,7 +518,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         return result;
     }
     std::size_t end = line_end_of(bytes);
-    if (end == bytes.size()) return fail(end, "the response does not end with CRLF");
+    if (end == bytes.size()) return fail(end, sim::say(sim::Phrase::ResponseNoCrlf));
     Response r;
     std::size_t pos = 0;
 
@@ -526,7 +526,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     auto resp_text = [&](std::size_t at) -> bool {
         if (at == end) return true;
         if (bytes[at] != ' ') {
-            fail(at, "expected SP before the response text");
+            fail(at, sim::say(sim::Phrase::ExpectedSpBeforeText));
             return false;
         }
         if (auto err = check_text(bytes, at + 1, end)) {
@@ -549,26 +549,24 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     while (pos < end && bytes[pos] != ' ')
         ++pos;
     std::string_view tag = bytes.substr(0, pos);
-    if (tag.empty()) return fail(0, "a response must start with '*', '+' or a tag");
-    if (pos >= end) return fail(pos, "expected SP after the tag");
+    if (tag.empty()) return fail(0, sim::say(sim::Phrase::ResponseStart));
+    if (pos >= end) return fail(pos, sim::say(sim::Phrase::ExpectedSpAfterTag));
     ++pos;
     std::size_t word_begin = pos;
     while (pos < end && is_atom_char(bytes[pos]))
         ++pos;
     std::string_view word = bytes.substr(word_begin, pos - word_begin);
-    if (word.empty()) return fail(word_begin, "expected a response name after the tag");
+    if (word.empty()) return fail(word_begin, sim::say(sim::Phrase::ExpectedNameAfterTag));
 
     if (tag != "*") {
         for (std::size_t i = 0; i < tag.size(); ++i) {
             if (!is_astring_char(tag[i]) || tag[i] == '+') {
-                return fail(
-                    i, fmt::format("the tag '{}' contains a character a tag cannot hold", tag));
+                return fail(i, sim::say(sim::Phrase::TagBadCharacter, tag));
             }
         }
         auto status = status_names.value_ignoring_case(word);
         if (!status || *status == Status::Bye || *status == Status::Preauth) {
-            return fail(word_begin,
-                        fmt::format("a tagged response must be OK, NO or BAD, not '{}'", word));
+            return fail(word_begin, sim::say(sim::Phrase::TaggedStatusWord, word));
         }
         r.kind = ResponseKind::Tagged;
         r.tag.assign(tag);
@@ -593,21 +591,20 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
 
     if (word.find_first_not_of("0123456789") == std::string_view::npos) {
         if (word.size() > 1 && word[0] == '0') {
-            return fail(word_begin, fmt::format("the number '{}' must not start with 0", word));
+            return fail(word_begin, sim::say(sim::Phrase::NumberLeadingZero, word));
         }
         Node num = make_atom(std::string(word));
         auto n = num.as_number();
-        if (!n)
-            return fail(word_begin, fmt::format("'{}' is too large for a message number", word));
+        if (!n) return fail(word_begin, sim::say(sim::Phrase::NumberTooLarge, word));
         r.number = *n;
         if (pos >= end || bytes[pos] != ' ')
-            return fail(pos, "expected SP after the message number");
+            return fail(pos, sim::say(sim::Phrase::ExpectedSpAfterNumber));
         ++pos;
         word_begin = pos;
         while (pos < end && is_atom_char(bytes[pos]))
             ++pos;
         word = bytes.substr(word_begin, pos - word_begin);
-        if (word.empty()) return fail(word_begin, "expected a response name after the number");
+        if (word.empty()) return fail(word_begin, sim::say(sim::Phrase::ExpectedNameAfterNumber));
     }
     r.word.assign(word);
     r.name = to_upper(word);

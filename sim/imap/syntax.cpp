@@ -35,15 +35,6 @@ sim::Said describe_octet(unsigned char c) {
     return sim::verbatim(fmt::format("'{}'", static_cast<char>(c)));
 }
 
-// A parse error at `offset`: the sentence in English and as a phrase.
-ParseError parse_error(std::size_t offset, sim::Said said) {
-    ParseError error;
-    error.offset = offset;
-    error.message = sim::render(said, sim::Language::En);
-    error.said = std::move(said);
-    return error;
-}
-
 class Lexer {
   public:
     Lexer(std::string_view bytes, std::size_t& pos, const Limits& limits)
@@ -605,6 +596,14 @@ std::vector<const Node*> quoted_with_8bit(const std::vector<Node>& nodes) {
     std::vector<const Node*> out;
     collect_8bit_quoted(nodes, out);
     return out;
+}
+
+ParseError parse_error(std::size_t offset, sim::Said said) {
+    ParseError error;
+    error.offset = offset;
+    error.message = sim::render(said, sim::Language::En);
+    error.said = std::move(said);
+    return error;
 }
 
 }  // namespace mailscope::imap

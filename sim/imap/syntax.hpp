@@ -26,6 +26,9 @@ struct ParseError {
     sim::Said as_said() const { return said ? *said : sim::verbatim(message); }
 };
 
+// A parse error at `offset`: the sentence in English and as a phrase.
+ParseError parse_error(std::size_t offset, sim::Said said);
+
 struct Node {
     enum class Kind : std::uint8_t {
         Atom,

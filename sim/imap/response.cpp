@@ -33,12 +33,12 @@ class ResponseReader {
   public:
     std::optional<ParseError> error;
 
-    bool fail(const Node* at, std::string message) {
-        if (!error) error = ParseError{at ? at->offset : 0, std::move(message)};
+    bool fail(const Node* at, sim::Said message) {
+        if (!error) error = parse_error(at ? at->offset : 0, std::move(message));
         return false;
     }
 
-    bool nstring(const Node& n, std::optional<std::string>& out, std::string_view what) {
+    bool nstring(const Node& n, std::optional<std::string>& out, sim::Said what) {
         if (n.kind == NK::Nil) {
             out.reset();
             return true;
@@ -47,38 +47,38 @@ class ResponseReader {
             out = n.value;
             return true;
         }
-        return fail(&n, fmt::format("expected {} as a string or NIL", what));
+        return fail(&n, sim::say(sim::Phrase::ExpectedAsStringOrNil, what));
     }
 
-    bool string(const Node& n, std::string& out, std::string_view what) {
+    bool string(const Node& n, std::string& out, sim::Said what) {
         if (n.kind == NK::Quoted || n.kind == NK::Literal) {
             out = n.value;
             return true;
         }
-        return fail(&n, fmt::format("expected {} as a string", what));
+        return fail(&n, sim::say(sim::Phrase::ExpectedAsString, what));
     }
 
-    bool astring(const Node& n, std::string& out, std::string_view what) {
+    bool astring(const Node& n, std::string& out, sim::Said what) {
         if (n.is_string()) {
             out = n.value;
             return true;
         }
-        return fail(&n, fmt::format("expected {}", what));
+        return fail(&n, sim::say(sim::Phrase::ExpectedWhat, what));
     }
 
-    bool number(const Node& n, std::uint32_t& out, std::string_view what) {
+    bool number(const Node& n, std::uint32_t& out, sim::Said what) {
         auto v = n.as_number();
-        if (!v) return fail(&n, fmt::format("expected {} as a number", what));
+        if (!v) return fail(&n, sim::say(sim::Phrase::ExpectedAsNumber, what));
         out = *v;
         return true;
     }
 
     bool flags(const Node& n, std::vector<std::string>& out) {
-        if (!n.is_list()) return fail(&n, "expected a parenthesised flag list");
+        if (!n.is_list()) return fail(&n, sim::say(sim::Phrase::ExpectedFlagList));
         for (const Node& f : n.children) {
             // A keyword named NIL is still an atom (RFC 3501 9: flag-keyword = atom).
             if (f.kind != NK::Atom && f.kind != NK::Number && f.kind != NK::Nil)
-                return fail(&f, "a flag must be an atom");
+                return fail(&f, sim::say(sim::Phrase::FlagMustBeAtom));
             out.push_back(f.value);
         }
         return true;
@@ -86,16 +86,16 @@ class ResponseReader {
 
     bool addresses(const Node& n, std::vector<Address>& out) {
         if (n.kind == NK::Nil) return true;
-        if (!n.is_list()) return fail(&n, "expected an address list or NIL");
+        if (!n.is_list()) return fail(&n, sim::say(sim::Phrase::ExpectedAddressList));
         for (const Node& a : n.children) {
             if (!a.is_list() || a.children.size() != 4) {
-                return fail(&a, "an address must be a list of 4 fields (name adl mailbox host)");
+                return fail(&a, sim::say(sim::Phrase::AddressFourFields));
             }
             Address addr;
-            if (!nstring(a.children[0], addr.name, "the address name") ||
-                !nstring(a.children[1], addr.adl, "the source route") ||
-                !nstring(a.children[2], addr.mailbox, "the mailbox name") ||
-                !nstring(a.children[3], addr.host, "the host name"))
+            if (!nstring(a.children[0], addr.name, sim::say(sim::Phrase::WhatAddressName)) ||
+                !nstring(a.children[1], addr.adl, sim::say(sim::Phrase::WhatSourceRoute)) ||
+                !nstring(a.children[2], addr.mailbox, sim::say(sim::Phrase::WhatAddressMailbox)) ||
+                !nstring(a.children[3], addr.host, sim::say(sim::Phrase::WhatHostName)))
                 return false;
             out.push_back(std::move(addr));
         }
@@ -104,26 +104,27 @@ class ResponseReader {
 
     bool envelope(const Node& n, Envelope& env) {
         if (!n.is_list() || n.children.size() != 10) {
-            return fail(&n, "an ENVELOPE must be a list of 10 fields (RFC 3501 7.4.2)");
+            return fail(&n, sim::say(sim::Phrase::EnvelopeTenFields));
         }
         const auto& c = n.children;
-        return nstring(c[0], env.date, "the envelope date") &&
-               nstring(c[1], env.subject, "the envelope subject") && addresses(c[2], env.from) &&
-               addresses(c[3], env.sender) && addresses(c[4], env.reply_to) &&
-               addresses(c[5], env.to) && addresses(c[6], env.cc) && addresses(c[7], env.bcc) &&
-               nstring(c[8], env.in_reply_to, "In-Reply-To") &&
-               nstring(c[9], env.message_id, "Message-ID");
+        return nstring(c[0], env.date, sim::say(sim::Phrase::WhatEnvelopeDate)) &&
+               nstring(c[1], env.subject, sim::say(sim::Phrase::WhatEnvelopeSubject)) &&
+               addresses(c[2], env.from) && addresses(c[3], env.sender) &&
+               addresses(c[4], env.reply_to) && addresses(c[5], env.to) &&
+               addresses(c[6], env.cc) && addresses(c[7], env.bcc) &&
+               nstring(c[8], env.in_reply_to, sim::verbatim("In-Reply-To")) &&
+               nstring(c[9], env.message_id, sim::verbatim("Message-ID"));
     }
 
     bool params(const Node& n, BodyParams& out) {
         if (n.kind == NK::Nil) return true;
         if (!n.is_list() || n.children.empty() || n.children.size() % 2 != 0) {
-            return fail(&n, "body parameters must be NIL or a list of name and value strings");
+            return fail(&n, sim::say(sim::Phrase::BodyParams));
         }
         for (std::size_t i = 0; i < n.children.size(); i += 2) {
             std::string k, v;
-            if (!string(n.children[i], k, "a parameter name") ||
-                !string(n.children[i + 1], v, "a parameter value"))
+            if (!string(n.children[i], k, sim::say(sim::Phrase::WhatParamName)) ||
+                !string(n.children[i + 1], v, sim::say(sim::Phrase::WhatParamValue)))
                 return false;
             out.emplace_back(std::move(k), std::move(v));
         }
@@ -137,33 +138,34 @@ class ResponseReader {
         if (body.multipart) {
             if (!params(c[i], body.params)) return false;
         } else {
-            if (!nstring(c[i], body.md5, "the body MD5")) return false;
+            if (!nstring(c[i], body.md5, sim::say(sim::Phrase::WhatBodyMd5))) return false;
         }
         if (++i >= c.size()) return true;
         if (c[i].is_list()) {
             const auto& d = c[i].children;
-            if (d.size() != 2) return fail(&c[i], "a disposition must be (type parameters)");
+            if (d.size() != 2) return fail(&c[i], sim::say(sim::Phrase::DispositionPair));
             BodyDisposition dsp;
-            if (!string(d[0], dsp.type, "the disposition type") || !params(d[1], dsp.params))
+            if (!string(d[0], dsp.type, sim::say(sim::Phrase::WhatDispositionType)) ||
+                !params(d[1], dsp.params))
                 return false;
             body.disposition = std::move(dsp);
         } else if (c[i].kind != NK::Nil) {
-            return fail(&c[i], "a disposition must be a list or NIL");
+            return fail(&c[i], sim::say(sim::Phrase::DispositionListOrNil));
         }
         if (++i >= c.size()) return true;
         if (c[i].is_list()) {
             for (const Node& l : c[i].children) {
                 std::string lang;
-                if (!string(l, lang, "a language tag")) return false;
+                if (!string(l, lang, sim::say(sim::Phrase::WhatLanguageTag))) return false;
                 body.language.push_back(std::move(lang));
             }
         } else if (c[i].kind != NK::Nil) {
             std::string lang;
-            if (!string(c[i], lang, "a language tag")) return false;
+            if (!string(c[i], lang, sim::say(sim::Phrase::WhatLanguageTag))) return false;
             body.language.push_back(std::move(lang));
         }
         if (++i >= c.size()) return true;
-        if (!nstring(c[i], body.location, "the body location")) return false;
+        if (!nstring(c[i], body.location, sim::say(sim::Phrase::WhatBodyLocation))) return false;
         for (++i; i < c.size(); ++i)
             body.extensions.push_back(c[i]);
         return true;
@@ -171,7 +173,7 @@ class ResponseReader {
 
     bool body(const Node& n, BodyStructure& out) {
         if (!n.is_list() || n.children.empty())
-            return fail(&n, "a body structure must be a non-empty list");
+            return fail(&n, sim::say(sim::Phrase::BodyStructureList));
         const auto& c = n.children;
         if (c[0].is_list()) {
             out.multipart = true;
@@ -183,21 +185,20 @@ class ResponseReader {
                 out.parts.push_back(std::move(part));
                 ++i;
             }
-            if (i >= c.size() || !string(c[i], out.subtype, "the multipart subtype")) {
-                return fail(&n, "a multipart body needs its subtype after the parts");
+            if (i >= c.size() ||
+                !string(c[i], out.subtype, sim::say(sim::Phrase::WhatMultipartSubtype))) {
+                return fail(&n, sim::say(sim::Phrase::MultipartSubtype));
             }
             return extensions(c, i + 1, out);
         }
-        if (c.size() < 7)
-            return fail(
-                &n,
-                "a body part needs type, subtype, parameters, id, description, encoding and size");
-        if (!string(c[0], out.type, "the media type") ||
-            !string(c[1], out.subtype, "the media subtype") || !params(c[2], out.params) ||
-            !nstring(c[3], out.id, "the Content-ID") ||
-            !nstring(c[4], out.description, "the Content-Description") ||
-            !string(c[5], out.encoding, "the transfer encoding") ||
-            !number(c[6], out.size, "the body size"))
+        if (c.size() < 7) return fail(&n, sim::say(sim::Phrase::BodyPartFields));
+        if (!string(c[0], out.type, sim::say(sim::Phrase::WhatMediaType)) ||
+            !string(c[1], out.subtype, sim::say(sim::Phrase::WhatMediaSubtype)) ||
+            !params(c[2], out.params) ||
+            !nstring(c[3], out.id, sim::say(sim::Phrase::WhatContentId)) ||
+            !nstring(c[4], out.description, sim::say(sim::Phrase::WhatContentDescription)) ||
+            !string(c[5], out.encoding, sim::say(sim::Phrase::WhatTransferEncoding)) ||
+            !number(c[6], out.size, sim::say(sim::Phrase::WhatBodySize)))
             return false;
         std::size_t i = 7;
         if (iequals(out.type, "MESSAGE") && iequals(out.subtype, "RFC822") && c.size() >= 10 &&
@@ -206,7 +207,7 @@ class ResponseReader {
             BodyStructure inner;
             std::uint32_t lines = 0;
             if (!envelope(c[7], env) || !body(c[8], inner) ||
-                !number(c[9], lines, "the line count"))
+                !number(c[9], lines, sim::say(sim::Phrase::WhatLineCount)))
                 return false;
             out.envelope = std::move(env);
             out.parts.push_back(std::move(inner));
@@ -214,8 +215,8 @@ class ResponseReader {
             i = 10;
         } else if (iequals(out.type, "TEXT")) {
             std::uint32_t lines = 0;
-            if (c.size() < 8 || !number(c[7], lines, "the line count")) {
-                return fail(&n, "a TEXT body part needs its line count");
+            if (c.size() < 8 || !number(c[7], lines, sim::say(sim::Phrase::WhatLineCount))) {
+                return fail(&n, sim::say(sim::Phrase::TextPartLines));
             }
             out.lines = lines;
             i = 8;
@@ -227,7 +228,7 @@ class ResponseReader {
         const auto& c = s.children;
         if (c.empty()) return true;
         if (c[0].kind != NK::Atom && c[0].kind != NK::Number)
-            return fail(&c[0], "expected a section");
+            return fail(&c[0], sim::say(sim::Phrase::ExpectedSection));
         std::string_view text = c[0].value;
         while (!text.empty()) {
             std::size_t dot = text.find('.');
@@ -235,7 +236,7 @@ class ResponseReader {
             if (seg.empty() || seg.find_first_not_of("0123456789") != std::string_view::npos) break;
             Node num = make_atom(std::string(seg));
             auto v = num.as_number();
-            if (!v || *v == 0) return fail(&c[0], "a section part must be a number from 1");
+            if (!v || *v == 0) return fail(&c[0], sim::say(sim::Phrase::SectionPartNumber));
             out.part.push_back(*v);
             text = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
         }
@@ -253,12 +254,12 @@ class ResponseReader {
         else if (iequals(text, "MIME"))
             out.text = T::Mime;
         else
-            return fail(&c[0], fmt::format("'{}' is not a section", c[0].value));
+            return fail(&c[0], sim::say(sim::Phrase::NotASection, c[0].value));
         if (c.size() > 1) {
-            if (!c[1].is_list()) return fail(&c[1], "expected a header field list");
+            if (!c[1].is_list()) return fail(&c[1], sim::say(sim::Phrase::ExpectedHeaderFieldList));
             for (const Node& f : c[1].children) {
                 std::string name;
-                if (!astring(f, name, "a header field name")) return false;
+                if (!astring(f, name, sim::say(sim::Phrase::WhatHeaderFieldName))) return false;
                 out.fields.push_back(std::move(name));
             }
         }
@@ -267,12 +268,12 @@ class ResponseReader {
 
     bool msg_att(const Node& list, std::vector<FetchItem>& out) {
         if (!list.is_list() || list.children.empty())
-            return fail(&list, "FETCH data must be a non-empty parenthesised list");
+            return fail(&list, sim::say(sim::Phrase::FetchDataList));
         const auto& c = list.children;
         std::size_t i = 0;
         while (i < c.size()) {
             const Node& n = c[i++];
-            if (n.kind != NK::Atom) return fail(&n, "expected a FETCH data item name");
+            if (n.kind != NK::Atom) return fail(&n, sim::say(sim::Phrase::ExpectedFetchItem));
             FetchItem item;
             item.name = n.value;
             const Node* section = nullptr;
@@ -283,33 +284,32 @@ class ResponseReader {
                     const Node& p = c[i];
                     Node num = make_atom(p.value);
                     auto origin = num.as_number();
-                    if (!origin) return fail(&p, "a partial origin must look like <number>");
+                    if (!origin) return fail(&p, sim::say(sim::Phrase::PartialOrigin));
                     item.origin = *origin;
                     write_node(item.name, c[i++]);
                 }
             }
-            if (i >= c.size())
-                return fail(&n, fmt::format("FETCH item {} has no value", item.name));
+            if (i >= c.size()) return fail(&n, sim::say(sim::Phrase::FetchItemNoValue, item.name));
             const Node& v = c[i++];
             std::string up = to_upper(n.value);
             bool ok = true;
             if (section && up == "BODY") {
                 item.kind = FK::BodySection;
                 ok = this->section(*section, item.section) &&
-                     nstring(v, item.string, "the body section data");
+                     nstring(v, item.string, sim::say(sim::Phrase::WhatBodySectionData));
             } else if (section && (up == "BINARY" || up == "BINARY.SIZE")) {
                 // RFC 3516 4.3: "BINARY" section-binary SP (nstring / literal8),
                 // "BINARY.SIZE" section-binary SP number.
                 ok = this->section(*section, item.section);
                 if (ok && item.section.text != SectionSpec::Text::None)
-                    ok = fail(section, "a binary section names only part numbers (RFC 3516 4.3)");
+                    ok = fail(section, sim::say(sim::Phrase::BinarySectionParts));
                 if (ok && up == "BINARY") {
                     item.kind = FK::Binary;
-                    ok = nstring(v, item.string, "the binary section data");
+                    ok = nstring(v, item.string, sim::say(sim::Phrase::WhatBinarySectionData));
                 } else if (ok) {
                     item.kind = FK::BinarySize;
                     std::uint32_t value = 0;
-                    ok = number(v, value, item.name);
+                    ok = number(v, value, sim::verbatim(item.name));
                     item.number = value;
                 }
             } else if (section) {
@@ -320,7 +320,7 @@ class ResponseReader {
             } else if (up == "UID" || up == "RFC822.SIZE") {
                 item.kind = up == "UID" ? FK::Uid : FK::Rfc822Size;
                 std::uint32_t value = 0;
-                ok = number(v, value, item.name);
+                ok = number(v, value, sim::verbatim(item.name));
                 item.number = value;
             } else if (up == "MODSEQ") {
                 // fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 7).
@@ -330,21 +330,19 @@ class ResponseReader {
                                        : std::nullopt;
                 ok = value && *value >= 1 && *value <= kMaxNumber64;
                 if (!ok) {
-                    return fail(&v,
-                                "MODSEQ is a mod-sequence from 1 in parentheses, such as "
-                                "MODSEQ (624140003) (RFC 7162 3.1.4.2)");
+                    return fail(&v, sim::say(sim::Phrase::FetchModseqForm));
                 }
                 item.modseq = value;
             } else if (up == "INTERNALDATE") {
                 item.kind = FK::InternalDate;
                 std::string date;
-                ok = string(v, date, "INTERNALDATE");
+                ok = string(v, date, sim::verbatim("INTERNALDATE"));
                 item.string = std::move(date);
             } else if (up == "RFC822" || up == "RFC822.HEADER" || up == "RFC822.TEXT") {
                 item.kind = up == "RFC822"          ? FK::Rfc822
                             : up == "RFC822.HEADER" ? FK::Rfc822Header
                                                     : FK::Rfc822Text;
-                ok = nstring(v, item.string, item.name);
+                ok = nstring(v, item.string, sim::verbatim(item.name));
             } else if (up == "ENVELOPE") {
                 item.kind = FK::Envelope;
                 Envelope env;
@@ -476,24 +474,21 @@ namespace {
 //   thread-list    = "(" (thread-members / thread-nested) ")"
 //   thread-members = nz-number *(SP nz-number) [SP thread-nested]
 //   thread-nested  = 2*thread-list
-std::optional<std::string> thread_list_error(const Node& list, bool space_expected) {
-    if (!list.is_list()) return "THREAD lists threads, each in parentheses (RFC 5256 5)";
+std::optional<sim::Said> thread_list_error(const Node& list, bool space_expected) {
+    if (!list.is_list()) return sim::say(sim::Phrase::ThreadLists);
     if (list.space_before != space_expected) {
-        return "threads and branches follow each other with no space between them: (1)(2 3) "
-               "(RFC 5256 5)";
+        return sim::say(sim::Phrase::ThreadNoSpace);
     }
     const auto& items = list.children;
     std::size_t members = 0;
     while (members < items.size() && items[members].kind == Node::Kind::Number) {
         const auto number = items[members].as_number();
-        if (!number || *number == 0)
-            return "a thread member is a message number from 1 (RFC 5256 5)";
+        if (!number || *number == 0) return sim::say(sim::Phrase::ThreadMember);
         ++members;
     }
     const std::size_t branches = items.size() - members;
     if (branches == 1 || (members == 0 && branches == 0)) {
-        return "a thread that branches has two or more branches; a single reply follows its "
-               "parent as a number, (3 6), not (3 (6)) (RFC 5256 5)";
+        return sim::say(sim::Phrase::ThreadBranches);
     }
     for (std::size_t i = members; i < items.size(); ++i) {
         if (auto problem = thread_list_error(items[i], i == members && members > 0)) return problem;
@@ -620,34 +615,34 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
     ResponseReader reader;
     const auto& d = r.data;
     const std::string& name = r.name;
-    auto need = [&](bool ok, std::string message) {
+    auto need = [&](bool ok, sim::Said message) {
         if (!ok) reader.fail(d.empty() ? nullptr : &d[0], std::move(message));
         return ok;
     };
     bool ok = true;
     if (r.number) {
         if (name == "EXISTS" || name == "RECENT" || name == "EXPUNGE") {
-            ok = need(d.empty(), fmt::format("{} takes no data after it", name));
+            ok = need(d.empty(), sim::say(sim::Phrase::TakesNoData, name));
         } else if (name == "FETCH") {
-            ok = need(d.size() == 1, "FETCH needs one parenthesised list of data items") &&
+            ok = need(d.size() == 1, sim::say(sim::Phrase::FetchNeedsList)) &&
                  reader.msg_att(d[0], r.fetch);
         }
     } else if (name == "CAPABILITY" || name == "ENABLED") {
         for (const Node& n : d) {
             if (!ok) break;
             ok = need(n.kind == NK::Atom || n.kind == NK::Number,
-                      fmt::format("{} lists atoms only", name));
+                      sim::say(sim::Phrase::ListsAtomsOnly, name));
             r.flags.push_back(n.value);
         }
     } else if (name == "FLAGS") {
-        ok = need(d.size() == 1, "FLAGS needs one parenthesised flag list") &&
+        ok = need(d.size() == 1, sim::say(sim::Phrase::FlagsNeedsList)) &&
              reader.flags(d[0], r.flags);
     } else if (name == "THREAD") {
         // RFC 5256 5: thread-data = "THREAD" [SP 1*thread-list], the lists
         // with no space between them.
         for (std::size_t i = 0; ok && i < d.size(); ++i) {
             const auto problem = thread_list_error(d[i], i == 0);
-            ok = need(!problem, problem.value_or(""));
+            ok = need(!problem, problem.value_or(sim::verbatim("")));
         }
     } else if (name == "SEARCH" || name == "SORT") {
         // search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")", after
@@ -659,16 +654,14 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
                                    ? inner[1].as_number64()
                                    : std::nullopt;
             ok = need(value && *value >= 1 && *value <= kMaxNumber64 && d.size() > 1,
-                      fmt::format("{} ends with (MODSEQ n) only after the numbers it found "
-                                  "(RFC 7162 3.1.6)",
-                                  name));
+                      sim::say(sim::Phrase::SearchModseqLast, name));
             r.modseq = value;
             --numbers;
         }
         for (std::size_t i = 0; ok && i < numbers; ++i) {
             const Node& n = d[i];
             std::uint32_t v = 0;
-            if (!(ok = reader.number(n, v, "a message number"))) break;
+            if (!(ok = reader.number(n, v, sim::say(sim::Phrase::WhatMessageNumber)))) break;
             r.numbers.push_back(v);
         }
     } else if (name == "VANISHED") {
@@ -679,7 +672,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         if (!d.empty() && d[0].is_list()) {
             vanished.earlier = true;
             ok = need(d[0].children.size() == 1 && d[0].children[0].is_atom("EARLIER"),
-                      "VANISHED takes (EARLIER) or nothing before its UIDs (RFC 7162 3.2.10)");
+                      sim::say(sim::Phrase::VanishedEarlierForm));
             ++i;
         }
         std::optional<SequenceSet> uids;
@@ -689,9 +682,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             uids && !uids->saved &&
             std::none_of(uids->ranges.begin(), uids->ranges.end(),
                          [](const SeqRange& range) { return range.first == 0 || range.last == 0; });
-        ok = ok && need(starless,
-                        "VANISHED ends with the UIDs that left, a set such as "
-                        "41,43:116 without \"*\" (RFC 7162 3.2.10)");
+        ok = ok && need(starless, sim::say(sim::Phrase::VanishedUidSet));
         if (ok) {
             vanished.uids = std::move(*uids);
             r.vanished = std::move(vanished);
@@ -704,7 +695,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
             const auto& correlator = d[i].children;
             ok = need(correlator.size() == 2 && correlator[0].is_atom("TAG") &&
                           correlator[1].is_string() && correlator[1].kind != NK::Nil,
-                      "the search correlator is (TAG \"tag\") (RFC 9051 9)");
+                      sim::say(sim::Phrase::SearchCorrelatorForm));
             if (ok) esearch.tag = correlator[1].value;
             ++i;
         }
@@ -714,7 +705,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         }
         for (; ok && i < d.size(); i += 2) {
             ok = need(d[i].kind == NK::Atom && i + 1 < d.size(),
-                      "ESEARCH results are pairs of a name and its value, e.g. MIN 2");
+                      sim::say(sim::Phrase::EsearchPairs));
             if (!ok) break;
             std::string result = to_upper(d[i].value);
             if (result == "ADDTO" || result == "REMOVEFROM") {
@@ -722,9 +713,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
                 // context-position SP sequence-set) ")".
                 const auto& pairs = d[i + 1].children;
                 ok = need(d[i + 1].is_list() && !pairs.empty() && pairs.size() % 2 == 0,
-                          fmt::format("{} takes pairs of a context position and a message set "
-                                      "in parentheses, e.g. {} (0 32768:32769) (RFC 5267 5)",
-                                      result, result));
+                          sim::say(sim::Phrase::UpdatePairsForm, result, result));
                 for (std::size_t k = 0; ok && k < pairs.size(); k += 2) {
                     const auto position = pairs[k].as_number();
                     const auto kind = pairs[k + 1].kind;
@@ -732,9 +721,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
                                    ? SequenceSet::parse(pairs[k + 1].value)
                                    : std::nullopt;
                     ok = need(position && set && !set->ranges.empty(),
-                              fmt::format("{} pairs are a context position (a number) and a "
-                                          "message set (RFC 5267 5)",
-                                          result));
+                              sim::say(sim::Phrase::UpdatePairsParts, result));
                     if (ok) esearch.updates.push_back({result == "ADDTO", *position, *set});
                 }
             } else if (result == "PARTIAL") {
@@ -745,8 +732,7 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
                               (parts[1].kind == NK::Nil ||
                                ((parts[1].kind == NK::Atom || parts[1].kind == NK::Number) &&
                                 SequenceSet::parse(parts[1].value))),
-                          "PARTIAL returns (range results), the results a message set or NIL, "
-                          "e.g. PARTIAL (1:500 23,25:30) (RFC 5267 5)");
+                          sim::say(sim::Phrase::PartialForm));
             }
             if (!ok) break;
             std::string value;
@@ -757,28 +743,26 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         if (ok) r.esearch = std::move(esearch);
     } else if (name == "LIST" || name == "LSUB") {
         ListData list;
-        ok = need(d.size() >= 3 && d[0].is_list(),
-                  fmt::format("{} needs (attributes) delimiter mailbox", name)) &&
+        ok = need(d.size() >= 3 && d[0].is_list(), sim::say(sim::Phrase::ListNeeds, name)) &&
              reader.flags(d[0], list.attributes);
         if (ok) {
             if (d[1].kind == NK::Quoted && d[1].value.size() == 1) {
                 list.delimiter = d[1].value[0];
             } else {
-                ok = need(d[1].kind == NK::Nil,
-                          "the hierarchy delimiter must be one quoted character or NIL");
+                ok = need(d[1].kind == NK::Nil, sim::say(sim::Phrase::DelimiterForm));
             }
         }
-        ok = ok && reader.astring(d[2], list.mailbox, "a mailbox name");
+        ok = ok && reader.astring(d[2], list.mailbox, sim::say(sim::Phrase::WhatMailboxName));
         if (ok) r.list = std::move(list);
     } else if (name == "STATUS") {
         StatusData sd;
         ok = need(d.size() == 2 && d[1].is_list() && d[1].children.size() % 2 == 0,
-                  "STATUS needs a mailbox and a list of item and number pairs") &&
-             reader.astring(d[0], sd.mailbox, "a mailbox name");
+                  sim::say(sim::Phrase::StatusNeeds)) &&
+             reader.astring(d[0], sd.mailbox, sim::say(sim::Phrase::WhatMailboxName));
         for (std::size_t i = 0; ok && i < d[1].children.size(); i += 2) {
             auto v = d[1].children[i + 1].as_number64();
             ok = need(d[1].children[i].kind == NK::Atom && v.has_value(),
-                      "STATUS items are an atom followed by a number");
+                      sim::say(sim::Phrase::StatusItems));
             if (ok) sd.items.emplace_back(d[1].children[i].value, *v);
         }
         if (ok) r.status_data = std::move(sd);
@@ -787,21 +771,21 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         AclData acl;
         const std::size_t head = name == "LISTRIGHTS" ? 2 : 1;
         if (name == "ACL") {
-            ok = need(!d.empty() && d.size() % 2 == 1,
-                      "ACL needs a mailbox and identifier rights pairs");
+            ok = need(!d.empty() && d.size() % 2 == 1, sim::say(sim::Phrase::AclNeeds));
         } else if (name == "LISTRIGHTS") {
-            ok = need(d.size() >= 3,
-                      "LISTRIGHTS needs a mailbox, an identifier and at least one rights string");
+            ok = need(d.size() >= 3, sim::say(sim::Phrase::ListrightsNeeds));
         } else {
-            ok = need(d.size() == 2, "MYRIGHTS needs a mailbox and one rights string");
+            ok = need(d.size() == 2, sim::say(sim::Phrase::MyrightsNeeds));
         }
-        ok = ok && reader.astring(d[0], acl.mailbox, "a mailbox name");
-        if (ok && head == 2) ok = reader.astring(d[1], acl.identifier, "an identifier");
+        ok = ok && reader.astring(d[0], acl.mailbox, sim::say(sim::Phrase::WhatMailboxName));
+        if (ok && head == 2)
+            ok = reader.astring(d[1], acl.identifier, sim::say(sim::Phrase::WhatIdentifier));
         for (std::size_t i = head; ok && i < d.size(); ++i) {
             std::string value;
-            ok = reader.astring(
-                d[i], value,
-                name == "ACL" && (i - head) % 2 == 0 ? "an identifier" : "a rights string");
+            ok = reader.astring(d[i], value,
+                                name == "ACL" && (i - head) % 2 == 0
+                                    ? sim::say(sim::Phrase::WhatIdentifier)
+                                    : sim::say(sim::Phrase::WhatRightsString));
             if (!ok) break;
             if (name == "ACL" && (i - head) % 2 == 0) {
                 acl.entries.emplace_back(std::move(value), std::string());
@@ -817,27 +801,26 @@ ResponseParse parse_response(std::string_view bytes, const Limits& limits) {
         // a list of resource-name SP resource-usage SP resource-limit.
         QuotaData quota;
         ok = need(d.size() == 2 && d[1].is_list() && d[1].children.size() % 3 == 0,
-                  "QUOTA needs a quota root and a list of resource, usage and limit triples "
-                  "(RFC 9208 7)") &&
-             reader.astring(d[0], quota.root, "a quota root name");
+                  sim::say(sim::Phrase::QuotaNeeds)) &&
+             reader.astring(d[0], quota.root, sim::say(sim::Phrase::WhatQuotaRoot));
         for (std::size_t i = 0; ok && i < d[1].children.size(); i += 3) {
             const Node* triple = &d[1].children[i];
             const auto usage = triple[1].as_number64();
             const auto limit = triple[2].as_number64();
             ok = need(triple[0].kind == NK::Atom && usage && limit && *usage <= kMaxNumber64 &&
                           *limit <= kMaxNumber64,
-                      "each QUOTA resource is a name, its usage and its limit, numbers below "
-                      "2^63 (RFC 9208 7)");
+                      sim::say(sim::Phrase::QuotaResource));
             if (ok) quota.resources.push_back({triple[0].value, *usage, *limit});
         }
         if (ok) r.quota = std::move(quota);
     } else if (name == "QUOTAROOT") {
         // quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name)
         QuotaData quota;
-        ok = need(!d.empty(), "QUOTAROOT needs a mailbox name (RFC 9208 7)") &&
-             reader.astring(d[0], quota.mailbox, "a mailbox name");
+        ok = need(!d.empty(), sim::say(sim::Phrase::QuotarootNeeds)) &&
+             reader.astring(d[0], quota.mailbox, sim::say(sim::Phrase::WhatMailboxName));
         for (std::size_t i = 1; ok && i < d.size(); ++i)
-            ok = reader.astring(d[i], quota.roots.emplace_back(), "a quota root name");
+            ok = reader.astring(d[i], quota.roots.emplace_back(),
+                                sim::say(sim::Phrase::WhatQuotaRoot));
         if (ok) r.quota = std::move(quota);
     }
     if (!ok) {

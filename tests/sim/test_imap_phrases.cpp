@@ -97,6 +97,14 @@ TEST_CASE("IMAP violations and summaries read as Russian") {
         o.server("a1 OK done\r\n");
         CHECK(check_trace(o.trace) >= 1);
     }
+    SUBCASE("responses whose data is wrong") {
+        o.server("* OK ready\r\n");
+        o.client("a1 NOOP\r\n");
+        o.server("* 3 EXISTS 5\r\n");
+        o.server("* 1 FETCH (FLAGS)\r\n");
+        o.server("a1 DONE what\r\n");
+        CHECK(check_trace(o.trace) >= 3);
+    }
     SUBCASE("no greeting, an unknown completion, a stray \"+\"") {
         o.server("a9 OK what\r\n");
         o.server("+ nobody asked\r\n");

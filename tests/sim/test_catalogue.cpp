@@ -98,9 +98,12 @@ TEST_CASE("every phrase has English and Russian with the same arguments") {
         CHECK(placeholders(ru).count(-1) == 0);
         CHECK(distinct(placeholders(en)) == distinct(placeholders(ru)));
         // A sentence in English is a sentence in Russian, not a copy; the
-        // language menu names each language in itself.
-        if (has_english_word(prose(en)) && phrase != Phrase::LanguageEnglish)
+        // language menu names each language in itself, and a Russian text may
+        // be its arguments alone ("58 octets" is "58" after "октетов:").
+        if (has_english_word(prose(en)) && has_english_word(prose(ru)) &&
+            phrase != Phrase::LanguageEnglish) {
             CHECK(has_cyrillic(ru));
+        }
     }
 }
 

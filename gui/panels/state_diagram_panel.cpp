@@ -225,7 +225,8 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
             ImGui::SetTooltip(
                 "%s",
                 fmt::format("{}{} \u2192 {}\n{}\n{}", number, table.states[transition.from].name,
-                            table.states[transition.to].name, transition.label, transition.section)
+                            table.states[transition.to].name,
+                            sim::legend_text(transition.label, language), transition.section)
                     .c_str());
         }
     }

@@ -49,6 +49,11 @@ std::string event_summary(const TraceEvent& event, Language language) {
     return event.said ? render(*event.said, language) : event.summary;
 }
 
+std::string legend_text(std::string_view legend, Language language) {
+    const Phrase phrase = legend_phrase(legend);
+    return phrase == Phrase::Verbatim ? std::string(legend) : render(say(phrase), language);
+}
+
 std::string rule_text(const RuleBreak& rule, Language language) {
     return rule.said.phrase == Phrase::Verbatim && rule.said.text.empty()
                ? rule.rule

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
@@ -18,6 +19,8 @@ std::string state_label(StateId state, Language language);
 std::string event_summary(const TraceEvent& event, Language language);
 // The rule a violation states, without "client broke a rule".
 std::string rule_text(const RuleBreak& rule, Language language);
+// An edge's legend from a state table, in `language`.
+std::string legend_text(std::string_view legend, Language language);
 // The cause of a state change ("a1 LOGIN completed OK").
 std::string cause_text(const StateChange& change, Language language);
 

@@ -37,6 +37,24 @@ TraceEvent transition_event(Direction dir, StateChange change, std::string_view 
     return event;
 }
 
+Phrase legend_phrase(std::string_view legend) {
+    static constexpr std::array legends{
+        Phrase::LegendImapOkGreeting, Phrase::LegendImapPreauth,     Phrase::LegendImapRejected,
+        Phrase::LegendImapLogin,      Phrase::LegendImapSelect,      Phrase::LegendImapClose,
+        Phrase::LegendImapLogout,     Phrase::LegendBothClose,       Phrase::LegendPop3Greeting,
+        Phrase::LegendPop3Login,      Phrase::LegendPop3Quit,        Phrase::LegendPop3QuitEarly,
+        Phrase::LegendPop3Lost,       Phrase::LegendPop3Refused,     Phrase::LegendPop3Closed,
+        Phrase::LegendSmtpGreeting,   Phrase::LegendSmtpNoService,   Phrase::LegendSmtpEhlo,
+        Phrase::LegendSmtpEhloAgain,  Phrase::LegendSmtpMail,        Phrase::LegendSmtpRcpt,
+        Phrase::LegendSmtpRcptAgain,  Phrase::LegendSmtpData,        Phrase::LegendSmtpDataNoRcpt,
+        Phrase::LegendSmtpEndOfData,  Phrase::LegendSmtpAborted,     Phrase::LegendSmtpStarttls,
+        Phrase::LegendSmtpQuit,       Phrase::LegendSmtpLostMidData, Phrase::LegendSmtpClosed};
+    for (const Phrase phrase : legends) {
+        if (phrase_format(phrase, Language::En) == legend) return phrase;
+    }
+    return Phrase::Verbatim;
+}
+
 Phrase state_phrase(StateId state) {
     static constexpr std::array imap_states{
         Phrase::ImapStateConnecting,    Phrase::ImapStateNotAuthenticated,

@@ -19,5 +19,8 @@ TraceEvent transition_event(Direction dir, StateChange change, std::string_view 
 
 // A state's name as a phrase ("Выбран (Selected)" in Russian).
 Phrase state_phrase(StateId state);
+// The phrase of an edge's legend as the state tables write it in English
+// ("successful LOGIN or AUTHENTICATE command"); Verbatim when none is.
+Phrase legend_phrase(std::string_view legend);
 
 }  // namespace mailscope::sim

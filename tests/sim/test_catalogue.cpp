@@ -139,6 +139,19 @@ TEST_CASE("every state of every protocol is named in the catalogue") {
     check_states(smtp::all_states);
 }
 
+TEST_CASE("every edge legend of every protocol is in the catalogue") {
+    const auto check_edges = [](const auto& edges) {
+        for (const auto& edge : edges) {
+            CAPTURE(edge.label);
+            CHECK(legend_phrase(edge.label) != Phrase::Verbatim);
+            CHECK(has_cyrillic(legend_text(edge.label, Language::Ru)));
+        }
+    };
+    check_edges(imap::transitions);
+    check_edges(pop3::transitions);
+    check_edges(smtp::transitions);
+}
+
 TEST_CASE("a transition reads in the chosen language; its English is the summary") {
     StateChange change{imap::State::Authenticated,
                        imap::State::Selected,

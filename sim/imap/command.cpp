@@ -182,8 +182,8 @@ class CommandReader {
 
     std::optional<ParseError> error;
 
-    bool fail(const Node* at, std::string message) {
-        if (!error) error = ParseError{at ? at->offset : m_end, std::move(message)};
+    bool fail(const Node* at, sim::Said message) {
+        if (!error) error = parse_error(at ? at->offset : m_end, std::move(message));
         return false;
     }
     bool done() const { return m_i >= m_nodes.size(); }
@@ -191,26 +191,23 @@ class CommandReader {
     const Node* take() { return done() ? nullptr : &m_nodes[m_i++]; }
 
     bool finish(std::string_view verb) {
-        if (!done()) return fail(peek(), fmt::format("too many arguments for {}", verb));
+        if (!done()) return fail(peek(), sim::say(sim::Phrase::TooManyArgumentsFor, verb));
         return true;
     }
 
-    bool astring(std::string& out, std::string_view what) {
+    bool astring(std::string& out, sim::Phrase what) {
         const Node* n = take();
-        if (!n) return fail(nullptr, fmt::format("missing {}", what));
+        if (!n) return fail(nullptr, sim::say(sim::Phrase::MissingArgument, what));
         return node_astring(*n, out, what);
     }
 
-    bool node_astring(const Node& n, std::string& out, std::string_view what) {
+    bool node_astring(const Node& n, std::string& out, sim::Phrase what) {
         if (n.kind == Node::Kind::Literal && n.binary) {
-            return fail(&n, fmt::format("{} cannot be a literal8 ~{{n}}: only message data can "
-                                        "(RFC 3516 4.2)",
-                                        what));
+            return fail(&n, sim::say(sim::Phrase::ArgNotLiteral8, what));
         }
-        if (!n.is_string()) return fail(&n, fmt::format("expected {} (an atom or a string)", what));
+        if (!n.is_string()) return fail(&n, sim::say(sim::Phrase::ExpectedAtomOrString, what));
         if (n.kind == Node::Kind::Atom && !is_astring_atom(n.value)) {
-            return fail(&n, fmt::format("{} '{}' contains characters an atom cannot hold; quote it",
-                                        what, n.value));
+            return fail(&n, sim::say(sim::Phrase::ArgAtomCharacters, what, n.value));
         }
         out = n.value;
         return true;
@@ -219,12 +216,10 @@ class CommandReader {
     bool list_mailbox(std::string& out) { return list_mailbox_value(take(), out); }
 
     bool list_mailbox_value(const Node* n, std::string& out) {
-        if (!n) return fail(nullptr, "missing mailbox name pattern");
-        if (!n->is_string()) return fail(n, "expected a mailbox name pattern");
+        if (!n) return fail(nullptr, sim::say(sim::Phrase::MissingListPattern));
+        if (!n->is_string()) return fail(n, sim::say(sim::Phrase::ExpectedListPattern));
         if (n->kind == Node::Kind::Atom && !is_list_mailbox_atom(n->value)) {
-            return fail(n,
-                        fmt::format("mailbox pattern '{}' contains characters an atom cannot hold",
-                                    n->value));
+            return fail(n, sim::say(sim::Phrase::ListPatternCharacters, n->value));
         }
         out = n->value;
         return true;
@@ -237,27 +232,21 @@ class CommandReader {
         if (i >= nodes.size() || !nodes[i].is_atom("RETURN")) return true;
         if (i + 1 >= nodes.size() || !nodes[i + 1].is_list()) {
             return fail(i + 1 >= nodes.size() ? nullptr : &nodes[i + 1],
-                        "RETURN needs a parenthesised list of result options, e.g. "
-                        "RETURN (MIN COUNT) (RFC 4731 3.1)");
+                        sim::say(sim::Phrase::SearchReturnNeedsList));
         }
         auto& parsed = out.emplace();
-        if (!options(nodes[i + 1], parsed, "a result option such as MIN, MAX, ALL or COUNT"))
-            return false;
+        if (!options(nodes[i + 1], parsed, sim::Phrase::ArgResultOption)) return false;
         int ranges = 0;
         for (const auto& option : parsed) {
             if (option.name == "ALL") ++ranges;
             if (option.name != "PARTIAL") continue;
             ++ranges;
             if (option.values.size() != 1 || !is_partial_range(option.values[0])) {
-                return fail(&nodes[i + 1],
-                            "PARTIAL needs a range of results such as 1:500, without \"*\" "
-                            "(RFC 5267 5 partial-range)");
+                return fail(&nodes[i + 1], sim::say(sim::Phrase::PartialNeedsRange));
             }
         }
         if (ranges > 1) {
-            return fail(&nodes[i + 1],
-                        "at most one of PARTIAL and ALL: a command MUST NOT contain more than "
-                        "one PARTIAL or ALL return option (RFC 5267 4.4)");
+            return fail(&nodes[i + 1], sim::say(sim::Phrase::PartialOrAllOnce));
         }
         i += 2;
         return true;
@@ -266,7 +255,7 @@ class CommandReader {
     // The options of an extended LIST or SEARCH: atoms, each maybe followed
     // by its value in parentheses (RFC 9051 9 option-extension); in SEARCH,
     // PARTIAL's value is a range without them (RFC 9394 3.1).
-    bool options(const Node& list, CommandOptions& out, std::string_view what) {
+    bool options(const Node& list, CommandOptions& out, sim::Phrase what) {
         const auto& items = list.children;
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (!option(items, i, out, what)) return false;
@@ -277,18 +266,16 @@ class CommandReader {
     // The option at items[i] and its value, if one follows; `i` ends on
     // the last node taken.
     bool option(const std::vector<Node>& items, std::size_t& i, CommandOptions& out,
-                std::string_view what) {
+                sim::Phrase what) {
         const Node& item = items[i];
         if (item.kind != Node::Kind::Atom || !is_atom_text(item.value))
-            return fail(&item, fmt::format("expected {}", what));
+            return fail(&item, sim::say(sim::Phrase::ExpectedWhat, what));
         CommandOption option{to_upper(item.value), {}, false};
         const Node* value = i + 1 < items.size() ? &items[i + 1] : nullptr;
         if (value && value->is_list()) {
             for (const Node& part : value->children) {
                 if (!part.is_string()) {
-                    return fail(&part, fmt::format("the value of {} holds nested lists, which "
-                                                   "this reader does not take apart",
-                                                   option.name));
+                    return fail(&part, sim::say(sim::Phrase::OptionNestedLists, option.name));
                 }
                 option.values.push_back(part.value);
             }
@@ -300,9 +287,7 @@ class CommandReader {
             ++i;
         }
         if (option.name == "STATUS" && option.values.empty()) {
-            return fail(&item,
-                        "STATUS needs its items in parentheses, e.g. STATUS (MESSAGES "
-                        "UNSEEN) (RFC 5819 4)");
+            return fail(&item, sim::say(sim::Phrase::StatusOptionNeedsList));
         }
         out.push_back(std::move(option));
         return true;
@@ -311,19 +296,16 @@ class CommandReader {
     // "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP
     // seq-match-data] ")" (RFC 7162 7); no set may hold "*".
     bool qresync_params(const Node& list, QresyncParams& out) {
-        static constexpr std::string_view kForm =
-            "QRESYNC (uidvalidity mod-sequence [known-uids] [(known-sequence-set known-uid-set)]) "
-            "(RFC 7162 3.2.5)";
         const auto& items = list.children;
         if (items.size() < 2 || items.size() > 4)
-            return fail(&list, fmt::format("the parameter is {}", kForm));
+            return fail(&list, sim::say(sim::Phrase::QresyncParamForm));
         const auto validity = items[0].as_number();
         if (!validity || *validity == 0)
-            return fail(&items[0], "the UIDVALIDITY of QRESYNC is a number from 1 (RFC 7162 7)");
+            return fail(&items[0], sim::say(sim::Phrase::QresyncUidvalidity));
         out.uidvalidity = *validity;
         if (!modseq(items[1], out.modseq, "QRESYNC")) return false;
         if (out.modseq == 0)
-            return fail(&items[1], "QRESYNC needs a mod-sequence from 1 (RFC 7162 7)");
+            return fail(&items[1], sim::say(sim::Phrase::ModseqFromOne, "QRESYNC"));
         std::size_t i = 2;
         if (i < items.size() && !items[i].is_list()) {
             if (!starless_set(items[i], out.known_uids.emplace(), "known-uids")) return false;
@@ -332,7 +314,7 @@ class CommandReader {
         if (i < items.size()) {
             const Node& match = items[i];
             if (!match.is_list() || match.children.size() != 2 || i + 1 != items.size())
-                return fail(&match, fmt::format("the parameter is {}", kForm));
+                return fail(&match, sim::say(sim::Phrase::QresyncParamForm));
             auto& [numbers, uids] = out.seq_match.emplace();
             if (!starless_set(match.children[0], numbers, "known-sequence-set") ||
                 !starless_set(match.children[1], uids, "known-uid-set")) {
@@ -347,18 +329,17 @@ class CommandReader {
         const bool starred =
             out.saved || std::any_of(out.ranges.begin(), out.ranges.end(),
                                      [](const SeqRange& r) { return r.first == 0 || r.last == 0; });
-        if (starred)
-            return fail(&n, fmt::format("{} may not hold \"*\" or \"$\" (RFC 7162 7)", what));
+        if (starred) return fail(&n, sim::say(sim::Phrase::SetNoStar, what));
         return true;
     }
 
-    bool atom(std::string& out, std::string_view what) {
+    bool atom(std::string& out, sim::Phrase what) {
         const Node* n = take();
-        if (!n) return fail(nullptr, fmt::format("missing {}", what));
+        if (!n) return fail(nullptr, sim::say(sim::Phrase::MissingArgument, what));
         if (!(n->kind == Node::Kind::Atom || n->kind == Node::Kind::Number ||
               n->kind == Node::Kind::Nil) ||
             !is_atom_text(n->value)) {
-            return fail(n, fmt::format("expected {} (an atom)", what));
+            return fail(n, sim::say(sim::Phrase::ExpectedAtomArg, what));
         }
         out = n->value;
         return true;
@@ -368,9 +349,7 @@ class CommandReader {
     // astring (RFC 4469 5) / "UTF8" SP "(" literal8 ")" (RFC 6855 4).
     bool catenate_parts(const Node* list, std::vector<CatenatePart>& out) {
         if (!list || !list->is_list() || list->children.empty()) {
-            return fail(list,
-                        "CATENATE needs its parts in parentheses, each TEXT {size} or URL "
-                        "\"url\" (RFC 4469 5)");
+            return fail(list, sim::say(sim::Phrase::CatenateNeedsParts));
         }
         const auto& items = list->children;
         for (std::size_t i = 0; i < items.size(); i += 2) {
@@ -379,28 +358,23 @@ class CommandReader {
             CatenatePart part;
             if (kind.is_atom("TEXT")) {
                 if (!value || value->kind != Node::Kind::Literal || value->binary) {
-                    return fail(value ? value : &kind,
-                                "TEXT takes a literal {size}: a literal8 ~{size} is no "
-                                "text-literal (RFC 4469 5), UTF8 (~{size}) is its own part "
-                                "(RFC 6855 4)");
+                    return fail(value ? value : &kind, sim::say(sim::Phrase::CatenateTextLiteral));
                 }
                 part.kind = CatenatePart::Kind::Text;
                 part.value = value->value;
             } else if (kind.is_atom("URL")) {
-                if (!value) return fail(&kind, "URL needs the IMAP URL after it (RFC 4469 5)");
+                if (!value) return fail(&kind, sim::say(sim::Phrase::CatenateUrlNeeds));
                 part.kind = CatenatePart::Kind::Url;
-                if (!node_astring(*value, part.value, "the URL of a CATENATE part")) return false;
+                if (!node_astring(*value, part.value, sim::Phrase::ArgCatenateUrl)) return false;
             } else if (kind.is_atom("UTF8")) {
                 if (!value || !value->is_list() || value->children.size() != 1 ||
                     value->children[0].kind != Node::Kind::Literal || !value->children[0].binary) {
-                    return fail(value ? value : &kind,
-                                "UTF8 needs its octets as a literal8 in parentheses, UTF8 "
-                                "(~{size}) (RFC 6855 4)");
+                    return fail(value ? value : &kind, sim::say(sim::Phrase::CatenateUtf8Literal8));
                 }
                 part.kind = CatenatePart::Kind::Utf8;
                 part.value = value->children[0].value;
             } else {
-                return fail(&kind, "a CATENATE part is TEXT {size} or URL \"url\" (RFC 4469 5)");
+                return fail(&kind, sim::say(sim::Phrase::CatenatePartForm));
             }
             out.push_back(std::move(part));
         }
@@ -419,9 +393,7 @@ class CommandReader {
         }
         if (n && n->kind == Node::Kind::Quoted) {
             if (!is_date_time(n->value)) {
-                return fail(
-                    n, fmt::format("'{}' is not a date-time like \"17-Jul-1996 02:44:25 -0700\"",
-                                   n->value));
+                return fail(n, sim::say(sim::Phrase::NotDateTime, n->value));
             }
             out.date_time = take()->value;
             n = peek();
@@ -431,9 +403,7 @@ class CommandReader {
             n = take();
             if (!n || !n->is_list() || n->children.size() != 1 ||
                 n->children[0].kind != Node::Kind::Literal || !n->children[0].binary) {
-                return fail(n,
-                            "UTF8 needs the message as a literal8 in parentheses, UTF8 (~{size}) "
-                            "(RFC 6855 4)");
+                return fail(n, sim::say(sim::Phrase::AppendUtf8Literal8));
             }
             out.utf8 = true;
             out.message = n->children[0].value;
@@ -444,9 +414,7 @@ class CommandReader {
             return catenate_parts(take(), out.catenate);
         }
         if (!n || n->kind != Node::Kind::Literal) {
-            return fail(n,
-                        "APPEND needs each message as a literal {size}; a second message, "
-                        "with MULTIAPPEND, follows the first (RFC 3502 6)");
+            return fail(n, sim::say(sim::Phrase::AppendNeedsLiteral));
         }
         out.binary = n->binary;
         out.message = take()->value;
@@ -464,16 +432,14 @@ class CommandReader {
             if (items[i].is_atom("REVERSE")) {
                 criterion.reverse = true;
                 if (++i == items.size())
-                    return fail(&items[i - 1], "REVERSE needs a sort key after it");
+                    return fail(&items[i - 1], sim::say(sim::Phrase::ReverseNeedsKey));
             }
             const Node& key = items[i];
             const bool known = key.kind == Node::Kind::Atom &&
                                std::any_of(keys.begin(), keys.end(),
                                            [&](auto name) { return iequals(key.value, name); });
             if (!known) {
-                return fail(&key, fmt::format("'{}' is not a sort key: ARRIVAL, CC, DATE, FROM, "
-                                              "SIZE, SUBJECT or TO (RFC 5256 3)",
-                                              key.value.substr(0, 64)));
+                return fail(&key, sim::say(sim::Phrase::NotSortKey, key.value.substr(0, 64)));
             }
             criterion.key = to_upper(key.value);
             out.push_back(std::move(criterion));
@@ -486,21 +452,17 @@ class CommandReader {
     bool quota_limits(std::vector<QuotaResource>& out) {
         const Node* list = take();
         if (!list || !list->is_list()) {
-            return fail(list,
-                        "SETQUOTA needs its limits in parentheses, such as (STORAGE 512) "
-                        "(RFC 9208 4.1.3)");
+            return fail(list, sim::say(sim::Phrase::SetquotaNeedsList));
         }
         const auto& items = list->children;
         for (std::size_t i = 0; i < items.size(); i += 2) {
             const Node& name = items[i];
             if (name.kind != Node::Kind::Atom || !is_atom_text(name.value))
-                return fail(&name, "expected a resource name such as STORAGE or MESSAGE");
+                return fail(&name, sim::say(sim::Phrase::ExpectedResourceName));
             const auto limit = i + 1 < items.size() ? items[i + 1].as_number64() : std::nullopt;
             if (!limit || *limit > kMaxNumber64) {
                 return fail(i + 1 < items.size() ? &items[i + 1] : &name,
-                            fmt::format("{} needs a limit, a number from 0 to 2^63-1 "
-                                        "(RFC 9208 7 resource-limit)",
-                                        name.value));
+                            sim::say(sim::Phrase::ResourceNeedsLimit, name.value));
             }
             out.push_back({name.value, 0, *limit});
         }
@@ -509,22 +471,17 @@ class CommandReader {
 
     bool sequence_set(SequenceSet& out) {
         const Node* n = take();
-        if (!n) return fail(nullptr, "missing message set");
+        if (!n) return fail(nullptr, sim::say(sim::Phrase::MissingMessageSet));
         return node_set(*n, out);
     }
 
     bool node_set(const Node& n, SequenceSet& out) {
         if (n.kind != Node::Kind::Atom && n.kind != Node::Kind::Number) {
-            return fail(&n, "expected a message set such as 1:4,7,*");
+            return fail(&n, sim::say(sim::Phrase::ExpectedMessageSet));
         }
         auto set = SequenceSet::parse(n.value);
         if (!set) {
-            return fail(
-                &n,
-                fmt::format(
-                    "'{}' is not a valid message set (numbers from 1, ':' ranges, ',' lists, '*', "
-                    "or '$' alone)",
-                    n.value));
+            return fail(&n, sim::say(sim::Phrase::BadMessageSet, n.value));
         }
         out = std::move(*set);
         return true;
@@ -538,20 +495,20 @@ class CommandReader {
         if (ok && !v.empty() && v[0] == '\\') {
             if (v == "\\*") {
                 ok = allow_star;
-                if (!ok) return fail(&n, "the flag \\* is only meaningful in PERMANENTFLAGS");
+                if (!ok) return fail(&n, sim::say(sim::Phrase::StarFlagOnlyPermanent));
             } else {
                 ok = is_atom_text(v.substr(1));
             }
         } else {
             ok = ok && is_atom_text(v);
         }
-        if (!ok) return fail(&n, fmt::format("'{}' is not a valid flag", n.value));
+        if (!ok) return fail(&n, sim::say(sim::Phrase::NotValidFlag, n.value));
         out = n.value;
         return true;
     }
 
     bool flag_list(const Node& n, std::vector<std::string>& out) {
-        if (!n.is_list()) return fail(&n, "expected a parenthesised flag list");
+        if (!n.is_list()) return fail(&n, sim::say(sim::Phrase::ExpectedFlagList));
         for (const Node& child : n.children) {
             std::string f;
             if (!flag(child, f, false)) return false;
@@ -563,7 +520,7 @@ class CommandReader {
     bool date(const Node& n, std::string& out) {
         if ((n.kind != Node::Kind::Atom && n.kind != Node::Kind::Quoted) ||
             !is_date_text(n.value)) {
-            return fail(&n, fmt::format("'{}' is not a date like 1-Feb-1994", n.value));
+            return fail(&n, sim::say(sim::Phrase::NotDateText, n.value));
         }
         out = n.value;
         return true;
@@ -572,12 +529,11 @@ class CommandReader {
     bool search_key(const std::vector<Node>& nodes, std::size_t& i, SearchKey& key,
                     std::size_t depth) {
         if (depth > m_limits.max_nesting) {
-            return fail(&nodes[i], fmt::format("search keys are nested deeper than {} levels",
-                                               m_limits.max_nesting));
+            return fail(&nodes[i], sim::say(sim::Phrase::SearchKeysTooDeep, m_limits.max_nesting));
         }
         const Node& n = nodes[i++];
         if (n.is_list()) {
-            if (n.children.empty()) return fail(&n, "an empty parenthesised search key");
+            if (n.children.empty()) return fail(&n, sim::say(sim::Phrase::EmptySearchKeyGroup));
             key.kind = K::Group;
             for (std::size_t j = 0; j < n.children.size();) {
                 SearchKey child;
@@ -587,7 +543,7 @@ class CommandReader {
             return true;
         }
         if (n.kind != Node::Kind::Atom && n.kind != Node::Kind::Number) {
-            return fail(&n, "expected a search key");
+            return fail(&n, sim::say(sim::Phrase::ExpectedSearchKey));
         }
         if (n.value.find_first_not_of("0123456789:,*") == std::string::npos || n.value == "$") {
             key.kind = K::SequenceSet;
@@ -597,11 +553,11 @@ class CommandReader {
         for (const auto& k : key_names) {
             if (iequals(k.name, n.value)) found = &k;
         }
-        if (!found) return fail(&n, fmt::format("'{}' is not a search key", n.value));
+        if (!found) return fail(&n, sim::say(sim::Phrase::NotSearchKey, n.value));
         key.kind = found->kind;
-        auto need = [&](std::string_view what) -> const Node* {
+        auto need = [&](sim::Phrase what) -> const Node* {
             if (i >= nodes.size()) {
-                fail(nullptr, fmt::format("{} needs {}", found->name, what));
+                fail(nullptr, sim::say(sim::Phrase::SearchKeyNeeds, found->name, what));
                 return nullptr;
             }
             return &nodes[i++];
@@ -610,45 +566,46 @@ class CommandReader {
             case KeyArg::None:
                 return true;
             case KeyArg::String: {
-                const Node* a = need("a string");
-                return a && node_astring(*a, key.string, "a search string");
+                const Node* a = need(sim::Phrase::ArgString);
+                return a && node_astring(*a, key.string, sim::Phrase::ArgSearchString);
             }
             case KeyArg::Date: {
-                const Node* a = need("a date");
+                const Node* a = need(sim::Phrase::ArgDate);
                 return a && date(*a, key.string);
             }
             case KeyArg::Flag: {
-                const Node* a = need("a keyword");
+                const Node* a = need(sim::Phrase::ArgKeyword);
                 if (!a) return false;
                 const bool atom = a->kind == Node::Kind::Atom || a->kind == Node::Kind::Nil;
                 if (!atom || !is_atom_text(a->value)) {
-                    return fail(a, fmt::format("'{}' is not a keyword", a->value));
+                    return fail(a, sim::say(sim::Phrase::NotKeyword, a->value));
                 }
                 key.string = a->value;
                 return true;
             }
             case KeyArg::Header: {
-                const Node* a = need("a header field name and a value");
-                if (!a || !node_astring(*a, key.string, "a header field name")) return false;
-                const Node* b = need("a header field name and a value");
-                return b && node_astring(*b, key.value, "a header value");
+                const Node* a = need(sim::Phrase::ArgHeaderAndValue);
+                if (!a || !node_astring(*a, key.string, sim::Phrase::WhatHeaderFieldName))
+                    return false;
+                const Node* b = need(sim::Phrase::ArgHeaderAndValue);
+                return b && node_astring(*b, key.value, sim::Phrase::ArgHeaderValue);
             }
             case KeyArg::Number: {
-                const Node* a = need("a number of octets");
+                const Node* a = need(sim::Phrase::ArgOctets);
                 if (!a) return false;
                 auto v = a->as_number();
-                if (!v) return fail(a, fmt::format("'{}' is not a number", a->value));
+                if (!v) return fail(a, sim::say(sim::Phrase::NotANumber, a->value));
                 key.number = *v;
                 return true;
             }
             case KeyArg::ModSeq:
-                return modseq_key(key, need("a mod-sequence"), need);
+                return modseq_key(key, need(sim::Phrase::ArgModseq), need);
             case KeyArg::Set: {
-                const Node* a = need("a UID set");
+                const Node* a = need(sim::Phrase::ArgUidSet);
                 return a && node_set(*a, key.set);
             }
             case KeyArg::Not: {
-                if (i >= nodes.size()) return fail(nullptr, "NOT needs a search key");
+                if (i >= nodes.size()) return fail(nullptr, sim::say(sim::Phrase::NotNeedsKey));
                 SearchKey child;
                 if (!search_key(nodes, i, child, depth + 1)) return false;
                 key.children.push_back(std::move(child));
@@ -656,7 +613,7 @@ class CommandReader {
             }
             case KeyArg::Or: {
                 for (int k = 0; k < 2; ++k) {
-                    if (i >= nodes.size()) return fail(nullptr, "OR needs two search keys");
+                    if (i >= nodes.size()) return fail(nullptr, sim::say(sim::Phrase::OrNeedsKeys));
                     SearchKey child;
                     if (!search_key(nodes, i, child, depth + 1)) return false;
                     key.children.push_back(std::move(child));
@@ -675,20 +632,16 @@ class CommandReader {
         if (!a) return false;
         if (a->kind == Node::Kind::Quoted) {
             if (!ascii::istarts_with(a->value, "/flags/") || a->value.size() == 7) {
-                return fail(a, fmt::format("'{}' is not a metadata entry; MODSEQ takes "
-                                           "\"/flags/\\\\flag\" (RFC 7162 3.1.5)",
-                                           a->value.substr(0, 64)));
+                return fail(a, sim::say(sim::Phrase::NotMetadataEntry, a->value.substr(0, 64)));
             }
             key.string = a->value;
-            const Node* type = need("an entry type: priv, shared or all");
+            const Node* type = need(sim::Phrase::ArgEntryType);
             if (!type) return false;
             if (!type->is_atom("priv") && !type->is_atom("shared") && !type->is_atom("all")) {
-                return fail(type, fmt::format("'{}' is not an entry type: priv, shared or all "
-                                              "(RFC 7162 3.1.5)",
-                                              type->value.substr(0, 64)));
+                return fail(type, sim::say(sim::Phrase::NotEntryType, type->value.substr(0, 64)));
             }
             key.value = ascii::lower(type->value);
-            a = need("a mod-sequence");
+            a = need(sim::Phrase::ArgModseq);
             if (!a) return false;
         }
         return modseq(*a, key.modseq, "MODSEQ");
@@ -698,9 +651,7 @@ class CommandReader {
     bool modseq(const Node& n, std::uint64_t& out, std::string_view what) {
         const auto value = n.as_number64();
         if (!value || *value > kMaxNumber64) {
-            return fail(&n, fmt::format("{} needs a mod-sequence, a number from 0 to 2^63-1 "
-                                        "(RFC 7162 7)",
-                                        what));
+            return fail(&n, sim::say(sim::Phrase::NeedsModseq, what));
         }
         out = *value;
         return true;
@@ -723,7 +674,7 @@ bool parse_section_spec(CommandReader& r, const Node& section, SectionSpec& out,
     if (c.empty()) return true;
     const Node& first = c[0];
     if (first.kind != Node::Kind::Atom && first.kind != Node::Kind::Number) {
-        return r.fail(&first, "expected a section such as 1.2.TEXT or HEADER.FIELDS (FROM)");
+        return r.fail(&first, sim::say(sim::Phrase::ExpectedSectionSpec));
     }
     std::string_view text = first.value;
     while (!text.empty()) {
@@ -731,12 +682,11 @@ bool parse_section_spec(CommandReader& r, const Node& section, SectionSpec& out,
         std::string_view seg = text.substr(0, dot);
         if (!all_digits(seg)) break;
         auto n = parse_nz(seg);
-        if (!n)
-            return r.fail(&first, fmt::format("section part '{}' must be a number from 1", seg));
+        if (!n) return r.fail(&first, sim::say(sim::Phrase::SectionPartNotNumber, seg));
         out.part.push_back(*n);
         text = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
         if (dot != std::string_view::npos && text.empty())
-            return r.fail(&first, "a section part cannot end with '.'");
+            return r.fail(&first, sim::say(sim::Phrase::SectionPartDot));
     }
     using T = SectionSpec::Text;
     if (text.empty()) {
@@ -752,22 +702,20 @@ bool parse_section_spec(CommandReader& r, const Node& section, SectionSpec& out,
     } else if (iequals(text, "MIME") && !out.part.empty()) {
         out.text = T::Mime;
     } else {
-        return r.fail(&first, fmt::format("'{}' is not a section (HEADER, HEADER.FIELDS, "
-                                          "HEADER.FIELDS.NOT, TEXT or part.MIME)",
-                                          first.value));
+        return r.fail(&first, sim::say(sim::Phrase::NotSectionText, first.value));
     }
     bool fields = out.text == T::HeaderFields || out.text == T::HeaderFieldsNot;
     if (!fields) {
-        if (c.size() != 1) return r.fail(&c[1], "unexpected data in the section");
+        if (c.size() != 1) return r.fail(&c[1], sim::say(sim::Phrase::SectionExtraData));
         return true;
     }
-    if (!allow_fields) return r.fail(&first, "unexpected header field list");
+    if (!allow_fields) return r.fail(&first, sim::say(sim::Phrase::UnexpectedFieldList));
     if (c.size() != 2 || !c[1].is_list() || c[1].children.empty()) {
-        return r.fail(&first, "HEADER.FIELDS needs a parenthesised list of header field names");
+        return r.fail(&first, sim::say(sim::Phrase::HeaderFieldsNeedsList));
     }
     for (const Node& f : c[1].children) {
         std::string name;
-        if (!r.node_astring(f, name, "a header field name")) return false;
+        if (!r.node_astring(f, name, sim::Phrase::WhatHeaderFieldName)) return false;
         out.fields.push_back(std::move(name));
     }
     return true;
@@ -776,7 +724,7 @@ bool parse_section_spec(CommandReader& r, const Node& section, SectionSpec& out,
 bool parse_fetch_att(CommandReader& r, const std::vector<Node>& nodes, std::size_t& i,
                      FetchAtt& att) {
     const Node& n = nodes[i++];
-    if (n.kind != Node::Kind::Atom) return r.fail(&n, "expected a fetch attribute");
+    if (n.kind != Node::Kind::Atom) return r.fail(&n, sim::say(sim::Phrase::ExpectedFetchAtt));
     using FK = FetchAtt::Kind;
     struct Simple {
         std::string_view name;
@@ -812,13 +760,12 @@ bool parse_fetch_att(CommandReader& r, const std::vector<Node>& nodes, std::size
         std::size_t dot = v.find('.');
         auto origin = dot == std::string_view::npos ? std::nullopt : parse_u32(v.substr(0, dot));
         auto count = dot == std::string_view::npos ? std::nullopt : parse_nz(v.substr(dot + 1));
-        if (!origin || !count)
-            return r.fail(&p, "a partial range must look like <origin.count>, count from 1");
+        if (!origin || !count) return r.fail(&p, sim::say(sim::Phrase::PartialRangeForm));
         att.partial = std::make_pair(*origin, *count);
         return true;
     };
     if (body || peek) {
-        if (!has_section) return r.fail(&n, "BODY.PEEK needs a [section]");
+        if (!has_section) return r.fail(&n, sim::say(sim::Phrase::NeedsSection, "BODY.PEEK"));
         att.kind = FK::BodySection;
         att.peek = peek;
         if (!parse_section_spec(r, nodes[i++], att.section, true)) return false;
@@ -829,22 +776,19 @@ bool parse_fetch_att(CommandReader& r, const std::vector<Node>& nodes, std::size
     const bool binary = iequals(n.value, "BINARY") || iequals(n.value, "BINARY.PEEK");
     const bool binary_size = iequals(n.value, "BINARY.SIZE");
     if (binary || binary_size) {
-        if (!has_section) return r.fail(&n, fmt::format("{} needs a [section]", n.value));
+        if (!has_section) return r.fail(&n, sim::say(sim::Phrase::NeedsSection, n.value));
         att.kind = binary ? FK::Binary : FK::BinarySize;
         att.peek = iequals(n.value, "BINARY.PEEK");
         const Node& section = nodes[i++];
         if (!parse_section_spec(r, section, att.section, false)) return false;
         if (att.section.text != SectionSpec::Text::None)
-            return r.fail(&section, fmt::format("{} takes only part numbers, such as [1.2] "
-                                                "(RFC 3516 4.2)",
-                                                n.value));
+            return r.fail(&section, sim::say(sim::Phrase::PartNumbersOnly, n.value));
         if (!binary_size) return partial();
         if (i < nodes.size() && nodes[i].kind == Node::Kind::Partial)
-            return r.fail(&nodes[i], "BINARY.SIZE takes no <partial> range (RFC 3516 4.2)");
+            return r.fail(&nodes[i], sim::say(sim::Phrase::BinarySizeNoPartial));
         return true;
     }
-    if (!is_atom_text(n.value))
-        return r.fail(&n, fmt::format("'{}' is not a fetch attribute", n.value));
+    if (!is_atom_text(n.value)) return r.fail(&n, sim::say(sim::Phrase::NotFetchAtt, n.value));
     att.kind = FK::Other;
     att.name = n.value;
     while (i < nodes.size() && !nodes[i].space_before)
@@ -868,24 +812,23 @@ void expand_macro(std::string_view macro, std::vector<FetchAtt>& atts) {
 // (RFC 7162 7, RFC 4466 2.4).
 bool fetch_modifiers(CommandReader& r, const Node& list, FetchArgs& a) {
     const auto& items = list.children;
-    if (items.empty()) return r.fail(&list, "the list of FETCH modifiers is empty (RFC 4466 2.4)");
+    if (items.empty()) return r.fail(&list, sim::say(sim::Phrase::FetchModifiersEmpty));
     for (std::size_t i = 0; i < items.size(); ++i) {
         const Node& name = items[i];
         if (name.is_atom("CHANGEDSINCE") && !a.changed_since) {
-            if (i + 1 == items.size()) return r.fail(&name, "CHANGEDSINCE needs a mod-sequence");
+            if (i + 1 == items.size())
+                return r.fail(&name, sim::say(sim::Phrase::ChangedsinceNeedsModseq));
             if (!r.modseq(items[++i], a.changed_since.emplace(), "CHANGEDSINCE")) return false;
             if (*a.changed_since == 0)
-                return r.fail(&items[i], "CHANGEDSINCE needs a mod-sequence from 1 (RFC 7162 7)");
+                return r.fail(&items[i], sim::say(sim::Phrase::ModseqFromOne, "CHANGEDSINCE"));
         } else if (name.is_atom("VANISHED") && !a.vanished) {
             a.vanished = true;
         } else {
-            return r.fail(&name, fmt::format("'{}' is not a FETCH modifier: CHANGEDSINCE n or "
-                                             "VANISHED, each once (RFC 7162 3.1.4.1, 3.2.6)",
-                                             name.value.substr(0, 64)));
+            return r.fail(&name, sim::say(sim::Phrase::NotFetchModifier, name.value.substr(0, 64)));
         }
     }
     if (a.vanished && !a.changed_since) {
-        return r.fail(&list, "VANISHED needs CHANGEDSINCE in the same FETCH (RFC 7162 3.2.6)");
+        return r.fail(&list, sim::say(sim::Phrase::VanishedNeedsChangedsince));
     }
     return true;
 }
@@ -895,7 +838,7 @@ bool fetch_modifiers(CommandReader& r, const Node& list, FetchArgs& a) {
 bool store_modifiers(CommandReader& r, const Node& list, StoreArgs& a) {
     const auto& items = list.children;
     if (items.size() != 2 || !items[0].is_atom("UNCHANGEDSINCE")) {
-        return r.fail(&list, "the STORE modifier is (UNCHANGEDSINCE n) (RFC 7162 3.1.3)");
+        return r.fail(&list, sim::say(sim::Phrase::StoreModifierForm));
     }
     return r.modseq(items[1], a.unchanged_since.emplace(), "UNCHANGEDSINCE");
 }
@@ -936,9 +879,7 @@ bool parse_notify_event(CommandReader& r, const std::vector<Node>& items, std::s
                         NotifyEvent& out) {
     const Node& n = items[i];
     if (n.kind != Node::Kind::Atom || !is_atom_text(n.value)) {
-        return r.fail(&n,
-                      "expected an event name such as MessageNew, MessageExpunge, "
-                      "FlagChange or MailboxName (RFC 5465 8)");
+        return r.fail(&n, sim::say(sim::Phrase::ExpectedEventName));
     }
     out.name = n.value;
     const auto found = std::find_if(notify_event_names.begin(), notify_event_names.end(),
@@ -949,12 +890,10 @@ bool parse_notify_event(CommandReader& r, const std::vector<Node>& items, std::s
     ++i;
     if (i < items.size() && items[i].is_list()) {
         if (out.kind != NotifyEvent::Kind::MessageNew) {
-            return r.fail(&items[i], fmt::format("only MessageNew takes a list of fetch "
-                                                 "attributes, not {} (RFC 5465 8)",
-                                                 out.name));
+            return r.fail(&items[i], sim::say(sim::Phrase::OnlyMessageNewFetch, out.name));
         }
         const auto& atts = items[i].children;
-        if (atts.empty()) return r.fail(&items[i], "MessageNew's fetch attribute list is empty");
+        if (atts.empty()) return r.fail(&items[i], sim::say(sim::Phrase::MessageNewFetchEmpty));
         auto& parsed = out.fetch_atts.emplace();
         for (std::size_t j = 0; j < atts.size();) {
             FetchAtt att;
@@ -972,29 +911,24 @@ bool check_notify_group(CommandReader& r, const Node& at, const NotifyEventGroup
     const bool has_new = group.has(MessageNew);
     const bool has_expunge = group.has(MessageExpunge);
     if (has_new != has_expunge) {
-        return r.fail(&at, fmt::format("{} without {}: the two are always asked for together, "
-                                       "and the server answers BAD (RFC 5465 5)",
-                                       has_new ? "MessageNew" : "MessageExpunge",
-                                       has_new ? "MessageExpunge" : "MessageNew"));
+        return r.fail(
+            &at, sim::say(sim::Phrase::NotifyPairMissing, has_new ? "MessageNew" : "MessageExpunge",
+                          has_new ? "MessageExpunge" : "MessageNew"));
     }
     for (const auto kind : {FlagChange, AnnotationChange}) {
         if (group.has(kind) && !has_new) {
-            return r.fail(&at, fmt::format("{} needs MessageNew and MessageExpunge in the same "
-                                           "list; without them the server answers BAD "
-                                           "(RFC 5465 5)",
-                                           notify_event_name(kind)));
+            return r.fail(&at,
+                          sim::say(sim::Phrase::NotifyNeedsNewExpunge, notify_event_name(kind)));
         }
     }
     for (const auto& event : group.events) {
         if (group.selected() && !is_message_event(event.kind)) {
-            return r.fail(&at, fmt::format("{} is no message event, and {} takes message events "
-                                           "only (RFC 5465 6.1)",
-                                           event.name, group.filter_word));
+            return r.fail(&at,
+                          sim::say(sim::Phrase::NotMessageEvent, event.name, group.filter_word));
         }
         if (!group.selected() && event.fetch_atts) {
-            return r.fail(&at, fmt::format("MessageNew's fetch attributes are for the selected "
-                                           "mailbox only, not for {} (RFC 5465 8)",
-                                           group.filter_word));
+            return r.fail(&at,
+                          sim::say(sim::Phrase::MessageNewFetchSelectedOnly, group.filter_word));
         }
     }
     return true;
@@ -1003,18 +937,13 @@ bool check_notify_group(CommandReader& r, const Node& at, const NotifyEventGroup
 bool parse_notify_group(CommandReader& r, const Node& list, NotifyEventGroup& out) {
     const auto& items = list.children;
     if (items.empty() || items[0].kind != Node::Kind::Atom) {
-        return r.fail(&list,
-                      "an event group is (filter events), e.g. (selected (MessageNew "
-                      "MessageExpunge)) (RFC 5465 8)");
+        return r.fail(&list, sim::say(sim::Phrase::EventGroupForm));
     }
     const auto filter =
         std::find_if(notify_filter_names.begin(), notify_filter_names.end(),
                      [&](const NotifyFilterName& f) { return iequals(f.name, items[0].value); });
     if (filter == notify_filter_names.end()) {
-        return r.fail(&items[0], fmt::format("'{}' is no mailbox filter: selected, "
-                                             "selected-delayed, inboxes, personal, subscribed, "
-                                             "subtree or mailboxes (RFC 5465 8)",
-                                             items[0].value));
+        return r.fail(&items[0], sim::say(sim::Phrase::NotMailboxFilter, items[0].value));
     }
     out.filter = filter->filter;
     out.filter_word = items[0].value;
@@ -1022,26 +951,24 @@ bool parse_notify_group(CommandReader& r, const Node& list, NotifyEventGroup& ou
     if (out.filter == NotifyEventGroup::Filter::Subtree ||
         out.filter == NotifyEventGroup::Filter::Mailboxes) {
         if (i >= items.size())
-            return r.fail(&list, fmt::format("{} needs a mailbox or a list of mailboxes "
-                                             "(RFC 5465 8)",
-                                             out.filter_word));
+            return r.fail(&list, sim::say(sim::Phrase::FilterNeedsMailboxes, out.filter_word));
         if (items[i].is_list()) {
             out.mailbox_list = true;
             if (items[i].children.empty())
-                return r.fail(&items[i], "the list of mailboxes is empty (RFC 5465 8)");
+                return r.fail(&items[i], sim::say(sim::Phrase::NotifyMailboxListEmpty));
             for (const Node& name : items[i].children) {
-                if (!r.node_astring(name, out.mailboxes.emplace_back(), "mailbox name"))
+                if (!r.node_astring(name, out.mailboxes.emplace_back(),
+                                    sim::Phrase::ArgMailboxName))
                     return false;
             }
-        } else if (!r.node_astring(items[i], out.mailboxes.emplace_back(), "mailbox name")) {
+        } else if (!r.node_astring(items[i], out.mailboxes.emplace_back(),
+                                   sim::Phrase::ArgMailboxName)) {
             return false;
         }
         ++i;
     }
     if (i >= items.size()) {
-        return r.fail(&list,
-                      "the event group needs its events: a list such as (MessageNew "
-                      "MessageExpunge), or NONE (RFC 5465 8)");
+        return r.fail(&list, sim::say(sim::Phrase::EventGroupNeedsEvents));
     }
     const Node& events = items[i];
     if (events.is_atom("NONE")) {
@@ -1051,12 +978,10 @@ bool parse_notify_group(CommandReader& r, const Node& list, NotifyEventGroup& ou
             if (!parse_notify_event(r, events.children, j, out.events.emplace_back())) return false;
         }
     } else {
-        return r.fail(&events,
-                      "the events come in parentheses, e.g. (MessageNew "
-                      "MessageExpunge), or as NONE (RFC 5465 8)");
+        return r.fail(&events, sim::say(sim::Phrase::EventsForm));
     }
     if (i + 1 < items.size()) {
-        return r.fail(&items[i + 1], "an event group ends after its events (RFC 5465 8)");
+        return r.fail(&items[i + 1], sim::say(sim::Phrase::EventGroupEnds));
     }
     return check_notify_group(r, list, out);
 }
@@ -1064,31 +989,25 @@ bool parse_notify_group(CommandReader& r, const Node& list, NotifyEventGroup& ou
 bool parse_notify(CommandReader& r, NotifyArgs& out) {
     const Node* mode = r.take();
     if (!mode || !(mode->is_atom("SET") || mode->is_atom("NONE"))) {
-        return r.fail(mode, "NOTIFY is followed by SET or NONE (RFC 5465 8)");
+        return r.fail(mode, sim::say(sim::Phrase::NotifyMode));
     }
     out.mode_word = mode->value;
     out.replaces = mode->is_atom("SET");
     if (!out.replaces) return r.finish("NOTIFY NONE");
     if (r.peek() && r.peek()->is_atom("STATUS")) out.status_word = r.take()->value;
     if (r.done()) {
-        return r.fail(nullptr,
-                      "NOTIFY SET needs at least one event group, e.g. (selected "
-                      "(MessageNew MessageExpunge)) (RFC 5465 8)");
+        return r.fail(nullptr, sim::say(sim::Phrase::NotifySetNeedsGroup));
     }
     const Node* selected = nullptr;
     while (const Node* n = r.take()) {
         if (!n->is_list()) {
-            return r.fail(n,
-                          "each event group is in parentheses: (filter events) "
-                          "(RFC 5465 8)");
+            return r.fail(n, sim::say(sim::Phrase::EventGroupInParens));
         }
         auto& group = out.groups.emplace_back();
         if (!parse_notify_group(r, *n, group)) return false;
         if (!group.selected()) continue;
         if (selected) {
-            return r.fail(n,
-                          "selected and selected-delayed name the same mailbox, and one "
-                          "NOTIFY takes only one of them, once (RFC 5465 6.1)");
+            return r.fail(n, sim::say(sim::Phrase::SelectedOnce));
         }
         selected = n;
     }
@@ -1098,7 +1017,7 @@ bool parse_notify(CommandReader& r, NotifyArgs& out) {
 bool parse_typed(Command& cmd, CommandReader& r) {
     std::string_view verb = verb_name(cmd.verb);
     auto no_args = [&]() -> bool {
-        if (!r.done()) return r.fail(r.peek(), fmt::format("{} takes no arguments", verb));
+        if (!r.done()) return r.fail(r.peek(), sim::say(sim::Phrase::TakesNoArguments, verb));
         return true;
     };
     switch (cmd.verb) {
@@ -1121,15 +1040,15 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         }
         case Verb::Login: {
             LoginArgs a;
-            if (!r.astring(a.user, "user name") || !r.astring(a.password, "password") ||
-                !r.finish(verb))
+            if (!r.astring(a.user, sim::Phrase::ArgUserName) ||
+                !r.astring(a.password, sim::Phrase::ArgPassword) || !r.finish(verb))
                 return false;
             cmd.typed = std::move(a);
             return true;
         }
         case Verb::Authenticate: {
             AuthenticateArgs a;
-            if (!r.atom(a.mechanism, "SASL mechanism name")) return false;
+            if (!r.atom(a.mechanism, sim::Phrase::ArgSaslMechanism)) return false;
             if (!r.done()) {
                 const Node* n = r.take();
                 bool base64 =
@@ -1138,8 +1057,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                     n->value.find_first_not_of(
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
                         std::string::npos;
-                if (!base64)
-                    return r.fail(n, "the initial response must be base64 or '=' (RFC 4959)");
+                if (!base64) return r.fail(n, sim::say(sim::Phrase::InitialResponseBase64));
                 a.initial_response = n->value;
             }
             if (!r.finish(verb)) return false;
@@ -1150,24 +1068,21 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Examine: {
             // select-params = "(" select-param *(SP select-param) ")" (RFC 4466 2.1).
             MailboxArgs a;
-            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            if (!r.astring(a.mailbox, sim::Phrase::ArgMailboxName)) return false;
             const Node* n = r.peek();
             if (n && n->is_list()) {
                 r.take();
-                if (n->children.empty())
-                    return r.fail(n, "the list of SELECT parameters is empty (RFC 4466 2.1)");
+                if (n->children.empty()) return r.fail(n, sim::say(sim::Phrase::SelectParamsEmpty));
                 auto& params = a.select_params.emplace();
                 const auto& items = n->children;
                 for (std::size_t i = 0; i < items.size(); ++i) {
                     if (!items[i].is_atom("QRESYNC")) {
-                        if (!r.option(items, i, params, "a SELECT parameter such as CONDSTORE"))
-                            return false;
+                        if (!r.option(items, i, params, sim::Phrase::ArgSelectParam)) return false;
                         continue;
                     }
-                    if (a.qresync) return r.fail(&items[i], "QRESYNC is given once (RFC 4466 2.1)");
+                    if (a.qresync) return r.fail(&items[i], sim::say(sim::Phrase::QresyncOnce));
                     if (i + 1 == items.size() || !items[i + 1].is_list()) {
-                        return r.fail(&items[i],
-                                      "QRESYNC needs its values in parentheses (RFC 7162 3.2.5)");
+                        return r.fail(&items[i], sim::say(sim::Phrase::QresyncNeedsList));
                     }
                     if (!r.qresync_params(items[++i], a.qresync.emplace())) return false;
                     params.push_back({"QRESYNC", {}, true});
@@ -1185,7 +1100,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Myrights:
         case Verb::Getquotaroot: {
             MailboxArgs a;
-            if (!r.astring(a.mailbox, "mailbox name") || !r.finish(verb)) return false;
+            if (!r.astring(a.mailbox, sim::Phrase::ArgMailboxName) || !r.finish(verb)) return false;
             cmd.typed = std::move(a);
             return true;
         }
@@ -1193,9 +1108,10 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Deleteacl:
         case Verb::Listrights: {
             AclArgs a;
-            if (!r.astring(a.mailbox, "mailbox name") || !r.astring(a.identifier, "identifier"))
+            if (!r.astring(a.mailbox, sim::Phrase::ArgMailboxName) ||
+                !r.astring(a.identifier, sim::Phrase::ArgIdentifier))
                 return false;
-            if (cmd.verb == Verb::Setacl && !r.astring(a.rights, "rights such as +lr"))
+            if (cmd.verb == Verb::Setacl && !r.astring(a.rights, sim::Phrase::ArgRights))
                 return false;
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
@@ -1204,7 +1120,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Getquota:
         case Verb::Setquota: {
             QuotaArgs a;
-            if (!r.astring(a.root, "quota root name")) return false;
+            if (!r.astring(a.root, sim::Phrase::ArgQuotaRoot)) return false;
             if (cmd.verb == Verb::Setquota && !r.quota_limits(a.limits)) return false;
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
@@ -1212,8 +1128,8 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         }
         case Verb::Rename: {
             RenameArgs a;
-            if (!r.astring(a.from, "existing mailbox name") ||
-                !r.astring(a.to, "new mailbox name") || !r.finish(verb))
+            if (!r.astring(a.from, sim::Phrase::ArgExistingMailbox) ||
+                !r.astring(a.to, sim::Phrase::ArgNewMailbox) || !r.finish(verb))
                 return false;
             cmd.typed = std::move(a);
             return true;
@@ -1225,8 +1141,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             const Node* n = r.peek();
             if (list && n && n->is_list()) {
                 r.take();
-                if (!r.options(*n, a.select_options.emplace(),
-                               "a selection option such as SUBSCRIBED")) {
+                if (!r.options(*n, a.select_options.emplace(), sim::Phrase::ArgSelectionOption)) {
                     return false;
                 }
                 const auto& chosen = *a.select_options;
@@ -1234,17 +1149,14 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                     return o.name != "RECURSIVEMATCH" && o.name != "REMOTE";
                 });
                 if (has_option(chosen, "RECURSIVEMATCH") && !base) {
-                    return r.fail(n,
-                                  "RECURSIVEMATCH needs a selection option it modifies, such "
-                                  "as SUBSCRIBED (RFC 5258 3.1)");
+                    return r.fail(n, sim::say(sim::Phrase::RecursivematchNeedsBase));
                 }
             }
-            if (!r.astring(a.reference, "reference name")) return false;
+            if (!r.astring(a.reference, sim::Phrase::ArgReferenceName)) return false;
             n = r.peek();
             if (list && n && n->is_list()) {
                 r.take();
-                if (n->children.empty())
-                    return r.fail(n, "the list of mailbox patterns is empty (RFC 5258 6)");
+                if (n->children.empty()) return r.fail(n, sim::say(sim::Phrase::PatternListEmpty));
                 a.pattern_list = true;
                 for (const Node& pattern : n->children) {
                     std::string& out = &pattern == &n->children.front()
@@ -1260,12 +1172,10 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                 r.take();
                 const Node* options = r.take();
                 if (!options || !options->is_list()) {
-                    return r.fail(options,
-                                  "RETURN needs a parenthesised list of return options, "
-                                  "e.g. RETURN (CHILDREN)");
+                    return r.fail(options, sim::say(sim::Phrase::ListReturnNeedsList));
                 }
                 if (!r.options(*options, a.return_options.emplace(),
-                               "a return option such as CHILDREN")) {
+                               sim::Phrase::ArgReturnOption)) {
                     return false;
                 }
             }
@@ -1275,15 +1185,14 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         }
         case Verb::Status: {
             StatusArgs a;
-            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            if (!r.astring(a.mailbox, sim::Phrase::ArgMailboxName)) return false;
             const Node* n = r.take();
             if (!n || !n->is_list() || n->children.empty()) {
-                return r.fail(
-                    n, "STATUS needs a parenthesised list of status items, e.g. (MESSAGES UNSEEN)");
+                return r.fail(n, sim::say(sim::Phrase::StatusNeedsItems));
             }
             for (const Node& item : n->children) {
                 if (item.kind != Node::Kind::Atom || !is_atom_text(item.value)) {
-                    return r.fail(&item, "expected a status item such as MESSAGES");
+                    return r.fail(&item, sim::say(sim::Phrase::ExpectedStatusItem));
                 }
                 a.items.push_back(item.value);
             }
@@ -1295,7 +1204,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             // RFC 3502 6: append = "APPEND" SP mailbox 1*append-message, each
             // [SP flag-list] [SP date-time] SP the message.
             AppendArgs a;
-            if (!r.astring(a.mailbox, "mailbox name")) return false;
+            if (!r.astring(a.mailbox, sim::Phrase::ArgMailboxName)) return false;
             do {
                 if (!r.append_message(a.messages.emplace_back())) return false;
             } while (!r.done());
@@ -1309,13 +1218,13 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             if (!r.search_return_options(nodes, i, a.return_options)) return false;
             if (i < nodes.size() && nodes[i].is_atom("CHARSET")) {
                 if (nodes.size() < i + 2)
-                    return r.fail(nullptr, "CHARSET needs a character set name");
+                    return r.fail(nullptr, sim::say(sim::Phrase::CharsetNeedsName));
                 std::string cs;
-                if (!r.node_astring(nodes[i + 1], cs, "character set name")) return false;
+                if (!r.node_astring(nodes[i + 1], cs, sim::Phrase::ArgCharsetName)) return false;
                 a.charset = std::move(cs);
                 i += 2;
             }
-            if (i >= nodes.size()) return r.fail(nullptr, "SEARCH needs at least one search key");
+            if (i >= nodes.size()) return r.fail(nullptr, sim::say(sim::Phrase::SearchNeedsKey));
             while (i < nodes.size()) {
                 SearchKey key;
                 if (!r.search_key(nodes, i, key, 0)) return false;
@@ -1332,35 +1241,31 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             // sort-criteria SP search-criteria.
             SortArgs a;
             const auto& nodes = r.nodes();
-            if (nodes.empty()) return r.fail(nullptr, fmt::format("{} needs its arguments", verb));
+            if (nodes.empty())
+                return r.fail(nullptr, sim::say(sim::Phrase::NeedsItsArguments, verb));
             std::size_t i = 0;
             if (cmd.verb == Verb::Sort) {
                 if (!r.search_return_options(nodes, i, a.return_options)) return false;
                 if (i >= nodes.size() || !nodes[i].is_list() || nodes[i].children.empty()) {
                     return r.fail(i < nodes.size() ? &nodes[i] : nullptr,
-                                  "SORT needs its criteria in parentheses, such as "
-                                  "(REVERSE DATE) (RFC 5256 3)");
+                                  sim::say(sim::Phrase::SortNeedsCriteria));
                 }
                 if (!r.sort_criteria(nodes[i], a.criteria)) return false;
             } else {
                 if (nodes[0].kind != Node::Kind::Atom || !is_atom_text(nodes[0].value)) {
-                    return r.fail(&nodes[0],
-                                  "THREAD needs an algorithm such as ORDEREDSUBJECT "
-                                  "or REFERENCES (RFC 5256 3)");
+                    return r.fail(&nodes[0], sim::say(sim::Phrase::ThreadNeedsAlgorithm));
                 }
                 a.algorithm = to_upper(nodes[0].value);
             }
             ++i;
             if (nodes.size() <= i)
-                return r.fail(nullptr, fmt::format("{} needs a charset, such as UTF-8", verb));
+                return r.fail(nullptr, sim::say(sim::Phrase::NeedsCharset, verb));
             if (nodes[i].kind != Node::Kind::Atom && nodes[i].kind != Node::Kind::Quoted)
-                return r.fail(&nodes[i], "the charset is an atom or a quoted string (RFC 5256 5)");
+                return r.fail(&nodes[i], sim::say(sim::Phrase::CharsetForm));
             a.charset = nodes[i].value;
             ++i;
             if (i >= nodes.size()) {
-                return r.fail(nullptr, fmt::format("{} needs at least one search key after the "
-                                                   "charset, such as ALL",
-                                                   verb));
+                return r.fail(nullptr, sim::say(sim::Phrase::NeedsKeyAfterCharset, verb));
             }
             while (i < nodes.size()) {
                 SearchKey key;
@@ -1374,10 +1279,10 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             FetchArgs a;
             if (!r.sequence_set(a.set)) return false;
             const Node* n = r.peek();
-            if (!n) return r.fail(nullptr, "FETCH needs data items after the message set");
+            if (!n) return r.fail(nullptr, sim::say(sim::Phrase::FetchNeedsItems));
             if (n->is_list()) {
                 r.take();
-                if (n->children.empty()) return r.fail(n, "the list of fetch attributes is empty");
+                if (n->children.empty()) return r.fail(n, sim::say(sim::Phrase::FetchAttsEmpty));
                 for (std::size_t i = 0; i < n->children.size();) {
                     FetchAtt att;
                     if (!parse_fetch_att(r, n->children, i, att)) return false;
@@ -1404,7 +1309,7 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             if (!r.sequence_set(a.set)) return false;
             if (r.peek() && r.peek()->is_list() && !store_modifiers(r, *r.take(), a)) return false;
             const Node* n = r.take();
-            if (!n) return r.fail(nullptr, "STORE needs FLAGS, +FLAGS or -FLAGS");
+            if (!n) return r.fail(nullptr, sim::say(sim::Phrase::StoreNeedsItem));
             std::string_view item = n->value;
             if (n->kind == Node::Kind::Atom && !item.empty() &&
                 (item[0] == '+' || item[0] == '-')) {
@@ -1414,12 +1319,10 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             if (n->kind == Node::Kind::Atom && iequals(item, "FLAGS.SILENT")) {
                 a.silent = true;
             } else if (n->kind != Node::Kind::Atom || !iequals(item, "FLAGS")) {
-                return r.fail(
-                    n, fmt::format("'{}' is not FLAGS, +FLAGS or -FLAGS (optionally .SILENT)",
-                                   n->value));
+                return r.fail(n, sim::say(sim::Phrase::NotStoreItem, n->value));
             }
             const Node* f = r.peek();
-            if (!f) return r.fail(nullptr, "STORE needs the flags to set");
+            if (!f) return r.fail(nullptr, sim::say(sim::Phrase::StoreNeedsFlags));
             if (f->is_list()) {
                 if (!r.flag_list(*r.take(), a.flags)) return false;
             } else {
@@ -1436,7 +1339,8 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Copy:
         case Verb::Move: {
             CopyArgs a;
-            if (!r.sequence_set(a.set) || !r.astring(a.mailbox, "mailbox name") || !r.finish(verb))
+            if (!r.sequence_set(a.set) || !r.astring(a.mailbox, sim::Phrase::ArgMailboxName) ||
+                !r.finish(verb))
                 return false;
             cmd.typed = std::move(a);
             return true;
@@ -1444,15 +1348,14 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         case Verb::Id: {
             IdArgs a;
             const Node* n = r.take();
-            if (!n) return r.fail(nullptr, "ID needs a parenthesised field list or NIL");
+            if (!n) return r.fail(nullptr, sim::say(sim::Phrase::IdNeedsList));
             if (n->is_list()) {
-                if (n->children.size() % 2 != 0)
-                    return r.fail(n, "ID fields come in name and value pairs");
+                if (n->children.size() % 2 != 0) return r.fail(n, sim::say(sim::Phrase::IdPairs));
                 for (std::size_t i = 0; i < n->children.size(); i += 2) {
                     const Node& key = n->children[i];
                     const Node& value = n->children[i + 1];
                     if (key.kind != Node::Kind::Quoted && key.kind != Node::Kind::Literal) {
-                        return r.fail(&key, "an ID field name must be a string");
+                        return r.fail(&key, sim::say(sim::Phrase::IdNameString));
                     }
                     if (value.kind == Node::Kind::Nil) {
                         a.fields.emplace_back(key.value, std::nullopt);
@@ -1460,11 +1363,11 @@ bool parse_typed(Command& cmd, CommandReader& r) {
                                value.kind == Node::Kind::Literal) {
                         a.fields.emplace_back(key.value, value.value);
                     } else {
-                        return r.fail(&value, "an ID field value must be a string or NIL");
+                        return r.fail(&value, sim::say(sim::Phrase::IdValueString));
                     }
                 }
             } else if (n->kind != Node::Kind::Nil) {
-                return r.fail(n, "ID needs a parenthesised field list or NIL");
+                return r.fail(n, sim::say(sim::Phrase::IdNeedsList));
             }
             if (!r.finish(verb)) return false;
             cmd.typed = std::move(a);
@@ -1474,15 +1377,11 @@ bool parse_typed(Command& cmd, CommandReader& r) {
             // RFC 5267 5: "CANCELUPDATE" 1*(SP quoted).
             CancelUpdateArgs a;
             if (r.done()) {
-                return r.fail(nullptr,
-                              "CANCELUPDATE needs the tag of at least one searching "
-                              "command, quoted, e.g. CANCELUPDATE \"B01\"");
+                return r.fail(nullptr, sim::say(sim::Phrase::CancelupdateNeedsTag));
             }
             while (const Node* n = r.take()) {
                 if (n->kind != Node::Kind::Quoted) {
-                    return r.fail(n,
-                                  "CANCELUPDATE takes each tag as a quoted string, e.g. "
-                                  "\"B01\" (RFC 5267 5)");
+                    return r.fail(n, sim::say(sim::Phrase::CancelupdateQuoted));
                 }
                 a.tags.push_back(n->value);
             }
@@ -1497,10 +1396,10 @@ bool parse_typed(Command& cmd, CommandReader& r) {
         }
         case Verb::Enable: {
             EnableArgs a;
-            if (r.done()) return r.fail(nullptr, "ENABLE needs at least one capability name");
+            if (r.done()) return r.fail(nullptr, sim::say(sim::Phrase::EnableNeedsCapability));
             while (!r.done()) {
                 std::string cap;
-                if (!r.atom(cap, "capability name")) return false;
+                if (!r.atom(cap, sim::Phrase::ArgCapability)) return false;
                 a.capabilities.push_back(std::move(cap));
             }
             cmd.typed = std::move(a);

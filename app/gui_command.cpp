@@ -56,12 +56,14 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--trace-dir", options.trace_dir,
                        "DIR: write each lab session's transcript, events (JSON Lines) and "
                        "violation report there as it happens (passwords masked)");
-    command.add_option("--connect", options.connect,
-                       "[USER@]HOST[:PORT] after imap:// imaps:// pop3:// pop3s:// smtp:// smtps:// "
-                       "or submission://: open a live session to a real server (the password "
-                       "from MAILSCOPE_PASSWORD or asked for)");
-    command.add_flag("--starttls", options.starttls,
-                     "with a plain --connect: upgrade to TLS (STARTTLS, STLS) before any credential");
+    command.add_option(
+        "--connect", options.connect,
+        "[USER@]HOST[:PORT] after imap:// imaps:// pop3:// pop3s:// smtp:// smtps:// "
+        "or submission://: open a live session to a real server (the password "
+        "from MAILSCOPE_PASSWORD or asked for)");
+    command.add_flag(
+        "--starttls", options.starttls,
+        "with a plain --connect: upgrade to TLS (STARTTLS, STLS) before any credential");
     command.add_option("--ca-file", options.ca_file, "with --connect: trust this CA (PEM)");
     command.add_flag("--insecure", options.insecure,
                      "with --connect: do not verify the certificate (shown in red)");

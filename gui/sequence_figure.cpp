@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gui/i18n.hpp"
 #include "gui/theme.hpp"
 #include "gui/view_model/event_class.hpp"
 #include "gui/view_model/row_text.hpp"
@@ -23,7 +24,9 @@ constexpr ImU32 lane_box = IM_COL32(245, 245, 250, 255);
 constexpr ImU32 grey = IM_COL32(136, 136, 144, 255);
 
 std::string label_of(const sim::TraceEvent& event, Language language) {
-    const bool ru = language == Language::Ru;
+    const auto text = [language](sim::Phrase phrase, auto&&... args) {
+        return sim::render(sim::say(phrase, std::forward<decltype(args)>(args)...), language);
+    };
     switch (event.kind) {
         case sim::EventKind::Literal: {
             const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
@@ -32,21 +35,18 @@ std::string label_of(const sim::TraceEvent& event, Language language) {
             first = first.substr(0, std::min(first.find_first_of("\r\n"), std::size_t{60}));
             // IMAP announces literals as {n}; POP3 and SMTP carry message bodies.
             if (event.protocol != sim::Protocol::Imap) {
-                return fmt::format("{} {} {}", size,
-                                   ru ? "октетов сообщения:" : "octets of message:", first);
+                return text(sim::Phrase::FigureMessageOctets, size, first);
             }
-            return fmt::format("{{{}{}}} {} {}", size, sync ? "" : "+",
-                               ru ? "октетов литерала:" : "octets of literal:", first);
+            return text(sim::Phrase::FigureLiteralOctets,
+                        fmt::format("{{{}{}}}", size, sync ? "" : "+"), first);
         }
         case sim::EventKind::Command:
             // A command that goes out in pieces, as in the window.
             if (event.piece && event.piece->index > 0 && event.raw.find_first_of("\r\n") == 0) {
-                return ru ? "\u21B5 конец строки, завершающий команду"
-                          : "\u21B5 the line end that completes the command";
+                return text(sim::Phrase::FigureLineEnd);
             }
             if (event.piece && event.piece->awaits_continuation) {
-                return fmt::format("{}  ({})", row_text(event, language, 90),
-                                   ru ? "ждёт «+»" : "waits for \"+\"");
+                return text(sim::Phrase::FigureWaitsForPlus, row_text(event, language, 90));
             }
             break;
         case sim::EventKind::StateTransition:
@@ -81,7 +81,6 @@ SequenceFigure sequence_figure(const sim::SessionTrace& trace, const SequenceOpt
                                                  1;
     const std::size_t rows = std::min(end, options.max_rows);
     const bool cut = end > rows;
-    const bool ru = options.language == Language::Ru;
     SequenceFigure figure;
     figure.width = width;
     figure.height = top + static_cast<int>(rows + (cut ? 1 : 0)) * row_height + 40;
@@ -93,8 +92,9 @@ SequenceFigure sequence_figure(const sim::SessionTrace& trace, const SequenceOpt
         shapes.push_back(
             FigureText{width / 2.0f, 30, options.title, theme::text, 18, false, true, true});
     }
-    for (const auto& [x, name] : {std::pair{client_x, ru ? "Клиент" : "Client"},
-                                  std::pair{server_x, ru ? "Сервер" : "Server"}}) {
+    for (const auto& [x, name] :
+         {std::pair{client_x, std::string(tr(options.language, Text::Client))},
+          std::pair{server_x, std::string(tr(options.language, Text::Server))}}) {
         shapes.push_back(FigureRect{x - 80, 50, 160, 34, 6, lane_box, 1, theme::lane, 1});
         shapes.push_back(FigureText{x, 72, name, theme::text, 13, false, true, true});
         shapes.push_back(FigureLine{x, 84, x, height - 20, theme::lane, 1, 4, 4, false});
@@ -129,8 +129,7 @@ SequenceFigure sequence_figure(const sim::SessionTrace& trace, const SequenceOpt
     if (cut) {
         shapes.push_back(FigureText{
             width / 2.0f, static_cast<float>(top + static_cast<int>(rows) * row_height + 8),
-            fmt::format(fmt::runtime(ru ? "... ещё событий: {}" : "... {} more events"),
-                        end - rows),
+            sim::render(sim::say(sim::Phrase::FigureMoreEvents, end - rows), options.language),
             grey, 13, false, false, true});
     }
     return figure;

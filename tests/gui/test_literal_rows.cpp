@@ -107,6 +107,7 @@ TEST_CASE("literal rows: the exported sequence figure draws the pieces in both l
     const auto russian = figure_texts(session->trace(), Language::Ru);
     CHECK(has(russian, "a1 LOGIN alice {10}  (ждёт «+»)"));
     CHECK(has(russian, "\u21B5 конец строки, завершающий команду"));
+    CHECK(has(russian, "литерал {10}: **********"));
     for (const auto& text : english)
         CHECK(text.find("ANNOUNCE") == std::string::npos);
 }

@@ -4,7 +4,6 @@
 // Russian) and the wire text they quote.
 #include <doctest/doctest.h>
 
-#include <cctype>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include "lessons/lesson_runner.hpp"
 #include "sim/core/catalogue.hpp"
 #include "sim/core/event_text.hpp"
+#include "tests/support/russian_text.hpp"
 
 using namespace mailscope;
 
@@ -42,27 +42,6 @@ std::string own_words(const sim::Said& said) {
     return out;
 }
 
-bool has_english_word(std::string_view text) {
-    // A word of prose: letters only (no digits: IMAP4rev1 is a name), three
-    // or more, lowercase after the first. Keywords are upper case.
-    std::size_t begin = 0;
-    while (begin < text.size()) {
-        std::size_t end = begin;
-        while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])) != 0)
-            ++end;
-        const auto word = text.substr(begin, end - begin);
-        bool prose = word.size() >= 3;
-        for (std::size_t i = 0; prose && i < word.size(); ++i) {
-            const char c = word[i];
-            prose =
-                i == 0 ? std::isalpha(static_cast<unsigned char>(c)) != 0 : (c >= 'a' && c <= 'z');
-        }
-        if (prose) return true;
-        begin = end + 1;
-    }
-    return false;
-}
-
 // What a verbatim argument may not be: an English sentence glued in. A
 // quotation of the event's own wire text (a server's reply text) is fine.
 bool reads_as_english_prose(const sim::Said& said, std::string_view raw) {
@@ -72,12 +51,7 @@ bool reads_as_english_prose(const sim::Said& said, std::string_view raw) {
         return false;
     }
     if (!said.text.empty() && raw.find(said.text) != std::string_view::npos) return false;
-    const std::string text = " " + said.text + " ";
-    for (const char* word : {" the ", " is ", " are ", " was ", " not ", " of ", " to ", " a ",
-                             " an ", " and ", " from ", " with "}) {
-        if (text.find(word) != std::string::npos) return true;
-    }
-    return false;
+    return !test::english_sentence_word(said.text).empty();
 }
 
 void check_event(const sim::TraceEvent& event) {
@@ -93,13 +67,13 @@ void check_event(const sim::TraceEvent& event) {
     if (!is_wire(event.kind)) CHECK(event.said->phrase != sim::Phrase::Verbatim);
     const std::string words = own_words(*event.said);
     CAPTURE(words);
-    CHECK_FALSE(has_english_word(words));
+    CHECK_FALSE(test::has_english_word(words));
     CHECK_FALSE(reads_as_english_prose(*event.said, event.raw));
     if (event.violation) {
-        CHECK_FALSE(has_english_word(own_words(event.violation->said)));
+        CHECK_FALSE(test::has_english_word(own_words(event.violation->said)));
         CHECK_FALSE(reads_as_english_prose(event.violation->said, event.raw));
     }
-    if (event.transition) CHECK_FALSE(has_english_word(own_words(event.transition->said)));
+    if (event.transition) CHECK_FALSE(test::has_english_word(own_words(event.transition->said)));
 }
 
 }  // namespace

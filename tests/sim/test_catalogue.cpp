@@ -3,70 +3,17 @@
 // protocol have their names in it.
 #include <doctest/doctest.h>
 
-#include <cctype>
-#include <set>
 #include <string>
 #include <string_view>
 
 #include "sim/core/catalogue.hpp"
 #include "sim/core/event_text.hpp"
 #include "sim/core/rule_events.hpp"
+#include "tests/support/russian_text.hpp"
 
 namespace mailscope::sim {
 
 namespace {
-
-// The argument numbers a format string uses; -1 for an automatic "{}".
-std::multiset<int> placeholders(std::string_view format) {
-    std::multiset<int> found;
-    for (std::size_t i = 0; i < format.size(); ++i) {
-        if (format[i] == '{' && i + 1 < format.size() && format[i + 1] == '{') {
-            ++i;
-            continue;
-        }
-        if (format[i] != '{') continue;
-        const auto end = format.find('}', i);
-        if (end == std::string_view::npos) break;
-        const auto inside = format.substr(i + 1, end - i - 1);
-        found.insert(inside.empty() ? -1 : std::stoi(std::string(inside)));
-        i = end;
-    }
-    return found;
-}
-
-std::set<int> distinct(const std::multiset<int>& numbers) {
-    return {numbers.begin(), numbers.end()};
-}
-
-bool has_cyrillic(std::string_view text) {
-    // U+0400..U+04FF are 0xD0 0x80 .. 0xD3 0xBF in UTF-8.
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0xD0 && byte <= 0xD3) return true;
-    }
-    return false;
-}
-
-bool has_english_word(std::string_view text) {
-    // A word of prose: letters only (no digits: IMAP4rev1 is a name), three
-    // or more, lowercase after the first. Keywords are upper case.
-    std::size_t begin = 0;
-    while (begin < text.size()) {
-        std::size_t end = begin;
-        while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])) != 0)
-            ++end;
-        const auto word = text.substr(begin, end - begin);
-        bool prose = word.size() >= 3;
-        for (std::size_t i = 0; prose && i < word.size(); ++i) {
-            const char c = word[i];
-            prose =
-                i == 0 ? std::isalpha(static_cast<unsigned char>(c)) != 0 : (c >= 'a' && c <= 'z');
-        }
-        if (prose) return true;
-        begin = end + 1;
-    }
-    return false;
-}
 
 // A format's text without its placeholders.
 std::string prose(std::string_view format) {
@@ -94,15 +41,15 @@ TEST_CASE("every phrase has English and Russian with the same arguments") {
         CHECK_FALSE(en.empty());
         CHECK_FALSE(ru.empty());
         // Positional arguments only: a translation may reorder them.
-        CHECK(placeholders(en).count(-1) == 0);
-        CHECK(placeholders(ru).count(-1) == 0);
-        CHECK(distinct(placeholders(en)) == distinct(placeholders(ru)));
+        CHECK(test::argument_numbers(en).count(-1) == 0);
+        CHECK(test::argument_numbers(ru).count(-1) == 0);
+        CHECK(test::argument_numbers(en) == test::argument_numbers(ru));
         // A sentence in English is a sentence in Russian, not a copy; the
         // language menu names each language in itself, and a Russian text may
         // be its arguments alone ("58 octets" is "58" after "октетов:").
-        if (has_english_word(prose(en)) && has_english_word(prose(ru)) &&
+        if (test::has_english_word(prose(en)) && test::has_english_word(prose(ru)) &&
             phrase != Phrase::LanguageEnglish) {
-            CHECK(has_cyrillic(ru));
+            CHECK(test::has_cyrillic(ru));
         }
     }
 }
@@ -129,7 +76,7 @@ TEST_CASE("every state of every protocol is named in the catalogue") {
             REQUIRE(phrase != Phrase::Verbatim);
             CHECK(state_label(id, Language::En) == id.name());
             const std::string ru = state_label(id, Language::Ru);
-            CHECK(has_cyrillic(ru));
+            CHECK(test::has_cyrillic(ru));
             // The RFC's name stays beside the Russian one.
             CHECK(ru.ends_with("(" + std::string(id.name()) + ")"));
         }
@@ -144,7 +91,7 @@ TEST_CASE("every edge legend of every protocol is in the catalogue") {
         for (const auto& edge : edges) {
             CAPTURE(edge.label);
             CHECK(legend_phrase(edge.label) != Phrase::Verbatim);
-            CHECK(has_cyrillic(legend_text(edge.label, Language::Ru)));
+            CHECK(test::has_cyrillic(legend_text(edge.label, Language::Ru)));
         }
     };
     check_edges(imap::transitions);

@@ -11,6 +11,7 @@
 #include "sim/core/catalogue.hpp"
 #include "sim/imap/session.hpp"
 #include "tests/sim/observer.hpp"
+#include "tests/support/russian_text.hpp"
 
 using namespace mailscope;
 
@@ -18,32 +19,12 @@ namespace {
 
 using ImapObserver = test::Observer<imap::ImapSession, sim::Protocol::Imap>;
 
-// Cyrillic letters are two octets in UTF-8 with a lead of 0xD0 or 0xD1.
-bool has_cyrillic(std::string_view text) {
-    for (const char c : text) {
-        const auto octet = static_cast<unsigned char>(c);
-        if (octet == 0xD0 || octet == 0xD1) return true;
-    }
-    return false;
-}
-
-// English words that only a sentence has (protocol keywords are upper case).
-std::string english_word_in(std::string_view text) {
-    static constexpr std::array words{" the ", " is ",  " a ",    " of ",   " to ",
-                                      " and ", " was ", " with ", " sent ", " before "};
-    const std::string padded = " " + std::string(text) + " ";
-    for (const auto word : words) {
-        if (padded.find(word) != std::string::npos) return std::string(word);
-    }
-    return {};
-}
-
 void check_russian(const sim::Said& said) {
     const auto ru = sim::render(said, sim::Language::Ru);
     INFO("English: " << sim::render(said, sim::Language::En));
     INFO("Russian: " << ru);
-    CHECK(has_cyrillic(ru));
-    CHECK(english_word_in(ru).empty());
+    CHECK(test::has_cyrillic(ru));
+    CHECK(test::english_sentence_word(ru).empty());
 }
 
 // Every sentence the session worded for the events so far; the violations

@@ -133,27 +133,43 @@ constexpr std::array<FormRow, 36> forms{{
      {"the search key MODSEQ", {"CONDSTORE", "RFC 7162 3.1.5", false}, "QRESYNC"}},
 }};
 
-// The names in the table that hold English words; the others are wire text.
-struct FormWords {
-    std::string_view prefix;  // the whole `what`, or what comes before an option's name
-    sim::Phrase phrase;
-    bool takes_name;  // the option's name follows the prefix
-};
-
-constexpr std::array<FormWords, 12> form_words{{
-    {"APPEND with more than one message", sim::Phrase::FormMultiAppend, false},
-    {"APPEND with CATENATE (...)", sim::Phrase::FormCatenate, false},
-    {"APPEND with a literal8 ~{n} message", sim::Phrase::FormLiteral8Append, false},
-    {"APPEND with UTF8 (~{n})", sim::Phrase::FormUtf8Append, false},
-    {"LIST with a list of patterns", sim::Phrase::FormListPatterns, false},
-    {"FETCH BINARY[...] or BINARY.SIZE[...]", sim::Phrase::FormFetchBinary, false},
-    {"FETCH MODSEQ or (CHANGEDSINCE n)", sim::Phrase::FormFetchModSeq, false},
-    {"the message set \"$\"", sim::Phrase::FormSavedResult, false},
-    {"the search key MODSEQ", sim::Phrase::FormSearchModSeq, false},
-    {"LIST option ", sim::Phrase::FormListOption, true},
-    {"STATUS item ", sim::Phrase::FormStatusItem, true},
-    {"SELECT parameter ", sim::Phrase::FormSelectParam, true},
-}};
+// The catalogue's name of a form whose `what` holds English words. A row
+// named by wire words alone keeps them: see form_said.
+sim::Phrase form_phrase(Form form) {
+    switch (form) {
+        case Form::MultiAppend:
+            return sim::Phrase::FormMultiAppend;
+        case Form::Catenate:
+            return sim::Phrase::FormCatenate;
+        case Form::Literal8Append:
+            return sim::Phrase::FormLiteral8Append;
+        case Form::Utf8Append:
+            return sim::Phrase::FormUtf8Append;
+        case Form::ListPatterns:
+            return sim::Phrase::FormListPatterns;
+        case Form::ListOption:
+            return sim::Phrase::FormListOption;
+        case Form::FetchBinary:
+            return sim::Phrase::FormFetchBinary;
+        case Form::FetchModSeq:
+            return sim::Phrase::FormFetchModSeq;
+        case Form::SavedResult:
+            return sim::Phrase::FormSavedResult;
+        case Form::SearchModSeq:
+            return sim::Phrase::FormSearchModSeq;
+        case Form::StatusItem:
+            return sim::Phrase::FormStatusItem;
+        case Form::SelectParam:
+            return sim::Phrase::FormSelectParam;
+        case Form::SearchOption:
+        case Form::SortReturn:
+        case Form::SortOption:
+        case Form::FetchVanished:
+        case Form::StoreUnchangedSince:
+            break;
+    }
+    return sim::Phrase::Verbatim;
+}
 
 // An empty `name` stands for the empty list, RETURN ().
 bool has_option(const std::optional<CommandOptions>& options, std::string_view name) {
@@ -266,18 +282,22 @@ bool searches_by_modseq(const std::vector<SearchKey>& keys) {
 std::vector<ExtendedForm> extended_forms(const Command& command) {
     std::vector<ExtendedForm> found;
     for (const auto& row : forms) {
-        if (uses(command, row)) found.push_back(row.rule);
+        if (!uses(command, row)) continue;
+        ExtendedForm form = row.rule;
+        form.phrase = form_phrase(row.form);
+        form.option = row.option;
+        found.push_back(form);
     }
     return found;
 }
 
 sim::Said form_said(const ExtendedForm& form) {
-    for (const auto& words : form_words) {
-        if (words.takes_name && form.what.starts_with(words.prefix))
-            return sim::say(words.phrase, form.what.substr(words.prefix.size()));
-        if (!words.takes_name && form.what == words.prefix) return sim::say(words.phrase);
-    }
-    return sim::verbatim(std::string(form.what));
+    // A phrase that does not read as the row's name (LIST's STATUS option is
+    // named "LIST ... RETURN (STATUS ...)") leaves the name as it is.
+    sim::Said said = sim::say(form.phrase, form.option);
+    if (form.phrase == sim::Phrase::Verbatim || sim::render(said, sim::Language::En) != form.what)
+        return sim::verbatim(std::string(form.what));
+    return said;
 }
 
 }  // namespace mailscope::imap

@@ -19,10 +19,13 @@ struct ExtendedForm {
     // Another capability that brings the form too (UTF8=ONLY implies
     // UTF8=ACCEPT, RFC 6855 3).
     std::string_view also = {};
+    // `what` as a phrase of the catalogue, the option its {0} names; Verbatim
+    // when `what` is wire words alone ("SEARCH RETURN (MIN)").
+    sim::Phrase phrase = sim::Phrase::Verbatim;
+    std::string_view option = {};
 };
 
-// How a violation names `form`, as a phrase of the catalogue: its `what`
-// with the English words translated, the wire words as they are.
+// How a violation names `form`: its phrase, in whichever language is shown.
 sim::Said form_said(const ExtendedForm& form);
 
 // The extended forms `command` uses, each once, in the table's order.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/catalogue.hpp"
+#include "sim/imap/extended_forms.hpp"
 #include "sim/imap/session.hpp"
 #include "tests/sim/observer.hpp"
 #include "tests/support/russian_text.hpp"
@@ -99,4 +100,25 @@ TEST_CASE("IMAP violations and summaries read as Russian") {
         o.eof(sim::Direction::ClientToServer);
         CHECK(check_trace(o.trace) == 1);
     }
+}
+
+TEST_CASE("imap phrases: an extension's form is named in Russian, its wire words kept") {
+    const auto named = [](std::string_view line) {
+        const auto parsed = imap::parse_command(line);
+        REQUIRE(parsed.command);
+        const auto forms = imap::extended_forms(*parsed.command);
+        REQUIRE(forms.size() == 1);
+        return std::pair{sim::render(imap::form_said(forms[0]), sim::Language::En),
+                         sim::render(imap::form_said(forms[0]), sim::Language::Ru)};
+    };
+    CHECK(named("a1 STATUS INBOX (SIZE)\r\n") ==
+          std::pair<std::string, std::string>{"STATUS item SIZE", "элемент STATUS SIZE"});
+    CHECK(
+        named("a2 LIST (SUBSCRIBED) \"\" \"*\"\r\n") ==
+        std::pair<std::string, std::string>{"LIST option SUBSCRIBED", "параметр LIST SUBSCRIBED"});
+    // Named by wire words alone: the same in both languages.
+    CHECK(named("a3 SEARCH RETURN (MIN) ALL\r\n") ==
+          std::pair<std::string, std::string>{"SEARCH RETURN (MIN)", "SEARCH RETURN (MIN)"});
+    CHECK(named("a4 LIST \"\" \"*\" RETURN (STATUS (MESSAGES))\r\n").second ==
+          "LIST ... RETURN (STATUS ...)");
 }

@@ -45,8 +45,10 @@ std::string state_label(StateId state, Language language) {
     return phrase == Phrase::Verbatim ? std::string(state.name()) : render(say(phrase), language);
 }
 
+// The English of a phrase is rendered once, when the event is made
+// (summary, rule, cause): views drawing every frame take it as it is.
 std::string event_summary(const TraceEvent& event, Language language) {
-    return event.said ? render(*event.said, language) : event.summary;
+    return event.said && language != Language::En ? render(*event.said, language) : event.summary;
 }
 
 std::string legend_text(std::string_view legend, Language language) {
@@ -55,15 +57,13 @@ std::string legend_text(std::string_view legend, Language language) {
 }
 
 std::string rule_text(const RuleBreak& rule, Language language) {
-    return rule.said.phrase == Phrase::Verbatim && rule.said.text.empty()
-               ? rule.rule
-               : render(rule.said, language);
+    const bool unsaid = rule.said.phrase == Phrase::Verbatim && rule.said.text.empty();
+    return unsaid || language == Language::En ? rule.rule : render(rule.said, language);
 }
 
 std::string cause_text(const StateChange& change, Language language) {
-    return change.said.phrase == Phrase::Verbatim && change.said.text.empty()
-               ? change.cause
-               : render(change.said, language);
+    const bool unsaid = change.said.phrase == Phrase::Verbatim && change.said.text.empty();
+    return unsaid || language == Language::En ? change.cause : render(change.said, language);
 }
 
 }  // namespace mailscope::sim

@@ -63,6 +63,10 @@ void check_event(const sim::TraceEvent& event) {
         if (is_wire(event.kind)) CHECK(std::string_view(event.raw).starts_with(event.summary));
         return;
     }
+    // English views show the summary as stored: it is the phrase's English.
+    CHECK(event.summary == sim::render(*event.said, sim::Language::En));
+    if (event.violation)
+        CHECK(event.violation->rule == sim::render(event.violation->said, sim::Language::En));
     // A sentence of the catalogue, not a string passed through as it was.
     if (!is_wire(event.kind)) CHECK(event.said->phrase != sim::Phrase::Verbatim);
     const std::string words = own_words(*event.said);

@@ -335,7 +335,7 @@ void Pop3Session::on_command(const Command& command, std::string_view wire, std:
     event.name = name;
     event.section = std::string(verb_info(command.verb).section);
     set_summary(event, say(Phrase::Pop3CommandSummary, strip_line_end(event.raw),
-                           purpose_phrase(command.verb)));
+                           verb_info(command.verb).purpose));
     const auto seq = add_event(std::move(event));
 
     std::optional<sim::Said> state_said;

@@ -35,45 +35,4 @@ Verb verb_from_name(std::string_view name) {
     return sim::verb_named(verbs, name);
 }
 
-sim::Phrase purpose_phrase(Verb verb) {
-    using sim::Phrase;
-    switch (verb) {
-        case Verb::User:
-            return Phrase::Pop3PurposeUser;
-        case Verb::Pass:
-            return Phrase::Pop3PurposePass;
-        case Verb::Apop:
-            return Phrase::Pop3PurposeApop;
-        case Verb::Stat:
-            return Phrase::Pop3PurposeStat;
-        case Verb::List:
-            return Phrase::Pop3PurposeList;
-        case Verb::Retr:
-            return Phrase::Pop3PurposeRetr;
-        case Verb::Dele:
-            return Phrase::Pop3PurposeDele;
-        case Verb::Noop:
-            return Phrase::Pop3PurposeNoop;
-        case Verb::Rset:
-            return Phrase::Pop3PurposeRset;
-        case Verb::Quit:
-            return Phrase::Pop3PurposeQuit;
-        case Verb::Top:
-            return Phrase::Pop3PurposeTop;
-        case Verb::Uidl:
-            return Phrase::Pop3PurposeUidl;
-        case Verb::Capa:
-            return Phrase::Pop3PurposeCapa;
-        case Verb::Stls:
-            return Phrase::Pop3PurposeStls;
-        case Verb::Last:
-            return Phrase::Pop3PurposeLast;
-        case Verb::Auth:
-            return Phrase::Pop3PurposeAuth;
-        case Verb::Unknown:
-            break;
-    }
-    return Phrase::Pop3PurposeUnknown;
-}
-
 }  // namespace mailscope::pop3

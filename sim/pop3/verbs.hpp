@@ -85,7 +85,7 @@ struct VerbInfo {
     std::string_view name;
     StateSet states;           // where a client may send it
     std::string_view section;  // the section that defines it
-    std::string_view purpose;  // what it asks for, in a few words a learner can read
+    sim::Phrase purpose;       // what it asks for, in a few words a learner can read
     Arguments arguments = {};
     ReplyForm reply = ReplyForm::SingleLine;
     Effect effect = Effect::None;
@@ -118,35 +118,31 @@ inline constexpr Arguments mechanism_and_response{0, 2};
 
 // In the order of the enum: verbs[v] describes Verb v.
 inline constexpr std::array<VerbInfo, verb_count> verbs{{
-    {User, "USER", authorization, "RFC 1939 7", "names the mailbox to log in to", name},
-    {Pass, "PASS", authorization, "RFC 1939 7", "gives the password for the USER just named",
-     password, SingleLine, LogsIn, 0, "RFC 1939 7"},
-    {Apop, "APOP", authorization, "RFC 1939 7",
-     "logs in with an MD5 digest of the greeting's timestamp", name_and_digest, SingleLine, LogsIn,
-     1},
-    {Stat, "STAT", transaction, "RFC 1939 5", "asks for the message count and the maildrop size"},
-    {List, "LIST", transaction, "RFC 1939 5", "asks for message sizes (a scan listing)",
-     optional_message, MultiLineWithoutArgument},
-    {Retr, "RETR", transaction, "RFC 1939 5", "retrieves a whole message", message, Message},
-    {Dele, "DELE", transaction, "RFC 1939 5", "marks a message for deletion at QUIT", message},
-    {Noop, "NOOP", transaction, "RFC 1939 5", "does nothing; keeps the connection alive"},
-    {Rset, "RSET", transaction, "RFC 1939 5", "unmarks every message marked for deletion"},
-    {Quit, "QUIT", both, "RFC 1939 6", "ends the session; in TRANSACTION the deletions happen",
-     no_arguments, SingleLine, Quits},
-    {Top, "TOP", transaction, "RFC 1939 7",
-     "retrieves the headers and the first lines of a message", message_and_lines, Message},
-    {Uidl, "UIDL", transaction, "RFC 1939 7",
-     "asks for unique-ids that stay the same across sessions", optional_message,
+    {User, "USER", authorization, "RFC 1939 7", sim::Phrase::Pop3PurposeUser, name},
+    {Pass, "PASS", authorization, "RFC 1939 7", sim::Phrase::Pop3PurposePass, password, SingleLine,
+     LogsIn, 0, "RFC 1939 7"},
+    {Apop, "APOP", authorization, "RFC 1939 7", sim::Phrase::Pop3PurposeApop, name_and_digest,
+     SingleLine, LogsIn, 1},
+    {Stat, "STAT", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeStat},
+    {List, "LIST", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeList, optional_message,
      MultiLineWithoutArgument},
-    {Capa, "CAPA", both, "RFC 2449 5", "asks which extensions the server offers", no_arguments,
-     MultiLine},
-    {Stls, "STLS", authorization, "RFC 2595 4", "asks to start TLS on this connection"},
-    {Last, "LAST", transaction, "RFC 1725 5",
-     "obsolete: RFC 1725 asked for the highest message accessed; RFC 1939 removed it"},
-    {Auth, "AUTH", authorization, "RFC 5034 4", "logs in with a SASL mechanism",
+    {Retr, "RETR", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeRetr, message, Message},
+    {Dele, "DELE", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeDele, message},
+    {Noop, "NOOP", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeNoop},
+    {Rset, "RSET", transaction, "RFC 1939 5", sim::Phrase::Pop3PurposeRset},
+    {Quit, "QUIT", both, "RFC 1939 6", sim::Phrase::Pop3PurposeQuit, no_arguments, SingleLine,
+     Quits},
+    {Top, "TOP", transaction, "RFC 1939 7", sim::Phrase::Pop3PurposeTop, message_and_lines,
+     Message},
+    {Uidl, "UIDL", transaction, "RFC 1939 7", sim::Phrase::Pop3PurposeUidl, optional_message,
+     MultiLineWithoutArgument},
+    {Capa, "CAPA", both, "RFC 2449 5", sim::Phrase::Pop3PurposeCapa, no_arguments, MultiLine},
+    {Stls, "STLS", authorization, "RFC 2595 4", sim::Phrase::Pop3PurposeStls},
+    {Last, "LAST", transaction, "RFC 1725 5", sim::Phrase::Pop3PurposeLast},
+    {Auth, "AUTH", authorization, "RFC 5034 4", sim::Phrase::Pop3PurposeAuth,
      mechanism_and_response, MultiLineWithoutArgument, LogsIn, 1},
     // Not a POP3 command: no state error; the server answers -ERR (RFC 1939 3).
-    {Unknown, "?", both, "RFC 1939 3", "a command this engine does not know"},
+    {Unknown, "?", both, "RFC 1939 3", sim::Phrase::Pop3PurposeUnknown},
 }};
 
 }  // namespace verb_table
@@ -168,8 +164,5 @@ constexpr bool changes_state(Verb verb) {
 }
 
 Verb verb_from_name(std::string_view name);  // case-insensitive; Unknown otherwise
-
-// VerbInfo::purpose as a phrase of the catalogue.
-sim::Phrase purpose_phrase(Verb verb);
 
 }  // namespace mailscope::pop3

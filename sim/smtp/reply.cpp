@@ -182,8 +182,4 @@ sim::Phrase reply_meaning_phrase(int code) {
     }
 }
 
-std::string_view reply_meaning(int code) {
-    return sim::phrase_format(reply_meaning_phrase(code), sim::Language::En);
-}
-
 }  // namespace mailscope::smtp

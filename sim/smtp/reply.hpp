@@ -42,7 +42,6 @@ bool code_in_range(int code);
 std::optional<std::string> leading_enhanced_code(std::string_view text, int code);
 std::string_view reply_section(int code);
 // A few words on what a code means (RFC 5321 4.2.2, 4.2.3).
-std::string_view reply_meaning(int code);
 sim::Phrase reply_meaning_phrase(int code);
 
 }  // namespace mailscope::smtp

@@ -31,7 +31,9 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
                        "with --screenshot: also write what the frame shows as JSON (the state "
                        "filled in the diagram, the exchange rows and the last one's text, the "
                        "lesson step and its question)");
-    command.add_flag("--large-text", options.large_text, "projector mode: large fonts");
+    command.add_flag("--large-text", options.large_text, "large fonts and widgets");
+    command.add_flag("--projector", options.projector,
+                     "projector preset: large text, high contrast, no timeline or composer");
     command.add_option("--export-svg", options.export_svg,
                        "write the exchange so far as a sequence diagram SVG and exit");
     command.add_option("--export-png", options.export_png,

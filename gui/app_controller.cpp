@@ -378,6 +378,7 @@ int AppController::run_window() {
     window.height = m_height;
     window.language = m_language;
     window.large_text = m_options.large_text;
+    window.projector = m_options.projector;
     window.screenshot_path = m_options.screenshot;
     window.screen_json_path = m_options.screen_json;
     window.sequence_png_path = m_options.export_png;

@@ -19,7 +19,8 @@ struct AppOptions {
     std::string size = "1600x1000";     // WxH of the window
     std::string screenshot;             // draw one frame, save it as PNG here and exit
     std::string screen_json;            // with screenshot: what that frame shows, as JSON
-    bool large_text = false;            // projector mode
+    bool large_text = false;            // bigger fonts and widgets
+    bool projector = false;             // large text, high contrast, fewer panels
     std::string export_svg;             // write the sequence diagram here and exit
     std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)
     std::string transcript;             // the session shown, written when the window closes

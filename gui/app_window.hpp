@@ -27,7 +27,8 @@ struct GuiOptions {
     int width = 1600;
     int height = 1000;
     Language language = Language::Ru;
-    bool large_text = false;  // projector mode: bigger fonts and widgets
+    bool large_text = false;  // bigger fonts and widgets
+    bool projector = false;   // the projector preset (set_projector)
 
     // Non-empty: draw `warmup_frames` frames, save the window as a PNG here and return.
     std::string screenshot_path;

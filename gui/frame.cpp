@@ -2,12 +2,17 @@
 
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "gui/theme.hpp"
+#include "gui/view_model/panel_layout.hpp"
 
 namespace mailscope::gui {
 
@@ -19,16 +24,22 @@ struct PanelEntry {
     Text title;
     bool OpenPanels::*open;
     PanelDraw draw;
+    const char* window;  // the ImGui window's id, as the panel names it
+    // A panel whose content is laid out to its size (no list to scroll):
+    // taller content than the tile means something is cut.
+    bool fixed_height;
 };
 
-// The one list of panels: the View menu and the frame both walk it.
-constexpr std::array<PanelEntry, 6> panels{{
-    {Text::WindowTimeline, &OpenPanels::timeline, draw_timeline_panel},
-    {Text::WindowStateDiagram, &OpenPanels::state_diagram, draw_state_diagram_panel},
-    {Text::WindowExchanges, &OpenPanels::exchanges, draw_exchange_panel},
-    {Text::WindowMailbox, &OpenPanels::mailbox, draw_mailbox_panel},
-    {Text::WindowLesson, &OpenPanels::lesson, draw_lesson_panel},
-    {Text::WindowComposer, &OpenPanels::composer, draw_composer_panel},
+// The one list of panels, in LayoutSlot order: the View menu, the tiling
+// and the frame all walk it.
+constexpr std::array<PanelEntry, layout_slot_count> panels{{
+    {Text::WindowTimeline, &OpenPanels::timeline, draw_timeline_panel, "timeline", true},
+    {Text::WindowStateDiagram, &OpenPanels::state_diagram, draw_state_diagram_panel,
+     "state_diagram", true},
+    {Text::WindowExchanges, &OpenPanels::exchanges, draw_exchange_panel, "exchanges", false},
+    {Text::WindowMailbox, &OpenPanels::mailbox, draw_mailbox_panel, "mailbox", false},
+    {Text::WindowLesson, &OpenPanels::lesson, draw_lesson_panel, "lesson", false},
+    {Text::WindowComposer, &OpenPanels::composer, draw_composer_panel, "composer", false},
 }};
 
 void draw_file_menu(PanelContext& context) {
@@ -81,6 +92,10 @@ void draw_menu(PanelContext& context) {
         }
         ImGui::Separator();
         ImGui::MenuItem(context.text(Text::MenuLargeText), nullptr, &view.large_text);
+        if (ImGui::MenuItem(context.text(Text::MenuProjector), nullptr, view.projector)) {
+            set_projector(view, !view.projector);
+        }
+        if (ImGui::MenuItem(context.text(Text::MenuArrangePanels))) view.arrange_panels = true;
         ImGui::EndMenu();
     }
     draw_session_menu(context);
@@ -113,34 +128,73 @@ void draw_menu(PanelContext& context) {
     ImGui::EndMainMenuBar();
 }
 
-struct Placement {
-    ImVec2 pos;
-    ImVec2 size;
-};
-
-// First-use placement, in the order of `panels`: the timeline across the top,
-// the diagram and the lesson on the left, the exchanges in the middle, the
-// mailbox on the right; the composer where the lesson is (free play hides it).
-std::array<Placement, panels.size()> placements(float scale) {
+// What the tiling needs to know this frame: the area below the menu bar, the
+// text size, the open panels, how narrow each may get, whether the mailbox
+// has anything to show.
+LayoutRequest layout_request(PanelContext& context) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     // Below the menu bar; WorkPos only accounts for it from the second frame on.
     const float menu = ImGui::GetFrameHeight();
-    const ImVec2 origin{viewport->Pos.x, viewport->Pos.y + menu};
-    const ImVec2 size{viewport->Size.x, viewport->Size.y - menu};
-    const float timeline_height = 118.0f * scale;
-    const float top = origin.y + timeline_height;
-    const float height = size.y - timeline_height;
-    const float left = size.x * 0.31f;
-    const float right = size.x * 0.27f;
-    const float diagram = height * 0.58f;
-    return {{
-        {origin, {size.x, timeline_height}},
-        {{origin.x, top}, {left, diagram}},
-        {{origin.x + left, top}, {size.x - left - right, height}},
-        {{origin.x + size.x - right, top}, {right, height}},
-        {{origin.x, top + diagram}, {left, height - diagram}},
-        {{origin.x, top + diagram}, {left, height - diagram}},
-    }};
+    LayoutRequest request;
+    request.x = viewport->Pos.x;
+    request.y = viewport->Pos.y + menu;
+    request.width = viewport->Size.x;
+    request.height = viewport->Size.y - menu;
+    request.font = ImGui::GetFontSize();
+    // The collapse arrow, the close button and the padding around the title.
+    const float title_chrome = ImGui::GetFontSize() * 2 + ImGui::GetStyle().FramePadding.x * 4;
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        request.open[i] = context.view.open.*panels[i].open;
+        request.min_width[i] = ImGui::CalcTextSize(context.text(panels[i].title)).x + title_chrome;
+    }
+    float& mailbox = request.min_width[static_cast<std::size_t>(LayoutSlot::Mailbox)];
+    mailbox = std::max(mailbox, mailbox_panel_min_width(context));
+    const MailboxSnapshot& learned = context.model.mailbox().latest();
+    request.mailbox_empty =
+        learned.mailbox.empty() && learned.messages.empty() && learned.folders.empty();
+    return request;
+}
+
+// The tiles are laid again whenever the window, the text size, the set of
+// panels or the mailbox's emptiness changes; in between, a panel the user
+// moved or resized stays where it was put.
+void place_panels(PanelContext& context) {
+    const LayoutRequest request = layout_request(context);
+    ViewState& view = context.view;
+    const bool again = view.arrange_panels || !view.tiled_for || !(*view.tiled_for == request);
+    view.arrange_panels = false;
+    if (!again) return;
+    view.tiled_for = request;
+    view.layout = tile_panels(request);
+}
+
+// What a person would see cut off, found on the windows ImGui laid out this
+// frame: a panel past the window's edge, a title too long for its bar,
+// content wider than its panel (a horizontal scrollbar), or content taller
+// than a panel that has no list to scroll.
+void check_panels_fit(PanelContext& context) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float title_chrome = ImGui::GetFontSize() * 2 + ImGui::GetStyle().FramePadding.x * 4;
+    std::vector<std::string>& problems = context.view.layout_problems;
+    for (const PanelEntry& panel : panels) {
+        if (!(context.view.open.*panel.open)) continue;
+        const ImGuiWindow* window =
+            ImGui::FindWindowByName(fmt::format("###{}", panel.window).c_str());
+        if (!window || !window->Active || window->Collapsed) continue;
+        const auto problem = [&](std::string_view what) {
+            problems.push_back(fmt::format("{}: {}", panel.window, what));
+        };
+        if (window->Pos.x < -0.5f || window->Pos.y < -0.5f ||
+            window->Pos.x + window->Size.x > display.x + 0.5f ||
+            window->Pos.y + window->Size.y > display.y + 0.5f) {
+            problem("outside the window");
+        }
+        if (ImGui::CalcTextSize(context.text(panel.title)).x + title_chrome > window->Size.x + 0.5f)
+            problem("title cut");
+        if (window->ScrollMax.x > 0.5f) problem("content wider than the panel");
+        if (panel.fixed_height && window->ScrollMax.y > 0.5f)
+            problem("content taller than the panel");
+    }
 }
 
 const char* window_id(PanelId panel) {
@@ -180,22 +234,30 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
     model.sync();
     begin_view_frame(view, model.trace().size(), ImGui::GetIO().DeltaTime);
     const float scale = view.dpi_scale * (view.large_text ? large_font_px / normal_font_px : 1.0f);
-    if (scale != view.applied_style_scale) {
-        theme::apply_style(scale);
+    if (scale != view.applied_style_scale || view.projector != view.applied_high_contrast) {
+        theme::apply_style(scale, view.projector);
         view.applied_style_scale = scale;
+        view.applied_high_contrast = view.projector;
     }
 
     PanelContext context{model, view, fonts, {}};
     ImGui::PushFont(view.large_text ? fonts.ui_large : fonts.ui);
     draw_menu(context);
-    const auto places = placements(scale);
+    const std::optional<LayoutRequest> tiled_before = view.tiled_for;
+    place_panels(context);
+    const bool retile = view.tiled_for != tiled_before;
+    view.layout_problems.clear();
     for (std::size_t i = 0; i < panels.size(); ++i) {
         bool& open = view.open.*panels[i].open;
         if (!open) continue;
-        ImGui::SetNextWindowPos(places[i].pos, ImGuiCond_FirstUseEver);
-        ImGui::SetNextWindowSize(places[i].size, ImGuiCond_FirstUseEver);
+        if (const auto& rect = view.layout.rects[i]; rect && retile) {
+            ImGui::SetNextWindowPos({rect->x, rect->y}, ImGuiCond_Always);
+            ImGui::SetNextWindowSize({rect->width, rect->height}, ImGuiCond_Always);
+            ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
+        }
         panels[i].draw(context, &open);
     }
+    check_panels_fit(context);
     if (view.connect.open) draw_connect_dialog(context);
     draw_highlights(model.lesson, scale);
     ImGui::PopFont();

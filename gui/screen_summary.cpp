@@ -64,6 +64,13 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     }
     if (view.open.lesson) summary.failures = lesson.failures;
     if (lesson.client < lesson.clients.size()) summary.client = lesson.clients[lesson.client];
+    for (std::size_t i = 0; i < layout_slot_count; ++i) {
+        if (!view.layout.rects[i] || !open[i].first) continue;
+        summary.layout.emplace_back(open[i].second, *view.layout.rects[i]);
+    }
+    summary.layout_problems = view.layout_problems;
+    summary.diagram_scale = view.diagram_scale;
+    summary.projector = view.projector;
     return summary;
 }
 
@@ -86,6 +93,13 @@ std::string screen_summary_json(const ScreenSummary& summary) {
         summary.answered_right ? nlohmann::ordered_json(*summary.answered_right) : nullptr;
     out["failures"] = summary.failures;
     out["client"] = summary.client;
+    nlohmann::ordered_json layout = nlohmann::ordered_json::object();
+    for (const auto& [panel, rect] : summary.layout)
+        layout[panel] = {rect.x, rect.y, rect.width, rect.height};
+    out["layout"] = layout;
+    out["layout_problems"] = summary.layout_problems;
+    out["diagram_scale"] = summary.diagram_scale;
+    out["projector"] = summary.projector;
     return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -32,6 +32,12 @@ struct ScreenSummary {
     std::optional<bool> answered_right;
     std::vector<std::string> failures;  // the failed checks shown, "file:line: sentence"
     std::string client;                 // the lesson client shown
+    // Where the tiling put each open panel, by name, in pixels (x, y, width,
+    // height), and what the frame found cut off (empty when everything fits).
+    std::vector<std::pair<std::string, PanelRect>> layout;
+    std::vector<std::string> layout_problems;
+    float diagram_scale = 1;  // the state diagram's text size, shrunk to fit
+    bool projector = false;
 };
 
 ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view);

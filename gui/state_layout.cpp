@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace mailscope::gui {
@@ -120,6 +121,29 @@ Point leave_box(Point center, Point half, Point target) {
     const float ty = dy != 0 ? half.y / std::fabs(dy) : INFINITY;
     const float t = std::fmin(1.0f, std::fmin(tx, ty));
     return {center.x + dx * t, center.y + dy * t};
+}
+
+std::optional<Point> box_entry(Point from, Point to, Point center, Point half) {
+    // Slabs: the segment is inside the box where it is inside both pairs of sides.
+    float enter = 0;
+    float leave = 1;
+    const float start[2] = {from.x, from.y};
+    const float delta[2] = {to.x - from.x, to.y - from.y};
+    const float low[2] = {center.x - half.x, center.y - half.y};
+    const float high[2] = {center.x + half.x, center.y + half.y};
+    for (int axis = 0; axis < 2; ++axis) {
+        if (delta[axis] == 0) {
+            if (start[axis] < low[axis] || start[axis] > high[axis]) return std::nullopt;
+            continue;
+        }
+        float near = (low[axis] - start[axis]) / delta[axis];
+        float far = (high[axis] - start[axis]) / delta[axis];
+        if (near > far) std::swap(near, far);
+        enter = std::max(enter, near);
+        leave = std::min(leave, far);
+    }
+    if (enter > leave) return std::nullopt;
+    return Point{from.x + delta[0] * enter, from.y + delta[1] * enter};
 }
 
 Point along_polyline(std::span<const Point> points, float t) {

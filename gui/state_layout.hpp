@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
 
 #include "sim/core/trace.hpp"
@@ -45,6 +46,11 @@ const DiagramLayout& diagram_layout(sim::Protocol protocol);
 // The point where the segment from `center` toward `target` leaves the box
 // centred on `center` with half extents `half`.
 Point leave_box(Point center, Point half, Point target);
+
+// Where the segment from `from` to `to` first enters the box centred on
+// `center` with half extents `half`; none when it misses the box. An edge
+// shifted off the centres ends there, so its arrowhead touches the box.
+std::optional<Point> box_entry(Point from, Point to, Point center, Point half);
 
 // The point a fraction `t` (0 to 1) of the way along the polyline, by length.
 Point along_polyline(std::span<const Point> points, float t);

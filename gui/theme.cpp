@@ -117,7 +117,7 @@ Text kind_label(RowKind kind, sim::Protocol protocol) {
     return Text::RowKindNote;
 }
 
-void apply_style(float scale) {
+void apply_style(float scale, bool high_contrast) {
     ImGuiStyle style;
     ImGui::StyleColorsLight(&style);
     style.WindowRounding = 4.0f;
@@ -127,6 +127,19 @@ void apply_style(float scale) {
     style.FrameBorderSize = 1.0f;
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
     style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(text);
+    if (high_contrast) {
+        style.WindowBorderSize = 2.0f;
+        style.FrameBorderSize = 1.5f;
+        style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+        style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+        style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+        style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.28f, 0.28f, 0.30f, 1);
+        style.Colors[ImGuiCol_Border] = ImVec4(0.15f, 0.15f, 0.18f, 1);
+        style.Colors[ImGuiCol_TitleBg] = ImVec4(0.70f, 0.76f, 0.86f, 1);
+        style.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.55f, 0.66f, 0.84f, 1);
+        style.Colors[ImGuiCol_TableBorderLight] = ImVec4(0.35f, 0.35f, 0.40f, 1);
+        style.Colors[ImGuiCol_TableBorderStrong] = ImVec4(0.15f, 0.15f, 0.18f, 1);
+    }
     style.ScaleAllSizes(scale);
     ImGui::GetStyle() = style;
 }

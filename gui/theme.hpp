@@ -31,7 +31,10 @@ inline constexpr ImU32 edge = IM_COL32(120, 120, 130, 255);
 inline constexpr ImU32 edge_last = IM_COL32(220, 90, 0, 255);
 inline constexpr ImU32 edge_faint = IM_COL32(175, 175, 185, 255);
 
-// Light style, rounded a little, scaled by `scale` (HiDPI times projector factor).
-void apply_style(float scale);
+// Light style, rounded a little, scaled by `scale` (HiDPI times the large
+// text factor). `high_contrast` (the projector preset): black text on white,
+// darker secondary text, bolder borders and title bars, which a projector in
+// a lit room does not wash out.
+void apply_style(float scale, bool high_contrast = false);
 
 }  // namespace mailscope::gui::theme

@@ -4,6 +4,13 @@
 
 namespace mailscope::gui {
 
+void set_projector(ViewState& view, bool on) {
+    view.projector = on;
+    view.large_text = on;
+    view.open.timeline = !on;
+    if (on) view.open.composer = false;
+}
+
 void set_cursor(ViewState& view, std::uint64_t cursor, std::size_t event_count) {
     if (event_count == 0) {
         view.cursor = 0;

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gui/i18n.hpp"
+#include "gui/view_model/panel_layout.hpp"
 
 namespace mailscope::gui {
 
@@ -40,8 +42,20 @@ enum class ExchangeTab : std::uint8_t { Sequence, Log };
 struct ViewState {
     Language language = Language::Ru;
     bool large_text = false;
+    // The projector preset: large text, strong contrast, only the panels a
+    // room reads from afar (set_projector).
+    bool projector = false;
     float dpi_scale = 1.0f;
     OpenPanels open;
+    // The tiles the panels were last put in, and what they were laid for;
+    // `arrange_panels` lays them again on the next frame (View menu).
+    std::optional<LayoutRequest> tiled_for;
+    PanelLayout layout;
+    bool arrange_panels = false;
+    // What the last frame found cut off: "mailbox: title cut", for the
+    // screenshot tests and --screen-json. Empty when everything fits.
+    std::vector<std::string> layout_problems;
+    float diagram_scale = 1;  // the state diagram's text, shrunk to fit its panel
 
     // The moment shown: every view draws events [0, cursor]. While `live`,
     // the cursor follows the newest event.
@@ -70,6 +84,7 @@ struct ViewState {
     bool scroll_to_cursor = true;   // the exchange views bring the cursor row into sight
     std::size_t rows_seen = 0;      // display rows at the last frame, to follow new ones
     float applied_style_scale = 0;  // the style scale currently applied, 0 before the first frame
+    bool applied_high_contrast = false;
 
     // Text being typed: a quiz answer and a free-play command.
     std::array<char, 256> quiz_input{};
@@ -82,6 +97,10 @@ struct ViewState {
 
 // Moves the cursor, leaves live mode unless it lands on the newest event.
 void set_cursor(ViewState& view, std::uint64_t cursor, std::size_t event_count);
+
+// Turns the projector preset on (large text, no timeline or composer) or off
+// (normal text, the timeline back).
+void set_projector(ViewState& view, bool on);
 
 // Start-of-frame bookkeeping: follows the newest event when live, advances
 // playback by `dt` seconds, rotates the hover state.

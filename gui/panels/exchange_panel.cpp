@@ -447,6 +447,9 @@ void draw_log(PanelContext& context) {
 
 // [SECTION] panel
 
+// Below this height, in font heights, the colour key starts folded.
+constexpr float legend_open_fonts = 34;
+
 void draw_legend(const PanelContext& context) {
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     const float box = ImGui::GetTextLineHeight() * 0.7f;
@@ -483,7 +486,14 @@ void draw_exchange_panel(PanelContext& context, bool* open) {
         context.model.display().set_show_internal(show_internal);
         context.view.scroll_to_cursor = true;
     }
-    draw_legend(context);
+    // The colour key takes several lines: a short panel (large text, a small
+    // window, the projector) starts with it folded so the exchanges keep the room.
+    ImGui::SameLine();
+    const bool roomy = ImGui::GetContentRegionAvail().y > ImGui::GetFontSize() * legend_open_fonts;
+    ImGui::SetNextItemOpen(roomy && !context.view.projector, ImGuiCond_Once);
+    const std::string legend = fmt::format("{}###legend", context.text(Text::ColourKey));
+    if (ImGui::TreeNodeEx(legend.c_str(), ImGuiTreeNodeFlags_NoTreePushOnOpen))
+        draw_legend(context);
     if (context.model.trace().empty()) {
         ImGui::TextDisabled("%s", context.text(Text::NoEvents));
         return;

@@ -93,24 +93,27 @@ void draw_controls(PanelContext& context, const LessonView& lesson) {
     if (ImGui::Button(fmt::format("\u25C0 {}", context.text(Text::Previous)).c_str()))
         intent.action = LessonAction::Previous;
     ImGui::EndDisabled();
-    ImGui::SameLine();
     ImGui::BeginDisabled(lesson.step_index >= lesson.step_count);
-    if (ImGui::Button(fmt::format("{} \u25B6", context.text(Text::Next)).c_str()))
-        intent.action = LessonAction::Next;
-    ImGui::SameLine();
-    const Text play = lesson.playing ? Text::Pause : Text::Play;
-    if (ImGui::Button(fmt::format("{}###lesson_play", context.text(play)).c_str()))
+    const std::string next = fmt::format("{} \u25B6", context.text(Text::Next));
+    same_line_if_room(button_width(next.c_str()));
+    if (ImGui::Button(next.c_str())) intent.action = LessonAction::Next;
+    const Text play_text = lesson.playing ? Text::Pause : Text::Play;
+    const std::string play = fmt::format("{}###lesson_play", context.text(play_text));
+    same_line_if_room(button_width(play.c_str()));
+    if (ImGui::Button(play.c_str()))
         intent.action = lesson.playing ? LessonAction::Pause : LessonAction::Play;
     ImGui::EndDisabled();
-    ImGui::SameLine();
     float seconds = lesson.seconds_per_step;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    const float slider = ImGui::GetFontSize() * 5;
+    const char* per_step = context.text(Text::SecondsPerStep);
+    same_line_if_room(slider + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(per_step).x);
+    ImGui::SetNextItemWidth(slider);
     if (ImGui::SliderFloat("###lesson_speed", &seconds, 0.5f, 10.0f, "%.1f")) {
         intent.action = LessonAction::SetSpeed;
         intent.seconds_per_step = seconds;
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", context.text(Text::SecondsPerStep));
+    ImGui::TextDisabled("%s", per_step);
 
     int step = static_cast<int>(lesson.step_index);
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize(context.text(Text::GoToStep)).x -
@@ -124,8 +127,9 @@ void draw_controls(PanelContext& context, const LessonView& lesson) {
     if (lesson.clients.size() > 1) {
         ImGui::TextUnformatted(context.text(Text::ClientShown));
         for (std::size_t c = 0; c < lesson.clients.size(); ++c) {
-            ImGui::SameLine();
             const std::string label = fmt::format("{}###client{}", lesson.clients[c], c);
+            same_line_if_room(ImGui::CalcTextSize(label.c_str(), nullptr, true).x +
+                              ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
             if (ImGui::RadioButton(label.c_str(), lesson.client == c)) {
                 intent.action = LessonAction::SelectClient;
                 intent.answer = c;
@@ -144,7 +148,7 @@ void draw_lesson_panel(PanelContext& context, bool* open) {
         ImGui::TextWrapped("%s", context.text(Text::NoLesson));
         return;
     }
-    ImGui::TextUnformatted(lesson.title.c_str());
+    ImGui::TextWrapped("%s", lesson.title.c_str());
     const std::size_t shown = std::min(lesson.step_index + 1, lesson.step_count);
     const std::string step =
         fmt::format(fmt::runtime(context.text(Text::StepOf)), shown, lesson.step_count);

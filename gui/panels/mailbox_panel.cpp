@@ -60,6 +60,11 @@ void draw_cells(const MessageRow& row, bool modseq) {
     }
 }
 
+// Fixed column widths, in font heights: "№" with room for "12 → 11", UID, size.
+constexpr float seq_column_fonts = 3.6f;
+constexpr float uid_column_fonts = 2.2f;
+constexpr float size_column_fonts = 3.5f;
+
 void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
@@ -67,13 +72,13 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
     if (!ImGui::BeginTable("###messages", modseq ? 6 : 5, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(context.text(Text::ColumnSeq), ImGuiTableColumnFlags_WidthFixed,
-                            ImGui::GetFontSize() * 3.6f);
+                            ImGui::GetFontSize() * seq_column_fonts);
     ImGui::TableSetupColumn(context.text(Text::ColumnUid), ImGuiTableColumnFlags_WidthFixed,
-                            ImGui::GetFontSize() * 2.2f);
+                            ImGui::GetFontSize() * uid_column_fonts);
     ImGui::TableSetupColumn(context.text(Text::ColumnFlags), ImGuiTableColumnFlags_WidthStretch,
                             1.0f);
     ImGui::TableSetupColumn(context.text(Text::ColumnSize), ImGuiTableColumnFlags_WidthFixed,
-                            ImGui::GetFontSize() * 3.5f);
+                            ImGui::GetFontSize() * size_column_fonts);
     ImGui::TableSetupColumn(context.text(Text::ColumnSubject), ImGuiTableColumnFlags_WidthStretch,
                             1.6f);
     if (modseq) {
@@ -146,14 +151,26 @@ void draw_folders(PanelContext& context, const MailboxSnapshot& snapshot) {
         ImGui::Indent(indent);
         const bool current = folder.decoded == selected;
         if (current) ImGui::PushStyleColor(ImGuiCol_Text, theme::node_current);
-        ImGui::TextUnformatted(
-            fmt::format("{} {}", current ? "▶" : "□", folder_label(folder)).c_str());
+        // A long name with its wire form ends at the panel's edge; hovering shows it whole.
+        const std::string label = fmt::format("{} {}", current ? "▶" : "□", folder_label(folder));
+        text_to_edge(label);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());
         if (current) ImGui::PopStyleColor();
         ImGui::Unindent(indent);
     }
 }
 
 }  // namespace
+
+float mailbox_panel_min_width(const PanelContext& context) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float fixed =
+        ImGui::GetFontSize() * (seq_column_fonts + uid_column_fonts + size_column_fonts);
+    const float stretched = ImGui::CalcTextSize(context.text(Text::ColumnFlags)).x +
+                            ImGui::CalcTextSize(context.text(Text::ColumnSubject)).x;
+    return fixed + stretched + style.CellPadding.x * 10 + style.WindowPadding.x * 2 +
+           style.ScrollbarSize;
+}
 
 void draw_mailbox_panel(PanelContext& context, bool* open) {
     const PanelWindow window(context, Text::WindowMailbox, "mailbox", open);

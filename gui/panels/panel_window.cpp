@@ -1,5 +1,7 @@
 #include <fmt/format.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
 #include <string>
 
 #include "gui/panels/panels.hpp"
@@ -13,6 +15,28 @@ PanelWindow::PanelWindow(const PanelContext& context, Text title, std::string_vi
 
 PanelWindow::~PanelWindow() {
     ImGui::End();
+}
+
+void same_line_if_room(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+        ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+void text_to_edge(std::string_view text) {
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    const ImVec2 size = ImGui::CalcTextSize(begin, end);
+    const float room = std::max(ImGui::GetContentRegionAvail().x, 0.0f);
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    ImGui::Dummy({std::min(size.x, room), size.y});
+    const float right = min.x + room;
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), min, {right, min.y + size.y}, right,
+                              right, begin, end, &size);
 }
 
 }  // namespace mailscope::gui

@@ -55,10 +55,21 @@ class PanelWindow {
     bool m_shown = false;
 };
 
+// One line of text that ends in "…" where the panel ends, instead of
+// running past it (which would make the panel scroll sideways).
+void text_to_edge(std::string_view text);
+// SameLine when an item `width` wide still fits on the line, else a new line:
+// a row of buttons wraps in a narrow panel instead of running past its edge.
+void same_line_if_room(float width);
+// The width of a button labelled `label` (up to any "###").
+float button_width(const char* label);
+
 void draw_state_diagram_panel(PanelContext& context, bool* open);
 void draw_exchange_panel(PanelContext& context, bool* open);
 void draw_timeline_panel(PanelContext& context, bool* open);
 void draw_mailbox_panel(PanelContext& context, bool* open);
+// The narrowest the mailbox panel may be with every column header readable.
+float mailbox_panel_min_width(const PanelContext& context);
 void draw_lesson_panel(PanelContext& context, bool* open);
 void draw_composer_panel(PanelContext& context, bool* open);
 // A window of its own while view.connect.open.

@@ -111,10 +111,17 @@ EdgePath edge_path(const Canvas& canvas, const std::vector<NodeBox>& boxes,
         for (ImVec2& point : points)
             point = point + side;
     }
-    points.front() =
-        to_vec(leave_box(to_point(points.front()), to_point(from.half), to_point(points[1])));
-    points.back() = to_vec(
-        leave_box(to_point(points.back()), to_point(to.half), to_point(points[points.size() - 2])));
+    // A shifted edge runs beside the centres, not through them: it starts and
+    // ends where it crosses the real boxes, so both its ends and its
+    // arrowhead stay outside them.
+    const auto end_at = [](ImVec2 inner, ImVec2 outer, const NodeBox& box) {
+        const auto entry =
+            box_entry(to_point(outer), to_point(inner), to_point(box.center), to_point(box.half));
+        return entry ? to_vec(*entry)
+                     : to_vec(leave_box(to_point(inner), to_point(box.half), to_point(outer)));
+    };
+    points.front() = end_at(points.front(), points[1], from);
+    points.back() = end_at(points.back(), points[points.size() - 2], to);
     const std::size_t middle = (points.size() - 1) / 2;
     // Two shifted edges run side by side in opposite directions; labelling
     // each nearer its own start keeps the two numbers apart.
@@ -161,8 +168,13 @@ void draw_cause(ImDrawList* draw, ImVec2 at, const std::string& cause, float alp
     draw->AddText(min, with_alpha(theme::edge_last, alpha), cause.c_str());
 }
 
-void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const TransitionPulse& pulse,
-                  ImVec2 area, sim::Language language) {
+// Room on the right of the diagram for the self-loops, in font heights.
+constexpr float self_loop_fonts = 2.5f;
+
+// Draws the diagram at the cursor in `area`; gives the box around
+// everything drawn but the marker's cause slip (which may overlap).
+ImRect draw_diagram(sim::Protocol protocol, const StateAtCursor& state,
+                    const TransitionPulse& pulse, ImVec2 area, sim::Language language) {
     const ProtocolStates& table = protocol_states(protocol);
     const DiagramLayout& layout = diagram_layout(protocol);
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -192,11 +204,17 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
         draw_edge(draw, path, theme::edge_last, 4.0f + 3.0f * pulse.glow);
     }
 
+    ImRect drawn(canvas.origin, canvas.origin);
+    for (const EdgePath& path : paths) {
+        for (const ImVec2& point : path.points)
+            drawn.Add(point);
+    }
     for (std::size_t i = 0; i < boxes.size(); ++i) {
         const NodeBox& box = boxes[i];
         const bool current = state.state == i;
         const ImVec2 min = box.center - box.half;
         const ImVec2 max = box.center + box.half;
+        drawn.Add(ImRect(min, max));
         draw->AddRectFilled(min, max, current ? theme::node_current : theme::node_fill,
                             font * 0.3f);
         draw->AddRect(min, max, current ? theme::node_current : theme::node_outline, font * 0.3f, 0,
@@ -219,6 +237,7 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
         draw_label(draw, paths[i].label, transition.number, highlighted, layout.edges[i].faint,
                    highlighted ? 0.35f * pulse.glow : 0.0f);
         const ImVec2 corner{radius, radius};
+        drawn.Add(ImRect(paths[i].label - corner, paths[i].label + corner));
         if (ImGui::IsMouseHoveringRect(paths[i].label - corner, paths[i].label + corner)) {
             const std::string number =
                 transition.number == 0 ? std::string() : fmt::format("({}) ", transition.number);
@@ -240,6 +259,7 @@ void draw_diagram(sim::Protocol protocol, const StateAtCursor& state, const Tran
             state.last->number > 0 ? fmt::format("({}) {}", state.last->number, said) : said;
         draw_cause(draw, at, cause, 1.0f);
     }
+    return drawn;
 }
 
 }  // namespace
@@ -259,18 +279,21 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
         view.animate && state.transition_seq ? std::optional(view.transition_age) : std::nullopt);
     if (pulse.running) view.animating = true;
 
-    ImGui::TextUnformatted(
-        fmt::format(fmt::runtime(context.text(Text::CurrentState)),
-                    sim::state_label(
-                        state.last ? state.last->to : sim::StateId::connecting(trace.protocol()),
-                        context.view.language))
-            .c_str());
+    const float font = ImGui::GetFontSize();
+    const DiagramLayout& layout = diagram_layout(trace.protocol());
+    std::string current = fmt::format(
+        fmt::runtime(context.text(Text::CurrentState)),
+        sim::state_label(state.last ? state.last->to : sim::StateId::connecting(trace.protocol()),
+                         context.view.language));
     if (trace.protocol() == sim::Protocol::Imap) {
-        ImGui::SameLine();
-        ImGui::TextDisabled(
-            "%s", context.text(state.imap4rev2 ? Text::FollowsImap4rev2 : Text::FollowsImap4rev1));
+        current += fmt::format("  {}", context.text(state.imap4rev2 ? Text::FollowsImap4rev2
+                                                                    : Text::FollowsImap4rev1));
     }
-    if (state.last) {
+    ImGui::TextWrapped("%s", current.c_str());
+    // The sentences about the last transition repeat what the diagram
+    // highlights; a short panel leaves them out so the diagram keeps its size.
+    const bool room_for_words = ImGui::GetContentRegionAvail().y > font * (layout.min_height + 5);
+    if (room_for_words && state.last) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::edge_last);
         ImGui::TextWrapped(
             "%s", fmt::format(fmt::runtime(context.text(Text::LastTransition)), state.last->number,
@@ -279,21 +302,28 @@ void draw_state_diagram_panel(PanelContext& context, bool* open) {
                       .c_str());
         ImGui::PopStyleColor();
         ImGui::TextWrapped("%s", sim::cause_text(*state.last, context.view.language).c_str());
-    } else {
+    } else if (room_for_words) {
         ImGui::TextDisabled("%s", context.text(Text::NoTransitionYet));
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (avail.x > 50 && avail.y > 50) {
         // The layout is in fractions of the area but the boxes grow with the
         // font: below the layout's size (in font heights) they would overlap,
-        // so a small panel or projector mode scrolls the diagram instead.
-        const float font = ImGui::GetFontSize();
-        const DiagramLayout& layout = diagram_layout(trace.protocol());
-        ImGui::BeginChild("###diagram_area", avail, false, ImGuiWindowFlags_HorizontalScrollbar);
-        // Room on the right for the self-loops.
-        const ImVec2 area{std::max(avail.x - font * 2.5f, font * layout.min_width),
-                          std::max(avail.y - 1.0f, font * layout.min_height)};
-        draw_diagram(trace.protocol(), state, pulse, area, context.view.language);
+        // so a small panel draws the whole diagram with smaller text.
+        const float fit = std::min({1.0f, avail.x / (font * (layout.min_width + self_loop_fonts)),
+                                    avail.y / (font * layout.min_height)});
+        ImGui::BeginChild("###diagram_area", avail, false,
+                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+        ImGui::SetWindowFontScale(fit);
+        const ImVec2 area{avail.x - ImGui::GetFontSize() * self_loop_fonts, avail.y - 1.0f};
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const ImRect drawn =
+            draw_diagram(trace.protocol(), state, pulse, area, context.view.language);
+        if (drawn.Min.x < origin.x - 0.5f || drawn.Min.y < origin.y - 0.5f ||
+            drawn.Max.x > origin.x + avail.x + 0.5f || drawn.Max.y > origin.y + avail.y + 0.5f) {
+            context.view.layout_problems.emplace_back("state_diagram: diagram cut");
+        }
+        view.diagram_scale = fit;
         ImGui::EndChild();
     }
 }

@@ -50,7 +50,7 @@ void draw_controls(PanelContext& context) {
     ImGui::PushStyleColor(ImGuiCol_Text,
                           theme::kind_color(context.model.index().kind(view.cursor)));
     ImGui::PushFont(context.mono());
-    ImGui::TextUnformatted(row_text(event, context.view.language, 120).c_str());
+    text_to_edge(row_text(event, context.view.language, 120));
     ImGui::PopFont();
     ImGui::PopStyleColor();
 }

@@ -95,6 +95,9 @@ class MailboxTimeline {
     // valid until the next call.
     const MailboxSnapshot& at(const sim::SessionTrace& trace, std::uint64_t cursor);
 
+    // After every event sync() has seen: what the session learned by its end.
+    const MailboxSnapshot& latest() const { return m_head; }
+
     std::size_t checkpoint_count() const { return m_checkpoints.size(); }
 
   private:

@@ -158,9 +158,9 @@ class Runner:
     def __init__(self, binary, work):
         self.binary, self.work, self.count = binary, work, 0
 
-    def run(self, args, env_extra=None):
+    def run(self, args, env_extra=None, screen="1600x1000"):
         """The binary under a virtual X server; returns the CompletedProcess."""
-        command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", self.binary, *args]
+        command = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", self.binary, *args]
         env = dict(os.environ)
         env.pop("DISPLAY", None)
         env.pop("MAILSCOPE_PASSWORD", None)
@@ -180,11 +180,51 @@ class Runner:
                   "--screen-json", screen_json(out), *extra])
         return out
 
+    def sized_shot(self, lesson, step, lang, size, extra=()):
+        """A shot with the window `size` ("WxH") on a screen of that size."""
+        self.count += 1
+        out = os.path.join(self.work, f"sized-{self.count}-{size}-{lang}.png")
+        self.run(["--lesson", lesson, "--step", str(step), "--lang", lang, "--size", size,
+                  "--screenshot", out, "--screen-json", screen_json(out), *extra], screen=size)
+        return out
+
     def sequence_png(self, lesson, step, lang):
         self.count += 1
         out = os.path.join(self.work, f"sequence-{self.count}-{os.path.basename(lesson)}-{step}.png")
         self.run(["--lesson", lesson, "--step", str(step), "--lang", lang, "--export-png", out])
         return out
+
+
+# Window sizes a classroom meets, from a laptop on a 720p projector to full
+# HD, in normal text, large text and the projector preset, in both languages.
+FIT_CASES = [("1280x720", "ru", ("--large-text",)), ("1280x720", "en", ()),
+             ("1280x720", "ru", ("--projector",)), ("1920x1080", "en", ("--large-text",)),
+             ("1920x1080", "ru", ()), ("1920x1080", "en", ("--projector",))]
+
+
+def check_layout_fits(runner, lesson, check):
+    """At each size nothing is cut (the frame's own check of titles, widths and
+    the state diagram, in --screen-json), the tiles stay inside the window,
+    and the picture is the window's size."""
+    for size, lang, extra in FIT_CASES:
+        path = runner.sized_shot(lesson, 4, lang, size, extra)
+        shown = screen(path)
+        width, height = (int(n) for n in size.split("x"))
+        image = Image(path)
+        print(f"{os.path.basename(path)} {' '.join(extra)}: diagram text x{shown['diagram_scale']:.2f}")
+        check((image.width, image.height) == (width, height),
+              f"{path}: {image.width}x{image.height}, not {size}")
+        check(shown["layout_problems"] == [], f"{path}: cut off: {shown['layout_problems']}")
+        check(shown["projector"] == ("--projector" in extra), f"{path}: projector preset not shown")
+        expected_panels = {"state_diagram", "exchanges", "mailbox", "lesson"}
+        if "--projector" not in extra:
+            expected_panels.add("timeline")
+        check(set(shown["layout"]) == expected_panels,
+              f"{path}: panels laid out: {sorted(shown['layout'])}")
+        for panel, (x, y, w, h) in shown["layout"].items():
+            check(x >= 0 and y >= 0 and x + w <= width + 0.5 and y + h <= height + 0.5,
+                  f"{path}: {panel} at {x},{y} {w}x{h} leaves the window")
+        check(shown["diagram_scale"] >= 0.3, f"{path}: the diagram shrank to {shown['diagram_scale']}")
 
 
 def check_sequence_png(runner, lesson, check):
@@ -456,6 +496,7 @@ def main():
             protocols = {json.loads(line)["protocol"] for line in source}
         check(protocols == {protocol}, f"{path}: the session shown speaks {protocols}")
 
+    check_layout_fits(runner, two, check)
     check_sequence_png(runner, two, check)
     check_live_sessions(runner, args.mailscope, args.work, check)
     check_lab_servers(args.binary, check)

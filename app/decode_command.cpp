@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <utility>
 #include <variant>
 
+#include "sim/core/handout.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
 #include "sim/imap/session.hpp"
@@ -133,14 +135,40 @@ class Decoder {
             }
         }
         std::cout.flush();
+        if (m_whole && !write_handouts()) return 2;
         return m_status;
     }
 
     int status() const { return m_status; }
 
   private:
+    bool write_handouts() const {
+        const sim::HandoutPart part{&*m_whole, {}, 0, std::nullopt};
+        const sim::HandoutOptions handout{
+            m_options.language, std::filesystem::path(m_options.file).filename().string()};
+        const std::pair<const std::string&, std::string> outputs[] = {
+            {m_options.html,
+             m_options.html.empty() ? std::string() : sim::handout_html({&part, 1}, handout)},
+            {m_options.mermaid, m_options.mermaid.empty()
+                                    ? std::string()
+                                    : sim::handout_mermaid({&part, 1}, handout)}};
+        for (const auto& [path, text] : outputs) {
+            if (path.empty()) continue;
+            std::ofstream out(path, std::ios::binary | std::ios::trunc);
+            out << text;
+            out.close();
+            if (!out) {
+                std::cerr << fmt::format("mailscope decode: cannot write {}\n", path);
+                return false;
+            }
+        }
+        return true;
+    }
+
     void start(sim::Protocol protocol) {
         m_trace.emplace(protocol, m_options.file, sim::TraceRetention{kEventsHeld, 0});
+        if (!m_options.html.empty() || !m_options.mermaid.empty())
+            m_whole.emplace(protocol, m_options.file);
         m_trace->set_sink([this](const sim::TraceEvent& event) { print(event); });
         make_engine(m_engine, *m_trace, protocol, m_options.reveal_secrets);
         for (auto& chunk : std::exchange(m_waiting, {}))
@@ -158,6 +186,7 @@ class Decoder {
     }
 
     void print(const sim::TraceEvent& event) {
+        if (m_whole) m_whole->append(event);
         if (m_options.json) {
             std::cout << sim::event_to_json(event) << '\n';
         } else {
@@ -178,6 +207,7 @@ class Decoder {
     const DecodeOptions& m_options;
     sim::FormatOptions m_format;
     std::optional<sim::SessionTrace> m_trace;
+    std::optional<sim::SessionTrace> m_whole;  // every event, for the handouts
     std::optional<Engine> m_engine;
     std::vector<sim::TranscriptChunk> m_waiting;
     LineMap m_lines;

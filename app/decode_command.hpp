@@ -17,6 +17,10 @@ struct DecodeOptions {
     // Unset: told by the server's first line (an IMAP "*", POP3 "+OK"/"-ERR",
     // SMTP three digits).
     std::optional<sim::Protocol> protocol;
+    // Handouts of the whole session (sim/core/handout.hpp), written at the
+    // end; the events are then all kept in memory until then.
+    std::string html;
+    std::string mermaid;
 };
 
 // `mailscope decode FILE`: prints the annotated trace of a text transcript

@@ -36,6 +36,11 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
                      "projector preset: large text, high contrast, no timeline or composer");
     command.add_option("--export-svg", options.export_svg,
                        "write the exchange so far as a sequence diagram SVG and exit");
+    command.add_option("--export-html", options.export_html,
+                       "write the exchange so far as a handout (one self-contained HTML page "
+                       "for A4 paper: state path, mailbox changes, annotated exchanges) and exit");
+    command.add_option("--export-mermaid", options.export_mermaid,
+                       "write the exchange so far as a Mermaid sequence diagram and exit");
     command.add_option("--export-png", options.export_png,
                        "write the exchange so far as a sequence diagram PNG and exit (uses Xvfb "
                        "without a display)");

@@ -4,13 +4,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lessons/lesson_catalog.hpp"
 #include "lessons/lesson_loader.hpp"
 #include "lessons/lesson_runner.hpp"
 #include "sim/core/event_text.hpp"
+#include "sim/core/handout.hpp"
 #include "sim/core/trace_format.hpp"
 
 namespace mailscope::app {
@@ -133,6 +138,57 @@ std::string format_reply_event(const sim::SessionTrace& trace, const sim::TraceE
     if (end == std::string::npos) return palette.paint(reply_colour(event), text);
     return palette.paint(reply_colour(event), text.substr(0, end)) +
            palette.dim(text.substr(end, text.size() - end - 1)) + "\n";
+}
+
+// The steps played as --html and --mermaid handouts: each client's events
+// of those steps. False (and a message on stderr) when a file cannot be written.
+// The page has a section per client; the diagram takes each step's events
+// in the order the steps ran, so two clients' exchanges interleave as they did.
+bool write_handouts(const LessonRunOptions& options, const lessons::LessonRunner& runner,
+                    const std::vector<lessons::StepResult>& steps, Language lang,
+                    std::size_t first_step, std::size_t last_step) {
+    if (options.html.empty() && options.mermaid.empty()) return true;
+    const auto client = [&](std::size_t c) {
+        return runner.client_count() > 1 ? runner.client_name(c) : std::string();
+    };
+    std::vector<sim::HandoutPart> sections;
+    std::vector<sim::HandoutPart> in_order;
+    for (std::size_t c = 0; c < runner.client_count(); ++c) {
+        std::optional<lessons::EventRange> played;
+        for (const lessons::StepResult& step : steps) {
+            const lessons::EventRange range = step.client_events.at(c);
+            if (range.begin == range.end) continue;
+            if (!played) played = range;
+            played->end = range.end;
+        }
+        if (played)
+            sections.push_back(
+                {&runner.client_trace(c), client(c), played->begin, played->end - 1});
+    }
+    for (const lessons::StepResult& step : steps) {
+        for (std::size_t c = 0; c < runner.client_count(); ++c) {
+            const lessons::EventRange range = step.client_events.at(c);
+            if (range.begin == range.end) continue;
+            in_order.push_back({&runner.client_trace(c), client(c), range.begin, range.end - 1});
+        }
+    }
+    const sim::HandoutOptions handout{
+        lang, say(lang, sim::Phrase::HandoutLessonSteps, runner.lesson().title.in(lang), first_step,
+                  last_step)};
+    const std::pair<const std::string&, bool> outputs[] = {{options.html, true},
+                                                           {options.mermaid, false}};
+    for (const auto& [path, html] : outputs) {
+        if (path.empty()) continue;
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << (html ? sim::handout_html(sections, handout)
+                     : sim::handout_mermaid(in_order, handout));
+        out.close();
+        if (!out) {
+            std::cerr << fmt::format("mailscope lesson run: cannot write {}\n", path);
+            return false;
+        }
+    }
+    return true;
 }
 
 void print_step_events(const lessons::LessonRunner& runner, const lessons::StepResult& result,
@@ -258,7 +314,12 @@ int run_lesson(const LessonRunOptions& options) {
     for (const auto& earlier : runner.results())
         failures += earlier.failures.size();
 
+    const std::size_t first_step = runner.current_step() ? runner.current_step()->index + 1 : 0;
+    std::size_t last_step = first_step;
+    std::vector<lessons::StepResult> played;
     while (const auto* step = runner.current_step()) {
+        if (options.last_step && step->index + 1 > *options.last_step) break;
+        last_step = step->index + 1;
         std::cout << palette.heading(fmt::format(
             "── {} ──", say(*lang, sim::Phrase::PlayerStep, step->index + 1, lesson.steps.size())));
         if (lesson.clients.size() > 1) {
@@ -276,6 +337,7 @@ int run_lesson(const LessonRunOptions& options) {
 
         const auto* result = runner.step_forward();
         print_step_events(runner, *result, palette, *lang);
+        played.push_back(*result);
         for (const auto& failure : result->failures) {
             std::cout << palette.bad(fmt::format("{}: {}", lessons::to_string(failure.mark),
                                                  failure.message))
@@ -289,6 +351,7 @@ int run_lesson(const LessonRunOptions& options) {
             if (!std::getline(std::cin, ignored)) break;
         }
     }
+    if (!write_handouts(options, runner, played, *lang, first_step, last_step)) return 2;
     if (failures == 0) {
         std::cout << palette.good(say(*lang, sim::Phrase::PlayerAllChecksHeld)) << "\n";
         return 0;

@@ -14,9 +14,13 @@ struct LessonListOptions {
 struct LessonRunOptions {
     std::string lesson;  // an id or a path to a lesson file
     std::string lang;    // "ru", "en" or empty (the locale's): only the narration changes
-    std::optional<std::size_t> step;  // 1-based: start here; earlier steps run unseen
-    bool check = false;               // no pauses, no quiz; exit 1 when an expectation fails
-    bool colour = true;               // ANSI colours (the caller turns them off for pipes)
+    std::optional<std::size_t> step;       // 1-based: start here; earlier steps run unseen
+    bool check = false;                    // no pauses, no quiz; exit 1 when an expectation fails
+    bool colour = true;                    // ANSI colours (the caller turns them off for pipes)
+    std::optional<std::size_t> last_step;  // 1-based: stop after it
+    // Handouts of the steps played (sim/core/handout.hpp), written at the end.
+    std::string html;
+    std::string mermaid;
 };
 
 // Prints id, title and number of steps of every lesson. Returns 0, 1 when a

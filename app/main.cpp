@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"imap", "pop3", "smtp"}, CLI::ignore_case));
     decode_cmd->add_flag("--reveal-secrets", decode.reveal_secrets,
                          "show passwords and SASL payloads instead of masking them");
+    decode_cmd->add_option("--html", decode.html,
+                           "also write a handout: one self-contained HTML page for A4 paper");
+    decode_cmd->add_option("--mermaid", decode.mermaid,
+                           "also write the exchange as a Mermaid sequence diagram");
     add_language_option(*decode_cmd, decode.language, "the annotations");
 
     mailscope::app::ServeOptions serve;
@@ -185,6 +189,15 @@ int main(int argc, char** argv) {
     lesson_run_cmd->add_flag("--check", lesson_run.check,
                              "run without pauses; exit 1 if any expectation fails");
     lesson_run_cmd->add_flag("--no-color", lesson_no_colour, "no ANSI colours");
+    std::size_t lesson_last_step = 0;
+    lesson_run_cmd
+        ->add_option("--last-step", lesson_last_step, "stop after step N (default: the last)")
+        ->check(CLI::PositiveNumber);
+    lesson_run_cmd->add_option(
+        "--html", lesson_run.html,
+        "write the steps played as a handout: one self-contained HTML page for A4 paper");
+    lesson_run_cmd->add_option("--mermaid", lesson_run.mermaid,
+                               "write the steps played as a Mermaid sequence diagram");
 
     mailscope::app::ConnectOptions connect;
     auto* connect_cmd = cli.add_subcommand(
@@ -276,6 +289,7 @@ int main(int argc, char** argv) {
     if (*lesson_list_cmd) return mailscope::app::run_lesson_list(lesson_list);
     if (*lesson_run_cmd) {
         if (lesson_step > 0) lesson_run.step = lesson_step;
+        if (lesson_last_step > 0) lesson_run.last_step = lesson_last_step;
         lesson_run.colour = !lesson_no_colour && isatty(STDOUT_FILENO) != 0;
         return mailscope::app::run_lesson(lesson_run);
     }

@@ -316,14 +316,20 @@ void AppController::send_typed(ViewState& view) {
     view.live = true;
 }
 
-std::optional<std::string> AppController::export_svg() const {
-    SvgOptions svg;
-    svg.language = m_language;
-    svg.title = m_lesson->session().view(m_language).title;
-    const std::string error =
-        write_file(m_options.export_svg, sequence_svg(m_lesson->session().trace(), svg));
-    if (error.empty()) return std::nullopt;
-    return error;
+std::optional<std::string> AppController::export_files() const {
+    const sim::SessionTrace& trace = m_lesson->session().trace();
+    const std::string title = m_lesson->session().view(m_language).title;
+    const std::uint64_t through = trace.empty() ? 0 : trace.end_seq() - 1;
+    const std::pair<const std::string&, ExportKind> files[] = {
+        {m_options.export_svg, ExportKind::Svg},
+        {m_options.export_html, ExportKind::Html},
+        {m_options.export_mermaid, ExportKind::Mermaid}};
+    for (const auto& [path, kind] : files) {
+        if (path.empty()) continue;
+        const std::string error = write_export(kind, trace, through, m_language, title, path);
+        if (!error.empty()) return error;
+    }
+    return std::nullopt;
 }
 
 int AppController::run(const PasswordPrompt& password) {
@@ -331,9 +337,11 @@ int AppController::run(const PasswordPrompt& password) {
         std::cerr << fmt::format("mailscope gui: {}\n", error);
         return app_exit_failed;
     };
-    if (!m_options.export_svg.empty()) {
-        if (auto error = export_svg()) return fail(*error);
-        if (m_options.screenshot.empty() && m_options.export_png.empty()) return app_exit_ok;
+    const bool files_only = m_options.screenshot.empty() && m_options.export_png.empty();
+    if (!m_options.export_svg.empty() || !m_options.export_html.empty() ||
+        !m_options.export_mermaid.empty()) {
+        if (auto error = export_files()) return fail(*error);
+        if (files_only) return app_exit_ok;
     }
     // Before any session starts: the process may be replaced.
     if ((!m_options.screenshot.empty() || !m_options.export_png.empty()) && !has_display()) {

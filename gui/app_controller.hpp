@@ -86,7 +86,8 @@ class AppController {
     void connect(GuiModel& model, ViewState& view);
     void send_typed(ViewState& view);
     std::optional<std::string> start_live(const PasswordPrompt& password);
-    std::optional<std::string> export_svg() const;
+    // --export-svg, --export-html, --export-mermaid: the lesson's session as run.
+    std::optional<std::string> export_files() const;
     int run_window();
 
     AppOptions m_options;

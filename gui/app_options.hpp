@@ -22,6 +22,8 @@ struct AppOptions {
     bool large_text = false;            // bigger fonts and widgets
     bool projector = false;             // large text, high contrast, fewer panels
     std::string export_svg;             // write the sequence diagram here and exit
+    std::string export_html;            // write a handout page here and exit
+    std::string export_mermaid;         // write a Mermaid sequence diagram here and exit
     std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)
     std::string transcript;             // the session shown, written when the window closes
     std::string client;                 // the client shown in a multi-client lesson

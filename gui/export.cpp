@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "gui/sequence_svg.hpp"
+#include "sim/core/handout.hpp"
 #include "sim/core/transcript.hpp"
 
 namespace mailscope::gui {
@@ -36,6 +37,12 @@ std::string export_file_name(ExportKind kind, std::string_view label, std::uint6
             break;
         case ExportKind::SequencePng:
             extension = "sequence.png";
+            break;
+        case ExportKind::Html:
+            extension = "html";
+            break;
+        case ExportKind::Mermaid:
+            extension = "mmd";
             break;
         case ExportKind::Text:
         case ExportKind::None:
@@ -75,6 +82,14 @@ std::string write_export(ExportKind kind, const sim::SessionTrace& trace, std::u
             options.title = title;
             options.through = through;
             return write_file(path, sequence_svg(trace, options));
+        }
+        case ExportKind::Html:
+        case ExportKind::Mermaid: {
+            const sim::HandoutPart part{&trace, {}, trace.first_seq(), through};
+            const sim::HandoutOptions handout{language, title};
+            return write_file(path, kind == ExportKind::Html
+                                        ? sim::handout_html({&part, 1}, handout)
+                                        : sim::handout_mermaid({&part, 1}, handout));
         }
         case ExportKind::Png:
         case ExportKind::SequencePng:

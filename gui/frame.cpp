@@ -44,12 +44,14 @@ constexpr std::array<PanelEntry, layout_slot_count> panels{{
 
 void draw_file_menu(PanelContext& context) {
     if (!ImGui::BeginMenu(context.text(Text::MenuFile))) return;
-    constexpr std::array<std::pair<Text, ExportKind>, 5> exports{{
+    constexpr std::array<std::pair<Text, ExportKind>, 7> exports{{
         {Text::ExportText, ExportKind::Text},
         {Text::ExportJsonl, ExportKind::Jsonl},
         {Text::ExportSvg, ExportKind::Svg},
         {Text::ExportSequencePng, ExportKind::SequencePng},
         {Text::ExportPng, ExportKind::Png},
+        {Text::ExportHandout, ExportKind::Html},
+        {Text::ExportMermaid, ExportKind::Mermaid},
     }};
     for (const auto& [label, kind] : exports) {
         if (ImGui::MenuItem(context.text(label))) context.intents.export_kind = kind;

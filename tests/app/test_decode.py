@@ -339,6 +339,32 @@ def test_language_from_the_locale():
     check(code == 0 and "completes #" in out, "--lang en does not win over the locale")
 
 
+def test_handouts():
+    """--html and --mermaid write the whole session as a page for printing and
+    as a diagram, in the language asked for, the password masked."""
+    with tempfile.TemporaryDirectory(prefix="mailscope-handout-") as tmp:
+        page, diagram = os.path.join(tmp, "s8.html"), os.path.join(tmp, "s8.mmd")
+        code, out, err = decode("--lang", "ru", "--html", page, "--mermaid", diagram, section8)
+        check(code == 0 and "завершает #" in out, f"--html: exit {code}, stderr {err!r}")
+        with open(page, encoding="utf-8") as source:
+            html = source.read()
+        check(html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>"),
+              "--html: not a whole page")
+        for words in ("Путь по состояниям", "Выбран (Selected)", "RFC 3501", "@page { size: A4"):
+            check(words in html, f"--html: {words!r} missing")
+        check("mrc secret" not in html, "--html: the password is in the page")
+        check("<script" not in html and "http://" not in html and "https://" not in html,
+              "--html: the page is not self-contained")
+        with open(diagram, encoding="utf-8") as source:
+            mermaid = source.read()
+        check(mermaid.startswith("sequenceDiagram\n"), "--mermaid: not a sequence diagram")
+        check("C1->>S: a001 login mrc \"***\"" in mermaid,
+              "--mermaid: the LOGIN is not drawn")
+        check("mrc secret" not in mermaid, "--mermaid: the password is in the diagram")
+        code, _, err = decode("--html", os.path.join(tmp, "no", "such", "dir.html"), section8)
+        check(code == 2 and "cannot write" in err, f"--html to a missing folder: exit {code}")
+
+
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
     check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
@@ -349,7 +375,7 @@ for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, te
              test_memory_does_not_grow_with_lines, test_enable_after_select,
              test_literals_in_wire_order, test_literal_size_mismatch,
              test_login_after_logindisabled, test_russian_annotations,
-             test_language_from_the_locale, test_missing_file):
+             test_language_from_the_locale, test_handouts, test_missing_file):
     test()
 
 for failure in failures:

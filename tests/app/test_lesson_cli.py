@@ -145,8 +145,30 @@ def test_teacher_lessons_add_to_the_library():
         check(code == 0, f"run by an id a later file repeats: exit {code}, {err!r}")
 
 
+def test_handouts_of_a_step_range():
+    """run --step N --last-step M --html/--mermaid: only those steps, each
+    client of a two-client lesson in its own section and lane."""
+    with tempfile.TemporaryDirectory(prefix="mailscope-handout-") as tmp:
+        page, diagram = os.path.join(tmp, "steps.html"), os.path.join(tmp, "steps.mmd")
+        code, out, err = run("run", "two-clients", "--check", "--no-color", "--lang", "en",
+                             "--step", "2", "--last-step", "6", "--html", page,
+                             "--mermaid", diagram)
+        check(code == 0, f"run with handouts: exit {code}, {err!r}")
+        check("Step 7/" not in out and "Step 6/" in out, "--last-step 6 played past step 6")
+        with open(page, encoding="utf-8") as source:
+            html = source.read()
+        check("steps 2 to 6" in html, "the page does not name its steps")
+        check(html.count("<h2>") == 2, "the page does not have a section per client")
+        with open(diagram, encoding="utf-8") as source:
+            mermaid = source.read()
+        check("participant C1 as client A" in mermaid and "participant C2 as client B" in mermaid,
+              "the diagram does not have a lane per client")
+        check("wonderland" not in html + mermaid, "a password is in a handout")
+
+
 for test in (test_list_groups, test_language_from_the_locale, test_message_lines, test_literals_in_wire_order,
-             test_check_fails_on_a_broken_lesson, test_teacher_lessons_add_to_the_library):
+             test_check_fails_on_a_broken_lesson, test_teacher_lessons_add_to_the_library,
+             test_handouts_of_a_step_range):
     test()
 
 if failures:

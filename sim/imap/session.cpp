@@ -945,8 +945,14 @@ void ImapSession::on_command(const Command& command, Frame& frame,
     m_pending.push_back(pending);
 
     if ((command.verb == Verb::Select || command.verb == Verb::Examine) && !state_error) {
-        forget_selection();
-        m_nomodseq = false;
+        // RFC 3501 5.5: a server runs a command that changes the selection
+        // only after the ones sent before it have completed.
+        if (m_pending.size() == 1) {
+            forget_selection();
+            m_nomodseq = false;
+        } else {
+            m_pending.back().forgets_selection = true;
+        }
     }
     // Even with an initial response (SASL-IR) the server may send further
     // challenges, so the exchange stays open until the completion.
@@ -1156,6 +1162,17 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
     link(seq, pending);
     Pending done = *pending;
     m_pending.erase(m_pending.begin() + (pending - m_pending.data()));
+    // A SELECT or EXAMINE with nothing left ahead of it now runs; one that
+    // completes with commands still ahead of it has run too.
+    if (!m_pending.empty() && m_pending.front().forgets_selection) {
+        m_pending.front().forgets_selection = false;
+        forget_selection();
+        m_nomodseq = false;
+    }
+    if (done.forgets_selection) {
+        forget_selection();
+        m_nomodseq = false;
+    }
     if (m_sasl_tag == done.tag) {
         m_sasl_tag.reset();
         m_expect_raw_line = false;

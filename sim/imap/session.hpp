@@ -157,6 +157,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
         bool sorted = false;                       // SORT or UID SORT
         std::vector<std::string> cancels_updates;  // CANCELUPDATE's tags
         std::optional<NotifyArgs> notify;
+        // SELECT or EXAMINE sent behind commands still in progress: the
+        // data they get is about the mailbox selected before, so the
+        // messages are forgotten only once those commands have completed.
+        bool forgets_selection = false;
     };
     // What a successful NOTIFY SET lets the server send while no command
     // is in progress (RFC 5465 3.1, 5).

@@ -337,6 +337,25 @@ TEST_CASE("pipelined commands complete in any order and stay linked") {
           test::first_raw(trace, "A2 OK")->seq);
 }
 
+TEST_CASE("a SELECT pipelined behind a FETCH switches mailboxes once the FETCH completes") {
+    sim::SessionTrace trace;
+    imap::ImapSession session(trace);
+    session.feed(Direction::ServerToClient, "* PREAUTH ready\r\n");
+    session.feed(Direction::ClientToServer, "A1 SELECT INBOX\r\n");
+    session.feed(Direction::ServerToClient, "* 3 EXISTS\r\nA1 OK [READ-WRITE] done\r\n");
+    session.feed(Direction::ClientToServer, "A2 FETCH 2 (FLAGS)\r\n");
+    session.feed(Direction::ClientToServer, "A3 EXAMINE Sent\r\n");
+    // RFC 3501 5.5: the server completes the FETCH before it runs EXAMINE,
+    // so this FETCH is about INBOX's second message.
+    session.feed(Direction::ServerToClient, "* 2 FETCH (FLAGS (\\Seen))\r\n");
+    CHECK(session.messages().size() == 3);
+    session.feed(Direction::ServerToClient, "A2 OK done\r\n");
+    CHECK(session.messages().empty());
+    session.feed(Direction::ServerToClient, "* 1 EXISTS\r\nA3 OK [READ-ONLY] done\r\n");
+    CHECK(session.messages().size() == 1);
+    CHECK(test::violation_rules(trace).empty());
+}
+
 TEST_CASE("violations by either side become events, never crashes") {
     sim::SessionTrace trace;
     imap::ImapSession session(trace);

@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     serve_cmd->add_option("--fault", fault_texts,
-                          "inject a fault, e.g. delay:FETCH:2000ms, split:*, no:SELECT, "
-                          "bye:FETCH:p=0.5 (repeatable; see docs/faults.md)");
+                          "inject a fault, e.g. delay:FETCH:2000ms, defer:FETCH, split:*, "
+                          "no:SELECT, bye:FETCH:p=0.5 (repeatable; see docs/faults.md)");
     serve_cmd->add_option("--fault-seed", serve.config.fault_seed, "seed for probabilistic faults");
     add_language_option(*serve_cmd, serve.language, "the session reports and the class report");
 

@@ -14,6 +14,7 @@ namespace {
 
 constexpr auto fault_action_names = sim::name_table<FaultAction>({
     {FaultAction::Delay, "delay"},
+    {FaultAction::Defer, "defer"},
     {FaultAction::Split, "split"},
     {FaultAction::Unsolicited, "unsolicited"},
     {FaultAction::No, "no"},
@@ -124,7 +125,8 @@ std::string FaultRule::to_string() const {
         out += ":" + verb;
         if (nth != 0) out += fmt::format("@{}", nth);
     }
-    if (action == FaultAction::Delay) out += fmt::format(":{}ms", delay / 1000);
+    if (action == FaultAction::Delay || action == FaultAction::Defer)
+        out += fmt::format(":{}ms", delay / 1000);
     if (probability < 1.0) out += fmt::format(":p={}", probability);
     if (!user.empty()) out += ":user=" + user;
     return out;
@@ -139,8 +141,8 @@ std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
     auto action = fault_action_names.value_ignoring_case(fields[0]);
     if (!action) {
         return fmt::format(
-            "\"{}\" is not a fault action; use delay, split, unsolicited, no, bad, bye, cut or "
-            "stall",
+            "\"{}\" is not a fault action; use delay, defer, split, unsolicited, no, bad, bye, "
+            "cut or stall",
             fields[0]);
     }
     rule.action = *action;
@@ -197,6 +199,7 @@ std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
     }
     if (rule.action == FaultAction::Delay && !has_delay)
         return fmt::format("the delay rule \"{}\" needs a duration such as 2000ms", text);
+    if (rule.action == FaultAction::Defer && !has_delay) rule.delay = kDefaultDeferLimit;
     return rule;
 }
 

@@ -6,6 +6,12 @@
 //   ACTION[:VERB[@N]][:OPTION]...
 //
 //   ACTION  delay        hold the answer back (needs a duration: 2000ms, 3s)
+//           defer        run the command, but hold its tagged completion back
+//                        until the client's next command has completed, so
+//                        the completions arrive out of order (RFC 3501 5.5);
+//                        commands that depend on each other still complete
+//                        in order. The duration (default 1000ms) is how long
+//                        the completion waits for a next command at most
 //           split        write the answer in several pieces at random octets
 //           unsolicited  send an untagged response before the answer; the
 //                        second field is the response instead of a verb:
@@ -19,10 +25,11 @@
 //   OPTION  p=0.5        fire with this probability (seeded, so reproducible)
 //           user=alice   only in sessions logged in as this user
 //           after=NOOP   for unsolicited: the verb it precedes
-//           2000ms / 3s  the delay
+//           2000ms / 3s  the delay; for defer, the longest wait
 //
 // Examples: delay:FETCH:2000ms  split:*  no:SELECT  bad:LOGIN@2
 //           bye:FETCH:p=0.5  unsolicited:EXPUNGE 1:after=NOOP  stall:IDLE
+//           defer:FETCH@2  defer:SEARCH:500ms
 #pragma once
 
 #include <cstdint>
@@ -36,18 +43,33 @@
 
 namespace mailscope::server {
 
-enum class FaultAction : std::uint8_t { Delay, Split, Unsolicited, No, Bad, Bye, Cut, Stall };
+enum class FaultAction : std::uint8_t {
+    Delay,
+    Defer,
+    Split,
+    Unsolicited,
+    No,
+    Bad,
+    Bye,
+    Cut,
+    Stall
+};
+
+// How long a deferred completion waits for the client's next command when
+// the rule names no duration: long enough for a pipelined command to
+// arrive, short enough that a client waiting for the answer is not stuck.
+inline constexpr transport::Micros kDefaultDeferLimit = 1'000'000;
 
 std::string_view fault_action_name(FaultAction action);
 
 struct FaultRule {
     FaultAction action = FaultAction::Delay;
-    std::string verb = "*";    // uppercase command name, or "*"
-    std::string user;          // empty: any session
-    std::uint32_t nth = 0;     // 0: every matching command
-    double probability = 1.0;  // 0..1
-    transport::Micros delay = 0;
-    std::string untagged;  // Unsolicited: "EXISTS", "EXPUNGE 3", "FETCH FLAGS 2"
+    std::string verb = "*";       // uppercase command name, or "*"
+    std::string user;             // empty: any session
+    std::uint32_t nth = 0;        // 0: every matching command
+    double probability = 1.0;     // 0..1
+    transport::Micros delay = 0;  // Delay: the delay; Defer: the longest wait
+    std::string untagged;         // Unsolicited: "EXISTS", "EXPUNGE 3", "FETCH FLAGS 2"
 
     std::string to_string() const;  // the text form
 };

@@ -132,7 +132,8 @@ void ImapServerSession::cmd_notify(const imap::Command& command) {
 }
 
 bool ImapServerSession::notify_polls() const {
-    return m_notify && !m_user.empty() && !m_long && !m_sasl && !m_idle_tag;
+    // A deferred completion not yet sent: a command is still in progress.
+    return m_notify && !m_user.empty() && !m_long && !m_sasl && !m_idle_tag && !m_deferred;
 }
 
 ImapServerSession::Report ImapServerSession::notify_report() const {

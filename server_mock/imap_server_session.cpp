@@ -34,6 +34,64 @@ bool holds_expunges(const Command& command) {
     return !command.uid && imap::has_flag(command.verb, imap::VerbFlag::HoldsExpunge);
 }
 
+// Commands after which the session is not what it was (RFC 3501 3), or that
+// change how later responses are written (ENABLE), or that go on with lines
+// of their own (IDLE, AUTHENTICATE): no other command may run beside them.
+bool changes_session(Verb verb) {
+    return imap::verb_info(verb).effect != imap::Effect::None || verb == Verb::Enable ||
+           imap::has_flag(verb, imap::VerbFlag::Continues);
+}
+
+// A command whose arguments may hold message sequence numbers.
+bool names_sequence_numbers(const Command& command) {
+    if (command.uid) return false;
+    switch (command.verb) {
+        case Verb::Fetch:
+        case Verb::Store:
+        case Verb::Copy:
+        case Verb::Move:
+        case Verb::Search:
+        case Verb::Sort:
+        case Verb::Thread:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Commands that change messages or mailboxes, and so what others report.
+bool changes_messages(Verb verb) {
+    switch (verb) {
+        case Verb::Store:
+        case Verb::Expunge:
+        case Verb::Copy:
+        case Verb::Move:
+        case Verb::Append:
+        case Verb::Delete:
+        case Verb::Rename:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool reads_messages(Verb verb) {
+    switch (verb) {
+        case Verb::Fetch:
+        case Verb::Search:
+        case Verb::Sort:
+        case Verb::Thread:
+        case Verb::Status:
+            return true;
+        default:
+            return changes_messages(verb);
+    }
+}
+
+std::string tag_and_verb(std::string_view tag, Verb verb) {
+    return fmt::format("{} {}", tag, imap::verb_name(verb));
+}
+
 // The capabilities a toggle switches, in the order CAPABILITY lists them.
 // Switching one off also refuses the commands that need it.
 struct ToggledCapability {
@@ -167,6 +225,11 @@ void ImapServerSession::on_open(transport::Micros now, bool tls) {
 void ImapServerSession::on_timer(transport::Micros now) {
     m_now = now;
     if (m_close || m_stalled) return;
+    if (m_deferred && m_deferred->completion && now >= m_deferred->until) {
+        release_deferred(
+            sim::say(sim::Phrase::ServerDeferTimedOut, m_deferred->limit / 1000, m_deferred->tag));
+        flush();
+    }
     if (m_long) {
         m_last_activity = now;
         const std::vector<FaultRule> fired = m_long->fired;
@@ -224,6 +287,7 @@ std::optional<transport::Micros> ImapServerSession::next_deadline() const {
     // While the disk writes a COPY's next chunk, look again soon.
     if (m_long) return m_long->ready ? m_now : m_now + kLongCommandPoll;
     transport::Micros deadline = m_last_activity + m_config.autologout;
+    if (m_deferred && m_deferred->completion) deadline = std::min(deadline, m_deferred->until);
     if (m_idle_tag || notify_polls())
         deadline = std::min(deadline, m_last_poll + m_config.idle_poll);
     return deadline;
@@ -348,12 +412,21 @@ void ImapServerSession::execute(const Command& received) {
         return;
     }
     if (leave_if_selected_deleted()) return;
+    if (m_deferred) {
+        if (auto reason = completion_order_needed(*m_deferred, command)) {
+            release_deferred(sim::say(*reason, tag_and_verb(m_deferred->tag, m_deferred->verb),
+                                      tag_and_verb(command.tag, command.verb)));
+        }
+    }
     std::vector<FaultRule> fired;
     if (!apply_faults_before(command, fired)) {
         flush(fired);
         return;
     }
-    m_report = holds_expunges(command) ? Report::NoExpunge : Report::All;
+    // A deferred FETCH, STORE or SEARCH is still in progress as far as the
+    // client knows, so the commands run meanwhile send no EXPUNGE either.
+    const bool deferred_holds = m_deferred && m_deferred->holds_expunges;
+    m_report = holds_expunges(command) || deferred_holds ? Report::NoExpunge : Report::All;
     note_condstore_enabling(command);
     dispatch(command);
     m_report = Report::All;
@@ -498,6 +571,27 @@ std::vector<std::string> ImapServerSession::capabilities() const {
 // ---------------------------------------------------------------------------
 
 void ImapServerSession::send(const Response& response) {
+    // Only the tagged completion is held back. The untagged data the command
+    // produced has gone out already, as it was made: untagged responses
+    // belong to no command (RFC 3501 2.2.2), a client must accept them at
+    // any time (RFC 3501 7), and RFC 3501 5.5 lets a server work on the next
+    // command before this one is complete. The completion is what says the
+    // command is over, so it is the one that can come out of order.
+    if (m_deferred && !m_deferred->completion && response.kind == imap::ResponseKind::Tagged &&
+        response.tag == m_deferred->tag) {
+        m_deferred->completion = response;
+        m_deferred->until = m_now + m_deferred->limit;
+        m_imap.note(sim::Direction::ServerToClient,
+                    sim::say(sim::Phrase::ServerDeferHeld, m_deferred->tag), m_now);
+        return;
+    }
+    write(response);
+    if (m_deferred && m_deferred->completion && response.kind == imap::ResponseKind::Tagged) {
+        release_deferred(sim::say(sim::Phrase::ServerDeferReleased, m_deferred->tag, response.tag));
+    }
+}
+
+void ImapServerSession::write(const Response& response) {
     if (utf8_names()) {
         m_imap.send(with_utf8_names(response), m_now);
         return;
@@ -522,6 +616,9 @@ void ImapServerSession::bad(const std::string& tag, std::string text) {
 }
 
 void ImapServerSession::bye_and_close(std::string text) {
+    if (m_deferred) {
+        release_deferred(sim::say(sim::Phrase::ServerDeferBeforeClose, m_deferred->tag));
+    }
     send(imap::make_status("*", Status::Bye, std::nullopt, reply_text(text)));
     m_close = true;
     finish();
@@ -536,6 +633,7 @@ void ImapServerSession::finish() {
     }
     m_idle_tag.reset();
     m_notify.reset();
+    m_deferred.reset();
     if (m_session != kNoSession) {
         m_store.close_session(m_session);
         m_session = kNoSession;
@@ -610,11 +708,55 @@ bool ImapServerSession::apply_faults_before(const Command& command, std::vector<
             case FaultAction::Unsolicited:
                 inject_unsolicited(rule);
                 break;
+            case FaultAction::Defer:
+                defer_completion(command, rule);
+                break;
             default:
                 break;
         }
     }
     return true;
+}
+
+void ImapServerSession::defer_completion(const Command& command, const FaultRule& rule) {
+    if (changes_session(command.verb)) {
+        m_imap.note(sim::Direction::ServerToClient,
+                    sim::say(sim::Phrase::ServerDeferNotForStateChange,
+                             tag_and_verb(command.tag, command.verb)),
+                    m_now);
+        return;
+    }
+    // One completion is held at a time: this command's own completion
+    // releases the one held now, and it completes in order itself.
+    if (m_deferred) return;
+    m_deferred = DeferredCompletion{command.tag,
+                                    command.verb,
+                                    command.uid,
+                                    holds_expunges(command),
+                                    std::nullopt,
+                                    rule.delay,
+                                    0};
+}
+
+// RFC 3501 5.5: "If the server detects a possible ambiguity, it MUST execute
+// commands to completion in the order given by the client."
+std::optional<sim::Phrase> ImapServerSession::completion_order_needed(
+    const DeferredCompletion& deferred, const Command& next) const {
+    if (changes_session(next.verb)) return sim::Phrase::ServerDeferOrderStateChange;
+    if (!deferred.holds_expunges && names_sequence_numbers(next))
+        return sim::Phrase::ServerDeferOrderSequenceNumbers;
+    if ((changes_messages(deferred.verb) && reads_messages(next.verb)) ||
+        (changes_messages(next.verb) && reads_messages(deferred.verb)))
+        return sim::Phrase::ServerDeferOrderSameMessages;
+    return std::nullopt;
+}
+
+void ImapServerSession::release_deferred(sim::Said note) {
+    DeferredCompletion deferred = std::move(*m_deferred);
+    m_deferred.reset();
+    if (!deferred.completion) return;
+    m_imap.note(sim::Direction::ServerToClient, std::move(note), m_now);
+    write(*deferred.completion);
 }
 
 }  // namespace mailscope::server

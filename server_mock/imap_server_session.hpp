@@ -81,14 +81,37 @@ class ImapServerSession : public ServerSessionBase {
         std::vector<FaultRule> fired;
         bool ready = false;  // the last step added a chunk: look again at once
     };
+    // The command a defer rule runs now and completes later (see
+    // fault_injection.hpp): its tagged completion waits for the next
+    // command's, or for `until`.
+    struct DeferredCompletion {
+        std::string tag;
+        imap::Verb verb = imap::Verb::Unknown;
+        bool uid = false;
+        bool holds_expunges = false;  // while it is in progress, no EXPUNGE (RFC 3501 7.4.1)
+        std::optional<imap::Response> completion;  // empty while the command runs
+        transport::Micros limit = 0;               // the rule's longest wait for a next command
+        transport::Micros until = 0;               // set when the completion is held
+    };
 
     // --- driving ----------------------------------------------------------
     void on_input(imap::ServerInput& input);
     void execute(const imap::Command& command);
     void dispatch(const imap::Command& command);
     bool apply_faults_before(const imap::Command& command, std::vector<FaultRule>& fired);
+    // Starts holding back the completion of `command` for a defer rule,
+    // unless later commands depend on its completion.
+    void defer_completion(const imap::Command& command, const FaultRule& rule);
+    // Why `next` must wait for the deferred command to complete (RFC 3501
+    // 5.5), if it must.
+    std::optional<sim::Phrase> completion_order_needed(const DeferredCompletion& deferred,
+                                                       const imap::Command& next) const;
+    // Sends the held completion, with `note` (its argument the tag) in the trace.
+    void release_deferred(sim::Said note);
     void flush(const std::vector<FaultRule>& fired = {});
+    // Every response goes through here; a deferred completion is held back.
     void send(const imap::Response& response);
+    void write(const imap::Response& response);
     void ok(const std::string& tag, std::string text,
             std::optional<imap::ResponseCode> code = std::nullopt);
     void no(const std::string& tag, std::string text,
@@ -314,6 +337,7 @@ class ImapServerSession : public ServerSessionBase {
     transport::Micros m_last_not_before = 0;
     bool m_stalled = false;
     std::optional<LongCommand> m_long;
+    std::optional<DeferredCompletion> m_deferred;
     bool m_read_only_user = false;
     std::optional<Sasl> m_sasl;
     std::optional<std::string> m_idle_tag;

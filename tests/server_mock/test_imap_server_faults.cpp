@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "imap_server_harness.hpp"
 #include "server_mock/lab_report.hpp"
 
@@ -21,6 +23,20 @@ ServerConfig with_faults(std::string_view text) {
     REQUIRE(std::holds_alternative<std::vector<FaultRule>>(parsed));
     config.faults = std::get<std::vector<FaultRule>>(parsed);
     return config;
+}
+
+// Did the server's trace note `phrase`?
+bool noted(const sim::SessionTrace& trace, sim::Phrase phrase) {
+    return std::any_of(
+        trace.events().begin(), trace.events().end(), [&](const sim::TraceEvent& event) {
+            return event.kind == sim::EventKind::Note && event.said && event.said->phrase == phrase;
+        });
+}
+
+// `first` is in `answer`, and before `second`.
+bool comes_before(std::string_view answer, std::string_view first, std::string_view second) {
+    const auto at = answer.find(first);
+    return at != std::string_view::npos && answer.find(second, at) != std::string_view::npos;
 }
 
 }  // namespace
@@ -144,4 +160,103 @@ TEST_CASE_FIXTURE(FilledStore, "lab report lists the client's violations with tr
     Client clean(store);
     clean.login();
     CHECK(violation_report(clean.trace).starts_with("session: the client broke no protocol rule."));
+}
+
+TEST_CASE("fault: defer rules parse and print back") {
+    auto defer = rule("defer:FETCH@2");
+    CHECK(defer.action == FaultAction::Defer);
+    CHECK(defer.verb == "FETCH");
+    CHECK(defer.nth == 2);
+    CHECK(defer.delay == kDefaultDeferLimit);
+    CHECK(defer.to_string() == "defer:FETCH@2:1000ms");
+    CHECK(rule(defer.to_string()).to_string() == defer.to_string());
+    auto bounded = rule("defer:search:500ms:user=alice");
+    CHECK(bounded.verb == "SEARCH");
+    CHECK(bounded.delay == 500'000);
+    CHECK(rule(bounded.to_string()).to_string() == "defer:SEARCH:500ms:user=alice");
+    CHECK(rule("defer:*").verb == "*");
+    for (auto text : {"defer:FETCH:after=NOOP", "defer:FETCH@0", "defer:FETCH:forever"}) {
+        CAPTURE(text);
+        CHECK(std::holds_alternative<std::string>(parse_fault_rule(text)));
+    }
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: defer sends the next command's completion first") {
+    Client c(store, with_faults("defer:FETCH"));
+    c.login();
+    c.select();
+    const auto answer = c.send("a1 FETCH 1:* (FLAGS)\r\na2 NOOP\r\n");
+    // The FETCH data goes out as it is made; only the completion waits.
+    CHECK(comes_before(answer, "* 3 FETCH (FLAGS", "a2 OK NOOP completed\r\n"));
+    CHECK(comes_before(answer, "a2 OK NOOP completed\r\n", "a1 OK FETCH completed\r\n"));
+    CHECK(noted(c.trace, sim::Phrase::ServerDeferHeld));
+    CHECK(noted(c.trace, sim::Phrase::ServerDeferReleased));
+    // The server's own engine takes completions by tag: no rule is broken.
+    for (const auto& event : c.trace.events())
+        CHECK(event.kind != sim::EventKind::Violation);
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: a deferred completion goes out when no command follows") {
+    Client c(store, with_faults("defer:NOOP:500ms"));
+    c.login();
+    CHECK(c.send("a NOOP\r\n").empty());
+    c.link.advance(499'000);
+    CHECK(c.link.receive().empty());
+    c.link.advance(1000);
+    CHECK(c.link.receive() == "a OK NOOP completed\r\n");
+    CHECK(noted(c.trace, sim::Phrase::ServerDeferTimedOut));
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: a deferred completion goes out before LOGOUT's BYE") {
+    Client c(store, with_faults("defer:NOOP"));
+    c.login();
+    CHECK(c.send("a NOOP\r\n").empty());
+    const auto answer = c.send("b LOGOUT\r\n");
+    CHECK(answer.starts_with("a OK NOOP completed\r\n* BYE"));
+    CHECK(noted(c.trace, sim::Phrase::ServerDeferOrderStateChange));
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: defer keeps the order of commands that depend on it") {
+    Client c(store, with_faults("defer:FETCH,defer:NOOP"));
+    c.login();
+    c.select();
+    SUBCASE("a command that changes the state runs after the completion") {
+        const auto answer = c.send("b1 FETCH 1 (FLAGS)\r\nb2 EXAMINE Archive\r\n");
+        CHECK(comes_before(answer, "b1 OK FETCH completed\r\n", "* 0 EXISTS"));
+        CHECK(comes_before(answer, "* 0 EXISTS", "b2 OK [READ-ONLY]"));
+        CHECK(noted(c.trace, sim::Phrase::ServerDeferOrderStateChange));
+    }
+    SUBCASE("sequence numbers after a command that may have sent EXPUNGE") {
+        const auto answer = c.send("c1 NOOP\r\nc2 FETCH 2 (FLAGS)\r\n");
+        CHECK(answer.starts_with("c1 OK NOOP completed\r\n* 2 FETCH"));
+        CHECK(noted(c.trace, sim::Phrase::ServerDeferOrderSequenceNumbers));
+    }
+    SUBCASE("a STORE of flags a FETCH read") {
+        const auto answer = c.send("d1 FETCH 1 (FLAGS)\r\nd2 STORE 1 +FLAGS (\\Flagged)\r\n");
+        CHECK(comes_before(answer, "d1 OK FETCH completed\r\n", "\\Flagged"));
+        CHECK(answer.ends_with("d2 OK STORE completed\r\n"));
+        CHECK(noted(c.trace, sim::Phrase::ServerDeferOrderSameMessages));
+    }
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: a command that changes the state is never deferred") {
+    Client c(store, with_faults("defer:SELECT"));
+    c.login();
+    CHECK(c.send("s SELECT INBOX\r\n").find("s OK [READ-WRITE]") != std::string::npos);
+    CHECK(noted(c.trace, sim::Phrase::ServerDeferNotForStateChange));
+}
+
+TEST_CASE_FIXTURE(FilledStore, "fault: no EXPUNGE while a deferred FETCH is still in progress") {
+    Client a(store, with_faults("defer:FETCH"));
+    Client b(store);
+    a.login();
+    b.login();
+    a.select();
+    b.select();
+    CHECK(b.send("x1 STORE 1 +FLAGS (\\Deleted)\r\nx2 EXPUNGE\r\n")
+              .ends_with("x2 OK EXPUNGE completed\r\n"));
+    const auto answer = a.send("f1 FETCH 2 (FLAGS)\r\nf2 NOOP\r\n");
+    CHECK(comes_before(answer, "f2 OK NOOP completed\r\n", "f1 OK FETCH completed\r\n"));
+    CHECK(answer.find("EXPUNGE") == std::string::npos);
+    CHECK(a.send("f3 NOOP\r\n").find("* 1 EXPUNGE\r\n") != std::string::npos);
 }

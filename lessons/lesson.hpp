@@ -75,6 +75,9 @@ struct Capture {
 struct Expectation {
     std::vector<Pattern> responses;
     SourceMark responses_mark;
+    // The responses arrived in the order listed (other responses may come
+    // between them): out-of-order completions, RFC 3501 5.5.
+    bool responses_in_order = false;
     bool allow_extra_untagged = true;
     std::optional<std::string> tagged;  // IMAP: "OK", "NO" or "BAD"
     SourceMark tagged_mark;

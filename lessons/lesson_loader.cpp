@@ -635,8 +635,8 @@ class Reader : server::YamlFieldReader<Reader> {
                             const std::string& client) {
         expect_map(node, "expect");
         check_fields(node,
-                     {"responses", "allow_extra_untagged", "tagged", "reply", "state", "flags",
-                      "exists", "violation", "closed", "capture"},
+                     {"responses", "in_order", "allow_extra_untagged", "tagged", "reply", "state",
+                      "flags", "exists", "violation", "closed", "capture"},
                      "expect");
         check_expectation_protocol(node, client_protocol, client);
         Expectation out;
@@ -649,6 +649,11 @@ class Reader : server::YamlFieldReader<Reader> {
             } else {
                 out.responses.push_back(pattern(list, step));
             }
+        }
+        if (node["in_order"]) {
+            out.responses_in_order = boolean(node["in_order"]);
+            if (out.responses_in_order && out.responses.size() < 2)
+                fail(node["in_order"], "in_order needs at least two responses to put in order");
         }
         if (node["allow_extra_untagged"]) {
             out.allow_extra_untagged = boolean(node["allow_extra_untagged"]);

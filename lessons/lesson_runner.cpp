@@ -546,19 +546,29 @@ void LessonRunner::check(const Step& step, const StepResult& result,
     }
 
     std::vector<bool> used(texts.size(), false);
+    // In order: each pattern is looked for after the response the one
+    // before it matched.
+    std::size_t after_previous = 0;
     for (const auto& pattern : expect.responses) {
         bool found = false;
-        for (std::size_t i = 0; i < texts.size() && !found; ++i) {
+        const std::size_t first = expect.responses_in_order ? after_previous : 0;
+        for (std::size_t i = first; i < texts.size() && !found; ++i) {
             if (used[i] || !pattern_matches(pattern, texts[i], m_variables)) continue;
             used[i] = true;
             found = true;
+            after_previous = i + 1;
         }
         if (!found) {
             failures.push_back(
                 {pattern.mark,
-                 fmt::format("no response of client {} matches \"{}\"; the responses "
-                             "were: {}",
-                             client.name, substitute(pattern.text, m_variables), listed(texts))});
+                 fmt::format("no response of client {} {}matches \"{}\"; the responses "
+                             "were{}: {}",
+                             client.name,
+                             expect.responses_in_order && first > 0
+                                 ? "after the one the pattern before matched "
+                                 : "",
+                             substitute(pattern.text, m_variables),
+                             expect.responses_in_order ? ", in order" : "", listed(texts))});
         }
     }
     if (!expect.allow_extra_untagged) {

@@ -129,6 +129,11 @@ TEST_CASE("smaller mistakes are caught too") {
               .error->message.find("literal places") != std::string::npos);
     CHECK(from_text("steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    expect: {tagged: MAYBE}\n")
               .error.has_value());
+    const auto one_in_order = from_text(
+        "steps:\n  - narration: {ru: \"а\", en: \"a\"}\n    expect: {responses: [\"a OK *\"], "
+        "in_order: true}\n");
+    REQUIRE(one_in_order.error);
+    CHECK(one_in_order.error->message.find("in_order needs at least two") != std::string::npos);
 }
 
 TEST_CASE("durations") {

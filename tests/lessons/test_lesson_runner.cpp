@@ -105,3 +105,31 @@ TEST_CASE("step back replays to the same traces") {
     CHECK(back.finished());
     CHECK(back.current_narration(Language::En).empty());
 }
+
+TEST_CASE("in_order checks the order responses arrived in") {
+    const auto lesson = testing::lesson_from_text(std::string(testing::kLessonHead) + R"yaml(server:
+  faults: ["defer:NOOP@1"]
+steps:
+  - narration: {ru: "Вход.", en: "Log in."}
+    connect: true
+  - narration: {ru: "Вход.", en: "Log in."}
+    send: "a1 LOGIN alice wonderland"
+  - narration: {ru: "Конвейер.", en: "Pipelined."}
+    send: ["n1 NOOP", "n2 NOOP"]
+    expect: {responses: ["n2 OK *", "n1 OK *"], in_order: true, tagged: OK}
+  - narration: {ru: "Конвейер.", en: "Pipelined."}
+    send: ["n3 NOOP", "n4 NOOP"]
+    expect: {responses: ["n4 OK *", "n3 OK *"], in_order: true}
+)yaml",
+                                                  "in_order.yaml");
+    LessonRunner runner(lesson);
+    const auto& results = runner.run_to_end();
+    REQUIRE(results.size() == 4);
+    // The client engine matches the completions by tag: no violation.
+    CHECK(results[2].passed);
+    CHECK_FALSE(results[3].passed);
+    REQUIRE(results[3].failures.size() == 1);
+    CHECK(results[3].failures[0].message.find("after the one the pattern before matched") !=
+          std::string::npos);
+    CHECK(results[3].failures[0].mark.line == 19);
+}

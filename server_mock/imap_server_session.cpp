@@ -729,13 +729,11 @@ void ImapServerSession::defer_completion(const Command& command, const FaultRule
     // One completion is held at a time: this command's own completion
     // releases the one held now, and it completes in order itself.
     if (m_deferred) return;
-    m_deferred = DeferredCompletion{command.tag,
-                                    command.verb,
-                                    command.uid,
-                                    holds_expunges(command),
-                                    std::nullopt,
-                                    rule.delay,
-                                    0};
+    auto& deferred = m_deferred.emplace();
+    deferred.tag = command.tag;
+    deferred.verb = command.verb;
+    deferred.holds_expunges = holds_expunges(command);
+    deferred.limit = rule.delay;
 }
 
 // RFC 3501 5.5: "If the server detects a possible ambiguity, it MUST execute

@@ -87,7 +87,6 @@ class ImapServerSession : public ServerSessionBase {
     struct DeferredCompletion {
         std::string tag;
         imap::Verb verb = imap::Verb::Unknown;
-        bool uid = false;
         bool holds_expunges = false;  // while it is in progress, no EXPUNGE (RFC 3501 7.4.1)
         std::optional<imap::Response> completion;  // empty while the command runs
         transport::Micros limit = 0;               // the rule's longest wait for a next command

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <system_error>
@@ -58,7 +59,16 @@ std::string utc(std::int64_t seconds) {
 
 }  // namespace
 
+SessionTally::SessionTally(const Assignment* assignment) {
+    if (assignment) m_steps.emplace(*assignment);
+}
+
+std::vector<bool> SessionTally::steps_done() const {
+    return m_steps ? m_steps->done() : std::vector<bool>();
+}
+
 void SessionTally::observe(const sim::TraceEvent& event) {
+    if (m_steps) m_steps->observe(event);
     // A command with literals comes as pieces: it counts once, at its first.
     if (event.kind == sim::EventKind::Command && event.dir == sim::Direction::ClientToServer &&
         (!event.piece || event.piece->index == 0)) {
@@ -81,6 +91,13 @@ void ClassReport::add(const std::string& user, const SessionTally& tally, std::i
     if (student.sessions == 0 || started < student.first_seen) student.first_seen = started;
     if (student.sessions == 0 || ended > student.last_seen) student.last_seen = ended;
     ++student.sessions;
+    if (m_assignment) {
+        student.step_done_in.resize(m_assignment->steps.size(), 0);
+        const std::vector<bool> done = tally.steps_done();
+        for (std::size_t i = 0; i < done.size() && i < student.step_done_in.size(); ++i) {
+            if (done[i] && student.step_done_in[i] == 0) student.step_done_in[i] = student.sessions;
+        }
+    }
     student.commands += tally.commands();
     for (const auto& [section, count] : tally.violations())
         student.violations[section] += count;
@@ -88,7 +105,8 @@ void ClassReport::add(const std::string& user, const SessionTally& tally, std::i
 
 std::string ClassReport::csv() const {
     std::string out =
-        "student,sessions,commands,violations,violations_by_rule,first_seen,last_seen\r\n";
+        "student,sessions,commands,violations,violations_by_rule,first_seen,last_seen";
+    out += m_assignment ? ",steps_done,steps_missing\r\n" : "\r\n";
     for (const auto& [name, student] : m_students) {
         std::size_t total = 0;
         std::string by_rule;
@@ -96,9 +114,23 @@ std::string ClassReport::csv() const {
             total += count;
             by_rule += fmt::format("{}{}: {}", by_rule.empty() ? "" : "; ", section, count);
         }
-        out += fmt::format("{},{},{},{},{},{},{}\r\n", csv_field(name), student.sessions,
-                           student.commands, total, csv_field(by_rule), utc(student.first_seen),
-                           utc(student.last_seen));
+        out +=
+            fmt::format("{},{},{},{},{},{},{}", csv_field(name), student.sessions, student.commands,
+                        total, csv_field(by_rule), utc(student.first_seen), utc(student.last_seen));
+        if (m_assignment) {
+            std::size_t done = 0;
+            std::string missing;
+            for (std::size_t i = 0; i < m_assignment->steps.size(); ++i) {
+                if (i < student.step_done_in.size() && student.step_done_in[i] != 0) {
+                    ++done;
+                } else {
+                    missing +=
+                        fmt::format("{}{}", missing.empty() ? "" : "; ", m_assignment->steps[i].id);
+                }
+            }
+            out += fmt::format(",{}/{},{}", done, m_assignment->steps.size(), missing);
+        }
+        out += "\r\n";
     }
     return out;
 }
@@ -134,13 +166,17 @@ std::string ClassReport::student_page(const std::string& user) const {
         "<!DOCTYPE html>\n<html lang=\"{1}\"><head><meta charset=\"utf-8\"><title>{0}</title>\n"
         "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
         "pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap;font-size:90%}}"
-        "td,th{{padding:0 1em 0 0;text-align:left}}.broke{{color:#a00}}</style></head>\n"
+        "td,th{{padding:0 1em 0 "
+        "0;text-align:left}}.broke{{color:#a00}}.done{{color:#070}}.todo{{color:#a00}}"
+        "</style></head>\n"
         "<body><h1>{0}</h1>\n",
         html_escaped(name), sim::language_name(m_language));
     if (found == m_students.end()) {
-        return out + "<p>" + text(sim::Phrase::ReportNoSessions) + "</p></body></html>\n";
+        return out + steps_table({}) + "<p>" + text(sim::Phrase::ReportNoSessions) +
+               "</p></body></html>\n";
     }
     const Student& student = found->second;
+    out += steps_table(student.step_done_in);
     std::size_t total = 0;
     for (const auto& [section, count] : student.violations)
         total += count;
@@ -182,6 +218,35 @@ std::string ClassReport::student_page(const std::string& user) const {
                "</p>\n";
     }
     return out + "</body></html>\n";
+}
+
+std::string ClassReport::steps_table(const std::vector<std::size_t>& done_in) const {
+    if (!m_assignment) return {};
+    const auto text = [this](sim::Phrase phrase, auto&&... args) {
+        return html_escaped(
+            sim::render(sim::say(phrase, std::forward<decltype(args)>(args)...), m_language));
+    };
+    const auto& steps = m_assignment->steps;
+    const auto done = static_cast<std::size_t>(
+        std::count_if(done_in.begin(), done_in.end(), [](std::size_t session) { return session; }));
+    std::string out = fmt::format(
+        "<h2>{}</h2>\n<p>{}</p>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        text(sim::Phrase::ReportAssignment, m_assignment->title.in(m_language)),
+        text(sim::Phrase::ReportStepsDone, done, steps.size()), text(sim::Phrase::ReportStep),
+        text(sim::Phrase::ReportStepAsks), text(sim::Phrase::ReportStepState));
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const AssignmentStep& step = steps[i];
+        const std::size_t session = i < done_in.size() ? done_in[i] : 0;
+        std::string asks = html_escaped(step_requirement(step, m_language));
+        if (!step.text.empty())
+            asks = html_escaped(step.text.in(m_language)) + "<br><small>" + asks + "</small>";
+        out += fmt::format(
+            "<tr id=\"step-{0}\"><td>{0}</td><td>{1}</td><td class=\"{2}\">{3}</td></tr>\n",
+            step.id, asks, session ? "done" : "todo",
+            session ? text(sim::Phrase::ReportStepDoneIn, session)
+                    : text(sim::Phrase::ReportStepNotDone));
+    }
+    return out + "</table>\n";
 }
 
 std::filesystem::path ClassReport::write_student_page(const std::filesystem::path& dir,

@@ -8,24 +8,33 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "server_mock/assignment.hpp"
 #include "sim/core/language.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::server {
 
-// One session's counts, fed every event its trace hands out.
+// One session's counts, fed every event its trace hands out, and with an
+// assignment (which must outlive the tally) the steps the session did.
 class SessionTally {
   public:
+    SessionTally() = default;
+    explicit SessionTally(const Assignment* assignment);
+
     void observe(const sim::TraceEvent& event);
     std::size_t commands() const { return m_commands; }
     const std::map<std::string, std::size_t>& violations() const { return m_violations; }
+    // steps_done()[i]: the session did the assignment's step i; empty without one.
+    std::vector<bool> steps_done() const;
 
   private:
     std::size_t m_commands = 0;
     std::map<std::string, std::size_t> m_violations;  // RFC section -> client violations
+    std::optional<StepTracker> m_steps;
 };
 
 class ClassReport {
@@ -37,7 +46,14 @@ class ClassReport {
     static constexpr std::size_t kMaxSessionsListed = 200;
 
     // `language`: of the students' pages (the CSV's header is for programs).
-    explicit ClassReport(sim::Language language = sim::Language::En) : m_language(language) {}
+    // With an `assignment`, each student's progress through its steps is
+    // kept across their sessions.
+    explicit ClassReport(sim::Language language = sim::Language::En,
+                         std::optional<Assignment> assignment = std::nullopt)
+        : m_language(language), m_assignment(std::move(assignment)) {}
+
+    // What each session's tally is to follow; null without one.
+    const Assignment* assignment() const { return m_assignment ? &*m_assignment : nullptr; }
 
     // A session that ended: `user` is the login name, empty when nobody
     // logged in; times are seconds since the epoch; `report` the session's
@@ -46,7 +62,9 @@ class ClassReport {
              std::int64_t ended, const std::filesystem::path& report = {});
     // "student,sessions,commands,violations,violations_by_rule,first_seen,last_seen",
     // then a row per student by name; a session without a login counts under
-    // "(no login)". Times in UTC, ISO 8601.
+    // "(no login)". Times in UTC, ISO 8601. With an assignment two more
+    // columns: "steps_done" ("2/4") and "steps_missing", the ids of the steps
+    // not done yet, "; " between them.
     std::string csv() const;
     // Replaces `file` with csv() at once (a reader never sees half a file);
     // false and `error` set when it cannot.
@@ -55,6 +73,7 @@ class ClassReport {
     // A page a teacher can hand back to `user`: each session with its counts
     // and its report (the rules broken, with RFC sections and transcript
     // lines, then the numbered transcript), in one self-contained HTML file.
+    // With an assignment, every step first, done or not and in which session.
     std::string student_page(const std::string& user) const;
     // Writes student_page() to DIR/NAME.html, NAME the login name with
     // anything but letters, digits, ".", "-" and "_" made "_"; gives its path.
@@ -62,7 +81,10 @@ class ClassReport {
                                              const std::string& user, std::string& error) const;
 
   private:
+    std::string steps_table(const std::vector<std::size_t>& done_in) const;
+
     sim::Language m_language;
+    std::optional<Assignment> m_assignment;
     struct Session {
         std::int64_t started = 0;
         std::int64_t ended = 0;
@@ -77,6 +99,9 @@ class ClassReport {
         std::int64_t first_seen = 0;
         std::int64_t last_seen = 0;
         std::vector<Session> listed;  // the first kMaxSessionsListed
+        // Per step of the assignment: the number of the session that first
+        // did it, 0 while none has.
+        std::vector<std::size_t> step_done_in;
     };
     std::map<std::string, Student> m_students;
 };

@@ -98,11 +98,18 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--trace-dir", serve.trace_dir,
                           "write each session's transcript, JSON Lines and violation report here, "
                           "as the session runs");
-    serve_cmd->add_option("--class-report", serve.class_report,
-                          "FILE.csv: one row per student (login name): sessions, commands, the "
-                          "rules their clients broke by RFC section, first and last seen; "
-                          "rewritten as each session ends. With --trace-dir also a page per "
-                          "student (FILE-students/NAME.html) with each session's report");
+    auto* class_report =
+        serve_cmd->add_option("--class-report", serve.class_report,
+                              "FILE.csv: one row per student (login name): sessions, commands, the "
+                              "rules their clients broke by RFC section, first and last seen; "
+                              "rewritten as each session ends. With --trace-dir also a page per "
+                              "student (FILE-students/NAME.html) with each session's report");
+    serve_cmd
+        ->add_option("--assignment", serve.assignment,
+                     "FILE.yaml: the steps each student's client is to carry out (see README, "
+                     "--assignment); the class report gains steps_done and steps_missing, "
+                     "each student's page lists every step and the session that did it")
+        ->needs(class_report);
     serve_cmd
         ->add_option("--trace-window", serve.trace_window,
                      "events of each session kept in memory (default 256, at most 256 KiB); "

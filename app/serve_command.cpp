@@ -10,10 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
+#include <variant>
 
 #include "net/server_loop.hpp"
 #include "net/tls_options.hpp"
+#include "server_mock/assignment_loader.hpp"
 #include "server_mock/class_report.hpp"
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -100,7 +103,8 @@ class TracedSession : public transport::ConnectionHandler {
                   fmt::format("{} #{} from {}", info.listener, info.id, info.peer),
                   sim::TraceRetention{settings.window_events, kTraceWindowBytes}),
           m_settings(settings),
-          m_started(std::time(nullptr)) {
+          m_started(std::time(nullptr)),
+          m_tally(settings.class_report ? settings.class_report->assignment() : nullptr) {
         if (!settings.dir.empty()) {
             std::string error;
             m_files = server::TraceFiles::create(
@@ -422,7 +426,16 @@ int run_serve(const ServeOptions& options) {
     }
     config.starttls_available = true;
 
-    server::ClassReport class_report(options.language);
+    std::optional<server::Assignment> assignment;
+    if (!options.assignment.empty()) {
+        auto loaded = server::load_assignment_file(options.assignment);
+        if (auto* error = std::get_if<std::string>(&loaded)) {
+            std::cerr << fmt::format("mailscope serve: {}\n", *error);
+            return 1;
+        }
+        assignment = std::move(std::get<server::Assignment>(loaded));
+    }
+    server::ClassReport class_report(options.language, std::move(assignment));
     TraceSettings trace_settings;
     trace_settings.language = options.language;
     trace_settings.dir = options.trace_dir;
@@ -470,6 +483,10 @@ int run_serve(const ServeOptions& options) {
     if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
     if (!options.class_report.empty()) {
         std::cout << fmt::format("class report: {}\n", options.class_report);
+        if (const auto* steps = class_report.assignment()) {
+            std::cout << fmt::format("assignment: {} ({} steps)\n", options.assignment,
+                                     steps->steps.size());
+        }
         if (!options.trace_dir.empty())
             std::cout << fmt::format("student pages: {}\n", student_pages(trace_settings).string());
     }

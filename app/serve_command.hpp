@@ -26,6 +26,7 @@ struct ServeOptions {
     std::string data_dir;
     std::string trace_dir;
     std::string class_report;  // a CSV rewritten as each session ends (class_report.hpp)
+    std::string assignment;    // with class_report: the steps each student is to do
     // Events of each session held in memory (the rest are only in trace_dir).
     std::size_t trace_window = 256;
     std::string cert;

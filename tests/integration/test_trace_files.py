@@ -269,6 +269,108 @@ class ClassReport(unittest.TestCase):
                 self.assertNotIn("violets", text)
                 self.assertNotIn("builder", text)
 
+    def test_each_student_is_told_which_steps_of_the_assignment_they_did(self):
+        """`--assignment`: the three students' real clients each did some of
+        the example assignment's steps; the CSV and their pages say which,
+        and the one whose client broke a rule is still the only one flagged."""
+        assignment = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                                  "assignments", "imap-client-lab.yaml")
+        with tempfile.TemporaryDirectory(prefix="mailscope-assignment-") as tmp:
+            csv_path = os.path.join(tmp, "class.csv")
+            process, port = start_server(os.path.join(tmp, "traces"), "--class-report", csv_path,
+                                         "--assignment", assignment, "--user", "carol:violets")
+            try:
+                self.assertEqual(read(csv_path).splitlines()[0],
+                                 "student,sessions,commands,violations,violations_by_rule,"
+                                 "first_seen,last_seen,steps_done,steps_missing")
+                # imaplib: a quoted password, an APPEND that waits for "+",
+                # SEARCH and EXPUNGE.
+                client = imaplib.IMAP4("127.0.0.1", port)
+                client.login("alice", "wonderland")
+                client.select("INBOX")
+                client.append("INBOX", r"(\Seen)", None, b"Subject: hi\r\n\r\nhello\r\n")
+                client.search(None, "ALL")
+                client.store("1", "+FLAGS", r"(\Deleted)")
+                client.expunge()
+                client.logout()
+
+                # curl: a URL with a query is a SEARCH in that mailbox.
+                curl = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "15",
+                                       "--user", "bob:builder",
+                                       f"imap://127.0.0.1:{port}/INBOX?ALL"],
+                                      capture_output=True, timeout=30)
+                self.assertEqual(curl.returncode, 0, curl.stderr)
+
+                # The password as a literal, sent after the "+"; then literal
+                # data sent before it.
+                raw = Client(port)
+                raw.sock.sendall(b"c1 LOGIN carol {7}\r\n")
+                self.assertTrue(raw.stream.readline().startswith(b"+"))
+                raw.sock.sendall(b"violets\r\n")
+                line = raw.stream.readline()
+                while line and not line.startswith(b"c1 "):
+                    line = raw.stream.readline()
+                self.assertTrue(line.startswith(b"c1 OK"), line)
+                message = b"Subject: hi\r\n\r\nhello\r\n"
+                raw.sock.sendall(b"c2 APPEND INBOX {%d}\r\n" % len(message) + message + b"\r\n")
+                while not raw.stream.readline().startswith(b"c2 "):
+                    pass
+                raw.command("c3", "LOGOUT")
+                raw.close()
+
+                def rows():
+                    lines = read(csv_path).splitlines()[1:]
+                    return {line.split(",")[0]: line.split(",") for line in lines}
+
+                self.assertTrue(wait_for(lambda: {"alice", "bob", "carol"} <= set(rows())),
+                                read(csv_path))
+            finally:
+                stop_server(process)
+            table = rows()
+            self.assertEqual(set(table), {"alice", "bob", "carol"}, read(csv_path))
+            self.assertEqual(table["alice"][7:], ["3/4", "login-literal"], table["alice"])
+            self.assertEqual(table["bob"][7:], ["1/4", "login-literal; append-flag; expunge"],
+                             table["bob"])
+            self.assertEqual(table["carol"][7:], ["1/4", "append-flag; search; expunge"],
+                             table["carol"])
+            for name in ("alice", "bob"):
+                self.assertEqual(table[name][3:5], ["0", ""], table[name])
+            self.assertEqual(table["carol"][3:5], ["1", "RFC 3501 4.3: 1"], table["carol"])
+
+            pages = os.path.join(tmp, "class-students")
+            alice = read(os.path.join(pages, "alice.html"))
+            carol = read(os.path.join(pages, "carol.html"))
+            self.assertIn("Assignment: Lab 2: an IMAP client", alice)
+            self.assertIn("3 of 4 step(s) done.", alice)
+            self.assertIn("1 of 4 step(s) done.", carol)
+
+            def step_state(page, step):
+                match = re.search(r'<tr id="step-%s">.*?<td class="\w+">([^<]*)</td></tr>' % step,
+                                  page)
+                return match.group(1) if match else None
+
+            self.assertEqual(step_state(alice, "login-literal"), "not done")
+            self.assertEqual(step_state(alice, "append-flag"), "done in session 1")
+            self.assertEqual(step_state(alice, "expunge"), "done in session 1")
+            self.assertEqual(step_state(carol, "login-literal"), "done in session 1")
+            self.assertEqual(step_state(carol, "append-flag"), "not done")
+            self.assertIn("Log in with the password sent as a literal", carol)
+            self.assertIn("the SEARCH command", carol)
+            for page in os.listdir(pages):
+                self.assertNotIn("violets", read(os.path.join(pages, page)))
+
+    def test_a_broken_assignment_stops_the_server_with_its_line(self):
+        with tempfile.TemporaryDirectory(prefix="mailscope-assignment-") as tmp:
+            assignment = os.path.join(tmp, "lab.yaml")
+            with open(assignment, "w", encoding="utf-8") as out:
+                out.write('title: {ru: "т", en: "t"}\nsteps:\n  - {id: a, command: LOGON}\n')
+            result = subprocess.run([BINARY, "serve", "--imap", "127.0.0.1:0", "--class-report",
+                                     os.path.join(tmp, "class.csv"), "--assignment", assignment],
+                                    capture_output=True, text=True, timeout=30,
+                                    stdin=subprocess.DEVNULL)
+            self.assertEqual(result.returncode, 1, result.stdout)
+            self.assertIn(f"{assignment}:3: \"LOGON\" is not a command of imap.", result.stderr)
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:

@@ -73,13 +73,6 @@ struct TraceSettings {
 // server itself reads none of them; they are there for a view that attaches.
 constexpr std::size_t kTraceWindowBytes = 256u << 10;
 
-// With a trace directory too, each student's page goes next to the class
-// table: class.csv, class-students/alice.html.
-fs::path student_pages(const TraceSettings& settings) {
-    const fs::path& table = settings.class_report_file;
-    return table.parent_path() / (table.stem().string() + "-students");
-}
-
 ListenerProtocol listener_protocol(const std::string& listener) {
     if (listener.rfind("smtp", 0) == 0) {
         return {sim::Protocol::Smtp, server::make_smtp_session};
@@ -134,12 +127,9 @@ class TracedSession : public transport::ConnectionHandler {
         if (m_settings.class_report) {
             m_settings.class_report->add(user, m_tally, m_started, std::time(nullptr),
                                          m_files ? m_files->report_path() : fs::path());
-            std::string error;
-            if (!m_settings.class_report->write(m_settings.class_report_file, error))
-                std::cerr << fmt::format("mailscope serve: {}\n", error);
-            if (m_files &&
-                m_settings.class_report->write_student_page(student_pages(m_settings), user, error)
-                    .empty()) {
+            // With a trace directory too, each student has a page next to the table.
+            for (const auto& error : m_settings.class_report->publish(m_settings.class_report_file,
+                                                                      user, m_files != nullptr)) {
                 std::cerr << fmt::format("mailscope serve: {}\n", error);
             }
         }
@@ -488,7 +478,8 @@ int run_serve(const ServeOptions& options) {
                                      steps->steps.size());
         }
         if (!options.trace_dir.empty())
-            std::cout << fmt::format("student pages: {}\n", student_pages(trace_settings).string());
+            std::cout << fmt::format("student pages: {}\n",
+                                     server::ClassReport::pages_dir(options.class_report).string());
     }
     std::cout << "press Ctrl+C to stop" << std::endl;
 

@@ -281,4 +281,19 @@ std::filesystem::path ClassReport::write_student_page(const std::filesystem::pat
     return file;
 }
 
+std::filesystem::path ClassReport::pages_dir(const std::filesystem::path& file) {
+    return file.parent_path() / (file.stem().string() + "-students");
+}
+
+std::vector<std::string> ClassReport::publish(const std::filesystem::path& file,
+                                              const std::string& user, bool with_page) const {
+    std::vector<std::string> errors;
+    std::string error;
+    if (!write(file, error)) errors.push_back(error);
+    if (with_page && write_student_page(pages_dir(file), user, error).empty()) {
+        errors.push_back(error);
+    }
+    return errors;
+}
+
 }  // namespace mailscope::server

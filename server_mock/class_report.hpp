@@ -80,6 +80,14 @@ class ClassReport {
     std::filesystem::path write_student_page(const std::filesystem::path& dir,
                                              const std::string& user, std::string& error) const;
 
+    // Where the students' pages go next to the table `file`: class.csv,
+    // class-students/alice.html.
+    static std::filesystem::path pages_dir(const std::filesystem::path& file);
+    // After add(): rewrites the table `file` and, `with_page`, `user`'s page
+    // in pages_dir(file). Gives a sentence for each that could not be written.
+    std::vector<std::string> publish(const std::filesystem::path& file, const std::string& user,
+                                     bool with_page) const;
+
   private:
     std::string steps_table(const std::vector<std::size_t>& done_in) const;
 

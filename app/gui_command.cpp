@@ -63,6 +63,12 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--trace-dir", options.trace_dir,
                        "DIR: write each lab session's transcript, events (JSON Lines) and "
                        "violation report there as it happens (passwords masked)");
+    command.add_option("--class-report", options.class_report,
+                       "FILE.csv: keep the lab's class report there, as serve --class-report "
+                       "does (with --trace-dir also a page per student)");
+    command.add_option("--assignment", options.assignment,
+                       "FILE.yaml: with --class-report, the steps each student's client is to "
+                       "carry out, as serve --assignment");
     command.add_option(
         "--connect", options.connect,
         "[USER@]HOST[:PORT] after imap:// imaps:// pop3:// pop3s:// smtp:// smtps:// "

@@ -15,6 +15,7 @@
 #include "lessons/lesson_catalog.hpp"
 #include "lessons/lesson_loader.hpp"
 #include "net/server_url.hpp"
+#include "server_mock/assignment_loader.hpp"
 #include "sim/core/protocol.hpp"
 #include "sim/core/transcript.hpp"
 
@@ -81,6 +82,15 @@ std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
             "--trace-dir keeps the lab's sessions: give --serve, --serve-pop3 or --serve-smtp "
             "too.");
     }
+    if (!options.class_report.empty() && options.serve.empty() && options.serve_pop3.empty() &&
+        options.serve_smtp.empty()) {
+        return std::string(
+            "--class-report reports on the lab's sessions: give --serve, --serve-pop3 or "
+            "--serve-smtp too.");
+    }
+    if (!options.assignment.empty() && options.class_report.empty()) {
+        return std::string("--assignment is checked in the class report: give --class-report too.");
+    }
     auto loaded = load_lesson(options.lesson);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     auto& lesson = std::get<lessons::Lesson>(loaded);
@@ -134,8 +144,15 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
     }
     if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
         !m_options.serve_smtp.empty()) {
+        LabClassReport class_report{m_options.class_report, std::nullopt};
+        if (!m_options.assignment.empty()) {
+            auto loaded = server::load_assignment_file(m_options.assignment);
+            if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+            class_report.assignment = std::move(std::get<server::Assignment>(loaded));
+        }
         auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},
-                                     classroom_fixture(), m_options.trace_dir, m_language);
+                                     classroom_fixture(), m_options.trace_dir, m_language,
+                                     std::move(class_report));
         if (auto* error = std::get_if<std::string>(&made)) return *error;
         m_lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
     }

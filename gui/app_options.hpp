@@ -34,6 +34,8 @@ struct AppOptions {
     std::string serve_pop3;             // "[ADDR:]PORT": and its POP3 server
     std::string serve_smtp;             // "[ADDR:]PORT": and its SMTP server
     std::string trace_dir;              // with a lab: each session's files go here
+    std::string class_report;           // with a lab: a CSV row per student (class_report.hpp)
+    std::string assignment;             // with class_report: the steps each student is to do
     std::string connect;                // a server URL (imap://, imaps://, pop3://…): go live
     bool starttls = false;              // with a URL without implicit TLS: STARTTLS before login
     std::string ca_file;                // trust this CA for the live session

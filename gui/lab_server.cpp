@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <ctime>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -35,6 +36,9 @@ struct LabTracing {
     std::filesystem::path dir;
     std::string run_stamp;
     sim::Language language = sim::Language::En;  // of the violation reports
+    // With a class report: each session that ends is added, and the file rewritten.
+    server::ClassReport* class_report = nullptr;
+    std::filesystem::path class_report_file;
 };
 
 // One connection's server session on the I/O thread. Its trace hands every
@@ -47,6 +51,9 @@ class LabConnection : public transport::ConnectionHandler {
                   const transport::ConnectionInfo& info, sim::Protocol protocol,
                   const LabTracing& tracing, Publish publish)
         : m_id(info.id),
+          m_tracing(tracing),
+          m_started(std::time(nullptr)),
+          m_tally(tracing.class_report ? tracing.class_report->assignment() : nullptr),
           m_trace(protocol, fmt::format("lab #{} from {}", info.id, info.peer)),
           m_publish(std::move(publish)) {
         if (!tracing.dir.empty()) {
@@ -60,6 +67,7 @@ class LabConnection : public transport::ConnectionHandler {
         }
         m_trace.set_sink([this](const sim::TraceEvent& event) {
             if (m_files) m_files->add(event);
+            if (m_tracing.class_report) m_tally.observe(event);
             m_events.push_back(event);
         });
         m_session = std::make_unique<Session>(store, config, m_trace);
@@ -70,8 +78,16 @@ class LabConnection : public transport::ConnectionHandler {
         std::string user = m_session->user();
         // The session goes first, so that what it records as it ends is published too.
         m_session.reset();
-        m_publish({m_id, std::move(m_events), std::move(user), state, true});
+        m_publish({m_id, std::move(m_events), user, state, true});
         if (m_files) m_files->finish(m_trace.label());
+        if (m_tracing.class_report) {
+            m_tracing.class_report->add(user, m_tally, m_started, std::time(nullptr),
+                                        m_files ? m_files->report_path() : std::filesystem::path());
+            for (const auto& error : m_tracing.class_report->publish(m_tracing.class_report_file,
+                                                                     user, m_files != nullptr)) {
+                std::cerr << fmt::format("mailscope gui: {}\n", error);
+            }
+        }
     }
 
     void on_open(transport::Micros now, bool tls) override {
@@ -120,6 +136,9 @@ class LabConnection : public transport::ConnectionHandler {
     }
 
     std::uint64_t m_id = 0;
+    LabTracing m_tracing;
+    std::int64_t m_started = 0;
+    server::SessionTally m_tally;
     std::unique_ptr<server::TraceFiles> m_files;
     sim::SessionTrace m_trace;
     std::vector<sim::TraceEvent> m_events;  // appended to m_trace since the last publish
@@ -144,12 +163,27 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
     const LabAddresses& addresses, const std::filesystem::path& fixture,
-    const std::filesystem::path& trace_dir, sim::Language report_language) {
+    const std::filesystem::path& trace_dir, sim::Language report_language,
+    LabClassReport class_report) {
     if (addresses.imap.empty() && addresses.pop3.empty() && addresses.smtp.empty()) {
         return std::string("The lab needs an address to listen on.");
     }
-    const LabTracing tracing{trace_dir, server::run_stamp(), report_language};
     std::unique_ptr<LabServer> lab(new LabServer());
+    LabTracing tracing;
+    tracing.dir = trace_dir;
+    tracing.run_stamp = server::run_stamp();
+    tracing.language = report_language;
+    if (!class_report.file.empty()) {
+        lab->m_class_report = std::make_unique<server::ClassReport>(
+            report_language, std::move(class_report.assignment));
+        // An empty report at once: the path is checked before the class comes.
+        std::string error;
+        if (!lab->m_class_report->write(class_report.file, error)) {
+            return fmt::format("The lab cannot keep its class report: {}.", error);
+        }
+        tracing.class_report = lab->m_class_report.get();
+        tracing.class_report_file = class_report.file;
+    }
     if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
         return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
                            loaded.error().message);

@@ -14,12 +14,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "net/server_thread.hpp"
 #include "net/ui_queue.hpp"
+#include "server_mock/assignment.hpp"
+#include "server_mock/class_report.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
 #include "sim/core/state_id.hpp"
@@ -33,6 +36,15 @@ struct LabAddresses {
     std::string imap;
     std::string pop3;
     std::string smtp;
+};
+
+// With a `file`, the lab keeps a class report there as `mailscope serve
+// --class-report` does: a row per student, rewritten as each session ends,
+// with the steps of the `assignment` each one did; with a trace directory
+// too, a page per student.
+struct LabClassReport {
+    std::filesystem::path file;
+    std::optional<server::Assignment> assignment;
 };
 
 // One listening socket of the lab.
@@ -62,11 +74,12 @@ class LabServer {
     // and starts the I/O thread. With a `trace_dir`, each session's
     // transcript, events and violation report are written there as they
     // happen, as `mailscope serve --trace-dir` writes them. Gives a sentence
-    // when the fixture or an address cannot be used, or when no address is given.
+    // when the fixture, an address or the class report cannot be used, or
+    // when no address is given.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
         const LabAddresses& addresses, const std::filesystem::path& fixture,
         const std::filesystem::path& trace_dir = {},
-        sim::Language report_language = sim::Language::En);
+        sim::Language report_language = sim::Language::En, LabClassReport class_report = {});
     // The IMAP lab alone.
     static std::variant<std::unique_ptr<LabServer>, std::string> start(
         const std::string& imap_address, const std::filesystem::path& fixture);
@@ -94,6 +107,7 @@ class LabServer {
     // use and the queue they post into.
     server::MailStore m_store;
     server::ServerConfig m_config;
+    std::unique_ptr<server::ClassReport> m_class_report;  // used on the I/O thread only
     transport::UiQueue m_queue;
     std::unique_ptr<transport::ServerThread> m_server;
     std::vector<LabListener> m_listeners;

@@ -141,6 +141,13 @@ TEST_CASE("the options are checked before anything starts") {
     options.trace_dir = "traces";
     CHECK(refused(options).find("--serve") != std::string::npos);
     options = lesson_options();
+    options.class_report = "class.csv";
+    CHECK(refused(options).find("--serve") != std::string::npos);
+    options = lesson_options();
+    options.serve = "127.0.0.1:0";
+    options.assignment = "lab.yaml";
+    CHECK(refused(options).find("--class-report") != std::string::npos);
+    options = lesson_options();
     options.client = "Z";
     CHECK(refused(options).find("\"Z\"") != std::string::npos);
     options = lesson_options();

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "gui/lab_server.hpp"
+#include "server_mock/assignment_loader.hpp"
 #include "tests/support/loopback_client.hpp"
 
 using namespace mailscope;
@@ -207,4 +209,54 @@ TEST_CASE("with a trace directory each lab session leaves its transcript and rep
     for (const auto& file : files)
         CHECK(read(file).find("wonderland") == std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("with a class report and an assignment the lab tells each student's steps") {
+    const auto dir =
+        std::filesystem::temp_directory_path() / fmt::format("mailscope-lab-class-{}", ::getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto table = dir / "class.csv";
+    {
+        auto assignment = server::load_assignment_file(std::string(MAILSCOPE_SOURCE_DIR) +
+                                                       "/docs/assignments/imap-client-lab.yaml");
+        REQUIRE(std::holds_alternative<server::Assignment>(assignment));
+        auto made = LabServer::start(
+            {"127.0.0.1:0", {}, {}}, classroom, dir / "traces", sim::Language::En,
+            LabClassReport{table, std::get<server::Assignment>(std::move(assignment))});
+        if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+        auto lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
+        {
+            LoopbackClient client(lab->port());
+            CHECK(client.read_line().starts_with("* OK"));
+            client.write("a1 LOGIN alice {10}\r\n");
+            CHECK(client.read_line().starts_with("+"));
+            client.write("wonderland\r\n");
+            CHECK(client.read_line().starts_with("a1 OK"));
+            client.write("a2 LOGOUT\r\n");
+            CHECK(client.read_line().starts_with("* BYE"));
+        }
+        REQUIRE(drain_until(
+            *lab, [&] { return lab->sessions().size() == 1 && lab->sessions()[0].closed; }));
+    }
+    const auto read = [](const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string csv = read(table);
+    CHECK(
+        csv.starts_with("student,sessions,commands,violations,violations_by_rule,first_seen,"
+                        "last_seen,steps_done,steps_missing\r\nalice,1,2,0,,"));
+    CHECK(csv.find(",1/4,append-flag; search; expunge\r\n") != std::string::npos);
+    const std::string page = read(dir / "class-students" / "alice.html");
+    CHECK(page.find("done in session 1") != std::string::npos);
+    CHECK(page.find("wonderland") == std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a lab whose class report cannot be written says so before it listens") {
+    auto made = LabServer::start({"127.0.0.1:0", {}, {}}, classroom, {}, sim::Language::En,
+                                 LabClassReport{"/nonexistent/dir/class.csv", std::nullopt});
+    REQUIRE(std::holds_alternative<std::string>(made));
+    CHECK(std::get<std::string>(made).starts_with("The lab cannot keep its class report"));
 }

@@ -66,6 +66,9 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
     command.add_option("--class-report", options.class_report,
                        "FILE.csv: keep the lab's class report there, as serve --class-report "
                        "does (with --trace-dir also a page per student)");
+    command.add_flag("--class-table", options.class_table,
+                     "with --serve: open the class table (a row per student) at start; the "
+                     "Session menu opens it too");
     command.add_option("--assignment", options.assignment,
                        "FILE.yaml: with --class-report, the steps each student's client is to "
                        "carry out, as serve --assignment");

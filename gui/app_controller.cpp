@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -282,9 +283,15 @@ void AppController::describe(GuiModel& model, const ViewState& view) const {
     }
     model.sessions.active = m_shown;
     model.sessions.caption.clear();
+    model.class_table = {};
     if (m_lab) {
         model.sessions.caption =
             fmt::format(fmt::runtime(tr(view.language, Text::LabListening)), m_lab->address());
+        model.class_table.lab = true;
+        model.class_table.rows = m_lab->class_rows();
+        model.class_table.open_sessions = static_cast<std::size_t>(
+            std::count_if(m_lab->sessions().begin(), m_lab->sessions().end(),
+                          [](const LabSession& session) { return !session.closed; }));
     }
     model.live = {};
     if (const LiveSession* live = m_live->session()) {
@@ -404,6 +411,7 @@ int AppController::run_window() {
     window.language = m_language;
     window.large_text = m_options.large_text;
     window.projector = m_options.projector;
+    window.class_table = m_options.class_table;
     window.screenshot_path = m_options.screenshot;
     window.screen_json_path = m_options.screen_json;
     window.sequence_png_path = m_options.export_png;

@@ -36,6 +36,7 @@ struct AppOptions {
     std::string trace_dir;              // with a lab: each session's files go here
     std::string class_report;           // with a lab: a CSV row per student (class_report.hpp)
     std::string assignment;             // with class_report: the steps each student is to do
+    bool class_table = false;           // with a lab: open the class table window at start
     std::string connect;                // a server URL (imap://, imaps://, pop3://…): go live
     bool starttls = false;              // with a URL without implicit TLS: STARTTLS before login
     std::string ca_file;                // trust this CA for the live session

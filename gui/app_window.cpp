@@ -168,6 +168,7 @@ int run_gui(const GuiOptions& options) {
     ViewState view;
     view.language = options.language;
     view.large_text = options.large_text;
+    view.class_table_open = options.class_table;
     if (options.projector) set_projector(view, true);
     view.dpi_scale = dpi_scale;
     view.animate = !screenshot;

@@ -27,8 +27,9 @@ struct GuiOptions {
     int width = 1600;
     int height = 1000;
     Language language = Language::Ru;
-    bool large_text = false;  // bigger fonts and widgets
-    bool projector = false;   // the projector preset (set_projector)
+    bool large_text = false;   // bigger fonts and widgets
+    bool projector = false;    // the projector preset (set_projector)
+    bool class_table = false;  // the lab's class table window open
 
     // Non-empty: draw `warmup_frames` frames, save the window as a PNG here and return.
     std::string screenshot_path;

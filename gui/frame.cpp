@@ -76,6 +76,10 @@ void draw_session_menu(PanelContext& context) {
         ImGui::Separator();
         ImGui::TextDisabled("%s", sessions.caption.c_str());
     }
+    if (context.model.class_table.lab) {
+        ImGui::MenuItem(context.text(Text::MenuClassTable), nullptr,
+                        &context.view.class_table_open);
+    }
     ImGui::Separator();
     if (ImGui::MenuItem(context.text(Text::MenuConnect))) context.view.connect.open = true;
     if (context.model.live.active && ImGui::MenuItem(context.text(Text::MenuDisconnect))) {
@@ -261,6 +265,7 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
     }
     check_panels_fit(context);
     if (view.connect.open) draw_connect_dialog(context);
+    if (view.class_table_open && model.class_table.lab) draw_class_table(context);
     draw_highlights(model.lesson, scale);
     ImGui::PopFont();
     return context.intents;

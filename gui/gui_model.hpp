@@ -38,6 +38,7 @@ class GuiModel {
         std::string error;      // why the last Connect did not start
     } live;
     SessionList sessions;
+    ClassTable class_table;
 
   private:
     const sim::SessionTrace* m_trace;

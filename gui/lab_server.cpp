@@ -27,6 +27,8 @@ struct LabUpdate {
     std::string user;
     sim::StateId state;
     bool closed = false;
+    // When a session ended: the class table after it was counted.
+    std::optional<std::vector<server::ClassRow>> class_rows;
 };
 
 using Publish = std::function<void(LabUpdate)>;
@@ -36,7 +38,8 @@ struct LabTracing {
     std::filesystem::path dir;
     std::string run_stamp;
     sim::Language language = sim::Language::En;  // of the violation reports
-    // With a class report: each session that ends is added, and the file rewritten.
+    // Each session that ends is added to the class report; with a file, the
+    // file is rewritten (and with a trace directory too, the student's page).
     server::ClassReport* class_report = nullptr;
     std::filesystem::path class_report_file;
 };
@@ -53,7 +56,7 @@ class LabConnection : public transport::ConnectionHandler {
         : m_id(info.id),
           m_tracing(tracing),
           m_started(std::time(nullptr)),
-          m_tally(tracing.class_report ? tracing.class_report->assignment() : nullptr),
+          m_tally(tracing.class_report->assignment()),
           m_trace(protocol, fmt::format("lab #{} from {}", info.id, info.peer)),
           m_publish(std::move(publish)) {
         if (!tracing.dir.empty()) {
@@ -67,7 +70,7 @@ class LabConnection : public transport::ConnectionHandler {
         }
         m_trace.set_sink([this](const sim::TraceEvent& event) {
             if (m_files) m_files->add(event);
-            if (m_tracing.class_report) m_tally.observe(event);
+            m_tally.observe(event);
             m_events.push_back(event);
         });
         m_session = std::make_unique<Session>(store, config, m_trace);
@@ -78,16 +81,17 @@ class LabConnection : public transport::ConnectionHandler {
         std::string user = m_session->user();
         // The session goes first, so that what it records as it ends is published too.
         m_session.reset();
-        m_publish({m_id, std::move(m_events), user, state, true});
         if (m_files) m_files->finish(m_trace.label());
-        if (m_tracing.class_report) {
-            m_tracing.class_report->add(user, m_tally, m_started, std::time(nullptr),
-                                        m_files ? m_files->report_path() : std::filesystem::path());
-            for (const auto& error : m_tracing.class_report->publish(m_tracing.class_report_file,
-                                                                     user, m_files != nullptr)) {
+        server::ClassReport& report = *m_tracing.class_report;
+        report.add(user, m_tally, m_started, std::time(nullptr),
+                   m_files ? m_files->report_path() : std::filesystem::path());
+        if (!m_tracing.class_report_file.empty()) {
+            for (const auto& error :
+                 report.publish(m_tracing.class_report_file, user, m_files != nullptr)) {
                 std::cerr << fmt::format("mailscope gui: {}\n", error);
             }
         }
+        m_publish({m_id, std::move(m_events), user, state, true, report.rows()});
     }
 
     void on_open(transport::Micros now, bool tls) override {
@@ -132,7 +136,7 @@ class LabConnection : public transport::ConnectionHandler {
     void publish() {
         if (m_files) m_files->flush();
         m_publish({m_id, std::exchange(m_events, {}), m_session->user(),
-                   m_session->engine().state_id(), false});
+                   m_session->engine().state_id(), false, std::nullopt});
     }
 
     std::uint64_t m_id = 0;
@@ -173,15 +177,15 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
     tracing.dir = trace_dir;
     tracing.run_stamp = server::run_stamp();
     tracing.language = report_language;
+    lab->m_class_report =
+        std::make_unique<server::ClassReport>(report_language, std::move(class_report.assignment));
+    tracing.class_report = lab->m_class_report.get();
     if (!class_report.file.empty()) {
-        lab->m_class_report = std::make_unique<server::ClassReport>(
-            report_language, std::move(class_report.assignment));
         // An empty report at once: the path is checked before the class comes.
         std::string error;
         if (!lab->m_class_report->write(class_report.file, error)) {
             return fmt::format("The lab cannot keep its class report: {}.", error);
         }
-        tracing.class_report = lab->m_class_report.get();
         tracing.class_report_file = class_report.file;
     }
     if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
@@ -203,6 +207,10 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
             session->user = std::move(update.user);
             session->state = update.state;
             session->closed = update.closed;
+            if (update.class_rows) {
+                self.m_class_rows = std::move(*update.class_rows);
+                self.m_changed = true;
+            }
         });
     };
     struct Served {

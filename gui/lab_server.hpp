@@ -97,6 +97,8 @@ class LabServer {
     // UI thread: takes the new connections and events. True when anything changed.
     bool drain();
     const std::vector<LabSession>& sessions() const { return m_sessions; }
+    // The class table as of the last session that ended (UI thread).
+    const std::vector<server::ClassRow>& class_rows() const { return m_class_rows; }
 
   private:
     LabServer() = default;
@@ -107,11 +109,13 @@ class LabServer {
     // use and the queue they post into.
     server::MailStore m_store;
     server::ServerConfig m_config;
-    std::unique_ptr<server::ClassReport> m_class_report;  // used on the I/O thread only
+    // Counts every session that ends; used on the I/O thread only.
+    std::unique_ptr<server::ClassReport> m_class_report;
     transport::UiQueue m_queue;
     std::unique_ptr<transport::ServerThread> m_server;
     std::vector<LabListener> m_listeners;
     std::vector<LabSession> m_sessions;
+    std::vector<server::ClassRow> m_class_rows;
     bool m_changed = false;  // set by the queue's work during drain()
 };
 

@@ -91,6 +91,7 @@ struct ViewState {
     std::array<char, 1024> composer_input{};
     std::array<char, 4096> composer_literal{};
     ConnectForm connect;
+    bool class_table_open = false;  // the lab's class table window
     // A line the File menu or an export left for the status bar.
     std::string status;
 };

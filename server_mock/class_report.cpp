@@ -103,32 +103,48 @@ void ClassReport::add(const std::string& user, const SessionTally& tally, std::i
         student.violations[section] += count;
 }
 
+std::vector<ClassRow> ClassReport::rows() const {
+    std::vector<ClassRow> rows;
+    for (const auto& [name, student] : m_students) {
+        ClassRow row;
+        row.student = name;
+        row.logged_in = name != kNoLogin;
+        row.sessions = student.sessions;
+        row.commands = student.commands;
+        row.violations_by_rule = student.violations;
+        for (const auto& [section, count] : student.violations)
+            row.violations += count;
+        row.first_seen = student.first_seen;
+        row.last_seen = student.last_seen;
+        if (m_assignment) {
+            row.steps = m_assignment->steps.size();
+            for (std::size_t i = 0; i < row.steps; ++i) {
+                if (i < student.step_done_in.size() && student.step_done_in[i] != 0) {
+                    ++row.steps_done;
+                } else {
+                    row.steps_missing.push_back(m_assignment->steps[i].id);
+                }
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
 std::string ClassReport::csv() const {
     std::string out =
         "student,sessions,commands,violations,violations_by_rule,first_seen,last_seen";
     out += m_assignment ? ",steps_done,steps_missing\r\n" : "\r\n";
-    for (const auto& [name, student] : m_students) {
-        std::size_t total = 0;
+    for (const ClassRow& row : rows()) {
         std::string by_rule;
-        for (const auto& [section, count] : student.violations) {
-            total += count;
+        for (const auto& [section, count] : row.violations_by_rule)
             by_rule += fmt::format("{}{}: {}", by_rule.empty() ? "" : "; ", section, count);
-        }
-        out +=
-            fmt::format("{},{},{},{},{},{},{}", csv_field(name), student.sessions, student.commands,
-                        total, csv_field(by_rule), utc(student.first_seen), utc(student.last_seen));
+        out += fmt::format("{},{},{},{},{},{},{}", csv_field(row.student), row.sessions,
+                           row.commands, row.violations, csv_field(by_rule), utc(row.first_seen),
+                           utc(row.last_seen));
         if (m_assignment) {
-            std::size_t done = 0;
-            std::string missing;
-            for (std::size_t i = 0; i < m_assignment->steps.size(); ++i) {
-                if (i < student.step_done_in.size() && student.step_done_in[i] != 0) {
-                    ++done;
-                } else {
-                    missing +=
-                        fmt::format("{}{}", missing.empty() ? "" : "; ", m_assignment->steps[i].id);
-                }
-            }
-            out += fmt::format(",{}/{},{}", done, m_assignment->steps.size(), missing);
+            out += fmt::format(",{}/{},{}", row.steps_done, row.steps,
+                               fmt::join(row.steps_missing, "; "));
         }
         out += "\r\n";
     }

@@ -37,6 +37,22 @@ class SessionTally {
     std::optional<StepTracker> m_steps;
 };
 
+// One student's line of the table, as plain data (the CSV, the window).
+struct ClassRow {
+    std::string student;    // the login name, "(no login)" for sessions nobody logged in to
+    bool logged_in = true;  // false for the "(no login)" row
+    std::size_t sessions = 0;
+    std::size_t commands = 0;
+    std::size_t violations = 0;
+    std::map<std::string, std::size_t> violations_by_rule;  // RFC section -> count
+    std::int64_t first_seen = 0;                            // seconds since the epoch
+    std::int64_t last_seen = 0;
+    // With an assignment: steps done of so many, and the ids of those not done.
+    std::size_t steps_done = 0;
+    std::size_t steps = 0;
+    std::vector<std::string> steps_missing;
+};
+
 class ClassReport {
   public:
     // A session's report beyond this size is cut in a student's page (the
@@ -66,6 +82,8 @@ class ClassReport {
     // columns: "steps_done" ("2/4") and "steps_missing", the ids of the steps
     // not done yet, "; " between them.
     std::string csv() const;
+    // A row per student by name, what csv() writes.
+    std::vector<ClassRow> rows() const;
     // Replaces `file` with csv() at once (a reader never sees half a file);
     // false and `error` set when it cannot.
     bool write(const std::filesystem::path& file, std::string& error) const;

@@ -74,5 +74,7 @@ void draw_lesson_panel(PanelContext& context, bool* open);
 void draw_composer_panel(PanelContext& context, bool* open);
 // A window of its own while view.connect.open.
 void draw_connect_dialog(PanelContext& context);
+// A window of its own while view.class_table_open and a lab runs.
+void draw_class_table(PanelContext& context);
 
 }  // namespace mailscope::gui

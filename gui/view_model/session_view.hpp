@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "server_mock/class_report.hpp"
 #include "sim/core/protocol.hpp"
 
 namespace mailscope::gui {
@@ -16,6 +17,14 @@ struct SessionList {
     std::vector<std::string> labels;
     std::size_t active = 0;
     std::string caption;  // shown under the list: where the lab listens
+};
+
+// The lab's class: a row per student as the class report counts them (each
+// session once it ended), for the class table window.
+struct ClassTable {
+    bool lab = false;  // a lab runs: the Session menu offers the table
+    std::vector<server::ClassRow> rows;
+    std::size_t open_sessions = 0;  // connected now, not counted yet
 };
 
 struct ComposerView {

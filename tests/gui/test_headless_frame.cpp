@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
+#include <imgui_internal.h>
 
 #include "gui/headless_frame.hpp"
 #include "tests/support/synthetic_trace.hpp"
@@ -82,4 +83,46 @@ TEST_CASE("building a frame over 100,000 events costs about as much as over 100"
                         b.events, b.index_build_ms, b.live_frame_ms, b.scrub_frame_ms));
     CHECK(b.live_frame_ms < a.live_frame_ms * 5 + 5);
     CHECK(b.scrub_frame_ms < a.scrub_frame_ms * 5 + 10);
+}
+
+TEST_CASE("the lab's class table opens from the Session menu's state and fits the window") {
+    const auto trace = make_synthetic_trace(50);
+    HeadlessGui gui(1280, 720);
+    GuiModel model(trace);
+    server::ClassRow carol;
+    carol.student = "carol";
+    carol.sessions = 2;
+    carol.commands = 9;
+    carol.violations = 1;
+    carol.violations_by_rule = {{"RFC 3501 4.3", 1}};
+    carol.steps = 4;
+    carol.steps_done = 1;
+    carol.steps_missing = {"append-flag", "search", "expunge"};
+    server::ClassRow alice = carol;
+    alice.student = "alice";
+    alice.violations = 0;
+    alice.violations_by_rule.clear();
+    alice.steps_done = 4;
+    alice.steps_missing.clear();
+    model.class_table = {true, {alice, carol}, 1};
+    ViewState view;
+    view.class_table_open = true;
+    for (const Language language : {Language::Ru, Language::En}) {
+        view.language = language;
+        for (int frame = 0; frame < 3; ++frame)
+            gui.frame(model, view);
+        const ImGuiWindow* window = ImGui::FindWindowByName("###class_table");
+        REQUIRE(window);
+        CHECK(window->Active);
+        CHECK(window->Pos.x >= 0);
+        CHECK(window->Pos.x + window->Size.x <= 1280);
+        CHECK(window->Pos.y + window->Size.y <= 720);
+        CHECK(view.layout_problems.empty());
+    }
+    // Without a lab there is no table to show, whatever the view asks.
+    model.class_table = {};
+    gui.frame(model, view);
+    gui.frame(model, view);
+    const ImGuiWindow* window = ImGui::FindWindowByName("###class_table");
+    CHECK((window == nullptr || !window->Active));
 }

@@ -238,6 +238,14 @@ TEST_CASE("with a class report and an assignment the lab tells each student's st
         }
         REQUIRE(drain_until(
             *lab, [&] { return lab->sessions().size() == 1 && lab->sessions()[0].closed; }));
+        // The window's class table has the same row as the file.
+        REQUIRE(lab->class_rows().size() == 1);
+        const server::ClassRow& row = lab->class_rows()[0];
+        CHECK(row.student == "alice");
+        CHECK(row.sessions == 1);
+        CHECK(row.commands == 2);
+        CHECK(row.steps_done == 1);
+        CHECK(row.steps == 4);
     }
     const auto read = [](const std::filesystem::path& path) {
         std::ifstream in(path, std::ios::binary);
@@ -252,6 +260,31 @@ TEST_CASE("with a class report and an assignment the lab tells each student's st
     CHECK(page.find("done in session 1") != std::string::npos);
     CHECK(page.find("wonderland") == std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("without a class report file the lab still counts the class for the window") {
+    auto made = LabServer::start(std::string("127.0.0.1:0"), classroom);
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    auto lab = std::move(std::get<std::unique_ptr<LabServer>>(made));
+    for (const char* line : {"a1 LOGIN alice wonderland\r\n", "a1 FETCH 1 FLAGS\r\n"}) {
+        LoopbackClient client(lab->port());
+        CHECK(client.read_line().starts_with("* OK"));
+        client.write(line);
+        client.read_line();
+        client.write("a2 LOGOUT\r\n");
+        CHECK(client.read_line().starts_with("* BYE"));
+    }
+    REQUIRE(drain_until(*lab, [&] {
+        return lab->sessions().size() == 2 && lab->sessions()[0].closed &&
+               lab->sessions()[1].closed && lab->class_rows().size() == 2;
+    }));
+    // Sorted by name: "(no login)" for the session that never logged in,
+    // with its command sent in the wrong state counted against it.
+    CHECK(lab->class_rows()[0].student == "(no login)");
+    CHECK_FALSE(lab->class_rows()[0].logged_in);
+    CHECK(lab->class_rows()[0].violations == 1);
+    CHECK(lab->class_rows()[1].student == "alice");
+    CHECK(lab->class_rows()[1].violations == 0);
 }
 
 TEST_CASE("a lab whose class report cannot be written says so before it listens") {

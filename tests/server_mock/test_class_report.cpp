@@ -94,3 +94,20 @@ TEST_CASE("a student's page shows each session's report, escaped, under a safe f
     CHECK(classes.student_page("nobody").find("No sessions.") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the class table's rows are what the CSV writes") {
+    ClassReport report;
+    SessionTally tally;
+    report.add("bob", tally, 1700000000, 1700000060);
+    report.add("alice", tally, 1700000100, 1700000200);
+    report.add("alice", tally, 1700000300, 1700000400);
+    const auto rows = report.rows();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].student == "alice");
+    CHECK(rows[0].sessions == 2);
+    CHECK(rows[0].first_seen == 1700000100);
+    CHECK(rows[0].last_seen == 1700000400);
+    CHECK(rows[1].student == "bob");
+    CHECK(rows[0].steps == 0);
+    CHECK(report.csv().find("\r\nalice,2,0,0,,") != std::string::npos);
+}

@@ -49,6 +49,11 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options) {
                        "shown: FILE.jsonl as JSON Lines, anything else as C:/S: text; "
                        "credentials stay masked");
     command.add_option("--client", options.client, "the client shown in a multi-client lesson");
+    command
+        .add_option("--exchanges", options.exchanges,
+                    "the Exchanges tab shown first: sequence, log, or all-clients (a lesson's "
+                    "clients or the lab's connections side by side on one time axis)")
+        ->check(CLI::IsMember({"sequence", "log", "all-clients"}));
     command.add_flag("--free-play", options.free_play,
                      "start in free play: type IMAP commands against the classroom mail");
     command.add_option("--type", options.type,

@@ -52,6 +52,16 @@ std::variant<lessons::Lesson, std::string> load_lesson(const std::string& wanted
     return std::move(*loaded.lesson);
 }
 
+// The client a lesson step drove before the runner's pump_all() gave every
+// client its turn in lesson order; a wait and a server event drive none.
+std::optional<std::size_t> driven_client(const lessons::Step& step) {
+    if (!step.action || std::holds_alternative<lessons::WaitAction>(*step.action) ||
+        std::holds_alternative<lessons::ServerEventAction>(*step.action)) {
+        return std::nullopt;
+    }
+    return step.client;
+}
+
 std::size_t index_of(const std::vector<std::unique_ptr<SessionSource>>& sources,
                      const SessionSource* source) {
     for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -95,6 +105,13 @@ std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
     auto loaded = load_lesson(options.lesson);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     auto& lesson = std::get<lessons::Lesson>(loaded);
+    const bool lab =
+        !options.serve.empty() || !options.serve_pop3.empty() || !options.serve_smtp.empty();
+    if (options.exchanges == "all-clients" && lesson.clients.size() < 2 && !lab) {
+        return std::string(
+            "--exchanges all-clients puts several clients side by side: choose a lesson with "
+            "two or more clients, or give --serve.");
+    }
     if (options.step && *options.step > lesson.steps.size()) {
         return fmt::format("the lesson has {} steps; --step {} is past its end.",
                            lesson.steps.size(), *options.step);
@@ -212,6 +229,9 @@ void AppController::begin_frame(GuiModel& model, ViewState& view, float dt) {
         m_first_frame = false;
         view.open.composer = shown.takes_lines();
         view.open.lesson = &shown == m_lesson;
+        if (m_options.exchanges == "log") view.select_exchange_tab = ExchangeTab::Log;
+        if (m_options.exchanges == "all-clients")
+            view.select_exchange_tab = ExchangeTab::AllClients;
         for (const std::uint64_t seq : m_options.expand) {
             if (seq < model.trace().size()) model.display().toggle_expanded(seq);
         }
@@ -263,8 +283,7 @@ void AppController::rebind(GuiModel& model, ViewState& view) {
 // Each new connection to the lab becomes an entry of the Session menu.
 void AppController::follow_lab_connections(GuiModel& model, ViewState& view) {
     if (!m_lab) return;
-    const std::size_t first_lab_entry = index_of(m_sources, m_live) + 1;
-    const std::size_t known = m_sources.size() - first_lab_entry;
+    const std::size_t known = m_sources.size() - first_lab_entry();
     if (m_lab->sessions().size() == known) return;
     for (std::size_t i = known; i < m_lab->sessions().size(); ++i) {
         m_sources.push_back(std::make_unique<LabConnectionSource>(*m_lab, i));
@@ -272,7 +291,89 @@ void AppController::follow_lab_connections(GuiModel& model, ViewState& view) {
     if (m_follow_lab) show(m_sources.size() - 1, model, view);
 }
 
-void AppController::describe(GuiModel& model, const ViewState& view) const {
+std::size_t AppController::first_lab_entry() const {
+    return index_of(m_sources, m_live) + 1;
+}
+
+void AppController::sync_lanes() {
+    if (m_sources[m_shown].get() == m_lesson) {
+        sync_lesson_lanes();
+    } else if (m_lab && m_shown >= first_lab_entry()) {
+        sync_lab_lanes();
+    } else {
+        m_lanes_of = LanesOf::None;
+    }
+}
+
+// A lesson's clients share a virtual clock that stands still within a step,
+// so the order comes from the runner: in each step the client it drove
+// first (its command and the answers), then every client in lesson order,
+// as its pump_all() moves them.
+void AppController::sync_lesson_lanes() {
+    const lessons::LessonRunner& runner = lesson().runner();
+    std::vector<const sim::SessionTrace*> traces;
+    for (std::size_t c = 0; c < runner.client_count(); ++c)
+        traces.push_back(&runner.client_trace(c));
+    const auto& results = runner.results();
+    // A step back replays the lesson into new traces: start over.
+    bool replayed =
+        m_lanes_of != LanesOf::Lesson || traces != m_lane_traces || results.size() < m_lane_steps;
+    for (std::size_t c = 0; c < traces.size() && !replayed; ++c)
+        replayed = traces[c]->end_seq() < m_lanes.merged_end(c);
+    if (replayed) {
+        m_lanes.clear();
+        for (const sim::SessionTrace* trace : traces)
+            m_lanes.add_lane(*trace);
+        m_lane_traces = traces;
+        m_lanes_of = LanesOf::Lesson;
+        m_lane_steps = 0;
+    }
+    for (; m_lane_steps < results.size(); ++m_lane_steps) {
+        const lessons::StepResult& result = results[m_lane_steps];
+        const auto driven = driven_client(runner.lesson().steps[result.index]);
+        if (driven && *driven < traces.size()) {
+            m_lanes.append_through(*driven, result.client_events[*driven].end);
+        }
+        for (std::size_t c = 0; c < traces.size(); ++c)
+            m_lanes.append_through(c, result.client_events[c].end);
+    }
+}
+
+// The lab's connections are served by one I/O thread on one steady clock,
+// and their events reach the UI in the order it posted them: times order them.
+void AppController::sync_lab_lanes() {
+    if (m_lanes_of != LanesOf::Lab) {
+        m_lanes.clear();
+        m_lane_traces.clear();
+        m_lanes_of = LanesOf::Lab;
+    }
+    for (std::size_t i = m_lane_traces.size(); i < m_lab->sessions().size(); ++i) {
+        m_lane_traces.push_back(m_lab->sessions()[i].trace.get());
+        m_lanes.add_lane(*m_lane_traces.back());
+    }
+    m_lanes.merge_by_time(m_lane_traces);
+}
+
+void AppController::describe(GuiModel& model, const ViewState& view) {
+    sync_lanes();
+    model.lanes = {};
+    if (m_lanes_of != LanesOf::None) {
+        model.lanes.merge = &m_lanes;
+        model.lanes.traces = m_lane_traces;
+        model.lanes.lab = m_lanes_of == LanesOf::Lab;
+        if (model.lanes.lab) {
+            model.lanes.first_entry = first_lab_entry();
+            model.lanes.chosen = m_shown - model.lanes.first_entry;
+            for (const LabSession& session : m_lab->sessions()) {
+                model.lanes.names.push_back(fmt::format(
+                    "#{} {}", session.id, session.user.empty() ? session.peer : session.user));
+            }
+        } else {
+            model.lanes.chosen = lesson().client();
+            for (std::size_t c = 0; c < m_lane_traces.size(); ++c)
+                model.lanes.names.push_back(lesson().runner().client_name(c));
+        }
+    }
     model.lesson = m_lesson->session().view(view.language);
     // A lesson step's outlines point at its own session.
     if (m_sources[m_shown].get() != m_lesson) model.lesson.highlights.clear();

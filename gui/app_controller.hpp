@@ -22,6 +22,7 @@
 #include "gui/frame.hpp"
 #include "gui/i18n.hpp"
 #include "gui/session_source.hpp"
+#include "gui/view_model/lane_merge.hpp"
 
 namespace mailscope::gui {
 
@@ -81,7 +82,12 @@ class AppController {
 
     void show(std::size_t entry, GuiModel& model, ViewState& view);
     void rebind(GuiModel& model, ViewState& view);
-    void describe(GuiModel& model, const ViewState& view) const;
+    void describe(GuiModel& model, const ViewState& view);
+    // Catches the side-by-side view up with the sessions of the source shown.
+    void sync_lanes();
+    void sync_lesson_lanes();
+    void sync_lab_lanes();
+    std::size_t first_lab_entry() const;
     void follow_lab_connections(GuiModel& model, ViewState& view);
     void connect(GuiModel& model, ViewState& view);
     void send_typed(ViewState& view);
@@ -109,6 +115,12 @@ class AppController {
     // connection (the one a learner just opened) until a session is chosen.
     bool m_follow_lab = false;
     bool m_first_frame = true;
+    // The side-by-side view: whose sessions its lanes are and how far it has read.
+    enum class LanesOf : std::uint8_t { None, Lesson, Lab };
+    LaneMerge m_lanes;
+    LanesOf m_lanes_of = LanesOf::None;
+    std::vector<const sim::SessionTrace*> m_lane_traces;
+    std::size_t m_lane_steps = 0;  // lesson steps merged
     std::string m_composer_error;
     std::string m_live_error;
 };

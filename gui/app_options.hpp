@@ -27,6 +27,7 @@ struct AppOptions {
     std::string export_png;             // the same diagram as a PNG (needs a display or Xvfb)
     std::string transcript;             // the session shown, written when the window closes
     std::string client;                 // the client shown in a multi-client lesson
+    std::string exchanges;              // the Exchanges tab shown first: sequence, log, all-clients
     bool free_play = false;             // start in free play instead of the lesson
     std::vector<std::string> type;      // free-play commands sent before the window opens
     std::vector<std::uint64_t> expand;  // literal events shown expanded at the start

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gui/view_model/display_index.hpp"
+#include "gui/view_model/lane_merge.hpp"
 #include "gui/view_model/lesson_view.hpp"
 #include "gui/view_model/mailbox_snapshot.hpp"
 #include "gui/view_model/session_view.hpp"
@@ -39,6 +40,7 @@ class GuiModel {
     } live;
     SessionList sessions;
     ClassTable class_table;
+    LanesView lanes;
 
   private:
     const sim::SessionTrace* m_trace;

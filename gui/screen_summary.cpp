@@ -1,5 +1,6 @@
 #include "gui/screen_summary.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <string_view>
@@ -37,7 +38,9 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     }
     for (const PanelId panel : model.lesson.highlights)
         summary.highlights.emplace_back(panel_names.name(panel, ""));
-    summary.exchange_tab = view.shown_exchange_tab == ExchangeTab::Log ? "log" : "sequence";
+    summary.exchange_tab = view.shown_exchange_tab == ExchangeTab::Log          ? "log"
+                           : view.shown_exchange_tab == ExchangeTab::AllClients ? "all-clients"
+                                                                                : "sequence";
     summary.protocol = std::string(sim::protocol_name(trace.protocol()));
     // The panels draw events [0, cursor]; an empty trace draws none.
     const std::uint64_t cursor = trace.empty() ? 0 : view.cursor;
@@ -64,6 +67,17 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     }
     if (view.open.lesson) summary.failures = lesson.failures;
     if (lesson.client < lesson.clients.size()) summary.client = lesson.clients[lesson.client];
+    const LanesView& lanes = model.lanes;
+    if (view.shown_exchange_tab == ExchangeTab::AllClients && lanes.offered()) {
+        summary.lanes = lanes.names;
+        summary.lane_rows = lanes.rows_shown(view.cursor);
+        if (summary.lane_rows > 0) {
+            const LaneRow& row = lanes.merge->rows()[summary.lane_rows - 1];
+            summary.last_lane_row =
+                fmt::format("{}: {}", lanes.names[row.lane],
+                            row_text(lanes.traces[row.lane]->at(row.seq), view.language));
+        }
+    }
     for (std::size_t i = 0; i < layout_slot_count; ++i) {
         if (!view.layout.rects[i] || !open[i].first) continue;
         summary.layout.emplace_back(open[i].second, *view.layout.rects[i]);
@@ -93,6 +107,9 @@ std::string screen_summary_json(const ScreenSummary& summary) {
         summary.answered_right ? nlohmann::ordered_json(*summary.answered_right) : nullptr;
     out["failures"] = summary.failures;
     out["client"] = summary.client;
+    out["lanes"] = summary.lanes;
+    out["lane_rows"] = summary.lane_rows;
+    out["last_lane_row"] = summary.last_lane_row;
     nlohmann::ordered_json layout = nlohmann::ordered_json::object();
     for (const auto& [panel, rect] : summary.layout)
         layout[panel] = {rect.x, rect.y, rect.width, rect.height};

@@ -18,7 +18,7 @@ namespace mailscope::gui {
 struct ScreenSummary {
     std::vector<std::string> panels;      // the open panels, in drawing order
     std::vector<std::string> highlights;  // the panels the lesson step outlines
-    std::string exchange_tab;             // "sequence" or "log"
+    std::string exchange_tab;             // "sequence", "log" or "all-clients"
     std::string protocol;                 // "imap", "pop3", "smtp"
     std::size_t events = 0;               // events drawn: those up to the cursor
     std::string state;                    // the state filled in the diagram
@@ -32,6 +32,11 @@ struct ScreenSummary {
     std::optional<bool> answered_right;
     std::vector<std::string> failures;  // the failed checks shown, "file:line: sentence"
     std::string client;                 // the lesson client shown
+    // The side-by-side view of every client, when shown: its lanes, the rows
+    // drawn and the last one as "lane: text".
+    std::vector<std::string> lanes;
+    std::size_t lane_rows = 0;
+    std::string last_lane_row;
     // Where the tiling put each open panel, by name, in pixels (x, y, width,
     // height), and what the frame found cut off (empty when everything fits).
     std::vector<std::pair<std::string, PanelRect>> layout;

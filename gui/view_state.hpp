@@ -37,7 +37,8 @@ struct ConnectForm {
     bool insecure = false;
 };
 
-enum class ExchangeTab : std::uint8_t { Sequence, Log };
+// AllClients: every session of a lesson or the lab side by side (LanesView).
+enum class ExchangeTab : std::uint8_t { Sequence, Log, AllClients };
 
 struct ViewState {
     Language language = Language::Ru;

@@ -1,11 +1,13 @@
 // Exchanges: the session as a sequence diagram (client and server lanes,
-// one arrow per message) and as a compact log. Both list the rows of the
-// DisplayIndex up to the cursor through ImGuiListClipper, so a frame costs
-// the rows on screen, not the length of the trace.
+// one arrow per message) and as a compact log; with several clients, all of
+// them side by side on one time axis. Each lists its rows up to the cursor
+// through ImGuiListClipper, so a frame costs the rows on screen, not the
+// length of the traces.
 //
 // [SECTION] shared helpers: hover links, tooltips, clicks, scrolling
 // [SECTION] sequence diagram
 // [SECTION] log
+// [SECTION] all clients
 // [SECTION] panel
 #include <algorithm>
 #include <optional>
@@ -38,12 +40,17 @@ bool is_related(const TraceIndex& index, std::uint64_t seq, std::optional<std::u
 }
 
 // IMAP literals are announced {n}; POP3 and SMTP literals are message bodies.
-std::string literal_label(const PanelContext& context, const sim::TraceEvent& event) {
+std::string literal_label(const PanelContext& context, const sim::TraceEvent& event,
+                          bool expanded) {
     const std::uint64_t size = event.literal ? event.literal->size : event.raw.size();
     const Text octets =
         event.protocol == sim::Protocol::Imap ? Text::RowLiteralOctets : Text::RowMessageOctets;
-    return fmt::format("{} {}", context.model.display().expanded(event.seq) ? "\u25BE" : "\u25B8",
+    return fmt::format("{} {}", expanded ? "\u25BE" : "\u25B8",
                        fmt::format(fmt::runtime(context.text(octets)), size));
+}
+
+std::string literal_label(const PanelContext& context, const sim::TraceEvent& event) {
+    return literal_label(context, event, context.model.display().expanded(event.seq));
 }
 
 // A command that goes out in pieces: the piece that ends with {n} says the
@@ -445,6 +452,207 @@ void draw_log(PanelContext& context) {
     ImGui::EndTable();
 }
 
+// [SECTION] all clients
+
+// Each lane is a client's own sequence diagram, its client line on the left
+// and the server's on the right; a row draws in its lane only, so reading
+// down shows who heard what, and when.
+struct LanesLayout {
+    float lane_width = 0;
+    float row_height = 0;
+    float inset = 0;  // from a lane's edge to its client and server lines
+};
+
+LanesLayout lanes_layout(std::size_t lanes, float width) {
+    LanesLayout layout;
+    layout.lane_width = width / static_cast<float>(std::max<std::size_t>(lanes, 1));
+    layout.row_height = ImGui::GetTextLineHeight() * 1.75f;
+    layout.inset = ImGui::GetFontSize() * 0.8f;
+    return layout;
+}
+
+// The other panels follow one client: the lesson's client selector or the
+// Session menu's lab connection, whichever the lanes come from.
+void choose_lane(PanelContext& context, std::size_t lane) {
+    const LanesView& lanes = context.model.lanes;
+    if (lane == lanes.chosen) return;
+    if (lanes.lab) {
+        context.intents.choose_session = lanes.first_entry + lane;
+    } else {
+        context.intents.lesson.action = LessonAction::SelectClient;
+        context.intents.lesson.answer = lane;
+    }
+}
+
+void lane_tooltip(const PanelContext& context, const std::string& lane,
+                  const sim::TraceEvent& event) {
+    const RowKind kind = classify(event);
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(kind)), "%s  #%llu  %s  %s",
+                       lane.c_str(), static_cast<unsigned long long>(event.seq),
+                       context.text(theme::kind_label(kind, event.protocol)),
+                       event.section.c_str());
+    if (const std::string summary = sim::event_summary(event, context.view.language);
+        !summary.empty()) {
+        ImGui::TextWrapped("%s", summary.c_str());
+    }
+    if (event.violation) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::Violation)),
+                           "%s (%s)",
+                           sim::rule_text(*event.violation, context.view.language).c_str(),
+                           event.violation->section.c_str());
+    }
+    if (event.transition) {
+        ImGui::TextWrapped("%s", sim::cause_text(*event.transition, context.view.language).c_str());
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void draw_lane_headers(PanelContext& context, const LanesLayout& layout) {
+    const LanesView& lanes = context.model.lanes;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float font = ImGui::GetFontSize();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    for (std::size_t lane = 0; lane < lanes.traces.size(); ++lane) {
+        const float x = origin.x + layout.lane_width * static_cast<float>(lane);
+        const bool chosen = lane == lanes.chosen;
+        ImGui::SetCursorScreenPos({x, origin.y});
+        ImGui::PushID(static_cast<int>(lane));
+        ImGui::PushStyleColor(ImGuiCol_Text, chosen ? IM_COL32_WHITE : theme::text);
+        ImGui::PushStyleColor(ImGuiCol_Button,
+                              chosen ? theme::node_current : ImGui::GetColorU32(ImGuiCol_Button));
+        if (ImGui::Button(lanes.names[lane].c_str(), {layout.lane_width - font * 0.3f, 0})) {
+            choose_lane(context, lane);
+        }
+        ImGui::PopStyleColor(2);
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip("%s",
+                              context.text(chosen ? Text::LaneShownHint : Text::LaneChooseHint));
+        }
+        ImGui::PopID();
+        const float y = origin.y + ImGui::GetFrameHeightWithSpacing();
+        const char* client = context.text(Text::Client);
+        const char* server = context.text(Text::Server);
+        draw->PushClipRect({x, y}, {x + layout.lane_width, y + line}, true);
+        draw->AddText({x + layout.inset * 0.5f, y}, theme::muted, client);
+        draw->AddText(
+            {x + layout.lane_width - layout.inset * 0.5f - ImGui::CalcTextSize(server).x, y},
+            theme::muted, server);
+        draw->PopClipRect();
+    }
+    ImGui::SetCursorScreenPos(origin);
+    ImGui::Dummy({layout.lane_width * static_cast<float>(lanes.traces.size()),
+                  ImGui::GetFrameHeightWithSpacing() + line});
+}
+
+void draw_lane_row(PanelContext& context, const LanesLayout& layout, const LaneRow& row,
+                   ImVec2 pos) {
+    const LanesView& lanes = context.model.lanes;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float font = ImGui::GetFontSize();
+    const float h = layout.row_height;
+    const float text_y = pos.y + ImGui::GetStyle().ItemSpacing.y * 0.5f;
+    for (std::size_t lane = 0; lane < lanes.traces.size(); ++lane) {
+        const float x = pos.x + layout.lane_width * static_cast<float>(lane);
+        if (lane == lanes.chosen) {
+            draw->AddRectFilled({x, pos.y}, {x + layout.lane_width, pos.y + h}, theme::chosen_lane);
+        }
+        draw->AddLine({x + layout.inset, pos.y}, {x + layout.inset, pos.y + h}, theme::lane, 2.0f);
+        draw->AddLine({x + layout.lane_width - layout.inset, pos.y},
+                      {x + layout.lane_width - layout.inset, pos.y + h}, theme::lane, 2.0f);
+    }
+    const sim::TraceEvent& event = lanes.traces[row.lane]->at(row.seq);
+    const RowKind kind = classify(event);
+    const ImU32 color = theme::kind_color(kind);
+    const float left = pos.x + layout.lane_width * static_cast<float>(row.lane);
+    const float client = left + layout.inset;
+    const float server = left + layout.lane_width - layout.inset;
+    const ImVec2 end{left + layout.lane_width, pos.y + h};
+    if (kind == RowKind::Violation) {
+        draw->AddRectFilled({left, pos.y}, end, theme::kind_background(kind));
+    }
+    if (row.lane == lanes.chosen && row.seq == context.view.cursor) {
+        draw->AddRect({left, pos.y}, end, theme::cursor, 0, 0, 2.0f);
+    }
+    std::string label = event.kind == sim::EventKind::Literal
+                            ? literal_label(context, event, false)
+                            : row_text(event, context.view.language);
+    const Lane side = lane_of(event);
+    draw->PushClipRect({client, pos.y}, {server, end.y}, true);
+    if (side == Lane::Internal) {
+        label = "\u25C6 " + label;
+        const float width = ImGui::CalcTextSize(label.c_str()).x;
+        const float x = std::max(client + font * 0.5f, (client + server - width) * 0.5f);
+        draw->AddText({x, text_y + h * 0.2f}, color, label.c_str());
+        draw->PopClipRect();
+        return;
+    }
+    const bool from_client = side == Lane::Client;
+    if (kind == RowKind::Violation) {
+        label = "\u25B2 " + label;
+    } else {
+        const float arrow_y = pos.y + h * 0.8f;
+        const float inset = font * 0.2f;
+        if (from_client) {
+            arrow(draw, {client + inset, arrow_y}, {server - inset, arrow_y}, color, font * 0.6f);
+        } else {
+            arrow(draw, {server - inset, arrow_y}, {client + inset, arrow_y}, color, font * 0.6f);
+        }
+    }
+    const float width = ImGui::CalcTextSize(label.c_str()).x;
+    const float x = from_client ? client + font * 0.4f
+                                : std::max(client + font * 0.4f, server - font * 0.4f - width);
+    draw->AddText({x, text_y}, color, label.c_str());
+    draw->PopClipRect();
+}
+
+void draw_all_clients(PanelContext& context) {
+    const LanesView& lanes = context.model.lanes;
+    const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", context.text(Text::LanesCaption));
+    ImGui::PopTextWrapPos();
+    ImGui::PushFont(context.mono());
+    const LanesLayout layout = lanes_layout(lanes.traces.size(), width);
+    draw_lane_headers(context, layout);
+
+    ImGui::BeginChild("###all_clients", {0, 0}, false);
+    const sim::SessionTrace& chosen = *lanes.traces[lanes.chosen];
+    const std::size_t count = lanes.rows_shown(context.view.cursor);
+    follow_cursor(context, count, layout.row_height);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {0, 0});
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(count), layout.row_height);
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const LaneRow& row = lanes.merge->rows()[static_cast<std::size_t>(i)];
+            const ImVec2 pos = ImGui::GetCursorScreenPos();
+            ImGui::PushID(i);
+            ImGui::InvisibleButton("###lane_row", {width, layout.row_height});
+            ImGui::PopID();
+            if (ImGui::IsItemHovered()) {
+                if (row.lane == lanes.chosen) context.view.hovered = row.seq;
+                lane_tooltip(context, lanes.names[row.lane], lanes.traces[row.lane]->at(row.seq));
+            }
+            if (ImGui::IsItemClicked()) {
+                if (row.lane == lanes.chosen) {
+                    set_cursor(context.view, row.seq, chosen.size());
+                    context.view.scroll_to_cursor = false;
+                } else {
+                    choose_lane(context, row.lane);
+                }
+            }
+            draw_lane_row(context, layout, row, pos);
+        }
+    }
+    ImGui::PopStyleVar();
+    ImGui::EndChild();
+    ImGui::PopFont();
+}
+
 // [SECTION] panel
 
 // Below this height, in font heights, the colour key starts folded.
@@ -521,8 +729,21 @@ void draw_exchange_panel(PanelContext& context, bool* open) {
             draw_log(context);
             ImGui::EndTabItem();
         }
+        const bool lanes = context.model.lanes.offered();
+        if (lanes) {
+            const std::string all =
+                fmt::format("{}###all_clients_tab", context.text(Text::TabAllClients));
+            if (ImGui::BeginTabItem(all.c_str(), nullptr, tab_flags(ExchangeTab::AllClients))) {
+                show(ExchangeTab::AllClients);
+                draw_all_clients(context);
+                ImGui::EndTabItem();
+            }
+        }
         ImGui::EndTabBar();
-        context.view.select_exchange_tab.reset();
+        // Asked for before the lab's second connection came: kept until the tab is there.
+        if (lanes || context.view.select_exchange_tab != ExchangeTab::AllClients) {
+            context.view.select_exchange_tab.reset();
+        }
     }
 }
 

@@ -1,10 +1,15 @@
-// LaneMerge: several sessions on one time axis, in the order they happened.
+// LaneMerge and the Exchanges panel's side-by-side view: several sessions
+// on one time axis, in the order they happened, drawn a screenful at a time.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "gui/app_controller.hpp"
+#include "gui/headless_frame.hpp"
+#include "gui/screen_summary.hpp"
 #include "gui/view_model/lane_merge.hpp"
+#include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -26,6 +31,46 @@ std::vector<std::string> raws(const LaneMerge& merge,
         out.push_back(traces[row.lane]->at(row.seq).raw);
     return out;
 }
+
+// The lesson's two-clients copy run to `step`, the all-clients tab asked for,
+// driven as the window drives the controller.
+struct LessonLanes {
+    explicit LessonLanes(std::size_t step, int width = 1600, int height = 1000)
+        : gui(width, height) {
+        AppOptions options;
+        options.lesson =
+            std::string(MAILSCOPE_TEST_DATA) + "/gui_screens/lessons/01-two-clients.yaml";
+        options.lang = "en";
+        options.step = step;
+        options.exchanges = "all-clients";
+        auto made = AppController::create(options);
+        if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+        app = std::move(std::get<std::unique_ptr<AppController>>(made));
+        model = std::make_unique<GuiModel>(app->shown_trace());
+        view.language = Language::En;
+    }
+
+    void frame(const FrameIntents& asked = {}) {
+        app->begin_frame(*model, view, 1.0f / 60);
+        FrameIntents intents = gui.frame(*model, view);
+        if (asked.lesson.action != LessonAction::None) intents.lesson = asked.lesson;
+        app->apply(intents, *model, view);
+    }
+
+    std::optional<std::size_t> row_with(std::size_t lane, std::string_view text) const {
+        const LanesView& lanes = model->lanes;
+        for (std::size_t i = 0; i < lanes.merge->rows().size(); ++i) {
+            const LaneRow& row = lanes.merge->rows()[i];
+            if (row.lane == lane && lanes.traces[lane]->at(row.seq).raw.starts_with(text)) return i;
+        }
+        return std::nullopt;
+    }
+
+    HeadlessGui gui;
+    std::unique_ptr<AppController> app;
+    std::unique_ptr<GuiModel> model;
+    ViewState view;
+};
 
 }  // namespace
 
@@ -110,4 +155,117 @@ TEST_CASE("lane merge: growing by a few events costs those events, not the whole
     // The middle of the axis: A's event 25,000 is row 50,000; B's answer follows it.
     CHECK(merge.rows_through(0, 25'000) == 50'002);
     CHECK(merge.row_of(0, 25'000) == 50'000);
+}
+
+TEST_CASE("side by side: the lesson's clients in the order the runner drove them") {
+    LessonLanes lesson(10);
+    lesson.frame();
+    lesson.frame();
+    const LanesView& lanes = lesson.model->lanes;
+    REQUIRE(lanes.offered());
+    CHECK(lanes.names == std::vector<std::string>{"A", "B"});
+    CHECK(lanes.chosen == 0);
+    CHECK(lesson.view.shown_exchange_tab == ExchangeTab::AllClients);
+    std::size_t rows = 0;
+    for (const auto* trace : lanes.traces)
+        rows += trace->size();
+    CHECK(lanes.merge->rows().size() == rows);
+
+    // A's APPEND, then B's session, then B's EXPUNGE, then A's NOOP that hears of it.
+    const auto append = lesson.row_with(0, "a5 APPEND");
+    const auto b_login = lesson.row_with(1, "b1 LOGIN");
+    const auto expunge = lesson.row_with(1, "b4 EXPUNGE");
+    const auto b_expunged = lesson.row_with(1, "* 1 EXPUNGE");
+    const auto noop = lesson.row_with(0, "a6 NOOP");
+    const auto a_expunged = lesson.row_with(0, "* 1 EXPUNGE");
+    REQUIRE((append && b_login && expunge && b_expunged && noop && a_expunged));
+    CHECK(*append < *b_login);
+    CHECK(*b_login < *expunge);
+    CHECK(*expunge < *b_expunged);
+    CHECK(*b_expunged < *noop);
+    CHECK(*noop < *a_expunged);
+
+    // A's cursor back on its APPEND hides what came after it, B's session included.
+    const std::uint64_t append_seq = lanes.merge->rows()[*append].seq;
+    set_cursor(lesson.view, append_seq, lesson.model->trace().size());
+    lesson.frame();
+    const ScreenSummary shown = summarize_screen(*lesson.model, lesson.view);
+    CHECK(shown.exchange_tab == "all-clients");
+    CHECK(shown.lanes == std::vector<std::string>{"A", "B"});
+    CHECK(shown.lane_rows <= *b_login);
+    CHECK(shown.lane_rows > *append);
+}
+
+TEST_CASE("side by side: choosing B shows B everywhere; a step back starts the lanes over") {
+    LessonLanes lesson(10);
+    lesson.frame();
+    FrameIntents choose;
+    choose.lesson.action = LessonAction::SelectClient;
+    choose.lesson.answer = 1;
+    lesson.frame(choose);
+    lesson.frame();
+    CHECK(lesson.model->lanes.chosen == 1);
+    CHECK(lesson.model->lesson.client == 1);
+    CHECK(&lesson.model->trace() == lesson.model->lanes.traces[1]);
+    CHECK(lesson.view.shown_exchange_tab == ExchangeTab::AllClients);
+    // B's newest event is its last: every row is shown.
+    CHECK(lesson.model->lanes.rows_shown(lesson.view.cursor) ==
+          lesson.model->lanes.merge->rows().size());
+
+    const std::size_t before = lesson.model->lanes.merge->rows().size();
+    FrameIntents back;
+    back.lesson.action = LessonAction::Previous;
+    lesson.frame(back);
+    lesson.frame();
+    const LanesView& lanes = lesson.model->lanes;
+    CHECK(lanes.merge->rows().size() < before);
+    CHECK_FALSE(lesson.row_with(0, "a6 NOOP"));
+    CHECK(lesson.row_with(1, "* 1 EXPUNGE"));
+    CHECK(lanes.merge->rows().size() == lanes.traces[0]->size() + lanes.traces[1]->size());
+}
+
+TEST_CASE("side by side: nothing is cut at laptop and full HD sizes, in both languages") {
+    struct Size {
+        int width, height;
+    };
+    for (const Size size : {Size{1280, 720}, Size{1920, 1080}}) {
+        for (const Language language : {Language::Ru, Language::En}) {
+            CAPTURE(size.width);
+            CAPTURE(static_cast<int>(language));
+            LessonLanes lesson(10, size.width, size.height);
+            lesson.view.language = language;
+            for (int frame = 0; frame < 4; ++frame)
+                lesson.frame();
+            CHECK(lesson.view.shown_exchange_tab == ExchangeTab::AllClients);
+            CHECK(lesson.view.layout_problems.empty());
+            for (const std::string& problem : lesson.view.layout_problems)
+                MESSAGE(problem);
+        }
+    }
+}
+
+TEST_CASE("side by side: a frame draws the rows on screen, not the whole merge") {
+    const auto vertices = [](std::size_t events) {
+        const auto a = test::make_synthetic_trace(events, 1);
+        const auto b = test::make_synthetic_trace(events, 2);
+        LaneMerge merge;
+        merge.add_lane(a);
+        merge.add_lane(b);
+        const std::vector<const sim::SessionTrace*> traces{&a, &b};
+        merge.merge_by_time(traces);
+        HeadlessGui gui(1600, 1000);
+        GuiModel model(a);
+        model.lanes.merge = &merge;
+        model.lanes.traces = traces;
+        model.lanes.names = {"A", "B"};
+        ViewState view;
+        view.select_exchange_tab = ExchangeTab::AllClients;
+        for (int frame = 0; frame < 3; ++frame)
+            gui.frame(model, view);
+        CHECK(view.shown_exchange_tab == ExchangeTab::AllClients);
+        return gui.last_vertex_count();
+    };
+    const int small = vertices(1'000);
+    const int large = vertices(50'000);
+    CHECK(large < small * 3 / 2);
 }

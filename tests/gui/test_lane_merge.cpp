@@ -2,13 +2,16 @@
 // on one time axis, in the order they happened, drawn a screenful at a time.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gui/app_controller.hpp"
 #include "gui/headless_frame.hpp"
 #include "gui/screen_summary.hpp"
 #include "gui/view_model/lane_merge.hpp"
+#include "tests/support/loopback_client.hpp"
 #include "tests/support/synthetic_trace.hpp"
 
 using namespace mailscope;
@@ -32,29 +35,46 @@ std::vector<std::string> raws(const LaneMerge& merge,
     return out;
 }
 
-// The lesson's two-clients copy run to `step`, the all-clients tab asked for,
-// driven as the window drives the controller.
+AppOptions lesson_options(std::size_t step) {
+    AppOptions options;
+    options.lesson = std::string(MAILSCOPE_TEST_DATA) + "/gui_screens/lessons/01-two-clients.yaml";
+    options.lang = "en";
+    options.step = step;
+    options.exchanges = "all-clients";
+    return options;
+}
+
+// The application asked for the all-clients tab, driven as the window drives
+// the controller.
 struct LessonLanes {
-    explicit LessonLanes(std::size_t step, int width = 1600, int height = 1000)
+    explicit LessonLanes(const AppOptions& options, int width = 1600, int height = 1000)
         : gui(width, height) {
-        AppOptions options;
-        options.lesson =
-            std::string(MAILSCOPE_TEST_DATA) + "/gui_screens/lessons/01-two-clients.yaml";
-        options.lang = "en";
-        options.step = step;
-        options.exchanges = "all-clients";
         auto made = AppController::create(options);
         if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
         app = std::move(std::get<std::unique_ptr<AppController>>(made));
         model = std::make_unique<GuiModel>(app->shown_trace());
         view.language = Language::En;
     }
+    explicit LessonLanes(std::size_t step, int width = 1600, int height = 1000)
+        : LessonLanes(lesson_options(step), width, height) {}
 
     void frame(const FrameIntents& asked = {}) {
         app->begin_frame(*model, view, 1.0f / 60);
         FrameIntents intents = gui.frame(*model, view);
         if (asked.lesson.action != LessonAction::None) intents.lesson = asked.lesson;
+        if (asked.choose_session) intents.choose_session = asked.choose_session;
         app->apply(intents, *model, view);
+    }
+
+    template <typename Done>
+    bool frames_until(Done done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (std::chrono::steady_clock::now() < deadline) {
+            frame();
+            if (done()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(16));
+        }
+        return false;
     }
 
     std::optional<std::size_t> row_with(std::size_t lane, std::string_view text) const {
@@ -222,6 +242,59 @@ TEST_CASE("side by side: choosing B shows B everywhere; a step back starts the l
     CHECK_FALSE(lesson.row_with(0, "a6 NOOP"));
     CHECK(lesson.row_with(1, "* 1 EXPUNGE"));
     CHECK(lanes.merge->rows().size() == lanes.traces[0]->size() + lanes.traces[1]->size());
+}
+
+TEST_CASE("side by side: the lab's connections in the order the server saw them") {
+    AppOptions options = lesson_options(0);
+    options.serve = "127.0.0.1:0";
+    options.step.reset();  // the window follows the lab's newest connection
+    LessonLanes lab(options);
+    REQUIRE_FALSE(lab.app->start_sessions([](const std::string&) {
+        return PasswordAnswer{std::string("wonderland"), {}};
+    }));
+    lab.frame();
+
+    test::LoopbackClient a(lab.app->lab()->port());
+    a.read_until("* OK");
+    a.write("a1 LOGIN alice wonderland\r\na2 SELECT INBOX\r\n");
+    a.read_until("a2 OK");
+    test::LoopbackClient b(lab.app->lab()->port());
+    b.read_until("* OK");
+    b.write("b1 LOGIN alice wonderland\r\nb2 SELECT INBOX\r\n");
+    b.read_until("b2 OK");
+    b.write("b3 STORE 1 +FLAGS (\\Deleted)\r\nb4 EXPUNGE\r\n");
+    b.read_until("b4 OK");
+    a.write("a3 NOOP\r\n");
+    a.read_until("a3 OK");
+
+    // The window follows the newest connection, B's; the lanes are both.
+    REQUIRE(lab.frames_until([&] {
+        const LanesView& lanes = lab.model->lanes;
+        return lanes.offered() &&
+               lanes.traces[0]->size() + lanes.traces[1]->size() == lanes.merge->rows().size() &&
+               lab.row_with(0, "a3 OK");
+    }));
+    const LanesView& lanes = lab.model->lanes;
+    CHECK(lanes.lab);
+    CHECK(lanes.chosen == 1);
+    CHECK(lanes.names[0].find("alice") != std::string::npos);
+    const auto b_expunge = lab.row_with(1, "b4 EXPUNGE");
+    const auto b_expunged = lab.row_with(1, "* 1 EXPUNGE");
+    const auto a_noop = lab.row_with(0, "a3 NOOP");
+    const auto a_expunged = lab.row_with(0, "* 1 EXPUNGE");
+    REQUIRE((b_expunge && b_expunged && a_noop && a_expunged));
+    CHECK(*lab.row_with(0, "a2 OK") < *lab.row_with(1, "b1 LOGIN"));
+    CHECK(*b_expunge < *b_expunged);
+    CHECK(*b_expunged < *a_noop);
+    CHECK(*a_noop < *a_expunged);
+
+    // Choosing A's lane shows A's connection: the Session menu entry before B's.
+    FrameIntents choose;
+    choose.choose_session = lanes.first_entry;
+    lab.frame(choose);
+    lab.frame();
+    CHECK(lab.model->lanes.chosen == 0);
+    CHECK(&lab.model->trace() == lab.model->lanes.traces[0]);
 }
 
 TEST_CASE("side by side: nothing is cut at laptop and full HD sizes, in both languages") {

@@ -9,9 +9,10 @@ writes with --screen-json: the state filled in the diagram, the exchange
 rows and the last one's text, the question shown, the failed checks), a
 step reached by going forward looks exactly like the same step reached by
 going further and stepping back, and --step is honoured (steps 3 and 6
-show different states and rows). The sequence diagram's PNG export, and
-the live session over STARTTLS and over IMAPS against `mailscope serve`, and
-the lab's IMAP, POP3 and SMTP servers (--serve, --serve-pop3, --serve-smtp)
+show different states and rows), and a lesson's clients side by side
+(--exchanges all-clients) draw both lanes in one order. The sequence
+diagram's PNG export, and the live session over STARTTLS and over IMAPS
+against `mailscope serve`, and the lab's IMAP, POP3 and SMTP servers (--serve, --serve-pop3, --serve-smtp)
 with Python's imaplib, poplib and smtplib.
 Without Xvfb it fails in CI and exits 77 (CTest skip) elsewhere (tests/peers.py).
 """
@@ -90,7 +91,8 @@ LESSON_PANELS = ["timeline", "state_diagram", "exchanges", "mailbox", "lesson"]
 
 # What each shot must show, from the lessons themselves: two-clients step 1
 # is A's greeting (transition 1) with step 2's question waiting; step 6 is
-# A's APPEND in Selected; step 10 shown for B is B's EXPUNGE; the broken
+# A's APPEND in Selected; step 10 shown for B is B's EXPUNGE, and with all
+# clients side by side A's NOOP after B's session; the broken
 # lesson's step 2 is a refused LOGIN with its failed check and the question
 # judged; step 4 is A's SELECT (transition 5). The POP3 step 6 is LIST in
 # TRANSACTION before the UIDL question, the SMTP step 9 the end of the data
@@ -100,6 +102,9 @@ TWO_CLIENTS_STEP_3 = {"state": "Authenticated", "transition": 4, "rows": 11,
 TWO_CLIENTS_STEP_6 = {"state": "Selected", "transition": 5, "rows": 41,
                       "last_row": "a5 OK [APPENDUID 7 4] APPEND completed", "step": 6,
                       "highlights": ["exchanges"], "quiz": ""}
+# Step 10 with every client side by side: both lanes, A's and B's rows all
+# drawn, A's NOOP (which heard of B's EXPUNGE) last.
+LANE_ROWS_STEP_10 = 71
 EXPECTED_SCREENS = {
     ("01-two-clients.yaml", 1, ()): {
         "panels": LESSON_PANELS, "highlights": ["state_diagram"], "protocol": "imap",
@@ -113,6 +118,9 @@ EXPECTED_SCREENS = {
     ("01-two-clients.yaml", 10, ("--client", "B")): {
         "client": "B", "state": "Selected", "rows": 23, "last_row": "b4 OK EXPUNGE completed",
         "step": 10, "highlights": ["mailbox"]},
+    ("01-two-clients.yaml", 10, ("--exchanges", "all-clients")): {
+        "client": "A", "step": 10, "exchange_tab": "all-clients", "lanes": ["A", "B"],
+        "lane_rows": LANE_ROWS_STEP_10, "last_lane_row": "A: a6 OK NOOP completed"},
     ("02-broken-check.yaml", 2, ()): {
         "state": "Not Authenticated", "step": 2, "steps": 3,
         "last_row": "a1 NO [AUTHENTICATIONFAILED] Invalid user name or password",
@@ -426,7 +434,8 @@ def main():
             print("FAIL:", message)
 
     cases = [(two, 1, "en", ()), (two, 6, "ru", ()), (two, 10, "en", ("--client", "B")),
-             (broken, 2, "ru", ()), (two, 4, "en", ("--large-text",))]
+             (broken, 2, "ru", ()), (two, 4, "en", ("--large-text",)),
+             (two, 10, "ru", ("--exchanges", "all-clients"))]
     for lesson, step, lang, extra in cases:
         path = runner.shot(lesson, step, lang, extra)
         shown = check_screen(path, lesson, step, extra, check, lang)

@@ -351,7 +351,7 @@ void AppController::sync_lab_lanes() {
         m_lane_traces.push_back(m_lab->sessions()[i].trace.get());
         m_lanes.add_lane(*m_lane_traces.back());
     }
-    m_lanes.merge_by_time(m_lane_traces);
+    m_lanes.merge_by_time();
 }
 
 void AppController::describe(GuiModel& model, const ViewState& view) {

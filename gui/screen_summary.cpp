@@ -70,9 +70,10 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     const LanesView& lanes = model.lanes;
     if (view.shown_exchange_tab == ExchangeTab::AllClients && lanes.offered()) {
         summary.lanes = lanes.names;
-        summary.lane_rows = lanes.rows_shown(view.cursor);
+        const bool engine_events = model.display().show_internal();
+        summary.lane_rows = lanes.rows_shown(view.cursor, engine_events);
         if (summary.lane_rows > 0) {
-            const LaneRow& row = lanes.merge->rows()[summary.lane_rows - 1];
+            const LaneRow& row = lanes.row(summary.lane_rows - 1, engine_events);
             summary.last_lane_row =
                 fmt::format("{}: {}", lanes.names[row.lane],
                             row_text(lanes.traces[row.lane]->at(row.seq), view.language));

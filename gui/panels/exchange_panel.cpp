@@ -621,14 +621,15 @@ void draw_all_clients(PanelContext& context) {
 
     ImGui::BeginChild("###all_clients", {0, 0}, false);
     const sim::SessionTrace& chosen = *lanes.traces[lanes.chosen];
-    const std::size_t count = lanes.rows_shown(context.view.cursor);
+    const bool engine_events = context.model.display().show_internal();
+    const std::size_t count = lanes.rows_shown(context.view.cursor, engine_events);
     follow_cursor(context, count, layout.row_height);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {0, 0});
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(count), layout.row_height);
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const LaneRow& row = lanes.merge->rows()[static_cast<std::size_t>(i)];
+            const LaneRow& row = lanes.row(static_cast<std::size_t>(i), engine_events);
             const ImVec2 pos = ImGui::GetCursorScreenPos();
             ImGui::PushID(i);
             ImGui::InvisibleButton("###lane_row", {width, layout.row_height});

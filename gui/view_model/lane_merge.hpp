@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -32,19 +31,26 @@ class LaneMerge {
   public:
     // Forgets every row and lane.
     void clear();
-    // A lane for one more session, from the oldest event its trace holds.
+    // A lane for one more session, from the oldest event its trace holds;
+    // the trace must outlive the lane.
     void add_lane(const sim::SessionTrace& trace);
 
     std::size_t lanes() const { return m_next.size(); }
     const std::vector<LaneRow>& rows() const { return m_rows; }
+    // The rows left when the engine's own events (transitions, flag changes,
+    // renumbering, notes) are hidden: messages on the wire and broken rules,
+    // as indices into rows().
+    const std::vector<std::size_t>& message_rows() const { return m_message_rows; }
+    // How many of rows [0, row) are message rows. O(log n).
+    std::size_t message_rows_before(std::size_t row) const;
     // The next seq of `lane` not merged yet.
     std::uint64_t merged_end(std::size_t lane) const { return m_next.at(lane); }
 
     // Appends `lane`'s events from merged_end(lane) up to `end` after every row so far.
     void append_through(std::size_t lane, std::uint64_t end);
-    // Appends what each trace (one per lane, in lane order) gained since
-    // the last call, ordered by TraceEvent::time_us, ties to the lower lane.
-    void merge_by_time(std::span<const sim::SessionTrace* const> traces);
+    // Appends what every lane's trace gained since the last call, ordered by
+    // TraceEvent::time_us, ties to the lower lane.
+    void merge_by_time();
 
     // The rows shown when `lane`'s cursor is at `seq`: everything before that
     // lane's next event, i.e. what happened up to the moment it shows. O(1).
@@ -55,7 +61,9 @@ class LaneMerge {
   private:
     void push(std::size_t lane, std::uint64_t seq);
 
+    std::vector<const sim::SessionTrace*> m_traces;
     std::vector<LaneRow> m_rows;
+    std::vector<std::size_t> m_message_rows;
     std::vector<std::uint64_t> m_first;              // the seq of each lane's first row
     std::vector<std::uint64_t> m_next;               // each lane's merged_end()
     std::vector<std::vector<std::size_t>> m_row_of;  // per lane, by seq - first: its row
@@ -73,9 +81,11 @@ struct LanesView {
     std::size_t first_entry = 0;                   // ...from this one on
 
     bool offered() const { return merge != nullptr && traces.size() > 1; }
-    // The rows drawn while the chosen lane's cursor is at `cursor`; every row
-    // while that lane has no event yet.
-    std::size_t rows_shown(std::uint64_t cursor) const;
+    // How many rows are drawn while the chosen lane's cursor is at `cursor`
+    // (every row while that lane has no event yet), with the engine's own
+    // events or without them; and the i-th of those.
+    std::size_t rows_shown(std::uint64_t cursor, bool engine_events) const;
+    const LaneRow& row(std::size_t i, bool engine_events) const;
 };
 
 }  // namespace mailscope::gui

@@ -120,6 +120,18 @@ TEST_CASE("lane merge: runs given in order stay in that order, whatever their ti
     CHECK(merge.rows_through(1, 0) == 2);
     CHECK(merge.row_of(1, 1) == 2);
     CHECK_FALSE(merge.row_of(1, 2));
+
+    // With the engine's own events hidden, a transition of B's is left out.
+    sim::TraceEvent transition;
+    transition.kind = sim::EventKind::StateTransition;
+    b.append(transition);
+    a.append(event_at(0, "a3"));
+    merge.append_through(1, 3);
+    merge.append_through(0, 3);
+    CHECK(merge.rows().size() == 6);
+    CHECK(merge.message_rows() == std::vector<std::size_t>{0, 1, 2, 3, 5});
+    CHECK(merge.message_rows_before(5) == 4);
+    CHECK(merge.message_rows_before(6) == 5);
 }
 
 TEST_CASE(
@@ -134,24 +146,23 @@ TEST_CASE(
     b.append(event_at(5, "b@5"));
     b.append(event_at(10, "b@10"));
     a.append(event_at(20, "a@20"));
-    merge.merge_by_time(traces);
+    merge.merge_by_time();
     CHECK(raws(merge, traces) == std::vector<std::string>{"b@5", "a@10", "b@10", "a@20"});
 
     // Later events are appended after the rows already there, still in time order.
     b.append(event_at(30, "b@30"));
     a.append(event_at(25, "a@25"));
-    merge.merge_by_time(traces);
+    merge.merge_by_time();
     CHECK(raws(merge, traces) ==
           std::vector<std::string>{"b@5", "a@10", "b@10", "a@20", "a@25", "b@30"});
-    merge.merge_by_time(traces);
+    merge.merge_by_time();
     CHECK(merge.rows().size() == 6);
 
     // A connection that arrives later gets a lane of its own.
     sim::SessionTrace c(sim::Protocol::Pop3, "C");
     c.append(event_at(40, "c@40"));
     merge.add_lane(c);
-    const std::vector<const sim::SessionTrace*> three{&a, &b, &c};
-    merge.merge_by_time(three);
+    merge.merge_by_time();
     CHECK(merge.lanes() == 3);
     CHECK(merge.rows().back().lane == 2);
 }
@@ -159,7 +170,6 @@ TEST_CASE(
 TEST_CASE("lane merge: growing by a few events costs those events, not the whole trace") {
     sim::SessionTrace a(sim::Protocol::Imap, "A");
     sim::SessionTrace b(sim::Protocol::Imap, "B");
-    const std::vector<const sim::SessionTrace*> traces{&a, &b};
     LaneMerge merge;
     merge.add_lane(a);
     merge.add_lane(b);
@@ -167,10 +177,10 @@ TEST_CASE("lane merge: growing by a few events costs those events, not the whole
         a.append(event_at(2 * i, "a"));
         b.append(event_at(2 * i + 1, "b"));
     }
-    merge.merge_by_time(traces);
+    merge.merge_by_time();
     REQUIRE(merge.rows().size() == 100'000);
     a.append(event_at(100'000, "a"));
-    merge.merge_by_time(traces);
+    merge.merge_by_time();
     CHECK(merge.rows().size() == 100'001);
     // The middle of the axis: A's event 25,000 is row 50,000; B's answer follows it.
     CHECK(merge.rows_through(0, 25'000) == 50'002);
@@ -205,6 +215,18 @@ TEST_CASE("side by side: the lesson's clients in the order the runner drove them
     CHECK(*b_expunged < *noop);
     CHECK(*noop < *a_expunged);
 
+    // "Show engine events" off: the lanes keep the messages only.
+    lesson.model->display().set_show_internal(false);
+    const std::size_t messages = lanes.rows_shown(lesson.view.cursor, false);
+    CHECK(messages < lanes.rows_shown(lesson.view.cursor, true));
+    for (std::size_t i = 0; i < messages; ++i) {
+        const LaneRow& row = lanes.row(i, false);
+        CHECK(lane_of(lanes.traces[row.lane]->at(row.seq)) != Lane::Internal);
+    }
+    lesson.frame();
+    CHECK(summarize_screen(*lesson.model, lesson.view).lane_rows == messages);
+    lesson.model->display().set_show_internal(true);
+
     // A's cursor back on its APPEND hides what came after it, B's session included.
     const std::uint64_t append_seq = lanes.merge->rows()[*append].seq;
     set_cursor(lesson.view, append_seq, lesson.model->trace().size());
@@ -229,7 +251,7 @@ TEST_CASE("side by side: choosing B shows B everywhere; a step back starts the l
     CHECK(&lesson.model->trace() == lesson.model->lanes.traces[1]);
     CHECK(lesson.view.shown_exchange_tab == ExchangeTab::AllClients);
     // B's newest event is its last: every row is shown.
-    CHECK(lesson.model->lanes.rows_shown(lesson.view.cursor) ==
+    CHECK(lesson.model->lanes.rows_shown(lesson.view.cursor, true) ==
           lesson.model->lanes.merge->rows().size());
 
     const std::size_t before = lesson.model->lanes.merge->rows().size();
@@ -325,7 +347,7 @@ TEST_CASE("side by side: a frame draws the rows on screen, not the whole merge")
         merge.add_lane(a);
         merge.add_lane(b);
         const std::vector<const sim::SessionTrace*> traces{&a, &b};
-        merge.merge_by_time(traces);
+        merge.merge_by_time();
         HeadlessGui gui(1600, 1000);
         GuiModel model(a);
         model.lanes.merge = &merge;

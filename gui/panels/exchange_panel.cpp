@@ -609,17 +609,31 @@ void draw_lane_row(PanelContext& context, const LanesLayout& layout, const LaneR
     draw->PopClipRect();
 }
 
+// Narrower than this, in font heights, a lane's lines would show a word or
+// two: a lab with many connections scrolls its lanes sideways instead.
+constexpr float min_lane_fonts = 12;
+// Below this height, in font heights, the view goes without its caption.
+constexpr float caption_room_fonts = 16;
+
 void draw_all_clients(PanelContext& context) {
     const LanesView& lanes = context.model.lanes;
-    const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("%s", context.text(Text::LanesCaption));
-    ImGui::PopTextWrapPos();
+    // A short panel (large text on a laptop) keeps its room for the rows.
+    if (ImGui::GetContentRegionAvail().y > ImGui::GetFontSize() * caption_room_fonts) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", context.text(Text::LanesCaption));
+        ImGui::PopTextWrapPos();
+    }
     ImGui::PushFont(context.mono());
+    const float scrollbar = ImGui::GetStyle().ScrollbarSize;
+    const float width =
+        std::max(ImGui::GetContentRegionAvail().x - scrollbar,
+                 ImGui::GetFontSize() * min_lane_fonts * static_cast<float>(lanes.traces.size()));
     const LanesLayout layout = lanes_layout(lanes.traces.size(), width);
+    // The headings scroll sideways with the lanes, the rows alone scroll down.
+    ImGui::BeginChild("###all_clients_across", {0, 0}, false, ImGuiWindowFlags_HorizontalScrollbar);
     draw_lane_headers(context, layout);
 
-    ImGui::BeginChild("###all_clients", {0, 0}, false);
+    ImGui::BeginChild("###all_clients", {width + scrollbar, 0}, false);
     const sim::SessionTrace& chosen = *lanes.traces[lanes.chosen];
     const bool engine_events = context.model.display().show_internal();
     const std::size_t count = lanes.rows_shown(context.view.cursor, engine_events);
@@ -650,6 +664,7 @@ void draw_all_clients(PanelContext& context) {
         }
     }
     ImGui::PopStyleVar();
+    ImGui::EndChild();
     ImGui::EndChild();
     ImGui::PopFont();
 }

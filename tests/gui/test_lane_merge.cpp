@@ -1,9 +1,11 @@
 // LaneMerge and the Exchanges panel's side-by-side view: several sessions
 // on one time axis, in the order they happened, drawn a screenful at a time.
 #include <doctest/doctest.h>
+#include <imgui_internal.h>
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -363,4 +365,40 @@ TEST_CASE("side by side: a frame draws the rows on screen, not the whole merge")
     const int small = vertices(1'000);
     const int large = vertices(50'000);
     CHECK(large < small * 3 / 2);
+}
+
+TEST_CASE("side by side: many lab connections keep readable lanes and scroll sideways") {
+    std::vector<sim::SessionTrace> traces;
+    for (std::uint32_t i = 0; i < 12; ++i)
+        traces.push_back(test::make_synthetic_trace(60, i + 1));
+    LaneMerge merge;
+    GuiModel model(traces[0]);
+    for (const sim::SessionTrace& trace : traces) {
+        merge.add_lane(trace);
+        model.lanes.traces.push_back(&trace);
+        model.lanes.names.push_back(trace.label());
+    }
+    merge.merge_by_time();
+    model.lanes.merge = &merge;
+    model.lanes.lab = true;
+    HeadlessGui gui(1280, 720);
+    ViewState view;
+    view.select_exchange_tab = ExchangeTab::AllClients;
+    for (int frame = 0; frame < 4; ++frame)
+        gui.frame(model, view);
+    CHECK(view.shown_exchange_tab == ExchangeTab::AllClients);
+    CHECK(view.layout_problems.empty());
+    for (const std::string& problem : view.layout_problems)
+        MESSAGE(problem);
+    // The lanes' window scrolls sideways; the rows' window inside it, named
+    // after it and made after it, does not need to.
+    const ImGuiWindow* across = nullptr;
+    for (const ImGuiWindow* window : ImGui::GetCurrentContext()->Windows) {
+        if (!across &&
+            std::string_view(window->Name).find("all_clients_across") != std::string_view::npos) {
+            across = window;
+        }
+    }
+    REQUIRE(across);
+    CHECK(across->ScrollMax.x > 0);
 }

@@ -261,6 +261,10 @@ void AppController::apply(const FrameIntents& intents, GuiModel& model, ViewStat
     if (m_sources[m_shown].get() == m_lesson && lesson().apply(intents.lesson)) {
         rebind(model, view);
     }
+    if (intents.chosen_event) {
+        set_cursor(view, *intents.chosen_event, shown_trace().size());
+        view.scroll_to_cursor = true;
+    }
     describe(model, view);
 }
 

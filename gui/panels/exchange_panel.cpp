@@ -658,6 +658,7 @@ void draw_all_clients(PanelContext& context) {
                     context.view.scroll_to_cursor = false;
                 } else {
                     choose_lane(context, row.lane);
+                    context.intents.chosen_event = row.seq;
                 }
             }
             draw_lane_row(context, layout, row, pos);

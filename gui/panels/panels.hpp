@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -24,8 +25,11 @@ struct FrameIntents {
     bool quit = false;
     bool composer_send = false;                 // free play: send view.composer_input
     std::optional<std::size_t> choose_session;  // Session menu: index into model.sessions
-    bool connect = false;                       // connect dialog: start view.connect
-    bool disconnect = false;                    // Session menu: end the live session
+    // A row of another client clicked in the side-by-side view: once that
+    // client is shown, the cursor goes to this event of its trace.
+    std::optional<std::uint64_t> chosen_event;
+    bool connect = false;     // connect dialog: start view.connect
+    bool disconnect = false;  // Session menu: end the live session
 };
 
 struct PanelContext {

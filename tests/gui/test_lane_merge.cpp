@@ -65,6 +65,7 @@ struct LessonLanes {
         FrameIntents intents = gui.frame(*model, view);
         if (asked.lesson.action != LessonAction::None) intents.lesson = asked.lesson;
         if (asked.choose_session) intents.choose_session = asked.choose_session;
+        if (asked.chosen_event) intents.chosen_event = asked.chosen_event;
         app->apply(intents, *model, view);
     }
 
@@ -243,16 +244,27 @@ TEST_CASE("side by side: the lesson's clients in the order the runner drove them
 TEST_CASE("side by side: choosing B shows B everywhere; a step back starts the lanes over") {
     LessonLanes lesson(10);
     lesson.frame();
+    // A click on B's "* 1 EXPUNGE": B shown everywhere, at that moment.
+    const auto b_expunged = lesson.row_with(1, "* 1 EXPUNGE");
+    REQUIRE(b_expunged);
+    const std::uint64_t seq = lesson.model->lanes.merge->rows()[*b_expunged].seq;
     FrameIntents choose;
     choose.lesson.action = LessonAction::SelectClient;
     choose.lesson.answer = 1;
+    choose.chosen_event = seq;
     lesson.frame(choose);
     lesson.frame();
     CHECK(lesson.model->lanes.chosen == 1);
     CHECK(lesson.model->lesson.client == 1);
     CHECK(&lesson.model->trace() == lesson.model->lanes.traces[1]);
     CHECK(lesson.view.shown_exchange_tab == ExchangeTab::AllClients);
-    // B's newest event is its last: every row is shown.
+    CHECK(lesson.view.cursor == seq);
+    CHECK_FALSE(lesson.view.live);
+    CHECK(lesson.model->lanes.rows_shown(lesson.view.cursor, true) == *b_expunged + 1);
+
+    // Live again, B's newest event is its last: every row is shown.
+    set_cursor(lesson.view, lesson.model->trace().size() - 1, lesson.model->trace().size());
+    lesson.frame();
     CHECK(lesson.model->lanes.rows_shown(lesson.view.cursor, true) ==
           lesson.model->lanes.merge->rows().size());
 

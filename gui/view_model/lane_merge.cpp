@@ -1,8 +1,8 @@
 #include "gui/view_model/lane_merge.hpp"
 
-#include "gui/view_model/event_class.hpp"
-
 #include <algorithm>
+
+#include "gui/view_model/event_class.hpp"
 
 namespace mailscope::gui {
 

@@ -257,6 +257,10 @@ const sim::SessionTrace& LessonRunner::server_trace(std::size_t client) const {
     return *m_clients.at(client)->server_trace;
 }
 
+const server::ServerSessionBase* LessonRunner::server_session(std::size_t client) const {
+    return dynamic_cast<const server::ServerSessionBase*>(m_clients.at(client)->server.get());
+}
+
 sim::Protocol LessonRunner::client_protocol(std::size_t client) const {
     return m_clients.at(client)->protocol;
 }

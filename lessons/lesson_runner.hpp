@@ -28,6 +28,10 @@
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
 
+namespace mailscope::server {
+class ServerSessionBase;
+}
+
 namespace mailscope::lessons {
 
 // Trace events [begin, end) one step added to one trace.
@@ -98,6 +102,10 @@ class LessonRunner {
     const pop3::Pop3Session& pop3_session(std::size_t client) const;
     const smtp::SmtpSession& smtp_session(std::size_t client) const;
     bool connected(std::size_t client) const;
+    // The server's side of the client's connection, for views that show
+    // what the store holds beside what the client has learned; nullptr
+    // before the client connects.
+    const server::ServerSessionBase* server_session(std::size_t client) const;
     const server::MailStore& store() const { return *m_store; }
     const Variables& variables() const { return m_variables; }
     // Virtual microseconds since the lesson started.

@@ -48,6 +48,8 @@ class ImapServerSession : public ServerSessionBase {
     SessionId store_session() const { return m_session; }
     // UIDs of the selected mailbox as this client knows them, in sequence order.
     const std::vector<Uid>& view() const { return m_view; }
+    // The selected mailbox as the store has it now; nullptr when none is.
+    const Mailbox* selected() const;
 
   private:
     // --- ServerSessionBase --------------------------------------------------
@@ -305,7 +307,6 @@ class ImapServerSession : public ServerSessionBase {
     // The messages a set names: (sequence number, UID) pairs, ascending.
     std::vector<std::pair<std::uint32_t, Uid>> resolve(const imap::SequenceSet& set,
                                                        bool uid) const;
-    const Mailbox* selected() const;
     // This user's rights on the selected mailbox now (RFC 4314 4).
     Rights selected_rights() const;
     // PERMANENTFLAGS: the flags those rights let this session change (RFC

@@ -4,6 +4,7 @@
 
 #include "server_mock/fixture.hpp"
 #include "server_mock/imap_server_session.hpp"
+#include "server_mock/server_session_base.hpp"
 
 namespace mailscope::gui {
 
@@ -69,6 +70,10 @@ void FreePlay::pump() {
         m_eof_seen = true;
         m_client->feed_eof(sim::Direction::ServerToClient, m_link->now());
     }
+    // Each command is a step of its own: nothing is ever undone here.
+    m_truth.record(
+        m_commands++, m_trace->size(),
+        truth_of(*m_store, dynamic_cast<const server::ServerSessionBase*>(m_server.get())));
 }
 
 }  // namespace mailscope::gui

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gui/view_model/command_composer.hpp"
+#include "gui/view_model/store_truth.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
 #include "sim/core/connection_handler.hpp"
@@ -45,6 +46,9 @@ class FreePlay {
     // Composes and sends a command; gives the error sentence when nothing was sent.
     std::optional<std::string> send(std::string_view line, std::string_view typed_literals);
 
+    // What the store held for the selected mailbox after each command.
+    const TruthHistory& store_truth() const { return m_truth; }
+
     // The commands RFC 3501 allows in the current state, by name.
     std::vector<std::string> allowed_verbs() const;
 
@@ -59,6 +63,8 @@ class FreePlay {
     std::unique_ptr<transport::ConnectionHandler> m_server;
     std::unique_ptr<sim::InProcessLink> m_link;
     bool m_eof_seen = false;
+    TruthHistory m_truth;
+    std::size_t m_commands = 0;
 };
 
 }  // namespace mailscope::gui

@@ -33,25 +33,43 @@ std::optional<PanelId> panel_of(lessons::Highlight highlight) {
 
 }  // namespace
 
-LessonSession::LessonSession(lessons::Lesson lesson) : m_runner(std::move(lesson)) {}
+LessonSession::LessonSession(lessons::Lesson lesson)
+    : m_runner(std::move(lesson)), m_truth(m_runner.client_count()) {}
+
+void LessonSession::record_truth() {
+    for (std::size_t c = 0; c < m_runner.client_count(); ++c) {
+        m_truth[c].record(m_runner.position(), m_runner.client_trace(c).size(),
+                          truth_of(m_runner.store(), m_runner.server_session(c)));
+    }
+}
 
 void LessonSession::select_client(std::size_t client) {
     if (client < m_runner.client_count()) m_client = client;
 }
 
 void LessonSession::forward() {
-    if (m_runner.step_forward()) ++m_generation;
+    if (!m_runner.step_forward()) return;
+    record_truth();
+    ++m_generation;
 }
 
 void LessonSession::back() {
     if (m_runner.position() == 0) return;
-    m_runner.step_back();
-    ++m_generation;
+    jump_to(m_runner.position() - 1);
 }
 
+// Backwards the runner replays from the start, exactly, so the truths of the
+// steps kept still hold; forwards each step records its own.
 void LessonSession::jump_to(std::size_t steps) {
+    steps = std::min(steps, m_runner.lesson().steps.size());
     if (steps == m_runner.position()) return;
-    m_runner.jump_to(steps);
+    if (steps < m_runner.position()) {
+        m_runner.jump_to(steps);
+        for (TruthHistory& history : m_truth)
+            history.keep_steps(steps);
+    }
+    while (m_runner.position() < steps && m_runner.step_forward())
+        record_truth();
     ++m_generation;
 }
 

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gui/i18n.hpp"
 #include "gui/view_model/lesson_view.hpp"
+#include "gui/view_model/store_truth.hpp"
 #include "lessons/lesson_runner.hpp"
 
 namespace mailscope::gui {
@@ -30,6 +32,8 @@ class LessonSession {
     sim::Protocol protocol() const { return m_runner.client_protocol(m_client); }
     std::string state_name() const { return m_runner.client_state_name(m_client); }
     std::uint64_t generation() const { return m_generation; }
+    // What the store held for the chosen client after each step so far.
+    const TruthHistory& store_truth() const { return m_truth.at(m_client); }
 
     void select_client(std::size_t client);
     void forward();
@@ -49,10 +53,14 @@ class LessonSession {
     LessonView view(Language language) const;
 
   private:
+    // After a step ran: each client's mailbox as the store has it.
+    void record_truth();
+
     QuizView quiz_view(const lessons::Step& step, Language language, bool reveal) const;
     std::optional<bool> verdict(const lessons::Step& step) const;
 
     lessons::LessonRunner m_runner;
+    std::vector<TruthHistory> m_truth;  // one per client
     std::size_t m_client = 0;
     std::uint64_t m_generation = 0;
     std::map<std::size_t, std::string> m_answers;  // step index -> reply for quiz_accepts

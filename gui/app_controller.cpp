@@ -407,6 +407,7 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
     model.live.error = m_live_error;
     model.composer = {};
     const SessionSource& shown = *m_sources[m_shown];
+    model.store_truth = shown.store_truth();
     if (!shown.takes_lines()) return;
     model.composer.active = true;
     model.composer.protocol = shown.protocol();

@@ -155,9 +155,7 @@ LayoutRequest layout_request(PanelContext& context) {
     }
     float& mailbox = request.min_width[static_cast<std::size_t>(LayoutSlot::Mailbox)];
     mailbox = std::max(mailbox, mailbox_panel_min_width(context));
-    const MailboxSnapshot& learned = context.model.mailbox().latest();
-    request.mailbox_empty =
-        learned.mailbox.empty() && learned.messages.empty() && learned.folders.empty();
+    request.mailbox_empty = context.model.mailbox_empty();
     return request;
 }
 

@@ -5,11 +5,14 @@
 #pragma once
 
 #include "gui/view_model/display_index.hpp"
+#include "gui/view_model/envelope_snapshot.hpp"
 #include "gui/view_model/lane_merge.hpp"
 #include "gui/view_model/lesson_view.hpp"
 #include "gui/view_model/mailbox_snapshot.hpp"
+#include "gui/view_model/maildrop_snapshot.hpp"
 #include "gui/view_model/session_view.hpp"
 #include "gui/view_model/state_timeline.hpp"
+#include "gui/view_model/store_truth.hpp"
 #include "gui/view_model/trace_index.hpp"
 #include "sim/core/trace.hpp"
 
@@ -28,6 +31,11 @@ class GuiModel {
     const DisplayIndex& display() const { return m_display; }
     const StateTimeline& states() const { return m_states; }
     MailboxTimeline& mailbox() { return m_mailbox; }
+    MaildropTimeline& maildrop() { return m_maildrop; }
+    EnvelopeTimeline& envelopes() { return m_envelopes; }
+    // Whether the mailbox panel has nothing to show by the trace's end: no
+    // IMAP mailbox or folder, no POP3 maildrop, no SMTP transaction.
+    bool mailbox_empty();
 
     LessonView lesson;
     ComposerView composer;
@@ -41,6 +49,9 @@ class GuiModel {
     SessionList sessions;
     ClassTable class_table;
     LanesView lanes;
+    // The store beside the client's view, when the session runs against the
+    // embedded server; set every frame with the rest of what is described.
+    const TruthHistory* store_truth = nullptr;
 
   private:
     const sim::SessionTrace* m_trace;
@@ -48,6 +59,8 @@ class GuiModel {
     DisplayIndex m_display;
     StateTimeline m_states;
     MailboxTimeline m_mailbox;
+    MaildropTimeline m_maildrop;
+    EnvelopeTimeline m_envelopes;
 };
 
 }  // namespace mailscope::gui

@@ -85,6 +85,7 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     }
     summary.layout_problems = view.layout_problems;
     summary.diagram_scale = view.diagram_scale;
+    if (view.open.mailbox) summary.mailbox = view.mailbox_shown;
     summary.projector = view.projector;
     return summary;
 }
@@ -117,6 +118,9 @@ std::string screen_summary_json(const ScreenSummary& summary) {
     out["layout"] = layout;
     out["layout_problems"] = summary.layout_problems;
     out["diagram_scale"] = summary.diagram_scale;
+    out["mailbox_view"] = summary.mailbox.view;
+    out["mailbox_rows"] = summary.mailbox.rows;
+    out["mailbox_greyed_rows"] = summary.mailbox.greyed_rows;
     out["projector"] = summary.projector;
     return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -42,6 +42,10 @@ struct ScreenSummary {
     std::vector<std::pair<std::string, PanelRect>> layout;
     std::vector<std::string> layout_problems;
     float diagram_scale = 1;  // the state diagram's text size, shrunk to fit
+    // What the mailbox panel shows: "imap" (the selected mailbox), "pop3"
+    // (the maildrop), "smtp" (the mail transactions); its rows, and those
+    // holding the store's values greyed where the client has not learned them.
+    MailboxShown mailbox;
     bool projector = false;
 };
 

@@ -40,6 +40,9 @@ class SessionSource {
     // live session): the views rebind when its address or generation() changes.
     virtual const sim::SessionTrace& trace() const = 0;
     virtual std::uint64_t generation() const { return 0; }
+    // What the embedded mock server's store held at each step, when the
+    // session runs against it (a lesson, free play); nullptr otherwise.
+    virtual const TruthHistory* store_truth() const { return nullptr; }
 
     // The composer: whether typed lines go to this session, its protocol
     // state as in the RFC diagram, the verbs allowed there, and the sending
@@ -65,6 +68,7 @@ class LessonSource final : public SessionSource {
     std::string label(Language language) const override;
     const sim::SessionTrace& trace() const override { return m_session.trace(); }
     std::uint64_t generation() const override { return m_session.generation(); }
+    const TruthHistory* store_truth() const override { return &m_session.store_truth(); }
 
   private:
     LessonSession m_session;
@@ -76,6 +80,9 @@ class FreePlaySource final : public SessionSource {
     std::string label(Language language) const override;
     std::optional<std::string> open() override;
     const sim::SessionTrace& trace() const override;
+    const TruthHistory* store_truth() const override {
+        return m_play ? &m_play->store_truth() : nullptr;
+    }
 
     bool takes_lines() const override { return true; }
     std::string state_name() const override;

@@ -11,6 +11,7 @@
 
 #include "gui/i18n.hpp"
 #include "gui/view_model/panel_layout.hpp"
+#include "gui/view_model/truth_beside.hpp"
 
 namespace mailscope::gui {
 
@@ -56,7 +57,8 @@ struct ViewState {
     // What the last frame found cut off: "mailbox: title cut", for the
     // screenshot tests and --screen-json. Empty when everything fits.
     std::vector<std::string> layout_problems;
-    float diagram_scale = 1;  // the state diagram's text, shrunk to fit its panel
+    float diagram_scale = 1;     // the state diagram's text, shrunk to fit its panel
+    MailboxShown mailbox_shown;  // what the mailbox panel drew last
 
     // The moment shown: every view draws events [0, cursor]. While `live`,
     // the cursor follows the newest event.

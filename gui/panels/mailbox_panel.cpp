@@ -1,4 +1,7 @@
-// Mailbox inspector: the selected mailbox at the cursor, as the session saw it.
+// Mailbox inspector: at the cursor, the selected mailbox as an IMAP client
+// saw it, a POP3 client's maildrop (maildrop_view.cpp) or an SMTP client's
+// mail transactions (envelope_view.cpp); beside the client's view, greyed,
+// what the embedded server's store held then.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -23,34 +26,52 @@ bool shows_modseq(const MailboxSnapshot& snapshot) {
                        [](const MessageRow& row) { return row.modseq.has_value(); });
 }
 
-void draw_cells(const MessageRow& row, bool modseq) {
-    ImGui::TableNextColumn();
-    if (row.uid) {
-        ImGui::Text("%u", *row.uid);
+// A value the client has learned, or the store's greyed, or "?".
+template <typename Known, typename Draw>
+void cell(PanelContext& context, const Known& known, const TruthRow* truth,
+          std::string (*from_truth)(const TruthRow&), Draw draw) {
+    if (known) {
+        draw();
+    } else if (truth && truth->in_store) {
+        truth_cell(context, from_truth(*truth));
     } else {
         ImGui::TextDisabled("?");
     }
+}
+
+std::string truth_uid(const TruthRow& truth) {
+    return std::to_string(truth.uid);
+}
+std::string truth_flags(const TruthRow& truth) {
+    return fmt::format("({})", fmt::join(truth.flags, " "));
+}
+std::string truth_size(const TruthRow& truth) {
+    return std::to_string(truth.size);
+}
+std::string truth_subject(const TruthRow& truth) {
+    return truth.subject;
+}
+
+void draw_cells(PanelContext& context, const MessageRow& row, const TruthRow* truth, bool modseq) {
     ImGui::TableNextColumn();
-    const std::string flags = flags_text(row);
-    const bool recent =
-        std::find(row.flags.begin(), row.flags.end(), "\\Recent") != row.flags.end();
-    if (recent) ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Command));
-    ImGui::TextUnformatted(flags.c_str());
-    if (recent) ImGui::PopStyleColor();
+    cell(context, row.uid, truth, truth_uid, [&] { ImGui::Text("%u", *row.uid); });
     ImGui::TableNextColumn();
-    if (row.size) {
-        ImGui::Text("%llu", static_cast<unsigned long long>(*row.size));
-    } else {
-        ImGui::TextDisabled("?");
-    }
+    cell(context, row.flags_known, truth, truth_flags, [&] {
+        const bool recent =
+            std::find(row.flags.begin(), row.flags.end(), "\\Recent") != row.flags.end();
+        if (recent) ImGui::PushStyleColor(ImGuiCol_Text, theme::kind_color(RowKind::Command));
+        ImGui::TextUnformatted(flags_text(row).c_str());
+        if (recent) ImGui::PopStyleColor();
+    });
     ImGui::TableNextColumn();
-    if (row.subject) {
+    cell(context, row.size, truth, truth_size,
+         [&] { ImGui::Text("%llu", static_cast<unsigned long long>(*row.size)); });
+    ImGui::TableNextColumn();
+    cell(context, row.subject, truth, truth_subject, [&] {
         ImGui::TextUnformatted(row.subject->c_str());
         if (row.raw_subject && *row.raw_subject != *row.subject && ImGui::IsItemHovered())
             ImGui::SetTooltip("%s", row.raw_subject->c_str());
-    } else {
-        ImGui::TextDisabled("?");
-    }
+    });
     if (!modseq) return;
     ImGui::TableNextColumn();
     if (row.modseq) {
@@ -65,7 +86,7 @@ constexpr float seq_column_fonts = 3.6f;
 constexpr float uid_column_fonts = 2.2f;
 constexpr float size_column_fonts = 3.5f;
 
-void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
+void draw_table(PanelContext& context, const MailboxSnapshot& snapshot, const StoreTruth* truth) {
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
     const bool modseq = shows_modseq(snapshot);
@@ -96,7 +117,7 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
         ImGui::TableNextColumn();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::TaggedBad)),
                            "\u00D7 %u", renumbered->expunged);
-        draw_cells(renumbered->removed, modseq);
+        draw_cells(context, renumbered->removed, nullptr, modseq);
     }
 
     ImGuiListClipper clipper;
@@ -119,7 +140,27 @@ void draw_table(PanelContext& context, const MailboxSnapshot& snapshot) {
             } else {
                 ImGui::Text("%u", seq);
             }
-            draw_cells(snapshot.messages[static_cast<std::size_t>(i)], modseq);
+            const MessageRow& row = snapshot.messages[static_cast<std::size_t>(i)];
+            const TruthRow* store = truth_row(truth, static_cast<std::size_t>(i), row.uid);
+            if (store && !store->in_store) {
+                // Gone from the store; the client will hear at its next command.
+                ImGui::SameLine();
+                ImGui::TextColored(
+                    ImGui::ColorConvertU32ToFloat4(theme::kind_color(RowKind::TaggedBad)),
+                    "\u00D7");
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("%s", context.text(Text::ExpungedElsewhere));
+            }
+            draw_cells(context, row, store, modseq);
+        }
+    }
+    if (truth) {
+        for (const TruthRow& arrived : truth->unannounced) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("+");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", context.text(Text::Unannounced));
+            draw_cells(context, MessageRow{}, &arrived, modseq);
         }
     }
     ImGui::EndTable();
@@ -160,24 +201,16 @@ void draw_folders(PanelContext& context, const MailboxSnapshot& snapshot) {
     }
 }
 
-}  // namespace
-
-float mailbox_panel_min_width(const PanelContext& context) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float fixed =
-        ImGui::GetFontSize() * (seq_column_fonts + uid_column_fonts + size_column_fonts);
-    const float stretched = ImGui::CalcTextSize(context.text(Text::ColumnFlags)).x +
-                            ImGui::CalcTextSize(context.text(Text::ColumnSubject)).x;
-    return fixed + stretched + style.CellPadding.x * 10 + style.WindowPadding.x * 2 +
-           style.ScrollbarSize;
-}
-
-void draw_mailbox_panel(PanelContext& context, bool* open) {
-    const PanelWindow window(context, Text::WindowMailbox, "mailbox", open);
-    if (!window.shown()) return;
+// The selected mailbox as the client learned it, with the store's truth
+// greyed where it has not.
+void draw_imap_mailbox(PanelContext& context) {
     const sim::SessionTrace& trace = context.model.trace();
-    const MailboxSnapshot& snapshot =
-        context.model.mailbox().at(trace, trace.empty() ? 0 : context.view.cursor);
+    const std::uint64_t cursor = trace.empty() ? 0 : context.view.cursor;
+    const MailboxSnapshot& snapshot = context.model.mailbox().at(trace, cursor);
+    const StoreTruth* truth =
+        truth_beside(context.model.store_truth ? context.model.store_truth->at(cursor) : nullptr,
+                     snapshot.mailbox);
+    context.view.mailbox_shown = imap_shown(snapshot, truth);
     draw_folders(context, snapshot);
     if (snapshot.mailbox.empty() && snapshot.messages.empty()) {
         ImGui::TextWrapped("%s", context.text(Text::NoMailbox));
@@ -224,7 +257,38 @@ void draw_mailbox_panel(PanelContext& context, bool* open) {
                                               snapshot.exists - snapshot.messages.size())
                                       .c_str());
     }
-    draw_table(context, snapshot);
+    if (truth) {
+        ImGui::TextDisabled(
+            "%s",
+            fmt::format(fmt::runtime(context.text(Text::StoreCount)), truth->store_count).c_str());
+        if (context.view.mailbox_shown.greyed_rows > 0) truth_legend(context);
+    }
+    draw_table(context, snapshot, truth);
+}
+
+}  // namespace
+
+float mailbox_panel_min_width(const PanelContext& context) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float fixed =
+        ImGui::GetFontSize() * (seq_column_fonts + uid_column_fonts + size_column_fonts);
+    const float stretched = ImGui::CalcTextSize(context.text(Text::ColumnFlags)).x +
+                            ImGui::CalcTextSize(context.text(Text::ColumnSubject)).x;
+    return fixed + stretched + style.CellPadding.x * 10 + style.WindowPadding.x * 2 +
+           style.ScrollbarSize;
+}
+
+void draw_mailbox_panel(PanelContext& context, bool* open) {
+    const PanelWindow window(context, Text::WindowMailbox, "mailbox", open);
+    if (!window.shown()) return;
+    switch (context.model.trace().protocol()) {
+        case sim::Protocol::Pop3:
+            return draw_maildrop(context);
+        case sim::Protocol::Smtp:
+            return draw_envelopes(context);
+        case sim::Protocol::Imap:
+            return draw_imap_mailbox(context);
+    }
 }
 
 }  // namespace mailscope::gui

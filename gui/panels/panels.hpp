@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "gui/export.hpp"
@@ -74,6 +75,13 @@ void draw_timeline_panel(PanelContext& context, bool* open);
 void draw_mailbox_panel(PanelContext& context, bool* open);
 // The narrowest the mailbox panel may be with every column header readable.
 float mailbox_panel_min_width(const PanelContext& context);
+// Inside the mailbox panel, for a POP3 or an SMTP session.
+void draw_maildrop(PanelContext& context);
+void draw_envelopes(PanelContext& context);
+// A value the server's store holds and the client has not learned: greyed,
+// with a tooltip saying so; and the line that explains the grey.
+void truth_cell(const PanelContext& context, const std::string& value);
+void truth_legend(const PanelContext& context);
 void draw_lesson_panel(PanelContext& context, bool* open);
 void draw_composer_panel(PanelContext& context, bool* open);
 // A window of its own while view.connect.open.

@@ -97,6 +97,11 @@ LESSON_PANELS = ["timeline", "state_diagram", "exchanges", "mailbox", "lesson"]
 # judged; step 4 is A's SELECT (transition 5). The POP3 step 6 is LIST in
 # TRANSACTION before the UIDL question, the SMTP step 9 the end of the data
 # (transition 7), and the end-to-end step 3 the SMTP client M greeted.
+# The mailbox panel shows each protocol's own view: select-and-examine step 4
+# (SELECT INBOX, nothing fetched) has six rows, every one greyed with the
+# store's values; the POP3 LIST knows sizes but no UIDL yet, so the store
+# fills that; the SMTP step shows the queued transaction's MAIL FROM, four
+# RCPT TO, DATA and its end, all the client's own.
 TWO_CLIENTS_STEP_3 = {"state": "Authenticated", "transition": 4, "rows": 11,
                       "last_row": "a2 OK LIST completed", "step": 3, "highlights": ["mailbox"]}
 TWO_CLIENTS_STEP_6 = {"state": "Selected", "transition": 5, "rows": 41,
@@ -134,17 +139,23 @@ EXPECTED_SCREENS = {
         "protocol": "pop3", "state": "TRANSACTION", "transition": 2, "rows": 14, "step": 6,
         "steps": 17, "client": "P", "last_row": "+OK maildrop has 3 messages (814 octets)",
         "quiz": "A client downloaded message 2 yesterday. Today message 1 was deleted. "
-                "What number will yesterday's message have?"},
+                "What number will yesterday's message have?",
+        "mailbox_view": "pop3", "mailbox_rows": 3, "mailbox_greyed_rows": 3},
     ("01-smtp-session.yaml", 9, ()): {
         "protocol": "smtp", "state": "Greeted", "transition": 7, "rows": 27, "step": 9,
         "last_row": "Data -> Greeted (7: end of data answered 250: delivered)",
         "last_row_ru": "Данные (Data) → Поприветствован (Greeted) "
-                       "(7: на конец данных получен ответ 250: доставлено)"},
+                       "(7: на конец данных получен ответ 250: доставлено)",
+        "mailbox_view": "smtp", "mailbox_rows": 7, "mailbox_greyed_rows": 0},
     ("01-smtp-to-imap.yaml", 3, ("--client", "M")): {
         "protocol": "smtp", "state": "Ready", "transition": 1, "rows": 2, "step": 3,
         "client": "M (SMTP)", "last_row": "Connection Established -> Ready (1: 220 greeting)",
         "last_row_ru": "Соединение установлено (Connection Established) → Готов (Ready) "
-                       "(1: приветствие 220)"},
+                       "(1: приветствие 220)",
+        "mailbox_view": "smtp", "mailbox_rows": 0},
+    ("08-select-and-examine.yaml", 4, ()): {
+        "protocol": "imap", "state": "Selected", "step": 4, "mailbox_view": "imap",
+        "mailbox_rows": 6, "mailbox_greyed_rows": 6},
 }
 
 
@@ -482,10 +493,12 @@ def main():
     check(result.returncode == 0 and open(svg, encoding="utf-8").read().endswith("</svg>\n"),
           f"--export-svg failed: {result.stderr}")
 
-    # POP3 and SMTP lessons: their own diagram and reply colours; the
-    # session shown speaks the lesson client's protocol.
+    # POP3 and SMTP lessons: their own diagram, reply colours and mailbox
+    # view; the session shown speaks the lesson client's protocol. An IMAP
+    # lesson's mailbox with the store's truth greyed beside it.
     lessons_dir = os.path.join(HERE, "..", "..", "lessons")
     for lesson, step, lang, extra, protocol in [
+            (os.path.join(lessons_dir, "imap", "08-select-and-examine.yaml"), 4, "ru", (), "imap"),
             (os.path.join(lessons_dir, "pop3", "01-pop3-session.yaml"), 6, "en", (), "pop3"),
             (os.path.join(lessons_dir, "smtp", "01-smtp-session.yaml"), 9, "ru", (), "smtp"),
             (os.path.join(lessons_dir, "e2e", "01-smtp-to-imap.yaml"), 3, "en", ("--client", "M"),

@@ -68,14 +68,16 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 MaildropRow* row(MaildropSnapshot& snapshot, std::uint32_t number) {
     if (number == 0 || number > MaildropSnapshot::max_rows) return nullptr;
     if (number > snapshot.messages.size()) snapshot.messages.resize(number);
-    snapshot.count = std::max(snapshot.count.value_or(0), number);
     snapshot.changed.push_back(number);
     return &snapshot.messages[number - 1];
 }
 
+// STAT and LIST leave out the messages marked deleted, whose numbers stay
+// taken (RFC 1939 5): a smaller count never removes a row.
 void set_count(MaildropSnapshot& snapshot, std::uint32_t count) {
     snapshot.count = count;
-    snapshot.messages.resize(std::min(count, MaildropSnapshot::max_rows));
+    const std::size_t rows = std::min(count, MaildropSnapshot::max_rows);
+    if (rows > snapshot.messages.size()) snapshot.messages.resize(rows);
 }
 
 // "n size" (LIST) or "n unique-id" (UIDL), alone or in a listing.

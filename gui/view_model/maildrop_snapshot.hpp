@@ -27,7 +27,8 @@ struct MaildropSnapshot {
     // but not listed.
     static constexpr std::uint32_t max_rows = 2000;
 
-    std::optional<std::uint32_t> count;       // STAT's first number, or what LIST listed
+    // STAT's first number, or what a full LIST listed: the messages not marked.
+    std::optional<std::uint32_t> count;
     std::optional<std::uint64_t> total_size;  // STAT's second number
     std::vector<MaildropRow> messages;        // messages[i] is message number i + 1
     std::vector<std::uint32_t> changed;       // numbers the last folded event touched

@@ -104,6 +104,7 @@ TEST_CASE("the maildrop: STAT, LIST and UIDL fill it; DELE marks, RSET unmarks")
     CHECK(listed.changed == std::vector<std::uint32_t>{2});
 
     const MaildropSnapshot& marked = timeline.at(pop.trace, refused);
+    CHECK(marked.count == 3u);  // DELE 9 refused, no STAT since
     CHECK(marked.messages[0].deleted);
     CHECK(marked.deleted_count() == 1);
     CHECK(marked.messages.size() == 3);  // -ERR to DELE 9 adds nothing
@@ -118,6 +119,19 @@ TEST_CASE("the maildrop: STAT, LIST and UIDL fill it; DELE marks, RSET unmarks")
     CHECK(timeline.at(pop.trace, dele).messages[0].deleted);
     CHECK_FALSE(timeline.at(pop.trace, list - 1).messages[0].size);
     CHECK(timeline.latest(pop.trace).deleted_count() == 0);
+}
+
+TEST_CASE("a STAT after DELE counts fewer messages, and every number stays") {
+    Exchange pop(sim::Protocol::Pop3);
+    pop.ask("LIST", "+OK\r\n1 10\r\n2 20\r\n3 30\r\n.\r\n");
+    pop.ask("DELE 1", "+OK\r\n");
+    const auto stat = pop.ask("STAT", "+OK 2 50\r\n");
+    MaildropTimeline timeline;
+    const MaildropSnapshot& snapshot = timeline.at(pop.trace, stat);
+    CHECK(snapshot.count == 2u);
+    REQUIRE(snapshot.messages.size() == 3);
+    CHECK(snapshot.messages[2].size == 30u);
+    CHECK(snapshot.messages[0].deleted);
 }
 
 TEST_CASE("the maildrop after QUIT: the marked messages are gone") {

@@ -45,9 +45,8 @@ TEST_CASE(
         session.jump_to(c.steps);
         for (const auto& [width, height] : {std::pair{1280, 720}, std::pair{1920, 1080}}) {
             for (const Language language : {Language::Ru, Language::En}) {
-                const std::string where =
-                    fmt::format("{} at {}x{} in {}", c.lesson, width, height,
-                                language == Language::Ru ? "ru" : "en");
+                const std::string where = fmt::format("{} at {}x{} in {}", c.lesson, width, height,
+                                                      language == Language::Ru ? "ru" : "en");
                 CAPTURE(where);
                 HeadlessGui gui(width, height);
                 GuiModel model(session.trace());

@@ -41,7 +41,8 @@ void draw_header(PanelContext& context, const MaildropSnapshot& snapshot, const 
         ImGui::PopStyleColor();
     }
     if (snapshot.updated) ImGui::TextWrapped("%s", context.text(Text::MaildropUpdated));
-    if (context.view.mailbox_shown.greyed_rows > 0) truth_legend(context);
+    // The subjects always come from the store: POP3 never says them.
+    if (truth) truth_legend(context);
 }
 
 void draw_mark(PanelContext& context, const MaildropRow& row) {

@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include "sim/core/catalogue.hpp"
+#include "sim/core/event_text.hpp"
 #include "sim/core/handout.hpp"
 #include "sim/core/trace_format.hpp"
 #include "sim/core/transcript.hpp"
@@ -128,9 +130,10 @@ class Decoder {
                 const auto dir =
                     d == 0 ? sim::Direction::ClientToServer : sim::Direction::ServerToClient;
                 std::cerr << fmt::format(
-                    "{}:{}: the transcript ends in the middle of a {} "
-                    "message\n",
-                    m_options.file, m_lines.find(dir, m_covered[d]), d == 0 ? "client" : "server");
+                    "{}:{}: {}\n", m_options.file, m_lines.find(dir, m_covered[d]),
+                    sim::render(sim::say(sim::Phrase::CliTranscriptCut,
+                                         d == 0 ? sim::Phrase::TheClient : sim::Phrase::TheServer),
+                                m_options.language));
                 m_status = 1;
             }
         }
@@ -158,7 +161,10 @@ class Decoder {
             out << text;
             out.close();
             if (!out) {
-                std::cerr << fmt::format("mailscope decode: cannot write {}\n", path);
+                std::cerr << sim::render(
+                                 sim::say(sim::Phrase::CliCannotWrite, "mailscope decode", path),
+                                 m_options.language)
+                          << "\n";
                 return false;
             }
         }
@@ -195,7 +201,7 @@ class Decoder {
         if (is_syntax_failure(event) && m_status == 0) {
             std::cerr << fmt::format("{}:{}: {}\n", m_options.file,
                                      m_lines.find(event.dir, event.wire.offset),
-                                     event.violation->rule);
+                                     sim::rule_text(*event.violation, m_options.language));
             m_status = 1;
         }
         if (event.kind != sim::EventKind::Violation && event.wire.size > 0) {
@@ -221,7 +227,10 @@ class Decoder {
 int run_decode(const DecodeOptions& options) {
     std::ifstream in(options.file, std::ios::binary);
     if (!in) {
-        std::cerr << fmt::format("mailscope decode: cannot read {}\n", options.file);
+        std::cerr << sim::render(
+                         sim::say(sim::Phrase::CliCannotRead, "mailscope decode", options.file),
+                         options.language)
+                  << "\n";
         return 2;
     }
     sim::TranscriptReader reader;

@@ -184,7 +184,8 @@ bool write_handouts(const LessonRunOptions& options, const lessons::LessonRunner
                      : sim::handout_mermaid(in_order, handout));
         out.close();
         if (!out) {
-            std::cerr << fmt::format("mailscope lesson run: cannot write {}\n", path);
+            std::cerr << say(lang, sim::Phrase::CliCannotWrite, "mailscope lesson run", path)
+                      << "\n";
             return false;
         }
     }
@@ -261,8 +262,7 @@ int run_lesson_list(const LessonListOptions& options) {
     if (!lang) return 2;
     const auto catalog = lessons::load_catalog();
     if (catalog.empty()) {
-        std::cerr << "mailscope lesson list: no lessons directory was found; set "
-                     "MAILSCOPE_LESSONS to one\n";
+        std::cerr << say(*lang, sim::Phrase::CliNoLessons, "mailscope lesson list") << "\n";
         return 2;
     }
     int status = 0;

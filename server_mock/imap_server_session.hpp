@@ -27,6 +27,18 @@
 
 namespace mailscope::server {
 
+// The command a defer rule runs now and completes later (see
+// fault_injection.hpp): its tagged completion waits for the next
+// command's, or for `until`.
+struct DeferredCompletion {
+    std::string tag;
+    imap::Verb verb = imap::Verb::Unknown;
+    bool holds_expunges = false;  // while it is in progress, no EXPUNGE (RFC 3501 7.4.1)
+    std::optional<imap::Response> completion;  // empty while the command runs
+    transport::Micros limit = 0;               // the rule's longest wait for a next command
+    transport::Micros until = 0;               // set when the completion is held
+};
+
 class ImapServerSession : public ServerSessionBase {
   public:
     // `store`, `config` and `trace` must outlive the session.
@@ -82,17 +94,6 @@ class ImapServerSession : public ServerSessionBase {
         PendingCopy copy;
         std::vector<FaultRule> fired;
         bool ready = false;  // the last step added a chunk: look again at once
-    };
-    // The command a defer rule runs now and completes later (see
-    // fault_injection.hpp): its tagged completion waits for the next
-    // command's, or for `until`.
-    struct DeferredCompletion {
-        std::string tag;
-        imap::Verb verb = imap::Verb::Unknown;
-        bool holds_expunges = false;  // while it is in progress, no EXPUNGE (RFC 3501 7.4.1)
-        std::optional<imap::Response> completion;  // empty while the command runs
-        transport::Micros limit = 0;               // the rule's longest wait for a next command
-        transport::Micros until = 0;               // set when the completion is held
     };
 
     // --- driving ----------------------------------------------------------

@@ -367,7 +367,22 @@ def test_handouts():
 
 def test_missing_file():
     code, _, err = decode("/nonexistent/transcript.txt")
-    check(code == 2 and err, f"a missing file: exit {code}, stderr {err!r}")
+    check(code == 2 and "cannot read" in err, f"a missing file: exit {code}, stderr {err!r}")
+    code, _, err = decode("--lang", "ru", "/nonexistent/transcript.txt")
+    check(code == 2 and "не удаётся прочитать" in err,
+          f"a missing file in Russian: exit {code}, stderr {err!r}")
+
+
+def test_russian_errors():
+    """The reasons decode gives on stderr are in the language asked for."""
+    code, _, err = decode_text("S: * OK ready\nC: a1 NOOP\nS: * 12 FETCH (FLAGS (\\Seen)\n"
+                               "S: a1 OK done\n", "--lang", "ru")
+    check(code == 1 and ":3: " in err and any("а" <= c <= "я" for c in err),
+          f"a response that does not parse, in Russian: exit {code}, stderr {err!r}")
+    code, _, err = decode_text("S: * OK ready\nC: a1 LOGIN alice {5}\nS: + go\nC: ab\n",
+                               "--lang", "ru")
+    check(code == 1 and "посреди сообщения" in err and "клиент" in err,
+          f"a transcript cut mid-literal, in Russian: exit {code}, stderr {err!r}")
 
 
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,
@@ -375,7 +390,8 @@ for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, te
              test_memory_does_not_grow_with_lines, test_enable_after_select,
              test_literals_in_wire_order, test_literal_size_mismatch,
              test_login_after_logindisabled, test_russian_annotations,
-             test_language_from_the_locale, test_handouts, test_missing_file):
+             test_language_from_the_locale, test_handouts, test_missing_file,
+             test_russian_errors):
     test()
 
 for failure in failures:

@@ -133,7 +133,8 @@ void apply_style(float scale, bool high_contrast) {
         style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
         style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
         style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
-        style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.28f, 0.28f, 0.30f, 1);
+        // Still far from the black text, so greyed cells read as greyed.
+        style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.40f, 0.40f, 0.42f, 1);
         style.Colors[ImGuiCol_Border] = ImVec4(0.15f, 0.15f, 0.18f, 1);
         style.Colors[ImGuiCol_TitleBg] = ImVec4(0.70f, 0.76f, 0.86f, 1);
         style.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.55f, 0.66f, 0.84f, 1);

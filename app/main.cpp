@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "app/connect_command.hpp"
@@ -297,6 +298,13 @@ int main(int argc, char** argv) {
     if (*lesson_run_cmd) {
         if (lesson_step > 0) lesson_run.step = lesson_step;
         if (lesson_last_step > 0) lesson_run.last_step = lesson_last_step;
+        if (lesson_last_step > 0 && lesson_last_step < std::max<std::size_t>(lesson_step, 1)) {
+            std::cerr << fmt::format(
+                "mailscope lesson run: --last-step {} comes before --step {}: no step would be "
+                "played\n",
+                lesson_last_step, lesson_step);
+            return 2;
+        }
         lesson_run.colour = !lesson_no_colour && isatty(STDOUT_FILENO) != 0;
         return mailscope::app::run_lesson(lesson_run);
     }

@@ -164,6 +164,9 @@ def test_handouts_of_a_step_range():
         check("participant C1 as client A" in mermaid and "participant C2 as client B" in mermaid,
               "the diagram does not have a lane per client")
         check("wonderland" not in html + mermaid, "a password is in a handout")
+        code, _, err = run("run", "two-clients", "--check", "--step", "5", "--last-step", "3")
+        check(code == 2 and "--last-step 3 comes before --step 5" in err,
+              f"a step range that plays nothing: exit {code}, {err!r}")
 
 
 for test in (test_list_groups, test_language_from_the_locale, test_message_lines, test_literals_in_wire_order,

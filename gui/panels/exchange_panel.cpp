@@ -201,13 +201,51 @@ void arrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float head) {
                             {to.x - dir * head, to.y + head * 0.5f}, color);
 }
 
+// One message between a client line and a server line, in `box` (x: the two
+// lines, y: the row): an arrow in the direction it went with its text above,
+// a violation's text marked without an arrow, the engine's own events
+// centred. Both the sequence diagram and the side-by-side lanes draw it.
+void draw_message(ImDrawList* draw, ImVec4 box, float text_y, Lane lane, RowKind kind,
+                  std::string label) {
+    const float client = box.x;
+    const float server = box.z;
+    const float h = box.w - box.y;
+    const float font = ImGui::GetFontSize();
+    const ImU32 color = theme::kind_color(kind);
+    draw->PushClipRect({client, box.y}, {server, box.w}, true);
+    if (lane == Lane::Internal) {
+        label = "\u25C6 " + label;
+        const float width = ImGui::CalcTextSize(label.c_str()).x;
+        const float x = std::max(client + font * 0.5f, (client + server - width) * 0.5f);
+        draw->AddText({x, text_y + h * 0.2f}, color, label.c_str());
+        draw->PopClipRect();
+        return;
+    }
+    const bool from_client = lane == Lane::Client;
+    if (kind == RowKind::Violation) {
+        label = "\u25B2 " + label;
+    } else {
+        const float arrow_y = box.y + h * 0.8f;
+        const float inset = font * 0.2f;
+        if (from_client) {
+            arrow(draw, {client + inset, arrow_y}, {server - inset, arrow_y}, color, font * 0.6f);
+        } else {
+            arrow(draw, {server - inset, arrow_y}, {client + inset, arrow_y}, color, font * 0.6f);
+        }
+    }
+    const float width = ImGui::CalcTextSize(label.c_str()).x;
+    const float x = from_client ? client + font * 0.4f
+                                : std::max(client + font * 0.4f, server - font * 0.4f - width);
+    draw->AddText({x, text_y}, color, label.c_str());
+    draw->PopClipRect();
+}
+
 void draw_sequence_row(PanelContext& context, const SequenceLayout& layout, const DisplayRow& row,
                        ImVec2 pos, std::optional<std::uint64_t> related) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const TraceIndex& index = context.model.index();
     const sim::TraceEvent& event = context.model.trace().at(row.seq);
     const RowKind kind = index.kind(row.seq);
-    const ImU32 color = theme::kind_color(kind);
     const float font = ImGui::GetFontSize();
     const float h = layout.row_height;
     const ImVec2 end{pos.x + layout.width, pos.y + h};
@@ -247,33 +285,7 @@ void draw_sequence_row(PanelContext& context, const SequenceLayout& layout, cons
 
     const Lane lane = index.lane(row.seq);
     std::string label = row_label(context, event);
-    if (lane == Lane::Internal) {
-        label = "\u25C6 " + label;
-        const float width = ImGui::CalcTextSize(label.c_str()).x;
-        const float x = std::max(client + font * 0.5f, (client + server - width) * 0.5f);
-        draw->PushClipRect({client, pos.y}, {server, end.y}, true);
-        draw->AddText({x, text_y + h * 0.2f}, color, label.c_str());
-        draw->PopClipRect();
-        return;
-    }
-    const bool from_client = lane == Lane::Client;
-    if (kind == RowKind::Violation) {
-        label = "\u25B2 " + label;
-    } else {
-        const float arrow_y = pos.y + h * 0.8f;
-        const float inset = font * 0.2f;
-        if (from_client) {
-            arrow(draw, {client + inset, arrow_y}, {server - inset, arrow_y}, color, font * 0.6f);
-        } else {
-            arrow(draw, {server - inset, arrow_y}, {client + inset, arrow_y}, color, font * 0.6f);
-        }
-    }
-    const float width = ImGui::CalcTextSize(label.c_str()).x;
-    const float x = from_client ? client + font * 0.4f
-                                : std::max(client + font * 0.4f, server - font * 0.4f - width);
-    draw->PushClipRect({client, pos.y}, {server, end.y}, true);
-    draw->AddText({x, text_y}, color, label.c_str());
-    draw->PopClipRect();
+    draw_message(draw, {client, pos.y, server, end.y}, text_y, lane, kind, std::move(label));
 }
 
 // Pipelined commands: one bar per command from its row to its completion's
@@ -552,7 +564,6 @@ void draw_lane_row(PanelContext& context, const LanesLayout& layout, const LaneR
                    ImVec2 pos) {
     const LanesView& lanes = context.model.lanes;
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float font = ImGui::GetFontSize();
     const float h = layout.row_height;
     const float text_y = pos.y + ImGui::GetStyle().ItemSpacing.y * 0.5f;
     for (std::size_t lane = 0; lane < lanes.traces.size(); ++lane) {
@@ -566,7 +577,6 @@ void draw_lane_row(PanelContext& context, const LanesLayout& layout, const LaneR
     }
     const sim::TraceEvent& event = lanes.traces[row.lane]->at(row.seq);
     const RowKind kind = classify(event);
-    const ImU32 color = theme::kind_color(kind);
     const float left = pos.x + layout.lane_width * static_cast<float>(row.lane);
     const float client = left + layout.inset;
     const float server = left + layout.lane_width - layout.inset;
@@ -581,32 +591,7 @@ void draw_lane_row(PanelContext& context, const LanesLayout& layout, const LaneR
                             ? literal_label(context, event, false)
                             : row_text(event, context.view.language);
     const Lane side = lane_of(event);
-    draw->PushClipRect({client, pos.y}, {server, end.y}, true);
-    if (side == Lane::Internal) {
-        label = "\u25C6 " + label;
-        const float width = ImGui::CalcTextSize(label.c_str()).x;
-        const float x = std::max(client + font * 0.5f, (client + server - width) * 0.5f);
-        draw->AddText({x, text_y + h * 0.2f}, color, label.c_str());
-        draw->PopClipRect();
-        return;
-    }
-    const bool from_client = side == Lane::Client;
-    if (kind == RowKind::Violation) {
-        label = "\u25B2 " + label;
-    } else {
-        const float arrow_y = pos.y + h * 0.8f;
-        const float inset = font * 0.2f;
-        if (from_client) {
-            arrow(draw, {client + inset, arrow_y}, {server - inset, arrow_y}, color, font * 0.6f);
-        } else {
-            arrow(draw, {server - inset, arrow_y}, {client + inset, arrow_y}, color, font * 0.6f);
-        }
-    }
-    const float width = ImGui::CalcTextSize(label.c_str()).x;
-    const float x = from_client ? client + font * 0.4f
-                                : std::max(client + font * 0.4f, server - font * 0.4f - width);
-    draw->AddText({x, text_y}, color, label.c_str());
-    draw->PopClipRect();
+    draw_message(draw, {client, pos.y, server, end.y}, text_y, side, kind, std::move(label));
 }
 
 // Narrower than this, in font heights, a lane's lines would show a word or

@@ -7,9 +7,13 @@
 #include <fstream>
 #include <system_error>
 
+#include "sim/text/html_escape.hpp"
+
 namespace mailscope::server {
 
 namespace {
+
+using text::html_escaped;
 
 constexpr std::string_view kNoLogin = "(no login)";
 
@@ -23,30 +27,6 @@ std::string csv_field(std::string_view text) {
         out += c;
     }
     return out + '"';
-}
-
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 std::string utc(std::int64_t seconds) {
@@ -183,7 +163,7 @@ std::string ClassReport::student_page(const std::string& user) const {
         "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
         "pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap;font-size:90%}}"
         "td,th{{padding:0 1em 0 "
-        "0;text-align:left}}.broke{{color:#a00}}.done{{color:#070}}.todo{{color:#a00}}"
+        "0;text-align:left}}.broke{{color:#a00}}.done{{color:#070}}.missing{{color:#a00}}"
         "</style></head>\n"
         "<body><h1>{0}</h1>\n",
         html_escaped(name), sim::language_name(m_language));
@@ -258,7 +238,7 @@ std::string ClassReport::steps_table(const std::vector<std::size_t>& done_in) co
             asks = html_escaped(step.text.in(m_language)) + "<br><small>" + asks + "</small>";
         out += fmt::format(
             "<tr id=\"step-{0}\"><td>{0}</td><td>{1}</td><td class=\"{2}\">{3}</td></tr>\n",
-            step.id, asks, session ? "done" : "todo",
+            step.id, asks, session ? "done" : "missing",
             session ? text(sim::Phrase::ReportStepDoneIn, session)
                     : text(sim::Phrase::ReportStepNotDone));
     }

@@ -9,11 +9,14 @@
 #include "sim/core/catalogue.hpp"
 #include "sim/core/event_text.hpp"
 #include "sim/core/protocol.hpp"
+#include "sim/text/html_escape.hpp"
 #include "sim/text/utf8.hpp"
 
 namespace mailscope::sim {
 
 namespace {
+
+using text::html_escaped;
 
 // The events of a part, in order.
 template <typename Visit>
@@ -51,30 +54,6 @@ std::string readable(std::string_view raw, std::size_t max, std::string_view new
         pos += step.length;
     }
     if (pos < raw.size()) out += "…";
-    return out;
-}
-
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
     return out;
 }
 

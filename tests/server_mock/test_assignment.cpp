@@ -238,7 +238,7 @@ TEST_CASE_FIXTURE(FilledStore,
                     "password sent as a literal<br><small>the LOGIN command, carrying a literal, "
                     "answered OK</small></td><td class=\"done\">done in session 2</td></tr>") !=
           std::string::npos);
-    CHECK(page.find("<td class=\"todo\">not done</td>") != std::string::npos);
+    CHECK(page.find("<td class=\"missing\">not done</td>") != std::string::npos);
     ClassReport russian(sim::Language::Ru, loaded(kLab));
     const std::string nobody = russian.student_page("nobody");
     CHECK(nobody.find("Задание: Лабораторная 2") != std::string::npos);

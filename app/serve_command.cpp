@@ -281,7 +281,8 @@ bool load_store(server::MailStore& store, const ServeOptions& options) {
                                                    : fs::path(options.fixture);
         auto loaded = server::load_fixture(store, fixture);
         if (!loaded.ok()) {
-            std::cerr << fmt::format("mailscope serve: {}\n", loaded.error().message);
+            std::cerr << fmt::format("mailscope serve: {}\n",
+                                     server::describe(loaded.error(), options.language));
             return false;
         }
     }
@@ -307,7 +308,8 @@ bool load_store(server::MailStore& store, const ServeOptions& options) {
                           ? server::import_mbox_file(store, inbox->id, options.mbox, wall_clock())
                           : server::import_maildir(store, inbox->id, options.maildir);
         if (!result.ok()) {
-            std::cerr << fmt::format("mailscope serve: {}\n", result.error().message);
+            std::cerr << fmt::format("mailscope serve: {}\n",
+                                     server::describe(result.error(), options.language));
             return false;
         }
         std::cout << fmt::format("imported {} messages into {}'s INBOX\n", result.value().size(),
@@ -419,8 +421,9 @@ int run_serve(const ServeOptions& options) {
     std::optional<server::Assignment> assignment;
     if (!options.assignment.empty()) {
         auto loaded = server::load_assignment_file(options.assignment);
-        if (auto* error = std::get_if<std::string>(&loaded)) {
-            std::cerr << fmt::format("mailscope serve: {}\n", *error);
+        if (auto* error = std::get_if<sim::Said>(&loaded)) {
+            std::cerr << fmt::format("mailscope serve: {}\n",
+                                     sim::render(*error, options.language));
             return 1;
         }
         assignment = std::move(std::get<server::Assignment>(loaded));

@@ -165,7 +165,8 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
         LabClassReport class_report{m_options.class_report, std::nullopt};
         if (!m_options.assignment.empty()) {
             auto loaded = server::load_assignment_file(m_options.assignment);
-            if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+            if (auto* error = std::get_if<sim::Said>(&loaded))
+                return sim::render(*error, m_language);
             class_report.assignment = std::move(std::get<server::Assignment>(loaded));
         }
         auto made = LabServer::start({m_options.serve, m_options.serve_pop3, m_options.serve_smtp},

@@ -94,11 +94,12 @@ std::vector<CatalogEntry> load_catalog() {
             const Lesson& lesson = *entry.loaded.lesson;
             const auto [earlier, added] = ids.try_emplace(lesson.id, file);
             if (!added) {
-                entry.loaded.error = LoadError{
-                    lesson.id_mark,
-                    fmt::format("the id \"{}\" is already the id of {}; each lesson needs an id "
-                                "of its own",
-                                lesson.id, earlier->second.string())};
+                entry.loaded.error =
+                    LoadError{lesson.id_mark,
+                              sim::verbatim(fmt::format(
+                                  "the id \"{}\" is already the id of {}; each lesson needs an id "
+                                  "of its own",
+                                  lesson.id, earlier->second.string()))};
                 entry.loaded.lesson.reset();
             }
         }

@@ -117,12 +117,16 @@ class Reader : server::YamlFieldReader<Reader> {
         return SourceMark{m_label, m.line + 1, m.column + 1};
     }
 
+    [[noreturn]] void fail(const YAML::Node& node, sim::Said message) const {
+        throw LessonProblem{LoadError{mark(node), std::move(message)}};
+    }
+
     [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
-        throw LessonProblem{LoadError{mark(node), std::move(message) + "."}};
+        fail(node, sim::verbatim(std::move(message)));
     }
 
     [[noreturn]] void fail_at(const SourceMark& at, std::string message) const {
-        throw LessonProblem{LoadError{at, std::move(message) + "."}};
+        throw LessonProblem{LoadError{at, sim::verbatim(std::move(message))}};
     }
 
     sim::Protocol protocol(const YAML::Node& node) const {
@@ -879,8 +883,12 @@ class Reader : server::YamlFieldReader<Reader> {
 
 }  // namespace
 
-std::string to_string(const LoadError& error) {
-    return fmt::format("{}: {}", to_string(error.mark), error.message);
+std::string sentence(const LoadError& error, sim::Language language) {
+    return sim::render(error.said, language) + ".";
+}
+
+std::string to_string(const LoadError& error, sim::Language language) {
+    return fmt::format("{}: {}", to_string(error.mark), sentence(error, language));
 }
 
 std::optional<std::int64_t> parse_duration_micros(std::string_view text) {
@@ -909,7 +917,8 @@ LoadResult load_lesson_text(std::string_view yaml, const std::string& label,
     } catch (const YAML::Exception& e) {
         SourceMark at{label, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                       e.mark.column >= 0 ? e.mark.column + 1 : 0};
-        result.error = LoadError{at, fmt::format("this is not valid YAML: {}.", e.msg)};
+        result.error =
+            LoadError{at, sim::verbatim(fmt::format("this is not valid YAML: {}", e.msg))};
     }
     return result;
 }
@@ -926,10 +935,11 @@ LoadResult load_lesson_file(const fs::path& file) {
             ec = {EIO, std::generic_category()};
     }
     if (ec || size > kMaxLessonFileSize) {
-        result.error = LoadError{SourceMark{file.string(), 0, 0},
-                                 fmt::format("the lesson file cannot be read (missing, unreadable "
-                                             "or larger than {} octets).",
-                                             kMaxLessonFileSize)};
+        result.error = LoadError{
+            SourceMark{file.string(), 0, 0},
+            sim::verbatim(fmt::format("the lesson file cannot be read (missing, unreadable "
+                                      "or larger than {} octets)",
+                                      kMaxLessonFileSize))};
         return result;
     }
     return load_lesson_text(text, file.string(), file.parent_path());

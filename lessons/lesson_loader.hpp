@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "lessons/lesson.hpp"
+#include "sim/core/catalogue.hpp"
 
 namespace mailscope::lessons {
 
@@ -17,11 +18,14 @@ inline constexpr std::size_t kMaxLessonFileSize = 4 * 1024 * 1024;
 
 struct LoadError {
     SourceMark mark;
-    std::string message;  // a plain sentence
+    sim::Said said;  // a sentence of the catalogue, without its full stop
 };
 
-// "file:line:column: message"
-std::string to_string(const LoadError& error);
+// The sentence with its full stop, in `language`.
+std::string sentence(const LoadError& error, sim::Language language = sim::Language::En);
+
+// "file:line:column: sentence."
+std::string to_string(const LoadError& error, sim::Language language = sim::Language::En);
 
 struct LoadResult {
     std::optional<Lesson> lesson;

@@ -20,7 +20,7 @@ namespace {
 
 // Thrown only inside this file and turned into the error text at the top.
 struct AssignmentProblem {
-    std::string message;
+    sim::Said said;
 };
 
 bool known_single_verb(sim::Protocol protocol, std::string_view verb) {
@@ -97,12 +97,17 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
     }
 
   private:
-    [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
+    [[noreturn]] void fail(const YAML::Node& node, sim::Said message) const {
         const auto mark = node.Mark();
         if (mark.line >= 0) {
-            throw AssignmentProblem{fmt::format("{}:{}: {}.", m_label, mark.line + 1, message)};
+            throw AssignmentProblem{
+                sim::say(sim::Phrase::AtFileColonLine, m_label, mark.line + 1, std::move(message))};
         }
-        throw AssignmentProblem{fmt::format("{}: {}.", m_label, message)};
+        throw AssignmentProblem{sim::say(sim::Phrase::AtFile, m_label, std::move(message))};
+    }
+
+    [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
+        fail(node, sim::verbatim(std::move(message)));
     }
 
     sim::Protocol protocol_named(const YAML::Node& node) const {
@@ -211,18 +216,19 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
 
 }  // namespace
 
-std::variant<Assignment, std::string> load_assignment_text(std::string_view yaml,
-                                                           const std::string& label) {
+std::variant<Assignment, sim::Said> load_assignment_text(std::string_view yaml,
+                                                         const std::string& label) {
     try {
         return AssignmentReader(label).read(YAML::Load(std::string(yaml)));
     } catch (const AssignmentProblem& problem) {
-        return problem.message;
+        return problem.said;
     } catch (const YAML::Exception& e) {
-        return fmt::format("{}:{}: this is not valid YAML: {}.", label, e.mark.line + 1, e.msg);
+        return sim::verbatim(
+            fmt::format("{}:{}: this is not valid YAML: {}.", label, e.mark.line + 1, e.msg));
     }
 }
 
-std::variant<Assignment, std::string> load_assignment_file(const std::filesystem::path& file) {
+std::variant<Assignment, sim::Said> load_assignment_file(const std::filesystem::path& file) {
     std::error_code error;
     const auto size = std::filesystem::file_size(file, error);
     std::string text;
@@ -233,10 +239,10 @@ std::variant<Assignment, std::string> load_assignment_file(const std::filesystem
             error = {EIO, std::generic_category()};
     }
     if (error || size > kMaxAssignmentFileSize) {
-        return fmt::format(
-            "{}: the assignment cannot be read (missing, unreadable or larger "
-            "than {} octets).",
-            file.string(), kMaxAssignmentFileSize);
+        return sim::verbatim(
+            fmt::format("{}: the assignment cannot be read (missing, unreadable or larger "
+                        "than {} octets).",
+                        file.string(), kMaxAssignmentFileSize));
     }
     return load_assignment_text(text, file.string());
 }

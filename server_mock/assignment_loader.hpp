@@ -22,15 +22,17 @@
 #include <variant>
 
 #include "server_mock/assignment.hpp"
+#include "sim/core/catalogue.hpp"
 
 namespace mailscope::server {
 
 // Largest assignment file read, to bound memory.
 inline constexpr std::size_t kMaxAssignmentFileSize = 1024 * 1024;
 
-// The assignment, or "LABEL:LINE: what is wrong." (`label` names the source).
-std::variant<Assignment, std::string> load_assignment_text(std::string_view yaml,
-                                                           const std::string& label);
-std::variant<Assignment, std::string> load_assignment_file(const std::filesystem::path& file);
+// The assignment, or "LABEL:LINE:COLUMN: what is wrong." (`label` names the
+// source) in the catalogue's words.
+std::variant<Assignment, sim::Said> load_assignment_text(std::string_view yaml,
+                                                         const std::string& label);
+std::variant<Assignment, sim::Said> load_assignment_file(const std::filesystem::path& file);
 
 }  // namespace mailscope::server

@@ -21,7 +21,7 @@ const InternalDate kFallbackDate = *make_internal_date(2024, 1, 1, 0, 0, 0, 0);
 // Thrown only inside this file and turned into a StoreError at the top:
 // the nesting of YAML walking makes early returns unreadable.
 struct FixtureProblem {
-    std::string message;
+    sim::Said said;
 };
 
 class FixtureReader : YamlFieldReader<FixtureReader> {
@@ -53,12 +53,17 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
     }
 
   private:
-    [[noreturn]] void fail(const YAML::Node& node, std::string what) const {
+    [[noreturn]] void fail(const YAML::Node& node, sim::Said what) const {
         const auto mark = node.Mark();
         if (mark.line >= 0) {
-            throw FixtureProblem{fmt::format("{} line {}: {}.", m_label, mark.line + 1, what)};
+            throw FixtureProblem{
+                sim::say(sim::Phrase::AtFileLine, m_label, mark.line + 1, std::move(what))};
         }
-        throw FixtureProblem{fmt::format("{}: {}.", m_label, what)};
+        throw FixtureProblem{sim::say(sim::Phrase::AtFile, m_label, std::move(what))};
+    }
+
+    [[noreturn]] void fail(const YAML::Node& node, std::string what) const {
+        fail(node, sim::verbatim(std::move(what)));
     }
 
     InternalDate date(const YAML::Node& node) const {
@@ -353,7 +358,11 @@ StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std
     try {
         FixtureReader(store, std::string(label), base_dir).read(root);
     } catch (const FixtureProblem& problem) {
-        return store_error(StoreErrorKind::BadInput, problem.message);
+        StoreError error{StoreErrorKind::BadInput,
+                         sim::render(problem.said, sim::Language::En),
+                         {},
+                         problem.said};
+        return error;
     } catch (const YAML::Exception& e) {
         return store_error(StoreErrorKind::BadInput,
                            fmt::format("{} line {}: {}.", label, e.mark.line + 1, e.msg));

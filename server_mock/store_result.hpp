@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "sim/core/catalogue.hpp"
+
 namespace mailscope::server {
 
 enum class StoreErrorKind {
@@ -33,7 +35,14 @@ struct StoreError {
     // For whoever runs the server (traces, the console): the path and the
     // system's reason. Empty when `message` says it all.
     std::string detail;
+    // For whoever wrote the file a loader read (a fixture, an mbox), in the
+    // catalogue's words with the file and line. Empty when `message` says it
+    // all.
+    sim::Said said;
 };
+
+// What a person running mailscope reads about `error`, in `language`.
+std::string describe(const StoreError& error, sim::Language language);
 
 // The value of an operation that has nothing to return but success.
 struct Done {};
@@ -55,7 +64,7 @@ class StoreResult {
 };
 
 inline StoreError store_error(StoreErrorKind kind, std::string message) {
-    return StoreError{kind, std::move(message), {}};
+    return StoreError{kind, std::move(message), {}, {}};
 }
 
 }  // namespace mailscope::server

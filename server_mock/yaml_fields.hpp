@@ -2,9 +2,9 @@
 // fields (a lesson, a mail store fixture), with one wording for the same
 // mistake wherever it is made. A reader derives from it (CRTP) and says how a
 // problem is reported with its own
-//     [[noreturn]] void fail(const YAML::Node& node, std::string message) const;
-// (a sentence without its full stop): each file names its own source and
-// error type.
+//     [[noreturn]] void fail(const YAML::Node& node, sim::Said message) const;
+// (a sentence of the catalogue without its full stop): each file names its
+// own source and error type.
 #pragma once
 
 #include <algorithm>
@@ -16,30 +16,34 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/core/catalogue.hpp"
+
 namespace mailscope::server {
 
 template <class Reader>
 class YamlFieldReader {
   protected:
-    void expect_map(const YAML::Node& node, std::string_view what) const {
-        if (!node.IsMap())
-            reader().fail(node, fmt::format("{} must be a mapping of field: value", what));
+    // `what` and `where` name a place in the file: a Phrase, a Said, or a
+    // field's own name.
+    template <class What>
+    void expect_map(const YAML::Node& node, const What& what) const {
+        if (!node.IsMap()) reader().fail(node, sim::say(sim::Phrase::YamlNotMapping, what));
     }
 
     // Fails at the first field of `node` not in `allowed`, listing those.
+    template <class Where>
     void check_fields(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
-                      std::string_view where) const {
+                      const Where& where) const {
         for (const auto& field : node) {
             const std::string key = field.first.Scalar();
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            reader().fail(field.first,
-                          fmt::format("unknown field \"{}\" in {}; the fields allowed there are {}",
-                                      key, where, fmt::join(allowed, ", ")));
+            reader().fail(field.first, sim::say(sim::Phrase::YamlUnknownField, key, where,
+                                                fmt::format("{}", fmt::join(allowed, ", "))));
         }
     }
 
     std::string text(const YAML::Node& node) const {
-        if (!node || !node.IsScalar()) reader().fail(node, "a text value was expected here");
+        if (!node || !node.IsScalar()) reader().fail(node, sim::say(sim::Phrase::YamlTextExpected));
         return node.Scalar();
     }
 
@@ -48,7 +52,7 @@ class YamlFieldReader {
             if (node.IsScalar()) return node.as<bool>();
         } catch (const YAML::Exception&) {
         }
-        reader().fail(node, "true or false was expected here");
+        reader().fail(node, sim::say(sim::Phrase::YamlBooleanExpected));
     }
 
     template <class Number>
@@ -58,8 +62,8 @@ class YamlFieldReader {
         } catch (const YAML::Exception&) {
         }
         if (node.IsScalar())
-            reader().fail(node, fmt::format("\"{}\" is not a whole number", node.Scalar()));
-        reader().fail(node, "a whole number was expected here");
+            reader().fail(node, sim::say(sim::Phrase::YamlNotWholeNumber, node.Scalar()));
+        reader().fail(node, sim::say(sim::Phrase::YamlNumberExpected));
     }
 
   private:

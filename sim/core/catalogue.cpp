@@ -17,8 +17,11 @@ struct PhraseRow {
 constexpr std::array<PhraseRow, static_cast<std::size_t>(Phrase::Count)> phrase_rows{{
     {"Verbatim", "{0}", "{0}"},
 #define MAILSCOPE_PHRASE(id, en, ru) {#id, en, ru},
+#include "sim/core/phrases/cli.def"
 #include "sim/core/phrases/core.def"
+#include "sim/core/phrases/data_file.def"
 #include "sim/core/phrases/imap.def"
+#include "sim/core/phrases/lesson_file.def"
 #include "sim/core/phrases/pop3.def"
 #include "sim/core/phrases/server.def"
 #include "sim/core/phrases/smtp.def"

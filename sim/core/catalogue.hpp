@@ -26,8 +26,11 @@ namespace mailscope::sim {
 enum class Phrase : std::uint16_t {
     Verbatim,  // not a phrase: Said::text as it is
 #define MAILSCOPE_PHRASE(id, en, ru) id,
+#include "sim/core/phrases/cli.def"
 #include "sim/core/phrases/core.def"
+#include "sim/core/phrases/data_file.def"
 #include "sim/core/phrases/imap.def"
+#include "sim/core/phrases/lesson_file.def"
 #include "sim/core/phrases/pop3.def"
 #include "sim/core/phrases/server.def"
 #include "sim/core/phrases/smtp.def"

@@ -52,9 +52,9 @@ store:
 
 // Checks that `error` says each of `words`; a failure shows the whole message.
 inline void check_says(const LoadError& error, const std::vector<std::string_view>& words) {
-    INFO(error.message);
+    INFO(sentence(error));
     for (const auto word : words)
-        CHECK(error.message.find(word) != std::string::npos);
+        CHECK(sentence(error).find(word) != std::string::npos);
 }
 
 inline Lesson lesson_from_text(std::string_view yaml, const std::string& file_name) {

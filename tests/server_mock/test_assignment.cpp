@@ -21,14 +21,14 @@ namespace {
 
 Assignment loaded(const std::string& yaml) {
     auto result = load_assignment_text(yaml, "lab.yaml");
-    if (auto* error = std::get_if<std::string>(&result)) FAIL(*error);
+    if (auto* error = std::get_if<sim::Said>(&result)) FAIL(sim::render(*error, sim::Language::En));
     return std::get<Assignment>(std::move(result));
 }
 
 std::string error_of(const std::string& yaml) {
     auto result = load_assignment_text(yaml, "lab.yaml");
-    REQUIRE(std::holds_alternative<std::string>(result));
-    return std::get<std::string>(result);
+    REQUIRE(std::holds_alternative<sim::Said>(result));
+    return sim::render(std::get<sim::Said>(result), sim::Language::En);
 }
 
 std::vector<bool> steps_done(const Assignment& assignment, const sim::SessionTrace& trace) {
@@ -128,9 +128,9 @@ TEST_CASE("assignment loader errors name the file and the line of the mistake") 
           "lab.yaml:2: an assignment needs a \"steps\" list with at least one step.");
     CHECK(error_of("title: [\n").starts_with("lab.yaml:2: this is not valid YAML"));
     auto missing = load_assignment_file("/nonexistent/lab.yaml");
-    REQUIRE(std::holds_alternative<std::string>(missing));
-    CHECK(std::get<std::string>(missing).starts_with(
-        "/nonexistent/lab.yaml: the assignment cannot be read"));
+    REQUIRE(std::holds_alternative<sim::Said>(missing));
+    CHECK(sim::render(std::get<sim::Said>(missing), sim::Language::En)
+              .starts_with("/nonexistent/lab.yaml: the assignment cannot be read"));
 }
 
 TEST_CASE_FIXTURE(FilledStore,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <variant>
 
+#include "app/cli_text.hpp"
 #include "app/connect_support.hpp"
 #include "net/client_loop.hpp"
 #include "net/listener_config.hpp"
@@ -15,6 +16,8 @@
 namespace mailscope::app {
 
 namespace {
+
+constexpr std::string_view kConnect = "mailscope connect";
 
 // `mailscope connect` for any protocol: the generic driver over the network
 // runner, with the terminal (or --script) for lines and stdout for events.
@@ -36,7 +39,7 @@ class ConnectSession {
     }
 
     int run() {
-        announce_connecting(m_url);
+        announce_connecting(m_url, m_options.language);
         m_loop.run();
         save_transcript(m_options, m_trace);
         return m_exit_code;
@@ -75,13 +78,14 @@ class ConnectSession {
         if (m_finished) return;
         m_finished = true;
         if (m_driver.stage() == sim::DriverStage::Failed) {
-            std::cerr << fmt::format("mailscope connect: {}\n", m_driver.failure());
+            std::cerr << cli_error(m_options.language, kConnect, m_driver.failure());
             m_exit_code = 1;
-        } else if (!m_loop.end_error().empty()) {
-            std::cerr << fmt::format("mailscope connect: {}\n", m_loop.end_error());
+        } else if (!sim::is_empty(m_loop.end_error())) {
+            std::cerr << cli_error(m_options.language, kConnect, m_loop.end_error());
             m_exit_code = 1;
         } else {
-            std::cout << "connection closed\n" << std::flush;
+            std::cout << cli_say(m_options.language, sim::Phrase::CliConnectionClosed) << "\n"
+                      << std::flush;
         }
         m_loop.stop();
     }
@@ -113,11 +117,14 @@ class ConnectSession {
         for (const auto& run : runs) {
             print_events_before(run.first_seq);
             if (m_scripted) std::cout << fmt::format("script> {}\n", run.echo);
-            if (run.refused) std::cout << fmt::format("not sent: {}\n", *run.refused);
+            if (run.refused) {
+                std::cout << cli_say(m_options.language, sim::Phrase::CliNotSent, *run.refused)
+                          << "\n";
+            }
         }
         print_events_before(m_trace.end_seq());
         while (auto notice = m_driver.take_notice())
-            std::cout << *notice << '\n';
+            std::cout << sim::render(*notice, m_options.language) << '\n';
         std::cout << std::flush;
     }
 
@@ -163,7 +170,7 @@ class ConnectSession {
 int run_connect(const ConnectOptions& options) {
     auto parsed = transport::parse_server_url(options.url);
     if (auto* error = std::get_if<std::string>(&parsed)) {
-        std::cerr << fmt::format("mailscope connect: {}\n", *error);
+        std::cerr << cli_error(options.language, kConnect, sim::verbatim(*error));
         return 2;
     }
     const auto url = std::get<transport::ServerUrl>(parsed);

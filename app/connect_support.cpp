@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/cli_text.hpp"
 #include "app/password_prompt.hpp"
 #include "sim/core/login_script.hpp"
 #include "sim/core/transcript.hpp"
@@ -16,39 +17,38 @@ namespace mailscope::app {
 std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
                                             const transport::ServerUrl& url,
                                             std::string_view plain_scheme) {
-    auto refuse = [](const std::string& reason) -> std::optional<ConnectStart> {
-        std::cerr << fmt::format("mailscope connect: {}\n", reason);
+    auto refuse = [&options](const sim::Said& reason) -> std::optional<ConnectStart> {
+        std::cerr << cli_error(options.language, "mailscope connect", reason);
         return std::nullopt;
     };
     if (options.starttls && url.implicit_tls) {
-        return refuse(fmt::format("--starttls is for {}://; {}:// is TLS from the first octet",
-                                  plain_scheme, url.scheme));
+        return refuse(sim::say(sim::Phrase::CliStarttlsNeedsPlain, plain_scheme, url.scheme));
     }
     if (options.insecure && !options.ca_file.empty()) {
-        return refuse("--insecure and --ca-file contradict each other");
+        return refuse(sim::say(sim::Phrase::CliInsecureAndCaFile));
     }
     const bool tls = url.implicit_tls || options.starttls;
     if (!url.user.empty() && !tls && !transport::is_loopback_host(url.host) &&
         !options.allow_plaintext_login) {
-        return refuse(fmt::format(
-            "logging in to {} would send the password in clear; use {}s://, --starttls, or "
-            "--allow-plaintext-login if you really mean it",
-            url.host, plain_scheme));
+        return refuse(sim::say(sim::Phrase::CliPasswordInClear, url.host, plain_scheme));
     }
     ConnectStart start;
     if (!options.script.empty()) {
         std::ifstream in(options.script, std::ios::binary);
-        if (!in) return refuse(fmt::format("cannot read {}", options.script));
+        if (!in) return refuse(sim::say(sim::Phrase::CliCannotReadFile, options.script));
         std::string line;
         while (std::getline(in, line))
             start.script.push_back(line);
     }
     if (options.insecure) {
-        std::cout << fmt::format("{}WARNING: --insecure: {}{}\n", options.colour ? kConnectRed : "",
-                                 sim::insecure_tls_warning, options.colour ? kConnectReset : "");
+        std::cout << fmt::format("{}{}{}\n", options.colour ? kConnectRed : "",
+                                 cli_say(options.language, sim::Phrase::CliInsecureWarning,
+                                         sim::say(sim::Phrase::CliInsecureTls)),
+                                 options.colour ? kConnectReset : "");
     }
     if (!url.user.empty()) {
-        auto result = obtain_password(fmt::format("password for {}@{}: ", url.user, url.host));
+        auto result = obtain_password(
+            cli_say(options.language, sim::Phrase::CliPasswordPrompt, url.user, url.host));
         if (!result.password) return refuse(result.error);
         start.password = std::move(result.password);
     }
@@ -68,9 +68,12 @@ transport::NetClientOptions net_client_options(const ConnectOptions& options,
     return net;
 }
 
-void announce_connecting(const transport::ServerUrl& url) {
-    std::cout << fmt::format("connecting to {}:{}{}\n", url.host, url.port,
-                             url.implicit_tls ? " with TLS" : "")
+void announce_connecting(const transport::ServerUrl& url, sim::Language language) {
+    std::cout << cli_say(
+                     language,
+                     url.implicit_tls ? sim::Phrase::CliConnectingTls : sim::Phrase::CliConnecting,
+                     url.host, url.port)
+              << "\n"
               << std::flush;
 }
 
@@ -79,7 +82,10 @@ void save_transcript(const ConnectOptions& options, const sim::SessionTrace& tra
     std::ofstream out(options.transcript, std::ios::binary | std::ios::trunc);
     const bool json = options.transcript.ends_with(".jsonl");
     out << (json ? sim::export_jsonl(trace) : sim::export_text(trace));
-    if (!out) std::cerr << fmt::format("mailscope connect: cannot write {}\n", options.transcript);
+    if (!out) {
+        std::cerr << cli_error(options.language, "mailscope connect",
+                               sim::Phrase::CliCannotWriteFile, options.transcript);
+    }
 }
 
 }  // namespace mailscope::app

@@ -35,7 +35,7 @@ transport::NetClientOptions net_client_options(const ConnectOptions& options,
                                                const transport::ServerUrl& url);
 
 // "connecting to HOST:PORT[ with TLS]"
-void announce_connecting(const transport::ServerUrl& url);
+void announce_connecting(const transport::ServerUrl& url, sim::Language language);
 
 // Writes --transcript (JSON Lines for .jsonl, else C:/S: text); secrets are
 // already masked in the trace unless --reveal-secrets asked otherwise.

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #if MAILSCOPE_WITH_GUI
+#include "app/cli_text.hpp"
 #include "app/password_prompt.hpp"
 #include "gui/app_controller.hpp"
 #endif
@@ -110,7 +111,8 @@ int run_gui_command(const GuiCommandOptions& options) {
 #else
 
 int run_gui_command(const GuiCommandOptions&) {
-    std::cerr << "mailscope gui: this mailscope was built without the GUI; use the text mode.\n";
+    std::cerr << cli_error(sim::language_from_locale(), "mailscope gui",
+                           sim::Phrase::CliBuiltWithoutGui);
     return gui_command_no_display;
 }
 

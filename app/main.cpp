@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/cli_errors.hpp"
+#include "app/cli_text.hpp"
 #include "app/connect_command.hpp"
 #include "app/decode_command.hpp"
 #ifdef MAILSCOPE_WITH_GUI
@@ -39,8 +41,8 @@ void add_language_option(CLI::App& command, mailscope::sim::Language& language, 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App cli{
-        "mailscope: a teaching simulator and live visualizer for IMAP4rev1, POP3 and SMTP"};
+    CLI::App cli{"mailscope: a teaching simulator and live visualizer for IMAP4rev1, POP3 and SMTP",
+                 "mailscope"};
     cli.require_subcommand(0, 1);
 
     mailscope::app::DecodeOptions decode;
@@ -269,22 +271,29 @@ int main(int argc, char** argv) {
                         "show passwords and SASL payloads instead of masking them");
     add_language_option(*proxy_cmd, proxy.language, "the annotations");
 
-    CLI11_PARSE(cli, argc, argv);
+    const auto language = mailscope::app::language_of_command_line(argc, argv);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return mailscope::app::report_parse_error(cli, error, language);
+    }
 
     if (*serve_cmd) {
         for (const auto& text : fault_texts) {
             auto rule = mailscope::server::parse_fault_rule(text);
             if (auto* error = std::get_if<std::string>(&rule)) {
-                std::cerr << fmt::format("mailscope serve: --fault {}: {}\n", text, *error);
+                std::cerr << mailscope::app::cli_error(serve.language, "mailscope serve",
+                                                       mailscope::sim::Phrase::CliLine,
+                                                       "--fault " + text, *error);
                 return 1;
             }
             serve.config.faults.push_back(std::get<mailscope::server::FaultRule>(rule));
         }
         if (autologout_seconds < 30 * 60) {
-            std::cout << fmt::format(
-                "note: autologout after {} s is shorter than the 30 minutes RFC 3501 5.4 "
-                "requires; fine for a demo\n",
-                autologout_seconds);
+            std::cout << mailscope::app::cli_say(serve.language,
+                                                 mailscope::sim::Phrase::CliShortAutologout,
+                                                 autologout_seconds)
+                      << "\n";
         }
         serve.config.autologout = static_cast<std::int64_t>(autologout_seconds * 1e6);
         serve.limits.handshake_timeout = static_cast<std::int64_t>(handshake_timeout_seconds * 1e6);
@@ -299,10 +308,9 @@ int main(int argc, char** argv) {
         if (lesson_step > 0) lesson_run.step = lesson_step;
         if (lesson_last_step > 0) lesson_run.last_step = lesson_last_step;
         if (lesson_last_step > 0 && lesson_last_step < std::max<std::size_t>(lesson_step, 1)) {
-            std::cerr << fmt::format(
-                "mailscope lesson run: --last-step {} comes before --step {}: no step would be "
-                "played\n",
-                lesson_last_step, lesson_step);
+            std::cerr << mailscope::app::cli_error(language, "mailscope lesson run",
+                                                   mailscope::sim::Phrase::CliLastStepBeforeStep,
+                                                   lesson_last_step, lesson_step);
             return 2;
         }
         lesson_run.colour = !lesson_no_colour && isatty(STDOUT_FILENO) != 0;
@@ -336,11 +344,14 @@ int main(int argc, char** argv) {
         code != mailscope::app::gui_command_no_display) {
         return code;
     }
-    std::cerr << "mailscope: no display for the GUI; playing the first lesson as text\n";
+    std::cerr << mailscope::app::cli_error(language, "mailscope",
+                                           mailscope::sim::Phrase::CliNoDisplay);
 #endif
     auto lessons = mailscope::lessons::find_all_lessons();
     if (lessons.empty()) {
-        std::cerr << "mailscope: no lessons found (set MAILSCOPE_LESSONS to a lessons folder)\n";
+        std::cerr << mailscope::app::cli_say(language, mailscope::sim::Phrase::CliNoLessons,
+                                             "mailscope")
+                  << "\n";
         std::cout << cli.help();
         return 2;
     }

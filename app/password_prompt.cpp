@@ -42,14 +42,13 @@ PasswordResult obtain_password(const std::string& prompt) {
     }
     int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-        return {std::nullopt,
-                "no terminal to ask for the password: set MAILSCOPE_PASSWORD instead"};
+        return {std::nullopt, sim::say(sim::Phrase::CliNoTerminalForPassword)};
     }
     auto written = write(fd, prompt.data(), prompt.size());
     (void)written;
     auto password = read_without_echo(fd);
     close(fd);
-    if (!password) return {std::nullopt, "no password was typed"};
+    if (!password) return {std::nullopt, sim::say(sim::Phrase::CliNoPasswordTyped)};
     return {std::move(password), {}};
 }
 

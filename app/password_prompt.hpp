@@ -5,11 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "sim/core/catalogue.hpp"
+
 namespace mailscope::app {
 
 struct PasswordResult {
     std::optional<std::string> password;
-    std::string error;  // why there is none
+    sim::Said error;  // why there is none
 };
 
 // Reads MAILSCOPE_PASSWORD when set, otherwise asks on the terminal with

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/cli_text.hpp"
 #include "net/proxy_runner.hpp"
 #include "net/server_url.hpp"
 #include "server_mock/trace_files.hpp"
@@ -17,6 +18,8 @@
 namespace mailscope::app {
 
 namespace {
+
+constexpr std::string_view kProxy = "mailscope proxy";
 
 // Events of a proxied session kept in memory: they are printed and written
 // as they come, so a long session does not grow the proxy.
@@ -32,7 +35,7 @@ class TraceSink : public transport::ProxySink {
   public:
     TraceSink(std::uint64_t id, const std::string& peer, const ProxyOptions& options,
               const std::string& stamp)
-        : m_id(id) {
+        : m_id(id), m_language(options.language) {
         m_format.colour = options.colour;
         m_format.language = options.language;
         if (!options.trace_dir.empty()) {
@@ -40,9 +43,10 @@ class TraceSink : public transport::ProxySink {
             m_files = server::TraceFiles::create(options.trace_dir,
                                                  fmt::format("proxy-{}-{:05}", stamp, id), error,
                                                  options.language);
-            if (!m_files) std::cerr << fmt::format("mailscope proxy: {}\n", error);
+            if (!m_files) std::cerr << cli_error(m_language, kProxy, sim::verbatim(error));
         }
-        std::cout << fmt::format("#{} client {} connected\n", m_id, peer) << std::flush;
+        std::cout << cli_say(m_language, sim::Phrase::CliProxyClientConnected, m_id, peer) << "\n"
+                  << std::flush;
         m_label = fmt::format("proxy #{} from {}", id, peer);
     }
 
@@ -71,12 +75,16 @@ class TraceSink : public transport::ProxySink {
     void on_close(const std::string& error) override {
         on_flush();
         if (m_files) m_files->finish(m_label);
-        std::cout << fmt::format("#{} session ended{}\n", m_id, error.empty() ? "" : ": " + error)
+        std::cout << (error.empty() ? cli_say(m_language, sim::Phrase::CliProxySessionEnded, m_id)
+                                    : cli_say(m_language, sim::Phrase::CliProxySessionEndedBecause,
+                                              m_id, error))
+                  << "\n"
                   << std::flush;
     }
 
   private:
     std::uint64_t m_id;
+    sim::Language m_language;
     std::string m_label;
     std::unique_ptr<server::TraceFiles> m_files;
     sim::FormatOptions m_format;
@@ -90,8 +98,8 @@ std::optional<sim::Protocol> protocol_named(std::string_view name) {
     return std::nullopt;
 }
 
-int usage_error(const std::string& message) {
-    std::cerr << fmt::format("mailscope proxy: {}\n", message);
+int usage_error(sim::Language language, const sim::Said& message) {
+    std::cerr << cli_error(language, kProxy, message);
     return 2;
 }
 
@@ -100,41 +108,39 @@ int usage_error(const std::string& message) {
 int run_proxy(const ProxyOptions& options) {
     auto parsed = transport::parse_server_url(options.upstream);
     if (auto* error = std::get_if<std::string>(&parsed))
-        return usage_error("--upstream: " + *error);
+        return usage_error(options.language, sim::say(sim::Phrase::CliLine, "--upstream", *error));
     auto url = std::get<transport::ServerUrl>(parsed);
     auto protocol = url.protocol;
     if (!options.protocol.empty()) {
         auto named = protocol_named(options.protocol);
-        if (!named) return usage_error("--protocol takes imap, pop3 or smtp");
+        if (!named) return usage_error(options.language, sim::say(sim::Phrase::CliProtocolChoice));
         if (*named != url.protocol) {
-            return usage_error(
-                fmt::format("--protocol {} contradicts --upstream {}://, which is {}",
-                            options.protocol, url.scheme, sim::protocol_name(url.protocol)));
+            return usage_error(options.language,
+                               sim::say(sim::Phrase::CliProtocolContradicts, options.protocol,
+                                        url.scheme, sim::protocol_name(url.protocol)));
         }
         protocol = *named;
     }
     if (!url.user.empty()) {
-        return usage_error("--upstream names no user: the clients log in through the proxy");
+        return usage_error(options.language, sim::say(sim::Phrase::CliUpstreamNoUser));
     }
     if (options.upstream_starttls && url.implicit_tls) {
-        return usage_error(
-            fmt::format("--upstream-starttls is for a plain upstream; {}:// is TLS "
-                        "already",
-                        url.scheme));
+        return usage_error(options.language,
+                           sim::say(sim::Phrase::CliUpstreamStarttlsPlain, url.scheme));
     }
     if (options.insecure && !options.ca_file.empty()) {
-        return usage_error("--insecure and --ca-file contradict each other");
+        return usage_error(options.language, sim::say(sim::Phrase::CliInsecureAndCaFile));
     }
     if (options.cert.empty() != options.key.empty()) {
-        return usage_error("--cert and --key go together");
+        return usage_error(options.language, sim::say(sim::Phrase::CliCertKeyTogether));
     }
     std::string client_tls = options.client_tls;
     if (client_tls.empty()) client_tls = options.cert.empty() ? "none" : "implicit";
     if (client_tls != "none" && client_tls != "implicit") {
-        return usage_error("--client-tls takes none or implicit");
+        return usage_error(options.language, sim::say(sim::Phrase::CliClientTlsChoice));
     }
     if (client_tls == "implicit" && options.cert.empty()) {
-        return usage_error("--client-tls implicit needs --cert and --key");
+        return usage_error(options.language, sim::say(sim::Phrase::CliClientTlsNeedsCert));
     }
 
     transport::ProxySettings settings;
@@ -156,13 +162,13 @@ int run_proxy(const ProxyOptions& options) {
     settings.retention = kProxyTraceWindow;
 
     if (options.insecure) {
-        std::cout << fmt::format(
-            "{}WARNING: --insecure: the upstream's certificate is NOT verified{}\n",
-            options.colour ? "\x1b[1;31m" : "", options.colour ? "\x1b[0m" : "");
+        std::cout << fmt::format("{}{}{}\n", options.colour ? "\x1b[1;31m" : "",
+                                 cli_say(options.language, sim::Phrase::CliInsecureWarning,
+                                         sim::say(sim::Phrase::CliUpstreamNotVerified)),
+                                 options.colour ? "\x1b[0m" : "");
     }
     if (!url.implicit_tls && !options.upstream_starttls) {
-        std::cout << fmt::format(
-            "note: the upstream hop is in clear ({}:// without --upstream-starttls)\n", url.scheme);
+        std::cout << cli_say(options.language, sim::Phrase::CliUpstreamInClear, url.scheme) << "\n";
     }
 
     const std::string stamp = server::run_stamp();
@@ -174,18 +180,20 @@ int run_proxy(const ProxyOptions& options) {
                                  settings.cert.empty() ? "" : " (TLS)", options.upstream,
                                  sim::protocol_name(protocol));
         if (!options.trace_dir.empty()) {
-            std::cout << fmt::format("traces: {}\n", options.trace_dir);
+            std::cout << cli_say(options.language, sim::Phrase::CliTraces, options.trace_dir)
+                      << "\n";
         }
-        std::cout << "press Ctrl+C to stop" << std::endl;
+        std::cout << cli_say(options.language, sim::Phrase::CliPressCtrlC) << std::endl;
     };
     try {
-        transport::run_proxy_until_signal(settings, factory, on_listening,
-                                          [] { std::cout << "stopping" << std::endl; });
+        transport::run_proxy_until_signal(settings, factory, on_listening, [&options] {
+            std::cout << cli_say(options.language, sim::Phrase::CliStopping) << std::endl;
+        });
     } catch (const std::invalid_argument& error) {
-        return usage_error(error.what());
+        return usage_error(options.language, sim::verbatim(error.what()));
     } catch (const std::exception& error) {
-        std::cerr << fmt::format("mailscope proxy: cannot listen on {}: {}\n", options.listen,
-                                 error.what());
+        std::cerr << cli_error(options.language, kProxy, sim::Phrase::CliCannotListenOn,
+                               options.listen, error.what());
         return 1;
     }
     return 0;

@@ -14,6 +14,7 @@
 #include <random>
 #include <variant>
 
+#include "app/cli_text.hpp"
 #include "net/server_loop.hpp"
 #include "net/tls_options.hpp"
 #include "server_mock/assignment_loader.hpp"
@@ -31,6 +32,8 @@ namespace mailscope::app {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::string_view kServe = "mailscope serve";
 
 server::InternalDate wall_clock() {
     auto now = std::time(nullptr);
@@ -105,8 +108,8 @@ class TracedSession : public transport::ConnectionHandler {
                 fmt::format("{}-{}-{:05}", info.listener, settings.run_stamp, info.id), error,
                 settings.language);
             if (!m_files) {
-                std::cerr << fmt::format("mailscope serve: {}; this session is not traced\n",
-                                         error);
+                std::cerr << cli_error(settings.language, kServe, sim::Phrase::CliSessionNotTraced,
+                                       error);
             }
         }
         if (m_files || settings.class_report) {
@@ -130,7 +133,7 @@ class TracedSession : public transport::ConnectionHandler {
             // With a trace directory too, each student has a page next to the table.
             for (const auto& error : m_settings.class_report->publish(m_settings.class_report_file,
                                                                       user, m_files != nullptr)) {
-                std::cerr << fmt::format("mailscope serve: {}\n", error);
+                std::cerr << cli_error(m_settings.language, kServe, sim::verbatim(error));
             }
         }
     }
@@ -190,7 +193,7 @@ class TracedSession : public transport::ConnectionHandler {
 // letters, "" for none) on MAILBOX as USER names it ("Shared" is USER's own,
 // "#news.comp.mail.imap" a shared one).
 bool grant_from_users_file(server::MailStore& store, std::string_view line,
-                           const std::string& where) {
+                           const std::string& where, sim::Language language) {
     std::vector<std::string> words;
     std::size_t at = 0;
     while (at < line.size()) {
@@ -202,10 +205,8 @@ bool grant_from_users_file(server::MailStore& store, std::string_view line,
     }
     if (words.size() == 4) words.emplace_back();
     if (words.size() != 5) {
-        std::cerr << fmt::format(
-            "mailscope serve: {}: expected \"acl USER MAILBOX IDENTIFIER "
-            "RIGHTS\"\n",
-            where);
+        std::cerr << cli_error(language, kServe, sim::Phrase::CliLine, where,
+                               sim::say(sim::Phrase::CliAclLineShape));
         return false;
     }
     const std::string rights_text = words[4] == "\"\"" ? std::string() : words[4];
@@ -213,14 +214,16 @@ bool grant_from_users_file(server::MailStore& store, std::string_view line,
     const auto rights = server::parse_rights(rights_text, &error);
     const auto* mailbox = store.find(words[1], words[2]);
     if (!rights || mailbox == nullptr) {
-        std::cerr << fmt::format(
-            "mailscope serve: {}: {}\n", where,
-            rights ? fmt::format("{} has no mailbox \"{}\"", words[1], words[2]) : error);
+        std::cerr << cli_error(language, kServe, sim::Phrase::CliLine, where,
+                               rights
+                                   ? sim::say(sim::Phrase::CliUserHasNoMailbox, words[1], words[2])
+                                   : sim::verbatim(error));
         return false;
     }
     auto granted = store.grant(mailbox->id, server::canonical_identifier(words[3]), *rights);
     if (!granted) {
-        std::cerr << fmt::format("mailscope serve: {}: {}\n", where, granted.error().message);
+        std::cerr << cli_error(language, kServe, sim::Phrase::CliLine, where,
+                               granted.error().message);
         return false;
     }
     return true;
@@ -230,12 +233,12 @@ bool load_users(server::MailStore& store, const ServeOptions& options) {
     auto add = [&](const std::string& spec, const std::string& where) {
         auto colon = spec.find(':');
         if (colon == std::string::npos || colon == 0) {
-            std::cerr << fmt::format("mailscope serve: {}: expected NAME:PASSWORD, got \"{}\"\n",
-                                     where, spec);
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliLine, where,
+                                   sim::say(sim::Phrase::CliUserSpecShape));
             return false;
         }
         if (auto error = store.add_user(spec.substr(0, colon), spec.substr(colon + 1))) {
-            std::cerr << fmt::format("mailscope serve: {}: {}\n", where, *error);
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliLine, where, *error);
             return false;
         }
         return true;
@@ -246,7 +249,8 @@ bool load_users(server::MailStore& store, const ServeOptions& options) {
     if (!options.users_file.empty()) {
         std::ifstream in(options.users_file);
         if (!in) {
-            std::cerr << fmt::format("mailscope serve: cannot read {}\n", options.users_file);
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliCannotReadFile,
+                                   options.users_file);
             return false;
         }
         std::string line;
@@ -266,7 +270,7 @@ bool load_users(server::MailStore& store, const ServeOptions& options) {
             if (!add(line, where)) return false;
         }
         for (const auto& [grant, where] : grants) {
-            if (!grant_from_users_file(store, grant, where)) return false;
+            if (!grant_from_users_file(store, grant, where, options.language)) return false;
         }
     }
     return true;
@@ -281,8 +285,9 @@ bool load_store(server::MailStore& store, const ServeOptions& options) {
                                                    : fs::path(options.fixture);
         auto loaded = server::load_fixture(store, fixture);
         if (!loaded.ok()) {
-            std::cerr << fmt::format("mailscope serve: {}\n",
-                                     server::describe(loaded.error(), options.language));
+            std::cerr << cli_error(
+                options.language, kServe,
+                sim::verbatim(server::describe(loaded.error(), options.language)));
             return false;
         }
     }
@@ -295,25 +300,27 @@ bool load_store(server::MailStore& store, const ServeOptions& options) {
                          options.users.front().substr(0, options.users.front().find(':')));
         }
         if (users.empty()) {
-            std::cerr
-                << "mailscope serve: --mbox and --maildir need a user (--user NAME:PASSWORD)\n";
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliImportNeedsUser);
             return false;
         }
         const auto* inbox = store.inbox_of(users.front());
         if (!inbox) {
-            std::cerr << fmt::format("mailscope serve: {} has no INBOX\n", users.front());
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliUserHasNoInbox,
+                                   users.front());
             return false;
         }
         auto result = !options.mbox.empty()
                           ? server::import_mbox_file(store, inbox->id, options.mbox, wall_clock())
                           : server::import_maildir(store, inbox->id, options.maildir);
         if (!result.ok()) {
-            std::cerr << fmt::format("mailscope serve: {}\n",
-                                     server::describe(result.error(), options.language));
+            std::cerr << cli_error(
+                options.language, kServe,
+                sim::verbatim(server::describe(result.error(), options.language)));
             return false;
         }
-        std::cout << fmt::format("imported {} messages into {}'s INBOX\n", result.value().size(),
-                                 users.front());
+        std::cout << cli_say(options.language, sim::Phrase::CliImported, result.value().size(),
+                             users.front())
+                  << "\n";
     }
     return true;
 }
@@ -329,8 +336,9 @@ int run_serve(const ServeOptions& options) {
         auto attached = server::attach_data_dir(store, options.data_dir);
         if (!attached.ok()) {
             const auto& error = attached.error();
-            std::cerr << fmt::format("mailscope serve: {}\n",
-                                     error.detail.empty() ? error.message : error.detail);
+            std::cerr << cli_error(
+                options.language, kServe,
+                sim::verbatim(error.detail.empty() ? error.message : error.detail));
             return 1;
         }
         // A file size limit (ulimit -f) must fail the write with EFBIG, which
@@ -375,7 +383,7 @@ int run_serve(const ServeOptions& options) {
             listeners.push_back(transport::parse_listen_address(address, "pop3s", true));
         }
     } catch (const std::exception& error) {
-        std::cerr << fmt::format("mailscope serve: {}\n", error.what());
+        std::cerr << cli_error(options.language, kServe, sim::verbatim(error.what()));
         return 1;
     }
     if (listeners.empty()) {
@@ -387,14 +395,13 @@ int run_serve(const ServeOptions& options) {
             server::too_many_connections(listener_protocol(listener.name).protocol, config);
     }
     if (options.limits.output_bound > options.limits.session_output_cap) {
-        std::cerr << "mailscope serve: --output-buffer must not be larger than "
-                     "--max-session-output\n";
+        std::cerr << cli_error(options.language, kServe, sim::Phrase::CliOutputBufferTooLarge);
         return 1;
     }
 
     transport::ServerTlsFiles files{options.cert, options.key};
     if (files.cert_file.empty() != files.key_file.empty()) {
-        std::cerr << "mailscope serve: --cert and --key go together\n";
+        std::cerr << cli_error(options.language, kServe, sim::Phrase::CliCertKeyTogether);
         return 1;
     }
     if (files.cert_file.empty()) {
@@ -403,17 +410,17 @@ int run_serve(const ServeOptions& options) {
     }
     if (!fs::exists(files.cert_file) || !fs::exists(files.key_file)) {
         if (auto error = transport::ensure_self_signed(files)) {
-            std::cerr << fmt::format("mailscope serve: {}\n", *error);
+            std::cerr << cli_error(options.language, kServe, sim::verbatim(*error));
             return 1;
         }
-        std::cout << fmt::format("made a self-signed certificate for localhost: {}\n",
-                                 files.cert_file);
+        std::cout << cli_say(options.language, sim::Phrase::CliMadeCertificate, files.cert_file)
+                  << "\n";
     }
     std::unique_ptr<transport::ServerLoop> server;
     try {
         server = std::make_unique<transport::ServerLoop>(files, options.limits);
     } catch (const std::exception& error) {
-        std::cerr << fmt::format("mailscope serve: {}\n", error.what());
+        std::cerr << cli_error(options.language, kServe, sim::verbatim(error.what()));
         return 1;
     }
     config.starttls_available = true;
@@ -422,8 +429,7 @@ int run_serve(const ServeOptions& options) {
     if (!options.assignment.empty()) {
         auto loaded = server::load_assignment_file(options.assignment);
         if (auto* error = std::get_if<sim::Said>(&loaded)) {
-            std::cerr << fmt::format("mailscope serve: {}\n",
-                                     sim::render(*error, options.language));
+            std::cerr << cli_error(options.language, kServe, *error);
             return 1;
         }
         assignment = std::move(std::get<server::Assignment>(loaded));
@@ -440,7 +446,7 @@ int run_serve(const ServeOptions& options) {
         // An empty report at once: the path is checked before the class comes.
         std::string error;
         if (!class_report.write(options.class_report, error)) {
-            std::cerr << fmt::format("mailscope serve: {}\n", error);
+            std::cerr << cli_error(options.language, kServe, sim::verbatim(error));
             return 1;
         }
     }
@@ -451,43 +457,60 @@ int run_serve(const ServeOptions& options) {
     for (const auto& listener : listeners) {
         try {
             auto port = server->listen(listener, factory);
-            std::cout << fmt::format("listening: {} {}:{}{}\n", listener.name, listener.address,
-                                     port,
-                                     listener.implicit_tls ? " (TLS)" : " (STARTTLS offered)");
+            // The same words in every language: scripts read this line.
+            std::cout << fmt::format(
+                "listening: {} {}:{} ({})\n", listener.name, listener.address, port,
+                cli_say(options.language, listener.implicit_tls
+                                              ? sim::Phrase::CliListeningTls
+                                              : sim::Phrase::CliListeningStarttls));
         } catch (const std::exception& error) {
-            std::cerr << fmt::format("mailscope serve: cannot listen on {}:{}: {}\n",
-                                     listener.address, listener.port, error.what());
+            std::cerr << cli_error(options.language, kServe, sim::Phrase::CliCannotListenOn,
+                                   fmt::format("{}:{}", listener.address, listener.port),
+                                   error.what());
             return 1;
         }
         if (listener.address != "127.0.0.1" && listener.address != "::1") {
-            std::cout << fmt::format("warning: {} listens on {}, reachable from other machines\n",
-                                     listener.name, listener.address);
+            std::cout << cli_say(options.language, sim::Phrase::CliReachableWarning, listener.name,
+                                 listener.address)
+                      << "\n";
         }
     }
-    std::cout << fmt::format("users: {}\n", fmt::join(store.users().names(), ", "));
+    std::cout << cli_say(options.language, sim::Phrase::CliUsers,
+                         fmt::format("{}", fmt::join(store.users().names(), ", ")))
+              << "\n";
     if (options.quota.storage_kib || options.quota.messages) {
-        std::cout << fmt::format(
-            "quota of each user: {}{}{}\n",
-            options.quota.storage_kib ? fmt::format("STORAGE {} KiB", *options.quota.storage_kib)
-                                      : "",
-            options.quota.storage_kib && options.quota.messages ? ", " : "",
-            options.quota.messages ? fmt::format("MESSAGE {}", *options.quota.messages) : "");
+        std::cout << cli_say(options.language, sim::Phrase::CliQuotaOfEachUser,
+                             fmt::format(
+                                 "{}{}{}",
+                                 options.quota.storage_kib
+                                     ? fmt::format("STORAGE {} KiB", *options.quota.storage_kib)
+                                     : "",
+                                 options.quota.storage_kib && options.quota.messages ? ", " : "",
+                                 options.quota.messages
+                                     ? fmt::format("MESSAGE {}", *options.quota.messages)
+                                     : ""))
+                  << "\n";
     }
-    if (!options.trace_dir.empty()) std::cout << fmt::format("traces: {}\n", options.trace_dir);
+    if (!options.trace_dir.empty())
+        std::cout << cli_say(options.language, sim::Phrase::CliTraces, options.trace_dir) << "\n";
     if (!options.class_report.empty()) {
-        std::cout << fmt::format("class report: {}\n", options.class_report);
+        std::cout << cli_say(options.language, sim::Phrase::CliClassReport, options.class_report)
+                  << "\n";
         if (const auto* steps = class_report.assignment()) {
-            std::cout << fmt::format("assignment: {} ({} steps)\n", options.assignment,
-                                     steps->steps.size());
+            std::cout << cli_say(options.language, sim::Phrase::CliAssignmentSteps,
+                                 options.assignment, steps->steps.size())
+                      << "\n";
         }
         if (!options.trace_dir.empty())
-            std::cout << fmt::format("student pages: {}\n",
-                                     server::ClassReport::pages_dir(options.class_report).string());
+            std::cout << cli_say(options.language, sim::Phrase::CliStudentPages,
+                                 server::ClassReport::pages_dir(options.class_report).string())
+                      << "\n";
     }
-    std::cout << "press Ctrl+C to stop" << std::endl;
+    std::cout << cli_say(options.language, sim::Phrase::CliPressCtrlC) << std::endl;
 
-    server->run_until_signal(
-        [] { std::cout << "stopping: saying BYE to every session" << std::endl; });
+    server->run_until_signal([&options] {
+        std::cout << cli_say(options.language, sim::Phrase::CliStoppingWithBye) << std::endl;
+    });
     return 0;
 }
 

@@ -152,11 +152,11 @@ AppController::AppController(const AppOptions& options, Language language, int w
 
 std::optional<std::string> AppController::start_sessions(const PasswordPrompt& password) {
     if (m_options.free_play || !m_options.type.empty()) {
-        if (auto error = m_free_play->open()) return error;
+        if (auto error = m_free_play->open()) return sim::render(*error, m_language);
         m_shown = index_of(m_sources, m_free_play);
         for (const std::string& line : m_options.type) {
             if (auto error = m_free_play->send(line, "")) {
-                return fmt::format("\"{}\" was not sent: {}", line, *error);
+                return sim::render(sim::say(Text::LineNotSent, line, *error), m_language);
             }
         }
     }
@@ -198,12 +198,13 @@ std::optional<std::string> AppController::start_live(const PasswordPrompt& passw
     if (!m_options.ca_file.empty()) live.tls.ca_file = m_options.ca_file;
     live.tls.insecure = m_options.insecure;
     if (!server.user.empty()) {
-        auto answer = password(fmt::format("password for {}: ", server.user));
-        if (!answer.password) return answer.error;
+        auto answer = password(sim::render(
+            sim::say(sim::Phrase::CliPasswordPrompt, server.user, server.host), m_language));
+        if (!answer.password) return sim::render(answer.error, m_language);
         live.password = std::move(*answer.password);
     }
     auto made = LiveSession::start(std::move(live));
-    if (auto* error = std::get_if<std::string>(&made)) return *error;
+    if (auto* error = std::get_if<sim::Said>(&made)) return sim::render(*error, m_language);
     m_live->replace(std::move(std::get<std::unique_ptr<LiveSession>>(made)));
     return std::nullopt;
 }
@@ -250,7 +251,7 @@ void AppController::apply(const FrameIntents& intents, GuiModel& model, ViewStat
             if (!source.available()) {
                 view.connect.open = true;
             } else if (auto error = source.open()) {
-                view.status = *error;
+                view.status = sim::render(*error, view.language);
             } else {
                 show(wanted, model, view);
             }
@@ -403,9 +404,9 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
     if (const LiveSession* live = m_live->session()) {
         model.live.active = true;
         model.live.insecure = live->status().insecure || live->options().tls.insecure;
-        model.live.status = live_status_text(live->status());
+        model.live.status = live_status_text(live->status(), view.language);
     }
-    model.live.error = m_live_error;
+    model.live.error = sim::render(m_live_error, view.language);
     model.composer = {};
     const SessionSource& shown = *m_sources[m_shown];
     model.store_truth = shown.store_truth();
@@ -415,18 +416,20 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
     model.composer.free_play = &shown == m_free_play;
     model.composer.state = shown.state_name();
     model.composer.verbs = shown.allowed_verbs();
-    model.composer.error = m_composer_error.empty() ? shown.later_send_error() : m_composer_error;
+    model.composer.error =
+        sim::render(sim::is_empty(m_composer_error) ? shown.later_send_error() : m_composer_error,
+                    view.language);
 }
 
 void AppController::connect(GuiModel& model, ViewState& view) {
-    m_live_error.clear();
+    m_live_error = {};
     auto options = live_options_from_form(view.connect);
-    if (auto* error = std::get_if<std::string>(&options)) {
+    if (auto* error = std::get_if<sim::Said>(&options)) {
         m_live_error = *error;
         return;
     }
     auto made = LiveSession::start(std::get<LiveOptions>(std::move(options)));
-    if (auto* error = std::get_if<std::string>(&made)) {
+    if (auto* error = std::get_if<sim::Said>(&made)) {
         m_live_error = *error;
         return;
     }
@@ -440,7 +443,7 @@ void AppController::send_typed(ViewState& view) {
     SessionSource& shown = *m_sources[m_shown];
     if (!shown.takes_lines()) return;
     const auto error = shown.send(view.composer_input.data(), view.composer_literal.data());
-    m_composer_error = error.value_or(std::string());
+    m_composer_error = error.value_or(sim::Said{});
     if (error) return;
     view.composer_input.fill('\0');
     view.composer_literal.fill('\0');
@@ -490,7 +493,8 @@ int AppController::run(const PasswordPrompt& password) {
     const int status = run_window();
     if (LiveSession* live = m_live->session()) {
         live->drain();
-        std::cout << fmt::format("live session: {}; state {}\n", live_status_text(live->status()),
+        std::cout << fmt::format("live session: {}; state {}\n",
+                                 live_status_text(live->status(), m_language),
                                  live->state().name());
     }
     if (!m_options.transcript.empty()) {

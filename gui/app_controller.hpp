@@ -30,7 +30,7 @@ namespace mailscope::gui {
 // asks for it on the terminal; the GUI never stores it.
 struct PasswordAnswer {
     std::optional<std::string> password;
-    std::string error;
+    sim::Said error;
 };
 using PasswordPrompt = std::function<PasswordAnswer(const std::string& prompt)>;
 
@@ -121,8 +121,8 @@ class AppController {
     LanesOf m_lanes_of = LanesOf::None;
     std::vector<const sim::SessionTrace*> m_lane_traces;
     std::size_t m_lane_steps = 0;  // lesson steps merged
-    std::string m_composer_error;
-    std::string m_live_error;
+    sim::Said m_composer_error;
+    sim::Said m_live_error;
 };
 
 }  // namespace mailscope::gui

@@ -12,13 +12,14 @@ std::filesystem::path classroom_fixture() {
     return std::filesystem::path(MAILSCOPE_SOURCE_DIR) / "server_mock/fixtures/classroom.yaml";
 }
 
-std::variant<std::unique_ptr<FreePlay>, std::string> FreePlay::from_fixture(
+std::variant<std::unique_ptr<FreePlay>, sim::Said> FreePlay::from_fixture(
     const std::filesystem::path& fixture) {
     auto store = std::make_unique<server::MailStore>();
     auto loaded = server::load_fixture(*store, fixture);
     if (!loaded) {
-        return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
-                           loaded.error().message);
+        return sim::say(sim::Phrase::MailNotLoaded, fixture.string(),
+                        sim::is_empty(loaded.error().said) ? sim::verbatim(loaded.error().message)
+                                                           : loaded.error().said);
     }
     return std::make_unique<FreePlay>(std::move(store));
 }
@@ -43,11 +44,11 @@ FreePlay::~FreePlay() {
     m_server.reset();
 }
 
-std::optional<std::string> FreePlay::send(std::string_view line, std::string_view typed_literals) {
+std::optional<sim::Said> FreePlay::send(std::string_view line, std::string_view typed_literals) {
     ComposedCommand composed = compose_command(line, typed_literals, m_client->next_tag());
     if (!composed.command) return composed.error;
     const auto submitted = m_client->submit(std::move(*composed.command), m_link->now());
-    if (!submitted.tag) return submitted.error;
+    if (!submitted.tag) return submitted.said;
     pump();
     return std::nullopt;
 }

@@ -32,7 +32,7 @@ class FreePlay {
   public:
     // Loads the fixture into a fresh store, connects and reads the greeting.
     // Gives a sentence when the fixture cannot be loaded.
-    static std::variant<std::unique_ptr<FreePlay>, std::string> from_fixture(
+    static std::variant<std::unique_ptr<FreePlay>, sim::Said> from_fixture(
         const std::filesystem::path& fixture);
 
     explicit FreePlay(std::unique_ptr<server::MailStore> store, server::ServerConfig config = {});
@@ -44,7 +44,7 @@ class FreePlay {
     imap::State state() const { return m_client->state(); }
 
     // Composes and sends a command; gives the error sentence when nothing was sent.
-    std::optional<std::string> send(std::string_view line, std::string_view typed_literals);
+    std::optional<sim::Said> send(std::string_view line, std::string_view typed_literals);
 
     // What the store held for the selected mailbox after each command.
     const TruthHistory& store_truth() const { return m_truth; }

@@ -24,41 +24,38 @@ std::uint16_t default_port(sim::Protocol protocol, LiveMode mode) {
 
 }  // namespace
 
-std::string live_status_text(const LiveStatus& status) {
-    switch (status.phase) {
-        case LivePhase::Connecting:
-            return "connecting…";
-        case LivePhase::Connected:
-            if (!status.tls) return "connected, no TLS";
-            return fmt::format(
-                "{}{}",
-                status.insecure ? "INSECURE TLS (certificate not verified): " : "connected, TLS: ",
-                status.detail);
-        case LivePhase::Failed:
-            return fmt::format("failed: {}", status.detail);
-        case LivePhase::Closed:
-            return "closed";
-    }
-    return {};
+std::string live_status_text(const LiveStatus& status, Language language) {
+    const auto said = [&]() -> sim::Said {
+        switch (status.phase) {
+            case LivePhase::Connecting:
+                return sim::say(Text::LiveConnecting);
+            case LivePhase::Connected:
+                if (!status.tls) return sim::say(Text::LiveNoTls);
+                return sim::say(status.insecure ? Text::LiveInsecureTls : Text::LiveTls,
+                                status.detail);
+            case LivePhase::Failed:
+                return sim::say(Text::LiveFailed, status.detail);
+            case LivePhase::Closed:
+                break;
+        }
+        return sim::say(Text::LiveClosed);
+    }();
+    return sim::render(said, language);
 }
 
-std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm& form) {
+std::variant<LiveOptions, sim::Said> live_options_from_form(const ConnectForm& form) {
     LiveOptions options;
     options.host = form.host.data();
-    if (options.host.empty()) return std::string("Give the name or address of the server.");
-    if (form.port < 0 || form.port > 65535) {
-        return std::string("The port is a number from 1 to 65535 (0 for the usual one).");
-    }
+    if (options.host.empty()) return sim::say(Text::FormNeedHost);
+    if (form.port < 0 || form.port > 65535) return sim::say(Text::FormPortRange);
     options.port = static_cast<std::uint16_t>(form.port);
-    if (form.protocol < 0 || form.protocol > 2) return std::string("Choose the protocol.");
+    if (form.protocol < 0 || form.protocol > 2) return sim::say(Text::FormChooseProtocol);
     options.protocol = static_cast<sim::Protocol>(form.protocol);
-    if (form.mode < 0 || form.mode > 2) return std::string("Choose how the session is protected.");
+    if (form.mode < 0 || form.mode > 2) return sim::say(Text::FormChooseProtection);
     options.mode = static_cast<LiveMode>(form.mode);
     options.user = form.user.data();
     options.password = form.password.data();
-    if (!options.user.empty() && options.password.empty()) {
-        return std::string("Give the password too, or leave the user empty to log in by hand.");
-    }
+    if (!options.user.empty() && options.password.empty()) return sim::say(Text::FormNeedPassword);
     if (options.mode != LiveMode::Plain) {
         if (form.ca_file[0] != '\0') options.tls.ca_file = std::string(form.ca_file.data());
         options.tls.insecure = form.insecure;
@@ -68,19 +65,13 @@ std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm&
 
 LiveSession::LiveSession(LiveOptions options) : m_options(std::move(options)) {}
 
-std::variant<std::unique_ptr<LiveSession>, std::string> LiveSession::start(LiveOptions options) {
-    if (options.host.empty()) return std::string("Give the name or address of the server.");
-    if (options.tls.insecure && options.tls.ca_file) {
-        return std::string(
-            "\"Insecure\" and a CA file contradict each other: the CA file is for verifying.");
-    }
+std::variant<std::unique_ptr<LiveSession>, sim::Said> LiveSession::start(LiveOptions options) {
+    if (options.host.empty()) return sim::say(Text::FormNeedHost);
+    if (options.tls.insecure && options.tls.ca_file) return sim::say(Text::FormInsecureAndCa);
     if (options.port == 0) options.port = default_port(options.protocol, options.mode);
     if (!options.user.empty() && options.mode == LiveMode::Plain &&
         !transport::is_loopback_host(options.host)) {
-        return fmt::format(
-            "Logging in to {} would send the password in clear; choose STARTTLS or implicit "
-            "TLS.",
-            options.host);
+        return sim::say(Text::FormPasswordInClear, options.host);
     }
     std::unique_ptr<LiveSession> live(new LiveSession(std::move(options)));
     live->m_trace = std::make_unique<sim::SessionTrace>(
@@ -97,18 +88,17 @@ std::variant<std::unique_ptr<LiveSession>, std::string> LiveSession::start(LiveO
 
 LiveSession::~LiveSession() = default;
 
-std::optional<std::string> LiveSession::send(std::string_view line,
-                                             std::string_view typed_literals) {
+std::optional<sim::Said> LiveSession::send(std::string_view line, std::string_view typed_literals) {
     if (line.find_first_not_of(" \t") == std::string_view::npos) {
-        return std::string("Type a command first.");
+        return sim::say(Text::TypeCommandFirst);
     }
-    m_send_error.clear();
+    m_send_error = {};
     // The composer adds the tag and counts literal octets for an IMAP
     // command; an IDLE's DONE or a SASL line goes as typed. Which of them
     // the line is, and the next tag, are known on the I/O thread.
     auto prepare =
         [imap = m_options.protocol == sim::Protocol::Imap, literals = std::string(typed_literals)](
-            const sim::ClientSession& session, std::string& typed) -> std::optional<std::string> {
+            const sim::ClientSession& session, std::string& typed) -> std::optional<sim::Said> {
         if (!imap || !session.line_is_command()) return std::nullopt;
         ComposedCommand composed = compose_command(typed, literals, session.next_line_label());
         if (!composed.command) return composed.error;

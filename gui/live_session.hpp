@@ -37,17 +37,17 @@ using transport::LiveStatus;
 
 // The dialog's fields as options, or a sentence saying what is missing.
 // The password is copied; the caller clears the form's copy.
-std::variant<LiveOptions, std::string> live_options_from_form(const ConnectForm& form);
+std::variant<LiveOptions, sim::Said> live_options_from_form(const ConnectForm& form);
 
 // "connecting…", "connected, TLS …", "INSECURE TLS …", "failed: …": for the menu bar.
-std::string live_status_text(const LiveStatus& status);
+std::string live_status_text(const LiveStatus& status, Language language);
 
 class LiveSession {
   public:
     // Checks the options (a password in clear to a remote host is refused, as
     // by `mailscope connect`), then connects on a thread of its own. Gives a
     // sentence when the options cannot be used.
-    static std::variant<std::unique_ptr<LiveSession>, std::string> start(LiveOptions options);
+    static std::variant<std::unique_ptr<LiveSession>, sim::Said> start(LiveOptions options);
 
     ~LiveSession();
     LiveSession(const LiveSession&) = delete;
@@ -59,9 +59,9 @@ class LiveSession {
     // empty line; why any other line was not sent (the connection is closed,
     // the server has not answered the last line, the command is wrong)
     // arrives with a later drain() as send_error().
-    std::optional<std::string> send(std::string_view line, std::string_view typed_literals);
+    std::optional<sim::Said> send(std::string_view line, std::string_view typed_literals);
     // Why the last line sent was not sent; empty while none was refused.
-    const std::string& send_error() const { return m_send_error; }
+    const sim::Said& send_error() const { return m_send_error; }
 
     // UI thread: takes the new events, state and status. True when anything changed.
     bool drain();
@@ -86,7 +86,7 @@ class LiveSession {
     sim::StateId m_state;
     std::vector<std::string> m_verbs;
     LiveStatus m_status;
-    std::string m_send_error;
+    sim::Said m_send_error;
     bool m_changed = false;  // set by the queue's work during drain()
     // The client posts into the queue: it goes first.
     transport::UiQueue m_queue;

@@ -4,8 +4,8 @@
 
 namespace mailscope::gui {
 
-std::optional<std::string> SessionSource::send(std::string_view, std::string_view) {
-    return std::string("This session takes no commands.");
+std::optional<sim::Said> SessionSource::send(std::string_view, std::string_view) {
+    return sim::say(Text::NoCommandsHere);
 }
 
 std::string LessonSource::label(Language language) const {
@@ -16,10 +16,10 @@ std::string FreePlaySource::label(Language language) const {
     return tr(language, Text::WindowComposer);
 }
 
-std::optional<std::string> FreePlaySource::open() {
+std::optional<sim::Said> FreePlaySource::open() {
     if (m_play) return std::nullopt;
     auto made = FreePlay::from_fixture(classroom_fixture());
-    if (auto* error = std::get_if<std::string>(&made)) return *error;
+    if (auto* error = std::get_if<sim::Said>(&made)) return *error;
     m_play = std::move(std::get<std::unique_ptr<FreePlay>>(made));
     return std::nullopt;
 }
@@ -36,7 +36,7 @@ std::vector<std::string> FreePlaySource::allowed_verbs() const {
     return m_play->allowed_verbs();
 }
 
-std::optional<std::string> FreePlaySource::send(std::string_view line, std::string_view literals) {
+std::optional<sim::Said> FreePlaySource::send(std::string_view line, std::string_view literals) {
     if (auto error = open()) return error;
     return m_play->send(line, literals);
 }
@@ -60,12 +60,12 @@ std::vector<std::string> LiveSource::allowed_verbs() const {
     return m_session->allowed_verbs();
 }
 
-std::string LiveSource::later_send_error() const {
-    return m_session ? m_session->send_error() : std::string();
+sim::Said LiveSource::later_send_error() const {
+    return m_session ? m_session->send_error() : sim::Said{};
 }
 
-std::optional<std::string> LiveSource::send(std::string_view line, std::string_view literals) {
-    if (!m_session) return std::string("No live session is open.");
+std::optional<sim::Said> LiveSource::send(std::string_view line, std::string_view literals) {
+    if (!m_session) return sim::say(Text::NoLiveSession);
     return m_session->send(line, literals);
 }
 

@@ -33,7 +33,7 @@ class SessionSource {
     virtual bool available() const { return true; }
     // Readies the source before it is first shown; the sentence saying why it
     // cannot be shown otherwise.
-    virtual std::optional<std::string> open() { return std::nullopt; }
+    virtual std::optional<sim::Said> open() { return std::nullopt; }
 
     // The events the panels draw; asked only of a source that is available
     // and opened. The object may be replaced (a lesson stepped back, a new
@@ -51,10 +51,10 @@ class SessionSource {
     virtual sim::Protocol protocol() const { return sim::Protocol::Imap; }
     virtual std::string state_name() const { return {}; }
     virtual std::vector<std::string> allowed_verbs() const { return {}; }
-    virtual std::optional<std::string> send(std::string_view line, std::string_view literals);
+    virtual std::optional<sim::Said> send(std::string_view line, std::string_view literals);
     // Why a line accepted by send() was refused later, on its way to the
     // server (a live session sends on the I/O thread); empty when it was not.
-    virtual std::string later_send_error() const { return {}; }
+    virtual sim::Said later_send_error() const { return {}; }
 };
 
 // The lesson played against the embedded mock server.
@@ -78,7 +78,7 @@ class LessonSource final : public SessionSource {
 class FreePlaySource final : public SessionSource {
   public:
     std::string label(Language language) const override;
-    std::optional<std::string> open() override;
+    std::optional<sim::Said> open() override;
     const sim::SessionTrace& trace() const override;
     const TruthHistory* store_truth() const override {
         return m_play ? &m_play->store_truth() : nullptr;
@@ -87,7 +87,7 @@ class FreePlaySource final : public SessionSource {
     bool takes_lines() const override { return true; }
     std::string state_name() const override;
     std::vector<std::string> allowed_verbs() const override;
-    std::optional<std::string> send(std::string_view line, std::string_view literals) override;
+    std::optional<sim::Said> send(std::string_view line, std::string_view literals) override;
 
   private:
     std::unique_ptr<FreePlay> m_play;
@@ -108,8 +108,8 @@ class LiveSource final : public SessionSource {
     bool takes_lines() const override { return true; }
     std::string state_name() const override;
     std::vector<std::string> allowed_verbs() const override;
-    std::optional<std::string> send(std::string_view line, std::string_view literals) override;
-    std::string later_send_error() const override;
+    std::optional<sim::Said> send(std::string_view line, std::string_view literals) override;
+    sim::Said later_send_error() const override;
     sim::Protocol protocol() const override { return m_session->options().protocol; }
 
   private:

@@ -84,7 +84,7 @@ bool ClientLoop::ended() const {
     return m_loop->runner.ended();
 }
 
-const std::string& ClientLoop::end_error() const {
+const sim::Said& ClientLoop::end_error() const {
     return m_loop->runner.end_error();
 }
 

@@ -42,7 +42,7 @@ class ClientLoop {
     // The connection is over: closed by the server, broken, or failed.
     bool ended() const;
     // Empty when the server closed cleanly.
-    const std::string& end_error() const;
+    const sim::Said& end_error() const;
 
   private:
     class StdinReader;

@@ -18,8 +18,8 @@ void ClientRunner::start() {
     try {
         m_client = NetClient::create(m_io, m_options);
     } catch (const std::exception& error) {
-        m_driver.fail(error.what());
-        end(error.what());
+        m_driver.fail(sim::verbatim(error.what()));
+        end(sim::verbatim(error.what()));
         return;
     }
     m_client->connect([this](const std::string& error) { on_connected(error); });
@@ -32,8 +32,8 @@ sim::TlsReport ClientRunner::tls_report() {
 
 void ClientRunner::on_connected(const std::string& error) {
     if (!error.empty()) {
-        m_driver.fail(error);
-        end(error);
+        m_driver.fail(sim::verbatim(error));
+        end(sim::verbatim(error));
         return;
     }
     m_driver.open(m_client->tls_active() ? std::optional(tls_report()) : std::nullopt,
@@ -45,7 +45,7 @@ void ClientRunner::on_connected(const std::string& error) {
         },
         [this](const std::string& end_error) {
             m_driver.receive_eof(steady_now());
-            end(end_error);
+            end(sim::verbatim(end_error));
         });
     after_input();
 }
@@ -70,9 +70,9 @@ void ClientRunner::after_input() {
     if (m_driver.take_tls_request()) {
         m_client->start_tls([this](const std::string& error) {
             if (!error.empty()) {
-                m_driver.fail(error);
+                m_driver.fail(sim::verbatim(error));
                 m_client->close();
-                end(error);
+                end(sim::verbatim(error));
                 return;
             }
             m_driver.tls_established(tls_report(), steady_now());
@@ -83,10 +83,10 @@ void ClientRunner::after_input() {
     m_on_change();
 }
 
-void ClientRunner::end(const std::string& error) {
+void ClientRunner::end(sim::Said error) {
     if (m_ended) return;
     m_ended = true;
-    m_end_error = error;
+    m_end_error = std::move(error);
     m_on_change();
 }
 

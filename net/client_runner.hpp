@@ -36,7 +36,7 @@ class ClientRunner {
     // The connection is over: closed by the server, broken, or failed.
     bool ended() const { return m_ended; }
     // Empty when the server closed cleanly.
-    const std::string& end_error() const { return m_end_error; }
+    const sim::Said& end_error() const { return m_end_error; }
     bool tls_active() const { return m_client && m_client->tls_active(); }
     std::string tls_description() { return m_client ? m_client->tls_description() : ""; }
 
@@ -44,7 +44,7 @@ class ClientRunner {
     sim::TlsReport tls_report();
     void on_connected(const std::string& error);
     void after_input();
-    void end(const std::string& error);
+    void end(sim::Said error);
 
     asio::io_context& m_io;
     sim::ClientDriver& m_driver;
@@ -52,7 +52,7 @@ class ClientRunner {
     std::function<void()> m_on_change;
     std::shared_ptr<NetClient> m_client;
     bool m_ended = false;
-    std::string m_end_error;
+    sim::Said m_end_error;
 };
 
 }  // namespace mailscope::transport

@@ -69,10 +69,10 @@ class LiveClient::Connection {
 
   private:
     // Why the line was not sent, or nothing when it went out.
-    std::optional<std::string> type(std::string line, const PrepareLine& prepare) {
-        if (!m_runner.is_open()) return std::string("The connection is not open.");
+    std::optional<sim::Said> type(std::string line, const PrepareLine& prepare) {
+        if (!m_runner.is_open()) return sim::say(sim::Phrase::TypedConnectionNotOpen);
         if (m_driver.stage() != sim::DriverStage::Ready) {
-            return std::string("The session is still starting; wait for it to be connected.");
+            return sim::say(sim::Phrase::TypedSessionStarting);
         }
         if (prepare) {
             if (auto refused = prepare(m_driver.session(), line)) return refused;
@@ -85,7 +85,7 @@ class LiveClient::Connection {
     void update_status() {
         if (m_runner.tls_active() && !m_status.tls) {
             m_status.tls = true;
-            m_status.detail = m_runner.tls_description();
+            m_status.detail = sim::verbatim(m_runner.tls_description());
         }
         switch (m_driver.stage()) {
             case sim::DriverStage::Connecting:
@@ -104,12 +104,13 @@ class LiveClient::Connection {
                 break;
         }
         if (m_runner.ended()) {
-            m_status.phase = m_runner.end_error().empty() ? LivePhase::Closed : LivePhase::Failed;
-            if (!m_runner.end_error().empty()) m_status.detail = m_runner.end_error();
+            const bool failed = !sim::is_empty(m_runner.end_error());
+            m_status.phase = failed ? LivePhase::Failed : LivePhase::Closed;
+            if (failed) m_status.detail = m_runner.end_error();
         }
     }
 
-    void publish(std::optional<std::string> refused) {
+    void publish(std::optional<sim::Said> refused) {
         update_status();
         LiveUpdate update;
         while (const sim::TraceEvent* event = m_driver.engine().next_event())

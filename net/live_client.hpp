@@ -45,7 +45,7 @@ struct LiveStatus {
     bool tls = false;       // TLS is on now
     bool ready = false;     // the login script is done: the learner's turn
     bool insecure = false;  // the certificate is not verified (--insecure)
-    std::string detail;     // the TLS description, or why it failed
+    sim::Said detail;       // the TLS description, or why it failed
 };
 
 // What the I/O thread tells the UI after each thing the session did.
@@ -56,7 +56,7 @@ struct LiveUpdate {
     LiveStatus status;
     // The answer to a line the UI sent: why it was not sent, or nothing when
     // this update answers no line or the line went out.
-    std::optional<std::string> refused;
+    std::optional<sim::Said> refused;
 };
 
 class LiveClient {
@@ -66,8 +66,8 @@ class LiveClient {
     // Runs on the I/O thread just before a typed line goes to the session,
     // which it may read: rewrites the line (an IMAP command gets its tag and
     // literal sizes) or gives why it cannot be sent.
-    using PrepareLine = std::function<std::optional<std::string>(const sim::ClientSession& session,
-                                                                 std::string& line)>;
+    using PrepareLine = std::function<std::optional<sim::Said>(const sim::ClientSession& session,
+                                                               std::string& line)>;
 
     // Connects at once, on the client's own I/O thread. `options.port` must
     // be set. `ui` must outlive the client.

@@ -3,7 +3,7 @@
 namespace mailscope::server {
 
 std::string describe(const StoreError& error, sim::Language language) {
-    if (error.said.phrase == sim::Phrase::Verbatim && error.said.text.empty()) return error.message;
+    if (sim::is_empty(error.said)) return error.message;
     return sim::render(error.said, language);
 }
 

@@ -98,10 +98,7 @@ ComposedCommand compose_command(std::string_view line, std::string_view typed_li
     if (const auto verb = typed_verb(typed); typed.find("{}") != std::string::npos &&
                                              verb != imap::Verb::Unknown &&
                                              !imap::has_flag(verb, imap::VerbFlag::Literals)) {
-        result.error = fmt::format(
-            "{} has no argument that can be a literal: type its arguments on the line "
-            "(RFC 3501 4.3)",
-            imap::verb_name(verb));
+        result.error = sim::say(sim::Phrase::ComposerNoLiteralArgument, imap::verb_name(verb));
         return result;
     }
     const std::string body = expand_literals(typed, split_literal_texts(typed_literals));
@@ -126,9 +123,9 @@ ComposedCommand compose_command(std::string_view line, std::string_view typed_li
     if (parsed.command && parsed.command->verb != imap::Verb::Unknown) {
         result.command = std::move(parsed.command);
     } else if (parsed.error) {
-        result.error = parsed.error->message;
+        result.error = parsed.error->as_said();
     } else {
-        result.error = "this is not a command the mock server knows";
+        result.error = sim::say(sim::Phrase::ComposerUnknownCommand);
     }
     return result;
 }

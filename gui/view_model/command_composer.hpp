@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/imap/command.hpp"
 
 namespace mailscope::gui {
@@ -25,7 +26,7 @@ std::string literal_size_hint(std::string_view typed_literals);
 struct ComposedCommand {
     std::optional<imap::Command> command;  // absent when the line does not parse
     std::string wire;                      // the line with tag and literal sizes added
-    std::string error;                     // why it does not parse, for the learner
+    sim::Said error;                       // why it does not parse, for the learner
 };
 
 // Builds the command from what was typed: each "{}" becomes a literal of the

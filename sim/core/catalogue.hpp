@@ -49,6 +49,11 @@ struct Said {
 
 Said verbatim(std::string text);
 
+// A Said that says nothing: verbatim and empty (a value not set).
+inline bool is_empty(const Said& said) {
+    return said.phrase == Phrase::Verbatim && said.text.empty();
+}
+
 namespace detail {
 inline Said said_arg(Said said) {
     return said;

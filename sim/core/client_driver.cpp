@@ -35,16 +35,15 @@ bool ClientDriver::awaiting_reply() const {
     return m_stage == DriverStage::Ready && m_session->awaiting_reply();
 }
 
-void ClientDriver::fail(std::string reason) {
+void ClientDriver::fail(Said reason) {
     m_stage = DriverStage::Failed;
     m_failure = std::move(reason);
 }
 
-std::optional<std::string> ClientDriver::type_line(std::string_view line, std::int64_t time_us) {
+std::optional<Said> ClientDriver::type_line(std::string_view line, std::int64_t time_us) {
     if (m_stage != DriverStage::Ready) {
-        return std::string(m_stage == DriverStage::LoggingIn
-                               ? "the session is still starting; wait until it is ready"
-                               : "the connection is not open");
+        return say(m_stage == DriverStage::LoggingIn ? Phrase::TypedSessionStarting
+                                                     : Phrase::TypedConnectionNotOpen);
     }
     auto refused = m_session->type_line(line, time_us);
     progress(time_us);
@@ -70,9 +69,9 @@ std::vector<LineRun> ClientDriver::take_runs() {
     return std::exchange(m_runs, {});
 }
 
-std::optional<std::string> ClientDriver::take_notice() {
+std::optional<Said> ClientDriver::take_notice() {
     if (m_notices.empty()) return std::nullopt;
-    std::string notice = std::move(m_notices.front());
+    Said notice = std::move(m_notices.front());
     m_notices.pop_front();
     return notice;
 }

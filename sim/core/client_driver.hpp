@@ -34,7 +34,7 @@ enum class DriverStage : std::uint8_t {
 // A line that ran: what a script shows of it, and why it was not sent.
 struct LineRun {
     std::string echo;  // credentials hidden unless secrets are revealed
-    std::optional<std::string> refused;
+    std::optional<Said> refused;
     std::uint64_t first_seq = 0;  // the trace's events from here on came after the line
 };
 
@@ -63,14 +63,14 @@ class ClientDriver {
 
     DriverStage stage() const { return m_stage; }
     // Why stage() is Failed, one sentence.
-    const std::string& failure() const { return m_failure; }
+    const Said& failure() const { return m_failure; }
     // The transport failed (a TLS handshake, a broken connection).
-    void fail(std::string reason);
+    void fail(Said reason);
 
     // --- lines ----------------------------------------------------------------
     // Runs a line now; the reason when it was not sent (the session is not
     // ready, or the line is refused).
-    std::optional<std::string> type_line(std::string_view line, std::int64_t time_us);
+    std::optional<Said> type_line(std::string_view line, std::int64_t time_us);
     // Lines that run one after the other as the session is ready for each.
     void queue_line(std::string line, std::int64_t time_us);
     // No more lines will come: once the queue is done the session ends.
@@ -82,7 +82,7 @@ class ClientDriver {
     // The queued lines that ran since the last call.
     std::vector<LineRun> take_runs();
     // Sentences for the person (the login's outcome), oldest first.
-    std::optional<std::string> take_notice();
+    std::optional<Said> take_notice();
 
   private:
     // After any input: replies acted on, the stage updated, queued lines run.
@@ -91,12 +91,12 @@ class ClientDriver {
     std::unique_ptr<ClientSession> m_session;
     bool m_reveal_secrets = false;
     DriverStage m_stage = DriverStage::Connecting;
-    std::string m_failure;
+    Said m_failure;
     std::deque<std::string> m_lines;
     bool m_input_ended = false;
     bool m_finished = false;
     std::vector<LineRun> m_runs;
-    std::deque<std::string> m_notices;
+    std::deque<Said> m_notices;
 };
 
 }  // namespace mailscope::sim

@@ -8,19 +8,16 @@
 
 namespace mailscope::sim {
 
-std::optional<std::string> ClientSession::take_login_outcome() {
+std::optional<Said> ClientSession::take_login_outcome() {
     if (m_outcome_told || !login().ready()) return std::nullopt;
     m_outcome_told = true;
     if (!login().login_refused()) return std::nullopt;
     return refused_login_sentence();
 }
 
-std::optional<std::string> ClientSession::answer_challenge(std::string_view line,
-                                                           std::int64_t time_us) {
+std::optional<Said> ClientSession::answer_challenge(std::string_view line, std::int64_t time_us) {
     if (!login().credentials_safe()) {
-        return std::string(
-            "this SASL line would cross the network in clear (use TLS or "
-            "--allow-plaintext-login)");
+        return say(Phrase::TypedSaslInClear);
     }
     engine().send_raw(std::string(line) + "\r\n", time_us);
     return std::nullopt;

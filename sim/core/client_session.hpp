@@ -41,7 +41,7 @@ class ClientSession {
 
     // A line the person typed, without its line end. Gives the sentence
     // that says why nothing was sent, if nothing was.
-    virtual std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) = 0;
+    virtual std::optional<Said> type_line(std::string_view line, std::int64_t time_us) = 0;
     // The session waits for nothing from the person before the next line.
     virtual bool ready_for_line() const = 0;
     // The next line is a command, not the answer to a SASL challenge, an
@@ -64,14 +64,14 @@ class ClientSession {
 
     // What the login came to, once, when it ended ("login failed: ..."),
     // for a person to read.
-    std::optional<std::string> take_login_outcome();
+    std::optional<Said> take_login_outcome();
 
   protected:
     // Words for the person when login() ended in a refused login.
-    virtual std::string refused_login_sentence() const = 0;
+    virtual Said refused_login_sentence() const = 0;
     // Sends a line that answers a SASL challenge, unless it would cross the
     // network in clear; then says so.
-    std::optional<std::string> answer_challenge(std::string_view line, std::int64_t time_us);
+    std::optional<Said> answer_challenge(std::string_view line, std::int64_t time_us);
 
   private:
     bool m_outcome_told = false;

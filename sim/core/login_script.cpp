@@ -35,14 +35,14 @@ void LoginScript::request_tls(bool typed) {
     if (!typed) m_phase = LoginPhase::TlsHandshake;
 }
 
-void LoginScript::fail(std::string reason) {
+void LoginScript::fail(Said reason) {
     m_phase = LoginPhase::Failed;
     m_failure = std::move(reason);
 }
 
 bool LoginScript::refuse_clear_text_password() {
     if (credentials_safe()) return false;
-    fail(fmt::format("logging in to {} would send the password in clear", m_plan.host));
+    fail(say(Phrase::LoginPasswordInClear, m_plan.host));
     return true;
 }
 

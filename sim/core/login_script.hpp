@@ -52,11 +52,6 @@ enum class LoginPhase : std::uint8_t {
     Failed,        // see failure(); the caller closes the connection
 };
 
-// Said wherever a session runs without certificate verification.
-inline constexpr std::string_view insecure_tls_warning =
-    "the server's certificate is NOT verified; anyone on the path can read and change this "
-    "session";
-
 // The trace note of an established TLS session, the same in every tool.
 Said tls_established_note(const TlsReport& report, bool insecure, std::string_view host);
 
@@ -78,7 +73,7 @@ class LoginScript {
     bool tls_active() const { return m_tls; }
     bool login_refused() const { return m_login_refused; }
     // Why phase() is Failed: one sentence, no trailing period.
-    const std::string& failure() const { return m_failure; }
+    const Said& failure() const { return m_failure; }
     const LoginPlan& plan() const { return m_plan; }
     // May credentials cross the wire now: over TLS, or as the plan allows.
     bool credentials_safe() const { return m_tls || m_plan.plaintext_login_allowed; }
@@ -92,7 +87,7 @@ class LoginScript {
     // The server agreed to an upgrade; phase() becomes TlsHandshake unless
     // the person asked for it (`typed`).
     void request_tls(bool typed = false);
-    void fail(std::string reason);
+    void fail(Said reason);
     // "logging in to HOST would send the password in clear", when it would.
     bool refuse_clear_text_password();
 
@@ -104,7 +99,7 @@ class LoginScript {
   private:
     bool m_tls = false;
     bool m_tls_requested = false;
-    std::string m_failure;
+    Said m_failure;
 };
 
 }  // namespace mailscope::sim

@@ -9,8 +9,8 @@
 
 namespace mailscope::imap {
 
-std::variant<Command, std::string> command_from_input(const std::string& bytes,
-                                                      const std::string& tag) {
+std::variant<Command, sim::Said> command_from_input(const std::string& bytes,
+                                                    const std::string& tag) {
     auto tagged = parse_command(tag + " " + bytes);
     if (starts_with_verb(bytes) && tagged.command) return *tagged.command;
     auto own = parse_command(bytes);
@@ -21,7 +21,7 @@ std::variant<Command, std::string> command_from_input(const std::string& bytes,
         return *own.command;
     }
     if (tagged.command) return *tagged.command;
-    return tagged.error ? tagged.error->message : std::string("this is not an IMAP command");
+    return tagged.error ? tagged.error->as_said() : sim::say(sim::Phrase::TypedNotImapCommand);
 }
 
 ImapClient::ImapClient(sim::SessionTrace& trace, sim::ClientOptions options)
@@ -62,13 +62,12 @@ void ImapClient::on_response(const Response& response) {
     if (m_session.state() != State::Selected) m_mailbox.clear();
 }
 
-std::optional<std::string> ImapClient::type_line(std::string_view typed, std::int64_t time_us) {
+std::optional<sim::Said> ImapClient::type_line(std::string_view typed, std::int64_t time_us) {
     std::string line(typed);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (m_partial.empty()) {
         if (m_session.idling()) {
-            if (!ascii::iequals(line, "DONE"))
-                return std::string("IDLE is running: type DONE to end it");
+            if (!ascii::iequals(line, "DONE")) return sim::say(sim::Phrase::TypedIdleRunning);
             m_session.send_done(time_us);
             return std::nullopt;
         }
@@ -88,28 +87,26 @@ std::optional<std::string> ImapClient::type_line(std::string_view typed, std::in
     auto event = framer.next();
     if (!event) return std::nullopt;
     std::string bytes = std::exchange(m_partial, {});
-    if (auto* error = std::get_if<FrameError>(&*event)) return error->message;
+    if (auto* error = std::get_if<FrameError>(&*event)) return error->said;
     if (line.empty() && bytes == "\r\n") return std::nullopt;
     const std::string tag = next_tag();
     auto parsed = command_from_input(bytes, tag);
-    if (auto* error = std::get_if<std::string>(&parsed)) return *error;
+    if (auto* error = std::get_if<sim::Said>(&parsed)) return *error;
     auto command = std::get<Command>(std::move(parsed));
     if (command.tag == tag) ++m_tag_counter;
     return submit_command(std::move(command), time_us);
 }
 
-std::optional<std::string> ImapClient::submit_command(Command command, std::int64_t time_us) {
+std::optional<sim::Said> ImapClient::submit_command(Command command, std::int64_t time_us) {
     if (has_flag(command.verb, VerbFlag::Credentials) && !m_login.credentials_safe()) {
-        return fmt::format(
-            "{} would send credentials to {} in clear; use imaps://, --starttls, or "
-            "--allow-plaintext-login",
-            verb_name(command.verb), m_login.plan().host);
+        return sim::say(sim::Phrase::TypedCredentialsInClear, verb_name(command.verb),
+                        m_login.plan().host, "imaps");
     }
     const auto verb = command.verb;
     std::string mailbox;
     if (auto* args = std::get_if<MailboxArgs>(&command.typed)) mailbox = args->mailbox;
     const auto result = m_session.submit(std::move(command), time_us);
-    if (!result.tag) return result.error;
+    if (!result.tag) return result.said;
     m_in_flight.insert(*result.tag);
     if (verb == Verb::Authenticate) {
         m_sasl_tag = *result.tag;
@@ -171,8 +168,8 @@ std::string ImapClient::echo_of(std::string_view line) const {
     return std::string(line);
 }
 
-std::string ImapClient::refused_login_sentence() const {
-    return "login failed: the session stays unauthenticated";
+sim::Said ImapClient::refused_login_sentence() const {
+    return sim::say(sim::Phrase::LoginFailedImap);
 }
 
 }  // namespace mailscope::imap

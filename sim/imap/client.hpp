@@ -25,17 +25,17 @@ namespace mailscope::imap {
 // own tag when a verb mailscope knows follows it, or else gets `tag`; an
 // unknown verb (an extension) keeps a first word that looks like a tag (it
 // has a digit). Gives the reason when the line is no command.
-std::variant<Command, std::string> command_from_input(const std::string& bytes,
-                                                      const std::string& tag);
+std::variant<Command, sim::Said> command_from_input(const std::string& bytes,
+                                                    const std::string& tag);
 
 class ImapClient : public sim::ClientOf<ImapSession, SessionOptions, LoginDriver, Verb> {
   public:
     ImapClient(sim::SessionTrace& trace, sim::ClientOptions options);
 
     void advance(std::int64_t time_us) override;
-    std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) override;
+    std::optional<sim::Said> type_line(std::string_view line, std::int64_t time_us) override;
     // A command composed elsewhere (the GUI's composer), with its tag.
-    std::optional<std::string> submit_command(Command command, std::int64_t time_us);
+    std::optional<sim::Said> submit_command(Command command, std::int64_t time_us);
     bool ready_for_line() const override;
     bool line_is_command() const override;
     bool finish(std::int64_t time_us) override;
@@ -47,7 +47,7 @@ class ImapClient : public sim::ClientOf<ImapSession, SessionOptions, LoginDriver
     std::string next_tag() const;
 
   private:
-    std::string refused_login_sentence() const override;
+    sim::Said refused_login_sentence() const override;
     // The script's commands are numbered with the person's.
     static sim::ClientOptions with_own_tags(sim::ClientOptions options, ImapClient* self);
     std::string take_tag();

@@ -40,9 +40,7 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
         case LoginPhase::Capability:
             if (!own_done) return;
             if (!m_offers_starttls) {
-                fail(
-                    "the server does not offer STARTTLS, so this session cannot be protected; "
-                    "nothing was sent in clear beyond CAPABILITY");
+                fail(sim::say(sim::Phrase::LoginNoTlsOffered, "STARTTLS", "CAPABILITY"));
                 return;
             }
             m_phase = LoginPhase::StartTls;
@@ -51,7 +49,7 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
         case LoginPhase::StartTls:
             if (!own_done) return;
             if (response.status != Status::Ok) {
-                fail("the server refused STARTTLS");
+                fail(sim::say(sim::Phrase::LoginTlsRefused, "STARTTLS"));
                 return;
             }
             request_tls();
@@ -88,9 +86,7 @@ void LoginDriver::after_greeting(Status status, std::int64_t time_us) {
     }
     if (m_plan.starttls) {
         if (status == Status::Preauth) {
-            fail(
-                "the server pre-authenticated the session in clear (PREAUTH), so STARTTLS is no "
-                "longer possible (RFC 3501 6.2.1)");
+            fail(sim::say(sim::Phrase::LoginPreauthInClear));
             return;
         }
         m_phase = sim::LoginPhase::Capability;
@@ -109,10 +105,7 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
     // RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
     // if the LOGINDISABLED capability is advertised."
     if (m_session.capabilities().lists("LOGINDISABLED")) {
-        fail(
-            fmt::format("{} listed LOGINDISABLED: it refuses LOGIN on this connection "
-                        "(RFC 3501 6.2.3); use STARTTLS or implicit TLS (imaps)",
-                        m_plan.host));
+        fail(sim::say(sim::Phrase::LoginDisabledListed, m_plan.host));
         return;
     }
     m_phase = sim::LoginPhase::Login;
@@ -124,7 +117,7 @@ void LoginDriver::submit_own(Verb verb, CommandArgs args, std::int64_t time_us) 
     const auto result =
         m_session.submit(make_command(std::move(tag), verb, std::move(args)), time_us);
     if (!result.tag) {
-        fail(result.error);
+        fail(result.said);
         return;
     }
     m_own_tag = *result.tag;

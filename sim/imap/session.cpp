@@ -1792,24 +1792,27 @@ std::string ImapSession::next_tag() {
     return fmt::format("A{:03}", ++m_tag_counter);
 }
 
+ImapSession::SubmitResult ImapSession::SubmitResult::refused(sim::Said why) {
+    return {std::nullopt, sim::render(why, sim::Language::En), std::move(why)};
+}
+
 ImapSession::SubmitResult ImapSession::submit(Command command, std::int64_t time_us) {
     m_now = time_us;
-    if (m_options.role != Role::Client) return {std::nullopt, "only a client submits commands"};
-    if (m_state == State::Connecting) return {std::nullopt, "wait for the server's greeting"};
+    if (m_options.role != Role::Client) return SubmitResult::refused(say(Phrase::SubmitOnlyClient));
+    if (m_state == State::Connecting) return SubmitResult::refused(say(Phrase::SubmitWaitGreeting));
     if (m_state == State::Logout || m_state == State::Closed) {
-        return {std::nullopt, "the session has ended"};
+        return SubmitResult::refused(say(Phrase::SubmitSessionEnded));
     }
     if (!m_held.empty() || m_awaiting_plus || m_sasl_tag || m_idle_tag) {
-        return {std::nullopt,
-                "the previous command is not complete yet (it waits for a \"+\" from the server)"};
+        return SubmitResult::refused(say(Phrase::SubmitWaitsForPlus));
     }
     if (command.tag.empty()) command.tag = next_tag();
     if (find_pending(command.tag)) {
-        return {std::nullopt, fmt::format("tag {} is still in use", command.tag)};
+        return SubmitResult::refused(say(Phrase::SubmitTagInUse, command.tag));
     }
     if (!state_change_outstanding() && !command_allowed(command.verb, m_state)) {
-        return {std::nullopt, fmt::format("{} is not valid in the {} state",
-                                          verb_name(command.verb), state_name(m_state))};
+        return SubmitResult::refused(
+            say(Phrase::NotValidInState, verb_name(command.verb), sim::state_phrase(m_state)));
     }
     std::string bytes = serialize(command);
     // Cut after each synchronizing literal's announcement: what follows waits for "+".
@@ -1840,7 +1843,7 @@ ImapSession::SubmitResult ImapSession::submit(Command command, std::int64_t time
     }
     m_outgoing += first;
     observe(Direction::ClientToServer, first, time_us);
-    return {command.tag, {}};
+    return {command.tag, {}, {}};
 }
 
 void ImapSession::send_sasl_line(std::string_view line, std::int64_t time_us) {

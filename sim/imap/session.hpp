@@ -109,7 +109,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // Client role. Returns the tag used, or an error sentence (nothing sent).
     struct SubmitResult {
         std::optional<std::string> tag;
-        std::string error;
+        std::string error;  // why it was not sent, in English
+        sim::Said said;     // `error` as a phrase, for every language
+
+        static SubmitResult refused(sim::Said why);
     };
     SubmitResult submit(Command command, std::int64_t time_us = 0);
     std::string next_tag();

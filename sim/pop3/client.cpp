@@ -21,7 +21,7 @@ void Pop3Client::advance(std::int64_t time_us) {
         m_login.on_reply(*received, time_us);
 }
 
-std::optional<std::string> Pop3Client::type_line(std::string_view typed, std::int64_t time_us) {
+std::optional<sim::Said> Pop3Client::type_line(std::string_view typed, std::int64_t time_us) {
     std::string line(typed);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (m_session.sasl_line_expected()) return answer_challenge(line, time_us);
@@ -29,13 +29,11 @@ std::optional<std::string> Pop3Client::type_line(std::string_view typed, std::in
     const auto keyword = keyword_of(line);
     if ((keyword == "PASS" || keyword == "APOP" || keyword == "AUTH") &&
         !m_login.credentials_safe()) {
-        return fmt::format(
-            "{} would send credentials to {} in clear; use pop3s://, --starttls, or "
-            "--allow-plaintext-login",
-            keyword, m_login.plan().host);
+        return sim::say(sim::Phrase::TypedCredentialsInClear, keyword, m_login.plan().host,
+                        "pop3s");
     }
     const auto result = m_session.submit_line(line, time_us);
-    if (!result.ok) return result.error;
+    if (!result.ok) return result.said;
     if (keyword == "QUIT") m_quit_sent = true;
     return std::nullopt;
 }
@@ -71,8 +69,8 @@ std::string Pop3Client::echo_of(std::string_view line) const {
     return std::string(line);
 }
 
-std::string Pop3Client::refused_login_sentence() const {
-    return "login failed: the session stays in AUTHORIZATION";
+sim::Said Pop3Client::refused_login_sentence() const {
+    return sim::say(sim::Phrase::LoginFailedPop3);
 }
 
 }  // namespace mailscope::pop3

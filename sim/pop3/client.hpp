@@ -21,7 +21,7 @@ class Pop3Client : public sim::ClientOf<Pop3Session, SessionOptions, LoginDriver
         : ClientOf(trace, std::move(options)) {}
 
     void advance(std::int64_t time_us) override;
-    std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) override;
+    std::optional<sim::Said> type_line(std::string_view line, std::int64_t time_us) override;
     bool ready_for_line() const override;
     bool line_is_command() const override;
     bool finish(std::int64_t time_us) override;
@@ -30,7 +30,7 @@ class Pop3Client : public sim::ClientOf<Pop3Session, SessionOptions, LoginDriver
     std::string echo_of(std::string_view line) const override;
 
   private:
-    std::string refused_login_sentence() const override;
+    sim::Said refused_login_sentence() const override;
 
     bool m_quit_sent = false;
 };

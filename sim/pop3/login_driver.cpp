@@ -46,9 +46,7 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
         case LoginPhase::Capability:
             if (received.answers != Verb::Capa) return;
             if (!ok || !lists_stls(received.reply.data)) {
-                fail(
-                    "the server does not offer STLS, so this session cannot be protected; "
-                    "nothing was sent in clear beyond CAPA");
+                fail(sim::say(sim::Phrase::LoginNoTlsOffered, "STLS", "CAPA"));
                 return;
             }
             m_phase = LoginPhase::StartTls;
@@ -57,9 +55,7 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
         case LoginPhase::StartTls:
             if (received.answers != Verb::Stls) return;
             if (!ok) {
-                fail(
-                    "the server refused STLS, so this session cannot be protected; nothing else "
-                    "was sent");
+                fail(sim::say(sim::Phrase::LoginTlsRefused, "STLS"));
                 return;
             }
             request_tls();
@@ -98,7 +94,7 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
 
 bool LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {
     const auto result = m_session.submit_line(line, time_us);
-    if (!result.ok) fail(result.error);
+    if (!result.ok) fail(result.said);
     return result.ok;
 }
 

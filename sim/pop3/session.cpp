@@ -714,32 +714,35 @@ void Pop3Session::after_reply(const Reply& reply, const Pending& answered, std::
 // Client role
 // ---------------------------------------------------------------------------
 
+Pop3Session::SubmitResult Pop3Session::SubmitResult::refused(sim::Said why) {
+    return {false, sim::render(why, sim::Language::En), std::move(why)};
+}
+
 Pop3Session::SubmitResult Pop3Session::submit_line(std::string_view line, std::int64_t time_us) {
     m_now = time_us;
-    if (m_options.role != Role::Client) return {false, "only a client submits commands"};
-    if (m_state == State::Connecting) return {false, "wait for the server's greeting"};
+    if (m_options.role != Role::Client) return SubmitResult::refused(say(Phrase::SubmitOnlyClient));
+    if (m_state == State::Connecting) return SubmitResult::refused(say(Phrase::SubmitWaitGreeting));
     if (m_state == State::Update || m_state == State::Closed) {
-        return {false, "the session has ended"};
+        return SubmitResult::refused(say(Phrase::SubmitSessionEnded));
     }
-    if (m_expect_sasl_line) return {false, "answer the server's SASL challenge first"};
+    if (m_expect_sasl_line) return SubmitResult::refused(say(Phrase::SubmitAnswerSasl));
     if (line.find_first_of("\r\n") != std::string_view::npos) {
-        return {false, "one command line, without CR or LF"};
+        return SubmitResult::refused(say(Phrase::SubmitOneLine));
     }
     if (line.size() + 2 > m_options.limits.max_command_line) {
-        return {false, fmt::format("a command line is at most {} octets with its CRLF "
-                                   "(RFC 2449 4)",
-                                   m_options.limits.max_command_line)};
+        return SubmitResult::refused(
+            say(Phrase::SubmitLineTooLong, m_options.limits.max_command_line, "RFC 2449 4"));
     }
     auto parsed = parse_command(line);
-    if (!parsed.command) return {false, parsed.error};
+    if (!parsed.command) return SubmitResult::refused(parsed.said);
     const auto verb = parsed.command->verb;
     if (!state_change_outstanding() && !command_allowed(verb, m_state)) {
-        return {false, fmt::format("{} is not valid in the {} state", parsed.command->keyword,
-                                   state_name(m_state))};
+        return SubmitResult::refused(
+            say(Phrase::NotValidInState, parsed.command->keyword, sim::state_phrase(m_state)));
     }
     std::string bytes = std::string(line) + "\r\n";
     send_raw(bytes, time_us);
-    return {true, {}};
+    return {true, {}, {}};
 }
 
 std::optional<ReplyReceived> Pop3Session::next_reply() {

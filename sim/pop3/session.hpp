@@ -76,7 +76,10 @@ class Pop3Session : public sim::SessionEngine<Limits, State, ServerInput> {
     // Client role: one command line without CRLF.
     struct SubmitResult {
         bool ok = false;
-        std::string error;
+        std::string error;  // why it was not sent, in English
+        sim::Said said;     // `error` as a phrase, for every language
+
+        static SubmitResult refused(sim::Said why);
     };
     SubmitResult submit_line(std::string_view line, std::int64_t time_us = 0);
     std::optional<ReplyReceived> next_reply();

@@ -24,7 +24,7 @@ void SmtpClient::advance(std::int64_t time_us) {
     }
 }
 
-std::optional<std::string> SmtpClient::type_line(std::string_view typed, std::int64_t time_us) {
+std::optional<sim::Said> SmtpClient::type_line(std::string_view typed, std::int64_t time_us) {
     std::string line(typed);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (m_session.in_data()) {
@@ -33,19 +33,16 @@ std::optional<std::string> SmtpClient::type_line(std::string_view typed, std::in
             return std::nullopt;
         }
         const auto result = m_session.send_message(std::exchange(m_message, {}), time_us);
-        if (!result.ok) return result.error;
+        if (!result.ok) return result.said;
         return std::nullopt;
     }
     if (m_session.awaiting_sasl_line()) return answer_challenge(line, time_us);
     if (line.empty()) return std::nullopt;
     if (auth_line(line) && !m_login.credentials_safe()) {
-        return fmt::format(
-            "AUTH would send credentials to {} in clear; use smtps://, --starttls, or "
-            "--allow-plaintext-login",
-            m_login.plan().host);
+        return sim::say(sim::Phrase::TypedCredentialsInClear, "AUTH", m_login.plan().host, "smtps");
     }
     const auto result = m_session.submit_line(line, time_us);
-    if (!result.ok) return result.error;
+    if (!result.ok) return result.said;
     if (ascii::iequals(line, "QUIT")) m_quit_sent = true;
     return std::nullopt;
 }
@@ -83,8 +80,8 @@ std::string SmtpClient::echo_of(std::string_view line) const {
     return std::string(line);
 }
 
-std::string SmtpClient::refused_login_sentence() const {
-    return "authentication failed: the session goes on without it";
+sim::Said SmtpClient::refused_login_sentence() const {
+    return sim::say(sim::Phrase::LoginFailedSmtp);
 }
 
 }  // namespace mailscope::smtp

@@ -22,7 +22,7 @@ class SmtpClient : public sim::ClientOf<SmtpSession, SessionOptions, LoginDriver
         : ClientOf(trace, std::move(options)) {}
 
     void advance(std::int64_t time_us) override;
-    std::optional<std::string> type_line(std::string_view line, std::int64_t time_us) override;
+    std::optional<sim::Said> type_line(std::string_view line, std::int64_t time_us) override;
     bool ready_for_line() const override;
     bool line_is_command() const override;
     bool finish(std::int64_t time_us) override;
@@ -31,7 +31,7 @@ class SmtpClient : public sim::ClientOf<SmtpSession, SessionOptions, LoginDriver
     std::string echo_of(std::string_view line) const override;
 
   private:
-    std::string refused_login_sentence() const override;
+    sim::Said refused_login_sentence() const override;
 
     std::string m_message;  // lines typed after 354, until the "."
     bool m_quit_sent = false;

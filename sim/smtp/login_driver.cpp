@@ -35,7 +35,7 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
         case LoginPhase::StartTls:
             if (received.answers != Verb::Starttls) return;
             if (code != 220) {
-                fail("the server refused STARTTLS; nothing more is sent");
+                fail(sim::say(sim::Phrase::LoginTlsRefused, "STARTTLS"));
                 return;
             }
             request_tls();
@@ -67,9 +67,7 @@ void LoginDriver::ehlo(std::int64_t time_us) {
 void LoginDriver::after_ehlo(std::int64_t time_us) {
     if (m_plan.starttls && !tls_active()) {
         if (!m_session.extension_offered("STARTTLS")) {
-            fail(
-                "the server does not offer STARTTLS, so this session cannot be protected; "
-                "nothing was sent in clear beyond EHLO");
+            fail(sim::say(sim::Phrase::LoginNoTlsOffered, "STARTTLS", "EHLO"));
             return;
         }
         m_phase = sim::LoginPhase::StartTls;
@@ -88,7 +86,7 @@ void LoginDriver::after_ehlo(std::int64_t time_us) {
 
 void LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {
     const auto result = m_session.submit_line(line, time_us);
-    if (!result.ok) fail(result.error);
+    if (!result.ok) fail(result.said);
 }
 
 }  // namespace mailscope::smtp

@@ -775,52 +775,62 @@ void SmtpSession::on_answer(const Reply& reply, std::uint64_t seq) {
 // [SECTION] Client role
 // ---------------------------------------------------------------------------
 
+SmtpSession::SubmitResult SmtpSession::SubmitResult::refused(sim::Said why) {
+    return {false, sim::render(why, sim::Language::En), std::move(why)};
+}
+
 SmtpSession::SubmitResult SmtpSession::submit_line(std::string_view line, std::int64_t time_us) {
     m_now = time_us;
-    if (m_options.role != Role::Client) return {false, "only a client submits commands"};
-    if (m_state == State::Connecting) return {false, "wait for the server's greeting"};
-    if (m_state == State::Quit || m_state == State::Closed) return {false, "the session has ended"};
-    if (m_data) return {false, "the message data is being sent; end it with a line \".\""};
-    if (m_sasl_expected) return {false, "the server waits for a SASL line (base64 or \"*\")"};
+    if (m_options.role != Role::Client) return SubmitResult::refused(say(Phrase::SubmitOnlyClient));
+    if (m_state == State::Connecting) return SubmitResult::refused(say(Phrase::SubmitWaitGreeting));
+    if (m_state == State::Quit || m_state == State::Closed) {
+        return SubmitResult::refused(say(Phrase::SubmitSessionEnded));
+    }
+    if (m_data) return SubmitResult::refused(say(Phrase::SubmitInData));
+    if (m_sasl_expected) return SubmitResult::refused(say(Phrase::SubmitSaslLine));
     if (m_hold) {
-        return {false, fmt::format("wait for the reply to {}", verb_name(m_pending.back().verb))};
+        return SubmitResult::refused(
+            say(Phrase::SubmitWaitReplyTo, verb_name(m_pending.back().verb)));
     }
     if (line.find_first_of("\r\n") != std::string_view::npos) {
-        return {false, "one command per line"};
+        return SubmitResult::refused(say(Phrase::SubmitOneLine));
     }
     auto parsed = parse_command(line);
-    if (!parsed.command) return {false, fmt::format("syntax error: {}", parsed.error)};
+    if (!parsed.command) return SubmitResult::refused(say(Phrase::SubmitSyntaxError, parsed.said));
     const auto& command = *parsed.command;
     const std::size_t limit = verb_info(command.verb).secret_from
                                   ? m_options.limits.max_auth_line
                                   : m_options.limits.max_command_line;
     if (line.size() + 2 > limit) {
-        return {false, fmt::format("a command line is at most {} octets with its CRLF", limit)};
+        return SubmitResult::refused(
+            say(Phrase::SubmitLineTooLong, limit,
+                verb_info(command.verb).secret_from ? "RFC 4954 4" : "RFC 5321 4.5.3.1.4"));
     }
     if (!command_allowed(command.verb, projected_state())) {
-        return {false, fmt::format("{} is not valid in the {} state", command.name,
-                                   state_name(projected_state()))};
+        return SubmitResult::refused(
+            say(Phrase::NotValidInState, command.name, sim::state_phrase(projected_state())));
     }
     if (!m_pending.empty() && !extension_offered("PIPELINING")) {
-        return {false, fmt::format("wait for the reply to {} (the server did not offer "
-                                   "PIPELINING)",
-                                   verb_name(m_pending.back().verb))};
+        return SubmitResult::refused(
+            say(Phrase::SubmitWaitNoPipelining, verb_name(m_pending.back().verb)));
     }
     for (const auto& pending : m_pending) {
         if ((pending.last_in_group && !pending.content_done) || pending.verb == Verb::Helo) {
-            return {false, fmt::format("wait for the reply to {}", verb_name(pending.verb))};
+            return SubmitResult::refused(say(Phrase::SubmitWaitReplyTo, verb_name(pending.verb)));
         }
     }
     send_raw(std::string(line) + "\r\n", time_us);
-    return {true, {}};
+    return {true, {}, {}};
 }
 
 SmtpSession::SubmitResult SmtpSession::send_message(std::string_view content,
                                                     std::int64_t time_us) {
-    if (m_options.role != Role::Client) return {false, "only a client sends a message"};
-    if (!m_data) return {false, "the server has not answered DATA with 354"};
+    if (m_options.role != Role::Client) {
+        return SubmitResult::refused(say(Phrase::SubmitOnlyClientMessage));
+    }
+    if (!m_data) return SubmitResult::refused(say(Phrase::SubmitNo354));
     send_raw(dot_stuff(content), time_us);
-    return {true, {}};
+    return {true, {}, {}};
 }
 
 std::optional<ReplyReceived> SmtpSession::next_reply() {

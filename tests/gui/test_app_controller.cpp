@@ -384,7 +384,7 @@ TEST_CASE("--connect starts the live session shown first, with the password aske
         asked = prompt;
         return wonderland(prompt);
     }));
-    CHECK(asked == "password for alice: ");
+    CHECK(asked == "password for alice@127.0.0.1: ");
     CHECK(app->shown() == 2);
     CHECK_FALSE(app->settled());
 
@@ -397,7 +397,7 @@ TEST_CASE("--connect starts the live session shown first, with the password aske
 
     auto refused_app = make_app(options);
     const auto error = refused_app->start_sessions([](const std::string&) {
-        return PasswordAnswer{std::nullopt, "no terminal"};
+        return PasswordAnswer{std::nullopt, sim::verbatim("no terminal")};
     });
     REQUIRE(error);
     CHECK(*error == "no terminal");

@@ -10,6 +10,7 @@
 #include "gui/lab_server.hpp"
 #include "gui/live_session.hpp"
 #include "sim/core/transcript.hpp"
+#include "tests/support/said_text.hpp"
 
 using namespace mailscope;
 using namespace mailscope::gui;
@@ -25,7 +26,7 @@ std::unique_ptr<LabServer> start_lab() {
 
 std::unique_ptr<LiveSession> start_live(LiveOptions options) {
     auto made = LiveSession::start(std::move(options));
-    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    if (auto* error = std::get_if<sim::Said>(&made)) FAIL(test::english(*error));
     return std::move(std::get<std::unique_ptr<LiveSession>>(made));
 }
 
@@ -55,7 +56,7 @@ TEST_CASE("a live session logs in, selects INBOX, and never shows the password")
     REQUIRE(drain_until(*live, [&] { return live->state() == imap::State::Authenticated; }));
     CHECK(live->status().phase == LivePhase::Connected);
     CHECK_FALSE(live->status().tls);
-    CHECK(live_status_text(live->status()) == "connected, no TLS");
+    CHECK(live_status_text(live->status(), sim::Language::En) == "connected, no TLS");
 
     CHECK_FALSE(live->send("SELECT INBOX", ""));
     REQUIRE(drain_until(*live, [&] { return live->state() == imap::State::Selected; }));
@@ -69,19 +70,20 @@ TEST_CASE("a live session logs in, selects INBOX, and never shows the password")
 
     // Sending returns at once; why a line was not sent comes with a later drain.
     CHECK_FALSE(live->send("FETCH", ""));
-    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
+    REQUIRE(drain_until(*live, [&] { return !sim::is_empty(live->send_error()); }));
     const auto sent = live->trace().size();
-    CHECK(live->send("   ", "") == std::optional<std::string>("Type a command first."));
+    CHECK(test::english(live->send("   ", "").value()) == "Type a command first.");
     CHECK_FALSE(live->send("NOOP", ""));
-    CHECK(live->send_error().empty());
+    CHECK(sim::is_empty(live->send_error()));
     REQUIRE(drain_until(*live, [&] { return live->trace().size() > sent + 1; }));
-    CHECK(live->send_error().empty());
+    CHECK(sim::is_empty(live->send_error()));
 
     live->close();
     REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Closed; }));
     CHECK_FALSE(live->send("NOOP", ""));
-    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
-    CHECK(live->send_error() == "The connection is not open.");
+    REQUIRE(drain_until(*live, [&] { return !sim::is_empty(live->send_error()); }));
+    CHECK(test::english(live->send_error()) == "the connection is not open");
+    CHECK(test::russian(live->send_error()) == "соединение не открыто");
 }
 
 TEST_CASE("a live POP3 session with the lab's POP3 server: both sides see the session") {
@@ -109,7 +111,7 @@ TEST_CASE("a live POP3 session with the lab's POP3 server: both sides see the se
         }
         return false;
     }));
-    CHECK(live->send_error().empty());
+    CHECK(sim::is_empty(live->send_error()));
     live->close();
     REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Closed; }));
 
@@ -131,15 +133,16 @@ TEST_CASE("a live session refuses a password in clear to another machine") {
     options.user = "alice";
     options.password = "wonderland";
     auto made = LiveSession::start(options);
-    REQUIRE(std::holds_alternative<std::string>(made));
-    CHECK(std::get<std::string>(made).find("in clear") != std::string::npos);
+    REQUIRE(std::holds_alternative<sim::Said>(made));
+    CHECK(test::english(std::get<sim::Said>(made)).find("in clear") != std::string::npos);
+    CHECK(test::russian(std::get<sim::Said>(made)).find("открытым текстом") != std::string::npos);
 
     options.mode = LiveMode::Imaps;
     options.tls.insecure = true;
     options.tls.ca_file = "ca.pem";
     made = LiveSession::start(options);
-    REQUIRE(std::holds_alternative<std::string>(made));
-    CHECK(std::get<std::string>(made).find("contradict") != std::string::npos);
+    REQUIRE(std::holds_alternative<sim::Said>(made));
+    CHECK(test::english(std::get<sim::Said>(made)).find("contradict") != std::string::npos);
 }
 
 TEST_CASE("a live session to a closed port says it failed") {
@@ -149,9 +152,9 @@ TEST_CASE("a live session to a closed port says it failed") {
     options.timeout = std::chrono::milliseconds(2000);
     auto live = start_live(options);
     REQUIRE(drain_until(*live, [&] { return live->status().phase == LivePhase::Failed; }));
-    CHECK(live_status_text(live->status()).starts_with("failed: "));
+    CHECK(live_status_text(live->status(), sim::Language::En).starts_with("failed: "));
     CHECK_FALSE(live->send("NOOP", ""));
-    REQUIRE(drain_until(*live, [&] { return !live->send_error().empty(); }));
+    REQUIRE(drain_until(*live, [&] { return !sim::is_empty(live->send_error()); }));
 }
 
 TEST_CASE("the status of an insecure TLS session says so loudly") {
@@ -159,17 +162,18 @@ TEST_CASE("the status of an insecure TLS session says so loudly") {
     status.phase = LivePhase::Connected;
     status.tls = true;
     status.insecure = true;
-    status.detail = "TLSv1.3";
-    CHECK(live_status_text(status).starts_with("INSECURE TLS"));
+    status.detail = sim::verbatim("TLSv1.3");
+    CHECK(live_status_text(status, sim::Language::En).starts_with("INSECURE TLS"));
+    CHECK(live_status_text(status, sim::Language::Ru).starts_with("НЕБЕЗОПАСНЫЙ TLS"));
 }
 
 TEST_CASE("the connect dialog's fields become live options") {
     ConnectForm form;
-    CHECK(std::holds_alternative<std::string>(live_options_from_form(form)));
+    CHECK(std::holds_alternative<sim::Said>(live_options_from_form(form)));
     std::snprintf(form.host.data(), form.host.size(), "%s", "imap.example.org");
     form.mode = 1;
     std::snprintf(form.user.data(), form.user.size(), "%s", "alice");
-    CHECK(std::get<std::string>(live_options_from_form(form)).find("password") !=
+    CHECK(test::english(std::get<sim::Said>(live_options_from_form(form))).find("password") !=
           std::string::npos);
     std::snprintf(form.password.data(), form.password.size(), "%s", "wonderland");
     form.insecure = true;
@@ -181,5 +185,5 @@ TEST_CASE("the connect dialog's fields become live options") {
     CHECK(options.tls.insecure);
     CHECK_FALSE(options.tls.ca_file);
     form.port = 70000;
-    CHECK(std::holds_alternative<std::string>(live_options_from_form(form)));
+    CHECK(std::holds_alternative<sim::Said>(live_options_from_form(form)));
 }

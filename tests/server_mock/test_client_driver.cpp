@@ -19,6 +19,7 @@
 #include "sim/pop3/session.hpp"
 #include "sim/smtp/session.hpp"
 #include "tests/server_mock/server_session.hpp"
+#include "tests/support/said_text.hpp"
 
 using namespace mailscope;
 
@@ -268,7 +269,8 @@ TEST_CASE("the POP3 and SMTP scripts refuse to go on when STLS or STARTTLS is no
         sim::ClientDriver driver(connection.client_trace, alice(true));
         start(driver, connection);
         CHECK(driver.stage() == sim::DriverStage::Failed);
-        CHECK(driver.failure().find(c.failure) != std::string::npos);
+        CHECK(test::english(driver.failure()).find(c.failure) != std::string::npos);
+        CHECK(test::russian(driver.failure()).find("сервер не предлагает") != std::string::npos);
         CHECK(sim::export_text(connection.client_trace).find(c.login_line) == std::string::npos);
     }
 }
@@ -281,8 +283,10 @@ TEST_CASE("the POP3 script: a wrong password") {
     start(driver, wrong);
     REQUIRE(driver.stage() == sim::DriverStage::Ready);
     CHECK(driver.session().login().login_refused());
-    CHECK(driver.take_notice() ==
-          std::optional<std::string>("login failed: the session stays in AUTHORIZATION"));
+    const auto notice = driver.take_notice();
+    REQUIRE(notice);
+    CHECK(test::english(*notice) == "login failed: the session stays in AUTHORIZATION");
+    CHECK(test::russian(*notice) == "вход не удался: сеанс остаётся в состоянии AUTHORIZATION");
 }
 
 TEST_CASE("the SMTP script says EHLO, STARTTLS and EHLO again when asked, then AUTH PLAIN") {

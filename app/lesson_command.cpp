@@ -269,7 +269,7 @@ int run_lesson_list(const LessonListOptions& options) {
     std::string current_group;
     for (const auto& [file, loaded] : catalog) {
         if (!loaded.lesson) {
-            std::cerr << to_string(*loaded.error) << "\n";
+            std::cerr << to_string(*loaded.error, *lang) << "\n";
             status = 1;
             continue;
         }
@@ -289,15 +289,15 @@ int run_lesson_list(const LessonListOptions& options) {
 int run_lesson(const LessonRunOptions& options) {
     const auto lang = language(options.lang, "lesson run");
     if (!lang) return 2;
-    std::string error;
+    sim::Said error;
     const auto file = lessons::find_lesson(options.lesson, error);
     if (!file) {
-        std::cerr << "mailscope lesson run: " << error << "\n";
+        std::cerr << "mailscope lesson run: " << sim::render(error, *lang) << "\n";
         return 2;
     }
     auto loaded = lessons::load_lesson_file(*file);
     if (!loaded.lesson) {
-        std::cerr << to_string(*loaded.error) << "\n";
+        std::cerr << to_string(*loaded.error, *lang) << "\n";
         return 2;
     }
     const Palette palette{options.colour};
@@ -340,7 +340,7 @@ int run_lesson(const LessonRunOptions& options) {
         played.push_back(*result);
         for (const auto& failure : result->failures) {
             std::cout << palette.bad(fmt::format("{}: {}", lessons::to_string(failure.mark),
-                                                 failure.message))
+                                                 sim::render(failure.said, *lang)))
                       << "\n";
         }
         failures += result->failures.size();

@@ -32,7 +32,8 @@ bool parse_size(const std::string& text, int& width, int& height) {
     return width >= 320 && height >= 240 && width <= 8192 && height <= 8192;
 }
 
-std::variant<lessons::Lesson, std::string> load_lesson(const std::string& wanted) {
+std::variant<lessons::Lesson, std::string> load_lesson(const std::string& wanted,
+                                                       sim::Language language) {
     std::optional<std::filesystem::path> file;
     if (wanted.empty()) {
         const auto all = lessons::find_all_lessons();
@@ -43,12 +44,12 @@ std::variant<lessons::Lesson, std::string> load_lesson(const std::string& wanted
         }
         file = all.front();
     } else {
-        std::string error;
+        sim::Said error;
         file = lessons::find_lesson(wanted, error);
-        if (!file) return error;
+        if (!file) return sim::render(error, language);
     }
     auto loaded = lessons::load_lesson_file(*file);
-    if (!loaded.lesson) return lessons::to_string(*loaded.error);
+    if (!loaded.lesson) return lessons::to_string(*loaded.error, language);
     return std::move(*loaded.lesson);
 }
 
@@ -102,7 +103,7 @@ std::variant<std::unique_ptr<AppController>, std::string> AppController::create(
     if (!options.assignment.empty() && options.class_report.empty()) {
         return std::string("--assignment is checked in the class report: give --class-report too.");
     }
-    auto loaded = load_lesson(options.lesson);
+    auto loaded = load_lesson(options.lesson, *language);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     auto& lesson = std::get<lessons::Lesson>(loaded);
     const bool lab =

@@ -187,8 +187,8 @@ LessonView LessonSession::view(Language language) const {
         view.last_narration = m_runner.shown(step.narration.in(lang));
         if (step.quiz) view.last_quiz = quiz_view(step, language, true);
         for (const auto& failure : result.failures) {
-            view.failures.push_back(
-                fmt::format("{}: {}", lessons::to_string(failure.mark), failure.message));
+            view.failures.push_back(fmt::format("{}: {}", lessons::to_string(failure.mark),
+                                                sim::render(failure.said, lang)));
         }
         for (const auto highlight : step.highlight) {
             const auto panel = panel_of(highlight);

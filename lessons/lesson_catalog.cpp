@@ -94,12 +94,9 @@ std::vector<CatalogEntry> load_catalog() {
             const Lesson& lesson = *entry.loaded.lesson;
             const auto [earlier, added] = ids.try_emplace(lesson.id, file);
             if (!added) {
-                entry.loaded.error =
-                    LoadError{lesson.id_mark,
-                              sim::verbatim(fmt::format(
-                                  "the id \"{}\" is already the id of {}; each lesson needs an id "
-                                  "of its own",
-                                  lesson.id, earlier->second.string()))};
+                entry.loaded.error = LoadError{
+                    lesson.id_mark,
+                    sim::say(sim::Phrase::LessonDuplicateId, lesson.id, earlier->second.string())};
                 entry.loaded.lesson.reset();
             }
         }
@@ -108,7 +105,7 @@ std::vector<CatalogEntry> load_catalog() {
     return out;
 }
 
-std::optional<fs::path> find_lesson(std::string_view id_or_file, std::string& error) {
+std::optional<fs::path> find_lesson(std::string_view id_or_file, sim::Said& error) {
     std::error_code ec;
     const fs::path as_path(id_or_file);
     if (fs::is_regular_file(as_path, ec)) return as_path;
@@ -123,16 +120,12 @@ std::optional<fs::path> find_lesson(std::string_view id_or_file, std::string& er
         std::string files;
         for (const auto& file : named)
             files += fmt::format("{}{}", files.empty() ? "" : ", ", file.string());
-        error = fmt::format("\"{}\" names more than one lesson file: {}; give the file's path",
-                            id_or_file, files);
+        error = sim::say(sim::Phrase::LessonNamesSeveral, id_or_file, files);
         return std::nullopt;
     }
-    error = catalog.empty() ? fmt::format(
-                                  "no lesson \"{}\": no lessons directory was found (set "
-                                  "MAILSCOPE_LESSONS to one)",
-                                  id_or_file)
-                            : fmt::format("no lesson \"{}\"; `mailscope lesson list` shows the ids",
-                                          id_or_file);
+    error = sim::say(
+        catalog.empty() ? sim::Phrase::LessonNotFoundNoDirectory : sim::Phrase::LessonNotFound,
+        id_or_file);
     return std::nullopt;
 }
 

@@ -38,7 +38,7 @@ std::vector<CatalogEntry> load_catalog();
 
 // `id_or_file` is a path to a lesson file, or the id of a lesson in the
 // lessons directory (its `id` field, or the file name without .yaml).
-// Gives a sentence in `error` when nothing fits.
-std::optional<std::filesystem::path> find_lesson(std::string_view id_or_file, std::string& error);
+// Gives a sentence of the catalogue in `error` when nothing fits.
+std::optional<std::filesystem::path> find_lesson(std::string_view id_or_file, sim::Said& error);
 
 }  // namespace mailscope::lessons

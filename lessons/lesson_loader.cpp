@@ -72,6 +72,30 @@ std::size_t count_placeholders(std::string_view line) {
     return count;
 }
 
+// A fixture's error inside the lesson's sentence, in the reader's language:
+// the fixture's own place (file and line) is taken apart so that the lesson's
+// sentence, not the fixture's, ends it.
+sim::Said lesson_fixture_problem(const server::StoreError& error) {
+    const auto& said = error.said;
+    if (said.phrase == sim::Phrase::Verbatim && said.text.empty()) {
+        std::string message = error.message;
+        if (!message.empty() && message.back() == '.') message.pop_back();
+        return sim::say(sim::Phrase::LessonFixtureNotLoaded, message);
+    }
+    if (said.args.size() == 3 && said.phrase == sim::Phrase::AtFileLine) {
+        return sim::say(sim::Phrase::LessonFixtureNotLoadedAtLine, said.args[0], said.args[1],
+                        said.args[2]);
+    }
+    if (said.args.size() == 3 && said.phrase == sim::Phrase::AtFileColonLine) {
+        return sim::say(sim::Phrase::LessonFixtureNotLoadedAtColonLine, said.args[0], said.args[1],
+                        said.args[2]);
+    }
+    if (said.args.size() == 2 && said.phrase == sim::Phrase::AtFile) {
+        return sim::say(sim::Phrase::LessonFixtureNotLoadedAt, said.args[0], said.args[1]);
+    }
+    return sim::say(sim::Phrase::LessonFixtureNotLoaded, said);
+}
+
 class Reader : server::YamlFieldReader<Reader> {
     friend YamlFieldReader;
 
@@ -80,28 +104,27 @@ class Reader : server::YamlFieldReader<Reader> {
         : m_label(std::move(label)), m_base(std::move(base_dir)) {}
 
     Lesson read(const YAML::Node& root) {
-        if (!root.IsMap()) fail(root, "a lesson file must be a mapping of field: value");
+        if (!root.IsMap()) fail(root, sim::say(sim::Phrase::LessonNotMapping));
         check_fields(root,
                      {"id", "protocol", "title", "summary", "fixture", "store", "server", "clients",
                       "steps"},
-                     "a lesson");
+                     sim::Phrase::LessonWhereLesson);
         Lesson lesson;
         lesson.file = m_label;
-        if (!root["id"]) fail(root, "a lesson needs an \"id\"");
+        if (!root["id"]) fail(root, sim::say(sim::Phrase::LessonNeedsId));
         lesson.id = text(root["id"]);
         lesson.id_mark = mark(root["id"]);
-        if (lesson.id.empty()) fail(root["id"], "the lesson id must not be empty");
+        if (lesson.id.empty()) fail(root["id"], sim::say(sim::Phrase::LessonIdEmpty));
         if (root["protocol"]) lesson.protocol = protocol(root["protocol"]);
-        if (!root["title"]) fail(root, "a lesson needs a \"title\" with ru and en texts");
-        lesson.title = local_text(root["title"], "the title");
-        if (!root["summary"]) fail(root, "a lesson needs a \"summary\" with ru and en texts");
-        lesson.summary = local_text(root["summary"], "the summary");
+        if (!root["title"]) fail(root, sim::say(sim::Phrase::LessonNeedsTitle));
+        lesson.title = local_text(root["title"], sim::Phrase::LessonWhereTitle);
+        if (!root["summary"]) fail(root, sim::say(sim::Phrase::LessonNeedsSummary));
+        lesson.summary = local_text(root["summary"], sim::Phrase::LessonWhereSummary);
         read_fixture(root, lesson);
         if (root["server"]) lesson.server = server_options(root["server"]);
         read_clients(root, lesson);
         if (!root["steps"] || !root["steps"].IsSequence() || root["steps"].size() == 0) {
-            fail(root["steps"] ? root["steps"] : root,
-                 "a lesson needs a \"steps\" list with at least one step");
+            fail(root["steps"] ? root["steps"] : root, sim::say(sim::Phrase::LessonNeedsSteps));
         }
         for (const auto& node : root["steps"]) {
             lesson.steps.push_back(step(node, lesson, lesson.steps.size()));
@@ -121,50 +144,40 @@ class Reader : server::YamlFieldReader<Reader> {
         throw LessonProblem{LoadError{mark(node), std::move(message)}};
     }
 
-    [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
-        fail(node, sim::verbatim(std::move(message)));
-    }
-
-    [[noreturn]] void fail_at(const SourceMark& at, std::string message) const {
-        throw LessonProblem{LoadError{at, sim::verbatim(std::move(message))}};
+    [[noreturn]] void fail_at(const SourceMark& at, sim::Said message) const {
+        throw LessonProblem{LoadError{at, std::move(message)}};
     }
 
     sim::Protocol protocol(const YAML::Node& node) const {
         const auto name = text(node);
         const auto found = protocol_from_name(name);
         if (!found) {
-            fail(node,
-                 fmt::format("\"{}\" is not a protocol of mailscope; write imap, pop3 or smtp",
-                             name));
+            fail(node, sim::say(sim::Phrase::LessonBadProtocol, name));
         }
         return *found;
     }
 
     void must_be_true(const YAML::Node& node, std::string_view field) const {
-        if (!boolean(node)) fail(node, fmt::format("\"{}\" can only be true", field));
+        if (!boolean(node)) fail(node, sim::say(sim::Phrase::LessonOnlyTrue, field));
     }
 
     std::int64_t duration(const YAML::Node& node) const {
         const auto micros = parse_duration_micros(text(node));
         if (!micros) {
-            fail(node, fmt::format("\"{}\" is not a duration; write it as 2s, 500ms, 31m or 1h",
-                                   node.Scalar()));
+            fail(node, sim::say(sim::Phrase::LessonBadDuration, node.Scalar()));
         }
         return *micros;
     }
 
-    LocalText local_text(const YAML::Node& node, std::string_view what) const {
-        if (!node.IsMap()) {
-            fail(node,
-                 fmt::format("{} needs a Russian and an English text: {{ru: ..., en: ...}}", what));
-        }
+    LocalText local_text(const YAML::Node& node, sim::Phrase what) const {
+        if (!node.IsMap()) fail(node, sim::say(sim::Phrase::LessonNeedsBothTexts, what));
         check_fields(node, {"ru", "en"}, what);
         LocalText out;
         if (!node["ru"] || text(node["ru"]).empty()) {
-            fail(node, fmt::format("{} has no Russian text (ru)", what));
+            fail(node, sim::say(sim::Phrase::LessonNoRussianText, what));
         }
         if (!node["en"] || text(node["en"]).empty()) {
-            fail(node, fmt::format("{} has no English text (en)", what));
+            fail(node, sim::say(sim::Phrase::LessonNoEnglishText, what));
         }
         out.ru = text(node["ru"]);
         out.en = text(node["en"]);
@@ -174,15 +187,15 @@ class Reader : server::YamlFieldReader<Reader> {
     std::string read_file(const YAML::Node& at, const fs::path& file) const {
         std::error_code ec;
         const auto size = fs::file_size(file, ec);
-        if (ec) fail(at, fmt::format("the fixture {} cannot be read", file.string()));
+        if (ec) fail(at, sim::say(sim::Phrase::LessonFixtureUnreadable, file.string()));
         if (size > server::kMaxFixtureFileSize) {
-            fail(at, fmt::format("the fixture {} is larger than {} octets", file.string(),
-                                 server::kMaxFixtureFileSize));
+            fail(at, sim::say(sim::Phrase::LessonFixtureTooLarge, file.string(),
+                              server::kMaxFixtureFileSize));
         }
         std::ifstream in(file, std::ios::binary);
         std::string out(size, '\0');
         if (!in.read(out.data(), static_cast<std::streamsize>(size))) {
-            fail(at, fmt::format("the fixture {} cannot be read", file.string()));
+            fail(at, sim::say(sim::Phrase::LessonFixtureUnreadable, file.string()));
         }
         return out;
     }
@@ -191,9 +204,7 @@ class Reader : server::YamlFieldReader<Reader> {
         const bool has_file = static_cast<bool>(root["fixture"]);
         const bool has_inline = static_cast<bool>(root["store"]);
         if (has_file == has_inline) {
-            fail(has_file ? root["store"] : root,
-                 "a lesson needs either \"fixture\" (a fixture file) or \"store\" (the fixture "
-                 "written inline), not both");
+            fail(has_file ? root["store"] : root, sim::say(sim::Phrase::LessonFixtureOrStore));
         }
         YAML::Node at;
         if (has_file) {
@@ -212,11 +223,7 @@ class Reader : server::YamlFieldReader<Reader> {
         server::MailStore probe;
         const auto loaded = server::load_fixture_text(probe, lesson.fixture_text,
                                                       lesson.fixture_label, lesson.fixture_base);
-        if (!loaded) {
-            std::string message = loaded.error().message;
-            if (!message.empty() && message.back() == '.') message.pop_back();
-            fail(at, fmt::format("the fixture cannot be loaded: {}", message));
-        }
+        if (!loaded) fail(at, lesson_fixture_problem(loaded.error()));
     }
 
     ServerOptions server_options(const YAML::Node& node) const {
@@ -231,9 +238,7 @@ class Reader : server::YamlFieldReader<Reader> {
         out.starttls = out.login_disabled;
         if (node["starttls"]) out.starttls = boolean(node["starttls"]);
         if (out.login_disabled && !out.starttls) {
-            fail(node,
-                 "with login_disabled the server must offer STARTTLS, or nobody could "
-                 "ever log in");
+            fail(node, sim::say(sim::Phrase::LessonLoginDisabledNeedsStarttls));
         }
         if (node["autologout"]) out.autologout_micros = duration(node["autologout"]);
         if (node["greeting"]) out.greeting = text(node["greeting"]);
@@ -241,21 +246,20 @@ class Reader : server::YamlFieldReader<Reader> {
             out.greeting_kind = text(node["greeting_kind"]);
             if (out.greeting_kind != "ok" && out.greeting_kind != "preauth" &&
                 out.greeting_kind != "bye") {
-                fail(node["greeting_kind"], "\"greeting_kind\" is one of ok, preauth, bye");
+                fail(node["greeting_kind"], sim::say(sim::Phrase::LessonBadGreetingKind));
             }
         }
         if (node["preauth_user"]) out.preauth_user = text(node["preauth_user"]);
         if (out.greeting_kind == "preauth" && out.preauth_user.empty()) {
-            fail(node,
-                 "a PREAUTH greeting needs \"preauth_user\": the user the connection is "
-                 "logged in as");
+            fail(node, sim::say(sim::Phrase::LessonPreauthNeedsUser));
         }
         if (node["literal_plus"]) out.literal_plus = boolean(node["literal_plus"]);
         if (node["idle"]) out.idle = boolean(node["idle"]);
         if (node["move"]) out.move = boolean(node["move"]);
         if (node["anonymous"]) out.anonymous = boolean(node["anonymous"]);
         if (node["faults"]) {
-            if (!node["faults"].IsSequence()) fail(node["faults"], "\"faults\" must be a list");
+            if (!node["faults"].IsSequence())
+                fail(node["faults"], sim::say(sim::Phrase::LessonFaultsNotList));
             for (const auto& fault : node["faults"]) {
                 out.faults.push_back(text(fault));
                 check_fault(fault);
@@ -283,7 +287,7 @@ class Reader : server::YamlFieldReader<Reader> {
         if (node["max_recipients"]) {
             out.smtp_max_recipients = number<std::uint32_t>(node["max_recipients"]);
             if (*out.smtp_max_recipients == 0) {
-                fail(node["max_recipients"], "a server must accept at least one recipient");
+                fail(node["max_recipients"], sim::say(sim::Phrase::LessonNoRecipients));
             }
         }
         if (node["timeout"]) out.smtp_timeout_micros = duration(node["timeout"]);
@@ -293,8 +297,7 @@ class Reader : server::YamlFieldReader<Reader> {
         auto parsed = server::parse_fault_rule(node.Scalar());
         if (auto* problem = std::get_if<std::string>(&parsed)) {
             if (!problem->empty() && problem->back() == '.') problem->pop_back();
-            fail(node,
-                 fmt::format("the fault rule \"{}\" is invalid: {}", node.Scalar(), *problem));
+            fail(node, sim::say(sim::Phrase::LessonBadFaultRule, node.Scalar(), *problem));
         }
     }
 
@@ -307,25 +310,25 @@ class Reader : server::YamlFieldReader<Reader> {
         }
         const auto& node = root["clients"];
         if (!node.IsSequence() || node.size() == 0) {
-            fail(node, "\"clients\" must be a list of names such as [A, B]");
+            fail(node, sim::say(sim::Phrase::LessonClientsNotList));
         }
         for (const auto& client : node) {
             std::string name;
             auto client_protocol = lesson.protocol;
             if (client.IsMap()) {
-                check_fields(client, {"name", "protocol"}, "a client");
-                if (!client["name"]) fail(client, "a client needs a \"name\"");
+                check_fields(client, {"name", "protocol"}, sim::Phrase::LessonWhereClient);
+                if (!client["name"]) fail(client, sim::say(sim::Phrase::LessonClientNeedsName));
                 name = text(client["name"]);
                 if (client["protocol"]) client_protocol = protocol(client["protocol"]);
             } else if (client.IsScalar()) {
                 name = text(client);
             } else {
-                fail(client, "a client is a name (A) or {name: A, protocol: pop3}");
+                fail(client, sim::say(sim::Phrase::LessonClientShape));
             }
-            if (name.empty()) fail(client, "a client name must not be empty");
+            if (name.empty()) fail(client, sim::say(sim::Phrase::LessonClientNameEmpty));
             if (std::find(lesson.clients.begin(), lesson.clients.end(), name) !=
                 lesson.clients.end()) {
-                fail(client, fmt::format("the client \"{}\" is listed twice", name));
+                fail(client, sim::say(sim::Phrase::LessonClientTwice, name));
             }
             lesson.clients.push_back(std::move(name));
             lesson.client_protocols.push_back(client_protocol);
@@ -333,17 +336,17 @@ class Reader : server::YamlFieldReader<Reader> {
     }
 
     Step step(const YAML::Node& node, const Lesson& lesson, std::size_t index) {
-        expect_map(node, fmt::format("step {}", index + 1));
+        expect_map(node, sim::say(sim::Phrase::LessonStepNumber, index + 1));
         check_fields(
             node,
             {"narration", "client", "connect", "send", "send_raw", "send_literal", "sasl", "done",
              "wait", "close", "server_event", "data", "expect", "highlight", "quiz"},
-            "a step");
+            sim::Phrase::LessonWhereStep);
         Step out;
         out.index = index;
         out.mark = mark(node);
-        if (!node["narration"]) fail(node, fmt::format("step {} has no narration", index + 1));
-        out.narration = local_text(node["narration"], "the narration");
+        if (!node["narration"]) fail(node, sim::say(sim::Phrase::LessonStepNoNarration, index + 1));
+        out.narration = local_text(node["narration"], sim::Phrase::LessonWhereNarration);
         use_local(out.narration, node["narration"], index);
         if (node["client"]) {
             const auto name = text(node["client"]);
@@ -352,9 +355,7 @@ class Reader : server::YamlFieldReader<Reader> {
                 std::string known;
                 for (const auto& c : lesson.clients)
                     known += (known.empty() ? "" : ", ") + c;
-                fail(node["client"], fmt::format("unknown client \"{}\"; this lesson's clients "
-                                                 "are {}",
-                                                 name, known));
+                fail(node["client"], sim::say(sim::Phrase::LessonUnknownClient, name, known));
             }
             out.client = static_cast<std::size_t>(found - lesson.clients.begin());
         }
@@ -366,13 +367,11 @@ class Reader : server::YamlFieldReader<Reader> {
         }
         if (node["highlight"]) {
             const auto& list = node["highlight"];
-            if (!list.IsSequence()) fail(list, "\"highlight\" must be a list");
+            if (!list.IsSequence()) fail(list, sim::say(sim::Phrase::LessonHighlightNotList));
             for (const auto& item : list) {
                 const auto h = highlight_from_name(text(item));
                 if (!h) {
-                    fail(item, fmt::format("\"{}\" is not a view to highlight; use state_diagram, "
-                                           "flags, literal, exchanges or mailbox",
-                                           item.Scalar()));
+                    fail(item, sim::say(sim::Phrase::LessonBadHighlight, item.Scalar()));
                 }
                 out.highlight.push_back(*h);
             }
@@ -392,18 +391,17 @@ class Reader : server::YamlFieldReader<Reader> {
     void check_action_protocol(const YAML::Node& at, std::string_view action,
                                sim::Protocol client_protocol, const std::string& client) const {
         std::optional<sim::Protocol> only;
-        std::string_view why;
+        sim::Phrase why = sim::Phrase::Verbatim;
         if (action == "send_literal" || action == "done") {
             only = sim::Protocol::Imap;
-            why = action == "done" ? "DONE ends an IMAP IDLE" : "literals are IMAP's";
+            why = action == "done" ? sim::Phrase::LessonWhyDone : sim::Phrase::LessonWhyLiterals;
         } else if (action == "data") {
             only = sim::Protocol::Smtp;
-            why = "message content is sent after SMTP's DATA";
+            why = sim::Phrase::LessonWhyData;
         }
         if (!only || *only == client_protocol) return;
-        fail(at, fmt::format("\"{}\" is for {} clients ({}); client {} speaks {}", action,
-                             sim::protocol_name(*only), why, client,
-                             sim::protocol_name(client_protocol)));
+        fail(at, sim::say(sim::Phrase::LessonActionWrongProtocol, action, sim::protocol_name(*only),
+                          why, client, sim::protocol_name(client_protocol)));
     }
 
     void read_action(const YAML::Node& node, Step& out, sim::Protocol client_protocol,
@@ -417,8 +415,7 @@ class Reader : server::YamlFieldReader<Reader> {
             if (!node[std::string(name)]) continue;
             if (chosen) {
                 fail(node[std::string(name)],
-                     fmt::format("a step has one action; this one has both \"{}\" and \"{}\"",
-                                 chosen_name, name));
+                     sim::say(sim::Phrase::LessonTwoActions, chosen_name, name));
             }
             m_action_node = node[std::string(name)];
             chosen = &m_action_node;
@@ -439,13 +436,13 @@ class Reader : server::YamlFieldReader<Reader> {
             } else {
                 send.lines.push_back(command_line(a));
             }
-            if (send.lines.empty()) fail(a, "\"send\" needs at least one command line");
+            if (send.lines.empty()) fail(a, sim::say(sim::Phrase::LessonSendEmpty));
             for (const auto& line : send.lines)
                 use_expanded(line, a, step);
             out.action = std::move(send);
         } else if (chosen_name == "send_raw") {
             SendRawAction raw{text(a)};
-            if (raw.bytes.empty()) fail(a, "\"send_raw\" needs at least one octet");
+            if (raw.bytes.empty()) fail(a, sim::say(sim::Phrase::LessonSendRawEmpty));
             use_expanded(raw.bytes, a, step);
             out.action = std::move(raw);
         } else if (chosen_name == "send_literal") {
@@ -472,11 +469,9 @@ class Reader : server::YamlFieldReader<Reader> {
     std::string command_line(const YAML::Node& node) const {
         auto line = text(node);
         if (line.find_first_of("\r\n") != std::string::npos) {
-            fail(node,
-                 "a \"send\" line must not contain CR or LF (CRLF is added for you; use "
-                 "send_raw to write line ends yourself)");
+            fail(node, sim::say(sim::Phrase::LessonSendLineBreak));
         }
-        if (line.empty()) fail(node, "a \"send\" line must not be empty");
+        if (line.empty()) fail(node, sim::say(sim::Phrase::LessonSendLineEmpty));
         return line;
     }
 
@@ -484,10 +479,10 @@ class Reader : server::YamlFieldReader<Reader> {
         expect_map(node, "send_literal");
         check_fields(node, {"line", "literals", "charset"}, "send_literal");
         SendLiteralAction out;
-        if (!node["line"]) fail(node, "send_literal needs a \"line\" with {} where literals go");
+        if (!node["line"]) fail(node, sim::say(sim::Phrase::LessonLiteralNeedsLine));
         out.line = text(node["line"]);
         if (out.line.find_first_of("\r\n") != std::string::npos) {
-            fail(node["line"], "the line of send_literal must not contain CR or LF");
+            fail(node["line"], sim::say(sim::Phrase::LessonLiteralLineBreak));
         }
         use(out.line, node["line"], step);
         if (node["literals"]) {
@@ -502,22 +497,21 @@ class Reader : server::YamlFieldReader<Reader> {
                 use(literal, list, step);
         }
         if (count_placeholders(out.line) != out.literals.size()) {
-            fail(node, fmt::format("the line has {} literal places ({{}} or {{+}}) but {} literals "
-                                   "are given",
-                                   count_placeholders(out.line), out.literals.size()));
+            fail(node, sim::say(sim::Phrase::LessonLiteralCount, count_placeholders(out.line),
+                                out.literals.size()));
         }
-        if (out.literals.empty()) fail(node, "send_literal needs at least one literal");
+        if (out.literals.empty()) fail(node, sim::say(sim::Phrase::LessonLiteralNone));
         if (node["charset"]) {
             out.charset = text(node["charset"]);
             const auto canonical = text::canonical_charset(out.charset);
             if (!canonical) {
-                fail(node["charset"], fmt::format("the charset \"{}\" is not known", out.charset));
+                fail(node["charset"], sim::say(sim::Phrase::LessonUnknownCharset, out.charset));
             }
             for (const auto& literal : out.literals) {
                 std::string problem;
                 if (!text::from_utf8(literal, *canonical, &problem)) {
-                    fail(node["literals"], fmt::format("a literal cannot be written in {}: {}",
-                                                       out.charset, problem));
+                    fail(node["literals"],
+                         sim::say(sim::Phrase::LessonLiteralNotEncodable, out.charset, problem));
                 }
             }
         }
@@ -528,7 +522,7 @@ class Reader : server::YamlFieldReader<Reader> {
         DataAction out;
         if (node.IsMap()) {
             check_fields(node, {"text", "command"}, "data");
-            if (!node["text"]) fail(node, "\"data\" needs a \"text\": the message");
+            if (!node["text"]) fail(node, sim::say(sim::Phrase::LessonDataNeedsText));
             out.text = text(node["text"]);
             if (node["command"]) out.command = boolean(node["command"]);
             use_expanded(out.text, node["text"], step);
@@ -543,7 +537,7 @@ class Reader : server::YamlFieldReader<Reader> {
         expect_map(node, "server_event");
         check_fields(node, {"deliver", "fault"}, "server_event");
         if (static_cast<bool>(node["deliver"]) == static_cast<bool>(node["fault"])) {
-            fail(node, "a server_event is either \"deliver\" or \"fault\"");
+            fail(node, sim::say(sim::Phrase::LessonServerEventShape));
         }
         if (node["fault"]) {
             FaultEvent fault{text(node["fault"])};
@@ -554,7 +548,7 @@ class Reader : server::YamlFieldReader<Reader> {
         expect_map(d, "deliver");
         check_fields(d, {"to", "mailbox", "from", "subject", "body"}, "deliver");
         DeliverEvent deliver;
-        if (!d["to"]) fail(d, "deliver needs \"to\": the user who receives the message");
+        if (!d["to"]) fail(d, sim::say(sim::Phrase::LessonDeliverNeedsTo));
         deliver.to = text(d["to"]);
         if (d["mailbox"]) deliver.mailbox = text(d["mailbox"]);
         if (d["from"]) deliver.from = text(d["from"]);
@@ -580,8 +574,7 @@ class Reader : server::YamlFieldReader<Reader> {
         use(out.text, node, step);
         if (out.kind == Pattern::Kind::Regex) {
             if (auto problem = check_regex(out.text)) {
-                fail(node, fmt::format("the regular expression \"{}\" is invalid: {}", out.text,
-                                       *problem));
+                fail(node, sim::say(sim::Phrase::LessonBadRegex, out.text, *problem));
             }
         }
         return out;
@@ -593,18 +586,15 @@ class Reader : server::YamlFieldReader<Reader> {
         const bool imap = client_protocol == sim::Protocol::Imap;
         for (const auto* field : {"tagged", "exists", "flags"}) {
             if (!node[field] || imap) continue;
-            fail(node[field], fmt::format("\"{}\" is for IMAP clients; client {} speaks {}{}",
-                                          field, client, sim::protocol_name(client_protocol),
-                                          std::string_view(field) == "tagged"
-                                              ? client_protocol == sim::Protocol::Pop3
-                                                    ? " (write reply: \"+OK\" or reply: \"-ERR\")"
-                                                    : " (write reply: \"250\" or reply: \"5xx\")"
-                                              : ""));
+            const sim::Said hint = std::string_view(field) != "tagged" ? sim::verbatim("")
+                                   : client_protocol == sim::Protocol::Pop3
+                                       ? sim::say(sim::Phrase::LessonWriteReplyPop3)
+                                       : sim::say(sim::Phrase::LessonWriteReplySmtp);
+            fail(node[field], sim::say(sim::Phrase::LessonImapOnlyExpectation, field, client,
+                                       sim::protocol_name(client_protocol), hint));
         }
         if (node["reply"] && imap) {
-            fail(node["reply"], fmt::format("\"reply\" is for POP3 and SMTP clients; client {} "
-                                            "speaks imap (write tagged: OK, NO or BAD)",
-                                            client));
+            fail(node["reply"], sim::say(sim::Phrase::LessonReplyNotImap, client));
         }
     }
 
@@ -612,8 +602,7 @@ class Reader : server::YamlFieldReader<Reader> {
         auto status = ascii::upper(text(node));
         if (client_protocol == sim::Protocol::Pop3) {
             if (status == "+OK" || status == "-ERR") return status;
-            fail(node, fmt::format("\"{}\" is not a POP3 status; write \"+OK\" or \"-ERR\"",
-                                   node.Scalar()));
+            fail(node, sim::say(sim::Phrase::LessonBadPop3Status, node.Scalar()));
         }
         // "5*" and "5xx" alike: the code's first digits, the rest any digit.
         if (!status.empty() && status.back() == '*' && status.size() <= 3) {
@@ -625,10 +614,7 @@ class Reader : server::YamlFieldReader<Reader> {
                                 return c == 'X' || std::isdigit(static_cast<unsigned char>(c)) != 0;
                             });
         if (!shaped) {
-            fail(node, fmt::format("\"{}\" is not an SMTP reply code; write three digits "
-                                   "(250), or the first ones and x or * for the rest (5xx, 55x, "
-                                   "4*)",
-                                   node.Scalar()));
+            fail(node, sim::say(sim::Phrase::LessonBadSmtpCode, node.Scalar()));
         }
         for (auto& c : status)
             c = c == 'X' ? 'x' : c;
@@ -657,7 +643,7 @@ class Reader : server::YamlFieldReader<Reader> {
         if (node["in_order"]) {
             out.responses_in_order = boolean(node["in_order"]);
             if (out.responses_in_order && out.responses.size() < 2)
-                fail(node["in_order"], "in_order needs at least two responses to put in order");
+                fail(node["in_order"], sim::say(sim::Phrase::LessonInOrderNeedsTwo));
         }
         if (node["allow_extra_untagged"]) {
             out.allow_extra_untagged = boolean(node["allow_extra_untagged"]);
@@ -666,7 +652,7 @@ class Reader : server::YamlFieldReader<Reader> {
             out.tagged_mark = mark(node["tagged"]);
             const std::string status = ascii::upper(text(node["tagged"]));
             if (status != "OK" && status != "NO" && status != "BAD") {
-                fail(node["tagged"], "a tagged completion is OK, NO or BAD");
+                fail(node["tagged"], sim::say(sim::Phrase::LessonBadTagged));
             }
             out.tagged = status;
         }
@@ -677,7 +663,7 @@ class Reader : server::YamlFieldReader<Reader> {
                 out.replies_in_order = true;
                 for (const auto& item : reply)
                     out.replies.push_back(reply_status(item, client_protocol));
-                if (out.replies.empty()) fail(reply, "\"reply\" needs at least one status");
+                if (out.replies.empty()) fail(reply, sim::say(sim::Phrase::LessonReplyEmpty));
             } else {
                 out.replies.push_back(reply_status(reply, client_protocol));
             }
@@ -691,11 +677,11 @@ class Reader : server::YamlFieldReader<Reader> {
                 for (const auto state : state_names(client_protocol))
                     known += (known.empty() ? "" : ", ") + std::string(state);
                 fail(node["state"],
-                     fmt::format("\"{}\" is not {} state; client {} is in one of {}", name,
-                                 client_protocol == sim::Protocol::Imap   ? "an IMAP"
-                                 : client_protocol == sim::Protocol::Pop3 ? "a POP3"
-                                                                          : "an SMTP",
-                                 client, known));
+                     sim::say(sim::Phrase::LessonUnknownState, name,
+                              client_protocol == sim::Protocol::Imap   ? sim::Phrase::LessonAnImap
+                              : client_protocol == sim::Protocol::Pop3 ? sim::Phrase::LessonAPop3
+                                                                       : sim::Phrase::LessonAnSmtp,
+                              client, known));
             }
             out.state = std::string(*canonical);
         }
@@ -725,9 +711,7 @@ class Reader : server::YamlFieldReader<Reader> {
                 const auto name = item.first.Scalar();
                 if (name.empty() || !is_variable_name_start(name[0]) ||
                     !std::all_of(name.begin(), name.end(), is_variable_name_char)) {
-                    fail(item.first, fmt::format("\"{}\" cannot name a variable; use letters, "
-                                                 "digits and _",
-                                                 name));
+                    fail(item.first, sim::say(sim::Phrase::LessonBadVariableName, name));
                 }
                 Capture capture{name, pattern(item.second, step, true)};
                 if (!m_captured.count(name)) m_captured[name] = step;
@@ -752,14 +736,12 @@ class Reader : server::YamlFieldReader<Reader> {
                 !std::all_of(key.begin(), key.end(),
                              [](unsigned char c) { return std::isdigit(c) != 0; }) ||
                 key.size() > 9) {
-                fail(item.first, fmt::format("\"{}\" is not a message; write a sequence number "
-                                             "(3) or a UID (uid 12)",
-                                             item.first.Scalar()));
+                fail(item.first, sim::say(sim::Phrase::LessonBadMessageKey, item.first.Scalar()));
             }
             flags.number = static_cast<std::uint32_t>(std::stoul(key));
-            if (flags.number == 0) fail(item.first, "messages are numbered from 1");
+            if (flags.number == 0) fail(item.first, sim::say(sim::Phrase::LessonMessagesFromOne));
             if (!item.second.IsSequence()) {
-                fail(item.second, "the flags must be a list such as [\\Seen, \\Answered]");
+                fail(item.second, sim::say(sim::Phrase::LessonFlagsNotList));
             }
             for (const auto& flag : item.second)
                 flags.flags.push_back(text(flag));
@@ -771,28 +753,26 @@ class Reader : server::YamlFieldReader<Reader> {
         expect_map(node, "quiz");
         check_fields(node, {"question", "choices", "answer", "accept", "explanation"}, "quiz");
         Quiz out;
-        if (!node["question"]) fail(node, "a quiz needs a \"question\"");
-        out.question = local_text(node["question"], "the question");
-        if (!node["explanation"]) fail(node, "a quiz needs an \"explanation\"");
-        out.explanation = local_text(node["explanation"], "the explanation");
+        if (!node["question"]) fail(node, sim::say(sim::Phrase::LessonQuizNeedsQuestion));
+        out.question = local_text(node["question"], sim::Phrase::LessonWhereQuestion);
+        if (!node["explanation"]) fail(node, sim::say(sim::Phrase::LessonQuizNeedsExplanation));
+        out.explanation = local_text(node["explanation"], sim::Phrase::LessonWhereExplanation);
         const bool has_choices = static_cast<bool>(node["choices"]);
         const bool has_accept = static_cast<bool>(node["accept"]);
         if (has_choices == has_accept) {
-            fail(node,
-                 "a quiz has either \"choices\" with an \"answer\", or \"accept\" for a "
-                 "free-text reply");
+            fail(node, sim::say(sim::Phrase::LessonQuizShape));
         }
         if (has_choices) {
             if (!node["choices"].IsSequence() || node["choices"].size() < 2) {
-                fail(node["choices"], "\"choices\" must be a list of at least two choices");
+                fail(node["choices"], sim::say(sim::Phrase::LessonChoicesTooFew));
             }
             for (const auto& choice : node["choices"])
-                out.choices.push_back(local_text(choice, "a choice"));
-            if (!node["answer"]) fail(node, "a multiple-choice quiz needs an \"answer\" index");
+                out.choices.push_back(local_text(choice, sim::Phrase::LessonWhereChoice));
+            if (!node["answer"]) fail(node, sim::say(sim::Phrase::LessonQuizNeedsAnswer));
             const auto answer = number<std::uint32_t>(node["answer"]);
             if (answer >= out.choices.size()) {
                 fail(node["answer"],
-                     fmt::format("the answer is an index from 0 to {}", out.choices.size() - 1));
+                     sim::say(sim::Phrase::LessonAnswerRange, out.choices.size() - 1));
             }
             out.answer = answer;
         } else {
@@ -803,7 +783,7 @@ class Reader : server::YamlFieldReader<Reader> {
             } else {
                 out.accept.push_back(text(list));
             }
-            if (out.accept.empty()) fail(list, "\"accept\" needs at least one answer");
+            if (out.accept.empty()) fail(list, sim::say(sim::Phrase::LessonAcceptEmpty));
         }
         return out;
     }
@@ -852,18 +832,14 @@ class Reader : server::YamlFieldReader<Reader> {
                 for (const auto& [name, step] : m_captured)
                     captured += fmt::format("{}${}", captured.empty() ? "" : ", ", name);
                 fail_at(use.mark,
-                        fmt::format("${} is no variable: no step captures it ({}); write $${} "
-                                    "for a \"$\" of its own",
-                                    use.name,
-                                    captured.empty() ? "this lesson captures none"
-                                                     : "captured are " + captured,
-                                    use.name));
+                        sim::say(sim::Phrase::LessonVariableUnknown, use.name,
+                                 captured.empty()
+                                     ? sim::say(sim::Phrase::LessonCapturesNone)
+                                     : sim::say(sim::Phrase::LessonCapturedAre, captured)));
             }
             if (found->second >= use.step) {
-                fail_at(use.mark,
-                        fmt::format("the variable ${} is used in step {} but only step {} "
-                                    "captures it",
-                                    use.name, use.step + 1, found->second + 1));
+                fail_at(use.mark, sim::say(sim::Phrase::LessonVariableTooEarly, use.name,
+                                           use.step + 1, found->second + 1));
             }
         }
     }
@@ -917,8 +893,7 @@ LoadResult load_lesson_text(std::string_view yaml, const std::string& label,
     } catch (const YAML::Exception& e) {
         SourceMark at{label, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                       e.mark.column >= 0 ? e.mark.column + 1 : 0};
-        result.error =
-            LoadError{at, sim::verbatim(fmt::format("this is not valid YAML: {}", e.msg))};
+        result.error = LoadError{at, sim::say(sim::Phrase::LessonNotYaml, e.msg)};
     }
     return result;
 }
@@ -935,11 +910,8 @@ LoadResult load_lesson_file(const fs::path& file) {
             ec = {EIO, std::generic_category()};
     }
     if (ec || size > kMaxLessonFileSize) {
-        result.error = LoadError{
-            SourceMark{file.string(), 0, 0},
-            sim::verbatim(fmt::format("the lesson file cannot be read (missing, unreadable "
-                                      "or larger than {} octets)",
-                                      kMaxLessonFileSize))};
+        result.error = LoadError{SourceMark{file.string(), 0, 0},
+                                 sim::say(sim::Phrase::LessonFileUnreadable, kMaxLessonFileSize)};
         return result;
     }
     return load_lesson_text(text, file.string(), file.parent_path());

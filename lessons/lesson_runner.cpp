@@ -78,8 +78,8 @@ std::string flag_list(std::vector<std::string> flags) {
     return "(" + out + ")";
 }
 
-std::string listed(const std::vector<std::string>& lines) {
-    if (lines.empty()) return "none arrived";
+sim::Said listed(const std::vector<std::string>& lines) {
+    if (lines.empty()) return sim::say(sim::Phrase::LessonNoneArrived);
     std::string out;
     constexpr std::size_t kShown = 12;
     for (std::size_t i = 0; i < lines.size() && i < kShown; ++i) {
@@ -87,8 +87,10 @@ std::string listed(const std::vector<std::string>& lines) {
         if (line.size() > 120) line = line.substr(0, 117) + "...";
         out += fmt::format("\n    {}", line);
     }
-    if (lines.size() > kShown) out += fmt::format("\n    ... and {} more", lines.size() - kShown);
-    return out;
+    if (lines.size() > kShown) {
+        return sim::say(sim::Phrase::LessonAndMore, out, lines.size() - kShown);
+    }
+    return sim::verbatim(out);
 }
 
 // "{}" and "{+}" become announced literals of the encoded text.
@@ -342,10 +344,10 @@ const std::vector<StepResult>& LessonRunner::run_to_end() {
 
 void LessonRunner::run_action(const Step& step, Client& client,
                               std::vector<StepFailure>& failures) {
-    auto fail = [&](std::string message) { failures.push_back({step.mark, std::move(message)}); };
+    auto fail = [&](sim::Said said) { failures.push_back({step.mark, std::move(said)}); };
     const auto& action = *step.action;
     if (std::holds_alternative<ConnectAction>(action)) {
-        if (client.link) return fail(fmt::format("client {} is already connected", client.name));
+        if (client.link) return fail(sim::say(sim::Phrase::LessonAlreadyConnected, client.name));
         connect(client);
         return;
     }
@@ -366,18 +368,17 @@ void LessonRunner::run_action(const Step& step, Client& client,
         return;
     }
     if (!client.link) {
-        return fail(fmt::format("client {} is not connected yet; add a step with connect: true",
-                                client.name));
+        return fail(sim::say(sim::Phrase::LessonNotConnected, client.name));
     }
     if (client.link->server_closed()) {
-        return fail(fmt::format("the server has closed client {}'s connection", client.name));
+        return fail(sim::say(sim::Phrase::LessonServerClosedClient, client.name));
     }
     const bool imap = client.imap != nullptr;
     const bool imap_only = std::holds_alternative<SendLiteralAction>(action) ||
                            std::holds_alternative<DoneAction>(action);
     if (imap_only && !imap) {
-        return fail(fmt::format("client {} speaks {}: literals and DONE are IMAP's", client.name,
-                                sim::protocol_name(client.protocol)));
+        return fail(sim::say(sim::Phrase::LessonClientNotImap, client.name,
+                             sim::protocol_name(client.protocol)));
     }
     if (const auto* send = std::get_if<SendAction>(&action)) {
         std::string bytes;
@@ -395,8 +396,8 @@ void LessonRunner::run_action(const Step& step, Client& client,
         pump(client);
     } else if (const auto* data = std::get_if<DataAction>(&action)) {
         if (client.protocol != sim::Protocol::Smtp) {
-            return fail(fmt::format("client {} speaks {}: message content follows SMTP's DATA",
-                                    client.name, sim::protocol_name(client.protocol)));
+            return fail(sim::say(sim::Phrase::LessonClientNotSmtp, client.name,
+                                 sim::protocol_name(client.protocol)));
         }
         send_data(client, *data);
     } else if (std::holds_alternative<CloseAction>(action)) {
@@ -432,21 +433,22 @@ void LessonRunner::send_literal(const Step& step, Client& client, const SendLite
     std::string error;
     const auto bytes = build_literal_command(action, m_variables, error);
     if (bytes.empty()) {
-        failures.push_back({step.mark, fmt::format("the literal cannot be encoded: {}", error)});
+        failures.push_back({step.mark, sim::say(sim::Phrase::LessonLiteralNotEncoded, error)});
         return;
     }
     auto parsed = imap::parse_command(bytes);
     if (!parsed.command) {
         failures.push_back(
-            {step.mark, fmt::format("the command does not parse: {}",
-                                    parsed.error ? parsed.error->message : "syntax error")});
+            {step.mark, sim::say(sim::Phrase::LessonCommandNotParsed,
+                                 parsed.error ? parsed.error->as_said()
+                                              : sim::say(sim::Phrase::LessonSyntaxError))});
         return;
     }
     pump(client);
     const auto submitted = client.imap->submit(*parsed.command, client.link->now());
     if (!submitted.tag) {
         failures.push_back(
-            {step.mark, fmt::format("the client engine refused the command: {}", submitted.error)});
+            {step.mark, sim::say(sim::Phrase::LessonEngineRefused, submitted.error)});
         return;
     }
     pump(client);
@@ -456,8 +458,8 @@ void LessonRunner::deliver(const Step& step, const DeliverEvent& event,
                            std::vector<StepFailure>& failures) {
     const auto* mailbox = m_store->find(event.to, event.mailbox);
     if (!mailbox) {
-        failures.push_back({step.mark, fmt::format("user {} has no mailbox \"{}\" to deliver to",
-                                                   event.to, event.mailbox)});
+        failures.push_back(
+            {step.mark, sim::say(sim::Phrase::LessonNoMailboxToDeliver, event.to, event.mailbox)});
         return;
     }
     mime::MessageHeaders headers;
@@ -471,7 +473,7 @@ void LessonRunner::deliver(const Step& step, const DeliverEvent& event,
         m_store->append(mailbox->id, mime::build_plain_text(headers, event.body), {}, date);
     if (!stored) {
         failures.push_back(
-            {step.mark, fmt::format("the delivery failed: {}", stored.error().message)});
+            {step.mark, sim::say(sim::Phrase::LessonDeliveryFailed, stored.error().message)});
     }
 }
 
@@ -563,23 +565,19 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             after_previous = i + 1;
         }
         if (!found) {
+            const auto phrase = !expect.responses_in_order ? sim::Phrase::LessonNoResponseMatches
+                                : first > 0 ? sim::Phrase::LessonNoLaterResponseMatches
+                                            : sim::Phrase::LessonNoResponseMatchesInOrder;
             failures.push_back(
-                {pattern.mark,
-                 fmt::format("no response of client {} {}matches \"{}\"; the responses "
-                             "were{}: {}",
-                             client.name,
-                             expect.responses_in_order && first > 0
-                                 ? "after the one the pattern before matched "
-                                 : "",
-                             substitute(pattern.text, m_variables),
-                             expect.responses_in_order ? ", in order" : "", listed(texts))});
+                {pattern.mark, sim::say(phrase, client.name, substitute(pattern.text, m_variables),
+                                        listed(texts))});
         }
     }
     if (!expect.allow_extra_untagged) {
         for (std::size_t i = 0; i < texts.size(); ++i) {
             if (used[i] || text_events[i]->kind != sim::EventKind::Untagged) continue;
-            failures.push_back({expect.responses_mark,
-                                fmt::format("an untagged response nobody expected: {}", texts[i])});
+            failures.push_back(
+                {expect.responses_mark, sim::say(sim::Phrase::LessonUnexpectedUntagged, texts[i])});
         }
     }
     if (expect.tagged) {
@@ -588,30 +586,28 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             if (response->kind != sim::EventKind::Tagged) continue;
             any = true;
             if (sim::status_word(response->status) != *expect.tagged) {
-                failures.push_back({expect.tagged_mark,
-                                    fmt::format("the completion was {} where {} was expected: {}",
-                                                sim::status_word(response->status), *expect.tagged,
-                                                without_crlf(response->raw))});
+                failures.push_back(
+                    {expect.tagged_mark, sim::say(sim::Phrase::LessonWrongCompletion,
+                                                  sim::status_word(response->status),
+                                                  *expect.tagged, without_crlf(response->raw))});
             }
         }
         if (!any) {
             failures.push_back(
-                {expect.tagged_mark,
-                 fmt::format("no tagged completion arrived; {} was expected", *expect.tagged)});
+                {expect.tagged_mark, sim::say(sim::Phrase::LessonNoCompletion, *expect.tagged)});
         }
     }
     if (!expect.replies.empty()) check_replies(step, client, responses, failures);
     if (expect.state && client.state_name() != *expect.state) {
-        failures.push_back(
-            {expect.state_mark, fmt::format("client {} is in the {} state, not {}", client.name,
-                                            client.state_name(), *expect.state)});
+        failures.push_back({expect.state_mark, sim::say(sim::Phrase::LessonWrongState, client.name,
+                                                        client.state_name(), *expect.state)});
     }
     static const std::vector<imap::MessageView> no_messages;
     const auto& messages = imap ? client.imap->messages() : no_messages;
     if (expect.exists && messages.size() != *expect.exists) {
         failures.push_back(
-            {expect.exists_mark, fmt::format("client {} knows {} messages, not {}", client.name,
-                                             messages.size(), *expect.exists)});
+            {expect.exists_mark, sim::say(sim::Phrase::LessonWrongExists, client.name,
+                                          messages.size(), *expect.exists)});
     }
     for (const auto& wanted : expect.flags) {
         const imap::MessageView* view = nullptr;
@@ -621,23 +617,26 @@ void LessonRunner::check(const Step& step, const StepResult& result,
         } else if (wanted.number <= messages.size()) {
             view = &messages[wanted.number - 1];
         }
-        const auto label = fmt::format("{}{}", wanted.by_uid ? "UID " : "message ", wanted.number);
+        const auto label = sim::say(
+            wanted.by_uid ? sim::Phrase::LessonMessageUid : sim::Phrase::LessonMessageNumber,
+            wanted.number);
         if (!view || !view->flags) {
-            failures.push_back({wanted.mark, fmt::format("client {} does not know the flags of {}",
-                                                         client.name, label)});
+            failures.push_back(
+                {wanted.mark, sim::say(sim::Phrase::LessonFlagsUnknown, client.name, label)});
             continue;
         }
         if (flag_list(*view->flags) != flag_list(wanted.flags)) {
             failures.push_back(
-                {wanted.mark, fmt::format("{} has the flags {}, not {}", label,
-                                          flag_list(*view->flags), flag_list(wanted.flags))});
+                {wanted.mark, sim::say(sim::Phrase::LessonWrongFlags, label,
+                                       flag_list(*view->flags), flag_list(wanted.flags))});
         }
     }
     if (expect.closed) {
         const bool closed = client.eof_seen || client.engine->closed();
         if (closed != *expect.closed) {
-            failures.push_back({expect.closed_mark, closed ? "the connection was closed"
-                                                           : "the connection is still open"});
+            failures.push_back(
+                {expect.closed_mark, sim::say(closed ? sim::Phrase::LessonConnectionClosed
+                                                     : sim::Phrase::LessonConnectionOpen)});
         }
     }
 
@@ -659,16 +658,14 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             }
             if (expected) continue;
             failures.push_back(
-                {step.mark, fmt::format("client {} saw a protocol violation: {} "
-                                        "({})",
-                                        m_clients[c]->name, rule, trace[i].violation->section)});
+                {step.mark, sim::say(sim::Phrase::LessonUnexpectedViolation, m_clients[c]->name,
+                                     rule, trace[i].violation->section)});
         }
     }
     for (std::size_t v = 0; v < expect.violations.size(); ++v) {
         if (seen[v]) continue;
-        failures.push_back(
-            {expect.violation_mark, fmt::format("no protocol violation containing \"{}\" was seen",
-                                                expect.violations[v])});
+        failures.push_back({expect.violation_mark,
+                            sim::say(sim::Phrase::LessonViolationNotSeen, expect.violations[v])});
     }
 
     for (const auto& capture : expect.captures) {
@@ -678,10 +675,9 @@ void LessonRunner::check(const Step& step, const StepResult& result,
             value = capture_from(capture.pattern, texts[i], m_variables);
         }
         if (!value) {
-            failures.push_back({capture.pattern.mark,
-                                fmt::format("nothing to capture into ${}: no response matches "
-                                            "\"{}\"",
-                                            capture.name, capture.pattern.text)});
+            failures.push_back(
+                {capture.pattern.mark, sim::say(sim::Phrase::LessonNothingToCapture, capture.name,
+                                                capture.pattern.text)});
             continue;
         }
         m_variables[capture.name] = *value;
@@ -706,16 +702,14 @@ void LessonRunner::check_replies(const Step& step, const Client& client,
     };
     if (statuses.empty()) {
         failures.push_back(
-            {expect.reply_mark, fmt::format("client {} received no reply; {} was expected",
-                                            client.name, wanted_list())});
+            {expect.reply_mark, sim::say(sim::Phrase::LessonNoReply, client.name, wanted_list())});
         return;
     }
     if (!expect.replies_in_order) {
         if (!status_matches(expect.replies.front(), statuses.back())) {
             failures.push_back(
-                {expect.reply_mark,
-                 fmt::format("the last reply was {} where {} was expected: {}", statuses.back(),
-                             expect.replies.front(), lines.back())});
+                {expect.reply_mark, sim::say(sim::Phrase::LessonWrongLastReply, statuses.back(),
+                                             expect.replies.front(), lines.back())});
         }
         return;
     }
@@ -723,9 +717,8 @@ void LessonRunner::check_replies(const Step& step, const Client& client,
     for (std::size_t i = 0; same && i < statuses.size(); ++i)
         same = status_matches(expect.replies[i], statuses[i]);
     if (!same) {
-        failures.push_back(
-            {expect.reply_mark, fmt::format("the replies were not {}, in this order; they were:{}",
-                                            wanted_list(), listed(lines))});
+        failures.push_back({expect.reply_mark, sim::say(sim::Phrase::LessonWrongReplies,
+                                                        wanted_list(), listed(lines))});
     }
 }
 

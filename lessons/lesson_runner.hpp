@@ -23,6 +23,7 @@
 #include "lessons/pattern.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/server_config.hpp"
+#include "sim/core/catalogue.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
@@ -42,7 +43,7 @@ struct EventRange {
 
 struct StepFailure {
     SourceMark mark;  // the expectation (or the step) in the lesson file
-    std::string message;
+    sim::Said said;   // a sentence of the catalogue, shown in the reader's language
 };
 
 struct StepResult {

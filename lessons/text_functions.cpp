@@ -28,7 +28,8 @@ std::string_view trimmed(std::string_view text) {
 
 // The next "$md5(" or "$repeat(" at or after `from`; `error` is set when
 // its closing parenthesis is missing.
-std::optional<Call> next_call(std::string_view text, std::size_t from, std::string& error) {
+std::optional<Call> next_call(std::string_view text, std::size_t from,
+                              std::optional<sim::Said>& error) {
     for (auto at = text.find('$', from); at != std::string_view::npos;
          at = text.find('$', at + 1)) {
         for (std::string_view name : {"md5", "repeat"}) {
@@ -36,7 +37,7 @@ std::optional<Call> next_call(std::string_view text, std::size_t from, std::stri
             const auto open = at + 1 + name.size();
             const auto close = text.find(')', open);
             if (close == std::string_view::npos) {
-                error = fmt::format("${}( has no closing parenthesis", name);
+                error = sim::say(sim::Phrase::LessonFunctionUnclosed, name);
                 return std::nullopt;
             }
             Call call{at, close + 1, name, {}};
@@ -61,45 +62,41 @@ std::optional<std::size_t> repeat_count(std::string_view text) {
     return count;
 }
 
-std::optional<std::string> check_call(const Call& call) {
+std::optional<sim::Said> check_call(const Call& call) {
     if (call.name == "md5") {
         if (call.arguments.size() == 1 && call.arguments.front().empty()) {
-            return "$md5() needs something to digest, e.g. $md5($stamp, secret)";
+            return sim::say(sim::Phrase::LessonMd5NeedsText);
         }
         return std::nullopt;
     }
     if (call.arguments.size() != 2) {
-        return fmt::format(
-            "$repeat takes a text and a count, e.g. $repeat(x, 600); {} arguments "
-            "were given",
-            call.arguments.size());
+        return sim::say(sim::Phrase::LessonRepeatArguments, call.arguments.size());
     }
     const auto count = repeat_count(call.arguments[1]);
     if (!count || *count == 0) {
-        return fmt::format("\"{}\" is not a count for $repeat", call.arguments[1]);
+        return sim::say(sim::Phrase::LessonRepeatBadCount, call.arguments[1]);
     }
     if (call.arguments[0].empty() || *count > kMaxRepeatedText / call.arguments[0].size()) {
-        return fmt::format("$repeat must make between 1 and {} octets", kMaxRepeatedText);
+        return sim::say(sim::Phrase::LessonRepeatTooLong, kMaxRepeatedText);
     }
     return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::string> check_functions(std::string_view text) {
-    std::string error;
+std::optional<sim::Said> check_functions(std::string_view text) {
+    std::optional<sim::Said> error;
     std::size_t from = 0;
     while (auto call = next_call(text, from, error)) {
         if (auto problem = check_call(*call)) return problem;
         from = call->end;
     }
-    if (!error.empty()) return error;
-    return std::nullopt;
+    return error;
 }
 
 std::string expand(std::string_view text, const Variables& variables) {
     std::string out;
-    std::string error;
+    std::optional<sim::Said> error;
     std::size_t from = 0;
     while (auto call = next_call(text, from, error)) {
         out += substitute(text.substr(from, call->begin - from), variables);

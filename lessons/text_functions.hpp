@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "lessons/pattern.hpp"
+#include "sim/core/catalogue.hpp"
 
 namespace mailscope::lessons {
 
@@ -22,7 +23,7 @@ inline constexpr std::size_t kMaxRepeatedText = 2 * 1024 * 1024;
 // A sentence saying why a $function call in `text` cannot be evaluated
 // (no closing parenthesis, wrong number of arguments, a count that is not a
 // number or too large).
-std::optional<std::string> check_functions(std::string_view text);
+std::optional<sim::Said> check_functions(std::string_view text);
 
 // `text` with its $variables replaced and its $functions evaluated.
 std::string expand(std::string_view text, const Variables& variables);

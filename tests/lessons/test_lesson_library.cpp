@@ -43,7 +43,8 @@ TEST_CASE("every lesson of the library loads and runs to the end without a faile
         LessonRunner runner(std::move(*loaded.lesson));
         for (const auto& result : runner.run_to_end()) {
             for (const auto& failure : result.failures)
-                FAIL_CHECK(to_string(failure.mark) << ": " << failure.message);
+                FAIL_CHECK(to_string(failure.mark)
+                           << ": " << sim::render(failure.said, sim::Language::En));
         }
         CHECK(runner.all_passed());
     }

@@ -179,10 +179,14 @@ TEST_CASE("$md5 and $repeat: APOP's digest as RFC 1939 7 computes it") {
     CHECK(expand("RCPT TO:<$repeat(a, 5)@example.org> $Important", {}) ==
           "RCPT TO:<aaaaa@example.org> $Important");
     CHECK_FALSE(check_functions("APOP $md5($stamp, x) $repeat(ab,3)"));
-    CHECK(check_functions("APOP $md5($stamp, x")->find("no closing parenthesis") !=
-          std::string::npos);
-    CHECK(check_functions("$repeat(x)")->find("a text and a count") != std::string::npos);
-    CHECK(check_functions("$repeat(x, many)")->find("not a count") != std::string::npos);
+    CHECK(sim::render(*check_functions("APOP $md5($stamp, x"), sim::Language::En)
+              .find("no closing parenthesis") != std::string::npos);
+    CHECK(
+        sim::render(*check_functions("$repeat(x)"), sim::Language::En).find("a text and a count") !=
+        std::string::npos);
+    CHECK(
+        sim::render(*check_functions("$repeat(x, many)"), sim::Language::En).find("not a count") !=
+        std::string::npos);
     CHECK(check_functions("$repeat(x, 99999999)").has_value());
 
     const auto unclosed = error_of(step("P", "send: \"APOP alice $md5(x\""));

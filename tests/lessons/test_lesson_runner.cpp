@@ -71,7 +71,7 @@ TEST_CASE("expectations hold, captures carry over, failures point at the file") 
     for (std::size_t i = 0; i < 7; ++i) {
         INFO("step " << i + 1);
         for (const auto& f : results[i].failures)
-            INFO(to_string(f.mark) << " " << f.message);
+            INFO(to_string(f.mark) << " " << sim::render(f.said, sim::Language::En));
         CHECK(results[i].passed);
     }
     CHECK(runner.variables().at("validity") == "42");
@@ -82,8 +82,10 @@ TEST_CASE("expectations hold, captures carry over, failures point at the file") 
     REQUIRE(results[7].failures.size() == 2);
     CHECK(results[7].failures[0].mark.file == "runner.yaml");
     CHECK(results[7].failures[0].mark.line == 48);
-    CHECK(results[7].failures[0].message.find("OK where NO") != std::string::npos);
-    CHECK(results[7].failures[1].message.find("Selected state, not Logout") != std::string::npos);
+    CHECK(sim::render(results[7].failures[0].said, sim::Language::En).find("OK where NO") !=
+          std::string::npos);
+    CHECK(sim::render(results[7].failures[1].said, sim::Language::En)
+              .find("Selected state, not Logout") != std::string::npos);
     CHECK_FALSE(runner.all_passed());
 }
 
@@ -129,7 +131,7 @@ steps:
     CHECK(results[2].passed);
     CHECK_FALSE(results[3].passed);
     REQUIRE(results[3].failures.size() == 1);
-    CHECK(results[3].failures[0].message.find("after the one the pattern before matched") !=
-          std::string::npos);
+    CHECK(sim::render(results[3].failures[0].said, sim::Language::En)
+              .find("after the one the pattern before matched") != std::string::npos);
     CHECK(results[3].failures[0].mark.line == 19);
 }

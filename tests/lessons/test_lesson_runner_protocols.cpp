@@ -98,7 +98,8 @@ Lesson load(std::string_view text) {
 void require_passed(const StepResult& result) {
     std::string failures;
     for (const auto& failure : result.failures)
-        failures += "\n" + to_string(failure.mark) + " " + failure.message;
+        failures += "\n" + to_string(failure.mark) + " " +
+                    mailscope::sim::render(failure.said, mailscope::sim::Language::En);
     INFO("step " << result.index + 1 << failures);
     CHECK(result.passed);
 }
@@ -132,8 +133,10 @@ TEST_CASE("a POP3 lesson: APOP from a captured timestamp, replies, states, a fai
     CHECK_FALSE(results[3].passed);
     REQUIRE(results[3].failures.size() == 1);
     CHECK(results[3].failures[0].mark.line == 31);
-    CHECK(results[3].failures[0].message.find("were not +OK, +OK") != std::string::npos);
-    CHECK(results[3].failures[0].message.find("-ERR") != std::string::npos);
+    CHECK(mailscope::sim::render(results[3].failures[0].said, mailscope::sim::Language::En)
+              .find("were not +OK, +OK") != std::string::npos);
+    CHECK(mailscope::sim::render(results[3].failures[0].said, mailscope::sim::Language::En)
+              .find("-ERR") != std::string::npos);
 
     // DELE took effect at QUIT: one message is left.
     const auto* inbox = runner.store().find("alice", "INBOX");
@@ -176,8 +179,10 @@ TEST_CASE("a failed reply check names the reply that came") {
     const auto& results = runner.run_to_end();
     CHECK_FALSE(results[4].passed);
     REQUIRE(results[4].failures.size() == 1);
-    CHECK(results[4].failures[0].message.find("were not 250, 550") != std::string::npos);
-    CHECK(results[4].failures[0].message.find("\n    250 ") != std::string::npos);
+    CHECK(mailscope::sim::render(results[4].failures[0].said, mailscope::sim::Language::En)
+              .find("were not 250, 550") != std::string::npos);
+    CHECK(mailscope::sim::render(results[4].failures[0].said, mailscope::sim::Language::En)
+              .find("\n    250 ") != std::string::npos);
 }
 
 TEST_CASE("step back replays POP3, SMTP and mixed lessons to the same traces and states") {

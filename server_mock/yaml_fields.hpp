@@ -4,7 +4,8 @@
 // problem is reported with its own
 //     [[noreturn]] void fail(const YAML::Node& node, sim::Said message) const;
 // (a sentence of the catalogue without its full stop): each file names its
-// own source and error type.
+// own source and error type. yaml_syntax_problem() words what yaml-cpp says
+// about text that is not YAML at all.
 #pragma once
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "server_mock/yaml_syntax.hpp"
 #include "sim/core/catalogue.hpp"
 
 namespace mailscope::server {

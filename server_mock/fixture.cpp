@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "server_mock/yaml_fields.hpp"
+#include "server_mock/yaml_syntax.hpp"
 
 namespace mailscope::server {
 namespace fs = std::filesystem;
@@ -17,6 +18,25 @@ namespace fs = std::filesystem;
 namespace {
 
 const InternalDate kFallbackDate = *make_internal_date(2024, 1, 1, 0, 0, 0, 0);
+
+using sim::Phrase;
+using sim::say;
+
+// The mail store's own sentence (IMAP clients get it on the wire) inside
+// one of this file's: its full stop would come before the location's.
+sim::Said store_reason(std::string message) {
+    if (message.ends_with('.')) message.pop_back();
+    return sim::verbatim(std::move(message));
+}
+
+// An import's problem at a fixture's line: the file it names goes inside the
+// fixture's sentence, whose location phrase adds the one full stop.
+sim::Said import_problem(const StoreError& error) {
+    if (error.said.phrase == Phrase::AtFile && error.said.args.size() == 2) {
+        return say(Phrase::FixtureImportFailed, error.said.args[0], error.said.args[1]);
+    }
+    return say(Phrase::MessageNotStored, store_reason(error.message));
+}
 
 // Thrown only inside this file and turned into a StoreError at the top:
 // the nesting of YAML walking makes early returns unreadable.
@@ -32,16 +52,16 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
         : m_store(store), m_label(std::move(label)), m_base_dir(std::move(base_dir)) {}
 
     void read(const YAML::Node& root) {
-        expect_map(root, "the fixture");
+        expect_map(root, Phrase::PlaceFixture);
         check_fields(root, {"uidvalidity_seed", "default_date", "namespaces", "users"},
-                     "the top level");
+                     Phrase::PlaceInTopLevel);
         if (root["uidvalidity_seed"]) {
             m_store.set_next_uidvalidity(number<std::uint32_t>(root["uidvalidity_seed"]));
         }
         if (root["default_date"]) m_default_date = date(root["default_date"]);
         const YAML::Node users = root["users"];
         if (!users || !users.IsSequence() || users.size() == 0) {
-            fail(users ? users : root, "the fixture needs a \"users\" list with at least one user");
+            fail(users ? users : root, say(Phrase::FixtureNeedsUsers));
         }
         for (const auto& user : users)
             read_user_account(user);
@@ -62,41 +82,42 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
         throw FixtureProblem{sim::say(sim::Phrase::AtFile, m_label, std::move(what))};
     }
 
-    [[noreturn]] void fail(const YAML::Node& node, std::string what) const {
-        fail(node, sim::verbatim(std::move(what)));
-    }
-
     InternalDate date(const YAML::Node& node) const {
         const auto parsed = parse_date_time(text(node));
         if (!parsed) {
-            fail(node, fmt::format("\"{}\" is not a date; write it as \"15-Jan-2024 09:30:00 "
-                                   "+0100\" or \"2024-01-15T09:30:00+01:00\"",
-                                   node.Scalar()));
+            fail(node, say(Phrase::FixtureNotDate, node.Scalar()));
         }
         return *parsed;
     }
 
     void read_user_account(const YAML::Node& user) {
-        expect_map(user, "a user");
-        check_fields(user, {"name", "password", "mailboxes"}, "a user");
-        if (!user["name"] || !user["password"]) fail(user, "a user needs a name and a password");
-        if (auto error = m_store.add_user(text(user["name"]), text(user["password"]))) {
-            fail(user["name"], *error);
+        expect_map(user, Phrase::PlaceUser);
+        check_fields(user, {"name", "password", "mailboxes"}, Phrase::PlaceInUser);
+        if (!user["name"] || !user["password"]) {
+            fail(user, say(Phrase::FixtureUserNeedsNameAndPassword));
+        }
+        const std::string name = text(user["name"]);
+        if (auto error = m_store.add_user(name, text(user["password"]))) {
+            fail(user["name"], say(Phrase::FixtureUserNotAdded, name, store_reason(*error)));
         }
     }
 
     void read_namespaces(const YAML::Node& node) {
-        expect_map(node, "namespaces");
-        check_fields(node, {"other_users", "shared"}, "namespaces");
+        expect_map(node, Phrase::PlaceNamespaces);
+        check_fields(node, {"other_users", "shared"}, Phrase::PlaceInNamespaces);
         NamespaceConfig config;
         if (node["other_users"]) config.other_users = definition(node["other_users"], false);
         if (node["shared"]) {
-            if (!node["shared"].IsSequence()) fail(node["shared"], "\"shared\" must be a list");
+            if (!node["shared"].IsSequence()) {
+                fail(node["shared"], say(Phrase::FixtureMustBeList, "shared"));
+            }
             for (const auto& shared : node["shared"]) {
                 config.shared.push_back(definition(shared, true));
             }
         }
-        if (auto error = m_store.set_namespaces(config)) fail(node, *error);
+        if (auto error = m_store.set_namespaces(config)) {
+            fail(node, say(Phrase::FixtureNamespacesNotSet, store_reason(*error)));
+        }
         if (!node["shared"]) return;
         for (const auto& shared : node["shared"]) {
             if (shared["mailboxes"]) {
@@ -106,17 +127,20 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
     }
 
     NamespaceDefinition definition(const YAML::Node& node, bool shared) const {
-        expect_map(node, "a namespace");
+        expect_map(node, Phrase::PlaceNamespace);
         if (shared) {
-            check_fields(node, {"prefix", "delimiter", "acl", "mailboxes"}, "a shared namespace");
+            check_fields(node, {"prefix", "delimiter", "acl", "mailboxes"},
+                         Phrase::PlaceInSharedNamespace);
         } else {
-            check_fields(node, {"prefix", "delimiter"}, "the other users' namespace");
+            check_fields(node, {"prefix", "delimiter"}, Phrase::PlaceInOtherUsersNamespace);
         }
         NamespaceDefinition out;
         out.prefix = text(node["prefix"]);
         if (node["delimiter"]) {
             const std::string delimiter = text(node["delimiter"]);
-            if (delimiter.size() != 1) fail(node["delimiter"], "a delimiter is one character");
+            if (delimiter.size() != 1) {
+                fail(node["delimiter"], say(Phrase::FixtureDelimiterOneCharacter));
+            }
             out.delimiter = delimiter.front();
         }
         if (node["acl"]) out.acl = access_list(node["acl"]);
@@ -125,21 +149,21 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
 
     // `{bob: lr, anyone: l}`: identifiers and their RFC 4314 rights letters.
     AccessList access_list(const YAML::Node& node) const {
-        if (!node.IsMap()) {
-            fail(node, "\"acl\" must map identifiers to rights, e.g. {bob: lr, anyone: l}");
-        }
+        if (!node.IsMap()) fail(node, say(Phrase::FixtureAclNotMap));
         AccessList acl;
         for (const auto& entry : node) {
             const std::string identifier = canonical_identifier(text(entry.first));
             if (identifier != kAnyone && identifier != kAnonymous &&
                 !m_store.users().contains(identifier)) {
-                fail(entry.first, fmt::format("\"{}\" is neither a user of this fixture nor "
-                                              "\"anyone\" or \"anonymous\"",
-                                              identifier));
+                fail(entry.first, say(Phrase::FixtureAclUnknownIdentifier, identifier));
             }
             std::string error;
-            const auto rights = parse_rights(text(entry.second), &error);
-            if (!rights) fail(entry.second, error);
+            const std::string letters = text(entry.second);
+            const auto rights = parse_rights(letters, &error);
+            if (!rights) {
+                fail(entry.second,
+                     say(Phrase::FixtureRightsUnreadable, letters, store_reason(error)));
+            }
             acl[identifier] = *rights;
         }
         return acl;
@@ -147,12 +171,12 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
 
     void read_mailboxes(const YAML::Node& list, const std::string& user,
                         const std::string& prefix) {
-        if (!list.IsSequence()) fail(list, "\"mailboxes\" must be a list");
+        if (!list.IsSequence()) fail(list, say(Phrase::FixtureMustBeList, "mailboxes"));
         for (const auto& node : list) {
-            expect_map(node, "a mailbox");
+            expect_map(node, Phrase::PlaceMailbox);
             check_fields(
                 node, {"name", "subscribed", "uidvalidity", "acl", "messages", "mbox", "maildir"},
-                "a mailbox");
+                Phrase::PlaceInMailbox);
             const std::string name = prefix + text(node["name"]);
             std::optional<std::uint32_t> uidvalidity;
             if (node["uidvalidity"]) uidvalidity = number<std::uint32_t>(node["uidvalidity"]);
@@ -160,18 +184,20 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
             if (node["acl"]) {
                 for (const auto& [identifier, rights] : access_list(node["acl"])) {
                     if (auto granted = m_store.grant(id, identifier, rights); !granted) {
-                        fail(node["acl"], granted.error().message);
+                        fail(node["acl"], say(Phrase::FixtureRightsNotGranted, identifier, name,
+                                              store_reason(granted.error().message)));
                     }
                 }
             }
             if (node["subscribed"] && boolean(node["subscribed"]) && !user.empty()) {
                 if (auto subscribed = m_store.subscribe(user, name); !subscribed) {
-                    fail(node["subscribed"], subscribed.error().message);
+                    fail(node["subscribed"], say(Phrase::FixtureNotSubscribed, name,
+                                                 store_reason(subscribed.error().message)));
                 }
             }
             if (node["messages"]) {
                 if (!node["messages"].IsSequence())
-                    fail(node["messages"], "\"messages\" must be a list");
+                    fail(node["messages"], say(Phrase::FixtureMustBeList, "messages"));
                 for (const auto& message : node["messages"])
                     read_message(message, id);
             }
@@ -179,13 +205,13 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
                 const fs::path file = m_base_dir / text(node["mbox"]);
                 if (auto imported = import_mbox_file(m_store, id, file, m_default_date);
                     !imported) {
-                    fail(node["mbox"], imported.error().message);
+                    fail(node["mbox"], import_problem(imported.error()));
                 }
             }
             if (node["maildir"]) {
                 const fs::path dir = m_base_dir / text(node["maildir"]);
                 if (auto imported = import_maildir(m_store, id, dir); !imported) {
-                    fail(node["maildir"], imported.error().message);
+                    fail(node["maildir"], import_problem(imported.error()));
                 }
             }
         }
@@ -195,31 +221,35 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
                            const std::string& name, std::optional<std::uint32_t> uidvalidity) {
         if (const Mailbox* existing = m_store.find(user, name); existing && existing->selectable) {
             if (existing->name != "INBOX" || !existing->messages.empty()) {
-                fail(where, fmt::format("the mailbox \"{}\" is listed twice", name));
+                fail(where, say(Phrase::FixtureMailboxTwice, name));
             }
-            if (uidvalidity) {
-                fail(where,
-                     "INBOX cannot be given a uidvalidity: it is created with its user, "
-                     "from uidvalidity_seed");
-            }
+            if (uidvalidity) fail(where, say(Phrase::FixtureInboxUidvalidity));
             return existing->id;
         }
         auto created = m_store.provision_mailbox(user, name, uidvalidity);
-        if (!created) fail(where, created.error().message);
+        if (!created) {
+            fail(where, say(Phrase::FixtureMailboxNotCreated, name,
+                            store_reason(created.error().message)));
+        }
         return created.value();
     }
 
     void read_message(const YAML::Node& node, MailboxId mailbox) {
-        expect_map(node, "a message");
+        expect_map(node, Phrase::PlaceMessage);
         check_fields(node,
                      {"raw", "from", "to", "cc", "subject", "date", "message_id", "headers", "body",
                       "flags", "internal_date"},
-                     "a message");
+                     Phrase::PlaceInMessage);
         FlagSet flags;
         if (node["flags"]) {
-            if (!node["flags"].IsSequence()) fail(node["flags"], "\"flags\" must be a list");
+            if (!node["flags"].IsSequence()) {
+                fail(node["flags"], say(Phrase::FixtureMustBeList, "flags"));
+            }
             for (const auto& flag : node["flags"]) {
-                if (auto error = flags.add_name(text(flag))) fail(flag, *error);
+                const std::string name = text(flag);
+                if (auto error = flags.add_name(name)) {
+                    fail(flag, say(Phrase::FixtureFlagRefused, name, store_reason(*error)));
+                }
             }
         }
         std::string octets;
@@ -229,9 +259,7 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
             for (const char* field :
                  {"from", "to", "cc", "subject", "date", "message_id", "headers", "body"}) {
                 if (node[field]) {
-                    fail(node[field], fmt::format("a message with \"raw\" text cannot also have "
-                                                  "\"{}\"; put the header inside the raw text",
-                                                  field));
+                    fail(node[field], say(Phrase::FixtureRawWithField, field));
                 }
             }
             octets = to_crlf(text(node["raw"]));
@@ -241,7 +269,9 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
         const InternalDate internal = node["internal_date"] ? date(node["internal_date"])
                                                             : header_date.value_or(m_default_date);
         auto appended = m_store.append(mailbox, std::move(octets), std::move(flags), internal);
-        if (!appended) fail(node, appended.error().message);
+        if (!appended) {
+            fail(node, say(Phrase::MessageNotStored, store_reason(appended.error().message)));
+        }
     }
 
     std::string assemble(const YAML::Node& node, InternalDate header_date) const {
@@ -249,7 +279,7 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
         auto header = [&](std::string_view name, const YAML::Node& value) {
             const std::string content = text(value);
             if (content.find_first_of("\r\n") != std::string::npos) {
-                fail(value, fmt::format("the {} header must fit on one line", name));
+                fail(value, say(Phrase::FixtureHeaderOneLine, name));
             }
             out += fmt::format("{}: {}\n", name, content);
         };
@@ -261,14 +291,14 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
         if (node["message_id"]) header("Message-ID", node["message_id"]);
         bool has_content_type = false;
         if (node["headers"]) {
-            expect_map(node["headers"], "\"headers\"");
+            expect_map(node["headers"], Phrase::PlaceHeaders);
             for (const auto& field : node["headers"]) {
                 const std::string name = field.first.Scalar();
                 const bool valid =
                     !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
                         return c > ' ' && c < 0x7f && c != ':';
                     });
-                if (!valid) fail(field.first, fmt::format("\"{}\" is not a header name", name));
+                if (!valid) fail(field.first, say(Phrase::FixtureNotHeaderName, name));
                 has_content_type = has_content_type || equal_ignoring_case(name, "Content-Type");
                 header(name, field.second);
             }
@@ -296,6 +326,21 @@ std::optional<std::string> read_bounded(const fs::path& file) {
     std::ostringstream content;
     content << in.rdbuf();
     return content.str();
+}
+
+StoreError input_error(sim::Said said) {
+    return StoreError{
+        StoreErrorKind::BadInput, sim::render(said, sim::Language::En), {}, std::move(said)};
+}
+
+// `error` about what an import found in `file`, said with the file's name;
+// the store's own sentence stays as it is for its clients.
+StoreError naming_file(StoreError error, const fs::path& file) {
+    sim::Said reason = error.said.phrase == Phrase::Verbatim && error.said.text.empty()
+                           ? say(Phrase::MessageNotStored, store_reason(error.message))
+                           : std::move(error.said);
+    error.said = say(Phrase::AtFile, file.string(), std::move(reason));
+    return error;
 }
 
 FlagSet maildir_flags(std::string_view file_name) {
@@ -351,21 +396,15 @@ StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std
     try {
         root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
-        return store_error(
-            StoreErrorKind::BadInput,
-            fmt::format("{} line {}: the YAML cannot be read: {}.", label, e.mark.line + 1, e.msg));
+        return input_error(say(Phrase::AtFileLine, label, e.mark.line + 1,
+                               say(Phrase::FixtureYamlUnreadable, yaml_syntax_problem(e))));
     }
     try {
         FixtureReader(store, std::string(label), base_dir).read(root);
     } catch (const FixtureProblem& problem) {
-        StoreError error{StoreErrorKind::BadInput,
-                         sim::render(problem.said, sim::Language::En),
-                         {},
-                         problem.said};
-        return error;
+        return input_error(problem.said);
     } catch (const YAML::Exception& e) {
-        return store_error(StoreErrorKind::BadInput,
-                           fmt::format("{} line {}: {}.", label, e.mark.line + 1, e.msg));
+        return input_error(say(Phrase::AtFileLine, label, e.mark.line + 1, yaml_syntax_problem(e)));
     }
     return Done{};
 }
@@ -373,10 +412,12 @@ StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std
 StoreResult<Done> load_fixture(MailStore& store, const fs::path& file) {
     const auto text = read_bounded(file);
     if (!text) {
-        return store_error(StoreErrorKind::BadInput,
-                           fmt::format("the fixture {} cannot be read (missing, unreadable or "
-                                       "larger than {} octets).",
-                                       file.string(), kMaxFixtureFileSize));
+        StoreError error = input_error(say(Phrase::AtFile, file.string(),
+                                           say(Phrase::FixtureUnreadable, kMaxFixtureFileSize)));
+        error.message = fmt::format(
+            "the fixture {} cannot be read (missing, unreadable or larger than {} octets).",
+            file.string(), kMaxFixtureFileSize);
+        return error;
     }
     return load_fixture_text(store, *text, file.string(), file.parent_path());
 }
@@ -405,9 +446,11 @@ StoreResult<std::vector<Uid>> import_mbox(MailStore& store, MailboxId mailbox,
         }
         if (messages.empty()) {
             if (line.empty()) continue;
-            return store_error(StoreErrorKind::BadInput,
-                               "this is not an mbox file: it does not start with a \"From \" "
-                               "line.");
+            StoreError error = store_error(StoreErrorKind::BadInput,
+                                           "this is not an mbox file: it does not start with a "
+                                           "\"From \" line.");
+            error.said = say(Phrase::MboxNoFromLine);
+            return error;
         }
         // mboxrd: ">From ", ">>From "... lose one ">" (the writer added it).
         const auto quotes = line.find_first_not_of('>');
@@ -419,8 +462,11 @@ StoreResult<std::vector<Uid>> import_mbox(MailStore& store, MailboxId mailbox,
         octets.append(line);
         octets += "\r\n";
         if (octets.size() > kMaxMessageSize) {
-            return store_error(StoreErrorKind::LimitReached,
-                               "a message in the mbox is larger than the store accepts.");
+            StoreError error =
+                store_error(StoreErrorKind::LimitReached,
+                            "a message in the mbox is larger than the store accepts.");
+            error.said = say(Phrase::MboxMessageTooLarge);
+            return error;
         }
     }
     std::vector<Uid> uids;
@@ -438,19 +484,26 @@ StoreResult<std::vector<Uid>> import_mbox_file(MailStore& store, MailboxId mailb
                                                const fs::path& file, InternalDate fallback) {
     const auto text = read_bounded(file);
     if (!text) {
-        return store_error(StoreErrorKind::BadInput,
-                           fmt::format("the mbox file {} cannot be read.", file.string()));
+        StoreError error =
+            store_error(StoreErrorKind::BadInput,
+                        fmt::format("the mbox file {} cannot be read.", file.string()));
+        error.said = say(Phrase::AtFile, file.string(), say(Phrase::MboxUnreadable));
+        return error;
     }
-    return import_mbox(store, mailbox, *text, fallback);
+    auto imported = import_mbox(store, mailbox, *text, fallback);
+    if (imported) return imported;
+    return naming_file(imported.error(), file);
 }
 
 StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox,
                                              const fs::path& dir) {
     std::error_code error;
     if (!fs::is_directory(dir / "cur", error) && !fs::is_directory(dir / "new", error)) {
-        return store_error(
+        StoreError not_maildir = store_error(
             StoreErrorKind::BadInput,
             fmt::format("{} is not a Maildir: it has neither cur/ nor new/.", dir.string()));
+        not_maildir.said = say(Phrase::AtFile, dir.string(), say(Phrase::NotMaildir));
+        return not_maildir;
     }
     std::vector<fs::path> files;
     for (const char* sub : {"cur", "new"}) {
@@ -464,15 +517,19 @@ StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox
     for (const auto& file : files) {
         auto octets = read_bounded(file);
         if (!octets) {
-            return store_error(StoreErrorKind::BadInput,
-                               fmt::format("the message file {} cannot be read.", file.string()));
+            StoreError unreadable =
+                store_error(StoreErrorKind::BadInput,
+                            fmt::format("the message file {} cannot be read.", file.string()));
+            unreadable.said =
+                say(Phrase::AtFile, file.string(), say(Phrase::MessageFileUnreadable));
+            return unreadable;
         }
         const auto written = fs::last_write_time(file, error);
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
             std::chrono::file_clock::to_sys(written).time_since_epoch());
         auto uid = store.append(mailbox, to_crlf(*octets), maildir_flags(file.filename().string()),
                                 InternalDate{error ? 0 : seconds.count(), 0});
-        if (!uid) return uid.error();
+        if (!uid) return naming_file(uid.error(), file);
         uids.push_back(uid.value());
     }
     return uids;

@@ -263,6 +263,14 @@ StoreResult<Done> adopt_foreign_files(const fs::path& level, Mailbox& mailbox,
     return sync_directory(level / "new");
 }
 
+// A data directory that cannot be loaded: `message` is what the console
+// shows, `said` the same in the catalogue's words, naming `file`.
+StoreError data_dir_error(std::string message, const fs::path& file, sim::Said reason) {
+    StoreError error = store_error(StoreErrorKind::BadInput, std::move(message));
+    error.said = sim::say(sim::Phrase::AtFile, file.string(), std::move(reason));
+    return error;
+}
+
 }  // namespace
 
 std::string maildir_file_name(const Message& message, const std::vector<std::string>& keywords) {
@@ -587,10 +595,10 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
             if (const auto acl = read_file(level / kAclFile)) {
                 auto parsed = parse_acl(*acl);
                 if (!parsed) {
-                    return store_error(StoreErrorKind::BadInput,
-                                       fmt::format("{} is not a list of \"identifier rights\" "
-                                                   "lines.",
-                                                   (level / kAclFile).string()));
+                    return data_dir_error(
+                        fmt::format("{} is not a list of \"identifier rights\" lines.",
+                                    (level / kAclFile).string()),
+                        level / kAclFile, sim::say(sim::Phrase::DataDirAclNotLines));
                 }
                 mailbox.acl = std::move(*parsed);
             }
@@ -611,9 +619,9 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
                 }
             }
             if (mailbox.selectable && mailbox.uidvalidity == 0) {
-                return store_error(
-                    StoreErrorKind::BadInput,
-                    fmt::format("{} has no valid UIDVALIDITY.", (level / kUidListFile).string()));
+                return data_dir_error(
+                    fmt::format("{} has no valid UIDVALIDITY.", (level / kUidListFile).string()),
+                    level / kUidListFile, sim::say(sim::Phrase::DataDirNoUidvalidity));
             }
 
             std::vector<Message> messages;
@@ -637,9 +645,9 @@ StoreResult<Done> MaildirBackend::load_tree(MailStore& store, const std::string&
                         message.flags = flags_from_letters(parsed->flag_letters, mailbox.keywords);
                         auto octets = read_file(entry.path());
                         if (!octets) {
-                            return store_error(
-                                StoreErrorKind::BadInput,
-                                fmt::format("could not read {}.", entry.path().string()));
+                            return data_dir_error(
+                                fmt::format("could not read {}.", entry.path().string()),
+                                entry.path(), sim::say(sim::Phrase::MessageFileUnreadable));
                         }
                         message.octets = std::make_shared<const std::string>(std::move(*octets));
                         messages.push_back(std::move(message));
@@ -702,9 +710,9 @@ StoreResult<Done> MaildirBackend::load_into(MailStore& store) {
     fs::remove_all(m_root / kStagingDir, ignored);
     const auto state = read_file(m_root / kStateFile);
     if (!state) {
-        return store_error(StoreErrorKind::BadInput,
-                           fmt::format("{} is not a mailscope data directory (no {} file).",
-                                       m_root.string(), kStateFile));
+        return data_dir_error(fmt::format("{} is not a mailscope data directory (no {} file).",
+                                          m_root.string(), kStateFile),
+                              m_root, sim::say(sim::Phrase::DataDirNotDataDir, kStateFile));
     }
     std::uint32_t next_uidvalidity = 0;
     for (const auto& line : split_lines(*state)) {
@@ -713,9 +721,9 @@ StoreResult<Done> MaildirBackend::load_into(MailStore& store) {
         }
     }
     if (next_uidvalidity == 0) {
-        return store_error(
-            StoreErrorKind::BadInput,
-            fmt::format("{} has no valid next-uidvalidity line.", (m_root / kStateFile).string()));
+        return data_dir_error(
+            fmt::format("{} has no valid next-uidvalidity line.", (m_root / kStateFile).string()),
+            m_root / kStateFile, sim::say(sim::Phrase::DataDirNoNextUidvalidity));
     }
     store.clear_mailboxes();
     for (const auto& user : store.users().names()) {
@@ -756,10 +764,10 @@ StoreResult<std::unique_ptr<MaildirBackend>> attach_data_dir(MailStore& store,
         return backend;
     }
     if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
-        return store_error(StoreErrorKind::BadInput,
-                           fmt::format("{} is neither empty nor a mailscope data directory; "
-                                       "refusing to write into it.",
-                                       dir.string()));
+        return data_dir_error(fmt::format("{} is neither empty nor a mailscope data directory; "
+                                          "refusing to write into it.",
+                                          dir.string()),
+                              dir, sim::say(sim::Phrase::DataDirNotEmpty));
     }
     if (auto saved = backend->save_all(store); !saved) return saved.error();
     store.set_backend(backend.get());

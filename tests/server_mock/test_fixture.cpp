@@ -67,7 +67,8 @@ TEST_CASE("fixture errors name the file and the line") {
     CHECK(load_error("users:\n  - name: alice\n    password: x\n    mailboxes:\n"
                      "      - name: INBOX\n        messages:\n          - raw: hi\n"
                      "            flags: [\\Recent]\n")
-              .find("test.yaml line 8: \\Recent cannot be set") == 0);
+              .find("test.yaml line 8: the flag \"\\Recent\" cannot be set: \\Recent cannot be "
+                    "set") == 0);
     CHECK(load_error("users:\n  - name: alice\n    password: x\n    mailboxes:\n"
                      "      - name: \"a//b\"\n")
               .find("test.yaml line 5:") == 0);

@@ -1,6 +1,5 @@
 #include "server_mock/assignment_loader.hpp"
 
-#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <optional>
 
 #include "server_mock/yaml_fields.hpp"
+#include "server_mock/yaml_syntax.hpp"
 #include "sim/core/ascii.hpp"
 #include "sim/imap/verbs.hpp"
 #include "sim/pop3/verbs.hpp"
@@ -18,9 +18,18 @@ namespace mailscope::server {
 
 namespace {
 
+using sim::Phrase;
+using sim::say;
+
 // Thrown only inside this file and turned into the error text at the top.
 struct AssignmentProblem {
     sim::Said said;
+};
+
+// A place of the file named as a sentence's subject and after "in".
+struct TextPlace {
+    Phrase subject;
+    Phrase inside;
 };
 
 bool known_single_verb(sim::Protocol protocol, std::string_view verb) {
@@ -71,25 +80,24 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
     explicit AssignmentReader(std::string label) : m_label(std::move(label)) {}
 
     Assignment read(const YAML::Node& root) {
-        expect_map(root, "an assignment");
-        check_fields(root, {"title", "protocol", "steps"}, "an assignment");
+        expect_map(root, Phrase::PlaceAssignment);
+        check_fields(root, {"title", "protocol", "steps"}, Phrase::PlaceInAssignment);
         Assignment assignment;
-        if (!root["title"]) fail(root, "an assignment needs a \"title\" with ru and en texts");
-        assignment.title = local_text(root["title"], "the title");
+        if (!root["title"]) fail(root, say(Phrase::AssignmentNeedsTitle));
+        assignment.title =
+            local_text(root["title"], TextPlace{Phrase::PlaceTitle, Phrase::PlaceInTitle});
         const sim::Protocol protocol =
             root["protocol"] ? protocol_named(root["protocol"]) : sim::Protocol::Imap;
         const YAML::Node steps = root["steps"];
         if (!steps || !steps.IsSequence() || steps.size() == 0) {
-            fail(steps ? steps : root,
-                 "an assignment needs a \"steps\" list with at least one step");
+            fail(steps ? steps : root, say(Phrase::AssignmentNeedsSteps));
         }
         std::map<std::string, int> lines;  // step id -> the line that gave it
         for (const auto& node : steps) {
             AssignmentStep step = read_step(node, protocol);
             const auto [first, fresh] = lines.emplace(step.id, node["id"].Mark().line + 1);
             if (!fresh) {
-                fail(node["id"], fmt::format("the step id \"{}\" is given twice (first on line {})",
-                                             step.id, first->second));
+                fail(node["id"], say(Phrase::AssignmentStepIdTwice, step.id, first->second));
             }
             assignment.steps.push_back(std::move(step));
         }
@@ -106,65 +114,55 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
         throw AssignmentProblem{sim::say(sim::Phrase::AtFile, m_label, std::move(message))};
     }
 
-    [[noreturn]] void fail(const YAML::Node& node, std::string message) const {
-        fail(node, sim::verbatim(std::move(message)));
-    }
-
     sim::Protocol protocol_named(const YAML::Node& node) const {
         const std::string name = text(node);
         for (const auto protocol :
              {sim::Protocol::Imap, sim::Protocol::Pop3, sim::Protocol::Smtp}) {
             if (ascii::iequals(name, sim::protocol_name(protocol))) return protocol;
         }
-        fail(node,
-             fmt::format("\"{}\" is not a protocol of mailscope; write imap, pop3 or smtp", name));
+        fail(node, say(Phrase::AssignmentNotProtocol, name));
     }
 
-    AssignmentText local_text(const YAML::Node& node, std::string_view what) const {
-        if (!node.IsMap()) {
-            fail(node,
-                 fmt::format("{} needs a Russian and an English text: {{ru: ..., en: ...}}", what));
-        }
-        check_fields(node, {"ru", "en"}, what);
+    AssignmentText local_text(const YAML::Node& node, TextPlace what) const {
+        if (!node.IsMap()) fail(node, say(Phrase::AssignmentTextNotMap, what.subject));
+        check_fields(node, {"ru", "en"}, what.inside);
         if (!node["ru"] || text(node["ru"]).empty()) {
-            fail(node, fmt::format("{} has no Russian text (ru)", what));
+            fail(node, say(Phrase::AssignmentNoRussianText, what.subject));
         }
         if (!node["en"] || text(node["en"]).empty()) {
-            fail(node, fmt::format("{} has no English text (en)", what));
+            fail(node, say(Phrase::AssignmentNoEnglishText, what.subject));
         }
         return AssignmentText{text(node["ru"]), text(node["en"])};
     }
 
     AssignmentStep read_step(const YAML::Node& node, sim::Protocol protocol) const {
-        expect_map(node, "a step");
+        expect_map(node, Phrase::PlaceStep);
         check_fields(node, {"id", "text", "protocol", "command", "literal", "contains", "result"},
-                     "a step");
+                     Phrase::PlaceInStep);
         AssignmentStep step;
-        if (!node["id"]) fail(node, "a step needs an \"id\"");
+        if (!node["id"]) fail(node, say(Phrase::AssignmentStepNeedsId));
         step.id = text(node["id"]);
-        if (!plain_id(step.id)) {
-            fail(node["id"], fmt::format("the step id \"{}\" may hold only letters, digits, "
-                                         "\".\", \"-\" and \"_\"",
-                                         step.id));
+        if (!plain_id(step.id)) fail(node["id"], say(Phrase::AssignmentStepIdCharacters, step.id));
+        if (node["text"]) {
+            step.text =
+                local_text(node["text"], TextPlace{Phrase::PlaceStepText, Phrase::PlaceInStepText});
         }
-        if (node["text"]) step.text = local_text(node["text"], "the step's text");
         step.protocol = node["protocol"] ? protocol_named(node["protocol"]) : protocol;
-        if (!node["command"]) fail(node, "a step needs a \"command\": the verb the client sends");
+        if (!node["command"]) fail(node, say(Phrase::AssignmentStepNeedsCommand));
         step.command = known_verb(step.protocol, text(node["command"]));
         if (step.command.empty()) {
-            fail(node["command"],
-                 fmt::format("\"{}\" is not a command of {}", text(node["command"]),
-                             sim::protocol_name(step.protocol)));
+            fail(node["command"], say(Phrase::AssignmentNotCommand, text(node["command"]),
+                                      sim::protocol_name(step.protocol)));
         }
         if (node["literal"]) {
             step.literal = boolean(node["literal"]);
             if (step.literal && step.protocol != sim::Protocol::Imap) {
-                fail(node["literal"], "only IMAP commands carry literals");
+                fail(node["literal"], say(Phrase::AssignmentLiteralOnlyImap));
             }
         }
         if (node["contains"]) {
             step.contains = text(node["contains"]);
-            if (step.contains.empty()) fail(node["contains"], "\"contains\" must not be empty");
+            if (step.contains.empty()) fail(node["contains"], say(Phrase::AssignmentContainsEmpty));
         }
         if (node["result"]) read_result(node["result"], step);
         return step;
@@ -183,15 +181,12 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
             case sim::Protocol::Imap:
                 step.result =
                     named({sim::ReplyStatus::Ok, sim::ReplyStatus::No, sim::ReplyStatus::Bad});
-                if (!step.result)
-                    fail(node, fmt::format("\"{}\" is no IMAP result; write OK, NO "
-                                           "or BAD",
-                                           word));
+                if (!step.result) fail(node, say(Phrase::AssignmentNotImapResult, word));
                 return;
             case sim::Protocol::Pop3:
                 step.result = named({sim::ReplyStatus::PlusOk, sim::ReplyStatus::MinusErr});
                 if (!step.result) {
-                    fail(node, fmt::format("\"{}\" is no POP3 result; write +OK or -ERR", word));
+                    fail(node, say(Phrase::AssignmentNotPop3Result, word));
                 }
                 return;
             case sim::Protocol::Smtp:
@@ -203,9 +198,7 @@ class AssignmentReader : YamlFieldReader<AssignmentReader> {
         const bool reply_class = word.size() == 3 && word[0] >= '2' && word[0] <= '5' &&
                                  ascii::iequals(word.substr(1), "xx");
         if (!digits && !reply_class) {
-            fail(node, fmt::format("\"{}\" is no SMTP result; write a reply code such as 250, or "
-                                   "a class: 2xx, 3xx, 4xx or 5xx",
-                                   word));
+            fail(node, say(Phrase::AssignmentNotSmtpResult, word));
         }
         step.result = sim::smtp_status((word[0] - '0') * 100);
         if (digits) step.reply_code = static_cast<std::uint16_t>(std::stoi(word));
@@ -223,8 +216,8 @@ std::variant<Assignment, sim::Said> load_assignment_text(std::string_view yaml,
     } catch (const AssignmentProblem& problem) {
         return problem.said;
     } catch (const YAML::Exception& e) {
-        return sim::verbatim(
-            fmt::format("{}:{}: this is not valid YAML: {}.", label, e.mark.line + 1, e.msg));
+        return say(Phrase::AtFileColonLine, label, e.mark.line + 1,
+                   say(Phrase::AssignmentYamlInvalid, yaml_syntax_problem(e)));
     }
 }
 
@@ -239,10 +232,8 @@ std::variant<Assignment, sim::Said> load_assignment_file(const std::filesystem::
             error = {EIO, std::generic_category()};
     }
     if (error || size > kMaxAssignmentFileSize) {
-        return sim::verbatim(
-            fmt::format("{}: the assignment cannot be read (missing, unreadable or larger "
-                        "than {} octets).",
-                        file.string(), kMaxAssignmentFileSize));
+        return say(Phrase::AtFile, file.string(),
+                   say(Phrase::AssignmentUnreadable, kMaxAssignmentFileSize));
     }
     return load_assignment_text(text, file.string());
 }

@@ -238,7 +238,8 @@ int run_decode(const DecodeOptions& options) {
     std::string line;
     while (std::getline(in, line)) {
         if (auto error = reader.add_line(line)) {
-            std::cerr << fmt::format("{}:{}: {}\n", options.file, error->line, error->message);
+            std::cerr << fmt::format("{}:{}: {}\n", options.file, error->line,
+                                     sim::render(error->reason, options.language));
             return 1;
         }
         for (auto& chunk : reader.take_chunks())

@@ -210,19 +210,18 @@ std::size_t leading_blanks(std::string_view text) {
 
 // Why a line that is not part of a transcript was refused: the look-alikes
 // people type get their own explanation.
-std::string explain_bad_line(std::string_view line) {
+Said explain_bad_line(std::string_view line) {
     std::string_view body = line.substr(leading_blanks(line));
     // U+0421 and U+0441, the Cyrillic letters that look like C and c.
     if (body.starts_with("\xD0\xA1") || body.starts_with("\xD1\x81")) {
-        return "the line starts with the Cyrillic letter \"С\", which only looks like the Latin "
-               "\"C\" of \"C:\"";
+        return say(Phrase::TranscriptCyrillicC);
     }
     if (body.size() >= 2 &&
         (body[0] == 'C' || body[0] == 'S' || body[0] == 'c' || body[0] == 's') && body[1] != ':') {
-        return fmt::format("expected \"{}:\" (a colon after the side), got \"{}{}\"",
-                           static_cast<char>(body[0] & ~0x20), body[0], body[1]);
+        return say(Phrase::TranscriptNoColon, std::string(1, static_cast<char>(body[0] & ~0x20)),
+                   std::string(body.substr(0, 2)));
     }
-    return "expected a line starting with \"C:\", \"S:\", \">\" or \"<\"";
+    return say(Phrase::TranscriptBadLine);
 }
 
 }  // namespace

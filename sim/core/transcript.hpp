@@ -53,7 +53,7 @@ struct TranscriptChunk {
 
 struct TranscriptError {
     std::size_t line = 0;
-    std::string message;
+    Said reason;  // what is wrong with the line, without a full stop
 };
 
 // Reads "C: ..." / "S: ..." (also "> ..." for the client and "< ..." for the

@@ -383,6 +383,12 @@ def test_russian_errors():
                                "--lang", "ru")
     check(code == 1 and "посреди сообщения" in err and "клиент" in err,
           f"a transcript cut mid-literal, in Russian: exit {code}, stderr {err!r}")
+    code, _, err = decode_text("S: * OK ready\n\u0421: a1 NOOP\n", "--lang", "ru")
+    check(code == 1 and ":2: " in err and "кириллической" in err and "Cyrillic" not in err,
+          f"a Cyrillic C, in Russian: exit {code}, stderr {err!r}")
+    code, _, err = decode_text("S: * OK ready\nS; a1 OK done\n", "--lang", "ru")
+    check(code == 1 and ":2: " in err and "двоеточие" in err and "colon" not in err,
+          f"S; instead of S:, in Russian: exit {code}, stderr {err!r}")
 
 
 for test in (test_section8_annotations, test_reveal_secrets, test_json_lines, test_malformed,

@@ -58,7 +58,8 @@ inline std::string header(std::size_t exchange, const std::string& section,
 inline std::vector<Chunk> decode_transcript(const std::string& text) {
     auto parsed = sim::parse_text_transcript(text);
     REQUIRE_FALSE_MESSAGE(parsed.error,
-                          "line " << parsed.error->line << ": " << parsed.error->message);
+                          "line " << parsed.error->line << ": "
+                                  << sim::render(parsed.error->reason, sim::Language::En));
     std::vector<Chunk> out;
     for (auto& chunk : parsed.chunks)
         out.push_back({chunk.dir, std::move(chunk.bytes)});

@@ -180,3 +180,30 @@ TEST_CASE("a session keeps working on a trace that forgets") {
     CHECK(appended == trace.end_seq());
     CHECK(trace.events().back().link_seq == trace.end_seq() - 2);
 }
+
+TEST_CASE("a line that is not part of a transcript is explained in either language") {
+    struct Case {
+        std::string text;
+        std::string en;
+        std::string ru;
+    };
+    const Case cases[] = {
+        {"S: * OK ready\n\xD0\xA1: a1 NOOP\n",
+         "the line starts with the Cyrillic letter \"С\", which only looks like the Latin \"C\" "
+         "of \"C:\"",
+         "строка начинается с кириллической буквы «С», которая только похожа на латинскую «C» из "
+         "«C:»"},
+        {"S: * OK ready\ns; a1 OK done\n", "expected \"S:\" (a colon after the side), got \"s;\"",
+         "ожидалось «S:» (двоеточие после стороны), а написано «s;»"},
+        {"S: * OK ready\nhello\n", "expected a line starting with \"C:\", \"S:\", \">\" or \"<\"",
+         "ожидалась строка, которая начинается с «C:», «S:», «>» или «<»"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto parsed = sim::parse_text_transcript(c.text);
+        REQUIRE(parsed.error);
+        CHECK(parsed.error->line == 2);
+        CHECK(sim::render(parsed.error->reason, sim::Language::En) == c.en);
+        CHECK(sim::render(parsed.error->reason, sim::Language::Ru) == c.ru);
+    }
+}

@@ -281,7 +281,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) {
         for (const auto& text : fault_texts) {
             auto rule = mailscope::server::parse_fault_rule(text);
-            if (auto* error = std::get_if<std::string>(&rule)) {
+            if (auto* error = std::get_if<mailscope::sim::Said>(&rule)) {
                 std::cerr << mailscope::app::cli_error(serve.language, "mailscope serve",
                                                        mailscope::sim::Phrase::CliLine,
                                                        "--fault " + text, *error);

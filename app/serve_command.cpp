@@ -338,7 +338,9 @@ int run_serve(const ServeOptions& options) {
             const auto& error = attached.error();
             std::cerr << cli_error(
                 options.language, kServe,
-                sim::verbatim(error.detail.empty() ? error.message : error.detail));
+                sim::is_empty(error.said)
+                    ? sim::verbatim(error.detail.empty() ? error.message : error.detail)
+                    : error.said);
             return 1;
         }
         // A file size limit (ulimit -f) must fail the write with EFBIG, which

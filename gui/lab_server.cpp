@@ -66,7 +66,12 @@ class LabConnection : public transport::ConnectionHandler {
                                            fmt::format("{}-{}-{:05}", sim::protocol_name(protocol),
                                                        tracing.run_stamp, info.id),
                                            error, tracing.language);
-            if (!m_files) std::cerr << fmt::format("mailscope gui: {}; not traced\n", error);
+            if (!m_files) {
+                std::cerr << "mailscope gui: "
+                          << sim::render(sim::say(sim::Phrase::CliSessionNotTraced, error),
+                                         tracing.language)
+                          << "\n";
+            }
         }
         m_trace.set_sink([this](const sim::TraceEvent& event) {
             if (m_files) m_files->add(event);
@@ -169,8 +174,13 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
     const LabAddresses& addresses, const std::filesystem::path& fixture,
     const std::filesystem::path& trace_dir, sim::Language report_language,
     LabClassReport class_report) {
+    // The window's and the command line's language: the lab starts before the window.
+    const auto said = [report_language](sim::Phrase phrase, auto&&... args) {
+        return sim::render(sim::say(phrase, std::forward<decltype(args)>(args)...),
+                           report_language);
+    };
     if (addresses.imap.empty() && addresses.pop3.empty() && addresses.smtp.empty()) {
-        return std::string("The lab needs an address to listen on.");
+        return said(sim::Phrase::LabNeedsAddress);
     }
     std::unique_ptr<LabServer> lab(new LabServer());
     LabTracing tracing;
@@ -184,13 +194,13 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
         // An empty report at once: the path is checked before the class comes.
         std::string error;
         if (!lab->m_class_report->write(class_report.file, error)) {
-            return fmt::format("The lab cannot keep its class report: {}.", error);
+            return said(sim::Phrase::LabCannotKeepReport, error);
         }
         tracing.class_report_file = class_report.file;
     }
     if (auto loaded = server::load_fixture(lab->m_store, fixture); !loaded) {
-        return fmt::format("The mail of {} could not be loaded: {}", fixture.string(),
-                           loaded.error().message);
+        return said(sim::Phrase::MailNotLoaded, fixture.string(),
+                    server::describe(loaded.error(), report_language));
     }
     lab->m_server = std::make_unique<transport::ServerThread>();
     LabServer& self = *lab;
@@ -246,7 +256,7 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
         try {
             config = transport::parse_listen_address(listener.address, name, false);
         } catch (const std::exception& error) {
-            return fmt::format("The lab cannot listen on {}: {}", listener.address, error.what());
+            return said(sim::Phrase::LabCannotListen, listener.address, error.what());
         }
         config.refusal = server::too_many_connections(listener.protocol, lab->m_config);
         auto factory = [&self, protocol = listener.protocol, make = listener.make, publish,
@@ -268,7 +278,7 @@ std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(
         try {
             port = lab->m_server->listen(config, std::move(factory));
         } catch (const std::exception& error) {
-            return fmt::format("The lab cannot listen on {}: {}", listener.address, error.what());
+            return said(sim::Phrase::LabCannotListen, listener.address, error.what());
         }
         lab->m_listeners.push_back(
             {listener.protocol, fmt::format("{}:{}", config.address, port), port});

@@ -17,6 +17,7 @@
 #include "server_mock/fixture.hpp"
 #include "server_mock/mail_store.hpp"
 #include "server_mock/yaml_fields.hpp"
+#include "server_mock/yaml_syntax.hpp"
 #include "sim/core/ascii.hpp"
 #include "sim/text/charset.hpp"
 
@@ -295,8 +296,7 @@ class Reader : server::YamlFieldReader<Reader> {
 
     void check_fault(const YAML::Node& node) const {
         auto parsed = server::parse_fault_rule(node.Scalar());
-        if (auto* problem = std::get_if<std::string>(&parsed)) {
-            if (!problem->empty() && problem->back() == '.') problem->pop_back();
+        if (auto* problem = std::get_if<sim::Said>(&parsed)) {
             fail(node, sim::say(sim::Phrase::LessonBadFaultRule, node.Scalar(), *problem));
         }
     }
@@ -893,7 +893,8 @@ LoadResult load_lesson_text(std::string_view yaml, const std::string& label,
     } catch (const YAML::Exception& e) {
         SourceMark at{label, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                       e.mark.column >= 0 ? e.mark.column + 1 : 0};
-        result.error = LoadError{at, sim::say(sim::Phrase::LessonNotYaml, e.msg)};
+        result.error =
+            LoadError{at, sim::say(sim::Phrase::YamlInvalid, server::yaml_syntax_problem(e))};
     }
     return result;
 }

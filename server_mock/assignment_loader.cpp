@@ -217,7 +217,7 @@ std::variant<Assignment, sim::Said> load_assignment_text(std::string_view yaml,
         return problem.said;
     } catch (const YAML::Exception& e) {
         return say(Phrase::AtFileColonLine, label, e.mark.line + 1,
-                   say(Phrase::AssignmentYamlInvalid, yaml_syntax_problem(e)));
+                   say(Phrase::YamlInvalid, yaml_syntax_problem(e)));
     }
 }
 

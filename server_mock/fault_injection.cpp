@@ -93,7 +93,7 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::optional<std::string> check_untagged(const std::string& text) {
+std::optional<sim::Said> check_untagged(const std::string& text) {
     auto words = split(text, " ");
     const std::string name = words.empty() ? std::string() : ascii::upper(words[0]);
     std::uint32_t number = 0;
@@ -103,10 +103,7 @@ std::optional<std::string> check_untagged(const std::string& text) {
     if (name == "FETCH" && words.size() >= 2 && ascii::upper(words[1]) == "FLAGS" &&
         (words.size() == 2 || (words.size() == 3 && parse_number(words[2], number) && number > 0)))
         return std::nullopt;
-    return fmt::format(
-        "\"{}\" is not an unsolicited response the server can send; use EXISTS, EXPUNGE n or "
-        "FETCH FLAGS [n]",
-        text);
+    return sim::say(sim::Phrase::FaultBadUnsolicited, text);
 }
 
 }  // namespace
@@ -132,39 +129,38 @@ std::string FaultRule::to_string() const {
     return out;
 }
 
-std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
+std::variant<FaultRule, sim::Said> parse_fault_rule(std::string_view text) {
+    using sim::Phrase;
+    using sim::say;
     text = trim(text);
-    if (text.empty()) return std::string("a fault rule is empty");
-    if (text.size() > 512) return std::string("a fault rule is longer than 512 characters");
+    if (text.empty()) return say(Phrase::FaultEmpty);
+    if (text.size() > 512) return say(Phrase::FaultTooLong);
     auto fields = split(text, ":");
     FaultRule rule;
     auto action = fault_action_names.value_ignoring_case(fields[0]);
     if (!action) {
-        return fmt::format(
-            "\"{}\" is not a fault action; use delay, defer, split, unsolicited, no, bad, bye, "
-            "cut or stall",
-            fields[0]);
+        return say(Phrase::FaultUnknownAction, fields[0]);
     }
     rule.action = *action;
-    auto read_verb = [&](std::string_view field) -> std::optional<std::string> {
+    auto read_verb = [&](std::string_view field) -> std::optional<sim::Said> {
         auto at = field.find('@');
         std::string_view verb = field.substr(0, at);
-        if (verb.empty()) return fmt::format("the rule \"{}\" names no command", text);
+        if (verb.empty()) return say(Phrase::FaultNoCommand, text);
         for (char c : verb) {
             if (!std::isalpha(static_cast<unsigned char>(c)) && c != '*')
-                return fmt::format("\"{}\" is not a command name", verb);
+                return say(Phrase::FaultNotCommandName, verb);
         }
         rule.verb = ascii::upper(verb);
         if (at != std::string_view::npos) {
             if (!parse_number(field.substr(at + 1), rule.nth) || rule.nth == 0)
-                return fmt::format("\"{}\": the count after @ must be 1 or more", field);
+                return say(Phrase::FaultBadCount, field);
         }
         return std::nullopt;
     };
     std::size_t next = 1;
     if (rule.action == FaultAction::Unsolicited) {
         if (fields.size() < 2 || trim(fields[1]).empty())
-            return std::string("unsolicited needs a response, e.g. unsolicited:EXISTS");
+            return say(Phrase::FaultUnsolicitedNeedsResponse);
         rule.untagged = std::string(trim(fields[1]));
         if (auto error = check_untagged(rule.untagged)) return *error;
         next = 2;
@@ -181,34 +177,31 @@ std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text) {
             has_delay = true;
         } else if (field.starts_with("p=")) {
             auto p = parse_probability(field.substr(2));
-            if (!p) return fmt::format("\"{}\": a probability is a number from 0 to 1", field);
+            if (!p) return say(Phrase::FaultBadProbability, field);
             rule.probability = *p;
         } else if (field.starts_with("user=")) {
             rule.user = std::string(field.substr(5));
-            if (rule.user.empty()) return std::string("user= needs a user name");
+            if (rule.user.empty()) return say(Phrase::FaultUserEmpty);
         } else if (field.starts_with("after=")) {
             if (rule.action != FaultAction::Unsolicited)
-                return std::string("after= only applies to unsolicited rules");
+                return say(Phrase::FaultAfterOnlyUnsolicited);
             if (auto error = read_verb(field.substr(6))) return *error;
         } else {
-            return fmt::format(
-                "\"{}\" is not a fault option; use a duration (2000ms), p=, user= "
-                "or after=",
-                field);
+            return say(Phrase::FaultUnknownOption, field);
         }
     }
     if (rule.action == FaultAction::Delay && !has_delay)
-        return fmt::format("the delay rule \"{}\" needs a duration such as 2000ms", text);
+        return say(Phrase::FaultDelayNeedsDuration, text);
     if (rule.action == FaultAction::Defer && !has_delay) rule.delay = kDefaultDeferLimit;
     return rule;
 }
 
-std::variant<std::vector<FaultRule>, std::string> parse_fault_rules(std::string_view text) {
+std::variant<std::vector<FaultRule>, sim::Said> parse_fault_rules(std::string_view text) {
     std::vector<FaultRule> rules;
     if (trim(text).empty()) return rules;
     for (auto part : split(text, ",;")) {
         auto parsed = parse_fault_rule(part);
-        if (auto* error = std::get_if<std::string>(&parsed)) return *error;
+        if (auto* error = std::get_if<sim::Said>(&parsed)) return *error;
         rules.push_back(std::get<FaultRule>(parsed));
     }
     return rules;

@@ -39,6 +39,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/core/connection_handler.hpp"
 
 namespace mailscope::server {
@@ -75,9 +76,9 @@ struct FaultRule {
 };
 
 // One rule, or a sentence saying what is wrong with the text.
-std::variant<FaultRule, std::string> parse_fault_rule(std::string_view text);
+std::variant<FaultRule, sim::Said> parse_fault_rule(std::string_view text);
 // Several rules separated by ',' or ';' (a command-line option).
-std::variant<std::vector<FaultRule>, std::string> parse_fault_rules(std::string_view text);
+std::variant<std::vector<FaultRule>, sim::Said> parse_fault_rules(std::string_view text);
 
 // Decides which rules fire for each command of one session. Counts are per
 // session, and the generator is seeded, so a lesson misbehaves the same way

@@ -4,6 +4,8 @@
 
 #include "imap_server_harness.hpp"
 #include "server_mock/lab_report.hpp"
+#include "tests/support/russian_text.hpp"
+#include "tests/support/said_text.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -59,8 +61,15 @@ TEST_CASE("fault rules parse from their text form") {
     for (auto text : {"", "explode:FETCH", "delay:FETCH", "bye:FETCH:p=2", "no:FE TCH",
                       "bad:LOGIN@0", "unsolicited:HELLO", "split:*:after=NOOP", "no:X:color=red"}) {
         CAPTURE(text);
-        CHECK(std::holds_alternative<std::string>(parse_fault_rule(text)));
+        const auto parsed = parse_fault_rule(text);
+        REQUIRE(std::holds_alternative<sim::Said>(parsed));
+        // Said in either language, the rule's own words quoted.
+        CHECK(test::has_cyrillic(test::russian(std::get<sim::Said>(parsed))));
+        CHECK(test::english_sentence_word(test::russian(std::get<sim::Said>(parsed))).empty());
     }
+    CHECK(test::english(std::get<sim::Said>(parse_fault_rule("explode:FETCH"))) ==
+          "\"explode\" is not a fault action; use delay, defer, split, unsolicited, no, bad, bye, "
+          "cut or stall");
     CHECK(std::get<std::vector<FaultRule>>(parse_fault_rules("no:SELECT, split:*")).size() == 2);
 }
 
@@ -177,7 +186,7 @@ TEST_CASE("fault: defer rules parse and print back") {
     CHECK(rule("defer:*").verb == "*");
     for (auto text : {"defer:FETCH:after=NOOP", "defer:FETCH@0", "defer:FETCH:forever"}) {
         CAPTURE(text);
-        CHECK(std::holds_alternative<std::string>(parse_fault_rule(text)));
+        CHECK(std::holds_alternative<sim::Said>(parse_fault_rule(text)));
     }
 }
 

@@ -116,7 +116,12 @@ void draw_menu(PanelContext& context) {
         }
         ImGui::EndMenu();
     }
-    ImGui::TextDisabled("%s", context.model.trace().label().c_str());
+    // The shown session's name in the window's language; the trace's own
+    // label is for files.
+    const SessionList& sessions = context.model.sessions;
+    ImGui::TextDisabled("%s", sessions.active < sessions.labels.size()
+                                  ? sessions.labels[sessions.active].c_str()
+                                  : context.model.trace().label().c_str());
     if (context.model.live.active) {
         ImGui::SameLine();
         if (context.model.live.insecure) {

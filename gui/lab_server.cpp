@@ -157,12 +157,13 @@ class LabConnection : public transport::ConnectionHandler {
 
 }  // namespace
 
-std::string lab_session_label(const LabSession& session) {
-    return fmt::format("#{} {} {}, {}, {}, {} events{}", session.id,
-                       ascii::upper(sim::protocol_name(session.protocol)), session.peer,
-                       session.user.empty() ? "-" : session.user, session.state.name(),
-                       session.trace ? session.trace->size() : 0,
-                       session.closed ? " (closed)" : "");
+std::string lab_session_label(const LabSession& session, sim::Language language) {
+    return sim::render(
+        sim::say(session.closed ? sim::Phrase::LabSessionLabelClosed : sim::Phrase::LabSessionLabel,
+                 session.id, ascii::upper(sim::protocol_name(session.protocol)), session.peer,
+                 session.user.empty() ? "-" : session.user, session.state.name(),
+                 session.trace ? session.trace->size() : 0),
+        language);
 }
 
 std::variant<std::unique_ptr<LabServer>, std::string> LabServer::start(

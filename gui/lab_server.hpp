@@ -66,7 +66,7 @@ struct LabSession {
 };
 
 // "#id PROTOCOL peer, user, state, n events" for a menu.
-std::string lab_session_label(const LabSession& session);
+std::string lab_session_label(const LabSession& session, sim::Language language);
 
 class LabServer {
   public:

@@ -69,8 +69,8 @@ std::optional<sim::Said> LiveSource::send(std::string_view line, std::string_vie
     return m_session->send(line, literals);
 }
 
-std::string LabConnectionSource::label(Language) const {
-    return lab_session_label(connection());
+std::string LabConnectionSource::label(Language language) const {
+    return lab_session_label(connection(), language);
 }
 
 const sim::SessionTrace& LabConnectionSource::trace() const {

@@ -84,13 +84,16 @@ TEST_CASE("a TCP client of the lab shows up with its user, state and events") {
     CHECK(session.trace->protocol() == sim::Protocol::Imap);
     CHECK(session.trace->size() >= 4);
     check_seq_and_no_password(*session.trace);
-    CHECK(lab_session_label(session).find("IMAP") != std::string::npos);
-    CHECK(lab_session_label(session).find("alice") != std::string::npos);
+    CHECK(lab_session_label(session, sim::Language::En).find("IMAP") != std::string::npos);
+    CHECK(lab_session_label(session, sim::Language::En).find("alice") != std::string::npos);
 
     client.write("a2 LOGOUT\r\n");
     REQUIRE(drain_until(*lab, [&] { return lab->sessions()[0].closed; }));
     CHECK(lab->sessions()[0].state == imap::State::Logout);
-    CHECK(lab_session_label(lab->sessions()[0]).find("closed") != std::string::npos);
+    CHECK(lab_session_label(lab->sessions()[0], sim::Language::En).find("closed") !=
+          std::string::npos);
+    CHECK(lab_session_label(lab->sessions()[0], sim::Language::Ru).find("закрыт") !=
+          std::string::npos);
 }
 
 TEST_CASE("the lab serves POP3 and SMTP on the same mail, each connection with its protocol") {
@@ -125,7 +128,7 @@ TEST_CASE("the lab serves POP3 and SMTP on the same mail, each connection with i
     CHECK(smtp.state == smtp::State::Quit);
     CHECK(has_command(*smtp.trace, "MAIL FROM:<student@example.org>"));
     CHECK(has_command(*smtp.trace, "QUIT"));
-    CHECK(lab_session_label(smtp).find("SMTP") != std::string::npos);
+    CHECK(lab_session_label(smtp, sim::Language::En).find("SMTP") != std::string::npos);
 
     LoopbackClient pop3(lab->port(sim::Protocol::Pop3));
     CHECK(pop3.read_line().starts_with("+OK"));
@@ -138,7 +141,8 @@ TEST_CASE("the lab serves POP3 and SMTP on the same mail, each connection with i
     }));
     CHECK(lab->sessions()[1].protocol == sim::Protocol::Pop3);
     CHECK(lab->sessions()[1].user == "alice");
-    CHECK(lab_session_label(lab->sessions()[1]).find("POP3") != std::string::npos);
+    CHECK(lab_session_label(lab->sessions()[1], sim::Language::En).find("POP3") !=
+          std::string::npos);
     // The message SMTP delivered is the last of the maildrop the POP3 session sees.
     pop3.write("STAT\r\n");
     const std::string stat = pop3.read_line();

@@ -169,8 +169,8 @@ class ConnectSession {
 
 int run_connect(const ConnectOptions& options) {
     auto parsed = transport::parse_server_url(options.url);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
-        std::cerr << cli_error(options.language, kConnect, sim::verbatim(*error));
+    if (auto* error = std::get_if<sim::Said>(&parsed)) {
+        std::cerr << cli_error(options.language, kConnect, *error);
         return 2;
     }
     const auto url = std::get<transport::ServerUrl>(parsed);

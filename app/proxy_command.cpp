@@ -107,7 +107,7 @@ int usage_error(sim::Language language, const sim::Said& message) {
 
 int run_proxy(const ProxyOptions& options) {
     auto parsed = transport::parse_server_url(options.upstream);
-    if (auto* error = std::get_if<std::string>(&parsed))
+    if (auto* error = std::get_if<sim::Said>(&parsed))
         return usage_error(options.language, sim::say(sim::Phrase::CliLine, "--upstream", *error));
     auto url = std::get<transport::ServerUrl>(parsed);
     auto protocol = url.protocol;

@@ -186,7 +186,9 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
 
 std::optional<std::string> AppController::start_live(const PasswordPrompt& password) {
     auto url = transport::parse_server_url(m_options.connect);
-    if (auto* error = std::get_if<std::string>(&url)) return fmt::format("--connect: {}", *error);
+    if (auto* error = std::get_if<sim::Said>(&url)) {
+        return sim::render(sim::say(sim::Phrase::CliLine, "--connect", *error), m_language);
+    }
     const auto& server = std::get<transport::ServerUrl>(url);
     LiveOptions live;
     live.protocol = server.protocol;

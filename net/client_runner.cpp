@@ -22,7 +22,7 @@ void ClientRunner::start() {
         end(sim::verbatim(error.what()));
         return;
     }
-    m_client->connect([this](const std::string& error) { on_connected(error); });
+    m_client->connect([this](const sim::Said& error) { on_connected(error); });
 }
 
 sim::TlsReport ClientRunner::tls_report() {
@@ -30,10 +30,10 @@ sim::TlsReport ClientRunner::tls_report() {
             m_options.tls.insecure ? m_client->verify_result() : std::string()};
 }
 
-void ClientRunner::on_connected(const std::string& error) {
-    if (!error.empty()) {
-        m_driver.fail(sim::verbatim(error));
-        end(sim::verbatim(error));
+void ClientRunner::on_connected(const sim::Said& error) {
+    if (!sim::is_empty(error)) {
+        m_driver.fail(error);
+        end(error);
         return;
     }
     m_driver.open(m_client->tls_active() ? std::optional(tls_report()) : std::nullopt,
@@ -43,9 +43,9 @@ void ClientRunner::on_connected(const std::string& error) {
             m_driver.receive(bytes, steady_now());
             after_input();
         },
-        [this](const std::string& end_error) {
+        [this](const sim::Said& end_error) {
             m_driver.receive_eof(steady_now());
-            end(sim::verbatim(end_error));
+            end(end_error);
         });
     after_input();
 }
@@ -68,11 +68,11 @@ void ClientRunner::after_input() {
         return;
     }
     if (m_driver.take_tls_request()) {
-        m_client->start_tls([this](const std::string& error) {
-            if (!error.empty()) {
-                m_driver.fail(sim::verbatim(error));
+        m_client->start_tls([this](const sim::Said& error) {
+            if (!sim::is_empty(error)) {
+                m_driver.fail(error);
                 m_client->close();
-                end(sim::verbatim(error));
+                end(error);
                 return;
             }
             m_driver.tls_established(tls_report(), steady_now());

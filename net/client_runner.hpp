@@ -42,7 +42,7 @@ class ClientRunner {
 
   private:
     sim::TlsReport tls_report();
-    void on_connected(const std::string& error);
+    void on_connected(const sim::Said& error);
     void after_input();
     void end(sim::Said error);
 

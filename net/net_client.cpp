@@ -38,11 +38,11 @@ bool is_eof(const std::error_code& ec) {
 
 }  // namespace
 
-std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
+std::variant<ServerUrl, sim::Said> parse_server_url(std::string_view text) {
     ServerUrl url;
     auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) {
-        return fmt::format("\"{}\" is not a URL like imap://user@host:143 or imaps://host", text);
+        return sim::say(sim::Phrase::UrlNotUrl, text);
     }
     for (char c : text.substr(0, scheme_end)) {
         url.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -62,10 +62,7 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
     const auto* known = std::find_if(std::begin(schemes), std::end(schemes),
                                      [&](const Scheme& s) { return s.name == url.scheme; });
     if (known == std::end(schemes)) {
-        return fmt::format(
-            "unknown scheme \"{}\": use imap://, imaps://, pop3://, pop3s://, "
-            "smtp://, smtps:// or submission://",
-            url.scheme);
+        return sim::say(sim::Phrase::UrlUnknownScheme, url.scheme);
     }
     if (url.scheme == "pop") url.scheme = "pop3";
     url.protocol = known->protocol;
@@ -74,7 +71,7 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
     std::string_view rest = text.substr(scheme_end + 3);
     if (auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (slash + 1 != rest.size()) {
-            return std::string("a mailbox path in the URL is not supported: SELECT it instead");
+            return sim::say(sim::Phrase::UrlMailboxPath);
         }
         rest = rest.substr(0, slash);
     }
@@ -82,12 +79,10 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
         bool ok = false;
         url.user = percent_decode(rest.substr(0, at), ok);
         if (!ok || url.user.empty()) {
-            return std::string("the user name in the URL is empty or badly percent-encoded");
+            return sim::say(sim::Phrase::UrlBadUser);
         }
         if (url.user.find(':') != std::string::npos) {
-            return std::string(
-                "a password in the URL would end up in the shell history: give only the user "
-                "and type the password when asked (or set MAILSCOPE_PASSWORD)");
+            return sim::say(sim::Phrase::UrlPassword);
         }
         rest = rest.substr(at + 1);
     }
@@ -95,11 +90,11 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
     bool has_port = false;
     if (!rest.empty() && rest.front() == '[') {
         auto close = rest.find(']');
-        if (close == std::string_view::npos) return std::string("an IPv6 address lacks its ']'");
+        if (close == std::string_view::npos) return sim::say(sim::Phrase::UrlIpv6Unclosed);
         url.host = std::string(rest.substr(1, close - 1));
         rest = rest.substr(close + 1);
         if (!rest.empty()) {
-            if (rest.front() != ':') return std::string("expected ':PORT' after the ']'");
+            if (rest.front() != ':') return sim::say(sim::Phrase::UrlPortAfterBracket);
             port_text = rest.substr(1);
             has_port = true;
         }
@@ -110,15 +105,15 @@ std::variant<ServerUrl, std::string> parse_server_url(std::string_view text) {
     } else {
         url.host = std::string(rest);
     }
-    if (url.host.empty()) return std::string("the URL names no host");
+    if (url.host.empty()) return sim::say(sim::Phrase::UrlNoHost);
     if (!has_port) return url;
-    if (port_text.empty()) return std::string("the port is empty");
+    if (port_text.empty()) return sim::say(sim::Phrase::UrlPortEmpty);
     if (port_text.size() > 5 || !std::all_of(port_text.begin(), port_text.end(),
                                              [](char c) { return c >= '0' && c <= '9'; })) {
-        return fmt::format("the port \"{}\" is not a number", port_text);
+        return sim::say(sim::Phrase::UrlPortNotNumber, port_text);
     }
     auto port = std::stoul(std::string(port_text));
-    if (port == 0 || port > 65535) return fmt::format("the port {} is out of range", port);
+    if (port == 0 || port > 65535) return sim::say(sim::Phrase::UrlPortOutOfRange, port);
     url.port = static_cast<std::uint16_t>(port);
     return url;
 }
@@ -150,7 +145,7 @@ NetClient::NetClient(asio::io_context& io, NetClientOptions options,
       m_reply_timer(io) {}
 
 std::string NetClient::seconds() const {
-    return fmt::format("{:g} s", static_cast<double>(m_options.timeout.count()) / 1000.0);
+    return fmt::format("{:g}", static_cast<double>(m_options.timeout.count()) / 1000.0);
 }
 
 void NetClient::connect(Done done) {
@@ -163,7 +158,7 @@ void NetClient::connect(Done done) {
         *settled = true;
         self->m_resolver.cancel();
         self->close();
-        done(fmt::format("connecting to {} timed out after {}", where, self->seconds()));
+        done(sim::say(sim::Phrase::NetConnectTimedOut, where, self->seconds()));
     });
     m_resolver.async_resolve(
         m_options.host, std::to_string(m_options.port),
@@ -174,8 +169,7 @@ void NetClient::connect(Done done) {
                 *settled = true;
                 self->m_phase_timer.cancel();
                 self->close();
-                done(
-                    fmt::format("cannot find the host {}: {}", self->m_options.host, ec.message()));
+                done(sim::say(sim::Phrase::NetHostNotFound, self->m_options.host, ec.message()));
                 return;
             }
             asio::async_connect(
@@ -186,7 +180,7 @@ void NetClient::connect(Done done) {
                         *settled = true;
                         self->m_phase_timer.cancel();
                         self->close();
-                        done(fmt::format("cannot connect to {}: {}", where, ec.message()));
+                        done(sim::say(sim::Phrase::NetCannotConnect, where, ec.message()));
                         return;
                     }
                     std::error_code ignored;
@@ -214,28 +208,26 @@ void NetClient::handshake(Done done) {
         if (ec || *settled) return;
         *settled = true;
         self->close();
-        done(fmt::format("the TLS handshake with {} timed out after {}", self->m_options.host,
-                         self->seconds()));
+        done(sim::say(sim::Phrase::NetTlsTimedOut, self->m_options.host, self->seconds()));
     });
-    m_stream.async_handshake(asio::ssl::stream_base::client, [self, settled,
-                                                              done](std::error_code ec) {
-        if (*settled) return;
-        *settled = true;
-        self->m_phase_timer.cancel();
-        if (ec) {
-            auto reason = self->verify_result();
-            auto message = reason.empty()
-                               ? fmt::format("the TLS handshake with {} failed: {}",
-                                             self->m_options.host, ec.message())
-                               : fmt::format("TLS with {} refused: certificate verify failed: {}",
-                                             self->m_options.host, reason);
-            self->close();
-            done(message);
-            return;
-        }
-        self->m_tls_on = true;
-        done({});
-    });
+    m_stream.async_handshake(
+        asio::ssl::stream_base::client, [self, settled, done](std::error_code ec) {
+            if (*settled) return;
+            *settled = true;
+            self->m_phase_timer.cancel();
+            if (ec) {
+                auto reason = self->verify_result();
+                auto message =
+                    reason.empty()
+                        ? sim::say(sim::Phrase::NetTlsFailed, self->m_options.host, ec.message())
+                        : sim::say(sim::Phrase::NetTlsNotVerified, self->m_options.host, reason);
+                self->close();
+                done(message);
+                return;
+            }
+            self->m_tls_on = true;
+            done({});
+        });
 }
 
 void NetClient::start_reading(OnBytes on_bytes, Done on_end) {
@@ -257,9 +249,9 @@ void NetClient::read() {
             return;
         }
         if (ec) {
-            self->finish(is_eof(ec) ? std::string()
-                                    : fmt::format("the connection to {} broke: {}",
-                                                  self->m_options.host, ec.message()));
+            self->finish(is_eof(ec) ? sim::Said{}
+                                    : sim::say(sim::Phrase::NetConnectionBroke,
+                                               self->m_options.host, ec.message()));
             return;
         }
         if (self->m_expecting) self->arm_reply_timer();
@@ -286,7 +278,7 @@ void NetClient::pump_writes() {
         self->m_writing = false;
         if (self->m_closed) return;
         if (ec) {
-            self->finish(fmt::format("cannot write to {}: {}", self->m_options.host, ec.message()));
+            self->finish(sim::say(sim::Phrase::NetCannotWrite, self->m_options.host, ec.message()));
             return;
         }
         self->m_writes.pop_front();
@@ -301,17 +293,18 @@ void NetClient::pump_writes() {
 
 void NetClient::start_tls(Done done) {
     if (m_closed || m_tls_on) {
-        done(m_closed ? "the connection is closed" : "TLS is already active");
+        done(sim::say(m_closed ? sim::Phrase::NetConnectionClosed
+                               : sim::Phrase::NetTlsAlreadyActive));
         return;
     }
     auto self = shared_from_this();
     auto after_writes = [self, done] {
         self->m_upgrading = true;
         if (self->m_reading) {
-            self->m_upgrade_done = [self, done](const std::string& error) {
+            self->m_upgrade_done = [self, done](const sim::Said& error) {
                 self->m_upgrading = false;
                 done(error);
-                if (error.empty()) {
+                if (sim::is_empty(error)) {
                     self->read();
                     self->pump_writes();
                 }
@@ -319,10 +312,10 @@ void NetClient::start_tls(Done done) {
             std::error_code ignored;
             self->socket().cancel(ignored);
         } else {
-            self->handshake([self, done](const std::string& error) {
+            self->handshake([self, done](const sim::Said& error) {
                 self->m_upgrading = false;
                 done(error);
-                if (error.empty()) {
+                if (sim::is_empty(error)) {
                     self->read();
                     self->pump_writes();
                 }
@@ -360,12 +353,11 @@ void NetClient::arm_reply_timer() {
     m_reply_timer.expires_after(m_options.timeout);
     m_reply_timer.async_wait([self = shared_from_this()](std::error_code ec) {
         if (ec || self->m_closed || !self->m_expecting) return;
-        self->finish(
-            fmt::format("no answer from {} for {}", self->m_options.host, self->seconds()));
+        self->finish(sim::say(sim::Phrase::NetNoAnswer, self->m_options.host, self->seconds()));
     });
 }
 
-void NetClient::finish(const std::string& error) {
+void NetClient::finish(const sim::Said& error) {
     auto on_end = std::exchange(m_on_end, {});
     close();
     if (on_end) on_end(error);

@@ -28,7 +28,8 @@ namespace mailscope::transport {
 class NetClient : public std::enable_shared_from_this<NetClient> {
   public:
     // `error` is empty on success, otherwise a sentence for the user.
-    using Done = std::function<void(const std::string& error)>;
+    // `error` says nothing (sim::is_empty) on success.
+    using Done = std::function<void(const sim::Said& error)>;
     using OnBytes = std::function<void(std::string_view bytes)>;
 
     // Throws std::runtime_error with a readable message when the TLS
@@ -67,7 +68,7 @@ class NetClient : public std::enable_shared_from_this<NetClient> {
     void read();
     void pump_writes();
     void arm_reply_timer();
-    void finish(const std::string& error);
+    void finish(const sim::Said& error);
     std::string seconds() const;
 
     asio::io_context& m_io;

@@ -85,10 +85,11 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             pump();
             return;
         }
-        m_upstream->connect([self = shared_from_this()](const std::string& error) {
+        // The relay puts the reason on the wire to the client: in English.
+        m_upstream->connect([self = shared_from_this()](const sim::Said& error) {
             if (self->m_closed) return;
-            if (!error.empty()) {
-                self->m_relay.upstream_failed(error, steady_now());
+            if (!sim::is_empty(error)) {
+                self->m_relay.upstream_failed(sim::render(error, sim::Language::En), steady_now());
                 self->pump();
                 return;
             }
@@ -105,7 +106,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
                     self->m_relay.from_upstream(bytes, steady_now());
                     self->pump();
                 },
-                [self](const std::string& error) { self->on_upstream_end(error); });
+                [self](const sim::Said& error) { self->on_upstream_end(error); });
             self->pump();
         });
     }
@@ -131,10 +132,10 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
     }
 
     void start_upstream_tls() {
-        m_upstream->start_tls([self = shared_from_this()](const std::string& error) {
+        m_upstream->start_tls([self = shared_from_this()](const sim::Said& error) {
             if (self->m_closed) return;
-            if (!error.empty()) {
-                self->m_relay.upstream_failed(error, steady_now());
+            if (!sim::is_empty(error)) {
+                self->m_relay.upstream_failed(sim::render(error, sim::Language::En), steady_now());
             } else {
                 self->m_relay.upstream_tls_established(self->m_upstream->tls_description(),
                                                        steady_now());
@@ -143,12 +144,12 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         });
     }
 
-    void on_upstream_end(const std::string& error) {
+    void on_upstream_end(const sim::Said& error) {
         if (m_closed) return;
-        m_relay.note(error.empty() ? sim::say(sim::Phrase::UpstreamClosedConnection)
-                                   : sim::say(sim::Phrase::UpstreamError, error),
+        m_relay.note(sim::is_empty(error) ? sim::say(sim::Phrase::UpstreamClosedConnection)
+                                          : sim::say(sim::Phrase::UpstreamError, error),
                      steady_now());
-        m_close_error = error;
+        m_close_error = sim::render(error, sim::Language::En);
         m_closing = true;
         pump();
     }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <variant>
 
+#include "sim/core/catalogue.hpp"
 #include "sim/core/protocol.hpp"
 
 namespace mailscope::transport {
@@ -25,7 +26,7 @@ struct ServerUrl {
 // Returns the URL or a sentence saying what is wrong with it. Without a port
 // the scheme's own applies: 143/993, 110/995 (RFC 2384, RFC 8314) and
 // 25/465/587.
-std::variant<ServerUrl, std::string> parse_server_url(std::string_view text);
+std::variant<ServerUrl, sim::Said> parse_server_url(std::string_view text);
 
 // localhost, 127.0.0.0/8 and ::1: where a password in clear never leaves the machine.
 bool is_loopback_host(const std::string& host);

@@ -125,6 +125,12 @@ class Refusals(unittest.TestCase):
              2, ["MAILSCOPE_PASSWORD"]),
             ("a refused connection", lambda: connect(BINARY, "imap://127.0.0.1:1", ["LOGOUT"]),
              1, ["cannot connect to 127.0.0.1:1"]),
+            ("a refused connection, said in Russian",
+             lambda: connect(BINARY, "imap://127.0.0.1:1", ["LOGOUT"], extra=("--lang", "ru")),
+             1, ["mailscope connect: не удаётся подключиться к 127.0.0.1:1: "]),
+            ("an unknown scheme, said in Russian",
+             lambda: connect(BINARY, "gopher://mail.example.org", [], extra=("--lang", "ru")),
+             2, ["неизвестная схема «gopher»"]),
         ]
         for what, run, status, messages in cases:
             with self.subTest(what):

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "net/net_client.hpp"
+#include "tests/support/russian_text.hpp"
+#include "tests/support/said_text.hpp"
 
 using namespace mailscope::transport;
 
@@ -14,8 +16,11 @@ ServerUrl url_of(std::string_view text) {
 
 std::string error_of(std::string_view text) {
     auto parsed = parse_server_url(text);
-    REQUIRE(std::holds_alternative<std::string>(parsed));
-    return std::get<std::string>(parsed);
+    REQUIRE(std::holds_alternative<mailscope::sim::Said>(parsed));
+    const auto& said = std::get<mailscope::sim::Said>(parsed);
+    // Russian too, with the same arguments.
+    CHECK(mailscope::test::has_cyrillic(mailscope::test::russian(said)));
+    return mailscope::test::english(said);
 }
 
 }  // namespace

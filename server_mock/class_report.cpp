@@ -137,15 +137,17 @@ bool ClassReport::write(const std::filesystem::path& file, std::string& error) c
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out << csv();
         if (!out.flush()) {
-            error = fmt::format("the class report {} cannot be written", partial.string());
+            error = sim::render(sim::say(sim::Phrase::ClassReportCannotWrite, partial.string()),
+                                m_language);
             return false;
         }
     }
     std::error_code ec;
     std::filesystem::rename(partial, file, ec);
     if (ec) {
-        error =
-            fmt::format("the class report {} cannot be written: {}", file.string(), ec.message());
+        error = sim::render(
+            sim::say(sim::Phrase::ClassReportCannotWriteBecause, file.string(), ec.message()),
+            m_language);
         return false;
     }
     return true;
@@ -264,14 +266,16 @@ std::filesystem::path ClassReport::write_student_page(const std::filesystem::pat
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out << student_page(user);
         if (!out.flush()) {
-            error = fmt::format("the student page {} cannot be written", file.string());
+            error = sim::render(sim::say(sim::Phrase::StudentPageCannotWrite, file.string()),
+                                m_language);
             return {};
         }
     }
     std::filesystem::rename(partial, file, ec);
     if (ec) {
-        error =
-            fmt::format("the student page {} cannot be written: {}", file.string(), ec.message());
+        error = sim::render(
+            sim::say(sim::Phrase::StudentPageCannotWriteBecause, file.string(), ec.message()),
+            m_language);
         return {};
     }
     return file;

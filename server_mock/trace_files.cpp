@@ -36,7 +36,8 @@ std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::s
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        error = fmt::format("cannot create the trace directory {}: {}", dir.string(), ec.message());
+        error = sim::render(sim::say(sim::Phrase::TraceDirCannotCreate, dir.string(), ec.message()),
+                            language);
         return nullptr;
     }
     std::unique_ptr<TraceFiles> files(new TraceFiles());
@@ -51,20 +52,22 @@ std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::s
         files->m_events = create_new(files->m_events_path);
         if (!files->m_events) {
             if (errno == EEXIST) continue;
-            error = fmt::format("cannot write {}: {}", files->m_events_path.string(),
-                                std::strerror(errno));
+            error = sim::render(sim::say(sim::Phrase::TraceFileCannotWrite,
+                                         files->m_events_path.string(), std::strerror(errno)),
+                                language);
             return nullptr;
         }
         files->m_text = create_new(files->m_text_path);
         if (!files->m_text) {
-            error = fmt::format("cannot write {}: {}", files->m_text_path.string(),
-                                std::strerror(errno));
+            error = sim::render(sim::say(sim::Phrase::TraceFileCannotWrite,
+                                         files->m_text_path.string(), std::strerror(errno)),
+                                language);
             files->abandon();
             return nullptr;
         }
         return files;
     }
-    error = fmt::format("no free trace file name for {} in {}", stem, dir.string());
+    error = sim::render(sim::say(sim::Phrase::TraceNoFreeName, stem, dir.string()), language);
     return nullptr;
 }
 

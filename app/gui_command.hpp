@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gui/app_options.hpp"
+#include "sim/core/language.hpp"
 
 namespace CLI {
 class App;
@@ -20,7 +21,7 @@ inline constexpr int gui_command_failed = gui::app_exit_failed;
 inline constexpr int gui_command_no_display = gui::app_exit_no_display;
 
 // Declares the options of gui::AppOptions on `command` (the `gui` subcommand).
-void add_gui_options(CLI::App& command, GuiCommandOptions& options);
+void add_gui_options(CLI::App& command, GuiCommandOptions& options, sim::Language language);
 
 int run_gui_command(const GuiCommandOptions& options);
 

@@ -1,10 +1,11 @@
 // mailscope: one executable, thin subcommands over the layers.
-#include <fmt/format.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <utility>
 
 #include "app/cli_errors.hpp"
 #include "app/cli_text.hpp"
@@ -22,11 +23,9 @@
 
 namespace {
 
-constexpr const char* kLanguageHelp =
-    "ru or en (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)";
-
 // --lang: the language of everything the command writes for a person.
-void add_language_option(CLI::App& command, mailscope::sim::Language& language, const char* what) {
+void add_language_option(CLI::App& command, mailscope::sim::Language& language,
+                         std::string description) {
     language = mailscope::sim::language_from_locale();
     command
         .add_option_function<std::string>(
@@ -34,244 +33,210 @@ void add_language_option(CLI::App& command, mailscope::sim::Language& language, 
             [&language](const std::string& name) {
                 language = mailscope::sim::language_from_name(name).value_or(language);
             },
-            fmt::format("language of {}: {}", what, kLanguageHelp))
+            std::move(description))
         ->check(CLI::IsMember({"ru", "en"}));
+}
+
+// CLI11's own words in the help (headings, marks, the --help flag) in
+// `language`; subcommands made afterwards share the formatter and copy the
+// option group and the help flag.
+void translate_help_layout(CLI::App& cli, mailscope::sim::Language language) {
+    using mailscope::app::cli_say;
+    using mailscope::sim::Phrase;
+    auto formatter = cli.get_formatter();
+    formatter->label("Usage", cli_say(language, Phrase::HelpLabelUsage));
+    formatter->label("OPTIONS", cli_say(language, Phrase::HelpLabelOptionsMark));
+    formatter->label("SUBCOMMAND", cli_say(language, Phrase::HelpLabelSubcommandMark));
+    formatter->label("SUBCOMMANDS", cli_say(language, Phrase::HelpLabelSubcommandsMark));
+    formatter->label("Positionals", cli_say(language, Phrase::HelpLabelPositionals));
+    formatter->label("REQUIRED", cli_say(language, Phrase::HelpLabelRequired));
+    formatter->label("Needs", cli_say(language, Phrase::HelpLabelNeeds));
+    formatter->label("Excludes", cli_say(language, Phrase::HelpLabelExcludes));
+    formatter->label("Env", cli_say(language, Phrase::HelpLabelEnv));
+    cli.option_defaults()->group(cli_say(language, Phrase::HelpGroupOptions));
+    cli.set_help_flag("-h,--help", cli_say(language, Phrase::HelpFlag));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App cli{"mailscope: a teaching simulator and live visualizer for IMAP4rev1, POP3 and SMTP",
-                 "mailscope"};
+    using mailscope::sim::Phrase;
+    const auto language = mailscope::app::language_of_command_line(argc, argv);
+    const auto describe = [language](Phrase phrase) {
+        return mailscope::app::cli_say(language, phrase);
+    };
+    CLI::App cli{describe(Phrase::HelpMain), "mailscope"};
+    translate_help_layout(cli, language);
     cli.require_subcommand(0, 1);
 
     mailscope::app::DecodeOptions decode;
-    auto* decode_cmd =
-        cli.add_subcommand("decode",
-                           "Annotate an IMAP, POP3 or SMTP transcript written as C:/S: (or >/<) "
-                           "lines");
-    decode_cmd->add_option("FILE", decode.file, "the transcript")->required();
-    decode_cmd->add_flag("--json", decode.json, "print the trace as JSON Lines");
+    auto* decode_cmd = cli.add_subcommand("decode", describe(Phrase::HelpDecode));
+    decode_cmd->add_option("FILE", decode.file, describe(Phrase::HelpDecodeFile))->required();
+    decode_cmd->add_flag("--json", decode.json, describe(Phrase::HelpDecodeJson));
     std::string decode_protocol;
-    decode_cmd
-        ->add_option("--protocol", decode_protocol,
-                     "imap, pop3 or smtp (default: told by the server's first line)")
+    decode_cmd->add_option("--protocol", decode_protocol, describe(Phrase::HelpDecodeProtocol))
         ->check(CLI::IsMember({"imap", "pop3", "smtp"}, CLI::ignore_case));
     decode_cmd->add_flag("--reveal-secrets", decode.reveal_secrets,
-                         "show passwords and SASL payloads instead of masking them");
-    decode_cmd->add_option("--html", decode.html,
-                           "also write a handout: one self-contained HTML page for A4 paper");
-    decode_cmd->add_option("--mermaid", decode.mermaid,
-                           "also write the exchange as a Mermaid sequence diagram");
-    add_language_option(*decode_cmd, decode.language, "the annotations");
+                         describe(Phrase::HelpRevealSecrets));
+    decode_cmd->add_option("--html", decode.html, describe(Phrase::HelpDecodeHtml));
+    decode_cmd->add_option("--mermaid", decode.mermaid, describe(Phrase::HelpDecodeMermaid));
+    add_language_option(*decode_cmd, decode.language, describe(Phrase::HelpLangAnnotations));
 
     mailscope::app::ServeOptions serve;
     std::vector<std::string> fault_texts;
     double autologout_seconds = 30 * 60;
     double handshake_timeout_seconds = 30;
-    auto* serve_cmd = cli.add_subcommand(
-        "serve",
-        "Run the mock mail server for real clients (loopback unless an address says otherwise)");
-    serve_cmd->add_option("--imap", serve.imap,
-                          "IMAP listener [ADDR:]PORT with STARTTLS (default 127.0.0.1:1143)");
-    serve_cmd->add_option("--imaps", serve.imaps,
-                          "IMAP over implicit TLS [ADDR:]PORT (default 127.0.0.1:1993)");
-    serve_cmd->add_option("--smtp", serve.smtp,
-                          "SMTP listener [ADDR:]PORT with STARTTLS; delivers to local users' "
-                          "INBOX, never relays");
-    serve_cmd->add_option("--smtps", serve.smtps, "SMTP over implicit TLS [ADDR:]PORT");
-    serve_cmd->add_option("--pop3", serve.pop3,
-                          "POP3 listener [ADDR:]PORT with STLS; the maildrop is each user's INBOX");
-    serve_cmd->add_option("--pop3s", serve.pop3s, "POP3 over implicit TLS [ADDR:]PORT");
-    serve_cmd->add_option("--user", serve.users, "add a user NAME:PASSWORD (repeatable)");
-    serve_cmd->add_option("--users", serve.users_file,
-                          "a file of NAME:PASSWORD lines and \"acl USER MAILBOX IDENTIFIER "
-                          "RIGHTS\" grants (RFC 4314)");
+    auto* serve_cmd = cli.add_subcommand("serve", describe(Phrase::HelpServe));
+    serve_cmd->add_option("--imap", serve.imap, describe(Phrase::HelpServeImap));
+    serve_cmd->add_option("--imaps", serve.imaps, describe(Phrase::HelpServeImaps));
+    serve_cmd->add_option("--smtp", serve.smtp, describe(Phrase::HelpServeSmtp));
+    serve_cmd->add_option("--smtps", serve.smtps, describe(Phrase::HelpServeSmtps));
+    serve_cmd->add_option("--pop3", serve.pop3, describe(Phrase::HelpServePop3));
+    serve_cmd->add_option("--pop3s", serve.pop3s, describe(Phrase::HelpServePop3s));
+    serve_cmd->add_option("--user", serve.users, describe(Phrase::HelpServeUser));
+    serve_cmd->add_option("--users", serve.users_file, describe(Phrase::HelpServeUsers));
     auto* fixture =
-        serve_cmd->add_option("--fixture", serve.fixture,
-                              "starting store from a YAML fixture (default: the classroom one)");
-    auto* mbox = serve_cmd->add_option("--mbox", serve.mbox,
-                                       "starting store: an mbox file into the first user's INBOX");
-    auto* maildir = serve_cmd->add_option("--maildir", serve.maildir,
-                                          "starting store: a Maildir into the first user's INBOX");
+        serve_cmd->add_option("--fixture", serve.fixture, describe(Phrase::HelpServeFixture));
+    auto* mbox = serve_cmd->add_option("--mbox", serve.mbox, describe(Phrase::HelpServeMbox));
+    auto* maildir =
+        serve_cmd->add_option("--maildir", serve.maildir, describe(Phrase::HelpServeMaildir));
     fixture->excludes(mbox)->excludes(maildir);
     mbox->excludes(maildir);
-    serve_cmd->add_option("--data-dir", serve.data_dir,
-                          "keep the store on disk (Maildir) so a restart loses nothing");
-    serve_cmd->add_option("--trace-dir", serve.trace_dir,
-                          "write each session's transcript, JSON Lines and violation report here, "
-                          "as the session runs");
-    auto* class_report =
-        serve_cmd->add_option("--class-report", serve.class_report,
-                              "FILE.csv: one row per student (login name): sessions, commands, the "
-                              "rules their clients broke by RFC section, first and last seen; "
-                              "rewritten as each session ends. With --trace-dir also a page per "
-                              "student (FILE-students/NAME.html) with each session's report");
-    serve_cmd
-        ->add_option("--assignment", serve.assignment,
-                     "FILE.yaml: the steps each student's client is to carry out (see README, "
-                     "--assignment); the class report gains steps_done and steps_missing, "
-                     "each student's page lists every step and the session that did it")
+    serve_cmd->add_option("--data-dir", serve.data_dir, describe(Phrase::HelpServeDataDir));
+    serve_cmd->add_option("--trace-dir", serve.trace_dir, describe(Phrase::HelpServeTraceDir));
+    auto* class_report = serve_cmd->add_option("--class-report", serve.class_report,
+                                               describe(Phrase::HelpServeClassReport));
+    serve_cmd->add_option("--assignment", serve.assignment, describe(Phrase::HelpServeAssignment))
         ->needs(class_report);
     serve_cmd
-        ->add_option("--trace-window", serve.trace_window,
-                     "events of each session kept in memory (default 256, at most 256 KiB); "
-                     "the full trace goes only to --trace-dir")
+        ->add_option("--trace-window", serve.trace_window, describe(Phrase::HelpServeTraceWindow))
         ->check(CLI::Range(std::size_t{16}, std::size_t{10'000'000}));
-    serve_cmd->add_option("--cert", serve.cert,
-                          "TLS certificate (PEM); default: a self-signed one made on first run");
-    serve_cmd->add_option("--key", serve.key, "TLS private key (PEM)");
+    serve_cmd->add_option("--cert", serve.cert, describe(Phrase::HelpServeCert));
+    serve_cmd->add_option("--key", serve.key, describe(Phrase::HelpServeKey));
     serve_cmd->add_option("--quota-storage", serve.quota.storage_kib,
-                          "STORAGE limit of each user's quota root, in KiB (RFC 9208 5.1); "
-                          "default: none, until the user's SETQUOTA");
+                          describe(Phrase::HelpServeQuotaStorage));
     serve_cmd->add_option("--quota-messages", serve.quota.messages,
-                          "MESSAGE limit of each user's quota root (RFC 9208 5.2); default: none");
+                          describe(Phrase::HelpServeQuotaMessages));
     serve_cmd->add_flag("--login-disabled", serve.config.login_disabled_without_tls,
-                        "refuse LOGIN and plaintext SASL until STARTTLS (LOGINDISABLED)");
-    serve_cmd->add_flag("--anonymous", serve.config.anonymous, "allow a read-only anonymous login");
+                        describe(Phrase::HelpServeLoginDisabled));
+    serve_cmd->add_flag("--anonymous", serve.config.anonymous,
+                        describe(Phrase::HelpServeAnonymous));
     serve_cmd->add_flag("--imap4rev2-only", serve.config.imap4rev2_only,
-                        "speak IMAP4rev2 (RFC 9051) only: CAPABILITY lists IMAP4rev2 without "
-                        "IMAP4rev1, and its rules hold from the greeting on");
-    serve_cmd
-        ->add_option("--autologout", autologout_seconds,
-                     "seconds of inactivity before an IMAP (* BYE) or POP3 session is closed "
-                     "(RFC 3501 asks for at least 1800, RFC 1939 for 600)")
+                        describe(Phrase::HelpServeImap4rev2Only));
+    serve_cmd->add_option("--autologout", autologout_seconds, describe(Phrase::HelpServeAutologout))
         ->check(CLI::PositiveNumber);
     serve_cmd
         ->add_option("--max-connections", serve.limits.max_connections,
-                     "sessions open at once; more are refused at the greeting (IMAP * BYE, "
-                     "POP3 -ERR, SMTP 421)")
+                     describe(Phrase::HelpServeMaxConnections))
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     serve_cmd
         ->add_option("--output-buffer", serve.limits.output_bound,
-                     "stop reading a client while this much output waits unread for it, and "
-                     "resume when it has read it (e.g. 1M)")
+                     describe(Phrase::HelpServeOutputBuffer))
         ->capture_default_str()
         ->transform(CLI::AsSizeValue(false));
     serve_cmd
         ->add_option("--max-session-output", serve.limits.session_output_cap,
-                     "close a session whose unsent output passes this, with IMAP * BYE, "
-                     "POP3 -ERR or SMTP 421 (e.g. 64M)")
+                     describe(Phrase::HelpServeMaxSessionOutput))
         ->capture_default_str()
         ->transform(CLI::AsSizeValue(false));
     serve_cmd
         ->add_option("--max-total-output", serve.limits.total_output_cap,
-                     "the same for the unsent output of all sessions together; the session "
-                     "that passes it is closed (e.g. 256M)")
+                     describe(Phrase::HelpServeMaxTotalOutput))
         ->capture_default_str()
         ->transform(CLI::AsSizeValue(false));
     serve_cmd
         ->add_option("--handshake-timeout", handshake_timeout_seconds,
-                     "seconds a TLS handshake may take (implicit TLS, or after STARTTLS or STLS) "
-                     "before the connection is closed")
+                     describe(Phrase::HelpServeHandshakeTimeout))
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    serve_cmd->add_option("--fault", fault_texts,
-                          "inject a fault, e.g. delay:FETCH:2000ms, defer:FETCH, split:*, "
-                          "no:SELECT, bye:FETCH:p=0.5 (repeatable; see docs/faults.md)");
-    serve_cmd->add_option("--fault-seed", serve.config.fault_seed, "seed for probabilistic faults");
-    add_language_option(*serve_cmd, serve.language, "the session reports and the class report");
+    serve_cmd->add_option("--fault", fault_texts, describe(Phrase::HelpServeFault));
+    serve_cmd->add_option("--fault-seed", serve.config.fault_seed,
+                          describe(Phrase::HelpServeFaultSeed));
+    add_language_option(*serve_cmd, serve.language, describe(Phrase::HelpLangReports));
 
 #ifdef MAILSCOPE_WITH_GUI
     mailscope::app::GuiCommandOptions gui;
-    auto* gui_cmd = cli.add_subcommand(
-        "gui", "Open the GUI on a lesson (default: the first) against the embedded mock server");
-    mailscope::app::add_gui_options(*gui_cmd, gui);
+    auto* gui_cmd = cli.add_subcommand("gui", describe(Phrase::HelpGui));
+    mailscope::app::add_gui_options(*gui_cmd, gui, language);
 #endif
 
     mailscope::app::LessonListOptions lesson_list;
     mailscope::app::LessonRunOptions lesson_run;
     bool lesson_no_colour = false;
     std::size_t lesson_step = 0;
-    auto* lesson_cmd = cli.add_subcommand("lesson", "List and play the lessons in a terminal");
+    auto* lesson_cmd = cli.add_subcommand("lesson", describe(Phrase::HelpLesson));
     lesson_cmd->require_subcommand(1);
-    auto* lesson_list_cmd = lesson_cmd->add_subcommand("list", "List the lessons");
-    lesson_list_cmd->add_option("--lang", lesson_list.lang, kLanguageHelp)
+    auto* lesson_list_cmd = lesson_cmd->add_subcommand("list", describe(Phrase::HelpLessonList));
+    lesson_list_cmd->add_option("--lang", lesson_list.lang, describe(Phrase::HelpLangChoice))
         ->check(CLI::IsMember({"ru", "en"}));
-    auto* lesson_run_cmd = lesson_cmd->add_subcommand("run", "Play a lesson step by step");
-    lesson_run_cmd->add_option("LESSON", lesson_run.lesson, "a lesson id or a lesson file")
+    auto* lesson_run_cmd = lesson_cmd->add_subcommand("run", describe(Phrase::HelpLessonRun));
+    lesson_run_cmd->add_option("LESSON", lesson_run.lesson, describe(Phrase::HelpLessonRunLesson))
         ->required();
-    lesson_run_cmd->add_option("--lang", lesson_run.lang, kLanguageHelp)
+    lesson_run_cmd->add_option("--lang", lesson_run.lang, describe(Phrase::HelpLangChoice))
         ->check(CLI::IsMember({"ru", "en"}));
-    lesson_run_cmd->add_option("--step", lesson_step, "start at step N (earlier steps run unseen)")
+    lesson_run_cmd->add_option("--step", lesson_step, describe(Phrase::HelpLessonRunStep))
         ->check(CLI::PositiveNumber);
-    lesson_run_cmd->add_flag("--check", lesson_run.check,
-                             "run without pauses; exit 1 if any expectation fails");
-    lesson_run_cmd->add_flag("--no-color", lesson_no_colour, "no ANSI colours");
+    lesson_run_cmd->add_flag("--check", lesson_run.check, describe(Phrase::HelpLessonRunCheck));
+    lesson_run_cmd->add_flag("--no-color", lesson_no_colour,
+                             describe(Phrase::HelpLessonRunNoColor));
     std::size_t lesson_last_step = 0;
     lesson_run_cmd
-        ->add_option("--last-step", lesson_last_step, "stop after step N (default: the last)")
+        ->add_option("--last-step", lesson_last_step, describe(Phrase::HelpLessonRunLastStep))
         ->check(CLI::PositiveNumber);
-    lesson_run_cmd->add_option(
-        "--html", lesson_run.html,
-        "write the steps played as a handout: one self-contained HTML page for A4 paper");
+    lesson_run_cmd->add_option("--html", lesson_run.html, describe(Phrase::HelpLessonRunHtml));
     lesson_run_cmd->add_option("--mermaid", lesson_run.mermaid,
-                               "write the steps played as a Mermaid sequence diagram");
+                               describe(Phrase::HelpLessonRunMermaid));
 
     mailscope::app::ConnectOptions connect;
-    auto* connect_cmd = cli.add_subcommand(
-        "connect", "Talk to a real IMAP, POP3 or SMTP server with every exchange annotated");
-    connect_cmd
-        ->add_option("URL", connect.url,
-                     "[user@]host[:port] after imap:// imaps:// pop3:// pop3s:// smtp:// "
-                     "smtps:// or submission://")
-        ->required();
-    connect_cmd->add_flag(
-        "--starttls", connect.starttls,
-        "upgrade a plain session to TLS (STARTTLS, STLS) before any credential is sent");
+    auto* connect_cmd = cli.add_subcommand("connect", describe(Phrase::HelpConnect));
+    connect_cmd->add_option("URL", connect.url, describe(Phrase::HelpConnectUrl))->required();
+    connect_cmd->add_flag("--starttls", connect.starttls, describe(Phrase::HelpConnectStarttls));
     connect_cmd->add_flag("--allow-plaintext-login", connect.allow_plaintext_login,
-                          "allow a password in clear to a host that is not this machine");
-    connect_cmd->add_option("--ca-file", connect.ca_file,
-                            "trust this CA (PEM) instead of the system's");
-    connect_cmd->add_flag("--insecure", connect.insecure,
-                          "do not verify the server's certificate (announced loudly)");
+                          describe(Phrase::HelpConnectAllowPlaintextLogin));
+    connect_cmd->add_option("--ca-file", connect.ca_file, describe(Phrase::HelpConnectCaFile));
+    connect_cmd->add_flag("--insecure", connect.insecure, describe(Phrase::HelpConnectInsecure));
     connect_cmd
-        ->add_option("--timeout", connect.timeout_seconds,
-                     "seconds allowed for connecting and for each awaited answer")
+        ->add_option("--timeout", connect.timeout_seconds, describe(Phrase::HelpConnectTimeout))
         ->check(CLI::PositiveNumber);
-    connect_cmd->add_option("--script", connect.script,
-                            "run the commands of FILE (one per line) without a terminal");
+    connect_cmd->add_option("--script", connect.script, describe(Phrase::HelpConnectScript));
     connect_cmd->add_option("--transcript", connect.transcript,
-                            "write the session to FILE (.jsonl: JSON Lines, else C:/S: text)");
+                            describe(Phrase::HelpConnectTranscript));
     connect_cmd->add_flag("--reveal-secrets", connect.reveal_secrets,
-                          "show passwords and SASL payloads instead of masking them");
-    add_language_option(*connect_cmd, connect.language, "the annotations");
+                          describe(Phrase::HelpRevealSecrets));
+    add_language_option(*connect_cmd, connect.language, describe(Phrase::HelpLangAnnotations));
 
     mailscope::app::ProxyOptions proxy;
-    auto* proxy_cmd = cli.add_subcommand(
-        "proxy", "Relay real IMAP, POP3 or SMTP clients to a real server and show every exchange");
-    proxy_cmd->add_option("--listen", proxy.listen,
-                          "[ADDR:]PORT for clients (default 127.0.0.1:1143)");
-    proxy_cmd
-        ->add_option("--upstream", proxy.upstream,
-                     "imap[s]://, pop3[s]://, smtp[s]:// or submission:// host[:port]")
+    auto* proxy_cmd = cli.add_subcommand("proxy", describe(Phrase::HelpProxy));
+    proxy_cmd->add_option("--listen", proxy.listen, describe(Phrase::HelpProxyListen));
+    proxy_cmd->add_option("--upstream", proxy.upstream, describe(Phrase::HelpProxyUpstream))
         ->required();
-    proxy_cmd
-        ->add_option("--protocol", proxy.protocol,
-                     "imap, pop3 or smtp; default: the one --upstream's scheme names (ports "
-                     "are not guessed from)")
+    proxy_cmd->add_option("--protocol", proxy.protocol, describe(Phrase::HelpProxyProtocol))
         ->check(CLI::IsMember({"imap", "pop3", "smtp"}));
     proxy_cmd->add_flag("--upstream-starttls", proxy.upstream_starttls,
-                        "with a plain upstream: the proxy negotiates STARTTLS (POP3: STLS) itself");
-    proxy_cmd->add_option("--client-tls", proxy.client_tls,
-                          "none or implicit (default: implicit when --cert is given)");
-    proxy_cmd->add_option("--cert", proxy.cert, "certificate towards the clients (PEM)");
-    proxy_cmd->add_option("--key", proxy.key, "private key of --cert (PEM)");
-    proxy_cmd->add_option("--ca-file", proxy.ca_file, "trust this CA (PEM) for the upstream");
-    proxy_cmd->add_flag("--insecure", proxy.insecure,
-                        "do not verify the upstream's certificate (announced loudly)");
-    proxy_cmd->add_option("--trace-dir", proxy.trace_dir,
-                          "write each session's transcript and JSON Lines here");
-    proxy_cmd
-        ->add_option("--timeout", proxy.timeout_seconds,
-                     "seconds allowed for connecting to the upstream")
+                        describe(Phrase::HelpProxyUpstreamStarttls));
+    proxy_cmd->add_option("--client-tls", proxy.client_tls, describe(Phrase::HelpProxyClientTls));
+    proxy_cmd->add_option("--cert", proxy.cert, describe(Phrase::HelpProxyCert));
+    proxy_cmd->add_option("--key", proxy.key, describe(Phrase::HelpProxyKey));
+    proxy_cmd->add_option("--ca-file", proxy.ca_file, describe(Phrase::HelpProxyCaFile));
+    proxy_cmd->add_flag("--insecure", proxy.insecure, describe(Phrase::HelpProxyInsecure));
+    proxy_cmd->add_option("--trace-dir", proxy.trace_dir, describe(Phrase::HelpProxyTraceDir));
+    proxy_cmd->add_option("--timeout", proxy.timeout_seconds, describe(Phrase::HelpProxyTimeout))
         ->check(CLI::PositiveNumber);
     proxy_cmd->add_flag("--reveal-secrets", proxy.reveal_secrets,
-                        "show passwords and SASL payloads instead of masking them");
-    add_language_option(*proxy_cmd, proxy.language, "the annotations");
+                        describe(Phrase::HelpRevealSecrets));
+    add_language_option(*proxy_cmd, proxy.language, describe(Phrase::HelpLangAnnotations));
 
-    const auto language = mailscope::app::language_of_command_line(argc, argv);
+    // CLI11 heads the subcommands with their group's name, and a
+    // subcommand's help flag, copied from its parent's, keeps the default
+    // group.
+    for (auto* parent : {&cli, lesson_cmd}) {
+        for (auto* command : parent->get_subcommands([](CLI::App*) { return true; })) {
+            command->group(describe(Phrase::HelpGroupSubcommands));
+            command->get_help_ptr()->group(describe(Phrase::HelpGroupOptions));
+        }
+    }
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

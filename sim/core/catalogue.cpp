@@ -20,6 +20,7 @@ constexpr std::array<PhraseRow, static_cast<std::size_t>(Phrase::Count)> phrase_
 #include "sim/core/phrases/cli.def"
 #include "sim/core/phrases/core.def"
 #include "sim/core/phrases/data_file.def"
+#include "sim/core/phrases/help.def"
 #include "sim/core/phrases/imap.def"
 #include "sim/core/phrases/lesson_file.def"
 #include "sim/core/phrases/pop3.def"

@@ -29,6 +29,7 @@ enum class Phrase : std::uint16_t {
 #include "sim/core/phrases/cli.def"
 #include "sim/core/phrases/core.def"
 #include "sim/core/phrases/data_file.def"
+#include "sim/core/phrases/help.def"
 #include "sim/core/phrases/imap.def"
 #include "sim/core/phrases/lesson_file.def"
 #include "sim/core/phrases/pop3.def"

@@ -1,7 +1,6 @@
 #include "app/cli_errors.hpp"
 
 #include <iostream>
-#include <regex>
 #include <string>
 #include <string_view>
 
@@ -34,24 +33,31 @@ std::string plain_number(std::string text) {
 
 // The validators' own sentences: IsMember's "V not in {a,b}" and Range's
 // "Value V not in range MIN to MAX" (PositiveNumber and NonNegativeNumber
-// are ranges up to the largest double).
+// are ranges up to the largest double). Read with plain searches: the value
+// is whatever the user typed, of any length.
 sim::Said explain_rejected_value(const std::string& option, const std::string& why) {
-    static const std::regex not_member(R"((.*) not in \{(.*)\})");
-    static const std::regex out_of_range(R"(Value (.*) not in range (\S+) to (\S+))");
-    std::smatch match;
-    if (std::regex_match(why, match, not_member)) {
-        std::string choices = match[2].str();
-        for (std::size_t at = choices.find(','); at != std::string::npos;
-             at = choices.find(',', at + 2))
-            choices.replace(at, 1, ", ");
-        return sim::say(sim::Phrase::CliValueNotOneOf, option, match[1].str(), choices);
+    constexpr std::string_view kNotIn = " not in {";
+    constexpr std::string_view kValue = "Value ";
+    constexpr std::string_view kRange = " not in range ";
+    constexpr std::string_view kTo = " to ";
+    if (const auto at = why.rfind(kNotIn); at != std::string::npos && why.ends_with('}')) {
+        std::string choices = why.substr(at + kNotIn.size());
+        choices.pop_back();
+        for (std::size_t comma = choices.find(','); comma != std::string::npos;
+             comma = choices.find(',', comma + 2))
+            choices.replace(comma, 1, ", ");
+        return sim::say(sim::Phrase::CliValueNotOneOf, option, why.substr(0, at), choices);
     }
-    if (std::regex_match(why, match, out_of_range)) {
-        if (match[3].str().size() > 30) {
-            return sim::say(sim::Phrase::CliValueNotAcceptedNumber, option, match[1].str());
-        }
-        return sim::say(sim::Phrase::CliValueOutOfRange, option, match[1].str(),
-                        plain_number(match[2].str()), plain_number(match[3].str()));
+    const auto range = why.rfind(kRange);
+    const auto to = range == std::string::npos ? range : why.find(kTo, range + kRange.size());
+    if (why.starts_with(kValue) && to != std::string::npos) {
+        const std::string value = why.substr(kValue.size(), range - kValue.size());
+        const std::string low = why.substr(range + kRange.size(), to - range - kRange.size());
+        const std::string high = why.substr(to + kTo.size());
+        if (high.size() > 30)
+            return sim::say(sim::Phrase::CliValueNotAcceptedNumber, option, value);
+        return sim::say(sim::Phrase::CliValueOutOfRange, option, value, plain_number(low),
+                        plain_number(high));
     }
     return sim::say(sim::Phrase::CliValueRejected, option, why);
 }

@@ -64,6 +64,9 @@ CASES = [
     (["decode", "x.txt", "y.txt"], "unexpected arguments: y.txt", "лишние аргументы: y.txt"),
     (["lesson", "run", "--step", "many", "hello"], '"many" is not a number this option accepts',
      "«many» — не число, которое принимает этот параметр"),
+    # A value of any length is reworded, not matched by a recursive pattern.
+    (["decode", "--protocol", "n" * 100000, "x.txt"], "is not one of imap, pop3, smtp",
+     "не одно из значений imap, pop3, smtp"),
     (["serve", "--trace-window", "3"], '"3" is not a number from 16 to 10000000',
      "«3» — не число от 16 до 10000000"),
 ]

@@ -25,6 +25,11 @@ namespace {
 constexpr const char* kGoneText =
     "Some of the requested messages were expunged by another session (RFC 2180 4.1.2)";
 
+// How much of a FETCH's answer one step makes before the transport takes it.
+// Large enough that a step costs little next to the octets it writes, small
+// enough that a session holds little while its client reads slowly.
+constexpr std::size_t kFetchChunkOctets = 256 * 1024;
+
 }  // namespace
 
 const Mailbox* ImapServerSession::selected() const {
@@ -529,34 +534,41 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         if (const Mailbox* mailbox = selected())
             send_vanished(removed_uids(*mailbox, *args.changed_since, args.set), true);
     }
-    bool gone = false;
-    // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new flags go
-    // out with the data. They are written for the whole FETCH at once, before
-    // the answer leaves the server (it goes out when the command completes).
+    PendingFetch fetch;
+    fetch.atts = args.atts;
+    fetch.changed_since = args.changed_since;
+    fetch.targets = resolve(args.set, command.uid);
     // RFC 4314 4: without "s" a FETCH of BODY[] leaves \Seen alone.
-    const bool may_set_seen = !m_read_only && selected_rights().has(Right::KeepSeen);
+    fetch.may_set_seen = !m_read_only && selected_rights().has(Right::KeepSeen);
+    m_long = LongCommand{command.tag, command.uid, std::move(fetch), {}, Report::All, false};
+    step_long();
+}
+
+bool ImapServerSession::step_fetch() {
+    auto& fetch = std::get<PendingFetch>(m_long->work);
+    const bool uid_command = m_long->uid;
     std::vector<std::pair<std::uint32_t, Uid>> seen_now;
-    std::optional<std::string> unknown_encoding;
-    FlagSet seen;
-    seen.set(SystemFlag::Seen, true);
-    for (auto [seq, uid] : resolve(args.set, command.uid)) {
+    while (fetch.next < fetch.targets.size() && !fetch.unknown_encoding &&
+           m_imap.outgoing_octets() < kFetchChunkOctets) {
+        const auto [seq, uid] = fetch.targets[fetch.next++];
         const Mailbox* mailbox = selected();
         const Message* message = mailbox ? mailbox->find(uid) : nullptr;
         if (message == nullptr) {
-            gone = true;
+            fetch.gone = true;
             continue;
         }
         // RFC 7162 3.1.4.1: only messages changed since, each with MODSEQ.
-        if (args.changed_since && message->modseq <= *args.changed_since) continue;
+        if (fetch.changed_since && message->modseq <= *fetch.changed_since) continue;
         FetchEffects effects;
         MessageContext context{*message, seq, is_recent(uid)};
-        auto items = build_fetch_items(context, args.atts, m_cache, command.uid, effects);
+        auto items = build_fetch_items(context, fetch.atts, m_cache, uid_command, effects);
         const bool has_modseq = std::any_of(items.begin(), items.end(), [](const auto& item) {
             return item.kind == imap::FetchAtt::Kind::ModSeq;
         });
-        if (args.changed_since && !has_modseq) items.push_back(imap::fetch_modseq(message->modseq));
+        if (fetch.changed_since && !has_modseq)
+            items.push_back(imap::fetch_modseq(message->modseq));
         if (effects.unknown_encoding) {
-            unknown_encoding = std::move(effects.unknown_encoding);
+            fetch.unknown_encoding = std::move(effects.unknown_encoding);
             break;
         }
         if (effects.replaced_nuls > 0) {
@@ -566,10 +578,12 @@ void ImapServerSession::cmd_fetch(const Command& command) {
                                  uid, effects.replaced_nuls),
                         m_now);
         }
-        if (effects.sets_seen && may_set_seen) {
+        // RFC 3501 6.4.5: BODY[] without .PEEK sets \Seen, and the new flags
+        // go out with the data.
+        if (effects.sets_seen && fetch.may_set_seen) {
             seen_now.emplace_back(seq, uid);
             Message updated = *message;
-            updated.flags.add_all(seen);
+            updated.flags.set(SystemFlag::Seen, true);
             auto flags = flags_item(updated, is_recent(uid));
             auto existing = std::find_if(items.begin(), items.end(), [](const auto& item) {
                 return item.kind == imap::FetchAtt::Kind::Flags;
@@ -582,32 +596,44 @@ void ImapServerSession::cmd_fetch(const Command& command) {
         }
         send(imap::make_fetch(seq, std::move(items)));
     }
-    if (!seen_now.empty()) {
-        std::vector<Uid> uids;
-        for (const auto& [seq, uid] : seen_now)
-            uids.push_back(uid);
-        if (!m_store.store_flags(m_selected, uids, FlagOperation::Add, seen, m_session)) {
-            // The disk refused: the client learns the flags as they are.
-            const Mailbox* mailbox = selected();
-            for (const auto& [seq, uid] : seen_now) {
-                if (const Message* message = mailbox ? mailbox->find(uid) : nullptr) {
-                    send(imap::make_fetch(seq, {flags_item(*message, is_recent(uid))}));
-                }
-            }
+    // The flags of a chunk are written before the chunk leaves the server.
+    mark_fetched_seen(seen_now);
+    if (fetch.next < fetch.targets.size() && !fetch.unknown_encoding) {
+        m_long->ready = true;
+        return false;
+    }
+    LongCommand done = std::move(*m_long);
+    m_long.reset();
+    const auto& finished = std::get<PendingFetch>(done.work);
+    if (finished.unknown_encoding) {
+        no(done.tag,
+           fmt::format("cannot decode the Content-Transfer-Encoding {} (RFC 3516 4.3)",
+                       *finished.unknown_encoding),
+           imap::make_code("UNKNOWN-CTE"));
+    } else if (finished.gone) {
+        no(done.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));
+    } else {
+        ok(done.tag, done.uid ? "UID FETCH completed" : "FETCH completed");
+    }
+    return true;
+}
+
+void ImapServerSession::mark_fetched_seen(
+    const std::vector<std::pair<std::uint32_t, Uid>>& seen_now) {
+    if (seen_now.empty()) return;
+    std::vector<Uid> uids;
+    uids.reserve(seen_now.size());
+    for (const auto& [seq, uid] : seen_now)
+        uids.push_back(uid);
+    FlagSet seen;
+    seen.set(SystemFlag::Seen, true);
+    if (m_store.store_flags(m_selected, uids, FlagOperation::Add, seen, m_session)) return;
+    const Mailbox* mailbox = selected();
+    for (const auto& [seq, uid] : seen_now) {
+        if (const Message* message = mailbox ? mailbox->find(uid) : nullptr) {
+            send(imap::make_fetch(seq, {flags_item(*message, is_recent(uid))}));
         }
     }
-    if (unknown_encoding) {
-        no(command.tag,
-           fmt::format("cannot decode the Content-Transfer-Encoding {} (RFC 3516 4.3)",
-                       *unknown_encoding),
-           imap::make_code("UNKNOWN-CTE"));
-        return;
-    }
-    if (gone) {
-        no(command.tag, kGoneText, imap::make_code("EXPUNGEISSUED"));
-        return;
-    }
-    ok(command.tag, command.uid ? "UID FETCH completed" : "FETCH completed");
 }
 
 void ImapServerSession::cmd_store(const Command& command) {
@@ -750,29 +776,34 @@ void ImapServerSession::cmd_copy(const Command& command) {
         no_from_store(command.tag, job.error(), true);
         return;
     }
-    m_long = LongCommand{command.tag, command.uid, std::move(job.value()), {}, false};
-    step_copy();
+    m_long = LongCommand{command.tag, command.uid, std::move(job.value()), {}, Report::All, false};
+    step_long();
+}
+
+bool ImapServerSession::step_long() {
+    return std::holds_alternative<PendingFetch>(m_long->work) ? step_fetch() : step_copy();
 }
 
 // One step of a COPY or MOVE: the next chunk if the disk has written it.
 // Without --data-dir the first step does everything and the command
 // answers at once. True when the command has answered.
 bool ImapServerSession::step_copy() {
-    auto progress = m_store.continue_copy(m_long->copy, m_session);
+    auto progress = m_store.continue_copy(std::get<PendingCopy>(m_long->work), m_session);
     if (progress && progress.value() != CopyProgress::Finished) {
         m_long->ready = progress.value() == CopyProgress::Advanced;
         return false;
     }
     LongCommand done = std::move(*m_long);
     m_long.reset();
-    if (!progress) m_store.abandon_copy(done.copy, m_session);
+    if (!progress) m_store.abandon_copy(std::get<PendingCopy>(done.work), m_session);
     finish_copy(done, progress);
     return true;
 }
 
 void ImapServerSession::finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress) {
-    const bool move = done.copy.move;
-    const auto& copied = done.copy.result;
+    const auto& copy = std::get<PendingCopy>(done.work);
+    const bool move = copy.move;
+    const auto& copied = copy.result;
     std::optional<imap::ResponseCode> code;
     if (m_config.capabilities.uidplus && !copied.source.empty()) {
         code = imap::make_code_copyuid(copied.destination_uidvalidity,

@@ -233,12 +233,13 @@ void ImapServerSession::on_timer(transport::Micros now) {
     if (m_long) {
         m_last_activity = now;
         const std::vector<FaultRule> fired = m_long->fired;
-        if (step_copy()) {
-            flush(fired);
-            // What the client sent meanwhile is read now, in order: the
-            // transport offers it again once reading is no longer paused.
-            process_inputs();
-        }
+        m_report = m_long->report;
+        const bool answered = step_long();
+        m_report = Report::All;
+        flush_long_step(fired);
+        // What the client sent meanwhile is read now, in order: the
+        // transport offers it again once reading is no longer paused.
+        if (answered) process_inputs();
         return;
     }
     if (now - m_last_activity >= m_config.autologout) {
@@ -426,14 +427,28 @@ void ImapServerSession::execute(const Command& received) {
     // A deferred FETCH, STORE or SEARCH is still in progress as far as the
     // client knows, so the commands run meanwhile send no EXPUNGE either.
     const bool deferred_holds = m_deferred && m_deferred->holds_expunges;
-    m_report = holds_expunges(command) || deferred_holds ? Report::NoExpunge : Report::All;
+    const Report report =
+        holds_expunges(command) || deferred_holds ? Report::NoExpunge : Report::All;
+    m_report = report;
     note_condstore_enabling(command);
     dispatch(command);
     m_report = Report::All;
     if (!m_long && leave_if_selected_deleted()) return;
-    // A command still under way gets its faults when it answers.
-    if (m_long) m_long->fired = std::move(fired);
-    flush(fired);
+    // A command still under way applies its faults to each step's output,
+    // and tells other sessions' changes as it would have at once.
+    if (m_long) {
+        m_long->fired = fired;
+        m_long->report = report;
+    }
+    flush_long_step(fired);
+}
+
+void ImapServerSession::flush_long_step(const std::vector<FaultRule>& fired) {
+    // A delay holds an answer back once, not each chunk of it again.
+    if (flush(fired) && m_long) {
+        std::erase_if(m_long->fired,
+                      [](const FaultRule& rule) { return rule.action == FaultAction::Delay; });
+    }
 }
 
 void ImapServerSession::dispatch(const Command& command) {
@@ -628,7 +643,8 @@ void ImapServerSession::bye_and_close(std::string text) {
 void ImapServerSession::finish() {
     if (m_long) {
         // The client will never hear how its COPY ended: it did not happen.
-        m_store.abandon_copy(m_long->copy, m_session);
+        if (auto* copy = std::get_if<PendingCopy>(&m_long->work))
+            m_store.abandon_copy(*copy, m_session);
         m_long.reset();
     }
     m_idle_tag.reset();
@@ -641,9 +657,9 @@ void ImapServerSession::finish() {
     m_selected = 0;
 }
 
-void ImapServerSession::flush(const std::vector<FaultRule>& fired) {
+bool ImapServerSession::flush(const std::vector<FaultRule>& fired) {
     std::string bytes = m_imap.take_outgoing();
-    if (bytes.empty()) return;
+    if (bytes.empty()) return false;
     transport::Micros not_before = m_last_not_before;
     bool split = false;
     for (const auto& rule : fired) {
@@ -671,7 +687,7 @@ void ImapServerSession::flush(const std::vector<FaultRule>& fired) {
     m_last_not_before = not_before;
     if (!split || bytes.size() < 2) {
         m_output.push_back({std::move(bytes), not_before});
-        return;
+        return true;
     }
     std::size_t start = 0;
     const std::size_t pieces = 2 + m_faults.next_below(3);
@@ -682,6 +698,7 @@ void ImapServerSession::flush(const std::vector<FaultRule>& fired) {
         start += length;
     }
     m_output.push_back({bytes.substr(start), not_before});
+    return true;
 }
 
 bool ImapServerSession::apply_faults_before(const Command& command, std::vector<FaultRule>& fired) {

@@ -85,15 +85,29 @@ class ImapServerSession : public ServerSessionBase {
     // OtherMailboxes: between commands after a NOTIFY without SELECTED,
     // which wants no message events of the selected mailbox (RFC 5465 3.1).
     enum class Report : std::uint8_t { None, All, NoExpunge, OtherMailboxes };
-    // A COPY or MOVE whose messages go over chunk by chunk while the disk
-    // writes them (MailStore::begin_copy). The session reads nothing more
-    // and answers nothing until it completes; other sessions go on.
+    // A FETCH answered a chunk at a time: the next messages are read only
+    // once the transport has taken the chunk before, so a client that reads
+    // slowly holds one chunk of the server's memory, not its whole answer.
+    struct PendingFetch {
+        std::vector<imap::FetchAtt> atts;
+        std::optional<std::uint64_t> changed_since;
+        std::vector<std::pair<std::uint32_t, Uid>> targets;  // (seq, UID), ascending
+        std::size_t next = 0;
+        bool may_set_seen = false;
+        bool gone = false;  // a message was expunged by another session
+        std::optional<std::string> unknown_encoding;
+    };
+    // A command that runs in steps while the session reads nothing more and
+    // other sessions go on: a COPY or MOVE whose messages go over chunk by
+    // chunk while the disk writes them (MailStore::begin_copy), or a FETCH
+    // whose answer goes out chunk by chunk.
     struct LongCommand {
         std::string tag;
         bool uid = false;
-        PendingCopy copy;
+        std::variant<PendingCopy, PendingFetch> work;
         std::vector<FaultRule> fired;
-        bool ready = false;  // the last step added a chunk: look again at once
+        Report report = Report::All;
+        bool ready = false;  // the last step made progress: look again at once
     };
 
     // --- driving ----------------------------------------------------------
@@ -110,7 +124,11 @@ class ImapServerSession : public ServerSessionBase {
                                                        const imap::Command& next) const;
     // Sends the held completion, with `note` (its argument the tag) in the trace.
     void release_deferred(sim::Said note);
-    void flush(const std::vector<FaultRule>& fired = {});
+    // Queues what the engine wrote, with the fault rules that fired; true
+    // when there was something to queue.
+    bool flush(const std::vector<FaultRule>& fired = {});
+    // flush() for a command that may still be under way.
+    void flush_long_step(const std::vector<FaultRule>& fired);
     // Every response goes through here; a deferred completion is held back.
     void send(const imap::Response& response);
     void write(const imap::Response& response);
@@ -299,8 +317,14 @@ class ImapServerSession : public ServerSessionBase {
     void cmd_fetch(const imap::Command& command);
     void cmd_store(const imap::Command& command);
     void cmd_copy(const imap::Command& command);  // and MOVE
+    // One step of the long command; true when it has answered.
+    bool step_long();
     bool step_copy();
     void finish_copy(LongCommand& done, const StoreResult<CopyProgress>& progress);
+    bool step_fetch();
+    // \Seen for the messages a step of a FETCH read with BODY[] (RFC 3501
+    // 6.4.5); when the store refuses, the client learns the flags as they are.
+    void mark_fetched_seen(const std::vector<std::pair<std::uint32_t, Uid>>& seen_now);
     void cmd_idle(const imap::Command& command);
     // "$" as the messages the last SEARCH RETURN (SAVE) kept that are still
     // here (RFC 5182 2.1), by UID or by sequence number; any other set as it is.

@@ -90,6 +90,7 @@ class Engine {
     // Bytes to put on the wire now.
     std::string take_outgoing() { return std::exchange(m_outgoing, {}); }
     bool wants_write() const { return !m_outgoing.empty(); }
+    std::size_t outgoing_octets() const { return m_outgoing.size(); }
 
     // The oldest committed event not handed out yet, or nullptr. The event
     // stays valid and unchanged while the trace holds it; with a retention

@@ -91,6 +91,15 @@ void InProcessLink::settle() {
         }
         if (m_server.wants_close()) {
             m_server_closed = true;
+            return;
+        }
+        // A long command ready for its next step (a FETCH answered a chunk
+        // at a time) goes on once its output has been taken, as over TCP.
+        if (m_server.reading_paused()) {
+            if (auto deadline = m_server.next_deadline(); deadline && *deadline <= m_now) {
+                m_server.on_timer(m_now);
+                continue;
+            }
         }
         return;
     }

@@ -14,6 +14,7 @@ import resource
 import select
 import socket
 import sys
+import tempfile
 import time
 import unittest
 
@@ -210,6 +211,63 @@ class BackPressure(ServerTest):
         for number in range(expected):
             line = lines.read(timeout=30)
             self.assertEqual(line, b"n%d OK NOOP completed\r\n" % number)
+
+
+class SlowReader(ServerTest):
+    """A client that reads a long answer slowly holds little of the server's
+    memory: the server makes the answer as the client takes it."""
+
+    MESSAGES = 72
+    MESSAGE_OCTETS = 1024 * 1024
+
+    def make_maildir(self):
+        root = os.path.join(self.tmp, "Maildir")
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(root, sub))
+        line = b"slow reader line of text that fills a large message body 0123456789\r\n"
+        body = line * (self.MESSAGE_OCTETS // len(line))
+        for n in range(1, self.MESSAGES + 1):
+            name = os.path.join(root, "cur", f"{1700000000 + n}.M{n}.host:2,S")
+            with open(name, "wb") as message:
+                message.write(b"From: a@example.org\r\nSubject: big %d\r\n\r\n" % n + body)
+        return root
+
+    def setUp(self):
+        holder = tempfile.TemporaryDirectory(prefix="mailscope-slow-")
+        self.addCleanup(holder.cleanup)
+        self.tmp = holder.name
+
+    def test_a_fetch_of_72_mb_read_at_1_kb_per_second(self):
+        server = self.serve("--user", f"{USER}:{PASSWORD}", "--maildir", self.make_maildir())
+        sock, lines = self.imap_logged_in(server, receive_buffer=4096)
+        idle = rss_bytes(server.process.pid)
+        most_growth = 512 * MIB if sanitized(server.process.pid) else 64 * MIB
+        sock.sendall(b"f FETCH 1:* BODY.PEEK[]\r\n")
+        received = bytearray(lines.buffer)
+        lines.buffer = b""
+        largest = 0
+        for _ in range(8):
+            time.sleep(1)
+            sock.settimeout(TIMEOUT)
+            received += sock.recv(1024)
+            largest = max(largest, rss_bytes(server.process.pid) - idle)
+        self.assertLess(largest, most_growth,
+                        f"the server's RSS grew by {largest >> 20} MB while its client read "
+                        f"{len(received)} octets")
+        # Read at full speed now: the whole answer is there, in order.
+        deadline = time.monotonic() + 120
+        done = b"f OK FETCH completed\r\n"
+        while not received.endswith(done):
+            self.assertLess(time.monotonic(), deadline, f"have {bytes(received[-200:])!r}")
+            self.assertNotIn(b"* BYE", received[:200])
+            sock.settimeout(TIMEOUT)
+            chunk = sock.recv(1 << 20)
+            self.assertTrue(chunk, f"closed; have {bytes(received[-200:])!r}")
+            received += chunk
+        for n in (1, self.MESSAGES // 2, self.MESSAGES):
+            self.assertIn(b"* %d FETCH (BODY[] {" % n, received)
+        self.assertEqual(received.count(b" FETCH (BODY[] {"), self.MESSAGES)
+        self.assertGreater(len(received), self.MESSAGES * self.MESSAGE_OCTETS * 0.99)
 
 
 class Limits(ServerTest):

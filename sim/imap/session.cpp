@@ -979,6 +979,11 @@ void ImapSession::on_server_frame(Frame frame) {
         violation(Direction::ServerToClient, say(Phrase::ImapBareLf), "RFC 3501 2.2", false,
                   {frame.stream_offset, frame.bytes.size()});
     }
+    if (m_sending_fetch != nullptr) {
+        const Response& sent = *std::exchange(m_sending_fetch, nullptr);
+        on_response(sent, frame);
+        return;
+    }
     auto parsed = parse_response(frame, m_options.limits);
     if (!parsed.response) {
         TraceEvent event = wire_event(Direction::ServerToClient, EventKind::Untagged, frame);
@@ -1867,7 +1872,10 @@ std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) 
     m_outgoing += bytes;
     const auto before = m_trace.end_seq();
     const bool held = m_hold_for_sasl;
+    if (response.kind == ResponseKind::Untagged && response.name == "FETCH")
+        m_sending_fetch = &response;
     observe(Direction::ServerToClient, bytes, time_us);
+    m_sending_fetch = nullptr;
     if (held && !m_hold_for_sasl) drain(Direction::ClientToServer);
     return std::min(before, m_trace.end_seq());
 }

@@ -260,6 +260,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     ServerCapabilities m_capabilities;
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};
+    // Server role: the FETCH response send() is writing. Its frame is traced
+    // from it as built, not parsed again: a long FETCH is most of what a
+    // server writes, and reading its own output back doubled its cost.
+    const Response* m_sending_fetch = nullptr;
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;
     std::vector<UpdateContext> m_update_contexts;

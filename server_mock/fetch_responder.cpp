@@ -50,9 +50,17 @@ std::uint32_t clamp32(std::uint64_t value) {
         std::min<std::uint64_t>(value, std::numeric_limits<std::uint32_t>::max()));
 }
 
-imap::FetchItem body_section_item(const mime::ParsedMessage& parsed, std::string_view raw,
+// The whole message (BODY[], RFC822) needs no parse of its parts.
+bool whole_message(const imap::SectionSpec& section) {
+    return section.part.empty() && section.text == imap::SectionSpec::Text::None;
+}
+
+template <typename Parsed>
+imap::FetchItem body_section_item(const Parsed& parsed_message, std::string_view raw,
                                   const imap::FetchAtt& att) {
-    std::string data = section_data(parsed, raw, att.section);
+    std::string data = whole_message(att.section)
+                           ? std::string(raw)
+                           : section_data(parsed_message(), raw, att.section);
     if (!att.partial) return imap::fetch_section(att.section, std::move(data));
     const auto [origin, count] = *att.partial;
     std::string part(mime::partial_octets(data, origin, count));
@@ -86,11 +94,13 @@ std::optional<std::string> binary_data(const mime::ParsedMessage& parsed, std::s
     return mime::transfer_decode(section_data(parsed, raw, section), encoding);
 }
 
-imap::FetchItem rfc822_item(const mime::ParsedMessage& parsed, std::string_view raw, Kind kind) {
+template <typename Parsed>
+imap::FetchItem rfc822_item(const Parsed& parsed_message, std::string_view raw, Kind kind) {
     imap::SectionSpec section;
     if (kind == Kind::Rfc822Header) section.text = imap::SectionSpec::Text::Header;
     if (kind == Kind::Rfc822Text) section.text = imap::SectionSpec::Text::Text;
-    std::string data = section_data(parsed, raw, section);
+    std::string data =
+        whole_message(section) ? std::string(raw) : section_data(parsed_message(), raw, section);
     return imap::fetch_section(imap::SectionSpec{}, std::move(data), std::nullopt, kind);
 }
 
@@ -157,12 +167,22 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
         return *parsed;
     };
     const bool seen = message.flags.has(SystemFlag::Seen);
+    // Kept with the stored message, worked out from `message` (the same
+    // octets, or those with NULs replaced, which these items always use).
+    auto facts = [&]() -> FetchFacts& {
+        if (!context.message.fetch_facts)
+            context.message.fetch_facts = std::make_shared<FetchFacts>();
+        return *context.message.fetch_facts;
+    };
 
     for (const imap::FetchAtt& att : atts) {
         switch (att.kind) {
-            case Kind::Envelope:
-                items.push_back(imap::fetch_envelope(to_imap_envelope(parsed_message().envelope)));
+            case Kind::Envelope: {
+                auto& envelope = facts().envelope;
+                if (!envelope) envelope = to_imap_envelope(parsed_message().envelope);
+                items.push_back(imap::fetch_envelope(*envelope));
                 break;
+            }
             case Kind::Flags:
                 items.push_back(flags_item(message, context.recent));
                 break;
@@ -173,10 +193,10 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
             case Kind::Rfc822:
             case Kind::Rfc822Text:
                 if (!seen) effects.sets_seen = true;
-                items.push_back(rfc822_item(parsed_message(), raw, att.kind));
+                items.push_back(rfc822_item(parsed_message, raw, att.kind));
                 break;
             case Kind::Rfc822Header:
-                items.push_back(rfc822_item(parsed_message(), raw, att.kind));
+                items.push_back(rfc822_item(parsed_message, raw, att.kind));
                 break;
             case Kind::Rfc822Size:
                 items.push_back(imap::fetch_size(clamp32(message.size())));
@@ -184,8 +204,10 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
             case Kind::Body:
             case Kind::BodyStructure: {
                 const bool extensible = att.kind == Kind::BodyStructure;
-                items.push_back(imap::fetch_body_structure(
-                    to_imap_body_structure(parsed_message().root, extensible), extensible));
+                auto& structure = extensible ? facts().body_structure : facts().body;
+                if (!structure)
+                    structure = to_imap_body_structure(parsed_message().root, extensible);
+                items.push_back(imap::fetch_body_structure(*structure, extensible));
                 break;
             }
             case Kind::Uid:
@@ -196,7 +218,7 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                 break;
             case Kind::BodySection:
                 if (!att.peek && !seen) effects.sets_seen = true;
-                items.push_back(body_section_item(parsed_message(), raw, att));
+                items.push_back(body_section_item(parsed_message, raw, att));
                 break;
             case Kind::Binary:
             case Kind::BinarySize: {

@@ -18,6 +18,13 @@
 
 namespace mailscope::server {
 
+// The parts of a FETCH answer that depend only on a message's octets and
+// cost a MIME parse: each is filled the first time it is asked for.
+struct FetchFacts {
+    std::optional<imap::Envelope> envelope;
+    std::optional<imap::BodyStructure> body;            // BODY
+    std::optional<imap::BodyStructure> body_structure;  // BODYSTRUCTURE
+};
 struct MessageContext {
     const Message& message;
     std::uint32_t seq;

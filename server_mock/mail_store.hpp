@@ -45,6 +45,8 @@ namespace mailscope::server {
 inline constexpr std::size_t kMaxKeywordsPerMailbox = 26;
 inline constexpr std::size_t kMaxMessageSize = 64 * 1024 * 1024;
 
+struct FetchFacts;
+
 struct Message {
     Uid uid = 0;
     // The RFC 5322 octets with CRLF line ends, shared by every copy of the
@@ -59,6 +61,12 @@ struct Message {
     SessionId recent_session = kNoSession;
     bool recent_pending = false;
     ModSeq modseq = 0;  // the last change to this message
+    // What FETCH ENVELOPE, BODY and BODYSTRUCTURE say of the octets
+    // (fetch_responder.hpp): worked out the first time any session asks and
+    // kept with the message, shared by the copies made after, since the
+    // octets never change. Without it a FETCH of a mailbox larger than a
+    // session's ParsedCache parsed every message again each time.
+    mutable std::shared_ptr<FetchFacts> fetch_facts;
 
     std::uint64_t size() const { return octets ? octets->size() : 0; }
 };

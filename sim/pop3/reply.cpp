@@ -122,13 +122,17 @@ Reply make_continuation(std::string text) {
 std::string dot_stuff(std::string_view data) {
     std::string out;
     out.reserve(data.size() + data.size() / 64 + 8);
-    bool line_start = true;
-    for (char c : data) {
-        if (line_start && c == '.') out += '.';
-        out += c;
-        line_start = c == '\n';
+    // Whole lines are copied at once: a message of megabytes is a few
+    // thousand appends, not one per octet.
+    std::size_t start = 0;
+    while (start < data.size()) {
+        if (data[start] == '.') out += '.';
+        const auto end = data.find('\n', start);
+        const std::size_t stop = end == std::string_view::npos ? data.size() : end + 1;
+        out.append(data.substr(start, stop - start));
+        start = stop;
     }
-    if (!line_start) out += "\r\n";
+    if (!data.empty() && data.back() != '\n') out += "\r\n";
     out += ".\r\n";
     return out;
 }

@@ -1,10 +1,15 @@
 #include "server_mock/fixture.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -34,6 +39,10 @@ sim::Said store_reason(std::string message) {
 sim::Said import_problem(const StoreError& error) {
     if (error.said.phrase == Phrase::AtFile && error.said.args.size() == 2) {
         return say(Phrase::FixtureImportFailed, error.said.args[0], error.said.args[1]);
+    }
+    if (error.said.phrase == Phrase::AtFileLine && error.said.args.size() == 3) {
+        return say(Phrase::FixtureImportFailedAtLine, error.said.args[0], error.said.args[1],
+                   error.said.args[2]);
     }
     return say(Phrase::MessageNotStored, store_reason(error.message));
 }
@@ -317,10 +326,10 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
     InternalDate m_default_date = kFallbackDate;
 };
 
-std::optional<std::string> read_bounded(const fs::path& file) {
+std::optional<std::string> read_bounded(const fs::path& file, std::size_t limit) {
     std::error_code error;
     const auto size = fs::file_size(file, error);
-    if (error || size > kMaxFixtureFileSize) return std::nullopt;
+    if (error || size > limit) return std::nullopt;
     std::ifstream in(file, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream content;
@@ -341,6 +350,73 @@ StoreError naming_file(StoreError error, const fs::path& file) {
                            : std::move(error.said);
     error.said = say(Phrase::AtFile, file.string(), std::move(reason));
     return error;
+}
+
+class ReadOnlyFile {
+  public:
+    explicit ReadOnlyFile(const fs::path& file)
+        : m_fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)) {}
+    ReadOnlyFile(const ReadOnlyFile&) = delete;
+    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
+    ~ReadOnlyFile() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+
+    bool is_open() const { return m_fd >= 0; }
+
+    // Octets read into `buffer`, 0 at the end, nothing on an error.
+    std::optional<std::size_t> read(std::string& buffer) const {
+        for (;;) {
+            const ssize_t got = ::read(m_fd, buffer.data(), buffer.size());
+            if (got >= 0) return static_cast<std::size_t>(got);
+            if (errno != EINTR) return std::nullopt;
+        }
+    }
+
+  private:
+    int m_fd;
+};
+
+StoreError mbox_unreadable(const fs::path& file) {
+    StoreError error = store_error(StoreErrorKind::BadInput,
+                                   fmt::format("the mbox file {} cannot be read.", file.string()));
+    error.said = say(Phrase::AtFile, file.string(), say(Phrase::MboxUnreadable));
+    return error;
+}
+
+// What the splitter found wrong, at the line it names; `file` is null for an
+// mbox given as text.
+StoreError mbox_problem(const MboxProblem& problem, const MboxLimits& limits,
+                        const fs::path* file) {
+    if (problem.kind == MboxProblem::Kind::NoFromLine) {
+        StoreError error = store_error(StoreErrorKind::BadInput,
+                                       "this is not an mbox file: it does not start with a "
+                                       "\"From \" line.");
+        error.said = say(Phrase::MboxNoFromLine);
+        return file ? naming_file(std::move(error), *file) : error;
+    }
+    const sim::Said reason =
+        say(Phrase::MboxMessageTooLarge, problem.number, limits.max_message_size);
+    StoreError error =
+        store_error(StoreErrorKind::LimitReached,
+                    sim::render(say(Phrase::AtLine, problem.line, reason), sim::Language::En));
+    error.said = file ? say(Phrase::AtFileLine, file->string(), problem.line, reason)
+                      : say(Phrase::AtLine, problem.line, reason);
+    return error;
+}
+
+// Appends each message the splitter completes, keeping the store's refusal.
+MboxSplitter::Sink appending_to(MailStore& store, MailboxId mailbox, std::vector<Uid>& uids,
+                                std::optional<StoreError>& refused) {
+    return [&store, mailbox, &uids, &refused](MboxMessage&& message) {
+        auto uid = store.append(mailbox, std::move(message.octets), {}, message.date);
+        if (!uid) {
+            refused = uid.error();
+            return false;
+        }
+        uids.push_back(uid.value());
+        return true;
+    };
 }
 
 FlagSet maildir_flags(std::string_view file_name) {
@@ -410,7 +486,7 @@ StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std
 }
 
 StoreResult<Done> load_fixture(MailStore& store, const fs::path& file) {
-    const auto text = read_bounded(file);
+    const auto text = read_bounded(file, kMaxFixtureFileSize);
     if (!text) {
         StoreError error = input_error(say(Phrase::AtFile, file.string(),
                                            say(Phrase::FixtureUnreadable, kMaxFixtureFileSize)));
@@ -423,76 +499,38 @@ StoreResult<Done> load_fixture(MailStore& store, const fs::path& file) {
 }
 
 StoreResult<std::vector<Uid>> import_mbox(MailStore& store, MailboxId mailbox,
-                                          std::string_view mbox, InternalDate fallback) {
-    struct Pending {
-        std::string octets;
-        InternalDate date;
-    };
-    std::vector<Pending> messages;
-    std::size_t start = 0;
-    while (start < mbox.size()) {
-        auto end = mbox.find('\n', start);
-        if (end == std::string_view::npos) end = mbox.size();
-        std::string_view line = mbox.substr(start, end - start);
-        start = end + 1;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.starts_with("From ")) {
-            // "From sender Mon Jan 15 09:30:00 2024": the date follows the sender.
-            const auto sender_end = line.find(' ', 5);
-            const auto stamp = sender_end == std::string_view::npos ? std::string_view()
-                                                                    : line.substr(sender_end + 1);
-            messages.push_back(Pending{{}, parse_asctime(stamp).value_or(fallback)});
-            continue;
-        }
-        if (messages.empty()) {
-            if (line.empty()) continue;
-            StoreError error = store_error(StoreErrorKind::BadInput,
-                                           "this is not an mbox file: it does not start with a "
-                                           "\"From \" line.");
-            error.said = say(Phrase::MboxNoFromLine);
-            return error;
-        }
-        // mboxrd: ">From ", ">>From "... lose one ">" (the writer added it).
-        const auto quotes = line.find_first_not_of('>');
-        if (quotes != std::string_view::npos && quotes > 0 &&
-            line.substr(quotes).starts_with("From ")) {
-            line.remove_prefix(1);
-        }
-        std::string& octets = messages.back().octets;
-        octets.append(line);
-        octets += "\r\n";
-        if (octets.size() > kMaxMessageSize) {
-            StoreError error =
-                store_error(StoreErrorKind::LimitReached,
-                            "a message in the mbox is larger than the store accepts.");
-            error.said = say(Phrase::MboxMessageTooLarge);
-            return error;
-        }
-    }
+                                          std::string_view mbox, InternalDate fallback,
+                                          const MboxLimits& limits) {
     std::vector<Uid> uids;
-    for (auto& message : messages) {
-        // The blank line that separates messages belongs to the mbox format.
-        if (message.octets.ends_with("\r\n\r\n")) message.octets.resize(message.octets.size() - 2);
-        auto uid = store.append(mailbox, std::move(message.octets), {}, message.date);
-        if (!uid) return uid.error();
-        uids.push_back(uid.value());
-    }
-    return uids;
+    std::optional<StoreError> refused;
+    MboxSplitter splitter(fallback, limits.max_message_size,
+                          appending_to(store, mailbox, uids, refused));
+    if (splitter.feed(mbox) && splitter.finish()) return uids;
+    if (refused) return *refused;
+    return mbox_problem(*splitter.problem(), limits, nullptr);
 }
 
 StoreResult<std::vector<Uid>> import_mbox_file(MailStore& store, MailboxId mailbox,
-                                               const fs::path& file, InternalDate fallback) {
-    const auto text = read_bounded(file);
-    if (!text) {
-        StoreError error =
-            store_error(StoreErrorKind::BadInput,
-                        fmt::format("the mbox file {} cannot be read.", file.string()));
-        error.said = say(Phrase::AtFile, file.string(), say(Phrase::MboxUnreadable));
-        return error;
+                                               const fs::path& file, InternalDate fallback,
+                                               const MboxLimits& limits) {
+    const ReadOnlyFile in(file);
+    if (!in.is_open()) return mbox_unreadable(file);
+    std::vector<Uid> uids;
+    std::optional<StoreError> refused;
+    MboxSplitter splitter(fallback, limits.max_message_size,
+                          appending_to(store, mailbox, uids, refused));
+    std::string block(limits.block_size, '\0');
+    for (;;) {
+        const auto got = in.read(block);
+        if (!got) return mbox_unreadable(file);
+        const bool going =
+            *got == 0 ? splitter.finish() : splitter.feed(std::string_view(block.data(), *got));
+        if (!going) {
+            if (refused) return naming_file(std::move(*refused), file);
+            return mbox_problem(*splitter.problem(), limits, &file);
+        }
+        if (*got == 0) return uids;
     }
-    auto imported = import_mbox(store, mailbox, *text, fallback);
-    if (imported) return imported;
-    return naming_file(imported.error(), file);
 }
 
 StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox,
@@ -515,7 +553,7 @@ StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox
               [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
     std::vector<Uid> uids;
     for (const auto& file : files) {
-        auto octets = read_bounded(file);
+        auto octets = read_bounded(file, kMaxFixtureFileSize);
         if (!octets) {
             StoreError unreadable =
                 store_error(StoreErrorKind::BadInput,

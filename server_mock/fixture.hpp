@@ -37,10 +37,13 @@
 #include <vector>
 
 #include "server_mock/mail_store.hpp"
+#include "server_mock/mbox_splitter.hpp"
 
 namespace mailscope::server {
 
-// Largest fixture, mbox or Maildir message file read, to bound memory.
+// Largest fixture or Maildir message file read, to bound memory. An mbox is
+// read a block at a time and may be of any size; a message in it may have up
+// to kMaxMessageSize octets.
 inline constexpr std::size_t kMaxFixtureFileSize = 64 * 1024 * 1024;
 
 // Fills a fresh store. `label` names the source in errors; relative mbox and
@@ -50,13 +53,16 @@ StoreResult<Done> load_fixture_text(MailStore& store, std::string_view yaml, std
 StoreResult<Done> load_fixture(MailStore& store, const std::filesystem::path& file);
 
 // Appends every message of an mbox (From_ separated, mboxrd ">From "
-// unquoting) to `mailbox`; the From_ line's date becomes the internal date,
-// `fallback` when it has none. Returns the new UIDs.
+// unquoting) to `mailbox`, each as soon as it is read; the From_ line's date
+// becomes the internal date, `fallback` when it has none. Returns the new
+// UIDs. After an error the messages before it stay appended.
 StoreResult<std::vector<Uid>> import_mbox(MailStore& store, MailboxId mailbox,
-                                          std::string_view mbox, InternalDate fallback);
+                                          std::string_view mbox, InternalDate fallback,
+                                          const MboxLimits& limits = {});
 StoreResult<std::vector<Uid>> import_mbox_file(MailStore& store, MailboxId mailbox,
                                                const std::filesystem::path& file,
-                                               InternalDate fallback);
+                                               InternalDate fallback,
+                                               const MboxLimits& limits = {});
 
 // Appends the files of a Maildir's cur/ and new/ (in name order), reading
 // system flags from the ":2," suffix and the internal date from the file's

@@ -3,13 +3,17 @@
 // over the limit without holding it.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "server_mock/fixture.hpp"
 #include "server_mock/mbox_splitter.hpp"
+#include "tests/support/russian_text.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 using namespace mailscope;
 using namespace mailscope::server;
@@ -86,6 +90,11 @@ void check_same_split(const SplitResult& got, const SplitResult& want) {
     CHECK(got.problem.has_value() == want.problem.has_value());
 }
 
+void write_mbox_file(const std::filesystem::path& file, std::string_view text) {
+    std::ofstream out(file, std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
 }  // namespace
 
 TEST_CASE("the splitter finds the messages of a whole mbox") {
@@ -119,7 +128,9 @@ TEST_CASE("wherever blocks end, the splitter finds the same messages") {
     }
 }
 
-TEST_CASE("an empty mbox has no messages and blank lines before the first are skipped") {
+TEST_CASE(
+    "an empty mbox has no messages and blank lines before the first are "
+    "skipped") {
     CHECK(split_mbox_at("", {}).messages.empty());
     CHECK_FALSE(split_mbox_at("", {}).problem);
     const SplitResult blank = split_mbox_in_blocks("\n\r\n\nFrom a\nx", 1);
@@ -190,4 +201,107 @@ TEST_CASE("a sink that refuses a message stops the split") {
     CHECK(taken == 1);
     CHECK_FALSE(splitter.problem());
     CHECK_FALSE(splitter.finish());
+}
+
+TEST_CASE("an mbox file imports as the same text does, whatever the block size") {
+    mailscope::test::ScratchDir dir("mbox-splitter");
+    std::filesystem::create_directories(dir.path);
+    const auto file = dir.path / "inbox.mbox";
+    write_mbox_file(file, kSplitterMbox);
+
+    MailStore from_text;
+    REQUIRE(from_text.add_user("alice", "x") == std::nullopt);
+    const MailboxId text_inbox = from_text.inbox_of("alice")->id;
+    const auto text_uids = import_mbox(from_text, text_inbox, kSplitterMbox, kSplitterFallback);
+    REQUIRE(text_uids.ok());
+    CHECK(text_uids.value().size() == 3);
+    const Mailbox* text_box = from_text.mailbox(text_inbox);
+
+    for (const std::size_t block : {1u, 5u, 64u, 1024u * 1024u}) {
+        CAPTURE(block);
+        MailStore from_file;
+        REQUIRE(from_file.add_user("alice", "x") == std::nullopt);
+        const MailboxId inbox = from_file.inbox_of("alice")->id;
+        const auto uids = import_mbox_file(from_file, inbox, file, kSplitterFallback,
+                                           MboxLimits{block, kMaxMessageSize});
+        REQUIRE(uids.ok());
+        CHECK(uids.value() == text_uids.value());
+        const Mailbox* box = from_file.mailbox(inbox);
+        REQUIRE(box->messages.size() == text_box->messages.size());
+        for (std::size_t i = 0; i < box->messages.size(); ++i) {
+            CHECK(*box->messages[i].octets == *text_box->messages[i].octets);
+            CHECK(box->messages[i].internal_date == text_box->messages[i].internal_date);
+        }
+    }
+
+    write_mbox_file(file, "");
+    MailStore empty;
+    REQUIRE(empty.add_user("alice", "x") == std::nullopt);
+    const auto none = import_mbox_file(empty, empty.inbox_of("alice")->id, file, {});
+    REQUIRE(none.ok());
+    CHECK(none.value().empty());
+}
+
+TEST_CASE(
+    "an mbox message over the limit is named with its number, line and "
+    "the limit") {
+    mailscope::test::ScratchDir dir("mbox-too-large");
+    std::filesystem::create_directories(dir.path);
+    const auto file = dir.path / "big.mbox";
+    const std::string mbox = "From a\nsmall\n\nFrom b\n" + std::string(200, 'x') + "\n";
+    write_mbox_file(file, mbox);
+
+    MailStore store;
+    REQUIRE(store.add_user("alice", "x") == std::nullopt);
+    const MailboxId inbox = store.inbox_of("alice")->id;
+    const auto imported = import_mbox_file(store, inbox, file, {}, MboxLimits{16, 100});
+    REQUIRE_FALSE(imported.ok());
+    const StoreError& error = imported.error();
+    CHECK(error.kind == StoreErrorKind::LimitReached);
+    CHECK(error.message ==
+          "line 4: message 2 of the mbox is larger than 100 "
+          "octets, the most the store accepts.");
+    CHECK(describe(error, sim::Language::En) ==
+          file.string() +
+              " line 4: message 2 of the mbox is larger than 100 "
+              "octets, the most the store "
+              "accepts.");
+    const std::string ru = describe(error, sim::Language::Ru);
+    CHECK(ru.starts_with(file.string() + ", строка 4: "));
+    CHECK(ru.find("100") != std::string::npos);
+    CHECK(test::has_cyrillic(ru));
+    // The message before it is in.
+    CHECK(store.mailbox(inbox)->messages.size() == 1);
+
+    MailStore text_store;
+    REQUIRE(text_store.add_user("alice", "x") == std::nullopt);
+    const auto from_text =
+        import_mbox(text_store, text_store.inbox_of("alice")->id, mbox, {}, MboxLimits{16, 100});
+    REQUIRE_FALSE(from_text.ok());
+    CHECK(from_text.error().message == error.message);
+    CHECK(describe(from_text.error(), sim::Language::En) == error.message);
+}
+
+TEST_CASE("an mbox file that is missing or not an mbox says so, naming it") {
+    mailscope::test::ScratchDir dir("mbox-not");
+    std::filesystem::create_directories(dir.path);
+    MailStore store;
+    REQUIRE(store.add_user("alice", "x") == std::nullopt);
+    const MailboxId inbox = store.inbox_of("alice")->id;
+
+    const auto directory = import_mbox_file(store, inbox, dir.path, {});
+    REQUIRE_FALSE(directory.ok());
+    CHECK(directory.error().message == "the mbox file " + dir.path.string() + " cannot be read.");
+
+    const auto file = dir.path / "notes.txt";
+    write_mbox_file(file, "Subject: no separator\n\nbody\n");
+    const auto not_mbox = import_mbox_file(store, inbox, file, {}, MboxLimits{3, 100});
+    REQUIRE_FALSE(not_mbox.ok());
+    CHECK(not_mbox.error().message ==
+          "this is not an mbox file: it does not start with a \"From \" line.");
+    CHECK(describe(not_mbox.error(), sim::Language::En) ==
+          file.string() +
+              ": this is not an mbox file: it does not start with a "
+              "\"From \" line.");
+    CHECK(store.mailbox(inbox)->messages.empty());
 }

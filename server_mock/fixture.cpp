@@ -553,7 +553,19 @@ StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox
               [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
     std::vector<Uid> uids;
     for (const auto& file : files) {
-        auto octets = read_bounded(file, kMaxFixtureFileSize);
+        std::error_code size_error;
+        if (const auto size = fs::file_size(file, size_error);
+            !size_error && size > kMaxMessageSize) {
+            StoreError too_large = store_error(
+                StoreErrorKind::LimitReached,
+                fmt::format("the message file {} is larger than {} octets, the most the store "
+                            "accepts.",
+                            file.string(), kMaxMessageSize));
+            too_large.said = say(Phrase::AtFile, file.string(),
+                                 say(Phrase::MessageFileTooLarge, kMaxMessageSize));
+            return too_large;
+        }
+        auto octets = read_bounded(file, kMaxMessageSize);
         if (!octets) {
             StoreError unreadable =
                 store_error(StoreErrorKind::BadInput,

@@ -41,8 +41,8 @@
 
 namespace mailscope::server {
 
-// Largest fixture or Maildir message file read, to bound memory. An mbox is
-// read a block at a time and may be of any size; a message in it may have up
+// Largest fixture (YAML) read, to bound memory. An mbox is read a block at a
+// time and may be of any size; a message, in an mbox or a Maildir, may have up
 // to kMaxMessageSize octets.
 inline constexpr std::size_t kMaxFixtureFileSize = 64 * 1024 * 1024;
 
@@ -66,7 +66,7 @@ StoreResult<std::vector<Uid>> import_mbox_file(MailStore& store, MailboxId mailb
 
 // Appends the files of a Maildir's cur/ and new/ (in name order), reading
 // system flags from the ":2," suffix and the internal date from the file's
-// modification time.
+// modification time. One file is read at a time.
 StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox,
                                              const std::filesystem::path& dir);
 

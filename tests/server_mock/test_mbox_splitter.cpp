@@ -305,3 +305,28 @@ TEST_CASE("an mbox file that is missing or not an mbox says so, naming it") {
               "\"From \" line.");
     CHECK(store.mailbox(inbox)->messages.empty());
 }
+
+TEST_CASE(
+    "a Maildir message file over the limit is refused with the limit and "
+    "the file") {
+    mailscope::test::ScratchDir dir("maildir-too-large");
+    std::filesystem::create_directories(dir.path / "cur");
+    std::filesystem::create_directories(dir.path / "new");
+    const auto file = dir.path / "new" / "1.big";
+    write_mbox_file(file, "Subject: big\n\n");
+    // A sparse file: its size is over the limit without writing it.
+    std::filesystem::resize_file(file, kMaxMessageSize + 1);
+
+    MailStore store;
+    REQUIRE(store.add_user("alice", "x") == std::nullopt);
+    const auto imported = import_maildir(store, store.inbox_of("alice")->id, dir.path);
+    REQUIRE_FALSE(imported.ok());
+    const std::string limit = std::to_string(kMaxMessageSize);
+    CHECK(describe(imported.error(), sim::Language::En) ==
+          file.string() + ": the message file is larger than " + limit +
+              " octets, the most the store accepts.");
+    const std::string ru = describe(imported.error(), sim::Language::Ru);
+    CHECK(ru.starts_with(file.string() + ": "));
+    CHECK(ru.find(limit) != std::string::npos);
+    CHECK(test::has_cyrillic(ru));
+}

@@ -457,7 +457,8 @@ def import_mbox(binary, mbox):
         try:
             server.start()
         except RuntimeError as error:
-            said = [line for line in str(error).splitlines() if line.strip()]
+            # wait_for_listeners prefixes what the server printed before exiting.
+            said = str(error).removeprefix("mailscope serve exited: ").strip().splitlines()
             return {"refused": said[-1] if said else str(error)}
         seconds = time.perf_counter() - start
         return {"seconds": seconds, "rss": vm_rss_kib(server.process.pid)}
@@ -569,11 +570,13 @@ def main():
                      for name, p in ports.items()}
             memory["after the session phases"] = rss()
             expunged = {name: destructive(client, p["imap"]) for name, p in ports.items()}
+            traces = disk_usage(mailscope.trace_dir)
 
         print()
         print(f"{args.messages} messages, {octets / 1e6:.1f} MB; mailscope loaded the Maildir "
               f"in {loaded:.2f} s; median of {args.runs} interleaved rounds after one warm pass; "
-              f"FETCH BODY.PEEK[] read {body_octets / 1e6:.1f} MB")
+              f"FETCH BODY.PEEK[] read {body_octets / 1e6:.1f} MB; mailscope wrote "
+              f"{traces / 1e6:.0f} MB of session traces (--trace-dir) in all")
         print()
         print_phase_table((phase, statistics.median(results["mailscope"][phase]),
                            statistics.median(results["Dovecot"][phase])) for phase in PHASES)

@@ -2,7 +2,7 @@
 
     python3 bench/server_bench.py PATH/TO/mailscope [--messages 10000] [--runs 5]
         [--sessions 300] [--iterations 50] [--reconnects 1000]
-        [--reconnect-threads 4] [--seed 7] [--client PATH]
+        [--reconnect-threads 4] [--no-trace-dir] [--seed 7] [--client PATH]
 
 Both servers start with the same generated INBOX (a Maildir written once and
 copied: mailscope imports it with --maildir, Dovecot serves it) and listen
@@ -19,7 +19,8 @@ once, since it changes the mailbox, STORE \\Deleted on the first 100
 messages and EXPUNGE. Also the servers' memory (VmRSS; for Dovecot, of all
 its processes) and, before the servers start, the time mailscope takes to
 import the same messages from an mbox (a refused import is reported as
-such). Not a CTest test: it takes minutes and its numbers depend on the machine.
+such). mailscope writes every session's trace to a directory, as in a classroom,
+unless --no-trace-dir. Not a CTest test: it takes minutes and its numbers depend on the machine.
 Results are kept in bench/SERVER.md.
 """
 
@@ -46,7 +47,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "dovecot"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 
 from dovecot_fixture import DovecotServer, free_port, login_service  # noqa: E402
-from mailscope_server import MailscopeServer  # noqa: E402
+from mailscope_server import interrupt, wait_for_listeners  # noqa: E402
 
 USER, PASSWORD = "alice", "wonderland"
 WORDS = ("lab report meeting budget draft review schedule invoice garden river "
@@ -167,27 +168,68 @@ default_client_limit = {4 * sessions + 200}
 """
 
 
+class MailscopeServe:
+    """`mailscope serve` listening for IMAP and for what `args` add on
+    127.0.0.1 ports the kernel picks, with --trace-dir `trace_dir` unless it
+    is None; started here. tests/integration's MailscopeServer always
+    traces, and the benchmark times mailscope both ways."""
+
+    def __init__(self, binary, *args, trace_dir=None):
+        command = [binary, "serve", "--imap", "127.0.0.1:0", *args]
+        if trace_dir:
+            command += ["--trace-dir", trace_dir]
+        self.trace_dir = trace_dir
+        self.output = []
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, text=True)
+        try:
+            wanted = {"imap"} | {arg[2:] for arg in args if arg == "--pop3"}
+            self.ports = wait_for_listeners(self.process, wanted, 300, self.output)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        if self.process.poll() is None:
+            interrupt(self.process, self.output, timeout=30)
+
+    def wait_for_traces(self, sessions):
+        """Waits until `sessions` IMAP and as many POP3 sessions have ended
+        and their traces are written (the report is the last file)."""
+        if not self.trace_dir:
+            return
+        deadline = time.monotonic() + 120
+        while True:
+            names = os.listdir(self.trace_dir) if os.path.isdir(self.trace_dir) else []
+            if all(sum(name.startswith(f"{listener}-") and name.endswith(".report.txt")
+                       for name in names) >= sessions for listener in ("imap", "pop3")):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"mailscope did not write the traces of {sessions} sessions")
+            time.sleep(0.02)
+
+
 @contextlib.contextmanager
-def servers_on(binary, maildir, sessions):
+def servers_on(binary, maildir, sessions, trace_dir):
     """mailscope serve (loading `maildir`) and a private Dovecot serving a
     copy of it, both with IMAP and POP3, started; stopped and removed
     afterwards, also on failure. Yields them with mailscope's load time."""
     pop3_port = free_port()
     dovecot = DovecotServer({USER: PASSWORD}, extra_config=dovecot_config(pop3_port, sessions))
     dovecot.pop3_port = pop3_port
-    shutil.copytree(maildir, dovecot.maildir(USER))
-    mailscope = MailscopeServer(binary, "--maildir", maildir, "--user", f"{USER}:{PASSWORD}",
-                                "--pop3", "127.0.0.1:0", "--max-connections", str(sessions + 50),
-                                tls=False, timeout=300)
     try:
+        shutil.copytree(maildir, dovecot.maildir(USER))
         start = time.perf_counter()
-        mailscope.start()
+        mailscope = MailscopeServe(binary, "--maildir", maildir, "--user", f"{USER}:{PASSWORD}",
+                                   "--pop3", "127.0.0.1:0", "--max-connections",
+                                   str(sessions + 50), trace_dir=trace_dir)
         loaded = time.perf_counter() - start
-        dovecot.start()
-        yield mailscope, dovecot, loaded
+        try:
+            dovecot.start()
+            yield mailscope, dovecot, loaded
+        finally:
+            mailscope.stop()
     finally:
-        mailscope.stop()
-        mailscope.tmp.cleanup()
         dovecot.cleanup()
 
 
@@ -453,21 +495,17 @@ def import_mbox(binary, mbox):
     """Times `mailscope serve --mbox` from its start to its IMAP listener and
     reads its RSS then; a refused import (the server exits instead) comes
     back as its reason."""
-    server = MailscopeServer(binary, "--mbox", mbox, "--user", f"{USER}:{PASSWORD}", tls=False,
-                             timeout=300)
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        try:
-            server.start()
-        except RuntimeError as error:
-            # wait_for_listeners prefixes what the server printed before exiting.
-            said = str(error).removeprefix("mailscope serve exited: ").strip().splitlines()
-            return {"refused": said[-1] if said else str(error)}
-        seconds = time.perf_counter() - start
-        return {"seconds": seconds, "rss": vm_rss_kib(server.process.pid)}
+        server = MailscopeServe(binary, "--mbox", mbox, "--user", f"{USER}:{PASSWORD}")
+    except RuntimeError as error:
+        # wait_for_listeners prefixes what the server printed before exiting.
+        said = str(error).removeprefix("mailscope serve exited: ").strip().splitlines()
+        return {"refused": said[-1] if said else str(error)}
+    try:
+        return {"seconds": time.perf_counter() - start, "rss": vm_rss_kib(server.process.pid)}
     finally:
         server.stop()
-        server.tmp.cleanup()
 
 
 def ratio(mine, theirs):
@@ -513,6 +551,10 @@ def parse_arguments():
                         "INBOX, LOGOUT (default 1000)")
     parser.add_argument("--reconnect-threads", type=int, default=4,
                         help="threads sharing the reconnect phase's sessions (default 4)")
+    parser.add_argument("--no-trace-dir", action="store_true",
+                        help="run mailscope serve without --trace-dir; by default it writes "
+                        "every session's transcript, JSON Lines and report to a trace "
+                        "directory as it runs, as in a classroom")
     parser.add_argument("--seed", type=int, default=7,
                         help="seed of the message generator (default 7)")
     parser.add_argument("--client",
@@ -541,7 +583,9 @@ def main():
 
         imported = import_mbox(args.binary, mbox)
 
-        with servers_on(args.binary, maildir, args.sessions) as (mailscope, dovecot, loaded):
+        trace_dir = None if args.no_trace_dir else os.path.join(tmp, "traces")
+        with servers_on(args.binary, maildir, args.sessions, trace_dir) as (mailscope, dovecot,
+                                                                           loaded):
             ports = {"mailscope": mailscope.ports,
                      "Dovecot": {"imap": dovecot.port, "pop3": dovecot.pop3_port}}
 
@@ -550,7 +594,7 @@ def main():
                         "Dovecot": process_group_rss_kib(dovecot.process.pid)}
 
             memory = {"after loading": rss()}
-            closed = [0]
+            passes = [0]
 
             def pass_on(name, server_ports):
                 """One workload pass; on mailscope it also waits until the
@@ -558,9 +602,8 @@ def main():
                 does not overlap Dovecot's turn."""
                 measured = workload(client, server_ports, args.messages)
                 if name == "mailscope":
-                    closed[0] += 1
-                    for listener in ("imap", "pop3"):
-                        mailscope.wait_for_closed_sessions(listener, closed[0], timeout=120)
+                    passes[0] += 1
+                    mailscope.wait_for_traces(passes[0])
                 return measured
 
             first = {name: pass_on(name, server_ports)[0] for name, server_ports in ports.items()}
@@ -585,13 +628,14 @@ def main():
                      for name, p in ports.items()}
             memory["after the session phases"] = rss()
             expunged = {name: destructive(client, p["imap"]) for name, p in ports.items()}
-            traces = disk_usage(mailscope.trace_dir)
+            traces = disk_usage(trace_dir) if trace_dir else 0
 
         print()
         print(f"{args.messages} messages, {octets / 1e6:.1f} MB; mailscope loaded the Maildir "
               f"in {loaded:.2f} s; median of {args.runs} interleaved rounds after one warm pass; "
-              f"FETCH BODY.PEEK[] read {body_octets / 1e6:.1f} MB; mailscope wrote "
-              f"{traces / 1e6:.0f} MB of session traces (--trace-dir) in all")
+              f"FETCH BODY.PEEK[] read {body_octets / 1e6:.1f} MB; "
+              + (f"mailscope wrote {traces / 1e6:.0f} MB of session traces (--trace-dir) in all"
+                 if trace_dir else "mailscope ran without --trace-dir"))
         print()
         print_phase_table((phase, statistics.median(results["mailscope"][phase]),
                            statistics.median(results["Dovecot"][phase])) for phase in PHASES)

@@ -47,6 +47,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "dovecot"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 
 from dovecot_fixture import DovecotServer, free_port, login_service  # noqa: E402
+from peers import DOVECOT  # noqa: E402  (on dovecot_fixture's path)
 from mailscope_server import interrupt, wait_for_listeners  # noqa: E402
 
 USER, PASSWORD = "alice", "wonderland"
@@ -508,6 +509,19 @@ def import_mbox(binary, mbox):
         server.stop()
 
 
+def load_average():
+    return " ".join(f"{figure:.1f}" for figure in os.getloadavg())
+
+
+def machine():
+    """What bench/SERVER.md records of the machine and the load on it."""
+    with open("/proc/meminfo") as meminfo:
+        total = int(meminfo.readline().split()[1])
+    dovecot = subprocess.run([DOVECOT, "--version"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} cores, {total / 2**20:.0f} GB, Linux {os.uname().release}, "
+            f"Dovecot {dovecot.strip()}; load average {load_average()}")
+
+
 def ratio(mine, theirs):
     return f"{mine / theirs:.2f}" if theirs else "inf"
 
@@ -571,6 +585,7 @@ def parse_arguments():
 
 def main():
     args = parse_arguments()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {machine()}")
     with tempfile.TemporaryDirectory(prefix="mailscope-bench-") as tmp:
         client = load_client(args.client, tmp)
         start = time.perf_counter()
@@ -689,6 +704,7 @@ def main():
             print(f"mbox import ({mbox_octets / 1e6:.1f} MB): listening after "
                   f"{imported['seconds']:.2f} s, {mbox_octets / 1e6 / imported['seconds']:.1f} "
                   f"MB/s, RSS {imported['rss'] / 1024:.1f} MB")
+        print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

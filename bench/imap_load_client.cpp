@@ -52,7 +52,7 @@ namespace {
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(int fd) : m_fd(fd), m_buffer(new char[kSize]) {}
     ~Reader() { delete[] m_buffer; }
     Reader(const Reader&) = delete;
@@ -89,7 +89,7 @@ public:
         }
     }
 
-private:
+  private:
     static constexpr std::size_t kSize = 1 << 20;
 
     void compact() {
@@ -164,7 +164,8 @@ long imap_response(Reader& in, const std::string& tag, const std::string& comman
 bool pop3_multiline(std::string_view command) {
     const auto verb_end = command.find(' ');
     std::string verb(command.substr(0, verb_end));
-    for (auto& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : verb)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const bool has_argument = verb_end != std::string_view::npos;
     return verb == "RETR" || verb == "TOP" || verb == "CAPA" ||
            ((verb == "LIST" || verb == "UIDL") && !has_argument);
@@ -197,8 +198,8 @@ std::string substitute(std::string_view pattern, long n) {
 }
 
 long long micros_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now() - start)
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
         .count();
 }
 

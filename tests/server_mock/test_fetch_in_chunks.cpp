@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "imap_server_harness.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -60,7 +62,7 @@ std::size_t occurrences(std::string_view text, std::string_view what) {
 // One session driven as the TCP transport drives it, with an output bound:
 // each step's output is taken whole before the timer asks for the next.
 struct BoundedSession {
-    BoundedSession() {
+    explicit BoundedSession(ServerConfig server_config = {}) : config(std::move(server_config)) {
         fill_chunked_store(store);
         session.on_open(0, false);
         take_all_output(session.output());
@@ -180,4 +182,39 @@ TEST_CASE("over the in-process link of a lesson a long FETCH answers whole") {
     CHECK(occurrences(answer, " FETCH (UID ") == kChunkedMessages);
     CHECK(answer.find("f OK FETCH completed\r\nn OK NOOP completed\r\n") != std::string::npos);
     CHECK(answer.ends_with("n OK NOOP completed\r\n"));
+}
+
+TEST_CASE("a delay rule holds back a long FETCH once, and a split rule cuts each of its chunks") {
+    ServerConfig config;
+    auto rules = parse_fault_rules("delay:FETCH:2000ms, split:FETCH");
+    REQUIRE(std::holds_alternative<std::vector<FaultRule>>(rules));
+    config.faults = std::get<std::vector<FaultRule>>(rules);
+    BoundedSession bounded(std::move(config));
+    auto& output = bounded.session.output();
+    REQUIRE(bounded.session.on_bytes("f FETCH 1:* BODY.PEEK[]\r\n", bounded.now) > 0);
+    REQUIRE(bounded.session.reading_paused());
+    const transport::Micros held_until = bounded.now + 2'000'000;
+    CHECK(output.size() >= 2);
+    std::string written;
+    while (!output.empty()) {
+        CHECK(output.front().not_before == held_until);
+        written += output.take_front().bytes;
+    }
+    // The transport asks for the next chunk once the first has gone out,
+    // after the delay; the next chunks wait no longer.
+    bounded.now = held_until;
+    int steps = 0;
+    while (bounded.session.reading_paused()) {
+        REQUIRE(++steps < 1000);
+        bounded.session.on_timer(bounded.now);
+        CHECK(output.size() >= 2);
+        while (!output.empty()) {
+            CHECK(output.front().not_before <= bounded.now);
+            written += output.take_front().bytes;
+        }
+        bounded.now += 1000;
+    }
+    CHECK(steps >= 1);
+    CHECK(occurrences(written, " FETCH (BODY[] {") == kChunkedMessages);
+    CHECK(written.ends_with("f OK FETCH completed\r\n"));
 }

@@ -400,6 +400,16 @@ def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
 
 
+def rate_summary(samples, elapsed, errors):
+    """A timed phase of many sessions or commands: how many, how fast, and
+    the percentiles of `samples` (seconds) in milliseconds."""
+    samples = sorted(samples)
+    return {"count": len(samples), "seconds": elapsed,
+            "rate": len(samples) / elapsed if elapsed else 0.0,
+            "p50": percentile(samples, 0.50) * 1000, "p99": percentile(samples, 0.99) * 1000,
+            "errors": errors}
+
+
 def concurrency(port, sessions, iterations, all_in):
     """`sessions` threads each log in and EXAMINE INBOX; once all are in,
     `all_in()` is called and its result kept, then each thread loops
@@ -446,11 +456,7 @@ def concurrency(port, sessions, iterations, all_in):
     for thread in threads:
         thread.join(timeout=DEADLINE_SECONDS)
     elapsed = time.perf_counter() - start
-    latencies.sort()
-    return {"count": len(latencies), "seconds": elapsed,
-            "rate": len(latencies) / elapsed if elapsed else 0.0,
-            "p50": percentile(latencies, 0.50) * 1000, "p99": percentile(latencies, 0.99) * 1000,
-            "errors": errors, "all_in": seen}
+    return {**rate_summary(latencies, elapsed, errors), "all_in": seen}
 
 
 def reconnects(port, total, threads_count):
@@ -489,11 +495,7 @@ def reconnects(port, total, threads_count):
     for thread in threads:
         thread.join(timeout=DEADLINE_SECONDS)
     elapsed = time.perf_counter() - start
-    durations.sort()
-    return {"count": len(durations), "seconds": elapsed,
-            "rate": len(durations) / elapsed if elapsed else 0.0,
-            "p50": percentile(durations, 0.50) * 1000, "p99": percentile(durations, 0.99) * 1000,
-            "errors": errors}
+    return rate_summary(durations, elapsed, errors)
 
 
 def import_mbox(binary, mbox):

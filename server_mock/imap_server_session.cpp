@@ -642,7 +642,8 @@ void ImapServerSession::bye_and_close(std::string text) {
 // Leaves the store; the engine's trace keeps the record of the session.
 void ImapServerSession::finish() {
     if (m_long) {
-        // The client will never hear how its COPY ended: it did not happen.
+        // The client will never hear how its command ended: a COPY did not
+        // happen, a FETCH stops where it was.
         if (auto* copy = std::get_if<PendingCopy>(&m_long->work))
             m_store.abandon_copy(*copy, m_session);
         m_long.reset();

@@ -218,3 +218,16 @@ TEST_CASE("a delay rule holds back a long FETCH once, and a split rule cuts each
     CHECK(occurrences(written, " FETCH (BODY[] {") == kChunkedMessages);
     CHECK(written.ends_with("f OK FETCH completed\r\n"));
 }
+
+TEST_CASE("a client that hangs up during a long FETCH ends it where it was") {
+    BoundedSession bounded;
+    REQUIRE(bounded.session.on_bytes("f FETCH 1:* BODY.PEEK[]\r\n", bounded.now) > 0);
+    REQUIRE(bounded.session.reading_paused());
+    take_all_output(bounded.session.output());
+    bounded.session.on_eof(bounded.now);
+    CHECK_FALSE(bounded.session.reading_paused());
+    CHECK(bounded.session.wants_close());
+    CHECK_FALSE(bounded.session.next_deadline().has_value());
+    bounded.session.on_timer(bounded.now);
+    CHECK(bounded.session.output().empty());
+}

@@ -163,10 +163,9 @@ void ImapServerSession::resynchronise(const imap::QresyncParams& params) {
             !known.contains(message->uid, highest_uid)) {
             continue;
         }
-        send(imap::make_fetch(
-            static_cast<std::uint32_t>(i + 1),
-            {imap::fetch_uid(message->uid), flags_item(*message, is_recent(message->uid)),
-             imap::fetch_modseq(message->modseq)}));
+        send_fetch(static_cast<std::uint32_t>(i + 1),
+                   {imap::fetch_uid(message->uid), flags_item(*message, is_recent(*message)),
+                    imap::fetch_modseq(message->modseq)});
     }
 }
 

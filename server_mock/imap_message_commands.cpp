@@ -85,15 +85,18 @@ void ImapServerSession::announce_permanent_flags_if_changed(const Mailbox& mailb
 }
 
 bool ImapServerSession::is_recent(Uid uid) const {
-    // RFC 9051 appendix E: IMAP4rev2 has no \Recent to show.
-    if (imap4rev2()) return false;
     const Mailbox* mailbox = selected();
     const Message* message = mailbox ? mailbox->find(uid) : nullptr;
-    if (!message) return false;
-    if (MailStore::is_recent(*message, m_session)) return true;
+    return message != nullptr && is_recent(*message);
+}
+
+bool ImapServerSession::is_recent(const Message& message) const {
+    // RFC 9051 appendix E: IMAP4rev2 has no \Recent to show.
+    if (imap4rev2()) return false;
+    if (MailStore::is_recent(message, m_session)) return true;
     // RFC 3501 2.3.2: a read-only session sees \Recent on messages no
     // read-write session has been told about, without taking it from them.
-    return m_read_only && message->recent_pending && message->recent_session == kNoSession;
+    return m_read_only && message.recent_pending && message.recent_session == kNoSession;
 }
 
 std::uint32_t ImapServerSession::count_recent() const {
@@ -230,7 +233,7 @@ void ImapServerSession::report_changes(Report report) {
                 // A message expunged since has the mod-sequence of this change.
                 if (m_condstore_aware)
                     items.push_back(imap::fetch_modseq(message ? message->modseq : change.modseq));
-                send(imap::make_fetch(seq, std::move(items)));
+                send_fetch(seq, std::move(items));
                 break;
             }
             case ChangeKind::Expunged:
@@ -348,7 +351,7 @@ void ImapServerSession::inject_unsolicited(const FaultRule& rule) {
         const Message* message =
             mailbox && n <= m_view.size() ? mailbox->find(m_view[n - 1]) : nullptr;
         if (message) {
-            send(imap::make_fetch(n, {flags_item(*message, is_recent(message->uid))}));
+            send_fetch(n, {flags_item(*message, is_recent(*message))});
         }
     }
 }
@@ -508,7 +511,7 @@ std::vector<MessageContext> ImapServerSession::evaluate_search(
     for (std::uint32_t i = 0; i < m_view.size(); ++i) {
         const Message* message = mailbox ? mailbox->find(m_view[i]) : nullptr;
         if (message == nullptr) continue;
-        MessageContext context{*message, i + 1, is_recent(message->uid)};
+        MessageContext context{*message, i + 1, is_recent(*message)};
         if (matches_search(keys, context, m_cache, max_seq, max_uid)) found.push_back(context);
     }
     return found;
@@ -560,7 +563,7 @@ bool ImapServerSession::step_fetch() {
         // RFC 7162 3.1.4.1: only messages changed since, each with MODSEQ.
         if (fetch.changed_since && message->modseq <= *fetch.changed_since) continue;
         FetchEffects effects;
-        MessageContext context{*message, seq, is_recent(uid)};
+        MessageContext context{*message, seq, is_recent(*message)};
         auto items = build_fetch_items(context, fetch.atts, m_cache, uid_command, effects);
         const bool has_modseq = std::any_of(items.begin(), items.end(), [](const auto& item) {
             return item.kind == imap::FetchAtt::Kind::ModSeq;
@@ -584,7 +587,7 @@ bool ImapServerSession::step_fetch() {
             seen_now.emplace_back(seq, uid);
             Message updated = *message;
             updated.flags.set(SystemFlag::Seen, true);
-            auto flags = flags_item(updated, is_recent(uid));
+            auto flags = flags_item(updated, is_recent(*message));
             auto existing = std::find_if(items.begin(), items.end(), [](const auto& item) {
                 return item.kind == imap::FetchAtt::Kind::Flags;
             });
@@ -594,7 +597,7 @@ bool ImapServerSession::step_fetch() {
                 items.push_back(std::move(flags));
             }
         }
-        send(imap::make_fetch(seq, std::move(items)));
+        send_fetch(seq, std::move(items));
     }
     // The flags of a chunk are written before the chunk leaves the server.
     mark_fetched_seen(seen_now);
@@ -631,7 +634,7 @@ void ImapServerSession::mark_fetched_seen(
     const Mailbox* mailbox = selected();
     for (const auto& [seq, uid] : seen_now) {
         if (const Message* message = mailbox ? mailbox->find(uid) : nullptr) {
-            send(imap::make_fetch(seq, {flags_item(*message, is_recent(uid))}));
+            send_fetch(seq, {flags_item(*message, is_recent(*message))});
         }
     }
 }
@@ -717,7 +720,7 @@ void ImapServerSession::cmd_store(const Command& command) {
             }
             const Message* message = selected()->find(update.uid);
             if (tell_modseq && message) items.push_back(imap::fetch_modseq(message->modseq));
-            send(imap::make_fetch(seqs[static_cast<std::size_t>(index)], std::move(items)));
+            send_fetch(seqs[static_cast<std::size_t>(index)], std::move(items));
         }
     }
     if (!modified.empty()) {

@@ -380,7 +380,7 @@ void ImapServerSession::notify_new_messages(const std::vector<Uid>& uids) {
         auto items =
             build_fetch_items({*message, seq, is_recent(uid)}, *atts, m_cache, false, effects);
         if (effects.unknown_encoding) continue;
-        send(imap::make_fetch(seq, std::move(items)));
+        send_fetch(seq, std::move(items));
     }
 }
 

@@ -606,6 +606,10 @@ void ImapServerSession::send(const Response& response) {
     }
 }
 
+void ImapServerSession::send_fetch(std::uint32_t seq, std::vector<imap::FetchItem> items) {
+    m_imap.send_fetch(seq, std::move(items), m_now);
+}
+
 void ImapServerSession::write(const Response& response) {
     if (utf8_names()) {
         m_imap.send(with_utf8_names(response), m_now);

@@ -131,6 +131,9 @@ class ImapServerSession : public ServerSessionBase {
     void flush_long_step(const std::vector<FaultRule>& fired);
     // Every response goes through here; a deferred completion is held back.
     void send(const imap::Response& response);
+    // "* seq FETCH (items)", written without building its tree: FETCH and
+    // STORE send one per message.
+    void send_fetch(std::uint32_t seq, std::vector<imap::FetchItem> items);
     void write(const imap::Response& response);
     void ok(const std::string& tag, std::string text,
             std::optional<imap::ResponseCode> code = std::nullopt);
@@ -343,6 +346,7 @@ class ImapServerSession : public ServerSessionBase {
     // "The mailbox is read-only (why)" and what that forbids, for [READ-ONLY].
     std::string read_only_text(std::string_view consequence) const;
     bool is_recent(Uid uid) const;
+    bool is_recent(const Message& message) const;
     std::uint32_t count_recent() const;
     // RFC 3501 7.3.2: RECENT follows every change of the mailbox's size.
     void announce_recent_if_changed();

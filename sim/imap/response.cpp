@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace mailscope::imap {
@@ -1355,72 +1357,166 @@ Node binary_data_node(const std::optional<std::string>& data) {
 
 }  // namespace
 
+namespace {
+
+// The nodes of one FETCH item, each but a section or partial after a space.
+void append_item_nodes(FetchItem& item, std::vector<Node>& c) {
+    if (item.name.empty()) item.name = fetch_item_name(item);
+    if (item.kind == FK::BodySection || item.kind == FK::Binary || item.kind == FK::BinarySize) {
+        FetchAtt att;
+        att.kind = item.kind;
+        att.section = item.section;
+        for (Node& n : fetch_att_nodes(att))
+            c.push_back(std::move(n));
+        if (item.origin) c.push_back(make_partial(fmt::format("{}", *item.origin)));
+        if (item.kind == FK::BinarySize) {
+            c.push_back(make_number(item.number.value_or(0)));
+        } else {
+            c.push_back(item.kind == FK::Binary ? binary_data_node(item.string)
+                                                : message_data_node(item.string));
+        }
+        return;
+    }
+    c.push_back(make_atom(item.name));
+    switch (item.kind) {
+        case FK::Flags: {
+            std::vector<Node> flags;
+            for (const auto& f : item.flags)
+                flags.push_back(make_atom(f));
+            c.push_back(make_list(std::move(flags)));
+            break;
+        }
+        case FK::Uid:
+        case FK::Rfc822Size:
+            c.push_back(make_number(item.number.value_or(0)));
+            break;
+        case FK::InternalDate:
+            c.push_back(make_quoted(item.string.value_or("")));
+            break;
+        case FK::ModSeq:
+            c.push_back(make_list({make_number(item.modseq.value_or(0))}));
+            break;
+        case FK::Rfc822:
+        case FK::Rfc822Header:
+        case FK::Rfc822Text:
+            c.push_back(message_data_node(item.string));
+            break;
+        case FK::Envelope:
+            c.push_back(envelope_node(item.envelope.value_or(Envelope{})));
+            break;
+        case FK::Body:
+        case FK::BodyStructure:
+            c.push_back(body_structure_node(item.body.value_or(BodyStructure{}),
+                                            item.kind == FK::BodyStructure));
+            break;
+        default:
+            c.push_back(make_nstring(item.string));
+            break;
+    }
+}
+
+void space_items(std::vector<Node>& nodes, bool opens_list) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (nodes[i].kind != NK::Section && nodes[i].kind != NK::Partial)
+            nodes[i].space_before = i != 0 || !opens_list;
+    }
+}
+
+// What message_data_node and binary_data_node write, without copying the
+// octets into a node first.
+void write_message_data(std::string& out, const std::optional<std::string>& data, bool binary) {
+    if (!data) {
+        out += "NIL";
+        return;
+    }
+    if (binary && data->find('\0') != std::string::npos) out += '~';
+    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", data->size());
+    out += *data;
+}
+
+bool has_8bit(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+}  // namespace
+
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
     std::vector<Node> c;
-    for (FetchItem& item : items) {
-        if (item.name.empty()) item.name = fetch_item_name(item);
-        if (item.kind == FK::BodySection || item.kind == FK::Binary ||
-            item.kind == FK::BinarySize) {
-            FetchAtt att;
-            att.kind = item.kind;
-            att.section = item.section;
-            for (Node& n : fetch_att_nodes(att))
-                c.push_back(std::move(n));
-            if (item.origin) c.push_back(make_partial(fmt::format("{}", *item.origin)));
-            if (item.kind == FK::BinarySize) {
-                c.push_back(make_number(item.number.value_or(0)));
-            } else {
-                c.push_back(item.kind == FK::Binary ? binary_data_node(item.string)
-                                                    : message_data_node(item.string));
-            }
-            continue;
-        }
-        c.push_back(make_atom(item.name));
-        switch (item.kind) {
-            case FK::Flags: {
-                std::vector<Node> flags;
-                for (const auto& f : item.flags)
-                    flags.push_back(make_atom(f));
-                c.push_back(make_list(std::move(flags)));
-                break;
-            }
-            case FK::Uid:
-            case FK::Rfc822Size:
-                c.push_back(make_number(item.number.value_or(0)));
-                break;
-            case FK::InternalDate:
-                c.push_back(make_quoted(item.string.value_or("")));
-                break;
-            case FK::ModSeq:
-                c.push_back(make_list({make_number(item.modseq.value_or(0))}));
-                break;
-            case FK::Rfc822:
-            case FK::Rfc822Header:
-            case FK::Rfc822Text:
-                c.push_back(message_data_node(item.string));
-                break;
-            case FK::Envelope:
-                c.push_back(envelope_node(item.envelope.value_or(Envelope{})));
-                break;
-            case FK::Body:
-            case FK::BodyStructure:
-                c.push_back(body_structure_node(item.body.value_or(BodyStructure{}),
-                                                item.kind == FK::BodyStructure));
-                break;
-            default:
-                c.push_back(make_nstring(item.string));
-                break;
-        }
-    }
+    for (FetchItem& item : items)
+        append_item_nodes(item, c);
     Node list = make_list({});
-    for (std::size_t i = 0; i < c.size(); ++i) {
-        if (c[i].kind != NK::Section && c[i].kind != NK::Partial) c[i].space_before = i != 0;
-        list.children.push_back(std::move(c[i]));
-    }
+    space_items(c, true);
+    list.children = std::move(c);
     Response r = make_untagged("FETCH", {std::move(list)});
     r.number = seq;
     r.fetch = std::move(items);
     return r;
+}
+
+bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& items) {
+    bool quoted_8bit = false;
+    fmt::format_to(std::back_inserter(out), "* {} FETCH (", seq);
+    std::vector<Node> nodes;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        FetchItem& item = items[i];
+        if (item.name.empty()) item.name = fetch_item_name(item);
+        const bool literal_data = item.kind == FK::Rfc822 || item.kind == FK::Rfc822Header ||
+                                  item.kind == FK::Rfc822Text || item.kind == FK::BodySection ||
+                                  item.kind == FK::Binary;
+        const bool direct = literal_data || item.kind == FK::Flags || item.kind == FK::Uid ||
+                            item.kind == FK::Rfc822Size || item.kind == FK::InternalDate ||
+                            item.kind == FK::ModSeq;
+        if (!direct) {
+            nodes.clear();
+            append_item_nodes(item, nodes);
+            space_items(nodes, i == 0);
+            write_nodes(out, nodes);
+            quoted_8bit = quoted_8bit || !quoted_with_8bit(nodes).empty();
+            continue;
+        }
+        if (i != 0) out += ' ';
+        if (item.kind == FK::BodySection || item.kind == FK::Binary) {
+            FetchAtt att;
+            att.kind = item.kind;
+            att.section = item.section;
+            nodes = fetch_att_nodes(att);
+            if (item.origin) nodes.push_back(make_partial(fmt::format("{}", *item.origin)));
+            space_items(nodes, true);
+            write_nodes(out, nodes);
+        } else {
+            out += item.name;
+        }
+        out += ' ';
+        switch (item.kind) {
+            case FK::Flags:
+                out += '(';
+                for (std::size_t f = 0; f < item.flags.size(); ++f) {
+                    if (f != 0) out += ' ';
+                    out += item.flags[f];
+                }
+                out += ')';
+                break;
+            case FK::Uid:
+            case FK::Rfc822Size:
+                fmt::format_to(std::back_inserter(out), "{}", item.number.value_or(0));
+                break;
+            case FK::InternalDate: {
+                const std::string_view date = item.string ? *item.string : std::string_view{};
+                write_quoted(out, date);
+                quoted_8bit = quoted_8bit || has_8bit(date);
+                break;
+            }
+            case FK::ModSeq:
+                fmt::format_to(std::back_inserter(out), "({})", item.modseq.value_or(0));
+                break;
+            default:
+                write_message_data(out, item.string, item.kind == FK::Binary);
+                break;
+        }
+    }
+    out += ")\r\n";
+    return quoted_8bit;
 }
 
 namespace {

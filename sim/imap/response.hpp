@@ -241,6 +241,12 @@ Response make_quotaroot(QuotaData data);  // * QUOTAROOT mailbox root...
 
 // FETCH: the items are written from their typed fields (kind decides the form).
 Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items);
+// What serialize(make_fetch(seq, items)) writes, appended to `out` without
+// building the response's tree: a server answers a long FETCH this way,
+// one such line per message. Gives each item its name as make_fetch does.
+// Returns whether a quoted string in it holds an octet above 0x7F, which
+// IMAP4rev1 allows only after UTF8=ACCEPT (RFC 3501 9, RFC 6855 3).
+bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& items);
 FetchItem fetch_flags(std::vector<std::string> flags);
 FetchItem fetch_uid(std::uint32_t uid);
 FetchItem fetch_size(std::uint32_t size);

@@ -1880,6 +1880,27 @@ std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) 
     return std::min(before, m_trace.end_seq());
 }
 
+std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> items,
+                                      std::int64_t time_us) {
+    Response response;
+    response.kind = ResponseKind::Untagged;
+    response.name = "FETCH";
+    response.number = seq;
+    std::string bytes;
+    // The 8-bit check of quoted strings reads the parsed tree, which this
+    // response does not have: such a rare one is read back like any other.
+    const bool quoted_8bit = write_fetch(bytes, seq, items);
+    response.fetch = std::move(items);
+    m_outgoing += bytes;
+    const auto before = m_trace.end_seq();
+    const bool held = m_hold_for_sasl;
+    if (!quoted_8bit) m_sending_fetch = &response;
+    observe(Direction::ServerToClient, bytes, time_us);
+    m_sending_fetch = nullptr;
+    if (held && !m_hold_for_sasl) drain(Direction::ClientToServer);
+    return std::min(before, m_trace.end_seq());
+}
+
 void ImapSession::grant_continuation(std::string text, std::int64_t time_us,
                                      std::uint64_t received_ahead) {
     m_now = time_us;

@@ -124,6 +124,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
 
     // Server role: next_input(), then send() the answer.
     std::uint64_t send(const Response& response, std::int64_t time_us = 0);
+    // "* seq FETCH (items)": what send(make_fetch(seq, items)) sends and
+    // traces, without the response's tree (write_fetch).
+    std::uint64_t send_fetch(std::uint32_t seq, std::vector<FetchItem> items,
+                             std::int64_t time_us = 0);
     // `received_ahead`: octets the client sent after the announcement that
     // had already arrived when the server decided (the same read held them):
     // the client did not wait for the "+" (RFC 3501 4.3).
@@ -260,9 +264,10 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     ServerCapabilities m_capabilities;
     Framer m_framer[2];
     std::uint64_t m_fed[2] = {0, 0};
-    // Server role: the FETCH response send() is writing. Its frame is traced
-    // from it as built, not parsed again: a long FETCH is most of what a
-    // server writes, and reading its own output back doubled its cost.
+    // Server role: the FETCH response send() or send_fetch() is writing. Its
+    // frame is traced from it as built, not parsed again: a long FETCH is
+    // most of what a server writes, and reading its own output back doubled
+    // its cost.
     const Response* m_sending_fetch = nullptr;
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;

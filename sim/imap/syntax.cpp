@@ -274,6 +274,8 @@ class Lexer {
     const Limits& m_limits;
 };
 
+}  // namespace
+
 void write_quoted(std::string& out, std::string_view text) {
     out.push_back('"');
     for (char c : text) {
@@ -282,6 +284,8 @@ void write_quoted(std::string& out, std::string_view text) {
     }
     out.push_back('"');
 }
+
+namespace {
 
 bool quotable(std::string_view value) {
     if (value.size() > 1024) return false;

@@ -104,6 +104,9 @@ std::optional<ParseError> lex_nodes(std::string_view bytes, std::size_t& pos,
                                     std::vector<Node>& out, const Limits& limits,
                                     bool stop_at_bracket = false);
 
+// `text` as a quoted string, '"' and '\\' escaped (RFC 3501 9: quoted).
+void write_quoted(std::string& out, std::string_view text);
+
 // The message ends at `pos` with CRLF (or a tolerated bare LF) and nothing after.
 std::optional<ParseError> expect_line_end(std::string_view bytes, std::size_t pos);
 

@@ -5,7 +5,7 @@
 
 namespace mailscope::sim {
 
-std::uint64_t EventBatch::add(TraceEvent event) {
+std::uint64_t EventBatch::add(TraceEvent&& event) {
     const auto seq = next_seq();
     event.seq = seq;
     m_open.push_back(std::move(event));
@@ -27,10 +27,10 @@ const TraceEvent* EventBatch::find(std::uint64_t seq) const {
 }
 
 void EventBatch::commit() {
-    // Moved out first: a sink may read the trace while events are appended.
-    auto events = std::exchange(m_open, {});
-    for (auto& event : events)
+    m_committing.swap(m_open);
+    for (auto& event : m_committing)
         m_trace.append(std::move(event));
+    m_committing.clear();
 }
 
 }  // namespace mailscope::sim

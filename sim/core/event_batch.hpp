@@ -19,7 +19,7 @@ class EventBatch {
     explicit EventBatch(SessionTrace& trace) : m_trace(trace) {}
 
     // The seq the event will have in the trace.
-    std::uint64_t add(TraceEvent event);
+    std::uint64_t add(TraceEvent&& event);
     // An event of the open step, to complete it. Throws std::logic_error for
     // an event already committed: those are final.
     TraceEvent& open(std::uint64_t seq);
@@ -37,6 +37,11 @@ class EventBatch {
     SessionTrace& m_trace;
     // A deque: references to open events stay valid while more are added.
     std::deque<TraceEvent> m_open;
+    // The step being committed, swapped out of m_open first: a sink may read
+    // the trace while its events are appended. A member, so that its storage
+    // serves the next step: a deque allocates as it is made, and a server
+    // commits a step per response.
+    std::deque<TraceEvent> m_committing;
 };
 
 }  // namespace mailscope::sim

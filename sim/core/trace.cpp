@@ -115,7 +115,7 @@ std::size_t footprint(const TraceEvent& event) {
 SessionTrace::SessionTrace(Protocol protocol, std::string label, TraceRetention retention)
     : m_protocol(protocol), m_label(std::move(label)), m_retention(retention) {}
 
-std::uint64_t SessionTrace::append(TraceEvent event) {
+std::uint64_t SessionTrace::append(TraceEvent&& event) {
     event.seq = end_seq();
     event.protocol = m_protocol;
     m_bytes += footprint(event);

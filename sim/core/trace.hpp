@@ -213,7 +213,8 @@ class SessionTrace {
     void set_sink(Sink sink) { m_sink = std::move(sink); }
 
     // Assigns `seq` and returns it.
-    std::uint64_t append(TraceEvent event);
+    std::uint64_t append(TraceEvent&& event);
+    std::uint64_t append(const TraceEvent& event) { return append(TraceEvent(event)); }
 
     // The events held, oldest first: all of them without a retention limit.
     const std::deque<TraceEvent>& events() const { return m_events; }

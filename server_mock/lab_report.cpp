@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "sim/core/event_text.hpp"
 #include "sim/core/transcript.hpp"
@@ -14,13 +15,29 @@ namespace {
 // Longest transcript line shown; literal data and hostile lines stay readable.
 constexpr std::size_t kMaxShownLine = 200;
 
+// A report numbers every line of a session's transcript, which may be
+// hundreds of megabytes: one append per run of plain octets.
+void append_printable(std::string& out, std::string_view line) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::string_view shown = line.substr(0, kMaxShownLine);
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(shown[i]);
+        if (byte >= 0x20 && byte != 0x7f) continue;
+        out.append(shown.substr(plain, i - plain));
+        out += "\\x";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xf];
+        plain = i + 1;
+    }
+    out.append(shown.substr(plain));
+    if (line.size() > kMaxShownLine)
+        fmt::format_to(std::back_inserter(out), " ... ({} octets)", line.size());
+}
+
 std::string printable(std::string_view line) {
     std::string out;
-    for (char c : line.substr(0, kMaxShownLine)) {
-        const auto byte = static_cast<unsigned char>(c);
-        out += (byte < 0x20 || byte == 0x7f) ? fmt::format("\\x{:02x}", byte) : std::string(1, c);
-    }
-    if (line.size() > kMaxShownLine) out += fmt::format(" ... ({} octets)", line.size());
+    append_printable(out, line);
     return out;
 }
 
@@ -30,7 +47,10 @@ std::string ViolationReport::numbered_line(std::size_t number, std::string_view 
     // Transcript lines start "C: " or "S: "; the report keeps the side and
     // escapes what follows.
     std::string_view side = line.substr(0, std::min<std::size_t>(line.size(), 3));
-    return fmt::format("{:>5} {}{}\n", number, side, printable(line.substr(side.size())));
+    std::string out = fmt::format("{:>5} {}", number, side);
+    append_printable(out, line.substr(side.size()));
+    out += '\n';
+    return out;
 }
 
 void ViolationReport::add(const sim::TraceEvent& event) {

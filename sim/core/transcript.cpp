@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include "sim/core/json_text.hpp"
+
 #include <utility>
 
 namespace mailscope::sim {
@@ -84,94 +85,216 @@ std::string TranscriptText::finish() {
 }
 
 std::string event_to_json(const TraceEvent& event) {
-    nlohmann::json j;
-    j["seq"] = event.seq;
-    j["time_us"] = event.time_us;
-    j["protocol"] = event.protocol == Protocol::Imap   ? "imap"
-                    : event.protocol == Protocol::Pop3 ? "pop3"
-                                                       : "smtp";
-    j["dir"] = direction_name(event.dir);
-    j["kind"] = std::string(to_string(event.kind));
-    j["offset"] = event.wire.offset;
-    j["size"] = event.wire.size;
-    // Wire text may hold any octet; JSON strings must be UTF-8, so invalid
-    // sequences are replaced rather than the export failing.
-    j["raw"] = event.raw;
-    if (!event.tag.empty()) j["tag"] = event.tag;
-    if (!event.name.empty()) j["name"] = event.name;
-    if (!event.summary.empty()) j["summary"] = event.summary;
-    if (!event.section.empty()) j["section"] = event.section;
-    if (event.reply_code) {
-        j["status"] = fmt::format("{:03}", event.reply_code);
-    } else if (event.status != ReplyStatus::None) {
-        j["status"] = status_word(event.status);
+    std::string out;
+    out.reserve(256 + event.raw.size() + event.summary.size());
+    JsonText j(out);
+    j.begin_object();
+    if (!event.code.empty()) {
+        j.key("code");
+        j.value(event.code);
     }
-    if (!event.code.empty()) j["code"] = event.code;
-    if (event.number) j["number"] = *event.number;
-    if (event.code_number) j["code_number"] = *event.code_number;
-    if (event.code_modseq) j["code_modseq"] = *event.code_modseq;
-    if (!event.mailbox.empty()) j["mailbox"] = event.mailbox;
-    if (event.message) {
-        nlohmann::json m = nlohmann::json::object();
-        if (event.message->uid) m["uid"] = *event.message->uid;
-        if (event.message->flags) m["flags"] = *event.message->flags;
-        if (event.message->size) m["size"] = *event.message->size;
-        if (event.message->subject) m["subject"] = *event.message->subject;
-        if (event.message->modseq) m["modseq"] = *event.message->modseq;
-        j["message"] = std::move(m);
+    if (event.code_modseq) {
+        j.key("code_modseq");
+        j.value(*event.code_modseq);
+    }
+    if (event.code_number) {
+        j.key("code_number");
+        j.value(*event.code_number);
+    }
+    j.key("dir");
+    j.value(direction_name(event.dir));
+    if (event.flags) {
+        j.key("flags");
+        j.begin_object();
+        j.key("after");
+        j.value(event.flags->after);
+        if (event.flags->known_before) {
+            j.key("before");
+            j.value(event.flags->before);
+        }
+        j.key("seq");
+        j.value(event.flags->seq);
+        if (event.flags->uid) {
+            j.key("uid");
+            j.value(*event.flags->uid);
+        }
+        j.end_object();
+    }
+    j.key("kind");
+    j.value(to_string(event.kind));
+    if (event.link != Link::None) {
+        j.key("link");
+        j.value(event.link == Link::Answers       ? "answers"
+                : event.link == Link::Unsolicited ? "unsolicited"
+                : event.link == Link::Ambiguous   ? "ambiguous"
+                                                  : "unmatched");
+    }
+    if (event.link_seq) {
+        j.key("link_seq");
+        j.value(*event.link_seq);
     }
     if (event.listed) {
-        j["listed"] = {{"attributes", event.listed->attributes},
-                       {"delimiter", event.listed->delimiter
-                                         ? nlohmann::json(std::string(1, *event.listed->delimiter))
-                                         : nlohmann::json(nullptr)}};
-    }
-    if (event.link != Link::None) {
-        j["link"] = event.link == Link::Answers       ? "answers"
-                    : event.link == Link::Unsolicited ? "unsolicited"
-                    : event.link == Link::Ambiguous   ? "ambiguous"
-                                                      : "unmatched";
-    }
-    if (event.link_seq) j["link_seq"] = *event.link_seq;
-    if (event.redacted) j["redacted"] = true;
-    if (event.transition) {
-        j["transition"] = {{"from", event.transition->from.name()},
-                           {"to", event.transition->to.name()},
-                           {"number", event.transition->number},
-                           {"cause", event.transition->cause}};
-    }
-    if (event.flags) {
-        nlohmann::json f = {{"seq", event.flags->seq}, {"after", event.flags->after}};
-        if (event.flags->uid) f["uid"] = *event.flags->uid;
-        if (event.flags->known_before) f["before"] = event.flags->before;
-        j["flags"] = std::move(f);
-    }
-    if (event.renumber) {
-        j["renumber"] = {{"expunged", event.renumber->expunged},
-                         {"old_count", event.renumber->old_count}};
-    }
-    if (event.violation) {
-        j["violation"] = {{"rule", event.violation->rule},
-                          {"section", event.violation->section},
-                          {"fatal", event.violation->fatal}};
+        j.key("listed");
+        j.begin_object();
+        j.key("attributes");
+        j.value(event.listed->attributes);
+        j.key("delimiter");
+        if (event.listed->delimiter) {
+            j.value(std::string_view(&*event.listed->delimiter, 1));
+        } else {
+            j.null();
+        }
+        j.end_object();
     }
     if (event.literal) {
-        j["literal"] = {{"size", event.literal->size},
-                        {"synchronizing", event.literal->synchronizing},
-                        {"truncated", event.literal->truncated}};
-        if (event.literal->binary) j["literal"]["binary"] = true;
-    }
-    if (event.piece) {
-        nlohmann::json piece = {{"index", event.piece->index},
-                                {"awaits_continuation", event.piece->awaits_continuation}};
-        if (event.piece->announces) {
-            piece["announces"] = {{"size", event.piece->announces->size},
-                                  {"synchronizing", event.piece->announces->synchronizing}};
-            if (event.piece->announces->binary) piece["announces"]["binary"] = true;
+        j.key("literal");
+        j.begin_object();
+        if (event.literal->binary) {
+            j.key("binary");
+            j.value(true);
         }
-        j["piece"] = std::move(piece);
+        j.key("size");
+        j.value(event.literal->size);
+        j.key("synchronizing");
+        j.value(event.literal->synchronizing);
+        j.key("truncated");
+        j.value(event.literal->truncated);
+        j.end_object();
     }
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (!event.mailbox.empty()) {
+        j.key("mailbox");
+        j.value(event.mailbox);
+    }
+    if (event.message) {
+        const auto& m = *event.message;
+        j.key("message");
+        j.begin_object();
+        if (m.flags) {
+            j.key("flags");
+            j.value(*m.flags);
+        }
+        if (m.modseq) {
+            j.key("modseq");
+            j.value(*m.modseq);
+        }
+        if (m.size) {
+            j.key("size");
+            j.value(*m.size);
+        }
+        if (m.subject) {
+            j.key("subject");
+            j.value(*m.subject);
+        }
+        if (m.uid) {
+            j.key("uid");
+            j.value(*m.uid);
+        }
+        j.end_object();
+    }
+    if (!event.name.empty()) {
+        j.key("name");
+        j.value(event.name);
+    }
+    if (event.number) {
+        j.key("number");
+        j.value(*event.number);
+    }
+    j.key("offset");
+    j.value(event.wire.offset);
+    if (event.piece) {
+        j.key("piece");
+        j.begin_object();
+        if (event.piece->announces) {
+            j.key("announces");
+            j.begin_object();
+            if (event.piece->announces->binary) {
+                j.key("binary");
+                j.value(true);
+            }
+            j.key("size");
+            j.value(event.piece->announces->size);
+            j.key("synchronizing");
+            j.value(event.piece->announces->synchronizing);
+            j.end_object();
+        }
+        j.key("awaits_continuation");
+        j.value(event.piece->awaits_continuation);
+        j.key("index");
+        j.value(event.piece->index);
+        j.end_object();
+    }
+    j.key("protocol");
+    j.value(event.protocol == Protocol::Imap   ? "imap"
+            : event.protocol == Protocol::Pop3 ? "pop3"
+                                               : "smtp");
+    // Wire text may hold any octet; JSON strings must be UTF-8, so invalid
+    // sequences are replaced rather than the export failing.
+    j.key("raw");
+    j.value(event.raw);
+    if (event.redacted) {
+        j.key("redacted");
+        j.value(true);
+    }
+    if (event.renumber) {
+        j.key("renumber");
+        j.begin_object();
+        j.key("expunged");
+        j.value(event.renumber->expunged);
+        j.key("old_count");
+        j.value(event.renumber->old_count);
+        j.end_object();
+    }
+    if (!event.section.empty()) {
+        j.key("section");
+        j.value(event.section);
+    }
+    j.key("seq");
+    j.value(event.seq);
+    j.key("size");
+    j.value(event.wire.size);
+    if (event.reply_code) {
+        j.key("status");
+        j.value(fmt::format("{:03}", event.reply_code));
+    } else if (event.status != ReplyStatus::None) {
+        j.key("status");
+        j.value(status_word(event.status));
+    }
+    if (!event.summary.empty()) {
+        j.key("summary");
+        j.value(event.summary);
+    }
+    if (!event.tag.empty()) {
+        j.key("tag");
+        j.value(event.tag);
+    }
+    j.key("time_us");
+    j.value(event.time_us);
+    if (event.transition) {
+        j.key("transition");
+        j.begin_object();
+        j.key("cause");
+        j.value(event.transition->cause);
+        j.key("from");
+        j.value(event.transition->from.name());
+        j.key("number");
+        j.value(event.transition->number);
+        j.key("to");
+        j.value(event.transition->to.name());
+        j.end_object();
+    }
+    if (event.violation) {
+        j.key("violation");
+        j.begin_object();
+        j.key("fatal");
+        j.value(event.violation->fatal);
+        j.key("rule");
+        j.value(event.violation->rule);
+        j.key("section");
+        j.value(event.violation->section);
+        j.end_object();
+    }
+    j.end_object();
+    return out;
 }
 
 std::string export_jsonl(const SessionTrace& trace) {

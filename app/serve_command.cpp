@@ -14,6 +14,7 @@
 #include <random>
 #include <variant>
 
+#include "app/background_jobs.hpp"
 #include "app/cli_text.hpp"
 #include "net/server_loop.hpp"
 #include "net/tls_options.hpp"
@@ -70,6 +71,9 @@ struct TraceSettings {
     // With --class-report: every session that ends is added, and the file rewritten.
     server::ClassReport* class_report = nullptr;
     fs::path class_report_file;
+    // Where a session's report and its line in the class report are
+    // written once it has ended; only that thread touches the class report.
+    BackgroundJobs* after_session = nullptr;
 };
 
 // The memory a session's recent events may take, besides their count: the
@@ -126,16 +130,21 @@ class TracedSession : public transport::ConnectionHandler {
         const std::string user = session ? session->user() : std::string();
         // The session goes first: its last events reach the files before they close.
         m_inner.reset();
-        if (m_files) m_files->finish(m_trace.label());
-        if (m_settings.class_report) {
-            m_settings.class_report->add(user, m_tally, m_started, std::time(nullptr),
-                                         m_files ? m_files->report_path() : fs::path());
+        if (!m_files && !m_settings.class_report) return;
+        auto report = m_files ? m_files->close(m_trace.label()) : std::function<void()>();
+        const fs::path report_path = m_files ? m_files->report_path() : fs::path();
+        m_settings.after_session->post([report = std::move(report), report_path, user,
+                                        tally = std::move(m_tally), started = m_started,
+                                        ended = std::time(nullptr), &settings = m_settings] {
+            if (report) report();
+            if (!settings.class_report) return;
+            settings.class_report->add(user, tally, started, ended, report_path);
             // With a trace directory too, each student has a page next to the table.
-            for (const auto& error : m_settings.class_report->publish(m_settings.class_report_file,
-                                                                      user, m_files != nullptr)) {
-                std::cerr << cli_error(m_settings.language, kServe, sim::verbatim(error));
+            for (const auto& error : settings.class_report->publish(settings.class_report_file,
+                                                                    user, !report_path.empty())) {
+                std::cerr << cli_error(settings.language, kServe, sim::verbatim(error));
             }
-        }
+        });
     }
 
     void on_open(transport::Micros now, bool tls) override {
@@ -438,6 +447,8 @@ int run_serve(const ServeOptions& options) {
     }
     server::ClassReport class_report(options.language, std::move(assignment));
     TraceSettings trace_settings;
+    BackgroundJobs after_session;
+    trace_settings.after_session = &after_session;
     trace_settings.language = options.language;
     trace_settings.dir = options.trace_dir;
     trace_settings.run_stamp = server::run_stamp();
@@ -513,6 +524,9 @@ int run_serve(const ServeOptions& options) {
     server->run_until_signal([&options] {
         std::cout << cli_say(options.language, sim::Phrase::CliStoppingWithBye) << std::endl;
     });
+    // Any session still held ends here, while the reports it leaves can be
+    // written; `after_session` then writes what is queued before it goes.
+    server.reset();
     return 0;
 }
 

@@ -102,31 +102,47 @@ void TraceFiles::flush() {
     if (m_events && std::fflush(m_events) != 0) m_failed = true;
 }
 
-void TraceFiles::finish(std::string_view label) {
-    if (m_finished) return;
-    m_finished = true;
-    write(m_text, m_transcript.finish());
-    flush();
-    if (m_text) std::fclose(m_text);
-    if (m_events) std::fclose(m_events);
-    m_text = m_events = nullptr;
+namespace {
 
+void write_report(const ViolationReport& findings, std::string_view label,
+                  const fs::path& transcript_path, const fs::path& report_path,
+                  sim::Language language) {
     // Written under a temporary name and renamed, so a report is either
     // whole or absent.
-    const fs::path partial = m_report_path.string() + ".part";
+    const fs::path partial = report_path.string() + ".part";
     std::ofstream report(partial, std::ios::binary | std::ios::trunc);
     if (!report) return;
-    report << m_report.findings(label) << "\n"
-           << sim::render(sim::say(sim::Phrase::ReportTranscript), m_language) << "\n";
-    std::ifstream transcript(m_text_path, std::ios::binary);
+    report << findings.findings(label) << "\n"
+           << sim::render(sim::say(sim::Phrase::ReportTranscript), language) << "\n";
+    std::ifstream transcript(transcript_path, std::ios::binary);
     std::string line;
     std::size_t number = 0;
     while (std::getline(transcript, line))
         report << ViolationReport::numbered_line(++number, line);
     report.close();
     std::error_code ec;
-    if (report) fs::rename(partial, m_report_path, ec);
+    if (report) fs::rename(partial, report_path, ec);
     if (!report || ec) fs::remove(partial, ec);
+}
+
+}  // namespace
+
+std::function<void()> TraceFiles::close(std::string label) {
+    if (m_finished) return [] {};
+    m_finished = true;
+    write(m_text, m_transcript.finish());
+    flush();
+    if (m_text) std::fclose(m_text);
+    if (m_events) std::fclose(m_events);
+    m_text = m_events = nullptr;
+    auto findings = std::make_shared<const ViolationReport>(std::move(m_report));
+    return
+        [findings, label = std::move(label), transcript = m_text_path, report = m_report_path,
+         language = m_language] { write_report(*findings, label, transcript, report, language); };
+}
+
+void TraceFiles::finish(std::string_view label) {
+    close(std::string(label))();
 }
 
 }  // namespace mailscope::server

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,8 +40,13 @@ class TraceFiles {
     void add(const sim::TraceEvent& event);
     // Hands what was written to the system.
     void flush();
-    // Writes the report (its transcript read back from the .txt) and closes
-    // the files. Called once, when the session ends.
+    // Closes the files and returns what writes the report, which reads the
+    // whole transcript back: a server runs it away from the thread that
+    // serves its connections, since a long session's transcript takes a
+    // while to number. Called once, when the session ends; the report
+    // appears whole (renamed into place) when the work has run.
+    std::function<void()> close(std::string label);
+    // close() and the report written at once.
     void finish(std::string_view label);
 
     const std::filesystem::path& transcript_path() const { return m_text_path; }

@@ -143,6 +143,32 @@ class TraceFiles(unittest.TestCase):
         self.assertEqual([event["seq"] for event in events], list(range(len(events))))
         self.assertTrue(any(event.get("raw", "").startswith("a3 OK") for event in events))
 
+    def test_sessions_open_when_the_server_stops_get_whole_reports(self):
+        # Reports are written after the session, away from the connections;
+        # a server that stops writes those still to come before it exits.
+        process, port = start_server(self.trace_dir)
+        clients = []
+        try:
+            for n in range(3):
+                client = Client(port)
+                self.assertIn(b"OK", client.command(f"a{n}", "LOGIN alice wonderland"))
+                self.assertIn(b"OK", client.command(f"b{n}", "SELECT INBOX"))
+                self.assertIn(b"OK", client.command(f"c{n}", "FETCH 1:* (FLAGS ENVELOPE)"))
+                clients.append(client)
+        finally:
+            stop_server(process)
+        for client in clients:
+            client.close()
+        self.assertEqual(process.returncode, 0)
+        reports = self.files("*.report.txt")
+        self.assertEqual(len(reports), 3, self.files("*"))
+        self.assertEqual(self.files("*.part"), [])
+        for report in reports:
+            transcript = read(report[:-len(".report.txt")] + ".txt").splitlines()
+            text = read(report)
+            self.assertIn(f"{len(transcript):>5} S: ", text)
+            self.assertIn("FETCH 1:* (FLAGS ENVELOPE)", text)
+
     def test_a_restart_never_writes_over_the_last_run(self):
         runs = []
         for run in range(2):

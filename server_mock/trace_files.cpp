@@ -93,7 +93,9 @@ void TraceFiles::write(std::FILE* file, std::string_view bytes) {
 
 void TraceFiles::add(const sim::TraceEvent& event) {
     write(m_text, m_transcript.add(event));
-    write(m_events, sim::event_to_json(event) + "\n");
+    std::string line = sim::event_to_json(event);
+    line += '\n';
+    write(m_events, line);
     m_report.add(event);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <iterator>
 
 namespace mailscope::sim {
@@ -32,6 +33,30 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 bool plain_ascii(unsigned char c) {
     return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+// Whether any of the 8 octets in `word` is not plain_ascii: most of a trace
+// is message text, checked a word at a time.
+bool word_needs_care(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+    return ((word & kHighs) | below_space | has_zero(word ^ (kOnes * '"')) |
+            has_zero(word ^ (kOnes * '\\'))) != 0;
+}
+
+std::size_t plain_run_end(std::string_view text, std::size_t from) {
+    std::size_t at = from;
+    while (at + 8 <= text.size()) {
+        std::uint64_t word;
+        std::memcpy(&word, text.data() + at, sizeof word);
+        if (word_needs_care(word)) break;
+        at += 8;
+    }
+    while (at < text.size() && plain_ascii(static_cast<unsigned char>(text[at])))
+        ++at;
+    return at;
 }
 
 void append_escaped_ascii(std::string& out, unsigned char c) {
@@ -75,9 +100,7 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t run = i;
-        while (run < text.size() && plain_ascii(static_cast<unsigned char>(text[run])))
-            ++run;
+        const std::size_t run = plain_run_end(text, i);
         out.append(text.substr(i, run - i));
         i = run;
         if (i == text.size()) break;

@@ -177,8 +177,9 @@ void JsonText::end_array() {
 
 void JsonText::key(std::string_view name) {
     separate();
-    append_json_string(m_out, name);
-    m_out += ':';
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
     m_after_key = true;
 }
 
@@ -189,12 +190,14 @@ void JsonText::value(std::string_view text) {
 
 void JsonText::value(std::uint64_t number) {
     separate();
-    fmt::format_to(std::back_inserter(m_out), "{}", number);
+    const fmt::format_int digits(number);
+    m_out.append(digits.data(), digits.size());
 }
 
 void JsonText::value(std::int64_t number) {
     separate();
-    fmt::format_to(std::back_inserter(m_out), "{}", number);
+    const fmt::format_int digits(number);
+    m_out.append(digits.data(), digits.size());
 }
 
 void JsonText::value(bool flag) {

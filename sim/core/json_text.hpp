@@ -27,8 +27,9 @@ class JsonText {
     void end_object();
     void begin_array();
     void end_array();
-    // The name of the next member. Readers do not care about the order; the
-    // trace writes members in byte order of their names, as it always did.
+    // The name of the next member: a plain ASCII name of the format, written
+    // as it is. Readers do not care about the order; the trace writes
+    // members in byte order of their names, as it always did.
     void key(std::string_view name);
     void value(std::string_view text);
     void value(const char* text) { value(std::string_view(text)); }

@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -212,25 +214,166 @@ long long cpu_micros() {
     return micros(usage.ru_utime) + micros(usage.ru_stime);
 }
 
+sockaddr_in loopback(const char* port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(std::atoi(port)));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+// One of the concurrent sessions: a command in flight at a time, its
+// response read as it comes (these responses hold no literals).
+struct Session {
+    int fd = -1;
+    std::string input;
+    std::vector<std::string> commands;  // of the phase under way
+    std::size_t next = 0;
+    std::string tag;  // of the command in flight; "*" while the greeting is awaited
+    std::chrono::steady_clock::time_point sent;
+    long serial = 0;
+    bool done = true;
+};
+
+void send_next(Session& session) {
+    session.tag = "c" + std::to_string(++session.serial) + " ";
+    send_all(session.fd, session.tag + session.commands[session.next++] + "\r\n");
+    session.sent = std::chrono::steady_clock::now();
+}
+
+// Runs `commands` on every session at once; the microseconds each command
+// took go to `latencies`. A session that gets anything but OK, or loses its
+// connection, counts as an error and stops.
+void run_phase(std::vector<Session>& sessions, const std::vector<std::string>& commands,
+               std::vector<long long>* latencies, long& errors) {
+    std::vector<pollfd> polled;
+    for (auto& session : sessions) {
+        if (session.fd < 0) continue;
+        session.commands = commands;
+        session.next = 0;
+        session.done = commands.empty() && session.tag != "*";
+        if (!session.done && session.tag != "*") send_next(session);
+    }
+    char buffer[65536];
+    for (;;) {
+        polled.clear();
+        std::vector<Session*> owners;
+        for (auto& session : sessions) {
+            if (session.fd < 0 || session.done) continue;
+            polled.push_back({session.fd, POLLIN, 0});
+            owners.push_back(&session);
+        }
+        if (polled.empty()) return;
+        if (::poll(polled.data(), polled.size(), 60000) <= 0) fail("no session moved for 60 s");
+        for (std::size_t i = 0; i < polled.size(); ++i) {
+            if (polled[i].revents == 0) continue;
+            Session& session = *owners[i];
+            const ssize_t got = ::recv(session.fd, buffer, sizeof buffer, 0);
+            if (got <= 0) {
+                ++errors;
+                ::close(session.fd);
+                session.fd = -1;
+                continue;
+            }
+            session.input.append(buffer, static_cast<std::size_t>(got));
+            std::size_t line_end;
+            while (!session.done && (line_end = session.input.find('\n')) != std::string::npos) {
+                const std::string line = session.input.substr(0, line_end + 1);
+                session.input.erase(0, line_end + 1);
+                const bool greeting = session.tag == "*";
+                if (!greeting && !line.starts_with(session.tag)) continue;
+                if (!line.substr(greeting ? 2 : session.tag.size()).starts_with("OK")) {
+                    ++errors;
+                    session.done = true;
+                    break;
+                }
+                if (latencies && !greeting) latencies->push_back(micros_since(session.sent));
+                if (session.next < session.commands.size()) {
+                    send_next(session);
+                } else {
+                    session.tag.clear();
+                    session.done = true;
+                }
+            }
+        }
+    }
+}
+
+// imap_load_client PORT concurrent SESSIONS ITERATIONS USER PASSWORD:
+// SESSIONS connections each LOGIN and EXAMINE INBOX, all at once; then the
+// client prints "ready" and waits for a line on its input (the caller reads
+// the server's memory meanwhile); then every session runs ITERATIONS rounds
+// of NOOP and FETCH 1 FLAGS, one command in flight per session. Prints
+//     concurrent <TAB> COMMANDS <TAB> MICROSECONDS <TAB> P50 <TAB> P99 <TAB> ERRORS <TAB> CPU
+// with the percentiles of one command's latency in microseconds.
+int run_concurrent(const char* port, long count, long iterations, const std::string& user,
+                   const std::string& password) {
+    const sockaddr_in address = loopback(port);
+    std::vector<Session> sessions(static_cast<std::size_t>(count));
+    long errors = 0;
+    for (auto& session : sessions) {
+        session.fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (session.fd < 0) fail(std::string("socket: ") + std::strerror(errno));
+        if (::connect(session.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) !=
+            0) {
+            fail(std::string("connect: ") + std::strerror(errno));
+        }
+        const int one = 1;
+        ::setsockopt(session.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        session.tag = "*";
+        session.done = false;
+    }
+    run_phase(sessions, {"LOGIN " + user + " \"" + password + "\"", "EXAMINE INBOX"}, nullptr,
+              errors);
+    std::printf("ready\t%ld\n", errors);
+    std::fflush(stdout);
+    std::string go;
+    std::getline(std::cin, go);
+
+    std::vector<std::string> loop;
+    for (long i = 0; i < iterations; ++i) {
+        loop.push_back("NOOP");
+        loop.push_back("FETCH 1 FLAGS");
+    }
+    std::vector<long long> latencies;
+    const long long cpu_began = cpu_micros();
+    const auto began = std::chrono::steady_clock::now();
+    run_phase(sessions, loop, &latencies, errors);
+    const long long elapsed = micros_since(began);
+    std::sort(latencies.begin(), latencies.end());
+    const auto percentile = [&latencies](double p) {
+        if (latencies.empty()) return 0LL;
+        return latencies[std::min(latencies.size() - 1,
+                                  static_cast<std::size_t>(latencies.size() * p))];
+    };
+    std::printf("concurrent\t%zu\t%lld\t%lld\t%lld\t%ld\t%lld\n", latencies.size(), elapsed,
+                percentile(0.50), percentile(0.99), errors, cpu_micros() - cpu_began);
+    for (auto& session : sessions) {
+        if (session.fd >= 0) ::close(session.fd);
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 7 && std::strcmp(argv[2], "concurrent") == 0) {
+        return run_concurrent(argv[1], std::atol(argv[3]), std::atol(argv[4]), argv[5], argv[6]);
+    }
     if (argc != 3 || (std::strcmp(argv[2], "imap") != 0 && std::strcmp(argv[2], "pop3") != 0)) {
-        std::fprintf(stderr, "usage: imap_load_client PORT imap|pop3 < SCRIPT\n");
+        std::fprintf(stderr,
+                     "usage: imap_load_client PORT imap|pop3 < SCRIPT\n"
+                     "       imap_load_client PORT concurrent SESSIONS ITERATIONS USER PASSWORD\n");
         return 2;
     }
     const bool imap = std::strcmp(argv[2], "imap") == 0;
-
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(std::atoi(argv[1])));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const sockaddr_in address = loopback(argv[1]);
 
     const auto start = std::chrono::steady_clock::now();
     const long long cpu_start = cpu_micros();
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) fail(std::string("socket: ") + std::strerror(errno));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
         fail(std::string("connect: ") + std::strerror(errno));
     }
     // Commands are single small writes waiting for an answer: Nagle would

@@ -1,5 +1,6 @@
 #include "server_mock/search_evaluator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -456,10 +457,16 @@ std::string fold_case(std::string_view utf8) {
     out.reserve(utf8.size());
     std::size_t pos = 0;
     while (pos < utf8.size()) {
-        const unsigned char c = static_cast<unsigned char>(utf8[pos]);
-        if (c < 0x80) {
-            out += ascii::to_lower(static_cast<char>(c));
-            ++pos;
+        // A run of ASCII, most of any mail, is lowered in one piece.
+        std::size_t run = pos;
+        while (run < utf8.size() && static_cast<unsigned char>(utf8[run]) < 0x80)
+            ++run;
+        if (run > pos) {
+            const std::size_t from = out.size();
+            out.append(utf8.substr(pos, run - pos));
+            std::transform(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(),
+                           out.begin() + static_cast<std::ptrdiff_t>(from), ascii::to_lower);
+            pos = run;
             continue;
         }
         const text::Utf8Step step = text::decode_utf8_at(utf8, pos);

@@ -1434,6 +1434,60 @@ void write_message_data(std::string& out, const std::optional<std::string>& data
     out += *data;
 }
 
+// What write_node(make_nstring(value)) writes: a quoted string when one can
+// hold the value, else a synchronizing literal; never 8-bit quoted.
+void write_nstring(std::string& out, const std::optional<std::string>& value) {
+    if (!value) {
+        out += "NIL";
+        return;
+    }
+    if (quotable(*value)) {
+        write_quoted(out, *value);
+        return;
+    }
+    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", value->size());
+    out += *value;
+}
+
+void write_addresses(std::string& out, const std::vector<Address>& list) {
+    if (list.empty()) {
+        out += "NIL";
+        return;
+    }
+    out += '(';
+    for (const Address& address : list) {
+        out += '(';
+        write_nstring(out, address.name);
+        out += ' ';
+        write_nstring(out, address.adl);
+        out += ' ';
+        write_nstring(out, address.mailbox);
+        out += ' ';
+        write_nstring(out, address.host);
+        out += ')';
+    }
+    out += ')';
+}
+
+// What write_node(envelope_node(envelope)) writes: a summary FETCH sends
+// one per message.
+void write_envelope(std::string& out, const Envelope& envelope) {
+    out += '(';
+    write_nstring(out, envelope.date);
+    out += ' ';
+    write_nstring(out, envelope.subject);
+    for (const auto* list : {&envelope.from, &envelope.sender, &envelope.reply_to, &envelope.to,
+                             &envelope.cc, &envelope.bcc}) {
+        out += ' ';
+        write_addresses(out, *list);
+    }
+    out += ' ';
+    write_nstring(out, envelope.in_reply_to);
+    out += ' ';
+    write_nstring(out, envelope.message_id);
+    out += ')';
+}
+
 bool has_8bit(std::string_view text) {
     return std::any_of(text.begin(), text.end(),
                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
@@ -1466,7 +1520,7 @@ bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& it
                                   item.kind == FK::Binary;
         const bool direct = literal_data || item.kind == FK::Flags || item.kind == FK::Uid ||
                             item.kind == FK::Rfc822Size || item.kind == FK::InternalDate ||
-                            item.kind == FK::ModSeq;
+                            item.kind == FK::ModSeq || item.kind == FK::Envelope;
         if (!direct) {
             nodes.clear();
             append_item_nodes(item, nodes);
@@ -1509,6 +1563,9 @@ bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& it
             }
             case FK::ModSeq:
                 fmt::format_to(std::back_inserter(out), "({})", item.modseq.value_or(0));
+                break;
+            case FK::Envelope:
+                write_envelope(out, item.envelope ? *item.envelope : Envelope{});
                 break;
             default:
                 write_message_data(out, item.string, item.kind == FK::Binary);

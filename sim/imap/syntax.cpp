@@ -285,8 +285,6 @@ void write_quoted(std::string& out, std::string_view text) {
     out.push_back('"');
 }
 
-namespace {
-
 bool quotable(std::string_view value) {
     if (value.size() > 1024) return false;
     for (char c : value) {
@@ -295,8 +293,6 @@ bool quotable(std::string_view value) {
     }
     return true;
 }
-
-}  // namespace
 
 bool Node::is_atom(std::string_view word) const {
     return (kind == Kind::Atom || kind == Kind::Number || kind == Kind::Nil) &&

@@ -104,6 +104,10 @@ std::optional<ParseError> lex_nodes(std::string_view bytes, std::size_t& pos,
                                     std::vector<Node>& out, const Limits& limits,
                                     bool stop_at_bracket = false);
 
+// Whether make_string() writes `value` as a quoted string rather than a
+// literal: 7-bit, no CR, LF or NUL (RFC 3501 9: QUOTED-CHAR), and short.
+bool quotable(std::string_view value);
+
 // `text` as a quoted string, '"' and '\\' escaped (RFC 3501 9: quoted).
 void write_quoted(std::string& out, std::string_view text);
 

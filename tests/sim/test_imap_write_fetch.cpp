@@ -85,6 +85,20 @@ TEST_CASE("write_fetch: ENVELOPE and BODYSTRUCTURE as their trees, 8-bit quoted 
     text.lines = 92;
     check_written_as_built(8, {fetch_envelope(ascii), fetch_uid(8), fetch_body_structure(text),
                                fetch_body_structure(text, false)});
+    Envelope full;
+    full.date = "Wed, 17 Jul 1996 02:23:25 -0700 (PDT)";
+    full.subject = std::string(1100, 's');
+    full.from.push_back(Address{std::nullopt, std::nullopt, "a", "x"});
+    full.from.push_back(Address{"Quote \" and \\", "@route", "b", "y"});
+    full.sender = full.from;
+    full.reply_to.push_back(Address{"line\r\nbreak", std::nullopt, "c", "z"});
+    full.to.push_back(Address{std::nullopt, std::nullopt, "group", std::nullopt});
+    full.to.push_back(Address{std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    full.cc.push_back(Address{"", std::nullopt, "", ""});
+    full.bcc = full.reply_to;
+    full.in_reply_to = "<a@b>";
+    full.message_id = std::string("<nul\0@b>", 9);
+    check_written_as_built(9, {fetch_flags({}), fetch_envelope(full), fetch_envelope(Envelope{})});
     Envelope eight_bit = ascii;
     eight_bit.subject = "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82";
     check_written_as_built(

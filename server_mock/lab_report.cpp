@@ -44,13 +44,19 @@ std::string printable(std::string_view line) {
 }  // namespace
 
 std::string ViolationReport::numbered_line(std::size_t number, std::string_view line) {
+    std::string out;
+    append_numbered_line(out, number, line);
+    return out;
+}
+
+void ViolationReport::append_numbered_line(std::string& out, std::size_t number,
+                                           std::string_view line) {
     // Transcript lines start "C: " or "S: "; the report keeps the side and
     // escapes what follows.
     std::string_view side = line.substr(0, std::min<std::size_t>(line.size(), 3));
-    std::string out = fmt::format("{:>5} {}", number, side);
+    fmt::format_to(std::back_inserter(out), "{:>5} {}", number, side);
     append_printable(out, line.substr(side.size()));
     out += '\n';
-    return out;
 }
 
 void ViolationReport::add(const sim::TraceEvent& event) {
@@ -112,7 +118,7 @@ void ViolationReport::keep_lines(std::string_view text) {
         m_open_line.append(text.substr(0, end));
         if (end == std::string_view::npos) return;
         text.remove_prefix(end + 1);
-        m_transcript += numbered_line(++m_kept_lines, m_open_line);
+        append_numbered_line(m_transcript, ++m_kept_lines, m_open_line);
         m_open_line.clear();
     }
 }

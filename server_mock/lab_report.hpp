@@ -43,6 +43,7 @@ class ViolationReport {
     // One transcript line as the report prints it: numbered, control
     // characters escaped, long lines cut.
     static std::string numbered_line(std::size_t number, std::string_view line);
+    static void append_numbered_line(std::string& out, std::size_t number, std::string_view line);
 
   private:
     void keep_lines(std::string_view text);

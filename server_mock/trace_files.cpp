@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
+#include <vector>
 
 #include "sim/core/transcript.hpp"
 
@@ -106,25 +106,54 @@ void TraceFiles::flush() {
 
 namespace {
 
+// The findings, then every line of the transcript numbered. The transcript
+// of a long session is hundreds of megabytes: it is read and written in
+// large blocks.
 void write_report(const ViolationReport& findings, std::string_view label,
                   const fs::path& transcript_path, const fs::path& report_path,
                   sim::Language language) {
+    constexpr std::size_t kBlock = 1u << 20;
     // Written under a temporary name and renamed, so a report is either
     // whole or absent.
     const fs::path partial = report_path.string() + ".part";
-    std::ofstream report(partial, std::ios::binary | std::ios::trunc);
+    std::FILE* report = std::fopen(partial.c_str(), "wb");
     if (!report) return;
-    report << findings.findings(label) << "\n"
-           << sim::render(sim::say(sim::Phrase::ReportTranscript), language) << "\n";
-    std::ifstream transcript(transcript_path, std::ios::binary);
-    std::string line;
-    std::size_t number = 0;
-    while (std::getline(transcript, line))
-        report << ViolationReport::numbered_line(++number, line);
-    report.close();
+    bool written = true;
+    std::string text = findings.findings(label) + "\n" +
+                       sim::render(sim::say(sim::Phrase::ReportTranscript), language) + "\n";
+    const auto put = [&] {
+        if (std::fwrite(text.data(), 1, text.size(), report) != text.size()) written = false;
+        text.clear();
+    };
+    if (std::FILE* transcript = std::fopen(transcript_path.c_str(), "rb")) {
+        std::vector<char> block(kBlock);
+        std::string unfinished;  // a line that goes on in the next block
+        std::size_t number = 0;
+        std::size_t got;
+        while ((got = std::fread(block.data(), 1, block.size(), transcript)) > 0) {
+            std::string_view rest(block.data(), got);
+            for (auto end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
+                if (unfinished.empty()) {
+                    ViolationReport::append_numbered_line(text, ++number, rest.substr(0, end));
+                } else {
+                    unfinished.append(rest.substr(0, end));
+                    ViolationReport::append_numbered_line(text, ++number, unfinished);
+                    unfinished.clear();
+                }
+                rest.remove_prefix(end + 1);
+            }
+            unfinished.append(rest);
+            if (text.size() >= kBlock) put();
+        }
+        if (!unfinished.empty()) ViolationReport::append_numbered_line(text, ++number, unfinished);
+        if (std::ferror(transcript)) written = false;
+        std::fclose(transcript);
+    }
+    put();
+    if (std::fclose(report) != 0) written = false;
     std::error_code ec;
-    if (report) fs::rename(partial, report_path, ec);
-    if (!report || ec) fs::remove(partial, ec);
+    if (written) fs::rename(partial, report_path, ec);
+    if (!written || ec) fs::remove(partial, ec);
 }
 
 }  // namespace

@@ -18,22 +18,27 @@ std::string_view trim_line_end(std::string_view line) {
 
 void decode_line(std::string_view line, std::string& out, bool& soft_break) {
     soft_break = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (c != '=') {
-            out.push_back(c);
-            continue;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        // The text up to the next "=" is copied as it is, in one piece.
+        const std::size_t equals = line.find('=', i);
+        if (equals == std::string_view::npos) {
+            out.append(line.substr(i));
+            return;
         }
+        out.append(line.substr(i, equals - i));
+        i = equals;
         if (i + 1 == line.size()) {
             soft_break = true;
             return;
         }
         if (const auto octet = escaped_octet(line, i)) {
             out.push_back(*octet);
-            i += 2;
+            i += 3;
             continue;
         }
         out.push_back('=');
+        ++i;
     }
 }
 

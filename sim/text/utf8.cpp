@@ -44,6 +44,10 @@ Utf8Step decode_utf8_at(std::string_view text, std::size_t pos) {
 
 bool is_valid_utf8(std::string_view text) {
     for (std::size_t pos = 0; pos < text.size();) {
+        if (static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
         const Utf8Step step = decode_utf8_at(text, pos);
         if (!step.valid) return false;
         pos += step.length;
@@ -76,6 +80,13 @@ std::string sanitize_utf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t pos = 0; pos < text.size();) {
+        // A run of ASCII, most of any mail, is copied in one piece.
+        std::size_t run = pos;
+        while (run < text.size() && static_cast<unsigned char>(text[run]) < 0x80)
+            ++run;
+        out.append(text.substr(pos, run - pos));
+        pos = run;
+        if (pos == text.size()) break;
         const Utf8Step step = decode_utf8_at(text, pos);
         if (step.valid) {
             out.append(text.substr(pos, step.length));

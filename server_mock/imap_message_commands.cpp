@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 #include <utility>
 
 #include "server_mock/fetch_responder.hpp"
@@ -186,7 +187,9 @@ void ImapServerSession::report_changes(Report report) {
         if (!imap4rev2()) send(imap::make_untagged_number(m_recent_announced, "RECENT"));
     };
     bool held = false;
-    std::vector<Uid> flags_told;
+    // A set: another session's STORE of the whole mailbox logs a change
+    // per message.
+    std::unordered_set<Uid> flags_told;
     std::vector<Uid> arrived;
     for (const auto& change : changes) {
         const bool mailbox_event = change.kind == ChangeKind::MailboxCreated ||
@@ -216,9 +219,7 @@ void ImapServerSession::report_changes(Report report) {
                 // (RFC 3501 7.4.2): a logged change may be older than what this
                 // session's own STORE just answered, so tell the present flags,
                 // once per message.
-                if (std::find(flags_told.begin(), flags_told.end(), change.uid) != flags_told.end())
-                    break;
-                flags_told.push_back(change.uid);
+                if (!flags_told.insert(change.uid).second) break;
                 announce_exists();
                 const Mailbox* mailbox = selected();
                 const Message* message = mailbox ? mailbox->find(change.uid) : nullptr;
@@ -709,7 +710,10 @@ void ImapServerSession::cmd_store(const Command& command) {
     const bool tell_modseq = args.unchanged_since || m_condstore_aware;
     if (!args.silent || args.unchanged_since) {
         for (const auto& update : updated.value()) {
-            auto index = std::find(uids.begin(), uids.end(), update.uid) - uids.begin();
+            // `uids` ascend, as resolve() walks the view in order: a linear
+            // search here made a STORE of the whole mailbox quadratic.
+            const auto index =
+                std::lower_bound(uids.begin(), uids.end(), update.uid) - uids.begin();
             std::vector<imap::FetchItem> items;
             // RFC 7162 3.2.4: after ENABLE QRESYNC every STORE answer has the UID.
             if (command.uid || m_qresync) items.push_back(imap::fetch_uid(update.uid));

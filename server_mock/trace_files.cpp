@@ -24,6 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Per file of a traced session; a server may trace hundreds at once.
+constexpr std::size_t kFileBuffer = 64u << 10;
+
 // "x": C11's exclusive mode, so an existing file is never truncated.
 std::FILE* create_new(const fs::path& path) {
     return std::fopen(path.c_str(), "wbx");
@@ -65,6 +68,10 @@ std::unique_ptr<TraceFiles> TraceFiles::create(const fs::path& dir, const std::s
             files->abandon();
             return nullptr;
         }
+        files->m_text_buffer = std::make_unique<char[]>(kFileBuffer);
+        files->m_events_buffer = std::make_unique<char[]>(kFileBuffer);
+        std::setvbuf(files->m_text, files->m_text_buffer.get(), _IOFBF, kFileBuffer);
+        std::setvbuf(files->m_events, files->m_events_buffer.get(), _IOFBF, kFileBuffer);
         return files;
     }
     error = sim::render(sim::say(sim::Phrase::TraceNoFreeName, stem, dir.string()), language);

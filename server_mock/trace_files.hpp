@@ -63,6 +63,10 @@ class TraceFiles {
     std::filesystem::path m_report_path;
     std::FILE* m_text = nullptr;
     std::FILE* m_events = nullptr;
+    // Their stdio buffers: the default 4 KiB made a write(2) for every few
+    // events of a long FETCH.
+    std::unique_ptr<char[]> m_text_buffer;
+    std::unique_ptr<char[]> m_events_buffer;
     sim::TranscriptText m_transcript;
     ViolationReport m_report;
     sim::Language m_language = sim::Language::En;

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <iterator>
+#include <stdexcept>
 
 namespace mailscope::sim {
 
@@ -148,31 +149,39 @@ void JsonText::separate() {
         m_after_key = false;
         return;
     }
-    if (m_has_member.empty()) return;
-    if (m_has_member.back()) m_out += ',';
-    m_has_member.back() = true;
+    if (m_depth == 0) return;
+    const std::uint64_t bit = std::uint64_t{1} << (m_depth - 1);
+    if (m_has_member & bit) m_out += ',';
+    m_has_member |= bit;
+}
+
+void JsonText::open(char bracket) {
+    separate();
+    if (m_depth == 64) throw std::length_error("JSON nested deeper than 64 levels");
+    m_out += bracket;
+    ++m_depth;
+    m_has_member &= ~(std::uint64_t{1} << (m_depth - 1));
+}
+
+void JsonText::close(char bracket) {
+    --m_depth;
+    m_out += bracket;
 }
 
 void JsonText::begin_object() {
-    separate();
-    m_out += '{';
-    m_has_member.push_back(false);
+    open('{');
 }
 
 void JsonText::end_object() {
-    m_has_member.pop_back();
-    m_out += '}';
+    close('}');
 }
 
 void JsonText::begin_array() {
-    separate();
-    m_out += '[';
-    m_has_member.push_back(false);
+    open('[');
 }
 
 void JsonText::end_array() {
-    m_has_member.pop_back();
-    m_out += ']';
+    close(']');
 }
 
 void JsonText::key(std::string_view name) {

@@ -43,10 +43,14 @@ class JsonText {
 
   private:
     void separate();
+    void open(char bracket);
+    void close(char bracket);
 
     std::string& m_out;
-    // Whether the innermost open object or array has a member yet.
-    std::vector<bool> m_has_member;
+    // Bit n-1: whether the open object or array at depth n has a member
+    // yet. A trace line nests three deep; deeper than 64 is refused.
+    std::uint64_t m_has_member = 0;
+    int m_depth = 0;
     bool m_after_key = false;
 };
 

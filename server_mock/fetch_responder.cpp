@@ -179,8 +179,11 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
         switch (att.kind) {
             case Kind::Envelope: {
                 auto& envelope = facts().envelope;
-                if (!envelope) envelope = to_imap_envelope(parsed_message().envelope);
-                items.push_back(imap::fetch_envelope(*envelope));
+                if (!envelope) {
+                    envelope = std::make_shared<const imap::Envelope>(
+                        to_imap_envelope(parsed_message().envelope));
+                }
+                items.push_back(imap::fetch_envelope(envelope));
                 break;
             }
             case Kind::Flags:

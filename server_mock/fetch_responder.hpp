@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,7 @@ namespace mailscope::server {
 // The parts of a FETCH answer that depend only on a message's octets and
 // cost a MIME parse: each is filled the first time it is asked for.
 struct FetchFacts {
-    std::optional<imap::Envelope> envelope;
+    std::shared_ptr<const imap::Envelope> envelope;
     std::optional<imap::BodyStructure> body;            // BODY
     std::optional<imap::BodyStructure> body_structure;  // BODYSTRUCTURE
 };

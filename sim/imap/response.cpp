@@ -349,7 +349,7 @@ class ResponseReader {
                 item.kind = FK::Envelope;
                 Envelope env;
                 ok = envelope(v, env);
-                item.envelope = std::move(env);
+                item.envelope = std::make_shared<const Envelope>(std::move(env));
             } else if (up == "BODY" || up == "BODYSTRUCTURE") {
                 item.kind = up == "BODY" ? FK::Body : FK::BodyStructure;
                 BodyStructure b;
@@ -1402,7 +1402,7 @@ void append_item_nodes(FetchItem& item, std::vector<Node>& c) {
             c.push_back(message_data_node(item.string));
             break;
         case FK::Envelope:
-            c.push_back(envelope_node(item.envelope.value_or(Envelope{})));
+            c.push_back(envelope_node(item.envelope ? *item.envelope : Envelope{}));
             break;
         case FK::Body:
         case FK::BodyStructure:
@@ -1618,6 +1618,10 @@ FetchItem fetch_internal_date(std::string date_time) {
 }
 
 FetchItem fetch_envelope(Envelope envelope) {
+    return fetch_envelope(std::make_shared<const Envelope>(std::move(envelope)));
+}
+
+FetchItem fetch_envelope(std::shared_ptr<const Envelope> envelope) {
     FetchItem item = fetch_item(FK::Envelope, "ENVELOPE");
     item.envelope = std::move(envelope);
     return item;

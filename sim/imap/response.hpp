@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -93,7 +94,9 @@ struct FetchItem {
     std::optional<std::uint64_t> modseq;  // MODSEQ (n) (RFC 7162 3.1.4.2)
     std::optional<std::string>
         string;  // nstring payloads (BODY[..], RFC822*, INTERNALDATE); nullopt = NIL
-    std::optional<Envelope> envelope;
+    // Shared, not copied: a server keeps one per message and answers every
+    // FETCH ENVELOPE of it with that one.
+    std::shared_ptr<const Envelope> envelope;
     std::optional<BodyStructure> body;
 };
 
@@ -253,6 +256,7 @@ FetchItem fetch_size(std::uint32_t size);
 FetchItem fetch_modseq(std::uint64_t modseq);          // MODSEQ (n) (RFC 7162 3.1.4.2)
 FetchItem fetch_internal_date(std::string date_time);  // "17-Jul-1996 02:44:25 -0700"
 FetchItem fetch_envelope(Envelope envelope);
+FetchItem fetch_envelope(std::shared_ptr<const Envelope> envelope);
 FetchItem fetch_body_structure(BodyStructure body, bool extensible = true);  // BODYSTRUCTURE / BODY
 // BODY[section]<origin> (and RFC822, RFC822.HEADER, RFC822.TEXT, and
 // BINARY[part]<origin> with `kind`).

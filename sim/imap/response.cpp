@@ -1359,6 +1359,13 @@ Node binary_data_node(const std::optional<std::string>& data) {
 
 namespace {
 
+// The item's envelope, or an empty one; by reference: a conditional with a
+// temporary as one side would copy the envelope every time.
+const Envelope& envelope_of(const FetchItem& item) {
+    static const Envelope kNone;
+    return item.envelope ? *item.envelope : kNone;
+}
+
 // The nodes of one FETCH item, each but a section or partial after a space.
 void append_item_nodes(FetchItem& item, std::vector<Node>& c) {
     if (item.name.empty()) item.name = fetch_item_name(item);
@@ -1402,7 +1409,7 @@ void append_item_nodes(FetchItem& item, std::vector<Node>& c) {
             c.push_back(message_data_node(item.string));
             break;
         case FK::Envelope:
-            c.push_back(envelope_node(item.envelope ? *item.envelope : Envelope{}));
+            c.push_back(envelope_node(envelope_of(item)));
             break;
         case FK::Body:
         case FK::BodyStructure:
@@ -1565,7 +1572,7 @@ bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& it
                 fmt::format_to(std::back_inserter(out), "({})", item.modseq.value_or(0));
                 break;
             case FK::Envelope:
-                write_envelope(out, item.envelope ? *item.envelope : Envelope{});
+                write_envelope(out, envelope_of(item));
                 break;
             default:
                 write_message_data(out, item.string, item.kind == FK::Binary);

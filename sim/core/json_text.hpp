@@ -40,6 +40,12 @@ class JsonText {
     void value(bool flag);
     void null();
     void value(const std::vector<std::string>& strings);
+    // key(name), then value(v).
+    template <class Value>
+    void member(std::string_view name, const Value& v) {
+        key(name);
+        value(v);
+    }
 
   private:
     void separate();

@@ -89,39 +89,20 @@ std::string event_to_json(const TraceEvent& event) {
     out.reserve(256 + event.raw.size() + event.summary.size());
     JsonText j(out);
     j.begin_object();
-    if (!event.code.empty()) {
-        j.key("code");
-        j.value(event.code);
-    }
-    if (event.code_modseq) {
-        j.key("code_modseq");
-        j.value(*event.code_modseq);
-    }
-    if (event.code_number) {
-        j.key("code_number");
-        j.value(*event.code_number);
-    }
-    j.key("dir");
-    j.value(direction_name(event.dir));
+    if (!event.code.empty()) j.member("code", event.code);
+    if (event.code_modseq) j.member("code_modseq", *event.code_modseq);
+    if (event.code_number) j.member("code_number", *event.code_number);
+    j.member("dir", direction_name(event.dir));
     if (event.flags) {
         j.key("flags");
         j.begin_object();
-        j.key("after");
-        j.value(event.flags->after);
-        if (event.flags->known_before) {
-            j.key("before");
-            j.value(event.flags->before);
-        }
-        j.key("seq");
-        j.value(event.flags->seq);
-        if (event.flags->uid) {
-            j.key("uid");
-            j.value(*event.flags->uid);
-        }
+        j.member("after", event.flags->after);
+        if (event.flags->known_before) j.member("before", event.flags->before);
+        j.member("seq", event.flags->seq);
+        if (event.flags->uid) j.member("uid", *event.flags->uid);
         j.end_object();
     }
-    j.key("kind");
-    j.value(to_string(event.kind));
+    j.member("kind", to_string(event.kind));
     if (event.link != Link::None) {
         j.key("link");
         j.value(event.link == Link::Answers       ? "answers"
@@ -129,15 +110,11 @@ std::string event_to_json(const TraceEvent& event) {
                 : event.link == Link::Ambiguous   ? "ambiguous"
                                                   : "unmatched");
     }
-    if (event.link_seq) {
-        j.key("link_seq");
-        j.value(*event.link_seq);
-    }
+    if (event.link_seq) j.member("link_seq", *event.link_seq);
     if (event.listed) {
         j.key("listed");
         j.begin_object();
-        j.key("attributes");
-        j.value(event.listed->attributes);
+        j.member("attributes", event.listed->attributes);
         j.key("delimiter");
         if (event.listed->delimiter) {
             j.value(std::string_view(&*event.listed->delimiter, 1));
@@ -149,78 +126,40 @@ std::string event_to_json(const TraceEvent& event) {
     if (event.literal) {
         j.key("literal");
         j.begin_object();
-        if (event.literal->binary) {
-            j.key("binary");
-            j.value(true);
-        }
-        j.key("size");
-        j.value(event.literal->size);
-        j.key("synchronizing");
-        j.value(event.literal->synchronizing);
-        j.key("truncated");
-        j.value(event.literal->truncated);
+        if (event.literal->binary) j.member("binary", true);
+        j.member("size", event.literal->size);
+        j.member("synchronizing", event.literal->synchronizing);
+        j.member("truncated", event.literal->truncated);
         j.end_object();
     }
-    if (!event.mailbox.empty()) {
-        j.key("mailbox");
-        j.value(event.mailbox);
-    }
+    if (!event.mailbox.empty()) j.member("mailbox", event.mailbox);
     if (event.message) {
         const auto& m = *event.message;
         j.key("message");
         j.begin_object();
-        if (m.flags) {
-            j.key("flags");
-            j.value(*m.flags);
-        }
-        if (m.modseq) {
-            j.key("modseq");
-            j.value(*m.modseq);
-        }
-        if (m.size) {
-            j.key("size");
-            j.value(*m.size);
-        }
-        if (m.subject) {
-            j.key("subject");
-            j.value(*m.subject);
-        }
-        if (m.uid) {
-            j.key("uid");
-            j.value(*m.uid);
-        }
+        if (m.flags) j.member("flags", *m.flags);
+        if (m.modseq) j.member("modseq", *m.modseq);
+        if (m.size) j.member("size", *m.size);
+        if (m.subject) j.member("subject", *m.subject);
+        if (m.uid) j.member("uid", *m.uid);
         j.end_object();
     }
-    if (!event.name.empty()) {
-        j.key("name");
-        j.value(event.name);
-    }
-    if (event.number) {
-        j.key("number");
-        j.value(*event.number);
-    }
-    j.key("offset");
-    j.value(event.wire.offset);
+    if (!event.name.empty()) j.member("name", event.name);
+    if (event.number) j.member("number", *event.number);
+    j.member("offset", event.wire.offset);
     if (event.piece) {
         j.key("piece");
         j.begin_object();
         if (event.piece->announces) {
             j.key("announces");
             j.begin_object();
-            if (event.piece->announces->binary) {
-                j.key("binary");
-                j.value(true);
-            }
-            j.key("size");
-            j.value(event.piece->announces->size);
-            j.key("synchronizing");
-            j.value(event.piece->announces->synchronizing);
+            if (event.piece->announces->binary) j.member("binary", true);
+            j.member("size", event.piece->announces->size);
+            j.member("synchronizing", event.piece->announces->synchronizing);
             j.end_object();
         }
-        j.key("awaits_continuation");
-        j.value(event.piece->awaits_continuation);
-        j.key("index");
-        j.value(event.piece->index);
+        j.member("awaits_continuation", event.piece->awaits_continuation);
+        j.member("index", event.piece->index);
         j.end_object();
     }
     j.key("protocol");
@@ -229,68 +168,40 @@ std::string event_to_json(const TraceEvent& event) {
                                                : "smtp");
     // Wire text may hold any octet; JSON strings must be UTF-8, so invalid
     // sequences are replaced rather than the export failing.
-    j.key("raw");
-    j.value(event.raw);
-    if (event.redacted) {
-        j.key("redacted");
-        j.value(true);
-    }
+    j.member("raw", event.raw);
+    if (event.redacted) j.member("redacted", true);
     if (event.renumber) {
         j.key("renumber");
         j.begin_object();
-        j.key("expunged");
-        j.value(event.renumber->expunged);
-        j.key("old_count");
-        j.value(event.renumber->old_count);
+        j.member("expunged", event.renumber->expunged);
+        j.member("old_count", event.renumber->old_count);
         j.end_object();
     }
-    if (!event.section.empty()) {
-        j.key("section");
-        j.value(event.section);
-    }
-    j.key("seq");
-    j.value(event.seq);
-    j.key("size");
-    j.value(event.wire.size);
+    if (!event.section.empty()) j.member("section", event.section);
+    j.member("seq", event.seq);
+    j.member("size", event.wire.size);
     if (event.reply_code) {
-        j.key("status");
-        j.value(fmt::format("{:03}", event.reply_code));
-    } else if (event.status != ReplyStatus::None) {
-        j.key("status");
-        j.value(status_word(event.status));
-    }
-    if (!event.summary.empty()) {
-        j.key("summary");
-        j.value(event.summary);
-    }
-    if (!event.tag.empty()) {
-        j.key("tag");
-        j.value(event.tag);
-    }
-    j.key("time_us");
-    j.value(event.time_us);
+        j.member("status", fmt::format("{:03}", event.reply_code));
+    } else if (event.status != ReplyStatus::None)
+        j.member("status", status_word(event.status));
+    if (!event.summary.empty()) j.member("summary", event.summary);
+    if (!event.tag.empty()) j.member("tag", event.tag);
+    j.member("time_us", event.time_us);
     if (event.transition) {
         j.key("transition");
         j.begin_object();
-        j.key("cause");
-        j.value(event.transition->cause);
-        j.key("from");
-        j.value(event.transition->from.name());
-        j.key("number");
-        j.value(event.transition->number);
-        j.key("to");
-        j.value(event.transition->to.name());
+        j.member("cause", event.transition->cause);
+        j.member("from", event.transition->from.name());
+        j.member("number", event.transition->number);
+        j.member("to", event.transition->to.name());
         j.end_object();
     }
     if (event.violation) {
         j.key("violation");
         j.begin_object();
-        j.key("fatal");
-        j.value(event.violation->fatal);
-        j.key("rule");
-        j.value(event.violation->rule);
-        j.key("section");
-        j.value(event.violation->section);
+        j.member("fatal", event.violation->fatal);
+        j.member("rule", event.violation->rule);
+        j.member("section", event.violation->section);
         j.end_object();
     }
     j.end_object();

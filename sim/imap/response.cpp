@@ -1429,6 +1429,13 @@ void space_items(std::vector<Node>& nodes, bool opens_list) {
     }
 }
 
+// A synchronizing literal, as write_node writes one; literal8 with `binary`.
+void write_literal(std::string& out, std::string_view data, bool binary) {
+    if (binary) out += '~';
+    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", data.size());
+    out += data;
+}
+
 // What message_data_node and binary_data_node write, without copying the
 // octets into a node first.
 void write_message_data(std::string& out, const std::optional<std::string>& data, bool binary) {
@@ -1436,9 +1443,7 @@ void write_message_data(std::string& out, const std::optional<std::string>& data
         out += "NIL";
         return;
     }
-    if (binary && data->find('\0') != std::string::npos) out += '~';
-    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", data->size());
-    out += *data;
+    write_literal(out, *data, binary && data->find('\0') != std::string::npos);
 }
 
 // What write_node(make_nstring(value)) writes: a quoted string when one can
@@ -1452,8 +1457,7 @@ void write_nstring(std::string& out, const std::optional<std::string>& value) {
         write_quoted(out, *value);
         return;
     }
-    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", value->size());
-    out += *value;
+    write_literal(out, *value, false);
 }
 
 void write_addresses(std::string& out, const std::vector<Address>& list) {

@@ -1868,16 +1868,8 @@ std::optional<ResponseReceived> ImapSession::next_response() {
 // ---------------------------------------------------------------------------
 
 std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) {
-    std::string bytes = serialize(response);
-    m_outgoing += bytes;
-    const auto before = m_trace.end_seq();
-    const bool held = m_hold_for_sasl;
-    if (response.kind == ResponseKind::Untagged && response.name == "FETCH")
-        m_sending_fetch = &response;
-    observe(Direction::ServerToClient, bytes, time_us);
-    m_sending_fetch = nullptr;
-    if (held && !m_hold_for_sasl) drain(Direction::ClientToServer);
-    return std::min(before, m_trace.end_seq());
+    const bool fetch = response.kind == ResponseKind::Untagged && response.name == "FETCH";
+    return send_built(serialize(response), fetch ? &response : nullptr, time_us);
 }
 
 std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> items,
@@ -1891,10 +1883,15 @@ std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> 
     // response does not have: such a rare one is read back like any other.
     const bool quoted_8bit = write_fetch(bytes, seq, items);
     response.fetch = std::move(items);
+    return send_built(bytes, quoted_8bit ? nullptr : &response, time_us);
+}
+
+std::uint64_t ImapSession::send_built(std::string_view bytes, const Response* fetch,
+                                      std::int64_t time_us) {
     m_outgoing += bytes;
     const auto before = m_trace.end_seq();
     const bool held = m_hold_for_sasl;
-    if (!quoted_8bit) m_sending_fetch = &response;
+    m_sending_fetch = fetch;
     observe(Direction::ServerToClient, bytes, time_us);
     m_sending_fetch = nullptr;
     if (held && !m_hold_for_sasl) drain(Direction::ClientToServer);

@@ -210,6 +210,9 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     void cut_client_literal(const std::string& tag);
     // Literal data arrived while the "+" was still awaited.
     void report_early_literal();
+    // Server role: `bytes` out and into the trace; `fetch`, when given, is
+    // the FETCH response they are, traced as built instead of parsed again.
+    std::uint64_t send_built(std::string_view bytes, const Response* fetch, std::int64_t time_us);
     // `pieces_seq`: the command is in the trace as pieces, the first one this.
     // The parse of an AUTHENTICATE line that only a trailing space spoils.
     std::optional<CommandParse> without_trailing_space(const Frame& frame) const;

@@ -1,11 +1,11 @@
 #include "app/background_jobs.hpp"
 
-#include <exception>
-#include <iostream>
+#include <utility>
 
 namespace mailscope::app {
 
-BackgroundJobs::BackgroundJobs() : m_thread([this] { run(); }) {}
+BackgroundJobs::BackgroundJobs(std::function<void(const std::exception&)> on_error)
+    : m_on_error(std::move(on_error)), m_thread([this] { run(); }) {}
 
 BackgroundJobs::~BackgroundJobs() {
     {
@@ -38,7 +38,7 @@ void BackgroundJobs::run() {
         try {
             job();
         } catch (const std::exception& error) {
-            std::cerr << "mailscope serve: " << error.what() << "\n";
+            m_on_error(error);
         }
     }
 }

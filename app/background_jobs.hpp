@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -18,7 +19,8 @@ namespace mailscope::app {
 
 class BackgroundJobs {
   public:
-    BackgroundJobs();
+    // `on_error` is told of a job that threw; the others still run.
+    explicit BackgroundJobs(std::function<void(const std::exception&)> on_error);
     ~BackgroundJobs();
     BackgroundJobs(const BackgroundJobs&) = delete;
     BackgroundJobs& operator=(const BackgroundJobs&) = delete;
@@ -28,6 +30,7 @@ class BackgroundJobs {
   private:
     void run();
 
+    std::function<void(const std::exception&)> m_on_error;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<std::function<void()>> m_jobs;

@@ -447,7 +447,9 @@ int run_serve(const ServeOptions& options) {
     }
     server::ClassReport class_report(options.language, std::move(assignment));
     TraceSettings trace_settings;
-    BackgroundJobs after_session;
+    BackgroundJobs after_session([&options](const std::exception& error) {
+        std::cerr << cli_error(options.language, kServe, sim::verbatim(error.what()));
+    });
     trace_settings.after_session = &after_session;
     trace_settings.language = options.language;
     trace_settings.dir = options.trace_dir;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -132,7 +133,7 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
     // Items that carry the message's own octets (sections, and the header
     // strings of ENVELOPE and BODYSTRUCTURE) are built from a copy without
     // NUL when the message has one; FLAGS or UID alone never look.
-    Message without_nul;
+    std::optional<Message> without_nul;
     // BINARY sends the stored octets as they are (a literal8 may carry NUL,
     // RFC 3516 4.2); the copy has the same length, so the parsed structure's
     // offsets hold for both.
@@ -141,18 +142,20 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                att.kind != Kind::Rfc822Size && att.kind != Kind::Binary &&
                att.kind != Kind::BinarySize;
     });
-    const std::string_view stored =
-        context.message.octets ? std::string_view(*context.message.octets) : "";
     const Message* source = &context.message;
     if (sends_octets && context.message.octets &&
         context.message.octets->find('\0') != std::string::npos) {
         without_nul = context.message;
-        without_nul.octets = std::make_shared<const std::string>(
+        without_nul->octets = std::make_shared<const std::string>(
             octets_without_nul(*context.message.octets, effects.replaced_nuls));
-        source = &without_nul;
+        source = &*without_nul;
     }
     const Message& message = *source;
-    const std::string_view raw = message.octets ? std::string_view(*message.octets) : "";
+    // Only items that send octets look at them: a flags-only FETCH of a large
+    // mailbox would otherwise touch every message's text.
+    auto octets_of = [](const Message& m) {
+        return m.octets ? std::string_view(*m.octets) : std::string_view{};
+    };
     std::vector<imap::FetchItem> items;
     items.reserve(atts.size() + 1);
     const bool asks_uid = std::any_of(
@@ -196,10 +199,10 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
             case Kind::Rfc822:
             case Kind::Rfc822Text:
                 if (!seen) effects.sets_seen = true;
-                items.push_back(rfc822_item(parsed_message, raw, att.kind));
+                items.push_back(rfc822_item(parsed_message, octets_of(message), att.kind));
                 break;
             case Kind::Rfc822Header:
-                items.push_back(rfc822_item(parsed_message, raw, att.kind));
+                items.push_back(rfc822_item(parsed_message, octets_of(message), att.kind));
                 break;
             case Kind::Rfc822Size:
                 items.push_back(imap::fetch_size(clamp32(message.size())));
@@ -221,12 +224,12 @@ std::vector<imap::FetchItem> build_fetch_items(const MessageContext& context,
                 break;
             case Kind::BodySection:
                 if (!att.peek && !seen) effects.sets_seen = true;
-                items.push_back(body_section_item(parsed_message, raw, att));
+                items.push_back(body_section_item(parsed_message, octets_of(message), att));
                 break;
             case Kind::Binary:
             case Kind::BinarySize: {
                 std::optional<std::string> data =
-                    binary_data(parsed_message(), stored, att.section);
+                    binary_data(parsed_message(), octets_of(context.message), att.section);
                 if (!data) {
                     const auto* part = mime::find_section_part(parsed_message(), att.section.part);
                     effects.unknown_encoding = part->transfer_encoding();

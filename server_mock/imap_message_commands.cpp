@@ -556,7 +556,7 @@ bool ImapServerSession::step_fetch() {
            m_imap.outgoing_octets() < kFetchChunkOctets) {
         const auto [seq, uid] = fetch.targets[fetch.next++];
         const Mailbox* mailbox = selected();
-        const Message* message = mailbox ? mailbox->find(uid) : nullptr;
+        const Message* message = mailbox ? mailbox->find(uid, seq - 1) : nullptr;
         if (message == nullptr) {
             fetch.gone = true;
             continue;

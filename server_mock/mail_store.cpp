@@ -67,6 +67,11 @@ const Message* Mailbox::find(Uid uid) const {
     return it != messages.end() && it->uid == uid ? &*it : nullptr;
 }
 
+const Message* Mailbox::find(Uid uid, std::size_t position) const {
+    if (position < messages.size() && messages[position].uid == uid) return &messages[position];
+    return find(uid);
+}
+
 Message* Mailbox::find(Uid uid) {
     return const_cast<Message*>(static_cast<const Mailbox*>(this)->find(uid));
 }

@@ -99,6 +99,10 @@ struct Mailbox {
 
     const Message* find(Uid uid) const;
     Message* find(Uid uid);
+    // The same, looking first at the `position`th message (0-based): where a
+    // session's view still matches the store, a walk in order finds each
+    // message without a search.
+    const Message* find(Uid uid, std::size_t position) const;
     // 1-based message sequence number in the store's current view.
     std::optional<std::uint32_t> sequence_of(Uid uid) const;
     std::uint32_t unseen() const;

@@ -94,6 +94,10 @@ std::size_t footprint(const TraceEvent& event) {
     std::size_t size = sizeof(TraceEvent) + event.raw.size() + event.tag.size() +
                        event.name.size() + event.summary.size() + event.section.size() +
                        event.code.size();
+    // Each part present is a box of its own (sim/core/boxed.hpp).
+    auto box = [](const auto& part) { return part ? sizeof(*part) : 0; };
+    size += box(event.said) + box(event.listed) + box(event.transition) + box(event.flags) +
+            box(event.violation) + box(event.piece);
     if (event.said) size += said_bytes(*event.said);
     if (event.transition)
         size += event.transition->cause.size() + said_bytes(event.transition->said);

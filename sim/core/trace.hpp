@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/boxed.hpp"
 #include "sim/core/catalogue.hpp"
 #include "sim/core/protocol.hpp"
 #include "sim/core/state_id.hpp"
@@ -156,7 +157,7 @@ struct TraceEvent {
     std::string summary;  // one line for humans: what this is, in English
     // `summary` as a phrase, for views in any language (event_text.hpp);
     // none when the summary is the wire text itself.
-    std::optional<Said> said;
+    Boxed<Said> said;
     std::string section;  // RFC section that defines it, e.g. "RFC 3501 6.4.5"
     Link link = Link::None;
     // The earlier event this one answers (a completion, a response, a literal
@@ -177,14 +178,14 @@ struct TraceEvent {
     std::optional<std::uint64_t> code_modseq;  // [HIGHESTMODSEQ n] (RFC 7162 3.1.2.1)
     std::string mailbox;
     std::optional<MessageFacts> message;
-    std::optional<ListedMailbox> listed;
+    Boxed<ListedMailbox> listed;
     bool redacted = false;  // a secret in `raw` was masked
-    std::optional<StateChange> transition;
-    std::optional<FlagDelta> flags;
+    Boxed<StateChange> transition;
+    Boxed<FlagDelta> flags;
     std::optional<Renumber> renumber;
-    std::optional<RuleBreak> violation;
+    Boxed<RuleBreak> violation;
     std::optional<LiteralInfo> literal;
-    std::optional<CommandPiece> piece;
+    Boxed<CommandPiece> piece;
 };
 
 // How much of a long session stays in memory. A server session of a lab keeps

@@ -8,13 +8,14 @@ namespace mailscope::imap {
 
 namespace {
 
+// Asked on every response a session sees, so without building an upper-case copy.
 bool contains(const std::vector<std::string>& names, std::string_view name) {
-    const auto wanted = to_upper(name);
-    if (!wanted.empty() && wanted.back() == '=') {
-        return std::any_of(names.begin(), names.end(),
-                           [&](const std::string& n) { return n.starts_with(wanted); });
-    }
-    return std::find(names.begin(), names.end(), wanted) != names.end();
+    const bool family = !name.empty() && name.back() == '=';
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+        const std::string_view listed =
+            family ? std::string_view(n).substr(0, name.size()) : std::string_view(n);
+        return iequals(listed, name);
+    });
 }
 
 std::vector<std::string> upper_all(const std::vector<std::string>& names) {

@@ -14,6 +14,13 @@ namespace {
 using NK = Node::Kind;
 using FK = FetchAtt::Kind;
 
+// Numbers are most of a flags-only FETCH line; fmt's output iterator over a
+// std::string costs more than the digits.
+void append_decimal(std::string& out, std::uint64_t number) {
+    const fmt::format_int digits(number);
+    out.append(digits.data(), digits.size());
+}
+
 // Status::None has no word: it is never read from the wire.
 constexpr auto status_names = sim::name_table<Status>({
     {Status::Ok, "OK"},
@@ -1432,7 +1439,9 @@ void space_items(std::vector<Node>& nodes, bool opens_list) {
 // A synchronizing literal, as write_node writes one; literal8 with `binary`.
 void write_literal(std::string& out, std::string_view data, bool binary) {
     if (binary) out += '~';
-    fmt::format_to(std::back_inserter(out), "{{{}}}\r\n", data.size());
+    out += '{';
+    append_decimal(out, data.size());
+    out += "}\r\n";
     out += data;
 }
 
@@ -1521,7 +1530,9 @@ Response make_fetch(std::uint32_t seq, std::vector<FetchItem> items) {
 
 bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& items) {
     bool quoted_8bit = false;
-    fmt::format_to(std::back_inserter(out), "* {} FETCH (", seq);
+    out += "* ";
+    append_decimal(out, seq);
+    out += " FETCH (";
     std::vector<Node> nodes;
     for (std::size_t i = 0; i < items.size(); ++i) {
         FetchItem& item = items[i];
@@ -1564,7 +1575,7 @@ bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& it
                 break;
             case FK::Uid:
             case FK::Rfc822Size:
-                fmt::format_to(std::back_inserter(out), "{}", item.number.value_or(0));
+                append_decimal(out, item.number.value_or(0));
                 break;
             case FK::InternalDate: {
                 const std::string_view date = item.string ? *item.string : std::string_view{};
@@ -1573,7 +1584,9 @@ bool write_fetch(std::string& out, std::uint32_t seq, std::vector<FetchItem>& it
                 break;
             }
             case FK::ModSeq:
-                fmt::format_to(std::back_inserter(out), "({})", item.modseq.value_or(0));
+                out += '(';
+                append_decimal(out, item.modseq.value_or(0));
+                out += ')';
                 break;
             case FK::Envelope:
                 write_envelope(out, envelope_of(item));

@@ -169,6 +169,10 @@ bool exact_login(std::string_view bytes) {
 
 constexpr std::size_t kMaxSecretLiterals = 4;
 
+// send_fetch()'s buffer keeps up to this much between responses: flags and
+// summaries fit, message bodies give it back.
+constexpr std::size_t kKeptFetchText = 16 * 1024;
+
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -1878,12 +1882,15 @@ std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> 
     response.kind = ResponseKind::Untagged;
     response.name = "FETCH";
     response.number = seq;
-    std::string bytes;
+    m_fetch_text.clear();
     // The 8-bit check of quoted strings reads the parsed tree, which this
     // response does not have: such a rare one is read back like any other.
-    const bool quoted_8bit = write_fetch(bytes, seq, items);
+    const bool quoted_8bit = write_fetch(m_fetch_text, seq, items);
     response.fetch = std::move(items);
-    return send_built(bytes, quoted_8bit ? nullptr : &response, time_us);
+    const auto seq_sent = send_built(m_fetch_text, quoted_8bit ? nullptr : &response, time_us);
+    // A message body must not stay in the buffer for the rest of the session.
+    if (m_fetch_text.capacity() > kKeptFetchText) std::string().swap(m_fetch_text);
+    return seq_sent;
 }
 
 std::uint64_t ImapSession::send_built(std::string_view bytes, const Response* fetch,

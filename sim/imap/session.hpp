@@ -272,6 +272,9 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // most of what a server writes, and reading its own output back doubled
     // its cost.
     const Response* m_sending_fetch = nullptr;
+    // Where send_fetch() writes each response: kept, so that a FETCH of many
+    // messages does not allocate a line for each.
+    std::string m_fetch_text;
     std::vector<Pending> m_pending;
     std::vector<MessageView> m_messages;
     std::vector<UpdateContext> m_update_contexts;

@@ -396,3 +396,18 @@ TEST_CASE("internal dates print and parse in IMAP and RFC 5322 forms") {
     CHECK_FALSE(parse_date_time("yesterday").has_value());
     CHECK(parse_asctime("Mon Jan 15 08:30:00 2024") == InternalDate{kDate.utc_seconds, 0});
 }
+
+TEST_CASE("finding a message by UID with a position that no longer matches") {
+    Mailbox mailbox;
+    for (Uid uid : {3u, 5u, 9u}) {
+        Message message;
+        message.uid = uid;
+        mailbox.messages.push_back(message);
+    }
+    CHECK(mailbox.find(5, 1) == &mailbox.messages[1]);
+    // After an expunge a session's numbers run ahead of the store's.
+    CHECK(mailbox.find(9, 3) == &mailbox.messages[2]);
+    CHECK(mailbox.find(9, 0) == &mailbox.messages[2]);
+    CHECK(mailbox.find(4, 1) == nullptr);
+    CHECK(mailbox.find(10, 7) == nullptr);
+}

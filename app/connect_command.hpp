@@ -15,6 +15,7 @@ struct ConnectOptions {
     double timeout_seconds = 30;
     std::string script;      // commands, one per line, run without a terminal
     std::string transcript;  // .jsonl: JSON Lines, anything else: C:/S: text
+    std::string key_log;     // TLS secrets in the NSS key log format, for Wireshark
     bool reveal_secrets = false;
     bool colour = false;
     sim::Language language = sim::Language::En;

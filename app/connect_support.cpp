@@ -9,6 +9,7 @@
 
 #include "app/cli_text.hpp"
 #include "app/password_prompt.hpp"
+#include "net/tls_options.hpp"
 #include "sim/core/login_script.hpp"
 #include "sim/core/transcript.hpp"
 
@@ -26,6 +27,10 @@ std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
     }
     if (options.insecure && !options.ca_file.empty()) {
         return refuse(sim::say(sim::Phrase::CliInsecureAndCaFile));
+    }
+    if (!options.key_log.empty()) {
+        if (auto reason = transport::key_log_unwritable(options.key_log); !reason.empty())
+            return refuse(sim::say(sim::Phrase::CliCannotWriteKeyLog, options.key_log, reason));
     }
     const bool tls = url.implicit_tls || options.starttls;
     if (!url.user.empty() && !tls && !transport::is_loopback_host(url.host) &&
@@ -46,6 +51,10 @@ std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
                                          sim::say(sim::Phrase::CliInsecureTls)),
                                  options.colour ? kConnectReset : "");
     }
+    if (!options.key_log.empty()) {
+        std::cout << cli_say(options.language, sim::Phrase::CliKeyLogConnect, options.key_log)
+                  << "\n";
+    }
     if (!url.user.empty()) {
         auto result = obtain_password(
             cli_say(options.language, sim::Phrase::CliPasswordPrompt, url.user, url.host));
@@ -63,6 +72,7 @@ transport::NetClientOptions net_client_options(const ConnectOptions& options,
     net.implicit_tls = url.implicit_tls;
     if (!options.ca_file.empty()) net.tls.ca_file = options.ca_file;
     net.tls.insecure = options.insecure;
+    if (!options.key_log.empty()) net.tls.key_log = options.key_log;
     net.timeout = std::chrono::milliseconds(
         static_cast<std::int64_t>(std::max(0.001, options.timeout_seconds) * 1000));
     return net;

@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
     connect_cmd->add_option("--script", connect.script, describe(Phrase::HelpConnectScript));
     connect_cmd->add_option("--transcript", connect.transcript,
                             describe(Phrase::HelpConnectTranscript));
+    connect_cmd->add_option("--keylog", connect.key_log, describe(Phrase::HelpConnectKeyLog));
     connect_cmd->add_flag("--reveal-secrets", connect.reveal_secrets,
                           describe(Phrase::HelpRevealSecrets));
     add_language_option(*connect_cmd, connect.language, describe(Phrase::HelpLangAnnotations));
@@ -221,6 +222,7 @@ int main(int argc, char** argv) {
     proxy_cmd->add_option("--ca-file", proxy.ca_file, describe(Phrase::HelpProxyCaFile));
     proxy_cmd->add_flag("--insecure", proxy.insecure, describe(Phrase::HelpProxyInsecure));
     proxy_cmd->add_option("--trace-dir", proxy.trace_dir, describe(Phrase::HelpProxyTraceDir));
+    proxy_cmd->add_option("--keylog", proxy.key_log, describe(Phrase::HelpProxyKeyLog));
     proxy_cmd->add_option("--timeout", proxy.timeout_seconds, describe(Phrase::HelpProxyTimeout))
         ->check(CLI::PositiveNumber);
     proxy_cmd->add_flag("--reveal-secrets", proxy.reveal_secrets,

@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "app/cli_text.hpp"
+#include "app/default_certificate.hpp"
 #include "net/proxy_runner.hpp"
 #include "net/server_url.hpp"
+#include "net/tls_options.hpp"
 #include "server_mock/trace_files.hpp"
 #include "sim/core/trace_format.hpp"
 
@@ -134,21 +137,41 @@ int run_proxy(const ProxyOptions& options) {
     if (options.cert.empty() != options.key.empty()) {
         return usage_error(options.language, sim::say(sim::Phrase::CliCertKeyTogether));
     }
+    if (!options.key_log.empty()) {
+        if (auto reason = transport::key_log_unwritable(options.key_log); !reason.empty()) {
+            return usage_error(options.language, sim::say(sim::Phrase::CliCannotWriteKeyLog,
+                                                          options.key_log, reason));
+        }
+    }
     std::string client_tls = options.client_tls;
     if (client_tls.empty()) client_tls = options.cert.empty() ? "none" : "implicit";
-    if (client_tls != "none" && client_tls != "implicit") {
+    if (client_tls != "none" && client_tls != "starttls" && client_tls != "implicit") {
         return usage_error(options.language, sim::say(sim::Phrase::CliClientTlsChoice));
-    }
-    if (client_tls == "implicit" && options.cert.empty()) {
-        return usage_error(options.language, sim::say(sim::Phrase::CliClientTlsNeedsCert));
     }
 
     transport::ProxySettings settings;
     settings.protocol = protocol;
     settings.listen = options.listen;
-    if (client_tls == "implicit") {
-        settings.cert = options.cert;
-        settings.key = options.key;
+    if (client_tls != "none") {
+        transport::ServerTlsFiles files{options.cert, options.key};
+        if (files.cert_file.empty()) {
+            // As `serve` does: one certificate made on first run and kept.
+            const auto dir = default_tls_dir({});
+            files = {(dir / "cert.pem").string(), (dir / "key.pem").string()};
+            if (!std::filesystem::exists(files.cert_file) ||
+                !std::filesystem::exists(files.key_file)) {
+                if (auto error = transport::ensure_self_signed(files)) {
+                    std::cerr << cli_error(options.language, kProxy, sim::verbatim(*error));
+                    return 1;
+                }
+                std::cout << cli_say(options.language, sim::Phrase::CliMadeCertificate,
+                                     files.cert_file)
+                          << "\n";
+            }
+        }
+        settings.cert = files.cert_file;
+        settings.key = files.key_file;
+        settings.client_starttls = client_tls == "starttls";
     }
     settings.upstream_host = url.host;
     settings.upstream_port = url.port;
@@ -156,6 +179,7 @@ int run_proxy(const ProxyOptions& options) {
     settings.upstream_starttls = options.upstream_starttls;
     if (!options.ca_file.empty()) settings.ca_file = options.ca_file;
     settings.insecure = options.insecure;
+    if (!options.key_log.empty()) settings.key_log = options.key_log;
     settings.timeout = std::chrono::milliseconds(
         static_cast<std::int64_t>(std::max(0.001, options.timeout_seconds) * 1000));
     settings.reveal_secrets = options.reveal_secrets;
@@ -167,6 +191,10 @@ int run_proxy(const ProxyOptions& options) {
                                          sim::say(sim::Phrase::CliUpstreamNotVerified)),
                                  options.colour ? "\x1b[0m" : "");
     }
+    if (!options.key_log.empty()) {
+        std::cout << cli_say(options.language, sim::Phrase::CliKeyLogProxy, options.key_log)
+                  << "\n";
+    }
     if (!url.implicit_tls && !options.upstream_starttls) {
         std::cout << cli_say(options.language, sim::Phrase::CliUpstreamInClear, url.scheme) << "\n";
     }
@@ -177,8 +205,10 @@ int run_proxy(const ProxyOptions& options) {
     };
     auto on_listening = [&](const std::string& address, std::uint16_t port) {
         std::cout << fmt::format("listening: proxy {}:{}{} -> {} ({})\n", address, port,
-                                 settings.cert.empty() ? "" : " (TLS)", options.upstream,
-                                 sim::protocol_name(protocol));
+                                 settings.cert.empty()      ? ""
+                                 : settings.client_starttls ? " (STARTTLS offered)"
+                                                            : " (TLS)",
+                                 options.upstream, sim::protocol_name(protocol));
         if (!options.trace_dir.empty()) {
             std::cout << cli_say(options.language, sim::Phrase::CliTraces, options.trace_dir)
                       << "\n";

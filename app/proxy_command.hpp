@@ -17,6 +17,7 @@ struct ProxyOptions {
     std::string ca_file;  // to verify the upstream
     bool insecure = false;
     std::string trace_dir;  // one .txt and one .jsonl per session
+    std::string key_log;    // both legs' TLS secrets in the NSS key log format
     double timeout_seconds = 30;
     bool reveal_secrets = false;
     bool colour = false;

@@ -16,6 +16,7 @@
 
 #include "app/background_jobs.hpp"
 #include "app/cli_text.hpp"
+#include "app/default_certificate.hpp"
 #include "net/server_loop.hpp"
 #include "net/tls_options.hpp"
 #include "server_mock/assignment_loader.hpp"
@@ -42,17 +43,6 @@ server::InternalDate wall_clock() {
     localtime_r(&now, &local);
     return server::InternalDate{static_cast<std::int64_t>(now),
                                 static_cast<std::int32_t>(local.tm_gmtoff / 60)};
-}
-
-fs::path default_tls_dir(const ServeOptions& options) {
-    if (!options.data_dir.empty()) return fs::path(options.data_dir) / "tls";
-    if (const char* config = std::getenv("XDG_CONFIG_HOME"); config && *config) {
-        return fs::path(config) / "mailscope" / "tls";
-    }
-    if (const char* home = std::getenv("HOME"); home && *home) {
-        return fs::path(home) / ".config" / "mailscope" / "tls";
-    }
-    return fs::path(".mailscope-tls");
 }
 
 // Which protocol a listener speaks, from its name ("imap", "smtps"...).
@@ -416,7 +406,7 @@ int run_serve(const ServeOptions& options) {
         return 1;
     }
     if (files.cert_file.empty()) {
-        auto dir = default_tls_dir(options);
+        auto dir = default_tls_dir(options.data_dir);
         files = {(dir / "cert.pem").string(), (dir / "key.pem").string()};
     }
     if (!fs::exists(files.cert_file) || !fs::exists(files.key_file)) {

@@ -23,7 +23,8 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
           m_config(config),
           m_sink(std::move(sink)),
           m_relay(sim::ProxyRelayOptions{config.protocol, config.upstream_starttls,
-                                         config.reveal_secrets, std::move(label), config.retention},
+                                         config.client_starttls, config.reveal_secrets,
+                                         std::move(label), config.retention},
                   [this](sim::RelayLeg leg, const sim::SessionTrace& trace,
                          const sim::TraceEvent& event) { m_sink->on_event(leg, trace, event); }),
           m_timer(io) {
@@ -54,9 +55,8 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             }
             self->m_client_tls_on = true;
             SSL* ssl = self->m_stream->native_handle();
-            self->m_relay.note(sim::say(sim::Phrase::ClientTlsEstablished, SSL_get_version(ssl),
-                                        SSL_get_cipher_name(ssl)),
-                               steady_now());
+            self->m_relay.client_tls_established(SSL_get_version(ssl), SSL_get_cipher_name(ssl),
+                                                 steady_now());
             self->connect_upstream();
         });
     }
@@ -122,6 +122,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             m_writes.push_back(std::move(bytes));
         }
         if (m_relay.take_tls_request()) start_upstream_tls();
+        if (m_relay.take_client_tls_request()) m_client_tls_wanted = true;
         if (m_relay.failure() && !m_closing) {
             m_closing = true;
             m_close_error = *m_relay.failure();
@@ -177,10 +178,42 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         }
     }
 
+    // The client's STARTTLS was answered: once that answer is written, the
+    // next octets on the connection are its handshake.
+    void start_client_tls() {
+        m_client_tls_wanted = false;
+        m_stream.emplace(std::move(*m_plain), *m_config.client_tls);
+        m_plain.reset();
+        auto self = shared_from_this();
+        m_timer.expires_after(m_config.upstream.timeout);
+        m_timer.async_wait([self](std::error_code ec) {
+            if (ec || self->m_closed || self->m_client_tls_on) return;
+            self->close("the client did not finish the TLS handshake in time");
+        });
+        m_stream->async_handshake(asio::ssl::stream_base::server, [self](std::error_code ec) {
+            self->m_timer.cancel();
+            if (self->m_closed) return;
+            if (ec) {
+                self->m_relay.client_tls_failed(ec.message(), steady_now());
+                self->close(fmt::format("TLS handshake with the client failed: {}", ec.message()));
+                return;
+            }
+            self->m_client_tls_on = true;
+            SSL* ssl = self->m_stream->native_handle();
+            self->m_relay.client_tls_established(SSL_get_version(ssl), SSL_get_cipher_name(ssl),
+                                                 steady_now());
+            self->pump();
+        });
+    }
+
     void write_client() {
         if (m_closed || m_writing) return;
         if (m_writes.empty()) {
-            if (m_closing) close(m_close_error);
+            if (m_closing) {
+                close(m_close_error);
+            } else if (m_client_tls_wanted && m_plain) {
+                start_client_tls();
+            }
             return;
         }
         m_writing = true;
@@ -214,6 +247,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
     std::string m_close_error;
     bool m_upstream_ready = false;
     bool m_client_tls_on = false;
+    bool m_client_tls_wanted = false;
     bool m_reading = false;
     bool m_writing = false;
     bool m_closing = false;
@@ -293,12 +327,20 @@ ProxyConfig make_proxy_config(const ProxySettings& settings) {
         throw std::invalid_argument("a certificate and its key go together");
     }
     const bool client_tls = !settings.cert.empty();
+    if (settings.client_starttls && !client_tls) {
+        throw std::invalid_argument("STARTTLS towards the clients needs a certificate and a key");
+    }
     ProxyConfig config;
-    config.listen = parse_listen_address(settings.listen, "proxy", client_tls);
-    if (client_tls) config.client_tls = make_server_context({settings.cert, settings.key});
+    config.listen =
+        parse_listen_address(settings.listen, "proxy", client_tls && !settings.client_starttls);
+    config.client_starttls = settings.client_starttls;
+    if (client_tls) {
+        config.client_tls = make_server_context({settings.cert, settings.key}, settings.key_log);
+    }
     ClientTlsOptions tls;
     tls.ca_file = settings.ca_file;
     tls.insecure = settings.insecure;
+    tls.key_log = settings.key_log;
     // Fails early, with a readable message, on an unusable CA file.
     try {
         make_client_context(tls);

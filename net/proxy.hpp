@@ -27,7 +27,10 @@ namespace mailscope::transport {
 
 struct ProxyConfig {
     ListenerConfig listen;  // implicit_tls: the client speaks TLS to the proxy
-    std::shared_ptr<asio::ssl::context> client_tls;  // required when listen.implicit_tls
+    // Required when listen.implicit_tls or client_starttls.
+    std::shared_ptr<asio::ssl::context> client_tls;
+    // The client connects in clear; the proxy completes its STARTTLS.
+    bool client_starttls = false;
     NetClientOptions upstream;
     sim::Protocol protocol = sim::Protocol::Imap;
     bool upstream_starttls = false;

@@ -38,15 +38,19 @@ using ProxySinkFactory =
 struct ProxySettings {
     sim::Protocol protocol = sim::Protocol::Imap;
     std::string listen = "127.0.0.1:1143";  // [ADDR:]PORT for the clients
-    // Both set: the clients speak TLS to the proxy (implicit TLS).
+    // Both set: the clients speak TLS to the proxy, from the first octet or,
+    // with client_starttls, after their STARTTLS (POP3: STLS).
     std::string cert;
     std::string key;
+    bool client_starttls = false;
     std::string upstream_host;
     std::uint16_t upstream_port = 0;
     bool upstream_implicit_tls = false;
     bool upstream_starttls = false;      // the proxy negotiates STARTTLS/STLS itself
     std::optional<std::string> ca_file;  // to verify the upstream
     bool insecure = false;
+    // Both legs' TLS secrets go here (net/key_log.hpp).
+    std::optional<std::string> key_log;
     // Bounds the upstream connection, each TLS handshake and each awaited reply.
     std::chrono::milliseconds timeout{30000};
     bool reveal_secrets = false;

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "net/key_log.hpp"
+
 namespace mailscope::transport {
 
 namespace {
@@ -85,7 +87,8 @@ std::optional<std::string> ensure_self_signed(const ServerTlsFiles& files) {
     return error;
 }
 
-std::shared_ptr<asio::ssl::context> make_server_context(const ServerTlsFiles& files) {
+std::shared_ptr<asio::ssl::context> make_server_context(const ServerTlsFiles& files,
+                                                        const std::optional<std::string>& key_log) {
     auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -101,6 +104,7 @@ std::shared_ptr<asio::ssl::context> make_server_context(const ServerTlsFiles& fi
         throw std::runtime_error(
             fmt::format("cannot use private key {}: {}", files.key_file, ec.message()));
     }
+    if (key_log) log_tls_secrets(*context, *key_log);
     return context;
 }
 
@@ -109,6 +113,7 @@ std::shared_ptr<asio::ssl::context> make_client_context(const ClientTlsOptions& 
     context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                          asio::ssl::context::no_tlsv1_1);
+    if (options.key_log) log_tls_secrets(*context, *options.key_log);
     if (options.insecure) {
         context->set_verify_mode(asio::ssl::verify_none);
         return context;

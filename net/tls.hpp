@@ -14,7 +14,9 @@
 namespace mailscope::transport {
 
 // Throws std::runtime_error with a readable message when the files are unusable.
-std::shared_ptr<asio::ssl::context> make_server_context(const ServerTlsFiles& files);
+// With `key_log`, the sessions' TLS secrets are appended there (net/key_log.hpp).
+std::shared_ptr<asio::ssl::context> make_server_context(
+    const ServerTlsFiles& files, const std::optional<std::string>& key_log = std::nullopt);
 
 std::shared_ptr<asio::ssl::context> make_client_context(const ClientTlsOptions& options);
 

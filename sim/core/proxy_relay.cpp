@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/core/ascii.hpp"
+#include "sim/core/capability_list.hpp"
 #include "sim/imap/response.hpp"
 #include "sim/imap/session.hpp"
 #include "sim/pop3/session.hpp"
@@ -106,9 +107,14 @@ const SessionTrace& ProxyRelay::trace(RelayLeg leg) const {
 void ProxyRelay::on_client_event(const TraceEvent& event) {
     if (m_sink) m_sink(RelayLeg::Client, m_client_trace, event);
     const bool first_piece = !event.piece || event.piece->index == 0;
-    if (event.kind == EventKind::Command && event.dir == Direction::ClientToServer && first_piece &&
-        ascii::iequals(event.name, tls_verb(m_options.protocol))) {
-        m_refusals.push_back(Refusal{event.wire, event.tag});
+    if (event.kind != EventKind::Command || event.dir != Direction::ClientToServer || !first_piece)
+        return;
+    if (ascii::iequals(event.name, tls_verb(m_options.protocol))) {
+        m_tls_asked.push_back(TlsAsked{event.wire, event.tag});
+    } else if (m_options.client_starttls && m_options.protocol != Protocol::Imap &&
+               ascii::iequals(event.name, capability_verb(m_options.protocol))) {
+        // The reply to CAPA or EHLO is several lines: it waits whole.
+        m_capability_asked = true;
     }
 }
 
@@ -123,6 +129,26 @@ void ProxyRelay::on_upstream_event(const TraceEvent& event) {
         m_replies.push_back(UpstreamReply{event.kind, event.status, event.reply_code, event.tag,
                                           event.raw, event.wire});
     }
+    if (m_options.client_starttls && m_stage == Stage::Relaying &&
+        event.dir == Direction::ServerToClient && is_capability_reply(event)) {
+        m_capability_replies.push_back(event.wire);
+        if (m_options.protocol != Protocol::Imap) m_capability_asked = false;
+    }
+}
+
+bool ProxyRelay::is_capability_reply(const TraceEvent& event) const {
+    if (m_options.protocol == Protocol::Imap) {
+        if (event.kind == EventKind::Untagged && ascii::iequals(event.name, "CAPABILITY"))
+            return true;
+        return ascii::istarts_with(event.code, "CAPABILITY ");
+    }
+    // POP3 and SMTP: the reply to CAPA (RFC 2449 5) or EHLO (RFC 5321 4.1.1.1).
+    if (event.kind != EventKind::Tagged || event.link != Link::Answers || !event.link_seq ||
+        !m_upstream_trace.holds(*event.link_seq)) {
+        return false;
+    }
+    return ascii::iequals(m_upstream_trace.at(*event.link_seq).name,
+                          capability_verb(m_options.protocol));
 }
 
 // ---------------------------------------------------------------------------
@@ -132,9 +158,8 @@ void ProxyRelay::on_upstream_event(const TraceEvent& event) {
 void ProxyRelay::from_upstream(std::string_view bytes, std::int64_t time_us) {
     switch (m_stage) {
         case Stage::Relaying:
-            m_upstream->feed(Direction::ServerToClient, bytes, time_us);
-            to_client(std::string(bytes), time_us);
-            progress(time_us);
+        case Stage::ClientHandshake:
+            relay_upstream(bytes, time_us);
             return;
         case Stage::AwaitGreeting:
         case Stage::AwaitEhlo:
@@ -216,8 +241,70 @@ void ProxyRelay::negotiation_step(const UpstreamReply& reply, std::int64_t time_
             return;
         case Stage::Handshake:
         case Stage::Relaying:
+        case Stage::ClientHandshake:
         case Stage::Failed:
             return;
+    }
+}
+
+void ProxyRelay::relay_upstream(std::string_view bytes, std::int64_t time_us) {
+    m_upstream->feed(Direction::ServerToClient, bytes, time_us);
+    if (!m_options.client_starttls) {
+        to_client(std::string(bytes), time_us);
+        progress(time_us);
+        return;
+    }
+    m_upstream_pending.append(bytes);
+    // Whole lines go on, so that a capability list is edited in one piece;
+    // the reply to CAPA or EHLO waits whole. Either is short: past
+    // kMaxUpstreamHeld octets (a long literal line) everything goes on.
+    std::uint64_t until = m_upstream_offset;
+    if (m_upstream_pending.size() >= kMaxUpstreamHeld) {
+        until += m_upstream_pending.size();
+    } else if (!m_capability_asked) {
+        const auto line_end = m_upstream_pending.rfind('\n');
+        if (line_end != std::string::npos) until += line_end + 1;
+    }
+    forward_upstream_until(until, time_us);
+    if (m_stage == Stage::Relaying) progress(time_us);
+}
+
+void ProxyRelay::forward_upstream_until(std::uint64_t offset, std::int64_t time_us) {
+    auto pass = [&](std::uint64_t end, bool edit) {
+        const auto size = static_cast<std::size_t>(end - m_upstream_offset);
+        std::string chunk = m_upstream_pending.substr(0, size);
+        m_upstream_pending.erase(0, size);
+        m_upstream_offset = end;
+        if (edit) {
+            auto edited = offer_starttls(m_options.protocol, chunk, !m_client_tls);
+            if (edited.change != ListChange::None) {
+                note(say(edited.change == ListChange::Added ? Phrase::ProxyListsStarttls
+                                                            : Phrase::ProxyUnlistsStarttls,
+                         tls_verb(m_options.protocol)),
+                     time_us);
+                chunk = std::move(edited.text);
+            }
+        }
+        to_client(std::move(chunk), time_us);
+    };
+    while (m_upstream_offset < offset) {
+        while (!m_capability_replies.empty() &&
+               m_capability_replies.front().offset < m_upstream_offset) {
+            m_capability_replies.pop_front();  // passed on unedited (too long to hold)
+        }
+        if (m_capability_replies.empty()) {
+            pass(offset, false);
+            return;
+        }
+        const auto reply = m_capability_replies.front();
+        const auto reply_end = reply.offset + reply.size;
+        if (reply_end > offset) {
+            pass(std::min(offset, reply.offset), false);
+            return;
+        }
+        m_capability_replies.pop_front();
+        if (reply.offset > m_upstream_offset) pass(reply.offset, false);
+        pass(reply_end, true);
     }
 }
 
@@ -237,6 +324,8 @@ void ProxyRelay::upstream_tls_established(const std::string& description, std::i
     if (m_greeting && m_greeting->offset + m_greeting->size <= m_upstream_held.size()) {
         greeting = m_upstream_held.substr(m_greeting->offset, m_greeting->size);
     }
+    // Relaying goes on from the end of the octets read while negotiating.
+    m_upstream_offset = m_upstream_held.size();
     m_upstream_held.clear();
     m_upstream_held.shrink_to_fit();
     if (m_options.protocol == Protocol::Imap)
@@ -265,35 +354,94 @@ void ProxyRelay::fail(Said reason, std::int64_t time_us) {
 
 void ProxyRelay::from_client(std::string_view bytes, std::int64_t time_us) {
     if (m_stage != Stage::Relaying) return;
-    m_client_held.append(bytes);
-    m_client->feed(Direction::ClientToServer, bytes, time_us);
+    if (!m_options.client_starttls) {
+        m_client_held.append(bytes);
+        m_client->feed(Direction::ClientToServer, bytes, time_us);
+    } else {
+        m_client_unfed.append(bytes);
+        feed_client_lines(time_us);
+    }
     progress(time_us);
+}
+
+void ProxyRelay::feed_client_lines(std::int64_t time_us) {
+    // A line at a time, so that nothing after a STARTTLS reaches the
+    // client's engine before the proxy knows whether TLS follows: octets
+    // sent in clear after it are discarded, and the session must not show
+    // them as commands the server answered.
+    while (m_tls_asked.empty() && !m_client_unfed.empty()) {
+        const auto line_end = m_client_unfed.find('\n');
+        const auto size = line_end == std::string::npos ? m_client_unfed.size() : line_end + 1;
+        const std::string_view piece(m_client_unfed.data(), size);
+        m_client_held.append(piece);
+        m_client->feed(Direction::ClientToServer, piece, time_us);
+        m_client_unfed.erase(0, size);
+    }
 }
 
 void ProxyRelay::progress(std::int64_t time_us) {
     while (m_stage == Stage::Relaying) {
-        if (m_refusals.empty()) {
+        if (m_tls_asked.empty()) {
             const auto fed = m_client_offset + m_client_held.size();
             const auto partial = std::min<std::uint64_t>(
                 m_client->partial_line(Direction::ClientToServer), m_client_held.size());
             forward_client_until(fed - partial, time_us);
             return;
         }
-        const auto refused = m_refusals.front();
-        forward_client_until(refused.wire.offset, time_us);
-        // The refusal is the server's next reply as the client sees it.
-        if (m_upstream->reply_pending()) return;
-        m_refusals.pop_front();
-        const auto end = refused.wire.offset + refused.wire.size;
+        const auto asked = m_tls_asked.front();
+        forward_client_until(asked.wire.offset, time_us);
+        // The answer is the server's next reply as the client sees it.
+        if (m_upstream->reply_pending() || !m_upstream_pending.empty()) return;
+        m_tls_asked.pop_front();
+        const auto end = asked.wire.offset + asked.wire.size;
         if (end > m_client_offset) {
             const auto drop = static_cast<std::size_t>(
                 std::min<std::uint64_t>(end - m_client_offset, m_client_held.size()));
             m_client_held.erase(0, drop);
             m_client_offset += drop;
         }
-        note(say(Phrase::ProxyAnswersItself, tls_verb(m_options.protocol)), time_us);
-        to_client(refusal(refused), time_us);
+        if (m_options.client_starttls && !m_client_tls) {
+            answer_tls(asked, time_us);
+            return;
+        }
+        if (!m_client_tls)
+            note(say(Phrase::ProxyAnswersItself, tls_verb(m_options.protocol)), time_us);
+        to_client(refusal(asked), time_us);
+        feed_client_lines(time_us);
     }
+}
+
+void ProxyRelay::answer_tls(const TlsAsked& asked, std::int64_t time_us) {
+    const auto verb = tls_verb(m_options.protocol);
+    const auto discarded = m_client_held.size() + m_client_unfed.size();
+    if (discarded > 0) {
+        const std::string_view rule = m_options.protocol == Protocol::Imap   ? "RFC 3501 6.2.1"
+                                      : m_options.protocol == Protocol::Pop3 ? "RFC 2595 4"
+                                                                             : "RFC 3207 4.2";
+        note(say(Phrase::ProxyDiscardsBeforeTls, discarded, verb, rule), time_us);
+        // The fed ones stay in the client's stream; the others never entered it.
+        m_client_offset += m_client_held.size();
+        m_client_held.clear();
+        m_client_unfed.clear();
+    }
+    m_tls_asked.clear();
+    note(say(Phrase::ProxyCompletesStarttls, verb), time_us);
+    to_client(acceptance(asked), time_us);
+    m_stage = Stage::ClientHandshake;
+    m_client_tls_request = true;
+}
+
+void ProxyRelay::client_tls_established(const std::string& version, const std::string& cipher,
+                                        std::int64_t time_us) {
+    m_client_tls = true;
+    note(say(Phrase::ClientTlsEstablished, version, cipher), time_us);
+    if (m_stage != Stage::ClientHandshake) return;
+    m_stage = Stage::Relaying;
+    progress(time_us);
+}
+
+void ProxyRelay::client_tls_failed(const std::string& reason, std::int64_t time_us) {
+    fail(say(Phrase::ClientTlsFailed, reason), time_us);
 }
 
 void ProxyRelay::forward_client_until(std::uint64_t offset, std::int64_t time_us) {
@@ -314,9 +462,11 @@ void ProxyRelay::to_client(std::string bytes, std::int64_t time_us) {
     m_client->feed(Direction::ServerToClient, bytes, time_us);
 }
 
-std::string ProxyRelay::refusal(const Refusal& refused) const {
-    constexpr std::string_view why =
-        "is not relayed by the mailscope proxy: connect to the proxy with TLS instead";
+std::string ProxyRelay::refusal(const TlsAsked& refused) const {
+    const std::string_view why =
+        m_client_tls
+            ? "refused: TLS is already active"
+            : "is not relayed by the mailscope proxy: connect to the proxy with TLS instead";
     switch (m_options.protocol) {
         case Protocol::Imap:
             return fmt::format("{} BAD STARTTLS {}\r\n", refused.tag.empty() ? "*" : refused.tag,
@@ -329,6 +479,23 @@ std::string ProxyRelay::refusal(const Refusal& refused) const {
                     "ENHANCEDSTATUSCODES");
             return fmt::format("454 {}TLS not available: STARTTLS {}\r\n", enhanced ? "4.7.0 " : "",
                                why);
+        }
+    }
+    return {};
+}
+
+std::string ProxyRelay::acceptance(const TlsAsked& accepted) const {
+    switch (m_options.protocol) {
+        case Protocol::Imap:
+            return fmt::format("{} OK Begin TLS negotiation now\r\n",
+                               accepted.tag.empty() ? "*" : accepted.tag);
+        case Protocol::Pop3:
+            return "+OK Begin TLS negotiation\r\n";
+        case Protocol::Smtp: {
+            const bool enhanced =
+                static_cast<const smtp::SmtpSession&>(*m_client).extension_offered(
+                    "ENHANCEDSTATUSCODES");
+            return fmt::format("220 {}Ready to start TLS\r\n", enhanced ? "2.0.0 " : "");
         }
     }
     return {};

@@ -16,6 +16,15 @@
 //    to temporary reason" (RFC 3207 4). The refusal waits until the server
 //    has answered every earlier command and is between two responses, so
 //    that it lands in order; the client's later octets wait behind it.
+//  - With `client_starttls` (the proxy has a certificate and the client
+//    connects in clear) the proxy completes the client's STARTTLS itself
+//    instead: it answers OK ("+OK", "220") in the order of the replies,
+//    discards whatever the client sent after the command in clear (RFC 3207
+//    4.2, RFC 3501 6.2.1, RFC 2595 4), reads nothing more until the
+//    transport has done the handshake, and goes on relaying. The client
+//    sees STARTTLS (POP3: STLS) in the server's capability lists while its
+//    leg is clear, and not after (RFC 3207 4.2); each change to a list is
+//    shown as a note.
 //  - With `upstream_starttls` the proxy upgrades the server connection
 //    itself before the client hears anything: it reads the greeting, sends
 //    STARTTLS (IMAP, tagged MSPROXY1), STLS (POP3), or EHLO then STARTTLS
@@ -57,6 +66,8 @@ struct ProxyRelayOptions {
     Protocol protocol = Protocol::Imap;
     // The proxy negotiates STARTTLS/STLS upstream before relaying the greeting.
     bool upstream_starttls = false;
+    // The client's leg starts in clear and the proxy completes its STARTTLS.
+    bool client_starttls = false;
     bool reveal_secrets = false;
     std::string label;
     TraceRetention retention;
@@ -79,6 +90,12 @@ class ProxyRelay {
     void from_client(std::string_view bytes, std::int64_t time_us);
     // The TLS handshake asked for by take_tls_request() is done.
     void upstream_tls_established(const std::string& description, std::int64_t time_us);
+    // The client's handshake asked for by take_client_tls_request() is done
+    // (its protocol version and cipher), or failed. Told of an implicit-TLS
+    // client too, so that a later STARTTLS is refused as TLS already on.
+    void client_tls_established(const std::string& version, const std::string& cipher,
+                                std::int64_t time_us);
+    void client_tls_failed(const std::string& reason, std::int64_t time_us);
     // The upstream cannot be used: the client is told why, then the relay fails.
     void upstream_failed(const std::string& reason, std::int64_t time_us);
     // Something the proxy did or saw, shown in the client's leg.
@@ -91,12 +108,19 @@ class ProxyRelay {
     std::string take_to_upstream() { return std::exchange(m_to_upstream, {}); }
     // True once when TLS must start on the upstream connection now.
     bool take_tls_request() { return std::exchange(m_tls_request, false); }
+    // True once when the client's TLS handshake (server side) must start,
+    // after the octets for the client taken now are written.
+    bool take_client_tls_request() { return std::exchange(m_client_tls_request, false); }
     // The client's octets are wanted: the upstream is ready for them, and
     // not much of what the client sent waits here (behind a STARTTLS whose
     // answer must wait for the server's replies), so a client that goes on
     // sending is slowed down by TCP instead of growing the proxy.
+    // With `client_starttls` nothing more is read while a STARTTLS waits
+    // for its answer: the next octets are the client's TLS handshake.
     bool wants_client_bytes() const {
-        return m_stage == Stage::Relaying && m_client_held.size() < kMaxClientHeld;
+        return m_stage == Stage::Relaying &&
+               m_client_held.size() + m_client_unfed.size() < kMaxClientHeld &&
+               !(m_options.client_starttls && !m_tls_asked.empty());
     }
     // Set when the session must close (after the octets for the client are written).
     const std::optional<std::string>& failure() const { return m_failure; }
@@ -105,6 +129,9 @@ class ProxyRelay {
     const SessionTrace& trace(RelayLeg leg) const;
 
     static constexpr std::size_t kMaxClientHeld = 1u << 20;
+    // Server octets held to edit a capability list: a line, or the reply
+    // to CAPA or EHLO; past this they go on unedited.
+    static constexpr std::size_t kMaxUpstreamHeld = 64u << 10;
 
   private:
     enum class Stage : std::uint8_t {
@@ -113,9 +140,10 @@ class ProxyRelay {
         AwaitStarttls,
         Handshake,
         Relaying,
+        ClientHandshake,
         Failed
     };
-    struct Refusal {
+    struct TlsAsked {
         ByteSpan wire;  // the client's STARTTLS in the client's stream
         std::string tag;
     };
@@ -137,8 +165,16 @@ class ProxyRelay {
     // where it comes, as far as the order of replies allows.
     void progress(std::int64_t time_us);
     void forward_client_until(std::uint64_t offset, std::int64_t time_us);
+    void feed_client_lines(std::int64_t time_us);
+    void answer_tls(const TlsAsked& asked, std::int64_t time_us);
     void to_client(std::string bytes, std::int64_t time_us);
-    std::string refusal(const Refusal& refused) const;
+    // Server octets in the relaying stage, through the capability editor
+    // when the proxy offers STARTTLS itself.
+    void relay_upstream(std::string_view bytes, std::int64_t time_us);
+    void forward_upstream_until(std::uint64_t offset, std::int64_t time_us);
+    bool is_capability_reply(const TraceEvent& event) const;
+    std::string refusal(const TlsAsked& refused) const;
+    std::string acceptance(const TlsAsked& accepted) const;
     std::string goodbye(const std::string& reason) const;
     void fail(Said reason, std::int64_t time_us);
 
@@ -153,7 +189,19 @@ class ProxyRelay {
     // Client octets from m_client_offset on, not passed on yet.
     std::string m_client_held;
     std::uint64_t m_client_offset = 0;
-    std::deque<Refusal> m_refusals;
+    std::deque<TlsAsked> m_tls_asked;
+    // With `client_starttls`: client octets behind a STARTTLS, not yet shown
+    // to the client's engine (feed_client_lines).
+    std::string m_client_unfed;
+    bool m_client_tls = false;  // the client's leg is TLS (implicit, or after its STARTTLS)
+    bool m_client_tls_request = false;
+
+    // With `client_starttls`: server octets from m_upstream_offset on, not
+    // passed to the client yet, and the capability replies among them.
+    std::string m_upstream_pending;
+    std::uint64_t m_upstream_offset = 0;
+    std::deque<ByteSpan> m_capability_replies;
+    bool m_capability_asked = false;  // a CAPA or EHLO awaits its reply
 
     // Negotiation: the server's octets so far (the greeting is relayed from
     // them) and its replies not acted on yet.

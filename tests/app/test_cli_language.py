@@ -33,7 +33,7 @@ def run(args, env=None):
 
 
 # Words that are names, not English: option values, URL schemes, protocols.
-NAMES = {"none", "implicit", "imap", "pop3", "smtp", "imaps", "pop3s", "smtps"}
+NAMES = {"none", "starttls", "implicit", "imap", "pop3", "smtp", "imaps", "pop3s", "smtps"}
 
 
 def english_words(text):
@@ -54,7 +54,8 @@ CASES = [
     (["connect", "--starttls", "imaps://mail.example.org"], "is TLS from the first octet",
      "шифруется TLS с первого октета"),
     (["proxy", "--upstream", "imap://mail.example.org", "--client-tls", "sometimes"],
-     "--client-tls takes none or implicit", "--client-tls принимает none или implicit"),
+     "--client-tls takes none, starttls or implicit",
+     "--client-tls принимает none, starttls или implicit"),
     (["proxy", "--upstream", "imap://bob@mail.example.org"], "names no user",
      "не указывают пользователя"),
     (["lesson", "run", "--step", "3", "--last-step", "2", "hello"], "comes before --step",

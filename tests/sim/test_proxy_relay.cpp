@@ -11,8 +11,8 @@ namespace {
 
 // A relay with what it showed, as "C:"/"S:" raw lines and notes per leg.
 struct Relay {
-    explicit Relay(Protocol protocol, bool upstream_starttls = false)
-        : relay(ProxyRelayOptions{protocol, upstream_starttls, false, "test", {}},
+    explicit Relay(Protocol protocol, bool upstream_starttls = false, bool client_starttls = false)
+        : relay(ProxyRelayOptions{protocol, upstream_starttls, client_starttls, false, "test", {}},
                 [this](RelayLeg leg, const SessionTrace&, const TraceEvent& event) {
                     auto& shown = leg == RelayLeg::Client ? client_shown : upstream_shown;
                     shown.push_back(event.kind == EventKind::Note ? "note: " + event.summary
@@ -264,4 +264,91 @@ TEST_CASE("proxy relay: a client that sends on behind a waiting refusal is not r
                              "proxy with TLS instead\r\n"));
     CHECK(r.upstream().size() == pipelined.size());
     CHECK(r.relay.wants_client_bytes());
+}
+
+TEST_CASE("proxy relay, IMAP: the proxy completes the client's STARTTLS and lists it") {
+    Relay r(Protocol::Imap, false, true);
+    r.relay.from_upstream("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n", 0);
+    CHECK(r.client() == "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN STARTTLS] ready\r\n");
+    CHECK(r.shown(r.client_shown, "note: the proxy adds STARTTLS to the server's list"));
+
+    // A line cut in two reaches the client whole, and edited.
+    r.relay.from_client("a1 CAPABILITY\r\n", 0);
+    CHECK(r.upstream() == "a1 CAPABILITY\r\n");
+    r.relay.from_upstream("* CAPABILITY IMAP4", 0);
+    CHECK(r.client().empty());
+    r.relay.from_upstream("rev1 IDLE\r\na1 OK done\r\n", 0);
+    CHECK(r.client() == "* CAPABILITY IMAP4rev1 IDLE STARTTLS\r\na1 OK done\r\n");
+
+    // What the client sends after STARTTLS in clear never reaches the server.
+    r.relay.from_client("a2 STARTTLS\r\na3 LOGIN alice wonderland\r\n", 0);
+    CHECK(r.upstream().empty());
+    CHECK(r.client() == "a2 OK Begin TLS negotiation now\r\n");
+    CHECK(r.relay.take_client_tls_request());
+    CHECK_FALSE(r.relay.wants_client_bytes());
+    CHECK(r.shown(r.client_shown, "note: 27 octets the client sent after STARTTLS but before TLS"));
+    CHECK_FALSE(r.shown(r.client_shown, "wonderland"));
+
+    r.relay.client_tls_established("TLSv1.3", "TLS_AES_256_GCM_SHA384", 0);
+    CHECK(r.relay.wants_client_bytes());
+    CHECK(r.shown(r.client_shown, "note: client TLS established: TLSv1.3"));
+    r.relay.from_client("a4 CAPABILITY\r\n", 0);
+    CHECK(r.upstream() == "a4 CAPABILITY\r\n");
+    r.relay.from_upstream("* CAPABILITY IMAP4rev1 STARTTLS IDLE\r\na4 OK done\r\n", 0);
+    CHECK(r.client() == "* CAPABILITY IMAP4rev1 IDLE\r\na4 OK done\r\n");
+
+    // A second STARTTLS is refused: TLS is on.
+    r.relay.from_client("a5 STARTTLS\r\n", 0);
+    CHECK(r.client() == "a5 BAD STARTTLS refused: TLS is already active\r\n");
+    CHECK(r.upstream().empty());
+}
+
+TEST_CASE("proxy relay, IMAP: a long literal line streams through the capability editor") {
+    Relay r(Protocol::Imap, false, true);
+    r.relay.from_upstream("* OK ready\r\n", 0);
+    r.client();
+    r.relay.from_client("a1 FETCH 1 BODY[]\r\n", 0);
+    r.relay.from_upstream("* 1 FETCH (BODY[] {100000}\r\n", 0);
+    CHECK(r.client() == "* 1 FETCH (BODY[] {100000}\r\n");
+    const std::string data(ProxyRelay::kMaxUpstreamHeld, 'x');
+    r.relay.from_upstream(data, 0);
+    CHECK(r.client() == data);
+}
+
+TEST_CASE("proxy relay, POP3: STLS is listed in CAPA and completed by the proxy") {
+    Relay r(Protocol::Pop3, false, true);
+    r.relay.from_upstream("+OK POP3 ready\r\n", 0);
+    CHECK(r.client() == "+OK POP3 ready\r\n");
+    r.relay.from_client("CAPA\r\n", 0);
+    CHECK(r.upstream() == "CAPA\r\n");
+    // The reply waits whole, so that the line can go in before its end.
+    r.relay.from_upstream("+OK\r\nUSER\r\n", 0);
+    CHECK(r.client().empty());
+    r.relay.from_upstream("SASL PLAIN\r\n.\r\n", 0);
+    CHECK(r.client() == "+OK\r\nUSER\r\nSASL PLAIN\r\nSTLS\r\n.\r\n");
+    r.relay.from_client("STLS\r\n", 0);
+    CHECK(r.client() == "+OK Begin TLS negotiation\r\n");
+    CHECK(r.relay.take_client_tls_request());
+    r.relay.client_tls_established("TLSv1.3", "TLS_AES_128_GCM_SHA256", 0);
+    r.relay.from_client("USER alice\r\n", 0);
+    CHECK(r.upstream() == "USER alice\r\n");
+}
+
+TEST_CASE("proxy relay, SMTP: STARTTLS is listed in EHLO and completed by the proxy") {
+    Relay r(Protocol::Smtp, false, true);
+    r.relay.from_upstream("220 mx ESMTP\r\n", 0);
+    r.client();
+    r.relay.from_client("EHLO c\r\n", 0);
+    CHECK(r.upstream() == "EHLO c\r\n");
+    r.relay.from_upstream("250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN\r\n", 0);
+    CHECK(r.client() == "250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n");
+    r.relay.from_client("STARTTLS\r\n", 0);
+    CHECK(r.client() == "220 2.0.0 Ready to start TLS\r\n");
+    CHECK(r.upstream().empty());
+    CHECK(r.relay.take_client_tls_request());
+    r.relay.client_tls_established("TLSv1.3", "TLS_AES_128_GCM_SHA256", 0);
+    r.relay.from_client("EHLO c\r\n", 0);
+    CHECK(r.upstream() == "EHLO c\r\n");
+    r.relay.from_upstream("250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN\r\n", 0);
+    CHECK(r.client() == "250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN\r\n");
 }

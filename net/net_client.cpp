@@ -384,7 +384,10 @@ void NetClient::close() {
 std::string NetClient::tls_description() {
     if (!m_tls_on) return {};
     SSL* ssl = m_stream.native_handle();
-    return fmt::format("{} {}", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+    auto description = fmt::format("{} {}", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+    if (auto subject = peer_subject(ssl); !subject.empty())
+        description += fmt::format(", subject {}", subject);
+    return description;
 }
 
 std::string NetClient::verify_result() {

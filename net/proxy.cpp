@@ -99,6 +99,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
                                               self->m_upstream->tls_description())
                                    : sim::say(sim::Phrase::UpstreamConnected, up.host, up.port),
                                steady_now());
+            if (self->m_upstream->tls_active()) self->note_upstream_verification();
             self->m_upstream_ready = true;
             self->m_upstream->start_reading(
                 [self](std::string_view bytes) {
@@ -140,9 +141,17 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             } else {
                 self->m_relay.upstream_tls_established(self->m_upstream->tls_description(),
                                                        steady_now());
+                self->note_upstream_verification();
             }
             self->pump();
         });
+    }
+
+    void note_upstream_verification() {
+        const auto& up = m_config.upstream;
+        m_relay.note(up.tls.insecure ? sim::say(sim::Phrase::UpstreamCertificateNotVerified)
+                                     : sim::say(sim::Phrase::UpstreamCertificateVerified, up.host),
+                     steady_now());
     }
 
     void on_upstream_end(const sim::Said& error) {

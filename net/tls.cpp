@@ -147,6 +147,25 @@ void prepare_client_stream(SSL* ssl, const std::string& host, const ClientTlsOpt
     }
 }
 
+std::string peer_subject(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return {};
+    std::string text;
+    if (BIO* out = BIO_new(BIO_s_mem())) {
+        // RFC 2253 flags escape control octets: a hostile name cannot break a line.
+        if (X509_NAME_print_ex(out, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+            char* data = nullptr;
+            const long size = BIO_get_mem_data(out, &data);
+            if (size > 0) text.assign(data, static_cast<std::size_t>(size));
+        }
+        BIO_free(out);
+    }
+    X509_free(cert);
+    constexpr std::size_t kMaxSubject = 200;
+    if (text.size() > kMaxSubject) text = text.substr(0, kMaxSubject) + "...";
+    return text;
+}
+
 std::string verify_failure(SSL* ssl) {
     long result = SSL_get_verify_result(ssl);
     if (result == X509_V_OK) return {};

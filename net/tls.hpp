@@ -23,6 +23,10 @@ std::shared_ptr<asio::ssl::context> make_client_context(const ClientTlsOptions& 
 // SNI and host name verification for one connection.
 void prepare_client_stream(SSL* ssl, const std::string& host, const ClientTlsOptions& options);
 
+// The subject of the peer's certificate as RFC 2253 text ("CN=localhost"),
+// control and 8-bit octets escaped, at most a line long; empty without one.
+std::string peer_subject(SSL* ssl);
+
 // The verification failure of a handshake, as a sentence ("certificate has
 // expired", "Hostname mismatch"), or empty when verification passed.
 std::string verify_failure(SSL* ssl);

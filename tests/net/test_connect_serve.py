@@ -61,7 +61,8 @@ class ConnectToServe(unittest.TestCase):
         result = connect(BINARY, f"imap://{USER}@localhost:{self.server.ports['imap']}",
                          ["LOGOUT"], extra=["--starttls", "--ca-file", self.server.cert])
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("TLS established", result.stdout)
+        self.assertRegex(result.stdout, r"TLS established: TLSv1\.[23] \S+, subject CN=localhost,O=mailscope lab server; "
+                                        r"certificate verified for localhost")
 
     def test_wrong_password_is_not_a_failure(self):
         for scheme, script in (("imap", ["LOGOUT"]), ("pop3", ["STAT"])):

@@ -90,6 +90,8 @@ class ClientStarttls(unittest.TestCase):
         # Over TLS the upstream lists no STARTTLS: the proxy adds it.
         proxy, output = self.relay("imap", self.imap_session, "LOGOUT", upstream_starttls=True)
         self.assertIn("upstream STARTTLS done by the proxy", output)
+        self.assertIn("upstream certificate verified for localhost", output)
+        self.assertIn("subject CN=localhost", output)
         self.assertIn("the proxy adds STARTTLS to the server's list", output)
         self.assert_upgraded_without_secrets(proxy, output)
 

@@ -225,6 +225,10 @@ int main(int argc, char** argv) {
     proxy_cmd->add_option("--keylog", proxy.key_log, describe(Phrase::HelpProxyKeyLog));
     proxy_cmd->add_option("--timeout", proxy.timeout_seconds, describe(Phrase::HelpProxyTimeout))
         ->check(CLI::PositiveNumber);
+    proxy_cmd
+        ->add_option("--idle-timeout", proxy.idle_timeout_seconds,
+                     describe(Phrase::HelpProxyIdleTimeout))
+        ->check(CLI::PositiveNumber);
     proxy_cmd->add_flag("--reveal-secrets", proxy.reveal_secrets,
                         describe(Phrase::HelpRevealSecrets));
     add_language_option(*proxy_cmd, proxy.language, describe(Phrase::HelpLangAnnotations));

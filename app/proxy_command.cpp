@@ -182,6 +182,8 @@ int run_proxy(const ProxyOptions& options) {
     if (!options.key_log.empty()) settings.key_log = options.key_log;
     settings.timeout = std::chrono::milliseconds(
         static_cast<std::int64_t>(std::max(0.001, options.timeout_seconds) * 1000));
+    settings.idle_timeout = std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::max(0.001, options.idle_timeout_seconds) * 1000));
     settings.reveal_secrets = options.reveal_secrets;
     settings.retention = kProxyTraceWindow;
 

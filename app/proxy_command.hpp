@@ -19,6 +19,7 @@ struct ProxyOptions {
     std::string trace_dir;  // one .txt and one .jsonl per session
     std::string key_log;    // both legs' TLS secrets in the NSS key log format
     double timeout_seconds = 30;
+    double idle_timeout_seconds = 1800;  // a silent client's session ends (RFC 3501 5.4)
     bool reveal_secrets = false;
     bool colour = false;
     sim::Language language = sim::Language::En;

@@ -27,7 +27,8 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
                                          std::move(label), config.retention},
                   [this](sim::RelayLeg leg, const sim::SessionTrace& trace,
                          const sim::TraceEvent& event) { m_sink->on_event(leg, trace, event); }),
-          m_timer(io) {
+          m_timer(io),
+          m_idle_timer(io) {
         if (m_config.listen.implicit_tls) {
             m_stream.emplace(std::move(socket), *m_config.client_tls);
         } else {
@@ -36,6 +37,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
     }
 
     void start() {
+        arm_idle_timer();
         if (!m_stream) {
             connect_upstream();
             return;
@@ -65,6 +67,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         if (m_closed) return;
         m_closed = true;
         m_timer.cancel();
+        m_idle_timer.cancel();
         if (m_upstream) m_upstream->close();
         std::error_code ignored;
         client_socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -147,6 +150,20 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         });
     }
 
+    // Restarted by every read from the client: a session nobody uses ends,
+    // and its sockets with it.
+    void arm_idle_timer() {
+        m_idle_timer.expires_after(m_config.client_idle_timeout);
+        m_idle_timer.async_wait([self = shared_from_this()](std::error_code ec) {
+            if (ec || self->m_closed || self->m_closing) return;
+            const auto seconds =
+                std::chrono::duration_cast<std::chrono::seconds>(self->m_config.client_idle_timeout)
+                    .count();
+            self->m_relay.give_up(sim::say(sim::Phrase::ProxyClientIdle, seconds), steady_now());
+            self->pump();
+        });
+    }
+
     void note_upstream_verification() {
         const auto& up = m_config.upstream;
         m_relay.note(up.tls.insecure ? sim::say(sim::Phrase::UpstreamCertificateNotVerified)
@@ -177,6 +194,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
                                   : fmt::format("client connection broke: {}", ec.message()));
                 return;
             }
+            self->arm_idle_timer();
             self->m_relay.from_client(std::string_view(self->m_buffer.data(), n), steady_now());
             self->pump();
         };
@@ -250,6 +268,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
     std::optional<asio::ssl::stream<asio::ip::tcp::socket>> m_stream;
     std::optional<asio::ip::tcp::socket> m_plain;
     asio::steady_timer m_timer;
+    asio::steady_timer m_idle_timer;
     std::shared_ptr<NetClient> m_upstream;
     std::array<char, 16384> m_buffer{};
     std::deque<std::string> m_writes;
@@ -361,6 +380,7 @@ ProxyConfig make_proxy_config(const ProxySettings& settings) {
     config.upstream.port = settings.upstream_port;
     config.upstream.implicit_tls = settings.upstream_implicit_tls;
     config.upstream.timeout = settings.timeout;
+    config.client_idle_timeout = settings.idle_timeout;
     config.protocol = settings.protocol;
     config.upstream_starttls = settings.upstream_starttls;
     config.reveal_secrets = settings.reveal_secrets;

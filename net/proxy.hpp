@@ -32,6 +32,7 @@ struct ProxyConfig {
     // The client connects in clear; the proxy completes its STARTTLS.
     bool client_starttls = false;
     NetClientOptions upstream;
+    std::chrono::milliseconds client_idle_timeout{1800 * 1000};
     sim::Protocol protocol = sim::Protocol::Imap;
     bool upstream_starttls = false;
     bool reveal_secrets = false;

@@ -53,6 +53,8 @@ struct ProxySettings {
     std::optional<std::string> key_log;
     // Bounds the upstream connection, each TLS handshake and each awaited reply.
     std::chrono::milliseconds timeout{30000};
+    // A client that sends nothing this long has its session closed.
+    std::chrono::milliseconds idle_timeout{1800 * 1000};
     bool reveal_secrets = false;
     sim::TraceRetention retention;  // events of each leg kept in memory
 };

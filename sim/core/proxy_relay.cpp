@@ -338,6 +338,10 @@ void ProxyRelay::upstream_failed(const std::string& reason, std::int64_t time_us
     fail(say(Phrase::UpstreamUnavailable, reason), time_us);
 }
 
+void ProxyRelay::give_up(Said reason, std::int64_t time_us) {
+    fail(std::move(reason), time_us);
+}
+
 void ProxyRelay::fail(Said reason, std::int64_t time_us) {
     if (m_stage == Stage::Failed) return;
     m_stage = Stage::Failed;

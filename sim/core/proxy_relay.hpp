@@ -98,6 +98,9 @@ class ProxyRelay {
     void client_tls_failed(const std::string& reason, std::int64_t time_us);
     // The upstream cannot be used: the client is told why, then the relay fails.
     void upstream_failed(const std::string& reason, std::int64_t time_us);
+    // The proxy ends the session (an idle client): told to the client in the
+    // protocol's words, as upstream_failed() does.
+    void give_up(Said reason, std::int64_t time_us);
     // Something the proxy did or saw, shown in the client's leg.
     void note(Said text, std::int64_t time_us);
     // The session is over; `error` is empty after a clean close.

@@ -221,6 +221,26 @@ class ProxyToServe(unittest.TestCase):
         self.assertRegex(output, r"tagged +\w+ BAD STARTTLS is not relayed")
         self.assert_no_secret(proxy, output)
 
+    def test_a_silent_client_is_told_and_closed(self):
+        proxy = ProxyProcess(BINARY, "--upstream",
+                             f"imap://localhost:{self.server.ports['imap']}", "--idle-timeout",
+                             "1")
+        try:
+            with socket.create_connection(("127.0.0.1", proxy.port), timeout=15) as raw:
+                reader = raw.makefile("rb")
+                self.assertTrue(reader.readline().startswith(b"* OK"))
+                raw.sendall(b"a1 NOOP\r\n")
+                self.assertTrue(reader.readline().startswith(b"a1 OK"))
+                # Then nothing: the proxy ends the session in IMAP's words.
+                farewell = reader.readline()
+                self.assertTrue(farewell.startswith(b"* BYE"), farewell)
+                self.assertIn(b"the client sent nothing for 1 s", farewell)
+                self.assertEqual(reader.readline(), b"")
+            proxy.wait_for_transcript("sent nothing for 1 s")
+        finally:
+            output = proxy.stop()
+        self.assertIn("session ended", output)
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))

@@ -255,6 +255,18 @@ void ProxyRelay::relay_upstream(std::string_view bytes, std::int64_t time_us) {
         return;
     }
     m_upstream_pending.append(bytes);
+    if (m_stage == Stage::ClientHandshake) {
+        // Nothing may reach the client in clear inside its handshake: the
+        // server's octets wait for TLS, within bounds.
+        if (m_upstream_pending.size() > kMaxUpstreamHeld) {
+            fail(say(Phrase::ProxyHeldDuringHandshake, kMaxUpstreamHeld / 1024), time_us);
+        }
+        return;
+    }
+    flush_upstream(time_us);
+}
+
+void ProxyRelay::flush_upstream(std::int64_t time_us) {
     // Whole lines go on, so that a capability list is edited in one piece;
     // the reply to CAPA or EHLO waits whole. Either is short: past
     // kMaxUpstreamHeld octets (a long literal line) everything goes on.
@@ -441,6 +453,7 @@ void ProxyRelay::client_tls_established(const std::string& version, const std::s
     note(say(Phrase::ClientTlsEstablished, version, cipher), time_us);
     if (m_stage != Stage::ClientHandshake) return;
     m_stage = Stage::Relaying;
+    flush_upstream(time_us);
     progress(time_us);
 }
 

@@ -174,6 +174,7 @@ class ProxyRelay {
     // Server octets in the relaying stage, through the capability editor
     // when the proxy offers STARTTLS itself.
     void relay_upstream(std::string_view bytes, std::int64_t time_us);
+    void flush_upstream(std::int64_t time_us);
     void forward_upstream_until(std::uint64_t offset, std::int64_t time_us);
     bool is_capability_reply(const TraceEvent& event) const;
     std::string refusal(const TlsAsked& refused) const;

@@ -352,3 +352,27 @@ TEST_CASE("proxy relay, SMTP: STARTTLS is listed in EHLO and completed by the pr
     r.relay.from_upstream("250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN\r\n", 0);
     CHECK(r.client() == "250-mx\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN\r\n");
 }
+
+TEST_CASE("proxy relay: the server's octets wait while the client's TLS handshake runs") {
+    Relay r(Protocol::Imap, false, true);
+    r.relay.from_upstream("* OK ready\r\n", 0);
+    r.client();
+    r.relay.from_client("a1 STARTTLS\r\n", 0);
+    CHECK(r.client() == "a1 OK Begin TLS negotiation now\r\n");
+    REQUIRE(r.relay.take_client_tls_request());
+    // Written now, these octets would land in the middle of the handshake.
+    r.relay.from_upstream("* 3 EXISTS\r\n", 0);
+    CHECK(r.client().empty());
+    r.relay.client_tls_established("TLSv1.3", "TLS_AES_128_GCM_SHA256", 0);
+    CHECK(r.client() == "* 3 EXISTS\r\n");
+
+    Relay flood(Protocol::Imap, false, true);
+    flood.relay.from_upstream("* OK ready\r\n", 0);
+    flood.relay.from_client("a1 STARTTLS\r\n", 0);
+    flood.client();
+    std::string lines;
+    while (lines.size() <= ProxyRelay::kMaxUpstreamHeld)
+        lines += "* 1 EXISTS\r\n";
+    flood.relay.from_upstream(lines, 0);
+    CHECK(flood.relay.failure());
+}

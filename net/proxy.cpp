@@ -7,6 +7,7 @@
 #include <array>
 #include <csignal>
 #include <deque>
+#include <functional>
 #include <optional>
 
 namespace mailscope::transport {
@@ -42,25 +43,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             connect_upstream();
             return;
         }
-        auto self = shared_from_this();
-        m_timer.expires_after(m_config.upstream.timeout);
-        m_timer.async_wait([self](std::error_code ec) {
-            if (ec || self->m_closed || self->m_client_tls_on) return;
-            self->close("the client did not finish the TLS handshake in time");
-        });
-        m_stream->async_handshake(asio::ssl::stream_base::server, [self](std::error_code ec) {
-            self->m_timer.cancel();
-            if (self->m_closed) return;
-            if (ec) {
-                self->close(fmt::format("TLS handshake with the client failed: {}", ec.message()));
-                return;
-            }
-            self->m_client_tls_on = true;
-            SSL* ssl = self->m_stream->native_handle();
-            self->m_relay.client_tls_established(SSL_get_version(ssl), SSL_get_cipher_name(ssl),
-                                                 steady_now());
-            self->connect_upstream();
-        });
+        handshake_with_client([this] { connect_upstream(); });
     }
 
     void close(const std::string& error) {
@@ -211,13 +194,20 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
         m_client_tls_wanted = false;
         m_stream.emplace(std::move(*m_plain), *m_config.client_tls);
         m_plain.reset();
+        handshake_with_client([this] { pump(); });
+    }
+
+    // The server side of the client's handshake, implicit or after STARTTLS,
+    // bounded by --timeout; `then` runs once it succeeded.
+    void handshake_with_client(std::function<void()> then) {
         auto self = shared_from_this();
         m_timer.expires_after(m_config.upstream.timeout);
         m_timer.async_wait([self](std::error_code ec) {
             if (ec || self->m_closed || self->m_client_tls_on) return;
             self->close("the client did not finish the TLS handshake in time");
         });
-        m_stream->async_handshake(asio::ssl::stream_base::server, [self](std::error_code ec) {
+        m_stream->async_handshake(asio::ssl::stream_base::server, [self, then = std::move(then)](
+                                                                      std::error_code ec) {
             self->m_timer.cancel();
             if (self->m_closed) return;
             if (ec) {
@@ -229,7 +219,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             SSL* ssl = self->m_stream->native_handle();
             self->m_relay.client_tls_established(SSL_get_version(ssl), SSL_get_cipher_name(ssl),
                                                  steady_now());
-            self->pump();
+            then();
         });
     }
 

@@ -385,14 +385,16 @@ void ProxyRelay::feed_client_lines(std::int64_t time_us) {
     // client's engine before the proxy knows whether TLS follows: octets
     // sent in clear after it are discarded, and the session must not show
     // them as commands the server answered.
-    while (m_tls_asked.empty() && !m_client_unfed.empty()) {
-        const auto line_end = m_client_unfed.find('\n');
-        const auto size = line_end == std::string::npos ? m_client_unfed.size() : line_end + 1;
-        const std::string_view piece(m_client_unfed.data(), size);
+    std::size_t fed = 0;
+    while (m_tls_asked.empty() && fed < m_client_unfed.size()) {
+        const auto line_end = m_client_unfed.find('\n', fed);
+        const auto end = line_end == std::string::npos ? m_client_unfed.size() : line_end + 1;
+        const std::string_view piece(m_client_unfed.data() + fed, end - fed);
         m_client_held.append(piece);
         m_client->feed(Direction::ClientToServer, piece, time_us);
-        m_client_unfed.erase(0, size);
+        fed = end;
     }
+    m_client_unfed.erase(0, fed);
 }
 
 void ProxyRelay::progress(std::int64_t time_us) {

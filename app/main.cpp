@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
                          describe(Phrase::HelpRevealSecrets));
     decode_cmd->add_option("--html", decode.html, describe(Phrase::HelpDecodeHtml));
     decode_cmd->add_option("--mermaid", decode.mermaid, describe(Phrase::HelpDecodeMermaid));
+    decode_cmd->add_option("--port", decode.ports, describe(Phrase::HelpDecodePort))
+        ->check(CLI::Range(1, 65535));
+    std::size_t decode_session = 0;
+    decode_cmd->add_option("--session", decode_session, describe(Phrase::HelpDecodeSession))
+        ->check(CLI::PositiveNumber);
     add_language_option(*decode_cmd, decode.language, describe(Phrase::HelpLangAnnotations));
 
     mailscope::app::ServeOptions serve;
@@ -303,6 +308,7 @@ int main(int argc, char** argv) {
                               : name == "smtp" ? mailscope::sim::Protocol::Smtp
                                                : mailscope::sim::Protocol::Imap;
         }
+        if (decode_session > 0) decode.session = decode_session;
         return mailscope::app::run_decode(decode);
     }
 #ifdef MAILSCOPE_WITH_GUI

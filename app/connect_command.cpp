@@ -29,7 +29,7 @@ class ConnectSession {
           m_url(url),
           m_scripted(!options.script.empty()),
           m_trace(url.protocol, fmt::format("{}://{}:{}", url.scheme, url.host, url.port)),
-          m_driver(m_trace, client_options(options, url, std::move(start.password))),
+          m_driver(m_trace, client_options(options, url, start)),
           m_loop(m_driver, net_client_options(options, url), [this] { on_change(); }) {
         m_format.colour = options.colour;
         m_format.language = options.language;
@@ -47,15 +47,16 @@ class ConnectSession {
 
   private:
     static sim::ClientOptions client_options(const ConnectOptions& options,
-                                             const transport::ServerUrl& url,
-                                             std::optional<std::string> password) {
+                                             const transport::ServerUrl& url, ConnectStart& start) {
         sim::ClientOptions client;
         client.reveal_secrets = options.reveal_secrets;
         client.plan.host = url.host;
         client.plan.port = url.port;
         client.plan.starttls = options.starttls;
         client.plan.user = url.user;
-        client.plan.password = std::move(password);
+        client.plan.password = std::move(start.password);
+        client.plan.oauth_token = std::move(start.oauth_token);
+        client.plan.oauth_mechanism = start.oauth_mechanism;
         client.plan.plaintext_login_allowed =
             transport::is_loopback_host(url.host) || options.allow_plaintext_login;
         client.plan.insecure = options.insecure;

@@ -9,6 +9,7 @@
 
 #include "app/cli_text.hpp"
 #include "app/password_prompt.hpp"
+#include "net/oauth_token_source.hpp"
 #include "net/tls_options.hpp"
 #include "sim/core/login_script.hpp"
 #include "sim/core/transcript.hpp"
@@ -55,7 +56,20 @@ std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
         std::cout << cli_say(options.language, sim::Phrase::CliKeyLogConnect, options.key_log)
                   << "\n";
     }
-    if (!url.user.empty()) {
+    const bool oauth = !options.oauth_mechanism.empty() ||
+                       transport::oauth_token_configured(options.oauth_token_command);
+    if (!options.oauth_mechanism.empty()) {
+        start.oauth_mechanism = sim::oauth_mechanism_from_name(options.oauth_mechanism);
+        if (!start.oauth_mechanism) {
+            return refuse(sim::say(sim::Phrase::CliOAuthMechanismUnknown, options.oauth_mechanism));
+        }
+    }
+    if (oauth) {
+        if (url.user.empty()) return refuse(sim::say(sim::Phrase::CliOAuthNeedsUser, url.host));
+        auto result = transport::obtain_oauth_token(options.oauth_token_command);
+        if (!result.token) return refuse(result.error);
+        start.oauth_token = std::move(result.token);
+    } else if (!url.user.empty()) {
         auto result = obtain_password(
             cli_say(options.language, sim::Phrase::CliPasswordPrompt, url.user, url.host));
         if (!result.password) return refuse(result.error);

@@ -10,6 +10,7 @@
 
 #include "app/connect_command.hpp"
 #include "net/client_options.hpp"
+#include "sim/core/oauth_sasl.hpp"
 #include "sim/core/trace.hpp"
 
 namespace mailscope::app {
@@ -20,13 +21,15 @@ inline constexpr const char* kConnectReset = "\x1b[0m";
 struct ConnectStart {
     std::vector<std::string> script;  // the lines of --script, if given
     std::optional<std::string> password;
+    std::optional<std::string> oauth_token;  // instead of the password
+    std::optional<sim::OAuthMechanism> oauth_mechanism;
 };
 
 // Checks the options against the URL (--starttls with implicit TLS,
 // --insecure with --ca-file, a password in clear to another machine), reads
 // --script, warns about --insecure and asks for the password when the URL
-// names a user. Prints the reason and returns nullopt when the session must
-// not start (exit code 2). `plain_scheme` is "imap", "pop3" or "smtp".
+// names a user (or runs the OAuth token command instead). Prints the reason and returns nullopt
+// when the session must not start (exit code 2). `plain_scheme` is "imap", "pop3" or "smtp".
 std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
                                             const transport::ServerUrl& url,
                                             std::string_view plain_scheme);

@@ -208,6 +208,10 @@ int main(int argc, char** argv) {
     connect_cmd->add_option("--transcript", connect.transcript,
                             describe(Phrase::HelpConnectTranscript));
     connect_cmd->add_option("--keylog", connect.key_log, describe(Phrase::HelpConnectKeyLog));
+    connect_cmd->add_option("--oauth-token-command", connect.oauth_token_command,
+                            describe(Phrase::HelpConnectOAuthTokenCommand));
+    connect_cmd->add_option("--oauth-mechanism", connect.oauth_mechanism,
+                            describe(Phrase::HelpConnectOAuthMechanism));
     connect_cmd->add_flag("--reveal-secrets", connect.reveal_secrets,
                           describe(Phrase::HelpRevealSecrets));
     add_language_option(*connect_cmd, connect.language, describe(Phrase::HelpLangAnnotations));

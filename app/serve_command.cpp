@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <variant>
 
 #include "app/background_jobs.hpp"
@@ -228,6 +229,25 @@ bool grant_from_users_file(server::MailStore& store, std::string_view line,
     return true;
 }
 
+// "oauth USER TOKEN": XOAUTH2 and OAUTHBEARER accept TOKEN for USER.
+bool token_from_users_file(server::MailStore& store, std::string_view line,
+                           const std::string& where, sim::Language language) {
+    std::istringstream words{std::string(line)};
+    std::string keyword, user, token, extra;
+    words >> keyword >> user >> token >> extra;
+    if (token.empty() || !extra.empty()) {
+        std::cerr << cli_error(language, kServe, sim::Phrase::CliLine, where,
+                               sim::say(sim::Phrase::CliOAuthLineShape));
+        return false;
+    }
+    if (auto error = store.set_oauth_token(user, token)) {
+        std::cerr << cli_error(language, kServe, sim::Phrase::CliLine, where,
+                               sim::verbatim(*error));
+        return false;
+    }
+    return true;
+}
+
 bool load_users(server::MailStore& store, const ServeOptions& options) {
     auto add = [&](const std::string& spec, const std::string& where) {
         auto colon = spec.find(':');
@@ -262,14 +282,17 @@ bool load_users(server::MailStore& store, const ServeOptions& options) {
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.empty() || line.front() == '#') continue;
             const std::string where = fmt::format("{}:{}", options.users_file, number);
-            if (line.starts_with("acl ")) {
+            if (line.starts_with("acl ") || line.starts_with("oauth ")) {
                 grants.emplace_back(line, where);
                 continue;
             }
             if (!add(line, where)) return false;
         }
         for (const auto& [grant, where] : grants) {
-            if (!grant_from_users_file(store, grant, where, options.language)) return false;
+            const bool done = grant.starts_with("oauth ")
+                                  ? token_from_users_file(store, grant, where, options.language)
+                                  : grant_from_users_file(store, grant, where, options.language);
+            if (!done) return false;
         }
     }
     return true;

@@ -4,6 +4,7 @@
 
 #include "gui/view_model/command_composer.hpp"
 #include "net/client_options.hpp"
+#include "net/oauth_token_source.hpp"
 
 namespace mailscope::gui {
 
@@ -54,8 +55,19 @@ std::variant<LiveOptions, sim::Said> live_options_from_form(const ConnectForm& f
     if (form.mode < 0 || form.mode > 2) return sim::say(Text::FormChooseProtection);
     options.mode = static_cast<LiveMode>(form.mode);
     options.user = form.user.data();
-    options.password = form.password.data();
-    if (!options.user.empty() && options.password.empty()) return sim::say(Text::FormNeedPassword);
+    if (form.credential == 1) {
+        if (options.user.empty()) return sim::say(Text::FormNeedUserForToken);
+        auto token = transport::obtain_oauth_token(form.token_command.data());
+        if (!token.token) return token.error;
+        options.oauth_token = std::move(token.token);
+        if (form.oauth_mechanism == 1) options.oauth_mechanism = sim::OAuthMechanism::XOAuth2;
+        if (form.oauth_mechanism == 2) options.oauth_mechanism = sim::OAuthMechanism::OAuthBearer;
+    } else {
+        options.password = form.password.data();
+        if (!options.user.empty() && options.password.empty()) {
+            return sim::say(Text::FormNeedPassword);
+        }
+    }
     if (options.mode != LiveMode::Plain) {
         if (form.ca_file[0] != '\0') options.tls.ca_file = std::string(form.ca_file.data());
         options.tls.insecure = form.insecure;

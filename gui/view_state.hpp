@@ -34,6 +34,10 @@ struct ConnectForm {
     int mode = 0;      // in LiveMode order: plain, STARTTLS, implicit TLS
     std::array<char, 128> user{};
     std::array<char, 256> password{};
+    int credential = 0;  // 0: the password, 1: an OAuth 2.0 token
+    // Prints the token (net/oauth_token_source.hpp); empty: MAILSCOPE_OAUTH_TOKEN.
+    std::array<char, 512> token_command{};
+    int oauth_mechanism = 0;  // 0: the one the server offers, 1: XOAUTH2, 2: OAUTHBEARER
     std::array<char, 512> ca_file{};
     bool insecure = false;
 };

@@ -19,7 +19,12 @@ sim::ClientOptions client_options(const LiveOptions& options) {
     client.plan.port = options.port;
     client.plan.starttls = options.mode == LiveMode::StartTls;
     client.plan.user = options.user;
-    client.plan.password = options.password;
+    if (options.oauth_token) {
+        client.plan.oauth_token = options.oauth_token;
+        client.plan.oauth_mechanism = options.oauth_mechanism;
+    } else {
+        client.plan.password = options.password;
+    }
     client.plan.plaintext_login_allowed = is_loopback_host(options.host);
     client.plan.insecure = options.tls.insecure;
     return client;

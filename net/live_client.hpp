@@ -18,6 +18,7 @@
 #include "net/tls_options.hpp"
 #include "net/ui_queue.hpp"
 #include "sim/core/client_session.hpp"
+#include "sim/core/oauth_sasl.hpp"
 #include "sim/core/state_id.hpp"
 #include "sim/core/trace.hpp"
 
@@ -34,6 +35,10 @@ struct LiveOptions {
     LiveMode mode = LiveMode::Plain;
     std::string user;  // empty: no login, the learner types one
     std::string password;
+    // Instead of the password: XOAUTH2 or OAUTHBEARER with this token; no
+    // mechanism: the one the server offers.
+    std::optional<std::string> oauth_token;
+    std::optional<sim::OAuthMechanism> oauth_mechanism;
     ClientTlsOptions tls;
     std::chrono::milliseconds timeout{30000};
 };

@@ -101,13 +101,18 @@ class FixtureReader : YamlFieldReader<FixtureReader> {
 
     void read_user_account(const YAML::Node& user) {
         expect_map(user, Phrase::PlaceUser);
-        check_fields(user, {"name", "password", "mailboxes"}, Phrase::PlaceInUser);
+        check_fields(user, {"name", "password", "oauth_token", "mailboxes"}, Phrase::PlaceInUser);
         if (!user["name"] || !user["password"]) {
             fail(user, say(Phrase::FixtureUserNeedsNameAndPassword));
         }
         const std::string name = text(user["name"]);
         if (auto error = m_store.add_user(name, text(user["password"]))) {
             fail(user["name"], say(Phrase::FixtureUserNotAdded, name, store_reason(*error)));
+        }
+        if (user["oauth_token"]) {
+            if (auto error = m_store.set_oauth_token(name, text(user["oauth_token"]))) {
+                fail(user["oauth_token"], say(Phrase::FixtureUserNotAdded, name, *error));
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 // Authentication commands of ImapServerSession: STARTTLS, LOGIN and
-// AUTHENTICATE with PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195) and
-// ANONYMOUS (RFC 4505), with SASL-IR initial responses (RFC 4959).
+// AUTHENTICATE with PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195), ANONYMOUS
+// (RFC 4505), XOAUTH2 and OAUTHBEARER (RFC 7628), with SASL-IR initial
+// responses (RFC 4959).
 #include <fmt/format.h>
 
+#include "server_mock/bearer_login.hpp"
 #include "server_mock/challenge.hpp"
 #include "server_mock/hmac_md5.hpp"
 #include "server_mock/imap_server_session.hpp"
@@ -73,12 +75,15 @@ void ImapServerSession::cmd_authenticate(const Command& command) {
     const bool known = (mechanism == "PLAIN" && caps.auth_plain) ||
                        (mechanism == "LOGIN" && caps.auth_login) ||
                        (mechanism == "CRAM-MD5" && caps.auth_cram_md5) ||
+                       (sim::oauth_mechanism_from_name(mechanism) && caps.auth_oauth) ||
                        (mechanism == "ANONYMOUS" && m_config.anonymous);
     if (!known) {
         no(command.tag, fmt::format("The SASL mechanism {} is not supported", args.mechanism));
         return;
     }
-    if (plaintext_refused() && (mechanism == "PLAIN" || mechanism == "LOGIN")) {
+    const bool sends_secret = mechanism == "PLAIN" || mechanism == "LOGIN" ||
+                              sim::oauth_mechanism_from_name(mechanism).has_value();
+    if (plaintext_refused() && sends_secret) {
         no(command.tag,
            fmt::format("AUTHENTICATE {} is disabled until STARTTLS protects the connection",
                        mechanism),
@@ -136,7 +141,9 @@ void ImapServerSession::sasl_step(const std::string& encoded) {
     }
     const std::string& payload = *decoded;
     const std::string mechanism = m_sasl->mechanism;
-    if (mechanism == "PLAIN") {
+    if (const auto bearer = sim::oauth_mechanism_from_name(mechanism)) {
+        bearer_step(*bearer, encoded);
+    } else if (mechanism == "PLAIN") {
         // RFC 4616 2: authzid NUL authcid NUL passwd
         auto first = payload.find('\0');
         auto second = first == std::string::npos ? first : payload.find('\0', first + 1);
@@ -181,6 +188,32 @@ void ImapServerSession::sasl_step(const std::string& encoded) {
         // ANONYMOUS: the trace string (RFC 4505 3) is informational only.
         m_sasl.reset();
         log_in(tag, std::string(kAnonymous), true, "AUTHENTICATE");
+    }
+}
+
+// The token message, then after a refusal the client's dummy answer to the
+// error challenge (RFC 7628 3.2.3), whatever it holds.
+void ImapServerSession::bearer_step(sim::OAuthMechanism mechanism, const std::string& encoded) {
+    const std::string tag = m_sasl->tag;
+    if (m_sasl->step == 1) {
+        m_sasl.reset();
+        no(tag, "Invalid or expired token", imap::make_code("AUTHENTICATIONFAILED"));
+        return;
+    }
+    const auto verdict = check_bearer(m_store.users(), mechanism, encoded);
+    switch (verdict.kind) {
+        case BearerVerdict::Kind::LoggedIn:
+            m_sasl.reset();
+            log_in(tag, verdict.user, false, "AUTHENTICATE");
+            return;
+        case BearerVerdict::Kind::Malformed:
+            m_sasl.reset();
+            bad(tag, fmt::format("{}: {}", sim::oauth_mechanism_name(mechanism), verdict.error));
+            return;
+        case BearerVerdict::Kind::Refused:
+            m_sasl->step = 1;
+            send(imap::make_continuation(sim::oauth_error_challenge(kBearerScope)));
+            return;
     }
 }
 

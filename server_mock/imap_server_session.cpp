@@ -573,6 +573,12 @@ std::vector<std::string> ImapServerSession::capabilities() const {
     if (caps.auth_plain && plaintext_ok) out.push_back("AUTH=PLAIN");
     if (caps.auth_login && plaintext_ok) out.push_back("AUTH=LOGIN");
     if (caps.auth_cram_md5) out.push_back("AUTH=CRAM-MD5");
+    // A bearer token opens the mailbox as a password does: clear text only
+    // where a password may go.
+    if (caps.auth_oauth && plaintext_ok) {
+        out.push_back("AUTH=XOAUTH2");
+        out.push_back("AUTH=OAUTHBEARER");
+    }
     if (m_config.anonymous) out.push_back("AUTH=ANONYMOUS");
     if (caps.sasl_ir) out.push_back("SASL-IR");
     for (const auto& toggled : toggled_capabilities) {

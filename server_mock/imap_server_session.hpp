@@ -22,6 +22,7 @@
 #include "server_mock/fetch_responder.hpp"
 #include "server_mock/parsed_cache.hpp"
 #include "server_mock/server_session_base.hpp"
+#include "sim/core/oauth_sasl.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/imap/session.hpp"
 
@@ -159,6 +160,7 @@ class ImapServerSession : public ServerSessionBase {
     void on_sasl_line(const imap::SaslReceived& line);
     void sasl_step(const std::string& payload);
     void sasl_finish(const std::string& user, const std::string& password);
+    void bearer_step(sim::OAuthMechanism mechanism, const std::string& encoded);
     void log_in(const std::string& tag, const std::string& user, bool read_only,
                 std::string_view how);
     bool plaintext_refused() const;

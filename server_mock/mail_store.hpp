@@ -275,6 +275,9 @@ class MailStore {
     // Adds a user with an empty INBOX; returns a sentence on failure.
     std::optional<std::string> add_user(std::string name, std::string password);
     const UserDirectory& users() const { return m_users; }
+    std::optional<std::string> set_oauth_token(std::string_view user, std::string token) {
+        return m_users.set_oauth_token(user, std::move(token));
+    }
     // Creates the user's INBOX if it is missing (after loading a data directory).
     StoreResult<MailboxId> ensure_inbox(std::string_view user);
     std::optional<std::string> set_namespaces(NamespaceConfig config);

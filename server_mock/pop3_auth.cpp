@@ -1,6 +1,6 @@
 // Authorization commands of Pop3ServerSession: USER/PASS and APOP (RFC 1939
-// 7), AUTH PLAIN (RFC 5034, RFC 4616) and STLS (RFC 2595 4). A login locks
-// the maildrop and takes its snapshot.
+// 7), AUTH PLAIN, XOAUTH2 and OAUTHBEARER (RFC 5034, RFC 4616, RFC 7628) and
+// STLS (RFC 2595 4). A login locks the maildrop and takes its snapshot.
 //
 // With --login-disabled the password never travels in the clear (RFC 2595
 // 2.3): before STLS, USER and AUTH PLAIN/LOGIN are refused with -ERR [AUTH]
@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "server_mock/bearer_login.hpp"
 #include "server_mock/hmac_md5.hpp"
 #include "server_mock/pop3_server_session.hpp"
 #include "sim/core/ascii.hpp"
@@ -20,8 +21,6 @@
 namespace mailscope::server {
 
 using pop3::Command;
-
-namespace {}  // namespace
 
 bool Pop3ServerSession::plaintext_refused() const {
     return m_config.login_disabled_without_tls && !m_tls;
@@ -68,35 +67,69 @@ void Pop3ServerSession::cmd_apop(const Command& command) {
 void Pop3ServerSession::cmd_auth(const Command& command) {
     if (command.args.empty()) {
         send(
-            pop3::make_multiline("SASL mechanisms follow", plaintext_refused() ? "" : "PLAIN\r\n"));
+            pop3::make_multiline("SASL mechanisms follow",
+                                 plaintext_refused() ? "" : "PLAIN\r\nXOAUTH2\r\nOAUTHBEARER\r\n"));
         return;
     }
     const std::string mechanism = ascii::lower(command.args[0]);
-    if (plaintext_refused() && (mechanism == "plain" || mechanism == "login")) {
+    const auto bearer = sim::oauth_mechanism_from_name(mechanism);
+    if (plaintext_refused() && (mechanism == "plain" || mechanism == "login" || bearer)) {
         refuse_plaintext(fmt::format("AUTH {}", command.args[0]));
         return;
     }
-    if (mechanism != "plain") {
-        err(fmt::format("SASL mechanism {} is not offered; CAPA lists SASL PLAIN",
+    if (mechanism != "plain" && !bearer) {
+        err(
+            fmt::format("SASL mechanism {} is not offered; CAPA lists SASL PLAIN XOAUTH2 "
+                        "OAUTHBEARER",
                         command.args[0]));
         return;
     }
     if (command.args.size() == 2) {
-        sasl_plain(command.args[1] == "=" ? std::string_view() : command.args[1]);
+        // RFC 5034 4: "=" stands for an empty initial response.
+        const std::string_view initial =
+            command.args[1] == "=" ? std::string_view() : std::string_view(command.args[1]);
+        if (bearer) {
+            sasl_bearer(*bearer, initial);
+        } else {
+            sasl_plain(initial);
+        }
         return;
     }
-    m_sasl_plain = true;
+    m_sasl = Sasl{bearer, false};
     send(pop3::make_continuation(""));
 }
 
 void Pop3ServerSession::on_sasl_line(const pop3::SaslReceived& line) {
-    if (!m_sasl_plain) return;
-    m_sasl_plain = false;
+    if (!m_sasl) return;
+    const Sasl sasl = *std::exchange(m_sasl, std::nullopt);
     if (line.cancelled) {
         err("AUTH cancelled by the client");
         return;
     }
-    sasl_plain(line.line);
+    if (sasl.refused) {
+        err("invalid or expired token", "AUTH");
+    } else if (sasl.bearer) {
+        sasl_bearer(*sasl.bearer, line.line);
+    } else {
+        sasl_plain(line.line);
+    }
+}
+
+void Pop3ServerSession::sasl_bearer(sim::OAuthMechanism mechanism, std::string_view base64) {
+    const auto verdict = check_bearer(m_store.users(), mechanism, base64);
+    switch (verdict.kind) {
+        case BearerVerdict::Kind::LoggedIn:
+            log_in(verdict.user, fmt::format("AUTH {}", sim::oauth_mechanism_name(mechanism)));
+            return;
+        case BearerVerdict::Kind::Malformed:
+            err(fmt::format("{}: {}", sim::oauth_mechanism_name(mechanism), verdict.error));
+            return;
+        case BearerVerdict::Kind::Refused:
+            // RFC 7628 3.2.2: the error challenge, then the client's dummy line.
+            m_sasl = Sasl{mechanism, true};
+            send(pop3::make_continuation(sim::oauth_error_challenge(kBearerScope)));
+            return;
+    }
 }
 
 void Pop3ServerSession::sasl_plain(std::string_view base64) {

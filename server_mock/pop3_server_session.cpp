@@ -181,7 +181,7 @@ std::vector<std::string> Pop3ServerSession::capabilities() const {
     for (const char* capability : {"UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"})
         out.emplace_back(capability);
     if (m_config.starttls_available && !m_tls) out.emplace_back("STLS");
-    if (!plaintext_refused()) out.emplace_back("SASL PLAIN");
+    if (!plaintext_refused()) out.emplace_back("SASL PLAIN XOAUTH2 OAUTHBEARER");
     out.push_back(fmt::format("IMPLEMENTATION mailscope-{}", m_config.version));
     return out;
 }

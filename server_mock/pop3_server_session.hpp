@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "server_mock/server_session_base.hpp"
+#include "sim/core/oauth_sasl.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/pop3/session.hpp"
 
@@ -81,6 +82,7 @@ class Pop3ServerSession : public ServerSessionBase {
     void refuse_plaintext(std::string_view what);
     void on_sasl_line(const pop3::SaslReceived& line);
     void sasl_plain(std::string_view base64);
+    void sasl_bearer(sim::OAuthMechanism mechanism, std::string_view base64);
     void log_in(const std::string& user, std::string_view how);
 
     // --- the maildrop (pop3_maildrop_commands.cpp) ------------------------------
@@ -102,8 +104,13 @@ class Pop3ServerSession : public ServerSessionBase {
     pop3::Pop3Session m_pop;
     SessionId m_session = kNoSession;
     std::string m_timestamp;
-    std::string m_user_named;   // from USER, waiting for PASS
-    bool m_sasl_plain = false;  // AUTH PLAIN waits for its line
+    std::string m_user_named;  // from USER, waiting for PASS
+    // The AUTH exchange waiting for the client's next line.
+    struct Sasl {
+        std::optional<sim::OAuthMechanism> bearer;  // else PLAIN
+        bool refused = false;  // the bearer token was refused: the next line ends it
+    };
+    std::optional<Sasl> m_sasl;
 
     MailboxId m_inbox = 0;
     std::uint32_t m_uidvalidity = 0;

@@ -65,6 +65,7 @@ struct CapabilityToggles {
     bool auth_plain = true;     // RFC 4616
     bool auth_login = true;     // draft-murchison-sasl-login
     bool auth_cram_md5 = true;  // RFC 2195
+    bool auth_oauth = true;     // XOAUTH2 and OAUTHBEARER (RFC 7628)
 };
 
 // The three greetings of RFC 3501 7.1: the connection is ready for a login

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <utility>
 
+#include "server_mock/bearer_login.hpp"
 #include "server_mock/wire_safety.hpp"
 #include "sim/text/base64.hpp"
 
@@ -224,7 +225,9 @@ std::vector<std::string> SmtpServerSession::extensions() const {
     out.push_back("PIPELINING");
     if (m_config.starttls_available && !m_tls) out.push_back("STARTTLS");
     // RFC 4954 6: mechanisms refused for want of encryption are not advertised.
-    if (!m_config.login_disabled_without_tls || m_tls) out.push_back("AUTH PLAIN LOGIN");
+    if (!m_config.login_disabled_without_tls || m_tls) {
+        out.push_back("AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER");
+    }
     out.push_back("ENHANCEDSTATUSCODES");
     out.push_back("HELP");
     return out;
@@ -397,7 +400,8 @@ void SmtpServerSession::flush() {
 }
 
 // ---------------------------------------------------------------------------
-// AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN
+// AUTH (RFC 4954) with PLAIN (RFC 4616), LOGIN, XOAUTH2 and OAUTHBEARER
+// (RFC 7628)
 // ---------------------------------------------------------------------------
 
 void SmtpServerSession::cmd_auth(const smtp::Command& command) {
@@ -405,9 +409,11 @@ void SmtpServerSession::cmd_auth(const smtp::Command& command) {
         reply(503, "5.5.1", "already authenticated");
         return;
     }
-    if (command.mechanism != "PLAIN" && command.mechanism != "LOGIN") {
+    if (command.mechanism != "PLAIN" && command.mechanism != "LOGIN" &&
+        !sim::oauth_mechanism_from_name(command.mechanism)) {
         reply(504, "5.5.4",
-              fmt::format("unrecognized authentication type {}; PLAIN and LOGIN are offered",
+              fmt::format("unrecognized authentication type {}; PLAIN, LOGIN, XOAUTH2 and "
+                          "OAUTHBEARER are offered",
                           command.mechanism));
         return;
     }
@@ -421,7 +427,7 @@ void SmtpServerSession::cmd_auth(const smtp::Command& command) {
             *command.initial_response == "=" ? std::string() : *command.initial_response, false});
         return;
     }
-    if (command.mechanism == "PLAIN") {
+    if (command.mechanism != "LOGIN") {
         reply(334, "", "");
     } else {
         reply(334, "", text::base64_encode("Username:"));
@@ -436,6 +442,10 @@ void SmtpServerSession::on_sasl_line(const smtp::SaslReceived& line) {
     if (line.cancelled) {
         m_sasl.reset();
         reply(501, "5.0.0", "authentication cancelled");
+        return;
+    }
+    if (const auto bearer = sim::oauth_mechanism_from_name(m_sasl->mechanism)) {
+        bearer_step(*bearer, line.line);
         return;
     }
     std::string error;
@@ -471,6 +481,33 @@ void SmtpServerSession::on_sasl_line(const smtp::SaslReceived& line) {
         return;
     }
     check_credentials(m_sasl->user, *decoded);
+}
+
+// The token message, then after a refusal the client's dummy answer to the
+// error challenge (RFC 7628 3.2.3), whatever it holds.
+void SmtpServerSession::bearer_step(sim::OAuthMechanism mechanism, std::string_view base64) {
+    if (m_sasl->step == 1) {
+        m_sasl.reset();
+        reply(535, "5.7.8", "authentication credentials invalid: the token was refused");
+        return;
+    }
+    const auto verdict = check_bearer(m_store.users(), mechanism, base64);
+    switch (verdict.kind) {
+        case BearerVerdict::Kind::LoggedIn:
+            m_sasl.reset();
+            m_user = verdict.user;
+            reply(235, "2.7.0", "authentication successful");
+            return;
+        case BearerVerdict::Kind::Malformed:
+            m_sasl.reset();
+            reply(501, "5.5.2",
+                  fmt::format("{}: {}", sim::oauth_mechanism_name(mechanism), verdict.error));
+            return;
+        case BearerVerdict::Kind::Refused:
+            m_sasl->step = 1;
+            reply(334, "", sim::oauth_error_challenge(kBearerScope));
+            return;
+    }
 }
 
 void SmtpServerSession::check_credentials(const std::string& user, const std::string& password) {

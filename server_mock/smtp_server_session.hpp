@@ -18,6 +18,7 @@
 
 #include "server_mock/server_session_base.hpp"
 #include "server_mock/smtp_delivery.hpp"
+#include "sim/core/oauth_sasl.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/smtp/session.hpp"
 
@@ -72,6 +73,7 @@ class SmtpServerSession : public ServerSessionBase {
     void cmd_starttls(const smtp::Command& command);
     void cmd_auth(const smtp::Command& command);
     void on_sasl_line(const smtp::SaslReceived& line);
+    void bearer_step(sim::OAuthMechanism mechanism, std::string_view base64);
     void check_credentials(const std::string& user, const std::string& password);
     void on_message(smtp::MessageReceived& message);
     void reply(int code, std::string_view enhanced, std::string_view text);

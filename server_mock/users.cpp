@@ -2,6 +2,7 @@
 
 #include "sim/text/utf8.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -34,7 +35,7 @@ std::optional<std::string> user_name_error(std::string_view name) {
 std::optional<std::string> UserDirectory::add(std::string name, std::string password) {
     if (auto error = user_name_error(name)) return error;
     if (m_users.contains(name)) return fmt::format("the user \"{}\" is defined twice", name);
-    User user{name, std::move(password)};
+    User user{name, std::move(password), {}};
     m_users.emplace(std::move(name), std::move(user));
     return std::nullopt;
 }
@@ -44,17 +45,54 @@ const User* UserDirectory::find(std::string_view name) const {
     return it == m_users.end() ? nullptr : &it->second;
 }
 
-bool UserDirectory::check_password(std::string_view name, std::string_view password) const {
-    const User* user = find(name);
-    if (user == nullptr) return false;
-    // No early exit on the first difference, so timing does not reveal the
-    // length of the matching prefix.
-    unsigned difference = user->password.size() == password.size() ? 0U : 1U;
-    for (std::size_t i = 0; i < password.size(); ++i) {
-        const char expected = i < user->password.size() ? user->password[i] : '\0';
-        difference |= static_cast<unsigned char>(expected ^ password[i]);
+namespace {
+
+// No early exit on the first difference, so timing does not reveal the
+// length of the matching prefix.
+bool same_secret(std::string_view expected, std::string_view given) {
+    unsigned difference = expected.size() == given.size() ? 0U : 1U;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const char want = i < expected.size() ? expected[i] : '\0';
+        difference |= static_cast<unsigned char>(want ^ given[i]);
     }
     return difference == 0;
+}
+
+}  // namespace
+
+bool UserDirectory::check_password(std::string_view name, std::string_view password) const {
+    const User* user = find(name);
+    return user != nullptr && same_secret(user->password, password);
+}
+
+std::optional<std::string> UserDirectory::set_oauth_token(std::string_view name,
+                                                          std::string token) {
+    const auto it = m_users.find(name);
+    if (it == m_users.end()) return fmt::format("there is no user called \"{}\"", name);
+    const bool printable = std::all_of(token.begin(), token.end(), [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    });
+    if (token.empty() || !printable) {
+        return std::string("a bearer token is one word of printable ASCII (RFC 6750 2.1)");
+    }
+    it->second.oauth_token = std::move(token);
+    return std::nullopt;
+}
+
+std::optional<std::string> UserDirectory::check_oauth_token(std::string_view name,
+                                                            std::string_view token) const {
+    if (!name.empty()) {
+        const User* user = find(name);
+        if (user == nullptr || user->oauth_token.empty() ||
+            !same_secret(user->oauth_token, token)) {
+            return std::nullopt;
+        }
+        return user->name;
+    }
+    for (const auto& [owner, user] : m_users) {
+        if (!user.oauth_token.empty() && same_secret(user.oauth_token, token)) return owner;
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> UserDirectory::secret(std::string_view name) const {

@@ -16,6 +16,9 @@ namespace mailscope::server {
 struct User {
     std::string name;
     std::string password;
+    // An OAuth 2.0 bearer token that XOAUTH2 and OAUTHBEARER accept for
+    // this user (RFC 7628); empty: none.
+    std::string oauth_token;
 };
 
 class UserDirectory {
@@ -28,6 +31,14 @@ class UserDirectory {
 
     // LOGIN and AUTHENTICATE PLAIN. Compares every byte, whatever matches.
     bool check_password(std::string_view name, std::string_view password) const;
+
+    // Gives `name` a bearer token; a sentence when that is impossible.
+    std::optional<std::string> set_oauth_token(std::string_view name, std::string token);
+    // XOAUTH2 and OAUTHBEARER: is `token` this user's? Compares like
+    // check_password(). An empty `name` (OAUTHBEARER without an authzid)
+    // gives the user whose token it is; nothing when no user matches.
+    std::optional<std::string> check_oauth_token(std::string_view name,
+                                                 std::string_view token) const;
 
     // The plain secret for CRAM-MD5, or nothing for an unknown user.
     std::optional<std::string> secret(std::string_view name) const;

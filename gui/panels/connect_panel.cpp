@@ -37,8 +37,22 @@ void draw_connect_dialog(PanelContext& context) {
     ImGui::Combo(context.text(Text::ConnectMode), &form.mode, modes.data(),
                  static_cast<int>(modes.size()));
     ImGui::InputText(context.text(Text::ConnectUser), form.user.data(), form.user.size());
-    ImGui::InputText(context.text(Text::ConnectPassword), form.password.data(),
-                     form.password.size(), ImGuiInputTextFlags_Password);
+    const std::array<const char*, 2> credentials{context.text(Text::ConnectWithPassword),
+                                                 context.text(Text::ConnectWithToken)};
+    ImGui::Combo(context.text(Text::ConnectSignIn), &form.credential, credentials.data(),
+                 static_cast<int>(credentials.size()));
+    if (form.credential == 0) {
+        ImGui::InputText(context.text(Text::ConnectPassword), form.password.data(),
+                         form.password.size(), ImGuiInputTextFlags_Password);
+    } else {
+        ImGui::InputText(context.text(Text::ConnectTokenCommand), form.token_command.data(),
+                         form.token_command.size());
+        ImGui::TextWrapped("%s", context.text(Text::ConnectTokenHint));
+        const std::array<const char*, 3> mechanisms{context.text(Text::ConnectMechanismOffered),
+                                                    "XOAUTH2", "OAUTHBEARER"};
+        ImGui::Combo(context.text(Text::ConnectOAuthMechanism), &form.oauth_mechanism,
+                     mechanisms.data(), static_cast<int>(mechanisms.size()));
+    }
     if (form.mode != 0) {
         ImGui::InputText(context.text(Text::ConnectCaFile), form.ca_file.data(),
                          form.ca_file.size());

@@ -42,8 +42,36 @@ void LoginScript::fail(Said reason) {
 
 bool LoginScript::refuse_clear_text_password() {
     if (credentials_safe()) return false;
-    fail(say(Phrase::LoginPasswordInClear, m_plan.host));
+    fail(say(m_plan.oauth_token ? Phrase::LoginTokenInClear : Phrase::LoginPasswordInClear,
+             m_plan.host));
     return true;
+}
+
+bool LoginScript::has_credentials() const {
+    return !m_plan.user.empty() && (m_plan.password || m_plan.oauth_token);
+}
+
+std::optional<OAuthMechanism> LoginScript::choose_oauth(bool offers_oauthbearer,
+                                                        bool offers_xoauth2,
+                                                        std::string_view listed_in) {
+    if (m_plan.oauth_mechanism) return m_plan.oauth_mechanism;
+    if (offers_oauthbearer) return OAuthMechanism::OAuthBearer;
+    if (offers_xoauth2) return OAuthMechanism::XOAuth2;
+    fail(say(Phrase::LoginNoOAuthOffered, m_plan.host, listed_in));
+    return std::nullopt;
+}
+
+std::string LoginScript::oauth_first_message(OAuthMechanism mechanism) const {
+    return oauth_initial_response(mechanism, m_plan.user, m_plan.oauth_token.value_or(""),
+                                  m_plan.host, m_plan.port);
+}
+
+void LoginScript::note_oauth_challenge(std::string_view base64, std::int64_t time_us) {
+    const auto described = describe_oauth_challenge(base64);
+    m_engine.note(Direction::ServerToClient,
+                  described ? say(Phrase::LoginOAuthRefused, *described)
+                            : say(Phrase::LoginOAuthRefusedUnreadable),
+                  time_us);
 }
 
 }  // namespace mailscope::sim

@@ -2,7 +2,8 @@
 // and the first line a person types, in any protocol. It waits for the
 // greeting, upgrades to TLS when asked (after learning that the server offers
 // it: IMAP's CAPABILITY, POP3's CAPA, SMTP's EHLO), then logs in with the
-// user's password (IMAP LOGIN, POP3 USER and PASS, SMTP AUTH PLAIN).
+// user's password (IMAP LOGIN, POP3 USER and PASS, SMTP AUTH PLAIN) or with
+// an OAuth 2.0 token (XOAUTH2 or OAUTHBEARER, sim/core/oauth_sasl.hpp).
 //
 // Sans-I/O like the engine it drives: each protocol's script (imap::,
 // pop3::, smtp::LoginDriver) submits commands to a client-role engine and
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "sim/core/engine.hpp"
+#include "sim/core/oauth_sasl.hpp"
 
 namespace mailscope::sim {
 
@@ -26,7 +28,12 @@ struct LoginPlan {
     std::uint16_t port = 0;
     bool starttls = false;                // ask what the server offers, upgrade, then log in
     std::string user;                     // empty: no login, the person logs in by hand
-    std::optional<std::string> password;  // absent: no login either
+    std::optional<std::string> password;  // absent: no login either, unless a token
+    // A bearer token: the script logs in with XOAUTH2 or OAUTHBEARER instead
+    // of the password; `oauth_mechanism` absent: the one the server offers
+    // (OAUTHBEARER first, the standard one).
+    std::optional<std::string> oauth_token;
+    std::optional<OAuthMechanism> oauth_mechanism;
     // The password may go out without TLS (a loopback host, or the user insisted).
     bool plaintext_login_allowed = false;
     bool insecure = false;  // the certificate is not verified: every TLS note says so
@@ -90,6 +97,15 @@ class LoginScript {
     void fail(Said reason);
     // "logging in to HOST would send the password in clear", when it would.
     bool refuse_clear_text_password();
+    // A user and a password or a token: the script logs in by itself.
+    bool has_credentials() const;
+    // The token mechanism to use given what the server lists, or fails.
+    std::optional<OAuthMechanism> choose_oauth(bool offers_oauthbearer, bool offers_xoauth2,
+                                               std::string_view listed_in);
+    // The first message of the token exchange, base64 (SASL-IR or after "+").
+    std::string oauth_first_message(OAuthMechanism mechanism) const;
+    // The server refused the token: its error challenge, decoded, in the trace.
+    void note_oauth_challenge(std::string_view base64, std::int64_t time_us);
 
     Engine& m_engine;
     LoginPlan m_plan;

@@ -39,6 +39,10 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
             return;
         case LoginPhase::Capability:
             if (!own_done) return;
+            if (m_capability_for_token) {
+                authenticate_with_token(time_us);
+                return;
+            }
             if (!m_offers_starttls) {
                 fail(sim::say(sim::Phrase::LoginNoTlsOffered, "STARTTLS", "CAPABILITY"));
                 return;
@@ -55,6 +59,10 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
             request_tls();
             return;
         case LoginPhase::Login:
+            if (response.kind == ResponseKind::Continuation && m_token_mechanism) {
+                on_token_continuation(response, time_us);
+                return;
+            }
             if (!own_done) return;
             m_login_refused = response.status != Status::Ok;
             m_phase = LoginPhase::Ready;
@@ -97,11 +105,21 @@ void LoginDriver::after_greeting(Status status, std::int64_t time_us) {
 }
 
 void LoginDriver::login_or_ready(std::int64_t time_us) {
-    if (m_plan.user.empty() || !m_plan.password || m_session.state() != State::NotAuthenticated) {
+    if (!has_credentials() || m_session.state() != State::NotAuthenticated) {
         m_phase = sim::LoginPhase::Ready;
         return;
     }
     if (refuse_clear_text_password()) return;
+    if (m_plan.oauth_token) {
+        if (m_session.capabilities().known() || m_plan.oauth_mechanism) {
+            authenticate_with_token(time_us);
+        } else {
+            m_capability_for_token = true;
+            m_phase = sim::LoginPhase::Capability;
+            submit_own(Verb::Capability, {}, time_us);
+        }
+        return;
+    }
     // RFC 3501 6.2.3: "A client implementation MUST NOT send a LOGIN command
     // if the LOGINDISABLED capability is advertised."
     if (m_session.capabilities().lists("LOGINDISABLED")) {
@@ -110,6 +128,34 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
     }
     m_phase = sim::LoginPhase::Login;
     submit_own(Verb::Login, LoginArgs{m_plan.user, *m_plan.password}, time_us);
+}
+
+void LoginDriver::authenticate_with_token(std::int64_t time_us) {
+    const auto& capabilities = m_session.capabilities();
+    m_token_mechanism = choose_oauth(capabilities.lists("AUTH=OAUTHBEARER"),
+                                     capabilities.lists("AUTH=XOAUTH2"), "CAPABILITY");
+    if (!m_token_mechanism) return;
+    m_phase = sim::LoginPhase::Login;
+    AuthenticateArgs args{std::string(sim::oauth_mechanism_name(*m_token_mechanism)), {}};
+    // RFC 4959: with SASL-IR the token rides on the command, one round trip.
+    if (capabilities.lists("SASL-IR")) {
+        args.initial_response = oauth_first_message(*m_token_mechanism);
+        m_token_sent = true;
+    }
+    submit_own(Verb::Authenticate, std::move(args), time_us);
+}
+
+// Before the token: the server's empty "+" asks for it. After: the "+"
+// carries the error challenge, which takes one dummy answer before the NO
+// (RFC 7628 3.2.3).
+void LoginDriver::on_token_continuation(const Response& response, std::int64_t time_us) {
+    if (!m_token_sent) {
+        m_token_sent = true;
+        m_session.send_sasl_line(oauth_first_message(*m_token_mechanism), time_us);
+        return;
+    }
+    note_oauth_challenge(response.text, time_us);
+    m_session.send_sasl_line(sim::oauth_error_acknowledgement(*m_token_mechanism), time_us);
 }
 
 void LoginDriver::submit_own(Verb verb, CommandArgs args, std::int64_t time_us) {

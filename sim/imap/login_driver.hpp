@@ -1,9 +1,12 @@
 // LoginDriver: IMAP's LoginScript (sim/core/login_script.hpp). It waits for
 // the greeting, upgrades with STARTTLS when asked (CAPABILITY first, to see
-// that the server offers it), then says LOGIN with the user's password.
+// that the server offers it), then says LOGIN with the user's password, or
+// AUTHENTICATE XOAUTH2 or OAUTHBEARER with a token (asking CAPABILITY first
+// when the server has not said what it offers).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/core/login_script.hpp"
@@ -27,11 +30,16 @@ class LoginDriver : public sim::LoginScript {
     void after_greeting(Status status, std::int64_t time_us);
     void login_or_ready(std::int64_t time_us);
     void submit_own(Verb verb, CommandArgs args, std::int64_t time_us);
+    void authenticate_with_token(std::int64_t time_us);
+    void on_token_continuation(const Response& response, std::int64_t time_us);
 
     ImapSession& m_session;
     std::string m_own_tag;
     std::string m_typed_starttls_tag;
     bool m_offers_starttls = false;
+    bool m_capability_for_token = false;  // the CAPABILITY asked before AUTHENTICATE
+    std::optional<sim::OAuthMechanism> m_token_mechanism;
+    bool m_token_sent = false;  // the token went out: a "+" now is the error challenge
 };
 
 }  // namespace mailscope::imap

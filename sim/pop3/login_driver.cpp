@@ -1,5 +1,7 @@
 #include "sim/pop3/login_driver.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 #include "sim/core/ascii.hpp"
@@ -15,6 +17,28 @@ bool lists_stls(std::string_view data) {
         auto line = data.substr(0, end);
         if (line.ends_with('\r')) line.remove_suffix(1);
         if (ascii::iequals(line.substr(0, line.find(' ')), "STLS")) return true;
+        if (end == std::string_view::npos) break;
+        data.remove_prefix(end + 1);
+    }
+    return false;
+}
+
+constexpr std::size_t kMaxAuthLineWithResponse = 255;
+
+// The mechanisms of CAPA's "SASL" line, each between spaces.
+bool lists_sasl(std::string_view data, std::string_view mechanism) {
+    while (!data.empty()) {
+        const auto end = data.find('\n');
+        auto line = data.substr(0, end);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (ascii::iequals(line.substr(0, line.find(' ')), "SASL")) {
+            std::size_t at = line.find(' ');
+            while (at != std::string_view::npos) {
+                const auto start = at + 1;
+                at = line.find(' ', start);
+                if (ascii::iequals(line.substr(start, at - start), mechanism)) return true;
+            }
+        }
         if (end == std::string_view::npos) break;
         data.remove_prefix(end + 1);
     }
@@ -45,6 +69,10 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
             return;
         case LoginPhase::Capability:
             if (received.answers != Verb::Capa) return;
+            if (m_capability_for_token) {
+                authenticate_with_token(ok ? std::string_view(received.reply.data) : "", time_us);
+                return;
+            }
             if (!ok || !lists_stls(received.reply.data)) {
                 fail(sim::say(sim::Phrase::LoginNoTlsOffered, "STLS", "CAPA"));
                 return;
@@ -61,7 +89,24 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
             request_tls();
             return;
         case LoginPhase::Login:
-            if (received.answers == Verb::User && !ok) {
+            if (received.answers == Verb::Auth && m_token_mechanism) {
+                if (received.reply.kind == ReplyKind::Continuation) {
+                    if (!m_token_sent) {
+                        m_token_sent = true;
+                        m_session.send_raw(oauth_first_message(*m_token_mechanism) + "\r\n",
+                                           time_us);
+                        return;
+                    }
+                    // RFC 7628 3.2.3: the error challenge takes one dummy line.
+                    note_oauth_challenge(received.reply.text, time_us);
+                    m_session.send_raw(
+                        std::string(sim::oauth_error_acknowledgement(*m_token_mechanism)) + "\r\n",
+                        time_us);
+                    return;
+                }
+                m_login_refused = !ok;
+                m_phase = LoginPhase::Ready;
+            } else if (received.answers == Verb::User && !ok) {
                 // PASS went out with USER and is refused too.
                 m_login_refused = true;
             } else if (received.answers == Verb::Pass) {
@@ -82,14 +127,43 @@ void LoginDriver::after_handshake(std::int64_t time_us) {
 }
 
 void LoginDriver::login_or_ready(std::int64_t time_us) {
-    if (m_plan.user.empty() || !m_plan.password || m_session.state() != State::Authorization) {
+    if (!has_credentials() || m_session.state() != State::Authorization) {
         m_phase = sim::LoginPhase::Ready;
         return;
     }
     if (refuse_clear_text_password()) return;
+    if (m_plan.oauth_token) {
+        if (m_plan.oauth_mechanism) {
+            authenticate_with_token("", time_us);
+            return;
+        }
+        // RFC 2595 4: what CAPA said before STLS no longer counts.
+        m_capability_for_token = true;
+        m_phase = sim::LoginPhase::Capability;
+        submit_own("CAPA", time_us);
+        return;
+    }
     m_phase = sim::LoginPhase::Login;
     // USER and PASS go together; the engine masks the password in the trace.
     if (submit_own("USER " + m_plan.user, time_us)) submit_own("PASS " + *m_plan.password, time_us);
+}
+
+void LoginDriver::authenticate_with_token(std::string_view capa, std::int64_t time_us) {
+    m_token_mechanism =
+        choose_oauth(lists_sasl(capa, "OAUTHBEARER"), lists_sasl(capa, "XOAUTH2"), "CAPA");
+    if (!m_token_mechanism) return;
+    m_phase = sim::LoginPhase::Login;
+    const auto mechanism = sim::oauth_mechanism_name(*m_token_mechanism);
+    std::string line =
+        fmt::format("AUTH {} {}", mechanism, oauth_first_message(*m_token_mechanism));
+    // RFC 5034 4: an initial response that would make the command longer
+    // than 255 octets goes after the server's "+" instead.
+    if (line.size() + 2 > kMaxAuthLineWithResponse) {
+        line = fmt::format("AUTH {}", mechanism);
+    } else {
+        m_token_sent = true;
+    }
+    submit_own(line, time_us);
 }
 
 bool LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {

@@ -1,10 +1,14 @@
 // LoginDriver: POP3's LoginScript (sim/core/login_script.hpp). It waits for
 // the greeting, upgrades with STLS when asked (CAPA first, to see that the
-// server offers it, RFC 2595 4), then sends USER and PASS together.
+// server offers it, RFC 2595 4), then sends USER and PASS together, or AUTH
+// XOAUTH2 or OAUTHBEARER with a token (after CAPA, which lists the SASL
+// mechanisms, RFC 5034 5).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sim/core/login_script.hpp"
 #include "sim/pop3/session.hpp"
@@ -22,8 +26,12 @@ class LoginDriver : public sim::LoginScript {
     void after_handshake(std::int64_t time_us) override;
     void login_or_ready(std::int64_t time_us);
     bool submit_own(const std::string& line, std::int64_t time_us);
+    void authenticate_with_token(std::string_view capa, std::int64_t time_us);
 
     Pop3Session& m_session;
+    bool m_capability_for_token = false;  // the CAPA asked before AUTH
+    std::optional<sim::OAuthMechanism> m_token_mechanism;
+    bool m_token_sent = false;  // the token went out: a "+" now is the error challenge
 };
 
 }  // namespace mailscope::pop3

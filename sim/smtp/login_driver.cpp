@@ -4,9 +4,16 @@
 
 #include <utility>
 
+#include "sim/core/ascii.hpp"
 #include "sim/text/base64.hpp"
 
 namespace mailscope::smtp {
+
+namespace {
+
+constexpr std::size_t kMaxAuthLineWithResponse = 512;
+
+}  // namespace
 
 LoginDriver::LoginDriver(SmtpSession& session, sim::LoginPlan plan)
     : sim::LoginScript(session, std::move(plan)), m_session(session) {}
@@ -41,7 +48,21 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
             request_tls();
             return;
         case LoginPhase::Login:
-            if (received.answers != Verb::Auth || code == 334) return;
+            if (received.answers != Verb::Auth) return;
+            if (code == 334 && m_token_mechanism) {
+                if (!m_token_sent) {
+                    m_token_sent = true;
+                    m_session.send_raw(oauth_first_message(*m_token_mechanism) + "\r\n", time_us);
+                    return;
+                }
+                // RFC 7628 3.2.3: the error challenge takes one dummy line.
+                note_oauth_challenge(received.reply.first_line(), time_us);
+                m_session.send_raw(
+                    std::string(sim::oauth_error_acknowledgement(*m_token_mechanism)) + "\r\n",
+                    time_us);
+                return;
+            }
+            if (code == 334) return;
             m_login_refused = code != 235;
             m_phase = LoginPhase::Ready;
             return;
@@ -74,14 +95,50 @@ void LoginDriver::after_ehlo(std::int64_t time_us) {
         submit_own("STARTTLS", time_us);
         return;
     }
-    if (m_plan.user.empty() || !m_plan.password) {
+    if (!has_credentials()) {
         m_phase = sim::LoginPhase::Ready;
         return;
     }
     if (refuse_clear_text_password()) return;
+    if (m_plan.oauth_token) {
+        authenticate_with_token(time_us);
+        return;
+    }
     m_phase = sim::LoginPhase::Login;
     const std::string payload = std::string(1, '\0') + m_plan.user + '\0' + *m_plan.password;
     submit_own("AUTH PLAIN " + text::base64_encode(payload), time_us);
+}
+
+// EHLO's "AUTH" line lists the mechanisms after the keyword (RFC 4954 3).
+bool LoginDriver::auth_lists(std::string_view mechanism) const {
+    for (const auto& extension : m_session.extensions()) {
+        std::string_view words(extension);
+        if (!ascii::iequals(words.substr(0, words.find(' ')), "AUTH")) continue;
+        std::size_t at = words.find(' ');
+        while (at != std::string_view::npos) {
+            const auto start = at + 1;
+            at = words.find(' ', start);
+            if (ascii::iequals(words.substr(start, at - start), mechanism)) return true;
+        }
+    }
+    return false;
+}
+
+void LoginDriver::authenticate_with_token(std::int64_t time_us) {
+    m_token_mechanism = choose_oauth(auth_lists("OAUTHBEARER"), auth_lists("XOAUTH2"), "EHLO");
+    if (!m_token_mechanism) return;
+    m_phase = sim::LoginPhase::Login;
+    const auto mechanism = sim::oauth_mechanism_name(*m_token_mechanism);
+    std::string line =
+        fmt::format("AUTH {} {}", mechanism, oauth_first_message(*m_token_mechanism));
+    // RFC 4954 4: a command line longer than 512 octets with its initial
+    // response sends the response after an empty 334 instead.
+    if (line.size() + 2 > kMaxAuthLineWithResponse) {
+        line = fmt::format("AUTH {}", mechanism);
+    } else {
+        m_token_sent = true;
+    }
+    submit_own(line, time_us);
 }
 
 void LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {

@@ -1,11 +1,13 @@
 // LoginDriver: SMTP's LoginScript (sim/core/login_script.hpp). It waits for
 // the greeting, says EHLO, upgrades with STARTTLS when asked and offered
 // (RFC 3207), says EHLO again over TLS, then AUTH PLAIN (RFC 4954) with the
-// user's password.
+// user's password, or AUTH XOAUTH2 or OAUTHBEARER with a token.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sim/core/login_script.hpp"
 #include "sim/smtp/session.hpp"
@@ -27,8 +29,12 @@ class LoginDriver : public sim::LoginScript {
     void ehlo(std::int64_t time_us);
     void after_ehlo(std::int64_t time_us);
     void submit_own(const std::string& line, std::int64_t time_us);
+    void authenticate_with_token(std::int64_t time_us);
+    bool auth_lists(std::string_view mechanism) const;
 
     SmtpSession& m_session;
+    std::optional<sim::OAuthMechanism> m_token_mechanism;
+    bool m_token_sent = false;  // the token went out: a 334 now is the error challenge
 };
 
 }  // namespace mailscope::smtp

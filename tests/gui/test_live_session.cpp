@@ -187,3 +187,24 @@ TEST_CASE("the connect dialog's fields become live options") {
     form.port = 70000;
     CHECK(std::holds_alternative<sim::Said>(live_options_from_form(form)));
 }
+
+TEST_CASE("the connect dialog with an OAuth token: the command's output, never the password") {
+    ConnectForm form;
+    std::snprintf(form.host.data(), form.host.size(), "%s", "imap.gmail.com");
+    form.mode = 2;
+    form.credential = 1;
+    std::snprintf(form.password.data(), form.password.size(), "%s", "typed before");
+    std::snprintf(form.token_command.data(), form.token_command.size(), "%s",
+                  "printf 'ya29.from-the-command\\n'");
+    CHECK(test::english(std::get<sim::Said>(live_options_from_form(form))).find("user") !=
+          std::string::npos);
+    std::snprintf(form.user.data(), form.user.size(), "%s", "alice@gmail.com");
+    form.oauth_mechanism = 1;
+    const auto options = std::get<LiveOptions>(live_options_from_form(form));
+    CHECK(options.oauth_token == "ya29.from-the-command");
+    CHECK(options.oauth_mechanism == sim::OAuthMechanism::XOAuth2);
+    CHECK(options.password.empty());
+    std::snprintf(form.token_command.data(), form.token_command.size(), "%s", "exit 1");
+    CHECK(test::english(std::get<sim::Said>(live_options_from_form(form)))
+              .starts_with("the token command \"exit 1\" failed"));
+}

@@ -109,7 +109,7 @@ class PoplibTests(PopServer):
         capa = client.capa()
         for name in ("TOP", "USER", "UIDL", "RESP-CODES", "PIPELINING", "STLS", "SASL"):
             self.assertIn(name, capa)
-        self.assertEqual(capa["SASL"], ["PLAIN"])
+        self.assertEqual(capa["SASL"], ["PLAIN", "XOAUTH2", "OAUTHBEARER"])
         client.quit()
 
     def test_wrong_password_and_wrong_state(self):

@@ -68,7 +68,7 @@ class LoginDisabled(unittest.TestCase):
         client.stls(self.tls_context())
         capabilities = client.capa()
         self.assertIn("USER", capabilities)
-        self.assertEqual(capabilities.get("SASL"), ["PLAIN"])
+        self.assertEqual(capabilities.get("SASL"), ["PLAIN", "XOAUTH2", "OAUTHBEARER"])
         self.assertTrue(client.user(USER).startswith(b"+OK"))
         self.assertTrue(client.pass_(PASSWORD).startswith(b"+OK"))
         client.quit()

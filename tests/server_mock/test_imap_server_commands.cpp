@@ -28,9 +28,10 @@ constexpr std::string_view kExtensions =
 
 TEST_CASE_FIXTURE(FilledStore, "greeting, CAPABILITY, NOOP and LOGOUT") {
     Client c(store);
-    CHECK(c.greeting.starts_with(fmt::format(
-        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}] ",
-        kExtensions)));
+    CHECK(c.greeting.starts_with(
+        fmt::format("* OK [CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+                    "AUTH=XOAUTH2 AUTH=OAUTHBEARER SASL-IR {}] ",
+                    kExtensions)));
     CHECK(c.send("a1 NOOP\r\n") == "a1 OK NOOP completed\r\n");
     CHECK(c.send("a2 SELECT INBOX\r\n") ==
           "a2 BAD SELECT is not valid in the Not Authenticated state\r\n");
@@ -160,10 +161,10 @@ TEST_CASE_FIXTURE(FilledStore, "LOGINDISABLED until STARTTLS, and the STARTTLS f
     CHECK(c.link.tls_active());
     CHECK(c.server.tls_active());
     CHECK(c.send("e CAPABILITY\r\n") ==
-          fmt::format(
-              "* CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 SASL-IR {}\r\n"
-              "e OK CAPABILITY completed\r\n",
-              kExtensions));
+          fmt::format("* CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 "
+                      "AUTH=XOAUTH2 AUTH=OAUTHBEARER SASL-IR {}\r\n"
+                      "e OK CAPABILITY completed\r\n",
+                      kExtensions));
     CHECK(c.send("f STARTTLS\r\n") == "f BAD TLS is already active on this connection\r\n");
     CHECK(c.send("g LOGIN alice wonderland\r\n") == "g OK LOGIN completed\r\n");
 }

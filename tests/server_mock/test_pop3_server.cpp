@@ -175,7 +175,7 @@ TEST_CASE("pop3 server: CAPA with and without STLS, and STLS itself") {
     PopClient plain(store);
     CHECK(plain.send("CAPA\r\n") ==
           "+OK Capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
-          "PIPELINING\r\nSASL PLAIN\r\nIMPLEMENTATION mailscope-1.0\r\n.\r\n");
+          "PIPELINING\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\nIMPLEMENTATION mailscope-1.0\r\n.\r\n");
     CHECK(plain.send("STLS\r\n") == "-ERR STLS is not offered by this server (see CAPA)\r\n");
     ServerConfig tls;
     tls.starttls_available = true;
@@ -196,7 +196,8 @@ TEST_CASE("pop3 server: AUTH PLAIN with and without an initial response") {
     const auto plain = text::base64_encode(std::string("\0alice\0wonderland", 17));
     SUBCASE("initial response") {
         PopClient client(store);
-        CHECK(client.send("AUTH\r\n") == "+OK SASL mechanisms follow\r\nPLAIN\r\n.\r\n");
+        CHECK(client.send("AUTH\r\n") ==
+              "+OK SASL mechanisms follow\r\nPLAIN\r\nXOAUTH2\r\nOAUTHBEARER\r\n.\r\n");
         CHECK(client.send("AUTH CRAM-MD5\r\n").starts_with("-ERR"));
         CHECK(client.send("AUTH PLAIN " + plain + "\r\n").starts_with("+OK AUTH PLAIN accepted"));
         CHECK(client.server.engine().state() == pop3::State::Transaction);
@@ -248,7 +249,7 @@ TEST_CASE("pop3 server: --login-disabled refuses clear-text logins until STLS") 
     REQUIRE(client.link.tls_active());
     const auto capa = client.send("CAPA\r\n");
     CHECK(capa.find("\r\nUSER\r\n") != std::string::npos);
-    CHECK(capa.find("\r\nSASL PLAIN\r\n") != std::string::npos);
+    CHECK(capa.find("\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\n") != std::string::npos);
     client.login();
 }
 

@@ -74,7 +74,8 @@ TEST_CASE("SMTP server: greeting and EHLO extensions") {
     auto answer = c.send("EHLO client.example.net\r\n");
     CHECK(answer ==
           "250-mailscope.test greets client.example.net\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n"
-          "250-PIPELINING\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n"
+          "250-PIPELINING\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN XOAUTH2 "
+          "OAUTHBEARER\r\n250-ENHANCEDSTATUSCODES\r\n"
           "250 HELP\r\n");
     CHECK(c.send("HELO client.example.net\r\n") ==
           "250 mailscope.test greets client.example.net\r\n");
@@ -324,8 +325,8 @@ TEST_CASE_FIXTURE(Greeted, "SMTP server: AUTH PLAIN and LOGIN; 538 without TLS w
     CHECK(guarded.server.user().empty());
     CHECK(guarded.send("STARTTLS\r\n") == "220 2.0.0 Ready to start TLS\r\n");
     CHECK(guarded.link.tls_active());
-    CHECK(guarded.send("EHLO client.example.net\r\n").find("\r\n250-AUTH PLAIN LOGIN\r\n") !=
-          std::string::npos);
+    CHECK(guarded.send("EHLO client.example.net\r\n")
+              .find("\r\n250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER\r\n") != std::string::npos);
     CHECK(guarded.send("AUTH PLAIN " + plain + "\r\n") ==
           "235 2.7.0 authentication successful\r\n");
 }

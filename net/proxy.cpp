@@ -109,6 +109,7 @@ class Proxy::Session : public std::enable_shared_from_this<Proxy::Session> {
             m_writes.push_back(std::move(bytes));
         }
         if (m_relay.take_tls_request()) start_upstream_tls();
+        if (m_upstream) m_upstream->expect_reply(m_relay.upstream_reply_awaited());
         if (m_relay.take_client_tls_request()) m_client_tls_wanted = true;
         if (m_relay.failure() && !m_closing) {
             m_closing = true;

@@ -86,6 +86,10 @@ class Engine {
     // middle of a response: a reply written by someone else now would land
     // out of order or inside another one.
     virtual bool reply_pending() const = 0;
+    // While a command is pending, the server may be silent for as long as
+    // the client likes: IMAP's IDLE (RFC 2177), SMTP's message data after
+    // 354. A timeout on the server's answer does not apply then.
+    virtual bool server_silence_expected() const { return false; }
 
     // Bytes to put on the wire now.
     std::string take_outgoing() { return std::exchange(m_outgoing, {}); }

@@ -156,6 +156,7 @@ bool ProxyRelay::is_capability_reply(const TraceEvent& event) const {
 // ---------------------------------------------------------------------------
 
 void ProxyRelay::from_upstream(std::string_view bytes, std::int64_t time_us) {
+    if (!bytes.empty()) m_upstream_spoke_last = true;
     switch (m_stage) {
         case Stage::Relaying:
         case Stage::ClientHandshake:
@@ -321,9 +322,19 @@ void ProxyRelay::forward_upstream_until(std::uint64_t offset, std::int64_t time_
 }
 
 void ProxyRelay::send_upstream_own(std::string_view line, std::int64_t time_us) {
-    const auto bytes = fmt::format("{}\r\n", line);
-    m_to_upstream += bytes;
+    to_upstream(fmt::format("{}\r\n", line), time_us);
+}
+
+void ProxyRelay::to_upstream(std::string_view bytes, std::int64_t time_us) {
+    m_to_upstream.append(bytes);
+    m_upstream_spoke_last = false;
     m_upstream->feed(Direction::ClientToServer, bytes, time_us);
+}
+
+bool ProxyRelay::upstream_reply_awaited() const {
+    return !m_upstream_spoke_last && m_upstream->reply_pending() &&
+           !m_upstream->server_silence_expected() &&
+           m_upstream->partial_line(Direction::ClientToServer) == 0;
 }
 
 void ProxyRelay::upstream_tls_established(const std::string& description, std::int64_t time_us) {
@@ -468,9 +479,7 @@ void ProxyRelay::forward_client_until(std::uint64_t offset, std::int64_t time_us
     const auto size = static_cast<std::size_t>(
         std::min<std::uint64_t>(offset - m_client_offset, m_client_held.size()));
     if (size == 0) return;
-    const std::string_view chunk(m_client_held.data(), size);
-    m_to_upstream.append(chunk);
-    m_upstream->feed(Direction::ClientToServer, chunk, time_us);
+    to_upstream(std::string_view(m_client_held.data(), size), time_us);
     m_client_held.erase(0, size);
     m_client_offset += size;
 }

@@ -125,6 +125,11 @@ class ProxyRelay {
                m_client_held.size() + m_client_unfed.size() < kMaxClientHeld &&
                !(m_options.client_starttls && !m_tls_asked.empty());
     }
+    // The server owes an answer: the last octets went to it, a command in
+    // them is complete and waits for its reply, and it is not one the
+    // server may leave unanswered for long (IDLE). The transport times the
+    // server's silence while this holds (RFC 3501 5.4 bounds the client's).
+    bool upstream_reply_awaited() const;
     // Set when the session must close (after the octets for the client are written).
     const std::optional<std::string>& failure() const { return m_failure; }
 
@@ -159,6 +164,7 @@ class ProxyRelay {
         ByteSpan wire;
     };
 
+    void to_upstream(std::string_view bytes, std::int64_t time_us);
     void on_client_event(const TraceEvent& event);
     void on_upstream_event(const TraceEvent& event);
     void negotiate(std::int64_t time_us);
@@ -215,6 +221,7 @@ class ProxyRelay {
 
     std::string m_to_client;
     std::string m_to_upstream;
+    bool m_upstream_spoke_last = true;  // the last octets on the upstream leg were the server's
     bool m_tls_request = false;
     std::optional<std::string> m_failure;
 };

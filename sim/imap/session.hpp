@@ -100,6 +100,7 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     bool idling() const { return m_idle_tag.has_value(); }
     std::uint64_t partial_line(sim::Direction dir) const override;
     bool reply_pending() const override;
+    bool server_silence_expected() const override { return idling(); }
 
     // Observer: bytes seen on the wire in the order they were seen.
     void feed(sim::Direction dir, std::string_view bytes, std::int64_t time_us = 0) override;

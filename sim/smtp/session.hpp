@@ -77,6 +77,7 @@ class SmtpSession : public sim::SessionEngine<Limits, State, ServerInput> {
     std::size_t outstanding() const { return m_pending.size(); }
     // 354 seen and the terminating "." not yet.
     bool in_data() const { return m_data.has_value(); }
+    bool server_silence_expected() const override { return in_data(); }
     // A 334 challenge waits for the client's SASL line.
     bool awaiting_sasl_line() const { return m_sasl_expected; }
 

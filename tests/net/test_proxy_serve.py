@@ -10,6 +10,7 @@ import poplib
 import smtplib
 import socket
 import sys
+import threading
 import unittest
 
 from net_helpers import (PASSWORD, USER, MailscopeServer, ProxyProcess, require_connect,
@@ -239,6 +240,69 @@ class ProxyToServe(unittest.TestCase):
             proxy.wait_for_transcript("sent nothing for 1 s")
         finally:
             output = proxy.stop()
+        self.assertIn("session ended", output)
+
+
+class SilentImapServer:
+    """An IMAP server on loopback that greets, answers IDLE with "+ idling"
+    and then never says anything again: a hung upstream."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            while True:
+                connection, _ = self.listener.accept()
+                self.connections.append(connection)
+                threading.Thread(target=self._talk, args=(connection,), daemon=True).start()
+        except OSError:
+            return
+
+    @staticmethod
+    def _talk(connection):
+        try:
+            connection.sendall(b"* OK silent server ready\r\n")
+            for line in connection.makefile("rb"):
+                if line.split()[1:2] == [b"IDLE"]:
+                    connection.sendall(b"+ idling\r\n")
+        except OSError:
+            return
+
+    def close(self):
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+class UpstreamTimeout(unittest.TestCase):
+    def test_a_silent_upstream_ends_the_session_but_idle_may_last(self):
+        upstream = SilentImapServer()
+        proxy = ProxyProcess(BINARY, "--upstream", f"imap://127.0.0.1:{upstream.port}",
+                             "--timeout", "1")
+        try:
+            with socket.create_connection(("127.0.0.1", proxy.port), timeout=15) as raw:
+                reader = raw.makefile("rb")
+                self.assertTrue(reader.readline().startswith(b"* OK"))
+                raw.sendall(b"a1 IDLE\r\n")
+                self.assertEqual(reader.readline(), b"+ idling\r\n")
+                # IDLE: the server may stay silent as long as the client likes.
+                raw.settimeout(2.5)
+                with self.assertRaises(socket.timeout):
+                    reader.readline()
+                # DONE asks for the tagged OK, which never comes: the session ends.
+                raw.settimeout(15)
+                reader = raw.makefile("rb")
+                raw.sendall(b"DONE\r\n")
+                self.assertEqual(reader.readline(), b"")
+            proxy.wait_for_transcript("no answer from 127.0.0.1 for 1 s")
+        finally:
+            output = proxy.stop()
+            upstream.close()
         self.assertIn("session ended", output)
 
 

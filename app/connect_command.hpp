@@ -16,8 +16,9 @@ struct ConnectOptions {
     std::string script;      // commands, one per line, run without a terminal
     std::string transcript;  // .jsonl: JSON Lines, anything else: C:/S: text
     std::string key_log;     // TLS secrets in the NSS key log format, for Wireshark
-    // OAuth 2.0 instead of the password: the token from this command's
-    // output, or from MAILSCOPE_OAUTH_TOKEN when the variable is set.
+    // OAuth 2.0 instead of the password (any of these three asks for it):
+    // the token from this command's output, else from MAILSCOPE_OAUTH_TOKEN.
+    bool oauth = false;
     std::string oauth_token_command;
     std::string oauth_mechanism;  // xoauth2, oauthbearer, or empty: what the server offers
     bool reveal_secrets = false;

@@ -56,8 +56,8 @@ std::optional<ConnectStart> prepare_connect(const ConnectOptions& options,
         std::cout << cli_say(options.language, sim::Phrase::CliKeyLogConnect, options.key_log)
                   << "\n";
     }
-    const bool oauth = !options.oauth_mechanism.empty() ||
-                       transport::oauth_token_configured(options.oauth_token_command);
+    const bool oauth =
+        options.oauth || !options.oauth_mechanism.empty() || !options.oauth_token_command.empty();
     if (!options.oauth_mechanism.empty()) {
         start.oauth_mechanism = sim::oauth_mechanism_from_name(options.oauth_mechanism);
         if (!start.oauth_mechanism) {

@@ -156,11 +156,12 @@ class CaptureDecode {
                   << "\n";
             return decoded;
         }
+        // A mail port says what its sessions speak, whatever --protocol says
+        // for the others: an engine of the wrong protocol would not know
+        // which lines carry credentials, and would print them.
         auto options = m_options;
-        if (!options.protocol) {
-            if (const auto* known = mail_port(m_options, session.server.port))
-                options.protocol = known->protocol;
-        }
+        if (const auto* known = mail_port(m_options, session.server.port))
+            options.protocol = known->protocol;
         DecodeSource source;
         source.out = &out;
         source.errors = &errors;

@@ -208,6 +208,7 @@ int main(int argc, char** argv) {
     connect_cmd->add_option("--transcript", connect.transcript,
                             describe(Phrase::HelpConnectTranscript));
     connect_cmd->add_option("--keylog", connect.key_log, describe(Phrase::HelpConnectKeyLog));
+    connect_cmd->add_flag("--oauth", connect.oauth, describe(Phrase::HelpConnectOAuth));
     connect_cmd->add_option("--oauth-token-command", connect.oauth_token_command,
                             describe(Phrase::HelpConnectOAuthTokenCommand));
     connect_cmd->add_option("--oauth-mechanism", connect.oauth_mechanism,

@@ -6,6 +6,7 @@
 // The token is kept in memory only.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,9 @@
 namespace mailscope::transport {
 
 inline constexpr const char* kOAuthTokenVariable = "MAILSCOPE_OAUTH_TOKEN";
+// A helper that opens a browser for the user's consent needs time; one that
+// hangs must not hang the session.
+inline constexpr std::chrono::milliseconds kOAuthTokenCommandTimeout{120 * 1000};
 
 struct OAuthTokenResult {
     std::optional<std::string> token;
@@ -22,11 +26,10 @@ struct OAuthTokenResult {
 
 // Runs `command` with /bin/sh when it is not empty, else reads the variable.
 // The token is the output without surrounding white space; it must be one
-// word of printable ASCII (RFC 6750 2.1). A failing command, an empty output
-// or a missing variable is an error that quotes nothing of the output.
+// word of printable ASCII (RFC 6750 2.1). A failing command (a non-zero
+// exit, more than 64 KiB of output, or still running after the timeout:
+// then it is killed), an empty output or a missing variable is an error that
+// quotes nothing of the output and only the command's first word.
 OAuthTokenResult obtain_oauth_token(const std::string& command);
-
-// Is a token source set up at all (a command, or the variable)?
-bool oauth_token_configured(const std::string& command);
 
 }  // namespace mailscope::transport

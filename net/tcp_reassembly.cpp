@@ -81,7 +81,10 @@ void TcpReassembler::add(const TcpSegment& segment, std::uint64_t packet) {
         // Data on a SYN (TCP Fast Open) follows the SYN's own number.
         ++seq;
     } else if (!stream.started) {
-        // The capture began after this direction's SYN: its stream starts here.
+        // The capture began after this direction's SYN: its stream starts at
+        // the first octet it carries. A bare ACK or a keepalive probe (whose
+        // number is one before the next octet, RFC 1122 4.2.3.6) says nothing.
+        if (segment.payload.empty() && !segment.fin && !segment.rst) return;
         stream.started = true;
         stream.next_seq = seq;
     }
@@ -164,17 +167,25 @@ void TcpReassembler::deliver(Tracked& tracked, sim::Direction dir, std::string_v
 }
 
 void TcpReassembler::give_up(Tracked& tracked, sim::Direction dir) {
-    auto& stream = tracked.dirs[sim::direction_index(dir)];
+    // The hole is in the direction that waits on one; the other direction
+    // may only have waited with it.
+    auto hole = dir;
+    if (!waits_on_hole(tracked.dirs[sim::direction_index(dir)]) &&
+        waits_on_hole(tracked.dirs[sim::direction_index(opposite_direction(dir))])) {
+        hole = opposite_direction(dir);
+    }
+    auto& stream = tracked.dirs[sim::direction_index(hole)];
+    auto& other = tracked.dirs[sim::direction_index(opposite_direction(hole))];
     auto& conversation = m_conversations[tracked.index];
-    if (!conversation.gap && !stream.held.empty()) {
+    if (!conversation.gap && waits_on_hole(stream)) {
         conversation.gap =
-            StreamGap{dir, stream.delivered, stream.held.begin()->first - stream.delivered,
-                      stream.held_bytes};
+            StreamGap{hole, stream.delivered, stream.held.begin()->first - stream.delivered,
+                      stream.held_bytes + other.held_bytes};
     }
     stream.held.clear();
     stream.held_bytes = 0;
-    tracked.dirs[sim::direction_index(opposite_direction(dir))].held.clear();
-    tracked.dirs[sim::direction_index(opposite_direction(dir))].held_bytes = 0;
+    other.held.clear();
+    other.held_bytes = 0;
 }
 
 void TcpReassembler::finish() {

@@ -39,7 +39,7 @@ struct StreamGap {
     sim::Direction dir = sim::Direction::ClientToServer;
     std::uint64_t offset = 0;   // octets of `dir` delivered before the hole
     std::uint64_t missing = 0;  // the size of the hole
-    std::uint64_t dropped = 0;  // octets after the hole, held and given up
+    std::uint64_t dropped = 0;  // octets held behind it, both directions, given up
 };
 
 struct TcpConversation {

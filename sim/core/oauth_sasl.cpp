@@ -60,14 +60,21 @@ std::optional<BearerCredentials> read_pairs(std::string_view pairs, std::string 
     return out;
 }
 
+// Control characters escaped, C1 ones (U+0080 to U+009F, which some
+// terminals obey) included.
 std::string printable(std::string_view text) {
     std::string out;
-    for (const char c : text.substr(0, kMaxShownChallenge)) {
-        const auto octet = static_cast<unsigned char>(c);
+    const auto shown = text.substr(0, kMaxShownChallenge);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const auto octet = static_cast<unsigned char>(shown[i]);
+        const auto next = i + 1 < shown.size() ? static_cast<unsigned char>(shown[i + 1]) : 0;
         if (octet < 0x20 || octet == 0x7f) {
             out += fmt::format("\\x{:02x}", octet);
+        } else if (octet == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            out += fmt::format("\\u{:04x}", next);
+            ++i;
         } else {
-            out += c;
+            out += shown[i];
         }
     }
     if (text.size() > kMaxShownChallenge) out += "...";
@@ -168,6 +175,9 @@ std::string oauth_error_challenge(std::string_view scope) {
 std::optional<std::string> describe_oauth_challenge(std::string_view base64) {
     auto decoded = text::base64_decode_strict(base64);
     if (!decoded) return std::nullopt;
+    // Parsed only when short: a real challenge is a few dozen octets, and a
+    // deeply nested value would cost stack to parse and to print.
+    if (decoded->size() > kMaxShownChallenge) return printable(*decoded);
     const auto json = nlohmann::json::parse(*decoded, nullptr, false);
     if (!json.is_object()) return printable(*decoded);
     std::string out;

@@ -154,6 +154,11 @@ void LoginDriver::on_token_continuation(const Response& response, std::int64_t t
         m_session.send_sasl_line(oauth_first_message(*m_token_mechanism), time_us);
         return;
     }
+    // RFC 7628 3.2.3 allows one error challenge; another ends the exchange.
+    if (std::exchange(m_challenge_answered, true)) {
+        m_session.send_sasl_line("*", time_us);
+        return;
+    }
     note_oauth_challenge(response.text, time_us);
     m_session.send_sasl_line(sim::oauth_error_acknowledgement(*m_token_mechanism), time_us);
 }

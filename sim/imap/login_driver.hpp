@@ -40,6 +40,7 @@ class LoginDriver : public sim::LoginScript {
     bool m_capability_for_token = false;  // the CAPABILITY asked before AUTHENTICATE
     std::optional<sim::OAuthMechanism> m_token_mechanism;
     bool m_token_sent = false;  // the token went out: a "+" now is the error challenge
+    bool m_challenge_answered = false;
 };
 
 }  // namespace mailscope::imap

@@ -97,7 +97,12 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
                                            time_us);
                         return;
                     }
-                    // RFC 7628 3.2.3: the error challenge takes one dummy line.
+                    // RFC 7628 3.2.3: the error challenge takes one dummy line;
+                    // another challenge ends the exchange.
+                    if (std::exchange(m_challenge_answered, true)) {
+                        m_session.send_raw("*\r\n", time_us);
+                        return;
+                    }
                     note_oauth_challenge(received.reply.text, time_us);
                     m_session.send_raw(
                         std::string(sim::oauth_error_acknowledgement(*m_token_mechanism)) + "\r\n",

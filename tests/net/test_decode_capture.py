@@ -161,8 +161,8 @@ class BuiltCaptures(unittest.TestCase):
         self.assertIn("port 993 is TLS from the first octet: encrypted, nothing to decode; "
                       "use --keylog next time", out)
         self.assertIn("the capture misses 12 octets sent by the client at octet 0 of its "
-                      "stream; decoding stops there (17 octets held after the hole are given "
-                      "up)", out)
+                      "stream; decoding stops there (22 octets held behind the hole, in both "
+                      "directions, are given up)", out)
         self.assertIn("packet 10: the capture ends in the middle of a message from the client",
                       err)
         for secret in secrets():
@@ -215,6 +215,27 @@ class BuiltCaptures(unittest.TestCase):
         code, out, err = decode(capture, "--port", "2143")
         self.assertEqual(code, 0, err)
         self.assertIn("→ [::1]:2143 IMAP: 3 events", out)
+
+    def test_a_mail_port_keeps_its_protocol_whatever_protocol_says(self):
+        # An IMAP engine would not know SMTP's AUTH or POP3's PASS as secrets.
+        smtp = Conversation(40005, 587)
+        frames = smtp.opening() + [smtp.send("S", b"220 mx ESMTP\r\n"),
+                                   smtp.send("C", b"EHLO me\r\n"),
+                                   smtp.send("S", b"250-mx\r\n250 AUTH PLAIN\r\n"),
+                                   smtp.send("C", f"AUTH PLAIN {secrets()[1]}\r\n".encode()),
+                                   smtp.send("S", b"235 ok\r\n")]
+        pop3 = Conversation(40006, 110)
+        frames += pop3.opening() + [pop3.send("S", b"+OK ready\r\n"),
+                                    pop3.send("C", b"USER alice\r\n"), pop3.send("S", b"+OK\r\n"),
+                                    pop3.send("C", f"PASS {PASSWORD}\r\n".encode()),
+                                    pop3.send("S", b"+OK in\r\n")]
+        capture = self.path("protocol.pcap")
+        write_pcap(capture, LINKTYPE_LINUX_SLL2, frames)
+        code, out, err = decode(capture, "--protocol", "imap")
+        self.assertIn("[::1]:587 SMTP", out)
+        self.assertIn("[::1]:110 POP3", out)
+        for secret in secrets():
+            self.assertNotIn(secret, out + err)
 
     def test_a_transcript_is_still_a_transcript(self):
         transcript = self.path("plain.txt")

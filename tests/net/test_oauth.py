@@ -47,6 +47,8 @@ def connect_with_token(url, script, token=None, command=None, extra=(), transcri
         options = list(extra)
         if command is not None:
             options += ["--oauth-token-command", command]
+        elif token is not None:
+            options.append("--oauth")
         return connect(BINARY, url, script, extra=options, transcript=transcript, password=None)
     finally:
         os.environ.pop("MAILSCOPE_OAUTH_TOKEN", None)
@@ -130,8 +132,11 @@ class OAuthToServe(TokenChecks):
     def test_token_sources_and_refusals_before_connecting(self):
         url = f"imap://{USER}@127.0.0.1:{self.server.ports['imap']}"
         cases = [
-            ("a failing command", dict(command="exit 3"), ["the token command \"exit 3\" failed"]),
+            ("a failing command, named by its first word only",
+             dict(command="exit 3 --client-secret=s3cr3t"), ["the token command exit failed"]),
             ("an empty output", dict(command="true"), ["is not an OAuth token"]),
+            ("endless output is cut off, not read forever", dict(command="yes"),
+             ["the token command yes failed"]),
             ("two words", dict(token="two words"), ["what MAILSCOPE_OAUTH_TOKEN gave is not an OAuth token"]),
             ("no user in the URL", dict(token=SERVE_TOKEN, url=url.replace(f"{USER}@", "")),
              ["name the user in the URL"]),
@@ -149,6 +154,15 @@ class OAuthToServe(TokenChecks):
                 for message in messages:
                     self.assertIn(message, result.stderr)
                 self.assert_no_token(SERVE_TOKEN, result.stdout, result.stderr)
+                self.assertNotIn("s3cr3t", result.stdout + result.stderr)
+        # The variable alone does not turn a password login into a token one.
+        os.environ["MAILSCOPE_OAUTH_TOKEN"] = WRONG_TOKEN
+        try:
+            plain = connect(BINARY, url, ["NOOP"])
+        finally:
+            del os.environ["MAILSCOPE_OAUTH_TOKEN"]
+        self.assertIn("LOGIN alice", plain.stdout)
+        self.assertNotIn("login failed", plain.stdout)
         # A command that prints the token with a line end and blanks around it.
         result = connect_with_token(url, ["NOOP"],
                                     command=f"printf '  %s\\n' {shlex.quote(SERVE_TOKEN)}")

@@ -307,7 +307,7 @@ TEST_CASE("reassembly: a hole never filled stops the conversation") {
         CHECK(conversation.gap->dir == Direction::ClientToServer);
         CHECK(conversation.gap->offset == 9);
         CHECK(conversation.gap->missing == 4);
-        CHECK(conversation.gap->dropped == 5);
+        CHECK(conversation.gap->dropped == 5 + 7);  // the reply waiting behind it too
         CHECK_FALSE(conversation.complete());
         // The reply waited behind the client's hole and went with it.
         CHECK(reassembly_stream(conversation, Direction::ServerToClient).empty());
@@ -326,6 +326,35 @@ TEST_CASE("reassembly: a hole never filled stops the conversation") {
         wire.server(5001, kReassemblyAck, "* OK\r\n");
         CHECK(wire.only().chunks.empty());
     }
+}
+
+TEST_CASE("reassembly: the hole is blamed on the direction that has it, not the one waiting") {
+    ReassemblyTestWire wire;
+    wire.client(1000, kReassemblySyn);
+    wire.server(5000, kReassemblySyn | kReassemblyAck);
+    wire.server(5001, kReassemblyAck, "* OK hi\r\n");
+    wire.client(1001, kReassemblyAck, "a1 NOOP\r\n");
+    // 12 server octets never captured, then more from the server and the client.
+    wire.server(5010 + 12, kReassemblyAck, "a1 OK\r\n");
+    wire.client(1010, kReassemblyAck, "a2 NOOP\r\n");
+    wire.reassembler.finish();
+    const auto& conversation = wire.only();
+    REQUIRE(conversation.gap);
+    CHECK(conversation.gap->dir == Direction::ServerToClient);
+    CHECK(conversation.gap->offset == 9);
+    CHECK(conversation.gap->missing == 12);
+    CHECK(conversation.gap->dropped == 7 + 9);
+}
+
+TEST_CASE("reassembly: a keepalive probe before any data does not anchor the stream") {
+    ReassemblyTestWire wire;
+    wire.server(70000, kReassemblyAck, "* OK hi\r\n");
+    // Linux probes with the number before the next octet, and no data.
+    wire.client(999, kReassemblyAck);
+    wire.client(1000, kReassemblyAck, "a1 NOOP\r\n");
+    wire.reassembler.finish();
+    CHECK_FALSE(wire.only().gap);
+    CHECK(reassembly_order(wire.only()) == "S:* OK hi\r\n|C:a1 NOOP\r\n|");
 }
 
 TEST_CASE("reassembly: SYN, FIN and RST; a new SYN on the same ports is a new conversation") {

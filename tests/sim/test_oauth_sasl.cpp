@@ -88,6 +88,9 @@ TEST_CASE("OAuth error challenges are shown decoded, status first") {
           R"({"status":"invalid_token","schemes":"bearer","scope":"s"})");
     CHECK(sim::describe_oauth_challenge(text::base64_encode("not json\x01")) == "not json\\x01");
     CHECK_FALSE(sim::describe_oauth_challenge("not base64!"));
+    // A C1 control (CSI) is escaped, not handed to the terminal.
+    CHECK(sim::describe_oauth_challenge(text::base64_encode("{\"status\":\"\u009b2J\"}")) ==
+          "status \\u009b2J");
 }
 
 TEST_CASE("IMAP login script with a token: CAPABILITY, then AUTHENTICATE with SASL-IR") {
@@ -110,6 +113,8 @@ TEST_CASE("IMAP login script with a token: CAPABILITY, then AUTHENTICATE with SA
     // Refused: the challenge is noted decoded and answered with ^A.
     CHECK(server_says("+ " + kGmailChallenge + "\r\n") == "AQ==\r\n");
     CHECK(in_trace(trace, "status 401, schemes Bearer, scope https://mail.google.com/"));
+    // A second challenge is not answered again: the exchange is cancelled.
+    CHECK(server_says("+ " + kGmailChallenge + "\r\n") == "*\r\n");
     CHECK(server_says("A002 NO [AUTHENTICATIONFAILED] no\r\n").empty());
     CHECK(driver.ready());
     CHECK(driver.login_refused());

@@ -56,6 +56,7 @@ struct DecodedSession {
     std::size_t events = 0;
     std::optional<std::string> encrypted_after;
     int status = 0;
+    std::unique_ptr<sim::SessionTrace> trace;  // when asked to keep it
 };
 
 class CaptureDecode {
@@ -63,36 +64,8 @@ class CaptureDecode {
     explicit CaptureDecode(const DecodeOptions& options) : m_options(options) {}
 
     int run() {
-        transport::ReassemblyOptions reassembly;
-        for (const auto& known : kMailPorts)
-            reassembly.server_ports.insert(known.port);
-        reassembly.server_ports.insert(m_options.ports.begin(), m_options.ports.end());
-        transport::TcpReassembler reassembler(reassembly);
-        const auto read = transport::read_capture(
-            m_options.file, [&](const transport::TcpSegment& segment, std::uint64_t packet) {
-                reassembler.add(segment, packet);
-            });
-        if (read.unsupported_link) {
-            complain(
-                sim::say(sim::Phrase::CliCaptureLinkType, m_options.file, *read.unsupported_link));
-            return 2;
-        }
-        if (!read.error.empty()) {
-            if (read.packets == 0) {
-                complain(sim::say(sim::Phrase::CliCaptureUnreadable, m_options.file, read.error));
-                return 2;
-            }
-            complain(sim::say(sim::Phrase::CliCaptureEndsEarly, m_options.file, read.error));
-        }
-        reassembler.finish();
-        const auto& sessions = reassembler.conversations();
-        if (sessions.empty()) {
-            std::string ports;
-            for (auto port : reassembly.server_ports)
-                ports += fmt::format("{}{}", ports.empty() ? "" : ", ", port);
-            complain(sim::say(sim::Phrase::CliCaptureNoSessions, m_options.file, ports));
-            return 1;
-        }
+        if (const auto failed = read()) return *failed;
+        const auto& sessions = m_reassembler->conversations();
         if (m_options.session) {
             if (*m_options.session < 1 || *m_options.session > sessions.size()) {
                 complain(sim::say(sim::Phrase::CliCaptureNoSuchSession, *m_options.session,
@@ -113,7 +86,65 @@ class CaptureDecode {
         return list_and_decode(sessions);
     }
 
+    // The sessions that decode to events, each as the window shows it, or
+    // the sentence saying why there is none.
+    std::variant<std::vector<CapturedSession>, std::string> sessions_for_window() {
+        if (read()) return m_complaints;
+        std::vector<CapturedSession> out;
+        std::ostream discard(nullptr);
+        const auto& sessions = m_reassembler->conversations();
+        for (std::size_t i = 0; i < sessions.size(); ++i) {
+            if (is_implicit_tls(m_options, sessions[i])) continue;
+            auto decoded = decode(sessions[i], discard, discard, true);
+            if (!decoded.trace || decoded.events == 0) continue;
+            out.push_back({text(sim::say(sim::Phrase::CliCaptureSessionLine, i + 1,
+                                         transport::to_string(sessions[i].client),
+                                         transport::to_string(sessions[i].server),
+                                         protocol_text(sessions[i], decoded), decoded.events,
+                                         state_text(sessions[i], decoded))),
+                           std::move(decoded.trace)});
+        }
+        if (out.empty())
+            return text(sim::say(sim::Phrase::CliCaptureNothingToShow, m_options.file));
+        return out;
+    }
+
   private:
+    // Reads the capture into the reassembler; the exit status when there is
+    // nothing to decode (the reasons are said).
+    std::optional<int> read() {
+        transport::ReassemblyOptions reassembly;
+        for (const auto& known : kMailPorts)
+            reassembly.server_ports.insert(known.port);
+        reassembly.server_ports.insert(m_options.ports.begin(), m_options.ports.end());
+        m_reassembler.emplace(reassembly);
+        const auto read = transport::read_capture(
+            m_options.file, [&](const transport::TcpSegment& segment, std::uint64_t packet) {
+                m_reassembler->add(segment, packet);
+            });
+        if (read.unsupported_link) {
+            complain(
+                sim::say(sim::Phrase::CliCaptureLinkType, m_options.file, *read.unsupported_link));
+            return 2;
+        }
+        if (!read.error.empty()) {
+            if (read.packets == 0) {
+                complain(sim::say(sim::Phrase::CliCaptureUnreadable, m_options.file, read.error));
+                return 2;
+            }
+            complain(sim::say(sim::Phrase::CliCaptureEndsEarly, m_options.file, read.error));
+        }
+        m_reassembler->finish();
+        if (m_reassembler->conversations().empty()) {
+            std::string ports;
+            for (auto port : reassembly.server_ports)
+                ports += fmt::format("{}{}", ports.empty() ? "" : ", ", port);
+            complain(sim::say(sim::Phrase::CliCaptureNoSessions, m_options.file, ports));
+            return 1;
+        }
+        return std::nullopt;
+    }
+
     int list_and_decode(const std::vector<transport::TcpConversation>& sessions) {
         // A first, silent decode counts each session's events for the list.
         std::ostream discard(nullptr);
@@ -146,7 +177,7 @@ class CaptureDecode {
     }
 
     DecodedSession decode(const transport::TcpConversation& session, std::ostream& out,
-                          std::ostream& errors) {
+                          std::ostream& errors, bool keep_trace = false) {
         DecodedSession decoded;
         // Notes about the stream go with the events, unless those are JSON Lines.
         auto& notes = m_options.json ? errors : out;
@@ -171,6 +202,7 @@ class CaptureDecode {
         source.cut_phrase = sim::Phrase::CliCaptureCut;
         source.cut_is_error = false;
         source.stops_at_tls = true;
+        source.keeps_trace = keep_trace;
         SessionDecoder decoder(options, std::move(source));
         for (const auto& chunk : session.chunks)
             decoder.add(sim::TranscriptChunk{chunk.dir, chunk.bytes, chunk.packet});
@@ -178,6 +210,7 @@ class CaptureDecode {
         decoded.protocol = decoder.protocol();
         decoded.events = decoder.events();
         decoded.encrypted_after = decoder.encrypted_after();
+        decoded.trace = decoder.take_trace();
         if (session.gap && !decoded.encrypted_after) {
             notes << text(sim::say(sim::Phrase::CliCaptureGap, session.gap->missing,
                                    session.gap->dir == sim::Direction::ClientToServer
@@ -221,15 +254,26 @@ class CaptureDecode {
 
     std::string text(const sim::Said& said) const { return sim::render(said, m_options.language); }
 
-    void complain(const sim::Said& said) const { std::cerr << text(said) << "\n"; }
+    // Said on stderr, and kept for the window, which has no terminal to say it on.
+    void complain(const sim::Said& said) {
+        std::cerr << text(said) << "\n";
+        m_complaints += (m_complaints.empty() ? "" : " ") + text(said);
+    }
 
     const DecodeOptions& m_options;
+    std::optional<transport::TcpReassembler> m_reassembler;
+    std::string m_complaints;
 };
 
 }  // namespace
 
 int run_decode_capture(const DecodeOptions& options) {
     return CaptureDecode(options).run();
+}
+
+std::variant<std::vector<CapturedSession>, std::string> capture_sessions(
+    const DecodeOptions& options) {
+    return CaptureDecode(options).sessions_for_window();
 }
 
 }  // namespace mailscope::app

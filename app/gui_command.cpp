@@ -8,8 +8,10 @@
 #include "app/cli_text.hpp"
 
 #if MAILSCOPE_WITH_GUI
+#include "app/decode_capture.hpp"
 #include "app/password_prompt.hpp"
 #include "gui/app_controller.hpp"
+#include "sim/core/language.hpp"
 #endif
 
 namespace mailscope::app {
@@ -56,6 +58,7 @@ void add_gui_options(CLI::App& command, GuiCommandOptions& options, sim::Languag
     command.add_option("--ca-file", options.ca_file, describe(sim::Phrase::HelpGuiCaFile));
     command.add_flag("--insecure", options.insecure, describe(sim::Phrase::HelpGuiInsecure));
     command.add_option("--expand", options.expand, describe(sim::Phrase::HelpGuiExpand));
+    command.add_option("--capture", options.capture, describe(sim::Phrase::HelpGuiCapture));
 }
 
 #if MAILSCOPE_WITH_GUI
@@ -66,11 +69,25 @@ int run_gui_command(const GuiCommandOptions& options) {
         std::cerr << fmt::format("mailscope gui: {}\n", *error);
         return gui_command_failed;
     }
+    auto& app = *std::get<std::unique_ptr<gui::AppController>>(made);
+    if (!options.capture.empty()) {
+        DecodeOptions decode;
+        decode.file = options.capture;
+        decode.language =
+            sim::language_from_name(options.lang).value_or(sim::language_from_locale());
+        auto sessions = capture_sessions(decode);
+        if (std::holds_alternative<std::string>(sessions)) return gui_command_failed;
+        bool first = true;
+        for (auto& session : std::get<std::vector<CapturedSession>>(sessions)) {
+            app.add_recorded(std::move(session.label), std::move(session.trace), first);
+            first = false;
+        }
+    }
     const auto ask_password = [](const std::string& prompt) {
         auto answer = obtain_password(prompt);
         return gui::PasswordAnswer{std::move(answer.password), std::move(answer.error)};
     };
-    return std::get<std::unique_ptr<gui::AppController>>(made)->run(ask_password);
+    return app.run(ask_password);
 }
 
 #else

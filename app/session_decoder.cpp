@@ -136,8 +136,8 @@ bool SessionDecoder::write_handouts() const {
 
 void SessionDecoder::start(sim::Protocol protocol) {
     m_trace.emplace(protocol, m_options.file, sim::TraceRetention{kEventsHeld, 0});
-    if (!m_options.html.empty() || !m_options.mermaid.empty())
-        m_whole.emplace(protocol, m_options.file);
+    if (!m_options.html.empty() || !m_options.mermaid.empty() || m_source.keeps_trace)
+        m_whole = std::make_unique<sim::SessionTrace>(protocol, m_options.file);
     m_trace->set_sink([this](const sim::TraceEvent& event) { print(event); });
     switch (protocol) {
         case sim::Protocol::Imap: {

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +42,8 @@ struct DecodeSource {
     // A packet capture: the octets after a successful STARTTLS (STLS) are
     // TLS records, so decoding stops there with a note.
     bool stops_at_tls = false;
+    // Keep every event for take_trace() (the window shows the session).
+    bool keeps_trace = false;
 };
 
 class SessionDecoder {
@@ -57,6 +60,8 @@ class SessionDecoder {
 
     std::optional<sim::Protocol> protocol() const;
     std::size_t events() const { return m_events; }
+    // With `keeps_trace`, after finish(): every event of the session.
+    std::unique_ptr<sim::SessionTrace> take_trace() { return std::move(m_whole); }
     // The name of the command after whose success the rest is encrypted.
     const std::optional<std::string>& encrypted_after() const { return m_encrypted_after; }
 
@@ -86,7 +91,7 @@ class SessionDecoder {
     DecodeSource m_source;
     sim::FormatOptions m_format;
     std::optional<sim::SessionTrace> m_trace;
-    std::optional<sim::SessionTrace> m_whole;  // every event, for the handouts
+    std::unique_ptr<sim::SessionTrace> m_whole;  // every event, for the handouts or the window
     std::optional<Engine> m_engine;
     std::vector<sim::TranscriptChunk> m_waiting;
     ChunkMap m_chunks;

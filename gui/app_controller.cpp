@@ -151,6 +151,14 @@ AppController::AppController(const AppOptions& options, Language language, int w
     m_sources.push_back(std::move(live));
 }
 
+void AppController::add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace,
+                                 bool show) {
+    const auto at = index_of(m_sources, m_live);
+    m_sources.insert(m_sources.begin() + static_cast<std::ptrdiff_t>(at),
+                     std::make_unique<RecordedSource>(std::move(label), std::move(trace)));
+    if (show) m_shown = at;
+}
+
 std::optional<std::string> AppController::start_sessions(const PasswordPrompt& password) {
     if (m_options.free_play || !m_options.type.empty()) {
         if (auto error = m_free_play->open()) return sim::render(*error, m_language);

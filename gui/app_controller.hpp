@@ -52,6 +52,10 @@ class AppController {
     // Gives the sentence saying what could not be started.
     std::optional<std::string> start_sessions(const PasswordPrompt& password);
 
+    // A session recorded elsewhere (a capture's), listed in the Session menu
+    // before the live entry; `show`: the one shown at start.
+    void add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace, bool show);
+
     // The whole `mailscope gui`: the exports, the sessions, the window (under
     // Xvfb for a screenshot without a display), then the transcript. Reasons
     // for failing go to stderr; returns an app_exit_* code.

@@ -42,6 +42,7 @@ struct AppOptions {
     bool starttls = false;              // with a URL without implicit TLS: STARTTLS before login
     std::string ca_file;                // trust this CA for the live session
     bool insecure = false;              // no certificate verification (shown in red)
+    std::string capture;                // a packet capture: its mail sessions in the Session menu
 };
 
 // How the application ends; `mailscope gui` exits with these codes.

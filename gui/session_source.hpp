@@ -57,6 +57,21 @@ class SessionSource {
     virtual sim::Said later_send_error() const { return {}; }
 };
 
+// A session recorded elsewhere (`mailscope gui --capture`: one TCP session
+// of a packet capture, decoded): its events, to look at, nothing to send.
+class RecordedSource final : public SessionSource {
+  public:
+    RecordedSource(std::string label, std::unique_ptr<sim::SessionTrace> trace)
+        : m_label(std::move(label)), m_trace(std::move(trace)) {}
+    std::string label(Language) const override { return m_label; }
+    const sim::SessionTrace& trace() const override { return *m_trace; }
+    sim::Protocol protocol() const override { return m_trace->protocol(); }
+
+  private:
+    std::string m_label;
+    std::unique_ptr<sim::SessionTrace> m_trace;
+};
+
 // The lesson played against the embedded mock server.
 class LessonSource final : public SessionSource {
   public:

@@ -13,6 +13,7 @@
 #include "gui/app_controller.hpp"
 #include "gui/headless_frame.hpp"
 #include "sim/core/transcript.hpp"
+#include "sim/pop3/session.hpp"
 #include "tests/support/loopback_client.hpp"
 
 using namespace mailscope;
@@ -203,6 +204,28 @@ TEST_CASE("the Session menu switches between the lesson, free play and the conne
     CHECK(driver.view.open.lesson);
     CHECK_FALSE(driver.view.open.composer);
     CHECK_FALSE(driver.model().composer.active);
+}
+
+TEST_CASE("a recorded session (a capture's) comes before the live entry and can be shown first") {
+    auto app = make_app(lesson_options());
+    auto recorded = std::make_unique<sim::SessionTrace>(sim::Protocol::Pop3, "capture");
+    pop3::Pop3Session observer(*recorded);
+    observer.feed(sim::Direction::ServerToClient, "+OK ready\r\n");
+    observer.feed(sim::Direction::ClientToServer, "STAT\r\n");
+    app->add_recorded("#1 capture POP3", std::move(recorded), true);
+    REQUIRE_FALSE(app->start_sessions(wonderland));
+    Driver driver(*app);
+    driver.frame();
+    CHECK(app->shown() == 2);
+    const auto& labels = driver.model().sessions.labels;
+    REQUIRE(labels.size() == 4);
+    CHECK(labels[2] == "#1 capture POP3");
+    CHECK(labels[3] == tr(Language::En, Text::MenuConnect));
+    CHECK(driver.model().trace().protocol() == sim::Protocol::Pop3);
+    CHECK_FALSE(driver.model().composer.active);
+    // The live entry moved, and choosing it still opens the connect dialog.
+    driver.choose(3);
+    CHECK(driver.view.connect.open);
 }
 
 TEST_CASE("a lesson steps forward and back, and the panels follow its trace") {

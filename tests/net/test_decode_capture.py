@@ -12,6 +12,7 @@ root the live tests fail in CI and make the suite report itself skipped
 elsewhere.
 """
 
+import json
 import os
 import re
 import selectors
@@ -236,6 +237,30 @@ class BuiltCaptures(unittest.TestCase):
         self.assertIn("[::1]:110 POP3", out)
         for secret in secrets():
             self.assertNotIn(secret, out + err)
+
+    def test_the_window_opens_a_capture(self):
+        peers.require_for_test(self, peers.xvfb())
+        capture, png, screen = self.build(), self.path("capture.png"), self.path("screen.json")
+        result = subprocess.run(
+            [BINARY, "gui", "--capture", capture, "--lang", "en", "--screenshot", png,
+             "--screen-json", screen], capture_output=True, text=True, timeout=120,
+            stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(screen) as source:
+            shown = json.load(source)
+        # The first decodable session is shown: the IMAP one, up to its literal.
+        self.assertEqual(shown["protocol"], "imap")
+        self.assertEqual(shown["state"], "Authenticated")
+        self.assertEqual(shown["last_row"], "+ go ahead")
+        self.assertGreater(os.path.getsize(png), 10000)
+        broken = self.path("not-a-capture.pcap")
+        with open(broken, "wb") as out:
+            out.write(b"* OK not a capture\r\n")
+        refused = subprocess.run([BINARY, "gui", "--capture", broken, "--screenshot", png],
+                                 capture_output=True, text=True, timeout=60,
+                                 stdin=subprocess.DEVNULL)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("the capture cannot be read", refused.stderr)
 
     def test_a_transcript_is_still_a_transcript(self):
         transcript = self.path("plain.txt")

@@ -348,6 +348,38 @@ TEST_CASE("the connect dialog opens a live session that logs in") {
         [&] { return app->live()->status().phase == LivePhase::Closed && app->settled(); }));
 }
 
+TEST_CASE("the connect dialog logs in with an OAuth token from a command") {
+    auto server = start_lab();
+    auto app = make_app(lesson_options());
+    REQUIRE_FALSE(app->start_sessions(wonderland));
+    Driver driver(*app);
+    driver.frame();
+    ConnectForm& form = driver.view.connect;
+    form.open = true;
+    std::snprintf(form.host.data(), form.host.size(), "%s", "127.0.0.1");
+    form.port = server->port();
+    std::snprintf(form.user.data(), form.user.size(), "%s", "alice");
+    form.credential = 1;
+    // alice's token in the classroom fixture.
+    std::snprintf(form.token_command.data(), form.token_command.size(), "%s",
+                  "echo ya29.classroom-alice");
+    FrameIntents connect;
+    connect.connect = true;
+    driver.frame(connect);
+    REQUIRE(app->live());
+    REQUIRE(driver.frames_until([&] { return app->settled(); }));
+    driver.frame();
+    CHECK(driver.model().composer.state == "Authenticated");
+    const auto text = sim::export_text(driver.model().trace());
+    CHECK(text.find("AUTHENTICATE OAUTHBEARER") != std::string::npos);
+    CHECK(text.find("ya29.classroom-alice") == std::string::npos);
+    FrameIntents disconnect;
+    disconnect.disconnect = true;
+    driver.frame(disconnect);
+    REQUIRE(driver.frames_until(
+        [&] { return app->live()->status().phase == LivePhase::Closed && app->settled(); }));
+}
+
 TEST_CASE("the connect dialog opens a POP3 session; the composer takes POP3 lines") {
     auto made =
         LabServer::start({"", "127.0.0.1:0", ""}, std::string(MAILSCOPE_SOURCE_DIR) +

@@ -26,8 +26,12 @@ TcpReassembler::Tracked* TcpReassembler::find_or_open(const TcpSegment& segment,
     }
     if (found != m_tracked.end()) {
         const auto& conversation = m_conversations[found->second.index];
-        // The same ports again after the old connection ended: a new one.
-        const bool reused = opening && (conversation.closed || conversation.gap);
+        // The same ports again after the old connection ended, or with
+        // another initial number (its end was not captured): a new one. A
+        // SYN sent again has the same number.
+        const auto& client = found->second.dirs[sim::direction_index(dir)];
+        const bool another_start = client.syn_seq && *client.syn_seq != segment.seq;
+        const bool reused = opening && (conversation.closed || conversation.gap || another_start);
         if (!reused) return &found->second;
         m_tracked.erase(found);
     }
@@ -76,6 +80,7 @@ void TcpReassembler::add(const TcpSegment& segment, std::uint64_t packet) {
         if (dir == sim::Direction::ClientToServer && !segment.ack) conversation.saw_syn = true;
         if (!stream.started) {
             stream.started = true;
+            stream.syn_seq = seq;
             stream.next_seq = seq + 1;
         }
         // Data on a SYN (TCP Fast Open) follows the SYN's own number.

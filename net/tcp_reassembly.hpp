@@ -78,7 +78,8 @@ class TcpReassembler {
   private:
     struct Direction {
         bool started = false;
-        std::uint32_t next_seq = 0;  // of the octet at `delivered`
+        std::optional<std::uint32_t> syn_seq;  // the SYN's number, when captured
+        std::uint32_t next_seq = 0;            // of the octet at `delivered`
         std::uint64_t delivered = 0;
         std::optional<std::uint64_t> fin_at;
         std::map<std::uint64_t, StreamChunk> held;  // by stream offset

@@ -357,6 +357,23 @@ TEST_CASE("reassembly: a keepalive probe before any data does not anchor the str
     CHECK(reassembly_order(wire.only()) == "S:* OK hi\r\n|C:a1 NOOP\r\n|");
 }
 
+TEST_CASE("reassembly: a SYN with another number on the same ports starts a new conversation") {
+    ReassemblyTestWire wire;
+    wire.client(1000, kReassemblySyn);
+    wire.client(1000, kReassemblySyn);  // sent again: the same connection
+    wire.server(5000, kReassemblySyn | kReassemblyAck);
+    wire.server(5001, kReassemblyAck, "* OK\r\n");
+    // The old connection's end was not captured; the client starts anew.
+    wire.client(90000, kReassemblySyn);
+    wire.server(7000, kReassemblySyn | kReassemblyAck);
+    wire.server(7001, kReassemblyAck, "* PREAUTH\r\n");
+    wire.reassembler.finish();
+    const auto& conversations = wire.reassembler.conversations();
+    REQUIRE(conversations.size() == 2);
+    CHECK_FALSE(conversations[0].gap);
+    CHECK(reassembly_stream(conversations[1], Direction::ServerToClient) == "* PREAUTH\r\n");
+}
+
 TEST_CASE("reassembly: SYN, FIN and RST; a new SYN on the same ports is a new conversation") {
     ReassemblyTestWire wire;
     wire.client(1000, kReassemblySyn);

@@ -175,9 +175,12 @@ TEST_CASE("capture packets: Ethernet, IPv4 and TCP headers") {
     }
     SUBCASE("loopback headers: NULL in the capturing machine's byte order, LOOP in network order") {
         const auto ip = reassembly_ipv4_bytes(1, 2, tcp);
-        auto null_little = parse_tcp_segment(LinkType::Null, std::string("\x02\0\0\0", 4) + ip);
-        auto null_big = parse_tcp_segment(LinkType::Null, std::string("\0\0\0\x02", 4) + ip);
-        auto loop = parse_tcp_segment(LinkType::Loop, std::string("\0\0\0\x02", 4) + ip);
+        // A segment's payload points into its frame: the frames outlive them.
+        const auto little_frame = std::string("\x02\0\0\0", 4) + ip;
+        const auto big_frame = std::string("\0\0\0\x02", 4) + ip;
+        auto null_little = parse_tcp_segment(LinkType::Null, little_frame);
+        auto null_big = parse_tcp_segment(LinkType::Null, big_frame);
+        auto loop = parse_tcp_segment(LinkType::Loop, big_frame);
         auto raw = parse_tcp_segment(LinkType::RawIp, ip);
         for (const auto& parsed : {null_little, null_big, loop, raw}) {
             REQUIRE(parsed);
@@ -187,7 +190,8 @@ TEST_CASE("capture packets: Ethernet, IPv4 and TCP headers") {
     SUBCASE("Linux cooked capture, version 1") {
         std::string sll(14, '\0');
         reassembly_put16(sll, 0x0800);
-        auto parsed = parse_tcp_segment(LinkType::LinuxSll, sll + reassembly_ipv4_bytes(1, 2, tcp));
+        const auto frame = sll + reassembly_ipv4_bytes(1, 2, tcp);
+        auto parsed = parse_tcp_segment(LinkType::LinuxSll, frame);
         REQUIRE(parsed);
         CHECK(parsed->seq == 7);
     }
@@ -195,8 +199,8 @@ TEST_CASE("capture packets: Ethernet, IPv4 and TCP headers") {
 
 TEST_CASE("capture packets: SLL2 with IPv6 on loopback") {
     const auto tcp = reassembly_tcp_bytes(143, 40000, 1000, kReassemblySyn | kReassemblyAck, "");
-    auto segment = parse_tcp_segment(
-        LinkType::LinuxSll2, reassembly_sll2_frame(0x86dd, reassembly_ipv6_loopback_bytes(tcp)));
+    const auto frame = reassembly_sll2_frame(0x86dd, reassembly_ipv6_loopback_bytes(tcp));
+    auto segment = parse_tcp_segment(LinkType::LinuxSll2, frame);
     REQUIRE(segment);
     CHECK(segment->source.ipv6);
     CHECK(mailscope::transport::to_string(segment->source) == "[::1]:143");
@@ -216,9 +220,8 @@ TEST_CASE("reassembly: an IPv6 conversation over SLL2, both directions in delive
                           std::string_view payload) {
         const auto tcp = from_client ? reassembly_tcp_bytes(40000, 143, seq, flags, payload)
                                      : reassembly_tcp_bytes(143, 40000, seq, flags, payload);
-        auto segment =
-            parse_tcp_segment(LinkType::LinuxSll2,
-                              reassembly_sll2_frame(0x86dd, reassembly_ipv6_loopback_bytes(tcp)));
+        const auto frame = reassembly_sll2_frame(0x86dd, reassembly_ipv6_loopback_bytes(tcp));
+        auto segment = parse_tcp_segment(LinkType::LinuxSll2, frame);
         REQUIRE(segment);
         reassembler.add(*segment, ++packet);
     };
@@ -410,7 +413,8 @@ TEST_CASE("reassembly: a capture started mid-conversation, and ports that are no
     CHECK(reassembly_order(wire.only()) == "S:* 3 EXISTS\r\n|C:a9 NOOP\r\n|");
 
     const auto web = reassembly_tcp_bytes(50001, 80, 1, kReassemblySyn, "");
-    auto segment = parse_tcp_segment(LinkType::RawIp, reassembly_ipv4_bytes(1, 2, web));
+    const auto web_frame = reassembly_ipv4_bytes(1, 2, web);
+    auto segment = parse_tcp_segment(LinkType::RawIp, web_frame);
     REQUIRE(segment);
     wire.reassembler.add(*segment, 99);
     CHECK(wire.reassembler.conversations().size() == 1);

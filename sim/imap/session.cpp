@@ -362,6 +362,16 @@ void ImapSession::observe(Direction dir, std::string_view bytes, std::int64_t ti
     auto d = sim::direction_index(dir);
     if (dir == Direction::ClientToServer) report_early_literal();
     m_fed[d] += bytes.size();
+    if (dir == Direction::ServerToClient) {
+        // Nothing holds responses back: they are framed straight from
+        // `bytes`, without a copy into the framer first.
+        m_framer[d].feed(bytes, [this](FramerEvent&& event) {
+            on_framer_event(Direction::ServerToClient, std::move(event));
+            return !m_fatal;
+        });
+        m_events.commit();
+        return;
+    }
     m_framer[d].feed(bytes);
     drain(dir);
 }
@@ -377,20 +387,24 @@ void ImapSession::drain_frames(Direction dir) {
         if (dir == Direction::ClientToServer && (m_hold_client_input || m_hold_for_sasl)) return;
         auto event = m_framer[d].next();
         if (!event) return;
-        if (auto* frame = std::get_if<Frame>(&*event)) {
-            if (dir == Direction::ClientToServer) {
-                on_client_frame(std::move(*frame));
-            } else {
-                on_server_frame(std::move(*frame));
-            }
-        } else if (auto* awaited = std::get_if<LiteralAwaited>(&*event)) {
-            if (dir == Direction::ClientToServer) {
-                on_literal_awaited(*awaited);
-            }
-            // A server's literals never wait for the client (RFC 3501 4.3).
-        } else if (auto* error = std::get_if<FrameError>(&*event)) {
-            on_frame_error(dir, *error);
+        on_framer_event(dir, std::move(*event));
+    }
+}
+
+void ImapSession::on_framer_event(Direction dir, FramerEvent&& event) {
+    if (auto* frame = std::get_if<Frame>(&event)) {
+        if (dir == Direction::ClientToServer) {
+            on_client_frame(std::move(*frame));
+        } else {
+            on_server_frame(std::move(*frame));
         }
+    } else if (auto* awaited = std::get_if<LiteralAwaited>(&event)) {
+        if (dir == Direction::ClientToServer) {
+            on_literal_awaited(*awaited);
+        }
+        // A server's literals never wait for the client (RFC 3501 4.3).
+    } else if (auto* error = std::get_if<FrameError>(&event)) {
+        on_frame_error(dir, *error);
     }
 }
 
@@ -886,7 +900,7 @@ void ImapSession::on_command(const Command& command, Frame& frame,
                   std::string(verb_info(Verb::Enable).section));
     }
     check_capability_rules(command);
-    check_quoted_strings(dir, command.args, frame);
+    check_quoted_strings(dir, command.args, {frame.stream_offset, frame.bytes.size()});
     if (m_pending.size() >= m_options.limits.max_outstanding) {
         auto said = say(Phrase::TooManyOutstanding, m_options.limits.max_outstanding);
         std::string message = sim::render(said, sim::Language::En);
@@ -985,7 +999,7 @@ void ImapSession::on_server_frame(Frame frame) {
     }
     if (m_sending_fetch != nullptr) {
         const Response& sent = *std::exchange(m_sending_fetch, nullptr);
-        on_response(sent, frame);
+        on_response(sent, std::move(frame));
         return;
     }
     auto parsed = parse_response(frame, m_options.limits);
@@ -1002,11 +1016,12 @@ void ImapSession::on_server_frame(Frame frame) {
                   "RFC 3501 9", false, {frame.stream_offset, frame.bytes.size()});
         return;
     }
-    on_response(*parsed.response, frame);
+    on_response(*parsed.response, std::move(frame));
 }
 
-void ImapSession::on_response(const Response& response, const Frame& frame) {
+void ImapSession::on_response(const Response& response, Frame&& frame) {
     const auto dir = Direction::ServerToClient;
+    const sim::ByteSpan wire{frame.stream_offset, frame.bytes.size()};
     // A server completes a command only once its literals have arrived: one
     // still arriving was announced larger than what the client sent.
     if (m_options.role == Role::Observer && response.kind == ResponseKind::Tagged &&
@@ -1016,7 +1031,7 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
     EventKind kind = response.kind == ResponseKind::Tagged         ? EventKind::Tagged
                      : response.kind == ResponseKind::Continuation ? EventKind::Continuation
                                                                    : EventKind::Untagged;
-    TraceEvent event = wire_event(dir, kind, frame);
+    TraceEvent event = wire_event(dir, kind, std::move(frame));
     event.tag = response.kind == ResponseKind::Tagged         ? response.tag
                 : response.kind == ResponseKind::Continuation ? "+"
                                                               : "*";
@@ -1055,8 +1070,8 @@ void ImapSession::on_response(const Response& response, const Frame& frame) {
         auto& told = m_events.open(seq);
         told.section = cited(std::move(told.section));
     }
-    check_quoted_strings(dir, response.data, frame);
-    if (response.code) check_quoted_strings(dir, response.code->args, frame);
+    check_quoted_strings(dir, response.data, wire);
+    if (response.code) check_quoted_strings(dir, response.code->args, wire);
 }
 
 void ImapSession::on_greeting(const Response& response, std::uint64_t seq) {
@@ -1251,7 +1266,7 @@ void ImapSession::on_tagged(const Response& response, std::uint64_t seq) {
 
 void ImapSession::on_untagged(const Response& response, std::uint64_t seq) {
     auto& event = m_events.open(seq);
-    const auto& name = response.name;
+    const std::string_view name = response.name;
     Pending* pending = nullptr;
     event.link = sim::Link::Unsolicited;
 
@@ -1766,10 +1781,9 @@ void ImapSession::check_capability_rules(const Command& command) {
 }
 
 void ImapSession::check_quoted_strings(Direction dir, const std::vector<Node>& nodes,
-                                       const Frame& frame) {
+                                       sim::ByteSpan wire) {
     const auto eight_bit = quoted_with_8bit(nodes);
     if (eight_bit.empty()) return;
-    const sim::ByteSpan wire{frame.stream_offset, frame.bytes.size()};
     const bool client = dir == Direction::ClientToServer;
     // Neither the octets nor where they sit are named: the string may be a password.
     if (!m_capabilities.utf8_quoted(dir)) {
@@ -1938,6 +1952,19 @@ void ImapSession::refuse_literal(const std::string& tag, Status status, std::str
 TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& frame) {
     return SessionEngine::wire_event(dir, kind, {frame.stream_offset, frame.bytes.size()},
                                      frame.bytes);
+}
+
+// The frame's octets become the event's unless its literals' events still
+// read them.
+TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, Frame&& frame) {
+    if (!frame.literals.empty() || frame.bytes.size() > m_options.max_event_bytes)
+        return wire_event(dir, kind, std::as_const(frame));
+    TraceEvent event;
+    event.dir = dir;
+    event.kind = kind;
+    event.wire = {frame.stream_offset, frame.bytes.size()};
+    event.raw = std::move(frame.bytes);
+    return event;
 }
 
 void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq) {

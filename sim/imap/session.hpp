@@ -218,7 +218,8 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // The parse of an AUTHENTICATE line that only a trailing space spoils.
     std::optional<CommandParse> without_trailing_space(const Frame& frame) const;
     void on_command(const Command& command, Frame& frame, std::optional<std::uint64_t> pieces_seq);
-    void on_response(const Response& response, const Frame& frame);
+    void on_framer_event(sim::Direction dir, FramerEvent&& event);
+    void on_response(const Response& response, Frame&& frame);
     void on_continuation(const Response& response, std::uint64_t seq);
     void on_tagged(const Response& response, std::uint64_t seq);
     void on_untagged(const Response& response, std::uint64_t seq);
@@ -248,10 +249,11 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     void check_capability_rules(const Command& command);
     // IMAP4rev1 quoted strings are 7-bit (RFC 3501 4.3, 9).
     void check_quoted_strings(sim::Direction dir, const std::vector<Node>& nodes,
-                              const Frame& frame);
+                              sim::ByteSpan wire);
     void learn_capabilities(const Response& response);
 
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
+    sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, Frame&& frame);
     // The literals of the server message whose event is `owner_seq`.
     void add_literal_events(const Frame& frame, std::uint64_t owner_seq);
     // Also remembers that a mailbox was selected once.

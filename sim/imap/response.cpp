@@ -300,7 +300,8 @@ class ResponseReader {
             }
             if (i >= c.size()) return fail(&n, sim::say(sim::Phrase::FetchItemNoValue, item.name));
             const Node& v = c[i++];
-            std::string up = to_upper(n.value);
+            const std::string upper_name = to_upper(n.value);
+            const std::string_view up = upper_name;
             bool ok = true;
             if (section && up == "BODY") {
                 item.kind = FK::BodySection;

@@ -130,6 +130,9 @@ class Lexer {
         node.space_before = space;
         node.offset = m_pos;
         ++m_pos;
+        // Lists in responses mostly hold a handful of items (an address has
+        // four): growing from one by doubling would move them three times.
+        if (kind == Node::Kind::List) node.children.reserve(4);
         if (auto err = sequence(node.children, depth + 1, close, in_bracket, false)) return err;
         ++m_pos;
         out.push_back(std::move(node));
@@ -142,6 +145,15 @@ class Lexer {
         node.space_before = space;
         node.offset = m_pos;
         ++m_pos;
+        // The run up to the first octet that needs a look is taken whole:
+        // most quoted strings have no escape at all.
+        const std::size_t run_begin = m_pos;
+        while (m_pos < m_bytes.size()) {
+            const char c = m_bytes[m_pos];
+            if (c == '"' || c == '\\' || c == '\r' || c == '\n' || c == '\0') break;
+            ++m_pos;
+        }
+        node.value.assign(m_bytes.substr(run_begin, m_pos - run_begin));
         while (true) {
             if (m_pos >= m_bytes.size()) return error(sim::Phrase::QuotedNotClosed);
             char c = m_bytes[m_pos];

@@ -205,6 +205,12 @@ void ImapServerSession::report_changes(Report report) {
             held = true;
             break;
         }
+        if (change.kind == ChangeKind::FlagsChanged && change.by == m_session) {
+            // Its own STORE answered already; a STORE of the whole mailbox
+            // logs one such change per message.
+            acknowledged = change.modseq;
+            continue;
+        }
         auto position = find_in_view(change.uid);
         const auto seq = static_cast<std::uint32_t>(position - m_view.begin() + 1);
         switch (change.kind) {
@@ -214,7 +220,7 @@ void ImapServerSession::report_changes(Report report) {
                 if (m_notify && change.by != m_session) arrived.push_back(change.uid);
                 break;
             case ChangeKind::FlagsChanged: {
-                if (change.by == m_session || position == m_view.end()) break;
+                if (position == m_view.end()) break;
                 // The last FLAGS a client reads must be the message's flags now
                 // (RFC 3501 7.4.2): a logged change may be older than what this
                 // session's own STORE just answered, so tell the present flags,
@@ -222,9 +228,9 @@ void ImapServerSession::report_changes(Report report) {
                 if (!flags_told.insert(change.uid).second) break;
                 announce_exists();
                 const Mailbox* mailbox = selected();
-                const Message* message = mailbox ? mailbox->find(change.uid) : nullptr;
+                const Message* message = mailbox ? mailbox->find(change.uid, seq - 1) : nullptr;
                 auto flags = message ? message->flags.names() : change.flags.names();
-                if (is_recent(change.uid)) flags.emplace_back("\\Recent");
+                if (message && is_recent(*message)) flags.emplace_back("\\Recent");
                 std::vector<imap::FetchItem> items;
                 // RFC 7162 3.2.4 after ENABLE QRESYNC, and RFC 9051 7.5.2:
                 // with the UID.
@@ -678,7 +684,7 @@ void ImapServerSession::cmd_store(const Command& command) {
     std::vector<std::uint32_t> modified;  // failed UNCHANGEDSINCE: numbers or UIDs
     bool gone = false;
     for (auto [seq, uid] : resolve(args.set, command.uid)) {
-        const Message* message = mailbox->find(uid);
+        const Message* message = mailbox->find(uid, seq - 1);
         if (message == nullptr) {
             gone = true;
             continue;
@@ -714,17 +720,19 @@ void ImapServerSession::cmd_store(const Command& command) {
             // search here made a STORE of the whole mailbox quadratic.
             const auto index =
                 std::lower_bound(uids.begin(), uids.end(), update.uid) - uids.begin();
+            const auto seq = seqs[static_cast<std::size_t>(index)];
+            const Message* message = selected()->find(update.uid, seq - 1);
             std::vector<imap::FetchItem> items;
+            items.reserve(3);
             // RFC 7162 3.2.4: after ENABLE QRESYNC every STORE answer has the UID.
             if (command.uid || m_qresync) items.push_back(imap::fetch_uid(update.uid));
             if (!args.silent) {
                 auto names = update.flags.names();
-                if (is_recent(update.uid)) names.emplace_back("\\Recent");
+                if (message && is_recent(*message)) names.emplace_back("\\Recent");
                 items.push_back(imap::fetch_flags(std::move(names)));
             }
-            const Message* message = selected()->find(update.uid);
             if (tell_modseq && message) items.push_back(imap::fetch_modseq(message->modseq));
-            send_fetch(seqs[static_cast<std::size_t>(index)], std::move(items));
+            send_fetch(seq, std::move(items));
         }
     }
     if (!modified.empty()) {

@@ -76,6 +76,10 @@ Message* Mailbox::find(Uid uid) {
     return const_cast<Message*>(static_cast<const Mailbox*>(this)->find(uid));
 }
 
+Message* Mailbox::find(Uid uid, std::size_t position) {
+    return const_cast<Message*>(static_cast<const Mailbox*>(this)->find(uid, position));
+}
+
 std::optional<std::uint32_t> Mailbox::sequence_of(Uid uid) const {
     const Message* message = find(uid);
     if (message == nullptr) return std::nullopt;
@@ -1014,29 +1018,44 @@ StoreResult<std::vector<FlagUpdate>> MailStore::store_flags(MailboxId id,
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     std::vector<Message*> found;
-    std::vector<Message> afters;
+    std::vector<FlagSet> afters;
+    found.reserve(wanted.size());
+    afters.reserve(wanted.size());
+    // `wanted` ascends like the mailbox: each search starts where the last
+    // one ended.
+    std::size_t position = 0;
     for (const Uid uid : wanted) {
-        Message* message = mailbox->find(uid);
+        Message* message = mailbox->find(uid, position);
         if (message == nullptr) continue;
-        Message after = *message;
-        after.flags = apply_flag_operation(message->flags, operation, flags, rights);
+        position = static_cast<std::size_t>(message - mailbox->messages.data()) + 1;
         found.push_back(message);
-        afters.push_back(std::move(after));
+        afters.push_back(apply_flag_operation(message->flags, operation, flags, rights));
     }
     // One write for the whole STORE: the backend syncs once, not per message.
-    std::vector<FlagRewrite> rewrites;
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        if (!(afters[i].flags == found[i]->flags)) rewrites.push_back({found[i], &afters[i]});
-    }
-    if (m_backend != nullptr && !rewrites.empty()) {
-        if (auto saved = m_backend->update_flags(*mailbox, rewrites); !saved) return saved.error();
+    if (m_backend != nullptr) {
+        // The backend renames files by whole messages; only the changed ones
+        // are copied.
+        std::vector<Message> changed_messages;
+        changed_messages.reserve(found.size());
+        std::vector<FlagRewrite> rewrites;
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            if (afters[i] == found[i]->flags) continue;
+            changed_messages.push_back(*found[i]);
+            changed_messages.back().flags = afters[i];
+            rewrites.push_back({found[i], &changed_messages.back()});
+        }
+        if (!rewrites.empty()) {
+            if (auto saved = m_backend->update_flags(*mailbox, rewrites); !saved)
+                return saved.error();
+        }
     }
     std::vector<FlagUpdate> updates;
+    updates.reserve(found.size());
     for (std::size_t i = 0; i < found.size(); ++i) {
         Message* message = found[i];
-        const bool changed = !(afters[i].flags == message->flags);
+        const bool changed = !(afters[i] == message->flags);
         if (changed) {
-            message->flags = std::move(afters[i].flags);
+            message->flags = std::move(afters[i]);
             message->modseq = m_log.last() + 1;
             record(Change{.by = by,
                           .kind = ChangeKind::FlagsChanged,

@@ -103,6 +103,7 @@ struct Mailbox {
     // session's view still matches the store, a walk in order finds each
     // message without a search.
     const Message* find(Uid uid, std::size_t position) const;
+    Message* find(Uid uid, std::size_t position);
     // 1-based message sequence number in the store's current view.
     std::optional<std::uint32_t> sequence_of(Uid uid) const;
     std::uint32_t unseen() const;

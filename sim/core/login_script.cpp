@@ -51,27 +51,50 @@ bool LoginScript::has_credentials() const {
     return !m_plan.user.empty() && (m_plan.password || m_plan.oauth_token);
 }
 
-std::optional<OAuthMechanism> LoginScript::choose_oauth(bool offers_oauthbearer,
-                                                        bool offers_xoauth2,
-                                                        std::string_view listed_in) {
-    if (m_plan.oauth_mechanism) return m_plan.oauth_mechanism;
-    if (offers_oauthbearer) return OAuthMechanism::OAuthBearer;
-    if (offers_xoauth2) return OAuthMechanism::XOAuth2;
-    fail(say(Phrase::LoginNoOAuthOffered, m_plan.host, listed_in));
-    return std::nullopt;
+bool LoginScript::begin_token_login(bool offers_oauthbearer, bool offers_xoauth2,
+                                    std::string_view listed_in) {
+    if (m_plan.oauth_mechanism) {
+        m_token_mechanism = m_plan.oauth_mechanism;
+    } else if (offers_oauthbearer) {
+        m_token_mechanism = OAuthMechanism::OAuthBearer;
+    } else if (offers_xoauth2) {
+        m_token_mechanism = OAuthMechanism::XOAuth2;
+    } else {
+        fail(say(Phrase::LoginNoOAuthOffered, m_plan.host, listed_in));
+        return false;
+    }
+    m_token_sent = false;
+    m_challenge_answered = false;
+    return true;
 }
 
-std::string LoginScript::oauth_first_message(OAuthMechanism mechanism) const {
-    return oauth_initial_response(mechanism, m_plan.user, m_plan.oauth_token.value_or(""),
+std::string LoginScript::token_message() const {
+    return oauth_initial_response(*m_token_mechanism, m_plan.user, m_plan.oauth_token.value_or(""),
                                   m_plan.host, m_plan.port);
 }
 
-void LoginScript::note_oauth_challenge(std::string_view base64, std::int64_t time_us) {
-    const auto described = describe_oauth_challenge(base64);
+std::string LoginScript::token_initial_response() {
+    m_token_sent = true;
+    return token_message();
+}
+
+std::string LoginScript::token_auth_line(std::size_t max_line) {
+    const auto mechanism = oauth_mechanism_name(*m_token_mechanism);
+    std::string line = fmt::format("AUTH {} {}", mechanism, token_message());
+    if (line.size() + 2 > max_line) return fmt::format("AUTH {}", mechanism);
+    m_token_sent = true;
+    return line;
+}
+
+std::string LoginScript::answer_token_challenge(std::string_view challenge, std::int64_t time_us) {
+    if (!m_token_sent) return token_initial_response();
+    if (std::exchange(m_challenge_answered, true)) return "*";
+    const auto described = describe_oauth_challenge(challenge);
     m_engine.note(Direction::ServerToClient,
                   described ? say(Phrase::LoginOAuthRefused, *described)
                             : say(Phrase::LoginOAuthRefusedUnreadable),
                   time_us);
+    return std::string(oauth_error_acknowledgement(*m_token_mechanism));
 }
 
 }  // namespace mailscope::sim

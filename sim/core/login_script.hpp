@@ -99,13 +99,25 @@ class LoginScript {
     bool refuse_clear_text_password();
     // A user and a password or a token: the script logs in by itself.
     bool has_credentials() const;
-    // The token mechanism to use given what the server lists, or fails.
-    std::optional<OAuthMechanism> choose_oauth(bool offers_oauthbearer, bool offers_xoauth2,
-                                               std::string_view listed_in);
-    // The first message of the token exchange, base64 (SASL-IR or after "+").
-    std::string oauth_first_message(OAuthMechanism mechanism) const;
-    // The server refused the token: its error challenge, decoded, in the trace.
-    void note_oauth_challenge(std::string_view base64, std::int64_t time_us);
+    // Starts a token login with the mechanism to use given what the server
+    // lists (`listed_in`: CAPABILITY, CAPA, EHLO); false, and failed, when
+    // it offers none.
+    bool begin_token_login(bool offers_oauthbearer, bool offers_xoauth2,
+                           std::string_view listed_in);
+    // The mechanism begin_token_login() chose; none before, or for a password.
+    const std::optional<OAuthMechanism>& token_mechanism() const { return m_token_mechanism; }
+    // The token message as the command's initial response (IMAP SASL-IR):
+    // the server's first challenge is then the error challenge.
+    std::string token_initial_response();
+    // POP3 and SMTP: "AUTH MECHANISM [initial response]"; the response goes
+    // on the line only if the line with its CRLF stays within `max_line`
+    // octets (RFC 5034 4, RFC 4954 4), otherwise after the empty challenge.
+    std::string token_auth_line(std::size_t max_line);
+    // What answers a server challenge in the token exchange, without a line
+    // end: the token after the empty challenge; after the token, the dummy
+    // answer to the error challenge (its decoded content noted in the
+    // trace), and "*" (cancel) to any further one (RFC 7628 3.2.3).
+    std::string answer_token_challenge(std::string_view challenge, std::int64_t time_us);
 
     Engine& m_engine;
     LoginPlan m_plan;
@@ -113,9 +125,14 @@ class LoginScript {
     bool m_login_refused = false;
 
   private:
+    std::string token_message() const;
+
     bool m_tls = false;
     bool m_tls_requested = false;
     Said m_failure;
+    std::optional<OAuthMechanism> m_token_mechanism;
+    bool m_token_sent = false;  // the token went out: a challenge now is the error challenge
+    bool m_challenge_answered = false;
 };
 
 }  // namespace mailscope::sim

@@ -59,8 +59,8 @@ void LoginDriver::on_response(const Response& response, std::int64_t time_us) {
             request_tls();
             return;
         case LoginPhase::Login:
-            if (response.kind == ResponseKind::Continuation && m_token_mechanism) {
-                on_token_continuation(response, time_us);
+            if (response.kind == ResponseKind::Continuation && token_mechanism()) {
+                m_session.send_sasl_line(answer_token_challenge(response.text, time_us), time_us);
                 return;
             }
             if (!own_done) return;
@@ -132,35 +132,14 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
 
 void LoginDriver::authenticate_with_token(std::int64_t time_us) {
     const auto& capabilities = m_session.capabilities();
-    m_token_mechanism = choose_oauth(capabilities.lists("AUTH=OAUTHBEARER"),
-                                     capabilities.lists("AUTH=XOAUTH2"), "CAPABILITY");
-    if (!m_token_mechanism) return;
+    if (!begin_token_login(capabilities.lists("AUTH=OAUTHBEARER"),
+                           capabilities.lists("AUTH=XOAUTH2"), "CAPABILITY"))
+        return;
     m_phase = sim::LoginPhase::Login;
-    AuthenticateArgs args{std::string(sim::oauth_mechanism_name(*m_token_mechanism)), {}};
+    AuthenticateArgs args{std::string(sim::oauth_mechanism_name(*token_mechanism())), {}};
     // RFC 4959: with SASL-IR the token rides on the command, one round trip.
-    if (capabilities.lists("SASL-IR")) {
-        args.initial_response = oauth_first_message(*m_token_mechanism);
-        m_token_sent = true;
-    }
+    if (capabilities.lists("SASL-IR")) args.initial_response = token_initial_response();
     submit_own(Verb::Authenticate, std::move(args), time_us);
-}
-
-// Before the token: the server's empty "+" asks for it. After: the "+"
-// carries the error challenge, which takes one dummy answer before the NO
-// (RFC 7628 3.2.3).
-void LoginDriver::on_token_continuation(const Response& response, std::int64_t time_us) {
-    if (!m_token_sent) {
-        m_token_sent = true;
-        m_session.send_sasl_line(oauth_first_message(*m_token_mechanism), time_us);
-        return;
-    }
-    // RFC 7628 3.2.3 allows one error challenge; another ends the exchange.
-    if (std::exchange(m_challenge_answered, true)) {
-        m_session.send_sasl_line("*", time_us);
-        return;
-    }
-    note_oauth_challenge(response.text, time_us);
-    m_session.send_sasl_line(sim::oauth_error_acknowledgement(*m_token_mechanism), time_us);
 }
 
 void LoginDriver::submit_own(Verb verb, CommandArgs args, std::int64_t time_us) {

@@ -31,16 +31,12 @@ class LoginDriver : public sim::LoginScript {
     void login_or_ready(std::int64_t time_us);
     void submit_own(Verb verb, CommandArgs args, std::int64_t time_us);
     void authenticate_with_token(std::int64_t time_us);
-    void on_token_continuation(const Response& response, std::int64_t time_us);
 
     ImapSession& m_session;
     std::string m_own_tag;
     std::string m_typed_starttls_tag;
     bool m_offers_starttls = false;
     bool m_capability_for_token = false;  // the CAPABILITY asked before AUTHENTICATE
-    std::optional<sim::OAuthMechanism> m_token_mechanism;
-    bool m_token_sent = false;  // the token went out: a "+" now is the error challenge
-    bool m_challenge_answered = false;
 };
 
 }  // namespace mailscope::imap

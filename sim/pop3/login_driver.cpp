@@ -1,7 +1,5 @@
 #include "sim/pop3/login_driver.hpp"
 
-#include <fmt/format.h>
-
 #include <utility>
 
 #include "sim/core/ascii.hpp"
@@ -89,24 +87,10 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
             request_tls();
             return;
         case LoginPhase::Login:
-            if (received.answers == Verb::Auth && m_token_mechanism) {
+            if (received.answers == Verb::Auth && token_mechanism()) {
                 if (received.reply.kind == ReplyKind::Continuation) {
-                    if (!m_token_sent) {
-                        m_token_sent = true;
-                        m_session.send_raw(oauth_first_message(*m_token_mechanism) + "\r\n",
-                                           time_us);
-                        return;
-                    }
-                    // RFC 7628 3.2.3: the error challenge takes one dummy line;
-                    // another challenge ends the exchange.
-                    if (std::exchange(m_challenge_answered, true)) {
-                        m_session.send_raw("*\r\n", time_us);
-                        return;
-                    }
-                    note_oauth_challenge(received.reply.text, time_us);
                     m_session.send_raw(
-                        std::string(sim::oauth_error_acknowledgement(*m_token_mechanism)) + "\r\n",
-                        time_us);
+                        answer_token_challenge(received.reply.text, time_us) + "\r\n", time_us);
                     return;
                 }
                 m_login_refused = !ok;
@@ -154,21 +138,10 @@ void LoginDriver::login_or_ready(std::int64_t time_us) {
 }
 
 void LoginDriver::authenticate_with_token(std::string_view capa, std::int64_t time_us) {
-    m_token_mechanism =
-        choose_oauth(lists_sasl(capa, "OAUTHBEARER"), lists_sasl(capa, "XOAUTH2"), "CAPA");
-    if (!m_token_mechanism) return;
+    if (!begin_token_login(lists_sasl(capa, "OAUTHBEARER"), lists_sasl(capa, "XOAUTH2"), "CAPA"))
+        return;
     m_phase = sim::LoginPhase::Login;
-    const auto mechanism = sim::oauth_mechanism_name(*m_token_mechanism);
-    std::string line =
-        fmt::format("AUTH {} {}", mechanism, oauth_first_message(*m_token_mechanism));
-    // RFC 5034 4: an initial response that would make the command longer
-    // than 255 octets goes after the server's "+" instead.
-    if (line.size() + 2 > kMaxAuthLineWithResponse) {
-        line = fmt::format("AUTH {}", mechanism);
-    } else {
-        m_token_sent = true;
-    }
-    submit_own(line, time_us);
+    submit_own(token_auth_line(kMaxAuthLineWithResponse), time_us);
 }
 
 bool LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {

@@ -30,9 +30,6 @@ class LoginDriver : public sim::LoginScript {
 
     Pop3Session& m_session;
     bool m_capability_for_token = false;  // the CAPA asked before AUTH
-    std::optional<sim::OAuthMechanism> m_token_mechanism;
-    bool m_token_sent = false;  // the token went out: a "+" now is the error challenge
-    bool m_challenge_answered = false;
 };
 
 }  // namespace mailscope::pop3

@@ -49,22 +49,9 @@ void LoginDriver::on_reply(const ReplyReceived& received, std::int64_t time_us) 
             return;
         case LoginPhase::Login:
             if (received.answers != Verb::Auth) return;
-            if (code == 334 && m_token_mechanism) {
-                if (!m_token_sent) {
-                    m_token_sent = true;
-                    m_session.send_raw(oauth_first_message(*m_token_mechanism) + "\r\n", time_us);
-                    return;
-                }
-                // RFC 7628 3.2.3: the error challenge takes one dummy line;
-                // another challenge ends the exchange.
-                if (std::exchange(m_challenge_answered, true)) {
-                    m_session.send_raw("*\r\n", time_us);
-                    return;
-                }
-                note_oauth_challenge(received.reply.first_line(), time_us);
+            if (code == 334 && token_mechanism()) {
                 m_session.send_raw(
-                    std::string(sim::oauth_error_acknowledgement(*m_token_mechanism)) + "\r\n",
-                    time_us);
+                    answer_token_challenge(received.reply.first_line(), time_us) + "\r\n", time_us);
                 return;
             }
             if (code == 334) return;
@@ -130,20 +117,9 @@ bool LoginDriver::auth_lists(std::string_view mechanism) const {
 }
 
 void LoginDriver::authenticate_with_token(std::int64_t time_us) {
-    m_token_mechanism = choose_oauth(auth_lists("OAUTHBEARER"), auth_lists("XOAUTH2"), "EHLO");
-    if (!m_token_mechanism) return;
+    if (!begin_token_login(auth_lists("OAUTHBEARER"), auth_lists("XOAUTH2"), "EHLO")) return;
     m_phase = sim::LoginPhase::Login;
-    const auto mechanism = sim::oauth_mechanism_name(*m_token_mechanism);
-    std::string line =
-        fmt::format("AUTH {} {}", mechanism, oauth_first_message(*m_token_mechanism));
-    // RFC 4954 4: a command line longer than 512 octets with its initial
-    // response sends the response after an empty 334 instead.
-    if (line.size() + 2 > kMaxAuthLineWithResponse) {
-        line = fmt::format("AUTH {}", mechanism);
-    } else {
-        m_token_sent = true;
-    }
-    submit_own(line, time_us);
+    submit_own(token_auth_line(kMaxAuthLineWithResponse), time_us);
 }
 
 void LoginDriver::submit_own(const std::string& line, std::int64_t time_us) {

@@ -33,9 +33,6 @@ class LoginDriver : public sim::LoginScript {
     bool auth_lists(std::string_view mechanism) const;
 
     SmtpSession& m_session;
-    std::optional<sim::OAuthMechanism> m_token_mechanism;
-    bool m_token_sent = false;  // the token went out: a 334 now is the error challenge
-    bool m_challenge_answered = false;
 };
 
 }  // namespace mailscope::smtp

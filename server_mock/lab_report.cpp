@@ -61,11 +61,17 @@ void ViolationReport::append_numbered_line(std::string& out, std::size_t number,
 
 void ViolationReport::add(const sim::TraceEvent& event) {
     const std::string text = m_text.add(event);
+    add_rendered(event, text, m_text);
+}
+
+void ViolationReport::add_rendered(const sim::TraceEvent& event, std::string_view text,
+                                   const sim::TranscriptText& transcript) {
     if (!text.empty()) {
         // The event's text may go on the line the previous piece of its
         // command left open.
-        m_line = m_text.lines();
-        if (event.dir == sim::Direction::ClientToServer) m_last_client_line = m_text.first_line();
+        m_line = transcript.lines();
+        if (event.dir == sim::Direction::ClientToServer)
+            m_last_client_line = transcript.first_line();
         if (m_keep_transcript) keep_lines(text);
     }
     if (!text.empty() && event.dir == sim::Direction::ClientToServer && event.wire.size > 0) {

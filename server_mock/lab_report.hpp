@@ -32,6 +32,10 @@ class ViolationReport {
         : m_keep_transcript(keep_transcript), m_language(language) {}
 
     void add(const sim::TraceEvent& event);
+    // The same for a writer that renders the transcript anyway: `text` is
+    // what `transcript`, fed the same events from the start, made of this one.
+    void add_rendered(const sim::TraceEvent& event, std::string_view text,
+                      const sim::TranscriptText& transcript);
 
     // The summary line and the findings, without the transcript.
     std::string findings(std::string_view label) const;

@@ -99,11 +99,12 @@ void TraceFiles::write(std::FILE* file, std::string_view bytes) {
 }
 
 void TraceFiles::add(const sim::TraceEvent& event) {
-    write(m_text, m_transcript.add(event));
+    const std::string text = m_transcript.add(event);
+    write(m_text, text);
     std::string line = sim::event_to_json(event);
     line += '\n';
     write(m_events, line);
-    m_report.add(event);
+    m_report.add_rendered(event, text, m_transcript);
 }
 
 void TraceFiles::flush() {

@@ -86,7 +86,9 @@ std::string TranscriptText::finish() {
 
 std::string event_to_json(const TraceEvent& event) {
     std::string out;
-    out.reserve(256 + event.raw.size() + event.summary.size());
+    // Line ends and controls grow by escaping: an eighth more keeps a long
+    // literal from being copied to a larger buffer halfway.
+    out.reserve(256 + event.raw.size() + event.raw.size() / 8 + event.summary.size());
     JsonText j(out);
     j.begin_object();
     if (!event.code.empty()) j.member("code", event.code);

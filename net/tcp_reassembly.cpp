@@ -6,6 +6,10 @@ namespace mailscope::transport {
 
 namespace {
 
+// The widest receive window a reset may fall in: autotuned windows on
+// today's hosts stay below 16 MiB.
+constexpr std::int32_t kResetWindow = std::int32_t{1} << 24;
+
 sim::Direction opposite_direction(sim::Direction dir) {
     return dir == sim::Direction::ClientToServer ? sim::Direction::ServerToClient
                                                  : sim::Direction::ClientToServer;
@@ -94,6 +98,11 @@ void TcpReassembler::add(const TcpSegment& segment, std::uint64_t packet) {
         stream.next_seq = seq;
     }
     if (segment.rst) {
+        // RFC 5961 3.2: a reset counts only inside the receiver's window. One
+        // numbered before the next octet expected is stale (an old
+        // connection's, or forged), and the stream goes on.
+        const auto distance = static_cast<std::int32_t>(seq - stream.next_seq);
+        if (distance < 0 || distance > kResetWindow) return;
         conversation.closed = true;
         conversation.reset = true;
         return;

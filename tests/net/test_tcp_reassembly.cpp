@@ -403,6 +403,25 @@ TEST_CASE("reassembly: SYN, FIN and RST; a new SYN on the same ports is a new co
     CHECK(conversations[1].closed);
 }
 
+TEST_CASE("reassembly: a reset numbered outside the window is ignored (RFC 5961 3.2)") {
+    ReassemblyTestWire wire;
+    wire.client(1000, kReassemblySyn);
+    wire.server(5000, kReassemblySyn | kReassemblyAck);
+    wire.server(5001, kReassemblyAck, "* OK\r\n");
+    wire.client(1001, kReassemblyAck, "a LOGOUT\r\n");
+    // Stale: before the next octet the server's side expects.
+    wire.server(4000, kReassemblyRst);
+    // Far beyond any window.
+    wire.client(1011 + (1u << 30), kReassemblyRst);
+    CHECK_FALSE(wire.only().closed);
+    wire.server(5007, kReassemblyAck, "* BYE\r\n");
+    CHECK(reassembly_stream(wire.only(), Direction::ServerToClient) == "* OK\r\n* BYE\r\n");
+    // At the next octet expected: the connection is over.
+    wire.client(1011, kReassemblyRst);
+    CHECK(wire.only().closed);
+    CHECK(wire.only().reset);
+}
+
 TEST_CASE("reassembly: a capture started mid-conversation, and ports that are not mail ports") {
     ReassemblyTestWire wire;
     // No SYN: the end on port 143 is the server.

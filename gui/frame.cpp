@@ -65,8 +65,11 @@ void draw_file_menu(PanelContext& context) {
         if (ImGui::MenuItem(context.text(item.label))) context.intents.export_kind = item.kind;
         note_control(context, item.control);
     }
+#ifndef __EMSCRIPTEN__
+    // A page is closed by the browser.
     ImGui::Separator();
     if (ImGui::MenuItem(context.text(Text::Quit))) context.intents.quit = true;
+#endif
     ImGui::EndMenu();
 }
 

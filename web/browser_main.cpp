@@ -167,7 +167,12 @@ void frame(void* arg) {
     if (intents.export_kind != gui::ExportKind::None) {
         const std::string file =
             gui::export_view(intents.export_kind, export_directory, *p.model, p.view, p.fonts);
-        if (!file.empty()) offer_download(file.c_str());
+        if (!file.empty()) {
+            offer_download(file.c_str());
+            p.view.status =
+                fmt::format(fmt::runtime(gui::tr(p.view.language, gui::Text::Downloaded)),
+                            std::filesystem::path(file).filename().string());
+        }
     }
     p.app->apply(intents, *p.model, p.view);
     keep_settings(p);
@@ -267,16 +272,19 @@ EMSCRIPTEN_KEEPALIVE void mailscope_set_language(const char* name) {
 }
 
 // The lessons the page lists, in course order: [{"group", "id", "title",
-// "steps"}], titles in `language`; a lesson that does not load is left out.
+// "steps"}], the title and the number of steps in words of `language`; a
+// lesson that does not load is left out.
 EMSCRIPTEN_KEEPALIVE const char* mailscope_lesson_list(const char* name) {
     const gui::Language language = language_named(name).value_or(gui::Language::En);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& [file, loaded] : lessons::load_catalog()) {
         if (!loaded.lesson) continue;
-        list.push_back({{"group", file.parent_path().filename().string()},
-                        {"id", loaded.lesson->id},
-                        {"title", loaded.lesson->title.in(language)},
-                        {"steps", loaded.lesson->steps.size()}});
+        list.push_back(
+            {{"group", file.parent_path().filename().string()},
+             {"id", loaded.lesson->id},
+             {"title", loaded.lesson->title.in(language)},
+             {"steps", sim::render(sim::say(sim::Phrase::PlayerSteps, loaded.lesson->steps.size()),
+                                   language)}});
     }
     return hand_out(list.dump());
 }

@@ -4,10 +4,12 @@
 // exchange row the page reports (gui/screen_summary.hpp, the same summary
 // as `mailscope gui --screen-json`) against the native window's, switches
 // the page to English, exports the transcript from the File menu and
-// compares the download with the native one, and saves a screenshot.
+// compares the download with the native one, and saves a screenshot. Then
+// it opens lesson files from the disk: a broken one must give the native
+// loader's error (line, column, sentence), a good one must be shown.
 //
 // usage: node browser_test.mjs --site DIR --native MAILSCOPE --work DIR
-//                              [--lesson ID] [--chromium PATH]
+//                              --source DIR [--lesson ID] [--chromium PATH]
 // Exits 77 (skipped) when Chromium, puppeteer-core (scripts/setup puts it in
 // tests/web/node_modules), the browser build or a display for the native
 // window (X or xvfb-run) is missing, unless CI is set: then 1.
@@ -22,6 +24,7 @@ const { values: options } = parseArgs({
     site: { type: "string" },
     native: { type: "string" },
     work: { type: "string" },
+    source: { type: "string" },
     lesson: { type: "string", default: "02-login-logout" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
   },
@@ -173,7 +176,12 @@ async function run(site) {
     const first_frame = await page.evaluate(() => window.mailscopeFirstFrame);
     console.log(`first frame ${Math.round(first_frame)} ms after the page's start ` +
                 `(${Date.now() - opened} ms with the test's overhead)`);
-    let shown = await screen_when(page, (s) => s.steps > 0, "the lesson");
+    // The canvas follows the page: make it the native window's 1600x1000.
+    const header = await page.$eval("header", (element) => element.getBoundingClientRect().height);
+    await page.setViewport({ width: 1600, height: 1000 + Math.ceil(header) });
+    const bottom = (s) => Math.max(0, ...Object.values(s.layout || {}).map(([, y, , h]) => y + h));
+    let shown = await screen_when(page, (s) => s.steps > 0 && Math.abs(bottom(s) - 1000) < 2,
+                                  "the lesson tiled to a 1600x1000 canvas");
     const start = shown.step;
     for (let click = 1; click <= 3; ++click) {
       await click_control(page, "next");
@@ -210,6 +218,28 @@ async function run(site) {
     const shot = path.join(options.work, "browser.png");
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}; the native window's: ${path.join(options.work, "native-ru.png")}`);
+
+    // The native error names the file where it is; the page's, where the
+    // page put it: the rest (line, column, sentence) must be the same.
+    const broken = path.join(options.source, "tests/lessons/broken/unknown_field.yaml");
+    const refused = spawnSync(options.native, ["lesson", "run", broken, "--lang", "en", "--check"],
+                              { encoding: "utf-8", timeout: 60_000 });
+    const reason = refused.stderr.trim().slice(broken.length);
+    check(refused.status === 2 && /^:\d+:\d+: /.test(reason),
+          `the native loader's error for ${broken}: ${refused.stderr}`);
+    const chooser = await page.$("#open-file");
+    await chooser.uploadFile(broken);
+    await page.waitForFunction(() => !document.getElementById("problem").hidden, { timeout: wait_ms });
+    const shown_error = await page.$eval("#problem", (element) => element.textContent);
+    check(shown_error === `/mailscope/lessons/own/unknown_field.yaml${reason}`,
+          `the page's error "${shown_error}", the native one ends "${reason}"`);
+
+    const own = path.join(options.work, "own-greeting.yaml");
+    fs.copyFileSync(path.join(options.source, "lessons/imap/01-greeting.yaml"), own);
+    await chooser.uploadFile(own);
+    await page.waitForFunction(() => document.getElementById("problem").hidden, { timeout: wait_ms });
+    shown = await screen_when(page, (s) => s.step === 0 && s.events === 0, "the opened lesson");
+    check(shown.steps === 4, `the opened lesson has ${shown.steps} steps, 01-greeting 4`);
     check(errors.length === 0, `the page reported errors: ${errors.join("; ")}`);
   } finally {
     await browser.close();

@@ -55,17 +55,6 @@ class AppController {
     // Gives the sentence saying what could not be started.
     std::optional<std::string> start_sessions(const PasswordPrompt& password);
 
-#ifdef MAILSCOPE_WITH_NET
-    // A session recorded elsewhere (a capture's), listed in the Session menu
-    // before the live entry; `show`: the one shown at start.
-    void add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace, bool show);
-
-    // The whole `mailscope gui`: the exports, the sessions, the window (under
-    // Xvfb for a screenshot without a display), then the transcript. Reasons
-    // for failing go to stderr; returns an app_exit_* code.
-    int run(const PasswordPrompt& password);
-#endif
-
     // The window's options for what was asked, wired to begin_frame() and
     // apply(); the controller must outlive the window.
     GuiOptions window_options();
@@ -78,20 +67,24 @@ class AppController {
     void apply(const FrameIntents& intents, GuiModel& model, ViewState& view);
 
     // The Session menu, in its order, and the entry shown.
-    const std::vector<std::unique_ptr<SessionSource>>& sources() const {
-        return m_sources;
-    }
-    std::size_t shown() const {
-        return m_shown;
-    }
-    const sim::SessionTrace& shown_trace() const {
-        return m_sources[m_shown]->trace();
-    }
+    const std::vector<std::unique_ptr<SessionSource>>& sources() const { return m_sources; }
+    std::size_t shown() const { return m_shown; }
+    const sim::SessionTrace& shown_trace() const { return m_sources[m_shown]->trace(); }
 
-    LessonSession& lesson() {
-        return m_lesson->session();
-    }
+    LessonSession& lesson() { return m_lesson->session(); }
+
+    // The native app's own: clang-format keeps one-line functions only
+    // before the first preprocessor branch of a class.
 #ifdef MAILSCOPE_WITH_NET
+    // A session recorded elsewhere (a capture's), listed in the Session menu
+    // before the live entry; `show`: the one shown at start.
+    void add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace, bool show);
+
+    // The whole `mailscope gui`: the exports, the sessions, the window (under
+    // Xvfb for a screenshot without a display), then the transcript. Reasons
+    // for failing go to stderr; returns an app_exit_* code.
+    int run(const PasswordPrompt& password);
+
     const LiveSession* live() const {
         return m_live->session();
     }

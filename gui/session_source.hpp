@@ -1,9 +1,9 @@
 // The entries of the Session menu: the lesson, free play, the live session
 // and each of the lab's connections (the last two only where the network
-// layer is built: MAILSCOPE_WITH_NET, not in the browser). Each is a SessionSource, so the
-// application controller shows, rebinds and feeds the composer the same way
-// whatever the panels' trace comes from; what is particular to one kind
-// stays in its class here.
+// layer is built: MAILSCOPE_WITH_NET, not in the browser). Each is a
+// SessionSource, so the application controller shows, rebinds and feeds the
+// composer the same way whatever the panels' trace comes from; what is
+// particular to one kind stays in its class here.
 #pragma once
 
 #include <cstddef>

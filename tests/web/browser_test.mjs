@@ -219,6 +219,19 @@ async function run(site) {
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}; the native window's: ${path.join(options.work, "native-ru.png")}`);
 
+    // A panel moved by hand: ImGui saves the layout a few seconds later.
+    const [x, y, width] = (await screen(page)).layout.mailbox;
+    const ratio = await page.evaluate(() => window.devicePixelRatio);
+    const canvas_top = await page.$eval("#canvas", (element) => element.getBoundingClientRect().top);
+    await page.mouse.move((x + width / 2) / ratio, canvas_top + (y + 8) / ratio);
+    await page.mouse.down();
+    await page.mouse.move((x + width / 2) / ratio - 40, canvas_top + (y + 8) / ratio - 40, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => localStorage.getItem("mailscope.layout") !== null,
+                               { timeout: wait_ms });
+    check((await page.evaluate(() => localStorage.getItem("mailscope.layout"))).includes("[Window]"),
+          "the window's layout kept in localStorage");
+
     // The native error names the file where it is; the page's, where the
     // page put it: the rest (line, column, sentence) must be the same.
     const broken = path.join(options.source, "tests/lessons/broken/unknown_field.yaml");

@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -42,6 +41,12 @@ constexpr const char* export_directory = "/exports";
 // ImGui asserts on a frame of no time; the browser may run two frames on
 // one timestamp.
 constexpr float shortest_frame_seconds = 1.0f / 1000;
+// With nothing moving, a frame is drawn after input or every quarter of a
+// second, as the native window waits for events: a lesson left open costs
+// a laptop's battery nothing. ImGui shows what an input did (a menu opened,
+// a hover) a frame or two after it.
+constexpr double idle_frame_seconds = 0.25;
+constexpr int frames_after_input = 3;
 
 // clang-format off
 EM_JS(void, store_setting, (const char* key, const char* value), {
@@ -114,6 +119,8 @@ struct Player {
     int width = 0;
     int height = 0;
     bool first_frame_told = false;
+    int frames_owed = frames_after_input;
+    double last_drawn = 0;  // seconds
     // What the last frame drew, taken before apply() may rebind the model
     // to a trace no frame has drawn yet: what the page reads between frames.
     gui::ScreenSummary drawn;
@@ -121,16 +128,31 @@ struct Player {
 
 Player* player = nullptr;
 
+void wake() {
+    if (player) player->frames_owed = frames_after_input;
+}
+
+// Installed before ImGui's own handlers, which call them in turn.
+void wake_on_input(GLFWwindow* window) {
+    glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { wake(); });
+    glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { wake(); });
+    glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { wake(); });
+    glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { wake(); });
+    glfwSetKeyCallback(window, [](GLFWwindow*, int, int, int, int) { wake(); });
+    glfwSetCharCallback(window, [](GLFWwindow*, unsigned int) { wake(); });
+}
+
 // Keeps the canvas's pixels at its CSS size times the device pixel ratio,
-// so the window follows the browser's and stays sharp.
-void fit_canvas(Player& p) {
+// so the window follows the browser's and stays sharp. True when it changed.
+bool fit_canvas(Player& p) {
     const auto [css_width, css_height] = canvas_css_size();
     const int width = static_cast<int>(std::lround(css_width * p.pixel_ratio));
     const int height = static_cast<int>(std::lround(css_height * p.pixel_ratio));
-    if (width == p.width && height == p.height) return;
+    if (width == p.width && height == p.height) return false;
     p.width = width;
     p.height = height;
     set_canvas_pixels(width, height);
+    return true;
 }
 
 void keep_settings(Player& p) {
@@ -147,7 +169,14 @@ void keep_settings(Player& p) {
 
 void frame(void* arg) {
     Player& p = *static_cast<Player*>(arg);
-    fit_canvas(p);
+    const double now = emscripten_get_now() / 1000;
+    const bool resized = fit_canvas(p);
+    const bool moving = p.view.playing || p.view.animating || p.model->lesson.playing;
+    if (!resized && !moving && p.frames_owed == 0 && now - p.last_drawn < idle_frame_seconds) {
+        return;
+    }
+    p.frames_owed = std::max(p.frames_owed - 1, 0);
+    p.last_drawn = now;
     p.app->begin_frame(*p.model, p.view, ImGui::GetIO().DeltaTime);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -201,24 +230,27 @@ std::optional<std::string> start_player(const gui::AppOptions& asked) {
     const auto [css_width, css_height] = canvas_css_size();
     p->width = static_cast<int>(std::lround(css_width * p->pixel_ratio));
     p->height = static_cast<int>(std::lround(css_height * p->pixel_ratio));
-    std::error_code error;
-    std::filesystem::create_directories(export_directory, error);
-    if (error) return fmt::format("{}: {}", export_directory, error.message());
+    // Should it fail, each export says so in the status line.
+    std::error_code ignored;
+    std::filesystem::create_directories(export_directory, ignored);
     gui::AppOptions options = asked;
     options.size = fmt::format("{}x{}", p->width, p->height);
     auto made = make_app(options);
     if (auto* error = std::get_if<std::string>(&made)) return *error;
     p->app = std::move(std::get<std::unique_ptr<gui::AppController>>(made));
 
-    if (!glfwInit()) return std::string("the browser offers no window for WebGL.");
+    const std::string no_webgl = gui::tr(
+        sim::language_from_name(options.lang).value_or(gui::Language::En), gui::Text::NoWebGl);
+    if (!glfwInit()) return no_webgl;
     // WebGL 2 is OpenGL ES 3.0.
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     p->window = glfwCreateWindow(p->width, p->height, "mailscope", nullptr, nullptr);
-    if (!p->window) return std::string("the browser offers no WebGL 2 context.");
+    if (!p->window) return no_webgl;
     glfwMakeContextCurrent(p->window);
     set_canvas_pixels(p->width, p->height);
+    wake_on_input(p->window);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -268,6 +300,7 @@ EMSCRIPTEN_KEEPALIVE const char* mailscope_screen_json() {
 EMSCRIPTEN_KEEPALIVE void mailscope_set_language(const char* name) {
     if (const auto language = language_named(name); language && player) {
         player->view.language = *language;
+        wake();
     }
 }
 
@@ -307,6 +340,7 @@ EMSCRIPTEN_KEEPALIVE const char* mailscope_open_lesson(const char* file, const c
     player->view = gui::ViewState{};
     player->view.language = window.language;
     player->view.dpi_scale = player->pixel_ratio;
+    wake();
     return hand_out({});
 }
 

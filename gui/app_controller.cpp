@@ -9,14 +9,15 @@
 #include <filesystem>
 #include <iostream>
 
-#include "gui/app_window.hpp"
 #include "gui/export.hpp"
 #include "gui/sequence_svg.hpp"
-#include "gui/virtual_display.hpp"
 #include "lessons/lesson_catalog.hpp"
 #include "lessons/lesson_loader.hpp"
+#ifdef MAILSCOPE_WITH_NET
+#include "gui/virtual_display.hpp"
 #include "net/server_url.hpp"
 #include "server_mock/assignment_loader.hpp"
+#endif
 #include "sim/core/protocol.hpp"
 #include "sim/core/transcript.hpp"
 
@@ -142,15 +143,18 @@ AppController::AppController(const AppOptions& options, Language language, int w
     : m_options(options), m_language(language), m_width(width), m_height(height) {
     auto lesson_source = std::make_unique<LessonSource>(std::move(lesson));
     auto free_play = std::make_unique<FreePlaySource>();
-    auto live = std::make_unique<LiveSource>();
     m_lesson = lesson_source.get();
     m_free_play = free_play.get();
-    m_live = live.get();
     m_sources.push_back(std::move(lesson_source));
     m_sources.push_back(std::move(free_play));
+#ifdef MAILSCOPE_WITH_NET
+    auto live = std::make_unique<LiveSource>();
+    m_live = live.get();
     m_sources.push_back(std::move(live));
+#endif
 }
 
+#ifdef MAILSCOPE_WITH_NET
 void AppController::add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace,
                                  bool show) {
     const auto at = index_of(m_sources, m_live);
@@ -158,8 +162,10 @@ void AppController::add_recorded(std::string label, std::unique_ptr<sim::Session
                      std::make_unique<RecordedSource>(std::move(label), std::move(trace)));
     if (show) m_shown = at;
 }
+#endif
 
-std::optional<std::string> AppController::start_sessions(const PasswordPrompt& password) {
+std::optional<std::string> AppController::start_sessions(
+    [[maybe_unused]] const PasswordPrompt& password) {
     if (m_options.free_play || !m_options.type.empty()) {
         if (auto error = m_free_play->open()) return sim::render(*error, m_language);
         m_shown = index_of(m_sources, m_free_play);
@@ -169,6 +175,7 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
             }
         }
     }
+#ifdef MAILSCOPE_WITH_NET
     if (!m_options.serve.empty() || !m_options.serve_pop3.empty() ||
         !m_options.serve_smtp.empty()) {
         LabClassReport class_report{m_options.class_report, std::nullopt};
@@ -189,9 +196,11 @@ std::optional<std::string> AppController::start_sessions(const PasswordPrompt& p
         m_shown = index_of(m_sources, m_live);
     }
     m_follow_lab = m_lab && m_sources[m_shown].get() == m_lesson && !m_options.step;
+#endif
     return std::nullopt;
 }
 
+#ifdef MAILSCOPE_WITH_NET
 std::optional<std::string> AppController::start_live(const PasswordPrompt& password) {
     auto url = transport::parse_server_url(m_options.connect);
     if (auto* error = std::get_if<sim::Said>(&url)) {
@@ -226,13 +235,16 @@ bool AppController::settled() const {
     const LivePhase phase = live->status().phase;
     return live->status().ready || phase == LivePhase::Failed || phase == LivePhase::Closed;
 }
+#endif
 
 void AppController::begin_frame(GuiModel& model, ViewState& view, float dt) {
+#ifdef MAILSCOPE_WITH_NET
     // The lab's and the live session's new events reach the UI's own traces
     // here, before the model syncs.
     if (m_lab) m_lab->drain();
     if (LiveSession* live = m_live->session()) live->drain();
     follow_lab_connections(model, view);
+#endif
     if (m_sources[m_shown].get() == m_lesson) lesson().tick(dt);
     const SessionSource& shown = *m_sources[m_shown];
     if (&shown.trace() != m_bound_trace || shown.generation() != m_bound_generation) {
@@ -254,7 +266,6 @@ void AppController::begin_frame(GuiModel& model, ViewState& view, float dt) {
 
 void AppController::apply(const FrameIntents& intents, GuiModel& model, ViewState& view) {
     if (intents.choose_session) {
-        m_follow_lab = false;
         const std::size_t wanted = *intents.choose_session;
         if (wanted != m_shown && wanted < m_sources.size()) {
             SessionSource& source = *m_sources[wanted];
@@ -268,8 +279,11 @@ void AppController::apply(const FrameIntents& intents, GuiModel& model, ViewStat
             }
         }
     }
+#ifdef MAILSCOPE_WITH_NET
+    if (intents.choose_session) m_follow_lab = false;
     if (intents.connect) connect(model, view);
     if (intents.disconnect && m_live->session()) m_live->session()->close();
+#endif
     if (intents.composer_send) send_typed(view);
     if (m_sources[m_shown].get() == m_lesson && lesson().apply(intents.lesson)) {
         rebind(model, view);
@@ -297,6 +311,7 @@ void AppController::rebind(GuiModel& model, ViewState& view) {
     view.playing = false;
 }
 
+#ifdef MAILSCOPE_WITH_NET
 // Each new connection to the lab becomes an entry of the Session menu.
 void AppController::follow_lab_connections(GuiModel& model, ViewState& view) {
     if (!m_lab) return;
@@ -311,12 +326,15 @@ void AppController::follow_lab_connections(GuiModel& model, ViewState& view) {
 std::size_t AppController::first_lab_entry() const {
     return index_of(m_sources, m_live) + 1;
 }
+#endif
 
 void AppController::sync_lanes() {
     if (m_sources[m_shown].get() == m_lesson) {
         sync_lesson_lanes();
+#ifdef MAILSCOPE_WITH_NET
     } else if (m_lab && m_shown >= first_lab_entry()) {
         sync_lab_lanes();
+#endif
     } else {
         m_lanes_of = LanesOf::None;
     }
@@ -356,6 +374,7 @@ void AppController::sync_lesson_lanes() {
     }
 }
 
+#ifdef MAILSCOPE_WITH_NET
 // The lab's connections are served by one I/O thread on one steady clock,
 // and their events reach the UI in the order it posted them: times order them.
 void AppController::sync_lab_lanes() {
@@ -370,6 +389,7 @@ void AppController::sync_lab_lanes() {
     }
     m_lanes.merge_by_time();
 }
+#endif
 
 void AppController::describe(GuiModel& model, const ViewState& view) {
     sync_lanes();
@@ -378,6 +398,7 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
         model.lanes.merge = &m_lanes;
         model.lanes.traces = m_lane_traces;
         model.lanes.lab = m_lanes_of == LanesOf::Lab;
+#ifdef MAILSCOPE_WITH_NET
         if (model.lanes.lab) {
             model.lanes.first_entry = first_lab_entry();
             model.lanes.chosen = m_shown - model.lanes.first_entry;
@@ -385,7 +406,9 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
                 model.lanes.names.push_back(fmt::format(
                     "#{} {}", session.id, session.user.empty() ? session.peer : session.user));
             }
-        } else {
+        }
+#endif
+        if (!model.lanes.lab) {
             model.lanes.chosen = lesson().client();
             for (std::size_t c = 0; c < m_lane_traces.size(); ++c)
                 model.lanes.names.push_back(lesson().runner().client_name(c));
@@ -402,6 +425,8 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
     model.sessions.active = m_shown;
     model.sessions.caption.clear();
     model.class_table = {};
+    model.live = {};
+#ifdef MAILSCOPE_WITH_NET
     if (m_lab) {
         model.sessions.caption =
             fmt::format(fmt::runtime(tr(view.language, Text::LabListening)), m_lab->address());
@@ -411,13 +436,13 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
             std::count_if(m_lab->sessions().begin(), m_lab->sessions().end(),
                           [](const LabSession& session) { return !session.closed; }));
     }
-    model.live = {};
     if (const LiveSession* live = m_live->session()) {
         model.live.active = true;
         model.live.insecure = live->status().insecure || live->options().tls.insecure;
         model.live.status = live_status_text(live->status(), view.language);
     }
     model.live.error = sim::render(m_live_error, view.language);
+#endif
     model.composer = {};
     const SessionSource& shown = *m_sources[m_shown];
     model.store_truth = shown.store_truth();
@@ -432,6 +457,7 @@ void AppController::describe(GuiModel& model, const ViewState& view) {
                     view.language);
 }
 
+#ifdef MAILSCOPE_WITH_NET
 void AppController::connect(GuiModel& model, ViewState& view) {
     m_live_error = {};
     auto options = live_options_from_form(view.connect);
@@ -449,6 +475,7 @@ void AppController::connect(GuiModel& model, ViewState& view) {
     view.connect.open = false;
     show(index_of(m_sources, m_live), model, view);
 }
+#endif
 
 void AppController::send_typed(ViewState& view) {
     SessionSource& shown = *m_sources[m_shown];
@@ -461,6 +488,7 @@ void AppController::send_typed(ViewState& view) {
     view.live = true;
 }
 
+#ifdef MAILSCOPE_WITH_NET
 std::optional<std::string> AppController::export_files() const {
     const sim::SessionTrace& trace = m_lesson->session().trace();
     const std::string title = m_lesson->session().view(m_language).title;
@@ -501,7 +529,7 @@ int AppController::run(const PasswordPrompt& password) {
         }
     }
 
-    const int status = run_window();
+    const int status = run_gui(window_options());
     if (LiveSession* live = m_live->session()) {
         live->drain();
         std::cout << fmt::format("live session: {}; state {}\n",
@@ -525,8 +553,9 @@ int AppController::run(const PasswordPrompt& password) {
             return app_exit_failed;
     }
 }
+#endif
 
-int AppController::run_window() {
+GuiOptions AppController::window_options() {
     GuiOptions window;
     window.width = m_width;
     window.height = m_height;
@@ -540,20 +569,22 @@ int AppController::run_window() {
     window.sequence_title = m_sources[m_shown].get() == m_lesson
                                 ? m_lesson->session().view(m_language).title
                                 : shown_trace().label();
-    if (m_options.screenshot.empty()) window.ini_path = default_layout_file();
     window.trace = &shown_trace();
     window.lesson = m_lesson->session().view(m_language);
     m_bound_trace = &shown_trace();
     m_bound_generation = m_sources[m_shown]->generation();
+#ifdef MAILSCOPE_WITH_NET
+    if (m_options.screenshot.empty()) window.ini_path = default_layout_file();
     window.settled = [this] { return settled(); };
     window.settle_timeout = live_settle_timeout;
+#endif
     window.on_frame = [this](GuiModel& model, ViewState& view) {
         begin_frame(model, view, ImGui::GetIO().DeltaTime);
     };
     window.on_intents = [this](const FrameIntents& intents, GuiModel& model, ViewState& view) {
         apply(intents, model, view);
     };
-    return run_gui(window);
+    return window;
 }
 
 }  // namespace mailscope::gui

@@ -3,10 +3,12 @@
 // lesson, free play, the live session, then each of the lab's connections,
 // all SessionSources), feeds the panels the one shown, and applies what the
 // learner asks for in a frame (switch session, step a lesson, send a typed
-// line, connect, disconnect).
+// line, connect, disconnect). The live session and the lab exist where the
+// network layer is built (MAILSCOPE_WITH_NET); the browser has neither.
 //
 // The window calls begin_frame() and apply() around every frame it draws
-// (run() wires them to run_gui); tests call them around HeadlessGui::frame().
+// (run() wires them to run_gui, the browser's page to its frame loop); tests
+// call them around HeadlessGui::frame().
 #pragma once
 
 #include <chrono>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "gui/app_options.hpp"
+#include "gui/app_window.hpp"
 #include "gui/frame.hpp"
 #include "gui/i18n.hpp"
 #include "gui/session_source.hpp"
@@ -52,14 +55,9 @@ class AppController {
     // Gives the sentence saying what could not be started.
     std::optional<std::string> start_sessions(const PasswordPrompt& password);
 
-    // A session recorded elsewhere (a capture's), listed in the Session menu
-    // before the live entry; `show`: the one shown at start.
-    void add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace, bool show);
-
-    // The whole `mailscope gui`: the exports, the sessions, the window (under
-    // Xvfb for a screenshot without a display), then the transcript. Reasons
-    // for failing go to stderr; returns an app_exit_* code.
-    int run(const PasswordPrompt& password);
+    // The window's options for what was asked, wired to begin_frame() and
+    // apply(); the controller must outlive the window.
+    GuiOptions window_options();
 
     // Start of a frame: takes what the lab and the live session produced,
     // plays the lesson, rebinds `model` when the shown trace changed, and
@@ -74,11 +72,29 @@ class AppController {
     const sim::SessionTrace& shown_trace() const { return m_sources[m_shown]->trace(); }
 
     LessonSession& lesson() { return m_lesson->session(); }
-    const LiveSession* live() const { return m_live->session(); }
-    const LabServer* lab() const { return m_lab.get(); }
+
+    // The native app's own: clang-format keeps one-line functions only
+    // before the first preprocessor branch of a class.
+#ifdef MAILSCOPE_WITH_NET
+    // A session recorded elsewhere (a capture's), listed in the Session menu
+    // before the live entry; `show`: the one shown at start.
+    void add_recorded(std::string label, std::unique_ptr<sim::SessionTrace> trace, bool show);
+
+    // The whole `mailscope gui`: the exports, the sessions, the window (under
+    // Xvfb for a screenshot without a display), then the transcript. Reasons
+    // for failing go to stderr; returns an app_exit_* code.
+    int run(const PasswordPrompt& password);
+
+    const LiveSession* live() const {
+        return m_live->session();
+    }
+    const LabServer* lab() const {
+        return m_lab.get();
+    }
     // True once nothing a screenshot should wait for is still moving: no
     // live session, or it logged in, failed or closed.
     bool settled() const;
+#endif
 
   private:
     AppController(const AppOptions& options, Language language, int width, int height,
@@ -90,15 +106,16 @@ class AppController {
     // Catches the side-by-side view up with the sessions of the source shown.
     void sync_lanes();
     void sync_lesson_lanes();
+    void send_typed(ViewState& view);
+#ifdef MAILSCOPE_WITH_NET
     void sync_lab_lanes();
     std::size_t first_lab_entry() const;
     void follow_lab_connections(GuiModel& model, ViewState& view);
     void connect(GuiModel& model, ViewState& view);
-    void send_typed(ViewState& view);
     std::optional<std::string> start_live(const PasswordPrompt& password);
     // --export-svg, --export-html, --export-mermaid: the lesson's session as run.
     std::optional<std::string> export_files() const;
-    int run_window();
+#endif
 
     AppOptions m_options;
     Language m_language;
@@ -108,16 +125,18 @@ class AppController {
     std::vector<std::unique_ptr<SessionSource>> m_sources;
     LessonSource* m_lesson;
     FreePlaySource* m_free_play;
+#ifdef MAILSCOPE_WITH_NET
     LiveSource* m_live;
     std::unique_ptr<LabServer> m_lab;
+    // With a lab and nothing else asked for, the window follows the newest
+    // connection (the one a learner just opened) until a session is chosen.
+    bool m_follow_lab = false;
+#endif
     std::size_t m_shown = 0;
 
     // The trace the model is bound to and its generation, to notice a new one.
     const sim::SessionTrace* m_bound_trace = nullptr;
     std::uint64_t m_bound_generation = 0;
-    // With a lab and nothing else asked for, the window follows the newest
-    // connection (the one a learner just opened) until a session is chosen.
-    bool m_follow_lab = false;
     bool m_first_frame = true;
     // The side-by-side view: whose sessions its lanes are and how far it has read.
     enum class LanesOf : std::uint8_t { None, Lesson, Lab };
@@ -126,7 +145,9 @@ class AppController {
     std::vector<const sim::SessionTrace*> m_lane_traces;
     std::size_t m_lane_steps = 0;  // lesson steps merged
     sim::Said m_composer_error;
+#ifdef MAILSCOPE_WITH_NET
     sim::Said m_live_error;
+#endif
 };
 
 }  // namespace mailscope::gui

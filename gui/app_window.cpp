@@ -17,7 +17,7 @@
 #include "gui/export.hpp"
 #include "gui/screen_summary.hpp"
 #include "gui/screenshot.hpp"
-#include "gui/sequence_png.hpp"
+#include "gui/window_export.hpp"
 
 namespace mailscope::gui {
 
@@ -88,41 +88,6 @@ class ImGuiSession {
         ImGui::DestroyContext();
     }
 };
-
-std::string save_sequence_png(const sim::SessionTrace& trace, std::uint64_t through,
-                              Language language, const std::string& title, const FontSet& fonts,
-                              const std::string& path) {
-    SequenceOptions figure;
-    figure.language = language;
-    figure.title = title;
-    figure.through = through;
-    figure.max_rows = png_max_rows;
-    return write_sequence_png(sequence_figure(trace, figure), fonts, sequence_png_scale(fonts),
-                              path);
-}
-
-// A File menu export, right after rendering so a PNG holds this very frame.
-void export_view(const GuiOptions& options, const FrameIntents& intents, GuiModel& model,
-                 ViewState& view, const FontSet& fonts) {
-    const sim::SessionTrace& trace = model.trace();
-    const std::string name = export_file_name(intents.export_kind, trace.label(), view.cursor);
-    const std::string path = (std::filesystem::path(options.export_directory) / name).string();
-    std::string error;
-    const std::string title = model.lesson.title.empty() ? trace.label() : model.lesson.title;
-    if (intents.export_kind == ExportKind::SequencePng) {
-        error = save_sequence_png(trace, view.cursor, view.language, title, fonts, path);
-    } else if (intents.export_kind == ExportKind::Png) {
-        const ImGuiIO& io = ImGui::GetIO();
-        error = save_framebuffer_png(
-            path, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
-            static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    } else {
-        error = write_export(intents.export_kind, trace, view.cursor, view.language, title, path);
-    }
-    view.status = error.empty()
-                      ? fmt::format(fmt::runtime(tr(view.language, Text::Saved)), path)
-                      : fmt::format(fmt::runtime(tr(view.language, Text::SaveFailed)), path, error);
-}
 
 }  // namespace
 
@@ -223,7 +188,7 @@ int run_gui(const GuiOptions& options) {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         if (intents.export_kind != ExportKind::None) {
-            export_view(options, intents, model, view, fonts);
+            export_view(intents.export_kind, options.export_directory, model, view, fonts);
         }
         if (options.on_intents) options.on_intents(intents, model, view);
         if (intents.quit) glfwSetWindowShouldClose(window.get(), GLFW_TRUE);

@@ -42,22 +42,34 @@ constexpr std::array<PanelEntry, layout_slot_count> panels{{
     {Text::WindowComposer, &OpenPanels::composer, draw_composer_panel, "composer", false},
 }};
 
+struct ExportItem {
+    Text label;
+    ExportKind kind;
+    const char* control;  // its name in view.controls
+};
+
 void draw_file_menu(PanelContext& context) {
-    if (!ImGui::BeginMenu(context.text(Text::MenuFile))) return;
-    constexpr std::array<std::pair<Text, ExportKind>, 7> exports{{
-        {Text::ExportText, ExportKind::Text},
-        {Text::ExportJsonl, ExportKind::Jsonl},
-        {Text::ExportSvg, ExportKind::Svg},
-        {Text::ExportSequencePng, ExportKind::SequencePng},
-        {Text::ExportPng, ExportKind::Png},
-        {Text::ExportHandout, ExportKind::Html},
-        {Text::ExportMermaid, ExportKind::Mermaid},
+    const bool open = ImGui::BeginMenu(context.text(Text::MenuFile));
+    note_control(context, "file");
+    if (!open) return;
+    constexpr std::array<ExportItem, 7> exports{{
+        {Text::ExportText, ExportKind::Text, "export-text"},
+        {Text::ExportJsonl, ExportKind::Jsonl, "export-jsonl"},
+        {Text::ExportSvg, ExportKind::Svg, "export-svg"},
+        {Text::ExportSequencePng, ExportKind::SequencePng, "export-sequence-png"},
+        {Text::ExportPng, ExportKind::Png, "export-png"},
+        {Text::ExportHandout, ExportKind::Html, "export-html"},
+        {Text::ExportMermaid, ExportKind::Mermaid, "export-mermaid"},
     }};
-    for (const auto& [label, kind] : exports) {
-        if (ImGui::MenuItem(context.text(label))) context.intents.export_kind = kind;
+    for (const ExportItem& item : exports) {
+        if (ImGui::MenuItem(context.text(item.label))) context.intents.export_kind = item.kind;
+        note_control(context, item.control);
     }
+#ifndef __EMSCRIPTEN__
+    // A page is closed by the browser.
     ImGui::Separator();
     if (ImGui::MenuItem(context.text(Text::Quit))) context.intents.quit = true;
+#endif
     ImGui::EndMenu();
 }
 
@@ -81,10 +93,17 @@ void draw_session_menu(PanelContext& context) {
                         &context.view.class_table_open);
     }
     ImGui::Separator();
+#ifdef MAILSCOPE_WITH_NET
     if (ImGui::MenuItem(context.text(Text::MenuConnect))) context.view.connect.open = true;
     if (context.model.live.active && ImGui::MenuItem(context.text(Text::MenuDisconnect))) {
         context.intents.disconnect = true;
     }
+#else
+    // Where the native app offers a real server, the browser says why it cannot.
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+    ImGui::TextDisabled("%s", context.text(Text::NativeAppOnly));
+    ImGui::PopTextWrapPos();
+#endif
     ImGui::EndMenu();
 }
 
@@ -250,6 +269,7 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
     }
 
     PanelContext context{model, view, fonts, {}};
+    view.controls.clear();
     ImGui::PushFont(view.large_text ? fonts.ui_large : fonts.ui);
     draw_menu(context);
     const std::optional<LayoutRequest> tiled_before = view.tiled_for;
@@ -267,7 +287,9 @@ FrameIntents draw_frame(GuiModel& model, ViewState& view, const FontSet& fonts) 
         panels[i].draw(context, &open);
     }
     check_panels_fit(context);
+#ifdef MAILSCOPE_WITH_NET
     if (view.connect.open) draw_connect_dialog(context);
+#endif
     if (view.class_table_open && model.class_table.lab) draw_class_table(context);
     draw_highlights(model.lesson, scale);
     ImGui::PopFont();

@@ -87,6 +87,7 @@ ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view) {
     summary.diagram_scale = view.diagram_scale;
     if (view.open.mailbox) summary.mailbox = view.mailbox_shown;
     summary.projector = view.projector;
+    summary.controls = view.controls;
     return summary;
 }
 
@@ -122,6 +123,10 @@ std::string screen_summary_json(const ScreenSummary& summary) {
     out["mailbox_rows"] = summary.mailbox.rows;
     out["mailbox_greyed_rows"] = summary.mailbox.greyed_rows;
     out["projector"] = summary.projector;
+    nlohmann::ordered_json controls = nlohmann::ordered_json::object();
+    for (const auto& [name, rect] : summary.controls)
+        controls[name] = {rect.x, rect.y, rect.width, rect.height};
+    out["controls"] = controls;
     return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gui/gui_model.hpp"
@@ -47,6 +48,8 @@ struct ScreenSummary {
     // holding the store's values greyed where the client has not learned them.
     MailboxShown mailbox;
     bool projector = false;
+    // Where the frame drew the controls a script may click (ViewState::controls).
+    std::vector<std::pair<std::string, PanelRect>> controls;
 };
 
 ScreenSummary summarize_screen(const GuiModel& model, const ViewState& view);

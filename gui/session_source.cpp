@@ -41,6 +41,7 @@ std::optional<sim::Said> FreePlaySource::send(std::string_view line, std::string
     return m_play->send(line, literals);
 }
 
+#ifdef MAILSCOPE_WITH_NET
 void LiveSource::replace(std::unique_ptr<LiveSession> session) {
     if (m_session) m_session->close();
     m_session = std::move(session);
@@ -80,5 +81,6 @@ const sim::SessionTrace& LabConnectionSource::trace() const {
 std::string LabConnectionSource::state_name() const {
     return std::string(connection().state.name());
 }
+#endif
 
 }  // namespace mailscope::gui

@@ -1,8 +1,9 @@
 // The entries of the Session menu: the lesson, free play, the live session
-// and each of the lab's connections. Each is a SessionSource, so the
-// application controller shows, rebinds and feeds the composer the same way
-// whatever the panels' trace comes from; what is particular to one kind
-// stays in its class here.
+// and each of the lab's connections (the last two only where the network
+// layer is built: MAILSCOPE_WITH_NET, not in the browser). Each is a
+// SessionSource, so the application controller shows, rebinds and feeds the
+// composer the same way whatever the panels' trace comes from; what is
+// particular to one kind stays in its class here.
 #pragma once
 
 #include <cstddef>
@@ -15,9 +16,11 @@
 
 #include "gui/free_play.hpp"
 #include "gui/i18n.hpp"
-#include "gui/lab_server.hpp"
 #include "gui/lesson_session.hpp"
+#ifdef MAILSCOPE_WITH_NET
+#include "gui/lab_server.hpp"
 #include "gui/live_session.hpp"
+#endif
 #include "sim/core/trace.hpp"
 
 namespace mailscope::gui {
@@ -108,6 +111,7 @@ class FreePlaySource final : public SessionSource {
     std::unique_ptr<FreePlay> m_play;
 };
 
+#ifdef MAILSCOPE_WITH_NET
 // A session with a real server, opened by --connect or the connect dialog.
 class LiveSource final : public SessionSource {
   public:
@@ -146,5 +150,6 @@ class LabConnectionSource final : public SessionSource {
     const LabServer* m_lab;
     std::size_t m_index;
 };
+#endif
 
 }  // namespace mailscope::gui

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gui/i18n.hpp"
@@ -101,6 +102,9 @@ struct ViewState {
     bool class_table_open = false;  // the lab's class table window
     // A line the File menu or an export left for the status bar.
     std::string status;
+    // Where the last frame drew the controls a script may click (the
+    // lesson's Previous and Next, the File menu and its exports), by name.
+    std::vector<std::pair<std::string, PanelRect>> controls;
 };
 
 // Moves the cursor, leaves live mode unless it lands on the newest event.

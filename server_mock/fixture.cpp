@@ -580,8 +580,15 @@ StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox
             return unreadable;
         }
         const auto written = fs::last_write_time(file, error);
+#ifdef _LIBCPP_VERSION
+        // libc++ (the browser build's) has no file_clock::to_sys; its
+        // file_clock counts from 1970 as system_clock does.
+        const auto seconds =
+            std::chrono::duration_cast<std::chrono::seconds>(written.time_since_epoch());
+#else
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
             std::chrono::file_clock::to_sys(written).time_since_epoch());
+#endif
         auto uid = store.append(mailbox, to_crlf(*octets), maildir_flags(file.filename().string()),
                                 InternalDate{error ? 0 : seconds.count(), 0});
         if (!uid) return naming_file(uid.error(), file);

@@ -92,11 +92,13 @@ void draw_controls(PanelContext& context, const LessonView& lesson) {
     ImGui::BeginDisabled(lesson.step_index == 0);
     if (ImGui::Button(fmt::format("\u25C0 {}", context.text(Text::Previous)).c_str()))
         intent.action = LessonAction::Previous;
+    note_control(context, "previous");
     ImGui::EndDisabled();
     ImGui::BeginDisabled(lesson.step_index >= lesson.step_count);
     const std::string next = fmt::format("{} \u25B6", context.text(Text::Next));
     same_line_if_room(button_width(next.c_str()));
     if (ImGui::Button(next.c_str())) intent.action = LessonAction::Next;
+    note_control(context, "next");
     const Text play_text = lesson.playing ? Text::Pause : Text::Play;
     const std::string play = fmt::format("{}###lesson_play", context.text(play_text));
     same_line_if_room(button_width(play.c_str()));

@@ -27,6 +27,12 @@ float button_width(const char* label) {
     return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
+void note_control(PanelContext& context, const char* name) {
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    context.view.controls.emplace_back(name, PanelRect{min.x, min.y, max.x - min.x, max.y - min.y});
+}
+
 void text_to_edge(std::string_view text) {
     const char* begin = text.data();
     const char* end = text.data() + text.size();

@@ -68,6 +68,9 @@ void text_to_edge(std::string_view text);
 void same_line_if_room(float width);
 // The width of a button labelled `label` (up to any "###").
 float button_width(const char* label);
+// Notes where the item just drawn is, as view.controls[name], so that a
+// script can click it (the browser page's test does).
+void note_control(PanelContext& context, const char* name);
 
 void draw_state_diagram_panel(PanelContext& context, bool* open);
 void draw_exchange_panel(PanelContext& context, bool* open);
@@ -84,8 +87,10 @@ void truth_cell(const PanelContext& context, const std::string& value);
 void truth_legend(const PanelContext& context);
 void draw_lesson_panel(PanelContext& context, bool* open);
 void draw_composer_panel(PanelContext& context, bool* open);
+#ifdef MAILSCOPE_WITH_NET
 // A window of its own while view.connect.open.
 void draw_connect_dialog(PanelContext& context);
+#endif
 // A window of its own while view.class_table_open and a lab runs.
 void draw_class_table(PanelContext& context);
 

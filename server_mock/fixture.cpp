@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <fstream>
 #include <initializer_list>
 #include <optional>
@@ -580,17 +579,8 @@ StoreResult<std::vector<Uid>> import_maildir(MailStore& store, MailboxId mailbox
             return unreadable;
         }
         const auto written = fs::last_write_time(file, error);
-#ifdef _LIBCPP_VERSION
-        // libc++ (the browser build's) has no file_clock::to_sys; its
-        // file_clock counts from 1970 as system_clock does.
-        const auto seconds =
-            std::chrono::duration_cast<std::chrono::seconds>(written.time_since_epoch());
-#else
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::file_clock::to_sys(written).time_since_epoch());
-#endif
         auto uid = store.append(mailbox, to_crlf(*octets), maildir_flags(file.filename().string()),
-                                InternalDate{error ? 0 : seconds.count(), 0});
+                                error ? InternalDate{} : file_write_date(written));
         if (!uid) return naming_file(uid.error(), file);
         uids.push_back(uid.value());
     }

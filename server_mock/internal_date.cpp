@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -236,6 +237,17 @@ std::optional<InternalDate> parse_asctime(std::string_view text) {
     in.skip_spaces();
     if (!month || !day || !time || !year || !in.done()) return std::nullopt;
     return make_internal_date(*year, *month, *day, (*time)[0], (*time)[1], (*time)[2], 0);
+}
+
+InternalDate file_write_date(std::filesystem::file_time_type written) {
+#ifdef _LIBCPP_VERSION
+    // libc++ (the browser build's) has no file_clock::to_sys; its file_clock
+    // counts from 1970 as system_clock does.
+    const auto since_1970 = written.time_since_epoch();
+#else
+    const auto since_1970 = std::chrono::file_clock::to_sys(written).time_since_epoch();
+#endif
+    return {std::chrono::duration_cast<std::chrono::seconds>(since_1970).count(), 0};
 }
 
 }  // namespace mailscope::server

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +37,8 @@ std::optional<InternalDate> parse_asctime(std::string_view text);
 // Civil date and time in a zone to an InternalDate; nothing if out of range.
 std::optional<InternalDate> make_internal_date(int year, int month, int day, int hour, int minute,
                                                int second, int zone_minutes);
+
+// A file's last write as an arrival date in UTC: a Maildir file's delivery time.
+InternalDate file_write_date(std::filesystem::file_time_type written);
 
 }  // namespace mailscope::server

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -247,16 +246,7 @@ StoreResult<Done> adopt_foreign_files(const fs::path& level, Mailbox& mailbox,
         }
         // The delivery time is the only arrival date such a file has.
         const auto written = fs::last_write_time(path, error);
-#ifdef _LIBCPP_VERSION
-        // libc++ (the browser build's) has no file_clock::to_sys; its
-        // file_clock counts from 1970 as system_clock does.
-        const auto seconds =
-            std::chrono::duration_cast<std::chrono::seconds>(written.time_since_epoch());
-#else
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::file_clock::to_sys(written).time_since_epoch());
-#endif
-        message.internal_date = InternalDate{error ? 0 : seconds.count(), 0};
+        message.internal_date = error ? InternalDate{} : file_write_date(written);
         auto octets = read_file(path);
         if (!octets) return disk_error("read", path, errno);
         message.octets = std::make_shared<const std::string>(std::move(*octets));

@@ -1,6 +1,7 @@
 #include "server_mock/message_flags.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -107,6 +108,8 @@ void FlagSet::remove_all(const FlagSet& other) {
 
 std::vector<std::string> FlagSet::names() const {
     std::vector<std::string> out;
+    // One more: a FETCH may add \Recent (flags_item).
+    out.reserve(static_cast<std::size_t>(std::popcount(m_system)) + m_keywords.size() + 1);
     for (const SystemFlag flag : kSystemFlags) {
         if (has(flag)) out.emplace_back(flag_name(flag));
     }

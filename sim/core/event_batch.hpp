@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 
 #include "sim/core/trace.hpp"
 
@@ -19,7 +18,9 @@ class EventBatch {
     explicit EventBatch(SessionTrace& trace) : m_trace(trace) {}
 
     // The seq the event will have in the trace.
-    std::uint64_t add(TraceEvent&& event);
+    std::uint64_t add(TraceEvent&& event) { return m_trace.add_open(std::move(event)).seq; }
+    // An empty event of the open step, to fill in where it stays.
+    TraceEvent& emplace() { return m_trace.add_open(); }
     // An event of the open step, to complete it. Throws std::logic_error for
     // an event already committed: those are final.
     TraceEvent& open(std::uint64_t seq);
@@ -28,20 +29,16 @@ class EventBatch {
     // An event of the open step or one still held by the trace, else nullptr.
     const TraceEvent* find(std::uint64_t seq) const;
     // The seq the next event will get.
-    std::uint64_t next_seq() const { return m_trace.end_seq() + m_open.size(); }
-    bool empty() const { return m_open.empty(); }
-    // Appends the open events to the trace, in order.
-    void commit();
+    std::uint64_t next_seq() const { return m_trace.end_seq() + m_trace.open_count(); }
+    bool empty() const { return m_trace.open_count() == 0; }
+    // Hands the open events to the trace's views and sink, in order.
+    void commit() { m_trace.commit_open(); }
 
   private:
+    // The open events live in the trace itself, behind its committed ones
+    // (SessionTrace::add_open): references to them stay valid while more are
+    // added, and committing them moves nothing.
     SessionTrace& m_trace;
-    // A deque: references to open events stay valid while more are added.
-    std::deque<TraceEvent> m_open;
-    // The step being committed, swapped out of m_open first: a sink may read
-    // the trace while its events are appended. A member, so that its storage
-    // serves the next step: a deque allocates as it is made, and a server
-    // commits a step per response.
-    std::deque<TraceEvent> m_committing;
 };
 
 }  // namespace mailscope::sim

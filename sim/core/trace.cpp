@@ -120,20 +120,45 @@ SessionTrace::SessionTrace(Protocol protocol, std::string label, TraceRetention 
     : m_protocol(protocol), m_label(std::move(label)), m_retention(retention) {}
 
 std::uint64_t SessionTrace::append(TraceEvent&& event) {
-    event.seq = end_seq();
+    if (m_open > 0) throw std::logic_error("an event is appended while a step's events are open");
+    add_open(std::move(event));
+    const auto seq = end_seq();
+    commit_open();
+    return seq;
+}
+
+TraceEvent& SessionTrace::add_open(TraceEvent&& event) {
+    event.seq = m_first_seq + m_events.size();
     event.protocol = m_protocol;
+    auto& added = m_events.emplace_back(std::move(event));
+    ++m_open;
+    return added;
+}
+
+TraceEvent& SessionTrace::add_open() {
+    auto& added = m_events.emplace_back();
+    added.seq = m_first_seq + m_events.size() - 1;
+    added.protocol = m_protocol;
+    ++m_open;
+    return added;
+}
+
+void SessionTrace::commit_open() {
+    while (m_open > 0) {
+        const auto& event = m_events[m_events.size() - m_open];
+        --m_open;
+        committed(event);
+    }
+}
+
+void SessionTrace::committed(const TraceEvent& event) {
     m_bytes += footprint(event);
-    m_events.push_back(std::move(event));
-    const auto& added = m_events.back();
-    if (m_sink) m_sink(added);
-    const auto seq = added.seq;
+    if (m_sink) m_sink(event);
     // The newest event always stays, however large: views show the present.
-    while (m_events.size() > 1 &&
-           ((m_retention.max_events && m_events.size() > m_retention.max_events) ||
-            (m_retention.max_bytes && m_bytes > m_retention.max_bytes))) {
+    while (size() > 1 && ((m_retention.max_events && size() > m_retention.max_events) ||
+                          (m_retention.max_bytes && m_bytes > m_retention.max_bytes))) {
         forget_oldest();
     }
-    return seq;
 }
 
 const TraceEvent& SessionTrace::at(std::uint64_t seq) const {

@@ -196,10 +196,38 @@ struct TraceRetention {
     std::size_t max_bytes = 0;   // memory of the events kept, near enough; 0: no limit
 };
 
+// The committed events of a trace, oldest first: a view that stays valid
+// until the trace changes.
+class EventRange {
+  public:
+    using const_iterator = std::deque<TraceEvent>::const_iterator;
+    using iterator = const_iterator;
+    using value_type = TraceEvent;
+    using size_type = std::size_t;
+
+    EventRange(const_iterator begin, const_iterator end) : m_begin(begin), m_end(end) {}
+    const_iterator begin() const { return m_begin; }
+    const_iterator end() const { return m_end; }
+    std::size_t size() const { return static_cast<std::size_t>(m_end - m_begin); }
+    bool empty() const { return m_begin == m_end; }
+    const TraceEvent& operator[](std::size_t index) const { return m_begin[index]; }
+    const TraceEvent& front() const { return *m_begin; }
+    const TraceEvent& back() const { return *(m_end - 1); }
+
+  private:
+    const_iterator m_begin;
+    const_iterator m_end;
+};
+
 // Append-only: an event is complete when it is appended and never changes
 // afterwards. Sequence numbers are dense from 0, so lookups by seq are O(1)
 // and a view can binary-search time ranges. With a retention limit the
 // oldest events are forgotten: `first_seq()` is the oldest one still held.
+//
+// An engine's step (EventBatch) builds its events in place behind the last
+// committed one, where they will stay: they are "open", seen by no view and
+// no sink, until the step commits them. An event is never moved on its way
+// into the trace.
 class SessionTrace {
   public:
     using Sink = std::function<void(const TraceEvent&)>;
@@ -213,17 +241,18 @@ class SessionTrace {
     // Called with every event as it is appended, in order (a file writer).
     void set_sink(Sink sink) { m_sink = std::move(sink); }
 
-    // Assigns `seq` and returns it.
+    // Assigns `seq` and returns it. Throws std::logic_error while a step has
+    // open events: they hold the next numbers.
     std::uint64_t append(TraceEvent&& event);
     std::uint64_t append(const TraceEvent& event) { return append(TraceEvent(event)); }
 
     // The events held, oldest first: all of them without a retention limit.
-    const std::deque<TraceEvent>& events() const { return m_events; }
-    std::size_t size() const { return m_events.size(); }
-    bool empty() const { return m_events.empty(); }
+    EventRange events() const { return {m_events.begin(), m_events.end() - m_open}; }
+    std::size_t size() const { return m_events.size() - m_open; }
+    bool empty() const { return size() == 0; }
     // The seq of the oldest event held, and the seq the next event will get.
     std::uint64_t first_seq() const { return m_first_seq; }
-    std::uint64_t end_seq() const { return m_first_seq + m_events.size(); }
+    std::uint64_t end_seq() const { return m_first_seq + size(); }
     bool holds(std::uint64_t seq) const { return seq >= m_first_seq && seq < end_seq(); }
     // Throws std::out_of_range for an event not held.
     const TraceEvent& at(std::uint64_t seq) const;
@@ -233,14 +262,27 @@ class SessionTrace {
         return from >= end_seq() ? 0 : end_seq() - from;
     }
 
+    // For EventBatch: the open events of a step, behind the committed ones.
+    std::size_t open_count() const { return m_open; }
+    TraceEvent& add_open(TraceEvent&& event);
+    TraceEvent& add_open();  // an empty one, filled in place
+    TraceEvent& open_at(std::uint64_t seq) { return m_events[seq - m_first_seq]; }
+    const TraceEvent& open_at(std::uint64_t seq) const { return m_events[seq - m_first_seq]; }
+    // Commits the open events, in order: the sink sees each, and the
+    // retention limit applies as for append().
+    void commit_open();
+
   private:
+    void committed(const TraceEvent& event);
     void forget_oldest();
 
     Protocol m_protocol;
     std::string m_label;
     TraceRetention m_retention;
     Sink m_sink;
+    // The committed events, then the `m_open` events of a step in progress.
     std::deque<TraceEvent> m_events;
+    std::size_t m_open = 0;
     std::uint64_t m_first_seq = 0;
     std::size_t m_bytes = 0;
 };

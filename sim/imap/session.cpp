@@ -339,8 +339,8 @@ ImapSession::ImapSession(sim::SessionTrace& trace, SessionOptions options)
 // [SECTION] Bytes in
 // ---------------------------------------------------------------------------
 
-std::string ImapSession::cited(std::string section) const {
-    return m_capabilities.imap4rev2() ? imap4rev2_section(section) : section;
+void ImapSession::cite(std::string& section) const {
+    if (m_capabilities.imap4rev2()) section = imap4rev2_section(section);
 }
 
 std::uint64_t ImapSession::partial_line(Direction dir) const {
@@ -1031,17 +1031,20 @@ void ImapSession::on_response(const Response& response, Frame&& frame) {
     EventKind kind = response.kind == ResponseKind::Tagged         ? EventKind::Tagged
                      : response.kind == ResponseKind::Continuation ? EventKind::Continuation
                                                                    : EventKind::Untagged;
-    TraceEvent event = wire_event(dir, kind, std::move(frame));
+    const bool rev2_before = m_capabilities.imap4rev2();
+    // Made in place: a server writes thousands of these in a row.
+    TraceEvent& event = new_event();
+    const auto seq = event.seq;
+    take_wire(event, dir, kind, std::move(frame));
     event.tag = response.kind == ResponseKind::Tagged         ? response.tag
                 : response.kind == ResponseKind::Continuation ? "+"
                                                               : "*";
     event.name = response.kind == ResponseKind::Continuation ? "+" : response.name;
     event.status = trace_status(response.status);
-    event.section = std::string(response_section(response));
+    event.section = response_section(response);
+    cite(event.section);
     event.summary = first_line(event.raw);
     add_response_data(event, response);
-
-    auto seq = add_event(std::move(event));
     add_literal_events(frame, seq);
 
     if (m_options.role == Role::Client) m_responses.push_back(ResponseReceived{response, seq});
@@ -1066,9 +1069,8 @@ void ImapSession::on_response(const Response& response, Frame&& frame) {
     learn_capabilities(response);
     // The response that tells the session it follows IMAP4rev2 (a greeting
     // listing only IMAP4rev2, ENABLED IMAP4rev2) cites RFC 9051 itself.
-    if (m_events.is_open(seq)) {
-        auto& told = m_events.open(seq);
-        told.section = cited(std::move(told.section));
+    if (!rev2_before && m_capabilities.imap4rev2() && m_events.is_open(seq)) {
+        cite(m_events.open(seq).section);
     }
     check_quoted_strings(dir, response.data, wire);
     if (response.code) check_quoted_strings(dir, response.code->args, wire);
@@ -1557,18 +1559,26 @@ void ImapSession::on_fetch_data(const Response& response, std::uint64_t seq) {
 }
 
 ImapSession::Pending* ImapSession::fetch_answered(const Response& response, std::uint64_t seq) {
-    std::vector<Pending*> in_flight;
     // SELECT (QRESYNC ...) reports the flags that changed with FETCH
     // responses of its own (RFC 7162 3.2.5.1).
     const auto resyncing = [](const Pending& pending) {
         return pending.asks_vanished &&
                (pending.verb == Verb::Select || pending.verb == Verb::Examine);
     };
+    const auto may_answer = [&](const Pending& pending) {
+        return pending.verb == Verb::Fetch || pending.verb == Verb::Store || resyncing(pending);
+    };
+    // Most often one command is in flight: it is found without a list.
+    Pending* only = nullptr;
+    std::size_t candidates = 0;
     for (auto& pending : m_pending) {
-        if (pending.verb == Verb::Fetch || pending.verb == Verb::Store || resyncing(pending))
-            in_flight.push_back(&pending);
+        if (may_answer(pending) && candidates++ == 0) only = &pending;
     }
-    if (in_flight.size() <= 1) return in_flight.empty() ? nullptr : in_flight.front();
+    if (candidates <= 1) return only;
+    std::vector<Pending*> in_flight;
+    for (auto& pending : m_pending) {
+        if (may_answer(pending)) in_flight.push_back(&pending);
+    }
 
     // RFC 3501 7.4.2: the UID names the message whatever its number, so a
     // UID FETCH answers for the UIDs it asked for; the other forms for their
@@ -1892,7 +1902,9 @@ std::uint64_t ImapSession::send(const Response& response, std::int64_t time_us) 
 
 std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> items,
                                       std::int64_t time_us) {
-    Response response;
+    // One record serves every FETCH response the session writes: a long
+    // FETCH writes thousands in a row, and only the number and items change.
+    Response& response = m_fetch_response;
     response.kind = ResponseKind::Untagged;
     response.name = "FETCH";
     response.number = seq;
@@ -1902,6 +1914,7 @@ std::uint64_t ImapSession::send_fetch(std::uint32_t seq, std::vector<FetchItem> 
     const bool quoted_8bit = write_fetch(m_fetch_text, seq, items);
     response.fetch = std::move(items);
     const auto seq_sent = send_built(m_fetch_text, quoted_8bit ? nullptr : &response, time_us);
+    response.fetch.clear();
     // A message body must not stay in the buffer for the rest of the session.
     if (m_fetch_text.capacity() > kKeptFetchText) std::string().swap(m_fetch_text);
     return seq_sent;
@@ -1956,15 +1969,15 @@ TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, const Frame& f
 
 // The frame's octets become the event's unless its literals' events still
 // read them.
-TraceEvent ImapSession::wire_event(Direction dir, EventKind kind, Frame&& frame) {
-    if (!frame.literals.empty() || frame.bytes.size() > m_options.max_event_bytes)
-        return wire_event(dir, kind, std::as_const(frame));
-    TraceEvent event;
+void ImapSession::take_wire(TraceEvent& event, Direction dir, EventKind kind, Frame&& frame) {
     event.dir = dir;
     event.kind = kind;
     event.wire = {frame.stream_offset, frame.bytes.size()};
-    event.raw = std::move(frame.bytes);
-    return event;
+    if (!frame.literals.empty() || frame.bytes.size() > m_options.max_event_bytes) {
+        event.raw = keep(frame.bytes);
+    } else {
+        event.raw = std::move(frame.bytes);
+    }
 }
 
 void ImapSession::add_literal_events(const Frame& frame, std::uint64_t owner_seq) {

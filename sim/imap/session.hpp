@@ -138,7 +138,11 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
                         std::int64_t time_us = 0, std::uint64_t received_ahead = 0);
 
   protected:
-    std::string cited(std::string section) const override;
+    void cite(std::string& section) const override;
+    std::string cited(std::string section) const {
+        cite(section);
+        return section;
+    }
 
   private:
     struct Pending {
@@ -253,7 +257,7 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     void learn_capabilities(const Response& response);
 
     sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, const Frame& frame);
-    sim::TraceEvent wire_event(sim::Direction dir, sim::EventKind kind, Frame&& frame);
+    void take_wire(sim::TraceEvent& event, sim::Direction dir, sim::EventKind kind, Frame&& frame);
     // The literals of the server message whose event is `owner_seq`.
     void add_literal_events(const Frame& frame, std::uint64_t owner_seq);
     // Also remembers that a mailbox was selected once.
@@ -275,6 +279,7 @@ class ImapSession : public sim::SessionEngine<Limits, State, ServerInput> {
     // most of what a server writes, and reading its own output back doubled
     // its cost.
     const Response* m_sending_fetch = nullptr;
+    Response m_fetch_response;  // send_fetch()'s, reused
     // Where send_fetch() writes each response: kept, so that a FETCH of many
     // messages does not allocate a line for each.
     std::string m_fetch_text;

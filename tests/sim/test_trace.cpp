@@ -114,6 +114,46 @@ TEST_CASE("an open step's events can be completed; committed events cannot") {
     CHECK(batch.next_seq() == 2);
 }
 
+TEST_CASE("an open step's events stay in place, unseen by views and the sink") {
+    sim::SessionTrace trace(sim::Protocol::Pop3, "open", sim::TraceRetention{2, 0});
+    std::vector<std::uint64_t> seen;
+    trace.set_sink([&](const TraceEvent& event) {
+        // A sink reads the trace as it stands: the event it is given is the
+        // newest one committed, and nothing of the step after it shows.
+        CHECK(trace.end_seq() == event.seq + 1);
+        seen.push_back(event.seq);
+    });
+    sim::EventBatch batch(trace);
+    batch.add(note("committed before"));
+    batch.commit();
+
+    TraceEvent& built = batch.emplace();
+    CHECK(built.seq == 1);
+    CHECK(built.protocol == sim::Protocol::Pop3);
+    built.summary = "built where it stays";
+    const auto second = batch.add(note("second"));
+    const auto third = batch.add(note("third"));
+    // Adding more events moved nothing: the reference still names the first.
+    CHECK(&batch.open(1) == &built);
+    CHECK(trace.size() == 1);
+    CHECK(trace.events().size() == 1);
+    CHECK(trace.end_seq() == 1);
+    CHECK(seen == std::vector<std::uint64_t>{0});
+    CHECK(batch.next_seq() == 4);
+    CHECK_THROWS_AS(trace.append(note("between")), std::logic_error);
+
+    batch.commit();
+    CHECK(seen == std::vector<std::uint64_t>{0, 1, 2, 3});
+    // Retention forgot the oldest as the step was committed, one by one.
+    CHECK(trace.size() == 2);
+    CHECK(trace.first_seq() == second);
+    CHECK(trace.events().front().raw == "second");
+    CHECK(trace.events().back().seq == third);
+    CHECK(batch.empty());
+    trace.append(note("after the step"));
+    CHECK(trace.events().back().seq == 4);
+}
+
 TEST_CASE("no engine changes an event after appending it") {
     SUBCASE("IMAP: the example session of RFC 3501 section 8") {
         Recorded recorded{sim::SessionTrace(sim::Protocol::Imap), {}};

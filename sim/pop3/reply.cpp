@@ -1,6 +1,8 @@
 #include "sim/pop3/reply.hpp"
 #include "sim/core/enum_names.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 namespace mailscope::pop3 {
@@ -167,9 +169,43 @@ void MultilineDecoder::emit(char c) {
     if (m_data.size() < m_keep) m_data += c;
 }
 
+void MultilineDecoder::emit(std::string_view run) {
+    m_data_size += run.size();
+    if (m_data.size() < m_keep) m_data.append(run.substr(0, m_keep - m_data.size()));
+}
+
+namespace {
+
+// Where the next CR or LF is in `bytes` from `from` on (its size if none),
+// looked for eight octets at a time: most of a body is the middle of lines.
+std::size_t line_break_at(std::string_view bytes, std::size_t from) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    std::size_t at = from;
+    while (at + 8 <= bytes.size()) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + at, sizeof word);
+        if ((has_zero(word ^ (kOnes * '\r')) | has_zero(word ^ (kOnes * '\n'))) != 0) break;
+        at += 8;
+    }
+    while (at < bytes.size() && bytes[at] != '\r' && bytes[at] != '\n')
+        ++at;
+    return at;
+}
+
+}  // namespace
+
 std::size_t MultilineDecoder::feed(std::string_view bytes) {
     std::size_t used = 0;
     while (used < bytes.size() && !m_done) {
+        if (m_at == At::Middle) {
+            // The rest of the line up to its end is data as it is.
+            const std::size_t end = line_break_at(bytes, used);
+            emit(bytes.substr(used, end - used));
+            used = end;
+            if (used == bytes.size()) break;
+        }
         const char c = bytes[used++];
         switch (m_at) {
             case At::LineStart:

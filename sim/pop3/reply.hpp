@@ -68,6 +68,7 @@ class MultilineDecoder {
   private:
     enum class At : std::uint8_t { LineStart, Dot, DotCr, Middle, MiddleCr };
     void emit(char c);
+    void emit(std::string_view run);
 
     std::uint64_t m_keep;
     std::string m_data;

@@ -2,6 +2,8 @@
 // and hostile lines are refused with a reason.
 #include <doctest/doctest.h>
 
+#include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -178,6 +180,34 @@ TEST_CASE("pop3 codec: the multi-line decoder gives the same data for every spli
             CHECK(decoder.terminator_size() == 3);
             CHECK_FALSE(decoder.bare_lf());
         }
+    }
+}
+
+TEST_CASE("pop3 codec: the decoder reads any bytes alike, whole or one octet at a time") {
+    // Lines of every shape: stuffed dots, bare CR and LF, long runs that the
+    // decoder takes a word at a time, and a terminator somewhere or nowhere.
+    std::mt19937 random(1939);
+    const std::string_view pieces[] = {
+        "a",  "bc",   ".", "\r", "\n", "\r\n", ".\r\n", "\r\n.\r\n", "0123456789abcdefghij",
+        "..", "\n.\n"};
+    for (int round = 0; round < 2000; ++round) {
+        std::string wire;
+        const int count = static_cast<int>(random() % 40);
+        for (int i = 0; i < count; ++i)
+            wire += pieces[random() % std::size(pieces)];
+        MultilineDecoder whole(round % 3 == 0 ? 16 : ~0ull);
+        const std::size_t used_whole = whole.feed(wire);
+        MultilineDecoder octets(round % 3 == 0 ? 16 : ~0ull);
+        std::size_t used_octets = 0;
+        for (std::size_t i = 0; i < wire.size() && !octets.done(); ++i)
+            used_octets += octets.feed(std::string_view(wire).substr(i, 1));
+        CAPTURE(wire);
+        CHECK(used_whole == used_octets);
+        CHECK(whole.done() == octets.done());
+        CHECK(whole.data() == octets.data());
+        CHECK(whole.data_size() == octets.data_size());
+        CHECK(whole.bare_lf() == octets.bare_lf());
+        CHECK(whole.terminator_size() == octets.terminator_size());
     }
 }
 

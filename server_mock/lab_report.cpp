@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include "sim/core/event_text.hpp"
@@ -15,15 +18,37 @@ namespace {
 // Longest transcript line shown; literal data and hostile lines stay readable.
 constexpr std::size_t kMaxShownLine = 200;
 
-// A report numbers every line of a session's transcript, which may be
-// hundreds of megabytes: one append per run of plain octets.
+bool printable_byte(unsigned char byte) {
+    return byte >= 0x20 && byte != 0x7f;
+}
+
+// Where the first octet that is not printable is in `text` from `from` on
+// (its size if none), looked for eight octets at a time: a report numbers
+// every line of a transcript that may hold hundreds of megabytes of mail.
+std::size_t printable_run_end(std::string_view text, std::size_t from) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    std::size_t at = from;
+    while (at + 8 <= text.size()) {
+        std::uint64_t word;
+        std::memcpy(&word, text.data() + at, sizeof word);
+        const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+        if ((below_space | has_zero(word ^ (kOnes * 0x7f))) != 0) break;
+        at += 8;
+    }
+    while (at < text.size() && printable_byte(static_cast<unsigned char>(text[at])))
+        ++at;
+    return at;
+}
+
 void append_printable(std::string& out, std::string_view line) {
     static constexpr char kHex[] = "0123456789abcdef";
     const std::string_view shown = line.substr(0, kMaxShownLine);
     std::size_t plain = 0;
-    for (std::size_t i = 0; i < shown.size(); ++i) {
+    for (std::size_t i = printable_run_end(shown, 0); i < shown.size();
+         i = printable_run_end(shown, i + 1)) {
         const auto byte = static_cast<unsigned char>(shown[i]);
-        if (byte >= 0x20 && byte != 0x7f) continue;
         out.append(shown.substr(plain, i - plain));
         out += "\\x";
         out += kHex[byte >> 4];
@@ -54,7 +79,14 @@ void ViolationReport::append_numbered_line(std::string& out, std::size_t number,
     // Transcript lines start "C: " or "S: "; the report keeps the side and
     // escapes what follows.
     std::string_view side = line.substr(0, std::min<std::size_t>(line.size(), 3));
-    fmt::format_to(std::back_inserter(out), "{:>5} {}", number, side);
+    // The number right-aligned in five columns ("{:>5} "), without a format
+    // string per line.
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, number).ptr - digits;
+    if (written < 5) out.append(static_cast<std::size_t>(5 - written), ' ');
+    out.append(digits, static_cast<std::size_t>(written));
+    out += ' ';
+    out += side;
     append_printable(out, line.substr(side.size()));
     out += '\n';
 }

@@ -141,3 +141,25 @@ TEST_CASE("SMTP: plaintext dropped after STARTTLS does not count as pipelined la
     CHECK(report.starts_with("student 7: the client broke 1 protocol rule.\n"));
     CHECK(report.find("the client sent more before the reply to STARTTLS") != std::string::npos);
 }
+
+TEST_CASE("a numbered transcript line: five columns for its number, escapes for control octets") {
+    CHECK(ViolationReport::numbered_line(7, "S: plain text") == "    7 S: plain text\n");
+    CHECK(ViolationReport::numbered_line(123456, "C: x") == "123456 C: x\n");
+    CHECK(ViolationReport::numbered_line(1,
+                                         "S: a\tb\x7f"
+                                         "c\x01\x1f d") == "    1 S: a\\x09b\\x7fc\\x01\\x1f d\n");
+    // Octets above 0x7f (UTF-8 text) stay as they are, in runs of any length.
+    const std::string russian = "S: " + std::string("Привет, мир! ") + "\x1b" + "конец";
+    CHECK(ViolationReport::numbered_line(2, russian) == "    2 S: Привет, мир! \\x1bконец\n");
+    // Escapes at every position of an eight-octet word.
+    for (std::size_t at = 0; at < 20; ++at) {
+        std::string line(20, 'x');
+        line[at] = '\x00';
+        std::string expected = std::string(at, 'x') + "\\x00" + std::string(19 - at, 'x');
+        CAPTURE(at);
+        CHECK(ViolationReport::numbered_line(3, "C: " + line) == "    3 C: " + expected + "\n");
+    }
+    const std::string long_line = "S: " + std::string(300, 'y');
+    CHECK(ViolationReport::numbered_line(4, long_line) ==
+          "    4 S: " + std::string(200, 'y') + " ... (300 octets)\n");
+}

@@ -106,6 +106,12 @@ void append_json_string(std::string& out, std::string_view text) {
         i = run;
         if (i == text.size()) break;
         const auto lead = static_cast<unsigned char>(text[i]);
+        // Mail is lines: most escapes are a CRLF, written at once.
+        if (lead == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            out.append("\\r\\n", 4);
+            i += 2;
+            continue;
+        }
         if (lead < 0x80) {
             append_escaped_ascii(out, lead);
             ++i;

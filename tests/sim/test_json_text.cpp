@@ -46,7 +46,8 @@ std::string random_octets(std::mt19937& random) {
 TEST_CASE("json text: strings are written as nlohmann::json wrote them, broken UTF-8 too") {
     for (const std::string& text :
          {std::string(), std::string("plain"), std::string("quote \" back \\ slash"),
-          std::string("\b\t\n\f\r\x01\x1f\x7f", 8), std::string("NUL \0 inside", 12),
+          std::string("\b\t\n\f\r\x01\x1f\x7f", 8), std::string("a\r\nb\r\r\n\n\r\ncrlf\r"),
+          std::string("NUL \0 inside", 12),
           std::string("\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xf0\x9f\x93\xac"),
           std::string("\xff"), std::string("\xc3"), std::string("\xe2\x82"),
           std::string("\xe2\x82"

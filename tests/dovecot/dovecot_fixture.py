@@ -23,10 +23,22 @@ from peers import DOVECOT  # noqa: E402
 DEFAULT_USERS = {"alice": "wonderland", "bob": "builder"}
 
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port free now that this process has not handed out before:
+    the kernel may give the same free port to two probes in a row, and the
+    listeners of one configuration must differ (Dovecot refuses a duplicate
+    listener)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError("no loopback port left that was not handed out already")
 
 
 def login_service(protocol, listeners):

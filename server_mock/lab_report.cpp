@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
 
 #include "sim/core/event_text.hpp"
 #include "sim/core/transcript.hpp"
+#include "sim/core/word_scan.hpp"
 
 namespace mailscope::server {
 
@@ -23,23 +23,14 @@ bool printable_byte(unsigned char byte) {
 }
 
 // Where the first octet that is not printable is in `text` from `from` on
-// (its size if none), looked for eight octets at a time: a report numbers
-// every line of a transcript that may hold hundreds of megabytes of mail.
+// (its size if none): a report numbers every line of a transcript that may
+// hold hundreds of megabytes of mail.
 std::size_t printable_run_end(std::string_view text, std::size_t from) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
-    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    std::size_t at = from;
-    while (at + 8 <= text.size()) {
-        std::uint64_t word;
-        std::memcpy(&word, text.data() + at, sizeof word);
-        const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-        if ((below_space | has_zero(word ^ (kOnes * 0x7f))) != 0) break;
-        at += 8;
-    }
-    while (at < text.size() && printable_byte(static_cast<unsigned char>(text[at])))
-        ++at;
-    return at;
+    using namespace sim::word_scan;
+    return run_end(
+        text, from,
+        [](std::uint64_t word) { return has_below(word, 0x20) | has_octet(word, 0x7f); },
+        [](unsigned char c) { return !printable_byte(c); });
 }
 
 void append_printable(std::string& out, std::string_view line) {

@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <iterator>
 #include <stdexcept>
+
+#include "sim/core/word_scan.hpp"
 
 namespace mailscope::sim {
 
@@ -36,28 +37,16 @@ bool plain_ascii(unsigned char c) {
     return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
-// Whether any of the 8 octets in `word` is not plain_ascii: most of a trace
-// is message text, checked a word at a time.
-bool word_needs_care(std::uint64_t word) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
-    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-    return ((word & kHighs) | below_space | has_zero(word ^ (kOnes * '"')) |
-            has_zero(word ^ (kOnes * '\\'))) != 0;
-}
-
+// Most of a trace is message text, checked a word at a time.
 std::size_t plain_run_end(std::string_view text, std::size_t from) {
-    std::size_t at = from;
-    while (at + 8 <= text.size()) {
-        std::uint64_t word;
-        std::memcpy(&word, text.data() + at, sizeof word);
-        if (word_needs_care(word)) break;
-        at += 8;
-    }
-    while (at < text.size() && plain_ascii(static_cast<unsigned char>(text[at])))
-        ++at;
-    return at;
+    using namespace word_scan;
+    return run_end(
+        text, from,
+        [](std::uint64_t word) {
+            return (word & kHighs) | has_below(word, 0x20) | has_octet(word, '"') |
+                   has_octet(word, '\\');
+        },
+        [](unsigned char c) { return !plain_ascii(c); });
 }
 
 void append_escaped_ascii(std::string& out, unsigned char c) {

@@ -1,8 +1,8 @@
 #include "sim/pop3/reply.hpp"
 #include "sim/core/enum_names.hpp"
+#include "sim/core/word_scan.hpp"
 
 #include <cstdint>
-#include <cstring>
 #include <utility>
 
 namespace mailscope::pop3 {
@@ -176,22 +176,14 @@ void MultilineDecoder::emit(std::string_view run) {
 
 namespace {
 
-// Where the next CR or LF is in `bytes` from `from` on (its size if none),
-// looked for eight octets at a time: most of a body is the middle of lines.
+// Where the next CR or LF is in `bytes` from `from` on (its size if none):
+// most of a body is the middle of lines.
 std::size_t line_break_at(std::string_view bytes, std::size_t from) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
-    const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    std::size_t at = from;
-    while (at + 8 <= bytes.size()) {
-        std::uint64_t word;
-        std::memcpy(&word, bytes.data() + at, sizeof word);
-        if ((has_zero(word ^ (kOnes * '\r')) | has_zero(word ^ (kOnes * '\n'))) != 0) break;
-        at += 8;
-    }
-    while (at < bytes.size() && bytes[at] != '\r' && bytes[at] != '\n')
-        ++at;
-    return at;
+    using namespace sim::word_scan;
+    return run_end(
+        bytes, from,
+        [](std::uint64_t word) { return has_octet(word, '\r') | has_octet(word, '\n'); },
+        [](unsigned char c) { return c == '\r' || c == '\n'; });
 }
 
 }  // namespace
